@@ -85,7 +85,7 @@ tokio = { version = "1", features = ["rt-multi-thread", "macros"] }
 EOF
 cat >app/src/main.rs <<'EOF'
 use alikafka_client::models::{create_topic, delete_topic, get_topic_list};
-use alikafka_client::{Client, Credentials};
+use alikafka_client::{Client, Credentials, RegionalClient};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -82,7 +82,7 @@ async fn apigen_mock_answers_every_operation_as_the_compiled_mock_does() {
         let spec = spec(c.service);
         // The data apigen computes in memory is what the generated crate carries.
         assert_eq!(
-            &apigen::emit::schema::service_schema(&spec),
+            &apigen::emit::schema::service_schema(&apigen::emit::lower::lower_inferred(&spec)),
             c.schema,
             "{}: schema",
             c.service
@@ -101,7 +101,7 @@ async fn apigen_mock_answers_every_operation_as_the_compiled_mock_does() {
             .join("../../specs")
             .join(format!("{}.yaml", c.service));
         assert_eq!(
-            apigen::emit::resources::plans_for(&spec_path, &spec).unwrap(),
+            apigen::infer::plans_for(&spec_path, &spec).unwrap(),
             c.plans,
             "{}: plans",
             c.service
@@ -141,7 +141,7 @@ async fn the_compiled_mocks_conformance_suite_passes_against_apigen_mock() {
         let spec = spec(c.service);
         let mock: DataMock = apigen::mock::data_mock(&spec, 0, false);
         let server = spawn_test_server(mock.router(None)).await.unwrap();
-        let cases = apigen::emit::mock::cases_json(&spec);
+        let cases = apigen::emit::mock::cases_json(&apigen::emit::lower::lower_inferred(&spec));
         assert_eq!(cases, c.cases, "{}: cases", c.service);
         let checked = conformance::faulty_requests(&server.base_url, c.schema, &cases)
             .await

@@ -6,7 +6,7 @@
 //! `Client::config_for_region(region, credentials).endpoint`, the others through
 //! `Client::endpoints().network(..).resolve(region)`.
 
-use apigen_runtime::{Credentials, Endpoint, EndpointResolver, Network};
+use apigen_runtime::{Credentials, Endpoint, EndpointResolver, Network, RegionalClient};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -54,7 +54,9 @@ pub fn spec_loader(data: &[u8]) {
     if let Ok(spec) = load::parse_str("fuzz.yaml", text) {
         let problems = validate::validate(&spec);
         let _ = load::locate_problems("fuzz.yaml", text, &problems);
-        let _ = apigen::openapi::to_json_string(&apigen::openapi::export(&spec));
+        let _ = apigen::emit::openapi::to_json_string(&apigen::emit::openapi::export(
+            &apigen::emit::lower::lower_inferred(&spec),
+        ));
         let _ = load::to_yaml(&spec);
     }
 }

@@ -1,7 +1,8 @@
 //! The `apigen` command line.
 
-use crate::extract::{self, corrections::CorrectionsFile, DocKind, Severity};
+use crate::extract::files::{self, CorrectionsChoice, Extracted};
 use crate::spec::{load, model::Spec, validate};
+use crate::{diff, extract};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -92,11 +93,11 @@ enum Command {
     Diff {
         old: String,
         new: String,
-        #[arg(long, value_enum, default_value_t = crate::diff::Format::Text)]
-        format: crate::diff::Format,
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
         /// Exit with 1 when a change of this severity or worse is found.
         #[arg(long, value_enum)]
-        fail_on: Option<crate::diff::FailOn>,
+        fail_on: Option<FailOn>,
     },
     /// Export a spec as an OpenAPI 3.1 document (JSON).
     Openapi {
@@ -134,6 +135,11 @@ enum Command {
         /// Seed of generated values and failure draws.
         #[arg(long, default_value_t = 0)]
         seed: u64,
+        /// What a request that breaks the spec gets: `strict`, the vendor's 4xx error, or
+        /// `report`, the normal answer, with every violation (and its document line) in the
+        /// recorded request and the `x-apigen-violations` response header.
+        #[arg(long, default_value = "strict", value_parser = parse_validation)]
+        validation: apigen_runtime::server::validate::Validation,
     },
     /// Generate the crates: from the given specs into `--out DIR`, or (no specs) from every
     /// spec in specs/ into generated/ of the repository at `--root`.
@@ -182,6 +188,21 @@ enum Command {
 enum Format {
     Text,
     Json,
+}
+
+/// `apigen diff --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DiffFormat {
+    Text,
+    Markdown,
+    Json,
+}
+
+/// `apigen diff --fail-on`: the least severity that makes the diff exit with 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    Breaking,
+    NonBreaking,
 }
 
 /// Exit codes: 0 ok, 1 the check failed (diagnostics, stale output), 2 bad input/usage.
@@ -246,13 +267,13 @@ fn run(command: Command) -> Result<ExitCode, String> {
         }
         Command::Resources { spec: path, format } => {
             let spec = load::load_file(&path).map_err(|e| e.to_string())?;
-            let plans = crate::emit::resources::plans_for(&path, &spec)?;
+            let plans = crate::infer::plans_for(&path, &spec)?;
             match format {
                 Format::Json => {
                     let json = serde_json::to_string_pretty(&plans).map_err(|e| e.to_string())?;
                     emit(&format!("{json}\n"))
                 }
-                Format::Text => emit(&crate::emit::stateful::table(&plans)),
+                Format::Text => emit(&crate::emit::plans_table::table(&plans)),
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -372,6 +393,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             stateful,
             credentials,
             seed,
+            validation,
         } => crate::mock::run(crate::mock::MockOptions {
             specs,
             listen,
@@ -379,14 +401,17 @@ fn run(command: Command) -> Result<ExitCode, String> {
             stateful,
             verifier: credentials,
             seed,
+            validation,
         }),
         Command::Openapi {
             spec,
             output,
             check,
         } => {
+            let spec_path = spec.to_string_lossy().into_owned();
             let spec = load::load_file(&spec).map_err(|e| e.to_string())?;
-            let text = crate::openapi::to_json_string(&crate::openapi::export(&spec));
+            let sm = crate::emit::lower(&spec_path, &spec).map_err(|e| e.to_string())?;
+            let text = crate::emit::openapi::to_json_string(&crate::emit::openapi::export(&sm));
             match (output, check) {
                 (Some(p), true) => {
                     if std::fs::read_to_string(&p).unwrap_or_default() != text {
@@ -419,7 +444,32 @@ fn run(command: Command) -> Result<ExitCode, String> {
             new,
             format,
             fail_on,
-        } => crate::diff::run(&old, &new, format, fail_on),
+        } => {
+            let fail_on = fail_on.map(|f| match f {
+                FailOn::Breaking => diff::FailOn::Breaking,
+                FailOn::NonBreaking => diff::FailOn::NonBreaking,
+            });
+            let outcome = diff::run(&old, &new, fail_on).map_err(|e| e.to_string())?;
+            for x in &outcome.extracted {
+                report_extraction(x)?;
+            }
+            let (format, colour) = match format {
+                DiffFormat::Text => {
+                    use std::io::IsTerminal;
+                    let colour =
+                        std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                    (diff::Format::Text, colour)
+                }
+                DiffFormat::Markdown => (diff::Format::Markdown, false),
+                DiffFormat::Json => (diff::Format::Json, false),
+            };
+            emit(&outcome.render(format, colour));
+            Ok(if outcome.failed {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
     }
 }
 
@@ -464,112 +514,28 @@ fn lint(specs: &[PathBuf]) -> ExitCode {
 
 /// Extract one document; returns the spec and whether `--strict` finds it failed.
 /// Diagnostics go to standard error as `document:line: severity: message`.
-pub(crate) fn extract_one(
+fn extract_one(
     document: &Path,
     corrections: Option<&Path>,
     no_corrections: bool,
     strict: bool,
 ) -> Result<(Spec, bool), String> {
-    let text =
-        std::fs::read_to_string(document).map_err(|e| format!("{}: {e}", document.display()))?;
-    let service = detect_service(document, &text)?;
-    let mut missing = false;
-    let corrections_path = match (corrections, no_corrections) {
-        (_, true) => None,
-        (Some(p), _) => Some(p.to_path_buf()),
-        (None, _) => {
-            let cwd = std::env::current_dir().unwrap_or_default();
-            let lookup = extract::corrections::locate(document, service, &cwd);
-            if lookup.found.is_none() {
-                let tried: Vec<String> = lookup
-                    .tried
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect();
-                eprintln!(
-                    "{}: warning: no corrections file for `{service}` (looked for {}); the spec \
-                     lacks the project's reviewed corrections. Run apigen in the project, pass \
-                     --corrections FILE, or --no-corrections to mean it",
-                    document.display(),
-                    tried.join(", ")
-                );
-                missing = true;
-            }
-            lookup.found
-        }
+    let choice = match (corrections, no_corrections) {
+        (_, true) => CorrectionsChoice::None,
+        (Some(p), _) => CorrectionsChoice::File(p),
+        (None, _) => CorrectionsChoice::Default,
     };
-    let corrections_text = match &corrections_path {
-        Some(p) => Some(std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?),
-        None => None,
-    };
-    let (spec, failed) = extract_text(
-        document,
-        &text,
-        corrections_path.as_deref().zip(corrections_text.as_deref()),
-        strict,
-    )?;
-    if strict && missing {
-        eprintln!(
-            "{}: error: --strict: extracted without corrections",
-            document.display()
-        );
-    }
-    Ok((spec, failed || (strict && missing)))
+    let extracted = files::extract_file(document, choice, strict).map_err(|e| e.to_string())?;
+    report_extraction(&extracted)?;
+    Ok((extracted.extraction.spec, extracted.failed))
 }
 
-/// The service a document describes, or an error naming the document.
-pub(crate) fn detect_service(document: &Path, text: &str) -> Result<&'static str, String> {
-    DocKind::detect(text)
-        .map(DocKind::service_name)
-        .ok_or_else(|| {
-            format!(
-                "{}: {}",
-                document.display(),
-                extract::ExtractError::UnknownDocument
-            )
-        })
-}
-
-/// `specs/corrections/<service>.yaml` next to the `specs/sources/` holding `document`.
-pub(crate) fn default_corrections(document: &Path, service: &str) -> Option<PathBuf> {
-    document
-        .parent()
-        .and_then(Path::parent)
-        .map(|specs| specs.join("corrections").join(format!("{service}.yaml")))
-}
-
-/// Extract a document's text with a corrections file's text (both already read, so a
-/// caller can take them from anywhere, e.g. a git revision). Returns the spec and whether
-/// `strict` finds it failed; diagnostics go to standard error.
-pub(crate) fn extract_text(
-    document: &Path,
-    text: &str,
-    corrections: Option<(&Path, &str)>,
-    strict: bool,
-) -> Result<(Spec, bool), String> {
-    let file = match corrections {
-        Some((p, t)) => Some(CorrectionsFile::parse(&p.display().to_string(), t)?),
-        None => None,
-    };
-    let doc_name = repo_relative(document);
-    let corr_name = corrections.map(|(p, _)| repo_relative(p));
-    let extraction = extract::extract(
-        &doc_name,
-        text,
-        file.as_ref()
-            .map(|f| (corr_name.as_deref().unwrap_or(""), f)),
-    )
-    .map_err(|e| format!("{}: {e}", document.display()))?;
-    let failed = strict
-        && (!extraction.stale.is_empty()
-            || extraction
-                .diagnostics
-                .iter()
-                .any(|d| d.severity >= Severity::Warning));
+/// Prints what extracting a document found: the run's notices, then the summary (or with
+/// `-v` every diagnostic) on standard error, every diagnostic to the `--log` file.
+fn report_extraction(x: &Extracted) -> Result<(), String> {
     let (verbose, log) = REPORTING.get().cloned().unwrap_or_default();
-    let doc = document.display().to_string();
-    let corr = corr_name.as_deref().unwrap_or("corrections");
-    let details = extract::report::details(&doc, corr, &extraction);
+    let (doc, corr) = (x.document.as_str(), x.corrections_label());
+    let details = extract::report::details(doc, corr, &x.extraction);
     if let Some(log) = log {
         use std::io::Write;
         let mut f = std::fs::OpenOptions::new()
@@ -583,43 +549,25 @@ pub(crate) fn extract_text(
     let lines = if verbose {
         details
     } else {
-        let mut s = extract::report::summary(&doc, corr, &extraction);
-        if s.len() > 1 || !extraction.diagnostics.is_empty() {
+        let mut s = extract::report::summary(doc, corr, &x.extraction);
+        if s.len() > 1 || !x.extraction.diagnostics.is_empty() {
             s.push("  (every diagnostic: `-v` or `--log FILE`)".to_string());
         }
         s
     };
+    for n in &x.notices {
+        eprintln!("{n}");
+    }
     for l in lines {
         eprintln!("{l}");
     }
-    Ok((extraction.spec, failed))
-}
-
-/// `specs/sources/x.txt` for any path that ends in it, so specs do not record where the
-/// checkout lives.
-fn repo_relative(p: &Path) -> String {
-    let comps: Vec<_> = p
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().to_string())
-        .collect();
-    match comps.iter().rposition(|c| c == "specs") {
-        Some(i) => comps[i..].join("/"),
-        None => p.display().to_string(),
-    }
+    Ok(())
 }
 
 fn extract_all(root: &Path, check: bool, strict: bool) -> Result<ExitCode, String> {
-    let sources = root.join("specs").join("sources");
-    let mut docs: Vec<PathBuf> = std::fs::read_dir(&sources)
-        .map_err(|e| format!("{}: {e}", sources.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    docs.sort();
     let mut failed = false;
-    for doc in docs {
-        let text = std::fs::read_to_string(&doc).map_err(|e| format!("{}: {e}", doc.display()))?;
-        let Some(kind) = DocKind::detect(&text) else {
+    for (doc, kind) in files::sources(root).map_err(|e| e.to_string())? {
+        let Some(kind) = kind else {
             eprintln!("{}: skipped: not a known API reference", doc.display());
             continue;
         };
@@ -653,6 +601,11 @@ fn extract_all(root: &Path, check: bool, strict: bool) -> Result<ExitCode, Strin
 
 fn parse_credentials(s: &str) -> Result<apigen_runtime::server::Verifier, String> {
     apigen_runtime::server::Verifier::parse(s).ok_or_else(|| "expected ID:SECRET".to_owned())
+}
+
+fn parse_validation(s: &str) -> Result<apigen_runtime::server::validate::Validation, String> {
+    apigen_runtime::server::validate::Validation::parse(s)
+        .ok_or_else(|| format!("expected strict or report, got {s:?}"))
 }
 
 /// `--runtime-pin rev=…|tag=…|branch=…`.

@@ -14,6 +14,7 @@ use apigen_runtime::mock::{DataMock, Mount};
 use apigen_runtime::schema::{Protocol, ServiceSchema};
 use apigen_runtime::server::{Router, Verifier};
 
+use crate::emit::ServiceModel;
 use crate::spec::{load, model::Spec};
 
 /// Default listening address of `apigen mock` (all services on one port).
@@ -34,13 +35,21 @@ pub struct MockOptions {
     pub verifier: Option<Verifier>,
     /// Seed of generated values and failure draws.
     pub seed: u64,
+    /// What a request that breaks the spec gets (strict 4xx, or answered and reported).
+    pub validation: apigen_runtime::server::validate::Validation,
 }
 
 /// The data mock of `spec` (what its generated mock crate serves).
 pub fn data_mock(spec: &Spec, seed: u64, stateful: bool) -> DataMock {
+    data_mock_of(&crate::emit::lower::lower_inferred(spec), seed, stateful)
+}
+
+/// The data mock of a lowered spec.
+fn data_mock_of(sm: &ServiceModel, seed: u64, stateful: bool) -> DataMock {
+    let spec = sm.spec;
     // The schema lives as long as the process, as the generated crates' `static` one does.
     let schema: &'static ServiceSchema =
-        Box::leak(Box::new(crate::emit::schema::service_schema(spec)));
+        Box::leak(Box::new(crate::emit::schema::service_schema(sm)));
     let examples: BTreeMap<String, serde_json::Value> =
         serde_json::from_str(&crate::emit::mock::examples_json(spec)).unwrap_or_default();
     let prefix = match schema.protocol {
@@ -51,7 +60,7 @@ pub fn data_mock(spec: &Spec, seed: u64, stateful: bool) -> DataMock {
         serde_json::from_str(&crate::emit::mock::mismatched_json(spec)).unwrap_or_default();
     let mock = DataMock::new(schema, examples, seed, prefix).with_mismatched(mismatched);
     if stateful {
-        mock.stateful(crate::emit::stateful::infer(spec))
+        mock.stateful(sm.plans.clone())
     } else {
         mock
     }
@@ -65,12 +74,9 @@ pub fn data_mock_at(
     seed: u64,
     stateful: bool,
 ) -> Result<DataMock, String> {
-    let mock = data_mock(spec, seed, false);
-    Ok(if stateful {
-        mock.stateful(crate::emit::resources::plans_for(spec_path, spec)?)
-    } else {
-        mock
-    })
+    let path = spec_path.to_string_lossy();
+    let sm = crate::emit::lower(&path, spec).map_err(|e| e.to_string())?;
+    Ok(data_mock_of(&sm, seed, stateful))
 }
 
 /// Loads the specs (every error with its file and line) and checks service names are distinct.
@@ -108,6 +114,9 @@ async fn serve(opts: MockOptions, specs: Vec<Spec>) -> Result<(), String> {
         .zip(&opts.specs)
         .map(|(s, path)| data_mock_at(path, s, opts.seed, opts.stateful))
         .collect::<Result<_, String>>()?;
+    for m in &mocks {
+        m.recorder().set_validation(opts.validation);
+    }
     let routers: Vec<(String, Router)> = mocks
         .iter()
         .map(|m| (m.name().to_owned(), m.router(opts.verifier.clone())))

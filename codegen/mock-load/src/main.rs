@@ -10,6 +10,11 @@
 //!
 //! The exit status is 1 when any request failed, so scripts can assert "no errors".
 //!
+//! `--baseline` then measures the same load against a minimal hyper server answering the
+//! mock's bytes (the probe's status, `Content-Type` and body): `mock-load fixed-server`, the
+//! floor of what any server on this machine costs, so the mock's own request path (routing,
+//! validation, answer, recording) is the difference. Both runs are reported with the ratio.
+//!
 //! ```text
 //! mock-load --mock-bin target/release/alikafka-mock --connections 64 --duration 15 \
 //!   --path '/?Action=GetTopicList&Version=2019-09-16&InstanceId=i-1&RegionId=cn-hangzhou&CurrentPage=1&PageSize=10'
@@ -44,7 +49,13 @@ usage: mock-load (--mock-bin PATH [--mock-arg ARG]... | --url http://HOST:PORT) 
   --duration SECS      stop after this many seconds (default 10)
   --requests N         stop after this many requests in all (default 10000000)
   --timeout SECS       per-request timeout, counted as an error (default 10)
-  --client-threads N   worker threads of the load generator (default 1)";
+  --client-threads N   worker threads of the load generator (default 1)
+  --baseline           then run the same load against `mock-load fixed-server` answering the
+                       probe's bytes, and report the mock's share of its requests/second
+
+usage: mock-load fixed-server --status N --content-type T --body-file PATH
+  a minimal hyper HTTP/1.1 server answering every request with these bytes; prints its
+  address on the first line (as the mocks do)";
 
 /// Parsed command line.
 #[derive(Debug, Clone)]
@@ -61,6 +72,7 @@ struct Options {
     requests: u64,
     timeout: Duration,
     client_threads: usize,
+    baseline: bool,
 }
 
 fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Options, String> {
@@ -77,6 +89,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Options, String>
         requests: 10_000_000,
         timeout: Duration::from_secs(10),
         client_threads: 1,
+        baseline: false,
     };
     let mut it = args.into_iter();
     while let Some(flag) = it.next() {
@@ -104,6 +117,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Options, String>
             "--requests" => o.requests = number(&flag, &value()?)?,
             "--timeout" => o.timeout = seconds(&flag, &value()?)?,
             "--client-threads" => o.client_threads = number(&flag, &value()?)?,
+            "--baseline" => o.baseline = true,
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
@@ -360,10 +374,58 @@ fn ms(us: u32) -> String {
     format!("{:.3} ms", f64::from(us) / 1000.0)
 }
 
+/// What one run measured, for the baseline comparison.
+struct Summary {
+    ok: bool,
+    requests_per_second: f64,
+    per_server_cpu_second: Option<f64>,
+    /// The probe's answer: status, `Content-Type`, body.
+    probe: (u16, String, Bytes),
+}
+
 async fn run(o: Options) -> Result<bool, String> {
-    let (_mock, addr) = match (&o.mock_bin, &o.url) {
+    let mock = measure(&o, o.mock_bin.as_deref(), &o.mock_args).await?;
+    if !o.baseline {
+        return Ok(mock.ok);
+    }
+    let (status, content_type, body) = &mock.probe;
+    let body_file = std::env::temp_dir().join(format!("mock-load-{}.body", std::process::id()));
+    std::fs::write(&body_file, body).map_err(|e| format!("{}: {e}", body_file.display()))?;
+    let me = std::env::current_exe().map_err(|e| e.to_string())?;
+    let args = vec![
+        "fixed-server".to_owned(),
+        "--status".to_owned(),
+        status.to_string(),
+        "--content-type".to_owned(),
+        content_type.clone(),
+        "--body-file".to_owned(),
+        body_file.display().to_string(),
+    ];
+    println!(
+        "\n== baseline: minimal hyper server answering the same {} bytes",
+        body.len()
+    );
+    let base = measure(&o, Some(&me.display().to_string()), &args).await;
+    let _ = std::fs::remove_file(&body_file);
+    let base = base?;
+    println!(
+        "\nmock / baseline: {:.0}% of the requests/s{}",
+        100.0 * mock.requests_per_second / base.requests_per_second.max(1e-9),
+        match (mock.per_server_cpu_second, base.per_server_cpu_second) {
+            (Some(m), Some(b)) if b > 0.0 =>
+                format!(", {:.0}% per server CPU-second", 100.0 * m / b),
+            _ => String::new(),
+        }
+    );
+    Ok(mock.ok && base.ok)
+}
+
+/// One measured run against the server `bin` starts (or `--url`).
+async fn measure(o: &Options, bin: Option<&str>, bin_args: &[String]) -> Result<Summary, String> {
+    let o = o.clone();
+    let (_mock, addr) = match (bin, &o.url) {
         (Some(bin), _) => {
-            let (p, a) = start_mock(bin, &o.mock_args)?;
+            let (p, a) = start_mock(bin, bin_args)?;
             (Some(p), a)
         }
         (None, Some(url)) => {
@@ -389,7 +451,7 @@ async fn run(o: Options) -> Result<bool, String> {
     // One probe, so a wrong request shows up as an answer rather than as N errors.
     let mut probe = connect(&addr).await?;
     let first = o.paths[0].replace("{n}", "probe");
-    let (status, body) = send_once(&mut probe, request(&o, &addr, &first)).await?;
+    let (status, content_type, body) = send_probe(&mut probe, request(&o, &addr, &first)).await?;
     drop(probe);
     println!(
         "target:      http://{addr}  {} {}",
@@ -491,14 +553,15 @@ async fn run(o: Options) -> Result<bool, String> {
         ms(lat.last().copied().unwrap_or(0))
     );
     println!("machine:     {cores} cores (load generator and mock share them)");
-    if let Some(cpu) = server_cpu {
+    let per_server_cpu_second = server_cpu.map(|cpu| {
         let c = cpu.as_secs_f64();
+        let per = if c > 0.0 { answered as f64 / c } else { 0.0 };
         println!(
-            "mock cpu:    {c:.2} s over {secs:.2} s ({:.2} cores busy) => {:.0} requests per mock CPU-second",
+            "mock cpu:    {c:.2} s over {secs:.2} s ({:.2} cores busy) => {per:.0} requests per mock CPU-second",
             c / secs,
-            if c > 0.0 { answered as f64 / c } else { 0.0 }
         );
-    }
+        per
+    });
     if let Some((after, before)) = server_rss {
         println!(
             "mock memory: {:.1} MB resident before the run, {:.1} MB after",
@@ -510,11 +573,106 @@ async fn run(o: Options) -> Result<bool, String> {
         let c = cpu.as_secs_f64();
         println!("client cpu:  {c:.2} s ({:.2} cores busy)", c / secs);
     }
-    Ok(total.errors() == 0)
+    Ok(Summary {
+        ok: total.errors() == 0,
+        requests_per_second: answered as f64 / secs,
+        per_server_cpu_second,
+        probe: (status, content_type, body),
+    })
+}
+
+/// [`send_once`] keeping the `Content-Type` (for the baseline server).
+async fn send_probe(
+    sender: &mut SendRequest<Full<Bytes>>,
+    req: Request<Full<Bytes>>,
+) -> Result<(u16, String, Bytes), String> {
+    sender.ready().await.map_err(|e| e.to_string())?;
+    let resp = sender.send_request(req).await.map_err(|e| e.to_string())?;
+    let status = resp.status().as_u16();
+    let content_type = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/octet-stream")
+        .to_owned();
+    let body = resp
+        .into_body()
+        .collect()
+        .await
+        .map_err(|e| e.to_string())?
+        .to_bytes();
+    Ok((status, content_type, body))
+}
+
+/// `mock-load fixed-server`: the baseline, a minimal hyper server answering fixed bytes on a
+/// multi-thread runtime with the default worker count (as the mocks run).
+fn fixed_server(args: &[String]) -> Result<(), String> {
+    let mut status = 200u16;
+    let mut content_type = "application/json".to_owned();
+    let mut body_file = None;
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let mut value = || {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{flag} needs a value"))
+        };
+        match flag.as_str() {
+            "--status" => status = number(flag, &value()?)?,
+            "--content-type" => content_type = value()?,
+            "--body-file" => body_file = Some(value()?),
+            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+        }
+    }
+    let path = body_file.ok_or("fixed-server needs --body-file")?;
+    let body = Bytes::from(std::fs::read(&path).map_err(|e| format!("{path}: {e}"))?);
+    let status = hyper::StatusCode::from_u16(status).map_err(|e| e.to_string())?;
+    let content_type = hyper::header::HeaderValue::from_str(&content_type)
+        .map_err(|e| format!("content type: {e}"))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| e.to_string())?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        println!("{addr}");
+        use std::io::Write as _;
+        let _ = std::io::stdout().flush();
+        loop {
+            let (stream, _) = listener.accept().await.map_err(|e| e.to_string())?;
+            let _ = stream.set_nodelay(true);
+            let (body, content_type) = (body.clone(), content_type.clone());
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(move |_req| {
+                    let mut resp = hyper::Response::new(Full::new(body.clone()));
+                    *resp.status_mut() = status;
+                    resp.headers_mut()
+                        .insert(hyper::header::CONTENT_TYPE, content_type.clone());
+                    std::future::ready(Ok::<_, std::convert::Infallible>(resp))
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    })
 }
 
 fn main() -> ExitCode {
-    let o = match parse_args(std::env::args().skip(1)) {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("fixed-server") {
+        return match fixed_server(&args[1..]) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("mock-load fixed-server: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let o = match parse_args(args) {
         Ok(o) => o,
         Err(msg) if msg.starts_with("usage:") => {
             println!("{msg}");

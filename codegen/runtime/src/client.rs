@@ -152,6 +152,88 @@ pub struct AttemptInfo<'a> {
     pub elapsed: Duration,
 }
 
+/// The constructors every generated service client shares: settings and clients for a region
+/// (through the service's endpoint table), an endpoint resolver, or an explicit endpoint URL.
+///
+/// A generated client implements the two constants and [`RegionalClient::new`]; everything
+/// else comes from here. Bring the trait into scope (`use <svc>_client::RegionalClient;`) to
+/// call `Client::from_region(..)` and the other constructors.
+pub trait RegionalClient: Sized {
+    /// Where the service is served: listed region hosts and the rule for the others.
+    const ENDPOINTS: &'static crate::endpoint::EndpointTable;
+    /// The signature scheme of [`RegionalClient::config_for`] (settings may name another).
+    const DEFAULT_SCHEME: SignatureScheme;
+
+    /// A client with explicit settings.
+    fn new(config: ClientConfig) -> Result<Self, Error>;
+
+    /// Settings for `endpoint` with this service's default signature scheme (no region:
+    /// add `.with_region(region)` where the client needs it, e.g. Huawei's project lookup).
+    fn config_for(
+        endpoint: Endpoint,
+        credentials: impl Into<SharedCredentialsProvider>,
+    ) -> ClientConfig {
+        ClientConfig::new(endpoint, credentials, Self::DEFAULT_SCHEME)
+    }
+
+    /// Settings for `region` on the public network: the host [`RegionalClient::ENDPOINTS`]
+    /// lists for it, else its rule. A region that is empty or not a region id gives a host
+    /// that fails at the first call; [`RegionalClient::endpoints`] checks, picks a network and
+    /// takes per-region overrides.
+    fn config_for_region(
+        region: &str,
+        credentials: impl Into<SharedCredentialsProvider>,
+    ) -> ClientConfig {
+        Self::config_for(
+            Endpoint::https(Self::ENDPOINTS.public_host(region)),
+            credentials,
+        )
+        .with_region(region)
+    }
+
+    /// Settings for `region` through `endpoints` (a network, per-region overrides):
+    /// `Client::config_with_endpoints(&Client::endpoints().network(Network::Vpc), region,
+    /// credentials)`. Fails when `region` is not a region id or the service has no such
+    /// network.
+    fn config_with_endpoints(
+        endpoints: &crate::endpoint::EndpointResolver,
+        region: &str,
+        credentials: impl Into<SharedCredentialsProvider>,
+    ) -> Result<ClientConfig, Error> {
+        Ok(Self::config_for(endpoints.resolve(region)?, credentials).with_region(region))
+    }
+
+    /// Settings for an explicit endpoint URL (`https://host[:port][/prefix]`).
+    fn config_for_endpoint(
+        url: &str,
+        credentials: impl Into<SharedCredentialsProvider>,
+    ) -> Result<ClientConfig, Error> {
+        Ok(Self::config_for(Endpoint::from_url(url)?, credentials))
+    }
+
+    /// This service's endpoint resolver over [`RegionalClient::ENDPOINTS`]:
+    /// `.network(Network::Vpc)`, `.region_override(region, endpoint)`, `.resolve(region)`.
+    fn endpoints() -> crate::endpoint::EndpointResolver {
+        crate::endpoint::EndpointResolver::new(Self::ENDPOINTS)
+    }
+
+    /// A client for the regional endpoint of `region` with the default settings.
+    fn from_region(
+        region: &str,
+        credentials: impl Into<SharedCredentialsProvider>,
+    ) -> Result<Self, Error> {
+        Self::new(Self::config_for_region(region, credentials))
+    }
+
+    /// A client for an explicit endpoint URL with the default settings.
+    fn from_endpoint(
+        url: &str,
+        credentials: impl Into<SharedCredentialsProvider>,
+    ) -> Result<Self, Error> {
+        Self::new(Self::config_for_endpoint(url, credentials)?)
+    }
+}
+
 /// Client settings shared by every call of a service client.
 #[derive(Debug, Clone)]
 pub struct ClientConfig {

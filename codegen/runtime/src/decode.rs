@@ -391,6 +391,13 @@ impl<M: SerializeMap> Members<M> {
 /// [`lenient_opt`] as a type, for [`Object::member`]: `map.next_value::<LenientOpt<_>>()?.0`.
 pub struct LenientOpt<T>(pub Option<T>);
 
+impl<T> LenientOpt<T> {
+    /// The decoded value.
+    pub fn into_inner(self) -> Option<T> {
+        self.0
+    }
+}
+
 impl<'de, T> Deserialize<'de> for LenientOpt<T>
 where
     T: FromStr + DeserializeOwned,
@@ -401,10 +408,18 @@ where
     }
 }
 
-/// [`string_lenient_opt`] as a type, for [`Object::member`].
-pub struct StringLenientOpt(pub Option<String>);
+/// [`string_lenient_opt`] as a type, for [`Object::member`] (`V` is `Option<String>`; the
+/// parameter lets [`wire_object!`] name every decoder as `Decoder<_>`).
+pub struct StringLenientOpt<V = Option<String>>(pub V);
 
-impl<'de> Deserialize<'de> for StringLenientOpt {
+impl<V> StringLenientOpt<V> {
+    /// The decoded value.
+    pub fn into_inner(self) -> V {
+        self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for StringLenientOpt<Option<String>> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         string_lenient_opt(d).map(StringLenientOpt)
     }
@@ -412,6 +427,13 @@ impl<'de> Deserialize<'de> for StringLenientOpt {
 
 /// [`list`] as a type, for [`Object::member`]: `map.next_value::<List<_>>()?.0`.
 pub struct List<V>(pub V);
+
+impl<V> List<V> {
+    /// The decoded value.
+    pub fn into_inner(self) -> V {
+        self.0
+    }
+}
 
 impl<'de, T: DeserializeOwned> Deserialize<'de> for List<Vec<T>> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -421,6 +443,13 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for List<Vec<T>> {
 
 /// [`list_lenient`] as a type, for [`Object::member`].
 pub struct ListLenient<V>(pub V);
+
+impl<V> ListLenient<V> {
+    /// The decoded value.
+    pub fn into_inner(self) -> V {
+        self.0
+    }
+}
 
 impl<'de, T> Deserialize<'de> for ListLenient<Vec<T>>
 where
@@ -435,10 +464,203 @@ where
 /// [`null_as_default`] as a type, for [`Object::member`].
 pub struct NullAsDefault<T>(pub T);
 
+impl<T> NullAsDefault<T> {
+    /// The decoded value.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
 impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for NullAsDefault<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         null_as_default(d).map(NullAsDefault)
     }
+}
+
+/// `Serialize`, `Deserialize` and [`Object`] for a generated model struct, from one line per
+/// member: `field: kind("WireName")` or `field: kind("WireName", Decoder)`, then the wire names
+/// of the members decoding requires (`required = ["Name"]`, as serde's derive requires
+/// non-`Option` members).
+///
+/// `kind` is the [`Members`] method that writes the member: `field` (always written), `opt`
+/// (left out when `None`) or `list` (left out when empty). `Decoder` is one of this module's tolerant wrapper types (`LenientOpt`,
+/// `StringLenientOpt`, `List`, `ListLenient`, `NullAsDefault`) used on decoding instead of the
+/// member type's own `Deserialize`.
+///
+/// The expansion is exactly what the models emitter wrote out by hand before (one `member`
+/// match, one `m.opt(..)` per member), so the build cost is the same; the generated source
+/// says only what differs between structs.
+///
+/// ```
+/// #[derive(Debug, Default, PartialEq)]
+/// pub struct Topic {
+///     pub name: String,
+///     pub partitions: Option<i32>,
+///     pub tags: Vec<String>,
+/// }
+/// apigen_runtime::wire_object!(
+///     Topic {
+///         name: field("Name"),
+///         partitions: opt("PartitionNum", LenientOpt),
+///         tags: list("Tags", List),
+///     },
+///     required = ["Name"],
+/// );
+///
+/// let t: Topic = serde_json::from_str(r#"{"Name":"t","PartitionNum":"12"}"#).unwrap();
+/// assert_eq!(t.partitions, Some(12));
+/// assert_eq!(serde_json::to_string(&t).unwrap(), r#"{"Name":"t","PartitionNum":12}"#);
+/// assert!(serde_json::from_str::<Topic>("{}").is_err());
+/// ```
+#[macro_export]
+macro_rules! wire_object {
+    ($name:ident {}) => {
+        impl $crate::serde::Serialize for $name {
+            fn serialize<S: $crate::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                $crate::decode::Members::new(s)?.end()
+            }
+        }
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                $crate::decode::object(d)
+            }
+        }
+        impl $crate::decode::Object for $name {
+            fn empty() -> Self {
+                Self {}
+            }
+            fn member<'de, A: $crate::serde::de::MapAccess<'de>>(
+                &mut self,
+                _: &str,
+                _: &mut A,
+            ) -> Result<bool, A::Error> {
+                Ok(false)
+            }
+        }
+    };
+    (
+        $name:ident {
+            $($field:ident: $kind:ident($wire:literal $(, $decoder:ident)?),)+
+            ..Default::default()
+        }
+        $(, required = [$($required:literal),* $(,)?])? $(,)?
+    ) => {
+        $crate::wire_object!(@impl $name (Self::default()) { $($field: $kind($wire $(, $decoder)?)),+ } [$($($required),*)?]);
+    };
+    (
+        $name:ident { $($field:ident: $kind:ident($wire:literal $(, $decoder:ident)?)),+ $(,)? }
+        $(, required = [$($required:literal),* $(,)?])? $(,)?
+    ) => {
+        $crate::wire_object!(@impl $name (Self { $($field: Default::default(),)+ }) { $($field: $kind($wire $(, $decoder)?)),+ } [$($($required),*)?]);
+    };
+    (
+        @impl $name:ident ($empty:expr)
+        { $($field:ident: $kind:ident($wire:literal $(, $decoder:ident)?)),+ }
+        [$($required:literal),*]
+    ) => {
+        impl $crate::serde::Serialize for $name {
+            fn serialize<S: $crate::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = $crate::decode::Members::new(s)?;
+                $(m.$kind($wire, &self.$field)?;)+
+                m.end()
+            }
+        }
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                $crate::decode::object(d)
+            }
+        }
+        impl $crate::decode::Object for $name {
+            const REQUIRED: &'static [&'static str] = &[$($required),*];
+            fn empty() -> Self {
+                $empty
+            }
+            fn member<'de, A: $crate::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+            ) -> Result<bool, A::Error> {
+                match key {
+                    // `Decoder::into_inner(map.next_value::<Decoder<_>>()?)`, or `(map.next_value()?)`
+                    // without one (no nested macro call: those cost build time).
+                    $($wire => {
+                        self.$field = $($crate::decode::$decoder::into_inner)?(
+                            map.next_value $(::<$crate::decode::$decoder<_>>)? ()?
+                        )
+                    })+
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            }
+        }
+    };
+}
+
+/// The impls of a generated enum of documented string values with an `Unknown(String)`
+/// variant for the others, from one line per value: `Variant: "wire value"`.
+///
+/// Gives `Default` (an empty `Unknown`, so structs holding the enum can derive `Default`),
+/// `as_str`, `From<&str>`, `Display`, `Serialize` (the wire string) and a lenient
+/// `Deserialize` (numbers and booleans read as their text).
+///
+/// ```
+/// #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// pub enum Status {
+///     Enabled,
+///     Disabled,
+///     Unknown(String),
+/// }
+/// apigen_runtime::wire_enum!(Status {
+///     Enabled: "enabled",
+///     Disabled: "disabled",
+/// });
+///
+/// assert_eq!(Status::from("enabled"), Status::Enabled);
+/// assert_eq!(Status::from("other").as_str(), "other");
+/// assert_eq!(serde_json::to_string(&Status::Disabled).unwrap(), r#""disabled""#);
+/// ```
+#[macro_export]
+macro_rules! wire_enum {
+    ($name:ident { $($variant:ident: $wire:literal),* $(,)? }) => {
+        impl Default for $name {
+            /// An empty `Unknown` (structs holding the enum derive `Default`).
+            fn default() -> Self {
+                $name::Unknown(String::new())
+            }
+        }
+        impl $name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $($name::$variant => $wire,)*
+                    $name::Unknown(s) => s.as_str(),
+                }
+            }
+        }
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                match s {
+                    $($wire => $name::$variant,)*
+                    other => $name::Unknown(other.to_string()),
+                }
+            }
+        }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl $crate::serde::Serialize for $name {
+            fn serialize<S: $crate::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                $crate::decode::string_lenient(d).map(|s| $name::from(s.as_str()))
+            }
+        }
+    };
 }
 
 #[cfg(test)]

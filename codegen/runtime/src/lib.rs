@@ -67,5 +67,6 @@ pub use signer::Signer;
 
 #[cfg(feature = "client")]
 pub use client::{
-    AttemptInfo, CallOptions, Client, ClientConfig, Interceptor, Output, Response, Transport,
+    AttemptInfo, CallOptions, Client, ClientConfig, Interceptor, Output, RegionalClient, Response,
+    Transport,
 };

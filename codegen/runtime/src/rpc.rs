@@ -12,21 +12,20 @@ use crate::error::Error;
 use crate::request::{PreparedRequest, RpcInfo};
 use crate::sign::percent_decode;
 
-/// Signature and protocol parameters that are not operation parameters.
-pub const COMMON_PARAMS: &[&str] = &[
+/// Protocol parameters of every RPC request that are not operation parameters, besides the
+/// signature's own ([`crate::sign::alibaba_v1::SCHEME_PARAMS`]).
+pub const PROTOCOL_PARAMS: &[&str] = &[
     "Action",
     "Version",
     "Format",
-    "AccessKeyId",
-    "Signature",
-    "SignatureMethod",
-    "SignatureVersion",
-    "SignatureNonce",
-    "SignatureType",
-    "Timestamp",
     "SecurityToken",
     "ResourceOwnerAccount",
 ];
+
+/// Whether `name` is a common parameter (protocol or signature v1), not an operation's.
+pub fn is_common_param(name: &str) -> bool {
+    PROTOCOL_PARAMS.contains(&name) || crate::sign::alibaba_v1::SCHEME_PARAMS.contains(&name)
+}
 
 /// Builder of one RPC call.
 #[derive(Debug, Clone)]

@@ -119,6 +119,9 @@ pub struct ParamSchema {
     /// Wire encoding, when not plain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encoding: Option<ParamEncoding>,
+    /// Line of the document's table row (named by validation faults).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
     /// Type, enum and constraints.
     #[serde(flatten)]
     pub shape: Shape,
@@ -193,6 +196,9 @@ pub struct FieldShape {
     /// Whether it must be present.
     #[serde(default, skip_serializing_if = "is_false")]
     pub required: bool,
+    /// Line of the document's table row (named by validation faults).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
     /// Its shape.
     #[serde(flatten)]
     pub shape: Shape,

@@ -491,7 +491,7 @@ fn compare(
             };
         let ops_only = |v: &[(String, String)]| -> Vec<(String, String)> {
             v.iter()
-                .filter(|(k, _)| !crate::rpc::COMMON_PARAMS.contains(&k.as_str()))
+                .filter(|(k, _)| !crate::rpc::is_common_param(k))
                 .cloned()
                 .collect()
         };

@@ -8,14 +8,18 @@ pub use apigen_runtime::credentials::{self, SharedCredentialsProvider};
 pub use apigen_runtime::{CallOptions, Output};
 pub use apigen_runtime::{
     ClientConfig, Credentials, Endpoint, EndpointResolver, EndpointTable, Error, Network,
-    RetryPolicy, SignatureScheme,
+    RegionalClient, RetryPolicy, SignatureScheme,
 };
+
 /// Product code used in the regional endpoint (`alikafka`).
 pub const PRODUCT: &str = "alikafka";
+
 /// How answers report failures (an HTTP error status; Alibaba RPC also in 2xx bodies).
 const RESPONSES: &dyn apigen_runtime::ResponseClassifier = &apigen_runtime::classify::AlibabaInBand;
+
 /// API version sent as `Version`.
 pub const API_VERSION: &str = "2019-09-16";
+
 /// Where alikafka is served: the hosts of 34 listed regions and the rule `alikafka{network}.{region_id}.aliyuncs.com` for the others (`service.endpoints` of the spec, from the document (line 297) and the spec's corrections).
 pub static ENDPOINTS: EndpointTable = EndpointTable {
     service: "alikafka",
@@ -72,6 +76,7 @@ pub static ENDPOINTS: EndpointTable = EndpointTable {
         ("us-west-1", "alikafka.us-west-1.aliyuncs.com"),
     ],
 };
+
 /// Client of Message Queue for Apache Kafka (API versions 2019-09-16): one async method per operation.
 ///
 /// Cheap to clone; clones share the connection pool.
@@ -79,6 +84,19 @@ pub static ENDPOINTS: EndpointTable = EndpointTable {
 pub struct Client {
     inner: apigen_runtime::Client,
 }
+
+/// `Client::from_region`, `Client::config_for_region` and the other constructors: regions resolve through [`ENDPOINTS`] (else the rule `alikafka{network}.{region_id}.aliyuncs.com`).
+impl RegionalClient for Client {
+    const ENDPOINTS: &'static EndpointTable = &ENDPOINTS;
+
+    /// Alibaba RPC signature v1 (`HMAC-SHA1`) by default; set `config.scheme = SignatureScheme::AlibabaV3` for `ACS3-HMAC-SHA256`.
+    const DEFAULT_SCHEME: SignatureScheme = SignatureScheme::AlibabaV1;
+
+    fn new(config: ClientConfig) -> Result<Self, Error> {
+        Client::new(config)
+    }
+}
+
 impl Client {
     /// A client with explicit settings.
     pub fn new(config: ClientConfig) -> Result<Self, Error> {
@@ -86,63 +104,13 @@ impl Client {
             inner: apigen_runtime::Client::new(config)?,
         })
     }
-    /// Settings for `endpoint` with this service's default signature scheme (no region:
-    /// add `.with_region(region)` where the client needs it, e.g. Huawei's project lookup).
-    pub fn config_for(
-        endpoint: Endpoint,
-        credentials: impl Into<SharedCredentialsProvider>,
-    ) -> ClientConfig {
-        ClientConfig::new(endpoint, credentials, SignatureScheme::AlibabaV1)
-    }
-    /// Settings for `region` on the public network: the host [`ENDPOINTS`] lists for it, else its rule (`alikafka{network}.{region_id}.aliyuncs.com`). A region that is empty or not a region id gives a host that fails at the first call; [`Client::endpoints`] checks, picks a network and takes per-region overrides. Alibaba RPC signature v1 (`HMAC-SHA1`) by default; set `config.scheme = SignatureScheme::AlibabaV3` for `ACS3-HMAC-SHA256`.
-    pub fn config_for_region(
-        region: &str,
-        credentials: impl Into<SharedCredentialsProvider>,
-    ) -> ClientConfig {
-        Self::config_for(Endpoint::https(ENDPOINTS.public_host(region)), credentials)
-            .with_region(region)
-    }
-    /// Settings for `region` through `endpoints` (a network, per-region overrides):
-    /// `Client::config_with_endpoints(&Client::endpoints().network(Network::Vpc), region, credentials)`.
-    /// Fails when `region` is not a region id or the service has no such network.
-    pub fn config_with_endpoints(
-        endpoints: &EndpointResolver,
-        region: &str,
-        credentials: impl Into<SharedCredentialsProvider>,
-    ) -> Result<ClientConfig, Error> {
-        Ok(Self::config_for(endpoints.resolve(region)?, credentials).with_region(region))
-    }
-    /// Settings for an explicit endpoint URL (`https://host[:port][/prefix]`).
-    pub fn config_for_endpoint(
-        url: &str,
-        credentials: impl Into<SharedCredentialsProvider>,
-    ) -> Result<ClientConfig, Error> {
-        Ok(Self::config_for(Endpoint::from_url(url)?, credentials))
-    }
-    /// This service's endpoint resolver over [`ENDPOINTS`]: `.network(Network::Vpc)`,
-    /// `.region_override(region, endpoint)`, `.resolve(region)`.
-    pub fn endpoints() -> EndpointResolver {
-        EndpointResolver::new(&ENDPOINTS)
-    }
-    /// A client for the regional endpoint of `region` with the default settings.
-    pub fn from_region(
-        region: &str,
-        credentials: impl Into<SharedCredentialsProvider>,
-    ) -> Result<Self, Error> {
-        Self::new(Self::config_for_region(region, credentials))
-    }
-    /// A client for an explicit endpoint URL with the default settings.
-    pub fn from_endpoint(
-        url: &str,
-        credentials: impl Into<SharedCredentialsProvider>,
-    ) -> Result<Self, Error> {
-        Self::new(Self::config_for_endpoint(url, credentials)?)
-    }
+
     /// A client for `region` with credentials from the environment variables the
     /// official SDKs read.
     pub fn from_env(region: &str) -> Result<Self, Error> {
         Self::from_region(region, Credentials::alibaba_from_env()?)
     }
+
     /// A client for `region` with credentials from the vendor's default provider chain
     /// (environment, profile files, instance metadata, OIDC token files, role
     /// assumption; see `apigen_runtime::credentials`), fetched at the first call and
@@ -153,10 +121,12 @@ impl Client {
             SharedCredentialsProvider::new(apigen_runtime::credentials::alibaba::default_chain()),
         )
     }
+
     /// The settings.
     pub fn config(&self) -> &ClientConfig {
         self.inner.config()
     }
+
     /// A handle on the same client (connections, credentials cache, retry budget) whose
     /// calls use `options` (timeout, retries, extra headers).
     pub fn with_options(&self, options: CallOptions) -> Self {
@@ -164,6 +134,7 @@ impl Client {
             inner: self.inner.with_options(options),
         }
     }
+
     /// Calls the operation of `request` with per-call `options`, returning the typed
     /// answer with its HTTP status, headers and request id.
     pub async fn call<O: Operation>(
@@ -175,8 +146,7 @@ impl Client {
             .execute_with(request.encode(), RESPONSES, options)
             .await
     }
-    /// CreatePrePayOrder
-    ///
+
     /// You can call this operation to create a subscription Message Queue for Apache Kafka instance.
     ///
     /// `POST /` (`Action=CreatePrePayOrder`). Source: section 10.1, line 705 of the document.
@@ -190,8 +160,7 @@ impl Client {
             .execute(encode::create_pre_pay_order(request), RESPONSES)
             .await
     }
-    /// StartInstance
-    ///
+
     /// You can call this operation to deploy a Message Queue for Apache Kafka instance.
     ///
     /// `POST /` (`Action=StartInstance`). Source: section 10.2, line 780 of the document.
@@ -205,8 +174,7 @@ impl Client {
             .execute(encode::start_instance(request), RESPONSES)
             .await
     }
-    /// UpgradePrePayOrder
-    ///
+
     /// You can call this operation to upgrade a subscription Message Queue for Apache Kafka instance.
     ///
     /// `POST /` (`Action=UpgradePrePayOrder`). Source: section 10.3, line 858 of the document.
@@ -220,8 +188,7 @@ impl Client {
             .execute(encode::upgrade_pre_pay_order(request), RESPONSES)
             .await
     }
-    /// ModifyInstanceName
-    ///
+
     /// You can call this operation to change the name of a Message Queue for Apache Kafka instance.
     ///
     /// `POST /` (`Action=ModifyInstanceName`). Source: section 10.4, line 933 of the document.
@@ -235,8 +202,7 @@ impl Client {
             .execute(encode::modify_instance_name(request), RESPONSES)
             .await
     }
-    /// GetInstanceList
-    ///
+
     /// You can call this operation to query Message Queue for Apache Kafka instances in a specified region.
     ///
     /// `POST /` (`Action=GetInstanceList`). Source: section 10.5, line 997 of the document.
@@ -248,8 +214,7 @@ impl Client {
             .execute(encode::get_instance_list(request), RESPONSES)
             .await
     }
-    /// DeleteInstance
-    ///
+
     /// You can call this operation to delete a Message Queue for Apache Kafka instance.
     ///
     /// `POST /` (`Action=DeleteInstance`). Source: section 10.6, line 1169 of the document.
@@ -263,8 +228,7 @@ impl Client {
             .execute(encode::delete_instance(request), RESPONSES)
             .await
     }
-    /// GetAllowedIpList
-    ///
+
     /// You can call this operation to obtain an IP address whitelist.
     ///
     /// `POST /` (`Action=GetAllowedIpList`). Source: section 10.7, line 1232 of the document.
@@ -276,8 +240,7 @@ impl Client {
             .execute(encode::get_allowed_ip_list(request), RESPONSES)
             .await
     }
-    /// UpdateAllowedIp
-    ///
+
     /// You can call this operation to update an IP address whitelist.
     ///
     /// `POST /` (`Action=UpdateAllowedIp`). Source: section 10.8, line 1332 of the document.
@@ -291,8 +254,7 @@ impl Client {
             .execute(encode::update_allowed_ip(request), RESPONSES)
             .await
     }
-    /// CreateTopic
-    ///
+
     /// You can call this operation to create a topic.
     ///
     /// `POST /` (`Action=CreateTopic`). Source: section 11.1, line 1407 of the document.
@@ -306,8 +268,7 @@ impl Client {
             .execute(encode::create_topic(request), RESPONSES)
             .await
     }
-    /// DeleteTopic
-    ///
+
     /// You can call this operation to delete a topic.
     ///
     /// `POST /` (`Action=DeleteTopic`). Source: section 11.2, line 1485 of the document.
@@ -321,8 +282,7 @@ impl Client {
             .execute(encode::delete_topic(request), RESPONSES)
             .await
     }
-    /// GetTopicList
-    ///
+
     /// You can call this operation to query topics.
     ///
     /// `POST /` (`Action=GetTopicList`). Source: section 11.3, line 1552 of the document.
@@ -334,6 +294,7 @@ impl Client {
             .execute(encode::get_topic_list(request), RESPONSES)
             .await
     }
+
     /// Every page of `GetTopicList`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn get_topic_list_pages<'a>(
         &'a self,
@@ -377,8 +338,7 @@ impl Client {
             },
         )
     }
-    /// GetTopicStatus
-    ///
+
     /// You can call this operation to query the message sending and receiving status of a topic.
     ///
     /// `POST /` (`Action=GetTopicStatus`). Source: section 11.4, line 1716 of the document.
@@ -390,8 +350,7 @@ impl Client {
             .execute(encode::get_topic_status(request), RESPONSES)
             .await
     }
-    /// ModifyPartitionNum
-    ///
+
     /// Modifies the number of partitions for a topic.
     ///
     /// `POST /` (`Action=ModifyPartitionNum`). Source: section 11.5, line 1989 of the document.
@@ -405,8 +364,7 @@ impl Client {
             .execute(encode::modify_partition_num(request), RESPONSES)
             .await
     }
-    /// ModifyTopicRemark
-    ///
+
     /// Modifies the remarks of a topic.
     ///
     /// `POST /` (`Action=ModifyTopicRemark`). Source: section 11.6, line 2060 of the document.
@@ -420,8 +378,7 @@ impl Client {
             .execute(encode::modify_topic_remark(request), RESPONSES)
             .await
     }
-    /// DeleteConsumerGroup
-    ///
+
     /// You can call this operation to delete a consumer group.
     ///
     /// `POST /` (`Action=DeleteConsumerGroup`). Source: section 12.1, line 2134 of the document.
@@ -435,8 +392,7 @@ impl Client {
             .execute(encode::delete_consumer_group(request), RESPONSES)
             .await
     }
-    /// GetConsumerList
-    ///
+
     /// You can call this operation to query the consumer groups created on a Message Queue for Apache Kafka instance.
     ///
     /// `POST /` (`Action=GetConsumerList`). Source: section 12.2, line 2201 of the document.
@@ -448,8 +404,7 @@ impl Client {
             .execute(encode::get_consumer_list(request), RESPONSES)
             .await
     }
-    /// GetConsumerProgress
-    ///
+
     /// You can call this operation to query the consumption status of a consumer group.
     ///
     /// `POST /` (`Action=GetConsumerProgress`). Source: section 12.3, line 2304 of the document.
@@ -461,8 +416,7 @@ impl Client {
             .execute(encode::get_consumer_progress(request), RESPONSES)
             .await
     }
-    /// CreateConsumerGroup
-    ///
+
     /// You can call this operation to create a consumer group.
     ///
     /// `POST /` (`Action=CreateConsumerGroup`). Source: section 12.4, line 2583 of the document.
@@ -476,8 +430,7 @@ impl Client {
             .execute(encode::create_consumer_group(request), RESPONSES)
             .await
     }
-    /// UntagResources
-    ///
+
     /// You can call this operation to unbind and delete a tag from a resource.
     ///
     /// `POST /` (`Action=UntagResources`). Source: section 13.1, line 2649 of the document.
@@ -491,8 +444,7 @@ impl Client {
             .execute(encode::untag_resources(request), RESPONSES)
             .await
     }
-    /// TagResources
-    ///
+
     /// You can call this operation to bind a tag to a resource.
     ///
     /// `POST /` (`Action=TagResources`). Source: section 13.2, line 2706 of the document.
@@ -506,8 +458,7 @@ impl Client {
             .execute(encode::tag_resources(request), RESPONSES)
             .await
     }
-    /// ListTagResources
-    ///
+
     /// You can call this operation to query the tags bound to a resource.
     ///
     /// `POST /` (`Action=ListTagResources`). Source: section 13.3, line 2772 of the document.
@@ -519,8 +470,7 @@ impl Client {
             .execute(encode::list_tag_resources(request), RESPONSES)
             .await
     }
-    /// CreateSaslUser
-    ///
+
     /// Creates a Simple Authentication and Security Layer (SASL) user.
     ///
     /// `POST /` (`Action=CreateSaslUser`). Source: section 14.1, line 2857 of the document.
@@ -534,8 +484,7 @@ impl Client {
             .execute(encode::create_sasl_user(request), RESPONSES)
             .await
     }
-    /// DeleteSaslUser
-    ///
+
     /// Deletes a Simple Authentication and Security Layer (SASL) user.
     ///
     /// `POST /` (`Action=DeleteSaslUser`). Source: section 14.2, line 2926 of the document.
@@ -549,8 +498,7 @@ impl Client {
             .execute(encode::delete_sasl_user(request), RESPONSES)
             .await
     }
-    /// DescribeSaslUsers
-    ///
+
     /// Queries Simple Authentication and Security Layer (SASL) users.
     ///
     /// `POST /` (`Action=DescribeSaslUsers`). Source: section 14.3, line 2996 of the document.
@@ -562,8 +510,7 @@ impl Client {
             .execute(encode::describe_sasl_users(request), RESPONSES)
             .await
     }
-    /// CreateAcl
-    ///
+
     /// Creates an access control list (ACL).
     ///
     /// `POST /` (`Action=CreateAcl`). Source: section 15.1, line 3083 of the document.
@@ -577,8 +524,7 @@ impl Client {
             .execute(encode::create_acl(request), RESPONSES)
             .await
     }
-    /// DescribeAcls
-    ///
+
     /// Queries access control lists (ACLs).
     ///
     /// `POST /` (`Action=DescribeAcls`). Source: section 15.2, line 3163 of the document.
@@ -590,8 +536,7 @@ impl Client {
             .execute(encode::describe_acls(request), RESPONSES)
             .await
     }
-    /// DeleteAcl
-    ///
+
     /// Deletes an access control list (ACL).
     ///
     /// `POST /` (`Action=DeleteAcl`). Source: section 15.3, line 3265 of the document.
@@ -605,8 +550,7 @@ impl Client {
             .execute(encode::delete_acl(request), RESPONSES)
             .await
     }
-    /// DescribeMetricMetaList
-    ///
+
     /// You can call this operation to query the descriptions of time series metrics that are supported in CloudMonitor.
     ///
     /// `POST /` (`Action=DescribeMetricMetaList`). Source: section 16.2, line 3375 of the document.
@@ -619,6 +563,7 @@ impl Client {
             .execute(encode::describe_metric_meta_list(request), RESPONSES)
             .await
     }
+
     /// Every page of `DescribeMetricMetaList`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn describe_metric_meta_list_pages<'a>(
         &'a self,
@@ -661,8 +606,7 @@ impl Client {
             },
         )
     }
-    /// DescribeMetricLast
-    ///
+
     /// You can call this operation to query the latest monitoring data of a monitored object.
     ///
     /// `POST /` (`Action=DescribeMetricLast`). Source: section 16.3, line 3952 of the document.
@@ -674,8 +618,7 @@ impl Client {
             .execute(encode::describe_metric_last(request), RESPONSES)
             .await
     }
-    /// DescribeMetricList
-    ///
+
     /// You can call this operation to query the monitoring data on time series metrics of cloud services in a specified period in time.
     ///
     /// `POST /` (`Action=DescribeMetricList`). Source: section 16.4, line 4210 of the document.
@@ -687,8 +630,7 @@ impl Client {
             .execute(encode::describe_metric_list(request), RESPONSES)
             .await
     }
-    /// DescribeMetricData
-    ///
+
     /// You can call this operation to query the monitoring data on time series metrics of cloud services in a specified period in time.
     ///
     /// `POST /` (`Action=DescribeMetricData`). Source: section 16.5, line 4472 of the document.
@@ -700,8 +642,7 @@ impl Client {
             .execute(encode::describe_metric_data(request), RESPONSES)
             .await
     }
-    /// DescribeMetricTop
-    ///
+
     /// You can call this operation to query the monitoring data on time series metrics of cloud services sorted by specified fields within a specified time.
     ///
     /// `POST /` (`Action=DescribeMetricTop`). Source: section 16.6, line 4738 of the document.
@@ -713,8 +654,7 @@ impl Client {
             .execute(encode::describe_metric_top(request), RESPONSES)
             .await
     }
-    /// DescribeProjectMeta
-    ///
+
     /// You can call this operation to obtain information about the monitored cloud services, including service description, namespace, and tags.
     ///
     /// `POST /` (`Action=DescribeProjectMeta`). Source: section 16.7, line 4862 of the document.
@@ -726,6 +666,7 @@ impl Client {
             .execute(encode::describe_project_meta(request), RESPONSES)
             .await
     }
+
     /// Every page of `DescribeProjectMeta`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn describe_project_meta_pages<'a>(
         &'a self,
@@ -766,219 +707,286 @@ impl Client {
         )
     }
 }
+
 /// A request model of this service: how it is encoded and what it answers
 /// (for [`Client::call`]).
 pub trait Operation {
     /// The response model.
     type Output: apigen_runtime::serde::de::DeserializeOwned;
+
     /// Encodes the request.
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error>;
 }
+
 impl Operation for alikafka_models::create_pre_pay_order::CreatePrePayOrderRequest {
     type Output = alikafka_models::create_pre_pay_order::CreatePrePayOrderResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_pre_pay_order(self)
     }
 }
+
 impl Operation for alikafka_models::start_instance::StartInstanceRequest {
     type Output = alikafka_models::start_instance::StartInstanceResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::start_instance(self)
     }
 }
+
 impl Operation for alikafka_models::upgrade_pre_pay_order::UpgradePrePayOrderRequest {
     type Output = alikafka_models::upgrade_pre_pay_order::UpgradePrePayOrderResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::upgrade_pre_pay_order(self)
     }
 }
+
 impl Operation for alikafka_models::modify_instance_name::ModifyInstanceNameRequest {
     type Output = alikafka_models::modify_instance_name::ModifyInstanceNameResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::modify_instance_name(self)
     }
 }
+
 impl Operation for alikafka_models::get_instance_list::GetInstanceListRequest {
     type Output = alikafka_models::get_instance_list::GetInstanceListResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::get_instance_list(self)
     }
 }
+
 impl Operation for alikafka_models::delete_instance::DeleteInstanceRequest {
     type Output = alikafka_models::delete_instance::DeleteInstanceResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_instance(self)
     }
 }
+
 impl Operation for alikafka_models::get_allowed_ip_list::GetAllowedIpListRequest {
     type Output = alikafka_models::get_allowed_ip_list::GetAllowedIpListResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::get_allowed_ip_list(self)
     }
 }
+
 impl Operation for alikafka_models::update_allowed_ip::UpdateAllowedIpRequest {
     type Output = alikafka_models::update_allowed_ip::UpdateAllowedIpResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::update_allowed_ip(self)
     }
 }
+
 impl Operation for alikafka_models::create_topic::CreateTopicRequest {
     type Output = alikafka_models::create_topic::CreateTopicResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_topic(self)
     }
 }
+
 impl Operation for alikafka_models::delete_topic::DeleteTopicRequest {
     type Output = alikafka_models::delete_topic::DeleteTopicResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_topic(self)
     }
 }
+
 impl Operation for alikafka_models::get_topic_list::GetTopicListRequest {
     type Output = alikafka_models::get_topic_list::GetTopicListResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::get_topic_list(self)
     }
 }
+
 impl Operation for alikafka_models::get_topic_status::GetTopicStatusRequest {
     type Output = alikafka_models::get_topic_status::GetTopicStatusResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::get_topic_status(self)
     }
 }
+
 impl Operation for alikafka_models::modify_partition_num::ModifyPartitionNumRequest {
     type Output = alikafka_models::modify_partition_num::ModifyPartitionNumResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::modify_partition_num(self)
     }
 }
+
 impl Operation for alikafka_models::modify_topic_remark::ModifyTopicRemarkRequest {
     type Output = alikafka_models::modify_topic_remark::ModifyTopicRemarkResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::modify_topic_remark(self)
     }
 }
+
 impl Operation for alikafka_models::delete_consumer_group::DeleteConsumerGroupRequest {
     type Output = alikafka_models::delete_consumer_group::DeleteConsumerGroupResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_consumer_group(self)
     }
 }
+
 impl Operation for alikafka_models::get_consumer_list::GetConsumerListRequest {
     type Output = alikafka_models::get_consumer_list::GetConsumerListResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::get_consumer_list(self)
     }
 }
+
 impl Operation for alikafka_models::get_consumer_progress::GetConsumerProgressRequest {
     type Output = alikafka_models::get_consumer_progress::GetConsumerProgressResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::get_consumer_progress(self)
     }
 }
+
 impl Operation for alikafka_models::create_consumer_group::CreateConsumerGroupRequest {
     type Output = alikafka_models::create_consumer_group::CreateConsumerGroupResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_consumer_group(self)
     }
 }
+
 impl Operation for alikafka_models::untag_resources::UntagResourcesRequest {
     type Output = alikafka_models::untag_resources::UntagResourcesResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::untag_resources(self)
     }
 }
+
 impl Operation for alikafka_models::tag_resources::TagResourcesRequest {
     type Output = alikafka_models::tag_resources::TagResourcesResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::tag_resources(self)
     }
 }
+
 impl Operation for alikafka_models::list_tag_resources::ListTagResourcesRequest {
     type Output = alikafka_models::list_tag_resources::ListTagResourcesResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_tag_resources(self)
     }
 }
+
 impl Operation for alikafka_models::create_sasl_user::CreateSaslUserRequest {
     type Output = alikafka_models::create_sasl_user::CreateSaslUserResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_sasl_user(self)
     }
 }
+
 impl Operation for alikafka_models::delete_sasl_user::DeleteSaslUserRequest {
     type Output = alikafka_models::delete_sasl_user::DeleteSaslUserResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_sasl_user(self)
     }
 }
+
 impl Operation for alikafka_models::describe_sasl_users::DescribeSaslUsersRequest {
     type Output = alikafka_models::describe_sasl_users::DescribeSaslUsersResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::describe_sasl_users(self)
     }
 }
+
 impl Operation for alikafka_models::create_acl::CreateAclRequest {
     type Output = alikafka_models::create_acl::CreateAclResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_acl(self)
     }
 }
+
 impl Operation for alikafka_models::describe_acls::DescribeAclsRequest {
     type Output = alikafka_models::describe_acls::DescribeAclsResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::describe_acls(self)
     }
 }
+
 impl Operation for alikafka_models::delete_acl::DeleteAclRequest {
     type Output = alikafka_models::delete_acl::DeleteAclResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_acl(self)
     }
 }
+
 impl Operation for alikafka_models::describe_metric_meta_list::DescribeMetricMetaListRequest {
     type Output = alikafka_models::describe_metric_meta_list::DescribeMetricMetaListResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::describe_metric_meta_list(self)
     }
 }
+
 impl Operation for alikafka_models::describe_metric_last::DescribeMetricLastRequest {
     type Output = alikafka_models::describe_metric_last::DescribeMetricLastResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::describe_metric_last(self)
     }
 }
+
 impl Operation for alikafka_models::describe_metric_list::DescribeMetricListRequest {
     type Output = alikafka_models::describe_metric_list::DescribeMetricListResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::describe_metric_list(self)
     }
 }
+
 impl Operation for alikafka_models::describe_metric_data::DescribeMetricDataRequest {
     type Output = alikafka_models::describe_metric_data::DescribeMetricDataResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::describe_metric_data(self)
     }
 }
+
 impl Operation for alikafka_models::describe_metric_top::DescribeMetricTopRequest {
     type Output = alikafka_models::describe_metric_top::DescribeMetricTopResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::describe_metric_top(self)
     }
 }
+
 impl Operation for alikafka_models::describe_project_meta::DescribeProjectMetaRequest {
     type Output = alikafka_models::describe_project_meta::DescribeProjectMetaResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::describe_project_meta(self)
     }
 }
+
 /// Per-operation request encoders: request model → [`apigen_runtime::PreparedRequest`].
 pub mod encode {
-    #[allow(unused_imports)]
-    use apigen_runtime::rest::{ArrayStyle, Multipart, RestRequest};
-    #[allow(unused_imports)]
     use apigen_runtime::rpc::RpcRequest;
     use apigen_runtime::{Error, PreparedRequest};
+
     /// Encodes a `CreatePrePayOrder` request (`POST /`).
     pub fn create_pre_pay_order(
         r: &alikafka_models::create_pre_pay_order::CreatePrePayOrderRequest,
@@ -994,6 +1002,7 @@ pub mod encode {
         q = q.param_opt("SpecType", r.spec_type.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `StartInstance` request (`POST /`).
     pub fn start_instance(
         r: &alikafka_models::start_instance::StartInstanceRequest,
@@ -1012,6 +1021,7 @@ pub mod encode {
         q = q.param_opt("Name", r.name.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `UpgradePrePayOrder` request (`POST /`).
     pub fn upgrade_pre_pay_order(
         r: &alikafka_models::upgrade_pre_pay_order::UpgradePrePayOrderRequest,
@@ -1026,6 +1036,7 @@ pub mod encode {
         q = q.param_opt("SpecType", r.spec_type.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ModifyInstanceName` request (`POST /`).
     pub fn modify_instance_name(
         r: &alikafka_models::modify_instance_name::ModifyInstanceNameRequest,
@@ -1036,6 +1047,7 @@ pub mod encode {
         q = q.param("RegionId", &r.region_id);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `GetInstanceList` request (`POST /`).
     pub fn get_instance_list(
         r: &alikafka_models::get_instance_list::GetInstanceListRequest,
@@ -1047,6 +1059,7 @@ pub mod encode {
         q = q.flat("Tag", &r.tag)?;
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DeleteInstance` request (`POST /`).
     pub fn delete_instance(
         r: &alikafka_models::delete_instance::DeleteInstanceRequest,
@@ -1056,6 +1069,7 @@ pub mod encode {
         q = q.param("RegionId", &r.region_id);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `GetAllowedIpList` request (`POST /`).
     pub fn get_allowed_ip_list(
         r: &alikafka_models::get_allowed_ip_list::GetAllowedIpListRequest,
@@ -1065,6 +1079,7 @@ pub mod encode {
         q = q.param("RegionId", &r.region_id);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `UpdateAllowedIp` request (`POST /`).
     pub fn update_allowed_ip(
         r: &alikafka_models::update_allowed_ip::UpdateAllowedIpRequest,
@@ -1078,6 +1093,7 @@ pub mod encode {
         q = q.param("InstanceId", &r.instance_id);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `CreateTopic` request (`POST /`).
     pub fn create_topic(
         r: &alikafka_models::create_topic::CreateTopicRequest,
@@ -1090,6 +1106,7 @@ pub mod encode {
         q = q.param_opt("PartitionNum", r.partition_num.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DeleteTopic` request (`POST /`).
     pub fn delete_topic(
         r: &alikafka_models::delete_topic::DeleteTopicRequest,
@@ -1100,6 +1117,7 @@ pub mod encode {
         q = q.param("Topic", &r.topic);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `GetTopicList` request (`POST /`).
     pub fn get_topic_list(
         r: &alikafka_models::get_topic_list::GetTopicListRequest,
@@ -1111,6 +1129,7 @@ pub mod encode {
         q = q.param_opt("RegionId", r.region_id.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `GetTopicStatus` request (`POST /`).
     pub fn get_topic_status(
         r: &alikafka_models::get_topic_status::GetTopicStatusRequest,
@@ -1121,6 +1140,7 @@ pub mod encode {
         q = q.param_opt("RegionId", r.region_id.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ModifyPartitionNum` request (`POST /`).
     pub fn modify_partition_num(
         r: &alikafka_models::modify_partition_num::ModifyPartitionNumRequest,
@@ -1132,6 +1152,7 @@ pub mod encode {
         q = q.param("AddPartitionNum", r.add_partition_num);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ModifyTopicRemark` request (`POST /`).
     pub fn modify_topic_remark(
         r: &alikafka_models::modify_topic_remark::ModifyTopicRemarkRequest,
@@ -1143,6 +1164,7 @@ pub mod encode {
         q = q.param_opt("Remark", r.remark.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DeleteConsumerGroup` request (`POST /`).
     pub fn delete_consumer_group(
         r: &alikafka_models::delete_consumer_group::DeleteConsumerGroupRequest,
@@ -1153,6 +1175,7 @@ pub mod encode {
         q = q.param("RegionId", &r.region_id);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `GetConsumerList` request (`POST /`).
     pub fn get_consumer_list(
         r: &alikafka_models::get_consumer_list::GetConsumerListRequest,
@@ -1162,6 +1185,7 @@ pub mod encode {
         q = q.param("RegionId", &r.region_id);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `GetConsumerProgress` request (`POST /`).
     pub fn get_consumer_progress(
         r: &alikafka_models::get_consumer_progress::GetConsumerProgressRequest,
@@ -1172,6 +1196,7 @@ pub mod encode {
         q = q.param("RegionId", &r.region_id);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `CreateConsumerGroup` request (`POST /`).
     pub fn create_consumer_group(
         r: &alikafka_models::create_consumer_group::CreateConsumerGroupRequest,
@@ -1182,6 +1207,7 @@ pub mod encode {
         q = q.param("RegionId", &r.region_id);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `UntagResources` request (`POST /`).
     pub fn untag_resources(
         r: &alikafka_models::untag_resources::UntagResourcesRequest,
@@ -1194,6 +1220,7 @@ pub mod encode {
         q = q.param_opt("All", r.all.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `TagResources` request (`POST /`).
     pub fn tag_resources(
         r: &alikafka_models::tag_resources::TagResourcesRequest,
@@ -1205,6 +1232,7 @@ pub mod encode {
         q = q.flat("Tag", &r.tag)?;
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ListTagResources` request (`POST /`).
     pub fn list_tag_resources(
         r: &alikafka_models::list_tag_resources::ListTagResourcesRequest,
@@ -1217,6 +1245,7 @@ pub mod encode {
         q = q.param_opt("NextToken", r.next_token.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `CreateSaslUser` request (`POST /`).
     pub fn create_sasl_user(
         r: &alikafka_models::create_sasl_user::CreateSaslUserRequest,
@@ -1229,6 +1258,7 @@ pub mod encode {
         q = q.param_opt("Type", r.r#type.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DeleteSaslUser` request (`POST /`).
     pub fn delete_sasl_user(
         r: &alikafka_models::delete_sasl_user::DeleteSaslUserRequest,
@@ -1240,6 +1270,7 @@ pub mod encode {
         q = q.param_opt("Type", r.r#type.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DescribeSaslUsers` request (`POST /`).
     pub fn describe_sasl_users(
         r: &alikafka_models::describe_sasl_users::DescribeSaslUsersRequest,
@@ -1249,6 +1280,7 @@ pub mod encode {
         q = q.param("RegionId", &r.region_id);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `CreateAcl` request (`POST /`).
     pub fn create_acl(
         r: &alikafka_models::create_acl::CreateAclRequest,
@@ -1263,6 +1295,7 @@ pub mod encode {
         q = q.param("Username", &r.username);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DescribeAcls` request (`POST /`).
     pub fn describe_acls(
         r: &alikafka_models::describe_acls::DescribeAclsRequest,
@@ -1275,6 +1308,7 @@ pub mod encode {
         q = q.param("Username", &r.username);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DeleteAcl` request (`POST /`).
     pub fn delete_acl(
         r: &alikafka_models::delete_acl::DeleteAclRequest,
@@ -1289,6 +1323,7 @@ pub mod encode {
         q = q.param("Username", &r.username);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DescribeMetricMetaList` request (`POST /`).
     pub fn describe_metric_meta_list(
         r: &alikafka_models::describe_metric_meta_list::DescribeMetricMetaListRequest,
@@ -1301,6 +1336,7 @@ pub mod encode {
         q = q.param_opt("PageSize", r.page_size.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DescribeMetricLast` request (`POST /`).
     pub fn describe_metric_last(
         r: &alikafka_models::describe_metric_last::DescribeMetricLastRequest,
@@ -1317,6 +1353,7 @@ pub mod encode {
         q = q.param_opt("StartTime", r.start_time.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DescribeMetricList` request (`POST /`).
     pub fn describe_metric_list(
         r: &alikafka_models::describe_metric_list::DescribeMetricListRequest,
@@ -1333,6 +1370,7 @@ pub mod encode {
         q = q.param_opt("StartTime", r.start_time.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DescribeMetricData` request (`POST /`).
     pub fn describe_metric_data(
         r: &alikafka_models::describe_metric_data::DescribeMetricDataRequest,
@@ -1348,6 +1386,7 @@ pub mod encode {
         q = q.param_opt("StartTime", r.start_time.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DescribeMetricTop` request (`POST /`).
     pub fn describe_metric_top(
         r: &alikafka_models::describe_metric_top::DescribeMetricTopRequest,
@@ -1365,6 +1404,7 @@ pub mod encode {
         q = q.param_opt("StartTime", r.start_time.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DescribeProjectMeta` request (`POST /`).
     pub fn describe_project_meta(
         r: &alikafka_models::describe_project_meta::DescribeProjectMetaRequest,

@@ -6,6 +6,7 @@ use alikafka_client::encode;
 use apigen_runtime::wire::{encode_with, replay_service};
 use apigen_runtime::PreparedRequest;
 use std::path::Path;
+
 /// The client's encoding of operation `op` from its logical request (wire names).
 fn encode_op(op: &str, input: serde_json::Value) -> Option<Result<PreparedRequest, String>> {
     Some(match op {
@@ -45,6 +46,7 @@ fn encode_op(op: &str, input: serde_json::Value) -> Option<Result<PreparedReques
         _ => return None,
     })
 }
+
 #[test]
 fn requests_match_the_official_sdk_on_the_wire() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/wire");

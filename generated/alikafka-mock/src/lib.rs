@@ -9,6 +9,7 @@ use apigen_runtime::server::{spawn_test_server, ApiError, Call, Router, TestServ
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::OnceLock;
+
 /// Documented response bodies by operation, read from `examples.json` once.
 pub fn examples() -> &'static BTreeMap<String, serde_json::Value> {
     static EXAMPLES: OnceLock<BTreeMap<String, serde_json::Value>> = OnceLock::new();
@@ -17,6 +18,7 @@ pub fn examples() -> &'static BTreeMap<String, serde_json::Value> {
             .unwrap_or_else(|e| panic!("examples.json does not parse: {e}"))
     })
 }
+
 /// Documented response bodies that disagree with their tables (the spec marks them
 /// `mismatch`), read from `mismatched.json` once: answered as the table's generated
 /// value with the example's values where they fit it.
@@ -27,11 +29,13 @@ pub fn mismatched_examples() -> &'static BTreeMap<String, serde_json::Value> {
             .unwrap_or_else(|e| panic!("mismatched.json does not parse: {e}"))
     })
 }
+
 /// What `--stateful` does per operation (inferred from the spec; see the README).
 pub fn plans() -> BTreeMap<String, Plan> {
     serde_json::from_str(include_str!("stateful.json"))
         .unwrap_or_else(|e| panic!("stateful.json does not parse: {e}"))
 }
+
 /// A mock of Message Queue for Apache Kafka: answers every operation with its documented example (or a value generated from the response shape, deterministic for the seed), after checking the request against the spec like the server stub does.
 ///
 /// It records every request and lets a test override any operation through [`Self::recorder`] (fixed response, vendor error, closure, delay, failure rate). Clones share the recorder and the state.
@@ -40,16 +44,19 @@ pub struct AlikafkaMock {
     answers: Answers,
     recorder: Mock,
 }
+
 impl Default for AlikafkaMock {
     fn default() -> Self {
         Self::new()
     }
 }
+
 impl AlikafkaMock {
     /// A stateless mock with seed 0.
     pub fn new() -> Self {
         Self::with_seed(0)
     }
+
     /// A stateless mock whose generated values and failure draws come from `seed`.
     pub fn with_seed(seed: u64) -> Self {
         Self {
@@ -58,26 +65,31 @@ impl AlikafkaMock {
             recorder: Mock::new(seed),
         }
     }
+
     /// Stateful mode: create, list, describe, update and delete operations of the same
     /// resource see each other's effects (the plans are [`plans`]).
     pub fn stateful(mut self) -> Self {
         self.answers = self.answers.stateful(plans());
         self
     }
+
     /// Stateful mode with `engine` (built on [`plans`], with its own lifecycle clock or
     /// state file: `Stateful::new(plans(), seed).with_lifecycle(…)`).
     pub fn with_state(mut self, engine: apigen_runtime::mock::Stateful) -> Self {
         self.answers = self.answers.with_state(engine);
         self
     }
+
     /// The recorder: requests received, and per-operation overrides.
     pub fn recorder(&self) -> &Mock {
         &self.recorder
     }
+
     /// The answers (documented examples, generated values, the stateful store).
     pub fn answers(&self) -> &Answers {
         &self.answers
     }
+
     /// The router: the service (recording and overrides around every operation) plus
     /// the `/_apigen/requests` and `/_apigen/reset` admin routes.
     pub fn router(&self, verifier: Option<Verifier>) -> Router {
@@ -87,12 +99,14 @@ impl AlikafkaMock {
             .into_router()
             .merge(self.recorder.admin_router())
     }
+
     /// Serves the mock on 127.0.0.1 on a free port, in the background (use the
     /// returned server's `base_url`; it stops when dropped).
     pub async fn start(&self, verifier: Option<Verifier>) -> std::io::Result<TestServer> {
         spawn_test_server(self.router(verifier)).await
     }
 }
+
 impl AlikafkaApi for AlikafkaMock {
     ///Answers `CreatePrePayOrder`.
     fn create_pre_pay_order(
@@ -104,6 +118,7 @@ impl AlikafkaApi for AlikafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("CreatePrePayOrder", &request))
     }
+
     ///Answers `StartInstance`.
     fn start_instance(
         &self,
@@ -113,6 +128,7 @@ impl AlikafkaApi for AlikafkaMock {
     {
         std::future::ready(self.answers.answer("StartInstance", &request))
     }
+
     ///Answers `UpgradePrePayOrder`.
     fn upgrade_pre_pay_order(
         &self,
@@ -123,6 +139,7 @@ impl AlikafkaApi for AlikafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("UpgradePrePayOrder", &request))
     }
+
     ///Answers `ModifyInstanceName`.
     fn modify_instance_name(
         &self,
@@ -133,6 +150,7 @@ impl AlikafkaApi for AlikafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("ModifyInstanceName", &request))
     }
+
     ///Answers `GetInstanceList`.
     fn get_instance_list(
         &self,
@@ -142,6 +160,7 @@ impl AlikafkaApi for AlikafkaMock {
     {
         std::future::ready(self.answers.answer("GetInstanceList", &request))
     }
+
     ///Answers `DeleteInstance`.
     fn delete_instance(
         &self,
@@ -151,6 +170,7 @@ impl AlikafkaApi for AlikafkaMock {
     {
         std::future::ready(self.answers.answer("DeleteInstance", &request))
     }
+
     ///Answers `GetAllowedIpList`.
     fn get_allowed_ip_list(
         &self,
@@ -160,6 +180,7 @@ impl AlikafkaApi for AlikafkaMock {
            + Send {
         std::future::ready(self.answers.answer("GetAllowedIpList", &request))
     }
+
     ///Answers `UpdateAllowedIp`.
     fn update_allowed_ip(
         &self,
@@ -169,6 +190,7 @@ impl AlikafkaApi for AlikafkaMock {
     {
         std::future::ready(self.answers.answer("UpdateAllowedIp", &request))
     }
+
     ///Answers `CreateTopic`.
     fn create_topic(
         &self,
@@ -178,6 +200,7 @@ impl AlikafkaApi for AlikafkaMock {
     {
         std::future::ready(self.answers.answer("CreateTopic", &request))
     }
+
     ///Answers `DeleteTopic`.
     fn delete_topic(
         &self,
@@ -187,6 +210,7 @@ impl AlikafkaApi for AlikafkaMock {
     {
         std::future::ready(self.answers.answer("DeleteTopic", &request))
     }
+
     ///Answers `GetTopicList`.
     fn get_topic_list(
         &self,
@@ -196,6 +220,7 @@ impl AlikafkaApi for AlikafkaMock {
     {
         std::future::ready(self.answers.answer("GetTopicList", &request))
     }
+
     ///Answers `GetTopicStatus`.
     fn get_topic_status(
         &self,
@@ -205,6 +230,7 @@ impl AlikafkaApi for AlikafkaMock {
     {
         std::future::ready(self.answers.answer("GetTopicStatus", &request))
     }
+
     ///Answers `ModifyPartitionNum`.
     fn modify_partition_num(
         &self,
@@ -215,6 +241,7 @@ impl AlikafkaApi for AlikafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("ModifyPartitionNum", &request))
     }
+
     ///Answers `ModifyTopicRemark`.
     fn modify_topic_remark(
         &self,
@@ -224,6 +251,7 @@ impl AlikafkaApi for AlikafkaMock {
            + Send {
         std::future::ready(self.answers.answer("ModifyTopicRemark", &request))
     }
+
     ///Answers `DeleteConsumerGroup`.
     fn delete_consumer_group(
         &self,
@@ -234,6 +262,7 @@ impl AlikafkaApi for AlikafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("DeleteConsumerGroup", &request))
     }
+
     ///Answers `GetConsumerList`.
     fn get_consumer_list(
         &self,
@@ -243,6 +272,7 @@ impl AlikafkaApi for AlikafkaMock {
     {
         std::future::ready(self.answers.answer("GetConsumerList", &request))
     }
+
     ///Answers `GetConsumerProgress`.
     fn get_consumer_progress(
         &self,
@@ -253,6 +283,7 @@ impl AlikafkaApi for AlikafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("GetConsumerProgress", &request))
     }
+
     ///Answers `CreateConsumerGroup`.
     fn create_consumer_group(
         &self,
@@ -263,6 +294,7 @@ impl AlikafkaApi for AlikafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("CreateConsumerGroup", &request))
     }
+
     ///Answers `UntagResources`.
     fn untag_resources(
         &self,
@@ -272,6 +304,7 @@ impl AlikafkaApi for AlikafkaMock {
     {
         std::future::ready(self.answers.answer("UntagResources", &request))
     }
+
     ///Answers `TagResources`.
     fn tag_resources(
         &self,
@@ -281,6 +314,7 @@ impl AlikafkaApi for AlikafkaMock {
     {
         std::future::ready(self.answers.answer("TagResources", &request))
     }
+
     ///Answers `ListTagResources`.
     fn list_tag_resources(
         &self,
@@ -290,6 +324,7 @@ impl AlikafkaApi for AlikafkaMock {
            + Send {
         std::future::ready(self.answers.answer("ListTagResources", &request))
     }
+
     ///Answers `CreateSaslUser`.
     fn create_sasl_user(
         &self,
@@ -299,6 +334,7 @@ impl AlikafkaApi for AlikafkaMock {
     {
         std::future::ready(self.answers.answer("CreateSaslUser", &request))
     }
+
     ///Answers `DeleteSaslUser`.
     fn delete_sasl_user(
         &self,
@@ -308,6 +344,7 @@ impl AlikafkaApi for AlikafkaMock {
     {
         std::future::ready(self.answers.answer("DeleteSaslUser", &request))
     }
+
     ///Answers `DescribeSaslUsers`.
     fn describe_sasl_users(
         &self,
@@ -317,6 +354,7 @@ impl AlikafkaApi for AlikafkaMock {
            + Send {
         std::future::ready(self.answers.answer("DescribeSaslUsers", &request))
     }
+
     ///Answers `CreateAcl`.
     fn create_acl(
         &self,
@@ -325,6 +363,7 @@ impl AlikafkaApi for AlikafkaMock {
     ) -> impl Future<Output = Result<models::create_acl::CreateAclResponse, ApiError>> + Send {
         std::future::ready(self.answers.answer("CreateAcl", &request))
     }
+
     ///Answers `DescribeAcls`.
     fn describe_acls(
         &self,
@@ -334,6 +373,7 @@ impl AlikafkaApi for AlikafkaMock {
     {
         std::future::ready(self.answers.answer("DescribeAcls", &request))
     }
+
     ///Answers `DeleteAcl`.
     fn delete_acl(
         &self,
@@ -342,6 +382,7 @@ impl AlikafkaApi for AlikafkaMock {
     ) -> impl Future<Output = Result<models::delete_acl::DeleteAclResponse, ApiError>> + Send {
         std::future::ready(self.answers.answer("DeleteAcl", &request))
     }
+
     ///Answers `DescribeMetricMetaList`.
     fn describe_metric_meta_list(
         &self,
@@ -355,6 +396,7 @@ impl AlikafkaApi for AlikafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("DescribeMetricMetaList", &request))
     }
+
     ///Answers `DescribeMetricLast`.
     fn describe_metric_last(
         &self,
@@ -365,6 +407,7 @@ impl AlikafkaApi for AlikafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("DescribeMetricLast", &request))
     }
+
     ///Answers `DescribeMetricList`.
     fn describe_metric_list(
         &self,
@@ -375,6 +418,7 @@ impl AlikafkaApi for AlikafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("DescribeMetricList", &request))
     }
+
     ///Answers `DescribeMetricData`.
     fn describe_metric_data(
         &self,
@@ -385,6 +429,7 @@ impl AlikafkaApi for AlikafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("DescribeMetricData", &request))
     }
+
     ///Answers `DescribeMetricTop`.
     fn describe_metric_top(
         &self,
@@ -394,6 +439,7 @@ impl AlikafkaApi for AlikafkaMock {
            + Send {
         std::future::ready(self.answers.answer("DescribeMetricTop", &request))
     }
+
     ///Answers `DescribeProjectMeta`.
     fn describe_project_meta(
         &self,

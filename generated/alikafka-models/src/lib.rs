@@ -38,6 +38,7 @@ pub use tag_resources::{TagResourcesRequest, TagResourcesResponse};
 pub use untag_resources::{UntagResourcesRequest, UntagResourcesResponse};
 pub use update_allowed_ip::{UpdateAllowedIpRequest, UpdateAllowedIpResponse};
 pub use upgrade_pre_pay_order::{UpgradePrePayOrderRequest, UpgradePrePayOrderResponse};
+
 /// Nested types that several operation modules use, defined once here (each operation module re-exports them under its own names).
 ///
 /// The type's own doc and document lines are those of its first use; where another operation describes a member in other words, its description follows the first.
@@ -55,47 +56,12 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for SpecType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            SpecType::Unknown(String::new())
-        }
-    }
-    impl SpecType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                SpecType::Professional => "professional",
-                SpecType::Normal => "normal",
-                SpecType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for SpecType {
-        fn from(s: &str) -> Self {
-            match s {
-                "professional" => SpecType::Professional,
-                "normal" => SpecType::Normal,
-                other => SpecType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for SpecType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for SpecType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for SpecType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| SpecType::from(s.as_str()))
-        }
-    }
-    /// Tag
+    apigen_runtime::wire_enum!(SpecType {
+        Professional: "professional",
+        Normal: "normal"
+    });
+
+    /// The `Tag` object of the `GetInstanceList` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Tag {
         /// The key of tag N bound to the Message Queue for Apache Kafka instance.
@@ -117,37 +83,13 @@ pub mod types {
         /// Document line 1015.
         pub value: Option<String>,
     }
-    impl serde::Serialize for Tag {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Key", &self.key)?;
-            m.opt("Value", &self.value)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Tag {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Tag {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Key" => self.key = map.next_value()?,
-                "Value" => self.value = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// TagVO
+    apigen_runtime::wire_object!(Tag {
+        key: opt("Key"),
+        value: opt("Value"),
+        ..Default::default()
+    });
+
+    /// The `TagVO` object of the `GetInstanceList` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TagVo {
         /// The key of the tag bound to the Message Queue for Apache Kafka instance.
@@ -171,81 +113,24 @@ pub mod types {
         /// Document line 1053.
         pub value: Option<String>,
     }
-    impl serde::Serialize for TagVo {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Key", &self.key)?;
-            m.opt("Value", &self.value)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for TagVo {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for TagVo {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Key" => {
-                    self.key = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Value" => {
-                    self.value = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(TagVo {
+        key: opt("Key", StringLenientOpt),
+        value: opt("Value", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// The `TagVO` wrapper around the list `Tags`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TagsList {
         /// The `TagVO` items.
         pub items: Vec<TagVo>,
     }
-    impl serde::Serialize for TagsList {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("TagVO", &self.items)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for TagsList {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for TagsList {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "TagVO" => {
-                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// InternetList
+    apigen_runtime::wire_object!(TagsList {
+        items: field("TagVO", List),
+        ..Default::default()
+    });
+
+    /// The `InternetList` object of the `GetAllowedIpList` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct InternetList {
         /// The returned IP address whitelist.
@@ -264,44 +149,12 @@ pub mod types {
         /// Document line 1256.
         pub port_range: Option<String>,
     }
-    impl serde::Serialize for InternetList {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("AllowedIpList", &self.allowed_ip_list)?;
-            m.opt("PortRange", &self.port_range)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for InternetList {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for InternetList {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AllowedIpList" => {
-                    self.allowed_ip_list = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "PortRange" => {
-                    self.port_range = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(InternetList {
+        allowed_ip_list: list("AllowedIpList", ListLenient),
+        port_range: opt("PortRange", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Values of `Type`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Type {
@@ -312,46 +165,11 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for Type {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Type::Unknown(String::new())
-        }
-    }
-    impl Type {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Type::Plain => "plain",
-                Type::Scram => "scram",
-                Type::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Type {
-        fn from(s: &str) -> Self {
-            match s {
-                "plain" => Type::Plain,
-                "scram" => Type::Scram,
-                other => Type::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Type {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Type {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Type::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(Type {
+        Plain: "plain",
+        Scram: "scram"
+    });
+
     /// Values of `AclOperationType`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum AclOperationType {
@@ -362,46 +180,11 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for AclOperationType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            AclOperationType::Unknown(String::new())
-        }
-    }
-    impl AclOperationType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                AclOperationType::Write => "Write",
-                AclOperationType::Read => "Read",
-                AclOperationType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AclOperationType {
-        fn from(s: &str) -> Self {
-            match s {
-                "Write" => AclOperationType::Write,
-                "Read" => AclOperationType::Read,
-                other => AclOperationType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for AclOperationType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AclOperationType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AclOperationType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| AclOperationType::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(AclOperationType {
+        Write: "Write",
+        Read: "Read"
+    });
+
     /// Values of `AclResourcePatternType`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum AclResourcePatternType {
@@ -412,47 +195,11 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for AclResourcePatternType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            AclResourcePatternType::Unknown(String::new())
-        }
-    }
-    impl AclResourcePatternType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                AclResourcePatternType::Literal => "LITERAL",
-                AclResourcePatternType::Prefixed => "PREFIXED",
-                AclResourcePatternType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AclResourcePatternType {
-        fn from(s: &str) -> Self {
-            match s {
-                "LITERAL" => AclResourcePatternType::Literal,
-                "PREFIXED" => AclResourcePatternType::Prefixed,
-                other => AclResourcePatternType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for AclResourcePatternType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AclResourcePatternType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AclResourcePatternType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d)
-                .map(|s| AclResourcePatternType::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(AclResourcePatternType {
+        Literal: "LITERAL",
+        Prefixed: "PREFIXED"
+    });
+
     /// Values of `AclResourceType`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum AclResourceType {
@@ -463,52 +210,16 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for AclResourceType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            AclResourceType::Unknown(String::new())
-        }
-    }
-    impl AclResourceType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                AclResourceType::Topic => "Topic",
-                AclResourceType::Group => "Group",
-                AclResourceType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AclResourceType {
-        fn from(s: &str) -> Self {
-            match s {
-                "Topic" => AclResourceType::Topic,
-                "Group" => AclResourceType::Group,
-                other => AclResourceType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for AclResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AclResourceType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AclResourceType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| AclResourceType::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(AclResourceType {
+        Topic: "Topic",
+        Group: "Group"
+    });
 }
+
 /// Models of `CreatePrePayOrder`: CreatePrePayOrder
 pub mod create_pre_pay_order {
     pub use super::types::SpecType;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Values of `DiskType`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum DiskType {
@@ -519,46 +230,8 @@ pub mod create_pre_pay_order {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for DiskType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            DiskType::Unknown(String::new())
-        }
-    }
-    impl DiskType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                DiskType::V0 => "0",
-                DiskType::V1 => "1",
-                DiskType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for DiskType {
-        fn from(s: &str) -> Self {
-            match s {
-                "0" => DiskType::V0,
-                "1" => DiskType::V1,
-                other => DiskType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for DiskType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for DiskType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DiskType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| DiskType::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(DiskType { V0: "0", V1: "1" });
+
     /// Request of `CreatePrePayOrder` (CreatePrePayOrder).
     ///
     /// You can call this operation to create a subscription Message Queue for Apache Kafka instance.
@@ -599,65 +272,27 @@ pub mod create_pre_pay_order {
         /// Document line 726.
         pub spec_type: Option<SpecType>,
     }
-    impl serde::Serialize for CreatePrePayOrderRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("DeployType", &self.deploy_type)?;
-            m.field("DiskSize", &self.disk_size)?;
-            m.field("DiskType", &self.disk_type)?;
-            m.field("IoMax", &self.io_max)?;
-            m.field("RegionId", &self.region_id)?;
-            m.field("TopicQuota", &self.topic_quota)?;
-            m.opt("EipMax", &self.eip_max)?;
-            m.opt("SpecType", &self.spec_type)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreatePrePayOrderRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreatePrePayOrderRequest {
-        const REQUIRED: &'static [&'static str] = &[
+    apigen_runtime::wire_object!(
+        CreatePrePayOrderRequest {
+            deploy_type: field("DeployType"),
+            disk_size: field("DiskSize"),
+            disk_type: field("DiskType"),
+            io_max: field("IoMax"),
+            region_id: field("RegionId"),
+            topic_quota: field("TopicQuota"),
+            eip_max: opt("EipMax"),
+            spec_type: opt("SpecType")
+        },
+        required = [
             "DeployType",
             "DiskSize",
             "DiskType",
             "IoMax",
             "RegionId",
-            "TopicQuota",
-        ];
-        fn empty() -> Self {
-            Self {
-                deploy_type: Default::default(),
-                disk_size: Default::default(),
-                disk_type: Default::default(),
-                io_max: Default::default(),
-                region_id: Default::default(),
-                topic_quota: Default::default(),
-                eip_max: Default::default(),
-                spec_type: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "DeployType" => self.deploy_type = map.next_value()?,
-                "DiskSize" => self.disk_size = map.next_value()?,
-                "DiskType" => self.disk_type = map.next_value()?,
-                "IoMax" => self.io_max = map.next_value()?,
-                "RegionId" => self.region_id = map.next_value()?,
-                "TopicQuota" => self.topic_quota = map.next_value()?,
-                "EipMax" => self.eip_max = map.next_value()?,
-                "SpecType" => self.spec_type = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+            "TopicQuota"
+        ]
+    );
+
     impl CreatePrePayOrderRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -679,17 +314,20 @@ pub mod create_pre_pay_order {
                 spec_type: None,
             }
         }
+
         /// Sets `eip_max`.
         pub fn eip_max(mut self, eip_max: impl Into<i32>) -> Self {
             self.eip_max = Some(eip_max.into());
             self
         }
+
         /// Sets `spec_type`.
         pub fn spec_type(mut self, spec_type: impl Into<SpecType>) -> Self {
             self.spec_type = Some(spec_type.into());
             self
         }
     }
+
     /// Response of `CreatePrePayOrder` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreatePrePayOrderResponse {
@@ -714,63 +352,18 @@ pub mod create_pre_pay_order {
         /// Document line 735.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for CreatePrePayOrderResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("OrderId", &self.order_id)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreatePrePayOrderResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreatePrePayOrderResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "OrderId" => {
-                    self.order_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreatePrePayOrderResponse {
+        code: opt("Code", LenientOpt),
+        message: opt("Message", StringLenientOpt),
+        order_id: opt("OrderId", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `StartInstance`: StartInstance
 pub mod start_instance {
-    #[allow(unused_imports)]
-    use super::*;
     /// Values of `DeployModule`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum DeployModule {
@@ -781,46 +374,11 @@ pub mod start_instance {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for DeployModule {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            DeployModule::Unknown(String::new())
-        }
-    }
-    impl DeployModule {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                DeployModule::Vpc => "vpc",
-                DeployModule::Eip => "eip",
-                DeployModule::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for DeployModule {
-        fn from(s: &str) -> Self {
-            match s {
-                "vpc" => DeployModule::Vpc,
-                "eip" => DeployModule::Eip,
-                other => DeployModule::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for DeployModule {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for DeployModule {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeployModule {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| DeployModule::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(DeployModule {
+        Vpc: "vpc",
+        Eip: "eip"
+    });
+
     /// Request of `StartInstance` (StartInstance).
     ///
     /// You can call this operation to deploy a Message Queue for Apache Kafka instance.
@@ -873,76 +431,30 @@ pub mod start_instance {
         /// Document line 804.
         pub name: Option<String>,
     }
-    impl serde::Serialize for StartInstanceRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("DeployModule", &self.deploy_module)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.field("RegionId", &self.region_id)?;
-            m.field("VpcId", &self.vpc_id)?;
-            m.field("VSwitchId", &self.v_switch_id)?;
-            m.field("ZoneId", &self.zone_id)?;
-            m.opt("IsEipInner", &self.is_eip_inner)?;
-            m.opt("IsSetUserAndPassword", &self.is_set_user_and_password)?;
-            m.opt("Username", &self.username)?;
-            m.opt("Password", &self.password)?;
-            m.opt("Name", &self.name)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for StartInstanceRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for StartInstanceRequest {
-        const REQUIRED: &'static [&'static str] = &[
+    apigen_runtime::wire_object!(
+        StartInstanceRequest {
+            deploy_module: field("DeployModule"),
+            instance_id: field("InstanceId"),
+            region_id: field("RegionId"),
+            vpc_id: field("VpcId"),
+            v_switch_id: field("VSwitchId"),
+            zone_id: field("ZoneId"),
+            is_eip_inner: opt("IsEipInner"),
+            is_set_user_and_password: opt("IsSetUserAndPassword"),
+            username: opt("Username"),
+            password: opt("Password"),
+            name: opt("Name")
+        },
+        required = [
             "DeployModule",
             "InstanceId",
             "RegionId",
             "VpcId",
             "VSwitchId",
-            "ZoneId",
-        ];
-        fn empty() -> Self {
-            Self {
-                deploy_module: Default::default(),
-                instance_id: Default::default(),
-                region_id: Default::default(),
-                vpc_id: Default::default(),
-                v_switch_id: Default::default(),
-                zone_id: Default::default(),
-                is_eip_inner: Default::default(),
-                is_set_user_and_password: Default::default(),
-                username: Default::default(),
-                password: Default::default(),
-                name: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "DeployModule" => self.deploy_module = map.next_value()?,
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "RegionId" => self.region_id = map.next_value()?,
-                "VpcId" => self.vpc_id = map.next_value()?,
-                "VSwitchId" => self.v_switch_id = map.next_value()?,
-                "ZoneId" => self.zone_id = map.next_value()?,
-                "IsEipInner" => self.is_eip_inner = map.next_value()?,
-                "IsSetUserAndPassword" => {
-                    self.is_set_user_and_password = map.next_value()?;
-                }
-                "Username" => self.username = map.next_value()?,
-                "Password" => self.password = map.next_value()?,
-                "Name" => self.name = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+            "ZoneId"
+        ]
+    );
+
     impl StartInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -967,11 +479,13 @@ pub mod start_instance {
                 name: None,
             }
         }
+
         /// Sets `is_eip_inner`.
         pub fn is_eip_inner(mut self, is_eip_inner: impl Into<bool>) -> Self {
             self.is_eip_inner = Some(is_eip_inner.into());
             self
         }
+
         /// Sets `is_set_user_and_password`.
         pub fn is_set_user_and_password(
             mut self,
@@ -980,22 +494,26 @@ pub mod start_instance {
             self.is_set_user_and_password = Some(is_set_user_and_password.into());
             self
         }
+
         /// Sets `username`.
         pub fn username(mut self, username: impl Into<String>) -> Self {
             self.username = Some(username.into());
             self
         }
+
         /// Sets `password`.
         pub fn password(mut self, password: impl Into<String>) -> Self {
             self.password = Some(password.into());
             self
         }
+
         /// Sets `name`.
         pub fn name(mut self, name: impl Into<String>) -> Self {
             self.name = Some(name.into());
             self
         }
     }
+
     /// Response of `StartInstance` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct StartInstanceResponse {
@@ -1016,57 +534,17 @@ pub mod start_instance {
         /// Document line 815.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for StartInstanceResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for StartInstanceResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for StartInstanceResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(StartInstanceResponse {
+        code: opt("Code", LenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `UpgradePrePayOrder`: UpgradePrePayOrder
 pub mod upgrade_pre_pay_order {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `UpgradePrePayOrder` (UpgradePrePayOrder).
     ///
     /// You can call this operation to upgrade a subscription Message Queue for Apache Kafka instance.
@@ -1103,62 +581,26 @@ pub mod upgrade_pre_pay_order {
         /// Document line 880.
         pub spec_type: Option<String>,
     }
-    impl serde::Serialize for UpgradePrePayOrderRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("DiskSize", &self.disk_size)?;
-            m.field("EipMax", &self.eip_max)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.field("IoMax", &self.io_max)?;
-            m.field("RegionId", &self.region_id)?;
-            m.field("TopicQuota", &self.topic_quota)?;
-            m.opt("SpecType", &self.spec_type)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpgradePrePayOrderRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpgradePrePayOrderRequest {
-        const REQUIRED: &'static [&'static str] = &[
+    apigen_runtime::wire_object!(
+        UpgradePrePayOrderRequest {
+            disk_size: field("DiskSize"),
+            eip_max: field("EipMax"),
+            instance_id: field("InstanceId"),
+            io_max: field("IoMax"),
+            region_id: field("RegionId"),
+            topic_quota: field("TopicQuota"),
+            spec_type: opt("SpecType")
+        },
+        required = [
             "DiskSize",
             "EipMax",
             "InstanceId",
             "IoMax",
             "RegionId",
-            "TopicQuota",
-        ];
-        fn empty() -> Self {
-            Self {
-                disk_size: Default::default(),
-                eip_max: Default::default(),
-                instance_id: Default::default(),
-                io_max: Default::default(),
-                region_id: Default::default(),
-                topic_quota: Default::default(),
-                spec_type: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "DiskSize" => self.disk_size = map.next_value()?,
-                "EipMax" => self.eip_max = map.next_value()?,
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "IoMax" => self.io_max = map.next_value()?,
-                "RegionId" => self.region_id = map.next_value()?,
-                "TopicQuota" => self.topic_quota = map.next_value()?,
-                "SpecType" => self.spec_type = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+            "TopicQuota"
+        ]
+    );
+
     impl UpgradePrePayOrderRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -1179,12 +621,14 @@ pub mod upgrade_pre_pay_order {
                 spec_type: None,
             }
         }
+
         /// Sets `spec_type`.
         pub fn spec_type(mut self, spec_type: impl Into<String>) -> Self {
             self.spec_type = Some(spec_type.into());
             self
         }
     }
+
     /// Response of `UpgradePrePayOrder` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpgradePrePayOrderResponse {
@@ -1205,57 +649,17 @@ pub mod upgrade_pre_pay_order {
         /// Document line 888.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for UpgradePrePayOrderResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpgradePrePayOrderResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpgradePrePayOrderResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(UpgradePrePayOrderResponse {
+        code: opt("Code", LenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ModifyInstanceName`: ModifyInstanceName
 pub mod modify_instance_name {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ModifyInstanceName` (ModifyInstanceName).
     ///
     /// You can call this operation to change the name of a Message Queue for Apache Kafka instance.
@@ -1278,43 +682,15 @@ pub mod modify_instance_name {
         /// Document line 949.
         pub region_id: String,
     }
-    impl serde::Serialize for ModifyInstanceNameRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.field("InstanceName", &self.instance_name)?;
-            m.field("RegionId", &self.region_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ModifyInstanceNameRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ModifyInstanceNameRequest {
-        const REQUIRED: &'static [&'static str] = &["InstanceId", "InstanceName", "RegionId"];
-        fn empty() -> Self {
-            Self {
-                instance_id: Default::default(),
-                instance_name: Default::default(),
-                region_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "InstanceName" => self.instance_name = map.next_value()?,
-                "RegionId" => self.region_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ModifyInstanceNameRequest {
+            instance_id: field("InstanceId"),
+            instance_name: field("InstanceName"),
+            region_id: field("RegionId")
+        },
+        required = ["InstanceId", "InstanceName", "RegionId"]
+    );
+
     impl ModifyInstanceNameRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -1329,6 +705,7 @@ pub mod modify_instance_name {
             }
         }
     }
+
     /// Response of `ModifyInstanceName` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyInstanceNameResponse {
@@ -1349,61 +726,22 @@ pub mod modify_instance_name {
         /// Document line 957.
         pub message: Option<String>,
     }
-    impl serde::Serialize for ModifyInstanceNameResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Success", &self.success)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Code", &self.code)?;
-            m.opt("Message", &self.message)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ModifyInstanceNameResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ModifyInstanceNameResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ModifyInstanceNameResponse {
+        success: opt("Success", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        code: opt("Code", LenientOpt),
+        message: opt("Message", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `GetInstanceList`: GetInstanceList
 pub mod get_instance_list {
     pub use super::types::SpecType;
     pub use super::types::Tag;
     pub use super::types::TagVo;
     pub use super::types::TagsList;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `GetInstanceList` (GetInstanceList).
     ///
     /// You can call this operation to query Message Queue for Apache Kafka instances in a specified region.
@@ -1425,53 +763,23 @@ pub mod get_instance_list {
         ///
         /// Document line 1011.
         pub instance_id: Vec<String>,
-        /// `Tag`.
+        /// Not described in the document.
         ///
         /// Sent as a repeat list (`Tag.1`, `Tag.2`, ...).
         ///
         /// Document line 1012.
         pub tag: Vec<Tag>,
     }
-    impl serde::Serialize for GetInstanceListRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("RegionId", &self.region_id)?;
-            m.opt("OrderId", &self.order_id)?;
-            m.list("InstanceId", &self.instance_id)?;
-            m.list("Tag", &self.tag)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for GetInstanceListRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for GetInstanceListRequest {
-        const REQUIRED: &'static [&'static str] = &["RegionId"];
-        fn empty() -> Self {
-            Self {
-                region_id: Default::default(),
-                order_id: Default::default(),
-                instance_id: Default::default(),
-                tag: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "RegionId" => self.region_id = map.next_value()?,
-                "OrderId" => self.order_id = map.next_value()?,
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "Tag" => self.tag = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        GetInstanceListRequest {
+            region_id: field("RegionId"),
+            order_id: opt("OrderId"),
+            instance_id: list("InstanceId"),
+            tag: list("Tag")
+        },
+        required = ["RegionId"]
+    );
+
     impl GetInstanceListRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(region_id: impl Into<String>) -> Self {
@@ -1482,11 +790,13 @@ pub mod get_instance_list {
                 tag: Vec::new(),
             }
         }
+
         /// Sets `order_id`.
         pub fn order_id(mut self, order_id: impl Into<String>) -> Self {
             self.order_id = Some(order_id.into());
             self
         }
+
         /// Sets `instance_id`.
         pub fn instance_id(
             mut self,
@@ -1495,13 +805,15 @@ pub mod get_instance_list {
             self.instance_id = instance_id.into_iter().map(Into::into).collect();
             self
         }
+
         /// Sets `tag`.
         pub fn tag(mut self, tag: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
             self.tag = tag.into_iter().map(Into::into).collect();
             self
         }
     }
-    /// UpgradeServiceDetailInfo
+
+    /// The `UpgradeServiceDetailInfo` object of the `GetInstanceList` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpgradeServiceDetailInfo {
         /// The open-source Apache Kafka version to which the Message Queue for Apache Kafka instance is targeted.
@@ -1509,42 +821,12 @@ pub mod get_instance_list {
         /// Document line 1050.
         pub current2_open_source_version: Option<String>,
     }
-    impl serde::Serialize for UpgradeServiceDetailInfo {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt(
-                "Current2OpenSourceVersion",
-                &self.current2_open_source_version,
-            )?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpgradeServiceDetailInfo {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpgradeServiceDetailInfo {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Current2OpenSourceVersion" => {
-                    self.current2_open_source_version = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// InstanceVO
+    apigen_runtime::wire_object!(UpgradeServiceDetailInfo {
+        current2_open_source_version: opt("Current2OpenSourceVersion", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `InstanceVO` object of the `GetInstanceList` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct InstanceVo {
         /// The ID of the Message Queue for Apache Kafka instance.
@@ -1636,174 +918,43 @@ pub mod get_instance_list {
         /// Document line 1051.
         pub tags: Option<TagsList>,
     }
-    impl serde::Serialize for InstanceVo {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("InstanceId", &self.instance_id)?;
-            m.opt("RegionId", &self.region_id)?;
-            m.opt("ServiceStatus", &self.service_status)?;
-            m.opt("VpcId", &self.vpc_id)?;
-            m.opt("VSwitchId", &self.v_switch_id)?;
-            m.opt("EndPoint", &self.end_point)?;
-            m.opt("CreateTime", &self.create_time)?;
-            m.opt("ExpiredTime", &self.expired_time)?;
-            m.opt("DeployType", &self.deploy_type)?;
-            m.opt("SslEndPoint", &self.ssl_end_point)?;
-            m.opt("Name", &self.name)?;
-            m.opt("IoMax", &self.io_max)?;
-            m.opt("EipMax", &self.eip_max)?;
-            m.opt("DiskType", &self.disk_type)?;
-            m.opt("DiskSize", &self.disk_size)?;
-            m.opt("MsgRetain", &self.msg_retain)?;
-            m.opt("TopicNumLimit", &self.topic_num_limit)?;
-            m.opt("ZoneId", &self.zone_id)?;
-            m.opt("PaidType", &self.paid_type)?;
-            m.opt("SpecType", &self.spec_type)?;
-            m.opt(
-                "UpgradeServiceDetailInfo",
-                &self.upgrade_service_detail_info,
-            )?;
-            m.opt("Tags", &self.tags)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for InstanceVo {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for InstanceVo {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "InstanceId" => {
-                    self.instance_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RegionId" => {
-                    self.region_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ServiceStatus" => {
-                    self.service_status =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "VpcId" => {
-                    self.vpc_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "VSwitchId" => {
-                    self.v_switch_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "EndPoint" => {
-                    self.end_point = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "CreateTime" => {
-                    self.create_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ExpiredTime" => {
-                    self.expired_time =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "DeployType" => {
-                    self.deploy_type = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "SslEndPoint" => {
-                    self.ssl_end_point = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "IoMax" => {
-                    self.io_max = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "EipMax" => {
-                    self.eip_max = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "DiskType" => {
-                    self.disk_type = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "DiskSize" => {
-                    self.disk_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "MsgRetain" => {
-                    self.msg_retain = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "TopicNumLimit" => {
-                    self.topic_num_limit =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ZoneId" => {
-                    self.zone_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PaidType" => {
-                    self.paid_type = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "SpecType" => self.spec_type = map.next_value()?,
-                "UpgradeServiceDetailInfo" => {
-                    self.upgrade_service_detail_info = map.next_value()?;
-                }
-                "Tags" => self.tags = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(InstanceVo {
+        instance_id: opt("InstanceId", StringLenientOpt),
+        region_id: opt("RegionId", StringLenientOpt),
+        service_status: opt("ServiceStatus", LenientOpt),
+        vpc_id: opt("VpcId", StringLenientOpt),
+        v_switch_id: opt("VSwitchId", StringLenientOpt),
+        end_point: opt("EndPoint", StringLenientOpt),
+        create_time: opt("CreateTime", LenientOpt),
+        expired_time: opt("ExpiredTime", LenientOpt),
+        deploy_type: opt("DeployType", LenientOpt),
+        ssl_end_point: opt("SslEndPoint", StringLenientOpt),
+        name: opt("Name", StringLenientOpt),
+        io_max: opt("IoMax", LenientOpt),
+        eip_max: opt("EipMax", LenientOpt),
+        disk_type: opt("DiskType", LenientOpt),
+        disk_size: opt("DiskSize", LenientOpt),
+        msg_retain: opt("MsgRetain", LenientOpt),
+        topic_num_limit: opt("TopicNumLimit", LenientOpt),
+        zone_id: opt("ZoneId", StringLenientOpt),
+        paid_type: opt("PaidType", LenientOpt),
+        spec_type: opt("SpecType"),
+        upgrade_service_detail_info: opt("UpgradeServiceDetailInfo"),
+        tags: opt("Tags"),
+        ..Default::default()
+    });
+
     /// The `InstanceVO` wrapper around the list `InstanceList`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct InstanceListList {
         /// The `InstanceVO` items.
         pub items: Vec<InstanceVo>,
     }
-    impl serde::Serialize for InstanceListList {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("InstanceVO", &self.items)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for InstanceListList {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for InstanceListList {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "InstanceVO" => {
-                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(InstanceListList {
+        items: field("InstanceVO", List),
+        ..Default::default()
+    });
+
     /// Response of `GetInstanceList` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetInstanceListResponse {
@@ -1828,59 +979,18 @@ pub mod get_instance_list {
         /// Document line 1024.
         pub instance_list: Option<InstanceListList>,
     }
-    impl serde::Serialize for GetInstanceListResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Success", &self.success)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Code", &self.code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("InstanceList", &self.instance_list)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for GetInstanceListResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for GetInstanceListResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "InstanceList" => self.instance_list = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(GetInstanceListResponse {
+        success: opt("Success", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        code: opt("Code", LenientOpt),
+        message: opt("Message", StringLenientOpt),
+        instance_list: opt("InstanceList"),
+        ..Default::default()
+    });
 }
+
 /// Models of `DeleteInstance`: DeleteInstance
 pub mod delete_instance {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DeleteInstance` (DeleteInstance).
     ///
     /// You can call this operation to delete a Message Queue for Apache Kafka instance.
@@ -1897,40 +1007,14 @@ pub mod delete_instance {
         /// Document line 1182.
         pub region_id: String,
     }
-    impl serde::Serialize for DeleteInstanceRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.field("RegionId", &self.region_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteInstanceRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteInstanceRequest {
-        const REQUIRED: &'static [&'static str] = &["InstanceId", "RegionId"];
-        fn empty() -> Self {
-            Self {
-                instance_id: Default::default(),
-                region_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "RegionId" => self.region_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeleteInstanceRequest {
+            instance_id: field("InstanceId"),
+            region_id: field("RegionId")
+        },
+        required = ["InstanceId", "RegionId"]
+    );
+
     impl DeleteInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>, region_id: impl Into<String>) -> Self {
@@ -1940,6 +1024,7 @@ pub mod delete_instance {
             }
         }
     }
+
     /// Response of `DeleteInstance` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteInstanceResponse {
@@ -1960,59 +1045,20 @@ pub mod delete_instance {
         /// Document line 1190.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for DeleteInstanceResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteInstanceResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteInstanceResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteInstanceResponse {
+        code: opt("Code", LenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `GetAllowedIpList`: GetAllowedIpList
 pub mod get_allowed_ip_list {
     pub use super::types::InternetList;
     pub use super::types::InternetList as VpcList;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `GetAllowedIpList` (GetAllowedIpList).
     ///
     /// You can call this operation to obtain an IP address whitelist.
@@ -2029,40 +1075,14 @@ pub mod get_allowed_ip_list {
         /// Document line 1247.
         pub region_id: String,
     }
-    impl serde::Serialize for GetAllowedIpListRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.field("RegionId", &self.region_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for GetAllowedIpListRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for GetAllowedIpListRequest {
-        const REQUIRED: &'static [&'static str] = &["InstanceId", "RegionId"];
-        fn empty() -> Self {
-            Self {
-                instance_id: Default::default(),
-                region_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "RegionId" => self.region_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        GetAllowedIpListRequest {
+            instance_id: field("InstanceId"),
+            region_id: field("RegionId")
+        },
+        required = ["InstanceId", "RegionId"]
+    );
+
     impl GetAllowedIpListRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>, region_id: impl Into<String>) -> Self {
@@ -2072,7 +1092,8 @@ pub mod get_allowed_ip_list {
             }
         }
     }
-    /// AllowedList
+
+    /// The `AllowedList` object of the `GetAllowedIpList` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct AllowedList {
         /// The deployment mode of the Message Queue for Apache Kafka instance. Valid values: 4: deployment on the Internet and Virtual Private Cloud (VPC) 5: deployment on the VPC Note: This parameter is necessary only for integrator customers.
@@ -2088,44 +1109,13 @@ pub mod get_allowed_ip_list {
         /// Document line 1257.
         pub vpc_list: Vec<VpcList>,
     }
-    impl serde::Serialize for AllowedList {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("DeployType", &self.deploy_type)?;
-            m.list("InternetList", &self.internet_list)?;
-            m.list("VpcList", &self.vpc_list)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AllowedList {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for AllowedList {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "DeployType" => {
-                    self.deploy_type = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "InternetList" => {
-                    self.internet_list = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "VpcList" => {
-                    self.vpc_list = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(AllowedList {
+        deploy_type: opt("DeployType", LenientOpt),
+        internet_list: list("InternetList", List),
+        vpc_list: list("VpcList", List),
+        ..Default::default()
+    });
+
     /// Response of `GetAllowedIpList` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetAllowedIpListResponse {
@@ -2150,59 +1140,18 @@ pub mod get_allowed_ip_list {
         /// Document line 1263.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for GetAllowedIpListResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("AllowedList", &self.allowed_list)?;
-            m.opt("Code", &self.code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for GetAllowedIpListResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for GetAllowedIpListResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AllowedList" => self.allowed_list = map.next_value()?,
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(GetAllowedIpListResponse {
+        allowed_list: opt("AllowedList"),
+        code: opt("Code", LenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `UpdateAllowedIp`: UpdateAllowedIp
 pub mod update_allowed_ip {
-    #[allow(unused_imports)]
-    use super::*;
     /// Values of `UpdateType`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum UpdateType {
@@ -2213,46 +1162,11 @@ pub mod update_allowed_ip {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for UpdateType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            UpdateType::Unknown(String::new())
-        }
-    }
-    impl UpdateType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                UpdateType::Add => "add",
-                UpdateType::Delete => "delete",
-                UpdateType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for UpdateType {
-        fn from(s: &str) -> Self {
-            match s {
-                "add" => UpdateType::Add,
-                "delete" => UpdateType::Delete,
-                other => UpdateType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for UpdateType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for UpdateType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| UpdateType::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(UpdateType {
+        Add: "add",
+        Delete: "delete"
+    });
+
     /// Values of `PortRange`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum PortRange {
@@ -2265,48 +1179,12 @@ pub mod update_allowed_ip {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for PortRange {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            PortRange::Unknown(String::new())
-        }
-    }
-    impl PortRange {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                PortRange::V90929092 => "9092/9092",
-                PortRange::V90939093 => "9093/9093",
-                PortRange::Note => "Note",
-                PortRange::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for PortRange {
-        fn from(s: &str) -> Self {
-            match s {
-                "9092/9092" => PortRange::V90929092,
-                "9093/9093" => PortRange::V90939093,
-                "Note" => PortRange::Note,
-                other => PortRange::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for PortRange {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for PortRange {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for PortRange {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| PortRange::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(PortRange {
+        V90929092: "9092/9092",
+        V90939093: "9093/9093",
+        Note: "Note"
+    });
+
     /// Values of `AllowedListType`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum AllowedListType {
@@ -2317,46 +1195,11 @@ pub mod update_allowed_ip {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for AllowedListType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            AllowedListType::Unknown(String::new())
-        }
-    }
-    impl AllowedListType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                AllowedListType::Vpc => "vpc",
-                AllowedListType::Internet => "internet",
-                AllowedListType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AllowedListType {
-        fn from(s: &str) -> Self {
-            match s {
-                "vpc" => AllowedListType::Vpc,
-                "internet" => AllowedListType::Internet,
-                other => AllowedListType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for AllowedListType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AllowedListType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AllowedListType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| AllowedListType::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(AllowedListType {
+        Vpc: "vpc",
+        Internet: "internet"
+    });
+
     /// Request of `UpdateAllowedIp` (UpdateAllowedIp).
     ///
     /// You can call this operation to update an IP address whitelist.
@@ -2389,59 +1232,25 @@ pub mod update_allowed_ip {
         /// Document line 1352.
         pub instance_id: String,
     }
-    impl serde::Serialize for UpdateAllowedIpRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("RegionId", &self.region_id)?;
-            m.field("UpdateType", &self.update_type)?;
-            m.field("PortRange", &self.port_range)?;
-            m.field("AllowedListType", &self.allowed_list_type)?;
-            m.field("AllowedListIp", &self.allowed_list_ip)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateAllowedIpRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateAllowedIpRequest {
-        const REQUIRED: &'static [&'static str] = &[
+    apigen_runtime::wire_object!(
+        UpdateAllowedIpRequest {
+            region_id: field("RegionId"),
+            update_type: field("UpdateType"),
+            port_range: field("PortRange"),
+            allowed_list_type: field("AllowedListType"),
+            allowed_list_ip: field("AllowedListIp"),
+            instance_id: field("InstanceId")
+        },
+        required = [
             "RegionId",
             "UpdateType",
             "PortRange",
             "AllowedListType",
             "AllowedListIp",
-            "InstanceId",
-        ];
-        fn empty() -> Self {
-            Self {
-                region_id: Default::default(),
-                update_type: Default::default(),
-                port_range: Default::default(),
-                allowed_list_type: Default::default(),
-                allowed_list_ip: Default::default(),
-                instance_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "RegionId" => self.region_id = map.next_value()?,
-                "UpdateType" => self.update_type = map.next_value()?,
-                "PortRange" => self.port_range = map.next_value()?,
-                "AllowedListType" => self.allowed_list_type = map.next_value()?,
-                "AllowedListIp" => self.allowed_list_ip = map.next_value()?,
-                "InstanceId" => self.instance_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+            "InstanceId"
+        ]
+    );
+
     impl UpdateAllowedIpRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -2462,6 +1271,7 @@ pub mod update_allowed_ip {
             }
         }
     }
+
     /// Response of `UpdateAllowedIp` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateAllowedIpResponse {
@@ -2482,57 +1292,17 @@ pub mod update_allowed_ip {
         /// Document line 1360.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for UpdateAllowedIpResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateAllowedIpResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateAllowedIpResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(UpdateAllowedIpResponse {
+        code: opt("Code", LenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `CreateTopic`: CreateTopic
 pub mod create_topic {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `CreateTopic` (CreateTopic).
     ///
     /// You can call this operation to create a topic.
@@ -2567,49 +1337,17 @@ pub mod create_topic {
         /// Document line 1430.
         pub partition_num: Option<String>,
     }
-    impl serde::Serialize for CreateTopicRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.field("RegionId", &self.region_id)?;
-            m.field("Remark", &self.remark)?;
-            m.field("Topic", &self.topic)?;
-            m.opt("PartitionNum", &self.partition_num)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateTopicRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateTopicRequest {
-        const REQUIRED: &'static [&'static str] = &["InstanceId", "RegionId", "Remark", "Topic"];
-        fn empty() -> Self {
-            Self {
-                instance_id: Default::default(),
-                region_id: Default::default(),
-                remark: Default::default(),
-                topic: Default::default(),
-                partition_num: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "RegionId" => self.region_id = map.next_value()?,
-                "Remark" => self.remark = map.next_value()?,
-                "Topic" => self.topic = map.next_value()?,
-                "PartitionNum" => self.partition_num = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CreateTopicRequest {
+            instance_id: field("InstanceId"),
+            region_id: field("RegionId"),
+            remark: field("Remark"),
+            topic: field("Topic"),
+            partition_num: opt("PartitionNum")
+        },
+        required = ["InstanceId", "RegionId", "Remark", "Topic"]
+    );
+
     impl CreateTopicRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -2626,12 +1364,14 @@ pub mod create_topic {
                 partition_num: None,
             }
         }
+
         /// Sets `partition_num`.
         pub fn partition_num(mut self, partition_num: impl Into<String>) -> Self {
             self.partition_num = Some(partition_num.into());
             self
         }
     }
+
     /// Response of `CreateTopic` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateTopicResponse {
@@ -2652,57 +1392,17 @@ pub mod create_topic {
         /// Document line 1438.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for CreateTopicResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateTopicResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateTopicResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateTopicResponse {
+        code: opt("Code", LenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `DeleteTopic`: DeleteTopic
 pub mod delete_topic {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DeleteTopic` (DeleteTopic).
     ///
     /// You can call this operation to delete a topic.
@@ -2723,43 +1423,15 @@ pub mod delete_topic {
         /// Document line 1501.
         pub topic: String,
     }
-    impl serde::Serialize for DeleteTopicRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.field("RegionId", &self.region_id)?;
-            m.field("Topic", &self.topic)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteTopicRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteTopicRequest {
-        const REQUIRED: &'static [&'static str] = &["InstanceId", "RegionId", "Topic"];
-        fn empty() -> Self {
-            Self {
-                instance_id: Default::default(),
-                region_id: Default::default(),
-                topic: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "RegionId" => self.region_id = map.next_value()?,
-                "Topic" => self.topic = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeleteTopicRequest {
+            instance_id: field("InstanceId"),
+            region_id: field("RegionId"),
+            topic: field("Topic")
+        },
+        required = ["InstanceId", "RegionId", "Topic"]
+    );
+
     impl DeleteTopicRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -2774,6 +1446,7 @@ pub mod delete_topic {
             }
         }
     }
+
     /// Response of `DeleteTopic` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteTopicResponse {
@@ -2794,59 +1467,20 @@ pub mod delete_topic {
         /// Document line 1509.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for DeleteTopicResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteTopicResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteTopicResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteTopicResponse {
+        code: opt("Code", LenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `GetTopicList`: GetTopicList
 pub mod get_topic_list {
     pub use super::types::TagVo;
     pub use super::types::TagsList;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `GetTopicList` (GetTopicList).
     ///
     /// You can call this operation to query topics.
@@ -2871,46 +1505,16 @@ pub mod get_topic_list {
         /// Document line 1567.
         pub region_id: Option<String>,
     }
-    impl serde::Serialize for GetTopicListRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("CurrentPage", &self.current_page)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.field("PageSize", &self.page_size)?;
-            m.opt("RegionId", &self.region_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for GetTopicListRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for GetTopicListRequest {
-        const REQUIRED: &'static [&'static str] = &["CurrentPage", "InstanceId", "PageSize"];
-        fn empty() -> Self {
-            Self {
-                current_page: Default::default(),
-                instance_id: Default::default(),
-                page_size: Default::default(),
-                region_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "CurrentPage" => self.current_page = map.next_value()?,
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "PageSize" => self.page_size = map.next_value()?,
-                "RegionId" => self.region_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        GetTopicListRequest {
+            current_page: field("CurrentPage"),
+            instance_id: field("InstanceId"),
+            page_size: field("PageSize"),
+            region_id: opt("RegionId")
+        },
+        required = ["CurrentPage", "InstanceId", "PageSize"]
+    );
+
     impl GetTopicListRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -2925,13 +1529,15 @@ pub mod get_topic_list {
                 region_id: None,
             }
         }
+
         /// Sets `region_id`.
         pub fn region_id(mut self, region_id: impl Into<String>) -> Self {
             self.region_id = Some(region_id.into());
             self
         }
     }
-    /// TopicVO
+
+    /// The `TopicVO` object of the `GetTopicList` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TopicVo {
         /// The time when the topic was created.
@@ -2970,129 +1576,39 @@ pub mod get_topic_list {
         ///
         /// Document line 1592.
         pub topic: Option<String>,
-        /// `PartitionNum`.
+        /// Not described in the document.
         pub partition_num: Option<i32>,
-        /// `CompactTopic`.
+        /// Not described in the document.
         pub compact_topic: Option<bool>,
-        /// `LocalTopic`.
+        /// Not described in the document.
         pub local_topic: Option<bool>,
     }
-    impl serde::Serialize for TopicVo {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("CreateTime", &self.create_time)?;
-            m.opt("InstanceId", &self.instance_id)?;
-            m.opt("RegionId", &self.region_id)?;
-            m.opt("Remark", &self.remark)?;
-            m.opt("Status", &self.status)?;
-            m.opt("StatusName", &self.status_name)?;
-            m.opt("Tags", &self.tags)?;
-            m.opt("Topic", &self.topic)?;
-            m.opt("PartitionNum", &self.partition_num)?;
-            m.opt("CompactTopic", &self.compact_topic)?;
-            m.opt("LocalTopic", &self.local_topic)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for TopicVo {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for TopicVo {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "CreateTime" => {
-                    self.create_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "InstanceId" => {
-                    self.instance_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RegionId" => {
-                    self.region_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Remark" => {
-                    self.remark = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Status" => {
-                    self.status = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "StatusName" => {
-                    self.status_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Tags" => self.tags = map.next_value()?,
-                "Topic" => {
-                    self.topic = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PartitionNum" => {
-                    self.partition_num =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "CompactTopic" => {
-                    self.compact_topic =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "LocalTopic" => {
-                    self.local_topic = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(TopicVo {
+        create_time: opt("CreateTime", LenientOpt),
+        instance_id: opt("InstanceId", StringLenientOpt),
+        region_id: opt("RegionId", StringLenientOpt),
+        remark: opt("Remark", StringLenientOpt),
+        status: opt("Status", LenientOpt),
+        status_name: opt("StatusName", StringLenientOpt),
+        tags: opt("Tags"),
+        topic: opt("Topic", StringLenientOpt),
+        partition_num: opt("PartitionNum", LenientOpt),
+        compact_topic: opt("CompactTopic", LenientOpt),
+        local_topic: opt("LocalTopic", LenientOpt),
+        ..Default::default()
+    });
+
     /// The `TopicVO` wrapper around the list `TopicList`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TopicListList {
         /// The `TopicVO` items.
         pub items: Vec<TopicVo>,
     }
-    impl serde::Serialize for TopicListList {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("TopicVO", &self.items)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for TopicListList {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for TopicListList {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "TopicVO" => {
-                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(TopicListList {
+        items: field("TopicVO", List),
+        ..Default::default()
+    });
+
     /// Response of `GetTopicList` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetTopicListResponse {
@@ -3129,72 +1645,21 @@ pub mod get_topic_list {
         /// Document line 1593.
         pub total: Option<i32>,
     }
-    impl serde::Serialize for GetTopicListResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("CurrentPage", &self.current_page)?;
-            m.opt("Message", &self.message)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.opt("TopicList", &self.topic_list)?;
-            m.opt("Total", &self.total)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for GetTopicListResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for GetTopicListResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "CurrentPage" => {
-                    self.current_page =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PageSize" => {
-                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "TopicList" => self.topic_list = map.next_value()?,
-                "Total" => {
-                    self.total = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(GetTopicListResponse {
+        code: opt("Code", LenientOpt),
+        current_page: opt("CurrentPage", LenientOpt),
+        message: opt("Message", StringLenientOpt),
+        page_size: opt("PageSize", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        topic_list: opt("TopicList"),
+        total: opt("Total", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `GetTopicStatus`: GetTopicStatus
 pub mod get_topic_status {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `GetTopicStatus` (GetTopicStatus).
     ///
     /// You can call this operation to query the message sending and receiving status of a topic.
@@ -3215,43 +1680,15 @@ pub mod get_topic_status {
         /// Document line 1730.
         pub region_id: Option<String>,
     }
-    impl serde::Serialize for GetTopicStatusRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.field("Topic", &self.topic)?;
-            m.opt("RegionId", &self.region_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for GetTopicStatusRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for GetTopicStatusRequest {
-        const REQUIRED: &'static [&'static str] = &["InstanceId", "Topic"];
-        fn empty() -> Self {
-            Self {
-                instance_id: Default::default(),
-                topic: Default::default(),
-                region_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "Topic" => self.topic = map.next_value()?,
-                "RegionId" => self.region_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        GetTopicStatusRequest {
+            instance_id: field("InstanceId"),
+            topic: field("Topic"),
+            region_id: opt("RegionId")
+        },
+        required = ["InstanceId", "Topic"]
+    );
+
     impl GetTopicStatusRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>, topic: impl Into<String>) -> Self {
@@ -3261,13 +1698,15 @@ pub mod get_topic_status {
                 region_id: None,
             }
         }
+
         /// Sets `region_id`.
         pub fn region_id(mut self, region_id: impl Into<String>) -> Self {
             self.region_id = Some(region_id.into());
             self
         }
     }
-    /// OffsetTable
+
+    /// The `OffsetTable` object of the `GetTopicStatus` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct OffsetTable {
         /// The last time when the consumer offset in the topic was updated.
@@ -3291,92 +1730,27 @@ pub mod get_topic_status {
         /// Document line 1749.
         pub topic: Option<String>,
     }
-    impl serde::Serialize for OffsetTable {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("LastUpdateTimestamp", &self.last_update_timestamp)?;
-            m.opt("MaxOffset", &self.max_offset)?;
-            m.opt("MinOffset", &self.min_offset)?;
-            m.opt("Partition", &self.partition)?;
-            m.opt("Topic", &self.topic)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for OffsetTable {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for OffsetTable {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "LastUpdateTimestamp" => {
-                    self.last_update_timestamp =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "MaxOffset" => {
-                    self.max_offset = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "MinOffset" => {
-                    self.min_offset = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Partition" => {
-                    self.partition = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Topic" => {
-                    self.topic = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(OffsetTable {
+        last_update_timestamp: opt("LastUpdateTimestamp", LenientOpt),
+        max_offset: opt("MaxOffset", LenientOpt),
+        min_offset: opt("MinOffset", LenientOpt),
+        partition: opt("Partition", LenientOpt),
+        topic: opt("Topic", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// The `OffsetTable` wrapper around the list `OffsetTable`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct OffsetTableList {
         /// The `OffsetTable` items.
         pub items: Vec<OffsetTable>,
     }
-    impl serde::Serialize for OffsetTableList {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("OffsetTable", &self.items)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for OffsetTableList {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for OffsetTableList {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "OffsetTable" => {
-                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// TopicStatus
+    apigen_runtime::wire_object!(OffsetTableList {
+        items: field("OffsetTable", List),
+        ..Default::default()
+    });
+
+    /// The `TopicStatus` object of the `GetTopicStatus` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TopicStatus {
         /// The time when the last consumed message was generated.
@@ -3392,43 +1766,13 @@ pub mod get_topic_status {
         /// Document line 1750.
         pub total_count: Option<i64>,
     }
-    impl serde::Serialize for TopicStatus {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("LastTimeStamp", &self.last_time_stamp)?;
-            m.opt("OffsetTable", &self.offset_table)?;
-            m.opt("TotalCount", &self.total_count)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for TopicStatus {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for TopicStatus {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "LastTimeStamp" => {
-                    self.last_time_stamp =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "OffsetTable" => self.offset_table = map.next_value()?,
-                "TotalCount" => {
-                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(TopicStatus {
+        last_time_stamp: opt("LastTimeStamp", LenientOpt),
+        offset_table: opt("OffsetTable"),
+        total_count: opt("TotalCount", LenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `GetTopicStatus` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetTopicStatusResponse {
@@ -3453,59 +1797,18 @@ pub mod get_topic_status {
         /// Document line 1741.
         pub topic_status: Option<TopicStatus>,
     }
-    impl serde::Serialize for GetTopicStatusResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.opt("TopicStatus", &self.topic_status)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for GetTopicStatusResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for GetTopicStatusResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "TopicStatus" => self.topic_status = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(GetTopicStatusResponse {
+        code: opt("Code", LenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        topic_status: opt("TopicStatus"),
+        ..Default::default()
+    });
 }
+
 /// Models of `ModifyPartitionNum`: ModifyPartitionNum
 pub mod modify_partition_num {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ModifyPartitionNum` (ModifyPartitionNum).
     ///
     /// Modifies the number of partitions for a topic.
@@ -3530,47 +1833,16 @@ pub mod modify_partition_num {
         /// Document line 2008.
         pub add_partition_num: i32,
     }
-    impl serde::Serialize for ModifyPartitionNumRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.field("RegionId", &self.region_id)?;
-            m.field("Topic", &self.topic)?;
-            m.field("AddPartitionNum", &self.add_partition_num)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ModifyPartitionNumRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ModifyPartitionNumRequest {
-        const REQUIRED: &'static [&'static str] =
-            &["InstanceId", "RegionId", "Topic", "AddPartitionNum"];
-        fn empty() -> Self {
-            Self {
-                instance_id: Default::default(),
-                region_id: Default::default(),
-                topic: Default::default(),
-                add_partition_num: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "RegionId" => self.region_id = map.next_value()?,
-                "Topic" => self.topic = map.next_value()?,
-                "AddPartitionNum" => self.add_partition_num = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ModifyPartitionNumRequest {
+            instance_id: field("InstanceId"),
+            region_id: field("RegionId"),
+            topic: field("Topic"),
+            add_partition_num: field("AddPartitionNum")
+        },
+        required = ["InstanceId", "RegionId", "Topic", "AddPartitionNum"]
+    );
+
     impl ModifyPartitionNumRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -3587,6 +1859,7 @@ pub mod modify_partition_num {
             }
         }
     }
+
     /// Response of `ModifyPartitionNum` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyPartitionNumResponse {
@@ -3607,57 +1880,17 @@ pub mod modify_partition_num {
         /// Document line 2016.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for ModifyPartitionNumResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ModifyPartitionNumResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ModifyPartitionNumResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ModifyPartitionNumResponse {
+        code: opt("Code", LenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ModifyTopicRemark`: ModifyTopicRemark
 pub mod modify_topic_remark {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ModifyTopicRemark` (ModifyTopicRemark).
     ///
     /// Modifies the remarks of a topic.
@@ -3682,46 +1915,16 @@ pub mod modify_topic_remark {
         /// Document line 2077.
         pub remark: Option<String>,
     }
-    impl serde::Serialize for ModifyTopicRemarkRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.field("RegionId", &self.region_id)?;
-            m.field("Topic", &self.topic)?;
-            m.opt("Remark", &self.remark)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ModifyTopicRemarkRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ModifyTopicRemarkRequest {
-        const REQUIRED: &'static [&'static str] = &["InstanceId", "RegionId", "Topic"];
-        fn empty() -> Self {
-            Self {
-                instance_id: Default::default(),
-                region_id: Default::default(),
-                topic: Default::default(),
-                remark: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "RegionId" => self.region_id = map.next_value()?,
-                "Topic" => self.topic = map.next_value()?,
-                "Remark" => self.remark = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ModifyTopicRemarkRequest {
+            instance_id: field("InstanceId"),
+            region_id: field("RegionId"),
+            topic: field("Topic"),
+            remark: opt("Remark")
+        },
+        required = ["InstanceId", "RegionId", "Topic"]
+    );
+
     impl ModifyTopicRemarkRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -3736,12 +1939,14 @@ pub mod modify_topic_remark {
                 remark: None,
             }
         }
+
         /// Sets `remark`.
         pub fn remark(mut self, remark: impl Into<String>) -> Self {
             self.remark = Some(remark.into());
             self
         }
     }
+
     /// Response of `ModifyTopicRemark` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyTopicRemarkResponse {
@@ -3762,57 +1967,17 @@ pub mod modify_topic_remark {
         /// Document line 2085.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for ModifyTopicRemarkResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ModifyTopicRemarkResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ModifyTopicRemarkResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ModifyTopicRemarkResponse {
+        code: opt("Code", LenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `DeleteConsumerGroup`: DeleteConsumerGroup
 pub mod delete_consumer_group {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DeleteConsumerGroup` (DeleteConsumerGroup).
     ///
     /// You can call this operation to delete a consumer group.
@@ -3835,43 +2000,15 @@ pub mod delete_consumer_group {
         /// Document line 2148.
         pub region_id: String,
     }
-    impl serde::Serialize for DeleteConsumerGroupRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("ConsumerId", &self.consumer_id)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.field("RegionId", &self.region_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteConsumerGroupRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteConsumerGroupRequest {
-        const REQUIRED: &'static [&'static str] = &["ConsumerId", "InstanceId", "RegionId"];
-        fn empty() -> Self {
-            Self {
-                consumer_id: Default::default(),
-                instance_id: Default::default(),
-                region_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ConsumerId" => self.consumer_id = map.next_value()?,
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "RegionId" => self.region_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeleteConsumerGroupRequest {
+            consumer_id: field("ConsumerId"),
+            instance_id: field("InstanceId"),
+            region_id: field("RegionId")
+        },
+        required = ["ConsumerId", "InstanceId", "RegionId"]
+    );
+
     impl DeleteConsumerGroupRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -3886,6 +2023,7 @@ pub mod delete_consumer_group {
             }
         }
     }
+
     /// Response of `DeleteConsumerGroup` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteConsumerGroupResponse {
@@ -3906,59 +2044,20 @@ pub mod delete_consumer_group {
         /// Document line 2158.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for DeleteConsumerGroupResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteConsumerGroupResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteConsumerGroupResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteConsumerGroupResponse {
+        code: opt("Code", LenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `GetConsumerList`: GetConsumerList
 pub mod get_consumer_list {
     pub use super::types::TagVo;
     pub use super::types::TagsList;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `GetConsumerList` (GetConsumerList).
     ///
     /// You can call this operation to query the consumer groups created on a Message Queue for Apache Kafka instance.
@@ -3975,40 +2074,14 @@ pub mod get_consumer_list {
         /// Document line 2214.
         pub region_id: String,
     }
-    impl serde::Serialize for GetConsumerListRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.field("RegionId", &self.region_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for GetConsumerListRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for GetConsumerListRequest {
-        const REQUIRED: &'static [&'static str] = &["InstanceId", "RegionId"];
-        fn empty() -> Self {
-            Self {
-                instance_id: Default::default(),
-                region_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "RegionId" => self.region_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        GetConsumerListRequest {
+            instance_id: field("InstanceId"),
+            region_id: field("RegionId")
+        },
+        required = ["InstanceId", "RegionId"]
+    );
+
     impl GetConsumerListRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>, region_id: impl Into<String>) -> Self {
@@ -4018,7 +2091,8 @@ pub mod get_consumer_list {
             }
         }
     }
-    /// ConsumerVO
+
+    /// The `ConsumerVO` object of the `GetConsumerList` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ConsumerVo {
         /// The name of the consumer group.
@@ -4038,88 +2112,25 @@ pub mod get_consumer_list {
         /// Document line 2225.
         pub tags: Option<TagsList>,
     }
-    impl serde::Serialize for ConsumerVo {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("ConsumerId", &self.consumer_id)?;
-            m.opt("InstanceId", &self.instance_id)?;
-            m.opt("RegionId", &self.region_id)?;
-            m.opt("Tags", &self.tags)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ConsumerVo {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ConsumerVo {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ConsumerId" => {
-                    self.consumer_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "InstanceId" => {
-                    self.instance_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RegionId" => {
-                    self.region_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Tags" => self.tags = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ConsumerVo {
+        consumer_id: opt("ConsumerId", StringLenientOpt),
+        instance_id: opt("InstanceId", StringLenientOpt),
+        region_id: opt("RegionId", StringLenientOpt),
+        tags: opt("Tags"),
+        ..Default::default()
+    });
+
     /// The `ConsumerVO` wrapper around the list `ConsumerList`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ConsumerListList {
         /// The `ConsumerVO` items.
         pub items: Vec<ConsumerVo>,
     }
-    impl serde::Serialize for ConsumerListList {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("ConsumerVO", &self.items)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ConsumerListList {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ConsumerListList {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ConsumerVO" => {
-                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ConsumerListList {
+        items: field("ConsumerVO", List),
+        ..Default::default()
+    });
+
     /// Response of `GetConsumerList` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetConsumerListResponse {
@@ -4144,59 +2155,18 @@ pub mod get_consumer_list {
         /// Document line 2233.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for GetConsumerListResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ConsumerList", &self.consumer_list)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for GetConsumerListResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for GetConsumerListResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ConsumerList" => self.consumer_list = map.next_value()?,
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(GetConsumerListResponse {
+        code: opt("Code", LenientOpt),
+        consumer_list: opt("ConsumerList"),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `GetConsumerProgress`: GetConsumerProgress
 pub mod get_consumer_progress {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `GetConsumerProgress` (GetConsumerProgress).
     ///
     /// You can call this operation to query the consumption status of a consumer group.
@@ -4217,43 +2187,15 @@ pub mod get_consumer_progress {
         /// Document line 2320.
         pub region_id: String,
     }
-    impl serde::Serialize for GetConsumerProgressRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("ConsumerId", &self.consumer_id)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.field("RegionId", &self.region_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for GetConsumerProgressRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for GetConsumerProgressRequest {
-        const REQUIRED: &'static [&'static str] = &["ConsumerId", "InstanceId", "RegionId"];
-        fn empty() -> Self {
-            Self {
-                consumer_id: Default::default(),
-                instance_id: Default::default(),
-                region_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ConsumerId" => self.consumer_id = map.next_value()?,
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "RegionId" => self.region_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        GetConsumerProgressRequest {
+            consumer_id: field("ConsumerId"),
+            instance_id: field("InstanceId"),
+            region_id: field("RegionId")
+        },
+        required = ["ConsumerId", "InstanceId", "RegionId"]
+    );
+
     impl GetConsumerProgressRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -4268,7 +2210,8 @@ pub mod get_consumer_progress {
             }
         }
     }
-    /// OffsetList
+
+    /// The `OffsetList` object of the `GetConsumerProgress` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct OffsetList {
         /// The maximum consumer offset in the partition of the topic.
@@ -4288,88 +2231,26 @@ pub mod get_consumer_progress {
         /// Document line 2336.
         pub partition: Option<i32>,
     }
-    impl serde::Serialize for OffsetList {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("BrokerOffset", &self.broker_offset)?;
-            m.opt("ConsumerOffset", &self.consumer_offset)?;
-            m.opt("LastTimestamp", &self.last_timestamp)?;
-            m.opt("Partition", &self.partition)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for OffsetList {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for OffsetList {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "BrokerOffset" => {
-                    self.broker_offset =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ConsumerOffset" => {
-                    self.consumer_offset =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "LastTimestamp" => {
-                    self.last_timestamp =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Partition" => {
-                    self.partition = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(OffsetList {
+        broker_offset: opt("BrokerOffset", LenientOpt),
+        consumer_offset: opt("ConsumerOffset", LenientOpt),
+        last_timestamp: opt("LastTimestamp", LenientOpt),
+        partition: opt("Partition", LenientOpt),
+        ..Default::default()
+    });
+
     /// The `OffsetList` wrapper around the list `OffsetList`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct OffsetListList {
         /// The `OffsetList` items.
         pub items: Vec<OffsetList>,
     }
-    impl serde::Serialize for OffsetListList {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("OffsetList", &self.items)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for OffsetListList {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for OffsetListList {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "OffsetList" => {
-                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// TopicList
+    apigen_runtime::wire_object!(OffsetListList {
+        items: field("OffsetList", List),
+        ..Default::default()
+    });
+
+    /// The `TopicList` object of the `GetConsumerProgress` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TopicList {
         /// The time when the last consumed message in the topic was generated.
@@ -4389,86 +2270,26 @@ pub mod get_consumer_progress {
         /// Document line 2338.
         pub total_diff: Option<i64>,
     }
-    impl serde::Serialize for TopicList {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("LastTimestamp", &self.last_timestamp)?;
-            m.opt("OffsetList", &self.offset_list)?;
-            m.opt("Topic", &self.topic)?;
-            m.opt("TotalDiff", &self.total_diff)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for TopicList {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for TopicList {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "LastTimestamp" => {
-                    self.last_timestamp =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "OffsetList" => self.offset_list = map.next_value()?,
-                "Topic" => {
-                    self.topic = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "TotalDiff" => {
-                    self.total_diff = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(TopicList {
+        last_timestamp: opt("LastTimestamp", LenientOpt),
+        offset_list: opt("OffsetList"),
+        topic: opt("Topic", StringLenientOpt),
+        total_diff: opt("TotalDiff", LenientOpt),
+        ..Default::default()
+    });
+
     /// The `TopicList` wrapper around the list `TopicList`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TopicListList {
         /// The `TopicList` items.
         pub items: Vec<TopicList>,
     }
-    impl serde::Serialize for TopicListList {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("TopicList", &self.items)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for TopicListList {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for TopicListList {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "TopicList" => {
-                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// ConsumerProgress
+    apigen_runtime::wire_object!(TopicListList {
+        items: field("TopicList", List),
+        ..Default::default()
+    });
+
+    /// The `ConsumerProgress` object of the `GetConsumerProgress` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ConsumerProgress {
         /// The time when the last message consumed by the consumer group was generated.
@@ -4484,43 +2305,13 @@ pub mod get_consumer_progress {
         /// Document line 2341.
         pub total_diff: Option<i64>,
     }
-    impl serde::Serialize for ConsumerProgress {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("LastTimestamp", &self.last_timestamp)?;
-            m.opt("TopicList", &self.topic_list)?;
-            m.opt("TotalDiff", &self.total_diff)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ConsumerProgress {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ConsumerProgress {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "LastTimestamp" => {
-                    self.last_timestamp =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "TopicList" => self.topic_list = map.next_value()?,
-                "TotalDiff" => {
-                    self.total_diff = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ConsumerProgress {
+        last_timestamp: opt("LastTimestamp", LenientOpt),
+        topic_list: opt("TopicList"),
+        total_diff: opt("TotalDiff", LenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `GetConsumerProgress` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetConsumerProgressResponse {
@@ -4545,59 +2336,18 @@ pub mod get_consumer_progress {
         /// Document line 2344.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for GetConsumerProgressResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ConsumerProgress", &self.consumer_progress)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for GetConsumerProgressResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for GetConsumerProgressResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ConsumerProgress" => self.consumer_progress = map.next_value()?,
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(GetConsumerProgressResponse {
+        code: opt("Code", LenientOpt),
+        consumer_progress: opt("ConsumerProgress"),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `CreateConsumerGroup`: CreateConsumerGroup
 pub mod create_consumer_group {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `CreateConsumerGroup` (CreateConsumerGroup).
     ///
     /// You can call this operation to create a consumer group.
@@ -4620,43 +2370,15 @@ pub mod create_consumer_group {
         /// Document line 2599.
         pub region_id: String,
     }
-    impl serde::Serialize for CreateConsumerGroupRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("ConsumerId", &self.consumer_id)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.field("RegionId", &self.region_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateConsumerGroupRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateConsumerGroupRequest {
-        const REQUIRED: &'static [&'static str] = &["ConsumerId", "InstanceId", "RegionId"];
-        fn empty() -> Self {
-            Self {
-                consumer_id: Default::default(),
-                instance_id: Default::default(),
-                region_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ConsumerId" => self.consumer_id = map.next_value()?,
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "RegionId" => self.region_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CreateConsumerGroupRequest {
+            consumer_id: field("ConsumerId"),
+            instance_id: field("InstanceId"),
+            region_id: field("RegionId")
+        },
+        required = ["ConsumerId", "InstanceId", "RegionId"]
+    );
+
     impl CreateConsumerGroupRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -4671,6 +2393,7 @@ pub mod create_consumer_group {
             }
         }
     }
+
     /// Response of `CreateConsumerGroup` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateConsumerGroupResponse {
@@ -4691,57 +2414,17 @@ pub mod create_consumer_group {
         /// Document line 2607.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for CreateConsumerGroupResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateConsumerGroupResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateConsumerGroupResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateConsumerGroupResponse {
+        code: opt("Code", LenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `UntagResources`: UntagResources
 pub mod untag_resources {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `UntagResources` (UntagResources).
     ///
     /// You can call this operation to unbind and delete a tag from a resource.
@@ -4776,49 +2459,17 @@ pub mod untag_resources {
         /// Document line 2667.
         pub all: Option<bool>,
     }
-    impl serde::Serialize for UntagResourcesRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("RegionId", &self.region_id)?;
-            m.field("ResourceId", &self.resource_id)?;
-            m.field("ResourceType", &self.resource_type)?;
-            m.list("TagKey", &self.tag_key)?;
-            m.opt("All", &self.all)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UntagResourcesRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UntagResourcesRequest {
-        const REQUIRED: &'static [&'static str] = &["RegionId", "ResourceId", "ResourceType"];
-        fn empty() -> Self {
-            Self {
-                region_id: Default::default(),
-                resource_id: Default::default(),
-                resource_type: Default::default(),
-                tag_key: Default::default(),
-                all: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "RegionId" => self.region_id = map.next_value()?,
-                "ResourceId" => self.resource_id = map.next_value()?,
-                "ResourceType" => self.resource_type = map.next_value()?,
-                "TagKey" => self.tag_key = map.next_value()?,
-                "All" => self.all = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        UntagResourcesRequest {
+            region_id: field("RegionId"),
+            resource_id: field("ResourceId"),
+            resource_type: field("ResourceType"),
+            tag_key: list("TagKey"),
+            all: opt("All")
+        },
+        required = ["RegionId", "ResourceId", "ResourceType"]
+    );
+
     impl UntagResourcesRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -4834,17 +2485,20 @@ pub mod untag_resources {
                 all: None,
             }
         }
+
         /// Sets `tag_key`.
         pub fn tag_key(mut self, tag_key: impl IntoIterator<Item = impl Into<String>>) -> Self {
             self.tag_key = tag_key.into_iter().map(Into::into).collect();
             self
         }
+
         /// Sets `all`.
         pub fn all(mut self, all: impl Into<bool>) -> Self {
             self.all = Some(all.into());
             self
         }
     }
+
     /// Response of `UntagResources` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UntagResourcesResponse {
@@ -4853,44 +2507,15 @@ pub mod untag_resources {
         /// Document line 2672.
         pub request_id: Option<String>,
     }
-    impl serde::Serialize for UntagResourcesResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UntagResourcesResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UntagResourcesResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(UntagResourcesResponse {
+        request_id: opt("RequestId", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `TagResources`: TagResources
 pub mod tag_resources {
-    #[allow(unused_imports)]
-    use super::*;
-    /// Tag
+    /// The `Tag` object of the `TagResources` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Tag {
         /// The key of tag N to be bound to the resource. Valid values of N: • 1 to 20 • This parameter cannot be an empty string. • It can be up to 128 characters in length. It cannot start with aliyun or acs: and cannot contain http:// or https:// .
@@ -4906,37 +2531,15 @@ pub mod tag_resources {
         /// Document line 2726.
         pub value: Option<String>,
     }
-    impl serde::Serialize for Tag {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("Key", &self.key)?;
-            m.opt("Value", &self.value)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Tag {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Tag {
-        const REQUIRED: &'static [&'static str] = &["Key"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Key" => self.key = map.next_value()?,
-                "Value" => self.value = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        Tag {
+            key: field("Key"),
+            value: opt("Value"),
+            ..Default::default()
+        },
+        required = ["Key"]
+    );
+
     /// Request of `TagResources` (TagResources).
     ///
     /// You can call this operation to bind a tag to a resource.
@@ -4958,54 +2561,23 @@ pub mod tag_resources {
         ///
         /// Document line 2722.
         pub resource_type: String,
-        /// `Tag`.
+        /// Not described in the document.
         ///
         /// Sent as a repeat list (`Tag.1`, `Tag.2`, ...).
         ///
         /// Document line 2723.
         pub tag: Vec<Tag>,
     }
-    impl serde::Serialize for TagResourcesRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("RegionId", &self.region_id)?;
-            m.field("ResourceId", &self.resource_id)?;
-            m.field("ResourceType", &self.resource_type)?;
-            m.field("Tag", &self.tag)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for TagResourcesRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for TagResourcesRequest {
-        const REQUIRED: &'static [&'static str] =
-            &["RegionId", "ResourceId", "ResourceType", "Tag"];
-        fn empty() -> Self {
-            Self {
-                region_id: Default::default(),
-                resource_id: Default::default(),
-                resource_type: Default::default(),
-                tag: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "RegionId" => self.region_id = map.next_value()?,
-                "ResourceId" => self.resource_id = map.next_value()?,
-                "ResourceType" => self.resource_type = map.next_value()?,
-                "Tag" => self.tag = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        TagResourcesRequest {
+            region_id: field("RegionId"),
+            resource_id: field("ResourceId"),
+            resource_type: field("ResourceType"),
+            tag: field("Tag")
+        },
+        required = ["RegionId", "ResourceId", "ResourceType", "Tag"]
+    );
+
     impl TagResourcesRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -5022,6 +2594,7 @@ pub mod tag_resources {
             }
         }
     }
+
     /// Response of `TagResources` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TagResourcesResponse {
@@ -5030,44 +2603,16 @@ pub mod tag_resources {
         /// Document line 2731.
         pub request_id: Option<String>,
     }
-    impl serde::Serialize for TagResourcesResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for TagResourcesResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for TagResourcesResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(TagResourcesResponse {
+        request_id: opt("RequestId", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListTagResources`: ListTagResources
 pub mod list_tag_resources {
     pub use super::types::Tag;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Values of `ResourceType`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum ResourceType {
@@ -5080,48 +2625,12 @@ pub mod list_tag_resources {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for ResourceType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            ResourceType::Unknown(String::new())
-        }
-    }
-    impl ResourceType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                ResourceType::Instance => "Instance",
-                ResourceType::Topic => "Topic",
-                ResourceType::Consumergroup => "Consumergroup",
-                ResourceType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for ResourceType {
-        fn from(s: &str) -> Self {
-            match s {
-                "Instance" => ResourceType::Instance,
-                "Topic" => ResourceType::Topic,
-                "Consumergroup" => ResourceType::Consumergroup,
-                other => ResourceType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for ResourceType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for ResourceType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ResourceType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| ResourceType::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(ResourceType {
+        Instance: "Instance",
+        Topic: "Topic",
+        Consumergroup: "Consumergroup"
+    });
+
     /// Request of `ListTagResources` (ListTagResources).
     ///
     /// You can call this operation to query the tags bound to a resource.
@@ -5143,7 +2652,7 @@ pub mod list_tag_resources {
         ///
         /// Document line 2786.
         pub resource_id: Vec<String>,
-        /// `Tag`.
+        /// Not described in the document.
         ///
         /// Sent as a repeat list (`Tag.1`, `Tag.2`, ...).
         ///
@@ -5154,49 +2663,17 @@ pub mod list_tag_resources {
         /// Document line 2791.
         pub next_token: Option<String>,
     }
-    impl serde::Serialize for ListTagResourcesRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("RegionId", &self.region_id)?;
-            m.field("ResourceType", &self.resource_type)?;
-            m.list("ResourceId", &self.resource_id)?;
-            m.list("Tag", &self.tag)?;
-            m.opt("NextToken", &self.next_token)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListTagResourcesRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListTagResourcesRequest {
-        const REQUIRED: &'static [&'static str] = &["RegionId", "ResourceType"];
-        fn empty() -> Self {
-            Self {
-                region_id: Default::default(),
-                resource_type: Default::default(),
-                resource_id: Default::default(),
-                tag: Default::default(),
-                next_token: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "RegionId" => self.region_id = map.next_value()?,
-                "ResourceType" => self.resource_type = map.next_value()?,
-                "ResourceId" => self.resource_id = map.next_value()?,
-                "Tag" => self.tag = map.next_value()?,
-                "NextToken" => self.next_token = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListTagResourcesRequest {
+            region_id: field("RegionId"),
+            resource_type: field("ResourceType"),
+            resource_id: list("ResourceId"),
+            tag: list("Tag"),
+            next_token: opt("NextToken")
+        },
+        required = ["RegionId", "ResourceType"]
+    );
+
     impl ListTagResourcesRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(region_id: impl Into<String>, resource_type: impl Into<ResourceType>) -> Self {
@@ -5208,6 +2685,7 @@ pub mod list_tag_resources {
                 next_token: None,
             }
         }
+
         /// Sets `resource_id`.
         pub fn resource_id(
             mut self,
@@ -5216,18 +2694,21 @@ pub mod list_tag_resources {
             self.resource_id = resource_id.into_iter().map(Into::into).collect();
             self
         }
+
         /// Sets `tag`.
         pub fn tag(mut self, tag: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
             self.tag = tag.into_iter().map(Into::into).collect();
             self
         }
+
         /// Sets `next_token`.
         pub fn next_token(mut self, next_token: impl Into<String>) -> Self {
             self.next_token = Some(next_token.into());
             self
         }
     }
-    /// TagResource
+
+    /// The `TagResource` object of the `ListTagResources` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TagResource {
         /// The ID of the resource.
@@ -5247,92 +2728,25 @@ pub mod list_tag_resources {
         /// Document line 2803.
         pub tag_value: Option<String>,
     }
-    impl serde::Serialize for TagResource {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("ResourceId", &self.resource_id)?;
-            m.opt("ResourceType", &self.resource_type)?;
-            m.opt("TagKey", &self.tag_key)?;
-            m.opt("TagValue", &self.tag_value)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for TagResource {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for TagResource {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ResourceId" => {
-                    self.resource_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ResourceType" => {
-                    self.resource_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "TagKey" => {
-                    self.tag_key = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "TagValue" => {
-                    self.tag_value = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(TagResource {
+        resource_id: opt("ResourceId", StringLenientOpt),
+        resource_type: opt("ResourceType", StringLenientOpt),
+        tag_key: opt("TagKey", StringLenientOpt),
+        tag_value: opt("TagValue", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// The `TagResource` wrapper around the list `TagResources`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TagResourcesList {
         /// The `TagResource` items.
         pub items: Vec<TagResource>,
     }
-    impl serde::Serialize for TagResourcesList {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("TagResource", &self.items)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for TagResourcesList {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for TagResourcesList {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "TagResource" => {
-                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(TagResourcesList {
+        items: field("TagResource", List),
+        ..Default::default()
+    });
+
     /// Response of `ListTagResources` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListTagResourcesResponse {
@@ -5349,52 +2763,18 @@ pub mod list_tag_resources {
         /// Document line 2798.
         pub tag_resources: Option<TagResourcesList>,
     }
-    impl serde::Serialize for ListTagResourcesResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("NextToken", &self.next_token)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("TagResources", &self.tag_resources)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListTagResourcesResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListTagResourcesResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "NextToken" => {
-                    self.next_token = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "TagResources" => self.tag_resources = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListTagResourcesResponse {
+        next_token: opt("NextToken", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        tag_resources: opt("TagResources"),
+        ..Default::default()
+    });
 }
+
 /// Models of `CreateSaslUser`: CreateSaslUser
 pub mod create_sasl_user {
     pub use super::types::Type;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `CreateSaslUser` (CreateSaslUser).
     ///
     /// Creates a Simple Authentication and Security Layer (SASL) user.
@@ -5425,50 +2805,17 @@ pub mod create_sasl_user {
         /// Document line 2873.
         pub r#type: Option<Type>,
     }
-    impl serde::Serialize for CreateSaslUserRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.field("Password", &self.password)?;
-            m.field("RegionId", &self.region_id)?;
-            m.field("Username", &self.username)?;
-            m.opt("Type", &self.r#type)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateSaslUserRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateSaslUserRequest {
-        const REQUIRED: &'static [&'static str] =
-            &["InstanceId", "Password", "RegionId", "Username"];
-        fn empty() -> Self {
-            Self {
-                instance_id: Default::default(),
-                password: Default::default(),
-                region_id: Default::default(),
-                username: Default::default(),
-                r#type: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "Password" => self.password = map.next_value()?,
-                "RegionId" => self.region_id = map.next_value()?,
-                "Username" => self.username = map.next_value()?,
-                "Type" => self.r#type = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CreateSaslUserRequest {
+            instance_id: field("InstanceId"),
+            password: field("Password"),
+            region_id: field("RegionId"),
+            username: field("Username"),
+            r#type: opt("Type")
+        },
+        required = ["InstanceId", "Password", "RegionId", "Username"]
+    );
+
     impl CreateSaslUserRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -5485,12 +2832,14 @@ pub mod create_sasl_user {
                 r#type: None,
             }
         }
+
         /// Sets `type`.
         pub fn r#type(mut self, r#type: impl Into<Type>) -> Self {
             self.r#type = Some(r#type.into());
             self
         }
     }
+
     /// Response of `CreateSaslUser` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateSaslUserResponse {
@@ -5511,58 +2860,19 @@ pub mod create_sasl_user {
         /// Document line 2881.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for CreateSaslUserResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateSaslUserResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateSaslUserResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateSaslUserResponse {
+        code: opt("Code", LenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `DeleteSaslUser`: DeleteSaslUser
 pub mod delete_sasl_user {
     pub use super::types::Type;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `DeleteSaslUser` (DeleteSaslUser).
     ///
     /// Deletes a Simple Authentication and Security Layer (SASL) user.
@@ -5589,46 +2899,16 @@ pub mod delete_sasl_user {
         /// Document line 2941.
         pub r#type: Option<Type>,
     }
-    impl serde::Serialize for DeleteSaslUserRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.field("RegionId", &self.region_id)?;
-            m.field("Username", &self.username)?;
-            m.opt("Type", &self.r#type)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteSaslUserRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteSaslUserRequest {
-        const REQUIRED: &'static [&'static str] = &["InstanceId", "RegionId", "Username"];
-        fn empty() -> Self {
-            Self {
-                instance_id: Default::default(),
-                region_id: Default::default(),
-                username: Default::default(),
-                r#type: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "RegionId" => self.region_id = map.next_value()?,
-                "Username" => self.username = map.next_value()?,
-                "Type" => self.r#type = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeleteSaslUserRequest {
+            instance_id: field("InstanceId"),
+            region_id: field("RegionId"),
+            username: field("Username"),
+            r#type: opt("Type")
+        },
+        required = ["InstanceId", "RegionId", "Username"]
+    );
+
     impl DeleteSaslUserRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -5643,12 +2923,14 @@ pub mod delete_sasl_user {
                 r#type: None,
             }
         }
+
         /// Sets `type`.
         pub fn r#type(mut self, r#type: impl Into<Type>) -> Self {
             self.r#type = Some(r#type.into());
             self
         }
     }
+
     /// Response of `DeleteSaslUser` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteSaslUserResponse {
@@ -5669,57 +2951,17 @@ pub mod delete_sasl_user {
         /// Document line 2949.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for DeleteSaslUserResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteSaslUserResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteSaslUserResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteSaslUserResponse {
+        code: opt("Code", LenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `DescribeSaslUsers`: DescribeSaslUsers
 pub mod describe_sasl_users {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DescribeSaslUsers` (DescribeSaslUsers).
     ///
     /// Queries Simple Authentication and Security Layer (SASL) users.
@@ -5736,40 +2978,14 @@ pub mod describe_sasl_users {
         /// Document line 3011.
         pub region_id: String,
     }
-    impl serde::Serialize for DescribeSaslUsersRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.field("RegionId", &self.region_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribeSaslUsersRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribeSaslUsersRequest {
-        const REQUIRED: &'static [&'static str] = &["InstanceId", "RegionId"];
-        fn empty() -> Self {
-            Self {
-                instance_id: Default::default(),
-                region_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "RegionId" => self.region_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DescribeSaslUsersRequest {
+            instance_id: field("InstanceId"),
+            region_id: field("RegionId")
+        },
+        required = ["InstanceId", "RegionId"]
+    );
+
     impl DescribeSaslUsersRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>, region_id: impl Into<String>) -> Self {
@@ -5779,7 +2995,8 @@ pub mod describe_sasl_users {
             }
         }
     }
-    /// SaslUserVO
+
+    /// The `SaslUserVO` object of the `DescribeSaslUsers` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SaslUserVo {
         /// The password of the SASL user.
@@ -5795,86 +3012,24 @@ pub mod describe_sasl_users {
         /// Document line 3023.
         pub username: Option<String>,
     }
-    impl serde::Serialize for SaslUserVo {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Password", &self.password)?;
-            m.opt("Type", &self.r#type)?;
-            m.opt("Username", &self.username)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for SaslUserVo {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for SaslUserVo {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Password" => {
-                    self.password = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Type" => {
-                    self.r#type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Username" => {
-                    self.username = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(SaslUserVo {
+        password: opt("Password", StringLenientOpt),
+        r#type: opt("Type", StringLenientOpt),
+        username: opt("Username", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// The `SaslUserVO` wrapper around the list `SaslUserList`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SaslUserListList {
         /// The `SaslUserVO` items.
         pub items: Vec<SaslUserVo>,
     }
-    impl serde::Serialize for SaslUserListList {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("SaslUserVO", &self.items)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for SaslUserListList {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for SaslUserListList {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "SaslUserVO" => {
-                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(SaslUserListList {
+        items: field("SaslUserVO", List),
+        ..Default::default()
+    });
+
     /// Response of `DescribeSaslUsers` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeSaslUsersResponse {
@@ -5899,62 +3054,22 @@ pub mod describe_sasl_users {
         /// Document line 3024.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for DescribeSaslUsersResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("SaslUserList", &self.sasl_user_list)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribeSaslUsersResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribeSaslUsersResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "SaslUserList" => self.sasl_user_list = map.next_value()?,
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DescribeSaslUsersResponse {
+        code: opt("Code", LenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        sasl_user_list: opt("SaslUserList"),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `CreateAcl`: CreateAcl
 pub mod create_acl {
     pub use super::types::AclOperationType;
     pub use super::types::AclResourcePatternType;
     pub use super::types::AclResourceType;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `CreateAcl` (CreateAcl).
     ///
     /// Creates an access control list (ACL).
@@ -5991,65 +3106,27 @@ pub mod create_acl {
         /// Document line 3103.
         pub username: String,
     }
-    impl serde::Serialize for CreateAclRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("AclOperationType", &self.acl_operation_type)?;
-            m.field("AclResourceName", &self.acl_resource_name)?;
-            m.field("AclResourcePatternType", &self.acl_resource_pattern_type)?;
-            m.field("AclResourceType", &self.acl_resource_type)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.field("RegionId", &self.region_id)?;
-            m.field("Username", &self.username)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateAclRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateAclRequest {
-        const REQUIRED: &'static [&'static str] = &[
+    apigen_runtime::wire_object!(
+        CreateAclRequest {
+            acl_operation_type: field("AclOperationType"),
+            acl_resource_name: field("AclResourceName"),
+            acl_resource_pattern_type: field("AclResourcePatternType"),
+            acl_resource_type: field("AclResourceType"),
+            instance_id: field("InstanceId"),
+            region_id: field("RegionId"),
+            username: field("Username")
+        },
+        required = [
             "AclOperationType",
             "AclResourceName",
             "AclResourcePatternType",
             "AclResourceType",
             "InstanceId",
             "RegionId",
-            "Username",
-        ];
-        fn empty() -> Self {
-            Self {
-                acl_operation_type: Default::default(),
-                acl_resource_name: Default::default(),
-                acl_resource_pattern_type: Default::default(),
-                acl_resource_type: Default::default(),
-                instance_id: Default::default(),
-                region_id: Default::default(),
-                username: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AclOperationType" => self.acl_operation_type = map.next_value()?,
-                "AclResourceName" => self.acl_resource_name = map.next_value()?,
-                "AclResourcePatternType" => {
-                    self.acl_resource_pattern_type = map.next_value()?;
-                }
-                "AclResourceType" => self.acl_resource_type = map.next_value()?,
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "RegionId" => self.region_id = map.next_value()?,
-                "Username" => self.username = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+            "Username"
+        ]
+    );
+
     impl CreateAclRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -6072,6 +3149,7 @@ pub mod create_acl {
             }
         }
     }
+
     /// Response of `CreateAcl` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateAclResponse {
@@ -6092,58 +3170,19 @@ pub mod create_acl {
         /// Document line 3111.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for CreateAclResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateAclResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateAclResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateAclResponse {
+        code: opt("Code", LenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `DescribeAcls`: DescribeAcls
 pub mod describe_acls {
     pub use super::types::AclResourceType;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `DescribeAcls` (DescribeAcls).
     ///
     /// Queries access control lists (ACLs).
@@ -6172,55 +3211,23 @@ pub mod describe_acls {
         /// Document line 3181.
         pub username: String,
     }
-    impl serde::Serialize for DescribeAclsRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("AclResourceName", &self.acl_resource_name)?;
-            m.field("AclResourceType", &self.acl_resource_type)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.field("RegionId", &self.region_id)?;
-            m.field("Username", &self.username)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribeAclsRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribeAclsRequest {
-        const REQUIRED: &'static [&'static str] = &[
+    apigen_runtime::wire_object!(
+        DescribeAclsRequest {
+            acl_resource_name: field("AclResourceName"),
+            acl_resource_type: field("AclResourceType"),
+            instance_id: field("InstanceId"),
+            region_id: field("RegionId"),
+            username: field("Username")
+        },
+        required = [
             "AclResourceName",
             "AclResourceType",
             "InstanceId",
             "RegionId",
-            "Username",
-        ];
-        fn empty() -> Self {
-            Self {
-                acl_resource_name: Default::default(),
-                acl_resource_type: Default::default(),
-                instance_id: Default::default(),
-                region_id: Default::default(),
-                username: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AclResourceName" => self.acl_resource_name = map.next_value()?,
-                "AclResourceType" => self.acl_resource_type = map.next_value()?,
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "RegionId" => self.region_id = map.next_value()?,
-                "Username" => self.username = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+            "Username"
+        ]
+    );
+
     impl DescribeAclsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -6239,7 +3246,8 @@ pub mod describe_acls {
             }
         }
     }
-    /// KafkaAclVO
+
+    /// The `KafkaAclVO` object of the `DescribeAcls` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct KafkaAclVo {
         /// The type of operations allowed by the ACL.
@@ -6267,104 +3275,27 @@ pub mod describe_acls {
         /// Document line 3194.
         pub username: Option<String>,
     }
-    impl serde::Serialize for KafkaAclVo {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("AclOperationType", &self.acl_operation_type)?;
-            m.opt("AclResourceName", &self.acl_resource_name)?;
-            m.opt("AclResourcePatternType", &self.acl_resource_pattern_type)?;
-            m.opt("AclResourceType", &self.acl_resource_type)?;
-            m.opt("Host", &self.host)?;
-            m.opt("Username", &self.username)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for KafkaAclVo {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for KafkaAclVo {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AclOperationType" => {
-                    self.acl_operation_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "AclResourceName" => {
-                    self.acl_resource_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "AclResourcePatternType" => {
-                    self.acl_resource_pattern_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "AclResourceType" => {
-                    self.acl_resource_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Host" => {
-                    self.host = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Username" => {
-                    self.username = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(KafkaAclVo {
+        acl_operation_type: opt("AclOperationType", StringLenientOpt),
+        acl_resource_name: opt("AclResourceName", StringLenientOpt),
+        acl_resource_pattern_type: opt("AclResourcePatternType", StringLenientOpt),
+        acl_resource_type: opt("AclResourceType", StringLenientOpt),
+        host: opt("Host", StringLenientOpt),
+        username: opt("Username", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// The `KafkaAclVO` wrapper around the list `KafkaAclList`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct KafkaAclListList {
         /// The `KafkaAclVO` items.
         pub items: Vec<KafkaAclVo>,
     }
-    impl serde::Serialize for KafkaAclListList {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("KafkaAclVO", &self.items)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for KafkaAclListList {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for KafkaAclListList {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "KafkaAclVO" => {
-                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(KafkaAclListList {
+        items: field("KafkaAclVO", List),
+        ..Default::default()
+    });
+
     /// Response of `DescribeAcls` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeAclsResponse {
@@ -6389,62 +3320,22 @@ pub mod describe_acls {
         /// Document line 3197.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for DescribeAclsResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("KafkaAclList", &self.kafka_acl_list)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribeAclsResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribeAclsResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "KafkaAclList" => self.kafka_acl_list = map.next_value()?,
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DescribeAclsResponse {
+        code: opt("Code", LenientOpt),
+        kafka_acl_list: opt("KafkaAclList"),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `DeleteAcl`: DeleteAcl
 pub mod delete_acl {
     pub use super::types::AclOperationType;
     pub use super::types::AclResourcePatternType;
     pub use super::types::AclResourceType;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `DeleteAcl` (DeleteAcl).
     ///
     /// Deletes an access control list (ACL).
@@ -6481,65 +3372,27 @@ pub mod delete_acl {
         /// Document line 3285.
         pub username: String,
     }
-    impl serde::Serialize for DeleteAclRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("AclOperationType", &self.acl_operation_type)?;
-            m.field("AclResourceName", &self.acl_resource_name)?;
-            m.field("AclResourcePatternType", &self.acl_resource_pattern_type)?;
-            m.field("AclResourceType", &self.acl_resource_type)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.field("RegionId", &self.region_id)?;
-            m.field("Username", &self.username)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteAclRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteAclRequest {
-        const REQUIRED: &'static [&'static str] = &[
+    apigen_runtime::wire_object!(
+        DeleteAclRequest {
+            acl_operation_type: field("AclOperationType"),
+            acl_resource_name: field("AclResourceName"),
+            acl_resource_pattern_type: field("AclResourcePatternType"),
+            acl_resource_type: field("AclResourceType"),
+            instance_id: field("InstanceId"),
+            region_id: field("RegionId"),
+            username: field("Username")
+        },
+        required = [
             "AclOperationType",
             "AclResourceName",
             "AclResourcePatternType",
             "AclResourceType",
             "InstanceId",
             "RegionId",
-            "Username",
-        ];
-        fn empty() -> Self {
-            Self {
-                acl_operation_type: Default::default(),
-                acl_resource_name: Default::default(),
-                acl_resource_pattern_type: Default::default(),
-                acl_resource_type: Default::default(),
-                instance_id: Default::default(),
-                region_id: Default::default(),
-                username: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AclOperationType" => self.acl_operation_type = map.next_value()?,
-                "AclResourceName" => self.acl_resource_name = map.next_value()?,
-                "AclResourcePatternType" => {
-                    self.acl_resource_pattern_type = map.next_value()?;
-                }
-                "AclResourceType" => self.acl_resource_type = map.next_value()?,
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "RegionId" => self.region_id = map.next_value()?,
-                "Username" => self.username = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+            "Username"
+        ]
+    );
+
     impl DeleteAclRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -6562,6 +3415,7 @@ pub mod delete_acl {
             }
         }
     }
+
     /// Response of `DeleteAcl` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteAclResponse {
@@ -6582,57 +3436,17 @@ pub mod delete_acl {
         /// Document line 3293.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for DeleteAclResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteAclResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteAclResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteAclResponse {
+        code: opt("Code", LenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `DescribeMetricMetaList`: DescribeMetricMetaList
 pub mod describe_metric_meta_list {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DescribeMetricMetaList` (DescribeMetricMetaList).
     ///
     /// You can call this operation to query the descriptions of time series metrics that are supported in CloudMonitor.
@@ -6665,49 +3479,17 @@ pub mod describe_metric_meta_list {
         /// Document line 3395.
         pub page_size: Option<i32>,
     }
-    impl serde::Serialize for DescribeMetricMetaListRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("Namespace", &self.namespace)?;
-            m.opt("Labels", &self.labels)?;
-            m.opt("MetricName", &self.metric_name)?;
-            m.opt("PageNumber", &self.page_number)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribeMetricMetaListRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribeMetricMetaListRequest {
-        const REQUIRED: &'static [&'static str] = &["Namespace"];
-        fn empty() -> Self {
-            Self {
-                namespace: Default::default(),
-                labels: Default::default(),
-                metric_name: Default::default(),
-                page_number: Default::default(),
-                page_size: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Namespace" => self.namespace = map.next_value()?,
-                "Labels" => self.labels = map.next_value()?,
-                "MetricName" => self.metric_name = map.next_value()?,
-                "PageNumber" => self.page_number = map.next_value()?,
-                "PageSize" => self.page_size = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DescribeMetricMetaListRequest {
+            namespace: field("Namespace"),
+            labels: opt("Labels"),
+            metric_name: opt("MetricName"),
+            page_number: opt("PageNumber"),
+            page_size: opt("PageSize")
+        },
+        required = ["Namespace"]
+    );
+
     impl DescribeMetricMetaListRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(namespace: impl Into<String>) -> Self {
@@ -6719,28 +3501,33 @@ pub mod describe_metric_meta_list {
                 page_size: None,
             }
         }
+
         /// Sets `labels`.
         pub fn labels(mut self, labels: impl Into<String>) -> Self {
             self.labels = Some(labels.into());
             self
         }
+
         /// Sets `metric_name`.
         pub fn metric_name(mut self, metric_name: impl Into<String>) -> Self {
             self.metric_name = Some(metric_name.into());
             self
         }
+
         /// Sets `page_number`.
         pub fn page_number(mut self, page_number: impl Into<i32>) -> Self {
             self.page_number = Some(page_number.into());
             self
         }
+
         /// Sets `page_size`.
         pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
             self.page_size = Some(page_size.into());
             self
         }
     }
-    /// Resource
+
+    /// The `Resource` object of the `DescribeMetricMetaList` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Resource {
         /// The description of the metric.
@@ -6780,122 +3567,30 @@ pub mod describe_metric_meta_list {
         /// Document line 3415.
         pub total_count: Option<String>,
     }
-    impl serde::Serialize for Resource {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Description", &self.description)?;
-            m.opt("Dimensions", &self.dimensions)?;
-            m.opt("Labels", &self.labels)?;
-            m.opt("MetricName", &self.metric_name)?;
-            m.opt("Namespace", &self.namespace)?;
-            m.opt("Periods", &self.periods)?;
-            m.opt("Statistics", &self.statistics)?;
-            m.opt("Unit", &self.unit)?;
-            m.opt("TotalCount", &self.total_count)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Resource {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Resource {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Description" => {
-                    self.description = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Dimensions" => {
-                    self.dimensions = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Labels" => {
-                    self.labels = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "MetricName" => {
-                    self.metric_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Namespace" => {
-                    self.namespace = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Periods" => {
-                    self.periods = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Statistics" => {
-                    self.statistics = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Unit" => {
-                    self.unit = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "TotalCount" => {
-                    self.total_count = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Resource {
+        description: opt("Description", StringLenientOpt),
+        dimensions: opt("Dimensions", StringLenientOpt),
+        labels: opt("Labels", StringLenientOpt),
+        metric_name: opt("MetricName", StringLenientOpt),
+        namespace: opt("Namespace", StringLenientOpt),
+        periods: opt("Periods", StringLenientOpt),
+        statistics: opt("Statistics", StringLenientOpt),
+        unit: opt("Unit", StringLenientOpt),
+        total_count: opt("TotalCount", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// The `Resource` wrapper around the list `Resources`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ResourcesList {
         /// The `Resource` items.
         pub items: Vec<Resource>,
     }
-    impl serde::Serialize for ResourcesList {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("Resource", &self.items)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ResourcesList {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ResourcesList {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Resource" => {
-                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ResourcesList {
+        items: field("Resource", List),
+        ..Default::default()
+    });
+
     /// Response of `DescribeMetricMetaList` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeMetricMetaListResponse {
@@ -6920,61 +3615,18 @@ pub mod describe_metric_meta_list {
         /// Document line 3404.
         pub resources: Option<ResourcesList>,
     }
-    impl serde::Serialize for DescribeMetricMetaListResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Success", &self.success)?;
-            m.opt("Code", &self.code)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Message", &self.message)?;
-            m.opt("Resources", &self.resources)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribeMetricMetaListResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribeMetricMetaListResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Code" => {
-                    self.code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Resources" => self.resources = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DescribeMetricMetaListResponse {
+        success: opt("Success", LenientOpt),
+        code: opt("Code", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        resources: opt("Resources"),
+        ..Default::default()
+    });
 }
+
 /// Models of `DescribeMetricLast`: DescribeMetricLast
 pub mod describe_metric_last {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DescribeMetricLast` (DescribeMetricLast).
     ///
     /// You can call this operation to query the latest monitoring data of a monitored object.
@@ -7021,61 +3673,21 @@ pub mod describe_metric_last {
         /// Document line 3976.
         pub start_time: Option<String>,
     }
-    impl serde::Serialize for DescribeMetricLastRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("MetricName", &self.metric_name)?;
-            m.field("Namespace", &self.namespace)?;
-            m.opt("Dimensions", &self.dimensions)?;
-            m.opt("EndTime", &self.end_time)?;
-            m.opt("Express", &self.express)?;
-            m.opt("Length", &self.length)?;
-            m.opt("NextToken", &self.next_token)?;
-            m.opt("Period", &self.period)?;
-            m.opt("StartTime", &self.start_time)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribeMetricLastRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribeMetricLastRequest {
-        const REQUIRED: &'static [&'static str] = &["MetricName", "Namespace"];
-        fn empty() -> Self {
-            Self {
-                metric_name: Default::default(),
-                namespace: Default::default(),
-                dimensions: Default::default(),
-                end_time: Default::default(),
-                express: Default::default(),
-                length: Default::default(),
-                next_token: Default::default(),
-                period: Default::default(),
-                start_time: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "MetricName" => self.metric_name = map.next_value()?,
-                "Namespace" => self.namespace = map.next_value()?,
-                "Dimensions" => self.dimensions = map.next_value()?,
-                "EndTime" => self.end_time = map.next_value()?,
-                "Express" => self.express = map.next_value()?,
-                "Length" => self.length = map.next_value()?,
-                "NextToken" => self.next_token = map.next_value()?,
-                "Period" => self.period = map.next_value()?,
-                "StartTime" => self.start_time = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DescribeMetricLastRequest {
+            metric_name: field("MetricName"),
+            namespace: field("Namespace"),
+            dimensions: opt("Dimensions"),
+            end_time: opt("EndTime"),
+            express: opt("Express"),
+            length: opt("Length"),
+            next_token: opt("NextToken"),
+            period: opt("Period"),
+            start_time: opt("StartTime")
+        },
+        required = ["MetricName", "Namespace"]
+    );
+
     impl DescribeMetricLastRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(metric_name: impl Into<String>, namespace: impl Into<String>) -> Self {
@@ -7091,42 +3703,50 @@ pub mod describe_metric_last {
                 start_time: None,
             }
         }
+
         /// Sets `dimensions`.
         pub fn dimensions(mut self, dimensions: impl Into<String>) -> Self {
             self.dimensions = Some(dimensions.into());
             self
         }
+
         /// Sets `end_time`.
         pub fn end_time(mut self, end_time: impl Into<String>) -> Self {
             self.end_time = Some(end_time.into());
             self
         }
+
         /// Sets `express`.
         pub fn express(mut self, express: impl Into<String>) -> Self {
             self.express = Some(express.into());
             self
         }
+
         /// Sets `length`.
         pub fn length(mut self, length: impl Into<String>) -> Self {
             self.length = Some(length.into());
             self
         }
+
         /// Sets `next_token`.
         pub fn next_token(mut self, next_token: impl Into<String>) -> Self {
             self.next_token = Some(next_token.into());
             self
         }
+
         /// Sets `period`.
         pub fn period(mut self, period: impl Into<String>) -> Self {
             self.period = Some(period.into());
             self
         }
+
         /// Sets `start_time`.
         pub fn start_time(mut self, start_time: impl Into<String>) -> Self {
             self.start_time = Some(start_time.into());
             self
         }
     }
+
     /// Response of `DescribeMetricLast` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeMetricLastResponse {
@@ -7159,79 +3779,20 @@ pub mod describe_metric_last {
         /// Document line 3989.
         pub datapoints: Option<String>,
     }
-    impl serde::Serialize for DescribeMetricLastResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Success", &self.success)?;
-            m.opt("Code", &self.code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("NextToken", &self.next_token)?;
-            m.opt("Period", &self.period)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Datapoints", &self.datapoints)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribeMetricLastResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribeMetricLastResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Success" => {
-                    self.success = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Code" => {
-                    self.code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "NextToken" => {
-                    self.next_token = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Period" => {
-                    self.period = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Datapoints" => {
-                    self.datapoints = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DescribeMetricLastResponse {
+        success: opt("Success", StringLenientOpt),
+        code: opt("Code", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        next_token: opt("NextToken", StringLenientOpt),
+        period: opt("Period", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        datapoints: opt("Datapoints", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `DescribeMetricList`: DescribeMetricList
 pub mod describe_metric_list {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DescribeMetricList` (DescribeMetricList).
     ///
     /// You can call this operation to query the monitoring data on time series metrics of cloud services in a specified period in time.
@@ -7278,61 +3839,21 @@ pub mod describe_metric_list {
         /// Document line 4241.
         pub start_time: Option<String>,
     }
-    impl serde::Serialize for DescribeMetricListRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("MetricName", &self.metric_name)?;
-            m.field("Namespace", &self.namespace)?;
-            m.opt("Dimensions", &self.dimensions)?;
-            m.opt("EndTime", &self.end_time)?;
-            m.opt("Express", &self.express)?;
-            m.opt("Length", &self.length)?;
-            m.opt("NextToken", &self.next_token)?;
-            m.opt("Period", &self.period)?;
-            m.opt("StartTime", &self.start_time)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribeMetricListRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribeMetricListRequest {
-        const REQUIRED: &'static [&'static str] = &["MetricName", "Namespace"];
-        fn empty() -> Self {
-            Self {
-                metric_name: Default::default(),
-                namespace: Default::default(),
-                dimensions: Default::default(),
-                end_time: Default::default(),
-                express: Default::default(),
-                length: Default::default(),
-                next_token: Default::default(),
-                period: Default::default(),
-                start_time: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "MetricName" => self.metric_name = map.next_value()?,
-                "Namespace" => self.namespace = map.next_value()?,
-                "Dimensions" => self.dimensions = map.next_value()?,
-                "EndTime" => self.end_time = map.next_value()?,
-                "Express" => self.express = map.next_value()?,
-                "Length" => self.length = map.next_value()?,
-                "NextToken" => self.next_token = map.next_value()?,
-                "Period" => self.period = map.next_value()?,
-                "StartTime" => self.start_time = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DescribeMetricListRequest {
+            metric_name: field("MetricName"),
+            namespace: field("Namespace"),
+            dimensions: opt("Dimensions"),
+            end_time: opt("EndTime"),
+            express: opt("Express"),
+            length: opt("Length"),
+            next_token: opt("NextToken"),
+            period: opt("Period"),
+            start_time: opt("StartTime")
+        },
+        required = ["MetricName", "Namespace"]
+    );
+
     impl DescribeMetricListRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(metric_name: impl Into<String>, namespace: impl Into<String>) -> Self {
@@ -7348,42 +3869,50 @@ pub mod describe_metric_list {
                 start_time: None,
             }
         }
+
         /// Sets `dimensions`.
         pub fn dimensions(mut self, dimensions: impl Into<String>) -> Self {
             self.dimensions = Some(dimensions.into());
             self
         }
+
         /// Sets `end_time`.
         pub fn end_time(mut self, end_time: impl Into<String>) -> Self {
             self.end_time = Some(end_time.into());
             self
         }
+
         /// Sets `express`.
         pub fn express(mut self, express: impl Into<String>) -> Self {
             self.express = Some(express.into());
             self
         }
+
         /// Sets `length`.
         pub fn length(mut self, length: impl Into<String>) -> Self {
             self.length = Some(length.into());
             self
         }
+
         /// Sets `next_token`.
         pub fn next_token(mut self, next_token: impl Into<String>) -> Self {
             self.next_token = Some(next_token.into());
             self
         }
+
         /// Sets `period`.
         pub fn period(mut self, period: impl Into<String>) -> Self {
             self.period = Some(period.into());
             self
         }
+
         /// Sets `start_time`.
         pub fn start_time(mut self, start_time: impl Into<String>) -> Self {
             self.start_time = Some(start_time.into());
             self
         }
     }
+
     /// Response of `DescribeMetricList` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeMetricListResponse {
@@ -7416,79 +3945,20 @@ pub mod describe_metric_list {
         /// Document line 4254.
         pub success: Option<String>,
     }
-    impl serde::Serialize for DescribeMetricListResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Message", &self.message)?;
-            m.opt("Datapoints", &self.datapoints)?;
-            m.opt("NextToken", &self.next_token)?;
-            m.opt("Period", &self.period)?;
-            m.opt("Code", &self.code)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribeMetricListResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribeMetricListResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Datapoints" => {
-                    self.datapoints = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "NextToken" => {
-                    self.next_token = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Period" => {
-                    self.period = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Code" => {
-                    self.code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DescribeMetricListResponse {
+        request_id: opt("RequestId", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        datapoints: opt("Datapoints", StringLenientOpt),
+        next_token: opt("NextToken", StringLenientOpt),
+        period: opt("Period", StringLenientOpt),
+        code: opt("Code", StringLenientOpt),
+        success: opt("Success", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `DescribeMetricData`: DescribeMetricData
 pub mod describe_metric_data {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DescribeMetricData` (DescribeMetricData).
     ///
     /// You can call this operation to query the monitoring data on time series metrics of cloud services in a specified period in time.
@@ -7531,58 +4001,20 @@ pub mod describe_metric_data {
         /// Document line 4502.
         pub start_time: Option<String>,
     }
-    impl serde::Serialize for DescribeMetricDataRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("MetricName", &self.metric_name)?;
-            m.field("Namespace", &self.namespace)?;
-            m.opt("Dimensions", &self.dimensions)?;
-            m.opt("EndTime", &self.end_time)?;
-            m.opt("Express", &self.express)?;
-            m.opt("Length", &self.length)?;
-            m.opt("Period", &self.period)?;
-            m.opt("StartTime", &self.start_time)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribeMetricDataRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribeMetricDataRequest {
-        const REQUIRED: &'static [&'static str] = &["MetricName", "Namespace"];
-        fn empty() -> Self {
-            Self {
-                metric_name: Default::default(),
-                namespace: Default::default(),
-                dimensions: Default::default(),
-                end_time: Default::default(),
-                express: Default::default(),
-                length: Default::default(),
-                period: Default::default(),
-                start_time: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "MetricName" => self.metric_name = map.next_value()?,
-                "Namespace" => self.namespace = map.next_value()?,
-                "Dimensions" => self.dimensions = map.next_value()?,
-                "EndTime" => self.end_time = map.next_value()?,
-                "Express" => self.express = map.next_value()?,
-                "Length" => self.length = map.next_value()?,
-                "Period" => self.period = map.next_value()?,
-                "StartTime" => self.start_time = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DescribeMetricDataRequest {
+            metric_name: field("MetricName"),
+            namespace: field("Namespace"),
+            dimensions: opt("Dimensions"),
+            end_time: opt("EndTime"),
+            express: opt("Express"),
+            length: opt("Length"),
+            period: opt("Period"),
+            start_time: opt("StartTime")
+        },
+        required = ["MetricName", "Namespace"]
+    );
+
     impl DescribeMetricDataRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(metric_name: impl Into<String>, namespace: impl Into<String>) -> Self {
@@ -7597,37 +4029,44 @@ pub mod describe_metric_data {
                 start_time: None,
             }
         }
+
         /// Sets `dimensions`.
         pub fn dimensions(mut self, dimensions: impl Into<String>) -> Self {
             self.dimensions = Some(dimensions.into());
             self
         }
+
         /// Sets `end_time`.
         pub fn end_time(mut self, end_time: impl Into<String>) -> Self {
             self.end_time = Some(end_time.into());
             self
         }
+
         /// Sets `express`.
         pub fn express(mut self, express: impl Into<String>) -> Self {
             self.express = Some(express.into());
             self
         }
+
         /// Sets `length`.
         pub fn length(mut self, length: impl Into<String>) -> Self {
             self.length = Some(length.into());
             self
         }
+
         /// Sets `period`.
         pub fn period(mut self, period: impl Into<String>) -> Self {
             self.period = Some(period.into());
             self
         }
+
         /// Sets `start_time`.
         pub fn start_time(mut self, start_time: impl Into<String>) -> Self {
             self.start_time = Some(start_time.into());
             self
         }
     }
+
     /// Response of `DescribeMetricData` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeMetricDataResponse {
@@ -7654,71 +4093,19 @@ pub mod describe_metric_data {
         /// Indicates whether the call is successful.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for DescribeMetricDataResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("Datapoints", &self.datapoints)?;
-            m.opt("Message", &self.message)?;
-            m.opt("Period", &self.period)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribeMetricDataResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribeMetricDataResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Datapoints" => {
-                    self.datapoints = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Period" => {
-                    self.period = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DescribeMetricDataResponse {
+        code: opt("Code", StringLenientOpt),
+        datapoints: opt("Datapoints", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        period: opt("Period", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `DescribeMetricTop`: DescribeMetricTop
 pub mod describe_metric_top {
-    #[allow(unused_imports)]
-    use super::*;
     /// Values of `OrderDesc`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum OrderDesc {
@@ -7729,46 +4116,11 @@ pub mod describe_metric_top {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for OrderDesc {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            OrderDesc::Unknown(String::new())
-        }
-    }
-    impl OrderDesc {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                OrderDesc::False => "False",
-                OrderDesc::True => "True",
-                OrderDesc::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for OrderDesc {
-        fn from(s: &str) -> Self {
-            match s {
-                "False" => OrderDesc::False,
-                "True" => OrderDesc::True,
-                other => OrderDesc::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for OrderDesc {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for OrderDesc {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for OrderDesc {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| OrderDesc::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(OrderDesc {
+        False: "False",
+        True: "True"
+    });
+
     /// Request of `DescribeMetricTop` (DescribeMetricTop).
     ///
     /// You can call this operation to query the monitoring data on time series metrics of cloud services sorted by specified fields within a specified time.
@@ -7819,64 +4171,22 @@ pub mod describe_metric_top {
         /// Document line 4768.
         pub start_time: Option<String>,
     }
-    impl serde::Serialize for DescribeMetricTopRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("MetricName", &self.metric_name)?;
-            m.field("Namespace", &self.namespace)?;
-            m.opt("Dimensions", &self.dimensions)?;
-            m.opt("EndTime", &self.end_time)?;
-            m.opt("Express", &self.express)?;
-            m.opt("Length", &self.length)?;
-            m.opt("OrderDesc", &self.order_desc)?;
-            m.opt("Orderby", &self.orderby)?;
-            m.opt("Period", &self.period)?;
-            m.opt("StartTime", &self.start_time)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribeMetricTopRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribeMetricTopRequest {
-        const REQUIRED: &'static [&'static str] = &["MetricName", "Namespace"];
-        fn empty() -> Self {
-            Self {
-                metric_name: Default::default(),
-                namespace: Default::default(),
-                dimensions: Default::default(),
-                end_time: Default::default(),
-                express: Default::default(),
-                length: Default::default(),
-                order_desc: Default::default(),
-                orderby: Default::default(),
-                period: Default::default(),
-                start_time: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "MetricName" => self.metric_name = map.next_value()?,
-                "Namespace" => self.namespace = map.next_value()?,
-                "Dimensions" => self.dimensions = map.next_value()?,
-                "EndTime" => self.end_time = map.next_value()?,
-                "Express" => self.express = map.next_value()?,
-                "Length" => self.length = map.next_value()?,
-                "OrderDesc" => self.order_desc = map.next_value()?,
-                "Orderby" => self.orderby = map.next_value()?,
-                "Period" => self.period = map.next_value()?,
-                "StartTime" => self.start_time = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DescribeMetricTopRequest {
+            metric_name: field("MetricName"),
+            namespace: field("Namespace"),
+            dimensions: opt("Dimensions"),
+            end_time: opt("EndTime"),
+            express: opt("Express"),
+            length: opt("Length"),
+            order_desc: opt("OrderDesc"),
+            orderby: opt("Orderby"),
+            period: opt("Period"),
+            start_time: opt("StartTime")
+        },
+        required = ["MetricName", "Namespace"]
+    );
+
     impl DescribeMetricTopRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(metric_name: impl Into<String>, namespace: impl Into<String>) -> Self {
@@ -7893,47 +4203,56 @@ pub mod describe_metric_top {
                 start_time: None,
             }
         }
+
         /// Sets `dimensions`.
         pub fn dimensions(mut self, dimensions: impl Into<String>) -> Self {
             self.dimensions = Some(dimensions.into());
             self
         }
+
         /// Sets `end_time`.
         pub fn end_time(mut self, end_time: impl Into<String>) -> Self {
             self.end_time = Some(end_time.into());
             self
         }
+
         /// Sets `express`.
         pub fn express(mut self, express: impl Into<String>) -> Self {
             self.express = Some(express.into());
             self
         }
+
         /// Sets `length`.
         pub fn length(mut self, length: impl Into<String>) -> Self {
             self.length = Some(length.into());
             self
         }
+
         /// Sets `order_desc`.
         pub fn order_desc(mut self, order_desc: impl Into<OrderDesc>) -> Self {
             self.order_desc = Some(order_desc.into());
             self
         }
+
         /// Sets `orderby`.
         pub fn orderby(mut self, orderby: impl Into<String>) -> Self {
             self.orderby = Some(orderby.into());
             self
         }
+
         /// Sets `period`.
         pub fn period(mut self, period: impl Into<String>) -> Self {
             self.period = Some(period.into());
             self
         }
+
         /// Sets `start_time`.
         pub fn start_time(mut self, start_time: impl Into<String>) -> Self {
             self.start_time = Some(start_time.into());
             self
         }
     }
+
     /// Response of `DescribeMetricTop` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeMetricTopResponse {
@@ -7958,67 +4277,18 @@ pub mod describe_metric_top {
         /// Document line 4779.
         pub request_id: Option<String>,
     }
-    impl serde::Serialize for DescribeMetricTopResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("Datapoints", &self.datapoints)?;
-            m.opt("Message", &self.message)?;
-            m.opt("Period", &self.period)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribeMetricTopResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribeMetricTopResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Datapoints" => {
-                    self.datapoints = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Period" => {
-                    self.period = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DescribeMetricTopResponse {
+        code: opt("Code", StringLenientOpt),
+        datapoints: opt("Datapoints", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        period: opt("Period", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `DescribeProjectMeta`: DescribeProjectMeta
 pub mod describe_project_meta {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DescribeProjectMeta` (DescribeProjectMeta).
     ///
     /// You can call this operation to obtain information about the monitored cloud services, including service description, namespace, and tags.
@@ -8043,38 +4313,13 @@ pub mod describe_project_meta {
         /// Document line 4876.
         pub page_size: Option<i32>,
     }
-    impl serde::Serialize for DescribeProjectMetaRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Labels", &self.labels)?;
-            m.opt("PageNumber", &self.page_number)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribeProjectMetaRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribeProjectMetaRequest {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Labels" => self.labels = map.next_value()?,
-                "PageNumber" => self.page_number = map.next_value()?,
-                "PageSize" => self.page_size = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DescribeProjectMetaRequest {
+        labels: opt("Labels"),
+        page_number: opt("PageNumber"),
+        page_size: opt("PageSize"),
+        ..Default::default()
+    });
+
     impl DescribeProjectMetaRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new() -> Self {
@@ -8084,23 +4329,27 @@ pub mod describe_project_meta {
                 page_size: None,
             }
         }
+
         /// Sets `labels`.
         pub fn labels(mut self, labels: impl Into<String>) -> Self {
             self.labels = Some(labels.into());
             self
         }
+
         /// Sets `page_number`.
         pub fn page_number(mut self, page_number: impl Into<i32>) -> Self {
             self.page_number = Some(page_number.into());
             self
         }
+
         /// Sets `page_size`.
         pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
             self.page_size = Some(page_size.into());
             self
         }
     }
-    /// Resource
+
+    /// The `Resource` object of the `DescribeProjectMeta` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Resource {
         /// The description of the metric.
@@ -8116,86 +4365,24 @@ pub mod describe_project_meta {
         /// Document line 4889.
         pub namespace: Option<String>,
     }
-    impl serde::Serialize for Resource {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Description", &self.description)?;
-            m.opt("Labels", &self.labels)?;
-            m.opt("Namespace", &self.namespace)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Resource {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Resource {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Description" => {
-                    self.description = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Labels" => {
-                    self.labels = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Namespace" => {
-                    self.namespace = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Resource {
+        description: opt("Description", StringLenientOpt),
+        labels: opt("Labels", StringLenientOpt),
+        namespace: opt("Namespace", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// The `Resource` wrapper around the list `Resources`.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ResourcesList {
         /// The `Resource` items.
         pub items: Vec<Resource>,
     }
-    impl serde::Serialize for ResourcesList {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("Resource", &self.items)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ResourcesList {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ResourcesList {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Resource" => {
-                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ResourcesList {
+        items: field("Resource", List),
+        ..Default::default()
+    });
+
     /// Response of `DescribeProjectMeta` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeProjectMetaResponse {
@@ -8232,72 +4419,15 @@ pub mod describe_project_meta {
         /// Document line 4893.
         pub total: Option<String>,
     }
-    impl serde::Serialize for DescribeProjectMetaResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("PageNumber", &self.page_number)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Resources", &self.resources)?;
-            m.opt("Success", &self.success)?;
-            m.opt("Total", &self.total)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribeProjectMetaResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribeProjectMetaResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PageNumber" => {
-                    self.page_number = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PageSize" => {
-                    self.page_size = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Resources" => self.resources = map.next_value()?,
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Total" => {
-                    self.total = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DescribeProjectMetaResponse {
+        code: opt("Code", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        page_number: opt("PageNumber", StringLenientOpt),
+        page_size: opt("PageSize", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        resources: opt("Resources"),
+        success: opt("Success", LenientOpt),
+        total: opt("Total", StringLenientOpt),
+        ..Default::default()
+    });
 }

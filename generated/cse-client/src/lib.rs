@@ -7,13 +7,16 @@ pub use apigen_runtime::credentials::{self, SharedCredentialsProvider};
 pub use apigen_runtime::{CallOptions, Output};
 pub use apigen_runtime::{
     ClientConfig, Credentials, Endpoint, EndpointResolver, EndpointTable, Error, Network,
-    RetryPolicy, SignatureScheme,
+    RegionalClient, RetryPolicy, SignatureScheme,
 };
 pub use cse_models as models;
+
 /// Product code used in the regional endpoint (`cse`).
 pub const PRODUCT: &str = "cse";
+
 /// How answers report failures (an HTTP error status; Alibaba RPC also in 2xx bodies).
 const RESPONSES: &dyn apigen_runtime::ResponseClassifier = &apigen_runtime::classify::HttpStatus;
+
 /// Where cse is served: the hosts of 27 listed regions and the rule `cse.{region_id}.myhuaweicloud.com` for the others (`service.endpoints` of the spec, from the spec's corrections (external facts naming their source)).
 pub static ENDPOINTS: EndpointTable = EndpointTable {
     service: "cse",
@@ -48,6 +51,7 @@ pub static ENDPOINTS: EndpointTable = EndpointTable {
         ("tr-west-1", "cse.tr-west-1.myhuaweicloud.com"),
     ],
 };
+
 /// Client of Cloud Service Engine API Reference (API versions v1, v3, v2, v4): one async method per operation.
 ///
 /// Cheap to clone; clones share the connection pool.
@@ -55,6 +59,19 @@ pub static ENDPOINTS: EndpointTable = EndpointTable {
 pub struct Client {
     inner: apigen_runtime::Client,
 }
+
+/// `Client::from_region`, `Client::config_for_region` and the other constructors: regions resolve through [`ENDPOINTS`] (else the rule `cse.{region_id}.myhuaweicloud.com`).
+impl RegionalClient for Client {
+    const ENDPOINTS: &'static EndpointTable = &ENDPOINTS;
+
+    /// Huawei AK/SK signing when the credentials hold an access key, else the IAM token (`X-Auth-Token`); without a project id, the project of `region` is looked up through IAM.
+    const DEFAULT_SCHEME: SignatureScheme = SignatureScheme::HuaweiAkSk;
+
+    fn new(config: ClientConfig) -> Result<Self, Error> {
+        Client::new(config)
+    }
+}
+
 impl Client {
     /// A client with explicit settings.
     pub fn new(config: ClientConfig) -> Result<Self, Error> {
@@ -62,63 +79,13 @@ impl Client {
             inner: apigen_runtime::Client::new(config)?,
         })
     }
-    /// Settings for `endpoint` with this service's default signature scheme (no region:
-    /// add `.with_region(region)` where the client needs it, e.g. Huawei's project lookup).
-    pub fn config_for(
-        endpoint: Endpoint,
-        credentials: impl Into<SharedCredentialsProvider>,
-    ) -> ClientConfig {
-        ClientConfig::new(endpoint, credentials, SignatureScheme::HuaweiAkSk)
-    }
-    /// Settings for `region` on the public network: the host [`ENDPOINTS`] lists for it, else its rule (`cse.{region_id}.myhuaweicloud.com`). A region that is empty or not a region id gives a host that fails at the first call; [`Client::endpoints`] checks, picks a network and takes per-region overrides. Huawei AK/SK signing when the credentials hold an access key, else the IAM token (`X-Auth-Token`); without a project id, the project of `region` is looked up through IAM.
-    pub fn config_for_region(
-        region: &str,
-        credentials: impl Into<SharedCredentialsProvider>,
-    ) -> ClientConfig {
-        Self::config_for(Endpoint::https(ENDPOINTS.public_host(region)), credentials)
-            .with_region(region)
-    }
-    /// Settings for `region` through `endpoints` (a network, per-region overrides):
-    /// `Client::config_with_endpoints(&Client::endpoints().network(Network::Vpc), region, credentials)`.
-    /// Fails when `region` is not a region id or the service has no such network.
-    pub fn config_with_endpoints(
-        endpoints: &EndpointResolver,
-        region: &str,
-        credentials: impl Into<SharedCredentialsProvider>,
-    ) -> Result<ClientConfig, Error> {
-        Ok(Self::config_for(endpoints.resolve(region)?, credentials).with_region(region))
-    }
-    /// Settings for an explicit endpoint URL (`https://host[:port][/prefix]`).
-    pub fn config_for_endpoint(
-        url: &str,
-        credentials: impl Into<SharedCredentialsProvider>,
-    ) -> Result<ClientConfig, Error> {
-        Ok(Self::config_for(Endpoint::from_url(url)?, credentials))
-    }
-    /// This service's endpoint resolver over [`ENDPOINTS`]: `.network(Network::Vpc)`,
-    /// `.region_override(region, endpoint)`, `.resolve(region)`.
-    pub fn endpoints() -> EndpointResolver {
-        EndpointResolver::new(&ENDPOINTS)
-    }
-    /// A client for the regional endpoint of `region` with the default settings.
-    pub fn from_region(
-        region: &str,
-        credentials: impl Into<SharedCredentialsProvider>,
-    ) -> Result<Self, Error> {
-        Self::new(Self::config_for_region(region, credentials))
-    }
-    /// A client for an explicit endpoint URL with the default settings.
-    pub fn from_endpoint(
-        url: &str,
-        credentials: impl Into<SharedCredentialsProvider>,
-    ) -> Result<Self, Error> {
-        Self::new(Self::config_for_endpoint(url, credentials)?)
-    }
+
     /// A client for `region` with credentials from the environment variables the
     /// official SDKs read.
     pub fn from_env(region: &str) -> Result<Self, Error> {
         Self::from_region(region, Credentials::huawei_from_env()?)
     }
+
     /// A client for `region` with credentials from the vendor's default provider chain
     /// (environment, profile files, instance metadata, OIDC token files, role
     /// assumption; see `apigen_runtime::credentials`), fetched at the first call and
@@ -129,10 +96,12 @@ impl Client {
             SharedCredentialsProvider::new(apigen_runtime::credentials::huawei::default_chain()),
         )
     }
+
     /// The settings.
     pub fn config(&self) -> &ClientConfig {
         self.inner.config()
     }
+
     /// A handle on the same client (connections, credentials cache, retry budget) whose
     /// calls use `options` (timeout, retries, extra headers).
     pub fn with_options(&self, options: CallOptions) -> Self {
@@ -140,6 +109,7 @@ impl Client {
             inner: self.inner.with_options(options),
         }
     }
+
     /// Calls the operation of `request` with per-call `options`, returning the typed
     /// answer with its HTTP status, headers and request id.
     pub async fn call<O: Operation>(
@@ -151,6 +121,7 @@ impl Client {
             .execute_with(request.encode(), RESPONSES, options)
             .await
     }
+
     /// Importing kie Configurations
     ///
     /// This API is used to import kie configurations.
@@ -166,6 +137,7 @@ impl Client {
             .execute(encode::import_kie_configurations(request), RESPONSES)
             .await
     }
+
     /// Exporting kie Configurations
     ///
     /// This API is used to export kie configurations.
@@ -181,6 +153,7 @@ impl Client {
             .execute(encode::export_kie_configurations(request), RESPONSES)
             .await
     }
+
     /// Deleting the ServiceComb 1.0 Configuration Scope
     ///
     /// This API is used to delete the ServiceComb 1.0 configuration scope.
@@ -200,6 +173,7 @@ impl Client {
             )
             .await
     }
+
     /// Querying the Flavor List of a Microservice Engine
     ///
     /// This API is used to query the flavor list of a microservice engine, including exclusive ServiceComb engines and registry/configuration centers.
@@ -219,6 +193,7 @@ impl Client {
             )
             .await
     }
+
     /// Querying the Microservice Engine List
     ///
     /// This API is used to query the microservice engine list.
@@ -235,6 +210,7 @@ impl Client {
             .execute(encode::query_microservice_engine_list(request), RESPONSES)
             .await
     }
+
     /// Every page of `QueryMicroserviceEngineList`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn query_microservice_engine_list_pages<'a>(
         &'a self,
@@ -282,6 +258,7 @@ impl Client {
             },
         )
     }
+
     /// Creating a Microservice Engine
     ///
     /// This API is used to create a microservice engine. You can create an exclusive ServiceComb engine or registry/configuration center.
@@ -298,6 +275,7 @@ impl Client {
             .execute(encode::create_microservice_engine(request), RESPONSES)
             .await
     }
+
     /// Querying Microservice Engine Details
     ///
     /// This API is used to query microservice engine details.
@@ -317,6 +295,7 @@ impl Client {
             )
             .await
     }
+
     /// Querying Details About a Microservice Engine Job
     ///
     /// This API is used to query details about a microservice engine job.
@@ -336,6 +315,7 @@ impl Client {
             )
             .await
     }
+
     /// Querying Details About the Microservice Engine Quota
     ///
     /// This API is used to query details about the microservice engine quota.
@@ -355,6 +335,7 @@ impl Client {
             )
             .await
     }
+
     /// Deleting a Microservice Engine
     ///
     /// This API is used to delete a microservice engine.
@@ -369,6 +350,7 @@ impl Client {
             .execute(encode::delete_microservice_engine(request), RESPONSES)
             .await
     }
+
     /// Upgrading a Microservice Engine
     ///
     /// This API is used to upgrade a microservice engine, including exclusive ServiceComb engine and registry/configuration center.
@@ -383,6 +365,7 @@ impl Client {
             .execute(encode::upgrade_microservice_engine(request), RESPONSES)
             .await
     }
+
     /// Updating Microservice Engine Configurations
     ///
     /// This API is used to upgrade the configuration of a microservice engine, including exclusive ServiceComb engine and registry/configuration center.
@@ -402,6 +385,7 @@ impl Client {
             )
             .await
     }
+
     /// Changing Microservice Engine Specifications
     ///
     /// This API is used to change microservice engine specifications.
@@ -423,6 +407,7 @@ impl Client {
             )
             .await
     }
+
     /// Retrying an Exclusive ServiceComb Engine Job
     ///
     /// This API is used to retry an exclusive ServiceComb engine job.
@@ -442,6 +427,7 @@ impl Client {
             )
             .await
     }
+
     /// Updating Microservice Engine Details
     ///
     /// This API is used to update microservice engine details, including the name and description.
@@ -461,6 +447,7 @@ impl Client {
             )
             .await
     }
+
     /// Querying the Engine Job List
     ///
     /// This API is used to query the engine job list.
@@ -474,6 +461,7 @@ impl Client {
             .execute(encode::query_engine_job_list(request), RESPONSES)
             .await
     }
+
     /// Every page of `QueryEngineJobList`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn query_engine_job_list_pages<'a>(
         &'a self,
@@ -519,6 +507,7 @@ impl Client {
             },
         )
     }
+
     /// Querying an RBAC Token
     ///
     /// This API is used to obtain an RBAC token based on the IAM token.
@@ -536,6 +525,7 @@ impl Client {
             .execute(encode::query_rbac_token(request), RESPONSES)
             .await
     }
+
     /// Backing Up and Restoring a Microservice Engine
     ///
     /// This API is used to restore a specified microservice engine using a specified backup file.
@@ -557,6 +547,7 @@ impl Client {
             )
             .await
     }
+
     /// Creating a Microservice Backup Policy
     ///
     /// This API is used to create a microservice backup policy.
@@ -578,6 +569,7 @@ impl Client {
             )
             .await
     }
+
     /// Creating a Microservice Engine Tag
     ///
     /// This API is used to create a microservice engine tag.
@@ -596,6 +588,7 @@ impl Client {
             .execute(encode::create_microservice_engine_tag(request), RESPONSES)
             .await
     }
+
     /// Querying the Governance Policy List
     ///
     /// This API is used to query the governance policy list.
@@ -610,6 +603,7 @@ impl Client {
             .execute(encode::query_governance_policy_list(request), RESPONSES)
             .await
     }
+
     /// Creating a Dark Launch Policy
     ///
     /// This API is used to create a dark launch policy.
@@ -623,6 +617,7 @@ impl Client {
             .execute(encode::create_dark_launch_policy(request), RESPONSES)
             .await
     }
+
     /// Querying a Dark Launch Policy
     ///
     /// This API is used to query a dark launch policy.
@@ -636,6 +631,7 @@ impl Client {
             .execute(encode::query_dark_launch_policy(request), RESPONSES)
             .await
     }
+
     /// Deleting a Dark Launch Policy
     ///
     /// This API is used to delete a dark launch policy.
@@ -649,6 +645,7 @@ impl Client {
             .execute(encode::delete_dark_launch_policy(request), RESPONSES)
             .await
     }
+
     /// Changing a Governance Policy
     ///
     /// This API is used to change a governance policy.
@@ -662,6 +659,7 @@ impl Client {
             .execute(encode::change_governance_policy(request), RESPONSES)
             .await
     }
+
     /// Deleting a Governance Policy
     ///
     /// This API is used to delete a governance policy.
@@ -675,6 +673,7 @@ impl Client {
             .execute(encode::delete_governance_policy(request), RESPONSES)
             .await
     }
+
     /// Querying Governance Policy Details
     ///
     /// This API is used to query governance policy details.
@@ -691,6 +690,7 @@ impl Client {
             .execute(encode::query_governance_policy_details(request), RESPONSES)
             .await
     }
+
     /// Creating a Governance Policy
     ///
     /// This API is used to create a governance policy.
@@ -706,6 +706,7 @@ impl Client {
             .execute(encode::create_governance_policy(request), RESPONSES)
             .await
     }
+
     /// Querying the Governance Policy List of a Specified Kind
     ///
     /// This API is used to query the governance policy list of a specified kind.
@@ -725,6 +726,7 @@ impl Client {
             )
             .await
     }
+
     /// Querying Microservice Thresholds in Batches
     ///
     /// This API is used to query microservice thresholds in batches.
@@ -744,6 +746,7 @@ impl Client {
             )
             .await
     }
+
     /// Querying Microservice Reporting Information
     ///
     /// This API is used to query microservice reporting information.
@@ -763,6 +766,7 @@ impl Client {
             )
             .await
     }
+
     /// Querying the Reported Information List
     ///
     /// `GET /v3/{project_id}/csemonitor/metric/list`. Source: section 5.4.12, line 4456 of the document.
@@ -777,6 +781,7 @@ impl Client {
             .execute(encode::query_reported_information_list(request), RESPONSES)
             .await
     }
+
     /// Modifying the RBAC Account of a ServiceComb Engine
     ///
     /// This API is used to modify the RBAC account of a ServiceComb engine.
@@ -796,6 +801,7 @@ impl Client {
             )
             .await
     }
+
     /// Changing the RBAC Account Password of a ServiceComb Engine
     ///
     /// This API is used to change the RBAC account password of a ServiceComb engine.
@@ -817,6 +823,7 @@ impl Client {
             )
             .await
     }
+
     /// Deleting the RBAC Account of a ServiceComb Engine
     ///
     /// This API is used to delete the RBAC account of a ServiceComb engine.
@@ -836,6 +843,7 @@ impl Client {
             )
             .await
     }
+
     /// Querying the nacos Namespace
     ///
     /// This API is used to query the nacos namespace.
@@ -849,6 +857,7 @@ impl Client {
             .execute(encode::query_nacos_namespace(request), RESPONSES)
             .await
     }
+
     /// Every page of `QueryNacosNamespace`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn query_nacos_namespace_pages<'a>(
         &'a self,
@@ -886,6 +895,7 @@ impl Client {
             },
         )
     }
+
     /// Creating the nacos Namespace
     ///
     /// This API is used to create the nacos namespace.
@@ -901,6 +911,7 @@ impl Client {
             .execute(encode::create_nacos_namespace(request), RESPONSES)
             .await
     }
+
     /// Updating the nacos Namespace
     ///
     /// This API is used to update the nacos namespace.
@@ -914,6 +925,7 @@ impl Client {
             .execute(encode::update_nacos_namespace(request), RESPONSES)
             .await
     }
+
     /// Deleting the nacos Namespace
     ///
     /// This API is used to delete the nacos namespace.
@@ -927,6 +939,7 @@ impl Client {
             .execute(encode::delete_nacos_namespace(request), RESPONSES)
             .await
     }
+
     /// Obtaining the User Token of an Exclusive ServiceComb Engine
     ///
     /// This API is intended only for exclusive ServiceComb engines with security authentication enabled.
@@ -953,6 +966,7 @@ impl Client {
             )
             .await
     }
+
     /// Querying Information About a Microservice
     ///
     /// This API is used to query the definition information about a microservice based on `service_id`.
@@ -974,6 +988,7 @@ impl Client {
             )
             .await
     }
+
     /// Deleting Definition Information About a Microservice
     ///
     /// This API is used to delete definition and related information about a microservice, and deregister all instances of the microservice.
@@ -995,6 +1010,7 @@ impl Client {
             )
             .await
     }
+
     /// Querying Information About All Microservices
     ///
     /// This API is used to query definition information about microservices that meet filter criteria.
@@ -1016,6 +1032,7 @@ impl Client {
             )
             .await
     }
+
     /// Creating Static Information for a Microservice
     ///
     /// This API is used to create static information for a microservice before registering a microservice instance. The registered instance is associated with the static information based on **serviceld**. One service corresponds to multiple instances.
@@ -1040,6 +1057,7 @@ impl Client {
             )
             .await
     }
+
     /// Deleting Static Information About Microservices in Batches
     ///
     /// This API is used to delete the definitions and related information about microservices in batches, and deregister all instances of the microservices.
@@ -1061,6 +1079,7 @@ impl Client {
             )
             .await
     }
+
     /// Modifying Extended Attributes of a Microservice
     ///
     /// This API is used to modify static information about a microservice. To update some fields in the static information, input all static information (including the fields that do not need to be updated) in JSON format.
@@ -1082,6 +1101,7 @@ impl Client {
             )
             .await
     }
+
     /// Querying the Unique Service or Schema ID of a Microservice
     ///
     /// This API is used to query the unique service or schema ID of a microservice based on filter criteria.
@@ -1101,6 +1121,7 @@ impl Client {
             )
             .await
     }
+
     /// Querying a Microservice Schema
     ///
     /// Query a microservice schema based on **service_id** and **schema_id**.
@@ -1116,6 +1137,7 @@ impl Client {
             .execute(encode::query_microservice_schema(request), RESPONSES)
             .await
     }
+
     /// Modifying a Microservice Schema
     ///
     /// Modify a microservice schema based on `schema_id`.
@@ -1132,6 +1154,7 @@ impl Client {
             .execute(encode::modify_microservice_schema(request), RESPONSES)
             .await
     }
+
     /// Querying All Schema Information About a Microservice
     ///
     /// Query all schema information (including **schemald** and **summary**) about a microservice.
@@ -1151,6 +1174,7 @@ impl Client {
             )
             .await
     }
+
     /// Registering a Microservice Instance
     ///
     /// This API is used to register a microservice instance after a microservice is created.
@@ -1171,6 +1195,7 @@ impl Client {
             .execute(encode::register_microservice_instance(request), RESPONSES)
             .await
     }
+
     /// Querying a Microservice Instance Based on service_id
     ///
     /// This API is used to query all instances of a microservice based on **service_id** after the instances are registered.
@@ -1190,6 +1215,7 @@ impl Client {
             )
             .await
     }
+
     /// Deregistering a Microservice Instance
     ///
     /// This API is used to deregister an instance based on **instance_id**.
@@ -1206,6 +1232,7 @@ impl Client {
             .execute(encode::deregister_microservice_instance(request), RESPONSES)
             .await
     }
+
     /// Querying Details About a Microservice Instance
     ///
     /// This API is used to query details about an instance based on **service_id** and **instance_id** after the instance is registered.
@@ -1225,6 +1252,7 @@ impl Client {
             )
             .await
     }
+
     /// Modifying the Extended Information About a Microservice Instance
     ///
     /// This API is used to add or update the extended information about a microservice instance based on **instance_id** after the instance is registered.
@@ -1246,6 +1274,7 @@ impl Client {
             )
             .await
     }
+
     /// Modifying Status of a Microservice Instance
     ///
     /// This API is used to update the status of a microservice instance based on **instance_id** after the instance is registered.
@@ -1267,6 +1296,7 @@ impl Client {
             )
             .await
     }
+
     /// Sending Heartbeat Information
     ///
     /// This API is used to send heartbeat information. Service providers need to send heartbeat information to the service center, so that the center can check whether service instances are normal.
@@ -1283,6 +1313,7 @@ impl Client {
             .execute(encode::send_heartbeat_information(request), RESPONSES)
             .await
     }
+
     /// Querying a Microservice Instance by Filter Criteria
     ///
     /// This API is used to query a microservice instance based on microservice field filter criteria after the instance is registered.
@@ -1302,6 +1333,7 @@ impl Client {
             )
             .await
     }
+
     /// Querying Microservice Instances in Batches
     ///
     /// This API is used to query microservice instances in batches based on microservice field filter criteria after the instances are registered.
@@ -1323,6 +1355,7 @@ impl Client {
             )
             .await
     }
+
     /// Querying All Providers of a Microservice
     ///
     /// This API is used to query all providers of a microservice based on **consumer_id**. For example, if service A depends on services B and C, you can query the information about services B and C based on service A ID.
@@ -1342,6 +1375,7 @@ impl Client {
             )
             .await
     }
+
     /// Creating a Configuration
     ///
     /// This API is used to create a configuration.
@@ -1357,6 +1391,7 @@ impl Client {
             .execute(encode::create_configuration(request), RESPONSES)
             .await
     }
+
     /// Modifying a Configuration
     ///
     /// This API is used to modify a configuration.
@@ -1370,6 +1405,7 @@ impl Client {
             .execute(encode::modify_configuration(request), RESPONSES)
             .await
     }
+
     /// Querying a Configuration
     ///
     /// This API is used to query a configuration in the configuration center.
@@ -1383,6 +1419,7 @@ impl Client {
             .execute(encode::query_configuration(request), RESPONSES)
             .await
     }
+
     /// Querying the Configuration List
     ///
     /// This API is used to query the configuration list in the configuration center.
@@ -1396,6 +1433,7 @@ impl Client {
             .execute(encode::query_configuration_list(request), RESPONSES)
             .await
     }
+
     /// Deleting a Configuration
     ///
     /// This API is used to delete a configuration.
@@ -1409,6 +1447,7 @@ impl Client {
             .execute(encode::delete_configuration(request), RESPONSES)
             .await
     }
+
     /// Deleting All Configurations
     ///
     /// This API is used to delete all configurations.
@@ -1423,467 +1462,600 @@ impl Client {
             .await
     }
 }
+
 /// A request model of this service: how it is encoded and what it answers
 /// (for [`Client::call`]).
 pub trait Operation {
     /// The response model.
     type Output: apigen_runtime::serde::de::DeserializeOwned;
+
     /// Encodes the request.
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error>;
 }
+
 impl Operation for cse_models::import_kie_configurations::ImportKieConfigurationsRequest {
     type Output = cse_models::import_kie_configurations::ImportKieConfigurationsResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::import_kie_configurations(self)
     }
 }
+
 impl Operation for cse_models::export_kie_configurations::ExportKieConfigurationsRequest {
     type Output = cse_models::export_kie_configurations::ExportKieConfigurationsResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::export_kie_configurations(self)
     }
 }
+
 impl Operation
 for cse_models::delete_service_comb10_configuration_scope::DeleteServiceComb10ConfigurationScopeRequest {
     type Output = cse_models::delete_service_comb10_configuration_scope::DeleteServiceComb10ConfigurationScopeResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_service_comb10_configuration_scope(self)
     }
 }
+
 impl Operation
 for cse_models::query_flavor_list_of_microservice_engine::QueryFlavorListOfMicroserviceEngineRequest {
     type Output = cse_models::query_flavor_list_of_microservice_engine::QueryFlavorListOfMicroserviceEngineResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::query_flavor_list_of_microservice_engine(self)
     }
 }
+
 impl Operation for cse_models::query_microservice_engine_list::QueryMicroserviceEngineListRequest {
     type Output = cse_models::query_microservice_engine_list::QueryMicroserviceEngineListResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::query_microservice_engine_list(self)
     }
 }
+
 impl Operation for cse_models::create_microservice_engine::CreateMicroserviceEngineRequest {
     type Output = cse_models::create_microservice_engine::CreateMicroserviceEngineResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_microservice_engine(self)
     }
 }
+
 impl Operation
     for cse_models::query_microservice_engine_details::QueryMicroserviceEngineDetailsRequest
 {
     type Output =
         cse_models::query_microservice_engine_details::QueryMicroserviceEngineDetailsResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::query_microservice_engine_details(self)
     }
 }
+
 impl Operation
 for cse_models::query_details_about_microservice_engine_job::QueryDetailsAboutMicroserviceEngineJobRequest {
     type Output = cse_models::query_details_about_microservice_engine_job::QueryDetailsAboutMicroserviceEngineJobResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::query_details_about_microservice_engine_job(self)
     }
 }
+
 impl Operation
 for cse_models::query_details_about_microservice_engine_quota::QueryDetailsAboutMicroserviceEngineQuotaRequest {
     type Output = cse_models::query_details_about_microservice_engine_quota::QueryDetailsAboutMicroserviceEngineQuotaResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::query_details_about_microservice_engine_quota(self)
     }
 }
+
 impl Operation for cse_models::delete_microservice_engine::DeleteMicroserviceEngineRequest {
     type Output = cse_models::delete_microservice_engine::DeleteMicroserviceEngineResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_microservice_engine(self)
     }
 }
+
 impl Operation for cse_models::upgrade_microservice_engine::UpgradeMicroserviceEngineRequest {
     type Output = cse_models::upgrade_microservice_engine::UpgradeMicroserviceEngineResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::upgrade_microservice_engine(self)
     }
 }
+
 impl Operation
 for cse_models::update_microservice_engine_configurations::UpdateMicroserviceEngineConfigurationsRequest {
     type Output = cse_models::update_microservice_engine_configurations::UpdateMicroserviceEngineConfigurationsResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::update_microservice_engine_configurations(self)
     }
 }
+
 impl Operation
 for cse_models::change_microservice_engine_specifications::ChangeMicroserviceEngineSpecificationsRequest {
     type Output = cse_models::change_microservice_engine_specifications::ChangeMicroserviceEngineSpecificationsResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::change_microservice_engine_specifications(self)
     }
 }
+
 impl Operation
 for cse_models::retry_exclusive_service_comb_engine_job::RetryExclusiveServiceCombEngineJobRequest {
     type Output = cse_models::retry_exclusive_service_comb_engine_job::RetryExclusiveServiceCombEngineJobResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::retry_exclusive_service_comb_engine_job(self)
     }
 }
+
 impl Operation
     for cse_models::update_microservice_engine_details::UpdateMicroserviceEngineDetailsRequest
 {
     type Output =
         cse_models::update_microservice_engine_details::UpdateMicroserviceEngineDetailsResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::update_microservice_engine_details(self)
     }
 }
+
 impl Operation for cse_models::query_engine_job_list::QueryEngineJobListRequest {
     type Output = cse_models::query_engine_job_list::QueryEngineJobListResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::query_engine_job_list(self)
     }
 }
+
 impl Operation for cse_models::query_rbac_token::QueryRbacTokenRequest {
     type Output = cse_models::query_rbac_token::QueryRbacTokenResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::query_rbac_token(self)
     }
 }
+
 impl Operation
 for cse_models::back_up_and_restoring_microservice_engine::BackUpAndRestoringMicroserviceEngineRequest {
     type Output = cse_models::back_up_and_restoring_microservice_engine::BackUpAndRestoringMicroserviceEngineResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::back_up_and_restoring_microservice_engine(self)
     }
 }
+
 impl Operation
     for cse_models::create_microservice_backup_policy::CreateMicroserviceBackupPolicyRequest
 {
     type Output =
         cse_models::create_microservice_backup_policy::CreateMicroserviceBackupPolicyResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_microservice_backup_policy(self)
     }
 }
+
 impl Operation for cse_models::create_microservice_engine_tag::CreateMicroserviceEngineTagRequest {
     type Output = cse_models::create_microservice_engine_tag::CreateMicroserviceEngineTagResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_microservice_engine_tag(self)
     }
 }
+
 impl Operation for cse_models::query_governance_policy_list::QueryGovernancePolicyListRequest {
     type Output = cse_models::query_governance_policy_list::QueryGovernancePolicyListResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::query_governance_policy_list(self)
     }
 }
+
 impl Operation for cse_models::create_dark_launch_policy::CreateDarkLaunchPolicyRequest {
     type Output = cse_models::create_dark_launch_policy::CreateDarkLaunchPolicyResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_dark_launch_policy(self)
     }
 }
+
 impl Operation for cse_models::query_dark_launch_policy::QueryDarkLaunchPolicyRequest {
     type Output = cse_models::query_dark_launch_policy::QueryDarkLaunchPolicyResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::query_dark_launch_policy(self)
     }
 }
+
 impl Operation for cse_models::delete_dark_launch_policy::DeleteDarkLaunchPolicyRequest {
     type Output = cse_models::delete_dark_launch_policy::DeleteDarkLaunchPolicyResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_dark_launch_policy(self)
     }
 }
+
 impl Operation for cse_models::change_governance_policy::ChangeGovernancePolicyRequest {
     type Output = cse_models::change_governance_policy::ChangeGovernancePolicyResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::change_governance_policy(self)
     }
 }
+
 impl Operation for cse_models::delete_governance_policy::DeleteGovernancePolicyRequest {
     type Output = cse_models::delete_governance_policy::DeleteGovernancePolicyResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_governance_policy(self)
     }
 }
+
 impl Operation
     for cse_models::query_governance_policy_details::QueryGovernancePolicyDetailsRequest
 {
     type Output = cse_models::query_governance_policy_details::QueryGovernancePolicyDetailsResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::query_governance_policy_details(self)
     }
 }
+
 impl Operation for cse_models::create_governance_policy::CreateGovernancePolicyRequest {
     type Output = cse_models::create_governance_policy::CreateGovernancePolicyResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_governance_policy(self)
     }
 }
+
 impl Operation
 for cse_models::query_governance_policy_list_of_specified_kind::QueryGovernancePolicyListOfSpecifiedKindRequest {
     type Output = cse_models::query_governance_policy_list_of_specified_kind::QueryGovernancePolicyListOfSpecifiedKindResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::query_governance_policy_list_of_specified_kind(self)
     }
 }
+
 impl Operation
 for cse_models::query_microservice_thresholds_in_batches::QueryMicroserviceThresholdsInBatchesRequest {
     type Output = cse_models::query_microservice_thresholds_in_batches::QueryMicroserviceThresholdsInBatchesResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::query_microservice_thresholds_in_batches(self)
     }
 }
+
 impl Operation
 for cse_models::query_microservice_reporting_information::QueryMicroserviceReportingInformationRequest {
     type Output = cse_models::query_microservice_reporting_information::QueryMicroserviceReportingInformationResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::query_microservice_reporting_information(self)
     }
 }
+
 impl Operation
     for cse_models::query_reported_information_list::QueryReportedInformationListRequest
 {
     type Output = cse_models::query_reported_information_list::QueryReportedInformationListResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::query_reported_information_list(self)
     }
 }
+
 impl Operation
 for cse_models::modify_rbac_account_of_service_comb_engine::ModifyRbacAccountOfServiceCombEngineRequest {
     type Output = cse_models::modify_rbac_account_of_service_comb_engine::ModifyRbacAccountOfServiceCombEngineResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::modify_rbac_account_of_service_comb_engine(self)
     }
 }
+
 impl Operation
 for cse_models::change_rbac_account_password_of_service_comb_engine::ChangeRbacAccountPasswordOfServiceCombEngineRequest {
     type Output = cse_models::change_rbac_account_password_of_service_comb_engine::ChangeRbacAccountPasswordOfServiceCombEngineResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::change_rbac_account_password_of_service_comb_engine(self)
     }
 }
+
 impl Operation
 for cse_models::delete_rbac_account_of_service_comb_engine::DeleteRbacAccountOfServiceCombEngineRequest {
     type Output = cse_models::delete_rbac_account_of_service_comb_engine::DeleteRbacAccountOfServiceCombEngineResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_rbac_account_of_service_comb_engine(self)
     }
 }
+
 impl Operation for cse_models::query_nacos_namespace::QueryNacosNamespaceRequest {
     type Output = cse_models::query_nacos_namespace::QueryNacosNamespaceResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::query_nacos_namespace(self)
     }
 }
+
 impl Operation for cse_models::create_nacos_namespace::CreateNacosNamespaceRequest {
     type Output = cse_models::create_nacos_namespace::CreateNacosNamespaceResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_nacos_namespace(self)
     }
 }
+
 impl Operation for cse_models::update_nacos_namespace::UpdateNacosNamespaceRequest {
     type Output = cse_models::update_nacos_namespace::UpdateNacosNamespaceResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::update_nacos_namespace(self)
     }
 }
+
 impl Operation for cse_models::delete_nacos_namespace::DeleteNacosNamespaceRequest {
     type Output = cse_models::delete_nacos_namespace::DeleteNacosNamespaceResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_nacos_namespace(self)
     }
 }
+
 impl Operation
 for cse_models::obtain_user_token_of_exclusive_service_comb_engine::ObtainUserTokenOfExclusiveServiceCombEngineRequest {
     type Output = cse_models::obtain_user_token_of_exclusive_service_comb_engine::ObtainUserTokenOfExclusiveServiceCombEngineResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::obtain_user_token_of_exclusive_service_comb_engine(self)
     }
 }
+
 impl Operation
     for cse_models::query_information_about_microservice::QueryInformationAboutMicroserviceRequest
 {
     type Output =
         cse_models::query_information_about_microservice::QueryInformationAboutMicroserviceResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::query_information_about_microservice(self)
     }
 }
+
 impl Operation
 for cse_models::delete_definition_information_about_microservice::DeleteDefinitionInformationAboutMicroserviceRequest {
     type Output = cse_models::delete_definition_information_about_microservice::DeleteDefinitionInformationAboutMicroserviceResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_definition_information_about_microservice(self)
     }
 }
+
 impl Operation
 for cse_models::query_information_about_all_microservices::QueryInformationAboutAllMicroservicesRequest {
     type Output = cse_models::query_information_about_all_microservices::QueryInformationAboutAllMicroservicesResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::query_information_about_all_microservices(self)
     }
 }
+
 impl Operation
 for cse_models::create_static_information_for_microservice::CreateStaticInformationForMicroserviceRequest {
     type Output = cse_models::create_static_information_for_microservice::CreateStaticInformationForMicroserviceResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_static_information_for_microservice(self)
     }
 }
+
 impl Operation
 for cse_models::delete_static_information_about_microservices_in_batches::DeleteStaticInformationAboutMicroservicesInBatchesRequest {
     type Output = cse_models::delete_static_information_about_microservices_in_batches::DeleteStaticInformationAboutMicroservicesInBatchesResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_static_information_about_microservices_in_batches(self)
     }
 }
+
 impl Operation
 for cse_models::modify_extended_attributes_of_microservice::ModifyExtendedAttributesOfMicroserviceRequest {
     type Output = cse_models::modify_extended_attributes_of_microservice::ModifyExtendedAttributesOfMicroserviceResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::modify_extended_attributes_of_microservice(self)
     }
 }
+
 impl Operation
 for cse_models::query_unique_service_or_schema_id_of_microservice::QueryUniqueServiceOrSchemaIdOfMicroserviceRequest {
     type Output = cse_models::query_unique_service_or_schema_id_of_microservice::QueryUniqueServiceOrSchemaIdOfMicroserviceResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::query_unique_service_or_schema_id_of_microservice(self)
     }
 }
+
 impl Operation for cse_models::query_microservice_schema::QueryMicroserviceSchemaRequest {
     type Output = cse_models::query_microservice_schema::QueryMicroserviceSchemaResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::query_microservice_schema(self)
     }
 }
+
 impl Operation for cse_models::modify_microservice_schema::ModifyMicroserviceSchemaRequest {
     type Output = cse_models::modify_microservice_schema::ModifyMicroserviceSchemaResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::modify_microservice_schema(self)
     }
 }
+
 impl Operation
 for cse_models::query_all_schema_information_about_microservice::QueryAllSchemaInformationAboutMicroserviceRequest {
     type Output = cse_models::query_all_schema_information_about_microservice::QueryAllSchemaInformationAboutMicroserviceResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::query_all_schema_information_about_microservice(self)
     }
 }
+
 impl Operation for cse_models::register_microservice_instance::RegisterMicroserviceInstanceRequest {
     type Output = cse_models::register_microservice_instance::RegisterMicroserviceInstanceResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::register_microservice_instance(self)
     }
 }
+
 impl Operation
 for cse_models::query_microservice_instance_based_on_service_id::QueryMicroserviceInstanceBasedOnServiceIdRequest {
     type Output = cse_models::query_microservice_instance_based_on_service_id::QueryMicroserviceInstanceBasedOnServiceIdResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::query_microservice_instance_based_on_service_id(self)
     }
 }
+
 impl Operation
     for cse_models::deregister_microservice_instance::DeregisterMicroserviceInstanceRequest
 {
     type Output =
         cse_models::deregister_microservice_instance::DeregisterMicroserviceInstanceResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::deregister_microservice_instance(self)
     }
 }
+
 impl Operation
 for cse_models::query_details_about_microservice_instance::QueryDetailsAboutMicroserviceInstanceRequest {
     type Output = cse_models::query_details_about_microservice_instance::QueryDetailsAboutMicroserviceInstanceResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::query_details_about_microservice_instance(self)
     }
 }
+
 impl Operation
 for cse_models::modify_extended_information_about_microservice_instance::ModifyExtendedInformationAboutMicroserviceInstanceRequest {
     type Output = cse_models::modify_extended_information_about_microservice_instance::ModifyExtendedInformationAboutMicroserviceInstanceResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::modify_extended_information_about_microservice_instance(self)
     }
 }
+
 impl Operation
 for cse_models::modify_status_of_microservice_instance::ModifyStatusOfMicroserviceInstanceRequest {
     type Output = cse_models::modify_status_of_microservice_instance::ModifyStatusOfMicroserviceInstanceResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::modify_status_of_microservice_instance(self)
     }
 }
+
 impl Operation for cse_models::send_heartbeat_information::SendHeartbeatInformationRequest {
     type Output = cse_models::send_heartbeat_information::SendHeartbeatInformationResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::send_heartbeat_information(self)
     }
 }
+
 impl Operation
 for cse_models::query_microservice_instance_by_filter_criteria::QueryMicroserviceInstanceByFilterCriteriaRequest {
     type Output = cse_models::query_microservice_instance_by_filter_criteria::QueryMicroserviceInstanceByFilterCriteriaResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::query_microservice_instance_by_filter_criteria(self)
     }
 }
+
 impl Operation
 for cse_models::query_microservice_instances_in_batches::QueryMicroserviceInstancesInBatchesRequest {
     type Output = cse_models::query_microservice_instances_in_batches::QueryMicroserviceInstancesInBatchesResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::query_microservice_instances_in_batches(self)
     }
 }
+
 impl Operation
     for cse_models::query_all_providers_of_microservice::QueryAllProvidersOfMicroserviceRequest
 {
     type Output =
         cse_models::query_all_providers_of_microservice::QueryAllProvidersOfMicroserviceResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::query_all_providers_of_microservice(self)
     }
 }
+
 impl Operation for cse_models::create_configuration::CreateConfigurationRequest {
     type Output = cse_models::create_configuration::CreateConfigurationResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_configuration(self)
     }
 }
+
 impl Operation for cse_models::modify_configuration::ModifyConfigurationRequest {
     type Output = cse_models::modify_configuration::ModifyConfigurationResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::modify_configuration(self)
     }
 }
+
 impl Operation for cse_models::query_configuration::QueryConfigurationRequest {
     type Output = cse_models::query_configuration::QueryConfigurationResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::query_configuration(self)
     }
 }
+
 impl Operation for cse_models::query_configuration_list::QueryConfigurationListRequest {
     type Output = cse_models::query_configuration_list::QueryConfigurationListResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::query_configuration_list(self)
     }
 }
+
 impl Operation for cse_models::delete_configuration::DeleteConfigurationRequest {
     type Output = cse_models::delete_configuration::DeleteConfigurationResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_configuration(self)
     }
 }
+
 impl Operation for cse_models::delete_all_configurations::DeleteAllConfigurationsRequest {
     type Output = cse_models::delete_all_configurations::DeleteAllConfigurationsResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_all_configurations(self)
     }
 }
+
 /// Per-operation request encoders: request model → [`apigen_runtime::PreparedRequest`].
 pub mod encode {
-    #[allow(unused_imports)]
-    use apigen_runtime::rest::{ArrayStyle, Multipart, RestRequest};
-    #[allow(unused_imports)]
-    use apigen_runtime::rpc::RpcRequest;
+    use apigen_runtime::rest::{Multipart, RestRequest};
     use apigen_runtime::{Error, PreparedRequest};
+
     /// Encodes a `ImportKieConfigurations` request (`POST /v1/{project_id}/kie/file`).
     pub fn import_kie_configurations(
         r: &cse_models::import_kie_configurations::ImportKieConfigurationsRequest,
@@ -1903,12 +2075,14 @@ pub mod encode {
             r.x_enterprise_project_id.as_ref(),
         );
         let b = &r.body;
+
         #[allow(unused_mut)]
         let mut form = Multipart::new();
         form = form.file_part("upload_file", &b.upload_file);
         q = q.multipart(form);
         q.into_prepared()
     }
+
     /// Encodes a `ExportKieConfigurations` request (`POST /v1/{project_id}/kie/download`).
     pub fn export_kie_configurations(
         r: &cse_models::export_kie_configurations::ExportKieConfigurationsRequest,
@@ -1931,6 +2105,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `DeleteServiceComb10ConfigurationScope` request (`DELETE /v3/{project_id}/govern/configs/{dimension}`).
     pub fn delete_service_comb10_configuration_scope(
         r: &cse_models::delete_service_comb10_configuration_scope::DeleteServiceComb10ConfigurationScopeRequest,
@@ -1954,6 +2129,7 @@ pub mod encode {
         }
         q.into_prepared()
     }
+
     /// Encodes a `QueryFlavorListOfMicroserviceEngine` request (`GET /v2/{project_id}/enginemgr/flavors`).
     pub fn query_flavor_list_of_microservice_engine(
         r: &cse_models::query_flavor_list_of_microservice_engine::QueryFlavorListOfMicroserviceEngineRequest,
@@ -1973,6 +2149,7 @@ pub mod encode {
         );
         q.into_prepared()
     }
+
     /// Encodes a `QueryMicroserviceEngineList` request (`GET /v2/{project_id}/enginemgr/engines`).
     pub fn query_microservice_engine_list(
         r: &cse_models::query_microservice_engine_list::QueryMicroserviceEngineListRequest,
@@ -1994,6 +2171,7 @@ pub mod encode {
         );
         q.into_prepared()
     }
+
     /// Encodes a `CreateMicroserviceEngine` request (`POST /v2/{project_id}/enginemgr/engines`).
     pub fn create_microservice_engine(
         r: &cse_models::create_microservice_engine::CreateMicroserviceEngineRequest,
@@ -2013,6 +2191,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `QueryMicroserviceEngineDetails` request (`GET /v2/{project_id}/enginemgr/engines/{engine_id}`).
     pub fn query_microservice_engine_details(
         r: &cse_models::query_microservice_engine_details::QueryMicroserviceEngineDetailsRequest,
@@ -2032,6 +2211,7 @@ pub mod encode {
         );
         q.into_prepared()
     }
+
     /// Encodes a `QueryDetailsAboutMicroserviceEngineJob` request (`GET /v2/{project_id}/enginemgr/engines/{engine_id}/jobs/{job_id}`).
     pub fn query_details_about_microservice_engine_job(
         r: &cse_models::query_details_about_microservice_engine_job::QueryDetailsAboutMicroserviceEngineJobRequest,
@@ -2052,6 +2232,7 @@ pub mod encode {
         );
         q.into_prepared()
     }
+
     /// Encodes a `QueryDetailsAboutMicroserviceEngineQuota` request (`GET /v2/{project_id}/enginemgr/quotas`).
     pub fn query_details_about_microservice_engine_quota(
         r: &cse_models::query_details_about_microservice_engine_quota::QueryDetailsAboutMicroserviceEngineQuotaRequest,
@@ -2070,6 +2251,7 @@ pub mod encode {
         );
         q.into_prepared()
     }
+
     /// Encodes a `DeleteMicroserviceEngine` request (`DELETE /v2/{project_id}/enginemgr/engines/{engine_id}`).
     pub fn delete_microservice_engine(
         r: &cse_models::delete_microservice_engine::DeleteMicroserviceEngineRequest,
@@ -2089,6 +2271,7 @@ pub mod encode {
         );
         q.into_prepared()
     }
+
     /// Encodes a `UpgradeMicroserviceEngine` request (`PUT /v2/{project_id}/enginemgr/engines/{engine_id}/upgrade`).
     pub fn upgrade_microservice_engine(
         r: &cse_models::upgrade_microservice_engine::UpgradeMicroserviceEngineRequest,
@@ -2109,6 +2292,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `UpdateMicroserviceEngineConfigurations` request (`PUT /v2/{project_id}/enginemgr/engines/{engine_id}/config`).
     pub fn update_microservice_engine_configurations(
         r: &cse_models::update_microservice_engine_configurations::UpdateMicroserviceEngineConfigurationsRequest,
@@ -2129,6 +2313,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `ChangeMicroserviceEngineSpecifications` request (`PUT /v2/{project_id}/enginemgr/engines/{engine_id}/resize`).
     pub fn change_microservice_engine_specifications(
         r: &cse_models::change_microservice_engine_specifications::ChangeMicroserviceEngineSpecificationsRequest,
@@ -2149,6 +2334,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `RetryExclusiveServiceCombEngineJob` request (`PUT /v2/{project_id}/enginemgr/engines/{engine_id}/actions`).
     pub fn retry_exclusive_service_comb_engine_job(
         r: &cse_models::retry_exclusive_service_comb_engine_job::RetryExclusiveServiceCombEngineJobRequest,
@@ -2169,6 +2355,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `UpdateMicroserviceEngineDetails` request (`PUT /v2/{project_id}/enginemgr/engines/{engine_id}`).
     pub fn update_microservice_engine_details(
         r: &cse_models::update_microservice_engine_details::UpdateMicroserviceEngineDetailsRequest,
@@ -2191,6 +2378,7 @@ pub mod encode {
         }
         q.into_prepared()
     }
+
     /// Encodes a `QueryEngineJobList` request (`GET /v2/{project_id}/enginemgr/engines/{engine_id}/jobs`).
     pub fn query_engine_job_list(
         r: &cse_models::query_engine_job_list::QueryEngineJobListRequest,
@@ -2214,6 +2402,7 @@ pub mod encode {
         );
         q.into_prepared()
     }
+
     /// Encodes a `QueryRBACToken` request (`POST /v2/{project_id}/enginemgr/engines/{engine_id}/tokens`).
     pub fn query_rbac_token(
         r: &cse_models::query_rbac_token::QueryRbacTokenRequest,
@@ -2234,6 +2423,7 @@ pub mod encode {
         q = q.header_opt("X-Namespace-ID", r.x_namespace_id.as_ref());
         q.into_prepared()
     }
+
     /// Encodes a `BackUpAndRestoringMicroserviceEngine` request (`POST /cseengine/v1/engines/{engine_id}/backups/{backup_id}/recovery`).
     pub fn back_up_and_restoring_microservice_engine(
         r: &cse_models::back_up_and_restoring_microservice_engine::BackUpAndRestoringMicroserviceEngineRequest,
@@ -2252,6 +2442,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `CreateMicroserviceBackupPolicy` request (`POST /cseengine/v1/engines/{engineId}/backup-strategies`).
     pub fn create_microservice_backup_policy(
         r: &cse_models::create_microservice_backup_policy::CreateMicroserviceBackupPolicyRequest,
@@ -2269,6 +2460,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `CreateMicroserviceEngineTag` request (`POST /v2/{project_id}/{resource_type}/{resource_id}/tags/create`).
     pub fn create_microservice_engine_tag(
         r: &cse_models::create_microservice_engine_tag::CreateMicroserviceEngineTagRequest,
@@ -2290,6 +2482,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `QueryGovernancePolicyList` request (`GET /v3/{project_id}/govern/governance/display`).
     pub fn query_governance_policy_list(
         r: &cse_models::query_governance_policy_list::QueryGovernancePolicyListRequest,
@@ -2308,6 +2501,7 @@ pub mod encode {
         q = q.header("X-Enterprise-Project-ID", &r.x_enterprise_project_id);
         q.into_prepared()
     }
+
     /// Encodes a `CreateDarkLaunchPolicy` request (`PUT /v3/{project_id}/govern/route-rule/microservices/{service_name}`).
     pub fn create_dark_launch_policy(
         r: &cse_models::create_dark_launch_policy::CreateDarkLaunchPolicyRequest,
@@ -2328,6 +2522,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `QueryDarkLaunchPolicy` request (`GET /v3/{project_id}/govern/route-rule/microservices/{service_name}`).
     pub fn query_dark_launch_policy(
         r: &cse_models::query_dark_launch_policy::QueryDarkLaunchPolicyRequest,
@@ -2347,6 +2542,7 @@ pub mod encode {
         q = q.header("X-Enterprise-Project-ID", &r.x_enterprise_project_id);
         q.into_prepared()
     }
+
     /// Encodes a `DeleteDarkLaunchPolicy` request (`DELETE /v3/{project_id}/govern/route-rule/microservices/{service_name}`).
     pub fn delete_dark_launch_policy(
         r: &cse_models::delete_dark_launch_policy::DeleteDarkLaunchPolicyRequest,
@@ -2366,6 +2562,7 @@ pub mod encode {
         q = q.header("X-Enterprise-Project-ID", &r.x_enterprise_project_id);
         q.into_prepared()
     }
+
     /// Encodes a `ChangeGovernancePolicy` request (`PUT /v3/{project_id}/govern/governance/{kind}/{policy_id}`).
     pub fn change_governance_policy(
         r: &cse_models::change_governance_policy::ChangeGovernancePolicyRequest,
@@ -2388,6 +2585,7 @@ pub mod encode {
         }
         q.into_prepared()
     }
+
     /// Encodes a `DeleteGovernancePolicy` request (`DELETE /v3/{project_id}/govern/governance/{kind}/{policy_id}`).
     pub fn delete_governance_policy(
         r: &cse_models::delete_governance_policy::DeleteGovernancePolicyRequest,
@@ -2407,6 +2605,7 @@ pub mod encode {
         q = q.header_opt("x-environment", r.x_environment.as_ref());
         q.into_prepared()
     }
+
     /// Encodes a `QueryGovernancePolicyDetails` request (`GET /v3/{project_id}/govern/governance/{kind}/{policy_id}`).
     pub fn query_governance_policy_details(
         r: &cse_models::query_governance_policy_details::QueryGovernancePolicyDetailsRequest,
@@ -2426,6 +2625,7 @@ pub mod encode {
         q = q.header_opt("x-environment", r.x_environment.as_ref());
         q.into_prepared()
     }
+
     /// Encodes a `CreateGovernancePolicy` request (`POST /v3/{project_id}/govern/governance/{kind}`).
     pub fn create_governance_policy(
         r: &cse_models::create_governance_policy::CreateGovernancePolicyRequest,
@@ -2447,6 +2647,7 @@ pub mod encode {
         }
         q.into_prepared()
     }
+
     /// Encodes a `QueryGovernancePolicyListOfSpecifiedKind` request (`GET /v3/{project_id}/govern/governance/{kind}`).
     pub fn query_governance_policy_list_of_specified_kind(
         r: &cse_models::query_governance_policy_list_of_specified_kind::QueryGovernancePolicyListOfSpecifiedKindRequest,
@@ -2465,6 +2666,7 @@ pub mod encode {
         q = q.header_opt("x-environment", r.x_environment.as_ref());
         q.into_prepared()
     }
+
     /// Encodes a `QueryMicroserviceThresholdsInBatches` request (`GET /v3/{project_id}/csemonitor/thresholds`).
     pub fn query_microservice_thresholds_in_batches(
         r: &cse_models::query_microservice_thresholds_in_batches::QueryMicroserviceThresholdsInBatchesRequest,
@@ -2484,6 +2686,7 @@ pub mod encode {
         );
         q.into_prepared()
     }
+
     /// Encodes a `QueryMicroserviceReportingInformation` request (`GET /v3/{project_id}/csemonitor/metric`).
     pub fn query_microservice_reporting_information(
         r: &cse_models::query_microservice_reporting_information::QueryMicroserviceReportingInformationRequest,
@@ -2506,6 +2709,7 @@ pub mod encode {
         );
         q.into_prepared()
     }
+
     /// Encodes a `QueryReportedInformationList` request (`GET /v3/{project_id}/csemonitor/metric/list`).
     pub fn query_reported_information_list(
         r: &cse_models::query_reported_information_list::QueryReportedInformationListRequest,
@@ -2530,6 +2734,7 @@ pub mod encode {
         );
         q.into_prepared()
     }
+
     /// Encodes a `ModifyRBACAccountOfServiceCombEngine` request (`PUT /v3/{project_id}/accounts/{name}`).
     pub fn modify_rbac_account_of_service_comb_engine(
         r: &cse_models::modify_rbac_account_of_service_comb_engine::ModifyRbacAccountOfServiceCombEngineRequest,
@@ -2554,6 +2759,7 @@ pub mod encode {
         }
         q.into_prepared()
     }
+
     /// Encodes a `ChangeRBACAccountPasswordOfServiceCombEngine` request (`POST /v3/{project_id}/accounts/{name}/password`).
     pub fn change_rbac_account_password_of_service_comb_engine(
         r: &cse_models::change_rbac_account_password_of_service_comb_engine::ChangeRbacAccountPasswordOfServiceCombEngineRequest,
@@ -2576,6 +2782,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `DeleteRBACAccountOfServiceCombEngine` request (`DELETE /v3/{project_id}/accounts/{name}`).
     pub fn delete_rbac_account_of_service_comb_engine(
         r: &cse_models::delete_rbac_account_of_service_comb_engine::DeleteRbacAccountOfServiceCombEngineRequest,
@@ -2597,6 +2804,7 @@ pub mod encode {
         q = q.header_opt("Authorization", r.authorization.as_ref());
         q.into_prepared()
     }
+
     /// Encodes a `QueryNacosNamespace` request (`GET /v1/{project_id}/nacos/v1/console/namespaces`).
     pub fn query_nacos_namespace(
         r: &cse_models::query_nacos_namespace::QueryNacosNamespaceRequest,
@@ -2615,6 +2823,7 @@ pub mod encode {
         q = q.header("X-Enterprise-Project-ID", &r.x_enterprise_project_id);
         q.into_prepared()
     }
+
     /// Encodes a `CreateNacosNamespace` request (`POST /v1/{project_id}/nacos/v1/console/namespaces`).
     pub fn create_nacos_namespace(
         r: &cse_models::create_nacos_namespace::CreateNacosNamespaceRequest,
@@ -2634,6 +2843,7 @@ pub mod encode {
         q = q.header("X-Enterprise-Project-ID", &r.x_enterprise_project_id);
         q.into_prepared()
     }
+
     /// Encodes a `UpdateNacosNamespace` request (`PUT /v1/{project_id}/nacos/v1/console/namespaces`).
     pub fn update_nacos_namespace(
         r: &cse_models::update_nacos_namespace::UpdateNacosNamespaceRequest,
@@ -2653,6 +2863,7 @@ pub mod encode {
         q = q.header("X-Enterprise-Project-ID", &r.x_enterprise_project_id);
         q.into_prepared()
     }
+
     /// Encodes a `DeleteNacosNamespace` request (`DELETE /v1/{project_id}/nacos/v1/console/namespaces`).
     pub fn delete_nacos_namespace(
         r: &cse_models::delete_nacos_namespace::DeleteNacosNamespaceRequest,
@@ -2670,6 +2881,7 @@ pub mod encode {
         q = q.header("X-Enterprise-Project-ID", &r.x_enterprise_project_id);
         q.into_prepared()
     }
+
     /// Encodes a `ObtainUserTokenOfExclusiveServiceCombEngine` request (`POST /v4/token`).
     pub fn obtain_user_token_of_exclusive_service_comb_engine(
         r: &cse_models::obtain_user_token_of_exclusive_service_comb_engine::ObtainUserTokenOfExclusiveServiceCombEngineRequest,
@@ -2682,6 +2894,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `QueryInformationAboutMicroservice` request (`GET /v4/{project_id}/registry/microservices/{service_id}`).
     pub fn query_information_about_microservice(
         r: &cse_models::query_information_about_microservice::QueryInformationAboutMicroserviceRequest,
@@ -2698,6 +2911,7 @@ pub mod encode {
         q = q.header_opt("Authorization", r.authorization.as_ref());
         q.into_prepared()
     }
+
     /// Encodes a `DeleteDefinitionInformationAboutMicroservice` request (`DELETE /v4/{project_id}/registry/microservices/{service_id}`).
     pub fn delete_definition_information_about_microservice(
         r: &cse_models::delete_definition_information_about_microservice::DeleteDefinitionInformationAboutMicroserviceRequest,
@@ -2715,6 +2929,7 @@ pub mod encode {
         q = q.header_opt("Authorization", r.authorization.as_ref());
         q.into_prepared()
     }
+
     /// Encodes a `QueryInformationAboutAllMicroservices` request (`GET /v4/{project_id}/registry/microservices`).
     pub fn query_information_about_all_microservices(
         r: &cse_models::query_information_about_all_microservices::QueryInformationAboutAllMicroservicesRequest,
@@ -2730,6 +2945,7 @@ pub mod encode {
         q = q.header_opt("Authorization", r.authorization.as_ref());
         q.into_prepared()
     }
+
     /// Encodes a `CreateStaticInformationForMicroservice` request (`POST /v4/{project_id}/registry/microservices`).
     pub fn create_static_information_for_microservice(
         r: &cse_models::create_static_information_for_microservice::CreateStaticInformationForMicroserviceRequest,
@@ -2746,6 +2962,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `DeleteStaticInformationAboutMicroservicesInBatches` request (`DELETE /v4/{project_id}/registry/microservices`).
     pub fn delete_static_information_about_microservices_in_batches(
         r: &cse_models::delete_static_information_about_microservices_in_batches::DeleteStaticInformationAboutMicroservicesInBatchesRequest,
@@ -2763,6 +2980,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `ModifyExtendedAttributesOfMicroservice` request (`PUT /v4/{project_id}/registry/microservices/{service_id}/properties`).
     pub fn modify_extended_attributes_of_microservice(
         r: &cse_models::modify_extended_attributes_of_microservice::ModifyExtendedAttributesOfMicroserviceRequest,
@@ -2780,6 +2998,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `QueryUniqueServiceOrSchemaIDOfMicroservice` request (`GET /v4/{project_id}/registry/existence`).
     pub fn query_unique_service_or_schema_id_of_microservice(
         r: &cse_models::query_unique_service_or_schema_id_of_microservice::QueryUniqueServiceOrSchemaIdOfMicroserviceRequest,
@@ -2802,6 +3021,7 @@ pub mod encode {
         q = q.header_opt("Authorization", r.authorization.as_ref());
         q.into_prepared()
     }
+
     /// Encodes a `QueryMicroserviceSchema` request (`GET /v4/{project_id}/registry/microservices/{service_id}/schemas/{schema_id}`).
     pub fn query_microservice_schema(
         r: &cse_models::query_microservice_schema::QueryMicroserviceSchemaRequest,
@@ -2819,6 +3039,7 @@ pub mod encode {
         q = q.header_opt("Authorization", r.authorization.as_ref());
         q.into_prepared()
     }
+
     /// Encodes a `ModifyMicroserviceSchema` request (`PUT /v4/{project_id}/registry/microservices/{service_id}/schemas/{schema_id}`).
     pub fn modify_microservice_schema(
         r: &cse_models::modify_microservice_schema::ModifyMicroserviceSchemaRequest,
@@ -2837,6 +3058,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `QueryAllSchemaInformationAboutMicroservice` request (`GET /v4/{project_id}/registry/microservices/{service_id}/schemas`).
     pub fn query_all_schema_information_about_microservice(
         r: &cse_models::query_all_schema_information_about_microservice::QueryAllSchemaInformationAboutMicroserviceRequest,
@@ -2854,6 +3076,7 @@ pub mod encode {
         q = q.header_opt("Authorization", r.authorization.as_ref());
         q.into_prepared()
     }
+
     /// Encodes a `RegisterMicroserviceInstance` request (`POST /v4/{project_id}/registry/microservices/{service_id}/instances`).
     pub fn register_microservice_instance(
         r: &cse_models::register_microservice_instance::RegisterMicroserviceInstanceRequest,
@@ -2871,6 +3094,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `QueryMicroserviceInstanceBasedOnServiceId` request (`GET /v4/{project_id}/registry/microservices/{service_id}/instances`).
     pub fn query_microservice_instance_based_on_service_id(
         r: &cse_models::query_microservice_instance_based_on_service_id::QueryMicroserviceInstanceBasedOnServiceIdRequest,
@@ -2888,6 +3112,7 @@ pub mod encode {
         q = q.header_opt("X-ConsumerId", r.x_consumer_id.as_ref());
         q.into_prepared()
     }
+
     /// Encodes a `DeregisterMicroserviceInstance` request (`DELETE /v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}`).
     pub fn deregister_microservice_instance(
         r: &cse_models::deregister_microservice_instance::DeregisterMicroserviceInstanceRequest,
@@ -2905,6 +3130,7 @@ pub mod encode {
         q = q.header_opt("Authorization", r.authorization.as_ref());
         q.into_prepared()
     }
+
     /// Encodes a `QueryDetailsAboutMicroserviceInstance` request (`GET /v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}`).
     pub fn query_details_about_microservice_instance(
         r: &cse_models::query_details_about_microservice_instance::QueryDetailsAboutMicroserviceInstanceRequest,
@@ -2923,6 +3149,7 @@ pub mod encode {
         q = q.header_opt("X-consumerId", r.x_consumer_id.as_ref());
         q.into_prepared()
     }
+
     /// Encodes a `ModifyExtendedInformationAboutMicroserviceInstance` request (`PUT /v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}/properties`).
     pub fn modify_extended_information_about_microservice_instance(
         r: &cse_models::modify_extended_information_about_microservice_instance::ModifyExtendedInformationAboutMicroserviceInstanceRequest,
@@ -2944,6 +3171,7 @@ pub mod encode {
         }
         q.into_prepared()
     }
+
     /// Encodes a `ModifyStatusOfMicroserviceInstance` request (`PUT /v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}/status`).
     pub fn modify_status_of_microservice_instance(
         r: &cse_models::modify_status_of_microservice_instance::ModifyStatusOfMicroserviceInstanceRequest,
@@ -2962,6 +3190,7 @@ pub mod encode {
         q = q.header_opt("Authorization", r.authorization.as_ref());
         q.into_prepared()
     }
+
     /// Encodes a `SendHeartbeatInformation` request (`PUT /v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}/heartbeat`).
     pub fn send_heartbeat_information(
         r: &cse_models::send_heartbeat_information::SendHeartbeatInformationRequest,
@@ -2979,6 +3208,7 @@ pub mod encode {
         q = q.header_opt("Authorization", r.authorization.as_ref());
         q.into_prepared()
     }
+
     /// Encodes a `QueryMicroserviceInstanceByFilterCriteria` request (`GET /v4/{project_id}/registry/instances`).
     pub fn query_microservice_instance_by_filter_criteria(
         r: &cse_models::query_microservice_instance_by_filter_criteria::QueryMicroserviceInstanceByFilterCriteriaRequest,
@@ -2999,6 +3229,7 @@ pub mod encode {
         q = q.header_opt("Authorization", r.authorization.as_ref());
         q.into_prepared()
     }
+
     /// Encodes a `QueryMicroserviceInstancesInBatches` request (`POST /v4/{project_id}/registry/instances/action`).
     pub fn query_microservice_instances_in_batches(
         r: &cse_models::query_microservice_instances_in_batches::QueryMicroserviceInstancesInBatchesRequest,
@@ -3016,6 +3247,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `QueryAllProvidersOfMicroservice` request (`GET /v4/{project_id}/registry/microservices/{consumer_id}/providers`).
     pub fn query_all_providers_of_microservice(
         r: &cse_models::query_all_providers_of_microservice::QueryAllProvidersOfMicroserviceRequest,
@@ -3034,6 +3266,7 @@ pub mod encode {
         q = q.header_opt("Authorization", r.authorization.as_ref());
         q.into_prepared()
     }
+
     /// Encodes a `CreateConfiguration` request (`POST /v1/{project_id}/kie/kv`).
     pub fn create_configuration(
         r: &cse_models::create_configuration::CreateConfigurationRequest,
@@ -3046,6 +3279,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `ModifyConfiguration` request (`PUT /v1/{project_id}/kie/kv/{kv_id}`).
     pub fn modify_configuration(
         r: &cse_models::modify_configuration::ModifyConfigurationRequest,
@@ -3063,6 +3297,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `QueryConfiguration` request (`GET /v1/{project_id}/kie/kv/{kv_id}`).
     pub fn query_configuration(
         r: &cse_models::query_configuration::QueryConfigurationRequest,
@@ -3079,6 +3314,7 @@ pub mod encode {
         q = q.header_opt("Authorization", r.authorization.as_ref());
         q.into_prepared()
     }
+
     /// Encodes a `QueryConfigurationList` request (`GET /v1/{project_id}/kie/kv`).
     pub fn query_configuration_list(
         r: &cse_models::query_configuration_list::QueryConfigurationListRequest,
@@ -3091,6 +3327,7 @@ pub mod encode {
         q = q.header_opt("Authorization", r.authorization.as_ref());
         q.into_prepared()
     }
+
     /// Encodes a `DeleteConfiguration` request (`DELETE /v1/{project_id}/kie/kv/{kv_id}`).
     pub fn delete_configuration(
         r: &cse_models::delete_configuration::DeleteConfigurationRequest,
@@ -3107,6 +3344,7 @@ pub mod encode {
         q = q.header_opt("Authorization", r.authorization.as_ref());
         q.into_prepared()
     }
+
     /// Encodes a `DeleteAllConfigurations` request (`DELETE /v1/{project_id}/kie/kv`).
     pub fn delete_all_configurations(
         r: &cse_models::delete_all_configurations::DeleteAllConfigurationsRequest,

@@ -9,6 +9,7 @@ pub use cse_server::{self as server, models, CseApi};
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::OnceLock;
+
 /// Documented response bodies by operation, read from `examples.json` once.
 pub fn examples() -> &'static BTreeMap<String, serde_json::Value> {
     static EXAMPLES: OnceLock<BTreeMap<String, serde_json::Value>> = OnceLock::new();
@@ -17,6 +18,7 @@ pub fn examples() -> &'static BTreeMap<String, serde_json::Value> {
             .unwrap_or_else(|e| panic!("examples.json does not parse: {e}"))
     })
 }
+
 /// Documented response bodies that disagree with their tables (the spec marks them
 /// `mismatch`), read from `mismatched.json` once: answered as the table's generated
 /// value with the example's values where they fit it.
@@ -27,11 +29,13 @@ pub fn mismatched_examples() -> &'static BTreeMap<String, serde_json::Value> {
             .unwrap_or_else(|e| panic!("mismatched.json does not parse: {e}"))
     })
 }
+
 /// What `--stateful` does per operation (inferred from the spec; see the README).
 pub fn plans() -> BTreeMap<String, Plan> {
     serde_json::from_str(include_str!("stateful.json"))
         .unwrap_or_else(|e| panic!("stateful.json does not parse: {e}"))
 }
+
 /// A mock of Cloud Service Engine API Reference: answers every operation with its documented example (or a value generated from the response shape, deterministic for the seed), after checking the request against the spec like the server stub does.
 ///
 /// It records every request and lets a test override any operation through [`Self::recorder`] (fixed response, vendor error, closure, delay, failure rate). Clones share the recorder and the state.
@@ -40,16 +44,19 @@ pub struct CseMock {
     answers: Answers,
     recorder: Mock,
 }
+
 impl Default for CseMock {
     fn default() -> Self {
         Self::new()
     }
 }
+
 impl CseMock {
     /// A stateless mock with seed 0.
     pub fn new() -> Self {
         Self::with_seed(0)
     }
+
     /// A stateless mock whose generated values and failure draws come from `seed`.
     pub fn with_seed(seed: u64) -> Self {
         Self {
@@ -58,26 +65,31 @@ impl CseMock {
             recorder: Mock::new(seed),
         }
     }
+
     /// Stateful mode: create, list, describe, update and delete operations of the same
     /// resource see each other's effects (the plans are [`plans`]).
     pub fn stateful(mut self) -> Self {
         self.answers = self.answers.stateful(plans());
         self
     }
+
     /// Stateful mode with `engine` (built on [`plans`], with its own lifecycle clock or
     /// state file: `Stateful::new(plans(), seed).with_lifecycle(…)`).
     pub fn with_state(mut self, engine: apigen_runtime::mock::Stateful) -> Self {
         self.answers = self.answers.with_state(engine);
         self
     }
+
     /// The recorder: requests received, and per-operation overrides.
     pub fn recorder(&self) -> &Mock {
         &self.recorder
     }
+
     /// The answers (documented examples, generated values, the stateful store).
     pub fn answers(&self) -> &Answers {
         &self.answers
     }
+
     /// The router: the service (recording and overrides around every operation) plus
     /// the `/_apigen/requests` and `/_apigen/reset` admin routes.
     pub fn router(&self, verifier: Option<Verifier>) -> Router {
@@ -87,12 +99,14 @@ impl CseMock {
             .into_router()
             .merge(self.recorder.admin_router())
     }
+
     /// Serves the mock on 127.0.0.1 on a free port, in the background (use the
     /// returned server's `base_url`; it stops when dropped).
     pub async fn start(&self, verifier: Option<Verifier>) -> std::io::Result<TestServer> {
         spawn_test_server(self.router(verifier)).await
     }
 }
+
 impl CseApi for CseMock {
     ///Answers `ImportKieConfigurations`.
     fn import_kie_configurations(
@@ -107,6 +121,7 @@ impl CseApi for CseMock {
     > + Send {
         std::future::ready(self.answers.answer("ImportKieConfigurations", &request))
     }
+
     ///Answers `ExportKieConfigurations`.
     fn export_kie_configurations(
         &self,
@@ -120,6 +135,7 @@ impl CseApi for CseMock {
     > + Send {
         std::future::ready(self.answers.answer("ExportKieConfigurations", &request))
     }
+
     ///Answers `DeleteServiceComb10ConfigurationScope`.
     fn delete_service_comb10_configuration_scope(
         &self,
@@ -136,6 +152,7 @@ impl CseApi for CseMock {
                 .answer("DeleteServiceComb10ConfigurationScope", &request),
         )
     }
+
     ///Answers `QueryFlavorListOfMicroserviceEngine`.
     fn query_flavor_list_of_microservice_engine(
         &self,
@@ -152,6 +169,7 @@ impl CseApi for CseMock {
                 .answer("QueryFlavorListOfMicroserviceEngine", &request),
         )
     }
+
     ///Answers `QueryMicroserviceEngineList`.
     fn query_microservice_engine_list(
         &self,
@@ -165,6 +183,7 @@ impl CseApi for CseMock {
     > + Send {
         std::future::ready(self.answers.answer("QueryMicroserviceEngineList", &request))
     }
+
     ///Answers `CreateMicroserviceEngine`.
     fn create_microservice_engine(
         &self,
@@ -178,6 +197,7 @@ impl CseApi for CseMock {
     > + Send {
         std::future::ready(self.answers.answer("CreateMicroserviceEngine", &request))
     }
+
     ///Answers `QueryMicroserviceEngineDetails`.
     fn query_microservice_engine_details(
         &self,
@@ -194,6 +214,7 @@ impl CseApi for CseMock {
                 .answer("QueryMicroserviceEngineDetails", &request),
         )
     }
+
     ///Answers `QueryDetailsAboutMicroserviceEngineJob`.
     fn query_details_about_microservice_engine_job(
         &self,
@@ -210,6 +231,7 @@ impl CseApi for CseMock {
                 .answer("QueryDetailsAboutMicroserviceEngineJob", &request),
         )
     }
+
     ///Answers `QueryDetailsAboutMicroserviceEngineQuota`.
     fn query_details_about_microservice_engine_quota(
         &self,
@@ -226,6 +248,7 @@ impl CseApi for CseMock {
                 .answer("QueryDetailsAboutMicroserviceEngineQuota", &request),
         )
     }
+
     ///Answers `DeleteMicroserviceEngine`.
     fn delete_microservice_engine(
         &self,
@@ -239,6 +262,7 @@ impl CseApi for CseMock {
     > + Send {
         std::future::ready(self.answers.answer("DeleteMicroserviceEngine", &request))
     }
+
     ///Answers `UpgradeMicroserviceEngine`.
     fn upgrade_microservice_engine(
         &self,
@@ -252,6 +276,7 @@ impl CseApi for CseMock {
     > + Send {
         std::future::ready(self.answers.answer("UpgradeMicroserviceEngine", &request))
     }
+
     ///Answers `UpdateMicroserviceEngineConfigurations`.
     fn update_microservice_engine_configurations(
         &self,
@@ -268,6 +293,7 @@ impl CseApi for CseMock {
                 .answer("UpdateMicroserviceEngineConfigurations", &request),
         )
     }
+
     ///Answers `ChangeMicroserviceEngineSpecifications`.
     fn change_microservice_engine_specifications(
         &self,
@@ -284,6 +310,7 @@ impl CseApi for CseMock {
                 .answer("ChangeMicroserviceEngineSpecifications", &request),
         )
     }
+
     ///Answers `RetryExclusiveServiceCombEngineJob`.
     fn retry_exclusive_service_comb_engine_job(
         &self,
@@ -300,6 +327,7 @@ impl CseApi for CseMock {
                 .answer("RetryExclusiveServiceCombEngineJob", &request),
         )
     }
+
     ///Answers `UpdateMicroserviceEngineDetails`.
     fn update_microservice_engine_details(
         &self,
@@ -316,6 +344,7 @@ impl CseApi for CseMock {
                 .answer("UpdateMicroserviceEngineDetails", &request),
         )
     }
+
     ///Answers `QueryEngineJobList`.
     fn query_engine_job_list(
         &self,
@@ -326,6 +355,7 @@ impl CseApi for CseMock {
     > + Send {
         std::future::ready(self.answers.answer("QueryEngineJobList", &request))
     }
+
     ///Answers `QueryRBACToken`.
     fn query_rbac_token(
         &self,
@@ -335,6 +365,7 @@ impl CseApi for CseMock {
     {
         std::future::ready(self.answers.answer("QueryRBACToken", &request))
     }
+
     ///Answers `BackUpAndRestoringMicroserviceEngine`.
     fn back_up_and_restoring_microservice_engine(
         &self,
@@ -351,6 +382,7 @@ impl CseApi for CseMock {
                 .answer("BackUpAndRestoringMicroserviceEngine", &request),
         )
     }
+
     ///Answers `CreateMicroserviceBackupPolicy`.
     fn create_microservice_backup_policy(
         &self,
@@ -367,6 +399,7 @@ impl CseApi for CseMock {
                 .answer("CreateMicroserviceBackupPolicy", &request),
         )
     }
+
     ///Answers `CreateMicroserviceEngineTag`.
     fn create_microservice_engine_tag(
         &self,
@@ -380,6 +413,7 @@ impl CseApi for CseMock {
     > + Send {
         std::future::ready(self.answers.answer("CreateMicroserviceEngineTag", &request))
     }
+
     ///Answers `QueryGovernancePolicyList`.
     fn query_governance_policy_list(
         &self,
@@ -393,6 +427,7 @@ impl CseApi for CseMock {
     > + Send {
         std::future::ready(self.answers.answer("QueryGovernancePolicyList", &request))
     }
+
     ///Answers `CreateDarkLaunchPolicy`.
     fn create_dark_launch_policy(
         &self,
@@ -406,6 +441,7 @@ impl CseApi for CseMock {
     > + Send {
         std::future::ready(self.answers.answer("CreateDarkLaunchPolicy", &request))
     }
+
     ///Answers `QueryDarkLaunchPolicy`.
     fn query_dark_launch_policy(
         &self,
@@ -416,6 +452,7 @@ impl CseApi for CseMock {
     > + Send {
         std::future::ready(self.answers.answer("QueryDarkLaunchPolicy", &request))
     }
+
     ///Answers `DeleteDarkLaunchPolicy`.
     fn delete_dark_launch_policy(
         &self,
@@ -429,6 +466,7 @@ impl CseApi for CseMock {
     > + Send {
         std::future::ready(self.answers.answer("DeleteDarkLaunchPolicy", &request))
     }
+
     ///Answers `ChangeGovernancePolicy`.
     fn change_governance_policy(
         &self,
@@ -439,6 +477,7 @@ impl CseApi for CseMock {
     > + Send {
         std::future::ready(self.answers.answer("ChangeGovernancePolicy", &request))
     }
+
     ///Answers `DeleteGovernancePolicy`.
     fn delete_governance_policy(
         &self,
@@ -449,6 +488,7 @@ impl CseApi for CseMock {
     > + Send {
         std::future::ready(self.answers.answer("DeleteGovernancePolicy", &request))
     }
+
     ///Answers `QueryGovernancePolicyDetails`.
     fn query_governance_policy_details(
         &self,
@@ -465,6 +505,7 @@ impl CseApi for CseMock {
                 .answer("QueryGovernancePolicyDetails", &request),
         )
     }
+
     ///Answers `CreateGovernancePolicy`.
     fn create_governance_policy(
         &self,
@@ -475,6 +516,7 @@ impl CseApi for CseMock {
     > + Send {
         std::future::ready(self.answers.answer("CreateGovernancePolicy", &request))
     }
+
     ///Answers `QueryGovernancePolicyListOfSpecifiedKind`.
     fn query_governance_policy_list_of_specified_kind(
         &self,
@@ -491,6 +533,7 @@ impl CseApi for CseMock {
                 .answer("QueryGovernancePolicyListOfSpecifiedKind", &request),
         )
     }
+
     ///Answers `QueryMicroserviceThresholdsInBatches`.
     fn query_microservice_thresholds_in_batches(
         &self,
@@ -507,6 +550,7 @@ impl CseApi for CseMock {
                 .answer("QueryMicroserviceThresholdsInBatches", &request),
         )
     }
+
     ///Answers `QueryMicroserviceReportingInformation`.
     fn query_microservice_reporting_information(
         &self,
@@ -523,6 +567,7 @@ impl CseApi for CseMock {
                 .answer("QueryMicroserviceReportingInformation", &request),
         )
     }
+
     ///Answers `QueryReportedInformationList`.
     fn query_reported_information_list(
         &self,
@@ -539,6 +584,7 @@ impl CseApi for CseMock {
                 .answer("QueryReportedInformationList", &request),
         )
     }
+
     ///Answers `ModifyRBACAccountOfServiceCombEngine`.
     fn modify_rbac_account_of_service_comb_engine(
         &self,
@@ -555,6 +601,7 @@ impl CseApi for CseMock {
                 .answer("ModifyRBACAccountOfServiceCombEngine", &request),
         )
     }
+
     ///Answers `ChangeRBACAccountPasswordOfServiceCombEngine`.
     fn change_rbac_account_password_of_service_comb_engine(
         &self,
@@ -571,6 +618,7 @@ impl CseApi for CseMock {
                 .answer("ChangeRBACAccountPasswordOfServiceCombEngine", &request),
         )
     }
+
     ///Answers `DeleteRBACAccountOfServiceCombEngine`.
     fn delete_rbac_account_of_service_comb_engine(
         &self,
@@ -587,6 +635,7 @@ impl CseApi for CseMock {
                 .answer("DeleteRBACAccountOfServiceCombEngine", &request),
         )
     }
+
     ///Answers `QueryNacosNamespace`.
     fn query_nacos_namespace(
         &self,
@@ -597,6 +646,7 @@ impl CseApi for CseMock {
     > + Send {
         std::future::ready(self.answers.answer("QueryNacosNamespace", &request))
     }
+
     ///Answers `CreateNacosNamespace`.
     fn create_nacos_namespace(
         &self,
@@ -607,6 +657,7 @@ impl CseApi for CseMock {
     > + Send {
         std::future::ready(self.answers.answer("CreateNacosNamespace", &request))
     }
+
     ///Answers `UpdateNacosNamespace`.
     fn update_nacos_namespace(
         &self,
@@ -617,6 +668,7 @@ impl CseApi for CseMock {
     > + Send {
         std::future::ready(self.answers.answer("UpdateNacosNamespace", &request))
     }
+
     ///Answers `DeleteNacosNamespace`.
     fn delete_nacos_namespace(
         &self,
@@ -627,6 +679,7 @@ impl CseApi for CseMock {
     > + Send {
         std::future::ready(self.answers.answer("DeleteNacosNamespace", &request))
     }
+
     ///Answers `ObtainUserTokenOfExclusiveServiceCombEngine`.
     fn obtain_user_token_of_exclusive_service_comb_engine(
         &self,
@@ -643,6 +696,7 @@ impl CseApi for CseMock {
                 .answer("ObtainUserTokenOfExclusiveServiceCombEngine", &request),
         )
     }
+
     ///Answers `QueryInformationAboutMicroservice`.
     fn query_information_about_microservice(
         &self,
@@ -659,6 +713,7 @@ impl CseApi for CseMock {
                 .answer("QueryInformationAboutMicroservice", &request),
         )
     }
+
     ///Answers `DeleteDefinitionInformationAboutMicroservice`.
     fn delete_definition_information_about_microservice(
         &self,
@@ -675,6 +730,7 @@ impl CseApi for CseMock {
                 .answer("DeleteDefinitionInformationAboutMicroservice", &request),
         )
     }
+
     ///Answers `QueryInformationAboutAllMicroservices`.
     fn query_information_about_all_microservices(
         &self,
@@ -691,6 +747,7 @@ impl CseApi for CseMock {
                 .answer("QueryInformationAboutAllMicroservices", &request),
         )
     }
+
     ///Answers `CreateStaticInformationForMicroservice`.
     fn create_static_information_for_microservice(
         &self,
@@ -707,6 +764,7 @@ impl CseApi for CseMock {
                 .answer("CreateStaticInformationForMicroservice", &request),
         )
     }
+
     ///Answers `DeleteStaticInformationAboutMicroservicesInBatches`.
     fn delete_static_information_about_microservices_in_batches(
         &self,
@@ -723,6 +781,7 @@ impl CseApi for CseMock {
             &request,
         ))
     }
+
     ///Answers `ModifyExtendedAttributesOfMicroservice`.
     fn modify_extended_attributes_of_microservice(
         &self,
@@ -739,6 +798,7 @@ impl CseApi for CseMock {
                 .answer("ModifyExtendedAttributesOfMicroservice", &request),
         )
     }
+
     ///Answers `QueryUniqueServiceOrSchemaIDOfMicroservice`.
     fn query_unique_service_or_schema_id_of_microservice(
         &self,
@@ -755,6 +815,7 @@ impl CseApi for CseMock {
                 .answer("QueryUniqueServiceOrSchemaIDOfMicroservice", &request),
         )
     }
+
     ///Answers `QueryMicroserviceSchema`.
     fn query_microservice_schema(
         &self,
@@ -768,6 +829,7 @@ impl CseApi for CseMock {
     > + Send {
         std::future::ready(self.answers.answer("QueryMicroserviceSchema", &request))
     }
+
     ///Answers `ModifyMicroserviceSchema`.
     fn modify_microservice_schema(
         &self,
@@ -781,6 +843,7 @@ impl CseApi for CseMock {
     > + Send {
         std::future::ready(self.answers.answer("ModifyMicroserviceSchema", &request))
     }
+
     ///Answers `QueryAllSchemaInformationAboutMicroservice`.
     fn query_all_schema_information_about_microservice(
         &self,
@@ -797,6 +860,7 @@ impl CseApi for CseMock {
                 .answer("QueryAllSchemaInformationAboutMicroservice", &request),
         )
     }
+
     ///Answers `RegisterMicroserviceInstance`.
     fn register_microservice_instance(
         &self,
@@ -813,6 +877,7 @@ impl CseApi for CseMock {
                 .answer("RegisterMicroserviceInstance", &request),
         )
     }
+
     ///Answers `QueryMicroserviceInstanceBasedOnServiceId`.
     fn query_microservice_instance_based_on_service_id(
         &self,
@@ -829,6 +894,7 @@ impl CseApi for CseMock {
                 .answer("QueryMicroserviceInstanceBasedOnServiceId", &request),
         )
     }
+
     ///Answers `DeregisterMicroserviceInstance`.
     fn deregister_microservice_instance(
         &self,
@@ -845,6 +911,7 @@ impl CseApi for CseMock {
                 .answer("DeregisterMicroserviceInstance", &request),
         )
     }
+
     ///Answers `QueryDetailsAboutMicroserviceInstance`.
     fn query_details_about_microservice_instance(
         &self,
@@ -861,6 +928,7 @@ impl CseApi for CseMock {
                 .answer("QueryDetailsAboutMicroserviceInstance", &request),
         )
     }
+
     ///Answers `ModifyExtendedInformationAboutMicroserviceInstance`.
     fn modify_extended_information_about_microservice_instance(
         &self,
@@ -877,6 +945,7 @@ impl CseApi for CseMock {
             &request,
         ))
     }
+
     ///Answers `ModifyStatusOfMicroserviceInstance`.
     fn modify_status_of_microservice_instance(
         &self,
@@ -893,6 +962,7 @@ impl CseApi for CseMock {
                 .answer("ModifyStatusOfMicroserviceInstance", &request),
         )
     }
+
     ///Answers `SendHeartbeatInformation`.
     fn send_heartbeat_information(
         &self,
@@ -906,6 +976,7 @@ impl CseApi for CseMock {
     > + Send {
         std::future::ready(self.answers.answer("SendHeartbeatInformation", &request))
     }
+
     ///Answers `QueryMicroserviceInstanceByFilterCriteria`.
     fn query_microservice_instance_by_filter_criteria(
         &self,
@@ -922,6 +993,7 @@ impl CseApi for CseMock {
                 .answer("QueryMicroserviceInstanceByFilterCriteria", &request),
         )
     }
+
     ///Answers `QueryMicroserviceInstancesInBatches`.
     fn query_microservice_instances_in_batches(
         &self,
@@ -938,6 +1010,7 @@ impl CseApi for CseMock {
                 .answer("QueryMicroserviceInstancesInBatches", &request),
         )
     }
+
     ///Answers `QueryAllProvidersOfMicroservice`.
     fn query_all_providers_of_microservice(
         &self,
@@ -954,6 +1027,7 @@ impl CseApi for CseMock {
                 .answer("QueryAllProvidersOfMicroservice", &request),
         )
     }
+
     ///Answers `CreateConfiguration`.
     fn create_configuration(
         &self,
@@ -964,6 +1038,7 @@ impl CseApi for CseMock {
     > + Send {
         std::future::ready(self.answers.answer("CreateConfiguration", &request))
     }
+
     ///Answers `ModifyConfiguration`.
     fn modify_configuration(
         &self,
@@ -974,6 +1049,7 @@ impl CseApi for CseMock {
     > + Send {
         std::future::ready(self.answers.answer("ModifyConfiguration", &request))
     }
+
     ///Answers `QueryConfiguration`.
     fn query_configuration(
         &self,
@@ -984,6 +1060,7 @@ impl CseApi for CseMock {
     > + Send {
         std::future::ready(self.answers.answer("QueryConfiguration", &request))
     }
+
     ///Answers `QueryConfigurationList`.
     fn query_configuration_list(
         &self,
@@ -994,6 +1071,7 @@ impl CseApi for CseMock {
     > + Send {
         std::future::ready(self.answers.answer("QueryConfigurationList", &request))
     }
+
     ///Answers `DeleteConfiguration`.
     fn delete_configuration(
         &self,
@@ -1004,6 +1082,7 @@ impl CseApi for CseMock {
     > + Send {
         std::future::ready(self.answers.answer("DeleteConfiguration", &request))
     }
+
     ///Answers `DeleteAllConfigurations`.
     fn delete_all_configurations(
         &self,

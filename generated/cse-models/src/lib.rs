@@ -182,6 +182,7 @@ pub use update_nacos_namespace::{UpdateNacosNamespaceRequest, UpdateNacosNamespa
 pub use upgrade_microservice_engine::{
     UpgradeMicroserviceEngineRequest, UpgradeMicroserviceEngineResponse,
 };
+
 /// Nested types that several operation modules use, defined once here (each operation module re-exports them under its own names).
 ///
 /// The type's own doc and document lines are those of its first use; where another operation describes a member in other words, its description follows the first.
@@ -204,54 +205,15 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for ValueType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            ValueType::Unknown(String::new())
-        }
-    }
-    impl ValueType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                ValueType::Text => "text",
-                ValueType::Yaml => "yaml",
-                ValueType::Json => "json",
-                ValueType::Properties => "properties",
-                ValueType::Ini => "ini",
-                ValueType::Xml => "xml",
-                ValueType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for ValueType {
-        fn from(s: &str) -> Self {
-            match s {
-                "text" => ValueType::Text,
-                "yaml" => ValueType::Yaml,
-                "json" => ValueType::Json,
-                "properties" => ValueType::Properties,
-                "ini" => ValueType::Ini,
-                "xml" => ValueType::Xml,
-                other => ValueType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for ValueType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for ValueType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ValueType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| ValueType::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(ValueType {
+        Text: "text",
+        Yaml: "yaml",
+        Json: "json",
+        Properties: "properties",
+        Ini: "ini",
+        Xml: "xml"
+    });
+
     /// Values of `status`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Status {
@@ -262,47 +224,12 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for Status {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status::Unknown(String::new())
-        }
-    }
-    impl Status {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status::Disabled => "disabled",
-                Status::Enabled => "enabled",
-                Status::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status {
-        fn from(s: &str) -> Self {
-            match s {
-                "disabled" => Status::Disabled,
-                "enabled" => Status::Enabled,
-                other => Status::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status::from(s.as_str()))
-        }
-    }
-    /// ExportKieConfigurationsBody
+    apigen_runtime::wire_enum!(Status {
+        Disabled: "disabled",
+        Enabled: "enabled"
+    });
+
+    /// The `ExportKieConfigurationsBody` object of the `ExportKieConfigurations` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ExportKieConfigurationsBody {
         /// Set of configuration item IDs.
@@ -313,35 +240,14 @@ pub mod types {
         /// Document line 783.
         pub ids: Vec<String>,
     }
-    impl serde::Serialize for ExportKieConfigurationsBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("ids", &self.ids)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ExportKieConfigurationsBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ExportKieConfigurationsBody {
-        const REQUIRED: &'static [&'static str] = &["ids"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ids" => self.ids = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ExportKieConfigurationsBody {
+            ids: field("ids"),
+            ..Default::default()
+        },
+        required = ["ids"]
+    );
+
     /// Values of `type`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Type {
@@ -352,46 +258,11 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for Type {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Type::Unknown(String::new())
-        }
-    }
-    impl Type {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Type::Cse => "CSE",
-                Type::Nacos => "NACOS",
-                Type::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Type {
-        fn from(s: &str) -> Self {
-            match s {
-                "CSE" => Type::Cse,
-                "NACOS" => Type::Nacos,
-                other => Type::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Type {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Type {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Type {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Type::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(Type {
+        Cse: "CSE",
+        Nacos: "NACOS"
+    });
+
     /// Values of `authType`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum AuthType {
@@ -402,46 +273,11 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for AuthType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            AuthType::Unknown(String::new())
-        }
-    }
-    impl AuthType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                AuthType::Rbac => "RBAC",
-                AuthType::None => "NONE",
-                AuthType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AuthType {
-        fn from(s: &str) -> Self {
-            match s {
-                "RBAC" => AuthType::Rbac,
-                "NONE" => AuthType::None,
-                other => AuthType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for AuthType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AuthType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AuthType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| AuthType::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(AuthType {
+        Rbac: "RBAC",
+        None: "NONE"
+    });
+
     /// Values of `status`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Status2 {
@@ -472,66 +308,21 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for Status2 {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status2::Unknown(String::new())
-        }
-    }
-    impl Status2 {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status2::Creating => "Creating",
-                Status2::Available => "Available",
-                Status2::Unavailable => "Unavailable",
-                Status2::Deleting => "Deleting",
-                Status2::Deleted => "Deleted",
-                Status2::Upgrading => "Upgrading",
-                Status2::Modifying => "Modifying",
-                Status2::CreateFailed => "CreateFailed",
-                Status2::DeleteFailed => "DeleteFailed",
-                Status2::UpgradeFailed => "UpgradeFailed",
-                Status2::ModifyFailed => "ModifyFailed",
-                Status2::Freezed => "Freezed",
-                Status2::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status2 {
-        fn from(s: &str) -> Self {
-            match s {
-                "Creating" => Status2::Creating,
-                "Available" => Status2::Available,
-                "Unavailable" => Status2::Unavailable,
-                "Deleting" => Status2::Deleting,
-                "Deleted" => Status2::Deleted,
-                "Upgrading" => Status2::Upgrading,
-                "Modifying" => Status2::Modifying,
-                "CreateFailed" => Status2::CreateFailed,
-                "DeleteFailed" => Status2::DeleteFailed,
-                "UpgradeFailed" => Status2::UpgradeFailed,
-                "ModifyFailed" => Status2::ModifyFailed,
-                "Freezed" => Status2::Freezed,
-                other => Status2::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status2 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status2::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(Status2 {
+        Creating: "Creating",
+        Available: "Available",
+        Unavailable: "Unavailable",
+        Deleting: "Deleting",
+        Deleted: "Deleted",
+        Upgrading: "Upgrading",
+        Modifying: "Modifying",
+        CreateFailed: "CreateFailed",
+        DeleteFailed: "DeleteFailed",
+        UpgradeFailed: "UpgradeFailed",
+        ModifyFailed: "ModifyFailed",
+        Freezed: "Freezed"
+    });
+
     /// Values of `type`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Type2 {
@@ -542,46 +333,11 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for Type2 {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Type2::Unknown(String::new())
-        }
-    }
-    impl Type2 {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Type2::Registry => "REGISTRY",
-                Type2::Service => "SERVICE",
-                Type2::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Type2 {
-        fn from(s: &str) -> Self {
-            match s {
-                "REGISTRY" => Type2::Registry,
-                "SERVICE" => Type2::Service,
-                other => Type2::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Type2 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Type2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Type2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Type2::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(Type2 {
+        Registry: "REGISTRY",
+        Service: "SERVICE"
+    });
+
     /// Values of `engineAdditionalActions`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum EngineAdditionalActions {
@@ -594,49 +350,12 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for EngineAdditionalActions {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            EngineAdditionalActions::Unknown(String::new())
-        }
-    }
-    impl EngineAdditionalActions {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                EngineAdditionalActions::ForceDelete => "ForceDelete",
-                EngineAdditionalActions::Rollback => "Rollback",
-                EngineAdditionalActions::Retry => "Retry",
-                EngineAdditionalActions::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for EngineAdditionalActions {
-        fn from(s: &str) -> Self {
-            match s {
-                "ForceDelete" => EngineAdditionalActions::ForceDelete,
-                "Rollback" => EngineAdditionalActions::Rollback,
-                "Retry" => EngineAdditionalActions::Retry,
-                other => EngineAdditionalActions::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for EngineAdditionalActions {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for EngineAdditionalActions {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for EngineAdditionalActions {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d)
-                .map(|s| EngineAdditionalActions::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(EngineAdditionalActions {
+        ForceDelete: "ForceDelete",
+        Rollback: "Rollback",
+        Retry: "Retry"
+    });
+
     /// Values of `specType`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum SpecType {
@@ -647,46 +366,11 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for SpecType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            SpecType::Unknown(String::new())
-        }
-    }
-    impl SpecType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                SpecType::Cse2 => "CSE2",
-                SpecType::Nacos2 => "Nacos2",
-                SpecType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for SpecType {
-        fn from(s: &str) -> Self {
-            match s {
-                "CSE2" => SpecType::Cse2,
-                "Nacos2" => SpecType::Nacos2,
-                other => SpecType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for SpecType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for SpecType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for SpecType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| SpecType::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(SpecType {
+        Cse2: "CSE2",
+        Nacos2: "Nacos2"
+    });
+
     /// Values of `type`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Type3 {
@@ -701,50 +385,13 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for Type3 {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Type3::Unknown(String::new())
-        }
-    }
-    impl Type3 {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Type3::Create => "Create",
-                Type3::Delete => "Delete",
-                Type3::Upgrade => "Upgrade",
-                Type3::Modify => "Modify",
-                Type3::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Type3 {
-        fn from(s: &str) -> Self {
-            match s {
-                "Create" => Type3::Create,
-                "Delete" => Type3::Delete,
-                "Upgrade" => Type3::Upgrade,
-                "Modify" => Type3::Modify,
-                other => Type3::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Type3 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Type3 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Type3 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Type3::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(Type3 {
+        Create: "Create",
+        Delete: "Delete",
+        Upgrade: "Upgrade",
+        Modify: "Modify"
+    });
+
     /// Values of `status`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Status3 {
@@ -761,53 +408,15 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for Status3 {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status3::Unknown(String::new())
-        }
-    }
-    impl Status3 {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status3::Init => "Init",
-                Status3::Executing => "Executing",
-                Status3::Error => "Error",
-                Status3::Timeout => "Timeout",
-                Status3::Finished => "Finished",
-                Status3::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status3 {
-        fn from(s: &str) -> Self {
-            match s {
-                "Init" => Status3::Init,
-                "Executing" => Status3::Executing,
-                "Error" => Status3::Error,
-                "Timeout" => Status3::Timeout,
-                "Finished" => Status3::Finished,
-                other => Status3::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status3 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status3 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status3 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status3::from(s.as_str()))
-        }
-    }
-    /// TaskExecutorBrief
+    apigen_runtime::wire_enum!(Status3 {
+        Init: "Init",
+        Executing: "Executing",
+        Error: "Error",
+        Timeout: "Timeout",
+        Finished: "Finished"
+    });
+
+    /// The `TaskExecutorBrief` object of the `QueryDetailsAboutMicroserviceEngineJob` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TaskExecutorBrief {
         /// Duration of a sub-job.
@@ -819,42 +428,12 @@ pub mod types {
         /// Document line 1819.
         pub description: Option<String>,
     }
-    impl serde::Serialize for TaskExecutorBrief {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("duration", &self.duration)?;
-            m.opt("description", &self.description)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for TaskExecutorBrief {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for TaskExecutorBrief {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "duration" => {
-                    self.duration = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "description" => {
-                    self.description = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(TaskExecutorBrief {
+        duration: opt("duration", LenientOpt),
+        description: opt("description", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Values of `type`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Type4 {
@@ -873,54 +452,15 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for Type4 {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Type4::Unknown(String::new())
-        }
-    }
-    impl Type4 {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Type4::Create => "Create",
-                Type4::Delete => "Delete",
-                Type4::Update => "Update",
-                Type4::Upgrade => "Upgrade",
-                Type4::Configure => "Configure",
-                Type4::Modify => "Modify",
-                Type4::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Type4 {
-        fn from(s: &str) -> Self {
-            match s {
-                "Create" => Type4::Create,
-                "Delete" => Type4::Delete,
-                "Update" => Type4::Update,
-                "Upgrade" => Type4::Upgrade,
-                "Configure" => Type4::Configure,
-                "Modify" => Type4::Modify,
-                other => Type4::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Type4 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Type4 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Type4 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Type4::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(Type4 {
+        Create: "Create",
+        Delete: "Delete",
+        Update: "Update",
+        Upgrade: "Upgrade",
+        Configure: "Configure",
+        Modify: "Modify"
+    });
+
     /// Values of `status`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Status4 {
@@ -939,54 +479,15 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for Status4 {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status4::Unknown(String::new())
-        }
-    }
-    impl Status4 {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status4::PreInit => "PreInit",
-                Status4::Init => "Init",
-                Status4::Executing => "Executing",
-                Status4::Error => "Error",
-                Status4::Timeout => "Timeout",
-                Status4::Finished => "Finished",
-                Status4::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status4 {
-        fn from(s: &str) -> Self {
-            match s {
-                "PreInit" => Status4::PreInit,
-                "Init" => Status4::Init,
-                "Executing" => Status4::Executing,
-                "Error" => Status4::Error,
-                "Timeout" => Status4::Timeout,
-                "Finished" => Status4::Finished,
-                other => Status4::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status4 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status4 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status4 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status4::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(Status4 {
+        PreInit: "PreInit",
+        Init: "Init",
+        Executing: "Executing",
+        Error: "Error",
+        Timeout: "Timeout",
+        Finished: "Finished"
+    });
+
     /// Values of `status`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Status5 {
@@ -1009,47 +510,12 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for Status5 {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status5::Unknown(String::new())
-        }
-    }
-    impl Status5 {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status5::Enabled => "enabled",
-                Status5::Disabled => "disabled",
-                Status5::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status5 {
-        fn from(s: &str) -> Self {
-            match s {
-                "enabled" => Status5::Enabled,
-                "disabled" => Status5::Disabled,
-                other => Status5::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status5 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status5 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status5 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status5::from(s.as_str()))
-        }
-    }
-    /// GovSelector
+    apigen_runtime::wire_enum!(Status5 {
+        Enabled: "enabled",
+        Disabled: "disabled"
+    });
+
+    /// The `GovSelector` object of the `QueryGovernancePolicyList` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GovSelector {
         /// Environment.
@@ -1065,51 +531,14 @@ pub mod types {
         /// Document line 3260.
         pub service: Option<String>,
     }
-    impl serde::Serialize for GovSelector {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("environment", &self.environment)?;
-            m.opt("app", &self.app)?;
-            m.opt("service", &self.service)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for GovSelector {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for GovSelector {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "environment" => {
-                    self.environment = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "app" => {
-                    self.app = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "service" => {
-                    self.service = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// matches
+    apigen_runtime::wire_object!(GovSelector {
+        environment: opt("environment", StringLenientOpt),
+        app: opt("app", StringLenientOpt),
+        service: opt("service", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `matches` object of the `QueryGovernancePolicyList` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Matches {
         /// Condition name.
@@ -1133,55 +562,16 @@ pub mod types {
         /// Document line 3241.
         pub service_name: Option<String>,
     }
-    impl serde::Serialize for Matches {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("name", &self.name)?;
-            m.opt("apiPath", &self.api_path)?;
-            m.opt("headers", &self.headers)?;
-            m.list("method", &self.method)?;
-            m.opt("serviceName", &self.service_name)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Matches {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Matches {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "apiPath" => self.api_path = map.next_value()?,
-                "headers" => self.headers = map.next_value()?,
-                "method" => {
-                    self.method = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "serviceName" => {
-                    self.service_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// spec
+    apigen_runtime::wire_object!(Matches {
+        name: opt("name", StringLenientOpt),
+        api_path: opt("apiPath"),
+        headers: opt("headers"),
+        method: list("method", ListLenient),
+        service_name: opt("serviceName", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `spec` object of the `QueryGovernancePolicyList` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Spec {
         /// Feature name.
@@ -1193,43 +583,13 @@ pub mod types {
         /// Document line 3232.
         pub matches: Vec<Matches>,
     }
-    impl serde::Serialize for Spec {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("alias", &self.alias)?;
-            m.list("matches", &self.matches)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Spec {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Spec {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "alias" => {
-                    self.alias = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "matches" => {
-                    self.matches = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// CreateBusinessScene
+    apigen_runtime::wire_object!(Spec {
+        alias: opt("alias", StringLenientOpt),
+        matches: list("matches", List),
+        ..Default::default()
+    });
+
+    /// The `CreateBusinessScene` object of the `QueryGovernancePolicyList` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateBusinessScene {
         /// Traffic name.
@@ -1249,44 +609,14 @@ pub mod types {
         /// Document line 3226.
         pub spec: Option<Spec>,
     }
-    impl serde::Serialize for CreateBusinessScene {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("name", &self.name)?;
-            m.opt("status", &self.status)?;
-            m.opt("selector", &self.selector)?;
-            m.opt("spec", &self.spec)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateBusinessScene {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateBusinessScene {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "status" => self.status = map.next_value()?,
-                "selector" => self.selector = map.next_value()?,
-                "spec" => self.spec = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateBusinessScene {
+        name: opt("name", StringLenientOpt),
+        status: opt("status"),
+        selector: opt("selector"),
+        spec: opt("spec"),
+        ..Default::default()
+    });
+
     /// Values of `kind`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Kind {
@@ -1307,57 +637,17 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for Kind {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Kind::Unknown(String::new())
-        }
-    }
-    impl Kind {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Kind::Retry => "retry",
-                Kind::RateLimiting => "rate-limiting",
-                Kind::Loadbalance => "loadbalance",
-                Kind::CircuitBreaker => "circuit-breaker",
-                Kind::InstanceIsolation => "instance-isolation",
-                Kind::FaultInjection => "fault-injection",
-                Kind::Bulkhead => "bulkhead",
-                Kind::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Kind {
-        fn from(s: &str) -> Self {
-            match s {
-                "retry" => Kind::Retry,
-                "rate-limiting" => Kind::RateLimiting,
-                "loadbalance" => Kind::Loadbalance,
-                "circuit-breaker" => Kind::CircuitBreaker,
-                "instance-isolation" => Kind::InstanceIsolation,
-                "fault-injection" => Kind::FaultInjection,
-                "bulkhead" => Kind::Bulkhead,
-                other => Kind::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Kind {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Kind {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Kind {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Kind::from(s.as_str()))
-        }
-    }
-    /// policies
+    apigen_runtime::wire_enum!(Kind {
+        Retry: "retry",
+        RateLimiting: "rate-limiting",
+        Loadbalance: "loadbalance",
+        CircuitBreaker: "circuit-breaker",
+        InstanceIsolation: "instance-isolation",
+        FaultInjection: "fault-injection",
+        Bulkhead: "bulkhead"
+    });
+
+    /// The `policies` object of the `QueryGovernancePolicyList` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Policies {
         /// Governance policy ID.
@@ -1391,53 +681,17 @@ pub mod types {
         /// Document line 3253.
         pub spec: Option<Spec>,
     }
-    impl serde::Serialize for Policies {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("id", &self.id)?;
-            m.opt("name", &self.name)?;
-            m.opt("kind", &self.kind)?;
-            m.opt("status", &self.status)?;
-            m.opt("selector", &self.selector)?;
-            m.opt("spec", &self.spec)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Policies {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Policies {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "id" => {
-                    self.id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "kind" => self.kind = map.next_value()?,
-                "status" => self.status = map.next_value()?,
-                "selector" => self.selector = map.next_value()?,
-                "spec" => self.spec = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// GovPolicyDetail
+    apigen_runtime::wire_object!(Policies {
+        id: opt("id", StringLenientOpt),
+        name: opt("name", StringLenientOpt),
+        kind: opt("kind"),
+        status: opt("status"),
+        selector: opt("selector"),
+        spec: opt("spec"),
+        ..Default::default()
+    });
+
+    /// The `GovPolicyDetail` object of the `QueryGovernancePolicyList` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GovPolicyDetail {
         /// Traffic definition.
@@ -1449,39 +703,13 @@ pub mod types {
         /// Document line 3218.
         pub policies: Vec<Policies>,
     }
-    impl serde::Serialize for GovPolicyDetail {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("matchGroup", &self.match_group)?;
-            m.list("policies", &self.policies)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for GovPolicyDetail {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for GovPolicyDetail {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "matchGroup" => self.match_group = map.next_value()?,
-                "policies" => {
-                    self.policies = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// GovSelector
+    apigen_runtime::wire_object!(GovPolicyDetail {
+        match_group: opt("matchGroup"),
+        policies: list("policies", List),
+        ..Default::default()
+    });
+
+    /// The `GovSelector` object of the `ChangeGovernancePolicy` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GovSelector2 {
         /// Environment.
@@ -1497,39 +725,14 @@ pub mod types {
         /// Document line 3671.
         pub service: Option<String>,
     }
-    impl serde::Serialize for GovSelector2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("environment", &self.environment)?;
-            m.opt("app", &self.app)?;
-            m.opt("service", &self.service)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for GovSelector2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for GovSelector2 {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "environment" => self.environment = map.next_value()?,
-                "app" => self.app = map.next_value()?,
-                "service" => self.service = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// ChangeGovernancePolicyBody
+    apigen_runtime::wire_object!(GovSelector2 {
+        environment: opt("environment"),
+        app: opt("app"),
+        service: opt("service"),
+        ..Default::default()
+    });
+
+    /// The `ChangeGovernancePolicyBody` object of the `ChangeGovernancePolicy` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ChangeGovernancePolicyBody {
         /// Governance policy name.
@@ -1545,38 +748,13 @@ pub mod types {
         /// Document line 3664.
         pub spec: Option<serde_json::Value>,
     }
-    impl serde::Serialize for ChangeGovernancePolicyBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("name", &self.name)?;
-            m.opt("selector", &self.selector)?;
-            m.opt("spec", &self.spec)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ChangeGovernancePolicyBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ChangeGovernancePolicyBody {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "name" => self.name = map.next_value()?,
-                "selector" => self.selector = map.next_value()?,
-                "spec" => self.spec = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ChangeGovernancePolicyBody {
+        name: opt("name"),
+        selector: opt("selector"),
+        spec: opt("spec"),
+        ..Default::default()
+    });
+
     /// Values of `status`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Status6 {
@@ -1589,48 +767,12 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for Status6 {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status6::Unknown(String::new())
-        }
-    }
-    impl Status6 {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status6::Normal => "NORMAL",
-                Status6::Abnormal => "ABNORMAL",
-                Status6::Unknown_ => "UNKNOWN",
-                Status6::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status6 {
-        fn from(s: &str) -> Self {
-            match s {
-                "NORMAL" => Status6::Normal,
-                "ABNORMAL" => Status6::Abnormal,
-                "UNKNOWN" => Status6::Unknown_,
-                other => Status6::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status6 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status6 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status6 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status6::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(Status6 {
+        Normal: "NORMAL",
+        Abnormal: "ABNORMAL",
+        Unknown_: "UNKNOWN"
+    });
+
     /// Values of `environment`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Environment {
@@ -1645,50 +787,13 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for Environment {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Environment::Unknown(String::new())
-        }
-    }
-    impl Environment {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Environment::Development => "development",
-                Environment::Testing => "testing",
-                Environment::Acceptance => "acceptance",
-                Environment::Production => "production",
-                Environment::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Environment {
-        fn from(s: &str) -> Self {
-            match s {
-                "development" => Environment::Development,
-                "testing" => Environment::Testing,
-                "acceptance" => Environment::Acceptance,
-                "production" => Environment::Production,
-                other => Environment::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Environment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Environment {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Environment {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Environment::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(Environment {
+        Development: "development",
+        Testing: "testing",
+        Acceptance: "acceptance",
+        Production: "production"
+    });
+
     /// Values of `level`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Level {
@@ -1701,48 +806,12 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for Level {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Level::Unknown(String::new())
-        }
-    }
-    impl Level {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Level::Front => "FRONT",
-                Level::Middle => "MIDDLE",
-                Level::Back => "BACK",
-                Level::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Level {
-        fn from(s: &str) -> Self {
-            match s {
-                "FRONT" => Level::Front,
-                "MIDDLE" => Level::Middle,
-                "BACK" => Level::Back,
-                other => Level::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Level {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Level {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Level {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Level::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(Level {
+        Front: "FRONT",
+        Middle: "MIDDLE",
+        Back: "BACK"
+    });
+
     /// Values of `registerBy`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum RegisterBy {
@@ -1757,50 +826,13 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for RegisterBy {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            RegisterBy::Unknown(String::new())
-        }
-    }
-    impl RegisterBy {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                RegisterBy::Sdk => "SDK",
-                RegisterBy::Platform => "PLATFORM",
-                RegisterBy::Sidecar => "SIDECAR",
-                RegisterBy::Unknown_ => "UNKNOWN",
-                RegisterBy::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for RegisterBy {
-        fn from(s: &str) -> Self {
-            match s {
-                "SDK" => RegisterBy::Sdk,
-                "PLATFORM" => RegisterBy::Platform,
-                "SIDECAR" => RegisterBy::Sidecar,
-                "UNKNOWN" => RegisterBy::Unknown_,
-                other => RegisterBy::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for RegisterBy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for RegisterBy {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for RegisterBy {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| RegisterBy::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(RegisterBy {
+        Sdk: "SDK",
+        Platform: "PLATFORM",
+        Sidecar: "SIDECAR",
+        Unknown_: "UNKNOWN"
+    });
+
     /// Values of `status`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Status7 {
@@ -1811,47 +843,12 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for Status7 {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status7::Unknown(String::new())
-        }
-    }
-    impl Status7 {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status7::Up => "UP",
-                Status7::Down => "DOWN",
-                Status7::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status7 {
-        fn from(s: &str) -> Self {
-            match s {
-                "UP" => Status7::Up,
-                "DOWN" => Status7::Down,
-                other => Status7::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status7 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status7 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status7 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status7::from(s.as_str()))
-        }
-    }
-    /// Framework
+    apigen_runtime::wire_enum!(Status7 {
+        Up: "UP",
+        Down: "DOWN"
+    });
+
+    /// The `Framework` object of the `QueryInformationAboutMicroservice` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Framework {
         /// Microservice development framework.
@@ -1868,45 +865,13 @@ pub mod types {
         /// Document line 5341.
         pub version: Option<String>,
     }
-    impl serde::Serialize for Framework {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("name", &self.name)?;
-            m.opt("version", &self.version)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Framework {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Framework {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "version" => {
-                    self.version = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// ServicePath
+    apigen_runtime::wire_object!(Framework {
+        name: opt("name", StringLenientOpt),
+        version: opt("version", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `ServicePath` object of the `QueryInformationAboutMicroservice` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ServicePath {
         /// Route address.
@@ -1918,40 +883,12 @@ pub mod types {
         /// Document line 5347.
         pub property: Option<serde_json::Value>,
     }
-    impl serde::Serialize for ServicePath {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Path", &self.path)?;
-            m.opt("Property", &self.property)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ServicePath {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ServicePath {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Path" => {
-                    self.path = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Property" => self.property = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ServicePath {
+        path: opt("Path", StringLenientOpt),
+        property: opt("Property"),
+        ..Default::default()
+    });
+
     /// Values of `status`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Status22 {
@@ -1966,50 +903,13 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for Status22 {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status22::Unknown(String::new())
-        }
-    }
-    impl Status22 {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status22::Up => "UP",
-                Status22::Down => "DOWN",
-                Status22::Starting => "STARTING",
-                Status22::Outofservice => "OUTOFSERVICE",
-                Status22::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status22 {
-        fn from(s: &str) -> Self {
-            match s {
-                "UP" => Status22::Up,
-                "DOWN" => Status22::Down,
-                "STARTING" => Status22::Starting,
-                "OUTOFSERVICE" => Status22::Outofservice,
-                other => Status22::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status22 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status22 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status22 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status22::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(Status22 {
+        Up: "UP",
+        Down: "DOWN",
+        Starting: "STARTING",
+        Outofservice: "OUTOFSERVICE"
+    });
+
     /// Values of `mode`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Mode {
@@ -2020,47 +920,12 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for Mode {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Mode::Unknown(String::new())
-        }
-    }
-    impl Mode {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Mode::Push => "push",
-                Mode::Pull => "pull",
-                Mode::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Mode {
-        fn from(s: &str) -> Self {
-            match s {
-                "push" => Mode::Push,
-                "pull" => Mode::Pull,
-                other => Mode::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Mode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Mode {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Mode {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Mode::from(s.as_str()))
-        }
-    }
-    /// HealthCheck
+    apigen_runtime::wire_enum!(Mode {
+        Push: "push",
+        Pull: "pull"
+    });
+
+    /// The `HealthCheck` object of the `CreateStaticInformationForMicroservice` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct HealthCheck {
         /// Heartbeat mode. Value: push or pull.
@@ -2080,42 +945,18 @@ pub mod types {
         /// Document line 5724.
         pub times: i32,
     }
-    impl serde::Serialize for HealthCheck {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("mode", &self.mode)?;
-            m.opt("port", &self.port)?;
-            m.field("interval", &self.interval)?;
-            m.field("times", &self.times)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for HealthCheck {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for HealthCheck {
-        const REQUIRED: &'static [&'static str] = &["mode", "interval", "times"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "mode" => self.mode = map.next_value()?,
-                "port" => self.port = map.next_value()?,
-                "interval" => self.interval = map.next_value()?,
-                "times" => self.times = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// DataCenterInfo
+    apigen_runtime::wire_object!(
+        HealthCheck {
+            mode: field("mode"),
+            port: opt("port"),
+            interval: field("interval"),
+            times: field("times"),
+            ..Default::default()
+        },
+        required = ["mode", "interval", "times"]
+    );
+
+    /// The `DataCenterInfo` object of the `CreateStaticInformationForMicroservice` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DataCenterInfo {
         /// Region name.
@@ -2131,40 +972,17 @@ pub mod types {
         /// Document line 5731.
         pub available_zone: String,
     }
-    impl serde::Serialize for DataCenterInfo {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("name", &self.name)?;
-            m.field("region", &self.region)?;
-            m.field("availableZone", &self.available_zone)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DataCenterInfo {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DataCenterInfo {
-        const REQUIRED: &'static [&'static str] = &["name", "region", "availableZone"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "name" => self.name = map.next_value()?,
-                "region" => self.region = map.next_value()?,
-                "availableZone" => self.available_zone = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// HealthCheck
+    apigen_runtime::wire_object!(
+        DataCenterInfo {
+            name: field("name"),
+            region: field("region"),
+            available_zone: field("availableZone"),
+            ..Default::default()
+        },
+        required = ["name", "region", "availableZone"]
+    );
+
+    /// The `HealthCheck` object of the `QueryMicroserviceInstanceBasedOnServiceId` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct HealthCheck2 {
         /// Heartbeat mode. Value: push or pull.
@@ -2184,47 +1002,15 @@ pub mod types {
         /// Document line 6549.
         pub times: Option<i32>,
     }
-    impl serde::Serialize for HealthCheck2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("mode", &self.mode)?;
-            m.opt("port", &self.port)?;
-            m.opt("interval", &self.interval)?;
-            m.opt("times", &self.times)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for HealthCheck2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for HealthCheck2 {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "mode" => self.mode = map.next_value()?,
-                "port" => {
-                    self.port = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "interval" => {
-                    self.interval = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "times" => {
-                    self.times = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// DataCenterInfo
+    apigen_runtime::wire_object!(HealthCheck2 {
+        mode: opt("mode"),
+        port: opt("port", LenientOpt),
+        interval: opt("interval", LenientOpt),
+        times: opt("times", LenientOpt),
+        ..Default::default()
+    });
+
+    /// The `DataCenterInfo` object of the `QueryMicroserviceInstanceBasedOnServiceId` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DataCenterInfo2 {
         /// Region name.
@@ -2240,51 +1026,14 @@ pub mod types {
         /// Document line 6558.
         pub available_zone: Option<String>,
     }
-    impl serde::Serialize for DataCenterInfo2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("name", &self.name)?;
-            m.opt("region", &self.region)?;
-            m.opt("availableZone", &self.available_zone)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DataCenterInfo2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DataCenterInfo2 {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "region" => {
-                    self.region = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "availableZone" => {
-                    self.available_zone = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// MicroServiceInstance
+    apigen_runtime::wire_object!(DataCenterInfo2 {
+        name: opt("name", StringLenientOpt),
+        region: opt("region", StringLenientOpt),
+        available_zone: opt("availableZone", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `MicroServiceInstance` object of the `QueryMicroserviceInstanceBasedOnServiceId` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MicroServiceInstance {
         /// Instance ID, which must be unique. The instance ID is generated by the service center.
@@ -2310,89 +1059,27 @@ pub mod types {
         /// Update time.
         pub mod_timestamp: Option<String>,
     }
-    impl serde::Serialize for MicroServiceInstance {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("instanceId", &self.instance_id)?;
-            m.opt("serviceId", &self.service_id)?;
-            m.opt("version", &self.version)?;
-            m.opt("hostName", &self.host_name)?;
-            m.list("endpoints", &self.endpoints)?;
-            m.opt("status", &self.status)?;
-            m.opt("properties", &self.properties)?;
-            m.opt("healthCheck", &self.health_check)?;
-            m.opt("dataCenterInfo", &self.data_center_info)?;
-            m.opt("timestamp", &self.timestamp)?;
-            m.opt("modTimestamp", &self.mod_timestamp)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for MicroServiceInstance {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for MicroServiceInstance {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "instanceId" => {
-                    self.instance_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "serviceId" => {
-                    self.service_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "version" => {
-                    self.version = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "hostName" => {
-                    self.host_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "endpoints" => {
-                    self.endpoints = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "status" => self.status = map.next_value()?,
-                "properties" => self.properties = map.next_value()?,
-                "healthCheck" => self.health_check = map.next_value()?,
-                "dataCenterInfo" => self.data_center_info = map.next_value()?,
-                "timestamp" => {
-                    self.timestamp = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "modTimestamp" => {
-                    self.mod_timestamp = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(MicroServiceInstance {
+        instance_id: opt("instanceId", StringLenientOpt),
+        service_id: opt("serviceId", StringLenientOpt),
+        version: opt("version", StringLenientOpt),
+        host_name: opt("hostName", StringLenientOpt),
+        endpoints: list("endpoints", ListLenient),
+        status: opt("status"),
+        properties: opt("properties"),
+        health_check: opt("healthCheck"),
+        data_center_info: opt("dataCenterInfo"),
+        timestamp: opt("timestamp", StringLenientOpt),
+        mod_timestamp: opt("modTimestamp", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ImportKieConfigurations`: Importing kie Configurations
 pub mod import_kie_configurations {
     pub use super::types::Status;
     pub use super::types::ValueType;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Values of `override`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Override {
@@ -2405,49 +1092,13 @@ pub mod import_kie_configurations {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for Override {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Override::Unknown(String::new())
-        }
-    }
-    impl Override {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Override::Force => "force",
-                Override::Abort => "abort",
-                Override::Skip => "skip",
-                Override::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Override {
-        fn from(s: &str) -> Self {
-            match s {
-                "force" => Override::Force,
-                "abort" => Override::Abort,
-                "skip" => Override::Skip,
-                other => Override::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Override {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Override {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Override {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Override::from(s.as_str()))
-        }
-    }
-    /// ImportKieConfigurationsBody
+    apigen_runtime::wire_enum!(Override {
+        Force: "force",
+        Abort: "abort",
+        Skip: "skip"
+    });
+
+    /// The `ImportKieConfigurationsBody` object of the `ImportKieConfigurations` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ImportKieConfigurationsBody {
         /// Contents in the file must be in key-value pairs, for example, {"data": [{"key1":"value1","key2":"value2"}]}.
@@ -2455,35 +1106,14 @@ pub mod import_kie_configurations {
         /// Document line 639.
         pub upload_file: apigen_runtime::File,
     }
-    impl serde::Serialize for ImportKieConfigurationsBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("upload_file", &self.upload_file)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ImportKieConfigurationsBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ImportKieConfigurationsBody {
-        const REQUIRED: &'static [&'static str] = &["upload_file"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "upload_file" => self.upload_file = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ImportKieConfigurationsBody {
+            upload_file: field("upload_file"),
+            ..Default::default()
+        },
+        required = ["upload_file"]
+    );
+
     /// Request of `ImportKieConfigurations` (Importing kie Configurations).
     ///
     /// This API is used to import kie configurations.
@@ -2520,51 +1150,17 @@ pub mod import_kie_configurations {
         /// Request body.
         pub body: ImportKieConfigurationsBody,
     }
-    impl serde::Serialize for ImportKieConfigurationsRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.opt("override", &self.r#override)?;
-            m.opt("label", &self.label)?;
-            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ImportKieConfigurationsRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ImportKieConfigurationsRequest {
-        const REQUIRED: &'static [&'static str] = &["body"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                r#override: Default::default(),
-                label: Default::default(),
-                x_enterprise_project_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "override" => self.r#override = map.next_value()?,
-                "label" => self.label = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ImportKieConfigurationsRequest {
+            project_id: opt("project_id"),
+            r#override: opt("override"),
+            label: opt("label"),
+            x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
+            body: field("body")
+        },
+        required = ["body"]
+    );
+
     impl ImportKieConfigurationsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(body: impl Into<ImportKieConfigurationsBody>) -> Self {
@@ -2576,21 +1172,25 @@ pub mod import_kie_configurations {
                 body: body.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `override`.
         pub fn r#override(mut self, r#override: impl Into<Override>) -> Self {
             self.r#override = Some(r#override.into());
             self
         }
+
         /// Sets `label`.
         pub fn label(mut self, label: impl Into<String>) -> Self {
             self.label = Some(label.into());
             self
         }
+
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
             mut self,
@@ -2600,7 +1200,8 @@ pub mod import_kie_configurations {
             self
         }
     }
-    /// GetKieConfigs
+
+    /// The `GetKieConfigs` object of the `ImportKieConfigurations` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetKieConfigs {
         /// ID of a configuration item.
@@ -2644,75 +1245,21 @@ pub mod import_kie_configurations {
         /// Document line 663.
         pub update_revision: Option<i64>,
     }
-    impl serde::Serialize for GetKieConfigs {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("id", &self.id)?;
-            m.opt("key", &self.key)?;
-            m.opt("labels", &self.labels)?;
-            m.opt("value", &self.value)?;
-            m.opt("value_type", &self.value_type)?;
-            m.opt("status", &self.status)?;
-            m.opt("create_time", &self.create_time)?;
-            m.opt("update_time", &self.update_time)?;
-            m.opt("create_revision", &self.create_revision)?;
-            m.opt("update_revision", &self.update_revision)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for GetKieConfigs {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for GetKieConfigs {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "id" => {
-                    self.id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "key" => {
-                    self.key = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "labels" => self.labels = map.next_value()?,
-                "value" => {
-                    self.value = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "value_type" => self.value_type = map.next_value()?,
-                "status" => self.status = map.next_value()?,
-                "create_time" => {
-                    self.create_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "update_time" => {
-                    self.update_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "create_revision" => {
-                    self.create_revision =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "update_revision" => {
-                    self.update_revision =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// failure
+    apigen_runtime::wire_object!(GetKieConfigs {
+        id: opt("id", StringLenientOpt),
+        key: opt("key", StringLenientOpt),
+        labels: opt("labels"),
+        value: opt("value", StringLenientOpt),
+        value_type: opt("value_type"),
+        status: opt("status"),
+        create_time: opt("create_time", LenientOpt),
+        update_time: opt("update_time", LenientOpt),
+        create_revision: opt("create_revision", LenientOpt),
+        update_revision: opt("update_revision", LenientOpt),
+        ..Default::default()
+    });
+
+    /// The `failure` object of the `ImportKieConfigurations` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Failure {
         /// Key of the configuration item that fails to be imported.
@@ -2732,52 +1279,14 @@ pub mod import_kie_configurations {
         /// Document line 671.
         pub error_message: Option<String>,
     }
-    impl serde::Serialize for Failure {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("key", &self.key)?;
-            m.opt("labels", &self.labels)?;
-            m.opt("error_code", &self.error_code)?;
-            m.opt("error_message", &self.error_message)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Failure {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Failure {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "key" => {
-                    self.key = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "labels" => self.labels = map.next_value()?,
-                "error_code" => {
-                    self.error_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "error_message" => {
-                    self.error_message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Failure {
+        key: opt("key", StringLenientOpt),
+        labels: opt("labels"),
+        error_code: opt("error_code", StringLenientOpt),
+        error_message: opt("error_message", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ImportKieConfigurations` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ImportKieConfigurationsResponse {
@@ -2790,46 +1299,19 @@ pub mod import_kie_configurations {
         /// Document line 649.
         pub failure: Vec<Failure>,
     }
-    impl serde::Serialize for ImportKieConfigurationsResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("OK", &self.ok)?;
-            m.list("failure", &self.failure)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ImportKieConfigurationsResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ImportKieConfigurationsResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "OK" => self.ok = map.next_value::<apigen_runtime::decode::List<_>>()?.0,
-                "failure" => {
-                    self.failure = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ImportKieConfigurationsResponse {
+        ok: list("OK", List),
+        failure: list("failure", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `ExportKieConfigurations`: Exporting kie Configurations
 pub mod export_kie_configurations {
     pub use super::types::ExportKieConfigurationsBody;
     pub use super::types::Status;
     pub use super::types::ValueType;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `ExportKieConfigurations` (Exporting kie Configurations).
     ///
     /// This API is used to export kie configurations.
@@ -2870,54 +1352,18 @@ pub mod export_kie_configurations {
         /// Request body.
         pub body: ExportKieConfigurationsBody,
     }
-    impl serde::Serialize for ExportKieConfigurationsRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.opt("label", &self.label)?;
-            m.opt("match", &self.r#match)?;
-            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.field("X-Engine-Id", &self.x_engine_id)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ExportKieConfigurationsRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ExportKieConfigurationsRequest {
-        const REQUIRED: &'static [&'static str] = &["X-Engine-Id", "body"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                label: Default::default(),
-                r#match: Default::default(),
-                x_enterprise_project_id: Default::default(),
-                x_engine_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "label" => self.label = map.next_value()?,
-                "match" => self.r#match = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                "X-Engine-Id" => self.x_engine_id = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ExportKieConfigurationsRequest {
+            project_id: opt("project_id"),
+            label: opt("label"),
+            r#match: opt("match"),
+            x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
+            x_engine_id: field("X-Engine-Id"),
+            body: field("body")
+        },
+        required = ["X-Engine-Id", "body"]
+    );
+
     impl ExportKieConfigurationsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -2933,21 +1379,25 @@ pub mod export_kie_configurations {
                 body: body.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `label`.
         pub fn label(mut self, label: impl Into<String>) -> Self {
             self.label = Some(label.into());
             self
         }
+
         /// Sets `match`.
         pub fn r#match(mut self, r#match: impl Into<String>) -> Self {
             self.r#match = Some(r#match.into());
             self
         }
+
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
             mut self,
@@ -2957,7 +1407,8 @@ pub mod export_kie_configurations {
             self
         }
     }
-    /// metadata
+
+    /// The `metadata` object of the `ExportKieConfigurations` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Metadata {
         /// Version number of the exported data.
@@ -2969,41 +1420,13 @@ pub mod export_kie_configurations {
         /// Document line 799.
         pub annotations: Option<serde_json::Value>,
     }
-    impl serde::Serialize for Metadata {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("version", &self.version)?;
-            m.opt("annotations", &self.annotations)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Metadata {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Metadata {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "version" => {
-                    self.version = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "annotations" => self.annotations = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// CreateKieReq
+    apigen_runtime::wire_object!(Metadata {
+        version: opt("version", StringLenientOpt),
+        annotations: opt("annotations"),
+        ..Default::default()
+    });
+
+    /// The `CreateKieReq` object of the `ExportKieConfigurations` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateKieReq {
         /// ID of a configuration item.
@@ -3031,56 +1454,16 @@ pub mod export_kie_configurations {
         /// Document line 809.
         pub status: Option<Status>,
     }
-    impl serde::Serialize for CreateKieReq {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("id", &self.id)?;
-            m.opt("key", &self.key)?;
-            m.opt("labels", &self.labels)?;
-            m.opt("value", &self.value)?;
-            m.opt("value_type", &self.value_type)?;
-            m.opt("status", &self.status)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateKieReq {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateKieReq {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "id" => {
-                    self.id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "key" => {
-                    self.key = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "labels" => self.labels = map.next_value()?,
-                "value" => {
-                    self.value = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "value_type" => self.value_type = map.next_value()?,
-                "status" => self.status = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateKieReq {
+        id: opt("id", StringLenientOpt),
+        key: opt("key", StringLenientOpt),
+        labels: opt("labels"),
+        value: opt("value", StringLenientOpt),
+        value_type: opt("value_type"),
+        status: opt("status"),
+        ..Default::default()
+    });
+
     /// Response of `ExportKieConfigurations` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ExportKieConfigurationsResponse {
@@ -3093,44 +1476,16 @@ pub mod export_kie_configurations {
         /// Document line 793.
         pub data: Vec<CreateKieReq>,
     }
-    impl serde::Serialize for ExportKieConfigurationsResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("metadata", &self.metadata)?;
-            m.list("data", &self.data)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ExportKieConfigurationsResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ExportKieConfigurationsResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "metadata" => self.metadata = map.next_value()?,
-                "data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ExportKieConfigurationsResponse {
+        metadata: opt("metadata"),
+        data: list("data", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `DeleteServiceComb10ConfigurationScope`: Deleting the ServiceComb 1.0 Configuration Scope
 pub mod delete_service_comb10_configuration_scope {
-    #[allow(unused_imports)]
-    use super::*;
-    /// DeleteServiceComb10ConfigurationScopeBody
+    /// The `DeleteServiceComb10ConfigurationScopeBody` object of the `DeleteServiceComb10ConfigurationScope` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteServiceComb10ConfigurationScopeBody {
         /// Configuration scope information.
@@ -3146,38 +1501,13 @@ pub mod delete_service_comb10_configuration_scope {
         /// Document line 908.
         pub keys: Vec<String>,
     }
-    impl serde::Serialize for DeleteServiceComb10ConfigurationScopeBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("dimensionInfo", &self.dimension_info)?;
-            m.opt("flush", &self.flush)?;
-            m.list("keys", &self.keys)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteServiceComb10ConfigurationScopeBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteServiceComb10ConfigurationScopeBody {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "dimensionInfo" => self.dimension_info = map.next_value()?,
-                "flush" => self.flush = map.next_value()?,
-                "keys" => self.keys = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteServiceComb10ConfigurationScopeBody {
+        dimension_info: opt("dimensionInfo"),
+        flush: opt("flush"),
+        keys: list("keys"),
+        ..Default::default()
+    });
+
     /// Request of `DeleteServiceComb10ConfigurationScope` (Deleting the ServiceComb 1.0 Configuration Scope).
     ///
     /// This API is used to delete the ServiceComb 1.0 configuration scope.
@@ -3214,51 +1544,17 @@ pub mod delete_service_comb10_configuration_scope {
         /// Request body.
         pub body: Option<DeleteServiceComb10ConfigurationScopeBody>,
     }
-    impl serde::Serialize for DeleteServiceComb10ConfigurationScopeRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("dimension", &self.dimension)?;
-            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.opt("X-ENVIRONMENT", &self.x_environment)?;
-            m.opt("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteServiceComb10ConfigurationScopeRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteServiceComb10ConfigurationScopeRequest {
-        const REQUIRED: &'static [&'static str] = &["dimension"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                dimension: Default::default(),
-                x_enterprise_project_id: Default::default(),
-                x_environment: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "dimension" => self.dimension = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                "X-ENVIRONMENT" => self.x_environment = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeleteServiceComb10ConfigurationScopeRequest {
+            project_id: opt("project_id"),
+            dimension: field("dimension"),
+            x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
+            x_environment: opt("X-ENVIRONMENT"),
+            body: opt("body")
+        },
+        required = ["dimension"]
+    );
+
     impl DeleteServiceComb10ConfigurationScopeRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(dimension: impl Into<String>) -> Self {
@@ -3270,11 +1566,13 @@ pub mod delete_service_comb10_configuration_scope {
                 body: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
             mut self,
@@ -3283,17 +1581,20 @@ pub mod delete_service_comb10_configuration_scope {
             self.x_enterprise_project_id = Some(x_enterprise_project_id.into());
             self
         }
+
         /// Sets `x_environment`.
         pub fn x_environment(mut self, x_environment: impl Into<String>) -> Self {
             self.x_environment = Some(x_environment.into());
             self
         }
+
         /// Sets `body`.
         pub fn body(mut self, body: impl Into<DeleteServiceComb10ConfigurationScopeBody>) -> Self {
             self.body = Some(body.into());
             self
         }
     }
+
     /// Response of `DeleteServiceComb10ConfigurationScope` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteServiceComb10ConfigurationScopeResponse {
@@ -3302,43 +1603,14 @@ pub mod delete_service_comb10_configuration_scope {
         /// Document line 917.
         pub result: Option<String>,
     }
-    impl serde::Serialize for DeleteServiceComb10ConfigurationScopeResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteServiceComb10ConfigurationScopeResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteServiceComb10ConfigurationScopeResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Result" => {
-                    self.result = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteServiceComb10ConfigurationScopeResponse {
+        result: opt("Result", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `QueryFlavorListOfMicroserviceEngine`: Querying the Flavor List of a Microservice Engine
 pub mod query_flavor_list_of_microservice_engine {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `QueryFlavorListOfMicroserviceEngine` (Querying the Flavor List of a Microservice Engine).
     ///
     /// This API is used to query the flavor list of a microservice engine, including exclusive ServiceComb engines and registry/configuration centers.
@@ -3365,40 +1637,13 @@ pub mod query_flavor_list_of_microservice_engine {
         /// Document line 1004.
         pub x_enterprise_project_id: Option<String>,
     }
-    impl serde::Serialize for QueryFlavorListOfMicroserviceEngineRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.opt("specType", &self.spec_type)?;
-            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryFlavorListOfMicroserviceEngineRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryFlavorListOfMicroserviceEngineRequest {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "specType" => self.spec_type = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryFlavorListOfMicroserviceEngineRequest {
+        project_id: opt("project_id"),
+        spec_type: opt("specType"),
+        x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
+        ..Default::default()
+    });
+
     impl QueryFlavorListOfMicroserviceEngineRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new() -> Self {
@@ -3408,16 +1653,19 @@ pub mod query_flavor_list_of_microservice_engine {
                 x_enterprise_project_id: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `spec_type`.
         pub fn spec_type(mut self, spec_type: impl Into<String>) -> Self {
             self.spec_type = Some(spec_type.into());
             self
         }
+
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
             mut self,
@@ -3427,6 +1675,7 @@ pub mod query_flavor_list_of_microservice_engine {
             self
         }
     }
+
     /// Values of `flavor`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Flavor {
@@ -3451,61 +1700,19 @@ pub mod query_flavor_list_of_microservice_engine {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for Flavor {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Flavor::Unknown(String::new())
-        }
-    }
-    impl Flavor {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Flavor::Engine => "Engine",
-                Flavor::Flavors => "flavors",
-                Flavor::Are => "are",
-                Flavor::Displayed => "displayed",
-                Flavor::For => "for",
-                Flavor::ServiceComb => "ServiceComb",
-                Flavor::Engines => "engines",
-                Flavor::Linear => "Linear",
-                Flavor::Nacos => "Nacos",
-                Flavor::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Flavor {
-        fn from(s: &str) -> Self {
-            match s {
-                "Engine" => Flavor::Engine,
-                "flavors" => Flavor::Flavors,
-                "are" => Flavor::Are,
-                "displayed" => Flavor::Displayed,
-                "for" => Flavor::For,
-                "ServiceComb" => Flavor::ServiceComb,
-                "engines" => Flavor::Engines,
-                "Linear" => Flavor::Linear,
-                "Nacos" => Flavor::Nacos,
-                other => Flavor::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Flavor {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Flavor {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Flavor {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Flavor::from(s.as_str()))
-        }
-    }
-    /// EngineSpec
+    apigen_runtime::wire_enum!(Flavor {
+        Engine: "Engine",
+        Flavors: "flavors",
+        Are: "are",
+        Displayed: "displayed",
+        For: "for",
+        ServiceComb: "ServiceComb",
+        Engines: "engines",
+        Linear: "Linear",
+        Nacos: "Nacos"
+    });
+
+    /// The `EngineSpec` object of the `QueryFlavorListOfMicroserviceEngine` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EngineSpec {
         /// CPU and memory.
@@ -3521,51 +1728,14 @@ pub mod query_flavor_list_of_microservice_engine {
         /// Document line 1032.
         pub available_prefix: Option<String>,
     }
-    impl serde::Serialize for EngineSpec {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("availableCpuMemory", &self.available_cpu_memory)?;
-            m.opt("linear", &self.linear)?;
-            m.opt("availablePrefix", &self.available_prefix)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for EngineSpec {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for EngineSpec {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "availableCpuMemory" => {
-                    self.available_cpu_memory = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "linear" => {
-                    self.linear = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "availablePrefix" => {
-                    self.available_prefix = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// FlavorBrief
+    apigen_runtime::wire_object!(EngineSpec {
+        available_cpu_memory: opt("availableCpuMemory", StringLenientOpt),
+        linear: opt("linear", StringLenientOpt),
+        available_prefix: opt("availablePrefix", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `FlavorBrief` object of the `QueryFlavorListOfMicroserviceEngine` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct FlavorBrief {
         /// Microservice engine flavor or linear flavor. Engine flavors are displayed for ServiceComb engines. Linear flavors are displayed for Nacos engines.
@@ -3581,42 +1751,13 @@ pub mod query_flavor_list_of_microservice_engine {
         /// Document line 1025.
         pub spec: Option<EngineSpec>,
     }
-    impl serde::Serialize for FlavorBrief {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("flavor", &self.flavor)?;
-            m.opt("description", &self.description)?;
-            m.opt("spec", &self.spec)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for FlavorBrief {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for FlavorBrief {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "flavor" => self.flavor = map.next_value()?,
-                "description" => {
-                    self.description = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "spec" => self.spec = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(FlavorBrief {
+        flavor: opt("flavor"),
+        description: opt("description", StringLenientOpt),
+        spec: opt("spec"),
+        ..Default::default()
+    });
+
     /// Response of `QueryFlavorListOfMicroserviceEngine` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryFlavorListOfMicroserviceEngineResponse {
@@ -3629,41 +1770,13 @@ pub mod query_flavor_list_of_microservice_engine {
         /// Document line 1018.
         pub data: Vec<FlavorBrief>,
     }
-    impl serde::Serialize for QueryFlavorListOfMicroserviceEngineResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("total", &self.total)?;
-            m.list("data", &self.data)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryFlavorListOfMicroserviceEngineResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryFlavorListOfMicroserviceEngineResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "total" => {
-                    self.total = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryFlavorListOfMicroserviceEngineResponse {
+        total: opt("total", LenientOpt),
+        data: list("data", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `QueryMicroserviceEngineList`: Querying the Microservice Engine List
 pub mod query_microservice_engine_list {
     pub use super::types::AuthType;
@@ -3672,8 +1785,7 @@ pub mod query_microservice_engine_list {
     pub use super::types::Status2 as Status;
     pub use super::types::Type;
     pub use super::types::Type2;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `QueryMicroserviceEngineList` (Querying the Microservice Engine List).
     ///
     /// This API is used to query the microservice engine list.
@@ -3708,44 +1820,15 @@ pub mod query_microservice_engine_list {
         /// Document line 1118.
         pub x_enterprise_project_id: Option<String>,
     }
-    impl serde::Serialize for QueryMicroserviceEngineListRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.opt("offset", &self.offset)?;
-            m.opt("limit", &self.limit)?;
-            m.opt("type", &self.r#type)?;
-            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryMicroserviceEngineListRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryMicroserviceEngineListRequest {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "offset" => self.offset = map.next_value()?,
-                "limit" => self.limit = map.next_value()?,
-                "type" => self.r#type = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryMicroserviceEngineListRequest {
+        project_id: opt("project_id"),
+        offset: opt("offset"),
+        limit: opt("limit"),
+        r#type: opt("type"),
+        x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
+        ..Default::default()
+    });
+
     impl QueryMicroserviceEngineListRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new() -> Self {
@@ -3757,26 +1840,31 @@ pub mod query_microservice_engine_list {
                 x_enterprise_project_id: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `offset`.
         pub fn offset(mut self, offset: impl Into<i32>) -> Self {
             self.offset = Some(offset.into());
             self
         }
+
         /// Sets `limit`.
         pub fn limit(mut self, limit: impl Into<String>) -> Self {
             self.limit = Some(limit.into());
             self
         }
+
         /// Sets `type`.
         pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
             self.r#type = Some(r#type.into());
             self
         }
+
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
             mut self,
@@ -3786,6 +1874,7 @@ pub mod query_microservice_engine_list {
             self
         }
     }
+
     /// Values of `flavor`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Flavor {
@@ -3810,60 +1899,18 @@ pub mod query_microservice_engine_list {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for Flavor {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Flavor::Unknown(String::new())
-        }
-    }
-    impl Flavor {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Flavor::CseS1Small2 => "cse.s1.small2",
-                Flavor::CseS1Medium2 => "cse.s1.medium2",
-                Flavor::CseS1Large2 => "cse.s1.large2",
-                Flavor::CseS1Xlarge2 => "cse.s1.xlarge2",
-                Flavor::CseNacos2C1Large10 => "cse.nacos2.c1.large.10",
-                Flavor::CseNacos2C1Xlarge20 => "cse.nacos2.c1.xlarge.20",
-                Flavor::CseNacos2C1Xlarge50 => "cse.nacos2.c1.xlarge.50",
-                Flavor::CseNacos2C1Xlarge60 => "cse.nacos2.c1.xlarge.60",
-                Flavor::CseNacos2C12xlarge100 => "cse.nacos2.c1.2xlarge.100",
-                Flavor::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Flavor {
-        fn from(s: &str) -> Self {
-            match s {
-                "cse.s1.small2" => Flavor::CseS1Small2,
-                "cse.s1.medium2" => Flavor::CseS1Medium2,
-                "cse.s1.large2" => Flavor::CseS1Large2,
-                "cse.s1.xlarge2" => Flavor::CseS1Xlarge2,
-                "cse.nacos2.c1.large.10" => Flavor::CseNacos2C1Large10,
-                "cse.nacos2.c1.xlarge.20" => Flavor::CseNacos2C1Xlarge20,
-                "cse.nacos2.c1.xlarge.50" => Flavor::CseNacos2C1Xlarge50,
-                "cse.nacos2.c1.xlarge.60" => Flavor::CseNacos2C1Xlarge60,
-                "cse.nacos2.c1.2xlarge.100" => Flavor::CseNacos2C12xlarge100,
-                other => Flavor::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Flavor {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Flavor {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Flavor {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Flavor::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(Flavor {
+        CseS1Small2: "cse.s1.small2",
+        CseS1Medium2: "cse.s1.medium2",
+        CseS1Large2: "cse.s1.large2",
+        CseS1Xlarge2: "cse.s1.xlarge2",
+        CseNacos2C1Large10: "cse.nacos2.c1.large.10",
+        CseNacos2C1Xlarge20: "cse.nacos2.c1.xlarge.20",
+        CseNacos2C1Xlarge50: "cse.nacos2.c1.xlarge.50",
+        CseNacos2C1Xlarge60: "cse.nacos2.c1.xlarge.60",
+        CseNacos2C12xlarge100: "cse.nacos2.c1.2xlarge.100"
+    });
+
     /// Values of `payment`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Payment {
@@ -3874,47 +1921,9 @@ pub mod query_microservice_engine_list {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for Payment {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Payment::Unknown(String::new())
-        }
-    }
-    impl Payment {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Payment::V1 => "1",
-                Payment::V2 => "2",
-                Payment::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Payment {
-        fn from(s: &str) -> Self {
-            match s {
-                "1" => Payment::V1,
-                "2" => Payment::V2,
-                other => Payment::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Payment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Payment {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Payment {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Payment::from(s.as_str()))
-        }
-    }
-    /// EntrypointItem
+    apigen_runtime::wire_enum!(Payment { V1: "1", V2: "2" });
+
+    /// The `EntrypointItem` object of the `QueryMicroserviceEngineList` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EntrypointItem {
         /// Primary IPv4 address for accessing an exclusive microservice engine component.
@@ -3938,59 +1947,16 @@ pub mod query_microservice_engine_list {
         /// Document line 1175.
         pub r#type: Option<Type2>,
     }
-    impl serde::Serialize for EntrypointItem {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("masterEntrypoint", &self.master_entrypoint)?;
-            m.opt("masterEntrypointIpv6", &self.master_entrypoint_ipv6)?;
-            m.opt("slaveEntrypoint", &self.slave_entrypoint)?;
-            m.opt("slaveEntrypointIpv6", &self.slave_entrypoint_ipv6)?;
-            m.opt("type", &self.r#type)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for EntrypointItem {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for EntrypointItem {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "masterEntrypoint" => {
-                    self.master_entrypoint = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "masterEntrypointIpv6" => {
-                    self.master_entrypoint_ipv6 = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "slaveEntrypoint" => {
-                    self.slave_entrypoint = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "slaveEntrypointIpv6" => {
-                    self.slave_entrypoint_ipv6 = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "type" => self.r#type = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// EngineReference
+    apigen_runtime::wire_object!(EntrypointItem {
+        master_entrypoint: opt("masterEntrypoint", StringLenientOpt),
+        master_entrypoint_ipv6: opt("masterEntrypointIpv6", StringLenientOpt),
+        slave_entrypoint: opt("slaveEntrypoint", StringLenientOpt),
+        slave_entrypoint_ipv6: opt("slaveEntrypointIpv6", StringLenientOpt),
+        r#type: opt("type"),
+        ..Default::default()
+    });
+
+    /// The `EngineReference` object of the `QueryMicroserviceEngineList` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EngineReference {
         /// VPC name.
@@ -4034,87 +2000,21 @@ pub mod query_microservice_engine_list {
         /// Document line 1191.
         pub inputs: Option<std::collections::BTreeMap<String, String>>,
     }
-    impl serde::Serialize for EngineReference {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("vpc", &self.vpc)?;
-            m.list("azList", &self.az_list)?;
-            m.opt("networkId", &self.network_id)?;
-            m.opt("subnetCidr", &self.subnet_cidr)?;
-            m.opt("subnetCidrV6", &self.subnet_cidr_v6)?;
-            m.opt("subnetGateway", &self.subnet_gateway)?;
-            m.opt("publicIpId", &self.public_ip_id)?;
-            m.opt("serviceLimit", &self.service_limit)?;
-            m.opt("instanceLimit", &self.instance_limit)?;
-            m.opt("inputs", &self.inputs)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for EngineReference {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for EngineReference {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "vpc" => {
-                    self.vpc = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "azList" => {
-                    self.az_list = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "networkId" => {
-                    self.network_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "subnetCidr" => {
-                    self.subnet_cidr = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "subnetCidrV6" => {
-                    self.subnet_cidr_v6 = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "subnetGateway" => {
-                    self.subnet_gateway = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "publicIpId" => {
-                    self.public_ip_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "serviceLimit" => {
-                    self.service_limit =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "instanceLimit" => {
-                    self.instance_limit =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "inputs" => self.inputs = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// EngineSimpleInfo
+    apigen_runtime::wire_object!(EngineReference {
+        vpc: opt("vpc", StringLenientOpt),
+        az_list: list("azList", ListLenient),
+        network_id: opt("networkId", StringLenientOpt),
+        subnet_cidr: opt("subnetCidr", StringLenientOpt),
+        subnet_cidr_v6: opt("subnetCidrV6", StringLenientOpt),
+        subnet_gateway: opt("subnetGateway", StringLenientOpt),
+        public_ip_id: opt("publicIpId", StringLenientOpt),
+        service_limit: opt("serviceLimit", LenientOpt),
+        instance_limit: opt("instanceLimit", LenientOpt),
+        inputs: opt("inputs"),
+        ..Default::default()
+    });
+
+    /// The `EngineSimpleInfo` object of the `QueryMicroserviceEngineList` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EngineSimpleInfo {
         /// Microservice engine ID.
@@ -4222,145 +2122,36 @@ pub mod query_microservice_engine_list {
         /// Document line 1166.
         pub tags: Option<String>,
     }
-    impl serde::Serialize for EngineSimpleInfo {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("id", &self.id)?;
-            m.opt("name", &self.name)?;
-            m.opt("enterpriseProjectId", &self.enterprise_project_id)?;
-            m.opt("enterpriseProjectName", &self.enterprise_project_name)?;
-            m.opt("type", &self.r#type)?;
-            m.opt("description", &self.description)?;
-            m.opt("flavor", &self.flavor)?;
-            m.opt("payment", &self.payment)?;
-            m.opt("authType", &self.auth_type)?;
-            m.opt("status", &self.status)?;
-            m.opt("externalAddress", &self.external_address)?;
-            m.opt("serviceEndpoint", &self.service_endpoint)?;
-            m.opt("publicAddress", &self.public_address)?;
-            m.opt("publicServiceEndpoint", &self.public_service_endpoint)?;
-            m.opt("totalInstance", &self.total_instance)?;
-            m.opt("usedInstance", &self.used_instance)?;
-            m.opt("availableInstance", &self.available_instance)?;
-            m.opt("version", &self.version)?;
-            m.opt("latestVersion", &self.latest_version)?;
-            m.opt("createTime", &self.create_time)?;
-            m.opt("dueTo", &self.due_to)?;
-            m.opt("latestJobId", &self.latest_job_id)?;
-            m.list("engineAdditionalActions", &self.engine_additional_actions)?;
-            m.opt("specType", &self.spec_type)?;
-            m.opt("reference", &self.reference)?;
-            m.opt("tags", &self.tags)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for EngineSimpleInfo {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for EngineSimpleInfo {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "id" => {
-                    self.id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "enterpriseProjectId" => {
-                    self.enterprise_project_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "enterpriseProjectName" => {
-                    self.enterprise_project_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "type" => self.r#type = map.next_value()?,
-                "description" => {
-                    self.description = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "flavor" => self.flavor = map.next_value()?,
-                "payment" => self.payment = map.next_value()?,
-                "authType" => self.auth_type = map.next_value()?,
-                "status" => self.status = map.next_value()?,
-                "externalAddress" => {
-                    self.external_address = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "serviceEndpoint" => self.service_endpoint = map.next_value()?,
-                "publicAddress" => {
-                    self.public_address = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "publicServiceEndpoint" => {
-                    self.public_service_endpoint = map.next_value()?;
-                }
-                "totalInstance" => {
-                    self.total_instance =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "usedInstance" => {
-                    self.used_instance =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "availableInstance" => {
-                    self.available_instance =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "version" => {
-                    self.version = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "latestVersion" => {
-                    self.latest_version = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "createTime" => {
-                    self.create_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "dueTo" => {
-                    self.due_to = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "latestJobId" => {
-                    self.latest_job_id =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "engineAdditionalActions" => {
-                    self.engine_additional_actions =
-                        map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "specType" => self.spec_type = map.next_value()?,
-                "reference" => self.reference = map.next_value()?,
-                "tags" => {
-                    self.tags = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(EngineSimpleInfo {
+        id: opt("id", StringLenientOpt),
+        name: opt("name", StringLenientOpt),
+        enterprise_project_id: opt("enterpriseProjectId", StringLenientOpt),
+        enterprise_project_name: opt("enterpriseProjectName", StringLenientOpt),
+        r#type: opt("type"),
+        description: opt("description", StringLenientOpt),
+        flavor: opt("flavor"),
+        payment: opt("payment"),
+        auth_type: opt("authType"),
+        status: opt("status"),
+        external_address: opt("externalAddress", StringLenientOpt),
+        service_endpoint: opt("serviceEndpoint"),
+        public_address: opt("publicAddress", StringLenientOpt),
+        public_service_endpoint: opt("publicServiceEndpoint"),
+        total_instance: opt("totalInstance", LenientOpt),
+        used_instance: opt("usedInstance", LenientOpt),
+        available_instance: opt("availableInstance", LenientOpt),
+        version: opt("version", StringLenientOpt),
+        latest_version: opt("latestVersion", StringLenientOpt),
+        create_time: opt("createTime", LenientOpt),
+        due_to: opt("dueTo", LenientOpt),
+        latest_job_id: opt("latestJobId", LenientOpt),
+        engine_additional_actions: list("engineAdditionalActions", List),
+        spec_type: opt("specType"),
+        reference: opt("reference"),
+        tags: opt("tags", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `QueryMicroserviceEngineList` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryMicroserviceEngineListResponse {
@@ -4373,47 +2164,18 @@ pub mod query_microservice_engine_list {
         /// Document line 1130.
         pub data: Vec<EngineSimpleInfo>,
     }
-    impl serde::Serialize for QueryMicroserviceEngineListResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("total", &self.total)?;
-            m.list("data", &self.data)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryMicroserviceEngineListResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryMicroserviceEngineListResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "total" => {
-                    self.total = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryMicroserviceEngineListResponse {
+        total: opt("total", LenientOpt),
+        data: list("data", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `CreateMicroserviceEngine`: Creating a Microservice Engine
 pub mod create_microservice_engine {
     pub use super::types::AuthType;
     pub use super::types::SpecType;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Values of `payment`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Payment {
@@ -4426,48 +2188,12 @@ pub mod create_microservice_engine {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for Payment {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Payment::Unknown(String::new())
-        }
-    }
-    impl Payment {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Payment::V0 => "0",
-                Payment::V1 => "1",
-                Payment::V2 => "2",
-                Payment::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Payment {
-        fn from(s: &str) -> Self {
-            match s {
-                "0" => Payment::V0,
-                "1" => Payment::V1,
-                "2" => Payment::V2,
-                other => Payment::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Payment {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Payment {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Payment {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Payment::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(Payment {
+        V0: "0",
+        V1: "1",
+        V2: "2"
+    });
+
     /// Values of `flavor`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Flavor {
@@ -4492,61 +2218,19 @@ pub mod create_microservice_engine {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for Flavor {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Flavor::Unknown(String::new())
-        }
-    }
-    impl Flavor {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Flavor::CseS1Small2 => "cse.s1.small2",
-                Flavor::CseS1Medium2 => "cse.s1.medium2",
-                Flavor::CseS1Large2 => "cse.s1.large2",
-                Flavor::CseS1Xlarge2 => "cse.s1.xlarge2",
-                Flavor::CseNacos2C1Large10 => "cse.nacos2.c1.large.10",
-                Flavor::CseNacos2C1Xlarge20 => "cse.nacos2.c1.xlarge.20",
-                Flavor::CseNacos2C1Xlarge40 => "cse.nacos2.c1.xlarge.40",
-                Flavor::CseNacos2C1Xlarge60 => "cse.nacos2.c1.xlarge.60",
-                Flavor::CseNacos2C12xlarge100 => "cse.nacos2.c1.2xlarge.100",
-                Flavor::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Flavor {
-        fn from(s: &str) -> Self {
-            match s {
-                "cse.s1.small2" => Flavor::CseS1Small2,
-                "cse.s1.medium2" => Flavor::CseS1Medium2,
-                "cse.s1.large2" => Flavor::CseS1Large2,
-                "cse.s1.xlarge2" => Flavor::CseS1Xlarge2,
-                "cse.nacos2.c1.large.10" => Flavor::CseNacos2C1Large10,
-                "cse.nacos2.c1.xlarge.20" => Flavor::CseNacos2C1Xlarge20,
-                "cse.nacos2.c1.xlarge.40" => Flavor::CseNacos2C1Xlarge40,
-                "cse.nacos2.c1.xlarge.60" => Flavor::CseNacos2C1Xlarge60,
-                "cse.nacos2.c1.2xlarge.100" => Flavor::CseNacos2C12xlarge100,
-                other => Flavor::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Flavor {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Flavor {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Flavor {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Flavor::from(s.as_str()))
-        }
-    }
-    /// EngineRbacPwd
+    apigen_runtime::wire_enum!(Flavor {
+        CseS1Small2: "cse.s1.small2",
+        CseS1Medium2: "cse.s1.medium2",
+        CseS1Large2: "cse.s1.large2",
+        CseS1Xlarge2: "cse.s1.xlarge2",
+        CseNacos2C1Large10: "cse.nacos2.c1.large.10",
+        CseNacos2C1Xlarge20: "cse.nacos2.c1.xlarge.20",
+        CseNacos2C1Xlarge40: "cse.nacos2.c1.xlarge.40",
+        CseNacos2C1Xlarge60: "cse.nacos2.c1.xlarge.60",
+        CseNacos2C12xlarge100: "cse.nacos2.c1.2xlarge.100"
+    });
+
+    /// The `EngineRbacPwd` object of the `CreateMicroserviceEngine` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EngineRbacPwd {
         /// Password of the default user root of an exclusive microservice engine with security authentication enabled.
@@ -4554,35 +2238,12 @@ pub mod create_microservice_engine {
         /// Document line 1366.
         pub pwd: Option<String>,
     }
-    impl serde::Serialize for EngineRbacPwd {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("pwd", &self.pwd)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for EngineRbacPwd {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for EngineRbacPwd {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "pwd" => self.pwd = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// enginestateInfo
+    apigen_runtime::wire_object!(EngineRbacPwd {
+        pwd: opt("pwd"),
+        ..Default::default()
+    });
+
+    /// The `enginestateInfo` object of the `CreateMicroserviceEngine` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EnginestateInfo {
         /// Cluster.
@@ -4598,39 +2259,14 @@ pub mod create_microservice_engine {
         /// Document line 1373.
         pub single_engine: Option<bool>,
     }
-    impl serde::Serialize for EnginestateInfo {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("cluster", &self.cluster)?;
-            m.opt("twinClusters", &self.twin_clusters)?;
-            m.opt("singleEngine", &self.single_engine)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for EnginestateInfo {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for EnginestateInfo {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "cluster" => self.cluster = map.next_value()?,
-                "twinClusters" => self.twin_clusters = map.next_value()?,
-                "singleEngine" => self.single_engine = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// enterpriseProject
+    apigen_runtime::wire_object!(EnginestateInfo {
+        cluster: opt("cluster"),
+        twin_clusters: opt("twinClusters"),
+        single_engine: opt("singleEngine"),
+        ..Default::default()
+    });
+
+    /// The `enterpriseProject` object of the `CreateMicroserviceEngine` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EnterpriseProject {
         /// Enterprise project ID.
@@ -4662,47 +2298,18 @@ pub mod create_microservice_engine {
         /// Document line 1386.
         pub label: Option<String>,
     }
-    impl serde::Serialize for EnterpriseProject {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("id", &self.id)?;
-            m.opt("name", &self.name)?;
-            m.opt("description", &self.description)?;
-            m.opt("status", &self.status)?;
-            m.opt("created_at", &self.created_at)?;
-            m.opt("updated_at", &self.updated_at)?;
-            m.opt("label", &self.label)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for EnterpriseProject {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for EnterpriseProject {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "id" => self.id = map.next_value()?,
-                "name" => self.name = map.next_value()?,
-                "description" => self.description = map.next_value()?,
-                "status" => self.status = map.next_value()?,
-                "created_at" => self.created_at = map.next_value()?,
-                "updated_at" => self.updated_at = map.next_value()?,
-                "label" => self.label = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// resourceParams
+    apigen_runtime::wire_object!(EnterpriseProject {
+        id: opt("id"),
+        name: opt("name"),
+        description: opt("description"),
+        status: opt("status"),
+        created_at: opt("created_at"),
+        updated_at: opt("updated_at"),
+        label: opt("label"),
+        ..Default::default()
+    });
+
+    /// The `resourceParams` object of the `CreateMicroserviceEngine` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ResourceParams {
         /// Automatic refresh or not.
@@ -4710,35 +2317,12 @@ pub mod create_microservice_engine {
         /// Document line 1391.
         pub is_auto_renew: Option<i32>,
     }
-    impl serde::Serialize for ResourceParams {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("isAutoRenew", &self.is_auto_renew)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ResourceParams {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ResourceParams {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "isAutoRenew" => self.is_auto_renew = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// CreateMicroserviceEngineBody
+    apigen_runtime::wire_object!(ResourceParams {
+        is_auto_renew: opt("isAutoRenew"),
+        ..Default::default()
+    });
+
+    /// The `CreateMicroserviceEngineBody` object of the `CreateMicroserviceEngine` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateMicroserviceEngineBody {
         /// Microservice engine name. Enter 3 to 24 characters. Start with a letter but do not end with a hyphen (-). Use only letters, digits, and hyphens (-).
@@ -4856,43 +2440,35 @@ pub mod create_microservice_engine {
         /// Document line 1361.
         pub elb_name: Option<String>,
     }
-    impl serde::Serialize for CreateMicroserviceEngineBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("name", &self.name)?;
-            m.opt("description", &self.description)?;
-            m.field("payment", &self.payment)?;
-            m.field("flavor", &self.flavor)?;
-            m.list("azList", &self.az_list)?;
-            m.opt("authType", &self.auth_type)?;
-            m.field("vpc", &self.vpc)?;
-            m.field("vpcId", &self.vpc_id)?;
-            m.field("networkId", &self.network_id)?;
-            m.field("subnetCidr", &self.subnet_cidr)?;
-            m.opt("publicIpId", &self.public_ip_id)?;
-            m.opt("auth_cred", &self.auth_cred)?;
-            m.field("specType", &self.spec_type)?;
-            m.opt("inputs", &self.inputs)?;
-            m.opt("enginestateInfo", &self.enginestate_info)?;
-            m.opt("enterpriseProject", &self.enterprise_project)?;
-            m.opt("resourceParams", &self.resource_params)?;
-            m.opt("productId", &self.product_id)?;
-            m.opt("capacityProductId", &self.capacity_product_id)?;
-            m.opt("isFree", &self.is_free)?;
-            m.opt("subnetName", &self.subnet_name)?;
-            m.list("tags", &self.tags)?;
-            m.opt("elbId", &self.elb_id)?;
-            m.opt("elbName", &self.elb_name)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateMicroserviceEngineBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateMicroserviceEngineBody {
-        const REQUIRED: &'static [&'static str] = &[
+    apigen_runtime::wire_object!(
+        CreateMicroserviceEngineBody {
+            name: field("name"),
+            description: opt("description"),
+            payment: field("payment"),
+            flavor: field("flavor"),
+            az_list: list("azList"),
+            auth_type: opt("authType"),
+            vpc: field("vpc"),
+            vpc_id: field("vpcId"),
+            network_id: field("networkId"),
+            subnet_cidr: field("subnetCidr"),
+            public_ip_id: opt("publicIpId"),
+            auth_cred: opt("auth_cred"),
+            spec_type: field("specType"),
+            inputs: opt("inputs"),
+            enginestate_info: opt("enginestateInfo"),
+            enterprise_project: opt("enterpriseProject"),
+            resource_params: opt("resourceParams"),
+            product_id: opt("productId"),
+            capacity_product_id: opt("capacityProductId"),
+            is_free: opt("isFree"),
+            subnet_name: opt("subnetName"),
+            tags: list("tags"),
+            elb_id: opt("elbId"),
+            elb_name: opt("elbName"),
+            ..Default::default()
+        },
+        required = [
             "name",
             "payment",
             "flavor",
@@ -4900,46 +2476,10 @@ pub mod create_microservice_engine {
             "vpcId",
             "networkId",
             "subnetCidr",
-            "specType",
-        ];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "name" => self.name = map.next_value()?,
-                "description" => self.description = map.next_value()?,
-                "payment" => self.payment = map.next_value()?,
-                "flavor" => self.flavor = map.next_value()?,
-                "azList" => self.az_list = map.next_value()?,
-                "authType" => self.auth_type = map.next_value()?,
-                "vpc" => self.vpc = map.next_value()?,
-                "vpcId" => self.vpc_id = map.next_value()?,
-                "networkId" => self.network_id = map.next_value()?,
-                "subnetCidr" => self.subnet_cidr = map.next_value()?,
-                "publicIpId" => self.public_ip_id = map.next_value()?,
-                "auth_cred" => self.auth_cred = map.next_value()?,
-                "specType" => self.spec_type = map.next_value()?,
-                "inputs" => self.inputs = map.next_value()?,
-                "enginestateInfo" => self.enginestate_info = map.next_value()?,
-                "enterpriseProject" => self.enterprise_project = map.next_value()?,
-                "resourceParams" => self.resource_params = map.next_value()?,
-                "productId" => self.product_id = map.next_value()?,
-                "capacityProductId" => self.capacity_product_id = map.next_value()?,
-                "isFree" => self.is_free = map.next_value()?,
-                "subnetName" => self.subnet_name = map.next_value()?,
-                "tags" => self.tags = map.next_value()?,
-                "elbId" => self.elb_id = map.next_value()?,
-                "elbName" => self.elb_name = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+            "specType"
+        ]
+    );
+
     /// Request of `CreateMicroserviceEngine` (Creating a Microservice Engine).
     ///
     /// This API is used to create a microservice engine. You can create an exclusive ServiceComb engine or registry/configuration center.
@@ -4964,45 +2504,15 @@ pub mod create_microservice_engine {
         /// Request body.
         pub body: CreateMicroserviceEngineBody,
     }
-    impl serde::Serialize for CreateMicroserviceEngineRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateMicroserviceEngineRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateMicroserviceEngineRequest {
-        const REQUIRED: &'static [&'static str] = &["body"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                x_enterprise_project_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CreateMicroserviceEngineRequest {
+            project_id: opt("project_id"),
+            x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
+            body: field("body")
+        },
+        required = ["body"]
+    );
+
     impl CreateMicroserviceEngineRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(body: impl Into<CreateMicroserviceEngineBody>) -> Self {
@@ -5012,11 +2522,13 @@ pub mod create_microservice_engine {
                 body: body.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
             mut self,
@@ -5026,6 +2538,7 @@ pub mod create_microservice_engine {
             self
         }
     }
+
     /// Response of `CreateMicroserviceEngine` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateMicroserviceEngineResponse {
@@ -5042,49 +2555,14 @@ pub mod create_microservice_engine {
         /// Document line 1402.
         pub job_id: Option<i32>,
     }
-    impl serde::Serialize for CreateMicroserviceEngineResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("id", &self.id)?;
-            m.opt("name", &self.name)?;
-            m.opt("jobId", &self.job_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateMicroserviceEngineResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateMicroserviceEngineResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "id" => {
-                    self.id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "jobId" => {
-                    self.job_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateMicroserviceEngineResponse {
+        id: opt("id", StringLenientOpt),
+        name: opt("name", StringLenientOpt),
+        job_id: opt("jobId", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `QueryMicroserviceEngineDetails`: Querying Microservice Engine Details
 pub mod query_microservice_engine_details {
     pub use super::types::AuthType;
@@ -5092,8 +2570,7 @@ pub mod query_microservice_engine_details {
     pub use super::types::Status2 as Status;
     pub use super::types::Type as Type2;
     pub use super::types::Type2 as Type;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `QueryMicroserviceEngineDetails` (Querying Microservice Engine Details).
     ///
     /// This API is used to query microservice engine details.
@@ -5120,45 +2597,15 @@ pub mod query_microservice_engine_details {
         /// Document line 1495.
         pub x_enterprise_project_id: Option<String>,
     }
-    impl serde::Serialize for QueryMicroserviceEngineDetailsRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("engine_id", &self.engine_id)?;
-            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryMicroserviceEngineDetailsRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryMicroserviceEngineDetailsRequest {
-        const REQUIRED: &'static [&'static str] = &["engine_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                engine_id: Default::default(),
-                x_enterprise_project_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "engine_id" => self.engine_id = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        QueryMicroserviceEngineDetailsRequest {
+            project_id: opt("project_id"),
+            engine_id: field("engine_id"),
+            x_enterprise_project_id: opt("X-Enterprise-Project-ID")
+        },
+        required = ["engine_id"]
+    );
+
     impl QueryMicroserviceEngineDetailsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(engine_id: impl Into<String>) -> Self {
@@ -5168,11 +2615,13 @@ pub mod query_microservice_engine_details {
                 x_enterprise_project_id: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
             mut self,
@@ -5182,6 +2631,7 @@ pub mod query_microservice_engine_details {
             self
         }
     }
+
     /// Values of `status`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Status2 {
@@ -5202,57 +2652,17 @@ pub mod query_microservice_engine_details {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for Status2 {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status2::Unknown(String::new())
-        }
-    }
-    impl Status2 {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status2::Build => "Build",
-                Status2::Installing => "Installing",
-                Status2::Upgrading => "Upgrading",
-                Status2::Active => "Active",
-                Status2::Abnormal => "Abnormal",
-                Status2::Deleting => "Deleting",
-                Status2::Error => "Error",
-                Status2::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status2 {
-        fn from(s: &str) -> Self {
-            match s {
-                "Build" => Status2::Build,
-                "Installing" => Status2::Installing,
-                "Upgrading" => Status2::Upgrading,
-                "Active" => Status2::Active,
-                "Abnormal" => Status2::Abnormal,
-                "Deleting" => Status2::Deleting,
-                "Error" => Status2::Error,
-                other => Status2::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status2 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status2::from(s.as_str()))
-        }
-    }
-    /// ClusterNode
+    apigen_runtime::wire_enum!(Status2 {
+        Build: "Build",
+        Installing: "Installing",
+        Upgrading: "Upgrading",
+        Active: "Active",
+        Abnormal: "Abnormal",
+        Deleting: "Deleting",
+        Error: "Error"
+    });
+
+    /// The `ClusterNode` object of the `QueryMicroserviceEngineDetails` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ClusterNode {
         /// CCE node ID of an exclusive microservice engine.
@@ -5276,59 +2686,16 @@ pub mod query_microservice_engine_details {
         /// Document line 1562.
         pub status: Option<Status2>,
     }
-    impl serde::Serialize for ClusterNode {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("id", &self.id)?;
-            m.opt("az", &self.az)?;
-            m.opt("ip", &self.ip)?;
-            m.opt("label", &self.label)?;
-            m.opt("status", &self.status)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ClusterNode {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ClusterNode {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "id" => {
-                    self.id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "az" => {
-                    self.az = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ip" => {
-                    self.ip = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "label" => {
-                    self.label = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "status" => self.status = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// SpecClusterNode
+    apigen_runtime::wire_object!(ClusterNode {
+        id: opt("id", StringLenientOpt),
+        az: opt("az", StringLenientOpt),
+        ip: opt("ip", StringLenientOpt),
+        label: opt("label", StringLenientOpt),
+        status: opt("status"),
+        ..Default::default()
+    });
+
+    /// The `SpecClusterNode` object of the `QueryMicroserviceEngineDetails` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SpecClusterNode {
         /// CCE node information.
@@ -5336,37 +2703,12 @@ pub mod query_microservice_engine_details {
         /// Document line 1553.
         pub cluster_nodes: Vec<ClusterNode>,
     }
-    impl serde::Serialize for SpecClusterNode {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("clusterNodes", &self.cluster_nodes)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for SpecClusterNode {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for SpecClusterNode {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "clusterNodes" => {
-                    self.cluster_nodes = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// Spec
+    apigen_runtime::wire_object!(SpecClusterNode {
+        cluster_nodes: list("clusterNodes", List),
+        ..Default::default()
+    });
+
+    /// The `Spec` object of the `QueryMicroserviceEngineDetails` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Spec {
         /// CCE specification ID of a microservice engine.
@@ -5410,87 +2752,21 @@ pub mod query_microservice_engine_details {
         /// Document line 1548.
         pub extend_param: Option<String>,
     }
-    impl serde::Serialize for Spec {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("id", &self.id)?;
-            m.opt("engineId", &self.engine_id)?;
-            m.opt("specType", &self.spec_type)?;
-            m.opt("cluster", &self.cluster)?;
-            m.opt("clusterId", &self.cluster_id)?;
-            m.opt("clusterNodes", &self.cluster_nodes)?;
-            m.opt("flavor", &self.flavor)?;
-            m.opt("region", &self.region)?;
-            m.opt("version", &self.version)?;
-            m.opt("extendParam", &self.extend_param)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Spec {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Spec {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "id" => {
-                    self.id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "engineId" => {
-                    self.engine_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "specType" => {
-                    self.spec_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "cluster" => {
-                    self.cluster = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "clusterId" => {
-                    self.cluster_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "clusterNodes" => self.cluster_nodes = map.next_value()?,
-                "flavor" => {
-                    self.flavor = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "region" => {
-                    self.region = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "version" => {
-                    self.version = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "extendParam" => {
-                    self.extend_param = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// EntrypointItem
+    apigen_runtime::wire_object!(Spec {
+        id: opt("id", LenientOpt),
+        engine_id: opt("engineId", StringLenientOpt),
+        spec_type: opt("specType", StringLenientOpt),
+        cluster: opt("cluster", StringLenientOpt),
+        cluster_id: opt("clusterId", StringLenientOpt),
+        cluster_nodes: opt("clusterNodes"),
+        flavor: opt("flavor", StringLenientOpt),
+        region: opt("region", StringLenientOpt),
+        version: opt("version", StringLenientOpt),
+        extend_param: opt("extendParam", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `EntrypointItem` object of the `QueryMicroserviceEngineDetails` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EntrypointItem {
         /// Primary IPv4 address for accessing a microservice engine component.
@@ -5518,65 +2794,17 @@ pub mod query_microservice_engine_details {
         /// Document line 1580.
         pub r#type: Option<Type>,
     }
-    impl serde::Serialize for EntrypointItem {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("masterEndpoint", &self.master_endpoint)?;
-            m.opt("masterEndpointIpv6", &self.master_endpoint_ipv6)?;
-            m.opt("slaveEndpoint", &self.slave_endpoint)?;
-            m.opt("slaveEndpointIpv6", &self.slave_endpoint_ipv6)?;
-            m.list("endpointList", &self.endpoint_list)?;
-            m.opt("type", &self.r#type)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for EntrypointItem {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for EntrypointItem {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "masterEndpoint" => {
-                    self.master_endpoint = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "masterEndpointIpv6" => {
-                    self.master_endpoint_ipv6 = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "slaveEndpoint" => {
-                    self.slave_endpoint = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "slaveEndpointIpv6" => {
-                    self.slave_endpoint_ipv6 = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "endpointList" => {
-                    self.endpoint_list = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "type" => self.r#type = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// EngineExternalEntrypoint
+    apigen_runtime::wire_object!(EntrypointItem {
+        master_endpoint: opt("masterEndpoint", StringLenientOpt),
+        master_endpoint_ipv6: opt("masterEndpointIpv6", StringLenientOpt),
+        slave_endpoint: opt("slaveEndpoint", StringLenientOpt),
+        slave_endpoint_ipv6: opt("slaveEndpointIpv6", StringLenientOpt),
+        endpoint_list: list("endpointList", ListLenient),
+        r#type: opt("type"),
+        ..Default::default()
+    });
+
+    /// The `EngineExternalEntrypoint` object of the `QueryMicroserviceEngineDetails` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EngineExternalEntrypoint {
         /// External IP address of an exclusive microservice engine.
@@ -5596,51 +2824,15 @@ pub mod query_microservice_engine_details {
         /// Document line 1570.
         pub public_service_endpoint: Option<std::collections::BTreeMap<String, EntrypointItem>>,
     }
-    impl serde::Serialize for EngineExternalEntrypoint {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("externalAddress", &self.external_address)?;
-            m.opt("publicAddress", &self.public_address)?;
-            m.opt("serviceEndpoint", &self.service_endpoint)?;
-            m.opt("publicServiceEndpoint", &self.public_service_endpoint)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for EngineExternalEntrypoint {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for EngineExternalEntrypoint {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "externalAddress" => {
-                    self.external_address = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "publicAddress" => {
-                    self.public_address = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "serviceEndpoint" => self.service_endpoint = map.next_value()?,
-                "publicServiceEndpoint" => {
-                    self.public_service_endpoint = map.next_value()?;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// EngineReference
+    apigen_runtime::wire_object!(EngineExternalEntrypoint {
+        external_address: opt("externalAddress", StringLenientOpt),
+        public_address: opt("publicAddress", StringLenientOpt),
+        service_endpoint: opt("serviceEndpoint"),
+        public_service_endpoint: opt("publicServiceEndpoint"),
+        ..Default::default()
+    });
+
+    /// The `EngineReference` object of the `QueryMicroserviceEngineDetails` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct EngineReference {
         /// VPC name.
@@ -5692,100 +2884,22 @@ pub mod query_microservice_engine_details {
         /// Document line 1598.
         pub inputs: Option<std::collections::BTreeMap<String, String>>,
     }
-    impl serde::Serialize for EngineReference {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("vpc", &self.vpc)?;
-            m.opt("vpcId", &self.vpc_id)?;
-            m.list("azList", &self.az_list)?;
-            m.opt("networkId", &self.network_id)?;
-            m.opt("subnetCidr", &self.subnet_cidr)?;
-            m.opt("subnetCidrV6", &self.subnet_cidr_v6)?;
-            m.opt("subnetGateway", &self.subnet_gateway)?;
-            m.opt("elbId", &self.elb_id)?;
-            m.opt("publicIpId", &self.public_ip_id)?;
-            m.opt("serviceLimit", &self.service_limit)?;
-            m.opt("instanceLimit", &self.instance_limit)?;
-            m.opt("inputs", &self.inputs)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for EngineReference {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for EngineReference {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "vpc" => {
-                    self.vpc = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "vpcId" => {
-                    self.vpc_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "azList" => {
-                    self.az_list = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "networkId" => {
-                    self.network_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "subnetCidr" => {
-                    self.subnet_cidr = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "subnetCidrV6" => {
-                    self.subnet_cidr_v6 = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "subnetGateway" => {
-                    self.subnet_gateway = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "elbId" => {
-                    self.elb_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "publicIpId" => {
-                    self.public_ip_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "serviceLimit" => {
-                    self.service_limit = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "instanceLimit" => {
-                    self.instance_limit = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "inputs" => self.inputs = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(EngineReference {
+        vpc: opt("vpc", StringLenientOpt),
+        vpc_id: opt("vpcId", StringLenientOpt),
+        az_list: list("azList", ListLenient),
+        network_id: opt("networkId", StringLenientOpt),
+        subnet_cidr: opt("subnetCidr", StringLenientOpt),
+        subnet_cidr_v6: opt("subnetCidrV6", StringLenientOpt),
+        subnet_gateway: opt("subnetGateway", StringLenientOpt),
+        elb_id: opt("elbId", StringLenientOpt),
+        public_ip_id: opt("publicIpId", StringLenientOpt),
+        service_limit: opt("serviceLimit", StringLenientOpt),
+        instance_limit: opt("instanceLimit", StringLenientOpt),
+        inputs: opt("inputs"),
+        ..Default::default()
+    });
+
     /// Values of `specType`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum SpecType {
@@ -5798,48 +2912,12 @@ pub mod query_microservice_engine_details {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for SpecType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            SpecType::Unknown(String::new())
-        }
-    }
-    impl SpecType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                SpecType::Cse => "CSE",
-                SpecType::Cse2 => "CSE2",
-                SpecType::Nacos2 => "Nacos2",
-                SpecType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for SpecType {
-        fn from(s: &str) -> Self {
-            match s {
-                "CSE" => SpecType::Cse,
-                "CSE2" => SpecType::Cse2,
-                "Nacos2" => SpecType::Nacos2,
-                other => SpecType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for SpecType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for SpecType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for SpecType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| SpecType::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(SpecType {
+        Cse: "CSE",
+        Cse2: "CSE2",
+        Nacos2: "Nacos2"
+    });
+
     /// Response of `QueryMicroserviceEngineDetails` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryMicroserviceEngineDetailsResponse {
@@ -5936,137 +3014,34 @@ pub mod query_microservice_engine_details {
         /// Document line 1532.
         pub vm_ids: Vec<String>,
     }
-    impl serde::Serialize for QueryMicroserviceEngineDetailsResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("id", &self.id)?;
-            m.opt("name", &self.name)?;
-            m.opt("description", &self.description)?;
-            m.opt("authType", &self.auth_type)?;
-            m.opt("flavor", &self.flavor)?;
-            m.opt("payment", &self.payment)?;
-            m.opt("version", &self.version)?;
-            m.opt("latestVersion", &self.latest_version)?;
-            m.opt("status", &self.status)?;
-            m.opt("beDefault", &self.be_default)?;
-            m.opt("createUser", &self.create_user)?;
-            m.opt("createTime", &self.create_time)?;
-            m.opt("cceSpec", &self.cce_spec)?;
-            m.opt("externalEntrypoint", &self.external_entrypoint)?;
-            m.opt("reference", &self.reference)?;
-            m.opt("latestJobId", &self.latest_job_id)?;
-            m.opt("enterpriseProjectId", &self.enterprise_project_id)?;
-            m.opt("enterpriseProjectName", &self.enterprise_project_name)?;
-            m.list("engineAdditionalActions", &self.engine_additional_actions)?;
-            m.opt("specType", &self.spec_type)?;
-            m.opt("type", &self.r#type)?;
-            m.opt("projectId", &self.project_id)?;
-            m.list("vmIds", &self.vm_ids)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryMicroserviceEngineDetailsResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryMicroserviceEngineDetailsResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "id" => {
-                    self.id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "description" => {
-                    self.description = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "authType" => self.auth_type = map.next_value()?,
-                "flavor" => {
-                    self.flavor = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "payment" => {
-                    self.payment = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "version" => {
-                    self.version = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "latestVersion" => {
-                    self.latest_version = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "status" => self.status = map.next_value()?,
-                "beDefault" => {
-                    self.be_default = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "createUser" => {
-                    self.create_user = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "createTime" => {
-                    self.create_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "cceSpec" => self.cce_spec = map.next_value()?,
-                "externalEntrypoint" => self.external_entrypoint = map.next_value()?,
-                "reference" => self.reference = map.next_value()?,
-                "latestJobId" => {
-                    self.latest_job_id =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "enterpriseProjectId" => {
-                    self.enterprise_project_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "enterpriseProjectName" => {
-                    self.enterprise_project_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "engineAdditionalActions" => {
-                    self.engine_additional_actions =
-                        map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "specType" => self.spec_type = map.next_value()?,
-                "type" => self.r#type = map.next_value()?,
-                "projectId" => {
-                    self.project_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "vmIds" => {
-                    self.vm_ids = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryMicroserviceEngineDetailsResponse {
+        id: opt("id", StringLenientOpt),
+        name: opt("name", StringLenientOpt),
+        description: opt("description", StringLenientOpt),
+        auth_type: opt("authType"),
+        flavor: opt("flavor", StringLenientOpt),
+        payment: opt("payment", StringLenientOpt),
+        version: opt("version", StringLenientOpt),
+        latest_version: opt("latestVersion", StringLenientOpt),
+        status: opt("status"),
+        be_default: opt("beDefault", LenientOpt),
+        create_user: opt("createUser", StringLenientOpt),
+        create_time: opt("createTime", LenientOpt),
+        cce_spec: opt("cceSpec"),
+        external_entrypoint: opt("externalEntrypoint"),
+        reference: opt("reference"),
+        latest_job_id: opt("latestJobId", LenientOpt),
+        enterprise_project_id: opt("enterpriseProjectId", StringLenientOpt),
+        enterprise_project_name: opt("enterpriseProjectName", StringLenientOpt),
+        engine_additional_actions: list("engineAdditionalActions", List),
+        spec_type: opt("specType"),
+        r#type: opt("type"),
+        project_id: opt("projectId", StringLenientOpt),
+        vm_ids: list("vmIds", ListLenient),
+        ..Default::default()
+    });
 }
+
 /// Models of `QueryDetailsAboutMicroserviceEngineJob`: Querying Details About a Microservice Engine Job
 pub mod query_details_about_microservice_engine_job {
     pub use super::types::Status3 as Status;
@@ -6075,8 +3050,7 @@ pub mod query_details_about_microservice_engine_job {
     pub use super::types::TaskExecutorBrief;
     pub use super::types::Type3 as Type;
     pub use super::types::Type3 as Type2;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `QueryDetailsAboutMicroserviceEngineJob` (Querying Details About a Microservice Engine Job).
     ///
     /// This API is used to query details about a microservice engine job.
@@ -6107,48 +3081,16 @@ pub mod query_details_about_microservice_engine_job {
         /// Document line 1755.
         pub x_enterprise_project_id: Option<String>,
     }
-    impl serde::Serialize for QueryDetailsAboutMicroserviceEngineJobRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("engine_id", &self.engine_id)?;
-            m.field("job_id", &self.job_id)?;
-            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryDetailsAboutMicroserviceEngineJobRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryDetailsAboutMicroserviceEngineJobRequest {
-        const REQUIRED: &'static [&'static str] = &["engine_id", "job_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                engine_id: Default::default(),
-                job_id: Default::default(),
-                x_enterprise_project_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "engine_id" => self.engine_id = map.next_value()?,
-                "job_id" => self.job_id = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        QueryDetailsAboutMicroserviceEngineJobRequest {
+            project_id: opt("project_id"),
+            engine_id: field("engine_id"),
+            job_id: field("job_id"),
+            x_enterprise_project_id: opt("X-Enterprise-Project-ID")
+        },
+        required = ["engine_id", "job_id"]
+    );
+
     impl QueryDetailsAboutMicroserviceEngineJobRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(engine_id: impl Into<String>, job_id: impl Into<String>) -> Self {
@@ -6159,11 +3101,13 @@ pub mod query_details_about_microservice_engine_job {
                 x_enterprise_project_id: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
             mut self,
@@ -6173,7 +3117,8 @@ pub mod query_details_about_microservice_engine_job {
             self
         }
     }
-    /// Task
+
+    /// The `Task` object of the `QueryDetailsAboutMicroserviceEngineJob` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Task {
         /// ID of the job to which the sub-job belongs.
@@ -6241,101 +3186,27 @@ pub mod query_details_about_microservice_engine_job {
         /// Document line 1813.
         pub task_executor_brief: Option<TaskExecutorBrief>,
     }
-    impl serde::Serialize for Task {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("jobId", &self.job_id)?;
-            m.opt("id", &self.id)?;
-            m.opt("type", &self.r#type)?;
-            m.opt("assigned", &self.assigned)?;
-            m.opt("taskName", &self.task_name)?;
-            m.opt("engineName", &self.engine_name)?;
-            m.opt("taskOrder", &self.task_order)?;
-            m.opt("status", &self.status)?;
-            m.opt("startTime", &self.start_time)?;
-            m.opt("endTime", &self.end_time)?;
-            m.opt("createTime", &self.create_time)?;
-            m.opt("updateTime", &self.update_time)?;
-            m.opt("timeout", &self.timeout)?;
-            m.opt("log", &self.log)?;
-            m.opt("output", &self.output)?;
-            m.opt("taskExecutorBrief", &self.task_executor_brief)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Task {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Task {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "jobId" => {
-                    self.job_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "id" => {
-                    self.id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "type" => self.r#type = map.next_value()?,
-                "assigned" => {
-                    self.assigned = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "taskName" => {
-                    self.task_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "engineName" => {
-                    self.engine_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "taskOrder" => {
-                    self.task_order = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "status" => self.status = map.next_value()?,
-                "startTime" => {
-                    self.start_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "endTime" => {
-                    self.end_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "createTime" => {
-                    self.create_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "updateTime" => {
-                    self.update_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "timeout" => {
-                    self.timeout = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "log" => {
-                    self.log = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "output" => {
-                    self.output = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "taskExecutorBrief" => self.task_executor_brief = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// TaskSteps
+    apigen_runtime::wire_object!(Task {
+        job_id: opt("jobId", LenientOpt),
+        id: opt("id", LenientOpt),
+        r#type: opt("type"),
+        assigned: opt("assigned", StringLenientOpt),
+        task_name: opt("taskName", StringLenientOpt),
+        engine_name: opt("engineName", StringLenientOpt),
+        task_order: opt("taskOrder", LenientOpt),
+        status: opt("status"),
+        start_time: opt("startTime", LenientOpt),
+        end_time: opt("endTime", LenientOpt),
+        create_time: opt("createTime", LenientOpt),
+        update_time: opt("updateTime", LenientOpt),
+        timeout: opt("timeout", LenientOpt),
+        log: opt("log", StringLenientOpt),
+        output: opt("output", StringLenientOpt),
+        task_executor_brief: opt("taskExecutorBrief"),
+        ..Default::default()
+    });
+
+    /// The `TaskSteps` object of the `QueryDetailsAboutMicroserviceEngineJob` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TaskSteps {
         /// Phase name.
@@ -6367,60 +3238,17 @@ pub mod query_details_about_microservice_engine_job {
         /// Document line 1791.
         pub tasks: Vec<Task>,
     }
-    impl serde::Serialize for TaskSteps {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("taskName", &self.task_name)?;
-            m.list("taskNames", &self.task_names)?;
-            m.opt("status", &self.status)?;
-            m.opt("startTime", &self.start_time)?;
-            m.opt("endTime", &self.end_time)?;
-            m.opt("taskExecutorBrief", &self.task_executor_brief)?;
-            m.list("tasks", &self.tasks)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for TaskSteps {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for TaskSteps {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "taskName" => {
-                    self.task_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "taskNames" => {
-                    self.task_names = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "status" => self.status = map.next_value()?,
-                "startTime" => {
-                    self.start_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "endTime" => {
-                    self.end_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "taskExecutorBrief" => self.task_executor_brief = map.next_value()?,
-                "tasks" => {
-                    self.tasks = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(TaskSteps {
+        task_name: opt("taskName", StringLenientOpt),
+        task_names: list("taskNames", ListLenient),
+        status: opt("status"),
+        start_time: opt("startTime", LenientOpt),
+        end_time: opt("endTime", LenientOpt),
+        task_executor_brief: opt("taskExecutorBrief"),
+        tasks: list("tasks", List),
+        ..Default::default()
+    });
+
     /// Response of `QueryDetailsAboutMicroserviceEngineJob` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryDetailsAboutMicroserviceEngineJobResponse {
@@ -6469,85 +3297,24 @@ pub mod query_details_about_microservice_engine_job {
         /// Document line 1778.
         pub tasks: Vec<TaskSteps>,
     }
-    impl serde::Serialize for QueryDetailsAboutMicroserviceEngineJobResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("id", &self.id)?;
-            m.opt("engineId", &self.engine_id)?;
-            m.opt("type", &self.r#type)?;
-            m.opt("description", &self.description)?;
-            m.opt("status", &self.status)?;
-            m.opt("scheduling", &self.scheduling)?;
-            m.opt("createUser", &self.create_user)?;
-            m.opt("startTime", &self.start_time)?;
-            m.opt("endTime", &self.end_time)?;
-            m.opt("context", &self.context)?;
-            m.list("tasks", &self.tasks)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryDetailsAboutMicroserviceEngineJobResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryDetailsAboutMicroserviceEngineJobResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "id" => {
-                    self.id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "engineId" => {
-                    self.engine_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "type" => self.r#type = map.next_value()?,
-                "description" => {
-                    self.description = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "status" => self.status = map.next_value()?,
-                "scheduling" => {
-                    self.scheduling = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "createUser" => {
-                    self.create_user = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "startTime" => {
-                    self.start_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "endTime" => {
-                    self.end_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "context" => {
-                    self.context = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "tasks" => {
-                    self.tasks = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryDetailsAboutMicroserviceEngineJobResponse {
+        id: opt("id", LenientOpt),
+        engine_id: opt("engineId", StringLenientOpt),
+        r#type: opt("type"),
+        description: opt("description", StringLenientOpt),
+        status: opt("status"),
+        scheduling: opt("scheduling", LenientOpt),
+        create_user: opt("createUser", StringLenientOpt),
+        start_time: opt("startTime", LenientOpt),
+        end_time: opt("endTime", LenientOpt),
+        context: opt("context", StringLenientOpt),
+        tasks: list("tasks", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `QueryDetailsAboutMicroserviceEngineQuota`: Querying Details About the Microservice Engine Quota
 pub mod query_details_about_microservice_engine_quota {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `QueryDetailsAboutMicroserviceEngineQuota` (Querying Details About the Microservice Engine Quota).
     ///
     /// This API is used to query details about the microservice engine quota.
@@ -6570,38 +3337,12 @@ pub mod query_details_about_microservice_engine_quota {
         /// Document line 1931.
         pub x_enterprise_project_id: Option<String>,
     }
-    impl serde::Serialize for QueryDetailsAboutMicroserviceEngineQuotaRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryDetailsAboutMicroserviceEngineQuotaRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryDetailsAboutMicroserviceEngineQuotaRequest {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryDetailsAboutMicroserviceEngineQuotaRequest {
+        project_id: opt("project_id"),
+        x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
+        ..Default::default()
+    });
+
     impl QueryDetailsAboutMicroserviceEngineQuotaRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new() -> Self {
@@ -6610,11 +3351,13 @@ pub mod query_details_about_microservice_engine_quota {
                 x_enterprise_project_id: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
             mut self,
@@ -6624,7 +3367,8 @@ pub mod query_details_about_microservice_engine_quota {
             self
         }
     }
-    /// TenantQuotaUsed
+
+    /// The `TenantQuotaUsed` object of the `QueryDetailsAboutMicroserviceEngineQuota` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TenantQuotaUsed {
         /// Quota type. Fixed value: Engine.
@@ -6642,47 +3386,14 @@ pub mod query_details_about_microservice_engine_quota {
         /// Document line 1954.
         pub quota: Option<i32>,
     }
-    impl serde::Serialize for TenantQuotaUsed {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("type", &self.r#type)?;
-            m.opt("used", &self.used)?;
-            m.opt("quota", &self.quota)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for TenantQuotaUsed {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for TenantQuotaUsed {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "type" => {
-                    self.r#type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "used" => {
-                    self.used = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "quota" => {
-                    self.quota = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// quotas
+    apigen_runtime::wire_object!(TenantQuotaUsed {
+        r#type: opt("type", StringLenientOpt),
+        used: opt("used", LenientOpt),
+        quota: opt("quota", LenientOpt),
+        ..Default::default()
+    });
+
+    /// The `quotas` object of the `QueryDetailsAboutMicroserviceEngineQuota` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Quotas {
         /// List of microservice engine quota details.
@@ -6690,36 +3401,11 @@ pub mod query_details_about_microservice_engine_quota {
         /// Document line 1947.
         pub resources: Vec<TenantQuotaUsed>,
     }
-    impl serde::Serialize for Quotas {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("resources", &self.resources)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Quotas {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Quotas {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "resources" => {
-                    self.resources = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Quotas {
+        resources: list("resources", List),
+        ..Default::default()
+    });
+
     /// Response of `QueryDetailsAboutMicroserviceEngineQuota` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryDetailsAboutMicroserviceEngineQuotaResponse {
@@ -6728,39 +3414,14 @@ pub mod query_details_about_microservice_engine_quota {
         /// Document line 1942.
         pub quotas: Option<Quotas>,
     }
-    impl serde::Serialize for QueryDetailsAboutMicroserviceEngineQuotaResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("quotas", &self.quotas)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryDetailsAboutMicroserviceEngineQuotaResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryDetailsAboutMicroserviceEngineQuotaResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "quotas" => self.quotas = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryDetailsAboutMicroserviceEngineQuotaResponse {
+        quotas: opt("quotas"),
+        ..Default::default()
+    });
 }
+
 /// Models of `DeleteMicroserviceEngine`: Deleting a Microservice Engine
 pub mod delete_microservice_engine {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DeleteMicroserviceEngine` (Deleting a Microservice Engine).
     ///
     /// This API is used to delete a microservice engine.
@@ -6787,45 +3448,15 @@ pub mod delete_microservice_engine {
         /// Document line 2031.
         pub x_enterprise_project_id: Option<String>,
     }
-    impl serde::Serialize for DeleteMicroserviceEngineRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("engine_id", &self.engine_id)?;
-            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteMicroserviceEngineRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteMicroserviceEngineRequest {
-        const REQUIRED: &'static [&'static str] = &["engine_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                engine_id: Default::default(),
-                x_enterprise_project_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "engine_id" => self.engine_id = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeleteMicroserviceEngineRequest {
+            project_id: opt("project_id"),
+            engine_id: field("engine_id"),
+            x_enterprise_project_id: opt("X-Enterprise-Project-ID")
+        },
+        required = ["engine_id"]
+    );
+
     impl DeleteMicroserviceEngineRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(engine_id: impl Into<String>) -> Self {
@@ -6835,11 +3466,13 @@ pub mod delete_microservice_engine {
                 x_enterprise_project_id: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
             mut self,
@@ -6849,6 +3482,7 @@ pub mod delete_microservice_engine {
             self
         }
     }
+
     /// Response of `DeleteMicroserviceEngine` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteMicroserviceEngineResponse {
@@ -6865,54 +3499,17 @@ pub mod delete_microservice_engine {
         /// Document line 2044.
         pub job_id: Option<i32>,
     }
-    impl serde::Serialize for DeleteMicroserviceEngineResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("id", &self.id)?;
-            m.opt("name", &self.name)?;
-            m.opt("jobId", &self.job_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteMicroserviceEngineResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteMicroserviceEngineResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "id" => {
-                    self.id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "jobId" => {
-                    self.job_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteMicroserviceEngineResponse {
+        id: opt("id", StringLenientOpt),
+        name: opt("name", StringLenientOpt),
+        job_id: opt("jobId", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `UpgradeMicroserviceEngine`: Upgrading a Microservice Engine
 pub mod upgrade_microservice_engine {
-    #[allow(unused_imports)]
-    use super::*;
-    /// UpgradeMicroserviceEngineBody
+    /// The `UpgradeMicroserviceEngineBody` object of the `UpgradeMicroserviceEngine` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpgradeMicroserviceEngineBody {
         /// Version number. Maximum length: 24
@@ -6922,35 +3519,14 @@ pub mod upgrade_microservice_engine {
         /// Document line 2126.
         pub version: String,
     }
-    impl serde::Serialize for UpgradeMicroserviceEngineBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("version", &self.version)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpgradeMicroserviceEngineBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpgradeMicroserviceEngineBody {
-        const REQUIRED: &'static [&'static str] = &["version"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "version" => self.version = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        UpgradeMicroserviceEngineBody {
+            version: field("version"),
+            ..Default::default()
+        },
+        required = ["version"]
+    );
+
     /// Request of `UpgradeMicroserviceEngine` (Upgrading a Microservice Engine).
     ///
     /// This API is used to upgrade a microservice engine, including exclusive ServiceComb engine and registry/configuration center.
@@ -6977,48 +3553,16 @@ pub mod upgrade_microservice_engine {
         /// Request body.
         pub body: UpgradeMicroserviceEngineBody,
     }
-    impl serde::Serialize for UpgradeMicroserviceEngineRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("engine_id", &self.engine_id)?;
-            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpgradeMicroserviceEngineRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpgradeMicroserviceEngineRequest {
-        const REQUIRED: &'static [&'static str] = &["engine_id", "body"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                engine_id: Default::default(),
-                x_enterprise_project_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "engine_id" => self.engine_id = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        UpgradeMicroserviceEngineRequest {
+            project_id: opt("project_id"),
+            engine_id: field("engine_id"),
+            x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
+            body: field("body")
+        },
+        required = ["engine_id", "body"]
+    );
+
     impl UpgradeMicroserviceEngineRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -7032,11 +3576,13 @@ pub mod upgrade_microservice_engine {
                 body: body.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
             mut self,
@@ -7046,6 +3592,7 @@ pub mod upgrade_microservice_engine {
             self
         }
     }
+
     /// Response of `UpgradeMicroserviceEngine` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpgradeMicroserviceEngineResponse {
@@ -7062,55 +3609,19 @@ pub mod upgrade_microservice_engine {
         /// Document line 2137.
         pub job_id: Option<i32>,
     }
-    impl serde::Serialize for UpgradeMicroserviceEngineResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("id", &self.id)?;
-            m.opt("name", &self.name)?;
-            m.opt("jobId", &self.job_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpgradeMicroserviceEngineResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpgradeMicroserviceEngineResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "id" => {
-                    self.id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "jobId" => {
-                    self.job_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(UpgradeMicroserviceEngineResponse {
+        id: opt("id", StringLenientOpt),
+        name: opt("name", StringLenientOpt),
+        job_id: opt("jobId", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `UpdateMicroserviceEngineConfigurations`: Updating Microservice Engine Configurations
 pub mod update_microservice_engine_configurations {
     pub use super::types::AuthType;
-    #[allow(unused_imports)]
-    use super::*;
-    /// UpdateMicroserviceEngineConfigurationsBody
+
+    /// The `UpdateMicroserviceEngineConfigurationsBody` object of the `UpdateMicroserviceEngineConfigurations` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateMicroserviceEngineConfigurationsBody {
         /// authType authentication type. Range: • RBAC: Security authentication is enabled for the engine. • NONE: Security authentication is not enabled for the engine.
@@ -7118,35 +3629,14 @@ pub mod update_microservice_engine_configurations {
         /// Document line 2219.
         pub auth_type: AuthType,
     }
-    impl serde::Serialize for UpdateMicroserviceEngineConfigurationsBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("authType", &self.auth_type)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateMicroserviceEngineConfigurationsBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateMicroserviceEngineConfigurationsBody {
-        const REQUIRED: &'static [&'static str] = &["authType"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "authType" => self.auth_type = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        UpdateMicroserviceEngineConfigurationsBody {
+            auth_type: field("authType"),
+            ..Default::default()
+        },
+        required = ["authType"]
+    );
+
     /// Request of `UpdateMicroserviceEngineConfigurations` (Updating Microservice Engine Configurations).
     ///
     /// This API is used to upgrade the configuration of a microservice engine, including exclusive ServiceComb engine and registry/configuration center.
@@ -7173,48 +3663,16 @@ pub mod update_microservice_engine_configurations {
         /// Request body.
         pub body: UpdateMicroserviceEngineConfigurationsBody,
     }
-    impl serde::Serialize for UpdateMicroserviceEngineConfigurationsRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("engine_id", &self.engine_id)?;
-            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateMicroserviceEngineConfigurationsRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateMicroserviceEngineConfigurationsRequest {
-        const REQUIRED: &'static [&'static str] = &["engine_id", "body"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                engine_id: Default::default(),
-                x_enterprise_project_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "engine_id" => self.engine_id = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        UpdateMicroserviceEngineConfigurationsRequest {
+            project_id: opt("project_id"),
+            engine_id: field("engine_id"),
+            x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
+            body: field("body")
+        },
+        required = ["engine_id", "body"]
+    );
+
     impl UpdateMicroserviceEngineConfigurationsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -7228,11 +3686,13 @@ pub mod update_microservice_engine_configurations {
                 body: body.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
             mut self,
@@ -7242,6 +3702,7 @@ pub mod update_microservice_engine_configurations {
             self
         }
     }
+
     /// Response of `UpdateMicroserviceEngineConfigurations` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateMicroserviceEngineConfigurationsResponse {
@@ -7258,54 +3719,17 @@ pub mod update_microservice_engine_configurations {
         /// Document line 2230.
         pub job_id: Option<i32>,
     }
-    impl serde::Serialize for UpdateMicroserviceEngineConfigurationsResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("id", &self.id)?;
-            m.opt("name", &self.name)?;
-            m.opt("jobId", &self.job_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateMicroserviceEngineConfigurationsResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateMicroserviceEngineConfigurationsResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "id" => {
-                    self.id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "jobId" => {
-                    self.job_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(UpdateMicroserviceEngineConfigurationsResponse {
+        id: opt("id", StringLenientOpt),
+        name: opt("name", StringLenientOpt),
+        job_id: opt("jobId", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ChangeMicroserviceEngineSpecifications`: Changing Microservice Engine Specifications
 pub mod change_microservice_engine_specifications {
-    #[allow(unused_imports)]
-    use super::*;
-    /// ChangeMicroserviceEngineSpecificationsBody
+    /// The `ChangeMicroserviceEngineSpecificationsBody` object of the `ChangeMicroserviceEngineSpecifications` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ChangeMicroserviceEngineSpecificationsBody {
         /// New flavor.
@@ -7317,37 +3741,15 @@ pub mod change_microservice_engine_specifications {
         /// Document line 2320.
         pub inputs: Option<std::collections::BTreeMap<String, String>>,
     }
-    impl serde::Serialize for ChangeMicroserviceEngineSpecificationsBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("flavor", &self.flavor)?;
-            m.opt("inputs", &self.inputs)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ChangeMicroserviceEngineSpecificationsBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ChangeMicroserviceEngineSpecificationsBody {
-        const REQUIRED: &'static [&'static str] = &["flavor"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "flavor" => self.flavor = map.next_value()?,
-                "inputs" => self.inputs = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ChangeMicroserviceEngineSpecificationsBody {
+            flavor: field("flavor"),
+            inputs: opt("inputs"),
+            ..Default::default()
+        },
+        required = ["flavor"]
+    );
+
     /// Request of `ChangeMicroserviceEngineSpecifications` (Changing Microservice Engine Specifications).
     ///
     /// This API is used to change microservice engine specifications.
@@ -7376,48 +3778,16 @@ pub mod change_microservice_engine_specifications {
         /// Request body.
         pub body: ChangeMicroserviceEngineSpecificationsBody,
     }
-    impl serde::Serialize for ChangeMicroserviceEngineSpecificationsRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("engine_id", &self.engine_id)?;
-            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ChangeMicroserviceEngineSpecificationsRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ChangeMicroserviceEngineSpecificationsRequest {
-        const REQUIRED: &'static [&'static str] = &["engine_id", "body"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                engine_id: Default::default(),
-                x_enterprise_project_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "engine_id" => self.engine_id = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ChangeMicroserviceEngineSpecificationsRequest {
+            project_id: opt("project_id"),
+            engine_id: field("engine_id"),
+            x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
+            body: field("body")
+        },
+        required = ["engine_id", "body"]
+    );
+
     impl ChangeMicroserviceEngineSpecificationsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -7431,11 +3801,13 @@ pub mod change_microservice_engine_specifications {
                 body: body.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
             mut self,
@@ -7445,6 +3817,7 @@ pub mod change_microservice_engine_specifications {
             self
         }
     }
+
     /// Response of `ChangeMicroserviceEngineSpecifications` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ChangeMicroserviceEngineSpecificationsResponse {
@@ -7461,54 +3834,17 @@ pub mod change_microservice_engine_specifications {
         /// Document line 2331.
         pub job_id: Option<i32>,
     }
-    impl serde::Serialize for ChangeMicroserviceEngineSpecificationsResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("id", &self.id)?;
-            m.opt("name", &self.name)?;
-            m.opt("job_id", &self.job_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ChangeMicroserviceEngineSpecificationsResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ChangeMicroserviceEngineSpecificationsResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "id" => {
-                    self.id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "job_id" => {
-                    self.job_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ChangeMicroserviceEngineSpecificationsResponse {
+        id: opt("id", StringLenientOpt),
+        name: opt("name", StringLenientOpt),
+        job_id: opt("job_id", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `RetryExclusiveServiceCombEngineJob`: Retrying an Exclusive ServiceComb Engine Job
 pub mod retry_exclusive_service_comb_engine_job {
-    #[allow(unused_imports)]
-    use super::*;
-    /// RetryExclusiveServiceCombEngineJobBody
+    /// The `RetryExclusiveServiceCombEngineJobBody` object of the `RetryExclusiveServiceCombEngineJob` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct RetryExclusiveServiceCombEngineJobBody {
         /// Operation type. Range: Retry
@@ -7516,35 +3852,14 @@ pub mod retry_exclusive_service_comb_engine_job {
         /// Document line 2421.
         pub action: String,
     }
-    impl serde::Serialize for RetryExclusiveServiceCombEngineJobBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("action", &self.action)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for RetryExclusiveServiceCombEngineJobBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for RetryExclusiveServiceCombEngineJobBody {
-        const REQUIRED: &'static [&'static str] = &["action"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "action" => self.action = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        RetryExclusiveServiceCombEngineJobBody {
+            action: field("action"),
+            ..Default::default()
+        },
+        required = ["action"]
+    );
+
     /// Request of `RetryExclusiveServiceCombEngineJob` (Retrying an Exclusive ServiceComb Engine Job).
     ///
     /// This API is used to retry an exclusive ServiceComb engine job.
@@ -7571,48 +3886,16 @@ pub mod retry_exclusive_service_comb_engine_job {
         /// Request body.
         pub body: RetryExclusiveServiceCombEngineJobBody,
     }
-    impl serde::Serialize for RetryExclusiveServiceCombEngineJobRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("engine_id", &self.engine_id)?;
-            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for RetryExclusiveServiceCombEngineJobRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for RetryExclusiveServiceCombEngineJobRequest {
-        const REQUIRED: &'static [&'static str] = &["engine_id", "body"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                engine_id: Default::default(),
-                x_enterprise_project_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "engine_id" => self.engine_id = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        RetryExclusiveServiceCombEngineJobRequest {
+            project_id: opt("project_id"),
+            engine_id: field("engine_id"),
+            x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
+            body: field("body")
+        },
+        required = ["engine_id", "body"]
+    );
+
     impl RetryExclusiveServiceCombEngineJobRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -7626,11 +3909,13 @@ pub mod retry_exclusive_service_comb_engine_job {
                 body: body.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
             mut self,
@@ -7640,6 +3925,7 @@ pub mod retry_exclusive_service_comb_engine_job {
             self
         }
     }
+
     /// Response of `RetryExclusiveServiceCombEngineJob` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct RetryExclusiveServiceCombEngineJobResponse {
@@ -7656,54 +3942,17 @@ pub mod retry_exclusive_service_comb_engine_job {
         /// Document line 2432.
         pub job_id: Option<i32>,
     }
-    impl serde::Serialize for RetryExclusiveServiceCombEngineJobResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("id", &self.id)?;
-            m.opt("name", &self.name)?;
-            m.opt("jobId", &self.job_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for RetryExclusiveServiceCombEngineJobResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for RetryExclusiveServiceCombEngineJobResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "id" => {
-                    self.id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "jobId" => {
-                    self.job_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(RetryExclusiveServiceCombEngineJobResponse {
+        id: opt("id", StringLenientOpt),
+        name: opt("name", StringLenientOpt),
+        job_id: opt("jobId", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `UpdateMicroserviceEngineDetails`: Updating Microservice Engine Details
 pub mod update_microservice_engine_details {
-    #[allow(unused_imports)]
-    use super::*;
-    /// UpdateMicroserviceEngineDetailsBody
+    /// The `UpdateMicroserviceEngineDetailsBody` object of the `UpdateMicroserviceEngineDetails` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateMicroserviceEngineDetailsBody {
         /// Microservice engine description. Maximum length: 255
@@ -7719,36 +3968,12 @@ pub mod update_microservice_engine_details {
         /// Document line 2515.
         pub alias: Option<String>,
     }
-    impl serde::Serialize for UpdateMicroserviceEngineDetailsBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("description", &self.description)?;
-            m.opt("alias", &self.alias)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateMicroserviceEngineDetailsBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateMicroserviceEngineDetailsBody {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "description" => self.description = map.next_value()?,
-                "alias" => self.alias = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(UpdateMicroserviceEngineDetailsBody {
+        description: opt("description"),
+        alias: opt("alias"),
+        ..Default::default()
+    });
+
     /// Request of `UpdateMicroserviceEngineDetails` (Updating Microservice Engine Details).
     ///
     /// This API is used to update microservice engine details, including the name and description.
@@ -7777,48 +4002,16 @@ pub mod update_microservice_engine_details {
         /// Request body.
         pub body: Option<UpdateMicroserviceEngineDetailsBody>,
     }
-    impl serde::Serialize for UpdateMicroserviceEngineDetailsRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("engine_id", &self.engine_id)?;
-            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.opt("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateMicroserviceEngineDetailsRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateMicroserviceEngineDetailsRequest {
-        const REQUIRED: &'static [&'static str] = &["engine_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                engine_id: Default::default(),
-                x_enterprise_project_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "engine_id" => self.engine_id = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        UpdateMicroserviceEngineDetailsRequest {
+            project_id: opt("project_id"),
+            engine_id: field("engine_id"),
+            x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
+            body: opt("body")
+        },
+        required = ["engine_id"]
+    );
+
     impl UpdateMicroserviceEngineDetailsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(engine_id: impl Into<String>) -> Self {
@@ -7829,11 +4022,13 @@ pub mod update_microservice_engine_details {
                 body: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
             mut self,
@@ -7842,41 +4037,22 @@ pub mod update_microservice_engine_details {
             self.x_enterprise_project_id = Some(x_enterprise_project_id.into());
             self
         }
+
         /// Sets `body`.
         pub fn body(mut self, body: impl Into<UpdateMicroserviceEngineDetailsBody>) -> Self {
             self.body = Some(body.into());
             self
         }
     }
+
     /// Response of `UpdateMicroserviceEngineDetails` (HTTP 200).
     ///
     /// The document describes no body for this response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateMicroserviceEngineDetailsResponse {}
-    impl serde::Serialize for UpdateMicroserviceEngineDetailsResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateMicroserviceEngineDetailsResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateMicroserviceEngineDetailsResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(UpdateMicroserviceEngineDetailsResponse {});
 }
+
 /// Models of `QueryEngineJobList`: Querying the Engine Job List
 pub mod query_engine_job_list {
     pub use super::types::Status4 as Status;
@@ -7884,8 +4060,7 @@ pub mod query_engine_job_list {
     pub use super::types::TaskExecutorBrief;
     pub use super::types::Type4 as Type;
     pub use super::types::Type4 as Type2;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `QueryEngineJobList` (Querying the Engine Job List).
     ///
     /// This API is used to query the engine job list.
@@ -7928,57 +4103,19 @@ pub mod query_engine_job_list {
         /// Document line 2599.
         pub x_enterprise_project_id: Option<String>,
     }
-    impl serde::Serialize for QueryEngineJobListRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("engine_id", &self.engine_id)?;
-            m.opt("offset", &self.offset)?;
-            m.opt("limit", &self.limit)?;
-            m.opt("from-time", &self.from_time)?;
-            m.opt("to-time", &self.to_time)?;
-            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryEngineJobListRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryEngineJobListRequest {
-        const REQUIRED: &'static [&'static str] = &["engine_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                engine_id: Default::default(),
-                offset: Default::default(),
-                limit: Default::default(),
-                from_time: Default::default(),
-                to_time: Default::default(),
-                x_enterprise_project_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "engine_id" => self.engine_id = map.next_value()?,
-                "offset" => self.offset = map.next_value()?,
-                "limit" => self.limit = map.next_value()?,
-                "from-time" => self.from_time = map.next_value()?,
-                "to-time" => self.to_time = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        QueryEngineJobListRequest {
+            project_id: opt("project_id"),
+            engine_id: field("engine_id"),
+            offset: opt("offset"),
+            limit: opt("limit"),
+            from_time: opt("from-time"),
+            to_time: opt("to-time"),
+            x_enterprise_project_id: opt("X-Enterprise-Project-ID")
+        },
+        required = ["engine_id"]
+    );
+
     impl QueryEngineJobListRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(engine_id: impl Into<String>) -> Self {
@@ -7992,31 +4129,37 @@ pub mod query_engine_job_list {
                 x_enterprise_project_id: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `offset`.
         pub fn offset(mut self, offset: impl Into<String>) -> Self {
             self.offset = Some(offset.into());
             self
         }
+
         /// Sets `limit`.
         pub fn limit(mut self, limit: impl Into<String>) -> Self {
             self.limit = Some(limit.into());
             self
         }
+
         /// Sets `from_time`.
         pub fn from_time(mut self, from_time: impl Into<String>) -> Self {
             self.from_time = Some(from_time.into());
             self
         }
+
         /// Sets `to_time`.
         pub fn to_time(mut self, to_time: impl Into<String>) -> Self {
             self.to_time = Some(to_time.into());
             self
         }
+
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
             mut self,
@@ -8026,7 +4169,8 @@ pub mod query_engine_job_list {
             self
         }
     }
-    /// Task
+
+    /// The `Task` object of the `QueryEngineJobList` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Task {
         /// ID of the job to which the sub-job belongs.
@@ -8094,101 +4238,27 @@ pub mod query_engine_job_list {
         /// Document line 2650.
         pub task_executor_brief: Option<TaskExecutorBrief>,
     }
-    impl serde::Serialize for Task {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("jobId", &self.job_id)?;
-            m.opt("id", &self.id)?;
-            m.opt("type", &self.r#type)?;
-            m.opt("assigned", &self.assigned)?;
-            m.opt("taskName", &self.task_name)?;
-            m.opt("engineName", &self.engine_name)?;
-            m.opt("taskOrder", &self.task_order)?;
-            m.opt("status", &self.status)?;
-            m.opt("startTime", &self.start_time)?;
-            m.opt("endTime", &self.end_time)?;
-            m.opt("createTime", &self.create_time)?;
-            m.opt("updateTime", &self.update_time)?;
-            m.opt("timeout", &self.timeout)?;
-            m.opt("log", &self.log)?;
-            m.opt("output", &self.output)?;
-            m.opt("taskExecutorBrief", &self.task_executor_brief)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Task {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Task {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "jobId" => {
-                    self.job_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "id" => {
-                    self.id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "type" => self.r#type = map.next_value()?,
-                "assigned" => {
-                    self.assigned = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "taskName" => {
-                    self.task_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "engineName" => {
-                    self.engine_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "taskOrder" => {
-                    self.task_order = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "status" => self.status = map.next_value()?,
-                "startTime" => {
-                    self.start_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "endTime" => {
-                    self.end_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "createTime" => {
-                    self.create_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "updateTime" => {
-                    self.update_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "timeout" => {
-                    self.timeout = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "log" => {
-                    self.log = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "output" => {
-                    self.output = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "taskExecutorBrief" => self.task_executor_brief = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// Job
+    apigen_runtime::wire_object!(Task {
+        job_id: opt("jobId", LenientOpt),
+        id: opt("id", LenientOpt),
+        r#type: opt("type"),
+        assigned: opt("assigned", StringLenientOpt),
+        task_name: opt("taskName", StringLenientOpt),
+        engine_name: opt("engineName", StringLenientOpt),
+        task_order: opt("taskOrder", LenientOpt),
+        status: opt("status"),
+        start_time: opt("startTime", LenientOpt),
+        end_time: opt("endTime", LenientOpt),
+        create_time: opt("createTime", LenientOpt),
+        update_time: opt("updateTime", LenientOpt),
+        timeout: opt("timeout", LenientOpt),
+        log: opt("log", StringLenientOpt),
+        output: opt("output", StringLenientOpt),
+        task_executor_brief: opt("taskExecutorBrief"),
+        ..Default::default()
+    });
+
+    /// The `Job` object of the `QueryEngineJobList` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Job {
         /// Job ID.
@@ -8236,80 +4306,21 @@ pub mod query_engine_job_list {
         /// Document line 2628.
         pub tasks: Vec<Task>,
     }
-    impl serde::Serialize for Job {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("id", &self.id)?;
-            m.opt("engineId", &self.engine_id)?;
-            m.opt("type", &self.r#type)?;
-            m.opt("description", &self.description)?;
-            m.opt("status", &self.status)?;
-            m.opt("scheduling", &self.scheduling)?;
-            m.opt("createUser", &self.create_user)?;
-            m.opt("startTime", &self.start_time)?;
-            m.opt("endTime", &self.end_time)?;
-            m.opt("context", &self.context)?;
-            m.list("tasks", &self.tasks)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Job {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Job {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "id" => {
-                    self.id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "engineId" => {
-                    self.engine_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "type" => self.r#type = map.next_value()?,
-                "description" => {
-                    self.description = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "status" => self.status = map.next_value()?,
-                "scheduling" => {
-                    self.scheduling = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "createUser" => {
-                    self.create_user = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "startTime" => {
-                    self.start_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "endTime" => {
-                    self.end_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "context" => {
-                    self.context = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "tasks" => {
-                    self.tasks = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Job {
+        id: opt("id", LenientOpt),
+        engine_id: opt("engineId", StringLenientOpt),
+        r#type: opt("type"),
+        description: opt("description", StringLenientOpt),
+        status: opt("status"),
+        scheduling: opt("scheduling", LenientOpt),
+        create_user: opt("createUser", StringLenientOpt),
+        start_time: opt("startTime", LenientOpt),
+        end_time: opt("endTime", LenientOpt),
+        context: opt("context", StringLenientOpt),
+        tasks: list("tasks", List),
+        ..Default::default()
+    });
+
     /// Response of `QueryEngineJobList` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryEngineJobListResponse {
@@ -8322,45 +4333,15 @@ pub mod query_engine_job_list {
         /// Document line 2611.
         pub data: Vec<Job>,
     }
-    impl serde::Serialize for QueryEngineJobListResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("total", &self.total)?;
-            m.list("data", &self.data)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryEngineJobListResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryEngineJobListResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "total" => {
-                    self.total = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryEngineJobListResponse {
+        total: opt("total", LenientOpt),
+        data: list("data", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `QueryRBACToken`: Querying an RBAC Token
 pub mod query_rbac_token {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `QueryRBACToken` (Querying an RBAC Token).
     ///
     /// This API is used to obtain an RBAC token based on the IAM token.
@@ -8397,48 +4378,16 @@ pub mod query_rbac_token {
         /// Document line 2769.
         pub x_namespace_id: Option<String>,
     }
-    impl serde::Serialize for QueryRbacTokenRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("engine_id", &self.engine_id)?;
-            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.opt("X-Namespace-ID", &self.x_namespace_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryRbacTokenRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryRbacTokenRequest {
-        const REQUIRED: &'static [&'static str] = &["engine_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                engine_id: Default::default(),
-                x_enterprise_project_id: Default::default(),
-                x_namespace_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "engine_id" => self.engine_id = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                "X-Namespace-ID" => self.x_namespace_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        QueryRbacTokenRequest {
+            project_id: opt("project_id"),
+            engine_id: field("engine_id"),
+            x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
+            x_namespace_id: opt("X-Namespace-ID")
+        },
+        required = ["engine_id"]
+    );
+
     impl QueryRbacTokenRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(engine_id: impl Into<String>) -> Self {
@@ -8449,11 +4398,13 @@ pub mod query_rbac_token {
                 x_namespace_id: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
             mut self,
@@ -8462,12 +4413,14 @@ pub mod query_rbac_token {
             self.x_enterprise_project_id = Some(x_enterprise_project_id.into());
             self
         }
+
         /// Sets `x_namespace_id`.
         pub fn x_namespace_id(mut self, x_namespace_id: impl Into<String>) -> Self {
             self.x_namespace_id = Some(x_namespace_id.into());
             self
         }
     }
+
     /// Response of `QueryRBACToken` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryRbacTokenResponse {
@@ -8476,44 +4429,15 @@ pub mod query_rbac_token {
         /// Document line 2778.
         pub token: Option<String>,
     }
-    impl serde::Serialize for QueryRbacTokenResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("token", &self.token)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryRbacTokenResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryRbacTokenResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "token" => {
-                    self.token = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryRbacTokenResponse {
+        token: opt("token", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `BackUpAndRestoringMicroserviceEngine`: Backing Up and Restoring a Microservice Engine
 pub mod back_up_and_restoring_microservice_engine {
-    #[allow(unused_imports)]
-    use super::*;
-    /// BackUpAndRestoringMicroserviceEngineBody
+    /// The `BackUpAndRestoringMicroserviceEngineBody` object of the `BackUpAndRestoringMicroserviceEngine` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct BackUpAndRestoringMicroserviceEngineBody {
         /// Name of a restoration record.
@@ -8525,37 +4449,15 @@ pub mod back_up_and_restoring_microservice_engine {
         /// Document line 2857.
         pub description: Option<String>,
     }
-    impl serde::Serialize for BackUpAndRestoringMicroserviceEngineBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("name", &self.name)?;
-            m.opt("description", &self.description)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for BackUpAndRestoringMicroserviceEngineBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for BackUpAndRestoringMicroserviceEngineBody {
-        const REQUIRED: &'static [&'static str] = &["name"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "name" => self.name = map.next_value()?,
-                "description" => self.description = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        BackUpAndRestoringMicroserviceEngineBody {
+            name: field("name"),
+            description: opt("description"),
+            ..Default::default()
+        },
+        required = ["name"]
+    );
+
     /// Request of `BackUpAndRestoringMicroserviceEngine` (Backing Up and Restoring a Microservice Engine).
     ///
     /// This API is used to restore a specified microservice engine using a specified backup file.
@@ -8580,48 +4482,16 @@ pub mod back_up_and_restoring_microservice_engine {
         /// Request body.
         pub body: BackUpAndRestoringMicroserviceEngineBody,
     }
-    impl serde::Serialize for BackUpAndRestoringMicroserviceEngineRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("engine_id", &self.engine_id)?;
-            m.field("backup_id", &self.backup_id)?;
-            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for BackUpAndRestoringMicroserviceEngineRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for BackUpAndRestoringMicroserviceEngineRequest {
-        const REQUIRED: &'static [&'static str] = &["engine_id", "backup_id", "body"];
-        fn empty() -> Self {
-            Self {
-                engine_id: Default::default(),
-                backup_id: Default::default(),
-                x_enterprise_project_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "engine_id" => self.engine_id = map.next_value()?,
-                "backup_id" => self.backup_id = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        BackUpAndRestoringMicroserviceEngineRequest {
+            engine_id: field("engine_id"),
+            backup_id: field("backup_id"),
+            x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
+            body: field("body")
+        },
+        required = ["engine_id", "backup_id", "body"]
+    );
+
     impl BackUpAndRestoringMicroserviceEngineRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -8636,6 +4506,7 @@ pub mod back_up_and_restoring_microservice_engine {
                 body: body.into(),
             }
         }
+
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
             mut self,
@@ -8645,6 +4516,7 @@ pub mod back_up_and_restoring_microservice_engine {
             self
         }
     }
+
     /// Values of `status`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Status {
@@ -8661,52 +4533,14 @@ pub mod back_up_and_restoring_microservice_engine {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for Status {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Status::Unknown(String::new())
-        }
-    }
-    impl Status {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Status::RecoveringData => "RecoveringData",
-                Status::RestartingService => "RestartingService",
-                Status::RecoveringDataFailed => "RecoveringDataFailed",
-                Status::RestartingServiceFailed => "RestartingServiceFailed",
-                Status::Success => "Success",
-                Status::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Status {
-        fn from(s: &str) -> Self {
-            match s {
-                "RecoveringData" => Status::RecoveringData,
-                "RestartingService" => Status::RestartingService,
-                "RecoveringDataFailed" => Status::RecoveringDataFailed,
-                "RestartingServiceFailed" => Status::RestartingServiceFailed,
-                "Success" => Status::Success,
-                other => Status::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Status {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Status {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Status {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Status::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(Status {
+        RecoveringData: "RecoveringData",
+        RestartingService: "RestartingService",
+        RecoveringDataFailed: "RecoveringDataFailed",
+        RestartingServiceFailed: "RestartingServiceFailed",
+        Success: "Success"
+    });
+
     /// Response of `BackUpAndRestoringMicroserviceEngine` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct BackUpAndRestoringMicroserviceEngineResponse {
@@ -8751,90 +4585,24 @@ pub mod back_up_and_restoring_microservice_engine {
         /// Document line 2875.
         pub reason: Option<String>,
     }
-    impl serde::Serialize for BackUpAndRestoringMicroserviceEngineResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("id", &self.id)?;
-            m.opt("engineId", &self.engine_id)?;
-            m.opt("backupId", &self.backup_id)?;
-            m.opt("status", &self.status)?;
-            m.opt("backupName", &self.backup_name)?;
-            m.opt("name", &self.name)?;
-            m.opt("description", &self.description)?;
-            m.opt("progress", &self.progress)?;
-            m.opt("time", &self.time)?;
-            m.opt("reason", &self.reason)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for BackUpAndRestoringMicroserviceEngineResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for BackUpAndRestoringMicroserviceEngineResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "id" => {
-                    self.id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "engineId" => {
-                    self.engine_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "backupId" => {
-                    self.backup_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "status" => self.status = map.next_value()?,
-                "backupName" => {
-                    self.backup_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "description" => {
-                    self.description = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "progress" => {
-                    self.progress = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "time" => {
-                    self.time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "reason" => {
-                    self.reason = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(BackUpAndRestoringMicroserviceEngineResponse {
+        id: opt("id", StringLenientOpt),
+        engine_id: opt("engineId", StringLenientOpt),
+        backup_id: opt("backupId", StringLenientOpt),
+        status: opt("status"),
+        backup_name: opt("backupName", StringLenientOpt),
+        name: opt("name", StringLenientOpt),
+        description: opt("description", StringLenientOpt),
+        progress: opt("progress", LenientOpt),
+        time: opt("time", LenientOpt),
+        reason: opt("reason", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `CreateMicroserviceBackupPolicy`: Creating a Microservice Backup Policy
 pub mod create_microservice_backup_policy {
-    #[allow(unused_imports)]
-    use super::*;
-    /// CreateMicroserviceBackupPolicyBody
+    /// The `CreateMicroserviceBackupPolicyBody` object of the `CreateMicroserviceBackupPolicy` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateMicroserviceBackupPolicyBody {
         /// Scheduling cron expression for describing the backup time.
@@ -8850,39 +4618,16 @@ pub mod create_microservice_backup_policy {
         /// Document line 2969.
         pub max_files: Option<i32>,
     }
-    impl serde::Serialize for CreateMicroserviceBackupPolicyBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("schedule", &self.schedule)?;
-            m.opt("reserve", &self.reserve)?;
-            m.opt("maxFiles", &self.max_files)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateMicroserviceBackupPolicyBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateMicroserviceBackupPolicyBody {
-        const REQUIRED: &'static [&'static str] = &["schedule"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "schedule" => self.schedule = map.next_value()?,
-                "reserve" => self.reserve = map.next_value()?,
-                "maxFiles" => self.max_files = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CreateMicroserviceBackupPolicyBody {
+            schedule: field("schedule"),
+            reserve: opt("reserve"),
+            max_files: opt("maxFiles"),
+            ..Default::default()
+        },
+        required = ["schedule"]
+    );
+
     /// Request of `CreateMicroserviceBackupPolicy` (Creating a Microservice Backup Policy).
     ///
     /// This API is used to create a microservice backup policy.
@@ -8905,45 +4650,15 @@ pub mod create_microservice_backup_policy {
         /// Request body.
         pub body: CreateMicroserviceBackupPolicyBody,
     }
-    impl serde::Serialize for CreateMicroserviceBackupPolicyRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("engineId", &self.engine_id)?;
-            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateMicroserviceBackupPolicyRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateMicroserviceBackupPolicyRequest {
-        const REQUIRED: &'static [&'static str] = &["engineId", "body"];
-        fn empty() -> Self {
-            Self {
-                engine_id: Default::default(),
-                x_enterprise_project_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "engineId" => self.engine_id = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CreateMicroserviceBackupPolicyRequest {
+            engine_id: field("engineId"),
+            x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
+            body: field("body")
+        },
+        required = ["engineId", "body"]
+    );
+
     impl CreateMicroserviceBackupPolicyRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -8956,6 +4671,7 @@ pub mod create_microservice_backup_policy {
                 body: body.into(),
             }
         }
+
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
             mut self,
@@ -8965,6 +4681,7 @@ pub mod create_microservice_backup_policy {
             self
         }
     }
+
     /// Response of `CreateMicroserviceBackupPolicy` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateMicroserviceBackupPolicyResponse {
@@ -8997,74 +4714,21 @@ pub mod create_microservice_backup_policy {
         /// Document line 2984.
         pub next_at: Option<i64>,
     }
-    impl serde::Serialize for CreateMicroserviceBackupPolicyResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("id", &self.id)?;
-            m.opt("engineId", &self.engine_id)?;
-            m.opt("schedule", &self.schedule)?;
-            m.opt("reserve", &self.reserve)?;
-            m.opt("maxFiles", &self.max_files)?;
-            m.opt("createAt", &self.create_at)?;
-            m.opt("nextAt", &self.next_at)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateMicroserviceBackupPolicyResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateMicroserviceBackupPolicyResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "id" => {
-                    self.id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "engineId" => {
-                    self.engine_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "schedule" => {
-                    self.schedule = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "reserve" => {
-                    self.reserve = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "maxFiles" => {
-                    self.max_files = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "createAt" => {
-                    self.create_at = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "nextAt" => {
-                    self.next_at = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateMicroserviceBackupPolicyResponse {
+        id: opt("id", StringLenientOpt),
+        engine_id: opt("engineId", StringLenientOpt),
+        schedule: opt("schedule", StringLenientOpt),
+        reserve: opt("reserve", StringLenientOpt),
+        max_files: opt("maxFiles", LenientOpt),
+        create_at: opt("createAt", LenientOpt),
+        next_at: opt("nextAt", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `CreateMicroserviceEngineTag`: Creating a Microservice Engine Tag
 pub mod create_microservice_engine_tag {
-    #[allow(unused_imports)]
-    use super::*;
-    /// SimpleTag
+    /// The `SimpleTag` object of the `CreateMicroserviceEngineTag` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SimpleTag {
         /// Tag key.
@@ -9076,38 +4740,16 @@ pub mod create_microservice_engine_tag {
         /// Document line 3087.
         pub value: String,
     }
-    impl serde::Serialize for SimpleTag {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("key", &self.key)?;
-            m.field("value", &self.value)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for SimpleTag {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for SimpleTag {
-        const REQUIRED: &'static [&'static str] = &["key", "value"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "key" => self.key = map.next_value()?,
-                "value" => self.value = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// ResourceTag
+    apigen_runtime::wire_object!(
+        SimpleTag {
+            key: field("key"),
+            value: field("value"),
+            ..Default::default()
+        },
+        required = ["key", "value"]
+    );
+
+    /// The `ResourceTag` object of the `CreateMicroserviceEngineTag` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ResourceTag {
         /// Resource tag ID.
@@ -9135,45 +4777,17 @@ pub mod create_microservice_engine_tag {
         /// Document line 3097.
         pub date_time: Option<i64>,
     }
-    impl serde::Serialize for ResourceTag {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("id", &self.id)?;
-            m.opt("key", &self.key)?;
-            m.opt("value", &self.value)?;
-            m.opt("engine_id", &self.engine_id)?;
-            m.opt("type", &self.r#type)?;
-            m.opt("date_time", &self.date_time)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ResourceTag {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ResourceTag {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "id" => self.id = map.next_value()?,
-                "key" => self.key = map.next_value()?,
-                "value" => self.value = map.next_value()?,
-                "engine_id" => self.engine_id = map.next_value()?,
-                "type" => self.r#type = map.next_value()?,
-                "date_time" => self.date_time = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// CreateMicroserviceEngineTagBody
+    apigen_runtime::wire_object!(ResourceTag {
+        id: opt("id"),
+        key: opt("key"),
+        value: opt("value"),
+        engine_id: opt("engine_id"),
+        r#type: opt("type"),
+        date_time: opt("date_time"),
+        ..Default::default()
+    });
+
+    /// The `CreateMicroserviceEngineTagBody` object of the `CreateMicroserviceEngineTag` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateMicroserviceEngineTagBody {
         /// Tag list.
@@ -9201,50 +4815,19 @@ pub mod create_microservice_engine_tag {
         /// Document line 3081.
         pub resource_tags_without_value: Vec<ResourceTag>,
     }
-    impl serde::Serialize for CreateMicroserviceEngineTagBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("tags", &self.tags)?;
-            m.field("action", &self.action)?;
-            m.field("sys_tags", &self.sys_tags)?;
-            m.field("engineId", &self.engine_id)?;
-            m.list("resourceTags", &self.resource_tags)?;
-            m.list(
-                "resourceTagsWithoutValue",
-                &self.resource_tags_without_value,
-            )?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateMicroserviceEngineTagBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateMicroserviceEngineTagBody {
-        const REQUIRED: &'static [&'static str] = &["tags", "action", "sys_tags", "engineId"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "tags" => self.tags = map.next_value()?,
-                "action" => self.action = map.next_value()?,
-                "sys_tags" => self.sys_tags = map.next_value()?,
-                "engineId" => self.engine_id = map.next_value()?,
-                "resourceTags" => self.resource_tags = map.next_value()?,
-                "resourceTagsWithoutValue" => {
-                    self.resource_tags_without_value = map.next_value()?;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CreateMicroserviceEngineTagBody {
+            tags: field("tags"),
+            action: field("action"),
+            sys_tags: field("sys_tags"),
+            engine_id: field("engineId"),
+            resource_tags: list("resourceTags"),
+            resource_tags_without_value: list("resourceTagsWithoutValue"),
+            ..Default::default()
+        },
+        required = ["tags", "action", "sys_tags", "engineId"]
+    );
+
     /// Request of `CreateMicroserviceEngineTag` (Creating a Microservice Engine Tag).
     ///
     /// This API is used to create a microservice engine tag.
@@ -9279,51 +4862,17 @@ pub mod create_microservice_engine_tag {
         /// Request body.
         pub body: CreateMicroserviceEngineTagBody,
     }
-    impl serde::Serialize for CreateMicroserviceEngineTagRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("resource_type", &self.resource_type)?;
-            m.field("resource_id", &self.resource_id)?;
-            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateMicroserviceEngineTagRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateMicroserviceEngineTagRequest {
-        const REQUIRED: &'static [&'static str] = &["resource_type", "resource_id", "body"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                resource_type: Default::default(),
-                resource_id: Default::default(),
-                x_enterprise_project_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "resource_type" => self.resource_type = map.next_value()?,
-                "resource_id" => self.resource_id = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CreateMicroserviceEngineTagRequest {
+            project_id: opt("project_id"),
+            resource_type: field("resource_type"),
+            resource_id: field("resource_id"),
+            x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
+            body: field("body")
+        },
+        required = ["resource_type", "resource_id", "body"]
+    );
+
     impl CreateMicroserviceEngineTagRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -9339,11 +4888,13 @@ pub mod create_microservice_engine_tag {
                 body: body.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
             mut self,
@@ -9353,35 +4904,15 @@ pub mod create_microservice_engine_tag {
             self
         }
     }
+
     /// Response of `CreateMicroserviceEngineTag` (HTTP 200).
     ///
     /// The document describes no body for this response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateMicroserviceEngineTagResponse {}
-    impl serde::Serialize for CreateMicroserviceEngineTagResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateMicroserviceEngineTagResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateMicroserviceEngineTagResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(CreateMicroserviceEngineTagResponse {});
 }
+
 /// Models of `QueryGovernancePolicyList`: Querying the Governance Policy List
 pub mod query_governance_policy_list {
     pub use super::types::CreateBusinessScene;
@@ -9393,8 +4924,7 @@ pub mod query_governance_policy_list {
     pub use super::types::Spec;
     pub use super::types::Status5 as Status;
     pub use super::types::Status5 as Status2;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `QueryGovernancePolicyList` (Querying the Governance Policy List).
     ///
     /// This API is used to query the governance policy list.
@@ -9431,52 +4961,17 @@ pub mod query_governance_policy_list {
         /// Document line 3203.
         pub x_enterprise_project_id: String,
     }
-    impl serde::Serialize for QueryGovernancePolicyListRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("environment", &self.environment)?;
-            m.opt("app", &self.app)?;
-            m.field("x-engine-id", &self.x_engine_id)?;
-            m.field("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryGovernancePolicyListRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryGovernancePolicyListRequest {
-        const REQUIRED: &'static [&'static str] =
-            &["environment", "x-engine-id", "X-Enterprise-Project-ID"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                environment: Default::default(),
-                app: Default::default(),
-                x_engine_id: Default::default(),
-                x_enterprise_project_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "environment" => self.environment = map.next_value()?,
-                "app" => self.app = map.next_value()?,
-                "x-engine-id" => self.x_engine_id = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        QueryGovernancePolicyListRequest {
+            project_id: opt("project_id"),
+            environment: field("environment"),
+            app: opt("app"),
+            x_engine_id: field("x-engine-id"),
+            x_enterprise_project_id: field("X-Enterprise-Project-ID")
+        },
+        required = ["environment", "x-engine-id", "X-Enterprise-Project-ID"]
+    );
+
     impl QueryGovernancePolicyListRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -9492,27 +4987,29 @@ pub mod query_governance_policy_list {
                 x_enterprise_project_id: x_enterprise_project_id.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `app`.
         pub fn app(mut self, app: impl Into<String>) -> Self {
             self.app = Some(app.into());
             self
         }
     }
+
     /// Response of `QueryGovernancePolicyList` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     #[serde(transparent)]
     pub struct QueryGovernancePolicyListResponse(pub Vec<GovPolicyDetail>);
 }
+
 /// Models of `CreateDarkLaunchPolicy`: Creating a Dark Launch Policy
 pub mod create_dark_launch_policy {
-    #[allow(unused_imports)]
-    use super::*;
-    /// header
+    /// The `header` object of the `CreateDarkLaunchPolicy` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Header {
         /// Exactly matched value.
@@ -9524,37 +5021,13 @@ pub mod create_dark_launch_policy {
         /// Document line 3394.
         pub case_insensitive: Option<bool>,
     }
-    impl serde::Serialize for Header {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("exact", &self.exact)?;
-            m.opt("caseInsensitive", &self.case_insensitive)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Header {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Header {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "exact" => self.exact = map.next_value()?,
-                "caseInsensitive" => self.case_insensitive = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// CreateMatch
+    apigen_runtime::wire_object!(Header {
+        exact: opt("exact"),
+        case_insensitive: opt("caseInsensitive"),
+        ..Default::default()
+    });
+
+    /// The `CreateMatch` object of the `CreateDarkLaunchPolicy` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateMatch {
         /// Matched Headers .
@@ -9562,35 +5035,12 @@ pub mod create_dark_launch_policy {
         /// Document line 3383.
         pub headers: Option<std::collections::BTreeMap<String, Header>>,
     }
-    impl serde::Serialize for CreateMatch {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("headers", &self.headers)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateMatch {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateMatch {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "headers" => self.headers = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// CreateRoute
+    apigen_runtime::wire_object!(CreateMatch {
+        headers: opt("headers"),
+        ..Default::default()
+    });
+
+    /// The `CreateRoute` object of the `CreateDarkLaunchPolicy` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateRoute {
         /// Rule name.
@@ -9606,39 +5056,14 @@ pub mod create_dark_launch_policy {
         /// Document line 3401.
         pub tags: Option<std::collections::BTreeMap<String, String>>,
     }
-    impl serde::Serialize for CreateRoute {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("name", &self.name)?;
-            m.opt("weight", &self.weight)?;
-            m.opt("tags", &self.tags)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateRoute {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateRoute {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "name" => self.name = map.next_value()?,
-                "weight" => self.weight = map.next_value()?,
-                "tags" => self.tags = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// CreateRules
+    apigen_runtime::wire_object!(CreateRoute {
+        name: opt("name"),
+        weight: opt("weight"),
+        tags: opt("tags"),
+        ..Default::default()
+    });
+
+    /// The `CreateRules` object of the `CreateDarkLaunchPolicy` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateRules {
         /// Priority. A larger value indicates a higher priority.
@@ -9654,38 +5079,13 @@ pub mod create_dark_launch_policy {
         /// Document line 3378.
         pub route: Vec<CreateRoute>,
     }
-    impl serde::Serialize for CreateRules {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("precedence", &self.precedence)?;
-            m.opt("match", &self.r#match)?;
-            m.list("route", &self.route)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateRules {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateRules {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "precedence" => self.precedence = map.next_value()?,
-                "match" => self.r#match = map.next_value()?,
-                "route" => self.route = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateRules {
+        precedence: opt("precedence"),
+        r#match: opt("match"),
+        route: list("route"),
+        ..Default::default()
+    });
+
     /// Request of `CreateDarkLaunchPolicy` (Creating a Dark Launch Policy).
     ///
     /// This API is used to create a dark launch policy.
@@ -9728,62 +5128,24 @@ pub mod create_dark_launch_policy {
         /// Structure of the request for creating a dark launch policy.
         pub body: Vec<CreateRules>,
     }
-    impl serde::Serialize for CreateDarkLaunchPolicyRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("service_name", &self.service_name)?;
-            m.opt("environment", &self.environment)?;
-            m.opt("app_id", &self.app_id)?;
-            m.field("x-engine-id", &self.x_engine_id)?;
-            m.field("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateDarkLaunchPolicyRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateDarkLaunchPolicyRequest {
-        const REQUIRED: &'static [&'static str] = &[
+    apigen_runtime::wire_object!(
+        CreateDarkLaunchPolicyRequest {
+            project_id: opt("project_id"),
+            service_name: field("service_name"),
+            environment: opt("environment"),
+            app_id: opt("app_id"),
+            x_engine_id: field("x-engine-id"),
+            x_enterprise_project_id: field("X-Enterprise-Project-ID"),
+            body: field("body")
+        },
+        required = [
             "service_name",
             "x-engine-id",
             "X-Enterprise-Project-ID",
-            "body",
-        ];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                service_name: Default::default(),
-                environment: Default::default(),
-                app_id: Default::default(),
-                x_engine_id: Default::default(),
-                x_enterprise_project_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "service_name" => self.service_name = map.next_value()?,
-                "environment" => self.environment = map.next_value()?,
-                "app_id" => self.app_id = map.next_value()?,
-                "x-engine-id" => self.x_engine_id = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+            "body"
+        ]
+    );
+
     impl CreateDarkLaunchPolicyRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -9802,22 +5164,26 @@ pub mod create_dark_launch_policy {
                 body: body.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `environment`.
         pub fn environment(mut self, environment: impl Into<String>) -> Self {
             self.environment = Some(environment.into());
             self
         }
+
         /// Sets `app_id`.
         pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
             self.app_id = Some(app_id.into());
             self
         }
     }
+
     /// Response of `CreateDarkLaunchPolicy` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateDarkLaunchPolicyResponse {
@@ -9826,43 +5192,14 @@ pub mod create_dark_launch_policy {
         /// Document line 3415.
         pub result: Option<String>,
     }
-    impl serde::Serialize for CreateDarkLaunchPolicyResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateDarkLaunchPolicyResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateDarkLaunchPolicyResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "result" => {
-                    self.result = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateDarkLaunchPolicyResponse {
+        result: opt("result", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `QueryDarkLaunchPolicy`: Querying a Dark Launch Policy
 pub mod query_dark_launch_policy {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `QueryDarkLaunchPolicy` (Querying a Dark Launch Policy).
     ///
     /// This API is used to query a dark launch policy.
@@ -9903,55 +5240,18 @@ pub mod query_dark_launch_policy {
         /// Document line 3503.
         pub x_enterprise_project_id: String,
     }
-    impl serde::Serialize for QueryDarkLaunchPolicyRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("service_name", &self.service_name)?;
-            m.opt("environment", &self.environment)?;
-            m.opt("app_id", &self.app_id)?;
-            m.field("x-engine-id", &self.x_engine_id)?;
-            m.field("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryDarkLaunchPolicyRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryDarkLaunchPolicyRequest {
-        const REQUIRED: &'static [&'static str] =
-            &["service_name", "x-engine-id", "X-Enterprise-Project-ID"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                service_name: Default::default(),
-                environment: Default::default(),
-                app_id: Default::default(),
-                x_engine_id: Default::default(),
-                x_enterprise_project_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "service_name" => self.service_name = map.next_value()?,
-                "environment" => self.environment = map.next_value()?,
-                "app_id" => self.app_id = map.next_value()?,
-                "x-engine-id" => self.x_engine_id = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        QueryDarkLaunchPolicyRequest {
+            project_id: opt("project_id"),
+            service_name: field("service_name"),
+            environment: opt("environment"),
+            app_id: opt("app_id"),
+            x_engine_id: field("x-engine-id"),
+            x_enterprise_project_id: field("X-Enterprise-Project-ID")
+        },
+        required = ["service_name", "x-engine-id", "X-Enterprise-Project-ID"]
+    );
+
     impl QueryDarkLaunchPolicyRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -9968,22 +5268,26 @@ pub mod query_dark_launch_policy {
                 x_enterprise_project_id: x_enterprise_project_id.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `environment`.
         pub fn environment(mut self, environment: impl Into<String>) -> Self {
             self.environment = Some(environment.into());
             self
         }
+
         /// Sets `app_id`.
         pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
             self.app_id = Some(app_id.into());
             self
         }
     }
+
     /// Response of `QueryDarkLaunchPolicy` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryDarkLaunchPolicyResponse {
@@ -9992,43 +5296,14 @@ pub mod query_dark_launch_policy {
         /// Document line 3512.
         pub result: Option<String>,
     }
-    impl serde::Serialize for QueryDarkLaunchPolicyResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryDarkLaunchPolicyResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryDarkLaunchPolicyResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "result" => {
-                    self.result = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryDarkLaunchPolicyResponse {
+        result: opt("result", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `DeleteDarkLaunchPolicy`: Deleting a Dark Launch Policy
 pub mod delete_dark_launch_policy {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DeleteDarkLaunchPolicy` (Deleting a Dark Launch Policy).
     ///
     /// This API is used to delete a dark launch policy.
@@ -10069,55 +5344,18 @@ pub mod delete_dark_launch_policy {
         /// Document line 3581.
         pub x_enterprise_project_id: String,
     }
-    impl serde::Serialize for DeleteDarkLaunchPolicyRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("service_name", &self.service_name)?;
-            m.opt("environment", &self.environment)?;
-            m.opt("app_id", &self.app_id)?;
-            m.field("x-engine-id", &self.x_engine_id)?;
-            m.field("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteDarkLaunchPolicyRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteDarkLaunchPolicyRequest {
-        const REQUIRED: &'static [&'static str] =
-            &["service_name", "x-engine-id", "X-Enterprise-Project-ID"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                service_name: Default::default(),
-                environment: Default::default(),
-                app_id: Default::default(),
-                x_engine_id: Default::default(),
-                x_enterprise_project_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "service_name" => self.service_name = map.next_value()?,
-                "environment" => self.environment = map.next_value()?,
-                "app_id" => self.app_id = map.next_value()?,
-                "x-engine-id" => self.x_engine_id = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeleteDarkLaunchPolicyRequest {
+            project_id: opt("project_id"),
+            service_name: field("service_name"),
+            environment: opt("environment"),
+            app_id: opt("app_id"),
+            x_engine_id: field("x-engine-id"),
+            x_enterprise_project_id: field("X-Enterprise-Project-ID")
+        },
+        required = ["service_name", "x-engine-id", "X-Enterprise-Project-ID"]
+    );
+
     impl DeleteDarkLaunchPolicyRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -10134,22 +5372,26 @@ pub mod delete_dark_launch_policy {
                 x_enterprise_project_id: x_enterprise_project_id.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `environment`.
         pub fn environment(mut self, environment: impl Into<String>) -> Self {
             self.environment = Some(environment.into());
             self
         }
+
         /// Sets `app_id`.
         pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
             self.app_id = Some(app_id.into());
             self
         }
     }
+
     /// Response of `DeleteDarkLaunchPolicy` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteDarkLaunchPolicyResponse {
@@ -10158,45 +5400,17 @@ pub mod delete_dark_launch_policy {
         /// Document line 3590.
         pub result: Option<String>,
     }
-    impl serde::Serialize for DeleteDarkLaunchPolicyResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteDarkLaunchPolicyResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteDarkLaunchPolicyResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "result" => {
-                    self.result = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteDarkLaunchPolicyResponse {
+        result: opt("result", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ChangeGovernancePolicy`: Changing a Governance Policy
 pub mod change_governance_policy {
     pub use super::types::ChangeGovernancePolicyBody;
     pub use super::types::GovSelector2 as GovSelector;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `ChangeGovernancePolicy` (Changing a Governance Policy).
     ///
     /// This API is used to change a governance policy.
@@ -10241,62 +5455,24 @@ pub mod change_governance_policy {
         /// Request body.
         pub body: Option<ChangeGovernancePolicyBody>,
     }
-    impl serde::Serialize for ChangeGovernancePolicyRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("kind", &self.kind)?;
-            m.field("policy_id", &self.policy_id)?;
-            m.field("x-engine-id", &self.x_engine_id)?;
-            m.field("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.opt("x-environment", &self.x_environment)?;
-            m.opt("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ChangeGovernancePolicyRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ChangeGovernancePolicyRequest {
-        const REQUIRED: &'static [&'static str] = &[
+    apigen_runtime::wire_object!(
+        ChangeGovernancePolicyRequest {
+            project_id: opt("project_id"),
+            kind: field("kind"),
+            policy_id: field("policy_id"),
+            x_engine_id: field("x-engine-id"),
+            x_enterprise_project_id: field("X-Enterprise-Project-ID"),
+            x_environment: opt("x-environment"),
+            body: opt("body")
+        },
+        required = [
             "kind",
             "policy_id",
             "x-engine-id",
-            "X-Enterprise-Project-ID",
-        ];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                kind: Default::default(),
-                policy_id: Default::default(),
-                x_engine_id: Default::default(),
-                x_enterprise_project_id: Default::default(),
-                x_environment: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "kind" => self.kind = map.next_value()?,
-                "policy_id" => self.policy_id = map.next_value()?,
-                "x-engine-id" => self.x_engine_id = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                "x-environment" => self.x_environment = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+            "X-Enterprise-Project-ID"
+        ]
+    );
+
     impl ChangeGovernancePolicyRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -10315,22 +5491,26 @@ pub mod change_governance_policy {
                 body: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `x_environment`.
         pub fn x_environment(mut self, x_environment: impl Into<String>) -> Self {
             self.x_environment = Some(x_environment.into());
             self
         }
+
         /// Sets `body`.
         pub fn body(mut self, body: impl Into<ChangeGovernancePolicyBody>) -> Self {
             self.body = Some(body.into());
             self
         }
     }
+
     /// Response of `ChangeGovernancePolicy` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ChangeGovernancePolicyResponse {
@@ -10339,43 +5519,14 @@ pub mod change_governance_policy {
         /// Document line 3680.
         pub result: Option<String>,
     }
-    impl serde::Serialize for ChangeGovernancePolicyResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ChangeGovernancePolicyResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ChangeGovernancePolicyResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "result" => {
-                    self.result = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ChangeGovernancePolicyResponse {
+        result: opt("result", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `DeleteGovernancePolicy`: Deleting a Governance Policy
 pub mod delete_governance_policy {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DeleteGovernancePolicy` (Deleting a Governance Policy).
     ///
     /// This API is used to delete a governance policy.
@@ -10418,59 +5569,23 @@ pub mod delete_governance_policy {
         /// Document line 3754.
         pub x_environment: Option<String>,
     }
-    impl serde::Serialize for DeleteGovernancePolicyRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("kind", &self.kind)?;
-            m.field("policy_id", &self.policy_id)?;
-            m.field("x-engine-id", &self.x_engine_id)?;
-            m.field("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.opt("x-environment", &self.x_environment)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteGovernancePolicyRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteGovernancePolicyRequest {
-        const REQUIRED: &'static [&'static str] = &[
+    apigen_runtime::wire_object!(
+        DeleteGovernancePolicyRequest {
+            project_id: opt("project_id"),
+            kind: field("kind"),
+            policy_id: field("policy_id"),
+            x_engine_id: field("x-engine-id"),
+            x_enterprise_project_id: field("X-Enterprise-Project-ID"),
+            x_environment: opt("x-environment")
+        },
+        required = [
             "kind",
             "policy_id",
             "x-engine-id",
-            "X-Enterprise-Project-ID",
-        ];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                kind: Default::default(),
-                policy_id: Default::default(),
-                x_engine_id: Default::default(),
-                x_enterprise_project_id: Default::default(),
-                x_environment: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "kind" => self.kind = map.next_value()?,
-                "policy_id" => self.policy_id = map.next_value()?,
-                "x-engine-id" => self.x_engine_id = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                "x-environment" => self.x_environment = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+            "X-Enterprise-Project-ID"
+        ]
+    );
+
     impl DeleteGovernancePolicyRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -10488,17 +5603,20 @@ pub mod delete_governance_policy {
                 x_environment: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `x_environment`.
         pub fn x_environment(mut self, x_environment: impl Into<String>) -> Self {
             self.x_environment = Some(x_environment.into());
             self
         }
     }
+
     /// Response of `DeleteGovernancePolicy` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteGovernancePolicyResponse {
@@ -10507,44 +5625,16 @@ pub mod delete_governance_policy {
         /// Document line 3763.
         pub result: Option<String>,
     }
-    impl serde::Serialize for DeleteGovernancePolicyResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteGovernancePolicyResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteGovernancePolicyResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "result" => {
-                    self.result = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteGovernancePolicyResponse {
+        result: opt("result", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `QueryGovernancePolicyDetails`: Querying Governance Policy Details
 pub mod query_governance_policy_details {
     pub use super::types::GovSelector;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `QueryGovernancePolicyDetails` (Querying Governance Policy Details).
     ///
     /// This API is used to query governance policy details.
@@ -10587,59 +5677,23 @@ pub mod query_governance_policy_details {
         /// Document line 3830.
         pub x_environment: Option<String>,
     }
-    impl serde::Serialize for QueryGovernancePolicyDetailsRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("kind", &self.kind)?;
-            m.field("policy_id", &self.policy_id)?;
-            m.field("x-engine-id", &self.x_engine_id)?;
-            m.field("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.opt("x-environment", &self.x_environment)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryGovernancePolicyDetailsRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryGovernancePolicyDetailsRequest {
-        const REQUIRED: &'static [&'static str] = &[
+    apigen_runtime::wire_object!(
+        QueryGovernancePolicyDetailsRequest {
+            project_id: opt("project_id"),
+            kind: field("kind"),
+            policy_id: field("policy_id"),
+            x_engine_id: field("x-engine-id"),
+            x_enterprise_project_id: field("X-Enterprise-Project-ID"),
+            x_environment: opt("x-environment")
+        },
+        required = [
             "kind",
             "policy_id",
             "x-engine-id",
-            "X-Enterprise-Project-ID",
-        ];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                kind: Default::default(),
-                policy_id: Default::default(),
-                x_engine_id: Default::default(),
-                x_enterprise_project_id: Default::default(),
-                x_environment: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "kind" => self.kind = map.next_value()?,
-                "policy_id" => self.policy_id = map.next_value()?,
-                "x-engine-id" => self.x_engine_id = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                "x-environment" => self.x_environment = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+            "X-Enterprise-Project-ID"
+        ]
+    );
+
     impl QueryGovernancePolicyDetailsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -10657,17 +5711,20 @@ pub mod query_governance_policy_details {
                 x_environment: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `x_environment`.
         pub fn x_environment(mut self, x_environment: impl Into<String>) -> Self {
             self.x_environment = Some(x_environment.into());
             self
         }
     }
+
     /// Response of `QueryGovernancePolicyDetails` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryGovernancePolicyDetailsResponse {
@@ -10684,49 +5741,19 @@ pub mod query_governance_policy_details {
         /// Document line 3841.
         pub spec: Option<serde_json::Value>,
     }
-    impl serde::Serialize for QueryGovernancePolicyDetailsResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("name", &self.name)?;
-            m.opt("selector", &self.selector)?;
-            m.opt("spec", &self.spec)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryGovernancePolicyDetailsResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryGovernancePolicyDetailsResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "selector" => self.selector = map.next_value()?,
-                "spec" => self.spec = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryGovernancePolicyDetailsResponse {
+        name: opt("name", StringLenientOpt),
+        selector: opt("selector"),
+        spec: opt("spec"),
+        ..Default::default()
+    });
 }
+
 /// Models of `CreateGovernancePolicy`: Creating a Governance Policy
 pub mod create_governance_policy {
     pub use super::types::ChangeGovernancePolicyBody as CreateGovernancePolicyBody;
     pub use super::types::GovSelector2 as GovSelector;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `CreateGovernancePolicy` (Creating a Governance Policy).
     ///
     /// This API is used to create a governance policy.
@@ -10767,55 +5794,18 @@ pub mod create_governance_policy {
         /// Request body.
         pub body: Option<CreateGovernancePolicyBody>,
     }
-    impl serde::Serialize for CreateGovernancePolicyRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("kind", &self.kind)?;
-            m.field("x-engine-id", &self.x_engine_id)?;
-            m.field("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.opt("x-environment", &self.x_environment)?;
-            m.opt("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateGovernancePolicyRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateGovernancePolicyRequest {
-        const REQUIRED: &'static [&'static str] =
-            &["kind", "x-engine-id", "X-Enterprise-Project-ID"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                kind: Default::default(),
-                x_engine_id: Default::default(),
-                x_enterprise_project_id: Default::default(),
-                x_environment: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "kind" => self.kind = map.next_value()?,
-                "x-engine-id" => self.x_engine_id = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                "x-environment" => self.x_environment = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CreateGovernancePolicyRequest {
+            project_id: opt("project_id"),
+            kind: field("kind"),
+            x_engine_id: field("x-engine-id"),
+            x_enterprise_project_id: field("X-Enterprise-Project-ID"),
+            x_environment: opt("x-environment"),
+            body: opt("body")
+        },
+        required = ["kind", "x-engine-id", "X-Enterprise-Project-ID"]
+    );
+
     impl CreateGovernancePolicyRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -10832,22 +5822,26 @@ pub mod create_governance_policy {
                 body: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `x_environment`.
         pub fn x_environment(mut self, x_environment: impl Into<String>) -> Self {
             self.x_environment = Some(x_environment.into());
             self
         }
+
         /// Sets `body`.
         pub fn body(mut self, body: impl Into<CreateGovernancePolicyBody>) -> Self {
             self.body = Some(body.into());
             self
         }
     }
+
     /// Response of `CreateGovernancePolicy` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateGovernancePolicyResponse {
@@ -10856,39 +5850,12 @@ pub mod create_governance_policy {
         /// Document line 3941.
         pub result: Option<String>,
     }
-    impl serde::Serialize for CreateGovernancePolicyResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateGovernancePolicyResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateGovernancePolicyResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "result" => {
-                    self.result = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateGovernancePolicyResponse {
+        result: opt("result", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `QueryGovernancePolicyListOfSpecifiedKind`: Querying the Governance Policy List of a Specified Kind
 pub mod query_governance_policy_list_of_specified_kind {
     pub use super::types::CreateBusinessScene;
@@ -10900,8 +5867,7 @@ pub mod query_governance_policy_list_of_specified_kind {
     pub use super::types::Spec;
     pub use super::types::Status5 as Status;
     pub use super::types::Status5 as Status2;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `QueryGovernancePolicyListOfSpecifiedKind` (Querying the Governance Policy List of a Specified Kind).
     ///
     /// This API is used to query the governance policy list of a specified kind.
@@ -10940,52 +5906,17 @@ pub mod query_governance_policy_list_of_specified_kind {
         /// Document line 4017.
         pub x_environment: Option<String>,
     }
-    impl serde::Serialize for QueryGovernancePolicyListOfSpecifiedKindRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("kind", &self.kind)?;
-            m.field("x-engine-id", &self.x_engine_id)?;
-            m.field("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.opt("x-environment", &self.x_environment)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryGovernancePolicyListOfSpecifiedKindRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryGovernancePolicyListOfSpecifiedKindRequest {
-        const REQUIRED: &'static [&'static str] =
-            &["kind", "x-engine-id", "X-Enterprise-Project-ID"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                kind: Default::default(),
-                x_engine_id: Default::default(),
-                x_enterprise_project_id: Default::default(),
-                x_environment: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "kind" => self.kind = map.next_value()?,
-                "x-engine-id" => self.x_engine_id = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                "x-environment" => self.x_environment = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        QueryGovernancePolicyListOfSpecifiedKindRequest {
+            project_id: opt("project_id"),
+            kind: field("kind"),
+            x_engine_id: field("x-engine-id"),
+            x_enterprise_project_id: field("X-Enterprise-Project-ID"),
+            x_environment: opt("x-environment")
+        },
+        required = ["kind", "x-engine-id", "X-Enterprise-Project-ID"]
+    );
+
     impl QueryGovernancePolicyListOfSpecifiedKindRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -11001,26 +5932,28 @@ pub mod query_governance_policy_list_of_specified_kind {
                 x_environment: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `x_environment`.
         pub fn x_environment(mut self, x_environment: impl Into<String>) -> Self {
             self.x_environment = Some(x_environment.into());
             self
         }
     }
+
     /// Response of `QueryGovernancePolicyListOfSpecifiedKind` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     #[serde(transparent)]
     pub struct QueryGovernancePolicyListOfSpecifiedKindResponse(pub Vec<GovPolicyDetail>);
 }
+
 /// Models of `QueryMicroserviceThresholdsInBatches`: Querying Microservice Thresholds in Batches
 pub mod query_microservice_thresholds_in_batches {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `QueryMicroserviceThresholdsInBatches` (Querying Microservice Thresholds in Batches).
     ///
     /// This API is used to query microservice thresholds in batches.
@@ -11047,45 +5980,15 @@ pub mod query_microservice_thresholds_in_batches {
         /// Document line 4171.
         pub x_enterprise_project_id: Option<String>,
     }
-    impl serde::Serialize for QueryMicroserviceThresholdsInBatchesRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("services", &self.services)?;
-            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryMicroserviceThresholdsInBatchesRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryMicroserviceThresholdsInBatchesRequest {
-        const REQUIRED: &'static [&'static str] = &["services"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                services: Default::default(),
-                x_enterprise_project_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "services" => self.services = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        QueryMicroserviceThresholdsInBatchesRequest {
+            project_id: opt("project_id"),
+            services: field("services"),
+            x_enterprise_project_id: opt("X-Enterprise-Project-ID")
+        },
+        required = ["services"]
+    );
+
     impl QueryMicroserviceThresholdsInBatchesRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(services: impl Into<String>) -> Self {
@@ -11095,11 +5998,13 @@ pub mod query_microservice_thresholds_in_batches {
                 x_enterprise_project_id: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
             mut self,
@@ -11109,7 +6014,8 @@ pub mod query_microservice_thresholds_in_batches {
             self
         }
     }
-    /// MetricThreshold
+
+    /// The `MetricThreshold` object of the `QueryMicroserviceThresholdsInBatches` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MetricThreshold {
         /// Timestamp.
@@ -11141,79 +6047,29 @@ pub mod query_microservice_thresholds_in_batches {
         /// Document line 4193.
         pub throughput: Option<i32>,
     }
-    impl serde::Serialize for MetricThreshold {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("$timestamp", &self.timestamp)?;
-            m.opt("appId", &self.app_id)?;
-            m.opt("avgDelay", &self.avg_delay)?;
-            m.opt("environment", &self.environment)?;
-            m.opt("failureRate", &self.failure_rate)?;
-            m.opt("serviceName", &self.service_name)?;
-            m.opt("throughput", &self.throughput)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for MetricThreshold {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for MetricThreshold {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "$timestamp" => {
-                    self.timestamp = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "appId" => {
-                    self.app_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "avgDelay" => {
-                    self.avg_delay = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "environment" => {
-                    self.environment = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "failureRate" => {
-                    self.failure_rate =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "serviceName" => {
-                    self.service_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "throughput" => {
-                    self.throughput = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(MetricThreshold {
+        timestamp: opt("$timestamp", LenientOpt),
+        app_id: opt("appId", StringLenientOpt),
+        avg_delay: opt("avgDelay", LenientOpt),
+        environment: opt("environment", StringLenientOpt),
+        failure_rate: opt("failureRate", LenientOpt),
+        service_name: opt("serviceName", StringLenientOpt),
+        throughput: opt("throughput", LenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `QueryMicroserviceThresholdsInBatches` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     #[serde(transparent)]
     pub struct QueryMicroserviceThresholdsInBatchesResponse(pub Vec<MetricThreshold>);
 }
+
 /// Models of `QueryMicroserviceReportingInformation`: Querying Microservice Reporting Information
 pub mod query_microservice_reporting_information {
     pub use super::types::Status6 as Status;
     pub use super::types::Status6 as Status2;
     pub use super::types::Status6 as LatestStatus;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `QueryMicroserviceReportingInformation` (Querying Microservice Reporting Information).
     ///
     /// This API is used to query microservice reporting information.
@@ -11252,54 +6108,18 @@ pub mod query_microservice_reporting_information {
         /// Document line 4281.
         pub x_enterprise_project_id: Option<String>,
     }
-    impl serde::Serialize for QueryMicroserviceReportingInformationRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("service", &self.service)?;
-            m.opt("instance", &self.instance)?;
-            m.opt("function", &self.function)?;
-            m.opt("flag", &self.flag)?;
-            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryMicroserviceReportingInformationRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryMicroserviceReportingInformationRequest {
-        const REQUIRED: &'static [&'static str] = &["service"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                service: Default::default(),
-                instance: Default::default(),
-                function: Default::default(),
-                flag: Default::default(),
-                x_enterprise_project_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "service" => self.service = map.next_value()?,
-                "instance" => self.instance = map.next_value()?,
-                "function" => self.function = map.next_value()?,
-                "flag" => self.flag = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        QueryMicroserviceReportingInformationRequest {
+            project_id: opt("project_id"),
+            service: field("service"),
+            instance: opt("instance"),
+            function: opt("function"),
+            flag: opt("flag"),
+            x_enterprise_project_id: opt("X-Enterprise-Project-ID")
+        },
+        required = ["service"]
+    );
+
     impl QueryMicroserviceReportingInformationRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(service: impl Into<String>) -> Self {
@@ -11312,26 +6132,31 @@ pub mod query_microservice_reporting_information {
                 x_enterprise_project_id: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `instance`.
         pub fn instance(mut self, instance: impl Into<String>) -> Self {
             self.instance = Some(instance.into());
             self
         }
+
         /// Sets `function`.
         pub fn function(mut self, function: impl Into<String>) -> Self {
             self.function = Some(function.into());
             self
         }
+
         /// Sets `flag`.
         pub fn flag(mut self, flag: impl Into<String>) -> Self {
             self.flag = Some(flag.into());
             self
         }
+
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
             mut self,
@@ -11341,7 +6166,8 @@ pub mod query_microservice_reporting_information {
             self
         }
     }
-    /// Producer
+
+    /// The `Producer` object of the `QueryMicroserviceReportingInformation` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Producer {
         /// Check status. Range: • NORMAL • ABNORMAL • UNKNOWN
@@ -11361,53 +6187,15 @@ pub mod query_microservice_reporting_information {
         /// Document line 4376.
         pub detail: Option<String>,
     }
-    impl serde::Serialize for Producer {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("status", &self.status)?;
-            m.opt("appId", &self.app_id)?;
-            m.opt("microserviceName", &self.microservice_name)?;
-            m.opt("detail", &self.detail)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Producer {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Producer {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "status" => self.status = map.next_value()?,
-                "appId" => {
-                    self.app_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "microserviceName" => {
-                    self.microservice_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "detail" => {
-                    self.detail = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// InstanceCache
+    apigen_runtime::wire_object!(Producer {
+        status: opt("status"),
+        app_id: opt("appId", StringLenientOpt),
+        microservice_name: opt("microserviceName", StringLenientOpt),
+        detail: opt("detail", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `InstanceCache` object of the `QueryMicroserviceReportingInformation` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct InstanceCache {
         /// Check status. Range: ● NORMAL ● ABNORMAL ● UNKNOWN
@@ -11431,49 +6219,16 @@ pub mod query_microservice_reporting_information {
         /// Document line 4368.
         pub latest_status: Option<LatestStatus>,
     }
-    impl serde::Serialize for InstanceCache {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("status", &self.status)?;
-            m.opt("timestamp", &self.timestamp)?;
-            m.list("producers", &self.producers)?;
-            m.opt("checkTime", &self.check_time)?;
-            m.opt("latestStatus", &self.latest_status)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for InstanceCache {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for InstanceCache {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "status" => self.status = map.next_value()?,
-                "timestamp" => {
-                    self.timestamp = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "producers" => {
-                    self.producers = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "checkTime" => {
-                    self.check_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "latestStatus" => self.latest_status = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// Diagnosis
+    apigen_runtime::wire_object!(InstanceCache {
+        status: opt("status"),
+        timestamp: opt("timestamp", LenientOpt),
+        producers: list("producers", List),
+        check_time: opt("checkTime", LenientOpt),
+        latest_status: opt("latestStatus"),
+        ..Default::default()
+    });
+
+    /// The `Diagnosis` object of the `QueryMicroserviceReportingInformation` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Diagnosis {
         /// Service instance cache result.
@@ -11481,37 +6236,12 @@ pub mod query_microservice_reporting_information {
         /// Document line 4359.
         pub instance_cache: Vec<InstanceCache>,
     }
-    impl serde::Serialize for Diagnosis {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("instanceCache", &self.instance_cache)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Diagnosis {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Diagnosis {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "instanceCache" => {
-                    self.instance_cache = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// ProviderInstance
+    apigen_runtime::wire_object!(Diagnosis {
+        instance_cache: list("instanceCache", List),
+        ..Default::default()
+    });
+
+    /// The `ProviderInstance` object of the `QueryMicroserviceReportingInformation` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ProviderInstance {
         /// Instance ID.
@@ -11531,57 +6261,15 @@ pub mod query_microservice_reporting_information {
         /// Document line 4354.
         pub timestamp: Option<String>,
     }
-    impl serde::Serialize for ProviderInstance {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("instanceId", &self.instance_id)?;
-            m.list("endpoints", &self.endpoints)?;
-            m.opt("hostName", &self.host_name)?;
-            m.opt("timestamp", &self.timestamp)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ProviderInstance {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ProviderInstance {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "instanceId" => {
-                    self.instance_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "endpoints" => {
-                    self.endpoints = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "hostName" => {
-                    self.host_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "timestamp" => {
-                    self.timestamp = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// ProviderCache
+    apigen_runtime::wire_object!(ProviderInstance {
+        instance_id: opt("instanceId", StringLenientOpt),
+        endpoints: list("endpoints", ListLenient),
+        host_name: opt("hostName", StringLenientOpt),
+        timestamp: opt("timestamp", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `ProviderCache` object of the `QueryMicroserviceReportingInformation` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ProviderCache {
         /// Application ID.
@@ -11605,61 +6293,16 @@ pub mod query_microservice_reporting_information {
         /// Document line 4344.
         pub status: Option<String>,
     }
-    impl serde::Serialize for ProviderCache {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("appId", &self.app_id)?;
-            m.opt("microserviceName", &self.microservice_name)?;
-            m.opt("detail", &self.detail)?;
-            m.list("pulledInstances", &self.pulled_instances)?;
-            m.opt("status", &self.status)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ProviderCache {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ProviderCache {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "appId" => {
-                    self.app_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "microserviceName" => {
-                    self.microservice_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "detail" => {
-                    self.detail = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "pulledInstances" => {
-                    self.pulled_instances = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "status" => {
-                    self.status = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// MetricInfo
+    apigen_runtime::wire_object!(ProviderCache {
+        app_id: opt("appId", StringLenientOpt),
+        microservice_name: opt("microserviceName", StringLenientOpt),
+        detail: opt("detail", StringLenientOpt),
+        pulled_instances: list("pulledInstances", List),
+        status: opt("status", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `MetricInfo` object of the `QueryMicroserviceReportingInformation` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MetricInfo {
         /// Timestamp.
@@ -11807,200 +6450,53 @@ pub mod query_microservice_reporting_information {
         /// Document line 4335.
         pub function_type: Option<String>,
     }
-    impl serde::Serialize for MetricInfo {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("time", &self.time)?;
-            m.opt("appId", &self.app_id)?;
-            m.opt("version", &self.version)?;
-            m.opt("qps", &self.qps)?;
-            m.opt("latency", &self.latency)?;
-            m.opt("rate", &self.rate)?;
-            m.opt("failureRate", &self.failure_rate)?;
-            m.opt("total", &self.total)?;
-            m.opt("breakerRateAgg", &self.breaker_rate_agg)?;
-            m.opt("circuitBreakerOpen", &self.circuit_breaker_open)?;
-            m.opt("failure", &self.failure)?;
-            m.opt("shortCircuited", &self.short_circuited)?;
-            m.opt("semaphoreRejected", &self.semaphore_rejected)?;
-            m.opt("threadPoolRejected", &self.thread_pool_rejected)?;
-            m.opt("countTimeout", &self.count_timeout)?;
-            m.opt("l995", &self.l995)?;
-            m.opt("l99", &self.l99)?;
-            m.opt("l90", &self.l90)?;
-            m.opt("l75", &self.l75)?;
-            m.opt("l50", &self.l50)?;
-            m.opt("l25", &self.l25)?;
-            m.opt("l5", &self.l5)?;
-            m.opt("name", &self.name)?;
-            m.opt("serviceId", &self.service_id)?;
-            m.opt("instanceCount", &self.instance_count)?;
-            m.opt("environment", &self.environment)?;
-            m.list("diagnosis", &self.diagnosis)?;
-            m.opt("instanceId", &self.instance_id)?;
-            m.opt("thread", &self.thread)?;
-            m.opt("cpu", &self.cpu)?;
-            m.opt("memory", &self.memory)?;
-            m.opt("functionCount", &self.function_count)?;
-            m.opt("customs", &self.customs)?;
-            m.list("providersCache", &self.providers_cache)?;
-            m.opt("functionType", &self.function_type)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for MetricInfo {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for MetricInfo {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "time" => {
-                    self.time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "appId" => {
-                    self.app_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "version" => {
-                    self.version = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "qps" => {
-                    self.qps = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "latency" => {
-                    self.latency = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "rate" => {
-                    self.rate = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "failureRate" => {
-                    self.failure_rate =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "total" => {
-                    self.total = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "breakerRateAgg" => {
-                    self.breaker_rate_agg =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "circuitBreakerOpen" => {
-                    self.circuit_breaker_open =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "failure" => {
-                    self.failure = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "shortCircuited" => {
-                    self.short_circuited =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "semaphoreRejected" => {
-                    self.semaphore_rejected =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "threadPoolRejected" => {
-                    self.thread_pool_rejected =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "countTimeout" => {
-                    self.count_timeout =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "l995" => {
-                    self.l995 = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "l99" => {
-                    self.l99 = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "l90" => {
-                    self.l90 = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "l75" => {
-                    self.l75 = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "l50" => {
-                    self.l50 = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "l25" => {
-                    self.l25 = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "l5" => {
-                    self.l5 = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "serviceId" => {
-                    self.service_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "instanceCount" => {
-                    self.instance_count =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "environment" => {
-                    self.environment = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "diagnosis" => {
-                    self.diagnosis = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "instanceId" => {
-                    self.instance_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "thread" => {
-                    self.thread = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "cpu" => {
-                    self.cpu = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "memory" => self.memory = map.next_value()?,
-                "functionCount" => {
-                    self.function_count =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "customs" => self.customs = map.next_value()?,
-                "providersCache" => {
-                    self.providers_cache = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "functionType" => {
-                    self.function_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(MetricInfo {
+        time: opt("time", LenientOpt),
+        app_id: opt("appId", StringLenientOpt),
+        version: opt("version", StringLenientOpt),
+        qps: opt("qps", LenientOpt),
+        latency: opt("latency", LenientOpt),
+        rate: opt("rate", LenientOpt),
+        failure_rate: opt("failureRate", LenientOpt),
+        total: opt("total", LenientOpt),
+        breaker_rate_agg: opt("breakerRateAgg", LenientOpt),
+        circuit_breaker_open: opt("circuitBreakerOpen", LenientOpt),
+        failure: opt("failure", LenientOpt),
+        short_circuited: opt("shortCircuited", LenientOpt),
+        semaphore_rejected: opt("semaphoreRejected", LenientOpt),
+        thread_pool_rejected: opt("threadPoolRejected", LenientOpt),
+        count_timeout: opt("countTimeout", LenientOpt),
+        l995: opt("l995", LenientOpt),
+        l99: opt("l99", LenientOpt),
+        l90: opt("l90", LenientOpt),
+        l75: opt("l75", LenientOpt),
+        l50: opt("l50", LenientOpt),
+        l25: opt("l25", LenientOpt),
+        l5: opt("l5", LenientOpt),
+        name: opt("name", StringLenientOpt),
+        service_id: opt("serviceId", StringLenientOpt),
+        instance_count: opt("instanceCount", LenientOpt),
+        environment: opt("environment", StringLenientOpt),
+        diagnosis: list("diagnosis", List),
+        instance_id: opt("instanceId", StringLenientOpt),
+        thread: opt("thread", LenientOpt),
+        cpu: opt("cpu", LenientOpt),
+        memory: opt("memory"),
+        function_count: opt("functionCount", LenientOpt),
+        customs: opt("customs"),
+        providers_cache: list("providersCache", List),
+        function_type: opt("functionType", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `QueryMicroserviceReportingInformation` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
     #[serde(transparent)]
     pub struct QueryMicroserviceReportingInformationResponse(pub Vec<MetricInfo>);
 }
+
 /// Models of `QueryReportedInformationList`: Querying the Reported Information List
 pub mod query_reported_information_list {
-    #[allow(unused_imports)]
-    use super::*;
     /// Values of `sortType`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum SortType {
@@ -12011,46 +6507,11 @@ pub mod query_reported_information_list {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for SortType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            SortType::Unknown(String::new())
-        }
-    }
-    impl SortType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                SortType::Increase => "increase",
-                SortType::Decrease => "decrease",
-                SortType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for SortType {
-        fn from(s: &str) -> Self {
-            match s {
-                "increase" => SortType::Increase,
-                "decrease" => SortType::Decrease,
-                other => SortType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for SortType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for SortType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for SortType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| SortType::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(SortType {
+        Increase: "increase",
+        Decrease: "decrease"
+    });
+
     /// Values of `sortKey`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum SortKey {
@@ -12065,50 +6526,13 @@ pub mod query_reported_information_list {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for SortKey {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            SortKey::Unknown(String::new())
-        }
-    }
-    impl SortKey {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                SortKey::Name => "name",
-                SortKey::Qps => "qps",
-                SortKey::Latency => "latency",
-                SortKey::Total => "total",
-                SortKey::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for SortKey {
-        fn from(s: &str) -> Self {
-            match s {
-                "name" => SortKey::Name,
-                "qps" => SortKey::Qps,
-                "latency" => SortKey::Latency,
-                "total" => SortKey::Total,
-                other => SortKey::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for SortKey {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for SortKey {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for SortKey {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| SortKey::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(SortKey {
+        Name: "name",
+        Qps: "qps",
+        Latency: "latency",
+        Total: "total"
+    });
+
     /// Request of `QueryReportedInformationList` (Querying the Reported Information List).
     ///
     /// Querying the Reported Information List
@@ -12155,50 +6579,18 @@ pub mod query_reported_information_list {
         /// Document line 4487.
         pub x_enterprise_project_id: Option<String>,
     }
-    impl serde::Serialize for QueryReportedInformationListRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.opt("page", &self.page)?;
-            m.opt("number", &self.number)?;
-            m.opt("sortType", &self.sort_type)?;
-            m.opt("sortKey", &self.sort_key)?;
-            m.opt("appIds", &self.app_ids)?;
-            m.opt("nameFilter", &self.name_filter)?;
-            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryReportedInformationListRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryReportedInformationListRequest {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "page" => self.page = map.next_value()?,
-                "number" => self.number = map.next_value()?,
-                "sortType" => self.sort_type = map.next_value()?,
-                "sortKey" => self.sort_key = map.next_value()?,
-                "appIds" => self.app_ids = map.next_value()?,
-                "nameFilter" => self.name_filter = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryReportedInformationListRequest {
+        project_id: opt("project_id"),
+        page: opt("page"),
+        number: opt("number"),
+        sort_type: opt("sortType"),
+        sort_key: opt("sortKey"),
+        app_ids: opt("appIds"),
+        name_filter: opt("nameFilter"),
+        x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
+        ..Default::default()
+    });
+
     impl QueryReportedInformationListRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new() -> Self {
@@ -12213,41 +6605,49 @@ pub mod query_reported_information_list {
                 x_enterprise_project_id: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `page`.
         pub fn page(mut self, page: impl Into<String>) -> Self {
             self.page = Some(page.into());
             self
         }
+
         /// Sets `number`.
         pub fn number(mut self, number: impl Into<String>) -> Self {
             self.number = Some(number.into());
             self
         }
+
         /// Sets `sort_type`.
         pub fn sort_type(mut self, sort_type: impl Into<SortType>) -> Self {
             self.sort_type = Some(sort_type.into());
             self
         }
+
         /// Sets `sort_key`.
         pub fn sort_key(mut self, sort_key: impl Into<SortKey>) -> Self {
             self.sort_key = Some(sort_key.into());
             self
         }
+
         /// Sets `app_ids`.
         pub fn app_ids(mut self, app_ids: impl Into<String>) -> Self {
             self.app_ids = Some(app_ids.into());
             self
         }
+
         /// Sets `name_filter`.
         pub fn name_filter(mut self, name_filter: impl Into<String>) -> Self {
             self.name_filter = Some(name_filter.into());
             self
         }
+
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
             mut self,
@@ -12257,7 +6657,8 @@ pub mod query_reported_information_list {
             self
         }
     }
-    /// KeyObject
+
+    /// The `KeyObject` object of the `QueryReportedInformationList` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct KeyObject {
         /// Key.
@@ -12289,70 +6690,17 @@ pub mod query_reported_information_list {
         /// Document line 4515.
         pub custom: Option<serde_json::Value>,
     }
-    impl serde::Serialize for KeyObject {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("key", &self.key)?;
-            m.opt("serviceId", &self.service_id)?;
-            m.opt("serviceName", &self.service_name)?;
-            m.opt("appId", &self.app_id)?;
-            m.opt("version", &self.version)?;
-            m.opt("environment", &self.environment)?;
-            m.opt("custom", &self.custom)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for KeyObject {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for KeyObject {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "key" => {
-                    self.key = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "serviceId" => {
-                    self.service_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "serviceName" => {
-                    self.service_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "appId" => {
-                    self.app_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "version" => {
-                    self.version = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "environment" => {
-                    self.environment = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "custom" => self.custom = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(KeyObject {
+        key: opt("key", StringLenientOpt),
+        service_id: opt("serviceId", StringLenientOpt),
+        service_name: opt("serviceName", StringLenientOpt),
+        app_id: opt("appId", StringLenientOpt),
+        version: opt("version", StringLenientOpt),
+        environment: opt("environment", StringLenientOpt),
+        custom: opt("custom"),
+        ..Default::default()
+    });
+
     /// Response of `QueryReportedInformationList` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryReportedInformationListResponse {
@@ -12377,60 +6725,19 @@ pub mod query_reported_information_list {
         /// Document line 4504.
         pub total: Option<i32>,
     }
-    impl serde::Serialize for QueryReportedInformationListResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("list", &self.list)?;
-            m.list("appIds", &self.app_ids)?;
-            m.opt("page", &self.page)?;
-            m.opt("number", &self.number)?;
-            m.opt("total", &self.total)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryReportedInformationListResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryReportedInformationListResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "list" => {
-                    self.list = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "appIds" => {
-                    self.app_ids = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "page" => {
-                    self.page = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "number" => {
-                    self.number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "total" => {
-                    self.total = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryReportedInformationListResponse {
+        list: list("list", List),
+        app_ids: list("appIds", ListLenient),
+        page: opt("page", LenientOpt),
+        number: opt("number", LenientOpt),
+        total: opt("total", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ModifyRBACAccountOfServiceCombEngine`: Modifying the RBAC Account of a ServiceComb Engine
 pub mod modify_rbac_account_of_service_comb_engine {
-    #[allow(unused_imports)]
-    use super::*;
-    /// ModifyRbacAccountOfServiceCombEngineBody
+    /// The `ModifyRbacAccountOfServiceCombEngineBody` object of the `ModifyRBACAccountOfServiceCombEngine` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyRbacAccountOfServiceCombEngineBody {
         /// New role list of the account, which will completely overwrite the original role list.
@@ -12438,34 +6745,11 @@ pub mod modify_rbac_account_of_service_comb_engine {
         /// Document line 4612.
         pub roles: Vec<String>,
     }
-    impl serde::Serialize for ModifyRbacAccountOfServiceCombEngineBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("roles", &self.roles)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ModifyRbacAccountOfServiceCombEngineBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ModifyRbacAccountOfServiceCombEngineBody {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "roles" => self.roles = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ModifyRbacAccountOfServiceCombEngineBody {
+        roles: list("roles"),
+        ..Default::default()
+    });
+
     /// Request of `ModifyRBACAccountOfServiceCombEngine` (Modifying the RBAC Account of a ServiceComb Engine).
     ///
     /// This API is used to modify the RBAC account of a ServiceComb engine.
@@ -12508,54 +6792,18 @@ pub mod modify_rbac_account_of_service_comb_engine {
         /// Request body.
         pub body: Option<ModifyRbacAccountOfServiceCombEngineBody>,
     }
-    impl serde::Serialize for ModifyRbacAccountOfServiceCombEngineRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("name", &self.name)?;
-            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.field("X-Engine-Id", &self.x_engine_id)?;
-            m.opt("Authorization", &self.authorization)?;
-            m.opt("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ModifyRbacAccountOfServiceCombEngineRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ModifyRbacAccountOfServiceCombEngineRequest {
-        const REQUIRED: &'static [&'static str] = &["name", "X-Engine-Id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                name: Default::default(),
-                x_enterprise_project_id: Default::default(),
-                x_engine_id: Default::default(),
-                authorization: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "name" => self.name = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                "X-Engine-Id" => self.x_engine_id = map.next_value()?,
-                "Authorization" => self.authorization = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ModifyRbacAccountOfServiceCombEngineRequest {
+            project_id: opt("project_id"),
+            name: field("name"),
+            x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
+            x_engine_id: field("X-Engine-Id"),
+            authorization: opt("Authorization"),
+            body: opt("body")
+        },
+        required = ["name", "X-Engine-Id"]
+    );
+
     impl ModifyRbacAccountOfServiceCombEngineRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(name: impl Into<String>, x_engine_id: impl Into<String>) -> Self {
@@ -12568,11 +6816,13 @@ pub mod modify_rbac_account_of_service_comb_engine {
                 body: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
             mut self,
@@ -12581,17 +6831,20 @@ pub mod modify_rbac_account_of_service_comb_engine {
             self.x_enterprise_project_id = Some(x_enterprise_project_id.into());
             self
         }
+
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
             self.authorization = Some(authorization.into());
             self
         }
+
         /// Sets `body`.
         pub fn body(mut self, body: impl Into<ModifyRbacAccountOfServiceCombEngineBody>) -> Self {
             self.body = Some(body.into());
             self
         }
     }
+
     /// Response of `ModifyRBACAccountOfServiceCombEngine` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyRbacAccountOfServiceCombEngineResponse {
@@ -12600,44 +6853,15 @@ pub mod modify_rbac_account_of_service_comb_engine {
         /// Document line 4621.
         pub result: Option<String>,
     }
-    impl serde::Serialize for ModifyRbacAccountOfServiceCombEngineResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ModifyRbacAccountOfServiceCombEngineResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ModifyRbacAccountOfServiceCombEngineResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "result" => {
-                    self.result = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ModifyRbacAccountOfServiceCombEngineResponse {
+        result: opt("result", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ChangeRBACAccountPasswordOfServiceCombEngine`: Changing the RBAC Account Password of a ServiceComb Engine
 pub mod change_rbac_account_password_of_service_comb_engine {
-    #[allow(unused_imports)]
-    use super::*;
-    /// ChangeRbacAccountPasswordOfServiceCombEngineBody
+    /// The `ChangeRbacAccountPasswordOfServiceCombEngineBody` object of the `ChangeRBACAccountPasswordOfServiceCombEngine` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ChangeRbacAccountPasswordOfServiceCombEngineBody {
         /// Current password. Required when the modifier changes its own password. Otherwise (for example, the admin account changes the password of another account), the current password is not required.
@@ -12649,37 +6873,15 @@ pub mod change_rbac_account_password_of_service_comb_engine {
         /// Document line 4710.
         pub password: String,
     }
-    impl serde::Serialize for ChangeRbacAccountPasswordOfServiceCombEngineBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("currentPassword", &self.current_password)?;
-            m.field("password", &self.password)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ChangeRbacAccountPasswordOfServiceCombEngineBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ChangeRbacAccountPasswordOfServiceCombEngineBody {
-        const REQUIRED: &'static [&'static str] = &["password"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "currentPassword" => self.current_password = map.next_value()?,
-                "password" => self.password = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ChangeRbacAccountPasswordOfServiceCombEngineBody {
+            current_password: opt("currentPassword"),
+            password: field("password"),
+            ..Default::default()
+        },
+        required = ["password"]
+    );
+
     /// Request of `ChangeRBACAccountPasswordOfServiceCombEngine` (Changing the RBAC Account Password of a ServiceComb Engine).
     ///
     /// This API is used to change the RBAC account password of a ServiceComb engine.
@@ -12722,54 +6924,18 @@ pub mod change_rbac_account_password_of_service_comb_engine {
         /// Request body.
         pub body: ChangeRbacAccountPasswordOfServiceCombEngineBody,
     }
-    impl serde::Serialize for ChangeRbacAccountPasswordOfServiceCombEngineRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("name", &self.name)?;
-            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.field("X-Engine-Id", &self.x_engine_id)?;
-            m.opt("Authorization", &self.authorization)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ChangeRbacAccountPasswordOfServiceCombEngineRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ChangeRbacAccountPasswordOfServiceCombEngineRequest {
-        const REQUIRED: &'static [&'static str] = &["name", "X-Engine-Id", "body"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                name: Default::default(),
-                x_enterprise_project_id: Default::default(),
-                x_engine_id: Default::default(),
-                authorization: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "name" => self.name = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                "X-Engine-Id" => self.x_engine_id = map.next_value()?,
-                "Authorization" => self.authorization = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ChangeRbacAccountPasswordOfServiceCombEngineRequest {
+            project_id: opt("project_id"),
+            name: field("name"),
+            x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
+            x_engine_id: field("X-Engine-Id"),
+            authorization: opt("Authorization"),
+            body: field("body")
+        },
+        required = ["name", "X-Engine-Id", "body"]
+    );
+
     impl ChangeRbacAccountPasswordOfServiceCombEngineRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -12786,11 +6952,13 @@ pub mod change_rbac_account_password_of_service_comb_engine {
                 body: body.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
             mut self,
@@ -12799,12 +6967,14 @@ pub mod change_rbac_account_password_of_service_comb_engine {
             self.x_enterprise_project_id = Some(x_enterprise_project_id.into());
             self
         }
+
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
             self.authorization = Some(authorization.into());
             self
         }
     }
+
     /// Response of `ChangeRBACAccountPasswordOfServiceCombEngine` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ChangeRbacAccountPasswordOfServiceCombEngineResponse {
@@ -12813,43 +6983,14 @@ pub mod change_rbac_account_password_of_service_comb_engine {
         /// Document line 4719.
         pub result: Option<String>,
     }
-    impl serde::Serialize for ChangeRbacAccountPasswordOfServiceCombEngineResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ChangeRbacAccountPasswordOfServiceCombEngineResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ChangeRbacAccountPasswordOfServiceCombEngineResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "result" => {
-                    self.result = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ChangeRbacAccountPasswordOfServiceCombEngineResponse {
+        result: opt("result", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `DeleteRBACAccountOfServiceCombEngine`: Deleting the RBAC Account of a ServiceComb Engine
 pub mod delete_rbac_account_of_service_comb_engine {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DeleteRBACAccountOfServiceCombEngine` (Deleting the RBAC Account of a ServiceComb Engine).
     ///
     /// This API is used to delete the RBAC account of a ServiceComb engine.
@@ -12890,51 +7031,17 @@ pub mod delete_rbac_account_of_service_comb_engine {
         /// Document line 4798.
         pub authorization: Option<String>,
     }
-    impl serde::Serialize for DeleteRbacAccountOfServiceCombEngineRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("name", &self.name)?;
-            m.opt("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.field("X-Engine-Id", &self.x_engine_id)?;
-            m.opt("Authorization", &self.authorization)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteRbacAccountOfServiceCombEngineRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteRbacAccountOfServiceCombEngineRequest {
-        const REQUIRED: &'static [&'static str] = &["name", "X-Engine-Id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                name: Default::default(),
-                x_enterprise_project_id: Default::default(),
-                x_engine_id: Default::default(),
-                authorization: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "name" => self.name = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                "X-Engine-Id" => self.x_engine_id = map.next_value()?,
-                "Authorization" => self.authorization = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeleteRbacAccountOfServiceCombEngineRequest {
+            project_id: opt("project_id"),
+            name: field("name"),
+            x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
+            x_engine_id: field("X-Engine-Id"),
+            authorization: opt("Authorization")
+        },
+        required = ["name", "X-Engine-Id"]
+    );
+
     impl DeleteRbacAccountOfServiceCombEngineRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(name: impl Into<String>, x_engine_id: impl Into<String>) -> Self {
@@ -12946,11 +7053,13 @@ pub mod delete_rbac_account_of_service_comb_engine {
                 authorization: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `x_enterprise_project_id`.
         pub fn x_enterprise_project_id(
             mut self,
@@ -12959,12 +7068,14 @@ pub mod delete_rbac_account_of_service_comb_engine {
             self.x_enterprise_project_id = Some(x_enterprise_project_id.into());
             self
         }
+
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
             self.authorization = Some(authorization.into());
             self
         }
     }
+
     /// Response of `DeleteRBACAccountOfServiceCombEngine` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteRbacAccountOfServiceCombEngineResponse {
@@ -12973,43 +7084,14 @@ pub mod delete_rbac_account_of_service_comb_engine {
         /// Document line 4807.
         pub result: Option<String>,
     }
-    impl serde::Serialize for DeleteRbacAccountOfServiceCombEngineResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteRbacAccountOfServiceCombEngineResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteRbacAccountOfServiceCombEngineResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "result" => {
-                    self.result = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteRbacAccountOfServiceCombEngineResponse {
+        result: opt("result", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `QueryNacosNamespace`: Querying the nacos Namespace
 pub mod query_nacos_namespace {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `QueryNacosNamespace` (Querying the nacos Namespace).
     ///
     /// This API is used to query the nacos namespace.
@@ -13046,52 +7128,17 @@ pub mod query_nacos_namespace {
         /// Document line 4886.
         pub x_enterprise_project_id: String,
     }
-    impl serde::Serialize for QueryNacosNamespaceRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("offset", &self.offset)?;
-            m.field("limit", &self.limit)?;
-            m.field("x-engine-id", &self.x_engine_id)?;
-            m.field("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryNacosNamespaceRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryNacosNamespaceRequest {
-        const REQUIRED: &'static [&'static str] =
-            &["offset", "limit", "x-engine-id", "X-Enterprise-Project-ID"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                offset: Default::default(),
-                limit: Default::default(),
-                x_engine_id: Default::default(),
-                x_enterprise_project_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "offset" => self.offset = map.next_value()?,
-                "limit" => self.limit = map.next_value()?,
-                "x-engine-id" => self.x_engine_id = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        QueryNacosNamespaceRequest {
+            project_id: opt("project_id"),
+            offset: field("offset"),
+            limit: field("limit"),
+            x_engine_id: field("x-engine-id"),
+            x_enterprise_project_id: field("X-Enterprise-Project-ID")
+        },
+        required = ["offset", "limit", "x-engine-id", "X-Enterprise-Project-ID"]
+    );
+
     impl QueryNacosNamespaceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -13108,13 +7155,15 @@ pub mod query_nacos_namespace {
                 x_enterprise_project_id: x_enterprise_project_id.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
-    /// ListData
+
+    /// The `ListData` object of the `QueryNacosNamespace` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListData {
         /// Namespace name.
@@ -13138,57 +7187,15 @@ pub mod query_nacos_namespace {
         /// Document line 4905.
         pub r#type: Option<f64>,
     }
-    impl serde::Serialize for ListData {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("namespace", &self.namespace)?;
-            m.opt("namespaceShowName", &self.namespace_show_name)?;
-            m.opt("quota", &self.quota)?;
-            m.opt("configCount", &self.config_count)?;
-            m.opt("type", &self.r#type)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListData {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListData {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "namespace" => {
-                    self.namespace = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "namespaceShowName" => {
-                    self.namespace_show_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "quota" => {
-                    self.quota = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "configCount" => {
-                    self.config_count =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "type" => {
-                    self.r#type = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListData {
+        namespace: opt("namespace", StringLenientOpt),
+        namespace_show_name: opt("namespaceShowName", StringLenientOpt),
+        quota: opt("quota", LenientOpt),
+        config_count: opt("configCount", LenientOpt),
+        r#type: opt("type", LenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `QueryNacosNamespace` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryNacosNamespaceResponse {
@@ -13201,45 +7208,15 @@ pub mod query_nacos_namespace {
         /// Document line 4896.
         pub data: Vec<ListData>,
     }
-    impl serde::Serialize for QueryNacosNamespaceResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("code", &self.code)?;
-            m.list("data", &self.data)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryNacosNamespaceResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryNacosNamespaceResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryNacosNamespaceResponse {
+        code: opt("code", LenientOpt),
+        data: list("data", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `CreateNacosNamespace`: Creating the nacos Namespace
 pub mod create_nacos_namespace {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `CreateNacosNamespace` (Creating the nacos Namespace).
     ///
     /// This API is used to create the nacos namespace.
@@ -13286,59 +7263,23 @@ pub mod create_nacos_namespace {
         /// Document line 4981.
         pub x_enterprise_project_id: String,
     }
-    impl serde::Serialize for CreateNacosNamespaceRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("customNamespaceId", &self.custom_namespace_id)?;
-            m.field("namespaceName", &self.namespace_name)?;
-            m.opt("namespaceDesc", &self.namespace_desc)?;
-            m.field("x-engine-id", &self.x_engine_id)?;
-            m.field("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateNacosNamespaceRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateNacosNamespaceRequest {
-        const REQUIRED: &'static [&'static str] = &[
+    apigen_runtime::wire_object!(
+        CreateNacosNamespaceRequest {
+            project_id: opt("project_id"),
+            custom_namespace_id: field("customNamespaceId"),
+            namespace_name: field("namespaceName"),
+            namespace_desc: opt("namespaceDesc"),
+            x_engine_id: field("x-engine-id"),
+            x_enterprise_project_id: field("X-Enterprise-Project-ID")
+        },
+        required = [
             "customNamespaceId",
             "namespaceName",
             "x-engine-id",
-            "X-Enterprise-Project-ID",
-        ];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                custom_namespace_id: Default::default(),
-                namespace_name: Default::default(),
-                namespace_desc: Default::default(),
-                x_engine_id: Default::default(),
-                x_enterprise_project_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "customNamespaceId" => self.custom_namespace_id = map.next_value()?,
-                "namespaceName" => self.namespace_name = map.next_value()?,
-                "namespaceDesc" => self.namespace_desc = map.next_value()?,
-                "x-engine-id" => self.x_engine_id = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+            "X-Enterprise-Project-ID"
+        ]
+    );
+
     impl CreateNacosNamespaceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -13356,50 +7297,30 @@ pub mod create_nacos_namespace {
                 x_enterprise_project_id: x_enterprise_project_id.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `namespace_desc`.
         pub fn namespace_desc(mut self, namespace_desc: impl Into<String>) -> Self {
             self.namespace_desc = Some(namespace_desc.into());
             self
         }
     }
+
     /// Response of `CreateNacosNamespace` (HTTP 200).
     ///
     /// The document describes no body for this response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateNacosNamespaceResponse {}
-    impl serde::Serialize for CreateNacosNamespaceResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateNacosNamespaceResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateNacosNamespaceResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(CreateNacosNamespaceResponse {});
 }
+
 /// Models of `UpdateNacosNamespace`: Updating the nacos Namespace
 pub mod update_nacos_namespace {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `UpdateNacosNamespace` (Updating the nacos Namespace).
     ///
     /// This API is used to update the nacos namespace.
@@ -13444,60 +7365,24 @@ pub mod update_nacos_namespace {
         /// Document line 5052.
         pub x_enterprise_project_id: String,
     }
-    impl serde::Serialize for UpdateNacosNamespaceRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("namespace", &self.namespace)?;
-            m.field("namespaceShowName", &self.namespace_show_name)?;
-            m.field("namespaceDesc", &self.namespace_desc)?;
-            m.field("x-engine-id", &self.x_engine_id)?;
-            m.field("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateNacosNamespaceRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateNacosNamespaceRequest {
-        const REQUIRED: &'static [&'static str] = &[
+    apigen_runtime::wire_object!(
+        UpdateNacosNamespaceRequest {
+            project_id: opt("project_id"),
+            namespace: field("namespace"),
+            namespace_show_name: field("namespaceShowName"),
+            namespace_desc: field("namespaceDesc"),
+            x_engine_id: field("x-engine-id"),
+            x_enterprise_project_id: field("X-Enterprise-Project-ID")
+        },
+        required = [
             "namespace",
             "namespaceShowName",
             "namespaceDesc",
             "x-engine-id",
-            "X-Enterprise-Project-ID",
-        ];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                namespace: Default::default(),
-                namespace_show_name: Default::default(),
-                namespace_desc: Default::default(),
-                x_engine_id: Default::default(),
-                x_enterprise_project_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "namespace" => self.namespace = map.next_value()?,
-                "namespaceShowName" => self.namespace_show_name = map.next_value()?,
-                "namespaceDesc" => self.namespace_desc = map.next_value()?,
-                "x-engine-id" => self.x_engine_id = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+            "X-Enterprise-Project-ID"
+        ]
+    );
+
     impl UpdateNacosNamespaceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -13516,45 +7401,24 @@ pub mod update_nacos_namespace {
                 x_enterprise_project_id: x_enterprise_project_id.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
+
     /// Response of `UpdateNacosNamespace` (HTTP 200).
     ///
     /// The document describes no body for this response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateNacosNamespaceResponse {}
-    impl serde::Serialize for UpdateNacosNamespaceResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateNacosNamespaceResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateNacosNamespaceResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(UpdateNacosNamespaceResponse {});
 }
+
 /// Models of `DeleteNacosNamespace`: Deleting the nacos Namespace
 pub mod delete_nacos_namespace {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DeleteNacosNamespace` (Deleting the nacos Namespace).
     ///
     /// This API is used to delete the nacos namespace.
@@ -13587,49 +7451,16 @@ pub mod delete_nacos_namespace {
         /// Document line 5123.
         pub x_enterprise_project_id: String,
     }
-    impl serde::Serialize for DeleteNacosNamespaceRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("namespaceId", &self.namespace_id)?;
-            m.field("x-engine-id", &self.x_engine_id)?;
-            m.field("X-Enterprise-Project-ID", &self.x_enterprise_project_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteNacosNamespaceRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteNacosNamespaceRequest {
-        const REQUIRED: &'static [&'static str] =
-            &["namespaceId", "x-engine-id", "X-Enterprise-Project-ID"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                namespace_id: Default::default(),
-                x_engine_id: Default::default(),
-                x_enterprise_project_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "namespaceId" => self.namespace_id = map.next_value()?,
-                "x-engine-id" => self.x_engine_id = map.next_value()?,
-                "X-Enterprise-Project-ID" => {
-                    self.x_enterprise_project_id = map.next_value()?;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeleteNacosNamespaceRequest {
+            project_id: opt("project_id"),
+            namespace_id: field("namespaceId"),
+            x_engine_id: field("x-engine-id"),
+            x_enterprise_project_id: field("X-Enterprise-Project-ID")
+        },
+        required = ["namespaceId", "x-engine-id", "X-Enterprise-Project-ID"]
+    );
+
     impl DeleteNacosNamespaceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -13644,46 +7475,25 @@ pub mod delete_nacos_namespace {
                 x_enterprise_project_id: x_enterprise_project_id.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
+
     /// Response of `DeleteNacosNamespace` (HTTP 200).
     ///
     /// The document describes no body for this response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteNacosNamespaceResponse {}
-    impl serde::Serialize for DeleteNacosNamespaceResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteNacosNamespaceResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteNacosNamespaceResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteNacosNamespaceResponse {});
 }
+
 /// Models of `ObtainUserTokenOfExclusiveServiceCombEngine`: Obtaining the User Token of an Exclusive ServiceComb Engine
 pub mod obtain_user_token_of_exclusive_service_comb_engine {
-    #[allow(unused_imports)]
-    use super::*;
-    /// ObtainUserTokenOfExclusiveServiceCombEngineBody
+    /// The `ObtainUserTokenOfExclusiveServiceCombEngineBody` object of the `ObtainUserTokenOfExclusiveServiceCombEngine` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ObtainUserTokenOfExclusiveServiceCombEngineBody {
         /// ServiceComb engine account name.
@@ -13695,37 +7505,15 @@ pub mod obtain_user_token_of_exclusive_service_comb_engine {
         /// Document line 5206.
         pub password: String,
     }
-    impl serde::Serialize for ObtainUserTokenOfExclusiveServiceCombEngineBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("name", &self.name)?;
-            m.field("password", &self.password)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ObtainUserTokenOfExclusiveServiceCombEngineBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ObtainUserTokenOfExclusiveServiceCombEngineBody {
-        const REQUIRED: &'static [&'static str] = &["name", "password"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "name" => self.name = map.next_value()?,
-                "password" => self.password = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ObtainUserTokenOfExclusiveServiceCombEngineBody {
+            name: field("name"),
+            password: field("password"),
+            ..Default::default()
+        },
+        required = ["name", "password"]
+    );
+
     /// Request of `ObtainUserTokenOfExclusiveServiceCombEngine` (Obtaining the User Token of an Exclusive ServiceComb Engine).
     ///
     /// This API is intended only for exclusive ServiceComb engines with security authentication enabled.
@@ -13741,43 +7529,20 @@ pub mod obtain_user_token_of_exclusive_service_comb_engine {
         /// Request body.
         pub body: ObtainUserTokenOfExclusiveServiceCombEngineBody,
     }
-    impl serde::Serialize for ObtainUserTokenOfExclusiveServiceCombEngineRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ObtainUserTokenOfExclusiveServiceCombEngineRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ObtainUserTokenOfExclusiveServiceCombEngineRequest {
-        const REQUIRED: &'static [&'static str] = &["body"];
-        fn empty() -> Self {
-            Self {
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ObtainUserTokenOfExclusiveServiceCombEngineRequest {
+            body: field("body")
+        },
+        required = ["body"]
+    );
+
     impl ObtainUserTokenOfExclusiveServiceCombEngineRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(body: impl Into<ObtainUserTokenOfExclusiveServiceCombEngineBody>) -> Self {
             Self { body: body.into() }
         }
     }
+
     /// Response of `ObtainUserTokenOfExclusiveServiceCombEngine` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ObtainUserTokenOfExclusiveServiceCombEngineResponse {
@@ -13786,39 +7551,12 @@ pub mod obtain_user_token_of_exclusive_service_comb_engine {
         /// Document line 5215.
         pub token: Option<String>,
     }
-    impl serde::Serialize for ObtainUserTokenOfExclusiveServiceCombEngineResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("token", &self.token)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ObtainUserTokenOfExclusiveServiceCombEngineResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ObtainUserTokenOfExclusiveServiceCombEngineResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "token" => {
-                    self.token = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ObtainUserTokenOfExclusiveServiceCombEngineResponse {
+        token: opt("token", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `QueryInformationAboutMicroservice`: Querying Information About a Microservice
 pub mod query_information_about_microservice {
     pub use super::types::Environment;
@@ -13827,8 +7565,7 @@ pub mod query_information_about_microservice {
     pub use super::types::RegisterBy;
     pub use super::types::ServicePath;
     pub use super::types::Status7 as Status;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `QueryInformationAboutMicroservice` (Querying Information About a Microservice).
     ///
     /// This API is used to query the definition information about a microservice based on `service_id`.
@@ -13859,43 +7596,15 @@ pub mod query_information_about_microservice {
         /// Document line 5304.
         pub authorization: Option<String>,
     }
-    impl serde::Serialize for QueryInformationAboutMicroserviceRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("service_id", &self.service_id)?;
-            m.opt("Authorization", &self.authorization)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryInformationAboutMicroserviceRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryInformationAboutMicroserviceRequest {
-        const REQUIRED: &'static [&'static str] = &["service_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                service_id: Default::default(),
-                authorization: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "service_id" => self.service_id = map.next_value()?,
-                "Authorization" => self.authorization = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        QueryInformationAboutMicroserviceRequest {
+            project_id: opt("project_id"),
+            service_id: field("service_id"),
+            authorization: opt("Authorization")
+        },
+        required = ["service_id"]
+    );
+
     impl QueryInformationAboutMicroserviceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(service_id: impl Into<String>) -> Self {
@@ -13905,18 +7614,21 @@ pub mod query_information_about_microservice {
                 authorization: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
             self.authorization = Some(authorization.into());
             self
         }
     }
-    /// Microservice
+
+    /// The `Microservice` object of the `QueryInformationAboutMicroservice` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Microservice {
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: $\wedge.*\$$
@@ -13986,94 +7698,24 @@ pub mod query_information_about_microservice {
         /// Document line 5335.
         pub paths: Vec<ServicePath>,
     }
-    impl serde::Serialize for Microservice {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("serviceId", &self.service_id)?;
-            m.opt("environment", &self.environment)?;
-            m.opt("appId", &self.app_id)?;
-            m.opt("serviceName", &self.service_name)?;
-            m.opt("version", &self.version)?;
-            m.opt("description", &self.description)?;
-            m.opt("level", &self.level)?;
-            m.opt("registerBy", &self.register_by)?;
-            m.list("schemas", &self.schemas)?;
-            m.opt("status", &self.status)?;
-            m.opt("timestamp", &self.timestamp)?;
-            m.opt("modTimestamp", &self.mod_timestamp)?;
-            m.opt("framework", &self.framework)?;
-            m.list("paths", &self.paths)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Microservice {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Microservice {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "serviceId" => {
-                    self.service_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "environment" => self.environment = map.next_value()?,
-                "appId" => {
-                    self.app_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "serviceName" => {
-                    self.service_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "version" => {
-                    self.version = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "description" => {
-                    self.description = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "level" => self.level = map.next_value()?,
-                "registerBy" => self.register_by = map.next_value()?,
-                "schemas" => {
-                    self.schemas = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "status" => self.status = map.next_value()?,
-                "timestamp" => {
-                    self.timestamp = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "modTimestamp" => {
-                    self.mod_timestamp = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "framework" => self.framework = map.next_value()?,
-                "paths" => {
-                    self.paths = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Microservice {
+        service_id: opt("serviceId", StringLenientOpt),
+        environment: opt("environment"),
+        app_id: opt("appId", StringLenientOpt),
+        service_name: opt("serviceName", StringLenientOpt),
+        version: opt("version", StringLenientOpt),
+        description: opt("description", StringLenientOpt),
+        level: opt("level"),
+        register_by: opt("registerBy"),
+        schemas: list("schemas", ListLenient),
+        status: opt("status"),
+        timestamp: opt("timestamp", StringLenientOpt),
+        mod_timestamp: opt("modTimestamp", StringLenientOpt),
+        framework: opt("framework"),
+        paths: list("paths", List),
+        ..Default::default()
+    });
+
     /// Response of `QueryInformationAboutMicroservice` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryInformationAboutMicroserviceResponse {
@@ -14082,39 +7724,14 @@ pub mod query_information_about_microservice {
         /// Document line 5313.
         pub service: Option<Microservice>,
     }
-    impl serde::Serialize for QueryInformationAboutMicroserviceResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("service", &self.service)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryInformationAboutMicroserviceResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryInformationAboutMicroserviceResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "service" => self.service = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryInformationAboutMicroserviceResponse {
+        service: opt("service"),
+        ..Default::default()
+    });
 }
+
 /// Models of `DeleteDefinitionInformationAboutMicroservice`: Deleting Definition Information About a Microservice
 pub mod delete_definition_information_about_microservice {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DeleteDefinitionInformationAboutMicroservice` (Deleting Definition Information About a Microservice).
     ///
     /// This API is used to delete definition and related information about a microservice, and deregister all instances of the microservice.
@@ -14151,46 +7768,16 @@ pub mod delete_definition_information_about_microservice {
         /// Document line 5444.
         pub authorization: Option<String>,
     }
-    impl serde::Serialize for DeleteDefinitionInformationAboutMicroserviceRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("service_id", &self.service_id)?;
-            m.opt("force", &self.force)?;
-            m.opt("Authorization", &self.authorization)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteDefinitionInformationAboutMicroserviceRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteDefinitionInformationAboutMicroserviceRequest {
-        const REQUIRED: &'static [&'static str] = &["service_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                service_id: Default::default(),
-                force: Default::default(),
-                authorization: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "service_id" => self.service_id = map.next_value()?,
-                "force" => self.force = map.next_value()?,
-                "Authorization" => self.authorization = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeleteDefinitionInformationAboutMicroserviceRequest {
+            project_id: opt("project_id"),
+            service_id: field("service_id"),
+            force: opt("force"),
+            authorization: opt("Authorization")
+        },
+        required = ["service_id"]
+    );
+
     impl DeleteDefinitionInformationAboutMicroserviceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(service_id: impl Into<String>) -> Self {
@@ -14201,51 +7788,34 @@ pub mod delete_definition_information_about_microservice {
                 authorization: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `force`.
         pub fn force(mut self, force: impl Into<bool>) -> Self {
             self.force = Some(force.into());
             self
         }
+
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
             self.authorization = Some(authorization.into());
             self
         }
     }
+
     /// Response of `DeleteDefinitionInformationAboutMicroservice` (HTTP 200).
     ///
     /// The document describes no body for this response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteDefinitionInformationAboutMicroserviceResponse {}
-    impl serde::Serialize for DeleteDefinitionInformationAboutMicroserviceResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteDefinitionInformationAboutMicroserviceResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteDefinitionInformationAboutMicroserviceResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteDefinitionInformationAboutMicroserviceResponse {});
 }
+
 /// Models of `QueryInformationAboutAllMicroservices`: Querying Information About All Microservices
 pub mod query_information_about_all_microservices {
     pub use super::types::Framework;
@@ -14253,8 +7823,7 @@ pub mod query_information_about_all_microservices {
     pub use super::types::RegisterBy;
     pub use super::types::ServicePath;
     pub use super::types::Status7 as Status;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `QueryInformationAboutAllMicroservices` (Querying Information About All Microservices).
     ///
     /// This API is used to query definition information about microservices that meet filter criteria.
@@ -14279,36 +7848,12 @@ pub mod query_information_about_all_microservices {
         /// Document line 5514.
         pub authorization: Option<String>,
     }
-    impl serde::Serialize for QueryInformationAboutAllMicroservicesRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.opt("Authorization", &self.authorization)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryInformationAboutAllMicroservicesRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryInformationAboutAllMicroservicesRequest {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "Authorization" => self.authorization = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryInformationAboutAllMicroservicesRequest {
+        project_id: opt("project_id"),
+        authorization: opt("Authorization"),
+        ..Default::default()
+    });
+
     impl QueryInformationAboutAllMicroservicesRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new() -> Self {
@@ -14317,18 +7862,21 @@ pub mod query_information_about_all_microservices {
                 authorization: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
             self.authorization = Some(authorization.into());
             self
         }
     }
-    /// Microservice
+
+    /// The `Microservice` object of the `QueryInformationAboutAllMicroservices` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Microservice {
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^.*\$
@@ -14398,98 +7946,24 @@ pub mod query_information_about_all_microservices {
         /// Document line 5543.
         pub paths: Vec<ServicePath>,
     }
-    impl serde::Serialize for Microservice {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("serviceId", &self.service_id)?;
-            m.opt("environment", &self.environment)?;
-            m.opt("appId", &self.app_id)?;
-            m.opt("serviceName", &self.service_name)?;
-            m.opt("version", &self.version)?;
-            m.opt("description", &self.description)?;
-            m.opt("level", &self.level)?;
-            m.opt("registerBy", &self.register_by)?;
-            m.list("schemas", &self.schemas)?;
-            m.opt("status", &self.status)?;
-            m.opt("timestamp", &self.timestamp)?;
-            m.opt("modTimestamp", &self.mod_timestamp)?;
-            m.opt("framework", &self.framework)?;
-            m.list("paths", &self.paths)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Microservice {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Microservice {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "serviceId" => {
-                    self.service_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "environment" => {
-                    self.environment = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "appId" => {
-                    self.app_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "serviceName" => {
-                    self.service_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "version" => {
-                    self.version = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "description" => {
-                    self.description = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "level" => self.level = map.next_value()?,
-                "registerBy" => self.register_by = map.next_value()?,
-                "schemas" => {
-                    self.schemas = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "status" => self.status = map.next_value()?,
-                "timestamp" => {
-                    self.timestamp = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "modTimestamp" => {
-                    self.mod_timestamp = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "framework" => self.framework = map.next_value()?,
-                "paths" => {
-                    self.paths = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Microservice {
+        service_id: opt("serviceId", StringLenientOpt),
+        environment: opt("environment", StringLenientOpt),
+        app_id: opt("appId", StringLenientOpt),
+        service_name: opt("serviceName", StringLenientOpt),
+        version: opt("version", StringLenientOpt),
+        description: opt("description", StringLenientOpt),
+        level: opt("level"),
+        register_by: opt("registerBy"),
+        schemas: list("schemas", ListLenient),
+        status: opt("status"),
+        timestamp: opt("timestamp", StringLenientOpt),
+        mod_timestamp: opt("modTimestamp", StringLenientOpt),
+        framework: opt("framework"),
+        paths: list("paths", List),
+        ..Default::default()
+    });
+
     /// Response of `QueryInformationAboutAllMicroservices` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryInformationAboutAllMicroservicesResponse {
@@ -14498,37 +7972,12 @@ pub mod query_information_about_all_microservices {
         /// Document line 5523.
         pub services: Vec<Microservice>,
     }
-    impl serde::Serialize for QueryInformationAboutAllMicroservicesResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("services", &self.services)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryInformationAboutAllMicroservicesResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryInformationAboutAllMicroservicesResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "services" => {
-                    self.services = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryInformationAboutAllMicroservicesResponse {
+        services: list("services", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `CreateStaticInformationForMicroservice`: Creating Static Information for a Microservice
 pub mod create_static_information_for_microservice {
     pub use super::types::DataCenterInfo;
@@ -14538,9 +7987,8 @@ pub mod create_static_information_for_microservice {
     pub use super::types::RegisterBy;
     pub use super::types::Status22 as Status2;
     pub use super::types::Status7 as Status;
-    #[allow(unused_imports)]
-    use super::*;
-    /// Framework
+
+    /// The `Framework` object of the `CreateStaticInformationForMicroservice` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Framework {
         /// Microservice development framework. Default value: UNKNOWN .
@@ -14554,37 +8002,13 @@ pub mod create_static_information_for_microservice {
         /// Document line 5684.
         pub version: Option<String>,
     }
-    impl serde::Serialize for Framework {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("name", &self.name)?;
-            m.opt("version", &self.version)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Framework {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Framework {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "name" => self.name = map.next_value()?,
-                "version" => self.version = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// ServicePath
+    apigen_runtime::wire_object!(Framework {
+        name: opt("name"),
+        version: opt("version"),
+        ..Default::default()
+    });
+
+    /// The `ServicePath` object of the `CreateStaticInformationForMicroservice` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ServicePath {
         /// Route address.
@@ -14596,37 +8020,13 @@ pub mod create_static_information_for_microservice {
         /// Document line 5690.
         pub property: Option<serde_json::Value>,
     }
-    impl serde::Serialize for ServicePath {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Path", &self.path)?;
-            m.opt("Property", &self.property)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ServicePath {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ServicePath {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Path" => self.path = map.next_value()?,
-                "Property" => self.property = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// Microservice
+    apigen_runtime::wire_object!(ServicePath {
+        path: opt("Path"),
+        property: opt("Property"),
+        ..Default::default()
+    });
+
+    /// The `Microservice` object of the `CreateStaticInformationForMicroservice` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Microservice {
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^.*\$
@@ -14700,61 +8100,27 @@ pub mod create_static_information_for_microservice {
         /// Document line 5676.
         pub paths: Vec<ServicePath>,
     }
-    impl serde::Serialize for Microservice {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("serviceId", &self.service_id)?;
-            m.opt("environment", &self.environment)?;
-            m.opt("appId", &self.app_id)?;
-            m.field("serviceName", &self.service_name)?;
-            m.opt("version", &self.version)?;
-            m.opt("description", &self.description)?;
-            m.opt("level", &self.level)?;
-            m.opt("registerBy", &self.register_by)?;
-            m.list("schemas", &self.schemas)?;
-            m.opt("status", &self.status)?;
-            m.opt("timestamp", &self.timestamp)?;
-            m.opt("modTimestamp", &self.mod_timestamp)?;
-            m.opt("framework", &self.framework)?;
-            m.list("paths", &self.paths)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Microservice {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Microservice {
-        const REQUIRED: &'static [&'static str] = &["serviceName"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "serviceId" => self.service_id = map.next_value()?,
-                "environment" => self.environment = map.next_value()?,
-                "appId" => self.app_id = map.next_value()?,
-                "serviceName" => self.service_name = map.next_value()?,
-                "version" => self.version = map.next_value()?,
-                "description" => self.description = map.next_value()?,
-                "level" => self.level = map.next_value()?,
-                "registerBy" => self.register_by = map.next_value()?,
-                "schemas" => self.schemas = map.next_value()?,
-                "status" => self.status = map.next_value()?,
-                "timestamp" => self.timestamp = map.next_value()?,
-                "modTimestamp" => self.mod_timestamp = map.next_value()?,
-                "framework" => self.framework = map.next_value()?,
-                "paths" => self.paths = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        Microservice {
+            service_id: opt("serviceId"),
+            environment: opt("environment"),
+            app_id: opt("appId"),
+            service_name: field("serviceName"),
+            version: opt("version"),
+            description: opt("description"),
+            level: opt("level"),
+            register_by: opt("registerBy"),
+            schemas: list("schemas"),
+            status: opt("status"),
+            timestamp: opt("timestamp"),
+            mod_timestamp: opt("modTimestamp"),
+            framework: opt("framework"),
+            paths: list("paths"),
+            ..Default::default()
+        },
+        required = ["serviceName"]
+    );
+
     /// Values of `ruleType`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum RuleType {
@@ -14765,47 +8131,12 @@ pub mod create_static_information_for_microservice {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for RuleType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            RuleType::Unknown(String::new())
-        }
-    }
-    impl RuleType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                RuleType::White => "WHITE",
-                RuleType::Black => "BLACK",
-                RuleType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for RuleType {
-        fn from(s: &str) -> Self {
-            match s {
-                "WHITE" => RuleType::White,
-                "BLACK" => RuleType::Black,
-                other => RuleType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for RuleType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for RuleType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for RuleType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| RuleType::from(s.as_str()))
-        }
-    }
-    /// Rule
+    apigen_runtime::wire_enum!(RuleType {
+        White: "WHITE",
+        Black: "BLACK"
+    });
+
+    /// The `Rule` object of the `CreateStaticInformationForMicroservice` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Rule {
         /// Customized rule ID.
@@ -14839,47 +8170,18 @@ pub mod create_static_information_for_microservice {
         /// Document line 5701.
         pub mod_timestamp: Option<String>,
     }
-    impl serde::Serialize for Rule {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("ruleId", &self.rule_id)?;
-            m.opt("ruleType", &self.rule_type)?;
-            m.opt("attribute", &self.attribute)?;
-            m.opt("pattern", &self.pattern)?;
-            m.opt("description", &self.description)?;
-            m.opt("timestamp", &self.timestamp)?;
-            m.opt("modTimestamp", &self.mod_timestamp)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Rule {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Rule {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ruleId" => self.rule_id = map.next_value()?,
-                "ruleType" => self.rule_type = map.next_value()?,
-                "attribute" => self.attribute = map.next_value()?,
-                "pattern" => self.pattern = map.next_value()?,
-                "description" => self.description = map.next_value()?,
-                "timestamp" => self.timestamp = map.next_value()?,
-                "modTimestamp" => self.mod_timestamp = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// MicroServiceInstance
+    apigen_runtime::wire_object!(Rule {
+        rule_id: opt("ruleId"),
+        rule_type: opt("ruleType"),
+        attribute: opt("attribute"),
+        pattern: opt("pattern"),
+        description: opt("description"),
+        timestamp: opt("timestamp"),
+        mod_timestamp: opt("modTimestamp"),
+        ..Default::default()
+    });
+
+    /// The `MicroServiceInstance` object of the `CreateStaticInformationForMicroservice` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MicroServiceInstance {
         /// Instance ID, which must be unique. The instance ID is generated by the service center.
@@ -14929,56 +8231,25 @@ pub mod create_static_information_for_microservice {
         /// Document line 5716.
         pub mod_timestamp: Option<String>,
     }
-    impl serde::Serialize for MicroServiceInstance {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("instanceId", &self.instance_id)?;
-            m.opt("serviceId", &self.service_id)?;
-            m.opt("version", &self.version)?;
-            m.field("hostName", &self.host_name)?;
-            m.field("endpoints", &self.endpoints)?;
-            m.opt("status", &self.status)?;
-            m.opt("properties", &self.properties)?;
-            m.opt("healthCheck", &self.health_check)?;
-            m.opt("dataCenterInfo", &self.data_center_info)?;
-            m.opt("timestamp", &self.timestamp)?;
-            m.opt("modTimestamp", &self.mod_timestamp)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for MicroServiceInstance {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for MicroServiceInstance {
-        const REQUIRED: &'static [&'static str] = &["hostName", "endpoints"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "instanceId" => self.instance_id = map.next_value()?,
-                "serviceId" => self.service_id = map.next_value()?,
-                "version" => self.version = map.next_value()?,
-                "hostName" => self.host_name = map.next_value()?,
-                "endpoints" => self.endpoints = map.next_value()?,
-                "status" => self.status = map.next_value()?,
-                "properties" => self.properties = map.next_value()?,
-                "healthCheck" => self.health_check = map.next_value()?,
-                "dataCenterInfo" => self.data_center_info = map.next_value()?,
-                "timestamp" => self.timestamp = map.next_value()?,
-                "modTimestamp" => self.mod_timestamp = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// CreateStaticInformationForMicroserviceBody
+    apigen_runtime::wire_object!(
+        MicroServiceInstance {
+            instance_id: opt("instanceId"),
+            service_id: opt("serviceId"),
+            version: opt("version"),
+            host_name: field("hostName"),
+            endpoints: field("endpoints"),
+            status: opt("status"),
+            properties: opt("properties"),
+            health_check: opt("healthCheck"),
+            data_center_info: opt("dataCenterInfo"),
+            timestamp: opt("timestamp"),
+            mod_timestamp: opt("modTimestamp"),
+            ..Default::default()
+        },
+        required = ["hostName", "endpoints"]
+    );
+
+    /// The `CreateStaticInformationForMicroserviceBody` object of the `CreateStaticInformationForMicroservice` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateStaticInformationForMicroserviceBody {
         /// Microservice static information (rebuilt from the example).
@@ -14990,41 +8261,17 @@ pub mod create_static_information_for_microservice {
         /// Service tags (rebuilt from the example).
         pub tags: Option<std::collections::BTreeMap<String, String>>,
     }
-    impl serde::Serialize for CreateStaticInformationForMicroserviceBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("service", &self.service)?;
-            m.list("rules", &self.rules)?;
-            m.list("instances", &self.instances)?;
-            m.opt("tags", &self.tags)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateStaticInformationForMicroserviceBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateStaticInformationForMicroserviceBody {
-        const REQUIRED: &'static [&'static str] = &["service"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "service" => self.service = map.next_value()?,
-                "rules" => self.rules = map.next_value()?,
-                "instances" => self.instances = map.next_value()?,
-                "tags" => self.tags = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CreateStaticInformationForMicroserviceBody {
+            service: field("service"),
+            rules: list("rules"),
+            instances: list("instances"),
+            tags: opt("tags"),
+            ..Default::default()
+        },
+        required = ["service"]
+    );
+
     /// Request of `CreateStaticInformationForMicroservice` (Creating Static Information for a Microservice).
     ///
     /// This API is used to create static information for a microservice before registering a microservice instance. The registered instance is associated with the static information based on **serviceld**. One service corresponds to multiple instances.
@@ -15050,43 +8297,15 @@ pub mod create_static_information_for_microservice {
         /// Request body.
         pub body: CreateStaticInformationForMicroserviceBody,
     }
-    impl serde::Serialize for CreateStaticInformationForMicroserviceRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.opt("Authorization", &self.authorization)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateStaticInformationForMicroserviceRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateStaticInformationForMicroserviceRequest {
-        const REQUIRED: &'static [&'static str] = &["body"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                authorization: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "Authorization" => self.authorization = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CreateStaticInformationForMicroserviceRequest {
+            project_id: opt("project_id"),
+            authorization: opt("Authorization"),
+            body: field("body")
+        },
+        required = ["body"]
+    );
+
     impl CreateStaticInformationForMicroserviceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(body: impl Into<CreateStaticInformationForMicroserviceBody>) -> Self {
@@ -15096,17 +8315,20 @@ pub mod create_static_information_for_microservice {
                 body: body.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
             self.authorization = Some(authorization.into());
             self
         }
     }
+
     /// Response of `CreateStaticInformationForMicroservice` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateStaticInformationForMicroserviceResponse {
@@ -15115,44 +8337,15 @@ pub mod create_static_information_for_microservice {
         /// Document line 5740.
         pub service_id: Option<String>,
     }
-    impl serde::Serialize for CreateStaticInformationForMicroserviceResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("serviceId", &self.service_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateStaticInformationForMicroserviceResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateStaticInformationForMicroserviceResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "serviceId" => {
-                    self.service_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateStaticInformationForMicroserviceResponse {
+        service_id: opt("serviceId", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `DeleteStaticInformationAboutMicroservicesInBatches`: Deleting Static Information About Microservices in Batches
 pub mod delete_static_information_about_microservices_in_batches {
-    #[allow(unused_imports)]
-    use super::*;
-    /// DeleteStaticInformationAboutMicroservicesInBatchesBody
+    /// The `DeleteStaticInformationAboutMicroservicesInBatchesBody` object of the `DeleteStaticInformationAboutMicroservicesInBatches` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteStaticInformationAboutMicroservicesInBatchesBody {
         /// Service ID list. For details about how to obtain the service ID list, see Querying Information About All Microservices .
@@ -15160,35 +8353,14 @@ pub mod delete_static_information_about_microservices_in_batches {
         /// Document line 5850.
         pub service_ids: Vec<String>,
     }
-    impl serde::Serialize for DeleteStaticInformationAboutMicroservicesInBatchesBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("serviceIds", &self.service_ids)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteStaticInformationAboutMicroservicesInBatchesBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteStaticInformationAboutMicroservicesInBatchesBody {
-        const REQUIRED: &'static [&'static str] = &["serviceIds"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "serviceIds" => self.service_ids = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeleteStaticInformationAboutMicroservicesInBatchesBody {
+            service_ids: field("serviceIds"),
+            ..Default::default()
+        },
+        required = ["serviceIds"]
+    );
+
     /// Request of `DeleteStaticInformationAboutMicroservicesInBatches` (Deleting Static Information About Microservices in Batches).
     ///
     /// This API is used to delete the definitions and related information about microservices in batches, and deregister all instances of the microservices.
@@ -15221,46 +8393,16 @@ pub mod delete_static_information_about_microservices_in_batches {
         /// Request body.
         pub body: DeleteStaticInformationAboutMicroservicesInBatchesBody,
     }
-    impl serde::Serialize for DeleteStaticInformationAboutMicroservicesInBatchesRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.opt("force", &self.force)?;
-            m.opt("Authorization", &self.authorization)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteStaticInformationAboutMicroservicesInBatchesRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteStaticInformationAboutMicroservicesInBatchesRequest {
-        const REQUIRED: &'static [&'static str] = &["body"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                force: Default::default(),
-                authorization: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "force" => self.force = map.next_value()?,
-                "Authorization" => self.authorization = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeleteStaticInformationAboutMicroservicesInBatchesRequest {
+            project_id: opt("project_id"),
+            force: opt("force"),
+            authorization: opt("Authorization"),
+            body: field("body")
+        },
+        required = ["body"]
+    );
+
     impl DeleteStaticInformationAboutMicroservicesInBatchesRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -15273,23 +8415,27 @@ pub mod delete_static_information_about_microservices_in_batches {
                 body: body.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `force`.
         pub fn force(mut self, force: impl Into<bool>) -> Self {
             self.force = Some(force.into());
             self
         }
+
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
             self.authorization = Some(authorization.into());
             self
         }
     }
-    /// DelServicesRsplnfo
+
+    /// The `DelServicesRsplnfo` object of the `DeleteStaticInformationAboutMicroservicesInBatches` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DelServicesRsplnfo {
         /// Microservice ID.
@@ -15297,38 +8443,11 @@ pub mod delete_static_information_about_microservices_in_batches {
         /// Document line 5864.
         pub service_id: Option<String>,
     }
-    impl serde::Serialize for DelServicesRsplnfo {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("serviceId", &self.service_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DelServicesRsplnfo {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DelServicesRsplnfo {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "serviceId" => {
-                    self.service_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DelServicesRsplnfo {
+        service_id: opt("serviceId", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `DeleteStaticInformationAboutMicroservicesInBatches` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteStaticInformationAboutMicroservicesInBatchesResponse {
@@ -15337,42 +8456,15 @@ pub mod delete_static_information_about_microservices_in_batches {
         /// Document line 5859.
         pub services: Vec<DelServicesRsplnfo>,
     }
-    impl serde::Serialize for DeleteStaticInformationAboutMicroservicesInBatchesResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("services", &self.services)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteStaticInformationAboutMicroservicesInBatchesResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteStaticInformationAboutMicroservicesInBatchesResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "services" => {
-                    self.services = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteStaticInformationAboutMicroservicesInBatchesResponse {
+        services: list("services", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `ModifyExtendedAttributesOfMicroservice`: Modifying Extended Attributes of a Microservice
 pub mod modify_extended_attributes_of_microservice {
-    #[allow(unused_imports)]
-    use super::*;
-    /// ModifyExtendedAttributesOfMicroserviceBody
+    /// The `ModifyExtendedAttributesOfMicroserviceBody` object of the `ModifyExtendedAttributesOfMicroservice` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyExtendedAttributesOfMicroserviceBody {
         /// Extended attribute. You can customize a key and value. The value must be at least 1 byte long.
@@ -15380,35 +8472,14 @@ pub mod modify_extended_attributes_of_microservice {
         /// Document line 5957.
         pub properties: serde_json::Value,
     }
-    impl serde::Serialize for ModifyExtendedAttributesOfMicroserviceBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("properties", &self.properties)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ModifyExtendedAttributesOfMicroserviceBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ModifyExtendedAttributesOfMicroserviceBody {
-        const REQUIRED: &'static [&'static str] = &["properties"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "properties" => self.properties = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ModifyExtendedAttributesOfMicroserviceBody {
+            properties: field("properties"),
+            ..Default::default()
+        },
+        required = ["properties"]
+    );
+
     /// Request of `ModifyExtendedAttributesOfMicroservice` (Modifying Extended Attributes of a Microservice).
     ///
     /// This API is used to modify static information about a microservice. To update some fields in the static information, input all static information (including the fields that do not need to be updated) in JSON format.
@@ -15441,46 +8512,16 @@ pub mod modify_extended_attributes_of_microservice {
         /// Request body.
         pub body: ModifyExtendedAttributesOfMicroserviceBody,
     }
-    impl serde::Serialize for ModifyExtendedAttributesOfMicroserviceRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("service_id", &self.service_id)?;
-            m.opt("Authorization", &self.authorization)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ModifyExtendedAttributesOfMicroserviceRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ModifyExtendedAttributesOfMicroserviceRequest {
-        const REQUIRED: &'static [&'static str] = &["service_id", "body"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                service_id: Default::default(),
-                authorization: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "service_id" => self.service_id = map.next_value()?,
-                "Authorization" => self.authorization = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ModifyExtendedAttributesOfMicroserviceRequest {
+            project_id: opt("project_id"),
+            service_id: field("service_id"),
+            authorization: opt("Authorization"),
+            body: field("body")
+        },
+        required = ["service_id", "body"]
+    );
+
     impl ModifyExtendedAttributesOfMicroserviceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -15494,51 +8535,32 @@ pub mod modify_extended_attributes_of_microservice {
                 body: body.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
             self.authorization = Some(authorization.into());
             self
         }
     }
+
     /// Response of `ModifyExtendedAttributesOfMicroservice` (HTTP 200).
     ///
     /// The document describes no body for this response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyExtendedAttributesOfMicroserviceResponse {}
-    impl serde::Serialize for ModifyExtendedAttributesOfMicroserviceResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ModifyExtendedAttributesOfMicroserviceResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ModifyExtendedAttributesOfMicroserviceResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(ModifyExtendedAttributesOfMicroserviceResponse {});
 }
+
 /// Models of `QueryUniqueServiceOrSchemaIDOfMicroservice`: Querying the Unique Service or Schema ID of a Microservice
 pub mod query_unique_service_or_schema_id_of_microservice {
     pub use super::types::Environment as Env;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `QueryUniqueServiceOrSchemaIDOfMicroservice` (Querying the Unique Service or Schema ID of a Microservice).
     ///
     /// This API is used to query the unique service or schema ID of a microservice based on filter criteria.
@@ -15597,61 +8619,21 @@ pub mod query_unique_service_or_schema_id_of_microservice {
         /// HTTP header `Authorization`.
         pub authorization: Option<String>,
     }
-    impl serde::Serialize for QueryUniqueServiceOrSchemaIdOfMicroserviceRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("type", &self.r#type)?;
-            m.opt("env", &self.env)?;
-            m.opt("appId", &self.app_id)?;
-            m.opt("serviceName", &self.service_name)?;
-            m.opt("version", &self.version)?;
-            m.opt("serviceId", &self.service_id)?;
-            m.opt("schemaId", &self.schema_id)?;
-            m.opt("Authorization", &self.authorization)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryUniqueServiceOrSchemaIdOfMicroserviceRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryUniqueServiceOrSchemaIdOfMicroserviceRequest {
-        const REQUIRED: &'static [&'static str] = &["type"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                r#type: Default::default(),
-                env: Default::default(),
-                app_id: Default::default(),
-                service_name: Default::default(),
-                version: Default::default(),
-                service_id: Default::default(),
-                schema_id: Default::default(),
-                authorization: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "type" => self.r#type = map.next_value()?,
-                "env" => self.env = map.next_value()?,
-                "appId" => self.app_id = map.next_value()?,
-                "serviceName" => self.service_name = map.next_value()?,
-                "version" => self.version = map.next_value()?,
-                "serviceId" => self.service_id = map.next_value()?,
-                "schemaId" => self.schema_id = map.next_value()?,
-                "Authorization" => self.authorization = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        QueryUniqueServiceOrSchemaIdOfMicroserviceRequest {
+            project_id: opt("project_id"),
+            r#type: field("type"),
+            env: opt("env"),
+            app_id: opt("appId"),
+            service_name: opt("serviceName"),
+            version: opt("version"),
+            service_id: opt("serviceId"),
+            schema_id: opt("schemaId"),
+            authorization: opt("Authorization")
+        },
+        required = ["type"]
+    );
+
     impl QueryUniqueServiceOrSchemaIdOfMicroserviceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(r#type: impl Into<String>) -> Self {
@@ -15667,47 +8649,56 @@ pub mod query_unique_service_or_schema_id_of_microservice {
                 authorization: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `env`.
         pub fn env(mut self, env: impl Into<Env>) -> Self {
             self.env = Some(env.into());
             self
         }
+
         /// Sets `app_id`.
         pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
             self.app_id = Some(app_id.into());
             self
         }
+
         /// Sets `service_name`.
         pub fn service_name(mut self, service_name: impl Into<String>) -> Self {
             self.service_name = Some(service_name.into());
             self
         }
+
         /// Sets `version`.
         pub fn version(mut self, version: impl Into<String>) -> Self {
             self.version = Some(version.into());
             self
         }
+
         /// Sets `service_id`.
         pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
             self.service_id = Some(service_id.into());
             self
         }
+
         /// Sets `schema_id`.
         pub fn schema_id(mut self, schema_id: impl Into<String>) -> Self {
             self.schema_id = Some(schema_id.into());
             self
         }
+
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
             self.authorization = Some(authorization.into());
             self
         }
     }
+
     /// Response of `QueryUniqueServiceOrSchemaIDOfMicroservice` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryUniqueServiceOrSchemaIdOfMicroserviceResponse {
@@ -15716,49 +8707,15 @@ pub mod query_unique_service_or_schema_id_of_microservice {
         /// Schema ID, when type=schema (rebuilt from the function description).
         pub schema_id: Option<String>,
     }
-    impl serde::Serialize for QueryUniqueServiceOrSchemaIdOfMicroserviceResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("serviceId", &self.service_id)?;
-            m.opt("schemaId", &self.schema_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryUniqueServiceOrSchemaIdOfMicroserviceResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryUniqueServiceOrSchemaIdOfMicroserviceResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "serviceId" => {
-                    self.service_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "schemaId" => {
-                    self.schema_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryUniqueServiceOrSchemaIdOfMicroserviceResponse {
+        service_id: opt("serviceId", StringLenientOpt),
+        schema_id: opt("schemaId", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `QueryMicroserviceSchema`: Querying a Microservice Schema
 pub mod query_microservice_schema {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `QueryMicroserviceSchema` (Querying a Microservice Schema).
     ///
     /// Query a microservice schema based on **service_id** and **schema_id**.
@@ -15793,46 +8750,16 @@ pub mod query_microservice_schema {
         /// Document line 6114.
         pub authorization: Option<String>,
     }
-    impl serde::Serialize for QueryMicroserviceSchemaRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("service_id", &self.service_id)?;
-            m.field("schema_id", &self.schema_id)?;
-            m.opt("Authorization", &self.authorization)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryMicroserviceSchemaRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryMicroserviceSchemaRequest {
-        const REQUIRED: &'static [&'static str] = &["service_id", "schema_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                service_id: Default::default(),
-                schema_id: Default::default(),
-                authorization: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "service_id" => self.service_id = map.next_value()?,
-                "schema_id" => self.schema_id = map.next_value()?,
-                "Authorization" => self.authorization = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        QueryMicroserviceSchemaRequest {
+            project_id: opt("project_id"),
+            service_id: field("service_id"),
+            schema_id: field("schema_id"),
+            authorization: opt("Authorization")
+        },
+        required = ["service_id", "schema_id"]
+    );
+
     impl QueryMicroserviceSchemaRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(service_id: impl Into<String>, schema_id: impl Into<String>) -> Self {
@@ -15843,17 +8770,20 @@ pub mod query_microservice_schema {
                 authorization: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
             self.authorization = Some(authorization.into());
             self
         }
     }
+
     /// Response of `QueryMicroserviceSchema` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryMicroserviceSchemaResponse {
@@ -15862,44 +8792,15 @@ pub mod query_microservice_schema {
         /// Document line 6128.
         pub schema: Option<String>,
     }
-    impl serde::Serialize for QueryMicroserviceSchemaResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("schema", &self.schema)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryMicroserviceSchemaResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryMicroserviceSchemaResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "schema" => {
-                    self.schema = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryMicroserviceSchemaResponse {
+        schema: opt("schema", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ModifyMicroserviceSchema`: Modifying a Microservice Schema
 pub mod modify_microservice_schema {
-    #[allow(unused_imports)]
-    use super::*;
-    /// ModifyMicroserviceSchemaBody
+    /// The `ModifyMicroserviceSchemaBody` object of the `ModifyMicroserviceSchema` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyMicroserviceSchemaBody {
         /// Schema content.
@@ -15911,37 +8812,15 @@ pub mod modify_microservice_schema {
         /// Document line 6212.
         pub summary: Option<String>,
     }
-    impl serde::Serialize for ModifyMicroserviceSchemaBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("schema", &self.schema)?;
-            m.opt("summary", &self.summary)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ModifyMicroserviceSchemaBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ModifyMicroserviceSchemaBody {
-        const REQUIRED: &'static [&'static str] = &["schema"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "schema" => self.schema = map.next_value()?,
-                "summary" => self.summary = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ModifyMicroserviceSchemaBody {
+            schema: field("schema"),
+            summary: opt("summary"),
+            ..Default::default()
+        },
+        required = ["schema"]
+    );
+
     /// Request of `ModifyMicroserviceSchema` (Modifying a Microservice Schema).
     ///
     /// Modify a microservice schema based on `schema_id`.
@@ -15980,49 +8859,17 @@ pub mod modify_microservice_schema {
         /// Request body.
         pub body: ModifyMicroserviceSchemaBody,
     }
-    impl serde::Serialize for ModifyMicroserviceSchemaRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("service_id", &self.service_id)?;
-            m.field("schema_id", &self.schema_id)?;
-            m.opt("Authorization", &self.authorization)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ModifyMicroserviceSchemaRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ModifyMicroserviceSchemaRequest {
-        const REQUIRED: &'static [&'static str] = &["service_id", "schema_id", "body"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                service_id: Default::default(),
-                schema_id: Default::default(),
-                authorization: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "service_id" => self.service_id = map.next_value()?,
-                "schema_id" => self.schema_id = map.next_value()?,
-                "Authorization" => self.authorization = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ModifyMicroserviceSchemaRequest {
+            project_id: opt("project_id"),
+            service_id: field("service_id"),
+            schema_id: field("schema_id"),
+            authorization: opt("Authorization"),
+            body: field("body")
+        },
+        required = ["service_id", "schema_id", "body"]
+    );
+
     impl ModifyMicroserviceSchemaRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -16038,50 +8885,30 @@ pub mod modify_microservice_schema {
                 body: body.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
             self.authorization = Some(authorization.into());
             self
         }
     }
+
     /// Response of `ModifyMicroserviceSchema` (HTTP 200).
     ///
     /// The document describes no body for this response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyMicroserviceSchemaResponse {}
-    impl serde::Serialize for ModifyMicroserviceSchemaResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ModifyMicroserviceSchemaResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ModifyMicroserviceSchemaResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(ModifyMicroserviceSchemaResponse {});
 }
+
 /// Models of `QueryAllSchemaInformationAboutMicroservice`: Querying All Schema Information About a Microservice
 pub mod query_all_schema_information_about_microservice {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `QueryAllSchemaInformationAboutMicroservice` (Querying All Schema Information About a Microservice).
     ///
     /// Query all schema information (including **schemald** and **summary**) about a microservice.
@@ -16116,46 +8943,16 @@ pub mod query_all_schema_information_about_microservice {
         /// Document line 6286.
         pub authorization: Option<String>,
     }
-    impl serde::Serialize for QueryAllSchemaInformationAboutMicroserviceRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("service_id", &self.service_id)?;
-            m.opt("withSchema", &self.with_schema)?;
-            m.opt("Authorization", &self.authorization)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryAllSchemaInformationAboutMicroserviceRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryAllSchemaInformationAboutMicroserviceRequest {
-        const REQUIRED: &'static [&'static str] = &["service_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                service_id: Default::default(),
-                with_schema: Default::default(),
-                authorization: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "service_id" => self.service_id = map.next_value()?,
-                "withSchema" => self.with_schema = map.next_value()?,
-                "Authorization" => self.authorization = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        QueryAllSchemaInformationAboutMicroserviceRequest {
+            project_id: opt("project_id"),
+            service_id: field("service_id"),
+            with_schema: opt("withSchema"),
+            authorization: opt("Authorization")
+        },
+        required = ["service_id"]
+    );
+
     impl QueryAllSchemaInformationAboutMicroserviceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(service_id: impl Into<String>) -> Self {
@@ -16166,23 +8963,27 @@ pub mod query_all_schema_information_about_microservice {
                 authorization: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `with_schema`.
         pub fn with_schema(mut self, with_schema: impl Into<i32>) -> Self {
             self.with_schema = Some(with_schema.into());
             self
         }
+
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
             self.authorization = Some(authorization.into());
             self
         }
     }
-    /// Schema
+
+    /// The `Schema` object of the `QueryAllSchemaInformationAboutMicroservice` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Schema {
         /// Schema ID.
@@ -16198,50 +8999,13 @@ pub mod query_all_schema_information_about_microservice {
         /// Document line 6302.
         pub summary: Option<String>,
     }
-    impl serde::Serialize for Schema {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("schemaId", &self.schema_id)?;
-            m.opt("schema", &self.schema)?;
-            m.opt("summary", &self.summary)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Schema {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Schema {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "schemaId" => {
-                    self.schema_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "schema" => {
-                    self.schema = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "summary" => {
-                    self.summary = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Schema {
+        schema_id: opt("schemaId", StringLenientOpt),
+        schema: opt("schema", StringLenientOpt),
+        summary: opt("summary", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `QueryAllSchemaInformationAboutMicroservice` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryAllSchemaInformationAboutMicroserviceResponse {
@@ -16250,46 +9014,20 @@ pub mod query_all_schema_information_about_microservice {
         /// Document line 6295.
         pub schemas: Vec<Schema>,
     }
-    impl serde::Serialize for QueryAllSchemaInformationAboutMicroserviceResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("schemas", &self.schemas)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryAllSchemaInformationAboutMicroserviceResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryAllSchemaInformationAboutMicroserviceResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "schemas" => {
-                    self.schemas = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryAllSchemaInformationAboutMicroserviceResponse {
+        schemas: list("schemas", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `RegisterMicroserviceInstance`: Registering a Microservice Instance
 pub mod register_microservice_instance {
     pub use super::types::DataCenterInfo;
     pub use super::types::HealthCheck;
     pub use super::types::Mode;
     pub use super::types::Status22 as Status;
-    #[allow(unused_imports)]
-    use super::*;
-    /// MicroServiceInstance
+
+    /// The `MicroServiceInstance` object of the `RegisterMicroserviceInstance` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MicroServiceInstance {
         /// Instance ID, which must be unique. The instance ID is generated by the service center.
@@ -16339,56 +9077,25 @@ pub mod register_microservice_instance {
         /// Document line 6408.
         pub mod_timestamp: Option<String>,
     }
-    impl serde::Serialize for MicroServiceInstance {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("instanceId", &self.instance_id)?;
-            m.opt("serviceId", &self.service_id)?;
-            m.opt("version", &self.version)?;
-            m.field("hostName", &self.host_name)?;
-            m.list("endpoints", &self.endpoints)?;
-            m.opt("status", &self.status)?;
-            m.opt("properties", &self.properties)?;
-            m.opt("healthCheck", &self.health_check)?;
-            m.opt("dataCenterInfo", &self.data_center_info)?;
-            m.opt("timestamp", &self.timestamp)?;
-            m.opt("modTimestamp", &self.mod_timestamp)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for MicroServiceInstance {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for MicroServiceInstance {
-        const REQUIRED: &'static [&'static str] = &["hostName"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "instanceId" => self.instance_id = map.next_value()?,
-                "serviceId" => self.service_id = map.next_value()?,
-                "version" => self.version = map.next_value()?,
-                "hostName" => self.host_name = map.next_value()?,
-                "endpoints" => self.endpoints = map.next_value()?,
-                "status" => self.status = map.next_value()?,
-                "properties" => self.properties = map.next_value()?,
-                "healthCheck" => self.health_check = map.next_value()?,
-                "dataCenterInfo" => self.data_center_info = map.next_value()?,
-                "timestamp" => self.timestamp = map.next_value()?,
-                "modTimestamp" => self.mod_timestamp = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// RegisterMicroserviceInstanceBody
+    apigen_runtime::wire_object!(
+        MicroServiceInstance {
+            instance_id: opt("instanceId"),
+            service_id: opt("serviceId"),
+            version: opt("version"),
+            host_name: field("hostName"),
+            endpoints: list("endpoints"),
+            status: opt("status"),
+            properties: opt("properties"),
+            health_check: opt("healthCheck"),
+            data_center_info: opt("dataCenterInfo"),
+            timestamp: opt("timestamp"),
+            mod_timestamp: opt("modTimestamp"),
+            ..Default::default()
+        },
+        required = ["hostName"]
+    );
+
+    /// The `RegisterMicroserviceInstanceBody` object of the `RegisterMicroserviceInstance` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct RegisterMicroserviceInstanceBody {
         /// Microservice instance information.
@@ -16396,35 +9103,14 @@ pub mod register_microservice_instance {
         /// Document line 6391.
         pub instance: MicroServiceInstance,
     }
-    impl serde::Serialize for RegisterMicroserviceInstanceBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("instance", &self.instance)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for RegisterMicroserviceInstanceBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for RegisterMicroserviceInstanceBody {
-        const REQUIRED: &'static [&'static str] = &["instance"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "instance" => self.instance = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        RegisterMicroserviceInstanceBody {
+            instance: field("instance"),
+            ..Default::default()
+        },
+        required = ["instance"]
+    );
+
     /// Request of `RegisterMicroserviceInstance` (Registering a Microservice Instance).
     ///
     /// This API is used to register a microservice instance after a microservice is created.
@@ -16457,46 +9143,16 @@ pub mod register_microservice_instance {
         /// Request body.
         pub body: RegisterMicroserviceInstanceBody,
     }
-    impl serde::Serialize for RegisterMicroserviceInstanceRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("service_id", &self.service_id)?;
-            m.opt("Authorization", &self.authorization)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for RegisterMicroserviceInstanceRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for RegisterMicroserviceInstanceRequest {
-        const REQUIRED: &'static [&'static str] = &["service_id", "body"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                service_id: Default::default(),
-                authorization: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "service_id" => self.service_id = map.next_value()?,
-                "Authorization" => self.authorization = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        RegisterMicroserviceInstanceRequest {
+            project_id: opt("project_id"),
+            service_id: field("service_id"),
+            authorization: opt("Authorization"),
+            body: field("body")
+        },
+        required = ["service_id", "body"]
+    );
+
     impl RegisterMicroserviceInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -16510,17 +9166,20 @@ pub mod register_microservice_instance {
                 body: body.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
             self.authorization = Some(authorization.into());
             self
         }
     }
+
     /// Response of `RegisterMicroserviceInstance` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct RegisterMicroserviceInstanceResponse {
@@ -16529,39 +9188,12 @@ pub mod register_microservice_instance {
         /// Document line 6432.
         pub instance_id: Option<String>,
     }
-    impl serde::Serialize for RegisterMicroserviceInstanceResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("instanceId", &self.instance_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for RegisterMicroserviceInstanceResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for RegisterMicroserviceInstanceResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "instanceId" => {
-                    self.instance_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(RegisterMicroserviceInstanceResponse {
+        instance_id: opt("instanceId", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `QueryMicroserviceInstanceBasedOnServiceId`: Querying a Microservice Instance Based on service_id
 pub mod query_microservice_instance_based_on_service_id {
     pub use super::types::DataCenterInfo2 as DataCenterInfo;
@@ -16569,8 +9201,7 @@ pub mod query_microservice_instance_based_on_service_id {
     pub use super::types::MicroServiceInstance;
     pub use super::types::Mode;
     pub use super::types::Status22 as Status;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `QueryMicroserviceInstanceBasedOnServiceId` (Querying a Microservice Instance Based on service_id).
     ///
     /// This API is used to query all instances of a microservice based on **service_id** after the instances are registered.
@@ -16603,46 +9234,16 @@ pub mod query_microservice_instance_based_on_service_id {
         /// Document line 6532.
         pub x_consumer_id: Option<String>,
     }
-    impl serde::Serialize for QueryMicroserviceInstanceBasedOnServiceIdRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("service_id", &self.service_id)?;
-            m.opt("tags", &self.tags)?;
-            m.opt("X-ConsumerId", &self.x_consumer_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryMicroserviceInstanceBasedOnServiceIdRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryMicroserviceInstanceBasedOnServiceIdRequest {
-        const REQUIRED: &'static [&'static str] = &["service_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                service_id: Default::default(),
-                tags: Default::default(),
-                x_consumer_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "service_id" => self.service_id = map.next_value()?,
-                "tags" => self.tags = map.next_value()?,
-                "X-ConsumerId" => self.x_consumer_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        QueryMicroserviceInstanceBasedOnServiceIdRequest {
+            project_id: opt("project_id"),
+            service_id: field("service_id"),
+            tags: opt("tags"),
+            x_consumer_id: opt("X-ConsumerId")
+        },
+        required = ["service_id"]
+    );
+
     impl QueryMicroserviceInstanceBasedOnServiceIdRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(service_id: impl Into<String>) -> Self {
@@ -16653,63 +9254,40 @@ pub mod query_microservice_instance_based_on_service_id {
                 x_consumer_id: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `tags`.
         pub fn tags(mut self, tags: impl Into<String>) -> Self {
             self.tags = Some(tags.into());
             self
         }
+
         /// Sets `x_consumer_id`.
         pub fn x_consumer_id(mut self, x_consumer_id: impl Into<String>) -> Self {
             self.x_consumer_id = Some(x_consumer_id.into());
             self
         }
     }
+
     /// Response of `QueryMicroserviceInstanceBasedOnServiceId` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryMicroserviceInstanceBasedOnServiceIdResponse {
         /// Rebuilt from the example response.
         pub instances: Vec<MicroServiceInstance>,
     }
-    impl serde::Serialize for QueryMicroserviceInstanceBasedOnServiceIdResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("instances", &self.instances)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryMicroserviceInstanceBasedOnServiceIdResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryMicroserviceInstanceBasedOnServiceIdResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "instances" => {
-                    self.instances = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryMicroserviceInstanceBasedOnServiceIdResponse {
+        instances: list("instances", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `DeregisterMicroserviceInstance`: Deregistering a Microservice Instance
 pub mod deregister_microservice_instance {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DeregisterMicroserviceInstance` (Deregistering a Microservice Instance).
     ///
     /// This API is used to deregister an instance based on **instance_id**.
@@ -16744,46 +9322,16 @@ pub mod deregister_microservice_instance {
         /// Document line 6662.
         pub authorization: Option<String>,
     }
-    impl serde::Serialize for DeregisterMicroserviceInstanceRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("service_id", &self.service_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.opt("Authorization", &self.authorization)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeregisterMicroserviceInstanceRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeregisterMicroserviceInstanceRequest {
-        const REQUIRED: &'static [&'static str] = &["service_id", "instance_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                service_id: Default::default(),
-                instance_id: Default::default(),
-                authorization: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "service_id" => self.service_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "Authorization" => self.authorization = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeregisterMicroserviceInstanceRequest {
+            project_id: opt("project_id"),
+            service_id: field("service_id"),
+            instance_id: field("instance_id"),
+            authorization: opt("Authorization")
+        },
+        required = ["service_id", "instance_id"]
+    );
+
     impl DeregisterMicroserviceInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(service_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
@@ -16794,46 +9342,28 @@ pub mod deregister_microservice_instance {
                 authorization: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
             self.authorization = Some(authorization.into());
             self
         }
     }
+
     /// Response of `DeregisterMicroserviceInstance` (HTTP 200).
     ///
     /// The document describes no body for this response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeregisterMicroserviceInstanceResponse {}
-    impl serde::Serialize for DeregisterMicroserviceInstanceResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeregisterMicroserviceInstanceResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeregisterMicroserviceInstanceResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(DeregisterMicroserviceInstanceResponse {});
 }
+
 /// Models of `QueryDetailsAboutMicroserviceInstance`: Querying Details About a Microservice Instance
 pub mod query_details_about_microservice_instance {
     pub use super::types::DataCenterInfo2 as DataCenterInfo;
@@ -16841,8 +9371,7 @@ pub mod query_details_about_microservice_instance {
     pub use super::types::MicroServiceInstance;
     pub use super::types::Mode;
     pub use super::types::Status22 as Status;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `QueryDetailsAboutMicroserviceInstance` (Querying Details About a Microservice Instance).
     ///
     /// This API is used to query details about an instance based on **service_id** and **instance_id** after the instance is registered.
@@ -16881,49 +9410,17 @@ pub mod query_details_about_microservice_instance {
         /// Document line 6732.
         pub x_consumer_id: Option<String>,
     }
-    impl serde::Serialize for QueryDetailsAboutMicroserviceInstanceRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("service_id", &self.service_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.opt("tags", &self.tags)?;
-            m.opt("X-consumerId", &self.x_consumer_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryDetailsAboutMicroserviceInstanceRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryDetailsAboutMicroserviceInstanceRequest {
-        const REQUIRED: &'static [&'static str] = &["service_id", "instance_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                service_id: Default::default(),
-                instance_id: Default::default(),
-                tags: Default::default(),
-                x_consumer_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "service_id" => self.service_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "tags" => self.tags = map.next_value()?,
-                "X-consumerId" => self.x_consumer_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        QueryDetailsAboutMicroserviceInstanceRequest {
+            project_id: opt("project_id"),
+            service_id: field("service_id"),
+            instance_id: field("instance_id"),
+            tags: opt("tags"),
+            x_consumer_id: opt("X-consumerId")
+        },
+        required = ["service_id", "instance_id"]
+    );
+
     impl QueryDetailsAboutMicroserviceInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(service_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
@@ -16935,62 +9432,41 @@ pub mod query_details_about_microservice_instance {
                 x_consumer_id: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `tags`.
         pub fn tags(mut self, tags: impl Into<String>) -> Self {
             self.tags = Some(tags.into());
             self
         }
+
         /// Sets `x_consumer_id`.
         pub fn x_consumer_id(mut self, x_consumer_id: impl Into<String>) -> Self {
             self.x_consumer_id = Some(x_consumer_id.into());
             self
         }
     }
+
     /// Response of `QueryDetailsAboutMicroserviceInstance` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryDetailsAboutMicroserviceInstanceResponse {
         /// Rebuilt from the example response.
         pub instance: Option<MicroServiceInstance>,
     }
-    impl serde::Serialize for QueryDetailsAboutMicroserviceInstanceResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("instance", &self.instance)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryDetailsAboutMicroserviceInstanceResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryDetailsAboutMicroserviceInstanceResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "instance" => self.instance = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryDetailsAboutMicroserviceInstanceResponse {
+        instance: opt("instance"),
+        ..Default::default()
+    });
 }
+
 /// Models of `ModifyExtendedInformationAboutMicroserviceInstance`: Modifying the Extended Information About a Microservice Instance
 pub mod modify_extended_information_about_microservice_instance {
-    #[allow(unused_imports)]
-    use super::*;
-    /// ModifyExtendedInformationAboutMicroserviceInstanceBody
+    /// The `ModifyExtendedInformationAboutMicroserviceInstanceBody` object of the `ModifyExtendedInformationAboutMicroserviceInstance` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyExtendedInformationAboutMicroserviceInstanceBody {
         /// Extended attribute. You can customize a key and value. The value must be at least 1 byte long.
@@ -16998,34 +9474,11 @@ pub mod modify_extended_information_about_microservice_instance {
         /// Document line 6865.
         pub properties: Option<serde_json::Value>,
     }
-    impl serde::Serialize for ModifyExtendedInformationAboutMicroserviceInstanceBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("properties", &self.properties)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ModifyExtendedInformationAboutMicroserviceInstanceBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ModifyExtendedInformationAboutMicroserviceInstanceBody {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "properties" => self.properties = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ModifyExtendedInformationAboutMicroserviceInstanceBody {
+        properties: opt("properties"),
+        ..Default::default()
+    });
+
     /// Request of `ModifyExtendedInformationAboutMicroserviceInstance` (Modifying the Extended Information About a Microservice Instance).
     ///
     /// This API is used to add or update the extended information about a microservice instance based on **instance_id** after the instance is registered.
@@ -17070,52 +9523,18 @@ pub mod modify_extended_information_about_microservice_instance {
         /// Request body.
         pub body: Option<ModifyExtendedInformationAboutMicroserviceInstanceBody>,
     }
-    impl serde::Serialize for ModifyExtendedInformationAboutMicroserviceInstanceRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("service_id", &self.service_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.opt("Authorization", &self.authorization)?;
-            m.opt("X-consumerId", &self.x_consumer_id)?;
-            m.opt("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ModifyExtendedInformationAboutMicroserviceInstanceRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ModifyExtendedInformationAboutMicroserviceInstanceRequest {
-        const REQUIRED: &'static [&'static str] = &["service_id", "instance_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                service_id: Default::default(),
-                instance_id: Default::default(),
-                authorization: Default::default(),
-                x_consumer_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "service_id" => self.service_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "Authorization" => self.authorization = map.next_value()?,
-                "X-consumerId" => self.x_consumer_id = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ModifyExtendedInformationAboutMicroserviceInstanceRequest {
+            project_id: opt("project_id"),
+            service_id: field("service_id"),
+            instance_id: field("instance_id"),
+            authorization: opt("Authorization"),
+            x_consumer_id: opt("X-consumerId"),
+            body: opt("body")
+        },
+        required = ["service_id", "instance_id"]
+    );
+
     impl ModifyExtendedInformationAboutMicroserviceInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(service_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
@@ -17128,21 +9547,25 @@ pub mod modify_extended_information_about_microservice_instance {
                 body: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
             self.authorization = Some(authorization.into());
             self
         }
+
         /// Sets `x_consumer_id`.
         pub fn x_consumer_id(mut self, x_consumer_id: impl Into<String>) -> Self {
             self.x_consumer_id = Some(x_consumer_id.into());
             self
         }
+
         /// Sets `body`.
         pub fn body(
             mut self,
@@ -17152,39 +9575,17 @@ pub mod modify_extended_information_about_microservice_instance {
             self
         }
     }
+
     /// Response of `ModifyExtendedInformationAboutMicroserviceInstance` (HTTP 200).
     ///
     /// The document describes no body for this response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyExtendedInformationAboutMicroserviceInstanceResponse {}
-    impl serde::Serialize for ModifyExtendedInformationAboutMicroserviceInstanceResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ModifyExtendedInformationAboutMicroserviceInstanceResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ModifyExtendedInformationAboutMicroserviceInstanceResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(ModifyExtendedInformationAboutMicroserviceInstanceResponse {});
 }
+
 /// Models of `ModifyStatusOfMicroserviceInstance`: Modifying Status of a Microservice Instance
 pub mod modify_status_of_microservice_instance {
-    #[allow(unused_imports)]
-    use super::*;
     /// Values of `value`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Value {
@@ -17201,52 +9602,14 @@ pub mod modify_status_of_microservice_instance {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for Value {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Value::Unknown(String::new())
-        }
-    }
-    impl Value {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Value::Up => "UP",
-                Value::Outofservice => "OUTOFSERVICE",
-                Value::Starting => "STARTING",
-                Value::Down => "DOWN",
-                Value::Testing => "TESTING",
-                Value::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Value {
-        fn from(s: &str) -> Self {
-            match s {
-                "UP" => Value::Up,
-                "OUTOFSERVICE" => Value::Outofservice,
-                "STARTING" => Value::Starting,
-                "DOWN" => Value::Down,
-                "TESTING" => Value::Testing,
-                other => Value::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Value {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Value {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Value {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Value::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(Value {
+        Up: "UP",
+        Outofservice: "OUTOFSERVICE",
+        Starting: "STARTING",
+        Down: "DOWN",
+        Testing: "TESTING"
+    });
+
     /// Request of `ModifyStatusOfMicroserviceInstance` (Modifying Status of a Microservice Instance).
     ///
     /// This API is used to update the status of a microservice instance based on **instance_id** after the instance is registered.
@@ -17287,49 +9650,17 @@ pub mod modify_status_of_microservice_instance {
         /// Document line 6946.
         pub authorization: Option<String>,
     }
-    impl serde::Serialize for ModifyStatusOfMicroserviceInstanceRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("service_id", &self.service_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.field("value", &self.value)?;
-            m.opt("Authorization", &self.authorization)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ModifyStatusOfMicroserviceInstanceRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ModifyStatusOfMicroserviceInstanceRequest {
-        const REQUIRED: &'static [&'static str] = &["service_id", "instance_id", "value"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                service_id: Default::default(),
-                instance_id: Default::default(),
-                value: Default::default(),
-                authorization: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "service_id" => self.service_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "value" => self.value = map.next_value()?,
-                "Authorization" => self.authorization = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ModifyStatusOfMicroserviceInstanceRequest {
+            project_id: opt("project_id"),
+            service_id: field("service_id"),
+            instance_id: field("instance_id"),
+            value: field("value"),
+            authorization: opt("Authorization")
+        },
+        required = ["service_id", "instance_id", "value"]
+    );
+
     impl ModifyStatusOfMicroserviceInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -17345,50 +9676,30 @@ pub mod modify_status_of_microservice_instance {
                 authorization: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
             self.authorization = Some(authorization.into());
             self
         }
     }
+
     /// Response of `ModifyStatusOfMicroserviceInstance` (HTTP 200).
     ///
     /// The document describes no body for this response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyStatusOfMicroserviceInstanceResponse {}
-    impl serde::Serialize for ModifyStatusOfMicroserviceInstanceResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ModifyStatusOfMicroserviceInstanceResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ModifyStatusOfMicroserviceInstanceResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(ModifyStatusOfMicroserviceInstanceResponse {});
 }
+
 /// Models of `SendHeartbeatInformation`: Sending Heartbeat Information
 pub mod send_heartbeat_information {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `SendHeartbeatInformation` (Sending Heartbeat Information).
     ///
     /// This API is used to send heartbeat information. Service providers need to send heartbeat information to the service center, so that the center can check whether service instances are normal.
@@ -17425,46 +9736,16 @@ pub mod send_heartbeat_information {
         /// Document line 7020.
         pub authorization: Option<String>,
     }
-    impl serde::Serialize for SendHeartbeatInformationRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("service_id", &self.service_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.opt("Authorization", &self.authorization)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for SendHeartbeatInformationRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for SendHeartbeatInformationRequest {
-        const REQUIRED: &'static [&'static str] = &["service_id", "instance_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                service_id: Default::default(),
-                instance_id: Default::default(),
-                authorization: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "service_id" => self.service_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "Authorization" => self.authorization = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        SendHeartbeatInformationRequest {
+            project_id: opt("project_id"),
+            service_id: field("service_id"),
+            instance_id: field("instance_id"),
+            authorization: opt("Authorization")
+        },
+        required = ["service_id", "instance_id"]
+    );
+
     impl SendHeartbeatInformationRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(service_id: impl Into<String>, instance_id: impl Into<String>) -> Self {
@@ -17475,46 +9756,28 @@ pub mod send_heartbeat_information {
                 authorization: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
             self.authorization = Some(authorization.into());
             self
         }
     }
+
     /// Response of `SendHeartbeatInformation` (HTTP 200).
     ///
     /// The document describes no body for this response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SendHeartbeatInformationResponse {}
-    impl serde::Serialize for SendHeartbeatInformationResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for SendHeartbeatInformationResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for SendHeartbeatInformationResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(SendHeartbeatInformationResponse {});
 }
+
 /// Models of `QueryMicroserviceInstanceByFilterCriteria`: Querying a Microservice Instance by Filter Criteria
 pub mod query_microservice_instance_by_filter_criteria {
     pub use super::types::DataCenterInfo2 as DataCenterInfo;
@@ -17522,8 +9785,7 @@ pub mod query_microservice_instance_by_filter_criteria {
     pub use super::types::MicroServiceInstance;
     pub use super::types::Mode;
     pub use super::types::Status22 as Status;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `QueryMicroserviceInstanceByFilterCriteria` (Querying a Microservice Instance by Filter Criteria).
     ///
     /// This API is used to query a microservice instance based on microservice field filter criteria after the instance is registered.
@@ -17572,55 +9834,19 @@ pub mod query_microservice_instance_by_filter_criteria {
         /// Document line 7096.
         pub authorization: Option<String>,
     }
-    impl serde::Serialize for QueryMicroserviceInstanceByFilterCriteriaRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("appId", &self.app_id)?;
-            m.field("serviceName", &self.service_name)?;
-            m.opt("tags", &self.tags)?;
-            m.opt("env", &self.env)?;
-            m.opt("X-ConsumerId", &self.x_consumer_id)?;
-            m.opt("Authorization", &self.authorization)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryMicroserviceInstanceByFilterCriteriaRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryMicroserviceInstanceByFilterCriteriaRequest {
-        const REQUIRED: &'static [&'static str] = &["appId", "serviceName"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                app_id: Default::default(),
-                service_name: Default::default(),
-                tags: Default::default(),
-                env: Default::default(),
-                x_consumer_id: Default::default(),
-                authorization: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "appId" => self.app_id = map.next_value()?,
-                "serviceName" => self.service_name = map.next_value()?,
-                "tags" => self.tags = map.next_value()?,
-                "env" => self.env = map.next_value()?,
-                "X-ConsumerId" => self.x_consumer_id = map.next_value()?,
-                "Authorization" => self.authorization = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        QueryMicroserviceInstanceByFilterCriteriaRequest {
+            project_id: opt("project_id"),
+            app_id: field("appId"),
+            service_name: field("serviceName"),
+            tags: opt("tags"),
+            env: opt("env"),
+            x_consumer_id: opt("X-ConsumerId"),
+            authorization: opt("Authorization")
+        },
+        required = ["appId", "serviceName"]
+    );
+
     impl QueryMicroserviceInstanceByFilterCriteriaRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(app_id: impl Into<String>, service_name: impl Into<String>) -> Self {
@@ -17634,32 +9860,38 @@ pub mod query_microservice_instance_by_filter_criteria {
                 authorization: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `tags`.
         pub fn tags(mut self, tags: impl Into<String>) -> Self {
             self.tags = Some(tags.into());
             self
         }
+
         /// Sets `env`.
         pub fn env(mut self, env: impl Into<String>) -> Self {
             self.env = Some(env.into());
             self
         }
+
         /// Sets `x_consumer_id`.
         pub fn x_consumer_id(mut self, x_consumer_id: impl Into<String>) -> Self {
             self.x_consumer_id = Some(x_consumer_id.into());
             self
         }
+
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
             self.authorization = Some(authorization.into());
             self
         }
     }
+
     /// Response of `QueryMicroserviceInstanceByFilterCriteria` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryMicroserviceInstanceByFilterCriteriaResponse {
@@ -17668,37 +9900,12 @@ pub mod query_microservice_instance_by_filter_criteria {
         /// Document line 7105.
         pub instances: Vec<MicroServiceInstance>,
     }
-    impl serde::Serialize for QueryMicroserviceInstanceByFilterCriteriaResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("instances", &self.instances)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryMicroserviceInstanceByFilterCriteriaResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryMicroserviceInstanceByFilterCriteriaResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "instances" => {
-                    self.instances = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryMicroserviceInstanceByFilterCriteriaResponse {
+        instances: list("instances", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `QueryMicroserviceInstancesInBatches`: Querying Microservice Instances in Batches
 pub mod query_microservice_instances_in_batches {
     pub use super::types::DataCenterInfo2 as DataCenterInfo;
@@ -17706,9 +9913,8 @@ pub mod query_microservice_instances_in_batches {
     pub use super::types::HealthCheck2 as HealthCheck;
     pub use super::types::Mode;
     pub use super::types::Status22 as Status;
-    #[allow(unused_imports)]
-    use super::*;
-    /// DependencyKey
+
+    /// The `DependencyKey` object of the `QueryMicroserviceInstancesInBatches` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DependencyKey {
         /// Environment information. Range: • development • testing • acceptance • production
@@ -17724,40 +9930,17 @@ pub mod query_microservice_instances_in_batches {
         /// Document line 7245.
         pub service_name: String,
     }
-    impl serde::Serialize for DependencyKey {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("environment", &self.environment)?;
-            m.field("appId", &self.app_id)?;
-            m.field("serviceName", &self.service_name)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DependencyKey {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DependencyKey {
-        const REQUIRED: &'static [&'static str] = &["environment", "appId", "serviceName"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "environment" => self.environment = map.next_value()?,
-                "appId" => self.app_id = map.next_value()?,
-                "serviceName" => self.service_name = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// FindService
+    apigen_runtime::wire_object!(
+        DependencyKey {
+            environment: field("environment"),
+            app_id: field("appId"),
+            service_name: field("serviceName"),
+            ..Default::default()
+        },
+        required = ["environment", "appId", "serviceName"]
+    );
+
+    /// The `FindService` object of the `QueryMicroserviceInstancesInBatches` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct FindService {
         /// Microservice to query (rebuilt from the example).
@@ -17765,38 +9948,16 @@ pub mod query_microservice_instances_in_batches {
         /// Version number of the client cache (orphan row L7238).
         pub rev: Option<String>,
     }
-    impl serde::Serialize for FindService {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("service", &self.service)?;
-            m.opt("rev", &self.rev)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for FindService {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for FindService {
-        const REQUIRED: &'static [&'static str] = &["service"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "service" => self.service = map.next_value()?,
-                "rev" => self.rev = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// HeartbeatSetElement
+    apigen_runtime::wire_object!(
+        FindService {
+            service: field("service"),
+            rev: opt("rev"),
+            ..Default::default()
+        },
+        required = ["service"]
+    );
+
+    /// The `HeartbeatSetElement` object of the `QueryMicroserviceInstancesInBatches` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct HeartbeatSetElement {
         /// Microservice ID.
@@ -17808,37 +9969,13 @@ pub mod query_microservice_instances_in_batches {
         /// Document line 7259.
         pub instance_id: Option<String>,
     }
-    impl serde::Serialize for HeartbeatSetElement {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("serviceId", &self.service_id)?;
-            m.opt("instanceId", &self.instance_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for HeartbeatSetElement {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for HeartbeatSetElement {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "serviceId" => self.service_id = map.next_value()?,
-                "instanceId" => self.instance_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// FindInstance
+    apigen_runtime::wire_object!(HeartbeatSetElement {
+        service_id: opt("serviceId"),
+        instance_id: opt("instanceId"),
+        ..Default::default()
+    });
+
+    /// The `FindInstance` object of the `QueryMicroserviceInstancesInBatches` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct FindInstance {
         /// Request struct of a microservice instance.
@@ -17850,37 +9987,13 @@ pub mod query_microservice_instances_in_batches {
         /// Document line 7253.
         pub rev: Option<String>,
     }
-    impl serde::Serialize for FindInstance {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("instance", &self.instance)?;
-            m.opt("rev", &self.rev)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for FindInstance {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for FindInstance {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "instance" => self.instance = map.next_value()?,
-                "rev" => self.rev = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// QueryMicroserviceInstancesInBatchesBody
+    apigen_runtime::wire_object!(FindInstance {
+        instance: opt("instance"),
+        rev: opt("rev"),
+        ..Default::default()
+    });
+
+    /// The `QueryMicroserviceInstancesInBatchesBody` object of the `QueryMicroserviceInstancesInBatches` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryMicroserviceInstancesInBatchesBody {
         /// Microservices whose instances are queried (rebuilt).
@@ -17888,36 +10001,12 @@ pub mod query_microservice_instances_in_batches {
         /// Instances to query (rebuilt).
         pub instances: Vec<FindInstance>,
     }
-    impl serde::Serialize for QueryMicroserviceInstancesInBatchesBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("services", &self.services)?;
-            m.list("instances", &self.instances)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryMicroserviceInstancesInBatchesBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryMicroserviceInstancesInBatchesBody {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "services" => self.services = map.next_value()?,
-                "instances" => self.instances = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryMicroserviceInstancesInBatchesBody {
+        services: list("services"),
+        instances: list("instances"),
+        ..Default::default()
+    });
+
     /// Request of `QueryMicroserviceInstancesInBatches` (Querying Microservice Instances in Batches).
     ///
     /// This API is used to query microservice instances in batches based on microservice field filter criteria after the instances are registered.
@@ -17948,46 +10037,16 @@ pub mod query_microservice_instances_in_batches {
         /// Request body.
         pub body: QueryMicroserviceInstancesInBatchesBody,
     }
-    impl serde::Serialize for QueryMicroserviceInstancesInBatchesRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("type", &self.r#type)?;
-            m.opt("X-consumerId", &self.x_consumer_id)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryMicroserviceInstancesInBatchesRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryMicroserviceInstancesInBatchesRequest {
-        const REQUIRED: &'static [&'static str] = &["type", "body"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                r#type: Default::default(),
-                x_consumer_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "type" => self.r#type = map.next_value()?,
-                "X-consumerId" => self.x_consumer_id = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        QueryMicroserviceInstancesInBatchesRequest {
+            project_id: opt("project_id"),
+            r#type: field("type"),
+            x_consumer_id: opt("X-consumerId"),
+            body: field("body")
+        },
+        required = ["type", "body"]
+    );
+
     impl QueryMicroserviceInstancesInBatchesRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -18001,18 +10060,21 @@ pub mod query_microservice_instances_in_batches {
                 body: body.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `x_consumer_id`.
         pub fn x_consumer_id(mut self, x_consumer_id: impl Into<String>) -> Self {
             self.x_consumer_id = Some(x_consumer_id.into());
             self
         }
     }
-    /// Error
+
+    /// The `Error` object of the `QueryMicroserviceInstancesInBatches` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Error {
         /// Error code.
@@ -18028,51 +10090,14 @@ pub mod query_microservice_instances_in_batches {
         /// Document line 7291.
         pub detail: Option<String>,
     }
-    impl serde::Serialize for Error {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("errorCode", &self.error_code)?;
-            m.opt("errorMessage", &self.error_message)?;
-            m.opt("detail", &self.detail)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Error {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Error {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "errorCode" => {
-                    self.error_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "errorMessage" => {
-                    self.error_message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "detail" => {
-                    self.detail = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// FindFailedResult
+    apigen_runtime::wire_object!(Error {
+        error_code: opt("errorCode", StringLenientOpt),
+        error_message: opt("errorMessage", StringLenientOpt),
+        detail: opt("detail", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `FindFailedResult` object of the `QueryMicroserviceInstancesInBatches` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct FindFailedResult {
         /// Index set corresponding to the request array.
@@ -18084,41 +10109,13 @@ pub mod query_microservice_instances_in_batches {
         /// Document line 7284.
         pub error: Option<Error>,
     }
-    impl serde::Serialize for FindFailedResult {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("indexes", &self.indexes)?;
-            m.opt("error", &self.error)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for FindFailedResult {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for FindFailedResult {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "indexes" => {
-                    self.indexes = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "error" => self.error = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// MicroServiceInstance
+    apigen_runtime::wire_object!(FindFailedResult {
+        indexes: list("indexes", ListLenient),
+        error: opt("error"),
+        ..Default::default()
+    });
+
+    /// The `MicroServiceInstance` object of the `QueryMicroserviceInstancesInBatches` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MicroServiceInstance {
         /// Instance ID, which must be unique. The instance ID is generated by the service center.
@@ -18166,83 +10163,22 @@ pub mod query_microservice_instances_in_batches {
         /// Document line 7313.
         pub modification_time: Option<String>,
     }
-    impl serde::Serialize for MicroServiceInstance {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("instanceId", &self.instance_id)?;
-            m.opt("serviceId", &self.service_id)?;
-            m.opt("version", &self.version)?;
-            m.opt("hostName", &self.host_name)?;
-            m.list("endpoints", &self.endpoints)?;
-            m.opt("status", &self.status)?;
-            m.opt("properties", &self.properties)?;
-            m.opt("healthCheck", &self.health_check)?;
-            m.opt("dataCenterInfo", &self.data_center_info)?;
-            m.opt("timestamp", &self.timestamp)?;
-            m.opt("modificationTime", &self.modification_time)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for MicroServiceInstance {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for MicroServiceInstance {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "instanceId" => {
-                    self.instance_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "serviceId" => {
-                    self.service_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "version" => {
-                    self.version = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "hostName" => {
-                    self.host_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "endpoints" => {
-                    self.endpoints = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "status" => self.status = map.next_value()?,
-                "properties" => self.properties = map.next_value()?,
-                "healthCheck" => self.health_check = map.next_value()?,
-                "dataCenterInfo" => self.data_center_info = map.next_value()?,
-                "timestamp" => {
-                    self.timestamp = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "modificationTime" => {
-                    self.modification_time = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// FindResult
+    apigen_runtime::wire_object!(MicroServiceInstance {
+        instance_id: opt("instanceId", StringLenientOpt),
+        service_id: opt("serviceId", StringLenientOpt),
+        version: opt("version", StringLenientOpt),
+        host_name: opt("hostName", StringLenientOpt),
+        endpoints: list("endpoints", ListLenient),
+        status: opt("status"),
+        properties: opt("properties"),
+        health_check: opt("healthCheck"),
+        data_center_info: opt("dataCenterInfo"),
+        timestamp: opt("timestamp", StringLenientOpt),
+        modification_time: opt("modificationTime", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `FindResult` object of the `QueryMicroserviceInstancesInBatches` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct FindResult {
         /// Index corresponding to the request array.
@@ -18258,47 +10194,14 @@ pub mod query_microservice_instances_in_batches {
         /// Document line 7298.
         pub instances: Vec<MicroServiceInstance>,
     }
-    impl serde::Serialize for FindResult {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("index", &self.index)?;
-            m.opt("rev", &self.rev)?;
-            m.list("instances", &self.instances)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for FindResult {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for FindResult {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "index" => {
-                    self.index = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "rev" => {
-                    self.rev = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "instances" => {
-                    self.instances = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// BatchFindResult
+    apigen_runtime::wire_object!(FindResult {
+        index: opt("index", LenientOpt),
+        rev: opt("rev", StringLenientOpt),
+        instances: list("instances", List),
+        ..Default::default()
+    });
+
+    /// The `BatchFindResult` object of the `QueryMicroserviceInstancesInBatches` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct BatchFindResult {
         /// Query failure result structure.
@@ -18314,46 +10217,13 @@ pub mod query_microservice_instances_in_batches {
         /// Document line 7278.
         pub updated: Vec<FindResult>,
     }
-    impl serde::Serialize for BatchFindResult {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("failed", &self.failed)?;
-            m.list("notModified", &self.not_modified)?;
-            m.list("updated", &self.updated)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for BatchFindResult {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for BatchFindResult {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "failed" => {
-                    self.failed = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "notModified" => {
-                    self.not_modified = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "updated" => {
-                    self.updated = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(BatchFindResult {
+        failed: list("failed", List),
+        not_modified: list("notModified", ListLenient),
+        updated: list("updated", List),
+        ..Default::default()
+    });
+
     /// Response of `QueryMicroserviceInstancesInBatches` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryMicroserviceInstancesInBatchesResponse {
@@ -18366,37 +10236,13 @@ pub mod query_microservice_instances_in_batches {
         /// Document line 7269.
         pub instances: Option<BatchFindResult>,
     }
-    impl serde::Serialize for QueryMicroserviceInstancesInBatchesResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("services", &self.services)?;
-            m.opt("instances", &self.instances)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryMicroserviceInstancesInBatchesResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryMicroserviceInstancesInBatchesResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "services" => self.services = map.next_value()?,
-                "instances" => self.instances = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryMicroserviceInstancesInBatchesResponse {
+        services: opt("services"),
+        instances: opt("instances"),
+        ..Default::default()
+    });
 }
+
 /// Models of `QueryAllProvidersOfMicroservice`: Querying All Providers of a Microservice
 pub mod query_all_providers_of_microservice {
     pub use super::types::Environment;
@@ -18405,8 +10251,7 @@ pub mod query_all_providers_of_microservice {
     pub use super::types::RegisterBy;
     pub use super::types::ServicePath;
     pub use super::types::Status7 as Status;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `QueryAllProvidersOfMicroservice` (Querying All Providers of a Microservice).
     ///
     /// This API is used to query all providers of a microservice based on **consumer_id**. For example, if service A depends on services B and C, you can query the information about services B and C based on service A ID.
@@ -18441,49 +10286,17 @@ pub mod query_all_providers_of_microservice {
         /// Document line 7455.
         pub authorization: Option<String>,
     }
-    impl serde::Serialize for QueryAllProvidersOfMicroserviceRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("consumer_id", &self.consumer_id)?;
-            m.opt("noSelf", &self.no_self)?;
-            m.opt("sameDomain", &self.same_domain)?;
-            m.opt("Authorization", &self.authorization)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryAllProvidersOfMicroserviceRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryAllProvidersOfMicroserviceRequest {
-        const REQUIRED: &'static [&'static str] = &["consumer_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                consumer_id: Default::default(),
-                no_self: Default::default(),
-                same_domain: Default::default(),
-                authorization: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "consumer_id" => self.consumer_id = map.next_value()?,
-                "noSelf" => self.no_self = map.next_value()?,
-                "sameDomain" => self.same_domain = map.next_value()?,
-                "Authorization" => self.authorization = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        QueryAllProvidersOfMicroserviceRequest {
+            project_id: opt("project_id"),
+            consumer_id: field("consumer_id"),
+            no_self: opt("noSelf"),
+            same_domain: opt("sameDomain"),
+            authorization: opt("Authorization")
+        },
+        required = ["consumer_id"]
+    );
+
     impl QueryAllProvidersOfMicroserviceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(consumer_id: impl Into<String>) -> Self {
@@ -18495,28 +10308,33 @@ pub mod query_all_providers_of_microservice {
                 authorization: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `no_self`.
         pub fn no_self(mut self, no_self: impl Into<i32>) -> Self {
             self.no_self = Some(no_self.into());
             self
         }
+
         /// Sets `same_domain`.
         pub fn same_domain(mut self, same_domain: impl Into<i32>) -> Self {
             self.same_domain = Some(same_domain.into());
             self
         }
+
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
             self.authorization = Some(authorization.into());
             self
         }
     }
-    /// Microservice
+
+    /// The `Microservice` object of the `QueryAllProvidersOfMicroservice` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Microservice {
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: $\wedge.*$$
@@ -18594,96 +10412,25 @@ pub mod query_all_providers_of_microservice {
         /// Document line 7487.
         pub properties: Option<serde_json::Value>,
     }
-    impl serde::Serialize for Microservice {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("serviceId", &self.service_id)?;
-            m.opt("environment", &self.environment)?;
-            m.opt("appId", &self.app_id)?;
-            m.opt("serviceName", &self.service_name)?;
-            m.opt("version", &self.version)?;
-            m.opt("description", &self.description)?;
-            m.opt("level", &self.level)?;
-            m.opt("registerBy", &self.register_by)?;
-            m.list("schemas", &self.schemas)?;
-            m.opt("status", &self.status)?;
-            m.opt("timestamp", &self.timestamp)?;
-            m.opt("modTimestamp", &self.mod_timestamp)?;
-            m.opt("framework", &self.framework)?;
-            m.list("paths", &self.paths)?;
-            m.opt("properties", &self.properties)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Microservice {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Microservice {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "serviceId" => {
-                    self.service_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "environment" => self.environment = map.next_value()?,
-                "appId" => {
-                    self.app_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "serviceName" => {
-                    self.service_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "version" => {
-                    self.version = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "description" => {
-                    self.description = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "level" => self.level = map.next_value()?,
-                "registerBy" => self.register_by = map.next_value()?,
-                "schemas" => {
-                    self.schemas = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "status" => self.status = map.next_value()?,
-                "timestamp" => {
-                    self.timestamp = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "modTimestamp" => {
-                    self.mod_timestamp = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "framework" => self.framework = map.next_value()?,
-                "paths" => {
-                    self.paths = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "properties" => self.properties = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Microservice {
+        service_id: opt("serviceId", StringLenientOpt),
+        environment: opt("environment"),
+        app_id: opt("appId", StringLenientOpt),
+        service_name: opt("serviceName", StringLenientOpt),
+        version: opt("version", StringLenientOpt),
+        description: opt("description", StringLenientOpt),
+        level: opt("level"),
+        register_by: opt("registerBy"),
+        schemas: list("schemas", ListLenient),
+        status: opt("status"),
+        timestamp: opt("timestamp", StringLenientOpt),
+        mod_timestamp: opt("modTimestamp", StringLenientOpt),
+        framework: opt("framework"),
+        paths: list("paths", List),
+        properties: opt("properties"),
+        ..Default::default()
+    });
+
     /// Response of `QueryAllProvidersOfMicroservice` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryAllProvidersOfMicroserviceResponse {
@@ -18692,44 +10439,20 @@ pub mod query_all_providers_of_microservice {
         /// Document line 7464.
         pub providers: Option<Microservice>,
     }
-    impl serde::Serialize for QueryAllProvidersOfMicroserviceResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("providers", &self.providers)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryAllProvidersOfMicroserviceResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryAllProvidersOfMicroserviceResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "providers" => self.providers = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryAllProvidersOfMicroserviceResponse {
+        providers: opt("providers"),
+        ..Default::default()
+    });
 }
+
 /// Models of `CreateConfiguration`: Creating a Configuration
 pub mod create_configuration {
     pub use super::types::Status5 as Status;
     pub use super::types::Status5 as Status2;
     pub use super::types::ValueType;
     pub use super::types::ValueType as ValueType2;
-    #[allow(unused_imports)]
-    use super::*;
-    /// CreateConfigurationBody
+
+    /// The `CreateConfigurationBody` object of the `CreateConfiguration` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateConfigurationBody {
         /// Configuration key.
@@ -18753,43 +10476,18 @@ pub mod create_configuration {
         /// Document line 7596.
         pub value_type: Option<ValueType>,
     }
-    impl serde::Serialize for CreateConfigurationBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("key", &self.key)?;
-            m.opt("value", &self.value)?;
-            m.opt("labels", &self.labels)?;
-            m.opt("status", &self.status)?;
-            m.opt("value_type", &self.value_type)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateConfigurationBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateConfigurationBody {
-        const REQUIRED: &'static [&'static str] = &["key"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "key" => self.key = map.next_value()?,
-                "value" => self.value = map.next_value()?,
-                "labels" => self.labels = map.next_value()?,
-                "status" => self.status = map.next_value()?,
-                "value_type" => self.value_type = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CreateConfigurationBody {
+            key: field("key"),
+            value: opt("value"),
+            labels: opt("labels"),
+            status: opt("status"),
+            value_type: opt("value_type"),
+            ..Default::default()
+        },
+        required = ["key"]
+    );
+
     /// Request of `CreateConfiguration` (Creating a Configuration).
     ///
     /// This API is used to create a configuration.
@@ -18814,43 +10512,15 @@ pub mod create_configuration {
         /// Request body.
         pub body: CreateConfigurationBody,
     }
-    impl serde::Serialize for CreateConfigurationRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.opt("Authorization", &self.authorization)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateConfigurationRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateConfigurationRequest {
-        const REQUIRED: &'static [&'static str] = &["body"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                authorization: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "Authorization" => self.authorization = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CreateConfigurationRequest {
+            project_id: opt("project_id"),
+            authorization: opt("Authorization"),
+            body: field("body")
+        },
+        required = ["body"]
+    );
+
     impl CreateConfigurationRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(body: impl Into<CreateConfigurationBody>) -> Self {
@@ -18860,18 +10530,21 @@ pub mod create_configuration {
                 body: body.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
             self.authorization = Some(authorization.into());
             self
         }
     }
-    /// SingleKieInfo
+
+    /// The `SingleKieInfo` object of the `CreateConfiguration` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SingleKieInfo {
         /// Configuration ID.
@@ -18915,78 +10588,20 @@ pub mod create_configuration {
         /// Document line 7621.
         pub update_revision: Option<i32>,
     }
-    impl serde::Serialize for SingleKieInfo {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("id", &self.id)?;
-            m.opt("key", &self.key)?;
-            m.opt("value", &self.value)?;
-            m.opt("value_type", &self.value_type)?;
-            m.opt("status", &self.status)?;
-            m.opt("create_time", &self.create_time)?;
-            m.opt("update_time", &self.update_time)?;
-            m.opt("labels", &self.labels)?;
-            m.opt("create_revision", &self.create_revision)?;
-            m.opt("update_revision", &self.update_revision)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for SingleKieInfo {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for SingleKieInfo {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "id" => {
-                    self.id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "key" => {
-                    self.key = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "value" => {
-                    self.value = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "value_type" => self.value_type = map.next_value()?,
-                "status" => self.status = map.next_value()?,
-                "create_time" => {
-                    self.create_time = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "update_time" => {
-                    self.update_time = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "labels" => self.labels = map.next_value()?,
-                "create_revision" => {
-                    self.create_revision =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "update_revision" => {
-                    self.update_revision =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(SingleKieInfo {
+        id: opt("id", StringLenientOpt),
+        key: opt("key", StringLenientOpt),
+        value: opt("value", StringLenientOpt),
+        value_type: opt("value_type"),
+        status: opt("status"),
+        create_time: opt("create_time", StringLenientOpt),
+        update_time: opt("update_time", StringLenientOpt),
+        labels: opt("labels"),
+        create_revision: opt("create_revision", LenientOpt),
+        update_revision: opt("update_revision", LenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `CreateConfiguration` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateConfigurationResponse {
@@ -18995,41 +10610,17 @@ pub mod create_configuration {
         /// Document line 7605.
         pub kie: Option<SingleKieInfo>,
     }
-    impl serde::Serialize for CreateConfigurationResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("kie", &self.kie)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateConfigurationResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateConfigurationResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "kie" => self.kie = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateConfigurationResponse {
+        kie: opt("kie"),
+        ..Default::default()
+    });
 }
+
 /// Models of `ModifyConfiguration`: Modifying a Configuration
 pub mod modify_configuration {
     pub use super::types::Status5 as Status;
-    #[allow(unused_imports)]
-    use super::*;
-    /// ModifyConfigurationBody
+
+    /// The `ModifyConfigurationBody` object of the `ModifyConfiguration` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyConfigurationBody {
         /// Configuration value.
@@ -19041,37 +10632,15 @@ pub mod modify_configuration {
         /// Document line 7722.
         pub status: Option<Status>,
     }
-    impl serde::Serialize for ModifyConfigurationBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("value", &self.value)?;
-            m.opt("status", &self.status)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ModifyConfigurationBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ModifyConfigurationBody {
-        const REQUIRED: &'static [&'static str] = &["value"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "value" => self.value = map.next_value()?,
-                "status" => self.status = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ModifyConfigurationBody {
+            value: field("value"),
+            status: opt("status"),
+            ..Default::default()
+        },
+        required = ["value"]
+    );
+
     /// Request of `ModifyConfiguration` (Modifying a Configuration).
     ///
     /// This API is used to modify a configuration.
@@ -19100,46 +10669,16 @@ pub mod modify_configuration {
         /// Request body.
         pub body: ModifyConfigurationBody,
     }
-    impl serde::Serialize for ModifyConfigurationRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("kv_id", &self.kv_id)?;
-            m.opt("Authorization", &self.authorization)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ModifyConfigurationRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ModifyConfigurationRequest {
-        const REQUIRED: &'static [&'static str] = &["kv_id", "body"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                kv_id: Default::default(),
-                authorization: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "kv_id" => self.kv_id = map.next_value()?,
-                "Authorization" => self.authorization = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ModifyConfigurationRequest {
+            project_id: opt("project_id"),
+            kv_id: field("kv_id"),
+            authorization: opt("Authorization"),
+            body: field("body")
+        },
+        required = ["kv_id", "body"]
+    );
+
     impl ModifyConfigurationRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(kv_id: impl Into<String>, body: impl Into<ModifyConfigurationBody>) -> Self {
@@ -19150,17 +10689,20 @@ pub mod modify_configuration {
                 body: body.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
             self.authorization = Some(authorization.into());
             self
         }
     }
+
     /// Response of `ModifyConfiguration` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyConfigurationResponse {
@@ -19169,41 +10711,17 @@ pub mod modify_configuration {
         /// Document line 7731.
         pub kie: Option<serde_json::Value>,
     }
-    impl serde::Serialize for ModifyConfigurationResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("kie", &self.kie)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ModifyConfigurationResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ModifyConfigurationResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "kie" => self.kie = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ModifyConfigurationResponse {
+        kie: opt("kie"),
+        ..Default::default()
+    });
 }
+
 /// Models of `QueryConfiguration`: Querying a Configuration
 pub mod query_configuration {
     pub use super::types::Status5 as Status;
     pub use super::types::ValueType;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `QueryConfiguration` (Querying a Configuration).
     ///
     /// This API is used to query a configuration in the configuration center.
@@ -19230,43 +10748,15 @@ pub mod query_configuration {
         /// Document line 7817.
         pub authorization: Option<String>,
     }
-    impl serde::Serialize for QueryConfigurationRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("kv_id", &self.kv_id)?;
-            m.opt("Authorization", &self.authorization)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryConfigurationRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryConfigurationRequest {
-        const REQUIRED: &'static [&'static str] = &["kv_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                kv_id: Default::default(),
-                authorization: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "kv_id" => self.kv_id = map.next_value()?,
-                "Authorization" => self.authorization = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        QueryConfigurationRequest {
+            project_id: opt("project_id"),
+            kv_id: field("kv_id"),
+            authorization: opt("Authorization")
+        },
+        required = ["kv_id"]
+    );
+
     impl QueryConfigurationRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(kv_id: impl Into<String>) -> Self {
@@ -19276,17 +10766,20 @@ pub mod query_configuration {
                 authorization: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
             self.authorization = Some(authorization.into());
             self
         }
     }
+
     /// Response of `QueryConfiguration` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryConfigurationResponse {
@@ -19331,85 +10824,26 @@ pub mod query_configuration {
         /// Document line 7837.
         pub update_revision: Option<i32>,
     }
-    impl serde::Serialize for QueryConfigurationResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("id", &self.id)?;
-            m.opt("key", &self.key)?;
-            m.opt("value", &self.value)?;
-            m.opt("value_type", &self.value_type)?;
-            m.opt("status", &self.status)?;
-            m.opt("create_time", &self.create_time)?;
-            m.opt("update_time", &self.update_time)?;
-            m.opt("labels", &self.labels)?;
-            m.opt("create_revision", &self.create_revision)?;
-            m.opt("update_revision", &self.update_revision)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryConfigurationResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryConfigurationResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "id" => {
-                    self.id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "key" => {
-                    self.key = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "value" => {
-                    self.value = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "value_type" => self.value_type = map.next_value()?,
-                "status" => self.status = map.next_value()?,
-                "create_time" => {
-                    self.create_time = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "update_time" => {
-                    self.update_time = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "labels" => self.labels = map.next_value()?,
-                "create_revision" => {
-                    self.create_revision =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "update_revision" => {
-                    self.update_revision =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryConfigurationResponse {
+        id: opt("id", StringLenientOpt),
+        key: opt("key", StringLenientOpt),
+        value: opt("value", StringLenientOpt),
+        value_type: opt("value_type"),
+        status: opt("status"),
+        create_time: opt("create_time", StringLenientOpt),
+        update_time: opt("update_time", StringLenientOpt),
+        labels: opt("labels"),
+        create_revision: opt("create_revision", LenientOpt),
+        update_revision: opt("update_revision", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `QueryConfigurationList`: Querying the Configuration List
 pub mod query_configuration_list {
     pub use super::types::Status5 as Status;
     pub use super::types::ValueType;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `QueryConfigurationList` (Querying the Configuration List).
     ///
     /// This API is used to query the configuration list in the configuration center.
@@ -19434,38 +10868,13 @@ pub mod query_configuration_list {
         /// HTTP header `Authorization`.
         pub authorization: Option<String>,
     }
-    impl serde::Serialize for QueryConfigurationListRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.opt("revision", &self.revision)?;
-            m.opt("Authorization", &self.authorization)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryConfigurationListRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryConfigurationListRequest {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "revision" => self.revision = map.next_value()?,
-                "Authorization" => self.authorization = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryConfigurationListRequest {
+        project_id: opt("project_id"),
+        revision: opt("revision"),
+        authorization: opt("Authorization"),
+        ..Default::default()
+    });
+
     impl QueryConfigurationListRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new() -> Self {
@@ -19475,23 +10884,27 @@ pub mod query_configuration_list {
                 authorization: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `revision`.
         pub fn revision(mut self, revision: impl Into<i32>) -> Self {
             self.revision = Some(revision.into());
             self
         }
+
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
             self.authorization = Some(authorization.into());
             self
         }
     }
-    /// SingleKieInfo
+
+    /// The `SingleKieInfo` object of the `QueryConfigurationList` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct SingleKieInfo {
         /// Configuration ID.
@@ -19535,74 +10948,20 @@ pub mod query_configuration_list {
         /// Document line 7953.
         pub update_revision: Option<i32>,
     }
-    impl serde::Serialize for SingleKieInfo {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("id", &self.id)?;
-            m.opt("key", &self.key)?;
-            m.opt("value", &self.value)?;
-            m.opt("value_type", &self.value_type)?;
-            m.opt("status", &self.status)?;
-            m.opt("create_time", &self.create_time)?;
-            m.opt("update_time", &self.update_time)?;
-            m.opt("labels", &self.labels)?;
-            m.opt("create_revision", &self.create_revision)?;
-            m.opt("update_revision", &self.update_revision)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for SingleKieInfo {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for SingleKieInfo {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "id" => {
-                    self.id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "key" => {
-                    self.key = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "value" => {
-                    self.value = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "value_type" => self.value_type = map.next_value()?,
-                "status" => self.status = map.next_value()?,
-                "create_time" => {
-                    self.create_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "update_time" => {
-                    self.update_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "labels" => self.labels = map.next_value()?,
-                "create_revision" => {
-                    self.create_revision =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "update_revision" => {
-                    self.update_revision =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(SingleKieInfo {
+        id: opt("id", StringLenientOpt),
+        key: opt("key", StringLenientOpt),
+        value: opt("value", StringLenientOpt),
+        value_type: opt("value_type"),
+        status: opt("status"),
+        create_time: opt("create_time", LenientOpt),
+        update_time: opt("update_time", LenientOpt),
+        labels: opt("labels"),
+        create_revision: opt("create_revision", LenientOpt),
+        update_revision: opt("update_revision", LenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `QueryConfigurationList` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryConfigurationListResponse {
@@ -19615,45 +10974,15 @@ pub mod query_configuration_list {
         /// Document line 7937.
         pub data: Vec<SingleKieInfo>,
     }
-    impl serde::Serialize for QueryConfigurationListResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("total", &self.total)?;
-            m.list("data", &self.data)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryConfigurationListResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryConfigurationListResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "total" => {
-                    self.total = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryConfigurationListResponse {
+        total: opt("total", LenientOpt),
+        data: list("data", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `DeleteConfiguration`: Deleting a Configuration
 pub mod delete_configuration {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DeleteConfiguration` (Deleting a Configuration).
     ///
     /// This API is used to delete a configuration.
@@ -19680,43 +11009,15 @@ pub mod delete_configuration {
         /// Document line 8043.
         pub authorization: Option<String>,
     }
-    impl serde::Serialize for DeleteConfigurationRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("kv_id", &self.kv_id)?;
-            m.opt("Authorization", &self.authorization)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteConfigurationRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteConfigurationRequest {
-        const REQUIRED: &'static [&'static str] = &["kv_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                kv_id: Default::default(),
-                authorization: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "kv_id" => self.kv_id = map.next_value()?,
-                "Authorization" => self.authorization = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeleteConfigurationRequest {
+            project_id: opt("project_id"),
+            kv_id: field("kv_id"),
+            authorization: opt("Authorization")
+        },
+        required = ["kv_id"]
+    );
+
     impl DeleteConfigurationRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(kv_id: impl Into<String>) -> Self {
@@ -19726,51 +11027,32 @@ pub mod delete_configuration {
                 authorization: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
             self.authorization = Some(authorization.into());
             self
         }
     }
+
     /// Response of `DeleteConfiguration` (HTTP 200).
     ///
     /// The document describes no body for this response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteConfigurationResponse {}
-    impl serde::Serialize for DeleteConfigurationResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteConfigurationResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteConfigurationResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteConfigurationResponse {});
 }
+
 /// Models of `DeleteAllConfigurations`: Deleting All Configurations
 pub mod delete_all_configurations {
     pub use super::types::ExportKieConfigurationsBody as DeleteAllConfigurationsBody;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `DeleteAllConfigurations` (Deleting All Configurations).
     ///
     /// This API is used to delete all configurations.
@@ -19795,43 +11077,15 @@ pub mod delete_all_configurations {
         /// Request body.
         pub body: DeleteAllConfigurationsBody,
     }
-    impl serde::Serialize for DeleteAllConfigurationsRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.opt("Authorization", &self.authorization)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteAllConfigurationsRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteAllConfigurationsRequest {
-        const REQUIRED: &'static [&'static str] = &["body"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                authorization: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "Authorization" => self.authorization = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeleteAllConfigurationsRequest {
+            project_id: opt("project_id"),
+            authorization: opt("Authorization"),
+            body: field("body")
+        },
+        required = ["body"]
+    );
+
     impl DeleteAllConfigurationsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(body: impl Into<DeleteAllConfigurationsBody>) -> Self {
@@ -19841,43 +11095,24 @@ pub mod delete_all_configurations {
                 body: body.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `authorization`.
         pub fn authorization(mut self, authorization: impl Into<String>) -> Self {
             self.authorization = Some(authorization.into());
             self
         }
     }
+
     /// Response of `DeleteAllConfigurations` (HTTP 204).
     ///
     /// The document describes no body for this response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteAllConfigurationsResponse {}
-    impl serde::Serialize for DeleteAllConfigurationsResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteAllConfigurationsResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteAllConfigurationsResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteAllConfigurationsResponse {});
 }

@@ -5,10 +5,12 @@
 #![warn(missing_docs)]
 use apigen_runtime::schema::{OperationSchema, ServiceSchema};
 pub use apigen_runtime::server::{ApiError, Call, RestService, Router, Verifier};
-/// The request and response models (the `models` crate of this service).
-pub use cse_models as models;
 use std::future::Future;
 use std::sync::{Arc, OnceLock};
+
+/// The request and response models (the `models` crate of this service).
+pub use cse_models as models;
+
 /// The operations of Cloud Service Engine API Reference, one method per operation of the spec.
 ///
 /// Implement the ones you serve: every method has a default body answering the vendor's `NotImplemented` error (HTTP 501). Requests reach a method only after they have been checked against the spec (required parameters, types, enums, stated limits); a faulty request gets the vendor's 4xx error body without calling it.
@@ -33,6 +35,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ImportKieConfigurations"))
         }
     }
+
     /// Exporting kie Configurations
     ///
     /// This API is used to export kie configurations.
@@ -53,6 +56,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ExportKieConfigurations"))
         }
     }
+
     /// Deleting the ServiceComb 1.0 Configuration Scope
     ///
     /// This API is used to delete the ServiceComb 1.0 configuration scope.
@@ -75,6 +79,7 @@ pub trait CseApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// Querying the Flavor List of a Microservice Engine
     ///
     /// This API is used to query the flavor list of a microservice engine, including exclusive ServiceComb engines and registry/configuration centers.
@@ -97,6 +102,7 @@ pub trait CseApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// Querying the Microservice Engine List
     ///
     /// This API is used to query the microservice engine list.
@@ -117,6 +123,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("QueryMicroserviceEngineList"))
         }
     }
+
     /// Creating a Microservice Engine
     ///
     /// This API is used to create a microservice engine. You can create an exclusive ServiceComb engine or registry/configuration center.
@@ -137,6 +144,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("CreateMicroserviceEngine"))
         }
     }
+
     /// Querying Microservice Engine Details
     ///
     /// This API is used to query microservice engine details.
@@ -157,6 +165,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("QueryMicroserviceEngineDetails"))
         }
     }
+
     /// Querying Details About a Microservice Engine Job
     ///
     /// This API is used to query details about a microservice engine job.
@@ -179,6 +188,7 @@ pub trait CseApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// Querying Details About the Microservice Engine Quota
     ///
     /// This API is used to query details about the microservice engine quota.
@@ -201,6 +211,7 @@ pub trait CseApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// Deleting a Microservice Engine
     ///
     /// This API is used to delete a microservice engine.
@@ -221,6 +232,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DeleteMicroserviceEngine"))
         }
     }
+
     /// Upgrading a Microservice Engine
     ///
     /// This API is used to upgrade a microservice engine, including exclusive ServiceComb engine and registry/configuration center.
@@ -241,6 +253,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("UpgradeMicroserviceEngine"))
         }
     }
+
     /// Updating Microservice Engine Configurations
     ///
     /// This API is used to upgrade the configuration of a microservice engine, including exclusive ServiceComb engine and registry/configuration center.
@@ -263,6 +276,7 @@ pub trait CseApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// Changing Microservice Engine Specifications
     ///
     /// This API is used to change microservice engine specifications.
@@ -287,6 +301,7 @@ pub trait CseApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// Retrying an Exclusive ServiceComb Engine Job
     ///
     /// This API is used to retry an exclusive ServiceComb engine job.
@@ -309,6 +324,7 @@ pub trait CseApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// Updating Microservice Engine Details
     ///
     /// This API is used to update microservice engine details, including the name and description.
@@ -329,6 +345,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("UpdateMicroserviceEngineDetails"))
         }
     }
+
     /// Querying the Engine Job List
     ///
     /// This API is used to query the engine job list.
@@ -346,6 +363,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("QueryEngineJobList"))
         }
     }
+
     /// Querying an RBAC Token
     ///
     /// This API is used to obtain an RBAC token based on the IAM token.
@@ -364,6 +382,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("QueryRBACToken"))
         }
     }
+
     /// Backing Up and Restoring a Microservice Engine
     ///
     /// This API is used to restore a specified microservice engine using a specified backup file.
@@ -386,6 +405,7 @@ pub trait CseApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// Creating a Microservice Backup Policy
     ///
     /// This API is used to create a microservice backup policy.
@@ -406,6 +426,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("CreateMicroserviceBackupPolicy"))
         }
     }
+
     /// Creating a Microservice Engine Tag
     ///
     /// This API is used to create a microservice engine tag.
@@ -426,6 +447,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("CreateMicroserviceEngineTag"))
         }
     }
+
     /// Querying the Governance Policy List
     ///
     /// This API is used to query the governance policy list.
@@ -446,6 +468,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("QueryGovernancePolicyList"))
         }
     }
+
     /// Creating a Dark Launch Policy
     ///
     /// This API is used to create a dark launch policy.
@@ -466,6 +489,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("CreateDarkLaunchPolicy"))
         }
     }
+
     /// Querying a Dark Launch Policy
     ///
     /// This API is used to query a dark launch policy.
@@ -486,6 +510,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("QueryDarkLaunchPolicy"))
         }
     }
+
     /// Deleting a Dark Launch Policy
     ///
     /// This API is used to delete a dark launch policy.
@@ -506,6 +531,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DeleteDarkLaunchPolicy"))
         }
     }
+
     /// Changing a Governance Policy
     ///
     /// This API is used to change a governance policy.
@@ -526,6 +552,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ChangeGovernancePolicy"))
         }
     }
+
     /// Deleting a Governance Policy
     ///
     /// This API is used to delete a governance policy.
@@ -546,6 +573,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DeleteGovernancePolicy"))
         }
     }
+
     /// Querying Governance Policy Details
     ///
     /// This API is used to query governance policy details.
@@ -566,6 +594,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("QueryGovernancePolicyDetails"))
         }
     }
+
     /// Creating a Governance Policy
     ///
     /// This API is used to create a governance policy.
@@ -586,6 +615,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("CreateGovernancePolicy"))
         }
     }
+
     /// Querying the Governance Policy List of a Specified Kind
     ///
     /// This API is used to query the governance policy list of a specified kind.
@@ -608,6 +638,7 @@ pub trait CseApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// Querying Microservice Thresholds in Batches
     ///
     /// This API is used to query microservice thresholds in batches.
@@ -630,6 +661,7 @@ pub trait CseApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// Querying Microservice Reporting Information
     ///
     /// This API is used to query microservice reporting information.
@@ -652,6 +684,7 @@ pub trait CseApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// Querying the Reported Information List
     ///
     /// `GET /v3/{project_id}/csemonitor/metric/list`. Source: section 5.4.12, line 4456 of the document.
@@ -670,6 +703,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("QueryReportedInformationList"))
         }
     }
+
     /// Modifying the RBAC Account of a ServiceComb Engine
     ///
     /// This API is used to modify the RBAC account of a ServiceComb engine.
@@ -692,6 +726,7 @@ pub trait CseApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// Changing the RBAC Account Password of a ServiceComb Engine
     ///
     /// This API is used to change the RBAC account password of a ServiceComb engine.
@@ -714,6 +749,7 @@ pub trait CseApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// Deleting the RBAC Account of a ServiceComb Engine
     ///
     /// This API is used to delete the RBAC account of a ServiceComb engine.
@@ -736,6 +772,7 @@ pub trait CseApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// Querying the nacos Namespace
     ///
     /// This API is used to query the nacos namespace.
@@ -753,6 +790,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("QueryNacosNamespace"))
         }
     }
+
     /// Creating the nacos Namespace
     ///
     /// This API is used to create the nacos namespace.
@@ -770,6 +808,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("CreateNacosNamespace"))
         }
     }
+
     /// Updating the nacos Namespace
     ///
     /// This API is used to update the nacos namespace.
@@ -787,6 +826,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("UpdateNacosNamespace"))
         }
     }
+
     /// Deleting the nacos Namespace
     ///
     /// This API is used to delete the nacos namespace.
@@ -804,6 +844,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DeleteNacosNamespace"))
         }
     }
+
     /// Obtaining the User Token of an Exclusive ServiceComb Engine
     ///
     /// This API is intended only for exclusive ServiceComb engines with security authentication enabled.
@@ -831,6 +872,7 @@ pub trait CseApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// Querying Information About a Microservice
     ///
     /// This API is used to query the definition information about a microservice based on `service_id`.
@@ -855,6 +897,7 @@ pub trait CseApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// Deleting Definition Information About a Microservice
     ///
     /// This API is used to delete definition and related information about a microservice, and deregister all instances of the microservice.
@@ -879,6 +922,7 @@ pub trait CseApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// Querying Information About All Microservices
     ///
     /// This API is used to query definition information about microservices that meet filter criteria.
@@ -903,6 +947,7 @@ pub trait CseApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// Creating Static Information for a Microservice
     ///
     /// This API is used to create static information for a microservice before registering a microservice instance. The registered instance is associated with the static information based on **serviceld**. One service corresponds to multiple instances.
@@ -928,6 +973,7 @@ pub trait CseApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// Deleting Static Information About Microservices in Batches
     ///
     /// This API is used to delete the definitions and related information about microservices in batches, and deregister all instances of the microservices.
@@ -952,6 +998,7 @@ pub trait CseApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// Modifying Extended Attributes of a Microservice
     ///
     /// This API is used to modify static information about a microservice. To update some fields in the static information, input all static information (including the fields that do not need to be updated) in JSON format.
@@ -976,6 +1023,7 @@ pub trait CseApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// Querying the Unique Service or Schema ID of a Microservice
     ///
     /// This API is used to query the unique service or schema ID of a microservice based on filter criteria.
@@ -998,6 +1046,7 @@ pub trait CseApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// Querying a Microservice Schema
     ///
     /// Query a microservice schema based on **service_id** and **schema_id**.
@@ -1020,6 +1069,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("QueryMicroserviceSchema"))
         }
     }
+
     /// Modifying a Microservice Schema
     ///
     /// Modify a microservice schema based on `schema_id`.
@@ -1042,6 +1092,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ModifyMicroserviceSchema"))
         }
     }
+
     /// Querying All Schema Information About a Microservice
     ///
     /// Query all schema information (including **schemald** and **summary**) about a microservice.
@@ -1064,6 +1115,7 @@ pub trait CseApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// Registering a Microservice Instance
     ///
     /// This API is used to register a microservice instance after a microservice is created.
@@ -1086,6 +1138,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("RegisterMicroserviceInstance"))
         }
     }
+
     /// Querying a Microservice Instance Based on service_id
     ///
     /// This API is used to query all instances of a microservice based on **service_id** after the instances are registered.
@@ -1108,6 +1161,7 @@ pub trait CseApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// Deregistering a Microservice Instance
     ///
     /// This API is used to deregister an instance based on **instance_id**.
@@ -1128,6 +1182,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DeregisterMicroserviceInstance"))
         }
     }
+
     /// Querying Details About a Microservice Instance
     ///
     /// This API is used to query details about an instance based on **service_id** and **instance_id** after the instance is registered.
@@ -1150,6 +1205,7 @@ pub trait CseApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// Modifying the Extended Information About a Microservice Instance
     ///
     /// This API is used to add or update the extended information about a microservice instance based on **instance_id** after the instance is registered.
@@ -1174,6 +1230,7 @@ pub trait CseApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// Modifying Status of a Microservice Instance
     ///
     /// This API is used to update the status of a microservice instance based on **instance_id** after the instance is registered.
@@ -1198,6 +1255,7 @@ pub trait CseApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// Sending Heartbeat Information
     ///
     /// This API is used to send heartbeat information. Service providers need to send heartbeat information to the service center, so that the center can check whether service instances are normal.
@@ -1220,6 +1278,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("SendHeartbeatInformation"))
         }
     }
+
     /// Querying a Microservice Instance by Filter Criteria
     ///
     /// This API is used to query a microservice instance based on microservice field filter criteria after the instance is registered.
@@ -1242,6 +1301,7 @@ pub trait CseApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// Querying Microservice Instances in Batches
     ///
     /// This API is used to query microservice instances in batches based on microservice field filter criteria after the instances are registered.
@@ -1264,6 +1324,7 @@ pub trait CseApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// Querying All Providers of a Microservice
     ///
     /// This API is used to query all providers of a microservice based on **consumer_id**. For example, if service A depends on services B and C, you can query the information about services B and C based on service A ID.
@@ -1284,6 +1345,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("QueryAllProvidersOfMicroservice"))
         }
     }
+
     /// Creating a Configuration
     ///
     /// This API is used to create a configuration.
@@ -1301,6 +1363,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("CreateConfiguration"))
         }
     }
+
     /// Modifying a Configuration
     ///
     /// This API is used to modify a configuration.
@@ -1318,6 +1381,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ModifyConfiguration"))
         }
     }
+
     /// Querying a Configuration
     ///
     /// This API is used to query a configuration in the configuration center.
@@ -1335,6 +1399,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("QueryConfiguration"))
         }
     }
+
     /// Querying the Configuration List
     ///
     /// This API is used to query the configuration list in the configuration center.
@@ -1355,6 +1420,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("QueryConfigurationList"))
         }
     }
+
     /// Deleting a Configuration
     ///
     /// This API is used to delete a configuration.
@@ -1372,6 +1438,7 @@ pub trait CseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DeleteConfiguration"))
         }
     }
+
     /// Deleting All Configurations
     ///
     /// This API is used to delete all configurations.
@@ -1393,6 +1460,7 @@ pub trait CseApi: Send + Sync + 'static {
         }
     }
 }
+
 /// The wire description of every operation (parameters, types, limits, response
 /// shapes), read from `schema.json` once.
 pub fn schema() -> &'static ServiceSchema {
@@ -1402,11 +1470,13 @@ pub fn schema() -> &'static ServiceSchema {
             .unwrap_or_else(|e| panic!("schema.json does not parse: {e}"))
     })
 }
+
 fn operation(id: &str) -> &'static OperationSchema {
     schema()
         .operation(id)
         .unwrap_or_else(|| panic!("schema.json lacks operation {id}"))
 }
+
 /// The routes serving `api`, one per method and path of the spec. Add a verifier or a body limit, then call `into_router`.
 pub fn service<T: CseApi>(api: T) -> RestService {
     let api = Arc::new(api);
@@ -1967,6 +2037,7 @@ pub fn service<T: CseApi>(api: T) -> RestService {
             }
         })
 }
+
 /// The axum router serving `api` (with signature verification when `verifier` is set).
 pub fn router<T: CseApi>(api: T, verifier: Option<Verifier>) -> Router {
     service(api).verifier(verifier).into_router()

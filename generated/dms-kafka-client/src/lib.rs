@@ -7,13 +7,16 @@ pub use apigen_runtime::credentials::{self, SharedCredentialsProvider};
 pub use apigen_runtime::{CallOptions, Output};
 pub use apigen_runtime::{
     ClientConfig, Credentials, Endpoint, EndpointResolver, EndpointTable, Error, Network,
-    RetryPolicy, SignatureScheme,
+    RegionalClient, RetryPolicy, SignatureScheme,
 };
 pub use dms_kafka_models as models;
+
 /// Product code used in the regional endpoint (`dms`).
 pub const PRODUCT: &str = "dms";
+
 /// How answers report failures (an HTTP error status; Alibaba RPC also in 2xx bodies).
 const RESPONSES: &dyn apigen_runtime::ResponseClassifier = &apigen_runtime::classify::HttpStatus;
+
 /// Where dms-kafka is served: the hosts of 34 listed regions and the rule `dms.{region_id}.myhuaweicloud.com` for the others (`service.endpoints` of the spec, from the spec's corrections (external facts naming their source)).
 pub static ENDPOINTS: EndpointTable = EndpointTable {
     service: "dms-kafka",
@@ -55,6 +58,7 @@ pub static ENDPOINTS: EndpointTable = EndpointTable {
         ("tr-west-1", "dms.tr-west-1.myhuaweicloud.com"),
     ],
 };
+
 /// Client of 分布式消息服务 Kafka API 参考 (API versions v2, v1, v1.0): one async method per operation.
 ///
 /// Cheap to clone; clones share the connection pool.
@@ -62,6 +66,19 @@ pub static ENDPOINTS: EndpointTable = EndpointTable {
 pub struct Client {
     inner: apigen_runtime::Client,
 }
+
+/// `Client::from_region`, `Client::config_for_region` and the other constructors: regions resolve through [`ENDPOINTS`] (else the rule `dms.{region_id}.myhuaweicloud.com`).
+impl RegionalClient for Client {
+    const ENDPOINTS: &'static EndpointTable = &ENDPOINTS;
+
+    /// Huawei AK/SK signing when the credentials hold an access key, else the IAM token (`X-Auth-Token`); without a project id, the project of `region` is looked up through IAM.
+    const DEFAULT_SCHEME: SignatureScheme = SignatureScheme::HuaweiAkSk;
+
+    fn new(config: ClientConfig) -> Result<Self, Error> {
+        Client::new(config)
+    }
+}
+
 impl Client {
     /// A client with explicit settings.
     pub fn new(config: ClientConfig) -> Result<Self, Error> {
@@ -69,63 +86,13 @@ impl Client {
             inner: apigen_runtime::Client::new(config)?,
         })
     }
-    /// Settings for `endpoint` with this service's default signature scheme (no region:
-    /// add `.with_region(region)` where the client needs it, e.g. Huawei's project lookup).
-    pub fn config_for(
-        endpoint: Endpoint,
-        credentials: impl Into<SharedCredentialsProvider>,
-    ) -> ClientConfig {
-        ClientConfig::new(endpoint, credentials, SignatureScheme::HuaweiAkSk)
-    }
-    /// Settings for `region` on the public network: the host [`ENDPOINTS`] lists for it, else its rule (`dms.{region_id}.myhuaweicloud.com`). A region that is empty or not a region id gives a host that fails at the first call; [`Client::endpoints`] checks, picks a network and takes per-region overrides. Huawei AK/SK signing when the credentials hold an access key, else the IAM token (`X-Auth-Token`); without a project id, the project of `region` is looked up through IAM.
-    pub fn config_for_region(
-        region: &str,
-        credentials: impl Into<SharedCredentialsProvider>,
-    ) -> ClientConfig {
-        Self::config_for(Endpoint::https(ENDPOINTS.public_host(region)), credentials)
-            .with_region(region)
-    }
-    /// Settings for `region` through `endpoints` (a network, per-region overrides):
-    /// `Client::config_with_endpoints(&Client::endpoints().network(Network::Vpc), region, credentials)`.
-    /// Fails when `region` is not a region id or the service has no such network.
-    pub fn config_with_endpoints(
-        endpoints: &EndpointResolver,
-        region: &str,
-        credentials: impl Into<SharedCredentialsProvider>,
-    ) -> Result<ClientConfig, Error> {
-        Ok(Self::config_for(endpoints.resolve(region)?, credentials).with_region(region))
-    }
-    /// Settings for an explicit endpoint URL (`https://host[:port][/prefix]`).
-    pub fn config_for_endpoint(
-        url: &str,
-        credentials: impl Into<SharedCredentialsProvider>,
-    ) -> Result<ClientConfig, Error> {
-        Ok(Self::config_for(Endpoint::from_url(url)?, credentials))
-    }
-    /// This service's endpoint resolver over [`ENDPOINTS`]: `.network(Network::Vpc)`,
-    /// `.region_override(region, endpoint)`, `.resolve(region)`.
-    pub fn endpoints() -> EndpointResolver {
-        EndpointResolver::new(&ENDPOINTS)
-    }
-    /// A client for the regional endpoint of `region` with the default settings.
-    pub fn from_region(
-        region: &str,
-        credentials: impl Into<SharedCredentialsProvider>,
-    ) -> Result<Self, Error> {
-        Self::new(Self::config_for_region(region, credentials))
-    }
-    /// A client for an explicit endpoint URL with the default settings.
-    pub fn from_endpoint(
-        url: &str,
-        credentials: impl Into<SharedCredentialsProvider>,
-    ) -> Result<Self, Error> {
-        Self::new(Self::config_for_endpoint(url, credentials)?)
-    }
+
     /// A client for `region` with credentials from the environment variables the
     /// official SDKs read.
     pub fn from_env(region: &str) -> Result<Self, Error> {
         Self::from_region(region, Credentials::huawei_from_env()?)
     }
+
     /// A client for `region` with credentials from the vendor's default provider chain
     /// (environment, profile files, instance metadata, OIDC token files, role
     /// assumption; see `apigen_runtime::credentials`), fetched at the first call and
@@ -136,10 +103,12 @@ impl Client {
             SharedCredentialsProvider::new(apigen_runtime::credentials::huawei::default_chain()),
         )
     }
+
     /// The settings.
     pub fn config(&self) -> &ClientConfig {
         self.inner.config()
     }
+
     /// A handle on the same client (connections, credentials cache, retry budget) whose
     /// calls use `options` (timeout, retries, extra headers).
     pub fn with_options(&self, options: CallOptions) -> Self {
@@ -147,6 +116,7 @@ impl Client {
             inner: self.inner.with_options(options),
         }
     }
+
     /// Calls the operation of `request` with per-call `options`, returning the typed
     /// answer with its HTTP status, headers and request id.
     pub async fn call<O: Operation>(
@@ -158,6 +128,7 @@ impl Client {
             .execute_with(request.encode(), RESPONSES, options)
             .await
     }
+
     /// 创建实例
     ///
     /// 创建实例。
@@ -174,6 +145,7 @@ impl Client {
             .execute(encode::create_instance(request), RESPONSES)
             .await
     }
+
     /// 查询所有实例列表
     ///
     /// 查询租户的实例列表，支持按照条件查询。
@@ -187,6 +159,7 @@ impl Client {
             .execute(encode::list_instances(request), RESPONSES)
             .await
     }
+
     /// Every page of `ListInstances`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn list_instances_pages<'a>(
         &'a self,
@@ -232,6 +205,7 @@ impl Client {
             },
         )
     }
+
     /// 查询指定实例
     ///
     /// 查询指定实例的详细信息。
@@ -245,6 +219,7 @@ impl Client {
             .execute(encode::show_instance(request), RESPONSES)
             .await
     }
+
     /// 删除指定的实例
     ///
     /// 删除指定的实例，释放该实例的所有资源。
@@ -258,6 +233,7 @@ impl Client {
             .execute(encode::delete_instance(request), RESPONSES)
             .await
     }
+
     /// 修改实例信息
     ///
     /// 修改实例信息。
@@ -271,6 +247,7 @@ impl Client {
             .execute(encode::update_instance(request), RESPONSES)
             .await
     }
+
     /// 批量重启或删除实例
     ///
     /// 批量重启或删除实例。
@@ -288,6 +265,7 @@ impl Client {
             .execute(encode::action_instances(request), RESPONSES)
             .await
     }
+
     /// 重置密码
     ///
     /// 重置密码。
@@ -304,6 +282,7 @@ impl Client {
             .execute(encode::create_instance_password(request), RESPONSES)
             .await
     }
+
     /// 重置 Manager 密码
     ///
     /// 重置Manager密码。
@@ -323,6 +302,7 @@ impl Client {
             )
             .await
     }
+
     /// 开启或关闭实例自动创建 topic 功能
     ///
     /// 开启或关闭实例自动创建topic功能。
@@ -339,6 +319,7 @@ impl Client {
             .execute(encode::create_instance_autotopic(request), RESPONSES)
             .await
     }
+
     /// 修改实例跨 VPC 访问的内网 IP
     ///
     /// 修改实例跨VPC访问的内网IP。
@@ -355,6 +336,7 @@ impl Client {
             .execute(encode::modify_instance_crossvpc(request), RESPONSES)
             .await
     }
+
     /// 查询 Kafka 集群元数据信息
     ///
     /// 查询Kafka集群元数据信息。
@@ -371,6 +353,7 @@ impl Client {
             .execute(encode::list_instance_management_cluster(request), RESPONSES)
             .await
     }
+
     /// 查询消费组信息
     ///
     /// 查询消费组信息。
@@ -387,6 +370,7 @@ impl Client {
             .execute(encode::show_instance_management_group(request), RESPONSES)
             .await
     }
+
     /// 重置消费组消费进度到指定位置
     ///
     /// Kafka实例不支持在线重置消费进度。在执行重置消费进度之前，必须停止被重置消费组客户端。停止待重置消费组客户端，然后等待一段时间（即 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG配置的时间，默认为1000毫秒）后，服务端才认为此消费组客户端已下线。
@@ -408,6 +392,7 @@ impl Client {
             )
             .await
     }
+
     /// 查询 Kafka 实例的协调器信息
     ///
     /// 查询Kafka实例的协调器信息。
@@ -427,6 +412,7 @@ impl Client {
             )
             .await
     }
+
     /// 新增 Kafka 实例指定 Topic 分区
     ///
     /// 新增Kafka实例指定Topic分区。
@@ -448,6 +434,7 @@ impl Client {
             )
             .await
     }
+
     /// 修改 Kafka 实例 Topic 分区的副本
     ///
     /// 修改Kafka实例Topic分区的副本。
@@ -469,6 +456,7 @@ impl Client {
             )
             .await
     }
+
     /// 查询 topic 的磁盘存储情况
     ///
     /// 查询topic在Broker上磁盘占用情况。
@@ -485,6 +473,7 @@ impl Client {
             .execute(encode::list_instance_topics_diskusage(request), RESPONSES)
             .await
     }
+
     /// 查询所有消费组
     ///
     /// 查询所有消费组。
@@ -498,6 +487,7 @@ impl Client {
             .execute(encode::list_instance_groups(request), RESPONSES)
             .await
     }
+
     /// Every page of `ListInstanceGroups`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn list_instance_groups_pages<'a>(
         &'a self,
@@ -543,6 +533,7 @@ impl Client {
             },
         )
     }
+
     /// 查询指定消费组信息
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/groups/{group}`. Source: section 5.2.13, line 2275 of the document.
@@ -554,6 +545,7 @@ impl Client {
             .execute(encode::show_instance_group(request), RESPONSES)
             .await
     }
+
     /// Kafka 实例批量删除 Group
     ///
     /// 该接口用于向Kafka实例批量删除Group。
@@ -572,6 +564,7 @@ impl Client {
             .execute(encode::batch_delete_instance_groups(request), RESPONSES)
             .await
     }
+
     /// Kafka 实例开始分区重平衡任务
     ///
     /// 该接口用于向Kafka实例提交分区重平衡任务，若成功则返回重平衡任务的job id。
@@ -588,6 +581,7 @@ impl Client {
             .execute(encode::reassign_project_instance(request), RESPONSES)
             .await
     }
+
     /// 实例规格变更
     ///
     /// 实例规格变更。
@@ -603,6 +597,7 @@ impl Client {
             .execute(encode::extend_instance(request), RESPONSES)
             .await
     }
+
     /// 查询实例的扩容规格列表
     ///
     /// 查询实例的扩容规格列表。
@@ -616,6 +611,7 @@ impl Client {
             .execute(encode::list_instance_extend(request), RESPONSES)
             .await
     }
+
     /// Kafka 实例创建 Topic
     ///
     /// 该接口用于向Kafka实例创建Topic。
@@ -631,6 +627,7 @@ impl Client {
             .execute(encode::create_instance_topic(request), RESPONSES)
             .await
     }
+
     /// Kafka 实例查询 Topic
     ///
     /// 该接口用于查询指定Kafka实例的Topic详情。
@@ -644,6 +641,7 @@ impl Client {
             .execute(encode::list_instance_topics(request), RESPONSES)
             .await
     }
+
     /// 修改 Kafka 实例 Topic
     ///
     /// 修改Kafka实例Topic
@@ -657,6 +655,7 @@ impl Client {
             .execute(encode::update_instance_topics(request), RESPONSES)
             .await
     }
+
     /// Kafka 实例批量删除 Topic
     ///
     /// 该接口用于向Kafka实例批量删除Topic。批量删除多个Topic时，部分删除成功，部分失败，此时接口返回删除成功，并在返回中显示删除失败的Topic信息。
@@ -672,6 +671,7 @@ impl Client {
             .execute(encode::delete_instance_topics(request), RESPONSES)
             .await
     }
+
     /// 查询 Kafka 实例 Topic 详细信息
     ///
     /// 查询Kafka实例Topic详细信息。(单个实例调用不要超过1s一次)
@@ -688,6 +688,7 @@ impl Client {
             .execute(encode::show_instance_management_topic(request), RESPONSES)
             .await
     }
+
     /// 查询用户列表
     ///
     /// 查询用户列表。
@@ -702,6 +703,7 @@ impl Client {
             .execute(encode::list_instance_users(request), RESPONSES)
             .await
     }
+
     /// 创建用户
     ///
     /// 创建Kafka实例的用户，用户可连接开启SASL的Kafka实例。
@@ -717,6 +719,7 @@ impl Client {
             .execute(encode::create_instance_user(request), RESPONSES)
             .await
     }
+
     /// 批量删除用户
     ///
     /// 批量删除Kafka实例的用户。
@@ -730,6 +733,7 @@ impl Client {
             .execute(encode::update_instance_users(request), RESPONSES)
             .await
     }
+
     /// 重置用户密码
     ///
     /// `PUT /v2/{project_id}/instances/{instance_id}/users/{user_name}`. Source: section 5.5.4, line 3830 of the document.
@@ -741,6 +745,7 @@ impl Client {
             .execute(encode::update_instance_user(request), RESPONSES)
             .await
     }
+
     /// 查询用户权限
     ///
     /// 查询用户权限。
@@ -758,6 +763,7 @@ impl Client {
             .execute(encode::list_instance_topic_accesspolicy(request), RESPONSES)
             .await
     }
+
     /// 设置用户权限
     ///
     /// 设置用户权限。
@@ -780,6 +786,7 @@ impl Client {
             )
             .await
     }
+
     /// 查询消息
     ///
     /// 查询消息的偏移量和消息内容。先根据时间戳查询消息的偏移量，再根据偏移量查询消息内容。
@@ -793,6 +800,7 @@ impl Client {
             .execute(encode::list_instance_messages(request), RESPONSES)
             .await
     }
+
     /// Every page of `ListInstanceMessages`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn list_instance_messages_pages<'a>(
         &'a self,
@@ -841,6 +849,7 @@ impl Client {
             },
         )
     }
+
     /// 查询分区指定偏移量的消息
     ///
     /// 查询分区指定偏移量的消息。
@@ -860,6 +869,7 @@ impl Client {
             )
             .await
     }
+
     /// 查询分区指定时间段的消息
     ///
     /// 查询分区指定时间段的消息。
@@ -879,6 +889,7 @@ impl Client {
             )
             .await
     }
+
     /// Every page of `ListInstanceManagementTopicMessages`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn list_instance_management_topic_messages_pages<'a>(
         &'a self,
@@ -928,6 +939,7 @@ impl Client {
             },
         )
     }
+
     /// 查询分区最早消息的位置
     ///
     /// 查询分区最早消息的位置。
@@ -947,6 +959,7 @@ impl Client {
             )
             .await
     }
+
     /// 查询分区最新消息的位置
     ///
     /// 查询分区最新消息的位置。
@@ -966,6 +979,7 @@ impl Client {
             )
             .await
     }
+
     /// 查询实例的后台任务列表
     ///
     /// 查询实例的后台任务列表。
@@ -979,6 +993,7 @@ impl Client {
             .execute(encode::list_instance_tasks(request), RESPONSES)
             .await
     }
+
     /// Every page of `ListInstanceTasks`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn list_instance_tasks_pages<'a>(
         &'a self,
@@ -1022,6 +1037,7 @@ impl Client {
             },
         )
     }
+
     /// 查询后台任务管理中的指定记录
     ///
     /// 查询后台任务管理中的指定记录。
@@ -1035,6 +1051,7 @@ impl Client {
             .execute(encode::show_instance_task(request), RESPONSES)
             .await
     }
+
     /// 删除后台任务管理中的指定记录
     ///
     /// 删除后台任务管理中的指定记录。
@@ -1048,6 +1065,7 @@ impl Client {
             .execute(encode::delete_instance_task(request), RESPONSES)
             .await
     }
+
     /// 批量添加或删除实例标签
     ///
     /// 批量添加或删除实例标签。
@@ -1063,6 +1081,7 @@ impl Client {
             .execute(encode::action_instance_tags(request), RESPONSES)
             .await
     }
+
     /// 查询实例标签
     ///
     /// 查询实例标签。
@@ -1076,6 +1095,7 @@ impl Client {
             .execute(encode::list_instance_tags(request), RESPONSES)
             .await
     }
+
     /// 查询项目标签
     ///
     /// 查询项目标签。
@@ -1089,6 +1109,7 @@ impl Client {
             .execute(encode::list_kafka_tags(request), RESPONSES)
             .await
     }
+
     /// 查询维护时间窗时间段
     ///
     /// 查询维护时间窗开始时间和结束时间。
@@ -1105,6 +1126,7 @@ impl Client {
             .execute(encode::list_instances_maintain_windows(request), RESPONSES)
             .await
     }
+
     /// 查询可用区信息
     ///
     /// 在创建实例时，需要配置实例所在的可用区ID，可通过该接口查询可用区的ID。
@@ -1118,6 +1140,7 @@ impl Client {
             .execute(encode::list_available_zones(request), RESPONSES)
             .await
     }
+
     /// 查询产品规格列表
     ///
     /// 查询产品规格列表。
@@ -1131,6 +1154,7 @@ impl Client {
             .execute(encode::list_products(request), RESPONSES)
             .await
     }
+
     /// 查询实例在 CES 的监控层级关系
     ///
     /// 查询实例在CES的监控层级关系。
@@ -1147,6 +1171,7 @@ impl Client {
             .execute(encode::list_instance_ces_hierarchy(request), RESPONSES)
             .await
     }
+
     /// 创建 Kafka 实例
     ///
     /// 使用API创建Kafka实例。
@@ -1164,6 +1189,7 @@ impl Client {
             .execute(encode::create_instance_v1(request), RESPONSES)
             .await
     }
+
     /// 查询指定实例
     ///
     /// 查询指定实例的详细信息。
@@ -1179,6 +1205,7 @@ impl Client {
             .execute(encode::show_instance_v1(request), RESPONSES)
             .await
     }
+
     /// 修改实例信息
     ///
     /// 修改实例的信息，包括实例名称、实例描述、实例维护时间窗、安全组等信息。
@@ -1194,6 +1221,7 @@ impl Client {
             .execute(encode::update_instance_v1(request), RESPONSES)
             .await
     }
+
     /// 删除指定实例
     ///
     /// 删除指定的实例，释放该实例的所有资源。
@@ -1209,6 +1237,7 @@ impl Client {
             .execute(encode::delete_instance_v1(request), RESPONSES)
             .await
     }
+
     /// 批量重启、删除实例
     ///
     /// 批量重启或删除实例。
@@ -1228,6 +1257,7 @@ impl Client {
             .execute(encode::action_instances_v1(request), RESPONSES)
             .await
     }
+
     /// 查询所有实例列表
     ///
     /// 查询租户的实例列表，支持按照条件查询。
@@ -1243,6 +1273,7 @@ impl Client {
             .execute(encode::list_instances_v1(request), RESPONSES)
             .await
     }
+
     /// Kafka 实例创建 Topic
     ///
     /// 该接口用于向Kafka实例创建Topic。
@@ -1261,6 +1292,7 @@ impl Client {
             .execute(encode::create_instance_topic_v1(request), RESPONSES)
             .await
     }
+
     /// Kafka 实例查询 Topic
     ///
     /// 该接口用于查询指定Kafka实例的Topic详情。
@@ -1277,6 +1309,7 @@ impl Client {
             .execute(encode::list_instance_topics_v1(request), RESPONSES)
             .await
     }
+
     /// Kafka 实例批量删除 Topic
     ///
     /// 该接口用于向Kafka实例批量删除Topic。
@@ -1295,6 +1328,7 @@ impl Client {
             .execute(encode::delete_instance_topics_v1(request), RESPONSES)
             .await
     }
+
     /// 查询可用区信息
     ///
     /// 在创建实例时，需要配置实例所在的可用区ID，可通过该接口查询可用区的ID。
@@ -1311,6 +1345,7 @@ impl Client {
             .execute(encode::list_available_zones_v1(request), RESPONSES)
             .await
     }
+
     /// 查询产品规格列表
     ///
     /// 在创建kafka实例时，需要配置订购的产品ID（即product_id），可通过该接口查询产品规格。
@@ -1326,6 +1361,7 @@ impl Client {
             .execute(encode::list_products_v1(request), RESPONSES)
             .await
     }
+
     /// 查询维护时间窗时间段
     ///
     /// 查询维护时间窗开始时间和结束时间。
@@ -1348,419 +1384,542 @@ impl Client {
             .await
     }
 }
+
 /// A request model of this service: how it is encoded and what it answers
 /// (for [`Client::call`]).
 pub trait Operation {
     /// The response model.
     type Output: apigen_runtime::serde::de::DeserializeOwned;
+
     /// Encodes the request.
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error>;
 }
+
 impl Operation for dms_kafka_models::create_instance::CreateInstanceRequest {
     type Output = dms_kafka_models::create_instance::CreateInstanceResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_instance(self)
     }
 }
+
 impl Operation for dms_kafka_models::list_instances::ListInstancesRequest {
     type Output = dms_kafka_models::list_instances::ListInstancesResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_instances(self)
     }
 }
+
 impl Operation for dms_kafka_models::show_instance::ShowInstanceRequest {
     type Output = dms_kafka_models::show_instance::ShowInstanceResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::show_instance(self)
     }
 }
+
 impl Operation for dms_kafka_models::delete_instance::DeleteInstanceRequest {
     type Output = dms_kafka_models::delete_instance::DeleteInstanceResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_instance(self)
     }
 }
+
 impl Operation for dms_kafka_models::update_instance::UpdateInstanceRequest {
     type Output = dms_kafka_models::update_instance::UpdateInstanceResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::update_instance(self)
     }
 }
+
 impl Operation for dms_kafka_models::action_instances::ActionInstancesRequest {
     type Output = dms_kafka_models::action_instances::ActionInstancesResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::action_instances(self)
     }
 }
+
 impl Operation for dms_kafka_models::create_instance_password::CreateInstancePasswordRequest {
     type Output = dms_kafka_models::create_instance_password::CreateInstancePasswordResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_instance_password(self)
     }
 }
+
 impl Operation
 for dms_kafka_models::update_instance_kafka_manager_password::UpdateInstanceKafkaManagerPasswordRequest {
     type Output = dms_kafka_models::update_instance_kafka_manager_password::UpdateInstanceKafkaManagerPasswordResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::update_instance_kafka_manager_password(self)
     }
 }
+
 impl Operation for dms_kafka_models::create_instance_autotopic::CreateInstanceAutotopicRequest {
     type Output = dms_kafka_models::create_instance_autotopic::CreateInstanceAutotopicResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_instance_autotopic(self)
     }
 }
+
 impl Operation for dms_kafka_models::modify_instance_crossvpc::ModifyInstanceCrossvpcRequest {
     type Output = dms_kafka_models::modify_instance_crossvpc::ModifyInstanceCrossvpcResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::modify_instance_crossvpc(self)
     }
 }
+
 impl Operation
     for dms_kafka_models::list_instance_management_cluster::ListInstanceManagementClusterRequest
 {
     type Output =
         dms_kafka_models::list_instance_management_cluster::ListInstanceManagementClusterResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_instance_management_cluster(self)
     }
 }
+
 impl Operation
     for dms_kafka_models::show_instance_management_group::ShowInstanceManagementGroupRequest
 {
     type Output =
         dms_kafka_models::show_instance_management_group::ShowInstanceManagementGroupResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::show_instance_management_group(self)
     }
 }
+
 impl Operation
 for dms_kafka_models::reset_message_offset_instance_management_group::ResetMessageOffsetInstanceManagementGroupRequest {
     type Output = dms_kafka_models::reset_message_offset_instance_management_group::ResetMessageOffsetInstanceManagementGroupResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::reset_message_offset_instance_management_group(self)
     }
 }
+
 impl Operation
 for dms_kafka_models::list_instance_management_coordinators::ListInstanceManagementCoordinatorsRequest {
     type Output = dms_kafka_models::list_instance_management_coordinators::ListInstanceManagementCoordinatorsResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_instance_management_coordinators(self)
     }
 }
+
 impl Operation
 for dms_kafka_models::create_instance_management_topic_partitions_reassignment::CreateInstanceManagementTopicPartitionsReassignmentRequest {
     type Output = dms_kafka_models::create_instance_management_topic_partitions_reassignment::CreateInstanceManagementTopicPartitionsReassignmentResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_instance_management_topic_partitions_reassignment(self)
     }
 }
+
 impl Operation
 for dms_kafka_models::create_instance_management_topic_replicas_reassignment::CreateInstanceManagementTopicReplicasReassignmentRequest {
     type Output = dms_kafka_models::create_instance_management_topic_replicas_reassignment::CreateInstanceManagementTopicReplicasReassignmentResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_instance_management_topic_replicas_reassignment(self)
     }
 }
+
 impl Operation
     for dms_kafka_models::list_instance_topics_diskusage::ListInstanceTopicsDiskusageRequest
 {
     type Output =
         dms_kafka_models::list_instance_topics_diskusage::ListInstanceTopicsDiskusageResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_instance_topics_diskusage(self)
     }
 }
+
 impl Operation for dms_kafka_models::list_instance_groups::ListInstanceGroupsRequest {
     type Output = dms_kafka_models::list_instance_groups::ListInstanceGroupsResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_instance_groups(self)
     }
 }
+
 impl Operation for dms_kafka_models::show_instance_group::ShowInstanceGroupRequest {
     type Output = dms_kafka_models::show_instance_group::ShowInstanceGroupResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::show_instance_group(self)
     }
 }
+
 impl Operation
     for dms_kafka_models::batch_delete_instance_groups::BatchDeleteInstanceGroupsRequest
 {
     type Output = dms_kafka_models::batch_delete_instance_groups::BatchDeleteInstanceGroupsResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::batch_delete_instance_groups(self)
     }
 }
+
 impl Operation for dms_kafka_models::reassign_project_instance::ReassignProjectInstanceRequest {
     type Output = dms_kafka_models::reassign_project_instance::ReassignProjectInstanceResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::reassign_project_instance(self)
     }
 }
+
 impl Operation for dms_kafka_models::extend_instance::ExtendInstanceRequest {
     type Output = dms_kafka_models::extend_instance::ExtendInstanceResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::extend_instance(self)
     }
 }
+
 impl Operation for dms_kafka_models::list_instance_extend::ListInstanceExtendRequest {
     type Output = dms_kafka_models::list_instance_extend::ListInstanceExtendResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_instance_extend(self)
     }
 }
+
 impl Operation for dms_kafka_models::create_instance_topic::CreateInstanceTopicRequest {
     type Output = dms_kafka_models::create_instance_topic::CreateInstanceTopicResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_instance_topic(self)
     }
 }
+
 impl Operation for dms_kafka_models::list_instance_topics::ListInstanceTopicsRequest {
     type Output = dms_kafka_models::list_instance_topics::ListInstanceTopicsResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_instance_topics(self)
     }
 }
+
 impl Operation for dms_kafka_models::update_instance_topics::UpdateInstanceTopicsRequest {
     type Output = dms_kafka_models::update_instance_topics::UpdateInstanceTopicsResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::update_instance_topics(self)
     }
 }
+
 impl Operation for dms_kafka_models::delete_instance_topics::DeleteInstanceTopicsRequest {
     type Output = dms_kafka_models::delete_instance_topics::DeleteInstanceTopicsResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_instance_topics(self)
     }
 }
+
 impl Operation
     for dms_kafka_models::show_instance_management_topic::ShowInstanceManagementTopicRequest
 {
     type Output =
         dms_kafka_models::show_instance_management_topic::ShowInstanceManagementTopicResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::show_instance_management_topic(self)
     }
 }
+
 impl Operation for dms_kafka_models::list_instance_users::ListInstanceUsersRequest {
     type Output = dms_kafka_models::list_instance_users::ListInstanceUsersResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_instance_users(self)
     }
 }
+
 impl Operation for dms_kafka_models::create_instance_user::CreateInstanceUserRequest {
     type Output = dms_kafka_models::create_instance_user::CreateInstanceUserResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_instance_user(self)
     }
 }
+
 impl Operation for dms_kafka_models::update_instance_users::UpdateInstanceUsersRequest {
     type Output = dms_kafka_models::update_instance_users::UpdateInstanceUsersResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::update_instance_users(self)
     }
 }
+
 impl Operation for dms_kafka_models::update_instance_user::UpdateInstanceUserRequest {
     type Output = dms_kafka_models::update_instance_user::UpdateInstanceUserResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::update_instance_user(self)
     }
 }
+
 impl Operation
     for dms_kafka_models::list_instance_topic_accesspolicy::ListInstanceTopicAccesspolicyRequest
 {
     type Output =
         dms_kafka_models::list_instance_topic_accesspolicy::ListInstanceTopicAccesspolicyResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_instance_topic_accesspolicy(self)
     }
 }
+
 impl Operation
 for dms_kafka_models::create_instance_topics_accesspolicy::CreateInstanceTopicsAccesspolicyRequest {
     type Output = dms_kafka_models::create_instance_topics_accesspolicy::CreateInstanceTopicsAccesspolicyResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_instance_topics_accesspolicy(self)
     }
 }
+
 impl Operation for dms_kafka_models::list_instance_messages::ListInstanceMessagesRequest {
     type Output = dms_kafka_models::list_instance_messages::ListInstanceMessagesResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_instance_messages(self)
     }
 }
+
 impl Operation
 for dms_kafka_models::list_instance_management_topic_partition_message::ListInstanceManagementTopicPartitionMessageRequest {
     type Output = dms_kafka_models::list_instance_management_topic_partition_message::ListInstanceManagementTopicPartitionMessageResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_instance_management_topic_partition_message(self)
     }
 }
+
 impl Operation
 for dms_kafka_models::list_instance_management_topic_messages::ListInstanceManagementTopicMessagesRequest {
     type Output = dms_kafka_models::list_instance_management_topic_messages::ListInstanceManagementTopicMessagesResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_instance_management_topic_messages(self)
     }
 }
+
 impl Operation
 for dms_kafka_models::list_instance_management_topic_partition_beginning_message::ListInstanceManagementTopicPartitionBeginningMessageRequest {
     type Output = dms_kafka_models::list_instance_management_topic_partition_beginning_message::ListInstanceManagementTopicPartitionBeginningMessageResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_instance_management_topic_partition_beginning_message(self)
     }
 }
+
 impl Operation
 for dms_kafka_models::list_instance_management_topic_partition_end_message::ListInstanceManagementTopicPartitionEndMessageRequest {
     type Output = dms_kafka_models::list_instance_management_topic_partition_end_message::ListInstanceManagementTopicPartitionEndMessageResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_instance_management_topic_partition_end_message(self)
     }
 }
+
 impl Operation for dms_kafka_models::list_instance_tasks::ListInstanceTasksRequest {
     type Output = dms_kafka_models::list_instance_tasks::ListInstanceTasksResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_instance_tasks(self)
     }
 }
+
 impl Operation for dms_kafka_models::show_instance_task::ShowInstanceTaskRequest {
     type Output = dms_kafka_models::show_instance_task::ShowInstanceTaskResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::show_instance_task(self)
     }
 }
+
 impl Operation for dms_kafka_models::delete_instance_task::DeleteInstanceTaskRequest {
     type Output = dms_kafka_models::delete_instance_task::DeleteInstanceTaskResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_instance_task(self)
     }
 }
+
 impl Operation for dms_kafka_models::action_instance_tags::ActionInstanceTagsRequest {
     type Output = dms_kafka_models::action_instance_tags::ActionInstanceTagsResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::action_instance_tags(self)
     }
 }
+
 impl Operation for dms_kafka_models::list_instance_tags::ListInstanceTagsRequest {
     type Output = dms_kafka_models::list_instance_tags::ListInstanceTagsResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_instance_tags(self)
     }
 }
+
 impl Operation for dms_kafka_models::list_kafka_tags::ListKafkaTagsRequest {
     type Output = dms_kafka_models::list_kafka_tags::ListKafkaTagsResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_kafka_tags(self)
     }
 }
+
 impl Operation
     for dms_kafka_models::list_instances_maintain_windows::ListInstancesMaintainWindowsRequest
 {
     type Output =
         dms_kafka_models::list_instances_maintain_windows::ListInstancesMaintainWindowsResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_instances_maintain_windows(self)
     }
 }
+
 impl Operation for dms_kafka_models::list_available_zones::ListAvailableZonesRequest {
     type Output = dms_kafka_models::list_available_zones::ListAvailableZonesResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_available_zones(self)
     }
 }
+
 impl Operation for dms_kafka_models::list_products::ListProductsRequest {
     type Output = dms_kafka_models::list_products::ListProductsResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_products(self)
     }
 }
+
 impl Operation for dms_kafka_models::list_instance_ces_hierarchy::ListInstanceCesHierarchyRequest {
     type Output = dms_kafka_models::list_instance_ces_hierarchy::ListInstanceCesHierarchyResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_instance_ces_hierarchy(self)
     }
 }
+
 impl Operation for dms_kafka_models::create_instance_v1::CreateInstanceV1Request {
     type Output = dms_kafka_models::create_instance_v1::CreateInstanceV1Response;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_instance_v1(self)
     }
 }
+
 impl Operation for dms_kafka_models::show_instance_v1::ShowInstanceV1Request {
     type Output = dms_kafka_models::show_instance_v1::ShowInstanceV1Response;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::show_instance_v1(self)
     }
 }
+
 impl Operation for dms_kafka_models::update_instance_v1::UpdateInstanceV1Request {
     type Output = dms_kafka_models::update_instance_v1::UpdateInstanceV1Response;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::update_instance_v1(self)
     }
 }
+
 impl Operation for dms_kafka_models::delete_instance_v1::DeleteInstanceV1Request {
     type Output = dms_kafka_models::delete_instance_v1::DeleteInstanceV1Response;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_instance_v1(self)
     }
 }
+
 impl Operation for dms_kafka_models::action_instances_v1::ActionInstancesV1Request {
     type Output = dms_kafka_models::action_instances_v1::ActionInstancesV1Response;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::action_instances_v1(self)
     }
 }
+
 impl Operation for dms_kafka_models::list_instances_v1::ListInstancesV1Request {
     type Output = dms_kafka_models::list_instances_v1::ListInstancesV1Response;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_instances_v1(self)
     }
 }
+
 impl Operation for dms_kafka_models::create_instance_topic_v1::CreateInstanceTopicV1Request {
     type Output = dms_kafka_models::create_instance_topic_v1::CreateInstanceTopicV1Response;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_instance_topic_v1(self)
     }
 }
+
 impl Operation for dms_kafka_models::list_instance_topics_v1::ListInstanceTopicsV1Request {
     type Output = dms_kafka_models::list_instance_topics_v1::ListInstanceTopicsV1Response;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_instance_topics_v1(self)
     }
 }
+
 impl Operation for dms_kafka_models::delete_instance_topics_v1::DeleteInstanceTopicsV1Request {
     type Output = dms_kafka_models::delete_instance_topics_v1::DeleteInstanceTopicsV1Response;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_instance_topics_v1(self)
     }
 }
+
 impl Operation for dms_kafka_models::list_available_zones_v1::ListAvailableZonesV1Request {
     type Output = dms_kafka_models::list_available_zones_v1::ListAvailableZonesV1Response;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_available_zones_v1(self)
     }
 }
+
 impl Operation for dms_kafka_models::list_products_v1::ListProductsV1Request {
     type Output = dms_kafka_models::list_products_v1::ListProductsV1Response;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_products_v1(self)
     }
 }
+
 impl Operation
     for dms_kafka_models::list_instances_maintain_windows_v1::ListInstancesMaintainWindowsV1Request
 {
     type Output = dms_kafka_models::list_instances_maintain_windows_v1::ListInstancesMaintainWindowsV1Response;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_instances_maintain_windows_v1(self)
     }
 }
+
 /// Per-operation request encoders: request model → [`apigen_runtime::PreparedRequest`].
 pub mod encode {
-    #[allow(unused_imports)]
-    use apigen_runtime::rest::{ArrayStyle, Multipart, RestRequest};
-    #[allow(unused_imports)]
-    use apigen_runtime::rpc::RpcRequest;
+    use apigen_runtime::rest::RestRequest;
     use apigen_runtime::{Error, PreparedRequest};
+
     /// Encodes a `CreateInstance` request (`POST /v2/{engine}/{project_id}/instances`).
     pub fn create_instance(
         r: &dms_kafka_models::create_instance::CreateInstanceRequest,
@@ -1777,6 +1936,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `ListInstances` request (`GET /v2/{project_id}/instances`).
     pub fn list_instances(
         r: &dms_kafka_models::list_instances::ListInstancesRequest,
@@ -1796,6 +1956,7 @@ pub mod encode {
         q = q.query_opt("limit", r.limit.as_ref());
         q.into_prepared()
     }
+
     /// Encodes a `ShowInstance` request (`GET /v2/{project_id}/instances/{instance_id}`).
     pub fn show_instance(
         r: &dms_kafka_models::show_instance::ShowInstanceRequest,
@@ -1811,6 +1972,7 @@ pub mod encode {
         q = q.path("instance_id", &r.instance_id);
         q.into_prepared()
     }
+
     /// Encodes a `DeleteInstance` request (`DELETE /v2/{project_id}/instances/{instance_id}`).
     pub fn delete_instance(
         r: &dms_kafka_models::delete_instance::DeleteInstanceRequest,
@@ -1826,6 +1988,7 @@ pub mod encode {
         q = q.path("instance_id", &r.instance_id);
         q.into_prepared()
     }
+
     /// Encodes a `UpdateInstance` request (`PUT /v2/{project_id}/instances/{instance_id}`).
     pub fn update_instance(
         r: &dms_kafka_models::update_instance::UpdateInstanceRequest,
@@ -1844,6 +2007,7 @@ pub mod encode {
         }
         q.into_prepared()
     }
+
     /// Encodes a `ActionInstances` request (`POST /v2/{project_id}/instances/action`).
     pub fn action_instances(
         r: &dms_kafka_models::action_instances::ActionInstancesRequest,
@@ -1859,6 +2023,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `CreateInstancePassword` request (`POST /v2/{project_id}/instances/{instance_id}/password`).
     pub fn create_instance_password(
         r: &dms_kafka_models::create_instance_password::CreateInstancePasswordRequest,
@@ -1875,6 +2040,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `UpdateInstanceKafkaManagerPassword` request (`PUT /v2/{project_id}/instances/{instance_id}/kafka-manager-password`).
     pub fn update_instance_kafka_manager_password(
         r: &dms_kafka_models::update_instance_kafka_manager_password::UpdateInstanceKafkaManagerPasswordRequest,
@@ -1893,6 +2059,7 @@ pub mod encode {
         }
         q.into_prepared()
     }
+
     /// Encodes a `CreateInstanceAutotopic` request (`POST /v2/{project_id}/instances/{instance_id}/autotopic`).
     pub fn create_instance_autotopic(
         r: &dms_kafka_models::create_instance_autotopic::CreateInstanceAutotopicRequest,
@@ -1909,6 +2076,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `ModifyInstanceCrossvpc` request (`POST /v2/{project_id}/instances/{instance_id}/crossvpc/modify`).
     pub fn modify_instance_crossvpc(
         r: &dms_kafka_models::modify_instance_crossvpc::ModifyInstanceCrossvpcRequest,
@@ -1925,6 +2093,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `ListInstanceManagementCluster` request (`GET /v2/{project_id}/instances/{instance_id}/management/cluster`).
     pub fn list_instance_management_cluster(
         r: &dms_kafka_models::list_instance_management_cluster::ListInstanceManagementClusterRequest,
@@ -1940,6 +2109,7 @@ pub mod encode {
         q = q.path("instance_id", &r.instance_id);
         q.into_prepared()
     }
+
     /// Encodes a `ShowInstanceManagementGroup` request (`GET /v2/{project_id}/instances/{instance_id}/management/groups/{group}`).
     pub fn show_instance_management_group(
         r: &dms_kafka_models::show_instance_management_group::ShowInstanceManagementGroupRequest,
@@ -1956,6 +2126,7 @@ pub mod encode {
         q = q.path("group", &r.group);
         q.into_prepared()
     }
+
     /// Encodes a `ResetMessageOffsetInstanceManagementGroup` request (`POST /v2/{project_id}/instances/{instance_id}/management/groups/{group}/reset-message-offset`).
     pub fn reset_message_offset_instance_management_group(
         r: &dms_kafka_models::reset_message_offset_instance_management_group::ResetMessageOffsetInstanceManagementGroupRequest,
@@ -1973,6 +2144,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `ListInstanceManagementCoordinators` request (`GET /v2/{project_id}/instances/{instance_id}/management/coordinators`).
     pub fn list_instance_management_coordinators(
         r: &dms_kafka_models::list_instance_management_coordinators::ListInstanceManagementCoordinatorsRequest,
@@ -1988,6 +2160,7 @@ pub mod encode {
         q = q.path("instance_id", &r.instance_id);
         q.into_prepared()
     }
+
     /// Encodes a `CreateInstanceManagementTopicPartitionsReassignment` request (`POST /v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions-reassignment`).
     pub fn create_instance_management_topic_partitions_reassignment(
         r: &dms_kafka_models::create_instance_management_topic_partitions_reassignment::CreateInstanceManagementTopicPartitionsReassignmentRequest,
@@ -2007,6 +2180,7 @@ pub mod encode {
         }
         q.into_prepared()
     }
+
     /// Encodes a `CreateInstanceManagementTopicReplicasReassignment` request (`POST /v2/{project_id}/instances/{instance_id}/management/topics/{topic}/replicas-reassignment`).
     pub fn create_instance_management_topic_replicas_reassignment(
         r: &dms_kafka_models::create_instance_management_topic_replicas_reassignment::CreateInstanceManagementTopicReplicasReassignmentRequest,
@@ -2026,6 +2200,7 @@ pub mod encode {
         }
         q.into_prepared()
     }
+
     /// Encodes a `ListInstanceTopicsDiskusage` request (`GET /v2/{project_id}/instances/{instance_id}/topics/diskusage`).
     pub fn list_instance_topics_diskusage(
         r: &dms_kafka_models::list_instance_topics_diskusage::ListInstanceTopicsDiskusageRequest,
@@ -2044,6 +2219,7 @@ pub mod encode {
         q = q.query_opt("percentage", r.percentage.as_ref());
         q.into_prepared()
     }
+
     /// Encodes a `ListInstanceGroups` request (`GET /v2/{project_id}/instances/{instance_id}/groups`).
     pub fn list_instance_groups(
         r: &dms_kafka_models::list_instance_groups::ListInstanceGroupsRequest,
@@ -2062,6 +2238,7 @@ pub mod encode {
         q = q.query_opt("group", r.group.as_ref());
         q.into_prepared()
     }
+
     /// Encodes a `ShowInstanceGroup` request (`GET /v2/{project_id}/instances/{instance_id}/groups/{group}`).
     pub fn show_instance_group(
         r: &dms_kafka_models::show_instance_group::ShowInstanceGroupRequest,
@@ -2078,6 +2255,7 @@ pub mod encode {
         q = q.path("group", &r.group);
         q.into_prepared()
     }
+
     /// Encodes a `BatchDeleteInstanceGroups` request (`POST /v2/{project_id}/instances/{instance_id}/groups/batch-delete`).
     pub fn batch_delete_instance_groups(
         r: &dms_kafka_models::batch_delete_instance_groups::BatchDeleteInstanceGroupsRequest,
@@ -2096,6 +2274,7 @@ pub mod encode {
         }
         q.into_prepared()
     }
+
     /// Encodes a `ReassignProjectInstance` request (`POST /v2/kafka/{project_id}/instances/{instance_id}/reassign`).
     pub fn reassign_project_instance(
         r: &dms_kafka_models::reassign_project_instance::ReassignProjectInstanceRequest,
@@ -2112,6 +2291,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `ExtendInstance` request (`POST /v2/{engine}/{project_id}/instances/{instance_id}/extend`).
     pub fn extend_instance(
         r: &dms_kafka_models::extend_instance::ExtendInstanceRequest,
@@ -2129,6 +2309,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `ListInstanceExtend` request (`GET /v2/{engine}/{project_id}/instances/{instance_id}/extend`).
     pub fn list_instance_extend(
         r: &dms_kafka_models::list_instance_extend::ListInstanceExtendRequest,
@@ -2146,6 +2327,7 @@ pub mod encode {
         q = q.query("type", &r.r#type);
         q.into_prepared()
     }
+
     /// Encodes a `CreateInstanceTopic` request (`POST /v2/{project_id}/instances/{instance_id}/topics`).
     pub fn create_instance_topic(
         r: &dms_kafka_models::create_instance_topic::CreateInstanceTopicRequest,
@@ -2162,6 +2344,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `ListInstanceTopics` request (`GET /v2/{project_id}/instances/{instance_id}/topics`).
     pub fn list_instance_topics(
         r: &dms_kafka_models::list_instance_topics::ListInstanceTopicsRequest,
@@ -2177,6 +2360,7 @@ pub mod encode {
         q = q.path("instance_id", &r.instance_id);
         q.into_prepared()
     }
+
     /// Encodes a `UpdateInstanceTopics` request (`PUT /v2/{project_id}/instances/{instance_id}/topics`).
     pub fn update_instance_topics(
         r: &dms_kafka_models::update_instance_topics::UpdateInstanceTopicsRequest,
@@ -2195,6 +2379,7 @@ pub mod encode {
         }
         q.into_prepared()
     }
+
     /// Encodes a `DeleteInstanceTopics` request (`POST /v2/{project_id}/instances/{instance_id}/topics/delete`).
     pub fn delete_instance_topics(
         r: &dms_kafka_models::delete_instance_topics::DeleteInstanceTopicsRequest,
@@ -2213,6 +2398,7 @@ pub mod encode {
         }
         q.into_prepared()
     }
+
     /// Encodes a `ShowInstanceManagementTopic` request (`GET /v2/{project_id}/instances/{instance_id}/management/topics/{topic}`).
     pub fn show_instance_management_topic(
         r: &dms_kafka_models::show_instance_management_topic::ShowInstanceManagementTopicRequest,
@@ -2229,6 +2415,7 @@ pub mod encode {
         q = q.path("topic", &r.topic);
         q.into_prepared()
     }
+
     /// Encodes a `ListInstanceUsers` request (`GET /v2/{project_id}/instances/{instance_id}/users`).
     pub fn list_instance_users(
         r: &dms_kafka_models::list_instance_users::ListInstanceUsersRequest,
@@ -2244,6 +2431,7 @@ pub mod encode {
         q = q.path("instance_id", &r.instance_id);
         q.into_prepared()
     }
+
     /// Encodes a `CreateInstanceUser` request (`POST /v2/{project_id}/instances/{instance_id}/users`).
     pub fn create_instance_user(
         r: &dms_kafka_models::create_instance_user::CreateInstanceUserRequest,
@@ -2262,6 +2450,7 @@ pub mod encode {
         }
         q.into_prepared()
     }
+
     /// Encodes a `UpdateInstanceUsers` request (`PUT /v2/{project_id}/instances/{instance_id}/users`).
     pub fn update_instance_users(
         r: &dms_kafka_models::update_instance_users::UpdateInstanceUsersRequest,
@@ -2280,6 +2469,7 @@ pub mod encode {
         }
         q.into_prepared()
     }
+
     /// Encodes a `UpdateInstanceUser` request (`PUT /v2/{project_id}/instances/{instance_id}/users/{user_name}`).
     pub fn update_instance_user(
         r: &dms_kafka_models::update_instance_user::UpdateInstanceUserRequest,
@@ -2299,6 +2489,7 @@ pub mod encode {
         }
         q.into_prepared()
     }
+
     /// Encodes a `ListInstanceTopicAccesspolicy` request (`GET /v1/{project_id}/instances/{instance_id}/topics/{topic_name}/accesspolicy`).
     pub fn list_instance_topic_accesspolicy(
         r: &dms_kafka_models::list_instance_topic_accesspolicy::ListInstanceTopicAccesspolicyRequest,
@@ -2315,6 +2506,7 @@ pub mod encode {
         q = q.path("topic_name", &r.topic_name);
         q.into_prepared()
     }
+
     /// Encodes a `CreateInstanceTopicsAccesspolicy` request (`POST /v1/{project_id}/instances/{instance_id}/topics/accesspolicy`).
     pub fn create_instance_topics_accesspolicy(
         r: &dms_kafka_models::create_instance_topics_accesspolicy::CreateInstanceTopicsAccesspolicyRequest,
@@ -2331,6 +2523,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `ListInstanceMessages` request (`GET /v2/{project_id}/instances/{instance_id}/messages`).
     pub fn list_instance_messages(
         r: &dms_kafka_models::list_instance_messages::ListInstanceMessagesRequest,
@@ -2355,6 +2548,7 @@ pub mod encode {
         q = q.query_opt("partition", r.partition.as_ref());
         q.into_prepared()
     }
+
     /// Encodes a `ListInstanceManagementTopicPartitionMessage` request (`GET /v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions/{partition}/message`).
     pub fn list_instance_management_topic_partition_message(
         r: &dms_kafka_models::list_instance_management_topic_partition_message::ListInstanceManagementTopicPartitionMessageRequest,
@@ -2373,6 +2567,7 @@ pub mod encode {
         q = q.query("message_offset", &r.message_offset);
         q.into_prepared()
     }
+
     /// Encodes a `ListInstanceManagementTopicMessages` request (`GET /v2/{project_id}/instances/{instance_id}/management/topics/{topic}/messages`).
     pub fn list_instance_management_topic_messages(
         r: &dms_kafka_models::list_instance_management_topic_messages::ListInstanceManagementTopicMessagesRequest,
@@ -2394,6 +2589,7 @@ pub mod encode {
         q = q.query_opt("partition", r.partition.as_ref());
         q.into_prepared()
     }
+
     /// Encodes a `ListInstanceManagementTopicPartitionBeginningMessage` request (`GET /v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions/{partition}/beginning-message`).
     pub fn list_instance_management_topic_partition_beginning_message(
         r: &dms_kafka_models::list_instance_management_topic_partition_beginning_message::ListInstanceManagementTopicPartitionBeginningMessageRequest,
@@ -2411,6 +2607,7 @@ pub mod encode {
         q = q.path("partition", r.partition);
         q.into_prepared()
     }
+
     /// Encodes a `ListInstanceManagementTopicPartitionEndMessage` request (`GET /v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions/{partition}/end-message`).
     pub fn list_instance_management_topic_partition_end_message(
         r: &dms_kafka_models::list_instance_management_topic_partition_end_message::ListInstanceManagementTopicPartitionEndMessageRequest,
@@ -2428,6 +2625,7 @@ pub mod encode {
         q = q.path("partition", r.partition);
         q.into_prepared()
     }
+
     /// Encodes a `ListInstanceTasks` request (`GET /v2/{project_id}/instances/{instance_id}/tasks`).
     pub fn list_instance_tasks(
         r: &dms_kafka_models::list_instance_tasks::ListInstanceTasksRequest,
@@ -2447,6 +2645,7 @@ pub mod encode {
         q = q.query_opt("end_time", r.end_time.as_ref());
         q.into_prepared()
     }
+
     /// Encodes a `ShowInstanceTask` request (`GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}`).
     pub fn show_instance_task(
         r: &dms_kafka_models::show_instance_task::ShowInstanceTaskRequest,
@@ -2463,6 +2662,7 @@ pub mod encode {
         q = q.path("task_id", &r.task_id);
         q.into_prepared()
     }
+
     /// Encodes a `DeleteInstanceTask` request (`DELETE /v2/{project_id}/instances/{instance_id}/tasks/{task_id}`).
     pub fn delete_instance_task(
         r: &dms_kafka_models::delete_instance_task::DeleteInstanceTaskRequest,
@@ -2479,6 +2679,7 @@ pub mod encode {
         q = q.path("task_id", &r.task_id);
         q.into_prepared()
     }
+
     /// Encodes a `ActionInstanceTags` request (`POST /v2/{project_id}/kafka/{instance_id}/tags/action`).
     pub fn action_instance_tags(
         r: &dms_kafka_models::action_instance_tags::ActionInstanceTagsRequest,
@@ -2497,6 +2698,7 @@ pub mod encode {
         }
         q.into_prepared()
     }
+
     /// Encodes a `ListInstanceTags` request (`GET /v2/{project_id}/kafka/{instance_id}/tags`).
     pub fn list_instance_tags(
         r: &dms_kafka_models::list_instance_tags::ListInstanceTagsRequest,
@@ -2512,6 +2714,7 @@ pub mod encode {
         q = q.path("instance_id", &r.instance_id);
         q.into_prepared()
     }
+
     /// Encodes a `ListKafkaTags` request (`GET /v2/{project_id}/kafka/tags`).
     pub fn list_kafka_tags(
         r: &dms_kafka_models::list_kafka_tags::ListKafkaTagsRequest,
@@ -2522,6 +2725,7 @@ pub mod encode {
         }
         q.into_prepared()
     }
+
     /// Encodes a `ListInstancesMaintainWindows` request (`GET /v2/instances/maintain-windows`).
     pub fn list_instances_maintain_windows(
         _r: &dms_kafka_models::list_instances_maintain_windows::ListInstancesMaintainWindowsRequest,
@@ -2533,6 +2737,7 @@ pub mod encode {
         );
         q.into_prepared()
     }
+
     /// Encodes a `ListAvailableZones` request (`GET /v2/available-zones`).
     pub fn list_available_zones(
         _r: &dms_kafka_models::list_available_zones::ListAvailableZonesRequest,
@@ -2540,6 +2745,7 @@ pub mod encode {
         let q = RestRequest::new("ListAvailableZones", "GET", "/v2/available-zones");
         q.into_prepared()
     }
+
     /// Encodes a `ListProducts` request (`GET /v2/{engine}/products`).
     pub fn list_products(
         r: &dms_kafka_models::list_products::ListProductsRequest,
@@ -2549,6 +2755,7 @@ pub mod encode {
         q = q.query_opt("product_id", r.product_id.as_ref());
         q.into_prepared()
     }
+
     /// Encodes a `ListInstanceCesHierarchy` request (`GET /v2/{project_id}/instances/{instance_id}/ces-hierarchy`).
     pub fn list_instance_ces_hierarchy(
         r: &dms_kafka_models::list_instance_ces_hierarchy::ListInstanceCesHierarchyRequest,
@@ -2564,6 +2771,7 @@ pub mod encode {
         q = q.path("instance_id", &r.instance_id);
         q.into_prepared()
     }
+
     /// Encodes a `CreateInstanceV1` request (`POST /v1.0/{project_id}/instances`).
     pub fn create_instance_v1(
         r: &dms_kafka_models::create_instance_v1::CreateInstanceV1Request,
@@ -2575,6 +2783,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `ShowInstanceV1` request (`GET /v1.0/{project_id}/instances/{instance_id}`).
     pub fn show_instance_v1(
         r: &dms_kafka_models::show_instance_v1::ShowInstanceV1Request,
@@ -2590,6 +2799,7 @@ pub mod encode {
         q = q.path("instance_id", &r.instance_id);
         q.into_prepared()
     }
+
     /// Encodes a `UpdateInstanceV1` request (`PUT /v1.0/{project_id}/instances/{instance_id}`).
     pub fn update_instance_v1(
         r: &dms_kafka_models::update_instance_v1::UpdateInstanceV1Request,
@@ -2608,6 +2818,7 @@ pub mod encode {
         }
         q.into_prepared()
     }
+
     /// Encodes a `DeleteInstanceV1` request (`DELETE /v1.0/{project_id}/instances/{instance_id}`).
     pub fn delete_instance_v1(
         r: &dms_kafka_models::delete_instance_v1::DeleteInstanceV1Request,
@@ -2623,6 +2834,7 @@ pub mod encode {
         q = q.path("instance_id", &r.instance_id);
         q.into_prepared()
     }
+
     /// Encodes a `ActionInstancesV1` request (`POST /v1.0/{project_id}/instances/action`).
     pub fn action_instances_v1(
         r: &dms_kafka_models::action_instances_v1::ActionInstancesV1Request,
@@ -2638,6 +2850,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `ListInstancesV1` request (`GET /v1.0/{project_id}/instances`).
     pub fn list_instances_v1(
         r: &dms_kafka_models::list_instances_v1::ListInstancesV1Request,
@@ -2655,6 +2868,7 @@ pub mod encode {
         q = q.query_opt("enterprise_project_id", r.enterprise_project_id.as_ref());
         q.into_prepared()
     }
+
     /// Encodes a `CreateInstanceTopicV1` request (`POST /v1.0/{project_id}/instances/{instance_id}/topics`).
     pub fn create_instance_topic_v1(
         r: &dms_kafka_models::create_instance_topic_v1::CreateInstanceTopicV1Request,
@@ -2671,6 +2885,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `ListInstanceTopicsV1` request (`GET /v1.0/{project_id}/instances/{instance_id}/topics`).
     pub fn list_instance_topics_v1(
         r: &dms_kafka_models::list_instance_topics_v1::ListInstanceTopicsV1Request,
@@ -2686,6 +2901,7 @@ pub mod encode {
         q = q.path("instance_id", &r.instance_id);
         q.into_prepared()
     }
+
     /// Encodes a `DeleteInstanceTopicsV1` request (`POST /v1.0/{project_id}/instances/{instance_id}/topics/delete`).
     pub fn delete_instance_topics_v1(
         r: &dms_kafka_models::delete_instance_topics_v1::DeleteInstanceTopicsV1Request,
@@ -2702,6 +2918,7 @@ pub mod encode {
         q = q.json(&r.body)?;
         q.into_prepared()
     }
+
     /// Encodes a `ListAvailableZonesV1` request (`GET /v1.0/availableZones`).
     pub fn list_available_zones_v1(
         _r: &dms_kafka_models::list_available_zones_v1::ListAvailableZonesV1Request,
@@ -2709,6 +2926,7 @@ pub mod encode {
         let q = RestRequest::new("ListAvailableZonesV1", "GET", "/v1.0/availableZones");
         q.into_prepared()
     }
+
     /// Encodes a `ListProductsV1` request (`GET /v1.0/products`).
     pub fn list_products_v1(
         r: &dms_kafka_models::list_products_v1::ListProductsV1Request,
@@ -2717,6 +2935,7 @@ pub mod encode {
         q = q.query("engine", &r.engine);
         q.into_prepared()
     }
+
     /// Encodes a `ListInstancesMaintainWindowsV1` request (`GET /v1.0/instances/maintain-windows`).
     pub fn list_instances_maintain_windows_v1(
         _r: &dms_kafka_models::list_instances_maintain_windows_v1::ListInstancesMaintainWindowsV1Request,

@@ -9,6 +9,7 @@ pub use dms_kafka_server::{self as server, models, DmsKafkaApi};
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::OnceLock;
+
 /// Documented response bodies by operation, read from `examples.json` once.
 pub fn examples() -> &'static BTreeMap<String, serde_json::Value> {
     static EXAMPLES: OnceLock<BTreeMap<String, serde_json::Value>> = OnceLock::new();
@@ -17,6 +18,7 @@ pub fn examples() -> &'static BTreeMap<String, serde_json::Value> {
             .unwrap_or_else(|e| panic!("examples.json does not parse: {e}"))
     })
 }
+
 /// Documented response bodies that disagree with their tables (the spec marks them
 /// `mismatch`), read from `mismatched.json` once: answered as the table's generated
 /// value with the example's values where they fit it.
@@ -27,11 +29,13 @@ pub fn mismatched_examples() -> &'static BTreeMap<String, serde_json::Value> {
             .unwrap_or_else(|e| panic!("mismatched.json does not parse: {e}"))
     })
 }
+
 /// What `--stateful` does per operation (inferred from the spec; see the README).
 pub fn plans() -> BTreeMap<String, Plan> {
     serde_json::from_str(include_str!("stateful.json"))
         .unwrap_or_else(|e| panic!("stateful.json does not parse: {e}"))
 }
+
 /// A mock of 分布式消息服务 Kafka API 参考: answers every operation with its documented example (or a value generated from the response shape, deterministic for the seed), after checking the request against the spec like the server stub does.
 ///
 /// It records every request and lets a test override any operation through [`Self::recorder`] (fixed response, vendor error, closure, delay, failure rate). Clones share the recorder and the state.
@@ -40,16 +44,19 @@ pub struct DmsKafkaMock {
     answers: Answers,
     recorder: Mock,
 }
+
 impl Default for DmsKafkaMock {
     fn default() -> Self {
         Self::new()
     }
 }
+
 impl DmsKafkaMock {
     /// A stateless mock with seed 0.
     pub fn new() -> Self {
         Self::with_seed(0)
     }
+
     /// A stateless mock whose generated values and failure draws come from `seed`.
     pub fn with_seed(seed: u64) -> Self {
         Self {
@@ -58,26 +65,31 @@ impl DmsKafkaMock {
             recorder: Mock::new(seed),
         }
     }
+
     /// Stateful mode: create, list, describe, update and delete operations of the same
     /// resource see each other's effects (the plans are [`plans`]).
     pub fn stateful(mut self) -> Self {
         self.answers = self.answers.stateful(plans());
         self
     }
+
     /// Stateful mode with `engine` (built on [`plans`], with its own lifecycle clock or
     /// state file: `Stateful::new(plans(), seed).with_lifecycle(…)`).
     pub fn with_state(mut self, engine: apigen_runtime::mock::Stateful) -> Self {
         self.answers = self.answers.with_state(engine);
         self
     }
+
     /// The recorder: requests received, and per-operation overrides.
     pub fn recorder(&self) -> &Mock {
         &self.recorder
     }
+
     /// The answers (documented examples, generated values, the stateful store).
     pub fn answers(&self) -> &Answers {
         &self.answers
     }
+
     /// The router: the service (recording and overrides around every operation) plus
     /// the `/_apigen/requests` and `/_apigen/reset` admin routes.
     pub fn router(&self, verifier: Option<Verifier>) -> Router {
@@ -87,12 +99,14 @@ impl DmsKafkaMock {
             .into_router()
             .merge(self.recorder.admin_router())
     }
+
     /// Serves the mock on 127.0.0.1 on a free port, in the background (use the
     /// returned server's `base_url`; it stops when dropped).
     pub async fn start(&self, verifier: Option<Verifier>) -> std::io::Result<TestServer> {
         spawn_test_server(self.router(verifier)).await
     }
 }
+
 impl DmsKafkaApi for DmsKafkaMock {
     ///Answers `CreateInstance`.
     fn create_instance(
@@ -103,6 +117,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     {
         std::future::ready(self.answers.answer("CreateInstance", &request))
     }
+
     ///Answers `ListInstances`.
     fn list_instances(
         &self,
@@ -112,6 +127,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     {
         std::future::ready(self.answers.answer("ListInstances", &request))
     }
+
     ///Answers `ShowInstance`.
     fn show_instance(
         &self,
@@ -121,6 +137,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     {
         std::future::ready(self.answers.answer("ShowInstance", &request))
     }
+
     ///Answers `DeleteInstance`.
     fn delete_instance(
         &self,
@@ -130,6 +147,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     {
         std::future::ready(self.answers.answer("DeleteInstance", &request))
     }
+
     ///Answers `UpdateInstance`.
     fn update_instance(
         &self,
@@ -139,6 +157,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     {
         std::future::ready(self.answers.answer("UpdateInstance", &request))
     }
+
     ///Answers `ActionInstances`.
     fn action_instances(
         &self,
@@ -148,6 +167,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     {
         std::future::ready(self.answers.answer("ActionInstances", &request))
     }
+
     ///Answers `CreateInstancePassword`.
     fn create_instance_password(
         &self,
@@ -158,6 +178,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("CreateInstancePassword", &request))
     }
+
     ///Answers `UpdateInstanceKafkaManagerPassword`.
     fn update_instance_kafka_manager_password(
         &self,
@@ -174,6 +195,7 @@ impl DmsKafkaApi for DmsKafkaMock {
                 .answer("UpdateInstanceKafkaManagerPassword", &request),
         )
     }
+
     ///Answers `CreateInstanceAutotopic`.
     fn create_instance_autotopic(
         &self,
@@ -187,6 +209,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("CreateInstanceAutotopic", &request))
     }
+
     ///Answers `ModifyInstanceCrossvpc`.
     fn modify_instance_crossvpc(
         &self,
@@ -197,6 +220,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("ModifyInstanceCrossvpc", &request))
     }
+
     ///Answers `ListInstanceManagementCluster`.
     fn list_instance_management_cluster(
         &self,
@@ -213,6 +237,7 @@ impl DmsKafkaApi for DmsKafkaMock {
                 .answer("ListInstanceManagementCluster", &request),
         )
     }
+
     ///Answers `ShowInstanceManagementGroup`.
     fn show_instance_management_group(
         &self,
@@ -226,6 +251,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("ShowInstanceManagementGroup", &request))
     }
+
     ///Answers `ResetMessageOffsetInstanceManagementGroup`.
     fn reset_message_offset_instance_management_group(
         &self,
@@ -242,6 +268,7 @@ impl DmsKafkaApi for DmsKafkaMock {
                 .answer("ResetMessageOffsetInstanceManagementGroup", &request),
         )
     }
+
     ///Answers `ListInstanceManagementCoordinators`.
     fn list_instance_management_coordinators(
         &self,
@@ -258,6 +285,7 @@ impl DmsKafkaApi for DmsKafkaMock {
                 .answer("ListInstanceManagementCoordinators", &request),
         )
     }
+
     ///Answers `CreateInstanceManagementTopicPartitionsReassignment`.
     fn create_instance_management_topic_partitions_reassignment(
         &self,
@@ -274,6 +302,7 @@ impl DmsKafkaApi for DmsKafkaMock {
             &request,
         ))
     }
+
     ///Answers `CreateInstanceManagementTopicReplicasReassignment`.
     fn create_instance_management_topic_replicas_reassignment(
         &self,
@@ -290,6 +319,7 @@ impl DmsKafkaApi for DmsKafkaMock {
             &request,
         ))
     }
+
     ///Answers `ListInstanceTopicsDiskusage`.
     fn list_instance_topics_diskusage(
         &self,
@@ -303,6 +333,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("ListInstanceTopicsDiskusage", &request))
     }
+
     ///Answers `ListInstanceGroups`.
     fn list_instance_groups(
         &self,
@@ -313,6 +344,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("ListInstanceGroups", &request))
     }
+
     ///Answers `ShowInstanceGroup`.
     fn show_instance_group(
         &self,
@@ -322,6 +354,7 @@ impl DmsKafkaApi for DmsKafkaMock {
            + Send {
         std::future::ready(self.answers.answer("ShowInstanceGroup", &request))
     }
+
     ///Answers `BatchDeleteInstanceGroups`.
     fn batch_delete_instance_groups(
         &self,
@@ -335,6 +368,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("BatchDeleteInstanceGroups", &request))
     }
+
     ///Answers `ReassignProjectInstance`.
     fn reassign_project_instance(
         &self,
@@ -348,6 +382,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("ReassignProjectInstance", &request))
     }
+
     ///Answers `ExtendInstance`.
     fn extend_instance(
         &self,
@@ -357,6 +392,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     {
         std::future::ready(self.answers.answer("ExtendInstance", &request))
     }
+
     ///Answers `ListInstanceExtend`.
     fn list_instance_extend(
         &self,
@@ -367,6 +403,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("ListInstanceExtend", &request))
     }
+
     ///Answers `CreateInstanceTopic`.
     fn create_instance_topic(
         &self,
@@ -377,6 +414,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("CreateInstanceTopic", &request))
     }
+
     ///Answers `ListInstanceTopics`.
     fn list_instance_topics(
         &self,
@@ -387,6 +425,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("ListInstanceTopics", &request))
     }
+
     ///Answers `UpdateInstanceTopics`.
     fn update_instance_topics(
         &self,
@@ -397,6 +436,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("UpdateInstanceTopics", &request))
     }
+
     ///Answers `DeleteInstanceTopics`.
     fn delete_instance_topics(
         &self,
@@ -407,6 +447,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("DeleteInstanceTopics", &request))
     }
+
     ///Answers `ShowInstanceManagementTopic`.
     fn show_instance_management_topic(
         &self,
@@ -420,6 +461,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("ShowInstanceManagementTopic", &request))
     }
+
     ///Answers `ListInstanceUsers`.
     fn list_instance_users(
         &self,
@@ -429,6 +471,7 @@ impl DmsKafkaApi for DmsKafkaMock {
            + Send {
         std::future::ready(self.answers.answer("ListInstanceUsers", &request))
     }
+
     ///Answers `CreateInstanceUser`.
     fn create_instance_user(
         &self,
@@ -439,6 +482,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("CreateInstanceUser", &request))
     }
+
     ///Answers `UpdateInstanceUsers`.
     fn update_instance_users(
         &self,
@@ -449,6 +493,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("UpdateInstanceUsers", &request))
     }
+
     ///Answers `UpdateInstanceUser`.
     fn update_instance_user(
         &self,
@@ -459,6 +504,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("UpdateInstanceUser", &request))
     }
+
     ///Answers `ListInstanceTopicAccesspolicy`.
     fn list_instance_topic_accesspolicy(
         &self,
@@ -475,6 +521,7 @@ impl DmsKafkaApi for DmsKafkaMock {
                 .answer("ListInstanceTopicAccesspolicy", &request),
         )
     }
+
     ///Answers `CreateInstanceTopicsAccesspolicy`.
     fn create_instance_topics_accesspolicy(
         &self,
@@ -491,6 +538,7 @@ impl DmsKafkaApi for DmsKafkaMock {
                 .answer("CreateInstanceTopicsAccesspolicy", &request),
         )
     }
+
     ///Answers `ListInstanceMessages`.
     fn list_instance_messages(
         &self,
@@ -501,6 +549,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("ListInstanceMessages", &request))
     }
+
     ///Answers `ListInstanceManagementTopicPartitionMessage`.
     fn list_instance_management_topic_partition_message(
         &self,
@@ -517,6 +566,7 @@ impl DmsKafkaApi for DmsKafkaMock {
                 .answer("ListInstanceManagementTopicPartitionMessage", &request),
         )
     }
+
     ///Answers `ListInstanceManagementTopicMessages`.
     fn list_instance_management_topic_messages(
         &self,
@@ -533,6 +583,7 @@ impl DmsKafkaApi for DmsKafkaMock {
                 .answer("ListInstanceManagementTopicMessages", &request),
         )
     }
+
     ///Answers `ListInstanceManagementTopicPartitionBeginningMessage`.
     fn list_instance_management_topic_partition_beginning_message(
         &self,
@@ -549,6 +600,7 @@ impl DmsKafkaApi for DmsKafkaMock {
             &request,
         ))
     }
+
     ///Answers `ListInstanceManagementTopicPartitionEndMessage`.
     fn list_instance_management_topic_partition_end_message(
         &self,
@@ -565,6 +617,7 @@ impl DmsKafkaApi for DmsKafkaMock {
                 .answer("ListInstanceManagementTopicPartitionEndMessage", &request),
         )
     }
+
     ///Answers `ListInstanceTasks`.
     fn list_instance_tasks(
         &self,
@@ -574,6 +627,7 @@ impl DmsKafkaApi for DmsKafkaMock {
            + Send {
         std::future::ready(self.answers.answer("ListInstanceTasks", &request))
     }
+
     ///Answers `ShowInstanceTask`.
     fn show_instance_task(
         &self,
@@ -583,6 +637,7 @@ impl DmsKafkaApi for DmsKafkaMock {
            + Send {
         std::future::ready(self.answers.answer("ShowInstanceTask", &request))
     }
+
     ///Answers `DeleteInstanceTask`.
     fn delete_instance_task(
         &self,
@@ -593,6 +648,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("DeleteInstanceTask", &request))
     }
+
     ///Answers `ActionInstanceTags`.
     fn action_instance_tags(
         &self,
@@ -603,6 +659,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("ActionInstanceTags", &request))
     }
+
     ///Answers `ListInstanceTags`.
     fn list_instance_tags(
         &self,
@@ -612,6 +669,7 @@ impl DmsKafkaApi for DmsKafkaMock {
            + Send {
         std::future::ready(self.answers.answer("ListInstanceTags", &request))
     }
+
     ///Answers `ListKafkaTags`.
     fn list_kafka_tags(
         &self,
@@ -621,6 +679,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     {
         std::future::ready(self.answers.answer("ListKafkaTags", &request))
     }
+
     ///Answers `ListInstancesMaintainWindows`.
     fn list_instances_maintain_windows(
         &self,
@@ -637,6 +696,7 @@ impl DmsKafkaApi for DmsKafkaMock {
                 .answer("ListInstancesMaintainWindows", &request),
         )
     }
+
     ///Answers `ListAvailableZones`.
     fn list_available_zones(
         &self,
@@ -647,6 +707,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("ListAvailableZones", &request))
     }
+
     ///Answers `ListProducts`.
     fn list_products(
         &self,
@@ -656,6 +717,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     {
         std::future::ready(self.answers.answer("ListProducts", &request))
     }
+
     ///Answers `ListInstanceCesHierarchy`.
     fn list_instance_ces_hierarchy(
         &self,
@@ -669,6 +731,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("ListInstanceCesHierarchy", &request))
     }
+
     ///Answers `CreateInstanceV1`.
     fn create_instance_v1(
         &self,
@@ -678,6 +741,7 @@ impl DmsKafkaApi for DmsKafkaMock {
            + Send {
         std::future::ready(self.answers.answer("CreateInstanceV1", &request))
     }
+
     ///Answers `ShowInstanceV1`.
     fn show_instance_v1(
         &self,
@@ -687,6 +751,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     {
         std::future::ready(self.answers.answer("ShowInstanceV1", &request))
     }
+
     ///Answers `UpdateInstanceV1`.
     fn update_instance_v1(
         &self,
@@ -696,6 +761,7 @@ impl DmsKafkaApi for DmsKafkaMock {
            + Send {
         std::future::ready(self.answers.answer("UpdateInstanceV1", &request))
     }
+
     ///Answers `DeleteInstanceV1`.
     fn delete_instance_v1(
         &self,
@@ -705,6 +771,7 @@ impl DmsKafkaApi for DmsKafkaMock {
            + Send {
         std::future::ready(self.answers.answer("DeleteInstanceV1", &request))
     }
+
     ///Answers `ActionInstancesV1`.
     fn action_instances_v1(
         &self,
@@ -714,6 +781,7 @@ impl DmsKafkaApi for DmsKafkaMock {
            + Send {
         std::future::ready(self.answers.answer("ActionInstancesV1", &request))
     }
+
     ///Answers `ListInstancesV1`.
     fn list_instances_v1(
         &self,
@@ -723,6 +791,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     {
         std::future::ready(self.answers.answer("ListInstancesV1", &request))
     }
+
     ///Answers `CreateInstanceTopicV1`.
     fn create_instance_topic_v1(
         &self,
@@ -733,6 +802,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("CreateInstanceTopicV1", &request))
     }
+
     ///Answers `ListInstanceTopicsV1`.
     fn list_instance_topics_v1(
         &self,
@@ -743,6 +813,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("ListInstanceTopicsV1", &request))
     }
+
     ///Answers `DeleteInstanceTopicsV1`.
     fn delete_instance_topics_v1(
         &self,
@@ -756,6 +827,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("DeleteInstanceTopicsV1", &request))
     }
+
     ///Answers `ListAvailableZonesV1`.
     fn list_available_zones_v1(
         &self,
@@ -766,6 +838,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     > + Send {
         std::future::ready(self.answers.answer("ListAvailableZonesV1", &request))
     }
+
     ///Answers `ListProductsV1`.
     fn list_products_v1(
         &self,
@@ -775,6 +848,7 @@ impl DmsKafkaApi for DmsKafkaMock {
     {
         std::future::ready(self.answers.answer("ListProductsV1", &request))
     }
+
     ///Answers `ListInstancesMaintainWindowsV1`.
     fn list_instances_maintain_windows_v1(
         &self,

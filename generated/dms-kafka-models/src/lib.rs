@@ -114,11 +114,12 @@ pub use update_instance_topics::{UpdateInstanceTopicsRequest, UpdateInstanceTopi
 pub use update_instance_user::{UpdateInstanceUserRequest, UpdateInstanceUserResponse};
 pub use update_instance_users::{UpdateInstanceUsersRequest, UpdateInstanceUsersResponse};
 pub use update_instance_v1::{UpdateInstanceV1Request, UpdateInstanceV1Response};
+
 /// Nested types that several operation modules use, defined once here (each operation module re-exports them under its own names).
 ///
 /// The type's own doc and document lines are those of its first use; where another operation describes a member in other words, its description follows the first.
 pub mod types {
-    /// TagEntity
+    /// The `TagEntity` object of the `CreateInstance` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TagEntity {
         /// 键。 key不能为空，长度1~128个字符（中文也可以输入128个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符：_ . : = + - @ key两头不能有空格字符。
@@ -144,37 +145,13 @@ pub mod types {
         /// Document line 576.
         pub value: Option<String>,
     }
-    impl serde::Serialize for TagEntity {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("key", &self.key)?;
-            m.opt("value", &self.value)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for TagEntity {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for TagEntity {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "key" => self.key = map.next_value()?,
-                "value" => self.value = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// TagEntity
+    apigen_runtime::wire_object!(TagEntity {
+        key: opt("key"),
+        value: opt("value"),
+        ..Default::default()
+    });
+
+    /// The `TagEntity` object of the `ListInstances` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TagEntity2 {
         /// 键。 key不能为空，长度1~128个字符（中文也可以输入128个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符：_ . : = + - @ key两头不能有空格字符。
@@ -190,44 +167,12 @@ pub mod types {
         /// Document line 855.
         pub value: Option<String>,
     }
-    impl serde::Serialize for TagEntity2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("key", &self.key)?;
-            m.opt("value", &self.value)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for TagEntity2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for TagEntity2 {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "key" => {
-                    self.key = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "value" => {
-                    self.value = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(TagEntity2 {
+        key: opt("key", StringLenientOpt),
+        value: opt("value", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Values of `retention_policy`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum RetentionPolicy {
@@ -238,47 +183,12 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for RetentionPolicy {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            RetentionPolicy::Unknown(String::new())
-        }
-    }
-    impl RetentionPolicy {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                RetentionPolicy::ProduceReject => "produce_reject",
-                RetentionPolicy::TimeBase => "time_base",
-                RetentionPolicy::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for RetentionPolicy {
-        fn from(s: &str) -> Self {
-            match s {
-                "produce_reject" => RetentionPolicy::ProduceReject,
-                "time_base" => RetentionPolicy::TimeBase,
-                other => RetentionPolicy::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for RetentionPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for RetentionPolicy {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for RetentionPolicy {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| RetentionPolicy::from(s.as_str()))
-        }
-    }
-    /// UpdateInstanceBody
+    apigen_runtime::wire_enum!(RetentionPolicy {
+        ProduceReject: "produce_reject",
+        TimeBase: "time_base"
+    });
+
+    /// The `UpdateInstanceBody` object of the `UpdateInstance` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateInstanceBody {
         /// 实例名称。 由英文字符开头, 只能由英文字母、数字、中划线、下划线组成, 长度为4~64的字符。
@@ -336,47 +246,18 @@ pub mod types {
         /// Document line 1099.
         pub enterprise_project_id: Option<String>,
     }
-    impl serde::Serialize for UpdateInstanceBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("name", &self.name)?;
-            m.opt("description", &self.description)?;
-            m.opt("maintain_begin", &self.maintain_begin)?;
-            m.opt("maintain_end", &self.maintain_end)?;
-            m.opt("security_group_id", &self.security_group_id)?;
-            m.opt("retention_policy", &self.retention_policy)?;
-            m.opt("enterprise_project_id", &self.enterprise_project_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateInstanceBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateInstanceBody {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "name" => self.name = map.next_value()?,
-                "description" => self.description = map.next_value()?,
-                "maintain_begin" => self.maintain_begin = map.next_value()?,
-                "maintain_end" => self.maintain_end = map.next_value()?,
-                "security_group_id" => self.security_group_id = map.next_value()?,
-                "retention_policy" => self.retention_policy = map.next_value()?,
-                "enterprise_project_id" => self.enterprise_project_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// UpdateInstanceKafkaManagerPasswordBody
+    apigen_runtime::wire_object!(UpdateInstanceBody {
+        name: opt("name"),
+        description: opt("description"),
+        maintain_begin: opt("maintain_begin"),
+        maintain_end: opt("maintain_end"),
+        security_group_id: opt("security_group_id"),
+        retention_policy: opt("retention_policy"),
+        enterprise_project_id: opt("enterprise_project_id"),
+        ..Default::default()
+    });
+
+    /// The `UpdateInstanceKafkaManagerPasswordBody` object of the `UpdateInstanceKafkaManagerPassword` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateInstanceKafkaManagerPasswordBody {
         /// 8-32个字符。至少包含以下字符中的3种： • 大写字母• 小写字母• 数字• 特殊字符`~!@#%&*()-_+=\ [];";',<>/?`和空格，并且不能以-开头。
@@ -389,35 +270,12 @@ pub mod types {
         /// Document line 1335.
         pub new_password: Option<String>,
     }
-    impl serde::Serialize for UpdateInstanceKafkaManagerPasswordBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("new_password", &self.new_password)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateInstanceKafkaManagerPasswordBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateInstanceKafkaManagerPasswordBody {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "new_password" => self.new_password = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// group_message_offsets
+    apigen_runtime::wire_object!(UpdateInstanceKafkaManagerPasswordBody {
+        new_password: opt("new_password"),
+        ..Default::default()
+    });
+
+    /// The `group_message_offsets` object of the `ShowInstanceManagementGroup` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GroupMessageOffsets {
         /// 分区编号。
@@ -441,57 +299,16 @@ pub mod types {
         /// Document line 1688.
         pub message_log_end_offset: Option<i32>,
     }
-    impl serde::Serialize for GroupMessageOffsets {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("partition", &self.partition)?;
-            m.opt("lag", &self.lag)?;
-            m.opt("topic", &self.topic)?;
-            m.opt("message_current_offset", &self.message_current_offset)?;
-            m.opt("message_log_end_offset", &self.message_log_end_offset)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for GroupMessageOffsets {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for GroupMessageOffsets {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "partition" => {
-                    self.partition = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "lag" => {
-                    self.lag = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "topic" => {
-                    self.topic = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "message_current_offset" => {
-                    self.message_current_offset =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "message_log_end_offset" => {
-                    self.message_log_end_offset =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// ExtendProductPropertiesEntity
+    apigen_runtime::wire_object!(GroupMessageOffsets {
+        partition: opt("partition", LenientOpt),
+        lag: opt("lag", LenientOpt),
+        topic: opt("topic", StringLenientOpt),
+        message_current_offset: opt("message_current_offset", LenientOpt),
+        message_log_end_offset: opt("message_log_end_offset", LenientOpt),
+        ..Default::default()
+    });
+
+    /// The `ExtendProductPropertiesEntity` object of the `ListInstanceExtend` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ExtendProductPropertiesEntity {
         /// 每个Broker的最大分区数。
@@ -531,87 +348,20 @@ pub mod types {
         /// Document line 2759.
         pub product_alias: Option<String>,
     }
-    impl serde::Serialize for ExtendProductPropertiesEntity {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("max_partition_per_broker", &self.max_partition_per_broker)?;
-            m.opt("max_broker", &self.max_broker)?;
-            m.opt("max_storage_per_node", &self.max_storage_per_node)?;
-            m.opt("max_consumer_per_broker", &self.max_consumer_per_broker)?;
-            m.opt("min_broker", &self.min_broker)?;
-            m.opt("max_bandwidth_per_broker", &self.max_bandwidth_per_broker)?;
-            m.opt("min_storage_per_node", &self.min_storage_per_node)?;
-            m.opt("max_tps_per_broker", &self.max_tps_per_broker)?;
-            m.opt("product_alias", &self.product_alias)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ExtendProductPropertiesEntity {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ExtendProductPropertiesEntity {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "max_partition_per_broker" => {
-                    self.max_partition_per_broker = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "max_broker" => {
-                    self.max_broker = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "max_storage_per_node" => {
-                    self.max_storage_per_node = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "max_consumer_per_broker" => {
-                    self.max_consumer_per_broker = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "min_broker" => {
-                    self.min_broker = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "max_bandwidth_per_broker" => {
-                    self.max_bandwidth_per_broker = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "min_storage_per_node" => {
-                    self.min_storage_per_node = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "max_tps_per_broker" => {
-                    self.max_tps_per_broker = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "product_alias" => {
-                    self.product_alias = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// topic_other_configs
+    apigen_runtime::wire_object!(ExtendProductPropertiesEntity {
+        max_partition_per_broker: opt("max_partition_per_broker", StringLenientOpt),
+        max_broker: opt("max_broker", StringLenientOpt),
+        max_storage_per_node: opt("max_storage_per_node", StringLenientOpt),
+        max_consumer_per_broker: opt("max_consumer_per_broker", StringLenientOpt),
+        min_broker: opt("min_broker", StringLenientOpt),
+        max_bandwidth_per_broker: opt("max_bandwidth_per_broker", StringLenientOpt),
+        min_storage_per_node: opt("min_storage_per_node", StringLenientOpt),
+        max_tps_per_broker: opt("max_tps_per_broker", StringLenientOpt),
+        product_alias: opt("product_alias", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `topic_other_configs` object of the `CreateInstanceTopic` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TopicOtherConfigs {
         /// 配置名称
@@ -623,37 +373,13 @@ pub mod types {
         /// Document line 3099.
         pub value: Option<String>,
     }
-    impl serde::Serialize for TopicOtherConfigs {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("name", &self.name)?;
-            m.opt("value", &self.value)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for TopicOtherConfigs {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for TopicOtherConfigs {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "name" => self.name = map.next_value()?,
-                "value" => self.value = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// topics
+    apigen_runtime::wire_object!(TopicOtherConfigs {
+        name: opt("name"),
+        value: opt("value"),
+        ..Default::default()
+    });
+
+    /// The `topics` object of the `DeleteInstanceTopics` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Topics {
         /// Topic名称。
@@ -668,43 +394,13 @@ pub mod types {
         /// Document line 3403.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for Topics {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("id", &self.id)?;
-            m.opt("success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Topics {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Topics {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "id" => {
-                    self.id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// tasks
+    apigen_runtime::wire_object!(Topics {
+        id: opt("id", StringLenientOpt),
+        success: opt("success", LenientOpt),
+        ..Default::default()
+    });
+
+    /// The `tasks` object of the `ListInstanceTasks` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Tasks {
         /// 任务ID。
@@ -740,81 +436,19 @@ pub mod types {
         /// Document line 4531.
         pub updated_at: Option<String>,
     }
-    impl serde::Serialize for Tasks {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("id", &self.id)?;
-            m.opt("name", &self.name)?;
-            m.opt("user_name", &self.user_name)?;
-            m.opt("user_id", &self.user_id)?;
-            m.opt("params", &self.params)?;
-            m.opt("status", &self.status)?;
-            m.opt("created_at", &self.created_at)?;
-            m.opt("updated_at", &self.updated_at)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Tasks {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Tasks {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "id" => {
-                    self.id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "user_name" => {
-                    self.user_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "user_id" => {
-                    self.user_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "params" => {
-                    self.params = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "status" => {
-                    self.status = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "created_at" => {
-                    self.created_at = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "updated_at" => {
-                    self.updated_at = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// instance_ids
+    apigen_runtime::wire_object!(Tasks {
+        id: opt("id", StringLenientOpt),
+        name: opt("name", StringLenientOpt),
+        user_name: opt("user_name", StringLenientOpt),
+        user_id: opt("user_id", StringLenientOpt),
+        params: opt("params", StringLenientOpt),
+        status: opt("status", StringLenientOpt),
+        created_at: opt("created_at", StringLenientOpt),
+        updated_at: opt("updated_at", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `instance_ids` object of the `ListInstanceCesHierarchy` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct InstanceIds {
         /// 实例ID。
@@ -828,39 +462,12 @@ pub mod types {
         /// Document line 5478.
         pub name: Option<String>,
     }
-    impl serde::Serialize for InstanceIds {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("name", &self.name)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for InstanceIds {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for InstanceIds {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// queues
+    apigen_runtime::wire_object!(InstanceIds {
+        name: opt("name", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `queues` object of the `ListInstanceCesHierarchy` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Queues {
         /// topic名称。
@@ -875,48 +482,17 @@ pub mod types {
         /// Document line 5489.
         pub partitions: Vec<InstanceIds>,
     }
-    impl serde::Serialize for Queues {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("name", &self.name)?;
-            m.list("partitions", &self.partitions)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Queues {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Queues {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "partitions" => {
-                    self.partitions = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Queues {
+        name: opt("name", StringLenientOpt),
+        partitions: list("partitions", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `CreateInstance`: 创建实例
 pub mod create_instance {
     pub use super::types::TagEntity;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Values of `engine_version`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum EngineVersion {
@@ -927,46 +503,11 @@ pub mod create_instance {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for EngineVersion {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            EngineVersion::Unknown(String::new())
-        }
-    }
-    impl EngineVersion {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                EngineVersion::V110 => "1.1.0",
-                EngineVersion::V27 => "2.7",
-                EngineVersion::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for EngineVersion {
-        fn from(s: &str) -> Self {
-            match s {
-                "1.1.0" => EngineVersion::V110,
-                "2.7" => EngineVersion::V27,
-                other => EngineVersion::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for EngineVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for EngineVersion {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for EngineVersion {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| EngineVersion::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(EngineVersion {
+        V110: "1.1.0",
+        V27: "2.7"
+    });
+
     /// Values of `charging_mode`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum ChargingMode {
@@ -977,46 +518,11 @@ pub mod create_instance {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for ChargingMode {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            ChargingMode::Unknown(String::new())
-        }
-    }
-    impl ChargingMode {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                ChargingMode::PrePaid => "prePaid",
-                ChargingMode::PostPaid => "postPaid",
-                ChargingMode::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for ChargingMode {
-        fn from(s: &str) -> Self {
-            match s {
-                "prePaid" => ChargingMode::PrePaid,
-                "postPaid" => ChargingMode::PostPaid,
-                other => ChargingMode::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for ChargingMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for ChargingMode {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ChargingMode {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| ChargingMode::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(ChargingMode {
+        PrePaid: "prePaid",
+        PostPaid: "postPaid"
+    });
+
     /// Values of `period_type`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum PeriodType {
@@ -1027,47 +533,12 @@ pub mod create_instance {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for PeriodType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            PeriodType::Unknown(String::new())
-        }
-    }
-    impl PeriodType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                PeriodType::Month => "month",
-                PeriodType::Year => "year",
-                PeriodType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for PeriodType {
-        fn from(s: &str) -> Self {
-            match s {
-                "month" => PeriodType::Month,
-                "year" => PeriodType::Year,
-                other => PeriodType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for PeriodType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for PeriodType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for PeriodType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| PeriodType::from(s.as_str()))
-        }
-    }
-    /// BssParam
+    apigen_runtime::wire_enum!(PeriodType {
+        Month: "month",
+        Year: "year"
+    });
+
+    /// The `BssParam` object of the `CreateInstance` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct BssParam {
         /// 是否自动续订。 取值范围： • true: 自动续订。 • false: 不自动续订。 默认不自动续订。
@@ -1095,43 +566,16 @@ pub mod create_instance {
         /// Document line 587.
         pub period_num: Option<i32>,
     }
-    impl serde::Serialize for BssParam {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("is_auto_renew", &self.is_auto_renew)?;
-            m.opt("charging_mode", &self.charging_mode)?;
-            m.opt("is_auto_pay", &self.is_auto_pay)?;
-            m.opt("period_type", &self.period_type)?;
-            m.opt("period_num", &self.period_num)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for BssParam {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for BssParam {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "is_auto_renew" => self.is_auto_renew = map.next_value()?,
-                "charging_mode" => self.charging_mode = map.next_value()?,
-                "is_auto_pay" => self.is_auto_pay = map.next_value()?,
-                "period_type" => self.period_type = map.next_value()?,
-                "period_num" => self.period_num = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// CreateInstanceBody
+    apigen_runtime::wire_object!(BssParam {
+        is_auto_renew: opt("is_auto_renew"),
+        charging_mode: opt("charging_mode"),
+        is_auto_pay: opt("is_auto_pay"),
+        period_type: opt("period_type"),
+        period_num: opt("period_num"),
+        ..Default::default()
+    });
+
+    /// The `CreateInstanceBody` object of the `CreateInstance` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceBody {
         /// 实例名称。 由英文字符开头，只能由英文字母、数字、中划线、下划线组成，长度为4~64的字符。
@@ -1283,52 +727,44 @@ pub mod create_instance {
         /// Document line 568.
         pub bss_param: Option<BssParam>,
     }
-    impl serde::Serialize for CreateInstanceBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("name", &self.name)?;
-            m.opt("description", &self.description)?;
-            m.field("engine", &self.engine)?;
-            m.field("engine_version", &self.engine_version)?;
-            m.field("broker_num", &self.broker_num)?;
-            m.field("storage_space", &self.storage_space)?;
-            m.opt("access_user", &self.access_user)?;
-            m.opt("password", &self.password)?;
-            m.field("vpc_id", &self.vpc_id)?;
-            m.field("security_group_id", &self.security_group_id)?;
-            m.field("subnet_id", &self.subnet_id)?;
-            m.field("available_zones", &self.available_zones)?;
-            m.field("product_id", &self.product_id)?;
-            m.opt("kafka_manager_user", &self.kafka_manager_user)?;
-            m.opt("kafka_manager_password", &self.kafka_manager_password)?;
-            m.opt("maintain_begin", &self.maintain_begin)?;
-            m.opt("maintain_end", &self.maintain_end)?;
-            m.opt("enable_publicip", &self.enable_publicip)?;
-            m.opt("publicip_id", &self.publicip_id)?;
-            m.opt("ssl_enable", &self.ssl_enable)?;
-            m.opt("kafka_security_protocol", &self.kafka_security_protocol)?;
-            m.list("sasl_enabled_mechanisms", &self.sasl_enabled_mechanisms)?;
-            m.opt("retention_policy", &self.retention_policy)?;
-            m.opt("disk_encrypted_enable", &self.disk_encrypted_enable)?;
-            m.opt("disk_encrypted_key", &self.disk_encrypted_key)?;
-            m.opt("connector_enabled", &self.connector_enabled)?;
-            m.opt("enable_auto_topic", &self.enable_auto_topic)?;
-            m.field("storage_spec_code", &self.storage_spec_code)?;
-            m.opt("enterprise_project_id", &self.enterprise_project_id)?;
-            m.list("tags", &self.tags)?;
-            m.opt("arch_type", &self.arch_type)?;
-            m.opt("vpc_client_plain", &self.vpc_client_plain)?;
-            m.opt("bss_param", &self.bss_param)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateInstanceBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateInstanceBody {
-        const REQUIRED: &'static [&'static str] = &[
+    apigen_runtime::wire_object!(
+        CreateInstanceBody {
+            name: field("name"),
+            description: opt("description"),
+            engine: field("engine"),
+            engine_version: field("engine_version"),
+            broker_num: field("broker_num"),
+            storage_space: field("storage_space"),
+            access_user: opt("access_user"),
+            password: opt("password"),
+            vpc_id: field("vpc_id"),
+            security_group_id: field("security_group_id"),
+            subnet_id: field("subnet_id"),
+            available_zones: field("available_zones"),
+            product_id: field("product_id"),
+            kafka_manager_user: opt("kafka_manager_user"),
+            kafka_manager_password: opt("kafka_manager_password"),
+            maintain_begin: opt("maintain_begin"),
+            maintain_end: opt("maintain_end"),
+            enable_publicip: opt("enable_publicip"),
+            publicip_id: opt("publicip_id"),
+            ssl_enable: opt("ssl_enable"),
+            kafka_security_protocol: opt("kafka_security_protocol"),
+            sasl_enabled_mechanisms: list("sasl_enabled_mechanisms"),
+            retention_policy: opt("retention_policy"),
+            disk_encrypted_enable: opt("disk_encrypted_enable"),
+            disk_encrypted_key: opt("disk_encrypted_key"),
+            connector_enabled: opt("connector_enabled"),
+            enable_auto_topic: opt("enable_auto_topic"),
+            storage_spec_code: field("storage_spec_code"),
+            enterprise_project_id: opt("enterprise_project_id"),
+            tags: list("tags"),
+            arch_type: opt("arch_type"),
+            vpc_client_plain: opt("vpc_client_plain"),
+            bss_param: opt("bss_param"),
+            ..Default::default()
+        },
+        required = [
             "name",
             "engine",
             "engine_version",
@@ -1339,61 +775,10 @@ pub mod create_instance {
             "subnet_id",
             "available_zones",
             "product_id",
-            "storage_spec_code",
-        ];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "name" => self.name = map.next_value()?,
-                "description" => self.description = map.next_value()?,
-                "engine" => self.engine = map.next_value()?,
-                "engine_version" => self.engine_version = map.next_value()?,
-                "broker_num" => self.broker_num = map.next_value()?,
-                "storage_space" => self.storage_space = map.next_value()?,
-                "access_user" => self.access_user = map.next_value()?,
-                "password" => self.password = map.next_value()?,
-                "vpc_id" => self.vpc_id = map.next_value()?,
-                "security_group_id" => self.security_group_id = map.next_value()?,
-                "subnet_id" => self.subnet_id = map.next_value()?,
-                "available_zones" => self.available_zones = map.next_value()?,
-                "product_id" => self.product_id = map.next_value()?,
-                "kafka_manager_user" => self.kafka_manager_user = map.next_value()?,
-                "kafka_manager_password" => {
-                    self.kafka_manager_password = map.next_value()?;
-                }
-                "maintain_begin" => self.maintain_begin = map.next_value()?,
-                "maintain_end" => self.maintain_end = map.next_value()?,
-                "enable_publicip" => self.enable_publicip = map.next_value()?,
-                "publicip_id" => self.publicip_id = map.next_value()?,
-                "ssl_enable" => self.ssl_enable = map.next_value()?,
-                "kafka_security_protocol" => {
-                    self.kafka_security_protocol = map.next_value()?;
-                }
-                "sasl_enabled_mechanisms" => {
-                    self.sasl_enabled_mechanisms = map.next_value()?;
-                }
-                "retention_policy" => self.retention_policy = map.next_value()?,
-                "disk_encrypted_enable" => self.disk_encrypted_enable = map.next_value()?,
-                "disk_encrypted_key" => self.disk_encrypted_key = map.next_value()?,
-                "connector_enabled" => self.connector_enabled = map.next_value()?,
-                "enable_auto_topic" => self.enable_auto_topic = map.next_value()?,
-                "storage_spec_code" => self.storage_spec_code = map.next_value()?,
-                "enterprise_project_id" => self.enterprise_project_id = map.next_value()?,
-                "tags" => self.tags = map.next_value()?,
-                "arch_type" => self.arch_type = map.next_value()?,
-                "vpc_client_plain" => self.vpc_client_plain = map.next_value()?,
-                "bss_param" => self.bss_param = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+            "storage_spec_code"
+        ]
+    );
+
     /// Request of `CreateInstance` (创建实例).
     ///
     /// 创建实例。
@@ -1417,43 +802,15 @@ pub mod create_instance {
         /// Request body.
         pub body: CreateInstanceBody,
     }
-    impl serde::Serialize for CreateInstanceRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("engine", &self.engine)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateInstanceRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateInstanceRequest {
-        const REQUIRED: &'static [&'static str] = &["engine", "body"];
-        fn empty() -> Self {
-            Self {
-                engine: Default::default(),
-                project_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "engine" => self.engine = map.next_value()?,
-                "project_id" => self.project_id = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CreateInstanceRequest {
+            engine: field("engine"),
+            project_id: opt("project_id"),
+            body: field("body")
+        },
+        required = ["engine", "body"]
+    );
+
     impl CreateInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(engine: impl Into<String>, body: impl Into<CreateInstanceBody>) -> Self {
@@ -1463,12 +820,14 @@ pub mod create_instance {
                 body: body.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
+
     /// Response of `CreateInstance` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceResponse {
@@ -1477,44 +836,16 @@ pub mod create_instance {
         /// Document line 596.
         pub instance_id: Option<String>,
     }
-    impl serde::Serialize for CreateInstanceResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("instance_id", &self.instance_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateInstanceResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateInstanceResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "instance_id" => {
-                    self.instance_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateInstanceResponse {
+        instance_id: opt("instance_id", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListInstances`: 查询所有实例列表
 pub mod list_instances {
     pub use super::types::TagEntity2 as TagEntity;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `ListInstances` (查询所有实例列表).
     ///
     /// 查询租户的实例列表，支持按照条件查询。
@@ -1573,52 +904,20 @@ pub mod list_instances {
         /// Document line 741.
         pub limit: Option<String>,
     }
-    impl serde::Serialize for ListInstancesRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.opt("engine", &self.engine)?;
-            m.opt("name", &self.name)?;
-            m.opt("instance_id", &self.instance_id)?;
-            m.opt("status", &self.status)?;
-            m.opt("include_failure", &self.include_failure)?;
-            m.opt("exact_match_name", &self.exact_match_name)?;
-            m.opt("enterprise_project_id", &self.enterprise_project_id)?;
-            m.opt("offset", &self.offset)?;
-            m.opt("limit", &self.limit)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstancesRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstancesRequest {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "engine" => self.engine = map.next_value()?,
-                "name" => self.name = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "status" => self.status = map.next_value()?,
-                "include_failure" => self.include_failure = map.next_value()?,
-                "exact_match_name" => self.exact_match_name = map.next_value()?,
-                "enterprise_project_id" => self.enterprise_project_id = map.next_value()?,
-                "offset" => self.offset = map.next_value()?,
-                "limit" => self.limit = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListInstancesRequest {
+        project_id: opt("project_id"),
+        engine: opt("engine"),
+        name: opt("name"),
+        instance_id: opt("instance_id"),
+        status: opt("status"),
+        include_failure: opt("include_failure"),
+        exact_match_name: opt("exact_match_name"),
+        enterprise_project_id: opt("enterprise_project_id"),
+        offset: opt("offset"),
+        limit: opt("limit"),
+        ..Default::default()
+    });
+
     impl ListInstancesRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new() -> Self {
@@ -1635,58 +934,69 @@ pub mod list_instances {
                 limit: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `engine`.
         pub fn engine(mut self, engine: impl Into<String>) -> Self {
             self.engine = Some(engine.into());
             self
         }
+
         /// Sets `name`.
         pub fn name(mut self, name: impl Into<String>) -> Self {
             self.name = Some(name.into());
             self
         }
+
         /// Sets `instance_id`.
         pub fn instance_id(mut self, instance_id: impl Into<String>) -> Self {
             self.instance_id = Some(instance_id.into());
             self
         }
+
         /// Sets `status`.
         pub fn status(mut self, status: impl Into<String>) -> Self {
             self.status = Some(status.into());
             self
         }
+
         /// Sets `include_failure`.
         pub fn include_failure(mut self, include_failure: impl Into<String>) -> Self {
             self.include_failure = Some(include_failure.into());
             self
         }
+
         /// Sets `exact_match_name`.
         pub fn exact_match_name(mut self, exact_match_name: impl Into<String>) -> Self {
             self.exact_match_name = Some(exact_match_name.into());
             self
         }
+
         /// Sets `enterprise_project_id`.
         pub fn enterprise_project_id(mut self, enterprise_project_id: impl Into<String>) -> Self {
             self.enterprise_project_id = Some(enterprise_project_id.into());
             self
         }
+
         /// Sets `offset`.
         pub fn offset(mut self, offset: impl Into<String>) -> Self {
             self.offset = Some(offset.into());
             self
         }
+
         /// Sets `limit`.
         pub fn limit(mut self, limit: impl Into<String>) -> Self {
             self.limit = Some(limit.into());
             self
         }
     }
-    /// ShowInstanceResp
+
+    /// The `ShowInstanceResp` object of the `ListInstances` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ShowInstanceResp {
         /// 实例名称。
@@ -2010,482 +1320,93 @@ pub mod list_instances {
         /// Document line 849.
         pub dr_enable: Option<bool>,
     }
-    impl serde::Serialize for ShowInstanceResp {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("name", &self.name)?;
-            m.opt("engine", &self.engine)?;
-            m.opt("engine_version", &self.engine_version)?;
-            m.opt("description", &self.description)?;
-            m.opt("specification", &self.specification)?;
-            m.opt("storage_space", &self.storage_space)?;
-            m.opt("partition_num", &self.partition_num)?;
-            m.opt("used_storage_space", &self.used_storage_space)?;
-            m.opt("connect_address", &self.connect_address)?;
-            m.opt("port", &self.port)?;
-            m.opt("status", &self.status)?;
-            m.opt("instance_id", &self.instance_id)?;
-            m.opt("resource_spec_code", &self.resource_spec_code)?;
-            m.opt("charging_mode", &self.charging_mode)?;
-            m.opt("vpc_id", &self.vpc_id)?;
-            m.opt("vpc_name", &self.vpc_name)?;
-            m.opt("created_at", &self.created_at)?;
-            m.opt("subnet_name", &self.subnet_name)?;
-            m.opt("subnet_cidr", &self.subnet_cidr)?;
-            m.opt("user_id", &self.user_id)?;
-            m.opt("user_name", &self.user_name)?;
-            m.opt("access_user", &self.access_user)?;
-            m.opt("order_id", &self.order_id)?;
-            m.opt("maintain_begin", &self.maintain_begin)?;
-            m.opt("maintain_end", &self.maintain_end)?;
-            m.opt("enable_publicip", &self.enable_publicip)?;
-            m.opt(
-                "management_connect_address",
-                &self.management_connect_address,
-            )?;
-            m.opt("ssl_enable", &self.ssl_enable)?;
-            m.opt("kafka_security_protocol", &self.kafka_security_protocol)?;
-            m.list("sasl_enabled_mechanisms", &self.sasl_enabled_mechanisms)?;
-            m.opt("ssl_two_way_enable", &self.ssl_two_way_enable)?;
-            m.opt("cert_replaced", &self.cert_replaced)?;
-            m.opt(
-                "public_management_connect_address",
-                &self.public_management_connect_address,
-            )?;
-            m.opt("enterprise_project_id", &self.enterprise_project_id)?;
-            m.opt("is_logical_volume", &self.is_logical_volume)?;
-            m.opt("extend_times", &self.extend_times)?;
-            m.opt("enable_auto_topic", &self.enable_auto_topic)?;
-            m.opt("type", &self.r#type)?;
-            m.opt("product_id", &self.product_id)?;
-            m.opt("security_group_id", &self.security_group_id)?;
-            m.opt("security_group_name", &self.security_group_name)?;
-            m.opt("subnet_id", &self.subnet_id)?;
-            m.list("available_zones", &self.available_zones)?;
-            m.opt("total_storage_space", &self.total_storage_space)?;
-            m.opt("public_connect_address", &self.public_connect_address)?;
-            m.opt("storage_resource_id", &self.storage_resource_id)?;
-            m.opt("storage_spec_code", &self.storage_spec_code)?;
-            m.opt("service_type", &self.service_type)?;
-            m.opt("storage_type", &self.storage_type)?;
-            m.opt("retention_policy", &self.retention_policy)?;
-            m.opt("kafka_public_status", &self.kafka_public_status)?;
-            m.opt("public_bandwidth", &self.public_bandwidth)?;
-            m.opt("kafka_manager_enable", &self.kafka_manager_enable)?;
-            m.opt("kafka_manager_user", &self.kafka_manager_user)?;
-            m.opt("enable_log_collection", &self.enable_log_collection)?;
-            m.opt("cross_vpc_info", &self.cross_vpc_info)?;
-            m.opt("ipv6_enable", &self.ipv6_enable)?;
-            m.list("ipv6_connect_addresses", &self.ipv6_connect_addresses)?;
-            m.opt("connector_enable", &self.connector_enable)?;
-            m.opt("connector_id", &self.connector_id)?;
-            m.opt("rest_enable", &self.rest_enable)?;
-            m.opt("rest_connect_address", &self.rest_connect_address)?;
-            m.opt("public_bound_width", &self.public_bound_width)?;
-            m.opt("message_query_inst_enable", &self.message_query_inst_enable)?;
-            m.opt("vpc_client_plain", &self.vpc_client_plain)?;
-            m.opt("support_features", &self.support_features)?;
-            m.opt("trace_enable", &self.trace_enable)?;
-            m.opt("agent_enable", &self.agent_enable)?;
-            m.opt("pod_connect_address", &self.pod_connect_address)?;
-            m.opt("disk_encrypted", &self.disk_encrypted)?;
-            m.opt("disk_encrypted_key", &self.disk_encrypted_key)?;
-            m.opt(
-                "kafka_private_connect_address",
-                &self.kafka_private_connect_address,
-            )?;
-            m.opt("ces_version", &self.ces_version)?;
-            m.opt("public_access_enabled", &self.public_access_enabled)?;
-            m.opt("node_num", &self.node_num)?;
-            m.opt("enable_acl", &self.enable_acl)?;
-            m.opt("new_spec_billing_enable", &self.new_spec_billing_enable)?;
-            m.opt("broker_num", &self.broker_num)?;
-            m.list("tags", &self.tags)?;
-            m.opt("dr_enable", &self.dr_enable)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ShowInstanceResp {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ShowInstanceResp {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "engine" => {
-                    self.engine = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "engine_version" => {
-                    self.engine_version = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "description" => {
-                    self.description = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "specification" => {
-                    self.specification = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "storage_space" => {
-                    self.storage_space =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "partition_num" => {
-                    self.partition_num = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "used_storage_space" => {
-                    self.used_storage_space =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "connect_address" => {
-                    self.connect_address = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "port" => {
-                    self.port = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "status" => {
-                    self.status = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "instance_id" => {
-                    self.instance_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "resource_spec_code" => {
-                    self.resource_spec_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "charging_mode" => {
-                    self.charging_mode =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "vpc_id" => {
-                    self.vpc_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "vpc_name" => {
-                    self.vpc_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "created_at" => {
-                    self.created_at = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "subnet_name" => {
-                    self.subnet_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "subnet_cidr" => {
-                    self.subnet_cidr = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "user_id" => {
-                    self.user_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "user_name" => {
-                    self.user_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "access_user" => {
-                    self.access_user = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "order_id" => {
-                    self.order_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "maintain_begin" => {
-                    self.maintain_begin = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "maintain_end" => {
-                    self.maintain_end = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "enable_publicip" => {
-                    self.enable_publicip =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "management_connect_address" => {
-                    self.management_connect_address = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ssl_enable" => {
-                    self.ssl_enable = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "kafka_security_protocol" => {
-                    self.kafka_security_protocol = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "sasl_enabled_mechanisms" => {
-                    self.sasl_enabled_mechanisms = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "ssl_two_way_enable" => {
-                    self.ssl_two_way_enable =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "cert_replaced" => {
-                    self.cert_replaced =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "public_management_connect_address" => {
-                    self.public_management_connect_address = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "enterprise_project_id" => {
-                    self.enterprise_project_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "is_logical_volume" => {
-                    self.is_logical_volume =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "extend_times" => {
-                    self.extend_times =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "enable_auto_topic" => {
-                    self.enable_auto_topic =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "type" => {
-                    self.r#type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "product_id" => {
-                    self.product_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "security_group_id" => {
-                    self.security_group_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "security_group_name" => {
-                    self.security_group_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "subnet_id" => {
-                    self.subnet_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "available_zones" => {
-                    self.available_zones = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "total_storage_space" => {
-                    self.total_storage_space =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "public_connect_address" => {
-                    self.public_connect_address = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "storage_resource_id" => {
-                    self.storage_resource_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "storage_spec_code" => {
-                    self.storage_spec_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "service_type" => {
-                    self.service_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "storage_type" => {
-                    self.storage_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "retention_policy" => {
-                    self.retention_policy = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "kafka_public_status" => {
-                    self.kafka_public_status = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "public_bandwidth" => {
-                    self.public_bandwidth =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "kafka_manager_enable" => {
-                    self.kafka_manager_enable =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "kafka_manager_user" => {
-                    self.kafka_manager_user = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "enable_log_collection" => {
-                    self.enable_log_collection =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "cross_vpc_info" => {
-                    self.cross_vpc_info = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ipv6_enable" => {
-                    self.ipv6_enable = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ipv6_connect_addresses" => {
-                    self.ipv6_connect_addresses = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "connector_enable" => {
-                    self.connector_enable =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "connector_id" => {
-                    self.connector_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "rest_enable" => {
-                    self.rest_enable = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "rest_connect_address" => {
-                    self.rest_connect_address = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "public_bound_width" => {
-                    self.public_bound_width =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "message_query_inst_enable" => {
-                    self.message_query_inst_enable =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "vpc_client_plain" => {
-                    self.vpc_client_plain =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "support_features" => {
-                    self.support_features = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "trace_enable" => {
-                    self.trace_enable =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "agent_enable" => {
-                    self.agent_enable =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "pod_connect_address" => {
-                    self.pod_connect_address = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "disk_encrypted" => {
-                    self.disk_encrypted =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "disk_encrypted_key" => {
-                    self.disk_encrypted_key = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "kafka_private_connect_address" => {
-                    self.kafka_private_connect_address = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ces_version" => {
-                    self.ces_version = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "public_access_enabled" => {
-                    self.public_access_enabled = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "node_num" => {
-                    self.node_num = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "enable_acl" => {
-                    self.enable_acl = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "new_spec_billing_enable" => {
-                    self.new_spec_billing_enable =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "broker_num" => {
-                    self.broker_num = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "tags" => {
-                    self.tags = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "dr_enable" => {
-                    self.dr_enable = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ShowInstanceResp {
+        name: opt("name", StringLenientOpt),
+        engine: opt("engine", StringLenientOpt),
+        engine_version: opt("engine_version", StringLenientOpt),
+        description: opt("description", StringLenientOpt),
+        specification: opt("specification", StringLenientOpt),
+        storage_space: opt("storage_space", LenientOpt),
+        partition_num: opt("partition_num", StringLenientOpt),
+        used_storage_space: opt("used_storage_space", LenientOpt),
+        connect_address: opt("connect_address", StringLenientOpt),
+        port: opt("port", LenientOpt),
+        status: opt("status", StringLenientOpt),
+        instance_id: opt("instance_id", StringLenientOpt),
+        resource_spec_code: opt("resource_spec_code", StringLenientOpt),
+        charging_mode: opt("charging_mode", LenientOpt),
+        vpc_id: opt("vpc_id", StringLenientOpt),
+        vpc_name: opt("vpc_name", StringLenientOpt),
+        created_at: opt("created_at", StringLenientOpt),
+        subnet_name: opt("subnet_name", StringLenientOpt),
+        subnet_cidr: opt("subnet_cidr", StringLenientOpt),
+        user_id: opt("user_id", StringLenientOpt),
+        user_name: opt("user_name", StringLenientOpt),
+        access_user: opt("access_user", StringLenientOpt),
+        order_id: opt("order_id", StringLenientOpt),
+        maintain_begin: opt("maintain_begin", StringLenientOpt),
+        maintain_end: opt("maintain_end", StringLenientOpt),
+        enable_publicip: opt("enable_publicip", LenientOpt),
+        management_connect_address: opt("management_connect_address", StringLenientOpt),
+        ssl_enable: opt("ssl_enable", LenientOpt),
+        kafka_security_protocol: opt("kafka_security_protocol", StringLenientOpt),
+        sasl_enabled_mechanisms: list("sasl_enabled_mechanisms", ListLenient),
+        ssl_two_way_enable: opt("ssl_two_way_enable", LenientOpt),
+        cert_replaced: opt("cert_replaced", LenientOpt),
+        public_management_connect_address: opt(
+            "public_management_connect_address",
+            StringLenientOpt
+        ),
+        enterprise_project_id: opt("enterprise_project_id", StringLenientOpt),
+        is_logical_volume: opt("is_logical_volume", LenientOpt),
+        extend_times: opt("extend_times", LenientOpt),
+        enable_auto_topic: opt("enable_auto_topic", LenientOpt),
+        r#type: opt("type", StringLenientOpt),
+        product_id: opt("product_id", StringLenientOpt),
+        security_group_id: opt("security_group_id", StringLenientOpt),
+        security_group_name: opt("security_group_name", StringLenientOpt),
+        subnet_id: opt("subnet_id", StringLenientOpt),
+        available_zones: list("available_zones", ListLenient),
+        total_storage_space: opt("total_storage_space", LenientOpt),
+        public_connect_address: opt("public_connect_address", StringLenientOpt),
+        storage_resource_id: opt("storage_resource_id", StringLenientOpt),
+        storage_spec_code: opt("storage_spec_code", StringLenientOpt),
+        service_type: opt("service_type", StringLenientOpt),
+        storage_type: opt("storage_type", StringLenientOpt),
+        retention_policy: opt("retention_policy", StringLenientOpt),
+        kafka_public_status: opt("kafka_public_status", StringLenientOpt),
+        public_bandwidth: opt("public_bandwidth", LenientOpt),
+        kafka_manager_enable: opt("kafka_manager_enable", LenientOpt),
+        kafka_manager_user: opt("kafka_manager_user", StringLenientOpt),
+        enable_log_collection: opt("enable_log_collection", LenientOpt),
+        cross_vpc_info: opt("cross_vpc_info", StringLenientOpt),
+        ipv6_enable: opt("ipv6_enable", LenientOpt),
+        ipv6_connect_addresses: list("ipv6_connect_addresses", ListLenient),
+        connector_enable: opt("connector_enable", LenientOpt),
+        connector_id: opt("connector_id", StringLenientOpt),
+        rest_enable: opt("rest_enable", LenientOpt),
+        rest_connect_address: opt("rest_connect_address", StringLenientOpt),
+        public_bound_width: opt("public_bound_width", LenientOpt),
+        message_query_inst_enable: opt("message_query_inst_enable", LenientOpt),
+        vpc_client_plain: opt("vpc_client_plain", LenientOpt),
+        support_features: opt("support_features", StringLenientOpt),
+        trace_enable: opt("trace_enable", LenientOpt),
+        agent_enable: opt("agent_enable", LenientOpt),
+        pod_connect_address: opt("pod_connect_address", StringLenientOpt),
+        disk_encrypted: opt("disk_encrypted", LenientOpt),
+        disk_encrypted_key: opt("disk_encrypted_key", StringLenientOpt),
+        kafka_private_connect_address: opt("kafka_private_connect_address", StringLenientOpt),
+        ces_version: opt("ces_version", StringLenientOpt),
+        public_access_enabled: opt("public_access_enabled", StringLenientOpt),
+        node_num: opt("node_num", LenientOpt),
+        enable_acl: opt("enable_acl", LenientOpt),
+        new_spec_billing_enable: opt("new_spec_billing_enable", LenientOpt),
+        broker_num: opt("broker_num", LenientOpt),
+        tags: list("tags", List),
+        dr_enable: opt("dr_enable", LenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ListInstances` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstancesResponse {
@@ -2498,47 +1419,17 @@ pub mod list_instances {
         /// Document line 755.
         pub instance_num: Option<i32>,
     }
-    impl serde::Serialize for ListInstancesResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("instances", &self.instances)?;
-            m.opt("instance_num", &self.instance_num)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstancesResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstancesResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "instances" => {
-                    self.instances = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "instance_num" => {
-                    self.instance_num =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListInstancesResponse {
+        instances: list("instances", List),
+        instance_num: opt("instance_num", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ShowInstance`: 查询指定实例
 pub mod show_instance {
     pub use super::types::TagEntity2 as TagEntity;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `ShowInstance` (查询指定实例).
     ///
     /// 查询指定实例的详细信息。
@@ -2557,40 +1448,14 @@ pub mod show_instance {
         /// Document line 892.
         pub instance_id: String,
     }
-    impl serde::Serialize for ShowInstanceRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ShowInstanceRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ShowInstanceRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ShowInstanceRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id")
+        },
+        required = ["instance_id"]
+    );
+
     impl ShowInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>) -> Self {
@@ -2599,12 +1464,14 @@ pub mod show_instance {
                 instance_id: instance_id.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
+
     /// Response of `ShowInstance` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ShowInstanceResponse {
@@ -2929,487 +1796,96 @@ pub mod show_instance {
         /// Document line 992.
         pub dr_enable: Option<bool>,
     }
-    impl serde::Serialize for ShowInstanceResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("name", &self.name)?;
-            m.opt("engine", &self.engine)?;
-            m.opt("engine_version", &self.engine_version)?;
-            m.opt("description", &self.description)?;
-            m.opt("specification", &self.specification)?;
-            m.opt("storage_space", &self.storage_space)?;
-            m.opt("partition_num", &self.partition_num)?;
-            m.opt("used_storage_space", &self.used_storage_space)?;
-            m.opt("connect_address", &self.connect_address)?;
-            m.opt("port", &self.port)?;
-            m.opt("status", &self.status)?;
-            m.opt("instance_id", &self.instance_id)?;
-            m.opt("resource_spec_code", &self.resource_spec_code)?;
-            m.opt("charging_mode", &self.charging_mode)?;
-            m.opt("vpc_id", &self.vpc_id)?;
-            m.opt("vpc_name", &self.vpc_name)?;
-            m.opt("created_at", &self.created_at)?;
-            m.opt("subnet_name", &self.subnet_name)?;
-            m.opt("subnet_cidr", &self.subnet_cidr)?;
-            m.opt("user_id", &self.user_id)?;
-            m.opt("user_name", &self.user_name)?;
-            m.opt("access_user", &self.access_user)?;
-            m.opt("order_id", &self.order_id)?;
-            m.opt("maintain_begin", &self.maintain_begin)?;
-            m.opt("maintain_end", &self.maintain_end)?;
-            m.opt("enable_publicip", &self.enable_publicip)?;
-            m.opt(
-                "management_connect_address",
-                &self.management_connect_address,
-            )?;
-            m.opt("ssl_enable", &self.ssl_enable)?;
-            m.opt("kafka_security_protocol", &self.kafka_security_protocol)?;
-            m.list("sasl_enabled_mechanisms", &self.sasl_enabled_mechanisms)?;
-            m.opt("ssl_two_way_enable", &self.ssl_two_way_enable)?;
-            m.opt("cert_replaced", &self.cert_replaced)?;
-            m.opt(
-                "public_management_connect_address",
-                &self.public_management_connect_address,
-            )?;
-            m.opt("enterprise_project_id", &self.enterprise_project_id)?;
-            m.opt("is_logical_volume", &self.is_logical_volume)?;
-            m.opt("extend_times", &self.extend_times)?;
-            m.opt("enable_auto_topic", &self.enable_auto_topic)?;
-            m.opt("type", &self.r#type)?;
-            m.opt("product_id", &self.product_id)?;
-            m.opt("security_group_id", &self.security_group_id)?;
-            m.opt("security_group_name", &self.security_group_name)?;
-            m.opt("subnet_id", &self.subnet_id)?;
-            m.list("available_zones", &self.available_zones)?;
-            m.opt("total_storage_space", &self.total_storage_space)?;
-            m.opt("public_connect_address", &self.public_connect_address)?;
-            m.opt("storage_resource_id", &self.storage_resource_id)?;
-            m.opt("storage_spec_code", &self.storage_spec_code)?;
-            m.opt("service_type", &self.service_type)?;
-            m.opt("storage_type", &self.storage_type)?;
-            m.opt("retention_policy", &self.retention_policy)?;
-            m.opt("kafka_public_status", &self.kafka_public_status)?;
-            m.opt("public_bandwidth", &self.public_bandwidth)?;
-            m.opt("kafka_manager_enable", &self.kafka_manager_enable)?;
-            m.opt("kafka_manager_user", &self.kafka_manager_user)?;
-            m.opt("enable_log_collection", &self.enable_log_collection)?;
-            m.opt("cross_vpc_info", &self.cross_vpc_info)?;
-            m.opt("ipv6_enable", &self.ipv6_enable)?;
-            m.list("ipv6_connect_addresses", &self.ipv6_connect_addresses)?;
-            m.opt("connector_enable", &self.connector_enable)?;
-            m.opt("connector_id", &self.connector_id)?;
-            m.opt("rest_enable", &self.rest_enable)?;
-            m.opt("rest_connect_address", &self.rest_connect_address)?;
-            m.opt("public_bound_width", &self.public_bound_width)?;
-            m.opt("message_query_inst_enable", &self.message_query_inst_enable)?;
-            m.opt("vpc_client_plain", &self.vpc_client_plain)?;
-            m.opt("support_features", &self.support_features)?;
-            m.opt("trace_enable", &self.trace_enable)?;
-            m.opt("agent_enable", &self.agent_enable)?;
-            m.opt("pod_connect_address", &self.pod_connect_address)?;
-            m.opt("disk_encrypted", &self.disk_encrypted)?;
-            m.opt("disk_encrypted_key", &self.disk_encrypted_key)?;
-            m.opt(
-                "kafka_private_connect_address",
-                &self.kafka_private_connect_address,
-            )?;
-            m.opt("ces_version", &self.ces_version)?;
-            m.opt("public_access_enabled", &self.public_access_enabled)?;
-            m.opt("node_num", &self.node_num)?;
-            m.opt("enable_acl", &self.enable_acl)?;
-            m.opt("new_spec_billing_enable", &self.new_spec_billing_enable)?;
-            m.opt("broker_num", &self.broker_num)?;
-            m.list("tags", &self.tags)?;
-            m.opt("dr_enable", &self.dr_enable)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ShowInstanceResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ShowInstanceResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "engine" => {
-                    self.engine = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "engine_version" => {
-                    self.engine_version = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "description" => {
-                    self.description = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "specification" => {
-                    self.specification = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "storage_space" => {
-                    self.storage_space =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "partition_num" => {
-                    self.partition_num = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "used_storage_space" => {
-                    self.used_storage_space =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "connect_address" => {
-                    self.connect_address = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "port" => {
-                    self.port = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "status" => {
-                    self.status = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "instance_id" => {
-                    self.instance_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "resource_spec_code" => {
-                    self.resource_spec_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "charging_mode" => {
-                    self.charging_mode =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "vpc_id" => {
-                    self.vpc_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "vpc_name" => {
-                    self.vpc_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "created_at" => {
-                    self.created_at = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "subnet_name" => {
-                    self.subnet_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "subnet_cidr" => {
-                    self.subnet_cidr = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "user_id" => {
-                    self.user_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "user_name" => {
-                    self.user_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "access_user" => {
-                    self.access_user = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "order_id" => {
-                    self.order_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "maintain_begin" => {
-                    self.maintain_begin = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "maintain_end" => {
-                    self.maintain_end = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "enable_publicip" => {
-                    self.enable_publicip =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "management_connect_address" => {
-                    self.management_connect_address = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ssl_enable" => {
-                    self.ssl_enable = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "kafka_security_protocol" => {
-                    self.kafka_security_protocol = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "sasl_enabled_mechanisms" => {
-                    self.sasl_enabled_mechanisms = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "ssl_two_way_enable" => {
-                    self.ssl_two_way_enable =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "cert_replaced" => {
-                    self.cert_replaced =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "public_management_connect_address" => {
-                    self.public_management_connect_address = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "enterprise_project_id" => {
-                    self.enterprise_project_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "is_logical_volume" => {
-                    self.is_logical_volume =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "extend_times" => {
-                    self.extend_times =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "enable_auto_topic" => {
-                    self.enable_auto_topic =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "type" => {
-                    self.r#type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "product_id" => {
-                    self.product_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "security_group_id" => {
-                    self.security_group_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "security_group_name" => {
-                    self.security_group_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "subnet_id" => {
-                    self.subnet_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "available_zones" => {
-                    self.available_zones = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "total_storage_space" => {
-                    self.total_storage_space =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "public_connect_address" => {
-                    self.public_connect_address = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "storage_resource_id" => {
-                    self.storage_resource_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "storage_spec_code" => {
-                    self.storage_spec_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "service_type" => {
-                    self.service_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "storage_type" => {
-                    self.storage_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "retention_policy" => {
-                    self.retention_policy = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "kafka_public_status" => {
-                    self.kafka_public_status = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "public_bandwidth" => {
-                    self.public_bandwidth =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "kafka_manager_enable" => {
-                    self.kafka_manager_enable =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "kafka_manager_user" => {
-                    self.kafka_manager_user = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "enable_log_collection" => {
-                    self.enable_log_collection =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "cross_vpc_info" => {
-                    self.cross_vpc_info = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ipv6_enable" => {
-                    self.ipv6_enable = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ipv6_connect_addresses" => {
-                    self.ipv6_connect_addresses = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "connector_enable" => {
-                    self.connector_enable =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "connector_id" => {
-                    self.connector_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "rest_enable" => {
-                    self.rest_enable = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "rest_connect_address" => {
-                    self.rest_connect_address = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "public_bound_width" => {
-                    self.public_bound_width =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "message_query_inst_enable" => {
-                    self.message_query_inst_enable =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "vpc_client_plain" => {
-                    self.vpc_client_plain =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "support_features" => {
-                    self.support_features = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "trace_enable" => {
-                    self.trace_enable =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "agent_enable" => {
-                    self.agent_enable =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "pod_connect_address" => {
-                    self.pod_connect_address = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "disk_encrypted" => {
-                    self.disk_encrypted =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "disk_encrypted_key" => {
-                    self.disk_encrypted_key = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "kafka_private_connect_address" => {
-                    self.kafka_private_connect_address = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ces_version" => {
-                    self.ces_version = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "public_access_enabled" => {
-                    self.public_access_enabled = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "node_num" => {
-                    self.node_num = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "enable_acl" => {
-                    self.enable_acl = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "new_spec_billing_enable" => {
-                    self.new_spec_billing_enable =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "broker_num" => {
-                    self.broker_num = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "tags" => {
-                    self.tags = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "dr_enable" => {
-                    self.dr_enable = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ShowInstanceResponse {
+        name: opt("name", StringLenientOpt),
+        engine: opt("engine", StringLenientOpt),
+        engine_version: opt("engine_version", StringLenientOpt),
+        description: opt("description", StringLenientOpt),
+        specification: opt("specification", StringLenientOpt),
+        storage_space: opt("storage_space", LenientOpt),
+        partition_num: opt("partition_num", StringLenientOpt),
+        used_storage_space: opt("used_storage_space", LenientOpt),
+        connect_address: opt("connect_address", StringLenientOpt),
+        port: opt("port", LenientOpt),
+        status: opt("status", StringLenientOpt),
+        instance_id: opt("instance_id", StringLenientOpt),
+        resource_spec_code: opt("resource_spec_code", StringLenientOpt),
+        charging_mode: opt("charging_mode", LenientOpt),
+        vpc_id: opt("vpc_id", StringLenientOpt),
+        vpc_name: opt("vpc_name", StringLenientOpt),
+        created_at: opt("created_at", StringLenientOpt),
+        subnet_name: opt("subnet_name", StringLenientOpt),
+        subnet_cidr: opt("subnet_cidr", StringLenientOpt),
+        user_id: opt("user_id", StringLenientOpt),
+        user_name: opt("user_name", StringLenientOpt),
+        access_user: opt("access_user", StringLenientOpt),
+        order_id: opt("order_id", StringLenientOpt),
+        maintain_begin: opt("maintain_begin", StringLenientOpt),
+        maintain_end: opt("maintain_end", StringLenientOpt),
+        enable_publicip: opt("enable_publicip", LenientOpt),
+        management_connect_address: opt("management_connect_address", StringLenientOpt),
+        ssl_enable: opt("ssl_enable", LenientOpt),
+        kafka_security_protocol: opt("kafka_security_protocol", StringLenientOpt),
+        sasl_enabled_mechanisms: list("sasl_enabled_mechanisms", ListLenient),
+        ssl_two_way_enable: opt("ssl_two_way_enable", LenientOpt),
+        cert_replaced: opt("cert_replaced", LenientOpt),
+        public_management_connect_address: opt(
+            "public_management_connect_address",
+            StringLenientOpt
+        ),
+        enterprise_project_id: opt("enterprise_project_id", StringLenientOpt),
+        is_logical_volume: opt("is_logical_volume", LenientOpt),
+        extend_times: opt("extend_times", LenientOpt),
+        enable_auto_topic: opt("enable_auto_topic", LenientOpt),
+        r#type: opt("type", StringLenientOpt),
+        product_id: opt("product_id", StringLenientOpt),
+        security_group_id: opt("security_group_id", StringLenientOpt),
+        security_group_name: opt("security_group_name", StringLenientOpt),
+        subnet_id: opt("subnet_id", StringLenientOpt),
+        available_zones: list("available_zones", ListLenient),
+        total_storage_space: opt("total_storage_space", LenientOpt),
+        public_connect_address: opt("public_connect_address", StringLenientOpt),
+        storage_resource_id: opt("storage_resource_id", StringLenientOpt),
+        storage_spec_code: opt("storage_spec_code", StringLenientOpt),
+        service_type: opt("service_type", StringLenientOpt),
+        storage_type: opt("storage_type", StringLenientOpt),
+        retention_policy: opt("retention_policy", StringLenientOpt),
+        kafka_public_status: opt("kafka_public_status", StringLenientOpt),
+        public_bandwidth: opt("public_bandwidth", LenientOpt),
+        kafka_manager_enable: opt("kafka_manager_enable", LenientOpt),
+        kafka_manager_user: opt("kafka_manager_user", StringLenientOpt),
+        enable_log_collection: opt("enable_log_collection", LenientOpt),
+        cross_vpc_info: opt("cross_vpc_info", StringLenientOpt),
+        ipv6_enable: opt("ipv6_enable", LenientOpt),
+        ipv6_connect_addresses: list("ipv6_connect_addresses", ListLenient),
+        connector_enable: opt("connector_enable", LenientOpt),
+        connector_id: opt("connector_id", StringLenientOpt),
+        rest_enable: opt("rest_enable", LenientOpt),
+        rest_connect_address: opt("rest_connect_address", StringLenientOpt),
+        public_bound_width: opt("public_bound_width", LenientOpt),
+        message_query_inst_enable: opt("message_query_inst_enable", LenientOpt),
+        vpc_client_plain: opt("vpc_client_plain", LenientOpt),
+        support_features: opt("support_features", StringLenientOpt),
+        trace_enable: opt("trace_enable", LenientOpt),
+        agent_enable: opt("agent_enable", LenientOpt),
+        pod_connect_address: opt("pod_connect_address", StringLenientOpt),
+        disk_encrypted: opt("disk_encrypted", LenientOpt),
+        disk_encrypted_key: opt("disk_encrypted_key", StringLenientOpt),
+        kafka_private_connect_address: opt("kafka_private_connect_address", StringLenientOpt),
+        ces_version: opt("ces_version", StringLenientOpt),
+        public_access_enabled: opt("public_access_enabled", StringLenientOpt),
+        node_num: opt("node_num", LenientOpt),
+        enable_acl: opt("enable_acl", LenientOpt),
+        new_spec_billing_enable: opt("new_spec_billing_enable", LenientOpt),
+        broker_num: opt("broker_num", LenientOpt),
+        tags: list("tags", List),
+        dr_enable: opt("dr_enable", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `DeleteInstance`: 删除指定的实例
 pub mod delete_instance {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DeleteInstance` (删除指定的实例).
     ///
     /// 删除指定的实例，释放该实例的所有资源。
@@ -3428,40 +1904,14 @@ pub mod delete_instance {
         /// Document line 1037.
         pub instance_id: String,
     }
-    impl serde::Serialize for DeleteInstanceRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteInstanceRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteInstanceRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeleteInstanceRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id")
+        },
+        required = ["instance_id"]
+    );
+
     impl DeleteInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>) -> Self {
@@ -3470,47 +1920,27 @@ pub mod delete_instance {
                 instance_id: instance_id.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
+
     /// Response of `DeleteInstance` (HTTP 204).
     ///
     /// The document describes no body for this response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteInstanceResponse {}
-    impl serde::Serialize for DeleteInstanceResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteInstanceResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteInstanceResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteInstanceResponse {});
 }
+
 /// Models of `UpdateInstance`: 修改实例信息
 pub mod update_instance {
     pub use super::types::RetentionPolicy;
     pub use super::types::UpdateInstanceBody;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `UpdateInstance` (修改实例信息).
     ///
     /// 修改实例信息。
@@ -3531,43 +1961,15 @@ pub mod update_instance {
         /// Request body.
         pub body: Option<UpdateInstanceBody>,
     }
-    impl serde::Serialize for UpdateInstanceRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.opt("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateInstanceRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateInstanceRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        UpdateInstanceRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            body: opt("body")
+        },
+        required = ["instance_id"]
+    );
+
     impl UpdateInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>) -> Self {
@@ -3577,51 +1979,31 @@ pub mod update_instance {
                 body: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `body`.
         pub fn body(mut self, body: impl Into<UpdateInstanceBody>) -> Self {
             self.body = Some(body.into());
             self
         }
     }
+
     /// Response of `UpdateInstance` (HTTP 204).
     ///
     /// The document describes no body for this response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateInstanceResponse {}
-    impl serde::Serialize for UpdateInstanceResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateInstanceResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateInstanceResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(UpdateInstanceResponse {});
 }
+
 /// Models of `ActionInstances`: 批量重启或删除实例
 pub mod action_instances {
-    #[allow(unused_imports)]
-    use super::*;
-    /// ActionInstancesBody
+    /// The `ActionInstancesBody` object of the `ActionInstances` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ActionInstancesBody {
         /// 实例的ID列表。
@@ -3637,39 +2019,16 @@ pub mod action_instances {
         /// Document line 1180.
         pub all_failure: Option<String>,
     }
-    impl serde::Serialize for ActionInstancesBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("instances", &self.instances)?;
-            m.field("action", &self.action)?;
-            m.opt("all_failure", &self.all_failure)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ActionInstancesBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ActionInstancesBody {
-        const REQUIRED: &'static [&'static str] = &["action"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "instances" => self.instances = map.next_value()?,
-                "action" => self.action = map.next_value()?,
-                "all_failure" => self.all_failure = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ActionInstancesBody {
+            instances: list("instances"),
+            action: field("action"),
+            all_failure: opt("all_failure"),
+            ..Default::default()
+        },
+        required = ["action"]
+    );
+
     /// Request of `ActionInstances` (批量重启或删除实例).
     ///
     /// 批量重启或删除实例。
@@ -3688,40 +2047,14 @@ pub mod action_instances {
         /// Request body.
         pub body: ActionInstancesBody,
     }
-    impl serde::Serialize for ActionInstancesRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ActionInstancesRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ActionInstancesRequest {
-        const REQUIRED: &'static [&'static str] = &["body"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ActionInstancesRequest {
+            project_id: opt("project_id"),
+            body: field("body")
+        },
+        required = ["body"]
+    );
+
     impl ActionInstancesRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(body: impl Into<ActionInstancesBody>) -> Self {
@@ -3730,12 +2063,14 @@ pub mod action_instances {
                 body: body.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
+
     /// Values of `result`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Result2 {
@@ -3746,47 +2081,12 @@ pub mod action_instances {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for Result2 {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Result2::Unknown(String::new())
-        }
-    }
-    impl Result2 {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Result2::Success => "success",
-                Result2::Failed => "failed",
-                Result2::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Result2 {
-        fn from(s: &str) -> Self {
-            match s {
-                "success" => Result2::Success,
-                "failed" => Result2::Failed,
-                other => Result2::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Result2 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Result2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Result2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Result2::from(s.as_str()))
-        }
-    }
-    /// results
+    apigen_runtime::wire_enum!(Result2 {
+        Success: "success",
+        Failed: "failed"
+    });
+
+    /// The `results` object of the `ActionInstances` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Results {
         /// 操作结果。 • success: 操作成功 • failed: 操作失败
@@ -3798,40 +2098,12 @@ pub mod action_instances {
         /// Document line 1195.
         pub instance: Option<String>,
     }
-    impl serde::Serialize for Results {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("result", &self.result)?;
-            m.opt("instance", &self.instance)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Results {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Results {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "result" => self.result = map.next_value()?,
-                "instance" => {
-                    self.instance = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Results {
+        result: opt("result"),
+        instance: opt("instance", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ActionInstances` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ActionInstancesResponse {
@@ -3840,42 +2112,15 @@ pub mod action_instances {
         /// Document line 1189.
         pub results: Vec<Results>,
     }
-    impl serde::Serialize for ActionInstancesResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("results", &self.results)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ActionInstancesResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ActionInstancesResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "results" => {
-                    self.results = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ActionInstancesResponse {
+        results: list("results", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `CreateInstancePassword`: 重置密码
 pub mod create_instance_password {
-    #[allow(unused_imports)]
-    use super::*;
-    /// CreateInstancePasswordBody
+    /// The `CreateInstancePasswordBody` object of the `CreateInstancePassword` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstancePasswordBody {
         /// 8-32个字符。至少包含以下字符中的3种： • 大写字母• 小写字母• 数字• 特殊字符`~!@#\$%^&*()-_+=+\[\];:\"",<>/? 和空格，并且不能以-开头。
@@ -3885,35 +2130,14 @@ pub mod create_instance_password {
         /// Document line 1284.
         pub new_password: String,
     }
-    impl serde::Serialize for CreateInstancePasswordBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("new_password", &self.new_password)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateInstancePasswordBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateInstancePasswordBody {
-        const REQUIRED: &'static [&'static str] = &["new_password"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "new_password" => self.new_password = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CreateInstancePasswordBody {
+            new_password: field("new_password"),
+            ..Default::default()
+        },
+        required = ["new_password"]
+    );
+
     /// Request of `CreateInstancePassword` (重置密码).
     ///
     /// 重置密码。
@@ -3934,43 +2158,15 @@ pub mod create_instance_password {
         /// Request body.
         pub body: CreateInstancePasswordBody,
     }
-    impl serde::Serialize for CreateInstancePasswordRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateInstancePasswordRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateInstancePasswordRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id", "body"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CreateInstancePasswordRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            body: field("body")
+        },
+        required = ["instance_id", "body"]
+    );
+
     impl CreateInstancePasswordRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -3983,46 +2179,26 @@ pub mod create_instance_password {
                 body: body.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
+
     /// Response of `CreateInstancePassword` (HTTP 204).
     ///
     /// The document describes no body for this response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstancePasswordResponse {}
-    impl serde::Serialize for CreateInstancePasswordResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateInstancePasswordResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateInstancePasswordResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(CreateInstancePasswordResponse {});
 }
+
 /// Models of `UpdateInstanceKafkaManagerPassword`: 重置 Manager 密码
 pub mod update_instance_kafka_manager_password {
     pub use super::types::UpdateInstanceKafkaManagerPasswordBody;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `UpdateInstanceKafkaManagerPassword` (重置 Manager 密码).
     ///
     /// 重置Manager密码。
@@ -4043,43 +2219,15 @@ pub mod update_instance_kafka_manager_password {
         /// Request body.
         pub body: Option<UpdateInstanceKafkaManagerPasswordBody>,
     }
-    impl serde::Serialize for UpdateInstanceKafkaManagerPasswordRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.opt("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateInstanceKafkaManagerPasswordRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateInstanceKafkaManagerPasswordRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        UpdateInstanceKafkaManagerPasswordRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            body: opt("body")
+        },
+        required = ["instance_id"]
+    );
+
     impl UpdateInstanceKafkaManagerPasswordRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>) -> Self {
@@ -4089,51 +2237,31 @@ pub mod update_instance_kafka_manager_password {
                 body: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `body`.
         pub fn body(mut self, body: impl Into<UpdateInstanceKafkaManagerPasswordBody>) -> Self {
             self.body = Some(body.into());
             self
         }
     }
+
     /// Response of `UpdateInstanceKafkaManagerPassword` (HTTP 204).
     ///
     /// The document describes no body for this response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateInstanceKafkaManagerPasswordResponse {}
-    impl serde::Serialize for UpdateInstanceKafkaManagerPasswordResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateInstanceKafkaManagerPasswordResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateInstanceKafkaManagerPasswordResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(UpdateInstanceKafkaManagerPasswordResponse {});
 }
+
 /// Models of `CreateInstanceAutotopic`: 开启或关闭实例自动创建 topic 功能
 pub mod create_instance_autotopic {
-    #[allow(unused_imports)]
-    use super::*;
-    /// CreateInstanceAutotopicBody
+    /// The `CreateInstanceAutotopicBody` object of the `CreateInstanceAutotopic` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceAutotopicBody {
         /// 是否开启自动创建topic功能。
@@ -4141,35 +2269,14 @@ pub mod create_instance_autotopic {
         /// Document line 1386.
         pub enable_auto_topic: bool,
     }
-    impl serde::Serialize for CreateInstanceAutotopicBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("enable_auto_topic", &self.enable_auto_topic)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateInstanceAutotopicBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateInstanceAutotopicBody {
-        const REQUIRED: &'static [&'static str] = &["enable_auto_topic"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "enable_auto_topic" => self.enable_auto_topic = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CreateInstanceAutotopicBody {
+            enable_auto_topic: field("enable_auto_topic"),
+            ..Default::default()
+        },
+        required = ["enable_auto_topic"]
+    );
+
     /// Request of `CreateInstanceAutotopic` (开启或关闭实例自动创建 topic 功能).
     ///
     /// 开启或关闭实例自动创建topic功能。
@@ -4190,43 +2297,15 @@ pub mod create_instance_autotopic {
         /// Request body.
         pub body: CreateInstanceAutotopicBody,
     }
-    impl serde::Serialize for CreateInstanceAutotopicRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateInstanceAutotopicRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateInstanceAutotopicRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id", "body"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CreateInstanceAutotopicRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            body: field("body")
+        },
+        required = ["instance_id", "body"]
+    );
+
     impl CreateInstanceAutotopicRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -4239,46 +2318,25 @@ pub mod create_instance_autotopic {
                 body: body.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
+
     /// Response of `CreateInstanceAutotopic` (HTTP 200).
     ///
     /// The document describes no body for this response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceAutotopicResponse {}
-    impl serde::Serialize for CreateInstanceAutotopicResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateInstanceAutotopicResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateInstanceAutotopicResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(CreateInstanceAutotopicResponse {});
 }
+
 /// Models of `ModifyInstanceCrossvpc`: 修改实例跨 VPC 访问的内网 IP
 pub mod modify_instance_crossvpc {
-    #[allow(unused_imports)]
-    use super::*;
-    /// ModifyInstanceCrossvpcBody
+    /// The `ModifyInstanceCrossvpcBody` object of the `ModifyInstanceCrossvpc` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyInstanceCrossvpcBody {
         /// 用户自定义的 advertised_ip_contents 键值对。 键是 listeners IP。 值是 advertised.listeners IP, 或者域名。 说明 IP 修改未修改项也需填上。
@@ -4286,37 +2344,14 @@ pub mod modify_instance_crossvpc {
         /// Document line 1440.
         pub advertised_ip_contents: std::collections::BTreeMap<String, String>,
     }
-    impl serde::Serialize for ModifyInstanceCrossvpcBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("advertised_ip_contents", &self.advertised_ip_contents)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ModifyInstanceCrossvpcBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ModifyInstanceCrossvpcBody {
-        const REQUIRED: &'static [&'static str] = &["advertised_ip_contents"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "advertised_ip_contents" => {
-                    self.advertised_ip_contents = map.next_value()?;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ModifyInstanceCrossvpcBody {
+            advertised_ip_contents: field("advertised_ip_contents"),
+            ..Default::default()
+        },
+        required = ["advertised_ip_contents"]
+    );
+
     /// Request of `ModifyInstanceCrossvpc` (修改实例跨 VPC 访问的内网 IP).
     ///
     /// 修改实例跨VPC访问的内网IP。
@@ -4337,43 +2372,15 @@ pub mod modify_instance_crossvpc {
         /// Request body.
         pub body: ModifyInstanceCrossvpcBody,
     }
-    impl serde::Serialize for ModifyInstanceCrossvpcRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ModifyInstanceCrossvpcRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ModifyInstanceCrossvpcRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id", "body"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ModifyInstanceCrossvpcRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            body: field("body")
+        },
+        required = ["instance_id", "body"]
+    );
+
     impl ModifyInstanceCrossvpcRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -4386,13 +2393,15 @@ pub mod modify_instance_crossvpc {
                 body: body.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
-    /// results
+
+    /// The `results` object of the `ModifyInstanceCrossvpc` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Results {
         /// advertised.listeners IP/域名。
@@ -4408,48 +2417,13 @@ pub mod modify_instance_crossvpc {
         /// Document line 1457.
         pub ip: Option<String>,
     }
-    impl serde::Serialize for Results {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("advertised_ip", &self.advertised_ip)?;
-            m.opt("success", &self.success)?;
-            m.opt("ip", &self.ip)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Results {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Results {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "advertised_ip" => {
-                    self.advertised_ip = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ip" => {
-                    self.ip = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Results {
+        advertised_ip: opt("advertised_ip", StringLenientOpt),
+        success: opt("success", LenientOpt),
+        ip: opt("ip", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ModifyInstanceCrossvpc` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyInstanceCrossvpcResponse {
@@ -4462,45 +2436,15 @@ pub mod modify_instance_crossvpc {
         /// Document line 1450.
         pub results: Vec<Results>,
     }
-    impl serde::Serialize for ModifyInstanceCrossvpcResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("success", &self.success)?;
-            m.list("results", &self.results)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ModifyInstanceCrossvpcResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ModifyInstanceCrossvpcResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "results" => {
-                    self.results = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ModifyInstanceCrossvpcResponse {
+        success: opt("success", LenientOpt),
+        results: list("results", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListInstanceManagementCluster`: 查询 Kafka 集群元数据信息
 pub mod list_instance_management_cluster {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListInstanceManagementCluster` (查询 Kafka 集群元数据信息).
     ///
     /// 查询Kafka集群元数据信息。
@@ -4519,40 +2463,14 @@ pub mod list_instance_management_cluster {
         /// Document line 1527.
         pub instance_id: String,
     }
-    impl serde::Serialize for ListInstanceManagementClusterRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceManagementClusterRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstanceManagementClusterRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListInstanceManagementClusterRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id")
+        },
+        required = ["instance_id"]
+    );
+
     impl ListInstanceManagementClusterRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>) -> Self {
@@ -4561,13 +2479,15 @@ pub mod list_instance_management_cluster {
                 instance_id: instance_id.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
-    /// brokers
+
+    /// The `brokers` object of the `ListInstanceManagementCluster` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Brokers {
         /// 节点IP。
@@ -4599,69 +2519,18 @@ pub mod list_instance_management_cluster {
         /// Document line 1565.
         pub is_health: Option<bool>,
     }
-    impl serde::Serialize for Brokers {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("host", &self.host)?;
-            m.opt("port", &self.port)?;
-            m.opt("broker_id", &self.broker_id)?;
-            m.opt("is_controller", &self.is_controller)?;
-            m.opt("version", &self.version)?;
-            m.opt("register_time", &self.register_time)?;
-            m.opt("is_health", &self.is_health)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Brokers {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Brokers {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "host" => {
-                    self.host = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "port" => {
-                    self.port = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "broker_id" => {
-                    self.broker_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "is_controller" => {
-                    self.is_controller =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "version" => {
-                    self.version = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "register_time" => {
-                    self.register_time =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "is_health" => {
-                    self.is_health = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// cluster
+    apigen_runtime::wire_object!(Brokers {
+        host: opt("host", StringLenientOpt),
+        port: opt("port", LenientOpt),
+        broker_id: opt("broker_id", StringLenientOpt),
+        is_controller: opt("is_controller", LenientOpt),
+        version: opt("version", StringLenientOpt),
+        register_time: opt("register_time", LenientOpt),
+        is_health: opt("is_health", LenientOpt),
+        ..Default::default()
+    });
+
+    /// The `cluster` object of the `ListInstanceManagementCluster` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Cluster {
         /// 控制器ID。
@@ -4697,72 +2566,18 @@ pub mod list_instance_management_cluster {
         /// Document line 1552.
         pub consumers_count: Option<i32>,
     }
-    impl serde::Serialize for Cluster {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("controller", &self.controller)?;
-            m.list("brokers", &self.brokers)?;
-            m.opt("topics_count", &self.topics_count)?;
-            m.opt("partitions_count", &self.partitions_count)?;
-            m.opt("online_partitions_count", &self.online_partitions_count)?;
-            m.opt("replicas_count", &self.replicas_count)?;
-            m.opt("isr_replicas_count", &self.isr_replicas_count)?;
-            m.opt("consumers_count", &self.consumers_count)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Cluster {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Cluster {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "controller" => {
-                    self.controller = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "brokers" => {
-                    self.brokers = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "topics_count" => {
-                    self.topics_count =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "partitions_count" => {
-                    self.partitions_count =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "online_partitions_count" => {
-                    self.online_partitions_count =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "replicas_count" => {
-                    self.replicas_count =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "isr_replicas_count" => {
-                    self.isr_replicas_count =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "consumers_count" => {
-                    self.consumers_count =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Cluster {
+        controller: opt("controller", StringLenientOpt),
+        brokers: list("brokers", List),
+        topics_count: opt("topics_count", LenientOpt),
+        partitions_count: opt("partitions_count", LenientOpt),
+        online_partitions_count: opt("online_partitions_count", LenientOpt),
+        replicas_count: opt("replicas_count", LenientOpt),
+        isr_replicas_count: opt("isr_replicas_count", LenientOpt),
+        consumers_count: opt("consumers_count", LenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ListInstanceManagementCluster` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceManagementClusterResponse {
@@ -4771,40 +2586,16 @@ pub mod list_instance_management_cluster {
         /// Document line 1540.
         pub cluster: Option<Cluster>,
     }
-    impl serde::Serialize for ListInstanceManagementClusterResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("cluster", &self.cluster)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceManagementClusterResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstanceManagementClusterResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "cluster" => self.cluster = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListInstanceManagementClusterResponse {
+        cluster: opt("cluster"),
+        ..Default::default()
+    });
 }
+
 /// Models of `ShowInstanceManagementGroup`: 查询消费组信息
 pub mod show_instance_management_group {
     pub use super::types::GroupMessageOffsets;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `ShowInstanceManagementGroup` (查询消费组信息).
     ///
     /// 查询消费组信息。
@@ -4827,43 +2618,15 @@ pub mod show_instance_management_group {
         /// Document line 1640.
         pub group: String,
     }
-    impl serde::Serialize for ShowInstanceManagementGroupRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.field("group", &self.group)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ShowInstanceManagementGroupRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ShowInstanceManagementGroupRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id", "group"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                group: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "group" => self.group = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ShowInstanceManagementGroupRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            group: field("group")
+        },
+        required = ["instance_id", "group"]
+    );
+
     impl ShowInstanceManagementGroupRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>, group: impl Into<String>) -> Self {
@@ -4873,13 +2636,15 @@ pub mod show_instance_management_group {
                 group: group.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
-    /// assignment
+
+    /// The `assignment` object of the `ShowInstanceManagementGroup` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Assignment {
         /// topic名称。
@@ -4891,45 +2656,13 @@ pub mod show_instance_management_group {
         /// Document line 1679.
         pub partitions: Vec<i32>,
     }
-    impl serde::Serialize for Assignment {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("topic", &self.topic)?;
-            m.list("partitions", &self.partitions)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Assignment {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Assignment {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "topic" => {
-                    self.topic = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "partitions" => {
-                    self.partitions = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// members
+    apigen_runtime::wire_object!(Assignment {
+        topic: opt("topic", StringLenientOpt),
+        partitions: list("partitions", ListLenient),
+        ..Default::default()
+    });
+
+    /// The `members` object of the `ShowInstanceManagementGroup` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Members {
         /// 消费组consumer地址。
@@ -4949,55 +2682,15 @@ pub mod show_instance_management_group {
         /// Document line 1673.
         pub client_id: Option<String>,
     }
-    impl serde::Serialize for Members {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("host", &self.host)?;
-            m.list("assignment", &self.assignment)?;
-            m.opt("member_id", &self.member_id)?;
-            m.opt("client_id", &self.client_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Members {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Members {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "host" => {
-                    self.host = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "assignment" => {
-                    self.assignment = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "member_id" => {
-                    self.member_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "client_id" => {
-                    self.client_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// group
+    apigen_runtime::wire_object!(Members {
+        host: opt("host", StringLenientOpt),
+        assignment: list("assignment", List),
+        member_id: opt("member_id", StringLenientOpt),
+        client_id: opt("client_id", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `group` object of the `ShowInstanceManagementGroup` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Group {
         /// 消费组名称。
@@ -5025,64 +2718,16 @@ pub mod show_instance_management_group {
         /// Document line 1665.
         pub assignment_strategy: Option<String>,
     }
-    impl serde::Serialize for Group {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("group_id", &self.group_id)?;
-            m.opt("state", &self.state)?;
-            m.opt("coordinator_id", &self.coordinator_id)?;
-            m.list("members", &self.members)?;
-            m.list("group_message_offsets", &self.group_message_offsets)?;
-            m.opt("assignment_strategy", &self.assignment_strategy)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Group {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Group {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "group_id" => {
-                    self.group_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "state" => {
-                    self.state = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "coordinator_id" => {
-                    self.coordinator_id =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "members" => {
-                    self.members = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "group_message_offsets" => {
-                    self.group_message_offsets =
-                        map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "assignment_strategy" => {
-                    self.assignment_strategy = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Group {
+        group_id: opt("group_id", StringLenientOpt),
+        state: opt("state", StringLenientOpt),
+        coordinator_id: opt("coordinator_id", LenientOpt),
+        members: list("members", List),
+        group_message_offsets: list("group_message_offsets", List),
+        assignment_strategy: opt("assignment_strategy", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ShowInstanceManagementGroup` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ShowInstanceManagementGroupResponse {
@@ -5091,40 +2736,15 @@ pub mod show_instance_management_group {
         /// Document line 1653.
         pub group: Option<Group>,
     }
-    impl serde::Serialize for ShowInstanceManagementGroupResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("group", &self.group)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ShowInstanceManagementGroupResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ShowInstanceManagementGroupResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "group" => self.group = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ShowInstanceManagementGroupResponse {
+        group: opt("group"),
+        ..Default::default()
+    });
 }
+
 /// Models of `ResetMessageOffsetInstanceManagementGroup`: 重置消费组消费进度到指定位置
 pub mod reset_message_offset_instance_management_group {
-    #[allow(unused_imports)]
-    use super::*;
-    /// ResetMessageOffsetInstanceManagementGroupBody
+    /// The `ResetMessageOffsetInstanceManagementGroupBody` object of the `ResetMessageOffsetInstanceManagementGroup` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ResetMessageOffsetInstanceManagementGroupBody {
         /// topic名称。
@@ -5146,41 +2766,17 @@ pub mod reset_message_offset_instance_management_group {
         /// Document line 1791.
         pub timestamp: Option<i64>,
     }
-    impl serde::Serialize for ResetMessageOffsetInstanceManagementGroupBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("topic", &self.topic)?;
-            m.opt("partition", &self.partition)?;
-            m.opt("message_offset", &self.message_offset)?;
-            m.opt("timestamp", &self.timestamp)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ResetMessageOffsetInstanceManagementGroupBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ResetMessageOffsetInstanceManagementGroupBody {
-        const REQUIRED: &'static [&'static str] = &["topic"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "topic" => self.topic = map.next_value()?,
-                "partition" => self.partition = map.next_value()?,
-                "message_offset" => self.message_offset = map.next_value()?,
-                "timestamp" => self.timestamp = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ResetMessageOffsetInstanceManagementGroupBody {
+            topic: field("topic"),
+            partition: opt("partition"),
+            message_offset: opt("message_offset"),
+            timestamp: opt("timestamp"),
+            ..Default::default()
+        },
+        required = ["topic"]
+    );
+
     /// Request of `ResetMessageOffsetInstanceManagementGroup` (重置消费组消费进度到指定位置).
     ///
     /// Kafka实例不支持在线重置消费进度。在执行重置消费进度之前，必须停止被重置消费组客户端。停止待重置消费组客户端，然后等待一段时间（即 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG配置的时间，默认为1000毫秒）后，服务端才认为此消费组客户端已下线。
@@ -5205,46 +2801,16 @@ pub mod reset_message_offset_instance_management_group {
         /// Request body.
         pub body: ResetMessageOffsetInstanceManagementGroupBody,
     }
-    impl serde::Serialize for ResetMessageOffsetInstanceManagementGroupRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.field("group", &self.group)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ResetMessageOffsetInstanceManagementGroupRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ResetMessageOffsetInstanceManagementGroupRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id", "group", "body"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                group: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "group" => self.group = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ResetMessageOffsetInstanceManagementGroupRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            group: field("group"),
+            body: field("body")
+        },
+        required = ["instance_id", "group", "body"]
+    );
+
     impl ResetMessageOffsetInstanceManagementGroupRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -5259,45 +2825,24 @@ pub mod reset_message_offset_instance_management_group {
                 body: body.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
+
     /// Response of `ResetMessageOffsetInstanceManagementGroup` (HTTP 204).
     ///
     /// The document describes no body for this response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ResetMessageOffsetInstanceManagementGroupResponse {}
-    impl serde::Serialize for ResetMessageOffsetInstanceManagementGroupResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ResetMessageOffsetInstanceManagementGroupResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ResetMessageOffsetInstanceManagementGroupResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(ResetMessageOffsetInstanceManagementGroupResponse {});
 }
+
 /// Models of `ListInstanceManagementCoordinators`: 查询 Kafka 实例的协调器信息
 pub mod list_instance_management_coordinators {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListInstanceManagementCoordinators` (查询 Kafka 实例的协调器信息).
     ///
     /// 查询Kafka实例的协调器信息。
@@ -5316,40 +2861,14 @@ pub mod list_instance_management_coordinators {
         /// Document line 1858.
         pub instance_id: String,
     }
-    impl serde::Serialize for ListInstanceManagementCoordinatorsRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceManagementCoordinatorsRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstanceManagementCoordinatorsRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListInstanceManagementCoordinatorsRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id")
+        },
+        required = ["instance_id"]
+    );
+
     impl ListInstanceManagementCoordinatorsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>) -> Self {
@@ -5358,13 +2877,15 @@ pub mod list_instance_management_coordinators {
                 instance_id: instance_id.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
-    /// coordinators
+
+    /// The `coordinators` object of the `ListInstanceManagementCoordinators` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Coordinators {
         /// 消费组ID。
@@ -5384,52 +2905,14 @@ pub mod list_instance_management_coordinators {
         /// Document line 1879.
         pub port: Option<i32>,
     }
-    impl serde::Serialize for Coordinators {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("group_id", &self.group_id)?;
-            m.opt("id", &self.id)?;
-            m.opt("host", &self.host)?;
-            m.opt("port", &self.port)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Coordinators {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Coordinators {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "group_id" => {
-                    self.group_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "id" => {
-                    self.id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "host" => {
-                    self.host = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "port" => {
-                    self.port = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Coordinators {
+        group_id: opt("group_id", StringLenientOpt),
+        id: opt("id", LenientOpt),
+        host: opt("host", StringLenientOpt),
+        port: opt("port", LenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ListInstanceManagementCoordinators` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceManagementCoordinatorsResponse {
@@ -5438,42 +2921,15 @@ pub mod list_instance_management_coordinators {
         /// Document line 1871.
         pub coordinators: Vec<Coordinators>,
     }
-    impl serde::Serialize for ListInstanceManagementCoordinatorsResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("coordinators", &self.coordinators)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceManagementCoordinatorsResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstanceManagementCoordinatorsResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "coordinators" => {
-                    self.coordinators = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListInstanceManagementCoordinatorsResponse {
+        coordinators: list("coordinators", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `CreateInstanceManagementTopicPartitionsReassignment`: 新增 Kafka 实例指定 Topic 分区
 pub mod create_instance_management_topic_partitions_reassignment {
-    #[allow(unused_imports)]
-    use super::*;
-    /// CreateInstanceManagementTopicPartitionsReassignmentBody
+    /// The `CreateInstanceManagementTopicPartitionsReassignmentBody` object of the `CreateInstanceManagementTopicPartitionsReassignment` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceManagementTopicPartitionsReassignmentBody {
         /// 期望调整分区后的数量，必须大于当前分区数量，小于等于。
@@ -5481,34 +2937,11 @@ pub mod create_instance_management_topic_partitions_reassignment {
         /// Document line 1943.
         pub partition: Option<i32>,
     }
-    impl serde::Serialize for CreateInstanceManagementTopicPartitionsReassignmentBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("partition", &self.partition)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateInstanceManagementTopicPartitionsReassignmentBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateInstanceManagementTopicPartitionsReassignmentBody {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "partition" => self.partition = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateInstanceManagementTopicPartitionsReassignmentBody {
+        partition: opt("partition"),
+        ..Default::default()
+    });
+
     /// Request of `CreateInstanceManagementTopicPartitionsReassignment` (新增 Kafka 实例指定 Topic 分区).
     ///
     /// 新增Kafka实例指定Topic分区。
@@ -5533,46 +2966,16 @@ pub mod create_instance_management_topic_partitions_reassignment {
         /// Request body.
         pub body: Option<CreateInstanceManagementTopicPartitionsReassignmentBody>,
     }
-    impl serde::Serialize for CreateInstanceManagementTopicPartitionsReassignmentRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.field("topic", &self.topic)?;
-            m.opt("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateInstanceManagementTopicPartitionsReassignmentRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateInstanceManagementTopicPartitionsReassignmentRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id", "topic"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                topic: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "topic" => self.topic = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CreateInstanceManagementTopicPartitionsReassignmentRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            topic: field("topic"),
+            body: opt("body")
+        },
+        required = ["instance_id", "topic"]
+    );
+
     impl CreateInstanceManagementTopicPartitionsReassignmentRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>, topic: impl Into<String>) -> Self {
@@ -5583,11 +2986,13 @@ pub mod create_instance_management_topic_partitions_reassignment {
                 body: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `body`.
         pub fn body(
             mut self,
@@ -5597,42 +3002,18 @@ pub mod create_instance_management_topic_partitions_reassignment {
             self
         }
     }
+
     /// Response of `CreateInstanceManagementTopicPartitionsReassignment` (HTTP 204).
     ///
     /// The document describes no body for this response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceManagementTopicPartitionsReassignmentResponse {}
-    impl serde::Serialize for CreateInstanceManagementTopicPartitionsReassignmentResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateInstanceManagementTopicPartitionsReassignmentResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object
-        for CreateInstanceManagementTopicPartitionsReassignmentResponse
-    {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(CreateInstanceManagementTopicPartitionsReassignmentResponse {});
 }
+
 /// Models of `CreateInstanceManagementTopicReplicasReassignment`: 修改 Kafka 实例 Topic 分区的副本
 pub mod create_instance_management_topic_replicas_reassignment {
-    #[allow(unused_imports)]
-    use super::*;
-    /// partitions
+    /// The `partitions` object of the `CreateInstanceManagementTopicReplicasReassignment` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Partitions {
         /// 分区ID。
@@ -5644,37 +3025,13 @@ pub mod create_instance_management_topic_replicas_reassignment {
         /// Document line 2004.
         pub replicas: Vec<i32>,
     }
-    impl serde::Serialize for Partitions {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("partition", &self.partition)?;
-            m.list("replicas", &self.replicas)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Partitions {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Partitions {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "partition" => self.partition = map.next_value()?,
-                "replicas" => self.replicas = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// CreateInstanceManagementTopicReplicasReassignmentBody
+    apigen_runtime::wire_object!(Partitions {
+        partition: opt("partition"),
+        replicas: list("replicas"),
+        ..Default::default()
+    });
+
+    /// The `CreateInstanceManagementTopicReplicasReassignmentBody` object of the `CreateInstanceManagementTopicReplicasReassignment` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceManagementTopicReplicasReassignmentBody {
         /// 期望调整的分区的副本分配情况。
@@ -5682,34 +3039,11 @@ pub mod create_instance_management_topic_replicas_reassignment {
         /// Document line 1998.
         pub partitions: Vec<Partitions>,
     }
-    impl serde::Serialize for CreateInstanceManagementTopicReplicasReassignmentBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("partitions", &self.partitions)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateInstanceManagementTopicReplicasReassignmentBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateInstanceManagementTopicReplicasReassignmentBody {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "partitions" => self.partitions = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateInstanceManagementTopicReplicasReassignmentBody {
+        partitions: list("partitions"),
+        ..Default::default()
+    });
+
     /// Request of `CreateInstanceManagementTopicReplicasReassignment` (修改 Kafka 实例 Topic 分区的副本).
     ///
     /// 修改Kafka实例Topic分区的副本。
@@ -5734,46 +3068,16 @@ pub mod create_instance_management_topic_replicas_reassignment {
         /// Request body.
         pub body: Option<CreateInstanceManagementTopicReplicasReassignmentBody>,
     }
-    impl serde::Serialize for CreateInstanceManagementTopicReplicasReassignmentRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.field("topic", &self.topic)?;
-            m.opt("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateInstanceManagementTopicReplicasReassignmentRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateInstanceManagementTopicReplicasReassignmentRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id", "topic"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                topic: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "topic" => self.topic = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CreateInstanceManagementTopicReplicasReassignmentRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            topic: field("topic"),
+            body: opt("body")
+        },
+        required = ["instance_id", "topic"]
+    );
+
     impl CreateInstanceManagementTopicReplicasReassignmentRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>, topic: impl Into<String>) -> Self {
@@ -5784,11 +3088,13 @@ pub mod create_instance_management_topic_replicas_reassignment {
                 body: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `body`.
         pub fn body(
             mut self,
@@ -5798,39 +3104,17 @@ pub mod create_instance_management_topic_replicas_reassignment {
             self
         }
     }
+
     /// Response of `CreateInstanceManagementTopicReplicasReassignment` (HTTP 204).
     ///
     /// The document describes no body for this response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceManagementTopicReplicasReassignmentResponse {}
-    impl serde::Serialize for CreateInstanceManagementTopicReplicasReassignmentResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateInstanceManagementTopicReplicasReassignmentResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateInstanceManagementTopicReplicasReassignmentResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(CreateInstanceManagementTopicReplicasReassignmentResponse {});
 }
+
 /// Models of `ListInstanceTopicsDiskusage`: 查询 topic 的磁盘存储情况
 pub mod list_instance_topics_diskusage {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListInstanceTopicsDiskusage` (查询 topic 的磁盘存储情况).
     ///
     /// 查询topic在Broker上磁盘占用情况。
@@ -5863,49 +3147,17 @@ pub mod list_instance_topics_diskusage {
         /// Document line 2062.
         pub percentage: Option<String>,
     }
-    impl serde::Serialize for ListInstanceTopicsDiskusageRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.opt("minSize", &self.min_size)?;
-            m.opt("top", &self.top)?;
-            m.opt("percentage", &self.percentage)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceTopicsDiskusageRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstanceTopicsDiskusageRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                min_size: Default::default(),
-                top: Default::default(),
-                percentage: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "minSize" => self.min_size = map.next_value()?,
-                "top" => self.top = map.next_value()?,
-                "percentage" => self.percentage = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListInstanceTopicsDiskusageRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            min_size: opt("minSize"),
+            top: opt("top"),
+            percentage: opt("percentage")
+        },
+        required = ["instance_id"]
+    );
+
     impl ListInstanceTopicsDiskusageRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>) -> Self {
@@ -5917,28 +3169,33 @@ pub mod list_instance_topics_diskusage {
                 percentage: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `min_size`.
         pub fn min_size(mut self, min_size: impl Into<String>) -> Self {
             self.min_size = Some(min_size.into());
             self
         }
+
         /// Sets `top`.
         pub fn top(mut self, top: impl Into<String>) -> Self {
             self.top = Some(top.into());
             self
         }
+
         /// Sets `percentage`.
         pub fn percentage(mut self, percentage: impl Into<String>) -> Self {
             self.percentage = Some(percentage.into());
             self
         }
     }
-    /// DiskusageTopicEntity
+
+    /// The `DiskusageTopicEntity` object of the `ListInstanceTopicsDiskusage` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DiskusageTopicEntity {
         /// 磁盘使用量。
@@ -5958,55 +3215,15 @@ pub mod list_instance_topics_diskusage {
         /// Document line 2096.
         pub percentage: Option<f64>,
     }
-    impl serde::Serialize for DiskusageTopicEntity {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("size", &self.size)?;
-            m.opt("topic_name", &self.topic_name)?;
-            m.opt("topic_partition", &self.topic_partition)?;
-            m.opt("percentage", &self.percentage)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DiskusageTopicEntity {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DiskusageTopicEntity {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "size" => {
-                    self.size = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "topic_name" => {
-                    self.topic_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "topic_partition" => {
-                    self.topic_partition = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "percentage" => {
-                    self.percentage = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// DiskusageEntity
+    apigen_runtime::wire_object!(DiskusageTopicEntity {
+        size: opt("size", StringLenientOpt),
+        topic_name: opt("topic_name", StringLenientOpt),
+        topic_partition: opt("topic_partition", StringLenientOpt),
+        percentage: opt("percentage", LenientOpt),
+        ..Default::default()
+    });
+
+    /// The `DiskusageEntity` object of the `ListInstanceTopicsDiskusage` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DiskusageEntity {
         /// Broker名称。
@@ -6038,72 +3255,17 @@ pub mod list_instance_topics_diskusage {
         /// Document line 2088.
         pub topic_list: Vec<DiskusageTopicEntity>,
     }
-    impl serde::Serialize for DiskusageEntity {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("broker_name", &self.broker_name)?;
-            m.opt("data_disk_size", &self.data_disk_size)?;
-            m.opt("data_disk_use", &self.data_disk_use)?;
-            m.opt("data_disk_free", &self.data_disk_free)?;
-            m.opt("data_disk_use_percentage", &self.data_disk_use_percentage)?;
-            m.opt("status", &self.status)?;
-            m.list("topic_list", &self.topic_list)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DiskusageEntity {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DiskusageEntity {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "broker_name" => {
-                    self.broker_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "data_disk_size" => {
-                    self.data_disk_size = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "data_disk_use" => {
-                    self.data_disk_use = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "data_disk_free" => {
-                    self.data_disk_free = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "data_disk_use_percentage" => {
-                    self.data_disk_use_percentage = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "status" => {
-                    self.status = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "topic_list" => {
-                    self.topic_list = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DiskusageEntity {
+        broker_name: opt("broker_name", StringLenientOpt),
+        data_disk_size: opt("data_disk_size", StringLenientOpt),
+        data_disk_use: opt("data_disk_use", StringLenientOpt),
+        data_disk_free: opt("data_disk_free", StringLenientOpt),
+        data_disk_use_percentage: opt("data_disk_use_percentage", StringLenientOpt),
+        status: opt("status", StringLenientOpt),
+        topic_list: list("topic_list", List),
+        ..Default::default()
+    });
+
     /// Response of `ListInstanceTopicsDiskusage` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceTopicsDiskusageResponse {
@@ -6112,41 +3274,14 @@ pub mod list_instance_topics_diskusage {
         /// Document line 2075.
         pub broker_list: Vec<DiskusageEntity>,
     }
-    impl serde::Serialize for ListInstanceTopicsDiskusageResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("broker_list", &self.broker_list)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceTopicsDiskusageResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstanceTopicsDiskusageResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "broker_list" => {
-                    self.broker_list = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListInstanceTopicsDiskusageResponse {
+        broker_list: list("broker_list", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListInstanceGroups`: 查询所有消费组
 pub mod list_instance_groups {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListInstanceGroups` (查询所有消费组).
     ///
     /// 查询所有消费组。
@@ -6181,49 +3316,17 @@ pub mod list_instance_groups {
         /// Document line 2209.
         pub group: Option<String>,
     }
-    impl serde::Serialize for ListInstanceGroupsRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.opt("offset", &self.offset)?;
-            m.opt("limit", &self.limit)?;
-            m.opt("group", &self.group)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceGroupsRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstanceGroupsRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                offset: Default::default(),
-                limit: Default::default(),
-                group: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "offset" => self.offset = map.next_value()?,
-                "limit" => self.limit = map.next_value()?,
-                "group" => self.group = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListInstanceGroupsRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            offset: opt("offset"),
+            limit: opt("limit"),
+            group: opt("group")
+        },
+        required = ["instance_id"]
+    );
+
     impl ListInstanceGroupsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>) -> Self {
@@ -6235,28 +3338,33 @@ pub mod list_instance_groups {
                 group: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `offset`.
         pub fn offset(mut self, offset: impl Into<String>) -> Self {
             self.offset = Some(offset.into());
             self
         }
+
         /// Sets `limit`.
         pub fn limit(mut self, limit: impl Into<String>) -> Self {
             self.limit = Some(limit.into());
             self
         }
+
         /// Sets `group`.
         pub fn group(mut self, group: impl Into<String>) -> Self {
             self.group = Some(group.into());
             self
         }
     }
-    /// GroupInfoSimple
+
+    /// The `GroupInfoSimple` object of the `ListInstanceGroups` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GroupInfoSimple {
         /// 消费组ID。
@@ -6272,49 +3380,13 @@ pub mod list_instance_groups {
         /// Document line 2230.
         pub coordinator_id: Option<i32>,
     }
-    impl serde::Serialize for GroupInfoSimple {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("group_id", &self.group_id)?;
-            m.opt("state", &self.state)?;
-            m.opt("coordinator_id", &self.coordinator_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for GroupInfoSimple {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for GroupInfoSimple {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "group_id" => {
-                    self.group_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "state" => {
-                    self.state = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "coordinator_id" => {
-                    self.coordinator_id =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(GroupInfoSimple {
+        group_id: opt("group_id", StringLenientOpt),
+        state: opt("state", StringLenientOpt),
+        coordinator_id: opt("coordinator_id", LenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ListInstanceGroups` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceGroupsResponse {
@@ -6327,46 +3399,17 @@ pub mod list_instance_groups {
         /// Document line 2223.
         pub total: Option<i32>,
     }
-    impl serde::Serialize for ListInstanceGroupsResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("groups", &self.groups)?;
-            m.opt("total", &self.total)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceGroupsResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstanceGroupsResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "groups" => {
-                    self.groups = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "total" => {
-                    self.total = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListInstanceGroupsResponse {
+        groups: list("groups", List),
+        total: opt("total", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ShowInstanceGroup`: 查询指定消费组信息
 pub mod show_instance_group {
     pub use super::types::GroupMessageOffsets;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `ShowInstanceGroup` (查询指定消费组信息).
     ///
     /// 查询指定消费组信息
@@ -6389,43 +3432,15 @@ pub mod show_instance_group {
         /// Document line 2290.
         pub group: String,
     }
-    impl serde::Serialize for ShowInstanceGroupRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.field("group", &self.group)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ShowInstanceGroupRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ShowInstanceGroupRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id", "group"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                group: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "group" => self.group = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ShowInstanceGroupRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            group: field("group")
+        },
+        required = ["instance_id", "group"]
+    );
+
     impl ShowInstanceGroupRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>, group: impl Into<String>) -> Self {
@@ -6435,13 +3450,15 @@ pub mod show_instance_group {
                 group: group.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
-    /// members
+
+    /// The `members` object of the `ShowInstanceGroup` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Members {
         /// 消费组consumer地址。
@@ -6457,51 +3474,14 @@ pub mod show_instance_group {
         /// Document line 2322.
         pub client_id: Option<String>,
     }
-    impl serde::Serialize for Members {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("host", &self.host)?;
-            m.opt("member_id", &self.member_id)?;
-            m.opt("client_id", &self.client_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Members {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Members {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "host" => {
-                    self.host = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "member_id" => {
-                    self.member_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "client_id" => {
-                    self.client_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// group
+    apigen_runtime::wire_object!(Members {
+        host: opt("host", StringLenientOpt),
+        member_id: opt("member_id", StringLenientOpt),
+        client_id: opt("client_id", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `group` object of the `ShowInstanceGroup` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Group {
         /// 消费组名称。
@@ -6529,64 +3509,16 @@ pub mod show_instance_group {
         /// Document line 2315.
         pub assignment_strategy: Option<String>,
     }
-    impl serde::Serialize for Group {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("group_id", &self.group_id)?;
-            m.opt("state", &self.state)?;
-            m.opt("coordinator_id", &self.coordinator_id)?;
-            m.list("members", &self.members)?;
-            m.list("group_message_offsets", &self.group_message_offsets)?;
-            m.opt("assignment_strategy", &self.assignment_strategy)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Group {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Group {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "group_id" => {
-                    self.group_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "state" => {
-                    self.state = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "coordinator_id" => {
-                    self.coordinator_id =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "members" => {
-                    self.members = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "group_message_offsets" => {
-                    self.group_message_offsets =
-                        map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "assignment_strategy" => {
-                    self.assignment_strategy = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Group {
+        group_id: opt("group_id", StringLenientOpt),
+        state: opt("state", StringLenientOpt),
+        coordinator_id: opt("coordinator_id", LenientOpt),
+        members: list("members", List),
+        group_message_offsets: list("group_message_offsets", List),
+        assignment_strategy: opt("assignment_strategy", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ShowInstanceGroup` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ShowInstanceGroupResponse {
@@ -6595,40 +3527,15 @@ pub mod show_instance_group {
         /// Document line 2303.
         pub group: Option<Group>,
     }
-    impl serde::Serialize for ShowInstanceGroupResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("group", &self.group)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ShowInstanceGroupResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ShowInstanceGroupResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "group" => self.group = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ShowInstanceGroupResponse {
+        group: opt("group"),
+        ..Default::default()
+    });
 }
+
 /// Models of `BatchDeleteInstanceGroups`: Kafka 实例批量删除 Group
 pub mod batch_delete_instance_groups {
-    #[allow(unused_imports)]
-    use super::*;
-    /// BatchDeleteInstanceGroupsBody
+    /// The `BatchDeleteInstanceGroupsBody` object of the `BatchDeleteInstanceGroups` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct BatchDeleteInstanceGroupsBody {
         /// 所有需要删除的消费组ID。
@@ -6636,34 +3543,11 @@ pub mod batch_delete_instance_groups {
         /// Document line 2421.
         pub group_ids: Vec<String>,
     }
-    impl serde::Serialize for BatchDeleteInstanceGroupsBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("group_ids", &self.group_ids)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for BatchDeleteInstanceGroupsBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for BatchDeleteInstanceGroupsBody {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "group_ids" => self.group_ids = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(BatchDeleteInstanceGroupsBody {
+        group_ids: list("group_ids"),
+        ..Default::default()
+    });
+
     /// Request of `BatchDeleteInstanceGroups` (Kafka 实例批量删除 Group).
     ///
     /// 该接口用于向Kafka实例批量删除Group。
@@ -6684,43 +3568,15 @@ pub mod batch_delete_instance_groups {
         /// Request body.
         pub body: Option<BatchDeleteInstanceGroupsBody>,
     }
-    impl serde::Serialize for BatchDeleteInstanceGroupsRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.opt("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for BatchDeleteInstanceGroupsRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for BatchDeleteInstanceGroupsRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        BatchDeleteInstanceGroupsRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            body: opt("body")
+        },
+        required = ["instance_id"]
+    );
+
     impl BatchDeleteInstanceGroupsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>) -> Self {
@@ -6730,18 +3586,21 @@ pub mod batch_delete_instance_groups {
                 body: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `body`.
         pub fn body(mut self, body: impl Into<BatchDeleteInstanceGroupsBody>) -> Self {
             self.body = Some(body.into());
             self
         }
     }
-    /// failed_groups
+
+    /// The `failed_groups` object of the `BatchDeleteInstanceGroups` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct FailedGroups {
         /// 删除失败的消费组ID。
@@ -6753,44 +3612,12 @@ pub mod batch_delete_instance_groups {
         /// Document line 2437.
         pub error_message: Option<String>,
     }
-    impl serde::Serialize for FailedGroups {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("group_id", &self.group_id)?;
-            m.opt("error_message", &self.error_message)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for FailedGroups {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for FailedGroups {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "group_id" => {
-                    self.group_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "error_message" => {
-                    self.error_message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(FailedGroups {
+        group_id: opt("group_id", StringLenientOpt),
+        error_message: opt("error_message", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `BatchDeleteInstanceGroups` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct BatchDeleteInstanceGroupsResponse {
@@ -6803,46 +3630,16 @@ pub mod batch_delete_instance_groups {
         /// Document line 2431.
         pub total: Option<i32>,
     }
-    impl serde::Serialize for BatchDeleteInstanceGroupsResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("failed_groups", &self.failed_groups)?;
-            m.opt("total", &self.total)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for BatchDeleteInstanceGroupsResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for BatchDeleteInstanceGroupsResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "failed_groups" => {
-                    self.failed_groups = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "total" => {
-                    self.total = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(BatchDeleteInstanceGroupsResponse {
+        failed_groups: list("failed_groups", List),
+        total: opt("total", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ReassignProjectInstance`: Kafka 实例开始分区重平衡任务
 pub mod reassign_project_instance {
-    #[allow(unused_imports)]
-    use super::*;
-    /// TopicAssignment
+    /// The `TopicAssignment` object of the `ReassignProjectInstance` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TopicAssignment {
         /// 手动指定分配方案时的分区号。
@@ -6854,37 +3651,13 @@ pub mod reassign_project_instance {
         /// Document line 2516.
         pub partition_brokers: Vec<i32>,
     }
-    impl serde::Serialize for TopicAssignment {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("partition", &self.partition)?;
-            m.list("partition_brokers", &self.partition_brokers)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for TopicAssignment {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for TopicAssignment {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "partition" => self.partition = map.next_value()?,
-                "partition_brokers" => self.partition_brokers = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// PartitionReassignEntity
+    apigen_runtime::wire_object!(TopicAssignment {
+        partition: opt("partition"),
+        partition_brokers: list("partition_brokers"),
+        ..Default::default()
+    });
+
+    /// The `PartitionReassignEntity` object of the `ReassignProjectInstance` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct PartitionReassignEntity {
         /// topic名称
@@ -6904,42 +3677,18 @@ pub mod reassign_project_instance {
         /// Document line 2510.
         pub assignment: Vec<TopicAssignment>,
     }
-    impl serde::Serialize for PartitionReassignEntity {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("topic", &self.topic)?;
-            m.list("brokers", &self.brokers)?;
-            m.opt("replication_factor", &self.replication_factor)?;
-            m.list("assignment", &self.assignment)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for PartitionReassignEntity {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for PartitionReassignEntity {
-        const REQUIRED: &'static [&'static str] = &["topic"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "topic" => self.topic = map.next_value()?,
-                "brokers" => self.brokers = map.next_value()?,
-                "replication_factor" => self.replication_factor = map.next_value()?,
-                "assignment" => self.assignment = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// ReassignProjectInstanceBody
+    apigen_runtime::wire_object!(
+        PartitionReassignEntity {
+            topic: field("topic"),
+            brokers: list("brokers"),
+            replication_factor: opt("replication_factor"),
+            assignment: list("assignment"),
+            ..Default::default()
+        },
+        required = ["topic"]
+    );
+
+    /// The `ReassignProjectInstanceBody` object of the `ReassignProjectInstance` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ReassignProjectInstanceBody {
         /// 重平衡分配方案。
@@ -6951,37 +3700,15 @@ pub mod reassign_project_instance {
         /// Document line 2500.
         pub throttle: Option<i32>,
     }
-    impl serde::Serialize for ReassignProjectInstanceBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("reassignments", &self.reassignments)?;
-            m.opt("throttle", &self.throttle)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ReassignProjectInstanceBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ReassignProjectInstanceBody {
-        const REQUIRED: &'static [&'static str] = &["reassignments"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "reassignments" => self.reassignments = map.next_value()?,
-                "throttle" => self.throttle = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ReassignProjectInstanceBody {
+            reassignments: field("reassignments"),
+            throttle: opt("throttle"),
+            ..Default::default()
+        },
+        required = ["reassignments"]
+    );
+
     /// Request of `ReassignProjectInstance` (Kafka 实例开始分区重平衡任务).
     ///
     /// 该接口用于向Kafka实例提交分区重平衡任务，若成功则返回重平衡任务的job id。
@@ -7002,43 +3729,15 @@ pub mod reassign_project_instance {
         /// Request body.
         pub body: ReassignProjectInstanceBody,
     }
-    impl serde::Serialize for ReassignProjectInstanceRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ReassignProjectInstanceRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ReassignProjectInstanceRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id", "body"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ReassignProjectInstanceRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            body: field("body")
+        },
+        required = ["instance_id", "body"]
+    );
+
     impl ReassignProjectInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -7051,12 +3750,14 @@ pub mod reassign_project_instance {
                 body: body.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
+
     /// Response of `ReassignProjectInstance` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ReassignProjectInstanceResponse {
@@ -7065,44 +3766,15 @@ pub mod reassign_project_instance {
         /// Document line 2525.
         pub job_id: Option<String>,
     }
-    impl serde::Serialize for ReassignProjectInstanceResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("job_id", &self.job_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ReassignProjectInstanceResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ReassignProjectInstanceResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "job_id" => {
-                    self.job_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ReassignProjectInstanceResponse {
+        job_id: opt("job_id", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ExtendInstance`: 实例规格变更
 pub mod extend_instance {
-    #[allow(unused_imports)]
-    use super::*;
-    /// ExtendInstanceBody
+    /// The `ExtendInstanceBody` object of the `ExtendInstance` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ExtendInstanceBody {
         /// 变更类型。 取值范围： • storage: 存储空间扩容，代理数量不变。 • horizontal: 代理数量扩容，每个broker的存储空间不变。 • vertical: 垂直扩容，broker的底层虚机规格变更，代理数量和存储空间不变。
@@ -7126,43 +3798,18 @@ pub mod extend_instance {
         /// Document line 2620.
         pub publicip_id: Option<String>,
     }
-    impl serde::Serialize for ExtendInstanceBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("oper_type", &self.oper_type)?;
-            m.opt("new_storage_space", &self.new_storage_space)?;
-            m.opt("new_broker_num", &self.new_broker_num)?;
-            m.opt("new_product_id", &self.new_product_id)?;
-            m.opt("publicip_id", &self.publicip_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ExtendInstanceBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ExtendInstanceBody {
-        const REQUIRED: &'static [&'static str] = &["oper_type"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "oper_type" => self.oper_type = map.next_value()?,
-                "new_storage_space" => self.new_storage_space = map.next_value()?,
-                "new_broker_num" => self.new_broker_num = map.next_value()?,
-                "new_product_id" => self.new_product_id = map.next_value()?,
-                "publicip_id" => self.publicip_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ExtendInstanceBody {
+            oper_type: field("oper_type"),
+            new_storage_space: opt("new_storage_space"),
+            new_broker_num: opt("new_broker_num"),
+            new_product_id: opt("new_product_id"),
+            publicip_id: opt("publicip_id"),
+            ..Default::default()
+        },
+        required = ["oper_type"]
+    );
+
     /// Request of `ExtendInstance` (实例规格变更).
     ///
     /// 实例规格变更。
@@ -7189,46 +3836,16 @@ pub mod extend_instance {
         /// Request body.
         pub body: ExtendInstanceBody,
     }
-    impl serde::Serialize for ExtendInstanceRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("engine", &self.engine)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ExtendInstanceRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ExtendInstanceRequest {
-        const REQUIRED: &'static [&'static str] = &["engine", "instance_id", "body"];
-        fn empty() -> Self {
-            Self {
-                engine: Default::default(),
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "engine" => self.engine = map.next_value()?,
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ExtendInstanceRequest {
+            engine: field("engine"),
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            body: field("body")
+        },
+        required = ["engine", "instance_id", "body"]
+    );
+
     impl ExtendInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -7243,12 +3860,14 @@ pub mod extend_instance {
                 body: body.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
+
     /// Response of `ExtendInstance` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ExtendInstanceResponse {
@@ -7257,44 +3876,16 @@ pub mod extend_instance {
         /// Document line 2629.
         pub job_id: Option<String>,
     }
-    impl serde::Serialize for ExtendInstanceResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("job_id", &self.job_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ExtendInstanceResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ExtendInstanceResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "job_id" => {
-                    self.job_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ExtendInstanceResponse {
+        job_id: opt("job_id", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListInstanceExtend`: 查询实例的扩容规格列表
 pub mod list_instance_extend {
     pub use super::types::ExtendProductPropertiesEntity;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `ListInstanceExtend` (查询实例的扩容规格列表).
     ///
     /// 查询实例的扩容规格列表。
@@ -7321,46 +3912,16 @@ pub mod list_instance_extend {
         /// Document line 2703.
         pub r#type: String,
     }
-    impl serde::Serialize for ListInstanceExtendRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("engine", &self.engine)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.field("type", &self.r#type)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceExtendRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstanceExtendRequest {
-        const REQUIRED: &'static [&'static str] = &["engine", "instance_id", "type"];
-        fn empty() -> Self {
-            Self {
-                engine: Default::default(),
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                r#type: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "engine" => self.engine = map.next_value()?,
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "type" => self.r#type = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListInstanceExtendRequest {
+            engine: field("engine"),
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            r#type: field("type")
+        },
+        required = ["engine", "instance_id", "type"]
+    );
+
     impl ListInstanceExtendRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -7375,13 +3936,15 @@ pub mod list_instance_extend {
                 r#type: r#type.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
-    /// ExtendProductIosEntity
+
+    /// The `ExtendProductIosEntity` object of the `ListInstanceExtend` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ExtendProductIosEntity {
         /// 存储IO规格。
@@ -7401,57 +3964,15 @@ pub mod list_instance_extend {
         /// Document line 2740.
         pub unavailable_zones: Vec<String>,
     }
-    impl serde::Serialize for ExtendProductIosEntity {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("io_spec", &self.io_spec)?;
-            m.list("available_zones", &self.available_zones)?;
-            m.opt("type", &self.r#type)?;
-            m.list("unavailable_zones", &self.unavailable_zones)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ExtendProductIosEntity {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ExtendProductIosEntity {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "io_spec" => {
-                    self.io_spec = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "available_zones" => {
-                    self.available_zones = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "type" => {
-                    self.r#type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "unavailable_zones" => {
-                    self.unavailable_zones = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// ExtendProductSupportFeaturesEntity
+    apigen_runtime::wire_object!(ExtendProductIosEntity {
+        io_spec: opt("io_spec", StringLenientOpt),
+        available_zones: list("available_zones", ListLenient),
+        r#type: opt("type", StringLenientOpt),
+        unavailable_zones: list("unavailable_zones", ListLenient),
+        ..Default::default()
+    });
+
+    /// The `ExtendProductSupportFeaturesEntity` object of the `ListInstanceExtend` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ExtendProductSupportFeaturesEntity {
         /// 特性名称。
@@ -7463,41 +3984,13 @@ pub mod list_instance_extend {
         /// Document line 2746.
         pub properties: Option<std::collections::BTreeMap<String, String>>,
     }
-    impl serde::Serialize for ExtendProductSupportFeaturesEntity {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("name", &self.name)?;
-            m.opt("properties", &self.properties)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ExtendProductSupportFeaturesEntity {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ExtendProductSupportFeaturesEntity {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "properties" => self.properties = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// ExtendProductInfoEntity
+    apigen_runtime::wire_object!(ExtendProductSupportFeaturesEntity {
+        name: opt("name", StringLenientOpt),
+        properties: opt("properties"),
+        ..Default::default()
+    });
+
+    /// The `ExtendProductInfoEntity` object of the `ListInstanceExtend` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ExtendProductInfoEntity {
         /// 实例类型。
@@ -7541,84 +4034,20 @@ pub mod list_instance_extend {
         /// Document line 2732.
         pub unavailable_zones: Vec<String>,
     }
-    impl serde::Serialize for ExtendProductInfoEntity {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("type", &self.r#type)?;
-            m.opt("product_id", &self.product_id)?;
-            m.opt("ecs_flavor_id", &self.ecs_flavor_id)?;
-            m.list("arch_types", &self.arch_types)?;
-            m.list("charging_mode", &self.charging_mode)?;
-            m.list("ios", &self.ios)?;
-            m.list("support_features", &self.support_features)?;
-            m.opt("properties", &self.properties)?;
-            m.list("available_zones", &self.available_zones)?;
-            m.list("unavailable_zones", &self.unavailable_zones)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ExtendProductInfoEntity {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ExtendProductInfoEntity {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "type" => {
-                    self.r#type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "product_id" => {
-                    self.product_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ecs_flavor_id" => {
-                    self.ecs_flavor_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "arch_types" => {
-                    self.arch_types = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "charging_mode" => {
-                    self.charging_mode = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "ios" => {
-                    self.ios = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "support_features" => {
-                    self.support_features = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "properties" => self.properties = map.next_value()?,
-                "available_zones" => {
-                    self.available_zones = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "unavailable_zones" => {
-                    self.unavailable_zones = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ExtendProductInfoEntity {
+        r#type: opt("type", StringLenientOpt),
+        product_id: opt("product_id", StringLenientOpt),
+        ecs_flavor_id: opt("ecs_flavor_id", StringLenientOpt),
+        arch_types: list("arch_types", ListLenient),
+        charging_mode: list("charging_mode", ListLenient),
+        ios: list("ios", List),
+        support_features: list("support_features", List),
+        properties: opt("properties"),
+        available_zones: list("available_zones", ListLenient),
+        unavailable_zones: list("unavailable_zones", ListLenient),
+        ..Default::default()
+    });
+
     /// Response of `ListInstanceExtend` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceExtendResponse {
@@ -7635,55 +4064,19 @@ pub mod list_instance_extend {
         /// Document line 2718.
         pub products: Vec<ExtendProductInfoEntity>,
     }
-    impl serde::Serialize for ListInstanceExtendResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("engine", &self.engine)?;
-            m.list("versions", &self.versions)?;
-            m.list("products", &self.products)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceExtendResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstanceExtendResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "engine" => {
-                    self.engine = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "versions" => {
-                    self.versions = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "products" => {
-                    self.products = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListInstanceExtendResponse {
+        engine: opt("engine", StringLenientOpt),
+        versions: list("versions", ListLenient),
+        products: list("products", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `CreateInstanceTopic`: Kafka 实例创建 Topic
 pub mod create_instance_topic {
     pub use super::types::TopicOtherConfigs;
-    #[allow(unused_imports)]
-    use super::*;
-    /// CreateInstanceTopicBody
+
+    /// The `CreateInstanceTopicBody` object of the `CreateInstanceTopic` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceTopicBody {
         /// topic名称, 长度为4-64, 以字母开头且只支持大小写字母、中横线、下划线、点以及数字。 最小长度: 3 最大长度: 200
@@ -7735,49 +4128,21 @@ pub mod create_instance_topic {
         /// Document line 3093.
         pub topic_desc: Option<String>,
     }
-    impl serde::Serialize for CreateInstanceTopicBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("id", &self.id)?;
-            m.opt("replication", &self.replication)?;
-            m.opt("sync_message_flush", &self.sync_message_flush)?;
-            m.opt("partition", &self.partition)?;
-            m.opt("sync_replication", &self.sync_replication)?;
-            m.opt("retention_time", &self.retention_time)?;
-            m.list("topic_other_configs", &self.topic_other_configs)?;
-            m.opt("topic_desc", &self.topic_desc)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateInstanceTopicBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateInstanceTopicBody {
-        const REQUIRED: &'static [&'static str] = &["id"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "id" => self.id = map.next_value()?,
-                "replication" => self.replication = map.next_value()?,
-                "sync_message_flush" => self.sync_message_flush = map.next_value()?,
-                "partition" => self.partition = map.next_value()?,
-                "sync_replication" => self.sync_replication = map.next_value()?,
-                "retention_time" => self.retention_time = map.next_value()?,
-                "topic_other_configs" => self.topic_other_configs = map.next_value()?,
-                "topic_desc" => self.topic_desc = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CreateInstanceTopicBody {
+            id: field("id"),
+            replication: opt("replication"),
+            sync_message_flush: opt("sync_message_flush"),
+            partition: opt("partition"),
+            sync_replication: opt("sync_replication"),
+            retention_time: opt("retention_time"),
+            topic_other_configs: list("topic_other_configs"),
+            topic_desc: opt("topic_desc"),
+            ..Default::default()
+        },
+        required = ["id"]
+    );
+
     /// Request of `CreateInstanceTopic` (Kafka 实例创建 Topic).
     ///
     /// 该接口用于向Kafka实例创建Topic。
@@ -7802,43 +4167,15 @@ pub mod create_instance_topic {
         /// Request body.
         pub body: CreateInstanceTopicBody,
     }
-    impl serde::Serialize for CreateInstanceTopicRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateInstanceTopicRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateInstanceTopicRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id", "body"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CreateInstanceTopicRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            body: field("body")
+        },
+        required = ["instance_id", "body"]
+    );
+
     impl CreateInstanceTopicRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -7851,12 +4188,14 @@ pub mod create_instance_topic {
                 body: body.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
+
     /// Response of `CreateInstanceTopic` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceTopicResponse {
@@ -7873,49 +4212,15 @@ pub mod create_instance_topic {
         /// Document line 3109.
         pub name: Option<String>,
     }
-    impl serde::Serialize for CreateInstanceTopicResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("id", &self.id)?;
-            m.opt("name", &self.name)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateInstanceTopicResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateInstanceTopicResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "id" => {
-                    self.id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateInstanceTopicResponse {
+        id: opt("id", StringLenientOpt),
+        name: opt("name", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListInstanceTopics`: Kafka 实例查询 Topic
 pub mod list_instance_topics {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListInstanceTopics` (Kafka 实例查询 Topic).
     ///
     /// 该接口用于查询指定Kafka实例的Topic详情。
@@ -7934,40 +4239,14 @@ pub mod list_instance_topics {
         /// Document line 3176.
         pub instance_id: String,
     }
-    impl serde::Serialize for ListInstanceTopicsRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceTopicsRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstanceTopicsRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListInstanceTopicsRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id")
+        },
+        required = ["instance_id"]
+    );
+
     impl ListInstanceTopicsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>) -> Self {
@@ -7976,13 +4255,15 @@ pub mod list_instance_topics {
                 instance_id: instance_id.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
-    /// topic_other_configs
+
+    /// The `topic_other_configs` object of the `ListInstanceTopics` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TopicOtherConfigs {
         /// 配置名称
@@ -8010,69 +4291,17 @@ pub mod list_instance_topics {
         /// Document line 3219.
         pub value_type: Option<String>,
     }
-    impl serde::Serialize for TopicOtherConfigs {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("name", &self.name)?;
-            m.opt("valid_values", &self.valid_values)?;
-            m.opt("default_value", &self.default_value)?;
-            m.opt("config_type", &self.config_type)?;
-            m.opt("value", &self.value)?;
-            m.opt("value_type", &self.value_type)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for TopicOtherConfigs {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for TopicOtherConfigs {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "valid_values" => {
-                    self.valid_values = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "default_value" => {
-                    self.default_value = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "config_type" => {
-                    self.config_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "value" => {
-                    self.value = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "value_type" => {
-                    self.value_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// TopicEntity
+    apigen_runtime::wire_object!(TopicOtherConfigs {
+        name: opt("name", StringLenientOpt),
+        valid_values: opt("valid_values", StringLenientOpt),
+        default_value: opt("default_value", StringLenientOpt),
+        config_type: opt("config_type", StringLenientOpt),
+        value: opt("value", StringLenientOpt),
+        value_type: opt("value_type", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `TopicEntity` object of the `ListInstanceTopics` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TopicEntity {
         /// 是否为默认策略。
@@ -8128,87 +4357,22 @@ pub mod list_instance_topics {
         /// Document line 3209.
         pub created_at: Option<i64>,
     }
-    impl serde::Serialize for TopicEntity {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("policiesOnly", &self.policies_only)?;
-            m.opt("name", &self.name)?;
-            m.opt("replication", &self.replication)?;
-            m.opt("partition", &self.partition)?;
-            m.opt("retention_time", &self.retention_time)?;
-            m.opt("sync_replication", &self.sync_replication)?;
-            m.opt("sync_message_flush", &self.sync_message_flush)?;
-            m.opt("external_configs", &self.external_configs)?;
-            m.opt("topic_type", &self.topic_type)?;
-            m.list("topic_other_configs", &self.topic_other_configs)?;
-            m.opt("topic_desc", &self.topic_desc)?;
-            m.opt("created_at", &self.created_at)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for TopicEntity {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for TopicEntity {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "policiesOnly" => {
-                    self.policies_only =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "replication" => {
-                    self.replication = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "partition" => {
-                    self.partition = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "retention_time" => {
-                    self.retention_time =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "sync_replication" => {
-                    self.sync_replication =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "sync_message_flush" => {
-                    self.sync_message_flush =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "external_configs" => self.external_configs = map.next_value()?,
-                "topic_type" => {
-                    self.topic_type = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "topic_other_configs" => {
-                    self.topic_other_configs =
-                        map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "topic_desc" => {
-                    self.topic_desc = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "created_at" => {
-                    self.created_at = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(TopicEntity {
+        policies_only: opt("policiesOnly", LenientOpt),
+        name: opt("name", StringLenientOpt),
+        replication: opt("replication", LenientOpt),
+        partition: opt("partition", LenientOpt),
+        retention_time: opt("retention_time", LenientOpt),
+        sync_replication: opt("sync_replication", LenientOpt),
+        sync_message_flush: opt("sync_message_flush", LenientOpt),
+        external_configs: opt("external_configs"),
+        topic_type: opt("topic_type", LenientOpt),
+        topic_other_configs: list("topic_other_configs", List),
+        topic_desc: opt("topic_desc", StringLenientOpt),
+        created_at: opt("created_at", LenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ListInstanceTopics` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceTopicsResponse {
@@ -8233,61 +4397,21 @@ pub mod list_instance_topics {
         /// Document line 3193.
         pub topics: Vec<TopicEntity>,
     }
-    impl serde::Serialize for ListInstanceTopicsResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("total", &self.total)?;
-            m.opt("size", &self.size)?;
-            m.opt("remain_partitions", &self.remain_partitions)?;
-            m.opt("max_partitions", &self.max_partitions)?;
-            m.list("topics", &self.topics)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceTopicsResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstanceTopicsResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "total" => {
-                    self.total = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "size" => {
-                    self.size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "remain_partitions" => {
-                    self.remain_partitions =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "max_partitions" => {
-                    self.max_partitions =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "topics" => {
-                    self.topics = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListInstanceTopicsResponse {
+        total: opt("total", LenientOpt),
+        size: opt("size", LenientOpt),
+        remain_partitions: opt("remain_partitions", LenientOpt),
+        max_partitions: opt("max_partitions", LenientOpt),
+        topics: list("topics", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `UpdateInstanceTopics`: 修改 Kafka 实例 Topic
 pub mod update_instance_topics {
     pub use super::types::TopicOtherConfigs;
-    #[allow(unused_imports)]
-    use super::*;
-    /// topics
+
+    /// The `topics` object of the `UpdateInstanceTopics` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Topics {
         /// topic名称, 不支持修改。
@@ -8319,48 +4443,21 @@ pub mod update_instance_topics {
         /// Document line 3313.
         pub topic_desc: Option<String>,
     }
-    impl serde::Serialize for Topics {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("id", &self.id)?;
-            m.opt("retention_time", &self.retention_time)?;
-            m.opt("sync_replication", &self.sync_replication)?;
-            m.opt("sync_message_flush", &self.sync_message_flush)?;
-            m.opt("new_partition_numbers", &self.new_partition_numbers)?;
-            m.list("topic_other_configs", &self.topic_other_configs)?;
-            m.opt("topic_desc", &self.topic_desc)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Topics {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Topics {
-        const REQUIRED: &'static [&'static str] = &["id"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "id" => self.id = map.next_value()?,
-                "retention_time" => self.retention_time = map.next_value()?,
-                "sync_replication" => self.sync_replication = map.next_value()?,
-                "sync_message_flush" => self.sync_message_flush = map.next_value()?,
-                "new_partition_numbers" => self.new_partition_numbers = map.next_value()?,
-                "topic_other_configs" => self.topic_other_configs = map.next_value()?,
-                "topic_desc" => self.topic_desc = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// UpdateInstanceTopicsBody
+    apigen_runtime::wire_object!(
+        Topics {
+            id: field("id"),
+            retention_time: opt("retention_time"),
+            sync_replication: opt("sync_replication"),
+            sync_message_flush: opt("sync_message_flush"),
+            new_partition_numbers: opt("new_partition_numbers"),
+            topic_other_configs: list("topic_other_configs"),
+            topic_desc: opt("topic_desc"),
+            ..Default::default()
+        },
+        required = ["id"]
+    );
+
+    /// The `UpdateInstanceTopicsBody` object of the `UpdateInstanceTopics` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateInstanceTopicsBody {
         /// 修改的topic列表。
@@ -8368,34 +4465,11 @@ pub mod update_instance_topics {
         /// Document line 3302.
         pub topics: Vec<Topics>,
     }
-    impl serde::Serialize for UpdateInstanceTopicsBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("topics", &self.topics)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateInstanceTopicsBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateInstanceTopicsBody {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "topics" => self.topics = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(UpdateInstanceTopicsBody {
+        topics: list("topics"),
+        ..Default::default()
+    });
+
     /// Request of `UpdateInstanceTopics` (修改 Kafka 实例 Topic).
     ///
     /// 修改Kafka实例Topic
@@ -8420,43 +4494,15 @@ pub mod update_instance_topics {
         /// Request body.
         pub body: Option<UpdateInstanceTopicsBody>,
     }
-    impl serde::Serialize for UpdateInstanceTopicsRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.opt("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateInstanceTopicsRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateInstanceTopicsRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        UpdateInstanceTopicsRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            body: opt("body")
+        },
+        required = ["instance_id"]
+    );
+
     impl UpdateInstanceTopicsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>) -> Self {
@@ -8466,52 +4512,33 @@ pub mod update_instance_topics {
                 body: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `body`.
         pub fn body(mut self, body: impl Into<UpdateInstanceTopicsBody>) -> Self {
             self.body = Some(body.into());
             self
         }
     }
+
     /// Response of `UpdateInstanceTopics` (HTTP 204).
     ///
     /// The document describes no body for this response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateInstanceTopicsResponse {}
-    impl serde::Serialize for UpdateInstanceTopicsResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateInstanceTopicsResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateInstanceTopicsResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(UpdateInstanceTopicsResponse {});
 }
+
 /// Models of `DeleteInstanceTopics`: Kafka 实例批量删除 Topic
 pub mod delete_instance_topics {
     pub use super::types::Topics;
-    #[allow(unused_imports)]
-    use super::*;
-    /// DeleteInstanceTopicsBody
+
+    /// The `DeleteInstanceTopicsBody` object of the `DeleteInstanceTopics` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteInstanceTopicsBody {
         /// 待删除的topic列表。
@@ -8519,34 +4546,11 @@ pub mod delete_instance_topics {
         /// Document line 3388.
         pub topics: Vec<String>,
     }
-    impl serde::Serialize for DeleteInstanceTopicsBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("topics", &self.topics)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteInstanceTopicsBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteInstanceTopicsBody {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "topics" => self.topics = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteInstanceTopicsBody {
+        topics: list("topics"),
+        ..Default::default()
+    });
+
     /// Request of `DeleteInstanceTopics` (Kafka 实例批量删除 Topic).
     ///
     /// 该接口用于向Kafka实例批量删除Topic。批量删除多个Topic时，部分删除成功，部分失败，此时接口返回删除成功，并在返回中显示删除失败的Topic信息。
@@ -8571,43 +4575,15 @@ pub mod delete_instance_topics {
         /// Request body.
         pub body: Option<DeleteInstanceTopicsBody>,
     }
-    impl serde::Serialize for DeleteInstanceTopicsRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.opt("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteInstanceTopicsRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteInstanceTopicsRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeleteInstanceTopicsRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            body: opt("body")
+        },
+        required = ["instance_id"]
+    );
+
     impl DeleteInstanceTopicsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>) -> Self {
@@ -8617,17 +4593,20 @@ pub mod delete_instance_topics {
                 body: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `body`.
         pub fn body(mut self, body: impl Into<DeleteInstanceTopicsBody>) -> Self {
             self.body = Some(body.into());
             self
         }
     }
+
     /// Response of `DeleteInstanceTopics` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteInstanceTopicsResponse {
@@ -8636,41 +4615,14 @@ pub mod delete_instance_topics {
         /// Document line 3397.
         pub topics: Vec<Topics>,
     }
-    impl serde::Serialize for DeleteInstanceTopicsResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("topics", &self.topics)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteInstanceTopicsResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteInstanceTopicsResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "topics" => {
-                    self.topics = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteInstanceTopicsResponse {
+        topics: list("topics", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `ShowInstanceManagementTopic`: 查询 Kafka 实例 Topic 详细信息
 pub mod show_instance_management_topic {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ShowInstanceManagementTopic` (查询 Kafka 实例 Topic 详细信息).
     ///
     /// 查询Kafka实例Topic详细信息。(单个实例调用不要超过1s一次)
@@ -8693,43 +4645,15 @@ pub mod show_instance_management_topic {
         /// Document line 3461.
         pub topic: String,
     }
-    impl serde::Serialize for ShowInstanceManagementTopicRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.field("topic", &self.topic)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ShowInstanceManagementTopicRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ShowInstanceManagementTopicRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id", "topic"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                topic: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "topic" => self.topic = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ShowInstanceManagementTopicRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            topic: field("topic")
+        },
+        required = ["instance_id", "topic"]
+    );
+
     impl ShowInstanceManagementTopicRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>, topic: impl Into<String>) -> Self {
@@ -8739,13 +4663,15 @@ pub mod show_instance_management_topic {
                 topic: topic.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
-    /// replicas
+
+    /// The `replicas` object of the `ShowInstanceManagementTopic` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Replicas {
         /// 副本所在的节点ID。
@@ -8769,53 +4695,16 @@ pub mod show_instance_management_topic {
         /// Document line 3498.
         pub lag: Option<i32>,
     }
-    impl serde::Serialize for Replicas {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("broker", &self.broker)?;
-            m.opt("leader", &self.leader)?;
-            m.opt("in_sync", &self.in_sync)?;
-            m.opt("size", &self.size)?;
-            m.opt("lag", &self.lag)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Replicas {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Replicas {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "broker" => {
-                    self.broker = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "leader" => {
-                    self.leader = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "in_sync" => {
-                    self.in_sync = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "size" => {
-                    self.size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "lag" => {
-                    self.lag = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// partitions
+    apigen_runtime::wire_object!(Replicas {
+        broker: opt("broker", LenientOpt),
+        leader: opt("leader", LenientOpt),
+        in_sync: opt("in_sync", LenientOpt),
+        size: opt("size", LenientOpt),
+        lag: opt("lag", LenientOpt),
+        ..Default::default()
+    });
+
+    /// The `partitions` object of the `ShowInstanceManagementTopic` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Partitions {
         /// 分区ID。
@@ -8847,61 +4736,17 @@ pub mod show_instance_management_topic {
         /// Document line 3489.
         pub replicas: Vec<Replicas>,
     }
-    impl serde::Serialize for Partitions {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("partition", &self.partition)?;
-            m.opt("leader", &self.leader)?;
-            m.opt("leo", &self.leo)?;
-            m.opt("hw", &self.hw)?;
-            m.opt("lso", &self.lso)?;
-            m.opt("last_update_timestamp", &self.last_update_timestamp)?;
-            m.list("replicas", &self.replicas)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Partitions {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Partitions {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "partition" => {
-                    self.partition = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "leader" => {
-                    self.leader = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "leo" => {
-                    self.leo = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "hw" => {
-                    self.hw = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "lso" => {
-                    self.lso = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "last_update_timestamp" => {
-                    self.last_update_timestamp =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "replicas" => {
-                    self.replicas = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Partitions {
+        partition: opt("partition", LenientOpt),
+        leader: opt("leader", LenientOpt),
+        leo: opt("leo", LenientOpt),
+        hw: opt("hw", LenientOpt),
+        lso: opt("lso", LenientOpt),
+        last_update_timestamp: opt("last_update_timestamp", LenientOpt),
+        replicas: list("replicas", List),
+        ..Default::default()
+    });
+
     /// Response of `ShowInstanceManagementTopic` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ShowInstanceManagementTopicResponse {
@@ -8918,53 +4763,16 @@ pub mod show_instance_management_topic {
         /// Document line 3478.
         pub group_subscribed: Vec<String>,
     }
-    impl serde::Serialize for ShowInstanceManagementTopicResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("topic", &self.topic)?;
-            m.list("partitions", &self.partitions)?;
-            m.list("group_subscribed", &self.group_subscribed)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ShowInstanceManagementTopicResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ShowInstanceManagementTopicResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "topic" => {
-                    self.topic = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "partitions" => {
-                    self.partitions = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "group_subscribed" => {
-                    self.group_subscribed = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ShowInstanceManagementTopicResponse {
+        topic: opt("topic", StringLenientOpt),
+        partitions: list("partitions", List),
+        group_subscribed: list("group_subscribed", ListLenient),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListInstanceUsers`: 查询用户列表
 pub mod list_instance_users {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListInstanceUsers` (查询用户列表).
     ///
     /// 查询用户列表。
@@ -8984,40 +4792,14 @@ pub mod list_instance_users {
         /// Document line 3639.
         pub instance_id: String,
     }
-    impl serde::Serialize for ListInstanceUsersRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceUsersRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstanceUsersRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListInstanceUsersRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id")
+        },
+        required = ["instance_id"]
+    );
+
     impl ListInstanceUsersRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>) -> Self {
@@ -9026,13 +4808,15 @@ pub mod list_instance_users {
                 instance_id: instance_id.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
-    /// ShowInstanceUsersEntity
+
+    /// The `ShowInstanceUsersEntity` object of the `ListInstanceUsers` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ShowInstanceUsersEntity {
         /// 用户名称。
@@ -9052,53 +4836,14 @@ pub mod list_instance_users {
         /// Document line 3660.
         pub created_time: Option<i64>,
     }
-    impl serde::Serialize for ShowInstanceUsersEntity {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("user_name", &self.user_name)?;
-            m.opt("role", &self.role)?;
-            m.opt("default_app", &self.default_app)?;
-            m.opt("created_time", &self.created_time)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ShowInstanceUsersEntity {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ShowInstanceUsersEntity {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "user_name" => {
-                    self.user_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "role" => {
-                    self.role = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "default_app" => {
-                    self.default_app = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "created_time" => {
-                    self.created_time =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ShowInstanceUsersEntity {
+        user_name: opt("user_name", StringLenientOpt),
+        role: opt("role", StringLenientOpt),
+        default_app: opt("default_app", LenientOpt),
+        created_time: opt("created_time", LenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ListInstanceUsers` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceUsersResponse {
@@ -9107,42 +4852,15 @@ pub mod list_instance_users {
         /// Document line 3652.
         pub users: Vec<ShowInstanceUsersEntity>,
     }
-    impl serde::Serialize for ListInstanceUsersResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("users", &self.users)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceUsersResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstanceUsersResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "users" => {
-                    self.users = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListInstanceUsersResponse {
+        users: list("users", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `CreateInstanceUser`: 创建用户
 pub mod create_instance_user {
-    #[allow(unused_imports)]
-    use super::*;
-    /// CreateInstanceUserBody
+    /// The `CreateInstanceUserBody` object of the `CreateInstanceUser` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceUserBody {
         /// 用户名称。
@@ -9156,36 +4874,12 @@ pub mod create_instance_user {
         /// Document line 3730.
         pub user_passwd: Option<String>,
     }
-    impl serde::Serialize for CreateInstanceUserBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("user_name", &self.user_name)?;
-            m.opt("user_passwd", &self.user_passwd)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateInstanceUserBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateInstanceUserBody {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "user_name" => self.user_name = map.next_value()?,
-                "user_passwd" => self.user_passwd = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateInstanceUserBody {
+        user_name: opt("user_name"),
+        user_passwd: opt("user_passwd"),
+        ..Default::default()
+    });
+
     /// Request of `CreateInstanceUser` (创建用户).
     ///
     /// 创建Kafka实例的用户，用户可连接开启SASL的Kafka实例。
@@ -9206,43 +4900,15 @@ pub mod create_instance_user {
         /// Request body.
         pub body: Option<CreateInstanceUserBody>,
     }
-    impl serde::Serialize for CreateInstanceUserRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.opt("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateInstanceUserRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateInstanceUserRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CreateInstanceUserRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            body: opt("body")
+        },
+        required = ["instance_id"]
+    );
+
     impl CreateInstanceUserRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>) -> Self {
@@ -9252,51 +4918,31 @@ pub mod create_instance_user {
                 body: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `body`.
         pub fn body(mut self, body: impl Into<CreateInstanceUserBody>) -> Self {
             self.body = Some(body.into());
             self
         }
     }
+
     /// Response of `CreateInstanceUser` (HTTP 204).
     ///
     /// The document describes no body for this response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceUserResponse {}
-    impl serde::Serialize for CreateInstanceUserResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateInstanceUserResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateInstanceUserResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(CreateInstanceUserResponse {});
 }
+
 /// Models of `UpdateInstanceUsers`: 批量删除用户
 pub mod update_instance_users {
-    #[allow(unused_imports)]
-    use super::*;
-    /// UpdateInstanceUsersBody
+    /// The `UpdateInstanceUsersBody` object of the `UpdateInstanceUsers` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateInstanceUsersBody {
         /// 删除类型。当前只支持delete。
@@ -9308,36 +4954,12 @@ pub mod update_instance_users {
         /// Document line 3799.
         pub users: Vec<String>,
     }
-    impl serde::Serialize for UpdateInstanceUsersBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("action", &self.action)?;
-            m.list("users", &self.users)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateInstanceUsersBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateInstanceUsersBody {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "action" => self.action = map.next_value()?,
-                "users" => self.users = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(UpdateInstanceUsersBody {
+        action: opt("action"),
+        users: list("users"),
+        ..Default::default()
+    });
+
     /// Request of `UpdateInstanceUsers` (批量删除用户).
     ///
     /// 批量删除Kafka实例的用户。
@@ -9358,43 +4980,15 @@ pub mod update_instance_users {
         /// Request body.
         pub body: Option<UpdateInstanceUsersBody>,
     }
-    impl serde::Serialize for UpdateInstanceUsersRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.opt("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateInstanceUsersRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateInstanceUsersRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        UpdateInstanceUsersRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            body: opt("body")
+        },
+        required = ["instance_id"]
+    );
+
     impl UpdateInstanceUsersRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>) -> Self {
@@ -9404,51 +4998,32 @@ pub mod update_instance_users {
                 body: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `body`.
         pub fn body(mut self, body: impl Into<UpdateInstanceUsersBody>) -> Self {
             self.body = Some(body.into());
             self
         }
     }
+
     /// Response of `UpdateInstanceUsers` (HTTP 204).
     ///
     /// The document describes no body for this response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateInstanceUsersResponse {}
-    impl serde::Serialize for UpdateInstanceUsersResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateInstanceUsersResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateInstanceUsersResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(UpdateInstanceUsersResponse {});
 }
+
 /// Models of `UpdateInstanceUser`: 重置用户密码
 pub mod update_instance_user {
     pub use super::types::UpdateInstanceKafkaManagerPasswordBody as UpdateInstanceUserBody;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `UpdateInstanceUser` (重置用户密码).
     ///
     /// 重置用户密码
@@ -9473,46 +5048,16 @@ pub mod update_instance_user {
         /// Request body.
         pub body: Option<UpdateInstanceUserBody>,
     }
-    impl serde::Serialize for UpdateInstanceUserRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.field("user_name", &self.user_name)?;
-            m.opt("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateInstanceUserRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateInstanceUserRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id", "user_name"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                user_name: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "user_name" => self.user_name = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        UpdateInstanceUserRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            user_name: field("user_name"),
+            body: opt("body")
+        },
+        required = ["instance_id", "user_name"]
+    );
+
     impl UpdateInstanceUserRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>, user_name: impl Into<String>) -> Self {
@@ -9523,50 +5068,30 @@ pub mod update_instance_user {
                 body: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `body`.
         pub fn body(mut self, body: impl Into<UpdateInstanceUserBody>) -> Self {
             self.body = Some(body.into());
             self
         }
     }
+
     /// Response of `UpdateInstanceUser` (HTTP 204).
     ///
     /// The document describes no body for this response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateInstanceUserResponse {}
-    impl serde::Serialize for UpdateInstanceUserResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateInstanceUserResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateInstanceUserResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(UpdateInstanceUserResponse {});
 }
+
 /// Models of `ListInstanceTopicAccesspolicy`: 查询用户权限
 pub mod list_instance_topic_accesspolicy {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListInstanceTopicAccesspolicy` (查询用户权限).
     ///
     /// 查询用户权限。
@@ -9590,43 +5115,15 @@ pub mod list_instance_topic_accesspolicy {
         /// Document line 3899.
         pub topic_name: String,
     }
-    impl serde::Serialize for ListInstanceTopicAccesspolicyRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.field("topic_name", &self.topic_name)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceTopicAccesspolicyRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstanceTopicAccesspolicyRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id", "topic_name"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                topic_name: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "topic_name" => self.topic_name = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListInstanceTopicAccesspolicyRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            topic_name: field("topic_name")
+        },
+        required = ["instance_id", "topic_name"]
+    );
+
     impl ListInstanceTopicAccesspolicyRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>, topic_name: impl Into<String>) -> Self {
@@ -9636,13 +5133,15 @@ pub mod list_instance_topic_accesspolicy {
                 topic_name: topic_name.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
-    /// PolicyEntity
+
+    /// The `PolicyEntity` object of the `ListInstanceTopicAccesspolicy` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct PolicyEntity {
         /// 是否为创建topic时所选择的用户。
@@ -9658,48 +5157,13 @@ pub mod list_instance_topic_accesspolicy {
         /// Document line 3921.
         pub access_policy: Option<String>,
     }
-    impl serde::Serialize for PolicyEntity {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("owner", &self.owner)?;
-            m.opt("user_name", &self.user_name)?;
-            m.opt("access_policy", &self.access_policy)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for PolicyEntity {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for PolicyEntity {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "owner" => {
-                    self.owner = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "user_name" => {
-                    self.user_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "access_policy" => {
-                    self.access_policy = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(PolicyEntity {
+        owner: opt("owner", LenientOpt),
+        user_name: opt("user_name", StringLenientOpt),
+        access_policy: opt("access_policy", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ListInstanceTopicAccesspolicy` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceTopicAccesspolicyResponse {
@@ -9716,52 +5180,17 @@ pub mod list_instance_topic_accesspolicy {
         /// Document line 3914.
         pub policies: Vec<PolicyEntity>,
     }
-    impl serde::Serialize for ListInstanceTopicAccesspolicyResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("name", &self.name)?;
-            m.opt("topic_type", &self.topic_type)?;
-            m.list("policies", &self.policies)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceTopicAccesspolicyResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstanceTopicAccesspolicyResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "topic_type" => {
-                    self.topic_type = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "policies" => {
-                    self.policies = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListInstanceTopicAccesspolicyResponse {
+        name: opt("name", StringLenientOpt),
+        topic_type: opt("topic_type", LenientOpt),
+        policies: list("policies", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `CreateInstanceTopicsAccesspolicy`: 设置用户权限
 pub mod create_instance_topics_accesspolicy {
-    #[allow(unused_imports)]
-    use super::*;
-    /// AccessPolicyEntity
+    /// The `AccessPolicyEntity` object of the `CreateInstanceTopicsAccesspolicy` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct AccessPolicyEntity {
         /// 用户名称。
@@ -9773,37 +5202,13 @@ pub mod create_instance_topics_accesspolicy {
         /// Document line 3995.
         pub access_policy: Option<String>,
     }
-    impl serde::Serialize for AccessPolicyEntity {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("user_name", &self.user_name)?;
-            m.opt("access_policy", &self.access_policy)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AccessPolicyEntity {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for AccessPolicyEntity {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "user_name" => self.user_name = map.next_value()?,
-                "access_policy" => self.access_policy = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// AccessPolicyTopicEntity
+    apigen_runtime::wire_object!(AccessPolicyEntity {
+        user_name: opt("user_name"),
+        access_policy: opt("access_policy"),
+        ..Default::default()
+    });
+
+    /// The `AccessPolicyTopicEntity` object of the `CreateInstanceTopicsAccesspolicy` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct AccessPolicyTopicEntity {
         /// topic名称。
@@ -9815,38 +5220,16 @@ pub mod create_instance_topics_accesspolicy {
         /// Document line 3989.
         pub policies: Vec<AccessPolicyEntity>,
     }
-    impl serde::Serialize for AccessPolicyTopicEntity {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("name", &self.name)?;
-            m.field("policies", &self.policies)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AccessPolicyTopicEntity {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for AccessPolicyTopicEntity {
-        const REQUIRED: &'static [&'static str] = &["name", "policies"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "name" => self.name = map.next_value()?,
-                "policies" => self.policies = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// CreateInstanceTopicsAccesspolicyBody
+    apigen_runtime::wire_object!(
+        AccessPolicyTopicEntity {
+            name: field("name"),
+            policies: field("policies"),
+            ..Default::default()
+        },
+        required = ["name", "policies"]
+    );
+
+    /// The `CreateInstanceTopicsAccesspolicyBody` object of the `CreateInstanceTopicsAccesspolicy` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceTopicsAccesspolicyBody {
         /// topic列表。
@@ -9854,35 +5237,14 @@ pub mod create_instance_topics_accesspolicy {
         /// Document line 3983.
         pub topics: Vec<AccessPolicyTopicEntity>,
     }
-    impl serde::Serialize for CreateInstanceTopicsAccesspolicyBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("topics", &self.topics)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateInstanceTopicsAccesspolicyBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateInstanceTopicsAccesspolicyBody {
-        const REQUIRED: &'static [&'static str] = &["topics"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "topics" => self.topics = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CreateInstanceTopicsAccesspolicyBody {
+            topics: field("topics"),
+            ..Default::default()
+        },
+        required = ["topics"]
+    );
+
     /// Request of `CreateInstanceTopicsAccesspolicy` (设置用户权限).
     ///
     /// 设置用户权限。
@@ -9904,43 +5266,15 @@ pub mod create_instance_topics_accesspolicy {
         /// Request body.
         pub body: CreateInstanceTopicsAccesspolicyBody,
     }
-    impl serde::Serialize for CreateInstanceTopicsAccesspolicyRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateInstanceTopicsAccesspolicyRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateInstanceTopicsAccesspolicyRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id", "body"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CreateInstanceTopicsAccesspolicyRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            body: field("body")
+        },
+        required = ["instance_id", "body"]
+    );
+
     impl CreateInstanceTopicsAccesspolicyRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -9953,45 +5287,24 @@ pub mod create_instance_topics_accesspolicy {
                 body: body.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
+
     /// Response of `CreateInstanceTopicsAccesspolicy` (HTTP 204).
     ///
     /// The document describes no body for this response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceTopicsAccesspolicyResponse {}
-    impl serde::Serialize for CreateInstanceTopicsAccesspolicyResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateInstanceTopicsAccesspolicyResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateInstanceTopicsAccesspolicyResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(CreateInstanceTopicsAccesspolicyResponse {});
 }
+
 /// Models of `ListInstanceMessages`: 查询消息
 pub mod list_instance_messages {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListInstanceMessages` (查询消息).
     ///
     /// 查询消息的偏移量和消息内容。先根据时间戳查询消息的偏移量，再根据偏移量查询消息内容。
@@ -10048,67 +5361,23 @@ pub mod list_instance_messages {
         /// Document line 4076.
         pub partition: Option<String>,
     }
-    impl serde::Serialize for ListInstanceMessagesRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.field("topic", &self.topic)?;
-            m.opt("asc", &self.asc)?;
-            m.opt("start_time", &self.start_time)?;
-            m.opt("end_time", &self.end_time)?;
-            m.opt("limit", &self.limit)?;
-            m.opt("offset", &self.offset)?;
-            m.opt("download", &self.download)?;
-            m.opt("message_offset", &self.message_offset)?;
-            m.opt("partition", &self.partition)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceMessagesRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstanceMessagesRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id", "topic"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                topic: Default::default(),
-                asc: Default::default(),
-                start_time: Default::default(),
-                end_time: Default::default(),
-                limit: Default::default(),
-                offset: Default::default(),
-                download: Default::default(),
-                message_offset: Default::default(),
-                partition: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "topic" => self.topic = map.next_value()?,
-                "asc" => self.asc = map.next_value()?,
-                "start_time" => self.start_time = map.next_value()?,
-                "end_time" => self.end_time = map.next_value()?,
-                "limit" => self.limit = map.next_value()?,
-                "offset" => self.offset = map.next_value()?,
-                "download" => self.download = map.next_value()?,
-                "message_offset" => self.message_offset = map.next_value()?,
-                "partition" => self.partition = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListInstanceMessagesRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            topic: field("topic"),
+            asc: opt("asc"),
+            start_time: opt("start_time"),
+            end_time: opt("end_time"),
+            limit: opt("limit"),
+            offset: opt("offset"),
+            download: opt("download"),
+            message_offset: opt("message_offset"),
+            partition: opt("partition")
+        },
+        required = ["instance_id", "topic"]
+    );
+
     impl ListInstanceMessagesRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>, topic: impl Into<String>) -> Self {
@@ -10126,53 +5395,63 @@ pub mod list_instance_messages {
                 partition: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `asc`.
         pub fn asc(mut self, asc: impl Into<bool>) -> Self {
             self.asc = Some(asc.into());
             self
         }
+
         /// Sets `start_time`.
         pub fn start_time(mut self, start_time: impl Into<String>) -> Self {
             self.start_time = Some(start_time.into());
             self
         }
+
         /// Sets `end_time`.
         pub fn end_time(mut self, end_time: impl Into<String>) -> Self {
             self.end_time = Some(end_time.into());
             self
         }
+
         /// Sets `limit`.
         pub fn limit(mut self, limit: impl Into<String>) -> Self {
             self.limit = Some(limit.into());
             self
         }
+
         /// Sets `offset`.
         pub fn offset(mut self, offset: impl Into<String>) -> Self {
             self.offset = Some(offset.into());
             self
         }
+
         /// Sets `download`.
         pub fn download(mut self, download: impl Into<bool>) -> Self {
             self.download = Some(download.into());
             self
         }
+
         /// Sets `message_offset`.
         pub fn message_offset(mut self, message_offset: impl Into<String>) -> Self {
             self.message_offset = Some(message_offset.into());
             self
         }
+
         /// Sets `partition`.
         pub fn partition(mut self, partition: impl Into<String>) -> Self {
             self.partition = Some(partition.into());
             self
         }
     }
-    /// MessagesEntity
+
+    /// The `MessagesEntity` object of the `ListInstanceMessages` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MessagesEntity {
         /// topic名称。
@@ -10220,90 +5499,21 @@ pub mod list_instance_messages {
         /// Document line 4106.
         pub tag: Option<String>,
     }
-    impl serde::Serialize for MessagesEntity {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("topic", &self.topic)?;
-            m.opt("partition", &self.partition)?;
-            m.opt("key", &self.key)?;
-            m.opt("value", &self.value)?;
-            m.opt("size", &self.size)?;
-            m.opt("timestamp", &self.timestamp)?;
-            m.opt("huge_message", &self.huge_message)?;
-            m.opt("message_offset", &self.message_offset)?;
-            m.opt("message_id", &self.message_id)?;
-            m.opt("app_id", &self.app_id)?;
-            m.opt("tag", &self.tag)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for MessagesEntity {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for MessagesEntity {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "topic" => {
-                    self.topic = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "partition" => {
-                    self.partition = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "key" => {
-                    self.key = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "value" => {
-                    self.value = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "size" => {
-                    self.size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "timestamp" => {
-                    self.timestamp = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "huge_message" => {
-                    self.huge_message =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "message_offset" => {
-                    self.message_offset =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "message_id" => {
-                    self.message_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "app_id" => {
-                    self.app_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "tag" => {
-                    self.tag = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(MessagesEntity {
+        topic: opt("topic", StringLenientOpt),
+        partition: opt("partition", LenientOpt),
+        key: opt("key", StringLenientOpt),
+        value: opt("value", StringLenientOpt),
+        size: opt("size", LenientOpt),
+        timestamp: opt("timestamp", LenientOpt),
+        huge_message: opt("huge_message", LenientOpt),
+        message_offset: opt("message_offset", LenientOpt),
+        message_id: opt("message_id", StringLenientOpt),
+        app_id: opt("app_id", StringLenientOpt),
+        tag: opt("tag", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ListInstanceMessages` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceMessagesResponse {
@@ -10320,49 +5530,16 @@ pub mod list_instance_messages {
         /// Document line 4091.
         pub size: Option<i64>,
     }
-    impl serde::Serialize for ListInstanceMessagesResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("messages", &self.messages)?;
-            m.opt("total", &self.total)?;
-            m.opt("size", &self.size)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceMessagesResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstanceMessagesResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "messages" => {
-                    self.messages = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "total" => {
-                    self.total = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "size" => {
-                    self.size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListInstanceMessagesResponse {
+        messages: list("messages", List),
+        total: opt("total", LenientOpt),
+        size: opt("size", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListInstanceManagementTopicPartitionMessage`: 查询分区指定偏移量的消息
 pub mod list_instance_management_topic_partition_message {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListInstanceManagementTopicPartitionMessage` (查询分区指定偏移量的消息).
     ///
     /// 查询分区指定偏移量的消息。
@@ -10393,50 +5570,17 @@ pub mod list_instance_management_topic_partition_message {
         /// Document line 4199.
         pub message_offset: String,
     }
-    impl serde::Serialize for ListInstanceManagementTopicPartitionMessageRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.field("topic", &self.topic)?;
-            m.field("partition", &self.partition)?;
-            m.field("message_offset", &self.message_offset)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceManagementTopicPartitionMessageRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstanceManagementTopicPartitionMessageRequest {
-        const REQUIRED: &'static [&'static str] =
-            &["instance_id", "topic", "partition", "message_offset"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                topic: Default::default(),
-                partition: Default::default(),
-                message_offset: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "topic" => self.topic = map.next_value()?,
-                "partition" => self.partition = map.next_value()?,
-                "message_offset" => self.message_offset = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListInstanceManagementTopicPartitionMessageRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            topic: field("topic"),
+            partition: field("partition"),
+            message_offset: field("message_offset")
+        },
+        required = ["instance_id", "topic", "partition", "message_offset"]
+    );
+
     impl ListInstanceManagementTopicPartitionMessageRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -10453,13 +5597,15 @@ pub mod list_instance_management_topic_partition_message {
                 message_offset: message_offset.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
-    /// ShowPartitionMessageEntity
+
+    /// The `ShowPartitionMessageEntity` object of the `ListInstanceManagementTopicPartitionMessage` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ShowPartitionMessageEntity {
         /// 消息的key。
@@ -10491,67 +5637,17 @@ pub mod list_instance_management_topic_partition_message {
         /// Document line 4223.
         pub timestamp: Option<i64>,
     }
-    impl serde::Serialize for ShowPartitionMessageEntity {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("key", &self.key)?;
-            m.opt("value", &self.value)?;
-            m.opt("topic", &self.topic)?;
-            m.opt("partition", &self.partition)?;
-            m.opt("message_offset", &self.message_offset)?;
-            m.opt("size", &self.size)?;
-            m.opt("timestamp", &self.timestamp)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ShowPartitionMessageEntity {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ShowPartitionMessageEntity {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "key" => {
-                    self.key = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "value" => {
-                    self.value = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "topic" => {
-                    self.topic = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "partition" => {
-                    self.partition = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "message_offset" => {
-                    self.message_offset =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "size" => {
-                    self.size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "timestamp" => {
-                    self.timestamp = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ShowPartitionMessageEntity {
+        key: opt("key", StringLenientOpt),
+        value: opt("value", StringLenientOpt),
+        topic: opt("topic", StringLenientOpt),
+        partition: opt("partition", LenientOpt),
+        message_offset: opt("message_offset", LenientOpt),
+        size: opt("size", LenientOpt),
+        timestamp: opt("timestamp", LenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ListInstanceManagementTopicPartitionMessage` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceManagementTopicPartitionMessageResponse {
@@ -10560,41 +5656,14 @@ pub mod list_instance_management_topic_partition_message {
         /// Document line 4212.
         pub message: Vec<ShowPartitionMessageEntity>,
     }
-    impl serde::Serialize for ListInstanceManagementTopicPartitionMessageResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("message", &self.message)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceManagementTopicPartitionMessageResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstanceManagementTopicPartitionMessageResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "message" => {
-                    self.message = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListInstanceManagementTopicPartitionMessageResponse {
+        message: list("message", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListInstanceManagementTopicMessages`: 查询分区指定时间段的消息
 pub mod list_instance_management_topic_messages {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListInstanceManagementTopicMessages` (查询分区指定时间段的消息).
     ///
     /// 查询分区指定时间段的消息。
@@ -10645,58 +5714,20 @@ pub mod list_instance_management_topic_messages {
         /// Document line 4288.
         pub partition: Option<String>,
     }
-    impl serde::Serialize for ListInstanceManagementTopicMessagesRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.field("topic", &self.topic)?;
-            m.opt("start_time", &self.start_time)?;
-            m.opt("end_time", &self.end_time)?;
-            m.opt("limit", &self.limit)?;
-            m.opt("offset", &self.offset)?;
-            m.opt("partition", &self.partition)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceManagementTopicMessagesRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstanceManagementTopicMessagesRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id", "topic"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                topic: Default::default(),
-                start_time: Default::default(),
-                end_time: Default::default(),
-                limit: Default::default(),
-                offset: Default::default(),
-                partition: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "topic" => self.topic = map.next_value()?,
-                "start_time" => self.start_time = map.next_value()?,
-                "end_time" => self.end_time = map.next_value()?,
-                "limit" => self.limit = map.next_value()?,
-                "offset" => self.offset = map.next_value()?,
-                "partition" => self.partition = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListInstanceManagementTopicMessagesRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            topic: field("topic"),
+            start_time: opt("start_time"),
+            end_time: opt("end_time"),
+            limit: opt("limit"),
+            offset: opt("offset"),
+            partition: opt("partition")
+        },
+        required = ["instance_id", "topic"]
+    );
+
     impl ListInstanceManagementTopicMessagesRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>, topic: impl Into<String>) -> Self {
@@ -10711,38 +5742,45 @@ pub mod list_instance_management_topic_messages {
                 partition: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `start_time`.
         pub fn start_time(mut self, start_time: impl Into<String>) -> Self {
             self.start_time = Some(start_time.into());
             self
         }
+
         /// Sets `end_time`.
         pub fn end_time(mut self, end_time: impl Into<String>) -> Self {
             self.end_time = Some(end_time.into());
             self
         }
+
         /// Sets `limit`.
         pub fn limit(mut self, limit: impl Into<i32>) -> Self {
             self.limit = Some(limit.into());
             self
         }
+
         /// Sets `offset`.
         pub fn offset(mut self, offset: impl Into<i32>) -> Self {
             self.offset = Some(offset.into());
             self
         }
+
         /// Sets `partition`.
         pub fn partition(mut self, partition: impl Into<String>) -> Self {
             self.partition = Some(partition.into());
             self
         }
     }
-    /// messages
+
+    /// The `messages` object of the `ListInstanceManagementTopicMessages` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Messages {
         /// topic名称。
@@ -10766,55 +5804,15 @@ pub mod list_instance_management_topic_messages {
         /// Document line 4313.
         pub timestamp: Option<i64>,
     }
-    impl serde::Serialize for Messages {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("topic", &self.topic)?;
-            m.opt("partition", &self.partition)?;
-            m.opt("message_offset", &self.message_offset)?;
-            m.opt("size", &self.size)?;
-            m.opt("timestamp", &self.timestamp)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Messages {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Messages {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "topic" => {
-                    self.topic = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "partition" => {
-                    self.partition = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "message_offset" => {
-                    self.message_offset =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "size" => {
-                    self.size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "timestamp" => {
-                    self.timestamp = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Messages {
+        topic: opt("topic", StringLenientOpt),
+        partition: opt("partition", LenientOpt),
+        message_offset: opt("message_offset", LenientOpt),
+        size: opt("size", LenientOpt),
+        timestamp: opt("timestamp", LenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ListInstanceManagementTopicMessages` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceManagementTopicMessagesResponse {
@@ -10835,55 +5833,17 @@ pub mod list_instance_management_topic_messages {
         /// Document line 4304.
         pub offset: Option<i32>,
     }
-    impl serde::Serialize for ListInstanceManagementTopicMessagesResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("messages", &self.messages)?;
-            m.opt("messages_count", &self.messages_count)?;
-            m.opt("offsets_count", &self.offsets_count)?;
-            m.opt("offset", &self.offset)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceManagementTopicMessagesResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstanceManagementTopicMessagesResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "messages" => {
-                    self.messages = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "messages_count" => {
-                    self.messages_count =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "offsets_count" => {
-                    self.offsets_count =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "offset" => {
-                    self.offset = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListInstanceManagementTopicMessagesResponse {
+        messages: list("messages", List),
+        messages_count: opt("messages_count", LenientOpt),
+        offsets_count: opt("offsets_count", LenientOpt),
+        offset: opt("offset", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListInstanceManagementTopicPartitionBeginningMessage`: 查询分区最早消息的位置
 pub mod list_instance_management_topic_partition_beginning_message {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListInstanceManagementTopicPartitionBeginningMessage` (查询分区最早消息的位置).
     ///
     /// 查询分区最早消息的位置。
@@ -10910,48 +5870,16 @@ pub mod list_instance_management_topic_partition_beginning_message {
         /// Document line 4367.
         pub partition: i32,
     }
-    impl serde::Serialize for ListInstanceManagementTopicPartitionBeginningMessageRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.field("topic", &self.topic)?;
-            m.field("partition", &self.partition)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceManagementTopicPartitionBeginningMessageRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object
-        for ListInstanceManagementTopicPartitionBeginningMessageRequest
-    {
-        const REQUIRED: &'static [&'static str] = &["instance_id", "topic", "partition"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                topic: Default::default(),
-                partition: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "topic" => self.topic = map.next_value()?,
-                "partition" => self.partition = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListInstanceManagementTopicPartitionBeginningMessageRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            topic: field("topic"),
+            partition: field("partition")
+        },
+        required = ["instance_id", "topic", "partition"]
+    );
+
     impl ListInstanceManagementTopicPartitionBeginningMessageRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -10966,12 +5894,14 @@ pub mod list_instance_management_topic_partition_beginning_message {
                 partition: partition.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
+
     /// Response of `ListInstanceManagementTopicPartitionBeginningMessage` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceManagementTopicPartitionBeginningMessageResponse {
@@ -10992,57 +5922,19 @@ pub mod list_instance_management_topic_partition_beginning_message {
         /// Document line 4383.
         pub timestamp: Option<i64>,
     }
-    impl serde::Serialize for ListInstanceManagementTopicPartitionBeginningMessageResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("topic", &self.topic)?;
-            m.opt("partition", &self.partition)?;
-            m.opt("offset", &self.offset)?;
-            m.opt("timestamp", &self.timestamp)?;
-            m.end()
+    apigen_runtime::wire_object!(
+        ListInstanceManagementTopicPartitionBeginningMessageResponse {
+            topic: opt("topic", StringLenientOpt),
+            partition: opt("partition", LenientOpt),
+            offset: opt("offset", LenientOpt),
+            timestamp: opt("timestamp", LenientOpt),
+            ..Default::default()
         }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceManagementTopicPartitionBeginningMessageResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object
-        for ListInstanceManagementTopicPartitionBeginningMessageResponse
-    {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "topic" => {
-                    self.topic = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "partition" => {
-                    self.partition = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "offset" => {
-                    self.offset = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "timestamp" => {
-                    self.timestamp = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    );
 }
+
 /// Models of `ListInstanceManagementTopicPartitionEndMessage`: 查询分区最新消息的位置
 pub mod list_instance_management_topic_partition_end_message {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListInstanceManagementTopicPartitionEndMessage` (查询分区最新消息的位置).
     ///
     /// 查询分区最新消息的位置。
@@ -11069,46 +5961,16 @@ pub mod list_instance_management_topic_partition_end_message {
         /// Document line 4431.
         pub partition: i32,
     }
-    impl serde::Serialize for ListInstanceManagementTopicPartitionEndMessageRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.field("topic", &self.topic)?;
-            m.field("partition", &self.partition)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceManagementTopicPartitionEndMessageRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstanceManagementTopicPartitionEndMessageRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id", "topic", "partition"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                topic: Default::default(),
-                partition: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "topic" => self.topic = map.next_value()?,
-                "partition" => self.partition = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListInstanceManagementTopicPartitionEndMessageRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            topic: field("topic"),
+            partition: field("partition")
+        },
+        required = ["instance_id", "topic", "partition"]
+    );
+
     impl ListInstanceManagementTopicPartitionEndMessageRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -11123,12 +5985,14 @@ pub mod list_instance_management_topic_partition_end_message {
                 partition: partition.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
+
     /// Response of `ListInstanceManagementTopicPartitionEndMessage` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceManagementTopicPartitionEndMessageResponse {
@@ -11149,56 +6013,19 @@ pub mod list_instance_management_topic_partition_end_message {
         /// Document line 4447.
         pub timestamp: Option<i64>,
     }
-    impl serde::Serialize for ListInstanceManagementTopicPartitionEndMessageResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("topic", &self.topic)?;
-            m.opt("partition", &self.partition)?;
-            m.opt("offset", &self.offset)?;
-            m.opt("timestamp", &self.timestamp)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceManagementTopicPartitionEndMessageResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstanceManagementTopicPartitionEndMessageResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "topic" => {
-                    self.topic = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "partition" => {
-                    self.partition = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "offset" => {
-                    self.offset = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "timestamp" => {
-                    self.timestamp = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListInstanceManagementTopicPartitionEndMessageResponse {
+        topic: opt("topic", StringLenientOpt),
+        partition: opt("partition", LenientOpt),
+        offset: opt("offset", LenientOpt),
+        timestamp: opt("timestamp", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListInstanceTasks`: 查询实例的后台任务列表
 pub mod list_instance_tasks {
     pub use super::types::Tasks;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `ListInstanceTasks` (查询实例的后台任务列表).
     ///
     /// 查询实例的后台任务列表。
@@ -11233,52 +6060,18 @@ pub mod list_instance_tasks {
         /// Document line 4505.
         pub end_time: Option<String>,
     }
-    impl serde::Serialize for ListInstanceTasksRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.opt("start", &self.start)?;
-            m.opt("limit", &self.limit)?;
-            m.opt("begin_time", &self.begin_time)?;
-            m.opt("end_time", &self.end_time)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceTasksRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstanceTasksRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                start: Default::default(),
-                limit: Default::default(),
-                begin_time: Default::default(),
-                end_time: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "start" => self.start = map.next_value()?,
-                "limit" => self.limit = map.next_value()?,
-                "begin_time" => self.begin_time = map.next_value()?,
-                "end_time" => self.end_time = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListInstanceTasksRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            start: opt("start"),
+            limit: opt("limit"),
+            begin_time: opt("begin_time"),
+            end_time: opt("end_time")
+        },
+        required = ["instance_id"]
+    );
+
     impl ListInstanceTasksRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>) -> Self {
@@ -11291,32 +6084,38 @@ pub mod list_instance_tasks {
                 end_time: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `start`.
         pub fn start(mut self, start: impl Into<i32>) -> Self {
             self.start = Some(start.into());
             self
         }
+
         /// Sets `limit`.
         pub fn limit(mut self, limit: impl Into<i32>) -> Self {
             self.limit = Some(limit.into());
             self
         }
+
         /// Sets `begin_time`.
         pub fn begin_time(mut self, begin_time: impl Into<String>) -> Self {
             self.begin_time = Some(begin_time.into());
             self
         }
+
         /// Sets `end_time`.
         pub fn end_time(mut self, end_time: impl Into<String>) -> Self {
             self.end_time = Some(end_time.into());
             self
         }
     }
+
     /// Response of `ListInstanceTasks` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceTasksResponse {
@@ -11329,48 +6128,17 @@ pub mod list_instance_tasks {
         /// Document line 4519.
         pub tasks: Vec<Tasks>,
     }
-    impl serde::Serialize for ListInstanceTasksResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("task_count", &self.task_count)?;
-            m.list("tasks", &self.tasks)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceTasksResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstanceTasksResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "task_count" => {
-                    self.task_count = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "tasks" => {
-                    self.tasks = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListInstanceTasksResponse {
+        task_count: opt("task_count", StringLenientOpt),
+        tasks: list("tasks", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `ShowInstanceTask`: 查询后台任务管理中的指定记录
 pub mod show_instance_task {
     pub use super::types::Tasks;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `ShowInstanceTask` (查询后台任务管理中的指定记录).
     ///
     /// 查询后台任务管理中的指定记录。
@@ -11393,43 +6161,15 @@ pub mod show_instance_task {
         /// Document line 4595.
         pub task_id: String,
     }
-    impl serde::Serialize for ShowInstanceTaskRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.field("task_id", &self.task_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ShowInstanceTaskRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ShowInstanceTaskRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id", "task_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                task_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "task_id" => self.task_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ShowInstanceTaskRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            task_id: field("task_id")
+        },
+        required = ["instance_id", "task_id"]
+    );
+
     impl ShowInstanceTaskRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>, task_id: impl Into<String>) -> Self {
@@ -11439,12 +6179,14 @@ pub mod show_instance_task {
                 task_id: task_id.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
+
     /// Response of `ShowInstanceTask` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ShowInstanceTaskResponse {
@@ -11457,47 +6199,15 @@ pub mod show_instance_task {
         /// Document line 4609.
         pub tasks: Vec<Tasks>,
     }
-    impl serde::Serialize for ShowInstanceTaskResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("task_count", &self.task_count)?;
-            m.list("tasks", &self.tasks)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ShowInstanceTaskResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ShowInstanceTaskResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "task_count" => {
-                    self.task_count = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "tasks" => {
-                    self.tasks = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ShowInstanceTaskResponse {
+        task_count: opt("task_count", StringLenientOpt),
+        tasks: list("tasks", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `DeleteInstanceTask`: 删除后台任务管理中的指定记录
 pub mod delete_instance_task {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DeleteInstanceTask` (删除后台任务管理中的指定记录).
     ///
     /// 删除后台任务管理中的指定记录。
@@ -11520,43 +6230,15 @@ pub mod delete_instance_task {
         /// Document line 4678.
         pub task_id: String,
     }
-    impl serde::Serialize for DeleteInstanceTaskRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.field("task_id", &self.task_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteInstanceTaskRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteInstanceTaskRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id", "task_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                task_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "task_id" => self.task_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeleteInstanceTaskRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            task_id: field("task_id")
+        },
+        required = ["instance_id", "task_id"]
+    );
+
     impl DeleteInstanceTaskRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>, task_id: impl Into<String>) -> Self {
@@ -11566,47 +6248,27 @@ pub mod delete_instance_task {
                 task_id: task_id.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
+
     /// Response of `DeleteInstanceTask` (HTTP 204).
     ///
     /// The document describes no body for this response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteInstanceTaskResponse {}
-    impl serde::Serialize for DeleteInstanceTaskResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteInstanceTaskResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteInstanceTaskResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteInstanceTaskResponse {});
 }
+
 /// Models of `ActionInstanceTags`: 批量添加或删除实例标签
 pub mod action_instance_tags {
     pub use super::types::TagEntity;
-    #[allow(unused_imports)]
-    use super::*;
-    /// ActionInstanceTagsBody
+
+    /// The `ActionInstanceTagsBody` object of the `ActionInstanceTags` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ActionInstanceTagsBody {
         /// 操作标识（仅支持小写）： create（创建）delete（删除）
@@ -11618,36 +6280,12 @@ pub mod action_instance_tags {
         /// Document line 4735.
         pub tags: Vec<TagEntity>,
     }
-    impl serde::Serialize for ActionInstanceTagsBody {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("action", &self.action)?;
-            m.list("tags", &self.tags)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ActionInstanceTagsBody {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ActionInstanceTagsBody {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "action" => self.action = map.next_value()?,
-                "tags" => self.tags = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ActionInstanceTagsBody {
+        action: opt("action"),
+        tags: list("tags"),
+        ..Default::default()
+    });
+
     /// Request of `ActionInstanceTags` (批量添加或删除实例标签).
     ///
     /// 批量添加或删除实例标签。
@@ -11668,43 +6306,15 @@ pub mod action_instance_tags {
         /// Request body.
         pub body: Option<ActionInstanceTagsBody>,
     }
-    impl serde::Serialize for ActionInstanceTagsRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.opt("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ActionInstanceTagsRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ActionInstanceTagsRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ActionInstanceTagsRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            body: opt("body")
+        },
+        required = ["instance_id"]
+    );
+
     impl ActionInstanceTagsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>) -> Self {
@@ -11714,51 +6324,32 @@ pub mod action_instance_tags {
                 body: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `body`.
         pub fn body(mut self, body: impl Into<ActionInstanceTagsBody>) -> Self {
             self.body = Some(body.into());
             self
         }
     }
+
     /// Response of `ActionInstanceTags` (HTTP 204).
     ///
     /// The document describes no body for this response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ActionInstanceTagsResponse {}
-    impl serde::Serialize for ActionInstanceTagsResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ActionInstanceTagsResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ActionInstanceTagsResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(ActionInstanceTagsResponse {});
 }
+
 /// Models of `ListInstanceTags`: 查询实例标签
 pub mod list_instance_tags {
     pub use super::types::TagEntity2 as TagEntity;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `ListInstanceTags` (查询实例标签).
     ///
     /// 查询实例标签。
@@ -11777,40 +6368,14 @@ pub mod list_instance_tags {
         /// Document line 4793.
         pub instance_id: String,
     }
-    impl serde::Serialize for ListInstanceTagsRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceTagsRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstanceTagsRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListInstanceTagsRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id")
+        },
+        required = ["instance_id"]
+    );
+
     impl ListInstanceTagsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>) -> Self {
@@ -11819,12 +6384,14 @@ pub mod list_instance_tags {
                 instance_id: instance_id.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
+
     /// Response of `ListInstanceTags` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceTagsResponse {
@@ -11833,41 +6400,14 @@ pub mod list_instance_tags {
         /// Document line 4806.
         pub tags: Vec<TagEntity>,
     }
-    impl serde::Serialize for ListInstanceTagsResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("tags", &self.tags)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceTagsResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstanceTagsResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "tags" => {
-                    self.tags = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListInstanceTagsResponse {
+        tags: list("tags", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListKafkaTags`: 查询项目标签
 pub mod list_kafka_tags {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListKafkaTags` (查询项目标签).
     ///
     /// 查询项目标签。
@@ -11882,46 +6422,25 @@ pub mod list_kafka_tags {
         /// Document line 4862.
         pub project_id: Option<String>,
     }
-    impl serde::Serialize for ListKafkaTagsRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListKafkaTagsRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListKafkaTagsRequest {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListKafkaTagsRequest {
+        project_id: opt("project_id"),
+        ..Default::default()
+    });
+
     impl ListKafkaTagsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new() -> Self {
             Self { project_id: None }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
-    /// TagMultyValueEntity
+
+    /// The `TagMultyValueEntity` object of the `ListKafkaTags` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct TagMultyValueEntity {
         /// 键。 key不能为空, 长度1~128个字符(中文也可以输入128个字符)。 可用UTF-8格式表示的字母、数字和空格, 以及以下字符: _ . : = + - @ key两头不能有空格字符。
@@ -11937,44 +6456,12 @@ pub mod list_kafka_tags {
         /// Document line 4883.
         pub values: Vec<String>,
     }
-    impl serde::Serialize for TagMultyValueEntity {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("key", &self.key)?;
-            m.list("values", &self.values)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for TagMultyValueEntity {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for TagMultyValueEntity {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "key" => {
-                    self.key = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "values" => {
-                    self.values = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(TagMultyValueEntity {
+        key: opt("key", StringLenientOpt),
+        values: list("values", ListLenient),
+        ..Default::default()
+    });
+
     /// Response of `ListKafkaTags` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListKafkaTagsResponse {
@@ -11983,41 +6470,14 @@ pub mod list_kafka_tags {
         /// Document line 4875.
         pub tags: Vec<TagMultyValueEntity>,
     }
-    impl serde::Serialize for ListKafkaTagsResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("tags", &self.tags)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListKafkaTagsResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListKafkaTagsResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "tags" => {
-                    self.tags = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListKafkaTagsResponse {
+        tags: list("tags", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListInstancesMaintainWindows`: 查询维护时间窗时间段
 pub mod list_instances_maintain_windows {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListInstancesMaintainWindows` (查询维护时间窗时间段).
     ///
     /// 查询维护时间窗开始时间和结束时间。
@@ -12025,36 +6485,16 @@ pub mod list_instances_maintain_windows {
     /// Source: section 5.9.1, line 4920.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstancesMaintainWindowsRequest {}
-    impl serde::Serialize for ListInstancesMaintainWindowsRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstancesMaintainWindowsRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstancesMaintainWindowsRequest {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(ListInstancesMaintainWindowsRequest {});
+
     impl ListInstancesMaintainWindowsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new() -> Self {
             Self {}
         }
     }
-    /// MaintainWindowsEntity
+
+    /// The `MaintainWindowsEntity` object of the `ListInstancesMaintainWindows` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MaintainWindowsEntity {
         /// 是否为默认时间段。
@@ -12074,52 +6514,14 @@ pub mod list_instances_maintain_windows {
         /// Document line 4951.
         pub seq: Option<i32>,
     }
-    impl serde::Serialize for MaintainWindowsEntity {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("default", &self.default)?;
-            m.opt("end", &self.end)?;
-            m.opt("begin", &self.begin)?;
-            m.opt("seq", &self.seq)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for MaintainWindowsEntity {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for MaintainWindowsEntity {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "default" => {
-                    self.default = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "end" => {
-                    self.end = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "begin" => {
-                    self.begin = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "seq" => {
-                    self.seq = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(MaintainWindowsEntity {
+        default: opt("default", LenientOpt),
+        end: opt("end", StringLenientOpt),
+        begin: opt("begin", StringLenientOpt),
+        seq: opt("seq", LenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ListInstancesMaintainWindows` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstancesMaintainWindowsResponse {
@@ -12128,41 +6530,14 @@ pub mod list_instances_maintain_windows {
         /// Document line 4943.
         pub maintain_windows: Vec<MaintainWindowsEntity>,
     }
-    impl serde::Serialize for ListInstancesMaintainWindowsResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("maintain_windows", &self.maintain_windows)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstancesMaintainWindowsResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstancesMaintainWindowsResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "maintain_windows" => {
-                    self.maintain_windows = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListInstancesMaintainWindowsResponse {
+        maintain_windows: list("maintain_windows", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListAvailableZones`: 查询可用区信息
 pub mod list_available_zones {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListAvailableZones` (查询可用区信息).
     ///
     /// 在创建实例时，需要配置实例所在的可用区ID，可通过该接口查询可用区的ID。
@@ -12170,36 +6545,16 @@ pub mod list_available_zones {
     /// Source: section 5.9.2, line 5020.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAvailableZonesRequest {}
-    impl serde::Serialize for ListAvailableZonesRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListAvailableZonesRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListAvailableZonesRequest {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(ListAvailableZonesRequest {});
+
     impl ListAvailableZonesRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new() -> Self {
             Self {}
         }
     }
-    /// available_zones
+
+    /// The `available_zones` object of the `ListAvailableZones` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct AvailableZones {
         /// 是否售罄。
@@ -12239,78 +6594,19 @@ pub mod list_available_zones {
         /// Document line 5055.
         pub ipv6_enable: Option<bool>,
     }
-    impl serde::Serialize for AvailableZones {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("soldOut", &self.sold_out)?;
-            m.opt("id", &self.id)?;
-            m.opt("code", &self.code)?;
-            m.opt("name", &self.name)?;
-            m.opt("port", &self.port)?;
-            m.opt("resource_availability", &self.resource_availability)?;
-            m.opt("default_az", &self.default_az)?;
-            m.opt("remain_time", &self.remain_time)?;
-            m.opt("ipv6_enable", &self.ipv6_enable)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AvailableZones {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for AvailableZones {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "soldOut" => {
-                    self.sold_out = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "id" => {
-                    self.id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "code" => {
-                    self.code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "port" => {
-                    self.port = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "resource_availability" => {
-                    self.resource_availability = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "default_az" => {
-                    self.default_az = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "remain_time" => {
-                    self.remain_time = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ipv6_enable" => {
-                    self.ipv6_enable = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(AvailableZones {
+        sold_out: opt("soldOut", LenientOpt),
+        id: opt("id", StringLenientOpt),
+        code: opt("code", StringLenientOpt),
+        name: opt("name", StringLenientOpt),
+        port: opt("port", StringLenientOpt),
+        resource_availability: opt("resource_availability", StringLenientOpt),
+        default_az: opt("default_az", LenientOpt),
+        remain_time: opt("remain_time", LenientOpt),
+        ipv6_enable: opt("ipv6_enable", LenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ListAvailableZones` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAvailableZonesResponse {
@@ -12323,48 +6619,17 @@ pub mod list_available_zones {
         /// Document line 5042.
         pub available_zones: Vec<AvailableZones>,
     }
-    impl serde::Serialize for ListAvailableZonesResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("region_id", &self.region_id)?;
-            m.list("available_zones", &self.available_zones)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListAvailableZonesResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListAvailableZonesResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "region_id" => {
-                    self.region_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "available_zones" => {
-                    self.available_zones = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListAvailableZonesResponse {
+        region_id: opt("region_id", StringLenientOpt),
+        available_zones: list("available_zones", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListProducts`: 查询产品规格列表
 pub mod list_products {
     pub use super::types::ExtendProductPropertiesEntity as ListEnginePropertiesEntity;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `ListProducts` (查询产品规格列表).
     ///
     /// 查询产品规格列表。
@@ -12383,40 +6648,14 @@ pub mod list_products {
         /// Document line 5121.
         pub product_id: Option<String>,
     }
-    impl serde::Serialize for ListProductsRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("engine", &self.engine)?;
-            m.opt("product_id", &self.product_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListProductsRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListProductsRequest {
-        const REQUIRED: &'static [&'static str] = &["engine"];
-        fn empty() -> Self {
-            Self {
-                engine: Default::default(),
-                product_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "engine" => self.engine = map.next_value()?,
-                "product_id" => self.product_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListProductsRequest {
+            engine: field("engine"),
+            product_id: opt("product_id")
+        },
+        required = ["engine"]
+    );
+
     impl ListProductsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(engine: impl Into<String>) -> Self {
@@ -12425,13 +6664,15 @@ pub mod list_products {
                 product_id: None,
             }
         }
+
         /// Sets `product_id`.
         pub fn product_id(mut self, product_id: impl Into<String>) -> Self {
             self.product_id = Some(product_id.into());
             self
         }
     }
-    /// ListEngineIosEntity
+
+    /// The `ListEngineIosEntity` object of the `ListProducts` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListEngineIosEntity {
         /// 磁盘IO编码。
@@ -12451,57 +6692,15 @@ pub mod list_products {
         /// Document line 5161.
         pub unavailable_zones: Vec<String>,
     }
-    impl serde::Serialize for ListEngineIosEntity {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("io_spec", &self.io_spec)?;
-            m.opt("type", &self.r#type)?;
-            m.list("available_zones", &self.available_zones)?;
-            m.list("unavailable_zones", &self.unavailable_zones)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListEngineIosEntity {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListEngineIosEntity {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "io_spec" => {
-                    self.io_spec = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "type" => {
-                    self.r#type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "available_zones" => {
-                    self.available_zones = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "unavailable_zones" => {
-                    self.unavailable_zones = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// ListEngineSupportFeaturesPropertiesEntity
+    apigen_runtime::wire_object!(ListEngineIosEntity {
+        io_spec: opt("io_spec", StringLenientOpt),
+        r#type: opt("type", StringLenientOpt),
+        available_zones: list("available_zones", ListLenient),
+        unavailable_zones: list("unavailable_zones", ListLenient),
+        ..Default::default()
+    });
+
+    /// The `ListEngineSupportFeaturesPropertiesEntity` object of the `ListProducts` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListEngineSupportFeaturesPropertiesEntity {
         /// 转储功能的最大任务数。
@@ -12521,57 +6720,15 @@ pub mod list_products {
         /// Document line 5175.
         pub min_node: Option<String>,
     }
-    impl serde::Serialize for ListEngineSupportFeaturesPropertiesEntity {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("max_task", &self.max_task)?;
-            m.opt("min_task", &self.min_task)?;
-            m.opt("max_node", &self.max_node)?;
-            m.opt("min_node", &self.min_node)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListEngineSupportFeaturesPropertiesEntity {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListEngineSupportFeaturesPropertiesEntity {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "max_task" => {
-                    self.max_task = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "min_task" => {
-                    self.min_task = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "max_node" => {
-                    self.max_node = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "min_node" => {
-                    self.min_node = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// ListEngineSupportFeaturesEntity
+    apigen_runtime::wire_object!(ListEngineSupportFeaturesPropertiesEntity {
+        max_task: opt("max_task", StringLenientOpt),
+        min_task: opt("min_task", StringLenientOpt),
+        max_node: opt("max_node", StringLenientOpt),
+        min_node: opt("min_node", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `ListEngineSupportFeaturesEntity` object of the `ListProducts` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListEngineSupportFeaturesEntity {
         /// 功能名称。
@@ -12583,41 +6740,13 @@ pub mod list_products {
         /// Document line 5167.
         pub properties: Option<ListEngineSupportFeaturesPropertiesEntity>,
     }
-    impl serde::Serialize for ListEngineSupportFeaturesEntity {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("name", &self.name)?;
-            m.opt("properties", &self.properties)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListEngineSupportFeaturesEntity {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListEngineSupportFeaturesEntity {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "properties" => self.properties = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// ListEngineProductsEntity
+    apigen_runtime::wire_object!(ListEngineSupportFeaturesEntity {
+        name: opt("name", StringLenientOpt),
+        properties: opt("properties"),
+        ..Default::default()
+    });
+
+    /// The `ListEngineProductsEntity` object of the `ListProducts` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListEngineProductsEntity {
         /// 产品类型。当前产品类型有单机和集群。
@@ -12657,78 +6786,19 @@ pub mod list_products {
         /// Document line 5151.
         pub properties: Option<ListEnginePropertiesEntity>,
     }
-    impl serde::Serialize for ListEngineProductsEntity {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("type", &self.r#type)?;
-            m.opt("product_id", &self.product_id)?;
-            m.opt("ecs_flavor_id", &self.ecs_flavor_id)?;
-            m.opt("billing_code", &self.billing_code)?;
-            m.list("arch_types", &self.arch_types)?;
-            m.list("charging_mode", &self.charging_mode)?;
-            m.list("ios", &self.ios)?;
-            m.list("support_features", &self.support_features)?;
-            m.opt("properties", &self.properties)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListEngineProductsEntity {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListEngineProductsEntity {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "type" => {
-                    self.r#type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "product_id" => {
-                    self.product_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ecs_flavor_id" => {
-                    self.ecs_flavor_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "billing_code" => {
-                    self.billing_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "arch_types" => {
-                    self.arch_types = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "charging_mode" => {
-                    self.charging_mode = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "ios" => {
-                    self.ios = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "support_features" => {
-                    self.support_features = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "properties" => self.properties = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListEngineProductsEntity {
+        r#type: opt("type", StringLenientOpt),
+        product_id: opt("product_id", StringLenientOpt),
+        ecs_flavor_id: opt("ecs_flavor_id", StringLenientOpt),
+        billing_code: opt("billing_code", StringLenientOpt),
+        arch_types: list("arch_types", ListLenient),
+        charging_mode: list("charging_mode", ListLenient),
+        ios: list("ios", List),
+        support_features: list("support_features", List),
+        properties: opt("properties"),
+        ..Default::default()
+    });
+
     /// Response of `ListProducts` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListProductsResponse {
@@ -12745,49 +6815,14 @@ pub mod list_products {
         /// Document line 5138.
         pub products: Vec<ListEngineProductsEntity>,
     }
-    impl serde::Serialize for ListProductsResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("engine", &self.engine)?;
-            m.list("versions", &self.versions)?;
-            m.list("products", &self.products)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListProductsResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListProductsResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "engine" => {
-                    self.engine = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "versions" => {
-                    self.versions = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "products" => {
-                    self.products = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListProductsResponse {
+        engine: opt("engine", StringLenientOpt),
+        versions: list("versions", ListLenient),
+        products: list("products", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListInstanceCesHierarchy`: 查询实例在 CES 的监控层级关系
 pub mod list_instance_ces_hierarchy {
     pub use super::types::InstanceIds;
@@ -12795,8 +6830,7 @@ pub mod list_instance_ces_hierarchy {
     pub use super::types::InstanceIds as Partitions;
     pub use super::types::Queues;
     pub use super::types::Queues as Queues2;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `ListInstanceCesHierarchy` (查询实例在 CES 的监控层级关系).
     ///
     /// 查询实例在CES的监控层级关系。
@@ -12815,40 +6849,14 @@ pub mod list_instance_ces_hierarchy {
         /// Document line 5437.
         pub instance_id: String,
     }
-    impl serde::Serialize for ListInstanceCesHierarchyRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceCesHierarchyRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstanceCesHierarchyRequest {
-        const REQUIRED: &'static [&'static str] = &["instance_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListInstanceCesHierarchyRequest {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id")
+        },
+        required = ["instance_id"]
+    );
+
     impl ListInstanceCesHierarchyRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>) -> Self {
@@ -12857,13 +6865,15 @@ pub mod list_instance_ces_hierarchy {
                 instance_id: instance_id.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
-    /// children
+
+    /// The `children` object of the `ListInstanceCesHierarchy` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Children {
         /// 子维度名称。
@@ -12883,57 +6893,15 @@ pub mod list_instance_ces_hierarchy {
         /// Document line 5473.
         pub dim_router: Vec<String>,
     }
-    impl serde::Serialize for Children {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("name", &self.name)?;
-            m.list("metrics", &self.metrics)?;
-            m.list("key_name", &self.key_name)?;
-            m.list("dim_router", &self.dim_router)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Children {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Children {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "metrics" => {
-                    self.metrics = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "key_name" => {
-                    self.key_name = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "dim_router" => {
-                    self.dim_router = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// dimensions
+    apigen_runtime::wire_object!(Children {
+        name: opt("name", StringLenientOpt),
+        metrics: list("metrics", ListLenient),
+        key_name: list("key_name", ListLenient),
+        dim_router: list("dim_router", ListLenient),
+        ..Default::default()
+    });
+
+    /// The `dimensions` object of the `ListInstanceCesHierarchy` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Dimensions {
         /// 监控维度名称。
@@ -12957,61 +6925,16 @@ pub mod list_instance_ces_hierarchy {
         /// Document line 5463.
         pub children: Vec<Children>,
     }
-    impl serde::Serialize for Dimensions {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("name", &self.name)?;
-            m.list("metrics", &self.metrics)?;
-            m.list("key_name", &self.key_name)?;
-            m.list("dim_router", &self.dim_router)?;
-            m.list("children", &self.children)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Dimensions {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Dimensions {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "metrics" => {
-                    self.metrics = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "key_name" => {
-                    self.key_name = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "dim_router" => {
-                    self.dim_router = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "children" => {
-                    self.children = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// groups
+    apigen_runtime::wire_object!(Dimensions {
+        name: opt("name", StringLenientOpt),
+        metrics: list("metrics", ListLenient),
+        key_name: list("key_name", ListLenient),
+        dim_router: list("dim_router", ListLenient),
+        children: list("children", List),
+        ..Default::default()
+    });
+
+    /// The `groups` object of the `ListInstanceCesHierarchy` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Groups {
         /// 消费组名称。
@@ -13023,42 +6946,12 @@ pub mod list_instance_ces_hierarchy {
         /// Document line 5500.
         pub queues: Vec<Queues2>,
     }
-    impl serde::Serialize for Groups {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("name", &self.name)?;
-            m.list("queues", &self.queues)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Groups {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Groups {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "queues" => {
-                    self.queues = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Groups {
+        name: opt("name", StringLenientOpt),
+        queues: list("queues", List),
+        ..Default::default()
+    });
+
     /// Response of `ListInstanceCesHierarchy` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceCesHierarchyResponse {
@@ -13083,58 +6976,20 @@ pub mod list_instance_ces_hierarchy {
         /// Document line 5454.
         pub groups: Vec<Groups>,
     }
-    impl serde::Serialize for ListInstanceCesHierarchyResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("dimensions", &self.dimensions)?;
-            m.list("instance_ids", &self.instance_ids)?;
-            m.list("nodes", &self.nodes)?;
-            m.list("queues", &self.queues)?;
-            m.list("groups", &self.groups)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceCesHierarchyResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstanceCesHierarchyResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "dimensions" => {
-                    self.dimensions = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "instance_ids" => {
-                    self.instance_ids = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "nodes" => {
-                    self.nodes = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "queues" => {
-                    self.queues = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "groups" => {
-                    self.groups = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListInstanceCesHierarchyResponse {
+        dimensions: list("dimensions", List),
+        instance_ids: list("instance_ids", List),
+        nodes: list("nodes", List),
+        queues: list("queues", List),
+        groups: list("groups", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `CreateInstanceV1`: 创建 Kafka 实例
 pub mod create_instance_v1 {
     pub use super::types::TagEntity as Tags;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Values of `specification`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Specification {
@@ -13149,50 +7004,13 @@ pub mod create_instance_v1 {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for Specification {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Specification::Unknown(String::new())
-        }
-    }
-    impl Specification {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Specification::V100mb => "100MB",
-                Specification::V300mb => "300MB",
-                Specification::V600mb => "600MB",
-                Specification::V1200mb => "1200MB",
-                Specification::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Specification {
-        fn from(s: &str) -> Self {
-            match s {
-                "100MB" => Specification::V100mb,
-                "300MB" => Specification::V300mb,
-                "600MB" => Specification::V600mb,
-                "1200MB" => Specification::V1200mb,
-                other => Specification::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Specification {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Specification {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Specification {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Specification::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(Specification {
+        V100mb: "100MB",
+        V300mb: "300MB",
+        V600mb: "600MB",
+        V1200mb: "1200MB"
+    });
+
     /// Values of `retention_policy`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum RetentionPolicy {
@@ -13203,47 +7021,12 @@ pub mod create_instance_v1 {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for RetentionPolicy {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            RetentionPolicy::Unknown(String::new())
-        }
-    }
-    impl RetentionPolicy {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                RetentionPolicy::TimeBase => "time_base",
-                RetentionPolicy::ProduceReject => "produce_reject",
-                RetentionPolicy::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for RetentionPolicy {
-        fn from(s: &str) -> Self {
-            match s {
-                "time_base" => RetentionPolicy::TimeBase,
-                "produce_reject" => RetentionPolicy::ProduceReject,
-                other => RetentionPolicy::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for RetentionPolicy {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for RetentionPolicy {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for RetentionPolicy {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| RetentionPolicy::from(s.as_str()))
-        }
-    }
-    /// CreateInstanceV1Body
+    apigen_runtime::wire_enum!(RetentionPolicy {
+        TimeBase: "time_base",
+        ProduceReject: "produce_reject"
+    });
+
+    /// The `CreateInstanceV1Body` object of the `CreateInstanceV1` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceV1Body {
         /// 实例名称。 由英文字符开头，只能由英文字母、数字、中划线、下划线组成，长度为4~64的字符。
@@ -13369,46 +7152,38 @@ pub mod create_instance_v1 {
         /// Document line 5756.
         pub tags: Vec<Tags>,
     }
-    impl serde::Serialize for CreateInstanceV1Body {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("name", &self.name)?;
-            m.opt("description", &self.description)?;
-            m.field("engine", &self.engine)?;
-            m.field("engine_version", &self.engine_version)?;
-            m.field("specification", &self.specification)?;
-            m.field("storage_space", &self.storage_space)?;
-            m.field("partition_num", &self.partition_num)?;
-            m.opt("access_user", &self.access_user)?;
-            m.opt("password", &self.password)?;
-            m.field("vpc_id", &self.vpc_id)?;
-            m.field("security_group_id", &self.security_group_id)?;
-            m.field("subnet_id", &self.subnet_id)?;
-            m.field("available_zones", &self.available_zones)?;
-            m.field("product_id", &self.product_id)?;
-            m.field("kafka_manager_user", &self.kafka_manager_user)?;
-            m.field("kafka_manager_password", &self.kafka_manager_password)?;
-            m.opt("maintain_begin", &self.maintain_begin)?;
-            m.opt("maintain_end", &self.maintain_end)?;
-            m.opt("enable_publicip", &self.enable_publicip)?;
-            m.opt("public_bandwidth", &self.public_bandwidth)?;
-            m.opt("publicip_id", &self.publicip_id)?;
-            m.opt("ssl_enable", &self.ssl_enable)?;
-            m.opt("retention_policy", &self.retention_policy)?;
-            m.opt("enable_auto_topic", &self.enable_auto_topic)?;
-            m.field("storage_spec_code", &self.storage_spec_code)?;
-            m.opt("enterprise_project_id", &self.enterprise_project_id)?;
-            m.list("tags", &self.tags)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateInstanceV1Body {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateInstanceV1Body {
-        const REQUIRED: &'static [&'static str] = &[
+    apigen_runtime::wire_object!(
+        CreateInstanceV1Body {
+            name: field("name"),
+            description: opt("description"),
+            engine: field("engine"),
+            engine_version: field("engine_version"),
+            specification: field("specification"),
+            storage_space: field("storage_space"),
+            partition_num: field("partition_num"),
+            access_user: opt("access_user"),
+            password: opt("password"),
+            vpc_id: field("vpc_id"),
+            security_group_id: field("security_group_id"),
+            subnet_id: field("subnet_id"),
+            available_zones: field("available_zones"),
+            product_id: field("product_id"),
+            kafka_manager_user: field("kafka_manager_user"),
+            kafka_manager_password: field("kafka_manager_password"),
+            maintain_begin: opt("maintain_begin"),
+            maintain_end: opt("maintain_end"),
+            enable_publicip: opt("enable_publicip"),
+            public_bandwidth: opt("public_bandwidth"),
+            publicip_id: opt("publicip_id"),
+            ssl_enable: opt("ssl_enable"),
+            retention_policy: opt("retention_policy"),
+            enable_auto_topic: opt("enable_auto_topic"),
+            storage_spec_code: field("storage_spec_code"),
+            enterprise_project_id: opt("enterprise_project_id"),
+            tags: list("tags"),
+            ..Default::default()
+        },
+        required = [
             "name",
             "engine",
             "engine_version",
@@ -13422,51 +7197,10 @@ pub mod create_instance_v1 {
             "product_id",
             "kafka_manager_user",
             "kafka_manager_password",
-            "storage_spec_code",
-        ];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "name" => self.name = map.next_value()?,
-                "description" => self.description = map.next_value()?,
-                "engine" => self.engine = map.next_value()?,
-                "engine_version" => self.engine_version = map.next_value()?,
-                "specification" => self.specification = map.next_value()?,
-                "storage_space" => self.storage_space = map.next_value()?,
-                "partition_num" => self.partition_num = map.next_value()?,
-                "access_user" => self.access_user = map.next_value()?,
-                "password" => self.password = map.next_value()?,
-                "vpc_id" => self.vpc_id = map.next_value()?,
-                "security_group_id" => self.security_group_id = map.next_value()?,
-                "subnet_id" => self.subnet_id = map.next_value()?,
-                "available_zones" => self.available_zones = map.next_value()?,
-                "product_id" => self.product_id = map.next_value()?,
-                "kafka_manager_user" => self.kafka_manager_user = map.next_value()?,
-                "kafka_manager_password" => {
-                    self.kafka_manager_password = map.next_value()?;
-                }
-                "maintain_begin" => self.maintain_begin = map.next_value()?,
-                "maintain_end" => self.maintain_end = map.next_value()?,
-                "enable_publicip" => self.enable_publicip = map.next_value()?,
-                "public_bandwidth" => self.public_bandwidth = map.next_value()?,
-                "publicip_id" => self.publicip_id = map.next_value()?,
-                "ssl_enable" => self.ssl_enable = map.next_value()?,
-                "retention_policy" => self.retention_policy = map.next_value()?,
-                "enable_auto_topic" => self.enable_auto_topic = map.next_value()?,
-                "storage_spec_code" => self.storage_spec_code = map.next_value()?,
-                "enterprise_project_id" => self.enterprise_project_id = map.next_value()?,
-                "tags" => self.tags = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+            "storage_spec_code"
+        ]
+    );
+
     /// Request of `CreateInstanceV1` (创建 Kafka 实例).
     ///
     /// 使用API创建Kafka实例。
@@ -13483,40 +7217,14 @@ pub mod create_instance_v1 {
         /// Request body.
         pub body: CreateInstanceV1Body,
     }
-    impl serde::Serialize for CreateInstanceV1Request {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateInstanceV1Request {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateInstanceV1Request {
-        const REQUIRED: &'static [&'static str] = &["body"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CreateInstanceV1Request {
+            project_id: opt("project_id"),
+            body: field("body")
+        },
+        required = ["body"]
+    );
+
     impl CreateInstanceV1Request {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(body: impl Into<CreateInstanceV1Body>) -> Self {
@@ -13525,12 +7233,14 @@ pub mod create_instance_v1 {
                 body: body.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
+
     /// Response of `CreateInstanceV1` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceV1Response {
@@ -13539,43 +7249,14 @@ pub mod create_instance_v1 {
         /// Document line 5805.
         pub instance_id: Option<String>,
     }
-    impl serde::Serialize for CreateInstanceV1Response {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("instance_id", &self.instance_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateInstanceV1Response {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateInstanceV1Response {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "instance_id" => {
-                    self.instance_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateInstanceV1Response {
+        instance_id: opt("instance_id", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ShowInstanceV1`: 查询指定实例
 pub mod show_instance_v1 {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ShowInstanceV1` (查询指定实例).
     ///
     /// 查询指定实例的详细信息。
@@ -13594,40 +7275,14 @@ pub mod show_instance_v1 {
         /// Document line 5846.
         pub instance_id: String,
     }
-    impl serde::Serialize for ShowInstanceV1Request {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ShowInstanceV1Request {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ShowInstanceV1Request {
-        const REQUIRED: &'static [&'static str] = &["instance_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ShowInstanceV1Request {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id")
+        },
+        required = ["instance_id"]
+    );
+
     impl ShowInstanceV1Request {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>) -> Self {
@@ -13636,12 +7291,14 @@ pub mod show_instance_v1 {
                 instance_id: instance_id.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
+
     /// Response of `ShowInstanceV1` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ShowInstanceV1Response {
@@ -13870,358 +7527,72 @@ pub mod show_instance_v1 {
         /// Document line 5930.
         pub ces_version: Option<String>,
     }
-    impl serde::Serialize for ShowInstanceV1Response {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("name", &self.name)?;
-            m.opt("engine", &self.engine)?;
-            m.opt("engine_version", &self.engine_version)?;
-            m.opt("specification", &self.specification)?;
-            m.opt("storage_space", &self.storage_space)?;
-            m.opt("partition_num", &self.partition_num)?;
-            m.opt("used_storage_space", &self.used_storage_space)?;
-            m.opt("connect_addresses", &self.connect_addresses)?;
-            m.opt("port", &self.port)?;
-            m.opt("status", &self.status)?;
-            m.opt("instance_id", &self.instance_id)?;
-            m.opt("resource_spec_code", &self.resource_spec_code)?;
-            m.opt("type", &self.r#type)?;
-            m.opt("charging_mode", &self.charging_mode)?;
-            m.opt("vpc_id", &self.vpc_id)?;
-            m.opt("vpc_name", &self.vpc_name)?;
-            m.opt("created_at", &self.created_at)?;
-            m.opt("product_id", &self.product_id)?;
-            m.opt("security_group_id", &self.security_group_id)?;
-            m.opt("security_group_name", &self.security_group_name)?;
-            m.opt("subnet_id", &self.subnet_id)?;
-            m.opt("subnet_name", &self.subnet_name)?;
-            m.opt("subnet_cidr", &self.subnet_cidr)?;
-            m.list("available_zones", &self.available_zones)?;
-            m.opt("user_id", &self.user_id)?;
-            m.opt("user_name", &self.user_name)?;
-            m.opt("access_user", &self.access_user)?;
-            m.opt("maintain_begin", &self.maintain_begin)?;
-            m.opt("maintain_end", &self.maintain_end)?;
-            m.opt("enable_publicip", &self.enable_publicip)?;
-            m.opt("ssl_enable", &self.ssl_enable)?;
-            m.opt("enterprise_project_id", &self.enterprise_project_id)?;
-            m.opt("enable_auto_topic", &self.enable_auto_topic)?;
-            m.opt("total_storage_space", &self.total_storage_space)?;
-            m.opt("storage_resource_id", &self.storage_resource_id)?;
-            m.opt("storage_spec_code", &self.storage_spec_code)?;
-            m.opt("service_type", &self.service_type)?;
-            m.opt("storage_type", &self.storage_type)?;
-            m.opt("retention_policy", &self.retention_policy)?;
-            m.opt("kafka_public_status", &self.kafka_public_status)?;
-            m.opt("public_bandwidth", &self.public_bandwidth)?;
-            m.opt("public_connect_address", &self.public_connect_address)?;
-            m.opt("enable_log_collection", &self.enable_log_collection)?;
-            m.opt("cross_vpc_info", &self.cross_vpc_info)?;
-            m.opt("ipv6_enable", &self.ipv6_enable)?;
-            m.list("ipv6_connect_addresses", &self.ipv6_connect_addresses)?;
-            m.opt("rest_enable", &self.rest_enable)?;
-            m.opt("rest_connect_address", &self.rest_connect_address)?;
-            m.opt("message_query_inst_enable", &self.message_query_inst_enable)?;
-            m.opt("vpc_client_plain", &self.vpc_client_plain)?;
-            m.opt("support_features", &self.support_features)?;
-            m.opt("trace_enable", &self.trace_enable)?;
-            m.opt("pod_connect_address", &self.pod_connect_address)?;
-            m.opt("disk_encrypted", &self.disk_encrypted)?;
-            m.opt(
-                "kafka_private_connect_address",
-                &self.kafka_private_connect_address,
-            )?;
-            m.opt("ces_version", &self.ces_version)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ShowInstanceV1Response {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ShowInstanceV1Response {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "engine" => {
-                    self.engine = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "engine_version" => {
-                    self.engine_version = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "specification" => {
-                    self.specification = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "storage_space" => {
-                    self.storage_space =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "partition_num" => {
-                    self.partition_num = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "used_storage_space" => {
-                    self.used_storage_space =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "connect_addresses" => {
-                    self.connect_addresses = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "port" => {
-                    self.port = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "status" => {
-                    self.status = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "instance_id" => {
-                    self.instance_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "resource_spec_code" => {
-                    self.resource_spec_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "type" => {
-                    self.r#type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "charging_mode" => {
-                    self.charging_mode =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "vpc_id" => {
-                    self.vpc_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "vpc_name" => {
-                    self.vpc_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "created_at" => {
-                    self.created_at = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "product_id" => {
-                    self.product_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "security_group_id" => {
-                    self.security_group_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "security_group_name" => {
-                    self.security_group_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "subnet_id" => {
-                    self.subnet_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "subnet_name" => {
-                    self.subnet_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "subnet_cidr" => {
-                    self.subnet_cidr = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "available_zones" => {
-                    self.available_zones = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "user_id" => {
-                    self.user_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "user_name" => {
-                    self.user_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "access_user" => {
-                    self.access_user = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "maintain_begin" => {
-                    self.maintain_begin = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "maintain_end" => {
-                    self.maintain_end = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "enable_publicip" => {
-                    self.enable_publicip =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ssl_enable" => {
-                    self.ssl_enable = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "enterprise_project_id" => {
-                    self.enterprise_project_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "enable_auto_topic" => {
-                    self.enable_auto_topic =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "total_storage_space" => {
-                    self.total_storage_space =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "storage_resource_id" => {
-                    self.storage_resource_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "storage_spec_code" => {
-                    self.storage_spec_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "service_type" => {
-                    self.service_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "storage_type" => {
-                    self.storage_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "retention_policy" => {
-                    self.retention_policy = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "kafka_public_status" => {
-                    self.kafka_public_status = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "public_bandwidth" => {
-                    self.public_bandwidth =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "public_connect_address" => {
-                    self.public_connect_address = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "enable_log_collection" => {
-                    self.enable_log_collection =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "cross_vpc_info" => {
-                    self.cross_vpc_info = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ipv6_enable" => {
-                    self.ipv6_enable = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ipv6_connect_addresses" => {
-                    self.ipv6_connect_addresses = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "rest_enable" => {
-                    self.rest_enable = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "rest_connect_address" => {
-                    self.rest_connect_address = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "message_query_inst_enable" => {
-                    self.message_query_inst_enable =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "vpc_client_plain" => {
-                    self.vpc_client_plain =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "support_features" => {
-                    self.support_features = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "trace_enable" => {
-                    self.trace_enable =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "pod_connect_address" => {
-                    self.pod_connect_address = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "disk_encrypted" => {
-                    self.disk_encrypted =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "kafka_private_connect_address" => {
-                    self.kafka_private_connect_address = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ces_version" => {
-                    self.ces_version = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ShowInstanceV1Response {
+        name: opt("name", StringLenientOpt),
+        engine: opt("engine", StringLenientOpt),
+        engine_version: opt("engine_version", StringLenientOpt),
+        specification: opt("specification", StringLenientOpt),
+        storage_space: opt("storage_space", LenientOpt),
+        partition_num: opt("partition_num", StringLenientOpt),
+        used_storage_space: opt("used_storage_space", LenientOpt),
+        connect_addresses: opt("connect_addresses", StringLenientOpt),
+        port: opt("port", LenientOpt),
+        status: opt("status", StringLenientOpt),
+        instance_id: opt("instance_id", StringLenientOpt),
+        resource_spec_code: opt("resource_spec_code", StringLenientOpt),
+        r#type: opt("type", StringLenientOpt),
+        charging_mode: opt("charging_mode", LenientOpt),
+        vpc_id: opt("vpc_id", StringLenientOpt),
+        vpc_name: opt("vpc_name", StringLenientOpt),
+        created_at: opt("created_at", StringLenientOpt),
+        product_id: opt("product_id", StringLenientOpt),
+        security_group_id: opt("security_group_id", StringLenientOpt),
+        security_group_name: opt("security_group_name", StringLenientOpt),
+        subnet_id: opt("subnet_id", StringLenientOpt),
+        subnet_name: opt("subnet_name", StringLenientOpt),
+        subnet_cidr: opt("subnet_cidr", StringLenientOpt),
+        available_zones: list("available_zones", ListLenient),
+        user_id: opt("user_id", StringLenientOpt),
+        user_name: opt("user_name", StringLenientOpt),
+        access_user: opt("access_user", StringLenientOpt),
+        maintain_begin: opt("maintain_begin", StringLenientOpt),
+        maintain_end: opt("maintain_end", StringLenientOpt),
+        enable_publicip: opt("enable_publicip", LenientOpt),
+        ssl_enable: opt("ssl_enable", LenientOpt),
+        enterprise_project_id: opt("enterprise_project_id", StringLenientOpt),
+        enable_auto_topic: opt("enable_auto_topic", LenientOpt),
+        total_storage_space: opt("total_storage_space", LenientOpt),
+        storage_resource_id: opt("storage_resource_id", StringLenientOpt),
+        storage_spec_code: opt("storage_spec_code", StringLenientOpt),
+        service_type: opt("service_type", StringLenientOpt),
+        storage_type: opt("storage_type", StringLenientOpt),
+        retention_policy: opt("retention_policy", StringLenientOpt),
+        kafka_public_status: opt("kafka_public_status", StringLenientOpt),
+        public_bandwidth: opt("public_bandwidth", LenientOpt),
+        public_connect_address: opt("public_connect_address", StringLenientOpt),
+        enable_log_collection: opt("enable_log_collection", LenientOpt),
+        cross_vpc_info: opt("cross_vpc_info", StringLenientOpt),
+        ipv6_enable: opt("ipv6_enable", LenientOpt),
+        ipv6_connect_addresses: list("ipv6_connect_addresses", ListLenient),
+        rest_enable: opt("rest_enable", LenientOpt),
+        rest_connect_address: opt("rest_connect_address", StringLenientOpt),
+        message_query_inst_enable: opt("message_query_inst_enable", LenientOpt),
+        vpc_client_plain: opt("vpc_client_plain", LenientOpt),
+        support_features: opt("support_features", StringLenientOpt),
+        trace_enable: opt("trace_enable", LenientOpt),
+        pod_connect_address: opt("pod_connect_address", StringLenientOpt),
+        disk_encrypted: opt("disk_encrypted", LenientOpt),
+        kafka_private_connect_address: opt("kafka_private_connect_address", StringLenientOpt),
+        ces_version: opt("ces_version", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `UpdateInstanceV1`: 修改实例信息
 pub mod update_instance_v1 {
     pub use super::types::RetentionPolicy;
     pub use super::types::UpdateInstanceBody as UpdateInstanceV1Body;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `UpdateInstanceV1` (修改实例信息).
     ///
     /// 修改实例的信息，包括实例名称、实例描述、实例维护时间窗、安全组等信息。
@@ -14242,43 +7613,15 @@ pub mod update_instance_v1 {
         /// Request body.
         pub body: Option<UpdateInstanceV1Body>,
     }
-    impl serde::Serialize for UpdateInstanceV1Request {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.opt("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateInstanceV1Request {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateInstanceV1Request {
-        const REQUIRED: &'static [&'static str] = &["instance_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        UpdateInstanceV1Request {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            body: opt("body")
+        },
+        required = ["instance_id"]
+    );
+
     impl UpdateInstanceV1Request {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>) -> Self {
@@ -14288,50 +7631,30 @@ pub mod update_instance_v1 {
                 body: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `body`.
         pub fn body(mut self, body: impl Into<UpdateInstanceV1Body>) -> Self {
             self.body = Some(body.into());
             self
         }
     }
+
     /// Response of `UpdateInstanceV1` (HTTP 204).
     ///
     /// The document describes no body for this response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateInstanceV1Response {}
-    impl serde::Serialize for UpdateInstanceV1Response {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateInstanceV1Response {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateInstanceV1Response {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(UpdateInstanceV1Response {});
 }
+
 /// Models of `DeleteInstanceV1`: 删除指定实例
 pub mod delete_instance_v1 {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DeleteInstanceV1` (删除指定实例).
     ///
     /// 删除指定的实例，释放该实例的所有资源。
@@ -14350,40 +7673,14 @@ pub mod delete_instance_v1 {
         /// Document line 6092.
         pub instance_id: String,
     }
-    impl serde::Serialize for DeleteInstanceV1Request {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteInstanceV1Request {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteInstanceV1Request {
-        const REQUIRED: &'static [&'static str] = &["instance_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeleteInstanceV1Request {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id")
+        },
+        required = ["instance_id"]
+    );
+
     impl DeleteInstanceV1Request {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>) -> Self {
@@ -14392,46 +7689,25 @@ pub mod delete_instance_v1 {
                 instance_id: instance_id.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
+
     /// Response of `DeleteInstanceV1` (HTTP 204).
     ///
     /// The document describes no body for this response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteInstanceV1Response {}
-    impl serde::Serialize for DeleteInstanceV1Response {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteInstanceV1Response {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteInstanceV1Response {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteInstanceV1Response {});
 }
+
 /// Models of `ActionInstancesV1`: 批量重启、删除实例
 pub mod action_instances_v1 {
-    #[allow(unused_imports)]
-    use super::*;
-    /// ActionInstancesV1Body
+    /// The `ActionInstancesV1Body` object of the `ActionInstancesV1` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ActionInstancesV1Body {
         /// 对实例的操作：restart、delete
@@ -14447,39 +7723,16 @@ pub mod action_instances_v1 {
         /// Document line 6161.
         pub all_failure: Option<String>,
     }
-    impl serde::Serialize for ActionInstancesV1Body {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("action", &self.action)?;
-            m.list("instances", &self.instances)?;
-            m.opt("allFailure", &self.all_failure)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ActionInstancesV1Body {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ActionInstancesV1Body {
-        const REQUIRED: &'static [&'static str] = &["action"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "action" => self.action = map.next_value()?,
-                "instances" => self.instances = map.next_value()?,
-                "allFailure" => self.all_failure = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ActionInstancesV1Body {
+            action: field("action"),
+            instances: list("instances"),
+            all_failure: opt("allFailure"),
+            ..Default::default()
+        },
+        required = ["action"]
+    );
+
     /// Request of `ActionInstancesV1` (批量重启、删除实例).
     ///
     /// 批量重启或删除实例。
@@ -14498,40 +7751,14 @@ pub mod action_instances_v1 {
         /// Request body.
         pub body: ActionInstancesV1Body,
     }
-    impl serde::Serialize for ActionInstancesV1Request {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ActionInstancesV1Request {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ActionInstancesV1Request {
-        const REQUIRED: &'static [&'static str] = &["body"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ActionInstancesV1Request {
+            project_id: opt("project_id"),
+            body: field("body")
+        },
+        required = ["body"]
+    );
+
     impl ActionInstancesV1Request {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(body: impl Into<ActionInstancesV1Body>) -> Self {
@@ -14540,13 +7767,15 @@ pub mod action_instances_v1 {
                 body: body.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
-    /// results
+
+    /// The `results` object of the `ActionInstancesV1` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Results {
         /// 实例ID。
@@ -14558,44 +7787,12 @@ pub mod action_instances_v1 {
         /// Document line 6210.
         pub result: Option<String>,
     }
-    impl serde::Serialize for Results {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("instance", &self.instance)?;
-            m.opt("result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Results {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Results {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "instance" => {
-                    self.instance = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "result" => {
-                    self.result = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Results {
+        instance: opt("instance", StringLenientOpt),
+        result: opt("result", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ActionInstancesV1` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ActionInstancesV1Response {
@@ -14604,41 +7801,14 @@ pub mod action_instances_v1 {
         /// Document line 6204.
         pub results: Vec<Results>,
     }
-    impl serde::Serialize for ActionInstancesV1Response {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("results", &self.results)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ActionInstancesV1Response {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ActionInstancesV1Response {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "results" => {
-                    self.results = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ActionInstancesV1Response {
+        results: list("results", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListInstancesV1`: 查询所有实例列表
 pub mod list_instances_v1 {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListInstancesV1` (查询所有实例列表).
     ///
     /// 查询租户的实例列表，支持按照条件查询。
@@ -14683,48 +7853,18 @@ pub mod list_instances_v1 {
         /// Document line 6266.
         pub enterprise_project_id: Option<String>,
     }
-    impl serde::Serialize for ListInstancesV1Request {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.opt("engine", &self.engine)?;
-            m.opt("name", &self.name)?;
-            m.opt("id", &self.id)?;
-            m.opt("status", &self.status)?;
-            m.opt("includeFailure", &self.include_failure)?;
-            m.opt("exactMatchName", &self.exact_match_name)?;
-            m.opt("enterprise_project_id", &self.enterprise_project_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstancesV1Request {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstancesV1Request {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "engine" => self.engine = map.next_value()?,
-                "name" => self.name = map.next_value()?,
-                "id" => self.id = map.next_value()?,
-                "status" => self.status = map.next_value()?,
-                "includeFailure" => self.include_failure = map.next_value()?,
-                "exactMatchName" => self.exact_match_name = map.next_value()?,
-                "enterprise_project_id" => self.enterprise_project_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListInstancesV1Request {
+        project_id: opt("project_id"),
+        engine: opt("engine"),
+        name: opt("name"),
+        id: opt("id"),
+        status: opt("status"),
+        include_failure: opt("includeFailure"),
+        exact_match_name: opt("exactMatchName"),
+        enterprise_project_id: opt("enterprise_project_id"),
+        ..Default::default()
+    });
+
     impl ListInstancesV1Request {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new() -> Self {
@@ -14739,48 +7879,57 @@ pub mod list_instances_v1 {
                 enterprise_project_id: None,
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
+
         /// Sets `engine`.
         pub fn engine(mut self, engine: impl Into<String>) -> Self {
             self.engine = Some(engine.into());
             self
         }
+
         /// Sets `name`.
         pub fn name(mut self, name: impl Into<String>) -> Self {
             self.name = Some(name.into());
             self
         }
+
         /// Sets `id`.
         pub fn id(mut self, id: impl Into<String>) -> Self {
             self.id = Some(id.into());
             self
         }
+
         /// Sets `status`.
         pub fn status(mut self, status: impl Into<String>) -> Self {
             self.status = Some(status.into());
             self
         }
+
         /// Sets `include_failure`.
         pub fn include_failure(mut self, include_failure: impl Into<String>) -> Self {
             self.include_failure = Some(include_failure.into());
             self
         }
+
         /// Sets `exact_match_name`.
         pub fn exact_match_name(mut self, exact_match_name: impl Into<String>) -> Self {
             self.exact_match_name = Some(exact_match_name.into());
             self
         }
+
         /// Sets `enterprise_project_id`.
         pub fn enterprise_project_id(mut self, enterprise_project_id: impl Into<String>) -> Self {
             self.enterprise_project_id = Some(enterprise_project_id.into());
             self
         }
     }
-    /// instance
+
+    /// The `instance` object of the `ListInstancesV1` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Instance {
         /// 实例名称。
@@ -14996,333 +8145,63 @@ pub mod list_instances_v1 {
         /// Document line 6352.
         pub ces_version: Option<String>,
     }
-    impl serde::Serialize for Instance {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("name", &self.name)?;
-            m.opt("engine", &self.engine)?;
-            m.opt("engine_version", &self.engine_version)?;
-            m.opt("specification", &self.specification)?;
-            m.opt("storage_space", &self.storage_space)?;
-            m.opt("partition_num", &self.partition_num)?;
-            m.opt("used_storage_space", &self.used_storage_space)?;
-            m.opt("connect_addresses", &self.connect_addresses)?;
-            m.opt("port", &self.port)?;
-            m.opt("status", &self.status)?;
-            m.opt("instance_id", &self.instance_id)?;
-            m.opt("resource_spec_code", &self.resource_spec_code)?;
-            m.opt("charging_mode", &self.charging_mode)?;
-            m.opt("vpc_id", &self.vpc_id)?;
-            m.opt("vpc_name", &self.vpc_name)?;
-            m.opt("created_at", &self.created_at)?;
-            m.opt("user_id", &self.user_id)?;
-            m.opt("user_name", &self.user_name)?;
-            m.opt("maintain_begin", &self.maintain_begin)?;
-            m.opt("maintain_end", &self.maintain_end)?;
-            m.opt("enable_publicip", &self.enable_publicip)?;
-            m.opt("ssl_enable", &self.ssl_enable)?;
-            m.opt("enterprise_project_id", &self.enterprise_project_id)?;
-            m.opt("enable_auto_topic", &self.enable_auto_topic)?;
-            m.opt("type", &self.r#type)?;
-            m.opt("product_id", &self.product_id)?;
-            m.opt("security_group_id", &self.security_group_id)?;
-            m.opt("security_group_name", &self.security_group_name)?;
-            m.opt("subnet_id", &self.subnet_id)?;
-            m.list("available_zones", &self.available_zones)?;
-            m.opt("total_storage_space", &self.total_storage_space)?;
-            m.opt("public_connect_address", &self.public_connect_address)?;
-            m.opt("storage_resource_id", &self.storage_resource_id)?;
-            m.opt("storage_spec_code", &self.storage_spec_code)?;
-            m.opt("service_type", &self.service_type)?;
-            m.opt("storage_type", &self.storage_type)?;
-            m.opt("retention_policy", &self.retention_policy)?;
-            m.opt("kafka_public_status", &self.kafka_public_status)?;
-            m.opt("public_bandwidth", &self.public_bandwidth)?;
-            m.opt("enable_log_collection", &self.enable_log_collection)?;
-            m.opt("cross_vpc_info", &self.cross_vpc_info)?;
-            m.opt("ipv6_enable", &self.ipv6_enable)?;
-            m.list("ipv6_connect_addresses", &self.ipv6_connect_addresses)?;
-            m.opt("rest_enable", &self.rest_enable)?;
-            m.opt("rest_connect_address", &self.rest_connect_address)?;
-            m.opt("message_query_inst_enable", &self.message_query_inst_enable)?;
-            m.opt("vpc_client_plain", &self.vpc_client_plain)?;
-            m.opt("support_features", &self.support_features)?;
-            m.opt("trace_enable", &self.trace_enable)?;
-            m.opt("pod_connect_address", &self.pod_connect_address)?;
-            m.opt("disk_encrypted", &self.disk_encrypted)?;
-            m.opt(
-                "kafka_private_connect_address",
-                &self.kafka_private_connect_address,
-            )?;
-            m.opt("ces_version", &self.ces_version)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Instance {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Instance {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "engine" => {
-                    self.engine = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "engine_version" => {
-                    self.engine_version = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "specification" => {
-                    self.specification = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "storage_space" => {
-                    self.storage_space =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "partition_num" => {
-                    self.partition_num = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "used_storage_space" => {
-                    self.used_storage_space =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "connect_addresses" => {
-                    self.connect_addresses = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "port" => {
-                    self.port = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "status" => {
-                    self.status = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "instance_id" => {
-                    self.instance_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "resource_spec_code" => {
-                    self.resource_spec_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "charging_mode" => {
-                    self.charging_mode =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "vpc_id" => {
-                    self.vpc_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "vpc_name" => {
-                    self.vpc_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "created_at" => {
-                    self.created_at = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "user_id" => {
-                    self.user_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "user_name" => {
-                    self.user_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "maintain_begin" => {
-                    self.maintain_begin = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "maintain_end" => {
-                    self.maintain_end = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "enable_publicip" => {
-                    self.enable_publicip =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ssl_enable" => {
-                    self.ssl_enable = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "enterprise_project_id" => {
-                    self.enterprise_project_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "enable_auto_topic" => {
-                    self.enable_auto_topic =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "type" => {
-                    self.r#type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "product_id" => {
-                    self.product_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "security_group_id" => {
-                    self.security_group_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "security_group_name" => {
-                    self.security_group_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "subnet_id" => {
-                    self.subnet_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "available_zones" => {
-                    self.available_zones = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "total_storage_space" => {
-                    self.total_storage_space =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "public_connect_address" => {
-                    self.public_connect_address = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "storage_resource_id" => {
-                    self.storage_resource_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "storage_spec_code" => {
-                    self.storage_spec_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "service_type" => {
-                    self.service_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "storage_type" => {
-                    self.storage_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "retention_policy" => {
-                    self.retention_policy = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "kafka_public_status" => {
-                    self.kafka_public_status = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "public_bandwidth" => {
-                    self.public_bandwidth =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "enable_log_collection" => {
-                    self.enable_log_collection =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "cross_vpc_info" => {
-                    self.cross_vpc_info = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ipv6_enable" => {
-                    self.ipv6_enable = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ipv6_connect_addresses" => {
-                    self.ipv6_connect_addresses = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "rest_enable" => {
-                    self.rest_enable = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "rest_connect_address" => {
-                    self.rest_connect_address = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "message_query_inst_enable" => {
-                    self.message_query_inst_enable =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "vpc_client_plain" => {
-                    self.vpc_client_plain =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "support_features" => {
-                    self.support_features = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "trace_enable" => {
-                    self.trace_enable =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "pod_connect_address" => {
-                    self.pod_connect_address = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "disk_encrypted" => {
-                    self.disk_encrypted =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "kafka_private_connect_address" => {
-                    self.kafka_private_connect_address = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ces_version" => {
-                    self.ces_version = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Instance {
+        name: opt("name", StringLenientOpt),
+        engine: opt("engine", StringLenientOpt),
+        engine_version: opt("engine_version", StringLenientOpt),
+        specification: opt("specification", StringLenientOpt),
+        storage_space: opt("storage_space", LenientOpt),
+        partition_num: opt("partition_num", StringLenientOpt),
+        used_storage_space: opt("used_storage_space", LenientOpt),
+        connect_addresses: opt("connect_addresses", StringLenientOpt),
+        port: opt("port", LenientOpt),
+        status: opt("status", StringLenientOpt),
+        instance_id: opt("instance_id", StringLenientOpt),
+        resource_spec_code: opt("resource_spec_code", StringLenientOpt),
+        charging_mode: opt("charging_mode", LenientOpt),
+        vpc_id: opt("vpc_id", StringLenientOpt),
+        vpc_name: opt("vpc_name", StringLenientOpt),
+        created_at: opt("created_at", StringLenientOpt),
+        user_id: opt("user_id", StringLenientOpt),
+        user_name: opt("user_name", StringLenientOpt),
+        maintain_begin: opt("maintain_begin", StringLenientOpt),
+        maintain_end: opt("maintain_end", StringLenientOpt),
+        enable_publicip: opt("enable_publicip", LenientOpt),
+        ssl_enable: opt("ssl_enable", LenientOpt),
+        enterprise_project_id: opt("enterprise_project_id", StringLenientOpt),
+        enable_auto_topic: opt("enable_auto_topic", LenientOpt),
+        r#type: opt("type", StringLenientOpt),
+        product_id: opt("product_id", StringLenientOpt),
+        security_group_id: opt("security_group_id", StringLenientOpt),
+        security_group_name: opt("security_group_name", StringLenientOpt),
+        subnet_id: opt("subnet_id", StringLenientOpt),
+        available_zones: list("available_zones", ListLenient),
+        total_storage_space: opt("total_storage_space", LenientOpt),
+        public_connect_address: opt("public_connect_address", StringLenientOpt),
+        storage_resource_id: opt("storage_resource_id", StringLenientOpt),
+        storage_spec_code: opt("storage_spec_code", StringLenientOpt),
+        service_type: opt("service_type", StringLenientOpt),
+        storage_type: opt("storage_type", StringLenientOpt),
+        retention_policy: opt("retention_policy", StringLenientOpt),
+        kafka_public_status: opt("kafka_public_status", StringLenientOpt),
+        public_bandwidth: opt("public_bandwidth", LenientOpt),
+        enable_log_collection: opt("enable_log_collection", LenientOpt),
+        cross_vpc_info: opt("cross_vpc_info", StringLenientOpt),
+        ipv6_enable: opt("ipv6_enable", LenientOpt),
+        ipv6_connect_addresses: list("ipv6_connect_addresses", ListLenient),
+        rest_enable: opt("rest_enable", LenientOpt),
+        rest_connect_address: opt("rest_connect_address", StringLenientOpt),
+        message_query_inst_enable: opt("message_query_inst_enable", LenientOpt),
+        vpc_client_plain: opt("vpc_client_plain", LenientOpt),
+        support_features: opt("support_features", StringLenientOpt),
+        trace_enable: opt("trace_enable", LenientOpt),
+        pod_connect_address: opt("pod_connect_address", StringLenientOpt),
+        disk_encrypted: opt("disk_encrypted", LenientOpt),
+        kafka_private_connect_address: opt("kafka_private_connect_address", StringLenientOpt),
+        ces_version: opt("ces_version", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ListInstancesV1` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstancesV1Response {
@@ -15335,47 +8214,16 @@ pub mod list_instances_v1 {
         /// Document line 6291.
         pub instance_num: Option<i32>,
     }
-    impl serde::Serialize for ListInstancesV1Response {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("instances", &self.instances)?;
-            m.opt("instance_num", &self.instance_num)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstancesV1Response {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstancesV1Response {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "instances" => {
-                    self.instances = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "instance_num" => {
-                    self.instance_num =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListInstancesV1Response {
+        instances: list("instances", List),
+        instance_num: opt("instance_num", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `CreateInstanceTopicV1`: Kafka 实例创建 Topic
 pub mod create_instance_topic_v1 {
-    #[allow(unused_imports)]
-    use super::*;
-    /// CreateInstanceTopicV1Body
+    /// The `CreateInstanceTopicV1Body` object of the `CreateInstanceTopicV1` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceTopicV1Body {
         /// topic名称，长度为4-64，以字母开头且只支持大小写字母、中横线、下划线以及数字。
@@ -15421,45 +8269,19 @@ pub mod create_instance_topic_v1 {
         /// Document line 6446.
         pub sync_message_flush: Option<bool>,
     }
-    impl serde::Serialize for CreateInstanceTopicV1Body {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("id", &self.id)?;
-            m.opt("partition", &self.partition)?;
-            m.opt("replication", &self.replication)?;
-            m.opt("sync_replication", &self.sync_replication)?;
-            m.opt("retention_time", &self.retention_time)?;
-            m.opt("sync_message_flush", &self.sync_message_flush)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateInstanceTopicV1Body {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateInstanceTopicV1Body {
-        const REQUIRED: &'static [&'static str] = &["id"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "id" => self.id = map.next_value()?,
-                "partition" => self.partition = map.next_value()?,
-                "replication" => self.replication = map.next_value()?,
-                "sync_replication" => self.sync_replication = map.next_value()?,
-                "retention_time" => self.retention_time = map.next_value()?,
-                "sync_message_flush" => self.sync_message_flush = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CreateInstanceTopicV1Body {
+            id: field("id"),
+            partition: opt("partition"),
+            replication: opt("replication"),
+            sync_replication: opt("sync_replication"),
+            retention_time: opt("retention_time"),
+            sync_message_flush: opt("sync_message_flush"),
+            ..Default::default()
+        },
+        required = ["id"]
+    );
+
     /// Request of `CreateInstanceTopicV1` (Kafka 实例创建 Topic).
     ///
     /// 该接口用于向Kafka实例创建Topic。
@@ -15480,43 +8302,15 @@ pub mod create_instance_topic_v1 {
         /// Request body.
         pub body: CreateInstanceTopicV1Body,
     }
-    impl serde::Serialize for CreateInstanceTopicV1Request {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateInstanceTopicV1Request {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateInstanceTopicV1Request {
-        const REQUIRED: &'static [&'static str] = &["instance_id", "body"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CreateInstanceTopicV1Request {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            body: field("body")
+        },
+        required = ["instance_id", "body"]
+    );
+
     impl CreateInstanceTopicV1Request {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -15529,12 +8323,14 @@ pub mod create_instance_topic_v1 {
                 body: body.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
+
     /// Response of `CreateInstanceTopicV1` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateInstanceTopicV1Response {
@@ -15543,43 +8339,14 @@ pub mod create_instance_topic_v1 {
         /// Document line 6474.
         pub id: Option<String>,
     }
-    impl serde::Serialize for CreateInstanceTopicV1Response {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("id", &self.id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateInstanceTopicV1Response {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateInstanceTopicV1Response {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "id" => {
-                    self.id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateInstanceTopicV1Response {
+        id: opt("id", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListInstanceTopicsV1`: Kafka 实例查询 Topic
 pub mod list_instance_topics_v1 {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListInstanceTopicsV1` (Kafka 实例查询 Topic).
     ///
     /// 该接口用于查询指定Kafka实例的Topic详情。
@@ -15598,40 +8365,14 @@ pub mod list_instance_topics_v1 {
         /// Document line 6513.
         pub instance_id: String,
     }
-    impl serde::Serialize for ListInstanceTopicsV1Request {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceTopicsV1Request {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstanceTopicsV1Request {
-        const REQUIRED: &'static [&'static str] = &["instance_id"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListInstanceTopicsV1Request {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id")
+        },
+        required = ["instance_id"]
+    );
+
     impl ListInstanceTopicsV1Request {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>) -> Self {
@@ -15640,13 +8381,15 @@ pub mod list_instance_topics_v1 {
                 instance_id: instance_id.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
-    /// topics
+
+    /// The `topics` object of the `ListInstanceTopicsV1` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Topics {
         /// 是否为默认策略。
@@ -15688,72 +8431,19 @@ pub mod list_instance_topics_v1 {
         /// Document line 6555.
         pub topic_type: Option<i32>,
     }
-    impl serde::Serialize for Topics {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("policiesOnly", &self.policies_only)?;
-            m.opt("id", &self.id)?;
-            m.opt("replication", &self.replication)?;
-            m.opt("partition", &self.partition)?;
-            m.opt("retention_time", &self.retention_time)?;
-            m.opt("sync_replication", &self.sync_replication)?;
-            m.opt("sync_message_flush", &self.sync_message_flush)?;
-            m.opt("external_configs", &self.external_configs)?;
-            m.opt("topic_type", &self.topic_type)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Topics {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Topics {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "policiesOnly" => {
-                    self.policies_only =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "id" => {
-                    self.id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "replication" => {
-                    self.replication = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "partition" => {
-                    self.partition = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "retention_time" => {
-                    self.retention_time =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "sync_replication" => {
-                    self.sync_replication =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "sync_message_flush" => {
-                    self.sync_message_flush =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "external_configs" => self.external_configs = map.next_value()?,
-                "topic_type" => {
-                    self.topic_type = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Topics {
+        policies_only: opt("policiesOnly", LenientOpt),
+        id: opt("id", StringLenientOpt),
+        replication: opt("replication", LenientOpt),
+        partition: opt("partition", LenientOpt),
+        retention_time: opt("retention_time", LenientOpt),
+        sync_replication: opt("sync_replication", LenientOpt),
+        sync_message_flush: opt("sync_message_flush", LenientOpt),
+        external_configs: opt("external_configs"),
+        topic_type: opt("topic_type", LenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ListInstanceTopicsV1` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstanceTopicsV1Response {
@@ -15778,61 +8468,21 @@ pub mod list_instance_topics_v1 {
         /// Document line 6540.
         pub topics: Vec<Topics>,
     }
-    impl serde::Serialize for ListInstanceTopicsV1Response {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("total", &self.total)?;
-            m.opt("size", &self.size)?;
-            m.opt("remain_partitions", &self.remain_partitions)?;
-            m.opt("max_partitions", &self.max_partitions)?;
-            m.list("topics", &self.topics)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstanceTopicsV1Response {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstanceTopicsV1Response {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "total" => {
-                    self.total = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "size" => {
-                    self.size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "remain_partitions" => {
-                    self.remain_partitions =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "max_partitions" => {
-                    self.max_partitions =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "topics" => {
-                    self.topics = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListInstanceTopicsV1Response {
+        total: opt("total", LenientOpt),
+        size: opt("size", LenientOpt),
+        remain_partitions: opt("remain_partitions", LenientOpt),
+        max_partitions: opt("max_partitions", LenientOpt),
+        topics: list("topics", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `DeleteInstanceTopicsV1`: Kafka 实例批量删除 Topic
 pub mod delete_instance_topics_v1 {
     pub use super::types::Topics;
-    #[allow(unused_imports)]
-    use super::*;
-    /// DeleteInstanceTopicsV1Body
+
+    /// The `DeleteInstanceTopicsV1Body` object of the `DeleteInstanceTopicsV1` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteInstanceTopicsV1Body {
         /// 待删除的topic列表
@@ -15840,35 +8490,14 @@ pub mod delete_instance_topics_v1 {
         /// Document line 6615.
         pub topics: Vec<String>,
     }
-    impl serde::Serialize for DeleteInstanceTopicsV1Body {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("topics", &self.topics)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteInstanceTopicsV1Body {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteInstanceTopicsV1Body {
-        const REQUIRED: &'static [&'static str] = &["topics"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "topics" => self.topics = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeleteInstanceTopicsV1Body {
+            topics: field("topics"),
+            ..Default::default()
+        },
+        required = ["topics"]
+    );
+
     /// Request of `DeleteInstanceTopicsV1` (Kafka 实例批量删除 Topic).
     ///
     /// 该接口用于向Kafka实例批量删除Topic。
@@ -15889,43 +8518,15 @@ pub mod delete_instance_topics_v1 {
         /// Request body.
         pub body: DeleteInstanceTopicsV1Body,
     }
-    impl serde::Serialize for DeleteInstanceTopicsV1Request {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("project_id", &self.project_id)?;
-            m.field("instance_id", &self.instance_id)?;
-            m.field("body", &self.body)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteInstanceTopicsV1Request {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteInstanceTopicsV1Request {
-        const REQUIRED: &'static [&'static str] = &["instance_id", "body"];
-        fn empty() -> Self {
-            Self {
-                project_id: Default::default(),
-                instance_id: Default::default(),
-                body: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "project_id" => self.project_id = map.next_value()?,
-                "instance_id" => self.instance_id = map.next_value()?,
-                "body" => self.body = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeleteInstanceTopicsV1Request {
+            project_id: opt("project_id"),
+            instance_id: field("instance_id"),
+            body: field("body")
+        },
+        required = ["instance_id", "body"]
+    );
+
     impl DeleteInstanceTopicsV1Request {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -15938,12 +8539,14 @@ pub mod delete_instance_topics_v1 {
                 body: body.into(),
             }
         }
+
         /// Sets `project_id`.
         pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
             self.project_id = Some(project_id.into());
             self
         }
     }
+
     /// Response of `DeleteInstanceTopicsV1` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteInstanceTopicsV1Response {
@@ -15952,41 +8555,14 @@ pub mod delete_instance_topics_v1 {
         /// Document line 6635.
         pub topics: Vec<Topics>,
     }
-    impl serde::Serialize for DeleteInstanceTopicsV1Response {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("topics", &self.topics)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteInstanceTopicsV1Response {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteInstanceTopicsV1Response {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "topics" => {
-                    self.topics = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteInstanceTopicsV1Response {
+        topics: list("topics", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListAvailableZonesV1`: 查询可用区信息
 pub mod list_available_zones_v1 {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListAvailableZonesV1` (查询可用区信息).
     ///
     /// 在创建实例时，需要配置实例所在的可用区ID，可通过该接口查询可用区的ID。
@@ -15994,35 +8570,15 @@ pub mod list_available_zones_v1 {
     /// Source: section 7.1.2.1, line 6668.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAvailableZonesV1Request {}
-    impl serde::Serialize for ListAvailableZonesV1Request {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListAvailableZonesV1Request {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListAvailableZonesV1Request {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(ListAvailableZonesV1Request {});
+
     impl ListAvailableZonesV1Request {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new() -> Self {
             Self {}
         }
     }
+
     /// Values of `resource_availability`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum ResourceAvailability {
@@ -16033,48 +8589,12 @@ pub mod list_available_zones_v1 {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for ResourceAvailability {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            ResourceAvailability::Unknown(String::new())
-        }
-    }
-    impl ResourceAvailability {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                ResourceAvailability::True => "true",
-                ResourceAvailability::False => "false",
-                ResourceAvailability::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for ResourceAvailability {
-        fn from(s: &str) -> Self {
-            match s {
-                "true" => ResourceAvailability::True,
-                "false" => ResourceAvailability::False,
-                other => ResourceAvailability::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for ResourceAvailability {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for ResourceAvailability {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ResourceAvailability {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d)
-                .map(|s| ResourceAvailability::from(s.as_str()))
-        }
-    }
-    /// available_zones
+    apigen_runtime::wire_enum!(ResourceAvailability {
+        True: "true",
+        False: "false"
+    });
+
+    /// The `available_zones` object of the `ListAvailableZonesV1` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct AvailableZones {
         /// 是否售罄。
@@ -16102,62 +8622,16 @@ pub mod list_available_zones_v1 {
         /// Document line 6714.
         pub resource_availability: Option<ResourceAvailability>,
     }
-    impl serde::Serialize for AvailableZones {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("soldOut", &self.sold_out)?;
-            m.opt("id", &self.id)?;
-            m.opt("code", &self.code)?;
-            m.opt("name", &self.name)?;
-            m.opt("port", &self.port)?;
-            m.opt("resource_availability", &self.resource_availability)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AvailableZones {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for AvailableZones {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "soldOut" => {
-                    self.sold_out = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "id" => {
-                    self.id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "code" => {
-                    self.code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "port" => {
-                    self.port = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "resource_availability" => self.resource_availability = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(AvailableZones {
+        sold_out: opt("soldOut", LenientOpt),
+        id: opt("id", StringLenientOpt),
+        code: opt("code", StringLenientOpt),
+        name: opt("name", StringLenientOpt),
+        port: opt("port", StringLenientOpt),
+        resource_availability: opt("resource_availability"),
+        ..Default::default()
+    });
+
     /// Response of `ListAvailableZonesV1` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAvailableZonesV1Response {
@@ -16170,47 +8644,15 @@ pub mod list_available_zones_v1 {
         /// Document line 6704.
         pub available_zones: Vec<AvailableZones>,
     }
-    impl serde::Serialize for ListAvailableZonesV1Response {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("region_id", &self.region_id)?;
-            m.list("available_zones", &self.available_zones)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListAvailableZonesV1Response {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListAvailableZonesV1Response {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "region_id" => {
-                    self.region_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "available_zones" => {
-                    self.available_zones = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListAvailableZonesV1Response {
+        region_id: opt("region_id", StringLenientOpt),
+        available_zones: list("available_zones", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListProductsV1`: 查询产品规格列表
 pub mod list_products_v1 {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListProductsV1` (查询产品规格列表).
     ///
     /// 在创建kafka实例时，需要配置订购的产品ID（即product_id），可通过该接口查询产品规格。
@@ -16223,37 +8665,13 @@ pub mod list_products_v1 {
         /// Document line 6768.
         pub engine: String,
     }
-    impl serde::Serialize for ListProductsV1Request {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("engine", &self.engine)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListProductsV1Request {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListProductsV1Request {
-        const REQUIRED: &'static [&'static str] = &["engine"];
-        fn empty() -> Self {
-            Self {
-                engine: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "engine" => self.engine = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListProductsV1Request {
+            engine: field("engine")
+        },
+        required = ["engine"]
+    );
+
     impl ListProductsV1Request {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(engine: impl Into<String>) -> Self {
@@ -16262,7 +8680,8 @@ pub mod list_products_v1 {
             }
         }
     }
-    /// io
+
+    /// The `io` object of the `ListProductsV1` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Io {
         /// IO类型。
@@ -16286,63 +8705,16 @@ pub mod list_products_v1 {
         /// Document line 6828.
         pub volume_type: Option<String>,
     }
-    impl serde::Serialize for Io {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("io_type", &self.io_type)?;
-            m.opt("storage_spec_code", &self.storage_spec_code)?;
-            m.list("available_zones", &self.available_zones)?;
-            m.list("unavailable_zones", &self.unavailable_zones)?;
-            m.opt("volume_type", &self.volume_type)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Io {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Io {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "io_type" => {
-                    self.io_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "storage_spec_code" => {
-                    self.storage_spec_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "available_zones" => {
-                    self.available_zones = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "unavailable_zones" => {
-                    self.unavailable_zones = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "volume_type" => {
-                    self.volume_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// detail
+    apigen_runtime::wire_object!(Io {
+        io_type: opt("io_type", StringLenientOpt),
+        storage_spec_code: opt("storage_spec_code", StringLenientOpt),
+        available_zones: list("available_zones", ListLenient),
+        unavailable_zones: list("unavailable_zones", ListLenient),
+        volume_type: opt("volume_type", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `detail` object of the `ListProductsV1` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Detail {
         /// 单位时间内的消息量最大值。
@@ -16388,87 +8760,21 @@ pub mod list_products_v1 {
         /// Document line 6817.
         pub arch_type: Option<String>,
     }
-    impl serde::Serialize for Detail {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("tps", &self.tps)?;
-            m.opt("storage", &self.storage)?;
-            m.opt("partition_num", &self.partition_num)?;
-            m.opt("product_id", &self.product_id)?;
-            m.opt("spec_code", &self.spec_code)?;
-            m.list("io", &self.io)?;
-            m.opt("bandwidth", &self.bandwidth)?;
-            m.list("available_zones", &self.available_zones)?;
-            m.opt("ecs_flavor_id", &self.ecs_flavor_id)?;
-            m.opt("arch_type", &self.arch_type)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Detail {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Detail {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "tps" => {
-                    self.tps = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "storage" => {
-                    self.storage = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "partition_num" => {
-                    self.partition_num = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "product_id" => {
-                    self.product_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "spec_code" => {
-                    self.spec_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "io" => self.io = map.next_value::<apigen_runtime::decode::List<_>>()?.0,
-                "bandwidth" => {
-                    self.bandwidth = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "available_zones" => {
-                    self.available_zones = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "ecs_flavor_id" => {
-                    self.ecs_flavor_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "arch_type" => {
-                    self.arch_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// values
+    apigen_runtime::wire_object!(Detail {
+        tps: opt("tps", StringLenientOpt),
+        storage: opt("storage", StringLenientOpt),
+        partition_num: opt("partition_num", StringLenientOpt),
+        product_id: opt("product_id", StringLenientOpt),
+        spec_code: opt("spec_code", StringLenientOpt),
+        io: list("io", List),
+        bandwidth: opt("bandwidth", StringLenientOpt),
+        available_zones: list("available_zones", List),
+        ecs_flavor_id: opt("ecs_flavor_id", StringLenientOpt),
+        arch_type: opt("arch_type", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `values` object of the `ListProductsV1` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Values {
         /// 规格详情。具体参数，请参见 表7-42 。
@@ -16488,50 +8794,14 @@ pub mod list_products_v1 {
         /// Document line 6803.
         pub available_zones: Vec<serde_json::Value>,
     }
-    impl serde::Serialize for Values {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("detail", &self.detail)?;
-            m.opt("name", &self.name)?;
-            m.list("unavailable_zones", &self.unavailable_zones)?;
-            m.list("available_zones", &self.available_zones)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Values {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Values {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "detail" => {
-                    self.detail = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "unavailable_zones" => {
-                    self.unavailable_zones = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "available_zones" => {
-                    self.available_zones = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Values {
+        detail: list("detail", List),
+        name: opt("name", StringLenientOpt),
+        unavailable_zones: list("unavailable_zones", List),
+        available_zones: list("available_zones", List),
+        ..Default::default()
+    });
+
     /// Response of `ListProductsV1` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListProductsV1Response {
@@ -16548,53 +8818,16 @@ pub mod list_products_v1 {
         /// Document line 6795.
         pub values: Vec<Values>,
     }
-    impl serde::Serialize for ListProductsV1Response {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("name", &self.name)?;
-            m.opt("version", &self.version)?;
-            m.list("values", &self.values)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListProductsV1Response {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListProductsV1Response {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "version" => {
-                    self.version = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "values" => {
-                    self.values = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListProductsV1Response {
+        name: opt("name", StringLenientOpt),
+        version: opt("version", StringLenientOpt),
+        values: list("values", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListInstancesMaintainWindowsV1`: 查询维护时间窗时间段
 pub mod list_instances_maintain_windows_v1 {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListInstancesMaintainWindowsV1` (查询维护时间窗时间段).
     ///
     /// 查询维护时间窗开始时间和结束时间。
@@ -16602,36 +8835,16 @@ pub mod list_instances_maintain_windows_v1 {
     /// Source: section 7.1.2.3, line 6954.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstancesMaintainWindowsV1Request {}
-    impl serde::Serialize for ListInstancesMaintainWindowsV1Request {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstancesMaintainWindowsV1Request {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstancesMaintainWindowsV1Request {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(ListInstancesMaintainWindowsV1Request {});
+
     impl ListInstancesMaintainWindowsV1Request {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new() -> Self {
             Self {}
         }
     }
-    /// maintain_windows
+
+    /// The `maintain_windows` object of the `ListInstancesMaintainWindowsV1` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct MaintainWindows {
         /// 序号。
@@ -16651,52 +8864,14 @@ pub mod list_instances_maintain_windows_v1 {
         /// Document line 6997.
         pub default: Option<bool>,
     }
-    impl serde::Serialize for MaintainWindows {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("seq", &self.seq)?;
-            m.opt("begin", &self.begin)?;
-            m.opt("end", &self.end)?;
-            m.opt("default", &self.default)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for MaintainWindows {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for MaintainWindows {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "seq" => {
-                    self.seq = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "begin" => {
-                    self.begin = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "end" => {
-                    self.end = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "default" => {
-                    self.default = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(MaintainWindows {
+        seq: opt("seq", LenientOpt),
+        begin: opt("begin", StringLenientOpt),
+        end: opt("end", StringLenientOpt),
+        default: opt("default", LenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ListInstancesMaintainWindowsV1` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstancesMaintainWindowsV1Response {
@@ -16705,34 +8880,8 @@ pub mod list_instances_maintain_windows_v1 {
         /// Document line 6989.
         pub maintain_windows: Vec<MaintainWindows>,
     }
-    impl serde::Serialize for ListInstancesMaintainWindowsV1Response {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("maintain_windows", &self.maintain_windows)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListInstancesMaintainWindowsV1Response {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListInstancesMaintainWindowsV1Response {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "maintain_windows" => {
-                    self.maintain_windows = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListInstancesMaintainWindowsV1Response {
+        maintain_windows: list("maintain_windows", List),
+        ..Default::default()
+    });
 }

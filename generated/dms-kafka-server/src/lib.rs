@@ -5,10 +5,12 @@
 #![warn(missing_docs)]
 use apigen_runtime::schema::{OperationSchema, ServiceSchema};
 pub use apigen_runtime::server::{ApiError, Call, RestService, Router, Verifier};
-/// The request and response models (the `models` crate of this service).
-pub use dms_kafka_models as models;
 use std::future::Future;
 use std::sync::{Arc, OnceLock};
+
+/// The request and response models (the `models` crate of this service).
+pub use dms_kafka_models as models;
+
 /// The operations of 分布式消息服务 Kafka API 参考, one method per operation of the spec.
 ///
 /// Implement the ones you serve: every method has a default body answering the vendor's `NotImplemented` error (HTTP 501). Requests reach a method only after they have been checked against the spec (required parameters, types, enums, stated limits); a faulty request gets the vendor's 4xx error body without calling it.
@@ -31,6 +33,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("CreateInstance"))
         }
     }
+
     /// 查询所有实例列表
     ///
     /// 查询租户的实例列表，支持按照条件查询。
@@ -48,6 +51,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListInstances"))
         }
     }
+
     /// 查询指定实例
     ///
     /// 查询指定实例的详细信息。
@@ -64,6 +68,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ShowInstance"))
         }
     }
+
     /// 删除指定的实例
     ///
     /// 删除指定的实例，释放该实例的所有资源。
@@ -81,6 +86,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DeleteInstance"))
         }
     }
+
     /// 修改实例信息
     ///
     /// 修改实例信息。
@@ -98,6 +104,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("UpdateInstance"))
         }
     }
+
     /// 批量重启或删除实例
     ///
     /// 批量重启或删除实例。
@@ -117,6 +124,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ActionInstances"))
         }
     }
+
     /// 重置密码
     ///
     /// 重置密码。
@@ -137,6 +145,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("CreateInstancePassword"))
         }
     }
+
     /// 重置 Manager 密码
     ///
     /// 重置Manager密码。
@@ -159,6 +168,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// 开启或关闭实例自动创建 topic 功能
     ///
     /// 开启或关闭实例自动创建topic功能。
@@ -179,6 +189,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("CreateInstanceAutotopic"))
         }
     }
+
     /// 修改实例跨 VPC 访问的内网 IP
     ///
     /// 修改实例跨VPC访问的内网IP。
@@ -199,6 +210,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ModifyInstanceCrossvpc"))
         }
     }
+
     /// 查询 Kafka 集群元数据信息
     ///
     /// 查询Kafka集群元数据信息。
@@ -219,6 +231,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListInstanceManagementCluster"))
         }
     }
+
     /// 查询消费组信息
     ///
     /// 查询消费组信息。
@@ -239,6 +252,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ShowInstanceManagementGroup"))
         }
     }
+
     /// 重置消费组消费进度到指定位置
     ///
     /// Kafka实例不支持在线重置消费进度。在执行重置消费进度之前，必须停止被重置消费组客户端。停止待重置消费组客户端，然后等待一段时间（即 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG配置的时间，默认为1000毫秒）后，服务端才认为此消费组客户端已下线。
@@ -261,6 +275,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// 查询 Kafka 实例的协调器信息
     ///
     /// 查询Kafka实例的协调器信息。
@@ -283,6 +298,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// 新增 Kafka 实例指定 Topic 分区
     ///
     /// 新增Kafka实例指定Topic分区。
@@ -305,6 +321,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// 修改 Kafka 实例 Topic 分区的副本
     ///
     /// 修改Kafka实例Topic分区的副本。
@@ -327,6 +344,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// 查询 topic 的磁盘存储情况
     ///
     /// 查询topic在Broker上磁盘占用情况。
@@ -347,6 +365,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListInstanceTopicsDiskusage"))
         }
     }
+
     /// 查询所有消费组
     ///
     /// 查询所有消费组。
@@ -367,6 +386,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListInstanceGroups"))
         }
     }
+
     /// 查询指定消费组信息
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/groups/{group}`. Source: section 5.2.13, line 2275 of the document.
@@ -382,6 +402,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ShowInstanceGroup"))
         }
     }
+
     /// Kafka 实例批量删除 Group
     ///
     /// 该接口用于向Kafka实例批量删除Group。
@@ -402,6 +423,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("BatchDeleteInstanceGroups"))
         }
     }
+
     /// Kafka 实例开始分区重平衡任务
     ///
     /// 该接口用于向Kafka实例提交分区重平衡任务，若成功则返回重平衡任务的job id。
@@ -422,6 +444,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ReassignProjectInstance"))
         }
     }
+
     /// 实例规格变更
     ///
     /// 实例规格变更。
@@ -439,6 +462,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ExtendInstance"))
         }
     }
+
     /// 查询实例的扩容规格列表
     ///
     /// 查询实例的扩容规格列表。
@@ -459,6 +483,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListInstanceExtend"))
         }
     }
+
     /// Kafka 实例创建 Topic
     ///
     /// 该接口用于向Kafka实例创建Topic。
@@ -479,6 +504,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("CreateInstanceTopic"))
         }
     }
+
     /// Kafka 实例查询 Topic
     ///
     /// 该接口用于查询指定Kafka实例的Topic详情。
@@ -499,6 +525,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListInstanceTopics"))
         }
     }
+
     /// 修改 Kafka 实例 Topic
     ///
     /// 修改Kafka实例Topic
@@ -519,6 +546,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("UpdateInstanceTopics"))
         }
     }
+
     /// Kafka 实例批量删除 Topic
     ///
     /// 该接口用于向Kafka实例批量删除Topic。批量删除多个Topic时，部分删除成功，部分失败，此时接口返回删除成功，并在返回中显示删除失败的Topic信息。
@@ -539,6 +567,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DeleteInstanceTopics"))
         }
     }
+
     /// 查询 Kafka 实例 Topic 详细信息
     ///
     /// 查询Kafka实例Topic详细信息。(单个实例调用不要超过1s一次)
@@ -559,6 +588,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ShowInstanceManagementTopic"))
         }
     }
+
     /// 查询用户列表
     ///
     /// 查询用户列表。
@@ -577,6 +607,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListInstanceUsers"))
         }
     }
+
     /// 创建用户
     ///
     /// 创建Kafka实例的用户，用户可连接开启SASL的Kafka实例。
@@ -597,6 +628,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("CreateInstanceUser"))
         }
     }
+
     /// 批量删除用户
     ///
     /// 批量删除Kafka实例的用户。
@@ -617,6 +649,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("UpdateInstanceUsers"))
         }
     }
+
     /// 重置用户密码
     ///
     /// `PUT /v2/{project_id}/instances/{instance_id}/users/{user_name}`. Source: section 5.5.4, line 3830 of the document.
@@ -635,6 +668,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("UpdateInstanceUser"))
         }
     }
+
     /// 查询用户权限
     ///
     /// 查询用户权限。
@@ -656,6 +690,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListInstanceTopicAccesspolicy"))
         }
     }
+
     /// 设置用户权限
     ///
     /// 设置用户权限。
@@ -679,6 +714,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// 查询消息
     ///
     /// 查询消息的偏移量和消息内容。先根据时间戳查询消息的偏移量，再根据偏移量查询消息内容。
@@ -699,6 +735,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListInstanceMessages"))
         }
     }
+
     /// 查询分区指定偏移量的消息
     ///
     /// 查询分区指定偏移量的消息。
@@ -721,6 +758,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// 查询分区指定时间段的消息
     ///
     /// 查询分区指定时间段的消息。
@@ -743,6 +781,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// 查询分区最早消息的位置
     ///
     /// 查询分区最早消息的位置。
@@ -765,6 +804,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// 查询分区最新消息的位置
     ///
     /// 查询分区最新消息的位置。
@@ -787,6 +827,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             ))
         }
     }
+
     /// 查询实例的后台任务列表
     ///
     /// 查询实例的后台任务列表。
@@ -804,6 +845,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListInstanceTasks"))
         }
     }
+
     /// 查询后台任务管理中的指定记录
     ///
     /// 查询后台任务管理中的指定记录。
@@ -821,6 +863,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ShowInstanceTask"))
         }
     }
+
     /// 删除后台任务管理中的指定记录
     ///
     /// 删除后台任务管理中的指定记录。
@@ -841,6 +884,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DeleteInstanceTask"))
         }
     }
+
     /// 批量添加或删除实例标签
     ///
     /// 批量添加或删除实例标签。
@@ -861,6 +905,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ActionInstanceTags"))
         }
     }
+
     /// 查询实例标签
     ///
     /// 查询实例标签。
@@ -878,6 +923,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListInstanceTags"))
         }
     }
+
     /// 查询项目标签
     ///
     /// 查询项目标签。
@@ -895,6 +941,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListKafkaTags"))
         }
     }
+
     /// 查询维护时间窗时间段
     ///
     /// 查询维护时间窗开始时间和结束时间。
@@ -915,6 +962,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListInstancesMaintainWindows"))
         }
     }
+
     /// 查询可用区信息
     ///
     /// 在创建实例时，需要配置实例所在的可用区ID，可通过该接口查询可用区的ID。
@@ -935,6 +983,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListAvailableZones"))
         }
     }
+
     /// 查询产品规格列表
     ///
     /// 查询产品规格列表。
@@ -951,6 +1000,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListProducts"))
         }
     }
+
     /// 查询实例在 CES 的监控层级关系
     ///
     /// 查询实例在CES的监控层级关系。
@@ -971,6 +1021,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListInstanceCesHierarchy"))
         }
     }
+
     /// 创建 Kafka 实例
     ///
     /// 使用API创建Kafka实例。
@@ -990,6 +1041,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("CreateInstanceV1"))
         }
     }
+
     /// 查询指定实例
     ///
     /// 查询指定实例的详细信息。
@@ -1009,6 +1061,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ShowInstanceV1"))
         }
     }
+
     /// 修改实例信息
     ///
     /// 修改实例的信息，包括实例名称、实例描述、实例维护时间窗、安全组等信息。
@@ -1028,6 +1081,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("UpdateInstanceV1"))
         }
     }
+
     /// 删除指定实例
     ///
     /// 删除指定的实例，释放该实例的所有资源。
@@ -1047,6 +1101,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DeleteInstanceV1"))
         }
     }
+
     /// 批量重启、删除实例
     ///
     /// 批量重启或删除实例。
@@ -1068,6 +1123,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ActionInstancesV1"))
         }
     }
+
     /// 查询所有实例列表
     ///
     /// 查询租户的实例列表，支持按照条件查询。
@@ -1087,6 +1143,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListInstancesV1"))
         }
     }
+
     /// Kafka 实例创建 Topic
     ///
     /// 该接口用于向Kafka实例创建Topic。
@@ -1109,6 +1166,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("CreateInstanceTopicV1"))
         }
     }
+
     /// Kafka 实例查询 Topic
     ///
     /// 该接口用于查询指定Kafka实例的Topic详情。
@@ -1131,6 +1189,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListInstanceTopicsV1"))
         }
     }
+
     /// Kafka 实例批量删除 Topic
     ///
     /// 该接口用于向Kafka实例批量删除Topic。
@@ -1153,6 +1212,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DeleteInstanceTopicsV1"))
         }
     }
+
     /// 查询可用区信息
     ///
     /// 在创建实例时，需要配置实例所在的可用区ID，可通过该接口查询可用区的ID。
@@ -1175,6 +1235,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListAvailableZonesV1"))
         }
     }
+
     /// 查询产品规格列表
     ///
     /// 在创建kafka实例时，需要配置订购的产品ID（即product_id），可通过该接口查询产品规格。
@@ -1194,6 +1255,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListProductsV1"))
         }
     }
+
     /// 查询维护时间窗时间段
     ///
     /// 查询维护时间窗开始时间和结束时间。
@@ -1217,6 +1279,7 @@ pub trait DmsKafkaApi: Send + Sync + 'static {
         }
     }
 }
+
 /// The wire description of every operation (parameters, types, limits, response
 /// shapes), read from `schema.json` once.
 pub fn schema() -> &'static ServiceSchema {
@@ -1226,11 +1289,13 @@ pub fn schema() -> &'static ServiceSchema {
             .unwrap_or_else(|e| panic!("schema.json does not parse: {e}"))
     })
 }
+
 fn operation(id: &str) -> &'static OperationSchema {
     schema()
         .operation(id)
         .unwrap_or_else(|| panic!("schema.json lacks operation {id}"))
 }
+
 /// The routes serving `api`, one per method and path of the spec. Add a verifier or a body limit, then call `into_router`.
 pub fn service<T: DmsKafkaApi>(api: T) -> RestService {
     let api = Arc::new(api);
@@ -1704,6 +1769,7 @@ pub fn service<T: DmsKafkaApi>(api: T) -> RestService {
             }
         })
 }
+
 /// The axum router serving `api` (with signature verification when `verifier` is set).
 pub fn router<T: DmsKafkaApi>(api: T, verifier: Option<Verifier>) -> Router {
     service(api).verifier(verifier).into_router()

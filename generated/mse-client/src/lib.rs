@@ -7,21 +7,26 @@ pub use apigen_runtime::credentials::{self, SharedCredentialsProvider};
 pub use apigen_runtime::{CallOptions, Output};
 pub use apigen_runtime::{
     ClientConfig, Credentials, Endpoint, EndpointResolver, EndpointTable, Error, Network,
-    RetryPolicy, SignatureScheme,
+    RegionalClient, RetryPolicy, SignatureScheme,
 };
 pub use mse_models as models;
+
 /// Product code used in the regional endpoint (`mse`).
 pub const PRODUCT: &str = "mse";
+
 /// How answers report failures (an HTTP error status; Alibaba RPC also in 2xx bodies).
 const RESPONSES: &dyn apigen_runtime::ResponseClassifier = &apigen_runtime::classify::AlibabaInBand;
+
 /// API version sent as `Version`.
 pub const API_VERSION: &str = "2019-05-31";
+
 /// Where mse is served: no region is listed, every region gets the rule `mse{network}.{region_id}.aliyuncs.com` (`service.endpoints` of the spec, from the document (line 160) and the spec's corrections).
 pub static ENDPOINTS: EndpointTable = EndpointTable {
     service: "mse",
     rule: "mse{network}.{region_id}.aliyuncs.com",
     regions: &[],
 };
+
 /// Client of 微服务引擎 (API versions 2019-05-31): one async method per operation.
 ///
 /// Cheap to clone; clones share the connection pool.
@@ -29,6 +34,19 @@ pub static ENDPOINTS: EndpointTable = EndpointTable {
 pub struct Client {
     inner: apigen_runtime::Client,
 }
+
+/// `Client::from_region`, `Client::config_for_region` and the other constructors: regions resolve through [`ENDPOINTS`] (else the rule `mse{network}.{region_id}.aliyuncs.com`).
+impl RegionalClient for Client {
+    const ENDPOINTS: &'static EndpointTable = &ENDPOINTS;
+
+    /// Alibaba RPC signature v1 (`HMAC-SHA1`) by default; set `config.scheme = SignatureScheme::AlibabaV3` for `ACS3-HMAC-SHA256`.
+    const DEFAULT_SCHEME: SignatureScheme = SignatureScheme::AlibabaV1;
+
+    fn new(config: ClientConfig) -> Result<Self, Error> {
+        Client::new(config)
+    }
+}
+
 impl Client {
     /// A client with explicit settings.
     pub fn new(config: ClientConfig) -> Result<Self, Error> {
@@ -36,63 +54,13 @@ impl Client {
             inner: apigen_runtime::Client::new(config)?,
         })
     }
-    /// Settings for `endpoint` with this service's default signature scheme (no region:
-    /// add `.with_region(region)` where the client needs it, e.g. Huawei's project lookup).
-    pub fn config_for(
-        endpoint: Endpoint,
-        credentials: impl Into<SharedCredentialsProvider>,
-    ) -> ClientConfig {
-        ClientConfig::new(endpoint, credentials, SignatureScheme::AlibabaV1)
-    }
-    /// Settings for `region` on the public network: the host [`ENDPOINTS`] lists for it, else its rule (`mse{network}.{region_id}.aliyuncs.com`). A region that is empty or not a region id gives a host that fails at the first call; [`Client::endpoints`] checks, picks a network and takes per-region overrides. Alibaba RPC signature v1 (`HMAC-SHA1`) by default; set `config.scheme = SignatureScheme::AlibabaV3` for `ACS3-HMAC-SHA256`.
-    pub fn config_for_region(
-        region: &str,
-        credentials: impl Into<SharedCredentialsProvider>,
-    ) -> ClientConfig {
-        Self::config_for(Endpoint::https(ENDPOINTS.public_host(region)), credentials)
-            .with_region(region)
-    }
-    /// Settings for `region` through `endpoints` (a network, per-region overrides):
-    /// `Client::config_with_endpoints(&Client::endpoints().network(Network::Vpc), region, credentials)`.
-    /// Fails when `region` is not a region id or the service has no such network.
-    pub fn config_with_endpoints(
-        endpoints: &EndpointResolver,
-        region: &str,
-        credentials: impl Into<SharedCredentialsProvider>,
-    ) -> Result<ClientConfig, Error> {
-        Ok(Self::config_for(endpoints.resolve(region)?, credentials).with_region(region))
-    }
-    /// Settings for an explicit endpoint URL (`https://host[:port][/prefix]`).
-    pub fn config_for_endpoint(
-        url: &str,
-        credentials: impl Into<SharedCredentialsProvider>,
-    ) -> Result<ClientConfig, Error> {
-        Ok(Self::config_for(Endpoint::from_url(url)?, credentials))
-    }
-    /// This service's endpoint resolver over [`ENDPOINTS`]: `.network(Network::Vpc)`,
-    /// `.region_override(region, endpoint)`, `.resolve(region)`.
-    pub fn endpoints() -> EndpointResolver {
-        EndpointResolver::new(&ENDPOINTS)
-    }
-    /// A client for the regional endpoint of `region` with the default settings.
-    pub fn from_region(
-        region: &str,
-        credentials: impl Into<SharedCredentialsProvider>,
-    ) -> Result<Self, Error> {
-        Self::new(Self::config_for_region(region, credentials))
-    }
-    /// A client for an explicit endpoint URL with the default settings.
-    pub fn from_endpoint(
-        url: &str,
-        credentials: impl Into<SharedCredentialsProvider>,
-    ) -> Result<Self, Error> {
-        Self::new(Self::config_for_endpoint(url, credentials)?)
-    }
+
     /// A client for `region` with credentials from the environment variables the
     /// official SDKs read.
     pub fn from_env(region: &str) -> Result<Self, Error> {
         Self::from_region(region, Credentials::alibaba_from_env()?)
     }
+
     /// A client for `region` with credentials from the vendor's default provider chain
     /// (environment, profile files, instance metadata, OIDC token files, role
     /// assumption; see `apigen_runtime::credentials`), fetched at the first call and
@@ -103,10 +71,12 @@ impl Client {
             SharedCredentialsProvider::new(apigen_runtime::credentials::alibaba::default_chain()),
         )
     }
+
     /// The settings.
     pub fn config(&self) -> &ClientConfig {
         self.inner.config()
     }
+
     /// A handle on the same client (connections, credentials cache, retry budget) whose
     /// calls use `options` (timeout, retries, extra headers).
     pub fn with_options(&self, options: CallOptions) -> Self {
@@ -114,6 +84,7 @@ impl Client {
             inner: self.inner.with_options(options),
         }
     }
+
     /// Calls the operation of `request` with per-call `options`, returning the typed
     /// answer with its HTTP status, headers and request id.
     pub async fn call<O: Operation>(
@@ -125,8 +96,7 @@ impl Client {
             .execute_with(request.encode(), RESPONSES, options)
             .await
     }
-    /// CreateZnode
-    ///
+
     /// 调用CreateZnode接口创建Zookeeper数据节点。
     ///
     /// `GET /` (`Action=CreateZnode`). Source: section 6.1, line 382 of the document.
@@ -140,8 +110,7 @@ impl Client {
             .execute(encode::create_znode(request), RESPONSES)
             .await
     }
-    /// CreateEngineNamespace
-    ///
+
     /// 调用CreateEngineNamespace接口，创建引擎命名空间。
     ///
     /// `GET /` (`Action=CreateEngineNamespace`). Source: section 6.2, line 461 of the document.
@@ -155,8 +124,7 @@ impl Client {
             .execute(encode::create_engine_namespace(request), RESPONSES)
             .await
     }
-    /// DeleteZnode
-    ///
+
     /// 调用DeleteZnode接口释放Zookeeper数据节点。
     ///
     /// `GET /` (`Action=DeleteZnode`). Source: section 6.3, line 550 of the document.
@@ -170,8 +138,7 @@ impl Client {
             .execute(encode::delete_znode(request), RESPONSES)
             .await
     }
-    /// ListZnodeChildren
-    ///
+
     /// 调用ListZnodeChildren接口查看ZooKeeper集群列表详情。
     ///
     /// `GET /` (`Action=ListZnodeChildren`). Source: section 6.4, line 634 of the document.
@@ -183,8 +150,7 @@ impl Client {
             .execute(encode::list_znode_children(request), RESPONSES)
             .await
     }
-    /// ListAnsInstances
-    ///
+
     /// 调用ListAnsInstances接口查看实例详情。
     ///
     /// `GET /` (`Action=ListAnsInstances`). Source: section 6.5, line 712 of the document.
@@ -196,6 +162,7 @@ impl Client {
             .execute(encode::list_ans_instances(request), RESPONSES)
             .await
     }
+
     /// Every page of `ListAnsInstances`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn list_ans_instances_pages<'a>(
         &'a self,
@@ -229,8 +196,7 @@ impl Client {
             },
         )
     }
-    /// ListAnsServices
-    ///
+
     /// 调用ListAnsServices接口查看服务详情。
     ///
     /// `GET /` (`Action=ListAnsServices`). Source: section 6.6, line 860 of the document.
@@ -242,6 +208,7 @@ impl Client {
             .execute(encode::list_ans_services(request), RESPONSES)
             .await
     }
+
     /// Every page of `ListAnsServices`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn list_ans_services_pages<'a>(
         &'a self,
@@ -275,8 +242,7 @@ impl Client {
             },
         )
     }
-    /// ListEngineNamespaces
-    ///
+
     /// 调用ListEngineNamespaces接口获取引擎命名空间列表信息。
     ///
     /// `GET /` (`Action=ListEngineNamespaces`). Source: section 6.7, line 960 of the document.
@@ -288,8 +254,7 @@ impl Client {
             .execute(encode::list_engine_namespaces(request), RESPONSES)
             .await
     }
-    /// ListEurekaInstances
-    ///
+
     /// 调用ListEurekaInstances接口查看Eureka实例详情。
     ///
     /// `GET /` (`Action=ListEurekaInstances`). Source: section 6.8, line 1055 of the document.
@@ -301,6 +266,7 @@ impl Client {
             .execute(encode::list_eureka_instances(request), RESPONSES)
             .await
     }
+
     /// Every page of `ListEurekaInstances`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn list_eureka_instances_pages<'a>(
         &'a self,
@@ -334,8 +300,7 @@ impl Client {
             },
         )
     }
-    /// ListEurekaServices
-    ///
+
     /// 调用ListEurekaServices接口查看Eureka服务详情。
     ///
     /// `GET /` (`Action=ListEurekaServices`). Source: section 6.9, line 1182 of the document.
@@ -347,6 +312,7 @@ impl Client {
             .execute(encode::list_eureka_services(request), RESPONSES)
             .await
     }
+
     /// Every page of `ListEurekaServices`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn list_eureka_services_pages<'a>(
         &'a self,
@@ -380,8 +346,7 @@ impl Client {
             },
         )
     }
-    /// QueryConfig
-    ///
+
     /// 调用QueryConfig接口查询接口配置。
     ///
     /// `GET /` (`Action=QueryConfig`). Source: section 6.10, line 1275 of the document.
@@ -393,8 +358,7 @@ impl Client {
             .execute(encode::query_config(request), RESPONSES)
             .await
     }
-    /// QueryZnodeDetail
-    ///
+
     /// 调用QueryZnodeDetail接口查询ZooKeeper数据节点信息。
     ///
     /// `GET /` (`Action=QueryZnodeDetail`). Source: section 6.11, line 1396 of the document.
@@ -406,8 +370,7 @@ impl Client {
             .execute(encode::query_znode_detail(request), RESPONSES)
             .await
     }
-    /// UpdateAcl
-    ///
+
     /// 调用UpdateAcl接口修改白名单。
     ///
     /// `GET /` (`Action=UpdateAcl`). Source: section 6.12, line 1474 of the document.
@@ -421,8 +384,7 @@ impl Client {
             .execute(encode::update_acl(request), RESPONSES)
             .await
     }
-    /// UpdateConfig
-    ///
+
     /// 调用UpdateConfig接口更新配置。
     ///
     /// `GET /` (`Action=UpdateConfig`). Source: section 6.13, line 1532 of the document.
@@ -436,8 +398,7 @@ impl Client {
             .execute(encode::update_config(request), RESPONSES)
             .await
     }
-    /// UpdateEngineNamespace
-    ///
+
     /// 调用UpdateEngineNamespace接口，更新引擎命名空间。
     ///
     /// `GET /` (`Action=UpdateEngineNamespace`). Source: section 6.14, line 1618 of the document.
@@ -451,8 +412,7 @@ impl Client {
             .execute(encode::update_engine_namespace(request), RESPONSES)
             .await
     }
-    /// UpdateZnode
-    ///
+
     /// 调用UpdateZnode接口更新Zookeeper数据节点。
     ///
     /// `GET /` (`Action=UpdateZnode`). Source: section 6.15, line 1706 of the document.
@@ -466,8 +426,7 @@ impl Client {
             .execute(encode::update_znode(request), RESPONSES)
             .await
     }
-    /// CreateCluster
-    ///
+
     /// 调用CreateCluster接口创建一个集群。
     ///
     /// `GET /` (`Action=CreateCluster`). Source: section 7.1, line 1769 of the document.
@@ -481,8 +440,7 @@ impl Client {
             .execute(encode::create_cluster(request), RESPONSES)
             .await
     }
-    /// DeleteCluster
-    ///
+
     /// 调用DeleteCluster接口释放集群。
     ///
     /// `GET /` (`Action=DeleteCluster`). Source: section 7.2, line 1858 of the document.
@@ -496,8 +454,7 @@ impl Client {
             .execute(encode::delete_cluster(request), RESPONSES)
             .await
     }
-    /// QueryClusterDetail
-    ///
+
     /// 调用QueryClusterDetail接口查询集群详情。
     ///
     /// `GET /` (`Action=QueryClusterDetail`). Source: section 7.3, line 1917 of the document.
@@ -509,8 +466,7 @@ impl Client {
             .execute(encode::query_cluster_detail(request), RESPONSES)
             .await
     }
-    /// ListClusters
-    ///
+
     /// 调用List Clusters接口查询集群列表。
     ///
     /// `GET /` (`Action=ListClusters`). Source: section 7.4, line 2107 of the document.
@@ -522,6 +478,7 @@ impl Client {
             .execute(encode::list_clusters(request), RESPONSES)
             .await
     }
+
     /// Every page of `ListClusters`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn list_clusters_pages<'a>(
         &'a self,
@@ -555,8 +512,7 @@ impl Client {
             },
         )
     }
-    /// ListAnsServiceClusters
-    ///
+
     /// 调用ListAnsServiceClusters接口查看集群服务详情。
     ///
     /// `GET /` (`Action=ListAnsServiceClusters`). Source: section 7.5, line 2226 of the document.
@@ -568,6 +524,7 @@ impl Client {
             .execute(encode::list_ans_service_clusters(request), RESPONSES)
             .await
     }
+
     /// Every page of `ListAnsServiceClusters`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn list_ans_service_clusters_pages<'a>(
         &'a self,
@@ -601,8 +558,7 @@ impl Client {
             },
         )
     }
-    /// QueryClusterSpecification
-    ///
+
     /// 调用QueryClusterSpecification接口查询集群规格。
     ///
     /// `GET /` (`Action=QueryClusterSpecification`). Source: section 7.6, line 2340 of the document.
@@ -615,8 +571,7 @@ impl Client {
             .execute(encode::query_cluster_specification(request), RESPONSES)
             .await
     }
-    /// UpdateCluster
-    ///
+
     /// 调用UpdateCluster接口修改集群信息。
     ///
     /// `GET /` (`Action=UpdateCluster`). Source: section 7.7, line 2433 of the document.
@@ -630,8 +585,7 @@ impl Client {
             .execute(encode::update_cluster(request), RESPONSES)
             .await
     }
-    /// RestartCluster
-    ///
+
     /// 调用RestartCluster接口重启集群。
     ///
     /// `GET /` (`Action=RestartCluster`). Source: section 7.8, line 2494 of the document.
@@ -645,8 +599,7 @@ impl Client {
             .execute(encode::restart_cluster(request), RESPONSES)
             .await
     }
-    /// ScalingCluster
-    ///
+
     /// 调用ScalingCluster接口伸缩集群。
     ///
     /// `GET /` (`Action=ScalingCluster`). Source: section 7.9, line 2554 of the document.
@@ -660,8 +613,7 @@ impl Client {
             .execute(encode::scaling_cluster(request), RESPONSES)
             .await
     }
-    /// CreateAlarmRule
-    ///
+
     /// 调用CreateAlarmRule接口创建报警规则。
     ///
     /// `GET /` (`Action=CreateAlarmRule`). Source: section 8.1, line 2620 of the document.
@@ -675,8 +627,7 @@ impl Client {
             .execute(encode::create_alarm_rule(request), RESPONSES)
             .await
     }
-    /// DeleteAlarmRule
-    ///
+
     /// 调用DeleteAlarmRule接口删除报警规则。
     ///
     /// `GET /` (`Action=DeleteAlarmRule`). Source: section 8.2, line 2694 of the document.
@@ -690,8 +641,7 @@ impl Client {
             .execute(encode::delete_alarm_rule(request), RESPONSES)
             .await
     }
-    /// ListAlarmContactGroups
-    ///
+
     /// 调用ListAlarmContactGroups接口，获取报警联系人分组列表。
     ///
     /// `GET /` (`Action=ListAlarmContactGroups`). Source: section 8.3, line 2754 of the document.
@@ -703,6 +653,7 @@ impl Client {
             .execute(encode::list_alarm_contact_groups(request), RESPONSES)
             .await
     }
+
     /// Every page of `ListAlarmContactGroups`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn list_alarm_contact_groups_pages<'a>(
         &'a self,
@@ -736,8 +687,7 @@ impl Client {
             },
         )
     }
-    /// ListAlarmItems
-    ///
+
     /// 调用ListAlarmItems接口获取报警列表。
     ///
     /// `GET /` (`Action=ListAlarmItems`). Source: section 8.4, line 2836 of the document.
@@ -749,8 +699,7 @@ impl Client {
             .execute(encode::list_alarm_items(request), RESPONSES)
             .await
     }
-    /// ListAlarmRules
-    ///
+
     /// 调用ListAlarmRules接口获取告警规则清单。
     ///
     /// `GET /` (`Action=ListAlarmRules`). Source: section 8.5, line 2917 of the document.
@@ -762,6 +711,7 @@ impl Client {
             .execute(encode::list_alarm_rules(request), RESPONSES)
             .await
     }
+
     /// Every page of `ListAlarmRules`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn list_alarm_rules_pages<'a>(
         &'a self,
@@ -795,8 +745,7 @@ impl Client {
             },
         )
     }
-    /// QueryMonitor
-    ///
+
     /// 调用QueryMonitor接口查询监控信息。
     ///
     /// `GET /` (`Action=QueryMonitor`). Source: section 9.1, line 3020 of the document.
@@ -809,201 +758,262 @@ impl Client {
             .await
     }
 }
+
 /// A request model of this service: how it is encoded and what it answers
 /// (for [`Client::call`]).
 pub trait Operation {
     /// The response model.
     type Output: apigen_runtime::serde::de::DeserializeOwned;
+
     /// Encodes the request.
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error>;
 }
+
 impl Operation for mse_models::create_znode::CreateZnodeRequest {
     type Output = mse_models::create_znode::CreateZnodeResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_znode(self)
     }
 }
+
 impl Operation for mse_models::create_engine_namespace::CreateEngineNamespaceRequest {
     type Output = mse_models::create_engine_namespace::CreateEngineNamespaceResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_engine_namespace(self)
     }
 }
+
 impl Operation for mse_models::delete_znode::DeleteZnodeRequest {
     type Output = mse_models::delete_znode::DeleteZnodeResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_znode(self)
     }
 }
+
 impl Operation for mse_models::list_znode_children::ListZnodeChildrenRequest {
     type Output = mse_models::list_znode_children::ListZnodeChildrenResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_znode_children(self)
     }
 }
+
 impl Operation for mse_models::list_ans_instances::ListAnsInstancesRequest {
     type Output = mse_models::list_ans_instances::ListAnsInstancesResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_ans_instances(self)
     }
 }
+
 impl Operation for mse_models::list_ans_services::ListAnsServicesRequest {
     type Output = mse_models::list_ans_services::ListAnsServicesResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_ans_services(self)
     }
 }
+
 impl Operation for mse_models::list_engine_namespaces::ListEngineNamespacesRequest {
     type Output = mse_models::list_engine_namespaces::ListEngineNamespacesResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_engine_namespaces(self)
     }
 }
+
 impl Operation for mse_models::list_eureka_instances::ListEurekaInstancesRequest {
     type Output = mse_models::list_eureka_instances::ListEurekaInstancesResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_eureka_instances(self)
     }
 }
+
 impl Operation for mse_models::list_eureka_services::ListEurekaServicesRequest {
     type Output = mse_models::list_eureka_services::ListEurekaServicesResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_eureka_services(self)
     }
 }
+
 impl Operation for mse_models::query_config::QueryConfigRequest {
     type Output = mse_models::query_config::QueryConfigResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::query_config(self)
     }
 }
+
 impl Operation for mse_models::query_znode_detail::QueryZnodeDetailRequest {
     type Output = mse_models::query_znode_detail::QueryZnodeDetailResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::query_znode_detail(self)
     }
 }
+
 impl Operation for mse_models::update_acl::UpdateAclRequest {
     type Output = mse_models::update_acl::UpdateAclResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::update_acl(self)
     }
 }
+
 impl Operation for mse_models::update_config::UpdateConfigRequest {
     type Output = mse_models::update_config::UpdateConfigResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::update_config(self)
     }
 }
+
 impl Operation for mse_models::update_engine_namespace::UpdateEngineNamespaceRequest {
     type Output = mse_models::update_engine_namespace::UpdateEngineNamespaceResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::update_engine_namespace(self)
     }
 }
+
 impl Operation for mse_models::update_znode::UpdateZnodeRequest {
     type Output = mse_models::update_znode::UpdateZnodeResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::update_znode(self)
     }
 }
+
 impl Operation for mse_models::create_cluster::CreateClusterRequest {
     type Output = mse_models::create_cluster::CreateClusterResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_cluster(self)
     }
 }
+
 impl Operation for mse_models::delete_cluster::DeleteClusterRequest {
     type Output = mse_models::delete_cluster::DeleteClusterResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_cluster(self)
     }
 }
+
 impl Operation for mse_models::query_cluster_detail::QueryClusterDetailRequest {
     type Output = mse_models::query_cluster_detail::QueryClusterDetailResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::query_cluster_detail(self)
     }
 }
+
 impl Operation for mse_models::list_clusters::ListClustersRequest {
     type Output = mse_models::list_clusters::ListClustersResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_clusters(self)
     }
 }
+
 impl Operation for mse_models::list_ans_service_clusters::ListAnsServiceClustersRequest {
     type Output = mse_models::list_ans_service_clusters::ListAnsServiceClustersResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_ans_service_clusters(self)
     }
 }
+
 impl Operation for mse_models::query_cluster_specification::QueryClusterSpecificationRequest {
     type Output = mse_models::query_cluster_specification::QueryClusterSpecificationResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::query_cluster_specification(self)
     }
 }
+
 impl Operation for mse_models::update_cluster::UpdateClusterRequest {
     type Output = mse_models::update_cluster::UpdateClusterResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::update_cluster(self)
     }
 }
+
 impl Operation for mse_models::restart_cluster::RestartClusterRequest {
     type Output = mse_models::restart_cluster::RestartClusterResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::restart_cluster(self)
     }
 }
+
 impl Operation for mse_models::scaling_cluster::ScalingClusterRequest {
     type Output = mse_models::scaling_cluster::ScalingClusterResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::scaling_cluster(self)
     }
 }
+
 impl Operation for mse_models::create_alarm_rule::CreateAlarmRuleRequest {
     type Output = mse_models::create_alarm_rule::CreateAlarmRuleResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_alarm_rule(self)
     }
 }
+
 impl Operation for mse_models::delete_alarm_rule::DeleteAlarmRuleRequest {
     type Output = mse_models::delete_alarm_rule::DeleteAlarmRuleResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_alarm_rule(self)
     }
 }
+
 impl Operation for mse_models::list_alarm_contact_groups::ListAlarmContactGroupsRequest {
     type Output = mse_models::list_alarm_contact_groups::ListAlarmContactGroupsResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_alarm_contact_groups(self)
     }
 }
+
 impl Operation for mse_models::list_alarm_items::ListAlarmItemsRequest {
     type Output = mse_models::list_alarm_items::ListAlarmItemsResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_alarm_items(self)
     }
 }
+
 impl Operation for mse_models::list_alarm_rules::ListAlarmRulesRequest {
     type Output = mse_models::list_alarm_rules::ListAlarmRulesResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_alarm_rules(self)
     }
 }
+
 impl Operation for mse_models::query_monitor::QueryMonitorRequest {
     type Output = mse_models::query_monitor::QueryMonitorResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::query_monitor(self)
     }
 }
+
 /// Per-operation request encoders: request model → [`apigen_runtime::PreparedRequest`].
 pub mod encode {
-    #[allow(unused_imports)]
-    use apigen_runtime::rest::{ArrayStyle, Multipart, RestRequest};
-    #[allow(unused_imports)]
     use apigen_runtime::rpc::RpcRequest;
     use apigen_runtime::{Error, PreparedRequest};
+
     /// Encodes a `CreateZnode` request (`GET /`).
     pub fn create_znode(
         r: &mse_models::create_znode::CreateZnodeRequest,
@@ -1016,6 +1026,7 @@ pub mod encode {
         q = q.param_opt("Data", r.data.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `CreateEngineNamespace` request (`GET /`).
     pub fn create_engine_namespace(
         r: &mse_models::create_engine_namespace::CreateEngineNamespaceRequest,
@@ -1030,6 +1041,7 @@ pub mod encode {
         q = q.param_opt("ServiceCount", r.service_count.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DeleteZnode` request (`GET /`).
     pub fn delete_znode(
         r: &mse_models::delete_znode::DeleteZnodeRequest,
@@ -1042,6 +1054,7 @@ pub mod encode {
         q = q.param_opt("RequestPars", r.request_pars.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ListZnodeChildren` request (`GET /`).
     pub fn list_znode_children(
         r: &mse_models::list_znode_children::ListZnodeChildrenRequest,
@@ -1053,6 +1066,7 @@ pub mod encode {
         q = q.param("Path", &r.path);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ListAnsInstances` request (`GET /`).
     pub fn list_ans_instances(
         r: &mse_models::list_ans_instances::ListAnsInstancesRequest,
@@ -1070,6 +1084,7 @@ pub mod encode {
         q = q.param_opt("ClusterName", r.cluster_name.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ListAnsServices` request (`GET /`).
     pub fn list_ans_services(
         r: &mse_models::list_ans_services::ListAnsServicesRequest,
@@ -1088,6 +1103,7 @@ pub mod encode {
         q = q.param_opt("NamespaceId", r.namespace_id.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ListEngineNamespaces` request (`GET /`).
     pub fn list_engine_namespaces(
         r: &mse_models::list_engine_namespaces::ListEngineNamespacesRequest,
@@ -1098,6 +1114,7 @@ pub mod encode {
         q = q.param_opt("InstanceId", r.instance_id.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ListEurekaInstances` request (`GET /`).
     pub fn list_eureka_instances(
         r: &mse_models::list_eureka_instances::ListEurekaInstancesRequest,
@@ -1112,6 +1129,7 @@ pub mod encode {
         q = q.param_opt("ClusterId", r.cluster_id.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ListEurekaServices` request (`GET /`).
     pub fn list_eureka_services(
         r: &mse_models::list_eureka_services::ListEurekaServicesRequest,
@@ -1126,6 +1144,7 @@ pub mod encode {
         q = q.param_opt("RequestPars", r.request_pars.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `QueryConfig` request (`GET /`).
     pub fn query_config(
         r: &mse_models::query_config::QueryConfigRequest,
@@ -1139,6 +1158,7 @@ pub mod encode {
         q = q.param_opt("RequestPars", r.request_pars.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `QueryZnodeDetail` request (`GET /`).
     pub fn query_znode_detail(
         r: &mse_models::query_znode_detail::QueryZnodeDetailRequest,
@@ -1151,6 +1171,7 @@ pub mod encode {
         q = q.param_opt("RequestPars", r.request_pars.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `UpdateAcl` request (`GET /`).
     pub fn update_acl(
         r: &mse_models::update_acl::UpdateAclRequest,
@@ -1162,6 +1183,7 @@ pub mod encode {
         q = q.param("InstanceId", &r.instance_id);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `UpdateConfig` request (`GET /`).
     pub fn update_config(
         r: &mse_models::update_config::UpdateConfigRequest,
@@ -1187,6 +1209,7 @@ pub mod encode {
         q = q.param_opt("InstanceId", r.instance_id.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `UpdateEngineNamespace` request (`GET /`).
     pub fn update_engine_namespace(
         r: &mse_models::update_engine_namespace::UpdateEngineNamespaceRequest,
@@ -1202,6 +1225,7 @@ pub mod encode {
         q = q.param_opt("InstanceId", r.instance_id.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `UpdateZnode` request (`GET /`).
     pub fn update_znode(
         r: &mse_models::update_znode::UpdateZnodeRequest,
@@ -1215,6 +1239,7 @@ pub mod encode {
         q = q.param_opt("RequestPars", r.request_pars.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `CreateCluster` request (`GET /`).
     pub fn create_cluster(
         r: &mse_models::create_cluster::CreateClusterRequest,
@@ -1242,6 +1267,7 @@ pub mod encode {
         q = q.param_opt("DiskCapacity", r.disk_capacity.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DeleteCluster` request (`GET /`).
     pub fn delete_cluster(
         r: &mse_models::delete_cluster::DeleteClusterRequest,
@@ -1252,6 +1278,7 @@ pub mod encode {
         q = q.param("InstanceId", &r.instance_id);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `QueryClusterDetail` request (`GET /`).
     pub fn query_cluster_detail(
         r: &mse_models::query_cluster_detail::QueryClusterDetailRequest,
@@ -1263,6 +1290,7 @@ pub mod encode {
         q = q.param_opt("OrderId", r.order_id.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ListClusters` request (`GET /`).
     pub fn list_clusters(
         r: &mse_models::list_clusters::ListClustersRequest,
@@ -1277,6 +1305,7 @@ pub mod encode {
         q = q.param_opt("ClusterAliasName", r.cluster_alias_name.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ListAnsServiceClusters` request (`GET /`).
     pub fn list_ans_service_clusters(
         r: &mse_models::list_ans_service_clusters::ListAnsServiceClustersRequest,
@@ -1294,6 +1323,7 @@ pub mod encode {
         q = q.param_opt("ClusterName", r.cluster_name.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `QueryClusterSpecification` request (`GET /`).
     pub fn query_cluster_specification(
         _r: &mse_models::query_cluster_specification::QueryClusterSpecificationRequest,
@@ -1303,6 +1333,7 @@ pub mod encode {
             .idempotent(true);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `UpdateCluster` request (`GET /`).
     pub fn update_cluster(
         r: &mse_models::update_cluster::UpdateClusterRequest,
@@ -1315,6 +1346,7 @@ pub mod encode {
         q = q.param_opt("RequestPars", r.request_pars.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `RestartCluster` request (`GET /`).
     pub fn restart_cluster(
         r: &mse_models::restart_cluster::RestartClusterRequest,
@@ -1327,6 +1359,7 @@ pub mod encode {
         q = q.param_opt("ClusterId", r.cluster_id.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ScalingCluster` request (`GET /`).
     pub fn scaling_cluster(
         r: &mse_models::scaling_cluster::ScalingClusterRequest,
@@ -1341,6 +1374,7 @@ pub mod encode {
         q = q.param_opt("MemoryCapacity", r.memory_capacity.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `CreateAlarmRule` request (`GET /`).
     pub fn create_alarm_rule(
         r: &mse_models::create_alarm_rule::CreateAlarmRuleRequest,
@@ -1363,6 +1397,7 @@ pub mod encode {
         q = q.param("Value", r.value);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DeleteAlarmRule` request (`GET /`).
     pub fn delete_alarm_rule(
         r: &mse_models::delete_alarm_rule::DeleteAlarmRuleRequest,
@@ -1374,6 +1409,7 @@ pub mod encode {
         q = q.param_opt("RequestPars", r.request_pars.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ListAlarmContactGroups` request (`GET /`).
     pub fn list_alarm_contact_groups(
         r: &mse_models::list_alarm_contact_groups::ListAlarmContactGroupsRequest,
@@ -1386,6 +1422,7 @@ pub mod encode {
         q = q.param_opt("RequestPars", r.request_pars.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ListAlarmItems` request (`GET /`).
     pub fn list_alarm_items(
         r: &mse_models::list_alarm_items::ListAlarmItemsRequest,
@@ -1396,6 +1433,7 @@ pub mod encode {
         q = q.param_opt("RequestPars", r.request_pars.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ListAlarmRules` request (`GET /`).
     pub fn list_alarm_rules(
         r: &mse_models::list_alarm_rules::ListAlarmRulesRequest,
@@ -1409,6 +1447,7 @@ pub mod encode {
         q = q.param_opt("RequestPars", r.request_pars.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `QueryMonitor` request (`GET /`).
     pub fn query_monitor(
         r: &mse_models::query_monitor::QueryMonitorRequest,

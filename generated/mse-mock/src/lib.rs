@@ -9,6 +9,7 @@ pub use mse_server::{self as server, models, MseApi};
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::OnceLock;
+
 /// Documented response bodies by operation, read from `examples.json` once.
 pub fn examples() -> &'static BTreeMap<String, serde_json::Value> {
     static EXAMPLES: OnceLock<BTreeMap<String, serde_json::Value>> = OnceLock::new();
@@ -17,6 +18,7 @@ pub fn examples() -> &'static BTreeMap<String, serde_json::Value> {
             .unwrap_or_else(|e| panic!("examples.json does not parse: {e}"))
     })
 }
+
 /// Documented response bodies that disagree with their tables (the spec marks them
 /// `mismatch`), read from `mismatched.json` once: answered as the table's generated
 /// value with the example's values where they fit it.
@@ -27,11 +29,13 @@ pub fn mismatched_examples() -> &'static BTreeMap<String, serde_json::Value> {
             .unwrap_or_else(|e| panic!("mismatched.json does not parse: {e}"))
     })
 }
+
 /// What `--stateful` does per operation (inferred from the spec; see the README).
 pub fn plans() -> BTreeMap<String, Plan> {
     serde_json::from_str(include_str!("stateful.json"))
         .unwrap_or_else(|e| panic!("stateful.json does not parse: {e}"))
 }
+
 /// A mock of 微服务引擎: answers every operation with its documented example (or a value generated from the response shape, deterministic for the seed), after checking the request against the spec like the server stub does.
 ///
 /// It records every request and lets a test override any operation through [`Self::recorder`] (fixed response, vendor error, closure, delay, failure rate). Clones share the recorder and the state.
@@ -40,16 +44,19 @@ pub struct MseMock {
     answers: Answers,
     recorder: Mock,
 }
+
 impl Default for MseMock {
     fn default() -> Self {
         Self::new()
     }
 }
+
 impl MseMock {
     /// A stateless mock with seed 0.
     pub fn new() -> Self {
         Self::with_seed(0)
     }
+
     /// A stateless mock whose generated values and failure draws come from `seed`.
     pub fn with_seed(seed: u64) -> Self {
         Self {
@@ -58,26 +65,31 @@ impl MseMock {
             recorder: Mock::new(seed),
         }
     }
+
     /// Stateful mode: create, list, describe, update and delete operations of the same
     /// resource see each other's effects (the plans are [`plans`]).
     pub fn stateful(mut self) -> Self {
         self.answers = self.answers.stateful(plans());
         self
     }
+
     /// Stateful mode with `engine` (built on [`plans`], with its own lifecycle clock or
     /// state file: `Stateful::new(plans(), seed).with_lifecycle(…)`).
     pub fn with_state(mut self, engine: apigen_runtime::mock::Stateful) -> Self {
         self.answers = self.answers.with_state(engine);
         self
     }
+
     /// The recorder: requests received, and per-operation overrides.
     pub fn recorder(&self) -> &Mock {
         &self.recorder
     }
+
     /// The answers (documented examples, generated values, the stateful store).
     pub fn answers(&self) -> &Answers {
         &self.answers
     }
+
     /// The router: the service (recording and overrides around every operation) plus
     /// the `/_apigen/requests` and `/_apigen/reset` admin routes.
     pub fn router(&self, verifier: Option<Verifier>) -> Router {
@@ -87,12 +99,14 @@ impl MseMock {
             .into_router()
             .merge(self.recorder.admin_router())
     }
+
     /// Serves the mock on 127.0.0.1 on a free port, in the background (use the
     /// returned server's `base_url`; it stops when dropped).
     pub async fn start(&self, verifier: Option<Verifier>) -> std::io::Result<TestServer> {
         spawn_test_server(self.router(verifier)).await
     }
 }
+
 impl MseApi for MseMock {
     ///Answers `CreateZnode`.
     fn create_znode(
@@ -103,6 +117,7 @@ impl MseApi for MseMock {
     {
         std::future::ready(self.answers.answer("CreateZnode", &request))
     }
+
     ///Answers `CreateEngineNamespace`.
     fn create_engine_namespace(
         &self,
@@ -113,6 +128,7 @@ impl MseApi for MseMock {
     > + Send {
         std::future::ready(self.answers.answer("CreateEngineNamespace", &request))
     }
+
     ///Answers `DeleteZnode`.
     fn delete_znode(
         &self,
@@ -122,6 +138,7 @@ impl MseApi for MseMock {
     {
         std::future::ready(self.answers.answer("DeleteZnode", &request))
     }
+
     ///Answers `ListZnodeChildren`.
     fn list_znode_children(
         &self,
@@ -131,6 +148,7 @@ impl MseApi for MseMock {
            + Send {
         std::future::ready(self.answers.answer("ListZnodeChildren", &request))
     }
+
     ///Answers `ListAnsInstances`.
     fn list_ans_instances(
         &self,
@@ -140,6 +158,7 @@ impl MseApi for MseMock {
            + Send {
         std::future::ready(self.answers.answer("ListAnsInstances", &request))
     }
+
     ///Answers `ListAnsServices`.
     fn list_ans_services(
         &self,
@@ -149,6 +168,7 @@ impl MseApi for MseMock {
     {
         std::future::ready(self.answers.answer("ListAnsServices", &request))
     }
+
     ///Answers `ListEngineNamespaces`.
     fn list_engine_namespaces(
         &self,
@@ -159,6 +179,7 @@ impl MseApi for MseMock {
     > + Send {
         std::future::ready(self.answers.answer("ListEngineNamespaces", &request))
     }
+
     ///Answers `ListEurekaInstances`.
     fn list_eureka_instances(
         &self,
@@ -169,6 +190,7 @@ impl MseApi for MseMock {
     > + Send {
         std::future::ready(self.answers.answer("ListEurekaInstances", &request))
     }
+
     ///Answers `ListEurekaServices`.
     fn list_eureka_services(
         &self,
@@ -179,6 +201,7 @@ impl MseApi for MseMock {
     > + Send {
         std::future::ready(self.answers.answer("ListEurekaServices", &request))
     }
+
     ///Answers `QueryConfig`.
     fn query_config(
         &self,
@@ -188,6 +211,7 @@ impl MseApi for MseMock {
     {
         std::future::ready(self.answers.answer("QueryConfig", &request))
     }
+
     ///Answers `QueryZnodeDetail`.
     fn query_znode_detail(
         &self,
@@ -197,6 +221,7 @@ impl MseApi for MseMock {
            + Send {
         std::future::ready(self.answers.answer("QueryZnodeDetail", &request))
     }
+
     ///Answers `UpdateAcl`.
     fn update_acl(
         &self,
@@ -205,6 +230,7 @@ impl MseApi for MseMock {
     ) -> impl Future<Output = Result<models::update_acl::UpdateAclResponse, ApiError>> + Send {
         std::future::ready(self.answers.answer("UpdateAcl", &request))
     }
+
     ///Answers `UpdateConfig`.
     fn update_config(
         &self,
@@ -214,6 +240,7 @@ impl MseApi for MseMock {
     {
         std::future::ready(self.answers.answer("UpdateConfig", &request))
     }
+
     ///Answers `UpdateEngineNamespace`.
     fn update_engine_namespace(
         &self,
@@ -224,6 +251,7 @@ impl MseApi for MseMock {
     > + Send {
         std::future::ready(self.answers.answer("UpdateEngineNamespace", &request))
     }
+
     ///Answers `UpdateZnode`.
     fn update_znode(
         &self,
@@ -233,6 +261,7 @@ impl MseApi for MseMock {
     {
         std::future::ready(self.answers.answer("UpdateZnode", &request))
     }
+
     ///Answers `CreateCluster`.
     fn create_cluster(
         &self,
@@ -242,6 +271,7 @@ impl MseApi for MseMock {
     {
         std::future::ready(self.answers.answer("CreateCluster", &request))
     }
+
     ///Answers `DeleteCluster`.
     fn delete_cluster(
         &self,
@@ -251,6 +281,7 @@ impl MseApi for MseMock {
     {
         std::future::ready(self.answers.answer("DeleteCluster", &request))
     }
+
     ///Answers `QueryClusterDetail`.
     fn query_cluster_detail(
         &self,
@@ -261,6 +292,7 @@ impl MseApi for MseMock {
     > + Send {
         std::future::ready(self.answers.answer("QueryClusterDetail", &request))
     }
+
     ///Answers `ListClusters`.
     fn list_clusters(
         &self,
@@ -270,6 +302,7 @@ impl MseApi for MseMock {
     {
         std::future::ready(self.answers.answer("ListClusters", &request))
     }
+
     ///Answers `ListAnsServiceClusters`.
     fn list_ans_service_clusters(
         &self,
@@ -283,6 +316,7 @@ impl MseApi for MseMock {
     > + Send {
         std::future::ready(self.answers.answer("ListAnsServiceClusters", &request))
     }
+
     ///Answers `QueryClusterSpecification`.
     fn query_cluster_specification(
         &self,
@@ -296,6 +330,7 @@ impl MseApi for MseMock {
     > + Send {
         std::future::ready(self.answers.answer("QueryClusterSpecification", &request))
     }
+
     ///Answers `UpdateCluster`.
     fn update_cluster(
         &self,
@@ -305,6 +340,7 @@ impl MseApi for MseMock {
     {
         std::future::ready(self.answers.answer("UpdateCluster", &request))
     }
+
     ///Answers `RestartCluster`.
     fn restart_cluster(
         &self,
@@ -314,6 +350,7 @@ impl MseApi for MseMock {
     {
         std::future::ready(self.answers.answer("RestartCluster", &request))
     }
+
     ///Answers `ScalingCluster`.
     fn scaling_cluster(
         &self,
@@ -323,6 +360,7 @@ impl MseApi for MseMock {
     {
         std::future::ready(self.answers.answer("ScalingCluster", &request))
     }
+
     ///Answers `CreateAlarmRule`.
     fn create_alarm_rule(
         &self,
@@ -332,6 +370,7 @@ impl MseApi for MseMock {
     {
         std::future::ready(self.answers.answer("CreateAlarmRule", &request))
     }
+
     ///Answers `DeleteAlarmRule`.
     fn delete_alarm_rule(
         &self,
@@ -341,6 +380,7 @@ impl MseApi for MseMock {
     {
         std::future::ready(self.answers.answer("DeleteAlarmRule", &request))
     }
+
     ///Answers `ListAlarmContactGroups`.
     fn list_alarm_contact_groups(
         &self,
@@ -354,6 +394,7 @@ impl MseApi for MseMock {
     > + Send {
         std::future::ready(self.answers.answer("ListAlarmContactGroups", &request))
     }
+
     ///Answers `ListAlarmItems`.
     fn list_alarm_items(
         &self,
@@ -363,6 +404,7 @@ impl MseApi for MseMock {
     {
         std::future::ready(self.answers.answer("ListAlarmItems", &request))
     }
+
     ///Answers `ListAlarmRules`.
     fn list_alarm_rules(
         &self,
@@ -372,6 +414,7 @@ impl MseApi for MseMock {
     {
         std::future::ready(self.answers.answer("ListAlarmRules", &request))
     }
+
     ///Answers `QueryMonitor`.
     fn query_monitor(
         &self,

@@ -6,6 +6,7 @@ use apigen_runtime::schema::{Action, Plan};
 use apigen_runtime::server::validate;
 use mse_mock::{plans, server, MseMock};
 use serde_json::{Map, Value};
+
 /// The request of `op` from the round-trip cases, sharing the create's `scope` values
 /// (`InstanceId`, `project_id`, …) and naming the resource by `id` when given.
 fn scoped<T: serde::de::DeserializeOwned>(
@@ -28,9 +29,11 @@ fn scoped<T: serde::de::DeserializeOwned>(
     }
     validate::into_model(op, Value::Object(m)).unwrap_or_else(|e| panic!("{op}: {e}"))
 }
+
 #[tokio::test]
 async fn over_http_cluster_sees_its_own_creates() {
     use mse_client::models::*;
+    use mse_client::RegionalClient;
     let mock = MseMock::new().stateful();
     let server = mock
         .start(Some(apigen_runtime::server::Verifier::new(
@@ -111,6 +114,7 @@ async fn over_http_cluster_sees_its_own_creates() {
         assert_eq!(again.as_service().map(|s| s.status), Some(want), "{again}");
     }
 }
+
 /// The checked request of `op` from the round-trip cases, as the model's serde form.
 fn input(op_id: &str) -> Map<String, Value> {
     let cases: Vec<Value> = serde_json::from_str(include_str!("cases.json")).unwrap();
@@ -123,9 +127,11 @@ fn input(op_id: &str) -> Map<String, Value> {
     .unwrap_or_else(|e| panic!("{op_id}: {e}"));
     v.as_object().cloned().unwrap()
 }
+
 fn path<'v>(v: &'v Value, p: &str) -> Option<&'v Value> {
     p.split('.').try_fold(v, |cur, k| cur.get(k))
 }
+
 #[test]
 fn every_inferred_resource_sees_its_own_effects() {
     let plans = plans();
@@ -210,6 +216,7 @@ fn every_inferred_resource_sees_its_own_effects() {
     );
     assert!(!exercised.is_empty());
 }
+
 /// Over HTTP, per resource: parallel creates, every page once, describes and updates
 /// reflected, duplicate creates and missing ids refused with the documented errors.
 #[tokio::test]
@@ -226,6 +233,7 @@ async fn every_resource_behaves_like_the_service_over_http() {
     .unwrap_or_else(|problems| panic!("{} problems:\n{}", problems.len(), problems.join("\n")));
     assert_eq!(exercised, 4usize, "resources exercised");
 }
+
 #[test]
 fn stateless_mode_ignores_creates() {
     let mock = MseMock::new();

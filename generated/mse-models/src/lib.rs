@@ -39,11 +39,12 @@ pub use update_cluster::{UpdateClusterRequest, UpdateClusterResponse};
 pub use update_config::{UpdateConfigRequest, UpdateConfigResponse};
 pub use update_engine_namespace::{UpdateEngineNamespaceRequest, UpdateEngineNamespaceResponse};
 pub use update_znode::{UpdateZnodeRequest, UpdateZnodeResponse};
+
 /// Nested types that several operation modules use, defined once here (each operation module re-exports them under its own names).
 ///
 /// The type's own doc and document lines are those of its first use; where another operation describes a member in other words, its description follows the first.
 pub mod types {
-    /// Data
+    /// The `Data` object of the `CreateZnode` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 节点数据。
@@ -66,54 +67,14 @@ pub mod types {
         /// Document line 401.
         pub path: Option<String>,
     }
-    impl serde::Serialize for Data {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Data", &self.data)?;
-            m.opt("Dir", &self.dir)?;
-            m.opt("Name", &self.name)?;
-            m.opt("Path", &self.path)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Data {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Data {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Data" => {
-                    self.data = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Dir" => {
-                    self.dir = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Path" => {
-                    self.path = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Data {
+        data: opt("Data", StringLenientOpt),
+        dir: opt("Dir", LenientOpt),
+        name: opt("Name", StringLenientOpt),
+        path: opt("Path", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Values of `Success`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Success {
@@ -124,46 +85,11 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for Success {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Success::Unknown(String::new())
-        }
-    }
-    impl Success {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Success::True => "true",
-                Success::False => "false",
-                Success::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Success {
-        fn from(s: &str) -> Self {
-            match s {
-                "true" => Success::True,
-                "false" => Success::False,
-                other => Success::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Success {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Success {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Success {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Success::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(Success {
+        True: "true",
+        False: "false"
+    });
+
     /// Values of `ClusterSpecification`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum ClusterSpecification {
@@ -178,51 +104,13 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for ClusterSpecification {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            ClusterSpecification::Unknown(String::new())
-        }
-    }
-    impl ClusterSpecification {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                ClusterSpecification::MseSc12200C => "MSE_SC_1_2_200_c",
-                ClusterSpecification::MseSc24200C => "MSE_SC_2_4_200_c",
-                ClusterSpecification::MseSc48200C => "MSE_SC_4_8_200_c",
-                ClusterSpecification::MseSc816200C => "MSE_SC_8_16_200_c",
-                ClusterSpecification::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for ClusterSpecification {
-        fn from(s: &str) -> Self {
-            match s {
-                "MSE_SC_1_2_200_c" => ClusterSpecification::MseSc12200C,
-                "MSE_SC_2_4_200_c" => ClusterSpecification::MseSc24200C,
-                "MSE_SC_4_8_200_c" => ClusterSpecification::MseSc48200C,
-                "MSE_SC_8_16_200_c" => ClusterSpecification::MseSc816200C,
-                other => ClusterSpecification::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for ClusterSpecification {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for ClusterSpecification {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ClusterSpecification {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d)
-                .map(|s| ClusterSpecification::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(ClusterSpecification {
+        MseSc12200C: "MSE_SC_1_2_200_c",
+        MseSc24200C: "MSE_SC_2_4_200_c",
+        MseSc48200C: "MSE_SC_4_8_200_c",
+        MseSc816200C: "MSE_SC_8_16_200_c"
+    });
+
     /// Values of `PubSlbSpecification`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum PubSlbSpecification {
@@ -233,52 +121,16 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for PubSlbSpecification {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            PubSlbSpecification::Unknown(String::new())
-        }
-    }
-    impl PubSlbSpecification {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                PubSlbSpecification::SlbS1Small => "slb.s1.small",
-                PubSlbSpecification::SlbS3Medium => "slb.s3.medium",
-                PubSlbSpecification::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for PubSlbSpecification {
-        fn from(s: &str) -> Self {
-            match s {
-                "slb.s1.small" => PubSlbSpecification::SlbS1Small,
-                "slb.s3.medium" => PubSlbSpecification::SlbS3Medium,
-                other => PubSlbSpecification::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for PubSlbSpecification {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for PubSlbSpecification {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for PubSlbSpecification {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| PubSlbSpecification::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(PubSlbSpecification {
+        SlbS1Small: "slb.s1.small",
+        SlbS3Medium: "slb.s3.medium"
+    });
 }
+
 /// Models of `CreateZnode`: CreateZnode
 pub mod create_znode {
     pub use super::types::Data;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `CreateZnode` (CreateZnode).
     ///
     /// 调用CreateZnode接口创建Zookeeper数据节点。
@@ -299,38 +151,13 @@ pub mod create_znode {
         /// Document line 392.
         pub data: Option<String>,
     }
-    impl serde::Serialize for CreateZnodeRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("ClusterId", &self.cluster_id)?;
-            m.opt("Path", &self.path)?;
-            m.opt("Data", &self.data)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateZnodeRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateZnodeRequest {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ClusterId" => self.cluster_id = map.next_value()?,
-                "Path" => self.path = map.next_value()?,
-                "Data" => self.data = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateZnodeRequest {
+        cluster_id: opt("ClusterId"),
+        path: opt("Path"),
+        data: opt("Data"),
+        ..Default::default()
+    });
+
     impl CreateZnodeRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new() -> Self {
@@ -340,22 +167,26 @@ pub mod create_znode {
                 data: None,
             }
         }
+
         /// Sets `cluster_id`.
         pub fn cluster_id(mut self, cluster_id: impl Into<String>) -> Self {
             self.cluster_id = Some(cluster_id.into());
             self
         }
+
         /// Sets `path`.
         pub fn path(mut self, path: impl Into<String>) -> Self {
             self.path = Some(path.into());
             self
         }
+
         /// Sets `data`.
         pub fn data(mut self, data: impl Into<String>) -> Self {
             self.data = Some(data.into());
             self
         }
     }
+
     /// Response of `CreateZnode` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateZnodeResponse {
@@ -384,67 +215,19 @@ pub mod create_znode {
         /// Document line 408.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for CreateZnodeResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Data", &self.data)?;
-            m.opt("ErrorCode", &self.error_code)?;
-            m.opt("HttpCode", &self.http_code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateZnodeResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateZnodeResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Data" => self.data = map.next_value()?,
-                "ErrorCode" => {
-                    self.error_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "HttpCode" => {
-                    self.http_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateZnodeResponse {
+        data: opt("Data"),
+        error_code: opt("ErrorCode", StringLenientOpt),
+        http_code: opt("HttpCode", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `CreateEngineNamespace`: CreateEngineNamespace
 pub mod create_engine_namespace {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `CreateEngineNamespace` (CreateEngineNamespace).
     ///
     /// 调用CreateEngineNamespace接口，创建引擎命名空间。
@@ -473,49 +256,17 @@ pub mod create_engine_namespace {
         /// Document line 473.
         pub service_count: Option<i32>,
     }
-    impl serde::Serialize for CreateEngineNamespaceRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("Name", &self.name)?;
-            m.opt("ClusterId", &self.cluster_id)?;
-            m.opt("Desc", &self.desc)?;
-            m.opt("InstanceId", &self.instance_id)?;
-            m.opt("ServiceCount", &self.service_count)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateEngineNamespaceRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateEngineNamespaceRequest {
-        const REQUIRED: &'static [&'static str] = &["Name"];
-        fn empty() -> Self {
-            Self {
-                name: Default::default(),
-                cluster_id: Default::default(),
-                desc: Default::default(),
-                instance_id: Default::default(),
-                service_count: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Name" => self.name = map.next_value()?,
-                "ClusterId" => self.cluster_id = map.next_value()?,
-                "Desc" => self.desc = map.next_value()?,
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "ServiceCount" => self.service_count = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CreateEngineNamespaceRequest {
+            name: field("Name"),
+            cluster_id: opt("ClusterId"),
+            desc: opt("Desc"),
+            instance_id: opt("InstanceId"),
+            service_count: opt("ServiceCount")
+        },
+        required = ["Name"]
+    );
+
     impl CreateEngineNamespaceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(name: impl Into<String>) -> Self {
@@ -527,28 +278,33 @@ pub mod create_engine_namespace {
                 service_count: None,
             }
         }
+
         /// Sets `cluster_id`.
         pub fn cluster_id(mut self, cluster_id: impl Into<String>) -> Self {
             self.cluster_id = Some(cluster_id.into());
             self
         }
+
         /// Sets `desc`.
         pub fn desc(mut self, desc: impl Into<String>) -> Self {
             self.desc = Some(desc.into());
             self
         }
+
         /// Sets `instance_id`.
         pub fn instance_id(mut self, instance_id: impl Into<String>) -> Self {
             self.instance_id = Some(instance_id.into());
             self
         }
+
         /// Sets `service_count`.
         pub fn service_count(mut self, service_count: impl Into<i32>) -> Self {
             self.service_count = Some(service_count.into());
             self
         }
     }
-    /// Data
+
+    /// The `Data` object of the `CreateEngineNamespace` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 配置数量。
@@ -580,68 +336,17 @@ pub mod create_engine_namespace {
         /// Document line 486.
         pub r#type: Option<i32>,
     }
-    impl serde::Serialize for Data {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("ConfigCount", &self.config_count)?;
-            m.opt("Namespace", &self.namespace)?;
-            m.opt("NamespaceDesc", &self.namespace_desc)?;
-            m.opt("NamespaceShowName", &self.namespace_show_name)?;
-            m.opt("Quota", &self.quota)?;
-            m.opt("ServiceCount", &self.service_count)?;
-            m.opt("Type", &self.r#type)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Data {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Data {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ConfigCount" => {
-                    self.config_count =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Namespace" => {
-                    self.namespace = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "NamespaceDesc" => {
-                    self.namespace_desc = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "NamespaceShowName" => {
-                    self.namespace_show_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Quota" => {
-                    self.quota = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ServiceCount" => {
-                    self.service_count =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Type" => {
-                    self.r#type = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Data {
+        config_count: opt("ConfigCount", LenientOpt),
+        namespace: opt("Namespace", StringLenientOpt),
+        namespace_desc: opt("NamespaceDesc", StringLenientOpt),
+        namespace_show_name: opt("NamespaceShowName", StringLenientOpt),
+        quota: opt("Quota", LenientOpt),
+        service_count: opt("ServiceCount", LenientOpt),
+        r#type: opt("Type", LenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `CreateEngineNamespace` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateEngineNamespaceResponse {
@@ -670,68 +375,21 @@ pub mod create_engine_namespace {
         /// Document line 490.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for CreateEngineNamespaceResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("ClusterId", &self.cluster_id)?;
-            m.opt("Data", &self.data)?;
-            m.opt("ErrorCode", &self.error_code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateEngineNamespaceResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateEngineNamespaceResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ClusterId" => {
-                    self.cluster_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Data" => self.data = map.next_value()?,
-                "ErrorCode" => {
-                    self.error_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateEngineNamespaceResponse {
+        cluster_id: opt("ClusterId", StringLenientOpt),
+        data: opt("Data"),
+        error_code: opt("ErrorCode", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `DeleteZnode`: DeleteZnode
 pub mod delete_znode {
     pub use super::types::Data;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `DeleteZnode` (DeleteZnode).
     ///
     /// 调用DeleteZnode接口释放Zookeeper数据节点。
@@ -752,43 +410,15 @@ pub mod delete_znode {
         /// Document line 560.
         pub request_pars: Option<String>,
     }
-    impl serde::Serialize for DeleteZnodeRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("ClusterId", &self.cluster_id)?;
-            m.field("Path", &self.path)?;
-            m.opt("RequestPars", &self.request_pars)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteZnodeRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteZnodeRequest {
-        const REQUIRED: &'static [&'static str] = &["ClusterId", "Path"];
-        fn empty() -> Self {
-            Self {
-                cluster_id: Default::default(),
-                path: Default::default(),
-                request_pars: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ClusterId" => self.cluster_id = map.next_value()?,
-                "Path" => self.path = map.next_value()?,
-                "RequestPars" => self.request_pars = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeleteZnodeRequest {
+            cluster_id: field("ClusterId"),
+            path: field("Path"),
+            request_pars: opt("RequestPars")
+        },
+        required = ["ClusterId", "Path"]
+    );
+
     impl DeleteZnodeRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(cluster_id: impl Into<String>, path: impl Into<String>) -> Self {
@@ -798,12 +428,14 @@ pub mod delete_znode {
                 request_pars: None,
             }
         }
+
         /// Sets `request_pars`.
         pub fn request_pars(mut self, request_pars: impl Into<String>) -> Self {
             self.request_pars = Some(request_pars.into());
             self
         }
     }
+
     /// Response of `DeleteZnode` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteZnodeResponse {
@@ -832,68 +464,21 @@ pub mod delete_znode {
         /// Document line 577.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for DeleteZnodeResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Data", &self.data)?;
-            m.opt("ErrorCode", &self.error_code)?;
-            m.opt("HttpCode", &self.http_code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteZnodeResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteZnodeResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Data" => self.data = map.next_value()?,
-                "ErrorCode" => {
-                    self.error_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "HttpCode" => {
-                    self.http_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteZnodeResponse {
+        data: opt("Data"),
+        error_code: opt("ErrorCode", StringLenientOpt),
+        http_code: opt("HttpCode", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListZnodeChildren`: ListZnodeChildren
 pub mod list_znode_children {
     pub use super::types::Data;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `ListZnodeChildren` (ListZnodeChildren).
     ///
     /// 调用ListZnodeChildren接口查看ZooKeeper集群列表详情。
@@ -910,40 +495,14 @@ pub mod list_znode_children {
         /// Document line 646.
         pub path: String,
     }
-    impl serde::Serialize for ListZnodeChildrenRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("ClusterId", &self.cluster_id)?;
-            m.field("Path", &self.path)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListZnodeChildrenRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListZnodeChildrenRequest {
-        const REQUIRED: &'static [&'static str] = &["ClusterId", "Path"];
-        fn empty() -> Self {
-            Self {
-                cluster_id: Default::default(),
-                path: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ClusterId" => self.cluster_id = map.next_value()?,
-                "Path" => self.path = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListZnodeChildrenRequest {
+            cluster_id: field("ClusterId"),
+            path: field("Path")
+        },
+        required = ["ClusterId", "Path"]
+    );
+
     impl ListZnodeChildrenRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(cluster_id: impl Into<String>, path: impl Into<String>) -> Self {
@@ -953,6 +512,7 @@ pub mod list_znode_children {
             }
         }
     }
+
     /// Response of `ListZnodeChildren` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListZnodeChildrenResponse {
@@ -977,63 +537,18 @@ pub mod list_znode_children {
         /// Document line 659.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for ListZnodeChildrenResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("Data", &self.data)?;
-            m.opt("ErrorCode", &self.error_code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListZnodeChildrenResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListZnodeChildrenResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "ErrorCode" => {
-                    self.error_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListZnodeChildrenResponse {
+        data: list("Data", List),
+        error_code: opt("ErrorCode", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListAnsInstances`: ListAnsInstances
 pub mod list_ans_instances {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListAnsInstances` (ListAnsInstances).
     ///
     /// 调用ListAnsInstances接口查看实例详情。
@@ -1074,58 +589,20 @@ pub mod list_ans_instances {
         /// Document line 727.
         pub cluster_name: Option<String>,
     }
-    impl serde::Serialize for ListAnsInstancesRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("PageNum", &self.page_num)?;
-            m.field("PageSize", &self.page_size)?;
-            m.field("ServiceName", &self.service_name)?;
-            m.opt("RequestPars", &self.request_pars)?;
-            m.opt("ClusterId", &self.cluster_id)?;
-            m.opt("GroupName", &self.group_name)?;
-            m.opt("NamespaceId", &self.namespace_id)?;
-            m.opt("ClusterName", &self.cluster_name)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListAnsInstancesRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListAnsInstancesRequest {
-        const REQUIRED: &'static [&'static str] = &["PageNum", "PageSize", "ServiceName"];
-        fn empty() -> Self {
-            Self {
-                page_num: Default::default(),
-                page_size: Default::default(),
-                service_name: Default::default(),
-                request_pars: Default::default(),
-                cluster_id: Default::default(),
-                group_name: Default::default(),
-                namespace_id: Default::default(),
-                cluster_name: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "PageNum" => self.page_num = map.next_value()?,
-                "PageSize" => self.page_size = map.next_value()?,
-                "ServiceName" => self.service_name = map.next_value()?,
-                "RequestPars" => self.request_pars = map.next_value()?,
-                "ClusterId" => self.cluster_id = map.next_value()?,
-                "GroupName" => self.group_name = map.next_value()?,
-                "NamespaceId" => self.namespace_id = map.next_value()?,
-                "ClusterName" => self.cluster_name = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListAnsInstancesRequest {
+            page_num: field("PageNum"),
+            page_size: field("PageSize"),
+            service_name: field("ServiceName"),
+            request_pars: opt("RequestPars"),
+            cluster_id: opt("ClusterId"),
+            group_name: opt("GroupName"),
+            namespace_id: opt("NamespaceId"),
+            cluster_name: opt("ClusterName")
+        },
+        required = ["PageNum", "PageSize", "ServiceName"]
+    );
+
     impl ListAnsInstancesRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -1144,33 +621,39 @@ pub mod list_ans_instances {
                 cluster_name: None,
             }
         }
+
         /// Sets `request_pars`.
         pub fn request_pars(mut self, request_pars: impl Into<String>) -> Self {
             self.request_pars = Some(request_pars.into());
             self
         }
+
         /// Sets `cluster_id`.
         pub fn cluster_id(mut self, cluster_id: impl Into<String>) -> Self {
             self.cluster_id = Some(cluster_id.into());
             self
         }
+
         /// Sets `group_name`.
         pub fn group_name(mut self, group_name: impl Into<String>) -> Self {
             self.group_name = Some(group_name.into());
             self
         }
+
         /// Sets `namespace_id`.
         pub fn namespace_id(mut self, namespace_id: impl Into<String>) -> Self {
             self.namespace_id = Some(namespace_id.into());
             self
         }
+
         /// Sets `cluster_name`.
         pub fn cluster_name(mut self, cluster_name: impl Into<String>) -> Self {
             self.cluster_name = Some(cluster_name.into());
             self
         }
     }
-    /// Data
+
+    /// The `Data` object of the `ListAnsInstances` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 应用名。
@@ -1254,133 +737,30 @@ pub mod list_ans_instances {
         /// Document line 756.
         pub weight: Option<i32>,
     }
-    impl serde::Serialize for Data {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("App", &self.app)?;
-            m.opt("ClusterName", &self.cluster_name)?;
-            m.opt("DatumKey", &self.datum_key)?;
-            m.opt("DefaultKey", &self.default_key)?;
-            m.opt("Enabled", &self.enabled)?;
-            m.opt("Ephemeral", &self.ephemeral)?;
-            m.opt("FailCount", &self.fail_count)?;
-            m.opt("Healthy", &self.healthy)?;
-            m.opt(
-                "InstanceHeartBeatInterval",
-                &self.instance_heart_beat_interval,
-            )?;
-            m.opt(
-                "InstanceHeartBeatTimeOut",
-                &self.instance_heart_beat_time_out,
-            )?;
-            m.opt("InstanceId", &self.instance_id)?;
-            m.opt("Ip", &self.ip)?;
-            m.opt("IpDeleteTimeout", &self.ip_delete_timeout)?;
-            m.opt("LastBeat", &self.last_beat)?;
-            m.opt("Marked", &self.marked)?;
-            m.opt("Metadata", &self.metadata)?;
-            m.opt("OkCount", &self.ok_count)?;
-            m.opt("Port", &self.port)?;
-            m.opt("ServiceName", &self.service_name)?;
-            m.opt("Weight", &self.weight)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Data {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Data {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "App" => {
-                    self.app = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ClusterName" => {
-                    self.cluster_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "DatumKey" => {
-                    self.datum_key = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "DefaultKey" => {
-                    self.default_key = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Enabled" => {
-                    self.enabled = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Ephemeral" => {
-                    self.ephemeral = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "FailCount" => {
-                    self.fail_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Healthy" => {
-                    self.healthy = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "InstanceHeartBeatInterval" => {
-                    self.instance_heart_beat_interval =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "InstanceHeartBeatTimeOut" => {
-                    self.instance_heart_beat_time_out =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "InstanceId" => {
-                    self.instance_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Ip" => {
-                    self.ip = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "IpDeleteTimeout" => {
-                    self.ip_delete_timeout =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "LastBeat" => {
-                    self.last_beat = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Marked" => {
-                    self.marked = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Metadata" => self.metadata = map.next_value()?,
-                "OkCount" => {
-                    self.ok_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Port" => {
-                    self.port = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ServiceName" => {
-                    self.service_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Weight" => {
-                    self.weight = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Data {
+        app: opt("App", StringLenientOpt),
+        cluster_name: opt("ClusterName", StringLenientOpt),
+        datum_key: opt("DatumKey", StringLenientOpt),
+        default_key: opt("DefaultKey", StringLenientOpt),
+        enabled: opt("Enabled", LenientOpt),
+        ephemeral: opt("Ephemeral", LenientOpt),
+        fail_count: opt("FailCount", LenientOpt),
+        healthy: opt("Healthy", LenientOpt),
+        instance_heart_beat_interval: opt("InstanceHeartBeatInterval", LenientOpt),
+        instance_heart_beat_time_out: opt("InstanceHeartBeatTimeOut", LenientOpt),
+        instance_id: opt("InstanceId", StringLenientOpt),
+        ip: opt("Ip", StringLenientOpt),
+        ip_delete_timeout: opt("IpDeleteTimeout", LenientOpt),
+        last_beat: opt("LastBeat", LenientOpt),
+        marked: opt("Marked", LenientOpt),
+        metadata: opt("Metadata"),
+        ok_count: opt("OkCount", LenientOpt),
+        port: opt("Port", LenientOpt),
+        service_name: opt("ServiceName", StringLenientOpt),
+        weight: opt("Weight", LenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ListAnsInstances` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAnsInstancesResponse {
@@ -1421,81 +801,22 @@ pub mod list_ans_instances {
         /// Document line 764.
         pub total_count: Option<i32>,
     }
-    impl serde::Serialize for ListAnsInstancesResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("Data", &self.data)?;
-            m.opt("ErrorCode", &self.error_code)?;
-            m.opt("HttpCode", &self.http_code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("PageNumber", &self.page_number)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.opt("TotalCount", &self.total_count)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListAnsInstancesResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListAnsInstancesResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "ErrorCode" => {
-                    self.error_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "HttpCode" => {
-                    self.http_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PageNumber" => {
-                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "PageSize" => {
-                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "TotalCount" => {
-                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListAnsInstancesResponse {
+        data: list("Data", List),
+        error_code: opt("ErrorCode", StringLenientOpt),
+        http_code: opt("HttpCode", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        page_number: opt("PageNumber", LenientOpt),
+        page_size: opt("PageSize", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        total_count: opt("TotalCount", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListAnsServices`: ListAnsServices
 pub mod list_ans_services {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListAnsServices` (ListAnsServices).
     ///
     /// 调用ListAnsServices接口查看服务详情。
@@ -1540,61 +861,21 @@ pub mod list_ans_services {
         /// Document line 876.
         pub namespace_id: Option<String>,
     }
-    impl serde::Serialize for ListAnsServicesRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("ClusterId", &self.cluster_id)?;
-            m.field("PageNum", &self.page_num)?;
-            m.field("PageSize", &self.page_size)?;
-            m.opt("RequestPars", &self.request_pars)?;
-            m.opt("ServiceName", &self.service_name)?;
-            m.opt("GroupName", &self.group_name)?;
-            m.opt("HasIpCount", &self.has_ip_count)?;
-            m.opt("InstanceId", &self.instance_id)?;
-            m.opt("NamespaceId", &self.namespace_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListAnsServicesRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListAnsServicesRequest {
-        const REQUIRED: &'static [&'static str] = &["ClusterId", "PageNum", "PageSize"];
-        fn empty() -> Self {
-            Self {
-                cluster_id: Default::default(),
-                page_num: Default::default(),
-                page_size: Default::default(),
-                request_pars: Default::default(),
-                service_name: Default::default(),
-                group_name: Default::default(),
-                has_ip_count: Default::default(),
-                instance_id: Default::default(),
-                namespace_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ClusterId" => self.cluster_id = map.next_value()?,
-                "PageNum" => self.page_num = map.next_value()?,
-                "PageSize" => self.page_size = map.next_value()?,
-                "RequestPars" => self.request_pars = map.next_value()?,
-                "ServiceName" => self.service_name = map.next_value()?,
-                "GroupName" => self.group_name = map.next_value()?,
-                "HasIpCount" => self.has_ip_count = map.next_value()?,
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "NamespaceId" => self.namespace_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListAnsServicesRequest {
+            cluster_id: field("ClusterId"),
+            page_num: field("PageNum"),
+            page_size: field("PageSize"),
+            request_pars: opt("RequestPars"),
+            service_name: opt("ServiceName"),
+            group_name: opt("GroupName"),
+            has_ip_count: opt("HasIpCount"),
+            instance_id: opt("InstanceId"),
+            namespace_id: opt("NamespaceId")
+        },
+        required = ["ClusterId", "PageNum", "PageSize"]
+    );
+
     impl ListAnsServicesRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -1614,38 +895,45 @@ pub mod list_ans_services {
                 namespace_id: None,
             }
         }
+
         /// Sets `request_pars`.
         pub fn request_pars(mut self, request_pars: impl Into<String>) -> Self {
             self.request_pars = Some(request_pars.into());
             self
         }
+
         /// Sets `service_name`.
         pub fn service_name(mut self, service_name: impl Into<String>) -> Self {
             self.service_name = Some(service_name.into());
             self
         }
+
         /// Sets `group_name`.
         pub fn group_name(mut self, group_name: impl Into<String>) -> Self {
             self.group_name = Some(group_name.into());
             self
         }
+
         /// Sets `has_ip_count`.
         pub fn has_ip_count(mut self, has_ip_count: impl Into<String>) -> Self {
             self.has_ip_count = Some(has_ip_count.into());
             self
         }
+
         /// Sets `instance_id`.
         pub fn instance_id(mut self, instance_id: impl Into<String>) -> Self {
             self.instance_id = Some(instance_id.into());
             self
         }
+
         /// Sets `namespace_id`.
         pub fn namespace_id(mut self, namespace_id: impl Into<String>) -> Self {
             self.namespace_id = Some(namespace_id.into());
             self
         }
     }
-    /// Data
+
+    /// The `Data` object of the `ListAnsServices` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 集群总数。
@@ -1669,58 +957,15 @@ pub mod list_ans_services {
         /// Document line 888.
         pub name: Option<String>,
     }
-    impl serde::Serialize for Data {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("ClusterCount", &self.cluster_count)?;
-            m.opt("GroupName", &self.group_name)?;
-            m.opt("HealthyInstanceCount", &self.healthy_instance_count)?;
-            m.opt("IpCount", &self.ip_count)?;
-            m.opt("Name", &self.name)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Data {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Data {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ClusterCount" => {
-                    self.cluster_count =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "GroupName" => {
-                    self.group_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "HealthyInstanceCount" => {
-                    self.healthy_instance_count =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "IpCount" => {
-                    self.ip_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Data {
+        cluster_count: opt("ClusterCount", LenientOpt),
+        group_name: opt("GroupName", StringLenientOpt),
+        healthy_instance_count: opt("HealthyInstanceCount", LenientOpt),
+        ip_count: opt("IpCount", LenientOpt),
+        name: opt("Name", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ListAnsServices` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAnsServicesResponse {
@@ -1761,81 +1006,22 @@ pub mod list_ans_services {
         /// Document line 896.
         pub total_count: Option<i32>,
     }
-    impl serde::Serialize for ListAnsServicesResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("Data", &self.data)?;
-            m.opt("ErrorCode", &self.error_code)?;
-            m.opt("HttpCode", &self.http_code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("PageNumber", &self.page_number)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.opt("TotalCount", &self.total_count)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListAnsServicesResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListAnsServicesResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "ErrorCode" => {
-                    self.error_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "HttpCode" => {
-                    self.http_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PageNumber" => {
-                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "PageSize" => {
-                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "TotalCount" => {
-                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListAnsServicesResponse {
+        data: list("Data", List),
+        error_code: opt("ErrorCode", StringLenientOpt),
+        http_code: opt("HttpCode", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        page_number: opt("PageNumber", LenientOpt),
+        page_size: opt("PageSize", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        total_count: opt("TotalCount", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListEngineNamespaces`: ListEngineNamespaces
 pub mod list_engine_namespaces {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListEngineNamespaces` (ListEngineNamespaces).
     ///
     /// 调用ListEngineNamespaces接口获取引擎命名空间列表信息。
@@ -1848,46 +1034,25 @@ pub mod list_engine_namespaces {
         /// Document line 968.
         pub instance_id: Option<String>,
     }
-    impl serde::Serialize for ListEngineNamespacesRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("InstanceId", &self.instance_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListEngineNamespacesRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListEngineNamespacesRequest {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "InstanceId" => self.instance_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListEngineNamespacesRequest {
+        instance_id: opt("InstanceId"),
+        ..Default::default()
+    });
+
     impl ListEngineNamespacesRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new() -> Self {
             Self { instance_id: None }
         }
+
         /// Sets `instance_id`.
         pub fn instance_id(mut self, instance_id: impl Into<String>) -> Self {
             self.instance_id = Some(instance_id.into());
             self
         }
     }
-    /// Data
+
+    /// The `Data` object of the `ListEngineNamespaces` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 配额数量。
@@ -1919,69 +1084,17 @@ pub mod list_engine_namespaces {
         /// Document line 980.
         pub r#type: Option<i32>,
     }
-    impl serde::Serialize for Data {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("ConfigCount", &self.config_count)?;
-            m.opt("Namespace", &self.namespace)?;
-            m.opt("NamespaceDesc", &self.namespace_desc)?;
-            m.opt("NamespaceShowName", &self.namespace_show_name)?;
-            m.opt("Quota", &self.quota)?;
-            m.opt("ServiceCount", &self.service_count)?;
-            m.opt("Type", &self.r#type)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Data {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Data {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ConfigCount" => {
-                    self.config_count =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Namespace" => {
-                    self.namespace = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "NamespaceDesc" => {
-                    self.namespace_desc = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "NamespaceShowName" => {
-                    self.namespace_show_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Quota" => {
-                    self.quota = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ServiceCount" => {
-                    self.service_count = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Type" => {
-                    self.r#type = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Data {
+        config_count: opt("ConfigCount", LenientOpt),
+        namespace: opt("Namespace", StringLenientOpt),
+        namespace_desc: opt("NamespaceDesc", StringLenientOpt),
+        namespace_show_name: opt("NamespaceShowName", StringLenientOpt),
+        quota: opt("Quota", LenientOpt),
+        service_count: opt("ServiceCount", StringLenientOpt),
+        r#type: opt("Type", LenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ListEngineNamespaces` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListEngineNamespacesResponse {
@@ -2022,81 +1135,22 @@ pub mod list_engine_namespaces {
         /// Document line 990.
         pub total_count: Option<i32>,
     }
-    impl serde::Serialize for ListEngineNamespacesResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("Data", &self.data)?;
-            m.opt("ErrorCode", &self.error_code)?;
-            m.opt("HttpCode", &self.http_code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("PageNumber", &self.page_number)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.opt("TotalCount", &self.total_count)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListEngineNamespacesResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListEngineNamespacesResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "ErrorCode" => {
-                    self.error_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "HttpCode" => {
-                    self.http_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PageNumber" => {
-                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "PageSize" => {
-                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "TotalCount" => {
-                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListEngineNamespacesResponse {
+        data: list("Data", List),
+        error_code: opt("ErrorCode", StringLenientOpt),
+        http_code: opt("HttpCode", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        page_number: opt("PageNumber", LenientOpt),
+        page_size: opt("PageSize", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        total_count: opt("TotalCount", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListEurekaInstances`: ListEurekaInstances
 pub mod list_eureka_instances {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListEurekaInstances` (ListEurekaInstances).
     ///
     /// 调用ListEurekaInstances接口查看Eureka实例详情。
@@ -2125,49 +1179,17 @@ pub mod list_eureka_instances {
         /// Document line 1069.
         pub cluster_id: Option<String>,
     }
-    impl serde::Serialize for ListEurekaInstancesRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("PageNum", &self.page_num)?;
-            m.field("PageSize", &self.page_size)?;
-            m.field("ServiceName", &self.service_name)?;
-            m.opt("RequestPars", &self.request_pars)?;
-            m.opt("ClusterId", &self.cluster_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListEurekaInstancesRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListEurekaInstancesRequest {
-        const REQUIRED: &'static [&'static str] = &["PageNum", "PageSize", "ServiceName"];
-        fn empty() -> Self {
-            Self {
-                page_num: Default::default(),
-                page_size: Default::default(),
-                service_name: Default::default(),
-                request_pars: Default::default(),
-                cluster_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "PageNum" => self.page_num = map.next_value()?,
-                "PageSize" => self.page_size = map.next_value()?,
-                "ServiceName" => self.service_name = map.next_value()?,
-                "RequestPars" => self.request_pars = map.next_value()?,
-                "ClusterId" => self.cluster_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListEurekaInstancesRequest {
+            page_num: field("PageNum"),
+            page_size: field("PageSize"),
+            service_name: field("ServiceName"),
+            request_pars: opt("RequestPars"),
+            cluster_id: opt("ClusterId")
+        },
+        required = ["PageNum", "PageSize", "ServiceName"]
+    );
+
     impl ListEurekaInstancesRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -2183,18 +1205,21 @@ pub mod list_eureka_instances {
                 cluster_id: None,
             }
         }
+
         /// Sets `request_pars`.
         pub fn request_pars(mut self, request_pars: impl Into<String>) -> Self {
             self.request_pars = Some(request_pars.into());
             self
         }
+
         /// Sets `cluster_id`.
         pub fn cluster_id(mut self, cluster_id: impl Into<String>) -> Self {
             self.cluster_id = Some(cluster_id.into());
             self
         }
     }
-    /// Data
+
+    /// The `Data` object of the `ListEurekaInstances` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 应用名。
@@ -2254,104 +1279,24 @@ pub mod list_eureka_instances {
         /// Document line 1090.
         pub vip_address: Option<String>,
     }
-    impl serde::Serialize for Data {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("App", &self.app)?;
-            m.opt("DurationInSecs", &self.duration_in_secs)?;
-            m.opt("HomePageUrl", &self.home_page_url)?;
-            m.opt("HostName", &self.host_name)?;
-            m.opt("InstanceId", &self.instance_id)?;
-            m.opt("IpAddr", &self.ip_addr)?;
-            m.opt("LastDirtyTimestamp", &self.last_dirty_timestamp)?;
-            m.opt("LastUpdatedTimestamp", &self.last_updated_timestamp)?;
-            m.opt("Metadata", &self.metadata)?;
-            m.opt("Port", &self.port)?;
-            m.opt("RenewalIntervalInSecs", &self.renewal_interval_in_secs)?;
-            m.opt("SecurePort", &self.secure_port)?;
-            m.opt("Status", &self.status)?;
-            m.opt("VipAddress", &self.vip_address)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Data {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Data {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "App" => {
-                    self.app = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "DurationInSecs" => {
-                    self.duration_in_secs =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "HomePageUrl" => {
-                    self.home_page_url = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "HostName" => {
-                    self.host_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "InstanceId" => {
-                    self.instance_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "IpAddr" => {
-                    self.ip_addr = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "LastDirtyTimestamp" => {
-                    self.last_dirty_timestamp =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "LastUpdatedTimestamp" => {
-                    self.last_updated_timestamp =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Metadata" => self.metadata = map.next_value()?,
-                "Port" => {
-                    self.port = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RenewalIntervalInSecs" => {
-                    self.renewal_interval_in_secs =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "SecurePort" => {
-                    self.secure_port = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Status" => {
-                    self.status = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "VipAddress" => {
-                    self.vip_address = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Data {
+        app: opt("App", StringLenientOpt),
+        duration_in_secs: opt("DurationInSecs", LenientOpt),
+        home_page_url: opt("HomePageUrl", StringLenientOpt),
+        host_name: opt("HostName", StringLenientOpt),
+        instance_id: opt("InstanceId", StringLenientOpt),
+        ip_addr: opt("IpAddr", StringLenientOpt),
+        last_dirty_timestamp: opt("LastDirtyTimestamp", LenientOpt),
+        last_updated_timestamp: opt("LastUpdatedTimestamp", LenientOpt),
+        metadata: opt("Metadata"),
+        port: opt("Port", LenientOpt),
+        renewal_interval_in_secs: opt("RenewalIntervalInSecs", LenientOpt),
+        secure_port: opt("SecurePort", LenientOpt),
+        status: opt("Status", StringLenientOpt),
+        vip_address: opt("VipAddress", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ListEurekaInstances` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListEurekaInstancesResponse {
@@ -2392,81 +1337,22 @@ pub mod list_eureka_instances {
         /// Document line 1098.
         pub total_count: Option<i32>,
     }
-    impl serde::Serialize for ListEurekaInstancesResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("Data", &self.data)?;
-            m.opt("ErrorCode", &self.error_code)?;
-            m.opt("HttpCode", &self.http_code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("PageNumber", &self.page_number)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.opt("TotalCount", &self.total_count)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListEurekaInstancesResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListEurekaInstancesResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "ErrorCode" => {
-                    self.error_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "HttpCode" => {
-                    self.http_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PageNumber" => {
-                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "PageSize" => {
-                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "TotalCount" => {
-                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListEurekaInstancesResponse {
+        data: list("Data", List),
+        error_code: opt("ErrorCode", StringLenientOpt),
+        http_code: opt("HttpCode", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        page_number: opt("PageNumber", LenientOpt),
+        page_size: opt("PageSize", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        total_count: opt("TotalCount", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListEurekaServices`: ListEurekaServices
 pub mod list_eureka_services {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListEurekaServices` (ListEurekaServices).
     ///
     /// 调用ListEurekaServices接口查看Eureka服务详情。
@@ -2495,49 +1381,17 @@ pub mod list_eureka_services {
         /// Document line 1196.
         pub request_pars: Option<String>,
     }
-    impl serde::Serialize for ListEurekaServicesRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("ClusterId", &self.cluster_id)?;
-            m.field("PageNum", &self.page_num)?;
-            m.field("PageSize", &self.page_size)?;
-            m.field("RegionId", &self.region_id)?;
-            m.opt("RequestPars", &self.request_pars)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListEurekaServicesRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListEurekaServicesRequest {
-        const REQUIRED: &'static [&'static str] = &["ClusterId", "PageNum", "PageSize", "RegionId"];
-        fn empty() -> Self {
-            Self {
-                cluster_id: Default::default(),
-                page_num: Default::default(),
-                page_size: Default::default(),
-                region_id: Default::default(),
-                request_pars: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ClusterId" => self.cluster_id = map.next_value()?,
-                "PageNum" => self.page_num = map.next_value()?,
-                "PageSize" => self.page_size = map.next_value()?,
-                "RegionId" => self.region_id = map.next_value()?,
-                "RequestPars" => self.request_pars = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListEurekaServicesRequest {
+            cluster_id: field("ClusterId"),
+            page_num: field("PageNum"),
+            page_size: field("PageSize"),
+            region_id: field("RegionId"),
+            request_pars: opt("RequestPars")
+        },
+        required = ["ClusterId", "PageNum", "PageSize", "RegionId"]
+    );
+
     impl ListEurekaServicesRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -2554,13 +1408,15 @@ pub mod list_eureka_services {
                 request_pars: None,
             }
         }
+
         /// Sets `request_pars`.
         pub fn request_pars(mut self, request_pars: impl Into<String>) -> Self {
             self.request_pars = Some(request_pars.into());
             self
         }
     }
-    /// Data
+
+    /// The `Data` object of the `ListEurekaServices` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 实例ID。
@@ -2576,50 +1432,13 @@ pub mod list_eureka_services {
         /// Document line 1204.
         pub up_status: Option<String>,
     }
-    impl serde::Serialize for Data {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("InstancesId", &self.instances_id)?;
-            m.opt("Name", &self.name)?;
-            m.opt("UpStatus", &self.up_status)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Data {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Data {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "InstancesId" => {
-                    self.instances_id = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "Name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "UpStatus" => {
-                    self.up_status = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Data {
+        instances_id: list("InstancesId", ListLenient),
+        name: opt("Name", StringLenientOpt),
+        up_status: opt("UpStatus", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ListEurekaServices` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListEurekaServicesResponse {
@@ -2660,82 +1479,24 @@ pub mod list_eureka_services {
         /// Document line 1214.
         pub total_count: Option<i32>,
     }
-    impl serde::Serialize for ListEurekaServicesResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("Data", &self.data)?;
-            m.opt("ErrorCode", &self.error_code)?;
-            m.opt("HttpCode", &self.http_code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("PageNumber", &self.page_number)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.opt("TotalCount", &self.total_count)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListEurekaServicesResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListEurekaServicesResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "ErrorCode" => {
-                    self.error_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "HttpCode" => {
-                    self.http_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PageNumber" => {
-                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "PageSize" => {
-                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "TotalCount" => {
-                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListEurekaServicesResponse {
+        data: list("Data", List),
+        error_code: opt("ErrorCode", StringLenientOpt),
+        http_code: opt("HttpCode", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        page_number: opt("PageNumber", LenientOpt),
+        page_size: opt("PageSize", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        total_count: opt("TotalCount", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `QueryConfig`: QueryConfig
 pub mod query_config {
     pub use super::types::Success;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `QueryConfig` (QueryConfig).
     ///
     /// 调用QueryConfig接口查询接口配置。
@@ -2760,46 +1521,16 @@ pub mod query_config {
         /// Document line 1286.
         pub request_pars: Option<String>,
     }
-    impl serde::Serialize for QueryConfigRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("ClusterId", &self.cluster_id)?;
-            m.field("ConfigType", &self.config_type)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.opt("RequestPars", &self.request_pars)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryConfigRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryConfigRequest {
-        const REQUIRED: &'static [&'static str] = &["ClusterId", "ConfigType", "InstanceId"];
-        fn empty() -> Self {
-            Self {
-                cluster_id: Default::default(),
-                config_type: Default::default(),
-                instance_id: Default::default(),
-                request_pars: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ClusterId" => self.cluster_id = map.next_value()?,
-                "ConfigType" => self.config_type = map.next_value()?,
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "RequestPars" => self.request_pars = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        QueryConfigRequest {
+            cluster_id: field("ClusterId"),
+            config_type: field("ConfigType"),
+            instance_id: field("InstanceId"),
+            request_pars: opt("RequestPars")
+        },
+        required = ["ClusterId", "ConfigType", "InstanceId"]
+    );
+
     impl QueryConfigRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -2814,13 +1545,15 @@ pub mod query_config {
                 request_pars: None,
             }
         }
+
         /// Sets `request_pars`.
         pub fn request_pars(mut self, request_pars: impl Into<String>) -> Self {
             self.request_pars = Some(request_pars.into());
             self
         }
     }
-    /// Data
+
+    /// The `Data` object of the `QueryConfig` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 保留字段。
@@ -2894,130 +1627,27 @@ pub mod query_config {
         /// Document line 1310.
         pub user_name: Option<String>,
     }
-    impl serde::Serialize for Data {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("AutopurgePurgeInterval", &self.autopurge_purge_interval)?;
-            m.opt(
-                "AutopurgeSnapRetainCount",
-                &self.autopurge_snap_retain_count,
-            )?;
-            m.opt("ClusterName", &self.cluster_name)?;
-            m.opt("ConfigAuthEnabled", &self.config_auth_enabled)?;
-            m.opt("ConfigAuthSupported", &self.config_auth_supported)?;
-            m.opt("InitLimit", &self.init_limit)?;
-            m.opt("JuteMaxbuffer", &self.jute_maxbuffer)?;
-            m.opt("JvmFlagsCustom", &self.jvm_flags_custom)?;
-            m.opt("MCPEnabled", &self.mcp_enabled)?;
-            m.opt("MCPSupported", &self.mcp_supported)?;
-            m.opt("MaxClientCnxns", &self.max_client_cnxns)?;
-            m.opt("OpenSuperAcl", &self.open_super_acl)?;
-            m.opt("PassWord", &self.pass_word)?;
-            m.opt("RestartFlag", &self.restart_flag)?;
-            m.opt("SyncLimit", &self.sync_limit)?;
-            m.opt("TickTime", &self.tick_time)?;
-            m.opt("UserName", &self.user_name)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Data {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Data {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AutopurgePurgeInterval" => {
-                    self.autopurge_purge_interval = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "AutopurgeSnapRetainCount" => {
-                    self.autopurge_snap_retain_count = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ClusterName" => {
-                    self.cluster_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ConfigAuthEnabled" => {
-                    self.config_auth_enabled =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ConfigAuthSupported" => {
-                    self.config_auth_supported =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "InitLimit" => {
-                    self.init_limit = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "JuteMaxbuffer" => {
-                    self.jute_maxbuffer = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "JvmFlagsCustom" => {
-                    self.jvm_flags_custom = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "MCPEnabled" => {
-                    self.mcp_enabled = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "MCPSupported" => {
-                    self.mcp_supported =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "MaxClientCnxns" => {
-                    self.max_client_cnxns = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "OpenSuperAcl" => {
-                    self.open_super_acl =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "PassWord" => {
-                    self.pass_word = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RestartFlag" => {
-                    self.restart_flag =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "SyncLimit" => {
-                    self.sync_limit = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "TickTime" => {
-                    self.tick_time = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "UserName" => {
-                    self.user_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Data {
+        autopurge_purge_interval: opt("AutopurgePurgeInterval", StringLenientOpt),
+        autopurge_snap_retain_count: opt("AutopurgeSnapRetainCount", StringLenientOpt),
+        cluster_name: opt("ClusterName", StringLenientOpt),
+        config_auth_enabled: opt("ConfigAuthEnabled", LenientOpt),
+        config_auth_supported: opt("ConfigAuthSupported", LenientOpt),
+        init_limit: opt("InitLimit", StringLenientOpt),
+        jute_maxbuffer: opt("JuteMaxbuffer", StringLenientOpt),
+        jvm_flags_custom: opt("JvmFlagsCustom", StringLenientOpt),
+        mcp_enabled: opt("MCPEnabled", LenientOpt),
+        mcp_supported: opt("MCPSupported", LenientOpt),
+        max_client_cnxns: opt("MaxClientCnxns", StringLenientOpt),
+        open_super_acl: opt("OpenSuperAcl", LenientOpt),
+        pass_word: opt("PassWord", StringLenientOpt),
+        restart_flag: opt("RestartFlag", LenientOpt),
+        sync_limit: opt("SyncLimit", StringLenientOpt),
+        tick_time: opt("TickTime", StringLenientOpt),
+        user_name: opt("UserName", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `QueryConfig` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryConfigResponse {
@@ -3042,61 +1672,21 @@ pub mod query_config {
         /// Document line 1314.
         pub success: Option<Success>,
     }
-    impl serde::Serialize for QueryConfigResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Data", &self.data)?;
-            m.opt("ErrorCode", &self.error_code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryConfigResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryConfigResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Data" => self.data = map.next_value()?,
-                "ErrorCode" => {
-                    self.error_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => self.success = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryConfigResponse {
+        data: opt("Data"),
+        error_code: opt("ErrorCode", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success"),
+        ..Default::default()
+    });
 }
+
 /// Models of `QueryZnodeDetail`: QueryZnodeDetail
 pub mod query_znode_detail {
     pub use super::types::Data;
     pub use super::types::Success;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `QueryZnodeDetail` (QueryZnodeDetail).
     ///
     /// 调用QueryZnodeDetail接口查询ZooKeeper数据节点信息。
@@ -3117,43 +1707,15 @@ pub mod query_znode_detail {
         /// Document line 1408.
         pub request_pars: Option<String>,
     }
-    impl serde::Serialize for QueryZnodeDetailRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("ClusterId", &self.cluster_id)?;
-            m.field("Path", &self.path)?;
-            m.opt("RequestPars", &self.request_pars)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryZnodeDetailRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryZnodeDetailRequest {
-        const REQUIRED: &'static [&'static str] = &["ClusterId", "Path"];
-        fn empty() -> Self {
-            Self {
-                cluster_id: Default::default(),
-                path: Default::default(),
-                request_pars: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ClusterId" => self.cluster_id = map.next_value()?,
-                "Path" => self.path = map.next_value()?,
-                "RequestPars" => self.request_pars = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        QueryZnodeDetailRequest {
+            cluster_id: field("ClusterId"),
+            path: field("Path"),
+            request_pars: opt("RequestPars")
+        },
+        required = ["ClusterId", "Path"]
+    );
+
     impl QueryZnodeDetailRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(cluster_id: impl Into<String>, path: impl Into<String>) -> Self {
@@ -3163,12 +1725,14 @@ pub mod query_znode_detail {
                 request_pars: None,
             }
         }
+
         /// Sets `request_pars`.
         pub fn request_pars(mut self, request_pars: impl Into<String>) -> Self {
             self.request_pars = Some(request_pars.into());
             self
         }
     }
+
     /// Response of `QueryZnodeDetail` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryZnodeDetailResponse {
@@ -3193,59 +1757,18 @@ pub mod query_znode_detail {
         /// Document line 1421.
         pub success: Option<Success>,
     }
-    impl serde::Serialize for QueryZnodeDetailResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Data", &self.data)?;
-            m.opt("ErrorCode", &self.error_code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryZnodeDetailResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryZnodeDetailResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Data" => self.data = map.next_value()?,
-                "ErrorCode" => {
-                    self.error_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => self.success = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryZnodeDetailResponse {
+        data: opt("Data"),
+        error_code: opt("ErrorCode", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success"),
+        ..Default::default()
+    });
 }
+
 /// Models of `UpdateAcl`: UpdateAcl
 pub mod update_acl {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `UpdateAcl` (UpdateAcl).
     ///
     /// 调用UpdateAcl接口修改白名单。
@@ -3262,40 +1785,14 @@ pub mod update_acl {
         /// Document line 1483.
         pub instance_id: String,
     }
-    impl serde::Serialize for UpdateAclRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("AclEntryList", &self.acl_entry_list)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateAclRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateAclRequest {
-        const REQUIRED: &'static [&'static str] = &["AclEntryList", "InstanceId"];
-        fn empty() -> Self {
-            Self {
-                acl_entry_list: Default::default(),
-                instance_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AclEntryList" => self.acl_entry_list = map.next_value()?,
-                "InstanceId" => self.instance_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        UpdateAclRequest {
+            acl_entry_list: field("AclEntryList"),
+            instance_id: field("InstanceId")
+        },
+        required = ["AclEntryList", "InstanceId"]
+    );
+
     impl UpdateAclRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(acl_entry_list: impl Into<String>, instance_id: impl Into<String>) -> Self {
@@ -3305,6 +1802,7 @@ pub mod update_acl {
             }
         }
     }
+
     /// Response of `UpdateAcl` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateAclResponse {
@@ -3325,59 +1823,17 @@ pub mod update_acl {
         /// Document line 1491.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for UpdateAclResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("ErrorCode", &self.error_code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateAclResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateAclResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ErrorCode" => {
-                    self.error_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(UpdateAclResponse {
+        error_code: opt("ErrorCode", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `UpdateConfig`: UpdateConfig
 pub mod update_config {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `UpdateConfig` (UpdateConfig).
     ///
     /// 调用UpdateConfig接口更新配置。
@@ -3452,38 +1908,26 @@ pub mod update_config {
         /// Document line 1557.
         pub instance_id: Option<String>,
     }
-    impl serde::Serialize for UpdateConfigRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("AutopurgePurgeInterval", &self.autopurge_purge_interval)?;
-            m.field(
-                "AutopurgeSnapRetainCount",
-                &self.autopurge_snap_retain_count,
-            )?;
-            m.field("ClusterId", &self.cluster_id)?;
-            m.field("ConfigType", &self.config_type)?;
-            m.field("InitLimit", &self.init_limit)?;
-            m.field("JuteMaxbuffer", &self.jute_maxbuffer)?;
-            m.field("MaxClientCnxns", &self.max_client_cnxns)?;
-            m.field("OpenSuperAcl", &self.open_super_acl)?;
-            m.field("SyncLimit", &self.sync_limit)?;
-            m.field("TickTime", &self.tick_time)?;
-            m.opt("RequestPars", &self.request_pars)?;
-            m.opt("UserName", &self.user_name)?;
-            m.opt("PassWord", &self.pass_word)?;
-            m.opt("ConfigAuthEnabled", &self.config_auth_enabled)?;
-            m.opt("MCPEnabled", &self.mcp_enabled)?;
-            m.opt("InstanceId", &self.instance_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateConfigRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateConfigRequest {
-        const REQUIRED: &'static [&'static str] = &[
+    apigen_runtime::wire_object!(
+        UpdateConfigRequest {
+            autopurge_purge_interval: field("AutopurgePurgeInterval"),
+            autopurge_snap_retain_count: field("AutopurgeSnapRetainCount"),
+            cluster_id: field("ClusterId"),
+            config_type: field("ConfigType"),
+            init_limit: field("InitLimit"),
+            jute_maxbuffer: field("JuteMaxbuffer"),
+            max_client_cnxns: field("MaxClientCnxns"),
+            open_super_acl: field("OpenSuperAcl"),
+            sync_limit: field("SyncLimit"),
+            tick_time: field("TickTime"),
+            request_pars: opt("RequestPars"),
+            user_name: opt("UserName"),
+            pass_word: opt("PassWord"),
+            config_auth_enabled: opt("ConfigAuthEnabled"),
+            mcp_enabled: opt("MCPEnabled"),
+            instance_id: opt("InstanceId")
+        },
+        required = [
             "AutopurgePurgeInterval",
             "AutopurgeSnapRetainCount",
             "ClusterId",
@@ -3493,59 +1937,10 @@ pub mod update_config {
             "MaxClientCnxns",
             "OpenSuperAcl",
             "SyncLimit",
-            "TickTime",
-        ];
-        fn empty() -> Self {
-            Self {
-                autopurge_purge_interval: Default::default(),
-                autopurge_snap_retain_count: Default::default(),
-                cluster_id: Default::default(),
-                config_type: Default::default(),
-                init_limit: Default::default(),
-                jute_maxbuffer: Default::default(),
-                max_client_cnxns: Default::default(),
-                open_super_acl: Default::default(),
-                sync_limit: Default::default(),
-                tick_time: Default::default(),
-                request_pars: Default::default(),
-                user_name: Default::default(),
-                pass_word: Default::default(),
-                config_auth_enabled: Default::default(),
-                mcp_enabled: Default::default(),
-                instance_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AutopurgePurgeInterval" => {
-                    self.autopurge_purge_interval = map.next_value()?;
-                }
-                "AutopurgeSnapRetainCount" => {
-                    self.autopurge_snap_retain_count = map.next_value()?;
-                }
-                "ClusterId" => self.cluster_id = map.next_value()?,
-                "ConfigType" => self.config_type = map.next_value()?,
-                "InitLimit" => self.init_limit = map.next_value()?,
-                "JuteMaxbuffer" => self.jute_maxbuffer = map.next_value()?,
-                "MaxClientCnxns" => self.max_client_cnxns = map.next_value()?,
-                "OpenSuperAcl" => self.open_super_acl = map.next_value()?,
-                "SyncLimit" => self.sync_limit = map.next_value()?,
-                "TickTime" => self.tick_time = map.next_value()?,
-                "RequestPars" => self.request_pars = map.next_value()?,
-                "UserName" => self.user_name = map.next_value()?,
-                "PassWord" => self.pass_word = map.next_value()?,
-                "ConfigAuthEnabled" => self.config_auth_enabled = map.next_value()?,
-                "MCPEnabled" => self.mcp_enabled = map.next_value()?,
-                "InstanceId" => self.instance_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+            "TickTime"
+        ]
+    );
+
     impl UpdateConfigRequest {
         /// A request with the required parameters; set optional ones with the setters.
         #[allow(clippy::too_many_arguments)]
@@ -3580,37 +1975,44 @@ pub mod update_config {
                 instance_id: None,
             }
         }
+
         /// Sets `request_pars`.
         pub fn request_pars(mut self, request_pars: impl Into<String>) -> Self {
             self.request_pars = Some(request_pars.into());
             self
         }
+
         /// Sets `user_name`.
         pub fn user_name(mut self, user_name: impl Into<String>) -> Self {
             self.user_name = Some(user_name.into());
             self
         }
+
         /// Sets `pass_word`.
         pub fn pass_word(mut self, pass_word: impl Into<String>) -> Self {
             self.pass_word = Some(pass_word.into());
             self
         }
+
         /// Sets `config_auth_enabled`.
         pub fn config_auth_enabled(mut self, config_auth_enabled: impl Into<bool>) -> Self {
             self.config_auth_enabled = Some(config_auth_enabled.into());
             self
         }
+
         /// Sets `mcp_enabled`.
         pub fn mcp_enabled(mut self, mcp_enabled: impl Into<bool>) -> Self {
             self.mcp_enabled = Some(mcp_enabled.into());
             self
         }
+
         /// Sets `instance_id`.
         pub fn instance_id(mut self, instance_id: impl Into<String>) -> Self {
             self.instance_id = Some(instance_id.into());
             self
         }
     }
+
     /// Response of `UpdateConfig` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateConfigResponse {
@@ -3631,59 +2033,17 @@ pub mod update_config {
         /// Document line 1565.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for UpdateConfigResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("ErrorCode", &self.error_code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateConfigResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateConfigResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ErrorCode" => {
-                    self.error_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(UpdateConfigResponse {
+        error_code: opt("ErrorCode", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `UpdateEngineNamespace`: UpdateEngineNamespace
 pub mod update_engine_namespace {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `UpdateEngineNamespace` (UpdateEngineNamespace).
     ///
     /// 调用UpdateEngineNamespace接口，更新引擎命名空间。
@@ -3716,52 +2076,18 @@ pub mod update_engine_namespace {
         /// Document line 1631.
         pub instance_id: Option<String>,
     }
-    impl serde::Serialize for UpdateEngineNamespaceRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("Id", &self.id)?;
-            m.field("Name", &self.name)?;
-            m.field("ServiceCount", &self.service_count)?;
-            m.opt("Desc", &self.desc)?;
-            m.opt("ClusterId", &self.cluster_id)?;
-            m.opt("InstanceId", &self.instance_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateEngineNamespaceRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateEngineNamespaceRequest {
-        const REQUIRED: &'static [&'static str] = &["Id", "Name", "ServiceCount"];
-        fn empty() -> Self {
-            Self {
-                id: Default::default(),
-                name: Default::default(),
-                service_count: Default::default(),
-                desc: Default::default(),
-                cluster_id: Default::default(),
-                instance_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Id" => self.id = map.next_value()?,
-                "Name" => self.name = map.next_value()?,
-                "ServiceCount" => self.service_count = map.next_value()?,
-                "Desc" => self.desc = map.next_value()?,
-                "ClusterId" => self.cluster_id = map.next_value()?,
-                "InstanceId" => self.instance_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        UpdateEngineNamespaceRequest {
+            id: field("Id"),
+            name: field("Name"),
+            service_count: field("ServiceCount"),
+            desc: opt("Desc"),
+            cluster_id: opt("ClusterId"),
+            instance_id: opt("InstanceId")
+        },
+        required = ["Id", "Name", "ServiceCount"]
+    );
+
     impl UpdateEngineNamespaceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -3778,23 +2104,27 @@ pub mod update_engine_namespace {
                 instance_id: None,
             }
         }
+
         /// Sets `desc`.
         pub fn desc(mut self, desc: impl Into<String>) -> Self {
             self.desc = Some(desc.into());
             self
         }
+
         /// Sets `cluster_id`.
         pub fn cluster_id(mut self, cluster_id: impl Into<String>) -> Self {
             self.cluster_id = Some(cluster_id.into());
             self
         }
+
         /// Sets `instance_id`.
         pub fn instance_id(mut self, instance_id: impl Into<String>) -> Self {
             self.instance_id = Some(instance_id.into());
             self
         }
     }
-    /// Data
+
+    /// The `Data` object of the `UpdateEngineNamespace` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 配额数量。
@@ -3822,63 +2152,16 @@ pub mod update_engine_namespace {
         /// Document line 1644.
         pub r#type: Option<i32>,
     }
-    impl serde::Serialize for Data {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("ConfigCount", &self.config_count)?;
-            m.opt("Namespace", &self.namespace)?;
-            m.opt("NamespaceDesc", &self.namespace_desc)?;
-            m.opt("NamespaceShowName", &self.namespace_show_name)?;
-            m.opt("Quota", &self.quota)?;
-            m.opt("Type", &self.r#type)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Data {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Data {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ConfigCount" => {
-                    self.config_count =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Namespace" => {
-                    self.namespace = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "NamespaceDesc" => {
-                    self.namespace_desc = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "NamespaceShowName" => {
-                    self.namespace_show_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Quota" => {
-                    self.quota = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Type" => {
-                    self.r#type = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Data {
+        config_count: opt("ConfigCount", LenientOpt),
+        namespace: opt("Namespace", StringLenientOpt),
+        namespace_desc: opt("NamespaceDesc", StringLenientOpt),
+        namespace_show_name: opt("NamespaceShowName", StringLenientOpt),
+        quota: opt("Quota", LenientOpt),
+        r#type: opt("Type", LenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `UpdateEngineNamespace` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateEngineNamespaceResponse {
@@ -3903,61 +2186,18 @@ pub mod update_engine_namespace {
         /// Document line 1648.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for UpdateEngineNamespaceResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Data", &self.data)?;
-            m.opt("ErrorCode", &self.error_code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateEngineNamespaceResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateEngineNamespaceResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Data" => self.data = map.next_value()?,
-                "ErrorCode" => {
-                    self.error_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(UpdateEngineNamespaceResponse {
+        data: opt("Data"),
+        error_code: opt("ErrorCode", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `UpdateZnode`: UpdateZnode
 pub mod update_znode {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `UpdateZnode` (UpdateZnode).
     ///
     /// 调用UpdateZnode接口更新Zookeeper数据节点。
@@ -3982,46 +2222,16 @@ pub mod update_znode {
         /// Document line 1717.
         pub request_pars: Option<String>,
     }
-    impl serde::Serialize for UpdateZnodeRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("ClusterId", &self.cluster_id)?;
-            m.field("Data", &self.data)?;
-            m.field("Path", &self.path)?;
-            m.opt("RequestPars", &self.request_pars)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateZnodeRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateZnodeRequest {
-        const REQUIRED: &'static [&'static str] = &["ClusterId", "Data", "Path"];
-        fn empty() -> Self {
-            Self {
-                cluster_id: Default::default(),
-                data: Default::default(),
-                path: Default::default(),
-                request_pars: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ClusterId" => self.cluster_id = map.next_value()?,
-                "Data" => self.data = map.next_value()?,
-                "Path" => self.path = map.next_value()?,
-                "RequestPars" => self.request_pars = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        UpdateZnodeRequest {
+            cluster_id: field("ClusterId"),
+            data: field("Data"),
+            path: field("Path"),
+            request_pars: opt("RequestPars")
+        },
+        required = ["ClusterId", "Data", "Path"]
+    );
+
     impl UpdateZnodeRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -4036,12 +2246,14 @@ pub mod update_znode {
                 request_pars: None,
             }
         }
+
         /// Sets `request_pars`.
         pub fn request_pars(mut self, request_pars: impl Into<String>) -> Self {
             self.request_pars = Some(request_pars.into());
             self
         }
     }
+
     /// Response of `UpdateZnode` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateZnodeResponse {
@@ -4062,62 +2274,21 @@ pub mod update_znode {
         /// Document line 1725.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for UpdateZnodeResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("ErrorCode", &self.error_code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateZnodeResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateZnodeResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ErrorCode" => {
-                    self.error_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(UpdateZnodeResponse {
+        error_code: opt("ErrorCode", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `CreateCluster`: CreateCluster
 pub mod create_cluster {
     pub use super::types::ClusterSpecification;
     pub use super::types::PubSlbSpecification;
     pub use super::types::PubSlbSpecification as PrivateSlbSpecification;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Values of `NetType`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum NetType {
@@ -4128,46 +2299,11 @@ pub mod create_cluster {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for NetType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            NetType::Unknown(String::new())
-        }
-    }
-    impl NetType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                NetType::Privatenet => "privatenet",
-                NetType::Pubnet => "pubnet",
-                NetType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for NetType {
-        fn from(s: &str) -> Self {
-            match s {
-                "privatenet" => NetType::Privatenet,
-                "pubnet" => NetType::Pubnet,
-                other => NetType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for NetType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for NetType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for NetType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| NetType::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(NetType {
+        Privatenet: "privatenet",
+        Pubnet: "pubnet"
+    });
+
     /// Values of `ClusterVersion`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum ClusterVersion {
@@ -4184,52 +2320,14 @@ pub mod create_cluster {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for ClusterVersion {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            ClusterVersion::Unknown(String::new())
-        }
-    }
-    impl ClusterVersion {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                ClusterVersion::ZooKeeper3414 => "ZooKeeper_3_4_14",
-                ClusterVersion::ZooKeeper355 => "ZooKeeper_3_5_5",
-                ClusterVersion::NacosAns113 => "NACOS_ANS_1_1_3",
-                ClusterVersion::NacosAns121 => "NACOS_ANS_1_2_1",
-                ClusterVersion::Eureka193 => "EUREKA_1_9_3",
-                ClusterVersion::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for ClusterVersion {
-        fn from(s: &str) -> Self {
-            match s {
-                "ZooKeeper_3_4_14" => ClusterVersion::ZooKeeper3414,
-                "ZooKeeper_3_5_5" => ClusterVersion::ZooKeeper355,
-                "NACOS_ANS_1_1_3" => ClusterVersion::NacosAns113,
-                "NACOS_ANS_1_2_1" => ClusterVersion::NacosAns121,
-                "EUREKA_1_9_3" => ClusterVersion::Eureka193,
-                other => ClusterVersion::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for ClusterVersion {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for ClusterVersion {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ClusterVersion {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| ClusterVersion::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(ClusterVersion {
+        ZooKeeper3414: "ZooKeeper_3_4_14",
+        ZooKeeper355: "ZooKeeper_3_5_5",
+        NacosAns113: "NACOS_ANS_1_1_3",
+        NacosAns121: "NACOS_ANS_1_2_1",
+        Eureka193: "EUREKA_1_9_3"
+    });
+
     /// Request of `CreateCluster` (CreateCluster).
     ///
     /// 调用CreateCluster接口创建一个集群。
@@ -4302,34 +2400,25 @@ pub mod create_cluster {
         /// Document line 1797.
         pub disk_capacity: Option<i32>,
     }
-    impl serde::Serialize for CreateClusterRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("ClusterSpecification", &self.cluster_specification)?;
-            m.field("PubNetworkFlow", &self.pub_network_flow)?;
-            m.field("DiskType", &self.disk_type)?;
-            m.field("NetType", &self.net_type)?;
-            m.field("ClusterVersion", &self.cluster_version)?;
-            m.field("InstanceCount", &self.instance_count)?;
-            m.field("ClusterType", &self.cluster_type)?;
-            m.field("Region", &self.region)?;
-            m.opt("PubSlbSpecification", &self.pub_slb_specification)?;
-            m.opt("VpcId", &self.vpc_id)?;
-            m.opt("VSwitchId", &self.v_switch_id)?;
-            m.opt("PrivateSlbSpecification", &self.private_slb_specification)?;
-            m.opt("ConnectionType", &self.connection_type)?;
-            m.opt("RequestPars", &self.request_pars)?;
-            m.opt("DiskCapacity", &self.disk_capacity)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateClusterRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateClusterRequest {
-        const REQUIRED: &'static [&'static str] = &[
+    apigen_runtime::wire_object!(
+        CreateClusterRequest {
+            cluster_specification: field("ClusterSpecification"),
+            pub_network_flow: field("PubNetworkFlow"),
+            disk_type: field("DiskType"),
+            net_type: field("NetType"),
+            cluster_version: field("ClusterVersion"),
+            instance_count: field("InstanceCount"),
+            cluster_type: field("ClusterType"),
+            region: field("Region"),
+            pub_slb_specification: opt("PubSlbSpecification"),
+            vpc_id: opt("VpcId"),
+            v_switch_id: opt("VSwitchId"),
+            private_slb_specification: opt("PrivateSlbSpecification"),
+            connection_type: opt("ConnectionType"),
+            request_pars: opt("RequestPars"),
+            disk_capacity: opt("DiskCapacity")
+        },
+        required = [
             "ClusterSpecification",
             "PubNetworkFlow",
             "DiskType",
@@ -4337,55 +2426,10 @@ pub mod create_cluster {
             "ClusterVersion",
             "InstanceCount",
             "ClusterType",
-            "Region",
-        ];
-        fn empty() -> Self {
-            Self {
-                cluster_specification: Default::default(),
-                pub_network_flow: Default::default(),
-                disk_type: Default::default(),
-                net_type: Default::default(),
-                cluster_version: Default::default(),
-                instance_count: Default::default(),
-                cluster_type: Default::default(),
-                region: Default::default(),
-                pub_slb_specification: Default::default(),
-                vpc_id: Default::default(),
-                v_switch_id: Default::default(),
-                private_slb_specification: Default::default(),
-                connection_type: Default::default(),
-                request_pars: Default::default(),
-                disk_capacity: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ClusterSpecification" => self.cluster_specification = map.next_value()?,
-                "PubNetworkFlow" => self.pub_network_flow = map.next_value()?,
-                "DiskType" => self.disk_type = map.next_value()?,
-                "NetType" => self.net_type = map.next_value()?,
-                "ClusterVersion" => self.cluster_version = map.next_value()?,
-                "InstanceCount" => self.instance_count = map.next_value()?,
-                "ClusterType" => self.cluster_type = map.next_value()?,
-                "Region" => self.region = map.next_value()?,
-                "PubSlbSpecification" => self.pub_slb_specification = map.next_value()?,
-                "VpcId" => self.vpc_id = map.next_value()?,
-                "VSwitchId" => self.v_switch_id = map.next_value()?,
-                "PrivateSlbSpecification" => {
-                    self.private_slb_specification = map.next_value()?;
-                }
-                "ConnectionType" => self.connection_type = map.next_value()?,
-                "RequestPars" => self.request_pars = map.next_value()?,
-                "DiskCapacity" => self.disk_capacity = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+            "Region"
+        ]
+    );
+
     impl CreateClusterRequest {
         /// A request with the required parameters; set optional ones with the setters.
         #[allow(clippy::too_many_arguments)]
@@ -4417,6 +2461,7 @@ pub mod create_cluster {
                 disk_capacity: None,
             }
         }
+
         /// Sets `pub_slb_specification`.
         pub fn pub_slb_specification(
             mut self,
@@ -4425,16 +2470,19 @@ pub mod create_cluster {
             self.pub_slb_specification = Some(pub_slb_specification.into());
             self
         }
+
         /// Sets `vpc_id`.
         pub fn vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
             self.vpc_id = Some(vpc_id.into());
             self
         }
+
         /// Sets `v_switch_id`.
         pub fn v_switch_id(mut self, v_switch_id: impl Into<String>) -> Self {
             self.v_switch_id = Some(v_switch_id.into());
             self
         }
+
         /// Sets `private_slb_specification`.
         pub fn private_slb_specification(
             mut self,
@@ -4443,22 +2491,26 @@ pub mod create_cluster {
             self.private_slb_specification = Some(private_slb_specification.into());
             self
         }
+
         /// Sets `connection_type`.
         pub fn connection_type(mut self, connection_type: impl Into<String>) -> Self {
             self.connection_type = Some(connection_type.into());
             self
         }
+
         /// Sets `request_pars`.
         pub fn request_pars(mut self, request_pars: impl Into<String>) -> Self {
             self.request_pars = Some(request_pars.into());
             self
         }
+
         /// Sets `disk_capacity`.
         pub fn disk_capacity(mut self, disk_capacity: impl Into<i32>) -> Self {
             self.disk_capacity = Some(disk_capacity.into());
             self
         }
     }
+
     /// Response of `CreateCluster` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateClusterResponse {
@@ -4487,71 +2539,19 @@ pub mod create_cluster {
         /// Document line 1807.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for CreateClusterResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("ErrorCode", &self.error_code)?;
-            m.opt("InstanceId", &self.instance_id)?;
-            m.opt("Message", &self.message)?;
-            m.opt("OrderId", &self.order_id)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateClusterResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateClusterResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ErrorCode" => {
-                    self.error_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "InstanceId" => {
-                    self.instance_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "OrderId" => {
-                    self.order_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateClusterResponse {
+        error_code: opt("ErrorCode", StringLenientOpt),
+        instance_id: opt("InstanceId", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        order_id: opt("OrderId", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `DeleteCluster`: DeleteCluster
 pub mod delete_cluster {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DeleteCluster` (DeleteCluster).
     ///
     /// 调用DeleteCluster接口释放集群。
@@ -4564,37 +2564,13 @@ pub mod delete_cluster {
         /// Document line 1866.
         pub instance_id: String,
     }
-    impl serde::Serialize for DeleteClusterRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteClusterRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteClusterRequest {
-        const REQUIRED: &'static [&'static str] = &["InstanceId"];
-        fn empty() -> Self {
-            Self {
-                instance_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "InstanceId" => self.instance_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeleteClusterRequest {
+            instance_id: field("InstanceId")
+        },
+        required = ["InstanceId"]
+    );
+
     impl DeleteClusterRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>) -> Self {
@@ -4603,6 +2579,7 @@ pub mod delete_cluster {
             }
         }
     }
+
     /// Response of `DeleteCluster` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteClusterResponse {
@@ -4627,65 +2604,18 @@ pub mod delete_cluster {
         /// Document line 1875.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for DeleteClusterResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("ErrorCode", &self.error_code)?;
-            m.opt("HttpCode", &self.http_code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteClusterResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteClusterResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ErrorCode" => {
-                    self.error_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "HttpCode" => {
-                    self.http_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteClusterResponse {
+        error_code: opt("ErrorCode", StringLenientOpt),
+        http_code: opt("HttpCode", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `QueryClusterDetail`: QueryClusterDetail
 pub mod query_cluster_detail {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `QueryClusterDetail` (QueryClusterDetail).
     ///
     /// 调用QueryClusterDetail接口查询集群详情。
@@ -4702,36 +2632,12 @@ pub mod query_cluster_detail {
         /// Document line 1926.
         pub order_id: Option<String>,
     }
-    impl serde::Serialize for QueryClusterDetailRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("InstanceId", &self.instance_id)?;
-            m.opt("OrderId", &self.order_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryClusterDetailRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryClusterDetailRequest {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "OrderId" => self.order_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryClusterDetailRequest {
+        instance_id: opt("InstanceId"),
+        order_id: opt("OrderId"),
+        ..Default::default()
+    });
+
     impl QueryClusterDetailRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new() -> Self {
@@ -4740,18 +2646,21 @@ pub mod query_cluster_detail {
                 order_id: None,
             }
         }
+
         /// Sets `instance_id`.
         pub fn instance_id(mut self, instance_id: impl Into<String>) -> Self {
             self.instance_id = Some(instance_id.into());
             self
         }
+
         /// Sets `order_id`.
         pub fn order_id(mut self, order_id: impl Into<String>) -> Self {
             self.order_id = Some(order_id.into());
             self
         }
     }
-    /// InstanceModels
+
+    /// The `InstanceModels` object of the `QueryClusterDetail` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct InstanceModels {
         /// 实例健康状态。
@@ -4760,7 +2669,7 @@ pub mod query_cluster_detail {
         pub health_status: Option<String>,
         /// 实例ID。
         pub instance_id: Option<String>,
-        /// `InstanceType`.
+        /// Not described in the document.
         pub instance_type: Option<String>,
         /// 集群ID。
         pub cluster_id: Option<String>,
@@ -4784,103 +2693,27 @@ pub mod query_cluster_detail {
         ///
         /// Document line 1957.
         pub single_tunnel_vip: Option<String>,
-        /// `Vip`.
+        /// Not described in the document.
         pub vip: Option<String>,
-        /// `ZkClientPort`.
+        /// Not described in the document.
         pub zk_client_port: Option<i32>,
     }
-    impl serde::Serialize for InstanceModels {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("HealthStatus", &self.health_status)?;
-            m.opt("InstanceId", &self.instance_id)?;
-            m.opt("InstanceType", &self.instance_type)?;
-            m.opt("ClusterId", &self.cluster_id)?;
-            m.opt("InternetIp", &self.internet_ip)?;
-            m.opt("Ip", &self.ip)?;
-            m.opt("PodName", &self.pod_name)?;
-            m.opt("Role", &self.role)?;
-            m.opt("SingleTunnelVip", &self.single_tunnel_vip)?;
-            m.opt("Vip", &self.vip)?;
-            m.opt("ZkClientPort", &self.zk_client_port)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for InstanceModels {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for InstanceModels {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "HealthStatus" => {
-                    self.health_status = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "InstanceId" => {
-                    self.instance_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "InstanceType" => {
-                    self.instance_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ClusterId" => {
-                    self.cluster_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "InternetIp" => {
-                    self.internet_ip = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Ip" => {
-                    self.ip = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PodName" => {
-                    self.pod_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Role" => {
-                    self.role = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "SingleTunnelVip" => {
-                    self.single_tunnel_vip = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Vip" => {
-                    self.vip = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ZkClientPort" => {
-                    self.zk_client_port =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// Data
+    apigen_runtime::wire_object!(InstanceModels {
+        health_status: opt("HealthStatus", StringLenientOpt),
+        instance_id: opt("InstanceId", StringLenientOpt),
+        instance_type: opt("InstanceType", StringLenientOpt),
+        cluster_id: opt("ClusterId", StringLenientOpt),
+        internet_ip: opt("InternetIp", StringLenientOpt),
+        ip: opt("Ip", StringLenientOpt),
+        pod_name: opt("PodName", StringLenientOpt),
+        role: opt("Role", StringLenientOpt),
+        single_tunnel_vip: opt("SingleTunnelVip", StringLenientOpt),
+        vip: opt("Vip", StringLenientOpt),
+        zk_client_port: opt("ZkClientPort", LenientOpt),
+        ..Default::default()
+    });
+
+    /// The `Data` object of the `QueryClusterDetail` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 白名单列表。
@@ -4996,192 +2829,38 @@ pub mod query_cluster_detail {
         /// Document line 1968.
         pub vpc_id: Option<String>,
     }
-    impl serde::Serialize for Data {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("AclEntryList", &self.acl_entry_list)?;
-            m.opt("AclId", &self.acl_id)?;
-            m.opt("AppVersion", &self.app_version)?;
-            m.opt("ClusterAliasName", &self.cluster_alias_name)?;
-            m.opt("ClusterId", &self.cluster_id)?;
-            m.opt("ClusterName", &self.cluster_name)?;
-            m.opt("ClusterType", &self.cluster_type)?;
-            m.opt("Cpu", &self.cpu)?;
-            m.opt("CreateTime", &self.create_time)?;
-            m.opt("DiskCapacity", &self.disk_capacity)?;
-            m.opt("DiskType", &self.disk_type)?;
-            m.opt("HealthStatus", &self.health_status)?;
-            m.opt("InitCostTime", &self.init_cost_time)?;
-            m.opt("InitStatus", &self.init_status)?;
-            m.opt("InstanceCount", &self.instance_count)?;
-            m.opt("InstanceId", &self.instance_id)?;
-            m.list("InstanceModels", &self.instance_models)?;
-            m.opt("InternetAddress", &self.internet_address)?;
-            m.opt("InternetDomain", &self.internet_domain)?;
-            m.opt("InternetPort", &self.internet_port)?;
-            m.opt("IntranetAddress", &self.intranet_address)?;
-            m.opt("IntranetDomain", &self.intranet_domain)?;
-            m.opt("IntranetPort", &self.intranet_port)?;
-            m.opt("MemoryCapacity", &self.memory_capacity)?;
-            m.opt("PayInfo", &self.pay_info)?;
-            m.opt("PubNetworkFlow", &self.pub_network_flow)?;
-            m.opt("RegionId", &self.region_id)?;
-            m.opt("VpcId", &self.vpc_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Data {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Data {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AclEntryList" => {
-                    self.acl_entry_list = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "AclId" => {
-                    self.acl_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "AppVersion" => {
-                    self.app_version = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ClusterAliasName" => {
-                    self.cluster_alias_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ClusterId" => {
-                    self.cluster_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ClusterName" => {
-                    self.cluster_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ClusterType" => {
-                    self.cluster_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Cpu" => {
-                    self.cpu = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "CreateTime" => {
-                    self.create_time = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "DiskCapacity" => {
-                    self.disk_capacity =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "DiskType" => {
-                    self.disk_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "HealthStatus" => {
-                    self.health_status = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "InitCostTime" => {
-                    self.init_cost_time =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "InitStatus" => {
-                    self.init_status = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "InstanceCount" => {
-                    self.instance_count =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "InstanceId" => {
-                    self.instance_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "InstanceModels" => {
-                    self.instance_models = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "InternetAddress" => {
-                    self.internet_address = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "InternetDomain" => {
-                    self.internet_domain = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "InternetPort" => {
-                    self.internet_port = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "IntranetAddress" => {
-                    self.intranet_address = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "IntranetDomain" => {
-                    self.intranet_domain = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "IntranetPort" => {
-                    self.intranet_port = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "MemoryCapacity" => {
-                    self.memory_capacity =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "PayInfo" => {
-                    self.pay_info = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PubNetworkFlow" => {
-                    self.pub_network_flow = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RegionId" => {
-                    self.region_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "VpcId" => {
-                    self.vpc_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Data {
+        acl_entry_list: opt("AclEntryList", StringLenientOpt),
+        acl_id: opt("AclId", StringLenientOpt),
+        app_version: opt("AppVersion", StringLenientOpt),
+        cluster_alias_name: opt("ClusterAliasName", StringLenientOpt),
+        cluster_id: opt("ClusterId", StringLenientOpt),
+        cluster_name: opt("ClusterName", StringLenientOpt),
+        cluster_type: opt("ClusterType", StringLenientOpt),
+        cpu: opt("Cpu", LenientOpt),
+        create_time: opt("CreateTime", StringLenientOpt),
+        disk_capacity: opt("DiskCapacity", LenientOpt),
+        disk_type: opt("DiskType", StringLenientOpt),
+        health_status: opt("HealthStatus", StringLenientOpt),
+        init_cost_time: opt("InitCostTime", LenientOpt),
+        init_status: opt("InitStatus", StringLenientOpt),
+        instance_count: opt("InstanceCount", LenientOpt),
+        instance_id: opt("InstanceId", StringLenientOpt),
+        instance_models: list("InstanceModels", List),
+        internet_address: opt("InternetAddress", StringLenientOpt),
+        internet_domain: opt("InternetDomain", StringLenientOpt),
+        internet_port: opt("InternetPort", StringLenientOpt),
+        intranet_address: opt("IntranetAddress", StringLenientOpt),
+        intranet_domain: opt("IntranetDomain", StringLenientOpt),
+        intranet_port: opt("IntranetPort", StringLenientOpt),
+        memory_capacity: opt("MemoryCapacity", LenientOpt),
+        pay_info: opt("PayInfo", StringLenientOpt),
+        pub_network_flow: opt("PubNetworkFlow", StringLenientOpt),
+        region_id: opt("RegionId", StringLenientOpt),
+        vpc_id: opt("VpcId", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `QueryClusterDetail` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryClusterDetailResponse {
@@ -5206,61 +2885,18 @@ pub mod query_cluster_detail {
         /// Document line 1974.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for QueryClusterDetailResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Data", &self.data)?;
-            m.opt("ErrorCode", &self.error_code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryClusterDetailResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryClusterDetailResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Data" => self.data = map.next_value()?,
-                "ErrorCode" => {
-                    self.error_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryClusterDetailResponse {
+        data: opt("Data"),
+        error_code: opt("ErrorCode", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListClusters`: ListClusters
 pub mod list_clusters {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListClusters` (ListClusters).
     ///
     /// 调用List Clusters接口查询集群列表。
@@ -5289,49 +2925,17 @@ pub mod list_clusters {
         /// Document line 2119.
         pub cluster_alias_name: Option<String>,
     }
-    impl serde::Serialize for ListClustersRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("PageNum", &self.page_num)?;
-            m.field("PageSize", &self.page_size)?;
-            m.field("RegionId", &self.region_id)?;
-            m.opt("RequestPars", &self.request_pars)?;
-            m.opt("ClusterAliasName", &self.cluster_alias_name)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListClustersRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListClustersRequest {
-        const REQUIRED: &'static [&'static str] = &["PageNum", "PageSize", "RegionId"];
-        fn empty() -> Self {
-            Self {
-                page_num: Default::default(),
-                page_size: Default::default(),
-                region_id: Default::default(),
-                request_pars: Default::default(),
-                cluster_alias_name: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "PageNum" => self.page_num = map.next_value()?,
-                "PageSize" => self.page_size = map.next_value()?,
-                "RegionId" => self.region_id = map.next_value()?,
-                "RequestPars" => self.request_pars = map.next_value()?,
-                "ClusterAliasName" => self.cluster_alias_name = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListClustersRequest {
+            page_num: field("PageNum"),
+            page_size: field("PageSize"),
+            region_id: field("RegionId"),
+            request_pars: opt("RequestPars"),
+            cluster_alias_name: opt("ClusterAliasName")
+        },
+        required = ["PageNum", "PageSize", "RegionId"]
+    );
+
     impl ListClustersRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -5347,18 +2951,21 @@ pub mod list_clusters {
                 cluster_alias_name: None,
             }
         }
+
         /// Sets `request_pars`.
         pub fn request_pars(mut self, request_pars: impl Into<String>) -> Self {
             self.request_pars = Some(request_pars.into());
             self
         }
+
         /// Sets `cluster_alias_name`.
         pub fn cluster_alias_name(mut self, cluster_alias_name: impl Into<String>) -> Self {
             self.cluster_alias_name = Some(cluster_alias_name.into());
             self
         }
     }
-    /// Data
+
+    /// The `Data` object of the `ListClusters` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// APP版本。
@@ -5410,104 +3017,22 @@ pub mod list_clusters {
         /// Document line 2138.
         pub intranet_domain: Option<String>,
     }
-    impl serde::Serialize for Data {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("AppVersion", &self.app_version)?;
-            m.opt("ChargeType", &self.charge_type)?;
-            m.opt("ClusterAliasName", &self.cluster_alias_name)?;
-            m.opt("ClusterType", &self.cluster_type)?;
-            m.opt("CreateTime", &self.create_time)?;
-            m.opt("EndDate", &self.end_date)?;
-            m.opt("InitStatus", &self.init_status)?;
-            m.opt("InstanceId", &self.instance_id)?;
-            m.opt("InternetAddress", &self.internet_address)?;
-            m.opt("InternetDomain", &self.internet_domain)?;
-            m.opt("IntranetAddress", &self.intranet_address)?;
-            m.opt("IntranetDomain", &self.intranet_domain)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Data {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Data {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppVersion" => {
-                    self.app_version = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ChargeType" => {
-                    self.charge_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ClusterAliasName" => {
-                    self.cluster_alias_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ClusterType" => {
-                    self.cluster_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "CreateTime" => {
-                    self.create_time = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "EndDate" => {
-                    self.end_date = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "InitStatus" => {
-                    self.init_status = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "InstanceId" => {
-                    self.instance_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "InternetAddress" => {
-                    self.internet_address = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "InternetDomain" => {
-                    self.internet_domain = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "IntranetAddress" => {
-                    self.intranet_address = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "IntranetDomain" => {
-                    self.intranet_domain = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Data {
+        app_version: opt("AppVersion", StringLenientOpt),
+        charge_type: opt("ChargeType", StringLenientOpt),
+        cluster_alias_name: opt("ClusterAliasName", StringLenientOpt),
+        cluster_type: opt("ClusterType", StringLenientOpt),
+        create_time: opt("CreateTime", StringLenientOpt),
+        end_date: opt("EndDate", StringLenientOpt),
+        init_status: opt("InitStatus", StringLenientOpt),
+        instance_id: opt("InstanceId", StringLenientOpt),
+        internet_address: opt("InternetAddress", StringLenientOpt),
+        internet_domain: opt("InternetDomain", StringLenientOpt),
+        intranet_address: opt("IntranetAddress", StringLenientOpt),
+        intranet_domain: opt("IntranetDomain", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ListClusters` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListClustersResponse {
@@ -5548,81 +3073,22 @@ pub mod list_clusters {
         /// Document line 2148.
         pub total_count: Option<i32>,
     }
-    impl serde::Serialize for ListClustersResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("Data", &self.data)?;
-            m.opt("ErrorCode", &self.error_code)?;
-            m.opt("HttpCode", &self.http_code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("PageNumber", &self.page_number)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.opt("TotalCount", &self.total_count)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListClustersResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListClustersResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "ErrorCode" => {
-                    self.error_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "HttpCode" => {
-                    self.http_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PageNumber" => {
-                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "PageSize" => {
-                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "TotalCount" => {
-                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListClustersResponse {
+        data: list("Data", List),
+        error_code: opt("ErrorCode", StringLenientOpt),
+        http_code: opt("HttpCode", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        page_number: opt("PageNumber", LenientOpt),
+        page_size: opt("PageSize", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        total_count: opt("TotalCount", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListAnsServiceClusters`: ListAnsServiceClusters
 pub mod list_ans_service_clusters {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListAnsServiceClusters` (ListAnsServiceClusters).
     ///
     /// 调用ListAnsServiceClusters接口查看集群服务详情。
@@ -5663,58 +3129,20 @@ pub mod list_ans_service_clusters {
         /// Document line 2243.
         pub cluster_name: Option<String>,
     }
-    impl serde::Serialize for ListAnsServiceClustersRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("PageNum", &self.page_num)?;
-            m.field("PageSize", &self.page_size)?;
-            m.opt("RequestPars", &self.request_pars)?;
-            m.opt("ClusterId", &self.cluster_id)?;
-            m.opt("ServiceName", &self.service_name)?;
-            m.opt("GroupName", &self.group_name)?;
-            m.opt("NamespaceId", &self.namespace_id)?;
-            m.opt("ClusterName", &self.cluster_name)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListAnsServiceClustersRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListAnsServiceClustersRequest {
-        const REQUIRED: &'static [&'static str] = &["PageNum", "PageSize"];
-        fn empty() -> Self {
-            Self {
-                page_num: Default::default(),
-                page_size: Default::default(),
-                request_pars: Default::default(),
-                cluster_id: Default::default(),
-                service_name: Default::default(),
-                group_name: Default::default(),
-                namespace_id: Default::default(),
-                cluster_name: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "PageNum" => self.page_num = map.next_value()?,
-                "PageSize" => self.page_size = map.next_value()?,
-                "RequestPars" => self.request_pars = map.next_value()?,
-                "ClusterId" => self.cluster_id = map.next_value()?,
-                "ServiceName" => self.service_name = map.next_value()?,
-                "GroupName" => self.group_name = map.next_value()?,
-                "NamespaceId" => self.namespace_id = map.next_value()?,
-                "ClusterName" => self.cluster_name = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListAnsServiceClustersRequest {
+            page_num: field("PageNum"),
+            page_size: field("PageSize"),
+            request_pars: opt("RequestPars"),
+            cluster_id: opt("ClusterId"),
+            service_name: opt("ServiceName"),
+            group_name: opt("GroupName"),
+            namespace_id: opt("NamespaceId"),
+            cluster_name: opt("ClusterName")
+        },
+        required = ["PageNum", "PageSize"]
+    );
+
     impl ListAnsServiceClustersRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(page_num: impl Into<i32>, page_size: impl Into<i32>) -> Self {
@@ -5729,38 +3157,45 @@ pub mod list_ans_service_clusters {
                 cluster_name: None,
             }
         }
+
         /// Sets `request_pars`.
         pub fn request_pars(mut self, request_pars: impl Into<String>) -> Self {
             self.request_pars = Some(request_pars.into());
             self
         }
+
         /// Sets `cluster_id`.
         pub fn cluster_id(mut self, cluster_id: impl Into<String>) -> Self {
             self.cluster_id = Some(cluster_id.into());
             self
         }
+
         /// Sets `service_name`.
         pub fn service_name(mut self, service_name: impl Into<String>) -> Self {
             self.service_name = Some(service_name.into());
             self
         }
+
         /// Sets `group_name`.
         pub fn group_name(mut self, group_name: impl Into<String>) -> Self {
             self.group_name = Some(group_name.into());
             self
         }
+
         /// Sets `namespace_id`.
         pub fn namespace_id(mut self, namespace_id: impl Into<String>) -> Self {
             self.namespace_id = Some(namespace_id.into());
             self
         }
+
         /// Sets `cluster_name`.
         pub fn cluster_name(mut self, cluster_name: impl Into<String>) -> Self {
             self.cluster_name = Some(cluster_name.into());
             self
         }
     }
-    /// Clusters
+
+    /// The `Clusters` object of the `ListAnsServiceClusters` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Clusters {
         /// 默认检查端口。
@@ -5792,68 +3227,18 @@ pub mod list_ans_service_clusters {
         /// Document line 2258.
         pub use_ip_port4_check: Option<bool>,
     }
-    impl serde::Serialize for Clusters {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("DefaultCheckPort", &self.default_check_port)?;
-            m.opt("DefaultPort", &self.default_port)?;
-            m.opt("HealthCheckerType", &self.health_checker_type)?;
-            m.opt("Metadata", &self.metadata)?;
-            m.opt("Name", &self.name)?;
-            m.opt("ServiceName", &self.service_name)?;
-            m.opt("UseIPPort4Check", &self.use_ip_port4_check)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Clusters {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Clusters {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "DefaultCheckPort" => {
-                    self.default_check_port =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "DefaultPort" => {
-                    self.default_port =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "HealthCheckerType" => {
-                    self.health_checker_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Metadata" => self.metadata = map.next_value()?,
-                "Name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ServiceName" => {
-                    self.service_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "UseIPPort4Check" => {
-                    self.use_ip_port4_check =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// Data
+    apigen_runtime::wire_object!(Clusters {
+        default_check_port: opt("DefaultCheckPort", LenientOpt),
+        default_port: opt("DefaultPort", LenientOpt),
+        health_checker_type: opt("HealthCheckerType", StringLenientOpt),
+        metadata: opt("Metadata"),
+        name: opt("Name", StringLenientOpt),
+        service_name: opt("ServiceName", StringLenientOpt),
+        use_ip_port4_check: opt("UseIPPort4Check", LenientOpt),
+        ..Default::default()
+    });
+
+    /// The `Data` object of the `ListAnsServiceClusters` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 集群信息。
@@ -5881,61 +3266,16 @@ pub mod list_ans_service_clusters {
         /// Document line 2263.
         pub selector_type: Option<String>,
     }
-    impl serde::Serialize for Data {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("Clusters", &self.clusters)?;
-            m.opt("GroupName", &self.group_name)?;
-            m.opt("Metadata", &self.metadata)?;
-            m.opt("Name", &self.name)?;
-            m.opt("ProtectThreshold", &self.protect_threshold)?;
-            m.opt("SelectorType", &self.selector_type)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Data {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Data {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Clusters" => {
-                    self.clusters = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "GroupName" => {
-                    self.group_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Metadata" => self.metadata = map.next_value()?,
-                "Name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ProtectThreshold" => {
-                    self.protect_threshold =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "SelectorType" => {
-                    self.selector_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Data {
+        clusters: list("Clusters", List),
+        group_name: opt("GroupName", StringLenientOpt),
+        metadata: opt("Metadata"),
+        name: opt("Name", StringLenientOpt),
+        protect_threshold: opt("ProtectThreshold", LenientOpt),
+        selector_type: opt("SelectorType", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ListAnsServiceClusters` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAnsServiceClustersResponse {
@@ -5960,62 +3300,20 @@ pub mod list_ans_service_clusters {
         /// Document line 2267.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for ListAnsServiceClustersResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Data", &self.data)?;
-            m.opt("ErrorCode", &self.error_code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListAnsServiceClustersResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListAnsServiceClustersResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Data" => self.data = map.next_value()?,
-                "ErrorCode" => {
-                    self.error_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListAnsServiceClustersResponse {
+        data: opt("Data"),
+        error_code: opt("ErrorCode", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `QueryClusterSpecification`: QueryClusterSpecification
 pub mod query_cluster_specification {
     pub use super::types::ClusterSpecification as ClusterSpecificationName;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `QueryClusterSpecification` (QueryClusterSpecification).
     ///
     /// 调用QueryClusterSpecification接口查询集群规格。
@@ -6023,36 +3321,16 @@ pub mod query_cluster_specification {
     /// Source: section 7.6, line 2340.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryClusterSpecificationRequest {}
-    impl serde::Serialize for QueryClusterSpecificationRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let m = apigen_runtime::decode::Members::new(s)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryClusterSpecificationRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryClusterSpecificationRequest {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            _: &str,
-            _: &mut A,
-        ) -> Result<bool, A::Error> {
-            Ok(false)
-        }
-    }
+    apigen_runtime::wire_object!(QueryClusterSpecificationRequest {});
+
     impl QueryClusterSpecificationRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new() -> Self {
             Self {}
         }
     }
-    /// Data
+
+    /// The `Data` object of the `QueryClusterSpecification` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 引擎规格，取值如下： MSE_SC_1_2_200_c : 1核2G MSE_SC_2_4_200_c : 2核4G MSE_SC_4_8_200_c : 4核8G MSE_SC_8_16_200_c : 8核16G
@@ -6084,72 +3362,17 @@ pub mod query_cluster_specification {
         /// Document line 2363.
         pub memory_capacity: Option<String>,
     }
-    impl serde::Serialize for Data {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("ClusterSpecificationName", &self.cluster_specification_name)?;
-            m.opt("CpuCapacity", &self.cpu_capacity)?;
-            m.opt("DiskCapacity", &self.disk_capacity)?;
-            m.opt("InstanceCount", &self.instance_count)?;
-            m.opt("MaxCon", &self.max_con)?;
-            m.opt("MaxTps", &self.max_tps)?;
-            m.opt("MemoryCapacity", &self.memory_capacity)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Data {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Data {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ClusterSpecificationName" => {
-                    self.cluster_specification_name = map.next_value()?;
-                }
-                "CpuCapacity" => {
-                    self.cpu_capacity = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "DiskCapacity" => {
-                    self.disk_capacity = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "InstanceCount" => {
-                    self.instance_count = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "MaxCon" => {
-                    self.max_con = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "MaxTps" => {
-                    self.max_tps = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "MemoryCapacity" => {
-                    self.memory_capacity = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Data {
+        cluster_specification_name: opt("ClusterSpecificationName"),
+        cpu_capacity: opt("CpuCapacity", StringLenientOpt),
+        disk_capacity: opt("DiskCapacity", StringLenientOpt),
+        instance_count: opt("InstanceCount", StringLenientOpt),
+        max_con: opt("MaxCon", StringLenientOpt),
+        max_tps: opt("MaxTps", StringLenientOpt),
+        memory_capacity: opt("MemoryCapacity", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `QueryClusterSpecification` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryClusterSpecificationResponse {
@@ -6182,72 +3405,20 @@ pub mod query_cluster_specification {
         /// Document line 2368.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for QueryClusterSpecificationResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.list("Data", &self.data)?;
-            m.opt("ErrorCode", &self.error_code)?;
-            m.opt("HttpStatusCode", &self.http_status_code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryClusterSpecificationResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryClusterSpecificationResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "ErrorCode" => {
-                    self.error_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "HttpStatusCode" => {
-                    self.http_status_code =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryClusterSpecificationResponse {
+        code: opt("Code", LenientOpt),
+        data: list("Data", List),
+        error_code: opt("ErrorCode", StringLenientOpt),
+        http_status_code: opt("HttpStatusCode", LenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `UpdateCluster`: UpdateCluster
 pub mod update_cluster {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `UpdateCluster` (UpdateCluster).
     ///
     /// 调用UpdateCluster接口修改集群信息。
@@ -6268,43 +3439,15 @@ pub mod update_cluster {
         /// Document line 2445.
         pub request_pars: Option<String>,
     }
-    impl serde::Serialize for UpdateClusterRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("ClusterAliasName", &self.cluster_alias_name)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.opt("RequestPars", &self.request_pars)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateClusterRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateClusterRequest {
-        const REQUIRED: &'static [&'static str] = &["ClusterAliasName", "InstanceId"];
-        fn empty() -> Self {
-            Self {
-                cluster_alias_name: Default::default(),
-                instance_id: Default::default(),
-                request_pars: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ClusterAliasName" => self.cluster_alias_name = map.next_value()?,
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "RequestPars" => self.request_pars = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        UpdateClusterRequest {
+            cluster_alias_name: field("ClusterAliasName"),
+            instance_id: field("InstanceId"),
+            request_pars: opt("RequestPars")
+        },
+        required = ["ClusterAliasName", "InstanceId"]
+    );
+
     impl UpdateClusterRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(cluster_alias_name: impl Into<String>, instance_id: impl Into<String>) -> Self {
@@ -6314,12 +3457,14 @@ pub mod update_cluster {
                 request_pars: None,
             }
         }
+
         /// Sets `request_pars`.
         pub fn request_pars(mut self, request_pars: impl Into<String>) -> Self {
             self.request_pars = Some(request_pars.into());
             self
         }
     }
+
     /// Response of `UpdateCluster` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateClusterResponse {
@@ -6340,59 +3485,17 @@ pub mod update_cluster {
         /// Document line 2453.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for UpdateClusterResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("ErrorCode", &self.error_code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateClusterResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateClusterResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ErrorCode" => {
-                    self.error_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(UpdateClusterResponse {
+        error_code: opt("ErrorCode", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `RestartCluster`: RestartCluster
 pub mod restart_cluster {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `RestartCluster` (RestartCluster).
     ///
     /// 调用RestartCluster接口重启集群。
@@ -6413,43 +3516,15 @@ pub mod restart_cluster {
         /// Document line 2504.
         pub cluster_id: Option<String>,
     }
-    impl serde::Serialize for RestartClusterRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.opt("RequestPars", &self.request_pars)?;
-            m.opt("ClusterId", &self.cluster_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for RestartClusterRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for RestartClusterRequest {
-        const REQUIRED: &'static [&'static str] = &["InstanceId"];
-        fn empty() -> Self {
-            Self {
-                instance_id: Default::default(),
-                request_pars: Default::default(),
-                cluster_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "RequestPars" => self.request_pars = map.next_value()?,
-                "ClusterId" => self.cluster_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        RestartClusterRequest {
+            instance_id: field("InstanceId"),
+            request_pars: opt("RequestPars"),
+            cluster_id: opt("ClusterId")
+        },
+        required = ["InstanceId"]
+    );
+
     impl RestartClusterRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>) -> Self {
@@ -6459,17 +3534,20 @@ pub mod restart_cluster {
                 cluster_id: None,
             }
         }
+
         /// Sets `request_pars`.
         pub fn request_pars(mut self, request_pars: impl Into<String>) -> Self {
             self.request_pars = Some(request_pars.into());
             self
         }
+
         /// Sets `cluster_id`.
         pub fn cluster_id(mut self, cluster_id: impl Into<String>) -> Self {
             self.cluster_id = Some(cluster_id.into());
             self
         }
     }
+
     /// Response of `RestartCluster` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct RestartClusterResponse {
@@ -6490,60 +3568,19 @@ pub mod restart_cluster {
         /// Document line 2514.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for RestartClusterResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("ErrorCode", &self.error_code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for RestartClusterResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for RestartClusterResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ErrorCode" => {
-                    self.error_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(RestartClusterResponse {
+        error_code: opt("ErrorCode", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ScalingCluster`: ScalingCluster
 pub mod scaling_cluster {
     pub use super::types::ClusterSpecification;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `ScalingCluster` (ScalingCluster).
     ///
     /// 调用ScalingCluster接口伸缩集群。
@@ -6574,50 +3611,17 @@ pub mod scaling_cluster {
         /// Document line 2566.
         pub memory_capacity: Option<i64>,
     }
-    impl serde::Serialize for ScalingClusterRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("ClusterSpecification", &self.cluster_specification)?;
-            m.field("InstanceCount", &self.instance_count)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.opt("Cpu", &self.cpu)?;
-            m.opt("MemoryCapacity", &self.memory_capacity)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ScalingClusterRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ScalingClusterRequest {
-        const REQUIRED: &'static [&'static str] =
-            &["ClusterSpecification", "InstanceCount", "InstanceId"];
-        fn empty() -> Self {
-            Self {
-                cluster_specification: Default::default(),
-                instance_count: Default::default(),
-                instance_id: Default::default(),
-                cpu: Default::default(),
-                memory_capacity: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ClusterSpecification" => self.cluster_specification = map.next_value()?,
-                "InstanceCount" => self.instance_count = map.next_value()?,
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "Cpu" => self.cpu = map.next_value()?,
-                "MemoryCapacity" => self.memory_capacity = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ScalingClusterRequest {
+            cluster_specification: field("ClusterSpecification"),
+            instance_count: field("InstanceCount"),
+            instance_id: field("InstanceId"),
+            cpu: opt("Cpu"),
+            memory_capacity: opt("MemoryCapacity")
+        },
+        required = ["ClusterSpecification", "InstanceCount", "InstanceId"]
+    );
+
     impl ScalingClusterRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -6633,17 +3637,20 @@ pub mod scaling_cluster {
                 memory_capacity: None,
             }
         }
+
         /// Sets `cpu`.
         pub fn cpu(mut self, cpu: impl Into<i32>) -> Self {
             self.cpu = Some(cpu.into());
             self
         }
+
         /// Sets `memory_capacity`.
         pub fn memory_capacity(mut self, memory_capacity: impl Into<i64>) -> Self {
             self.memory_capacity = Some(memory_capacity.into());
             self
         }
     }
+
     /// Response of `ScalingCluster` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ScalingClusterResponse {
@@ -6666,65 +3673,18 @@ pub mod scaling_cluster {
         /// Document line 2574.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for ScalingClusterResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("ErrorCode", &self.error_code)?;
-            m.opt("ClusterId", &self.cluster_id)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ScalingClusterResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ScalingClusterResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ErrorCode" => {
-                    self.error_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ClusterId" => {
-                    self.cluster_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ScalingClusterResponse {
+        error_code: opt("ErrorCode", StringLenientOpt),
+        cluster_id: opt("ClusterId", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `CreateAlarmRule`: CreateAlarmRule
 pub mod create_alarm_rule {
-    #[allow(unused_imports)]
-    use super::*;
     /// Values of `Operator`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Operator {
@@ -6747,58 +3707,17 @@ pub mod create_alarm_rule {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for Operator {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Operator::Unknown(String::new())
-        }
-    }
-    impl Operator {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Operator::CurrentGte => "CURRENT_GTE",
-                Operator::CurrentLte => "CURRENT_LTE",
-                Operator::PreviousUp => "PREVIOUS_UP",
-                Operator::PreviousDown => "PREVIOUS_DOWN",
-                Operator::HohUp => "HOH_UP",
-                Operator::HohDown => "HOH_DOWN",
-                Operator::DodUp => "DOD_UP",
-                Operator::DodDown => "DOD_DOWN",
-                Operator::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Operator {
-        fn from(s: &str) -> Self {
-            match s {
-                "CURRENT_GTE" => Operator::CurrentGte,
-                "CURRENT_LTE" => Operator::CurrentLte,
-                "PREVIOUS_UP" => Operator::PreviousUp,
-                "PREVIOUS_DOWN" => Operator::PreviousDown,
-                "HOH_UP" => Operator::HohUp,
-                "HOH_DOWN" => Operator::HohDown,
-                "DOD_UP" => Operator::DodUp,
-                "DOD_DOWN" => Operator::DodDown,
-                other => Operator::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Operator {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Operator {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Operator {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Operator::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(Operator {
+        CurrentGte: "CURRENT_GTE",
+        CurrentLte: "CURRENT_LTE",
+        PreviousUp: "PREVIOUS_UP",
+        PreviousDown: "PREVIOUS_DOWN",
+        HohUp: "HOH_UP",
+        HohDown: "HOH_DOWN",
+        DodUp: "DOD_UP",
+        DodDown: "DOD_DOWN"
+    });
+
     /// Request of `CreateAlarmRule` (CreateAlarmRule).
     ///
     /// 调用CreateAlarmRule接口创建报警规则。
@@ -6843,28 +3762,19 @@ pub mod create_alarm_rule {
         /// Document line 2638.
         pub value: f64,
     }
-    impl serde::Serialize for CreateAlarmRuleRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("Aggregates", &self.aggregates)?;
-            m.field("AlarmAliasName", &self.alarm_alias_name)?;
-            m.field("AlarmItem", &self.alarm_item)?;
-            m.field("AlertWay", &self.alert_way)?;
-            m.field("ContactGroupIds", &self.contact_group_ids)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.field("NValue", &self.n_value)?;
-            m.field("Operator", &self.operator)?;
-            m.field("Value", &self.value)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateAlarmRuleRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateAlarmRuleRequest {
-        const REQUIRED: &'static [&'static str] = &[
+    apigen_runtime::wire_object!(
+        CreateAlarmRuleRequest {
+            aggregates: field("Aggregates"),
+            alarm_alias_name: field("AlarmAliasName"),
+            alarm_item: field("AlarmItem"),
+            alert_way: field("AlertWay"),
+            contact_group_ids: field("ContactGroupIds"),
+            instance_id: field("InstanceId"),
+            n_value: field("NValue"),
+            operator: field("Operator"),
+            value: field("Value")
+        },
+        required = [
             "Aggregates",
             "AlarmAliasName",
             "AlarmItem",
@@ -6873,41 +3783,10 @@ pub mod create_alarm_rule {
             "InstanceId",
             "NValue",
             "Operator",
-            "Value",
-        ];
-        fn empty() -> Self {
-            Self {
-                aggregates: Default::default(),
-                alarm_alias_name: Default::default(),
-                alarm_item: Default::default(),
-                alert_way: Default::default(),
-                contact_group_ids: Default::default(),
-                instance_id: Default::default(),
-                n_value: Default::default(),
-                operator: Default::default(),
-                value: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Aggregates" => self.aggregates = map.next_value()?,
-                "AlarmAliasName" => self.alarm_alias_name = map.next_value()?,
-                "AlarmItem" => self.alarm_item = map.next_value()?,
-                "AlertWay" => self.alert_way = map.next_value()?,
-                "ContactGroupIds" => self.contact_group_ids = map.next_value()?,
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "NValue" => self.n_value = map.next_value()?,
-                "Operator" => self.operator = map.next_value()?,
-                "Value" => self.value = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+            "Value"
+        ]
+    );
+
     impl CreateAlarmRuleRequest {
         /// A request with the required parameters; set optional ones with the setters.
         #[allow(clippy::too_many_arguments)]
@@ -6935,6 +3814,7 @@ pub mod create_alarm_rule {
             }
         }
     }
+
     /// Response of `CreateAlarmRule` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateAlarmRuleResponse {
@@ -6955,59 +3835,17 @@ pub mod create_alarm_rule {
         /// Document line 2646.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for CreateAlarmRuleResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("ErrorCode", &self.error_code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateAlarmRuleResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateAlarmRuleResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ErrorCode" => {
-                    self.error_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateAlarmRuleResponse {
+        error_code: opt("ErrorCode", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `DeleteAlarmRule`: DeleteAlarmRule
 pub mod delete_alarm_rule {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DeleteAlarmRule` (DeleteAlarmRule).
     ///
     /// 调用DeleteAlarmRule接口删除报警规则。
@@ -7024,40 +3862,14 @@ pub mod delete_alarm_rule {
         /// Document line 2703.
         pub request_pars: Option<String>,
     }
-    impl serde::Serialize for DeleteAlarmRuleRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("AlarmRuleId", &self.alarm_rule_id)?;
-            m.opt("RequestPars", &self.request_pars)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteAlarmRuleRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteAlarmRuleRequest {
-        const REQUIRED: &'static [&'static str] = &["AlarmRuleId"];
-        fn empty() -> Self {
-            Self {
-                alarm_rule_id: Default::default(),
-                request_pars: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AlarmRuleId" => self.alarm_rule_id = map.next_value()?,
-                "RequestPars" => self.request_pars = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeleteAlarmRuleRequest {
+            alarm_rule_id: field("AlarmRuleId"),
+            request_pars: opt("RequestPars")
+        },
+        required = ["AlarmRuleId"]
+    );
+
     impl DeleteAlarmRuleRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(alarm_rule_id: impl Into<String>) -> Self {
@@ -7066,12 +3878,14 @@ pub mod delete_alarm_rule {
                 request_pars: None,
             }
         }
+
         /// Sets `request_pars`.
         pub fn request_pars(mut self, request_pars: impl Into<String>) -> Self {
             self.request_pars = Some(request_pars.into());
             self
         }
     }
+
     /// Response of `DeleteAlarmRule` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteAlarmRuleResponse {
@@ -7096,65 +3910,18 @@ pub mod delete_alarm_rule {
         /// Document line 2712.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for DeleteAlarmRuleResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("ErrorCode", &self.error_code)?;
-            m.opt("HttpCode", &self.http_code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteAlarmRuleResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteAlarmRuleResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ErrorCode" => {
-                    self.error_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "HttpCode" => {
-                    self.http_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteAlarmRuleResponse {
+        error_code: opt("ErrorCode", StringLenientOpt),
+        http_code: opt("HttpCode", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListAlarmContactGroups`: ListAlarmContactGroups
 pub mod list_alarm_contact_groups {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListAlarmContactGroups` (ListAlarmContactGroups).
     ///
     /// 调用ListAlarmContactGroups接口，获取报警联系人分组列表。
@@ -7175,43 +3942,15 @@ pub mod list_alarm_contact_groups {
         /// Document line 2764.
         pub request_pars: Option<String>,
     }
-    impl serde::Serialize for ListAlarmContactGroupsRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("PageNum", &self.page_num)?;
-            m.field("PageSize", &self.page_size)?;
-            m.opt("RequestPars", &self.request_pars)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListAlarmContactGroupsRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListAlarmContactGroupsRequest {
-        const REQUIRED: &'static [&'static str] = &["PageNum", "PageSize"];
-        fn empty() -> Self {
-            Self {
-                page_num: Default::default(),
-                page_size: Default::default(),
-                request_pars: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "PageNum" => self.page_num = map.next_value()?,
-                "PageSize" => self.page_size = map.next_value()?,
-                "RequestPars" => self.request_pars = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListAlarmContactGroupsRequest {
+            page_num: field("PageNum"),
+            page_size: field("PageSize"),
+            request_pars: opt("RequestPars")
+        },
+        required = ["PageNum", "PageSize"]
+    );
+
     impl ListAlarmContactGroupsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(page_num: impl Into<i32>, page_size: impl Into<i32>) -> Self {
@@ -7221,13 +3960,15 @@ pub mod list_alarm_contact_groups {
                 request_pars: None,
             }
         }
+
         /// Sets `request_pars`.
         pub fn request_pars(mut self, request_pars: impl Into<String>) -> Self {
             self.request_pars = Some(request_pars.into());
             self
         }
     }
-    /// Data
+
+    /// The `Data` object of the `ListAlarmContactGroups` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 报警联系人分组ID。
@@ -7239,44 +3980,12 @@ pub mod list_alarm_contact_groups {
         /// Document line 2771.
         pub contact_group_name: Option<String>,
     }
-    impl serde::Serialize for Data {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("ContactGroupId", &self.contact_group_id)?;
-            m.opt("ContactGroupName", &self.contact_group_name)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Data {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Data {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ContactGroupId" => {
-                    self.contact_group_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ContactGroupName" => {
-                    self.contact_group_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Data {
+        contact_group_id: opt("ContactGroupId", StringLenientOpt),
+        contact_group_name: opt("ContactGroupName", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ListAlarmContactGroups` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAlarmContactGroupsResponse {
@@ -7317,81 +4026,22 @@ pub mod list_alarm_contact_groups {
         /// Document line 2779.
         pub total_count: Option<i32>,
     }
-    impl serde::Serialize for ListAlarmContactGroupsResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("Data", &self.data)?;
-            m.opt("ErrorCode", &self.error_code)?;
-            m.opt("HttpCode", &self.http_code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("PageNumber", &self.page_number)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.opt("TotalCount", &self.total_count)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListAlarmContactGroupsResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListAlarmContactGroupsResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "ErrorCode" => {
-                    self.error_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "HttpCode" => {
-                    self.http_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PageNumber" => {
-                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "PageSize" => {
-                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "TotalCount" => {
-                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListAlarmContactGroupsResponse {
+        data: list("Data", List),
+        error_code: opt("ErrorCode", StringLenientOpt),
+        http_code: opt("HttpCode", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        page_number: opt("PageNumber", LenientOpt),
+        page_size: opt("PageSize", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        total_count: opt("TotalCount", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListAlarmItems`: ListAlarmItems
 pub mod list_alarm_items {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListAlarmItems` (ListAlarmItems).
     ///
     /// 调用ListAlarmItems接口获取报警列表。
@@ -7404,46 +4054,25 @@ pub mod list_alarm_items {
         /// Document line 2844.
         pub request_pars: Option<String>,
     }
-    impl serde::Serialize for ListAlarmItemsRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("RequestPars", &self.request_pars)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListAlarmItemsRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListAlarmItemsRequest {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "RequestPars" => self.request_pars = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListAlarmItemsRequest {
+        request_pars: opt("RequestPars"),
+        ..Default::default()
+    });
+
     impl ListAlarmItemsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new() -> Self {
             Self { request_pars: None }
         }
+
         /// Sets `request_pars`.
         pub fn request_pars(mut self, request_pars: impl Into<String>) -> Self {
             self.request_pars = Some(request_pars.into());
             self
         }
     }
-    /// Data
+
+    /// The `Data` object of the `ListAlarmItems` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 报警响应码。
@@ -7459,50 +4088,13 @@ pub mod list_alarm_items {
         /// Document line 2852.
         pub cluster_type: Option<String>,
     }
-    impl serde::Serialize for Data {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("AlarmCode", &self.alarm_code)?;
-            m.opt("AlarmDesc", &self.alarm_desc)?;
-            m.opt("ClusterType", &self.cluster_type)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Data {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Data {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AlarmCode" => {
-                    self.alarm_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "AlarmDesc" => {
-                    self.alarm_desc = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ClusterType" => {
-                    self.cluster_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Data {
+        alarm_code: opt("AlarmCode", StringLenientOpt),
+        alarm_desc: opt("AlarmDesc", StringLenientOpt),
+        cluster_type: opt("ClusterType", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ListAlarmItems` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAlarmItemsResponse {
@@ -7543,81 +4135,22 @@ pub mod list_alarm_items {
         /// Document line 2860.
         pub total_count: Option<i32>,
     }
-    impl serde::Serialize for ListAlarmItemsResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("Data", &self.data)?;
-            m.opt("ErrorCode", &self.error_code)?;
-            m.opt("HttpCode", &self.http_code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("PageNumber", &self.page_number)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.opt("TotalCount", &self.total_count)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListAlarmItemsResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListAlarmItemsResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "ErrorCode" => {
-                    self.error_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "HttpCode" => {
-                    self.http_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PageNumber" => {
-                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "PageSize" => {
-                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "TotalCount" => {
-                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListAlarmItemsResponse {
+        data: list("Data", List),
+        error_code: opt("ErrorCode", StringLenientOpt),
+        http_code: opt("HttpCode", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        page_number: opt("PageNumber", LenientOpt),
+        page_size: opt("PageSize", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        total_count: opt("TotalCount", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListAlarmRules`: ListAlarmRules
 pub mod list_alarm_rules {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListAlarmRules` (ListAlarmRules).
     ///
     /// 调用ListAlarmRules接口获取告警规则清单。
@@ -7642,46 +4175,16 @@ pub mod list_alarm_rules {
         /// Document line 2928.
         pub request_pars: Option<String>,
     }
-    impl serde::Serialize for ListAlarmRulesRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("AlarmMseType", &self.alarm_mse_type)?;
-            m.field("PageNum", &self.page_num)?;
-            m.field("PageSize", &self.page_size)?;
-            m.opt("RequestPars", &self.request_pars)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListAlarmRulesRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListAlarmRulesRequest {
-        const REQUIRED: &'static [&'static str] = &["AlarmMseType", "PageNum", "PageSize"];
-        fn empty() -> Self {
-            Self {
-                alarm_mse_type: Default::default(),
-                page_num: Default::default(),
-                page_size: Default::default(),
-                request_pars: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AlarmMseType" => self.alarm_mse_type = map.next_value()?,
-                "PageNum" => self.page_num = map.next_value()?,
-                "PageSize" => self.page_size = map.next_value()?,
-                "RequestPars" => self.request_pars = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListAlarmRulesRequest {
+            alarm_mse_type: field("AlarmMseType"),
+            page_num: field("PageNum"),
+            page_size: field("PageSize"),
+            request_pars: opt("RequestPars")
+        },
+        required = ["AlarmMseType", "PageNum", "PageSize"]
+    );
+
     impl ListAlarmRulesRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -7696,12 +4199,14 @@ pub mod list_alarm_rules {
                 request_pars: None,
             }
         }
+
         /// Sets `request_pars`.
         pub fn request_pars(mut self, request_pars: impl Into<String>) -> Self {
             self.request_pars = Some(request_pars.into());
             self
         }
     }
+
     /// Values of `AlarmStatus`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum AlarmStatus {
@@ -7712,47 +4217,12 @@ pub mod list_alarm_rules {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for AlarmStatus {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            AlarmStatus::Unknown(String::new())
-        }
-    }
-    impl AlarmStatus {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                AlarmStatus::Running => "RUNNING",
-                AlarmStatus::Error => "ERROR",
-                AlarmStatus::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AlarmStatus {
-        fn from(s: &str) -> Self {
-            match s {
-                "RUNNING" => AlarmStatus::Running,
-                "ERROR" => AlarmStatus::Error,
-                other => AlarmStatus::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for AlarmStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AlarmStatus {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AlarmStatus {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| AlarmStatus::from(s.as_str()))
-        }
-    }
-    /// Data
+    apigen_runtime::wire_enum!(AlarmStatus {
+        Running: "RUNNING",
+        Error: "ERROR"
+    });
+
+    /// The `Data` object of the `ListAlarmRules` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 报警名称。
@@ -7776,58 +4246,15 @@ pub mod list_alarm_rules {
         /// Document line 2940.
         pub create_time: Option<String>,
     }
-    impl serde::Serialize for Data {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("AlarmName", &self.alarm_name)?;
-            m.opt("AlarmRuleDetail", &self.alarm_rule_detail)?;
-            m.opt("AlarmRuleId", &self.alarm_rule_id)?;
-            m.opt("AlarmStatus", &self.alarm_status)?;
-            m.opt("CreateTime", &self.create_time)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Data {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Data {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AlarmName" => {
-                    self.alarm_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "AlarmRuleDetail" => {
-                    self.alarm_rule_detail = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "AlarmRuleId" => {
-                    self.alarm_rule_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "AlarmStatus" => self.alarm_status = map.next_value()?,
-                "CreateTime" => {
-                    self.create_time = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Data {
+        alarm_name: opt("AlarmName", StringLenientOpt),
+        alarm_rule_detail: opt("AlarmRuleDetail", StringLenientOpt),
+        alarm_rule_id: opt("AlarmRuleId", StringLenientOpt),
+        alarm_status: opt("AlarmStatus"),
+        create_time: opt("CreateTime", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ListAlarmRules` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAlarmRulesResponse {
@@ -7868,81 +4295,22 @@ pub mod list_alarm_rules {
         /// Document line 2948.
         pub total_count: Option<i32>,
     }
-    impl serde::Serialize for ListAlarmRulesResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("Data", &self.data)?;
-            m.opt("ErrorCode", &self.error_code)?;
-            m.opt("HttpCode", &self.http_code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("PageNumber", &self.page_number)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.opt("TotalCount", &self.total_count)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListAlarmRulesResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListAlarmRulesResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "ErrorCode" => {
-                    self.error_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "HttpCode" => {
-                    self.http_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PageNumber" => {
-                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "PageSize" => {
-                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "TotalCount" => {
-                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListAlarmRulesResponse {
+        data: list("Data", List),
+        error_code: opt("ErrorCode", StringLenientOpt),
+        http_code: opt("HttpCode", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        page_number: opt("PageNumber", LenientOpt),
+        page_size: opt("PageSize", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        total_count: opt("TotalCount", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `QueryMonitor`: QueryMonitor
 pub mod query_monitor {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `QueryMonitor` (QueryMonitor).
     ///
     /// 调用QueryMonitor接口查询监控信息。
@@ -7975,53 +4343,18 @@ pub mod query_monitor {
         /// Document line 3033.
         pub request_pars: Option<String>,
     }
-    impl serde::Serialize for QueryMonitorRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("EndTime", &self.end_time)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.field("MonitorType", &self.monitor_type)?;
-            m.field("StartTime", &self.start_time)?;
-            m.field("Step", &self.step)?;
-            m.opt("RequestPars", &self.request_pars)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryMonitorRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryMonitorRequest {
-        const REQUIRED: &'static [&'static str] =
-            &["EndTime", "InstanceId", "MonitorType", "StartTime", "Step"];
-        fn empty() -> Self {
-            Self {
-                end_time: Default::default(),
-                instance_id: Default::default(),
-                monitor_type: Default::default(),
-                start_time: Default::default(),
-                step: Default::default(),
-                request_pars: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "EndTime" => self.end_time = map.next_value()?,
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "MonitorType" => self.monitor_type = map.next_value()?,
-                "StartTime" => self.start_time = map.next_value()?,
-                "Step" => self.step = map.next_value()?,
-                "RequestPars" => self.request_pars = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        QueryMonitorRequest {
+            end_time: field("EndTime"),
+            instance_id: field("InstanceId"),
+            monitor_type: field("MonitorType"),
+            start_time: field("StartTime"),
+            step: field("Step"),
+            request_pars: opt("RequestPars")
+        },
+        required = ["EndTime", "InstanceId", "MonitorType", "StartTime", "Step"]
+    );
+
     impl QueryMonitorRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -8040,12 +4373,14 @@ pub mod query_monitor {
                 request_pars: None,
             }
         }
+
         /// Sets `request_pars`.
         pub fn request_pars(mut self, request_pars: impl Into<String>) -> Self {
             self.request_pars = Some(request_pars.into());
             self
         }
     }
+
     /// Response of `QueryMonitor` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryMonitorResponse {
@@ -8070,56 +4405,12 @@ pub mod query_monitor {
         /// Document line 3044.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for QueryMonitorResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("Data", &self.data)?;
-            m.opt("ErrorCode", &self.error_code)?;
-            m.opt("Message", &self.message)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryMonitorResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryMonitorResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                "ErrorCode" => {
-                    self.error_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryMonitorResponse {
+        data: list("Data", List),
+        error_code: opt("ErrorCode", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }

@@ -5,16 +5,16 @@
 #![warn(missing_docs)]
 use apigen_runtime::schema::{OperationSchema, ServiceSchema};
 pub use apigen_runtime::server::{ApiError, Call, Router, RpcService, Verifier};
-/// The request and response models (the `models` crate of this service).
-pub use mse_models as models;
 use std::future::Future;
 use std::sync::{Arc, OnceLock};
+
+/// The request and response models (the `models` crate of this service).
+pub use mse_models as models;
+
 /// The operations of 微服务引擎, one method per operation of the spec.
 ///
 /// Implement the ones you serve: every method has a default body answering the vendor's `NotImplemented` error (HTTP 501). Requests reach a method only after they have been checked against the spec (required parameters, types, enums, stated limits); a faulty request gets the vendor's 4xx error body without calling it.
 pub trait MseApi: Send + Sync + 'static {
-    /// CreateZnode
-    ///
     /// 调用CreateZnode接口创建Zookeeper数据节点。
     ///
     /// `GET /` (`Action=CreateZnode`). Source: section 6.1, line 382 of the document.
@@ -29,8 +29,7 @@ pub trait MseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("CreateZnode"))
         }
     }
-    /// CreateEngineNamespace
-    ///
+
     /// 调用CreateEngineNamespace接口，创建引擎命名空间。
     ///
     /// `GET /` (`Action=CreateEngineNamespace`). Source: section 6.2, line 461 of the document.
@@ -49,8 +48,7 @@ pub trait MseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("CreateEngineNamespace"))
         }
     }
-    /// DeleteZnode
-    ///
+
     /// 调用DeleteZnode接口释放Zookeeper数据节点。
     ///
     /// `GET /` (`Action=DeleteZnode`). Source: section 6.3, line 550 of the document.
@@ -65,8 +63,7 @@ pub trait MseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DeleteZnode"))
         }
     }
-    /// ListZnodeChildren
-    ///
+
     /// 调用ListZnodeChildren接口查看ZooKeeper集群列表详情。
     ///
     /// `GET /` (`Action=ListZnodeChildren`). Source: section 6.4, line 634 of the document.
@@ -82,8 +79,7 @@ pub trait MseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListZnodeChildren"))
         }
     }
-    /// ListAnsInstances
-    ///
+
     /// 调用ListAnsInstances接口查看实例详情。
     ///
     /// `GET /` (`Action=ListAnsInstances`). Source: section 6.5, line 712 of the document.
@@ -99,8 +95,7 @@ pub trait MseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListAnsInstances"))
         }
     }
-    /// ListAnsServices
-    ///
+
     /// 调用ListAnsServices接口查看服务详情。
     ///
     /// `GET /` (`Action=ListAnsServices`). Source: section 6.6, line 860 of the document.
@@ -115,8 +110,7 @@ pub trait MseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListAnsServices"))
         }
     }
-    /// ListEngineNamespaces
-    ///
+
     /// 调用ListEngineNamespaces接口获取引擎命名空间列表信息。
     ///
     /// `GET /` (`Action=ListEngineNamespaces`). Source: section 6.7, line 960 of the document.
@@ -132,8 +126,7 @@ pub trait MseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListEngineNamespaces"))
         }
     }
-    /// ListEurekaInstances
-    ///
+
     /// 调用ListEurekaInstances接口查看Eureka实例详情。
     ///
     /// `GET /` (`Action=ListEurekaInstances`). Source: section 6.8, line 1055 of the document.
@@ -149,8 +142,7 @@ pub trait MseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListEurekaInstances"))
         }
     }
-    /// ListEurekaServices
-    ///
+
     /// 调用ListEurekaServices接口查看Eureka服务详情。
     ///
     /// `GET /` (`Action=ListEurekaServices`). Source: section 6.9, line 1182 of the document.
@@ -166,8 +158,7 @@ pub trait MseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListEurekaServices"))
         }
     }
-    /// QueryConfig
-    ///
+
     /// 调用QueryConfig接口查询接口配置。
     ///
     /// `GET /` (`Action=QueryConfig`). Source: section 6.10, line 1275 of the document.
@@ -182,8 +173,7 @@ pub trait MseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("QueryConfig"))
         }
     }
-    /// QueryZnodeDetail
-    ///
+
     /// 调用QueryZnodeDetail接口查询ZooKeeper数据节点信息。
     ///
     /// `GET /` (`Action=QueryZnodeDetail`). Source: section 6.11, line 1396 of the document.
@@ -199,8 +189,7 @@ pub trait MseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("QueryZnodeDetail"))
         }
     }
-    /// UpdateAcl
-    ///
+
     /// 调用UpdateAcl接口修改白名单。
     ///
     /// `GET /` (`Action=UpdateAcl`). Source: section 6.12, line 1474 of the document.
@@ -215,8 +204,7 @@ pub trait MseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("UpdateAcl"))
         }
     }
-    /// UpdateConfig
-    ///
+
     /// 调用UpdateConfig接口更新配置。
     ///
     /// `GET /` (`Action=UpdateConfig`). Source: section 6.13, line 1532 of the document.
@@ -231,8 +219,7 @@ pub trait MseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("UpdateConfig"))
         }
     }
-    /// UpdateEngineNamespace
-    ///
+
     /// 调用UpdateEngineNamespace接口，更新引擎命名空间。
     ///
     /// `GET /` (`Action=UpdateEngineNamespace`). Source: section 6.14, line 1618 of the document.
@@ -251,8 +238,7 @@ pub trait MseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("UpdateEngineNamespace"))
         }
     }
-    /// UpdateZnode
-    ///
+
     /// 调用UpdateZnode接口更新Zookeeper数据节点。
     ///
     /// `GET /` (`Action=UpdateZnode`). Source: section 6.15, line 1706 of the document.
@@ -267,8 +253,7 @@ pub trait MseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("UpdateZnode"))
         }
     }
-    /// CreateCluster
-    ///
+
     /// 调用CreateCluster接口创建一个集群。
     ///
     /// `GET /` (`Action=CreateCluster`). Source: section 7.1, line 1769 of the document.
@@ -283,8 +268,7 @@ pub trait MseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("CreateCluster"))
         }
     }
-    /// DeleteCluster
-    ///
+
     /// 调用DeleteCluster接口释放集群。
     ///
     /// `GET /` (`Action=DeleteCluster`). Source: section 7.2, line 1858 of the document.
@@ -299,8 +283,7 @@ pub trait MseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DeleteCluster"))
         }
     }
-    /// QueryClusterDetail
-    ///
+
     /// 调用QueryClusterDetail接口查询集群详情。
     ///
     /// `GET /` (`Action=QueryClusterDetail`). Source: section 7.3, line 1917 of the document.
@@ -316,8 +299,7 @@ pub trait MseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("QueryClusterDetail"))
         }
     }
-    /// ListClusters
-    ///
+
     /// 调用List Clusters接口查询集群列表。
     ///
     /// `GET /` (`Action=ListClusters`). Source: section 7.4, line 2107 of the document.
@@ -332,8 +314,7 @@ pub trait MseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListClusters"))
         }
     }
-    /// ListAnsServiceClusters
-    ///
+
     /// 调用ListAnsServiceClusters接口查看集群服务详情。
     ///
     /// `GET /` (`Action=ListAnsServiceClusters`). Source: section 7.5, line 2226 of the document.
@@ -352,8 +333,7 @@ pub trait MseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListAnsServiceClusters"))
         }
     }
-    /// QueryClusterSpecification
-    ///
+
     /// 调用QueryClusterSpecification接口查询集群规格。
     ///
     /// `GET /` (`Action=QueryClusterSpecification`). Source: section 7.6, line 2340 of the document.
@@ -372,8 +352,7 @@ pub trait MseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("QueryClusterSpecification"))
         }
     }
-    /// UpdateCluster
-    ///
+
     /// 调用UpdateCluster接口修改集群信息。
     ///
     /// `GET /` (`Action=UpdateCluster`). Source: section 7.7, line 2433 of the document.
@@ -388,8 +367,7 @@ pub trait MseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("UpdateCluster"))
         }
     }
-    /// RestartCluster
-    ///
+
     /// 调用RestartCluster接口重启集群。
     ///
     /// `GET /` (`Action=RestartCluster`). Source: section 7.8, line 2494 of the document.
@@ -404,8 +382,7 @@ pub trait MseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("RestartCluster"))
         }
     }
-    /// ScalingCluster
-    ///
+
     /// 调用ScalingCluster接口伸缩集群。
     ///
     /// `GET /` (`Action=ScalingCluster`). Source: section 7.9, line 2554 of the document.
@@ -420,8 +397,7 @@ pub trait MseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ScalingCluster"))
         }
     }
-    /// CreateAlarmRule
-    ///
+
     /// 调用CreateAlarmRule接口创建报警规则。
     ///
     /// `GET /` (`Action=CreateAlarmRule`). Source: section 8.1, line 2620 of the document.
@@ -436,8 +412,7 @@ pub trait MseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("CreateAlarmRule"))
         }
     }
-    /// DeleteAlarmRule
-    ///
+
     /// 调用DeleteAlarmRule接口删除报警规则。
     ///
     /// `GET /` (`Action=DeleteAlarmRule`). Source: section 8.2, line 2694 of the document.
@@ -452,8 +427,7 @@ pub trait MseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DeleteAlarmRule"))
         }
     }
-    /// ListAlarmContactGroups
-    ///
+
     /// 调用ListAlarmContactGroups接口，获取报警联系人分组列表。
     ///
     /// `GET /` (`Action=ListAlarmContactGroups`). Source: section 8.3, line 2754 of the document.
@@ -472,8 +446,7 @@ pub trait MseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListAlarmContactGroups"))
         }
     }
-    /// ListAlarmItems
-    ///
+
     /// 调用ListAlarmItems接口获取报警列表。
     ///
     /// `GET /` (`Action=ListAlarmItems`). Source: section 8.4, line 2836 of the document.
@@ -488,8 +461,7 @@ pub trait MseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListAlarmItems"))
         }
     }
-    /// ListAlarmRules
-    ///
+
     /// 调用ListAlarmRules接口获取告警规则清单。
     ///
     /// `GET /` (`Action=ListAlarmRules`). Source: section 8.5, line 2917 of the document.
@@ -504,8 +476,7 @@ pub trait MseApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListAlarmRules"))
         }
     }
-    /// QueryMonitor
-    ///
+
     /// 调用QueryMonitor接口查询监控信息。
     ///
     /// `GET /` (`Action=QueryMonitor`). Source: section 9.1, line 3020 of the document.
@@ -521,6 +492,7 @@ pub trait MseApi: Send + Sync + 'static {
         }
     }
 }
+
 /// The wire description of every operation (parameters, types, limits, response
 /// shapes), read from `schema.json` once.
 pub fn schema() -> &'static ServiceSchema {
@@ -530,11 +502,13 @@ pub fn schema() -> &'static ServiceSchema {
             .unwrap_or_else(|e| panic!("schema.json does not parse: {e}"))
     })
 }
+
 fn operation(id: &str) -> &'static OperationSchema {
     schema()
         .operation(id)
         .unwrap_or_else(|| panic!("schema.json lacks operation {id}"))
 }
+
 /// The RPC dispatch table serving `api` (`GET`/`POST /` by `Action`, and `/rpc/{version}/{action}`). Add a verifier or a body limit, then call `into_router`.
 pub fn service<T: MseApi>(api: T) -> RpcService {
     let api = Arc::new(api);
@@ -750,6 +724,7 @@ pub fn service<T: MseApi>(api: T) -> RpcService {
             }
         })
 }
+
 /// The axum router serving `api` (with signature verification when `verifier` is set).
 pub fn router<T: MseApi>(api: T, verifier: Option<Verifier>) -> Router {
     service(api).verifier(verifier).into_router()

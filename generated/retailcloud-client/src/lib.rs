@@ -7,15 +7,19 @@ pub use apigen_runtime::credentials::{self, SharedCredentialsProvider};
 pub use apigen_runtime::{CallOptions, Output};
 pub use apigen_runtime::{
     ClientConfig, Credentials, Endpoint, EndpointResolver, EndpointTable, Error, Network,
-    RetryPolicy, SignatureScheme,
+    RegionalClient, RetryPolicy, SignatureScheme,
 };
 pub use retailcloud_models as models;
+
 /// Product code used in the regional endpoint (`retailcloud`).
 pub const PRODUCT: &str = "retailcloud";
+
 /// How answers report failures (an HTTP error status; Alibaba RPC also in 2xx bodies).
 const RESPONSES: &dyn apigen_runtime::ResponseClassifier = &apigen_runtime::classify::AlibabaInBand;
+
 /// API version sent as `Version`.
 pub const API_VERSION: &str = "2018-03-13";
+
 /// Where retailcloud is served: the hosts of 54 listed regions and the rule `retailcloud{network}.{region_id}.aliyuncs.com` for the others (`service.endpoints` of the spec, from the spec's corrections (external facts naming their source)).
 pub static ENDPOINTS: EndpointTable = EndpointTable {
     service: "retailcloud",
@@ -77,6 +81,7 @@ pub static ENDPOINTS: EndpointTable = EndpointTable {
         ("us-west-1", "retailcloud.aliyuncs.com"),
     ],
 };
+
 /// Client of 聚石塔OpenAPI (API versions 2018-03-13): one async method per operation.
 ///
 /// Cheap to clone; clones share the connection pool.
@@ -84,6 +89,19 @@ pub static ENDPOINTS: EndpointTable = EndpointTable {
 pub struct Client {
     inner: apigen_runtime::Client,
 }
+
+/// `Client::from_region`, `Client::config_for_region` and the other constructors: regions resolve through [`ENDPOINTS`] (else the rule `retailcloud{network}.{region_id}.aliyuncs.com`).
+impl RegionalClient for Client {
+    const ENDPOINTS: &'static EndpointTable = &ENDPOINTS;
+
+    /// Alibaba RPC signature v1 (`HMAC-SHA1`) by default; set `config.scheme = SignatureScheme::AlibabaV3` for `ACS3-HMAC-SHA256`.
+    const DEFAULT_SCHEME: SignatureScheme = SignatureScheme::AlibabaV1;
+
+    fn new(config: ClientConfig) -> Result<Self, Error> {
+        Client::new(config)
+    }
+}
+
 impl Client {
     /// A client with explicit settings.
     pub fn new(config: ClientConfig) -> Result<Self, Error> {
@@ -91,63 +109,13 @@ impl Client {
             inner: apigen_runtime::Client::new(config)?,
         })
     }
-    /// Settings for `endpoint` with this service's default signature scheme (no region:
-    /// add `.with_region(region)` where the client needs it, e.g. Huawei's project lookup).
-    pub fn config_for(
-        endpoint: Endpoint,
-        credentials: impl Into<SharedCredentialsProvider>,
-    ) -> ClientConfig {
-        ClientConfig::new(endpoint, credentials, SignatureScheme::AlibabaV1)
-    }
-    /// Settings for `region` on the public network: the host [`ENDPOINTS`] lists for it, else its rule (`retailcloud{network}.{region_id}.aliyuncs.com`). A region that is empty or not a region id gives a host that fails at the first call; [`Client::endpoints`] checks, picks a network and takes per-region overrides. Alibaba RPC signature v1 (`HMAC-SHA1`) by default; set `config.scheme = SignatureScheme::AlibabaV3` for `ACS3-HMAC-SHA256`.
-    pub fn config_for_region(
-        region: &str,
-        credentials: impl Into<SharedCredentialsProvider>,
-    ) -> ClientConfig {
-        Self::config_for(Endpoint::https(ENDPOINTS.public_host(region)), credentials)
-            .with_region(region)
-    }
-    /// Settings for `region` through `endpoints` (a network, per-region overrides):
-    /// `Client::config_with_endpoints(&Client::endpoints().network(Network::Vpc), region, credentials)`.
-    /// Fails when `region` is not a region id or the service has no such network.
-    pub fn config_with_endpoints(
-        endpoints: &EndpointResolver,
-        region: &str,
-        credentials: impl Into<SharedCredentialsProvider>,
-    ) -> Result<ClientConfig, Error> {
-        Ok(Self::config_for(endpoints.resolve(region)?, credentials).with_region(region))
-    }
-    /// Settings for an explicit endpoint URL (`https://host[:port][/prefix]`).
-    pub fn config_for_endpoint(
-        url: &str,
-        credentials: impl Into<SharedCredentialsProvider>,
-    ) -> Result<ClientConfig, Error> {
-        Ok(Self::config_for(Endpoint::from_url(url)?, credentials))
-    }
-    /// This service's endpoint resolver over [`ENDPOINTS`]: `.network(Network::Vpc)`,
-    /// `.region_override(region, endpoint)`, `.resolve(region)`.
-    pub fn endpoints() -> EndpointResolver {
-        EndpointResolver::new(&ENDPOINTS)
-    }
-    /// A client for the regional endpoint of `region` with the default settings.
-    pub fn from_region(
-        region: &str,
-        credentials: impl Into<SharedCredentialsProvider>,
-    ) -> Result<Self, Error> {
-        Self::new(Self::config_for_region(region, credentials))
-    }
-    /// A client for an explicit endpoint URL with the default settings.
-    pub fn from_endpoint(
-        url: &str,
-        credentials: impl Into<SharedCredentialsProvider>,
-    ) -> Result<Self, Error> {
-        Self::new(Self::config_for_endpoint(url, credentials)?)
-    }
+
     /// A client for `region` with credentials from the environment variables the
     /// official SDKs read.
     pub fn from_env(region: &str) -> Result<Self, Error> {
         Self::from_region(region, Credentials::alibaba_from_env()?)
     }
+
     /// A client for `region` with credentials from the vendor's default provider chain
     /// (environment, profile files, instance metadata, OIDC token files, role
     /// assumption; see `apigen_runtime::credentials`), fetched at the first call and
@@ -158,10 +126,12 @@ impl Client {
             SharedCredentialsProvider::new(apigen_runtime::credentials::alibaba::default_chain()),
         )
     }
+
     /// The settings.
     pub fn config(&self) -> &ClientConfig {
         self.inner.config()
     }
+
     /// A handle on the same client (connections, credentials cache, retry budget) whose
     /// calls use `options` (timeout, retries, extra headers).
     pub fn with_options(&self, options: CallOptions) -> Self {
@@ -169,6 +139,7 @@ impl Client {
             inner: self.inner.with_options(options),
         }
     }
+
     /// Calls the operation of `request` with per-call `options`, returning the typed
     /// answer with its HTTP status, headers and request id.
     pub async fn call<O: Operation>(
@@ -180,8 +151,7 @@ impl Client {
             .execute_with(request.encode(), RESPONSES, options)
             .await
     }
-    /// CreateApp
-    ///
+
     /// 调用CreateApp 创建一个云应用。
     ///
     /// `GET /` (`Action=CreateApp`). Source: section 1.1.1, line 131 of the document.
@@ -195,8 +165,7 @@ impl Client {
             .execute(encode::create_app(request), RESPONSES)
             .await
     }
-    /// UpdateApp
-    ///
+
     /// 调用UpdateApp修改app信息。
     ///
     /// `GET /` (`Action=UpdateApp`). Source: section 1.1.2, line 216 of the document.
@@ -210,8 +179,7 @@ impl Client {
             .execute(encode::update_app(request), RESPONSES)
             .await
     }
-    /// ListApp
-    ///
+
     /// 调用ListApp获取人员下app信息集合。
     ///
     /// `GET /` (`Action=ListApp`). Source: section 1.1.3, line 296 of the document.
@@ -223,6 +191,7 @@ impl Client {
             .execute(encode::list_app(request), RESPONSES)
             .await
     }
+
     /// Every page of `ListApp`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn list_app_pages<'a>(
         &'a self,
@@ -258,8 +227,7 @@ impl Client {
             },
         )
     }
-    /// DescribeAppDetail
-    ///
+
     /// 调用DescribeAppDetail查看一个app应用详细信息。
     ///
     /// `GET /` (`Action=DescribeAppDetail`). Source: section 1.1.4, line 422 of the document.
@@ -271,8 +239,7 @@ impl Client {
             .execute(encode::describe_app_detail(request), RESPONSES)
             .await
     }
-    /// DeleteAppDetail
-    ///
+
     /// 调用DeleteAppDetail删除一个应用
     ///
     /// `GET /` (`Action=DeleteAppDetail`). Source: section 1.1.5, line 526 of the document.
@@ -286,8 +253,7 @@ impl Client {
             .execute(encode::delete_app_detail(request), RESPONSES)
             .await
     }
-    /// CreateEnvironment
-    ///
+
     /// 调用CreateEnvironment创建环境
     ///
     /// `GET /` (`Action=CreateEnvironment`). Source: section 1.2.1, line 599 of the document.
@@ -301,8 +267,7 @@ impl Client {
             .execute(encode::create_environment(request), RESPONSES)
             .await
     }
-    /// UpdateEnvironment
-    ///
+
     /// 调用UpdateEnvironment更新环境
     ///
     /// `GET /` (`Action=UpdateEnvironment`). Source: section 1.2.2, line 676 of the document.
@@ -316,8 +281,7 @@ impl Client {
             .execute(encode::update_environment(request), RESPONSES)
             .await
     }
-    /// ListAppEnvironment
-    ///
+
     /// 调用ListAppEnvironment获取应用环境列表
     ///
     /// `GET /` (`Action=ListAppEnvironment`). Source: section 1.2.3, line 750 of the document.
@@ -329,6 +293,7 @@ impl Client {
             .execute(encode::list_app_environment(request), RESPONSES)
             .await
     }
+
     /// Every page of `ListAppEnvironment`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn list_app_environment_pages<'a>(
         &'a self,
@@ -362,8 +327,7 @@ impl Client {
             },
         )
     }
-    /// DeleteAppEnvironment
-    ///
+
     /// 调用DeleteAppEnvironment删除一个应用环境
     ///
     /// `GET /` (`Action=DeleteAppEnvironment`). Source: section 1.2.4, line 854 of the document.
@@ -378,8 +342,7 @@ impl Client {
             .execute(encode::delete_app_environment(request), RESPONSES)
             .await
     }
-    /// DescribeAppEnvironmentDetail
-    ///
+
     /// 调用DescribeAppEnvironmentDetail查询环境详细信息
     ///
     /// `GET /` (`Action=DescribeAppEnvironmentDetail`). Source: section 1.2.5, line 922 of the document.
@@ -394,8 +357,7 @@ impl Client {
             .execute(encode::describe_app_environment_detail(request), RESPONSES)
             .await
     }
-    /// CreateDeployConfig
-    ///
+
     /// 调用CreateDeployConfig创建一个部署配置
     ///
     /// `GET /` (`Action=CreateDeployConfig`). Source: section 1.3.1, line 1014 of the document.
@@ -409,8 +371,7 @@ impl Client {
             .execute(encode::create_deploy_config(request), RESPONSES)
             .await
     }
-    /// ListDeployConfig
-    ///
+
     /// 调用ListDeployConfig查询部署配置列表
     ///
     /// `GET /` (`Action=ListDeployConfig`). Source: section 1.3.2, line 1102 of the document.
@@ -422,8 +383,7 @@ impl Client {
             .execute(encode::list_deploy_config(request), RESPONSES)
             .await
     }
-    /// DeleteDeployConfig
-    ///
+
     /// 调用DeleteDeployConfig删除一个部署配置
     ///
     /// `GET /` (`Action=DeleteDeployConfig`). Source: section 1.3.3, line 1232 of the document.
@@ -437,8 +397,7 @@ impl Client {
             .execute(encode::delete_deploy_config(request), RESPONSES)
             .await
     }
-    /// UpdateDeployConfig
-    ///
+
     /// 调用UpdateDeployConfig更新部署配置
     ///
     /// `GET /` (`Action=UpdateDeployConfig`). Source: section 1.3.4, line 1298 of the document.
@@ -452,8 +411,7 @@ impl Client {
             .execute(encode::update_deploy_config(request), RESPONSES)
             .await
     }
-    /// ListAppInstance
-    ///
+
     /// 调用ListAppInstance查询环境下的应用实例列表
     ///
     /// `GET /` (`Action=ListAppInstance`). Source: section 1.4.1, line 1375 of the document.
@@ -465,6 +423,7 @@ impl Client {
             .execute(encode::list_app_instance(request), RESPONSES)
             .await
     }
+
     /// Every page of `ListAppInstance`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn list_app_instance_pages<'a>(
         &'a self,
@@ -498,8 +457,7 @@ impl Client {
             },
         )
     }
-    /// CreatePersistentVolumeClaim
-    ///
+
     /// 调用CreatePersistentVolumeClaim创建一个持久化存储卷声明
     ///
     /// `GET /` (`Action=CreatePersistentVolumeClaim`). Source: section 1.5.1, line 1480 of the document.
@@ -516,8 +474,7 @@ impl Client {
             .execute(encode::create_persistent_volume_claim(request), RESPONSES)
             .await
     }
-    /// DeletePersistentVolumeClaim
-    ///
+
     /// 调用DeletePersistentVolumeClaim删除一个持久化存储卷声明
     ///
     /// `GET /` (`Action=DeletePersistentVolumeClaim`). Source: section 1.5.2, line 1557 of the document.
@@ -534,8 +491,7 @@ impl Client {
             .execute(encode::delete_persistent_volume_claim(request), RESPONSES)
             .await
     }
-    /// ListPersistentVolumeClaim
-    ///
+
     /// 调用ListPersistentVolumeClaim查询持久化存储卷声明列表
     ///
     /// `GET /` (`Action=ListPersistentVolumeClaim`). Source: section 1.5.3, line 1626 of the document.
@@ -550,6 +506,7 @@ impl Client {
             .execute(encode::list_persistent_volume_claim(request), RESPONSES)
             .await
     }
+
     /// Every page of `ListPersistentVolumeClaim`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn list_persistent_volume_claim_pages<'a>(
         &'a self,
@@ -586,8 +543,7 @@ impl Client {
             },
         )
     }
-    /// ListUsers
-    ///
+
     /// 列举当前主账号下所有用户。
     ///
     /// `GET /` (`Action=ListUsers`). Source: section 2.1, line 1751 of the document.
@@ -599,6 +555,7 @@ impl Client {
             .execute(encode::list_users(request), RESPONSES)
             .await
     }
+
     /// Every page of `ListUsers`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn list_users_pages<'a>(
         &'a self,
@@ -628,8 +585,7 @@ impl Client {
             },
         )
     }
-    /// CreateSlbAP
-    ///
+
     /// 调用CreateSlbAP创建一个SLB接入。通过SLB接入将部署在容器服务内的服务暴露并对外提供服务。
     ///
     /// `GET /` (`Action=CreateSlbAP`). Source: section 3.1.1, line 1868 of the document.
@@ -643,8 +599,7 @@ impl Client {
             .execute(encode::create_slb_ap(request), RESPONSES)
             .await
     }
-    /// ModifySlbAP
-    ///
+
     /// 调用ModifySlbAP修改SLB接入信息。只能修改协议的附加参数，不可修改协议。
     ///
     /// `GET /` (`Action=ModifySlbAP`). Source: section 3.1.2, line 1956 of the document.
@@ -658,8 +613,7 @@ impl Client {
             .execute(encode::modify_slb_ap(request), RESPONSES)
             .await
     }
-    /// DeleteSlbAP
-    ///
+
     /// 调用DeleteSlbAP删除一个SLB接入。
     ///
     /// `GET /` (`Action=DeleteSlbAP`). Source: section 3.1.3, line 2030 of the document.
@@ -673,8 +627,7 @@ impl Client {
             .execute(encode::delete_slb_ap(request), RESPONSES)
             .await
     }
-    /// DescribeSlbAPDetail
-    ///
+
     /// 调用DescribeSlbAPDetail查询SLB接入的详细信息。
     ///
     /// `GET /` (`Action=DescribeSlbAPDetail`). Source: section 3.1.4, line 2093 of the document.
@@ -687,8 +640,7 @@ impl Client {
             .execute(encode::describe_slb_ap_detail(request), RESPONSES)
             .await
     }
-    /// ListSlbAPs
-    ///
+
     /// 调用ListSlbAPs查询SLB接入列表。根据用户指定的查询条件分页查询SLB接入列表。
     ///
     /// `GET /` (`Action=ListSlbAPs`). Source: section 3.1.5, line 2201 of the document.
@@ -700,6 +652,7 @@ impl Client {
             .execute(encode::list_slb_a_ps(request), RESPONSES)
             .await
     }
+
     /// Every page of `ListSlbAPs`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn list_slb_a_ps_pages<'a>(
         &'a self,
@@ -733,8 +686,7 @@ impl Client {
             },
         )
     }
-    /// ModifyService
-    ///
+
     /// 调用ModifyService修改k8s service。
     ///
     /// `GET /` (`Action=ModifyService`). Source: section 3.2.1, line 2332 of the document.
@@ -748,8 +700,7 @@ impl Client {
             .execute(encode::modify_service(request), RESPONSES)
             .await
     }
-    /// DeleteService
-    ///
+
     /// 调用DeleteService删除一个service。
     ///
     /// `GET /` (`Action=DeleteService`). Source: section 3.2.2, line 2402 of the document.
@@ -763,8 +714,7 @@ impl Client {
             .execute(encode::delete_service(request), RESPONSES)
             .await
     }
-    /// ListServices
-    ///
+
     /// 调用ListServices查询Service列表。根据用户指定的查询条件分页查询Service列表。
     ///
     /// `GET /` (`Action=ListServices`). Source: section 3.2.3, line 2465 of the document.
@@ -776,6 +726,7 @@ impl Client {
             .execute(encode::list_services(request), RESPONSES)
             .await
     }
+
     /// Every page of `ListServices`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn list_services_pages<'a>(
         &'a self,
@@ -809,8 +760,7 @@ impl Client {
             },
         )
     }
-    /// DescribeServiceDetail
-    ///
+
     /// 调用DescribeServiceDetail查询service详细信息。
     ///
     /// `GET /` (`Action=DescribeServiceDetail`). Source: section 3.2.4, line 2608 of the document.
@@ -823,8 +773,7 @@ impl Client {
             .execute(encode::describe_service_detail(request), RESPONSES)
             .await
     }
-    /// CreateService
-    ///
+
     /// 调用CreateService创建一个k8s service。通过k8s service将部署在容器服务内的服务暴露并对外提供服务。
     ///
     /// `GET /` (`Action=CreateService`). Source: section 3.2.5, line 2731 of the document.
@@ -838,8 +787,7 @@ impl Client {
             .execute(encode::create_service(request), RESPONSES)
             .await
     }
-    /// DeployApp
-    ///
+
     /// 调用DeployApp发布部署应用。按环境来发布应用，将应用按照环境配置上指定的实例数量以及部署配置部署至集群。
     ///
     /// `GET /` (`Action=DeployApp`). Source: section 4.1.1, line 2824 of the document.
@@ -853,8 +801,7 @@ impl Client {
             .execute(encode::deploy_app(request), RESPONSES)
             .await
     }
-    /// ListDeployOrders
-    ///
+
     /// 查询发布单列表。根据用户指定的查询条件分页查询发布单列表。
     ///
     /// `GET /` (`Action=ListDeployOrders`). Source: section 4.1.2, line 2907 of the document.
@@ -866,6 +813,7 @@ impl Client {
             .execute(encode::list_deploy_orders(request), RESPONSES)
             .await
     }
+
     /// Every page of `ListDeployOrders`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn list_deploy_orders_pages<'a>(
         &'a self,
@@ -899,8 +847,7 @@ impl Client {
             },
         )
     }
-    /// ScaleApp
-    ///
+
     /// 调用ScaleApp扩缩容应用。按照环境维度将应用扩缩容至用户指定的副本数量。
     ///
     /// `GET /` (`Action=ScaleApp`). Source: section 4.1.3, line 3104 of the document.
@@ -914,8 +861,7 @@ impl Client {
             .execute(encode::scale_app(request), RESPONSES)
             .await
     }
-    /// DescribeDeployOrderDetail
-    ///
+
     /// 调用DescribeDeployOrderDetail查询发布单详情。查询一个发布单的详细信息。
     ///
     /// `GET /` (`Action=DescribeDeployOrderDetail`). Source: section 4.1.4, line 3185 of the document.
@@ -930,8 +876,7 @@ impl Client {
             .execute(encode::describe_deploy_order_detail(request), RESPONSES)
             .await
     }
-    /// ResumeDeploy
-    ///
+
     /// 调用ResumeDeploy恢复并继续发布。对于处于暂停状态（如DeployApp时指定的PauseType为first或each等）的发布单，恢复至发布状态。
     ///
     /// `GET /` (`Action=ResumeDeploy`). Source: section 4.1.5, line 3338 of the document.
@@ -945,8 +890,7 @@ impl Client {
             .execute(encode::resume_deploy(request), RESPONSES)
             .await
     }
-    /// CloseDeployOrder
-    ///
+
     /// 调用CloseDeployOrder关闭发布单。关闭一个处于【发布中】状态的发布单，系统会将发布单状态置为【已完成】，但同时将发布结果置为【失败】。对于有问题的发布单，一定要将其关闭，否则系统判断存在未完成的发布单则不允许进行新的发布。
     ///
     /// `GET /` (`Action=CloseDeployOrder`). Source: section 4.1.6, line 3401 of the document.
@@ -960,8 +904,7 @@ impl Client {
             .execute(encode::close_deploy_order(request), RESPONSES)
             .await
     }
-    /// ListPods
-    ///
+
     /// 调用获取环境下所有的pod列表。根据用户指定的查询条件分页查询POD列表。
     ///
     /// `GET /` (`Action=ListPods`). Source: section 4.2.1, line 3465 of the document.
@@ -973,6 +916,7 @@ impl Client {
             .execute(encode::list_pods(request), RESPONSES)
             .await
     }
+
     /// Every page of `ListPods`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn list_pods_pages<'a>(
         &'a self,
@@ -1002,8 +946,7 @@ impl Client {
             },
         )
     }
-    /// DescribePodLog
-    ///
+
     /// 调用DescribePodLog查询pod启动日志。启动日志中包含代码下载日志及容器内应用标准输出日志。
     ///
     /// `GET /` (`Action=DescribePodLog`). Source: section 4.2.2, line 3600 of the document.
@@ -1015,8 +958,7 @@ impl Client {
             .execute(encode::describe_pod_log(request), RESPONSES)
             .await
     }
-    /// DescribePodEvents
-    ///
+
     /// 调用DescribePodEvents查询POD发布事件。事件的状态会随着时间被集群清理，建议在发布过程中查询。
     ///
     /// `GET /` (`Action=DescribePodEvents`). Source: section 4.2.3, line 3694 of the document.
@@ -1028,8 +970,7 @@ impl Client {
             .execute(encode::describe_pod_events(request), RESPONSES)
             .await
     }
-    /// CreatePersistentVolume
-    ///
+
     /// 调用CreatePersistentVolume在集群下创建一个持久化存储卷
     ///
     /// `GET /` (`Action=CreatePersistentVolume`). Source: section 5.1.1, line 3803 of the document.
@@ -1044,8 +985,7 @@ impl Client {
             .execute(encode::create_persistent_volume(request), RESPONSES)
             .await
     }
-    /// ListPersistentVolume
-    ///
+
     /// 调用ListPersistentVolume获取持久化存储卷列表
     ///
     /// `GET /` (`Action=ListPersistentVolume`). Source: section 5.1.2, line 3887 of the document.
@@ -1058,6 +998,7 @@ impl Client {
             .execute(encode::list_persistent_volume(request), RESPONSES)
             .await
     }
+
     /// Every page of `ListPersistentVolume`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn list_persistent_volume_pages<'a>(
         &'a self,
@@ -1094,8 +1035,7 @@ impl Client {
             },
         )
     }
-    /// DeletePersistentVolume
-    ///
+
     /// 调用DeletePersistentVolume删除一个持久化存储卷，删除的持久化存储卷需是非Bound状态
     ///
     /// `GET /` (`Action=DeletePersistentVolume`). Source: section 5.1.3, line 3995 of the document.
@@ -1110,8 +1050,7 @@ impl Client {
             .execute(encode::delete_persistent_volume(request), RESPONSES)
             .await
     }
-    /// CreateNodeLabel
-    ///
+
     /// 调用CreateNodeLabel创建节点标签。该接口用于创建标签而非绑定，绑定请使用接口BindNodeLabel
     ///
     /// `GET /` (`Action=CreateNodeLabel`). Source: section 5.2.1, line 4067 of the document.
@@ -1125,8 +1064,7 @@ impl Client {
             .execute(encode::create_node_label(request), RESPONSES)
             .await
     }
-    /// ListNodeLabels
-    ///
+
     /// 调用ListNodeLabels查询节点标签列表。
     ///
     /// `GET /` (`Action=ListNodeLabels`). Source: section 5.2.2, line 4165 of the document.
@@ -1138,6 +1076,7 @@ impl Client {
             .execute(encode::list_node_labels(request), RESPONSES)
             .await
     }
+
     /// Every page of `ListNodeLabels`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn list_node_labels_pages<'a>(
         &'a self,
@@ -1171,8 +1110,7 @@ impl Client {
             },
         )
     }
-    /// DeleteNodeLabel
-    ///
+
     /// 调用DeleteNodeLabel删除节点标签。只是删除节点标签，而非解绑，删除前请保证该标签没有绑定关系。可以设置参数force=true，强制删除所有标签关联关系。
     ///
     /// `GET /` (`Action=DeleteNodeLabel`). Source: section 5.2.3, line 4272 of the document.
@@ -1186,8 +1124,7 @@ impl Client {
             .execute(encode::delete_node_label(request), RESPONSES)
             .await
     }
-    /// BindNodeLabel
-    ///
+
     /// 调用BindNodeLabel绑定标签到Node。如果标签不存在会直接新建一个标签。
     ///
     /// `GET /` (`Action=BindNodeLabel`). Source: section 5.2.4, line 4356 of the document.
@@ -1201,8 +1138,7 @@ impl Client {
             .execute(encode::bind_node_label(request), RESPONSES)
             .await
     }
-    /// UnbindNodeLabel
-    ///
+
     /// 调用UnbindNodeLabel解绑节点标签。
     ///
     /// `GET /` (`Action=UnbindNodeLabel`). Source: section 5.2.5, line 4427 of the document.
@@ -1216,8 +1152,7 @@ impl Client {
             .execute(encode::unbind_node_label(request), RESPONSES)
             .await
     }
-    /// ListNodeLabelBindings
-    ///
+
     /// 调用接口ListNodeLabelBindings查询节点标签绑定关系列表。
     ///
     /// `GET /` (`Action=ListNodeLabelBindings`). Source: section 5.2.6, line 4497 of the document.
@@ -1230,6 +1165,7 @@ impl Client {
             .execute(encode::list_node_label_bindings(request), RESPONSES)
             .await
     }
+
     /// Every page of `ListNodeLabelBindings`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn list_node_label_bindings_pages<'a>(
         &'a self,
@@ -1266,8 +1202,7 @@ impl Client {
             },
         )
     }
-    /// CreateAppResourceAlloc
-    ///
+
     /// 调用CreateAppResourceAlloc为应用环境分配集群计算资源。
     ///
     /// `GET /` (`Action=CreateAppResourceAlloc`). Source: section 5.3.1, line 4602 of the document.
@@ -1282,8 +1217,7 @@ impl Client {
             .execute(encode::create_app_resource_alloc(request), RESPONSES)
             .await
     }
-    /// ListAppResourceAllocs
-    ///
+
     /// 调用ListAppResourceAllocs查询资源绑定关系。
     ///
     /// `GET /` (`Action=ListAppResourceAllocs`). Source: section 5.3.2, line 4692 of the document.
@@ -1296,6 +1230,7 @@ impl Client {
             .execute(encode::list_app_resource_allocs(request), RESPONSES)
             .await
     }
+
     /// Every page of `ListAppResourceAllocs`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn list_app_resource_allocs_pages<'a>(
         &'a self,
@@ -1332,8 +1267,7 @@ impl Client {
             },
         )
     }
-    /// DeleteAppResourceAlloc
-    ///
+
     /// 调用DeleteAppResourceAlloc删除应用环境与集群绑定关系。
     ///
     /// `GET /` (`Action=DeleteAppResourceAlloc`). Source: section 5.3.3, line 4805 of the document.
@@ -1348,8 +1282,7 @@ impl Client {
             .execute(encode::delete_app_resource_alloc(request), RESPONSES)
             .await
     }
-    /// DescribeAppResourceAlloc
-    ///
+
     /// 调用DescribeAppResourceAlloc查询环境绑定的集群资源
     ///
     /// `GET /` (`Action=DescribeAppResourceAlloc`). Source: section 5.3.4, line 4871 of the document.
@@ -1364,8 +1297,7 @@ impl Client {
             .execute(encode::describe_app_resource_alloc(request), RESPONSES)
             .await
     }
-    /// ListCluster
-    ///
+
     /// 调用ListCluster接口查询集群列表
     ///
     /// `GET /` (`Action=ListCluster`). Source: section 5.4.1, line 4955 of the document.
@@ -1377,6 +1309,7 @@ impl Client {
             .execute(encode::list_cluster(request), RESPONSES)
             .await
     }
+
     /// Every page of `ListCluster`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn list_cluster_pages<'a>(
         &'a self,
@@ -1416,8 +1349,7 @@ impl Client {
             },
         )
     }
-    /// DeleteCluster
-    ///
+
     /// 调用DeleteCluster接口删除集群
     ///
     /// `GET /` (`Action=DeleteCluster`). Source: section 5.4.2, line 5108 of the document.
@@ -1431,8 +1363,7 @@ impl Client {
             .execute(encode::delete_cluster(request), RESPONSES)
             .await
     }
-    /// ListClusterNode
-    ///
+
     /// 调用ListClusterNode接口查询集群中节点列表
     ///
     /// `GET /` (`Action=ListClusterNode`). Source: section 5.4.3, line 5181 of the document.
@@ -1444,6 +1375,7 @@ impl Client {
             .execute(encode::list_cluster_node(request), RESPONSES)
             .await
     }
+
     /// Every page of `ListClusterNode`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn list_cluster_node_pages<'a>(
         &'a self,
@@ -1483,8 +1415,7 @@ impl Client {
             },
         )
     }
-    /// QueryClusterDetail
-    ///
+
     /// 调用QueryClusterDetail接口查询集群详情
     ///
     /// `GET /` (`Action=QueryClusterDetail`). Source: section 5.4.4, line 5557 of the document.
@@ -1496,8 +1427,7 @@ impl Client {
             .execute(encode::query_cluster_detail(request), RESPONSES)
             .await
     }
-    /// AddClusterNode
-    ///
+
     /// 调用AddClusterNode接口向集群中添加ECS主机
     ///
     /// `GET /` (`Action=AddClusterNode`). Source: section 5.4.5, line 6112 of the document.
@@ -1511,8 +1441,7 @@ impl Client {
             .execute(encode::add_cluster_node(request), RESPONSES)
             .await
     }
-    /// RemoveClusterNode
-    ///
+
     /// 调用RemoveClusterNode接口移除集群中的ECS节点
     ///
     /// `GET /` (`Action=RemoveClusterNode`). Source: section 5.4.6, line 6184 of the document.
@@ -1526,8 +1455,7 @@ impl Client {
             .execute(encode::remove_cluster_node(request), RESPONSES)
             .await
     }
-    /// CreateCluster
-    ///
+
     /// 调用CreateCluster接口创建K8S集群
     ///
     /// `GET /` (`Action=CreateCluster`). Source: section 5.4.7, line 6256 of the document.
@@ -1541,8 +1469,7 @@ impl Client {
             .execute(encode::create_cluster(request), RESPONSES)
             .await
     }
-    /// ListAvailableClusterNode
-    ///
+
     /// 调用ListAvailableClusterNode接口查询可添加到集群的机器列表
     ///
     /// `GET /` (`Action=ListAvailableClusterNode`). Source: section 5.4.8, line 6367 of the document.
@@ -1557,6 +1484,7 @@ impl Client {
             .execute(encode::list_available_cluster_node(request), RESPONSES)
             .await
     }
+
     /// Every page of `ListAvailableClusterNode`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn list_available_cluster_node_pages<'a>(
         &'a self,
@@ -1599,8 +1527,7 @@ impl Client {
             },
         )
     }
-    /// DescribeDatabases
-    ///
+
     /// 调用DescribeDatabases接口查看实例下的数据库信息。
     ///
     /// `GET /` (`Action=DescribeDatabases`). Source: section 6.1, line 6659 of the document.
@@ -1612,8 +1539,7 @@ impl Client {
             .execute(encode::describe_databases(request), RESPONSES)
             .await
     }
-    /// DeleteRdsAccount
-    ///
+
     /// 调用DeleteRdsAccount接口删除数据库账号。
     ///
     /// `GET /` (`Action=DeleteRdsAccount`). Source: section 6.2, line 6767 of the document.
@@ -1627,8 +1553,7 @@ impl Client {
             .execute(encode::delete_rds_account(request), RESPONSES)
             .await
     }
-    /// DescribeRdsAccounts
-    ///
+
     /// 调用DescribeRdsAccounts接口查看实例的帐号信息。
     ///
     /// `GET /` (`Action=DescribeRdsAccounts`). Source: section 6.3, line 6837 of the document.
@@ -1640,8 +1565,7 @@ impl Client {
             .execute(encode::describe_rds_accounts(request), RESPONSES)
             .await
     }
-    /// GrantDbToAccount
-    ///
+
     /// 调用GrantDbToAccount接口授权账号访问数据库。
     ///
     /// `GET /` (`Action=GrantDbToAccount`). Source: section 6.4, line 6966 of the document.
@@ -1655,8 +1579,7 @@ impl Client {
             .execute(encode::grant_db_to_account(request), RESPONSES)
             .await
     }
-    /// CreateDb
-    ///
+
     /// 在某个实例下创建数据库。
     ///
     /// `GET /` (`Action=CreateDb`). Source: section 6.5, line 7033 of the document.
@@ -1670,8 +1593,7 @@ impl Client {
             .execute(encode::create_db(request), RESPONSES)
             .await
     }
-    /// DeleteDatabase
-    ///
+
     /// 调用DeleteDatabase接口删除实例下的某个数据库。
     ///
     /// `GET /` (`Action=DeleteDatabase`). Source: section 6.6, line 7095 of the document.
@@ -1685,8 +1607,7 @@ impl Client {
             .execute(encode::delete_database(request), RESPONSES)
             .await
     }
-    /// GetRdsBackUp
-    ///
+
     /// 调用GetRdsBackUp接口查看备份集列表。
     ///
     /// `GET /` (`Action=GetRdsBackUp`). Source: section 6.7, line 7167 of the document.
@@ -1698,6 +1619,7 @@ impl Client {
             .execute(encode::get_rds_back_up(request), RESPONSES)
             .await
     }
+
     /// Every page of `GetRdsBackUp`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
     pub fn get_rds_back_up_pages<'a>(
         &'a self,
@@ -1738,436 +1660,569 @@ impl Client {
         )
     }
 }
+
 /// A request model of this service: how it is encoded and what it answers
 /// (for [`Client::call`]).
 pub trait Operation {
     /// The response model.
     type Output: apigen_runtime::serde::de::DeserializeOwned;
+
     /// Encodes the request.
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error>;
 }
+
 impl Operation for retailcloud_models::create_app::CreateAppRequest {
     type Output = retailcloud_models::create_app::CreateAppResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_app(self)
     }
 }
+
 impl Operation for retailcloud_models::update_app::UpdateAppRequest {
     type Output = retailcloud_models::update_app::UpdateAppResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::update_app(self)
     }
 }
+
 impl Operation for retailcloud_models::list_app::ListAppRequest {
     type Output = retailcloud_models::list_app::ListAppResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_app(self)
     }
 }
+
 impl Operation for retailcloud_models::describe_app_detail::DescribeAppDetailRequest {
     type Output = retailcloud_models::describe_app_detail::DescribeAppDetailResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::describe_app_detail(self)
     }
 }
+
 impl Operation for retailcloud_models::delete_app_detail::DeleteAppDetailRequest {
     type Output = retailcloud_models::delete_app_detail::DeleteAppDetailResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_app_detail(self)
     }
 }
+
 impl Operation for retailcloud_models::create_environment::CreateEnvironmentRequest {
     type Output = retailcloud_models::create_environment::CreateEnvironmentResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_environment(self)
     }
 }
+
 impl Operation for retailcloud_models::update_environment::UpdateEnvironmentRequest {
     type Output = retailcloud_models::update_environment::UpdateEnvironmentResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::update_environment(self)
     }
 }
+
 impl Operation for retailcloud_models::list_app_environment::ListAppEnvironmentRequest {
     type Output = retailcloud_models::list_app_environment::ListAppEnvironmentResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_app_environment(self)
     }
 }
+
 impl Operation for retailcloud_models::delete_app_environment::DeleteAppEnvironmentRequest {
     type Output = retailcloud_models::delete_app_environment::DeleteAppEnvironmentResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_app_environment(self)
     }
 }
+
 impl Operation
     for retailcloud_models::describe_app_environment_detail::DescribeAppEnvironmentDetailRequest
 {
     type Output =
         retailcloud_models::describe_app_environment_detail::DescribeAppEnvironmentDetailResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::describe_app_environment_detail(self)
     }
 }
+
 impl Operation for retailcloud_models::create_deploy_config::CreateDeployConfigRequest {
     type Output = retailcloud_models::create_deploy_config::CreateDeployConfigResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_deploy_config(self)
     }
 }
+
 impl Operation for retailcloud_models::list_deploy_config::ListDeployConfigRequest {
     type Output = retailcloud_models::list_deploy_config::ListDeployConfigResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_deploy_config(self)
     }
 }
+
 impl Operation for retailcloud_models::delete_deploy_config::DeleteDeployConfigRequest {
     type Output = retailcloud_models::delete_deploy_config::DeleteDeployConfigResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_deploy_config(self)
     }
 }
+
 impl Operation for retailcloud_models::update_deploy_config::UpdateDeployConfigRequest {
     type Output = retailcloud_models::update_deploy_config::UpdateDeployConfigResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::update_deploy_config(self)
     }
 }
+
 impl Operation for retailcloud_models::list_app_instance::ListAppInstanceRequest {
     type Output = retailcloud_models::list_app_instance::ListAppInstanceResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_app_instance(self)
     }
 }
+
 impl Operation
     for retailcloud_models::create_persistent_volume_claim::CreatePersistentVolumeClaimRequest
 {
     type Output =
         retailcloud_models::create_persistent_volume_claim::CreatePersistentVolumeClaimResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_persistent_volume_claim(self)
     }
 }
+
 impl Operation
     for retailcloud_models::delete_persistent_volume_claim::DeletePersistentVolumeClaimRequest
 {
     type Output =
         retailcloud_models::delete_persistent_volume_claim::DeletePersistentVolumeClaimResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_persistent_volume_claim(self)
     }
 }
+
 impl Operation
     for retailcloud_models::list_persistent_volume_claim::ListPersistentVolumeClaimRequest
 {
     type Output =
         retailcloud_models::list_persistent_volume_claim::ListPersistentVolumeClaimResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_persistent_volume_claim(self)
     }
 }
+
 impl Operation for retailcloud_models::list_users::ListUsersRequest {
     type Output = retailcloud_models::list_users::ListUsersResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_users(self)
     }
 }
+
 impl Operation for retailcloud_models::create_slb_ap::CreateSlbApRequest {
     type Output = retailcloud_models::create_slb_ap::CreateSlbApResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_slb_ap(self)
     }
 }
+
 impl Operation for retailcloud_models::modify_slb_ap::ModifySlbApRequest {
     type Output = retailcloud_models::modify_slb_ap::ModifySlbApResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::modify_slb_ap(self)
     }
 }
+
 impl Operation for retailcloud_models::delete_slb_ap::DeleteSlbApRequest {
     type Output = retailcloud_models::delete_slb_ap::DeleteSlbApResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_slb_ap(self)
     }
 }
+
 impl Operation for retailcloud_models::describe_slb_ap_detail::DescribeSlbApDetailRequest {
     type Output = retailcloud_models::describe_slb_ap_detail::DescribeSlbApDetailResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::describe_slb_ap_detail(self)
     }
 }
+
 impl Operation for retailcloud_models::list_slb_a_ps::ListSlbAPsRequest {
     type Output = retailcloud_models::list_slb_a_ps::ListSlbAPsResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_slb_a_ps(self)
     }
 }
+
 impl Operation for retailcloud_models::modify_service::ModifyServiceRequest {
     type Output = retailcloud_models::modify_service::ModifyServiceResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::modify_service(self)
     }
 }
+
 impl Operation for retailcloud_models::delete_service::DeleteServiceRequest {
     type Output = retailcloud_models::delete_service::DeleteServiceResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_service(self)
     }
 }
+
 impl Operation for retailcloud_models::list_services::ListServicesRequest {
     type Output = retailcloud_models::list_services::ListServicesResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_services(self)
     }
 }
+
 impl Operation for retailcloud_models::describe_service_detail::DescribeServiceDetailRequest {
     type Output = retailcloud_models::describe_service_detail::DescribeServiceDetailResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::describe_service_detail(self)
     }
 }
+
 impl Operation for retailcloud_models::create_service::CreateServiceRequest {
     type Output = retailcloud_models::create_service::CreateServiceResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_service(self)
     }
 }
+
 impl Operation for retailcloud_models::deploy_app::DeployAppRequest {
     type Output = retailcloud_models::deploy_app::DeployAppResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::deploy_app(self)
     }
 }
+
 impl Operation for retailcloud_models::list_deploy_orders::ListDeployOrdersRequest {
     type Output = retailcloud_models::list_deploy_orders::ListDeployOrdersResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_deploy_orders(self)
     }
 }
+
 impl Operation for retailcloud_models::scale_app::ScaleAppRequest {
     type Output = retailcloud_models::scale_app::ScaleAppResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::scale_app(self)
     }
 }
+
 impl Operation
     for retailcloud_models::describe_deploy_order_detail::DescribeDeployOrderDetailRequest
 {
     type Output =
         retailcloud_models::describe_deploy_order_detail::DescribeDeployOrderDetailResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::describe_deploy_order_detail(self)
     }
 }
+
 impl Operation for retailcloud_models::resume_deploy::ResumeDeployRequest {
     type Output = retailcloud_models::resume_deploy::ResumeDeployResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::resume_deploy(self)
     }
 }
+
 impl Operation for retailcloud_models::close_deploy_order::CloseDeployOrderRequest {
     type Output = retailcloud_models::close_deploy_order::CloseDeployOrderResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::close_deploy_order(self)
     }
 }
+
 impl Operation for retailcloud_models::list_pods::ListPodsRequest {
     type Output = retailcloud_models::list_pods::ListPodsResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_pods(self)
     }
 }
+
 impl Operation for retailcloud_models::describe_pod_log::DescribePodLogRequest {
     type Output = retailcloud_models::describe_pod_log::DescribePodLogResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::describe_pod_log(self)
     }
 }
+
 impl Operation for retailcloud_models::describe_pod_events::DescribePodEventsRequest {
     type Output = retailcloud_models::describe_pod_events::DescribePodEventsResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::describe_pod_events(self)
     }
 }
+
 impl Operation for retailcloud_models::create_persistent_volume::CreatePersistentVolumeRequest {
     type Output = retailcloud_models::create_persistent_volume::CreatePersistentVolumeResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_persistent_volume(self)
     }
 }
+
 impl Operation for retailcloud_models::list_persistent_volume::ListPersistentVolumeRequest {
     type Output = retailcloud_models::list_persistent_volume::ListPersistentVolumeResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_persistent_volume(self)
     }
 }
+
 impl Operation for retailcloud_models::delete_persistent_volume::DeletePersistentVolumeRequest {
     type Output = retailcloud_models::delete_persistent_volume::DeletePersistentVolumeResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_persistent_volume(self)
     }
 }
+
 impl Operation for retailcloud_models::create_node_label::CreateNodeLabelRequest {
     type Output = retailcloud_models::create_node_label::CreateNodeLabelResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_node_label(self)
     }
 }
+
 impl Operation for retailcloud_models::list_node_labels::ListNodeLabelsRequest {
     type Output = retailcloud_models::list_node_labels::ListNodeLabelsResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_node_labels(self)
     }
 }
+
 impl Operation for retailcloud_models::delete_node_label::DeleteNodeLabelRequest {
     type Output = retailcloud_models::delete_node_label::DeleteNodeLabelResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_node_label(self)
     }
 }
+
 impl Operation for retailcloud_models::bind_node_label::BindNodeLabelRequest {
     type Output = retailcloud_models::bind_node_label::BindNodeLabelResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::bind_node_label(self)
     }
 }
+
 impl Operation for retailcloud_models::unbind_node_label::UnbindNodeLabelRequest {
     type Output = retailcloud_models::unbind_node_label::UnbindNodeLabelResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::unbind_node_label(self)
     }
 }
+
 impl Operation for retailcloud_models::list_node_label_bindings::ListNodeLabelBindingsRequest {
     type Output = retailcloud_models::list_node_label_bindings::ListNodeLabelBindingsResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_node_label_bindings(self)
     }
 }
+
 impl Operation for retailcloud_models::create_app_resource_alloc::CreateAppResourceAllocRequest {
     type Output = retailcloud_models::create_app_resource_alloc::CreateAppResourceAllocResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_app_resource_alloc(self)
     }
 }
+
 impl Operation for retailcloud_models::list_app_resource_allocs::ListAppResourceAllocsRequest {
     type Output = retailcloud_models::list_app_resource_allocs::ListAppResourceAllocsResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_app_resource_allocs(self)
     }
 }
+
 impl Operation for retailcloud_models::delete_app_resource_alloc::DeleteAppResourceAllocRequest {
     type Output = retailcloud_models::delete_app_resource_alloc::DeleteAppResourceAllocResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_app_resource_alloc(self)
     }
 }
+
 impl Operation
     for retailcloud_models::describe_app_resource_alloc::DescribeAppResourceAllocRequest
 {
     type Output = retailcloud_models::describe_app_resource_alloc::DescribeAppResourceAllocResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::describe_app_resource_alloc(self)
     }
 }
+
 impl Operation for retailcloud_models::list_cluster::ListClusterRequest {
     type Output = retailcloud_models::list_cluster::ListClusterResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_cluster(self)
     }
 }
+
 impl Operation for retailcloud_models::delete_cluster::DeleteClusterRequest {
     type Output = retailcloud_models::delete_cluster::DeleteClusterResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_cluster(self)
     }
 }
+
 impl Operation for retailcloud_models::list_cluster_node::ListClusterNodeRequest {
     type Output = retailcloud_models::list_cluster_node::ListClusterNodeResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_cluster_node(self)
     }
 }
+
 impl Operation for retailcloud_models::query_cluster_detail::QueryClusterDetailRequest {
     type Output = retailcloud_models::query_cluster_detail::QueryClusterDetailResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::query_cluster_detail(self)
     }
 }
+
 impl Operation for retailcloud_models::add_cluster_node::AddClusterNodeRequest {
     type Output = retailcloud_models::add_cluster_node::AddClusterNodeResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::add_cluster_node(self)
     }
 }
+
 impl Operation for retailcloud_models::remove_cluster_node::RemoveClusterNodeRequest {
     type Output = retailcloud_models::remove_cluster_node::RemoveClusterNodeResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::remove_cluster_node(self)
     }
 }
+
 impl Operation for retailcloud_models::create_cluster::CreateClusterRequest {
     type Output = retailcloud_models::create_cluster::CreateClusterResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_cluster(self)
     }
 }
+
 impl Operation
     for retailcloud_models::list_available_cluster_node::ListAvailableClusterNodeRequest
 {
     type Output = retailcloud_models::list_available_cluster_node::ListAvailableClusterNodeResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::list_available_cluster_node(self)
     }
 }
+
 impl Operation for retailcloud_models::describe_databases::DescribeDatabasesRequest {
     type Output = retailcloud_models::describe_databases::DescribeDatabasesResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::describe_databases(self)
     }
 }
+
 impl Operation for retailcloud_models::delete_rds_account::DeleteRdsAccountRequest {
     type Output = retailcloud_models::delete_rds_account::DeleteRdsAccountResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_rds_account(self)
     }
 }
+
 impl Operation for retailcloud_models::describe_rds_accounts::DescribeRdsAccountsRequest {
     type Output = retailcloud_models::describe_rds_accounts::DescribeRdsAccountsResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::describe_rds_accounts(self)
     }
 }
+
 impl Operation for retailcloud_models::grant_db_to_account::GrantDbToAccountRequest {
     type Output = retailcloud_models::grant_db_to_account::GrantDbToAccountResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::grant_db_to_account(self)
     }
 }
+
 impl Operation for retailcloud_models::create_db::CreateDbRequest {
     type Output = retailcloud_models::create_db::CreateDbResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::create_db(self)
     }
 }
+
 impl Operation for retailcloud_models::delete_database::DeleteDatabaseRequest {
     type Output = retailcloud_models::delete_database::DeleteDatabaseResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::delete_database(self)
     }
 }
+
 impl Operation for retailcloud_models::get_rds_back_up::GetRdsBackUpRequest {
     type Output = retailcloud_models::get_rds_back_up::GetRdsBackUpResponse;
+
     fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error> {
         encode::get_rds_back_up(self)
     }
 }
+
 /// Per-operation request encoders: request model → [`apigen_runtime::PreparedRequest`].
 pub mod encode {
-    #[allow(unused_imports)]
-    use apigen_runtime::rest::{ArrayStyle, Multipart, RestRequest};
-    #[allow(unused_imports)]
     use apigen_runtime::rpc::RpcRequest;
     use apigen_runtime::{Error, PreparedRequest};
+
     /// Encodes a `CreateApp` request (`GET /`).
     pub fn create_app(
         r: &retailcloud_models::create_app::CreateAppRequest,
@@ -2187,6 +2242,7 @@ pub mod encode {
         q = q.param_opt("Namespace", r.namespace.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `UpdateApp` request (`GET /`).
     pub fn update_app(
         r: &retailcloud_models::update_app::UpdateAppRequest,
@@ -2203,6 +2259,7 @@ pub mod encode {
         q = q.param_opt("ServiceType", r.service_type.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ListApp` request (`GET /`).
     pub fn list_app(
         r: &retailcloud_models::list_app::ListAppRequest,
@@ -2214,6 +2271,7 @@ pub mod encode {
         q = q.param_opt("PageSize", r.page_size.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DescribeAppDetail` request (`GET /`).
     pub fn describe_app_detail(
         r: &retailcloud_models::describe_app_detail::DescribeAppDetailRequest,
@@ -2224,6 +2282,7 @@ pub mod encode {
         q = q.param("AppId", r.app_id);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DeleteAppDetail` request (`GET /`).
     pub fn delete_app_detail(
         r: &retailcloud_models::delete_app_detail::DeleteAppDetailRequest,
@@ -2235,6 +2294,7 @@ pub mod encode {
         q = q.param_opt("Force", r.force.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `CreateEnvironment` request (`GET /`).
     pub fn create_environment(
         r: &retailcloud_models::create_environment::CreateEnvironmentRequest,
@@ -2250,6 +2310,7 @@ pub mod encode {
         q = q.param("Replicas", r.replicas);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `UpdateEnvironment` request (`GET /`).
     pub fn update_environment(
         r: &retailcloud_models::update_environment::UpdateEnvironmentRequest,
@@ -2263,6 +2324,7 @@ pub mod encode {
         q = q.param_opt("Replicas", r.replicas.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ListAppEnvironment` request (`GET /`).
     pub fn list_app_environment(
         r: &retailcloud_models::list_app_environment::ListAppEnvironmentRequest,
@@ -2277,6 +2339,7 @@ pub mod encode {
         q = q.param_opt("EnvName", r.env_name.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DeleteAppEnvironment` request (`GET /`).
     pub fn delete_app_environment(
         r: &retailcloud_models::delete_app_environment::DeleteAppEnvironmentRequest,
@@ -2289,6 +2352,7 @@ pub mod encode {
         q = q.param("Force", r.force);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DescribeAppEnvironmentDetail` request (`GET /`).
     pub fn describe_app_environment_detail(
         r: &retailcloud_models::describe_app_environment_detail::DescribeAppEnvironmentDetailRequest,
@@ -2300,6 +2364,7 @@ pub mod encode {
         q = q.param("EnvId", r.env_id);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `CreateDeployConfig` request (`GET /`).
     pub fn create_deploy_config(
         r: &retailcloud_models::create_deploy_config::CreateDeployConfigRequest,
@@ -2317,6 +2382,7 @@ pub mod encode {
         q = q.flat("ConfigMapList", &r.config_map_list)?;
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ListDeployConfig` request (`GET /`).
     pub fn list_deploy_config(
         r: &retailcloud_models::list_deploy_config::ListDeployConfigRequest,
@@ -2330,6 +2396,7 @@ pub mod encode {
         q = q.param_opt("Name", r.name.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DeleteDeployConfig` request (`GET /`).
     pub fn delete_deploy_config(
         r: &retailcloud_models::delete_deploy_config::DeleteDeployConfigRequest,
@@ -2340,6 +2407,7 @@ pub mod encode {
         q = q.param("SchemaId", r.schema_id);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `UpdateDeployConfig` request (`GET /`).
     pub fn update_deploy_config(
         r: &retailcloud_models::update_deploy_config::UpdateDeployConfigRequest,
@@ -2356,6 +2424,7 @@ pub mod encode {
         q = q.flat("ConfigMapList", &r.config_map_list)?;
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ListAppInstance` request (`GET /`).
     pub fn list_app_instance(
         r: &retailcloud_models::list_app_instance::ListAppInstanceRequest,
@@ -2369,6 +2438,7 @@ pub mod encode {
         q = q.param("PageSize", r.page_size);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `CreatePersistentVolumeClaim` request (`GET /`).
     pub fn create_persistent_volume_claim(
         r: &retailcloud_models::create_persistent_volume_claim::CreatePersistentVolumeClaimRequest,
@@ -2384,6 +2454,7 @@ pub mod encode {
         q = q.param("StorageClass", &r.storage_class);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DeletePersistentVolumeClaim` request (`GET /`).
     pub fn delete_persistent_volume_claim(
         r: &retailcloud_models::delete_persistent_volume_claim::DeletePersistentVolumeClaimRequest,
@@ -2396,6 +2467,7 @@ pub mod encode {
         q = q.param("PersistentVolumeClaimName", &r.persistent_volume_claim_name);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ListPersistentVolumeClaim` request (`GET /`).
     pub fn list_persistent_volume_claim(
         r: &retailcloud_models::list_persistent_volume_claim::ListPersistentVolumeClaimRequest,
@@ -2409,6 +2481,7 @@ pub mod encode {
         q = q.param("PageSize", r.page_size);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ListUsers` request (`GET /`).
     pub fn list_users(
         r: &retailcloud_models::list_users::ListUsersRequest,
@@ -2420,6 +2493,7 @@ pub mod encode {
         q = q.param("PageSize", r.page_size);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `CreateSlbAP` request (`GET /`).
     pub fn create_slb_ap(
         r: &retailcloud_models::create_slb_ap::CreateSlbApRequest,
@@ -2439,6 +2513,7 @@ pub mod encode {
         q = q.param_opt("CookieTimeout", r.cookie_timeout.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ModifySlbAP` request (`GET /`).
     pub fn modify_slb_ap(
         r: &retailcloud_models::modify_slb_ap::ModifySlbApRequest,
@@ -2455,6 +2530,7 @@ pub mod encode {
         q = q.param_opt("CookieTimeout", r.cookie_timeout.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DeleteSlbAP` request (`GET /`).
     pub fn delete_slb_ap(
         r: &retailcloud_models::delete_slb_ap::DeleteSlbApRequest,
@@ -2465,6 +2541,7 @@ pub mod encode {
         q = q.param("SlbAPId", r.slb_ap_id);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DescribeSlbAPDetail` request (`GET /`).
     pub fn describe_slb_ap_detail(
         r: &retailcloud_models::describe_slb_ap_detail::DescribeSlbApDetailRequest,
@@ -2475,6 +2552,7 @@ pub mod encode {
         q = q.param("SlbAPId", r.slb_ap_id);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ListSlbAPs` request (`GET /`).
     pub fn list_slb_a_ps(
         r: &retailcloud_models::list_slb_a_ps::ListSlbAPsRequest,
@@ -2492,6 +2570,7 @@ pub mod encode {
         q = q.param_opt("SlbId", r.slb_id.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ModifyService` request (`GET /`).
     pub fn modify_service(
         r: &retailcloud_models::modify_service::ModifyServiceRequest,
@@ -2504,6 +2583,7 @@ pub mod encode {
         q = q.flat("PortMappings", &r.port_mappings)?;
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DeleteService` request (`GET /`).
     pub fn delete_service(
         r: &retailcloud_models::delete_service::DeleteServiceRequest,
@@ -2514,6 +2594,7 @@ pub mod encode {
         q = q.param("ServiceId", r.service_id);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ListServices` request (`GET /`).
     pub fn list_services(
         r: &retailcloud_models::list_services::ListServicesRequest,
@@ -2529,6 +2610,7 @@ pub mod encode {
         q = q.param_opt("ServiceType", r.service_type.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DescribeServiceDetail` request (`GET /`).
     pub fn describe_service_detail(
         r: &retailcloud_models::describe_service_detail::DescribeServiceDetailRequest,
@@ -2539,6 +2621,7 @@ pub mod encode {
         q = q.param("ServiceId", r.service_id);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `CreateService` request (`GET /`).
     pub fn create_service(
         r: &retailcloud_models::create_service::CreateServiceRequest,
@@ -2554,6 +2637,7 @@ pub mod encode {
         q = q.param_opt("Headless", r.headless.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DeployApp` request (`GET /`).
     pub fn deploy_app(
         r: &retailcloud_models::deploy_app::DeployAppRequest,
@@ -2571,6 +2655,7 @@ pub mod encode {
         q = q.param_opt("ArmsFlag", r.arms_flag.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ListDeployOrders` request (`GET /`).
     pub fn list_deploy_orders(
         r: &retailcloud_models::list_deploy_orders::ListDeployOrdersRequest,
@@ -2612,6 +2697,7 @@ pub mod encode {
         q = q.flat("StatusList", &r.status_list)?;
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ScaleApp` request (`GET /`).
     pub fn scale_app(
         r: &retailcloud_models::scale_app::ScaleAppRequest,
@@ -2623,6 +2709,7 @@ pub mod encode {
         q = q.param("Replicas", r.replicas);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DescribeDeployOrderDetail` request (`GET /`).
     pub fn describe_deploy_order_detail(
         r: &retailcloud_models::describe_deploy_order_detail::DescribeDeployOrderDetailRequest,
@@ -2633,6 +2720,7 @@ pub mod encode {
         q = q.param("DeployOrderId", r.deploy_order_id);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ResumeDeploy` request (`GET /`).
     pub fn resume_deploy(
         r: &retailcloud_models::resume_deploy::ResumeDeployRequest,
@@ -2643,6 +2731,7 @@ pub mod encode {
         q = q.param("DeployOrderId", r.deploy_order_id);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `CloseDeployOrder` request (`GET /`).
     pub fn close_deploy_order(
         r: &retailcloud_models::close_deploy_order::CloseDeployOrderRequest,
@@ -2653,6 +2742,7 @@ pub mod encode {
         q = q.param("DeployOrderId", r.deploy_order_id);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ListPods` request (`GET /`).
     pub fn list_pods(
         r: &retailcloud_models::list_pods::ListPodsRequest,
@@ -2667,6 +2757,7 @@ pub mod encode {
         q = q.flat("StatusList", &r.status_list)?;
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DescribePodLog` request (`GET /`).
     pub fn describe_pod_log(
         r: &retailcloud_models::describe_pod_log::DescribePodLogRequest,
@@ -2678,6 +2769,7 @@ pub mod encode {
         q = q.param("DeployOrderId", r.deploy_order_id);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DescribePodEvents` request (`GET /`).
     pub fn describe_pod_events(
         r: &retailcloud_models::describe_pod_events::DescribePodEventsRequest,
@@ -2689,6 +2781,7 @@ pub mod encode {
         q = q.param("DeployOrderId", r.deploy_order_id);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `CreatePersistentVolume` request (`GET /`).
     pub fn create_persistent_volume(
         r: &retailcloud_models::create_persistent_volume::CreatePersistentVolumeRequest,
@@ -2707,6 +2800,7 @@ pub mod encode {
         q = q.param_opt("MountDir", r.mount_dir.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ListPersistentVolume` request (`GET /`).
     pub fn list_persistent_volume(
         r: &retailcloud_models::list_persistent_volume::ListPersistentVolumeRequest,
@@ -2719,6 +2813,7 @@ pub mod encode {
         q = q.param("PageSize", r.page_size);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DeletePersistentVolume` request (`GET /`).
     pub fn delete_persistent_volume(
         r: &retailcloud_models::delete_persistent_volume::DeletePersistentVolumeRequest,
@@ -2730,6 +2825,7 @@ pub mod encode {
         q = q.param("PersistentVolumeName", &r.persistent_volume_name);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `CreateNodeLabel` request (`GET /`).
     pub fn create_node_label(
         r: &retailcloud_models::create_node_label::CreateNodeLabelRequest,
@@ -2742,6 +2838,7 @@ pub mod encode {
         q = q.param("LabelValue", &r.label_value);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ListNodeLabels` request (`GET /`).
     pub fn list_node_labels(
         r: &retailcloud_models::list_node_labels::ListNodeLabelsRequest,
@@ -2755,6 +2852,7 @@ pub mod encode {
         q = q.param_opt("LabelKey", r.label_key.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DeleteNodeLabel` request (`GET /`).
     pub fn delete_node_label(
         r: &retailcloud_models::delete_node_label::DeleteNodeLabelRequest,
@@ -2768,6 +2866,7 @@ pub mod encode {
         q = q.param("LabelValue", &r.label_value);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `BindNodeLabel` request (`GET /`).
     pub fn bind_node_label(
         r: &retailcloud_models::bind_node_label::BindNodeLabelRequest,
@@ -2781,6 +2880,7 @@ pub mod encode {
         q = q.param("LabelValue", &r.label_value);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `UnbindNodeLabel` request (`GET /`).
     pub fn unbind_node_label(
         r: &retailcloud_models::unbind_node_label::UnbindNodeLabelRequest,
@@ -2794,6 +2894,7 @@ pub mod encode {
         q = q.param("LabelValue", &r.label_value);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ListNodeLabelBindings` request (`GET /`).
     pub fn list_node_label_bindings(
         r: &retailcloud_models::list_node_label_bindings::ListNodeLabelBindingsRequest,
@@ -2809,6 +2910,7 @@ pub mod encode {
         q = q.param("PageSize", r.page_size);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `CreateAppResourceAlloc` request (`GET /`).
     pub fn create_app_resource_alloc(
         r: &retailcloud_models::create_app_resource_alloc::CreateAppResourceAllocRequest,
@@ -2821,6 +2923,7 @@ pub mod encode {
         q = q.param("ClusterId", &r.cluster_id);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ListAppResourceAllocs` request (`GET /`).
     pub fn list_app_resource_allocs(
         r: &retailcloud_models::list_app_resource_allocs::ListAppResourceAllocsRequest,
@@ -2835,6 +2938,7 @@ pub mod encode {
         q = q.param_opt("ClusterId", r.cluster_id.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DeleteAppResourceAlloc` request (`GET /`).
     pub fn delete_app_resource_alloc(
         r: &retailcloud_models::delete_app_resource_alloc::DeleteAppResourceAllocRequest,
@@ -2845,6 +2949,7 @@ pub mod encode {
         q = q.param("AppEnvId", r.app_env_id);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DescribeAppResourceAlloc` request (`GET /`).
     pub fn describe_app_resource_alloc(
         r: &retailcloud_models::describe_app_resource_alloc::DescribeAppResourceAllocRequest,
@@ -2855,6 +2960,7 @@ pub mod encode {
         q = q.param("AppEnvId", r.app_env_id);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ListCluster` request (`GET /`).
     pub fn list_cluster(
         r: &retailcloud_models::list_cluster::ListClusterRequest,
@@ -2868,6 +2974,7 @@ pub mod encode {
         q = q.param_opt("PageSize", r.page_size.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DeleteCluster` request (`GET /`).
     pub fn delete_cluster(
         r: &retailcloud_models::delete_cluster::DeleteClusterRequest,
@@ -2878,6 +2985,7 @@ pub mod encode {
         q = q.param("ClusterInstanceId", &r.cluster_instance_id);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ListClusterNode` request (`GET /`).
     pub fn list_cluster_node(
         r: &retailcloud_models::list_cluster_node::ListClusterNodeRequest,
@@ -2890,6 +2998,7 @@ pub mod encode {
         q = q.param_opt("PageSize", r.page_size.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `QueryClusterDetail` request (`GET /`).
     pub fn query_cluster_detail(
         r: &retailcloud_models::query_cluster_detail::QueryClusterDetailRequest,
@@ -2900,6 +3009,7 @@ pub mod encode {
         q = q.param("ClusterInstanceId", &r.cluster_instance_id);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `AddClusterNode` request (`GET /`).
     pub fn add_cluster_node(
         r: &retailcloud_models::add_cluster_node::AddClusterNodeRequest,
@@ -2911,6 +3021,7 @@ pub mod encode {
         q = q.flat("EcsInstanceIdList", &r.ecs_instance_id_list)?;
         Ok(q.into_prepared())
     }
+
     /// Encodes a `RemoveClusterNode` request (`GET /`).
     pub fn remove_cluster_node(
         r: &retailcloud_models::remove_cluster_node::RemoveClusterNodeRequest,
@@ -2922,6 +3033,7 @@ pub mod encode {
         q = q.flat("EcsInstanceIdList", &r.ecs_instance_id_list)?;
         Ok(q.into_prepared())
     }
+
     /// Encodes a `CreateCluster` request (`GET /`).
     pub fn create_cluster(
         r: &retailcloud_models::create_cluster::CreateClusterRequest,
@@ -2957,6 +3069,7 @@ pub mod encode {
         q = q.param_opt("SnatEntry", r.snat_entry.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `ListAvailableClusterNode` request (`GET /`).
     pub fn list_available_cluster_node(
         r: &retailcloud_models::list_available_cluster_node::ListAvailableClusterNodeRequest,
@@ -2969,6 +3082,7 @@ pub mod encode {
         q = q.param_opt("PageSize", r.page_size.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DescribeDatabases` request (`GET /`).
     pub fn describe_databases(
         r: &retailcloud_models::describe_databases::DescribeDatabasesRequest,
@@ -2979,6 +3093,7 @@ pub mod encode {
         q = q.param("InstanceId", &r.instance_id);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DeleteRdsAccount` request (`GET /`).
     pub fn delete_rds_account(
         r: &retailcloud_models::delete_rds_account::DeleteRdsAccountRequest,
@@ -2990,6 +3105,7 @@ pub mod encode {
         q = q.param("DbInstanceId", &r.db_instance_id);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DescribeRdsAccounts` request (`GET /`).
     pub fn describe_rds_accounts(
         r: &retailcloud_models::describe_rds_accounts::DescribeRdsAccountsRequest,
@@ -3001,6 +3117,7 @@ pub mod encode {
         q = q.param_opt("AccountName", r.account_name.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `GrantDbToAccount` request (`GET /`).
     pub fn grant_db_to_account(
         r: &retailcloud_models::grant_db_to_account::GrantDbToAccountRequest,
@@ -3014,6 +3131,7 @@ pub mod encode {
         q = q.param("DbName", &r.db_name);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `CreateDb` request (`GET /`).
     pub fn create_db(
         r: &retailcloud_models::create_db::CreateDbRequest,
@@ -3027,6 +3145,7 @@ pub mod encode {
         q = q.param_opt("DbDescription", r.db_description.as_ref());
         Ok(q.into_prepared())
     }
+
     /// Encodes a `DeleteDatabase` request (`GET /`).
     pub fn delete_database(
         r: &retailcloud_models::delete_database::DeleteDatabaseRequest,
@@ -3038,6 +3157,7 @@ pub mod encode {
         q = q.param("DBName", &r.db_name);
         Ok(q.into_prepared())
     }
+
     /// Encodes a `GetRdsBackUp` request (`GET /`).
     pub fn get_rds_back_up(
         r: &retailcloud_models::get_rds_back_up::GetRdsBackUpRequest,

@@ -9,6 +9,7 @@ pub use retailcloud_server::{self as server, models, RetailcloudApi};
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::OnceLock;
+
 /// Documented response bodies by operation, read from `examples.json` once.
 pub fn examples() -> &'static BTreeMap<String, serde_json::Value> {
     static EXAMPLES: OnceLock<BTreeMap<String, serde_json::Value>> = OnceLock::new();
@@ -17,6 +18,7 @@ pub fn examples() -> &'static BTreeMap<String, serde_json::Value> {
             .unwrap_or_else(|e| panic!("examples.json does not parse: {e}"))
     })
 }
+
 /// Documented response bodies that disagree with their tables (the spec marks them
 /// `mismatch`), read from `mismatched.json` once: answered as the table's generated
 /// value with the example's values where they fit it.
@@ -27,11 +29,13 @@ pub fn mismatched_examples() -> &'static BTreeMap<String, serde_json::Value> {
             .unwrap_or_else(|e| panic!("mismatched.json does not parse: {e}"))
     })
 }
+
 /// What `--stateful` does per operation (inferred from the spec; see the README).
 pub fn plans() -> BTreeMap<String, Plan> {
     serde_json::from_str(include_str!("stateful.json"))
         .unwrap_or_else(|e| panic!("stateful.json does not parse: {e}"))
 }
+
 /// A mock of 聚石塔OpenAPI: answers every operation with its documented example (or a value generated from the response shape, deterministic for the seed), after checking the request against the spec like the server stub does.
 ///
 /// It records every request and lets a test override any operation through [`Self::recorder`] (fixed response, vendor error, closure, delay, failure rate). Clones share the recorder and the state.
@@ -40,16 +44,19 @@ pub struct RetailcloudMock {
     answers: Answers,
     recorder: Mock,
 }
+
 impl Default for RetailcloudMock {
     fn default() -> Self {
         Self::new()
     }
 }
+
 impl RetailcloudMock {
     /// A stateless mock with seed 0.
     pub fn new() -> Self {
         Self::with_seed(0)
     }
+
     /// A stateless mock whose generated values and failure draws come from `seed`.
     pub fn with_seed(seed: u64) -> Self {
         Self {
@@ -58,26 +65,31 @@ impl RetailcloudMock {
             recorder: Mock::new(seed),
         }
     }
+
     /// Stateful mode: create, list, describe, update and delete operations of the same
     /// resource see each other's effects (the plans are [`plans`]).
     pub fn stateful(mut self) -> Self {
         self.answers = self.answers.stateful(plans());
         self
     }
+
     /// Stateful mode with `engine` (built on [`plans`], with its own lifecycle clock or
     /// state file: `Stateful::new(plans(), seed).with_lifecycle(…)`).
     pub fn with_state(mut self, engine: apigen_runtime::mock::Stateful) -> Self {
         self.answers = self.answers.with_state(engine);
         self
     }
+
     /// The recorder: requests received, and per-operation overrides.
     pub fn recorder(&self) -> &Mock {
         &self.recorder
     }
+
     /// The answers (documented examples, generated values, the stateful store).
     pub fn answers(&self) -> &Answers {
         &self.answers
     }
+
     /// The router: the service (recording and overrides around every operation) plus
     /// the `/_apigen/requests` and `/_apigen/reset` admin routes.
     pub fn router(&self, verifier: Option<Verifier>) -> Router {
@@ -87,12 +99,14 @@ impl RetailcloudMock {
             .into_router()
             .merge(self.recorder.admin_router())
     }
+
     /// Serves the mock on 127.0.0.1 on a free port, in the background (use the
     /// returned server's `base_url`; it stops when dropped).
     pub async fn start(&self, verifier: Option<Verifier>) -> std::io::Result<TestServer> {
         spawn_test_server(self.router(verifier)).await
     }
 }
+
 impl RetailcloudApi for RetailcloudMock {
     ///Answers `CreateApp`.
     fn create_app(
@@ -102,6 +116,7 @@ impl RetailcloudApi for RetailcloudMock {
     ) -> impl Future<Output = Result<models::create_app::CreateAppResponse, ApiError>> + Send {
         std::future::ready(self.answers.answer("CreateApp", &request))
     }
+
     ///Answers `UpdateApp`.
     fn update_app(
         &self,
@@ -110,6 +125,7 @@ impl RetailcloudApi for RetailcloudMock {
     ) -> impl Future<Output = Result<models::update_app::UpdateAppResponse, ApiError>> + Send {
         std::future::ready(self.answers.answer("UpdateApp", &request))
     }
+
     ///Answers `ListApp`.
     fn list_app(
         &self,
@@ -118,6 +134,7 @@ impl RetailcloudApi for RetailcloudMock {
     ) -> impl Future<Output = Result<models::list_app::ListAppResponse, ApiError>> + Send {
         std::future::ready(self.answers.answer("ListApp", &request))
     }
+
     ///Answers `DescribeAppDetail`.
     fn describe_app_detail(
         &self,
@@ -127,6 +144,7 @@ impl RetailcloudApi for RetailcloudMock {
            + Send {
         std::future::ready(self.answers.answer("DescribeAppDetail", &request))
     }
+
     ///Answers `DeleteAppDetail`.
     fn delete_app_detail(
         &self,
@@ -136,6 +154,7 @@ impl RetailcloudApi for RetailcloudMock {
     {
         std::future::ready(self.answers.answer("DeleteAppDetail", &request))
     }
+
     ///Answers `CreateEnvironment`.
     fn create_environment(
         &self,
@@ -145,6 +164,7 @@ impl RetailcloudApi for RetailcloudMock {
            + Send {
         std::future::ready(self.answers.answer("CreateEnvironment", &request))
     }
+
     ///Answers `UpdateEnvironment`.
     fn update_environment(
         &self,
@@ -154,6 +174,7 @@ impl RetailcloudApi for RetailcloudMock {
            + Send {
         std::future::ready(self.answers.answer("UpdateEnvironment", &request))
     }
+
     ///Answers `ListAppEnvironment`.
     fn list_app_environment(
         &self,
@@ -164,6 +185,7 @@ impl RetailcloudApi for RetailcloudMock {
     > + Send {
         std::future::ready(self.answers.answer("ListAppEnvironment", &request))
     }
+
     ///Answers `DeleteAppEnvironment`.
     fn delete_app_environment(
         &self,
@@ -174,6 +196,7 @@ impl RetailcloudApi for RetailcloudMock {
     > + Send {
         std::future::ready(self.answers.answer("DeleteAppEnvironment", &request))
     }
+
     ///Answers `DescribeAppEnvironmentDetail`.
     fn describe_app_environment_detail(
         &self,
@@ -190,6 +213,7 @@ impl RetailcloudApi for RetailcloudMock {
                 .answer("DescribeAppEnvironmentDetail", &request),
         )
     }
+
     ///Answers `CreateDeployConfig`.
     fn create_deploy_config(
         &self,
@@ -200,6 +224,7 @@ impl RetailcloudApi for RetailcloudMock {
     > + Send {
         std::future::ready(self.answers.answer("CreateDeployConfig", &request))
     }
+
     ///Answers `ListDeployConfig`.
     fn list_deploy_config(
         &self,
@@ -209,6 +234,7 @@ impl RetailcloudApi for RetailcloudMock {
            + Send {
         std::future::ready(self.answers.answer("ListDeployConfig", &request))
     }
+
     ///Answers `DeleteDeployConfig`.
     fn delete_deploy_config(
         &self,
@@ -219,6 +245,7 @@ impl RetailcloudApi for RetailcloudMock {
     > + Send {
         std::future::ready(self.answers.answer("DeleteDeployConfig", &request))
     }
+
     ///Answers `UpdateDeployConfig`.
     fn update_deploy_config(
         &self,
@@ -229,6 +256,7 @@ impl RetailcloudApi for RetailcloudMock {
     > + Send {
         std::future::ready(self.answers.answer("UpdateDeployConfig", &request))
     }
+
     ///Answers `ListAppInstance`.
     fn list_app_instance(
         &self,
@@ -238,6 +266,7 @@ impl RetailcloudApi for RetailcloudMock {
     {
         std::future::ready(self.answers.answer("ListAppInstance", &request))
     }
+
     ///Answers `CreatePersistentVolumeClaim`.
     fn create_persistent_volume_claim(
         &self,
@@ -251,6 +280,7 @@ impl RetailcloudApi for RetailcloudMock {
     > + Send {
         std::future::ready(self.answers.answer("CreatePersistentVolumeClaim", &request))
     }
+
     ///Answers `DeletePersistentVolumeClaim`.
     fn delete_persistent_volume_claim(
         &self,
@@ -264,6 +294,7 @@ impl RetailcloudApi for RetailcloudMock {
     > + Send {
         std::future::ready(self.answers.answer("DeletePersistentVolumeClaim", &request))
     }
+
     ///Answers `ListPersistentVolumeClaim`.
     fn list_persistent_volume_claim(
         &self,
@@ -277,6 +308,7 @@ impl RetailcloudApi for RetailcloudMock {
     > + Send {
         std::future::ready(self.answers.answer("ListPersistentVolumeClaim", &request))
     }
+
     ///Answers `ListUsers`.
     fn list_users(
         &self,
@@ -285,6 +317,7 @@ impl RetailcloudApi for RetailcloudMock {
     ) -> impl Future<Output = Result<models::list_users::ListUsersResponse, ApiError>> + Send {
         std::future::ready(self.answers.answer("ListUsers", &request))
     }
+
     ///Answers `CreateSlbAP`.
     fn create_slb_ap(
         &self,
@@ -294,6 +327,7 @@ impl RetailcloudApi for RetailcloudMock {
     {
         std::future::ready(self.answers.answer("CreateSlbAP", &request))
     }
+
     ///Answers `ModifySlbAP`.
     fn modify_slb_ap(
         &self,
@@ -303,6 +337,7 @@ impl RetailcloudApi for RetailcloudMock {
     {
         std::future::ready(self.answers.answer("ModifySlbAP", &request))
     }
+
     ///Answers `DeleteSlbAP`.
     fn delete_slb_ap(
         &self,
@@ -312,6 +347,7 @@ impl RetailcloudApi for RetailcloudMock {
     {
         std::future::ready(self.answers.answer("DeleteSlbAP", &request))
     }
+
     ///Answers `DescribeSlbAPDetail`.
     fn describe_slb_ap_detail(
         &self,
@@ -322,6 +358,7 @@ impl RetailcloudApi for RetailcloudMock {
     > + Send {
         std::future::ready(self.answers.answer("DescribeSlbAPDetail", &request))
     }
+
     ///Answers `ListSlbAPs`.
     fn list_slb_a_ps(
         &self,
@@ -331,6 +368,7 @@ impl RetailcloudApi for RetailcloudMock {
     {
         std::future::ready(self.answers.answer("ListSlbAPs", &request))
     }
+
     ///Answers `ModifyService`.
     fn modify_service(
         &self,
@@ -340,6 +378,7 @@ impl RetailcloudApi for RetailcloudMock {
     {
         std::future::ready(self.answers.answer("ModifyService", &request))
     }
+
     ///Answers `DeleteService`.
     fn delete_service(
         &self,
@@ -349,6 +388,7 @@ impl RetailcloudApi for RetailcloudMock {
     {
         std::future::ready(self.answers.answer("DeleteService", &request))
     }
+
     ///Answers `ListServices`.
     fn list_services(
         &self,
@@ -358,6 +398,7 @@ impl RetailcloudApi for RetailcloudMock {
     {
         std::future::ready(self.answers.answer("ListServices", &request))
     }
+
     ///Answers `DescribeServiceDetail`.
     fn describe_service_detail(
         &self,
@@ -368,6 +409,7 @@ impl RetailcloudApi for RetailcloudMock {
     > + Send {
         std::future::ready(self.answers.answer("DescribeServiceDetail", &request))
     }
+
     ///Answers `CreateService`.
     fn create_service(
         &self,
@@ -377,6 +419,7 @@ impl RetailcloudApi for RetailcloudMock {
     {
         std::future::ready(self.answers.answer("CreateService", &request))
     }
+
     ///Answers `DeployApp`.
     fn deploy_app(
         &self,
@@ -385,6 +428,7 @@ impl RetailcloudApi for RetailcloudMock {
     ) -> impl Future<Output = Result<models::deploy_app::DeployAppResponse, ApiError>> + Send {
         std::future::ready(self.answers.answer("DeployApp", &request))
     }
+
     ///Answers `ListDeployOrders`.
     fn list_deploy_orders(
         &self,
@@ -394,6 +438,7 @@ impl RetailcloudApi for RetailcloudMock {
            + Send {
         std::future::ready(self.answers.answer("ListDeployOrders", &request))
     }
+
     ///Answers `ScaleApp`.
     fn scale_app(
         &self,
@@ -402,6 +447,7 @@ impl RetailcloudApi for RetailcloudMock {
     ) -> impl Future<Output = Result<models::scale_app::ScaleAppResponse, ApiError>> + Send {
         std::future::ready(self.answers.answer("ScaleApp", &request))
     }
+
     ///Answers `DescribeDeployOrderDetail`.
     fn describe_deploy_order_detail(
         &self,
@@ -415,6 +461,7 @@ impl RetailcloudApi for RetailcloudMock {
     > + Send {
         std::future::ready(self.answers.answer("DescribeDeployOrderDetail", &request))
     }
+
     ///Answers `ResumeDeploy`.
     fn resume_deploy(
         &self,
@@ -424,6 +471,7 @@ impl RetailcloudApi for RetailcloudMock {
     {
         std::future::ready(self.answers.answer("ResumeDeploy", &request))
     }
+
     ///Answers `CloseDeployOrder`.
     fn close_deploy_order(
         &self,
@@ -433,6 +481,7 @@ impl RetailcloudApi for RetailcloudMock {
            + Send {
         std::future::ready(self.answers.answer("CloseDeployOrder", &request))
     }
+
     ///Answers `ListPods`.
     fn list_pods(
         &self,
@@ -441,6 +490,7 @@ impl RetailcloudApi for RetailcloudMock {
     ) -> impl Future<Output = Result<models::list_pods::ListPodsResponse, ApiError>> + Send {
         std::future::ready(self.answers.answer("ListPods", &request))
     }
+
     ///Answers `DescribePodLog`.
     fn describe_pod_log(
         &self,
@@ -450,6 +500,7 @@ impl RetailcloudApi for RetailcloudMock {
     {
         std::future::ready(self.answers.answer("DescribePodLog", &request))
     }
+
     ///Answers `DescribePodEvents`.
     fn describe_pod_events(
         &self,
@@ -459,6 +510,7 @@ impl RetailcloudApi for RetailcloudMock {
            + Send {
         std::future::ready(self.answers.answer("DescribePodEvents", &request))
     }
+
     ///Answers `CreatePersistentVolume`.
     fn create_persistent_volume(
         &self,
@@ -469,6 +521,7 @@ impl RetailcloudApi for RetailcloudMock {
     > + Send {
         std::future::ready(self.answers.answer("CreatePersistentVolume", &request))
     }
+
     ///Answers `ListPersistentVolume`.
     fn list_persistent_volume(
         &self,
@@ -479,6 +532,7 @@ impl RetailcloudApi for RetailcloudMock {
     > + Send {
         std::future::ready(self.answers.answer("ListPersistentVolume", &request))
     }
+
     ///Answers `DeletePersistentVolume`.
     fn delete_persistent_volume(
         &self,
@@ -489,6 +543,7 @@ impl RetailcloudApi for RetailcloudMock {
     > + Send {
         std::future::ready(self.answers.answer("DeletePersistentVolume", &request))
     }
+
     ///Answers `CreateNodeLabel`.
     fn create_node_label(
         &self,
@@ -498,6 +553,7 @@ impl RetailcloudApi for RetailcloudMock {
     {
         std::future::ready(self.answers.answer("CreateNodeLabel", &request))
     }
+
     ///Answers `ListNodeLabels`.
     fn list_node_labels(
         &self,
@@ -507,6 +563,7 @@ impl RetailcloudApi for RetailcloudMock {
     {
         std::future::ready(self.answers.answer("ListNodeLabels", &request))
     }
+
     ///Answers `DeleteNodeLabel`.
     fn delete_node_label(
         &self,
@@ -516,6 +573,7 @@ impl RetailcloudApi for RetailcloudMock {
     {
         std::future::ready(self.answers.answer("DeleteNodeLabel", &request))
     }
+
     ///Answers `BindNodeLabel`.
     fn bind_node_label(
         &self,
@@ -525,6 +583,7 @@ impl RetailcloudApi for RetailcloudMock {
     {
         std::future::ready(self.answers.answer("BindNodeLabel", &request))
     }
+
     ///Answers `UnbindNodeLabel`.
     fn unbind_node_label(
         &self,
@@ -534,6 +593,7 @@ impl RetailcloudApi for RetailcloudMock {
     {
         std::future::ready(self.answers.answer("UnbindNodeLabel", &request))
     }
+
     ///Answers `ListNodeLabelBindings`.
     fn list_node_label_bindings(
         &self,
@@ -544,6 +604,7 @@ impl RetailcloudApi for RetailcloudMock {
     > + Send {
         std::future::ready(self.answers.answer("ListNodeLabelBindings", &request))
     }
+
     ///Answers `CreateAppResourceAlloc`.
     fn create_app_resource_alloc(
         &self,
@@ -557,6 +618,7 @@ impl RetailcloudApi for RetailcloudMock {
     > + Send {
         std::future::ready(self.answers.answer("CreateAppResourceAlloc", &request))
     }
+
     ///Answers `ListAppResourceAllocs`.
     fn list_app_resource_allocs(
         &self,
@@ -567,6 +629,7 @@ impl RetailcloudApi for RetailcloudMock {
     > + Send {
         std::future::ready(self.answers.answer("ListAppResourceAllocs", &request))
     }
+
     ///Answers `DeleteAppResourceAlloc`.
     fn delete_app_resource_alloc(
         &self,
@@ -580,6 +643,7 @@ impl RetailcloudApi for RetailcloudMock {
     > + Send {
         std::future::ready(self.answers.answer("DeleteAppResourceAlloc", &request))
     }
+
     ///Answers `DescribeAppResourceAlloc`.
     fn describe_app_resource_alloc(
         &self,
@@ -593,6 +657,7 @@ impl RetailcloudApi for RetailcloudMock {
     > + Send {
         std::future::ready(self.answers.answer("DescribeAppResourceAlloc", &request))
     }
+
     ///Answers `ListCluster`.
     fn list_cluster(
         &self,
@@ -602,6 +667,7 @@ impl RetailcloudApi for RetailcloudMock {
     {
         std::future::ready(self.answers.answer("ListCluster", &request))
     }
+
     ///Answers `DeleteCluster`.
     fn delete_cluster(
         &self,
@@ -611,6 +677,7 @@ impl RetailcloudApi for RetailcloudMock {
     {
         std::future::ready(self.answers.answer("DeleteCluster", &request))
     }
+
     ///Answers `ListClusterNode`.
     fn list_cluster_node(
         &self,
@@ -620,6 +687,7 @@ impl RetailcloudApi for RetailcloudMock {
     {
         std::future::ready(self.answers.answer("ListClusterNode", &request))
     }
+
     ///Answers `QueryClusterDetail`.
     fn query_cluster_detail(
         &self,
@@ -630,6 +698,7 @@ impl RetailcloudApi for RetailcloudMock {
     > + Send {
         std::future::ready(self.answers.answer("QueryClusterDetail", &request))
     }
+
     ///Answers `AddClusterNode`.
     fn add_cluster_node(
         &self,
@@ -639,6 +708,7 @@ impl RetailcloudApi for RetailcloudMock {
     {
         std::future::ready(self.answers.answer("AddClusterNode", &request))
     }
+
     ///Answers `RemoveClusterNode`.
     fn remove_cluster_node(
         &self,
@@ -648,6 +718,7 @@ impl RetailcloudApi for RetailcloudMock {
            + Send {
         std::future::ready(self.answers.answer("RemoveClusterNode", &request))
     }
+
     ///Answers `CreateCluster`.
     fn create_cluster(
         &self,
@@ -657,6 +728,7 @@ impl RetailcloudApi for RetailcloudMock {
     {
         std::future::ready(self.answers.answer("CreateCluster", &request))
     }
+
     ///Answers `ListAvailableClusterNode`.
     fn list_available_cluster_node(
         &self,
@@ -670,6 +742,7 @@ impl RetailcloudApi for RetailcloudMock {
     > + Send {
         std::future::ready(self.answers.answer("ListAvailableClusterNode", &request))
     }
+
     ///Answers `DescribeDatabases`.
     fn describe_databases(
         &self,
@@ -679,6 +752,7 @@ impl RetailcloudApi for RetailcloudMock {
            + Send {
         std::future::ready(self.answers.answer("DescribeDatabases", &request))
     }
+
     ///Answers `DeleteRdsAccount`.
     fn delete_rds_account(
         &self,
@@ -688,6 +762,7 @@ impl RetailcloudApi for RetailcloudMock {
            + Send {
         std::future::ready(self.answers.answer("DeleteRdsAccount", &request))
     }
+
     ///Answers `DescribeRdsAccounts`.
     fn describe_rds_accounts(
         &self,
@@ -698,6 +773,7 @@ impl RetailcloudApi for RetailcloudMock {
     > + Send {
         std::future::ready(self.answers.answer("DescribeRdsAccounts", &request))
     }
+
     ///Answers `GrantDbToAccount`.
     fn grant_db_to_account(
         &self,
@@ -707,6 +783,7 @@ impl RetailcloudApi for RetailcloudMock {
            + Send {
         std::future::ready(self.answers.answer("GrantDbToAccount", &request))
     }
+
     ///Answers `CreateDb`.
     fn create_db(
         &self,
@@ -715,6 +792,7 @@ impl RetailcloudApi for RetailcloudMock {
     ) -> impl Future<Output = Result<models::create_db::CreateDbResponse, ApiError>> + Send {
         std::future::ready(self.answers.answer("CreateDb", &request))
     }
+
     ///Answers `DeleteDatabase`.
     fn delete_database(
         &self,
@@ -724,6 +802,7 @@ impl RetailcloudApi for RetailcloudMock {
     {
         std::future::ready(self.answers.answer("DeleteDatabase", &request))
     }
+
     ///Answers `GetRdsBackUp`.
     fn get_rds_back_up(
         &self,

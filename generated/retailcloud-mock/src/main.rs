@@ -5,8 +5,10 @@
 use apigen_runtime::server::cli::{self, CliArgs};
 use retailcloud_mock::RetailcloudMock;
 use std::process::ExitCode;
+
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = match CliArgs::parse(std::env::args().skip(1), "retailcloud-mock") {
@@ -21,6 +23,7 @@ async fn main() -> ExitCode {
         }
     };
     let mut mock = RetailcloudMock::with_seed(args.seed);
+    mock.recorder().set_validation(args.validation);
     match apigen_runtime::mock::Stateful::from_cli(retailcloud_mock::plans(), &args) {
         Ok(Some(engine)) => mock = mock.with_state(engine),
         Ok(None) => {}

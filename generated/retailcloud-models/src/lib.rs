@@ -87,11 +87,12 @@ pub use unbind_node_label::{UnbindNodeLabelRequest, UnbindNodeLabelResponse};
 pub use update_app::{UpdateAppRequest, UpdateAppResponse};
 pub use update_deploy_config::{UpdateDeployConfigRequest, UpdateDeployConfigResponse};
 pub use update_environment::{UpdateEnvironmentRequest, UpdateEnvironmentResponse};
+
 /// Nested types that several operation modules use, defined once here (each operation module re-exports them under its own names).
 ///
 /// The type's own doc and document lines are those of its first use; where another operation describes a member in other words, its description follows the first.
 pub mod types {
-    /// UserRoles
+    /// The `UserRoles` object of the `CreateApp` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UserRoles {
         /// 用户角色名称。可取值（大小写敏感）： 1. Owner 2. PE 3. Dev 4. Test
@@ -116,40 +117,17 @@ pub mod types {
         /// Document line 152.
         pub user_type: String,
     }
-    impl serde::Serialize for UserRoles {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("RoleName", &self.role_name)?;
-            m.field("UserId", &self.user_id)?;
-            m.field("UserType", &self.user_type)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UserRoles {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UserRoles {
-        const REQUIRED: &'static [&'static str] = &["RoleName", "UserId", "UserType"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "RoleName" => self.role_name = map.next_value()?,
-                "UserId" => self.user_id = map.next_value()?,
-                "UserType" => self.user_type = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// Result
+    apigen_runtime::wire_object!(
+        UserRoles {
+            role_name: field("RoleName"),
+            user_id: field("UserId"),
+            user_type: field("UserType"),
+            ..Default::default()
+        },
+        required = ["RoleName", "UserId", "UserType"]
+    );
+
+    /// The `Result` object of the `UpdateApp` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// 是否成功
@@ -163,36 +141,11 @@ pub mod types {
         /// Document line 247.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for Result2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Result2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Result2 {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Result2 {
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
+
     /// Values of `AccessModes`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum AccessModes {
@@ -203,46 +156,11 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for AccessModes {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            AccessModes::Unknown(String::new())
-        }
-    }
-    impl AccessModes {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                AccessModes::ReadWriteMany => "ReadWriteMany",
-                AccessModes::ReadWriteOnce => "ReadWriteOnce",
-                AccessModes::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AccessModes {
-        fn from(s: &str) -> Self {
-            match s {
-                "ReadWriteMany" => AccessModes::ReadWriteMany,
-                "ReadWriteOnce" => AccessModes::ReadWriteOnce,
-                other => AccessModes::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for AccessModes {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AccessModes {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AccessModes {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| AccessModes::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(AccessModes {
+        ReadWriteMany: "ReadWriteMany",
+        ReadWriteOnce: "ReadWriteOnce"
+    });
+
     /// Values of `Protocol`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Protocol {
@@ -257,51 +175,14 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for Protocol {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Protocol::Unknown(String::new())
-        }
-    }
-    impl Protocol {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Protocol::Tcp => "TCP",
-                Protocol::Udp => "UDP",
-                Protocol::Http => "HTTP",
-                Protocol::Https => "HTTPS",
-                Protocol::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Protocol {
-        fn from(s: &str) -> Self {
-            match s {
-                "TCP" => Protocol::Tcp,
-                "UDP" => Protocol::Udp,
-                "HTTP" => Protocol::Http,
-                "HTTPS" => Protocol::Https,
-                other => Protocol::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Protocol {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Protocol {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Protocol {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Protocol::from(s.as_str()))
-        }
-    }
-    /// Result
+    apigen_runtime::wire_enum!(Protocol {
+        Tcp: "TCP",
+        Udp: "UDP",
+        Http: "HTTP",
+        Https: "HTTPS"
+    });
+
+    /// The `Result` object of the `DescribeSlbAPDetail` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result22 {
         /// 应用id。
@@ -368,101 +249,24 @@ pub mod types {
         /// Document line 2132.
         pub sticky_session: Option<i32>,
     }
-    impl serde::Serialize for Result22 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("AppId", &self.app_id)?;
-            m.opt("CookieTimeout", &self.cookie_timeout)?;
-            m.opt("EnvId", &self.env_id)?;
-            m.opt("EstablishedTimeout", &self.established_timeout)?;
-            m.opt("ListenerPort", &self.listener_port)?;
-            m.opt("Name", &self.name)?;
-            m.opt("NetworkMode", &self.network_mode)?;
-            m.opt("Protocol", &self.protocol)?;
-            m.opt("RealServerPort", &self.real_server_port)?;
-            m.opt("SlbAPId", &self.slb_ap_id)?;
-            m.opt("SlbId", &self.slb_id)?;
-            m.opt("SlbIp", &self.slb_ip)?;
-            m.opt("SslCertId", &self.ssl_cert_id)?;
-            m.opt("StickySession", &self.sticky_session)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Result22 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Result22 {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppId" => {
-                    self.app_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "CookieTimeout" => {
-                    self.cookie_timeout =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "EnvId" => {
-                    self.env_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "EstablishedTimeout" => {
-                    self.established_timeout =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ListenerPort" => {
-                    self.listener_port =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "NetworkMode" => {
-                    self.network_mode = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Protocol" => self.protocol = map.next_value()?,
-                "RealServerPort" => {
-                    self.real_server_port =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "SlbAPId" => {
-                    self.slb_ap_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "SlbId" => {
-                    self.slb_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "SlbIp" => {
-                    self.slb_ip = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "SslCertId" => {
-                    self.ssl_cert_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "StickySession" => {
-                    self.sticky_session =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Result22 {
+        app_id: opt("AppId", LenientOpt),
+        cookie_timeout: opt("CookieTimeout", LenientOpt),
+        env_id: opt("EnvId", LenientOpt),
+        established_timeout: opt("EstablishedTimeout", LenientOpt),
+        listener_port: opt("ListenerPort", LenientOpt),
+        name: opt("Name", StringLenientOpt),
+        network_mode: opt("NetworkMode", StringLenientOpt),
+        protocol: opt("Protocol"),
+        real_server_port: opt("RealServerPort", LenientOpt),
+        slb_ap_id: opt("SlbAPId", LenientOpt),
+        slb_id: opt("SlbId", StringLenientOpt),
+        slb_ip: opt("SlbIp", StringLenientOpt),
+        ssl_cert_id: opt("SslCertId", StringLenientOpt),
+        sticky_session: opt("StickySession", LenientOpt),
+        ..Default::default()
+    });
+
     /// Values of `Protocol`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Protocol2 {
@@ -473,47 +277,12 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for Protocol2 {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Protocol2::Unknown(String::new())
-        }
-    }
-    impl Protocol2 {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Protocol2::Tcp => "TCP",
-                Protocol2::Udp => "UDP",
-                Protocol2::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Protocol2 {
-        fn from(s: &str) -> Self {
-            match s {
-                "TCP" => Protocol2::Tcp,
-                "UDP" => Protocol2::Udp,
-                other => Protocol2::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Protocol2 {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Protocol2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Protocol2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Protocol2::from(s.as_str()))
-        }
-    }
-    /// PortMappings
+    apigen_runtime::wire_enum!(Protocol2 {
+        Tcp: "TCP",
+        Udp: "UDP"
+    });
+
+    /// The `PortMappings` object of the `ListServices` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct PortMappings {
         /// port的名称。
@@ -537,55 +306,16 @@ pub mod types {
         /// Document line 2510.
         pub target_port: Option<String>,
     }
-    impl serde::Serialize for PortMappings {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Name", &self.name)?;
-            m.opt("NodePort", &self.node_port)?;
-            m.opt("Port", &self.port)?;
-            m.opt("Protocol", &self.protocol)?;
-            m.opt("TargetPort", &self.target_port)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for PortMappings {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for PortMappings {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "NodePort" => {
-                    self.node_port = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Port" => {
-                    self.port = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Protocol" => self.protocol = map.next_value()?,
-                "TargetPort" => {
-                    self.target_port = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// Data
+    apigen_runtime::wire_object!(PortMappings {
+        name: opt("Name", StringLenientOpt),
+        node_port: opt("NodePort", LenientOpt),
+        port: opt("Port", LenientOpt),
+        protocol: opt("Protocol"),
+        target_port: opt("TargetPort", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `Data` object of the `ListServices` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 应用id。
@@ -621,70 +351,18 @@ pub mod types {
         /// Document line 2505.
         pub port_mappings: Vec<PortMappings>,
     }
-    impl serde::Serialize for Data {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("AppId", &self.app_id)?;
-            m.opt("EnvId", &self.env_id)?;
-            m.opt("Headless", &self.headless)?;
-            m.opt("K8sServiceId", &self.k8s_service_id)?;
-            m.opt("Name", &self.name)?;
-            m.opt("ServiceId", &self.service_id)?;
-            m.opt("ServiceType", &self.service_type)?;
-            m.list("PortMappings", &self.port_mappings)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Data {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Data {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppId" => {
-                    self.app_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "EnvId" => {
-                    self.env_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Headless" => {
-                    self.headless = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "K8sServiceId" => {
-                    self.k8s_service_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ServiceId" => {
-                    self.service_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ServiceType" => {
-                    self.service_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PortMappings" => {
-                    self.port_mappings = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Data {
+        app_id: opt("AppId", LenientOpt),
+        env_id: opt("EnvId", LenientOpt),
+        headless: opt("Headless", LenientOpt),
+        k8s_service_id: opt("K8sServiceId", StringLenientOpt),
+        name: opt("Name", StringLenientOpt),
+        service_id: opt("ServiceId", LenientOpt),
+        service_type: opt("ServiceType", StringLenientOpt),
+        port_mappings: list("PortMappings", List),
+        ..Default::default()
+    });
+
     /// Values of `BusinessCode`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum BusinessCode {
@@ -695,47 +373,12 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for BusinessCode {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            BusinessCode::Unknown(String::new())
-        }
-    }
-    impl BusinessCode {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                BusinessCode::V102000 => "102000",
-                BusinessCode::V102001 => "102001",
-                BusinessCode::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for BusinessCode {
-        fn from(s: &str) -> Self {
-            match s {
-                "102000" => BusinessCode::V102000,
-                "102001" => BusinessCode::V102001,
-                other => BusinessCode::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for BusinessCode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for BusinessCode {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for BusinessCode {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| BusinessCode::from(s.as_str()))
-        }
-    }
-    /// Result
+    apigen_runtime::wire_enum!(BusinessCode {
+        V102000: "102000",
+        V102001: "102001"
+    });
+
+    /// The `Result` object of the `DeployApp` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result23 {
         /// 发布是否准入。取值范围： true：准许发布； false：禁止发布；如果处于封网阶段，则为false
@@ -757,43 +400,13 @@ pub mod types {
         /// Document line 2857.
         pub deploy_order_id: Option<i64>,
     }
-    impl serde::Serialize for Result23 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Admitted", &self.admitted)?;
-            m.opt("BusinessCode", &self.business_code)?;
-            m.opt("DeployOrderId", &self.deploy_order_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Result23 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Result23 {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Admitted" => {
-                    self.admitted = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "BusinessCode" => self.business_code = map.next_value()?,
-                "DeployOrderId" => {
-                    self.deploy_order_id =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Result23 {
+        admitted: opt("Admitted", LenientOpt),
+        business_code: opt("BusinessCode"),
+        deploy_order_id: opt("DeployOrderId", LenientOpt),
+        ..Default::default()
+    });
+
     /// Values of `ResultList`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum ResultList {
@@ -808,50 +421,13 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for ResultList {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            ResultList::Unknown(String::new())
-        }
-    }
-    impl ResultList {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                ResultList::V0 => "0",
-                ResultList::V1 => "1",
-                ResultList::V2 => "2",
-                ResultList::V4 => "4",
-                ResultList::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for ResultList {
-        fn from(s: &str) -> Self {
-            match s {
-                "0" => ResultList::V0,
-                "1" => ResultList::V1,
-                "2" => ResultList::V2,
-                "4" => ResultList::V4,
-                other => ResultList::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for ResultList {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for ResultList {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ResultList {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| ResultList::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(ResultList {
+        V0: "0",
+        V1: "1",
+        V2: "2",
+        V4: "4"
+    });
+
     /// Values of `StatusList`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum StatusList {
@@ -864,49 +440,13 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for StatusList {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            StatusList::Unknown(String::new())
-        }
-    }
-    impl StatusList {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                StatusList::V1 => "1",
-                StatusList::V2 => "2",
-                StatusList::V3 => "3",
-                StatusList::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for StatusList {
-        fn from(s: &str) -> Self {
-            match s {
-                "1" => StatusList::V1,
-                "2" => StatusList::V2,
-                "3" => StatusList::V3,
-                other => StatusList::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for StatusList {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for StatusList {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for StatusList {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| StatusList::from(s.as_str()))
-        }
-    }
-    /// Data
+    apigen_runtime::wire_enum!(StatusList {
+        V1: "1",
+        V2: "2",
+        V3: "3"
+    });
+
+    /// The `Data` object of the `ListDeployOrders` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data2 {
         /// 应用实例类型。容器实例为k8s_pod。
@@ -1021,181 +561,38 @@ pub mod types {
         /// Document line 2984.
         pub user_nick: Option<String>,
     }
-    impl serde::Serialize for Data2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("AppInstanceType", &self.app_instance_type)?;
-            m.opt("CurrentPartitionNum", &self.current_partition_num)?;
-            m.opt("DeployOrderId", &self.deploy_order_id)?;
-            m.opt("DeployPauseType", &self.deploy_pause_type)?;
-            m.opt("DeployPauseTypeName", &self.deploy_pause_type_name)?;
-            m.opt("DeployType", &self.deploy_type)?;
-            m.opt("DeployTypeName", &self.deploy_type_name)?;
-            m.opt("Description", &self.description)?;
-            m.opt("ElapsedTime", &self.elapsed_time)?;
-            m.opt("EndTime", &self.end_time)?;
-            m.opt("EnvId", &self.env_id)?;
-            m.opt("EnvType", &self.env_type)?;
-            m.opt("FailureRate", &self.failure_rate)?;
-            m.opt("FinishAppInstanceCt", &self.finish_app_instance_ct)?;
-            m.opt("Name", &self.name)?;
-            m.opt("PartitionType", &self.partition_type)?;
-            m.opt("PartitionTypeName", &self.partition_type_name)?;
-            m.opt("Result", &self.result)?;
-            m.opt("ResultName", &self.result_name)?;
-            m.opt("SchemaId", &self.schema_id)?;
-            m.opt("StartTime", &self.start_time)?;
-            m.opt("Status", &self.status)?;
-            m.opt("StatusName", &self.status_name)?;
-            m.opt("TotalAppInstanceCt", &self.total_app_instance_ct)?;
-            m.opt("TotalPartitions", &self.total_partitions)?;
-            m.opt("UserId", &self.user_id)?;
-            m.opt("UserNick", &self.user_nick)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Data2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Data2 {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppInstanceType" => {
-                    self.app_instance_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "CurrentPartitionNum" => {
-                    self.current_partition_num =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "DeployOrderId" => {
-                    self.deploy_order_id =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "DeployPauseType" => {
-                    self.deploy_pause_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "DeployPauseTypeName" => {
-                    self.deploy_pause_type_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "DeployType" => {
-                    self.deploy_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "DeployTypeName" => {
-                    self.deploy_type_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Description" => {
-                    self.description = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ElapsedTime" => {
-                    self.elapsed_time =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "EndTime" => {
-                    self.end_time = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "EnvId" => {
-                    self.env_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "EnvType" => {
-                    self.env_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "FailureRate" => {
-                    self.failure_rate = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "FinishAppInstanceCt" => {
-                    self.finish_app_instance_ct =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PartitionType" => {
-                    self.partition_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PartitionTypeName" => {
-                    self.partition_type_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Result" => {
-                    self.result = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ResultName" => {
-                    self.result_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "SchemaId" => {
-                    self.schema_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "StartTime" => {
-                    self.start_time = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Status" => {
-                    self.status = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "StatusName" => {
-                    self.status_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "TotalAppInstanceCt" => {
-                    self.total_app_instance_ct =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "TotalPartitions" => {
-                    self.total_partitions =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "UserId" => {
-                    self.user_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "UserNick" => {
-                    self.user_nick = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// Result
+    apigen_runtime::wire_object!(Data2 {
+        app_instance_type: opt("AppInstanceType", StringLenientOpt),
+        current_partition_num: opt("CurrentPartitionNum", LenientOpt),
+        deploy_order_id: opt("DeployOrderId", LenientOpt),
+        deploy_pause_type: opt("DeployPauseType", StringLenientOpt),
+        deploy_pause_type_name: opt("DeployPauseTypeName", StringLenientOpt),
+        deploy_type: opt("DeployType", StringLenientOpt),
+        deploy_type_name: opt("DeployTypeName", StringLenientOpt),
+        description: opt("Description", StringLenientOpt),
+        elapsed_time: opt("ElapsedTime", LenientOpt),
+        end_time: opt("EndTime", StringLenientOpt),
+        env_id: opt("EnvId", LenientOpt),
+        env_type: opt("EnvType", StringLenientOpt),
+        failure_rate: opt("FailureRate", StringLenientOpt),
+        finish_app_instance_ct: opt("FinishAppInstanceCt", LenientOpt),
+        name: opt("Name", StringLenientOpt),
+        partition_type: opt("PartitionType", StringLenientOpt),
+        partition_type_name: opt("PartitionTypeName", StringLenientOpt),
+        result: opt("Result", LenientOpt),
+        result_name: opt("ResultName", StringLenientOpt),
+        schema_id: opt("SchemaId", LenientOpt),
+        start_time: opt("StartTime", StringLenientOpt),
+        status: opt("Status", LenientOpt),
+        status_name: opt("StatusName", StringLenientOpt),
+        total_app_instance_ct: opt("TotalAppInstanceCt", LenientOpt),
+        total_partitions: opt("TotalPartitions", LenientOpt),
+        user_id: opt("UserId", StringLenientOpt),
+        user_nick: opt("UserNick", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `Result` object of the `CreateNodeLabel` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result24 {
         /// 集群ID
@@ -1215,55 +612,15 @@ pub mod types {
         /// Document line 4094.
         pub label_value: Option<String>,
     }
-    impl serde::Serialize for Result24 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("ClusterId", &self.cluster_id)?;
-            m.opt("Id", &self.id)?;
-            m.opt("LabelKey", &self.label_key)?;
-            m.opt("LabelValue", &self.label_value)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Result24 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Result24 {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ClusterId" => {
-                    self.cluster_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Id" => {
-                    self.id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "LabelKey" => {
-                    self.label_key = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "LabelValue" => {
-                    self.label_value = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// Result
+    apigen_runtime::wire_object!(Result24 {
+        cluster_id: opt("ClusterId", StringLenientOpt),
+        id: opt("Id", LenientOpt),
+        label_key: opt("LabelKey", StringLenientOpt),
+        label_value: opt("LabelValue", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `Result` object of the `CreateAppResourceAlloc` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result25 {
         /// 环境id
@@ -1290,57 +647,16 @@ pub mod types {
         /// Document line 4632.
         pub resource_def: Option<String>,
     }
-    impl serde::Serialize for Result25 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("AppEnvId", &self.app_env_id)?;
-            m.opt("AppId", &self.app_id)?;
-            m.opt("ClusterId", &self.cluster_id)?;
-            m.opt("Id", &self.id)?;
-            m.opt("ResourceDef", &self.resource_def)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Result25 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Result25 {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppEnvId" => {
-                    self.app_env_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "AppId" => {
-                    self.app_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ClusterId" => {
-                    self.cluster_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Id" => {
-                    self.id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ResourceDef" => {
-                    self.resource_def = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// Result
+    apigen_runtime::wire_object!(Result25 {
+        app_env_id: opt("AppEnvId", LenientOpt),
+        app_id: opt("AppId", LenientOpt),
+        cluster_id: opt("ClusterId", StringLenientOpt),
+        id: opt("Id", LenientOpt),
+        resource_def: opt("ResourceDef", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `Result` object of the `DeleteCluster` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result26 {
         /// 暂无意义
@@ -1349,48 +665,23 @@ pub mod types {
         /// 该字段无意义
         ///
         /// Another operation describes it as:
-        /// `Nonsense`.
+        /// Not described in the document.
         ///
         /// Document line 5132.
         pub nonsense: Option<i32>,
     }
-    impl serde::Serialize for Result26 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Nonsense", &self.nonsense)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Result26 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Result26 {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Nonsense" => {
-                    self.nonsense = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// Data
+    apigen_runtime::wire_object!(Result26 {
+        nonsense: opt("Nonsense", LenientOpt),
+        ..Default::default()
+    });
+
+    /// The `Data` object of the `ListClusterNode` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data3 {
         /// 操作系统版本 如 CentOS 7.0 64位
         ///
         /// Another operation describes it as:
-        /// `OSName`.
+        /// Not described in the document.
         ///
         /// Document line 5209.
         pub os_name: Option<String>,
@@ -1480,152 +771,30 @@ pub mod types {
         /// Document line 5230.
         pub vpc_id: Option<String>,
     }
-    impl serde::Serialize for Data3 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("OSName", &self.os_name)?;
-            m.opt("BusinessCode", &self.business_code)?;
-            m.opt("EcsConfiguration", &self.ecs_configuration)?;
-            m.opt("EcsCpu", &self.ecs_cpu)?;
-            m.opt("EcsEip", &self.ecs_eip)?;
-            m.opt("EcsExpiredTime", &self.ecs_expired_time)?;
-            m.opt("EcsLocalStorageCapacity", &self.ecs_local_storage_capacity)?;
-            m.opt("EcsMemory", &self.ecs_memory)?;
-            m.opt("EcsOsType", &self.ecs_os_type)?;
-            m.opt("EcsPrivateIp", &self.ecs_private_ip)?;
-            m.opt("EcsPublicIp", &self.ecs_public_ip)?;
-            m.opt("EcsZone", &self.ecs_zone)?;
-            m.opt("InstanceId", &self.instance_id)?;
-            m.opt("InstanceName", &self.instance_name)?;
-            m.opt("InstanceNetworkType", &self.instance_network_type)?;
-            m.opt("InstanceType", &self.instance_type)?;
-            m.opt("InternetMaxBandwidthIn", &self.internet_max_bandwidth_in)?;
-            m.opt("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
-            m.opt("RegionId", &self.region_id)?;
-            m.opt("VpcId", &self.vpc_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Data3 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Data3 {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "OSName" => {
-                    self.os_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "BusinessCode" => {
-                    self.business_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "EcsConfiguration" => {
-                    self.ecs_configuration = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "EcsCpu" => {
-                    self.ecs_cpu = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "EcsEip" => {
-                    self.ecs_eip = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "EcsExpiredTime" => {
-                    self.ecs_expired_time = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "EcsLocalStorageCapacity" => {
-                    self.ecs_local_storage_capacity = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "EcsMemory" => {
-                    self.ecs_memory = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "EcsOsType" => {
-                    self.ecs_os_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "EcsPrivateIp" => {
-                    self.ecs_private_ip = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "EcsPublicIp" => {
-                    self.ecs_public_ip = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "EcsZone" => {
-                    self.ecs_zone = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "InstanceId" => {
-                    self.instance_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "InstanceName" => {
-                    self.instance_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "InstanceNetworkType" => {
-                    self.instance_network_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "InstanceType" => {
-                    self.instance_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "InternetMaxBandwidthIn" => {
-                    self.internet_max_bandwidth_in = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "InternetMaxBandwidthOut" => {
-                    self.internet_max_bandwidth_out = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RegionId" => {
-                    self.region_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "VpcId" => {
-                    self.vpc_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Data3 {
+        os_name: opt("OSName", StringLenientOpt),
+        business_code: opt("BusinessCode", StringLenientOpt),
+        ecs_configuration: opt("EcsConfiguration", StringLenientOpt),
+        ecs_cpu: opt("EcsCpu", StringLenientOpt),
+        ecs_eip: opt("EcsEip", StringLenientOpt),
+        ecs_expired_time: opt("EcsExpiredTime", StringLenientOpt),
+        ecs_local_storage_capacity: opt("EcsLocalStorageCapacity", StringLenientOpt),
+        ecs_memory: opt("EcsMemory", StringLenientOpt),
+        ecs_os_type: opt("EcsOsType", StringLenientOpt),
+        ecs_private_ip: opt("EcsPrivateIp", StringLenientOpt),
+        ecs_public_ip: opt("EcsPublicIp", StringLenientOpt),
+        ecs_zone: opt("EcsZone", StringLenientOpt),
+        instance_id: opt("InstanceId", StringLenientOpt),
+        instance_name: opt("InstanceName", StringLenientOpt),
+        instance_network_type: opt("InstanceNetworkType", StringLenientOpt),
+        instance_type: opt("InstanceType", StringLenientOpt),
+        internet_max_bandwidth_in: opt("InternetMaxBandwidthIn", StringLenientOpt),
+        internet_max_bandwidth_out: opt("InternetMaxBandwidthOut", StringLenientOpt),
+        region_id: opt("RegionId", StringLenientOpt),
+        vpc_id: opt("VpcId", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Values of `BackupType`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum BackupType {
@@ -1636,52 +805,16 @@ pub mod types {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for BackupType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            BackupType::Unknown(String::new())
-        }
-    }
-    impl BackupType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                BackupType::FullBackup => "FullBackup",
-                BackupType::IncrementalBackup => "IncrementalBackup",
-                BackupType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for BackupType {
-        fn from(s: &str) -> Self {
-            match s {
-                "FullBackup" => BackupType::FullBackup,
-                "IncrementalBackup" => BackupType::IncrementalBackup,
-                other => BackupType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for BackupType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for BackupType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for BackupType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| BackupType::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(BackupType {
+        FullBackup: "FullBackup",
+        IncrementalBackup: "IncrementalBackup"
+    });
 }
+
 /// Models of `CreateApp`: CreateApp
 pub mod create_app {
     pub use super::types::UserRoles;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `CreateApp` (CreateApp).
     ///
     /// 调用CreateApp 创建一个云应用。
@@ -1709,7 +842,7 @@ pub mod create_app {
         ///
         /// Document line 149.
         pub title: String,
-        /// `UserRoles`.
+        /// Not described in the document.
         ///
         /// Sent as a repeat list (`UserRoles.1`, `UserRoles.2`, ...).
         ///
@@ -1732,71 +865,29 @@ pub mod create_app {
         /// Document line 156.
         pub namespace: Option<String>,
     }
-    impl serde::Serialize for CreateAppRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("BizCode", &self.biz_code)?;
-            m.field("Language", &self.language)?;
-            m.field("OperatingSystem", &self.operating_system)?;
-            m.field("ServiceType", &self.service_type)?;
-            m.field("Title", &self.title)?;
-            m.field("UserRoles", &self.user_roles)?;
-            m.opt("BizTitle", &self.biz_title)?;
-            m.opt("Description", &self.description)?;
-            m.opt("StateType", &self.state_type)?;
-            m.opt("Namespace", &self.namespace)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateAppRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateAppRequest {
-        const REQUIRED: &'static [&'static str] = &[
+    apigen_runtime::wire_object!(
+        CreateAppRequest {
+            biz_code: field("BizCode"),
+            language: field("Language"),
+            operating_system: field("OperatingSystem"),
+            service_type: field("ServiceType"),
+            title: field("Title"),
+            user_roles: field("UserRoles"),
+            biz_title: opt("BizTitle"),
+            description: opt("Description"),
+            state_type: opt("StateType"),
+            namespace: opt("Namespace")
+        },
+        required = [
             "BizCode",
             "Language",
             "OperatingSystem",
             "ServiceType",
             "Title",
-            "UserRoles",
-        ];
-        fn empty() -> Self {
-            Self {
-                biz_code: Default::default(),
-                language: Default::default(),
-                operating_system: Default::default(),
-                service_type: Default::default(),
-                title: Default::default(),
-                user_roles: Default::default(),
-                biz_title: Default::default(),
-                description: Default::default(),
-                state_type: Default::default(),
-                namespace: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "BizCode" => self.biz_code = map.next_value()?,
-                "Language" => self.language = map.next_value()?,
-                "OperatingSystem" => self.operating_system = map.next_value()?,
-                "ServiceType" => self.service_type = map.next_value()?,
-                "Title" => self.title = map.next_value()?,
-                "UserRoles" => self.user_roles = map.next_value()?,
-                "BizTitle" => self.biz_title = map.next_value()?,
-                "Description" => self.description = map.next_value()?,
-                "StateType" => self.state_type = map.next_value()?,
-                "Namespace" => self.namespace = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+            "UserRoles"
+        ]
+    );
+
     impl CreateAppRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -1820,28 +911,33 @@ pub mod create_app {
                 namespace: None,
             }
         }
+
         /// Sets `biz_title`.
         pub fn biz_title(mut self, biz_title: impl Into<String>) -> Self {
             self.biz_title = Some(biz_title.into());
             self
         }
+
         /// Sets `description`.
         pub fn description(mut self, description: impl Into<String>) -> Self {
             self.description = Some(description.into());
             self
         }
+
         /// Sets `state_type`.
         pub fn state_type(mut self, state_type: impl Into<i32>) -> Self {
             self.state_type = Some(state_type.into());
             self
         }
+
         /// Sets `namespace`.
         pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
             self.namespace = Some(namespace.into());
             self
         }
     }
-    /// Result
+
+    /// The `Result` object of the `CreateApp` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// 创建成功的应用id
@@ -1849,36 +945,11 @@ pub mod create_app {
         /// Document line 165.
         pub app_id: Option<i64>,
     }
-    impl serde::Serialize for Result2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("AppId", &self.app_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Result2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Result2 {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppId" => {
-                    self.app_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Result2 {
+        app_id: opt("AppId", LenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `CreateApp` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateAppResponse {
@@ -1899,57 +970,20 @@ pub mod create_app {
         /// Document line 164.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for CreateAppResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateAppResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateAppResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateAppResponse {
+        request_id: opt("RequestId", StringLenientOpt),
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `UpdateApp`: UpdateApp
 pub mod update_app {
     pub use super::types::Result2;
     pub use super::types::UserRoles;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `UpdateApp` (UpdateApp).
     ///
     /// 调用UpdateApp修改app信息。
@@ -1961,7 +995,7 @@ pub mod update_app {
         ///
         /// Document line 228.
         pub app_id: i64,
-        /// `UserRoles`.
+        /// Not described in the document.
         ///
         /// Sent as a repeat list (`UserRoles.1`, `UserRoles.2`, ...).
         ///
@@ -1988,55 +1022,19 @@ pub mod update_app {
         /// Document line 238.
         pub service_type: Option<String>,
     }
-    impl serde::Serialize for UpdateAppRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("AppId", &self.app_id)?;
-            m.field("UserRoles", &self.user_roles)?;
-            m.opt("BizTitle", &self.biz_title)?;
-            m.opt("Description", &self.description)?;
-            m.opt("Language", &self.language)?;
-            m.opt("OperatingSystem", &self.operating_system)?;
-            m.opt("ServiceType", &self.service_type)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateAppRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateAppRequest {
-        const REQUIRED: &'static [&'static str] = &["AppId", "UserRoles"];
-        fn empty() -> Self {
-            Self {
-                app_id: Default::default(),
-                user_roles: Default::default(),
-                biz_title: Default::default(),
-                description: Default::default(),
-                language: Default::default(),
-                operating_system: Default::default(),
-                service_type: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppId" => self.app_id = map.next_value()?,
-                "UserRoles" => self.user_roles = map.next_value()?,
-                "BizTitle" => self.biz_title = map.next_value()?,
-                "Description" => self.description = map.next_value()?,
-                "Language" => self.language = map.next_value()?,
-                "OperatingSystem" => self.operating_system = map.next_value()?,
-                "ServiceType" => self.service_type = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        UpdateAppRequest {
+            app_id: field("AppId"),
+            user_roles: field("UserRoles"),
+            biz_title: opt("BizTitle"),
+            description: opt("Description"),
+            language: opt("Language"),
+            operating_system: opt("OperatingSystem"),
+            service_type: opt("ServiceType")
+        },
+        required = ["AppId", "UserRoles"]
+    );
+
     impl UpdateAppRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -2053,32 +1051,38 @@ pub mod update_app {
                 service_type: None,
             }
         }
+
         /// Sets `biz_title`.
         pub fn biz_title(mut self, biz_title: impl Into<String>) -> Self {
             self.biz_title = Some(biz_title.into());
             self
         }
+
         /// Sets `description`.
         pub fn description(mut self, description: impl Into<String>) -> Self {
             self.description = Some(description.into());
             self
         }
+
         /// Sets `language`.
         pub fn language(mut self, language: impl Into<String>) -> Self {
             self.language = Some(language.into());
             self
         }
+
         /// Sets `operating_system`.
         pub fn operating_system(mut self, operating_system: impl Into<String>) -> Self {
             self.operating_system = Some(operating_system.into());
             self
         }
+
         /// Sets `service_type`.
         pub fn service_type(mut self, service_type: impl Into<String>) -> Self {
             self.service_type = Some(service_type.into());
             self
         }
     }
+
     /// Response of `UpdateApp` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateAppResponse {
@@ -2099,55 +1103,17 @@ pub mod update_app {
         /// Document line 246.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for UpdateAppResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateAppResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateAppResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(UpdateAppResponse {
+        request_id: opt("RequestId", StringLenientOpt),
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListApp`: ListApp
 pub mod list_app {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListApp` (ListApp).
     ///
     /// 调用ListApp获取人员下app信息集合。
@@ -2166,36 +1132,12 @@ pub mod list_app {
         /// Document line 309.
         pub page_size: Option<i32>,
     }
-    impl serde::Serialize for ListAppRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("PageNumber", &self.page_number)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListAppRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListAppRequest {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "PageNumber" => self.page_number = map.next_value()?,
-                "PageSize" => self.page_size = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListAppRequest {
+        page_number: opt("PageNumber"),
+        page_size: opt("PageSize"),
+        ..Default::default()
+    });
+
     impl ListAppRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new() -> Self {
@@ -2204,18 +1146,21 @@ pub mod list_app {
                 page_size: None,
             }
         }
+
         /// Sets `page_number`.
         pub fn page_number(mut self, page_number: impl Into<i32>) -> Self {
             self.page_number = Some(page_number.into());
             self
         }
+
         /// Sets `page_size`.
         pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
             self.page_size = Some(page_size.into());
             self
         }
     }
-    /// Data
+
+    /// The `Data` object of the `ListApp` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 应用id
@@ -2259,90 +1204,20 @@ pub mod list_app {
         /// Document line 330.
         pub app_state_type: Option<String>,
     }
-    impl serde::Serialize for Data {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("AppId", &self.app_id)?;
-            m.opt("Title", &self.title)?;
-            m.opt("Description", &self.description)?;
-            m.opt("Language", &self.language)?;
-            m.opt("OperatingSystem", &self.operating_system)?;
-            m.opt("BizName", &self.biz_name)?;
-            m.opt("ServiceType", &self.service_type)?;
-            m.opt("DeployType", &self.deploy_type)?;
-            m.opt("BizTitle", &self.biz_title)?;
-            m.opt("AppStateType", &self.app_state_type)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Data {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Data {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppId" => {
-                    self.app_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Title" => {
-                    self.title = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Description" => {
-                    self.description = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Language" => {
-                    self.language = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "OperatingSystem" => {
-                    self.operating_system = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "BizName" => {
-                    self.biz_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ServiceType" => {
-                    self.service_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "DeployType" => {
-                    self.deploy_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "BizTitle" => {
-                    self.biz_title = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "AppStateType" => {
-                    self.app_state_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Data {
+        app_id: opt("AppId", LenientOpt),
+        title: opt("Title", StringLenientOpt),
+        description: opt("Description", StringLenientOpt),
+        language: opt("Language", StringLenientOpt),
+        operating_system: opt("OperatingSystem", StringLenientOpt),
+        biz_name: opt("BizName", StringLenientOpt),
+        service_type: opt("ServiceType", StringLenientOpt),
+        deploy_type: opt("DeployType", StringLenientOpt),
+        biz_title: opt("BizTitle", StringLenientOpt),
+        app_state_type: opt("AppStateType", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ListApp` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAppResponse {
@@ -2367,61 +1242,18 @@ pub mod list_app {
         /// Document line 318.
         pub data: Vec<Data>,
     }
-    impl serde::Serialize for ListAppResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrorMsg", &self.error_msg)?;
-            m.opt("TotalCount", &self.total_count)?;
-            m.list("Data", &self.data)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListAppResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListAppResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrorMsg" => {
-                    self.error_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "TotalCount" => {
-                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListAppResponse {
+        request_id: opt("RequestId", StringLenientOpt),
+        code: opt("Code", LenientOpt),
+        error_msg: opt("ErrorMsg", StringLenientOpt),
+        total_count: opt("TotalCount", LenientOpt),
+        data: list("Data", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `DescribeAppDetail`: DescribeAppDetail
 pub mod describe_app_detail {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DescribeAppDetail` (DescribeAppDetail).
     ///
     /// 调用DescribeAppDetail查看一个app应用详细信息。
@@ -2434,37 +1266,13 @@ pub mod describe_app_detail {
         /// Document line 434.
         pub app_id: i64,
     }
-    impl serde::Serialize for DescribeAppDetailRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("AppId", &self.app_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribeAppDetailRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribeAppDetailRequest {
-        const REQUIRED: &'static [&'static str] = &["AppId"];
-        fn empty() -> Self {
-            Self {
-                app_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppId" => self.app_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DescribeAppDetailRequest {
+            app_id: field("AppId")
+        },
+        required = ["AppId"]
+    );
+
     impl DescribeAppDetailRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(app_id: impl Into<i64>) -> Self {
@@ -2473,7 +1281,8 @@ pub mod describe_app_detail {
             }
         }
     }
-    /// UserRoles
+
+    /// The `UserRoles` object of the `DescribeAppDetail` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UserRoles {
         /// 用户ID
@@ -2493,57 +1302,15 @@ pub mod describe_app_detail {
         /// Document line 459.
         pub role_name: Option<String>,
     }
-    impl serde::Serialize for UserRoles {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("UserId", &self.user_id)?;
-            m.opt("UserType", &self.user_type)?;
-            m.opt("RealName", &self.real_name)?;
-            m.opt("RoleName", &self.role_name)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UserRoles {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UserRoles {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "UserId" => {
-                    self.user_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "UserType" => {
-                    self.user_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RealName" => {
-                    self.real_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RoleName" => {
-                    self.role_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// Result
+    apigen_runtime::wire_object!(UserRoles {
+        user_id: opt("UserId", StringLenientOpt),
+        user_type: opt("UserType", StringLenientOpt),
+        real_name: opt("RealName", StringLenientOpt),
+        role_name: opt("RoleName", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `Result` object of the `DescribeAppDetail` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// 应用类型 ("GeneralApplication", "其他云应用", "StoreApplication", "电商云应用", "TaoHuDongApplication", "小程序云应用")
@@ -2591,94 +1358,21 @@ pub mod describe_app_detail {
         /// Document line 455.
         pub user_roles: Vec<UserRoles>,
     }
-    impl serde::Serialize for Result2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("ServiceType", &self.service_type)?;
-            m.opt("BizTitle", &self.biz_title)?;
-            m.opt("BizName", &self.biz_name)?;
-            m.opt("AppId", &self.app_id)?;
-            m.opt("Language", &self.language)?;
-            m.opt("Title", &self.title)?;
-            m.opt("OperatingSystem", &self.operating_system)?;
-            m.opt("DeployType", &self.deploy_type)?;
-            m.opt("Description", &self.description)?;
-            m.opt("AppStateType", &self.app_state_type)?;
-            m.list("UserRoles", &self.user_roles)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Result2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Result2 {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ServiceType" => {
-                    self.service_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "BizTitle" => {
-                    self.biz_title = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "BizName" => {
-                    self.biz_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "AppId" => {
-                    self.app_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Language" => {
-                    self.language = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Title" => {
-                    self.title = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "OperatingSystem" => {
-                    self.operating_system = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "DeployType" => {
-                    self.deploy_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Description" => {
-                    self.description = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "AppStateType" => {
-                    self.app_state_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "UserRoles" => {
-                    self.user_roles = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Result2 {
+        service_type: opt("ServiceType", StringLenientOpt),
+        biz_title: opt("BizTitle", StringLenientOpt),
+        biz_name: opt("BizName", StringLenientOpt),
+        app_id: opt("AppId", LenientOpt),
+        language: opt("Language", StringLenientOpt),
+        title: opt("Title", StringLenientOpt),
+        operating_system: opt("OperatingSystem", StringLenientOpt),
+        deploy_type: opt("DeployType", StringLenientOpt),
+        description: opt("Description", StringLenientOpt),
+        app_state_type: opt("AppStateType", StringLenientOpt),
+        user_roles: list("UserRoles", List),
+        ..Default::default()
+    });
+
     /// Response of `DescribeAppDetail` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeAppDetailResponse {
@@ -2699,56 +1393,19 @@ pub mod describe_app_detail {
         /// Document line 442.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for DescribeAppDetailResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("ErrorMessage", &self.error_message)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribeAppDetailResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribeAppDetailResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ErrorMessage" => {
-                    self.error_message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DescribeAppDetailResponse {
+        code: opt("Code", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        error_message: opt("ErrorMessage", StringLenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `DeleteAppDetail`: DeleteAppDetail
 pub mod delete_app_detail {
     pub use super::types::Result2;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `DeleteAppDetail` (DeleteAppDetail).
     ///
     /// 调用DeleteAppDetail删除一个应用
@@ -2765,36 +1422,12 @@ pub mod delete_app_detail {
         /// Document line 541.
         pub force: Option<bool>,
     }
-    impl serde::Serialize for DeleteAppDetailRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("AppId", &self.app_id)?;
-            m.opt("Force", &self.force)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteAppDetailRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteAppDetailRequest {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppId" => self.app_id = map.next_value()?,
-                "Force" => self.force = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteAppDetailRequest {
+        app_id: opt("AppId"),
+        force: opt("Force"),
+        ..Default::default()
+    });
+
     impl DeleteAppDetailRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new() -> Self {
@@ -2803,17 +1436,20 @@ pub mod delete_app_detail {
                 force: None,
             }
         }
+
         /// Sets `app_id`.
         pub fn app_id(mut self, app_id: impl Into<i64>) -> Self {
             self.app_id = Some(app_id.into());
             self
         }
+
         /// Sets `force`.
         pub fn force(mut self, force: impl Into<bool>) -> Self {
             self.force = Some(force.into());
             self
         }
     }
+
     /// Response of `DeleteAppDetail` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteAppDetailResponse {
@@ -2834,55 +1470,17 @@ pub mod delete_app_detail {
         /// Document line 549.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for DeleteAppDetailResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteAppDetailResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteAppDetailResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteAppDetailResponse {
+        request_id: opt("RequestId", StringLenientOpt),
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `CreateEnvironment`: CreateEnvironment
 pub mod create_environment {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `CreateEnvironment` (CreateEnvironment).
     ///
     /// 调用CreateEnvironment创建环境
@@ -2915,59 +1513,25 @@ pub mod create_environment {
         /// Document line 616.
         pub replicas: i32,
     }
-    impl serde::Serialize for CreateEnvironmentRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("AppId", &self.app_id)?;
-            m.field("AppSchemaId", &self.app_schema_id)?;
-            m.field("EnvName", &self.env_name)?;
-            m.field("EnvType", &self.env_type)?;
-            m.field("Region", &self.region)?;
-            m.field("Replicas", &self.replicas)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateEnvironmentRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateEnvironmentRequest {
-        const REQUIRED: &'static [&'static str] = &[
+    apigen_runtime::wire_object!(
+        CreateEnvironmentRequest {
+            app_id: field("AppId"),
+            app_schema_id: field("AppSchemaId"),
+            env_name: field("EnvName"),
+            env_type: field("EnvType"),
+            region: field("Region"),
+            replicas: field("Replicas")
+        },
+        required = [
             "AppId",
             "AppSchemaId",
             "EnvName",
             "EnvType",
             "Region",
-            "Replicas",
-        ];
-        fn empty() -> Self {
-            Self {
-                app_id: Default::default(),
-                app_schema_id: Default::default(),
-                env_name: Default::default(),
-                env_type: Default::default(),
-                region: Default::default(),
-                replicas: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppId" => self.app_id = map.next_value()?,
-                "AppSchemaId" => self.app_schema_id = map.next_value()?,
-                "EnvName" => self.env_name = map.next_value()?,
-                "EnvType" => self.env_type = map.next_value()?,
-                "Region" => self.region = map.next_value()?,
-                "Replicas" => self.replicas = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+            "Replicas"
+        ]
+    );
+
     impl CreateEnvironmentRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -2988,7 +1552,8 @@ pub mod create_environment {
             }
         }
     }
-    /// Result
+
+    /// The `Result` object of the `CreateEnvironment` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// 环境id
@@ -2996,36 +1561,11 @@ pub mod create_environment {
         /// Document line 627.
         pub app_env_id: Option<i64>,
     }
-    impl serde::Serialize for Result2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("AppEnvId", &self.app_env_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Result2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Result2 {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppEnvId" => {
-                    self.app_env_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Result2 {
+        app_env_id: opt("AppEnvId", LenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `CreateEnvironment` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateEnvironmentResponse {
@@ -3046,56 +1586,19 @@ pub mod create_environment {
         /// Document line 626.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for CreateEnvironmentResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateEnvironmentResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateEnvironmentResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateEnvironmentResponse {
+        code: opt("Code", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `UpdateEnvironment`: UpdateEnvironment
 pub mod update_environment {
     pub use super::types::Result2;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `UpdateEnvironment` (UpdateEnvironment).
     ///
     /// 调用UpdateEnvironment更新环境
@@ -3120,46 +1623,16 @@ pub mod update_environment {
         /// Document line 691.
         pub replicas: Option<i32>,
     }
-    impl serde::Serialize for UpdateEnvironmentRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("AppEnvId", &self.app_env_id)?;
-            m.field("AppId", &self.app_id)?;
-            m.opt("AppSchemaId", &self.app_schema_id)?;
-            m.opt("Replicas", &self.replicas)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateEnvironmentRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateEnvironmentRequest {
-        const REQUIRED: &'static [&'static str] = &["AppEnvId", "AppId"];
-        fn empty() -> Self {
-            Self {
-                app_env_id: Default::default(),
-                app_id: Default::default(),
-                app_schema_id: Default::default(),
-                replicas: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppEnvId" => self.app_env_id = map.next_value()?,
-                "AppId" => self.app_id = map.next_value()?,
-                "AppSchemaId" => self.app_schema_id = map.next_value()?,
-                "Replicas" => self.replicas = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        UpdateEnvironmentRequest {
+            app_env_id: field("AppEnvId"),
+            app_id: field("AppId"),
+            app_schema_id: opt("AppSchemaId"),
+            replicas: opt("Replicas")
+        },
+        required = ["AppEnvId", "AppId"]
+    );
+
     impl UpdateEnvironmentRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(app_env_id: impl Into<i64>, app_id: impl Into<i64>) -> Self {
@@ -3170,17 +1643,20 @@ pub mod update_environment {
                 replicas: None,
             }
         }
+
         /// Sets `app_schema_id`.
         pub fn app_schema_id(mut self, app_schema_id: impl Into<i64>) -> Self {
             self.app_schema_id = Some(app_schema_id.into());
             self
         }
+
         /// Sets `replicas`.
         pub fn replicas(mut self, replicas: impl Into<i32>) -> Self {
             self.replicas = Some(replicas.into());
             self
         }
     }
+
     /// Response of `UpdateEnvironment` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateEnvironmentResponse {
@@ -3201,55 +1677,17 @@ pub mod update_environment {
         /// Document line 699.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for UpdateEnvironmentResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateEnvironmentResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateEnvironmentResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(UpdateEnvironmentResponse {
+        code: opt("Code", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListAppEnvironment`: ListAppEnvironment
 pub mod list_app_environment {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListAppEnvironment` (ListAppEnvironment).
     ///
     /// 调用ListAppEnvironment获取应用环境列表
@@ -3278,49 +1716,17 @@ pub mod list_app_environment {
         /// Document line 768.
         pub env_name: Option<String>,
     }
-    impl serde::Serialize for ListAppEnvironmentRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("AppId", &self.app_id)?;
-            m.field("PageNumber", &self.page_number)?;
-            m.field("PageSize", &self.page_size)?;
-            m.opt("EnvType", &self.env_type)?;
-            m.opt("EnvName", &self.env_name)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListAppEnvironmentRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListAppEnvironmentRequest {
-        const REQUIRED: &'static [&'static str] = &["AppId", "PageNumber", "PageSize"];
-        fn empty() -> Self {
-            Self {
-                app_id: Default::default(),
-                page_number: Default::default(),
-                page_size: Default::default(),
-                env_type: Default::default(),
-                env_name: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppId" => self.app_id = map.next_value()?,
-                "PageNumber" => self.page_number = map.next_value()?,
-                "PageSize" => self.page_size = map.next_value()?,
-                "EnvType" => self.env_type = map.next_value()?,
-                "EnvName" => self.env_name = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListAppEnvironmentRequest {
+            app_id: field("AppId"),
+            page_number: field("PageNumber"),
+            page_size: field("PageSize"),
+            env_type: opt("EnvType"),
+            env_name: opt("EnvName")
+        },
+        required = ["AppId", "PageNumber", "PageSize"]
+    );
+
     impl ListAppEnvironmentRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -3336,18 +1742,21 @@ pub mod list_app_environment {
                 env_name: None,
             }
         }
+
         /// Sets `env_type`.
         pub fn env_type(mut self, env_type: impl Into<i32>) -> Self {
             self.env_type = Some(env_type.into());
             self
         }
+
         /// Sets `env_name`.
         pub fn env_name(mut self, env_name: impl Into<String>) -> Self {
             self.env_name = Some(env_name.into());
             self
         }
     }
-    /// Data
+
+    /// The `Data` object of the `ListAppEnvironment` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 应用id
@@ -3379,67 +1788,17 @@ pub mod list_app_environment {
         /// Document line 786.
         pub region: Option<String>,
     }
-    impl serde::Serialize for Data {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("AppId", &self.app_id)?;
-            m.opt("EnvId", &self.env_id)?;
-            m.opt("EnvName", &self.env_name)?;
-            m.opt("EnvType", &self.env_type)?;
-            m.opt("EnvTypeName", &self.env_type_name)?;
-            m.opt("AppSchemaId", &self.app_schema_id)?;
-            m.opt("Region", &self.region)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Data {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Data {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppId" => {
-                    self.app_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "EnvId" => {
-                    self.env_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "EnvName" => {
-                    self.env_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "EnvType" => {
-                    self.env_type = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "EnvTypeName" => {
-                    self.env_type_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "AppSchemaId" => {
-                    self.app_schema_id =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Region" => {
-                    self.region = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Data {
+        app_id: opt("AppId", LenientOpt),
+        env_id: opt("EnvId", LenientOpt),
+        env_name: opt("EnvName", StringLenientOpt),
+        env_type: opt("EnvType", LenientOpt),
+        env_type_name: opt("EnvTypeName", StringLenientOpt),
+        app_schema_id: opt("AppSchemaId", LenientOpt),
+        region: opt("Region", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ListAppEnvironment` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAppEnvironmentResponse {
@@ -3472,70 +1831,22 @@ pub mod list_app_environment {
         /// Document line 779.
         pub data: Vec<Data>,
     }
-    impl serde::Serialize for ListAppEnvironmentResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("PageNumber", &self.page_number)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.opt("TotalCount", &self.total_count)?;
-            m.opt("ErrorMsg", &self.error_msg)?;
-            m.list("Data", &self.data)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListAppEnvironmentResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListAppEnvironmentResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "PageNumber" => {
-                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PageSize" => {
-                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "TotalCount" => {
-                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrorMsg" => {
-                    self.error_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListAppEnvironmentResponse {
+        code: opt("Code", LenientOpt),
+        page_number: opt("PageNumber", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        page_size: opt("PageSize", LenientOpt),
+        total_count: opt("TotalCount", LenientOpt),
+        error_msg: opt("ErrorMsg", StringLenientOpt),
+        data: list("Data", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `DeleteAppEnvironment`: DeleteAppEnvironment
 pub mod delete_app_environment {
     pub use super::types::Result2;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `DeleteAppEnvironment` (DeleteAppEnvironment).
     ///
     /// 调用DeleteAppEnvironment删除一个应用环境
@@ -3556,43 +1867,15 @@ pub mod delete_app_environment {
         /// Document line 868.
         pub force: bool,
     }
-    impl serde::Serialize for DeleteAppEnvironmentRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("AppId", &self.app_id)?;
-            m.field("EnvId", &self.env_id)?;
-            m.field("Force", &self.force)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteAppEnvironmentRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteAppEnvironmentRequest {
-        const REQUIRED: &'static [&'static str] = &["AppId", "EnvId", "Force"];
-        fn empty() -> Self {
-            Self {
-                app_id: Default::default(),
-                env_id: Default::default(),
-                force: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppId" => self.app_id = map.next_value()?,
-                "EnvId" => self.env_id = map.next_value()?,
-                "Force" => self.force = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeleteAppEnvironmentRequest {
+            app_id: field("AppId"),
+            env_id: field("EnvId"),
+            force: field("Force")
+        },
+        required = ["AppId", "EnvId", "Force"]
+    );
+
     impl DeleteAppEnvironmentRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(app_id: impl Into<i64>, env_id: impl Into<i64>, force: impl Into<bool>) -> Self {
@@ -3603,6 +1886,7 @@ pub mod delete_app_environment {
             }
         }
     }
+
     /// Response of `DeleteAppEnvironment` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteAppEnvironmentResponse {
@@ -3623,55 +1907,17 @@ pub mod delete_app_environment {
         /// Document line 876.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for DeleteAppEnvironmentResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteAppEnvironmentResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteAppEnvironmentResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteAppEnvironmentResponse {
+        code: opt("Code", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `DescribeAppEnvironmentDetail`: DescribeAppEnvironmentDetail
 pub mod describe_app_environment_detail {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DescribeAppEnvironmentDetail` (DescribeAppEnvironmentDetail).
     ///
     /// 调用DescribeAppEnvironmentDetail查询环境详细信息
@@ -3688,40 +1934,14 @@ pub mod describe_app_environment_detail {
         /// Document line 937.
         pub env_id: i64,
     }
-    impl serde::Serialize for DescribeAppEnvironmentDetailRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("AppId", &self.app_id)?;
-            m.field("EnvId", &self.env_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribeAppEnvironmentDetailRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribeAppEnvironmentDetailRequest {
-        const REQUIRED: &'static [&'static str] = &["AppId", "EnvId"];
-        fn empty() -> Self {
-            Self {
-                app_id: Default::default(),
-                env_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppId" => self.app_id = map.next_value()?,
-                "EnvId" => self.env_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DescribeAppEnvironmentDetailRequest {
+            app_id: field("AppId"),
+            env_id: field("EnvId")
+        },
+        required = ["AppId", "EnvId"]
+    );
+
     impl DescribeAppEnvironmentDetailRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(app_id: impl Into<i64>, env_id: impl Into<i64>) -> Self {
@@ -3731,7 +1951,8 @@ pub mod describe_app_environment_detail {
             }
         }
     }
-    /// Result
+
+    /// The `Result` object of the `DescribeAppEnvironmentDetail` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// 应用id
@@ -3767,71 +1988,18 @@ pub mod describe_app_environment_detail {
         /// Document line 953.
         pub replicas: Option<i32>,
     }
-    impl serde::Serialize for Result2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("AppId", &self.app_id)?;
-            m.opt("EnvId", &self.env_id)?;
-            m.opt("EnvName", &self.env_name)?;
-            m.opt("EnvType", &self.env_type)?;
-            m.opt("EnvTypeName", &self.env_type_name)?;
-            m.opt("AppSchemaId", &self.app_schema_id)?;
-            m.opt("Region", &self.region)?;
-            m.opt("Replicas", &self.replicas)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Result2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Result2 {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppId" => {
-                    self.app_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "EnvId" => {
-                    self.env_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "EnvName" => {
-                    self.env_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "EnvType" => {
-                    self.env_type = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "EnvTypeName" => {
-                    self.env_type_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "AppSchemaId" => {
-                    self.app_schema_id =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Region" => {
-                    self.region = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Replicas" => {
-                    self.replicas = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Result2 {
+        app_id: opt("AppId", LenientOpt),
+        env_id: opt("EnvId", LenientOpt),
+        env_name: opt("EnvName", StringLenientOpt),
+        env_type: opt("EnvType", LenientOpt),
+        env_type_name: opt("EnvTypeName", StringLenientOpt),
+        app_schema_id: opt("AppSchemaId", LenientOpt),
+        region: opt("Region", StringLenientOpt),
+        replicas: opt("Replicas", LenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `DescribeAppEnvironmentDetail` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeAppEnvironmentDetailResponse {
@@ -3852,55 +2020,17 @@ pub mod describe_app_environment_detail {
         /// Document line 945.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for DescribeAppEnvironmentDetailResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribeAppEnvironmentDetailResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribeAppEnvironmentDetailResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DescribeAppEnvironmentDetailResponse {
+        code: opt("Code", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `CreateDeployConfig`: CreateDeployConfig
 pub mod create_deploy_config {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `CreateDeployConfig` (CreateDeployConfig).
     ///
     /// 调用CreateDeployConfig创建一个部署配置
@@ -3943,58 +2073,20 @@ pub mod create_deploy_config {
         /// Document line 1033.
         pub config_map_list: Vec<String>,
     }
-    impl serde::Serialize for CreateDeployConfigRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("AppId", &self.app_id)?;
-            m.field("EnvType", &self.env_type)?;
-            m.field("Name", &self.name)?;
-            m.opt("CodePath", &self.code_path)?;
-            m.opt("ConfigMap", &self.config_map)?;
-            m.opt("Deployment", &self.deployment)?;
-            m.opt("StatefulSet", &self.stateful_set)?;
-            m.list("ConfigMapList", &self.config_map_list)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateDeployConfigRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateDeployConfigRequest {
-        const REQUIRED: &'static [&'static str] = &["AppId", "EnvType", "Name"];
-        fn empty() -> Self {
-            Self {
-                app_id: Default::default(),
-                env_type: Default::default(),
-                name: Default::default(),
-                code_path: Default::default(),
-                config_map: Default::default(),
-                deployment: Default::default(),
-                stateful_set: Default::default(),
-                config_map_list: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppId" => self.app_id = map.next_value()?,
-                "EnvType" => self.env_type = map.next_value()?,
-                "Name" => self.name = map.next_value()?,
-                "CodePath" => self.code_path = map.next_value()?,
-                "ConfigMap" => self.config_map = map.next_value()?,
-                "Deployment" => self.deployment = map.next_value()?,
-                "StatefulSet" => self.stateful_set = map.next_value()?,
-                "ConfigMapList" => self.config_map_list = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CreateDeployConfigRequest {
+            app_id: field("AppId"),
+            env_type: field("EnvType"),
+            name: field("Name"),
+            code_path: opt("CodePath"),
+            config_map: opt("ConfigMap"),
+            deployment: opt("Deployment"),
+            stateful_set: opt("StatefulSet"),
+            config_map_list: list("ConfigMapList")
+        },
+        required = ["AppId", "EnvType", "Name"]
+    );
+
     impl CreateDeployConfigRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -4013,26 +2105,31 @@ pub mod create_deploy_config {
                 config_map_list: Vec::new(),
             }
         }
+
         /// Sets `code_path`.
         pub fn code_path(mut self, code_path: impl Into<String>) -> Self {
             self.code_path = Some(code_path.into());
             self
         }
+
         /// Sets `config_map`.
         pub fn config_map(mut self, config_map: impl Into<String>) -> Self {
             self.config_map = Some(config_map.into());
             self
         }
+
         /// Sets `deployment`.
         pub fn deployment(mut self, deployment: impl Into<String>) -> Self {
             self.deployment = Some(deployment.into());
             self
         }
+
         /// Sets `stateful_set`.
         pub fn stateful_set(mut self, stateful_set: impl Into<String>) -> Self {
             self.stateful_set = Some(stateful_set.into());
             self
         }
+
         /// Sets `config_map_list`.
         pub fn config_map_list(
             mut self,
@@ -4042,7 +2139,8 @@ pub mod create_deploy_config {
             self
         }
     }
-    /// Result
+
+    /// The `Result` object of the `CreateDeployConfig` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// 应用id
@@ -4058,46 +2156,13 @@ pub mod create_deploy_config {
         /// Document line 1044.
         pub schema_id: Option<i64>,
     }
-    impl serde::Serialize for Result2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("AppId", &self.app_id)?;
-            m.opt("Name", &self.name)?;
-            m.opt("SchemaId", &self.schema_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Result2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Result2 {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppId" => {
-                    self.app_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "SchemaId" => {
-                    self.schema_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Result2 {
+        app_id: opt("AppId", LenientOpt),
+        name: opt("Name", StringLenientOpt),
+        schema_id: opt("SchemaId", LenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `CreateDeployConfig` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateDeployConfigResponse {
@@ -4118,55 +2183,17 @@ pub mod create_deploy_config {
         /// Document line 1041.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for CreateDeployConfigResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateDeployConfigResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateDeployConfigResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateDeployConfigResponse {
+        code: opt("Code", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListDeployConfig`: ListDeployConfig
 pub mod list_deploy_config {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListDeployConfig` (ListDeployConfig).
     ///
     /// 调用ListDeployConfig查询部署配置列表
@@ -4191,46 +2218,16 @@ pub mod list_deploy_config {
         /// Document line 1117.
         pub name: Option<String>,
     }
-    impl serde::Serialize for ListDeployConfigRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("AppId", &self.app_id)?;
-            m.opt("EnvType", &self.env_type)?;
-            m.opt("Id", &self.id)?;
-            m.opt("Name", &self.name)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListDeployConfigRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListDeployConfigRequest {
-        const REQUIRED: &'static [&'static str] = &["AppId"];
-        fn empty() -> Self {
-            Self {
-                app_id: Default::default(),
-                env_type: Default::default(),
-                id: Default::default(),
-                name: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppId" => self.app_id = map.next_value()?,
-                "EnvType" => self.env_type = map.next_value()?,
-                "Id" => self.id = map.next_value()?,
-                "Name" => self.name = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListDeployConfigRequest {
+            app_id: field("AppId"),
+            env_type: opt("EnvType"),
+            id: opt("Id"),
+            name: opt("Name")
+        },
+        required = ["AppId"]
+    );
+
     impl ListDeployConfigRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(app_id: impl Into<i64>) -> Self {
@@ -4241,23 +2238,27 @@ pub mod list_deploy_config {
                 name: None,
             }
         }
+
         /// Sets `env_type`.
         pub fn env_type(mut self, env_type: impl Into<String>) -> Self {
             self.env_type = Some(env_type.into());
             self
         }
+
         /// Sets `id`.
         pub fn id(mut self, id: impl Into<i64>) -> Self {
             self.id = Some(id.into());
             self
         }
+
         /// Sets `name`.
         pub fn name(mut self, name: impl Into<String>) -> Self {
             self.name = Some(name.into());
             self
         }
     }
-    /// ContainerCodePath
+
+    /// The `ContainerCodePath` object of the `ListDeployConfig` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ContainerCodePath {
         /// 代码路径
@@ -4265,39 +2266,12 @@ pub mod list_deploy_config {
         /// Document line 1136.
         pub code_path: Option<String>,
     }
-    impl serde::Serialize for ContainerCodePath {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("CodePath", &self.code_path)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ContainerCodePath {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ContainerCodePath {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "CodePath" => {
-                    self.code_path = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// ContainerYamlConf
+    apigen_runtime::wire_object!(ContainerCodePath {
+        code_path: opt("CodePath", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `ContainerYamlConf` object of the `ListDeployConfig` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ContainerYamlConf {
         /// Deployment
@@ -4317,57 +2291,15 @@ pub mod list_deploy_config {
         /// Document line 1142.
         pub config_map_list: Vec<String>,
     }
-    impl serde::Serialize for ContainerYamlConf {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Deployment", &self.deployment)?;
-            m.opt("ConfigMap", &self.config_map)?;
-            m.opt("StatefulSet", &self.stateful_set)?;
-            m.list("ConfigMapList", &self.config_map_list)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ContainerYamlConf {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ContainerYamlConf {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Deployment" => {
-                    self.deployment = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ConfigMap" => {
-                    self.config_map = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "StatefulSet" => {
-                    self.stateful_set = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ConfigMapList" => {
-                    self.config_map_list = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// Data
+    apigen_runtime::wire_object!(ContainerYamlConf {
+        deployment: opt("Deployment", StringLenientOpt),
+        config_map: opt("ConfigMap", StringLenientOpt),
+        stateful_set: opt("StatefulSet", StringLenientOpt),
+        config_map_list: list("ConfigMapList", ListLenient),
+        ..Default::default()
+    });
+
+    /// The `Data` object of the `ListDeployConfig` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 部署配置id
@@ -4395,56 +2327,16 @@ pub mod list_deploy_config {
         /// Document line 1137.
         pub container_yaml_conf: Option<ContainerYamlConf>,
     }
-    impl serde::Serialize for Data {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Id", &self.id)?;
-            m.opt("Name", &self.name)?;
-            m.opt("AppId", &self.app_id)?;
-            m.opt("EnvType", &self.env_type)?;
-            m.opt("ContainerCodePath", &self.container_code_path)?;
-            m.opt("ContainerYamlConf", &self.container_yaml_conf)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Data {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Data {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Id" => {
-                    self.id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "AppId" => {
-                    self.app_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "EnvType" => {
-                    self.env_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ContainerCodePath" => self.container_code_path = map.next_value()?,
-                "ContainerYamlConf" => self.container_yaml_conf = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Data {
+        id: opt("Id", LenientOpt),
+        name: opt("Name", StringLenientOpt),
+        app_id: opt("AppId", LenientOpt),
+        env_type: opt("EnvType", StringLenientOpt),
+        container_code_path: opt("ContainerCodePath"),
+        container_yaml_conf: opt("ContainerYamlConf"),
+        ..Default::default()
+    });
+
     /// Response of `ListDeployConfig` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListDeployConfigResponse {
@@ -4477,70 +2369,22 @@ pub mod list_deploy_config {
         /// Document line 1130.
         pub data: Vec<Data>,
     }
-    impl serde::Serialize for ListDeployConfigResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrorMsg", &self.error_msg)?;
-            m.opt("PageNumber", &self.page_number)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("TotalCount", &self.total_count)?;
-            m.list("Data", &self.data)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListDeployConfigResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListDeployConfigResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrorMsg" => {
-                    self.error_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PageNumber" => {
-                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "PageSize" => {
-                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "TotalCount" => {
-                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListDeployConfigResponse {
+        code: opt("Code", LenientOpt),
+        error_msg: opt("ErrorMsg", StringLenientOpt),
+        page_number: opt("PageNumber", LenientOpt),
+        page_size: opt("PageSize", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        total_count: opt("TotalCount", LenientOpt),
+        data: list("Data", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `DeleteDeployConfig`: DeleteDeployConfig
 pub mod delete_deploy_config {
     pub use super::types::Result2;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `DeleteDeployConfig` (DeleteDeployConfig).
     ///
     /// 调用DeleteDeployConfig删除一个部署配置
@@ -4553,37 +2397,13 @@ pub mod delete_deploy_config {
         /// Document line 1244.
         pub schema_id: i64,
     }
-    impl serde::Serialize for DeleteDeployConfigRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("SchemaId", &self.schema_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteDeployConfigRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteDeployConfigRequest {
-        const REQUIRED: &'static [&'static str] = &["SchemaId"];
-        fn empty() -> Self {
-            Self {
-                schema_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "SchemaId" => self.schema_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeleteDeployConfigRequest {
+            schema_id: field("SchemaId")
+        },
+        required = ["SchemaId"]
+    );
+
     impl DeleteDeployConfigRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(schema_id: impl Into<i64>) -> Self {
@@ -4592,6 +2412,7 @@ pub mod delete_deploy_config {
             }
         }
     }
+
     /// Response of `DeleteDeployConfig` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteDeployConfigResponse {
@@ -4612,56 +2433,19 @@ pub mod delete_deploy_config {
         /// Document line 1252.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for DeleteDeployConfigResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteDeployConfigResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteDeployConfigResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteDeployConfigResponse {
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `UpdateDeployConfig`: UpdateDeployConfig
 pub mod update_deploy_config {
     pub use super::types::Result2;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `UpdateDeployConfig` (UpdateDeployConfig).
     ///
     /// 调用UpdateDeployConfig更新部署配置
@@ -4700,55 +2484,19 @@ pub mod update_deploy_config {
         /// Document line 1318.
         pub config_map_list: Vec<String>,
     }
-    impl serde::Serialize for UpdateDeployConfigRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("AppId", &self.app_id)?;
-            m.field("CodePath", &self.code_path)?;
-            m.field("Id", &self.id)?;
-            m.opt("ConfigMap", &self.config_map)?;
-            m.opt("StatefulSet", &self.stateful_set)?;
-            m.opt("Deployment", &self.deployment)?;
-            m.list("ConfigMapList", &self.config_map_list)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateDeployConfigRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateDeployConfigRequest {
-        const REQUIRED: &'static [&'static str] = &["AppId", "CodePath", "Id"];
-        fn empty() -> Self {
-            Self {
-                app_id: Default::default(),
-                code_path: Default::default(),
-                id: Default::default(),
-                config_map: Default::default(),
-                stateful_set: Default::default(),
-                deployment: Default::default(),
-                config_map_list: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppId" => self.app_id = map.next_value()?,
-                "CodePath" => self.code_path = map.next_value()?,
-                "Id" => self.id = map.next_value()?,
-                "ConfigMap" => self.config_map = map.next_value()?,
-                "StatefulSet" => self.stateful_set = map.next_value()?,
-                "Deployment" => self.deployment = map.next_value()?,
-                "ConfigMapList" => self.config_map_list = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        UpdateDeployConfigRequest {
+            app_id: field("AppId"),
+            code_path: field("CodePath"),
+            id: field("Id"),
+            config_map: opt("ConfigMap"),
+            stateful_set: opt("StatefulSet"),
+            deployment: opt("Deployment"),
+            config_map_list: list("ConfigMapList")
+        },
+        required = ["AppId", "CodePath", "Id"]
+    );
+
     impl UpdateDeployConfigRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -4766,21 +2514,25 @@ pub mod update_deploy_config {
                 config_map_list: Vec::new(),
             }
         }
+
         /// Sets `config_map`.
         pub fn config_map(mut self, config_map: impl Into<String>) -> Self {
             self.config_map = Some(config_map.into());
             self
         }
+
         /// Sets `stateful_set`.
         pub fn stateful_set(mut self, stateful_set: impl Into<String>) -> Self {
             self.stateful_set = Some(stateful_set.into());
             self
         }
+
         /// Sets `deployment`.
         pub fn deployment(mut self, deployment: impl Into<String>) -> Self {
             self.deployment = Some(deployment.into());
             self
         }
+
         /// Sets `config_map_list`.
         pub fn config_map_list(
             mut self,
@@ -4790,6 +2542,7 @@ pub mod update_deploy_config {
             self
         }
     }
+
     /// Response of `UpdateDeployConfig` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UpdateDeployConfigResponse {
@@ -4810,55 +2563,17 @@ pub mod update_deploy_config {
         /// Document line 1326.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for UpdateDeployConfigResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UpdateDeployConfigResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UpdateDeployConfigResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(UpdateDeployConfigResponse {
+        code: opt("Code", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListAppInstance`: ListAppInstance
 pub mod list_app_instance {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListAppInstance` (ListAppInstance).
     ///
     /// 调用ListAppInstance查询环境下的应用实例列表
@@ -4883,46 +2598,16 @@ pub mod list_app_instance {
         /// Document line 1390.
         pub page_size: i32,
     }
-    impl serde::Serialize for ListAppInstanceRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("AppId", &self.app_id)?;
-            m.field("EnvId", &self.env_id)?;
-            m.field("PageNumber", &self.page_number)?;
-            m.field("PageSize", &self.page_size)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListAppInstanceRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListAppInstanceRequest {
-        const REQUIRED: &'static [&'static str] = &["AppId", "EnvId", "PageNumber", "PageSize"];
-        fn empty() -> Self {
-            Self {
-                app_id: Default::default(),
-                env_id: Default::default(),
-                page_number: Default::default(),
-                page_size: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppId" => self.app_id = map.next_value()?,
-                "EnvId" => self.env_id = map.next_value()?,
-                "PageNumber" => self.page_number = map.next_value()?,
-                "PageSize" => self.page_size = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListAppInstanceRequest {
+            app_id: field("AppId"),
+            env_id: field("EnvId"),
+            page_number: field("PageNumber"),
+            page_size: field("PageSize")
+        },
+        required = ["AppId", "EnvId", "PageNumber", "PageSize"]
+    );
+
     impl ListAppInstanceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -4939,6 +2624,7 @@ pub mod list_app_instance {
             }
         }
     }
+
     /// Values of `Health`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum Health {
@@ -4947,45 +2633,9 @@ pub mod list_app_instance {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for Health {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            Health::Unknown(String::new())
-        }
-    }
-    impl Health {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Health::Running => "RUNNING",
-                Health::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for Health {
-        fn from(s: &str) -> Self {
-            match s {
-                "RUNNING" => Health::Running,
-                other => Health::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for Health {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for Health {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Health {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| Health::from(s.as_str()))
-        }
-    }
-    /// Data
+    apigen_runtime::wire_enum!(Health { Running: "RUNNING" });
+
+    /// The `Data` object of the `ListAppInstance` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 应用实例id
@@ -5017,69 +2667,17 @@ pub mod list_app_instance {
         /// Document line 1410.
         pub health: Option<Health>,
     }
-    impl serde::Serialize for Data {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("AppInstanceId", &self.app_instance_id)?;
-            m.opt("CreateTime", &self.create_time)?;
-            m.opt("Spec", &self.spec)?;
-            m.opt("RestartCount", &self.restart_count)?;
-            m.opt("HostIp", &self.host_ip)?;
-            m.opt("PodIp", &self.pod_ip)?;
-            m.opt("Health", &self.health)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Data {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Data {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppInstanceId" => {
-                    self.app_instance_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "CreateTime" => {
-                    self.create_time = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Spec" => {
-                    self.spec = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RestartCount" => {
-                    self.restart_count =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "HostIp" => {
-                    self.host_ip = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PodIp" => {
-                    self.pod_ip = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Health" => self.health = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Data {
+        app_instance_id: opt("AppInstanceId", StringLenientOpt),
+        create_time: opt("CreateTime", StringLenientOpt),
+        spec: opt("Spec", StringLenientOpt),
+        restart_count: opt("RestartCount", LenientOpt),
+        host_ip: opt("HostIp", StringLenientOpt),
+        pod_ip: opt("PodIp", StringLenientOpt),
+        health: opt("Health"),
+        ..Default::default()
+    });
+
     /// Response of `ListAppInstance` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAppInstanceResponse {
@@ -5112,70 +2710,22 @@ pub mod list_app_instance {
         /// Document line 1401.
         pub data: Vec<Data>,
     }
-    impl serde::Serialize for ListAppInstanceResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Code", &self.code)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.opt("PageNumber", &self.page_number)?;
-            m.opt("TotalCount", &self.total_count)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.list("Data", &self.data)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListAppInstanceResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListAppInstanceResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "PageSize" => {
-                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "PageNumber" => {
-                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "TotalCount" => {
-                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListAppInstanceResponse {
+        request_id: opt("RequestId", StringLenientOpt),
+        code: opt("Code", LenientOpt),
+        page_size: opt("PageSize", LenientOpt),
+        page_number: opt("PageNumber", LenientOpt),
+        total_count: opt("TotalCount", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        data: list("Data", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `CreatePersistentVolumeClaim`: CreatePersistentVolumeClaim
 pub mod create_persistent_volume_claim {
     pub use super::types::AccessModes;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `CreatePersistentVolumeClaim` (CreatePersistentVolumeClaim).
     ///
     /// 调用CreatePersistentVolumeClaim创建一个持久化存储卷声明
@@ -5208,59 +2758,25 @@ pub mod create_persistent_volume_claim {
         /// Document line 1499.
         pub storage_class: String,
     }
-    impl serde::Serialize for CreatePersistentVolumeClaimRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("AccessModes", &self.access_modes)?;
-            m.field("AppId", &self.app_id)?;
-            m.field("Capacity", &self.capacity)?;
-            m.field("EnvId", &self.env_id)?;
-            m.field("Name", &self.name)?;
-            m.field("StorageClass", &self.storage_class)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreatePersistentVolumeClaimRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreatePersistentVolumeClaimRequest {
-        const REQUIRED: &'static [&'static str] = &[
+    apigen_runtime::wire_object!(
+        CreatePersistentVolumeClaimRequest {
+            access_modes: field("AccessModes"),
+            app_id: field("AppId"),
+            capacity: field("Capacity"),
+            env_id: field("EnvId"),
+            name: field("Name"),
+            storage_class: field("StorageClass")
+        },
+        required = [
             "AccessModes",
             "AppId",
             "Capacity",
             "EnvId",
             "Name",
-            "StorageClass",
-        ];
-        fn empty() -> Self {
-            Self {
-                access_modes: Default::default(),
-                app_id: Default::default(),
-                capacity: Default::default(),
-                env_id: Default::default(),
-                name: Default::default(),
-                storage_class: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AccessModes" => self.access_modes = map.next_value()?,
-                "AppId" => self.app_id = map.next_value()?,
-                "Capacity" => self.capacity = map.next_value()?,
-                "EnvId" => self.env_id = map.next_value()?,
-                "Name" => self.name = map.next_value()?,
-                "StorageClass" => self.storage_class = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+            "StorageClass"
+        ]
+    );
+
     impl CreatePersistentVolumeClaimRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -5281,7 +2797,8 @@ pub mod create_persistent_volume_claim {
             }
         }
     }
-    /// Result
+
+    /// The `Result` object of the `CreatePersistentVolumeClaim` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// 存储卷声明id
@@ -5289,37 +2806,11 @@ pub mod create_persistent_volume_claim {
         /// Document line 1508.
         pub persistent_volume_claim_id: Option<i64>,
     }
-    impl serde::Serialize for Result2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("PersistentVolumeClaimId", &self.persistent_volume_claim_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Result2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Result2 {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "PersistentVolumeClaimId" => {
-                    self.persistent_volume_claim_id =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Result2 {
+        persistent_volume_claim_id: opt("PersistentVolumeClaimId", LenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `CreatePersistentVolumeClaim` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreatePersistentVolumeClaimResponse {
@@ -5340,56 +2831,19 @@ pub mod create_persistent_volume_claim {
         /// Document line 1507.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for CreatePersistentVolumeClaimResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreatePersistentVolumeClaimResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreatePersistentVolumeClaimResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreatePersistentVolumeClaimResponse {
+        code: opt("Code", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `DeletePersistentVolumeClaim`: DeletePersistentVolumeClaim
 pub mod delete_persistent_volume_claim {
     pub use super::types::Result2;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `DeletePersistentVolumeClaim` (DeletePersistentVolumeClaim).
     ///
     /// 调用DeletePersistentVolumeClaim删除一个持久化存储卷声明
@@ -5410,48 +2864,15 @@ pub mod delete_persistent_volume_claim {
         /// Document line 1571.
         pub persistent_volume_claim_name: String,
     }
-    impl serde::Serialize for DeletePersistentVolumeClaimRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("AppId", &self.app_id)?;
-            m.field("EnvId", &self.env_id)?;
-            m.field(
-                "PersistentVolumeClaimName",
-                &self.persistent_volume_claim_name,
-            )?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeletePersistentVolumeClaimRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeletePersistentVolumeClaimRequest {
-        const REQUIRED: &'static [&'static str] = &["AppId", "EnvId", "PersistentVolumeClaimName"];
-        fn empty() -> Self {
-            Self {
-                app_id: Default::default(),
-                env_id: Default::default(),
-                persistent_volume_claim_name: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppId" => self.app_id = map.next_value()?,
-                "EnvId" => self.env_id = map.next_value()?,
-                "PersistentVolumeClaimName" => {
-                    self.persistent_volume_claim_name = map.next_value()?;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeletePersistentVolumeClaimRequest {
+            app_id: field("AppId"),
+            env_id: field("EnvId"),
+            persistent_volume_claim_name: field("PersistentVolumeClaimName")
+        },
+        required = ["AppId", "EnvId", "PersistentVolumeClaimName"]
+    );
+
     impl DeletePersistentVolumeClaimRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -5466,6 +2887,7 @@ pub mod delete_persistent_volume_claim {
             }
         }
     }
+
     /// Response of `DeletePersistentVolumeClaim` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeletePersistentVolumeClaimResponse {
@@ -5486,55 +2908,17 @@ pub mod delete_persistent_volume_claim {
         /// Document line 1579.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for DeletePersistentVolumeClaimResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeletePersistentVolumeClaimResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeletePersistentVolumeClaimResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DeletePersistentVolumeClaimResponse {
+        code: opt("Code", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListPersistentVolumeClaim`: ListPersistentVolumeClaim
 pub mod list_persistent_volume_claim {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListPersistentVolumeClaim` (ListPersistentVolumeClaim).
     ///
     /// 调用ListPersistentVolumeClaim查询持久化存储卷声明列表
@@ -5559,46 +2943,16 @@ pub mod list_persistent_volume_claim {
         /// Document line 1641.
         pub page_size: i32,
     }
-    impl serde::Serialize for ListPersistentVolumeClaimRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("AppId", &self.app_id)?;
-            m.field("EnvId", &self.env_id)?;
-            m.field("PageNumber", &self.page_number)?;
-            m.field("PageSize", &self.page_size)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListPersistentVolumeClaimRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListPersistentVolumeClaimRequest {
-        const REQUIRED: &'static [&'static str] = &["AppId", "EnvId", "PageNumber", "PageSize"];
-        fn empty() -> Self {
-            Self {
-                app_id: Default::default(),
-                env_id: Default::default(),
-                page_number: Default::default(),
-                page_size: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppId" => self.app_id = map.next_value()?,
-                "EnvId" => self.env_id = map.next_value()?,
-                "PageNumber" => self.page_number = map.next_value()?,
-                "PageSize" => self.page_size = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListPersistentVolumeClaimRequest {
+            app_id: field("AppId"),
+            env_id: field("EnvId"),
+            page_number: field("PageNumber"),
+            page_size: field("PageSize")
+        },
+        required = ["AppId", "EnvId", "PageNumber", "PageSize"]
+    );
+
     impl ListPersistentVolumeClaimRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -5615,7 +2969,8 @@ pub mod list_persistent_volume_claim {
             }
         }
     }
-    /// Data
+
+    /// The `Data` object of the `ListPersistentVolumeClaim` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 持久化存储卷声明的名称
@@ -5647,74 +3002,17 @@ pub mod list_persistent_volume_claim {
         /// Document line 1661.
         pub create_time: Option<String>,
     }
-    impl serde::Serialize for Data {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Name", &self.name)?;
-            m.opt("Capacity", &self.capacity)?;
-            m.opt("AccessModes", &self.access_modes)?;
-            m.opt("Status", &self.status)?;
-            m.opt("StorageClass", &self.storage_class)?;
-            m.opt("VolumeName", &self.volume_name)?;
-            m.opt("CreateTime", &self.create_time)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Data {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Data {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Capacity" => {
-                    self.capacity = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "AccessModes" => {
-                    self.access_modes = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Status" => {
-                    self.status = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "StorageClass" => {
-                    self.storage_class = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "VolumeName" => {
-                    self.volume_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "CreateTime" => {
-                    self.create_time = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Data {
+        name: opt("Name", StringLenientOpt),
+        capacity: opt("Capacity", StringLenientOpt),
+        access_modes: opt("AccessModes", StringLenientOpt),
+        status: opt("Status", StringLenientOpt),
+        storage_class: opt("StorageClass", StringLenientOpt),
+        volume_name: opt("VolumeName", StringLenientOpt),
+        create_time: opt("CreateTime", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ListPersistentVolumeClaim` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListPersistentVolumeClaimResponse {
@@ -5747,69 +3045,20 @@ pub mod list_persistent_volume_claim {
         /// Document line 1652.
         pub data: Vec<Data>,
     }
-    impl serde::Serialize for ListPersistentVolumeClaimResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("PageNumber", &self.page_number)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.opt("TotalCount", &self.total_count)?;
-            m.opt("ErrorMsg", &self.error_msg)?;
-            m.list("Data", &self.data)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListPersistentVolumeClaimResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListPersistentVolumeClaimResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "PageNumber" => {
-                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PageSize" => {
-                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "TotalCount" => {
-                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrorMsg" => {
-                    self.error_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListPersistentVolumeClaimResponse {
+        code: opt("Code", LenientOpt),
+        page_number: opt("PageNumber", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        page_size: opt("PageSize", LenientOpt),
+        total_count: opt("TotalCount", LenientOpt),
+        error_msg: opt("ErrorMsg", StringLenientOpt),
+        data: list("Data", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListUsers`: ListUsers
 pub mod list_users {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListUsers` (ListUsers).
     ///
     /// 列举当前主账号下所有用户。
@@ -5826,40 +3075,14 @@ pub mod list_users {
         /// Document line 1764.
         pub page_size: i32,
     }
-    impl serde::Serialize for ListUsersRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("PageNumber", &self.page_number)?;
-            m.field("PageSize", &self.page_size)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListUsersRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListUsersRequest {
-        const REQUIRED: &'static [&'static str] = &["PageNumber", "PageSize"];
-        fn empty() -> Self {
-            Self {
-                page_number: Default::default(),
-                page_size: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "PageNumber" => self.page_number = map.next_value()?,
-                "PageSize" => self.page_size = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListUsersRequest {
+            page_number: field("PageNumber"),
+            page_size: field("PageSize")
+        },
+        required = ["PageNumber", "PageSize"]
+    );
+
     impl ListUsersRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(page_number: impl Into<i32>, page_size: impl Into<i32>) -> Self {
@@ -5869,7 +3092,8 @@ pub mod list_users {
             }
         }
     }
-    /// Data
+
+    /// The `Data` object of the `ListUsers` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 用户ID
@@ -5885,50 +3109,13 @@ pub mod list_users {
         /// Document line 1780.
         pub real_name: Option<String>,
     }
-    impl serde::Serialize for Data {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("UserId", &self.user_id)?;
-            m.opt("UserType", &self.user_type)?;
-            m.opt("RealName", &self.real_name)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Data {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Data {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "UserId" => {
-                    self.user_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "UserType" => {
-                    self.user_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RealName" => {
-                    self.real_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Data {
+        user_id: opt("UserId", StringLenientOpt),
+        user_type: opt("UserType", StringLenientOpt),
+        real_name: opt("RealName", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ListUsers` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListUsersResponse {
@@ -5961,70 +3148,22 @@ pub mod list_users {
         /// Document line 1775.
         pub data: Vec<Data>,
     }
-    impl serde::Serialize for ListUsersResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrorMsg", &self.error_msg)?;
-            m.opt("PageNumber", &self.page_number)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("TotalCount", &self.total_count)?;
-            m.list("Data", &self.data)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListUsersResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListUsersResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrorMsg" => {
-                    self.error_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PageNumber" => {
-                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "PageSize" => {
-                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "TotalCount" => {
-                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListUsersResponse {
+        code: opt("Code", LenientOpt),
+        error_msg: opt("ErrorMsg", StringLenientOpt),
+        page_number: opt("PageNumber", LenientOpt),
+        page_size: opt("PageSize", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        total_count: opt("TotalCount", LenientOpt),
+        data: list("Data", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `CreateSlbAP`: CreateSlbAP
 pub mod create_slb_ap {
     pub use super::types::Protocol;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `CreateSlbAP` (CreateSlbAP).
     ///
     /// 调用CreateSlbAP创建一个SLB接入。通过SLB接入将部署在容器服务内的服务暴露并对外提供服务。
@@ -6077,71 +3216,29 @@ pub mod create_slb_ap {
         /// Document line 1891.
         pub cookie_timeout: Option<i32>,
     }
-    impl serde::Serialize for CreateSlbApRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("EnvId", &self.env_id)?;
-            m.field("Name", &self.name)?;
-            m.field("SlbId", &self.slb_id)?;
-            m.field("ListenerPort", &self.listener_port)?;
-            m.field("RealServerPort", &self.real_server_port)?;
-            m.field("Protocol", &self.protocol)?;
-            m.opt("EstablishedTimeout", &self.established_timeout)?;
-            m.opt("StickySession", &self.sticky_session)?;
-            m.opt("SslCertId", &self.ssl_cert_id)?;
-            m.opt("CookieTimeout", &self.cookie_timeout)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateSlbApRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateSlbApRequest {
-        const REQUIRED: &'static [&'static str] = &[
+    apigen_runtime::wire_object!(
+        CreateSlbApRequest {
+            env_id: field("EnvId"),
+            name: field("Name"),
+            slb_id: field("SlbId"),
+            listener_port: field("ListenerPort"),
+            real_server_port: field("RealServerPort"),
+            protocol: field("Protocol"),
+            established_timeout: opt("EstablishedTimeout"),
+            sticky_session: opt("StickySession"),
+            ssl_cert_id: opt("SslCertId"),
+            cookie_timeout: opt("CookieTimeout")
+        },
+        required = [
             "EnvId",
             "Name",
             "SlbId",
             "ListenerPort",
             "RealServerPort",
-            "Protocol",
-        ];
-        fn empty() -> Self {
-            Self {
-                env_id: Default::default(),
-                name: Default::default(),
-                slb_id: Default::default(),
-                listener_port: Default::default(),
-                real_server_port: Default::default(),
-                protocol: Default::default(),
-                established_timeout: Default::default(),
-                sticky_session: Default::default(),
-                ssl_cert_id: Default::default(),
-                cookie_timeout: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "EnvId" => self.env_id = map.next_value()?,
-                "Name" => self.name = map.next_value()?,
-                "SlbId" => self.slb_id = map.next_value()?,
-                "ListenerPort" => self.listener_port = map.next_value()?,
-                "RealServerPort" => self.real_server_port = map.next_value()?,
-                "Protocol" => self.protocol = map.next_value()?,
-                "EstablishedTimeout" => self.established_timeout = map.next_value()?,
-                "StickySession" => self.sticky_session = map.next_value()?,
-                "SslCertId" => self.ssl_cert_id = map.next_value()?,
-                "CookieTimeout" => self.cookie_timeout = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+            "Protocol"
+        ]
+    );
+
     impl CreateSlbApRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -6165,28 +3262,33 @@ pub mod create_slb_ap {
                 cookie_timeout: None,
             }
         }
+
         /// Sets `established_timeout`.
         pub fn established_timeout(mut self, established_timeout: impl Into<i32>) -> Self {
             self.established_timeout = Some(established_timeout.into());
             self
         }
+
         /// Sets `sticky_session`.
         pub fn sticky_session(mut self, sticky_session: impl Into<i32>) -> Self {
             self.sticky_session = Some(sticky_session.into());
             self
         }
+
         /// Sets `ssl_cert_id`.
         pub fn ssl_cert_id(mut self, ssl_cert_id: impl Into<String>) -> Self {
             self.ssl_cert_id = Some(ssl_cert_id.into());
             self
         }
+
         /// Sets `cookie_timeout`.
         pub fn cookie_timeout(mut self, cookie_timeout: impl Into<i32>) -> Self {
             self.cookie_timeout = Some(cookie_timeout.into());
             self
         }
     }
-    /// Result
+
+    /// The `Result` object of the `CreateSlbAP` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// SLB接入id。
@@ -6194,36 +3296,11 @@ pub mod create_slb_ap {
         /// Document line 1901.
         pub slb_ap_id: Option<i64>,
     }
-    impl serde::Serialize for Result2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("SlbAPId", &self.slb_ap_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Result2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Result2 {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "SlbAPId" => {
-                    self.slb_ap_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Result2 {
+        slb_ap_id: opt("SlbAPId", LenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `CreateSlbAP` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateSlbApResponse {
@@ -6248,59 +3325,18 @@ pub mod create_slb_ap {
         /// Document line 1900.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for CreateSlbApResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateSlbApResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateSlbApResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateSlbApResponse {
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `ModifySlbAP`: ModifySlbAP
 pub mod modify_slb_ap {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ModifySlbAP` (ModifySlbAP).
     ///
     /// 调用ModifySlbAP修改SLB接入信息。只能修改协议的附加参数，不可修改协议。
@@ -6341,55 +3377,19 @@ pub mod modify_slb_ap {
         /// Document line 1974.
         pub cookie_timeout: Option<i32>,
     }
-    impl serde::Serialize for ModifySlbApRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("SlbAPId", &self.slb_ap_id)?;
-            m.opt("Name", &self.name)?;
-            m.opt("RealServerPort", &self.real_server_port)?;
-            m.opt("EstablishedTimeout", &self.established_timeout)?;
-            m.opt("StickySession", &self.sticky_session)?;
-            m.opt("SslCertId", &self.ssl_cert_id)?;
-            m.opt("CookieTimeout", &self.cookie_timeout)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ModifySlbApRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ModifySlbApRequest {
-        const REQUIRED: &'static [&'static str] = &["SlbAPId"];
-        fn empty() -> Self {
-            Self {
-                slb_ap_id: Default::default(),
-                name: Default::default(),
-                real_server_port: Default::default(),
-                established_timeout: Default::default(),
-                sticky_session: Default::default(),
-                ssl_cert_id: Default::default(),
-                cookie_timeout: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "SlbAPId" => self.slb_ap_id = map.next_value()?,
-                "Name" => self.name = map.next_value()?,
-                "RealServerPort" => self.real_server_port = map.next_value()?,
-                "EstablishedTimeout" => self.established_timeout = map.next_value()?,
-                "StickySession" => self.sticky_session = map.next_value()?,
-                "SslCertId" => self.ssl_cert_id = map.next_value()?,
-                "CookieTimeout" => self.cookie_timeout = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ModifySlbApRequest {
+            slb_ap_id: field("SlbAPId"),
+            name: opt("Name"),
+            real_server_port: opt("RealServerPort"),
+            established_timeout: opt("EstablishedTimeout"),
+            sticky_session: opt("StickySession"),
+            ssl_cert_id: opt("SslCertId"),
+            cookie_timeout: opt("CookieTimeout")
+        },
+        required = ["SlbAPId"]
+    );
+
     impl ModifySlbApRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(slb_ap_id: impl Into<i64>) -> Self {
@@ -6403,37 +3403,44 @@ pub mod modify_slb_ap {
                 cookie_timeout: None,
             }
         }
+
         /// Sets `name`.
         pub fn name(mut self, name: impl Into<String>) -> Self {
             self.name = Some(name.into());
             self
         }
+
         /// Sets `real_server_port`.
         pub fn real_server_port(mut self, real_server_port: impl Into<i32>) -> Self {
             self.real_server_port = Some(real_server_port.into());
             self
         }
+
         /// Sets `established_timeout`.
         pub fn established_timeout(mut self, established_timeout: impl Into<i32>) -> Self {
             self.established_timeout = Some(established_timeout.into());
             self
         }
+
         /// Sets `sticky_session`.
         pub fn sticky_session(mut self, sticky_session: impl Into<i32>) -> Self {
             self.sticky_session = Some(sticky_session.into());
             self
         }
+
         /// Sets `ssl_cert_id`.
         pub fn ssl_cert_id(mut self, ssl_cert_id: impl Into<String>) -> Self {
             self.ssl_cert_id = Some(ssl_cert_id.into());
             self
         }
+
         /// Sets `cookie_timeout`.
         pub fn cookie_timeout(mut self, cookie_timeout: impl Into<i32>) -> Self {
             self.cookie_timeout = Some(cookie_timeout.into());
             self
         }
     }
+
     /// Response of `ModifySlbAP` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifySlbApResponse {
@@ -6454,57 +3461,17 @@ pub mod modify_slb_ap {
         /// Document line 1984.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for ModifySlbApResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ModifySlbApResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ModifySlbApResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ModifySlbApResponse {
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `DeleteSlbAP`: DeleteSlbAP
 pub mod delete_slb_ap {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DeleteSlbAP` (DeleteSlbAP).
     ///
     /// 调用DeleteSlbAP删除一个SLB接入。
@@ -6517,37 +3484,13 @@ pub mod delete_slb_ap {
         /// Document line 2042.
         pub slb_ap_id: i64,
     }
-    impl serde::Serialize for DeleteSlbApRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("SlbAPId", &self.slb_ap_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteSlbApRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteSlbApRequest {
-        const REQUIRED: &'static [&'static str] = &["SlbAPId"];
-        fn empty() -> Self {
-            Self {
-                slb_ap_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "SlbAPId" => self.slb_ap_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeleteSlbApRequest {
+            slb_ap_id: field("SlbAPId")
+        },
+        required = ["SlbAPId"]
+    );
+
     impl DeleteSlbApRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(slb_ap_id: impl Into<i64>) -> Self {
@@ -6556,6 +3499,7 @@ pub mod delete_slb_ap {
             }
         }
     }
+
     /// Response of `DeleteSlbAP` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteSlbApResponse {
@@ -6576,59 +3520,20 @@ pub mod delete_slb_ap {
         /// Document line 2050.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for DeleteSlbApResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteSlbApResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteSlbApResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteSlbApResponse {
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `DescribeSlbAPDetail`: DescribeSlbAPDetail
 pub mod describe_slb_ap_detail {
     pub use super::types::Protocol;
     pub use super::types::Result22 as Result2;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `DescribeSlbAPDetail` (DescribeSlbAPDetail).
     ///
     /// 调用DescribeSlbAPDetail查询SLB接入的详细信息。
@@ -6641,37 +3546,13 @@ pub mod describe_slb_ap_detail {
         /// Document line 2105.
         pub slb_ap_id: i64,
     }
-    impl serde::Serialize for DescribeSlbApDetailRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("SlbAPId", &self.slb_ap_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribeSlbApDetailRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribeSlbApDetailRequest {
-        const REQUIRED: &'static [&'static str] = &["SlbAPId"];
-        fn empty() -> Self {
-            Self {
-                slb_ap_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "SlbAPId" => self.slb_ap_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DescribeSlbApDetailRequest {
+            slb_ap_id: field("SlbAPId")
+        },
+        required = ["SlbAPId"]
+    );
+
     impl DescribeSlbApDetailRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(slb_ap_id: impl Into<i64>) -> Self {
@@ -6680,6 +3561,7 @@ pub mod describe_slb_ap_detail {
             }
         }
     }
+
     /// Response of `DescribeSlbAPDetail` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeSlbApDetailResponse {
@@ -6704,62 +3586,22 @@ pub mod describe_slb_ap_detail {
         /// Document line 2116.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for DescribeSlbApDetailResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribeSlbApDetailResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribeSlbApDetailResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DescribeSlbApDetailResponse {
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListSlbAPs`: ListSlbAPs
 pub mod list_slb_a_ps {
     pub use super::types::Protocol as ProtocolList;
     pub use super::types::Protocol;
     pub use super::types::Result22 as Data;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Values of `NetworkMode`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum NetworkMode {
@@ -6770,46 +3612,11 @@ pub mod list_slb_a_ps {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for NetworkMode {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            NetworkMode::Unknown(String::new())
-        }
-    }
-    impl NetworkMode {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                NetworkMode::Internet => "internet",
-                NetworkMode::Intranet => "intranet",
-                NetworkMode::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for NetworkMode {
-        fn from(s: &str) -> Self {
-            match s {
-                "internet" => NetworkMode::Internet,
-                "intranet" => NetworkMode::Intranet,
-                other => NetworkMode::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for NetworkMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for NetworkMode {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for NetworkMode {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| NetworkMode::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(NetworkMode {
+        Internet: "internet",
+        Intranet: "intranet"
+    });
+
     /// Request of `ListSlbAPs` (ListSlbAPs).
     ///
     /// 调用ListSlbAPs查询SLB接入列表。根据用户指定的查询条件分页查询SLB接入列表。
@@ -6852,58 +3659,20 @@ pub mod list_slb_a_ps {
         /// Document line 2222.
         pub slb_id: Option<String>,
     }
-    impl serde::Serialize for ListSlbAPsRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("AppId", &self.app_id)?;
-            m.field("PageNumber", &self.page_number)?;
-            m.field("PageSize", &self.page_size)?;
-            m.opt("EnvId", &self.env_id)?;
-            m.opt("Name", &self.name)?;
-            m.opt("NetworkMode", &self.network_mode)?;
-            m.list("ProtocolList", &self.protocol_list)?;
-            m.opt("SlbId", &self.slb_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListSlbAPsRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListSlbAPsRequest {
-        const REQUIRED: &'static [&'static str] = &["AppId", "PageNumber", "PageSize"];
-        fn empty() -> Self {
-            Self {
-                app_id: Default::default(),
-                page_number: Default::default(),
-                page_size: Default::default(),
-                env_id: Default::default(),
-                name: Default::default(),
-                network_mode: Default::default(),
-                protocol_list: Default::default(),
-                slb_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppId" => self.app_id = map.next_value()?,
-                "PageNumber" => self.page_number = map.next_value()?,
-                "PageSize" => self.page_size = map.next_value()?,
-                "EnvId" => self.env_id = map.next_value()?,
-                "Name" => self.name = map.next_value()?,
-                "NetworkMode" => self.network_mode = map.next_value()?,
-                "ProtocolList" => self.protocol_list = map.next_value()?,
-                "SlbId" => self.slb_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListSlbAPsRequest {
+            app_id: field("AppId"),
+            page_number: field("PageNumber"),
+            page_size: field("PageSize"),
+            env_id: opt("EnvId"),
+            name: opt("Name"),
+            network_mode: opt("NetworkMode"),
+            protocol_list: list("ProtocolList"),
+            slb_id: opt("SlbId")
+        },
+        required = ["AppId", "PageNumber", "PageSize"]
+    );
+
     impl ListSlbAPsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -6922,21 +3691,25 @@ pub mod list_slb_a_ps {
                 slb_id: None,
             }
         }
+
         /// Sets `env_id`.
         pub fn env_id(mut self, env_id: impl Into<i64>) -> Self {
             self.env_id = Some(env_id.into());
             self
         }
+
         /// Sets `name`.
         pub fn name(mut self, name: impl Into<String>) -> Self {
             self.name = Some(name.into());
             self
         }
+
         /// Sets `network_mode`.
         pub fn network_mode(mut self, network_mode: impl Into<NetworkMode>) -> Self {
             self.network_mode = Some(network_mode.into());
             self
         }
+
         /// Sets `protocol_list`.
         pub fn protocol_list(
             mut self,
@@ -6945,12 +3718,14 @@ pub mod list_slb_a_ps {
             self.protocol_list = protocol_list.into_iter().map(Into::into).collect();
             self
         }
+
         /// Sets `slb_id`.
         pub fn slb_id(mut self, slb_id: impl Into<String>) -> Self {
             self.slb_id = Some(slb_id.into());
             self
         }
     }
+
     /// Response of `ListSlbAPs` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListSlbAPsResponse {
@@ -6983,71 +3758,23 @@ pub mod list_slb_a_ps {
         /// Document line 2233.
         pub data: Vec<Data>,
     }
-    impl serde::Serialize for ListSlbAPsResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrorMsg", &self.error_msg)?;
-            m.opt("PageNumber", &self.page_number)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("TotalCount", &self.total_count)?;
-            m.list("Data", &self.data)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListSlbAPsResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListSlbAPsResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrorMsg" => {
-                    self.error_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PageNumber" => {
-                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "PageSize" => {
-                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "TotalCount" => {
-                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListSlbAPsResponse {
+        code: opt("Code", LenientOpt),
+        error_msg: opt("ErrorMsg", StringLenientOpt),
+        page_number: opt("PageNumber", LenientOpt),
+        page_size: opt("PageSize", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        total_count: opt("TotalCount", LenientOpt),
+        data: list("Data", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `ModifyService`: ModifyService
 pub mod modify_service {
     pub use super::types::Protocol2 as Protocol;
-    #[allow(unused_imports)]
-    use super::*;
-    /// PortMappings
+
+    /// The `PortMappings` object of the `ModifyService` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct PortMappings {
         /// 协议。枚举值： TCP、UDP
@@ -7071,42 +3798,15 @@ pub mod modify_service {
         /// Document line 2350.
         pub node_port: Option<i32>,
     }
-    impl serde::Serialize for PortMappings {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Protocol", &self.protocol)?;
-            m.opt("TargetPort", &self.target_port)?;
-            m.opt("Port", &self.port)?;
-            m.opt("Name", &self.name)?;
-            m.opt("NodePort", &self.node_port)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for PortMappings {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for PortMappings {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Protocol" => self.protocol = map.next_value()?,
-                "TargetPort" => self.target_port = map.next_value()?,
-                "Port" => self.port = map.next_value()?,
-                "Name" => self.name = map.next_value()?,
-                "NodePort" => self.node_port = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(PortMappings {
+        protocol: opt("Protocol"),
+        target_port: opt("TargetPort"),
+        port: opt("Port"),
+        name: opt("Name"),
+        node_port: opt("NodePort"),
+        ..Default::default()
+    });
+
     /// Request of `ModifyService` (ModifyService).
     ///
     /// 调用ModifyService修改k8s service。
@@ -7122,50 +3822,22 @@ pub mod modify_service {
         ///
         /// Document line 2345.
         pub name: Option<String>,
-        /// `PortMappings`.
+        /// Not described in the document.
         ///
         /// Sent as a repeat list (`PortMappings.1`, `PortMappings.2`, ...).
         ///
         /// Document line 2346.
         pub port_mappings: Vec<PortMappings>,
     }
-    impl serde::Serialize for ModifyServiceRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("ServiceId", &self.service_id)?;
-            m.opt("Name", &self.name)?;
-            m.list("PortMappings", &self.port_mappings)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ModifyServiceRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ModifyServiceRequest {
-        const REQUIRED: &'static [&'static str] = &["ServiceId"];
-        fn empty() -> Self {
-            Self {
-                service_id: Default::default(),
-                name: Default::default(),
-                port_mappings: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ServiceId" => self.service_id = map.next_value()?,
-                "Name" => self.name = map.next_value()?,
-                "PortMappings" => self.port_mappings = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ModifyServiceRequest {
+            service_id: field("ServiceId"),
+            name: opt("Name"),
+            port_mappings: list("PortMappings")
+        },
+        required = ["ServiceId"]
+    );
+
     impl ModifyServiceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(service_id: impl Into<i64>) -> Self {
@@ -7175,11 +3847,13 @@ pub mod modify_service {
                 port_mappings: Vec::new(),
             }
         }
+
         /// Sets `name`.
         pub fn name(mut self, name: impl Into<String>) -> Self {
             self.name = Some(name.into());
             self
         }
+
         /// Sets `port_mappings`.
         pub fn port_mappings(
             mut self,
@@ -7189,6 +3863,7 @@ pub mod modify_service {
             self
         }
     }
+
     /// Response of `ModifyService` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ModifyServiceResponse {
@@ -7209,57 +3884,17 @@ pub mod modify_service {
         /// Document line 2358.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for ModifyServiceResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ModifyServiceResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ModifyServiceResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ModifyServiceResponse {
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `DeleteService`: DeleteService
 pub mod delete_service {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DeleteService` (DeleteService).
     ///
     /// 调用DeleteService删除一个service。
@@ -7272,37 +3907,13 @@ pub mod delete_service {
         /// Document line 2414.
         pub service_id: i64,
     }
-    impl serde::Serialize for DeleteServiceRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("ServiceId", &self.service_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteServiceRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteServiceRequest {
-        const REQUIRED: &'static [&'static str] = &["ServiceId"];
-        fn empty() -> Self {
-            Self {
-                service_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ServiceId" => self.service_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeleteServiceRequest {
+            service_id: field("ServiceId")
+        },
+        required = ["ServiceId"]
+    );
+
     impl DeleteServiceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(service_id: impl Into<i64>) -> Self {
@@ -7311,6 +3922,7 @@ pub mod delete_service {
             }
         }
     }
+
     /// Response of `DeleteService` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteServiceResponse {
@@ -7331,60 +3943,21 @@ pub mod delete_service {
         /// Document line 2422.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for DeleteServiceResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteServiceResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteServiceResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteServiceResponse {
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListServices`: ListServices
 pub mod list_services {
     pub use super::types::Data;
     pub use super::types::PortMappings;
     pub use super::types::Protocol2 as Protocol;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `ListServices` (ListServices).
     ///
     /// 调用ListServices查询Service列表。根据用户指定的查询条件分页查询Service列表。
@@ -7417,52 +3990,18 @@ pub mod list_services {
         /// Document line 2484.
         pub service_type: Option<String>,
     }
-    impl serde::Serialize for ListServicesRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("AppId", &self.app_id)?;
-            m.field("PageNumber", &self.page_number)?;
-            m.field("PageSize", &self.page_size)?;
-            m.opt("EnvId", &self.env_id)?;
-            m.opt("Name", &self.name)?;
-            m.opt("ServiceType", &self.service_type)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListServicesRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListServicesRequest {
-        const REQUIRED: &'static [&'static str] = &["AppId", "PageNumber", "PageSize"];
-        fn empty() -> Self {
-            Self {
-                app_id: Default::default(),
-                page_number: Default::default(),
-                page_size: Default::default(),
-                env_id: Default::default(),
-                name: Default::default(),
-                service_type: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppId" => self.app_id = map.next_value()?,
-                "PageNumber" => self.page_number = map.next_value()?,
-                "PageSize" => self.page_size = map.next_value()?,
-                "EnvId" => self.env_id = map.next_value()?,
-                "Name" => self.name = map.next_value()?,
-                "ServiceType" => self.service_type = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListServicesRequest {
+            app_id: field("AppId"),
+            page_number: field("PageNumber"),
+            page_size: field("PageSize"),
+            env_id: opt("EnvId"),
+            name: opt("Name"),
+            service_type: opt("ServiceType")
+        },
+        required = ["AppId", "PageNumber", "PageSize"]
+    );
+
     impl ListServicesRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -7479,22 +4018,26 @@ pub mod list_services {
                 service_type: None,
             }
         }
+
         /// Sets `env_id`.
         pub fn env_id(mut self, env_id: impl Into<i64>) -> Self {
             self.env_id = Some(env_id.into());
             self
         }
+
         /// Sets `name`.
         pub fn name(mut self, name: impl Into<String>) -> Self {
             self.name = Some(name.into());
             self
         }
+
         /// Sets `service_type`.
         pub fn service_type(mut self, service_type: impl Into<String>) -> Self {
             self.service_type = Some(service_type.into());
             self
         }
     }
+
     /// Response of `ListServices` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListServicesResponse {
@@ -7527,72 +4070,24 @@ pub mod list_services {
         /// Document line 2495.
         pub data: Vec<Data>,
     }
-    impl serde::Serialize for ListServicesResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrorMsg", &self.error_msg)?;
-            m.opt("PageNumber", &self.page_number)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("TotalCount", &self.total_count)?;
-            m.list("Data", &self.data)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListServicesResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListServicesResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrorMsg" => {
-                    self.error_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PageNumber" => {
-                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "PageSize" => {
-                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "TotalCount" => {
-                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListServicesResponse {
+        code: opt("Code", LenientOpt),
+        error_msg: opt("ErrorMsg", StringLenientOpt),
+        page_number: opt("PageNumber", LenientOpt),
+        page_size: opt("PageSize", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        total_count: opt("TotalCount", LenientOpt),
+        data: list("Data", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `DescribeServiceDetail`: DescribeServiceDetail
 pub mod describe_service_detail {
     pub use super::types::Data as Result2;
     pub use super::types::PortMappings;
     pub use super::types::Protocol2 as Protocol;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `DescribeServiceDetail` (DescribeServiceDetail).
     ///
     /// 调用DescribeServiceDetail查询service详细信息。
@@ -7605,37 +4100,13 @@ pub mod describe_service_detail {
         /// Document line 2620.
         pub service_id: i64,
     }
-    impl serde::Serialize for DescribeServiceDetailRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("ServiceId", &self.service_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribeServiceDetailRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribeServiceDetailRequest {
-        const REQUIRED: &'static [&'static str] = &["ServiceId"];
-        fn empty() -> Self {
-            Self {
-                service_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ServiceId" => self.service_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DescribeServiceDetailRequest {
+            service_id: field("ServiceId")
+        },
+        required = ["ServiceId"]
+    );
+
     impl DescribeServiceDetailRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(service_id: impl Into<i64>) -> Self {
@@ -7644,6 +4115,7 @@ pub mod describe_service_detail {
             }
         }
     }
+
     /// Response of `DescribeServiceDetail` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeServiceDetailResponse {
@@ -7668,61 +4140,21 @@ pub mod describe_service_detail {
         /// Document line 2629.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for DescribeServiceDetailResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribeServiceDetailResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribeServiceDetailResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DescribeServiceDetailResponse {
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `CreateService`: CreateService
 pub mod create_service {
     pub use super::types::Protocol2 as Protocol;
-    #[allow(unused_imports)]
-    use super::*;
-    /// PortMappings
+
+    /// The `PortMappings` object of the `CreateService` request.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct PortMappings {
         /// 协议。枚举值： TCP、UDP
@@ -7746,43 +4178,18 @@ pub mod create_service {
         /// Document line 2754.
         pub node_port: Option<i32>,
     }
-    impl serde::Serialize for PortMappings {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("Protocol", &self.protocol)?;
-            m.field("TargetPort", &self.target_port)?;
-            m.field("Port", &self.port)?;
-            m.field("Name", &self.name)?;
-            m.opt("NodePort", &self.node_port)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for PortMappings {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for PortMappings {
-        const REQUIRED: &'static [&'static str] = &["Protocol", "TargetPort", "Port", "Name"];
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Protocol" => self.protocol = map.next_value()?,
-                "TargetPort" => self.target_port = map.next_value()?,
-                "Port" => self.port = map.next_value()?,
-                "Name" => self.name = map.next_value()?,
-                "NodePort" => self.node_port = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        PortMappings {
+            protocol: field("Protocol"),
+            target_port: field("TargetPort"),
+            port: field("Port"),
+            name: field("Name"),
+            node_port: opt("NodePort"),
+            ..Default::default()
+        },
+        required = ["Protocol", "TargetPort", "Port", "Name"]
+    );
+
     /// Request of `CreateService` (CreateService).
     ///
     /// 调用CreateService创建一个k8s service。通过k8s service将部署在容器服务内的服务暴露并对外提供服务。
@@ -7806,7 +4213,7 @@ pub mod create_service {
         ///
         /// Document line 2746.
         pub k8s_service_id: String,
-        /// `PortMappings`.
+        /// Not described in the document.
         ///
         /// Sent as a repeat list (`PortMappings.1`, `PortMappings.2`, ...).
         ///
@@ -7817,58 +4224,24 @@ pub mod create_service {
         /// Document line 2753.
         pub headless: Option<bool>,
     }
-    impl serde::Serialize for CreateServiceRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("EnvId", &self.env_id)?;
-            m.field("Name", &self.name)?;
-            m.field("ServiceType", &self.service_type)?;
-            m.field("K8sServiceId", &self.k8s_service_id)?;
-            m.field("PortMappings", &self.port_mappings)?;
-            m.opt("Headless", &self.headless)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateServiceRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateServiceRequest {
-        const REQUIRED: &'static [&'static str] = &[
+    apigen_runtime::wire_object!(
+        CreateServiceRequest {
+            env_id: field("EnvId"),
+            name: field("Name"),
+            service_type: field("ServiceType"),
+            k8s_service_id: field("K8sServiceId"),
+            port_mappings: field("PortMappings"),
+            headless: opt("Headless")
+        },
+        required = [
             "EnvId",
             "Name",
             "ServiceType",
             "K8sServiceId",
-            "PortMappings",
-        ];
-        fn empty() -> Self {
-            Self {
-                env_id: Default::default(),
-                name: Default::default(),
-                service_type: Default::default(),
-                k8s_service_id: Default::default(),
-                port_mappings: Default::default(),
-                headless: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "EnvId" => self.env_id = map.next_value()?,
-                "Name" => self.name = map.next_value()?,
-                "ServiceType" => self.service_type = map.next_value()?,
-                "K8sServiceId" => self.k8s_service_id = map.next_value()?,
-                "PortMappings" => self.port_mappings = map.next_value()?,
-                "Headless" => self.headless = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+            "PortMappings"
+        ]
+    );
+
     impl CreateServiceRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -7887,13 +4260,15 @@ pub mod create_service {
                 headless: None,
             }
         }
+
         /// Sets `headless`.
         pub fn headless(mut self, headless: impl Into<bool>) -> Self {
             self.headless = Some(headless.into());
             self
         }
     }
-    /// Result
+
+    /// The `Result` object of the `CreateService` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// service id
@@ -7901,36 +4276,11 @@ pub mod create_service {
         /// Document line 2764.
         pub service_id: Option<i64>,
     }
-    impl serde::Serialize for Result2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("ServiceId", &self.service_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Result2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Result2 {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ServiceId" => {
-                    self.service_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Result2 {
+        service_id: opt("ServiceId", LenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `CreateService` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateServiceResponse {
@@ -7955,61 +4305,21 @@ pub mod create_service {
         /// Document line 2763.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for CreateServiceResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateServiceResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateServiceResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateServiceResponse {
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `DeployApp`: DeployApp
 pub mod deploy_app {
     pub use super::types::BusinessCode;
     pub use super::types::Result23 as Result2;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `DeployApp` (DeployApp).
     ///
     /// 调用DeployApp发布部署应用。按环境来发布应用，将应用按照环境配置上指定的实例数量以及部署配置部署至集群。
@@ -8054,58 +4364,20 @@ pub mod deploy_app {
         /// Document line 2845.
         pub arms_flag: Option<bool>,
     }
-    impl serde::Serialize for DeployAppRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("EnvId", &self.env_id)?;
-            m.field("Name", &self.name)?;
-            m.field("TotalPartitions", &self.total_partitions)?;
-            m.opt("DeployPacketUrl", &self.deploy_packet_url)?;
-            m.opt("DeployPacketId", &self.deploy_packet_id)?;
-            m.opt("Description", &self.description)?;
-            m.opt("PauseType", &self.pause_type)?;
-            m.opt("ArmsFlag", &self.arms_flag)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeployAppRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeployAppRequest {
-        const REQUIRED: &'static [&'static str] = &["EnvId", "Name", "TotalPartitions"];
-        fn empty() -> Self {
-            Self {
-                env_id: Default::default(),
-                name: Default::default(),
-                total_partitions: Default::default(),
-                deploy_packet_url: Default::default(),
-                deploy_packet_id: Default::default(),
-                description: Default::default(),
-                pause_type: Default::default(),
-                arms_flag: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "EnvId" => self.env_id = map.next_value()?,
-                "Name" => self.name = map.next_value()?,
-                "TotalPartitions" => self.total_partitions = map.next_value()?,
-                "DeployPacketUrl" => self.deploy_packet_url = map.next_value()?,
-                "DeployPacketId" => self.deploy_packet_id = map.next_value()?,
-                "Description" => self.description = map.next_value()?,
-                "PauseType" => self.pause_type = map.next_value()?,
-                "ArmsFlag" => self.arms_flag = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeployAppRequest {
+            env_id: field("EnvId"),
+            name: field("Name"),
+            total_partitions: field("TotalPartitions"),
+            deploy_packet_url: opt("DeployPacketUrl"),
+            deploy_packet_id: opt("DeployPacketId"),
+            description: opt("Description"),
+            pause_type: opt("PauseType"),
+            arms_flag: opt("ArmsFlag")
+        },
+        required = ["EnvId", "Name", "TotalPartitions"]
+    );
+
     impl DeployAppRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -8124,32 +4396,38 @@ pub mod deploy_app {
                 arms_flag: None,
             }
         }
+
         /// Sets `deploy_packet_url`.
         pub fn deploy_packet_url(mut self, deploy_packet_url: impl Into<String>) -> Self {
             self.deploy_packet_url = Some(deploy_packet_url.into());
             self
         }
+
         /// Sets `deploy_packet_id`.
         pub fn deploy_packet_id(mut self, deploy_packet_id: impl Into<i64>) -> Self {
             self.deploy_packet_id = Some(deploy_packet_id.into());
             self
         }
+
         /// Sets `description`.
         pub fn description(mut self, description: impl Into<String>) -> Self {
             self.description = Some(description.into());
             self
         }
+
         /// Sets `pause_type`.
         pub fn pause_type(mut self, pause_type: impl Into<String>) -> Self {
             self.pause_type = Some(pause_type.into());
             self
         }
+
         /// Sets `arms_flag`.
         pub fn arms_flag(mut self, arms_flag: impl Into<bool>) -> Self {
             self.arms_flag = Some(arms_flag.into());
             self
         }
     }
+
     /// Response of `DeployApp` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeployAppResponse {
@@ -8174,62 +4452,22 @@ pub mod deploy_app {
         /// Document line 2854.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for DeployAppResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeployAppResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeployAppResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DeployAppResponse {
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListDeployOrders`: ListDeployOrders
 pub mod list_deploy_orders {
     pub use super::types::Data2 as Data;
     pub use super::types::ResultList;
     pub use super::types::StatusList;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Values of `PauseType`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum PauseType {
@@ -8242,48 +4480,12 @@ pub mod list_deploy_orders {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for PauseType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            PauseType::Unknown(String::new())
-        }
-    }
-    impl PauseType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                PauseType::First => "first",
-                PauseType::None => "none",
-                PauseType::Each => "each",
-                PauseType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for PauseType {
-        fn from(s: &str) -> Self {
-            match s {
-                "first" => PauseType::First,
-                "none" => PauseType::None,
-                "each" => PauseType::Each,
-                other => PauseType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for PauseType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for PauseType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for PauseType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| PauseType::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(PauseType {
+        First: "first",
+        None: "none",
+        Each: "each"
+    });
+
     /// Values of `DeployCategory`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum DeployCategory {
@@ -8294,46 +4496,11 @@ pub mod list_deploy_orders {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for DeployCategory {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            DeployCategory::Unknown(String::new())
-        }
-    }
-    impl DeployCategory {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                DeployCategory::Deploy => "deploy",
-                DeployCategory::Scale => "scale",
-                DeployCategory::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for DeployCategory {
-        fn from(s: &str) -> Self {
-            match s {
-                "deploy" => DeployCategory::Deploy,
-                "scale" => DeployCategory::Scale,
-                other => DeployCategory::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for DeployCategory {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for DeployCategory {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeployCategory {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| DeployCategory::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(DeployCategory {
+        Deploy: "deploy",
+        Scale: "scale"
+    });
+
     /// Request of `ListDeployOrders` (ListDeployOrders).
     ///
     /// 查询发布单列表。根据用户指定的查询条件分页查询发布单列表。
@@ -8426,51 +4593,30 @@ pub mod list_deploy_orders {
         /// Document line 2942.
         pub status_list: Vec<StatusList>,
     }
-    impl serde::Serialize for ListDeployOrdersRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("PageNumber", &self.page_number)?;
-            m.field("PageSize", &self.page_size)?;
-            m.field("AppId", &self.app_id)?;
-            m.field("EnvId", &self.env_id)?;
-            m.field("EnvType", &self.env_type)?;
-            m.field("DeployType", &self.deploy_type)?;
-            m.field("PauseType", &self.pause_type)?;
-            m.field("DeployCategory", &self.deploy_category)?;
-            m.field("PartitionType", &self.partition_type)?;
-            m.field("EndTimeLessThan", &self.end_time_less_than)?;
-            m.field(
-                "EndTimeLessThanOrEqualTo",
-                &self.end_time_less_than_or_equal_to,
-            )?;
-            m.field("EndTimeGreaterThan", &self.end_time_greater_than)?;
-            m.field(
-                "EndTimeGreaterThanOrEqualTo",
-                &self.end_time_greater_than_or_equal_to,
-            )?;
-            m.field("StartTimeGreaterThan", &self.start_time_greater_than)?;
-            m.field(
-                "StartTimeGreaterThanOrEqualTo",
-                &self.start_time_greater_than_or_equal_to,
-            )?;
-            m.field("StartTimeLessThan", &self.start_time_less_than)?;
-            m.field(
-                "StartTimeLessThanOrEqualTo",
-                &self.start_time_less_than_or_equal_to,
-            )?;
-            m.field("Status", &self.status)?;
-            m.list("ResultList", &self.result_list)?;
-            m.list("StatusList", &self.status_list)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListDeployOrdersRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListDeployOrdersRequest {
-        const REQUIRED: &'static [&'static str] = &[
+    apigen_runtime::wire_object!(
+        ListDeployOrdersRequest {
+            page_number: field("PageNumber"),
+            page_size: field("PageSize"),
+            app_id: field("AppId"),
+            env_id: field("EnvId"),
+            env_type: field("EnvType"),
+            deploy_type: field("DeployType"),
+            pause_type: field("PauseType"),
+            deploy_category: field("DeployCategory"),
+            partition_type: field("PartitionType"),
+            end_time_less_than: field("EndTimeLessThan"),
+            end_time_less_than_or_equal_to: field("EndTimeLessThanOrEqualTo"),
+            end_time_greater_than: field("EndTimeGreaterThan"),
+            end_time_greater_than_or_equal_to: field("EndTimeGreaterThanOrEqualTo"),
+            start_time_greater_than: field("StartTimeGreaterThan"),
+            start_time_greater_than_or_equal_to: field("StartTimeGreaterThanOrEqualTo"),
+            start_time_less_than: field("StartTimeLessThan"),
+            start_time_less_than_or_equal_to: field("StartTimeLessThanOrEqualTo"),
+            status: field("Status"),
+            result_list: list("ResultList"),
+            status_list: list("StatusList")
+        },
+        required = [
             "PageNumber",
             "PageSize",
             "AppId",
@@ -8488,73 +4634,10 @@ pub mod list_deploy_orders {
             "StartTimeGreaterThanOrEqualTo",
             "StartTimeLessThan",
             "StartTimeLessThanOrEqualTo",
-            "Status",
-        ];
-        fn empty() -> Self {
-            Self {
-                page_number: Default::default(),
-                page_size: Default::default(),
-                app_id: Default::default(),
-                env_id: Default::default(),
-                env_type: Default::default(),
-                deploy_type: Default::default(),
-                pause_type: Default::default(),
-                deploy_category: Default::default(),
-                partition_type: Default::default(),
-                end_time_less_than: Default::default(),
-                end_time_less_than_or_equal_to: Default::default(),
-                end_time_greater_than: Default::default(),
-                end_time_greater_than_or_equal_to: Default::default(),
-                start_time_greater_than: Default::default(),
-                start_time_greater_than_or_equal_to: Default::default(),
-                start_time_less_than: Default::default(),
-                start_time_less_than_or_equal_to: Default::default(),
-                status: Default::default(),
-                result_list: Default::default(),
-                status_list: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "PageNumber" => self.page_number = map.next_value()?,
-                "PageSize" => self.page_size = map.next_value()?,
-                "AppId" => self.app_id = map.next_value()?,
-                "EnvId" => self.env_id = map.next_value()?,
-                "EnvType" => self.env_type = map.next_value()?,
-                "DeployType" => self.deploy_type = map.next_value()?,
-                "PauseType" => self.pause_type = map.next_value()?,
-                "DeployCategory" => self.deploy_category = map.next_value()?,
-                "PartitionType" => self.partition_type = map.next_value()?,
-                "EndTimeLessThan" => self.end_time_less_than = map.next_value()?,
-                "EndTimeLessThanOrEqualTo" => {
-                    self.end_time_less_than_or_equal_to = map.next_value()?;
-                }
-                "EndTimeGreaterThan" => self.end_time_greater_than = map.next_value()?,
-                "EndTimeGreaterThanOrEqualTo" => {
-                    self.end_time_greater_than_or_equal_to = map.next_value()?;
-                }
-                "StartTimeGreaterThan" => {
-                    self.start_time_greater_than = map.next_value()?;
-                }
-                "StartTimeGreaterThanOrEqualTo" => {
-                    self.start_time_greater_than_or_equal_to = map.next_value()?;
-                }
-                "StartTimeLessThan" => self.start_time_less_than = map.next_value()?,
-                "StartTimeLessThanOrEqualTo" => {
-                    self.start_time_less_than_or_equal_to = map.next_value()?;
-                }
-                "Status" => self.status = map.next_value()?,
-                "ResultList" => self.result_list = map.next_value()?,
-                "StatusList" => self.status_list = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+            "Status"
+        ]
+    );
+
     impl ListDeployOrdersRequest {
         /// A request with the required parameters; set optional ones with the setters.
         #[allow(clippy::too_many_arguments)]
@@ -8601,6 +4684,7 @@ pub mod list_deploy_orders {
                 status_list: Vec::new(),
             }
         }
+
         /// Sets `result_list`.
         pub fn result_list(
             mut self,
@@ -8609,6 +4693,7 @@ pub mod list_deploy_orders {
             self.result_list = result_list.into_iter().map(Into::into).collect();
             self
         }
+
         /// Sets `status_list`.
         pub fn status_list(
             mut self,
@@ -8618,6 +4703,7 @@ pub mod list_deploy_orders {
             self
         }
     }
+
     /// Response of `ListDeployOrders` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListDeployOrdersResponse {
@@ -8650,71 +4736,23 @@ pub mod list_deploy_orders {
         /// Document line 2955.
         pub data: Vec<Data>,
     }
-    impl serde::Serialize for ListDeployOrdersResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrorMsg", &self.error_msg)?;
-            m.opt("PageNumber", &self.page_number)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("TotalCount", &self.total_count)?;
-            m.list("Data", &self.data)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListDeployOrdersResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListDeployOrdersResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrorMsg" => {
-                    self.error_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PageNumber" => {
-                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "PageSize" => {
-                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "TotalCount" => {
-                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListDeployOrdersResponse {
+        code: opt("Code", LenientOpt),
+        error_msg: opt("ErrorMsg", StringLenientOpt),
+        page_number: opt("PageNumber", LenientOpt),
+        page_size: opt("PageSize", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        total_count: opt("TotalCount", LenientOpt),
+        data: list("Data", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `ScaleApp`: ScaleApp
 pub mod scale_app {
     pub use super::types::BusinessCode;
     pub use super::types::Result23 as Result2;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `ScaleApp` (ScaleApp).
     ///
     /// 调用ScaleApp扩缩容应用。按照环境维度将应用扩缩容至用户指定的副本数量。
@@ -8731,40 +4769,14 @@ pub mod scale_app {
         /// Document line 3117.
         pub replicas: i32,
     }
-    impl serde::Serialize for ScaleAppRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("EnvId", &self.env_id)?;
-            m.field("Replicas", &self.replicas)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ScaleAppRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ScaleAppRequest {
-        const REQUIRED: &'static [&'static str] = &["EnvId", "Replicas"];
-        fn empty() -> Self {
-            Self {
-                env_id: Default::default(),
-                replicas: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "EnvId" => self.env_id = map.next_value()?,
-                "Replicas" => self.replicas = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ScaleAppRequest {
+            env_id: field("EnvId"),
+            replicas: field("Replicas")
+        },
+        required = ["EnvId", "Replicas"]
+    );
+
     impl ScaleAppRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(env_id: impl Into<i64>, replicas: impl Into<i32>) -> Self {
@@ -8774,6 +4786,7 @@ pub mod scale_app {
             }
         }
     }
+
     /// Response of `ScaleApp` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ScaleAppResponse {
@@ -8798,60 +4811,20 @@ pub mod scale_app {
         /// Document line 3128.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for ScaleAppResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ScaleAppResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ScaleAppResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ScaleAppResponse {
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `DescribeDeployOrderDetail`: DescribeDeployOrderDetail
 pub mod describe_deploy_order_detail {
     pub use super::types::Data2 as Result2;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `DescribeDeployOrderDetail` (DescribeDeployOrderDetail).
     ///
     /// 调用DescribeDeployOrderDetail查询发布单详情。查询一个发布单的详细信息。
@@ -8864,37 +4837,13 @@ pub mod describe_deploy_order_detail {
         /// Document line 3197.
         pub deploy_order_id: i64,
     }
-    impl serde::Serialize for DescribeDeployOrderDetailRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("DeployOrderId", &self.deploy_order_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribeDeployOrderDetailRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribeDeployOrderDetailRequest {
-        const REQUIRED: &'static [&'static str] = &["DeployOrderId"];
-        fn empty() -> Self {
-            Self {
-                deploy_order_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "DeployOrderId" => self.deploy_order_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DescribeDeployOrderDetailRequest {
+            deploy_order_id: field("DeployOrderId")
+        },
+        required = ["DeployOrderId"]
+    );
+
     impl DescribeDeployOrderDetailRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(deploy_order_id: impl Into<i64>) -> Self {
@@ -8903,6 +4852,7 @@ pub mod describe_deploy_order_detail {
             }
         }
     }
+
     /// Response of `DescribeDeployOrderDetail` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeDeployOrderDetailResponse {
@@ -8927,59 +4877,18 @@ pub mod describe_deploy_order_detail {
         /// Document line 3206.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for DescribeDeployOrderDetailResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribeDeployOrderDetailResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribeDeployOrderDetailResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DescribeDeployOrderDetailResponse {
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `ResumeDeploy`: ResumeDeploy
 pub mod resume_deploy {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ResumeDeploy` (ResumeDeploy).
     ///
     /// 调用ResumeDeploy恢复并继续发布。对于处于暂停状态（如DeployApp时指定的PauseType为first或each等）的发布单，恢复至发布状态。
@@ -8992,37 +4901,13 @@ pub mod resume_deploy {
         /// Document line 3350.
         pub deploy_order_id: i64,
     }
-    impl serde::Serialize for ResumeDeployRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("DeployOrderId", &self.deploy_order_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ResumeDeployRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ResumeDeployRequest {
-        const REQUIRED: &'static [&'static str] = &["DeployOrderId"];
-        fn empty() -> Self {
-            Self {
-                deploy_order_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "DeployOrderId" => self.deploy_order_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ResumeDeployRequest {
+            deploy_order_id: field("DeployOrderId")
+        },
+        required = ["DeployOrderId"]
+    );
+
     impl ResumeDeployRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(deploy_order_id: impl Into<i64>) -> Self {
@@ -9031,6 +4916,7 @@ pub mod resume_deploy {
             }
         }
     }
+
     /// Response of `ResumeDeploy` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ResumeDeployResponse {
@@ -9051,57 +4937,17 @@ pub mod resume_deploy {
         /// Document line 3358.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for ResumeDeployResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ResumeDeployResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ResumeDeployResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ResumeDeployResponse {
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `CloseDeployOrder`: CloseDeployOrder
 pub mod close_deploy_order {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `CloseDeployOrder` (CloseDeployOrder).
     ///
     /// 调用CloseDeployOrder关闭发布单。关闭一个处于【发布中】状态的发布单，系统会将发布单状态置为【已完成】，但同时将发布结果置为【失败】。对于有问题的发布单，一定要将其关闭，否则系统判断存在未完成的发布单则不允许进行新的发布。
@@ -9114,37 +4960,13 @@ pub mod close_deploy_order {
         /// Document line 3413.
         pub deploy_order_id: i64,
     }
-    impl serde::Serialize for CloseDeployOrderRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("DeployOrderId", &self.deploy_order_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CloseDeployOrderRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CloseDeployOrderRequest {
-        const REQUIRED: &'static [&'static str] = &["DeployOrderId"];
-        fn empty() -> Self {
-            Self {
-                deploy_order_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "DeployOrderId" => self.deploy_order_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CloseDeployOrderRequest {
+            deploy_order_id: field("DeployOrderId")
+        },
+        required = ["DeployOrderId"]
+    );
+
     impl CloseDeployOrderRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(deploy_order_id: impl Into<i64>) -> Self {
@@ -9153,6 +4975,7 @@ pub mod close_deploy_order {
             }
         }
     }
+
     /// Response of `CloseDeployOrder` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CloseDeployOrderResponse {
@@ -9173,59 +4996,20 @@ pub mod close_deploy_order {
         /// Document line 3423.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for CloseDeployOrderResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CloseDeployOrderResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CloseDeployOrderResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CloseDeployOrderResponse {
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListPods`: ListPods
 pub mod list_pods {
     pub use super::types::ResultList;
     pub use super::types::StatusList;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `ListPods` (ListPods).
     ///
     /// 调用获取环境下所有的pod列表。根据用户指定的查询条件分页查询POD列表。
@@ -9258,49 +5042,17 @@ pub mod list_pods {
         /// Document line 3481.
         pub status_list: Vec<StatusList>,
     }
-    impl serde::Serialize for ListPodsRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("DeployOrderId", &self.deploy_order_id)?;
-            m.field("PageNumber", &self.page_number)?;
-            m.field("PageSize", &self.page_size)?;
-            m.list("ResultList", &self.result_list)?;
-            m.list("StatusList", &self.status_list)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListPodsRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListPodsRequest {
-        const REQUIRED: &'static [&'static str] = &["DeployOrderId", "PageNumber", "PageSize"];
-        fn empty() -> Self {
-            Self {
-                deploy_order_id: Default::default(),
-                page_number: Default::default(),
-                page_size: Default::default(),
-                result_list: Default::default(),
-                status_list: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "DeployOrderId" => self.deploy_order_id = map.next_value()?,
-                "PageNumber" => self.page_number = map.next_value()?,
-                "PageSize" => self.page_size = map.next_value()?,
-                "ResultList" => self.result_list = map.next_value()?,
-                "StatusList" => self.status_list = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListPodsRequest {
+            deploy_order_id: field("DeployOrderId"),
+            page_number: field("PageNumber"),
+            page_size: field("PageSize"),
+            result_list: list("ResultList"),
+            status_list: list("StatusList")
+        },
+        required = ["DeployOrderId", "PageNumber", "PageSize"]
+    );
+
     impl ListPodsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -9316,6 +5068,7 @@ pub mod list_pods {
                 status_list: Vec::new(),
             }
         }
+
         /// Sets `result_list`.
         pub fn result_list(
             mut self,
@@ -9324,6 +5077,7 @@ pub mod list_pods {
             self.result_list = result_list.into_iter().map(Into::into).collect();
             self
         }
+
         /// Sets `status_list`.
         pub fn status_list(
             mut self,
@@ -9333,7 +5087,8 @@ pub mod list_pods {
             self
         }
     }
-    /// DeploySteps
+
+    /// The `DeploySteps` object of the `ListPods` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeploySteps {
         /// 部署步骤状态
@@ -9349,51 +5104,14 @@ pub mod list_pods {
         /// Document line 3514.
         pub step_name: Option<String>,
     }
-    impl serde::Serialize for DeploySteps {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Status", &self.status)?;
-            m.opt("StepCode", &self.step_code)?;
-            m.opt("StepName", &self.step_name)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeploySteps {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeploySteps {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Status" => {
-                    self.status = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "StepCode" => {
-                    self.step_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "StepName" => {
-                    self.step_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// Data
+    apigen_runtime::wire_object!(DeploySteps {
+        status: opt("Status", StringLenientOpt),
+        step_code: opt("StepCode", StringLenientOpt),
+        step_name: opt("StepName", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `Data` object of the `ListPods` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 应用实例id。
@@ -9457,114 +5175,25 @@ pub mod list_pods {
         /// Document line 3509.
         pub deploy_steps: Vec<DeploySteps>,
     }
-    impl serde::Serialize for Data {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("AppInstanceId", &self.app_instance_id)?;
-            m.opt("DeployOrderId", &self.deploy_order_id)?;
-            m.opt("DeployPartitionNum", &self.deploy_partition_num)?;
-            m.opt("GroupName", &self.group_name)?;
-            m.opt("HostIp", &self.host_ip)?;
-            m.opt("HostName", &self.host_name)?;
-            m.opt("PodIp", &self.pod_ip)?;
-            m.opt("Region", &self.region)?;
-            m.opt("Result", &self.result)?;
-            m.opt("ResultName", &self.result_name)?;
-            m.opt("StartTime", &self.start_time)?;
-            m.opt("Status", &self.status)?;
-            m.opt("StatusName", &self.status_name)?;
-            m.opt("UpdateTime", &self.update_time)?;
-            m.list("DeploySteps", &self.deploy_steps)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Data {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Data {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppInstanceId" => {
-                    self.app_instance_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "DeployOrderId" => {
-                    self.deploy_order_id =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "DeployPartitionNum" => {
-                    self.deploy_partition_num =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "GroupName" => {
-                    self.group_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "HostIp" => {
-                    self.host_ip = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "HostName" => {
-                    self.host_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PodIp" => {
-                    self.pod_ip = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Region" => {
-                    self.region = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Result" => {
-                    self.result = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ResultName" => {
-                    self.result_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "StartTime" => {
-                    self.start_time = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Status" => {
-                    self.status = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "StatusName" => {
-                    self.status_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "UpdateTime" => {
-                    self.update_time = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "DeploySteps" => {
-                    self.deploy_steps = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Data {
+        app_instance_id: opt("AppInstanceId", StringLenientOpt),
+        deploy_order_id: opt("DeployOrderId", LenientOpt),
+        deploy_partition_num: opt("DeployPartitionNum", LenientOpt),
+        group_name: opt("GroupName", StringLenientOpt),
+        host_ip: opt("HostIp", StringLenientOpt),
+        host_name: opt("HostName", StringLenientOpt),
+        pod_ip: opt("PodIp", StringLenientOpt),
+        region: opt("Region", StringLenientOpt),
+        result: opt("Result", LenientOpt),
+        result_name: opt("ResultName", StringLenientOpt),
+        start_time: opt("StartTime", StringLenientOpt),
+        status: opt("Status", LenientOpt),
+        status_name: opt("StatusName", StringLenientOpt),
+        update_time: opt("UpdateTime", StringLenientOpt),
+        deploy_steps: list("DeploySteps", List),
+        ..Default::default()
+    });
+
     /// Response of `ListPods` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListPodsResponse {
@@ -9597,69 +5226,20 @@ pub mod list_pods {
         /// Document line 3494.
         pub data: Vec<Data>,
     }
-    impl serde::Serialize for ListPodsResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrorMsg", &self.error_msg)?;
-            m.opt("PageNumber", &self.page_number)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("TotalCount", &self.total_count)?;
-            m.list("Data", &self.data)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListPodsResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListPodsResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrorMsg" => {
-                    self.error_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PageNumber" => {
-                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "PageSize" => {
-                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "TotalCount" => {
-                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListPodsResponse {
+        code: opt("Code", LenientOpt),
+        error_msg: opt("ErrorMsg", StringLenientOpt),
+        page_number: opt("PageNumber", LenientOpt),
+        page_size: opt("PageSize", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        total_count: opt("TotalCount", LenientOpt),
+        data: list("Data", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `DescribePodLog`: DescribePodLog
 pub mod describe_pod_log {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DescribePodLog` (DescribePodLog).
     ///
     /// 调用DescribePodLog查询pod启动日志。启动日志中包含代码下载日志及容器内应用标准输出日志。
@@ -9676,40 +5256,14 @@ pub mod describe_pod_log {
         /// Document line 3613.
         pub deploy_order_id: i64,
     }
-    impl serde::Serialize for DescribePodLogRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("AppInstId", &self.app_inst_id)?;
-            m.field("DeployOrderId", &self.deploy_order_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribePodLogRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribePodLogRequest {
-        const REQUIRED: &'static [&'static str] = &["AppInstId", "DeployOrderId"];
-        fn empty() -> Self {
-            Self {
-                app_inst_id: Default::default(),
-                deploy_order_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppInstId" => self.app_inst_id = map.next_value()?,
-                "DeployOrderId" => self.deploy_order_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DescribePodLogRequest {
+            app_inst_id: field("AppInstId"),
+            deploy_order_id: field("DeployOrderId")
+        },
+        required = ["AppInstId", "DeployOrderId"]
+    );
+
     impl DescribePodLogRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(app_inst_id: impl Into<String>, deploy_order_id: impl Into<i64>) -> Self {
@@ -9719,7 +5273,8 @@ pub mod describe_pod_log {
             }
         }
     }
-    /// DeployStepList
+
+    /// The `DeployStepList` object of the `DescribePodLog` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeployStepList {
         /// 步骤名称: 启动应用、停止应用、删除应用
@@ -9739,57 +5294,15 @@ pub mod describe_pod_log {
         /// Document line 3631.
         pub status: Option<String>,
     }
-    impl serde::Serialize for DeployStepList {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("StepName", &self.step_name)?;
-            m.opt("StepCode", &self.step_code)?;
-            m.opt("StepLog", &self.step_log)?;
-            m.opt("Status", &self.status)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeployStepList {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeployStepList {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "StepName" => {
-                    self.step_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "StepCode" => {
-                    self.step_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "StepLog" => {
-                    self.step_log = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Status" => {
-                    self.status = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// Result
+    apigen_runtime::wire_object!(DeployStepList {
+        step_name: opt("StepName", StringLenientOpt),
+        step_code: opt("StepCode", StringLenientOpt),
+        step_log: opt("StepLog", StringLenientOpt),
+        status: opt("Status", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `Result` object of the `DescribePodLog` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// 部署单名称
@@ -9805,48 +5318,13 @@ pub mod describe_pod_log {
         /// Document line 3627.
         pub deploy_step_list: Vec<DeployStepList>,
     }
-    impl serde::Serialize for Result2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("DeployOrderName", &self.deploy_order_name)?;
-            m.opt("EnvTypeName", &self.env_type_name)?;
-            m.list("DeployStepList", &self.deploy_step_list)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Result2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Result2 {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "DeployOrderName" => {
-                    self.deploy_order_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "EnvTypeName" => {
-                    self.env_type_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "DeployStepList" => {
-                    self.deploy_step_list = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Result2 {
+        deploy_order_name: opt("DeployOrderName", StringLenientOpt),
+        env_type_name: opt("EnvTypeName", StringLenientOpt),
+        deploy_step_list: list("DeployStepList", List),
+        ..Default::default()
+    });
+
     /// Response of `DescribePodLog` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribePodLogResponse {
@@ -9871,59 +5349,18 @@ pub mod describe_pod_log {
         /// Document line 3624.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for DescribePodLogResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribePodLogResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribePodLogResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DescribePodLogResponse {
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `DescribePodEvents`: DescribePodEvents
 pub mod describe_pod_events {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DescribePodEvents` (DescribePodEvents).
     ///
     /// 调用DescribePodEvents查询POD发布事件。事件的状态会随着时间被集群清理，建议在发布过程中查询。
@@ -9940,40 +5377,14 @@ pub mod describe_pod_events {
         /// Document line 3707.
         pub deploy_order_id: i64,
     }
-    impl serde::Serialize for DescribePodEventsRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("AppInstId", &self.app_inst_id)?;
-            m.field("DeployOrderId", &self.deploy_order_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribePodEventsRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribePodEventsRequest {
-        const REQUIRED: &'static [&'static str] = &["AppInstId", "DeployOrderId"];
-        fn empty() -> Self {
-            Self {
-                app_inst_id: Default::default(),
-                deploy_order_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppInstId" => self.app_inst_id = map.next_value()?,
-                "DeployOrderId" => self.deploy_order_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DescribePodEventsRequest {
+            app_inst_id: field("AppInstId"),
+            deploy_order_id: field("DeployOrderId")
+        },
+        required = ["AppInstId", "DeployOrderId"]
+    );
+
     impl DescribePodEventsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(app_inst_id: impl Into<String>, deploy_order_id: impl Into<i64>) -> Self {
@@ -9983,7 +5394,8 @@ pub mod describe_pod_events {
             }
         }
     }
-    /// PodEvents
+
+    /// The `PodEvents` object of the `DescribePodEvents` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct PodEvents {
         /// Action
@@ -10019,79 +5431,19 @@ pub mod describe_pod_events {
         /// Document line 3728.
         pub r#type: Option<String>,
     }
-    impl serde::Serialize for PodEvents {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Action", &self.action)?;
-            m.opt("Count", &self.count)?;
-            m.opt("EventTime", &self.event_time)?;
-            m.opt("FirstTimestamp", &self.first_timestamp)?;
-            m.opt("LastTimestamp", &self.last_timestamp)?;
-            m.opt("Message", &self.message)?;
-            m.opt("Reason", &self.reason)?;
-            m.opt("Type", &self.r#type)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for PodEvents {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for PodEvents {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Action" => {
-                    self.action = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Count" => {
-                    self.count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "EventTime" => {
-                    self.event_time = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "FirstTimestamp" => {
-                    self.first_timestamp = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "LastTimestamp" => {
-                    self.last_timestamp = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Message" => {
-                    self.message = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Reason" => {
-                    self.reason = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Type" => {
-                    self.r#type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// Result
+    apigen_runtime::wire_object!(PodEvents {
+        action: opt("Action", StringLenientOpt),
+        count: opt("Count", LenientOpt),
+        event_time: opt("EventTime", StringLenientOpt),
+        first_timestamp: opt("FirstTimestamp", StringLenientOpt),
+        last_timestamp: opt("LastTimestamp", StringLenientOpt),
+        message: opt("Message", StringLenientOpt),
+        reason: opt("Reason", StringLenientOpt),
+        r#type: opt("Type", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `Result` object of the `DescribePodEvents` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// 发布单名称。
@@ -10103,42 +5455,12 @@ pub mod describe_pod_events {
         /// Document line 3718.
         pub pod_events: Vec<PodEvents>,
     }
-    impl serde::Serialize for Result2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("DeployOrderName", &self.deploy_order_name)?;
-            m.list("PodEvents", &self.pod_events)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Result2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Result2 {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "DeployOrderName" => {
-                    self.deploy_order_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PodEvents" => {
-                    self.pod_events = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Result2 {
+        deploy_order_name: opt("DeployOrderName", StringLenientOpt),
+        pod_events: list("PodEvents", List),
+        ..Default::default()
+    });
+
     /// Response of `DescribePodEvents` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribePodEventsResponse {
@@ -10163,60 +5485,20 @@ pub mod describe_pod_events {
         /// Document line 3716.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for DescribePodEventsResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribePodEventsResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribePodEventsResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DescribePodEventsResponse {
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `CreatePersistentVolume`: CreatePersistentVolume
 pub mod create_persistent_volume {
     pub use super::types::AccessModes;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `CreatePersistentVolume` (CreatePersistentVolume).
     ///
     /// 调用CreatePersistentVolume在集群下创建一个持久化存储卷
@@ -10261,28 +5543,19 @@ pub mod create_persistent_volume {
         /// Document line 3825.
         pub mount_dir: Option<String>,
     }
-    impl serde::Serialize for CreatePersistentVolumeRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("AccessModes", &self.access_modes)?;
-            m.field("Capacity", &self.capacity)?;
-            m.field("ClusterInstanceId", &self.cluster_instance_id)?;
-            m.field("MountTargetDomain", &self.mount_target_domain)?;
-            m.field("Name", &self.name)?;
-            m.field("NFSVersion", &self.nfs_version)?;
-            m.field("ReclaimPolicy", &self.reclaim_policy)?;
-            m.field("StorageClass", &self.storage_class)?;
-            m.opt("MountDir", &self.mount_dir)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreatePersistentVolumeRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreatePersistentVolumeRequest {
-        const REQUIRED: &'static [&'static str] = &[
+    apigen_runtime::wire_object!(
+        CreatePersistentVolumeRequest {
+            access_modes: field("AccessModes"),
+            capacity: field("Capacity"),
+            cluster_instance_id: field("ClusterInstanceId"),
+            mount_target_domain: field("MountTargetDomain"),
+            name: field("Name"),
+            nfs_version: field("NFSVersion"),
+            reclaim_policy: field("ReclaimPolicy"),
+            storage_class: field("StorageClass"),
+            mount_dir: opt("MountDir")
+        },
+        required = [
             "AccessModes",
             "Capacity",
             "ClusterInstanceId",
@@ -10290,41 +5563,10 @@ pub mod create_persistent_volume {
             "Name",
             "NFSVersion",
             "ReclaimPolicy",
-            "StorageClass",
-        ];
-        fn empty() -> Self {
-            Self {
-                access_modes: Default::default(),
-                capacity: Default::default(),
-                cluster_instance_id: Default::default(),
-                mount_target_domain: Default::default(),
-                name: Default::default(),
-                nfs_version: Default::default(),
-                reclaim_policy: Default::default(),
-                storage_class: Default::default(),
-                mount_dir: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AccessModes" => self.access_modes = map.next_value()?,
-                "Capacity" => self.capacity = map.next_value()?,
-                "ClusterInstanceId" => self.cluster_instance_id = map.next_value()?,
-                "MountTargetDomain" => self.mount_target_domain = map.next_value()?,
-                "Name" => self.name = map.next_value()?,
-                "NFSVersion" => self.nfs_version = map.next_value()?,
-                "ReclaimPolicy" => self.reclaim_policy = map.next_value()?,
-                "StorageClass" => self.storage_class = map.next_value()?,
-                "MountDir" => self.mount_dir = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+            "StorageClass"
+        ]
+    );
+
     impl CreatePersistentVolumeRequest {
         /// A request with the required parameters; set optional ones with the setters.
         #[allow(clippy::too_many_arguments)]
@@ -10350,13 +5592,15 @@ pub mod create_persistent_volume {
                 mount_dir: None,
             }
         }
+
         /// Sets `mount_dir`.
         pub fn mount_dir(mut self, mount_dir: impl Into<String>) -> Self {
             self.mount_dir = Some(mount_dir.into());
             self
         }
     }
-    /// Result
+
+    /// The `Result` object of the `CreatePersistentVolume` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// 持久化存储卷id
@@ -10364,37 +5608,11 @@ pub mod create_persistent_volume {
         /// Document line 3834.
         pub persistent_volume_id: Option<i64>,
     }
-    impl serde::Serialize for Result2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("PersistentVolumeId", &self.persistent_volume_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Result2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Result2 {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "PersistentVolumeId" => {
-                    self.persistent_volume_id =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Result2 {
+        persistent_volume_id: opt("PersistentVolumeId", LenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `CreatePersistentVolume` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreatePersistentVolumeResponse {
@@ -10415,55 +5633,17 @@ pub mod create_persistent_volume {
         /// Document line 3833.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for CreatePersistentVolumeResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreatePersistentVolumeResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreatePersistentVolumeResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreatePersistentVolumeResponse {
+        request_id: opt("RequestId", StringLenientOpt),
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListPersistentVolume`: ListPersistentVolume
 pub mod list_persistent_volume {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListPersistentVolume` (ListPersistentVolume).
     ///
     /// 调用ListPersistentVolume获取持久化存储卷列表
@@ -10484,43 +5664,15 @@ pub mod list_persistent_volume {
         /// Document line 3903.
         pub page_size: i32,
     }
-    impl serde::Serialize for ListPersistentVolumeRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("ClusterInstanceId", &self.cluster_instance_id)?;
-            m.field("PageNumber", &self.page_number)?;
-            m.field("PageSize", &self.page_size)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListPersistentVolumeRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListPersistentVolumeRequest {
-        const REQUIRED: &'static [&'static str] = &["ClusterInstanceId", "PageNumber", "PageSize"];
-        fn empty() -> Self {
-            Self {
-                cluster_instance_id: Default::default(),
-                page_number: Default::default(),
-                page_size: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ClusterInstanceId" => self.cluster_instance_id = map.next_value()?,
-                "PageNumber" => self.page_number = map.next_value()?,
-                "PageSize" => self.page_size = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListPersistentVolumeRequest {
+            cluster_instance_id: field("ClusterInstanceId"),
+            page_number: field("PageNumber"),
+            page_size: field("PageSize")
+        },
+        required = ["ClusterInstanceId", "PageNumber", "PageSize"]
+    );
+
     impl ListPersistentVolumeRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -10535,7 +5687,8 @@ pub mod list_persistent_volume {
             }
         }
     }
-    /// Data
+
+    /// The `Data` object of the `ListPersistentVolume` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 名称
@@ -10579,92 +5732,20 @@ pub mod list_persistent_volume {
         /// Document line 3926.
         pub create_time: Option<String>,
     }
-    impl serde::Serialize for Data {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Name", &self.name)?;
-            m.opt("Capacity", &self.capacity)?;
-            m.opt("AccessModes", &self.access_modes)?;
-            m.opt("ReclaimPolicy", &self.reclaim_policy)?;
-            m.opt("Status", &self.status)?;
-            m.opt("PvcName", &self.pvc_name)?;
-            m.opt("MountDir", &self.mount_dir)?;
-            m.opt("StorageClass", &self.storage_class)?;
-            m.opt("Reason", &self.reason)?;
-            m.opt("CreateTime", &self.create_time)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Data {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Data {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Name" => {
-                    self.name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Capacity" => {
-                    self.capacity = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "AccessModes" => {
-                    self.access_modes = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ReclaimPolicy" => {
-                    self.reclaim_policy = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Status" => {
-                    self.status = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PvcName" => {
-                    self.pvc_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "MountDir" => {
-                    self.mount_dir = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "StorageClass" => {
-                    self.storage_class = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Reason" => {
-                    self.reason = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "CreateTime" => {
-                    self.create_time = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Data {
+        name: opt("Name", StringLenientOpt),
+        capacity: opt("Capacity", StringLenientOpt),
+        access_modes: opt("AccessModes", StringLenientOpt),
+        reclaim_policy: opt("ReclaimPolicy", StringLenientOpt),
+        status: opt("Status", StringLenientOpt),
+        pvc_name: opt("PvcName", StringLenientOpt),
+        mount_dir: opt("MountDir", StringLenientOpt),
+        storage_class: opt("StorageClass", StringLenientOpt),
+        reason: opt("Reason", StringLenientOpt),
+        create_time: opt("CreateTime", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ListPersistentVolume` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListPersistentVolumeResponse {
@@ -10697,70 +5778,22 @@ pub mod list_persistent_volume {
         /// Document line 3914.
         pub data: Vec<Data>,
     }
-    impl serde::Serialize for ListPersistentVolumeResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Code", &self.code)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.opt("PageNumber", &self.page_number)?;
-            m.opt("TotalCount", &self.total_count)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.list("Data", &self.data)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListPersistentVolumeResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListPersistentVolumeResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "PageSize" => {
-                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "PageNumber" => {
-                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "TotalCount" => {
-                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListPersistentVolumeResponse {
+        request_id: opt("RequestId", StringLenientOpt),
+        code: opt("Code", LenientOpt),
+        page_size: opt("PageSize", LenientOpt),
+        page_number: opt("PageNumber", LenientOpt),
+        total_count: opt("TotalCount", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        data: list("Data", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `DeletePersistentVolume`: DeletePersistentVolume
 pub mod delete_persistent_volume {
     pub use super::types::Result2;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `DeletePersistentVolume` (DeletePersistentVolume).
     ///
     /// 调用DeletePersistentVolume删除一个持久化存储卷，删除的持久化存储卷需是非Bound状态
@@ -10777,40 +5810,14 @@ pub mod delete_persistent_volume {
         /// Document line 4008.
         pub persistent_volume_name: String,
     }
-    impl serde::Serialize for DeletePersistentVolumeRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("ClusterInstanceId", &self.cluster_instance_id)?;
-            m.field("PersistentVolumeName", &self.persistent_volume_name)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeletePersistentVolumeRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeletePersistentVolumeRequest {
-        const REQUIRED: &'static [&'static str] = &["ClusterInstanceId", "PersistentVolumeName"];
-        fn empty() -> Self {
-            Self {
-                cluster_instance_id: Default::default(),
-                persistent_volume_name: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ClusterInstanceId" => self.cluster_instance_id = map.next_value()?,
-                "PersistentVolumeName" => self.persistent_volume_name = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeletePersistentVolumeRequest {
+            cluster_instance_id: field("ClusterInstanceId"),
+            persistent_volume_name: field("PersistentVolumeName")
+        },
+        required = ["ClusterInstanceId", "PersistentVolumeName"]
+    );
+
     impl DeletePersistentVolumeRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -10823,6 +5830,7 @@ pub mod delete_persistent_volume {
             }
         }
     }
+
     /// Response of `DeletePersistentVolume` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeletePersistentVolumeResponse {
@@ -10843,56 +5851,19 @@ pub mod delete_persistent_volume {
         /// Document line 4016.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for DeletePersistentVolumeResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeletePersistentVolumeResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeletePersistentVolumeResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DeletePersistentVolumeResponse {
+        request_id: opt("RequestId", StringLenientOpt),
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `CreateNodeLabel`: CreateNodeLabel
 pub mod create_node_label {
     pub use super::types::Result24 as Result2;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `CreateNodeLabel` (CreateNodeLabel).
     ///
     /// 调用CreateNodeLabel创建节点标签。该接口用于创建标签而非绑定，绑定请使用接口BindNodeLabel
@@ -10913,43 +5884,15 @@ pub mod create_node_label {
         /// Document line 4081.
         pub label_value: String,
     }
-    impl serde::Serialize for CreateNodeLabelRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("ClusterId", &self.cluster_id)?;
-            m.field("LabelKey", &self.label_key)?;
-            m.field("LabelValue", &self.label_value)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateNodeLabelRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateNodeLabelRequest {
-        const REQUIRED: &'static [&'static str] = &["ClusterId", "LabelKey", "LabelValue"];
-        fn empty() -> Self {
-            Self {
-                cluster_id: Default::default(),
-                label_key: Default::default(),
-                label_value: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ClusterId" => self.cluster_id = map.next_value()?,
-                "LabelKey" => self.label_key = map.next_value()?,
-                "LabelValue" => self.label_value = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CreateNodeLabelRequest {
+            cluster_id: field("ClusterId"),
+            label_key: field("LabelKey"),
+            label_value: field("LabelValue")
+        },
+        required = ["ClusterId", "LabelKey", "LabelValue"]
+    );
+
     impl CreateNodeLabelRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -10964,6 +5907,7 @@ pub mod create_node_label {
             }
         }
     }
+
     /// Response of `CreateNodeLabel` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateNodeLabelResponse {
@@ -10988,60 +5932,20 @@ pub mod create_node_label {
         /// Document line 4090.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for CreateNodeLabelResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateNodeLabelResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateNodeLabelResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateNodeLabelResponse {
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListNodeLabels`: ListNodeLabels
 pub mod list_node_labels {
     pub use super::types::Result24 as Data;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `ListNodeLabels` (ListNodeLabels).
     ///
     /// 调用ListNodeLabels查询节点标签列表。
@@ -11066,46 +5970,16 @@ pub mod list_node_labels {
         /// Document line 4182.
         pub label_key: Option<String>,
     }
-    impl serde::Serialize for ListNodeLabelsRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("ClusterId", &self.cluster_id)?;
-            m.field("PageNumber", &self.page_number)?;
-            m.field("PageSize", &self.page_size)?;
-            m.opt("LabelKey", &self.label_key)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListNodeLabelsRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListNodeLabelsRequest {
-        const REQUIRED: &'static [&'static str] = &["ClusterId", "PageNumber", "PageSize"];
-        fn empty() -> Self {
-            Self {
-                cluster_id: Default::default(),
-                page_number: Default::default(),
-                page_size: Default::default(),
-                label_key: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ClusterId" => self.cluster_id = map.next_value()?,
-                "PageNumber" => self.page_number = map.next_value()?,
-                "PageSize" => self.page_size = map.next_value()?,
-                "LabelKey" => self.label_key = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListNodeLabelsRequest {
+            cluster_id: field("ClusterId"),
+            page_number: field("PageNumber"),
+            page_size: field("PageSize"),
+            label_key: opt("LabelKey")
+        },
+        required = ["ClusterId", "PageNumber", "PageSize"]
+    );
+
     impl ListNodeLabelsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -11120,12 +5994,14 @@ pub mod list_node_labels {
                 label_key: None,
             }
         }
+
         /// Sets `label_key`.
         pub fn label_key(mut self, label_key: impl Into<String>) -> Self {
             self.label_key = Some(label_key.into());
             self
         }
     }
+
     /// Response of `ListNodeLabels` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListNodeLabelsResponse {
@@ -11158,69 +6034,20 @@ pub mod list_node_labels {
         /// Document line 4193.
         pub data: Vec<Data>,
     }
-    impl serde::Serialize for ListNodeLabelsResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrorMsg", &self.error_msg)?;
-            m.opt("PageNumber", &self.page_number)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("TotalCount", &self.total_count)?;
-            m.list("Data", &self.data)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListNodeLabelsResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListNodeLabelsResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrorMsg" => {
-                    self.error_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PageNumber" => {
-                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "PageSize" => {
-                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "TotalCount" => {
-                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListNodeLabelsResponse {
+        code: opt("Code", LenientOpt),
+        error_msg: opt("ErrorMsg", StringLenientOpt),
+        page_number: opt("PageNumber", LenientOpt),
+        page_size: opt("PageSize", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        total_count: opt("TotalCount", LenientOpt),
+        data: list("Data", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `DeleteNodeLabel`: DeleteNodeLabel
 pub mod delete_node_label {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DeleteNodeLabel` (DeleteNodeLabel).
     ///
     /// 调用DeleteNodeLabel删除节点标签。只是删除节点标签，而非解绑，删除前请保证该标签没有绑定关系。可以设置参数force=true，强制删除所有标签关联关系。
@@ -11245,46 +6072,16 @@ pub mod delete_node_label {
         /// Document line 4287.
         pub label_value: String,
     }
-    impl serde::Serialize for DeleteNodeLabelRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("ClusterId", &self.cluster_id)?;
-            m.field("Force", &self.force)?;
-            m.field("LabelKey", &self.label_key)?;
-            m.field("LabelValue", &self.label_value)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteNodeLabelRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteNodeLabelRequest {
-        const REQUIRED: &'static [&'static str] = &["ClusterId", "Force", "LabelKey", "LabelValue"];
-        fn empty() -> Self {
-            Self {
-                cluster_id: Default::default(),
-                force: Default::default(),
-                label_key: Default::default(),
-                label_value: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ClusterId" => self.cluster_id = map.next_value()?,
-                "Force" => self.force = map.next_value()?,
-                "LabelKey" => self.label_key = map.next_value()?,
-                "LabelValue" => self.label_value = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeleteNodeLabelRequest {
+            cluster_id: field("ClusterId"),
+            force: field("Force"),
+            label_key: field("LabelKey"),
+            label_value: field("LabelValue")
+        },
+        required = ["ClusterId", "Force", "LabelKey", "LabelValue"]
+    );
+
     impl DeleteNodeLabelRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -11301,6 +6098,7 @@ pub mod delete_node_label {
             }
         }
     }
+
     /// Response of `DeleteNodeLabel` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteNodeLabelResponse {
@@ -11321,57 +6119,17 @@ pub mod delete_node_label {
         /// Document line 4295.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for DeleteNodeLabelResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteNodeLabelResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteNodeLabelResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteNodeLabelResponse {
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `BindNodeLabel`: BindNodeLabel
 pub mod bind_node_label {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `BindNodeLabel` (BindNodeLabel).
     ///
     /// 调用BindNodeLabel绑定标签到Node。如果标签不存在会直接新建一个标签。
@@ -11396,47 +6154,16 @@ pub mod bind_node_label {
         /// Document line 4371.
         pub label_value: String,
     }
-    impl serde::Serialize for BindNodeLabelRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("ClusterId", &self.cluster_id)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.field("LabelKey", &self.label_key)?;
-            m.field("LabelValue", &self.label_value)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for BindNodeLabelRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for BindNodeLabelRequest {
-        const REQUIRED: &'static [&'static str] =
-            &["ClusterId", "InstanceId", "LabelKey", "LabelValue"];
-        fn empty() -> Self {
-            Self {
-                cluster_id: Default::default(),
-                instance_id: Default::default(),
-                label_key: Default::default(),
-                label_value: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ClusterId" => self.cluster_id = map.next_value()?,
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "LabelKey" => self.label_key = map.next_value()?,
-                "LabelValue" => self.label_value = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        BindNodeLabelRequest {
+            cluster_id: field("ClusterId"),
+            instance_id: field("InstanceId"),
+            label_key: field("LabelKey"),
+            label_value: field("LabelValue")
+        },
+        required = ["ClusterId", "InstanceId", "LabelKey", "LabelValue"]
+    );
+
     impl BindNodeLabelRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -11453,6 +6180,7 @@ pub mod bind_node_label {
             }
         }
     }
+
     /// Response of `BindNodeLabel` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct BindNodeLabelResponse {
@@ -11473,57 +6201,17 @@ pub mod bind_node_label {
         /// Document line 4379.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for BindNodeLabelResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for BindNodeLabelResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for BindNodeLabelResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(BindNodeLabelResponse {
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `UnbindNodeLabel`: UnbindNodeLabel
 pub mod unbind_node_label {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `UnbindNodeLabel` (UnbindNodeLabel).
     ///
     /// 调用UnbindNodeLabel解绑节点标签。
@@ -11548,47 +6236,16 @@ pub mod unbind_node_label {
         /// Document line 4442.
         pub label_value: String,
     }
-    impl serde::Serialize for UnbindNodeLabelRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("ClusterId", &self.cluster_id)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.field("LabelKey", &self.label_key)?;
-            m.field("LabelValue", &self.label_value)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UnbindNodeLabelRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UnbindNodeLabelRequest {
-        const REQUIRED: &'static [&'static str] =
-            &["ClusterId", "InstanceId", "LabelKey", "LabelValue"];
-        fn empty() -> Self {
-            Self {
-                cluster_id: Default::default(),
-                instance_id: Default::default(),
-                label_key: Default::default(),
-                label_value: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ClusterId" => self.cluster_id = map.next_value()?,
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "LabelKey" => self.label_key = map.next_value()?,
-                "LabelValue" => self.label_value = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        UnbindNodeLabelRequest {
+            cluster_id: field("ClusterId"),
+            instance_id: field("InstanceId"),
+            label_key: field("LabelKey"),
+            label_value: field("LabelValue")
+        },
+        required = ["ClusterId", "InstanceId", "LabelKey", "LabelValue"]
+    );
+
     impl UnbindNodeLabelRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -11605,6 +6262,7 @@ pub mod unbind_node_label {
             }
         }
     }
+
     /// Response of `UnbindNodeLabel` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct UnbindNodeLabelResponse {
@@ -11625,57 +6283,17 @@ pub mod unbind_node_label {
         /// Document line 4452.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for UnbindNodeLabelResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for UnbindNodeLabelResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for UnbindNodeLabelResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(UnbindNodeLabelResponse {
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListNodeLabelBindings`: ListNodeLabelBindings
 pub mod list_node_label_bindings {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListNodeLabelBindings` (ListNodeLabelBindings).
     ///
     /// 调用接口ListNodeLabelBindings查询节点标签绑定关系列表。
@@ -11708,59 +6326,25 @@ pub mod list_node_label_bindings {
         /// Document line 4514.
         pub page_size: i32,
     }
-    impl serde::Serialize for ListNodeLabelBindingsRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("ClusterId", &self.cluster_id)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.field("LabelKey", &self.label_key)?;
-            m.field("LabelValue", &self.label_value)?;
-            m.field("PageNumber", &self.page_number)?;
-            m.field("PageSize", &self.page_size)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListNodeLabelBindingsRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListNodeLabelBindingsRequest {
-        const REQUIRED: &'static [&'static str] = &[
+    apigen_runtime::wire_object!(
+        ListNodeLabelBindingsRequest {
+            cluster_id: field("ClusterId"),
+            instance_id: field("InstanceId"),
+            label_key: field("LabelKey"),
+            label_value: field("LabelValue"),
+            page_number: field("PageNumber"),
+            page_size: field("PageSize")
+        },
+        required = [
             "ClusterId",
             "InstanceId",
             "LabelKey",
             "LabelValue",
             "PageNumber",
-            "PageSize",
-        ];
-        fn empty() -> Self {
-            Self {
-                cluster_id: Default::default(),
-                instance_id: Default::default(),
-                label_key: Default::default(),
-                label_value: Default::default(),
-                page_number: Default::default(),
-                page_size: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ClusterId" => self.cluster_id = map.next_value()?,
-                "InstanceId" => self.instance_id = map.next_value()?,
-                "LabelKey" => self.label_key = map.next_value()?,
-                "LabelValue" => self.label_value = map.next_value()?,
-                "PageNumber" => self.page_number = map.next_value()?,
-                "PageSize" => self.page_size = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+            "PageSize"
+        ]
+    );
+
     impl ListNodeLabelBindingsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -11781,7 +6365,8 @@ pub mod list_node_label_bindings {
             }
         }
     }
-    /// Data
+
+    /// The `Data` object of the `ListNodeLabelBindings` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 记录id
@@ -11805,60 +6390,15 @@ pub mod list_node_label_bindings {
         /// Document line 4532.
         pub label_value: Option<String>,
     }
-    impl serde::Serialize for Data {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Id", &self.id)?;
-            m.opt("InstanceId", &self.instance_id)?;
-            m.opt("InstanceType", &self.instance_type)?;
-            m.opt("LabelKey", &self.label_key)?;
-            m.opt("LabelValue", &self.label_value)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Data {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Data {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Id" => {
-                    self.id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "InstanceId" => {
-                    self.instance_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "InstanceType" => {
-                    self.instance_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "LabelKey" => {
-                    self.label_key = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "LabelValue" => {
-                    self.label_value = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Data {
+        id: opt("Id", LenientOpt),
+        instance_id: opt("InstanceId", StringLenientOpt),
+        instance_type: opt("InstanceType", StringLenientOpt),
+        label_key: opt("LabelKey", StringLenientOpt),
+        label_value: opt("LabelValue", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `ListNodeLabelBindings` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListNodeLabelBindingsResponse {
@@ -11891,70 +6431,22 @@ pub mod list_node_label_bindings {
         /// Document line 4527.
         pub data: Vec<Data>,
     }
-    impl serde::Serialize for ListNodeLabelBindingsResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrorMsg", &self.error_msg)?;
-            m.opt("PageNumber", &self.page_number)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("TotalCount", &self.total_count)?;
-            m.list("Data", &self.data)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListNodeLabelBindingsResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListNodeLabelBindingsResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrorMsg" => {
-                    self.error_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PageNumber" => {
-                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "PageSize" => {
-                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "TotalCount" => {
-                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListNodeLabelBindingsResponse {
+        code: opt("Code", LenientOpt),
+        error_msg: opt("ErrorMsg", StringLenientOpt),
+        page_number: opt("PageNumber", LenientOpt),
+        page_size: opt("PageSize", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        total_count: opt("TotalCount", LenientOpt),
+        data: list("Data", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `CreateAppResourceAlloc`: CreateAppResourceAlloc
 pub mod create_app_resource_alloc {
     pub use super::types::Result25 as Result2;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `CreateAppResourceAlloc` (CreateAppResourceAlloc).
     ///
     /// 调用CreateAppResourceAlloc为应用环境分配集群计算资源。
@@ -11975,43 +6467,15 @@ pub mod create_app_resource_alloc {
         /// Document line 4616.
         pub cluster_id: String,
     }
-    impl serde::Serialize for CreateAppResourceAllocRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("AppEnvId", &self.app_env_id)?;
-            m.field("AppId", &self.app_id)?;
-            m.field("ClusterId", &self.cluster_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateAppResourceAllocRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateAppResourceAllocRequest {
-        const REQUIRED: &'static [&'static str] = &["AppEnvId", "AppId", "ClusterId"];
-        fn empty() -> Self {
-            Self {
-                app_env_id: Default::default(),
-                app_id: Default::default(),
-                cluster_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppEnvId" => self.app_env_id = map.next_value()?,
-                "AppId" => self.app_id = map.next_value()?,
-                "ClusterId" => self.cluster_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CreateAppResourceAllocRequest {
+            app_env_id: field("AppEnvId"),
+            app_id: field("AppId"),
+            cluster_id: field("ClusterId")
+        },
+        required = ["AppEnvId", "AppId", "ClusterId"]
+    );
+
     impl CreateAppResourceAllocRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -12026,6 +6490,7 @@ pub mod create_app_resource_alloc {
             }
         }
     }
+
     /// Response of `CreateAppResourceAlloc` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateAppResourceAllocResponse {
@@ -12050,60 +6515,20 @@ pub mod create_app_resource_alloc {
         /// Document line 4627.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for CreateAppResourceAllocResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateAppResourceAllocResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateAppResourceAllocResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateAppResourceAllocResponse {
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListAppResourceAllocs`: ListAppResourceAllocs
 pub mod list_app_resource_allocs {
     pub use super::types::Result25 as Data;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `ListAppResourceAllocs` (ListAppResourceAllocs).
     ///
     /// 调用ListAppResourceAllocs查询资源绑定关系。
@@ -12132,49 +6557,17 @@ pub mod list_app_resource_allocs {
         /// Document line 4708.
         pub cluster_id: Option<String>,
     }
-    impl serde::Serialize for ListAppResourceAllocsRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("PageNumber", &self.page_number)?;
-            m.field("PageSize", &self.page_size)?;
-            m.opt("AppEnvId", &self.app_env_id)?;
-            m.opt("AppId", &self.app_id)?;
-            m.opt("ClusterId", &self.cluster_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListAppResourceAllocsRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListAppResourceAllocsRequest {
-        const REQUIRED: &'static [&'static str] = &["PageNumber", "PageSize"];
-        fn empty() -> Self {
-            Self {
-                page_number: Default::default(),
-                page_size: Default::default(),
-                app_env_id: Default::default(),
-                app_id: Default::default(),
-                cluster_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "PageNumber" => self.page_number = map.next_value()?,
-                "PageSize" => self.page_size = map.next_value()?,
-                "AppEnvId" => self.app_env_id = map.next_value()?,
-                "AppId" => self.app_id = map.next_value()?,
-                "ClusterId" => self.cluster_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListAppResourceAllocsRequest {
+            page_number: field("PageNumber"),
+            page_size: field("PageSize"),
+            app_env_id: opt("AppEnvId"),
+            app_id: opt("AppId"),
+            cluster_id: opt("ClusterId")
+        },
+        required = ["PageNumber", "PageSize"]
+    );
+
     impl ListAppResourceAllocsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(page_number: impl Into<i32>, page_size: impl Into<i32>) -> Self {
@@ -12186,22 +6579,26 @@ pub mod list_app_resource_allocs {
                 cluster_id: None,
             }
         }
+
         /// Sets `app_env_id`.
         pub fn app_env_id(mut self, app_env_id: impl Into<i64>) -> Self {
             self.app_env_id = Some(app_env_id.into());
             self
         }
+
         /// Sets `app_id`.
         pub fn app_id(mut self, app_id: impl Into<i64>) -> Self {
             self.app_id = Some(app_id.into());
             self
         }
+
         /// Sets `cluster_id`.
         pub fn cluster_id(mut self, cluster_id: impl Into<String>) -> Self {
             self.cluster_id = Some(cluster_id.into());
             self
         }
     }
+
     /// Response of `ListAppResourceAllocs` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAppResourceAllocsResponse {
@@ -12234,69 +6631,20 @@ pub mod list_app_resource_allocs {
         /// Document line 4721.
         pub data: Vec<Data>,
     }
-    impl serde::Serialize for ListAppResourceAllocsResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrorMsg", &self.error_msg)?;
-            m.opt("PageNumber", &self.page_number)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("TotalCount", &self.total_count)?;
-            m.list("Data", &self.data)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListAppResourceAllocsResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListAppResourceAllocsResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrorMsg" => {
-                    self.error_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PageNumber" => {
-                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "PageSize" => {
-                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "TotalCount" => {
-                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListAppResourceAllocsResponse {
+        code: opt("Code", LenientOpt),
+        error_msg: opt("ErrorMsg", StringLenientOpt),
+        page_number: opt("PageNumber", LenientOpt),
+        page_size: opt("PageSize", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        total_count: opt("TotalCount", LenientOpt),
+        data: list("Data", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `DeleteAppResourceAlloc`: DeleteAppResourceAlloc
 pub mod delete_app_resource_alloc {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DeleteAppResourceAlloc` (DeleteAppResourceAlloc).
     ///
     /// 调用DeleteAppResourceAlloc删除应用环境与集群绑定关系。
@@ -12309,37 +6657,13 @@ pub mod delete_app_resource_alloc {
         /// Document line 4817.
         pub app_env_id: i64,
     }
-    impl serde::Serialize for DeleteAppResourceAllocRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("AppEnvId", &self.app_env_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteAppResourceAllocRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteAppResourceAllocRequest {
-        const REQUIRED: &'static [&'static str] = &["AppEnvId"];
-        fn empty() -> Self {
-            Self {
-                app_env_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppEnvId" => self.app_env_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeleteAppResourceAllocRequest {
+            app_env_id: field("AppEnvId")
+        },
+        required = ["AppEnvId"]
+    );
+
     impl DeleteAppResourceAllocRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(app_env_id: impl Into<i64>) -> Self {
@@ -12348,6 +6672,7 @@ pub mod delete_app_resource_alloc {
             }
         }
     }
+
     /// Response of `DeleteAppResourceAlloc` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteAppResourceAllocResponse {
@@ -12368,58 +6693,19 @@ pub mod delete_app_resource_alloc {
         /// Document line 4825.
         pub success: Option<bool>,
     }
-    impl serde::Serialize for DeleteAppResourceAllocResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteAppResourceAllocResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteAppResourceAllocResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteAppResourceAllocResponse {
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `DescribeAppResourceAlloc`: DescribeAppResourceAlloc
 pub mod describe_app_resource_alloc {
     pub use super::types::Result25 as Result2;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `DescribeAppResourceAlloc` (DescribeAppResourceAlloc).
     ///
     /// 调用DescribeAppResourceAlloc查询环境绑定的集群资源
@@ -12432,37 +6718,13 @@ pub mod describe_app_resource_alloc {
         /// Document line 4883.
         pub app_env_id: i64,
     }
-    impl serde::Serialize for DescribeAppResourceAllocRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("AppEnvId", &self.app_env_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribeAppResourceAllocRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribeAppResourceAllocRequest {
-        const REQUIRED: &'static [&'static str] = &["AppEnvId"];
-        fn empty() -> Self {
-            Self {
-                app_env_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AppEnvId" => self.app_env_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DescribeAppResourceAllocRequest {
+            app_env_id: field("AppEnvId")
+        },
+        required = ["AppEnvId"]
+    );
+
     impl DescribeAppResourceAllocRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(app_env_id: impl Into<i64>) -> Self {
@@ -12471,6 +6733,7 @@ pub mod describe_app_resource_alloc {
             }
         }
     }
+
     /// Response of `DescribeAppResourceAlloc` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeAppResourceAllocResponse {
@@ -12495,59 +6758,18 @@ pub mod describe_app_resource_alloc {
         /// Document line 4892.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for DescribeAppResourceAllocResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribeAppResourceAllocResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribeAppResourceAllocResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DescribeAppResourceAllocResponse {
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListCluster`: ListCluster
 pub mod list_cluster {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `ListCluster` (ListCluster).
     ///
     /// 调用ListCluster接口查询集群列表
@@ -12572,40 +6794,14 @@ pub mod list_cluster {
         /// Document line 4970.
         pub page_size: Option<i32>,
     }
-    impl serde::Serialize for ListClusterRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("BusinessCode", &self.business_code)?;
-            m.opt("EnvType", &self.env_type)?;
-            m.opt("PageNum", &self.page_num)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListClusterRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListClusterRequest {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "BusinessCode" => self.business_code = map.next_value()?,
-                "EnvType" => self.env_type = map.next_value()?,
-                "PageNum" => self.page_num = map.next_value()?,
-                "PageSize" => self.page_size = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListClusterRequest {
+        business_code: opt("BusinessCode"),
+        env_type: opt("EnvType"),
+        page_num: opt("PageNum"),
+        page_size: opt("PageSize"),
+        ..Default::default()
+    });
+
     impl ListClusterRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new() -> Self {
@@ -12616,28 +6812,33 @@ pub mod list_cluster {
                 page_size: None,
             }
         }
+
         /// Sets `business_code`.
         pub fn business_code(mut self, business_code: impl Into<String>) -> Self {
             self.business_code = Some(business_code.into());
             self
         }
+
         /// Sets `env_type`.
         pub fn env_type(mut self, env_type: impl Into<String>) -> Self {
             self.env_type = Some(env_type.into());
             self
         }
+
         /// Sets `page_num`.
         pub fn page_num(mut self, page_num: impl Into<i32>) -> Self {
             self.page_num = Some(page_num.into());
             self
         }
+
         /// Sets `page_size`.
         pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
             self.page_size = Some(page_size.into());
             self
         }
     }
-    /// Data
+
+    /// The `Data` object of the `ListCluster` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Data {
         /// 业务域
@@ -12717,144 +6918,29 @@ pub mod list_cluster {
         /// Document line 5004.
         pub vswitch_ids: Vec<String>,
     }
-    impl serde::Serialize for Data {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("BusinessCode", &self.business_code)?;
-            m.opt("ClusterTitle", &self.cluster_title)?;
-            m.opt("CreateStatus", &self.create_status)?;
-            m.opt("EnvType", &self.env_type)?;
-            m.opt("Id", &self.id)?;
-            m.opt("InstanceId", &self.instance_id)?;
-            m.opt("KeyPair", &self.key_pair)?;
-            m.opt("NetPlug", &self.net_plug)?;
-            m.opt("Password", &self.password)?;
-            m.opt("PodCIDR", &self.pod_cidr)?;
-            m.opt("RegionId", &self.region_id)?;
-            m.opt("RegionName", &self.region_name)?;
-            m.opt("ServiceCIDR", &self.service_cidr)?;
-            m.opt("Status", &self.status)?;
-            m.opt("VpcId", &self.vpc_id)?;
-            m.opt("WorkLoadCpu", &self.work_load_cpu)?;
-            m.opt("WorkLoadMem", &self.work_load_mem)?;
-            m.list("EcsIds", &self.ecs_ids)?;
-            m.list("VswitchIds", &self.vswitch_ids)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Data {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Data {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "BusinessCode" => {
-                    self.business_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ClusterTitle" => {
-                    self.cluster_title = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "CreateStatus" => {
-                    self.create_status = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "EnvType" => {
-                    self.env_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Id" => {
-                    self.id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "InstanceId" => {
-                    self.instance_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "KeyPair" => {
-                    self.key_pair = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "NetPlug" => {
-                    self.net_plug = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Password" => {
-                    self.password = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PodCIDR" => {
-                    self.pod_cidr = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RegionId" => {
-                    self.region_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RegionName" => {
-                    self.region_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ServiceCIDR" => {
-                    self.service_cidr = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Status" => {
-                    self.status = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "VpcId" => {
-                    self.vpc_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "WorkLoadCpu" => {
-                    self.work_load_cpu = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "WorkLoadMem" => {
-                    self.work_load_mem = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "EcsIds" => {
-                    self.ecs_ids = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "VswitchIds" => {
-                    self.vswitch_ids = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Data {
+        business_code: opt("BusinessCode", StringLenientOpt),
+        cluster_title: opt("ClusterTitle", StringLenientOpt),
+        create_status: opt("CreateStatus", StringLenientOpt),
+        env_type: opt("EnvType", StringLenientOpt),
+        id: opt("Id", LenientOpt),
+        instance_id: opt("InstanceId", StringLenientOpt),
+        key_pair: opt("KeyPair", StringLenientOpt),
+        net_plug: opt("NetPlug", StringLenientOpt),
+        password: opt("Password", StringLenientOpt),
+        pod_cidr: opt("PodCIDR", StringLenientOpt),
+        region_id: opt("RegionId", StringLenientOpt),
+        region_name: opt("RegionName", StringLenientOpt),
+        service_cidr: opt("ServiceCIDR", StringLenientOpt),
+        status: opt("Status", StringLenientOpt),
+        vpc_id: opt("VpcId", StringLenientOpt),
+        work_load_cpu: opt("WorkLoadCpu", StringLenientOpt),
+        work_load_mem: opt("WorkLoadMem", StringLenientOpt),
+        ecs_ids: list("EcsIds", ListLenient),
+        vswitch_ids: list("VswitchIds", ListLenient),
+        ..Default::default()
+    });
+
     /// Response of `ListCluster` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListClusterResponse {
@@ -12887,70 +6973,22 @@ pub mod list_cluster {
         /// Document line 4983.
         pub data: Vec<Data>,
     }
-    impl serde::Serialize for ListClusterResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrorMsg", &self.error_msg)?;
-            m.opt("PageNumber", &self.page_number)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("TotalCount", &self.total_count)?;
-            m.list("Data", &self.data)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListClusterResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListClusterResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrorMsg" => {
-                    self.error_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PageNumber" => {
-                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "PageSize" => {
-                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "TotalCount" => {
-                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListClusterResponse {
+        code: opt("Code", LenientOpt),
+        error_msg: opt("ErrorMsg", StringLenientOpt),
+        page_number: opt("PageNumber", LenientOpt),
+        page_size: opt("PageSize", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        total_count: opt("TotalCount", LenientOpt),
+        data: list("Data", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `DeleteCluster`: DeleteCluster
 pub mod delete_cluster {
     pub use super::types::Result26 as Result2;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `DeleteCluster` (DeleteCluster).
     ///
     /// 调用DeleteCluster接口删除集群
@@ -12963,37 +7001,13 @@ pub mod delete_cluster {
         /// Document line 5122.
         pub cluster_instance_id: String,
     }
-    impl serde::Serialize for DeleteClusterRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("ClusterInstanceId", &self.cluster_instance_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteClusterRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteClusterRequest {
-        const REQUIRED: &'static [&'static str] = &["ClusterInstanceId"];
-        fn empty() -> Self {
-            Self {
-                cluster_instance_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ClusterInstanceId" => self.cluster_instance_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeleteClusterRequest {
+            cluster_instance_id: field("ClusterInstanceId")
+        },
+        required = ["ClusterInstanceId"]
+    );
+
     impl DeleteClusterRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(cluster_instance_id: impl Into<String>) -> Self {
@@ -13002,6 +7016,7 @@ pub mod delete_cluster {
             }
         }
     }
+
     /// Response of `DeleteCluster` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteClusterResponse {
@@ -13026,60 +7041,20 @@ pub mod delete_cluster {
         /// Document line 5131.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for DeleteClusterResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteClusterResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteClusterResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteClusterResponse {
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListClusterNode`: ListClusterNode
 pub mod list_cluster_node {
     pub use super::types::Data3 as Data;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `ListClusterNode` (ListClusterNode).
     ///
     /// 调用ListClusterNode接口查询集群中节点列表
@@ -13100,43 +7075,15 @@ pub mod list_cluster_node {
         /// Document line 5195.
         pub page_size: Option<i32>,
     }
-    impl serde::Serialize for ListClusterNodeRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("ClusterInstanceId", &self.cluster_instance_id)?;
-            m.opt("PageNum", &self.page_num)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListClusterNodeRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListClusterNodeRequest {
-        const REQUIRED: &'static [&'static str] = &["ClusterInstanceId"];
-        fn empty() -> Self {
-            Self {
-                cluster_instance_id: Default::default(),
-                page_num: Default::default(),
-                page_size: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ClusterInstanceId" => self.cluster_instance_id = map.next_value()?,
-                "PageNum" => self.page_num = map.next_value()?,
-                "PageSize" => self.page_size = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListClusterNodeRequest {
+            cluster_instance_id: field("ClusterInstanceId"),
+            page_num: opt("PageNum"),
+            page_size: opt("PageSize")
+        },
+        required = ["ClusterInstanceId"]
+    );
+
     impl ListClusterNodeRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(cluster_instance_id: impl Into<String>) -> Self {
@@ -13146,17 +7093,20 @@ pub mod list_cluster_node {
                 page_size: None,
             }
         }
+
         /// Sets `page_num`.
         pub fn page_num(mut self, page_num: impl Into<i32>) -> Self {
             self.page_num = Some(page_num.into());
             self
         }
+
         /// Sets `page_size`.
         pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
             self.page_size = Some(page_size.into());
             self
         }
     }
+
     /// Response of `ListClusterNode` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListClusterNodeResponse {
@@ -13189,69 +7139,20 @@ pub mod list_cluster_node {
         /// Document line 5208.
         pub data: Vec<Data>,
     }
-    impl serde::Serialize for ListClusterNodeResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrorMsg", &self.error_msg)?;
-            m.opt("PageNumber", &self.page_number)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("TotalCount", &self.total_count)?;
-            m.list("Data", &self.data)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListClusterNodeResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListClusterNodeResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrorMsg" => {
-                    self.error_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PageNumber" => {
-                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "PageSize" => {
-                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "TotalCount" => {
-                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListClusterNodeResponse {
+        code: opt("Code", LenientOpt),
+        error_msg: opt("ErrorMsg", StringLenientOpt),
+        page_number: opt("PageNumber", LenientOpt),
+        page_size: opt("PageSize", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        total_count: opt("TotalCount", LenientOpt),
+        data: list("Data", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `QueryClusterDetail`: QueryClusterDetail
 pub mod query_cluster_detail {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `QueryClusterDetail` (QueryClusterDetail).
     ///
     /// 调用QueryClusterDetail接口查询集群详情
@@ -13264,37 +7165,13 @@ pub mod query_cluster_detail {
         /// Document line 5569.
         pub cluster_instance_id: String,
     }
-    impl serde::Serialize for QueryClusterDetailRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("ClusterInstanceId", &self.cluster_instance_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryClusterDetailRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryClusterDetailRequest {
-        const REQUIRED: &'static [&'static str] = &["ClusterInstanceId"];
-        fn empty() -> Self {
-            Self {
-                cluster_instance_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ClusterInstanceId" => self.cluster_instance_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        QueryClusterDetailRequest {
+            cluster_instance_id: field("ClusterInstanceId")
+        },
+        required = ["ClusterInstanceId"]
+    );
+
     impl QueryClusterDetailRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(cluster_instance_id: impl Into<String>) -> Self {
@@ -13303,7 +7180,8 @@ pub mod query_cluster_detail {
             }
         }
     }
-    /// BasicInfo
+
+    /// The `BasicInfo` object of the `QueryClusterDetail` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct BasicInfo {
         /// 业务域
@@ -13371,123 +7249,27 @@ pub mod query_cluster_detail {
         /// Document line 5598.
         pub vswitchs: Vec<String>,
     }
-    impl serde::Serialize for BasicInfo {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("BusinessCode", &self.business_code)?;
-            m.opt("ClusterId", &self.cluster_id)?;
-            m.opt("ClusterInstanceId", &self.cluster_instance_id)?;
-            m.opt("ClusterName", &self.cluster_name)?;
-            m.opt("EnvType", &self.env_type)?;
-            m.opt("HasInstallArmsPilot", &self.has_install_arms_pilot)?;
-            m.opt("HasInstallLogController", &self.has_install_log_controller)?;
-            m.opt("InstallArmsInProcess", &self.install_arms_in_process)?;
-            m.opt("InstallLogInProcess", &self.install_log_in_process)?;
-            m.opt("MainUserId", &self.main_user_id)?;
-            m.opt("RegionId", &self.region_id)?;
-            m.opt("RegionName", &self.region_name)?;
-            m.opt("UserNick", &self.user_nick)?;
-            m.opt("VpcId", &self.vpc_id)?;
-            m.list("EcsIds", &self.ecs_ids)?;
-            m.list("Vswitchs", &self.vswitchs)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for BasicInfo {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for BasicInfo {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "BusinessCode" => {
-                    self.business_code = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ClusterId" => {
-                    self.cluster_id = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ClusterInstanceId" => {
-                    self.cluster_instance_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ClusterName" => {
-                    self.cluster_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "EnvType" => {
-                    self.env_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "HasInstallArmsPilot" => {
-                    self.has_install_arms_pilot =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "HasInstallLogController" => {
-                    self.has_install_log_controller =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "InstallArmsInProcess" => {
-                    self.install_arms_in_process =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "InstallLogInProcess" => {
-                    self.install_log_in_process =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "MainUserId" => {
-                    self.main_user_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RegionId" => {
-                    self.region_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RegionName" => {
-                    self.region_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "UserNick" => {
-                    self.user_nick = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "VpcId" => {
-                    self.vpc_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "EcsIds" => {
-                    self.ecs_ids = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "Vswitchs" => {
-                    self.vswitchs = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// InstanceInfo
+    apigen_runtime::wire_object!(BasicInfo {
+        business_code: opt("BusinessCode", StringLenientOpt),
+        cluster_id: opt("ClusterId", LenientOpt),
+        cluster_instance_id: opt("ClusterInstanceId", StringLenientOpt),
+        cluster_name: opt("ClusterName", StringLenientOpt),
+        env_type: opt("EnvType", StringLenientOpt),
+        has_install_arms_pilot: opt("HasInstallArmsPilot", LenientOpt),
+        has_install_log_controller: opt("HasInstallLogController", LenientOpt),
+        install_arms_in_process: opt("InstallArmsInProcess", LenientOpt),
+        install_log_in_process: opt("InstallLogInProcess", LenientOpt),
+        main_user_id: opt("MainUserId", StringLenientOpt),
+        region_id: opt("RegionId", StringLenientOpt),
+        region_name: opt("RegionName", StringLenientOpt),
+        user_nick: opt("UserNick", StringLenientOpt),
+        vpc_id: opt("VpcId", StringLenientOpt),
+        ecs_ids: list("EcsIds", ListLenient),
+        vswitchs: list("Vswitchs", ListLenient),
+        ..Default::default()
+    });
+
+    /// The `InstanceInfo` object of the `QueryClusterDetail` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct InstanceInfo {
         /// 已部署POD数量
@@ -13507,54 +7289,15 @@ pub mod query_cluster_detail {
         /// Document line 5605.
         pub available_pod_info_list: Vec<String>,
     }
-    impl serde::Serialize for InstanceInfo {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("AllocatePodCount", &self.allocate_pod_count)?;
-            m.opt("AppCount", &self.app_count)?;
-            m.list("AllocatedPodInfoList", &self.allocated_pod_info_list)?;
-            m.list("AvailablePodInfoList", &self.available_pod_info_list)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for InstanceInfo {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for InstanceInfo {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AllocatePodCount" => {
-                    self.allocate_pod_count =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "AppCount" => {
-                    self.app_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "AllocatedPodInfoList" => {
-                    self.allocated_pod_info_list = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "AvailablePodInfoList" => {
-                    self.available_pod_info_list = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// NetInfo
+    apigen_runtime::wire_object!(InstanceInfo {
+        allocate_pod_count: opt("AllocatePodCount", LenientOpt),
+        app_count: opt("AppCount", LenientOpt),
+        allocated_pod_info_list: list("AllocatedPodInfoList", ListLenient),
+        available_pod_info_list: list("AvailablePodInfoList", ListLenient),
+        ..Default::default()
+    });
+
+    /// The `NetInfo` object of the `QueryClusterDetail` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct NetInfo {
         /// 网络插件类型
@@ -13570,51 +7313,14 @@ pub mod query_cluster_detail {
         /// Document line 5609.
         pub service_cidr: Option<String>,
     }
-    impl serde::Serialize for NetInfo {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("NetPlugType", &self.net_plug_type)?;
-            m.opt("ProdCIDR", &self.prod_cidr)?;
-            m.opt("ServiceCIDR", &self.service_cidr)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for NetInfo {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for NetInfo {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "NetPlugType" => {
-                    self.net_plug_type = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ProdCIDR" => {
-                    self.prod_cidr = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ServiceCIDR" => {
-                    self.service_cidr = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// WorkLoad
+    apigen_runtime::wire_object!(NetInfo {
+        net_plug_type: opt("NetPlugType", StringLenientOpt),
+        prod_cidr: opt("ProdCIDR", StringLenientOpt),
+        service_cidr: opt("ServiceCIDR", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `WorkLoad` object of the `QueryClusterDetail` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct WorkLoad {
         /// 节点总数
@@ -13686,132 +7392,28 @@ pub mod query_cluster_detail {
         /// Document line 5629.
         pub mem_use_percent: Option<String>,
     }
-    impl serde::Serialize for WorkLoad {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("AllNodeCount", &self.all_node_count)?;
-            m.opt("AllocateAllPodCount", &self.allocate_all_pod_count)?;
-            m.opt("AllocateAppPodCount", &self.allocate_app_pod_count)?;
-            m.opt("CpuCapacityTotal", &self.cpu_capacity_total)?;
-            m.opt("CpuLevel", &self.cpu_level)?;
-            m.opt("CpuRequest", &self.cpu_request)?;
-            m.opt("CpuRequestPercent", &self.cpu_request_percent)?;
-            m.opt("CpuTotal", &self.cpu_total)?;
-            m.opt("CpuUse", &self.cpu_use)?;
-            m.opt("CpuUsePercent", &self.cpu_use_percent)?;
-            m.opt("MemCapacityTotal", &self.mem_capacity_total)?;
-            m.opt("MemLevel", &self.mem_level)?;
-            m.opt("MemRequest", &self.mem_request)?;
-            m.opt("MemRequestPercent", &self.mem_request_percent)?;
-            m.opt("MemTotal", &self.mem_total)?;
-            m.opt("MemUse", &self.mem_use)?;
-            m.opt("MemUsePercent", &self.mem_use_percent)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for WorkLoad {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for WorkLoad {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AllNodeCount" => {
-                    self.all_node_count =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "AllocateAllPodCount" => {
-                    self.allocate_all_pod_count =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "AllocateAppPodCount" => {
-                    self.allocate_app_pod_count =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "CpuCapacityTotal" => {
-                    self.cpu_capacity_total = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "CpuLevel" => {
-                    self.cpu_level = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "CpuRequest" => {
-                    self.cpu_request = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "CpuRequestPercent" => {
-                    self.cpu_request_percent = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "CpuTotal" => {
-                    self.cpu_total = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "CpuUse" => {
-                    self.cpu_use = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "CpuUsePercent" => {
-                    self.cpu_use_percent = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "MemCapacityTotal" => {
-                    self.mem_capacity_total = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "MemLevel" => {
-                    self.mem_level = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "MemRequest" => {
-                    self.mem_request = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "MemRequestPercent" => {
-                    self.mem_request_percent = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "MemTotal" => {
-                    self.mem_total = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "MemUse" => {
-                    self.mem_use = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "MemUsePercent" => {
-                    self.mem_use_percent = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// Result
+    apigen_runtime::wire_object!(WorkLoad {
+        all_node_count: opt("AllNodeCount", LenientOpt),
+        allocate_all_pod_count: opt("AllocateAllPodCount", LenientOpt),
+        allocate_app_pod_count: opt("AllocateAppPodCount", LenientOpt),
+        cpu_capacity_total: opt("CpuCapacityTotal", StringLenientOpt),
+        cpu_level: opt("CpuLevel", StringLenientOpt),
+        cpu_request: opt("CpuRequest", StringLenientOpt),
+        cpu_request_percent: opt("CpuRequestPercent", StringLenientOpt),
+        cpu_total: opt("CpuTotal", StringLenientOpt),
+        cpu_use: opt("CpuUse", StringLenientOpt),
+        cpu_use_percent: opt("CpuUsePercent", StringLenientOpt),
+        mem_capacity_total: opt("MemCapacityTotal", StringLenientOpt),
+        mem_level: opt("MemLevel", StringLenientOpt),
+        mem_request: opt("MemRequest", StringLenientOpt),
+        mem_request_percent: opt("MemRequestPercent", StringLenientOpt),
+        mem_total: opt("MemTotal", StringLenientOpt),
+        mem_use: opt("MemUse", StringLenientOpt),
+        mem_use_percent: opt("MemUsePercent", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `Result` object of the `QueryClusterDetail` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// 每个节点工作负载
@@ -13835,46 +7437,15 @@ pub mod query_cluster_detail {
         /// Document line 5610.
         pub work_load: Option<WorkLoad>,
     }
-    impl serde::Serialize for Result2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("NodeWorkLoadList", &self.node_work_load_list)?;
-            m.opt("BasicInfo", &self.basic_info)?;
-            m.opt("InstanceInfo", &self.instance_info)?;
-            m.opt("NetInfo", &self.net_info)?;
-            m.opt("WorkLoad", &self.work_load)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Result2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Result2 {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "NodeWorkLoadList" => {
-                    self.node_work_load_list = map
-                        .next_value::<apigen_runtime::decode::ListLenient<_>>()?
-                        .0;
-                }
-                "BasicInfo" => self.basic_info = map.next_value()?,
-                "InstanceInfo" => self.instance_info = map.next_value()?,
-                "NetInfo" => self.net_info = map.next_value()?,
-                "WorkLoad" => self.work_load = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Result2 {
+        node_work_load_list: list("NodeWorkLoadList", ListLenient),
+        basic_info: opt("BasicInfo"),
+        instance_info: opt("InstanceInfo"),
+        net_info: opt("NetInfo"),
+        work_load: opt("WorkLoad"),
+        ..Default::default()
+    });
+
     /// Response of `QueryClusterDetail` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryClusterDetailResponse {
@@ -13899,60 +7470,20 @@ pub mod query_cluster_detail {
         /// Document line 5578.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for QueryClusterDetailResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for QueryClusterDetailResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for QueryClusterDetailResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(QueryClusterDetailResponse {
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `AddClusterNode`: AddClusterNode
 pub mod add_cluster_node {
     pub use super::types::Result26 as Result2;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `AddClusterNode` (AddClusterNode).
     ///
     /// 调用AddClusterNode接口向集群中添加ECS主机
@@ -13971,40 +7502,14 @@ pub mod add_cluster_node {
         /// Document line 6125.
         pub ecs_instance_id_list: Vec<String>,
     }
-    impl serde::Serialize for AddClusterNodeRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("ClusterInstanceId", &self.cluster_instance_id)?;
-            m.field("EcsInstanceIdList", &self.ecs_instance_id_list)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AddClusterNodeRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for AddClusterNodeRequest {
-        const REQUIRED: &'static [&'static str] = &["ClusterInstanceId", "EcsInstanceIdList"];
-        fn empty() -> Self {
-            Self {
-                cluster_instance_id: Default::default(),
-                ecs_instance_id_list: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ClusterInstanceId" => self.cluster_instance_id = map.next_value()?,
-                "EcsInstanceIdList" => self.ecs_instance_id_list = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        AddClusterNodeRequest {
+            cluster_instance_id: field("ClusterInstanceId"),
+            ecs_instance_id_list: field("EcsInstanceIdList")
+        },
+        required = ["ClusterInstanceId", "EcsInstanceIdList"]
+    );
+
     impl AddClusterNodeRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -14017,6 +7522,7 @@ pub mod add_cluster_node {
             }
         }
     }
+
     /// Response of `AddClusterNode` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct AddClusterNodeResponse {
@@ -14041,60 +7547,20 @@ pub mod add_cluster_node {
         /// Document line 6136.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for AddClusterNodeResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AddClusterNodeResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for AddClusterNodeResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(AddClusterNodeResponse {
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `RemoveClusterNode`: RemoveClusterNode
 pub mod remove_cluster_node {
     pub use super::types::Result26 as Result2;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `RemoveClusterNode` (RemoveClusterNode).
     ///
     /// 调用RemoveClusterNode接口移除集群中的ECS节点
@@ -14113,40 +7579,14 @@ pub mod remove_cluster_node {
         /// Document line 6196.
         pub ecs_instance_id_list: Vec<String>,
     }
-    impl serde::Serialize for RemoveClusterNodeRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("ClusterInstanceId", &self.cluster_instance_id)?;
-            m.field("EcsInstanceIdList", &self.ecs_instance_id_list)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for RemoveClusterNodeRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for RemoveClusterNodeRequest {
-        const REQUIRED: &'static [&'static str] = &["ClusterInstanceId", "EcsInstanceIdList"];
-        fn empty() -> Self {
-            Self {
-                cluster_instance_id: Default::default(),
-                ecs_instance_id_list: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ClusterInstanceId" => self.cluster_instance_id = map.next_value()?,
-                "EcsInstanceIdList" => self.ecs_instance_id_list = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        RemoveClusterNodeRequest {
+            cluster_instance_id: field("ClusterInstanceId"),
+            ecs_instance_id_list: field("EcsInstanceIdList")
+        },
+        required = ["ClusterInstanceId", "EcsInstanceIdList"]
+    );
+
     impl RemoveClusterNodeRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -14159,6 +7599,7 @@ pub mod remove_cluster_node {
             }
         }
     }
+
     /// Response of `RemoveClusterNode` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct RemoveClusterNodeResponse {
@@ -14183,59 +7624,18 @@ pub mod remove_cluster_node {
         /// Document line 6205.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for RemoveClusterNodeResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for RemoveClusterNodeResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for RemoveClusterNodeResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(RemoveClusterNodeResponse {
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `CreateCluster`: CreateCluster
 pub mod create_cluster {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `CreateCluster` (CreateCluster).
     ///
     /// 调用CreateCluster接口创建K8S集群
@@ -14332,112 +7732,40 @@ pub mod create_cluster {
         /// Document line 6291.
         pub snat_entry: Option<i32>,
     }
-    impl serde::Serialize for CreateClusterRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("BusinessCode", &self.business_code)?;
-            m.field("ClusterEnvType", &self.cluster_env_type)?;
-            m.field("ClusterTitle", &self.cluster_title)?;
-            m.field("ClusterType", &self.cluster_type)?;
-            m.field("RegionId", &self.region_id)?;
-            m.field("VpcId", &self.vpc_id)?;
-            m.field("Vswitchids", &self.vswitchids)?;
-            m.opt("CloudMonitorFlags", &self.cloud_monitor_flags)?;
-            m.opt("ClusterId", &self.cluster_id)?;
-            m.opt(
-                "CreateWithArmsIntegration",
-                &self.create_with_arms_integration,
-            )?;
-            m.opt(
-                "CreateWithLogIntegration",
-                &self.create_with_log_integration,
-            )?;
-            m.opt("KeyPair", &self.key_pair)?;
-            m.opt("NetPlug", &self.net_plug)?;
-            m.opt("Password", &self.password)?;
-            m.opt("PodCIDR", &self.pod_cidr)?;
-            m.opt("PrivateZone", &self.private_zone)?;
-            m.opt("PublicSlb", &self.public_slb)?;
-            m.opt("RegionName", &self.region_name)?;
-            m.opt("ServiceCIDR", &self.service_cidr)?;
-            m.opt("SnatEntry", &self.snat_entry)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateClusterRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateClusterRequest {
-        const REQUIRED: &'static [&'static str] = &[
+    apigen_runtime::wire_object!(
+        CreateClusterRequest {
+            business_code: field("BusinessCode"),
+            cluster_env_type: field("ClusterEnvType"),
+            cluster_title: field("ClusterTitle"),
+            cluster_type: field("ClusterType"),
+            region_id: field("RegionId"),
+            vpc_id: field("VpcId"),
+            vswitchids: field("Vswitchids"),
+            cloud_monitor_flags: opt("CloudMonitorFlags"),
+            cluster_id: opt("ClusterId"),
+            create_with_arms_integration: opt("CreateWithArmsIntegration"),
+            create_with_log_integration: opt("CreateWithLogIntegration"),
+            key_pair: opt("KeyPair"),
+            net_plug: opt("NetPlug"),
+            password: opt("Password"),
+            pod_cidr: opt("PodCIDR"),
+            private_zone: opt("PrivateZone"),
+            public_slb: opt("PublicSlb"),
+            region_name: opt("RegionName"),
+            service_cidr: opt("ServiceCIDR"),
+            snat_entry: opt("SnatEntry")
+        },
+        required = [
             "BusinessCode",
             "ClusterEnvType",
             "ClusterTitle",
             "ClusterType",
             "RegionId",
             "VpcId",
-            "Vswitchids",
-        ];
-        fn empty() -> Self {
-            Self {
-                business_code: Default::default(),
-                cluster_env_type: Default::default(),
-                cluster_title: Default::default(),
-                cluster_type: Default::default(),
-                region_id: Default::default(),
-                vpc_id: Default::default(),
-                vswitchids: Default::default(),
-                cloud_monitor_flags: Default::default(),
-                cluster_id: Default::default(),
-                create_with_arms_integration: Default::default(),
-                create_with_log_integration: Default::default(),
-                key_pair: Default::default(),
-                net_plug: Default::default(),
-                password: Default::default(),
-                pod_cidr: Default::default(),
-                private_zone: Default::default(),
-                public_slb: Default::default(),
-                region_name: Default::default(),
-                service_cidr: Default::default(),
-                snat_entry: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "BusinessCode" => self.business_code = map.next_value()?,
-                "ClusterEnvType" => self.cluster_env_type = map.next_value()?,
-                "ClusterTitle" => self.cluster_title = map.next_value()?,
-                "ClusterType" => self.cluster_type = map.next_value()?,
-                "RegionId" => self.region_id = map.next_value()?,
-                "VpcId" => self.vpc_id = map.next_value()?,
-                "Vswitchids" => self.vswitchids = map.next_value()?,
-                "CloudMonitorFlags" => self.cloud_monitor_flags = map.next_value()?,
-                "ClusterId" => self.cluster_id = map.next_value()?,
-                "CreateWithArmsIntegration" => {
-                    self.create_with_arms_integration = map.next_value()?;
-                }
-                "CreateWithLogIntegration" => {
-                    self.create_with_log_integration = map.next_value()?;
-                }
-                "KeyPair" => self.key_pair = map.next_value()?,
-                "NetPlug" => self.net_plug = map.next_value()?,
-                "Password" => self.password = map.next_value()?,
-                "PodCIDR" => self.pod_cidr = map.next_value()?,
-                "PrivateZone" => self.private_zone = map.next_value()?,
-                "PublicSlb" => self.public_slb = map.next_value()?,
-                "RegionName" => self.region_name = map.next_value()?,
-                "ServiceCIDR" => self.service_cidr = map.next_value()?,
-                "SnatEntry" => self.snat_entry = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+            "Vswitchids"
+        ]
+    );
+
     impl CreateClusterRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -14472,16 +7800,19 @@ pub mod create_cluster {
                 snat_entry: None,
             }
         }
+
         /// Sets `cloud_monitor_flags`.
         pub fn cloud_monitor_flags(mut self, cloud_monitor_flags: impl Into<i32>) -> Self {
             self.cloud_monitor_flags = Some(cloud_monitor_flags.into());
             self
         }
+
         /// Sets `cluster_id`.
         pub fn cluster_id(mut self, cluster_id: impl Into<i64>) -> Self {
             self.cluster_id = Some(cluster_id.into());
             self
         }
+
         /// Sets `create_with_arms_integration`.
         pub fn create_with_arms_integration(
             mut self,
@@ -14490,6 +7821,7 @@ pub mod create_cluster {
             self.create_with_arms_integration = Some(create_with_arms_integration.into());
             self
         }
+
         /// Sets `create_with_log_integration`.
         pub fn create_with_log_integration(
             mut self,
@@ -14498,53 +7830,63 @@ pub mod create_cluster {
             self.create_with_log_integration = Some(create_with_log_integration.into());
             self
         }
+
         /// Sets `key_pair`.
         pub fn key_pair(mut self, key_pair: impl Into<String>) -> Self {
             self.key_pair = Some(key_pair.into());
             self
         }
+
         /// Sets `net_plug`.
         pub fn net_plug(mut self, net_plug: impl Into<String>) -> Self {
             self.net_plug = Some(net_plug.into());
             self
         }
+
         /// Sets `password`.
         pub fn password(mut self, password: impl Into<String>) -> Self {
             self.password = Some(password.into());
             self
         }
+
         /// Sets `pod_cidr`.
         pub fn pod_cidr(mut self, pod_cidr: impl Into<String>) -> Self {
             self.pod_cidr = Some(pod_cidr.into());
             self
         }
+
         /// Sets `private_zone`.
         pub fn private_zone(mut self, private_zone: impl Into<bool>) -> Self {
             self.private_zone = Some(private_zone.into());
             self
         }
+
         /// Sets `public_slb`.
         pub fn public_slb(mut self, public_slb: impl Into<i32>) -> Self {
             self.public_slb = Some(public_slb.into());
             self
         }
+
         /// Sets `region_name`.
         pub fn region_name(mut self, region_name: impl Into<String>) -> Self {
             self.region_name = Some(region_name.into());
             self
         }
+
         /// Sets `service_cidr`.
         pub fn service_cidr(mut self, service_cidr: impl Into<String>) -> Self {
             self.service_cidr = Some(service_cidr.into());
             self
         }
+
         /// Sets `snat_entry`.
         pub fn snat_entry(mut self, snat_entry: impl Into<i32>) -> Self {
             self.snat_entry = Some(snat_entry.into());
             self
         }
     }
-    /// Result
+
+    /// The `Result` object of the `CreateCluster` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// 集群实例id
@@ -14552,38 +7894,11 @@ pub mod create_cluster {
         /// Document line 6301.
         pub cluster_instance_id: Option<String>,
     }
-    impl serde::Serialize for Result2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("ClusterInstanceId", &self.cluster_instance_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Result2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Result2 {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ClusterInstanceId" => {
-                    self.cluster_instance_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Result2 {
+        cluster_instance_id: opt("ClusterInstanceId", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `CreateCluster` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateClusterResponse {
@@ -14608,60 +7923,20 @@ pub mod create_cluster {
         /// Document line 6300.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for CreateClusterResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Success", &self.success)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateClusterResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateClusterResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Success" => {
-                    self.success = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateClusterResponse {
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        success: opt("Success", LenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `ListAvailableClusterNode`: ListAvailableClusterNode
 pub mod list_available_cluster_node {
     pub use super::types::Data3 as Data;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `ListAvailableClusterNode` (ListAvailableClusterNode).
     ///
     /// 调用ListAvailableClusterNode接口查询可添加到集群的机器列表
@@ -14682,43 +7957,15 @@ pub mod list_available_cluster_node {
         /// Document line 6381.
         pub page_size: Option<i32>,
     }
-    impl serde::Serialize for ListAvailableClusterNodeRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("ClusterInstanceId", &self.cluster_instance_id)?;
-            m.opt("PageNum", &self.page_num)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListAvailableClusterNodeRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListAvailableClusterNodeRequest {
-        const REQUIRED: &'static [&'static str] = &["ClusterInstanceId"];
-        fn empty() -> Self {
-            Self {
-                cluster_instance_id: Default::default(),
-                page_num: Default::default(),
-                page_size: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "ClusterInstanceId" => self.cluster_instance_id = map.next_value()?,
-                "PageNum" => self.page_num = map.next_value()?,
-                "PageSize" => self.page_size = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        ListAvailableClusterNodeRequest {
+            cluster_instance_id: field("ClusterInstanceId"),
+            page_num: opt("PageNum"),
+            page_size: opt("PageSize")
+        },
+        required = ["ClusterInstanceId"]
+    );
+
     impl ListAvailableClusterNodeRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(cluster_instance_id: impl Into<String>) -> Self {
@@ -14728,17 +7975,20 @@ pub mod list_available_cluster_node {
                 page_size: None,
             }
         }
+
         /// Sets `page_num`.
         pub fn page_num(mut self, page_num: impl Into<i32>) -> Self {
             self.page_num = Some(page_num.into());
             self
         }
+
         /// Sets `page_size`.
         pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
             self.page_size = Some(page_size.into());
             self
         }
     }
+
     /// Response of `ListAvailableClusterNode` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAvailableClusterNodeResponse {
@@ -14771,69 +8021,20 @@ pub mod list_available_cluster_node {
         /// Document line 6392.
         pub data: Vec<Data>,
     }
-    impl serde::Serialize for ListAvailableClusterNodeResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrorMsg", &self.error_msg)?;
-            m.opt("PageNumber", &self.page_number)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("TotalCount", &self.total_count)?;
-            m.list("Data", &self.data)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for ListAvailableClusterNodeResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for ListAvailableClusterNodeResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrorMsg" => {
-                    self.error_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PageNumber" => {
-                    self.page_number = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "PageSize" => {
-                    self.page_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "TotalCount" => {
-                    self.total_count = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Data" => {
-                    self.data = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(ListAvailableClusterNodeResponse {
+        code: opt("Code", LenientOpt),
+        error_msg: opt("ErrorMsg", StringLenientOpt),
+        page_number: opt("PageNumber", LenientOpt),
+        page_size: opt("PageSize", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        total_count: opt("TotalCount", LenientOpt),
+        data: list("Data", List),
+        ..Default::default()
+    });
 }
+
 /// Models of `DescribeDatabases`: DescribeDatabases
 pub mod describe_databases {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DescribeDatabases` (DescribeDatabases).
     ///
     /// 调用DescribeDatabases接口查看实例下的数据库信息。
@@ -14846,37 +8047,13 @@ pub mod describe_databases {
         /// Document line 6673.
         pub instance_id: String,
     }
-    impl serde::Serialize for DescribeDatabasesRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("InstanceId", &self.instance_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribeDatabasesRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribeDatabasesRequest {
-        const REQUIRED: &'static [&'static str] = &["InstanceId"];
-        fn empty() -> Self {
-            Self {
-                instance_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "InstanceId" => self.instance_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DescribeDatabasesRequest {
+            instance_id: field("InstanceId")
+        },
+        required = ["InstanceId"]
+    );
+
     impl DescribeDatabasesRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(instance_id: impl Into<String>) -> Self {
@@ -14885,6 +8062,7 @@ pub mod describe_databases {
             }
         }
     }
+
     /// Values of `DBStatus`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum DbStatus {
@@ -14897,48 +8075,12 @@ pub mod describe_databases {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for DbStatus {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            DbStatus::Unknown(String::new())
-        }
-    }
-    impl DbStatus {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                DbStatus::Creating => "Creating",
-                DbStatus::Running => "Running",
-                DbStatus::Deleting => "Deleting",
-                DbStatus::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for DbStatus {
-        fn from(s: &str) -> Self {
-            match s {
-                "Creating" => DbStatus::Creating,
-                "Running" => DbStatus::Running,
-                "Deleting" => DbStatus::Deleting,
-                other => DbStatus::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for DbStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for DbStatus {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DbStatus {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| DbStatus::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(DbStatus {
+        Creating: "Creating",
+        Running: "Running",
+        Deleting: "Deleting"
+    });
+
     /// Values of `AccountPrivilege`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum AccountPrivilege {
@@ -14953,51 +8095,14 @@ pub mod describe_databases {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for AccountPrivilege {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            AccountPrivilege::Unknown(String::new())
-        }
-    }
-    impl AccountPrivilege {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                AccountPrivilege::ReadWrite => "ReadWrite",
-                AccountPrivilege::ReadOnly => "ReadOnly",
-                AccountPrivilege::DdlOnly => "DDLOnly",
-                AccountPrivilege::DmlOnly => "DMLOnly",
-                AccountPrivilege::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AccountPrivilege {
-        fn from(s: &str) -> Self {
-            match s {
-                "ReadWrite" => AccountPrivilege::ReadWrite,
-                "ReadOnly" => AccountPrivilege::ReadOnly,
-                "DDLOnly" => AccountPrivilege::DdlOnly,
-                "DMLOnly" => AccountPrivilege::DmlOnly,
-                other => AccountPrivilege::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for AccountPrivilege {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AccountPrivilege {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AccountPrivilege {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| AccountPrivilege::from(s.as_str()))
-        }
-    }
-    /// Accounts
+    apigen_runtime::wire_enum!(AccountPrivilege {
+        ReadWrite: "ReadWrite",
+        ReadOnly: "ReadOnly",
+        DdlOnly: "DDLOnly",
+        DmlOnly: "DMLOnly"
+    });
+
+    /// The `Accounts` object of the `DescribeDatabases` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Accounts {
         /// 账号对该数据库具有的权限。
@@ -15013,47 +8118,14 @@ pub mod describe_databases {
         /// Document line 6694.
         pub account: Option<String>,
     }
-    impl serde::Serialize for Accounts {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("AccountPrivilegeDetail", &self.account_privilege_detail)?;
-            m.opt("AccountPrivilege", &self.account_privilege)?;
-            m.opt("Account", &self.account)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Accounts {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Accounts {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AccountPrivilegeDetail" => {
-                    self.account_privilege_detail = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "AccountPrivilege" => self.account_privilege = map.next_value()?,
-                "Account" => {
-                    self.account = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// Databases
+    apigen_runtime::wire_object!(Accounts {
+        account_privilege_detail: opt("AccountPrivilegeDetail", StringLenientOpt),
+        account_privilege: opt("AccountPrivilege"),
+        account: opt("Account", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `Databases` object of the `DescribeDatabases` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Databases {
         /// 数据库名称
@@ -15085,69 +8157,18 @@ pub mod describe_databases {
         /// Document line 6691.
         pub accounts: Vec<Accounts>,
     }
-    impl serde::Serialize for Databases {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("DBName", &self.db_name)?;
-            m.opt("DBStatus", &self.db_status)?;
-            m.opt("DBDescription", &self.db_description)?;
-            m.opt("Engine", &self.engine)?;
-            m.opt("CharacterSetName", &self.character_set_name)?;
-            m.opt("DBInstanceId", &self.db_instance_id)?;
-            m.list("Accounts", &self.accounts)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Databases {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Databases {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "DBName" => {
-                    self.db_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "DBStatus" => self.db_status = map.next_value()?,
-                "DBDescription" => {
-                    self.db_description = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Engine" => {
-                    self.engine = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "CharacterSetName" => {
-                    self.character_set_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "DBInstanceId" => {
-                    self.db_instance_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Accounts" => {
-                    self.accounts = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// Result
+    apigen_runtime::wire_object!(Databases {
+        db_name: opt("DBName", StringLenientOpt),
+        db_status: opt("DBStatus"),
+        db_description: opt("DBDescription", StringLenientOpt),
+        engine: opt("Engine", StringLenientOpt),
+        character_set_name: opt("CharacterSetName", StringLenientOpt),
+        db_instance_id: opt("DBInstanceId", StringLenientOpt),
+        accounts: list("Accounts", List),
+        ..Default::default()
+    });
+
+    /// The `Result` object of the `DescribeDatabases` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// 数据库信息列表
@@ -15155,36 +8176,11 @@ pub mod describe_databases {
         /// Document line 6682.
         pub databases: Vec<Databases>,
     }
-    impl serde::Serialize for Result2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("Databases", &self.databases)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Result2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Result2 {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Databases" => {
-                    self.databases = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Result2 {
+        databases: list("Databases", List),
+        ..Default::default()
+    });
+
     /// Response of `DescribeDatabases` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeDatabasesResponse {
@@ -15205,55 +8201,17 @@ pub mod describe_databases {
         /// Document line 6681.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for DescribeDatabasesResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribeDatabasesResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribeDatabasesResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DescribeDatabasesResponse {
+        code: opt("Code", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `DeleteRdsAccount`: DeleteRdsAccount
 pub mod delete_rds_account {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DeleteRdsAccount` (DeleteRdsAccount).
     ///
     /// 调用DeleteRdsAccount接口删除数据库账号。
@@ -15270,40 +8228,14 @@ pub mod delete_rds_account {
         /// Document line 6784.
         pub db_instance_id: String,
     }
-    impl serde::Serialize for DeleteRdsAccountRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("AccountName", &self.account_name)?;
-            m.field("DbInstanceId", &self.db_instance_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteRdsAccountRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteRdsAccountRequest {
-        const REQUIRED: &'static [&'static str] = &["AccountName", "DbInstanceId"];
-        fn empty() -> Self {
-            Self {
-                account_name: Default::default(),
-                db_instance_id: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AccountName" => self.account_name = map.next_value()?,
-                "DbInstanceId" => self.db_instance_id = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeleteRdsAccountRequest {
+            account_name: field("AccountName"),
+            db_instance_id: field("DbInstanceId")
+        },
+        required = ["AccountName", "DbInstanceId"]
+    );
+
     impl DeleteRdsAccountRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(account_name: impl Into<String>, db_instance_id: impl Into<String>) -> Self {
@@ -15313,7 +8245,8 @@ pub mod delete_rds_account {
             }
         }
     }
-    /// Result
+
+    /// The `Result` object of the `DeleteRdsAccount` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// 请求ID。
@@ -15321,38 +8254,11 @@ pub mod delete_rds_account {
         /// Document line 6793.
         pub request_id: Option<String>,
     }
-    impl serde::Serialize for Result2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Result2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Result2 {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Result2 {
+        request_id: opt("RequestId", StringLenientOpt),
+        ..Default::default()
+    });
+
     /// Response of `DeleteRdsAccount` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteRdsAccountResponse {
@@ -15373,55 +8279,17 @@ pub mod delete_rds_account {
         /// Document line 6792.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for DeleteRdsAccountResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("Code", &self.code)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteRdsAccountResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteRdsAccountResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteRdsAccountResponse {
+        request_id: opt("RequestId", StringLenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        code: opt("Code", LenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `DescribeRdsAccounts`: DescribeRdsAccounts
 pub mod describe_rds_accounts {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DescribeRdsAccounts` (DescribeRdsAccounts).
     ///
     /// 调用DescribeRdsAccounts接口查看实例的帐号信息。
@@ -15438,40 +8306,14 @@ pub mod describe_rds_accounts {
         /// Document line 6852.
         pub account_name: Option<String>,
     }
-    impl serde::Serialize for DescribeRdsAccountsRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("DbInstanceId", &self.db_instance_id)?;
-            m.opt("AccountName", &self.account_name)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribeRdsAccountsRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribeRdsAccountsRequest {
-        const REQUIRED: &'static [&'static str] = &["DbInstanceId"];
-        fn empty() -> Self {
-            Self {
-                db_instance_id: Default::default(),
-                account_name: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "DbInstanceId" => self.db_instance_id = map.next_value()?,
-                "AccountName" => self.account_name = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DescribeRdsAccountsRequest {
+            db_instance_id: field("DbInstanceId"),
+            account_name: opt("AccountName")
+        },
+        required = ["DbInstanceId"]
+    );
+
     impl DescribeRdsAccountsRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(db_instance_id: impl Into<String>) -> Self {
@@ -15480,12 +8322,14 @@ pub mod describe_rds_accounts {
                 account_name: None,
             }
         }
+
         /// Sets `account_name`.
         pub fn account_name(mut self, account_name: impl Into<String>) -> Self {
             self.account_name = Some(account_name.into());
             self
         }
     }
+
     /// Values of `AccountType`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum AccountType {
@@ -15496,46 +8340,11 @@ pub mod describe_rds_accounts {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for AccountType {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            AccountType::Unknown(String::new())
-        }
-    }
-    impl AccountType {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                AccountType::Normal => "Normal",
-                AccountType::Super => "Super",
-                AccountType::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AccountType {
-        fn from(s: &str) -> Self {
-            match s {
-                "Normal" => AccountType::Normal,
-                "Super" => AccountType::Super,
-                other => AccountType::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for AccountType {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AccountType {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AccountType {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| AccountType::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(AccountType {
+        Normal: "Normal",
+        Super: "Super"
+    });
+
     /// Values of `PrivExceeded`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum PrivExceeded {
@@ -15546,46 +8355,8 @@ pub mod describe_rds_accounts {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for PrivExceeded {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            PrivExceeded::Unknown(String::new())
-        }
-    }
-    impl PrivExceeded {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                PrivExceeded::V1 => "1",
-                PrivExceeded::V0 => "0",
-                PrivExceeded::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for PrivExceeded {
-        fn from(s: &str) -> Self {
-            match s {
-                "1" => PrivExceeded::V1,
-                "0" => PrivExceeded::V0,
-                other => PrivExceeded::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for PrivExceeded {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for PrivExceeded {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for PrivExceeded {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| PrivExceeded::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(PrivExceeded { V1: "1", V0: "0" });
+
     /// Values of `AccountPrivilege`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum AccountPrivilege {
@@ -15602,53 +8373,15 @@ pub mod describe_rds_accounts {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for AccountPrivilege {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            AccountPrivilege::Unknown(String::new())
-        }
-    }
-    impl AccountPrivilege {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                AccountPrivilege::ReadWrite => "ReadWrite",
-                AccountPrivilege::ReadOnly => "ReadOnly",
-                AccountPrivilege::DdlOnly => "DDLOnly",
-                AccountPrivilege::DmlOnly => "DMLOnly",
-                AccountPrivilege::Custom => "Custom",
-                AccountPrivilege::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AccountPrivilege {
-        fn from(s: &str) -> Self {
-            match s {
-                "ReadWrite" => AccountPrivilege::ReadWrite,
-                "ReadOnly" => AccountPrivilege::ReadOnly,
-                "DDLOnly" => AccountPrivilege::DdlOnly,
-                "DMLOnly" => AccountPrivilege::DmlOnly,
-                "Custom" => AccountPrivilege::Custom,
-                other => AccountPrivilege::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for AccountPrivilege {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AccountPrivilege {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AccountPrivilege {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| AccountPrivilege::from(s.as_str()))
-        }
-    }
-    /// DatabasePrivileges
+    apigen_runtime::wire_enum!(AccountPrivilege {
+        ReadWrite: "ReadWrite",
+        ReadOnly: "ReadOnly",
+        DdlOnly: "DDLOnly",
+        DmlOnly: "DMLOnly",
+        Custom: "Custom"
+    });
+
+    /// The `DatabasePrivileges` object of the `DescribeRdsAccounts` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DatabasePrivileges {
         /// 数据库名称。
@@ -15664,47 +8397,14 @@ pub mod describe_rds_accounts {
         /// Document line 6873.
         pub account_privilege_detail: Option<String>,
     }
-    impl serde::Serialize for DatabasePrivileges {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("DBName", &self.db_name)?;
-            m.opt("AccountPrivilege", &self.account_privilege)?;
-            m.opt("AccountPrivilegeDetail", &self.account_privilege_detail)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DatabasePrivileges {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DatabasePrivileges {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "DBName" => {
-                    self.db_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "AccountPrivilege" => self.account_privilege = map.next_value()?,
-                "AccountPrivilegeDetail" => {
-                    self.account_privilege_detail = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// Accounts
+    apigen_runtime::wire_object!(DatabasePrivileges {
+        db_name: opt("DBName", StringLenientOpt),
+        account_privilege: opt("AccountPrivilege"),
+        account_privilege_detail: opt("AccountPrivilegeDetail", StringLenientOpt),
+        ..Default::default()
+    });
+
+    /// The `Accounts` object of the `DescribeRdsAccounts` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Accounts {
         /// 账号状态： · Unavailable：不可用； · Available：可用。
@@ -15736,66 +8436,18 @@ pub mod describe_rds_accounts {
         /// Document line 6870.
         pub database_privileges: Vec<DatabasePrivileges>,
     }
-    impl serde::Serialize for Accounts {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("AccountStatus", &self.account_status)?;
-            m.opt("AccountDescription", &self.account_description)?;
-            m.opt("AccountName", &self.account_name)?;
-            m.opt("AccountType", &self.account_type)?;
-            m.opt("PrivExceeded", &self.priv_exceeded)?;
-            m.opt("DBInstanceId", &self.db_instance_id)?;
-            m.list("DatabasePrivileges", &self.database_privileges)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Accounts {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Accounts {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AccountStatus" => {
-                    self.account_status = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "AccountDescription" => {
-                    self.account_description = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "AccountName" => {
-                    self.account_name = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "AccountType" => self.account_type = map.next_value()?,
-                "PrivExceeded" => self.priv_exceeded = map.next_value()?,
-                "DBInstanceId" => {
-                    self.db_instance_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "DatabasePrivileges" => {
-                    self.database_privileges =
-                        map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// Result
+    apigen_runtime::wire_object!(Accounts {
+        account_status: opt("AccountStatus", StringLenientOpt),
+        account_description: opt("AccountDescription", StringLenientOpt),
+        account_name: opt("AccountName", StringLenientOpt),
+        account_type: opt("AccountType"),
+        priv_exceeded: opt("PrivExceeded"),
+        db_instance_id: opt("DBInstanceId", StringLenientOpt),
+        database_privileges: list("DatabasePrivileges", List),
+        ..Default::default()
+    });
+
+    /// The `Result` object of the `DescribeRdsAccounts` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// 账号信息结果集
@@ -15803,36 +8455,11 @@ pub mod describe_rds_accounts {
         /// Document line 6861.
         pub accounts: Vec<Accounts>,
     }
-    impl serde::Serialize for Result2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.list("Accounts", &self.accounts)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Result2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Result2 {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Accounts" => {
-                    self.accounts = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Result2 {
+        accounts: list("Accounts", List),
+        ..Default::default()
+    });
+
     /// Response of `DescribeRdsAccounts` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeRdsAccountsResponse {
@@ -15853,55 +8480,17 @@ pub mod describe_rds_accounts {
         /// Document line 6860.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for DescribeRdsAccountsResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DescribeRdsAccountsResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DescribeRdsAccountsResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DescribeRdsAccountsResponse {
+        code: opt("Code", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }
+
 /// Models of `GrantDbToAccount`: GrantDbToAccount
 pub mod grant_db_to_account {
-    #[allow(unused_imports)]
-    use super::*;
     /// Values of `AccountPrivilege`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum AccountPrivilege {
@@ -15918,52 +8507,14 @@ pub mod grant_db_to_account {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for AccountPrivilege {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            AccountPrivilege::Unknown(String::new())
-        }
-    }
-    impl AccountPrivilege {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                AccountPrivilege::ReadWrite => "ReadWrite",
-                AccountPrivilege::ReadOnly => "ReadOnly",
-                AccountPrivilege::DdlOnly => "DDLOnly",
-                AccountPrivilege::DmlOnly => "DMLOnly",
-                AccountPrivilege::DbOwner => "DBOwner",
-                AccountPrivilege::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for AccountPrivilege {
-        fn from(s: &str) -> Self {
-            match s {
-                "ReadWrite" => AccountPrivilege::ReadWrite,
-                "ReadOnly" => AccountPrivilege::ReadOnly,
-                "DDLOnly" => AccountPrivilege::DdlOnly,
-                "DMLOnly" => AccountPrivilege::DmlOnly,
-                "DBOwner" => AccountPrivilege::DbOwner,
-                other => AccountPrivilege::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for AccountPrivilege {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for AccountPrivilege {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for AccountPrivilege {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| AccountPrivilege::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(AccountPrivilege {
+        ReadWrite: "ReadWrite",
+        ReadOnly: "ReadOnly",
+        DdlOnly: "DDLOnly",
+        DmlOnly: "DMLOnly",
+        DbOwner: "DBOwner"
+    });
+
     /// Request of `GrantDbToAccount` (GrantDbToAccount).
     ///
     /// 调用GrantDbToAccount接口授权账号访问数据库。
@@ -15988,47 +8539,16 @@ pub mod grant_db_to_account {
         /// Document line 6983.
         pub db_name: String,
     }
-    impl serde::Serialize for GrantDbToAccountRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("AccountName", &self.account_name)?;
-            m.field("AccountPrivilege", &self.account_privilege)?;
-            m.field("DbInstanceId", &self.db_instance_id)?;
-            m.field("DbName", &self.db_name)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for GrantDbToAccountRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for GrantDbToAccountRequest {
-        const REQUIRED: &'static [&'static str] =
-            &["AccountName", "AccountPrivilege", "DbInstanceId", "DbName"];
-        fn empty() -> Self {
-            Self {
-                account_name: Default::default(),
-                account_privilege: Default::default(),
-                db_instance_id: Default::default(),
-                db_name: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "AccountName" => self.account_name = map.next_value()?,
-                "AccountPrivilege" => self.account_privilege = map.next_value()?,
-                "DbInstanceId" => self.db_instance_id = map.next_value()?,
-                "DbName" => self.db_name = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        GrantDbToAccountRequest {
+            account_name: field("AccountName"),
+            account_privilege: field("AccountPrivilege"),
+            db_instance_id: field("DbInstanceId"),
+            db_name: field("DbName")
+        },
+        required = ["AccountName", "AccountPrivilege", "DbInstanceId", "DbName"]
+    );
+
     impl GrantDbToAccountRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -16045,6 +8565,7 @@ pub mod grant_db_to_account {
             }
         }
     }
+
     /// Response of `GrantDbToAccount` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GrantDbToAccountResponse {
@@ -16061,53 +8582,16 @@ pub mod grant_db_to_account {
         /// Document line 6992.
         pub err_msg: Option<String>,
     }
-    impl serde::Serialize for GrantDbToAccountResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for GrantDbToAccountResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for GrantDbToAccountResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(GrantDbToAccountResponse {
+        code: opt("Code", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `CreateDb`: CreateDb
 pub mod create_db {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `CreateDb` (CreateDb).
     ///
     /// 在某个实例下创建数据库。
@@ -16136,46 +8620,16 @@ pub mod create_db {
         /// Document line 7048.
         pub db_description: Option<String>,
     }
-    impl serde::Serialize for CreateDbRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("CharacterSetName", &self.character_set_name)?;
-            m.field("DbInstanceId", &self.db_instance_id)?;
-            m.field("DbName", &self.db_name)?;
-            m.opt("DbDescription", &self.db_description)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateDbRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateDbRequest {
-        const REQUIRED: &'static [&'static str] = &["CharacterSetName", "DbInstanceId", "DbName"];
-        fn empty() -> Self {
-            Self {
-                character_set_name: Default::default(),
-                db_instance_id: Default::default(),
-                db_name: Default::default(),
-                db_description: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "CharacterSetName" => self.character_set_name = map.next_value()?,
-                "DbInstanceId" => self.db_instance_id = map.next_value()?,
-                "DbName" => self.db_name = map.next_value()?,
-                "DbDescription" => self.db_description = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        CreateDbRequest {
+            character_set_name: field("CharacterSetName"),
+            db_instance_id: field("DbInstanceId"),
+            db_name: field("DbName"),
+            db_description: opt("DbDescription")
+        },
+        required = ["CharacterSetName", "DbInstanceId", "DbName"]
+    );
+
     impl CreateDbRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(
@@ -16190,12 +8644,14 @@ pub mod create_db {
                 db_description: None,
             }
         }
+
         /// Sets `db_description`.
         pub fn db_description(mut self, db_description: impl Into<String>) -> Self {
             self.db_description = Some(db_description.into());
             self
         }
     }
+
     /// Response of `CreateDb` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateDbResponse {
@@ -16212,53 +8668,16 @@ pub mod create_db {
         /// Document line 7055.
         pub err_msg: Option<String>,
     }
-    impl serde::Serialize for CreateDbResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for CreateDbResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for CreateDbResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(CreateDbResponse {
+        code: opt("Code", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `DeleteDatabase`: DeleteDatabase
 pub mod delete_database {
-    #[allow(unused_imports)]
-    use super::*;
     /// Request of `DeleteDatabase` (DeleteDatabase).
     ///
     /// 调用DeleteDatabase接口删除实例下的某个数据库。
@@ -16275,40 +8694,14 @@ pub mod delete_database {
         /// Document line 7121.
         pub db_name: String,
     }
-    impl serde::Serialize for DeleteDatabaseRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("DBInstanceId", &self.db_instance_id)?;
-            m.field("DBName", &self.db_name)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteDatabaseRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteDatabaseRequest {
-        const REQUIRED: &'static [&'static str] = &["DBInstanceId", "DBName"];
-        fn empty() -> Self {
-            Self {
-                db_instance_id: Default::default(),
-                db_name: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "DBInstanceId" => self.db_instance_id = map.next_value()?,
-                "DBName" => self.db_name = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        DeleteDatabaseRequest {
+            db_instance_id: field("DBInstanceId"),
+            db_name: field("DBName")
+        },
+        required = ["DBInstanceId", "DBName"]
+    );
+
     impl DeleteDatabaseRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(db_instance_id: impl Into<String>, db_name: impl Into<String>) -> Self {
@@ -16318,6 +8711,7 @@ pub mod delete_database {
             }
         }
     }
+
     /// Response of `DeleteDatabase` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteDatabaseResponse {
@@ -16334,55 +8728,19 @@ pub mod delete_database {
         /// Document line 7128.
         pub err_msg: Option<String>,
     }
-    impl serde::Serialize for DeleteDatabaseResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for DeleteDatabaseResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for DeleteDatabaseResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(DeleteDatabaseResponse {
+        code: opt("Code", LenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        ..Default::default()
+    });
 }
+
 /// Models of `GetRdsBackUp`: GetRdsBackUp
 pub mod get_rds_back_up {
     pub use super::types::BackupType;
     pub use super::types::BackupType as BackupType2;
-    #[allow(unused_imports)]
-    use super::*;
+
     /// Request of `GetRdsBackUp` (GetRdsBackUp).
     ///
     /// 调用GetRdsBackUp接口查看备份集列表。
@@ -16415,49 +8773,17 @@ pub mod get_rds_back_up {
         /// Document line 7187.
         pub page_size: Option<i32>,
     }
-    impl serde::Serialize for GetRdsBackUpRequest {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.field("DbInstanceId", &self.db_instance_id)?;
-            m.opt("BackupId", &self.backup_id)?;
-            m.opt("BackupType", &self.backup_type)?;
-            m.opt("PageNumber", &self.page_number)?;
-            m.opt("PageSize", &self.page_size)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for GetRdsBackUpRequest {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for GetRdsBackUpRequest {
-        const REQUIRED: &'static [&'static str] = &["DbInstanceId"];
-        fn empty() -> Self {
-            Self {
-                db_instance_id: Default::default(),
-                backup_id: Default::default(),
-                backup_type: Default::default(),
-                page_number: Default::default(),
-                page_size: Default::default(),
-            }
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "DbInstanceId" => self.db_instance_id = map.next_value()?,
-                "BackupId" => self.backup_id = map.next_value()?,
-                "BackupType" => self.backup_type = map.next_value()?,
-                "PageNumber" => self.page_number = map.next_value()?,
-                "PageSize" => self.page_size = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(
+        GetRdsBackUpRequest {
+            db_instance_id: field("DbInstanceId"),
+            backup_id: opt("BackupId"),
+            backup_type: opt("BackupType"),
+            page_number: opt("PageNumber"),
+            page_size: opt("PageSize")
+        },
+        required = ["DbInstanceId"]
+    );
+
     impl GetRdsBackUpRequest {
         /// A request with the required parameters; set optional ones with the setters.
         pub fn new(db_instance_id: impl Into<String>) -> Self {
@@ -16469,27 +8795,32 @@ pub mod get_rds_back_up {
                 page_size: None,
             }
         }
+
         /// Sets `backup_id`.
         pub fn backup_id(mut self, backup_id: impl Into<String>) -> Self {
             self.backup_id = Some(backup_id.into());
             self
         }
+
         /// Sets `backup_type`.
         pub fn backup_type(mut self, backup_type: impl Into<BackupType>) -> Self {
             self.backup_type = Some(backup_type.into());
             self
         }
+
         /// Sets `page_number`.
         pub fn page_number(mut self, page_number: impl Into<i32>) -> Self {
             self.page_number = Some(page_number.into());
             self
         }
+
         /// Sets `page_size`.
         pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
             self.page_size = Some(page_size.into());
             self
         }
     }
+
     /// Values of `BackupMode`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum BackupMode {
@@ -16500,46 +8831,11 @@ pub mod get_rds_back_up {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for BackupMode {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            BackupMode::Unknown(String::new())
-        }
-    }
-    impl BackupMode {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                BackupMode::Automated => "Automated",
-                BackupMode::Manual => "Manual",
-                BackupMode::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for BackupMode {
-        fn from(s: &str) -> Self {
-            match s {
-                "Automated" => BackupMode::Automated,
-                "Manual" => BackupMode::Manual,
-                other => BackupMode::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for BackupMode {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for BackupMode {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for BackupMode {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| BackupMode::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(BackupMode {
+        Automated: "Automated",
+        Manual: "Manual"
+    });
+
     /// Values of `BackupMethod`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum BackupMethod {
@@ -16550,46 +8846,11 @@ pub mod get_rds_back_up {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for BackupMethod {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            BackupMethod::Unknown(String::new())
-        }
-    }
-    impl BackupMethod {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                BackupMethod::Logical => "Logical",
-                BackupMethod::Physical => "Physical",
-                BackupMethod::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for BackupMethod {
-        fn from(s: &str) -> Self {
-            match s {
-                "Logical" => BackupMethod::Logical,
-                "Physical" => BackupMethod::Physical,
-                other => BackupMethod::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for BackupMethod {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for BackupMethod {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for BackupMethod {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| BackupMethod::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(BackupMethod {
+        Logical: "Logical",
+        Physical: "Physical"
+    });
+
     /// Values of `StoreStatus`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum StoreStatus {
@@ -16600,46 +8861,11 @@ pub mod get_rds_back_up {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for StoreStatus {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            StoreStatus::Unknown(String::new())
-        }
-    }
-    impl StoreStatus {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                StoreStatus::Enabled => "Enabled",
-                StoreStatus::Disabled => "Disabled",
-                StoreStatus::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for StoreStatus {
-        fn from(s: &str) -> Self {
-            match s {
-                "Enabled" => StoreStatus::Enabled,
-                "Disabled" => StoreStatus::Disabled,
-                other => StoreStatus::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for StoreStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for StoreStatus {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for StoreStatus {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| StoreStatus::from(s.as_str()))
-        }
-    }
+    apigen_runtime::wire_enum!(StoreStatus {
+        Enabled: "Enabled",
+        Disabled: "Disabled"
+    });
+
     /// Values of `MetaStatus`. Values the document does not list are kept in `Unknown`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub enum MetaStatus {
@@ -16652,49 +8878,13 @@ pub mod get_rds_back_up {
         /// A value the document does not list (kept as sent).
         Unknown(String),
     }
-    impl Default for MetaStatus {
-        /// An empty `Unknown` (structs holding the enum derive `Default`).
-        fn default() -> Self {
-            MetaStatus::Unknown(String::new())
-        }
-    }
-    impl MetaStatus {
-        /// The value as sent on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                MetaStatus::Ok => "OK",
-                MetaStatus::Large => "LARGE",
-                MetaStatus::Empty => "EMPTY",
-                MetaStatus::Unknown(s) => s.as_str(),
-            }
-        }
-    }
-    impl From<&str> for MetaStatus {
-        fn from(s: &str) -> Self {
-            match s {
-                "OK" => MetaStatus::Ok,
-                "LARGE" => MetaStatus::Large,
-                "EMPTY" => MetaStatus::Empty,
-                other => MetaStatus::Unknown(other.to_string()),
-            }
-        }
-    }
-    impl std::fmt::Display for MetaStatus {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl serde::Serialize for MetaStatus {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            s.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for MetaStatus {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::string_lenient(d).map(|s| MetaStatus::from(s.as_str()))
-        }
-    }
-    /// Items
+    apigen_runtime::wire_enum!(MetaStatus {
+        Ok: "OK",
+        Large: "LARGE",
+        Empty: "EMPTY"
+    });
+
+    /// The `Items` object of the `GetRdsBackUp` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Items {
         /// 备份集ID.
@@ -16766,112 +8956,28 @@ pub mod get_rds_back_up {
         /// Document line 7221.
         pub meta_status: Option<MetaStatus>,
     }
-    impl serde::Serialize for Items {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("BackupId", &self.backup_id)?;
-            m.opt("DBInstanceId", &self.db_instance_id)?;
-            m.opt("BackupStatus", &self.backup_status)?;
-            m.opt("BackupStartTime", &self.backup_start_time)?;
-            m.opt("BackupEndTime", &self.backup_end_time)?;
-            m.opt("BackupType", &self.backup_type)?;
-            m.opt("BackupMode", &self.backup_mode)?;
-            m.opt("BackupMethod", &self.backup_method)?;
-            m.opt("BackupLocation", &self.backup_location)?;
-            m.opt("BackupExtraActionStatus", &self.backup_extra_action_status)?;
-            m.opt("BackupScale", &self.backup_scale)?;
-            m.opt("BackupDBNames", &self.backup_db_names)?;
-            m.opt("TotalBackupSize", &self.total_backup_size)?;
-            m.opt("BackupSize", &self.backup_size)?;
-            m.opt("HostInstanceID", &self.host_instance_id)?;
-            m.opt("StoreStatus", &self.store_status)?;
-            m.opt("MetaStatus", &self.meta_status)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Items {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Items {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "BackupId" => {
-                    self.backup_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "DBInstanceId" => {
-                    self.db_instance_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "BackupStatus" => {
-                    self.backup_status = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "BackupStartTime" => {
-                    self.backup_start_time = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "BackupEndTime" => {
-                    self.backup_end_time = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "BackupType" => self.backup_type = map.next_value()?,
-                "BackupMode" => self.backup_mode = map.next_value()?,
-                "BackupMethod" => self.backup_method = map.next_value()?,
-                "BackupLocation" => {
-                    self.backup_location = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "BackupExtraActionStatus" => {
-                    self.backup_extra_action_status = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "BackupScale" => {
-                    self.backup_scale = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "BackupDBNames" => {
-                    self.backup_db_names = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "TotalBackupSize" => {
-                    self.total_backup_size =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "BackupSize" => {
-                    self.backup_size = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "HostInstanceID" => {
-                    self.host_instance_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "StoreStatus" => self.store_status = map.next_value()?,
-                "MetaStatus" => self.meta_status = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
-    /// Result
+    apigen_runtime::wire_object!(Items {
+        backup_id: opt("BackupId", StringLenientOpt),
+        db_instance_id: opt("DBInstanceId", StringLenientOpt),
+        backup_status: opt("BackupStatus", StringLenientOpt),
+        backup_start_time: opt("BackupStartTime", StringLenientOpt),
+        backup_end_time: opt("BackupEndTime", StringLenientOpt),
+        backup_type: opt("BackupType"),
+        backup_mode: opt("BackupMode"),
+        backup_method: opt("BackupMethod"),
+        backup_location: opt("BackupLocation", StringLenientOpt),
+        backup_extra_action_status: opt("BackupExtraActionStatus", StringLenientOpt),
+        backup_scale: opt("BackupScale", StringLenientOpt),
+        backup_db_names: opt("BackupDBNames", StringLenientOpt),
+        total_backup_size: opt("TotalBackupSize", LenientOpt),
+        backup_size: opt("BackupSize", LenientOpt),
+        host_instance_id: opt("HostInstanceID", StringLenientOpt),
+        store_status: opt("StoreStatus"),
+        meta_status: opt("MetaStatus"),
+        ..Default::default()
+    });
+
+    /// The `Result` object of the `GetRdsBackUp` response.
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct Result2 {
         /// 总记录数。
@@ -16895,59 +9001,15 @@ pub mod get_rds_back_up {
         /// Document line 7202.
         pub items: Vec<Items>,
     }
-    impl serde::Serialize for Result2 {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("TotalRecordCount", &self.total_record_count)?;
-            m.opt("PageNumber", &self.page_number)?;
-            m.opt("PageRecordCount", &self.page_record_count)?;
-            m.opt("TotalBackupSize", &self.total_backup_size)?;
-            m.list("Items", &self.items)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for Result2 {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for Result2 {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "TotalRecordCount" => {
-                    self.total_record_count = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PageNumber" => {
-                    self.page_number = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "PageRecordCount" => {
-                    self.page_record_count = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "TotalBackupSize" => {
-                    self.total_backup_size =
-                        map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "Items" => {
-                    self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0;
-                }
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(Result2 {
+        total_record_count: opt("TotalRecordCount", StringLenientOpt),
+        page_number: opt("PageNumber", StringLenientOpt),
+        page_record_count: opt("PageRecordCount", StringLenientOpt),
+        total_backup_size: opt("TotalBackupSize", LenientOpt),
+        items: list("Items", List),
+        ..Default::default()
+    });
+
     /// Response of `GetRdsBackUp` (HTTP 200).
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct GetRdsBackUpResponse {
@@ -16968,48 +9030,11 @@ pub mod get_rds_back_up {
         /// Document line 7195.
         pub result: Option<Result2>,
     }
-    impl serde::Serialize for GetRdsBackUpResponse {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = apigen_runtime::decode::Members::new(s)?;
-            m.opt("Code", &self.code)?;
-            m.opt("ErrMsg", &self.err_msg)?;
-            m.opt("RequestId", &self.request_id)?;
-            m.opt("Result", &self.result)?;
-            m.end()
-        }
-    }
-    impl<'de> serde::Deserialize<'de> for GetRdsBackUpResponse {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            apigen_runtime::decode::object(d)
-        }
-    }
-    impl apigen_runtime::decode::Object for GetRdsBackUpResponse {
-        fn empty() -> Self {
-            Self::default()
-        }
-        fn member<'de, A: serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "Code" => {
-                    self.code = map.next_value::<apigen_runtime::decode::LenientOpt<_>>()?.0;
-                }
-                "ErrMsg" => {
-                    self.err_msg = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "RequestId" => {
-                    self.request_id = map
-                        .next_value::<apigen_runtime::decode::StringLenientOpt>()?
-                        .0;
-                }
-                "Result" => self.result = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    }
+    apigen_runtime::wire_object!(GetRdsBackUpResponse {
+        code: opt("Code", LenientOpt),
+        err_msg: opt("ErrMsg", StringLenientOpt),
+        request_id: opt("RequestId", StringLenientOpt),
+        result: opt("Result"),
+        ..Default::default()
+    });
 }

@@ -5,16 +5,16 @@
 #![warn(missing_docs)]
 use apigen_runtime::schema::{OperationSchema, ServiceSchema};
 pub use apigen_runtime::server::{ApiError, Call, Router, RpcService, Verifier};
-/// The request and response models (the `models` crate of this service).
-pub use retailcloud_models as models;
 use std::future::Future;
 use std::sync::{Arc, OnceLock};
+
+/// The request and response models (the `models` crate of this service).
+pub use retailcloud_models as models;
+
 /// The operations of 聚石塔OpenAPI, one method per operation of the spec.
 ///
 /// Implement the ones you serve: every method has a default body answering the vendor's `NotImplemented` error (HTTP 501). Requests reach a method only after they have been checked against the spec (required parameters, types, enums, stated limits); a faulty request gets the vendor's 4xx error body without calling it.
 pub trait RetailcloudApi: Send + Sync + 'static {
-    /// CreateApp
-    ///
     /// 调用CreateApp 创建一个云应用。
     ///
     /// `GET /` (`Action=CreateApp`). Source: section 1.1.1, line 131 of the document.
@@ -29,8 +29,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("CreateApp"))
         }
     }
-    /// UpdateApp
-    ///
+
     /// 调用UpdateApp修改app信息。
     ///
     /// `GET /` (`Action=UpdateApp`). Source: section 1.1.2, line 216 of the document.
@@ -45,8 +44,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("UpdateApp"))
         }
     }
-    /// ListApp
-    ///
+
     /// 调用ListApp获取人员下app信息集合。
     ///
     /// `GET /` (`Action=ListApp`). Source: section 1.1.3, line 296 of the document.
@@ -61,8 +59,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListApp"))
         }
     }
-    /// DescribeAppDetail
-    ///
+
     /// 调用DescribeAppDetail查看一个app应用详细信息。
     ///
     /// `GET /` (`Action=DescribeAppDetail`). Source: section 1.1.4, line 422 of the document.
@@ -81,8 +78,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DescribeAppDetail"))
         }
     }
-    /// DeleteAppDetail
-    ///
+
     /// 调用DeleteAppDetail删除一个应用
     ///
     /// `GET /` (`Action=DeleteAppDetail`). Source: section 1.1.5, line 526 of the document.
@@ -98,8 +94,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DeleteAppDetail"))
         }
     }
-    /// CreateEnvironment
-    ///
+
     /// 调用CreateEnvironment创建环境
     ///
     /// `GET /` (`Action=CreateEnvironment`). Source: section 1.2.1, line 599 of the document.
@@ -118,8 +113,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("CreateEnvironment"))
         }
     }
-    /// UpdateEnvironment
-    ///
+
     /// 调用UpdateEnvironment更新环境
     ///
     /// `GET /` (`Action=UpdateEnvironment`). Source: section 1.2.2, line 676 of the document.
@@ -138,8 +132,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("UpdateEnvironment"))
         }
     }
-    /// ListAppEnvironment
-    ///
+
     /// 调用ListAppEnvironment获取应用环境列表
     ///
     /// `GET /` (`Action=ListAppEnvironment`). Source: section 1.2.3, line 750 of the document.
@@ -158,8 +151,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListAppEnvironment"))
         }
     }
-    /// DeleteAppEnvironment
-    ///
+
     /// 调用DeleteAppEnvironment删除一个应用环境
     ///
     /// `GET /` (`Action=DeleteAppEnvironment`). Source: section 1.2.4, line 854 of the document.
@@ -178,8 +170,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DeleteAppEnvironment"))
         }
     }
-    /// DescribeAppEnvironmentDetail
-    ///
+
     /// 调用DescribeAppEnvironmentDetail查询环境详细信息
     ///
     /// `GET /` (`Action=DescribeAppEnvironmentDetail`). Source: section 1.2.5, line 922 of the document.
@@ -198,8 +189,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DescribeAppEnvironmentDetail"))
         }
     }
-    /// CreateDeployConfig
-    ///
+
     /// 调用CreateDeployConfig创建一个部署配置
     ///
     /// `GET /` (`Action=CreateDeployConfig`). Source: section 1.3.1, line 1014 of the document.
@@ -218,8 +208,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("CreateDeployConfig"))
         }
     }
-    /// ListDeployConfig
-    ///
+
     /// 调用ListDeployConfig查询部署配置列表
     ///
     /// `GET /` (`Action=ListDeployConfig`). Source: section 1.3.2, line 1102 of the document.
@@ -235,8 +224,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListDeployConfig"))
         }
     }
-    /// DeleteDeployConfig
-    ///
+
     /// 调用DeleteDeployConfig删除一个部署配置
     ///
     /// `GET /` (`Action=DeleteDeployConfig`). Source: section 1.3.3, line 1232 of the document.
@@ -255,8 +243,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DeleteDeployConfig"))
         }
     }
-    /// UpdateDeployConfig
-    ///
+
     /// 调用UpdateDeployConfig更新部署配置
     ///
     /// `GET /` (`Action=UpdateDeployConfig`). Source: section 1.3.4, line 1298 of the document.
@@ -275,8 +262,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("UpdateDeployConfig"))
         }
     }
-    /// ListAppInstance
-    ///
+
     /// 调用ListAppInstance查询环境下的应用实例列表
     ///
     /// `GET /` (`Action=ListAppInstance`). Source: section 1.4.1, line 1375 of the document.
@@ -292,8 +278,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListAppInstance"))
         }
     }
-    /// CreatePersistentVolumeClaim
-    ///
+
     /// 调用CreatePersistentVolumeClaim创建一个持久化存储卷声明
     ///
     /// `GET /` (`Action=CreatePersistentVolumeClaim`). Source: section 1.5.1, line 1480 of the document.
@@ -312,8 +297,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("CreatePersistentVolumeClaim"))
         }
     }
-    /// DeletePersistentVolumeClaim
-    ///
+
     /// 调用DeletePersistentVolumeClaim删除一个持久化存储卷声明
     ///
     /// `GET /` (`Action=DeletePersistentVolumeClaim`). Source: section 1.5.2, line 1557 of the document.
@@ -332,8 +316,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DeletePersistentVolumeClaim"))
         }
     }
-    /// ListPersistentVolumeClaim
-    ///
+
     /// 调用ListPersistentVolumeClaim查询持久化存储卷声明列表
     ///
     /// `GET /` (`Action=ListPersistentVolumeClaim`). Source: section 1.5.3, line 1626 of the document.
@@ -352,8 +335,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListPersistentVolumeClaim"))
         }
     }
-    /// ListUsers
-    ///
+
     /// 列举当前主账号下所有用户。
     ///
     /// `GET /` (`Action=ListUsers`). Source: section 2.1, line 1751 of the document.
@@ -368,8 +350,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListUsers"))
         }
     }
-    /// CreateSlbAP
-    ///
+
     /// 调用CreateSlbAP创建一个SLB接入。通过SLB接入将部署在容器服务内的服务暴露并对外提供服务。
     ///
     /// `GET /` (`Action=CreateSlbAP`). Source: section 3.1.1, line 1868 of the document.
@@ -384,8 +365,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("CreateSlbAP"))
         }
     }
-    /// ModifySlbAP
-    ///
+
     /// 调用ModifySlbAP修改SLB接入信息。只能修改协议的附加参数，不可修改协议。
     ///
     /// `GET /` (`Action=ModifySlbAP`). Source: section 3.1.2, line 1956 of the document.
@@ -400,8 +380,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ModifySlbAP"))
         }
     }
-    /// DeleteSlbAP
-    ///
+
     /// 调用DeleteSlbAP删除一个SLB接入。
     ///
     /// `GET /` (`Action=DeleteSlbAP`). Source: section 3.1.3, line 2030 of the document.
@@ -416,8 +395,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DeleteSlbAP"))
         }
     }
-    /// DescribeSlbAPDetail
-    ///
+
     /// 调用DescribeSlbAPDetail查询SLB接入的详细信息。
     ///
     /// `GET /` (`Action=DescribeSlbAPDetail`). Source: section 3.1.4, line 2093 of the document.
@@ -436,8 +414,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DescribeSlbAPDetail"))
         }
     }
-    /// ListSlbAPs
-    ///
+
     /// 调用ListSlbAPs查询SLB接入列表。根据用户指定的查询条件分页查询SLB接入列表。
     ///
     /// `GET /` (`Action=ListSlbAPs`). Source: section 3.1.5, line 2201 of the document.
@@ -452,8 +429,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListSlbAPs"))
         }
     }
-    /// ModifyService
-    ///
+
     /// 调用ModifyService修改k8s service。
     ///
     /// `GET /` (`Action=ModifyService`). Source: section 3.2.1, line 2332 of the document.
@@ -469,8 +445,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ModifyService"))
         }
     }
-    /// DeleteService
-    ///
+
     /// 调用DeleteService删除一个service。
     ///
     /// `GET /` (`Action=DeleteService`). Source: section 3.2.2, line 2402 of the document.
@@ -486,8 +461,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DeleteService"))
         }
     }
-    /// ListServices
-    ///
+
     /// 调用ListServices查询Service列表。根据用户指定的查询条件分页查询Service列表。
     ///
     /// `GET /` (`Action=ListServices`). Source: section 3.2.3, line 2465 of the document.
@@ -503,8 +477,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListServices"))
         }
     }
-    /// DescribeServiceDetail
-    ///
+
     /// 调用DescribeServiceDetail查询service详细信息。
     ///
     /// `GET /` (`Action=DescribeServiceDetail`). Source: section 3.2.4, line 2608 of the document.
@@ -523,8 +496,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DescribeServiceDetail"))
         }
     }
-    /// CreateService
-    ///
+
     /// 调用CreateService创建一个k8s service。通过k8s service将部署在容器服务内的服务暴露并对外提供服务。
     ///
     /// `GET /` (`Action=CreateService`). Source: section 3.2.5, line 2731 of the document.
@@ -540,8 +512,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("CreateService"))
         }
     }
-    /// DeployApp
-    ///
+
     /// 调用DeployApp发布部署应用。按环境来发布应用，将应用按照环境配置上指定的实例数量以及部署配置部署至集群。
     ///
     /// `GET /` (`Action=DeployApp`). Source: section 4.1.1, line 2824 of the document.
@@ -556,8 +527,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DeployApp"))
         }
     }
-    /// ListDeployOrders
-    ///
+
     /// 查询发布单列表。根据用户指定的查询条件分页查询发布单列表。
     ///
     /// `GET /` (`Action=ListDeployOrders`). Source: section 4.1.2, line 2907 of the document.
@@ -573,8 +543,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListDeployOrders"))
         }
     }
-    /// ScaleApp
-    ///
+
     /// 调用ScaleApp扩缩容应用。按照环境维度将应用扩缩容至用户指定的副本数量。
     ///
     /// `GET /` (`Action=ScaleApp`). Source: section 4.1.3, line 3104 of the document.
@@ -589,8 +558,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ScaleApp"))
         }
     }
-    /// DescribeDeployOrderDetail
-    ///
+
     /// 调用DescribeDeployOrderDetail查询发布单详情。查询一个发布单的详细信息。
     ///
     /// `GET /` (`Action=DescribeDeployOrderDetail`). Source: section 4.1.4, line 3185 of the document.
@@ -609,8 +577,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DescribeDeployOrderDetail"))
         }
     }
-    /// ResumeDeploy
-    ///
+
     /// 调用ResumeDeploy恢复并继续发布。对于处于暂停状态（如DeployApp时指定的PauseType为first或each等）的发布单，恢复至发布状态。
     ///
     /// `GET /` (`Action=ResumeDeploy`). Source: section 4.1.5, line 3338 of the document.
@@ -626,8 +593,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ResumeDeploy"))
         }
     }
-    /// CloseDeployOrder
-    ///
+
     /// 调用CloseDeployOrder关闭发布单。关闭一个处于【发布中】状态的发布单，系统会将发布单状态置为【已完成】，但同时将发布结果置为【失败】。对于有问题的发布单，一定要将其关闭，否则系统判断存在未完成的发布单则不允许进行新的发布。
     ///
     /// `GET /` (`Action=CloseDeployOrder`). Source: section 4.1.6, line 3401 of the document.
@@ -643,8 +609,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("CloseDeployOrder"))
         }
     }
-    /// ListPods
-    ///
+
     /// 调用获取环境下所有的pod列表。根据用户指定的查询条件分页查询POD列表。
     ///
     /// `GET /` (`Action=ListPods`). Source: section 4.2.1, line 3465 of the document.
@@ -659,8 +624,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListPods"))
         }
     }
-    /// DescribePodLog
-    ///
+
     /// 调用DescribePodLog查询pod启动日志。启动日志中包含代码下载日志及容器内应用标准输出日志。
     ///
     /// `GET /` (`Action=DescribePodLog`). Source: section 4.2.2, line 3600 of the document.
@@ -676,8 +640,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DescribePodLog"))
         }
     }
-    /// DescribePodEvents
-    ///
+
     /// 调用DescribePodEvents查询POD发布事件。事件的状态会随着时间被集群清理，建议在发布过程中查询。
     ///
     /// `GET /` (`Action=DescribePodEvents`). Source: section 4.2.3, line 3694 of the document.
@@ -696,8 +659,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DescribePodEvents"))
         }
     }
-    /// CreatePersistentVolume
-    ///
+
     /// 调用CreatePersistentVolume在集群下创建一个持久化存储卷
     ///
     /// `GET /` (`Action=CreatePersistentVolume`). Source: section 5.1.1, line 3803 of the document.
@@ -716,8 +678,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("CreatePersistentVolume"))
         }
     }
-    /// ListPersistentVolume
-    ///
+
     /// 调用ListPersistentVolume获取持久化存储卷列表
     ///
     /// `GET /` (`Action=ListPersistentVolume`). Source: section 5.1.2, line 3887 of the document.
@@ -736,8 +697,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListPersistentVolume"))
         }
     }
-    /// DeletePersistentVolume
-    ///
+
     /// 调用DeletePersistentVolume删除一个持久化存储卷，删除的持久化存储卷需是非Bound状态
     ///
     /// `GET /` (`Action=DeletePersistentVolume`). Source: section 5.1.3, line 3995 of the document.
@@ -756,8 +716,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DeletePersistentVolume"))
         }
     }
-    /// CreateNodeLabel
-    ///
+
     /// 调用CreateNodeLabel创建节点标签。该接口用于创建标签而非绑定，绑定请使用接口BindNodeLabel
     ///
     /// `GET /` (`Action=CreateNodeLabel`). Source: section 5.2.1, line 4067 of the document.
@@ -773,8 +732,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("CreateNodeLabel"))
         }
     }
-    /// ListNodeLabels
-    ///
+
     /// 调用ListNodeLabels查询节点标签列表。
     ///
     /// `GET /` (`Action=ListNodeLabels`). Source: section 5.2.2, line 4165 of the document.
@@ -790,8 +748,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListNodeLabels"))
         }
     }
-    /// DeleteNodeLabel
-    ///
+
     /// 调用DeleteNodeLabel删除节点标签。只是删除节点标签，而非解绑，删除前请保证该标签没有绑定关系。可以设置参数force=true，强制删除所有标签关联关系。
     ///
     /// `GET /` (`Action=DeleteNodeLabel`). Source: section 5.2.3, line 4272 of the document.
@@ -807,8 +764,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DeleteNodeLabel"))
         }
     }
-    /// BindNodeLabel
-    ///
+
     /// 调用BindNodeLabel绑定标签到Node。如果标签不存在会直接新建一个标签。
     ///
     /// `GET /` (`Action=BindNodeLabel`). Source: section 5.2.4, line 4356 of the document.
@@ -824,8 +780,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("BindNodeLabel"))
         }
     }
-    /// UnbindNodeLabel
-    ///
+
     /// 调用UnbindNodeLabel解绑节点标签。
     ///
     /// `GET /` (`Action=UnbindNodeLabel`). Source: section 5.2.5, line 4427 of the document.
@@ -841,8 +796,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("UnbindNodeLabel"))
         }
     }
-    /// ListNodeLabelBindings
-    ///
+
     /// 调用接口ListNodeLabelBindings查询节点标签绑定关系列表。
     ///
     /// `GET /` (`Action=ListNodeLabelBindings`). Source: section 5.2.6, line 4497 of the document.
@@ -861,8 +815,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListNodeLabelBindings"))
         }
     }
-    /// CreateAppResourceAlloc
-    ///
+
     /// 调用CreateAppResourceAlloc为应用环境分配集群计算资源。
     ///
     /// `GET /` (`Action=CreateAppResourceAlloc`). Source: section 5.3.1, line 4602 of the document.
@@ -881,8 +834,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("CreateAppResourceAlloc"))
         }
     }
-    /// ListAppResourceAllocs
-    ///
+
     /// 调用ListAppResourceAllocs查询资源绑定关系。
     ///
     /// `GET /` (`Action=ListAppResourceAllocs`). Source: section 5.3.2, line 4692 of the document.
@@ -901,8 +853,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListAppResourceAllocs"))
         }
     }
-    /// DeleteAppResourceAlloc
-    ///
+
     /// 调用DeleteAppResourceAlloc删除应用环境与集群绑定关系。
     ///
     /// `GET /` (`Action=DeleteAppResourceAlloc`). Source: section 5.3.3, line 4805 of the document.
@@ -921,8 +872,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DeleteAppResourceAlloc"))
         }
     }
-    /// DescribeAppResourceAlloc
-    ///
+
     /// 调用DescribeAppResourceAlloc查询环境绑定的集群资源
     ///
     /// `GET /` (`Action=DescribeAppResourceAlloc`). Source: section 5.3.4, line 4871 of the document.
@@ -941,8 +891,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DescribeAppResourceAlloc"))
         }
     }
-    /// ListCluster
-    ///
+
     /// 调用ListCluster接口查询集群列表
     ///
     /// `GET /` (`Action=ListCluster`). Source: section 5.4.1, line 4955 of the document.
@@ -957,8 +906,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListCluster"))
         }
     }
-    /// DeleteCluster
-    ///
+
     /// 调用DeleteCluster接口删除集群
     ///
     /// `GET /` (`Action=DeleteCluster`). Source: section 5.4.2, line 5108 of the document.
@@ -974,8 +922,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DeleteCluster"))
         }
     }
-    /// ListClusterNode
-    ///
+
     /// 调用ListClusterNode接口查询集群中节点列表
     ///
     /// `GET /` (`Action=ListClusterNode`). Source: section 5.4.3, line 5181 of the document.
@@ -991,8 +938,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListClusterNode"))
         }
     }
-    /// QueryClusterDetail
-    ///
+
     /// 调用QueryClusterDetail接口查询集群详情
     ///
     /// `GET /` (`Action=QueryClusterDetail`). Source: section 5.4.4, line 5557 of the document.
@@ -1011,8 +957,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("QueryClusterDetail"))
         }
     }
-    /// AddClusterNode
-    ///
+
     /// 调用AddClusterNode接口向集群中添加ECS主机
     ///
     /// `GET /` (`Action=AddClusterNode`). Source: section 5.4.5, line 6112 of the document.
@@ -1028,8 +973,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("AddClusterNode"))
         }
     }
-    /// RemoveClusterNode
-    ///
+
     /// 调用RemoveClusterNode接口移除集群中的ECS节点
     ///
     /// `GET /` (`Action=RemoveClusterNode`). Source: section 5.4.6, line 6184 of the document.
@@ -1048,8 +992,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("RemoveClusterNode"))
         }
     }
-    /// CreateCluster
-    ///
+
     /// 调用CreateCluster接口创建K8S集群
     ///
     /// `GET /` (`Action=CreateCluster`). Source: section 5.4.7, line 6256 of the document.
@@ -1065,8 +1008,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("CreateCluster"))
         }
     }
-    /// ListAvailableClusterNode
-    ///
+
     /// 调用ListAvailableClusterNode接口查询可添加到集群的机器列表
     ///
     /// `GET /` (`Action=ListAvailableClusterNode`). Source: section 5.4.8, line 6367 of the document.
@@ -1085,8 +1027,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("ListAvailableClusterNode"))
         }
     }
-    /// DescribeDatabases
-    ///
+
     /// 调用DescribeDatabases接口查看实例下的数据库信息。
     ///
     /// `GET /` (`Action=DescribeDatabases`). Source: section 6.1, line 6659 of the document.
@@ -1105,8 +1046,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DescribeDatabases"))
         }
     }
-    /// DeleteRdsAccount
-    ///
+
     /// 调用DeleteRdsAccount接口删除数据库账号。
     ///
     /// `GET /` (`Action=DeleteRdsAccount`). Source: section 6.2, line 6767 of the document.
@@ -1122,8 +1062,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DeleteRdsAccount"))
         }
     }
-    /// DescribeRdsAccounts
-    ///
+
     /// 调用DescribeRdsAccounts接口查看实例的帐号信息。
     ///
     /// `GET /` (`Action=DescribeRdsAccounts`). Source: section 6.3, line 6837 of the document.
@@ -1142,8 +1081,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DescribeRdsAccounts"))
         }
     }
-    /// GrantDbToAccount
-    ///
+
     /// 调用GrantDbToAccount接口授权账号访问数据库。
     ///
     /// `GET /` (`Action=GrantDbToAccount`). Source: section 6.4, line 6966 of the document.
@@ -1162,8 +1100,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("GrantDbToAccount"))
         }
     }
-    /// CreateDb
-    ///
+
     /// 在某个实例下创建数据库。
     ///
     /// `GET /` (`Action=CreateDb`). Source: section 6.5, line 7033 of the document.
@@ -1178,8 +1115,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("CreateDb"))
         }
     }
-    /// DeleteDatabase
-    ///
+
     /// 调用DeleteDatabase接口删除实例下的某个数据库。
     ///
     /// `GET /` (`Action=DeleteDatabase`). Source: section 6.6, line 7095 of the document.
@@ -1195,8 +1131,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
             Err(ApiError::not_implemented("DeleteDatabase"))
         }
     }
-    /// GetRdsBackUp
-    ///
+
     /// 调用GetRdsBackUp接口查看备份集列表。
     ///
     /// `GET /` (`Action=GetRdsBackUp`). Source: section 6.7, line 7167 of the document.
@@ -1213,6 +1148,7 @@ pub trait RetailcloudApi: Send + Sync + 'static {
         }
     }
 }
+
 /// The wire description of every operation (parameters, types, limits, response
 /// shapes), read from `schema.json` once.
 pub fn schema() -> &'static ServiceSchema {
@@ -1222,11 +1158,13 @@ pub fn schema() -> &'static ServiceSchema {
             .unwrap_or_else(|e| panic!("schema.json does not parse: {e}"))
     })
 }
+
 fn operation(id: &str) -> &'static OperationSchema {
     schema()
         .operation(id)
         .unwrap_or_else(|| panic!("schema.json lacks operation {id}"))
 }
+
 /// The RPC dispatch table serving `api` (`GET`/`POST /` by `Action`, and `/rpc/{version}/{action}`). Add a verifier or a body limit, then call `into_router`.
 pub fn service<T: RetailcloudApi>(api: T) -> RpcService {
     let api = Arc::new(api);
@@ -1694,6 +1632,7 @@ pub fn service<T: RetailcloudApi>(api: T) -> RpcService {
             }
         })
 }
+
 /// The axum router serving `api` (with signature verification when `verifier` is set).
 pub fn router<T: RetailcloudApi>(api: T, verifier: Option<Verifier>) -> Router {
     service(api).verifier(verifier).into_router()

@@ -11,12 +11,10 @@ pub mod report;
 pub mod rules;
 
 use crate::spec::model::Spec;
-use clap::ValueEnum;
 use compare::Loc;
 use rules::{Direction, Severity};
 use serde::Serialize;
 use serde_json::Value;
-use std::process::ExitCode;
 
 /// One classified change.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -138,51 +136,108 @@ impl Diff {
     }
 }
 
-/// Output format of `apigen diff`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+/// Output format of a diff report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Text,
     Markdown,
     Json,
 }
 
-/// The least severity that makes `apigen diff` exit with 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+/// The least severity that makes a diff fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FailOn {
     Breaking,
     NonBreaking,
 }
 
-/// `apigen diff <old> <new>`: exit 0 when nothing reaches `fail_on`, 1 when something
-/// does; errors (bad input) are returned and become exit 2.
-pub fn run(
-    old: &str,
-    new: &str,
-    format: Format,
-    fail_on: Option<FailOn>,
-) -> Result<ExitCode, String> {
-    let old_spec = input::load(old)?;
-    let new_spec = input::load(new)?;
-    if old_spec.service.name != new_spec.service.name {
-        return Err(format!(
-            "`{old}` is service `{}` but `{new}` is service `{}`: a diff compares two versions \
-             of one service",
-            old_spec.service.name, new_spec.service.name
-        ));
-    }
-    let d = Diff::new(old, &old_spec, new, &new_spec);
-    let out = match format {
-        Format::Text => {
-            use std::io::IsTerminal;
-            let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            report::text(&d, colour)
+/// Why two versions could not be compared.
+#[derive(Debug, thiserror::Error)]
+pub enum DiffError {
+    /// An argument names nothing loadable.
+    #[error("{0}")]
+    Input(String),
+    /// A document side could not be extracted.
+    #[error(transparent)]
+    Extract(#[from] crate::extract::files::ExtractFileError),
+    #[error(
+        "`{old}` is service `{old_service}` but `{new}` is service `{new_service}`: a diff \
+         compares two versions of one service"
+    )]
+    DifferentServices {
+        old: String,
+        old_service: String,
+        new: String,
+        new_service: String,
+    },
+}
+
+/// What `apigen diff <old> <new>` found: the diff, the extractions of document sides (their
+/// diagnostics are the caller's to report), and whether a change reaches `fail_on`.
+#[derive(Debug)]
+pub struct Outcome {
+    pub diff: Diff,
+    pub extracted: Vec<crate::extract::files::Extracted>,
+    pub failed: bool,
+}
+
+impl Outcome {
+    /// The report in `format` (`colour`: ANSI colours in the text form).
+    pub fn render(&self, format: Format, colour: bool) -> String {
+        match format {
+            Format::Text => report::text(&self.diff, colour),
+            Format::Markdown => report::markdown(&self.diff),
+            Format::Json => report::json(&self.diff),
         }
-        Format::Markdown => report::markdown(&d),
-        Format::Json => report::json(&d),
-    };
-    print!("{out}");
-    Ok(match fail_on {
-        Some(level) if d.fails(level) => ExitCode::from(1),
-        _ => ExitCode::SUCCESS,
+    }
+}
+
+/// Loads both sides (spec files, documents, `rev:path`) and compares them.
+pub fn run(old: &str, new: &str, fail_on: Option<FailOn>) -> Result<Outcome, DiffError> {
+    let old_side = input::load(old)?;
+    let new_side = input::load(new)?;
+    let (old_spec, new_spec) = (old_side.spec(), new_side.spec());
+    if old_spec.service.name != new_spec.service.name {
+        return Err(DiffError::DifferentServices {
+            old: old.to_owned(),
+            old_service: old_spec.service.name.clone(),
+            new: new.to_owned(),
+            new_service: new_spec.service.name.clone(),
+        });
+    }
+    let diff = Diff::new(old, old_spec, new, new_spec);
+    let failed = fail_on.is_some_and(|level| diff.fails(level));
+    let extracted = [old_side, new_side]
+        .into_iter()
+        .filter_map(|s| match s {
+            input::Side::Document(x) => Some(x),
+            input::Side::Spec(_) => None,
+        })
+        .collect();
+    Ok(Outcome {
+        diff,
+        extracted,
+        failed,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec_file(service: &str) -> String {
+        format!("{}/../../specs/{service}.yaml", env!("CARGO_MANIFEST_DIR"))
+    }
+
+    #[test]
+    fn run_returns_the_outcome_and_typed_errors() {
+        let mse = spec_file("mse");
+        let same = run(&mse, &mse, Some(FailOn::NonBreaking)).unwrap();
+        assert!(same.diff.changes.is_empty() && !same.failed && same.extracted.is_empty());
+        assert!(same.render(Format::Json, false).contains("\"changes\": []"));
+        let e = run(&mse, &spec_file("cse"), None).unwrap_err();
+        assert!(matches!(e, DiffError::DifferentServices { .. }), "{e}");
+        let e = run("nowhere.yaml", &mse, None).unwrap_err();
+        assert!(matches!(e, DiffError::Input(_)), "{e}");
+    }
 }

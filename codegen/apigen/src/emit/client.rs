@@ -6,7 +6,8 @@
 //! chains runtime encoder calls. Models live in the `<service>-models` crate (compiled once,
 //! shared with server and mock crates).
 
-use super::models::{self, doc_lines, op_model, Member};
+use super::lower::{ident, ServiceModel};
+use super::models::{self, doc_lines, Member};
 use super::names::{self, Scope};
 use crate::protocol::{ExampleCheck, ProtocolRules};
 use crate::spec::model::{
@@ -17,7 +18,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// Names the `Client` itself uses; operation methods get a suffix on collision.
-const RESERVED: &[&str] = &[
+pub(crate) const RESERVED: &[&str] = &[
     "new",
     "from_region",
     "from_endpoint",
@@ -33,7 +34,12 @@ const RESERVED: &[&str] = &[
 /// The rustdoc of an operation's method (client, server trait): title, description, the HTTP
 /// line (and `Action` for RPC), the source section, and deprecation.
 pub fn operation_doc(op: &Operation, protocol: &dyn ProtocolRules) -> String {
-    let mut doc = format!("{}\n\n", op.title);
+    // Alibaba titles are the action name, which the method name already says.
+    let mut doc = if op.title == op.id {
+        String::new()
+    } else {
+        format!("{}\n\n", op.title)
+    };
     if !op.description.is_empty() && op.description != op.title {
         doc.push_str(&op.description);
         doc.push_str("\n\n");
@@ -50,25 +56,6 @@ pub fn operation_doc(op: &Operation, protocol: &dyn ProtocolRules) -> String {
         }
     }
     doc
-}
-
-/// Rust method name of each operation, unique in the client.
-pub fn method_names(spec: &Spec) -> Vec<String> {
-    let mut scope = Scope::default();
-    for r in RESERVED {
-        scope.unique((*r).into());
-    }
-    spec.operations
-        .iter()
-        .map(|op| scope.unique(names::field(&op.id)))
-        .collect()
-}
-
-fn ident(rust: &str) -> proc_macro2::Ident {
-    match rust.strip_prefix("r#") {
-        Some(raw) => proc_macro2::Ident::new_raw(raw, proc_macro2::Span::call_site()),
-        None => format_ident!("{}", rust),
-    }
 }
 
 fn api_version(spec: &Spec, op: &Operation) -> String {
@@ -93,26 +80,24 @@ fn by_ref(f: &Field, id: &proc_macro2::Ident) -> TokenStream {
 }
 
 /// `src/lib.rs` of the client crate.
-pub fn emit_lib(spec: &Spec) -> TokenStream {
+pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
+    let spec = sm.spec;
     let svc = &spec.service;
-    let models_crate = format_ident!("{}_models", svc.name.replace('-', "_"));
-    let protocol = crate::protocol::of(spec);
+    let models_crate = &sm.names.models_crate;
+    let protocol = sm.protocol;
     let classifier = protocol.response_classifier();
     let product = svc.product_code.clone().unwrap_or_else(|| svc.name.clone());
     let version_doc = svc.api_versions.join(", ");
-    let method_names = method_names(spec);
     let mut methods = Vec::new();
     let mut encoders = Vec::new();
     let mut operation_impls = Vec::new();
-    for (op, mname) in spec.operations.iter().zip(&method_names) {
-        let model = op_model(op);
-        let module = format_ident!("{}", model.module);
-        let req = format_ident!("{}", model.request);
-        let resp = format_ident!("{}", model.response);
-        let m = ident(mname);
-        let enc = ident(mname);
-        let mut doc = operation_doc(op, protocol);
-        let idempotent = protocol.is_idempotent(op);
+    for o in &sm.operations {
+        let (op, mname, model) = (o.op, &o.method, &o.model);
+        let (module, req, resp) = (&o.module, &o.request, &o.response);
+        let m = &o.method_ident;
+        let enc = &o.method_ident;
+        let mut doc = o.doc.clone();
+        let idempotent = o.idempotent;
         if !idempotent {
             doc.push_str(
                 "\n\nNot idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.",
@@ -134,9 +119,9 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
             }
         });
         if let Some(p) = &op.pagination {
-            methods.push(pages_method(op, p, mname, &models_crate, &model));
+            methods.push(pages_method(op, p, mname, models_crate, model));
         }
-        let body = protocol.encoder(spec, op, &model, idempotent);
+        let body = protocol.encoder(spec, op, model, idempotent);
         let edoc = doc_lines(&format!(
             "Encodes a `{}` request (`{} {}`).",
             op.id, op.method, op.path
@@ -154,6 +139,22 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
         });
     }
 
+    // The request builders the encoders use, imported only where used.
+    let encoder_tokens = quote! { #(#encoders)* };
+    let rest_uses: Vec<proc_macro2::Ident> = ["ArrayStyle", "Multipart", "RestRequest"]
+        .into_iter()
+        .filter(|n| super::mentions(&encoder_tokens, n))
+        .map(|n| format_ident!("{}", n))
+        .collect();
+    let mut encode_uses = match rest_uses.as_slice() {
+        [] => quote! {},
+        [one] => quote! { use apigen_runtime::rest::#one; },
+        many => quote! { use apigen_runtime::rest::{#(#many),*}; },
+    };
+    if super::mentions(&encoder_tokens, "RpcRequest") {
+        encode_uses.extend(quote! { use apigen_runtime::rpc::RpcRequest; });
+    }
+
     let crate::protocol::ClientSetup {
         endpoint_rule: default_rule,
         credentials_from_env: ctor_env,
@@ -168,12 +169,11 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
     let service_name = &svc.name;
     let endpoints_doc = doc_lines(&endpoints.doc);
     let product_doc = format!(" Product code used in the regional endpoint (`{product}`).");
-    let region_doc = doc_lines(&format!(
-        "Settings for `region` on the public network: the host [`ENDPOINTS`] lists for it, \
-         else its rule (`{endpoint_rule}`). A region that is empty or not a region id gives a \
-         host that fails at the first call; [`Client::endpoints`] checks, picks a network and \
-         takes per-region overrides. {scheme_doc}"
+    let regional_doc = doc_lines(&format!(
+        "`Client::from_region`, `Client::config_for_region` and the other constructors: regions \
+         resolve through [`ENDPOINTS`] (else the rule `{endpoint_rule}`)."
     ));
+    let scheme_const_doc = doc_lines(scheme_doc);
     let client_doc = doc_lines(&format!(
         "Client of {} (API versions {version_doc}): one async method per operation.\n\nCheap to clone; clones share the connection pool.",
         svc.title
@@ -182,7 +182,7 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
         #![warn(missing_docs)]
 
         pub use #models_crate as models;
-        pub use apigen_runtime::{ClientConfig, Credentials, Endpoint, EndpointResolver, EndpointTable, Error, Network, RetryPolicy, SignatureScheme};
+        pub use apigen_runtime::{ClientConfig, Credentials, Endpoint, EndpointResolver, EndpointTable, Error, Network, RegionalClient, RetryPolicy, SignatureScheme};
         pub use apigen_runtime::credentials::{self, SharedCredentialsProvider};
         pub use apigen_runtime::{CallOptions, Output};
 
@@ -206,49 +206,21 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
             inner: apigen_runtime::Client,
         }
 
+        #regional_doc
+        impl RegionalClient for Client {
+            const ENDPOINTS: &'static EndpointTable = &ENDPOINTS;
+            #scheme_const_doc
+            const DEFAULT_SCHEME: SignatureScheme = #scheme_default;
+
+            fn new(config: ClientConfig) -> Result<Self, Error> {
+                Client::new(config)
+            }
+        }
+
         impl Client {
             /// A client with explicit settings.
             pub fn new(config: ClientConfig) -> Result<Self, Error> {
                 Ok(Self { inner: apigen_runtime::Client::new(config)? })
-            }
-
-            /// Settings for `endpoint` with this service's default signature scheme (no region:
-            /// add `.with_region(region)` where the client needs it, e.g. Huawei's project lookup).
-            pub fn config_for(endpoint: Endpoint, credentials: impl Into<SharedCredentialsProvider>) -> ClientConfig {
-                ClientConfig::new(endpoint, credentials, #scheme_default)
-            }
-
-            #region_doc
-            pub fn config_for_region(region: &str, credentials: impl Into<SharedCredentialsProvider>) -> ClientConfig {
-                Self::config_for(Endpoint::https(ENDPOINTS.public_host(region)), credentials).with_region(region)
-            }
-
-            /// Settings for `region` through `endpoints` (a network, per-region overrides):
-            /// `Client::config_with_endpoints(&Client::endpoints().network(Network::Vpc), region, credentials)`.
-            /// Fails when `region` is not a region id or the service has no such network.
-            pub fn config_with_endpoints(endpoints: &EndpointResolver, region: &str, credentials: impl Into<SharedCredentialsProvider>) -> Result<ClientConfig, Error> {
-                Ok(Self::config_for(endpoints.resolve(region)?, credentials).with_region(region))
-            }
-
-            /// Settings for an explicit endpoint URL (`https://host[:port][/prefix]`).
-            pub fn config_for_endpoint(url: &str, credentials: impl Into<SharedCredentialsProvider>) -> Result<ClientConfig, Error> {
-                Ok(Self::config_for(Endpoint::from_url(url)?, credentials))
-            }
-
-            /// This service's endpoint resolver over [`ENDPOINTS`]: `.network(Network::Vpc)`,
-            /// `.region_override(region, endpoint)`, `.resolve(region)`.
-            pub fn endpoints() -> EndpointResolver {
-                EndpointResolver::new(&ENDPOINTS)
-            }
-
-            /// A client for the regional endpoint of `region` with the default settings.
-            pub fn from_region(region: &str, credentials: impl Into<SharedCredentialsProvider>) -> Result<Self, Error> {
-                Self::new(Self::config_for_region(region, credentials))
-            }
-
-            /// A client for an explicit endpoint URL with the default settings.
-            pub fn from_endpoint(url: &str, credentials: impl Into<SharedCredentialsProvider>) -> Result<Self, Error> {
-                Self::new(Self::config_for_endpoint(url, credentials)?)
             }
 
             /// A client for `region` with credentials from the environment variables the
@@ -299,12 +271,9 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
         /// Per-operation request encoders: request model → [`apigen_runtime::PreparedRequest`].
         pub mod encode {
             use apigen_runtime::{Error, PreparedRequest};
-            #[allow(unused_imports)]
-            use apigen_runtime::rest::{ArrayStyle, Multipart, RestRequest};
-            #[allow(unused_imports)]
-            use apigen_runtime::rpc::RpcRequest;
+            #encode_uses
 
-            #(#encoders)*
+            #encoder_tokens
         }
     }
 }
@@ -859,6 +828,7 @@ fn rpc_value(
             } else {
                 quote! { #elem }
             };
+            let json = super::json_literal(&v);
             return Ok(Some(
                 quote! { serde_json::from_str::<#ty>(#json).expect("example value") },
             ));
@@ -949,7 +919,7 @@ fn rpc_value(
         }
     }
     let elem = &m.elem;
-    let json = serde_json::to_string(&list).unwrap_or_default();
+    let json = super::json_literal(&serde_json::Value::Array(list.clone()));
     if matches!(f.ty.element(), TypeExpr::String) || f.fields.is_empty() {
         // Scalars: typed literals.
         let lits: Result<Vec<TokenStream>, String> = list
@@ -1006,7 +976,7 @@ fn match_path(template: &str, path: &str) -> Option<Vec<(String, String)>> {
 
 /// One request example as test statements, or the reason it is skipped.
 fn request_example_test(
-    spec: &Spec,
+    sm: &ServiceModel,
     op: &Operation,
     model: &models::OpModel,
     members: &[Member],
@@ -1016,8 +986,8 @@ fn request_example_test(
     if let Some(m) = &ex.mismatch {
         return Err(format!("marked as not matching the tables: {m}"));
     }
-    crate::protocol::of(spec).request_example_test(&ExampleCheck {
-        spec,
+    sm.protocol.request_example_test(&ExampleCheck {
+        spec: sm.spec,
         op,
         model,
         members,
@@ -1112,7 +1082,7 @@ pub(crate) fn rest_example_test(check: &ExampleCheck<'_>) -> Result<TokenStream,
     let body = match (&ex.json, &op.body) {
         (Some(j), Some(b)) if !b.content_type.starts_with("multipart/") => {
             conforms(op, j, &b.ty, &b.fields, "")?;
-            let json = serde_json::to_string(j).unwrap_or_default();
+            let json = super::json_literal(j);
             let m = members
                 .iter()
                 .find(|m| Some(&m.rust) == model.body.as_ref())
@@ -1214,9 +1184,8 @@ pub struct TestFile {
     pub response_skipped: usize,
 }
 
-pub fn emit_tests(spec: &Spec) -> TestFile {
-    let client_crate = format_ident!("{}_client", spec.service.name.replace('-', "_"));
-    let method_names = method_names(spec);
+pub fn emit_tests(sm: &ServiceModel) -> TestFile {
+    let client_crate = &sm.names.client_crate;
     let mut tests = Vec::new();
     let mut out = TestFile {
         tokens: TokenStream::new(),
@@ -1226,12 +1195,9 @@ pub fn emit_tests(spec: &Spec) -> TestFile {
         response_checked: 0,
         response_skipped: 0,
     };
-    for (op, mname) in spec.operations.iter().zip(&method_names) {
-        let model = op_model(op);
-        let members = models::request_members(op);
-        let enc = ident(mname);
-        let module = format_ident!("{}", model.module);
-        let resp = format_ident!("{}", model.response);
+    for o in &sm.operations {
+        let (op, mname, model, members) = (o.op, &o.method, &o.model, &o.members);
+        let (enc, module, resp) = (&o.method_ident, &o.module, &o.response);
         let mut stmts = Vec::new();
         let mut notes = Vec::new();
         let success = op.success_response();
@@ -1257,7 +1223,8 @@ pub fn emit_tests(spec: &Spec) -> TestFile {
                     out.response_skipped += 1;
                     continue;
                 }
-                let text = serde_json::to_string_pretty(json).unwrap_or_default();
+                let text =
+                    super::raw_string(&serde_json::to_string_pretty(json).unwrap_or_default());
                 let msg = format!("response example at line {}", ex.line);
                 stmts.push(quote! {
                     if let Err(e) = apigen_runtime::decode::check_example::<#module::#resp>(#text) {
@@ -1268,7 +1235,7 @@ pub fn emit_tests(spec: &Spec) -> TestFile {
             }
         }
         for ex in &op.request_examples {
-            match request_example_test(spec, op, &model, &members, &enc, ex) {
+            match request_example_test(sm, op, model, members, enc, ex) {
                 Ok(t) => {
                     stmts.push(t);
                     out.request_checked += 1;
@@ -1311,13 +1278,15 @@ pub fn emit_tests(spec: &Spec) -> TestFile {
         });
         out.tests += 1;
     }
-    let models = format_ident!("{}_models", spec.service.name.replace('-', "_"));
+    let models = &sm.names.models_crate;
+    let tests_tokens = quote! { #(#tests)* };
+    let use_encode =
+        super::mentions(&tests_tokens, "encode").then(|| quote! { use #client_crate::encode; });
+    let use_models = (out.tests > 0).then(|| quote! { use #models::*; });
     out.tokens = quote! {
         #![allow(non_upper_case_globals)] // skipped operations keep their notes in a named const
-        #[allow(unused_imports)]
-        use #client_crate::encode;
-        #[allow(unused_imports)]
-        use #models::*;
+        #use_encode
+        #use_models
         #(#tests)*
     };
     out

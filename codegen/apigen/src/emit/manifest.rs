@@ -75,21 +75,19 @@ pub struct MockUsage<'a> {
 
 /// README body of a client crate: a short example (the first operation whose required
 /// parameters all have documented examples) and the operation table.
-pub fn client_readme_body(spec: &crate::spec::model::Spec) -> String {
-    let protocol = crate::protocol::of(spec);
-    let names = super::client::method_names(spec);
-    let pick = spec
+pub fn client_readme_body(sm: &super::lower::ServiceModel) -> String {
+    let (spec, protocol) = (sm.spec, sm.protocol);
+    let pick = sm
         .operations
         .iter()
-        .zip(&names)
-        .filter(|(op, _)| !op.deprecated)
-        .min_by_key(|(op, _)| {
-            let m = super::models::op_model(op);
+        .filter(|o| !o.op.deprecated)
+        .min_by_key(|o| {
+            let m = &o.model;
             m.params.iter().filter(|(_, p)| p.required).count() + usize::from(m.body.is_some()) * 10
         });
     let (method, module, request, args) = match pick {
-        Some((op, name)) => {
-            let m = super::models::op_model(op);
+        Some(o) => {
+            let m = &o.model;
             let args: Vec<String> = m
                 .params
                 .iter()
@@ -103,19 +101,23 @@ pub fn client_readme_body(spec: &crate::spec::model::Spec) -> String {
                     }
                 })
                 .collect();
-            (name.clone(), m.module, m.request, args.join(", "))
+            (
+                o.method.clone(),
+                m.module.clone(),
+                m.request.clone(),
+                args.join(", "),
+            )
         }
         None => Default::default(),
     };
-    let rows = spec
+    let rows = sm
         .operations
         .iter()
-        .zip(&names)
-        .map(|(op, n)| {
+        .map(|o| {
             (
-                n.clone(),
-                protocol.readme_request(op),
-                op.source.section.clone(),
+                o.method.clone(),
+                protocol.readme_request(o.op),
+                o.op.source.section.clone(),
             )
         })
         .collect();

@@ -10,24 +10,15 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use super::client::method_names;
-use super::models::{op_model, OpModel};
-use super::server::{op_idents, trait_name, OpIdents};
-use super::stateful;
+use super::lower::{OperationModel, Plans, ServiceModel};
+use super::server::{op_idents, OpIdents};
 use crate::protocol::ProtocolRules;
 
-/// The stateful plans by operation.
-pub type Plans = BTreeMap<String, apigen_runtime::schema::Plan>;
 use crate::spec::model::{
     Encoding, Example, ExampleFormat, Field, Location, Operation, Spec, TypeExpr,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-
-/// Name of the mock type (`AlikafkaMock`).
-pub fn mock_name(spec: &Spec) -> String {
-    format!("{}Mock", super::names::type_name(&spec.service.name))
-}
 
 /// The documented JSON success examples of `op`, first to last.
 fn success_examples(op: &Operation) -> impl Iterator<Item = &crate::spec::model::Example> {
@@ -93,14 +84,15 @@ fn pretty<T: serde::Serialize>(v: &T) -> String {
 }
 
 /// `src/lib.rs` of the mock crate.
-pub fn emit_lib(spec: &Spec) -> TokenStream {
+pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
+    let spec = sm.spec;
     let server = format_ident!("{}_server", spec.service.name.replace('-', "_"));
     let models = format_ident!("models");
-    let api = format_ident!("{}", trait_name(spec));
-    let mock = format_ident!("{}", mock_name(spec));
-    let wrap = crate::protocol::of(spec).front_door();
+    let api = format_ident!("{}", sm.names.trait_name);
+    let mock = format_ident!("{}", sm.names.mock_name);
+    let wrap = sm.protocol.front_door();
     let mut methods = Vec::new();
-    for (op, names) in spec.operations.iter().zip(op_idents(spec)) {
+    for (op, names) in spec.operations.iter().zip(op_idents(sm)) {
         let OpIdents {
             method: m,
             module,
@@ -243,9 +235,10 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
 }
 
 /// `src/main.rs` of the mock crate: the `<service>-mock` binary.
-pub fn emit_main(spec: &Spec) -> TokenStream {
+pub fn emit_main(sm: &ServiceModel) -> TokenStream {
+    let spec = sm.spec;
     let krate = format_ident!("{}_mock", spec.service.name.replace('-', "_"));
-    let mock = format_ident!("{}", mock_name(spec));
+    let mock = format_ident!("{}", sm.names.mock_name);
     let program = format!("{}-mock", spec.service.name);
     let failed = format!("{program}: {{e}}");
     let bad_state = format!("{program}: {{msg}}");
@@ -274,6 +267,7 @@ pub fn emit_main(spec: &Spec) -> TokenStream {
                 }
             };
             let mut mock = #mock::with_seed(args.seed);
+            mock.recorder().set_validation(args.validation);
             match apigen_runtime::mock::Stateful::from_cli(#krate::plans(), &args) {
                 Ok(Some(engine)) => mock = mock.with_state(engine),
                 Ok(None) => {}
@@ -295,38 +289,37 @@ pub fn emit_main(spec: &Spec) -> TokenStream {
 
 /// One round-trip case: the request (RPC: wire pairs; REST: members by wire name) and where
 /// it came from.
-pub(crate) fn case(op: &Operation, protocol: &dyn ProtocolRules) -> Value {
+pub(crate) fn case(o: &OperationModel, protocol: &dyn ProtocolRules) -> Value {
+    let op = o.op;
     let documented = op.request_examples.iter().find(|e| e.mismatch.is_none());
     let mut out = Map::new();
     out.insert("op".into(), json!(op.id));
-    protocol.round_trip_request(op, documented, &mut out);
+    protocol.round_trip_request(o, documented, &mut out);
     if let Some(v) = response_example(op) {
         out.insert("response".into(), v.clone());
     }
     Value::Object(out)
 }
 
-fn case_fields(op: &Operation) -> (OpModel, Vec<Field>) {
-    let model = op_model(op);
-    let fields = model.params.iter().map(|(_, p)| p.clone()).collect();
-    (model, fields)
+fn case_fields(o: &OperationModel) -> Vec<Field> {
+    o.model.params.iter().map(|(_, p)| p.clone()).collect()
 }
 
 /// An RPC case's request: wire pairs (the documented example's, completed with sampled
 /// required parameters), and `documented` or `sampled`.
 pub(crate) fn rpc_case_params(
-    op: &Operation,
+    o: &OperationModel,
     documented: Option<&Example>,
 ) -> (&'static str, Vec<(String, String)>) {
-    let (_, fields) = case_fields(op);
+    let op = o.op;
+    let fields = case_fields(o);
     let mut pairs: Vec<(String, String)> = Vec::new();
     let mut source = "sampled";
     if let Some(ex) = documented.filter(|e| !e.params.is_empty()) {
         source = "documented";
         for (k, v) in &ex.params {
             let base = k.split('.').next().unwrap_or(k);
-            if !apigen_runtime::rpc::COMMON_PARAMS.contains(&base)
-                && fields.iter().any(|f| f.name == base)
+            if !apigen_runtime::rpc::is_common_param(base) && fields.iter().any(|f| f.name == base)
             {
                 pairs.push((k.clone(), v.clone()));
             }
@@ -351,10 +344,11 @@ pub(crate) fn rpc_case_params(
 /// A REST case's request: members by wire name (required and path parameters sampled, the
 /// body documented where the example is usable), and `documented` or `sampled`.
 pub(crate) fn rest_case_input(
-    op: &Operation,
+    o: &OperationModel,
     documented: Option<&Example>,
 ) -> (&'static str, Map<String, Value>) {
-    let (model, fields) = case_fields(op);
+    let (op, model) = (o.op, &o.model);
+    let fields = case_fields(o);
     let mut input = Map::new();
     let mut source = "sampled";
     for f in &fields {
@@ -380,13 +374,8 @@ pub(crate) fn rest_case_input(
 }
 
 /// `tests/cases.json`: one round-trip case per operation.
-pub fn cases_json(spec: &Spec) -> String {
-    let protocol = crate::protocol::of(spec);
-    let cases: Vec<Value> = spec
-        .operations
-        .iter()
-        .map(|op| case(op, protocol))
-        .collect();
+pub fn cases_json(sm: &ServiceModel) -> String {
+    let cases: Vec<Value> = sm.operations.iter().map(|o| case(o, sm.protocol)).collect();
     pretty(&cases)
 }
 
@@ -512,27 +501,30 @@ fn sample_type(ty: &TypeExpr, fields: &[Field], op: &Operation, depth: usize) ->
 }
 
 /// `tests/roundtrip.rs` of the mock crate.
-pub fn emit_roundtrip(spec: &Spec) -> TokenStream {
+pub fn emit_roundtrip(sm: &ServiceModel) -> TokenStream {
+    let spec = sm.spec;
     let mock_crate = format_ident!("{}_mock", spec.service.name.replace('-', "_"));
-    let client_crate = format_ident!("{}_client", spec.service.name.replace('-', "_"));
-    let mock = format_ident!("{}", mock_name(spec));
-    let protocol = crate::protocol::of(spec);
+    let client_crate = &sm.names.client_crate;
+    let mock = format_ident!("{}", sm.names.mock_name);
+    let protocol = sm.protocol;
     let credentials = protocol.test_credentials(quote! { Credentials::access_key(KEY_ID, SECRET) });
     let crate::protocol::CaseTokens {
         field: case_fields,
         decode,
         ..
     } = protocol.case_tokens();
+    let use_params =
+        super::mentions(&decode, "Params").then(|| quote! { use apigen_runtime::server::Params; });
     let mut calls = Vec::new();
-    for (op, mname) in spec.operations.iter().zip(method_names(spec)) {
-        let m = format_ident!("{}", mname.trim_start_matches("r#"));
-        let id = &op.id;
+    for o in &sm.operations {
+        let m = format_ident!("{}", o.method.trim_start_matches("r#"));
+        let id = &o.op.id;
         calls.push(quote! {
             #id => check(case, &mut failures, |r| async move { c.#m(&r).await }).await,
         });
     }
     let n = spec.operations.len();
-    let first = super::server::op_idents(spec)
+    let first = op_idents(sm)
         .into_iter()
         .next()
         .map(|o| o.method)
@@ -541,11 +533,10 @@ pub fn emit_roundtrip(spec: &Spec) -> TokenStream {
         use std::future::Future;
 
         use apigen_runtime::server::validate;
-        #[allow(unused_imports)]
-        use apigen_runtime::server::Params;
+        #use_params
         use apigen_runtime::server::Verifier;
         use apigen_runtime::Credentials;
-        use #client_crate::Client;
+        use #client_crate::{Client, RegionalClient};
         use #mock_crate::#mock;
         use serde::de::DeserializeOwned;
 
@@ -648,10 +639,11 @@ pub fn emit_roundtrip(spec: &Spec) -> TokenStream {
 /// `tests/stateful.rs` of the mock crate: every inferred resource with a create and a list is
 /// created, listed, described, deleted and listed again through the stateful answers, with
 /// the round-trip cases' requests.
-pub fn emit_stateful_test(spec: &Spec, plans: &Plans) -> TokenStream {
+pub fn emit_stateful_test(sm: &ServiceModel) -> TokenStream {
+    let (spec, plans) = (sm.spec, &sm.plans);
     let mock_crate = format_ident!("{}_mock", spec.service.name.replace('-', "_"));
-    let mock = format_ident!("{}", mock_name(spec));
-    let protocol = crate::protocol::of(spec);
+    let mock = format_ident!("{}", sm.names.mock_name);
+    let protocol = sm.protocol;
     let input = protocol.case_tokens().decode_json;
     let resources = plans
         .values()
@@ -663,7 +655,7 @@ pub fn emit_stateful_test(spec: &Spec, plans: &Plans) -> TokenStream {
         .values()
         .filter(|p| p.action == apigen_runtime::schema::Action::Create)
         .count();
-    let http = http_stateful_test(spec, plans);
+    let http = http_stateful_test(sm);
     quote! {
         use apigen_runtime::schema::{Action, Plan};
         use apigen_runtime::server::validate;
@@ -776,8 +768,9 @@ pub fn emit_stateful_test(spec: &Spec, plans: &Plans) -> TokenStream {
 /// The HTTP half of the stateful tests: the resource with the most operations is created,
 /// listed, described and deleted through the generated client against the running stateful
 /// mock, with signatures verified (e.g. alikafka topics, Huawei Kafka instances).
-fn http_stateful_test(spec: &Spec, plans: &Plans) -> TokenStream {
+fn http_stateful_test(sm: &ServiceModel) -> TokenStream {
     use apigen_runtime::schema::Action;
+    let (spec, plans) = (sm.spec, &sm.plans);
     let mut by_resource: BTreeMap<&str, Vec<(&String, &apigen_runtime::schema::Plan)>> =
         BTreeMap::new();
     for (op, p) in plans {
@@ -807,7 +800,7 @@ fn http_stateful_test(spec: &Spec, plans: &Plans) -> TokenStream {
         return quote! {};
     };
     let find = |a: Action| members.iter().find(|(_, p)| p.action == a).copied();
-    let idents = super::server::op_idents(spec);
+    let idents = op_idents(sm);
     let method_of = |op: &str| {
         let i = spec.operations.iter().position(|o| o.id == op).unwrap_or(0);
         let OpIdents {
@@ -818,9 +811,9 @@ fn http_stateful_test(spec: &Spec, plans: &Plans) -> TokenStream {
         } = &idents[i];
         (method.clone(), quote! { #module::#request })
     };
-    let client_crate = format_ident!("{}_client", spec.service.name.replace('-', "_"));
-    let mock = format_ident!("{}", mock_name(spec));
-    let credentials = crate::protocol::of(spec).test_credentials(
+    let client_crate = &sm.names.client_crate;
+    let mock = format_ident!("{}", sm.names.mock_name);
+    let credentials = sm.protocol.test_credentials(
         quote! { apigen_runtime::Credentials::access_key("stateful-key", "stateful-secret") },
     );
     let (Some((create_op, _)), Some((list_op, list_plan))) = (
@@ -907,6 +900,7 @@ fn http_stateful_test(spec: &Spec, plans: &Plans) -> TokenStream {
         #[tokio::test]
         async fn #name() {
             use #client_crate::models::*;
+            use #client_crate::RegionalClient;
             let mock = #mock::new().stateful();
             let server = mock
                 .start(Some(apigen_runtime::server::Verifier::new("stateful-key", "stateful-secret")))
@@ -936,9 +930,9 @@ fn http_stateful_test(spec: &Spec, plans: &Plans) -> TokenStream {
 /// with a required parameter left out, and with a wrong-typed value, must get the vendor's 4xx
 /// error naming it; unknown operations, broken JSON and oversized bodies get vendor 4xx answers;
 /// nothing gets a 5xx.
-pub fn emit_bad_requests_test(spec: &Spec) -> TokenStream {
-    let mock_crate = format_ident!("{}_mock", spec.service.name.replace('-', "_"));
-    let mock = format_ident!("{}", mock_name(spec));
+pub fn emit_bad_requests_test(sm: &ServiceModel) -> TokenStream {
+    let mock_crate = format_ident!("{}_mock", sm.spec.service.name.replace('-', "_"));
+    let mock = format_ident!("{}", sm.names.mock_name);
     quote! {
         use #mock_crate::{server, #mock};
 
@@ -960,9 +954,10 @@ pub fn emit_bad_requests_test(spec: &Spec) -> TokenStream {
 }
 
 /// The README body of a mock crate.
-pub fn readme_body(spec: &Spec, plans: &Plans) -> String {
+pub fn readme_body(sm: &ServiceModel) -> String {
+    let (spec, plans) = (sm.spec, &sm.plans);
     let svc = &spec.service.name;
-    let mock = mock_name(spec);
+    let mock = &sm.names.mock_name;
     let documented = spec
         .operations
         .iter()
@@ -971,9 +966,9 @@ pub fn readme_body(spec: &Spec, plans: &Plans) -> String {
     super::manifest::render(&super::manifest::MockUsage {
         svc,
         krate: &svc.replace('-', "_"),
-        mock: &mock,
+        mock,
         operations: spec.operations.len(),
         documented,
-        stateful_table: stateful::table(plans),
+        stateful_table: super::plans_table::table(plans),
     })
 }

@@ -7,17 +7,19 @@
 pub mod client;
 pub mod format;
 pub mod layout;
+pub mod lower;
 pub mod manifest;
 pub mod mock;
 pub mod models;
 pub mod names;
-pub mod resources;
+pub mod openapi;
+pub mod plans_table;
 pub mod schema;
 pub mod server;
-pub mod stateful;
 pub mod wire;
 
 pub use layout::{Layout, RuntimeDep};
+pub use lower::{lower, OperationModel, ServiceModel};
 
 use crate::spec::{load, model::Spec};
 use proc_macro2::TokenStream;
@@ -45,8 +47,100 @@ pub fn rust_file(header: &str, tokens: TokenStream) -> Result<String, String> {
         out.push('\n');
     }
     out.push('\n');
-    out.push_str(&prettyplease::unparse(&file));
+    out.push_str(&space_items(&prettyplease::unparse(&file)));
     Ok(out)
+}
+
+/// prettyplease's output with a blank line between consecutive items (functions, types,
+/// impls, modules, consts; not between the `use` lines of a group), as a person writes them.
+fn space_items(text: &str) -> String {
+    const ITEM_STARTS: &[&str] = &[
+        "///",
+        "#[",
+        "pub ",
+        "pub(",
+        "impl ",
+        "impl<",
+        "fn ",
+        "async fn ",
+        "const ",
+        "static ",
+        "mod ",
+        "struct ",
+        "enum ",
+        "trait ",
+        "type ",
+        "use ",
+        "unsafe ",
+    ];
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let is_use = |l: &str| {
+        let l = l.trim_start();
+        l.starts_with("use ") || l.starts_with("pub use ")
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    // Per indentation: whether the last item started there is a `use`.
+    let mut last_use: Vec<bool> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let trimmed = line.trim_start();
+        let depth = indent(line);
+        if i > 0 && ITEM_STARTS.iter().any(|s| trimmed.starts_with(s)) {
+            let prev = lines[i - 1];
+            let ends_item = matches!(prev.trim_end().chars().last(), Some('}' | ';'))
+                && !prev.trim_start().starts_with("//");
+            let prev_was_use = last_use.get(depth).copied().unwrap_or(false);
+            if ends_item && indent(prev) == depth && !(prev_was_use && is_use(line)) {
+                out.push('\n');
+            }
+        }
+        if ITEM_STARTS.iter().any(|s| trimmed.starts_with(s))
+            && !trimmed.starts_with("///")
+            && !trimmed.starts_with("#[")
+        {
+            if last_use.len() <= depth {
+                last_use.resize(depth + 1, false);
+            }
+            last_use[depth] = is_use(line);
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// A raw string literal (`r#"…"#`, with as many `#` as the text needs) so JSON and other
+/// quoted text in generated code reads as written instead of escaped.
+pub fn raw_string(text: &str) -> proc_macro2::Literal {
+    let mut hashes = String::new();
+    while text.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    let lit = format!("r{hashes}\"{text}\"{hashes}");
+    match lit.parse::<proc_macro2::Literal>() {
+        Ok(l) => l,
+        // A text a raw string cannot hold (a lone `\r`): an ordinary escaped literal.
+        Err(_) => proc_macro2::Literal::string(text),
+    }
+}
+
+/// A JSON value as a raw string literal: compact when short, else pretty-printed over lines.
+pub fn json_literal(value: &serde_json::Value) -> proc_macro2::Literal {
+    let compact = serde_json::to_string(value).unwrap_or_default();
+    if compact.len() <= 60 {
+        raw_string(&compact)
+    } else {
+        raw_string(&serde_json::to_string_pretty(value).unwrap_or(compact))
+    }
+}
+
+/// Whether `tokens` mention the identifier `name` (for imports only where they are used).
+pub fn mentions(tokens: &TokenStream, name: &str) -> bool {
+    tokens.clone().into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Ident(i) => i == name,
+        proc_macro2::TokenTree::Group(g) => mentions(&g.stream(), name),
+        _ => false,
+    })
 }
 
 /// Load every `specs/*.yaml` under `root`, sorted by file name.
@@ -113,9 +207,11 @@ fn service_files(
     spec: &Spec,
     layout: &Layout,
 ) -> Result<Vec<GeneratedFile>, String> {
+    let sm = lower(spec_path, spec).map_err(|e| e.to_string())?;
     let c = Ctx {
         spec_path,
         spec,
+        sm: &sm,
         layout,
     };
     let mut files = Vec::new();
@@ -128,7 +224,7 @@ fn service_files(
         path: layout
             .openapi_dir
             .join(format!("{}.json", spec.service.name)),
-        contents: crate::openapi::to_json_string(&crate::openapi::export(spec)),
+        contents: openapi::to_json_string(&openapi::export(&sm)),
     });
     format::rustfmt_all(&mut files, 1).map_err(|e| e.to_string())?;
     Ok(files)
@@ -159,10 +255,12 @@ pub fn workspace_manifest(files: &[GeneratedFile]) -> GeneratedFile {
 pub const WORKSPACE_MARKER: &str =
     "# Generated by apigen (`apigen generate --workspace`): the generated crates as one workspace.";
 
-/// What every crate emitter needs: the spec, where it was read from, and the layout.
+/// What every crate emitter needs: the spec, where it was read from, its lowered model, and
+/// the layout.
 struct Ctx<'a> {
     spec_path: &'a str,
     spec: &'a Spec,
+    sm: &'a ServiceModel<'a>,
     layout: &'a Layout,
 }
 
@@ -241,7 +339,7 @@ fn models_crate(c: &Ctx) -> Result<Vec<GeneratedFile>, String> {
         spec.service.title,
         spec.operations.len()
     );
-    let lib = rust_file(&header, models::emit(spec))?;
+    let lib = rust_file(&header, models::emit(c.sm))?;
     let readme = c.readme(
         "models",
         &description,
@@ -274,15 +372,15 @@ fn client_crate(c: &Ctx) -> Result<Vec<GeneratedFile>, String> {
         spec.service.title,
         spec.operations.len()
     );
-    let lib = rust_file(&header, client::emit_lib(spec))?;
-    let tests = client::emit_tests(spec);
+    let lib = rust_file(&header, client::emit_lib(c.sm))?;
+    let tests = client::emit_tests(c.sm);
     let test_header = format!(
         "Documented examples of `{spec_path}`: {} response examples decoded, {} request examples \
          reproduced ({} and {} skipped, reasons on each test).\n\nGenerated by apigen. Do not edit.",
         tests.response_checked, tests.request_checked, tests.response_skipped, tests.request_skipped
     );
     let test_file = rust_file(&test_header, tests.tokens)?;
-    let readme = c.readme("client", &description, manifest::client_readme_body(spec));
+    let readme = c.readme("client", &description, manifest::client_readme_body(c.sm));
     let mut files = vec![
         file(dir.join("Cargo.toml"), cargo),
         file(dir.join("README.md"), readme),
@@ -301,7 +399,7 @@ fn client_crate(c: &Ctx) -> Result<Vec<GeneratedFile>, String> {
                      `scripts/record-wire.sh`) against this client's `encode` functions.\n\n\
                      Generated by apigen. Do not edit."
                 ),
-                wire::emit_wire_test(spec),
+                wire::emit_wire_test(c.sm),
             )?,
         ));
     }
@@ -334,7 +432,7 @@ fn server_crate(c: &Ctx) -> Result<Vec<GeneratedFile>, String> {
         "Server stub of {} ({} operations): implement [`{}`] and serve [`router`].\n\nGenerated by apigen from `{spec_path}`. Do not edit.",
         spec.service.title,
         spec.operations.len(),
-        server::trait_name(spec),
+        c.sm.names.trait_name,
     );
     let readme = c.readme(
         "server",
@@ -343,18 +441,18 @@ fn server_crate(c: &Ctx) -> Result<Vec<GeneratedFile>, String> {
             "Implement `{svc_trait}` (every method defaults to the vendor's `NotImplemented` error) and serve \
              `{krate}::router(my_impl, verifier)` with axum. Requests are checked against the spec \
              (`src/schema.json`) before your method runs; faults get the vendor's 4xx error body.",
-            svc_trait = server::trait_name(spec),
+            svc_trait = c.sm.names.trait_name,
             krate = format!("{svc}_server").replace('-', "_"),
         ),
     );
     Ok(vec![
         file(dir.join("Cargo.toml"), cargo),
         file(dir.join("README.md"), readme),
-        file(dir.join("src/lib.rs"), rust_file(&header, server::emit_lib(spec))?),
-        file(dir.join("src/schema.json"), schema::to_json(&schema::service_schema(spec))),
+        file(dir.join("src/lib.rs"), rust_file(&header, server::emit_lib(c.sm))?),
+        file(dir.join("src/schema.json"), schema::to_json(&schema::service_schema(c.sm))),
         file(
             dir.join("tests/server.rs"),
-            rust_file("The schema and the router of the generated server stub.\n\nGenerated by apigen. Do not edit.", server::emit_tests(spec))?,
+            rust_file("The schema and the router of the generated server stub.\n\nGenerated by apigen. Do not edit.", server::emit_tests(c.sm))?,
         ),
     ])
 }
@@ -365,7 +463,6 @@ fn mock_crate(c: &Ctx) -> Result<Vec<GeneratedFile>, String> {
     let name = format!("{svc}-mock");
     let dir = c.dir("mock");
     let description = format!("Mock server of {}", spec.service.title);
-    let plans = resources::plans_for(std::path::Path::new(spec_path), spec)?;
     let cargo = c.manifest(
         "mock",
         &description,
@@ -387,32 +484,32 @@ fn mock_crate(c: &Ctx) -> Result<Vec<GeneratedFile>, String> {
         "Mock of {} ({} operations): [`{}`], embeddable in tests or run as the `{name}` binary.\n\nGenerated by apigen from `{spec_path}`. Do not edit.",
         spec.service.title,
         spec.operations.len(),
-        mock::mock_name(spec),
+        c.sm.names.mock_name,
     );
-    let readme = c.readme("mock", &description, mock::readme_body(spec, &plans));
+    let readme = c.readme("mock", &description, mock::readme_body(c.sm));
     Ok(vec![
         file(dir.join("Cargo.toml"), cargo),
         file(dir.join("README.md"), readme),
-        file(dir.join("src/lib.rs"), rust_file(&header, mock::emit_lib(spec))?),
+        file(dir.join("src/lib.rs"), rust_file(&header, mock::emit_lib(c.sm))?),
         file(
             dir.join("src/main.rs"),
-            rust_file(&format!("The `{name}` binary: serves the mock until Ctrl-C or SIGTERM.\n\nGenerated by apigen. Do not edit."), mock::emit_main(spec))?,
+            rust_file(&format!("The `{name}` binary: serves the mock until Ctrl-C or SIGTERM.\n\nGenerated by apigen. Do not edit."), mock::emit_main(c.sm))?,
         ),
         file(dir.join("src/examples.json"), mock::examples_json(spec)),
         file(dir.join("src/mismatched.json"), mock::mismatched_json(spec)),
-        file(dir.join("src/stateful.json"), mock::stateful_json(&plans)),
-        file(dir.join("tests/cases.json"), mock::cases_json(spec)),
+        file(dir.join("src/stateful.json"), mock::stateful_json(&c.sm.plans)),
+        file(dir.join("tests/cases.json"), mock::cases_json(c.sm)),
         file(
             dir.join("tests/bad_requests.rs"),
-            rust_file("Faulty requests against the mock: vendor-format 4xx answers, never 5xx.\n\nGenerated by apigen. Do not edit.", mock::emit_bad_requests_test(spec))?,
+            rust_file("Faulty requests against the mock: vendor-format 4xx answers, never 5xx.\n\nGenerated by apigen. Do not edit.", mock::emit_bad_requests_test(c.sm))?,
         ),
         file(
             dir.join("tests/stateful.rs"),
-            rust_file("Stateful mode: each inferred resource sees its own creates and deletes.\n\nGenerated by apigen. Do not edit.", mock::emit_stateful_test(spec, &plans))?,
+            rust_file("Stateful mode: each inferred resource sees its own creates and deletes.\n\nGenerated by apigen. Do not edit.", mock::emit_stateful_test(c.sm))?,
         ),
         file(
             dir.join("tests/roundtrip.rs"),
-            rust_file("Round trip: every operation through the generated client against the mock, with signature\nverification on.\n\nGenerated by apigen. Do not edit.", mock::emit_roundtrip(spec))?,
+            rust_file("Round trip: every operation through the generated client against the mock, with signature\nverification on.\n\nGenerated by apigen. Do not edit.", mock::emit_roundtrip(c.sm))?,
         ),
     ])
 }

@@ -15,7 +15,7 @@
 //! the service keeps.
 
 use super::names::{self, Scope};
-use crate::spec::model::{Body, Encoding, Field, Location, Operation, Spec, TypeDef, TypeExpr};
+use crate::spec::model::{Body, Encoding, Field, Location, Operation, TypeDef, TypeExpr};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
@@ -104,11 +104,10 @@ pub struct Member {
 }
 
 /// The request members of `op` (runs the emitter; used by the client and test emitters).
-pub fn request_members(op: &Operation) -> Vec<Member> {
-    let model = op_model(op);
+pub fn request_members(op: &Operation, model: &OpModel) -> Vec<Member> {
     let mut registry = Registry::default();
     let mut e = OpEmitter::new(op, &mut registry);
-    e.request(&model);
+    e.request(model);
     let members = std::mem::take(&mut e.members);
     members
         .into_iter()
@@ -125,14 +124,14 @@ pub fn request_members(op: &Operation) -> Vec<Member> {
 /// wire names, decoders and field descriptions) are emitted once, in a shared module, and
 /// re-exported under their local name by each operation module that uses them, so every
 /// `<op>::<Type>` path stays valid while the crate compiles each distinct type once.
-pub fn emit(spec: &Spec) -> TokenStream {
+pub fn emit(sm: &super::lower::ServiceModel) -> TokenStream {
     let mut registry = Registry::default();
     let mut ops = Vec::new();
-    for op in &spec.operations {
-        let model = op_model(op);
+    for o in &sm.operations {
+        let (op, model) = (o.op, &o.model);
         let mut e = OpEmitter::new(op, &mut registry);
-        e.request(&model);
-        e.response(&model);
+        e.request(model);
+        e.response(model);
         let OpEmitter { items, locals, .. } = e;
         ops.push((op, model, items, locals));
     }
@@ -198,8 +197,6 @@ pub fn emit(spec: &Spec) -> TokenStream {
         modules.push(quote! {
             #doc
             pub mod #module {
-                #[allow(unused_imports)]
-                use super::*;
                 #(#uses)*
                 #(#own)*
             }
@@ -632,14 +629,14 @@ impl<'a, 'r> OpEmitter<'a, 'r> {
                 } else {
                     quote! { #doc pub #id: Option<#ty>, }
                 },
-                arm: quote! { #wire => self.#id = map.next_value()?, },
-                ser: if body.required {
-                    quote! { m.field(#wire, &self.#id)?; }
-                } else {
-                    quote! { m.opt(#wire, &self.#id)?; }
-                },
-                required: body.required.then_some(wire),
                 id,
+                wire,
+                kind: if body.required {
+                    Kind::Required
+                } else {
+                    Kind::Opt
+                },
+                decoder: None,
             });
         }
         let doc = doc_lines(&format!(
@@ -787,12 +784,10 @@ impl<'a, 'r> OpEmitter<'a, 'r> {
                 #member_doc
                 pub items: #list,
             },
-            arm: quote! {
-                #wrapper => self.items = map.next_value::<apigen_runtime::decode::List<_>>()?.0,
-            },
-            ser: quote! { m.field(#wrapper, &self.items)?; },
             id: format_ident!("items"),
-            required: None,
+            wire: wrapper.to_string(),
+            kind: Kind::Field,
+            decoder: Some("List"),
         };
         let tokens = struct_item(
             &ident,
@@ -815,10 +810,10 @@ impl<'a, 'r> OpEmitter<'a, 'r> {
     ) -> TokenStream {
         let (id, ident) = self.open(names::type_name(hint));
         let members = self.struct_fields(fields, side);
-        let doc = doc_lines(if description.is_empty() {
-            hint
+        let doc = doc_lines(&if description.is_empty() {
+            self.where_used(hint, side)
         } else {
-            description
+            description.to_string()
         });
         let tokens = struct_item(
             &ident,
@@ -829,6 +824,15 @@ impl<'a, 'r> OpEmitter<'a, 'r> {
         );
         self.close(id, tokens);
         quote! { #ident }
+    }
+
+    /// The doc of an object the document does not describe: where it occurs.
+    fn where_used(&self, name: &str, side: Side) -> String {
+        let side = match side {
+            Side::Request => "request",
+            Side::Response => "response",
+        };
+        format!("The `{name}` object of the `{}` {side}.", self.op.id)
     }
 
     fn named(&mut self, name: &str, side: Side) -> TokenStream {
@@ -848,10 +852,10 @@ impl<'a, 'r> OpEmitter<'a, 'r> {
         let (id, ident) = self.open(names::type_name(name));
         self.named.insert(key, ident.clone());
         let members = self.struct_fields(&fields, side);
-        let doc = doc_lines(if description.is_empty() {
-            name
+        let doc = doc_lines(&if description.is_empty() {
+            self.where_used(name, side)
         } else {
-            &description
+            description
         });
         let tokens = struct_item(
             &ident,
@@ -919,12 +923,7 @@ impl<'a, 'r> OpEmitter<'a, 'r> {
             });
             quote! { #doc #id, }
         });
-        let to_str = variants
-            .iter()
-            .map(|(id, value, _)| quote! { #ident::#id => #value, });
-        let from_str = variants
-            .iter()
-            .map(|(id, value, _)| quote! { #value => #ident::#id, });
+        let values = variants.iter().map(|(id, value, _)| quote! { #id: #value });
         let doc = doc_lines(&format!(
             "Values of `{hint}`. Values the document does not list are kept in `Unknown`."
         ));
@@ -938,44 +937,7 @@ impl<'a, 'r> OpEmitter<'a, 'r> {
                     /// A value the document does not list (kept as sent).
                     Unknown(String),
                 }
-                impl Default for #ident {
-                    /// An empty `Unknown` (structs holding the enum derive `Default`).
-                    fn default() -> Self {
-                        #ident::Unknown(String::new())
-                    }
-                }
-                impl #ident {
-                    /// The value as sent on the wire.
-                    pub fn as_str(&self) -> &str {
-                        match self {
-                            #(#to_str)*
-                            #ident::Unknown(s) => s.as_str(),
-                        }
-                    }
-                }
-                impl From<&str> for #ident {
-                    fn from(s: &str) -> Self {
-                        match s {
-                            #(#from_str)*
-                            other => #ident::Unknown(other.to_string()),
-                        }
-                    }
-                }
-                impl std::fmt::Display for #ident {
-                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(self.as_str())
-                    }
-                }
-                impl serde::Serialize for #ident {
-                    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                        s.serialize_str(self.as_str())
-                    }
-                }
-                impl<'de> serde::Deserialize<'de> for #ident {
-                    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                        apigen_runtime::decode::string_lenient(d).map(|s| #ident::from(s.as_str()))
-                    }
-                }
+                apigen_runtime::wire_enum!(#ident { #(#values),* });
             },
         );
         quote! { #ident }
@@ -989,9 +951,9 @@ fn ident(rust: &str) -> proc_macro2::Ident {
     }
 }
 
-/// The tolerant decoder of a response field as an `apigen_runtime::decode` wrapper type
-/// (`None`: the field type's own `Deserialize`).
-fn response_decoder(ty: &TypeExpr, is_enum: bool) -> Option<TokenStream> {
+/// The tolerant decoder of a response field: the name of an `apigen_runtime::decode` wrapper
+/// type (`None`: the field type's own `Deserialize`).
+fn response_decoder(ty: &TypeExpr, is_enum: bool) -> Option<&'static str> {
     let scalar = |t: &TypeExpr| match t {
         TypeExpr::String if is_enum => None,
         TypeExpr::String => Some("string"),
@@ -1000,13 +962,13 @@ fn response_decoder(ty: &TypeExpr, is_enum: bool) -> Option<TokenStream> {
     };
     Some(match ty {
         TypeExpr::Array(inner) => match (scalar(inner), &**inner) {
-            (Some(_), _) => quote! { apigen_runtime::decode::ListLenient<_> },
+            (Some(_), _) => "ListLenient",
             (None, TypeExpr::Array(_) | TypeExpr::Map(_)) => return None,
-            (None, _) => quote! { apigen_runtime::decode::List<_> },
+            (None, _) => "List",
         },
         t => match scalar(t)? {
-            "string" => quote! { apigen_runtime::decode::StringLenientOpt },
-            _ => quote! { apigen_runtime::decode::LenientOpt<_> },
+            "string" => "StringLenientOpt",
+            _ => "LenientOpt",
         },
     })
 }
@@ -1081,15 +1043,41 @@ fn constructors(
     }
 }
 
-/// One struct field: its declaration and its arm in `Object::member`.
+/// How [`apigen_runtime::wire_object!`] writes and reads a member (the `decode::Members`
+/// method of the same name).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    /// Always written; decoding fails without it.
+    Required,
+    /// Always written; may be missing on decoding.
+    Field,
+    /// `Option`: left out when `None`.
+    Opt,
+    /// `Vec`: left out when empty.
+    List,
+}
+
+impl Kind {
+    fn method(self) -> proc_macro2::Ident {
+        format_ident!(
+            "{}",
+            match self {
+                Kind::Required | Kind::Field => "field",
+                Kind::Opt => "opt",
+                Kind::List => "list",
+            }
+        )
+    }
+}
+
+/// One struct field: its declaration and its line in `wire_object!`.
 struct Decl {
     field: TokenStream,
-    arm: TokenStream,
-    /// Its statement in `Serialize::serialize` (`m.opt("Name", &self.name)?;`).
-    ser: TokenStream,
     id: proc_macro2::Ident,
-    /// The wire name, when the member must be present.
-    required: Option<String>,
+    wire: String,
+    kind: Kind,
+    /// The `apigen_runtime::decode` wrapper type it is decoded through, if any.
+    decoder: Option<&'static str>,
 }
 
 /// One struct field: wire name, optionality, lenient decoding on responses.
@@ -1101,64 +1089,35 @@ fn field_tokens(
     required: bool,
     side: Side,
     doc: &str,
-    with: Option<TokenStream>,
+    decoder: Option<&'static str>,
     is_vec: bool,
 ) -> Decl {
     let id = ident(rust);
     let doc = doc_lines(doc);
-    let plain = quote! { #wire => self.#id = map.next_value()?, };
-    let (field, arm, ser) = match side {
-        Side::Request if required => (
+    let (field, kind, decoder) = match side {
+        Side::Request if required => (quote! { #doc pub #id: #ty, }, Kind::Required, None),
+        Side::Request if is_vec => (quote! { #doc pub #id: #ty, }, Kind::List, None),
+        Side::Request => (quote! { #doc pub #id: Option<#ty>, }, Kind::Opt, None),
+        // A list the vendors null out decodes as empty.
+        Side::Response if is_vec => (
             quote! { #doc pub #id: #ty, },
-            plain,
-            quote! { m.field(#wire, &self.#id)?; },
+            Kind::List,
+            decoder.or(Some("NullAsDefault")),
         ),
-        Side::Request if is_vec => (
-            quote! { #doc pub #id: #ty, },
-            plain,
-            quote! { m.list(#wire, &self.#id)?; },
-        ),
-        Side::Request => (
-            quote! { #doc pub #id: Option<#ty>, },
-            plain,
-            quote! { m.opt(#wire, &self.#id)?; },
-        ),
-        Side::Response => {
-            // A list the vendors null out decodes as empty.
-            let with = with
-                .or_else(|| is_vec.then(|| quote! { apigen_runtime::decode::NullAsDefault<_> }));
-            let arm = match with {
-                Some(w) => quote! { #wire => self.#id = map.next_value::<#w>()?.0, },
-                None => plain,
-            };
-            if is_vec {
-                (
-                    quote! { #doc pub #id: #ty, },
-                    arm,
-                    quote! { m.list(#wire, &self.#id)?; },
-                )
-            } else {
-                (
-                    quote! { #doc pub #id: Option<#ty>, },
-                    arm,
-                    quote! { m.opt(#wire, &self.#id)?; },
-                )
-            }
-        }
+        Side::Response => (quote! { #doc pub #id: Option<#ty>, }, Kind::Opt, decoder),
     };
     Decl {
         field,
-        arm,
-        ser,
         id,
-        required: (side == Side::Request && required).then(|| wire.to_string()),
+        wire: wire.to_string(),
+        kind,
+        decoder,
     }
 }
 
-/// A struct with `Serialize` and `Deserialize` through `apigen_runtime::decode::{Members,
-/// object}`: a fraction of the code serde's derives emit (see `decode::Object`), the wire
-/// names and what is left out when empty kept the same.
-/// `default`: the struct derives `Default`, so decoding starts from it.
+/// A struct with `Serialize`, `Deserialize` and `decode::Object` through
+/// `apigen_runtime::wire_object!`: one line per member (wire name, how it is written, its
+/// tolerant decoder), which expands to a fraction of the code serde's derives emit.
 fn struct_item(
     name: &proc_macro2::Ident,
     doc: TokenStream,
@@ -1167,75 +1126,46 @@ fn struct_item(
     decls: &[Decl],
 ) -> TokenStream {
     let fields = decls.iter().map(|d| &d.field);
-    let empty = if default {
-        quote! { Self::default() }
-    } else {
-        let ids = decls.iter().map(|d| &d.id);
-        quote! { Self { #(#ids: Default::default(),)* } }
-    };
-    let required: Vec<&String> = decls.iter().filter_map(|d| d.required.as_ref()).collect();
+    let members = decls.iter().map(|d| {
+        let id = &d.id;
+        let method = d.kind.method();
+        let wire = &d.wire;
+        match d.decoder {
+            Some(decoder) => {
+                let decoder = format_ident!("{}", decoder);
+                quote! { #id: #method(#wire, #decoder) }
+            }
+            None => quote! { #id: #method(#wire) },
+        }
+    });
+    let required: Vec<&String> = decls
+        .iter()
+        .filter(|d| d.kind == Kind::Required)
+        .map(|d| &d.wire)
+        .collect();
     let required = if required.is_empty() {
         quote! {}
     } else {
-        quote! { const REQUIRED: &'static [&'static str] = &[#(#required),*]; }
+        quote! { , required = [#(#required),*] }
     };
-    let member = if decls.is_empty() {
-        quote! {
-            fn member<'de, A: serde::de::MapAccess<'de>>(&mut self, _: &str, _: &mut A) -> Result<bool, A::Error> {
-                Ok(false)
-            }
-        }
+    // A struct deriving `Default` starts decoding from it (`..Default::default()`), others
+    // from every member's default.
+    let from_default = if default && !decls.is_empty() {
+        quote! { , ..Default::default() }
     } else {
-        let arms = decls.iter().map(|d| &d.arm);
-        quote! {
-            fn member<'de, A: serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
-                match key {
-                    #(#arms)*
-                    _ => return Ok(false),
-                }
-                Ok(true)
-            }
-        }
-    };
-    let sers = decls.iter().map(|d| &d.ser);
-    let m = if decls.is_empty() {
-        quote! { m }
-    } else {
-        quote! { mut m }
+        quote! {}
     };
     quote! {
         #doc
         #[derive(#derives)]
         pub struct #name { #(#fields)* }
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let #m = apigen_runtime::decode::Members::new(s)?;
-                #(#sers)*
-                m.end()
-            }
-        }
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                apigen_runtime::decode::object(d)
-            }
-        }
-        impl apigen_runtime::decode::Object for #name {
-            #required
-            fn empty() -> Self {
-                #empty
-            }
-            #member
-        }
+        apigen_runtime::wire_object!(#name { #(#members),* #from_default } #required);
     }
 }
 
 /// Rustdoc for a field: description, enum values, constraints, default, source line.
 fn doc_of_field(f: &Field) -> String {
-    let mut doc = if f.description.is_empty() {
-        format!("`{}`.", f.name)
-    } else {
-        f.description.clone()
-    };
+    let mut doc = f.description.clone();
     if let Some(d) = &f.default {
         doc.push_str(&format!("\n\nDefault: `{d}`."));
     }
@@ -1273,6 +1203,10 @@ fn doc_of_field(f: &Field) -> String {
     }
     if let Some(l) = f.line {
         doc.push_str(&format!("\n\nDocument line {l}."));
+    }
+    if f.description.is_empty() {
+        // The member's name alone would only repeat the field name.
+        doc.insert_str(0, "Not described in the document.");
     }
     doc
 }

@@ -7,21 +7,22 @@ use apigen_runtime::schema::{
     ParamSchema, ServiceSchema, Shape,
 };
 
-use super::models;
-use crate::spec::model::{Constraints, Encoding, Field, Location, Operation, Spec, TypeExpr};
+use super::lower::{OperationModel, ServiceModel};
+use crate::spec::model::{Constraints, Encoding, Field, Location, Operation, TypeExpr};
 
 /// The schema of every operation of `spec`.
-pub fn service_schema(spec: &Spec) -> ServiceSchema {
+pub fn service_schema(sm: &ServiceModel) -> ServiceSchema {
+    let spec = sm.spec;
     ServiceSchema {
         service: spec.service.name.clone(),
-        protocol: crate::protocol::of(spec).wire(),
+        protocol: sm.protocol.wire(),
         version: spec
             .service
             .api_versions
             .first()
             .cloned()
             .unwrap_or_default(),
-        operations: spec.operations.iter().map(operation).collect(),
+        operations: sm.operations.iter().map(operation).collect(),
     }
 }
 
@@ -41,8 +42,8 @@ pub fn success_status(op: &Operation) -> u16 {
         .unwrap_or(200)
 }
 
-fn operation(op: &Operation) -> OperationSchema {
-    let model = models::op_model(op);
+fn operation(o: &OperationModel) -> OperationSchema {
+    let (op, model) = (o.op, &o.model);
     let params = model
         .params
         .iter()
@@ -63,6 +64,7 @@ fn operation(op: &Operation) -> OperationSchema {
                 Encoding::Json => ParamEncoding::Json,
                 Encoding::Csv => ParamEncoding::Csv,
             }),
+            line: p.line,
             shape: field_shape(p),
         })
         .collect();
@@ -124,6 +126,7 @@ fn member(f: &Field) -> FieldShape {
     FieldShape {
         name: f.name.clone(),
         required: f.required,
+        line: f.line,
         shape: field_shape(f),
     }
 }

@@ -8,22 +8,11 @@
 
 use std::collections::BTreeMap;
 
-use super::client::{method_names, operation_doc};
-use super::models::{doc_lines, op_model};
-use super::names;
+use super::lower::ServiceModel;
+use super::models::doc_lines;
 use crate::spec::model::Spec;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-
-/// Name of the service trait (`AlikafkaApi`).
-pub fn trait_name(spec: &Spec) -> String {
-    format!("{}Api", names::type_name(&spec.service.name))
-}
-
-/// Rust crate name of the models crate (`alikafka_models`).
-pub fn models_crate(spec: &Spec) -> proc_macro2::Ident {
-    format_ident!("{}_models", spec.service.name.replace('-', "_"))
-}
 
 /// The Huawei validation-code prefix (`DMS` for `DMS.00400000`): the prefix most of the
 /// document's error codes carry, else the product code.
@@ -57,30 +46,28 @@ pub struct OpIdents {
 }
 
 /// [`OpIdents`] of every operation, in spec order (method names as the client's).
-pub fn op_idents(spec: &Spec) -> Vec<OpIdents> {
-    spec.operations
+pub fn op_idents(sm: &ServiceModel) -> Vec<OpIdents> {
+    sm.operations
         .iter()
-        .zip(method_names(spec))
-        .map(|(op, mname)| {
-            let model = op_model(op);
-            OpIdents {
-                method: format_ident!("{}", mname.trim_start_matches("r#")),
-                module: format_ident!("{}", model.module),
-                request: format_ident!("{}", model.request),
-                response: format_ident!("{}", model.response),
-            }
+        .map(|o| OpIdents {
+            method: format_ident!("{}", o.method.trim_start_matches("r#")),
+            module: o.module.clone(),
+            request: o.request.clone(),
+            response: o.response.clone(),
         })
         .collect()
 }
 
 /// `src/lib.rs` of the server crate.
-pub fn emit_lib(spec: &Spec) -> TokenStream {
-    let models = models_crate(spec);
-    let api = format_ident!("{}", trait_name(spec));
-    let protocol = crate::protocol::of(spec);
+pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
+    let spec = sm.spec;
+    let models = &sm.names.models_crate;
+    let api = format_ident!("{}", sm.names.trait_name);
+    let protocol = sm.protocol;
     let mut methods = Vec::new();
     let mut registrations = Vec::new();
-    for (op, names) in spec.operations.iter().zip(op_idents(spec)) {
+    for (o, names) in sm.operations.iter().zip(op_idents(sm)) {
+        let op = o.op;
         let OpIdents {
             method: m,
             module,
@@ -88,8 +75,7 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
             response: resp,
         } = names;
         let id = &op.id;
-        let doc = operation_doc(op, protocol);
-        let doc = doc_lines(&doc);
+        let doc = doc_lines(&o.doc);
         methods.push(quote! {
             #doc
             fn #m(
@@ -176,9 +162,10 @@ pub fn emit_lib(spec: &Spec) -> TokenStream {
 
 /// `tests/server.rs` of the server crate: the schema parses and names every operation, and a
 /// stub that implements nothing answers `NotImplemented`, while faulty requests never reach it.
-pub fn emit_tests(spec: &Spec) -> TokenStream {
+pub fn emit_tests(sm: &ServiceModel) -> TokenStream {
+    let spec = sm.spec;
     let krate = format_ident!("{}_server", spec.service.name.replace('-', "_"));
-    let api = format_ident!("{}", trait_name(spec));
+    let api = format_ident!("{}", sm.names.trait_name);
     let ids: Vec<&str> = spec.operations.iter().map(|o| o.id.as_str()).collect();
     let n = ids.len();
     quote! {

@@ -5,26 +5,18 @@
 //! `tests/wire/expected-differences.json`.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::client::method_names;
-use crate::spec::model::Spec;
+use super::lower::ServiceModel;
 
-pub fn emit_wire_test(spec: &Spec) -> TokenStream {
-    let svc = &spec.service.name;
-    let client_crate = format_ident!("{}_client", svc.replace('-', "_"));
-    let arms = spec
-        .operations
-        .iter()
-        .zip(method_names(spec))
-        .map(|(op, m)| {
-            let id = &op.id;
-            let f = match m.strip_prefix("r#") {
-                Some(raw) => proc_macro2::Ident::new_raw(raw, proc_macro2::Span::call_site()),
-                None => format_ident!("{}", m),
-            };
-            quote! { #id => encode_with(input, encode::#f), }
-        });
+pub fn emit_wire_test(sm: &ServiceModel) -> TokenStream {
+    let svc = &sm.spec.service.name;
+    let client_crate = &sm.names.client_crate;
+    let arms = sm.operations.iter().map(|o| {
+        let id = &o.op.id;
+        let f = &o.method_ident;
+        quote! { #id => encode_with(input, encode::#f), }
+    });
     quote! {
         use apigen_runtime::wire::{encode_with, replay_service};
         use apigen_runtime::PreparedRequest;

@@ -3,6 +3,7 @@
 pub mod alibaba;
 pub mod corrections;
 pub mod examples;
+pub mod files;
 pub mod huawei;
 pub mod prose;
 pub mod report;
@@ -75,12 +76,7 @@ impl DocKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Severity {
-    Note,
-    Warning,
-    Error,
-}
+pub use crate::severity::Severity;
 
 /// A doubt about the document, pointing at its line.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,11 +88,7 @@ pub struct Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sev = match self.severity {
-            Severity::Note => "note",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        };
+        let sev = self.severity;
         match self.line {
             Some(l) => write!(f, "{l}: {sev}: {}", self.message),
             None => write!(f, "{sev}: {}", self.message),

@@ -11,8 +11,10 @@ use super::{
     CaseTokens, ClientSetup, ErrorFields, ExampleCheck, ProtocolRules, ResourceIdentity,
     ServerService,
 };
+use crate::emit::lower::OperationModel;
 use crate::emit::models::OpModel;
-use crate::emit::{client, manifest, mock, stateful};
+use crate::emit::{client, manifest, mock};
+use crate::infer::stateful;
 use crate::spec::model::{Example, Field, Location, Operation, Spec};
 use crate::spec::validate::Problem;
 
@@ -141,11 +143,11 @@ impl ProtocolRules for AlibabaRpc {
 
     fn round_trip_request(
         &self,
-        op: &Operation,
+        o: &OperationModel,
         documented: Option<&Example>,
         case: &mut Map<String, Value>,
     ) {
-        let (source, pairs) = mock::rpc_case_params(op, documented);
+        let (source, pairs) = mock::rpc_case_params(o, documented);
         case.insert("source".into(), json!(source));
         case.insert("params".into(), json!(pairs));
     }

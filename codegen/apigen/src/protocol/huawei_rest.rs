@@ -11,8 +11,10 @@ use super::{
     CaseTokens, ClientSetup, ErrorFields, ExampleCheck, ProtocolRules, ResourceIdentity,
     ServerService,
 };
+use crate::emit::lower::OperationModel;
 use crate::emit::models::OpModel;
-use crate::emit::{client, manifest, mock, stateful};
+use crate::emit::{client, manifest, mock};
+use crate::infer::stateful;
 use crate::spec::model::{Example, Field, Method, Operation, Spec};
 use crate::spec::validate::Problem;
 
@@ -106,11 +108,11 @@ impl ProtocolRules for HuaweiRest {
 
     fn round_trip_request(
         &self,
-        op: &Operation,
+        o: &OperationModel,
         documented: Option<&Example>,
         case: &mut Map<String, Value>,
     ) {
-        let (source, input) = mock::rest_case_input(op, documented);
+        let (source, input) = mock::rest_case_input(o, documented);
         case.insert("source".into(), json!(source));
         case.insert("input".into(), Value::Object(input));
     }

@@ -26,6 +26,7 @@ use apigen_runtime::schema::{Action, Protocol as WireProtocol};
 use proc_macro2::TokenStream;
 use serde_json::{Map, Value};
 
+use crate::emit::lower::OperationModel;
 use crate::emit::models::{Member, OpModel};
 use crate::spec::model::{Example, Field, Operation, Protocol, Spec};
 use crate::spec::validate::Problem;
@@ -143,7 +144,7 @@ pub trait ProtocolRules: Sync {
     /// Adds the request of `op`'s round-trip case (and its `source`) to `case`.
     fn round_trip_request(
         &self,
-        op: &Operation,
+        o: &OperationModel,
         documented: Option<&Example>,
         case: &mut Map<String, Value>,
     );

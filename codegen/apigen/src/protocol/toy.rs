@@ -13,6 +13,7 @@ use super::{
     CaseTokens, ClientSetup, ErrorFields, ExampleCheck, ProtocolRules, ResourceIdentity,
     ServerService,
 };
+use crate::emit::lower::OperationModel;
 use crate::emit::models::OpModel;
 use crate::spec::model::{Example, Field, Location, Method, Operation, Spec};
 use crate::spec::validate::Problem;
@@ -103,16 +104,16 @@ impl ProtocolRules for ToyQuery {
     }
     fn round_trip_request(
         &self,
-        op: &Operation,
+        o: &OperationModel,
         _: Option<&Example>,
         case: &mut Map<String, Value>,
     ) {
-        let query: Vec<(String, String)> = op
-            .parameters
-            .iter()
-            .filter(|p| p.required)
-            .map(|p| (p.name.clone(), p.example.clone().unwrap_or_default()))
-            .collect();
+        let query: Vec<(String, String)> =
+            o.op.parameters
+                .iter()
+                .filter(|p| p.required)
+                .map(|p| (p.name.clone(), p.example.clone().unwrap_or_default()))
+                .collect();
         case.insert("source".into(), json!("sampled"));
         case.insert("query".into(), json!(query));
     }
@@ -229,9 +230,10 @@ mod tests {
     #[test]
     fn round_trip_cases_and_stateful_plans_follow_the_protocol() {
         let s = spec(OPS);
-        let case = crate::emit::mock::case(&s.operations[0], &ToyQuery);
+        let plans = crate::infer::stateful::infer_with(&s, &ToyQuery);
+        let sm = crate::emit::lower::lower_as("", &s, &ToyQuery, plans.clone());
+        let case = crate::emit::mock::case(&sm.operations[0], &ToyQuery);
         assert_eq!(case["query"], json!([["Name", "b1"]]));
-        let plans = crate::emit::stateful::infer_with(&s, &ToyQuery);
         assert_eq!(plans["NewBox"].action, Action::Create);
         assert_eq!(plans["NewBox"].id.as_deref(), Some("Name"));
         assert_eq!(plans["AllBox"].action, Action::List);

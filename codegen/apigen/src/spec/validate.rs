@@ -10,6 +10,7 @@
 use super::model::{
     Body, Encoding, Endpoints, Example, Field, Operation, Spec, TypeExpr, FORMAT_VERSION,
 };
+use crate::severity::Severity;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -18,7 +19,7 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
     /// Error (the spec is wrong) or warning (suspicious, but usable).
-    pub error: bool,
+    pub severity: Severity,
     /// Where in the spec (`operations[X].parameters[Y]`).
     pub at: String,
     pub message: String,
@@ -27,28 +28,27 @@ pub struct Problem {
 impl Problem {
     pub fn error(at: impl Into<String>, message: impl Into<String>) -> Problem {
         Problem {
-            error: true,
+            severity: Severity::Error,
             at: at.into(),
             message: message.into(),
         }
     }
     pub fn warning(at: impl Into<String>, message: impl Into<String>) -> Problem {
         Problem {
-            error: false,
+            severity: Severity::Warning,
             at: at.into(),
             message: message.into(),
         }
     }
     pub fn is_error(&self) -> bool {
-        self.error
+        self.severity >= Severity::Error
     }
 }
 
 /// `error|warning: path: message`.
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sev = if self.error { "error" } else { "warning" };
-        write!(f, "{sev}: {}: {}", self.at, self.message)
+        write!(f, "{}: {}: {}", self.severity, self.at, self.message)
     }
 }
 
@@ -953,7 +953,7 @@ mod tests {
     fn found(s: &Spec) -> Vec<(bool, String, String)> {
         validate(s)
             .into_iter()
-            .map(|p| (p.error, p.at, p.message))
+            .map(|p| (p.is_error(), p.at, p.message))
             .collect()
     }
 

@@ -9,6 +9,7 @@
 //! answer is the value generated from the table, with the example's values wherever its keys
 //! and kinds fit the table ([`fit_example`]).
 
+use std::any::Any;
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
@@ -39,9 +40,14 @@ struct Inner {
     /// the seed, and building it (schema description, then value) on every request made it the
     /// bulk of a mock's CPU time under load.
     generated: BTreeMap<String, OnceLock<Value>>,
+    /// The stateless typed answer per operation, decoded once (from the example or the
+    /// generated value, whichever [`Answers::answer`] picks): decoding it from the JSON tree on
+    /// every request was most of a stateless mock's own CPU time. Keyed by operation; the
+    /// value is the response model (`Resp`) behind `Any`.
+    typed: BTreeMap<String, OnceLock<Arc<dyn Any + Send + Sync>>>,
 }
 
-fn generated_cells(schema: &ServiceSchema) -> BTreeMap<String, OnceLock<Value>> {
+fn generated_cells<T>(schema: &ServiceSchema) -> BTreeMap<String, OnceLock<T>> {
     schema
         .operations
         .iter()
@@ -64,6 +70,7 @@ impl Answers {
                 seed,
                 stateful: None,
                 generated: generated_cells(schema),
+                typed: generated_cells(schema),
             }),
         }
     }
@@ -78,6 +85,7 @@ impl Answers {
             seed: self.inner.seed,
             stateful: self.inner.stateful.clone(),
             generated: generated_cells(self.inner.schema),
+            typed: generated_cells(self.inner.schema),
         };
         Self {
             inner: Arc::new(inner),
@@ -100,6 +108,7 @@ impl Answers {
             seed: self.inner.seed,
             stateful: Some(engine),
             generated: generated_cells(self.inner.schema),
+            typed: generated_cells(self.inner.schema),
         };
         Self {
             inner: Arc::new(inner),
@@ -191,7 +200,9 @@ impl Answers {
 
     /// The typed answer of `operation` to `request`: the stateful view when it applies, else
     /// the documented example, else a generated value — the first that fits `Resp`.
-    pub fn answer<Req: Serialize, Resp: DeserializeOwned>(
+    ///
+    /// Without state the answer only depends on the operation: it is decoded once and cloned.
+    pub fn answer<Req: Serialize, Resp: DeserializeOwned + Clone + Send + Sync + 'static>(
         &self,
         operation: &str,
         request: &Req,
@@ -202,6 +213,22 @@ impl Answers {
                 return serde_json::from_value(v).map_err(ApiError::internal);
             }
         }
+        let Some(cell) = self.inner.typed.get(operation) else {
+            return self.decode_answer(operation);
+        };
+        if let Some(r) = cell.get().and_then(|a| a.downcast_ref::<Resp>()) {
+            return Ok(r.clone());
+        }
+        let r: Resp = self.decode_answer(operation)?;
+        // Another response type for the same operation (a caller's own model) is decoded each
+        // time; the first one decoded is kept.
+        let _ = cell.set(Arc::new(r.clone()));
+        Ok(r)
+    }
+
+    /// The stateless answer decoded into `Resp`: the documented example when it fits, else
+    /// the generated value.
+    fn decode_answer<Resp: DeserializeOwned>(&self, operation: &str) -> Result<Resp, ApiError> {
         if let Some(v) = self.example(operation) {
             if let Ok(r) = Resp::deserialize(v) {
                 return Ok(r);
@@ -370,7 +397,7 @@ mod tests {
         Box::leak(Box::new(ServiceSchema::from_json(&text).unwrap()))
     }
 
-    #[derive(serde::Deserialize, Debug, PartialEq)]
+    #[derive(serde::Deserialize, Debug, Clone, PartialEq)]
     #[serde(rename_all = "PascalCase")]
     struct Resp {
         total: i64,
@@ -392,6 +419,11 @@ mod tests {
         assert_eq!(answers.generated("GetTopicList"), fresh);
         let typed: Resp = answers.answer("GetTopicList", &json!({})).unwrap();
         assert_eq!(typed, Resp::deserialize(&fresh).unwrap());
+        // The typed answer is decoded once and then cloned: the same on the next call.
+        let again: Resp = answers
+            .answer("GetTopicList", &json!({"other": "request"}))
+            .unwrap();
+        assert_eq!(again, typed);
         // Another seed gives another value; an unknown operation gives `{}`.
         let other = Answers::new(s, BTreeMap::new(), 6);
         assert_eq!(

@@ -87,7 +87,7 @@ impl DataMock {
                 for op in &schema.operations {
                     let answers = self.answers.clone();
                     svc = svc.handler(op.id.clone(), move |r: crate::server::RpcRequest| {
-                        let out = validate::rpc_input(op, &r.params)
+                        let out = validate::rpc_input_in(op, &r.params, r.validation, &r.outcome)
                             .and_then(|input| answer(&answers, op, &input));
                         std::future::ready(out)
                     });
@@ -104,7 +104,7 @@ impl DataMock {
                         op.id.clone(),
                         op.success_status,
                         move |r: crate::server::RestRequest| {
-                            let out = validate::rest_input(op, &r)
+                            let out = validate::rest_input_in(op, &r, r.validation, &r.outcome)
                                 .and_then(|input| answer(&answers, op, &input))
                                 .map(|body| RestResponse {
                                     body: op.response.as_ref().map(|_| body),

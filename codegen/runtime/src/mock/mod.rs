@@ -35,6 +35,7 @@ use serde_json::{json, Map, Value};
 
 use crate::server::rest::{RestHandler, RestResponse};
 use crate::server::rpc::RpcHandler;
+use crate::server::validate::{Outcome, Validation};
 use crate::server::{ApiError, RestService, RpcService};
 
 /// One received request.
@@ -57,6 +58,10 @@ pub struct Recorded {
     pub time: SystemTime,
     /// The request id it was answered with.
     pub request_id: String,
+    /// The status answered and the violations of the spec found (serialized as `status` and
+    /// `violations`, each violation with the document line of the rule it breaks).
+    #[serde(flatten)]
+    pub outcome: Outcome,
 }
 
 fn unix_millis<S: serde::Serializer>(t: &SystemTime, s: S) -> Result<S::Ok, S::Error> {
@@ -129,6 +134,7 @@ struct State {
     counts: BTreeMap<String, usize>,
     overrides: BTreeMap<String, Override>,
     rng: fastrand::Rng,
+    validation: Validation,
 }
 
 /// Recorder and overrides shared by every handler of a mock service. Cheap to clone.
@@ -162,6 +168,7 @@ impl Mock {
                 counts: BTreeMap::new(),
                 overrides: BTreeMap::new(),
                 rng: fastrand::Rng::with_seed(seed),
+                validation: Validation::Strict,
             })),
         }
     }
@@ -178,6 +185,17 @@ impl Mock {
             .overrides
             .entry(operation.to_owned())
             .or_default());
+    }
+
+    /// How the wrapped handlers treat requests that break the spec (`--validation`; strict
+    /// by default). Kept by [`Self::reset_all`].
+    pub fn set_validation(&self, mode: Validation) {
+        self.lock().validation = mode;
+    }
+
+    /// The validation mode.
+    pub fn validation(&self) -> Validation {
+        self.lock().validation
     }
 
     /// Answers `operation` with `body`.
@@ -338,9 +356,10 @@ impl Mock {
         svc.wrap(|action, inner: RpcHandler| {
             let mock = self.clone();
             let action = action.to_owned();
-            Arc::new(move |req| {
+            Arc::new(move |mut req| {
                 let mock = mock.clone();
                 let inner = inner.clone();
+                req.validation = mock.validation();
                 let rec = Recorded {
                     operation: action.clone(),
                     method: req.method.clone(),
@@ -350,6 +369,7 @@ impl Mock {
                     headers: req.headers.clone(),
                     time: SystemTime::now(),
                     request_id: req.request_id.clone(),
+                    outcome: req.outcome.clone(),
                 };
                 Box::pin(async move {
                     let out = mock
@@ -366,9 +386,10 @@ impl Mock {
         svc.wrap(|operation, inner: RestHandler| {
             let mock = self.clone();
             let operation = operation.to_owned();
-            Arc::new(move |req| {
+            Arc::new(move |mut req| {
                 let mock = mock.clone();
                 let inner = inner.clone();
+                req.validation = mock.validation();
                 let mut params = req.path_params.clone();
                 params.extend(req.query.0.iter().cloned());
                 let rec = Recorded {
@@ -380,6 +401,7 @@ impl Mock {
                     headers: req.headers.clone(),
                     time: SystemTime::now(),
                     request_id: req.request_id.clone(),
+                    outcome: req.outcome.clone(),
                 };
                 Box::pin(async move {
                     // The default answer keeps its status and headers; overrides give a body
@@ -507,6 +529,7 @@ mod tests {
             headers: Vec::new(),
             time: SystemTime::UNIX_EPOCH,
             request_id: n.to_string(),
+            outcome: Outcome::default(),
         }
     }
 

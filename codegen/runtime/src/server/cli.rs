@@ -1,7 +1,8 @@
 //! The command line shared by generated server and mock binaries:
 //! `--listen ADDR` (default `127.0.0.1:0`), `--credentials ID:SECRET` (turns signature
 //! verification on), `--seed N` (generated values and failure draws), `--stateful`,
-//! `--lifecycle CLOCK` and `--state FILE` (stateful mocks; both imply `--stateful`).
+//! `--lifecycle CLOCK` and `--state FILE` (stateful mocks; both imply `--stateful`),
+//! `--validation strict|report` (mocks: what a request that breaks the spec gets).
 //! [`run`] binds, prints the bound address (`127.0.0.1:PORT`) as the first line of standard
 //! output, and serves until Ctrl-C / SIGTERM.
 
@@ -28,6 +29,9 @@ pub struct CliArgs {
     pub lifecycle: Option<String>,
     /// `--state FILE`: where a stateful mock keeps its state across restarts.
     pub state: Option<std::path::PathBuf>,
+    /// `--validation`: strict (vendor 4xx, the default) or report (answer anyway, record the
+    /// violations); see [`super::validate::Validation`].
+    pub validation: super::validate::Validation,
 }
 
 impl Default for CliArgs {
@@ -39,6 +43,7 @@ impl Default for CliArgs {
             stateful: false,
             lifecycle: None,
             state: None,
+            validation: super::validate::Validation::Strict,
         }
     }
 }
@@ -46,14 +51,16 @@ impl Default for CliArgs {
 /// Usage text for `--help` and errors; `program` is the binary name.
 pub fn usage(program: &str) -> String {
     format!(
-        "usage: {program} [--listen ADDR] [--credentials ID:SECRET] [--seed N] [--stateful] [--lifecycle CLOCK] [--state FILE]\n\
+        "usage: {program} [--listen ADDR] [--credentials ID:SECRET] [--seed N] [--stateful] [--lifecycle CLOCK] [--state FILE] [--validation MODE]\n\
          \x20 --listen ADDR            address to bind (default 127.0.0.1:0); the bound address is printed first\n\
          \x20 --credentials ID:SECRET  verify request signatures with this access key\n\
          \x20 --seed N                 seed of generated values and failure draws (default 0)\n\
          \x20 --stateful               let create/list/delete operations see each other's effects\n\
          \x20 --lifecycle CLOCK        stateful: time in each lifecycle state: instant (default), realistic (3s),\n\
          \x20                          a duration (500ms, 2s) or resource=duration entries, comma-separated\n\
-         \x20 --state FILE             stateful: load the state from FILE and save every change to it (atomically)"
+         \x20 --state FILE             stateful: load the state from FILE and save every change to it (atomically)\n\
+         \x20 --validation MODE        strict (default): a request that breaks the spec gets the vendor's 4xx;\n\
+         \x20                          report: answered anyway, violations recorded and sent in x-apigen-violations"
     )
 }
 
@@ -98,6 +105,12 @@ impl CliArgs {
                 "--state" => {
                     out.state = Some(value("--state")?.into());
                     out.stateful = true;
+                }
+                "--validation" => {
+                    let v = value("--validation")?;
+                    out.validation = super::validate::Validation::parse(&v).ok_or_else(|| {
+                        format!("--validation must be strict or report, got {v:?}")
+                    })?;
                 }
                 "-h" | "--help" => return Err(usage(program)),
                 other => return Err(format!("unknown argument {other:?}\n{}", usage(program))),
@@ -149,6 +162,12 @@ mod tests {
         assert!(parse(&["--credentials", "nocolon"]).is_err());
         assert!(parse(&["--seed", "x"]).is_err());
         assert!(parse(&["--bogus"]).unwrap_err().contains("usage"));
+        assert_eq!(d.validation, crate::server::validate::Validation::Strict);
+        let r = parse(&["--validation", "report"]).unwrap();
+        assert_eq!(r.validation, crate::server::validate::Validation::Report);
+        assert!(parse(&["--validation=loose"])
+            .unwrap_err()
+            .contains("strict or report"));
         assert!(parse(&["--help"]).unwrap_err().starts_with("usage: x-mock"));
         let s = parse(&["--lifecycle=realistic", "--state", "/tmp/s.json"]).unwrap();
         assert!(s.stateful && s.lifecycle.as_deref() == Some("realistic"));

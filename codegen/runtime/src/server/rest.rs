@@ -21,6 +21,7 @@ use serde_json::Value;
 
 use super::errors::{json_response, set_header, ApiError, Flavor};
 use super::params::{parse_param, FromParam, Params};
+use super::validate::{Outcome, Validation};
 use super::{guarded, BoxFuture, Call, Incoming, ServerOptions, Verifier};
 use crate::schema::OperationSchema;
 use crate::sign::verify::Verified;
@@ -63,6 +64,11 @@ pub struct RestRequest {
     pub request_id: String,
     /// The signer, when signature verification is on.
     pub verified: Option<Verified>,
+    /// How the typed handlers treat a request that breaks the spec (a mock's recorder sets
+    /// it; [`Validation::Strict`] otherwise).
+    pub validation: Validation,
+    /// Status and violations of this call, shared with the front door and the recorder.
+    pub outcome: Outcome,
 }
 
 impl RestRequest {
@@ -320,8 +326,11 @@ impl RestService {
             op.id.clone(),
             op.success_status,
             move |r: RestRequest| {
-                let input = super::validate::rest_input(op, &r)
-                    .and_then(|v| super::validate::into_model::<Req>(&op.id, v));
+                let input = super::validate::rest_input_in(op, &r, r.validation, &r.outcome)
+                    .and_then(|v| {
+                        super::validate::into_model::<Req>(&op.id, v)
+                            .map_err(|e| r.outcome.fault(e))
+                    });
                 let call = Call {
                     operation: r.operation,
                     request_id: r.request_id,
@@ -524,8 +533,16 @@ async fn dispatch(State(svc): State<Arc<RestService>>, req: Request<Body>) -> Re
         parts,
         request_id: request_id.clone(),
         verified,
+        validation: Validation::Strict,
+        outcome: Outcome::default(),
     };
-    match guarded((route.handler)(call)).await {
+    let outcome = call.outcome.clone();
+    let result = guarded((route.handler)(call)).await;
+    outcome.set_status(match &result {
+        Ok(r) => r.status.unwrap_or(route.success_status),
+        Err(e) => e.status,
+    });
+    match result {
         Ok(r) => {
             let status = r.status.unwrap_or(route.success_status);
             let mut resp = match (&r.body, r.raw) {
@@ -547,6 +564,9 @@ async fn dispatch(State(svc): State<Arc<RestService>>, req: Request<Body>) -> Re
                 }
             }
             set_header(&mut resp, flavor.request_id_header(), &request_id);
+            if let Some(v) = outcome.header_value() {
+                set_header(&mut resp, super::validate::VIOLATIONS_HEADER, &v);
+            }
             resp
         }
         Err(e) => fail(e),

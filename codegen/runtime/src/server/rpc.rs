@@ -21,6 +21,7 @@ use serde_json::{Map, Value};
 
 use super::errors::{json_response, set_header, xml_response, ApiError, Flavor};
 use super::params::{FromParam, Params};
+use super::validate::{Outcome, Validation};
 use super::{guarded, xml, BoxFuture, Call, Incoming, ServerOptions, Verifier};
 use crate::schema::OperationSchema;
 use crate::sign::verify::Verified;
@@ -42,9 +43,14 @@ pub struct RpcRequest {
     pub request_id: String,
     /// The signer, when signature verification is on.
     pub verified: Option<Verified>,
+    /// How the typed handlers treat a request that breaks the spec (a mock's recorder sets
+    /// it; [`Validation::Strict`] otherwise).
+    pub validation: Validation,
+    /// Status and violations of this call, shared with the front door and the recorder.
+    pub outcome: Outcome,
 }
 
-pub use crate::rpc::COMMON_PARAMS;
+pub use crate::rpc::is_common_param;
 
 impl RpcRequest {
     /// A required scalar parameter (see [`Params::required`]).
@@ -77,12 +83,13 @@ impl RpcRequest {
         crate::sign::header(&self.headers, name)
     }
 
-    /// The operation parameters (without [`COMMON_PARAMS`]), in request order.
+    /// The operation parameters (without the common ones, [`is_common_param`]), in request
+    /// order.
     pub fn operation_params(&self) -> Vec<(String, String)> {
         self.params
             .0
             .iter()
-            .filter(|(k, _)| !COMMON_PARAMS.contains(&k.as_str()))
+            .filter(|(k, _)| !is_common_param(k))
             .cloned()
             .collect()
     }
@@ -140,8 +147,10 @@ impl RpcService {
     {
         let f = Arc::new(f);
         self.handler(op.id.clone(), move |r: RpcRequest| {
-            let input = super::validate::rpc_input(op, &r.params)
-                .and_then(|v| super::validate::into_model::<Req>(&op.id, v));
+            let input = super::validate::rpc_input_in(op, &r.params, r.validation, &r.outcome)
+                .and_then(|v| {
+                    super::validate::into_model::<Req>(&op.id, v).map_err(|e| r.outcome.fault(e))
+                });
             let call = Call {
                 operation: r.action,
                 request_id: r.request_id,
@@ -292,8 +301,16 @@ async fn dispatch(State(svc): State<Arc<RpcService>>, req: Request<Body>) -> Res
         headers: inc.headers.clone(),
         request_id: request_id.clone(),
         verified,
+        validation: Validation::Strict,
+        outcome: Outcome::default(),
     };
-    match guarded(handler(call)).await {
+    let outcome = call.outcome.clone();
+    let result = guarded(handler(call)).await;
+    outcome.set_status(match &result {
+        Ok(_) => 200,
+        Err(e) => e.status,
+    });
+    match result {
         Ok(body) => {
             let body = with_request_id(body, &request_id);
             let mut resp = if xml_wanted {
@@ -302,6 +319,9 @@ async fn dispatch(State(svc): State<Arc<RpcService>>, req: Request<Body>) -> Res
                 json_response(&body)
             };
             set_header(&mut resp, flavor.request_id_header(), &request_id);
+            if let Some(v) = outcome.header_value() {
+                set_header(&mut resp, super::validate::VIOLATIONS_HEADER, &v);
+            }
             resp
         }
         Err(e) => fail(e),

@@ -13,6 +13,9 @@
 //! documented JSON type, and `null` is not a value (a required member given `null` is missing;
 //! an optional one must be left out).
 
+use std::cell::RefCell;
+use std::sync::{Arc, Mutex};
+
 use serde_json::{Map, Number, Value};
 
 use super::errors::ApiError;
@@ -25,49 +28,308 @@ use crate::schema::{
 /// Deepest nesting of named types followed (a type that contains itself ends here).
 const MAX_DEPTH: usize = 48;
 
+/// How a server treats a request that breaks the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Validation {
+    /// The vendor's 4xx error naming the first fault (what the tests and the conformance
+    /// suite expect; the default).
+    #[default]
+    Strict,
+    /// Answer as if the request were valid — faulty optional values left out, faulty or
+    /// missing required ones replaced by a placeholder of their documented type — and report
+    /// every fault: in the recorded request and in the `x-apigen-violations` response header.
+    /// For running a real application against a mock and seeing all it gets wrong at once.
+    Report,
+}
+
+impl Validation {
+    /// `strict` or `report`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "strict" => Some(Self::Strict),
+            "report" => Some(Self::Report),
+            _ => None,
+        }
+    }
+}
+
+/// Name of the response header carrying the violations of a request answered in
+/// [`Validation::Report`] mode: `<count>; <first violation>`.
+pub const VIOLATIONS_HEADER: &str = "x-apigen-violations";
+
+/// One way a request breaks the spec.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Violation {
+    /// The parameter or member (`InstanceId`, `Tag.1.Key`, `body.name`), when one is named.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub parameter: String,
+    /// The vendor error code it would be answered with (`MissingParameter`).
+    pub code: String,
+    /// The vendor error message.
+    pub message: String,
+    /// The line of the document (the table row) that states the broken rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+}
+
+impl Violation {
+    fn of(e: &ApiError) -> Self {
+        Self {
+            parameter: String::new(),
+            code: e.code.clone(),
+            message: e.message.clone(),
+            line: None,
+        }
+    }
+
+    /// One line for a header or a log: `InstanceId (L613): message`.
+    pub fn summary(&self) -> String {
+        let mut s = String::new();
+        if !self.parameter.is_empty() {
+            s.push_str(&self.parameter);
+        }
+        if let Some(l) = self.line {
+            s.push_str(&format!(" (L{l})"));
+        }
+        if !s.is_empty() {
+            s.push_str(": ");
+        }
+        s.push_str(&self.message);
+        s
+    }
+}
+
+/// What became of one call: its status and the violations found. Shared (cheap clones) by the
+/// front door that answers it, the checks that find the violations, and the mock's record.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome(Arc<Mutex<OutcomeData>>);
+
+/// The content of an [`Outcome`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct OutcomeData {
+    /// The HTTP status answered (set once the answer is made).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// Every violation found (in strict mode at most the one answered).
+    pub violations: Vec<Violation>,
+}
+
+impl Outcome {
+    fn lock(&self) -> std::sync::MutexGuard<'_, OutcomeData> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A copy of the content.
+    pub fn get(&self) -> OutcomeData {
+        self.lock().clone()
+    }
+
+    /// Records the answered status.
+    pub fn set_status(&self, status: u16) {
+        self.lock().status = Some(status);
+    }
+
+    /// Adds violations.
+    pub fn add(&self, v: impl IntoIterator<Item = Violation>) {
+        self.lock().violations.extend(v);
+    }
+
+    /// Records `e` (a fault found outside the parameter checks) and gives it back.
+    pub fn fault(&self, e: ApiError) -> ApiError {
+        self.add([Violation::of(&e)]);
+        e
+    }
+
+    /// The [`VIOLATIONS_HEADER`] value when the call was answered with violations:
+    /// `<count>; <first violation>` (printable ASCII, at most about 300 characters).
+    pub fn header_value(&self) -> Option<String> {
+        let d = self.lock();
+        let first = d.violations.first()?;
+        let text: String = first
+            .summary()
+            .chars()
+            .map(|c| {
+                if c.is_ascii_graphic() || c == ' ' {
+                    c
+                } else {
+                    '?'
+                }
+            })
+            .take(300)
+            .collect();
+        Some(format!("{}; {text}", d.violations.len()))
+    }
+}
+
+impl PartialEq for Outcome {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.get() == other.get()
+    }
+}
+
+impl serde::Serialize for Outcome {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.get().serialize(s)
+    }
+}
+
+/// A fault while checking: the vendor error, and where (innermost named member, nearest
+/// documented line).
+#[derive(Debug)]
+struct Fault {
+    error: ApiError,
+    parameter: Option<String>,
+    line: Option<u32>,
+}
+
+impl From<ApiError> for Fault {
+    fn from(error: ApiError) -> Self {
+        Self {
+            error,
+            parameter: None,
+            line: None,
+        }
+    }
+}
+
+impl Fault {
+    fn at(mut self, name: &str, line: Option<u32>) -> Self {
+        if self.parameter.is_none() {
+            self.parameter = Some(name.to_owned());
+        }
+        if self.line.is_none() {
+            self.line = line;
+        }
+        self
+    }
+
+    fn violation(&self) -> Violation {
+        Violation {
+            parameter: self.parameter.clone().unwrap_or_default(),
+            line: self.line,
+            ..Violation::of(&self.error)
+        }
+    }
+}
+
+type Checked<T> = Result<T, Fault>;
+
+/// Runs `check` with the report sink of `mode`, records what it found in `outcome`, and gives
+/// the input or the (first) fault's error.
+fn run(
+    mode: Validation,
+    outcome: &Outcome,
+    check: impl FnOnce(Option<&RefCell<Vec<Violation>>>) -> Checked<Value>,
+) -> Result<Value, ApiError> {
+    let sink = RefCell::new(Vec::new());
+    let out = check((mode == Validation::Report).then_some(&sink));
+    let found = sink.into_inner();
+    match out {
+        Ok(v) => {
+            outcome.add(found);
+            Ok(v)
+        }
+        Err(f) => {
+            outcome.add(found.into_iter().chain([f.violation()]));
+            Err(f.error)
+        }
+    }
+}
+
 /// Reads and checks the parameters of an RPC call (query and form, already merged).
 pub fn rpc_input(op: &OperationSchema, params: &Params) -> Result<Value, ApiError> {
-    let text = Checker { op, strict: false };
-    let json = Checker { op, strict: true };
-    let mut out = Map::new();
-    for p in &op.params {
-        let raw = rpc_raw(p, params)?;
-        let cx = if p.encoding == Some(ParamEncoding::Json) {
-            &json
-        } else {
-            &text
+    rpc_input_in(op, params, Validation::Strict, &Outcome::default())
+}
+
+/// [`rpc_input`] in `mode`, recording violations in `outcome`.
+pub fn rpc_input_in(
+    op: &OperationSchema,
+    params: &Params,
+    mode: Validation,
+    outcome: &Outcome,
+) -> Result<Value, ApiError> {
+    run(mode, outcome, |report| {
+        let text = Checker {
+            op,
+            strict: false,
+            report,
         };
-        cx.put(&mut out, p, raw)?;
-    }
-    Ok(Value::Object(out))
+        let json = Checker {
+            op,
+            strict: true,
+            report,
+        };
+        let mut out = Map::new();
+        for p in &op.params {
+            let cx = if p.encoding == Some(ParamEncoding::Json) {
+                &json
+            } else {
+                &text
+            };
+            let raw = match rpc_raw(p, params) {
+                Ok(raw) => raw,
+                Err(e) => {
+                    let f = Fault::from(e).at(&p.name, p.line);
+                    if let Some(v) = cx.absorb(f, p.required, &p.shape)? {
+                        out.insert(p.key().to_owned(), v);
+                    }
+                    continue;
+                }
+            };
+            cx.put(&mut out, p, raw)?;
+        }
+        Ok(Value::Object(out))
+    })
 }
 
 /// Reads and checks the path, query and header parameters and the body of a REST call.
 pub fn rest_input(op: &OperationSchema, req: &RestRequest) -> Result<Value, ApiError> {
-    let text = Checker { op, strict: false };
-    let mut out = Map::new();
-    for p in &op.params {
-        let raw = rest_raw(p, req);
-        text.put(&mut out, p, raw)?;
-    }
-    if let Some(body) = &op.body {
-        // Multipart fields are text; a JSON body is typed by its sender.
-        let strict = !body.content_type.starts_with("multipart/");
-        if let Some(v) = (Checker { op, strict }).body(body, req)? {
-            out.insert(body.key.clone(), v);
+    rest_input_in(op, req, Validation::Strict, &Outcome::default())
+}
+
+/// [`rest_input`] in `mode`, recording violations in `outcome`.
+pub fn rest_input_in(
+    op: &OperationSchema,
+    req: &RestRequest,
+    mode: Validation,
+    outcome: &Outcome,
+) -> Result<Value, ApiError> {
+    run(mode, outcome, |report| {
+        let text = Checker {
+            op,
+            strict: false,
+            report,
+        };
+        let mut out = Map::new();
+        for p in &op.params {
+            let raw = rest_raw(p, req);
+            text.put(&mut out, p, raw)?;
         }
-    }
-    Ok(Value::Object(out))
+        if let Some(body) = &op.body {
+            // Multipart fields are text; a JSON body is typed by its sender.
+            let strict = !body.content_type.starts_with("multipart/");
+            if let Some(v) = (Checker { op, strict, report }).body(body, req)? {
+                out.insert(body.key.clone(), v);
+            }
+        }
+        Ok(Value::Object(out))
+    })
 }
 
 /// Checks parameters given as a JSON object keyed by wire names (the body under the
 /// [`BodySchema::key`]): how tests and tools build a request model from documented values.
 pub fn value_input(op: &OperationSchema, wire: &Map<String, Value>) -> Result<Value, ApiError> {
     // Documented examples print numbers as text and the like: read them leniently.
-    let cx = Checker { op, strict: false };
+    let cx = Checker {
+        op,
+        strict: false,
+        report: None,
+    };
     let mut out = Map::new();
     for p in &op.params {
-        cx.put(&mut out, p, wire.get(&p.name).cloned())?;
+        cx.put(&mut out, p, wire.get(&p.name).cloned())
+            .map_err(|f| f.error)?;
     }
     if let Some(b) = &op.body {
         match wire.get(&b.key) {
@@ -76,7 +338,9 @@ pub fn value_input(op: &OperationSchema, wire: &Map<String, Value>) -> Result<Va
             }
             None | Some(Value::Null) => {}
             Some(v) => {
-                let v = cx.value(v.clone(), &b.shape, "body", 0)?;
+                let v = cx
+                    .value(v.clone(), &b.shape, "body", 0)
+                    .map_err(|f| f.error)?;
                 out.insert(b.key.clone(), v);
             }
         }
@@ -147,34 +411,68 @@ struct Checker<'a> {
     op: &'a OperationSchema,
     /// JSON source: types must match exactly, `null` is not a value.
     strict: bool,
+    /// Report mode: every fault is collected here and the value repaired instead.
+    report: Option<&'a RefCell<Vec<Violation>>>,
 }
 
 impl Checker<'_> {
+    /// A fault at a member boundary: in strict mode the error; in report mode it is recorded
+    /// and the member left out (`Ok(None)`) or, when required, given a placeholder.
+    fn absorb(&self, f: Fault, required: bool, shape: &Shape) -> Checked<Option<Value>> {
+        match self.report {
+            None => Err(f),
+            Some(sink) => {
+                sink.borrow_mut().push(f.violation());
+                Ok(required.then(|| self.placeholder(shape, 0)))
+            }
+        }
+    }
+
+    /// One member: absent (`None`, or `null` unless `null_faults`), required or not, checked.
+    #[allow(clippy::too_many_arguments)]
+    fn member(
+        &self,
+        raw: Option<Value>,
+        required: bool,
+        null_faults: bool,
+        shape: &Shape,
+        name: &str,
+        line: Option<u32>,
+        depth: usize,
+    ) -> Checked<Option<Value>> {
+        let checked = match raw {
+            None | Some(Value::Null) if required => {
+                Err(Fault::from(ApiError::missing_parameter(name)))
+            }
+            Some(Value::Null) if null_faults => Err(Fault::from(ApiError::invalid_parameter(
+                name,
+                "null is not a value; leave the member out",
+            ))),
+            None | Some(Value::Null) => return Ok(None),
+            Some(v) => self.value(v, shape, name, depth).map(Some),
+        };
+        match checked {
+            Ok(v) => Ok(v),
+            Err(f) => self.absorb(f.at(name, line), required, shape),
+        }
+    }
+
     fn put(
         &self,
         out: &mut Map<String, Value>,
         p: &ParamSchema,
         raw: Option<Value>,
-    ) -> Result<(), ApiError> {
-        match raw {
-            None | Some(Value::Null) if p.required => Err(ApiError::missing_parameter(&p.name)),
-            None | Some(Value::Null) => Ok(()),
-            Some(v) => {
-                let v = self.value(v, &p.shape, &p.name, 0)?;
-                out.insert(p.key().to_owned(), v);
-                Ok(())
-            }
+    ) -> Checked<()> {
+        if let Some(v) = self.member(raw, p.required, false, &p.shape, &p.name, p.line, 0)? {
+            out.insert(p.key().to_owned(), v);
         }
+        Ok(())
     }
 
-    fn body(&self, b: &BodySchema, req: &RestRequest) -> Result<Option<Value>, ApiError> {
+    fn body(&self, b: &BodySchema, req: &RestRequest) -> Checked<Option<Value>> {
         if b.content_type.starts_with("multipart/") {
             if req.parts.is_empty() {
-                return if b.required {
-                    Err(ApiError::missing_parameter("body"))
-                } else {
-                    Ok(None)
-                };
+                return self.member(None, b.required, false, &b.shape, "body", None, 0);
             }
             let mut obj = Map::new();
             for part in &req.parts {
@@ -192,25 +490,30 @@ impl Checker<'_> {
                 };
                 obj.insert(part.name.clone(), v);
             }
-            return self
-                .value(Value::Object(obj), &b.shape, "body", 0)
-                .map(Some);
+            let v = Some(Value::Object(obj));
+            return self.member(v, b.required, false, &b.shape, "body", None, 0);
         }
         match &req.json {
-            None if b.required => Err(ApiError::missing_parameter("body")),
-            None => Ok(None),
-            Some(v) => self.value(v.clone(), &b.shape, "body", 0).map(Some),
+            None => self.member(None, b.required, false, &b.shape, "body", None, 0),
+            // A JSON `null` body is a wrong value, not an absent one.
+            Some(v) => match self.value(v.clone(), &b.shape, "body", 0) {
+                Ok(v) => Ok(Some(v)),
+                Err(f) => self.absorb(f.at("body", None), b.required, &b.shape),
+            },
         }
     }
 
     /// Checks `v` against `shape`, returning it in the model's serde form.
-    fn value(&self, v: Value, shape: &Shape, name: &str, depth: usize) -> Result<Value, ApiError> {
+    fn value(&self, v: Value, shape: &Shape, name: &str, depth: usize) -> Checked<Value> {
         if depth > MAX_DEPTH {
             return Ok(v);
         }
         let bad = |what: &str, v: &Value| {
             let shown: String = v.to_string().chars().take(64).collect();
-            ApiError::invalid_parameter(name, format!("expected {what}, got {shown}"))
+            Fault::from(ApiError::invalid_parameter(
+                name,
+                format!("expected {what}, got {shown}"),
+            ))
         };
         match shape.kind {
             Kind::Any => Ok(v),
@@ -245,10 +548,10 @@ impl Checker<'_> {
                 }
                 .ok_or_else(|| bad("an integer", &v))?;
                 if shape.kind == Kind::Integer && i32::try_from(n).is_err() {
-                    return Err(ApiError::invalid_parameter(
+                    return Err(Fault::from(ApiError::invalid_parameter(
                         name,
                         format!("{n} is out of the 32-bit integer range"),
-                    ));
+                    )));
                 }
                 check_enum(name, &n.to_string(), &shape.enum_values)?;
                 check_range(name, n as f64, &shape.limits)?;
@@ -283,13 +586,23 @@ impl Checker<'_> {
             Kind::Object => self.object(v, shape, name, depth),
             Kind::Map => {
                 let Value::Object(m) = self.parse_text(v, '{') else {
-                    return Err(ApiError::invalid_parameter(name, "expected an object"));
+                    return Err(ApiError::invalid_parameter(name, "expected an object").into());
                 };
                 let items = shape.items.as_deref();
                 let mut out = Map::with_capacity(m.len());
                 for (k, item) in m {
                     let item = match items {
-                        Some(s) => self.value(item, s, &format!("{name}.{k}"), depth + 1)?,
+                        Some(s) => {
+                            let member = format!("{name}.{k}");
+                            match self.value(item, s, &member, depth + 1) {
+                                Ok(v) => v,
+                                // Report mode leaves a faulty entry out.
+                                Err(f) => {
+                                    self.absorb(f.at(&member, None), false, s)?;
+                                    continue;
+                                }
+                            }
+                        }
                         None => item,
                     };
                     out.insert(k, item);
@@ -313,14 +626,18 @@ impl Checker<'_> {
                 let Some(item_shape) = shape.items.as_deref() else {
                     return Ok(Value::Array(items));
                 };
-                items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, item)| {
-                        self.value(item, item_shape, &format!("{name}.{}", i + 1), depth + 1)
-                    })
-                    .collect::<Result<Vec<_>, _>>()
-                    .map(Value::Array)
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.into_iter().enumerate() {
+                    let member = format!("{name}.{}", i + 1);
+                    match self.value(item, item_shape, &member, depth + 1) {
+                        Ok(v) => out.push(v),
+                        // Report mode leaves a faulty item out.
+                        Err(f) => {
+                            self.absorb(f.at(&member, None), false, item_shape)?;
+                        }
+                    }
+                }
+                Ok(Value::Array(out))
             }
         }
     }
@@ -338,7 +655,7 @@ impl Checker<'_> {
         }
     }
 
-    fn object(&self, v: Value, shape: &Shape, name: &str, depth: usize) -> Result<Value, ApiError> {
+    fn object(&self, v: Value, shape: &Shape, name: &str, depth: usize) -> Checked<Value> {
         let mut m = match self.parse_text(v, '{') {
             Value::Object(m) => m,
             other => {
@@ -346,7 +663,8 @@ impl Checker<'_> {
                 return Err(ApiError::invalid_parameter(
                     name,
                     format!("expected an object, got {shown}"),
-                ));
+                )
+                .into());
             }
         };
         for f in &shape.fields {
@@ -355,24 +673,90 @@ impl Checker<'_> {
             } else {
                 format!("{name}.{}", f.name)
             };
-            match m.remove(&f.name) {
-                None | Some(Value::Null) if f.required => {
-                    return Err(ApiError::missing_parameter(&member))
-                }
-                Some(Value::Null) if self.strict => {
-                    return Err(ApiError::invalid_parameter(
-                        &member,
-                        "null is not a value; leave the member out",
-                    ))
-                }
-                None | Some(Value::Null) => {}
-                Some(item) => {
-                    let item = self.value(item, &f.shape, &member, depth + 1)?;
-                    m.insert(f.name.clone(), item);
-                }
+            let raw = m.remove(&f.name);
+            let checked = self.member(
+                raw,
+                f.required,
+                self.strict,
+                &f.shape,
+                &member,
+                f.line,
+                depth + 1,
+            )?;
+            if let Some(item) = checked {
+                m.insert(f.name.clone(), item);
             }
         }
         Ok(Value::Object(m))
+    }
+
+    /// A value of `shape` standing in for a faulty or missing required one (report mode): the
+    /// documented example, the first documented value, or the smallest value the limits allow.
+    fn placeholder(&self, shape: &Shape, depth: usize) -> Value {
+        let l = &shape.limits;
+        let first_enum = shape.enum_values.first();
+        match shape.kind {
+            Kind::Any => Value::Null,
+            Kind::Ref => match shape.reference.as_ref().and_then(|r| self.op.types.get(r)) {
+                Some(t) if depth < 8 => self.placeholder(t, depth + 1),
+                _ => Value::Object(Map::new()),
+            },
+            Kind::String => {
+                if let Some(e) = first_enum {
+                    return Value::String(e.clone());
+                }
+                if let Some(Value::String(e)) = &shape.example {
+                    return Value::String(e.clone());
+                }
+                let min = l.min_length.unwrap_or(0) as usize;
+                let max = l.max_length.map(|m| m as usize).unwrap_or(usize::MAX);
+                let mut s = "placeholder".to_owned();
+                while s.chars().count() < min {
+                    s.push('x');
+                }
+                Value::String(s.chars().take(max.max(min)).collect())
+            }
+            Kind::Integer | Kind::Long => {
+                if let Some(n) = first_enum.and_then(|e| e.parse::<i64>().ok()) {
+                    return n.into();
+                }
+                if let Some(n) = shape.example.as_ref().and_then(Value::as_i64) {
+                    return n.into();
+                }
+                let n = l.minimum.map(|m| m.ceil()).unwrap_or(0.0);
+                let n = l.maximum.map(|m| n.min(m.floor())).unwrap_or(n);
+                (n.clamp(i32::MIN as f64, i32::MAX as f64) as i64).into()
+            }
+            Kind::Number => {
+                let f = l.minimum.unwrap_or(0.0);
+                Number::from_f64(f)
+                    .map(Value::Number)
+                    .unwrap_or(Value::Null)
+            }
+            Kind::Boolean => Value::Bool(false),
+            Kind::File => serde_json::json!({
+                "filename": "", "content_type": "application/octet-stream", "data": []
+            }),
+            Kind::Map => Value::Object(Map::new()),
+            Kind::Array => {
+                let n = l.min_items.unwrap_or(0).min(4) as usize;
+                let item = shape.items.as_deref();
+                Value::Array(
+                    (0..n)
+                        .map(|_| item.map_or(Value::Null, |s| self.placeholder(s, depth + 1)))
+                        .collect(),
+                )
+            }
+            Kind::Object => {
+                let mut m = Map::new();
+                if depth < 8 {
+                    for f in shape.fields.iter().filter(|f| f.required) {
+                        m.insert(f.name.clone(), self.placeholder(&f.shape, depth + 1));
+                    }
+                }
+                Value::Object(m)
+            }
+        }
     }
 }
 
@@ -543,8 +927,16 @@ mod tests {
     fn json_sources_are_typed_strictly() {
         let s = schema();
         let op = s.operation("CreateTopic").unwrap();
-        let strict = Checker { op, strict: true };
-        let lenient = Checker { op, strict: false };
+        let strict = Checker {
+            op,
+            strict: true,
+            report: None,
+        };
+        let lenient = Checker {
+            op,
+            strict: false,
+            report: None,
+        };
         let int = Shape::of(Kind::Long);
         assert!(strict.value(json!("3"), &int, "N", 0).is_err());
         assert_eq!(lenient.value(json!("3"), &int, "N", 0).unwrap(), json!(3));
@@ -578,13 +970,15 @@ mod tests {
             fields: vec![FieldShape {
                 name: "status".into(),
                 required: false,
+                line: None,
                 shape: Shape::of(Kind::String),
             }],
             ..Shape::default()
         };
         let e = strict
             .value(json!({"status": null}), &obj, "body", 0)
-            .unwrap_err();
+            .unwrap_err()
+            .error;
         assert!(e.message.contains("status") && e.message.contains("null"));
         assert!(lenient
             .value(json!({"status": null}), &obj, "body", 0)
@@ -618,6 +1012,7 @@ mod tests {
                     fields: vec![FieldShape {
                         name: "Next".into(),
                         required: false,
+                        line: None,
                         shape: Shape {
                             kind: Kind::Ref,
                             reference: Some("Node".into()),
@@ -633,6 +1028,7 @@ mod tests {
         let cx = Checker {
             op: &op,
             strict: false,
+            report: None,
         };
         let node = Shape {
             kind: Kind::Ref,
@@ -648,6 +1044,7 @@ mod tests {
         assert!(cx
             .value(json!({"a": 1}), &Shape::of(Kind::String), "S", 0)
             .unwrap_err()
+            .error
             .message
             .contains("a string"));
         assert_eq!(

@@ -12,26 +12,15 @@
 //! the hex SHA-256 of the body. The RPC operation name and version travel in `x-acs-action` and
 //! `x-acs-version`; parameters stay in the query (or form body).
 
-use super::{header, hex, hmac_sha256, sha256_hex, SignInput};
+use super::{header, sha256_hex, SignInput};
 use crate::clock::UtcTime;
 
 /// The algorithm name.
 pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
 
-/// Every step of a V3 signature.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct V3Signature {
-    /// The canonical request.
-    pub canonical_request: String,
-    /// Signed header names, `;`-separated.
-    pub signed_headers: String,
-    /// `ACS3-HMAC-SHA256\n<hex sha256(canonical request)>`.
-    pub string_to_sign: String,
-    /// Hex HMAC-SHA256 signature.
-    pub signature: String,
-    /// The full `Authorization` header value.
-    pub authorization: String,
-}
+/// Every step of a V3 signature (the string to sign is
+/// `ACS3-HMAC-SHA256\n<hex sha256(canonical request)>`).
+pub type V3Signature = super::HeaderSignature;
 
 /// The `x-acs-*` headers (and `host`) a V3 request carries before signing. `action` and `version`
 /// are empty for ROA-style (path-based) APIs, which omit those headers.
@@ -136,61 +125,31 @@ pub fn sign_by(
     } else {
         input.path
     };
-    let canonical_request = format!(
-        "{}\n{}\n{}\n{}\n{}\n{}",
-        input.method,
-        uri,
-        canonical_query(input.query),
-        headers_block,
-        signed_headers,
-        payload_hash
-    );
-    let string_to_sign = format!("{ALGORITHM}\n{}", sha256_hex(canonical_request.as_bytes()));
-    let signature = hex(&hmac_sha256(
-        access_key_secret.as_bytes(),
-        string_to_sign.as_bytes(),
-    ));
-    let authorization = format!(
-        "{ALGORITHM} Credential={access_key_id},SignedHeaders={signed_headers},Signature={signature}"
-    );
-    V3Signature {
-        canonical_request,
-        signed_headers,
-        string_to_sign,
-        signature,
-        authorization,
-    }
+    super::sign_canonical(
+        super::Canonical {
+            method: input.method,
+            uri,
+            query: canonical_query(input.query),
+            headers_block,
+            signed_headers,
+            payload_hash,
+        },
+        ALGORITHM,
+        access_key_secret,
+        |signed_headers, signature| {
+            format!(
+                "{ALGORITHM} Credential={access_key_id},SignedHeaders={signed_headers},Signature={signature}"
+            )
+        },
+    )
 }
 
 /// The parts of a V3 `Authorization` header.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct V3Authorization {
-    /// AccessKey id (`Credential=`).
-    pub access_key_id: String,
-    /// Signed header names as sent.
-    pub signed_headers: String,
-    /// Hex signature.
-    pub signature: String,
-}
+pub type V3Authorization = super::Authorization;
 
 /// Parses `ACS3-HMAC-SHA256 Credential=…,SignedHeaders=…,Signature=…`.
 pub fn parse_authorization(value: &str) -> Option<V3Authorization> {
-    let rest = value.trim().strip_prefix(ALGORITHM)?.trim_start();
-    let (mut ak, mut sh, mut sig) = (None, None, None);
-    for part in rest.split(',') {
-        let (k, v) = part.trim().split_once('=')?;
-        match k {
-            "Credential" => ak = Some(v.to_owned()),
-            "SignedHeaders" => sh = Some(v.to_owned()),
-            "Signature" => sig = Some(v.to_owned()),
-            _ => {}
-        }
-    }
-    Some(V3Authorization {
-        access_key_id: ak?,
-        signed_headers: sh?,
-        signature: sig?,
-    })
+    super::parse_authorization(value, ALGORITHM, "Credential")
 }
 
 #[cfg(test)]

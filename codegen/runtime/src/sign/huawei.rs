@@ -14,7 +14,7 @@
 //! * like the SDK, bodies that are not JSON are sent with `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD`,
 //!   and that header's value replaces the body hash; an empty body hashes as the empty string.
 
-use super::{header, hex, hmac_sha256, percent_decode, percent_encode_into, sha256_hex, SignInput};
+use super::{header, percent_decode, percent_encode_into, sha256_hex, SignInput};
 use crate::clock::UtcTime;
 
 /// The algorithm name.
@@ -30,20 +30,9 @@ pub const PROJECT_ID_HEADER: &str = "X-Project-Id";
 /// Temporary-credential token header.
 pub const SECURITY_TOKEN_HEADER: &str = "X-Security-Token";
 
-/// Every step of a Huawei signature.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HuaweiSignature {
-    /// The canonical request.
-    pub canonical_request: String,
-    /// Signed header names, `;`-separated.
-    pub signed_headers: String,
-    /// `SDK-HMAC-SHA256\n<date>\n<hex sha256(canonical request)>`.
-    pub string_to_sign: String,
-    /// Hex HMAC-SHA256 signature.
-    pub signature: String,
-    /// The full `Authorization` header value.
-    pub authorization: String,
-}
+/// Every step of a Huawei signature (the string to sign is
+/// `SDK-HMAC-SHA256\n<date>\n<hex sha256(canonical request)>`).
+pub type HuaweiSignature = super::HeaderSignature;
 
 /// Headers the signer adds before signing: `Host`, `X-Sdk-Date`, `X-Project-Id` and
 /// `X-Security-Token` when given, and `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD` for a non-empty,
@@ -167,60 +156,33 @@ pub fn sign_by(
         sha256_hex(input.body)
     };
     let (headers_block, signed_headers) = canonical_headers_by(input.headers, signed);
-    let canonical_request = format!(
-        "{}\n{}\n{}\n{}\n{}\n{}",
-        input.method.to_ascii_uppercase(),
-        canonical_uri(input.path),
-        canonical_query(input.query),
-        headers_block,
-        signed_headers,
-        payload_hash
-    );
-    let string_to_sign = format!(
-        "{ALGORITHM}\n{date}\n{}",
-        sha256_hex(canonical_request.as_bytes())
-    );
-    let signature = hex(&hmac_sha256(sk.as_bytes(), string_to_sign.as_bytes()));
-    let authorization =
-        format!("{ALGORITHM} Access={ak}, SignedHeaders={signed_headers}, Signature={signature}");
-    HuaweiSignature {
-        canonical_request,
-        signed_headers,
-        string_to_sign,
-        signature,
-        authorization,
-    }
+    let method = input.method.to_ascii_uppercase();
+    let uri = canonical_uri(input.path);
+    super::sign_canonical(
+        super::Canonical {
+            method: &method,
+            uri: &uri,
+            query: canonical_query(input.query),
+            headers_block,
+            signed_headers,
+            payload_hash,
+        },
+        &format!("{ALGORITHM}\n{date}"),
+        sk,
+        |signed_headers, signature| {
+            format!(
+                "{ALGORITHM} Access={ak}, SignedHeaders={signed_headers}, Signature={signature}"
+            )
+        },
+    )
 }
 
-/// The parts of a Huawei `Authorization` header.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HuaweiAuthorization {
-    /// Access key (`Access=`).
-    pub access_key: String,
-    /// Signed header names as sent.
-    pub signed_headers: String,
-    /// Hex signature.
-    pub signature: String,
-}
+/// The parts of a Huawei `Authorization` header (`access_key_id` is `Access=`).
+pub type HuaweiAuthorization = super::Authorization;
 
 /// Parses `SDK-HMAC-SHA256 Access=…, SignedHeaders=…, Signature=…`.
 pub fn parse_authorization(value: &str) -> Option<HuaweiAuthorization> {
-    let rest = value.trim().strip_prefix(ALGORITHM)?.trim_start();
-    let (mut ak, mut sh, mut sig) = (None, None, None);
-    for part in rest.split(',') {
-        let (k, v) = part.trim().split_once('=')?;
-        match k {
-            "Access" => ak = Some(v.to_owned()),
-            "SignedHeaders" => sh = Some(v.to_owned()),
-            "Signature" => sig = Some(v.to_owned()),
-            _ => {}
-        }
-    }
-    Some(HuaweiAuthorization {
-        access_key: ak?,
-        signed_headers: sh?,
-        signature: sig?,
-    })
+    super::parse_authorization(value, ALGORITHM, "Access")
 }
 
 #[cfg(test)]
@@ -286,7 +248,7 @@ mod tests {
             "SDK-HMAC-SHA256 Access=AK, SignedHeaders=content-type;host;x-sdk-date, Signature=ff",
         )
         .unwrap();
-        assert_eq!(a.access_key, "AK");
+        assert_eq!(a.access_key_id, "AK");
         assert_eq!(a.signed_headers, "content-type;host;x-sdk-date");
         assert_eq!(a.signature, "ff");
     }

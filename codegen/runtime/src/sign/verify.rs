@@ -294,9 +294,9 @@ pub fn verify_huawei(
             return Err(VerifyError::BodyHash);
         }
     }
-    let secret = lookup(&parsed.access_key)
-        .ok_or_else(|| VerifyError::UnknownAccessKey(parsed.access_key.clone()))?;
-    let s = huawei::sign_by(input, &parsed.access_key, &secret, |h| {
+    let secret = lookup(&parsed.access_key_id)
+        .ok_or_else(|| VerifyError::UnknownAccessKey(parsed.access_key_id.clone()))?;
+    let s = huawei::sign_by(input, &parsed.access_key_id, &secret, |h| {
         signed_list_contains(&parsed.signed_headers, h)
     });
     if s.signed_headers != parsed.signed_headers
@@ -308,7 +308,7 @@ pub fn verify_huawei(
     }
     Ok(Verified {
         scheme: super::SignatureScheme::HuaweiAkSk,
-        access_key_id: parsed.access_key,
+        access_key_id: parsed.access_key_id,
     })
 }
 

@@ -46,6 +46,7 @@
 //!   `x-header-parameters`. A header example that is not visible ASCII (document prose) is
 //!   kept as `x-example`.
 
+use super::lower::ServiceModel;
 use crate::protocol::ProtocolRules;
 use crate::spec::model::{
     AuthScheme, Body, Encoding, ErrorFormat, Example, ExampleFormat, Field, Location, Method,
@@ -78,8 +79,8 @@ enum Mode {
 
 /// The OpenAPI 3.1 document of a spec. Deterministic: the same spec gives the same value,
 /// with keys in a fixed order.
-pub fn export(spec: &Spec) -> Value {
-    Exporter::new(spec).document()
+pub fn export(sm: &ServiceModel) -> Value {
+    Exporter::new(sm).document()
 }
 
 /// The document as written to `openapi/<service>.json`: pretty JSON, two-space indent,
@@ -130,22 +131,24 @@ fn source_value(s: &SourceRef) -> Value {
 
 struct Exporter<'a> {
     spec: &'a Spec,
+    protocol: &'static dyn ProtocolRules,
     /// Named types referenced so far and not yet emitted: (operation index, type, mode).
     pending: VecDeque<(usize, String, Mode)>,
     seen: BTreeSet<(usize, String, Mode)>,
 }
 
 impl<'a> Exporter<'a> {
-    fn new(spec: &'a Spec) -> Self {
+    fn new(sm: &ServiceModel<'a>) -> Self {
         Exporter {
-            spec,
+            spec: sm.spec,
+            protocol: sm.protocol,
             pending: VecDeque::new(),
             seen: BTreeSet::new(),
         }
     }
 
     fn protocol(&self) -> &'static dyn ProtocolRules {
-        crate::protocol::of(self.spec)
+        self.protocol
     }
 
     fn has_signature_v1(&self) -> bool {
@@ -1222,6 +1225,11 @@ pub fn method_key(m: Method) -> String {
 mod tests {
     use super::*;
     use crate::spec::load;
+
+    /// The export of a spec lowered without a resource file.
+    fn export(spec: &Spec) -> Value {
+        super::export(&crate::emit::lower::lower_inferred(spec))
+    }
 
     const HEAD: &str = "format: 1
 service:

@@ -1,0 +1,34 @@
+//! How serious a finding about input is, one scale for everything that reads input: the
+//! extractor's diagnostics about a document, spec validation (`apigen lint`) and the
+//! extraction run's notices. (`apigen diff` rates changes by their effect on clients —
+//! `diff::rules::Severity`: docs, non-breaking, breaking — a different question.)
+
+use std::fmt;
+
+/// A finding's severity, least serious first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Worth knowing; nothing is wrong.
+    Note,
+    /// Suspicious, but the input is usable.
+    Warning,
+    /// The input is wrong.
+    Error,
+}
+
+impl Severity {
+    /// `note`, `warning`, `error`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -538,12 +538,15 @@ pub(crate) fn list_shape(
     )
 }
 
-/// Where a describe answers the resource: the body, or the one object member holding the id
-/// (Alibaba's `Data`).
+/// Where a describe answers the resource: the body (it holds the id, or an `id` as CSE's
+/// engine does for its `engine_id`), or the one object member holding the id (Alibaba's `Data`).
 pub(crate) fn describe_target(plan: &Plan, op: &Operation) -> Option<String> {
     let id = norm(plan.id.as_deref()?);
     let fields = response_fields(op)?;
-    if fields.iter().any(|f| norm(&f.name) == id) {
+    if fields
+        .iter()
+        .any(|f| norm(&f.name) == id || norm(&f.name) == "id")
+    {
         return None;
     }
     fields

@@ -220,7 +220,7 @@ impl Stateful {
                         let deleting = plan.lifecycle.as_ref().and_then(|l| l.deleting.as_ref());
                         let linger = if deleting.is_some() { step } else { 0 };
                         self.store
-                            .delete(&kind, &ids, now, linger, plan.busy.is_some())
+                            .delete(kind, &ids, now, linger, plan.busy.is_some())
                             .map_err(|e| self.refusal(plan, e))?;
                     }
                     Action::Update => {
@@ -231,7 +231,7 @@ impl Stateful {
                         apply_renames(plan, &mut patch);
                         let record = self
                             .store
-                            .update(&kind, &ids[0], patch, now, plan.busy.is_some())
+                            .update(kind, &ids[0], patch, now, plan.busy.is_some())
                             .map_err(|e| self.refusal(plan, e))?;
                         let view = self.view(plan, &record, now);
                         body = overlay_existing(&body, &view);
@@ -239,7 +239,7 @@ impl Stateful {
                     _ => {
                         let record = self
                             .store
-                            .get(&kind, &ids[0], now)
+                            .get(kind, &ids[0], now)
                             .ok_or_else(|| self.refusal(plan, Refusal::Missing(ids[0].clone())))?;
                         let view = self.view(plan, &record, now);
                         let path = plan.target.as_deref().unwrap_or("");

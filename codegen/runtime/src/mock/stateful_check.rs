@@ -264,6 +264,18 @@ impl Check<'_> {
                     continue;
                 }
                 let shown = path(&body, get.target.as_deref().unwrap_or("")).cloned();
+                // The described object is this resource: its id member (or `id`) shows the id.
+                let key = get.id.as_deref().unwrap_or("id");
+                let shown_id = shown
+                    .as_ref()
+                    .and_then(|s| field(s, key).or_else(|| field(s, "id")))
+                    .and_then(id_text);
+                if shown_id.as_ref().is_some_and(|s| s != id) {
+                    self.fail(format!(
+                        "describe {id} ({}) shows the id {shown_id:?}",
+                        get_op.id
+                    ));
+                }
                 self.expect_reflected(create_op, create, &inputs[k], shown.as_ref(), "describe");
             }
         }

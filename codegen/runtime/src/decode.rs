@@ -538,25 +538,15 @@ macro_rules! wire_object {
             }
         }
     };
+    // Two arms with the same body but `empty()`: a struct deriving `Default` starts from it
+    // (`..Default::default()` after its members), others from every member's default. One
+    // shared inner arm would re-parse every struct's members, which costs build time.
     (
         $name:ident {
             $($field:ident: $kind:ident($wire:literal $(, $decoder:ident)?),)+
             ..Default::default()
         }
         $(, required = [$($required:literal),* $(,)?])? $(,)?
-    ) => {
-        $crate::wire_object!(@impl $name (Self::default()) { $($field: $kind($wire $(, $decoder)?)),+ } [$($($required),*)?]);
-    };
-    (
-        $name:ident { $($field:ident: $kind:ident($wire:literal $(, $decoder:ident)?)),+ $(,)? }
-        $(, required = [$($required:literal),* $(,)?])? $(,)?
-    ) => {
-        $crate::wire_object!(@impl $name (Self { $($field: Default::default(),)+ }) { $($field: $kind($wire $(, $decoder)?)),+ } [$($($required),*)?]);
-    };
-    (
-        @impl $name:ident ($empty:expr)
-        { $($field:ident: $kind:ident($wire:literal $(, $decoder:ident)?)),+ }
-        [$($required:literal),*]
     ) => {
         impl $crate::serde::Serialize for $name {
             fn serialize<S: $crate::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -571,9 +561,49 @@ macro_rules! wire_object {
             }
         }
         impl $crate::decode::Object for $name {
-            const REQUIRED: &'static [&'static str] = &[$($required),*];
+            const REQUIRED: &'static [&'static str] = &[$($($required),*)?];
             fn empty() -> Self {
-                $empty
+                Self::default()
+            }
+            fn member<'de, A: $crate::serde::de::MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+            ) -> Result<bool, A::Error> {
+                match key {
+                    // `Decoder::into_inner(map.next_value::<Decoder<_>>()?)`, or `(map.next_value()?)`
+                    // without one (no nested macro call: those cost build time).
+                    $($wire => {
+                        self.$field = $($crate::decode::$decoder::into_inner)?(
+                            map.next_value $(::<$crate::decode::$decoder<_>>)? ()?
+                        )
+                    })+
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            }
+        }
+    };
+    (
+        $name:ident { $($field:ident: $kind:ident($wire:literal $(, $decoder:ident)?)),+ $(,)? }
+        $(, required = [$($required:literal),* $(,)?])? $(,)?
+    ) => {
+        impl $crate::serde::Serialize for $name {
+            fn serialize<S: $crate::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = $crate::decode::Members::new(s)?;
+                $(m.$kind($wire, &self.$field)?;)+
+                m.end()
+            }
+        }
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                $crate::decode::object(d)
+            }
+        }
+        impl $crate::decode::Object for $name {
+            const REQUIRED: &'static [&'static str] = &[$($($required),*)?];
+            fn empty() -> Self {
+                Self { $($field: Default::default(),)+ }
             }
             fn member<'de, A: $crate::serde::de::MapAccess<'de>>(
                 &mut self,

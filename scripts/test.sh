@@ -15,6 +15,11 @@ bash scripts/sdk-interop.sh --apigen-mock
 # Install apigen, then extract, generate, build and mock one service in a directory outside the
 # repository, and call the mock with the generated client (issue 15's acceptance routine).
 bash scripts/out-of-tree.sh
+# `cargo package`, verified, for the runtime and every generated crate (all five specs, --out).
+bash scripts/package.sh
+# Versions from the spec diff against cargo-semver-checks: an added optional parameter and a
+# parameter made required (installs the pinned cargo-semver-checks once, outside the clone).
+bash scripts/semver-check.sh
 # The SDK requests the wire-level differential test replays (tests/wire/) are what the pinned
 # SDKs send for the current specs.
 bash scripts/record-wire.sh --check

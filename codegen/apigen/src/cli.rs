@@ -170,6 +170,20 @@ enum Command {
         /// Also write DIR/Cargo.toml, a workspace of the generated crates.
         #[arg(long, requires = "out")]
         workspace: bool,
+        /// Release a regeneration: the spec DIR's crates were generated from (a file, a
+        /// document or `rev:path`, as `apigen diff` takes). `apigen diff OLD SPEC` decides the
+        /// version bump; CHANGELOG.md gains a section. Once per service.
+        #[arg(long, requires = "out", value_name = "OLD_SPEC")]
+        previous: Vec<String>,
+        /// License (SPDX expression) of the generated crates.
+        #[arg(long, requires = "out", default_value = crate::emit::layout::LICENSE)]
+        license: String,
+        /// `repository` URL of the generated crates' manifests.
+        #[arg(long, requires = "out")]
+        repository: Option<String>,
+        /// `homepage` URL of the generated crates' manifests.
+        #[arg(long, requires = "out")]
+        homepage: Option<String>,
         /// Compare with what is on disk instead of writing; name the stale files and fail.
         #[arg(long)]
         check: bool,
@@ -267,6 +281,10 @@ fn run(command: Command) -> Result<ExitCode, String> {
             runtime_version,
             prefix,
             workspace,
+            previous,
+            license,
+            repository,
+            homepage,
             check,
         } => {
             let (root, specs, files, owned) = match out {
@@ -328,7 +346,22 @@ fn run(command: Command) -> Result<ExitCode, String> {
                             ));
                         }
                     }
-                    let layout = crate::emit::Layout::out_of_tree(runtime, &prefix);
+                    let mut layout = crate::emit::Layout::out_of_tree(runtime, &prefix);
+                    for (what, v) in [
+                        ("license", Some(&license)),
+                        ("repository", repository.as_ref()),
+                        ("homepage", homepage.as_ref()),
+                    ] {
+                        if v.is_some_and(|v| v.trim().is_empty() || v.contains(['\n', '\r'])) {
+                            return Err(format!("--{what}: {v:?} is not usable"));
+                        }
+                    }
+                    layout.meta = crate::emit::layout::PackageMeta {
+                        license,
+                        repository,
+                        homepage,
+                    };
+                    layout.releases = releases(&out, &layout, &specs, &previous)?;
                     let mut files = crate::emit::generate_with(&specs, &layout)?;
                     let owned = crate::emit::crate_dirs(&files);
                     if workspace {
@@ -608,6 +641,110 @@ fn parse_pin(s: &str) -> Result<(&'static str, String), String> {
 }
 
 /// A package-name prefix: ASCII letters, digits, `-` and `_`, starting with a letter.
+/// The version and changelog of each spec's crates in `out`: what they record, or the first
+/// release, or (with a `--previous` spec of the service) the next release.
+fn releases(
+    out: &Path,
+    layout: &crate::emit::Layout,
+    specs: &[(String, Spec)],
+    previous: &[String],
+) -> Result<std::collections::BTreeMap<String, crate::emit::release::Release>, String> {
+    use crate::emit::release;
+    let mut olds: Vec<(String, Spec)> = Vec::new();
+    for arg in previous {
+        let spec = crate::diff::input::load(arg)
+            .map_err(|e| e.to_string())?
+            .spec()
+            .clone();
+        if !specs
+            .iter()
+            .any(|(_, s)| s.service.name == spec.service.name)
+        {
+            return Err(format!(
+                "--previous {arg}: service `{}` is not among the specs generated",
+                spec.service.name
+            ));
+        }
+        if olds
+            .iter()
+            .any(|(_, o)| o.service.name == spec.service.name)
+        {
+            return Err(format!(
+                "--previous {arg}: a second previous spec of service `{}`",
+                spec.service.name
+            ));
+        }
+        // Recorded in the changelog: a file by its name (not where it happened to be).
+        let label = match Path::new(arg).file_name() {
+            Some(n) if Path::new(arg).is_file() => n.to_string_lossy().into_owned(),
+            _ => arg.clone(),
+        };
+        olds.push((label, spec));
+    }
+    let mut out_releases = std::collections::BTreeMap::new();
+    for (name, spec) in specs {
+        let svc = &spec.service.name;
+        let dir = out.join(layout.crate_dir(svc, "models"));
+        let recorded = release::recorded(&dir);
+        let sha = release::spec_sha256(spec);
+        let old = olds.iter().find(|(_, o)| o.service.name == *svc);
+        let rel = match (recorded, old) {
+            (None, None) => release::initial(spec, release::INITIAL_VERSION),
+            (None, Some((label, _))) => {
+                return Err(format!(
+                    "--previous {label}: {} holds no crates apigen generated; generate the previous spec there first (its release is what the new version follows)",
+                    dir.display()
+                ))
+            }
+            (Some(r), None) => {
+                if !r.spec_sha256.is_empty() && r.spec_sha256 != sha {
+                    return Err(format!(
+                        "{}: generated from another spec of `{svc}` (version {}); pass --previous OLD_SPEC to release the change with a new version",
+                        dir.display(),
+                        r.version
+                    ));
+                }
+                release::Release {
+                    spec_sha256: sha,
+                    ..r
+                }
+            }
+            (Some(r), Some((label, old))) => {
+                let old_sha = release::spec_sha256(old);
+                if !r.spec_sha256.is_empty() && r.spec_sha256 != old_sha && r.spec_sha256 != sha
+                {
+                    return Err(format!(
+                        "--previous {label}: {} was generated from another spec (SHA-256 {}…, --previous has {}…)",
+                        dir.display(),
+                        &r.spec_sha256[..r.spec_sha256.len().min(12)],
+                        &old_sha[..12]
+                    ));
+                }
+                let diff = crate::diff::Diff::new(label, old, name, spec);
+                let (next, bump) = release::next(&r, spec, &diff)?;
+                match bump {
+                    Some(b) => eprintln!(
+                        "{svc}: {} -> {} ({} bump: {} breaking, {} non-breaking, {} docs)",
+                        r.version,
+                        next.version,
+                        b.as_str(),
+                        diff.summary.breaking,
+                        diff.summary.non_breaking,
+                        diff.summary.docs
+                    ),
+                    None => eprintln!(
+                        "{svc}: {} already generated from this spec; version stays",
+                        r.version
+                    ),
+                }
+                next
+            }
+        };
+        out_releases.insert(svc.clone(), rel);
+    }
+    Ok(out_releases)
+}
+
 fn check_prefix(prefix: &str) -> Result<(), String> {
     let ok = prefix.is_empty()
         || (prefix.starts_with(|c: char| c.is_ascii_alphabetic())

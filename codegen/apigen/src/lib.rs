@@ -9,3 +9,4 @@ pub mod mock;
 pub mod protocol;
 pub mod severity;
 pub mod spec;
+pub mod words;

@@ -237,6 +237,7 @@ pub mod create_pre_pay_order {
     /// You can call this operation to create a subscription Message Queue for Apache Kafka instance.
     ///
     /// Source: section 10.1, line 705.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreatePrePayOrderRequest {
         /// The deployment mode of the Message Queue for Apache Kafka instance. Valid values: 5 : Instance of the VPC type
@@ -384,6 +385,7 @@ pub mod start_instance {
     /// You can call this operation to deploy a Message Queue for Apache Kafka instance.
     ///
     /// Source: section 10.2, line 780.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct StartInstanceRequest {
         /// The deployment mode of the Message Queue for Apache Kafka instance. Valid values: vpc : deployment on the Virtual Private Cloud (VPC) eip : deployment on the Internet and VPC Note: The deployment mode must be consistent with the instance type of the Message Queue for Apache Kafka instance. A Message Queue for Apache Kafka instance of the VPC type is to be deployed in the vpc mode. A Message Queue for Apache Kafka instance of the Internet and VPC type is to be deployed in the eip mode.
@@ -550,6 +552,7 @@ pub mod upgrade_pre_pay_order {
     /// You can call this operation to upgrade a subscription Message Queue for Apache Kafka instance.
     ///
     /// Source: section 10.3, line 858.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpgradePrePayOrderRequest {
         /// The size of the disk to be configured for the Message Queue for Apache Kafka instance. Note: The specified disk size must be at least the current disk size of the Message Queue for Apache Kafka instance.
@@ -665,6 +668,7 @@ pub mod modify_instance_name {
     /// You can call this operation to change the name of a Message Queue for Apache Kafka instance.
     ///
     /// Source: section 10.4, line 933.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyInstanceNameRequest {
         /// The ID of the Message Queue for Apache Kafka instance.
@@ -747,6 +751,7 @@ pub mod get_instance_list {
     /// You can call this operation to query Message Queue for Apache Kafka instances in a specified region.
     ///
     /// Source: section 10.5, line 997.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct GetInstanceListRequest {
         /// The ID of the region where you want to query Message Queue for Apache Kafka instances.
@@ -996,6 +1001,7 @@ pub mod delete_instance {
     /// You can call this operation to delete a Message Queue for Apache Kafka instance.
     ///
     /// Source: section 10.6, line 1169.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteInstanceRequest {
         /// The ID of the Message Queue for Apache Kafka instance to be deleted.
@@ -1064,6 +1070,7 @@ pub mod get_allowed_ip_list {
     /// You can call this operation to obtain an IP address whitelist.
     ///
     /// Source: section 10.7, line 1232.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct GetAllowedIpListRequest {
         /// The ID of the Message Queue for Apache Kafka instance whose IP address whitelist you want to obtain.
@@ -1205,6 +1212,7 @@ pub mod update_allowed_ip {
     /// You can call this operation to update an IP address whitelist.
     ///
     /// Source: section 10.8, line 1332.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateAllowedIpRequest {
         /// The region ID of the Message Queue for Apache Kafka instance whose IP address whitelist you want to update
@@ -1308,6 +1316,7 @@ pub mod create_topic {
     /// You can call this operation to create a topic.
     ///
     /// Source: section 11.1, line 1407.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateTopicRequest {
         /// The ID of the Message Queue for Apache Kafka instance where you want to create a topic.
@@ -1408,6 +1417,7 @@ pub mod delete_topic {
     /// You can call this operation to delete a topic.
     ///
     /// Source: section 11.2, line 1485.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteTopicRequest {
         /// The ID of the Message Queue for Apache Kafka instance where you want to delete a topic.
@@ -1486,6 +1496,7 @@ pub mod get_topic_list {
     /// You can call this operation to query topics.
     ///
     /// Source: section 11.3, line 1552.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct GetTopicListRequest {
         /// The number of the page to return.
@@ -1665,6 +1676,7 @@ pub mod get_topic_status {
     /// You can call this operation to query the message sending and receiving status of a topic.
     ///
     /// Source: section 11.4, line 1716.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct GetTopicStatusRequest {
         /// The ID of the Message Queue for Apache Kafka instance where the topic is located.
@@ -1814,6 +1826,7 @@ pub mod modify_partition_num {
     /// Modifies the number of partitions for a topic.
     ///
     /// Source: section 11.5, line 1989.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyPartitionNumRequest {
         /// The ID of the Message Queue for Apache Kafka instance.
@@ -1896,6 +1909,7 @@ pub mod modify_topic_remark {
     /// Modifies the remarks of a topic.
     ///
     /// Source: section 11.6, line 2060.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyTopicRemarkRequest {
         /// The ID of the Message Queue for Apache Kafka instance.
@@ -1983,6 +1997,7 @@ pub mod delete_consumer_group {
     /// You can call this operation to delete a consumer group.
     ///
     /// Source: section 12.1, line 2134.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteConsumerGroupRequest {
         /// The name of the consumer group. The value of this parameter must meet the following requirements: The name can only contain letters, digits, hyphens (-), and underscores (_). The name must be 3 to 64 characters in length, and will be automatically truncated if it contains more characters. The name cannot be modified after being created.
@@ -2063,6 +2078,7 @@ pub mod get_consumer_list {
     /// You can call this operation to query the consumer groups created on a Message Queue for Apache Kafka instance.
     ///
     /// Source: section 12.2, line 2201.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct GetConsumerListRequest {
         /// The ID of the Message Queue for Apache Kafka instance whose consumer groups you want to query.
@@ -2172,6 +2188,7 @@ pub mod get_consumer_progress {
     /// You can call this operation to query the consumption status of a consumer group.
     ///
     /// Source: section 12.3, line 2304.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct GetConsumerProgressRequest {
         /// The name of the consumer group.
@@ -2353,6 +2370,7 @@ pub mod create_consumer_group {
     /// You can call this operation to create a consumer group.
     ///
     /// Source: section 12.4, line 2583.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateConsumerGroupRequest {
         /// The name of the consumer group. The value of this parameter must meet the following requirements: The name can only contain letters, digits, hyphens (-), and underscores (_). The name must be 3 to 64 characters in length, and will be automatically truncated if it contains more characters. The name cannot be modified after being created.
@@ -2430,6 +2448,7 @@ pub mod untag_resources {
     /// You can call this operation to unbind and delete a tag from a resource.
     ///
     /// Source: section 13.1, line 2649.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct UntagResourcesRequest {
         /// The region ID of the resource.
@@ -2545,6 +2564,7 @@ pub mod tag_resources {
     /// You can call this operation to bind a tag to a resource.
     ///
     /// Source: section 13.2, line 2706.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct TagResourcesRequest {
         /// The region ID of the resource.
@@ -2636,6 +2656,7 @@ pub mod list_tag_resources {
     /// You can call this operation to query the tags bound to a resource.
     ///
     /// Source: section 13.3, line 2772.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListTagResourcesRequest {
         /// The region ID of the resource.
@@ -2780,6 +2801,7 @@ pub mod create_sasl_user {
     /// Creates a Simple Authentication and Security Layer (SASL) user.
     ///
     /// Source: section 14.1, line 2857.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateSaslUserRequest {
         /// The ID of the Message Queue for Apache Kafka instance.
@@ -2878,6 +2900,7 @@ pub mod delete_sasl_user {
     /// Deletes a Simple Authentication and Security Layer (SASL) user.
     ///
     /// Source: section 14.2, line 2926.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteSaslUserRequest {
         /// The ID of the Message Queue for Apache Kafka instance.
@@ -2967,6 +2990,7 @@ pub mod describe_sasl_users {
     /// Queries Simple Authentication and Security Layer (SASL) users.
     ///
     /// Source: section 14.3, line 2996.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeSaslUsersRequest {
         /// The ID of the Message Queue for Apache Kafka instance.
@@ -3075,6 +3099,7 @@ pub mod create_acl {
     /// Creates an access control list (ACL).
     ///
     /// Source: section 15.1, line 3083.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateAclRequest {
         /// The type of operations allowed by the ACL. Valid values: Write Read
@@ -3188,6 +3213,7 @@ pub mod describe_acls {
     /// Queries access control lists (ACLs).
     ///
     /// Source: section 15.2, line 3163.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeAclsRequest {
         /// The name of the resource. The value can be the name of a topic or consumer group. You can use an asterisk (*) to represent the names of all topics or consumer groups.
@@ -3341,6 +3367,7 @@ pub mod delete_acl {
     /// Deletes an access control list (ACL).
     ///
     /// Source: section 15.3, line 3265.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteAclRequest {
         /// The type of operations allowed by the ACL. Valid values: Write Read
@@ -3452,6 +3479,7 @@ pub mod describe_metric_meta_list {
     /// You can call this operation to query the descriptions of time series metrics that are supported in CloudMonitor.
     ///
     /// Source: section 16.2, line 3375.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeMetricMetaListRequest {
         /// The namespace of the monitored service. Namespaces are used to distinguish between different services.
@@ -3632,6 +3660,7 @@ pub mod describe_metric_last {
     /// You can call this operation to query the latest monitoring data of a monitored object.
     ///
     /// Source: section 16.3, line 3952.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeMetricLastRequest {
         /// The name of the metric.
@@ -3798,6 +3827,7 @@ pub mod describe_metric_list {
     /// You can call this operation to query the monitoring data on time series metrics of cloud services in a specified period in time.
     ///
     /// Source: section 16.4, line 4210.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeMetricListRequest {
         /// The name of the metric.
@@ -3964,6 +3994,7 @@ pub mod describe_metric_data {
     /// You can call this operation to query the monitoring data on time series metrics of cloud services in a specified period in time.
     ///
     /// Source: section 16.5, line 4472.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeMetricDataRequest {
         /// The name of the metric.
@@ -4126,6 +4157,7 @@ pub mod describe_metric_top {
     /// You can call this operation to query the monitoring data on time series metrics of cloud services sorted by specified fields within a specified time.
     ///
     /// Source: section 16.6, line 4738.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeMetricTopRequest {
         /// The name of the metric.
@@ -4294,6 +4326,7 @@ pub mod describe_project_meta {
     /// You can call this operation to obtain information about the monitored cloud services, including service description, namespace, and tags.
     ///
     /// Source: section 16.7, line 4862.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DescribeProjectMetaRequest {
         /// The tags of the metric in the following format: [{"name":"tag name","value":"tag value"}, {"name":"tag name","value":"tag value"}] . The following tag names are supported: product: indicates the cloud service. The value of this tag is a service name. groupFlag: indicates whether the service supports application grouping. The value of this tag is true or false.

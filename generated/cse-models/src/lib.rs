@@ -1119,6 +1119,7 @@ pub mod import_kie_configurations {
     /// This API is used to import kie configurations.
     ///
     /// Source: section 5.2.1, line 605.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ImportKieConfigurationsRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
@@ -1317,6 +1318,7 @@ pub mod export_kie_configurations {
     /// This API is used to export kie configurations.
     ///
     /// Source: section 5.2.2, line 748.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ExportKieConfigurationsRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
@@ -1513,6 +1515,7 @@ pub mod delete_service_comb10_configuration_scope {
     /// This API is used to delete the ServiceComb 1.0 configuration scope.
     ///
     /// Source: section 5.2.3, line 874.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteServiceComb10ConfigurationScopeRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
@@ -1616,6 +1619,7 @@ pub mod query_flavor_list_of_microservice_engine {
     /// This API is used to query the flavor list of a microservice engine, including exclusive ServiceComb engines and registry/configuration centers.
     ///
     /// Source: section 5.3.1, line 978.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryFlavorListOfMicroserviceEngineRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
@@ -1791,6 +1795,7 @@ pub mod query_microservice_engine_list {
     /// This API is used to query the microservice engine list.
     ///
     /// Source: section 5.3.2, line 1090.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryMicroserviceEngineListRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
@@ -2485,6 +2490,7 @@ pub mod create_microservice_engine {
     /// This API is used to create a microservice engine. You can create an exclusive ServiceComb engine or registry/configuration center.
     ///
     /// Source: section 5.3.3, line 1302.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateMicroserviceEngineRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
@@ -2576,6 +2582,7 @@ pub mod query_microservice_engine_details {
     /// This API is used to query microservice engine details.
     ///
     /// Source: section 5.3.4, line 1473.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryMicroserviceEngineDetailsRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
@@ -3056,6 +3063,7 @@ pub mod query_details_about_microservice_engine_job {
     /// This API is used to query details about a microservice engine job.
     ///
     /// Source: section 5.3.5, line 1730.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryDetailsAboutMicroserviceEngineJobRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
@@ -3320,6 +3328,7 @@ pub mod query_details_about_microservice_engine_quota {
     /// This API is used to query details about the microservice engine quota.
     ///
     /// Source: section 5.3.6, line 1910.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryDetailsAboutMicroserviceEngineQuotaRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
@@ -3427,6 +3436,7 @@ pub mod delete_microservice_engine {
     /// This API is used to delete a microservice engine.
     ///
     /// Source: section 5.3.7, line 2009.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteMicroserviceEngineRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
@@ -3532,6 +3542,7 @@ pub mod upgrade_microservice_engine {
     /// This API is used to upgrade a microservice engine, including exclusive ServiceComb engine and registry/configuration center.
     ///
     /// Source: section 5.3.8, line 2095.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpgradeMicroserviceEngineRequest {
         /// Project ID.
@@ -3642,6 +3653,7 @@ pub mod update_microservice_engine_configurations {
     /// This API is used to upgrade the configuration of a microservice engine, including exclusive ServiceComb engine and registry/configuration center.
     ///
     /// Source: section 5.3.9, line 2190.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateMicroserviceEngineConfigurationsRequest {
         /// Project ID.
@@ -3757,6 +3769,7 @@ pub mod change_microservice_engine_specifications {
     /// This API applies only to pay-per-use engines.
     ///
     /// Source: section 5.3.10, line 2286.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ChangeMicroserviceEngineSpecificationsRequest {
         /// Project ID.
@@ -3865,6 +3878,7 @@ pub mod retry_exclusive_service_comb_engine_job {
     /// This API is used to retry an exclusive ServiceComb engine job.
     ///
     /// Source: section 5.3.11, line 2392.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct RetryExclusiveServiceCombEngineJobRequest {
         /// Project ID.
@@ -3979,6 +3993,7 @@ pub mod update_microservice_engine_details {
     /// This API is used to update microservice engine details, including the name and description.
     ///
     /// Source: section 5.3.12, line 2485.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateMicroserviceEngineDetailsRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
@@ -4066,6 +4081,7 @@ pub mod query_engine_job_list {
     /// This API is used to query the engine job list.
     ///
     /// Source: section 5.3.13, line 2569.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryEngineJobListRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
@@ -4349,6 +4365,7 @@ pub mod query_rbac_token {
     /// If a ServiceComb engine is used, you need to create or import an IAM user in the engine.
     ///
     /// Source: section 5.3.14, line 2740.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryRbacTokenRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
@@ -4463,6 +4480,7 @@ pub mod back_up_and_restoring_microservice_engine {
     /// This API is used to restore a specified microservice engine using a specified backup file.
     ///
     /// Source: section 5.3.15, line 2827.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct BackUpAndRestoringMicroserviceEngineRequest {
         /// Microservice engine ID.
@@ -4633,6 +4651,7 @@ pub mod create_microservice_backup_policy {
     /// This API is used to create a microservice backup policy.
     ///
     /// Source: section 5.3.16, line 2939.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateMicroserviceBackupPolicyRequest {
         /// Microservice engine ID.
@@ -4833,6 +4852,7 @@ pub mod create_microservice_engine_tag {
     /// This API is used to create a microservice engine tag.
     ///
     /// Source: section 5.3.17, line 3044.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateMicroserviceEngineTagRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
@@ -4930,6 +4950,7 @@ pub mod query_governance_policy_list {
     /// This API is used to query the governance policy list.
     ///
     /// Source: section 5.4.1, line 3172.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryGovernancePolicyListRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
@@ -5091,6 +5112,7 @@ pub mod create_dark_launch_policy {
     /// This API is used to create a dark launch policy.
     ///
     /// Source: section 5.4.2, line 3336.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateDarkLaunchPolicyRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
@@ -5205,6 +5227,7 @@ pub mod query_dark_launch_policy {
     /// This API is used to query a dark launch policy.
     ///
     /// Source: section 5.4.3, line 3474.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryDarkLaunchPolicyRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
@@ -5309,6 +5332,7 @@ pub mod delete_dark_launch_policy {
     /// This API is used to delete a dark launch policy.
     ///
     /// Source: section 5.4.4, line 3551.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteDarkLaunchPolicyRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
@@ -5416,6 +5440,7 @@ pub mod change_governance_policy {
     /// This API is used to change a governance policy.
     ///
     /// Source: section 5.4.5, line 3629.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ChangeGovernancePolicyRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
@@ -5532,6 +5557,7 @@ pub mod delete_governance_policy {
     /// This API is used to delete a governance policy.
     ///
     /// Source: section 5.4.6, line 3728.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteGovernancePolicyRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
@@ -5640,6 +5666,7 @@ pub mod query_governance_policy_details {
     /// This API is used to query governance policy details.
     ///
     /// Source: section 5.4.7, line 3802.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryGovernancePolicyDetailsRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
@@ -5759,6 +5786,7 @@ pub mod create_governance_policy {
     /// This API is used to create a governance policy.
     ///
     /// Source: section 5.4.8, line 3891.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateGovernancePolicyRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
@@ -5873,6 +5901,7 @@ pub mod query_governance_policy_list_of_specified_kind {
     /// This API is used to query the governance policy list of a specified kind.
     ///
     /// Source: section 5.4.9, line 3992.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryGovernancePolicyListOfSpecifiedKindRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
@@ -5959,6 +5988,7 @@ pub mod query_microservice_thresholds_in_batches {
     /// This API is used to query microservice thresholds in batches.
     ///
     /// Source: section 5.4.10, line 4145.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryMicroserviceThresholdsInBatchesRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
@@ -6075,6 +6105,7 @@ pub mod query_microservice_reporting_information {
     /// This API is used to query microservice reporting information.
     ///
     /// Source: section 5.4.11, line 4250.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryMicroserviceReportingInformationRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
@@ -6538,6 +6569,7 @@ pub mod query_reported_information_list {
     /// Querying the Reported Information List
     ///
     /// Source: section 5.4.12, line 4456.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryReportedInformationListRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
@@ -6755,6 +6787,7 @@ pub mod modify_rbac_account_of_service_comb_engine {
     /// This API is used to modify the RBAC account of a ServiceComb engine.
     ///
     /// Source: section 5.5.1, line 4581.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyRbacAccountOfServiceCombEngineRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
@@ -6887,6 +6920,7 @@ pub mod change_rbac_account_password_of_service_comb_engine {
     /// This API is used to change the RBAC account password of a ServiceComb engine.
     ///
     /// Source: section 5.5.2, line 4678.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ChangeRbacAccountPasswordOfServiceCombEngineRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
@@ -6996,6 +7030,7 @@ pub mod delete_rbac_account_of_service_comb_engine {
     /// This API is used to delete the RBAC account of a ServiceComb engine.
     ///
     /// Source: section 5.5.3, line 4772.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteRbacAccountOfServiceCombEngineRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
@@ -7097,6 +7132,7 @@ pub mod query_nacos_namespace {
     /// This API is used to query the nacos namespace.
     ///
     /// Source: section 6.1, line 4858.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryNacosNamespaceRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
@@ -7222,6 +7258,7 @@ pub mod create_nacos_namespace {
     /// This API is used to create the nacos namespace.
     ///
     /// Source: section 6.2, line 4950.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateNacosNamespaceRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
@@ -7326,6 +7363,7 @@ pub mod update_nacos_namespace {
     /// This API is used to update the nacos namespace.
     ///
     /// Source: section 6.3, line 5021.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateNacosNamespaceRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
@@ -7424,6 +7462,7 @@ pub mod delete_nacos_namespace {
     /// This API is used to delete the nacos namespace.
     ///
     /// Source: section 6.4, line 5094.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteNacosNamespaceRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
@@ -7524,6 +7563,7 @@ pub mod obtain_user_token_of_exclusive_service_comb_engine {
     /// None
     ///
     /// Source: section 7.2.1, line 5180.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ObtainUserTokenOfExclusiveServiceCombEngineRequest {
         /// Request body.
@@ -7573,6 +7613,7 @@ pub mod query_information_about_microservice {
     /// None
     ///
     /// Source: section 7.3.1, line 5279.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryInformationAboutMicroserviceRequest {
         /// Fixed value: default.
@@ -7739,6 +7780,7 @@ pub mod delete_definition_information_about_microservice {
     /// None
     ///
     /// Source: section 7.3.2, line 5414.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteDefinitionInformationAboutMicroserviceRequest {
         /// Fixed value: default.
@@ -7831,6 +7873,7 @@ pub mod query_information_about_all_microservices {
     /// None
     ///
     /// Source: section 7.3.3, line 5490.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryInformationAboutAllMicroservicesRequest {
         /// Fixed value: default.
@@ -8280,6 +8323,7 @@ pub mod create_static_information_for_microservice {
     /// None
     ///
     /// Source: section 7.3.4, line 5637.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateStaticInformationForMicroserviceRequest {
         /// Fixed value: default.
@@ -8368,6 +8412,7 @@ pub mod delete_static_information_about_microservices_in_batches {
     /// None
     ///
     /// Source: section 7.3.5, line 5816.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteStaticInformationAboutMicroservicesInBatchesRequest {
         /// Fixed value: default.
@@ -8487,6 +8532,7 @@ pub mod modify_extended_attributes_of_microservice {
     /// None
     ///
     /// Source: section 7.3.6, line 5927.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyExtendedAttributesOfMicroserviceRequest {
         /// Fixed value: default.
@@ -8566,6 +8612,7 @@ pub mod query_unique_service_or_schema_id_of_microservice {
     /// This API is used to query the unique service or schema ID of a microservice based on filter criteria.
     ///
     /// Source: section 7.3.7, line 6010.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryUniqueServiceOrSchemaIdOfMicroserviceRequest {
         /// Fixed value: default.
@@ -8723,6 +8770,7 @@ pub mod query_microservice_schema {
     /// None
     ///
     /// Source: section 7.4.1, line 6088.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryMicroserviceSchemaRequest {
         /// Fixed value: default.
@@ -8828,6 +8876,7 @@ pub mod modify_microservice_schema {
     /// In versions earlier than 2.3.33, schema overwriting is not supported in production environment. In version 2.3.33 and later, the environment variable `SCHEMA_EDITABLE` can be used to support schema overwriting.
     ///
     /// Source: section 7.4.2, line 6180.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyMicroserviceSchemaRequest {
         /// Fixed value: default.
@@ -8914,6 +8963,7 @@ pub mod query_all_schema_information_about_microservice {
     /// Query all schema information (including **schemald** and **summary**) about a microservice.
     ///
     /// Source: section 7.4.3, line 6260.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryAllSchemaInformationAboutMicroserviceRequest {
         /// Fixed value: default.
@@ -9118,6 +9168,7 @@ pub mod register_microservice_instance {
     /// instanceid can be customized. If it is customized, the new instance ID will overwrite the original one. If it is not customized, the system automatically generates an ID. If the endpoints are duplicate, the original ID is used.
     ///
     /// Source: section 7.5.1, line 6361.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct RegisterMicroserviceInstanceRequest {
         /// Fixed value: default.
@@ -9207,6 +9258,7 @@ pub mod query_microservice_instance_based_on_service_id {
     /// This API is used to query all instances of a microservice based on **service_id** after the instances are registered.
     ///
     /// Source: section 7.5.2, line 6506.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryMicroserviceInstanceBasedOnServiceIdRequest {
         /// Fixed value: default.
@@ -9293,6 +9345,7 @@ pub mod deregister_microservice_instance {
     /// This API is used to deregister an instance based on **instance_id**.
     ///
     /// Source: section 7.5.3, line 6638.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeregisterMicroserviceInstanceRequest {
         /// Fixed value: default.
@@ -9377,6 +9430,7 @@ pub mod query_details_about_microservice_instance {
     /// This API is used to query details about an instance based on **service_id** and **instance_id** after the instance is registered.
     ///
     /// Source: section 7.5.4, line 6705.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryDetailsAboutMicroserviceInstanceRequest {
         /// Fixed value: default.
@@ -9486,6 +9540,7 @@ pub mod modify_extended_information_about_microservice_instance {
     /// None
     ///
     /// Source: section 7.5.5, line 6831.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyExtendedInformationAboutMicroserviceInstanceRequest {
         /// Fixed value: default.
@@ -9617,6 +9672,7 @@ pub mod modify_status_of_microservice_instance {
     /// The TESTING state is supported only in version 2.3.X.
     ///
     /// Source: section 7.5.6, line 6915.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyStatusOfMicroserviceInstanceRequest {
         /// Fixed value: default.
@@ -9707,6 +9763,7 @@ pub mod send_heartbeat_information {
     /// None
     ///
     /// Source: section 7.5.7, line 6994.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct SendHeartbeatInformationRequest {
         /// Fixed value: default.
@@ -9791,6 +9848,7 @@ pub mod query_microservice_instance_by_filter_criteria {
     /// This API is used to query a microservice instance based on microservice field filter criteria after the instance is registered.
     ///
     /// Source: section 7.5.8, line 7065.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryMicroserviceInstanceByFilterCriteriaRequest {
         /// Fixed value: default.
@@ -10012,6 +10070,7 @@ pub mod query_microservice_instances_in_batches {
     /// This API is used to query microservice instances in batches based on microservice field filter criteria after the instances are registered.
     ///
     /// Source: section 7.5.9, line 7210.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryMicroserviceInstancesInBatchesRequest {
         /// Fixed value: default.
@@ -10257,6 +10316,7 @@ pub mod query_all_providers_of_microservice {
     /// This API is used to query all providers of a microservice based on **consumer_id**. For example, if service A depends on services B and C, you can query the information about services B and C based on service A ID.
     ///
     /// Source: section 7.6.1, line 7428.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryAllProvidersOfMicroserviceRequest {
         /// Fixed value: default.
@@ -10493,6 +10553,7 @@ pub mod create_configuration {
     /// This API is used to create a configuration.
     ///
     /// Source: section 7.7.1, line 7567.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateConfigurationRequest {
         /// Fixed value: default.
@@ -10646,6 +10707,7 @@ pub mod modify_configuration {
     /// This API is used to modify a configuration.
     ///
     /// Source: section 7.7.2, line 7695.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyConfigurationRequest {
         /// Fixed value: default.
@@ -10727,6 +10789,7 @@ pub mod query_configuration {
     /// This API is used to query a configuration in the configuration center.
     ///
     /// Source: section 7.7.3, line 7796.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryConfigurationRequest {
         /// Fixed value: default.
@@ -10849,6 +10912,7 @@ pub mod query_configuration_list {
     /// This API is used to query the configuration list in the configuration center.
     ///
     /// Source: section 7.7.4, line 7911.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryConfigurationListRequest {
         /// Fixed value: default.
@@ -10988,6 +11052,7 @@ pub mod delete_configuration {
     /// This API is used to delete a configuration.
     ///
     /// Source: section 7.7.5, line 8022.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteConfigurationRequest {
         /// Fixed value: default.
@@ -11058,6 +11123,7 @@ pub mod delete_all_configurations {
     /// This API is used to delete all configurations.
     ///
     /// Source: section 7.7.6, line 8101.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteAllConfigurationsRequest {
         /// Fixed value: default.

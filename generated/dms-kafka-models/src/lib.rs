@@ -785,6 +785,7 @@ pub mod create_instance {
     /// 该接口支持创建按需和包周期两种计费方式的实例。
     ///
     /// Source: section 5.1.1, line 503.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceRequest {
         /// 消息引擎。 缺省值: kafka
@@ -851,6 +852,7 @@ pub mod list_instances {
     /// 查询租户的实例列表，支持按照条件查询。
     ///
     /// Source: section 5.1.2, line 713.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstancesRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -1435,6 +1437,7 @@ pub mod show_instance {
     /// 查询指定实例的详细信息。
     ///
     /// Source: section 5.1.3, line 878.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ShowInstanceRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
@@ -1891,6 +1894,7 @@ pub mod delete_instance {
     /// 删除指定的实例，释放该实例的所有资源。
     ///
     /// Source: section 5.1.4, line 1021.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteInstanceRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
@@ -1946,6 +1950,7 @@ pub mod update_instance {
     /// 修改实例信息。
     ///
     /// Source: section 5.1.5, line 1068.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateInstanceRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
@@ -2036,6 +2041,7 @@ pub mod action_instances {
     /// 实例删除后，实例中原有的数据将被删除，且没有备份，请谨慎操作。
     ///
     /// Source: section 5.1.6, line 1152.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ActionInstancesRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -2143,6 +2149,7 @@ pub mod create_instance_password {
     /// 重置密码。
     ///
     /// Source: section 5.2.1, line 1263.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstancePasswordRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -2204,6 +2211,7 @@ pub mod update_instance_kafka_manager_password {
     /// 重置Manager密码。
     ///
     /// Source: section 5.2.2, line 1314.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateInstanceKafkaManagerPasswordRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -2282,6 +2290,7 @@ pub mod create_instance_autotopic {
     /// 开启或关闭实例自动创建topic功能。
     ///
     /// Source: section 5.2.3, line 1365.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceAutotopicRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -2357,6 +2366,7 @@ pub mod modify_instance_crossvpc {
     /// 修改实例跨VPC访问的内网IP。
     ///
     /// Source: section 5.2.4, line 1419.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyInstanceCrossvpcRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -2450,6 +2460,7 @@ pub mod list_instance_management_cluster {
     /// 查询Kafka集群元数据信息。
     ///
     /// Source: section 5.2.5, line 1513.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceManagementClusterRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -2601,6 +2612,7 @@ pub mod show_instance_management_group {
     /// 查询消费组信息。
     ///
     /// Source: section 5.2.6, line 1625.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ShowInstanceManagementGroupRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
@@ -2782,6 +2794,7 @@ pub mod reset_message_offset_instance_management_group {
     /// Kafka实例不支持在线重置消费进度。在执行重置消费进度之前，必须停止被重置消费组客户端。停止待重置消费组客户端，然后等待一段时间（即 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG配置的时间，默认为1000毫秒）后，服务端才认为此消费组客户端已下线。
     ///
     /// Source: section 5.2.7, line 1766.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ResetMessageOffsetInstanceManagementGroupRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -2848,6 +2861,7 @@ pub mod list_instance_management_coordinators {
     /// 查询Kafka实例的协调器信息。
     ///
     /// Source: section 5.2.8, line 1844.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceManagementCoordinatorsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -2947,6 +2961,7 @@ pub mod create_instance_management_topic_partitions_reassignment {
     /// 新增Kafka实例指定Topic分区。
     ///
     /// Source: section 5.2.9, line 1921.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceManagementTopicPartitionsReassignmentRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -3049,6 +3064,7 @@ pub mod create_instance_management_topic_replicas_reassignment {
     /// 修改Kafka实例Topic分区的副本。
     ///
     /// Source: section 5.2.10, line 1976.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceManagementTopicReplicasReassignmentRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
@@ -3120,6 +3136,7 @@ pub mod list_instance_topics_diskusage {
     /// 查询topic在Broker上磁盘占用情况。
     ///
     /// Source: section 5.2.11, line 2041.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceTopicsDiskusageRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
@@ -3287,6 +3304,7 @@ pub mod list_instance_groups {
     /// 查询所有消费组。
     ///
     /// Source: section 5.2.12, line 2188.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceGroupsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -3415,6 +3433,7 @@ pub mod show_instance_group {
     /// 查询指定消费组信息
     ///
     /// Source: section 5.2.13, line 2275.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ShowInstanceGroupRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
@@ -3553,6 +3572,7 @@ pub mod batch_delete_instance_groups {
     /// 该接口用于向Kafka实例批量删除Group。
     ///
     /// Source: section 5.2.14, line 2400.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct BatchDeleteInstanceGroupsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -3714,6 +3734,7 @@ pub mod reassign_project_instance {
     /// 该接口用于向Kafka实例提交分区重平衡任务，若成功则返回重平衡任务的job id。
     ///
     /// Source: section 5.2.15, line 2478.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ReassignProjectInstanceRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -3815,6 +3836,7 @@ pub mod extend_instance {
     /// 实例规格变更。
     ///
     /// Source: section 5.3.1, line 2594.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ExtendInstanceRequest {
         /// 消息引擎。 缺省值: kafka
@@ -3891,6 +3913,7 @@ pub mod list_instance_extend {
     /// 查询实例的扩容规格列表。
     ///
     /// Source: section 5.3.2, line 2683.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceExtendRequest {
         /// 消息引擎。
@@ -4148,6 +4171,7 @@ pub mod create_instance_topic {
     /// 该接口用于向Kafka实例创建Topic。
     ///
     /// Source: section 5.4.1, line 3063.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceTopicRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。 最小长度: 1 最大长度: 64
@@ -4226,6 +4250,7 @@ pub mod list_instance_topics {
     /// 该接口用于查询指定Kafka实例的Topic详情。
     ///
     /// Source: section 5.4.2, line 3162.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceTopicsRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
@@ -4475,6 +4500,7 @@ pub mod update_instance_topics {
     /// 修改Kafka实例Topic
     ///
     /// Source: section 5.4.3, line 3281.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateInstanceTopicsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。 最小长度：1 最大长度：64
@@ -4556,6 +4582,7 @@ pub mod delete_instance_topics {
     /// 该接口用于向Kafka实例批量删除Topic。批量删除多个Topic时，部分删除成功，部分失败，此时接口返回删除成功，并在返回中显示删除失败的Topic信息。
     ///
     /// Source: section 5.4.4, line 3367.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteInstanceTopicsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。 最小长度：1 最大长度：64
@@ -4628,6 +4655,7 @@ pub mod show_instance_management_topic {
     /// 查询Kafka实例Topic详细信息。(单个实例调用不要超过1s一次)
     ///
     /// Source: section 5.4.5, line 3446.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ShowInstanceManagementTopicRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
@@ -4779,6 +4807,7 @@ pub mod list_instance_users {
     /// Kafka实例开启SASL功能时，才支持多用户管理的功能。
     ///
     /// Source: section 5.5.1, line 3623.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceUsersRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -4885,6 +4914,7 @@ pub mod create_instance_user {
     /// 创建Kafka实例的用户，用户可连接开启SASL的Kafka实例。
     ///
     /// Source: section 5.5.2, line 3706.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceUserRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -4965,6 +4995,7 @@ pub mod update_instance_users {
     /// 批量删除Kafka实例的用户。
     ///
     /// Source: section 5.5.3, line 3777.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateInstanceUsersRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -5029,6 +5060,7 @@ pub mod update_instance_user {
     /// 重置用户密码
     ///
     /// Source: section 5.5.4, line 3830.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateInstanceUserRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -5098,6 +5130,7 @@ pub mod list_instance_topic_accesspolicy {
     /// Kafka实例开启SASL功能时，才支持多用户管理的功能。
     ///
     /// Source: section 5.5.5, line 3882.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceTopicAccesspolicyRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
@@ -5251,6 +5284,7 @@ pub mod create_instance_topics_accesspolicy {
     /// Kafka实例开启SASL功能时，才支持多用户管理的功能。
     ///
     /// Source: section 5.5.6, line 3960.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceTopicsAccesspolicyRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -5310,6 +5344,7 @@ pub mod list_instance_messages {
     /// 查询消息的偏移量和消息内容。先根据时间戳查询消息的偏移量，再根据偏移量查询消息内容。
     ///
     /// Source: section 5.6.1, line 4049.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceMessagesRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
@@ -5545,6 +5580,7 @@ pub mod list_instance_management_topic_partition_message {
     /// 查询分区指定偏移量的消息。
     ///
     /// Source: section 5.6.2, line 4178.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceManagementTopicPartitionMessageRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -5669,6 +5705,7 @@ pub mod list_instance_management_topic_messages {
     /// 查询分区指定时间段的消息。
     ///
     /// Source: section 5.6.3, line 4262.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceManagementTopicMessagesRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -5849,6 +5886,7 @@ pub mod list_instance_management_topic_partition_beginning_message {
     /// 查询分区最早消息的位置。
     ///
     /// Source: section 5.6.4, line 4351.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceManagementTopicPartitionBeginningMessageRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -5940,6 +5978,7 @@ pub mod list_instance_management_topic_partition_end_message {
     /// 查询分区最新消息的位置。
     ///
     /// Source: section 5.6.5, line 4415.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceManagementTopicPartitionEndMessageRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
@@ -6031,6 +6070,7 @@ pub mod list_instance_tasks {
     /// 查询实例的后台任务列表。
     ///
     /// Source: section 5.7.1, line 4481.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceTasksRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -6144,6 +6184,7 @@ pub mod show_instance_task {
     /// 查询后台任务管理中的指定记录。
     ///
     /// Source: section 5.7.2, line 4580.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ShowInstanceTaskRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -6213,6 +6254,7 @@ pub mod delete_instance_task {
     /// 删除后台任务管理中的指定记录。
     ///
     /// Source: section 5.7.3, line 4663.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteInstanceTaskRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -6291,6 +6333,7 @@ pub mod action_instance_tags {
     /// 批量添加或删除实例标签。
     ///
     /// Source: section 5.8.1, line 4711.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ActionInstanceTagsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -6355,6 +6398,7 @@ pub mod list_instance_tags {
     /// 查询实例标签。
     ///
     /// Source: section 5.8.2, line 4779.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceTagsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -6413,6 +6457,7 @@ pub mod list_kafka_tags {
     /// 查询项目标签。
     ///
     /// Source: section 5.8.3, line 4849.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListKafkaTagsRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
@@ -6483,6 +6528,7 @@ pub mod list_instances_maintain_windows {
     /// 查询维护时间窗开始时间和结束时间。
     ///
     /// Source: section 5.9.1, line 4920.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstancesMaintainWindowsRequest {}
     apigen_runtime::wire_object!(ListInstancesMaintainWindowsRequest {});
@@ -6543,6 +6589,7 @@ pub mod list_available_zones {
     /// 在创建实例时，需要配置实例所在的可用区ID，可通过该接口查询可用区的ID。
     ///
     /// Source: section 5.9.2, line 5020.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAvailableZonesRequest {}
     apigen_runtime::wire_object!(ListAvailableZonesRequest {});
@@ -6635,6 +6682,7 @@ pub mod list_products {
     /// 查询产品规格列表。
     ///
     /// Source: section 5.9.3, line 5103.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListProductsRequest {
         /// 消息引擎的类型。 缺省值: kafka
@@ -6836,6 +6884,7 @@ pub mod list_instance_ces_hierarchy {
     /// 查询实例在CES的监控层级关系。
     ///
     /// Source: section 5.9.4, line 5423.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceCesHierarchyRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
@@ -7206,6 +7255,7 @@ pub mod create_instance_v1 {
     /// 使用API创建Kafka实例。
     ///
     /// Source: section 7.1.1.1, line 5692.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceV1Request {
         /// 项目ID。
@@ -7262,6 +7312,7 @@ pub mod show_instance_v1 {
     /// 查询指定实例的详细信息。
     ///
     /// Source: section 7.1.1.2, line 5826.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ShowInstanceV1Request {
         /// 项目ID。
@@ -7598,6 +7649,7 @@ pub mod update_instance_v1 {
     /// 修改实例的信息，包括实例名称、实例描述、实例维护时间窗、安全组等信息。
     ///
     /// Source: section 7.1.1.3, line 5992.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateInstanceV1Request {
         /// 项目ID。
@@ -7660,6 +7712,7 @@ pub mod delete_instance_v1 {
     /// 删除指定的实例，释放该实例的所有资源。
     ///
     /// Source: section 7.1.1.4, line 6072.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteInstanceV1Request {
         /// 项目ID。
@@ -7740,6 +7793,7 @@ pub mod action_instances_v1 {
     /// 实例删除后，实例中原有的数据将被删除，且没有备份，请谨慎操作。
     ///
     /// Source: section 7.1.1.5, line 6125.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ActionInstancesV1Request {
         /// 项目ID。
@@ -7814,6 +7868,7 @@ pub mod list_instances_v1 {
     /// 查询租户的实例列表，支持按照条件查询。
     ///
     /// Source: section 7.1.1.6, line 6239.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstancesV1Request {
         /// 项目ID。
@@ -8287,6 +8342,7 @@ pub mod create_instance_topic_v1 {
     /// 该接口用于向Kafka实例创建Topic。
     ///
     /// Source: section 7.1.1.7, line 6410.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceTopicV1Request {
         /// 项目ID。
@@ -8352,6 +8408,7 @@ pub mod list_instance_topics_v1 {
     /// 该接口用于查询指定Kafka实例的Topic详情。
     ///
     /// Source: section 7.1.1.8, line 6493.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceTopicsV1Request {
         /// 项目ID。
@@ -8503,6 +8560,7 @@ pub mod delete_instance_topics_v1 {
     /// 该接口用于向Kafka实例批量删除Topic。
     ///
     /// Source: section 7.1.1.9, line 6584.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteInstanceTopicsV1Request {
         /// 项目ID。
@@ -8568,6 +8626,7 @@ pub mod list_available_zones_v1 {
     /// 在创建实例时，需要配置实例所在的可用区ID，可通过该接口查询可用区的ID。
     ///
     /// Source: section 7.1.2.1, line 6668.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAvailableZonesV1Request {}
     apigen_runtime::wire_object!(ListAvailableZonesV1Request {});
@@ -8658,6 +8717,7 @@ pub mod list_products_v1 {
     /// 在创建kafka实例时，需要配置订购的产品ID（即product_id），可通过该接口查询产品规格。
     ///
     /// Source: section 7.1.2.2, line 6749.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListProductsV1Request {
         /// 消息引擎的类型。
@@ -8833,6 +8893,7 @@ pub mod list_instances_maintain_windows_v1 {
     /// 查询维护时间窗开始时间和结束时间。
     ///
     /// Source: section 7.1.2.3, line 6954.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListInstancesMaintainWindowsV1Request {}
     apigen_runtime::wire_object!(ListInstancesMaintainWindowsV1Request {});

@@ -136,6 +136,7 @@ pub mod create_znode {
     /// 调用CreateZnode接口创建Zookeeper数据节点。
     ///
     /// Source: section 6.1, line 382.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct CreateZnodeRequest {
         /// 集群ID。
@@ -233,6 +234,7 @@ pub mod create_engine_namespace {
     /// 调用CreateEngineNamespace接口，创建引擎命名空间。
     ///
     /// Source: section 6.2, line 461.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateEngineNamespaceRequest {
         /// 集群名称。
@@ -395,6 +397,7 @@ pub mod delete_znode {
     /// 调用DeleteZnode接口释放Zookeeper数据节点。
     ///
     /// Source: section 6.3, line 550.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteZnodeRequest {
         /// 集群ID。
@@ -484,6 +487,7 @@ pub mod list_znode_children {
     /// 调用ListZnodeChildren接口查看ZooKeeper集群列表详情。
     ///
     /// Source: section 6.4, line 634.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListZnodeChildrenRequest {
         /// 集群ID。
@@ -554,6 +558,7 @@ pub mod list_ans_instances {
     /// 调用ListAnsInstances接口查看实例详情。
     ///
     /// Source: section 6.5, line 712.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListAnsInstancesRequest {
         /// 页码。
@@ -822,6 +827,7 @@ pub mod list_ans_services {
     /// 调用ListAnsServices接口查看服务详情。
     ///
     /// Source: section 6.6, line 860.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListAnsServicesRequest {
         /// 集群ID。
@@ -1027,6 +1033,7 @@ pub mod list_engine_namespaces {
     /// 调用ListEngineNamespaces接口获取引擎命名空间列表信息。
     ///
     /// Source: section 6.7, line 960.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListEngineNamespacesRequest {
         /// 实例ID。
@@ -1156,6 +1163,7 @@ pub mod list_eureka_instances {
     /// 调用ListEurekaInstances接口查看Eureka实例详情。
     ///
     /// Source: section 6.8, line 1055.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListEurekaInstancesRequest {
         /// 页码。
@@ -1358,6 +1366,7 @@ pub mod list_eureka_services {
     /// 调用ListEurekaServices接口查看Eureka服务详情。
     ///
     /// Source: section 6.9, line 1182.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListEurekaServicesRequest {
         /// 集群ID。
@@ -1502,6 +1511,7 @@ pub mod query_config {
     /// 调用QueryConfig接口查询接口配置。
     ///
     /// Source: section 6.10, line 1275.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryConfigRequest {
         /// 集群ID。
@@ -1692,6 +1702,7 @@ pub mod query_znode_detail {
     /// 调用QueryZnodeDetail接口查询ZooKeeper数据节点信息。
     ///
     /// Source: section 6.11, line 1396.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryZnodeDetailRequest {
         /// 集群ID。
@@ -1774,6 +1785,7 @@ pub mod update_acl {
     /// 调用UpdateAcl接口修改白名单。
     ///
     /// Source: section 6.12, line 1474.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateAclRequest {
         /// 白名单列表。
@@ -1839,6 +1851,7 @@ pub mod update_config {
     /// 调用UpdateConfig接口更新配置。
     ///
     /// Source: section 6.13, line 1532.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateConfigRequest {
         /// 保留字段。
@@ -2049,6 +2062,7 @@ pub mod update_engine_namespace {
     /// 调用UpdateEngineNamespace接口，更新引擎命名空间。
     ///
     /// Source: section 6.14, line 1618.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateEngineNamespaceRequest {
         /// 命名空间ID。
@@ -2203,6 +2217,7 @@ pub mod update_znode {
     /// 调用UpdateZnode接口更新Zookeeper数据节点。
     ///
     /// Source: section 6.15, line 1706.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateZnodeRequest {
         /// 集群ID。
@@ -2333,6 +2348,7 @@ pub mod create_cluster {
     /// 调用CreateCluster接口创建一个集群。
     ///
     /// Source: section 7.1, line 1769.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateClusterRequest {
         /// 引擎规格，取值如下： MSE_SC_1_2_200_c：1核2G MSE_SC_2_4_200_c：2核4G MSE_SC_4_8_200_c：4核8G MSE_SC_8_16_200_c：8核16G
@@ -2557,6 +2573,7 @@ pub mod delete_cluster {
     /// 调用DeleteCluster接口释放集群。
     ///
     /// Source: section 7.2, line 1858.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteClusterRequest {
         /// 实例ID。
@@ -2621,6 +2638,7 @@ pub mod query_cluster_detail {
     /// 调用QueryClusterDetail接口查询集群详情。
     ///
     /// Source: section 7.3, line 1917.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryClusterDetailRequest {
         /// 实例ID。
@@ -2902,6 +2920,7 @@ pub mod list_clusters {
     /// 调用List Clusters接口查询集群列表。
     ///
     /// Source: section 7.4, line 2107.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListClustersRequest {
         /// 页码。
@@ -3094,6 +3113,7 @@ pub mod list_ans_service_clusters {
     /// 调用ListAnsServiceClusters接口查看集群服务详情。
     ///
     /// Source: section 7.5, line 2226.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListAnsServiceClustersRequest {
         /// 页码。
@@ -3319,6 +3339,7 @@ pub mod query_cluster_specification {
     /// 调用QueryClusterSpecification接口查询集群规格。
     ///
     /// Source: section 7.6, line 2340.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct QueryClusterSpecificationRequest {}
     apigen_runtime::wire_object!(QueryClusterSpecificationRequest {});
@@ -3424,6 +3445,7 @@ pub mod update_cluster {
     /// 调用UpdateCluster接口修改集群信息。
     ///
     /// Source: section 7.7, line 2433.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateClusterRequest {
         /// 集群别名。
@@ -3501,6 +3523,7 @@ pub mod restart_cluster {
     /// 调用RestartCluster接口重启集群。
     ///
     /// Source: section 7.8, line 2494.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct RestartClusterRequest {
         /// 实例ID。
@@ -3586,6 +3609,7 @@ pub mod scaling_cluster {
     /// 调用ScalingCluster接口伸缩集群。
     ///
     /// Source: section 7.9, line 2554.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ScalingClusterRequest {
         /// 引擎规格，取值如下： MSE_SC_1_2_200_c：1核2G MSE_SC_2_4_200_c：2核4G MSE_SC_4_8_200_c：4核8G MSE_SC_8_16_200_c：8核16G
@@ -3723,6 +3747,7 @@ pub mod create_alarm_rule {
     /// 调用CreateAlarmRule接口创建报警规则。
     ///
     /// Source: section 8.1, line 2620.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateAlarmRuleRequest {
         /// 聚合类型，支持SUM、AVG、MAX和MIN。
@@ -3851,6 +3876,7 @@ pub mod delete_alarm_rule {
     /// 调用DeleteAlarmRule接口删除报警规则。
     ///
     /// Source: section 8.2, line 2694.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteAlarmRuleRequest {
         /// 报警规则ID。
@@ -3927,6 +3953,7 @@ pub mod list_alarm_contact_groups {
     /// 调用ListAlarmContactGroups接口，获取报警联系人分组列表。
     ///
     /// Source: section 8.3, line 2754.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListAlarmContactGroupsRequest {
         /// 页码。
@@ -4047,6 +4074,7 @@ pub mod list_alarm_items {
     /// 调用ListAlarmItems接口获取报警列表。
     ///
     /// Source: section 8.4, line 2836.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAlarmItemsRequest {
         /// 扩展请求参数，JSON格式。
@@ -4156,6 +4184,7 @@ pub mod list_alarm_rules {
     /// 调用ListAlarmRules接口获取告警规则清单。
     ///
     /// Source: section 8.5, line 2917.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListAlarmRulesRequest {
         /// 报警类型，多余参数。
@@ -4316,6 +4345,7 @@ pub mod query_monitor {
     /// 调用QueryMonitor接口查询监控信息。
     ///
     /// Source: section 9.1, line 3020.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryMonitorRequest {
         /// 监控结束时间。

@@ -820,6 +820,7 @@ pub mod create_app {
     /// 调用CreateApp 创建一个云应用。
     ///
     /// Source: section 1.1.1, line 131.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateAppRequest {
         /// 业务域限制 JST : 聚石塔。 NEW_RETAIL : 线下零售。 MINI_APP : 轻应用云。 SUPPLY : 供应链。 MESSAGE : 消息业务。
@@ -989,6 +990,7 @@ pub mod update_app {
     /// 调用UpdateApp修改app信息。
     ///
     /// Source: section 1.1.2, line 216.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateAppRequest {
         /// appid 应用唯一标识
@@ -1119,6 +1121,7 @@ pub mod list_app {
     /// 调用ListApp获取人员下app信息集合。
     ///
     /// Source: section 1.1.3, line 296.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListAppRequest {
         /// 当前页
@@ -1259,6 +1262,7 @@ pub mod describe_app_detail {
     /// 调用DescribeAppDetail查看一个app应用详细信息。
     ///
     /// Source: section 1.1.4, line 422.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeAppDetailRequest {
         /// app应用唯一标识
@@ -1411,6 +1415,7 @@ pub mod delete_app_detail {
     /// 调用DeleteAppDetail删除一个应用
     ///
     /// Source: section 1.1.5, line 526.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct DeleteAppDetailRequest {
         /// 应用id
@@ -1486,6 +1491,7 @@ pub mod create_environment {
     /// 调用CreateEnvironment创建环境
     ///
     /// Source: section 1.2.1, line 599.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateEnvironmentRequest {
         /// 应用id
@@ -1604,6 +1610,7 @@ pub mod update_environment {
     /// 调用UpdateEnvironment更新环境
     ///
     /// Source: section 1.2.2, line 676.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateEnvironmentRequest {
         /// 应用环境id
@@ -1693,6 +1700,7 @@ pub mod list_app_environment {
     /// 调用ListAppEnvironment获取应用环境列表
     ///
     /// Source: section 1.2.3, line 750.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListAppEnvironmentRequest {
         /// 应用id
@@ -1852,6 +1860,7 @@ pub mod delete_app_environment {
     /// 调用DeleteAppEnvironment删除一个应用环境
     ///
     /// Source: section 1.2.4, line 854.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteAppEnvironmentRequest {
         /// 应用id
@@ -1923,6 +1932,7 @@ pub mod describe_app_environment_detail {
     /// 调用DescribeAppEnvironmentDetail查询环境详细信息
     ///
     /// Source: section 1.2.5, line 922.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeAppEnvironmentDetailRequest {
         /// 应用id
@@ -2036,6 +2046,7 @@ pub mod create_deploy_config {
     /// 调用CreateDeployConfig创建一个部署配置
     ///
     /// Source: section 1.3.1, line 1014.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateDeployConfigRequest {
         /// 应用id
@@ -2199,6 +2210,7 @@ pub mod list_deploy_config {
     /// 调用ListDeployConfig查询部署配置列表
     ///
     /// Source: section 1.3.2, line 1102.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListDeployConfigRequest {
         /// 应用id
@@ -2390,6 +2402,7 @@ pub mod delete_deploy_config {
     /// 调用DeleteDeployConfig删除一个部署配置
     ///
     /// Source: section 1.3.3, line 1232.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteDeployConfigRequest {
         /// 部署配置id
@@ -2451,6 +2464,7 @@ pub mod update_deploy_config {
     /// 调用UpdateDeployConfig更新部署配置
     ///
     /// Source: section 1.3.4, line 1298.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateDeployConfigRequest {
         /// 应用id
@@ -2579,6 +2593,7 @@ pub mod list_app_instance {
     /// 调用ListAppInstance查询环境下的应用实例列表
     ///
     /// Source: section 1.4.1, line 1375.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListAppInstanceRequest {
         /// 应用id
@@ -2731,6 +2746,7 @@ pub mod create_persistent_volume_claim {
     /// 调用CreatePersistentVolumeClaim创建一个持久化存储卷声明
     ///
     /// Source: section 1.5.1, line 1480.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreatePersistentVolumeClaimRequest {
         /// 访问模式，可取值：ReadWriteMany、ReadWriteOnce
@@ -2849,6 +2865,7 @@ pub mod delete_persistent_volume_claim {
     /// 调用DeletePersistentVolumeClaim删除一个持久化存储卷声明
     ///
     /// Source: section 1.5.2, line 1557.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeletePersistentVolumeClaimRequest {
         /// 应用id
@@ -2924,6 +2941,7 @@ pub mod list_persistent_volume_claim {
     /// 调用ListPersistentVolumeClaim查询持久化存储卷声明列表
     ///
     /// Source: section 1.5.3, line 1626.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListPersistentVolumeClaimRequest {
         /// 应用id
@@ -3064,6 +3082,7 @@ pub mod list_users {
     /// 列举当前主账号下所有用户。
     ///
     /// Source: section 2.1, line 1751.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListUsersRequest {
         /// 页码
@@ -3169,6 +3188,7 @@ pub mod create_slb_ap {
     /// 调用CreateSlbAP创建一个SLB接入。通过SLB接入将部署在容器服务内的服务暴露并对外提供服务。
     ///
     /// Source: section 3.1.1, line 1868.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateSlbApRequest {
         /// 环境id。
@@ -3342,6 +3362,7 @@ pub mod modify_slb_ap {
     /// 调用ModifySlbAP修改SLB接入信息。只能修改协议的附加参数，不可修改协议。
     ///
     /// Source: section 3.1.2, line 1956.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ModifySlbApRequest {
         /// SLB接入的id。（非阿里云SLB的id）
@@ -3477,6 +3498,7 @@ pub mod delete_slb_ap {
     /// 调用DeleteSlbAP删除一个SLB接入。
     ///
     /// Source: section 3.1.3, line 2030.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteSlbApRequest {
         /// SLB接入id。
@@ -3539,6 +3561,7 @@ pub mod describe_slb_ap_detail {
     /// 调用DescribeSlbAPDetail查询SLB接入的详细信息。
     ///
     /// Source: section 3.1.4, line 2093.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeSlbApDetailRequest {
         /// SLB接入id。
@@ -3622,6 +3645,7 @@ pub mod list_slb_a_ps {
     /// 调用ListSlbAPs查询SLB接入列表。根据用户指定的查询条件分页查询SLB接入列表。
     ///
     /// Source: section 3.1.5, line 2201.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListSlbAPsRequest {
         /// 应用id。
@@ -3812,6 +3836,7 @@ pub mod modify_service {
     /// 调用ModifyService修改k8s service。
     ///
     /// Source: section 3.2.1, line 2332.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyServiceRequest {
         /// service id。
@@ -3900,6 +3925,7 @@ pub mod delete_service {
     /// 调用DeleteService删除一个service。
     ///
     /// Source: section 3.2.2, line 2402.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteServiceRequest {
         /// service id。
@@ -3963,6 +3989,7 @@ pub mod list_services {
     /// 调用ListServices查询Service列表。根据用户指定的查询条件分页查询Service列表。
     ///
     /// Source: section 3.2.3, line 2465.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListServicesRequest {
         /// 应用id。
@@ -4093,6 +4120,7 @@ pub mod describe_service_detail {
     /// 调用DescribeServiceDetail查询service详细信息。
     ///
     /// Source: section 3.2.4, line 2608.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeServiceDetailRequest {
         /// service id
@@ -4195,6 +4223,7 @@ pub mod create_service {
     /// 调用CreateService创建一个k8s service。通过k8s service将部署在容器服务内的服务暴露并对外提供服务。
     ///
     /// Source: section 3.2.5, line 2731.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateServiceRequest {
         /// 环境id。
@@ -4325,6 +4354,7 @@ pub mod deploy_app {
     /// 调用DeployApp发布部署应用。按环境来发布应用，将应用按照环境配置上指定的实例数量以及部署配置部署至集群。
     ///
     /// Source: section 4.1.1, line 2824.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeployAppRequest {
         /// 环境id。
@@ -4506,6 +4536,7 @@ pub mod list_deploy_orders {
     /// 查询发布单列表。根据用户指定的查询条件分页查询发布单列表。
     ///
     /// Source: section 4.1.2, line 2907.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListDeployOrdersRequest {
         /// 页码。
@@ -4758,6 +4789,7 @@ pub mod scale_app {
     /// 调用ScaleApp扩缩容应用。按照环境维度将应用扩缩容至用户指定的副本数量。
     ///
     /// Source: section 4.1.3, line 3104.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ScaleAppRequest {
         /// 环境id。
@@ -4830,6 +4862,7 @@ pub mod describe_deploy_order_detail {
     /// 调用DescribeDeployOrderDetail查询发布单详情。查询一个发布单的详细信息。
     ///
     /// Source: section 4.1.4, line 3185.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeDeployOrderDetailRequest {
         /// 发布单id。
@@ -4894,6 +4927,7 @@ pub mod resume_deploy {
     /// 调用ResumeDeploy恢复并继续发布。对于处于暂停状态（如DeployApp时指定的PauseType为first或each等）的发布单，恢复至发布状态。
     ///
     /// Source: section 4.1.5, line 3338.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ResumeDeployRequest {
         /// 发布单id。
@@ -4953,6 +4987,7 @@ pub mod close_deploy_order {
     /// 调用CloseDeployOrder关闭发布单。关闭一个处于【发布中】状态的发布单，系统会将发布单状态置为【已完成】，但同时将发布结果置为【失败】。对于有问题的发布单，一定要将其关闭，否则系统判断存在未完成的发布单则不允许进行新的发布。
     ///
     /// Source: section 4.1.6, line 3401.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CloseDeployOrderRequest {
         /// 发布单id。
@@ -5015,6 +5050,7 @@ pub mod list_pods {
     /// 调用获取环境下所有的pod列表。根据用户指定的查询条件分页查询POD列表。
     ///
     /// Source: section 4.2.1, line 3465.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListPodsRequest {
         /// 发布单id。
@@ -5245,6 +5281,7 @@ pub mod describe_pod_log {
     /// 调用DescribePodLog查询pod启动日志。启动日志中包含代码下载日志及容器内应用标准输出日志。
     ///
     /// Source: section 4.2.2, line 3600.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DescribePodLogRequest {
         /// 应用实例id
@@ -5366,6 +5403,7 @@ pub mod describe_pod_events {
     /// 调用DescribePodEvents查询POD发布事件。事件的状态会随着时间被集群清理，建议在发布过程中查询。
     ///
     /// Source: section 4.2.3, line 3694.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DescribePodEventsRequest {
         /// 应用实例id。
@@ -5504,6 +5542,7 @@ pub mod create_persistent_volume {
     /// 调用CreatePersistentVolume在集群下创建一个持久化存储卷
     ///
     /// Source: section 5.1.1, line 3803.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreatePersistentVolumeRequest {
         /// 持久化存储卷的访问模式，可取值：ReadWriteMany、ReadWriteOnce
@@ -5649,6 +5688,7 @@ pub mod list_persistent_volume {
     /// 调用ListPersistentVolume获取持久化存储卷列表
     ///
     /// Source: section 5.1.2, line 3887.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListPersistentVolumeRequest {
         /// 集群实例id
@@ -5799,6 +5839,7 @@ pub mod delete_persistent_volume {
     /// 调用DeletePersistentVolume删除一个持久化存储卷，删除的持久化存储卷需是非Bound状态
     ///
     /// Source: section 5.1.3, line 3995.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeletePersistentVolumeRequest {
         /// 集群实例id
@@ -5869,6 +5910,7 @@ pub mod create_node_label {
     /// 调用CreateNodeLabel创建节点标签。该接口用于创建标签而非绑定，绑定请使用接口BindNodeLabel
     ///
     /// Source: section 5.2.1, line 4067.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateNodeLabelRequest {
         /// 集群实例ID
@@ -5951,6 +5993,7 @@ pub mod list_node_labels {
     /// 调用ListNodeLabels查询节点标签列表。
     ///
     /// Source: section 5.2.2, line 4165.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListNodeLabelsRequest {
         /// 集群ID
@@ -6053,6 +6096,7 @@ pub mod delete_node_label {
     /// 调用DeleteNodeLabel删除节点标签。只是删除节点标签，而非解绑，删除前请保证该标签没有绑定关系。可以设置参数force=true，强制删除所有标签关联关系。
     ///
     /// Source: section 5.2.3, line 4272.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteNodeLabelRequest {
         /// 集群ID
@@ -6135,6 +6179,7 @@ pub mod bind_node_label {
     /// 调用BindNodeLabel绑定标签到Node。如果标签不存在会直接新建一个标签。
     ///
     /// Source: section 5.2.4, line 4356.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct BindNodeLabelRequest {
         /// 集群实例ID
@@ -6217,6 +6262,7 @@ pub mod unbind_node_label {
     /// 调用UnbindNodeLabel解绑节点标签。
     ///
     /// Source: section 5.2.5, line 4427.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct UnbindNodeLabelRequest {
         /// 集群实例ID
@@ -6299,6 +6345,7 @@ pub mod list_node_label_bindings {
     /// 调用接口ListNodeLabelBindings查询节点标签绑定关系列表。
     ///
     /// Source: section 5.2.6, line 4497.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListNodeLabelBindingsRequest {
         /// 集群实例ID，非必传
@@ -6452,6 +6499,7 @@ pub mod create_app_resource_alloc {
     /// 调用CreateAppResourceAlloc为应用环境分配集群计算资源。
     ///
     /// Source: section 5.3.1, line 4602.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateAppResourceAllocRequest {
         /// 环境id
@@ -6534,6 +6582,7 @@ pub mod list_app_resource_allocs {
     /// 调用ListAppResourceAllocs查询资源绑定关系。
     ///
     /// Source: section 5.3.2, line 4692.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListAppResourceAllocsRequest {
         /// 页码，从1开始
@@ -6650,6 +6699,7 @@ pub mod delete_app_resource_alloc {
     /// 调用DeleteAppResourceAlloc删除应用环境与集群绑定关系。
     ///
     /// Source: section 5.3.3, line 4805.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteAppResourceAllocRequest {
         /// 环境id
@@ -6711,6 +6761,7 @@ pub mod describe_app_resource_alloc {
     /// 调用DescribeAppResourceAlloc查询环境绑定的集群资源
     ///
     /// Source: section 5.3.4, line 4871.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeAppResourceAllocRequest {
         /// 环境id
@@ -6775,6 +6826,7 @@ pub mod list_cluster {
     /// 调用ListCluster接口查询集群列表
     ///
     /// Source: section 5.4.1, line 4955.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ListClusterRequest {
         /// 业务域 JST NEW_RETAIL MINI_APP SUPPLY MESSAGE
@@ -6994,6 +7046,7 @@ pub mod delete_cluster {
     /// 调用DeleteCluster接口删除集群
     ///
     /// Source: section 5.4.2, line 5108.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteClusterRequest {
         /// 集群实例id
@@ -7060,6 +7113,7 @@ pub mod list_cluster_node {
     /// 调用ListClusterNode接口查询集群中节点列表
     ///
     /// Source: section 5.4.3, line 5181.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListClusterNodeRequest {
         /// 集群实例id
@@ -7158,6 +7212,7 @@ pub mod query_cluster_detail {
     /// 调用QueryClusterDetail接口查询集群详情
     ///
     /// Source: section 5.4.4, line 5557.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct QueryClusterDetailRequest {
         /// 集群实例id
@@ -7489,6 +7544,7 @@ pub mod add_cluster_node {
     /// 调用AddClusterNode接口向集群中添加ECS主机
     ///
     /// Source: section 5.4.5, line 6112.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct AddClusterNodeRequest {
         /// 集群实例id
@@ -7566,6 +7622,7 @@ pub mod remove_cluster_node {
     /// 调用RemoveClusterNode接口移除集群中的ECS节点
     ///
     /// Source: section 5.4.6, line 6184.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct RemoveClusterNodeRequest {
         /// 集群实例id
@@ -7641,6 +7698,7 @@ pub mod create_cluster {
     /// 调用CreateCluster接口创建K8S集群
     ///
     /// Source: section 5.4.7, line 6256.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateClusterRequest {
         /// 业务域： JST 聚石塔, NEW_RETAIL新零售, MINI_APP小程序云, SUPPLY供应链 MESSAGE消息业务
@@ -7942,6 +8000,7 @@ pub mod list_available_cluster_node {
     /// 调用ListAvailableClusterNode接口查询可添加到集群的机器列表
     ///
     /// Source: section 5.4.8, line 6367.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct ListAvailableClusterNodeRequest {
         /// 集群实例id
@@ -8040,6 +8099,7 @@ pub mod describe_databases {
     /// 调用DescribeDatabases接口查看实例下的数据库信息。
     ///
     /// Source: section 6.1, line 6659.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeDatabasesRequest {
         /// 实例ID
@@ -8217,6 +8277,7 @@ pub mod delete_rds_account {
     /// 调用DeleteRdsAccount接口删除数据库账号。
     ///
     /// Source: section 6.2, line 6767.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteRdsAccountRequest {
         /// 需要删除的数据库账号名称。
@@ -8295,6 +8356,7 @@ pub mod describe_rds_accounts {
     /// 调用DescribeRdsAccounts接口查看实例的帐号信息。
     ///
     /// Source: section 6.3, line 6837.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeRdsAccountsRequest {
         /// 实例ID
@@ -8520,6 +8582,7 @@ pub mod grant_db_to_account {
     /// 调用GrantDbToAccount接口授权账号访问数据库。
     ///
     /// Source: section 6.4, line 6966.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct GrantDbToAccountRequest {
         /// 账号名称。
@@ -8597,6 +8660,7 @@ pub mod create_db {
     /// 在某个实例下创建数据库。
     ///
     /// Source: section 6.5, line 7033.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct CreateDbRequest {
         /// · 字符集，取值： 1. MySQL/MariaDB类型： utf8、gbk、latin1、utf8mb4； #### 1. SQLServer类型： Chinese_PRC_CI_AS、Chinese_PRC_CS_AS、SQL_Latin1_General_CI_AS、SQL_Latin1_General_CP1_CS_AS、Chinese_PRC_BIN。
@@ -8683,6 +8747,7 @@ pub mod delete_database {
     /// 调用DeleteDatabase接口删除实例下的某个数据库。
     ///
     /// Source: section 6.6, line 7095.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteDatabaseRequest {
         /// 实例ID。
@@ -8746,6 +8811,7 @@ pub mod get_rds_back_up {
     /// 调用GetRdsBackUp接口查看备份集列表。
     ///
     /// Source: section 6.7, line 7167.
+    #[non_exhaustive]
     #[derive(Debug, Clone, PartialEq)]
     pub struct GetRdsBackUpRequest {
         /// 实例ID。

@@ -10,6 +10,7 @@
 use crate::spec::model::{
     Body, Field, Location, Method, Operation, SourceRef, Spec, TypeDef, TypeExpr,
 };
+use crate::spec::path::PathTemplate;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -136,38 +137,16 @@ pub fn compare(old: &Spec, new: &Spec) -> Vec<RawChange> {
 
 /// `/v2/{project_id}/instances/{instance_id}?x={x}` → `/v2/{}/instances/{}`.
 pub fn normalize_path(path: &str) -> String {
-    let path = path.split('?').next().unwrap_or("");
-    let mut out = String::with_capacity(path.len());
-    let mut in_param = false;
-    for c in path.chars().filter(|c| !c.is_whitespace()) {
-        match c {
-            '{' => {
-                in_param = true;
-                out.push_str("{}");
-            }
-            '}' => in_param = false,
-            c if !in_param => out.push(c),
-            _ => {}
-        }
-    }
-    while out.len() > 1 && out.ends_with('/') {
-        out.pop();
-    }
-    out
+    PathTemplate::new(path).normalized()
 }
 
-/// Names of a path template's parameters, in order.
+/// Names of a path template's parameters, in order (the query's left out).
 fn path_param_names(path: &str) -> Vec<String> {
-    let path = path.split('?').next().unwrap_or("");
-    let mut names = Vec::new();
-    let mut rest = path;
-    while let Some(start) = rest.find('{') {
-        let after = &rest[start + 1..];
-        let Some(end) = after.find('}') else { break };
-        names.push(after[..end].trim().to_string());
-        rest = &after[end + 1..];
-    }
-    names
+    PathTemplate::new(path)
+        .route_placeholders()
+        .into_iter()
+        .map(|n| n.trim().to_string())
+        .collect()
 }
 
 pub(crate) struct Matching {
@@ -667,27 +646,11 @@ fn shared_words(a: &str, b: &str) -> usize {
         if !cur.is_empty() {
             out.insert(cur);
         }
-        out.into_iter().map(|w| singular(&w).to_string()).collect()
+        out.into_iter()
+            .map(|w| crate::words::singular(&w))
+            .collect()
     }
     words(a).intersection(&words(b)).count()
-}
-
-/// `addresses` → `address`, `topics` → `topic`; `class` and `ids` stay.
-fn singular(w: &str) -> &str {
-    let es = ["sses", "xes", "ches", "shes"]
-        .iter()
-        .any(|e| w.ends_with(e));
-    let stem = if es {
-        w.strip_suffix("es")
-    } else if w.ends_with("ss") {
-        None
-    } else {
-        w.strip_suffix('s')
-    };
-    match stem {
-        Some(stem) if stem.chars().count() > 2 => stem,
-        _ => w,
-    }
 }
 
 /// `[]` per array layer and `{}` per map layer, for paths into elements.
@@ -1107,8 +1070,6 @@ mod tests {
         assert_eq!(shared_words("specification", "engine"), 0);
         assert_eq!(shared_words("实例_名称", "实例"), 1);
         assert_eq!(shared_words("topics", "topic"), 1);
-        assert_eq!(singular("class"), "class");
-        assert_eq!(singular("ids"), "ids");
     }
 
     #[test]

@@ -953,27 +953,6 @@ fn split_target(target: &str) -> (String, Vec<(String, String)>) {
     (path.to_string(), pairs)
 }
 
-/// Path parameter values from matching the template against the example path.
-fn match_path(template: &str, path: &str) -> Option<Vec<(String, String)>> {
-    let t: Vec<&str> = template.split('/').collect();
-    let p: Vec<&str> = path.split('/').collect();
-    if t.len() != p.len() {
-        return None;
-    }
-    let mut out = Vec::new();
-    for (ts, ps) in t.iter().zip(&p) {
-        if let Some(name) = ts.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
-            if ps.is_empty() {
-                return None;
-            }
-            out.push((name.to_string(), ps.to_string()));
-        } else if ts != ps {
-            return None;
-        }
-    }
-    Some(out)
-}
-
 /// One request example as test statements, or the reason it is skipped.
 fn request_example_test(
     sm: &ServiceModel,
@@ -1077,7 +1056,9 @@ pub(crate) fn rest_example_test(check: &ExampleCheck<'_>) -> Result<TokenStream,
             op.method
         ));
     }
-    let path_values = match_path(&op.path, &path)
+    let path_values = op
+        .path_template()
+        .match_path(&path)
         .ok_or_else(|| format!("the example path `{path}` does not match `{}`", op.path))?;
     let body = match (&ex.json, &op.body) {
         (Some(j), Some(b)) if !b.content_type.starts_with("multipart/") => {
@@ -1107,7 +1088,7 @@ pub(crate) fn rest_example_test(check: &ExampleCheck<'_>) -> Result<TokenStream,
                 Some(Location::Path) => path_values
                     .iter()
                     .find(|(n, _)| *n == f.name)
-                    .map(|(_, v)| v.clone()),
+                    .map(|(_, v)| v.to_string()),
                 Some(Location::Query) => {
                     let vals: Vec<&String> = query
                         .iter()

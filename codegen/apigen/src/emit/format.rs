@@ -31,7 +31,30 @@ pub enum FormatError {
 /// Formats every `.rs` file of `files` in place, with at most `runs` rustfmt processes at
 /// once.
 pub fn rustfmt_all(files: &mut [GeneratedFile], runs: usize) -> Result<(), FormatError> {
-    format_with("rustfmt".as_ref(), files, runs)
+    format_with(rustfmt(), files, runs)
+}
+
+/// The rustfmt to run: `$RUSTFMT` when set, else the active toolchain's binary as
+/// `rustup which rustfmt` names it (asked once per process: each run through the rustup
+/// proxy costs it again), else `rustfmt` from `PATH`.
+fn rustfmt() -> &'static std::ffi::OsStr {
+    static RUSTFMT: std::sync::OnceLock<std::ffi::OsString> = std::sync::OnceLock::new();
+    RUSTFMT.get_or_init(|| {
+        if let Some(p) = std::env::var_os("RUSTFMT").filter(|p| !p.is_empty()) {
+            return p;
+        }
+        Command::new("rustup")
+            .args(["which", "rustfmt"])
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .and_then(|o| String::from_utf8(o.stdout).ok())
+            .map(|s| PathBuf::from(s.trim()))
+            .filter(|p| p.is_file())
+            .map_or_else(|| "rustfmt".into(), PathBuf::into_os_string)
+    })
 }
 
 fn format_with(

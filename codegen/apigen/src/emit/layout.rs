@@ -45,6 +45,34 @@ pub struct Layout {
     pub runtime: RuntimeDep,
     /// Whether the crates live in this repository (READMEs link to the spec and to apigen).
     pub in_repo: bool,
+    /// Package metadata of every crate (license, repository, homepage).
+    pub meta: PackageMeta,
+    /// Version and changelog per service name; a service not listed is at
+    /// [`INITIAL_VERSION`](super::release::INITIAL_VERSION) without a changelog (the
+    /// repository's `generated/`).
+    pub releases: std::collections::BTreeMap<String, super::release::Release>,
+}
+
+/// Package metadata the user chooses for the generated crates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackageMeta {
+    /// SPDX license expression.
+    pub license: String,
+    pub repository: Option<String>,
+    pub homepage: Option<String>,
+}
+
+/// The license of apigen, and the default of the crates it generates.
+pub const LICENSE: &str = "Apache-2.0";
+
+impl Default for PackageMeta {
+    fn default() -> Self {
+        Self {
+            license: LICENSE.to_owned(),
+            repository: None,
+            homepage: None,
+        }
+    }
 }
 
 impl Layout {
@@ -56,6 +84,8 @@ impl Layout {
             prefix: String::new(),
             runtime: RuntimeDep::Path(PathBuf::from("codegen/runtime")),
             in_repo: true,
+            meta: PackageMeta::default(),
+            releases: Default::default(),
         }
     }
 
@@ -67,6 +97,8 @@ impl Layout {
             prefix: prefix.to_owned(),
             runtime,
             in_repo: false,
+            meta: PackageMeta::default(),
+            releases: Default::default(),
         }
     }
 

@@ -11,11 +11,61 @@ pub struct CargoToml<'a> {
     /// `[lib] name`, when it differs from the package name's.
     pub lib_name: Option<String>,
     pub version: &'a str,
-    pub description: &'a str,
+    /// TOML strings (quoted and escaped by [`toml_str`]), like `license` and the URLs.
+    pub description: String,
+    pub license: String,
+    pub repository: Option<String>,
+    pub homepage: Option<String>,
+    /// Comma-separated TOML strings.
+    pub keywords: String,
+    pub categories: String,
+    pub include: String,
+    /// `false` writes `publish = false` (the crates of this repository's `generated/`).
+    pub publish: bool,
     pub bins: Vec<String>,
     /// Dependency lines (`serde = { workspace = true }`).
     pub dependencies: Vec<String>,
     pub dev_dependencies: Vec<String>,
+    /// Recorded in `[package.metadata.apigen]` for `apigen generate --previous`.
+    pub spec_sha256: Option<&'a str>,
+}
+
+/// `s` as a TOML basic string, quotes included.
+pub fn toml_str(s: &str) -> String {
+    let mut out = String::from("\"");
+    for ch in s.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Comma-separated TOML strings.
+pub fn toml_list<S: AsRef<str>>(items: &[S]) -> String {
+    items
+        .iter()
+        .map(|s| toml_str(s.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A crates.io keyword made of `s` when it is one (at most 20 ASCII letters, digits, `-` or
+/// `_`, starting with a letter).
+pub fn keyword(s: &str) -> Option<String> {
+    let k = s.to_ascii_lowercase();
+    let ok = !k.is_empty()
+        && k.len() <= 20
+        && k.starts_with(|c: char| c.is_ascii_alphabetic())
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    ok.then_some(k)
 }
 
 /// `README.md` of a generated crate.

@@ -14,6 +14,7 @@ pub mod models;
 pub mod names;
 pub mod openapi;
 pub mod plans_table;
+pub mod release;
 pub mod schema;
 pub mod server;
 pub mod wire;
@@ -219,6 +220,9 @@ fn service_files(
     files.extend(client_crate(&c)?);
     files.extend(server_crate(&c)?);
     files.extend(mock_crate(&c)?);
+    for kind in ["models", "client", "server", "mock"] {
+        files.extend(c.changelog(kind));
+    }
     // The OpenAPI export is an output like the crates: regenerated and checked together.
     files.push(GeneratedFile {
         path: layout
@@ -278,7 +282,25 @@ impl Ctx<'_> {
     }
 
     fn sibling(&self, kind: &str) -> String {
-        self.layout.sibling_dep(self.svc(), kind, CRATE_VERSION)
+        self.layout.sibling_dep(self.svc(), kind, self.version())
+    }
+
+    /// The version of the service's crates.
+    fn version(&self) -> &str {
+        self.layout
+            .releases
+            .get(self.svc())
+            .map(|r| r.version.as_str())
+            .unwrap_or(release::INITIAL_VERSION)
+    }
+
+    /// `CHANGELOG.md` of a crate, when the layout records releases.
+    fn changelog(&self, kind: &str) -> Option<GeneratedFile> {
+        let r = self.layout.releases.get(self.svc())?;
+        Some(file(
+            self.dir(kind).join("CHANGELOG.md"),
+            r.changelog.clone(),
+        ))
     }
 
     fn manifest(
@@ -290,15 +312,49 @@ impl Ctx<'_> {
         dev_dependencies: Vec<String>,
     ) -> String {
         let name = self.layout.package(self.svc(), kind);
+        let meta = &self.layout.meta;
+        let release = self.layout.releases.get(self.svc());
+        let mut keywords: Vec<String> = [
+            self.svc(),
+            match self.spec.service.vendor {
+                crate::spec::model::Vendor::Alibaba => "alibaba-cloud",
+                crate::spec::model::Vendor::Huawei => "huawei-cloud",
+            },
+            "api",
+            kind,
+        ]
+        .iter()
+        .filter_map(|k| manifest::keyword(k))
+        .collect();
+        keywords.dedup();
+        let categories: &[&str] = match kind {
+            "client" => &["api-bindings", "web-programming::http-client"],
+            "server" => &["api-bindings", "web-programming::http-server"],
+            "mock" => &["development-tools::testing", "web-programming::http-server"],
+            _ => &["api-bindings"],
+        };
+        // What a package holds: sources, tests (their data included), README and changelog.
+        let mut include = vec!["/Cargo.toml", "/README.md", "/src/**", "/tests/**"];
+        if release.is_some() {
+            include.insert(2, "/CHANGELOG.md");
+        }
         manifest::render(&manifest::CargoToml {
             spec_path: self.spec_path,
             name: &name,
             lib_name: self.layout.lib_name(self.svc(), kind),
-            version: CRATE_VERSION,
-            description,
+            version: self.version(),
+            description: manifest::toml_str(description),
+            license: manifest::toml_str(&meta.license),
+            repository: meta.repository.as_deref().map(manifest::toml_str),
+            homepage: meta.homepage.as_deref().map(manifest::toml_str),
+            keywords: manifest::toml_list(&keywords),
+            categories: manifest::toml_list(categories),
+            include: manifest::toml_list(&include),
+            publish: !self.layout.in_repo,
             bins,
             dependencies,
             dev_dependencies,
+            spec_sha256: release.map(|r| r.spec_sha256.as_str()),
         })
     }
 
@@ -315,9 +371,6 @@ impl Ctx<'_> {
         })
     }
 }
-
-/// Version of every generated crate.
-const CRATE_VERSION: &str = "0.1.0";
 
 fn models_crate(c: &Ctx) -> Result<Vec<GeneratedFile>, String> {
     let (spec_path, spec) = (c.spec_path, c.spec);

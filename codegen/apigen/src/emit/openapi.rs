@@ -52,6 +52,7 @@ use crate::spec::model::{
     AuthScheme, Body, Encoding, ErrorFormat, Example, ExampleFormat, Field, Location, Method,
     Operation, Response, SourceRef, Spec, TypeExpr,
 };
+use crate::spec::path::PathTemplate;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -557,7 +558,9 @@ impl<'a> Exporter<'a> {
             params.push(p);
         }
         // Every `{name}` in the exported path must be a path parameter.
-        for name in path_variables(&self.path_of(op)) {
+        let path = self.path_of(op);
+        for name in PathTemplate::new(&path).placeholders() {
+            let name = name.to_owned();
             if !taken.contains(&(name.clone(), Location::Path)) {
                 params.push(json!({
                     "name": name, "in": "path", "required": true,
@@ -1201,19 +1204,6 @@ fn typed_example(s: &str, ty: &TypeExpr) -> Option<Value> {
         },
         _ => None,
     }
-}
-
-/// `{name}` segments of a path template, in order.
-fn path_variables(path: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = path;
-    while let Some(start) = rest.find('{') {
-        let after = &rest[start + 1..];
-        let Some(end) = after.find('}') else { break };
-        out.push(after[..end].to_string());
-        rest = &after[end + 1..];
-    }
-    out
 }
 
 /// The HTTP method's OpenAPI key (`get`, `post`, …).

@@ -77,7 +77,7 @@ pub struct Stale {
 impl CorrectionsFile {
     /// Read a corrections file; errors carry line and column.
     pub fn parse(path: &str, text: &str) -> Result<CorrectionsFile, String> {
-        serde_yaml::from_str(text).map_err(|e| match e.location() {
+        yaml_serde::from_str(text).map_err(|e| match e.location() {
             Some(l) => format!("{path}:{}:{}: {e}", l.line(), l.column()),
             None => format!("{path}: {e}"),
         })

@@ -114,7 +114,7 @@ impl Resources {
 
     /// Parses the text of a resource file (`file` names it in errors).
     pub fn parse(file: &str, text: &str) -> Result<Self, String> {
-        let r: Self = serde_yaml::from_str(text).map_err(|e| match e.location() {
+        let r: Self = yaml_serde::from_str(text).map_err(|e| match e.location() {
             Some(l) => format!("{file}:{}:{}: {e}", l.line(), l.column()),
             None => format!("{file}: {e}"),
         })?;

@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use apigen_runtime::schema::{Action, ErrorAnswer, Lifecycle, Paging, Plan};
 
 use crate::spec::model::{ErrorCode, Field, Method, Operation, Pagination, Spec, TypeExpr};
+use crate::spec::path::PathTemplate;
 
 /// The plan of every operation taking part in a resource, by operation id.
 pub fn infer(spec: &Spec) -> BTreeMap<String, Plan> {
@@ -251,19 +252,21 @@ pub(crate) fn rpc_identity(
 }
 
 fn literal_key(path: &str) -> (String, bool) {
-    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let ends_with_param = segs.last().is_some_and(|s| s.starts_with('{'));
-    let lits: Vec<&str> = segs
-        .iter()
-        .copied()
-        .filter(|s| !s.starts_with('{'))
+    let t = PathTemplate::new(path);
+    let ends_with_param = t.segments().last().is_some_and(|s| s.is_placeholder());
+    let lits: Vec<&str> = t
+        .segments()
+        .filter(|s| !s.is_placeholder())
+        .map(|s| s.0)
         .collect();
     (lits.join("/"), ends_with_param)
 }
 
+/// The placeholders that are whole segments of the route.
 fn placeholders(path: &str) -> Vec<String> {
-    path.split('/')
-        .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+    PathTemplate::new(path)
+        .segments()
+        .filter_map(|s| s.placeholder())
         .map(str::to_owned)
         .collect()
 }

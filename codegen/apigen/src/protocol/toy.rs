@@ -185,7 +185,7 @@ mod tests {
             "format: 1\nservice: {{name: toy, title: Toy, vendor: huawei, protocol: huawei-rest,\n  \
              source: {{document: d, title: t, revision: r, sha256: x}}}}\noperations:\n{ops}"
         );
-        serde_yaml::from_str(&yaml).unwrap_or_else(|e| panic!("{e}\n{yaml}"))
+        yaml_serde::from_str(&yaml).unwrap_or_else(|e| panic!("{e}\n{yaml}"))
     }
 
     const OPS: &str =

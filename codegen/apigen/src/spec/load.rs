@@ -4,7 +4,7 @@
 //!
 //! 1. reading: the file must exist and be UTF-8 ([`read_file`]);
 //! 2. parsing: the YAML must be well formed and have the model's shape ([`parse_str`]);
-//!    `serde_yaml` reports where, and what it expected;
+//!    `yaml_serde` reports where, and what it expected;
 //! 3. validation: [`validate`](super::validate::validate) finds semantic problems and
 //!    names each by a *spec path* (`operations[CreateTopic].parameters[Tag]`); a
 //!    [`Locator`] maps that path back to a line and column of the YAML text.
@@ -186,11 +186,11 @@ pub fn parse_str(file: &str, text: &str) -> Result<Spec, LoadError> {
             "empty spec: expected a mapping with keys `format`, `service`, `operations`",
         ));
     }
-    serde_yaml::from_str::<Spec>(text).map_err(|e| {
+    yaml_serde::from_str::<Spec>(text).map_err(|e| {
         // Tell syntax from shape: a text any YAML value can be read from is well formed.
         // Deserialising stops at the first error, which can be a shape error met before a
         // syntax error further on; the syntax error is then the one to report.
-        let (kind, e) = match serde_yaml::from_str::<serde::de::IgnoredAny>(text) {
+        let (kind, e) = match yaml_serde::from_str::<serde::de::IgnoredAny>(text) {
             Ok(_) => (ErrorKind::Shape, e),
             Err(syntax) => (ErrorKind::Syntax, syntax),
         };
@@ -250,9 +250,9 @@ fn is_blank(text: &str) -> bool {
     })
 }
 
-/// `serde_yaml`'s message without its ` at line L column C` tail (the location is
+/// `yaml_serde`'s message without its ` at line L column C` tail (the location is
 /// reported separately, in `file:line:col` form).
-fn yaml_message(e: &serde_yaml::Error) -> String {
+fn yaml_message(e: &yaml_serde::Error) -> String {
     let text = e.to_string();
     let Some(loc) = e.location() else { return text };
     let tail = format!(" at line {} column {}", loc.line(), loc.column());
@@ -266,7 +266,7 @@ fn yaml_message(e: &serde_yaml::Error) -> String {
 /// field order, ordered maps.
 pub fn to_yaml(spec: &Spec) -> String {
     // The model has only string map keys and plain data, which YAML can always express.
-    let body = serde_yaml::to_string(spec).expect("a spec always serialises");
+    let body = yaml_serde::to_string(spec).expect("a spec always serialises");
     // YAML 1.1 readers (PyYAML) would read `2019-05-31` as a date, `22:00:00` as a number.
     let body = super::yaml11::quote_ambiguous(&body);
     format!("{SCHEMA_COMMENT}\n{body}")
@@ -341,7 +341,7 @@ enum NodeKind {
     Map(Vec<(Node, Node)>),
 }
 
-/// Deeper documents than this are not indexed (serde_yaml refuses them anyway).
+/// Deeper documents than this are not indexed (yaml_serde refuses them anyway).
 const MAX_DEPTH: usize = 512;
 
 /// Keys that identify an element of a list, in the order they are tried.
@@ -632,7 +632,7 @@ operations:
 
     #[test]
     fn to_yaml_starts_with_the_schema_comment_and_round_trips() {
-        let spec: Spec = serde_yaml::from_str(
+        let spec: Spec = yaml_serde::from_str(
             "format: 1\nservice: {name: s, title: S, vendor: huawei, protocol: huawei-rest,\n  \
              source: {document: d, title: t, revision: r, sha256: x}}\noperations: []\n",
         )

@@ -754,6 +754,11 @@ impl Spec {
 }
 
 impl Operation {
+    /// The operation's path template (`{name}` placeholders, maybe a query).
+    pub fn path_template(&self) -> super::path::PathTemplate<'_> {
+        super::path::PathTemplate::new(&self.path)
+    }
+
     /// The first 2xx response.
     pub fn success_response(&self) -> Option<&Response> {
         self.responses

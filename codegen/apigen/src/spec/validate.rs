@@ -226,10 +226,10 @@ pub(crate) fn check_operation(
 ) {
     let types = &op.types;
     // Path template and path parameters.
-    let placeholders = match path_placeholders(&op.path) {
+    let placeholders = match op.path_template().checked_placeholders() {
         Ok(p) => p,
-        Err(msg) => {
-            out.push(Problem::error(format!("{at}.path"), msg));
+        Err(e) => {
+            out.push(Problem::error(format!("{at}.path"), e.to_string()));
             Vec::new()
         }
     };
@@ -261,7 +261,7 @@ pub(crate) fn check_operation(
                 "request parameter without `in` (query, path, header, body, form or file)",
             )),
             Some(super::model::Location::Path) => {
-                if !placeholders.contains(&p.name) {
+                if !placeholders.contains(&p.name.as_str()) {
                     out.push(Problem::error(
                         &pat,
                         format!(
@@ -340,28 +340,6 @@ pub(crate) fn check_operation(
             ));
         }
     }
-}
-
-/// `{name}` placeholders of a path template, in order.
-fn path_placeholders(path: &str) -> Result<Vec<String>, String> {
-    let mut out = Vec::new();
-    let mut rest = path;
-    while let Some(open) = rest.find(['{', '}']) {
-        if rest[open..].starts_with('}') {
-            return Err(format!("unbalanced `}}` in path `{path}`"));
-        }
-        let after = &rest[open + 1..];
-        let close = after
-            .find('}')
-            .ok_or_else(|| format!("unclosed `{{` in path `{path}`"))?;
-        let name = &after[..close];
-        if name.is_empty() || name.contains('{') {
-            return Err(format!("bad placeholder `{{{name}}}` in path `{path}`"));
-        }
-        out.push(name.to_string());
-        rest = &after[close + 1..];
-    }
-    Ok(out)
 }
 
 fn check_body(
@@ -946,7 +924,7 @@ mod tests {
             "format: 1\nservice: {{name: s, title: S, vendor: huawei, protocol: {protocol},\n  \
              source: {{document: d, title: t, revision: r, sha256: x}}}}\noperations:\n{ops}"
         );
-        serde_yaml::from_str(&yaml).unwrap_or_else(|e| panic!("{e}\n{yaml}"))
+        yaml_serde::from_str(&yaml).unwrap_or_else(|e| panic!("{e}\n{yaml}"))
     }
 
     /// `(error?, path, message)` of every problem, for compact assertions.
@@ -1155,12 +1133,6 @@ mod tests {
             selectors(["a", "Tag.N", "", "b", "b", "#x"].into_iter()),
             ["[a]", "[\"Tag.N\"]", "[#2]", "[#3]", "[#4]", "[\"#x\"]"]
         );
-        assert_eq!(
-            path_placeholders("/v2/{project_id}/x/{id}").unwrap(),
-            ["project_id", "id"]
-        );
-        assert!(path_placeholders("/v2/{project_id").is_err());
-        assert!(path_placeholders("/v2/{}").is_err());
     }
 
     #[test]

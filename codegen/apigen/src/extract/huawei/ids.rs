@@ -18,6 +18,7 @@
 //! * Still not unique: `_2`, `_3` … in document order (with a diagnostic).
 
 use crate::spec::model::Method;
+use crate::words::{is_version, singular};
 use heck::ToUpperCamelCase;
 
 /// Id from an English title.
@@ -153,24 +154,6 @@ fn entity(param: &str) -> Option<String> {
         .unwrap_or(p);
     (!base.is_empty() && base.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
         .then(|| base.to_string())
-}
-
-fn is_version(s: &str) -> bool {
-    let Some(rest) = s.strip_prefix('v') else {
-        return false;
-    };
-    !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit() || c == '.')
-}
-
-/// Naive English singular for path segments (`instances` → `instance`, `policies` → `policy`).
-fn singular(s: &str) -> String {
-    if let Some(stem) = s.strip_suffix("ies") {
-        return format!("{stem}y");
-    }
-    if s.ends_with("ss") || s.ends_with("us") {
-        return s.to_string();
-    }
-    s.strip_suffix('s').unwrap_or(s).to_string()
 }
 
 #[cfg(test)]

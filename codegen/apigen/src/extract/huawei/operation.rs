@@ -11,6 +11,7 @@ use crate::extract::Diagnostics;
 use crate::spec::model::{
     Body, Field, Location, Operation, Pagination, Response, SourceRef, TypeExpr,
 };
+use crate::words::is_version;
 
 /// Everything a section yields before ids are assigned.
 pub struct Built {
@@ -372,15 +373,6 @@ pub fn visit_types(op: &mut Operation, f: &mut dyn FnMut(&mut TypeExpr)) {
 
 fn part_of_label(t: &str) -> Option<Part> {
     super::outline::part_label(t)
-}
-
-pub fn is_version(s: &str) -> bool {
-    let Some(rest) = s.strip_prefix('v') else {
-        return false;
-    };
-    !rest.is_empty()
-        && rest.starts_with(|c: char| c.is_ascii_digit())
-        && rest.chars().all(|c| c.is_ascii_digit() || c == '.')
 }
 
 fn append_body(body: &mut Option<Body>, content_type: &str, fs: Vec<Field>) {

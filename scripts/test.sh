@@ -15,6 +15,9 @@ bash scripts/sdk-interop.sh --apigen-mock
 # Install apigen, then extract, generate, build and mock one service in a directory outside the
 # repository, and call the mock with the generated client (issue 15's acceptance routine).
 bash scripts/out-of-tree.sh
+# The mock page (/_apigen/) in headless Chromium, with a screenshot check (installs Debian's
+# chromium and the pinned playwright-core when missing: scripts/install-browser.sh).
+bash scripts/test-browser.sh
 # `cargo package`, verified, for the runtime and every generated crate (all five specs, --out).
 bash scripts/package.sh
 # Versions from the spec diff against cargo-semver-checks: an added optional parameter and a

@@ -58,7 +58,11 @@ fn data_mock_of(sm: &ServiceModel, seed: u64, stateful: bool) -> DataMock {
     };
     let mismatched: BTreeMap<String, serde_json::Value> =
         serde_json::from_str(&crate::emit::mock::mismatched_json(spec)).unwrap_or_default();
-    let mock = DataMock::new(schema, examples, seed, prefix).with_mismatched(mismatched);
+    // Lives as long as the process, as the compiled mocks' embedded one does.
+    let openapi: &'static str = Box::leak(crate::emit::mock::openapi_json(sm).into_boxed_str());
+    let mock = DataMock::new(schema, examples, seed, prefix)
+        .with_mismatched(mismatched)
+        .with_openapi(openapi);
     if stateful {
         mock.stateful(sm.plans.clone())
     } else {

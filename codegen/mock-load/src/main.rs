@@ -52,7 +52,7 @@ usage: mock-load (--mock-bin PATH [--mock-arg ARG]... | --url http://HOST:PORT) 
 
 usage: mock-load fixed-server --status N --content-type T --body-file PATH
   a minimal hyper HTTP/1.1 server answering every request with these bytes; prints its
-  address on the first line (as the mocks do)";
+  address on the first line (as the mocks do; `apigen mock`'s `<service> http://ADDR` too)";
 
 /// Parsed command line.
 #[derive(Debug, Clone)]
@@ -164,7 +164,14 @@ fn start_mock(bin: &str, args: &[String]) -> Result<(MockProcess, String), Strin
     std::io::BufReader::new(stdout)
         .read_line(&mut line)
         .map_err(|e| format!("reading the address from {bin}: {e}"))?;
-    let addr = line.trim().to_owned();
+    // `127.0.0.1:PORT` (the mock binaries) or `<service> http://127.0.0.1:PORT` (`apigen mock`).
+    let addr = line
+        .split_whitespace()
+        .last()
+        .unwrap_or_default()
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
     if addr.is_empty() {
         return Err(format!("{bin} exited without printing its address"));
     }

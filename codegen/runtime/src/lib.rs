@@ -12,6 +12,7 @@
 //! * [`schema`]: the wire description of a service's operations that server and mock crates
 //!   carry (parameters, types, constraints, response shapes);
 //! * [`client`] (feature `client`, on by default): the reqwest executor with tracing spans;
+//!   [`waiter`]: polling a describe operation until a resource reaches a state;
 //! * `server` (feature `server`): axum front doors for generated server stubs (Alibaba RPC,
 //!   Huawei REST), vendor-format errors, signature verification, graceful shutdown;
 //! * [`wire`]: replaying requests recorded from the vendors' official SDKs against generated
@@ -46,6 +47,9 @@ pub mod wire;
 #[cfg(feature = "client")]
 pub mod client;
 
+#[cfg(feature = "client")]
+pub mod waiter;
+
 #[cfg(feature = "server")]
 pub mod server;
 
@@ -60,7 +64,7 @@ pub use credentials::{AccessKey, Credentials};
 pub use endpoint::{Endpoint, EndpointResolver, EndpointTable, Network};
 pub use error::{Error, ServiceError};
 pub use file::File;
-pub use request::PreparedRequest;
+pub use request::{PreparedRequest, RequestProtocol};
 pub use retry::RetryPolicy;
 pub use sign::SignatureScheme;
 pub use signer::Signer;
@@ -70,3 +74,5 @@ pub use client::{
     AttemptInfo, CallOptions, Client, ClientConfig, Interceptor, Output, RegionalClient, Response,
     Transport,
 };
+#[cfg(feature = "client")]
+pub use waiter::{WaitError, Waiter, WaiterConfig};

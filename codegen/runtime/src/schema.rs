@@ -402,6 +402,11 @@ pub struct Lifecycle {
     /// The state of a resource being deleted, shown until it is gone (`DELETING`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleting: Option<Value>,
+    /// States from which the resource does not reach `ready` (or, for those naming a deletion,
+    /// go away) by itself (`CreateFailed`, `FAULTY`): generated waiters stop at them. The mock
+    /// never enters them on its own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failed: Vec<Value>,
 }
 
 fn is_false(b: &bool) -> bool {

@@ -4,7 +4,7 @@
 
 #![warn(missing_docs)]
 pub use apigen_runtime::credentials::{self, SharedCredentialsProvider};
-pub use apigen_runtime::{CallOptions, Output};
+pub use apigen_runtime::{CallOptions, Output, WaitError, WaiterConfig};
 pub use apigen_runtime::{
     ClientConfig, Credentials, Endpoint, EndpointResolver, EndpointTable, Error, Network,
     RegionalClient, RetryPolicy, SignatureScheme,
@@ -1461,6 +1461,110 @@ impl Client {
             .execute(encode::delete_all_configurations(request), RESPONSES)
             .await
     }
+
+    /// Waits until the `v2/enginemgr/engines` resource that `request` names is `Available`: calls [`Client::query_microservice_engine_details`] at once, then with growing, jittered delays (`config.min_delay` doubling up to `config.max_delay`), and returns the first answer whose `status` is `Available` (a new resource is `Creating` first).
+    ///
+    /// Fails at once on `CreateFailed`, `UpgradeFailed`, `ModifyFailed`. Gives up with `WaitError::TimedOut` after `config.timeout`; an error of the call (after the client's retries), a not-found included, ends the wait with `WaitError::Call`. See [`waiters::ENGINE_AVAILABLE`] for where the facts come from.
+    pub async fn wait_until_engine_available(
+        &self,
+        request: &cse_models::query_microservice_engine_details::QueryMicroserviceEngineDetailsRequest,
+        config: &WaiterConfig,
+    ) -> Result<
+        cse_models::query_microservice_engine_details::QueryMicroserviceEngineDetailsResponse,
+        WaitError,
+    > {
+        apigen_runtime::waiter::wait(&waiters::ENGINE_AVAILABLE, config, || {
+            self.query_microservice_engine_details(request)
+        })
+        .await
+    }
+
+    /// Waits until the `v2/enginemgr/engines` resource that `request` names is gone: calls [`Client::query_microservice_engine_details`] until it answers `SVCSTG.00501116` (a deleted resource may show `Deleting` first).
+    ///
+    /// Fails at once on `DeleteFailed`. Gives up with `WaitError::TimedOut` after `config.timeout`; any other error of the call ends the wait with `WaitError::Call`. See [`waiters::ENGINE_DELETED`] for where the facts come from.
+    pub async fn wait_until_engine_deleted(
+        &self,
+        request: &cse_models::query_microservice_engine_details::QueryMicroserviceEngineDetailsRequest,
+        config: &WaiterConfig,
+    ) -> Result<(), WaitError> {
+        apigen_runtime::waiter::wait_until_gone(&waiters::ENGINE_DELETED, config, || {
+            self.query_microservice_engine_details(request)
+        })
+        .await
+    }
+
+    /// Waits until the `v4/registry/microservices/instances` resource that `request` names is `UP`: calls [`Client::query_details_about_microservice_instance`] at once, then with growing, jittered delays (`config.min_delay` doubling up to `config.max_delay`), and returns the first answer whose `instance.status` is `UP` (a new resource is `STARTING` first).
+    ///
+    /// No documented state ends it early. Gives up with `WaitError::TimedOut` after `config.timeout`; an error of the call (after the client's retries), a not-found included, ends the wait with `WaitError::Call`. See [`waiters::INSTANCE_UP`] for where the facts come from.
+    pub async fn wait_until_instance_up(
+        &self,
+        request: &cse_models::query_details_about_microservice_instance::QueryDetailsAboutMicroserviceInstanceRequest,
+        config: &WaiterConfig,
+    ) -> Result<
+        cse_models::query_details_about_microservice_instance::QueryDetailsAboutMicroserviceInstanceResponse,
+        WaitError,
+    >{
+        apigen_runtime::waiter::wait(&waiters::INSTANCE_UP, config, || {
+            self.query_details_about_microservice_instance(request)
+        })
+        .await
+    }
+
+    /// Waits until the `v4/registry/microservices/instances` resource that `request` names is gone: calls [`Client::query_details_about_microservice_instance`] until it answers `400017` (a deleted resource may show its last state first).
+    ///
+    /// No documented state ends it early. Gives up with `WaitError::TimedOut` after `config.timeout`; any other error of the call ends the wait with `WaitError::Call`. See [`waiters::INSTANCE_DELETED`] for where the facts come from.
+    pub async fn wait_until_instance_deleted(
+        &self,
+        request: &cse_models::query_details_about_microservice_instance::QueryDetailsAboutMicroserviceInstanceRequest,
+        config: &WaiterConfig,
+    ) -> Result<(), WaitError> {
+        apigen_runtime::waiter::wait_until_gone(&waiters::INSTANCE_DELETED, config, || {
+            self.query_details_about_microservice_instance(request)
+        })
+        .await
+    }
+}
+
+/// What the `wait_until_*` methods of [`Client`] poll for: the status member of a
+/// describe answer and the values that end the wait (`apigen_runtime::waiter`).
+pub mod waiters {
+    use apigen_runtime::Waiter;
+
+    /// `v2/enginemgr/engines` is `Available`: `status` of the [`QueryMicroserviceEngineDetails`](crate::Client::query_microservice_engine_details) answer. Fails at once on `CreateFailed`, `UpgradeFailed`, `ModifyFailed`. The values are inferred from the status enum in the document's tables.
+    pub const ENGINE_AVAILABLE: Waiter = Waiter {
+        name: "engine_available",
+        field: "status",
+        success: &["Available"],
+        failure: &["CreateFailed", "UpgradeFailed", "ModifyFailed"],
+        not_found: &["SVCSTG.00501116"],
+    };
+
+    /// `v2/enginemgr/engines` is gone: [`QueryMicroserviceEngineDetails`](crate::Client::query_microservice_engine_details) answers `SVCSTG.00501116`. Fails at once on `DeleteFailed`. The status is `status`; its values are inferred from the status enum in the document's tables.
+    pub const ENGINE_DELETED: Waiter = Waiter {
+        name: "engine_deleted",
+        field: "status",
+        success: &[],
+        failure: &["DeleteFailed"],
+        not_found: &["SVCSTG.00501116"],
+    };
+
+    /// `v4/registry/microservices/instances` is `UP`: `instance.status` of the [`QueryDetailsAboutMicroserviceInstance`](crate::Client::query_details_about_microservice_instance) answer. No documented state ends it early. The values are inferred from the status enum in the document's tables.
+    pub const INSTANCE_UP: Waiter = Waiter {
+        name: "instance_up",
+        field: "instance.status",
+        success: &["UP"],
+        failure: &[],
+        not_found: &["400017"],
+    };
+
+    /// `v4/registry/microservices/instances` is gone: [`QueryDetailsAboutMicroserviceInstance`](crate::Client::query_details_about_microservice_instance) answers `400017`. No documented state ends it early. The status is `instance.status`; its values are inferred from the status enum in the document's tables.
+    pub const INSTANCE_DELETED: Waiter = Waiter {
+        name: "instance_deleted",
+        field: "instance.status",
+        success: &[],
+        failure: &[],
+        not_found: &["400017"],
+    };
 }
 
 /// A request model of this service: how it is encoded and what it answers

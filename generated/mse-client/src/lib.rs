@@ -4,7 +4,7 @@
 
 #![warn(missing_docs)]
 pub use apigen_runtime::credentials::{self, SharedCredentialsProvider};
-pub use apigen_runtime::{CallOptions, Output};
+pub use apigen_runtime::{CallOptions, Output, WaitError, WaiterConfig};
 pub use apigen_runtime::{
     ClientConfig, Credentials, Endpoint, EndpointResolver, EndpointTable, Error, Network,
     RegionalClient, RetryPolicy, SignatureScheme,

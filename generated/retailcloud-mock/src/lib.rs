@@ -30,6 +30,12 @@ pub fn mismatched_examples() -> &'static BTreeMap<String, serde_json::Value> {
     })
 }
 
+/// The service's OpenAPI document (the JSON text of `openapi/<service>.json`), shown
+/// on the mock's page at `/_apigen/`.
+pub fn openapi() -> &'static str {
+    include_str!("openapi.json")
+}
+
 /// What `--stateful` does per operation (inferred from the spec; see the README).
 pub fn plans() -> BTreeMap<String, Plan> {
     serde_json::from_str(include_str!("stateful.json"))
@@ -91,13 +97,19 @@ impl RetailcloudMock {
     }
 
     /// The router: the service (recording and overrides around every operation) plus
-    /// the `/_apigen/requests` and `/_apigen/reset` admin routes.
+    /// the `/_apigen/requests` and `/_apigen/reset` admin routes and the mock's page at
+    /// `/_apigen/` (requests, hit counts, state, the OpenAPI document).
     pub fn router(&self, verifier: Option<Verifier>) -> Router {
         self.recorder
             .wrap_rpc(server::service(self.clone()))
             .verifier(verifier)
             .into_router()
             .merge(self.recorder.admin_router())
+            .merge(apigen_runtime::mock::page::router(
+                &self.recorder,
+                &self.answers,
+                Some(openapi()),
+            ))
     }
 
     /// Serves the mock on 127.0.0.1 on a free port, in the background (use the

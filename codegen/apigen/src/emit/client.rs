@@ -173,6 +173,7 @@ pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
         "`Client::from_region`, `Client::config_for_region` and the other constructors: regions \
          resolve through [`ENDPOINTS`] (else the rule `{endpoint_rule}`)."
     ));
+    let (waiters_module, waiter_methods) = super::waiters::client_items(sm);
     let scheme_const_doc = doc_lines(scheme_doc);
     let client_doc = doc_lines(&format!(
         "Client of {} (API versions {version_doc}): one async method per operation.\n\nCheap to clone; clones share the connection pool.",
@@ -184,7 +185,7 @@ pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
         pub use #models_crate as models;
         pub use apigen_runtime::{ClientConfig, Credentials, Endpoint, EndpointResolver, EndpointTable, Error, Network, RegionalClient, RetryPolicy, SignatureScheme};
         pub use apigen_runtime::credentials::{self, SharedCredentialsProvider};
-        pub use apigen_runtime::{CallOptions, Output};
+        pub use apigen_runtime::{CallOptions, Output, WaitError, WaiterConfig};
 
         #[doc = #product_doc]
         pub const PRODUCT: &str = #product;
@@ -255,7 +256,11 @@ pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
             }
 
             #(#methods)*
+
+            #(#waiter_methods)*
         }
+
+        #waiters_module
 
         /// A request model of this service: how it is encoded and what it answers
         /// (for [`Client::call`]).

@@ -5,8 +5,8 @@
 //! What is decided here is decided once: the Rust names of the service (trait, mock, crates),
 //! each operation's method name (unique in the client), models module and types, its request
 //! parameters with Rust field names, its rustdoc, its idempotency, the request members as the
-//! client's tests see them, and the stateful mock's plans (inferred, then settled by the
-//! service's resource file). An emitter that needs one of these reads it from
+//! client's tests see them, the stateful mock's plans (inferred, then settled by the
+//! service's resource file) and the client's waiters drawn from them. An emitter that needs one of these reads it from
 //! [`ServiceModel`]; none recomputes it.
 
 use std::collections::BTreeMap;
@@ -36,6 +36,8 @@ pub struct ServiceModel<'s> {
     pub operations: Vec<OperationModel<'s>>,
     /// The stateful mock's plans by operation id.
     pub plans: Plans,
+    /// The client's waiters (from the plans' describe operations and lifecycles).
+    pub waiters: Vec<super::waiters::WaiterDef>,
 }
 
 /// The Rust names of a service.
@@ -137,6 +139,7 @@ pub fn lower_as<'s>(
             }
         })
         .collect();
+    let waiters = super::waiters::lower(spec, &plans);
     ServiceModel {
         spec_path,
         spec,
@@ -144,6 +147,7 @@ pub fn lower_as<'s>(
         names,
         operations,
         plans,
+        waiters,
     }
 }
 

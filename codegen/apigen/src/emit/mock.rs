@@ -61,6 +61,14 @@ pub fn examples_json(spec: &Spec) -> String {
     pretty(&map)
 }
 
+/// `src/openapi.json`: the OpenAPI document of the spec, shown on the mock's page.
+pub fn openapi_json(sm: &ServiceModel) -> String {
+    // Compact: the page parses it, people read `openapi/<service>.json` (the same document).
+    let mut s = serde_json::to_string(&crate::emit::openapi::export(sm)).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
 /// `src/mismatched.json`: operation id → documented response body that disagrees with its
 /// table (answered only where it fits the table).
 pub fn mismatched_json(spec: &Spec) -> String {
@@ -153,6 +161,12 @@ pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
             })
         }
 
+        /// The service's OpenAPI document (the JSON text of `openapi/<service>.json`), shown
+        /// on the mock's page at `/_apigen/`.
+        pub fn openapi() -> &'static str {
+            include_str!("openapi.json")
+        }
+
         /// What `--stateful` does per operation (inferred from the spec; see the README).
         pub fn plans() -> BTreeMap<String, Plan> {
             serde_json::from_str(include_str!("stateful.json"))
@@ -212,13 +226,19 @@ pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
             }
 
             /// The router: the service (recording and overrides around every operation) plus
-            /// the `/_apigen/requests` and `/_apigen/reset` admin routes.
+            /// the `/_apigen/requests` and `/_apigen/reset` admin routes and the mock's page at
+            /// `/_apigen/` (requests, hit counts, state, the OpenAPI document).
             pub fn router(&self, verifier: Option<Verifier>) -> Router {
                 self.recorder
                     .#wrap(server::service(self.clone()))
                     .verifier(verifier)
                     .into_router()
                     .merge(self.recorder.admin_router())
+                    .merge(apigen_runtime::mock::page::router(
+                        &self.recorder,
+                        &self.answers,
+                        Some(openapi()),
+                    ))
             }
 
             /// Serves the mock on 127.0.0.1 on a free port, in the background (use the

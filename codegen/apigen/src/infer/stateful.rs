@@ -379,7 +379,9 @@ fn object_fields<'o>(f: &'o Field, op: &'o Operation) -> Option<&'o [Field]> {
 fn describe_target(plan: &Plan, op: &Operation) -> Option<String> {
     let id = norm(plan.id.as_deref()?);
     let fields = response_fields(op)?;
-    if fields.iter().any(|f| norm(&f.name) == id) {
+    // The resource itself: its id member by the request's name, or a plain `id` (a CSE engine
+    // is described with `id`, `name`, `status` at the top and a nested `cceSpec`).
+    if fields.iter().any(|f| norm(&f.name) == id || f.name == "id") {
         return None;
     }
     fields
@@ -619,6 +621,7 @@ fn status_lifecycle(plan: &Plan, op: &Operation) -> Option<Lifecycle> {
     ];
     const READY: &[&str] = &["running", "available", "active", "up"];
     const DELETING: &[&str] = &["deleting", "beingdeleted"];
+    const FAILED: &[&str] = &["error", "faulty", "failed", "createfailed"];
     fields.iter().find_map(|f| {
         let n = norm(&f.name);
         if !(n == "status" || n == "state" || n.ends_with("status")) || f.enum_values.is_empty() {
@@ -646,11 +649,24 @@ fn status_lifecycle(plan: &Plan, op: &Operation) -> Option<Lifecycle> {
         if pending.is_empty() {
             return None;
         }
+        // `CreateFailed`, `DeleteFailed`, `Error` ("The node is faulty."): states a waiter stops at.
+        let failed = f
+            .enum_values
+            .iter()
+            .filter(|v| {
+                let (n, d) = (norm(&v.value), norm(&v.description));
+                n.ends_with("failed")
+                    || FAILED.contains(&n.as_str())
+                    || FAILED.contains(&d.as_str())
+            })
+            .map(value)
+            .collect();
         Some(Lifecycle {
             field: f.name.clone(),
             pending,
             ready,
             deleting: f.enum_values.iter().find(|v| says(v, DELETING)).map(value),
+            failed,
         })
     })
 }

@@ -31,6 +31,8 @@ pub struct DataMock {
     recorder: Mock,
     /// Huawei error-code prefix (`DMS` gives `DMS.00400000`); unused for RPC.
     code_prefix: String,
+    /// The OpenAPI document shown on the page (`/_apigen/`).
+    openapi: Option<&'static str>,
 }
 
 impl DataMock {
@@ -47,7 +49,14 @@ impl DataMock {
             answers: Answers::new(schema, examples, seed),
             recorder: Mock::new(seed),
             code_prefix: code_prefix.into(),
+            openapi: None,
         }
+    }
+
+    /// The OpenAPI document (JSON text) the page at `/_apigen/` renders.
+    pub fn with_openapi(mut self, document: &'static str) -> Self {
+        self.openapi = Some(document);
+        self
     }
 
     /// Documented bodies that disagree with their tables, answered where they fit the table
@@ -78,7 +87,8 @@ impl DataMock {
         &self.answers.schema().service
     }
 
-    /// The router: every operation (recorded, overridable) plus the `/_apigen/` admin routes.
+    /// The router: every operation (recorded, overridable) plus the `/_apigen/` admin routes and
+    /// page.
     pub fn router(&self, verifier: Option<Verifier>) -> Router {
         let schema = self.answers.schema();
         let service = match schema.protocol {
@@ -120,7 +130,13 @@ impl DataMock {
                     .into_router()
             }
         };
-        service.merge(self.recorder.admin_router())
+        service
+            .merge(self.recorder.admin_router())
+            .merge(super::page::router(
+                &self.recorder,
+                &self.answers,
+                self.openapi,
+            ))
     }
 }
 

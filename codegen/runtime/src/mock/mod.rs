@@ -18,6 +18,7 @@ pub mod conform;
 #[cfg(feature = "client")]
 pub mod conformance;
 pub mod dynamic;
+pub mod page;
 pub mod stateful;
 #[cfg(feature = "client")]
 pub mod stateful_check;

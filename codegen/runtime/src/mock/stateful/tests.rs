@@ -353,6 +353,7 @@ fn instance_plans(busy: bool) -> BTreeMap<String, Plan> {
             pending: vec![json!("CREATING")],
             ready: json!("RUNNING"),
             deleting: Some(json!("DELETING")),
+            failed: Vec::new(),
         }),
         id_format: Some("8959ab1c-7n1a-yyb1-a05t-93dfc361b32d".into()),
     };

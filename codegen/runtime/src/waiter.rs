@@ -1,0 +1,550 @@
+//! Waiters: call a describe (or filtered list) operation until a resource reaches a state.
+//!
+//! A generated client has one thin method per waiter its spec yields
+//! (`client.wait_until_instance_running(&request, &WaiterConfig::default())`); each names a
+//! [`Waiter`] (which response field holds the state, which values end the wait) and hands
+//! [`wait`] (or [`wait_until_gone`]) the call to repeat. The loop polls at once, then after a
+//! delay that doubles from [`WaiterConfig::min_delay`] up to [`WaiterConfig::max_delay`], each
+//! delay drawn from its upper half (jitter, so many waiters started together do not poll in
+//! step), and ends:
+//!
+//! * with the response, when the field has a value and every value is a success value;
+//! * with [`WaitError::Failed`] as soon as one value is a failure value (a resource that failed
+//!   to create will not become ready: no point waiting out the timeout);
+//! * with [`WaitError::TimedOut`] once [`WaiterConfig::timeout`] has passed since the first call
+//!   (the last poll is made at the deadline, not skipped);
+//! * with [`WaitError::Call`] when a call fails: the client's retry policy has already retried
+//!   what it retries, and an error that outlived it (bad credentials, a wrong id) will not go
+//!   away by waiting.
+//!
+//! Any other value, or none yet (an empty list, a missing or `null` field), keeps it polling.
+//! A deletion waiter ([`wait_until_gone`]) ends successfully when the describe call answers one
+//! of the documented not-found codes ([`Waiter::not_found`]).
+//!
+//! Time is `tokio::time`, so tests run waiters under a paused clock without real sleeps.
+
+use crate::error::Error;
+use serde::Serialize;
+use serde_json::Value;
+use std::future::Future;
+use std::time::Duration;
+
+/// What a spec says about one waiter: where the state is and which values end the wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Waiter {
+    /// Name (`instance_running`), for messages.
+    pub name: &'static str,
+    /// Path of the state in the response, by wire names: dotted, `[]` after a list
+    /// (`status`, `InstanceList.InstanceVO[].ServiceStatus`).
+    pub field: &'static str,
+    /// Values that end the wait successfully (all values of the field must be one). Numbers and
+    /// booleans are compared by their JSON text (`5`).
+    pub success: &'static [&'static str],
+    /// Values that end it with [`WaitError::Failed`] (any value being one).
+    pub failure: &'static [&'static str],
+    /// Error codes with which the service says the resource does not exist: the success of a
+    /// deletion waiter; a failed call for the others.
+    pub not_found: &'static [&'static str],
+}
+
+/// Where a response leaves the waiter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum State {
+    /// Every value is a success value.
+    Success,
+    /// A value is a failure value.
+    Failure(String),
+    /// Keep polling; the first value that is not a success value, if any.
+    Pending(Option<String>),
+}
+
+impl Waiter {
+    /// The state of one response (as JSON with wire names).
+    pub fn classify(&self, response: &Value) -> State {
+        let mut values = Vec::new();
+        collect(response, &segments(self.field), &mut values);
+        if let Some(bad) = values.iter().find(|v| self.failure.contains(&v.as_str())) {
+            return State::Failure(bad.clone());
+        }
+        match values.iter().find(|v| !self.success.contains(&v.as_str())) {
+            None if !values.is_empty() => State::Success,
+            other => State::Pending(other.cloned()),
+        }
+    }
+
+    /// Whether `error` is the service saying the resource does not exist.
+    pub fn is_not_found(&self, error: &Error) -> bool {
+        error
+            .as_service()
+            .and_then(|s| s.code.as_deref())
+            .is_some_and(|code| self.not_found.contains(&code))
+    }
+}
+
+/// `a.b[].c` → `[("a", false), ("b", true), ("c", false)]`.
+fn segments(path: &str) -> Vec<(&str, bool)> {
+    path.split('.')
+        .filter(|s| !s.is_empty())
+        .map(|s| match s.strip_suffix("[]") {
+            Some(name) => (name, true),
+            None => (s, false),
+        })
+        .collect()
+}
+
+fn collect(v: &Value, path: &[(&str, bool)], out: &mut Vec<String>) {
+    let Some(((name, list), rest)) = path.split_first() else {
+        match v {
+            Value::Null => {}
+            Value::String(s) => out.push(s.clone()),
+            Value::Array(items) => items.iter().for_each(|i| collect(i, &[], out)),
+            other => out.push(other.to_string()),
+        }
+        return;
+    };
+    let Some(next) = v.get(name) else { return };
+    match (list, next) {
+        (true, Value::Array(items)) => items.iter().for_each(|i| collect(i, rest, out)),
+        // Alibaba's XML-converted JSON gives a one-element list as the element itself.
+        _ => collect(next, rest, out),
+    }
+}
+
+/// How long and how often a waiter polls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaiterConfig {
+    /// Give up when this much time has passed since the first call.
+    pub timeout: Duration,
+    /// Delay before the second poll (before jitter); it doubles with each poll.
+    pub min_delay: Duration,
+    /// Upper bound of the delay.
+    pub max_delay: Duration,
+}
+
+impl Default for WaiterConfig {
+    /// 30 minutes (a Kafka instance or a microservice engine takes minutes to create),
+    /// polling after 5 s, 10 s, 20 s, … up to once a minute (each less up to half, for jitter).
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_secs(30 * 60),
+            min_delay: Duration::from_secs(5),
+            max_delay: Duration::from_secs(60),
+        }
+    }
+}
+
+impl WaiterConfig {
+    /// The default delays with another timeout.
+    pub fn with_timeout(timeout: Duration) -> Self {
+        Self {
+            timeout,
+            ..Self::default()
+        }
+    }
+
+    /// Other delays (`min` is raised to 1 ms, `max` to `min`).
+    pub fn delays(mut self, min: Duration, max: Duration) -> Self {
+        self.min_delay = min.max(Duration::from_millis(1));
+        self.max_delay = max.max(self.min_delay);
+        self
+    }
+
+    /// The delay after poll `n` (1-based) before jitter.
+    pub fn delay(&self, n: u32) -> Duration {
+        let factor = 1u32.checked_shl(n.saturating_sub(1)).unwrap_or(u32::MAX);
+        self.min_delay.saturating_mul(factor).min(self.max_delay)
+    }
+}
+
+/// Why a waiter stopped without success.
+#[derive(Debug, thiserror::Error)]
+pub enum WaitError {
+    /// The resource reached a failure state.
+    #[error("waiter {waiter}: the resource is {state:?}, a failure state")]
+    Failed {
+        /// The waiter.
+        waiter: &'static str,
+        /// The failure value seen.
+        state: String,
+    },
+    /// The timeout passed before a success state.
+    #[error(
+        "waiter {waiter}: gave up after {polls} polls in {elapsed:?}; last state {last_state:?}"
+    )]
+    TimedOut {
+        /// The waiter.
+        waiter: &'static str,
+        /// Calls made.
+        polls: u32,
+        /// Time since the first call.
+        elapsed: Duration,
+        /// The last value that was not a success value (`None`: no value was seen).
+        last_state: Option<String>,
+    },
+    /// A call failed.
+    #[error("waiter {waiter}: {source}")]
+    Call {
+        /// The waiter.
+        waiter: &'static str,
+        /// The call's error.
+        #[source]
+        source: Error,
+    },
+}
+
+impl WaitError {
+    /// The call's error, if a call failed.
+    pub fn as_call(&self) -> Option<&Error> {
+        match self {
+            WaitError::Call { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// Polls `call` until `waiter` says the response is a success (returned) or a failure, or the
+/// timeout passes (see the module docs).
+pub async fn wait<T, F, Fut>(
+    waiter: &Waiter,
+    config: &WaiterConfig,
+    mut call: F,
+) -> Result<T, WaitError>
+where
+    T: Serialize,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, Error>>,
+{
+    match poll(waiter, config, Goal::State, &mut call).await? {
+        Some(response) => Ok(response),
+        // `poll` answers `None` only for `Goal::Gone`.
+        None => unreachable!("a state waiter ends with a response"),
+    }
+}
+
+/// Polls `call` until the service answers that the resource does not exist (one of
+/// [`Waiter::not_found`]), with the same failure values, delays and timeout as [`wait`]
+/// (a resource whose deletion failed will not go away).
+pub async fn wait_until_gone<T, F, Fut>(
+    waiter: &Waiter,
+    config: &WaiterConfig,
+    mut call: F,
+) -> Result<(), WaitError>
+where
+    T: Serialize,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, Error>>,
+{
+    poll(waiter, config, Goal::Gone, &mut call)
+        .await
+        .map(|_| ())
+}
+
+/// What ends a wait successfully.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Goal {
+    /// A success value of the field.
+    State,
+    /// A not-found answer.
+    Gone,
+}
+
+/// The loop of both waiters: `Ok(Some(response))` on a success state (goal `State`),
+/// `Ok(None)` on a not-found answer (goal `Gone`).
+async fn poll<T, F, Fut>(
+    waiter: &Waiter,
+    config: &WaiterConfig,
+    goal: Goal,
+    call: &mut F,
+) -> Result<Option<T>, WaitError>
+where
+    T: Serialize,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, Error>>,
+{
+    let gone = goal == Goal::Gone;
+    let start = tokio::time::Instant::now();
+    let mut polls = 0u32;
+    let mut rng = fastrand::Rng::new();
+    loop {
+        polls = polls.saturating_add(1);
+        let last_state = match call().await {
+            Err(e) if gone && waiter.is_not_found(&e) => return Ok(None),
+            Err(source) => {
+                return Err(WaitError::Call {
+                    waiter: waiter.name,
+                    source,
+                })
+            }
+            Ok(response) => {
+                let json = serde_json::to_value(&response).unwrap_or(Value::Null);
+                match waiter.classify(&json) {
+                    State::Success if !gone => return Ok(Some(response)),
+                    // Still there, in its final state: a deletion not yet seen.
+                    State::Success => json_state(waiter, &json),
+                    State::Failure(state) => {
+                        return Err(WaitError::Failed {
+                            waiter: waiter.name,
+                            state,
+                        })
+                    }
+                    State::Pending(state) => state,
+                }
+            }
+        };
+        let elapsed = start.elapsed();
+        let Some(remaining) = config.timeout.checked_sub(elapsed).filter(|r| !r.is_zero()) else {
+            return Err(WaitError::TimedOut {
+                waiter: waiter.name,
+                polls,
+                elapsed,
+                last_state,
+            });
+        };
+        let full = config.delay(polls);
+        let jittered = full / 2 + full.mul_f64(rng.f64() / 2.0);
+        tokio::time::sleep(jittered.min(remaining)).await;
+    }
+}
+
+/// The first value of the waiter's field (for a deletion waiter's messages).
+fn json_state(waiter: &Waiter, json: &Value) -> Option<String> {
+    let mut values = Vec::new();
+    collect(json, &segments(waiter.field), &mut values);
+    values.into_iter().next()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ServiceError;
+    use serde_json::json;
+    use std::cell::RefCell;
+    use std::collections::VecDeque;
+
+    const RUNNING: Waiter = Waiter {
+        name: "instance_running",
+        field: "InstanceList.InstanceVO[].ServiceStatus",
+        success: &["5"],
+        failure: &["15"],
+        not_found: &[],
+    };
+
+    const TOP: Waiter = Waiter {
+        name: "instance_running",
+        field: "status",
+        success: &["RUNNING"],
+        failure: &["FAULTY"],
+        not_found: &["DMS.00404022"],
+    };
+
+    #[test]
+    fn states_from_nested_lists_and_scalars() {
+        let list = |s: Value| json!({"InstanceList": {"InstanceVO": s}});
+        assert_eq!(
+            RUNNING.classify(&list(json!([{"ServiceStatus": 5}]))),
+            State::Success
+        );
+        // A single element where a list is expected (Alibaba's XML-converted JSON).
+        assert_eq!(
+            RUNNING.classify(&list(json!({"ServiceStatus": "5"}))),
+            State::Success
+        );
+        assert_eq!(
+            RUNNING.classify(&list(json!([{"ServiceStatus": 5}, {"ServiceStatus": 1}]))),
+            State::Pending(Some("1".into()))
+        );
+        assert_eq!(
+            RUNNING.classify(&list(json!([{"ServiceStatus": 1}, {"ServiceStatus": 15}]))),
+            State::Failure("15".into())
+        );
+        assert_eq!(RUNNING.classify(&list(json!([]))), State::Pending(None));
+        assert_eq!(RUNNING.classify(&json!({})), State::Pending(None));
+        assert_eq!(TOP.classify(&json!({"status": "RUNNING"})), State::Success);
+        assert_eq!(TOP.classify(&json!({"status": null})), State::Pending(None));
+        assert_eq!(
+            TOP.classify(&json!({"status": "running"})),
+            State::Pending(Some("running".into())),
+            "values are compared exactly, as the service spells them"
+        );
+    }
+
+    #[test]
+    fn delays_double_up_to_the_bound() {
+        let c = WaiterConfig::default();
+        let secs: Vec<u64> = (1..=6).map(|n| c.delay(n).as_secs()).collect();
+        assert_eq!(secs, [5, 10, 20, 40, 60, 60]);
+        assert_eq!(c.delay(200), Duration::from_secs(60));
+        let c = WaiterConfig::with_timeout(Duration::ZERO).delays(Duration::ZERO, Duration::ZERO);
+        assert_eq!(c.min_delay, Duration::from_millis(1));
+        assert_eq!(c.max_delay, Duration::from_millis(1));
+    }
+
+    /// A describe call answering the scripted results in turn and recording when it was called
+    /// (on the paused tokio clock, milliseconds since the start).
+    struct Script {
+        answers: RefCell<VecDeque<Result<Value, Error>>>,
+        calls: RefCell<Vec<u128>>,
+        start: tokio::time::Instant,
+    }
+
+    impl Script {
+        fn new(answers: Vec<Result<Value, Error>>) -> Self {
+            Self {
+                answers: RefCell::new(answers.into()),
+                calls: RefCell::new(Vec::new()),
+                start: tokio::time::Instant::now(),
+            }
+        }
+
+        async fn call(&self) -> Result<Value, Error> {
+            self.calls
+                .borrow_mut()
+                .push(self.start.elapsed().as_millis());
+            let next = self.answers.borrow_mut().pop_front();
+            next.unwrap_or_else(|| Ok(json!({"status": "CREATING"})))
+        }
+
+        fn calls(&self) -> Vec<u128> {
+            self.calls.borrow().clone()
+        }
+    }
+
+    fn status(s: &str) -> Result<Value, Error> {
+        Ok(json!({"status": s, "name": "k1"}))
+    }
+
+    fn service_error(code: &str) -> Error {
+        Error::Service(ServiceError {
+            status: 404,
+            code: Some(code.into()),
+            message: Some("This instance does not exist.".into()),
+            request_id: None,
+            retry_after: None,
+            body_excerpt: String::new(),
+        })
+    }
+
+    fn config(timeout_s: u64) -> WaiterConfig {
+        WaiterConfig::with_timeout(Duration::from_secs(timeout_s))
+            .delays(Duration::from_secs(2), Duration::from_secs(8))
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn ends_with_the_response_once_the_state_is_a_success() {
+        let s = Script::new(vec![
+            status("CREATING"),
+            status("CREATING"),
+            status("RUNNING"),
+        ]);
+        let out = wait(&TOP, &config(600), || s.call()).await.unwrap();
+        assert_eq!(out, json!({"status": "RUNNING", "name": "k1"}));
+        let calls = s.calls();
+        assert_eq!(calls.len(), 3);
+        assert_eq!(calls[0], 0, "the first poll is immediate");
+        // Jitter: each delay is in the upper half of 2 s, then of 4 s.
+        let gaps: Vec<u128> = calls.windows(2).map(|w| w[1] - w[0]).collect();
+        assert!((1000..=2000).contains(&gaps[0]), "{gaps:?}");
+        assert!((2000..=4000).contains(&gaps[1]), "{gaps:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_failure_value_ends_the_wait_at_once() {
+        let s = Script::new(vec![
+            status("CREATING"),
+            status("FAULTY"),
+            status("RUNNING"),
+        ]);
+        let err = wait(&TOP, &config(600), || s.call()).await.unwrap_err();
+        assert!(
+            matches!(&err, WaitError::Failed { waiter: "instance_running", state } if state == "FAULTY"),
+            "{err:?}"
+        );
+        assert_eq!(s.calls().len(), 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn gives_up_at_the_timeout_after_a_last_poll_at_the_deadline() {
+        let s = Script::new(vec![]);
+        let err = wait(&TOP, &config(30), || s.call()).await.unwrap_err();
+        let WaitError::TimedOut {
+            polls,
+            elapsed,
+            last_state,
+            ..
+        } = &err
+        else {
+            panic!("{err:?}")
+        };
+        assert_eq!(last_state.as_deref(), Some("CREATING"));
+        assert_eq!(
+            *elapsed,
+            Duration::from_secs(30),
+            "the last poll is at the deadline"
+        );
+        let calls = s.calls();
+        assert_eq!(*polls as usize, calls.len());
+        assert_eq!(*calls.last().unwrap(), 30_000);
+        // Delays grow to the 8 s bound: 2, 4, 8, 8 … (each 50–100 %): at least 5 polls in 30 s.
+        assert!((5..=15).contains(&calls.len()), "{calls:?}");
+        assert!(
+            err.to_string().contains("last state Some(\"CREATING\")"),
+            "{err}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_failed_call_ends_the_wait_with_its_error() {
+        let s = Script::new(vec![status("CREATING"), Err(service_error("DMS.00404022"))]);
+        let err = wait(&TOP, &config(600), || s.call()).await.unwrap_err();
+        let source = err.as_call().expect("a call error");
+        assert_eq!(
+            source.as_service().and_then(|e| e.code.as_deref()),
+            Some("DMS.00404022")
+        );
+        assert_eq!(s.calls().len(), 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_missing_or_null_field_keeps_polling() {
+        let s = Script::new(vec![
+            Ok(json!({"name": "k1"})),
+            Ok(json!({"status": null})),
+            Ok(json!({"InstanceList": {"InstanceVO": []}})),
+            status("RUNNING"),
+        ]);
+        wait(&TOP, &config(600), || s.call()).await.unwrap();
+        assert_eq!(s.calls().len(), 4);
+        let s = Script::new(vec![
+            Ok(json!({"InstanceList": {"InstanceVO": []}})),
+            Ok(json!({"InstanceList": {"InstanceVO": [{"ServiceStatus": 1}]}})),
+            Ok(json!({"InstanceList": {"InstanceVO": [{"ServiceStatus": 5}]}})),
+        ]);
+        wait(&RUNNING, &config(600), || s.call()).await.unwrap();
+        assert_eq!(s.calls().len(), 3);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_deletion_waiter_ends_when_the_service_answers_not_found() {
+        let s = Script::new(vec![
+            status("RUNNING"),
+            status("DELETING"),
+            Err(service_error("DMS.00404022")),
+        ]);
+        wait_until_gone(&TOP, &config(600), || s.call())
+            .await
+            .unwrap();
+        assert_eq!(s.calls().len(), 3);
+        // Another error code is a failed call, not a deletion.
+        let s = Script::new(vec![Err(service_error("DMS.00400026"))]);
+        let err = wait_until_gone(&TOP, &config(600), || s.call())
+            .await
+            .unwrap_err();
+        assert!(err.as_call().is_some(), "{err:?}");
+        // A failure state (a deletion that failed) ends it too.
+        let s = Script::new(vec![status("DELETING"), status("FAULTY")]);
+        let err = wait_until_gone(&TOP, &config(600), || s.call())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, WaitError::Failed { .. }), "{err:?}");
+    }
+}

@@ -3,10 +3,12 @@
 # load generator `mock-load` (codegen/mock-load). Release builds; both runs are bounded in time
 # and in request count, and fail (exit 1) if any request failed.
 #
-# Usage: scripts/load-test.sh [load|throughput|compare|all]   (default: all)
+# Usage: scripts/load-test.sh [load|throughput|apigen|compare|all]   (default: all)
 #   load        1,000 concurrent keep-alive connections against one alikafka mock for 60 s
 #   throughput  64 connections for 15 s: one RPC operation (alikafka GetTopicList) and one REST
 #               operation (dms-kafka ListInstances)
+#   apigen      the throughput runs against `apigen mock specs/<svc>.yaml` (the specs served
+#               without compiling a mock), beside the compiled mocks' runs above
 #   compare     the throughput runs, each followed by the same load against a minimal hyper
 #               server answering the mock's bytes (`mock-load --baseline`): the mock's share of
 #               its requests/second (issue 13 asks for at least 60%)
@@ -43,6 +45,16 @@ if [[ $what == throughput || $what == all ]]; then
   echo "== throughput, REST: dms-kafka ListInstances, 64 connections, 15 s"
   "$bin/mock-load" --mock-bin "$bin/dms-kafka-mock" --connections 64 --duration 15 \
     --requests 5000000 --path "$rest_path" || status=1
+fi
+if [[ $what == apigen || $what == all ]]; then
+  cargo build -q --release -p apigen
+  for svc_path in "alikafka|$rpc_path|RPC: alikafka GetTopicList" "dms-kafka|$rest_path|REST: dms-kafka ListInstances"; do
+    IFS='|' read -r svc path label <<<"$svc_path"
+    echo "== throughput, apigen mock, $label, 64 connections, 15 s"
+    "$bin/mock-load" --mock-bin "$bin/apigen" --mock-arg mock --mock-arg "specs/$svc.yaml" \
+      --mock-arg --listen --mock-arg 127.0.0.1:0 --connections 64 --duration 15 \
+      --requests 5000000 --path "$path" || status=1
+  done
 fi
 if [[ $what == compare ]]; then
   echo "== compare, RPC: alikafka GetTopicList vs a minimal hyper server, 64 connections, 15 s each"

@@ -8,9 +8,11 @@
 # --apigen-mock: the same calls against `apigen mock specs/<svc>.yaml` (served from the spec, no
 # compiled mock) instead of the <svc>-mock binaries.
 #
-# Two runs: tests/interop/sdk_interop.py (hand-picked calls, decoded values compared with the
-# documented examples) and tests/interop/sdk_sweep.py (every operation of the five documents,
-# built automatically from the SDKs' request models and the specs' examples).
+# Three runs: tests/interop/sdk_interop.py (hand-picked calls, decoded values compared with the
+# documented examples), tests/interop/sdk_sweep.py (every operation of the five documents,
+# built automatically from the SDKs' request models and the specs' examples) and
+# tests/interop/sdk_stateful.py (the `--stateful` mocks: resources created, paged, described,
+# refused as duplicates and deleted through the SDKs, errors decoded as the SDKs' exceptions).
 #
 # Creates (once) a virtualenv under target/interop-venv with the pinned SDKs, builds the five
 # mock binaries (cargo build -p <svc>-mock) and runs the test. Skips, loudly and with exit 0,
@@ -94,4 +96,5 @@ fi
 status=0
 "$venv/bin/python" "$root/tests/interop/sdk_interop.py" --bin-dir "$target/debug" "$@" || status=1
 "$venv/bin/python" "$root/tests/interop/sdk_sweep.py" --bin-dir "$target/debug" "$@" || status=1
+"$venv/bin/python" "$root/tests/interop/sdk_stateful.py" --bin-dir "$target/debug" "$@" || status=1
 exit "$status"

@@ -53,7 +53,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 class Mock:
     """One mock binary, started with signature verification on."""
 
-    def __init__(self, binary, name):
+    def __init__(self, binary, name, extra=()):
         self.name = name
         self.log_path = os.path.join(os.path.dirname(binary), f"{name}.interop.log")
         self.log = open(self.log_path, "wb")
@@ -63,7 +63,7 @@ class Mock:
         spec = os.path.join(ROOT, "specs", os.path.basename(binary).removesuffix("-mock") + ".yaml")
         command = [binary] if not apigen else [apigen, "mock", spec]
         self.proc = subprocess.Popen(
-            command + ["--listen", "127.0.0.1:0", "--credentials", f"{AK}:{SK}"],
+            command + ["--listen", "127.0.0.1:0", "--credentials", f"{AK}:{SK}", *extra],
             stdout=subprocess.PIPE,
             stderr=self.log,
             stdin=subprocess.DEVNULL,

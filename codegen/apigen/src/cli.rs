@@ -75,6 +75,14 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// List the resources the stateful mock infers from a spec (and its reviewed resource file,
+    /// `specs/resources/<service>.yaml`): per operation its role, identity, scope, items,
+    /// paging, documented errors and lifecycle. `--format json` prints the plans the mock runs.
+    Resources {
+        spec: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Print the JSON Schema of the spec format (specs/spec.schema.json).
     Schema {
         /// Write the schema here instead of standard output.
@@ -280,6 +288,18 @@ fn run(command: Command) -> Result<ExitCode, String> {
                     emit(&format!("{json}\n"))
                 }
                 Format::Text => emit(&listing.to_text()),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Resources { spec: path, format } => {
+            let spec = load::load_file(&path).map_err(|e| e.to_string())?;
+            let plans = crate::infer::plans_for(&path, &spec)?;
+            match format {
+                Format::Json => {
+                    let json = serde_json::to_string_pretty(&plans).map_err(|e| e.to_string())?;
+                    emit(&format!("{json}\n"))
+                }
+                Format::Text => emit(&crate::emit::plans_table::table(&plans)),
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -39,7 +39,10 @@ usage: mock-load (--mock-bin PATH [--mock-arg ARG]... | --url http://HOST:PORT) 
   --mock-arg ARG       pass ARG to the mock binary (repeatable)
   --url URL            target a running server instead (http only)
   --method M           request method (default GET)
-  --path P             path and query (default /)
+  --path P             path and query (default /); repeated, each connection sends them in
+                       turn, with {n} replaced by a token unique to the connection and round
+                       (`--path '/…CreateTopic&Topic=t{n}' --path '/…GetTopicList…'
+                        --path '/…DeleteTopic&Topic=t{n}'` creates, lists and deletes)
   --header 'N: V'      request header (repeatable)
   --body TEXT          request body (default empty)
   --connections N      concurrent keep-alive connections (default 64)
@@ -52,7 +55,7 @@ usage: mock-load (--mock-bin PATH [--mock-arg ARG]... | --url http://HOST:PORT) 
 
 usage: mock-load fixed-server --status N --content-type T --body-file PATH
   a minimal hyper HTTP/1.1 server answering every request with these bytes; prints its
-  address on the first line (as the mocks do)";
+  address on the first line (as the mocks do; `apigen mock`'s `<service> http://ADDR` too)";
 
 /// Parsed command line.
 #[derive(Debug, Clone)]
@@ -61,7 +64,7 @@ struct Options {
     mock_args: Vec<String>,
     url: Option<String>,
     method: Method,
-    path: String,
+    paths: Vec<String>,
     headers: Vec<(String, String)>,
     body: Bytes,
     connections: usize,
@@ -78,7 +81,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Options, String>
         mock_args: Vec::new(),
         url: None,
         method: Method::GET,
-        path: "/".to_owned(),
+        paths: Vec::new(),
         headers: Vec::new(),
         body: Bytes::new(),
         connections: 64,
@@ -100,7 +103,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Options, String>
                 o.method =
                     Method::from_bytes(v.as_bytes()).map_err(|_| format!("bad method {v:?}"))?;
             }
-            "--path" => o.path = value()?,
+            "--path" => o.paths.push(value()?),
             "--header" => {
                 let v = value()?;
                 let (n, val) = v
@@ -118,6 +121,9 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Options, String>
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
+    }
+    if o.paths.is_empty() {
+        o.paths.push("/".to_owned());
     }
     if o.mock_bin.is_some() == o.url.is_some() {
         return Err(format!("give exactly one of --mock-bin and --url\n{USAGE}"));
@@ -164,7 +170,14 @@ fn start_mock(bin: &str, args: &[String]) -> Result<(MockProcess, String), Strin
     std::io::BufReader::new(stdout)
         .read_line(&mut line)
         .map_err(|e| format!("reading the address from {bin}: {e}"))?;
-    let addr = line.trim().to_owned();
+    // `127.0.0.1:PORT` (the mock binaries) or `<service> http://127.0.0.1:PORT` (`apigen mock`).
+    let addr = line
+        .split_whitespace()
+        .last()
+        .unwrap_or_default()
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
     if addr.is_empty() {
         return Err(format!("{bin} exited without printing its address"));
     }
@@ -262,11 +275,11 @@ async fn connect(addr: &str) -> Result<SendRequest<Full<Bytes>>, String> {
     Ok(sender)
 }
 
-/// The fixed request (rebuilt per send: hyper consumes it).
-fn request(o: &Options, host: &str) -> Request<Full<Bytes>> {
+/// The request of `path` (rebuilt per send: hyper consumes it).
+fn request(o: &Options, host: &str, path: &str) -> Request<Full<Bytes>> {
     let mut b = Request::builder()
         .method(o.method.clone())
-        .uri(o.path.as_str())
+        .uri(path)
         .header("host", host);
     for (n, v) in &o.headers {
         b = b.header(n.as_str(), v.as_str());
@@ -300,9 +313,11 @@ async fn worker(
     mut sender: SendRequest<Full<Bytes>>,
     budget: Arc<AtomicU64>,
     deadline: Instant,
+    connection: usize,
 ) -> Stats {
     let mut stats = Stats::default();
     let mut connected = true;
+    let mut sent = 0usize;
     while Instant::now() < deadline && budget.fetch_add(1, Ordering::Relaxed) < o.requests {
         if !connected {
             match connect(&addr).await {
@@ -318,8 +333,12 @@ async fn worker(
                 }
             }
         }
+        let path = &o.paths[sent % o.paths.len()];
+        let path = path.replace("{n}", &format!("{connection}-{}", sent / o.paths.len()));
+        sent += 1;
         let start = Instant::now();
-        match tokio::time::timeout(o.timeout, send_once(&mut sender, request(&o, &addr))).await {
+        let req = request(&o, &addr, &path);
+        match tokio::time::timeout(o.timeout, send_once(&mut sender, req)).await {
             Err(_) => {
                 stats.timeouts += 1;
                 stats.note(format!("no answer within {:?}", o.timeout));
@@ -427,18 +446,25 @@ async fn measure(o: &Options, bin: Option<&str>, bin_args: &[String]) -> Result<
     let server_pid = _mock.as_ref().map(|m| m.0.id().to_string());
     let addr: Arc<str> = addr.into();
     let o = Arc::new(o);
-    // Check the request is well formed before opening connections.
-    Request::builder()
-        .method(o.method.clone())
-        .uri(o.path.as_str())
-        .body(())
-        .map_err(|e| format!("bad request: {e}"))?;
+    // Check the requests are well formed before opening connections.
+    for p in &o.paths {
+        Request::builder()
+            .method(o.method.clone())
+            .uri(p.replace("{n}", "probe"))
+            .body(())
+            .map_err(|e| format!("bad request {p:?}: {e}"))?;
+    }
 
     // One probe, so a wrong request shows up as an answer rather than as N errors.
     let mut probe = connect(&addr).await?;
-    let (status, content_type, body) = send_probe(&mut probe, request(&o, &addr)).await?;
+    let first = o.paths[0].replace("{n}", "probe");
+    let (status, content_type, body) = send_probe(&mut probe, request(&o, &addr, &first)).await?;
     drop(probe);
-    println!("target:      http://{addr}  {} {}", o.method, o.path);
+    println!(
+        "target:      http://{addr}  {} {}",
+        o.method,
+        o.paths.join("  then  ")
+    );
     println!(
         "probe:       HTTP {status}, {} bytes: {}",
         body.len(),
@@ -473,13 +499,14 @@ async fn measure(o: &Options, bin: Option<&str>, bin_args: &[String]) -> Result<
     let deadline = start + o.duration;
     let mut workers = tokio::task::JoinSet::new();
     let open = senders.len();
-    for sender in senders {
+    for (connection, sender) in senders.into_iter().enumerate() {
         workers.spawn(worker(
             o.clone(),
             addr.clone(),
             sender,
             budget.clone(),
             deadline,
+            connection,
         ));
     }
     let mut total = connect_failures;

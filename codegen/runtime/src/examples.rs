@@ -43,7 +43,7 @@ fn compare_pairs(mut got: Vec<(String, String)>, expected: &[(&str, &str)]) -> R
 /// the common parameters).
 pub fn check_rpc(req: &PreparedRequest, expected: &[(&str, &str)]) -> Result<(), String> {
     let mut got = Vec::new();
-    if let Some(rpc) = &req.rpc {
+    if let Some(rpc) = req.protocol.rpc() {
         got.push(("Action".to_owned(), rpc.action.to_string()));
     }
     got.extend(req.query.iter().cloned());

@@ -64,7 +64,7 @@ pub use credentials::{AccessKey, Credentials};
 pub use endpoint::{Endpoint, EndpointResolver, EndpointTable, Network};
 pub use error::{Error, ServiceError};
 pub use file::File;
-pub use request::PreparedRequest;
+pub use request::{PreparedRequest, RequestProtocol};
 pub use retry::RetryPolicy;
 pub use sign::SignatureScheme;
 pub use signer::Signer;

@@ -39,8 +39,37 @@ pub struct PreparedRequest {
     pub content_type: Option<String>,
     /// Whether repeating the call is harmless (GET/PUT/DELETE, read-only RPC actions).
     pub idempotent: bool,
-    /// Set for Alibaba RPC requests.
-    pub rpc: Option<RpcInfo>,
+    /// The protocol the request speaks (and, for RPC, the operation identity it carries).
+    pub protocol: RequestProtocol,
+}
+
+/// The protocol of a prepared request. The signers and the wire comparison read it; a REST
+/// request is identified by its method and path, an RPC one by its [`RpcInfo`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum RequestProtocol {
+    /// REST (Huawei): one route per method and path.
+    #[default]
+    Rest,
+    /// Alibaba RPC: `Action`/`Version` dispatch.
+    AlibabaRpc(RpcInfo),
+}
+
+impl RequestProtocol {
+    /// The RPC identity, for an Alibaba RPC request.
+    pub fn rpc(&self) -> Option<&RpcInfo> {
+        match self {
+            RequestProtocol::AlibabaRpc(info) => Some(info),
+            RequestProtocol::Rest => None,
+        }
+    }
+
+    /// The service protocol family this request belongs to.
+    pub fn family(&self) -> crate::schema::Protocol {
+        match self {
+            RequestProtocol::AlibabaRpc(_) => crate::schema::Protocol::AlibabaRpc,
+            RequestProtocol::Rest => crate::schema::Protocol::HuaweiRest,
+        }
+    }
 }
 
 impl PreparedRequest {
@@ -62,7 +91,7 @@ impl PreparedRequest {
             body: Vec::new(),
             content_type: None,
             idempotent,
-            rpc: None,
+            protocol: RequestProtocol::Rest,
         }
     }
 

@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::Error;
-use crate::request::{PreparedRequest, RpcInfo};
+use crate::request::{PreparedRequest, RequestProtocol, RpcInfo};
 use crate::sign::percent_decode;
 
 /// Protocol parameters of every RPC request that are not operation parameters, besides the
@@ -109,7 +109,7 @@ impl RpcRequest {
         } else {
             req.form = self.params;
         }
-        req.rpc = Some(RpcInfo {
+        req.protocol = RequestProtocol::AlibabaRpc(RpcInfo {
             action: self.action,
             version: self.version,
         });

@@ -295,6 +295,10 @@ pub struct Plan {
     /// Create: the response member that returns the new id (`instance_id`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_out: Option<String>,
+    /// Create: the member of described and listed items that holds a generated id the create
+    /// does not answer (MSE's `AlarmRuleId`): clients learn it from the list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_field: Option<String>,
     /// Request members that scope the resource (`InstanceId` for topics): resources are only
     /// seen by calls with the same values.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -311,6 +315,11 @@ pub struct Plan {
     /// List: how the request pages through the items (the spec's `pagination`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paging: Option<Paging>,
+    /// List: request members that filter the items (`name`, `status`, `EnvType`) → the item
+    /// member they match. A list that sends one answers (and counts) only the items whose
+    /// member has that value.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub filters: BTreeMap<String, String>,
     /// Request member → response member, for members the two shapes name differently (a Huawei
     /// topic is created with `id` and listed with `name`). Members with the same name (ignoring
     /// case and `_`) map without an entry.

@@ -44,7 +44,7 @@ impl Signer for AlibabaV1Signer {
         ctx: &SignContext<'_>,
     ) -> Result<(), Error> {
         let ak = ctx.credentials.require_access_key()?;
-        if let Some(rpc) = &req.rpc {
+        if let Some(rpc) = req.protocol.rpc() {
             req.query.push(("Action".into(), rpc.action.to_string()));
             req.query.push(("Version".into(), rpc.version.to_string()));
             req.query.push(("Format".into(), "JSON".into()));
@@ -75,7 +75,7 @@ impl Signer for AlibabaV3Signer {
         ctx: &SignContext<'_>,
     ) -> Result<(), Error> {
         let ak = ctx.credentials.require_access_key()?;
-        let (action, version) = match &req.rpc {
+        let (action, version) = match req.protocol.rpc() {
             Some(r) => (&*r.action, &*r.version),
             None => ("", ""),
         };

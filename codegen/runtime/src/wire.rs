@@ -25,6 +25,7 @@ use crate::clock::UtcTime;
 use crate::credentials::Credentials;
 use crate::request::{sign_request, PreparedRequest, SignContext};
 use crate::rpc::parse_form;
+use crate::schema::Protocol;
 use crate::sign::{alibaba_v1, alibaba_v3, huawei, percent_decode, SignInput, SignatureScheme};
 
 /// One service's recorded SDK requests.
@@ -417,7 +418,7 @@ fn compare(
 ) -> bool {
     let (time, nonce) = sdk_time_and_nonce(signer, sdk);
     let host = sdk.header("host").unwrap_or_default().to_owned();
-    let rpc = ours.rpc.is_some();
+    let protocol = ours.protocol.family();
     if let Err(e) = sign_request(
         &mut ours,
         &SignContext {
@@ -480,7 +481,7 @@ fn compare(
     // RPC: where the parameters go (query or form body) is compared once, as `placement`; the
     // body, its content type and the signed content-type header follow from it.
     let mut placed_apart = false;
-    if rpc {
+    if protocol == Protocol::AlibabaRpc {
         // The RPC gateway reads query and form alike; where each side puts the operation
         // parameters is compared once, their names and values over both.
         let place =

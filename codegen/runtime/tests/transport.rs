@@ -292,8 +292,9 @@ async fn read_and_attempt_timeouts() {
 async fn overall_deadline_ends_retries() {
     let srv = start(|_| answer(503, r#"{"Code":"ServiceUnavailable"}"#)).await;
     let mut c = config(&srv.url);
+    // Without the deadline these attempts and delays would take over 8 s.
     c.retry = RetryPolicy {
-        max_attempts: 50,
+        max_attempts: 200,
         base_delay: Duration::from_millis(40),
         max_delay: Duration::from_millis(40),
         jitter: false,
@@ -302,14 +303,16 @@ async fn overall_deadline_ends_retries() {
     c.overall_timeout = Some(Duration::from_millis(300));
     let t = Instant::now();
     let err = Client::new(c).unwrap().send(get()).await.unwrap_err();
-    assert_eq!(err.as_service().map(|s| s.status), Some(503));
+    // The deadline ends the loop with the last answer, or cuts the attempt in flight (on a loaded
+    // machine one attempt may outlast it).
     assert!(
-        t.elapsed() < Duration::from_millis(600),
-        "{:?}",
-        t.elapsed()
+        err.as_service().map(|s| s.status) == Some(503)
+            || matches!(err, Error::Timeout(d) if d == Duration::from_millis(300)),
+        "{err}"
     );
+    assert!(t.elapsed() < Duration::from_secs(3), "{:?}", t.elapsed());
     let n = srv.requests().len();
-    assert!((2..=8).contains(&n), "{n} attempts in 300 ms");
+    assert!((1..=8).contains(&n), "{n} attempts in 300 ms");
 
     // A slow attempt is cut at the deadline.
     let (addr, _) = silent().await;

@@ -199,7 +199,7 @@ fn every_inferred_resource_sees_its_own_effects() {
     exercised.dedup();
     assert_eq!(
         exercised.len(),
-        4usize,
+        5usize,
         "resources exercised: {exercised:?}"
     );
     assert!(!exercised.is_empty());
@@ -219,7 +219,7 @@ async fn every_resource_behaves_like_the_service_over_http() {
     )
     .await
     .unwrap_or_else(|problems| panic!("{} problems:\n{}", problems.len(), problems.join("\n")));
-    assert_eq!(exercised, 4usize, "resources exercised");
+    assert_eq!(exercised, 5usize, "resources exercised");
 }
 
 #[test]

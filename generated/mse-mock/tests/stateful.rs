@@ -31,7 +31,7 @@ fn scoped<T: serde::de::DeserializeOwned>(
 }
 
 #[tokio::test]
-async fn over_http_enginenamespace_sees_its_own_creates() {
+async fn over_http_cluster_sees_its_own_creates() {
     use mse_client::models::*;
     use mse_client::RegionalClient;
     let mock = MseMock::new().stateful();
@@ -48,18 +48,20 @@ async fn over_http_enginenamespace_sees_its_own_creates() {
     )
     .unwrap();
     let plans = plans();
-    let create = &plans["CreateEngineNamespace"];
-    let created_in = input("CreateEngineNamespace");
-    let r: create_engine_namespace::CreateEngineNamespaceRequest =
-        scoped("CreateEngineNamespace", &[], &created_in, None);
-    let created = client.create_engine_namespace(&r).await.unwrap();
+    let create = &plans["CreateCluster"];
+    let created_in = input("CreateCluster");
+    let r: create_cluster::CreateClusterRequest = scoped("CreateCluster", &[], &created_in, None);
+    let created = client.create_cluster(&r).await.unwrap();
     let created = serde_json::to_value(&created).unwrap();
-    let _ = created;
+    let id = create
+        .id
+        .as_ref()
+        .and_then(|k| created_in.get(k).cloned())
+        .or_else(|| create.id_out.as_ref().and_then(|k| created.get(k).cloned()));
     let listed = || async {
-        let r: list_engine_namespaces::ListEngineNamespacesRequest =
-            scoped("ListEngineNamespaces", &create.scope, &created_in, None);
-        let answer =
-            serde_json::to_value(client.list_engine_namespaces(&r).await.unwrap()).unwrap();
+        let r: list_clusters::ListClustersRequest =
+            scoped("ListClusters", &create.scope, &created_in, None);
+        let answer = serde_json::to_value(client.list_clusters(&r).await.unwrap()).unwrap();
         path(&answer, "Data")
             .and_then(Value::as_array)
             .map_or(0, Vec::len)
@@ -68,9 +70,49 @@ async fn over_http_enginenamespace_sees_its_own_creates() {
         listed().await,
         1,
         "{} then {}",
-        "CreateEngineNamespace",
-        "ListEngineNamespaces"
+        "CreateCluster",
+        "ListClusters"
     );
+    if let Some(id) = &id {
+        let r: query_cluster_detail::QueryClusterDetailRequest = scoped(
+            "QueryClusterDetail",
+            &create.scope,
+            &created_in,
+            Some(("InstanceId", id)),
+        );
+        client
+            .query_cluster_detail(&r)
+            .await
+            .unwrap_or_else(|e| panic!("{} after {}: {e}", "QueryClusterDetail", "CreateCluster"));
+    }
+    if let Some(id) = &id {
+        let r: delete_cluster::DeleteClusterRequest = scoped(
+            "DeleteCluster",
+            &create.scope,
+            &created_in,
+            Some(("InstanceId", id)),
+        );
+        client
+            .delete_cluster(&r)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", "DeleteCluster"));
+        assert_eq!(
+            listed().await,
+            0,
+            "{} then {}",
+            "DeleteCluster",
+            "ListClusters"
+        );
+        let again = client
+            .delete_cluster(&r)
+            .await
+            .expect_err("a deleted resource is gone");
+        let want = plans["DeleteCluster"]
+            .not_found
+            .as_ref()
+            .map_or(404, |e| e.status);
+        assert_eq!(again.as_service().map(|s| s.status), Some(want), "{again}");
+    }
 }
 
 /// The checked request of `op` from the round-trip cases, as the model's serde form.

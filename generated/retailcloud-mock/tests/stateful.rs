@@ -53,7 +53,11 @@ async fn over_http_app_sees_its_own_creates() {
     let r: create_app::CreateAppRequest = scoped("CreateApp", &[], &created_in, None);
     let created = client.create_app(&r).await.unwrap();
     let created = serde_json::to_value(&created).unwrap();
-    let _ = created;
+    let id = create
+        .id
+        .as_ref()
+        .and_then(|k| created_in.get(k).cloned())
+        .or_else(|| create.id_out.as_ref().and_then(|k| created.get(k).cloned()));
     let listed = || async {
         let r: list_app::ListAppRequest = scoped("ListApp", &create.scope, &created_in, None);
         let answer = serde_json::to_value(client.list_app(&r).await.unwrap()).unwrap();
@@ -62,6 +66,46 @@ async fn over_http_app_sees_its_own_creates() {
             .map_or(0, Vec::len)
     };
     assert_eq!(listed().await, 1, "{} then {}", "CreateApp", "ListApp");
+    if let Some(id) = &id {
+        let r: describe_app_detail::DescribeAppDetailRequest = scoped(
+            "DescribeAppDetail",
+            &create.scope,
+            &created_in,
+            Some(("AppId", id)),
+        );
+        client
+            .describe_app_detail(&r)
+            .await
+            .unwrap_or_else(|e| panic!("{} after {}: {e}", "DescribeAppDetail", "CreateApp"));
+    }
+    if let Some(id) = &id {
+        let r: delete_app_detail::DeleteAppDetailRequest = scoped(
+            "DeleteAppDetail",
+            &create.scope,
+            &created_in,
+            Some(("AppId", id)),
+        );
+        client
+            .delete_app_detail(&r)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", "DeleteAppDetail"));
+        assert_eq!(
+            listed().await,
+            0,
+            "{} then {}",
+            "DeleteAppDetail",
+            "ListApp"
+        );
+        let again = client
+            .delete_app_detail(&r)
+            .await
+            .expect_err("a deleted resource is gone");
+        let want = plans["DeleteAppDetail"]
+            .not_found
+            .as_ref()
+            .map_or(404, |e| e.status);
+        assert_eq!(again.as_service().map(|s| s.status), Some(want), "{again}");
+    }
 }
 
 /// The checked request of `op` from the round-trip cases, as the model's serde form.
@@ -160,7 +204,7 @@ fn every_inferred_resource_sees_its_own_effects() {
     exercised.dedup();
     assert_eq!(
         exercised.len(),
-        10usize,
+        11usize,
         "resources exercised: {exercised:?}"
     );
     assert!(!exercised.is_empty());
@@ -180,7 +224,7 @@ async fn every_resource_behaves_like_the_service_over_http() {
     )
     .await
     .unwrap_or_else(|problems| panic!("{} problems:\n{}", problems.len(), problems.join("\n")));
-    assert_eq!(exercised, 10usize, "resources exercised");
+    assert_eq!(exercised, 11usize, "resources exercised");
 }
 
 #[test]

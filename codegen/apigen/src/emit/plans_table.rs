@@ -30,6 +30,7 @@ pub fn table(plans: &BTreeMap<String, Plan>) -> String {
         let id =
             p.id.clone()
                 .or_else(|| p.id_out.as_ref().map(|o| format!("new, answered in `{o}`")))
+                .or_else(|| p.id_field.as_ref().map(|o| format!("new, listed as `{o}`")))
                 .map(|s| {
                     if s.starts_with("new") {
                         s

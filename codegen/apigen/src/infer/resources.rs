@@ -18,6 +18,15 @@
 //!   not_found: DMS.10540401
 //!   busy: DMS.00400026
 //!   lifecycle: {field: status, pending: [CREATING], ready: RUNNING, deleting: DELETING}
+//! - resource: instance                   # not inferred: declared by its operations
+//!   reason: "…"
+//!   operations:
+//!     CreatePrePayOrder: {action: create}
+//!     GetInstanceList: {action: list}
+//!     DeleteInstance: {action: delete, id: InstanceId}
+//!   scope: [RegionId]                    # members that scope a declared resource
+//!   listed_id: InstanceId                # the listed member holding the generated id
+//!   id_format: alikafka_post-cn-mp919o4v  # an example of a generated id
 //! - resource: acl
 //!   reason: "…"
 //!   remove: true                         # not a resource the service stores
@@ -59,6 +68,15 @@ pub struct Entry {
     /// The create's request member naming the resource (client-chosen identity).
     #[serde(default)]
     pub id: Option<String>,
+    /// The member of listed items holding a generated id the create does not answer.
+    #[serde(default)]
+    pub listed_id: Option<String>,
+    /// An example of a generated id (its letters, digits and separators are kept as classes).
+    #[serde(default)]
+    pub id_format: Option<String>,
+    /// Request members that scope a declared resource (`InstanceId`, `RegionId`).
+    #[serde(default)]
+    pub scope: Vec<String>,
     /// Request member → member of described and listed items.
     #[serde(default)]
     pub renames: BTreeMap<String, String>,
@@ -141,10 +159,37 @@ impl Resources {
         }
         for e in &self.resources {
             let ctx = |what: String| format!("resource {:?}: {what}", e.resource);
+            // A resource the inference did not find is declared by the operations it joins,
+            // a create among them (`CreatePrePayOrder` makes an Alibaba Kafka instance).
+            let declared = e
+                .operations
+                .values()
+                .any(|j| j.action == Action::Create)
+                .then(|| Plan {
+                    resource: e.resource.clone(),
+                    action: Action::Create,
+                    id: None,
+                    id_out: None,
+                    id_field: None,
+                    scope: e.scope.clone(),
+                    items: None,
+                    total: None,
+                    target: None,
+                    paging: None,
+                    filters: BTreeMap::new(),
+                    renames: BTreeMap::new(),
+                    unique: Vec::new(),
+                    conflict: None,
+                    not_found: None,
+                    busy: None,
+                    lifecycle: None,
+                    id_format: None,
+                });
             let template = plans
                 .values()
                 .find(|p| p.resource == e.resource)
                 .cloned()
+                .or(declared)
                 .ok_or_else(|| ctx("no such inferred resource (stale entry?)".into()))?;
             if e.remove {
                 plans.retain(|_, p| p.resource != e.resource);
@@ -175,15 +220,23 @@ impl Resources {
                     action: joined.action,
                     id: joined.id.clone(),
                     id_out: None,
+                    id_field: None,
                     items: None,
                     total: None,
                     paging: None,
+                    filters: BTreeMap::new(),
                     unique: Vec::new(),
                     conflict: None,
                     id_format: None,
                     ..template.clone()
                 };
                 plan.scope.retain(|k| takes(op, k));
+                if plan.action == Action::List {
+                    (plan.items, plan.total, plan.paging) = super::stateful::list_shape(spec, op);
+                }
+                if plan.action == Action::Get {
+                    plan.target = super::stateful::describe_target(&plan, op);
+                }
                 plans.insert(op_id.clone(), plan);
             }
             for (op_id, plan) in plans.iter_mut().filter(|(_, p)| p.resource == e.resource) {
@@ -194,6 +247,12 @@ impl Resources {
                             return Err(ctx(format!("{op_id} takes no member {id:?}")));
                         }
                         plan.id = Some(id.clone());
+                    }
+                    if let Some(k) = &e.listed_id {
+                        plan.id_field = Some(k.clone());
+                    }
+                    if let Some(f) = &e.id_format {
+                        plan.id_format = Some(f.clone());
                     }
                     if let Some(u) = &e.unique {
                         plan.unique = u.clone();
@@ -250,6 +309,8 @@ pub fn plans_for(spec_path: &Path, spec: &Spec) -> Result<BTreeMap<String, Plan>
     if let Some(r) = Resources::load(&path)? {
         r.apply(spec, &mut plans)
             .map_err(|e| format!("{}: {e}", path.display()))?;
+        // Joined lists and reviewed lifecycles filter too.
+        super::stateful::list_filters(spec, &mut plans);
     }
     Ok(plans)
 }

@@ -51,11 +51,26 @@ pub(crate) fn infer_with(
         }
         let list = find(Action::List);
         let (id, scope, id_out) = protocol.resource_identity(create, list, &members, spec);
+        // Describes, updates and deletes name the resource by the member the create takes, or
+        // else by the one its answer returns the new id in (`Result.AppId` → `AppId`).
+        let key = id.clone().or_else(|| {
+            id_out
+                .as_ref()
+                .map(|o| o.rsplit('.').next().unwrap_or(o).to_owned())
+        });
+        // A create that answers no id at all: the id member every describe, update and delete
+        // takes and the listed items show (`AlarmRuleId`) holds the generated one.
+        let id_field = if key.is_none() {
+            listed_id(spec, &members, list, &scope)
+        } else {
+            None
+        };
+        let key = key.or_else(|| id_field.clone());
         for (i, action) in &members {
             let op = &spec.operations[*i];
             let needs_id = matches!(action, Action::Get | Action::Update | Action::Delete);
             let own_id = if needs_id {
-                protocol.member_id(op, id.as_ref())
+                protocol.member_id(op, key.as_ref())
             } else {
                 id.clone()
             };
@@ -73,6 +88,9 @@ pub(crate) fn infer_with(
                 id_out: (*action == Action::Create)
                     .then(|| id_out.clone())
                     .flatten(),
+                id_field: (*action == Action::Create)
+                    .then(|| id_field.clone())
+                    .flatten(),
                 scope: scope.iter().filter(|k| takes(op, k)).cloned().collect(),
                 items: (*action == Action::List)
                     .then(|| response_fields(op).and_then(|f| items_path(f, spec, op)))
@@ -82,6 +100,7 @@ pub(crate) fn infer_with(
                     .flatten(),
                 target: None,
                 paging: None,
+                filters: BTreeMap::new(),
                 renames: BTreeMap::new(),
                 unique: Vec::new(),
                 conflict: None,
@@ -102,7 +121,95 @@ pub(crate) fn infer_with(
         }
     }
     enrich(spec, &mut plans);
+    list_filters(spec, &mut plans);
     plans
+}
+
+/// The members a list filters its items by: optional scalars (not paging, not scope) named
+/// like a member of the listed items that the create sends, or the status member of a
+/// lifecycle. (A member only the documented example fills filters nothing a client chose.)
+pub(crate) fn list_filters(spec: &Spec, plans: &mut BTreeMap<String, Plan>) {
+    let creates: BTreeMap<String, String> = plans
+        .iter()
+        .filter(|(_, p)| p.action == Action::Create)
+        .map(|(op, p)| (p.resource.clone(), op.clone()))
+        .collect();
+    for (op_id, plan) in plans.iter_mut() {
+        if plan.action != Action::List {
+            continue;
+        }
+        let (Some(op), Some(items)) = (
+            spec.operations.iter().find(|o| &o.id == op_id),
+            plan.items.as_deref(),
+        ) else {
+            continue;
+        };
+        let Some(create) = creates
+            .get(&plan.resource)
+            .and_then(|c| spec.operations.iter().find(|o| &o.id == c))
+        else {
+            continue;
+        };
+        let Some(shown) = item_fields(op, items) else {
+            continue;
+        };
+        let paging: Vec<String> = apigen_runtime::mock::stateful::page_members(plan, 0, 1)
+            .into_iter()
+            .map(|(k, _)| k)
+            .chain(match &plan.paging {
+                Some(Paging::Marker { marker, .. }) => Some(marker.clone()),
+                _ => None,
+            })
+            .collect();
+        let status = plan.lifecycle.as_ref().map(|l| norm(&l.field));
+        for p in params(op) {
+            if p.required
+                || !p.ty.is_scalar()
+                || paging.contains(&p.name)
+                || plan.scope.contains(&p.name)
+            {
+                continue;
+            }
+            let k = norm(&p.name);
+            let Some(item) = shown.iter().find(|f| norm(&f.name) == k) else {
+                continue;
+            };
+            let sent = params(create)
+                .chain(create.body.iter().flat_map(|b| b.fields.iter()))
+                .any(|c| norm(&c.name) == k);
+            if sent || status.as_deref() == Some(k.as_str()) {
+                plan.filters.insert(p.name.clone(), item.name.clone());
+            }
+        }
+    }
+}
+
+/// The id member every by-id operation of a resource takes (not a scope) and its listed items
+/// show.
+fn listed_id(
+    spec: &Spec,
+    members: &[(usize, Action)],
+    list: Option<&Operation>,
+    scope: &[String],
+) -> Option<String> {
+    let list = list?;
+    let items = response_fields(list).and_then(|f| items_path(f, spec, list))?;
+    let shown: Vec<String> = item_fields(list, &items)?
+        .iter()
+        .map(|f| norm(&f.name))
+        .collect();
+    let by_id: Vec<&Operation> = members
+        .iter()
+        .filter(|(_, a)| matches!(a, Action::Delete | Action::Get | Action::Update))
+        .map(|(i, _)| &spec.operations[*i])
+        .collect();
+    let first = by_id.first()?;
+    params(first).map(|p| p.name.clone()).find(|n| {
+        norm(n).ends_with("id")
+            && !scope.contains(n)
+            && shown.contains(&norm(n))
+            && by_id.iter().all(|o| takes(o, n))
+    })
 }
 
 fn norm(s: &str) -> String {
@@ -158,24 +265,34 @@ pub(crate) fn rpc_roles(spec: &Spec) -> Vec<(usize, String, Action)> {
         .filter(|(_, _, a)| *a == Action::Create)
         .map(|(_, n, _)| n.as_str())
         .collect();
-    parsed
+    let mut matched: Vec<(bool, usize, String, Action)> = parsed
         .iter()
         .filter_map(|(i, noun, action)| {
-            // An exact name wins; otherwise `ModifyTopicRemark` changes a topic and
-            // `GetConsumerList` lists consumer groups.
-            let matched = resources.iter().find(|r| noun == *r).or_else(|| {
-                resources
-                    .iter()
-                    .filter(|r| match action {
-                        Action::Update => noun.starts_with(*r),
-                        Action::List => r.starts_with(noun.as_str()),
-                        _ => false,
-                    })
-                    .max_by_key(|r| r.len())
-            })?;
-            Some((*i, (*matched).to_owned(), *action))
+            // An exact name wins; otherwise `ModifyTopicRemark` changes a topic,
+            // `GetConsumerList` lists consumer groups and `ListAppEnvironment` (the parent's
+            // name before the resource's) lists environments.
+            if let Some(r) = resources.iter().find(|r| noun == *r) {
+                return Some((false, *i, (*r).to_owned(), *action));
+            }
+            let under_parent = |r: &str| {
+                noun.strip_suffix(r)
+                    .is_some_and(|parent| resources.contains(&parent))
+            };
+            let r = resources
+                .iter()
+                .filter(|r| match action {
+                    Action::Create => false,
+                    Action::Update => noun.starts_with(*r) || under_parent(r),
+                    Action::List => r.starts_with(noun.as_str()) || under_parent(r),
+                    _ => under_parent(r),
+                })
+                .max_by_key(|r| r.len())?;
+            Some((true, *i, (*r).to_owned(), *action))
         })
-        .collect()
+        .collect();
+    // Exact names first: `ListClusterNode`, not `ListAvailableClusterNode`, lists cluster nodes.
+    matched.sort_by_key(|(inexact, ..)| *inexact);
+    matched.into_iter().map(|(_, i, r, a)| (i, r, a)).collect()
 }
 
 fn params(op: &Operation) -> impl Iterator<Item = &Field> {
@@ -197,7 +314,9 @@ pub(crate) fn rpc_identity(
     members: &[(usize, Action)],
     spec: &Spec,
 ) -> (Option<String>, Vec<String>, Option<String>) {
-    let in_list = |n: &str| list.is_some_and(|l| takes(l, n));
+    // A member the list requires scopes the resource (`InstanceId`); one it merely filters by
+    // may still name it.
+    let in_list = |n: &str| list.is_some_and(|l| params(l).any(|p| p.name == n && p.required));
     let by_id: Vec<&Operation> = members
         .iter()
         .filter(|(_, a)| matches!(a, Action::Delete | Action::Get | Action::Update))
@@ -221,10 +340,23 @@ pub(crate) fn rpc_identity(
             1
         }
     };
+    // The describes and deletes require it (an update may take other members optionally);
+    // only updates: they require it.
+    let naming: Vec<&Operation> = members
+        .iter()
+        .filter(|(_, a)| matches!(a, Action::Delete | Action::Get))
+        .map(|(i, _)| &spec.operations[*i])
+        .collect();
+    let naming = if naming.is_empty() {
+        by_id.clone()
+    } else {
+        naming
+    };
+    let requires = |o: &Operation, n: &str| params(o).any(|p| p.name == n && p.required);
     let id = params(create)
         .filter(|p| p.ty.is_scalar())
         .map(|p| p.name.as_str())
-        .filter(|n| !in_list(n) && by_id.iter().any(|o| takes(o, n)))
+        .filter(|n| !in_list(n) && naming.iter().any(|o| requires(o, n)))
         .max_by_key(|n| (rank(n), std::cmp::Reverse(n.len())))
         .map(str::to_owned);
     let scope = list
@@ -235,17 +367,40 @@ pub(crate) fn rpc_identity(
                 .collect()
         })
         .unwrap_or_default();
-    // A create without a naming parameter returns the id in a member named like it.
+    // A create without a naming parameter returns the id in a member named like it, at the top
+    // or in the one object the answer wraps its result in (`Result.AppId`): the one the
+    // describe, update or delete takes first, then `<noun>Id`, then any other id.
     let id_out = match &id {
         Some(_) => None,
         None => response_fields(create).and_then(|fs| {
-            fs.iter()
-                .find(|f| {
-                    f.ty.is_scalar()
-                        && norm(&f.name).ends_with("id")
-                        && norm(&f.name) != "requestid"
+            let mut candidates: Vec<(String, &str)> = Vec::new();
+            for f in fs {
+                if f.ty.is_scalar() {
+                    candidates.push((f.name.clone(), f.name.as_str()));
+                } else if let Some(inner) = object_fields(f, create) {
+                    candidates.extend(
+                        inner
+                            .iter()
+                            .filter(|i| i.ty.is_scalar())
+                            .map(|i| (format!("{}.{}", f.name, i.name), i.name.as_str())),
+                    );
+                }
+            }
+            candidates
+                .into_iter()
+                .filter(|(_, n)| {
+                    let k = norm(n);
+                    k.ends_with("id") && k != "requestid" && !in_list(n)
                 })
-                .map(|f| f.name.clone())
+                .enumerate()
+                .max_by_key(|(i, (_, n))| {
+                    (
+                        by_id.iter().any(|o| takes(o, n)),
+                        norm(n) == format!("{noun}id"),
+                        std::cmp::Reverse(*i),
+                    )
+                })
+                .map(|(_, (path, _))| path)
         }),
     };
     (id, scope, id_out)
@@ -374,9 +529,21 @@ fn object_fields<'o>(f: &'o Field, op: &'o Operation) -> Option<&'o [Field]> {
     }
 }
 
+/// Where a list answers its items, its total and how it pages.
+pub(crate) fn list_shape(
+    spec: &Spec,
+    op: &Operation,
+) -> (Option<String>, Option<String>, Option<Paging>) {
+    (
+        response_fields(op).and_then(|f| items_path(f, spec, op)),
+        response_fields(op).and_then(total_field),
+        op.pagination.as_ref().and_then(|p| paging(p, op)),
+    )
+}
+
 /// Where a describe answers the resource: the body, or the one object member holding the id
 /// (Alibaba's `Data`).
-fn describe_target(plan: &Plan, op: &Operation) -> Option<String> {
+pub(crate) fn describe_target(plan: &Plan, op: &Operation) -> Option<String> {
     let id = norm(plan.id.as_deref()?);
     let fields = response_fields(op)?;
     // The resource itself: its id member by the request's name, or a plain `id` (a CSE engine
@@ -595,13 +762,38 @@ fn enrich(spec: &Spec, plans: &mut BTreeMap<String, Plan>) {
 }
 
 /// The documented create answer's id value (the format fresh ids take).
+/// (A dotted `member` is followed into objects; a number is its digits, and a numeric member
+/// without an example gets digits too, so a generated id fits the client's `long`.)
 fn example_id(op: &Operation, member: &str) -> Option<String> {
-    op.responses
+    let example = op
+        .responses
         .iter()
         .filter(|r| (200..300).contains(&r.status))
         .flat_map(|r| r.examples.iter())
-        .find_map(|e| e.json.as_ref()?.get(member)?.as_str().map(str::to_owned))
-        .filter(|s| !s.is_empty() && s.len() <= 128)
+        .find_map(|e| {
+            let v = member
+                .split('.')
+                .try_fold(e.json.as_ref()?, |cur, k| cur.get(k))?;
+            match v {
+                serde_json::Value::String(s) => Some(s.clone()),
+                serde_json::Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            }
+        })
+        .filter(|s| !s.is_empty() && s.len() <= 128);
+    example.or_else(|| {
+        let mut fields = response_fields(op)?;
+        let mut segs = member.split('.').peekable();
+        while let Some(seg) = segs.next() {
+            let f = fields.iter().find(|f| f.name == seg)?;
+            if segs.peek().is_none() {
+                return matches!(f.ty, TypeExpr::Integer | TypeExpr::Long)
+                    .then(|| "100000000".to_owned());
+            }
+            fields = object_fields(f, op)?;
+        }
+        None
+    })
 }
 
 /// A status member with a documented enum of pending and final states, in the described or

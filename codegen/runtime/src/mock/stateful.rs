@@ -201,7 +201,7 @@ impl Stateful {
             Action::Create => self.create(plan, &kind, fields, now, step, &mut body)?,
             Action::List => self.list(plan, &kind, &fields, now, &mut body)?,
             Action::Get | Action::Update | Action::Delete => {
-                let ids = match plan.id.as_ref().and_then(|k| fields.get(k)) {
+                let ids: Vec<String> = match plan.id.as_ref().and_then(|k| fields.get(k)) {
                     Some(Value::Array(items)) => items.iter().filter_map(id_text).collect(),
                     Some(v) => id_text(v).into_iter().collect(),
                     None => Vec::new(),
@@ -211,12 +211,16 @@ impl Stateful {
                         plan.id.as_deref().unwrap_or("id"),
                     ));
                 }
+                // A describe or delete that does not take the create's scope (retailcloud's
+                // DeleteDeployConfig takes the SchemaId only) finds the resource in any scope.
+                let kind = self.store.kind_of(&plan.resource, &kind, &ids[0]);
+                let kind = kind.as_str();
                 match plan.action {
                     Action::Delete => {
                         let deleting = plan.lifecycle.as_ref().and_then(|l| l.deleting.as_ref());
                         let linger = if deleting.is_some() { step } else { 0 };
                         self.store
-                            .delete(&kind, &ids, now, linger, plan.busy.is_some())
+                            .delete(kind, &ids, now, linger, plan.busy.is_some())
                             .map_err(|e| self.refusal(plan, e))?;
                     }
                     Action::Update => {
@@ -227,7 +231,7 @@ impl Stateful {
                         apply_renames(plan, &mut patch);
                         let record = self
                             .store
-                            .update(&kind, &ids[0], patch, now, plan.busy.is_some())
+                            .update(kind, &ids[0], patch, now, plan.busy.is_some())
                             .map_err(|e| self.refusal(plan, e))?;
                         let view = self.view(plan, &record, now);
                         body = overlay_existing(&body, &view);
@@ -235,7 +239,7 @@ impl Stateful {
                     _ => {
                         let record = self
                             .store
-                            .get(&kind, &ids[0], now)
+                            .get(kind, &ids[0], now)
                             .ok_or_else(|| self.refusal(plan, Refusal::Missing(ids[0].clone())))?;
                         let view = self.view(plan, &record, now);
                         let path = plan.target.as_deref().unwrap_or("");
@@ -281,7 +285,7 @@ impl Stateful {
                 (step, states * step),
                 |id| {
                     // A dotted answer member (`kie.id`) names the resource's own `id`.
-                    for k in plan.id.iter().chain(plan.id_out.iter()) {
+                    for k in plan.id.iter().chain(&plan.id_out).chain(&plan.id_field) {
                         let own = k.rsplit('.').next().unwrap_or(k);
                         record.insert(own.to_owned(), Value::String(id.to_owned()));
                     }
@@ -291,7 +295,9 @@ impl Stateful {
             )
             .map_err(|e| self.refusal(plan, e))?;
         if let Some(out) = &plan.id_out {
-            set_path(body, out, Value::String(id.clone()));
+            // A client-chosen name does not stand where the answer has a number.
+            let like = get_path(body, out).cloned().unwrap_or(Value::Null);
+            set_path(body, out, fit(&like, &Value::String(id.clone())));
         }
         if let Some(record) = self.store.get(kind, &id, now) {
             let view = self.view(plan, &record, now);
@@ -370,13 +376,30 @@ impl Stateful {
                 (Window::From { seq: after, len: l }, Vec::new())
             }
         };
-        let page = self.store.page(kind, now, window);
+        let template = plan
+            .items
+            .as_ref()
+            .and_then(|path| get_path(body, path))
+            .and_then(|v| v.as_array())
+            .and_then(|a| a.first())
+            .cloned()
+            .unwrap_or(Value::Object(Map::new()));
+        // Filters compare what the client would see: the listed item, lifecycle state included.
+        let wanted: Vec<(&str, String)> = plan
+            .filters
+            .iter()
+            .filter_map(|(k, item)| Some((item.as_str(), id_text(fields.get(k)?)?)))
+            .collect();
+        let page = self.store.page_where(kind, now, window, |r| {
+            if wanted.is_empty() {
+                return true;
+            }
+            let item = overlay(&template, &self.view(plan, r, now));
+            wanted.iter().all(|(member, v)| {
+                item_field(&item, member).is_some_and(|x| id_text(x).as_deref() == Some(v))
+            })
+        });
         if let Some(path) = &plan.items {
-            let template = get_path(body, path)
-                .and_then(|v| v.as_array())
-                .and_then(|a| a.first())
-                .cloned()
-                .unwrap_or(Value::Object(Map::new()));
             let items: Vec<Value> = page
                 .records
                 .iter()
@@ -445,7 +468,8 @@ impl Stateful {
 
 /// Sets the paging members of a list request `input` (the request model's serde form) of `op`
 /// to the page starting at item `start` holding `size` items — or, for markers, the first page
-/// — as the member's type asks (the documents type some numbers as strings).
+/// — as the member's type asks (the documents type some numbers as strings), and drops the
+/// list's filter members (a request case's example values would hide what was created).
 pub fn set_page(
     plan: &Plan,
     op: Option<&crate::schema::OperationSchema>,
@@ -467,6 +491,9 @@ pub fn set_page(
     };
     if let Some(Paging::Marker { marker, .. }) = &plan.paging {
         input.remove(marker);
+    }
+    for k in plan.filters.keys() {
+        input.remove(k);
     }
     for (k, v) in page_members(plan, start, size) {
         put(input, &k, v.as_u64().unwrap_or_default());
@@ -502,7 +529,31 @@ fn noun(resource: &str) -> &str {
 /// of its class, separators kept), or `resource-xxxxxxxx`.
 fn shaped_id(template: Option<&str>, resource: &str, rng: &mut fastrand::Rng) -> String {
     const HEX: &[u8] = b"0123456789abcdef";
+    // A template with few letters and digits (an example id `0`) would run out of ids: it is
+    // widened to eight of them.
+    let widened;
+    let template = match template {
+        Some(t) if t.chars().filter(char::is_ascii_alphanumeric).count() < 8 => {
+            let numeric = !t.is_empty() && t.chars().all(|c| c.is_ascii_digit());
+            let pad = 8 - t.chars().filter(char::is_ascii_alphanumeric).count();
+            widened = if numeric {
+                format!("{}{}", "1".repeat(pad), t)
+            } else if t.is_empty() {
+                String::new()
+            } else {
+                format!("{t}-{}", "a".repeat(pad))
+            };
+            Some(widened.as_str())
+        }
+        t => t,
+    };
     match template.filter(|t| !t.is_empty() && t.len() <= 128) {
+        // A numeric id (a `long` in the client) never starts with 0, which its number would drop.
+        Some(t) if t.chars().all(|c| c.is_ascii_digit()) => t
+            .chars()
+            .enumerate()
+            .map(|(i, _)| (b'0' + rng.u8(u8::from(i == 0)..10)) as char)
+            .collect(),
         Some(t) => t
             .chars()
             .map(|c| match c {
@@ -542,10 +593,11 @@ fn flatten_input(input: &Value) -> Map<String, Value> {
     out
 }
 
+/// The scope values of a request, each after a `|` (resource names hold `/`).
 fn scope_key(plan: &Plan, fields: &Map<String, Value>) -> String {
     plan.scope
         .iter()
-        .map(|k| format!("/{}", fields.get(k).and_then(id_text).unwrap_or_default()))
+        .map(|k| format!("|{}", fields.get(k).and_then(id_text).unwrap_or_default()))
         .collect()
 }
 
@@ -559,6 +611,15 @@ fn id_text(v: &Value) -> Option<String> {
 
 fn norm(k: &str) -> String {
     k.replace(['_', '-'], "").to_ascii_lowercase()
+}
+
+/// A member of an item, by name ignoring case and `_`.
+fn item_field<'v>(item: &'v Value, key: &str) -> Option<&'v Value> {
+    let m = item.as_object()?;
+    m.get(key).or_else(|| {
+        let want = norm(key);
+        m.iter().find(|(k, _)| norm(k) == want).map(|(_, v)| v)
+    })
 }
 
 /// `template` with the members it shares with `record` (compared ignoring case and `_`)
@@ -775,6 +836,9 @@ struct Kind {
     order: BTreeMap<u64, String>,
     /// Id → record.
     items: BTreeMap<String, Record>,
+    /// How many records are being deleted (so creates and deletes purge in O(1) when none is).
+    #[serde(skip)]
+    lingering: usize,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -818,6 +882,9 @@ impl Store {
             Ok(text) => {
                 let mut loaded: StoreInner = serde_json::from_str(&text)
                     .map_err(|e| format!("{}: not a mock state file: {e}", path.display()))?;
+                for k in loaded.kinds.values_mut() {
+                    k.lingering = k.items.values().filter(|r| r.dying.is_some()).count();
+                }
                 let mut g = self.lock();
                 loaded.rng = std::mem::replace(&mut g.rng, fresh_rng());
                 *g = loaded;
@@ -893,12 +960,20 @@ impl Store {
                 }
                 id
             }
-            None => loop {
-                let id = fresh(&mut g2.rng);
-                if !k.items.contains_key(&id) {
-                    break id;
+            None => {
+                let mut tries = 0u32;
+                loop {
+                    let mut id = fresh(&mut g2.rng);
+                    tries += 1;
+                    if tries > 64 {
+                        // The format is nearly used up: keep its shape, add the sequence number.
+                        id = format!("{id}{}", g2.next_seq);
+                    }
+                    if !k.items.contains_key(&id) {
+                        break id;
+                    }
                 }
-            },
+            }
         };
         let taken = unique.iter().find(|(name, v)| {
             k.items
@@ -923,6 +998,21 @@ impl Store {
         k.items.insert(id.clone(), record);
         self.changed(g);
         Ok(id)
+    }
+
+    /// The kind holding `id`: `kind` when it does, else another scope of `resource` that does
+    /// (the first, in order), else `kind`.
+    pub fn kind_of(&self, resource: &str, kind: &str, id: &str) -> String {
+        let g = self.lock();
+        let holds = |k: &Kind| k.items.contains_key(id);
+        if g.kinds.get(kind).is_some_and(holds) {
+            return kind.to_owned();
+        }
+        let scoped = format!("{resource}|");
+        g.kinds
+            .iter()
+            .find(|(name, k)| (name.as_str() == resource || name.starts_with(&scoped)) && holds(k))
+            .map_or_else(|| kind.to_owned(), |(name, _)| name.clone())
     }
 
     /// Resource `id` of `kind` (one being deleted included, until it is gone).
@@ -992,7 +1082,10 @@ impl Store {
                     k.order.remove(&r.seq);
                 }
             } else if let Some(r) = k.items.get_mut(id) {
-                r.dying.get_or_insert((now, now.saturating_add(linger)));
+                if r.dying.is_none() {
+                    r.dying = Some((now, now.saturating_add(linger)));
+                    k.lingering += 1;
+                }
             }
         }
         self.changed(g);
@@ -1001,6 +1094,17 @@ impl Store {
 
     /// The records of `kind` in `window`, with the total at that moment.
     pub fn page(&self, kind: &str, now: u64, window: Window) -> Page {
+        self.page_where(kind, now, window, |_| true)
+    }
+
+    /// [`Store::page`] of the records `keep` accepts (the total counts those only).
+    pub fn page_where(
+        &self,
+        kind: &str,
+        now: u64,
+        window: Window,
+        keep: impl Fn(&Record) -> bool,
+    ) -> Page {
         let g = self.lock();
         let Some(k) = g.kinds.get(kind) else {
             return Page {
@@ -1013,7 +1117,7 @@ impl Store {
             .order
             .values()
             .filter_map(|id| k.items.get(id))
-            .filter(|r| !r.gone(now));
+            .filter(|r| !r.gone(now) && keep(r));
         let total = live.clone().count();
         let (records, next) = match window {
             Window::All => (live.cloned().collect(), None),
@@ -1063,6 +1167,9 @@ impl Store {
 
 /// Drops the records whose deletion has run its course.
 fn purge(k: &mut Kind, now: u64) {
+    if k.lingering == 0 {
+        return;
+    }
     let gone: Vec<(String, u64)> = k
         .items
         .iter()
@@ -1072,6 +1179,7 @@ fn purge(k: &mut Kind, now: u64) {
     for (id, seq) in gone {
         k.items.remove(&id);
         k.order.remove(&seq);
+        k.lingering = k.lingering.saturating_sub(1);
     }
 }
 

@@ -20,6 +20,8 @@ use crate::schema::{OperationSchema, ServiceSchema};
 
 /// How many resources each check creates.
 const N: usize = 7;
+/// The page size of a list read whole (more than the check ever creates).
+const FULL: u64 = 20;
 /// The page size the check pages with.
 const PAGE: u64 = 3;
 
@@ -92,6 +94,102 @@ impl Check<'_> {
         self.run.valid_input(op, case).ok()
     }
 
+    /// The list's request case without its filters (the example's values would hide what the
+    /// check created).
+    fn list_input(&self, op: &OperationSchema, plan: &Plan) -> Option<Input> {
+        let input = self.input(op)?;
+        Some(match input {
+            Input::Rpc(pairs) => Input::Rpc(
+                pairs
+                    .into_iter()
+                    .filter(|(k, _)| !plan.filters.contains_key(k))
+                    .collect(),
+            ),
+            Input::Rest(mut m) => {
+                m.retain(|k, _| !plan.filters.contains_key(k));
+                Input::Rest(m)
+            }
+        })
+    }
+
+    /// Each filter of the list: filtering by the value the creates sent answers exactly the
+    /// resources created with it (and counts them), filtering by a value none was created with
+    /// answers none.
+    async fn filters(
+        &mut self,
+        create_op: &OperationSchema,
+        sent: &[Input],
+        scope: &[(String, Value)],
+    ) {
+        let Some(&(list_op, list)) = self.ops.get(&Action::List) else {
+            return;
+        };
+        for (k, item) in &list.filters {
+            let Some(v) = sent
+                .first()
+                .and_then(|i| {
+                    members(i, create_op)
+                        .into_iter()
+                        .find(|(c, _)| norm(c) == norm(k))
+                })
+                .map(|(_, v)| v)
+                .filter(|v| !text(v).is_empty())
+            else {
+                continue;
+            };
+            let matching = sent
+                .iter()
+                .filter(|i| {
+                    members(i, create_op)
+                        .into_iter()
+                        .any(|(c, x)| norm(&c) == norm(k) && text(&x) == text(&v))
+                })
+                .count();
+            let Some(mut input) = self.list_input(list_op, list) else {
+                return;
+            };
+            for (sk, sv) in scope {
+                input = with(list_op, &input, sk, sv.clone());
+            }
+            for (m, pv) in page_members(list, 0, FULL) {
+                input = with(list_op, &input, &m, pv);
+            }
+            let filtered = with(list_op, &input, k, v.clone());
+            let (status, body) = self.run.send(list_op, &filtered).await;
+            if !(200..300).contains(&status) {
+                self.fail(format!(
+                    "list filtered by {k} ({}): {status} {body}",
+                    list_op.id
+                ));
+                continue;
+            }
+            let items = items_at(&body, list.items.as_deref().unwrap_or(""));
+            let off = items
+                .iter()
+                .filter(|i| field(i, item).map(text) != Some(text(&v)))
+                .count();
+            if items.len() != matching || off > 0 {
+                self.fail(format!(
+                    "{} filtered by {k} = {} lists {} items ({off} with another {item}), {matching} were created with it",
+                    list_op.id,
+                    text(&v),
+                    items.len()
+                ));
+            }
+            if is_text(list_op, k) {
+                let none = with(list_op, &input, k, Value::String("apigen-no-such".into()));
+                let (_, body) = self.run.send(list_op, &none).await;
+                let n = items_at(&body, list.items.as_deref().unwrap_or("")).len();
+                if n != 0 {
+                    self.fail(format!(
+                        "{} filtered by {k} = \"apigen-no-such\" lists {n} items",
+                        list_op.id
+                    ));
+                }
+            }
+        }
+    }
+
     /// The whole sequence; `false` when the resource could not be created at all.
     async fn all(&mut self) -> bool {
         let Some(&(create_op, create)) = self.ops.get(&Action::Create) else {
@@ -146,9 +244,14 @@ impl Check<'_> {
                 &body,
             );
         }
-        let known: Vec<String> = ids.iter().flatten().cloned().collect();
+        let mut known: Vec<String> = ids.iter().flatten().cloned().collect();
+        if known.is_empty() && create.id_field.is_some() {
+            // The create answers no id: a client learns the new ones from the list.
+            known = self.listed_ids(&scope, create).await;
+        }
         let identified = known.len() == n;
         self.list_pages(&scope, create, &known, n).await;
+        self.filters(create_op, &inputs, &scope).await;
         // Describe shows what the create sent.
         if let Some(&(get_op, get)) = self.ops.get(&Action::Get) {
             for (k, id) in ids.iter().enumerate() {
@@ -161,6 +264,18 @@ impl Check<'_> {
                     continue;
                 }
                 let shown = path(&body, get.target.as_deref().unwrap_or("")).cloned();
+                // The described object is this resource: its id member (or `id`) shows the id.
+                let key = get.id.as_deref().unwrap_or("id");
+                let shown_id = shown
+                    .as_ref()
+                    .and_then(|s| field(s, key).or_else(|| field(s, "id")))
+                    .and_then(id_text);
+                if shown_id.as_ref().is_some_and(|s| s != id) {
+                    self.fail(format!(
+                        "describe {id} ({}) shows the id {shown_id:?}",
+                        get_op.id
+                    ));
+                }
                 self.expect_reflected(create_op, create, &inputs[k], shown.as_ref(), "describe");
             }
         }
@@ -195,6 +310,10 @@ impl Check<'_> {
             return true;
         }
         self.list_pages(&scope, create, &[], 0).await;
+        if self.ops.contains_key(&Action::List) && n == N {
+            self.race(create_op, create, delete_op, delete, &base, &scope)
+                .await;
+        }
         let missing = delete
             .not_found
             .as_ref()
@@ -206,17 +325,191 @@ impl Check<'_> {
         }
         if let Some(&(get_op, get)) = self.ops.get(&Action::Get) {
             let missing = get.not_found.as_ref().map(|e| (e.status, e.code.as_str()));
-            for id in known
-                .first()
-                .into_iter()
-                .chain(["apigen-missing".to_owned()].iter())
-            {
+            // An id never made, of the member's type (a `long` id gets digits).
+            let never = if get.id.as_deref().is_some_and(|k| is_number(get_op, k)) {
+                "987654321987"
+            } else {
+                "apigen-missing"
+            };
+            for id in known.first().into_iter().chain([never.to_owned()].iter()) {
                 if let Some((status, body)) = self.by_id(get_op, get, &scope, id).await {
                     self.expect_refusal("describing a missing id", missing, 404, status, &body);
                 }
             }
         }
         true
+    }
+
+    /// Parallel clients: `N` resources created, then their deletes, `N` new creates and
+    /// page reads all sent at once. Every page read meanwhile holds distinct items, no more
+    /// than asked, each one of the resources that existed; afterwards paging yields exactly
+    /// the new ones. The store ends empty again.
+    async fn race(
+        &mut self,
+        create_op: &OperationSchema,
+        create: &Plan,
+        delete_op: &OperationSchema,
+        delete: &Plan,
+        base: &Input,
+        scope: &[(String, Value)],
+    ) {
+        let Some(&(list_op, list)) = self.ops.get(&Action::List) else {
+            return;
+        };
+        let Some(mut list_in) = self.list_input(list_op, list) else {
+            return;
+        };
+        for (k, v) in scope {
+            list_in = with(list_op, &list_in, k, v.clone());
+        }
+        let id_of = |i: &Input, body: &Value| {
+            create
+                .id
+                .as_ref()
+                .and_then(|m| member(create_op, i, m))
+                .or_else(|| create.id_out.as_ref().and_then(|m| path(body, m)).cloned())
+                .as_ref()
+                .and_then(id_text)
+        };
+        let first: Vec<Input> = (0..N)
+            .map(|k| variant(create_op, create, base, k))
+            .collect();
+        let second: Vec<Input> = (N..2 * N)
+            .map(|k| variant(create_op, create, base, k))
+            .collect();
+        let mut old = Vec::new();
+        for i in &first {
+            let (status, body) = self.run.send(create_op, i).await;
+            if !(200..300).contains(&status) {
+                self.fail(format!("race: create ({}): {status} {body}", create_op.id));
+                return;
+            }
+            old.extend(id_of(i, &body));
+        }
+        if old.len() != N && create.id_field.is_some() {
+            old = self.listed_ids(scope, create).await;
+        }
+        if old.len() != N {
+            return;
+        }
+        let mut deletes = Vec::new();
+        for id in &old {
+            let Some(mut input) = self.input(delete_op) else {
+                return;
+            };
+            for (k, v) in scope {
+                input = with(delete_op, &input, k, v.clone());
+            }
+            let Some(key) = delete.id.as_deref() else {
+                return;
+            };
+            let batch = matches!(member(delete_op, &input, key), Some(Value::Array(_)));
+            let v = Value::String(id.clone());
+            let v = if batch { Value::Array(vec![v]) } else { v };
+            deletes.push(with(delete_op, &input, key, v));
+        }
+        let pages: Vec<Input> = (0..N as u64)
+            .map(|k| {
+                let mut input = list_in.clone();
+                for (m, v) in page_members(list, (k % 3) * PAGE, PAGE) {
+                    input = with(list_op, &input, &m, v);
+                }
+                input
+            })
+            .collect();
+        let run = self.run;
+        let (created, deleted, listed) = tokio::join!(
+            futures_util::future::join_all(second.iter().map(|i| run.send(create_op, i))),
+            futures_util::future::join_all(deletes.iter().map(|i| run.send(delete_op, i))),
+            futures_util::future::join_all(pages.iter().map(|i| run.send(list_op, i))),
+        );
+        let mut new = Vec::new();
+        for (i, (status, body)) in second.iter().zip(&created) {
+            if !(200..300).contains(status) {
+                self.fail(format!("race: create ({}): {status} {body}", create_op.id));
+            }
+            new.extend(id_of(i, body));
+        }
+        for (status, body) in &deleted {
+            if !(200..300).contains(status) {
+                self.fail(format!("race: delete ({}): {status} {body}", delete_op.id));
+            }
+        }
+        let item_key = id_member(create, list);
+        let paged = list.paging.is_some();
+        for (status, body) in &listed {
+            if !(200..300).contains(status) {
+                self.fail(format!("race: list ({}): {status} {body}", list_op.id));
+                continue;
+            }
+            let items = items_at(body, list.items.as_deref().unwrap_or(""));
+            if paged && items.len() as u64 > PAGE {
+                self.fail(format!(
+                    "race: a page of {PAGE} from {} holds {} items",
+                    list_op.id,
+                    items.len()
+                ));
+            }
+            let Some(key) = &item_key else { continue };
+            let shown: Vec<String> = items
+                .iter()
+                .filter_map(|i| field(i, key).and_then(id_text))
+                .collect();
+            let mut distinct = shown.clone();
+            distinct.sort();
+            distinct.dedup();
+            if distinct.len() != shown.len() {
+                self.fail(format!(
+                    "race: a page of {} repeats an item: {shown:?}",
+                    list_op.id
+                ));
+            }
+            let known_ids = old.len() == N && (new.len() == N || create.id_field.is_some());
+            if known_ids && create.id_field.is_none() {
+                if let Some(stray) = shown.iter().find(|s| !old.contains(s) && !new.contains(s)) {
+                    self.fail(format!("race: {} lists {stray}, never created", list_op.id));
+                }
+            }
+        }
+        if new.len() != N && create.id_field.is_some() {
+            new = self.listed_ids(scope, create).await;
+        }
+        self.list_pages(scope, create, &new, N).await;
+        for id in &new {
+            if let Some((status, body)) = self.by_id(delete_op, delete, scope, id).await {
+                if !(200..300).contains(&status) {
+                    self.fail(format!(
+                        "race: delete {id} ({}): {status} {body}",
+                        delete_op.id
+                    ));
+                }
+            }
+        }
+        self.list_pages(scope, create, &[], 0).await;
+    }
+
+    /// The ids every listed item shows (one page of up to `FULL`).
+    async fn listed_ids(&mut self, scope: &[(String, Value)], create: &Plan) -> Vec<String> {
+        let Some(&(list_op, list)) = self.ops.get(&Action::List) else {
+            return Vec::new();
+        };
+        let Some(mut input) = self.list_input(list_op, list) else {
+            return Vec::new();
+        };
+        for (k, v) in scope {
+            input = with(list_op, &input, k, v.clone());
+        }
+        for (k, v) in page_members(list, 0, FULL) {
+            input = with(list_op, &input, &k, v);
+        }
+        let (_, body) = self.run.send(list_op, &input).await;
+        let Some(key) = id_member(create, list) else {
+            return Vec::new();
+        };
+        items_at(&body, list.items.as_deref().unwrap_or(""))
+            .iter()
+            .filter_map(|i| field(i, &key).and_then(id_text))
+            .collect()
     }
 
     /// Pages through the list: every id of `want` exactly once, `count` items in all, and the
@@ -231,7 +524,7 @@ impl Check<'_> {
         let Some(&(list_op, list)) = self.ops.get(&Action::List) else {
             return;
         };
-        let Some(base) = self.input(list_op) else {
+        let Some(base) = self.list_input(list_op, list) else {
             self.fail(format!("no request case for {}", list_op.id));
             return;
         };
@@ -438,11 +731,11 @@ impl Check<'_> {
         }
         let &(list_op, list) = self.ops.get(&Action::List)?;
         let &(_, create) = self.ops.get(&Action::Create)?;
-        let mut input = self.input(list_op)?;
+        let mut input = self.list_input(list_op, list)?;
         for (k, v) in scope {
             input = with(list_op, &input, k, v.clone());
         }
-        for (k, v) in page_members(list, 0, 100) {
+        for (k, v) in page_members(list, 0, FULL) {
             input = with(list_op, &input, &k, v);
         }
         let (_, body) = self.run.send(list_op, &input).await;
@@ -473,7 +766,8 @@ impl Check<'_> {
             let Some(got) = by_norm.get(&norm(&target_name(plan, &k))) else {
                 continue;
             };
-            if got.as_str() != Some(s.as_str()) {
+            // RPC requests carry every member as text; answers type them (`3`, `true`).
+            if text(got) != *s {
                 self.fail(format!("{what} shows {k} = {got}, the create sent {s:?}"));
             }
         }
@@ -555,6 +849,26 @@ fn is_text(op: &OperationSchema, key: &str) -> bool {
     shape.is_some_and(|s| s.kind == crate::schema::Kind::String && s.enum_values.is_empty())
 }
 
+/// Whether member `key` of `op` is typed as a number.
+fn is_number(op: &OperationSchema, key: &str) -> bool {
+    use crate::schema::Kind;
+    let shape = op
+        .params
+        .iter()
+        .find(|p| p.name == key)
+        .map(|p| &p.shape)
+        .or_else(|| {
+            op.body
+                .as_ref()?
+                .shape
+                .fields
+                .iter()
+                .find(|f| f.name == key)
+                .map(|f| &f.shape)
+        });
+    shape.is_some_and(|s| matches!(s.kind, Kind::Integer | Kind::Long | Kind::Number))
+}
+
 /// The documented values of member `key` of `op`, if it is an enum.
 fn enum_of(op: &OperationSchema, key: &str) -> Vec<String> {
     op.params
@@ -574,14 +888,20 @@ fn enum_of(op: &OperationSchema, key: &str) -> Vec<String> {
 
 /// The member of listed items holding the id.
 fn id_member(create: &Plan, list: &Plan) -> Option<String> {
-    let key = create.id.as_ref().or(create.id_out.as_ref())?;
+    let key = create
+        .id
+        .as_ref()
+        .or(create.id_out.as_ref())
+        .or(create.id_field.as_ref())?;
+    // A dotted answer member (`Result.AppId`) is the item's own `AppId`.
+    let key = key.rsplit('.').next().unwrap_or(key);
     Some(
         create
             .renames
             .get(key)
             .or_else(|| list.renames.get(key))
-            .unwrap_or(key)
-            .clone(),
+            .map_or(key, String::as_str)
+            .to_owned(),
     )
 }
 

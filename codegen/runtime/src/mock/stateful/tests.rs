@@ -7,6 +7,7 @@ fn topic_plan(action: Action) -> Plan {
         action,
         id: (action != Action::List).then(|| "Topic".into()),
         id_out: None,
+        id_field: None,
         scope: vec!["InstanceId".into()],
         items: (action == Action::List).then(|| "TopicList.TopicVO".into()),
         total: (action == Action::List).then(|| "Total".into()),
@@ -16,6 +17,11 @@ fn topic_plan(action: Action) -> Plan {
             size: "PageSize".into(),
             default_size: Some(10),
         }),
+        filters: if action == Action::List {
+            [("Remark".to_owned(), "Remark".to_owned())].into()
+        } else {
+            BTreeMap::new()
+        },
         renames: BTreeMap::new(),
         unique: Vec::new(),
         conflict: None,
@@ -322,11 +328,13 @@ fn instance_plans(busy: bool) -> BTreeMap<String, Plan> {
         action,
         id: (action != Action::Create && action != Action::List).then(|| "instance_id".into()),
         id_out: (action == Action::Create).then(|| "instance_id".into()),
+        id_field: None,
         scope: vec!["project_id".into()],
         items: (action == Action::List).then(|| "instances".into()),
         total: (action == Action::List).then(|| "instance_num".into()),
         target: None,
         paging: None,
+        filters: Default::default(),
         renames: BTreeMap::new(),
         unique: if action == Action::Create {
             vec!["name".into()]
@@ -605,4 +613,72 @@ fn state_survives_a_restart_through_its_file() {
         .unwrap_err()
         .contains("not a mock state file"));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn list_filters_answer_and_count_only_matching_items() {
+    let st = topics();
+    for (t, remark) in [("a", "blue"), ("b", "red"), ("c", "blue")] {
+        st.apply(
+            "CreateTopic",
+            &json!({"InstanceId": "i-1", "Topic": t, "Remark": remark}),
+            || json!({}),
+        )
+        .unwrap();
+    }
+    let filtered = |remark: &str, page: u64, size: u64| {
+        st.apply(
+            "GetTopicList",
+            &json!({"InstanceId": "i-1", "CurrentPage": page.to_string(), "PageSize": size,
+                    "Remark": remark}),
+            list_example,
+        )
+        .unwrap()
+        .unwrap()
+    };
+    let blue = filtered("blue", 1, 10);
+    assert_eq!(
+        (blue["Total"].clone(), names(&blue)),
+        (json!(2), vec!["a".to_owned(), "c".into()])
+    );
+    // Paging runs over the filtered items.
+    assert_eq!(names(&filtered("blue", 2, 1)), vec!["c".to_owned()]);
+    assert_eq!(filtered("green", 1, 10)["Total"], json!(0));
+    // Without the filter, every item.
+    assert_eq!(list(&st, "i-1", 1, 10)["Total"], json!(3));
+}
+
+#[test]
+fn a_describe_without_the_scope_finds_the_resource_in_any_scope() {
+    let st = topics();
+    st.apply(
+        "CreateTopic",
+        &json!({"InstanceId": "i-1", "Topic": "a"}),
+        || json!({}),
+    )
+    .unwrap();
+    // `DeleteTopic` here as a delete that does not send the scope member.
+    st.apply("DeleteTopic", &json!({"Topic": "a"}), || json!({}))
+        .unwrap();
+    assert_eq!(list(&st, "i-1", 1, 10)["Total"], json!(0));
+    let again = st
+        .apply("DeleteTopic", &json!({"Topic": "a"}), || json!({}))
+        .unwrap_err();
+    assert_eq!(again.status, 404);
+}
+
+#[test]
+fn generated_ids_never_run_out_and_numeric_ones_keep_their_digits() {
+    let mut rng = fastrand::Rng::with_seed(7);
+    let ids: std::collections::BTreeSet<String> = (0..200)
+        .map(|_| shaped_id(Some("0"), "app", &mut rng))
+        .collect();
+    assert_eq!(ids.len(), 200, "an example id `0` is widened");
+    for id in &ids {
+        assert!(
+            id.len() == 8 && id.chars().all(|c| c.is_ascii_digit()),
+            "{id}"
+        );
+        assert!(!id.starts_with('0'), "{id}: a long loses a leading zero");
+    }
 }

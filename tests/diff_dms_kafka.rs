@@ -70,6 +70,8 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "request-parameter-constraint-loosened",
             "request-parameter-constraint-tightened",
             "request-parameter-default-changed",
+            // V1 L5725 lists 1.1.0, 2.3.0 and 2.7 in prose; V2 L529 only 1.1.0 and 2.7.
+            "request-parameter-enum-value-removed",
             "request-parameter-type-changed",
             "required-request-parameter-added",
             "required-request-parameter-removed",

@@ -14,6 +14,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use server_common::*;
 
+/// How many `Slow` calls have reached their handler (the graceful-shutdown test waits on it).
+static SLOW_STARTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 const VERSION: &str = "2019-09-16";
 
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
@@ -45,6 +48,7 @@ fn service() -> RpcService {
             Ok(json!({"Regions": {"Region": [{"RegionId": "cn-hangzhou"}, {"RegionId": "cn-beijing"}]}}))
         })
         .handler("Slow", |_r: RpcRequest| async move {
+            SLOW_STARTED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             tokio::time::sleep(Duration::from_millis(300)).await;
             Ok(json!({"Done": true}))
         })
@@ -438,8 +442,17 @@ async fn signatures_are_verified_when_credentials_are_configured() {
 async fn graceful_shutdown_finishes_requests_in_flight() {
     let s = spawn_test_server(service().into_router()).await.unwrap();
     let url = format!("{}/?Action=Slow&Version={VERSION}", s.base_url);
+    let before = SLOW_STARTED.load(std::sync::atomic::Ordering::SeqCst);
     let in_flight = tokio::spawn(async move { get(&url).await });
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    // Shut down only once the handler runs: a fixed sleep raced the request under load.
+    let started = tokio::time::Instant::now();
+    while SLOW_STARTED.load(std::sync::atomic::Ordering::SeqCst) == before {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "Slow never started"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     let addr = s.addr;
     s.shutdown().await.unwrap();
     let a = in_flight.await.unwrap();

@@ -297,14 +297,6 @@ impl Check<'_> {
             else {
                 continue;
             };
-            let matching = sent
-                .iter()
-                .filter(|i| {
-                    members(i, create_op)
-                        .into_iter()
-                        .any(|(c, x)| norm(&c) == norm(k) && text(&x) == text(&v))
-                })
-                .count();
             let Some(mut input) = self.list_input(list_op, list) else {
                 return;
             };
@@ -314,27 +306,74 @@ impl Check<'_> {
             for (m, pv) in page_members(list, 0, FULL) {
                 input = with(list_op, &input, &m, pv);
             }
-            let filtered = with(list_op, &input, k, v.clone());
-            let (status, body) = send(self.run, self.via, list_op, &filtered).await;
-            if !(200..300).contains(&status) {
-                self.fail(format!(
-                    "list filtered by {k} ({}): {status} {body}",
-                    list_op.id
-                ));
-                continue;
+            // A fuzzy filter (`name` of DMS Kafka instances) also lists the items whose member
+            // contains the value: by a part of it, every one created with that part; with its
+            // switch (`exact_match_name=true`) only exact matches.
+            let fuzzy = list.fuzzy.get(k);
+            let v_text = text(&v);
+            let part: String = v_text
+                .chars()
+                .take(v_text.chars().count().saturating_sub(2).max(1))
+                .collect();
+            let mut probes = vec![(v_text.clone(), fuzzy.is_some(), None)];
+            if let Some(switch) = fuzzy {
+                probes.push((part.clone(), true, None));
+                if let Some(switch) = switch {
+                    probes.push((part.clone(), false, Some(switch)));
+                    probes.push((v_text.clone(), false, Some(switch)));
+                }
             }
-            let items = items_at(&body, list.items.as_deref().unwrap_or(""));
-            let off = items
-                .iter()
-                .filter(|i| field(i, item).map(text) != Some(text(&v)))
-                .count();
-            if items.len() != matching || off > 0 {
-                self.fail(format!(
-                    "{} filtered by {k} = {} lists {} items ({off} with another {item}), {matching} were created with it",
-                    list_op.id,
-                    text(&v),
-                    items.len()
-                ));
+            for (wanted, contains, switch) in probes {
+                let matches = |x: &str| {
+                    if contains {
+                        x.contains(wanted.as_str())
+                    } else {
+                        x == wanted
+                    }
+                };
+                let matching = sent
+                    .iter()
+                    .filter(|i| {
+                        members(i, create_op)
+                            .into_iter()
+                            .any(|(c, x)| norm(&c) == norm(k) && matches(&text(&x)))
+                    })
+                    .count();
+                let mut filtered = with(list_op, &input, k, Value::String(wanted.clone()));
+                if !is_text(list_op, k) {
+                    filtered = with(list_op, &input, k, v.clone());
+                }
+                if let Some(s) = switch {
+                    filtered = with(list_op, &filtered, s, Value::String("true".into()));
+                }
+                let asked = match switch {
+                    Some(s) => format!("{k} = {wanted} ({s} = true)"),
+                    None => format!("{k} = {wanted}"),
+                };
+                let (status, body) = send(self.run, self.via, list_op, &filtered).await;
+                if !(200..300).contains(&status) {
+                    self.fail(format!(
+                        "list filtered by {asked} ({}): {status} {body}",
+                        list_op.id
+                    ));
+                    continue;
+                }
+                let items = items_at(&body, list.items.as_deref().unwrap_or(""));
+                let off = items
+                    .iter()
+                    .filter(|i| !field(i, item).map(text).is_some_and(|x| matches(&x)))
+                    .count();
+                if items.len() != matching || off > 0 {
+                    let how = if contains { "containing it" } else { "with it" };
+                    self.fail(format!(
+                        "{} filtered by {asked} lists {} items ({off} with another {item}), {matching} were created {how}",
+                        list_op.id,
+                        items.len()
+                    ));
+                }
+                if !is_text(list_op, k) {
+                    break;
+                }
             }
             if is_text(list_op, k) {
                 let none = with(list_op, &input, k, Value::String("apigen-no-such".into()));

@@ -817,6 +817,34 @@ impl Check<'_> {
                 }
             }
         }
+        if matches!(
+            list.paging,
+            Some(Paging::PageNumber { .. } | Paging::OffsetLimit { .. })
+        ) {
+            // A page past the end: no items, and still the store's total.
+            let past = (count as u64 / PAGE + 2) * PAGE;
+            let mut input = base.clone();
+            for (k, v) in page_members(list, past, PAGE) {
+                input = with(list_op, &input, &k, v);
+            }
+            let (status, body) = send(self.run, self.via, list_op, &input).await;
+            let items = items_at(&body, list.items.as_deref().unwrap_or(""));
+            let total = list
+                .total
+                .as_ref()
+                .map(|t| path(&body, t).and_then(|v| id_text(v)?.parse::<usize>().ok()));
+            if !(200..300).contains(&status)
+                || !items.is_empty()
+                || total.is_some_and(|t| t != Some(count))
+            {
+                self.fail(format!(
+                    "{} past the end (from item {past}, {count} held): {status}, {} items, total {:?}",
+                    list_op.id,
+                    items.len(),
+                    total.flatten()
+                ));
+            }
+        }
         if seen.len() != count {
             self.fail(format!(
                 "paging {} by {PAGE} gave {} items, the store holds {count}",

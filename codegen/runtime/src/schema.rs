@@ -320,6 +320,11 @@ pub struct Plan {
     /// member has that value.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub filters: BTreeMap<String, String>,
+    /// List: filters (keys of `filters`) the document says match part of the member
+    /// ("模糊匹配": the item's member contains the value), each with the request member that asks
+    /// for an exact match instead when it is `true` (`exact_match_name`), if there is one.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fuzzy: BTreeMap<String, Option<String>>,
     /// Request member → response member, for members the two shapes name differently (a Huawei
     /// topic is created with `id` and listed with `name`). Members with the same name (ignoring
     /// case and `_`) map without an entry.

@@ -101,6 +101,7 @@ pub(crate) fn infer_with(
                 target: None,
                 paging: None,
                 filters: BTreeMap::new(),
+                fuzzy: BTreeMap::new(),
                 renames: BTreeMap::new(),
                 unique: Vec::new(),
                 conflict: None,
@@ -134,6 +135,13 @@ pub(crate) fn list_filters(spec: &Spec, plans: &mut BTreeMap<String, Plan>) {
         .filter(|(_, p)| p.action == Action::Create)
         .map(|(op, p)| (p.resource.clone(), op.clone()))
         .collect();
+    let mut updates: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (op, p) in plans.iter().filter(|(_, p)| p.action == Action::Update) {
+        updates
+            .entry(p.resource.clone())
+            .or_default()
+            .push(op.clone());
+    }
     for (op_id, plan) in plans.iter_mut() {
         if plan.action != Action::List {
             continue;
@@ -150,6 +158,17 @@ pub(crate) fn list_filters(spec: &Spec, plans: &mut BTreeMap<String, Plan>) {
         else {
             continue;
         };
+        // Members a client sets: the create's, and the updates' (MSE names a cluster with
+        // `ClusterAliasName` through UpdateCluster only).
+        let setters: Vec<&Operation> = std::iter::once(create)
+            .chain(
+                updates
+                    .get(&plan.resource)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|u| spec.operations.iter().find(|o| &o.id == u)),
+            )
+            .collect();
         let Some(shown) = item_fields(op, items) else {
             continue;
         };
@@ -174,13 +193,42 @@ pub(crate) fn list_filters(spec: &Spec, plans: &mut BTreeMap<String, Plan>) {
             let Some(item) = shown.iter().find(|f| norm(&f.name) == k) else {
                 continue;
             };
-            let sent = params(create)
-                .chain(create.body.iter().flat_map(|b| b.fields.iter()))
-                .any(|c| norm(&c.name) == k);
+            let sent = setters.iter().any(|o| {
+                params(o)
+                    .chain(o.body.iter().flat_map(|b| b.fields.iter()))
+                    .any(|c| norm(&c.name) == k)
+            });
             if sent || status.as_deref() == Some(k.as_str()) {
                 plan.filters.insert(p.name.clone(), item.name.clone());
+                if let Some(switch) = fuzzy_match(op, p) {
+                    plan.fuzzy.insert(p.name.clone(), switch);
+                }
             }
         }
+    }
+}
+
+/// Whether filter `p` of list `op` matches part of the member, as the document says: its own
+/// description ("集群名字，支持模糊匹配", "fuzzy") gives `Some(None)`; a switch member
+/// `exact_match_<p>` whose description says the match is fuzzy unless it is true ("默认为
+/// “false”，表示模糊匹配") gives `Some(Some(switch))`.
+fn fuzzy_match(op: &Operation, p: &Field) -> Option<Option<String>> {
+    let says_fuzzy = |f: &Field| {
+        let d = f.description.to_lowercase();
+        ["模糊", "fuzzy", "partial match"]
+            .iter()
+            .any(|w| d.contains(w))
+    };
+    let switch = params(op).find(|s| {
+        let n = norm(&s.name);
+        n.strip_prefix("exactmatch")
+            .or_else(|| n.strip_prefix("exact"))
+            .is_some_and(|rest| rest == norm(&p.name))
+            && says_fuzzy(s)
+    });
+    match switch {
+        Some(s) => Some(Some(s.name.clone())),
+        None => says_fuzzy(p).then_some(None),
     }
 }
 

@@ -385,18 +385,37 @@ impl Stateful {
             .cloned()
             .unwrap_or(Value::Object(Map::new()));
         // Filters compare what the client would see: the listed item, lifecycle state included.
-        let wanted: Vec<(&str, String)> = plan
+        // A fuzzy filter matches items whose member contains the value, unless its switch
+        // (`exact_match_name`) is `true`.
+        let wanted: Vec<(&str, String, bool)> = plan
             .filters
             .iter()
-            .filter_map(|(k, item)| Some((item.as_str(), id_text(fields.get(k)?)?)))
+            .filter_map(|(k, item)| {
+                let fuzzy = plan.fuzzy.get(k).is_some_and(|switch| {
+                    switch
+                        .as_ref()
+                        .and_then(|s| fields.get(s))
+                        .and_then(id_text)
+                        .is_none_or(|t| !t.trim().eq_ignore_ascii_case("true"))
+                });
+                Some((item.as_str(), id_text(fields.get(k)?)?, fuzzy))
+            })
             .collect();
         let page = self.store.page_where(kind, now, window, |r| {
             if wanted.is_empty() {
                 return true;
             }
             let item = overlay(&template, &self.view(plan, r, now));
-            wanted.iter().all(|(member, v)| {
-                item_field(&item, member).is_some_and(|x| id_text(x).as_deref() == Some(v))
+            wanted.iter().all(|(member, v, fuzzy)| {
+                item_field(&item, member)
+                    .and_then(id_text)
+                    .is_some_and(|x| {
+                        if *fuzzy {
+                            x.contains(v.as_str())
+                        } else {
+                            &x == v
+                        }
+                    })
             })
         });
         if let Some(path) = &plan.items {

@@ -22,6 +22,7 @@ fn topic_plan(action: Action) -> Plan {
         } else {
             BTreeMap::new()
         },
+        fuzzy: BTreeMap::new(),
         renames: BTreeMap::new(),
         unique: Vec::new(),
         conflict: None,
@@ -335,6 +336,7 @@ fn instance_plans(busy: bool) -> BTreeMap<String, Plan> {
         target: None,
         paging: None,
         filters: Default::default(),
+        fuzzy: BTreeMap::new(),
         renames: BTreeMap::new(),
         unique: if action == Action::Create {
             vec!["name".into()]
@@ -646,6 +648,48 @@ fn list_filters_answer_and_count_only_matching_items() {
     assert_eq!(filtered("green", 1, 10)["Total"], json!(0));
     // Without the filter, every item.
     assert_eq!(list(&st, "i-1", 1, 10)["Total"], json!(3));
+}
+
+#[test]
+fn fuzzy_filters_match_part_of_the_member_unless_asked_for_an_exact_match() {
+    let mut plans: BTreeMap<String, Plan> = topics().plans().clone();
+    let list = plans.get_mut("GetTopicList").unwrap();
+    list.fuzzy
+        .insert("Remark".into(), Some("ExactMatchRemark".into()));
+    let st = Stateful::new(plans, 1);
+    for (t, remark) in [
+        ("a", "blue-1"),
+        ("b", "red"),
+        ("c", "blue-10"),
+        ("d", "Blue"),
+    ] {
+        st.apply(
+            "CreateTopic",
+            &json!({"InstanceId": "i-1", "Topic": t, "Remark": remark}),
+            || json!({}),
+        )
+        .unwrap();
+    }
+    let filtered = |remark: &str, exact: Option<&str>| {
+        let mut input = json!({"InstanceId": "i-1", "CurrentPage": "1", "PageSize": 10,
+                               "Remark": remark});
+        if let Some(e) = exact {
+            input["ExactMatchRemark"] = json!(e);
+        }
+        let page = st
+            .apply("GetTopicList", &input, list_example)
+            .unwrap()
+            .unwrap();
+        (page["Total"].as_u64().unwrap(), names(&page))
+    };
+    assert_eq!(filtered("blue", None), (2, vec!["a".into(), "c".into()]));
+    assert_eq!(
+        filtered("blue-1", Some("false")),
+        (2, vec!["a".into(), "c".into()])
+    );
+    assert_eq!(filtered("blue-1", Some("true")), (1, vec!["a".into()]));
+    assert_eq!(filtered("blue", Some("true")), (0, vec![]));
+    assert_eq!(filtered("Bl", None), (1, vec!["d".into()]));
 }
 
 #[test]

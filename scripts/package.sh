@@ -40,6 +40,8 @@ step "1/3 cargo package -p apigen-runtime ($version), verified"
 unpacked="$target/package/apigen-runtime-$version"
 [[ -f "$target/package/apigen-runtime-$version.crate" && -f "$unpacked/Cargo.toml" ]] \
   || { echo "package: no $unpacked" >&2; exit 1; }
+# The licence text ships with the runtime (codegen/runtime/LICENSE links the repository's).
+cmp -s LICENSE "$unpacked/LICENSE" || { echo "package: $unpacked/LICENSE is not the repository's LICENSE" >&2; exit 1; }
 
 step "2/3 apigen generate specs/*.yaml --out $work/crates --runtime-version =$version"
 "$cargo" build -q --offline -p apigen

@@ -652,3 +652,103 @@ fn recursive_named_types_terminate() {
     assert_eq!(changes[0].path, "200.tags[].key");
     assert_eq!(changes[1].path, "200.tags[].children[].key");
 }
+
+/// `docs/semver.md`: one row per rule of the registry, with its severity, its Rust API rating
+/// and the bump the two call for, as `apigen generate --previous` applies them.
+#[test]
+fn the_semver_table_lists_every_rule_with_its_ratings() {
+    use apigen::emit::release::Bump;
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/semver.md");
+    let text = std::fs::read_to_string(path).expect("docs/semver.md");
+    let mut rows = BTreeMap::new();
+    for line in text.lines().filter(|l| l.starts_with("| `")) {
+        let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+        assert!(cells.len() >= 4, "short row: {line}");
+        let id = cells[0].trim_matches('`');
+        assert!(
+            rows.insert(id.to_string(), (cells[1], cells[2], cells[3]))
+                .is_none(),
+            "{id} has two rows"
+        );
+    }
+    let mut failures = Vec::new();
+    for r in rules::RULES {
+        let want = (
+            r.severity.as_str(),
+            r.rust_api.as_str(),
+            Bump::of_change(r.severity, r.rust_api).as_str(),
+        );
+        match rows.remove(r.id) {
+            None => failures.push(format!("{}: no row", r.id)),
+            Some(got) if got != want => failures.push(format!(
+                "{}: the table says {got:?}, the registry {want:?}",
+                r.id
+            )),
+            Some(_) => {}
+        }
+    }
+    failures.extend(rows.keys().map(|id| format!("{id}: not a rule")));
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A change's Rust API rating is its rule's, except where the value decides: a value list
+/// appearing or vanishing changes the member's type, and a move into or out of the body moves
+/// the field to another struct.
+#[test]
+fn rust_api_ratings_follow_the_generated_code() {
+    use apigen::emit::release::Bump;
+    use rules::RustApi;
+    let rated = |c: &Case| {
+        let (old, new) = specs(c);
+        diff::diff(&old, &new)
+            .into_iter()
+            .map(|ch| (ch.id, ch.rust_api))
+            .collect::<Vec<_>>()
+    };
+    for c in cases() {
+        for (id, api) in rated(&c) {
+            let rule = rules::get(id);
+            let refined = matches!(
+                id,
+                "request-parameter-constraint-tightened"
+                    | "request-parameter-constraint-loosened"
+                    | "response-field-constraint-tightened"
+                    | "response-field-constraint-loosened"
+                    | "request-parameter-location-changed"
+            );
+            if !refined {
+                assert_eq!(api, rule.rust_api, "{}: {id}", c.rule);
+            }
+        }
+    }
+    // `new` loses an argument: a wire-compatible change that is a major release.
+    let b = rules::get("request-parameter-became-optional");
+    assert_eq!(b.severity, rules::Severity::NonBreaking);
+    assert_eq!(Bump::of_change(b.severity, b.rust_api), Bump::Major);
+
+    let mut old = base();
+    let mut new = base();
+    let p = |enums: &[&str]| {
+        let mut f = param("Mode", Location::Query, "string", false);
+        f.enum_values = enums.iter().map(|v| enum_value(v)).collect();
+        f
+    };
+    old.operations[0].parameters.push(p(&[]));
+    new.operations[0].parameters.push(p(&["a", "b"]));
+    let changes = diff::diff(&old, &new);
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0].id, "request-parameter-constraint-tightened");
+    assert_eq!(changes[0].rust_api, RustApi::Incompatible);
+    let bound = |max: u64| {
+        let mut f = param("Mode", Location::Query, "string", false);
+        f.constraints.max_length = Some(max);
+        f
+    };
+    old.operations[0].parameters.pop();
+    new.operations[0].parameters.pop();
+    old.operations[0].parameters.push(bound(64));
+    new.operations[0].parameters.push(bound(32));
+    let changes = diff::diff(&old, &new);
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0].rust_api, RustApi::Unchanged);
+}

@@ -12,7 +12,7 @@ pub mod rules;
 
 use crate::spec::model::Spec;
 use compare::Loc;
-use rules::{Direction, Severity};
+use rules::{Direction, RustApi, Severity};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -22,6 +22,8 @@ pub struct Change {
     /// Rule id from the registry.
     pub id: &'static str,
     pub severity: Severity,
+    /// What the change does to the generated crates' Rust API.
+    pub rust_api: RustApi,
     pub direction: Direction,
     /// Operation id; `None` for service-wide changes.
     pub operation: Option<String>,
@@ -88,6 +90,7 @@ pub fn diff(old: &Spec, new: &Spec) -> Vec<Change> {
             Change {
                 id: rule.id,
                 severity: rule.severity,
+                rust_api: rules::rust_api(rule, &raw),
                 direction: rule.direction,
                 operation: raw.operation.as_ref().map(|o| o.id.clone()),
                 path: raw.path.clone(),

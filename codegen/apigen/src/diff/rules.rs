@@ -7,7 +7,12 @@
 //! Severity is judged from the point of view of someone shipping a client crate built from
 //! the spec: a change is `breaking` when a caller that worked against the old spec can
 //! fail against the new one (a request the server now rejects, a response the client no
-//! longer understands, or generated code that no longer compiles).
+//! longer understands).
+//!
+//! Each rule also says what the change does to the Rust API of the crates apigen generates
+//! ([`RustApi`]: unchanged, additive, incompatible), which is what cargo-semver-checks
+//! compares. A release's version bump takes the larger of the two (`emit::release::Bump`); the
+//! table in `docs/semver.md` lists both per rule and is checked against this registry.
 
 use super::compare::{RawChange, Scope, What};
 use serde::Serialize;
@@ -61,6 +66,32 @@ impl Direction {
     }
 }
 
+/// What a change does to the public Rust API of the generated crates (models, client, server,
+/// mock), as the generator writes them: request types are `#[non_exhaustive]` with `new`
+/// taking the required parameters and a setter per optional one; nested types, responses and
+/// enums of values are exhaustive (built by struct literal, matched without a wildcard).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RustApi {
+    /// No public item changes shape (docs, wire details, values of constants).
+    Unchanged,
+    /// Items are added (a module, field, setter, method): code that compiled still does.
+    Additive,
+    /// An item is removed or changes shape (a field, a `new` argument, an enum variant, a
+    /// type): code written against the previous crates can stop compiling.
+    Incompatible,
+}
+
+impl RustApi {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RustApi::Unchanged => "unchanged",
+            RustApi::Additive => "additive",
+            RustApi::Incompatible => "incompatible",
+        }
+    }
+}
+
 /// What a rule becomes when old and new are swapped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mirror {
@@ -78,6 +109,9 @@ pub struct Rule {
     /// Stable kebab-case id naming subject and action.
     pub id: &'static str,
     pub severity: Severity,
+    /// The change's effect on the generated crates' Rust API (see [`rust_api`] for the
+    /// changes whose effect depends on the value involved).
+    pub rust_api: RustApi,
     pub direction: Direction,
     pub mirror: Mirror,
     /// Short human title, used as the start of each message.
@@ -86,11 +120,13 @@ pub struct Rule {
 
 use Direction::{Both, Request, Response};
 use Mirror::Itself;
+use RustApi::{Additive, Incompatible, Unchanged};
 use Severity::{Breaking, Docs, NonBreaking};
 
 const fn rule(
     id: &'static str,
     severity: Severity,
+    rust_api: RustApi,
     direction: Direction,
     mirror: Mirror,
     title: &'static str,
@@ -98,6 +134,7 @@ const fn rule(
     Rule {
         id,
         severity,
+        rust_api,
         direction,
         mirror,
         title,
@@ -112,78 +149,93 @@ const fn m(id: &'static str) -> Mirror {
 #[rustfmt::skip]
 pub static RULES: &[Rule] = &[
     // --- service-wide ---
-    rule("endpoint-changed", Breaking, Both, Itself, "endpoint changed"),
+    rule("endpoint-changed", Breaking, Unchanged, Both, Itself, "endpoint changed"),
     // `service.endpoints`: where clients send requests for regions not listed / for one region.
-    rule("endpoint-rule-changed", Breaking, Both, Itself, "endpoint rule for unlisted regions changed"),
-    rule("region-endpoint-changed", Breaking, Both, Itself, "a region's endpoint host changed"),
-    rule("auth-scheme-added", NonBreaking, Request, m("auth-scheme-removed"), "auth scheme added"),
+    rule("endpoint-rule-changed", Breaking, Unchanged, Both, Itself, "endpoint rule for unlisted regions changed"),
+    rule("region-endpoint-changed", Breaking, Unchanged, Both, Itself, "a region's endpoint host changed"),
+    rule("auth-scheme-added", NonBreaking, Unchanged, Request, m("auth-scheme-removed"), "auth scheme added"),
     // Removing a scheme breaks clients that sign with it.
-    rule("auth-scheme-removed", Breaking, Request, m("auth-scheme-added"), "auth scheme removed"),
-    rule("api-version-added", NonBreaking, Both, m("api-version-removed"), "API version added"),
-    rule("api-version-removed", Breaking, Both, m("api-version-added"), "API version removed"),
-    rule("error-code-added", NonBreaking, Response, m("error-code-removed"), "error code added"),
+    rule("auth-scheme-removed", Breaking, Unchanged, Request, m("auth-scheme-added"), "auth scheme removed"),
+    rule("api-version-added", NonBreaking, Unchanged, Both, m("api-version-removed"), "API version added"),
+    rule("api-version-removed", Breaking, Unchanged, Both, m("api-version-added"), "API version removed"),
+    rule("error-code-added", NonBreaking, Unchanged, Response, m("error-code-removed"), "error code added"),
     // Clients match on codes, but an unknown code is already an error: not breaking.
-    rule("error-code-removed", NonBreaking, Response, m("error-code-added"), "error code removed"),
-    rule("service-title-changed", Docs, Both, Itself, "service title changed"),
+    rule("error-code-removed", NonBreaking, Unchanged, Response, m("error-code-added"), "error code removed"),
+    rule("service-title-changed", Docs, Unchanged, Both, Itself, "service title changed"),
     // --- operations ---
-    rule("operation-added", NonBreaking, Both, m("operation-removed"), "operation added"),
-    rule("operation-removed", Breaking, Both, m("operation-added"), "operation removed"),
-    rule("operation-deprecated", NonBreaking, Both, m("operation-undeprecated"), "operation deprecated"),
-    rule("operation-undeprecated", NonBreaking, Both, m("operation-deprecated"), "operation no longer deprecated"),
-    rule("operation-method-changed", Breaking, Request, Itself, "HTTP method changed"),
-    rule("operation-path-changed", Breaking, Request, Itself, "path changed"),
+    rule("operation-added", NonBreaking, Additive, Both, m("operation-removed"), "operation added"),
+    rule("operation-removed", Breaking, Incompatible, Both, m("operation-added"), "operation removed"),
+    rule("operation-deprecated", NonBreaking, Unchanged, Both, m("operation-undeprecated"), "operation deprecated"),
+    rule("operation-undeprecated", NonBreaking, Unchanged, Both, m("operation-deprecated"), "operation no longer deprecated"),
+    rule("operation-method-changed", Breaking, Unchanged, Request, Itself, "HTTP method changed"),
+    rule("operation-path-changed", Breaking, Unchanged, Request, Itself, "path changed"),
     // The id names the generated method: renaming it breaks callers' code.
-    rule("operation-id-changed", Breaking, Both, Itself, "operation id changed"),
-    rule("operation-version-changed", Breaking, Request, Itself, "API version of the operation changed"),
-    rule("operation-title-changed", Docs, Both, Itself, "operation title changed"),
-    rule("operation-description-changed", Docs, Both, Itself, "operation description changed"),
-    rule("operation-restrictions-changed", Docs, Both, Itself, "operation restrictions changed"),
+    rule("operation-id-changed", Breaking, Incompatible, Both, Itself, "operation id changed"),
+    rule("operation-version-changed", Breaking, Unchanged, Request, Itself, "API version of the operation changed"),
+    rule("operation-title-changed", Docs, Unchanged, Both, Itself, "operation title changed"),
+    rule("operation-description-changed", Docs, Unchanged, Both, Itself, "operation description changed"),
+    rule("operation-restrictions-changed", Docs, Unchanged, Both, Itself, "operation restrictions changed"),
     // --- request ---
-    rule("required-request-parameter-added", Breaking, Request, m("required-request-parameter-removed"), "required request parameter added"),
-    rule("optional-request-parameter-added", NonBreaking, Request, m("optional-request-parameter-removed"), "optional request parameter added"),
+    rule("required-request-parameter-added", Breaking, Incompatible, Request, m("required-request-parameter-removed"), "required request parameter added"),
+    rule("optional-request-parameter-added", NonBreaking, Additive, Request, m("optional-request-parameter-removed"), "optional request parameter added"),
     // The server no longer reads it, and the generated setter disappears.
-    rule("required-request-parameter-removed", Breaking, Request, m("required-request-parameter-added"), "required request parameter removed"),
-    rule("optional-request-parameter-removed", Breaking, Request, m("optional-request-parameter-added"), "optional request parameter removed"),
-    rule("request-parameter-became-required", Breaking, Request, m("request-parameter-became-optional"), "request parameter became required"),
-    rule("request-parameter-became-optional", NonBreaking, Request, m("request-parameter-became-required"), "request parameter became optional"),
-    rule("request-parameter-type-changed", Breaking, Request, Itself, "request parameter type changed"),
-    rule("request-parameter-location-changed", Breaking, Request, Itself, "request parameter location changed"),
-    rule("request-parameter-encoding-changed", Breaking, Request, Itself, "request parameter encoding changed"),
+    rule("required-request-parameter-removed", Breaking, Incompatible, Request, m("required-request-parameter-added"), "required request parameter removed"),
+    rule("optional-request-parameter-removed", Breaking, Incompatible, Request, m("optional-request-parameter-added"), "optional request parameter removed"),
+    rule("request-parameter-became-required", Breaking, Incompatible, Request, m("request-parameter-became-optional"), "request parameter became required"),
+    // On the wire callers may now omit it; in Rust `new` loses the argument.
+    rule("request-parameter-became-optional", NonBreaking, Incompatible, Request, m("request-parameter-became-required"), "request parameter became optional"),
+    rule("request-parameter-type-changed", Breaking, Incompatible, Request, Itself, "request parameter type changed"),
+    rule("request-parameter-location-changed", Breaking, Unchanged, Request, Itself, "request parameter location changed"),
+    rule("request-parameter-encoding-changed", Breaking, Unchanged, Request, Itself, "request parameter encoding changed"),
     // Callers that omit the parameter silently get different behaviour.
-    rule("request-parameter-default-changed", Breaking, Request, Itself, "request parameter default changed"),
-    rule("request-parameter-enum-value-added", NonBreaking, Request, m("request-parameter-enum-value-removed"), "request parameter accepts a new value"),
-    rule("request-parameter-enum-value-removed", Breaking, Request, m("request-parameter-enum-value-added"), "request parameter no longer accepts a value"),
-    rule("request-parameter-constraint-tightened", Breaking, Request, m("request-parameter-constraint-loosened"), "request parameter constraint tightened"),
-    rule("request-parameter-constraint-loosened", NonBreaking, Request, m("request-parameter-constraint-tightened"), "request parameter constraint loosened"),
+    rule("request-parameter-default-changed", Breaking, Unchanged, Request, Itself, "request parameter default changed"),
+    rule("request-parameter-enum-value-added", NonBreaking, Incompatible, Request, m("request-parameter-enum-value-removed"), "request parameter accepts a new value"),
+    rule("request-parameter-enum-value-removed", Breaking, Incompatible, Request, m("request-parameter-enum-value-added"), "request parameter no longer accepts a value"),
+    rule("request-parameter-constraint-tightened", Breaking, Unchanged, Request, m("request-parameter-constraint-loosened"), "request parameter constraint tightened"),
+    rule("request-parameter-constraint-loosened", NonBreaking, Unchanged, Request, m("request-parameter-constraint-tightened"), "request parameter constraint loosened"),
     // Two patterns cannot be ordered by strictness, so a change is a change.
-    rule("request-parameter-pattern-changed", Breaking, Request, Itself, "request parameter pattern changed"),
-    rule("request-parameter-deprecated", NonBreaking, Request, m("request-parameter-undeprecated"), "request parameter deprecated"),
-    rule("request-parameter-undeprecated", NonBreaking, Request, m("request-parameter-deprecated"), "request parameter no longer deprecated"),
-    // Path parameters are positional on the wire; only the generated argument name changes.
-    rule("path-parameter-renamed", NonBreaking, Request, Itself, "path parameter renamed"),
-    rule("request-parameter-description-changed", Docs, Request, Itself, "request parameter description changed"),
-    rule("request-body-content-type-changed", Breaking, Request, Itself, "request body content type changed"),
+    rule("request-parameter-pattern-changed", Breaking, Unchanged, Request, Itself, "request parameter pattern changed"),
+    rule("request-parameter-deprecated", NonBreaking, Unchanged, Request, m("request-parameter-undeprecated"), "request parameter deprecated"),
+    rule("request-parameter-undeprecated", NonBreaking, Unchanged, Request, m("request-parameter-deprecated"), "request parameter no longer deprecated"),
+    // Path parameters are positional on the wire; in Rust the request's field is renamed.
+    rule("path-parameter-renamed", NonBreaking, Incompatible, Request, Itself, "path parameter renamed"),
+    rule("request-parameter-description-changed", Docs, Unchanged, Request, Itself, "request parameter description changed"),
+    rule("request-body-content-type-changed", Breaking, Unchanged, Request, Itself, "request body content type changed"),
     // --- response ---
-    rule("response-status-added", NonBreaking, Response, m("response-status-removed"), "response status added"),
-    rule("response-status-removed", Breaking, Response, m("response-status-added"), "response status removed"),
-    rule("response-status-description-changed", Docs, Response, Itself, "response status description changed"),
-    rule("response-field-added", NonBreaking, Response, m("response-field-removed"), "response field added"),
-    rule("response-field-removed", Breaking, Response, m("response-field-added"), "response field removed"),
-    rule("response-field-type-changed", Breaking, Response, Itself, "response field type changed"),
-    rule("response-field-became-required", NonBreaking, Response, m("response-field-became-optional"), "response field now always present"),
+    rule("response-status-added", NonBreaking, Additive, Response, m("response-status-removed"), "response status added"),
+    rule("response-status-removed", Breaking, Incompatible, Response, m("response-status-added"), "response status removed"),
+    rule("response-status-description-changed", Docs, Unchanged, Response, Itself, "response status description changed"),
+    rule("response-field-added", NonBreaking, Incompatible, Response, m("response-field-removed"), "response field added"),
+    rule("response-field-removed", Breaking, Incompatible, Response, m("response-field-added"), "response field removed"),
+    rule("response-field-type-changed", Breaking, Incompatible, Response, Itself, "response field type changed"),
+    rule("response-field-became-required", NonBreaking, Unchanged, Response, m("response-field-became-optional"), "response field now always present"),
     // Code that reads the field unconditionally now meets its absence.
-    rule("response-field-became-optional", Breaking, Response, m("response-field-became-required"), "response field may now be absent"),
+    rule("response-field-became-optional", Breaking, Unchanged, Response, m("response-field-became-required"), "response field may now be absent"),
     // A client matching on the values meets one it does not know.
-    rule("response-field-enum-value-added", Breaking, Response, m("response-field-enum-value-removed"), "response field has a new value"),
-    rule("response-field-enum-value-removed", NonBreaking, Response, m("response-field-enum-value-added"), "response field no longer returns a value"),
+    rule("response-field-enum-value-added", Breaking, Incompatible, Response, m("response-field-enum-value-removed"), "response field has a new value"),
+    rule("response-field-enum-value-removed", NonBreaking, Incompatible, Response, m("response-field-enum-value-added"), "response field no longer returns a value"),
     // Narrower output never surprises a client; wider output can.
-    rule("response-field-constraint-tightened", NonBreaking, Response, m("response-field-constraint-loosened"), "response field constraint tightened"),
-    rule("response-field-constraint-loosened", Breaking, Response, m("response-field-constraint-tightened"), "response field constraint loosened"),
-    rule("response-field-deprecated", NonBreaking, Response, m("response-field-undeprecated"), "response field deprecated"),
-    rule("response-field-undeprecated", NonBreaking, Response, m("response-field-deprecated"), "response field no longer deprecated"),
-    rule("response-field-description-changed", Docs, Response, Itself, "response field description changed"),
-    rule("response-body-content-type-changed", Breaking, Response, Itself, "response body content type changed"),
+    rule("response-field-constraint-tightened", NonBreaking, Unchanged, Response, m("response-field-constraint-loosened"), "response field constraint tightened"),
+    rule("response-field-constraint-loosened", Breaking, Unchanged, Response, m("response-field-constraint-tightened"), "response field constraint loosened"),
+    rule("response-field-deprecated", NonBreaking, Unchanged, Response, m("response-field-undeprecated"), "response field deprecated"),
+    rule("response-field-undeprecated", NonBreaking, Unchanged, Response, m("response-field-deprecated"), "response field no longer deprecated"),
+    rule("response-field-description-changed", Docs, Unchanged, Response, Itself, "response field description changed"),
+    rule("response-body-content-type-changed", Breaking, Unchanged, Response, Itself, "response body content type changed"),
 ];
+
+/// The effect of one change on the generated Rust API: the rule's, except where it depends
+/// on the value involved.
+pub fn rust_api(rule: &Rule, raw: &RawChange) -> RustApi {
+    let body = |v: &Value| v.as_str() == Some("body");
+    match raw.what {
+        // A value list appearing or vanishing turns the member's type from `String` into an
+        // enum of the values, or back.
+        What::ConstraintChanged("enum") => RustApi::Incompatible,
+        // Moving into or out of the body moves the field between the request and its body struct.
+        What::LocationChanged if body(&raw.old) || body(&raw.new) => RustApi::Incompatible,
+        _ => rule.rust_api,
+    }
+}
 
 /// The rule with this id. Panics on an unknown id: ids come from this file only.
 pub fn get(id: &str) -> &'static Rule {

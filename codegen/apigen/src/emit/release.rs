@@ -1,15 +1,18 @@
 //! Versions and changelogs of generated crates (`apigen generate SPEC --out DIR --previous OLD`).
 //!
 //! A service's four crates are released together under one version. The version of a
-//! regeneration follows `apigen diff OLD SPEC`: the most severe change decides the bump, by
-//! cargo's reading of semantic versions (for `0.y.z`, `y` is the major and `z` the minor
-//! number):
+//! regeneration follows `apigen diff OLD SPEC`: each change calls for the larger of the bumps
+//! its severity (the wire) and its effect on the generated Rust API ask (an optional
+//! parameter becoming required breaks callers on the wire; one becoming optional breaks
+//! them in Rust, `new` losing an argument; `docs/semver.md` has the table for every rule),
+//! and the largest decides, by cargo's reading of semantic versions (for `0.y.z`, `y` is the
+//! major and `z` the minor number):
 //!
-//! | most severe change | `x.y.z` (x ≥ 1) | `0.y.z` |
+//! | largest bump a change calls for | `x.y.z` (x ≥ 1) | `0.y.z` |
 //! |---|---|---|
-//! | breaking | `(x+1).0.0` | `0.(y+1).0` |
-//! | non-breaking (additive) | `x.(y+1).0` | `0.y.(z+1)` |
-//! | docs only, or none the diff names | `x.y.(z+1)` | `0.y.(z+1)` |
+//! | major: breaking, or an incompatible Rust API | `(x+1).0.0` | `0.(y+1).0` |
+//! | minor: non-breaking, or an additive Rust API | `x.(y+1).0` | `0.y.(z+1)` |
+//! | patch: docs only, or none the diff names | `x.y.(z+1)` | `0.y.(z+1)` |
 //!
 //! What was released is recorded in the crates: the version in each `Cargo.toml`, the
 //! SHA-256 of the spec it was generated from in `[package.metadata.apigen]`, and a
@@ -17,7 +20,10 @@
 //! Regenerating from the spec already recorded keeps version and changelog, so generating
 //! is idempotent, with or without `--previous`.
 
-use crate::diff::{rules::Severity, Diff};
+use crate::diff::{
+    rules::{RustApi, Severity},
+    Diff,
+};
 use crate::spec::{load, model::Spec};
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -44,13 +50,29 @@ pub enum Bump {
 }
 
 impl Bump {
-    /// The bump the most severe change of `diff` calls for.
+    /// The bump one change calls for: the larger of what its severity (the wire) and its
+    /// effect on the generated Rust API (what cargo-semver-checks sees) ask.
+    pub fn of_change(severity: Severity, rust_api: RustApi) -> Bump {
+        let wire = match severity {
+            Severity::Breaking => Bump::Major,
+            Severity::NonBreaking => Bump::Minor,
+            Severity::Docs => Bump::Patch,
+        };
+        let api = match rust_api {
+            RustApi::Incompatible => Bump::Major,
+            RustApi::Additive => Bump::Minor,
+            RustApi::Unchanged => Bump::Patch,
+        };
+        wire.max(api)
+    }
+
+    /// The bump the changes of `diff` call for: the largest of theirs.
     pub fn of(diff: &Diff) -> Bump {
-        match diff.changes.iter().map(|c| c.severity).max() {
-            Some(Severity::Breaking) => Bump::Major,
-            Some(Severity::NonBreaking) => Bump::Minor,
-            Some(Severity::Docs) | None => Bump::Patch,
-        }
+        diff.changes
+            .iter()
+            .map(|c| Bump::of_change(c.severity, c.rust_api))
+            .max()
+            .unwrap_or(Bump::Patch)
     }
 
     pub fn as_str(self) -> &'static str {
@@ -119,9 +141,10 @@ fn changelog_head(service: &str) -> String {
     format!(
         "# Changelog of the `{service}` crates\n\n\
          Written by apigen (`apigen generate --out DIR --previous OLD_SPEC`) from `apigen diff` of \
-         each regeneration; the most severe change decides the version (breaking: major, or minor \
-         while 0.x; non-breaking: minor, or patch while 0.x; docs: patch). The models, client, \
-         server and mock crates share one version.\n"
+         each regeneration; the most severe change decides the version (breaking, or incompatible \
+         for the generated Rust API: major, or minor while 0.x; non-breaking or additive: minor, \
+         or patch while 0.x; docs: patch). The models, client, server and mock crates share one \
+         version.\n"
     )
 }
 
@@ -218,6 +241,9 @@ pub fn next(
                 line.push_str(&format!("`{}`: ", c.path));
             }
             line.push_str(&c.message.replace(['\n', '\r'], " "));
+            if c.rust_api == RustApi::Incompatible && c.severity != Severity::Breaking {
+                line.push_str(" (incompatible for the Rust API: a major release)");
+            }
             line.push_str(&format!(" [`{}`]", c.id));
             section.push_str(&line);
             section.push('\n');

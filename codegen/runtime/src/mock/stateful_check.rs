@@ -467,6 +467,15 @@ impl Check<'_> {
                     continue;
                 }
                 let shown = path(&body, get.target.as_deref().unwrap_or("")).cloned();
+                if !shown.as_ref().is_some_and(Value::is_object) {
+                    // Through a client: the answer model lost the object the mock described.
+                    self.fail(format!(
+                        "describe {id} ({}) shows no object at `{}`: {body}",
+                        get_op.id,
+                        get.target.as_deref().unwrap_or("")
+                    ));
+                    continue;
+                }
                 // The described object is this resource: its id member (or `id`) shows the id.
                 let key = get.id.as_deref().unwrap_or("id");
                 let shown_id = shown

@@ -8,7 +8,10 @@
 //! the total the store holds; every describe shows the members the create sent; an update is
 //! reflected; a duplicate create gets the plan's conflict answer; every delete succeeds, after
 //! which the list is empty and a second delete or a describe gets the not-found answer (the
-//! document's code and status where the plan carries them).
+//! document's code and status where the plan carries them); then the race of parallel clients.
+//!
+//! [`check_resources_through`] runs the same through a generated client (a [`Caller`]), and also
+//! reads every paged list through the client's own page stream.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -160,8 +163,9 @@ const FULL: u64 = 20;
 /// The page size the check pages with.
 const PAGE: u64 = 3;
 
-/// Runs the checks against the stateful mock at `base_url` (no signature verification) and
-/// returns how many resources were exercised, or every broken expectation.
+/// Runs the checks against the stateful mock at `base_url` (no signature verification, the
+/// instant lifecycle clock: a resource with a deleting state is gone once its delete answered)
+/// and returns how many resources were exercised, or every broken expectation.
 pub async fn check_resources(
     base_url: &str,
     schema: &ServiceSchema,
@@ -512,15 +516,6 @@ impl Check<'_> {
                 }
             }
         }
-        let lingering = delete
-            .lifecycle
-            .as_ref()
-            .is_some_and(|l| l.deleting.is_some());
-        if lingering {
-            // Deleting resources stay listed until their deletion has run; the clock of the
-            // run decides, so only instant mocks are checked further.
-            return true;
-        }
         self.list_pages(&scope, create, &[], 0).await;
         if self.ops.contains_key(&Action::List) && n == N {
             self.race(create_op, create, delete_op, delete, &base, &scope)
@@ -813,6 +808,34 @@ impl Check<'_> {
                     }
                     start += PAGE;
                 }
+            }
+        }
+        if matches!(
+            list.paging,
+            Some(Paging::PageNumber { .. } | Paging::OffsetLimit { .. })
+        ) {
+            // A page past the end: no items, and still the store's total.
+            let past = (count as u64 / PAGE + 2) * PAGE;
+            let mut input = base.clone();
+            for (k, v) in page_members(list, past, PAGE) {
+                input = with(list_op, &input, &k, v);
+            }
+            let (status, body) = send(self.run, self.via, list_op, &input).await;
+            let items = items_at(&body, list.items.as_deref().unwrap_or(""));
+            let total = list
+                .total
+                .as_ref()
+                .map(|t| path(&body, t).and_then(|v| id_text(v)?.parse::<usize>().ok()));
+            if !(200..300).contains(&status)
+                || !items.is_empty()
+                || total.is_some_and(|t| t != Some(count))
+            {
+                self.fail(format!(
+                    "{} past the end (from item {past}, {count} held): {status}, {} items, total {:?}",
+                    list_op.id,
+                    items.len(),
+                    total.flatten()
+                ));
             }
         }
         if seen.len() != count {

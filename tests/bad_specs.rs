@@ -105,6 +105,13 @@ const EXPECTED: &[(&str, ErrorKind, usize, usize, &str)] = &[
         11,
         "`fields` given but the type is `string`",
     ),
+    (
+        "global-alibaba.yaml",
+        ErrorKind::Semantic,
+        9,
+        13,
+        "alibaba-rpc has no global services",
+    ),
     ("huge-number.yaml", ErrorKind::Shape, 15, 17, "expected u16"),
     (
         "missing-key.yaml",

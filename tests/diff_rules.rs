@@ -214,6 +214,7 @@ fn with_endpoints(s: &mut Spec) {
         ]
         .into(),
         source: None,
+        global: false,
     });
 }
 
@@ -255,6 +256,10 @@ fn cases() -> Vec<Case> {
             e.regions.insert("eu-1".into(), "demo.example.eu".into());
             e.regions.remove("r-2");
         }, &["region-endpoint-changed"]),
+        case("service-scope-changed", with_endpoints, |s| {
+            with_endpoints(s);
+            s.service.endpoints.as_mut().unwrap().global = true;
+        }, &["service-scope-changed"]),
         case("auth-scheme-added", none, |s| s.service.auth.push(AuthScheme::HuaweiAkSk { section: None }), &["auth-scheme-added"]),
         case("auth-scheme-removed", none, |s| s.service.auth.clear(), &["auth-scheme-removed"]),
         case("api-version-added", none, |s| s.service.api_versions.push("v3".into()), &["api-version-added"]),

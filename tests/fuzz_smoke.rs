@@ -136,7 +136,10 @@ fn signed_seeds() -> Vec<(&'static str, Vec<u8>)> {
         &hw.host,
         Some("application/json"),
         hw.body.len(),
-        Some("p1"),
+        huawei::ScopeIds {
+            project: Some("p1"),
+            domain: None,
+        },
         None,
         bodies::NOW,
     ));

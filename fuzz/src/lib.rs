@@ -293,7 +293,7 @@ pub fn signature_verifiers(data: &[u8]) {
         &req.host,
         Some("application/json"),
         req.body.len(),
-        None,
+        huawei::ScopeIds::default(),
         None,
         NOW,
     );

@@ -202,6 +202,9 @@ enum Command {
         /// Compare with what is on disk instead of writing; name the stale files and fail.
         #[arg(long)]
         check: bool,
+        /// Print the time spent per phase (load, lower, emit, print, rustfmt, disk) to stderr.
+        #[arg(long)]
+        timings: bool,
     },
 }
 
@@ -318,11 +321,25 @@ fn run(command: Command) -> Result<ExitCode, String> {
             repository,
             homepage,
             check,
+            timings,
         } => {
+            use crate::emit::timings::{self, time, Phase};
+            if timings {
+                timings::enable();
+            }
+            let report = |timings: bool| {
+                if timings {
+                    eprint!("{}", timings::report());
+                }
+            };
             let (root, specs, files, owned) = match out {
                 None => {
-                    let specs = crate::emit::load_specs(&root)?;
-                    let files = crate::emit::generate(&specs)?;
+                    let specs = time(Phase::Load, || crate::emit::load_specs(&root))?;
+                    // rustfmt's earlier output for unchanged printed files (see emit::format).
+                    let target = std::env::var_os("CARGO_TARGET_DIR")
+                        .map_or_else(|| root.join("target"), PathBuf::from);
+                    let files =
+                        crate::emit::generate_cached(&specs, &target.join("apigen-rustfmt"))?;
                     (root, specs, files, vec![PathBuf::from("generated")])
                 }
                 Some(out) => {
@@ -412,17 +429,21 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 }
             };
             if check {
-                let stale = crate::emit::stale_files_in(&root, &files, &owned);
+                let stale = time(Phase::Disk, || {
+                    crate::emit::stale_files_in(&root, &files, &owned)
+                });
                 for p in &stale {
                     eprintln!("stale: {} (run `apigen generate`)", root.join(p).display());
                 }
+                report(timings);
                 return Ok(if stale.is_empty() {
                     ExitCode::SUCCESS
                 } else {
                     ExitCode::from(1)
                 });
             }
-            crate::emit::write_in(&root, &files, &owned)?;
+            time(Phase::Disk, || crate::emit::write_in(&root, &files, &owned))?;
+            report(timings);
             eprintln!(
                 "generated {} files from {} specs into {}",
                 files.len(),

@@ -15,6 +15,7 @@ use tracing::Instrument as _;
 
 use crate::classify::ResponseClassifier;
 use crate::clock::UtcTime;
+use crate::credentials::huawei::{self, Scope};
 use crate::credentials::{CachedProvider, Credentials, ProviderContext, SharedCredentialsProvider};
 use crate::endpoint::Endpoint;
 use crate::error::{service_error, Error};
@@ -163,6 +164,8 @@ pub trait RegionalClient: Sized {
     const ENDPOINTS: &'static crate::endpoint::EndpointTable;
     /// The signature scheme of [`RegionalClient::config_for`] (settings may name another).
     const DEFAULT_SCHEME: SignatureScheme;
+    /// Regional (project id) or global (domain id) service; see [`ClientConfig::scope`].
+    const SCOPE: Scope = Scope::Project;
 
     /// A client with explicit settings.
     fn new(config: ClientConfig) -> Result<Self, Error>;
@@ -173,7 +176,7 @@ pub trait RegionalClient: Sized {
         endpoint: Endpoint,
         credentials: impl Into<SharedCredentialsProvider>,
     ) -> ClientConfig {
-        ClientConfig::new(endpoint, credentials, Self::DEFAULT_SCHEME)
+        ClientConfig::new(endpoint, credentials, Self::DEFAULT_SCHEME).with_scope(Self::SCOPE)
     }
 
     /// Settings for `region` on the public network: the host [`RegionalClient::ENDPOINTS`]
@@ -258,8 +261,13 @@ pub struct ClientConfig {
     pub user_agent: String,
     /// Region of the endpoint (Huawei: the project id is looked up by it when none is given).
     pub region: Option<String>,
-    /// IAM base URL of the Huawei project lookup (default `HUAWEICLOUD_SDK_IAM_ENDPOINT`, else
-    /// `https://iam.<region>.myhuaweicloud.com`).
+    /// Huawei: whether the service is regional (requests carry the project id, `X-Project-Id`)
+    /// or global (the account's domain id, `X-Domain-Id`), as the SDK's `BasicCredentials` and
+    /// `GlobalCredentials`. A missing id is looked up through IAM (by region for a project).
+    pub scope: Scope,
+    /// IAM base URL of the Huawei project and domain lookups (default
+    /// `HUAWEICLOUD_SDK_IAM_ENDPOINT`, else `https://iam.<region>.myhuaweicloud.com` for a
+    /// project, `https://iam.myhuaweicloud.com` for the domain).
     pub iam_endpoint: Option<String>,
     /// TLS, proxy and read-timeout settings of the built-in HTTP client.
     pub transport: Transport,
@@ -289,6 +297,7 @@ impl ClientConfig {
             overall_timeout: Some(Duration::from_secs(120)),
             user_agent: concat!("apigen-runtime/", env!("CARGO_PKG_VERSION")).to_owned(),
             region: None,
+            scope: Scope::Project,
             iam_endpoint: None,
             transport: Transport::default(),
             http_client: None,
@@ -299,6 +308,12 @@ impl ClientConfig {
     /// Sets the region (see [`ClientConfig::region`]).
     pub fn with_region(mut self, region: &str) -> Self {
         self.region = (!region.is_empty()).then(|| region.to_owned());
+        self
+    }
+
+    /// Sets the scope (see [`ClientConfig::scope`]).
+    pub fn with_scope(mut self, scope: Scope) -> Self {
+        self.scope = scope;
         self
     }
 
@@ -418,8 +433,9 @@ pub struct Client {
     http: reqwest::Client,
     config: Arc<ClientConfig>,
     credentials: Arc<CachedProvider>,
-    /// Huawei project ids found through IAM, per (access key id, region).
-    project_ids: Arc<tokio::sync::Mutex<HashMap<(String, String), String>>>,
+    /// Huawei project ids (per access key id and region) and domain ids (per access key id,
+    /// region empty) found through IAM.
+    scope_ids: Arc<tokio::sync::Mutex<HashMap<(String, String), String>>>,
     budget: Arc<RetryBudget>,
     /// Options this handle applies to every call (see [`Client::with_options`]).
     options: Arc<CallOptions>,
@@ -438,7 +454,7 @@ impl Client {
             http,
             credentials: Arc::new(CachedProvider::new(config.credentials.clone())),
             config: Arc::new(config),
-            project_ids: Arc::default(),
+            scope_ids: Arc::default(),
             budget: Arc::default(),
             options: Arc::default(),
         })
@@ -463,8 +479,10 @@ impl Client {
         self.credentials.provide().await
     }
 
-    /// Credentials for `req`: from the provider, with the Huawei project id looked up through
-    /// IAM (once per access key and region) when the request needs one and none is given.
+    /// Credentials for `req`: from the provider, with the Huawei ids of the client's
+    /// [`Scope`]: a regional client drops the domain id and looks the project id up through
+    /// IAM (once per access key and region) when the request needs one and none is given; a
+    /// global client drops the project id and looks the domain id up (once per access key).
     ///
     /// Returns a boxed `Send` future: the lookup is itself a call of this executor, and the
     /// explicit type ends the recursion of the compiler's `Send` inference.
@@ -482,32 +500,60 @@ impl Client {
             self.config.scheme,
             SignatureScheme::HuaweiAkSk | SignatureScheme::HuaweiToken
         );
-        let region = match &self.config.region {
-            Some(r) if huawei && creds.project_id.is_none() => r.clone(),
-            // Without a region the signer reports the missing project id.
-            _ => return Ok(creds),
-        };
-        if req.path.contains(crate::rest::PROJECT_ID_PLACEHOLDER) {
-            let key_id = creds
-                .access_key
-                .as_ref()
-                .map(|k| k.id.clone())
-                .unwrap_or_default();
-            let mut cache = self.project_ids.lock().await;
-            let key = (key_id, region.clone());
-            let id = match cache.get(&key) {
-                Some(id) => id.clone(),
-                None => {
-                    let mut ctx = ProviderContext::new().with_http_client(self.http.clone());
-                    ctx.iam_endpoint = self.config.iam_endpoint.clone();
-                    let id = crate::credentials::huawei::lookup_project_id(&ctx, &creds, &region)
-                        .await?;
-                    tracing::info!(region = %region, "Huawei project id found through IAM");
-                    cache.insert(key, id.clone());
-                    id
+        if !huawei {
+            return Ok(creds);
+        }
+        let missing = |id: &Option<String>| id.as_deref().unwrap_or_default().is_empty();
+        let region = match self.config.scope {
+            Scope::Domain => {
+                creds.project_id = None;
+                if !missing(&creds.domain_id) {
+                    return Ok(creds);
                 }
-            };
-            creds.project_id = Some(id);
+                String::new()
+            }
+            Scope::Project => {
+                creds.domain_id = None;
+                match &self.config.region {
+                    Some(r)
+                        if missing(&creds.project_id)
+                            && req.path.contains(crate::rest::PROJECT_ID_PLACEHOLDER) =>
+                    {
+                        r.clone()
+                    }
+                    // Without a region the signer reports the missing project id.
+                    _ => return Ok(creds),
+                }
+            }
+        };
+        let key_id = creds
+            .access_key
+            .as_ref()
+            .map(|k| k.id.clone())
+            .unwrap_or_default();
+        // Held across the lookup: concurrent first calls wait for one IAM call.
+        let mut cache = self.scope_ids.lock().await;
+        let id = match cache.entry((key_id, region)) {
+            std::collections::hash_map::Entry::Occupied(e) => e.get().clone(),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                let mut ctx = ProviderContext::new().with_http_client(self.http.clone());
+                ctx.iam_endpoint = self.config.iam_endpoint.clone();
+                let region = &slot.key().1;
+                let id = if region.is_empty() {
+                    let id = huawei::lookup_domain_id(&ctx, &creds).await?;
+                    tracing::info!("Huawei domain id found through IAM");
+                    id
+                } else {
+                    let id = huawei::lookup_project_id(&ctx, &creds, region).await?;
+                    tracing::info!(region = %region, "Huawei project id found through IAM");
+                    id
+                };
+                slot.insert(id).clone()
+            }
+        };
+        match self.config.scope {
+            Scope::Domain => creds.domain_id = Some(id),
+            Scope::Project => creds.project_id = Some(id),
         }
         Ok(creds)
     }

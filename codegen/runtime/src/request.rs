@@ -131,41 +131,55 @@ pub struct SignContext<'a> {
     pub nonce: &'a str,
 }
 
-/// Finalises and signs `req` in place: moves form parameters into the body, adds the protocol
-/// headers/parameters and the signature. Call once per attempt (fresh time and nonce).
-/// The resulting `req.path` includes the endpoint base path.
+/// Finalises and signs `req` in place: fills the `{project_id}` / `{domain_id}` path
+/// placeholders from the credentials, encodes form parameters into the body (they stay listed
+/// in `req.form`), adds the protocol headers/parameters and the signature. Call once per
+/// attempt (fresh time and nonce). The resulting `req.path` includes the endpoint base path.
 pub fn sign_request(req: &mut PreparedRequest, ctx: &SignContext<'_>) -> Result<(), Error> {
-    if req.path.contains(crate::rest::PROJECT_ID_PLACEHOLDER) {
-        let project = ctx
-            .credentials
-            .project_id
-            .as_deref()
-            .filter(|p| !p.is_empty())
-            .ok_or_else(|| {
-                Error::InvalidRequest(format!(
-                    "{}: set project_id on the request or in the credentials \
-                     (Credentials::with_project_id, HUAWEICLOUD_SDK_PROJECT_ID), or the \
-                     client's region to look it up through IAM",
-                    req.operation
-                ))
-            })?;
-        req.path = req.path.replace(
-            crate::rest::PROJECT_ID_PLACEHOLDER,
-            &crate::sign::percent_encode(project),
-        );
-    }
+    let ids = crate::sign::huawei::ScopeIds::of(ctx.credentials);
+    fill_placeholder(
+        req,
+        crate::rest::PROJECT_ID_PLACEHOLDER,
+        ids.project,
+        || {
+            "set project_id on the request or in the credentials (Credentials::with_project_id, \
+         HUAWEICLOUD_SDK_PROJECT_ID), or the client's region to look it up through IAM"
+        },
+    )?;
+    fill_placeholder(req, crate::rest::DOMAIN_ID_PLACEHOLDER, ids.domain, || {
+        "set domain_id on the request or in the credentials (Credentials::with_domain_id, \
+         HUAWEICLOUD_SDK_DOMAIN_ID), or use a global client to look it up through IAM"
+    })?;
     if !ctx.base_path.is_empty() {
         req.path = format!("{}{}", ctx.base_path, req.path);
     }
-    let form = std::mem::take(&mut req.form);
-    if !form.is_empty() {
-        req.body = encode_pairs(&form).into_bytes();
+    if !req.form.is_empty() {
+        req.body = encode_pairs(&req.form).into_bytes();
         req.content_type = Some("application/x-www-form-urlencoded".to_owned());
     }
     if let Some(ct) = req.content_type.clone() {
         req.set_header("Content-Type", ct);
     }
-    ctx.scheme.signer().sign(req, &form, ctx)
+    ctx.scheme.signer().sign(req, ctx)
+}
+
+/// Replaces `placeholder` in the path with `value` (percent-encoded); a missing value is an
+/// error that says how to set it.
+fn fill_placeholder(
+    req: &mut PreparedRequest,
+    placeholder: &str,
+    value: Option<&str>,
+    how: impl FnOnce() -> &'static str,
+) -> Result<(), Error> {
+    if !req.path.contains(placeholder) {
+        return Ok(());
+    }
+    let value =
+        value.ok_or_else(|| Error::InvalidRequest(format!("{}: {}", req.operation, how())))?;
+    req.path = req
+        .path
+        .replace(placeholder, &crate::sign::percent_encode(value));
+    Ok(())
 }
 
 pub(crate) fn sign_input(req: &PreparedRequest) -> SignInput<'_> {

@@ -147,8 +147,11 @@ pub const DEFAULT_CONTENT_TYPE: &str = "application/json";
 /// (`{` is always escaped in values, so it cannot be confused with one).
 pub const PROJECT_ID_PLACEHOLDER: &str = "{project_id}";
 
-/// Substitutes `{name}` placeholders with escaped values; an unset `{project_id}` stays for
-/// [`crate::request::sign_request`] to fill from the credentials.
+/// The Huawei domain-id placeholder of global services, left like [`PROJECT_ID_PLACEHOLDER`].
+pub const DOMAIN_ID_PLACEHOLDER: &str = "{domain_id}";
+
+/// Substitutes `{name}` placeholders with escaped values; an unset `{project_id}` or
+/// `{domain_id}` stays for [`crate::request::sign_request`] to fill from the credentials.
 pub fn render_path(template: &str, params: &[(&str, String)]) -> Result<String, String> {
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
@@ -160,9 +163,11 @@ pub fn render_path(template: &str, params: &[(&str, String)]) -> Result<String, 
             .ok_or_else(|| format!("unclosed placeholder in {template:?}"))?;
         let name = after[..close].trim();
         let Some(value) = params.iter().find(|(n, _)| *n == name).map(|(_, v)| v) else {
-            if name == "project_id" {
+            if name == "project_id" || name == "domain_id" {
                 // Filled from the credentials when the request is signed.
-                out.push_str(PROJECT_ID_PLACEHOLDER);
+                out.push('{');
+                out.push_str(name);
+                out.push('}');
                 rest = &after[close + 1..];
                 continue;
             }

@@ -2,20 +2,17 @@
 //! parameters, headers, the signature). The signature algorithms themselves are the pure
 //! functions in [`crate::sign`]; [`SignatureScheme::signer`] is the registry.
 
+use crate::credentials::AccessKey;
 use crate::error::Error;
 use crate::request::{sign_input, PreparedRequest, SignContext};
-use crate::sign::{alibaba_v1, alibaba_v3, huawei, SignatureScheme};
+use crate::sign::{alibaba_v1, alibaba_v3, huawei, SignInput, SignatureScheme};
 
-/// Adds a scheme's authentication to a request whose path, body and content type are final.
+/// Adds a scheme's authentication to a request whose path, body and content type are final
+/// (form parameters are in the body and still listed in `req.form`, for the schemes that sign
+/// them as parameters).
 pub trait Signer: Send + Sync {
-    /// Signs `req` in place; `form` holds the form parameters already moved into the body
-    /// (schemes that sign them as parameters need them).
-    fn sign(
-        &self,
-        req: &mut PreparedRequest,
-        form: &[(String, String)],
-        ctx: &SignContext<'_>,
-    ) -> Result<(), Error>;
+    /// Signs `req` in place.
+    fn sign(&self, req: &mut PreparedRequest, ctx: &SignContext<'_>) -> Result<(), Error>;
 }
 
 impl SignatureScheme {
@@ -23,8 +20,8 @@ impl SignatureScheme {
     pub fn signer(self) -> &'static dyn Signer {
         match self {
             SignatureScheme::AlibabaV1 => &AlibabaV1Signer,
-            SignatureScheme::AlibabaV3 => &AlibabaV3Signer,
-            SignatureScheme::HuaweiAkSk => &HuaweiAkSkSigner,
+            SignatureScheme::AlibabaV3 => &ALIBABA_V3,
+            SignatureScheme::HuaweiAkSk => &HUAWEI_AK_SK,
             SignatureScheme::HuaweiToken => &HuaweiTokenSigner,
             SignatureScheme::None => &Unsigned,
         }
@@ -37,12 +34,7 @@ impl SignatureScheme {
 pub struct AlibabaV1Signer;
 
 impl Signer for AlibabaV1Signer {
-    fn sign(
-        &self,
-        req: &mut PreparedRequest,
-        form: &[(String, String)],
-        ctx: &SignContext<'_>,
-    ) -> Result<(), Error> {
+    fn sign(&self, req: &mut PreparedRequest, ctx: &SignContext<'_>) -> Result<(), Error> {
         let ak = ctx.credentials.require_access_key()?;
         if let Some(rpc) = req.protocol.rpc() {
             req.query.push(("Action".into(), rpc.action.to_string()));
@@ -55,31 +47,35 @@ impl Signer for AlibabaV1Signer {
             ctx.time,
             ctx.nonce,
         ));
-        let s = alibaba_v1::sign(&req.method, req.query.iter().chain(form.iter()), &ak.secret);
+        let params = req.query.iter().chain(req.form.iter());
+        let s = alibaba_v1::sign(&req.method, params, &ak.secret);
         req.query
             .push((alibaba_v1::SIGNATURE_PARAM.to_owned(), s.signature));
-
         Ok(())
     }
 }
 
-/// Alibaba `ACS3-HMAC-SHA256`: `x-acs-*` headers and an `Authorization` header.
+/// A scheme that sets its own headers, then an `Authorization` header computed over the
+/// request as it then is: Alibaba `ACS3-HMAC-SHA256` and Huawei `SDK-HMAC-SHA256`.
 #[derive(Debug, Clone, Copy)]
-pub struct AlibabaV3Signer;
+pub struct AuthorizationSigner {
+    /// The headers the scheme adds before signing.
+    headers: fn(&PreparedRequest, &AccessKey, &SignContext<'_>) -> Vec<(String, String)>,
+    /// The `Authorization` value over the request with those headers.
+    authorization: fn(&SignInput<'_>, &AccessKey) -> String,
+    /// Credentials holding only an IAM token (no access key) are sent as
+    /// [`HuaweiTokenSigner`] does (Huawei).
+    token_fallback: bool,
+}
 
-impl Signer for AlibabaV3Signer {
-    fn sign(
-        &self,
-        req: &mut PreparedRequest,
-        _form: &[(String, String)],
-        ctx: &SignContext<'_>,
-    ) -> Result<(), Error> {
-        let ak = ctx.credentials.require_access_key()?;
+/// Alibaba `ACS3-HMAC-SHA256`: `x-acs-*` headers and an `Authorization` header.
+pub const ALIBABA_V3: AuthorizationSigner = AuthorizationSigner {
+    headers: |req, ak, ctx| {
         let (action, version) = match req.protocol.rpc() {
             Some(r) => (&*r.action, &*r.version),
             None => ("", ""),
         };
-        let extra = alibaba_v3::prepare_headers(
+        alibaba_v3::prepare_headers(
             ctx.host,
             action,
             version,
@@ -87,68 +83,61 @@ impl Signer for AlibabaV3Signer {
             ak.security_token.as_deref(),
             ctx.time,
             ctx.nonce,
-        );
-        authorize(req, extra, |input| {
-            alibaba_v3::sign(input, &ak.id, &ak.secret).authorization
-        });
-        Ok(())
-    }
-}
+        )
+    },
+    authorization: |input, ak| alibaba_v3::sign(input, &ak.id, &ak.secret).authorization,
+    token_fallback: false,
+};
 
-/// Huawei `SDK-HMAC-SHA256`: `X-Sdk-Date` (and project/security-token headers) and an
-/// `Authorization` header; credentials with an IAM token but no access key are sent as
-/// [`HuaweiTokenSigner`] does.
-#[derive(Debug, Clone, Copy)]
-pub struct HuaweiAkSkSigner;
-
-impl Signer for HuaweiAkSkSigner {
-    fn sign(
-        &self,
-        req: &mut PreparedRequest,
-        form: &[(String, String)],
-        ctx: &SignContext<'_>,
-    ) -> Result<(), Error> {
-        // Credentials holding only an IAM token (no access key) authenticate with the token.
-        if ctx.credentials.access_key.is_none() && ctx.credentials.auth_token.is_some() {
-            return HuaweiTokenSigner.sign(req, form, ctx);
-        }
-        let ak = ctx.credentials.require_access_key()?;
-        let extra = huawei::prepare_headers(
+/// Huawei `SDK-HMAC-SHA256`: `X-Sdk-Date`, the project or domain id and security-token
+/// headers, and an `Authorization` header. Credentials with an IAM token but no access key
+/// are sent as [`HuaweiTokenSigner`] does.
+pub const HUAWEI_AK_SK: AuthorizationSigner = AuthorizationSigner {
+    headers: |req, ak, ctx| {
+        huawei::prepare_headers(
             ctx.host,
             req.content_type.as_deref(),
             req.body.len(),
-            ctx.credentials.project_id.as_deref(),
+            huawei::ScopeIds::of(ctx.credentials),
             ak.security_token.as_deref(),
             ctx.time,
-        );
-        authorize(req, extra, |input| {
-            huawei::sign(input, &ak.id, &ak.secret).authorization
-        });
+        )
+    },
+    authorization: |input, ak| huawei::sign(input, &ak.id, &ak.secret).authorization,
+    token_fallback: true,
+};
+
+impl Signer for AuthorizationSigner {
+    fn sign(&self, req: &mut PreparedRequest, ctx: &SignContext<'_>) -> Result<(), Error> {
+        let creds = ctx.credentials;
+        if self.token_fallback && creds.access_key.is_none() && creds.auth_token.is_some() {
+            return HuaweiTokenSigner.sign(req, ctx);
+        }
+        let ak = ctx.credentials.require_access_key()?;
+        for (k, v) in (self.headers)(req, ak, ctx) {
+            req.set_header(&k, v);
+        }
+        let value = (self.authorization)(&sign_input(req), ak);
+        req.set_header("Authorization", value);
         Ok(())
     }
 }
 
-/// Huawei IAM token: `X-Auth-Token` (and `X-Project-Id`), no signature.
+/// Huawei IAM token: `X-Auth-Token` (and `X-Project-Id` or `X-Domain-Id`), no signature.
 #[derive(Debug, Clone, Copy)]
 pub struct HuaweiTokenSigner;
 
 impl Signer for HuaweiTokenSigner {
-    fn sign(
-        &self,
-        req: &mut PreparedRequest,
-        _form: &[(String, String)],
-        ctx: &SignContext<'_>,
-    ) -> Result<(), Error> {
+    fn sign(&self, req: &mut PreparedRequest, ctx: &SignContext<'_>) -> Result<(), Error> {
         let token = ctx
             .credentials
             .auth_token
             .as_deref()
             .ok_or_else(|| Error::Credentials("an IAM token is required".into()))?;
         req.set_header(huawei::TOKEN_HEADER, token);
-        if let Some(p) = &ctx.credentials.project_id {
-            req.set_header(huawei::PROJECT_ID_HEADER, p.clone());
+        for (k, v) in huawei::ScopeIds::of(ctx.credentials).headers() {
+            req.set_header(k, v);
         }
-
         Ok(())
     }
 }
@@ -158,26 +147,7 @@ impl Signer for HuaweiTokenSigner {
 pub struct Unsigned;
 
 impl Signer for Unsigned {
-    fn sign(
-        &self,
-        _req: &mut PreparedRequest,
-        _form: &[(String, String)],
-        _ctx: &SignContext<'_>,
-    ) -> Result<(), Error> {
+    fn sign(&self, _req: &mut PreparedRequest, _ctx: &SignContext<'_>) -> Result<(), Error> {
         Ok(())
     }
-}
-
-/// Sets the scheme's `headers`, then the `Authorization` header computed over the request as
-/// it then is (the header-signing schemes: Alibaba V3, Huawei AK/SK).
-fn authorize(
-    req: &mut PreparedRequest,
-    headers: Vec<(String, String)>,
-    authorization: impl FnOnce(&crate::sign::SignInput<'_>) -> String,
-) {
-    for (k, v) in headers {
-        req.set_header(&k, v);
-    }
-    let value = authorization(&sign_input(req));
-    req.set_header("Authorization", value);
 }

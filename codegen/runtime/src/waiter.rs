@@ -19,7 +19,8 @@
 //!
 //! Any other value, or none yet (an empty list, a missing or `null` field), keeps it polling.
 //! A deletion waiter ([`wait_until_gone`]) ends successfully when the describe call answers one
-//! of the documented not-found codes ([`Waiter::not_found`]).
+//! of the documented not-found codes ([`Waiter::not_found`]), or, for a waiter reading a list
+//! filtered by the resource's id ([`Waiter::lists`]), when the list no longer holds it.
 //!
 //! Time is `tokio::time`, so tests run waiters under a paused clock without real sleeps.
 
@@ -70,6 +71,12 @@ impl Waiter {
             None if !values.is_empty() => State::Success,
             other => State::Pending(other.cloned()),
         }
+    }
+
+    /// Whether the state is read from a list's items (a list filtered by the resource's id
+    /// stands for the describe a service lacks: Alibaba Kafka's `GetInstanceList`).
+    pub fn lists(&self) -> bool {
+        self.field.contains("[]")
     }
 
     /// Whether `error` is the service saying the resource does not exist.
@@ -277,6 +284,10 @@ where
             }
             Ok(response) => {
                 let json = serde_json::to_value(&response).unwrap_or(Value::Null);
+                // A list filtered by the resource's id that no longer holds it: gone.
+                if gone && waiter.lists() && json_state(waiter, &json).is_none() {
+                    return Ok(None);
+                }
                 match waiter.classify(&json) {
                     State::Success if !gone => return Ok(Some(response)),
                     // Still there, in its final state: a deletion not yet seen.
@@ -546,5 +557,23 @@ mod tests {
             .await
             .unwrap_err();
         assert!(matches!(err, WaitError::Failed { .. }), "{err:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_deletion_waiter_on_a_filtered_list_ends_when_the_list_no_longer_holds_it() {
+        let s = Script::new(vec![
+            Ok(json!({"InstanceList": {"InstanceVO": [{"ServiceStatus": 5}]}})),
+            Ok(json!({"InstanceList": {"InstanceVO": []}})),
+        ]);
+        wait_until_gone(&RUNNING, &config(600), || s.call())
+            .await
+            .unwrap();
+        assert_eq!(s.calls().len(), 2);
+        // A describe answer without the status is no deletion.
+        let s = Script::new(vec![Ok(json!({"status": null}))]);
+        let err = wait_until_gone(&TOP, &config(0), || s.call())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, WaitError::TimedOut { .. }), "{err:?}");
     }
 }

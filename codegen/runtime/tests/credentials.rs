@@ -912,6 +912,155 @@ async fn huawei_project_id_looked_up_through_iam_once() {
     assert_eq!(iam.count("/v3/projects"), before);
 }
 
+/// Huawei global service (`GlobalCredentials`): no domain id → `GET /v3/auth/domains` on IAM
+/// (signed), once per access key even for concurrent first calls; the id is then sent as
+/// `X-Domain-Id`, signed like the SDK signs it (every header), fills `{domain_id}`, and no
+/// `X-Project-Id` goes out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn huawei_global_domain_id_looked_up_through_iam_once() {
+    fn verified(s: &fake::Seen) -> Result<(), String> {
+        let input = SignInput {
+            method: &s.method,
+            host: s.header("host").unwrap_or_default(),
+            path: &s.path,
+            query: &s.query,
+            headers: &s.headers,
+            body: &s.body,
+        };
+        verify_huawei(
+            &input,
+            |ak| (ak == "HWAK").then(|| "HWSK".to_owned()),
+            UtcTime::now(),
+            &VerifyConfig::default(),
+            None,
+        )
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+    }
+    let iam = start(|s| match verified(s) {
+        Err(e) => answer(401, serde_json::json!({"error_msg": e}).to_string()),
+        Ok(()) if s.header("x-domain-id").is_some() => answer(400, "lookup sent a domain id"),
+        Ok(()) => ok(r#"{"domains":[{"id":"d0m41n","name":"acct"}]}"#),
+    })
+    .await;
+    let svc = start(|s| {
+        let signed = s
+            .header("authorization")
+            .and_then(|a| a.split("SignedHeaders=").nth(1))
+            .and_then(|h| h.split(',').next())
+            .unwrap_or_default()
+            .to_owned();
+        ok(serde_json::json!({
+            "path": s.path,
+            "domain": s.header("x-domain-id"),
+            "project": s.header("x-project-id"),
+            "signed": signed,
+            "verified": verified(s).err(),
+        })
+        .to_string())
+    })
+    .await;
+    let client = |credentials: Credentials| {
+        let mut config = ClientConfig::new(
+            Endpoint::from_url(&svc.url).unwrap(),
+            credentials,
+            SignatureScheme::HuaweiAkSk,
+        )
+        .with_region("cn-north-4")
+        .with_scope(huawei::Scope::Domain);
+        config.iam_endpoint = Some(iam.url.clone());
+        Client::new(config).unwrap()
+    };
+    let get = || {
+        RestRequest::new("ShowDomainQuota", "GET", "/v3/domains/{domain_id}/quota")
+            .into_prepared()
+            .unwrap()
+    };
+    // A project id from the environment is not a global service's business.
+    let global = client(Credentials::access_key("HWAK", "HWSK").with_project_id("p1"));
+    let calls = (0..6).map(|_| {
+        let c = global.clone();
+        tokio::spawn(async move { c.send(get()).await.unwrap().json::<serde_json::Value>() })
+    });
+    for v in futures_util::future::join_all(calls).await {
+        let v = v.unwrap().unwrap();
+        assert_eq!(v["path"], "/v3/domains/d0m41n/quota");
+        assert_eq!(v["domain"], "d0m41n");
+        assert_eq!(v["project"], serde_json::Value::Null);
+        assert_eq!(v["verified"], serde_json::Value::Null, "{v}");
+        assert!(
+            v["signed"]
+                .as_str()
+                .unwrap()
+                .split(';')
+                .any(|h| h == "x-domain-id"),
+            "{v}"
+        );
+    }
+    assert_eq!(
+        iam.count("/v3/auth/domains"),
+        1,
+        "one lookup for concurrent first calls"
+    );
+    global.send(get()).await.unwrap();
+    assert_eq!(iam.count("/v3/auth/domains"), 1, "cached");
+    // A given domain id skips IAM; a regional client never sends one.
+    let given = client(Credentials::access_key("HWAK", "HWSK").with_domain_id("mine"));
+    let v: serde_json::Value = given.send(get()).await.unwrap().json().unwrap();
+    assert_eq!(v["domain"], "mine");
+    assert_eq!(iam.count("/v3/auth/domains"), 1);
+    let mut config = ClientConfig::new(
+        Endpoint::from_url(&svc.url).unwrap(),
+        Credentials::access_key("HWAK", "HWSK")
+            .with_domain_id("mine")
+            .with_project_id("p1"),
+        SignatureScheme::HuaweiAkSk,
+    );
+    config.iam_endpoint = Some(iam.url.clone());
+    let regional = Client::new(config).unwrap();
+    let v: serde_json::Value = regional
+        .send(
+            RestRequest::new("ListInstances", "GET", "/v2/{project_id}/instances")
+                .into_prepared()
+                .unwrap(),
+        )
+        .await
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(
+        (v["project"].as_str(), v["domain"].as_str()),
+        (Some("p1"), None)
+    );
+}
+
+/// A domain lookup that finds no single domain fails with what to set.
+#[tokio::test]
+async fn huawei_domain_lookup_needs_exactly_one_domain() {
+    let iam = start(|_| ok(r#"{"domains":[]}"#)).await;
+    let mut config = ClientConfig::new(
+        Endpoint::from_url(&iam.url).unwrap(),
+        Credentials::access_key("HWAK", "HWSK"),
+        SignatureScheme::HuaweiAkSk,
+    )
+    .with_scope(huawei::Scope::Domain);
+    config.iam_endpoint = Some(iam.url.clone());
+    let err = Client::new(config)
+        .unwrap()
+        .send(
+            RestRequest::new("ListThings", "GET", "/v1/things")
+                .into_prepared()
+                .unwrap(),
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("lists 0 domains") && err.contains("HUAWEICLOUD_SDK_DOMAIN_ID"),
+        "{err}"
+    );
+}
+
 #[tokio::test]
 async fn chain_reuses_the_provider_that_answered() {
     let a_calls = Arc::new(AtomicUsize::new(0));

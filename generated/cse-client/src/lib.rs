@@ -1446,9 +1446,7 @@ impl Client {
             .await
     }
 
-    /// Waits until the `v2/enginemgr/engines` resource that `request` names is `Available`: calls [`Client::query_microservice_engine_details`] at once, then with growing, jittered delays (`config.min_delay` doubling up to `config.max_delay`), and returns the first answer whose `status` is `Available` (a new resource is `Creating` first).
-    ///
-    /// Fails at once on `CreateFailed`, `UpgradeFailed`, `ModifyFailed`. Gives up with `WaitError::TimedOut` after `config.timeout`; an error of the call (after the client's retries), a not-found included, ends the wait with `WaitError::Call`. See [`waiters::ENGINE_AVAILABLE`] for where the facts come from.
+    /// Polls [`Client::query_microservice_engine_details`] with `request` until [`waiters::ENGINE_AVAILABLE`] holds (`apigen_runtime::waiter::wait`: delays, timeout and errors as `config` and the runtime's docs say).
     pub async fn wait_until_engine_available(
         &self,
         request: &cse_models::query_microservice_engine_details::QueryMicroserviceEngineDetailsRequest,
@@ -1463,9 +1461,7 @@ impl Client {
         .await
     }
 
-    /// Waits until the `v2/enginemgr/engines` resource that `request` names is gone: calls [`Client::query_microservice_engine_details`] until it answers `SVCSTG.00501116` (a deleted resource may show `Deleting` first).
-    ///
-    /// Fails at once on `DeleteFailed`. Gives up with `WaitError::TimedOut` after `config.timeout`; any other error of the call ends the wait with `WaitError::Call`. See [`waiters::ENGINE_DELETED`] for where the facts come from.
+    /// Polls [`Client::query_microservice_engine_details`] with `request` until [`waiters::ENGINE_DELETED`] holds (`apigen_runtime::waiter::wait_until_gone`: delays, timeout and errors as `config` and the runtime's docs say).
     pub async fn wait_until_engine_deleted(
         &self,
         request: &cse_models::query_microservice_engine_details::QueryMicroserviceEngineDetailsRequest,
@@ -1477,9 +1473,7 @@ impl Client {
         .await
     }
 
-    /// Waits until the `v4/registry/microservices/instances` resource that `request` names is `UP`: calls [`Client::query_details_about_microservice_instance`] at once, then with growing, jittered delays (`config.min_delay` doubling up to `config.max_delay`), and returns the first answer whose `instance.status` is `UP` (a new resource is `STARTING` first).
-    ///
-    /// No documented state ends it early. Gives up with `WaitError::TimedOut` after `config.timeout`; an error of the call (after the client's retries), a not-found included, ends the wait with `WaitError::Call`. See [`waiters::INSTANCE_UP`] for where the facts come from.
+    /// Polls [`Client::query_details_about_microservice_instance`] with `request` until [`waiters::INSTANCE_UP`] holds (`apigen_runtime::waiter::wait`: delays, timeout and errors as `config` and the runtime's docs say).
     pub async fn wait_until_instance_up(
         &self,
         request: &cse_models::query_details_about_microservice_instance::QueryDetailsAboutMicroserviceInstanceRequest,
@@ -1494,9 +1488,7 @@ impl Client {
         .await
     }
 
-    /// Waits until the `v4/registry/microservices/instances` resource that `request` names is gone: calls [`Client::query_details_about_microservice_instance`] until it answers `400017` (a deleted resource may show its last state first).
-    ///
-    /// No documented state ends it early. Gives up with `WaitError::TimedOut` after `config.timeout`; any other error of the call ends the wait with `WaitError::Call`. See [`waiters::INSTANCE_DELETED`] for where the facts come from.
+    /// Polls [`Client::query_details_about_microservice_instance`] with `request` until [`waiters::INSTANCE_DELETED`] holds (`apigen_runtime::waiter::wait_until_gone`: delays, timeout and errors as `config` and the runtime's docs say).
     pub async fn wait_until_instance_deleted(
         &self,
         request: &cse_models::query_details_about_microservice_instance::QueryDetailsAboutMicroserviceInstanceRequest,
@@ -1514,7 +1506,7 @@ impl Client {
 pub mod waiters {
     use apigen_runtime::Waiter;
 
-    /// `v2/enginemgr/engines` is `Available`: `status` of the [`QueryMicroserviceEngineDetails`](crate::Client::query_microservice_engine_details) answer. Fails at once on `CreateFailed`, `UpgradeFailed`, `ModifyFailed`. The values are inferred from the status enum in the document's tables.
+    /// `v2/enginemgr/engines` is `Available`: `status` of the [`QueryMicroserviceEngineDetails`](crate::Client::query_microservice_engine_details) answer (a new resource is `Creating` first). Fails at once on `CreateFailed`, `UpgradeFailed`, `ModifyFailed`. The values are inferred from the status enum in the document's tables.
     pub const ENGINE_AVAILABLE: Waiter = Waiter {
         name: "engine_available",
         field: "status",
@@ -1523,7 +1515,7 @@ pub mod waiters {
         not_found: &["SVCSTG.00501116"],
     };
 
-    /// `v2/enginemgr/engines` is gone: [`QueryMicroserviceEngineDetails`](crate::Client::query_microservice_engine_details) answers `SVCSTG.00501116`. Fails at once on `DeleteFailed`. The status is `status`; its values are inferred from the status enum in the document's tables.
+    /// `v2/enginemgr/engines` is gone: [`QueryMicroserviceEngineDetails`](crate::Client::query_microservice_engine_details) answers `SVCSTG.00501116` (a deleted resource may show `Deleting` first). Fails at once on `DeleteFailed`. The status is `status`; its values are inferred from the status enum in the document's tables.
     pub const ENGINE_DELETED: Waiter = Waiter {
         name: "engine_deleted",
         field: "status",
@@ -1532,7 +1524,7 @@ pub mod waiters {
         not_found: &["SVCSTG.00501116"],
     };
 
-    /// `v4/registry/microservices/instances` is `UP`: `instance.status` of the [`QueryDetailsAboutMicroserviceInstance`](crate::Client::query_details_about_microservice_instance) answer. No documented state ends it early. The values are inferred from the status enum in the document's tables.
+    /// `v4/registry/microservices/instances` is `UP`: `instance.status` of the [`QueryDetailsAboutMicroserviceInstance`](crate::Client::query_details_about_microservice_instance) answer (a new resource is `STARTING` first). No documented state ends it early. The values are inferred from the status enum in the document's tables.
     pub const INSTANCE_UP: Waiter = Waiter {
         name: "instance_up",
         field: "instance.status",
@@ -1541,7 +1533,7 @@ pub mod waiters {
         not_found: &["400017"],
     };
 
-    /// `v4/registry/microservices/instances` is gone: [`QueryDetailsAboutMicroserviceInstance`](crate::Client::query_details_about_microservice_instance) answers `400017`. No documented state ends it early. The status is `instance.status`; its values are inferred from the status enum in the document's tables.
+    /// `v4/registry/microservices/instances` is gone: [`QueryDetailsAboutMicroserviceInstance`](crate::Client::query_details_about_microservice_instance) answers `400017` (a deleted resource may show its last state first). No documented state ends it early. The status is `instance.status`; its values are inferred from the status enum in the document's tables.
     pub const INSTANCE_DELETED: Waiter = Waiter {
         name: "instance_deleted",
         field: "instance.status",

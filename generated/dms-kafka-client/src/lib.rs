@@ -1384,9 +1384,7 @@ impl Client {
             .await
     }
 
-    /// Waits until the `v1.0/instances` resource that `request` names is `RUNNING`: calls [`Client::show_instance_v1`] at once, then with growing, jittered delays (`config.min_delay` doubling up to `config.max_delay`), and returns the first answer whose `status` is `RUNNING` (a new resource is `CREATING` first).
-    ///
-    /// Fails at once on `FAULTY`. Gives up with `WaitError::TimedOut` after `config.timeout`; an error of the call (after the client's retries), a not-found included, ends the wait with `WaitError::Call`. See [`waiters::INSTANCE_V1_RUNNING`] for where the facts come from.
+    /// Polls [`Client::show_instance_v1`] with `request` until [`waiters::INSTANCE_V1_RUNNING`] holds (`apigen_runtime::waiter::wait`: delays, timeout and errors as `config` and the runtime's docs say).
     pub async fn wait_until_instance_v1_running(
         &self,
         request: &dms_kafka_models::show_instance_v1::ShowInstanceV1Request,
@@ -1398,9 +1396,7 @@ impl Client {
         .await
     }
 
-    /// Waits until the `v1.0/instances` resource that `request` names is gone: calls [`Client::show_instance_v1`] until it answers `DMS.00404022` (a deleted resource may show its last state first).
-    ///
-    /// No documented state ends it early. Gives up with `WaitError::TimedOut` after `config.timeout`; any other error of the call ends the wait with `WaitError::Call`. See [`waiters::INSTANCE_V1_DELETED`] for where the facts come from.
+    /// Polls [`Client::show_instance_v1`] with `request` until [`waiters::INSTANCE_V1_DELETED`] holds (`apigen_runtime::waiter::wait_until_gone`: delays, timeout and errors as `config` and the runtime's docs say).
     pub async fn wait_until_instance_v1_deleted(
         &self,
         request: &dms_kafka_models::show_instance_v1::ShowInstanceV1Request,
@@ -1412,9 +1408,7 @@ impl Client {
         .await
     }
 
-    /// Waits until the `v2/instances` resource that `request` names is `RUNNING`: calls [`Client::show_instance`] at once, then with growing, jittered delays (`config.min_delay` doubling up to `config.max_delay`), and returns the first answer whose `status` is `RUNNING` (a new resource is `CREATING` first).
-    ///
-    /// Fails at once on `FAULTY`. Gives up with `WaitError::TimedOut` after `config.timeout`; an error of the call (after the client's retries), a not-found included, ends the wait with `WaitError::Call`. See [`waiters::INSTANCE_RUNNING`] for where the facts come from.
+    /// Polls [`Client::show_instance`] with `request` until [`waiters::INSTANCE_RUNNING`] holds (`apigen_runtime::waiter::wait`: delays, timeout and errors as `config` and the runtime's docs say).
     pub async fn wait_until_instance_running(
         &self,
         request: &dms_kafka_models::show_instance::ShowInstanceRequest,
@@ -1426,9 +1420,7 @@ impl Client {
         .await
     }
 
-    /// Waits until the `v2/instances` resource that `request` names is gone: calls [`Client::show_instance`] until it answers `DMS.00404022` (a deleted resource may show its last state first).
-    ///
-    /// No documented state ends it early. Gives up with `WaitError::TimedOut` after `config.timeout`; any other error of the call ends the wait with `WaitError::Call`. See [`waiters::INSTANCE_DELETED`] for where the facts come from.
+    /// Polls [`Client::show_instance`] with `request` until [`waiters::INSTANCE_DELETED`] holds (`apigen_runtime::waiter::wait_until_gone`: delays, timeout and errors as `config` and the runtime's docs say).
     pub async fn wait_until_instance_deleted(
         &self,
         request: &dms_kafka_models::show_instance::ShowInstanceRequest,
@@ -1446,7 +1438,7 @@ impl Client {
 pub mod waiters {
     use apigen_runtime::Waiter;
 
-    /// `v1.0/instances` is `RUNNING`: `status` of the [`ShowInstanceV1`](crate::Client::show_instance_v1) answer. Fails at once on `FAULTY`. The values are settled by the reviewed `specs/resources/dms-kafka.yaml` (evidence there).
+    /// `v1.0/instances` is `RUNNING`: `status` of the [`ShowInstanceV1`](crate::Client::show_instance_v1) answer (a new resource is `CREATING` first). Fails at once on `FAULTY`. The values are settled by the reviewed `specs/resources/dms-kafka.yaml` (evidence there).
     pub const INSTANCE_V1_RUNNING: Waiter = Waiter {
         name: "instance_v1_running",
         field: "status",
@@ -1455,7 +1447,7 @@ pub mod waiters {
         not_found: &["DMS.00404022"],
     };
 
-    /// `v1.0/instances` is gone: [`ShowInstanceV1`](crate::Client::show_instance_v1) answers `DMS.00404022`. No documented state ends it early. The status is `status`; its values are settled by the reviewed `specs/resources/dms-kafka.yaml` (evidence there).
+    /// `v1.0/instances` is gone: [`ShowInstanceV1`](crate::Client::show_instance_v1) answers `DMS.00404022` (a deleted resource may show its last state first). No documented state ends it early. The status is `status`; its values are settled by the reviewed `specs/resources/dms-kafka.yaml` (evidence there).
     pub const INSTANCE_V1_DELETED: Waiter = Waiter {
         name: "instance_v1_deleted",
         field: "status",
@@ -1464,7 +1456,7 @@ pub mod waiters {
         not_found: &["DMS.00404022"],
     };
 
-    /// `v2/instances` is `RUNNING`: `status` of the [`ShowInstance`](crate::Client::show_instance) answer. Fails at once on `FAULTY`. The values are settled by the reviewed `specs/resources/dms-kafka.yaml` (evidence there).
+    /// `v2/instances` is `RUNNING`: `status` of the [`ShowInstance`](crate::Client::show_instance) answer (a new resource is `CREATING` first). Fails at once on `FAULTY`. The values are settled by the reviewed `specs/resources/dms-kafka.yaml` (evidence there).
     pub const INSTANCE_RUNNING: Waiter = Waiter {
         name: "instance_running",
         field: "status",
@@ -1473,7 +1465,7 @@ pub mod waiters {
         not_found: &["DMS.00404022"],
     };
 
-    /// `v2/instances` is gone: [`ShowInstance`](crate::Client::show_instance) answers `DMS.00404022`. No documented state ends it early. The status is `status`; its values are settled by the reviewed `specs/resources/dms-kafka.yaml` (evidence there).
+    /// `v2/instances` is gone: [`ShowInstance`](crate::Client::show_instance) answers `DMS.00404022` (a deleted resource may show its last state first). No documented state ends it early. The status is `status`; its values are settled by the reviewed `specs/resources/dms-kafka.yaml` (evidence there).
     pub const INSTANCE_DELETED: Waiter = Waiter {
         name: "instance_deleted",
         field: "status",

@@ -31,6 +31,7 @@ pub enum What {
     EndpointChanged,
     EndpointRuleChanged,
     RegionEndpointChanged,
+    ServiceScopeChanged,
     AuthAdded,
     AuthRemoved,
     ApiVersionAdded,
@@ -249,6 +250,15 @@ fn compare_endpoints(
             "endpoints.rule",
             json!(rule(o)),
             json!(rule(n)),
+        );
+    }
+    let global = |s: &crate::spec::model::Service| s.endpoints.as_ref().is_some_and(|e| e.global);
+    if global(o) != global(n) {
+        push(
+            What::ServiceScopeChanged,
+            "endpoints.global",
+            json!(global(o)),
+            json!(global(n)),
         );
     }
     let host = |s: &crate::spec::model::Service, region: &str| {

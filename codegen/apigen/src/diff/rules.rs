@@ -155,6 +155,9 @@ pub static RULES: &[Rule] = &[
     // `service.endpoints`: where clients send requests for regions not listed / for one region.
     rule("endpoint-rule-changed", Breaking, Unchanged, Both, Itself, "endpoint rule for unlisted regions changed"),
     rule("region-endpoint-changed", Breaking, Unchanged, Both, Itself, "a region's endpoint host changed"),
+    // Global services are signed with the account's domain id, regional ones with a project's;
+    // the generated API is the same (`RegionalClient::SCOPE`).
+    rule("service-scope-changed", Breaking, Unchanged, Request, Itself, "service became global or regional"),
     rule("auth-scheme-added", NonBreaking, Unchanged, Request, m("auth-scheme-removed"), "auth scheme added"),
     // Removing a scheme breaks clients that sign with it.
     rule("auth-scheme-removed", Breaking, Unchanged, Request, m("auth-scheme-added"), "auth scheme removed"),
@@ -261,6 +264,7 @@ pub fn classify(raw: &RawChange) -> &'static str {
         What::EndpointChanged => "endpoint-changed",
         What::EndpointRuleChanged => "endpoint-rule-changed",
         What::RegionEndpointChanged => "region-endpoint-changed",
+        What::ServiceScopeChanged => "service-scope-changed",
         What::AuthAdded => "auth-scheme-added",
         What::AuthRemoved => "auth-scheme-removed",
         What::ApiVersionAdded => "api-version-added",

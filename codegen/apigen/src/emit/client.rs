@@ -165,6 +165,7 @@ pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
         scheme_doc,
         extra_items: version_const,
         default_chain: chain,
+        regional_items,
     } = protocol.client_setup(spec);
     let endpoints = endpoint_table(spec, &default_rule);
     let endpoint_rule = &endpoints.rule;
@@ -215,6 +216,7 @@ pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
             const ENDPOINTS: &'static EndpointTable = &ENDPOINTS;
             #scheme_const_doc
             const DEFAULT_SCHEME: SignatureScheme = #scheme_default;
+            #regional_items
 
             fn new(config: ClientConfig) -> Result<Self, Error> {
                 Client::new(config)

@@ -676,6 +676,7 @@ pub fn emit_stateful_test(sm: &ServiceModel) -> TokenStream {
         .filter(|p| p.action == apigen_runtime::schema::Action::Create)
         .count();
     let http = http_stateful_test(sm);
+    let through = client_stateful_test(sm, creatable);
     quote! {
         use apigen_runtime::schema::{Action, Plan};
         use apigen_runtime::server::validate;
@@ -683,6 +684,8 @@ pub fn emit_stateful_test(sm: &ServiceModel) -> TokenStream {
         use serde_json::{Map, Value};
 
         #http
+
+        #through
 
         /// The checked request of `op` from the round-trip cases, as the model's serde form.
         fn input(op_id: &str) -> Map<String, Value> {
@@ -781,6 +784,101 @@ pub fn emit_stateful_test(sm: &ServiceModel) -> TokenStream {
         fn stateless_mode_ignores_creates() {
             let mock = #mock::new();
             assert!(mock.answers().state().is_none());
+        }
+    }
+}
+
+/// The stateful acceptance run through the generated client: a `Caller` with one arm per
+/// operation of an inferred resource (the typed method; the page stream for a paged list), and
+/// the test that runs `stateful_check` with it against the signed mock.
+fn client_stateful_test(sm: &ServiceModel, creatable: usize) -> TokenStream {
+    let ops: Vec<&OperationModel> = sm
+        .operations
+        .iter()
+        .filter(|o| sm.plans.contains_key(&o.op.id))
+        .collect();
+    if ops.is_empty() {
+        return quote! {};
+    }
+    let client_crate = &sm.names.client_crate;
+    let mock = format_ident!("{}", sm.names.mock_name);
+    let credentials = sm.protocol.test_credentials(
+        quote! { apigen_runtime::Credentials::access_key("stateful-key", "stateful-secret") },
+    );
+    let calls = ops.iter().map(|o| {
+        let (id, m) = (&o.op.id, &o.method_ident);
+        quote! { #id => answer(c.#m(&model(op, input)?).await), }
+    });
+    let paged: Vec<TokenStream> = ops
+        .iter()
+        .filter(|o| o.op.pagination.is_some())
+        .map(|o| {
+            let id = &o.op.id;
+            let m = format_ident!("{}_pages", o.method.trim_start_matches("r#"));
+            quote! { #id => Box::pin(async move { collect_pages(c.#m(&model(op, input)?), limit).await }), }
+        })
+        .collect();
+    let pages = if paged.is_empty() {
+        quote! {
+            fn pages<'a>(&'a self, _: &'a str, _: Value, _: usize) -> Option<stateful_check::Call<'a, Vec<Value>>> {
+                None
+            }
+        }
+    } else {
+        quote! {
+            fn pages<'a>(&'a self, op: &'a str, input: Value, limit: usize) -> Option<stateful_check::Call<'a, Vec<Value>>> {
+                use stateful_check::{collect_pages, model};
+                let c = &self.0;
+                let read: stateful_check::Call<'a, Vec<Value>> = match op {
+                    #(#paged)*
+                    _ => return None,
+                };
+                Some(read)
+            }
+        }
+    };
+    quote! {
+        use apigen_runtime::mock::stateful_check;
+
+        /// The generated client's typed methods by operation id, for the acceptance run.
+        struct Typed(#client_crate::Client);
+
+        impl stateful_check::Caller for Typed {
+            fn call<'a>(&'a self, op: &'a str, input: Value) -> stateful_check::Call<'a, Value> {
+                use stateful_check::{answer, model};
+                let c = &self.0;
+                Box::pin(async move {
+                    match op {
+                        #(#calls)*
+                        _ => Err(stateful_check::CallError::client(format!("{op} is no resource operation"))),
+                    }
+                })
+            }
+
+            #pages
+        }
+
+        /// The same run through the generated client with signatures verified: typed requests
+        /// and answers, the client's error codes, and every paged list read through the client's
+        /// own page stream (alone and while other calls create and delete).
+        #[tokio::test]
+        async fn every_resource_behaves_like_the_service_through_the_client() {
+            use #client_crate::RegionalClient;
+            let mock = #mock::new().stateful();
+            let running = mock
+                .start(Some(apigen_runtime::server::Verifier::new("stateful-key", "stateful-secret")))
+                .await
+                .expect("mock starts");
+            let client = #client_crate::Client::from_endpoint(&running.base_url, #credentials).expect("client");
+            let exercised = stateful_check::check_resources_through(
+                &Typed(client),
+                server::schema(),
+                &plans(),
+                include_str!("cases.json"),
+            )
+            .await
+            .unwrap_or_else(|problems| panic!("{} problems:\n{}", problems.len(), problems.join("\n")));
+            assert_eq!(exercised, #creatable, "resources exercised");
         }
     }
 }

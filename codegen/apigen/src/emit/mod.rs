@@ -17,6 +17,7 @@ pub mod plans_table;
 pub mod release;
 pub mod schema;
 pub mod server;
+pub mod timings;
 pub mod waiters;
 pub mod wire;
 
@@ -37,6 +38,12 @@ pub struct GeneratedFile {
 /// Format tokens as a Rust file with a generated-file header (prettyplease; [`generate_with`]
 /// then runs rustfmt over all files at once).
 pub fn rust_file(header: &str, tokens: TokenStream) -> Result<String, String> {
+    timings::nested(timings::Phase::Emit, timings::Phase::Print, || {
+        print_file(header, tokens)
+    })
+}
+
+fn print_file(header: &str, tokens: TokenStream) -> Result<String, String> {
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
     let mut out = String::new();
@@ -173,6 +180,15 @@ pub fn generate(specs: &[(String, Spec)]) -> Result<Vec<GeneratedFile>, String> 
     generate_with(specs, &Layout::in_repo())
 }
 
+/// [`generate`], reusing rustfmt's output for files printed as before from the cache in
+/// `fmt_cache` (see [`format::rustfmt_cached`]).
+pub fn generate_cached(
+    specs: &[(String, Spec)],
+    fmt_cache: &Path,
+) -> Result<Vec<GeneratedFile>, String> {
+    generate_in(specs, &Layout::in_repo(), Some(fmt_cache))
+}
+
 /// Everything `apigen generate` writes for `layout`, in a fixed order; paths are relative to
 /// the output root.
 ///
@@ -183,10 +199,20 @@ pub fn generate_with(
     specs: &[(String, Spec)],
     layout: &Layout,
 ) -> Result<Vec<GeneratedFile>, String> {
+    generate_in(specs, layout, None)
+}
+
+fn generate_in(
+    specs: &[(String, Spec)],
+    layout: &Layout,
+    fmt_cache: Option<&Path>,
+) -> Result<Vec<GeneratedFile>, String> {
     let per_spec: Vec<Result<Vec<GeneratedFile>, String>> = std::thread::scope(|scope| {
         let handles: Vec<_> = specs
             .iter()
-            .map(|(spec_path, spec)| scope.spawn(move || service_files(spec_path, spec, layout)))
+            .map(|(spec_path, spec)| {
+                scope.spawn(move || service_files(spec_path, spec, layout, fmt_cache))
+            })
             .collect();
         handles
             .into_iter()
@@ -208,30 +234,39 @@ fn service_files(
     spec_path: &str,
     spec: &Spec,
     layout: &Layout,
+    fmt_cache: Option<&Path>,
 ) -> Result<Vec<GeneratedFile>, String> {
-    let sm = lower(spec_path, spec).map_err(|e| e.to_string())?;
+    use timings::{time, Phase};
+    let sm = time(Phase::Lower, || lower(spec_path, spec)).map_err(|e| e.to_string())?;
     let c = Ctx {
         spec_path,
         spec,
         sm: &sm,
         layout,
     };
-    let mut files = Vec::new();
-    files.extend(models_crate(&c)?);
-    files.extend(client_crate(&c)?);
-    files.extend(server_crate(&c)?);
-    files.extend(mock_crate(&c)?);
-    for kind in ["models", "client", "server", "mock"] {
-        files.extend(c.changelog(kind));
-    }
-    // The OpenAPI export is an output like the crates: regenerated and checked together.
-    files.push(GeneratedFile {
-        path: layout
-            .openapi_dir
-            .join(format!("{}.json", spec.service.name)),
-        contents: openapi::to_json_string(&openapi::export(&sm)),
-    });
-    format::rustfmt_all(&mut files, 1).map_err(|e| e.to_string())?;
+    let mut files = time(Phase::Emit, || -> Result<_, String> {
+        let mut files = Vec::new();
+        files.extend(models_crate(&c)?);
+        files.extend(client_crate(&c)?);
+        files.extend(server_crate(&c)?);
+        files.extend(mock_crate(&c)?);
+        for kind in ["models", "client", "server", "mock"] {
+            files.extend(c.changelog(kind));
+        }
+        // The OpenAPI export is an output like the crates: regenerated and checked together.
+        files.push(GeneratedFile {
+            path: layout
+                .openapi_dir
+                .join(format!("{}.json", spec.service.name)),
+            contents: openapi::to_json_string(&openapi::export(&sm)),
+        });
+        Ok(files)
+    })?;
+    time(Phase::Rustfmt, || match fmt_cache {
+        Some(cache) => format::rustfmt_cached(&mut files, 1, cache, &spec.service.name),
+        None => format::rustfmt_all(&mut files, 1),
+    })
+    .map_err(|e| e.to_string())?;
     Ok(files)
 }
 

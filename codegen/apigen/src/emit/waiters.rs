@@ -19,7 +19,7 @@ use serde_json::Value;
 
 use super::lower::{OperationModel, ServiceModel};
 use super::models::doc_lines;
-use crate::spec::model::Spec;
+use crate::spec::model::{EnumValue, Field, Spec};
 
 /// One waiter of a client.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,8 +42,11 @@ pub struct WaiterDef {
     pub failure: Vec<String>,
     /// The describe's documented not-found code(s).
     pub not_found: Vec<String>,
-    /// Ends when the describe answers not-found.
+    /// Ends when the describe answers not-found (or, `by_list`, no longer lists it).
     pub gone: bool,
+    /// The service has no describe: `describe` is a list filtered by `id` (Alibaba Kafka's
+    /// `GetInstanceList` by `InstanceId`), `field` runs through its items.
+    pub by_list: bool,
     /// The lifecycle the values come from.
     pub lifecycle: Lifecycle,
     /// Where the facts come from, for the rustdoc.
@@ -83,19 +86,67 @@ fn op_noun(op: &str) -> String {
     rest.to_snake_case()
 }
 
-/// `RUNNING` → `running`, `Available` → `available`; a number gives `ready`.
-fn state_name(v: &Value) -> String {
+/// The list of a resource that has no describe, when it filters by the resource's id (the
+/// member the create names it by, or the one its deletes and updates take): the plan, with
+/// that filter as its id.
+fn listed_by_id(members: &[(&String, &Plan)]) -> Option<(String, Plan, bool)> {
+    let (op, list) = members
+        .iter()
+        .find(|(_, p)| p.action == Action::List && p.lifecycle.is_some() && p.items.is_some())?;
+    let key = members
+        .iter()
+        .find(|(_, p)| p.action == Action::Create)
+        .and_then(|(_, p)| p.id.clone().or_else(|| p.id_field.clone()))
+        .or_else(|| {
+            members
+                .iter()
+                .find(|(_, p)| matches!(p.action, Action::Delete | Action::Update))
+                .and_then(|(_, p)| p.id.clone())
+        })?;
+    let (filter, _) = list
+        .filters
+        .iter()
+        .find(|(_, item)| norm(item) == norm(&key))?;
+    let mut plan = (*list).clone();
+    plan.id = Some(filter.clone());
+    Some(((*op).clone(), plan, true))
+}
+
+/// `RUNNING` → `running`, `Available` → `available`; a number by the word the document's enum
+/// gives it (`5` "Running" → `running`), else `ready`.
+fn state_name(spec: &Spec, describe: &str, l: &Lifecycle) -> String {
+    state_word(&l.ready, status_enum(spec, describe, &l.field))
+}
+
+fn state_word(v: &Value, values: Option<&[EnumValue]>) -> String {
+    let word = |s: &str| {
+        let n = s.to_snake_case();
+        (!n.is_empty() && n.is_ascii() && n.split('_').count() <= 2).then_some(n)
+    };
     match v {
-        Value::String(s) if s.chars().any(|c| c.is_alphabetic()) => {
-            let n = s.to_snake_case();
-            if n.is_empty() {
-                "ready".into()
-            } else {
-                n
-            }
-        }
-        _ => "ready".into(),
+        Value::String(s) if s.chars().any(|c| c.is_alphabetic()) => word(s),
+        v => values
+            .and_then(|values| values.iter().find(|e| e.value == text(v)))
+            .and_then(|e| word(e.description.trim_end_matches('.'))),
     }
+    .unwrap_or_else(|| "ready".into())
+}
+
+/// The documented values of the status member `field` in the answer of `op` (at any depth).
+fn status_enum<'s>(spec: &'s Spec, op: &str, field: &str) -> Option<&'s [EnumValue]> {
+    fn find<'f>(fields: &'f [Field], field: &str) -> Option<&'f Field> {
+        fields
+            .iter()
+            .find(|f| f.name == field && !f.enum_values.is_empty())
+            .or_else(|| fields.iter().find_map(|f| find(&f.fields, field)))
+    }
+    let op = spec.operations.iter().find(|o| o.id == op)?;
+    op.responses
+        .iter()
+        .filter_map(|r| r.body.as_ref())
+        .find_map(|b| find(&b.fields, field))
+        .or_else(|| op.types.values().find_map(|t| find(&t.fields, field)))
+        .map(|f| f.enum_values.as_slice())
 }
 
 /// The waiters of `spec` given its stateful `plans` (inferred and settled).
@@ -106,16 +157,19 @@ pub fn lower(spec: &Spec, plans: &BTreeMap<String, Plan>) -> Vec<WaiterDef> {
     for (op, p) in plans {
         by_resource.entry(&p.resource).or_default().push((op, p));
     }
-    // (noun, describe, lifecycle, …) per resource with a describe and a lifecycle.
+    // (noun, describe, lifecycle, …) per resource with a describe (or a list filtered by its
+    // id) and a lifecycle.
     let mut found = Vec::new();
     for (resource, members) in &by_resource {
-        let Some((describe, get)) = members
+        let described = members
             .iter()
             .find(|(_, p)| p.action == Action::Get && p.lifecycle.is_some() && p.id.is_some())
-        else {
+            .map(|(op, p)| ((*op).clone(), (*p).clone(), false));
+        let Some((describe, get, by_list)) = described.or_else(|| listed_by_id(members)) else {
             continue;
         };
-        if !spec.operations.iter().any(|o| &o.id == *describe) {
+        let describe = &describe;
+        if !spec.operations.iter().any(|o| &o.id == describe) {
             continue;
         }
         let Some(lifecycle) = get.lifecycle.clone() else {
@@ -126,31 +180,35 @@ pub fn lower(spec: &Spec, plans: &BTreeMap<String, Plan>) -> Vec<WaiterDef> {
             .find(|(_, p)| p.action == Action::Create)
             .map(|(op, _)| (*op).clone());
         let source =
-            if inferred.get(*describe).and_then(|p| p.lifecycle.as_ref()) == Some(&lifecycle) {
+            if inferred.get(describe).and_then(|p| p.lifecycle.as_ref()) == Some(&lifecycle) {
                 "inferred from the status enum in the document's tables".to_owned()
             } else {
                 format!("settled by the reviewed `{resource_file}` (evidence there)")
             };
+        let ready_name = state_name(spec, describe, &lifecycle);
         found.push((
             noun(resource),
             resource.to_string(),
-            (*describe).clone(),
+            describe.clone(),
             get,
             lifecycle,
             create,
             source,
+            (by_list, ready_name),
         ));
     }
     let mut out = Vec::new();
-    for (noun, resource, describe, get, lifecycle, create, source) in &found {
+    for (noun, resource, describe, get, lifecycle, create, source, (by_list, ready_name)) in &found
+    {
         let shared = found.iter().filter(|f| &f.0 == noun).count() > 1;
         let noun = if shared {
             op_noun(describe)
         } else {
             noun.clone()
         };
-        let field = match get.target.as_deref() {
-            Some(t) if !t.is_empty() => format!("{t}.{}", lifecycle.field),
+        let field = match (by_list, get.target.as_deref(), get.items.as_deref()) {
+            (true, _, Some(items)) => format!("{items}[].{}", lifecycle.field),
+            (false, Some(t), _) if !t.is_empty() => format!("{t}.{}", lifecycle.field),
             _ => lifecycle.field.clone(),
         };
         let (deleting, creating): (Vec<&Value>, Vec<&Value>) = lifecycle
@@ -176,14 +234,12 @@ pub fn lower(spec: &Spec, plans: &BTreeMap<String, Plan>) -> Vec<WaiterDef> {
                 .collect(),
             not_found: not_found.clone(),
             gone,
+            by_list: *by_list,
             lifecycle: lifecycle.clone(),
             source: source.clone(),
         };
-        out.push(def(
-            format!("{noun}_{}", state_name(&lifecycle.ready)),
-            false,
-        ));
-        if !not_found.is_empty() {
+        out.push(def(format!("{noun}_{ready_name}"), false));
+        if !not_found.is_empty() || *by_list {
             out.push(def(format!("{noun}_deleted"), true));
         }
     }
@@ -198,7 +254,8 @@ fn quoted(values: &[String]) -> String {
         .join(", ")
 }
 
-/// The client's `waiters` module (one `Waiter` constant each) and its `wait_until_*` methods.
+/// The client's `waiters` module (one `Waiter` constant each, documented with the facts) and
+/// its `wait_until_*` methods: one line each handing the describe call to the runtime's loop.
 pub fn client_items(sm: &ServiceModel) -> (TokenStream, Vec<TokenStream>) {
     let defs = &sm.waiters;
     if defs.is_empty() {
@@ -226,22 +283,43 @@ pub fn client_items(sm: &ServiceModel) -> (TokenStream, Vec<TokenStream>) {
         } else {
             format!("Fails at once on {}.", quoted(&d.failure))
         };
-        let const_doc = doc_lines(&if d.gone {
+        let polled = if d.by_list {
             format!(
-                "`{}` is gone: [`{}`](crate::Client::{method}) answers {}. {failure_doc} \
-                 The status is `{field}`; its values are {}.",
+                "[`{}`](crate::Client::{method}) filtered by `{}` (the service has no describe)",
+                d.describe, d.id
+            )
+        } else {
+            format!("[`{}`](crate::Client::{method})", d.describe)
+        };
+        let pending: Vec<String> = d.lifecycle.pending.iter().map(text).collect();
+        let const_doc = doc_lines(&if d.gone {
+            let gone = if d.by_list {
+                "no longer lists it".to_owned()
+            } else {
+                format!("answers {}", quoted(&d.not_found))
+            };
+            format!(
+                "`{}` is gone: {polled} {gone} (a deleted resource may show {} first). \
+                 {failure_doc} The status is `{field}`; its values are {}.",
                 d.resource,
-                d.describe,
-                quoted(&d.not_found),
+                d.lifecycle
+                    .deleting
+                    .as_ref()
+                    .map(|v| format!("`{}`", text(v)))
+                    .unwrap_or_else(|| "its last state".into()),
                 d.source
             )
         } else {
             format!(
-                "`{}` is {}: `{field}` of the [`{}`](crate::Client::{method}) answer. \
+                "`{}` is {}: `{field}` of the {polled} answer (a new resource is {} first). \
                  {failure_doc} The values are {}.",
                 d.resource,
                 quoted(&d.success),
-                d.describe,
+                if pending.is_empty() {
+                    "in another state".to_owned()
+                } else {
+                    quoted(&pending)
+                },
                 d.source
             )
         });
@@ -256,42 +334,12 @@ pub fn client_items(sm: &ServiceModel) -> (TokenStream, Vec<TokenStream>) {
             };
         });
         let m = format_ident!("wait_until_{}", d.name);
-        let pending: Vec<String> = d.lifecycle.pending.iter().map(text).collect();
-        let method_doc = doc_lines(&if d.gone {
-            format!(
-                "Waits until the `{}` resource that `request` names is gone: calls \
-                 [`Client::{method}`] until it answers {} (a deleted resource may show {} first).\n\n\
-                 {failure_doc} Gives up with `WaitError::TimedOut` after `config.timeout`; any \
-                 other error of the call ends the wait with `WaitError::Call`. See \
-                 [`waiters::{constant}`] for where the facts come from.",
-                d.resource,
-                quoted(&d.not_found),
-                d.lifecycle
-                    .deleting
-                    .as_ref()
-                    .map(|v| format!("`{}`", text(v)))
-                    .unwrap_or_else(|| "its last state".into()),
-            )
-        } else {
-            format!(
-                "Waits until the `{}` resource that `request` names is {}: calls \
-                 [`Client::{method}`] at once, then with growing, jittered delays \
-                 (`config.min_delay` doubling up to `config.max_delay`), and returns the first \
-                 answer whose `{field}` is {} (a new resource is {} first).\n\n\
-                 {failure_doc} Gives up with `WaitError::TimedOut` after `config.timeout`; an \
-                 error of the call (after the client's retries), a not-found included, ends the \
-                 wait with `WaitError::Call`. See [`waiters::{constant}`] for where the facts \
-                 come from.",
-                d.resource,
-                quoted(&d.success),
-                quoted(&d.success),
-                if pending.is_empty() {
-                    "in another state".to_owned()
-                } else {
-                    quoted(&pending)
-                },
-            )
-        });
+        let method_doc = doc_lines(&format!(
+            "Polls [`Client::{method}`] with `request` until [`waiters::{constant}`] holds \
+             (`apigen_runtime::waiter::{}`: delays, timeout and errors as `config` and the \
+             runtime's docs say).",
+            if d.gone { "wait_until_gone" } else { "wait" }
+        ));
         let req = quote! { #models_crate::#module::#request };
         methods.push(if d.gone {
             quote! {
@@ -322,10 +370,10 @@ pub fn client_items(sm: &ServiceModel) -> (TokenStream, Vec<TokenStream>) {
     (module, methods)
 }
 
-/// `tests/waiters.rs` of the mock crate: every waiter of a resource the mock can create, through
-/// the generated client against the stateful mock whose lifecycle states last 300 ms each: the
-/// first poll sees a pending state (a zero timeout gives up with it), the waiter then ends in
-/// the final state; a deletion waiter ends once the describe answers not-found.
+/// `tests/waiters.rs` of the mock crate: every waiter of a resource the mock can create, run
+/// by `apigen_runtime::mock::waiter_check` through the generated client against the stateful
+/// mock whose lifecycle states last 300 ms each. The generated part only names the waiter and
+/// its operations and maps each to its typed method.
 pub fn emit_test(sm: &ServiceModel) -> Option<TokenStream> {
     let (plans, defs) = (&sm.plans, &sm.waiters);
     let mock_crate = format_ident!("{}_mock", sm.names.service.replace('-', "_"));
@@ -336,10 +384,11 @@ pub fn emit_test(sm: &ServiceModel) -> Option<TokenStream> {
     let credentials = protocol.test_credentials(
         quote! { apigen_runtime::Credentials::access_key("waiter-key", "waiter-secret") },
     );
-    let names = |op: &str| {
-        let o = sm.operations.iter().find(|o| o.op.id == op)?;
-        let (module, request) = (&o.module, &o.request);
-        Some((o.method_ident.clone(), quote! { #module::#request }))
+    let method = |op: &str| {
+        sm.operations
+            .iter()
+            .find(|o| o.op.id == op)
+            .map(|o| o.method_ident.clone())
     };
     let mut tests = Vec::new();
     for ready in defs.iter().filter(|d| !d.gone) {
@@ -347,88 +396,79 @@ pub fn emit_test(sm: &ServiceModel) -> Option<TokenStream> {
             continue;
         };
         let create = &plans[create_op];
-        if create.id.is_none() && create.id_out.is_none() {
+        if create.id.is_none() && create.id_out.is_none() && create.id_field.is_none() {
             continue;
         }
-        let (Some((create_m, create_req)), Some((_, describe_req))) =
-            (names(create_op), names(&ready.describe))
+        // A resource with no pending state is final at once: nothing to wait for.
+        if ready.lifecycle.pending.is_empty() {
+            continue;
+        }
+        let gone = defs.iter().find(|d| d.gone && d.resource == ready.resource);
+        let delete = gone.and_then(|_| {
+            plans
+                .iter()
+                .find(|(_, p)| {
+                    p.resource == ready.resource && p.action == Action::Delete && p.id.is_some()
+                })
+                .map(|(op, _)| op.clone())
+        });
+        let describe = &ready.describe;
+        let mut ops: Vec<&String> = vec![create_op, describe];
+        ops.extend(delete.as_ref());
+        let Some(arms) = ops
+            .iter()
+            .map(|op| {
+                let m = method(op)?;
+                Some(quote! { #op => json(client.#m(&model(op, m)).await) })
+            })
+            .collect::<Option<Vec<_>>>()
         else {
             continue;
         };
-        let describe = &ready.describe;
-        let key = &ready.id;
         let wait = format_ident!("wait_until_{}", ready.name);
         let constant = format_ident!("{}", ready.name.to_shouty_snake_case());
-        // A resource with no pending state is final at once: nothing to wait for.
-        let Some(first_seen) = ready.lifecycle.pending.first().map(text) else {
-            continue;
+        let (id, delete_op) = (&ready.id, delete.as_deref().unwrap_or(""));
+        let deleted = match (gone, &delete) {
+            (Some(g), Some(_)) => {
+                let wait_gone = format_ident!("wait_until_{}", g.name);
+                let gone_constant = format_ident!("{}", g.name.to_shouty_snake_case());
+                quote! {
+                    created
+                        .deleted(&#client_crate::waiters::#gone_constant, &call, |m, c| async move {
+                            client.#wait_gone(&model(#describe, m), &c).await
+                        })
+                        .await;
+                }
+            }
+            _ => quote! {},
         };
-        let ready_value = &ready.success[0];
-        let deleted = defs
-            .iter()
-            .find(|d| d.gone && d.resource == ready.resource)
-            .and_then(|d| {
-                let (delete_op, delete) = plans
-                    .iter()
-                    .find(|(_, p)| p.resource == d.resource && p.action == Action::Delete)?;
-                let delete_key = delete.id.clone()?;
-                let (delete_m, delete_req) = names(delete_op)?;
-                let wait_gone = format_ident!("wait_until_{}", d.name);
-                let (describe_m, _) = names(describe)?;
-                Some(quote! {
-                    let r: #delete_req = scoped(#delete_op, &create.scope, &created_in, Some((#delete_key, &id)));
-                    client.#delete_m(&r).await.unwrap_or_else(|e| panic!("{}: {e}", #delete_op));
-                    client.#wait_gone(&describe, &config).await.unwrap_or_else(|e| panic!("{e}"));
-                    let gone = client.#describe_m(&describe).await.expect_err("deleted");
-                    assert!(#client_crate::waiters::#constant.is_not_found(&gone), "{gone}");
-                })
-            });
         let name = format_ident!("{wait}_passes_the_pending_states_on_the_mock");
         tests.push(quote! {
             #[tokio::test]
             async fn #name() {
-                use #client_crate::models::*;
-                use #client_crate::RegionalClient;
-                let engine = Stateful::new(plans(), 11).with_lifecycle(LifecycleClock::uniform(STEP));
-                let mock = #mock::new().with_state(engine);
-                let server = mock
-                    .start(Some(apigen_runtime::server::Verifier::new("waiter-key", "waiter-secret")))
-                    .await
-                    .unwrap();
-                let client = #client_crate::Client::from_endpoint(&server.base_url, #credentials).unwrap();
-                let plans = plans();
-                let create = &plans[#create_op];
-                let created_in = input(#create_op);
-                let r: #create_req = scoped(#create_op, &[], &created_in, None);
-                let created = serde_json::to_value(client.#create_m(&r).await.unwrap()).unwrap();
-                let id = create
-                    .id
-                    .as_ref()
-                    .and_then(|k| created_in.get(k).cloned())
-                    .or_else(|| create.id_out.as_ref().and_then(|k| created.get(k).cloned()))
-                    .expect("the create names the resource");
-                let describe: #describe_req = scoped(#describe, &create.scope, &created_in, Some((#key, &id)));
-                // Right after the create: pending, so a waiter out of time gives up with it.
-                let early = client
-                    .#wait(&describe, &WaiterConfig::with_timeout(Duration::ZERO))
-                    .await
-                    .expect_err("not ready yet");
-                match early {
-                    WaitError::TimedOut { polls, last_state, .. } => {
-                        assert_eq!(polls, 1);
-                        assert_eq!(last_state.as_deref(), Some(#first_seen));
+                let (_server, client) = start().await;
+                let client = &client;
+                let call = |op: &'static str, m: Map<String, Value>| async move {
+                    match op {
+                        #(#arms,)*
+                        other => unreachable!("{other}"),
                     }
-                    other => panic!("{other}"),
-                }
-                let config = WaiterConfig::with_timeout(Duration::from_secs(20))
-                    .delays(Duration::from_millis(20), Duration::from_millis(100));
-                let done = client.#wait(&describe, &config).await.unwrap_or_else(|e| panic!("{e}"));
-                let done = serde_json::to_value(done).unwrap();
-                assert_eq!(
-                    #client_crate::waiters::#constant.classify(&done),
-                    State::Success,
-                    "{} is {}: {done}", #describe, #ready_value
-                );
+                };
+                let check = WaiterCheck {
+                    plans: &plans(),
+                    schema: server::schema(),
+                    input: &input,
+                    create: #create_op,
+                    describe: #describe,
+                    id: #id,
+                    delete: #delete_op,
+                    step: STEP,
+                };
+                let created = check
+                    .ready(&#client_crate::waiters::#constant, &call, |m, c| async move {
+                        json(client.#wait(&model(#describe, m), &c).await)
+                    })
+                    .await;
                 #deleted
             }
         });
@@ -439,9 +479,10 @@ pub fn emit_test(sm: &ServiceModel) -> Option<TokenStream> {
     Some(quote! {
         use std::time::Duration;
 
+        use apigen_runtime::mock::waiter_check::{json, WaiterCheck};
         use apigen_runtime::mock::{LifecycleClock, Stateful};
         use apigen_runtime::server::validate;
-        use apigen_runtime::waiter::{State, WaitError, WaiterConfig};
+        use #client_crate::RegionalClient;
         use #mock_crate::{plans, server, #mock};
         use serde_json::{Map, Value};
 
@@ -457,24 +498,21 @@ pub fn emit_test(sm: &ServiceModel) -> Option<TokenStream> {
             v.as_object().cloned().unwrap()
         }
 
-        /// The request of `op` from the round-trip cases, sharing the create's `scope` values
-        /// and naming the resource by `id` when given.
-        fn scoped<T: serde::de::DeserializeOwned>(
-            op: &str,
-            scope: &[String],
-            created_in: &Map<String, Value>,
-            id: Option<(&str, &Value)>,
-        ) -> T {
-            let mut m = input(op);
-            for k in scope {
-                if let Some(v) = created_in.get(k) {
-                    m.insert(k.clone(), v.clone());
-                }
-            }
-            if let Some((k, v)) = id {
-                m.insert(k.to_owned(), v.clone());
-            }
+        /// The typed request of `op` from its serde form.
+        fn model<T: serde::de::DeserializeOwned>(op: &str, m: Map<String, Value>) -> T {
             validate::into_model(op, Value::Object(m)).unwrap_or_else(|e| panic!("{op}: {e}"))
+        }
+
+        /// The stateful mock with lifecycle states of `STEP` each, and a client of it.
+        async fn start() -> (apigen_runtime::server::TestServer, #client_crate::Client) {
+            let engine = Stateful::new(plans(), 11).with_lifecycle(LifecycleClock::uniform(STEP));
+            let server = #mock::new()
+                .with_state(engine)
+                .start(Some(apigen_runtime::server::Verifier::new("waiter-key", "waiter-secret")))
+                .await
+                .unwrap();
+            let client = #client_crate::Client::from_endpoint(&server.base_url, #credentials).unwrap();
+            (server, client)
         }
 
         #(#tests)*
@@ -497,8 +535,20 @@ mod tests {
             op_noun("QueryMicroserviceEngineDetails"),
             "microservice_engine_details"
         );
-        assert_eq!(state_name(&Value::from("RUNNING")), "running");
-        assert_eq!(state_name(&Value::from("Available")), "available");
-        assert_eq!(state_name(&Value::from(5)), "ready");
+        assert_eq!(state_word(&Value::from("RUNNING"), None), "running");
+        assert_eq!(state_word(&Value::from("Available"), None), "available");
+        assert_eq!(state_word(&Value::from(5), None), "ready");
+        let documented = [
+            EnumValue {
+                value: "1".into(),
+                description: "Being deployed".into(),
+            },
+            EnumValue {
+                value: "5".into(),
+                description: "Running".into(),
+            },
+        ];
+        assert_eq!(state_word(&Value::from(5), Some(&documented)), "running");
+        assert_eq!(state_word(&Value::from(7), Some(&documented)), "ready");
     }
 }

@@ -126,9 +126,9 @@ pub(crate) fn infer_with(
     plans
 }
 
-/// The members a list filters its items by: optional scalars (not paging, not scope) named
-/// like a member of the listed items that the create sends, or the status member of a
-/// lifecycle. (A member only the documented example fills filters nothing a client chose.)
+/// The members a list filters its items by: optional scalars or lists of them (not paging, not
+/// scope) named like a member of the listed items that the create or an update sends, or the
+/// status member of a lifecycle. (A member only the documented example fills filters nothing a client chose.)
 pub(crate) fn list_filters(spec: &Spec, plans: &mut BTreeMap<String, Plan>) {
     let creates: BTreeMap<String, String> = plans
         .iter()
@@ -182,8 +182,10 @@ pub(crate) fn list_filters(spec: &Spec, plans: &mut BTreeMap<String, Plan>) {
             .collect();
         let status = plan.lifecycle.as_ref().map(|l| norm(&l.field));
         for p in params(op) {
+            // A list of values (`InstanceId.N` of GetInstanceList) lists the items holding any.
+            let values = matches!(&p.ty, TypeExpr::Array(t) if t.is_scalar());
             if p.required
-                || !p.ty.is_scalar()
+                || !(p.ty.is_scalar() || values)
                 || paging.contains(&p.name)
                 || plan.scope.contains(&p.name)
             {

@@ -101,6 +101,7 @@ impl ProtocolRules for AlibabaRpc {
                 pub const API_VERSION: &str = #v;
             },
             default_chain: quote! { apigen_runtime::credentials::alibaba::default_chain() },
+            regional_items: quote! {},
         }
     }
 

@@ -30,6 +30,10 @@ impl ProtocolRules for HuaweiRest {
 
     fn check_operation(&self, _op: &Operation, _at: &str, _out: &mut Vec<Problem>) {}
 
+    fn has_global_services(&self) -> bool {
+        true
+    }
+
     fn is_idempotent(&self, op: &Operation) -> bool {
         !matches!(op.method, Method::Post | Method::Patch)
     }
@@ -53,17 +57,38 @@ impl ProtocolRules for HuaweiRest {
     }
 
     fn client_setup(&self, spec: &Spec) -> ClientSetup {
+        let global = spec.service.endpoints.as_ref().is_some_and(|e| e.global);
+        let (scheme_doc, default_chain, regional_items) = if global {
+            (
+                "Huawei AK/SK signing when the credentials hold an access key, else the IAM \
+                 token (`X-Auth-Token`); a global service: requests carry the account's domain \
+                 id (`X-Domain-Id`), looked up through IAM when none is given.",
+                quote! { apigen_runtime::credentials::huawei::global_chain() },
+                quote! {
+                    /// A global service: requests carry the account's domain id.
+                    const SCOPE: apigen_runtime::credentials::huawei::Scope =
+                        apigen_runtime::credentials::huawei::Scope::Domain;
+                },
+            )
+        } else {
+            (
+                "Huawei AK/SK signing when the credentials hold an access key, else the IAM \
+                 token (`X-Auth-Token`); without a project id, the project of `region` is \
+                 looked up through IAM.",
+                quote! { apigen_runtime::credentials::huawei::default_chain() },
+                quote! {},
+            )
+        };
         ClientSetup {
             // Huawei's `<service>.<region>.myhuaweicloud.com`, for specs that list no endpoints.
             endpoint_rule: format!("{}.{{region_id}}.myhuaweicloud.com", super::product(spec)),
             credentials_from_env: quote! { Credentials::huawei_from_env()? },
             // AK/SK; credentials holding only an IAM token are sent as `X-Auth-Token`.
             default_scheme: quote! { SignatureScheme::HuaweiAkSk },
-            scheme_doc: "Huawei AK/SK signing when the credentials hold an access key, else the \
-                         IAM token (`X-Auth-Token`); without a project id, the project of \
-                         `region` is looked up through IAM.",
+            scheme_doc,
             extra_items: quote! {},
-            default_chain: quote! { apigen_runtime::credentials::huawei::default_chain() },
+            default_chain,
+            regional_items,
         }
     }
 
@@ -180,5 +205,31 @@ impl ProtocolRules for HuaweiRest {
             op.method,
             crate::diff::compare::normalize_path(&op.path)
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::emit::{client::emit_lib, lower::lower_inferred};
+
+    /// A global service's client says so to the runtime (`RegionalClient::SCOPE`, whose
+    /// requests then carry `X-Domain-Id`) and reads the `[global]` profile section; a regional
+    /// one keeps the defaults.
+    #[test]
+    fn a_global_service_client_is_domain_scoped() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../specs/cse.yaml");
+        let mut spec = crate::spec::load::load_file(std::path::Path::new(path)).unwrap();
+        let regional = emit_lib(&lower_inferred(&spec)).to_string();
+        assert!(!regional.contains("const SCOPE"));
+        assert!(regional.contains("huawei :: default_chain ()"));
+        spec.service.endpoints.as_mut().unwrap().global = true;
+        assert!(crate::spec::validate::validate(&spec).is_empty());
+        let global = emit_lib(&lower_inferred(&spec)).to_string();
+        assert!(
+            global.contains("const SCOPE : apigen_runtime :: credentials :: huawei :: Scope = apigen_runtime :: credentials :: huawei :: Scope :: Domain ;"),
+            "{global}"
+        );
+        assert!(global.contains("huawei :: global_chain ()"));
+        assert!(!global.contains("huawei :: default_chain ()"));
     }
 }

@@ -54,6 +54,9 @@ pub struct ClientSetup {
     pub extra_items: TokenStream,
     /// The vendor's default credentials provider chain (an `impl ProvideCredentials`).
     pub default_chain: TokenStream,
+    /// Associated items of the `RegionalClient` impl beyond the defaults (`const SCOPE` of a
+    /// global Huawei service).
+    pub regional_items: TokenStream,
 }
 
 /// The runtime service type a server crate builds its routes on.
@@ -100,6 +103,11 @@ pub trait ProtocolRules: Sync {
     fn check_parameter(&self, p: &Field, at: &str, out: &mut Vec<Problem>);
     /// Problems of one operation that only this protocol forbids (`at` is its spec path).
     fn check_operation(&self, op: &Operation, at: &str, out: &mut Vec<Problem>);
+    /// Whether a service may be global (`service.endpoints.global`: signed with the account's
+    /// domain id instead of a project's, Huawei's `GlobalCredentials`).
+    fn has_global_services(&self) -> bool {
+        false
+    }
 
     // ---- client ----
 

@@ -72,6 +72,7 @@ impl ProtocolRules for ToyQuery {
             scheme_doc: "Unsigned.",
             extra_items: quote! {},
             default_chain: quote! { Credentials::default() },
+            regional_items: quote! {},
         }
     }
     fn request_example_test(&self, _: &ExampleCheck<'_>) -> Result<TokenStream, String> {

@@ -111,6 +111,11 @@ pub struct Endpoints {
     /// Where the document states them (its endpoint table or sentence).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<SourceRef>,
+    /// A global service (Huawei: IAM, BSS, …): requests carry the account's domain id
+    /// (`X-Domain-Id`, the SDK's `GlobalCredentials`) instead of a project id, and the
+    /// generated client looks it up through IAM when none is given. Absent: regional.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub global: bool,
 }
 
 /// Provenance of a spec: which document, which revision.

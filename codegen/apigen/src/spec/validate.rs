@@ -95,6 +95,17 @@ pub fn validate(spec: &Spec) -> Vec<Problem> {
     }
     if let Some(e) = &spec.service.endpoints {
         check_endpoints(&mut out, e);
+        let protocol = crate::protocol::of(spec);
+        if e.global && !protocol.has_global_services() {
+            out.push(Problem::error(
+                "service.endpoints.global",
+                format!(
+                    "{} has no global services (expected no `global`: it names Huawei's \
+                     domain-scoped services)",
+                    protocol.name()
+                ),
+            ));
+        }
     }
 
     let ids: Vec<&str> = spec.operations.iter().map(|o| o.id.as_str()).collect();

@@ -121,6 +121,12 @@ fn iam_endpoint(ctx: &ProviderContext, configured: Option<&str>) -> String {
         .unwrap_or_else(|| DEFAULT_IAM_ENDPOINT.to_owned())
 }
 
+/// The IAM endpoint of the domain lookup and the token exchanges: [`ProviderContext::iam_endpoint`],
+/// `HUAWEICLOUD_SDK_IAM_ENDPOINT`, else the global [`DEFAULT_IAM_ENDPOINT`] (`Iam.get_iam_endpoint`).
+pub fn global_iam_endpoint(ctx: &ProviderContext) -> String {
+    iam_endpoint(ctx, None)
+}
+
 /// The IAM endpoint for `region`'s project lookup.
 pub fn regional_iam_endpoint(ctx: &ProviderContext, region: &str) -> String {
     ctx.iam_endpoint
@@ -644,6 +650,44 @@ pub async fn lookup_project_id(
             "several projects match region {region:?}: {} (X-IAM-Trace-Id {trace}); \
              choose one with Credentials::with_project_id",
             many.join(", ")
+        ))),
+    }
+}
+
+/// Looks the account's domain id up through IAM (`KeystoneListAuthDomains`,
+/// `GET /v3/auth/domains` on the global IAM endpoint, signed with `credentials`), as
+/// `GlobalCredentials.process_auth_params` does when no domain id is given. Exactly one domain
+/// must be listed.
+pub async fn lookup_domain_id(
+    ctx: &ProviderContext,
+    credentials: &Credentials,
+) -> Result<String, Error> {
+    let client: Client = ctx.client(
+        &global_iam_endpoint(ctx),
+        credentials.clone(),
+        SignatureScheme::HuaweiAkSk,
+        (Duration::from_secs(5), Duration::from_secs(10)),
+        2,
+    )?;
+    let req =
+        RestRequest::new("KeystoneListAuthDomains", "GET", "/v3/auth/domains").into_prepared()?;
+    let resp = client
+        .send(req)
+        .await
+        .map_err(|e| Error::Credentials(format!("domain id from IAM: {e}")))?;
+    let trace = resp.header("x-iam-trace-id").unwrap_or("-").to_owned();
+    let body = json_body(&resp, "KeystoneListAuthDomains")?;
+    let ids: Vec<&str> = body
+        .get("domains")
+        .and_then(Value::as_array)
+        .map(|ds| ds.iter().filter_map(|d| d.get("id")?.as_str()).collect())
+        .unwrap_or_default();
+    match ids.as_slice() {
+        [one] => Ok((*one).to_owned()),
+        other => Err(Error::Credentials(format!(
+            "IAM lists {} domains for these credentials, expected one (X-IAM-Trace-Id {trace}); \
+             set the domain id (Credentials::with_domain_id, HUAWEICLOUD_SDK_DOMAIN_ID)",
+            other.len()
         ))),
     }
 }

@@ -45,6 +45,29 @@ struct Inner {
     /// every request was most of a stateless mock's own CPU time. Keyed by operation; the
     /// value is the response model (`Resp`) behind `Any`.
     typed: BTreeMap<String, OnceLock<Arc<dyn Any + Send + Sync>>>,
+    /// The stateless answer per operation as mocks served from data give it (conformed to the
+    /// response shape) and its JSON bytes, built once: conforming the example and serializing
+    /// it again on every request was most of such a mock's own CPU time.
+    conformed: BTreeMap<String, OnceLock<Result<Conformed, String>>>,
+}
+
+/// A stateless answer of a mock served from data, as a value and as JSON bytes.
+#[derive(Debug, Clone)]
+pub struct Conformed {
+    /// The answer as the response model would give it back.
+    pub value: Value,
+    /// `value` serialized (compact JSON).
+    pub json: axum::body::Bytes,
+}
+
+/// What [`Answers::answer_conformed`] gives: the stateful view (computed for this request) or
+/// the operation's stateless answer (shared).
+#[derive(Debug)]
+pub enum AnswerOf<'a> {
+    /// The stateful store's view, for this request.
+    Stateful(Value),
+    /// The operation's answer without state, the same for every request.
+    Stateless(&'a Conformed),
 }
 
 fn generated_cells<T>(schema: &ServiceSchema) -> BTreeMap<String, OnceLock<T>> {
@@ -71,6 +94,7 @@ impl Answers {
                 stateful: None,
                 generated: generated_cells(schema),
                 typed: generated_cells(schema),
+                conformed: generated_cells(schema),
             }),
         }
     }
@@ -86,6 +110,7 @@ impl Answers {
             stateful: self.inner.stateful.clone(),
             generated: generated_cells(self.inner.schema),
             typed: generated_cells(self.inner.schema),
+            conformed: generated_cells(self.inner.schema),
         };
         Self {
             inner: Arc::new(inner),
@@ -109,6 +134,7 @@ impl Answers {
             stateful: Some(engine),
             generated: generated_cells(self.inner.schema),
             typed: generated_cells(self.inner.schema),
+            conformed: generated_cells(self.inner.schema),
         };
         Self {
             inner: Arc::new(inner),
@@ -175,6 +201,19 @@ impl Answers {
     /// each as the response model would give it back ([`super::conform`]). What mocks served
     /// from data ([`super::dynamic`]) answer.
     pub fn answer_value(&self, operation: &str, input: &Value) -> Result<Value, ApiError> {
+        Ok(match self.answer_conformed(operation, input)? {
+            AnswerOf::Stateful(v) => v,
+            AnswerOf::Stateless(c) => c.value.clone(),
+        })
+    }
+
+    /// [`Self::answer_value`] without copying the stateless answer: the stateful view when it
+    /// applies, else the operation's stateless answer, conformed and serialized once.
+    pub fn answer_conformed(
+        &self,
+        operation: &str,
+        input: &Value,
+    ) -> Result<AnswerOf<'_>, ApiError> {
         use super::conform::conform_response;
         let op = self
             .inner
@@ -183,19 +222,36 @@ impl Answers {
             .ok_or_else(|| ApiError::internal(format!("no operation {operation}")))?;
         if let Some(st) = &self.inner.stateful {
             if let Some(v) = st.apply(operation, input, || self.default_body(operation))? {
-                return conform_response(op, &v).map_err(ApiError::internal);
+                return conform_response(op, &v)
+                    .map(AnswerOf::Stateful)
+                    .map_err(ApiError::internal);
             }
         }
-        if let Some(v) = self.example(operation) {
-            if let Ok(r) = conform_response(op, v) {
-                return Ok(r);
-            }
-        }
-        let fallback = json!({});
-        let generated = self.generated_ref(operation).unwrap_or(&fallback);
-        conform_response(op, generated).map_err(|e| {
-            ApiError::internal(format!("generated answer of {operation} does not fit: {e}"))
-        })
+        let cell = self
+            .inner
+            .conformed
+            .get(operation)
+            .ok_or_else(|| ApiError::internal(format!("no operation {operation}")))?;
+        let conformed = cell.get_or_init(|| {
+            let value = match self.example(operation).map(|v| conform_response(op, v)) {
+                Some(Ok(r)) => r,
+                _ => {
+                    let fallback = json!({});
+                    let generated = self.generated_ref(operation).unwrap_or(&fallback);
+                    conform_response(op, generated)
+                        .map_err(|e| format!("generated answer of {operation} does not fit: {e}"))?
+                }
+            };
+            let json = serde_json::to_vec(&value).map_err(|e| e.to_string())?;
+            Ok(Conformed {
+                value,
+                json: json.into(),
+            })
+        });
+        conformed
+            .as_ref()
+            .map(AnswerOf::Stateless)
+            .map_err(|e| ApiError::internal(e.clone()))
     }
 
     /// The typed answer of `operation` to `request`: the stateful view when it applies, else
@@ -432,6 +488,43 @@ mod tests {
         );
         assert_eq!(answers.generated("Nope"), json!({}));
         assert!(answers.answer::<_, Resp>("Nope", &json!({})).is_err());
+    }
+
+    #[test]
+    fn the_stateless_answer_from_data_is_conformed_once_and_its_bytes_are_its_json() {
+        let s = schema();
+        let example = json!({"Total": "3", "Topics": ["a"], "Extra": 1});
+        let answers = Answers::new(s, BTreeMap::from([("GetTopicList".into(), example)]), 5);
+        let first = match answers
+            .answer_conformed("GetTopicList", &json!({}))
+            .unwrap()
+        {
+            AnswerOf::Stateless(c) => c,
+            other => panic!("{other:?}"),
+        };
+        // The example as the response model gives it back (the string total is read as a
+        // number, the unknown key dropped), and the bytes are that value's JSON.
+        let expected =
+            super::super::conform::conform_response(s.operation("GetTopicList").unwrap(), &{
+                json!({"Total": "3", "Topics": ["a"], "Extra": 1})
+            })
+            .unwrap();
+        assert_eq!(first.value, expected);
+        assert_eq!(&first.json[..], serde_json::to_vec(&expected).unwrap());
+        assert_eq!(
+            answers.answer_value("GetTopicList", &json!({})).unwrap(),
+            expected
+        );
+        // Another request gets the same cached answer (no new conform or serialization).
+        let again = match answers
+            .answer_conformed("GetTopicList", &json!({"x": 1}))
+            .unwrap()
+        {
+            AnswerOf::Stateless(c) => c,
+            other => panic!("{other:?}"),
+        };
+        assert!(std::ptr::eq(first, again));
+        assert!(answers.answer_conformed("Nope", &json!({})).is_err());
     }
 
     fn leak(text: Value) -> &'static ServiceSchema {

@@ -20,6 +20,7 @@ use axum::Router;
 use serde_json::Value;
 use tower::ServiceExt as _;
 
+use super::answers::AnswerOf;
 use super::{Answers, Mock, Plan};
 use crate::schema::{OperationSchema, Protocol, ServiceSchema};
 use crate::server::{validate, ApiError, RestResponse, RestService, RpcService, Verifier};
@@ -115,10 +116,18 @@ impl DataMock {
                         op.success_status,
                         move |r: crate::server::RestRequest| {
                             let out = validate::rest_input_in(op, &r, r.validation, &r.outcome)
-                                .and_then(|input| answer(&answers, op, &input))
-                                .map(|body| RestResponse {
-                                    body: op.response.as_ref().map(|_| body),
-                                    ..RestResponse::default()
+                                .and_then(|input| answers.answer_conformed(&op.id, &input))
+                                .map(|answer| match (&op.response, answer) {
+                                    (None, _) => RestResponse::default(),
+                                    (Some(_), AnswerOf::Stateful(body)) => RestResponse {
+                                        body: Some(body),
+                                        ..RestResponse::default()
+                                    },
+                                    // The stateless answer's bytes, shared (no copy per request).
+                                    (Some(_), AnswerOf::Stateless(c)) => RestResponse {
+                                        raw: Some(c.json.clone()),
+                                        ..RestResponse::default()
+                                    },
                                 });
                             std::future::ready(out)
                         },

@@ -22,6 +22,8 @@ pub mod page;
 pub mod stateful;
 #[cfg(feature = "client")]
 pub mod stateful_check;
+#[cfg(feature = "client")]
+pub mod waiter_check;
 
 pub use answers::{shape_schema, Answers};
 pub use dynamic::{DataMock, Mount};

@@ -387,7 +387,8 @@ impl Stateful {
         // Filters compare what the client would see: the listed item, lifecycle state included.
         // A fuzzy filter matches items whose member contains the value, unless its switch
         // (`exact_match_name`) is `true`.
-        let wanted: Vec<(&str, String, bool)> = plan
+        // A list of values (`InstanceId.N`) matches an item holding any of them.
+        let wanted: Vec<(&str, Vec<String>, bool)> = plan
             .filters
             .iter()
             .filter_map(|(k, item)| {
@@ -398,7 +399,11 @@ impl Stateful {
                         .and_then(id_text)
                         .is_none_or(|t| !t.trim().eq_ignore_ascii_case("true"))
                 });
-                Some((item.as_str(), id_text(fields.get(k)?)?, fuzzy))
+                let values: Vec<String> = match fields.get(k)? {
+                    Value::Array(items) => items.iter().filter_map(id_text).collect(),
+                    v => id_text(v).into_iter().collect(),
+                };
+                (!values.is_empty()).then_some((item.as_str(), values, fuzzy))
             })
             .collect();
         let page = self.store.page_where(kind, now, window, |r| {
@@ -406,15 +411,17 @@ impl Stateful {
                 return true;
             }
             let item = overlay(&template, &self.view(plan, r, now));
-            wanted.iter().all(|(member, v, fuzzy)| {
+            wanted.iter().all(|(member, values, fuzzy)| {
                 item_field(&item, member)
                     .and_then(id_text)
                     .is_some_and(|x| {
-                        if *fuzzy {
-                            x.contains(v.as_str())
-                        } else {
-                            &x == v
-                        }
+                        values.iter().any(|v| {
+                            if *fuzzy {
+                                x.contains(v.as_str())
+                            } else {
+                                &x == v
+                            }
+                        })
                     })
             })
         });

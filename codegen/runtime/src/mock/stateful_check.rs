@@ -8,15 +8,153 @@
 //! the total the store holds; every describe shows the members the create sent; an update is
 //! reflected; a duplicate create gets the plan's conflict answer; every delete succeeds, after
 //! which the list is empty and a second delete or a describe gets the not-found answer (the
-//! document's code and status where the plan carries them).
+//! document's code and status where the plan carries them); then the race of parallel clients.
+//!
+//! [`check_resources_through`] runs the same through a generated client (a [`Caller`]), and also
+//! reads every paged list through the client's own page stream.
 
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
 
 use serde_json::{Map, Value};
 
 use super::conformance::{text, Input, Run};
 use super::stateful::{page_members, Action, Paging, Plan};
 use crate::schema::{OperationSchema, ServiceSchema};
+
+/// A failed call as a client sees it: the HTTP status and vendor code of a service error, or
+/// status 0 for a failure on the client's side (a request that does not fit the model, an
+/// answer the client cannot decode, a transport error).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallError {
+    /// HTTP status (0: the call failed before or after the service answered).
+    pub status: u16,
+    /// The vendor error code the client read.
+    pub code: Option<String>,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl CallError {
+    /// A failure on the client's side.
+    pub fn client(message: impl Into<String>) -> Self {
+        Self {
+            status: 0,
+            code: None,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<crate::Error> for CallError {
+    fn from(e: crate::Error) -> Self {
+        match e.as_service() {
+            Some(s) => Self {
+                status: s.status,
+                code: s.code.clone(),
+                message: s.message.clone().unwrap_or_default(),
+            },
+            None => Self::client(e.to_string()),
+        }
+    }
+}
+
+/// A boxed future of one call through a [`Caller`].
+pub type Call<'a, T> = Pin<Box<dyn Future<Output = Result<T, CallError>> + 'a>>;
+
+/// Calls a service's operations by id with the request model's serde form, answering the
+/// response model's serde form: what a generated client's typed methods do, behind one
+/// object-safe face so that the acceptance run stays in the runtime.
+pub trait Caller: Sync {
+    /// Calls `op` with the request model `input` (its serde form).
+    fn call<'a>(&'a self, op: &'a str, input: Value) -> Call<'a, Value>;
+
+    /// Reads the pages of the paged list `op` through the client's own page stream, starting
+    /// at the page `input` names: at most `limit` pages (one more tells a stream that does not
+    /// end). `None` when the client has no page stream for `op`.
+    fn pages<'a>(&'a self, op: &'a str, input: Value, limit: usize)
+        -> Option<Call<'a, Vec<Value>>>;
+}
+
+/// The request model `T` of `op` from its serde form (for generated [`Caller`]s).
+pub fn model<T: serde::de::DeserializeOwned>(op: &str, input: Value) -> Result<T, CallError> {
+    serde_json::from_value(input)
+        .map_err(|e| CallError::client(format!("{op}: the request does not fit the model: {e}")))
+}
+
+/// The serde form of a client's answer (for generated [`Caller`]s).
+pub fn answer<T: serde::Serialize>(r: Result<T, crate::Error>) -> Result<Value, CallError> {
+    serde_json::to_value(r?).map_err(|e| CallError::client(format!("the answer: {e}")))
+}
+
+/// Up to `limit + 1` pages of a client's page stream, each as its serde form (for generated
+/// [`Caller`]s); the first error ends the read.
+pub async fn collect_pages<T: serde::Serialize>(
+    stream: impl futures_core::Stream<Item = Result<T, crate::Error>>,
+    limit: usize,
+) -> Result<Vec<Value>, CallError> {
+    use futures_util::StreamExt;
+    let mut stream = std::pin::pin!(stream);
+    let mut out = Vec::new();
+    while out.len() <= limit {
+        let Some(page) = stream.next().await else {
+            break;
+        };
+        out.push(answer(page)?);
+    }
+    Ok(out)
+}
+
+/// The request model (serde form) of a check's request.
+fn to_model(op: &OperationSchema, input: &Input) -> Result<Value, CallError> {
+    let checked = match input {
+        Input::Rpc(pairs) => {
+            crate::server::validate::rpc_input(op, &crate::server::Params(pairs.clone()))
+        }
+        Input::Rest(m) => {
+            // The check keys members by wire name; the model by `key`.
+            let mut wire = m.clone();
+            for p in &op.params {
+                if let Some(v) = wire.remove(p.key()) {
+                    wire.insert(p.name.clone(), v);
+                }
+            }
+            crate::server::validate::value_input(op, &wire)
+        }
+    };
+    checked.map_err(|e| CallError::client(format!("{}: the request is not valid: {e:?}", op.id)))
+}
+
+/// A check's request sent over raw HTTP (`via` none) or through the client's typed method,
+/// as the status and body the checks read (a client error as `{"Code", "Message"}`).
+async fn send(
+    run: &Run<'_>,
+    via: Option<&dyn Caller>,
+    op: &OperationSchema,
+    input: &Input,
+) -> (u16, Value) {
+    let Some(caller) = via else {
+        return run.send(op, input).await;
+    };
+    let answer = match to_model(op, input) {
+        Ok(model) => caller.call(&op.id, model).await,
+        Err(e) => Err(e),
+    };
+    match answer {
+        Ok(v) => (200, v),
+        Err(e) => (e.status, refusal(&e)),
+    }
+}
+
+fn refusal(e: &CallError) -> Value {
+    let mut body = Map::new();
+    if let Some(c) = &e.code {
+        body.insert("Code".into(), Value::String(c.clone()));
+    }
+    body.insert("Message".into(), Value::String(e.message.clone()));
+    Value::Object(body)
+}
 
 /// How many resources each check creates.
 const N: usize = 7;
@@ -25,10 +163,34 @@ const FULL: u64 = 20;
 /// The page size the check pages with.
 const PAGE: u64 = 3;
 
-/// Runs the checks against the stateful mock at `base_url` (no signature verification) and
-/// returns how many resources were exercised, or every broken expectation.
+/// Runs the checks against the stateful mock at `base_url` (no signature verification, the
+/// instant lifecycle clock: a resource with a deleting state is gone once its delete answered)
+/// and returns how many resources were exercised, or every broken expectation.
 pub async fn check_resources(
     base_url: &str,
+    schema: &ServiceSchema,
+    plans: &BTreeMap<String, Plan>,
+    cases_json: &str,
+) -> Result<usize, Vec<String>> {
+    check(base_url, None, schema, plans, cases_json).await
+}
+
+/// [`check_resources`] with every call made through `client` (a generated client's typed
+/// methods behind a [`Caller`]), and every paged list also read through the client's own page
+/// stream: all items over several pages exactly once and the stream ends, alone and while
+/// other clients create and delete.
+pub async fn check_resources_through(
+    client: &dyn Caller,
+    schema: &ServiceSchema,
+    plans: &BTreeMap<String, Plan>,
+    cases_json: &str,
+) -> Result<usize, Vec<String>> {
+    check("", Some(client), schema, plans, cases_json).await
+}
+
+async fn check(
+    base_url: &str,
+    via: Option<&dyn Caller>,
     schema: &ServiceSchema,
     plans: &BTreeMap<String, Plan>,
     cases_json: &str,
@@ -59,6 +221,7 @@ pub async fn check_resources(
     for (resource, ops) in &resources {
         let mut check = Check {
             run: &run,
+            via,
             cases: &cases,
             resource,
             ops,
@@ -78,6 +241,7 @@ pub async fn check_resources(
 
 struct Check<'a> {
     run: &'a Run<'a>,
+    via: Option<&'a dyn Caller>,
     cases: &'a [Value],
     resource: &'a str,
     ops: &'a BTreeMap<Action, (&'a OperationSchema, &'a Plan)>,
@@ -190,7 +354,7 @@ impl Check<'_> {
                     Some(s) => format!("{k} = {wanted} ({s} = true)"),
                     None => format!("{k} = {wanted}"),
                 };
-                let (status, body) = self.run.send(list_op, &filtered).await;
+                let (status, body) = send(self.run, self.via, list_op, &filtered).await;
                 if !(200..300).contains(&status) {
                     self.fail(format!(
                         "list filtered by {asked} ({}): {status} {body}",
@@ -217,7 +381,7 @@ impl Check<'_> {
             }
             if is_text(list_op, k) {
                 let none = with(list_op, &input, k, Value::String("apigen-no-such".into()));
-                let (_, body) = self.run.send(list_op, &none).await;
+                let (_, body) = send(self.run, self.via, list_op, &none).await;
                 let n = items_at(&body, list.items.as_deref().unwrap_or("")).len();
                 if n != 0 {
                     self.fail(format!(
@@ -243,9 +407,12 @@ impl Check<'_> {
         let inputs: Vec<Input> = (0..n)
             .map(|k| variant(create_op, create, &base, k))
             .collect();
-        let sent =
-            futures_util::future::join_all(inputs.iter().map(|i| self.run.send(create_op, i)))
-                .await;
+        let sent = futures_util::future::join_all(
+            inputs
+                .iter()
+                .map(|i| send(self.run, self.via, create_op, i)),
+        )
+        .await;
         let mut ids = Vec::new();
         for (k, (status, body)) in sent.iter().enumerate() {
             if !(200..300).contains(status) {
@@ -271,7 +438,7 @@ impl Check<'_> {
             .collect();
         // A second create of a name (or unique member) the store holds is a conflict.
         if create.id.is_some() || !create.unique.is_empty() {
-            let (status, body) = self.run.send(create_op, &inputs[0]).await;
+            let (status, body) = send(self.run, self.via, create_op, &inputs[0]).await;
             self.expect_refusal(
                 "a duplicate create",
                 create
@@ -290,6 +457,7 @@ impl Check<'_> {
         }
         let identified = known.len() == n;
         self.list_pages(&scope, create, &known, n).await;
+        self.stream_pages(&scope, create, &known, n).await;
         self.filters(create_op, &inputs, &scope).await;
         // Describe shows what the create sent.
         if let Some(&(get_op, get)) = self.ops.get(&Action::Get) {
@@ -303,6 +471,15 @@ impl Check<'_> {
                     continue;
                 }
                 let shown = path(&body, get.target.as_deref().unwrap_or("")).cloned();
+                if !shown.as_ref().is_some_and(Value::is_object) {
+                    // Through a client: the answer model lost the object the mock described.
+                    self.fail(format!(
+                        "describe {id} ({}) shows no object at `{}`: {body}",
+                        get_op.id,
+                        get.target.as_deref().unwrap_or("")
+                    ));
+                    continue;
+                }
                 // The described object is this resource: its id member (or `id`) shows the id.
                 let key = get.id.as_deref().unwrap_or("id");
                 let shown_id = shown
@@ -338,15 +515,6 @@ impl Check<'_> {
                     self.fail(format!("delete {id} ({}): {status} {body}", delete_op.id));
                 }
             }
-        }
-        let lingering = delete
-            .lifecycle
-            .as_ref()
-            .is_some_and(|l| l.deleting.is_some());
-        if lingering {
-            // Deleting resources stay listed until their deletion has run; the clock of the
-            // run decides, so only instant mocks are checked further.
-            return true;
         }
         self.list_pages(&scope, create, &[], 0).await;
         if self.ops.contains_key(&Action::List) && n == N {
@@ -418,7 +586,7 @@ impl Check<'_> {
             .collect();
         let mut old = Vec::new();
         for i in &first {
-            let (status, body) = self.run.send(create_op, i).await;
+            let (status, body) = send(self.run, self.via, create_op, i).await;
             if !(200..300).contains(&status) {
                 self.fail(format!("race: create ({}): {status} {body}", create_op.id));
                 return;
@@ -456,12 +624,40 @@ impl Check<'_> {
                 input
             })
             .collect();
-        let run = self.run;
-        let (created, deleted, listed) = tokio::join!(
-            futures_util::future::join_all(second.iter().map(|i| run.send(create_op, i))),
-            futures_util::future::join_all(deletes.iter().map(|i| run.send(delete_op, i))),
-            futures_util::future::join_all(pages.iter().map(|i| run.send(list_op, i))),
+        // At most both generations are listed at once.
+        let stream_limit = 2 * N / PAGE as usize + 2;
+        let stream = self.page_stream(list_op, list, &list_in, stream_limit);
+        let (run, via) = (self.run, self.via);
+        let (created, deleted, mut listed, streamed) = tokio::join!(
+            futures_util::future::join_all(second.iter().map(|i| send(run, via, create_op, i))),
+            futures_util::future::join_all(deletes.iter().map(|i| send(run, via, delete_op, i))),
+            futures_util::future::join_all(pages.iter().map(|i| send(run, via, list_op, i))),
+            async {
+                match stream {
+                    Some(read) => Some(read.await),
+                    None => None,
+                }
+            },
         );
+        // The pages a client's page stream read meanwhile are held to the same rules.
+        match streamed {
+            Some(Ok(read)) => {
+                if read.len() > stream_limit {
+                    self.fail(format!(
+                        "race: the page stream of {} does not end after {stream_limit} pages",
+                        list_op.id
+                    ));
+                }
+                listed.extend(read.into_iter().map(|p| (200, p)));
+            }
+            Some(Err(e)) => self.fail(format!(
+                "race: the page stream of {}: {} {}",
+                list_op.id,
+                e.status,
+                refusal(&e)
+            )),
+            None => {}
+        }
         let mut new = Vec::new();
         for (i, (status, body)) in second.iter().zip(&created) {
             if !(200..300).contains(status) {
@@ -541,7 +737,7 @@ impl Check<'_> {
         for (k, v) in page_members(list, 0, FULL) {
             input = with(list_op, &input, &k, v);
         }
-        let (_, body) = self.run.send(list_op, &input).await;
+        let (_, body) = send(self.run, self.via, list_op, &input).await;
         let Some(key) = id_member(create, list) else {
             return Vec::new();
         };
@@ -583,7 +779,7 @@ impl Check<'_> {
             if let (Some(Paging::Marker { marker: m, .. }), Some(at)) = (&list.paging, &marker) {
                 input = with(list_op, &input, m, Value::String(at.clone()));
             }
-            let (status, body) = self.run.send(list_op, &input).await;
+            let (status, body) = send(self.run, self.via, list_op, &input).await;
             if !(200..300).contains(&status) {
                 self.fail(format!("list ({}): {status} {body}", list_op.id));
                 return;
@@ -621,6 +817,34 @@ impl Check<'_> {
                 }
             }
         }
+        if matches!(
+            list.paging,
+            Some(Paging::PageNumber { .. } | Paging::OffsetLimit { .. })
+        ) {
+            // A page past the end: no items, and still the store's total.
+            let past = (count as u64 / PAGE + 2) * PAGE;
+            let mut input = base.clone();
+            for (k, v) in page_members(list, past, PAGE) {
+                input = with(list_op, &input, &k, v);
+            }
+            let (status, body) = send(self.run, self.via, list_op, &input).await;
+            let items = items_at(&body, list.items.as_deref().unwrap_or(""));
+            let total = list
+                .total
+                .as_ref()
+                .map(|t| path(&body, t).and_then(|v| id_text(v)?.parse::<usize>().ok()));
+            if !(200..300).contains(&status)
+                || !items.is_empty()
+                || total.is_some_and(|t| t != Some(count))
+            {
+                self.fail(format!(
+                    "{} past the end (from item {past}, {count} held): {status}, {} items, total {:?}",
+                    list_op.id,
+                    items.len(),
+                    total.flatten()
+                ));
+            }
+        }
         if seen.len() != count {
             self.fail(format!(
                 "paging {} by {PAGE} gave {} items, the store holds {count}",
@@ -637,6 +861,86 @@ impl Check<'_> {
             want.sort();
             if got != want {
                 self.fail(format!("{} lists {got:?}, created {want:?}", list_op.id));
+            }
+        }
+    }
+
+    /// Reads the list through the client's page stream, `PAGE` items a page: every id of
+    /// `want` exactly once, `count` items in all, no page longer than asked, and the stream
+    /// ends.
+    async fn stream_pages(
+        &mut self,
+        scope: &[(String, Value)],
+        create: &Plan,
+        want: &[String],
+        count: usize,
+    ) {
+        let Some(&(list_op, list)) = self.ops.get(&Action::List) else {
+            return;
+        };
+        let Some(mut base) = self.list_input(list_op, list) else {
+            return;
+        };
+        for (k, v) in scope {
+            base = with(list_op, &base, k, v.clone());
+        }
+        let limit = count / PAGE as usize + 2;
+        let Some(read) = self.page_stream(list_op, list, &base, limit) else {
+            return;
+        };
+        let pages = match read.await {
+            Ok(p) => p,
+            Err(e) => {
+                self.fail(format!(
+                    "the page stream of {}: {} {}",
+                    list_op.id,
+                    e.status,
+                    refusal(&e)
+                ));
+                return;
+            }
+        };
+        if pages.len() > limit {
+            self.fail(format!(
+                "the page stream of {} over {count} items does not end after {limit} pages of {PAGE}",
+                list_op.id
+            ));
+        }
+        let item_key = id_member(create, list);
+        let mut seen: Vec<Option<String>> = Vec::new();
+        for page in &pages {
+            let items = items_at(page, list.items.as_deref().unwrap_or(""));
+            if items.len() as u64 > PAGE {
+                self.fail(format!(
+                    "a page of {PAGE} from the page stream of {} holds {} items",
+                    list_op.id,
+                    items.len()
+                ));
+            }
+            seen.extend(items.iter().map(|i| {
+                item_key
+                    .as_deref()
+                    .and_then(|k| field(i, k))
+                    .and_then(id_text)
+            }));
+        }
+        if seen.len() != count {
+            self.fail(format!(
+                "the page stream of {} (pages of {PAGE}) gave {} items, the store holds {count}",
+                list_op.id,
+                seen.len()
+            ));
+        }
+        if item_key.is_some() && seen.iter().all(Option::is_some) && want.len() == count {
+            let mut got: Vec<String> = seen.into_iter().flatten().collect();
+            got.sort();
+            let mut want = want.to_vec();
+            want.sort();
+            if got != want {
+                self.fail(format!(
+                    "the page stream of {} lists {got:?}, created {want:?}",
+                    list_op.id
+                ));
             }
         }
     }
@@ -664,7 +968,7 @@ impl Check<'_> {
             Value::String(id.to_owned())
         };
         input = with(op, &input, key, v);
-        Some(self.run.send(op, &input).await)
+        Some(send(self.run, self.via, op, &input).await)
     }
 
     async fn update(
@@ -711,7 +1015,7 @@ impl Check<'_> {
         if let Some(key) = plan.id.as_deref() {
             input = with(op, &input, key, Value::String(id.to_owned()));
         }
-        let (status, body) = self.run.send(op, &input).await;
+        let (status, body) = send(self.run, self.via, op, &input).await;
         if !(200..300).contains(&status) {
             self.fail(format!("update {id} ({}): {status} {body}", op.id));
             return;
@@ -777,7 +1081,7 @@ impl Check<'_> {
         for (k, v) in page_members(list, 0, FULL) {
             input = with(list_op, &input, &k, v);
         }
-        let (_, body) = self.run.send(list_op, &input).await;
+        let (_, body) = send(self.run, self.via, list_op, &input).await;
         let key = id_member(create, list)?;
         items_at(&body, list.items.as_deref().unwrap_or(""))
             .into_iter()
@@ -832,6 +1136,33 @@ impl Check<'_> {
                 documented.map_or("", |(_, c)| c)
             ));
         }
+    }
+}
+
+impl<'a> Check<'a> {
+    /// The read of a paged list through the client's page stream (none over raw HTTP or for an
+    /// unpaged list), `PAGE` items a page from the first, at most `limit` pages (and one more).
+    fn page_stream(
+        &self,
+        list_op: &'a OperationSchema,
+        list: &Plan,
+        input: &Input,
+        limit: usize,
+    ) -> Option<Call<'a, Vec<Value>>> {
+        let caller = self.via?;
+        list.paging.as_ref()?;
+        let mut input = input.clone();
+        for (k, v) in page_members(list, 0, PAGE) {
+            input = with(list_op, &input, &k, v);
+        }
+        Some(match to_model(list_op, &input) {
+            Ok(m) => caller.pages(&list_op.id, m, limit).unwrap_or_else(|| {
+                let e =
+                    CallError::client(format!("the client has no page stream for {}", list_op.id));
+                Box::pin(async move { Err(e) })
+            }),
+            Err(e) => Box::pin(async move { Err(e) }),
+        })
     }
 }
 

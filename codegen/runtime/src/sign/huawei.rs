@@ -27,6 +27,8 @@ pub const CONTENT_SHA256_HEADER: &str = "X-Sdk-Content-Sha256";
 pub const TOKEN_HEADER: &str = "X-Auth-Token";
 /// Project id header (sub-projects; set whenever a project id is configured, as the SDK does).
 pub const PROJECT_ID_HEADER: &str = "X-Project-Id";
+/// Domain (account) id header of global services (`GlobalCredentials`).
+pub const DOMAIN_ID_HEADER: &str = "X-Domain-Id";
 /// Temporary-credential token header.
 pub const SECURITY_TOKEN_HEADER: &str = "X-Security-Token";
 
@@ -34,22 +36,53 @@ pub const SECURITY_TOKEN_HEADER: &str = "X-Security-Token";
 /// `SDK-HMAC-SHA256\n<date>\n<hex sha256(canonical request)>`).
 pub type HuaweiSignature = super::HeaderSignature;
 
-/// Headers the signer adds before signing: `Host`, `X-Sdk-Date`, `X-Project-Id` and
-/// `X-Security-Token` when given, and `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD` for a non-empty,
-/// non-JSON body (multipart uploads), as the official SDK does.
+/// The project and domain ids a request is sent with: `X-Project-Id` (regional services,
+/// `BasicCredentials`) and `X-Domain-Id` (global services, `GlobalCredentials`). The SDK's
+/// credentials carry one or the other; [`crate::client::Client`] keeps only the one of the
+/// service's [`crate::credentials::huawei::Scope`]. Both are signed like every header.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ScopeIds<'a> {
+    /// Project id.
+    pub project: Option<&'a str>,
+    /// Domain (account) id.
+    pub domain: Option<&'a str>,
+}
+
+impl<'a> ScopeIds<'a> {
+    /// The ids `credentials` carry (empty ones are not sent).
+    pub fn of(credentials: &'a crate::credentials::Credentials) -> Self {
+        let set = |v: &'a Option<String>| v.as_deref().filter(|v| !v.is_empty());
+        Self {
+            project: set(&credentials.project_id),
+            domain: set(&credentials.domain_id),
+        }
+    }
+
+    /// The headers, project id first.
+    pub fn headers(self) -> impl Iterator<Item = (&'static str, &'a str)> {
+        let project = self.project.map(|p| (PROJECT_ID_HEADER, p));
+        let domain = self.domain.map(|d| (DOMAIN_ID_HEADER, d));
+        project.into_iter().chain(domain)
+    }
+}
+
+/// Headers the signer adds before signing: `Host`, `X-Sdk-Date`, `X-Project-Id` /
+/// `X-Domain-Id` and `X-Security-Token` when given, and `X-Sdk-Content-Sha256:
+/// UNSIGNED-PAYLOAD` for a non-empty, non-JSON body (multipart uploads), as the official SDK
+/// does.
 pub fn prepare_headers(
     host: &str,
     content_type: Option<&str>,
     body_len: usize,
-    project_id: Option<&str>,
+    ids: ScopeIds<'_>,
     security_token: Option<&str>,
     time: UtcTime,
 ) -> Vec<(String, String)> {
     let mut h = Vec::with_capacity(5);
     h.push(("Host".to_owned(), host.to_owned()));
     h.push((DATE_HEADER.to_owned(), time.basic()));
-    if let Some(p) = project_id {
-        h.push((PROJECT_ID_HEADER.to_owned(), p.to_owned()));
+    for (k, v) in ids.headers() {
+        h.push((k.to_owned(), v.to_owned()));
     }
     if let Some(t) = security_token {
         h.push((SECURITY_TOKEN_HEADER.to_owned(), t.to_owned()));
@@ -223,7 +256,7 @@ mod tests {
             "h",
             Some("multipart/form-data; boundary=x"),
             3,
-            None,
+            ScopeIds::default(),
             None,
             UtcTime(0),
         );
@@ -234,12 +267,23 @@ mod tests {
             "h",
             Some("application/json"),
             3,
-            Some("p"),
+            ScopeIds {
+                project: Some("p"),
+                domain: None,
+            },
             None,
             UtcTime(0),
         );
         assert!(!h.iter().any(|(k, _)| k == CONTENT_SHA256_HEADER));
         assert!(h.iter().any(|(k, v)| k == PROJECT_ID_HEADER && v == "p"));
+        assert!(!h.iter().any(|(k, _)| k == DOMAIN_ID_HEADER));
+        let global = ScopeIds {
+            project: None,
+            domain: Some("d"),
+        };
+        let h = prepare_headers("h", None, 0, global, None, UtcTime(0));
+        assert!(h.iter().any(|(k, v)| k == DOMAIN_ID_HEADER && v == "d"));
+        assert!(!h.iter().any(|(k, _)| k == PROJECT_ID_HEADER));
     }
 
     #[test]

@@ -340,6 +340,7 @@ fn endpoints(
             section: String::new(),
             line: line as u32,
         }),
+        global: false,
     };
     (Some(rule), Some(endpoints))
 }

@@ -693,6 +693,38 @@ fn fuzzy_filters_match_part_of_the_member_unless_asked_for_an_exact_match() {
 }
 
 #[test]
+fn a_list_of_values_filters_the_items_holding_any_of_them() {
+    let st = topics();
+    for t in ["a", "b", "c"] {
+        st.apply(
+            "CreateTopic",
+            &json!({"InstanceId": "i-1", "Topic": t, "Remark": format!("r-{t}")}),
+            || json!({}),
+        )
+        .unwrap();
+    }
+    let filtered = |remarks: Value| {
+        let page = st
+            .apply(
+                "GetTopicList",
+                &json!({"InstanceId": "i-1", "CurrentPage": "1", "PageSize": 10,
+                        "Remark": remarks}),
+                list_example,
+            )
+            .unwrap()
+            .unwrap();
+        names(&page)
+    };
+    assert_eq!(
+        filtered(json!(["r-a", "r-c"])),
+        vec!["a".to_owned(), "c".into()]
+    );
+    assert_eq!(filtered(json!(["r-x"])), Vec::<String>::new());
+    // An empty list filters nothing.
+    assert_eq!(filtered(json!([])).len(), 3);
+}
+
+#[test]
 fn a_describe_without_the_scope_finds_the_resource_in_any_scope() {
     let st = topics();
     st.apply(

@@ -335,7 +335,11 @@ fn run(command: Command) -> Result<ExitCode, String> {
             let (root, specs, files, owned) = match out {
                 None => {
                     let specs = time(Phase::Load, || crate::emit::load_specs(&root))?;
-                    let files = crate::emit::generate(&specs)?;
+                    // rustfmt's earlier output for unchanged printed files (see emit::format).
+                    let target = std::env::var_os("CARGO_TARGET_DIR")
+                        .map_or_else(|| root.join("target"), PathBuf::from);
+                    let files =
+                        crate::emit::generate_cached(&specs, &target.join("apigen-rustfmt"))?;
                     (root, specs, files, vec![PathBuf::from("generated")])
                 }
                 Some(out) => {

@@ -180,6 +180,15 @@ pub fn generate(specs: &[(String, Spec)]) -> Result<Vec<GeneratedFile>, String> 
     generate_with(specs, &Layout::in_repo())
 }
 
+/// [`generate`], reusing rustfmt's output for files printed as before from the cache in
+/// `fmt_cache` (see [`format::rustfmt_cached`]).
+pub fn generate_cached(
+    specs: &[(String, Spec)],
+    fmt_cache: &Path,
+) -> Result<Vec<GeneratedFile>, String> {
+    generate_in(specs, &Layout::in_repo(), Some(fmt_cache))
+}
+
 /// Everything `apigen generate` writes for `layout`, in a fixed order; paths are relative to
 /// the output root.
 ///
@@ -190,10 +199,20 @@ pub fn generate_with(
     specs: &[(String, Spec)],
     layout: &Layout,
 ) -> Result<Vec<GeneratedFile>, String> {
+    generate_in(specs, layout, None)
+}
+
+fn generate_in(
+    specs: &[(String, Spec)],
+    layout: &Layout,
+    fmt_cache: Option<&Path>,
+) -> Result<Vec<GeneratedFile>, String> {
     let per_spec: Vec<Result<Vec<GeneratedFile>, String>> = std::thread::scope(|scope| {
         let handles: Vec<_> = specs
             .iter()
-            .map(|(spec_path, spec)| scope.spawn(move || service_files(spec_path, spec, layout)))
+            .map(|(spec_path, spec)| {
+                scope.spawn(move || service_files(spec_path, spec, layout, fmt_cache))
+            })
             .collect();
         handles
             .into_iter()
@@ -215,6 +234,7 @@ fn service_files(
     spec_path: &str,
     spec: &Spec,
     layout: &Layout,
+    fmt_cache: Option<&Path>,
 ) -> Result<Vec<GeneratedFile>, String> {
     use timings::{time, Phase};
     let sm = time(Phase::Lower, || lower(spec_path, spec)).map_err(|e| e.to_string())?;
@@ -242,7 +262,11 @@ fn service_files(
         });
         Ok(files)
     })?;
-    time(Phase::Rustfmt, || format::rustfmt_all(&mut files, 1)).map_err(|e| e.to_string())?;
+    time(Phase::Rustfmt, || match fmt_cache {
+        Some(cache) => format::rustfmt_cached(&mut files, 1, cache, &spec.service.name),
+        None => format::rustfmt_all(&mut files, 1),
+    })
+    .map_err(|e| e.to_string())?;
     Ok(files)
 }
 

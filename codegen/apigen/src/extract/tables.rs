@@ -13,13 +13,15 @@ pub struct Document {
 }
 
 impl Document {
+    /// The document's lines, CR line ends removed and prose paragraphs that a conversion
+    /// wrapped over several lines joined (see [`unwrap_prose`]).
     pub fn new(text: &str) -> Document {
-        Document {
-            lines: text
-                .lines()
-                .map(|l| l.trim_end_matches('\r').to_string())
-                .collect(),
-        }
+        let mut lines: Vec<String> = text
+            .lines()
+            .map(|l| l.trim_end_matches('\r').to_string())
+            .collect();
+        unwrap_prose(&mut lines);
+        Document { lines }
     }
 
     pub fn len(&self) -> usize {
@@ -60,7 +62,16 @@ impl Document {
                     }),
                 }
             } else if let Some((_, body)) = open.as_mut() {
-                body.push(line.clone());
+                // Runs of blank lines (a conversion's spacing, not content) count as one.
+                let blank = line.trim().is_empty();
+                if !(blank && body.last().is_none_or(String::is_empty)) {
+                    body.push(if blank { String::new() } else { line.clone() });
+                }
+            }
+        }
+        for f in &mut out {
+            while f.text.ends_with('\n') {
+                f.text.pop();
             }
         }
         out
@@ -119,6 +130,92 @@ impl Document {
         }
         Caption::parse(self.line(n), n)
     }
+}
+
+/// Join the lines of a prose paragraph that a conversion wrapped (a PDF's or an editor's
+/// line width) into its first line, leaving the continuation lines blank so that every
+/// line number still points at the document's own line. The documents print a paragraph
+/// on one line and put blank lines around blocks; a line continues the one above when
+/// both are prose: not blank, no tab (a table row is always one line), not in a fence,
+/// not a heading, list item, HTML block, request line (`GET /v2/…`) or example line, and
+/// the line above is long enough to have been wrapped (a short line is a label or a
+/// title: `URI`, `Status code: 200`). Two CJK characters join without a space, anything
+/// else with one (a wrap breaks at a space where there is one).
+fn unwrap_prose(lines: &mut [String]) {
+    let mut in_fence = false;
+    // The paragraph's first line, and the width of the physical line above.
+    let mut head: Option<usize> = None;
+    let mut above_width = 0;
+    for i in 0..lines.len() {
+        let t = lines[i].trim();
+        let width = display_width(t);
+        if t.starts_with("```") {
+            in_fence = !in_fence;
+            head = None;
+            continue;
+        }
+        if in_fence || t.is_empty() || !is_prose(t) {
+            head = None;
+            continue;
+        }
+        match head {
+            Some(h) if above_width >= WRAPPED_WIDTH && !starts_block(t) => {
+                let part = t.to_string();
+                let joined = &mut lines[h];
+                joined.truncate(joined.trim_end().len());
+                let cjk_seam = joined.chars().last().is_some_and(is_cjk)
+                    && part.chars().next().is_some_and(is_cjk);
+                if !cjk_seam {
+                    joined.push(' ');
+                }
+                joined.push_str(&part);
+                lines[i].clear();
+            }
+            _ => head = Some(i),
+        }
+        above_width = width;
+    }
+}
+
+/// A wrapped line is at least this wide (display columns, CJK counting two).
+const WRAPPED_WIDTH: usize = 20;
+
+/// A line that may be part of a paragraph (as the first line or a continuation).
+fn is_prose(t: &str) -> bool {
+    !t.contains('\t') && !t.starts_with('#') && !is_request_line(t) && !t.starts_with('&')
+}
+
+/// A line that starts something of its own: a list item, an HTML block, a quote. (A
+/// numbered heading never follows a prose line directly: blank lines surround headings, so
+/// `2.3.33 and later` after a prose line is its continuation.)
+fn starts_block(t: &str) -> bool {
+    static ITEM: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(?:[-*+•●·○▪–]\s|\d+[.)、](?:$|[^\d])|[a-zA-Z][.)]\s|o\s|[<|>])")
+            .expect("regex")
+    });
+    ITEM.is_match(t)
+}
+
+/// `GET /v2/{project_id}/instances`, `POST https://{endpoint}/…`, `http(s)://[Endpoint]/?…`.
+fn is_request_line(t: &str) -> bool {
+    if t.starts_with("http://") || t.starts_with("https://") || t.starts_with("http(s)://") {
+        return true;
+    }
+    let Some((m, rest)) = t.split_once(' ') else {
+        return false;
+    };
+    crate::spec::model::Method::parse(m).is_some()
+        && m.chars().all(|c| c.is_ascii_uppercase())
+        && (rest.starts_with('/') || rest.starts_with("http"))
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF)
+}
+
+fn display_width(s: &str) -> usize {
+    s.chars().map(|c| if is_cjk(c) { 2 } else { 1 }).sum()
 }
 
 /// A numbered section heading (`## 6.1. CreateZnode`, `5.2.1 Importing kie Configurations`);
@@ -316,6 +413,41 @@ mod tests {
         assert_eq!(f.len(), 2);
         assert_eq!(f[1].start, 5);
         assert_eq!(f[1].text, "{}");
+    }
+
+    #[test]
+    fn wrapped_prose_is_joined_onto_its_first_line() {
+        // English at a space, Chinese between two characters; the continuation lines stay
+        // (blank) so later line numbers are the document's.
+        let doc = Document::new(
+            "## 5.1. StartInstance\r\n\r\nYou can call this operation to deploy a Message\r\nQueue for Apache Kafka instance.\r\n\r\n调用CreateSlbAP创建一个SLB接入。通过SLB接入将部署在容器服务内的服\n务暴露并对外提供服务。\nName\tType\n",
+        );
+        assert_eq!(
+            doc.line(3),
+            "You can call this operation to deploy a Message Queue for Apache Kafka instance."
+        );
+        assert_eq!(doc.line(4), "");
+        assert_eq!(
+            doc.line(6),
+            "调用CreateSlbAP创建一个SLB接入。通过SLB接入将部署在容器服务内的服务暴露并对外提供服务。"
+        );
+        assert_eq!(doc.line(7), "");
+        assert_eq!(doc.line(8), "Name\tType");
+    }
+
+    #[test]
+    fn labels_lists_request_lines_and_tables_are_not_joined() {
+        let text = "URI\nGET /v1.0/{project_id}/instances?\nengine={engine}\nStatus code: 200\nThe following are the available tag names and their values:\n- metricCategory: the category.\n- alertEnable: whether alerts are enabled.\n\nA paragraph long enough to have been wrapped by a PDF\nPOST https://{endpoint}/v2/{project_id}/instances\n```\nA fenced line that is long enough to be wrapped\nand its next line\n```\nA paragraph long enough to have been wrapped by a PDF\nName\tType\n";
+        let doc = Document::new(text);
+        for (n, l) in text.lines().enumerate() {
+            assert_eq!(doc.line(n + 1), l, "line {} changed", n + 1);
+        }
+    }
+
+    #[test]
+    fn blank_line_runs_in_fences_count_once() {
+        let doc = Document::new("```\n\n{\n  \n\n  \"a\": 1\n}\n\n```\n");
+        assert_eq!(doc.fences()[0].text, "{\n\n  \"a\": 1\n}");
     }
 
     #[test]

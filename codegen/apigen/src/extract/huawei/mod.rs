@@ -28,7 +28,13 @@ use std::collections::BTreeMap;
 pub fn extract(doc: &Document, kind: DocKind, diags: &mut Diagnostics) -> Spec {
     let tables = doc.tables();
     let blocks = join_fences(doc, &doc.fences());
-    let headings = outline::headings(doc);
+    let (headings, unlisted) = outline::headings_and_unlisted(doc);
+    for line in unlisted {
+        diags.warn(
+            line,
+            "heading not in the table of contents (taken: its chapter is listed and the number follows the one before)",
+        );
+    }
     let sections = outline::operations(doc, &headings);
     if sections.is_empty() {
         diags.error(

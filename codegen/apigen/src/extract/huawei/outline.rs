@@ -96,7 +96,14 @@ fn squash(s: &str) -> String {
 /// All numbered headings. When the document has a table of contents (`5.2.1 Title<TAB>14`)
 /// a body line is a heading only if the contents list it, which keeps numbered prose
 /// (`200 OK`, list items) out; without contents, lines of two or more levels count.
+#[cfg(test)]
 pub fn headings(doc: &Document) -> Vec<Heading> {
+    headings_and_unlisted(doc).0
+}
+
+/// [`headings`], and the lines of those the contents do not list.
+pub fn headings_and_unlisted(doc: &Document) -> (Vec<Heading>, Vec<usize>) {
+    let mut unlisted = Vec::new();
     let mut toc: BTreeMap<String, String> = BTreeMap::new();
     for (_, l) in doc.range(1, doc.len()) {
         let mut cells = l.split('\t');
@@ -128,7 +135,13 @@ pub fn headings(doc: &Document) -> Vec<Heading> {
         let ok = if toc.is_empty() {
             number.contains('.')
         } else {
-            toc.get(&number) == Some(&squash(&title))
+            toc.get(&number) == Some(&squash(&title)) || {
+                let taken = unlisted_sibling(&toc, &out, &number);
+                if taken {
+                    unlisted.push(n);
+                }
+                taken
+            }
         };
         if ok {
             out.push(Heading {
@@ -138,7 +151,22 @@ pub fn headings(doc: &Document) -> Vec<Heading> {
             });
         }
     }
-    out
+    (out, unlisted)
+}
+
+/// A heading the contents do not list but a revision added below a listed chapter
+/// (`7.5.10` after `7.5.9`, the contents not updated): a dotted number whose parent
+/// heading came before it, not yet used, and after the previous heading in number order.
+/// Numbered prose has no dotted numbers in these documents, so this keeps it out still.
+fn unlisted_sibling(toc: &BTreeMap<String, String>, seen: &[Heading], number: &str) -> bool {
+    let Some((parent, _)) = number.rsplit_once('.') else {
+        return false;
+    };
+    let key = |n: &str| -> Vec<u32> { n.split('.').filter_map(|p| p.parse().ok()).collect() };
+    !toc.contains_key(number)
+        && seen.iter().any(|h| h.number == parent)
+        && !seen.iter().any(|h| h.number == number)
+        && seen.last().is_some_and(|h| key(&h.number) < key(number))
 }
 
 /// Operation sections in document order.
@@ -208,6 +236,16 @@ mod tests {
         assert_eq!(status_marker("状态码：**200**"), Some(200));
         assert_eq!(status_marker("状态码"), None);
         assert_eq!(status_marker("Status Code"), None);
+    }
+
+    #[test]
+    fn a_heading_the_contents_do_not_list_is_taken_below_a_listed_parent() {
+        let doc = Document::new(
+            "7.5 Instance\t185\n7.5.1 Registering\t185\n\n7.5 Instance\n\n7.5.1 Registering\n\nURI\n\nPOST /v4/a\n\n7.5.2 Purging\n\nURI\n\nDELETE /v4/a\n\n200 OK\n\n7.5.2 Purging\n\n8.1.1 Elsewhere\n",
+        );
+        let numbers: Vec<String> = headings(&doc).into_iter().map(|h| h.number).collect();
+        assert_eq!(numbers, ["7.5", "7.5.1", "7.5.2"]);
+        assert_eq!(operations(&doc, &headings(&doc)).len(), 2);
     }
 
     #[test]

@@ -233,8 +233,15 @@ pub enum Kind {
     Ref,
 }
 
-/// Limits a document states.
+/// Limits a document states: a spec's `constraints` and, without `pattern` (the runtime does
+/// not check it), a wire schema's `limits`. One type for both, so they cannot drift apart.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "json-schema",
+    derive(schemars::JsonSchema),
+    schemars(rename = "Constraints")
+)]
+#[serde(deny_unknown_fields)]
 pub struct Limits {
     /// Fewest characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -254,12 +261,35 @@ pub struct Limits {
     /// Most list items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_items: Option<u64>,
+    /// Regular expression the value must match (spec only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
 }
 
 impl Limits {
     /// Whether no limit is stated.
     pub fn is_empty(&self) -> bool {
         *self == Self::default()
+    }
+
+    /// The limits of a single value on the wire: length and range.
+    pub fn of_value(&self) -> Self {
+        Self {
+            min_length: self.min_length,
+            max_length: self.max_length,
+            minimum: self.minimum,
+            maximum: self.maximum,
+            ..Self::default()
+        }
+    }
+
+    /// The limits of a list on the wire: its item counts.
+    pub fn of_list(&self) -> Self {
+        Self {
+            min_items: self.min_items,
+            max_items: self.max_items,
+            ..Self::default()
+        }
     }
 }
 

@@ -3,8 +3,8 @@
 //! (transport headers left out), types with nesting, enums, limits, and response shapes.
 
 use apigen_runtime::schema::{
-    BodySchema, FieldShape, Kind, Limits, OperationSchema, ParamEncoding, ParamLocation,
-    ParamSchema, ServiceSchema, Shape,
+    BodySchema, FieldShape, Kind, OperationSchema, ParamEncoding, ParamLocation, ParamSchema,
+    ServiceSchema, Shape,
 };
 
 use super::lower::{OperationModel, ServiceModel};
@@ -143,13 +143,7 @@ fn type_shape(
     let scalar = |kind: Kind| Shape {
         kind,
         enum_values: enums.to_vec(),
-        limits: Limits {
-            min_length: c.min_length,
-            max_length: c.max_length,
-            minimum: c.minimum,
-            maximum: c.maximum,
-            ..Limits::default()
-        },
+        limits: c.of_value(),
         ..Shape::default()
     };
     match ty {
@@ -173,11 +167,7 @@ fn type_shape(
         TypeExpr::Array(inner) => Shape {
             kind: Kind::Array,
             items: Some(Box::new(type_shape(inner, fields, enums, c, None))),
-            limits: Limits {
-                min_items: c.min_items,
-                max_items: c.max_items,
-                ..Limits::default()
-            },
+            limits: c.of_list(),
             list_wrapper,
             ..Shape::default()
         },

@@ -92,9 +92,7 @@ pub fn default_chain_with(ctx: &ProviderContext) -> ChainProvider {
     chain
 }
 
-fn cred_err(source: &str, msg: impl std::fmt::Display) -> Error {
-    Error::Credentials(format!("{source}: {msg}"))
-}
+use super::profile::{cred_err, home, ini_section, Described};
 
 /// The STS base URL: explicit, else the context's, else from `ALIBABA_CLOUD_STS_REGION` and
 /// `ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED`, else `sts.aliyuncs.com`.
@@ -241,12 +239,6 @@ impl OidcRoleArnProvider {
     }
 }
 
-impl ProvideCredentials for OidcRoleArnProvider {
-    fn provide_credentials(&self) -> CredentialsFuture<'_> {
-        Box::pin(self.fetch())
-    }
-}
-
 fn session_name(given: &Option<String>) -> String {
     given.clone().unwrap_or_else(|| {
         let secs = std::time::SystemTime::now()
@@ -272,8 +264,14 @@ fn sts_credentials(v: &Value, src: &str) -> Result<Credentials, Error> {
     let c = v
         .get("Credentials")
         .ok_or_else(|| cred_err(src, format!("no Credentials in the STS answer: {v}")))?;
+    alibaba_keys(c, src)
+}
+
+/// Alibaba's temporary keys (STS and the metadata service): `AccessKeyId`, `AccessKeySecret`,
+/// `SecurityToken`, `Expiration`.
+fn alibaba_keys(v: &Value, src: &str) -> Result<Credentials, Error> {
     temporary_keys(
-        c,
+        v,
         src,
         &["AccessKeyId"],
         &["AccessKeySecret"],
@@ -355,12 +353,6 @@ impl RamRoleArnProvider {
             .await
             .map_err(|e| cred_err(SRC, e))?;
         sts_credentials(&json_body(&resp, SRC)?, SRC)
-    }
-}
-
-impl ProvideCredentials for RamRoleArnProvider {
-    fn provide_credentials(&self) -> CredentialsFuture<'_> {
-        Box::pin(self.fetch())
     }
 }
 
@@ -465,12 +457,6 @@ impl EcsRamRoleProvider {
     }
 }
 
-impl ProvideCredentials for EcsRamRoleProvider {
-    fn provide_credentials(&self) -> CredentialsFuture<'_> {
-        Box::pin(self.fetch())
-    }
-}
-
 /// `{"Code": "Success", "AccessKeyId", "AccessKeySecret", "SecurityToken", "Expiration"}`
 /// (metadata service and credentials URI).
 fn code_success_keys(v: &Value, src: &str) -> Result<Credentials, Error> {
@@ -480,14 +466,7 @@ fn code_success_keys(v: &Value, src: &str) -> Result<Credentials, Error> {
             format!("answer without Code \"Success\": {v}"),
         ));
     }
-    temporary_keys(
-        v,
-        src,
-        &["AccessKeyId"],
-        &["AccessKeySecret"],
-        &["SecurityToken"],
-        &["Expiration"],
-    )
+    alibaba_keys(v, src)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -541,12 +520,6 @@ fn split_url(url: &str) -> Option<(&str, &str)> {
     Some((&url[..end], &url[end..]))
 }
 
-impl ProvideCredentials for UriProvider {
-    fn provide_credentials(&self) -> CredentialsFuture<'_> {
-        Box::pin(self.fetch())
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 
 /// The INI credentials file (`ProfileCredentialsProvider`):
@@ -565,7 +538,7 @@ impl ProvideCredentials for UriProvider {
 #[derive(Debug)]
 pub struct ProfileProvider {
     ctx: ProviderContext,
-    inner: tokio::sync::OnceCell<SharedCredentialsProvider>,
+    inner: Described,
 }
 
 impl ProfileProvider {
@@ -573,7 +546,7 @@ impl ProfileProvider {
     pub fn new(ctx: &ProviderContext) -> Self {
         Self {
             ctx: ctx.clone(),
-            inner: tokio::sync::OnceCell::new(),
+            inner: Described::default(),
         }
     }
 
@@ -583,9 +556,7 @@ impl ProfileProvider {
         let candidates: Vec<std::path::PathBuf> = match env.var(CREDENTIALS_FILE) {
             Some(f) => vec![f.into()],
             None => {
-                let home = env
-                    .home()
-                    .ok_or_else(|| cred_err(SRC, "no home directory (HOME)"))?;
+                let home = home(env, SRC)?;
                 vec![
                     home.join(".alibabacloud").join("credentials"),
                     home.join(".alibabacloud").join("credentials.ini"),
@@ -596,12 +567,8 @@ impl ProfileProvider {
             .iter()
             .find(|p| p.is_file())
             .ok_or_else(|| cred_err(SRC, format!("no credentials file ({candidates:?})")))?;
-        let ini = ini::Ini::load_from_file(path)
-            .map_err(|e| cred_err(SRC, format!("{}: {e}", path.display())))?;
         let name = env.var(PROFILE).unwrap_or_else(|| "default".to_owned());
-        let section = ini
-            .section(Some(name.as_str()))
-            .ok_or_else(|| cred_err(SRC, format!("{}: no section [{name}]", path.display())))?;
+        let section = ini_section(path, &name, SRC)?;
         // The SDK strips a trailing `# comment` from values.
         let get = |k: &str| {
             section
@@ -662,10 +629,7 @@ impl ProfileProvider {
 
 impl ProvideCredentials for ProfileProvider {
     fn provide_credentials(&self) -> CredentialsFuture<'_> {
-        Box::pin(async move {
-            let inner = self.inner.get_or_try_init(|| async { self.load() }).await?;
-            inner.provide().await
-        })
+        Box::pin(self.inner.provide(|| self.load()))
     }
 }
 
@@ -682,7 +646,7 @@ impl ProvideCredentials for ProfileProvider {
 #[derive(Debug)]
 pub struct CliProfileProvider {
     ctx: ProviderContext,
-    inner: tokio::sync::OnceCell<SharedCredentialsProvider>,
+    inner: Described,
 }
 
 impl CliProfileProvider {
@@ -690,7 +654,7 @@ impl CliProfileProvider {
     pub fn new(ctx: &ProviderContext) -> Self {
         Self {
             ctx: ctx.clone(),
-            inner: tokio::sync::OnceCell::new(),
+            inner: Described::default(),
         }
     }
 
@@ -700,10 +664,7 @@ impl CliProfileProvider {
         if env.flag(CLI_PROFILE_DISABLED) {
             return Err(cred_err(SRC, format!("disabled by {CLI_PROFILE_DISABLED}")));
         }
-        let home = env
-            .home()
-            .ok_or_else(|| cred_err(SRC, "no home directory (HOME)"))?;
-        let path = home.join(".aliyun").join("config.json");
+        let path = home(env, SRC)?.join(".aliyun").join("config.json");
         let text = std::fs::read_to_string(&path)
             .map_err(|e| cred_err(SRC, format!("{}: {e}", path.display())))?;
         let config: Value = serde_json::from_str(&text)
@@ -806,12 +767,16 @@ fn cli_profile(
 
 impl ProvideCredentials for CliProfileProvider {
     fn provide_credentials(&self) -> CredentialsFuture<'_> {
-        Box::pin(async move {
-            let inner = self.inner.get_or_try_init(|| async { self.load() }).await?;
-            inner.provide().await
-        })
+        Box::pin(self.inner.provide(|| self.load()))
     }
 }
+
+super::provider::provide_by_fetch!(
+    OidcRoleArnProvider,
+    RamRoleArnProvider,
+    EcsRamRoleProvider,
+    UriProvider
+);
 
 #[cfg(test)]
 mod tests {

@@ -109,9 +109,7 @@ pub fn default_chain_with(ctx: &ProviderContext, scope: Scope) -> ChainProvider 
         .with("pod_identity", PodIdentityProvider::from_env(ctx))
 }
 
-fn cred_err(source: &str, msg: impl std::fmt::Display) -> Error {
-    Error::Credentials(format!("{source}: {msg}"))
-}
+use super::profile::{cred_err, home, ini_section, Described};
 
 fn iam_endpoint(ctx: &ProviderContext, configured: Option<&str>) -> String {
     ctx.iam_endpoint
@@ -185,7 +183,7 @@ impl EnvProvider {
         Self { ctx: ctx.clone() }
     }
 
-    async fn get(&self) -> Result<Credentials, Error> {
+    async fn fetch(&self) -> Result<Credentials, Error> {
         let env = &self.ctx.env;
         if let (Some(idp), Some(file)) = (env.var(IDP_ID), env.var(ID_TOKEN_FILE)) {
             let mut p = IdpProvider::new(&self.ctx, idp, file);
@@ -201,12 +199,6 @@ impl EnvProvider {
             ));
         }
         Ok(c)
-    }
-}
-
-impl ProvideCredentials for EnvProvider {
-    fn provide_credentials(&self) -> CredentialsFuture<'_> {
-        Box::pin(self.get())
     }
 }
 
@@ -233,7 +225,7 @@ impl ProvideCredentials for EnvProvider {
 pub struct ProfileProvider {
     ctx: ProviderContext,
     scope: Scope,
-    inner: tokio::sync::OnceCell<SharedCredentialsProvider>,
+    inner: Described,
 }
 
 impl ProfileProvider {
@@ -242,7 +234,7 @@ impl ProfileProvider {
         Self {
             ctx: ctx.clone(),
             scope,
-            inner: tokio::sync::OnceCell::new(),
+            inner: Described::default(),
         }
     }
 
@@ -251,18 +243,10 @@ impl ProfileProvider {
         let env = &self.ctx.env;
         let path = match env.var(CREDENTIALS_FILE) {
             Some(f) => std::path::PathBuf::from(f),
-            None => env
-                .home()
-                .ok_or_else(|| cred_err(SRC, "no home directory (HOME)"))?
-                .join(".huaweicloud")
-                .join("credentials"),
+            None => home(env, SRC)?.join(".huaweicloud").join("credentials"),
         };
-        let ini = ini::Ini::load_from_file(&path)
-            .map_err(|e| cred_err(SRC, format!("{}: {e}", path.display())))?;
         let name = self.scope.section();
-        let section = ini
-            .section(Some(name))
-            .ok_or_else(|| cred_err(SRC, format!("{}: no section [{name}]", path.display())))?;
+        let section = ini_section(&path, name, SRC)?;
         let get = |k: &str| {
             section
                 .get(k)
@@ -303,10 +287,7 @@ impl ProfileProvider {
 
 impl ProvideCredentials for ProfileProvider {
     fn provide_credentials(&self) -> CredentialsFuture<'_> {
-        Box::pin(async move {
-            let inner = self.inner.get_or_try_init(|| async { self.load() }).await?;
-            inner.provide().await
-        })
+        Box::pin(self.inner.provide(|| self.load()))
     }
 }
 
@@ -382,12 +363,6 @@ impl IdpProvider {
     }
 }
 
-impl ProvideCredentials for IdpProvider {
-    fn provide_credentials(&self) -> CredentialsFuture<'_> {
-        Box::pin(self.fetch())
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 
 /// Temporary keys of the ECS agency from the metadata service (`MetadataAccessor`):
@@ -444,12 +419,6 @@ impl MetadataProvider {
             &env.var(HUAWEI_PROJECT_ID),
             &env.var(HUAWEI_DOMAIN_ID),
         ))
-    }
-}
-
-impl ProvideCredentials for MetadataProvider {
-    fn provide_credentials(&self) -> CredentialsFuture<'_> {
-        Box::pin(self.fetch())
     }
 }
 
@@ -537,12 +506,6 @@ impl OidcStsProvider {
     }
 }
 
-impl ProvideCredentials for OidcStsProvider {
-    fn provide_credentials(&self) -> CredentialsFuture<'_> {
-        Box::pin(self.fetch())
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 
 /// `PodIdentityCredentialProvider` (CCE): `POST <HC_CONTAINER_CREDENTIALS_FULL_URI>` with
@@ -594,12 +557,6 @@ impl PodIdentityProvider {
             &env.var(HUAWEI_PROJECT_ID),
             &env.var(HUAWEI_DOMAIN_ID),
         ))
-    }
-}
-
-impl ProvideCredentials for PodIdentityProvider {
-    fn provide_credentials(&self) -> CredentialsFuture<'_> {
-        Box::pin(self.fetch())
     }
 }
 
@@ -691,3 +648,11 @@ pub async fn lookup_domain_id(
         ))),
     }
 }
+
+super::provider::provide_by_fetch!(
+    EnvProvider,
+    IdpProvider,
+    MetadataProvider,
+    OidcStsProvider,
+    PodIdentityProvider
+);

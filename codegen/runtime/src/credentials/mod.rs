@@ -18,6 +18,8 @@ mod environment;
 #[cfg(feature = "client")]
 mod fetch;
 #[cfg(feature = "client")]
+mod profile;
+#[cfg(feature = "client")]
 mod provider;
 
 #[cfg(feature = "client")]

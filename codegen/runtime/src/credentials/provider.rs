@@ -124,3 +124,16 @@ where
         Box::pin((self.0)())
     }
 }
+
+/// `impl ProvideCredentials` for providers whose inherent `async fn fetch(&self)` gets fresh
+/// credentials (the caching is the client's [`super::CachedProvider`]).
+macro_rules! provide_by_fetch {
+    ($($provider:ty),+ $(,)?) => {$(
+        impl $crate::credentials::ProvideCredentials for $provider {
+            fn provide_credentials(&self) -> $crate::credentials::CredentialsFuture<'_> {
+                Box::pin(self.fetch())
+            }
+        }
+    )+};
+}
+pub(crate) use provide_by_fetch;

@@ -777,13 +777,14 @@ fn releases(
                 let (next, bump) = release::next(&r, spec, &diff)?;
                 match bump {
                     Some(b) => eprintln!(
-                        "{svc}: {} -> {} ({} bump: {} breaking, {} non-breaking, {} docs)",
+                        "{svc}: {} -> {} ({} bump: {} breaking, {} non-breaking, {} docs; {} incompatible for the Rust API)",
                         r.version,
                         next.version,
                         b.as_str(),
                         diff.summary.breaking,
                         diff.summary.non_breaking,
-                        diff.summary.docs
+                        diff.summary.docs,
+                        release::rust_incompatible(&diff)
                     ),
                     None => eprintln!(
                         "{svc}: {} already generated from this spec; version stays",

@@ -12,6 +12,7 @@
 //!   operations:                          # operations the inference did not join
 //!     DeleteInstanceTopics: {action: delete, id: topics}
 //!   id: id                               # the create's request member naming the resource
+//!   key: [LabelValue]                    # further members naming it with `id` (a tuple)
 //!   renames: {id: name}                  # request member -> member of listed/described items
 //!   unique: [name]                       # members two resources may not share
 //!   conflict: DMS.10240017               # error codes from the document's tables
@@ -68,6 +69,10 @@ pub struct Entry {
     /// The create's request member naming the resource (client-chosen identity).
     #[serde(default)]
     pub id: Option<String>,
+    /// Further request members naming the resource together with its id (a composite
+    /// identity); every operation of the resource but the list must take them.
+    #[serde(default)]
+    pub key: Vec<String>,
     /// The member of listed items holding a generated id the create does not answer.
     #[serde(default)]
     pub listed_id: Option<String>,
@@ -169,6 +174,7 @@ impl Resources {
                     resource: e.resource.clone(),
                     action: Action::Create,
                     id: None,
+                    key: Vec::new(),
                     id_out: None,
                     id_field: None,
                     scope: e.scope.clone(),
@@ -220,6 +226,7 @@ impl Resources {
                 let mut plan = Plan {
                     action: joined.action,
                     id: joined.id.clone(),
+                    key: Vec::new(),
                     id_out: None,
                     id_field: None,
                     items: None,
@@ -269,6 +276,14 @@ impl Resources {
                     if busy.is_some() && matches!(plan.action, Action::Update | Action::Delete) {
                         plan.busy = busy.clone();
                     }
+                }
+                if !e.key.is_empty() && plan.action != Action::List {
+                    if let Some(k) = e.key.iter().find(|k| !op.is_some_and(|o| takes(o, k))) {
+                        return Err(ctx(format!("{op_id} takes no member {k:?}")));
+                    }
+                    plan.key = e.key.clone();
+                    // The members of the identity do not scope it.
+                    plan.scope.retain(|s| !e.key.contains(s));
                 }
                 if !e.renames.is_empty() {
                     plan.renames = e.renames.clone();

@@ -968,7 +968,7 @@ impl Check<'_> {
             return;
         }
         for item in items_at(&body, list.items.as_deref().unwrap_or("")) {
-            let Some(id) = field(&item, &key).and_then(id_text) else {
+            let Some(id) = item_id(&item, &key) else {
                 continue;
             };
             if let Some(k) = ids.iter().position(|i| i.as_deref() == Some(id.as_str())) {

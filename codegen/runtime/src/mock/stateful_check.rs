@@ -1477,3 +1477,45 @@ fn with(op: &OperationSchema, input: &Input, key: &str, v: Value) -> Input {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_endless_page_stream_is_cut_one_page_past_the_limit() {
+        let endless = futures_util::stream::repeat_with(|| Ok::<_, crate::Error>(vec![1, 2, 3]));
+        let pages = futures_util::FutureExt::now_or_never(collect_pages(endless, 4))
+            .expect("ready")
+            .expect("pages");
+        assert_eq!(
+            pages.len(),
+            5,
+            "one more than the limit tells it does not end"
+        );
+    }
+
+    #[test]
+    fn a_service_error_keeps_its_status_and_code() {
+        let e = crate::Error::Service(crate::error::ServiceError {
+            status: 409,
+            code: Some("TopicAlreadyExist".into()),
+            message: Some("exists".into()),
+            request_id: None,
+            retry_after: None,
+            body_excerpt: String::new(),
+        });
+        let c = CallError::from(e);
+        assert_eq!(
+            (c.status, c.code.as_deref()),
+            (409, Some("TopicAlreadyExist"))
+        );
+        assert_eq!(refusal(&c)["Code"], "TopicAlreadyExist");
+        let d = CallError::from(crate::Error::decode(200, "bad", b"{"));
+        assert_eq!(
+            (d.status, d.code),
+            (0, None),
+            "a decode failure is the client's"
+        );
+    }
+}

@@ -40,7 +40,7 @@ pub struct GeneratedFile {
 /// then runs rustfmt over all files at once).
 pub fn rust_file(header: &str, tokens: TokenStream) -> Result<String, String> {
     timings::nested(timings::Phase::Emit, timings::Phase::Print, || {
-        print_file(header, tokens)
+        format::print_cached(header, tokens, |tokens| print_file(header, tokens))
     })
 }
 
@@ -238,6 +238,9 @@ fn service_files(
     fmt_cache: Option<&Path>,
 ) -> Result<Vec<GeneratedFile>, String> {
     use timings::{time, Phase};
+    if let Some(cache) = fmt_cache {
+        format::begin(cache, &spec.service.name);
+    }
     let sm = time(Phase::Lower, || lower(spec_path, spec)).map_err(|e| e.to_string())?;
     let c = Ctx {
         spec_path,

@@ -159,6 +159,10 @@ impl stateful_check::Caller for Typed {
                     answer(c.describe_service_detail(&model(op, input)?).await)
                 }
                 "CreateService" => answer(c.create_service(&model(op, input)?).await),
+                "DeployApp" => answer(c.deploy_app(&model(op, input)?).await),
+                "DescribeDeployOrderDetail" => {
+                    answer(c.describe_deploy_order_detail(&model(op, input)?).await)
+                }
                 "CreatePersistentVolume" => {
                     answer(c.create_persistent_volume(&model(op, input)?).await)
                 }
@@ -273,7 +277,7 @@ async fn every_resource_behaves_like_the_service_through_the_client() {
     )
     .await
     .unwrap_or_else(|problems| panic!("{} problems:\n{}", problems.len(), problems.join("\n")));
-    assert_eq!(exercised, 11usize, "resources exercised");
+    assert_eq!(exercised, 12usize, "resources exercised");
 }
 
 /// The checked request of `op` from the round-trip cases, as the model's serde form.
@@ -393,7 +397,7 @@ async fn every_resource_behaves_like_the_service_over_http() {
     )
     .await
     .unwrap_or_else(|problems| panic!("{} problems:\n{}", problems.len(), problems.join("\n")));
-    assert_eq!(exercised, 11usize, "resources exercised");
+    assert_eq!(exercised, 12usize, "resources exercised");
 }
 
 #[test]

@@ -13,6 +13,7 @@ pub mod mock;
 pub mod models;
 pub mod names;
 pub mod openapi;
+pub mod options;
 pub mod plans_table;
 pub mod release;
 pub mod schema;

@@ -27,6 +27,7 @@
 //!     DeleteInstance: {action: delete, id: InstanceId}
 //!   scope: [RegionId]                    # members that scope a declared resource
 //!   listed_id: InstanceId                # the listed member holding the generated id
+//!   id_out: Result.DeployOrderId         # or the create's answer member holding it
 //!   id_format: alikafka_post-cn-mp919o4v  # an example of a generated id
 //! - resource: acl
 //!   reason: "…"
@@ -73,6 +74,9 @@ pub struct Entry {
     /// identity); every operation of the resource but the list must take them.
     #[serde(default)]
     pub key: Vec<String>,
+    /// The create's answer member holding the new id (dotted: `Result.DeployOrderId`).
+    #[serde(default)]
+    pub id_out: Option<String>,
     /// The member of listed items holding a generated id the create does not answer.
     #[serde(default)]
     pub listed_id: Option<String>,
@@ -260,6 +264,12 @@ impl Resources {
                     if let Some(k) = &e.listed_id {
                         plan.id_field = Some(k.clone());
                     }
+                    if let Some(k) = &e.id_out {
+                        if !op.is_some_and(|o| answers(o, k)) {
+                            return Err(ctx(format!("{op_id} answers no member {k:?}")));
+                        }
+                        plan.id_out = Some(k.clone());
+                    }
                     if let Some(f) = &e.id_format {
                         plan.id_format = Some(f.clone());
                     }
@@ -303,6 +313,36 @@ fn takes(op: &Operation, name: &str) -> bool {
             .body
             .as_ref()
             .is_some_and(|b| b.fields.iter().any(|f| f.name == name))
+}
+
+/// Whether the success answer of `op` has the member at dotted `path`.
+fn answers(op: &Operation, path: &str) -> bool {
+    let Some(mut fields) = op
+        .responses
+        .iter()
+        .find(|r| (200..300).contains(&r.status))
+        .and_then(|r| r.body.as_ref())
+        .map(|b| b.fields.as_slice())
+    else {
+        return false;
+    };
+    let mut segs = path.split('.').peekable();
+    while let Some(seg) = segs.next() {
+        let Some(f) = fields.iter().find(|f| f.name == seg) else {
+            return false;
+        };
+        if segs.peek().is_none() {
+            return true;
+        }
+        fields = match &f.ty {
+            crate::spec::model::TypeExpr::Named(n) => match op.types.get(n) {
+                Some(t) => &t.fields,
+                None => return false,
+            },
+            _ => &f.fields,
+        };
+    }
+    false
 }
 
 /// The documented error with this code (operation tables first, then the document's).

@@ -458,6 +458,8 @@ impl Check<'_> {
         let identified = known.len() == n;
         self.list_pages(&scope, create, &known, n).await;
         self.stream_pages(&scope, create, &known, n).await;
+        self.listed_reflect(create_op, create, &scope, &inputs, &ids)
+            .await;
         self.filters(create_op, &inputs, &scope).await;
         // Describe shows what the create sent.
         if let Some(&(get_op, get)) = self.ops.get(&Action::Get) {
@@ -933,6 +935,44 @@ impl Check<'_> {
                     "the page stream of {} lists {got:?}, created {want:?}",
                     list_op.id
                 ));
+            }
+        }
+    }
+
+    /// Every listed item shows the members its create sent (found by the id it shows).
+    async fn listed_reflect(
+        &mut self,
+        create_op: &OperationSchema,
+        create: &Plan,
+        scope: &[(String, Value)],
+        inputs: &[Input],
+        ids: &[Option<String>],
+    ) {
+        let Some(&(list_op, list)) = self.ops.get(&Action::List) else {
+            return;
+        };
+        let Some(key) = id_member(create, list) else {
+            return;
+        };
+        let Some(mut input) = self.list_input(list_op, list) else {
+            return;
+        };
+        for (k, v) in scope {
+            input = with(list_op, &input, k, v.clone());
+        }
+        for (k, v) in page_members(list, 0, FULL) {
+            input = with(list_op, &input, &k, v);
+        }
+        let (status, body) = send(self.run, self.via, list_op, &input).await;
+        if !(200..300).contains(&status) {
+            return;
+        }
+        for item in items_at(&body, list.items.as_deref().unwrap_or("")) {
+            let Some(id) = item_id(&item, &key) else {
+                continue;
+            };
+            if let Some(k) = ids.iter().position(|i| i.as_deref() == Some(id.as_str())) {
+                self.expect_reflected(create_op, create, &inputs[k], Some(&item), "the list item");
             }
         }
     }
@@ -1435,5 +1475,47 @@ fn with(op: &OperationSchema, input: &Input, key: &str, v: Value) -> Input {
             }
             Input::Rest(m)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_endless_page_stream_is_cut_one_page_past_the_limit() {
+        let endless = futures_util::stream::repeat_with(|| Ok::<_, crate::Error>(vec![1, 2, 3]));
+        let pages = futures_util::FutureExt::now_or_never(collect_pages(endless, 4))
+            .expect("ready")
+            .expect("pages");
+        assert_eq!(
+            pages.len(),
+            5,
+            "one more than the limit tells it does not end"
+        );
+    }
+
+    #[test]
+    fn a_service_error_keeps_its_status_and_code() {
+        let e = crate::Error::Service(crate::error::ServiceError {
+            status: 409,
+            code: Some("TopicAlreadyExist".into()),
+            message: Some("exists".into()),
+            request_id: None,
+            retry_after: None,
+            body_excerpt: String::new(),
+        });
+        let c = CallError::from(e);
+        assert_eq!(
+            (c.status, c.code.as_deref()),
+            (409, Some("TopicAlreadyExist"))
+        );
+        assert_eq!(refusal(&c)["Code"], "TopicAlreadyExist");
+        let d = CallError::from(crate::Error::decode(200, "bad", b"{"));
+        assert_eq!(
+            (d.status, d.code),
+            (0, None),
+            "a decode failure is the client's"
+        );
     }
 }

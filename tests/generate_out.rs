@@ -66,6 +66,7 @@ fn generated_crates_build_and_pass_their_tests_in_a_users_directory() {
             "acme-alikafka-mock",
             "acme-alikafka-models",
             "acme-alikafka-server",
+            "apigen.yaml",
             "openapi"
         ]
     );

@@ -205,3 +205,131 @@ fn the_repository_crates_are_not_published() {
     assert!(!m.contains("spec-sha256"), "{m}");
     assert!(!repo().join("generated/mse-client/CHANGELOG.md").exists());
 }
+
+/// The options given to `generate --out DIR` are recorded in DIR/apigen.yaml and reused by the
+/// next generation into DIR, each unless the command line gives it again.
+#[test]
+fn generate_options_are_remembered_in_the_output_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let v1 = read(repo().join("tests/corpus/good-rpc.yaml"));
+    let v2 = edit(
+        &v1,
+        "      - name: InstanceId\n        in: query\n        type: array<string>\n",
+        "      - name: MaxResults\n        in: query\n        type: integer\n      - name: InstanceId\n        in: query\n        type: array<string>\n",
+    );
+    std::fs::write(d.join("v1.yaml"), &v1).unwrap();
+    std::fs::write(d.join("v2.yaml"), &v2).unwrap();
+    ok(&apigen(
+        d,
+        &[
+            "generate",
+            "v1.yaml",
+            "--out",
+            "crates",
+            "--runtime-git",
+            "https://example.org/acme/apigen.git",
+            "--runtime-pin",
+            "tag=v0.1.0",
+            "--prefix",
+            "acme-",
+            "--license",
+            "MIT OR Apache-2.0",
+            "--repository",
+            "https://example.org/acme/crates",
+            "--homepage",
+            "https://example.org/acme",
+            "--workspace",
+        ],
+    ));
+    let recorded = read(d.join("crates/apigen.yaml"));
+    for want in [
+        "git: https://example.org/acme/apigen.git",
+        "tag: v0.1.0",
+        "prefix: acme-",
+        "license: MIT OR Apache-2.0",
+        "workspace: true",
+    ] {
+        assert!(recorded.contains(want), "no {want:?} in\n{recorded}");
+    }
+    let manifest = || read(d.join("crates/acme-kafkalet-client/Cargo.toml"));
+    let first = manifest();
+
+    // The release of the next revision names only the specs: everything else is as recorded.
+    let log = ok(&apigen(
+        d,
+        &[
+            "generate",
+            "v2.yaml",
+            "--out",
+            "crates",
+            "--previous",
+            "v1.yaml",
+        ],
+    ));
+    assert!(log.contains("0.1.0 -> 0.1.1"), "{log}");
+    let m = manifest();
+    assert_eq!(version(&m), "0.1.1");
+    assert_eq!(
+        m.replace("0.1.1", "0.1.0")
+            .replace("v2.yaml", "v1.yaml")
+            .lines()
+            .filter(|l| !l.contains("spec-sha256"))
+            .collect::<Vec<_>>(),
+        first
+            .lines()
+            .filter(|l| !l.contains("spec-sha256"))
+            .collect::<Vec<_>>(),
+        "the manifest changed beyond version and spec hash"
+    );
+    for want in [
+        "name = \"acme-kafkalet-client\"",
+        "license = \"MIT OR Apache-2.0\"",
+        "repository = \"https://example.org/acme/crates\"",
+        "homepage = \"https://example.org/acme\"",
+        "git = \"https://example.org/acme/apigen.git\", tag = \"v0.1.0\"",
+    ] {
+        assert!(m.contains(want), "no {want:?} in\n{m}");
+    }
+    assert!(read(d.join("crates/Cargo.toml")).contains("\"acme-kafkalet-client\""));
+    assert_eq!(read(d.join("crates/apigen.yaml")), recorded);
+
+    // An option given again replaces the recorded one, and is recorded in its place.
+    ok(&apigen(
+        d,
+        &[
+            "generate",
+            "v2.yaml",
+            "--out",
+            "crates",
+            "--runtime-version",
+            "=0.1.0",
+            "--license",
+            "MIT",
+        ],
+    ));
+    let m = manifest();
+    assert!(m.contains("license = \"MIT\""), "{m}");
+    assert!(m.contains("apigen-runtime = { version = \"=0.1.0\""), "{m}");
+    assert!(
+        m.contains("repository = \"https://example.org/acme/crates\""),
+        "{m}"
+    );
+    let recorded = read(d.join("crates/apigen.yaml"));
+    assert!(
+        recorded.contains("version: =0.1.0") || recorded.contains("version: '=0.1.0'"),
+        "{recorded}"
+    );
+    assert!(!recorded.contains("git"), "{recorded}");
+    // --check reads the same options.
+    ok(&apigen(
+        d,
+        &["generate", "v2.yaml", "--out", "crates", "--check"],
+    ));
+
+    // A recorded file that does not parse is an error naming it, not a silent default.
+    std::fs::write(d.join("crates/apigen.yaml"), "runtime: [\n").unwrap();
+    let out = apigen(d, &["generate", "v2.yaml", "--out", "crates"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("apigen.yaml"));
+}

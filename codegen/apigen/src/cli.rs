@@ -154,7 +154,8 @@ enum Command {
     /// Per spec: `<prefix><service>-models`, `-client`, `-server` and `-mock` crate directories,
     /// and `openapi/<service>.json`. With `--out`, the runtime dependency is
     /// `--runtime-version` (default: this apigen's runtime release), `--runtime-path` or
-    /// `--runtime-git`.
+    /// `--runtime-git`. The options given with `--out` are recorded in DIR/apigen.yaml; the
+    /// next generation into DIR reuses those it is not given.
     Generate {
         /// Spec files (with `--out`); none: every specs/*.yaml under `--root`.
         #[arg(requires = "out")]
@@ -180,8 +181,8 @@ enum Command {
         runtime_version: Option<String>,
         /// Prefix of every package name (`acme-` gives `acme-mse-client`; the Rust crate name
         /// stays `mse_client`).
-        #[arg(long, requires = "out", default_value = "")]
-        prefix: String,
+        #[arg(long, requires = "out")]
+        prefix: Option<String>,
         /// Also write DIR/Cargo.toml, a workspace of the generated crates.
         #[arg(long, requires = "out")]
         workspace: bool,
@@ -190,9 +191,9 @@ enum Command {
         /// version bump; CHANGELOG.md gains a section. Once per service.
         #[arg(long, requires = "out", value_name = "OLD_SPEC")]
         previous: Vec<String>,
-        /// License (SPDX expression) of the generated crates.
-        #[arg(long, requires = "out", default_value = crate::emit::layout::LICENSE)]
-        license: String,
+        /// License (SPDX expression) of the generated crates (default: Apache-2.0, apigen's).
+        #[arg(long, requires = "out")]
+        license: Option<String>,
         /// `repository` URL of the generated crates' manifests.
         #[arg(long, requires = "out")]
         repository: Option<String>,
@@ -343,6 +344,8 @@ fn run(command: Command) -> Result<ExitCode, String> {
                     (root, specs, files, vec![PathBuf::from("generated")])
                 }
                 Some(out) => {
+                    // What the last generation into DIR was given; the command line wins.
+                    let recorded = crate::emit::options::load(&out)?;
                     let runtime = match (runtime_path, runtime_git, runtime_version) {
                         (Some(p), _, _) => {
                             let out_abs = crate::emit::layout::absolute(&out);
@@ -362,8 +365,19 @@ fn run(command: Command) -> Result<ExitCode, String> {
                             pin: runtime_pin,
                         },
                         (None, None, Some(req)) => crate::emit::RuntimeDep::Version(req),
-                        (None, None, None) => crate::emit::RuntimeDep::default(),
+                        (None, None, None) => match &recorded {
+                            Some(r) => r.runtime.dep()?,
+                            None => crate::emit::RuntimeDep::default(),
+                        },
                     };
+                    let prefix = prefix
+                        .or_else(|| recorded.as_ref().map(|r| r.prefix.clone()))
+                        .unwrap_or_default();
+                    let meta = recorded.as_ref().map(|r| r.meta()).unwrap_or_default();
+                    let license = license.unwrap_or(meta.license);
+                    let repository = repository.or(meta.repository);
+                    let homepage = homepage.or(meta.homepage);
+                    let workspace = workspace || recorded.as_ref().is_some_and(|r| r.workspace);
                     check_prefix(&prefix)?;
                     if let crate::emit::RuntimeDep::Git { url: t, .. }
                     | crate::emit::RuntimeDep::Version(t) = &runtime
@@ -412,6 +426,16 @@ fn run(command: Command) -> Result<ExitCode, String> {
                     };
                     layout.releases = releases(&out, &layout, &specs, &previous)?;
                     let mut files = crate::emit::generate_with(&specs, &layout)?;
+                    let options = crate::emit::options::Recorded::new(
+                        &layout.runtime,
+                        &layout.prefix,
+                        &layout.meta,
+                        workspace,
+                    );
+                    files.push(crate::emit::GeneratedFile {
+                        path: PathBuf::from(crate::emit::options::FILE),
+                        contents: options.to_yaml(),
+                    });
                     let owned = crate::emit::crate_dirs(&files);
                     if workspace {
                         let manifest = out.join("Cargo.toml");
@@ -777,13 +801,14 @@ fn releases(
                 let (next, bump) = release::next(&r, spec, &diff)?;
                 match bump {
                     Some(b) => eprintln!(
-                        "{svc}: {} -> {} ({} bump: {} breaking, {} non-breaking, {} docs)",
+                        "{svc}: {} -> {} ({} bump: {} breaking, {} non-breaking, {} docs; {} incompatible for the Rust API)",
                         r.version,
                         next.version,
                         b.as_str(),
                         diff.summary.breaking,
                         diff.summary.non_breaking,
-                        diff.summary.docs
+                        diff.summary.docs,
+                        release::rust_incompatible(&diff)
                     ),
                     None => eprintln!(
                         "{svc}: {} already generated from this spec; version stays",

@@ -322,6 +322,12 @@ pub struct Plan {
     /// fresh id is made.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// Further request members that name the resource together with `id` (a composite
+    /// identity: an Alibaba Kafka ACL is its operation type and pattern type within its user
+    /// and resource, a retailcloud node label its key and value). Duplicates, describes and
+    /// deletes go by the whole tuple.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub key: Vec<String>,
     /// Create: the response member that returns the new id (`instance_id`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_out: Option<String>,

@@ -16,7 +16,8 @@ fn scoped<T: serde::de::DeserializeOwned>(
     id: Option<(&str, &Value)>,
 ) -> T {
     let mut m = input(op);
-    for k in scope {
+    let key = plans().get(op).map(|p| p.key.clone()).unwrap_or_default();
+    for k in scope.iter().chain(&key) {
         if let Some(v) = created_in.get(k) {
             m.insert(k.clone(), v.clone());
         }
@@ -260,7 +261,8 @@ fn every_inferred_resource_sees_its_own_effects() {
             .or_else(|| create.id_out.as_ref().and_then(|k| created.get(k).cloned()));
         let scoped = |op: &str| {
             let mut m = input(op);
-            for k in &create.scope {
+            let key = plans.get(op).map_or(&[][..], |p| p.key.as_slice());
+            for k in create.scope.iter().chain(key) {
                 if let Some(v) = created_in.get(k) {
                     m.insert(k.clone(), v.clone());
                 }

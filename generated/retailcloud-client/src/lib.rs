@@ -1659,6 +1659,36 @@ impl Client {
             },
         )
     }
+
+    /// Polls [`Client::describe_deploy_order_detail`] with `request` until [`waiters::DEPLOYORDER_READY`] holds (`apigen_runtime::waiter::wait`: delays, timeout and errors as `config` and the runtime's docs say).
+    pub async fn wait_until_deployorder_ready(
+        &self,
+        request: &retailcloud_models::describe_deploy_order_detail::DescribeDeployOrderDetailRequest,
+        config: &WaiterConfig,
+    ) -> Result<
+        retailcloud_models::describe_deploy_order_detail::DescribeDeployOrderDetailResponse,
+        WaitError,
+    > {
+        apigen_runtime::waiter::wait(&waiters::DEPLOYORDER_READY, config, || {
+            self.describe_deploy_order_detail(request)
+        })
+        .await
+    }
+}
+
+/// What the `wait_until_*` methods of [`Client`] poll for: the status member of a
+/// describe answer and the values that end the wait (`apigen_runtime::waiter`).
+pub mod waiters {
+    use apigen_runtime::Waiter;
+
+    /// `deployorder` is `1`: `Result.Result` of the [`DescribeDeployOrderDetail`](crate::Client::describe_deploy_order_detail) answer (a new resource is `0` first). Fails at once on `2`, `4`. The values are settled by the reviewed `specs/resources/retailcloud.yaml` (evidence there).
+    pub const DEPLOYORDER_READY: Waiter = Waiter {
+        name: "deployorder_ready",
+        field: "Result.Result",
+        success: &["1"],
+        failure: &["2", "4"],
+        not_found: &[],
+    };
 }
 
 /// A request model of this service: how it is encoded and what it answers

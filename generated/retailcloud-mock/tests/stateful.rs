@@ -16,7 +16,8 @@ fn scoped<T: serde::de::DeserializeOwned>(
     id: Option<(&str, &Value)>,
 ) -> T {
     let mut m = input(op);
-    for k in scope {
+    let key = plans().get(op).map(|p| p.key.clone()).unwrap_or_default();
+    for k in scope.iter().chain(&key) {
         if let Some(v) = created_in.get(k) {
             m.insert(k.clone(), v.clone());
         }
@@ -136,6 +137,7 @@ impl stateful_check::Caller for Typed {
                 "CreateDeployConfig" => answer(c.create_deploy_config(&model(op, input)?).await),
                 "ListDeployConfig" => answer(c.list_deploy_config(&model(op, input)?).await),
                 "DeleteDeployConfig" => answer(c.delete_deploy_config(&model(op, input)?).await),
+                "UpdateDeployConfig" => answer(c.update_deploy_config(&model(op, input)?).await),
                 "CreatePersistentVolumeClaim" => {
                     answer(c.create_persistent_volume_claim(&model(op, input)?).await)
                 }
@@ -157,6 +159,10 @@ impl stateful_check::Caller for Typed {
                     answer(c.describe_service_detail(&model(op, input)?).await)
                 }
                 "CreateService" => answer(c.create_service(&model(op, input)?).await),
+                "DeployApp" => answer(c.deploy_app(&model(op, input)?).await),
+                "DescribeDeployOrderDetail" => {
+                    answer(c.describe_deploy_order_detail(&model(op, input)?).await)
+                }
                 "CreatePersistentVolume" => {
                     answer(c.create_persistent_volume(&model(op, input)?).await)
                 }
@@ -271,7 +277,7 @@ async fn every_resource_behaves_like_the_service_through_the_client() {
     )
     .await
     .unwrap_or_else(|problems| panic!("{} problems:\n{}", problems.len(), problems.join("\n")));
-    assert_eq!(exercised, 11usize, "resources exercised");
+    assert_eq!(exercised, 12usize, "resources exercised");
 }
 
 /// The checked request of `op` from the round-trip cases, as the model's serde form.
@@ -316,7 +322,8 @@ fn every_inferred_resource_sees_its_own_effects() {
             .or_else(|| create.id_out.as_ref().and_then(|k| created.get(k).cloned()));
         let scoped = |op: &str| {
             let mut m = input(op);
-            for k in &create.scope {
+            let key = plans.get(op).map_or(&[][..], |p| p.key.as_slice());
+            for k in create.scope.iter().chain(key) {
                 if let Some(v) = created_in.get(k) {
                     m.insert(k.clone(), v.clone());
                 }
@@ -390,7 +397,7 @@ async fn every_resource_behaves_like_the_service_over_http() {
     )
     .await
     .unwrap_or_else(|problems| panic!("{} problems:\n{}", problems.len(), problems.join("\n")));
-    assert_eq!(exercised, 11usize, "resources exercised");
+    assert_eq!(exercised, 12usize, "resources exercised");
 }
 
 #[test]

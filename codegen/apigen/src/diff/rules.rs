@@ -67,9 +67,11 @@ impl Direction {
 }
 
 /// What a change does to the public Rust API of the generated crates (models, client, server,
-/// mock), as the generator writes them: request types are `#[non_exhaustive]` with `new`
-/// taking the required parameters and a setter per optional one; nested types, responses and
-/// enums of values are exhaustive (built by struct literal, matched without a wildcard).
+/// mock), as the generator writes them: every struct and enum of values is
+/// `#[non_exhaustive]`; requests and their nested types are built with `new` taking the
+/// required members and a setter per optional one, responses from `Default` and their public
+/// fields; the shared `types` module is `#[doc(hidden)]` (the API is each operation module's
+/// names, which stay when a revision merges or splits shared types).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RustApi {
@@ -192,7 +194,7 @@ pub static RULES: &[Rule] = &[
     rule("request-parameter-encoding-changed", Breaking, Unchanged, Request, Itself, "request parameter encoding changed"),
     // Callers that omit the parameter silently get different behaviour.
     rule("request-parameter-default-changed", Breaking, Unchanged, Request, Itself, "request parameter default changed"),
-    rule("request-parameter-enum-value-added", NonBreaking, Incompatible, Request, m("request-parameter-enum-value-removed"), "request parameter accepts a new value"),
+    rule("request-parameter-enum-value-added", NonBreaking, Additive, Request, m("request-parameter-enum-value-removed"), "request parameter accepts a new value"),
     rule("request-parameter-enum-value-removed", Breaking, Incompatible, Request, m("request-parameter-enum-value-added"), "request parameter no longer accepts a value"),
     rule("request-parameter-constraint-tightened", Breaking, Unchanged, Request, m("request-parameter-constraint-loosened"), "request parameter constraint tightened"),
     rule("request-parameter-constraint-loosened", NonBreaking, Unchanged, Request, m("request-parameter-constraint-tightened"), "request parameter constraint loosened"),
@@ -208,14 +210,14 @@ pub static RULES: &[Rule] = &[
     rule("response-status-added", NonBreaking, Additive, Response, m("response-status-removed"), "response status added"),
     rule("response-status-removed", Breaking, Incompatible, Response, m("response-status-added"), "response status removed"),
     rule("response-status-description-changed", Docs, Unchanged, Response, Itself, "response status description changed"),
-    rule("response-field-added", NonBreaking, Incompatible, Response, m("response-field-removed"), "response field added"),
+    rule("response-field-added", NonBreaking, Additive, Response, m("response-field-removed"), "response field added"),
     rule("response-field-removed", Breaking, Incompatible, Response, m("response-field-added"), "response field removed"),
     rule("response-field-type-changed", Breaking, Incompatible, Response, Itself, "response field type changed"),
     rule("response-field-became-required", NonBreaking, Unchanged, Response, m("response-field-became-optional"), "response field now always present"),
     // Code that reads the field unconditionally now meets its absence.
     rule("response-field-became-optional", Breaking, Unchanged, Response, m("response-field-became-required"), "response field may now be absent"),
     // A client matching on the values meets one it does not know.
-    rule("response-field-enum-value-added", Breaking, Incompatible, Response, m("response-field-enum-value-removed"), "response field has a new value"),
+    rule("response-field-enum-value-added", Breaking, Additive, Response, m("response-field-enum-value-removed"), "response field has a new value"),
     rule("response-field-enum-value-removed", NonBreaking, Incompatible, Response, m("response-field-enum-value-added"), "response field no longer returns a value"),
     // Narrower output never surprises a client; wider output can.
     rule("response-field-constraint-tightened", NonBreaking, Unchanged, Response, m("response-field-constraint-loosened"), "response field constraint tightened"),

@@ -44,31 +44,46 @@ pub fn rustfmt_all(files: &mut [GeneratedFile], runs: usize) -> Result<(), Forma
 /// [`rustfmt_all`], reusing rustfmt's earlier output for the same printed text from `cache`
 /// (directory `cache/<group>/`, one file per entry; entries of `group` that this call did not use
 /// are removed, so the cache holds one generation per group). A cache that cannot be read or
-/// written only costs the formatting.
+/// written only costs the formatting. Files [`print_cached`] took from the cache of the same
+/// thread's [`begin`] are final already; the others it printed are stored under their tokens.
 pub fn rustfmt_cached(
     files: &mut [GeneratedFile],
     runs: usize,
     cache: &Path,
     group: &str,
 ) -> Result<(), FormatError> {
+    let session = SESSION.with(|s| s.borrow_mut().take());
     let rustfmt = rustfmt();
     let Some(identity) = identity(rustfmt) else {
         // Not found: formatting reports it.
         return format_with(rustfmt, files, runs);
     };
     let dir = cache.join(group);
+    let (finals, pending, mut used) = match session {
+        Some(s) if s.dir == dir => (s.finals, s.pending, s.used),
+        _ => Default::default(),
+    };
     let rust: Vec<usize> = (0..files.len())
         .filter(|&i| files[i].path.extension().is_some_and(|e| e == "rs"))
+        .filter(|&i| !finals.contains(&digest(&[files[i].contents.as_bytes()])))
         .collect();
     let keys: Vec<String> = rust
         .iter()
         .map(|&i| {
-            use sha2::{Digest, Sha256};
-            let mut h = Sha256::new();
-            h.update(identity.as_bytes());
-            h.update([0]);
-            h.update(files[i].contents.as_bytes());
-            h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+            hex(&digest(&[
+                identity.as_bytes(),
+                &[0],
+                files[i].contents.as_bytes(),
+            ]))
+        })
+        .collect();
+    // Token-level keys of the printed files, to store their formatted text under.
+    let token_keys: Vec<Option<String>> = rust
+        .iter()
+        .map(|&i| {
+            pending
+                .get(&digest(&[files[i].contents.as_bytes()]))
+                .cloned()
         })
         .collect();
     let mut missing: Vec<GeneratedFile> = Vec::new();
@@ -84,22 +99,25 @@ pub fn rustfmt_cached(
     }
     if !missing.is_empty() {
         format_with(rustfmt, &mut missing, runs)?;
-        if std::fs::create_dir_all(&dir).is_ok() {
-            for (f, &n) in missing.iter().zip(&missing_at) {
-                // Written whole under a temporary name, then renamed: a reader never sees part.
-                let tmp = dir.join(format!("{}.{}.tmp", keys[n], std::process::id()));
-                if std::fs::write(&tmp, &f.contents).is_ok() {
-                    let _ = std::fs::rename(&tmp, dir.join(&keys[n]));
-                }
-                let _ = std::fs::remove_file(&tmp);
-            }
-        }
         for (f, &n) in missing.into_iter().zip(&missing_at) {
             files[rust[n]].contents = f.contents;
         }
     }
+    if std::fs::create_dir_all(&dir).is_ok() {
+        for (n, &i) in rust.iter().enumerate() {
+            if missing_at.contains(&n) {
+                store(&dir, &keys[n], &files[i].contents);
+            }
+            // A token entry names the printed text's entry on its first line, so a run that
+            // takes the file from the tokens keeps that one too (for a rebuilt apigen).
+            if let Some(key) = &token_keys[n] {
+                store(&dir, key, &format!("{}\n{}", keys[n], files[i].contents));
+            }
+        }
+    }
+    used.extend(keys);
     if let Ok(entries) = std::fs::read_dir(&dir) {
-        let used: std::collections::BTreeSet<&str> = keys.iter().map(String::as_str).collect();
+        let used: std::collections::BTreeSet<&str> = used.iter().map(String::as_str).collect();
         for e in entries.flatten() {
             let name = e.file_name();
             let name = name.to_string_lossy();
@@ -109,6 +127,117 @@ pub fn rustfmt_cached(
         }
     }
     Ok(())
+}
+
+/// Writes an entry whole under a temporary name, then renames it: a reader never sees part.
+fn store(dir: &Path, key: &str, text: &str) {
+    let tmp = dir.join(format!("{key}.{}.tmp", std::process::id()));
+    if std::fs::write(&tmp, text).is_ok() {
+        let _ = std::fs::rename(&tmp, dir.join(key));
+    }
+    let _ = std::fs::remove_file(&tmp);
+}
+
+fn digest(parts: &[&[u8]]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p);
+    }
+    h.finalize().into()
+}
+
+fn hex(d: &[u8; 32]) -> String {
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The token-level cache of one thread while it generates one group (service): printing a
+/// token stream (syn + prettyplease) was the largest cost left once rustfmt was cached.
+struct Session {
+    dir: PathBuf,
+    /// apigen's and rustfmt's identities: a rebuilt apigen prints differently.
+    identity: String,
+    /// Digests of the texts taken from the cache (formatted already).
+    finals: std::collections::HashSet<[u8; 32]>,
+    /// Digest of a printed text → the key of its tokens.
+    pending: std::collections::HashMap<[u8; 32], String>,
+    /// Token-level keys used.
+    used: Vec<String>,
+}
+
+thread_local! {
+    static SESSION: std::cell::RefCell<Option<Session>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Start caching printed files by their tokens on this thread, for [`rustfmt_cached`] with the
+/// same `cache` and `group` (which ends it). Without an identity for apigen's executable or
+/// rustfmt, nothing is cached at this level.
+pub fn begin(cache: &Path, group: &str) {
+    let exe = std::env::current_exe().ok();
+    let identity = exe
+        .as_deref()
+        .and_then(|e| identity(e.as_os_str()))
+        .zip(identity(rustfmt()))
+        .map(|(a, r)| format!("{a}\0{r}"));
+    SESSION.with(|s| {
+        *s.borrow_mut() = identity.map(|identity| Session {
+            dir: cache.join(group),
+            identity,
+            finals: Default::default(),
+            pending: Default::default(),
+            used: Vec::new(),
+        });
+    });
+}
+
+/// The formatted file of `header` and `tokens` from the cache when this thread's session has
+/// it; else `print()`'s text, stored formatted by [`rustfmt_cached`].
+pub fn print_cached(
+    header: &str,
+    tokens: proc_macro2::TokenStream,
+    print: impl FnOnce(proc_macro2::TokenStream) -> Result<String, String>,
+) -> Result<String, String> {
+    let key = SESSION.with(|s| {
+        s.borrow().as_ref().map(|s| {
+            let text = tokens.to_string();
+            let key = hex(&digest(&[
+                b"tokens\0",
+                s.identity.as_bytes(),
+                &[0],
+                header.as_bytes(),
+                &[0],
+                text.as_bytes(),
+            ]));
+            (s.dir.join(&key), key)
+        })
+    });
+    let Some((path, key)) = key else {
+        return print(tokens);
+    };
+    let entry = std::fs::read_to_string(&path).ok().and_then(|e| {
+        let (printed_key, text) = e.split_once('\n')?;
+        Some((printed_key.to_owned(), text.to_owned()))
+    });
+    let (text, hit) = match entry {
+        Some((printed_key, t)) => (t, Some(printed_key)),
+        None => (print(tokens)?, None),
+    };
+    let d = digest(&[text.as_bytes()]);
+    SESSION.with(|s| {
+        if let Some(s) = s.borrow_mut().as_mut() {
+            match hit {
+                Some(printed_key) => {
+                    s.finals.insert(d);
+                    s.used.push(printed_key);
+                }
+                None => {
+                    s.pending.insert(d, key.clone());
+                }
+            }
+            s.used.push(key);
+        }
+    });
+    Ok(text)
 }
 
 /// What identifies the rustfmt binary's behaviour: its path, size and modification time
@@ -313,6 +442,78 @@ mod tests {
         let mut other = vec![file("fn h( ) {}\n")];
         rustfmt_cached(&mut other, 1, &cache.0, "svc").unwrap();
         assert_eq!(other[0].contents, "fn h() {}\n");
+    }
+
+    #[test]
+    fn a_file_printed_from_the_same_tokens_comes_from_the_cache_formatted() {
+        let cache = TempDir::new().unwrap();
+        let tokens = || quote::quote! { pub fn f() -> u8 { 1 } };
+        let print = |t: proc_macro2::TokenStream| Ok(format!("{t}\n"));
+        begin(&cache.0, "svc");
+        let printed = print_cached("h", tokens(), print).unwrap();
+        let mut files = vec![GeneratedFile {
+            path: "a/src/lib.rs".into(),
+            contents: printed,
+        }];
+        rustfmt_cached(&mut files, 1, &cache.0, "svc").unwrap();
+        assert_eq!(files[0].contents, "pub fn f() -> u8 {\n    1\n}\n");
+        // Two entries: the printed text's (rustfmt level) and the tokens' (both formatted).
+        let dir = cache.0.join("svc");
+        let entries: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(entries.len(), 2, "{entries:?}");
+        let formatted = "pub fn f() -> u8 {\n    1\n}\n";
+        let printed_entry = entries
+            .iter()
+            .find(|p| std::fs::read_to_string(p).unwrap() == formatted)
+            .expect("the printed text's entry")
+            .clone();
+        let printed_key = printed_entry
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let token_entry = entries
+            .iter()
+            .find(|p| **p != printed_entry)
+            .unwrap()
+            .clone();
+        assert_eq!(
+            std::fs::read_to_string(&token_entry).unwrap(),
+            format!("{printed_key}\n{formatted}")
+        );
+        // The next run does not print the same tokens, and what the entry holds is final:
+        // planted text comes back as it is, not formatted again; the printed text's entry
+        // it names is kept.
+        std::fs::write(
+            &token_entry,
+            format!("{printed_key}\npub fn  planted( ) {{}}\n"),
+        )
+        .unwrap();
+        begin(&cache.0, "svc");
+        let text = print_cached("h", tokens(), |_| panic!("printed again")).unwrap();
+        assert_eq!(text, "pub fn  planted( ) {}\n");
+        let mut files = vec![GeneratedFile {
+            path: "a/src/lib.rs".into(),
+            contents: text,
+        }];
+        rustfmt_cached(&mut files, 1, &cache.0, "svc").unwrap();
+        assert_eq!(files[0].contents, "pub fn  planted( ) {}\n");
+        assert!(printed_entry.is_file() && token_entry.is_file());
+        // Another header is another file: printed.
+        begin(&cache.0, "svc");
+        assert_eq!(
+            print_cached("other", tokens(), print).unwrap(),
+            format!("{}\n", tokens())
+        );
+        // Without a session nothing is cached.
+        SESSION.with(|s| *s.borrow_mut() = None);
+        assert_eq!(
+            print_cached("h", tokens(), print).unwrap(),
+            format!("{}\n", tokens())
+        );
     }
 
     #[test]

@@ -721,7 +721,10 @@ pub fn emit_stateful_test(sm: &ServiceModel) -> TokenStream {
                     .or_else(|| create.id_out.as_ref().and_then(|k| created.get(k).cloned()));
                 let scoped = |op: &str| {
                     let mut m = input(op);
-                    for k in &create.scope {
+                    // The scope, and the rest of a composite identity where the operation
+                    // names the resource by it.
+                    let key = plans.get(op).map_or(&[][..], |p| p.key.as_slice());
+                    for k in create.scope.iter().chain(key) {
                         if let Some(v) = created_in.get(k) {
                             m.insert(k.clone(), v.clone());
                         }
@@ -1001,7 +1004,10 @@ fn http_stateful_test(sm: &ServiceModel) -> TokenStream {
             id: Option<(&str, &Value)>,
         ) -> T {
             let mut m = input(op);
-            for k in scope {
+            // The scope, and the rest of a composite identity where `op` names the resource
+            // by it.
+            let key = plans().get(op).map(|p| p.key.clone()).unwrap_or_default();
+            for k in scope.iter().chain(&key) {
                 if let Some(v) = created_in.get(k) {
                     m.insert(k.clone(), v.clone());
                 }

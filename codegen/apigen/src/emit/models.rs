@@ -210,10 +210,12 @@ pub fn emit(sm: &super::lower::ServiceModel) -> TokenStream {
             "Nested types that several operation modules use, defined once here (each \
              operation module re-exports them under its own names).\n\nThe type's own doc and \
              document lines are those of its first use; where another operation describes a \
-             member in other words, its description follows the first.",
+             member in other words, its description follows the first.\n\nHidden: which types \
+             are shared changes with the spec, so the API is each operation module's names.",
         );
         quote! {
             #doc
+            #[doc(hidden)]
             pub mod #shared_ident {
                 #(#shared_items)*
             }
@@ -671,7 +673,11 @@ impl<'a, 'r> OpEmitter<'a, 'r> {
             !any_required,
             &fields,
         )));
-        self.items.push(Item::Plain(constructors(&name, &members)));
+        self.items.push(Item::Plain(constructors(
+            &name,
+            &members,
+            "A request with the required parameters; set optional ones with the setters.",
+        )));
         self.members = members
             .into_iter()
             .map(|(rust, elem, required, is_vec)| Member {
@@ -697,10 +703,10 @@ impl<'a, 'r> OpEmitter<'a, 'r> {
                 if matches!(b.ty, TypeExpr::Object)
                     || !b.fields.is_empty() && !matches!(b.ty, TypeExpr::Array(_)) =>
             {
-                let fields = self.struct_fields(&b.fields, Side::Response);
+                let (fields, _) = self.struct_fields(&b.fields, Side::Response);
                 self.items.push(Item::Plain(struct_item(
                     &name,
-                    doc,
+                    quote! { #doc #[non_exhaustive] },
                     quote! { Debug, Clone, PartialEq, Default },
                     true,
                     &fields,
@@ -725,6 +731,7 @@ impl<'a, 'r> OpEmitter<'a, 'r> {
                     #doc
                     ///
                     /// The document describes no body for this response.
+                    #[non_exhaustive]
                 };
                 self.items.push(Item::Plain(struct_item(
                     &name,
@@ -745,20 +752,48 @@ impl<'a, 'r> OpEmitter<'a, 'r> {
         self.rust_type(&body.ty, &body.fields, hint, side, &[], None)
     }
 
-    fn struct_fields(&mut self, fields: &[Field], side: Side) -> Vec<Decl> {
+    /// The fields of a struct, and its members as `new` and the setters take them (request side).
+    #[allow(clippy::type_complexity)]
+    fn struct_fields(
+        &mut self,
+        fields: &[Field],
+        side: Side,
+    ) -> (Vec<Decl>, Vec<(String, TokenStream, bool, bool)>) {
         let mut scope = Scope::default();
-        fields
+        if side == Side::Request {
+            // `new` and the setters share the namespace of the fields.
+            scope.unique("new".into());
+        }
+        let mut members = Vec::new();
+        let decls = fields
             .iter()
             .map(|f| {
                 let rust = scope.unique(names::field(&f.name));
                 let wrapped = matches!((&f.list_wrapper, &f.ty), (Some(_), TypeExpr::Array(_)));
-                let ty = match (&f.list_wrapper, &f.ty) {
-                    (Some(wrapper), TypeExpr::Array(_)) => self.wrapper(f, wrapper, side),
+                let (ty, elem) = match (&f.list_wrapper, &f.ty) {
+                    (Some(wrapper), TypeExpr::Array(_)) => {
+                        let ty = self.wrapper(f, wrapper, side);
+                        (ty.clone(), ty)
+                    }
+                    (None, TypeExpr::Array(inner)) => {
+                        let elem =
+                            self.rust_type(inner, &f.fields, &f.name, side, &f.enum_values, None);
+                        (quote! { Vec<#elem> }, elem)
+                    }
                     _ => {
-                        self.rust_type(&f.ty, &f.fields, &f.name, side, &f.enum_values, f.encoding)
+                        let ty = self.rust_type(
+                            &f.ty,
+                            &f.fields,
+                            &f.name,
+                            side,
+                            &f.enum_values,
+                            f.encoding,
+                        );
+                        (ty.clone(), ty)
                     }
                 };
                 let is_vec = !wrapped && matches!(f.ty, TypeExpr::Array(_));
+                members.push((rust.clone(), elem, f.required, is_vec));
                 let with = if wrapped {
                     None
                 } else {
@@ -775,7 +810,39 @@ impl<'a, 'r> OpEmitter<'a, 'r> {
                     is_vec,
                 )
             })
-            .collect()
+            .collect();
+        (decls, members)
+    }
+
+    /// A nested struct's item: `#[non_exhaustive]`, so a member the vendor adds is an addition
+    /// for Rust callers too. Built with `Default` and its public fields on the response side;
+    /// on the request side with `new(required…)` and the setters, like a request.
+    fn nested_struct(
+        &self,
+        ident: &proc_macro2::Ident,
+        doc: TokenStream,
+        side: Side,
+        fields: &[Decl],
+        members: &[(String, TokenStream, bool, bool)],
+    ) -> TokenStream {
+        let doc = quote! { #doc #[non_exhaustive] };
+        // `Default` on both sides: decoding a request starts from its members' defaults.
+        let mut tokens = struct_item(
+            ident,
+            doc,
+            quote! { Debug, Clone, PartialEq, Default },
+            true,
+            fields,
+        );
+        if side == Side::Response {
+            return tokens;
+        }
+        tokens.extend(constructors(
+            ident,
+            members,
+            "A value with the required members; set optional ones with the setters.",
+        ));
+        tokens
     }
 
     /// A list the wire wraps in an XML-style element (`"InstanceList": {"InstanceVO": [...]}`):
@@ -818,19 +885,13 @@ impl<'a, 'r> OpEmitter<'a, 'r> {
         description: &str,
     ) -> TokenStream {
         let (id, ident) = self.open(names::type_name(hint));
-        let members = self.struct_fields(fields, side);
+        let (decls, members) = self.struct_fields(fields, side);
         let doc = doc_lines(&if description.is_empty() {
             self.where_used(hint, side)
         } else {
             description.to_string()
         });
-        let tokens = struct_item(
-            &ident,
-            doc,
-            quote! { Debug, Clone, PartialEq, Default },
-            true,
-            &members,
-        );
+        let tokens = self.nested_struct(&ident, doc, side, &decls, &members);
         self.close(id, tokens);
         quote! { #ident }
     }
@@ -860,19 +921,13 @@ impl<'a, 'r> OpEmitter<'a, 'r> {
         // Reserve the name first so recursive references terminate.
         let (id, ident) = self.open(names::type_name(name));
         self.named.insert(key, ident.clone());
-        let members = self.struct_fields(&fields, side);
+        let (decls, members) = self.struct_fields(&fields, side);
         let doc = doc_lines(&if description.is_empty() {
             self.where_used(name, side)
         } else {
             description
         });
-        let tokens = struct_item(
-            &ident,
-            doc,
-            quote! { Debug, Clone, PartialEq, Default },
-            true,
-            &members,
-        );
+        let tokens = self.nested_struct(&ident, doc, side, &decls, &members);
         self.close(id, tokens);
         quote! { #ident }
     }
@@ -940,6 +995,7 @@ impl<'a, 'r> OpEmitter<'a, 'r> {
             id,
             quote! {
                 #doc
+                #[non_exhaustive]
                 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
                 pub enum #ident {
                     #(#decls)*
@@ -986,6 +1042,7 @@ fn response_decoder(ty: &TypeExpr, is_enum: bool) -> Option<&'static str> {
 fn constructors(
     name: &proc_macro2::Ident,
     members: &[(String, TokenStream, bool, bool)],
+    doc: &str,
 ) -> TokenStream {
     let arg_ty = |elem: &TokenStream, is_vec: bool| {
         if is_vec {
@@ -1034,6 +1091,7 @@ fn constructors(
             });
         }
     }
+    let new_doc = format!(" {doc}");
     let many = if args.len() > 7 {
         quote! { #[allow(clippy::too_many_arguments)] // one argument per required parameter of the document
         }
@@ -1042,7 +1100,7 @@ fn constructors(
     };
     quote! {
         impl #name {
-            /// A request with the required parameters; set optional ones with the setters.
+            #[doc = #new_doc]
             #many
             pub fn new(#(#args),*) -> Self {
                 Self { #(#inits)* }

@@ -35,7 +35,12 @@ pub fn table(plans: &BTreeMap<String, Plan>) -> String {
                     if s.starts_with("new") {
                         s
                     } else {
-                        format!("`{s}`")
+                        // A composite identity: every member of the tuple.
+                        std::iter::once(&s)
+                            .chain(&p.key)
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(" + ")
                     }
                 })
                 .unwrap_or_default();

@@ -84,6 +84,14 @@ impl Bump {
     }
 }
 
+/// How many changes of `diff` are incompatible for the generated Rust API.
+pub fn rust_incompatible(diff: &Diff) -> usize {
+    diff.changes
+        .iter()
+        .filter(|c| c.rust_api == RustApi::Incompatible)
+        .count()
+}
+
 /// `x.y.z` parsed (no pre-release or build metadata: apigen writes none).
 fn parse(version: &str) -> Result<(u64, u64, u64), String> {
     let parts: Vec<&str> = version.trim().split('.').collect();
@@ -201,10 +209,11 @@ pub fn next(
     let mut section = heading(&version, spec);
     let s = diff.summary;
     section.push_str(&format!(
-        "\n{} breaking, {} non-breaking, {} docs ({} bump; `apigen diff {} {}`).\n",
+        "\n{} breaking, {} non-breaking, {} docs; {} incompatible for the Rust API ({} bump; `apigen diff {} {}`).\n",
         s.breaking,
         s.non_breaking,
         s.docs,
+        rust_incompatible(diff),
         bump.as_str(),
         diff.old.label,
         diff.new.label

@@ -16,7 +16,8 @@ pub enum Phase {
     Lower,
     /// Building the token streams, manifests, READMEs and the OpenAPI export.
     Emit,
-    /// Parsing the tokens and printing them with prettyplease.
+    /// Parsing the tokens and printing them with prettyplease (or finding the file printed
+    /// and formatted from the same tokens in the cache).
     Print,
     /// rustfmt over the printed files.
     Rustfmt,

@@ -442,6 +442,22 @@ pub fn emit_test(sm: &ServiceModel) -> Option<TokenStream> {
             }
             _ => quote! {},
         };
+        let ready_call = quote! {
+            check
+                .ready(&#client_crate::waiters::#constant, &call, |m, c| async move {
+                    json(client.#wait(&model(#describe, m), &c).await)
+                })
+                .await
+        };
+        // Without a deletion waiter the created resource stays.
+        let run = if deleted.is_empty() {
+            quote! { #ready_call; }
+        } else {
+            quote! {
+                let created = #ready_call;
+                #deleted
+            }
+        };
         let name = format_ident!("{wait}_passes_the_pending_states_on_the_mock");
         tests.push(quote! {
             #[tokio::test]
@@ -464,12 +480,7 @@ pub fn emit_test(sm: &ServiceModel) -> Option<TokenStream> {
                     delete: #delete_op,
                     step: STEP,
                 };
-                let created = check
-                    .ready(&#client_crate::waiters::#constant, &call, |m, c| async move {
-                        json(client.#wait(&model(#describe, m), &c).await)
-                    })
-                    .await;
-                #deleted
+                #run
             }
         });
     }

@@ -12,6 +12,7 @@
 //!   operations:                          # operations the inference did not join
 //!     DeleteInstanceTopics: {action: delete, id: topics}
 //!   id: id                               # the create's request member naming the resource
+//!   key: [LabelValue]                    # further members naming it with `id` (a tuple)
 //!   renames: {id: name}                  # request member -> member of listed/described items
 //!   unique: [name]                       # members two resources may not share
 //!   conflict: DMS.10240017               # error codes from the document's tables
@@ -26,6 +27,7 @@
 //!     DeleteInstance: {action: delete, id: InstanceId}
 //!   scope: [RegionId]                    # members that scope a declared resource
 //!   listed_id: InstanceId                # the listed member holding the generated id
+//!   id_out: Result.DeployOrderId         # or the create's answer member holding it
 //!   id_format: alikafka_post-cn-mp919o4v  # an example of a generated id
 //! - resource: acl
 //!   reason: "…"
@@ -68,6 +70,13 @@ pub struct Entry {
     /// The create's request member naming the resource (client-chosen identity).
     #[serde(default)]
     pub id: Option<String>,
+    /// Further request members naming the resource together with its id (a composite
+    /// identity); every operation of the resource but the list must take them.
+    #[serde(default)]
+    pub key: Vec<String>,
+    /// The create's answer member holding the new id (dotted: `Result.DeployOrderId`).
+    #[serde(default)]
+    pub id_out: Option<String>,
     /// The member of listed items holding a generated id the create does not answer.
     #[serde(default)]
     pub listed_id: Option<String>,
@@ -169,6 +178,7 @@ impl Resources {
                     resource: e.resource.clone(),
                     action: Action::Create,
                     id: None,
+                    key: Vec::new(),
                     id_out: None,
                     id_field: None,
                     scope: e.scope.clone(),
@@ -220,6 +230,7 @@ impl Resources {
                 let mut plan = Plan {
                     action: joined.action,
                     id: joined.id.clone(),
+                    key: Vec::new(),
                     id_out: None,
                     id_field: None,
                     items: None,
@@ -253,6 +264,12 @@ impl Resources {
                     if let Some(k) = &e.listed_id {
                         plan.id_field = Some(k.clone());
                     }
+                    if let Some(k) = &e.id_out {
+                        if !op.is_some_and(|o| answers(o, k)) {
+                            return Err(ctx(format!("{op_id} answers no member {k:?}")));
+                        }
+                        plan.id_out = Some(k.clone());
+                    }
                     if let Some(f) = &e.id_format {
                         plan.id_format = Some(f.clone());
                     }
@@ -269,6 +286,14 @@ impl Resources {
                     if busy.is_some() && matches!(plan.action, Action::Update | Action::Delete) {
                         plan.busy = busy.clone();
                     }
+                }
+                if !e.key.is_empty() && plan.action != Action::List {
+                    if let Some(k) = e.key.iter().find(|k| !op.is_some_and(|o| takes(o, k))) {
+                        return Err(ctx(format!("{op_id} takes no member {k:?}")));
+                    }
+                    plan.key = e.key.clone();
+                    // The members of the identity do not scope it.
+                    plan.scope.retain(|s| !e.key.contains(s));
                 }
                 if !e.renames.is_empty() {
                     plan.renames = e.renames.clone();
@@ -288,6 +313,36 @@ fn takes(op: &Operation, name: &str) -> bool {
             .body
             .as_ref()
             .is_some_and(|b| b.fields.iter().any(|f| f.name == name))
+}
+
+/// Whether the success answer of `op` has the member at dotted `path`.
+fn answers(op: &Operation, path: &str) -> bool {
+    let Some(mut fields) = op
+        .responses
+        .iter()
+        .find(|r| (200..300).contains(&r.status))
+        .and_then(|r| r.body.as_ref())
+        .map(|b| b.fields.as_slice())
+    else {
+        return false;
+    };
+    let mut segs = path.split('.').peekable();
+    while let Some(seg) = segs.next() {
+        let Some(f) = fields.iter().find(|f| f.name == seg) else {
+            return false;
+        };
+        if segs.peek().is_none() {
+            return true;
+        }
+        fields = match &f.ty {
+            crate::spec::model::TypeExpr::Named(n) => match op.types.get(n) {
+                Some(t) => &t.fields,
+                None => return false,
+            },
+            _ => &f.fields,
+        };
+    }
+    false
 }
 
 /// The documented error with this code (operation tables first, then the document's).

@@ -85,6 +85,7 @@ pub(crate) fn infer_with(
                     Action::List => None,
                     _ => own_id,
                 },
+                key: Vec::new(),
                 id_out: (*action == Action::Create)
                     .then(|| id_out.clone())
                     .flatten(),

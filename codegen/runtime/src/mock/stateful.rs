@@ -202,6 +202,9 @@ impl Stateful {
             Action::List => self.list(plan, &kind, &fields, now, &mut body)?,
             Action::Get | Action::Update | Action::Delete => {
                 let ids: Vec<String> = match plan.id.as_ref().and_then(|k| fields.get(k)) {
+                    Some(_) if !plan.key.is_empty() => {
+                        composite_id(plan, &fields).map_err(|k| ApiError::missing_parameter(&k))?
+                    }
                     Some(Value::Array(items)) => items.iter().filter_map(id_text).collect(),
                     Some(v) => id_text(v).into_iter().collect(),
                     None => Vec::new(),
@@ -261,11 +264,16 @@ impl Stateful {
         step: u64,
         body: &mut Value,
     ) -> Result<(), ApiError> {
-        let named = plan
-            .id
-            .as_ref()
-            .and_then(|k| fields.get(k))
-            .and_then(id_text);
+        let named = match plan.key.is_empty() {
+            true => plan
+                .id
+                .as_ref()
+                .and_then(|k| fields.get(k))
+                .and_then(id_text),
+            false => composite_id(plan, &fields)
+                .map_err(|k| ApiError::missing_parameter(&k))?
+                .pop(),
+        };
         let mut record = fields;
         let unique: Vec<(String, Value)> = plan
             .unique
@@ -285,7 +293,9 @@ impl Stateful {
                 (step, states * step),
                 |id| {
                     // A dotted answer member (`kie.id`) names the resource's own `id`.
-                    for k in plan.id.iter().chain(&plan.id_out).chain(&plan.id_field) {
+                    // (A composite identity is the request's own members, kept as sent.)
+                    let own_id = plan.id.iter().filter(|_| plan.key.is_empty());
+                    for k in own_id.chain(&plan.id_out).chain(&plan.id_field) {
                         let own = k.rsplit('.').next().unwrap_or(k);
                         record.insert(own.to_owned(), Value::String(id.to_owned()));
                     }
@@ -465,6 +475,11 @@ impl Stateful {
 
     fn refusal(&self, plan: &Plan, why: Refusal) -> ApiError {
         let resource = noun(&plan.resource);
+        let why = match why {
+            Refusal::Exists(id) => Refusal::Exists(id.replace(KEY_SEPARATOR, ", ")),
+            Refusal::Missing(id) => Refusal::Missing(id.replace(KEY_SEPARATOR, ", ")),
+            Refusal::Busy(id) => Refusal::Busy(id.replace(KEY_SEPARATOR, ", ")),
+        };
         let from = |e: &ErrorAnswer| ApiError::service(e.status, e.code.clone(), e.message.clone());
         match why {
             Refusal::Exists(id) => plan.conflict.as_ref().map(from).unwrap_or_else(|| {
@@ -594,10 +609,23 @@ fn shaped_id(template: Option<&str>, resource: &str, rng: &mut fastrand::Rng) ->
     }
 }
 
+/// Writes each renamed request member under its response name too; a dotted name places it
+/// in an object (`CodePath` → `ContainerCodePath.CodePath`).
 fn apply_renames(plan: &Plan, record: &mut Map<String, Value>) {
     for (from, to) in &plan.renames {
-        if let Some(v) = record.get(from).cloned() {
-            record.insert(to.clone(), v);
+        let Some(v) = record.get(from).cloned() else {
+            continue;
+        };
+        match to.split_once('.') {
+            None => {
+                record.insert(to.clone(), v);
+            }
+            Some((top, rest)) => {
+                let slot = record
+                    .entry(top.to_owned())
+                    .or_insert_with(|| Value::Object(Map::new()));
+                set_path(slot, rest, v);
+            }
         }
     }
 }
@@ -617,6 +645,20 @@ fn flatten_input(input: &Value) -> Map<String, Value> {
         }
     }
     out
+}
+
+/// What joins the members of a composite identity in the store's ids (no document's value
+/// holds it).
+pub const KEY_SEPARATOR: char = '\u{1f}';
+
+/// The store id of a resource with a composite identity (`plan.id` and `plan.key` values,
+/// joined by [`KEY_SEPARATOR`]), or the first member the request lacks.
+fn composite_id(plan: &Plan, fields: &Map<String, Value>) -> Result<Vec<String>, String> {
+    let mut parts = Vec::new();
+    for k in plan.id.iter().chain(&plan.key) {
+        parts.push(fields.get(k).and_then(id_text).ok_or_else(|| k.clone())?);
+    }
+    Ok(vec![parts.join(&KEY_SEPARATOR.to_string())])
 }
 
 /// The scope values of a request, each after a `|` (resource names hold `/`).

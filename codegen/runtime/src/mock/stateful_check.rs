@@ -20,7 +20,7 @@ use std::pin::Pin;
 use serde_json::{Map, Value};
 
 use super::conformance::{text, Input, Run};
-use super::stateful::{page_members, Action, Paging, Plan};
+use super::stateful::{page_members, Action, Paging, Plan, KEY_SEPARATOR};
 use crate::schema::{OperationSchema, ServiceSchema};
 
 /// A failed call as a client sees it: the HTTP status and vendor code of a service error, or
@@ -419,13 +419,13 @@ impl Check<'_> {
                 self.fail(format!("create #{k} ({}): {status} {body}", create_op.id));
                 continue;
             }
-            let id = create
-                .id
-                .as_ref()
-                .and_then(|m| member(create_op, &inputs[k], m))
-                .or_else(|| create.id_out.as_ref().and_then(|m| path(body, m)).cloned())
-                .as_ref()
-                .and_then(id_text);
+            let id = identity(create_op, create, &inputs[k]).or_else(|| {
+                create
+                    .id_out
+                    .as_ref()
+                    .and_then(|m| path(body, m))
+                    .and_then(id_text)
+            });
             ids.push(id);
         }
         if ids.len() != n {
@@ -458,6 +458,8 @@ impl Check<'_> {
         let identified = known.len() == n;
         self.list_pages(&scope, create, &known, n).await;
         self.stream_pages(&scope, create, &known, n).await;
+        self.listed_reflect(create_op, create, &scope, &inputs, &ids)
+            .await;
         self.filters(create_op, &inputs, &scope).await;
         // Describe shows what the create sent.
         if let Some(&(get_op, get)) = self.ops.get(&Action::Get) {
@@ -570,13 +572,13 @@ impl Check<'_> {
             list_in = with(list_op, &list_in, k, v.clone());
         }
         let id_of = |i: &Input, body: &Value| {
-            create
-                .id
-                .as_ref()
-                .and_then(|m| member(create_op, i, m))
-                .or_else(|| create.id_out.as_ref().and_then(|m| path(body, m)).cloned())
-                .as_ref()
-                .and_then(id_text)
+            identity(create_op, create, i).or_else(|| {
+                create
+                    .id_out
+                    .as_ref()
+                    .and_then(|m| path(body, m))
+                    .and_then(id_text)
+            })
         };
         let first: Vec<Input> = (0..N)
             .map(|k| variant(create_op, create, base, k))
@@ -607,13 +609,10 @@ impl Check<'_> {
             for (k, v) in scope {
                 input = with(delete_op, &input, k, v.clone());
             }
-            let Some(key) = delete.id.as_deref() else {
+            let Some(input) = named(delete_op, delete, input, id) else {
                 return;
             };
-            let batch = matches!(member(delete_op, &input, key), Some(Value::Array(_)));
-            let v = Value::String(id.clone());
-            let v = if batch { Value::Array(vec![v]) } else { v };
-            deletes.push(with(delete_op, &input, key, v));
+            deletes.push(input);
         }
         let pages: Vec<Input> = (0..N as u64)
             .map(|k| {
@@ -685,11 +684,8 @@ impl Check<'_> {
                     items.len()
                 ));
             }
-            let Some(key) = &item_key else { continue };
-            let shown: Vec<String> = items
-                .iter()
-                .filter_map(|i| field(i, key).and_then(id_text))
-                .collect();
+            let Some(keys) = &item_key else { continue };
+            let shown: Vec<String> = items.iter().filter_map(|i| item_id(i, keys)).collect();
             let mut distinct = shown.clone();
             distinct.sort();
             distinct.dedup();
@@ -743,7 +739,7 @@ impl Check<'_> {
         };
         items_at(&body, list.items.as_deref().unwrap_or(""))
             .iter()
-            .filter_map(|i| field(i, &key).and_then(id_text))
+            .filter_map(|i| item_id(i, &key))
             .collect()
     }
 
@@ -795,12 +791,11 @@ impl Check<'_> {
                 }
             }
             let got = items.len() as u64;
-            seen.extend(items.iter().map(|i| {
-                item_key
-                    .as_deref()
-                    .and_then(|k| field(i, k))
-                    .and_then(id_text)
-            }));
+            seen.extend(
+                items
+                    .iter()
+                    .map(|i| item_key.as_deref().and_then(|keys| item_id(i, keys))),
+            );
             match &list.paging {
                 None => break,
                 Some(Paging::Marker { next_marker, .. }) => {
@@ -917,12 +912,11 @@ impl Check<'_> {
                     items.len()
                 ));
             }
-            seen.extend(items.iter().map(|i| {
-                item_key
-                    .as_deref()
-                    .and_then(|k| field(i, k))
-                    .and_then(id_text)
-            }));
+            seen.extend(
+                items
+                    .iter()
+                    .map(|i| item_key.as_deref().and_then(|keys| item_id(i, keys))),
+            );
         }
         if seen.len() != count {
             self.fail(format!(
@@ -945,6 +939,44 @@ impl Check<'_> {
         }
     }
 
+    /// Every listed item shows the members its create sent (found by the id it shows).
+    async fn listed_reflect(
+        &mut self,
+        create_op: &OperationSchema,
+        create: &Plan,
+        scope: &[(String, Value)],
+        inputs: &[Input],
+        ids: &[Option<String>],
+    ) {
+        let Some(&(list_op, list)) = self.ops.get(&Action::List) else {
+            return;
+        };
+        let Some(key) = id_member(create, list) else {
+            return;
+        };
+        let Some(mut input) = self.list_input(list_op, list) else {
+            return;
+        };
+        for (k, v) in scope {
+            input = with(list_op, &input, k, v.clone());
+        }
+        for (k, v) in page_members(list, 0, FULL) {
+            input = with(list_op, &input, &k, v);
+        }
+        let (status, body) = send(self.run, self.via, list_op, &input).await;
+        if !(200..300).contains(&status) {
+            return;
+        }
+        for item in items_at(&body, list.items.as_deref().unwrap_or("")) {
+            let Some(id) = item_id(&item, &key) else {
+                continue;
+            };
+            if let Some(k) = ids.iter().position(|i| i.as_deref() == Some(id.as_str())) {
+                self.expect_reflected(create_op, create, &inputs[k], Some(&item), "the list item");
+            }
+        }
+    }
+
     /// Sends `op` for the resource `id` (an array of one for batch deletes).
     async fn by_id(
         &mut self,
@@ -960,14 +992,7 @@ impl Check<'_> {
         for (k, v) in scope {
             input = with(op, &input, k, v.clone());
         }
-        let key = plan.id.as_deref()?;
-        let batch = matches!(member(op, &input, key), Some(Value::Array(_)));
-        let v = if batch {
-            Value::Array(vec![Value::String(id.to_owned())])
-        } else {
-            Value::String(id.to_owned())
-        };
-        input = with(op, &input, key, v);
+        let input = named(op, plan, input, id)?;
         Some(send(self.run, self.via, op, &input).await)
     }
 
@@ -989,7 +1014,7 @@ impl Check<'_> {
             .zip(self.ops.get(&Action::List))
             .and_then(|(c, l)| id_member(c.1, l.1));
         if !self.ops.contains_key(&Action::Get)
-            && !listed_by.is_some_and(|k| shown.contains(&norm(&k)))
+            && !listed_by.is_some_and(|keys| keys.iter().all(|k| shown.contains(&norm(k))))
         {
             // Listed items do not show the id: the update cannot be observed.
             return;
@@ -1085,7 +1110,7 @@ impl Check<'_> {
         let key = id_member(create, list)?;
         items_at(&body, list.items.as_deref().unwrap_or(""))
             .into_iter()
-            .find(|i| field(i, &key).and_then(id_text).as_deref() == Some(id))
+            .find(|i| item_id(i, &key).as_deref() == Some(id))
     }
 
     /// The text members the create sent are shown (by name, or as the plan renames them).
@@ -1170,10 +1195,15 @@ impl<'a> Check<'a> {
 /// `k`-th documented value of an enum member, a made-up name where the case sends none.
 fn variant(op: &OperationSchema, plan: &Plan, base: &Input, k: usize) -> Input {
     let mut out = base.clone();
-    for key in plan.id.iter().chain(plan.unique.iter()) {
+    // The members of a composite identity count through their enums' combinations (an ACL:
+    // Write/Read × LITERAL/PREFIXED), the first fastest.
+    let mut stride = 1;
+    for key in plan.id.iter().chain(&plan.key).chain(plan.unique.iter()) {
         let choices = enum_of(op, key);
         let v = if !choices.is_empty() {
-            choices[k % choices.len()].clone()
+            let v = choices[(k / stride) % choices.len()].clone();
+            stride *= choices.len();
+            v
         } else {
             match member(op, base, key) {
                 Some(Value::String(s)) if !s.is_empty() => {
@@ -1194,9 +1224,16 @@ fn variant(op: &OperationSchema, plan: &Plan, base: &Input, k: usize) -> Input {
 
 /// How many distinct resources the check can create: an enum identity has as many as values.
 fn creatable(op: &OperationSchema, plan: &Plan) -> usize {
-    match plan.id.as_ref().map(|k| enum_of(op, k).len()) {
-        Some(n) if n > 0 => n.min(N),
-        _ => N,
+    // Every member of the identity an enum: as many as their combinations.
+    let sizes: Vec<usize> = plan
+        .id
+        .iter()
+        .chain(&plan.key)
+        .map(|k| enum_of(op, k).len())
+        .collect();
+    match sizes.iter().all(|n| *n > 0) && !sizes.is_empty() {
+        true => sizes.iter().product::<usize>().min(N),
+        false => N,
     }
 }
 
@@ -1257,7 +1294,9 @@ fn enum_of(op: &OperationSchema, key: &str) -> Vec<String> {
 }
 
 /// The member of listed items holding the id.
-fn id_member(create: &Plan, list: &Plan) -> Option<String> {
+/// The members of a listed item that name it: the create's id member (as the item names it),
+/// then the rest of a composite identity.
+fn id_member(create: &Plan, list: &Plan) -> Option<Vec<String>> {
     let key = create
         .id
         .as_ref()
@@ -1265,14 +1304,61 @@ fn id_member(create: &Plan, list: &Plan) -> Option<String> {
         .or(create.id_field.as_ref())?;
     // A dotted answer member (`Result.AppId`) is the item's own `AppId`.
     let key = key.rsplit('.').next().unwrap_or(key);
-    Some(
+    let listed = |k: &str| {
         create
             .renames
-            .get(key)
-            .or_else(|| list.renames.get(key))
-            .map_or(key, String::as_str)
-            .to_owned(),
+            .get(k)
+            .or_else(|| list.renames.get(k))
+            .map_or(k, String::as_str)
+            .to_owned()
+    };
+    Some(
+        std::iter::once(key)
+            .chain(create.key.iter().map(String::as_str))
+            .map(listed)
+            .collect(),
     )
+}
+
+/// The id a listed item shows: its members `keys` (see [`id_member`]) joined as the store
+/// joins a composite identity.
+fn item_id(item: &Value, keys: &[String]) -> Option<String> {
+    let parts: Option<Vec<String>> = keys
+        .iter()
+        .map(|k| field(item, k).and_then(id_text))
+        .collect();
+    Some(parts?.join(&KEY_SEPARATOR.to_string()))
+}
+
+/// The id of the resource `input` creates when the client names it: the id member's value,
+/// or the values of a composite identity joined as the store joins them.
+fn identity(op: &OperationSchema, plan: &Plan, input: &Input) -> Option<String> {
+    let parts: Option<Vec<String>> = plan
+        .id
+        .iter()
+        .chain(&plan.key)
+        .map(|k| member(op, input, k).as_ref().and_then(id_text))
+        .collect();
+    parts
+        .filter(|p| !p.is_empty())
+        .map(|p| p.join(&KEY_SEPARATOR.to_string()))
+}
+
+/// `input` of a by-id operation naming resource `id` (a composite one by each of its
+/// members; a batch member by a one-item list).
+fn named(op: &OperationSchema, plan: &Plan, input: Input, id: &str) -> Option<Input> {
+    let key = plan.id.as_deref()?;
+    if !plan.key.is_empty() {
+        let parts: Vec<&str> = id.split(KEY_SEPARATOR).collect();
+        let members = std::iter::once(key).chain(plan.key.iter().map(String::as_str));
+        return Some(members.zip(parts).fold(input, |i, (k, v)| {
+            with(op, &i, k, Value::String(v.to_owned()))
+        }));
+    }
+    let batch = matches!(member(op, &input, key), Some(Value::Array(_)));
+    let v = Value::String(id.to_owned());
+    let v = if batch { Value::Array(vec![v]) } else { v };
+    Some(with(op, &input, key, v))
 }
 
 fn target_name(plan: &Plan, k: &str) -> String {
@@ -1389,5 +1475,47 @@ fn with(op: &OperationSchema, input: &Input, key: &str, v: Value) -> Input {
             }
             Input::Rest(m)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_endless_page_stream_is_cut_one_page_past_the_limit() {
+        let endless = futures_util::stream::repeat_with(|| Ok::<_, crate::Error>(vec![1, 2, 3]));
+        let pages = futures_util::FutureExt::now_or_never(collect_pages(endless, 4))
+            .expect("ready")
+            .expect("pages");
+        assert_eq!(
+            pages.len(),
+            5,
+            "one more than the limit tells it does not end"
+        );
+    }
+
+    #[test]
+    fn a_service_error_keeps_its_status_and_code() {
+        let e = crate::Error::Service(crate::error::ServiceError {
+            status: 409,
+            code: Some("TopicAlreadyExist".into()),
+            message: Some("exists".into()),
+            request_id: None,
+            retry_after: None,
+            body_excerpt: String::new(),
+        });
+        let c = CallError::from(e);
+        assert_eq!(
+            (c.status, c.code.as_deref()),
+            (409, Some("TopicAlreadyExist"))
+        );
+        assert_eq!(refusal(&c)["Code"], "TopicAlreadyExist");
+        let d = CallError::from(crate::Error::decode(200, "bad", b"{"));
+        assert_eq!(
+            (d.status, d.code),
+            (0, None),
+            "a decode failure is the client's"
+        );
     }
 }

@@ -6,6 +6,7 @@ fn topic_plan(action: Action) -> Plan {
         resource: "topic".into(),
         action,
         id: (action != Action::List).then(|| "Topic".into()),
+        key: Vec::new(),
         id_out: None,
         id_field: None,
         scope: vec!["InstanceId".into()],
@@ -328,6 +329,7 @@ fn instance_plans(busy: bool) -> BTreeMap<String, Plan> {
         resource: "v2/instances".into(),
         action,
         id: (action != Action::Create && action != Action::List).then(|| "instance_id".into()),
+        key: Vec::new(),
         id_out: (action == Action::Create).then(|| "instance_id".into()),
         id_field: None,
         scope: vec!["project_id".into()],
@@ -722,6 +724,160 @@ fn a_list_of_values_filters_the_items_holding_any_of_them() {
     assert_eq!(filtered(json!(["r-x"])), Vec::<String>::new());
     // An empty list filters nothing.
     assert_eq!(filtered(json!([])).len(), 3);
+}
+
+#[test]
+fn a_composite_identity_conflicts_and_deletes_by_the_whole_tuple() {
+    // A node label: its key and value within a cluster.
+    let plan = |action: Action| Plan {
+        resource: "nodelabel".into(),
+        id: (action != Action::List).then(|| "LabelKey".into()),
+        key: if action == Action::List {
+            Vec::new()
+        } else {
+            vec!["LabelValue".into()]
+        },
+        scope: vec!["ClusterId".into()],
+        items: (action == Action::List).then(|| "Data".into()),
+        filters: if action == Action::List {
+            [("LabelKey".to_owned(), "LabelKey".to_owned())].into()
+        } else {
+            BTreeMap::new()
+        },
+        lifecycle: None,
+        ..topic_plan(action)
+    };
+    let plans = [
+        ("CreateNodeLabel", Action::Create),
+        ("ListNodeLabels", Action::List),
+        ("DeleteNodeLabel", Action::Delete),
+    ]
+    .into_iter()
+    .map(|(k, a)| (k.to_owned(), plan(a)))
+    .collect();
+    let st = Stateful::new(plans, 1);
+    let create = |k: &str, v: &str| {
+        st.apply(
+            "CreateNodeLabel",
+            &json!({"ClusterId": "c-1", "LabelKey": k, "LabelValue": v}),
+            || json!({}),
+        )
+    };
+    let list = |filter: Option<&str>| {
+        let mut input = json!({"ClusterId": "c-1"});
+        if let Some(k) = filter {
+            input["LabelKey"] = json!(k);
+        }
+        let page = st
+            .apply("ListNodeLabels", &input, || json!({"Data": []}))
+            .unwrap()
+            .unwrap();
+        page["Data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| format!("{}={}", l["LabelKey"], l["LabelValue"]).replace('"', ""))
+            .collect::<Vec<_>>()
+    };
+    create("zone", "a").unwrap();
+    create("zone", "b").unwrap();
+    create("tier", "a").unwrap();
+    // The same key with another value is another label; the same pair is a conflict.
+    let dup = create("zone", "a").unwrap_err();
+    assert_eq!(dup.status, 409, "{dup:?}");
+    assert!(dup.message.contains("zone, a"), "{dup:?}");
+    assert_eq!(list(None), ["zone=a", "zone=b", "tier=a"]);
+    assert_eq!(list(Some("zone")), ["zone=a", "zone=b"]);
+    let delete = |k: &str, v: &str| {
+        st.apply(
+            "DeleteNodeLabel",
+            &json!({"ClusterId": "c-1", "LabelKey": k, "LabelValue": v}),
+            || json!({}),
+        )
+    };
+    assert_eq!(delete("zone", "c").unwrap_err().status, 404);
+    delete("zone", "a").unwrap();
+    assert_eq!(list(None), ["zone=b", "tier=a"]);
+    // A tuple member missing is a missing parameter, not a match on the key alone.
+    let partial = st
+        .apply(
+            "DeleteNodeLabel",
+            &json!({"ClusterId": "c-1", "LabelKey": "zone"}),
+            || json!({}),
+        )
+        .unwrap_err();
+    assert_eq!(partial.status, 400, "{partial:?}");
+}
+
+#[test]
+fn an_update_joined_by_its_own_id_member_shows_in_nested_list_members() {
+    // retailcloud deploy configs: created answering Result.SchemaId, listed as Id with the
+    // code path in ContainerCodePath, updated by Id.
+    let renames: BTreeMap<String, String> = [
+        ("SchemaId", "Id"),
+        ("CodePath", "ContainerCodePath.CodePath"),
+    ]
+    .into_iter()
+    .map(|(a, b)| (a.to_owned(), b.to_owned()))
+    .collect();
+    let plan = |action: Action, id: Option<&str>| Plan {
+        resource: "deployconfig".into(),
+        id: id.map(str::to_owned),
+        id_out: (action == Action::Create).then(|| "Result.SchemaId".into()),
+        scope: vec!["AppId".into()],
+        items: (action == Action::List).then(|| "Data".into()),
+        paging: None,
+        filters: BTreeMap::new(),
+        renames: renames.clone(),
+        not_found: None,
+        id_format: Some("0".into()),
+        ..topic_plan(action)
+    };
+    let plans = [
+        ("CreateDeployConfig", plan(Action::Create, None)),
+        ("ListDeployConfig", plan(Action::List, None)),
+        ("UpdateDeployConfig", plan(Action::Update, Some("Id"))),
+    ]
+    .into_iter()
+    .map(|(k, p)| (k.to_owned(), p))
+    .collect();
+    let st = Stateful::new(plans, 1);
+    let created = st
+        .apply(
+            "CreateDeployConfig",
+            &json!({"AppId": 7, "Name": "web", "CodePath": "/srv"}),
+            || json!({"Result": {"SchemaId": 0}}),
+        )
+        .unwrap()
+        .unwrap();
+    let id = created["Result"]["SchemaId"].clone();
+    assert!(id.as_u64().is_some_and(|n| n > 0), "{created}");
+    let listed = || {
+        st.apply("ListDeployConfig", &json!({"AppId": 7}), || {
+            json!({"Data": [{"Id": 0, "Name": "x", "ContainerCodePath": {"CodePath": "/code"},
+                             "EnvType": "online"}]})
+        })
+        .unwrap()
+        .unwrap()["Data"][0]
+            .clone()
+    };
+    let item = listed();
+    assert_eq!(
+        (
+            &item["Id"],
+            &item["Name"],
+            &item["ContainerCodePath"]["CodePath"]
+        ),
+        (&id, &json!("web"), &json!("/srv")),
+        "{item}"
+    );
+    st.apply(
+        "UpdateDeployConfig",
+        &json!({"AppId": 7, "Id": id, "CodePath": "/opt"}),
+        || json!({"Success": true}),
+    )
+    .unwrap();
+    assert_eq!(listed()["ContainerCodePath"]["CodePath"], json!("/opt"));
 }
 
 #[test]

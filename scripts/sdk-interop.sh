@@ -30,6 +30,7 @@ packages=(
   "alibabacloud-mse20190531==6.24.0"
   "alibabacloud-retailcloud20180313==2.0.24"
   "alibabacloud-alikafka20190916==2.16.0"
+  "alibabacloud-cms20190101==4.0.10"
   "huaweicloudsdkcse==3.1.219"
   "huaweicloudsdkkafka==3.1.219"
   "alibabacloud-tea-openapi==0.4.6"

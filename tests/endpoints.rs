@@ -18,12 +18,12 @@ struct Service {
 
 fn services() -> BTreeMap<&'static str, Service> {
     macro_rules! svc {
-        ($m:ident, $name:literal) => {
+        ($($m:ident)::+, $name:literal) => {
             (
                 $name,
                 Service {
-                    config_for_region: |r, c| $m::Client::config_for_region(r, c),
-                    endpoints: $m::Client::endpoints,
+                    config_for_region: |r, c| $($m)::+::Client::config_for_region(r, c),
+                    endpoints: $($m)::+::Client::endpoints,
                 },
             )
         };
@@ -32,6 +32,8 @@ fn services() -> BTreeMap<&'static str, Service> {
         svc!(mse_client, "mse"),
         svc!(retailcloud_client, "retailcloud"),
         svc!(alikafka_client, "alikafka"),
+        // The document's CloudMonitor operations: their own client, CloudMonitor's endpoints.
+        svc!(alikafka_client::cms, "alikafka/cms"),
         svc!(cse_client, "cse"),
         svc!(dms_kafka_client, "dms-kafka"),
     ])

@@ -471,7 +471,9 @@ def record_alibaba(svc, cap, only):
                     encoded[k] = json.dumps(v, ensure_ascii=False, separators=(",", ":"))
                 else:
                     encoded[k] = v
-            calls = {s: (lambda c, s=s: generic_rpc(c, action, schema["version"], encoded)) for s in clients}
+            # Another product's operation (CloudMonitor's in the Kafka document) carries its version.
+            version = op.get("version") or schema["version"]
+            calls = {s: (lambda c, s=s, v=version: generic_rpc(c, action, v, encoded)) for s in clients}
         else:
             fn = getattr(client_mod.Client, method + "_with_options")
             req_ann = list(inspect.signature(fn).parameters.values())[1].annotation

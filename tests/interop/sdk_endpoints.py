@@ -8,7 +8,8 @@ Run with the interop virtualenv (scripts/sdk-interop.sh creates it, with the pin
 
 The hosts are not read from the SDKs' data by hand: each one is what the SDK itself resolves.
 
-- Alibaba (alibabacloud-mse20190531, -retailcloud20180313, -alikafka20190916): the SDK client is
+- Alibaba (alibabacloud-mse20190531, -retailcloud20180313, -alikafka20190916, and -cms20190101
+  for the CloudMonitor operations of the Kafka document): the SDK client is
   constructed with `Config(region_id=…, network=…)` and its `_endpoint` read, so the answer is the
   SDK's own order (the client's `_endpoint_map` first, then `_endpoint_rule` with the network).
   Regions: every region any of the three clients' endpoint maps lists (a service without a map
@@ -37,6 +38,8 @@ ALIBABA = [
     ("mse", "alibabacloud-mse20190531", "alibabacloud_mse20190531.client"),
     ("retailcloud", "alibabacloud-retailcloud20180313", "alibabacloud_retailcloud20180313.client"),
     ("alikafka", "alibabacloud-alikafka20190916", "alibabacloud_alikafka20190916.client"),
+    # The CloudMonitor operations of the Alibaba Kafka document (alikafka_client::cms).
+    ("alikafka/cms", "alibabacloud-cms20190101", "alibabacloud_cms20190101.client"),
 ]
 HUAWEI = [
     ("cse", "huaweicloudsdkcse", "huaweicloudsdkcse.v1.region.cse_region", "CseRegion"),

@@ -60,6 +60,10 @@ pub struct OperationSchema {
     pub method: String,
     /// Path template (`/` for RPC).
     pub path: String,
+    /// RPC `Version` of this operation when it is not the service's (an operation of another
+    /// product the document prints, e.g. CloudMonitor's in the Alibaba Kafka document).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
     /// Non-body parameters, in spec order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub params: Vec<ParamSchema>,

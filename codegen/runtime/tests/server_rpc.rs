@@ -114,6 +114,41 @@ async fn dispatches_by_action_from_query_form_headers_and_rpc_route() {
     s.shutdown().await.unwrap();
 }
 
+/// An action of another product (CloudMonitor's `DescribeMetricLast` in the Kafka document)
+/// is answered under that product's version only; the service's own actions keep theirs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_action_of_another_product_answers_under_its_own_version() {
+    let svc = service()
+        .handler("DescribeMetricLast", |_r: RpcRequest| async move {
+            Ok(json!({"Period": "60"}))
+        })
+        .action_version("DescribeMetricLast", "2019-01-01");
+    let s = spawn_test_server(svc.into_router()).await.unwrap();
+    let u = &s.base_url;
+    let a = get(&format!(
+        "{u}/?Action=DescribeMetricLast&Version=2019-01-01"
+    ))
+    .await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    assert_eq!(a.json()["Period"], "60");
+    let a = get(&format!("{u}/rpc/2019-01-01/DescribeMetricLast")).await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    let a = get(&format!("{u}/?Action=DescribeMetricLast&Version={VERSION}")).await;
+    assert_alibaba_error(&a, 400, "InvalidVersion");
+    assert!(a.text.contains("2019-01-01"), "{}", a.text);
+    let a = get(&format!(
+        "{u}/?Action=GetInstance&Version=2019-01-01&InstanceId=x"
+    ))
+    .await;
+    assert_alibaba_error(&a, 400, "InvalidVersion");
+    let a = get(&format!(
+        "{u}/?Action=GetInstance&Version={VERSION}&InstanceId=x"
+    ))
+    .await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    s.shutdown().await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn client_faults_get_alibaba_error_bodies_and_never_5xx() {
     let s = spawn_test_server(service().into_router()).await.unwrap();

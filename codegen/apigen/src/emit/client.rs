@@ -94,8 +94,21 @@ pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
     let mut methods = Vec::new();
     let mut encoders = Vec::new();
     let mut operation_impls = Vec::new();
+    // Operations of another product (`service.products`): their own client, in a module.
+    let mut product_items: Vec<(String, Vec<TokenStream>, Vec<TokenStream>)> = svc
+        .products
+        .iter()
+        .map(|p| (p.code.clone(), Vec::new(), Vec::new()))
+        .collect();
     for o in &sm.operations {
         let (op, mname, model) = (o.op, &o.method, &o.model);
+        let (methods, operation_impls) = match product_items
+            .iter_mut()
+            .find(|(code, _, _)| op.product.as_deref() == Some(code.as_str()))
+        {
+            Some((_, m, i)) => (m, i),
+            None => (&mut methods, &mut operation_impls),
+        };
         let (module, req, resp) = (&o.module, &o.request, &o.response);
         let m = &o.method_ident;
         let enc = &o.method_ident;
@@ -177,6 +190,21 @@ pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
         "`Client::from_region`, `Client::config_for_region` and the other constructors: regions \
          resolve through [`ENDPOINTS`] (else the rule `{endpoint_rule}`)."
     ));
+    let product_modules: Vec<TokenStream> = product_items
+        .iter()
+        .filter_map(|(code, methods, impls)| {
+            let p = svc.products.iter().find(|p| &p.code == code)?;
+            Some(product_module(
+                sm,
+                p,
+                methods,
+                impls,
+                &scheme_default,
+                &ctor_env,
+                &chain,
+            ))
+        })
+        .collect();
     let (waiters_module, waiter_methods) = super::waiters::client_items(sm);
     let scheme_const_doc = doc_lines(scheme_doc);
     let client_doc = doc_lines(&format!(
@@ -278,12 +306,128 @@ pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
 
         #(#operation_impls)*
 
+        #(#product_modules)*
+
         /// Per-operation request encoders: request model → [`apigen_runtime::PreparedRequest`].
         pub mod encode {
             use apigen_runtime::{Error, PreparedRequest};
             #encode_uses
 
             #encoder_tokens
+        }
+    }
+}
+
+/// `pub mod <code>` of a client crate: the client of another product's operations that the
+/// document prints (`service.products`), with the product's endpoints; requests carry the
+/// product's API version (the operations' `version`).
+fn product_module(
+    sm: &ServiceModel,
+    p: &crate::spec::model::Product,
+    methods: &[TokenStream],
+    operation_impls: &[TokenStream],
+    scheme_default: &TokenStream,
+    ctor_env: &TokenStream,
+    chain: &TokenStream,
+) -> TokenStream {
+    let module = format_ident!("{}", heck::ToSnakeCase::to_snake_case(p.code.as_str()));
+    let (code, title, version) = (&p.code, &p.title, &p.api_version);
+    let rule = &p.endpoints.rule;
+    let (regions, hosts): (Vec<_>, Vec<_>) = p.endpoints.regions.iter().unzip();
+    let module_doc = doc_lines(&format!(
+        "{title} (`{code}`): the operations of chapter \"{}\", which the document prints but \
+         {title} serves. Their own client, with {title}'s endpoints and API version \
+         `{version}`; `{}::Client` does not send them.",
+        p.group, sm.names.client_crate
+    ));
+    let endpoints_doc = doc_lines(&format!(
+        "Where {title} is served: the hosts of {} listed regions and the rule `{rule}` for \
+         the others (`service.products` of the spec, from its corrections).",
+        regions.len()
+    ));
+    let client_doc = doc_lines(&format!(
+        "Client of {title} (API version {version}) for the operations the document prints.\n\nCheap to clone; clones share the connection pool."
+    ));
+    quote! {
+        #module_doc
+        pub mod #module {
+            use super::*;
+
+            /// Product code used in the regional endpoint.
+            pub const PRODUCT: &str = #code;
+
+            /// API version sent as `Version`.
+            pub const API_VERSION: &str = #version;
+
+            #endpoints_doc
+            pub static ENDPOINTS: EndpointTable = EndpointTable {
+                service: #code,
+                rule: #rule,
+                regions: &[#((#regions, #hosts)),*],
+            };
+
+            #client_doc
+            #[derive(Debug, Clone)]
+            pub struct Client {
+                inner: apigen_runtime::Client,
+            }
+
+            impl RegionalClient for Client {
+                const ENDPOINTS: &'static EndpointTable = &ENDPOINTS;
+                const DEFAULT_SCHEME: SignatureScheme = #scheme_default;
+
+                fn new(config: ClientConfig) -> Result<Self, Error> {
+                    Client::new(config)
+                }
+            }
+
+            impl Client {
+                /// A client with explicit settings.
+                pub fn new(config: ClientConfig) -> Result<Self, Error> {
+                    Ok(Self { inner: apigen_runtime::Client::new(config)? })
+                }
+
+                /// A client for `region` with credentials from the environment variables the
+                /// official SDKs read.
+                pub fn from_env(region: &str) -> Result<Self, Error> {
+                    Self::from_region(region, #ctor_env)
+                }
+
+                /// A client for `region` with credentials from the vendor's default provider
+                /// chain, fetched at the first call and refreshed before they expire.
+                pub fn from_default_credentials(region: &str) -> Result<Self, Error> {
+                    Self::from_region(region, SharedCredentialsProvider::new(#chain))
+                }
+
+                /// The settings.
+                pub fn config(&self) -> &ClientConfig {
+                    self.inner.config()
+                }
+
+                /// A handle on the same client whose calls use `options`.
+                pub fn with_options(&self, options: CallOptions) -> Self {
+                    Self { inner: self.inner.with_options(options) }
+                }
+
+                /// Calls the operation of `request` with per-call `options`, returning the
+                /// typed answer with its HTTP status, headers and request id.
+                pub async fn call<O: Operation>(&self, request: &O, options: &CallOptions) -> Result<Output<O::Output>, Error> {
+                    self.inner.execute_with(request.encode(), RESPONSES, options).await
+                }
+
+                #(#methods)*
+            }
+
+            /// A request model of this product: how it is encoded and what it answers
+            /// (for [`Client::call`]).
+            pub trait Operation {
+                /// The response model.
+                type Output: apigen_runtime::serde::de::DeserializeOwned;
+                /// Encodes the request.
+                fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error>;
+            }
+
+            #(#operation_impls)*
         }
     }
 }

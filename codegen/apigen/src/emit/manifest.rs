@@ -165,7 +165,11 @@ pub fn client_readme_body(sm: &super::lower::ServiceModel) -> String {
         .iter()
         .map(|o| {
             (
-                o.method.clone(),
+                // Another product's operations are methods of its module's client.
+                match &o.op.product {
+                    Some(code) => format!("{code}::Client::{}", o.method),
+                    None => o.method.clone(),
+                },
                 protocol.readme_request(o.op),
                 o.op.source.section.clone(),
             )

@@ -539,15 +539,34 @@ pub fn emit_roundtrip(sm: &ServiceModel) -> TokenStream {
     for o in &sm.operations {
         let m = format_ident!("{}", o.method.trim_start_matches("r#"));
         let id = &o.op.id;
+        // Another product's operation goes through that product's client.
+        let c = match &o.op.product {
+            Some(code) => format_ident!("{}", heck::ToSnakeCase::to_snake_case(code.as_str())),
+            None => format_ident!("c"),
+        };
         calls.push(quote! {
-            #id => check(case, &mut failures, |r| async move { c.#m(&r).await }).await,
+            #id => check(case, &mut failures, |r| async move { #c.#m(&r).await }).await,
         });
     }
+    let product_clients: Vec<TokenStream> = spec
+        .service
+        .products
+        .iter()
+        .map(|p| {
+            let module = format_ident!("{}", heck::ToSnakeCase::to_snake_case(p.code.as_str()));
+            let owned = format_ident!("{}_client", module);
+            quote! {
+                let #owned = #client_crate::#module::Client::from_endpoint(&server.base_url, #credentials).expect("client");
+                let #module = &#owned;
+            }
+        })
+        .collect();
     let n = spec.operations.len();
-    let first = op_idents(sm)
-        .into_iter()
-        .next()
-        .map(|o| o.method)
+    let first = sm
+        .operations
+        .iter()
+        .find(|o| o.op.product.is_none())
+        .map(|o| format_ident!("{}", o.method.trim_start_matches("r#")))
         .unwrap_or_else(|| format_ident!("new"));
     quote! {
         use std::future::Future;
@@ -627,6 +646,7 @@ pub fn emit_roundtrip(sm: &ServiceModel) -> TokenStream {
                 .expect("mock starts");
             let client = Client::from_endpoint(&server.base_url, #credentials).expect("client");
             let c = &client;
+            #(#product_clients)*
             let cases: Vec<Case> = serde_json::from_str(include_str!("cases.json")).expect("cases.json");
             assert_eq!(cases.len(), #n);
             let mut failures = Vec::new();

@@ -348,6 +348,12 @@ impl<'a> Exporter<'a> {
             let endpoint = self.spec.service.endpoint.as_deref()?;
             return Some(json!([self.server(endpoint, None)]));
         };
+        Some(self.servers_of(e))
+    }
+
+    /// The servers of an endpoint table: its public rule, then each listed host the rule does
+    /// not give.
+    fn servers_of(&self, e: &crate::spec::model::Endpoints) -> Value {
         let rule = e.rule.replace("{network}", "");
         let mut servers = vec![self.server(&rule, e.regions.keys().next().map(String::as_str))];
         let mut others: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -365,7 +371,7 @@ impl<'a> Exporter<'a> {
             );
             servers.push(Value::Object(server));
         }
-        Some(Value::Array(servers))
+        Value::Array(servers)
     }
 
     fn server(&self, endpoint: &str, region: Option<&str>) -> Value {
@@ -499,6 +505,11 @@ impl<'a> Exporter<'a> {
             m.insert("description".into(), json!(description));
         }
         m.insert("operationId".into(), json!(op.id));
+        // Another product's operation (CloudMonitor's in the Kafka document) is served by it.
+        if let Some(p) = self.spec.product_of(op) {
+            m.insert("servers".into(), self.servers_of(&p.endpoints));
+            m.insert("x-product".into(), json!(p.code));
+        }
 
         // Parameters: the operation's own first, then the service's common ones it does not
         // redefine (OpenAPI forbids two parameters with the same name and location).

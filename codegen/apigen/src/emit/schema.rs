@@ -88,6 +88,8 @@ fn operation(o: &OperationModel) -> OperationSchema {
         id: op.id.clone(),
         method: op.method.as_str().to_owned(),
         path: op.path.clone(),
+        // Another product's operation answers under that product's version.
+        version: op.product.as_ref().and(op.version.clone()),
         params,
         body,
         success_status: status,

@@ -208,6 +208,7 @@ pub fn extract(
         redundant = corrections::redundant_keys(&spec, file);
         stale = corrections::apply(&mut spec, file).map_err(ExtractError::Corrections)?;
     }
+    assign_products(&mut spec);
     diags
         .items
         .sort_by_key(|d| (d.line.unwrap_or(0), d.severity));
@@ -224,6 +225,19 @@ pub fn extract(
         sources: Box::new(sources),
         redundant,
     })
+}
+
+/// Operations of another product's chapter (`service.products[].group`, from a reviewed
+/// correction: the documents do not state the product's code, version or endpoints) belong
+/// to it and are sent with its API version, a chapter added by a revision included.
+fn assign_products(spec: &mut Spec) {
+    let products = spec.service.products.clone();
+    for op in &mut spec.operations {
+        if let Some(p) = products.iter().find(|p| p.group == op.group) {
+            op.product = Some(p.code.clone());
+            op.version = Some(p.api_version.clone());
+        }
+    }
 }
 
 /// A row with more or fewer cells than its header is a broken table (a lost tab, a lost

@@ -72,6 +72,12 @@ pub struct Service {
     /// Where the service is served, per region, and the rule for regions not listed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoints: Option<Endpoints>,
+    /// Other products whose operations the document prints (Alibaba Kafka's chapter of
+    /// CloudMonitor operations): each with its own code, API version and endpoints. An
+    /// operation of such a product names it in `product`; clients send it to the product's
+    /// endpoint with the product's `Version`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub products: Vec<Product>,
     /// Authentication schemes the document describes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub auth: Vec<AuthScheme>,
@@ -91,6 +97,22 @@ pub struct Service {
     /// Facts the document does not state, supplied by a correction marked `external`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub external_facts: Vec<ExternalFact>,
+}
+
+/// Another product documented inside this service's document, called as that product.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Product {
+    /// Product code (`cms`): the operations' `product`, and the client module's name.
+    pub code: String,
+    /// Product name (`CloudMonitor`).
+    pub title: String,
+    /// The chapter (`group`) whose operations belong to the product.
+    pub group: String,
+    /// The product's API version, sent as `Version` by its operations.
+    pub api_version: String,
+    /// Where the product is served.
+    pub endpoints: Endpoints,
 }
 
 /// Where the service is served: the host of each listed region, and the rule for the others.
@@ -301,6 +323,10 @@ pub struct Operation {
     /// the REST path's version segment).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// Code of the other product (`service.products`) this operation belongs to; absent
+    /// for the service's own operations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
     /// Group (chapter) the operation belongs to, as printed.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub group: String,
@@ -735,6 +761,12 @@ impl JsonSchema for TypeExpr {
 }
 
 impl Spec {
+    /// The other product `op` belongs to, if any.
+    pub fn product_of(&self, op: &Operation) -> Option<&Product> {
+        let code = op.product.as_deref()?;
+        self.service.products.iter().find(|p| p.code == code)
+    }
+
     pub fn operation(&self, id: &str) -> Option<&Operation> {
         self.operations.iter().find(|o| o.id == id)
     }

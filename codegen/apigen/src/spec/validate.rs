@@ -109,6 +109,36 @@ pub fn validate(spec: &Spec) -> Vec<Problem> {
         }
     }
 
+    let codes: Vec<&str> = spec
+        .service
+        .products
+        .iter()
+        .map(|p| p.code.as_str())
+        .collect();
+    for (p, sel) in spec
+        .service
+        .products
+        .iter()
+        .zip(selectors(codes.iter().copied()))
+    {
+        check_endpoints_at(
+            &mut out,
+            &format!("service.products{sel}.endpoints"),
+            &p.endpoints,
+        );
+        if Some(p.code.as_str()) == spec.service.product_code.as_deref()
+            || p.code == spec.service.name
+        {
+            out.push(Problem::error(
+                format!("service.products{sel}.code"),
+                format!(
+                    "`{}` is this service's own code (a product here is another one)",
+                    p.code
+                ),
+            ));
+        }
+    }
+
     let ids: Vec<&str> = spec.operations.iter().map(|o| o.id.as_str()).collect();
     let sels = selectors(ids.iter().copied());
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
@@ -126,6 +156,24 @@ pub fn validate(spec: &Spec) -> Vec<Problem> {
             ));
         } else {
             seen.insert(&op.id, i);
+        }
+        if let Some(code) = &op.product {
+            match spec.product_of(op) {
+                None => out.push(Problem::error(
+                    format!("{at}.product"),
+                    format!("no product `{code}` in service.products"),
+                )),
+                Some(p) if op.version.as_deref() != Some(p.api_version.as_str()) => {
+                    out.push(Problem::error(
+                        format!("{at}.version"),
+                        format!(
+                            "an operation of `{code}` is sent with its API version `{}`",
+                            p.api_version
+                        ),
+                    ))
+                }
+                Some(_) => {}
+            }
         }
         if let Some(r) = &op.replaced_by {
             if !ids.contains(&r.as_str()) {
@@ -149,10 +197,14 @@ pub fn validate(spec: &Spec) -> Vec<Problem> {
 /// `service.endpoints`: the rule is a host with only `{region_id}` and `{network}` in it; the
 /// listed regions are region ids with host names.
 fn check_endpoints(out: &mut Vec<Problem>, e: &Endpoints) {
+    check_endpoints_at(out, "service.endpoints", e);
+}
+
+fn check_endpoints_at(out: &mut Vec<Problem>, path: &str, e: &Endpoints) {
     let plain = e.rule.replace("{region_id}", "r").replace("{network}", "");
     if let Err(why) = check_host(&plain) {
         out.push(Problem::error(
-            "service.endpoints.rule",
+            format!("{path}.rule"),
             format!(
                 "`{}`: {why} (a host name; placeholders `{{region_id}}`, `{{network}}`)",
                 e.rule
@@ -160,7 +212,7 @@ fn check_endpoints(out: &mut Vec<Problem>, e: &Endpoints) {
         ));
     }
     for (region, host) in &e.regions {
-        let at = format!("service.endpoints.regions{}", key_segment(region));
+        let at = format!("{path}.regions{}", key_segment(region));
         if region.is_empty()
             || !region
                 .bytes()

@@ -266,7 +266,12 @@ impl Run<'_> {
             Input::Rpc(pairs) => {
                 let mut form = vec![
                     ("Action".to_owned(), op.id.clone()),
-                    ("Version".to_owned(), self.schema.version.clone()),
+                    (
+                        "Version".to_owned(),
+                        op.version
+                            .clone()
+                            .unwrap_or_else(|| self.schema.version.clone()),
+                    ),
                 ];
                 form.extend(pairs.iter().cloned());
                 let req = self

@@ -97,6 +97,9 @@ impl DataMock {
                 let mut svc = RpcService::new(schema.version.clone());
                 for op in &schema.operations {
                     let answers = self.answers.clone();
+                    if let Some(v) = &op.version {
+                        svc = svc.action_version(op.id.clone(), v.clone());
+                    }
                     svc = svc.handler(op.id.clone(), move |r: crate::server::RpcRequest| {
                         let out = validate::rpc_input_in(op, &r.params, r.validation, &r.outcome)
                             .and_then(|input| answer(&answers, op, &input));

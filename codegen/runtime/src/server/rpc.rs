@@ -102,6 +102,8 @@ pub type RpcHandler = Arc<dyn Fn(RpcRequest) -> BoxFuture<Result<Value, ApiError
 #[derive(Clone)]
 pub struct RpcService {
     version: String,
+    /// Actions answered under another API version than `version` (another product's).
+    action_versions: BTreeMap<String, String>,
     handlers: BTreeMap<String, RpcHandler>,
     options: ServerOptions,
 }
@@ -121,6 +123,7 @@ impl RpcService {
     pub fn new(version: impl Into<String>) -> Self {
         Self {
             version: version.into(),
+            action_versions: BTreeMap::new(),
             handlers: BTreeMap::new(),
             options: ServerOptions::default(),
         }
@@ -146,7 +149,11 @@ impl RpcService {
         Fut: Future<Output = Result<Resp, ApiError>> + Send + 'static,
     {
         let f = Arc::new(f);
-        self.handler(op.id.clone(), move |r: RpcRequest| {
+        let this = match &op.version {
+            Some(v) => self.action_version(op.id.clone(), v.clone()),
+            None => self,
+        };
+        this.handler(op.id.clone(), move |r: RpcRequest| {
             let input = super::validate::rpc_input_in(op, &r.params, r.validation, &r.outcome)
                 .and_then(|v| {
                     super::validate::into_model::<Req>(&op.id, v).map_err(|e| r.outcome.fault(e))
@@ -163,6 +170,13 @@ impl RpcService {
                 serde_json::to_value(resp).map_err(ApiError::internal)
             }
         })
+    }
+
+    /// Answers `action` under API `version` instead of the service's (an operation of another
+    /// product: its calls carry that product's `Version`).
+    pub fn action_version(mut self, action: impl Into<String>, version: impl Into<String>) -> Self {
+        self.action_versions.insert(action.into(), version.into());
+        self
     }
 
     /// Registers an already boxed handler.
@@ -280,8 +294,9 @@ async fn dispatch(State(svc): State<Arc<RpcService>>, req: Request<Body>) -> Res
         Ok(av) => av,
         Err(e) => return fail(e),
     };
-    if version != svc.version {
-        return fail(ApiError::invalid_version(&version, &svc.version));
+    let expected = svc.action_versions.get(&action).unwrap_or(&svc.version);
+    if &version != expected {
+        return fail(ApiError::invalid_version(&version, expected));
     }
     let Some(handler) = svc.handlers.get(&action) else {
         return fail(ApiError::action_not_found(&action));

@@ -1001,6 +1001,7 @@ mod tests {
             id: "X".into(),
             method: "POST".into(),
             path: "/".into(),
+            version: None,
             params: vec![],
             body: None,
             success_status: 200,

@@ -73,6 +73,7 @@ pub fn extract(doc: &Document, kind: DocKind, diags: &mut Diagnostics) -> Spec {
         api_versions,
         endpoint: service::endpoint(doc),
         endpoints: None,
+        products: Vec::new(),
         auth: service::auth(doc, &headings),
         common_parameters: service::common_parameters(doc, &tables, first_op_line, diags),
         error_format: service::error_format(doc, &blocks, &headings, first_op_line),

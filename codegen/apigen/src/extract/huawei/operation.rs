@@ -314,6 +314,7 @@ pub fn build(
         method: sec.method,
         path,
         version,
+        product: None,
         group: sec.group.clone(),
         deprecated: historical,
         replaced_by: None,

@@ -45,34 +45,24 @@ fn scalar_to_string(v: Value) -> Option<String> {
     }
 }
 
+/// Parses a scalar as [`crate::loose`] allows: a string through its [`crate::loose::text_forms`],
+/// a number or boolean natively or through its text.
 fn parse_from_value<T, E>(v: Value) -> Result<T, E>
 where
     T: FromStr + DeserializeOwned,
     T::Err: Display,
     E: serde::de::Error,
 {
+    let from_text = |s: &str| crate::loose::text_forms(s).find_map(|t| T::from_str(&t).ok());
     match v {
-        Value::String(s) => {
-            let t = s.trim();
-            // Numbers written as "1.0" for integer fields, and "True"/"FALSE" for booleans.
-            T::from_str(t)
-                .or_else(|e| {
-                    let lowered = t.to_ascii_lowercase();
-                    T::from_str(&lowered).map_err(|_| e)
-                })
-                .or_else(|e| {
-                    if let Some(int) = t.strip_suffix(".0") {
-                        T::from_str(int).map_err(|_| e)
-                    } else {
-                        Err(e)
-                    }
-                })
-                .map_err(|e| E::custom(format!("{s:?}: {e}")))
-        }
+        Value::String(s) => from_text(&s).ok_or_else(|| match T::from_str(s.trim()) {
+            Err(e) => E::custom(format!("{s:?}: {e}")),
+            Ok(_) => E::custom(format!("{s:?}")),
+        }),
         // A number where a string is expected (`["1", 2]` for `Vec<String>`) parses from its text.
         other => serde_json::from_value(other.clone()).or_else(|e| {
             scalar_to_string(other.clone())
-                .and_then(|s| T::from_str(&s).ok())
+                .and_then(|s| from_text(&s))
                 .or_else(|| {
                     // Java's `Long.MAX_VALUE` printed through a double (`9223372036854776000`,
                     // DMS Kafka's `remain_time`): the sentinel, not an overflow.
@@ -104,7 +94,7 @@ where
 {
     match Value::deserialize(d)? {
         Value::Null => Ok(None),
-        Value::String(s) if s.trim().is_empty() => Ok(None),
+        Value::String(s) if crate::loose::is_blank(&s) => Ok(None),
         v => parse_from_value(v).map(Some),
     }
 }

@@ -34,6 +34,7 @@ pub mod endpoint;
 pub mod error;
 pub mod examples;
 pub mod file;
+pub mod loose;
 pub mod paginate;
 pub mod request;
 pub mod rest;

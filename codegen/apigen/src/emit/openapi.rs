@@ -59,12 +59,11 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 /// The OpenAPI version written.
 pub const OPENAPI_VERSION: &str = "3.1.0";
 
-/// Pattern a string standing for an integer must match in a lenient (response) schema.
-const INT_STRING: &str = r"^\s*[+-]?[0-9]+\s*$";
-/// Pattern a string standing for a number must match in a lenient (response) schema.
-const NUMBER_STRING: &str = r"^\s*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?\s*$";
-/// Pattern a string standing for a boolean must match in a lenient (response) schema.
-const BOOL_STRING: &str = "^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$";
+/// Patterns the string forms of integers, numbers and booleans match in a lenient (response)
+/// schema: the runtime's one tolerance policy (`apigen_runtime::loose`).
+use apigen_runtime::loose::{
+    BOOLEAN_PATTERN as BOOL_STRING, INTEGER_PATTERN as INT_STRING, NUMBER_PATTERN as NUMBER_STRING,
+};
 /// Common parameters the `AlibabaSignatureV1` security scheme carries (not exported as
 /// operation parameters).
 use apigen_runtime::sign::alibaba_v1::SCHEME_PARAMS as SIGNATURE_V1_PARAMS;
@@ -1235,6 +1234,26 @@ pub fn method_key(m: Method) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A lenient schema's string patterns accept exactly the strings the runtime's policy table
+    /// accepts.
+    #[test]
+    fn lenient_patterns_follow_the_policy_table() {
+        use apigen_runtime::loose::CASES;
+        for &(expected, json, accepted) in CASES {
+            let (Some(pattern), Value::String(s)) =
+                (expected.pattern(), serde_json::from_str(json).unwrap())
+            else {
+                continue;
+            };
+            let re = regex::Regex::new(pattern).unwrap();
+            assert_eq!(
+                re.is_match(&s),
+                accepted,
+                "{expected:?} {json} against {pattern}"
+            );
+        }
+    }
     use crate::spec::load;
 
     /// The export of a spec lowered without a resource file.

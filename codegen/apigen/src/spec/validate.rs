@@ -11,6 +11,7 @@ use super::model::{
     Body, Encoding, Endpoints, Example, Field, Operation, Spec, TypeExpr, FORMAT_VERSION,
 };
 use crate::severity::Severity;
+use apigen_runtime::loose;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -657,8 +658,9 @@ fn list(names: &[&str]) -> String {
 /// their response's body, request examples with a JSON body against the operation's body.
 /// Examples with `mismatch` set are skipped (a reviewed correction says why).
 ///
-/// The check is as loose as the vendors and the runtime's decoder: numbers may come as
-/// strings and strings as numbers or booleans, booleans as `"true"`/`"false"`, a single
+/// The check is as loose as the vendors and the runtime's decoder (`apigen_runtime::loose`:
+/// numbers may come as strings and strings as numbers or booleans, booleans as `"true"`/`"false"`,
+/// blank strings as absent values), a single
 /// element (object or scalar) where an array is expected (Alibaba's XML-to-JSON quirk), and a `list_wrapper` field shows
 /// its list as `{"<wrapper>": [...]}`. Missing keys and `null` are fine; a key the tables
 /// do not list is an error, so the tables must be complete.
@@ -774,42 +776,24 @@ impl Checker<'_> {
     ) {
         match ty {
             TypeExpr::Any | TypeExpr::File => {}
+            // How loosely: `apigen_runtime::loose`, the policy the decoder follows.
             TypeExpr::String => {
-                if !(v.is_string() || v.is_number() || v.is_boolean()) {
+                if !loose::accepts_string(v) {
                     self.mismatch(at, "string", v);
                 }
             }
             TypeExpr::Integer | TypeExpr::Long => {
-                let ok = match v {
-                    Value::Number(n) => {
-                        n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0)
-                    }
-                    Value::String(s) => s.trim().parse::<i128>().is_ok(),
-                    _ => false,
-                };
-                if !ok {
+                if !loose::accepts_integer(v) {
                     self.mismatch(at, &ty.to_string(), v);
                 }
             }
             TypeExpr::Number => {
-                let ok = match v {
-                    Value::Number(_) => true,
-                    Value::String(s) => s.trim().parse::<f64>().is_ok(),
-                    _ => false,
-                };
-                if !ok {
+                if !loose::accepts_number(v) {
                     self.mismatch(at, "number", v);
                 }
             }
             TypeExpr::Boolean => {
-                let ok = match v {
-                    Value::Bool(_) => true,
-                    Value::String(s) => {
-                        s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false")
-                    }
-                    _ => false,
-                };
-                if !ok {
+                if !loose::accepts_boolean(v) {
                     self.mismatch(at, "boolean", v);
                 }
             }
@@ -981,6 +965,33 @@ pub fn summary(path: &str, spec: &Spec) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The example check reads loose values exactly as the runtime's policy table says.
+    #[test]
+    fn examples_are_as_loose_as_the_policy_table() {
+        use apigen_runtime::loose::{Expected, CASES};
+        let types = BTreeMap::new();
+        for &(expected, json, accepted) in CASES {
+            let ty = match expected {
+                Expected::Integer => TypeExpr::Integer,
+                Expected::Number => TypeExpr::Number,
+                Expected::Boolean => TypeExpr::Boolean,
+                Expected::String => TypeExpr::String,
+            };
+            let mut c = Checker {
+                types: &types,
+                out: Vec::new(),
+                depth: 0,
+            };
+            c.value(&serde_json::from_str(json).unwrap(), &ty, &[], None, "x");
+            assert_eq!(
+                c.out.is_empty(),
+                accepted,
+                "{expected:?} {json}: {:?}",
+                c.out
+            );
+        }
+    }
 
     fn spec(protocol: &str, ops: &str) -> Spec {
         let yaml = format!(

@@ -934,8 +934,10 @@ pub mod cms {
             Self::from_region(region, Credentials::alibaba_from_env()?)
         }
 
-        /// A client for `region` with credentials from the vendor's default provider
-        /// chain, fetched at the first call and refreshed before they expire.
+        /// A client for `region` with credentials from the vendor's default provider chain
+        /// (environment, profile files, instance metadata, OIDC token files, role
+        /// assumption; see `apigen_runtime::credentials`), fetched at the first call and
+        /// refreshed before they expire.
         pub fn from_default_credentials(region: &str) -> Result<Self, Error> {
             Self::from_region(
                 region,
@@ -950,15 +952,16 @@ pub mod cms {
             self.inner.config()
         }
 
-        /// A handle on the same client whose calls use `options`.
+        /// A handle on the same client (connections, credentials cache, retry budget) whose
+        /// calls use `options` (timeout, retries, extra headers).
         pub fn with_options(&self, options: CallOptions) -> Self {
             Self {
                 inner: self.inner.with_options(options),
             }
         }
 
-        /// Calls the operation of `request` with per-call `options`, returning the
-        /// typed answer with its HTTP status, headers and request id.
+        /// Calls the operation of `request` with per-call `options`, returning the typed
+        /// answer with its HTTP status, headers and request id.
         pub async fn call<O: Operation>(
             &self,
             request: &O,

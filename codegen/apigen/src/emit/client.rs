@@ -211,6 +211,14 @@ pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
         "Client of {} (API versions {version_doc}): one async method per operation.\n\nCheap to clone; clones share the connection pool.",
         svc.title
     ));
+    let client_impl = client_impl(
+        &scheme_default,
+        &ctor_env,
+        &chain,
+        &scheme_const_doc,
+        &regional_items,
+        &quote! { #(#methods)* #(#waiter_methods)* },
+    );
     quote! {
         #![warn(missing_docs)]
 
@@ -240,58 +248,7 @@ pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
         }
 
         #regional_doc
-        impl RegionalClient for Client {
-            const ENDPOINTS: &'static EndpointTable = &ENDPOINTS;
-            #scheme_const_doc
-            const DEFAULT_SCHEME: SignatureScheme = #scheme_default;
-            #regional_items
-
-            fn new(config: ClientConfig) -> Result<Self, Error> {
-                Client::new(config)
-            }
-        }
-
-        impl Client {
-            /// A client with explicit settings.
-            pub fn new(config: ClientConfig) -> Result<Self, Error> {
-                Ok(Self { inner: apigen_runtime::Client::new(config)? })
-            }
-
-            /// A client for `region` with credentials from the environment variables the
-            /// official SDKs read.
-            pub fn from_env(region: &str) -> Result<Self, Error> {
-                Self::from_region(region, #ctor_env)
-            }
-
-            /// A client for `region` with credentials from the vendor's default provider chain
-            /// (environment, profile files, instance metadata, OIDC token files, role
-            /// assumption; see `apigen_runtime::credentials`), fetched at the first call and
-            /// refreshed before they expire.
-            pub fn from_default_credentials(region: &str) -> Result<Self, Error> {
-                Self::from_region(region, SharedCredentialsProvider::new(#chain))
-            }
-
-            /// The settings.
-            pub fn config(&self) -> &ClientConfig {
-                self.inner.config()
-            }
-
-            /// A handle on the same client (connections, credentials cache, retry budget) whose
-            /// calls use `options` (timeout, retries, extra headers).
-            pub fn with_options(&self, options: CallOptions) -> Self {
-                Self { inner: self.inner.with_options(options) }
-            }
-
-            /// Calls the operation of `request` with per-call `options`, returning the typed
-            /// answer with its HTTP status, headers and request id.
-            pub async fn call<O: Operation>(&self, request: &O, options: &CallOptions) -> Result<Output<O::Output>, Error> {
-                self.inner.execute_with(request.encode(), RESPONSES, options).await
-            }
-
-            #(#methods)*
-
-            #(#waiter_methods)*
-        }
+        #client_impl
 
         #waiters_module
 
@@ -348,6 +305,14 @@ fn product_module(
     let client_doc = doc_lines(&format!(
         "Client of {title} (API version {version}) for the operations the document prints.\n\nCheap to clone; clones share the connection pool."
     ));
+    let client_impl = client_impl(
+        scheme_default,
+        ctor_env,
+        chain,
+        &TokenStream::new(),
+        &TokenStream::new(),
+        &quote! { #(#methods)* },
+    );
     quote! {
         #module_doc
         pub mod #module {
@@ -372,51 +337,7 @@ fn product_module(
                 inner: apigen_runtime::Client,
             }
 
-            impl RegionalClient for Client {
-                const ENDPOINTS: &'static EndpointTable = &ENDPOINTS;
-                const DEFAULT_SCHEME: SignatureScheme = #scheme_default;
-
-                fn new(config: ClientConfig) -> Result<Self, Error> {
-                    Client::new(config)
-                }
-            }
-
-            impl Client {
-                /// A client with explicit settings.
-                pub fn new(config: ClientConfig) -> Result<Self, Error> {
-                    Ok(Self { inner: apigen_runtime::Client::new(config)? })
-                }
-
-                /// A client for `region` with credentials from the environment variables the
-                /// official SDKs read.
-                pub fn from_env(region: &str) -> Result<Self, Error> {
-                    Self::from_region(region, #ctor_env)
-                }
-
-                /// A client for `region` with credentials from the vendor's default provider
-                /// chain, fetched at the first call and refreshed before they expire.
-                pub fn from_default_credentials(region: &str) -> Result<Self, Error> {
-                    Self::from_region(region, SharedCredentialsProvider::new(#chain))
-                }
-
-                /// The settings.
-                pub fn config(&self) -> &ClientConfig {
-                    self.inner.config()
-                }
-
-                /// A handle on the same client whose calls use `options`.
-                pub fn with_options(&self, options: CallOptions) -> Self {
-                    Self { inner: self.inner.with_options(options) }
-                }
-
-                /// Calls the operation of `request` with per-call `options`, returning the
-                /// typed answer with its HTTP status, headers and request id.
-                pub async fn call<O: Operation>(&self, request: &O, options: &CallOptions) -> Result<Output<O::Output>, Error> {
-                    self.inner.execute_with(request.encode(), RESPONSES, options).await
-                }
-
-                #(#methods)*
-            }
+            #client_impl
 
             /// A request model of this product: how it is encoded and what it answers
             /// (for [`Client::call`]).
@@ -428,6 +349,70 @@ fn product_module(
             }
 
             #(#operation_impls)*
+        }
+    }
+}
+
+/// The `RegionalClient` impl and the inherent constructors and per-call helpers every
+/// generated `Client` has (the service's own and a printed product's), around its `methods`.
+fn client_impl(
+    scheme_default: &TokenStream,
+    ctor_env: &TokenStream,
+    chain: &TokenStream,
+    scheme_const_doc: &TokenStream,
+    regional_items: &TokenStream,
+    methods: &TokenStream,
+) -> TokenStream {
+    quote! {
+        impl RegionalClient for Client {
+            const ENDPOINTS: &'static EndpointTable = &ENDPOINTS;
+            #scheme_const_doc
+            const DEFAULT_SCHEME: SignatureScheme = #scheme_default;
+            #regional_items
+
+            fn new(config: ClientConfig) -> Result<Self, Error> {
+                Client::new(config)
+            }
+        }
+
+        impl Client {
+            /// A client with explicit settings.
+            pub fn new(config: ClientConfig) -> Result<Self, Error> {
+                Ok(Self { inner: apigen_runtime::Client::new(config)? })
+            }
+
+            /// A client for `region` with credentials from the environment variables the
+            /// official SDKs read.
+            pub fn from_env(region: &str) -> Result<Self, Error> {
+                Self::from_region(region, #ctor_env)
+            }
+
+            /// A client for `region` with credentials from the vendor's default provider chain
+            /// (environment, profile files, instance metadata, OIDC token files, role
+            /// assumption; see `apigen_runtime::credentials`), fetched at the first call and
+            /// refreshed before they expire.
+            pub fn from_default_credentials(region: &str) -> Result<Self, Error> {
+                Self::from_region(region, SharedCredentialsProvider::new(#chain))
+            }
+
+            /// The settings.
+            pub fn config(&self) -> &ClientConfig {
+                self.inner.config()
+            }
+
+            /// A handle on the same client (connections, credentials cache, retry budget) whose
+            /// calls use `options` (timeout, retries, extra headers).
+            pub fn with_options(&self, options: CallOptions) -> Self {
+                Self { inner: self.inner.with_options(options) }
+            }
+
+            /// Calls the operation of `request` with per-call `options`, returning the typed
+            /// answer with its HTTP status, headers and request id.
+            pub async fn call<O: Operation>(&self, request: &O, options: &CallOptions) -> Result<Output<O::Output>, Error> {
+                self.inner.execute_with(request.encode(), RESPONSES, options).await
+            }
+
+            #methods
         }
     }
 }

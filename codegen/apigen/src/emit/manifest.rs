@@ -28,6 +28,8 @@ pub struct CargoToml<'a> {
     pub dev_dependencies: Vec<String>,
     /// Recorded in `[package.metadata.apigen]` for `apigen generate --previous`.
     pub spec_sha256: Option<&'a str>,
+    /// `release::API_GENERATION`, recorded beside the spec hash.
+    pub api_generation: u32,
 }
 
 /// `s` as a TOML basic string, quotes included.

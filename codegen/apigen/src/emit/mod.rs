@@ -395,6 +395,7 @@ impl Ctx<'_> {
             dependencies,
             dev_dependencies,
             spec_sha256: release.map(|r| r.spec_sha256.as_str()),
+            api_generation: release::API_GENERATION,
         })
     }
 

@@ -276,6 +276,23 @@ impl Check<'_> {
         })
     }
 
+    /// The list's unfiltered request within `scope`, asking for one page of up to `FULL`.
+    fn full_list_input(
+        &self,
+        op: &OperationSchema,
+        plan: &Plan,
+        scope: &[(String, Value)],
+    ) -> Option<Input> {
+        let mut input = self.list_input(op, plan)?;
+        for (k, v) in scope {
+            input = with(op, &input, k, v.clone());
+        }
+        for (k, v) in page_members(plan, 0, FULL) {
+            input = with(op, &input, &k, v);
+        }
+        Some(input)
+    }
+
     /// Each filter of the list: filtering by the value the creates sent answers exactly the
     /// resources created with it (and counts them), filtering by a value none was created with
     /// answers none.
@@ -301,15 +318,9 @@ impl Check<'_> {
             else {
                 continue;
             };
-            let Some(mut input) = self.list_input(list_op, list) else {
+            let Some(input) = self.full_list_input(list_op, list, scope) else {
                 return;
             };
-            for (sk, sv) in scope {
-                input = with(list_op, &input, sk, sv.clone());
-            }
-            for (m, pv) in page_members(list, 0, FULL) {
-                input = with(list_op, &input, &m, pv);
-            }
             // A fuzzy filter (`name` of DMS Kafka instances) also lists the items whose member
             // contains the value: by a part of it, every one created with that part; with its
             // switch (`exact_match_name=true`) only exact matches.
@@ -724,15 +735,9 @@ impl Check<'_> {
         let Some(&(list_op, list)) = self.ops.get(&Action::List) else {
             return Vec::new();
         };
-        let Some(mut input) = self.list_input(list_op, list) else {
+        let Some(input) = self.full_list_input(list_op, list, scope) else {
             return Vec::new();
         };
-        for (k, v) in scope {
-            input = with(list_op, &input, k, v.clone());
-        }
-        for (k, v) in page_members(list, 0, FULL) {
-            input = with(list_op, &input, &k, v);
-        }
         let (_, body) = send(self.run, self.via, list_op, &input).await;
         let Some(key) = id_member(create, list) else {
             return Vec::new();
@@ -954,15 +959,9 @@ impl Check<'_> {
         let Some(key) = id_member(create, list) else {
             return;
         };
-        let Some(mut input) = self.list_input(list_op, list) else {
+        let Some(input) = self.full_list_input(list_op, list, scope) else {
             return;
         };
-        for (k, v) in scope {
-            input = with(list_op, &input, k, v.clone());
-        }
-        for (k, v) in page_members(list, 0, FULL) {
-            input = with(list_op, &input, &k, v);
-        }
         let (status, body) = send(self.run, self.via, list_op, &input).await;
         if !(200..300).contains(&status) {
             return;
@@ -1099,13 +1098,7 @@ impl Check<'_> {
         }
         let &(list_op, list) = self.ops.get(&Action::List)?;
         let &(_, create) = self.ops.get(&Action::Create)?;
-        let mut input = self.list_input(list_op, list)?;
-        for (k, v) in scope {
-            input = with(list_op, &input, k, v.clone());
-        }
-        for (k, v) in page_members(list, 0, FULL) {
-            input = with(list_op, &input, &k, v);
-        }
+        let input = self.full_list_input(list_op, list, scope)?;
         let (_, body) = send(self.run, self.via, list_op, &input).await;
         let key = id_member(create, list)?;
         items_at(&body, list.items.as_deref().unwrap_or(""))

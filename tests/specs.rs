@@ -240,6 +240,28 @@ fn specs_read_the_same_under_yaml_1_1() {
     }
 }
 
+/// specs/README.md carries the corrections per document by kind, as `apigen census` counts
+/// them, between its markers, exactly.
+#[test]
+fn readme_corrections_table_is_what_the_files_hold() {
+    let rows = extract::census::edits_of_repository(&repo()).unwrap();
+    let table = extract::census::edits_table(&rows);
+    let readme = std::fs::read_to_string(repo().join("specs/README.md")).unwrap();
+    let (begin, end) = (
+        "<!-- corrections: apigen census -->\n",
+        "<!-- /corrections -->",
+    );
+    let start = readme
+        .find(begin)
+        .expect("corrections marker in specs/README.md")
+        + begin.len();
+    let stop = start + readme[start..].find(end).expect("corrections end marker");
+    assert!(
+        readme[start..stop] == table,
+        "specs/README.md corrections table is stale; replace it with the second table of `apigen census`:\n{table}"
+    );
+}
+
 /// specs/README.md carries the census of `apigen census` (fields with enums, defaults and
 /// limits by source) between its markers, exactly.
 #[test]

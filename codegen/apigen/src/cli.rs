@@ -58,7 +58,8 @@ enum Command {
         strict: bool,
     },
     /// Print the table of fields with enums, defaults and limits per document, by source
-    /// (table columns, prose rules, corrections), as specs/README.md holds it.
+    /// (table columns, prose rules, corrections), and the corrections by kind of edit, as
+    /// specs/README.md holds them.
     Census {
         /// Repository root (default: current directory).
         #[arg(long, default_value = ".")]
@@ -278,7 +279,12 @@ fn run(command: Command) -> Result<ExitCode, String> {
         } => extract_all(&root, check, strict),
         Command::Census { root } => {
             let rows = extract::census::of_repository(&root)?;
-            emit(&extract::census::table(&rows));
+            let edits = extract::census::edits_of_repository(&root)?;
+            emit(&format!(
+                "{}\n{}",
+                extract::census::table(&rows),
+                extract::census::edits_table(&edits)
+            ));
             Ok(ExitCode::SUCCESS)
         }
         Command::Lint { specs } => Ok(lint(&specs)),

@@ -165,9 +165,144 @@ pub fn of_repository(root: &std::path::Path) -> Result<Vec<(String, Sources)>, S
     Ok(rows)
 }
 
+/// A corrections file's edits by kind, each edit counted once (first kind that fits, in this
+/// order): a fact the document does not state (`external`), a table rebuilt from examples
+/// (`rebuilt`, lost pages), structure (`add`, `move_to`, `remove`), a name slip (`set` of
+/// `name` alone), an example marked `mismatch`, a `type`, anything else.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Edits {
+    pub total: usize,
+    pub external: usize,
+    pub rebuilt: usize,
+    pub structure: usize,
+    pub name: usize,
+    pub mismatch: usize,
+    pub types: usize,
+    pub other: usize,
+}
+
+impl Edits {
+    pub fn of(file: &super::corrections::CorrectionsFile) -> Edits {
+        let mut e = Edits::default();
+        for c in &file.corrections {
+            e.total += 1;
+            let set = c.set.as_ref();
+            let sets = |k: &str| set.is_some_and(|m| m.contains_key(k));
+            let kind = if c.external.is_some() {
+                &mut e.external
+            } else if c.rebuilt {
+                &mut e.rebuilt
+            } else if c.add.is_some() || c.move_to.is_some() || c.remove {
+                &mut e.structure
+            } else if set.is_some_and(|m| m.len() == 1) && sets("name") {
+                &mut e.name
+            } else if sets("mismatch") {
+                &mut e.mismatch
+            } else if sets("type") {
+                &mut e.types
+            } else {
+                &mut e.other
+            };
+            *kind += 1;
+        }
+        e
+    }
+
+    fn cells(&self) -> [usize; 8] {
+        [
+            self.total,
+            self.name,
+            self.mismatch,
+            self.structure,
+            self.types,
+            self.other,
+            self.external,
+            self.rebuilt,
+        ]
+    }
+}
+
+/// Each document's corrections file (`root/specs/corrections/<service>.yaml`) by kind of edit,
+/// in the README's order; a service without a file has none.
+pub fn edits_of_repository(root: &std::path::Path) -> Result<Vec<(String, Edits)>, String> {
+    let mut rows = Vec::new();
+    for service in ORDER {
+        let p = root
+            .join("specs")
+            .join("corrections")
+            .join(format!("{service}.yaml"));
+        let edits = match std::fs::read_to_string(&p) {
+            Ok(t) => Edits::of(&super::corrections::CorrectionsFile::parse(
+                &p.display().to_string(),
+                &t,
+            )?),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Edits::default(),
+            Err(e) => return Err(format!("{}: {e}", p.display())),
+        };
+        rows.push((service.to_string(), edits));
+    }
+    Ok(rows)
+}
+
+/// The markdown table of corrections per document (`apigen census`, second table).
+pub fn edits_table(rows: &[(String, Edits)]) -> String {
+    let mut out = String::from(
+        "| document | edits | name slips | examples marked `mismatch` | structure (add/move/remove) | type | other fields set | external facts | rebuilt (lost pages) |\n\
+         |---|---|---|---|---|---|---|---|---|\n",
+    );
+    let mut total = [0usize; 8];
+    for (service, e) in rows {
+        let cells = e.cells();
+        for (t, c) in total.iter_mut().zip(cells) {
+            *t += c;
+        }
+        let cells: Vec<String> = cells.iter().map(|c| c.to_string()).collect();
+        out.push_str(&format!("| {} | {} |\n", title(service), cells.join(" | ")));
+    }
+    let [first, rest @ ..] = total;
+    let rest: Vec<String> = rest.iter().map(|c| c.to_string()).collect();
+    out.push_str(&format!(
+        "| **total** | **{first}** | {} |\n",
+        rest.join(" | ")
+    ));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edits_are_counted_once_by_their_first_kind() {
+        let file = super::super::corrections::CorrectionsFile::parse(
+            "t.yaml",
+            "service: mse\ncorrections:\n\
+             - { at: a, reason: r, set: { name: B } }\n\
+             - { at: a, reason: r, set: { name: B, type: string } }\n\
+             - { at: a, reason: r, set: { mismatch: x } }\n\
+             - { at: a, reason: r, set: { rule: x }, external: sdk }\n\
+             - { at: a, reason: r, add: { name: C }, rebuilt: true }\n\
+             - { at: a, reason: r, remove: true }\n",
+        )
+        .unwrap();
+        let e = Edits::of(&file);
+        assert_eq!(
+            (
+                e.total,
+                e.name,
+                e.types,
+                e.mismatch,
+                e.external,
+                e.rebuilt,
+                e.structure,
+                e.other
+            ),
+            (6, 1, 1, 1, 1, 1, 1, 0)
+        );
+        let t = edits_table(&[("mse".into(), e)]);
+        assert!(t.contains("| MSE | 6 | 1 | 1 | 1 | 1 | 0 | 1 | 1 |"), "{t}");
+        assert!(t.contains("| **total** | **6** | 1 |"), "{t}");
+    }
 
     #[test]
     fn table_shows_each_stage_and_the_total() {

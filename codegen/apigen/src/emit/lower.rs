@@ -86,15 +86,14 @@ pub struct OperationModel<'s> {
 #[derive(Debug, thiserror::Error)]
 pub enum LowerError {
     /// The service's resource file is unreadable or does not fit the spec.
-    #[error("{0}")]
-    Resources(String),
+    #[error(transparent)]
+    Resources(#[from] crate::infer::resources::ResourcesError),
 }
 
 /// Lowers the spec read from `spec_path`: the stateful plans are inferred and then settled by
 /// the service's resource file (`specs/resources/<service>.yaml`, next to the spec).
 pub fn lower<'s>(spec_path: &'s str, spec: &'s Spec) -> Result<ServiceModel<'s>, LowerError> {
-    let plans =
-        crate::infer::plans_for(Path::new(spec_path), spec).map_err(LowerError::Resources)?;
+    let plans = crate::infer::plans_for(Path::new(spec_path), spec)?;
     Ok(lower_with_plans(spec_path, spec, plans))
 }
 

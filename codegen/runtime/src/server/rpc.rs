@@ -642,10 +642,22 @@ mod tests {
 
     #[test]
     fn top_level_members_are_found_without_reading_nested_ones() {
-        assert!(has_top_level_member(br#"{"A":1,"RequestId":"x"}"#, "RequestId"));
-        assert!(has_top_level_member(br#"{"Req\u0075estId":"x"}"#, "RequestId"));
-        assert!(!has_top_level_member(br#"{"A":{"RequestId":"x"}}"#, "RequestId"));
-        assert!(!has_top_level_member(br#"[{"RequestId":"x"}]"#, "RequestId"));
+        assert!(has_top_level_member(
+            br#"{"A":1,"RequestId":"x"}"#,
+            "RequestId"
+        ));
+        assert!(has_top_level_member(
+            br#"{"Req\u0075estId":"x"}"#,
+            "RequestId"
+        ));
+        assert!(!has_top_level_member(
+            br#"{"A":{"RequestId":"x"}}"#,
+            "RequestId"
+        ));
+        assert!(!has_top_level_member(
+            br#"[{"RequestId":"x"}]"#,
+            "RequestId"
+        ));
         assert!(!has_top_level_member(b"null", "RequestId"));
         assert!(!has_top_level_member(b"{", "RequestId"));
     }

@@ -19,6 +19,7 @@ pub mod release;
 pub mod schema;
 pub mod server;
 pub mod timings;
+pub mod types;
 pub mod waiters;
 pub mod wire;
 

@@ -663,6 +663,63 @@ mod tests {
         }
     }
 
+    struct Fixed(Value, bool);
+    impl ConstantAnswers for Fixed {
+        fn is_constant(&self, _: &str) -> bool {
+            self.1
+        }
+        fn constant(&self, _: &str) -> Option<Vec<&Value>> {
+            Some(vec![&self.0])
+        }
+    }
+
+    /// With constant answers, a typed operation answers the candidate rendered once and never
+    /// calls its handler; without (or when the answer is not constant), the handler answers.
+    #[tokio::test]
+    async fn constant_answers_skip_the_handler() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let schema: &'static crate::schema::ServiceSchema = Box::leak(Box::new(
+            crate::schema::ServiceSchema::from_json(
+                &json!({"service": "t", "protocol": "alibaba-rpc", "version": "v",
+                    "operations": [{"id": "Op", "method": "GET", "path": "/",
+                        "success_status": 200, "response": {"type": "object"}}]})
+                .to_string(),
+            )
+            .unwrap(),
+        ));
+        let op = schema.operation("Op").unwrap();
+        for constant in [true, false] {
+            let calls = Arc::new(AtomicUsize::new(0));
+            let seen = calls.clone();
+            let svc = RpcService::new("v")
+                .operation(op, move |_: Value, _| {
+                    seen.fetch_add(1, Ordering::Relaxed);
+                    std::future::ready(Ok(json!({"From": "handler"})))
+                })
+                .constant_answers(Fixed(json!({"From": "constant"}), constant));
+            let handler = svc.handlers.get("Op").unwrap().clone();
+            for _ in 0..3 {
+                let req = RpcRequest {
+                    action: "Op".into(),
+                    version: "v".into(),
+                    method: "GET".into(),
+                    params: Params::default(),
+                    headers: vec![],
+                    request_id: "ID".into(),
+                    verified: None,
+                    validation: Validation::Strict,
+                    outcome: Outcome::default(),
+                    received: Received::default(),
+                };
+                let answer = handler(req).await.unwrap();
+                let body: Value = serde_json::from_slice(&answer.json("ID")).unwrap();
+                let from = if constant { "constant" } else { "handler" };
+                assert_eq!(body, json!({"RequestId": "ID", "From": from}));
+            }
+            assert_eq!(calls.load(Ordering::Relaxed), if constant { 0 } else { 3 });
+        }
+    }
+
     #[test]
     fn top_level_members_are_found_without_reading_nested_ones() {
         assert!(has_top_level_member(

@@ -97,56 +97,13 @@ impl RegionalClient for Client {
     }
 }
 
+apigen_runtime::service_client!(
+    Client,
+    env_credentials = Credentials::alibaba_from_env()?,
+    default_chain = apigen_runtime::credentials::alibaba::default_chain(),
+);
+
 impl Client {
-    /// A client with explicit settings.
-    pub fn new(config: ClientConfig) -> Result<Self, Error> {
-        Ok(Self {
-            inner: apigen_runtime::Client::new(config)?,
-        })
-    }
-
-    /// A client for `region` with credentials from the environment variables the
-    /// official SDKs read.
-    pub fn from_env(region: &str) -> Result<Self, Error> {
-        Self::from_region(region, Credentials::alibaba_from_env()?)
-    }
-
-    /// A client for `region` with credentials from the vendor's default provider chain
-    /// (environment, profile files, instance metadata, OIDC token files, role
-    /// assumption; see `apigen_runtime::credentials`), fetched at the first call and
-    /// refreshed before they expire.
-    pub fn from_default_credentials(region: &str) -> Result<Self, Error> {
-        Self::from_region(
-            region,
-            SharedCredentialsProvider::new(apigen_runtime::credentials::alibaba::default_chain()),
-        )
-    }
-
-    /// The settings.
-    pub fn config(&self) -> &ClientConfig {
-        self.inner.config()
-    }
-
-    /// A handle on the same client (connections, credentials cache, retry budget) whose
-    /// calls use `options` (timeout, retries, extra headers).
-    pub fn with_options(&self, options: CallOptions) -> Self {
-        Self {
-            inner: self.inner.with_options(options),
-        }
-    }
-
-    /// Calls the operation of `request` with per-call `options`, returning the typed
-    /// answer with its HTTP status, headers and request id.
-    pub async fn call<O: Operation>(
-        &self,
-        request: &O,
-        options: &CallOptions,
-    ) -> Result<Output<O::Output>, Error> {
-        self.inner
-            .execute_with(request.encode(), RESPONSES, options)
-            .await
-    }
-
     /// You can call this operation to create a subscription Message Queue for Apache Kafka instance.
     ///
     /// `POST /` (`Action=CreatePrePayOrder`). Source: section 10.1, line 705 of the document.
@@ -625,16 +582,6 @@ pub mod waiters {
     };
 }
 
-/// A request model of this service: how it is encoded and what it answers
-/// (for [`Client::call`]).
-pub trait Operation {
-    /// The response model.
-    type Output: apigen_runtime::serde::de::DeserializeOwned;
-
-    /// Encodes the request.
-    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error>;
-}
-
 impl Operation for alikafka_models::create_pre_pay_order::CreatePrePayOrderRequest {
     type Output = alikafka_models::create_pre_pay_order::CreatePrePayOrderResponse;
 
@@ -945,58 +892,13 @@ pub mod cms {
         }
     }
 
+    apigen_runtime::service_client!(
+        Client,
+        env_credentials = Credentials::alibaba_from_env()?,
+        default_chain = apigen_runtime::credentials::alibaba::default_chain(),
+    );
+
     impl Client {
-        /// A client with explicit settings.
-        pub fn new(config: ClientConfig) -> Result<Self, Error> {
-            Ok(Self {
-                inner: apigen_runtime::Client::new(config)?,
-            })
-        }
-
-        /// A client for `region` with credentials from the environment variables the
-        /// official SDKs read.
-        pub fn from_env(region: &str) -> Result<Self, Error> {
-            Self::from_region(region, Credentials::alibaba_from_env()?)
-        }
-
-        /// A client for `region` with credentials from the vendor's default provider chain
-        /// (environment, profile files, instance metadata, OIDC token files, role
-        /// assumption; see `apigen_runtime::credentials`), fetched at the first call and
-        /// refreshed before they expire.
-        pub fn from_default_credentials(region: &str) -> Result<Self, Error> {
-            Self::from_region(
-                region,
-                SharedCredentialsProvider::new(
-                    apigen_runtime::credentials::alibaba::default_chain(),
-                ),
-            )
-        }
-
-        /// The settings.
-        pub fn config(&self) -> &ClientConfig {
-            self.inner.config()
-        }
-
-        /// A handle on the same client (connections, credentials cache, retry budget) whose
-        /// calls use `options` (timeout, retries, extra headers).
-        pub fn with_options(&self, options: CallOptions) -> Self {
-            Self {
-                inner: self.inner.with_options(options),
-            }
-        }
-
-        /// Calls the operation of `request` with per-call `options`, returning the typed
-        /// answer with its HTTP status, headers and request id.
-        pub async fn call<O: Operation>(
-            &self,
-            request: &O,
-            options: &CallOptions,
-        ) -> Result<Output<O::Output>, Error> {
-            self.inner
-                .execute_with(request.encode(), RESPONSES, options)
-                .await
-        }
-
         /// You can call this operation to query the descriptions of time series metrics that are supported in CloudMonitor.
         ///
         /// `POST /` (`Action=DescribeMetricMetaList`). Source: section 16.2, line 3375 of the document.
@@ -1169,16 +1071,6 @@ pub mod cms {
                 },
             )
         }
-    }
-
-    /// A request model of this product: how it is encoded and what it answers
-    /// (for [`Client::call`]).
-    pub trait Operation {
-        /// The response model.
-        type Output: apigen_runtime::serde::de::DeserializeOwned;
-
-        /// Encodes the request.
-        fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error>;
     }
 
     impl Operation for alikafka_models::describe_metric_meta_list::DescribeMetricMetaListRequest {

@@ -2,25 +2,32 @@
 //!
 //! A generated client has one thin method per waiter its spec yields
 //! (`client.wait_until_instance_running(&request, &WaiterConfig::default())`); each names a
-//! [`Waiter`] (which response field holds the state, which values end the wait) and hands
-//! [`wait`] (or [`wait_until_gone`]) the call to repeat. The loop polls at once, then after a
-//! delay that doubles from [`WaiterConfig::min_delay`] up to [`WaiterConfig::max_delay`], each
-//! delay drawn from its upper half (jitter, so many waiters started together do not poll in
-//! step), and ends:
+//! [`Waiter`] — its acceptor table: which response field holds the state, which values end the
+//! wait as a success or a failure, which ones the document says come first, which error codes
+//! mean "gone" — and hands [`wait`] (or [`wait_until_gone`]) the call to repeat. There is one
+//! polling loop, here. It polls at once, then after a delay that doubles from
+//! [`WaiterConfig::min_delay`] up to [`WaiterConfig::max_delay`], each delay drawn from its upper
+//! half (jitter, so many waiters started together do not poll in step; a
+//! [`WaiterConfig::seed`] makes the draws repeatable), and ends:
 //!
 //! * with the response, when the field has a value and every value is a success value;
 //! * with [`WaitError::Failed`] as soon as one value is a failure value (a resource that failed
 //!   to create will not become ready: no point waiting out the timeout);
 //! * with [`WaitError::TimedOut`] once [`WaiterConfig::timeout`] has passed since the first call
-//!   (the last poll is made at the deadline, not skipped);
-//! * with [`WaitError::Call`] when a call fails: the client's retry policy has already retried
-//!   what it retries, and an error that outlived it (bad credentials, a wrong id) will not go
-//!   away by waiting.
+//!   (the last poll is made at the deadline, not skipped), naming the last state seen and the
+//!   last transient error, if the last poll failed;
+//! * with [`WaitError::Call`] when a call fails with an error that waiting does not cure (bad
+//!   credentials, a wrong id, a bad parameter).
 //!
-//! Any other value, or none yet (an empty list, a missing or `null` field), keeps it polling.
-//! A deletion waiter ([`wait_until_gone`]) ends successfully when the describe call answers one
-//! of the documented not-found codes ([`Waiter::not_found`]), or, for a waiter reading a list
-//! filtered by the resource's id ([`Waiter::lists`]), when the list no longer holds it.
+//! | The poll answers | `wait` | `wait_until_gone` |
+//! |------------------|--------|-------------------|
+//! | every value of the field a success value | success: the response | keep polling (not deleted yet) |
+//! | a failure value | [`WaitError::Failed`] | [`WaitError::Failed`] |
+//! | a documented pending value ([`Waiter::retry`]), another value, none yet (empty list, missing or `null` field) | keep polling | keep polling |
+//! | a filtered list without the resource ([`Waiter::lists`]) | keep polling | success |
+//! | one of the not-found codes ([`Waiter::not_found`]) | [`WaitError::Call`] | success |
+//! | a transient error: connection failure, timeout, HTTP 429/500/502/503/504, a throttling or "unavailable" code | keep polling (the client's own retries ran out; the wait has time left) | keep polling |
+//! | any other error | [`WaitError::Call`] | [`WaitError::Call`] |
 //!
 //! Time is `tokio::time`, so tests run waiters under a paused clock without real sleeps.
 
@@ -43,6 +50,9 @@ pub struct Waiter {
     pub success: &'static [&'static str],
     /// Values that end it with [`WaitError::Failed`] (any value being one).
     pub failure: &'static [&'static str],
+    /// Values the document says a resource passes through first (`CREATING`): polling goes on,
+    /// as it does for a value in none of the lists (a state the document does not name).
+    pub retry: &'static [&'static str],
     /// Error codes with which the service says the resource does not exist: the success of a
     /// deletion waiter; a failed call for the others.
     pub not_found: &'static [&'static str],
@@ -57,6 +67,23 @@ pub enum State {
     Failure(String),
     /// Keep polling; the first value that is not a success value, if any.
     Pending(Option<String>),
+}
+
+/// Whether a failed call may succeed when repeated later: the connection was not made or
+/// broke, the call timed out, or the service was throttling or unavailable (HTTP 429, 500, 502,
+/// 503, 504, or a throttling/unavailable code as [`crate::retry`] lists them). A waiter keeps
+/// polling through these; the describe calls it repeats only read.
+pub fn is_transient(error: &Error) -> bool {
+    match error {
+        Error::Transport { .. } | Error::Timeout(_) => true,
+        Error::Service(s) => {
+            matches!(s.status, 429 | 500 | 502 | 503 | 504)
+                || s.code.as_deref().is_some_and(|c| {
+                    crate::retry::is_throttling_code(c) || crate::retry::is_unavailable_code(c)
+                })
+        }
+        _ => false,
+    }
 }
 
 impl Waiter {
@@ -126,6 +153,9 @@ pub struct WaiterConfig {
     pub min_delay: Duration,
     /// Upper bound of the delay.
     pub max_delay: Duration,
+    /// Seed of the jitter's random draws (`None`: a fresh seed per wait). With a seed, and
+    /// tokio's paused clock, a wait polls at the same instants every run.
+    pub seed: Option<u64>,
 }
 
 impl Default for WaiterConfig {
@@ -136,6 +166,7 @@ impl Default for WaiterConfig {
             timeout: Duration::from_secs(30 * 60),
             min_delay: Duration::from_secs(5),
             max_delay: Duration::from_secs(60),
+            seed: None,
         }
     }
 }
@@ -156,10 +187,23 @@ impl WaiterConfig {
         self
     }
 
+    /// Repeatable jitter: the draws come from `seed`.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = Some(seed);
+        self
+    }
+
     /// The delay after poll `n` (1-based) before jitter.
     pub fn delay(&self, n: u32) -> Duration {
         let factor = 1u32.checked_shl(n.saturating_sub(1)).unwrap_or(u32::MAX);
         self.min_delay.saturating_mul(factor).min(self.max_delay)
+    }
+
+    /// The delay after poll `n` with jitter: in the upper half of [`WaiterConfig::delay`],
+    /// `fraction` (0–1) of the way up.
+    pub fn jittered(&self, n: u32, fraction: f64) -> Duration {
+        let full = self.delay(n);
+        full / 2 + full.mul_f64(fraction.clamp(0.0, 1.0) / 2.0)
     }
 }
 
@@ -176,7 +220,8 @@ pub enum WaitError {
     },
     /// The timeout passed before a success state.
     #[error(
-        "waiter {waiter}: gave up after {polls} polls in {elapsed:?}; last state {last_state:?}"
+        "waiter {waiter}: gave up after {polls} polls in {elapsed:?}; last state {last_state:?}{}",
+        last_error.as_ref().map(|e| format!("; the last poll failed: {e}")).unwrap_or_default()
     )]
     TimedOut {
         /// The waiter.
@@ -185,8 +230,11 @@ pub enum WaitError {
         polls: u32,
         /// Time since the first call.
         elapsed: Duration,
-        /// The last value that was not a success value (`None`: no value was seen).
+        /// The last value seen that was not a success value (`None`: no value was seen).
         last_state: Option<String>,
+        /// The transient error of the last poll, when it failed.
+        #[source]
+        last_error: Option<Error>,
     },
     /// A call failed.
     #[error("waiter {waiter}: {source}")]
@@ -205,6 +253,16 @@ impl WaitError {
         match self {
             WaitError::Call { source, .. } => Some(source),
             _ => None,
+        }
+    }
+
+    /// The state the waiter saw last: the failure value, or the last pending value when it
+    /// timed out (`None` for a failed call, or when no value was seen).
+    pub fn last_state(&self) -> Option<&str> {
+        match self {
+            WaitError::Failed { state, .. } => Some(state),
+            WaitError::TimedOut { last_state, .. } => last_state.as_deref(),
+            WaitError::Call { .. } => None,
         }
     }
 }
@@ -271,11 +329,19 @@ where
     let gone = goal == Goal::Gone;
     let start = tokio::time::Instant::now();
     let mut polls = 0u32;
-    let mut rng = fastrand::Rng::new();
+    let mut rng = match config.seed {
+        Some(seed) => fastrand::Rng::with_seed(seed),
+        None => fastrand::Rng::new(),
+    };
+    let mut last_state = None;
     loop {
         polls = polls.saturating_add(1);
-        let last_state = match call().await {
+        let last_error = match call().await {
             Err(e) if gone && waiter.is_not_found(&e) => return Ok(None),
+            Err(e) if is_transient(&e) => {
+                tracing::debug!(waiter = waiter.name, polls, error = %e, "waiter: transient error, polling on");
+                Some(e)
+            }
             Err(source) => {
                 return Err(WaitError::Call {
                     waiter: waiter.name,
@@ -288,7 +354,7 @@ where
                 if gone && waiter.lists() && json_state(waiter, &json).is_none() {
                     return Ok(None);
                 }
-                match waiter.classify(&json) {
+                last_state = match waiter.classify(&json) {
                     State::Success if !gone => return Ok(Some(response)),
                     // Still there, in its final state: a deletion not yet seen.
                     State::Success => json_state(waiter, &json),
@@ -299,7 +365,8 @@ where
                         })
                     }
                     State::Pending(state) => state,
-                }
+                };
+                None
             }
         };
         let elapsed = start.elapsed();
@@ -309,11 +376,11 @@ where
                 polls,
                 elapsed,
                 last_state,
+                last_error,
             });
         };
-        let full = config.delay(polls);
-        let jittered = full / 2 + full.mul_f64(rng.f64() / 2.0);
-        tokio::time::sleep(jittered.min(remaining)).await;
+        let delay = config.jittered(polls, rng.f64());
+        tokio::time::sleep(delay.min(remaining)).await;
     }
 }
 
@@ -337,6 +404,7 @@ mod tests {
         field: "InstanceList.InstanceVO[].ServiceStatus",
         success: &["5"],
         failure: &["15"],
+        retry: &["0", "1"],
         not_found: &[],
     };
 
@@ -345,6 +413,7 @@ mod tests {
         field: "status",
         success: &["RUNNING"],
         failure: &["FAULTY"],
+        retry: &["CREATING"],
         not_found: &["DMS.00404022"],
     };
 
@@ -425,8 +494,12 @@ mod tests {
     }
 
     fn service_error(code: &str) -> Error {
+        service_error_with(404, code)
+    }
+
+    fn service_error_with(status: u16, code: &str) -> Error {
         Error::Service(ServiceError {
-            status: 404,
+            status,
             code: Some(code.into()),
             message: Some("This instance does not exist.".into()),
             request_id: None,
@@ -481,12 +554,15 @@ mod tests {
             polls,
             elapsed,
             last_state,
+            last_error,
             ..
         } = &err
         else {
             panic!("{err:?}")
         };
         assert_eq!(last_state.as_deref(), Some("CREATING"));
+        assert!(last_error.is_none(), "{last_error:?}");
+        assert_eq!(err.last_state(), Some("CREATING"));
         assert_eq!(
             *elapsed,
             Duration::from_secs(30),
@@ -575,5 +651,122 @@ mod tests {
             .await
             .unwrap_err();
         assert!(matches!(err, WaitError::TimedOut { .. }), "{err:?}");
+    }
+
+    fn connect_failure() -> Error {
+        Error::Transport {
+            message: "connection refused".into(),
+            connect: true,
+            source: None,
+        }
+    }
+
+    #[test]
+    fn transient_errors_are_those_waiting_may_cure() {
+        assert!(is_transient(&connect_failure()));
+        assert!(is_transient(&Error::Timeout(Duration::from_secs(30))));
+        for status in [429, 500, 502, 503, 504] {
+            assert!(is_transient(&service_error_with(status, "X")), "{status}");
+        }
+        assert!(is_transient(&service_error_with(400, "Throttling.User")));
+        assert!(is_transient(&service_error_with(200, "ServiceUnavailable")));
+        assert!(is_transient(&service_error_with(429, "APIGW.0308")));
+        assert!(!is_transient(&service_error_with(404, "DMS.00404022")));
+        assert!(!is_transient(&service_error_with(403, "APIGW.0301")));
+        assert!(!is_transient(&Error::Credentials("none".into())));
+        assert!(!is_transient(&Error::InvalidRequest("bad".into())));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn transient_errors_keep_it_polling() {
+        let s = Script::new(vec![
+            status("CREATING"),
+            Err(service_error_with(503, "SYS.0503")),
+            Err(connect_failure()),
+            Err(service_error_with(400, "Throttling.User")),
+            status("RUNNING"),
+        ]);
+        let out = wait(&TOP, &config(600), || s.call()).await.unwrap();
+        assert_eq!(out["status"], "RUNNING");
+        assert_eq!(s.calls().len(), 5);
+        // A deletion waiter too, until the not-found answer.
+        let s = Script::new(vec![
+            Err(Error::Timeout(Duration::from_secs(30))),
+            status("DELETING"),
+            Err(service_error_with(502, "Bad Gateway")),
+            Err(service_error("DMS.00404022")),
+        ]);
+        wait_until_gone(&TOP, &config(600), || s.call())
+            .await
+            .unwrap();
+        assert_eq!(s.calls().len(), 4);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_timeout_after_transient_errors_names_the_last_state_and_error() {
+        let mut answers = vec![status("CREATING")];
+        answers.extend((0..50).map(|_| Err(service_error_with(503, "SYS.0503"))));
+        let s = Script::new(answers);
+        let err = wait(&TOP, &config(20), || s.call()).await.unwrap_err();
+        let WaitError::TimedOut {
+            last_state,
+            last_error: Some(last_error),
+            ..
+        } = &err
+        else {
+            panic!("{err:?}")
+        };
+        assert_eq!(
+            last_state.as_deref(),
+            Some("CREATING"),
+            "the last state seen"
+        );
+        assert_eq!(last_error.as_service().map(|e| e.status), Some(503));
+        let text = err.to_string();
+        assert!(
+            text.contains("last state Some(\"CREATING\")") && text.contains("the last poll failed"),
+            "{text}"
+        );
+        assert!(std::error::Error::source(&err).is_some());
+    }
+
+    /// The instants (ms) at which a waiter that never succeeds polls, with `seed`.
+    async fn poll_times(seed: u64) -> Vec<u128> {
+        let s = Script::new(vec![]);
+        let c = WaiterConfig::with_timeout(Duration::from_secs(40))
+            .delays(Duration::from_secs(1), Duration::from_secs(8))
+            .seed(seed);
+        wait(&TOP, &c, || s.call()).await.unwrap_err();
+        s.calls()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn backoff_doubles_to_the_bound_with_jitter_repeatable_by_seed() {
+        let calls = poll_times(7).await;
+        let gaps: Vec<u128> = calls.windows(2).map(|w| w[1] - w[0]).collect();
+        // 1, 2, 4, 8, 8 … s, each drawn from the upper half; the last one cut at the deadline.
+        let bounds = [
+            1000u128, 2000, 4000, 8000, 8000, 8000, 8000, 8000, 8000, 8000,
+        ];
+        for (i, gap) in gaps[..gaps.len() - 1].iter().enumerate() {
+            assert!(
+                (bounds[i] / 2..=bounds[i]).contains(gap),
+                "gap {i} is {gap} ms, not in the upper half of {} ms: {gaps:?}",
+                bounds[i]
+            );
+        }
+        assert!(gaps.len() >= 5, "{gaps:?}");
+        assert_eq!(
+            *calls.last().unwrap(),
+            40_000,
+            "the last poll at the deadline"
+        );
+        // The same seed, the same instants; another seed, other ones.
+        assert_eq!(poll_times(7).await, calls);
+        assert_ne!(poll_times(8).await, calls);
+        let c = WaiterConfig::default();
+        assert_eq!(c.jittered(1, 0.0), Duration::from_millis(2500));
+        assert_eq!(c.jittered(1, 1.0), Duration::from_secs(5));
+        assert_eq!(c.jittered(9, 0.5), Duration::from_secs(45));
     }
 }

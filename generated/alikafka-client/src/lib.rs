@@ -551,7 +551,9 @@ impl Client {
             .await
     }
 
-    /// Polls [`Client::get_instance_list`] with `request` until [`waiters::INSTANCE_RUNNING`] holds (`apigen_runtime::waiter::wait`: delays, timeout and errors as `config` and the runtime's docs say).
+    /// Waits until the instance is `5` (Running): polls [`Client::get_instance_list`] (`GetInstanceList`) with `request`, filtered by `InstanceId` (the service has no describe), and reads `InstanceList.InstanceVO[].ServiceStatus` of the answer, which is `0` (To be deployed) then `1` (Being deployed) first; `15` (Expired) ends it at once ([`WaitError::Failed`]). Returns the first answer in `5` (Running).
+    ///
+    /// The acceptors are [`waiters::INSTANCE_RUNNING`], the values settled by the reviewed `specs/resources/alikafka.yaml` (evidence there); delays and timeout come from `config` (`apigen_runtime::waiter` documents the loop: transient errors keep it polling, others end it with [`WaitError::Call`]).
     pub async fn wait_until_instance_running(
         &self,
         request: &alikafka_models::get_instance_list::GetInstanceListRequest,
@@ -563,7 +565,9 @@ impl Client {
         .await
     }
 
-    /// Polls [`Client::get_instance_list`] with `request` until [`waiters::INSTANCE_DELETED`] holds (`apigen_runtime::waiter::wait_until_gone`: delays, timeout and errors as `config` and the runtime's docs say).
+    /// Waits until the instance is gone: polls [`Client::get_instance_list`] (`GetInstanceList`) with `request`, filtered by `InstanceId` (the service has no describe), until the list no longer holds it (reading `InstanceList.InstanceVO[].ServiceStatus` of the answers meanwhile); no documented state ends it early.
+    ///
+    /// The acceptors are [`waiters::INSTANCE_DELETED`], the values settled by the reviewed `specs/resources/alikafka.yaml` (evidence there); delays and timeout come from `config` (`apigen_runtime::waiter` documents the loop: transient errors keep it polling, others end it with [`WaitError::Call`]).
     pub async fn wait_until_instance_deleted(
         &self,
         request: &alikafka_models::get_instance_list::GetInstanceListRequest,
@@ -581,21 +585,23 @@ impl Client {
 pub mod waiters {
     use apigen_runtime::Waiter;
 
-    /// `instance` is `5`: `InstanceList.InstanceVO[].ServiceStatus` of the [`GetInstanceList`](crate::Client::get_instance_list) filtered by `InstanceId` (the service has no describe) answer (a new resource is `0`, `1` first). Fails at once on `15`. The values are settled by the reviewed `specs/resources/alikafka.yaml` (evidence there).
+    /// `instance` is `5` (Running): `InstanceList.InstanceVO[].ServiceStatus` of the `GetInstanceList` answer. It is `0` (To be deployed) then `1` (Being deployed) first; fails on `15` (Expired).
     pub const INSTANCE_RUNNING: Waiter = Waiter {
         name: "instance_running",
         field: "InstanceList.InstanceVO[].ServiceStatus",
         success: &["5"],
         failure: &["15"],
+        retry: &["0", "1"],
         not_found: &[],
     };
 
-    /// `instance` is gone: [`GetInstanceList`](crate::Client::get_instance_list) filtered by `InstanceId` (the service has no describe) no longer lists it (a deleted resource may show its last state first). No documented state ends it early. The status is `InstanceList.InstanceVO[].ServiceStatus`; its values are settled by the reviewed `specs/resources/alikafka.yaml` (evidence there).
+    /// `instance` gone: `GetInstanceList` filtered by its id lists nothing.
     pub const INSTANCE_DELETED: Waiter = Waiter {
         name: "instance_deleted",
         field: "InstanceList.InstanceVO[].ServiceStatus",
         success: &[],
         failure: &[],
+        retry: &[],
         not_found: &[],
     };
 }

@@ -1446,7 +1446,9 @@ impl Client {
             .await
     }
 
-    /// Polls [`Client::query_microservice_engine_details`] with `request` until [`waiters::ENGINE_AVAILABLE`] holds (`apigen_runtime::waiter::wait`: delays, timeout and errors as `config` and the runtime's docs say).
+    /// Waits until the engine (`v2/enginemgr/engines`) is `Available`: polls [`Client::query_microservice_engine_details`] (`QueryMicroserviceEngineDetails`) with `request` and reads `status` of the answer, which is `Creating` first; `CreateFailed`, `UpgradeFailed` or `ModifyFailed` ends it at once ([`WaitError::Failed`]). Returns the first answer in `Available`.
+    ///
+    /// The acceptors are [`waiters::ENGINE_AVAILABLE`], the values inferred from the status enum in the document's tables; delays and timeout come from `config` (`apigen_runtime::waiter` documents the loop: transient errors keep it polling, others end it with [`WaitError::Call`]).
     pub async fn wait_until_engine_available(
         &self,
         request: &cse_models::query_microservice_engine_details::QueryMicroserviceEngineDetailsRequest,
@@ -1461,7 +1463,9 @@ impl Client {
         .await
     }
 
-    /// Polls [`Client::query_microservice_engine_details`] with `request` until [`waiters::ENGINE_DELETED`] holds (`apigen_runtime::waiter::wait_until_gone`: delays, timeout and errors as `config` and the runtime's docs say).
+    /// Waits until the engine (`v2/enginemgr/engines`) is gone: polls [`Client::query_microservice_engine_details`] (`QueryMicroserviceEngineDetails`) with `request` until it answers `SVCSTG.00501116` (reading `status` of the answers meanwhile, which is `Deleting` first); `DeleteFailed` ends it at once ([`WaitError::Failed`]).
+    ///
+    /// The acceptors are [`waiters::ENGINE_DELETED`], the values inferred from the status enum in the document's tables; delays and timeout come from `config` (`apigen_runtime::waiter` documents the loop: transient errors keep it polling, others end it with [`WaitError::Call`]).
     pub async fn wait_until_engine_deleted(
         &self,
         request: &cse_models::query_microservice_engine_details::QueryMicroserviceEngineDetailsRequest,
@@ -1473,7 +1477,9 @@ impl Client {
         .await
     }
 
-    /// Polls [`Client::query_details_about_microservice_instance`] with `request` until [`waiters::INSTANCE_UP`] holds (`apigen_runtime::waiter::wait`: delays, timeout and errors as `config` and the runtime's docs say).
+    /// Waits until the instance (`v4/registry/microservices/instances`) is `UP`: polls [`Client::query_details_about_microservice_instance`] (`QueryDetailsAboutMicroserviceInstance`) with `request` and reads `instance.status` of the answer, which is `STARTING` first; no documented state ends it early. Returns the first answer in `UP`.
+    ///
+    /// The acceptors are [`waiters::INSTANCE_UP`], the values inferred from the status enum in the document's tables; delays and timeout come from `config` (`apigen_runtime::waiter` documents the loop: transient errors keep it polling, others end it with [`WaitError::Call`]).
     pub async fn wait_until_instance_up(
         &self,
         request: &cse_models::query_details_about_microservice_instance::QueryDetailsAboutMicroserviceInstanceRequest,
@@ -1488,7 +1494,9 @@ impl Client {
         .await
     }
 
-    /// Polls [`Client::query_details_about_microservice_instance`] with `request` until [`waiters::INSTANCE_DELETED`] holds (`apigen_runtime::waiter::wait_until_gone`: delays, timeout and errors as `config` and the runtime's docs say).
+    /// Waits until the instance (`v4/registry/microservices/instances`) is gone: polls [`Client::query_details_about_microservice_instance`] (`QueryDetailsAboutMicroserviceInstance`) with `request` until it answers `400017` (reading `instance.status` of the answers meanwhile); no documented state ends it early.
+    ///
+    /// The acceptors are [`waiters::INSTANCE_DELETED`], the values inferred from the status enum in the document's tables; delays and timeout come from `config` (`apigen_runtime::waiter` documents the loop: transient errors keep it polling, others end it with [`WaitError::Call`]).
     pub async fn wait_until_instance_deleted(
         &self,
         request: &cse_models::query_details_about_microservice_instance::QueryDetailsAboutMicroserviceInstanceRequest,
@@ -1506,39 +1514,43 @@ impl Client {
 pub mod waiters {
     use apigen_runtime::Waiter;
 
-    /// `v2/enginemgr/engines` is `Available`: `status` of the [`QueryMicroserviceEngineDetails`](crate::Client::query_microservice_engine_details) answer (a new resource is `Creating` first). Fails at once on `CreateFailed`, `UpgradeFailed`, `ModifyFailed`. The values are inferred from the status enum in the document's tables.
+    /// `v2/enginemgr/engines` is `Available`: `status` of the `QueryMicroserviceEngineDetails` answer. It is `Creating` first; fails on `CreateFailed`, `UpgradeFailed` or `ModifyFailed`.
     pub const ENGINE_AVAILABLE: Waiter = Waiter {
         name: "engine_available",
         field: "status",
         success: &["Available"],
         failure: &["CreateFailed", "UpgradeFailed", "ModifyFailed"],
+        retry: &["Creating"],
         not_found: &["SVCSTG.00501116"],
     };
 
-    /// `v2/enginemgr/engines` is gone: [`QueryMicroserviceEngineDetails`](crate::Client::query_microservice_engine_details) answers `SVCSTG.00501116` (a deleted resource may show `Deleting` first). Fails at once on `DeleteFailed`. The status is `status`; its values are inferred from the status enum in the document's tables.
+    /// `v2/enginemgr/engines` gone: `QueryMicroserviceEngineDetails` answers `SVCSTG.00501116`. It is `Deleting` first; fails on `DeleteFailed`.
     pub const ENGINE_DELETED: Waiter = Waiter {
         name: "engine_deleted",
         field: "status",
         success: &[],
         failure: &["DeleteFailed"],
+        retry: &["Deleting"],
         not_found: &["SVCSTG.00501116"],
     };
 
-    /// `v4/registry/microservices/instances` is `UP`: `instance.status` of the [`QueryDetailsAboutMicroserviceInstance`](crate::Client::query_details_about_microservice_instance) answer (a new resource is `STARTING` first). No documented state ends it early. The values are inferred from the status enum in the document's tables.
+    /// `v4/registry/microservices/instances` is `UP`: `instance.status` of the `QueryDetailsAboutMicroserviceInstance` answer. It is `STARTING` first.
     pub const INSTANCE_UP: Waiter = Waiter {
         name: "instance_up",
         field: "instance.status",
         success: &["UP"],
         failure: &[],
+        retry: &["STARTING"],
         not_found: &["400017"],
     };
 
-    /// `v4/registry/microservices/instances` is gone: [`QueryDetailsAboutMicroserviceInstance`](crate::Client::query_details_about_microservice_instance) answers `400017` (a deleted resource may show its last state first). No documented state ends it early. The status is `instance.status`; its values are inferred from the status enum in the document's tables.
+    /// `v4/registry/microservices/instances` gone: `QueryDetailsAboutMicroserviceInstance` answers `400017`.
     pub const INSTANCE_DELETED: Waiter = Waiter {
         name: "instance_deleted",
         field: "instance.status",
         success: &[],
         failure: &[],
+        retry: &[],
         not_found: &["400017"],
     };
 }

@@ -1384,7 +1384,9 @@ impl Client {
             .await
     }
 
-    /// Polls [`Client::show_instance_v1`] with `request` until [`waiters::INSTANCE_V1_RUNNING`] holds (`apigen_runtime::waiter::wait`: delays, timeout and errors as `config` and the runtime's docs say).
+    /// Waits until the instance v1 (`v1.0/instances`) is `RUNNING`: polls [`Client::show_instance_v1`] (`ShowInstanceV1`) with `request` and reads `status` of the answer, which is `CREATING` first; `FAULTY` ends it at once ([`WaitError::Failed`]). Returns the first answer in `RUNNING`.
+    ///
+    /// The acceptors are [`waiters::INSTANCE_V1_RUNNING`], the values settled by the reviewed `specs/resources/dms-kafka.yaml` (evidence there); delays and timeout come from `config` (`apigen_runtime::waiter` documents the loop: transient errors keep it polling, others end it with [`WaitError::Call`]).
     pub async fn wait_until_instance_v1_running(
         &self,
         request: &dms_kafka_models::show_instance_v1::ShowInstanceV1Request,
@@ -1396,7 +1398,9 @@ impl Client {
         .await
     }
 
-    /// Polls [`Client::show_instance_v1`] with `request` until [`waiters::INSTANCE_V1_DELETED`] holds (`apigen_runtime::waiter::wait_until_gone`: delays, timeout and errors as `config` and the runtime's docs say).
+    /// Waits until the instance v1 (`v1.0/instances`) is gone: polls [`Client::show_instance_v1`] (`ShowInstanceV1`) with `request` until it answers `DMS.00404022` (reading `status` of the answers meanwhile); no documented state ends it early.
+    ///
+    /// The acceptors are [`waiters::INSTANCE_V1_DELETED`], the values settled by the reviewed `specs/resources/dms-kafka.yaml` (evidence there); delays and timeout come from `config` (`apigen_runtime::waiter` documents the loop: transient errors keep it polling, others end it with [`WaitError::Call`]).
     pub async fn wait_until_instance_v1_deleted(
         &self,
         request: &dms_kafka_models::show_instance_v1::ShowInstanceV1Request,
@@ -1408,7 +1412,9 @@ impl Client {
         .await
     }
 
-    /// Polls [`Client::show_instance`] with `request` until [`waiters::INSTANCE_RUNNING`] holds (`apigen_runtime::waiter::wait`: delays, timeout and errors as `config` and the runtime's docs say).
+    /// Waits until the instance (`v2/instances`) is `RUNNING`: polls [`Client::show_instance`] (`ShowInstance`) with `request` and reads `status` of the answer, which is `CREATING` first; `FAULTY` ends it at once ([`WaitError::Failed`]). Returns the first answer in `RUNNING`.
+    ///
+    /// The acceptors are [`waiters::INSTANCE_RUNNING`], the values settled by the reviewed `specs/resources/dms-kafka.yaml` (evidence there); delays and timeout come from `config` (`apigen_runtime::waiter` documents the loop: transient errors keep it polling, others end it with [`WaitError::Call`]).
     pub async fn wait_until_instance_running(
         &self,
         request: &dms_kafka_models::show_instance::ShowInstanceRequest,
@@ -1420,7 +1426,9 @@ impl Client {
         .await
     }
 
-    /// Polls [`Client::show_instance`] with `request` until [`waiters::INSTANCE_DELETED`] holds (`apigen_runtime::waiter::wait_until_gone`: delays, timeout and errors as `config` and the runtime's docs say).
+    /// Waits until the instance (`v2/instances`) is gone: polls [`Client::show_instance`] (`ShowInstance`) with `request` until it answers `DMS.00404022` (reading `status` of the answers meanwhile); no documented state ends it early.
+    ///
+    /// The acceptors are [`waiters::INSTANCE_DELETED`], the values settled by the reviewed `specs/resources/dms-kafka.yaml` (evidence there); delays and timeout come from `config` (`apigen_runtime::waiter` documents the loop: transient errors keep it polling, others end it with [`WaitError::Call`]).
     pub async fn wait_until_instance_deleted(
         &self,
         request: &dms_kafka_models::show_instance::ShowInstanceRequest,
@@ -1438,39 +1446,43 @@ impl Client {
 pub mod waiters {
     use apigen_runtime::Waiter;
 
-    /// `v1.0/instances` is `RUNNING`: `status` of the [`ShowInstanceV1`](crate::Client::show_instance_v1) answer (a new resource is `CREATING` first). Fails at once on `FAULTY`. The values are settled by the reviewed `specs/resources/dms-kafka.yaml` (evidence there).
+    /// `v1.0/instances` is `RUNNING`: `status` of the `ShowInstanceV1` answer. It is `CREATING` first; fails on `FAULTY`.
     pub const INSTANCE_V1_RUNNING: Waiter = Waiter {
         name: "instance_v1_running",
         field: "status",
         success: &["RUNNING"],
         failure: &["FAULTY"],
+        retry: &["CREATING"],
         not_found: &["DMS.00404022"],
     };
 
-    /// `v1.0/instances` is gone: [`ShowInstanceV1`](crate::Client::show_instance_v1) answers `DMS.00404022` (a deleted resource may show its last state first). No documented state ends it early. The status is `status`; its values are settled by the reviewed `specs/resources/dms-kafka.yaml` (evidence there).
+    /// `v1.0/instances` gone: `ShowInstanceV1` answers `DMS.00404022`.
     pub const INSTANCE_V1_DELETED: Waiter = Waiter {
         name: "instance_v1_deleted",
         field: "status",
         success: &[],
         failure: &[],
+        retry: &[],
         not_found: &["DMS.00404022"],
     };
 
-    /// `v2/instances` is `RUNNING`: `status` of the [`ShowInstance`](crate::Client::show_instance) answer (a new resource is `CREATING` first). Fails at once on `FAULTY`. The values are settled by the reviewed `specs/resources/dms-kafka.yaml` (evidence there).
+    /// `v2/instances` is `RUNNING`: `status` of the `ShowInstance` answer. It is `CREATING` first; fails on `FAULTY`.
     pub const INSTANCE_RUNNING: Waiter = Waiter {
         name: "instance_running",
         field: "status",
         success: &["RUNNING"],
         failure: &["FAULTY"],
+        retry: &["CREATING"],
         not_found: &["DMS.00404022"],
     };
 
-    /// `v2/instances` is gone: [`ShowInstance`](crate::Client::show_instance) answers `DMS.00404022` (a deleted resource may show its last state first). No documented state ends it early. The status is `status`; its values are settled by the reviewed `specs/resources/dms-kafka.yaml` (evidence there).
+    /// `v2/instances` gone: `ShowInstance` answers `DMS.00404022`.
     pub const INSTANCE_DELETED: Waiter = Waiter {
         name: "instance_deleted",
         field: "status",
         success: &[],
         failure: &[],
+        retry: &[],
         not_found: &["DMS.00404022"],
     };
 }

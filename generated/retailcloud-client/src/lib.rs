@@ -1660,7 +1660,9 @@ impl Client {
         )
     }
 
-    /// Polls [`Client::describe_deploy_order_detail`] with `request` until [`waiters::DEPLOYORDER_READY`] holds (`apigen_runtime::waiter::wait`: delays, timeout and errors as `config` and the runtime's docs say).
+    /// Waits until the deployorder is `1`: polls [`Client::describe_deploy_order_detail`] (`DescribeDeployOrderDetail`) with `request` and reads `Result.Result` of the answer, which is `0` first; `2` or `4` ends it at once ([`WaitError::Failed`]). Returns the first answer in `1`.
+    ///
+    /// The acceptors are [`waiters::DEPLOYORDER_READY`], the values settled by the reviewed `specs/resources/retailcloud.yaml` (evidence there); delays and timeout come from `config` (`apigen_runtime::waiter` documents the loop: transient errors keep it polling, others end it with [`WaitError::Call`]).
     pub async fn wait_until_deployorder_ready(
         &self,
         request: &retailcloud_models::describe_deploy_order_detail::DescribeDeployOrderDetailRequest,
@@ -1681,12 +1683,13 @@ impl Client {
 pub mod waiters {
     use apigen_runtime::Waiter;
 
-    /// `deployorder` is `1`: `Result.Result` of the [`DescribeDeployOrderDetail`](crate::Client::describe_deploy_order_detail) answer (a new resource is `0` first). Fails at once on `2`, `4`. The values are settled by the reviewed `specs/resources/retailcloud.yaml` (evidence there).
+    /// `deployorder` is `1`: `Result.Result` of the `DescribeDeployOrderDetail` answer. It is `0` first; fails on `2` or `4`.
     pub const DEPLOYORDER_READY: Waiter = Waiter {
         name: "deployorder_ready",
         field: "Result.Result",
         success: &["1"],
         failure: &["2", "4"],
+        retry: &["0"],
         not_found: &[],
     };
 }

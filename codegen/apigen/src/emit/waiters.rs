@@ -40,6 +40,13 @@ pub struct WaiterDef {
     pub success: Vec<String>,
     /// Values at which the wait fails.
     pub failure: Vec<String>,
+    /// Values the resource shows first (the lifecycle's pending states; a deletion's deleting
+    /// state).
+    pub retry: Vec<String>,
+    /// What the resource is called in the docs (`instance`, `engine`).
+    pub noun: String,
+    /// The document's words for status values that are codes (`5` → `Running`).
+    pub labels: BTreeMap<String, String>,
     /// The describe's documented not-found code(s).
     pub not_found: Vec<String>,
     /// Ends when the describe answers not-found (or, `by_list`, no longer lists it).
@@ -186,6 +193,21 @@ pub fn lower(spec: &Spec, plans: &BTreeMap<String, Plan>) -> Vec<WaiterDef> {
                 format!("settled by the reviewed `{resource_file}` (evidence there)")
             };
         let ready_name = state_name(spec, describe, &lifecycle);
+        // Words for values that are codes (`5` "Running"), as the enum of the status member
+        // gives them in the describe's answer, else in another answer of the resource (the
+        // list's).
+        let labels: BTreeMap<String, String> = std::iter::once(describe)
+            .chain(members.iter().map(|(op, _)| *op))
+            .find_map(|op| status_enum(spec, op, &lifecycle.field))
+            .unwrap_or_default()
+            .iter()
+            .filter(|e| !e.value.chars().any(char::is_alphabetic))
+            .filter(|e| !e.description.trim().is_empty())
+            .map(|e| {
+                let d = e.description.trim().trim_end_matches('.');
+                (e.value.clone(), d.to_owned())
+            })
+            .collect();
         found.push((
             noun(resource),
             resource.to_string(),
@@ -194,11 +216,12 @@ pub fn lower(spec: &Spec, plans: &BTreeMap<String, Plan>) -> Vec<WaiterDef> {
             lifecycle,
             create,
             source,
-            (by_list, ready_name),
+            (by_list, ready_name, labels),
         ));
     }
     let mut out = Vec::new();
-    for (noun, resource, describe, get, lifecycle, create, source, (by_list, ready_name)) in &found
+    for (noun, resource, describe, get, lifecycle, create, source, (by_list, ready_name, labels)) in
+        &found
     {
         let shared = found.iter().filter(|f| &f.0 == noun).count() > 1;
         let noun = if shared {
@@ -232,6 +255,13 @@ pub fn lower(spec: &Spec, plans: &BTreeMap<String, Plan>) -> Vec<WaiterDef> {
                 .iter()
                 .map(|v| text(v))
                 .collect(),
+            retry: if gone {
+                lifecycle.deleting.iter().map(text).collect()
+            } else {
+                lifecycle.pending.iter().map(text).collect()
+            },
+            noun: noun.replace('_', " "),
+            labels: labels.clone(),
             not_found: not_found.clone(),
             gone,
             by_list: *by_list,
@@ -246,6 +276,25 @@ pub fn lower(spec: &Spec, plans: &BTreeMap<String, Plan>) -> Vec<WaiterDef> {
     out
 }
 
+/// The quoted values, each with the document's word for it, joined by `, ` and `conj`:
+/// `` `0` (To be deployed), `1` (Being deployed) `` or `` `2` or `4` ``.
+fn values(d: &WaiterDef, values: &[String], conj: &str) -> String {
+    let one = |v: &String| match d.labels.get(v) {
+        Some(word) => format!("`{v}` ({word})"),
+        None => format!("`{v}`"),
+    };
+    match values {
+        [] => String::new(),
+        [only] => one(only),
+        [init @ .., last] => format!(
+            "{} {conj} {}",
+            init.iter().map(one).collect::<Vec<_>>().join(", "),
+            one(last)
+        ),
+    }
+}
+
+/// `` `DMS.00404022` `` or `` `A`, `B` ``.
 fn quoted(values: &[String]) -> String {
     values
         .iter()
@@ -278,51 +327,94 @@ pub fn client_items(sm: &ServiceModel) -> (TokenStream, Vec<TokenStream>) {
         let constant = format_ident!("{}", d.name.to_shouty_snake_case());
         let (name, field) = (&d.name, &d.field);
         let (success, failure, not_found) = (&d.success, &d.failure, &d.not_found);
-        let failure_doc = if d.failure.is_empty() {
-            "No documented state ends it early.".to_owned()
+        let retry = &d.retry;
+        let fails = if d.failure.is_empty() {
+            "no documented state ends it early".to_owned()
         } else {
-            format!("Fails at once on {}.", quoted(&d.failure))
+            format!(
+                "{} ends it at once ([`WaitError::Failed`])",
+                values(d, &d.failure, "or")
+            )
         };
         let polled = if d.by_list {
             format!(
-                "[`{}`](crate::Client::{method}) filtered by `{}` (the service has no describe)",
+                "[`Client::{method}`] (`{}`) with `request`, filtered by `{}` (the service has \
+                 no describe),",
                 d.describe, d.id
             )
         } else {
-            format!("[`{}`](crate::Client::{method})", d.describe)
+            format!("[`Client::{method}`] (`{}`) with `request`", d.describe)
         };
-        let pending: Vec<String> = d.lifecycle.pending.iter().map(text).collect();
-        let const_doc = doc_lines(&if d.gone {
-            let gone = if d.by_list {
-                "no longer lists it".to_owned()
+        let first = if d.retry.is_empty() {
+            String::new()
+        } else {
+            format!(", which is {} first", values(d, &d.retry, "then"))
+        };
+        let what = if d.resource == d.noun {
+            format!("the {}", d.noun)
+        } else {
+            format!("the {} (`{}`)", d.noun, d.resource)
+        };
+        let tail = format!(
+            "The acceptors are [`waiters::{constant}`], the values {}; delays and timeout come \
+             from `config` (`apigen_runtime::waiter` documents the loop: transient errors keep it \
+             polling, others end it with [`WaitError::Call`]).",
+            d.source
+        );
+        let states = |lead: &str| {
+            let mut parts = Vec::new();
+            if !d.retry.is_empty() {
+                parts.push(format!("{lead} {} first", values(d, &d.retry, "then")));
+            }
+            if !d.failure.is_empty() {
+                parts.push(format!("fails on {}", values(d, &d.failure, "or")));
+            }
+            if parts.is_empty() {
+                String::new()
             } else {
-                format!("answers {}", quoted(&d.not_found))
+                let mut text = parts.join("; ") + ".";
+                text[..1].make_ascii_uppercase();
+                format!(" {text}")
+            }
+        };
+        let (method_doc, const_doc) = if d.gone {
+            let gone = if d.by_list {
+                "until the list no longer holds it".to_owned()
+            } else {
+                format!("until it answers {}", quoted(&d.not_found))
             };
-            format!(
-                "`{}` is gone: {polled} {gone} (a deleted resource may show {} first). \
-                 {failure_doc} The status is `{field}`; its values are {}.",
-                d.resource,
-                d.lifecycle
-                    .deleting
-                    .as_ref()
-                    .map(|v| format!("`{}`", text(v)))
-                    .unwrap_or_else(|| "its last state".into()),
-                d.source
+            (
+                format!(
+                    "Waits until {what} is gone: polls {polled} {gone} (reading `{field}` of \
+                     the answers meanwhile{first}); {fails}.\n\n{tail}"
+                ),
+                format!(
+                    "`{}` gone: {}.{}",
+                    d.resource,
+                    if d.by_list {
+                        format!("`{}` filtered by its id lists nothing", d.describe)
+                    } else {
+                        format!("`{}` answers {}", d.describe, quoted(&d.not_found))
+                    },
+                    states("It is")
+                ),
             )
         } else {
-            format!(
-                "`{}` is {}: `{field}` of the {polled} answer (a new resource is {} first). \
-                 {failure_doc} The values are {}.",
-                d.resource,
-                quoted(&d.success),
-                if pending.is_empty() {
-                    "in another state".to_owned()
-                } else {
-                    quoted(&pending)
-                },
-                d.source
+            let success = values(d, &d.success, "and");
+            (
+                format!(
+                    "Waits until {what} is {success}: polls {polled} and reads `{field}` of \
+                     the answer{first}; {fails}. Returns the first answer in {success}.\n\n{tail}"
+                ),
+                format!(
+                    "`{}` is {success}: `{field}` of the `{}` answer.{}",
+                    d.resource,
+                    d.describe,
+                    states("It is")
+                ),
             )
-        });
+        };
+        let (method_doc, const_doc) = (doc_lines(&method_doc), doc_lines(&const_doc));
         consts.push(quote! {
             #const_doc
             pub const #constant: Waiter = Waiter {
@@ -330,16 +422,11 @@ pub fn client_items(sm: &ServiceModel) -> (TokenStream, Vec<TokenStream>) {
                 field: #field,
                 success: &[#(#success),*],
                 failure: &[#(#failure),*],
+                retry: &[#(#retry),*],
                 not_found: &[#(#not_found),*],
             };
         });
         let m = format_ident!("wait_until_{}", d.name);
-        let method_doc = doc_lines(&format!(
-            "Polls [`Client::{method}`] with `request` until [`waiters::{constant}`] holds \
-             (`apigen_runtime::waiter::{}`: delays, timeout and errors as `config` and the \
-             runtime's docs say).",
-            if d.gone { "wait_until_gone" } else { "wait" }
-        ));
         let req = quote! { #models_crate::#module::#request };
         methods.push(if d.gone {
             quote! {

@@ -105,6 +105,13 @@ impl WaiterCheck<'_> {
         let describe = this.request(self.describe, self.id);
         // Right after the create: pending, so a waiter out of time gives up with it.
         let first = &create.lifecycle.as_ref().expect("a lifecycle").pending[0];
+        assert!(
+            waiter.retry.contains(&text(first).as_str()),
+            "{}: the mock's first state {first} is not among the waiter's documented pending \
+             states {:?}",
+            waiter.name,
+            waiter.retry
+        );
         match wait(describe.clone(), WaiterConfig::with_timeout(Duration::ZERO)).await {
             Err(WaitError::TimedOut {
                 polls, last_state, ..

@@ -68,7 +68,8 @@ pub fn summary(document: &str, corrections: &str, x: &Extraction) -> Vec<String>
     }
     for s in &x.stale {
         out.push(format!(
-            "{corrections}: warning: stale correction #{} at `{}`: {}",
+            "{corrections}: {}: stale correction #{} at `{}`: {}",
+            Severity::Warning,
             s.index + 1,
             s.at,
             s.why
@@ -76,7 +77,8 @@ pub fn summary(document: &str, corrections: &str, x: &Extraction) -> Vec<String>
     }
     for s in &x.redundant {
         out.push(format!(
-            "{corrections}: warning: partly redundant correction #{} at `{}`: {}",
+            "{corrections}: {}: partly redundant correction #{} at `{}`: {}",
+            Severity::Warning,
             s.index + 1,
             s.at,
             s.why
@@ -97,7 +99,7 @@ pub fn summary(document: &str, corrections: &str, x: &Extraction) -> Vec<String>
         let at = first
             .map(|l| format!(" (first at line {l})"))
             .unwrap_or_default();
-        out.push(format!("  {n} × warning: {k}{at}"));
+        out.push(format!("  {n} × {}: {k}{at}", Severity::Warning));
     }
     if kinds.len() > KINDS_SHOWN {
         let rest: usize = kinds[KINDS_SHOWN..].iter().map(|(_, (n, _))| n).sum();
@@ -118,7 +120,8 @@ pub fn details(document: &str, corrections: &str, x: &Extraction) -> Vec<String>
         .collect();
     for s in &x.stale {
         out.push(format!(
-            "{corrections}: warning: stale correction #{} at `{}`: {}",
+            "{corrections}: {}: stale correction #{} at `{}`: {}",
+            Severity::Warning,
             s.index + 1,
             s.at,
             s.why
@@ -126,7 +129,8 @@ pub fn details(document: &str, corrections: &str, x: &Extraction) -> Vec<String>
     }
     for s in &x.redundant {
         out.push(format!(
-            "{corrections}: warning: partly redundant correction #{} at `{}`: {}",
+            "{corrections}: {}: partly redundant correction #{} at `{}`: {}",
+            Severity::Warning,
             s.index + 1,
             s.at,
             s.why

@@ -383,6 +383,8 @@ fn run(command: Command) -> Result<ExitCode, CliError> {
             if timings {
                 timings::enable();
             }
+            // rustfmt and the cache identities, found while the specs load.
+            crate::emit::format::prefetch();
             let report = |timings: bool| {
                 if timings {
                     eprint!("{}", timings::report());
@@ -418,7 +420,13 @@ fn run(command: Command) -> Result<ExitCode, CliError> {
                         },
                         (None, None, Some(req)) => crate::emit::RuntimeDep::Version(req),
                         (None, None, None) => match &recorded {
-                            Some(r) => r.runtime.dep()?,
+                            // `options::load` checked it names one.
+                            Some(r) => r.runtime.dep().map_err(|source| {
+                                crate::emit::options::OptionsError::Runtime {
+                                    path: out.join(crate::emit::options::FILE),
+                                    source,
+                                }
+                            })?,
                             None => crate::emit::RuntimeDep::default(),
                         },
                     };

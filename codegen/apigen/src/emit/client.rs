@@ -3,7 +3,10 @@
 //!
 //! Per-operation code is kept thin for compile time: each method is one call of the generic
 //! runtime executor with the result of a non-generic `encode::<op>` function, which only
-//! chains runtime encoder calls. Models live in the `<service>-models` crate (compiled once,
+//! chains runtime encoder calls. The methods are plain functions returning the executor's
+//! future (`impl Future + '_`; the request is encoded when the method is called), not
+//! `async fn`s: an `async fn` wrapper is one more state machine per operation, and type
+//! checking those was 60% of a client crate's build (mse-client 2.27 → 0.90 s CPU). Models live in the `<service>-models` crate (compiled once,
 //! shared with server and mock crates).
 
 use super::lower::{ident, ServiceModel};
@@ -122,8 +125,8 @@ pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
         let doc = doc_lines(&doc);
         methods.push(quote! {
             #doc
-            pub async fn #m(&self, request: &#models_crate::#module::#req) -> Result<#models_crate::#module::#resp, Error> {
-                self.inner.execute(encode::#enc(request), RESPONSES).await
+            pub fn #m(&self, request: &#models_crate::#module::#req) -> impl std::future::Future<Output = Result<#models_crate::#module::#resp, Error>> + '_ {
+                self.inner.execute(encode::#enc(request), RESPONSES)
             }
         });
         operation_impls.push(quote! {
@@ -779,7 +782,7 @@ fn pages_method(
             apigen_runtime::paginate::pages(style, #fields, move |page| {
                 let mut r = request.clone();
                 #apply
-                async move { self.inner.execute(encode::#enc(&r), RESPONSES).await }
+                self.inner.execute(encode::#enc(&r), RESPONSES)
             })
         }
     }

@@ -431,16 +431,16 @@ pub fn client_items(sm: &ServiceModel) -> (TokenStream, Vec<TokenStream>) {
         methods.push(if d.gone {
             quote! {
                 #method_doc
-                pub async fn #m(&self, request: &#req, config: &WaiterConfig) -> Result<(), WaitError> {
-                    apigen_runtime::waiter::wait_until_gone(&waiters::#constant, config, || self.#method(request)).await
+                pub fn #m<'a>(&'a self, request: &'a #req, config: &'a WaiterConfig) -> impl std::future::Future<Output = Result<(), WaitError>> + 'a {
+                    apigen_runtime::waiter::wait_until_gone(&waiters::#constant, config, move || self.#method(request))
                 }
             }
         } else {
             let resp = quote! { #models_crate::#module::#response };
             quote! {
                 #method_doc
-                pub async fn #m(&self, request: &#req, config: &WaiterConfig) -> Result<#resp, WaitError> {
-                    apigen_runtime::waiter::wait(&waiters::#constant, config, || self.#method(request)).await
+                pub fn #m<'a>(&'a self, request: &'a #req, config: &'a WaiterConfig) -> impl std::future::Future<Output = Result<#resp, WaitError>> + 'a {
+                    apigen_runtime::waiter::wait(&waiters::#constant, config, move || self.#method(request))
                 }
             }
         });

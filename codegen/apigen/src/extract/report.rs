@@ -82,7 +82,7 @@ pub fn summary(document: &str, corrections: &str, x: &Extraction) -> Vec<String>
         let at = first
             .map(|l| format!(" (first at line {l})"))
             .unwrap_or_default();
-        out.push(format!("  {n} × warning: {k}{at}"));
+        out.push(format!("  {n} × {}: {k}{at}", Severity::Warning));
     }
     if kinds.len() > KINDS_SHOWN {
         let rest: usize = kinds[KINDS_SHOWN..].iter().map(|(_, (n, _))| n).sum();
@@ -99,7 +99,8 @@ fn corrections_lines(corrections: &str, x: &Extraction, out: &mut Vec<String>) {
     for (what, list) in [("stale", &x.stale), ("partly redundant", &x.redundant)] {
         for s in list {
             out.push(format!(
-                "{corrections}: warning: {what} correction #{} at `{}`: {}",
+                "{corrections}: {}: {what} correction #{} at `{}`: {}",
+                Severity::Warning,
                 s.index + 1,
                 s.at,
                 s.why

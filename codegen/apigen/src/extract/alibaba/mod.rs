@@ -458,11 +458,7 @@ fn operation(
     );
     let req = request::read(&req_rows, &cols);
     for d in &req.doubts {
-        if d.warning {
-            diags.warn(d.line, d.message.clone());
-        } else {
-            diags.note(d.line, d.message.clone());
-        }
+        diags.push(d.severity, d.line, d.message.clone());
     }
     match &req.action {
         None => diags.note(
@@ -623,11 +619,7 @@ fn operation(
     let example_values: Vec<Value> = bodies.iter().map(|(v, _)| v.clone()).collect();
     let (fields, doubts) = nesting::rebuild(entries, &example_values, sorted);
     for d in doubts {
-        if d.warning {
-            diags.warn(d.line, d.message);
-        } else {
-            diags.note(d.line, d.message);
-        }
+        diags.push(d.severity, d.line, d.message);
     }
     let mut findings = Vec::new();
     let body_refs: Vec<(Value, &str)> = bodies.iter().map(|(v, s)| (v.clone(), *s)).collect();
@@ -743,11 +735,7 @@ fn section_rows<'t>(
 
 fn report(diags: &mut Diagnostics, findings: Vec<checks::Finding>) {
     for f in findings {
-        if f.warning {
-            diags.warn(f.line, f.message);
-        } else {
-            diags.note(f.line, f.message);
-        }
+        diags.push(f.severity, f.line, f.message);
     }
 }
 

@@ -46,7 +46,8 @@ async fn over_http_v2_instances_sees_its_own_creates() {
     let client = dms_kafka_client::Client::from_endpoint(
         &server.base_url,
         apigen_runtime::Credentials::access_key("stateful-key", "stateful-secret")
-            .with_project_id("project-1"),
+            .with_project_id("project-1")
+            .with_domain_id("domain-1"),
     )
     .unwrap();
     let plans = plans();
@@ -205,7 +206,8 @@ async fn every_resource_behaves_like_the_service_through_the_client() {
     let client = dms_kafka_client::Client::from_endpoint(
         &running.base_url,
         apigen_runtime::Credentials::access_key("stateful-key", "stateful-secret")
-            .with_project_id("project-1"),
+            .with_project_id("project-1")
+            .with_domain_id("domain-1"),
     )
     .expect("client");
     let exercised = stateful_check::check_resources_through(

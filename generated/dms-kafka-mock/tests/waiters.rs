@@ -46,7 +46,8 @@ async fn start() -> (apigen_runtime::server::TestServer, dms_kafka_client::Clien
     let client = dms_kafka_client::Client::from_endpoint(
         &server.base_url,
         apigen_runtime::Credentials::access_key("waiter-key", "waiter-secret")
-            .with_project_id("project-1"),
+            .with_project_id("project-1")
+            .with_domain_id("domain-1"),
     )
     .unwrap();
     (server, client)

@@ -155,6 +155,7 @@ fn the_documents_own_example_request_is_accepted() {
         verified: None,
         validation: Default::default(),
         outcome: Default::default(),
+        received: Default::default(),
     };
     if let Err(e) = validate::rest_input(op_schema, &req) {
         panic!("the document's example request is rejected: {e:?}");

@@ -250,7 +250,56 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run(command: Command) -> Result<ExitCode, String> {
+/// Why a command could not run: the layers' typed errors, which the CLI alone turns into text
+/// (`error: …` on standard error, exit code 2).
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error(transparent)]
+    Io(#[from] crate::error::IoError),
+    #[error(transparent)]
+    Extract(#[from] crate::extract::files::ExtractFileError),
+    #[error(transparent)]
+    Resources(#[from] crate::infer::resources::ResourcesError),
+    #[error(transparent)]
+    Options(#[from] crate::emit::options::OptionsError),
+    #[error(transparent)]
+    Version(#[from] crate::emit::release::VersionError),
+    #[error(transparent)]
+    Release(#[from] crate::emit::release::ReleaseError),
+    #[error(transparent)]
+    Spec(Box<crate::spec::load::LoadError>),
+    #[error(transparent)]
+    Lower(#[from] crate::emit::LowerError),
+    #[error(transparent)]
+    Generate(#[from] crate::emit::GenerateError),
+    #[error(transparent)]
+    Diff(#[from] crate::diff::DiffError),
+    #[error(transparent)]
+    Mock(#[from] crate::mock::MockError),
+    #[error("{}: no Cargo.toml (expected the runtime crate, codegen/runtime of an apigen checkout)", .0.display())]
+    NoRuntimeCrate(PathBuf),
+    #[error("{0:?}: not a usable git URL or version requirement")]
+    BadRuntimeSource(String),
+    #[error("two specs describe service `{0}`; generate them into different directories")]
+    SameService(String),
+    #[error("--{option}: {value:?} is not usable")]
+    BadMeta { option: &'static str, value: String },
+    #[error("{}: exists and was not written by apigen; add the generated crates to it instead of --workspace", .0.display())]
+    ForeignWorkspace(PathBuf),
+    #[error("--prefix {0:?}: a package-name prefix takes ASCII letters, digits, - and _, starting with a letter")]
+    BadPrefix(String),
+    /// Printing a listing as JSON.
+    #[error("JSON output: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+impl From<load::LoadError> for CliError {
+    fn from(e: load::LoadError) -> Self {
+        CliError::Spec(Box::new(e))
+    }
+}
+
+fn run(command: Command) -> Result<ExitCode, CliError> {
     match command {
         Command::Extract {
             document,
@@ -290,11 +339,11 @@ fn run(command: Command) -> Result<ExitCode, String> {
         Command::Lint { specs } => Ok(lint(&specs)),
         Command::Inspect { spec, format } => {
             // Inspect only needs the shape; a spec with semantic errors is still listed.
-            let spec = load::parse_file(&spec).map_err(|e| e.to_string())?;
+            let spec = load::parse_file(&spec)?;
             let listing = crate::inspect::Listing::of(&spec);
             match format {
                 Format::Json => {
-                    let json = serde_json::to_string_pretty(&listing).map_err(|e| e.to_string())?;
+                    let json = serde_json::to_string_pretty(&listing)?;
                     emit(&format!("{json}\n"))
                 }
                 Format::Text => emit(&listing.to_text()),
@@ -302,11 +351,11 @@ fn run(command: Command) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Resources { spec: path, format } => {
-            let spec = load::load_file(&path).map_err(|e| e.to_string())?;
+            let spec = load::load_file(&path)?;
             let plans = crate::infer::plans_for(&path, &spec)?;
             match format {
                 Format::Json => {
-                    let json = serde_json::to_string_pretty(&plans).map_err(|e| e.to_string())?;
+                    let json = serde_json::to_string_pretty(&plans)?;
                     emit(&format!("{json}\n"))
                 }
                 Format::Text => emit(&crate::emit::plans_table::table(&plans)),
@@ -357,10 +406,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
                             let out_abs = crate::emit::layout::absolute(&out);
                             let rt = crate::emit::layout::absolute(&p);
                             if !rt.join("Cargo.toml").is_file() {
-                                return Err(format!(
-                                    "{}: no Cargo.toml (expected the runtime crate, codegen/runtime of an apigen checkout)",
-                                    p.display()
-                                ));
+                                return Err(CliError::NoRuntimeCrate(p));
                             }
                             crate::emit::RuntimeDep::Path(crate::emit::layout::relative_to(
                                 &rt, &out_abs,
@@ -389,15 +435,13 @@ fn run(command: Command) -> Result<ExitCode, String> {
                     | crate::emit::RuntimeDep::Version(t) = &runtime
                     {
                         if t.is_empty() || t.contains(['"', '\\', '\n']) {
-                            return Err(format!(
-                                "{t:?}: not a usable git URL or version requirement"
-                            ));
+                            return Err(CliError::BadRuntimeSource(t.clone()));
                         }
                     }
                     let specs = specs
                         .iter()
                         .map(|p| {
-                            let spec = load::load_file(p).map_err(|e| e.to_string())?;
+                            let spec = load::load_file(p)?;
                             // Recorded by file name, so output does not depend on where it ran.
                             let name = p
                                 .file_name()
@@ -405,14 +449,11 @@ fn run(command: Command) -> Result<ExitCode, String> {
                                 .unwrap_or_else(|| p.display().to_string());
                             Ok((name, spec))
                         })
-                        .collect::<Result<Vec<_>, String>>()?;
+                        .collect::<Result<Vec<_>, CliError>>()?;
                     let mut seen = std::collections::BTreeSet::new();
                     for (_, s) in &specs {
                         if !seen.insert(s.service.name.clone()) {
-                            return Err(format!(
-                                "two specs describe service `{}`; generate them into different directories",
-                                s.service.name
-                            ));
+                            return Err(CliError::SameService(s.service.name.clone()));
                         }
                     }
                     let mut layout = crate::emit::Layout::out_of_tree(runtime, &prefix);
@@ -422,7 +463,10 @@ fn run(command: Command) -> Result<ExitCode, String> {
                         ("homepage", homepage.as_ref()),
                     ] {
                         if v.is_some_and(|v| v.trim().is_empty() || v.contains(['\n', '\r'])) {
-                            return Err(format!("--{what}: {v:?} is not usable"));
+                            return Err(CliError::BadMeta {
+                                option: what,
+                                value: v.cloned().unwrap_or_default(),
+                            });
                         }
                     }
                     layout.meta = crate::emit::layout::PackageMeta {
@@ -447,10 +491,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
                         let manifest = out.join("Cargo.toml");
                         match std::fs::read_to_string(&manifest) {
                             Ok(t) if !t.starts_with(crate::emit::WORKSPACE_MARKER) => {
-                                return Err(format!(
-                                    "{}: exists and was not written by apigen; add the generated crates to it instead of --workspace",
-                                    manifest.display()
-                                ))
+                                return Err(CliError::ForeignWorkspace(manifest))
                             }
                             _ => files.push(crate::emit::workspace_manifest(&files)),
                         }
@@ -490,7 +531,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             credentials,
             seed,
             validation,
-        } => crate::mock::run(crate::mock::MockOptions {
+        } => Ok(crate::mock::run(crate::mock::MockOptions {
             specs,
             listen,
             port_each,
@@ -498,15 +539,15 @@ fn run(command: Command) -> Result<ExitCode, String> {
             verifier: credentials,
             seed,
             validation,
-        }),
+        })?),
         Command::Openapi {
             spec,
             output,
             check,
         } => {
             let spec_path = spec.to_string_lossy().into_owned();
-            let spec = load::load_file(&spec).map_err(|e| e.to_string())?;
-            let sm = crate::emit::lower(&spec_path, &spec).map_err(|e| e.to_string())?;
+            let spec = load::load_file(&spec)?;
+            let sm = crate::emit::lower(&spec_path, &spec)?;
             let text = crate::emit::openapi::to_json_string(&crate::emit::openapi::export(&sm));
             match (output, check) {
                 (Some(p), true) => {
@@ -545,7 +586,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 FailOn::Breaking => diff::FailOn::Breaking,
                 FailOn::NonBreaking => diff::FailOn::NonBreaking,
             });
-            let outcome = diff::run(&old, &new, fail_on).map_err(|e| e.to_string())?;
+            let outcome = diff::run(&old, &new, fail_on)?;
             for x in &outcome.extracted {
                 report_extraction(x)?;
             }
@@ -615,20 +656,20 @@ fn extract_one(
     corrections: Option<&Path>,
     no_corrections: bool,
     strict: bool,
-) -> Result<(Spec, bool), String> {
+) -> Result<(Spec, bool), CliError> {
     let choice = match (corrections, no_corrections) {
         (_, true) => CorrectionsChoice::None,
         (Some(p), _) => CorrectionsChoice::File(p),
         (None, _) => CorrectionsChoice::Default,
     };
-    let extracted = files::extract_file(document, choice, strict).map_err(|e| e.to_string())?;
+    let extracted = files::extract_file(document, choice, strict)?;
     report_extraction(&extracted)?;
     Ok((extracted.extraction.spec, extracted.failed))
 }
 
 /// Prints what extracting a document found: the run's notices, then the summary (or with
 /// `-v` every diagnostic) on standard error, every diagnostic to the `--log` file.
-fn report_extraction(x: &Extracted) -> Result<(), String> {
+fn report_extraction(x: &Extracted) -> Result<(), crate::error::IoError> {
     let (verbose, log) = REPORTING.get().cloned().unwrap_or_default();
     let (doc, corr) = (x.document.as_str(), x.corrections_label());
     let details = extract::report::details(doc, corr, &x.extraction);
@@ -637,9 +678,9 @@ fn report_extraction(x: &Extracted) -> Result<(), String> {
         let mut f = std::fs::OpenOptions::new()
             .append(true)
             .open(&log)
-            .map_err(|e| format!("{}: {e}", log.display()))?;
+            .map_err(|e| crate::error::IoError::new(&log, e))?;
         for l in &details {
-            writeln!(f, "{l}").map_err(|e| format!("{}: {e}", log.display()))?;
+            writeln!(f, "{l}").map_err(|e| crate::error::IoError::new(&log, e))?;
         }
     }
     let lines = if verbose {
@@ -660,9 +701,9 @@ fn report_extraction(x: &Extracted) -> Result<(), String> {
     Ok(())
 }
 
-fn extract_all(root: &Path, check: bool, strict: bool) -> Result<ExitCode, String> {
+fn extract_all(root: &Path, check: bool, strict: bool) -> Result<ExitCode, CliError> {
     let mut failed = false;
-    for (doc, kind) in files::sources(root).map_err(|e| e.to_string())? {
+    for (doc, kind) in files::sources(root)? {
         let Some(kind) = kind else {
             eprintln!("{}: skipped: not a known API reference", doc.display());
             continue;
@@ -695,30 +736,43 @@ fn extract_all(root: &Path, check: bool, strict: bool) -> Result<ExitCode, Strin
     })
 }
 
-fn parse_credentials(s: &str) -> Result<apigen_runtime::server::Verifier, String> {
-    apigen_runtime::server::Verifier::parse(s).ok_or_else(|| "expected ID:SECRET".to_owned())
+/// An option value clap's parsers reject (clap prints it with the option's name).
+#[derive(Debug, thiserror::Error)]
+enum ArgError {
+    #[error("expected ID:SECRET")]
+    Credentials,
+    #[error("expected strict or report, got {0:?}")]
+    Validation(String),
+    #[error("expected rev=…, tag=… or branch=…, got {0:?}")]
+    PinForm(String),
+    #[error("{0:?}: expected rev, tag or branch")]
+    PinKind(String),
+    #[error("{0:?}: the value must be non-empty and have no quotes")]
+    PinValue(String),
 }
 
-fn parse_validation(s: &str) -> Result<apigen_runtime::server::validate::Validation, String> {
+fn parse_credentials(s: &str) -> Result<apigen_runtime::server::Verifier, ArgError> {
+    apigen_runtime::server::Verifier::parse(s).ok_or(ArgError::Credentials)
+}
+
+fn parse_validation(s: &str) -> Result<apigen_runtime::server::validate::Validation, ArgError> {
     apigen_runtime::server::validate::Validation::parse(s)
-        .ok_or_else(|| format!("expected strict or report, got {s:?}"))
+        .ok_or_else(|| ArgError::Validation(s.to_owned()))
 }
 
 /// `--runtime-pin rev=…|tag=…|branch=…`.
-fn parse_pin(s: &str) -> Result<(&'static str, String), String> {
+fn parse_pin(s: &str) -> Result<(&'static str, String), ArgError> {
     let (k, v) = s
         .split_once('=')
-        .ok_or_else(|| format!("expected rev=…, tag=… or branch=…, got {s:?}"))?;
+        .ok_or_else(|| ArgError::PinForm(s.to_owned()))?;
     let k = match k {
         "rev" => "rev",
         "tag" => "tag",
         "branch" => "branch",
-        other => return Err(format!("{other:?}: expected rev, tag or branch")),
+        other => return Err(ArgError::PinKind(other.to_owned())),
     };
     if v.is_empty() || v.contains('"') {
-        return Err(format!(
-            "{s:?}: the value must be non-empty and have no quotes"
-        ));
+        return Err(ArgError::PinValue(s.to_owned()));
     }
     Ok((k, v.to_owned()))
 }
@@ -731,31 +785,37 @@ fn releases(
     layout: &crate::emit::Layout,
     specs: &[(String, Spec)],
     previous: &[String],
-) -> Result<std::collections::BTreeMap<String, crate::emit::release::Release>, String> {
+) -> Result<
+    std::collections::BTreeMap<String, crate::emit::release::Release>,
+    crate::emit::release::ReleaseError,
+> {
     use crate::emit::release;
     let mut olds: Vec<(String, Spec)> = Vec::new();
     for arg in previous {
         let spec = crate::diff::input::load(arg)
-            .map_err(|e| e.to_string())?
+            .map_err(|e| release::ReleaseError::PreviousInput {
+                arg: arg.clone(),
+                source: Box::new(e),
+            })?
             .spec()
             .clone();
         if !specs
             .iter()
             .any(|(_, s)| s.service.name == spec.service.name)
         {
-            return Err(format!(
-                "--previous {arg}: service `{}` is not among the specs generated",
-                spec.service.name
-            ));
+            return Err(release::ReleaseError::PreviousUnknown {
+                arg: arg.clone(),
+                service: spec.service.name.clone(),
+            });
         }
         if olds
             .iter()
             .any(|(_, o)| o.service.name == spec.service.name)
         {
-            return Err(format!(
-                "--previous {arg}: a second previous spec of service `{}`",
-                spec.service.name
-            ));
+            return Err(release::ReleaseError::PreviousTwice {
+                arg: arg.clone(),
+                service: spec.service.name.clone(),
+            });
         }
         // Recorded in the changelog: a file by its name (not where it happened to be).
         let label = match Path::new(arg).file_name() {
@@ -774,18 +834,18 @@ fn releases(
         let rel = match (recorded, old) {
             (None, None) => release::initial(spec, release::INITIAL_VERSION),
             (None, Some((label, _))) => {
-                return Err(format!(
-                    "--previous {label}: {} holds no crates apigen generated; generate the previous spec there first (its release is what the new version follows)",
-                    dir.display()
-                ))
+                return Err(release::ReleaseError::NoPreviousCrates {
+                    label: label.clone(),
+                    dir,
+                })
             }
             (Some(r), None) => {
                 if !r.spec_sha256.is_empty() && r.spec_sha256 != sha {
-                    return Err(format!(
-                        "{}: generated from another spec of `{svc}` (version {}); pass --previous OLD_SPEC to release the change with a new version",
-                        dir.display(),
-                        r.version
-                    ));
+                    return Err(release::ReleaseError::OtherSpec {
+                        dir,
+                        service: svc.clone(),
+                        version: r.version,
+                    });
                 }
                 if r.api_generation < release::API_GENERATION {
                     // Same spec, older generator: its Rust API changed, so release it anew.
@@ -805,14 +865,13 @@ fn releases(
             }
             (Some(r), Some((label, old))) => {
                 let old_sha = release::spec_sha256(old);
-                if !r.spec_sha256.is_empty() && r.spec_sha256 != old_sha && r.spec_sha256 != sha
-                {
-                    return Err(format!(
-                        "--previous {label}: {} was generated from another spec (SHA-256 {}…, --previous has {}…)",
-                        dir.display(),
-                        &r.spec_sha256[..r.spec_sha256.len().min(12)],
-                        &old_sha[..12]
-                    ));
+                if !r.spec_sha256.is_empty() && r.spec_sha256 != old_sha && r.spec_sha256 != sha {
+                    return Err(release::ReleaseError::PreviousMismatch {
+                        label: label.clone(),
+                        dir,
+                        recorded: r.spec_sha256[..r.spec_sha256.len().min(12)].to_owned(),
+                        previous: old_sha[..12].to_owned(),
+                    });
                 }
                 let diff = crate::diff::Diff::new(label, old, name, spec);
                 let (next, bump) = release::next(&r, spec, &diff)?;
@@ -840,7 +899,7 @@ fn releases(
     Ok(out_releases)
 }
 
-fn check_prefix(prefix: &str) -> Result<(), String> {
+fn check_prefix(prefix: &str) -> Result<(), CliError> {
     let ok = prefix.is_empty()
         || (prefix.starts_with(|c: char| c.is_ascii_alphabetic())
             && prefix
@@ -849,15 +908,13 @@ fn check_prefix(prefix: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!(
-            "--prefix {prefix:?}: a package-name prefix takes ASCII letters, digits, - and _, starting with a letter"
-        ))
+        Err(CliError::BadPrefix(prefix.to_owned()))
     }
 }
 
-fn write_file(p: &Path, text: &str) -> Result<(), String> {
+fn write_file(p: &Path, text: &str) -> Result<(), crate::error::IoError> {
     if let Some(dir) = p.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        crate::error::create_dir_all(dir)?;
     }
-    std::fs::write(p, text).map_err(|e| format!("{}: {e}", p.display()))
+    crate::error::write(p, text)
 }

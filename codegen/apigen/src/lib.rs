@@ -2,6 +2,7 @@
 pub mod cli;
 pub mod diff;
 pub mod emit;
+pub mod error;
 pub mod extract;
 pub mod infer;
 pub mod inspect;

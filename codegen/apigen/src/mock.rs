@@ -39,6 +39,42 @@ pub struct MockOptions {
     pub validation: apigen_runtime::server::validate::Validation,
 }
 
+/// Why `apigen mock` cannot serve.
+#[derive(Debug, thiserror::Error)]
+pub enum MockError {
+    /// A spec does not load (file, line, what was expected).
+    #[error(transparent)]
+    Spec(Box<load::LoadError>),
+    #[error("{}: service `{service}` is given twice", .path.display())]
+    SameService { path: PathBuf, service: String },
+    /// A spec's resource file does not fit it.
+    #[error(transparent)]
+    Lower(#[from] crate::emit::LowerError),
+    #[error("cannot start the runtime: {0}")]
+    Runtime(std::io::Error),
+    #[error("--listen {0:?}: expected HOST:PORT")]
+    NoPort(String),
+    #[error("--listen {0:?}: the port is not a number")]
+    BadPort(String),
+    #[error("--listen {addr}: {source}")]
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
+    /// Serving stopped on an I/O error.
+    #[error("serving: {0}")]
+    Serve(#[from] std::io::Error),
+    /// A server task panicked or was cancelled.
+    #[error("server task: {0}")]
+    Task(#[from] tokio::task::JoinError),
+}
+
+impl From<load::LoadError> for MockError {
+    fn from(e: load::LoadError) -> Self {
+        MockError::Spec(Box::new(e))
+    }
+}
+
 /// The data mock of `spec` (what its generated mock crate serves).
 pub fn data_mock(spec: &Spec, seed: u64, stateful: bool) -> DataMock {
     data_mock_of(&crate::emit::lower::lower_inferred(spec), seed, stateful)
@@ -77,23 +113,22 @@ pub fn data_mock_at(
     spec: &Spec,
     seed: u64,
     stateful: bool,
-) -> Result<DataMock, String> {
+) -> Result<DataMock, crate::emit::LowerError> {
     let path = spec_path.to_string_lossy();
-    let sm = crate::emit::lower(&path, spec).map_err(|e| e.to_string())?;
+    let sm = crate::emit::lower(&path, spec)?;
     Ok(data_mock_of(&sm, seed, stateful))
 }
 
 /// Loads the specs (every error with its file and line) and checks service names are distinct.
-pub fn load_specs(paths: &[PathBuf]) -> Result<Vec<Spec>, String> {
+pub fn load_specs(paths: &[PathBuf]) -> Result<Vec<Spec>, MockError> {
     let mut specs: Vec<Spec> = Vec::new();
     for p in paths {
-        let spec = load::load_file(p).map_err(|e| e.to_string())?;
+        let spec = load::load_file(p)?;
         if specs.iter().any(|s| s.service.name == spec.service.name) {
-            return Err(format!(
-                "{}: service `{}` is given twice",
-                p.display(),
-                spec.service.name
-            ));
+            return Err(MockError::SameService {
+                path: p.clone(),
+                service: spec.service.name,
+            });
         }
         specs.push(spec);
     }
@@ -102,22 +137,22 @@ pub fn load_specs(paths: &[PathBuf]) -> Result<Vec<Spec>, String> {
 
 /// `apigen mock`: binds, prints one line per service (`<service> <base URL>`), serves until
 /// Ctrl-C or SIGTERM.
-pub fn run(opts: MockOptions) -> Result<ExitCode, String> {
+pub fn run(opts: MockOptions) -> Result<ExitCode, MockError> {
     let specs = load_specs(&opts.specs)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+        .map_err(MockError::Runtime)?;
     rt.block_on(serve(opts, specs))?;
     Ok(ExitCode::SUCCESS)
 }
 
-async fn serve(opts: MockOptions, specs: Vec<Spec>) -> Result<(), String> {
+async fn serve(opts: MockOptions, specs: Vec<Spec>) -> Result<(), MockError> {
     let mocks: Vec<DataMock> = specs
         .iter()
         .zip(&opts.specs)
         .map(|(s, path)| data_mock_at(path, s, opts.seed, opts.stateful))
-        .collect::<Result<_, String>>()?;
+        .collect::<Result<_, crate::emit::LowerError>>()?;
     for m in &mocks {
         m.recorder().set_validation(opts.validation);
     }
@@ -130,14 +165,14 @@ async fn serve(opts: MockOptions, specs: Vec<Spec>) -> Result<(), String> {
     let bind = |addr: String| async move {
         tokio::net::TcpListener::bind(&addr)
             .await
-            .map_err(|e| format!("--listen {addr}: {e}"))
+            .map_err(|source| MockError::Bind { addr, source })
     };
     if opts.port_each {
         let (host, port) = split_port(&opts.listen)?;
         for (i, (name, router)) in routers.into_iter().enumerate() {
             let port = if port == 0 { 0 } else { port + i as u16 };
             let listener = bind(format!("{host}:{port}")).await?;
-            let addr = listener.local_addr().map_err(|e| e.to_string())?;
+            let addr = listener.local_addr()?;
             let _ = writeln!(stdout, "{name} http://{addr}");
             tasks.spawn(apigen_runtime::server::serve(
                 listener,
@@ -147,7 +182,7 @@ async fn serve(opts: MockOptions, specs: Vec<Spec>) -> Result<(), String> {
         }
     } else {
         let listener = bind(opts.listen.clone()).await?;
-        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let addr = listener.local_addr()?;
         let single = routers.len() == 1;
         for (name, _) in &routers {
             if single {
@@ -166,19 +201,19 @@ async fn serve(opts: MockOptions, specs: Vec<Spec>) -> Result<(), String> {
     while let Some(done) = tasks.join_next().await {
         match done {
             Ok(Ok(())) => {}
-            Ok(Err(e)) => return Err(e.to_string()),
-            Err(e) => return Err(e.to_string()),
+            Ok(Err(e)) => return Err(e.into()),
+            Err(e) => return Err(e.into()),
         }
     }
     Ok(())
 }
 
-fn split_port(listen: &str) -> Result<(String, u16), String> {
+fn split_port(listen: &str) -> Result<(String, u16), MockError> {
     let (host, port) = listen
         .rsplit_once(':')
-        .ok_or_else(|| format!("--listen {listen:?}: expected HOST:PORT"))?;
+        .ok_or_else(|| MockError::NoPort(listen.to_owned()))?;
     let port = port
         .parse()
-        .map_err(|_| format!("--listen {listen:?}: the port is not a number"))?;
+        .map_err(|_| MockError::BadPort(listen.to_owned()))?;
     Ok((host.to_owned(), port))
 }

@@ -36,15 +36,6 @@ pub fn decode_json<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, E
     serde_json::from_slice(body).map_err(|e| Error::decode(status, e.to_string(), body))
 }
 
-fn scalar_to_string(v: Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
 /// Parses a scalar as [`crate::loose`] allows: a string through its [`crate::loose::text_forms`],
 /// a number or boolean natively or through its text.
 fn parse_from_value<T, E>(v: Value) -> Result<T, E>
@@ -53,7 +44,7 @@ where
     T::Err: Display,
     E: serde::de::Error,
 {
-    let from_text = |s: &str| crate::loose::text_forms(s).find_map(|t| T::from_str(&t).ok());
+    let from_text = |s: &str| crate::loose::parse_text::<T>(s);
     match v {
         Value::String(s) => from_text(&s).ok_or_else(|| match T::from_str(s.trim()) {
             Err(e) => E::custom(format!("{s:?}: {e}")),
@@ -61,7 +52,7 @@ where
         }),
         // A number where a string is expected (`["1", 2]` for `Vec<String>`) parses from its text.
         other => serde_json::from_value(other.clone()).or_else(|e| {
-            scalar_to_string(other.clone())
+            crate::loose::string_of(other.clone())
                 .and_then(|s| from_text(&s))
                 .or_else(|| {
                     // Java's `Long.MAX_VALUE` printed through a double (`9223372036854776000`,
@@ -107,7 +98,7 @@ where
     let v = Value::deserialize(d)?;
     match v {
         Value::Null => Ok(String::new()),
-        v => scalar_to_string(v).ok_or_else(|| D::Error::custom("expected a string")),
+        v => crate::loose::string_of(v).ok_or_else(|| D::Error::custom("expected a string")),
     }
 }
 
@@ -118,7 +109,7 @@ where
 {
     match Value::deserialize(d)? {
         Value::Null => Ok(None),
-        v => scalar_to_string(v)
+        v => crate::loose::string_of(v)
             .map(Some)
             .ok_or_else(|| D::Error::custom("expected a string")),
     }

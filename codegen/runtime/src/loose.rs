@@ -13,8 +13,18 @@
 //! Documented cases: Alibaba Kafka types `Code` as Integer but sends `"200"`; MSE types
 //! `HttpCode` as String but shows `202`; booleans arrive as `"true"`. Lists (a single element
 //! where a list is expected, wrapped lists) are the decoder's and the schema's business.
+//!
+//! **Requests.** The servers' request validation (`server::validate`, feature `server`)
+//! reads values that travel as text (RPC query and form, REST path, query and header
+//! parameters) by the same rules, with two exceptions a response may carry but a request may
+//! not ([`Expected::accepts_in_request`]): a blank where a number or boolean is expected is a
+//! wrong value rather than an absent one, and an integer beyond the 64-bit range is an error
+//! rather than Java's `Long.MAX_VALUE` printed through a double. The exported OpenAPI request
+//! schemas are strict (`type: integer`), so schemathesis sends both as data the server must
+//! reject, and no client sends them.
 
 use std::borrow::Cow;
+use std::str::FromStr;
 
 use serde_json::Value;
 
@@ -84,6 +94,35 @@ fn finite(t: &str) -> Option<f64> {
     t.parse::<f64>().ok().filter(|f| f.is_finite())
 }
 
+/// A loose scalar string read as `T` (an integer, a boolean): the first of its [`text_forms`]
+/// that parses. `None` for a blank string.
+pub fn parse_text<T: FromStr>(s: &str) -> Option<T> {
+    text_forms(s).find_map(|t| t.parse().ok())
+}
+
+/// A loose string read as a finite number (`None` for `NaN`, infinities and blank strings).
+pub fn parse_number(s: &str) -> Option<f64> {
+    text_forms(s).find_map(|t| finite(&t))
+}
+
+/// A scalar read as a string: a string as it is, a number or boolean as its JSON text
+/// (`202` gives `"202"`); `None` for `null`, lists and objects.
+pub fn string_of(v: Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// Whether `f` is an integral value an `i64` holds (`3.0`; not `2^63`, which is what
+/// `i64::MAX` becomes through a double).
+pub fn integral_i64(f: f64) -> Option<i64> {
+    (f.fract() == 0.0 && f > -9.223_372_036_854_776e18 && f < 9.223_372_036_854_776e18)
+        .then_some(f as i64)
+}
+
 /// The string form of an integer as a JSON Schema `pattern` (blank allowed, like `null`).
 pub const INTEGER_PATTERN: &str = r"^\s*([+-]?[0-9]+(\.0)?)?\s*$";
 /// The string form of a number as a JSON Schema `pattern` (blank allowed, like `null`).
@@ -112,6 +151,22 @@ impl Expected {
             Expected::Number => accepts_number(v),
             Expected::Boolean => accepts_boolean(v),
             Expected::String => accepts_string(v),
+        }
+    }
+
+    /// Whether `v`, sent by a client, reads as this (see the module doc, **Requests**): as
+    /// [`Self::accepts`], except that a blank string is not a number or boolean and an integer
+    /// must fit 64 bits.
+    pub fn accepts_in_request(self, v: &Value) -> bool {
+        match (self, v) {
+            (Expected::String, v) => accepts_string(v),
+            (Expected::Integer, Value::Number(n)) => {
+                n.is_i64() || n.as_f64().and_then(integral_i64).is_some()
+            }
+            (Expected::Integer, Value::String(s)) => parse_text::<i64>(s).is_some(),
+            (Expected::Number, Value::String(s)) => parse_number(s).is_some(),
+            (Expected::Boolean, Value::String(s)) => parse_text::<bool>(s).is_some(),
+            (e, v) => e.accepts(v),
         }
     }
 
@@ -196,6 +251,32 @@ mod tests {
             };
             assert_eq!(decoded, accepted, "decoder, {expected:?} {json}");
         }
+    }
+
+    /// A request is read by the table except for blanks and integers beyond 64 bits.
+    #[test]
+    fn requests_follow_the_table_but_for_blanks_and_overflow() {
+        for &(expected, json, accepted) in CASES {
+            let v: Value = serde_json::from_str(json).unwrap();
+            let blank = v.as_str().is_some_and(is_blank) && expected != Expected::String;
+            let overflow = v.is_u64() && !v.is_i64();
+            let in_request = accepted && !blank && !overflow;
+            assert_eq!(
+                expected.accepts_in_request(&v),
+                in_request,
+                "{expected:?} {json}"
+            );
+        }
+        assert_eq!(parse_text::<i64>(" +7 "), Some(7));
+        assert_eq!(parse_text::<i64>("1.0"), Some(1));
+        assert_eq!(parse_text::<bool>(" True "), Some(true));
+        assert_eq!(parse_text::<i64>(""), None);
+        assert_eq!(parse_number("inf"), None);
+        assert_eq!(parse_text::<i64>("9223372036854775808"), None);
+        assert_eq!(integral_i64(-3.0), Some(-3));
+        assert_eq!(integral_i64(9.223_372_036_854_776e18), None);
+        assert_eq!(string_of(serde_json::json!(202)).as_deref(), Some("202"));
+        assert_eq!(string_of(serde_json::json!([])), None);
     }
 
     #[test]

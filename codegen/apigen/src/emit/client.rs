@@ -9,7 +9,7 @@
 use super::lower::{ident, ServiceModel};
 use super::models::{self, doc_lines, Member};
 use super::names::{self, Scope};
-use crate::protocol::{ExampleCheck, ProtocolRules};
+use crate::protocol::{ExampleCheck, ProtocolRules, Skip};
 use crate::spec::model::{
     Encoding, Example, ExampleFormat, Field, Location, Method, Operation, Pagination, Spec,
     TypeExpr,
@@ -825,6 +825,13 @@ fn scalar_literal(ty: &TypeExpr, text: &str) -> Option<TokenStream> {
     })
 }
 
+/// A [`Skip`] with a formatted reason.
+macro_rules! skip {
+    ($($why:tt)*) => {
+        Skip(format!($($why)*))
+    };
+}
+
 /// Whether an example value can be expressed in the request model so that encoding it gives
 /// the same JSON back (types match, no unknown, null or empty-list members, required ones set).
 fn conforms(
@@ -833,9 +840,9 @@ fn conforms(
     ty: &TypeExpr,
     fields: &[Field],
     at: &str,
-) -> Result<(), String> {
+) -> Result<(), Skip> {
     use serde_json::Value as V;
-    let bad = |what: &str| Err(format!("`{at}` is {what} where the table says {ty}"));
+    let bad = |what: &str| Err(skip!("`{at}` is {what} where the table says {ty}"));
     match (ty, v) {
         (TypeExpr::String, V::String(_)) => Ok(()),
         (TypeExpr::Integer | TypeExpr::Long, V::Number(n)) if n.is_i64() => Ok(()),
@@ -869,7 +876,7 @@ fn object_conforms(
     m: &serde_json::Map<String, serde_json::Value>,
     fields: &[Field],
     at: &str,
-) -> Result<(), String> {
+) -> Result<(), Skip> {
     for (k, v) in m {
         let path = if at.is_empty() {
             k.clone()
@@ -881,14 +888,12 @@ fn object_conforms(
             .find(|f| f.name == *k)
             .ok_or_else(|| format!("`{path}` is not in the table"))?;
         if f.list_wrapper.is_some() {
-            return Err(format!("`{path}` is a wrapped list"));
+            return Err(skip!("`{path}` is a wrapped list"));
         }
         match v {
-            serde_json::Value::Null => return Err(format!("`{path}` is null")),
+            serde_json::Value::Null => return Err(skip!("`{path}` is null")),
             serde_json::Value::Array(a) if a.is_empty() && !f.required => {
-                return Err(format!(
-                    "`{path}` is an empty list, which the encoder omits"
-                ))
+                return Err(skip!("`{path}` is an empty list, which the encoder omits"))
             }
             _ => {}
         }
@@ -898,10 +903,7 @@ fn object_conforms(
         .iter()
         .find(|f| f.required && !m.contains_key(&f.name))
     {
-        return Err(format!(
-            "the example omits the required member `{}`",
-            f.name
-        ));
+        return Err(skip!("the example omits the required member `{}`", f.name));
     }
     Ok(())
 }
@@ -911,9 +913,9 @@ fn request_literal(
     op: &Operation,
     model: &models::OpModel,
     members: &[Member],
-    mut value_of: impl FnMut(&Field, &Member) -> Result<Option<TokenStream>, String>,
+    mut value_of: impl FnMut(&Field, &Member) -> Result<Option<TokenStream>, Skip>,
     body: Option<TokenStream>,
-) -> Result<TokenStream, String> {
+) -> Result<TokenStream, Skip> {
     let req = format_ident!("{}", model.request);
     let mut args = Vec::new();
     let mut setters = Vec::new();
@@ -932,7 +934,7 @@ fn request_literal(
         match (v, m.required) {
             (Some(v), true) => args.push(v),
             (None, true) => {
-                return Err(format!(
+                return Err(skip!(
                     "the example omits the required `{}`",
                     m.rust.trim_start_matches("r#")
                 ))
@@ -951,7 +953,7 @@ fn rpc_value(
     m: &Member,
     params: &indexmap::IndexMap<String, String>,
     used: &mut Vec<String>,
-) -> Result<Option<TokenStream>, String> {
+) -> Result<Option<TokenStream>, Skip> {
     if let Some(text) = params.get(&f.name) {
         used.push(f.name.clone());
         if f.encoding == Some(Encoding::Json) {
@@ -960,7 +962,7 @@ fn rpc_value(
                 serde_json::from_str(text).map_err(|e| format!("`{}` is not JSON: {e}", f.name))?;
             let json = serde_json::to_string(&v).unwrap_or_default();
             if json != *text {
-                return Err(format!("`{}` is not printed compactly", f.name));
+                return Err(skip!("`{}` is not printed compactly", f.name));
             }
             let ty = if m.is_vec {
                 quote! { Vec<#elem> }
@@ -973,14 +975,14 @@ fn rpc_value(
             ));
         }
         if m.is_vec {
-            return Err(format!("`{}` is a list but printed as one value", f.name));
+            return Err(skip!("`{}` is a list but printed as one value", f.name));
         }
         if !f.enum_values.is_empty() && f.ty == TypeExpr::String {
             return Ok(Some(quote! { #text }));
         }
         return scalar_literal(&f.ty, text)
             .map(Some)
-            .ok_or_else(|| format!("`{}={text}` does not fit type {}", f.name, f.ty));
+            .ok_or_else(|| skip!("`{}={text}` does not fit type {}", f.name, f.ty));
     }
     // Repeat list members: `Name.N` or `Name.N.Key`.
     let prefix = format!("{}.", f.name);
@@ -1004,7 +1006,7 @@ fn rpc_value(
     let mut list: Vec<serde_json::Value> = Vec::new();
     for (idx, key, v) in items {
         if idx == 0 {
-            return Err(format!("`{}` index 0", f.name));
+            return Err(skip!("`{}` index 0", f.name));
         }
         while list.len() < idx {
             list.push(serde_json::Value::Null);
@@ -1025,21 +1027,18 @@ fn rpc_value(
                         })?;
                         let printed = parsed.to_string();
                         if printed != v {
-                            return Err(format!(
-                                "`{}.{idx}.{key}={v}` does not print back",
-                                f.name
-                            ));
+                            return Err(skip!("`{}.{idx}.{key}={v}` does not print back", f.name));
                         }
                         parsed
                     }
-                    _ => return Err(format!("`{}.{idx}.{key}`: member not in the table", f.name)),
+                    _ => return Err(skip!("`{}.{idx}.{key}`: member not in the table", f.name)),
                 };
                 slot[key] = value;
             }
         }
     }
     if list.iter().any(|v| v.is_null()) {
-        return Err(format!("`{}` skips an index", f.name));
+        return Err(skip!("`{}` skips an index", f.name));
     }
     for (i, item) in list.iter().enumerate() {
         if let Some(obj) = item.as_object() {
@@ -1048,7 +1047,7 @@ fn rpc_value(
                 .iter()
                 .find(|m| m.required && !obj.contains_key(&m.name))
             {
-                return Err(format!(
+                return Err(skip!(
                     "`{}.{}` omits the required member `{}`",
                     f.name,
                     i + 1,
@@ -1061,12 +1060,12 @@ fn rpc_value(
     let json = super::json_literal(&serde_json::Value::Array(list.clone()));
     if matches!(f.ty.element(), TypeExpr::String) || f.fields.is_empty() {
         // Scalars: typed literals.
-        let lits: Result<Vec<TokenStream>, String> = list
+        let lits: Result<Vec<TokenStream>, Skip> = list
             .iter()
             .map(|v| {
                 let t = v.as_str().unwrap_or_default();
                 scalar_literal(f.ty.element(), t)
-                    .ok_or_else(|| format!("`{}` item `{t}` does not fit", f.name))
+                    .ok_or_else(|| skip!("`{}` item `{t}` does not fit", f.name))
             })
             .collect();
         let lits = lits?;
@@ -1100,9 +1099,9 @@ fn request_example_test(
     members: &[Member],
     enc: &proc_macro2::Ident,
     ex: &Example,
-) -> Result<TokenStream, String> {
+) -> Result<TokenStream, Skip> {
     if let Some(m) = &ex.mismatch {
-        return Err(format!("marked as not matching the tables: {m}"));
+        return Err(skip!("marked as not matching the tables: {m}"));
     }
     sm.protocol.request_example_test(&ExampleCheck {
         spec: sm.spec,
@@ -1115,7 +1114,7 @@ fn request_example_test(
 }
 
 /// An Alibaba RPC request example: the encoded query/form pairs equal the example's.
-pub(crate) fn rpc_example_test(check: &ExampleCheck<'_>) -> Result<TokenStream, String> {
+pub(crate) fn rpc_example_test(check: &ExampleCheck<'_>) -> Result<TokenStream, Skip> {
     let ExampleCheck {
         spec,
         op,
@@ -1149,9 +1148,7 @@ pub(crate) fn rpc_example_test(check: &ExampleCheck<'_>) -> Result<TokenStream, 
         None,
     )?;
     if let Some(extra) = params.keys().find(|k| !used.contains(k)) {
-        return Err(format!(
-            "the example sends `{extra}`, which the table lacks"
-        ));
+        return Err(skip!("the example sends `{extra}`, which the table lacks"));
     }
     let action = &op.id;
     let mut expected = vec![quote! { ("Action", #action) }];
@@ -1170,7 +1167,7 @@ pub(crate) fn rpc_example_test(check: &ExampleCheck<'_>) -> Result<TokenStream, 
 
 /// A Huawei REST request example: the encoded method, path, query and body equal the
 /// example's.
-pub(crate) fn rest_example_test(check: &ExampleCheck<'_>) -> Result<TokenStream, String> {
+pub(crate) fn rest_example_test(check: &ExampleCheck<'_>) -> Result<TokenStream, Skip> {
     let ExampleCheck {
         op,
         model,
@@ -1190,10 +1187,7 @@ pub(crate) fn rest_example_test(check: &ExampleCheck<'_>) -> Result<TokenStream,
     };
     let method = ex.method.unwrap_or(op.method);
     if method != op.method {
-        return Err(format!(
-            "the example uses {method}, the table {}",
-            op.method
-        ));
+        return Err(skip!("the example uses {method}, the table {}", op.method));
     }
     let path_values = op
         .path_template()
@@ -1238,17 +1232,17 @@ pub(crate) fn rest_example_test(check: &ExampleCheck<'_>) -> Result<TokenStream,
                         None
                     } else if m.is_vec {
                         used.push(f.name.clone());
-                        let lits: Result<Vec<TokenStream>, String> = vals
+                        let lits: Result<Vec<TokenStream>, Skip> = vals
                             .iter()
                             .map(|t| {
                                 scalar_literal(f.ty.element(), t)
-                                    .ok_or_else(|| format!("`{}={t}` does not fit", f.name))
+                                    .ok_or_else(|| skip!("`{}={t}` does not fit", f.name))
                             })
                             .collect();
                         let lits = lits?;
                         return Ok(Some(quote! { [#(#lits),*] }));
                     } else if vals.len() > 1 {
-                        return Err(format!("`{}` repeated", f.name));
+                        return Err(skip!("`{}` repeated", f.name));
                     } else {
                         used.push(f.name.clone());
                         Some(vals[0].clone())
@@ -1270,12 +1264,12 @@ pub(crate) fn rest_example_test(check: &ExampleCheck<'_>) -> Result<TokenStream,
             }
             scalar_literal(&f.ty, &text)
                 .map(Some)
-                .ok_or_else(|| format!("`{}={text}` does not fit type {}", f.name, f.ty))
+                .ok_or_else(|| skip!("`{}={text}` does not fit type {}", f.name, f.ty))
         },
         body.as_ref().map(|(b, _)| b.clone()),
     )?;
     if let Some((k, _)) = query.iter().find(|(k, _)| !used.contains(k)) {
-        return Err(format!("the example sends `{k}`, which the table lacks"));
+        return Err(skip!("the example sends `{k}`, which the table lacks"));
     }
     let method = method.as_str();
     let q = query.iter().map(|(k, v)| quote! { (#k, #v) });

@@ -192,11 +192,11 @@ pub fn begin(cache: &Path, group: &str) {
 
 /// The formatted file of `header` and `tokens` from the cache when this thread's session has
 /// it; else `print()`'s text, stored formatted by [`rustfmt_cached`].
-pub fn print_cached(
+pub fn print_cached<E>(
     header: &str,
     tokens: proc_macro2::TokenStream,
-    print: impl FnOnce(proc_macro2::TokenStream) -> Result<String, String>,
-) -> Result<String, String> {
+    print: impl FnOnce(proc_macro2::TokenStream) -> Result<String, E>,
+) -> Result<String, E> {
     let key = SESSION.with(|s| {
         s.borrow().as_ref().map(|s| {
             let text = tokens.to_string();
@@ -448,7 +448,8 @@ mod tests {
     fn a_file_printed_from_the_same_tokens_comes_from_the_cache_formatted() {
         let cache = TempDir::new().unwrap();
         let tokens = || quote::quote! { pub fn f() -> u8 { 1 } };
-        let print = |t: proc_macro2::TokenStream| Ok(format!("{t}\n"));
+        let print =
+            |t: proc_macro2::TokenStream| Ok::<_, std::convert::Infallible>(format!("{t}\n"));
         begin(&cache.0, "svc");
         let printed = print_cached("h", tokens(), print).unwrap();
         let mut files = vec![GeneratedFile {
@@ -493,7 +494,12 @@ mod tests {
         )
         .unwrap();
         begin(&cache.0, "svc");
-        let text = print_cached("h", tokens(), |_| panic!("printed again")).unwrap();
+        let text = print_cached(
+            "h",
+            tokens(),
+            |_| -> Result<String, std::convert::Infallible> { panic!("printed again") },
+        )
+        .unwrap();
         assert_eq!(text, "pub fn  planted( ) {}\n");
         let mut files = vec![GeneratedFile {
             path: "a/src/lib.rs".into(),

@@ -18,6 +18,7 @@ use quote::format_ident;
 
 use super::models::{self, Member, OpModel};
 use super::names::{self, Scope};
+use super::types::{OpTypes, TypeSpace};
 use crate::protocol::ProtocolRules;
 use crate::spec::model::{Operation, Spec};
 
@@ -34,6 +35,9 @@ pub struct ServiceModel<'s> {
     pub names: ServiceNames,
     /// One per operation, in spec order.
     pub operations: Vec<OperationModel<'s>>,
+    /// The nested types of the models, keyed by structure (each operation's own types are in
+    /// [`OperationModel::types`]).
+    pub types: TypeSpace,
     /// The stateful mock's plans by operation id.
     pub plans: Plans,
     /// The client's waiters (from the plans' describe operations and lifecycles).
@@ -72,6 +76,8 @@ pub struct OperationModel<'s> {
     pub doc: String,
     /// Whether repeating the call is harmless (the protocol decides).
     pub idempotent: bool,
+    /// The request and response types and the nested types the module names.
+    pub types: OpTypes,
     /// The request struct's members as `new`, the setters and the generated tests see them.
     pub members: Vec<Member>,
 }
@@ -80,15 +86,14 @@ pub struct OperationModel<'s> {
 #[derive(Debug, thiserror::Error)]
 pub enum LowerError {
     /// The service's resource file is unreadable or does not fit the spec.
-    #[error("{0}")]
-    Resources(String),
+    #[error(transparent)]
+    Resources(#[from] crate::infer::resources::ResourcesError),
 }
 
 /// Lowers the spec read from `spec_path`: the stateful plans are inferred and then settled by
 /// the service's resource file (`specs/resources/<service>.yaml`, next to the spec).
 pub fn lower<'s>(spec_path: &'s str, spec: &'s Spec) -> Result<ServiceModel<'s>, LowerError> {
-    let plans =
-        crate::infer::plans_for(Path::new(spec_path), spec).map_err(LowerError::Resources)?;
+    let plans = crate::infer::plans_for(Path::new(spec_path), spec)?;
     Ok(lower_with_plans(spec_path, spec, plans))
 }
 
@@ -119,24 +124,25 @@ pub fn lower_as<'s>(
         client_crate: format_ident!("{lib_base}_client"),
         service,
     };
+    let op_models: Vec<OpModel> = spec.operations.iter().map(models::op_model).collect();
+    let (types, op_types) = super::types::build(spec.operations.iter().zip(&op_models));
     let operations = spec
         .operations
         .iter()
         .zip(method_names(spec))
-        .map(|(op, method)| {
-            let model = models::op_model(op);
-            OperationModel {
-                op,
-                method_ident: ident(&method),
-                method,
-                module: format_ident!("{}", model.module),
-                request: format_ident!("{}", model.request),
-                response: format_ident!("{}", model.response),
-                doc: super::client::operation_doc(op, protocol),
-                idempotent: protocol.is_idempotent(op),
-                members: models::request_members(op, &model),
-                model,
-            }
+        .zip(op_models.into_iter().zip(op_types))
+        .map(|((op, method), (model, types))| OperationModel {
+            op,
+            method_ident: ident(&method),
+            method,
+            module: format_ident!("{}", model.module),
+            request: format_ident!("{}", model.request),
+            response: format_ident!("{}", model.response),
+            doc: super::client::operation_doc(op, protocol),
+            idempotent: protocol.is_idempotent(op),
+            members: models::request_members(&types),
+            types,
+            model,
         })
         .collect();
     let waiters = super::waiters::lower(spec, &plans);
@@ -146,6 +152,7 @@ pub fn lower_as<'s>(
         protocol,
         names,
         operations,
+        types,
         plans,
         waiters,
     }

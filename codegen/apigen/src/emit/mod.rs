@@ -19,15 +19,46 @@ pub mod release;
 pub mod schema;
 pub mod server;
 pub mod timings;
+pub mod types;
 pub mod waiters;
 pub mod wire;
 
 pub use layout::{Layout, RuntimeDep};
-pub use lower::{lower, OperationModel, ServiceModel};
+pub use lower::{lower, LowerError, OperationModel, ServiceModel};
 
+use crate::error::IoError;
 use crate::spec::{load, model::Spec};
 use proc_macro2::TokenStream;
 use std::path::{Path, PathBuf};
+
+/// Why `apigen generate` could not produce or write the crates.
+#[derive(Debug, thiserror::Error)]
+pub enum GenerateError {
+    /// Reading `specs/` or writing an output file.
+    #[error(transparent)]
+    Io(#[from] IoError),
+    /// A spec does not load (file, line, what was expected).
+    #[error(transparent)]
+    Spec(Box<load::LoadError>),
+    /// A spec's resource file does not fit it.
+    #[error(transparent)]
+    Lower(#[from] LowerError),
+    /// rustfmt is missing or failed: the output would depend on the machine.
+    #[error(transparent)]
+    Format(#[from] format::FormatError),
+    /// The generator printed Rust that does not parse (a generator bug).
+    #[error("generated code does not parse: {0}")]
+    Unparsable(#[from] syn::Error),
+    /// A generator thread panicked (a generator bug).
+    #[error("the generator panicked on `{0}`")]
+    Panicked(String),
+}
+
+impl From<load::LoadError> for GenerateError {
+    fn from(e: load::LoadError) -> Self {
+        GenerateError::Spec(Box::new(e))
+    }
+}
 
 /// One generated file, relative to the repository root.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,15 +69,14 @@ pub struct GeneratedFile {
 
 /// Format tokens as a Rust file with a generated-file header (prettyplease; [`generate_with`]
 /// then runs rustfmt over all files at once).
-pub fn rust_file(header: &str, tokens: TokenStream) -> Result<String, String> {
+pub fn rust_file(header: &str, tokens: TokenStream) -> Result<String, GenerateError> {
     timings::nested(timings::Phase::Emit, timings::Phase::Print, || {
         format::print_cached(header, tokens, |tokens| print_file(header, tokens))
     })
 }
 
-fn print_file(header: &str, tokens: TokenStream) -> Result<String, String> {
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+fn print_file(header: &str, tokens: TokenStream) -> Result<String, GenerateError> {
+    let file: syn::File = syn::parse2(tokens)?;
     let mut out = String::new();
     for line in header.lines() {
         out.push_str("//!");
@@ -154,10 +184,10 @@ pub fn mentions(tokens: &TokenStream, name: &str) -> bool {
 }
 
 /// Load every `specs/*.yaml` under `root`, sorted by file name.
-pub fn load_specs(root: &Path) -> Result<Vec<(String, Spec)>, String> {
+pub fn load_specs(root: &Path) -> Result<Vec<(String, Spec)>, GenerateError> {
     let dir = root.join("specs");
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .map_err(|e| IoError::new(&dir, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
         .collect();
@@ -169,15 +199,13 @@ pub fn load_specs(root: &Path) -> Result<Vec<(String, Spec)>, String> {
                 "specs/{}",
                 p.file_name().unwrap_or_default().to_string_lossy()
             );
-            load::load_file(&p)
-                .map(|s| (rel, s))
-                .map_err(|e| e.to_string())
+            Ok((rel, load::load_file(&p)?))
         })
         .collect()
 }
 
 /// Everything `apigen generate` writes into this repository, in a fixed order.
-pub fn generate(specs: &[(String, Spec)]) -> Result<Vec<GeneratedFile>, String> {
+pub fn generate(specs: &[(String, Spec)]) -> Result<Vec<GeneratedFile>, GenerateError> {
     generate_with(specs, &Layout::in_repo())
 }
 
@@ -186,7 +214,7 @@ pub fn generate(specs: &[(String, Spec)]) -> Result<Vec<GeneratedFile>, String> 
 pub fn generate_cached(
     specs: &[(String, Spec)],
     fmt_cache: &Path,
-) -> Result<Vec<GeneratedFile>, String> {
+) -> Result<Vec<GeneratedFile>, GenerateError> {
     generate_in(specs, &Layout::in_repo(), Some(fmt_cache))
 }
 
@@ -199,7 +227,7 @@ pub fn generate_cached(
 pub fn generate_with(
     specs: &[(String, Spec)],
     layout: &Layout,
-) -> Result<Vec<GeneratedFile>, String> {
+) -> Result<Vec<GeneratedFile>, GenerateError> {
     generate_in(specs, layout, None)
 }
 
@@ -207,8 +235,8 @@ fn generate_in(
     specs: &[(String, Spec)],
     layout: &Layout,
     fmt_cache: Option<&Path>,
-) -> Result<Vec<GeneratedFile>, String> {
-    let per_spec: Vec<Result<Vec<GeneratedFile>, String>> = std::thread::scope(|scope| {
+) -> Result<Vec<GeneratedFile>, GenerateError> {
+    let per_spec: Vec<Result<Vec<GeneratedFile>, GenerateError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = specs
             .iter()
             .map(|(spec_path, spec)| {
@@ -217,9 +245,10 @@ fn generate_in(
             .collect();
         handles
             .into_iter()
-            .map(|h| {
+            .zip(specs)
+            .map(|(h, (spec_path, _))| {
                 h.join()
-                    .unwrap_or_else(|_| Err("the generator panicked".to_owned()))
+                    .unwrap_or_else(|_| Err(GenerateError::Panicked(spec_path.clone())))
             })
             .collect()
     });
@@ -236,19 +265,19 @@ fn service_files(
     spec: &Spec,
     layout: &Layout,
     fmt_cache: Option<&Path>,
-) -> Result<Vec<GeneratedFile>, String> {
+) -> Result<Vec<GeneratedFile>, GenerateError> {
     use timings::{time, Phase};
     if let Some(cache) = fmt_cache {
         format::begin(cache, &spec.service.name);
     }
-    let sm = time(Phase::Lower, || lower(spec_path, spec)).map_err(|e| e.to_string())?;
+    let sm = time(Phase::Lower, || lower(spec_path, spec))?;
     let c = Ctx {
         spec_path,
         spec,
         sm: &sm,
         layout,
     };
-    let mut files = time(Phase::Emit, || -> Result<_, String> {
+    let mut files = time(Phase::Emit, || -> Result<_, GenerateError> {
         let mut files = Vec::new();
         files.extend(models_crate(&c)?);
         files.extend(client_crate(&c)?);
@@ -269,8 +298,7 @@ fn service_files(
     time(Phase::Rustfmt, || match fmt_cache {
         Some(cache) => format::rustfmt_cached(&mut files, 1, cache, &spec.service.name),
         None => format::rustfmt_all(&mut files, 1),
-    })
-    .map_err(|e| e.to_string())?;
+    })?;
     Ok(files)
 }
 
@@ -413,7 +441,7 @@ impl Ctx<'_> {
     }
 }
 
-fn models_crate(c: &Ctx) -> Result<Vec<GeneratedFile>, String> {
+fn models_crate(c: &Ctx) -> Result<Vec<GeneratedFile>, GenerateError> {
     let (spec_path, spec) = (c.spec_path, c.spec);
     let dir = c.dir("models");
     let description = format!("Request and response models of {}", spec.service.title);
@@ -446,7 +474,7 @@ fn models_crate(c: &Ctx) -> Result<Vec<GeneratedFile>, String> {
     ])
 }
 
-fn client_crate(c: &Ctx) -> Result<Vec<GeneratedFile>, String> {
+fn client_crate(c: &Ctx) -> Result<Vec<GeneratedFile>, GenerateError> {
     let (spec_path, spec) = (c.spec_path, c.spec);
     let dir = c.dir("client");
     let description = format!("Async client of {}", spec.service.title);
@@ -518,7 +546,7 @@ fn file(path: PathBuf, contents: String) -> GeneratedFile {
     GeneratedFile { path, contents }
 }
 
-fn server_crate(c: &Ctx) -> Result<Vec<GeneratedFile>, String> {
+fn server_crate(c: &Ctx) -> Result<Vec<GeneratedFile>, GenerateError> {
     let (spec_path, spec) = (c.spec_path, c.spec);
     let svc = c.svc();
     let dir = c.dir("server");
@@ -565,7 +593,7 @@ fn server_crate(c: &Ctx) -> Result<Vec<GeneratedFile>, String> {
     ])
 }
 
-fn mock_crate(c: &Ctx) -> Result<Vec<GeneratedFile>, String> {
+fn mock_crate(c: &Ctx) -> Result<Vec<GeneratedFile>, GenerateError> {
     let (spec_path, spec) = (c.spec_path, c.spec);
     let svc = c.svc();
     let name = format!("{svc}-mock");
@@ -687,12 +715,12 @@ fn collect_files(dir: &Path, root: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Write `files` under `root`, removing generated files that are no longer produced.
-pub fn write(root: &Path, files: &[GeneratedFile]) -> Result<(), String> {
+pub fn write(root: &Path, files: &[GeneratedFile]) -> Result<(), IoError> {
     write_in(root, files, &[PathBuf::from("generated")])
 }
 
 /// Write `files` under `root`, removing files under `owned` that are no longer produced.
-pub fn write_in(root: &Path, files: &[GeneratedFile], owned: &[PathBuf]) -> Result<(), String> {
+pub fn write_in(root: &Path, files: &[GeneratedFile], owned: &[PathBuf]) -> Result<(), IoError> {
     for stale in stale_files_in(root, files, owned) {
         if !files.iter().any(|f| f.path == stale) {
             let _ = std::fs::remove_file(root.join(&stale));
@@ -701,10 +729,10 @@ pub fn write_in(root: &Path, files: &[GeneratedFile], owned: &[PathBuf]) -> Resu
     for f in files {
         let p = root.join(&f.path);
         if let Some(dir) = p.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            crate::error::create_dir_all(dir)?;
         }
         if std::fs::read_to_string(&p).ok().as_deref() != Some(f.contents.as_str()) {
-            std::fs::write(&p, &f.contents).map_err(|e| format!("{}: {e}", p.display()))?;
+            crate::error::write(&p, &f.contents)?;
         }
     }
     Ok(())

@@ -75,7 +75,7 @@ impl Runtime {
     }
 
     /// The dependency; an error when the record names none, or more than one.
-    pub fn dep(&self) -> Result<RuntimeDep, String> {
+    pub fn dep(&self) -> Result<RuntimeDep, OptionsError> {
         let pins: Vec<(&'static str, String)> = [
             ("rev", &self.rev),
             ("tag", &self.tag),
@@ -91,10 +91,7 @@ impl Runtime {
                 pin: pins.into_iter().next(),
             }),
             (None, None, Some(v)) if pins.is_empty() => Ok(RuntimeDep::Version(v.clone())),
-            _ => Err(
-                "`runtime` takes one of `path`, `git` (with at most one of `rev`, `tag`, `branch`) or `version`"
-                    .to_owned(),
-            ),
+            _ => Err(OptionsError::Runtime),
         }
     }
 }
@@ -131,20 +128,34 @@ impl Recorded {
     }
 }
 
+/// Why the recorded options cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum OptionsError {
+    #[error(transparent)]
+    Io(#[from] crate::error::IoError),
+    /// The file is not what apigen writes (with the parser's line and column).
+    #[error("{path}: {source} (written by `apigen generate --out`; fix or remove it)", path = .path.display())]
+    Parse {
+        path: PathBuf,
+        source: yaml_serde::Error,
+    },
+    #[error(
+        "`runtime` takes one of `path`, `git` (with at most one of `rev`, `tag`, `branch`) or `version`"
+    )]
+    Runtime,
+}
+
 /// The options recorded in `dir`, if any. A file that does not parse is an error naming it.
-pub fn load(dir: &Path) -> Result<Option<Recorded>, String> {
+pub fn load(dir: &Path) -> Result<Option<Recorded>, OptionsError> {
     let path = dir.join(FILE);
-    let text = match std::fs::read_to_string(&path) {
+    let text = match crate::error::read(&path) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("{}: {e}", path.display())),
+        Err(e) if e.is_not_found() => return Ok(None),
+        Err(e) => return Err(e.into()),
     };
-    yaml_serde::from_str(&text).map(Some).map_err(|e| {
-        format!(
-            "{}: {e} (written by `apigen generate --out`; fix or remove it)",
-            path.display()
-        )
-    })
+    yaml_serde::from_str(&text)
+        .map(Some)
+        .map_err(|source| OptionsError::Parse { path, source })
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ use crate::diff::{
 };
 use crate::spec::{load, model::Spec};
 use sha2::{Digest, Sha256};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The version of a service's crates when nothing was released before.
 pub const INITIAL_VERSION: &str = "0.1.0";
@@ -102,21 +102,68 @@ pub fn rust_incompatible(diff: &Diff) -> usize {
         .count()
 }
 
+/// A recorded version apigen cannot bump (it writes `x.y.z` only).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?}: not a version of the form x.y.z")]
+pub struct VersionError(pub String);
+
+/// Why the crates in an output directory cannot be released from the specs given.
+#[derive(Debug, thiserror::Error)]
+pub enum ReleaseError {
+    #[error(transparent)]
+    Version(#[from] VersionError),
+    /// A `--previous` spec loads but cannot be compared.
+    #[error("--previous {arg}: {source}")]
+    PreviousInput {
+        arg: String,
+        source: Box<crate::diff::DiffError>,
+    },
+    #[error("--previous {arg}: service `{service}` is not among the specs generated")]
+    PreviousUnknown { arg: String, service: String },
+    #[error("--previous {arg}: a second previous spec of service `{service}`")]
+    PreviousTwice { arg: String, service: String },
+    #[error(
+        "--previous {label}: {} holds no crates apigen generated; generate the previous spec there first (its release is what the new version follows)",
+        .dir.display()
+    )]
+    NoPreviousCrates { label: String, dir: PathBuf },
+    #[error(
+        "{}: generated from another spec of `{service}` (version {version}); pass --previous OLD_SPEC to release the change with a new version",
+        .dir.display()
+    )]
+    OtherSpec {
+        dir: PathBuf,
+        service: String,
+        version: String,
+    },
+    #[error(
+        "--previous {label}: {} was generated from another spec (SHA-256 {recorded}…, --previous has {previous}…)",
+        .dir.display()
+    )]
+    PreviousMismatch {
+        label: String,
+        dir: PathBuf,
+        /// The first 12 hex digits of each.
+        recorded: String,
+        previous: String,
+    },
+}
+
 /// `x.y.z` parsed (no pre-release or build metadata: apigen writes none).
-fn parse(version: &str) -> Result<(u64, u64, u64), String> {
+fn parse(version: &str) -> Result<(u64, u64, u64), VersionError> {
     let parts: Vec<&str> = version.trim().split('.').collect();
     let num = |s: &str| {
         s.parse::<u64>()
-            .map_err(|_| format!("{version:?}: not a version of the form x.y.z"))
+            .map_err(|_| VersionError(version.to_owned()))
     };
     match parts.as_slice() {
         [x, y, z] => Ok((num(x)?, num(y)?, num(z)?)),
-        _ => Err(format!("{version:?}: not a version of the form x.y.z")),
+        _ => Err(VersionError(version.to_owned())),
     }
 }
 
 /// The version after `bump` of `version`, by cargo's semver rules (see the module docs).
-pub fn bumped(version: &str, bump: Bump) -> Result<String, String> {
+pub fn bumped(version: &str, bump: Bump) -> Result<String, VersionError> {
     let (x, y, z) = parse(version)?;
     let (x, y, z) = match (bump, x) {
         (Bump::Major, 0) => (0, y + 1, 0),
@@ -214,7 +261,7 @@ pub fn next(
     previous: &Release,
     spec: &Spec,
     diff: &Diff,
-) -> Result<(Release, Option<Bump>), String> {
+) -> Result<(Release, Option<Bump>), VersionError> {
     let sha = spec_sha256(spec);
     let older_generator = previous.api_generation < API_GENERATION;
     if previous.spec_sha256 == sha && !older_generator {
@@ -312,7 +359,10 @@ mod tests {
         assert_eq!(bumped("1.4.2", Bump::Major).unwrap(), "2.0.0");
         assert_eq!(bumped("1.4.2", Bump::Minor).unwrap(), "1.5.0");
         assert_eq!(bumped("1.4.2", Bump::Patch).unwrap(), "1.4.3");
-        assert!(bumped("1.4", Bump::Patch).is_err());
+        assert_eq!(
+            bumped("1.4", Bump::Patch).unwrap_err().to_string(),
+            "\"1.4\": not a version of the form x.y.z"
+        );
         assert!(bumped("1.4.x", Bump::Patch).is_err());
         assert!(bumped("1.4.2-rc.1", Bump::Patch).is_err());
     }

@@ -3,6 +3,7 @@
 //! corrections change them. `apigen census` prints the table `specs/README.md` holds;
 //! `tests/census.rs` fails when the README's copy is not what the extractor gives.
 
+use super::files::ExtractFileError;
 use crate::spec::model::{Field, Spec};
 
 /// Fields carrying each fact in one spec.
@@ -132,16 +133,22 @@ const ORDER: &[&str] = &["mse", "retailcloud", "alikafka", "cse", "dms-kafka"];
 
 /// Extract every document of `root/specs/sources` with its corrections
 /// (`root/specs/corrections/<service>.yaml`) and count; in the README's order.
-pub fn of_repository(root: &std::path::Path) -> Result<Vec<(String, Sources)>, String> {
+pub fn of_repository(root: &std::path::Path) -> Result<Vec<(String, Sources)>, ExtractFileError> {
     let sources = root.join("specs").join("sources");
     let mut rows = Vec::new();
-    let entries = std::fs::read_dir(&sources).map_err(|e| format!("{}: {e}", sources.display()))?;
+    let entries = std::fs::read_dir(&sources).map_err(|source| ExtractFileError::Read {
+        path: sources.clone(),
+        source,
+    })?;
     for e in entries.flatten() {
         let p = e.path();
         if p.extension().is_none_or(|x| x != "txt") {
             continue;
         }
-        let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+        let text = std::fs::read_to_string(&p).map_err(|source| ExtractFileError::Read {
+            path: p.clone(),
+            source,
+        })?;
         let Some(kind) = super::DocKind::detect(&text) else {
             continue;
         };
@@ -158,7 +165,10 @@ pub fn of_repository(root: &std::path::Path) -> Result<Vec<(String, Sources)>, S
             Err(_) => None,
         };
         let x = super::extract("document", &text, file.as_ref().map(|f| ("corrections", f)))
-            .map_err(|e| format!("{}: {e}", p.display()))?;
+            .map_err(|source| ExtractFileError::Extract {
+                document: p.display().to_string(),
+                source,
+            })?;
         rows.push((name.to_string(), *x.sources));
     }
     rows.sort_by_key(|(n, _)| ORDER.iter().position(|o| o == n).unwrap_or(ORDER.len()));
@@ -224,7 +234,9 @@ impl Edits {
 
 /// Each document's corrections file (`root/specs/corrections/<service>.yaml`) by kind of edit,
 /// in the README's order; a service without a file has none.
-pub fn edits_of_repository(root: &std::path::Path) -> Result<Vec<(String, Edits)>, String> {
+pub fn edits_of_repository(
+    root: &std::path::Path,
+) -> Result<Vec<(String, Edits)>, ExtractFileError> {
     let mut rows = Vec::new();
     for service in ORDER {
         let p = root
@@ -237,7 +249,7 @@ pub fn edits_of_repository(root: &std::path::Path) -> Result<Vec<(String, Edits)
                 &t,
             )?),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Edits::default(),
-            Err(e) => return Err(format!("{}: {e}", p.display())),
+            Err(source) => return Err(ExtractFileError::Read { path: p, source }),
         };
         rows.push((service.to_string(), edits));
     }

@@ -66,20 +66,80 @@ pub struct Correction {
     pub rebuilt: bool,
 }
 
-/// A correction that did not apply.
+/// A correction that did not apply (or, from [`redundant_keys`], applies only in part).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stale {
     pub index: usize,
     pub at: String,
-    pub why: String,
+    pub why: EditError,
+}
+
+/// Why one correction does not apply: the file is read, the edit is reported stale.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum EditError {
+    #[error("exactly one of set, remove, add, move_to is expected")]
+    NotOneAction,
+    #[error("bad path `{path}`: {why}")]
+    BadPath { path: String, why: &'static str },
+    #[error("empty path")]
+    EmptyPath,
+    /// The target (or a step towards it) is not in the spec.
+    #[error("no `{0}` here")]
+    Missing(String),
+    #[error("no list `{0}` here")]
+    MissingList(String),
+    #[error("`{0}`: parent is not an object")]
+    ParentNotObject(String),
+    #[error("expected `{key}` to be {expected}, found {found}")]
+    Unexpected {
+        key: String,
+        expected: Box<Value>,
+        found: Box<Value>,
+    },
+    #[error("target is not an object")]
+    NotAnObject,
+    #[error("target is not a list")]
+    NotAList,
+    #[error("no element `{0}` to insert after")]
+    NoAnchor(String),
+    /// A `set` that changes nothing.
+    #[error("the document already says this; the correction is no longer needed")]
+    AlreadySaid,
+    /// The edit applies but the result is not a spec (serde's message).
+    #[error("edit gives an invalid spec: {0}")]
+    InvalidSpec(String),
+    /// A `set` some of whose keys already hold the value set (from [`redundant_keys`]).
+    #[error(
+        "sets {} to what the spec already holds; drop {}",
+        .0.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "),
+        if .0.len() == 1 { "it" } else { "them" }
+    )]
+    PartlyRedundant(Vec<String>),
+}
+
+/// Why a corrections file cannot be used at all.
+#[derive(Debug, thiserror::Error)]
+pub enum CorrectionsError {
+    /// Not YAML, or not a corrections file; with line and column where the parser knows them.
+    #[error("{path}{}: {source}", match .location { Some((l, c)) => format!(":{l}:{c}"), None => String::new() })]
+    Parse {
+        path: String,
+        location: Option<(usize, usize)>,
+        source: yaml_serde::Error,
+    },
+    /// The spec could not be carried through the edits (a model the corrections cannot
+    /// represent).
+    #[error("applying corrections: {0}")]
+    Model(#[from] serde_json::Error),
 }
 
 impl CorrectionsFile {
     /// Read a corrections file; errors carry line and column.
-    pub fn parse(path: &str, text: &str) -> Result<CorrectionsFile, String> {
-        yaml_serde::from_str(text).map_err(|e| match e.location() {
-            Some(l) => format!("{path}:{}:{}: {e}", l.line(), l.column()),
-            None => format!("{path}: {e}"),
+    pub fn parse(path: &str, text: &str) -> Result<CorrectionsFile, CorrectionsError> {
+        yaml_serde::from_str(text).map_err(|source| CorrectionsError::Parse {
+            path: path.to_string(),
+            location: source.location().map(|l| (l.line(), l.column())),
+            source,
         })
     }
 }
@@ -106,14 +166,7 @@ pub fn redundant_keys(spec: &Spec, file: &CorrectionsFile) -> Vec<Stale> {
                     out.push(Stale {
                         index,
                         at: c.at.clone(),
-                        why: format!(
-                            "sets {} to what the spec already holds; drop {}",
-                            same.iter()
-                                .map(|k| format!("`{k}`"))
-                                .collect::<Vec<_>>()
-                                .join(", "),
-                            if same.len() == 1 { "it" } else { "them" }
-                        ),
+                        why: EditError::PartlyRedundant(same.into_iter().cloned().collect()),
                     });
                 }
             }
@@ -124,8 +177,8 @@ pub fn redundant_keys(spec: &Spec, file: &CorrectionsFile) -> Vec<Stale> {
 }
 
 /// Apply `file` to `spec`; returns the corrections that did not apply.
-pub fn apply(spec: &mut Spec, file: &CorrectionsFile) -> Result<Vec<Stale>, String> {
-    let root = serde_json::to_value(&*spec).map_err(|e| e.to_string())?;
+pub fn apply(spec: &mut Spec, file: &CorrectionsFile) -> Result<Vec<Stale>, CorrectionsError> {
+    let root = serde_json::to_value(&*spec)?;
     // Fast path: apply every edit, check the model's shape once. Only when the result is
     // not a valid spec, redo it checking after each edit to find the edit at fault.
     let (edited, mut stale, mut facts) = apply_all(root.clone(), file, false);
@@ -134,7 +187,7 @@ pub fn apply(spec: &mut Spec, file: &CorrectionsFile) -> Result<Vec<Stale>, Stri
         Err(_) => {
             let (edited, s, f) = apply_all(root, file, true);
             (stale, facts) = (s, f);
-            serde_json::from_value(edited).map_err(|e| e.to_string())?
+            serde_json::from_value(edited)?
         }
     };
     *spec = out;
@@ -157,7 +210,7 @@ fn apply_all(
         let outcome = apply_one(&mut root, c).and_then(|()| match check_each {
             true => serde_json::from_value::<Spec>(root.clone())
                 .map(|_| ())
-                .map_err(|e| format!("edit gives an invalid spec: {e}")),
+                .map_err(|e| EditError::InvalidSpec(e.to_string())),
             false => Ok(()),
         });
         match outcome {
@@ -218,7 +271,7 @@ fn external_facts(c: &Correction, source: &str) -> Vec<ExternalFact> {
     out
 }
 
-fn apply_one(root: &mut Value, c: &Correction) -> Result<(), String> {
+fn apply_one(root: &mut Value, c: &Correction) -> Result<(), EditError> {
     let actions = [
         c.set.is_some(),
         c.remove,
@@ -229,7 +282,7 @@ fn apply_one(root: &mut Value, c: &Correction) -> Result<(), String> {
     .filter(|b| **b)
     .count();
     if actions != 1 {
-        return Err("exactly one of set, remove, add, move_to is expected".into());
+        return Err(EditError::NotOneAction);
     }
     let path = parse_path(&c.at)?;
     if let Some(expect) = &c.expect {
@@ -237,13 +290,17 @@ fn apply_one(root: &mut Value, c: &Correction) -> Result<(), String> {
         for (k, v) in expect {
             let found = target.get(k).cloned().unwrap_or(Value::Null);
             if &found != v {
-                return Err(format!("expected `{k}` to be {v}, found {found}"));
+                return Err(EditError::Unexpected {
+                    key: k.clone(),
+                    expected: Box::new(v.clone()),
+                    found: Box::new(found),
+                });
             }
         }
     }
     if let Some(set) = &c.set {
         let target = resolve_mut(root, &path)?;
-        let obj = target.as_object_mut().ok_or("target is not an object")?;
+        let obj = target.as_object_mut().ok_or(EditError::NotAnObject)?;
         let mut changed = false;
         for (k, v) in set {
             if obj.get(k) != Some(v) {
@@ -256,9 +313,7 @@ fn apply_one(root: &mut Value, c: &Correction) -> Result<(), String> {
             }
         }
         if !changed {
-            return Err(
-                "the document already says this; the correction is no longer needed".into(),
-            );
+            return Err(EditError::AlreadySaid);
         }
         return Ok(());
     }
@@ -283,16 +338,15 @@ fn apply_one(root: &mut Value, c: &Correction) -> Result<(), String> {
     Ok(())
 }
 
-fn insert(target: &mut Value, value: Value, after: Option<&str>) -> Result<(), String> {
+fn insert(target: &mut Value, value: Value, after: Option<&str>) -> Result<(), EditError> {
     if target.is_null() {
         *target = Value::Array(Vec::new());
     }
-    let list = target.as_array_mut().ok_or("target is not a list")?;
+    let list = target.as_array_mut().ok_or(EditError::NotAList)?;
     match after {
         None => list.push(value),
         Some(sel) => {
-            let i =
-                position(list, sel).ok_or_else(|| format!("no element `{sel}` to insert after"))?;
+            let i = position(list, sel).ok_or_else(|| EditError::NoAnchor(sel.to_string()))?;
             list.insert(i + 1, value);
         }
     }
@@ -305,26 +359,26 @@ enum Segment {
     Select(String, String),
 }
 
-fn parse_path(path: &str) -> Result<Vec<Segment>, String> {
+fn parse_path(path: &str) -> Result<Vec<Segment>, EditError> {
+    let bad = |why| EditError::BadPath {
+        path: path.to_string(),
+        why,
+    };
     let mut out = Vec::new();
     let mut rest = path.trim();
     while !rest.is_empty() {
         let end = rest.find(['.', '[']).unwrap_or(rest.len());
         let key = &rest[..end];
         if key.is_empty() {
-            return Err(format!("bad path `{path}`: empty segment"));
+            return Err(bad("empty segment"));
         }
         rest = &rest[end..];
         if let Some(r) = rest.strip_prefix('[') {
             let (sel, after) = if let Some(r) = r.strip_prefix('"') {
-                let close = r
-                    .find("\"]")
-                    .ok_or_else(|| format!("bad path `{path}`: unclosed [\""))?;
+                let close = r.find("\"]").ok_or_else(|| bad("unclosed [\""))?;
                 (&r[..close], &r[close + 2..])
             } else {
-                let close = r
-                    .find(']')
-                    .ok_or_else(|| format!("bad path `{path}`: unclosed ["))?;
+                let close = r.find(']').ok_or_else(|| bad("unclosed ["))?;
                 (&r[..close], &r[close + 1..])
             };
             out.push(Segment::Select(key.to_string(), sel.to_string()));
@@ -335,7 +389,7 @@ fn parse_path(path: &str) -> Result<Vec<Segment>, String> {
         rest = rest.strip_prefix('.').unwrap_or(rest);
     }
     if out.is_empty() {
-        return Err("empty path".into());
+        return Err(EditError::EmptyPath);
     }
     Ok(out)
 }
@@ -360,29 +414,29 @@ fn matches_selector(v: &Value, sel: &str) -> bool {
         })
 }
 
-fn resolve<'a>(root: &'a Value, path: &[Segment]) -> Result<&'a Value, String> {
+fn resolve<'a>(root: &'a Value, path: &[Segment]) -> Result<&'a Value, EditError> {
     let mut cur = root;
     for seg in path {
         cur = match seg {
-            Segment::Key(k) => cur.get(k).ok_or_else(|| format!("no `{k}` here"))?,
+            Segment::Key(k) => cur.get(k).ok_or_else(|| EditError::Missing(k.clone()))?,
             Segment::Select(k, sel) => cur
                 .get(k)
                 .and_then(Value::as_array)
                 .and_then(|l| position(l, sel).map(|i| &l[i]))
-                .ok_or_else(|| format!("no `{k}[{sel}]` here"))?,
+                .ok_or_else(|| EditError::Missing(format!("{k}[{sel}]")))?,
         };
     }
     Ok(cur)
 }
 
-fn resolve_mut<'a>(root: &'a mut Value, path: &[Segment]) -> Result<&'a mut Value, String> {
+fn resolve_mut<'a>(root: &'a mut Value, path: &[Segment]) -> Result<&'a mut Value, EditError> {
     let mut cur = root;
     for seg in path {
         cur = match seg {
             Segment::Key(k) => {
                 let obj = cur
                     .as_object_mut()
-                    .ok_or_else(|| format!("`{k}`: parent is not an object"))?;
+                    .ok_or_else(|| EditError::ParentNotObject(k.clone()))?;
                 // Absent optional members (skipped when empty) are created on demand.
                 obj.entry(k.clone()).or_insert(Value::Null)
             }
@@ -390,24 +444,24 @@ fn resolve_mut<'a>(root: &'a mut Value, path: &[Segment]) -> Result<&'a mut Valu
                 .get_mut(k)
                 .and_then(Value::as_array_mut)
                 .and_then(|l| position(l, sel).map(move |i| &mut l[i]))
-                .ok_or_else(|| format!("no `{k}[{sel}]` here"))?,
+                .ok_or_else(|| EditError::Missing(format!("{k}[{sel}]")))?,
         };
     }
     Ok(cur)
 }
 
-fn remove_segment(container: &mut Value, seg: &Segment) -> Result<Value, String> {
+fn remove_segment(container: &mut Value, seg: &Segment) -> Result<Value, EditError> {
     match seg {
         Segment::Key(k) => container
             .as_object_mut()
             .and_then(|o| o.remove(k))
-            .ok_or_else(|| format!("no `{k}` here")),
+            .ok_or_else(|| EditError::Missing(k.clone())),
         Segment::Select(k, sel) => {
             let list = container
                 .get_mut(k)
                 .and_then(Value::as_array_mut)
-                .ok_or_else(|| format!("no list `{k}` here"))?;
-            let i = position(list, sel).ok_or_else(|| format!("no `{k}[{sel}]` here"))?;
+                .ok_or_else(|| EditError::MissingList(k.clone()))?;
+            let i = position(list, sel).ok_or_else(|| EditError::Missing(format!("{k}[{sel}]")))?;
             Ok(list.remove(i))
         }
     }
@@ -431,7 +485,11 @@ mod redundant_tests {
         let r = redundant_keys(&spec, &file);
         assert_eq!(r.len(), 1, "{r:?}");
         assert_eq!(r[0].index, 0);
-        assert!(r[0].why.contains("`enum`"), "{}", r[0].why);
+        assert_eq!(r[0].why, EditError::PartlyRedundant(vec!["enum".into()]));
+        assert_eq!(
+            r[0].why.to_string(),
+            "sets `enum` to what the spec already holds; drop it"
+        );
     }
 }
 
@@ -463,6 +521,8 @@ mod tests {
         );
         let stale = apply(&mut spec, &f).unwrap();
         assert_eq!(stale.iter().map(|s| s.index).collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(stale[0].why, EditError::Missing("operations[Nope]".into()));
+        assert_eq!(stale[1].why, EditError::AlreadySaid);
         assert!(spec.operations[0]
             .parameters
             .iter()
@@ -483,7 +543,16 @@ mod tests {
         );
         let stale = apply(&mut spec, &f).unwrap();
         assert_eq!(stale.len(), 1);
-        assert!(stale[0].why.contains("invalid spec"), "{}", stale[0].why);
+        assert!(
+            matches!(stale[0].why, EditError::InvalidSpec(_)),
+            "{:?}",
+            stale[0].why
+        );
+        assert!(
+            stale[0].why.to_string().contains("invalid spec"),
+            "{}",
+            stale[0].why
+        );
         assert!(!spec.operations[0].parameters[0].required);
     }
 
@@ -507,7 +576,25 @@ mod tests {
                 Segment::Key("name".into())
             ]
         );
-        assert!(parse_path("a[b").is_err());
+        assert_eq!(
+            parse_path("a[b"),
+            Err(EditError::BadPath {
+                path: "a[b".into(),
+                why: "unclosed ["
+            })
+        );
+    }
+
+    #[test]
+    fn a_malformed_file_is_an_error_with_its_line_and_column() {
+        let e = CorrectionsFile::parse("c.yaml", "service: s\ncorrections:\n- {at: x, sett: {}}\n")
+            .unwrap_err();
+        let CorrectionsError::Parse { location, .. } = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(location.map(|(line, _)| line), Some(3), "{e}");
+        assert!(e.to_string().starts_with("c.yaml:3:"), "{e}");
+        assert!(e.to_string().contains("sett"), "{e}");
     }
 }
 

@@ -172,7 +172,7 @@ fn balanced(text: &str) -> bool {
 
 /// Parse JSON as the documents print it. Strict JSON first; then a repaired copy read
 /// as JSON5 (trailing commas, comments, unquoted keys); the error is the strict one.
-pub fn parse_json_lenient(text: &str) -> Result<serde_json::Value, String> {
+pub fn parse_json_lenient(text: &str) -> Result<serde_json::Value, NotJson> {
     let strict = match serde_json::from_str::<serde_json::Value>(text) {
         Ok(v) => return Ok(v),
         Err(e) => e,
@@ -181,8 +181,14 @@ pub fn parse_json_lenient(text: &str) -> Result<serde_json::Value, String> {
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(&repaired) {
         return Ok(v);
     }
-    json5::from_str::<serde_json::Value>(&repaired).map_err(|_| format!("not JSON: {strict}"))
+    json5::from_str::<serde_json::Value>(&repaired).map_err(|_| NotJson(strict))
 }
+
+/// An example that does not read as JSON even leniently: the strict parser's error (with its
+/// line and column in the example).
+#[derive(Debug, thiserror::Error)]
+#[error("not JSON: {0}")]
+pub struct NotJson(pub serde_json::Error);
 
 /// Mechanical repairs: drop lone page-number lines, re-join strings a line wrap split,
 /// drop trailing commas before a closing bracket.

@@ -69,8 +69,8 @@ pub enum ExtractFileError {
         document: String,
         source: super::ExtractError,
     },
-    #[error("{0}")]
-    Corrections(String),
+    #[error(transparent)]
+    Corrections(#[from] super::corrections::CorrectionsError),
 }
 
 /// Extracts the document at `document` with `corrections`.
@@ -167,10 +167,7 @@ pub fn extract_text(
     strict: bool,
 ) -> Result<Extracted, ExtractFileError> {
     let file = match corrections {
-        Some((p, t)) => Some(
-            CorrectionsFile::parse(&p.display().to_string(), t)
-                .map_err(ExtractFileError::Corrections)?,
-        ),
+        Some((p, t)) => Some(CorrectionsFile::parse(&p.display().to_string(), t)?),
         None => None,
     };
     let doc_name = repo_relative(document);

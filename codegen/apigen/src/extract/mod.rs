@@ -153,7 +153,7 @@ pub enum ExtractError {
         expected: String,
         found: String,
     },
-    Corrections(String),
+    Corrections(corrections::CorrectionsError),
 }
 
 impl fmt::Display for ExtractError {
@@ -165,12 +165,19 @@ impl fmt::Display for ExtractError {
             ExtractError::WrongCorrections { expected, found } => {
                 write!(f, "corrections are for service `{found}`, the document is `{expected}`")
             }
-            ExtractError::Corrections(e) => f.write_str(e),
+            ExtractError::Corrections(e) => e.fmt(f),
         }
     }
 }
 
-impl std::error::Error for ExtractError {}
+impl std::error::Error for ExtractError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ExtractError::Corrections(e) => Some(e),
+            _ => None,
+        }
+    }
+}
 
 /// Extract a spec from a document's text. `document` is the path recorded in the spec
 /// (relative to the repository root); `corrections` is `(path, parsed file)`.

@@ -128,29 +128,76 @@ pub fn path_for(spec_path: &Path) -> PathBuf {
     dir.join("resources").join(name)
 }
 
+/// Why a resource file cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ResourcesError {
+    #[error(transparent)]
+    Io(#[from] crate::error::IoError),
+    /// Not YAML, or not a resource file; with line and column where the parser knows them.
+    #[error("{file}{}: {source}", match .location { Some((l, c)) => format!(":{l}:{c}"), None => String::new() })]
+    Parse {
+        file: String,
+        location: Option<(usize, usize)>,
+        source: yaml_serde::Error,
+    },
+    #[error("{file}: resource {resource:?}: every entry needs its evidence in `reason`")]
+    NoReason { file: String, resource: String },
+    /// The file does not fit the spec (a stale entry).
+    #[error("{file}: {source}")]
+    Apply { file: String, source: ApplyError },
+}
+
+/// Why a resource file's entries do not fit the spec they are applied to.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApplyError {
+    #[error("resource file is for service {file:?}, the spec is {spec:?}")]
+    WrongService { file: String, spec: String },
+    #[error("resource {resource:?}: {problem}")]
+    Entry {
+        resource: String,
+        problem: EntryProblem,
+    },
+}
+
+/// What an entry names that the spec (or the inference) does not have.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EntryProblem {
+    #[error("no such inferred resource (stale entry?)")]
+    NoResource,
+    #[error("error code {0:?} is not in the document's tables")]
+    NoErrorCode(String),
+    #[error("no operation {0:?}")]
+    NoOperation(String),
+    #[error("{operation} takes no member {member:?}")]
+    TakesNo { operation: String, member: String },
+    #[error("{operation} answers no member {member:?}")]
+    AnswersNo { operation: String, member: String },
+}
+
 impl Resources {
     /// Reads and parses the file at `path`; `Ok(None)` when there is none.
-    pub fn load(path: &Path) -> Result<Option<Self>, String> {
-        let text = match std::fs::read_to_string(path) {
+    pub fn load(path: &Path) -> Result<Option<Self>, ResourcesError> {
+        let text = match crate::error::read(path) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(format!("{}: {e}", path.display())),
+            Err(e) if e.is_not_found() => return Ok(None),
+            Err(e) => return Err(e.into()),
         };
         Self::parse(&path.display().to_string(), &text).map(Some)
     }
 
     /// Parses the text of a resource file (`file` names it in errors).
-    pub fn parse(file: &str, text: &str) -> Result<Self, String> {
-        let r: Self = yaml_serde::from_str(text).map_err(|e| match e.location() {
-            Some(l) => format!("{file}:{}:{}: {e}", l.line(), l.column()),
-            None => format!("{file}: {e}"),
+    pub fn parse(file: &str, text: &str) -> Result<Self, ResourcesError> {
+        let r: Self = yaml_serde::from_str(text).map_err(|source| ResourcesError::Parse {
+            file: file.to_string(),
+            location: source.location().map(|l| (l.line(), l.column())),
+            source,
         })?;
         for e in &r.resources {
             if e.reason.trim().is_empty() {
-                return Err(format!(
-                    "{file}: resource {:?}: every entry needs its evidence in `reason`",
-                    e.resource
-                ));
+                return Err(ResourcesError::NoReason {
+                    file: file.to_string(),
+                    resource: e.resource.clone(),
+                });
             }
         }
         Ok(r)
@@ -159,15 +206,24 @@ impl Resources {
     /// Applies the entries to the inferred `plans` of `spec`; an entry naming a resource,
     /// operation or error code the spec does not have is an error (a stale entry, as for
     /// corrections).
-    pub fn apply(&self, spec: &Spec, plans: &mut BTreeMap<String, Plan>) -> Result<(), String> {
+    pub fn apply(&self, spec: &Spec, plans: &mut BTreeMap<String, Plan>) -> Result<(), ApplyError> {
         if self.service != spec.service.name {
-            return Err(format!(
-                "resource file is for service {:?}, the spec is {:?}",
-                self.service, spec.service.name
-            ));
+            return Err(ApplyError::WrongService {
+                file: self.service.clone(),
+                spec: spec.service.name.clone(),
+            });
         }
         for e in &self.resources {
-            let ctx = |what: String| format!("resource {:?}: {what}", e.resource);
+            let ctx = |problem: EntryProblem| ApplyError::Entry {
+                resource: e.resource.clone(),
+                problem,
+            };
+            let takes_no = |operation: &str, member: &str| {
+                ctx(EntryProblem::TakesNo {
+                    operation: operation.to_string(),
+                    member: member.to_string(),
+                })
+            };
             // A resource the inference did not find is declared by the operations it joins,
             // a create among them (`CreatePrePayOrder` makes an Alibaba Kafka instance).
             let declared = e
@@ -201,18 +257,16 @@ impl Resources {
                 .find(|p| p.resource == e.resource)
                 .cloned()
                 .or(declared)
-                .ok_or_else(|| ctx("no such inferred resource (stale entry?)".into()))?;
+                .ok_or_else(|| ctx(EntryProblem::NoResource))?;
             if e.remove {
                 plans.retain(|_, p| p.resource != e.resource);
                 continue;
             }
-            let error = |code: &Option<String>| -> Result<Option<ErrorAnswer>, String> {
+            let error = |code: &Option<String>| -> Result<Option<ErrorAnswer>, ApplyError> {
                 let Some(code) = code else { return Ok(None) };
-                find_error(spec, code).map(Some).ok_or_else(|| {
-                    ctx(format!(
-                        "error code {code:?} is not in the document's tables"
-                    ))
-                })
+                find_error(spec, code)
+                    .map(Some)
+                    .ok_or_else(|| ctx(EntryProblem::NoErrorCode(code.clone())))
             };
             let (conflict, not_found, busy) =
                 (error(&e.conflict)?, error(&e.not_found)?, error(&e.busy)?);
@@ -221,10 +275,10 @@ impl Resources {
                     .operations
                     .iter()
                     .find(|o| &o.id == op_id)
-                    .ok_or_else(|| ctx(format!("no operation {op_id:?}")))?;
+                    .ok_or_else(|| ctx(EntryProblem::NoOperation(op_id.clone())))?;
                 if let Some(id) = &joined.id {
                     if !takes(op, id) {
-                        return Err(ctx(format!("{op_id} takes no member {id:?}")));
+                        return Err(takes_no(op_id, id));
                     }
                 }
                 let mut plan = Plan {
@@ -257,7 +311,7 @@ impl Resources {
                 if plan.action == Action::Create {
                     if let Some(id) = &e.id {
                         if !op.is_some_and(|o| takes(o, id)) {
-                            return Err(ctx(format!("{op_id} takes no member {id:?}")));
+                            return Err(takes_no(op_id, id));
                         }
                         plan.id = Some(id.clone());
                     }
@@ -266,7 +320,10 @@ impl Resources {
                     }
                     if let Some(k) = &e.id_out {
                         if !op.is_some_and(|o| answers(o, k)) {
-                            return Err(ctx(format!("{op_id} answers no member {k:?}")));
+                            return Err(ctx(EntryProblem::AnswersNo {
+                                operation: op_id.clone(),
+                                member: k.clone(),
+                            }));
                         }
                         plan.id_out = Some(k.clone());
                     }
@@ -289,7 +346,7 @@ impl Resources {
                 }
                 if !e.key.is_empty() && plan.action != Action::List {
                     if let Some(k) = e.key.iter().find(|k| !op.is_some_and(|o| takes(o, k))) {
-                        return Err(ctx(format!("{op_id} takes no member {k:?}")));
+                        return Err(takes_no(op_id, k));
                     }
                     plan.key = e.key.clone();
                     // The members of the identity do not scope it.
@@ -360,12 +417,15 @@ fn find_error(spec: &Spec, code: &str) -> Option<ErrorAnswer> {
 }
 
 /// The stateful plans of the spec at `spec_path`: inferred, then settled by its resource file.
-pub fn plans_for(spec_path: &Path, spec: &Spec) -> Result<BTreeMap<String, Plan>, String> {
+pub fn plans_for(spec_path: &Path, spec: &Spec) -> Result<BTreeMap<String, Plan>, ResourcesError> {
     let mut plans = super::stateful::infer(spec);
     let path = path_for(spec_path);
     if let Some(r) = Resources::load(&path)? {
         r.apply(spec, &mut plans)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+            .map_err(|source| ResourcesError::Apply {
+                file: path.display().to_string(),
+                source,
+            })?;
         // Joined lists and reviewed lifecycles filter too.
         super::stateful::list_filters(spec, &mut plans);
     }

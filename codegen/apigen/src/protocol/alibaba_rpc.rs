@@ -105,7 +105,7 @@ impl ProtocolRules for AlibabaRpc {
         }
     }
 
-    fn request_example_test(&self, check: &ExampleCheck<'_>) -> Result<TokenStream, String> {
+    fn request_example_test(&self, check: &ExampleCheck<'_>) -> Result<TokenStream, super::Skip> {
         client::rpc_example_test(check)
     }
 

@@ -92,7 +92,7 @@ impl ProtocolRules for HuaweiRest {
         }
     }
 
-    fn request_example_test(&self, check: &ExampleCheck<'_>) -> Result<TokenStream, String> {
+    fn request_example_test(&self, check: &ExampleCheck<'_>) -> Result<TokenStream, super::Skip> {
         client::rest_example_test(check)
     }
 

@@ -79,6 +79,24 @@ pub struct CaseTokens {
     pub decode_json: TokenStream,
 }
 
+/// Why a documented request example is not reproduced as a test: not a failure, the reason
+/// the generated test states (`Skipped: request example at line N: …`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Skip(pub String);
+
+impl From<String> for Skip {
+    fn from(why: String) -> Self {
+        Skip(why)
+    }
+}
+
+impl From<&str> for Skip {
+    fn from(why: &str) -> Self {
+        Skip(why.to_owned())
+    }
+}
+
 /// Inputs of checking one documented request example.
 pub struct ExampleCheck<'a> {
     pub spec: &'a Spec,
@@ -128,7 +146,7 @@ pub trait ProtocolRules: Sync {
     /// Endpoint, credentials and default signature of the generated `Client`.
     fn client_setup(&self, spec: &Spec) -> ClientSetup;
     /// A documented request example as test statements, or why it is skipped.
-    fn request_example_test(&self, check: &ExampleCheck<'_>) -> Result<TokenStream, String>;
+    fn request_example_test(&self, check: &ExampleCheck<'_>) -> Result<TokenStream, Skip>;
 
     // ---- README of the client crate ----
 

@@ -75,7 +75,7 @@ impl ProtocolRules for ToyQuery {
             regional_items: quote! {},
         }
     }
-    fn request_example_test(&self, _: &ExampleCheck<'_>) -> Result<TokenStream, String> {
+    fn request_example_test(&self, _: &ExampleCheck<'_>) -> Result<TokenStream, super::Skip> {
         Err("toy examples are not checked".into())
     }
     fn readme_request(&self, op: &Operation) -> String {

@@ -665,7 +665,7 @@ impl TypeExpr {
     }
 
     /// Parse the YAML spelling. Errors name what was expected.
-    pub fn parse(s: &str) -> Result<TypeExpr, String> {
+    pub fn parse(s: &str) -> Result<TypeExpr, TypeExprError> {
         let s = s.trim();
         if let Some(inner) = s.strip_prefix("array<").and_then(|r| r.strip_suffix('>')) {
             return Ok(TypeExpr::array(TypeExpr::parse(inner)?));
@@ -693,15 +693,18 @@ impl TypeExpr {
             {
                 TypeExpr::Named(name.to_string())
             }
-            other => {
-                return Err(format!(
-                    "expected a type (string, integer, long, number, boolean, object, any, file, \
-                     array<T>, map<T> or a type name), found `{other}`"
-                ))
-            }
+            other => return Err(TypeExprError(other.to_string())),
         })
     }
 }
+
+/// A type spelling [`TypeExpr::parse`] does not know (what it found).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "expected a type (string, integer, long, number, boolean, object, any, file, array<T>, \
+     map<T> or a type name), found `{0}`"
+)]
+pub struct TypeExprError(pub String);
 
 impl fmt::Display for TypeExpr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -229,23 +229,34 @@ fn check_endpoints_at(out: &mut Vec<Problem>, path: &str, e: &Endpoints) {
     }
 }
 
+/// What is wrong with an endpoint's host name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum HostError {
+    #[error("a host name is expected, without a scheme")]
+    Scheme,
+    #[error("a host name has at least two labels")]
+    OneLabel,
+    #[error("bad label `{0}`")]
+    BadLabel(String),
+    #[error("label `{0}` holds characters other than letters, digits, `-`")]
+    Characters(String),
+}
+
 /// A DNS host name: dot-separated labels of letters, digits and `-`, no scheme or path.
-fn check_host(host: &str) -> Result<(), String> {
+fn check_host(host: &str) -> Result<(), HostError> {
     if host.contains("://") {
-        return Err("a host name is expected, without a scheme".into());
+        return Err(HostError::Scheme);
     }
     let labels: Vec<&str> = host.split('.').collect();
     if labels.len() < 2 {
-        return Err("a host name has at least two labels".into());
+        return Err(HostError::OneLabel);
     }
     for l in labels {
         if l.is_empty() || l.starts_with('-') || l.ends_with('-') {
-            return Err(format!("bad label `{l}`"));
+            return Err(HostError::BadLabel(l.to_string()));
         }
         if !l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-            return Err(format!(
-                "label `{l}` holds characters other than letters, digits, `-`"
-            ));
+            return Err(HostError::Characters(l.to_string()));
         }
     }
     Ok(())

@@ -18,7 +18,7 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::schema::{Kind, OperationSchema, ServiceSchema, Shape};
-use crate::server::ApiError;
+use crate::server::{ApiError, Prepared};
 
 use super::stateful::{Plan, Stateful};
 
@@ -58,6 +58,17 @@ pub struct Conformed {
     pub value: Value,
     /// `value` serialized (compact JSON).
     pub json: axum::body::Bytes,
+    /// The RPC answer (JSON and XML texts rendered once), made on first use.
+    rpc: OnceLock<Arc<Prepared>>,
+}
+
+impl Conformed {
+    /// The answer as the RPC front door renders it, prepared once and shared.
+    pub fn rpc(&self) -> Arc<Prepared> {
+        self.rpc
+            .get_or_init(|| Arc::new(Prepared::with_json(self.value.clone(), self.json.clone())))
+            .clone()
+    }
 }
 
 /// What [`Answers::answer_conformed`] gives: the stateful view (computed for this request) or
@@ -246,6 +257,7 @@ impl Answers {
             Ok(Conformed {
                 value,
                 json: json.into(),
+                rpc: OnceLock::new(),
             })
         });
         conformed

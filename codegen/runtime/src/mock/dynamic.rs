@@ -22,8 +22,10 @@ use tower::ServiceExt as _;
 
 use super::answers::AnswerOf;
 use super::{Answers, Mock, Plan};
-use crate::schema::{OperationSchema, Protocol, ServiceSchema};
-use crate::server::{validate, ApiError, RestResponse, RestService, RpcService, Verifier};
+use crate::schema::{Protocol, ServiceSchema};
+use crate::server::{
+    validate, ApiError, RestResponse, RestService, RpcAnswer, RpcService, Verifier,
+};
 
 /// One service mocked from data. Clones share the recorder and the state.
 #[derive(Debug, Clone)]
@@ -100,9 +102,14 @@ impl DataMock {
                     if let Some(v) = &op.version {
                         svc = svc.action_version(op.id.clone(), v.clone());
                     }
-                    svc = svc.handler(op.id.clone(), move |r: crate::server::RpcRequest| {
+                    svc = svc.answer_handler(op.id.clone(), move |r: crate::server::RpcRequest| {
                         let out = validate::rpc_input_in(op, &r.params, r.validation, &r.outcome)
-                            .and_then(|input| answer(&answers, op, &input));
+                            .and_then(|input| answers.answer_conformed(&op.id, &input))
+                            .map(|answer| match answer {
+                                AnswerOf::Stateful(v) => RpcAnswer::Value(v),
+                                // Rendered once per operation (JSON and XML), shared.
+                                AnswerOf::Stateless(c) => RpcAnswer::Prepared(c.rpc()),
+                            });
                         std::future::ready(out)
                     });
                 }
@@ -150,11 +157,6 @@ impl DataMock {
                 self.openapi,
             ))
     }
-}
-
-/// The answer of `op` to checked `input`, as the typed mocks give it.
-fn answer(answers: &Answers, op: &OperationSchema, input: &Value) -> Result<Value, ApiError> {
-    answers.answer_value(&op.id, input)
 }
 
 /// Several mocked services behind one listener.

@@ -31,15 +31,16 @@ pub use stateful::{Action, LifecycleClock, Plan, Stateful, Store};
 
 use std::collections::{BTreeMap, VecDeque};
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
 use serde_json::{json, Map, Value};
 
 use crate::server::rest::{RestHandler, RestResponse};
-use crate::server::rpc::RpcHandler;
+use crate::server::rpc::{RpcAnswer, RpcHandler};
 use crate::server::validate::{Outcome, Validation};
-use crate::server::{ApiError, RestService, RpcService};
+use crate::server::{ApiError, Received, RestService, RpcService};
 
 /// One received request.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -73,6 +74,94 @@ fn unix_millis<S: serde::Serializer>(t: &SystemTime, s: S) -> Result<S::Ok, S::E
         .map(|d| d.as_millis() as u64)
         .unwrap_or(0);
     s.serialize_u64(ms)
+}
+
+/// A record as the recorder keeps it: a [`Recorded`] given to [`Mock::call`], or the request as
+/// received, whose parameters, headers and body are read only when a test asks for the record
+/// (recording a request copied its parameters and headers on every call: under load, a tenth
+/// of a mock's own time).
+#[derive(Debug)]
+enum Entry {
+    Ready(Recorded),
+    Raw(Raw),
+}
+
+#[derive(Debug)]
+struct Raw {
+    operation: Arc<str>,
+    /// REST: the path parameters of the matched route (`None` for RPC).
+    path_params: Option<Vec<(String, String)>>,
+    received: Received,
+    time: SystemTime,
+    request_id: String,
+    outcome: Outcome,
+}
+
+impl Entry {
+    fn operation(&self) -> &str {
+        match self {
+            Entry::Ready(r) => &r.operation,
+            Entry::Raw(r) => &r.operation,
+        }
+    }
+
+    /// The record, read from the request when it was kept raw.
+    fn recorded(&self) -> Recorded {
+        match self {
+            Entry::Ready(r) => r.clone(),
+            Entry::Raw(r) => r.recorded(),
+        }
+    }
+
+    /// `f` applied to the record (read first when kept raw).
+    fn with<T>(&self, f: impl FnOnce(&Recorded) -> T) -> T {
+        match self {
+            Entry::Ready(r) => f(r),
+            Entry::Raw(r) => f(&r.recorded()),
+        }
+    }
+}
+
+impl Raw {
+    /// What the front doors' handlers saw: RPC parameters are the query then the form body,
+    /// REST ones the path parameters then the query, and a REST JSON body is parsed again.
+    fn recorded(&self) -> Recorded {
+        let rx = &self.received;
+        let headers = rx.header_pairs();
+        let content_type = crate::sign::header(&headers, "content-type");
+        let query = rx
+            .uri()
+            .query()
+            .map(crate::rpc::parse_form)
+            .unwrap_or_default();
+        let (path, params, body) = match &self.path_params {
+            None => {
+                let mut params = query;
+                if crate::server::is_form(content_type) {
+                    params.extend(crate::rpc::parse_form(&String::from_utf8_lossy(rx.body())));
+                }
+                ("/".to_owned(), params, None)
+            }
+            Some(path_params) => {
+                let mut params = path_params.clone();
+                params.extend(query);
+                let body =
+                    crate::server::rest::json_body(content_type, rx.body()).and_then(Result::ok);
+                (rx.uri().path().to_owned(), params, body)
+            }
+        };
+        Recorded {
+            operation: self.operation.to_string(),
+            method: rx.method().as_str().to_owned(),
+            path,
+            params,
+            body,
+            headers,
+            time: self.time,
+            request_id: self.request_id.clone(),
+            outcome: self.outcome.clone(),
+        }
+    }
 }
 
 impl Recorded {
@@ -132,18 +221,20 @@ pub const RECORD_LIMIT: usize = 10_000;
 
 struct State {
     /// The most recent [`RECORD_LIMIT`] requests.
-    records: VecDeque<Arc<Recorded>>,
+    records: VecDeque<Arc<Entry>>,
     /// Requests per operation since the last reset, including dropped records.
     counts: BTreeMap<String, usize>,
     overrides: BTreeMap<String, Override>,
     rng: fastrand::Rng,
-    validation: Validation,
 }
 
 /// Recorder and overrides shared by every handler of a mock service. Cheap to clone.
 #[derive(Clone)]
 pub struct Mock {
     state: Arc<Mutex<State>>,
+    /// The validation mode: [`Validation::Report`] when set (read on every request, so not
+    /// behind the state's lock).
+    report: Arc<AtomicBool>,
 }
 
 impl std::fmt::Debug for Mock {
@@ -171,8 +262,8 @@ impl Mock {
                 counts: BTreeMap::new(),
                 overrides: BTreeMap::new(),
                 rng: fastrand::Rng::with_seed(seed),
-                validation: Validation::Strict,
             })),
+            report: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -193,12 +284,17 @@ impl Mock {
     /// How the wrapped handlers treat requests that break the spec (`--validation`; strict
     /// by default). Kept by [`Self::reset_all`].
     pub fn set_validation(&self, mode: Validation) {
-        self.lock().validation = mode;
+        self.report
+            .store(mode == Validation::Report, Ordering::Relaxed);
     }
 
     /// The validation mode.
     pub fn validation(&self) -> Validation {
-        self.lock().validation
+        if self.report.load(Ordering::Relaxed) {
+            Validation::Report
+        } else {
+            Validation::Strict
+        }
     }
 
     /// Answers `operation` with `body`.
@@ -249,20 +345,27 @@ impl Mock {
 
     /// Every recorded request, oldest first (the most recent [`RECORD_LIMIT`]).
     pub fn requests(&self) -> Vec<Recorded> {
-        self.lock()
-            .records
+        self.entries(|_| true)
             .iter()
-            .map(|r| Recorded::clone(r))
+            .map(|e| e.recorded())
             .collect()
     }
 
     /// The recorded requests of `operation` (among the most recent [`RECORD_LIMIT`]).
     pub fn requests_of(&self, operation: &str) -> Vec<Recorded> {
+        self.entries(|e| e.operation() == operation)
+            .iter()
+            .map(|e| e.recorded())
+            .collect()
+    }
+
+    /// The entries `keep` selects, oldest first (read outside the lock).
+    fn entries(&self, keep: impl Fn(&Entry) -> bool) -> Vec<Arc<Entry>> {
         self.lock()
             .records
             .iter()
-            .filter(|r| r.operation == operation)
-            .map(|r| Recorded::clone(r))
+            .filter(|e| keep(e))
+            .cloned()
             .collect()
     }
 
@@ -274,12 +377,14 @@ impl Mock {
 
     /// The last request of `operation`.
     pub fn last(&self, operation: &str) -> Option<Recorded> {
-        self.lock()
+        let entry = self
+            .lock()
             .records
             .iter()
             .rev()
-            .find(|r| r.operation == operation)
-            .map(|r| Recorded::clone(r))
+            .find(|e| e.operation() == operation)
+            .cloned();
+        entry.map(|e| e.recorded())
     }
 
     /// Records `req` and answers it: the override if any (after its delay and failure draw),
@@ -288,25 +393,40 @@ impl Mock {
     where
         F: Future<Output = Result<Option<Value>, ApiError>>,
     {
+        self.answer(Entry::Ready(req), default, Some).await
+    }
+
+    /// Records `entry` and answers it: the override if any (after its delay and failure draw;
+    /// a body override made a `T` by `fixed`), else `default`.
+    async fn answer<T, F>(
+        &self,
+        entry: Entry,
+        default: F,
+        fixed: impl FnOnce(Value) -> T,
+    ) -> Result<T, ApiError>
+    where
+        F: Future<Output = Result<T, ApiError>>,
+    {
         // Shared between the record and a closure override, so recording does not copy it.
-        let req = Arc::new(req);
+        let entry = Arc::new(entry);
         let (ov, fails) = {
             let mut s = self.lock();
-            let ov = s.overrides.get(&req.operation).cloned().unwrap_or_default();
+            let operation = entry.operation();
+            let ov = s.overrides.get(operation).cloned().unwrap_or_default();
             let fails = match &ov.failure {
                 Some((rate, _)) => s.rng.f64() < *rate,
                 None => false,
             };
-            match s.counts.get_mut(&req.operation) {
+            match s.counts.get_mut(operation) {
                 Some(n) => *n += 1,
                 None => {
-                    s.counts.insert(req.operation.clone(), 1);
+                    s.counts.insert(operation.to_owned(), 1);
                 }
             }
             if s.records.len() >= RECORD_LIMIT {
                 s.records.pop_front();
             }
-            s.records.push_back(req.clone());
+            s.records.push_back(entry.clone());
             (ov, fails)
         };
         if let Some(d) = ov.delay {
@@ -318,9 +438,9 @@ impl Mock {
             }
         }
         match ov.behavior {
-            Some(Behavior::Fixed(v)) => Ok(Some(v)),
+            Some(Behavior::Fixed(v)) => Ok(fixed(v)),
             Some(Behavior::Error(e)) => Err(e),
-            Some(Behavior::Closure(f)) => f(&req).map(Some),
+            Some(Behavior::Closure(f)) => entry.with(|r| f(r)).map(fixed),
             None => default.await,
         }
     }
@@ -358,27 +478,22 @@ impl Mock {
     pub fn wrap_rpc(&self, svc: RpcService) -> RpcService {
         svc.wrap(|action, inner: RpcHandler| {
             let mock = self.clone();
-            let action = action.to_owned();
+            let action: Arc<str> = action.into();
             Arc::new(move |mut req| {
                 let mock = mock.clone();
                 let inner = inner.clone();
                 req.validation = mock.validation();
-                let rec = Recorded {
+                let entry = Entry::Raw(Raw {
                     operation: action.clone(),
-                    method: req.method.clone(),
-                    path: "/".to_owned(),
-                    params: req.params.0.clone(),
-                    body: None,
-                    headers: req.headers.clone(),
+                    path_params: None,
+                    received: req.received.clone(),
                     time: SystemTime::now(),
                     request_id: req.request_id.clone(),
                     outcome: req.outcome.clone(),
-                };
+                });
                 Box::pin(async move {
-                    let out = mock
-                        .call(rec, async move { inner(req).await.map(Some) })
-                        .await?;
-                    Ok(out.unwrap_or(Value::Null))
+                    mock.answer(entry, async move { inner(req).await }, RpcAnswer::Value)
+                        .await
                 })
             })
         })
@@ -388,51 +503,29 @@ impl Mock {
     pub fn wrap_rest(&self, svc: RestService) -> RestService {
         svc.wrap(|operation, inner: RestHandler| {
             let mock = self.clone();
-            let operation = operation.to_owned();
+            let operation: Arc<str> = operation.into();
             Arc::new(move |mut req| {
                 let mock = mock.clone();
                 let inner = inner.clone();
                 req.validation = mock.validation();
-                let mut params = req.path_params.clone();
-                params.extend(req.query.0.iter().cloned());
-                let rec = Recorded {
+                let entry = Entry::Raw(Raw {
                     operation: operation.clone(),
-                    method: req.method.clone(),
-                    path: req.path.clone(),
-                    params,
-                    body: req.json.clone(),
-                    headers: req.headers.clone(),
+                    path_params: Some(req.path_params.clone()),
+                    received: req.received.clone(),
                     time: SystemTime::now(),
                     request_id: req.request_id.clone(),
                     outcome: req.outcome.clone(),
-                };
+                });
                 Box::pin(async move {
                     // The default answer keeps its status and headers; overrides give a body
                     // with the route's success status.
-                    let slot: Arc<Mutex<Option<RestResponse>>> = Arc::new(Mutex::new(None));
-                    let slot2 = slot.clone();
-                    // The slot is filled only when the default ran, and then `out` is its body
-                    // (moved out rather than cloned and compared: answers can be kilobytes).
-                    let out = mock
-                        .call(rec, async move {
-                            let mut r = inner(req).await?;
-                            let body = r.body.take();
-                            *slot2.lock().unwrap_or_else(|p| p.into_inner()) = Some(r);
-                            Ok(body)
-                        })
-                        .await?;
-                    let default = slot.lock().unwrap_or_else(|p| p.into_inner()).take();
-                    Ok(match default {
-                        // The default answer's body, or its pre-serialized `raw` one.
-                        Some(mut r) => {
-                            r.body = out;
-                            r
-                        }
-                        None => RestResponse {
-                            body: out,
+                    mock.answer(entry, async move { inner(req).await }, |body| {
+                        RestResponse {
+                            body: Some(body),
                             ..RestResponse::default()
-                        },
+                        }
                     })
+                    .await
                 })
             })
         })

@@ -12,6 +12,7 @@
 //!
 //! Client faults are always 4xx; only [`ApiError::internal`] (handler failure or panic) is 5xx.
 
+use axum::body::{Body, Bytes};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
@@ -344,14 +345,27 @@ impl Flavor {
 pub fn json_response(v: &Value) -> Response {
     let text = serde_json::to_string(v).unwrap_or_else(|_| "null".to_owned());
     let mut r = text.into_response();
-    set_header(&mut r, "content-type", "application/json;charset=utf-8");
+    set_header(&mut r, "content-type", JSON_CONTENT_TYPE);
     r
 }
 
 /// A `200 OK` XML answer.
 pub fn xml_response(text: String) -> Response {
     let mut r = text.into_response();
-    set_header(&mut r, "content-type", "text/xml;charset=utf-8");
+    set_header(&mut r, "content-type", XML_CONTENT_TYPE);
+    r
+}
+
+/// The `Content-Type` of JSON answers.
+pub const JSON_CONTENT_TYPE: &str = "application/json;charset=utf-8";
+/// The `Content-Type` of XML answers.
+pub const XML_CONTENT_TYPE: &str = "text/xml;charset=utf-8";
+
+/// A `200 OK` answer of `body` (already rendered) with `content_type`.
+pub fn bytes_response(body: Bytes, content_type: &'static str) -> Response {
+    let mut r = Body::from(body).into_response();
+    r.headers_mut()
+        .insert("content-type", HeaderValue::from_static(content_type));
     r
 }
 

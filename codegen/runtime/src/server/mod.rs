@@ -44,10 +44,11 @@ pub mod xml;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
 use axum::http::request::Parts;
-use axum::http::Request;
+use axum::http::{HeaderMap, Method, Request, Uri};
 /// The router type generated crates return (re-exported so they need no axum dependency).
 pub use axum::Router;
 use futures_util::FutureExt as _;
@@ -56,7 +57,7 @@ pub use auth::Verifier;
 pub use errors::{ApiError, ErrorKind, Flavor};
 pub use params::{check_enum, check_items, check_length, check_range, FromParam, Params};
 pub use rest::{FormPart, RestRequest, RestResponse, RestService};
-pub use rpc::{RpcRequest, RpcService};
+pub use rpc::{Prepared, RpcAnswer, RpcRequest, RpcService};
 
 use crate::sign::verify::Verified;
 use crate::sign::SignInput;
@@ -105,30 +106,101 @@ impl Default for ServerOptions {
     }
 }
 
+/// The request as it arrived — method, URI, headers, body — shared (cheap clones: one
+/// reference count) by the handler's view of the call and a mock's record of it, which reads
+/// its parameters only when a test asks.
+#[derive(Debug, Clone)]
+pub struct Received(Arc<ReceivedParts>);
+
+#[derive(Debug)]
+struct ReceivedParts {
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Received {
+    /// A request made of these parts.
+    pub fn new(method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Self {
+        Self(Arc::new(ReceivedParts {
+            method,
+            uri,
+            headers,
+            body,
+        }))
+    }
+
+    /// The method.
+    pub fn method(&self) -> &Method {
+        &self.0.method
+    }
+
+    /// The URI (path and query as received; a [`crate::mock::Mount`] prefix removed).
+    pub fn uri(&self) -> &Uri {
+        &self.0.uri
+    }
+
+    /// The headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.0.headers
+    }
+
+    /// The body.
+    pub fn body(&self) -> &Bytes {
+        &self.0.body
+    }
+
+    /// The headers as (lower-case name, value) pairs, as handlers see them.
+    pub fn header_pairs(&self) -> Vec<(String, String)> {
+        header_pairs(&self.0.headers)
+    }
+}
+
+impl Default for Received {
+    fn default() -> Self {
+        Self::new(Method::GET, Uri::default(), HeaderMap::new(), Bytes::new())
+    }
+}
+
+fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Whether a body of this `Content-Type` is `application/x-www-form-urlencoded`.
+pub(crate) fn is_form(content_type: Option<&str>) -> bool {
+    content_type.is_some_and(|ct| {
+        ct.trim_start()
+            .to_ascii_lowercase()
+            .starts_with("application/x-www-form-urlencoded")
+    })
+}
+
 /// A request read off the wire: head, body within the limit, headers as pairs.
 #[derive(Debug)]
 pub(crate) struct Incoming {
+    /// The head; its headers are moved to `received`.
     pub parts: Parts,
     pub headers: Vec<(String, String)>,
     pub host: String,
     pub query: Vec<(String, String)>,
     pub body: Bytes,
+    received: Option<Received>,
 }
 
 impl Incoming {
     /// Reads `req`, failing with a 413 when the body exceeds `limit`.
     pub async fn read(req: Request<Body>, limit: usize) -> Result<Self, (Self, ApiError)> {
         let (parts, body) = req.into_parts();
-        let headers: Vec<(String, String)> = parts
-            .headers
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
+        let headers = header_pairs(&parts.headers);
         let host = crate::sign::header(&headers, "host")
             .map(str::to_owned)
             .or_else(|| parts.uri.authority().map(|a| a.to_string()))
@@ -146,12 +218,19 @@ impl Incoming {
             host,
             query,
             body: Bytes::new(),
+            received: None,
         };
         if declared.is_some_and(|n| n > limit as u64) {
             return Err((me, ApiError::payload_too_large(limit)));
         }
         match axum::body::to_bytes(body, limit).await {
             Ok(b) => {
+                me.received = Some(Received::new(
+                    me.parts.method.clone(),
+                    me.parts.uri.clone(),
+                    std::mem::take(&mut me.parts.headers),
+                    b.clone(),
+                ));
                 me.body = b;
                 Ok(me)
             }
@@ -165,13 +244,14 @@ impl Incoming {
         crate::sign::header(&self.headers, name)
     }
 
+    /// The request as received (shared).
+    pub fn received(&self) -> Received {
+        self.received.clone().unwrap_or_default()
+    }
+
     /// Whether the body is `application/x-www-form-urlencoded`.
     pub fn is_form(&self) -> bool {
-        self.header("content-type").is_some_and(|ct| {
-            ct.trim_start()
-                .to_ascii_lowercase()
-                .starts_with("application/x-www-form-urlencoded")
-        })
+        is_form(self.header("content-type"))
     }
 
     /// The signers' view of the request.

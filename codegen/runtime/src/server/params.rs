@@ -21,14 +21,12 @@ impl FromParam for String {
     }
 }
 
+// Scalars are read by the one tolerance policy (`crate::loose`), as the request validation
+// and the clients' decoder read them: trimmed, booleans in any case, integers also as `1.0`.
 impl FromParam for bool {
     const EXPECTED: &'static str = "true or false";
     fn from_param(raw: &str) -> Option<Self> {
-        match raw.trim().to_ascii_lowercase().as_str() {
-            "true" => Some(true),
-            "false" => Some(false),
-            _ => None,
-        }
+        crate::loose::parse_text(raw)
     }
 }
 
@@ -37,7 +35,7 @@ macro_rules! from_param_via_from_str {
         impl FromParam for $t {
             const EXPECTED: &'static str = $what;
             fn from_param(raw: &str) -> Option<Self> {
-                raw.trim().parse().ok()
+                crate::loose::parse_text(raw)
             }
         }
     )*};
@@ -45,8 +43,24 @@ macro_rules! from_param_via_from_str {
 
 from_param_via_from_str!(
     i32 => "an integer", i64 => "an integer", u32 => "a non-negative integer",
-    u64 => "a non-negative integer", f32 => "a number", f64 => "a number",
+    u64 => "a non-negative integer",
 );
+
+impl FromParam for f64 {
+    const EXPECTED: &'static str = "a number";
+    fn from_param(raw: &str) -> Option<Self> {
+        crate::loose::parse_number(raw)
+    }
+}
+
+impl FromParam for f32 {
+    const EXPECTED: &'static str = "a number";
+    fn from_param(raw: &str) -> Option<Self> {
+        crate::loose::parse_number(raw)
+            .map(|f| f as f32)
+            .filter(|f| f.is_finite())
+    }
+}
 
 /// Parses `raw` as `T`, or the `InvalidParameter` error naming `name`.
 pub fn parse_param<T: FromParam>(name: &str, raw: &str) -> Result<T, ApiError> {

@@ -19,12 +19,15 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::errors::{json_response, set_header, ApiError, Flavor};
+use super::errors::{
+    bytes_response, json_response, set_header, ApiError, Flavor, JSON_CONTENT_TYPE,
+};
 use super::params::{parse_param, FromParam, Params};
 use super::validate::{Outcome, Validation};
-use super::{guarded, BoxFuture, Call, Incoming, ServerOptions, Verifier};
+use super::{guarded, BoxFuture, Call, Incoming, Received, ServerOptions, Verifier};
 use crate::schema::OperationSchema;
 use crate::sign::verify::Verified;
+use crate::sign::SignInput;
 
 /// One part of a multipart body.
 #[derive(Debug, Clone)]
@@ -69,6 +72,8 @@ pub struct RestRequest {
     pub validation: Validation,
     /// Status and violations of this call, shared with the front door and the recorder.
     pub outcome: Outcome,
+    /// The request as received (what a mock records, shared rather than copied).
+    pub received: Received,
 }
 
 impl RestRequest {
@@ -454,9 +459,29 @@ fn is_json_like(content_type: Option<&str>) -> bool {
     }
 }
 
+/// Whether a body with this `Content-Type` is multipart.
+fn is_multipart(content_type: Option<&str>) -> bool {
+    content_type.is_some_and(|ct| ct.to_ascii_lowercase().starts_with("multipart/"))
+}
+
+/// The JSON body of a request: `None` when it is empty (blank), multipart or of another
+/// content type, else the parsed JSON or the parse error.
+pub(crate) fn json_body(
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Option<Result<Value, serde_json::Error>> {
+    if is_multipart(content_type)
+        || body.iter().all(u8::is_ascii_whitespace)
+        || !is_json_like(content_type)
+    {
+        return None;
+    }
+    Some(serde_json::from_slice::<Value>(body))
+}
+
 async fn multipart_parts(inc: &Incoming) -> Result<Vec<FormPart>, ApiError> {
     let mut req = Request::new(Body::from(inc.body.clone()));
-    *req.headers_mut() = inc.parts.headers.clone();
+    *req.headers_mut() = inc.received().headers().clone();
     let mut mp = Multipart::from_request(req, &())
         .await
         .map_err(|e| ApiError::malformed_body(e.body_text()))?;
@@ -487,12 +512,13 @@ async fn multipart_parts(inc: &Incoming) -> Result<Vec<FormPart>, ApiError> {
 async fn dispatch(State(svc): State<Arc<RestService>>, req: Request<Body>) -> Response {
     let flavor = &svc.flavor;
     let request_id = flavor.new_request_id();
-    let inc = match Incoming::read(req, svc.options.body_limit).await {
+    let mut inc = match Incoming::read(req, svc.options.body_limit).await {
         Ok(i) => i,
         Err((inc, e)) => return flavor.render(&e, &request_id, &inc.host, false),
     };
-    let fail = |e: ApiError| flavor.render(&e, &request_id, &inc.host, false);
-    let query = Params(inc.query.clone());
+    let host = std::mem::take(&mut inc.host);
+    let fail = |e: ApiError| flavor.render(&e, &request_id, &host, false);
+    let query = Params(std::mem::take(&mut inc.query));
     let method = inc.parts.method.as_str().to_owned();
     let path = inc.parts.uri.path().to_owned();
     let Some((route, path_params)) = svc.find(&method, &path, &query) else {
@@ -500,25 +526,31 @@ async fn dispatch(State(svc): State<Arc<RestService>>, req: Request<Body>) -> Re
     };
     let verified = match &svc.options.verifier {
         None => None,
-        Some(v) => match v.verify(&inc.sign_input(), &[]) {
-            Ok(ok) => Some(ok),
-            Err(e) => return fail(ApiError::from_verify(&e)),
-        },
+        Some(v) => {
+            let input = SignInput {
+                query: &query.0,
+                host: &host,
+                ..inc.sign_input()
+            };
+            match v.verify(&input, &[]) {
+                Ok(ok) => Some(ok),
+                Err(e) => return fail(ApiError::from_verify(&e)),
+            }
+        }
     };
     let content_type = inc.header("content-type");
-    let is_multipart =
-        content_type.is_some_and(|ct| ct.to_ascii_lowercase().starts_with("multipart/"));
     let mut json = None;
     let mut parts = Vec::new();
-    if is_multipart {
+    if is_multipart(content_type) {
         match multipart_parts(&inc).await {
             Ok(p) => parts = p,
             Err(e) => return fail(e),
         }
-    } else if !inc.body.iter().all(u8::is_ascii_whitespace) && is_json_like(content_type) {
-        match serde_json::from_slice::<Value>(&inc.body) {
-            Ok(v) => json = Some(v),
-            Err(e) => return fail(ApiError::malformed_body(e)),
+    } else {
+        match json_body(content_type, &inc.body) {
+            None => {}
+            Some(Ok(v)) => json = Some(v),
+            Some(Err(e)) => return fail(ApiError::malformed_body(e)),
         }
     }
     let call = RestRequest {
@@ -527,7 +559,8 @@ async fn dispatch(State(svc): State<Arc<RestService>>, req: Request<Body>) -> Re
         path,
         path_params,
         query,
-        headers: inc.headers.clone(),
+        received: inc.received(),
+        headers: std::mem::take(&mut inc.headers),
         body: inc.body.clone(),
         json,
         parts,
@@ -547,11 +580,7 @@ async fn dispatch(State(svc): State<Arc<RestService>>, req: Request<Body>) -> Re
             let status = r.status.unwrap_or(route.success_status);
             let mut resp = match (&r.body, r.raw) {
                 (Some(b), _) => json_response(b),
-                (None, Some(raw)) => {
-                    let mut resp = Body::from(raw).into_response();
-                    set_header(&mut resp, "content-type", "application/json;charset=utf-8");
-                    resp
-                }
+                (None, Some(raw)) => bytes_response(raw, JSON_CONTENT_TYPE),
                 (None, None) => ().into_response(),
             };
             *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);

@@ -8,9 +8,9 @@
 
 use std::collections::BTreeMap;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{Method, Request};
 use axum::response::Response;
@@ -19,12 +19,15 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::errors::{json_response, set_header, xml_response, ApiError, Flavor};
+use super::errors::{
+    bytes_response, set_header, ApiError, Flavor, JSON_CONTENT_TYPE, XML_CONTENT_TYPE,
+};
 use super::params::{FromParam, Params};
 use super::validate::{Outcome, Validation};
-use super::{guarded, xml, BoxFuture, Call, Incoming, ServerOptions, Verifier};
+use super::{guarded, xml, BoxFuture, Call, Incoming, Received, ServerOptions, Verifier};
 use crate::schema::OperationSchema;
 use crate::sign::verify::Verified;
+use crate::sign::SignInput;
 
 /// A decoded RPC call, as handlers receive it.
 #[derive(Debug, Clone)]
@@ -48,6 +51,8 @@ pub struct RpcRequest {
     pub validation: Validation,
     /// Status and violations of this call, shared with the front door and the recorder.
     pub outcome: Outcome,
+    /// The request as received (what a mock records, shared rather than copied).
+    pub received: Received,
 }
 
 pub use crate::rpc::is_common_param;
@@ -96,7 +101,202 @@ impl RpcRequest {
 }
 
 /// One action's handler.
-pub type RpcHandler = Arc<dyn Fn(RpcRequest) -> BoxFuture<Result<Value, ApiError>> + Send + Sync>;
+pub type RpcHandler =
+    Arc<dyn Fn(RpcRequest) -> BoxFuture<Result<RpcAnswer, ApiError>> + Send + Sync>;
+
+/// What an RPC handler answers. The front door adds `RequestId` first when the answer's
+/// object lacks it and renders XML for `Format=XML`.
+#[derive(Debug, Clone)]
+pub enum RpcAnswer {
+    /// A JSON value.
+    Value(Value),
+    /// A typed answer serialized straight to JSON text (no [`Value`] built on the way: under
+    /// load, building its maps was the largest part of a mock's own time).
+    Json(Bytes),
+    /// An answer prepared once and shared by every request that gets it (a mock's stateless
+    /// answer): its JSON and XML texts are built once.
+    Prepared(Arc<Prepared>),
+}
+
+impl From<Value> for RpcAnswer {
+    fn from(v: Value) -> Self {
+        RpcAnswer::Value(v)
+    }
+}
+
+/// An answer rendered once (see [`RpcAnswer::Prepared`]).
+#[derive(Debug)]
+pub struct Prepared {
+    value: Value,
+    json: Bytes,
+    /// Whether `RequestId` must be added (an object without it, or `null`).
+    needs_id: bool,
+    /// The XML text under `<{Action}Response>`, built on the first XML request.
+    xml: OnceLock<(String, Bytes)>,
+}
+
+impl Prepared {
+    /// The answer `value`, serialized once.
+    pub fn new(value: Value) -> Self {
+        let json = Bytes::from(serde_json::to_vec(&value).unwrap_or_else(|_| b"null".to_vec()));
+        Self::with_json(value, json)
+    }
+
+    /// The answer `value` with its JSON text already made (`json` must be `value` serialized).
+    pub fn with_json(value: Value, json: Bytes) -> Self {
+        let needs_id = match &value {
+            Value::Object(m) => !m.contains_key("RequestId"),
+            Value::Null => true,
+            _ => false,
+        };
+        Self {
+            value,
+            json,
+            needs_id,
+            xml: OnceLock::new(),
+        }
+    }
+
+    /// The answer as a value.
+    pub fn value(&self) -> &Value {
+        &self.value
+    }
+
+    fn json_with(&self, request_id: &str) -> Bytes {
+        if self.needs_id {
+            splice_request_id(&self.json, request_id)
+        } else {
+            self.json.clone()
+        }
+    }
+
+    fn xml_with(&self, action: &str, request_id: &str) -> Bytes {
+        let root = format!("{action}Response");
+        let text = match self.xml.get() {
+            Some((r, text)) if *r == root => text.clone(),
+            Some(_) => Bytes::from(xml::to_xml(&root, &self.value)),
+            None => {
+                let text = Bytes::from(xml::to_xml(&root, &self.value));
+                let _ = self.xml.set((root.clone(), text.clone()));
+                text
+            }
+        };
+        if !self.needs_id {
+            return text;
+        }
+        let at = xml::members_offset(&root);
+        let id = xml::text_element("RequestId", request_id);
+        let mut out = Vec::with_capacity(text.len() + id.len());
+        out.extend_from_slice(&text[..at]);
+        out.extend_from_slice(id.as_bytes());
+        out.extend_from_slice(&text[at..]);
+        out.into()
+    }
+}
+
+/// `json` (compact JSON text) with `"RequestId"` as the first member of its object (`null`
+/// becomes `{"RequestId": …}`); other texts unchanged.
+fn splice_request_id(json: &[u8], request_id: &str) -> Bytes {
+    let id = serde_json::to_string(request_id).unwrap_or_else(|_| "\"\"".to_owned());
+    let member = format!("\"RequestId\":{id}");
+    match json.first() {
+        Some(b'{') => {
+            let rest = &json[1..];
+            let mut out = Vec::with_capacity(json.len() + member.len() + 1);
+            out.push(b'{');
+            out.extend_from_slice(member.as_bytes());
+            if rest.first() != Some(&b'}') {
+                out.push(b',');
+            }
+            out.extend_from_slice(rest);
+            out.into()
+        }
+        _ if json == b"null" => format!("{{{member}}}").into(),
+        _ => Bytes::copy_from_slice(json),
+    }
+}
+
+/// Whether the top level of the JSON text `json` is an object with a member `key`: read
+/// without building the document, up to that member.
+fn has_top_level_member(json: &[u8], key: &str) -> bool {
+    use serde::de::{Deserializer as _, Error as _, IgnoredAny, MapAccess, Visitor};
+    use std::cell::Cell;
+    struct Finder<'k> {
+        key: &'k str,
+        found: &'k Cell<bool>,
+    }
+    struct Key<'k>(&'k str);
+    impl<'de> serde::de::DeserializeSeed<'de> for Key<'_> {
+        type Value = bool;
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+            d.deserialize_str(self)
+        }
+    }
+    impl Visitor<'_> for Key<'_> {
+        type Value = bool;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a key")
+        }
+        fn visit_str<E>(self, v: &str) -> Result<bool, E> {
+            Ok(v == self.0)
+        }
+    }
+    impl<'de> Visitor<'de> for Finder<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some(hit) = map.next_key_seed(Key(self.key))? {
+                if hit {
+                    self.found.set(true);
+                    // Stop reading: the rest of the document does not matter.
+                    return Err(A::Error::custom("found"));
+                }
+                map.next_value::<IgnoredAny>()?;
+            }
+            Ok(())
+        }
+    }
+    let found = Cell::new(false);
+    let _ =
+        serde_json::Deserializer::from_slice(json).deserialize_map(Finder { key, found: &found });
+    found.get()
+}
+
+impl RpcAnswer {
+    /// The JSON text answered, with `RequestId` added first when the object lacks it.
+    fn json(self, request_id: &str) -> Bytes {
+        match self {
+            RpcAnswer::Value(v) => {
+                let v = with_request_id(v, request_id);
+                Bytes::from(serde_json::to_vec(&v).unwrap_or_else(|_| b"null".to_vec()))
+            }
+            RpcAnswer::Json(b) => {
+                let object_or_null = b.first() == Some(&b'{') || *b == *b"null";
+                if object_or_null && !has_top_level_member(&b, "RequestId") {
+                    splice_request_id(&b, request_id)
+                } else {
+                    b
+                }
+            }
+            RpcAnswer::Prepared(p) => p.json_with(request_id),
+        }
+    }
+
+    /// The XML text answered under `<{action}Response>`.
+    fn xml(self, action: &str, request_id: &str) -> Bytes {
+        let v = match self {
+            RpcAnswer::Value(v) => v,
+            RpcAnswer::Json(b) => serde_json::from_slice(&b).unwrap_or(Value::Null),
+            RpcAnswer::Prepared(p) => return p.xml_with(action, request_id),
+        };
+        Bytes::from(xml::to_xml(
+            &format!("{action}Response"),
+            &with_request_id(v, request_id),
+        ))
+    }
+}
 
 /// A dispatch table of one API version: action → handler.
 #[derive(Clone)]
@@ -136,6 +336,22 @@ impl RpcService {
         F: Fn(RpcRequest) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<Value, ApiError>> + Send + 'static,
     {
+        self.boxed_handler(
+            action,
+            Arc::new(move |r| {
+                let fut = f(r);
+                Box::pin(async move { fut.await.map(RpcAnswer::Value) })
+            }),
+        )
+    }
+
+    /// Registers a handler of `action` answering an [`RpcAnswer`] (a prepared answer, JSON
+    /// text, or a value).
+    pub fn answer_handler<F, Fut>(self, action: impl Into<String>, f: F) -> Self
+    where
+        F: Fn(RpcRequest) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<RpcAnswer, ApiError>> + Send + 'static,
+    {
         self.boxed_handler(action, Arc::new(move |r| Box::pin(f(r))))
     }
 
@@ -153,7 +369,7 @@ impl RpcService {
             Some(v) => self.action_version(op.id.clone(), v.clone()),
             None => self,
         };
-        this.handler(op.id.clone(), move |r: RpcRequest| {
+        this.answer_handler(op.id.clone(), move |r: RpcRequest| {
             let input = super::validate::rpc_input_in(op, &r.params, r.validation, &r.outcome)
                 .and_then(|v| {
                     super::validate::into_model::<Req>(&op.id, v).map_err(|e| r.outcome.fault(e))
@@ -164,10 +380,20 @@ impl RpcService {
                 headers: r.headers,
                 verified: r.verified,
             };
+            let xml_wanted = wants_xml(&r.params);
             let f = f.clone();
             async move {
                 let resp = f(input?, call).await?;
-                serde_json::to_value(resp).map_err(ApiError::internal)
+                // JSON straight to bytes; XML is rendered from the value.
+                if xml_wanted {
+                    serde_json::to_value(resp)
+                        .map(RpcAnswer::Value)
+                        .map_err(ApiError::internal)
+                } else {
+                    serde_json::to_vec(&resp)
+                        .map(|b| RpcAnswer::Json(b.into()))
+                        .map_err(ApiError::internal)
+                }
             }
         })
     }
@@ -225,6 +451,13 @@ impl RpcService {
     }
 }
 
+/// Whether the call asks for `Format=XML`.
+fn wants_xml(params: &Params) -> bool {
+    params
+        .get("Format")
+        .is_some_and(|f| f.eq_ignore_ascii_case("xml"))
+}
+
 /// Where the action and version come from.
 fn locate(inc: &Incoming, params: &Params) -> Result<(String, String), ApiError> {
     let path = inc.parts.uri.path();
@@ -260,7 +493,7 @@ fn locate(inc: &Incoming, params: &Params) -> Result<(String, String), ApiError>
 async fn dispatch(State(svc): State<Arc<RpcService>>, req: Request<Body>) -> Response {
     let flavor = Flavor::Alibaba;
     let request_id = flavor.new_request_id();
-    let inc = match Incoming::read(req, svc.options.body_limit).await {
+    let mut inc = match Incoming::read(req, svc.options.body_limit).await {
         Ok(i) => i,
         Err((inc, e)) => return flavor.render(&e, &request_id, &inc.host, false),
     };
@@ -269,12 +502,15 @@ async fn dispatch(State(svc): State<Arc<RpcService>>, req: Request<Body>) -> Res
     } else {
         Vec::new()
     };
-    let mut params = Params(inc.query.clone());
-    params.0.extend(form.iter().cloned());
+    // Query then form, moved rather than copied; the query part stays for the signature check.
+    let query_len = inc.query.len();
+    let mut params = Params(std::mem::take(&mut inc.query));
+    params.0.extend(form);
+    let host = std::mem::take(&mut inc.host);
     let format_sent = params.get("Format");
     let format = format_sent.unwrap_or_default();
     let xml_wanted = format.eq_ignore_ascii_case("xml");
-    let fail = |e: ApiError| flavor.render(&e, &request_id, &inc.host, xml_wanted);
+    let fail = |e: ApiError| flavor.render(&e, &request_id, &host, xml_wanted);
     // `Format` takes JSON (the default when it is absent) or XML in every Alibaba document;
     // anything else, an empty value included, is a client fault, not a request for the default.
     if format_sent.is_some() && !(xml_wanted || format.eq_ignore_ascii_case("json")) {
@@ -303,17 +539,26 @@ async fn dispatch(State(svc): State<Arc<RpcService>>, req: Request<Body>) -> Res
     };
     let verified = match &svc.options.verifier {
         None => None,
-        Some(v) => match v.verify(&inc.sign_input(), &form) {
-            Ok(ok) => Some(ok),
-            Err(e) => return fail(ApiError::from_verify(&e)),
-        },
+        Some(v) => {
+            let (query, form) = params.0.split_at(query_len);
+            let input = SignInput {
+                query,
+                host: &host,
+                ..inc.sign_input()
+            };
+            match v.verify(&input, form) {
+                Ok(ok) => Some(ok),
+                Err(e) => return fail(ApiError::from_verify(&e)),
+            }
+        }
     };
     let call = RpcRequest {
         action: action.clone(),
         version,
         method: inc.parts.method.as_str().to_owned(),
         params,
-        headers: inc.headers.clone(),
+        received: inc.received(),
+        headers: std::mem::take(&mut inc.headers),
         request_id: request_id.clone(),
         verified,
         validation: Validation::Strict,
@@ -326,12 +571,11 @@ async fn dispatch(State(svc): State<Arc<RpcService>>, req: Request<Body>) -> Res
         Err(e) => e.status,
     });
     match result {
-        Ok(body) => {
-            let body = with_request_id(body, &request_id);
+        Ok(answer) => {
             let mut resp = if xml_wanted {
-                xml_response(xml::to_xml(&format!("{action}Response"), &body))
+                bytes_response(answer.xml(&action, &request_id), XML_CONTENT_TYPE)
             } else {
-                json_response(&body)
+                bytes_response(answer.json(&request_id), JSON_CONTENT_TYPE)
             };
             set_header(&mut resp, flavor.request_id_header(), &request_id);
             if let Some(v) = outcome.header_value() {
@@ -354,5 +598,67 @@ fn with_request_id(body: Value, request_id: &str) -> Value {
         }
         Value::Null => serde_json::json!({ "RequestId": request_id }),
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Every kind of answer renders as the value path does: `RequestId` first when missing.
+    #[test]
+    fn answers_render_alike_whichever_form_they_take() {
+        for v in [
+            json!({"Total": 2, "Items": [{"RequestId": "nested"}]}),
+            json!({}),
+            json!({"RequestId": "R0", "Total": 1}),
+            json!({"Total": 1, "RequestId": "R0"}),
+            json!({"Na\"me": "x", "RequestId\u{0}": 1}),
+            Value::Null,
+            json!([1, 2]),
+            json!("text"),
+        ] {
+            let want_json = serde_json::to_vec(&with_request_id(v.clone(), "ID")).unwrap();
+            let want_xml = xml::to_xml("OpResponse", &with_request_id(v.clone(), "ID"));
+            let bytes = Bytes::from(serde_json::to_vec(&v).unwrap());
+            let prepared = Arc::new(Prepared::new(v.clone()));
+            for answer in [
+                RpcAnswer::Value(v.clone()),
+                RpcAnswer::Json(bytes.clone()),
+                RpcAnswer::Prepared(prepared.clone()),
+            ] {
+                let got: Value = serde_json::from_slice(&answer.clone().json("ID")).unwrap();
+                let want: Value = serde_json::from_slice(&want_json).unwrap();
+                assert_eq!(got, want, "{v} as {answer:?}");
+                // Twice: the prepared XML is built once, then shared.
+                for _ in 0..2 {
+                    let xml = answer.clone().xml("Op", "ID");
+                    assert_eq!(std::str::from_utf8(&xml).unwrap(), want_xml, "{v}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn top_level_members_are_found_without_reading_nested_ones() {
+        assert!(has_top_level_member(
+            br#"{"A":1,"RequestId":"x"}"#,
+            "RequestId"
+        ));
+        assert!(has_top_level_member(
+            br#"{"Req\u0075estId":"x"}"#,
+            "RequestId"
+        ));
+        assert!(!has_top_level_member(
+            br#"{"A":{"RequestId":"x"}}"#,
+            "RequestId"
+        ));
+        assert!(!has_top_level_member(
+            br#"[{"RequestId":"x"}]"#,
+            "RequestId"
+        ));
+        assert!(!has_top_level_member(b"null", "RequestId"));
+        assert!(!has_top_level_member(b"{", "RequestId"));
     }
 }

@@ -5,7 +5,9 @@
 //! What is checked: presence of required parameters and members, types, documented enum values,
 //! lengths, numeric ranges and item counts. Coercions are the lossless ones the vendors' own
 //! gateways accept — numeric and boolean text where a number or boolean is expected (every RPC
-//! parameter travels as text), a number where text is expected, one value where a list is
+//! parameter travels as text; read by the one tolerance policy, [`crate::loose`], as the
+//! clients' decoder reads answers, with its two request exceptions: no blank numbers, no
+//! integers beyond 64 bits), a number where text is expected, one value where a list is
 //! expected, a JSON or comma-separated string for a list — so requests from the official SDKs
 //! pass while a wrong-typed value (`"abc"` for an integer, an object for a string) does not.
 //! Those coercions apply to values that travel as text (query, form, path, header). JSON bodies
@@ -21,6 +23,7 @@ use serde_json::{Map, Number, Value};
 use super::errors::ApiError;
 use super::params::Params;
 use super::rest::RestRequest;
+use crate::loose::{self, integral_i64};
 use crate::schema::{
     BodySchema, Kind, Limits, OperationSchema, ParamEncoding, ParamLocation, ParamSchema, Shape,
 };
@@ -524,26 +527,23 @@ impl Checker<'_> {
             Kind::String => {
                 let s = match v {
                     Value::String(s) => s,
-                    Value::Number(n) if !self.strict => n.to_string(),
-                    Value::Bool(b) if !self.strict => b.to_string(),
-                    other => return Err(bad("a string", &other)),
+                    other if self.strict => return Err(bad("a string", &other)),
+                    // A number or boolean where text is expected, read as its JSON text.
+                    other => match loose::string_of(other.clone()) {
+                        Some(s) => s,
+                        None => return Err(bad("a string", &other)),
+                    },
                 };
                 check_enum(name, &s, &shape.enum_values)?;
                 check_text(name, &s, &shape.limits)?;
                 Ok(Value::String(s))
             }
             Kind::Integer | Kind::Long => {
-                // Integral floats within range (`3.0`); beyond ±2^63 is an error, not a clamp.
-                let in_range = |f: &f64| {
-                    f.fract() == 0.0
-                        && *f > -9.223_372_036_854_776e18
-                        && *f < 9.223_372_036_854_776e18
-                };
+                // Integral floats within range (`3.0`); beyond ±2^63 is an error, not a clamp
+                // (`loose::Expected::accepts_in_request`).
                 let n = match &v {
-                    Value::Number(n) => n
-                        .as_i64()
-                        .or_else(|| n.as_f64().filter(in_range).map(|f| f as i64)),
-                    Value::String(s) if !self.strict => s.trim().parse::<i64>().ok(),
+                    Value::Number(n) => n.as_i64().or_else(|| n.as_f64().and_then(integral_i64)),
+                    Value::String(s) if !self.strict => loose::parse_text::<i64>(s),
                     _ => None,
                 }
                 .ok_or_else(|| bad("an integer", &v))?;
@@ -560,9 +560,7 @@ impl Checker<'_> {
             Kind::Number => {
                 let f = match &v {
                     Value::Number(n) => n.as_f64(),
-                    Value::String(s) if !self.strict => {
-                        s.trim().parse::<f64>().ok().filter(|f| f.is_finite())
-                    }
+                    Value::String(s) if !self.strict => loose::parse_number(s),
                     _ => None,
                 }
                 .ok_or_else(|| bad("a number", &v))?;
@@ -571,12 +569,9 @@ impl Checker<'_> {
             }
             Kind::Boolean => match &v {
                 Value::Bool(b) => Ok(Value::Bool(*b)),
-                Value::String(s) if !self.strict && s.trim().eq_ignore_ascii_case("true") => {
-                    Ok(Value::Bool(true))
-                }
-                Value::String(s) if !self.strict && s.trim().eq_ignore_ascii_case("false") => {
-                    Ok(Value::Bool(false))
-                }
+                Value::String(s) if !self.strict => loose::parse_text::<bool>(s)
+                    .map(Value::Bool)
+                    .ok_or_else(|| bad("true or false", &v)),
                 _ => Err(bad("true or false", &v)),
             },
             Kind::File => match v {
@@ -786,9 +781,9 @@ fn check_text(name: &str, s: &str, l: &Limits) -> Result<(), ApiError> {
     )?;
     // Some documents state a numeric range for a parameter they type as String
     // (`PartitionNum`, 1 to 48): check it when the text is a number.
-    match s.trim().parse::<f64>() {
-        Ok(f) if f.is_finite() => check_range(name, f, l),
-        _ => Ok(()),
+    match loose::parse_number(s) {
+        Some(f) => check_range(name, f, l),
+        None => Ok(()),
     }
 }
 
@@ -993,6 +988,52 @@ mod tests {
         // Empty text: absent for a string, a wrong value for an integer.
         assert!(rpc_input(op, &params(&[("InstanceId", "i"), ("Type", "")])).is_ok());
         assert!(rpc_input(op, &params(&[("InstanceId", "i"), ("PageSize", "")])).is_err());
+    }
+
+    /// The one tolerance policy's table, run through the checker of values that travel as text
+    /// (and, for the table's strings, through an RPC parameter): the mock accepts what
+    /// `loose::Expected::accepts_in_request` accepts — the table less blank numbers and
+    /// integers beyond 64 bits.
+    #[test]
+    fn text_values_follow_the_one_tolerance_policy() {
+        use crate::loose::{Expected, CASES};
+        let s = schema();
+        let op = s.operation("CreateTopic").unwrap();
+        let lenient = Checker {
+            op,
+            strict: false,
+            report: None,
+        };
+        let kind = |e: Expected| match e {
+            Expected::Integer => Kind::Long,
+            Expected::Number => Kind::Number,
+            Expected::Boolean => Kind::Boolean,
+            Expected::String => Kind::String,
+        };
+        for &(expected, json, _) in CASES {
+            let v: Value = serde_json::from_str(json).unwrap();
+            let want = expected.accepts_in_request(&v);
+            let shape = Shape::of(kind(expected));
+            let got = lenient.value(v.clone(), &shape, "P", 0).is_ok();
+            assert_eq!(got, want, "{expected:?} {json}");
+            let Value::String(text) = &v else { continue };
+            // As an optional RPC parameter (an empty string is absent for text).
+            let rpc = OperationSchema {
+                params: vec![ParamSchema {
+                    name: "P".into(),
+                    location: ParamLocation::Query,
+                    required: false,
+                    encoding: None,
+                    shape: shape.clone(),
+                    line: None,
+                    key: None,
+                }],
+                ..op.clone()
+            };
+            let got = rpc_input(&rpc, &params(&[("P", text)])).is_ok();
+            let want = want || (expected == Expected::String && text.is_empty());
+            assert_eq!(got, want, "RPC parameter, {expected:?} {json}");
+        }
     }
 
     #[test]

@@ -4,10 +4,25 @@
 
 use serde_json::Value;
 
+const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
+
 /// Renders `v` under a `<root>` element, with the XML declaration.
 pub fn to_xml(root: &str, v: &Value) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+    let mut out = String::from(DECLARATION);
     element(&mut out, root, v);
+    out
+}
+
+/// Where the members of an object rendered by [`to_xml`] under `root` begin: the length of
+/// the declaration and the root's opening tag.
+pub fn members_offset(root: &str) -> usize {
+    DECLARATION.len() + element_name(root).len() + 2
+}
+
+/// `<name>text</name>` with `text` escaped (one member, as [`to_xml`] renders a string).
+pub fn text_element(name: &str, text: &str) -> String {
+    let mut out = String::new();
+    element(&mut out, name, &Value::String(text.to_owned()));
     out
 }
 
@@ -89,5 +104,9 @@ mod tests {
              <Regions><Region><RegionId>cn</RegionId></Region><Region><RegionId>a&lt;b&amp;&quot;c&quot;</RegionId></Region></Regions>\
              <Total>2</Total><Ok>true</Ok><None></None><_1bad_key>x</_1bad_key></DescribeRegionsResponse>"
         );
+        let text = to_xml("A b", &v);
+        assert!(text[..members_offset("A b")].ends_with("<A_b>"));
+        assert!(text[members_offset("A b")..].starts_with("<RequestId>R</RequestId>"));
+        assert_eq!(text_element("R", "a<b"), "<R>a&lt;b</R>");
     }
 }

@@ -166,7 +166,7 @@ pub fn parse_json_sample(text: &str, root_names: &[String]) -> JsonSample {
         Err(e) => JsonSample {
             value: None,
             unwrapped: None,
-            error: Some(e),
+            error: Some(e.to_string()),
         },
     }
 }

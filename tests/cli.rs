@@ -1,5 +1,5 @@
 //! The built `apigen` binary: `lint` exit codes and messages, `inspect` output,
-//! `schema --check`.
+//! `schema --check`, and each kind of bad input reported with its file (and line).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -245,4 +245,187 @@ fn a_revision_kept_elsewhere_gets_the_projects_corrections_or_a_loud_warning() {
         );
     }
     std::fs::remove_dir_all(&away).unwrap();
+}
+
+/// Runs apigen expecting bad input: exit 2, no panic; the standard error.
+fn rejected(args: &[&str]) -> String {
+    let out = apigen(args);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    stderr
+}
+
+#[test]
+fn a_malformed_corrections_file_is_reported_with_its_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("c.yaml");
+    std::fs::write(&c, "service: mse\ncorrections:\n- {at: x, sett: 1}\n").unwrap();
+    let c = c.to_string_lossy().into_owned();
+    let stderr = rejected(&[
+        "extract",
+        "specs/sources/alibaba-mse-api-20210223.txt",
+        "--corrections",
+        &c,
+    ]);
+    assert!(
+        stderr.starts_with(&format!(
+            "error: {c}:3:11: corrections[0]: unknown field `sett`"
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_resource_file_that_is_malformed_or_stale_is_reported_with_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let specs = dir.path().join("specs");
+    std::fs::create_dir_all(specs.join("resources")).unwrap();
+    std::fs::copy(
+        root().join("tests/corpus/good-rpc.yaml"),
+        specs.join("good-rpc.yaml"),
+    )
+    .unwrap();
+    let spec = specs.join("good-rpc.yaml").to_string_lossy().into_owned();
+    let resources = specs.join("resources/good-rpc.yaml");
+    let file = resources.to_string_lossy().into_owned();
+    // A misspelt key: the parser's line and column.
+    std::fs::write(
+        &resources,
+        "service: kafkalet\nresources:\n- resource: x\n  reson: y\n",
+    )
+    .unwrap();
+    let stderr = rejected(&["resources", &spec]);
+    assert!(
+        stderr.starts_with(&format!(
+            "error: {file}:4:3: resources[0]: unknown field `reson`"
+        )),
+        "{stderr}"
+    );
+    // An entry without evidence, and one naming a resource the inference does not have.
+    std::fs::write(
+        &resources,
+        "service: kafkalet\nresources:\n- resource: x\n  reason: ''\n",
+    )
+    .unwrap();
+    let stderr = rejected(&["resources", &spec]);
+    assert_eq!(
+        stderr.trim_end(),
+        format!("error: {file}: resource \"x\": every entry needs its evidence in `reason`")
+    );
+    std::fs::write(
+        &resources,
+        "service: kafkalet\nresources:\n- resource: nope\n  reason: r\n",
+    )
+    .unwrap();
+    let stderr = rejected(&["resources", &spec]);
+    assert_eq!(
+        stderr.trim_end(),
+        format!("error: {file}: resource \"nope\": no such inferred resource (stale entry?)")
+    );
+    // The same file stops `apigen mock` and `apigen openapi` of that spec.
+    assert_eq!(rejected(&["openapi", &spec]), stderr);
+    assert_eq!(rejected(&["mock", &spec]), stderr);
+}
+
+#[test]
+fn recorded_options_that_do_not_parse_or_name_no_runtime_are_reported_with_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = dir.path().join("apigen.yaml");
+    let file = options.to_string_lossy().into_owned();
+    let out = dir.path().to_string_lossy().into_owned();
+    std::fs::write(&options, "runtime:\n  path: x\nprefx: a\n").unwrap();
+    let stderr = rejected(&["generate", "--out", &out, "tests/corpus/good-rpc.yaml"]);
+    assert!(
+        stderr.starts_with(&format!("error: {file}: unknown field `prefx`")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("at line 3 column 1"), "{stderr}");
+    std::fs::write(
+        &options,
+        "runtime:\n  path: x\n  version: '1'\nprefix: a\nlicense: MIT\nworkspace: false\n",
+    )
+    .unwrap();
+    let stderr = rejected(&["generate", "--out", &out, "tests/corpus/good-rpc.yaml"]);
+    assert!(
+        stderr.starts_with(&format!(
+            "error: {file}: `runtime` takes one of `path`, `git`"
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn generate_reports_a_bad_spec_and_a_misplaced_previous_spec() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_string_lossy().into_owned();
+    let stderr = rejected(&[
+        "generate",
+        "--out",
+        &out,
+        "tests/corpus/bad-specs/syntax-error.yaml",
+    ]);
+    assert!(
+        stderr.starts_with(
+            "error: tests/corpus/bad-specs/syntax-error.yaml:11:12: error: mapping values are not allowed"
+        ),
+        "{stderr}"
+    );
+    let stderr = rejected(&[
+        "generate",
+        "--out",
+        &out,
+        "--previous",
+        "tests/corpus/good-rest.yaml",
+        "tests/corpus/good-rpc.yaml",
+    ]);
+    assert_eq!(
+        stderr.trim_end(),
+        "error: --previous tests/corpus/good-rest.yaml: service `queuelet` is not among the specs generated"
+    );
+    let stderr = rejected(&[
+        "generate",
+        "--out",
+        &out,
+        "--runtime-git",
+        "x",
+        "--runtime-pin",
+        "foo",
+        "tests/corpus/good-rpc.yaml",
+    ]);
+    assert!(
+        stderr.contains(
+            "'--runtime-pin <RUNTIME_PIN>': expected rev=…, tag=… or branch=…, got \"foo\""
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn mock_reports_a_service_given_twice_and_a_bad_listen_address() {
+    let stderr = rejected(&[
+        "mock",
+        "tests/corpus/good-rpc.yaml",
+        "tests/corpus/good-rpc.yaml",
+    ]);
+    assert_eq!(
+        stderr.trim_end(),
+        "error: tests/corpus/good-rpc.yaml: service `kafkalet` is given twice"
+    );
+    let stderr = rejected(&[
+        "mock",
+        "--port-each",
+        "--listen",
+        "nonsense",
+        "tests/corpus/good-rpc.yaml",
+    ]);
+    assert_eq!(
+        stderr.trim_end(),
+        "error: --listen \"nonsense\": expected HOST:PORT"
+    );
+    let stderr = rejected(&["mock", "tests/corpus/bad-specs/syntax-error.yaml"]);
+    assert!(
+        stderr.starts_with("error: tests/corpus/bad-specs/syntax-error.yaml:11:12: error: "),
+        "{stderr}"
+    );
 }

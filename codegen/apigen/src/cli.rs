@@ -418,7 +418,13 @@ fn run(command: Command) -> Result<ExitCode, CliError> {
                         },
                         (None, None, Some(req)) => crate::emit::RuntimeDep::Version(req),
                         (None, None, None) => match &recorded {
-                            Some(r) => r.runtime.dep()?,
+                            // `options::load` checked it names one.
+                            Some(r) => r.runtime.dep().map_err(|source| {
+                                crate::emit::options::OptionsError::Runtime {
+                                    path: out.join(crate::emit::options::FILE),
+                                    source,
+                                }
+                            })?,
                             None => crate::emit::RuntimeDep::default(),
                         },
                     };

@@ -237,6 +237,91 @@ pub trait RegionalClient: Sized {
     }
 }
 
+/// What every generated service client shares, for its `Client` struct (a newtype around
+/// the runtime [`Client`] in a field `inner`, with its [`RegionalClient`] impl): its
+/// `Operation` trait (a request model: how it is encoded, what it answers) and the inherent
+/// constructors and per-call helpers `new`, `from_env`, `from_default_credentials`, `config`,
+/// `with_options`, and `call` (which reads answers through the calling module's `RESPONSES`
+/// classifier). A generated crate states only what differs: the credentials from the
+/// environment (an expression that may use `?`) and the vendor's default provider chain; its
+/// operation methods go in an `impl Client` of its own.
+///
+/// ```ignore
+/// apigen_runtime::service_client!(
+///     Client,
+///     env_credentials = Credentials::alibaba_from_env()?,
+///     default_chain = apigen_runtime::credentials::alibaba::default_chain(),
+/// );
+/// ```
+#[macro_export]
+macro_rules! service_client {
+    (
+        $client:ident,
+        env_credentials = $env:expr,
+        default_chain = $chain:expr $(,)?
+    ) => {
+        /// A request model of this client: how it is encoded and what it answers
+        #[doc = concat!("(for [`", stringify!($client), "::call`]).")]
+        pub trait Operation {
+            /// The response model.
+            type Output: $crate::serde::de::DeserializeOwned;
+            /// Encodes the request.
+            fn encode(&self) -> Result<$crate::PreparedRequest, $crate::Error>;
+        }
+
+        impl $client {
+            /// A client with explicit settings.
+            pub fn new(config: $crate::ClientConfig) -> Result<Self, $crate::Error> {
+                Ok(Self {
+                    inner: $crate::Client::new(config)?,
+                })
+            }
+
+            /// A client for `region` with credentials from the environment variables the
+            /// official SDKs read.
+            pub fn from_env(region: &str) -> Result<Self, $crate::Error> {
+                <Self as $crate::RegionalClient>::from_region(region, $env)
+            }
+
+            /// A client for `region` with credentials from the vendor's default provider chain
+            /// (environment, profile files, instance metadata, OIDC token files, role
+            /// assumption; see `apigen_runtime::credentials`), fetched at the first call and
+            /// refreshed before they expire.
+            pub fn from_default_credentials(region: &str) -> Result<Self, $crate::Error> {
+                <Self as $crate::RegionalClient>::from_region(
+                    region,
+                    $crate::credentials::SharedCredentialsProvider::new($chain),
+                )
+            }
+
+            /// The settings.
+            pub fn config(&self) -> &$crate::ClientConfig {
+                self.inner.config()
+            }
+
+            /// A handle on the same client (connections, credentials cache, retry budget) whose
+            /// calls use `options` (timeout, retries, extra headers).
+            pub fn with_options(&self, options: $crate::CallOptions) -> Self {
+                Self {
+                    inner: self.inner.with_options(options),
+                }
+            }
+
+            /// Calls the operation of `request` with per-call `options`, returning the typed
+            /// answer with its HTTP status, headers and request id.
+            pub async fn call<O: Operation>(
+                &self,
+                request: &O,
+                options: &$crate::CallOptions,
+            ) -> Result<$crate::Output<O::Output>, $crate::Error> {
+                self.inner
+                    .execute_with(request.encode(), RESPONSES, options)
+                    .await
+            }
+        }
+    };
+}
+
 /// Client settings shared by every call of a service client.
 #[derive(Debug, Clone)]
 pub struct ClientConfig {

@@ -97,68 +97,26 @@ impl RegionalClient for Client {
     }
 }
 
+apigen_runtime::service_client!(
+    Client,
+    env_credentials = Credentials::alibaba_from_env()?,
+    default_chain = apigen_runtime::credentials::alibaba::default_chain(),
+);
+
 impl Client {
-    /// A client with explicit settings.
-    pub fn new(config: ClientConfig) -> Result<Self, Error> {
-        Ok(Self {
-            inner: apigen_runtime::Client::new(config)?,
-        })
-    }
-
-    /// A client for `region` with credentials from the environment variables the
-    /// official SDKs read.
-    pub fn from_env(region: &str) -> Result<Self, Error> {
-        Self::from_region(region, Credentials::alibaba_from_env()?)
-    }
-
-    /// A client for `region` with credentials from the vendor's default provider chain
-    /// (environment, profile files, instance metadata, OIDC token files, role
-    /// assumption; see `apigen_runtime::credentials`), fetched at the first call and
-    /// refreshed before they expire.
-    pub fn from_default_credentials(region: &str) -> Result<Self, Error> {
-        Self::from_region(
-            region,
-            SharedCredentialsProvider::new(apigen_runtime::credentials::alibaba::default_chain()),
-        )
-    }
-
-    /// The settings.
-    pub fn config(&self) -> &ClientConfig {
-        self.inner.config()
-    }
-
-    /// A handle on the same client (connections, credentials cache, retry budget) whose
-    /// calls use `options` (timeout, retries, extra headers).
-    pub fn with_options(&self, options: CallOptions) -> Self {
-        Self {
-            inner: self.inner.with_options(options),
-        }
-    }
-
-    /// Calls the operation of `request` with per-call `options`, returning the typed
-    /// answer with its HTTP status, headers and request id.
-    pub async fn call<O: Operation>(
-        &self,
-        request: &O,
-        options: &CallOptions,
-    ) -> Result<Output<O::Output>, Error> {
-        self.inner
-            .execute_with(request.encode(), RESPONSES, options)
-            .await
-    }
-
     /// You can call this operation to create a subscription Message Queue for Apache Kafka instance.
     ///
     /// `POST /` (`Action=CreatePrePayOrder`). Source: section 10.1, line 705 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_pre_pay_order(
+    pub fn create_pre_pay_order(
         &self,
         request: &alikafka_models::create_pre_pay_order::CreatePrePayOrderRequest,
-    ) -> Result<alikafka_models::create_pre_pay_order::CreatePrePayOrderResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<alikafka_models::create_pre_pay_order::CreatePrePayOrderResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::create_pre_pay_order(request), RESPONSES)
-            .await
     }
 
     /// You can call this operation to deploy a Message Queue for Apache Kafka instance.
@@ -166,13 +124,14 @@ impl Client {
     /// `POST /` (`Action=StartInstance`). Source: section 10.2, line 780 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn start_instance(
+    pub fn start_instance(
         &self,
         request: &alikafka_models::start_instance::StartInstanceRequest,
-    ) -> Result<alikafka_models::start_instance::StartInstanceResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<alikafka_models::start_instance::StartInstanceResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::start_instance(request), RESPONSES)
-            .await
     }
 
     /// You can call this operation to upgrade a subscription Message Queue for Apache Kafka instance.
@@ -180,13 +139,14 @@ impl Client {
     /// `POST /` (`Action=UpgradePrePayOrder`). Source: section 10.3, line 858 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn upgrade_pre_pay_order(
+    pub fn upgrade_pre_pay_order(
         &self,
         request: &alikafka_models::upgrade_pre_pay_order::UpgradePrePayOrderRequest,
-    ) -> Result<alikafka_models::upgrade_pre_pay_order::UpgradePrePayOrderResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<alikafka_models::upgrade_pre_pay_order::UpgradePrePayOrderResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::upgrade_pre_pay_order(request), RESPONSES)
-            .await
     }
 
     /// You can call this operation to change the name of a Message Queue for Apache Kafka instance.
@@ -194,25 +154,27 @@ impl Client {
     /// `POST /` (`Action=ModifyInstanceName`). Source: section 10.4, line 933 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn modify_instance_name(
+    pub fn modify_instance_name(
         &self,
         request: &alikafka_models::modify_instance_name::ModifyInstanceNameRequest,
-    ) -> Result<alikafka_models::modify_instance_name::ModifyInstanceNameResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<alikafka_models::modify_instance_name::ModifyInstanceNameResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::modify_instance_name(request), RESPONSES)
-            .await
     }
 
     /// You can call this operation to query Message Queue for Apache Kafka instances in a specified region.
     ///
     /// `POST /` (`Action=GetInstanceList`). Source: section 10.5, line 997 of the document.
-    pub async fn get_instance_list(
+    pub fn get_instance_list(
         &self,
         request: &alikafka_models::get_instance_list::GetInstanceListRequest,
-    ) -> Result<alikafka_models::get_instance_list::GetInstanceListResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<alikafka_models::get_instance_list::GetInstanceListResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::get_instance_list(request), RESPONSES)
-            .await
     }
 
     /// You can call this operation to delete a Message Queue for Apache Kafka instance.
@@ -220,25 +182,27 @@ impl Client {
     /// `POST /` (`Action=DeleteInstance`). Source: section 10.6, line 1169 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn delete_instance(
+    pub fn delete_instance(
         &self,
         request: &alikafka_models::delete_instance::DeleteInstanceRequest,
-    ) -> Result<alikafka_models::delete_instance::DeleteInstanceResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<alikafka_models::delete_instance::DeleteInstanceResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::delete_instance(request), RESPONSES)
-            .await
     }
 
     /// You can call this operation to obtain an IP address whitelist.
     ///
     /// `POST /` (`Action=GetAllowedIpList`). Source: section 10.7, line 1232 of the document.
-    pub async fn get_allowed_ip_list(
+    pub fn get_allowed_ip_list(
         &self,
         request: &alikafka_models::get_allowed_ip_list::GetAllowedIpListRequest,
-    ) -> Result<alikafka_models::get_allowed_ip_list::GetAllowedIpListResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<alikafka_models::get_allowed_ip_list::GetAllowedIpListResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::get_allowed_ip_list(request), RESPONSES)
-            .await
     }
 
     /// You can call this operation to update an IP address whitelist.
@@ -246,13 +210,14 @@ impl Client {
     /// `POST /` (`Action=UpdateAllowedIp`). Source: section 10.8, line 1332 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn update_allowed_ip(
+    pub fn update_allowed_ip(
         &self,
         request: &alikafka_models::update_allowed_ip::UpdateAllowedIpRequest,
-    ) -> Result<alikafka_models::update_allowed_ip::UpdateAllowedIpResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<alikafka_models::update_allowed_ip::UpdateAllowedIpResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::update_allowed_ip(request), RESPONSES)
-            .await
     }
 
     /// You can call this operation to create a topic.
@@ -260,13 +225,13 @@ impl Client {
     /// `POST /` (`Action=CreateTopic`). Source: section 11.1, line 1407 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_topic(
+    pub fn create_topic(
         &self,
         request: &alikafka_models::create_topic::CreateTopicRequest,
-    ) -> Result<alikafka_models::create_topic::CreateTopicResponse, Error> {
-        self.inner
-            .execute(encode::create_topic(request), RESPONSES)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<alikafka_models::create_topic::CreateTopicResponse, Error>,
+    > + '_ {
+        self.inner.execute(encode::create_topic(request), RESPONSES)
     }
 
     /// You can call this operation to delete a topic.
@@ -274,25 +239,26 @@ impl Client {
     /// `POST /` (`Action=DeleteTopic`). Source: section 11.2, line 1485 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn delete_topic(
+    pub fn delete_topic(
         &self,
         request: &alikafka_models::delete_topic::DeleteTopicRequest,
-    ) -> Result<alikafka_models::delete_topic::DeleteTopicResponse, Error> {
-        self.inner
-            .execute(encode::delete_topic(request), RESPONSES)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<alikafka_models::delete_topic::DeleteTopicResponse, Error>,
+    > + '_ {
+        self.inner.execute(encode::delete_topic(request), RESPONSES)
     }
 
     /// You can call this operation to query topics.
     ///
     /// `POST /` (`Action=GetTopicList`). Source: section 11.3, line 1552 of the document.
-    pub async fn get_topic_list(
+    pub fn get_topic_list(
         &self,
         request: &alikafka_models::get_topic_list::GetTopicListRequest,
-    ) -> Result<alikafka_models::get_topic_list::GetTopicListResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<alikafka_models::get_topic_list::GetTopicListResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::get_topic_list(request), RESPONSES)
-            .await
     }
 
     /// Every page of `GetTopicList`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -330,11 +296,7 @@ impl Client {
                     r.current_page = n.to_string();
                     r.page_size = size.to_string();
                 }
-                async move {
-                    self.inner
-                        .execute(encode::get_topic_list(&r), RESPONSES)
-                        .await
-                }
+                self.inner.execute(encode::get_topic_list(&r), RESPONSES)
             },
         )
     }
@@ -342,13 +304,14 @@ impl Client {
     /// You can call this operation to query the message sending and receiving status of a topic.
     ///
     /// `POST /` (`Action=GetTopicStatus`). Source: section 11.4, line 1716 of the document.
-    pub async fn get_topic_status(
+    pub fn get_topic_status(
         &self,
         request: &alikafka_models::get_topic_status::GetTopicStatusRequest,
-    ) -> Result<alikafka_models::get_topic_status::GetTopicStatusResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<alikafka_models::get_topic_status::GetTopicStatusResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::get_topic_status(request), RESPONSES)
-            .await
     }
 
     /// Modifies the number of partitions for a topic.
@@ -356,13 +319,14 @@ impl Client {
     /// `POST /` (`Action=ModifyPartitionNum`). Source: section 11.5, line 1989 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn modify_partition_num(
+    pub fn modify_partition_num(
         &self,
         request: &alikafka_models::modify_partition_num::ModifyPartitionNumRequest,
-    ) -> Result<alikafka_models::modify_partition_num::ModifyPartitionNumResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<alikafka_models::modify_partition_num::ModifyPartitionNumResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::modify_partition_num(request), RESPONSES)
-            .await
     }
 
     /// Modifies the remarks of a topic.
@@ -370,13 +334,14 @@ impl Client {
     /// `POST /` (`Action=ModifyTopicRemark`). Source: section 11.6, line 2060 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn modify_topic_remark(
+    pub fn modify_topic_remark(
         &self,
         request: &alikafka_models::modify_topic_remark::ModifyTopicRemarkRequest,
-    ) -> Result<alikafka_models::modify_topic_remark::ModifyTopicRemarkResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<alikafka_models::modify_topic_remark::ModifyTopicRemarkResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::modify_topic_remark(request), RESPONSES)
-            .await
     }
 
     /// You can call this operation to delete a consumer group.
@@ -384,37 +349,40 @@ impl Client {
     /// `POST /` (`Action=DeleteConsumerGroup`). Source: section 12.1, line 2134 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn delete_consumer_group(
+    pub fn delete_consumer_group(
         &self,
         request: &alikafka_models::delete_consumer_group::DeleteConsumerGroupRequest,
-    ) -> Result<alikafka_models::delete_consumer_group::DeleteConsumerGroupResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<alikafka_models::delete_consumer_group::DeleteConsumerGroupResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::delete_consumer_group(request), RESPONSES)
-            .await
     }
 
     /// You can call this operation to query the consumer groups created on a Message Queue for Apache Kafka instance.
     ///
     /// `POST /` (`Action=GetConsumerList`). Source: section 12.2, line 2201 of the document.
-    pub async fn get_consumer_list(
+    pub fn get_consumer_list(
         &self,
         request: &alikafka_models::get_consumer_list::GetConsumerListRequest,
-    ) -> Result<alikafka_models::get_consumer_list::GetConsumerListResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<alikafka_models::get_consumer_list::GetConsumerListResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::get_consumer_list(request), RESPONSES)
-            .await
     }
 
     /// You can call this operation to query the consumption status of a consumer group.
     ///
     /// `POST /` (`Action=GetConsumerProgress`). Source: section 12.3, line 2304 of the document.
-    pub async fn get_consumer_progress(
+    pub fn get_consumer_progress(
         &self,
         request: &alikafka_models::get_consumer_progress::GetConsumerProgressRequest,
-    ) -> Result<alikafka_models::get_consumer_progress::GetConsumerProgressResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<alikafka_models::get_consumer_progress::GetConsumerProgressResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::get_consumer_progress(request), RESPONSES)
-            .await
     }
 
     /// You can call this operation to create a consumer group.
@@ -422,13 +390,14 @@ impl Client {
     /// `POST /` (`Action=CreateConsumerGroup`). Source: section 12.4, line 2583 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_consumer_group(
+    pub fn create_consumer_group(
         &self,
         request: &alikafka_models::create_consumer_group::CreateConsumerGroupRequest,
-    ) -> Result<alikafka_models::create_consumer_group::CreateConsumerGroupResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<alikafka_models::create_consumer_group::CreateConsumerGroupResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::create_consumer_group(request), RESPONSES)
-            .await
     }
 
     /// You can call this operation to unbind and delete a tag from a resource.
@@ -436,13 +405,14 @@ impl Client {
     /// `POST /` (`Action=UntagResources`). Source: section 13.1, line 2649 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn untag_resources(
+    pub fn untag_resources(
         &self,
         request: &alikafka_models::untag_resources::UntagResourcesRequest,
-    ) -> Result<alikafka_models::untag_resources::UntagResourcesResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<alikafka_models::untag_resources::UntagResourcesResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::untag_resources(request), RESPONSES)
-            .await
     }
 
     /// You can call this operation to bind a tag to a resource.
@@ -450,25 +420,27 @@ impl Client {
     /// `POST /` (`Action=TagResources`). Source: section 13.2, line 2706 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn tag_resources(
+    pub fn tag_resources(
         &self,
         request: &alikafka_models::tag_resources::TagResourcesRequest,
-    ) -> Result<alikafka_models::tag_resources::TagResourcesResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<alikafka_models::tag_resources::TagResourcesResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::tag_resources(request), RESPONSES)
-            .await
     }
 
     /// You can call this operation to query the tags bound to a resource.
     ///
     /// `POST /` (`Action=ListTagResources`). Source: section 13.3, line 2772 of the document.
-    pub async fn list_tag_resources(
+    pub fn list_tag_resources(
         &self,
         request: &alikafka_models::list_tag_resources::ListTagResourcesRequest,
-    ) -> Result<alikafka_models::list_tag_resources::ListTagResourcesResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<alikafka_models::list_tag_resources::ListTagResourcesResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::list_tag_resources(request), RESPONSES)
-            .await
     }
 
     /// Creates a Simple Authentication and Security Layer (SASL) user.
@@ -476,13 +448,14 @@ impl Client {
     /// `POST /` (`Action=CreateSaslUser`). Source: section 14.1, line 2857 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_sasl_user(
+    pub fn create_sasl_user(
         &self,
         request: &alikafka_models::create_sasl_user::CreateSaslUserRequest,
-    ) -> Result<alikafka_models::create_sasl_user::CreateSaslUserResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<alikafka_models::create_sasl_user::CreateSaslUserResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::create_sasl_user(request), RESPONSES)
-            .await
     }
 
     /// Deletes a Simple Authentication and Security Layer (SASL) user.
@@ -490,25 +463,27 @@ impl Client {
     /// `POST /` (`Action=DeleteSaslUser`). Source: section 14.2, line 2926 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn delete_sasl_user(
+    pub fn delete_sasl_user(
         &self,
         request: &alikafka_models::delete_sasl_user::DeleteSaslUserRequest,
-    ) -> Result<alikafka_models::delete_sasl_user::DeleteSaslUserResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<alikafka_models::delete_sasl_user::DeleteSaslUserResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::delete_sasl_user(request), RESPONSES)
-            .await
     }
 
     /// Queries Simple Authentication and Security Layer (SASL) users.
     ///
     /// `POST /` (`Action=DescribeSaslUsers`). Source: section 14.3, line 2996 of the document.
-    pub async fn describe_sasl_users(
+    pub fn describe_sasl_users(
         &self,
         request: &alikafka_models::describe_sasl_users::DescribeSaslUsersRequest,
-    ) -> Result<alikafka_models::describe_sasl_users::DescribeSaslUsersResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<alikafka_models::describe_sasl_users::DescribeSaslUsersResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::describe_sasl_users(request), RESPONSES)
-            .await
     }
 
     /// Creates an access control list (ACL).
@@ -516,25 +491,26 @@ impl Client {
     /// `POST /` (`Action=CreateAcl`). Source: section 15.1, line 3083 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_acl(
+    pub fn create_acl(
         &self,
         request: &alikafka_models::create_acl::CreateAclRequest,
-    ) -> Result<alikafka_models::create_acl::CreateAclResponse, Error> {
-        self.inner
-            .execute(encode::create_acl(request), RESPONSES)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<alikafka_models::create_acl::CreateAclResponse, Error>,
+    > + '_ {
+        self.inner.execute(encode::create_acl(request), RESPONSES)
     }
 
     /// Queries access control lists (ACLs).
     ///
     /// `POST /` (`Action=DescribeAcls`). Source: section 15.2, line 3163 of the document.
-    pub async fn describe_acls(
+    pub fn describe_acls(
         &self,
         request: &alikafka_models::describe_acls::DescribeAclsRequest,
-    ) -> Result<alikafka_models::describe_acls::DescribeAclsResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<alikafka_models::describe_acls::DescribeAclsResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::describe_acls(request), RESPONSES)
-            .await
     }
 
     /// Deletes an access control list (ACL).
@@ -542,41 +518,41 @@ impl Client {
     /// `POST /` (`Action=DeleteAcl`). Source: section 15.3, line 3265 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn delete_acl(
+    pub fn delete_acl(
         &self,
         request: &alikafka_models::delete_acl::DeleteAclRequest,
-    ) -> Result<alikafka_models::delete_acl::DeleteAclResponse, Error> {
-        self.inner
-            .execute(encode::delete_acl(request), RESPONSES)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<alikafka_models::delete_acl::DeleteAclResponse, Error>,
+    > + '_ {
+        self.inner.execute(encode::delete_acl(request), RESPONSES)
     }
 
     /// Waits until the instance is `5` (Running): polls [`Client::get_instance_list`] (`GetInstanceList`) with `request`, filtered by `InstanceId` (the service has no describe), and reads `InstanceList.InstanceVO[].ServiceStatus` of the answer, which is `0` (To be deployed) then `1` (Being deployed) first; `15` (Expired) ends it at once ([`WaitError::Failed`]). Returns the first answer in `5` (Running).
     ///
     /// The acceptors are [`waiters::INSTANCE_RUNNING`], the values settled by the reviewed `specs/resources/alikafka.yaml` (evidence there); delays and timeout come from `config` (`apigen_runtime::waiter` documents the loop: transient errors keep it polling, others end it with [`WaitError::Call`]).
-    pub async fn wait_until_instance_running(
-        &self,
-        request: &alikafka_models::get_instance_list::GetInstanceListRequest,
-        config: &WaiterConfig,
-    ) -> Result<alikafka_models::get_instance_list::GetInstanceListResponse, WaitError> {
-        apigen_runtime::waiter::wait(&waiters::INSTANCE_RUNNING, config, || {
+    pub fn wait_until_instance_running<'a>(
+        &'a self,
+        request: &'a alikafka_models::get_instance_list::GetInstanceListRequest,
+        config: &'a WaiterConfig,
+    ) -> impl std::future::Future<
+        Output = Result<alikafka_models::get_instance_list::GetInstanceListResponse, WaitError>,
+    > + 'a {
+        apigen_runtime::waiter::wait(&waiters::INSTANCE_RUNNING, config, move || {
             self.get_instance_list(request)
         })
-        .await
     }
 
     /// Waits until the instance is gone: polls [`Client::get_instance_list`] (`GetInstanceList`) with `request`, filtered by `InstanceId` (the service has no describe), until the list no longer holds it (reading `InstanceList.InstanceVO[].ServiceStatus` of the answers meanwhile); no documented state ends it early.
     ///
     /// The acceptors are [`waiters::INSTANCE_DELETED`], the values settled by the reviewed `specs/resources/alikafka.yaml` (evidence there); delays and timeout come from `config` (`apigen_runtime::waiter` documents the loop: transient errors keep it polling, others end it with [`WaitError::Call`]).
-    pub async fn wait_until_instance_deleted(
-        &self,
-        request: &alikafka_models::get_instance_list::GetInstanceListRequest,
-        config: &WaiterConfig,
-    ) -> Result<(), WaitError> {
-        apigen_runtime::waiter::wait_until_gone(&waiters::INSTANCE_DELETED, config, || {
+    pub fn wait_until_instance_deleted<'a>(
+        &'a self,
+        request: &'a alikafka_models::get_instance_list::GetInstanceListRequest,
+        config: &'a WaiterConfig,
+    ) -> impl std::future::Future<Output = Result<(), WaitError>> + 'a {
+        apigen_runtime::waiter::wait_until_gone(&waiters::INSTANCE_DELETED, config, move || {
             self.get_instance_list(request)
         })
-        .await
     }
 }
 
@@ -604,16 +580,6 @@ pub mod waiters {
         retry: &[],
         not_found: &[],
     };
-}
-
-/// A request model of this service: how it is encoded and what it answers
-/// (for [`Client::call`]).
-pub trait Operation {
-    /// The response model.
-    type Output: apigen_runtime::serde::de::DeserializeOwned;
-
-    /// Encodes the request.
-    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error>;
 }
 
 impl Operation for alikafka_models::create_pre_pay_order::CreatePrePayOrderRequest {
@@ -926,69 +892,27 @@ pub mod cms {
         }
     }
 
+    apigen_runtime::service_client!(
+        Client,
+        env_credentials = Credentials::alibaba_from_env()?,
+        default_chain = apigen_runtime::credentials::alibaba::default_chain(),
+    );
+
     impl Client {
-        /// A client with explicit settings.
-        pub fn new(config: ClientConfig) -> Result<Self, Error> {
-            Ok(Self {
-                inner: apigen_runtime::Client::new(config)?,
-            })
-        }
-
-        /// A client for `region` with credentials from the environment variables the
-        /// official SDKs read.
-        pub fn from_env(region: &str) -> Result<Self, Error> {
-            Self::from_region(region, Credentials::alibaba_from_env()?)
-        }
-
-        /// A client for `region` with credentials from the vendor's default provider chain
-        /// (environment, profile files, instance metadata, OIDC token files, role
-        /// assumption; see `apigen_runtime::credentials`), fetched at the first call and
-        /// refreshed before they expire.
-        pub fn from_default_credentials(region: &str) -> Result<Self, Error> {
-            Self::from_region(
-                region,
-                SharedCredentialsProvider::new(
-                    apigen_runtime::credentials::alibaba::default_chain(),
-                ),
-            )
-        }
-
-        /// The settings.
-        pub fn config(&self) -> &ClientConfig {
-            self.inner.config()
-        }
-
-        /// A handle on the same client (connections, credentials cache, retry budget) whose
-        /// calls use `options` (timeout, retries, extra headers).
-        pub fn with_options(&self, options: CallOptions) -> Self {
-            Self {
-                inner: self.inner.with_options(options),
-            }
-        }
-
-        /// Calls the operation of `request` with per-call `options`, returning the typed
-        /// answer with its HTTP status, headers and request id.
-        pub async fn call<O: Operation>(
-            &self,
-            request: &O,
-            options: &CallOptions,
-        ) -> Result<Output<O::Output>, Error> {
-            self.inner
-                .execute_with(request.encode(), RESPONSES, options)
-                .await
-        }
-
         /// You can call this operation to query the descriptions of time series metrics that are supported in CloudMonitor.
         ///
         /// `POST /` (`Action=DescribeMetricMetaList`). Source: section 16.2, line 3375 of the document.
-        pub async fn describe_metric_meta_list(
+        pub fn describe_metric_meta_list(
             &self,
             request: &alikafka_models::describe_metric_meta_list::DescribeMetricMetaListRequest,
-        ) -> Result<alikafka_models::describe_metric_meta_list::DescribeMetricMetaListResponse, Error>
-        {
+        ) -> impl std::future::Future<
+            Output = Result<
+                alikafka_models::describe_metric_meta_list::DescribeMetricMetaListResponse,
+                Error,
+            >,
+        > + '_ {
             self.inner
                 .execute(encode::describe_metric_meta_list(request), RESPONSES)
-                .await
         }
 
         /// Every page of `DescribeMetricMetaList`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -1025,11 +949,8 @@ pub mod cms {
                         r.page_number = Some(i32::try_from(n).unwrap_or(i32::MAX));
                         r.page_size = Some(i32::try_from(size).unwrap_or(i32::MAX));
                     }
-                    async move {
-                        self.inner
-                            .execute(encode::describe_metric_meta_list(&r), RESPONSES)
-                            .await
-                    }
+                    self.inner
+                        .execute(encode::describe_metric_meta_list(&r), RESPONSES)
                 },
             )
         }
@@ -1037,66 +958,78 @@ pub mod cms {
         /// You can call this operation to query the latest monitoring data of a monitored object.
         ///
         /// `POST /` (`Action=DescribeMetricLast`). Source: section 16.3, line 3952 of the document.
-        pub async fn describe_metric_last(
+        pub fn describe_metric_last(
             &self,
             request: &alikafka_models::describe_metric_last::DescribeMetricLastRequest,
-        ) -> Result<alikafka_models::describe_metric_last::DescribeMetricLastResponse, Error>
-        {
+        ) -> impl std::future::Future<
+            Output = Result<
+                alikafka_models::describe_metric_last::DescribeMetricLastResponse,
+                Error,
+            >,
+        > + '_ {
             self.inner
                 .execute(encode::describe_metric_last(request), RESPONSES)
-                .await
         }
 
         /// You can call this operation to query the monitoring data on time series metrics of cloud services in a specified period in time.
         ///
         /// `POST /` (`Action=DescribeMetricList`). Source: section 16.4, line 4210 of the document.
-        pub async fn describe_metric_list(
+        pub fn describe_metric_list(
             &self,
             request: &alikafka_models::describe_metric_list::DescribeMetricListRequest,
-        ) -> Result<alikafka_models::describe_metric_list::DescribeMetricListResponse, Error>
-        {
+        ) -> impl std::future::Future<
+            Output = Result<
+                alikafka_models::describe_metric_list::DescribeMetricListResponse,
+                Error,
+            >,
+        > + '_ {
             self.inner
                 .execute(encode::describe_metric_list(request), RESPONSES)
-                .await
         }
 
         /// You can call this operation to query the monitoring data on time series metrics of cloud services in a specified period in time.
         ///
         /// `POST /` (`Action=DescribeMetricData`). Source: section 16.5, line 4472 of the document.
-        pub async fn describe_metric_data(
+        pub fn describe_metric_data(
             &self,
             request: &alikafka_models::describe_metric_data::DescribeMetricDataRequest,
-        ) -> Result<alikafka_models::describe_metric_data::DescribeMetricDataResponse, Error>
-        {
+        ) -> impl std::future::Future<
+            Output = Result<
+                alikafka_models::describe_metric_data::DescribeMetricDataResponse,
+                Error,
+            >,
+        > + '_ {
             self.inner
                 .execute(encode::describe_metric_data(request), RESPONSES)
-                .await
         }
 
         /// You can call this operation to query the monitoring data on time series metrics of cloud services sorted by specified fields within a specified time.
         ///
         /// `POST /` (`Action=DescribeMetricTop`). Source: section 16.6, line 4738 of the document.
-        pub async fn describe_metric_top(
+        pub fn describe_metric_top(
             &self,
             request: &alikafka_models::describe_metric_top::DescribeMetricTopRequest,
-        ) -> Result<alikafka_models::describe_metric_top::DescribeMetricTopResponse, Error>
-        {
+        ) -> impl std::future::Future<
+            Output = Result<alikafka_models::describe_metric_top::DescribeMetricTopResponse, Error>,
+        > + '_ {
             self.inner
                 .execute(encode::describe_metric_top(request), RESPONSES)
-                .await
         }
 
         /// You can call this operation to obtain information about the monitored cloud services, including service description, namespace, and tags.
         ///
         /// `POST /` (`Action=DescribeProjectMeta`). Source: section 16.7, line 4862 of the document.
-        pub async fn describe_project_meta(
+        pub fn describe_project_meta(
             &self,
             request: &alikafka_models::describe_project_meta::DescribeProjectMetaRequest,
-        ) -> Result<alikafka_models::describe_project_meta::DescribeProjectMetaResponse, Error>
-        {
+        ) -> impl std::future::Future<
+            Output = Result<
+                alikafka_models::describe_project_meta::DescribeProjectMetaResponse,
+                Error,
+            >,
+        > + '_ {
             self.inner
                 .execute(encode::describe_project_meta(request), RESPONSES)
-                .await
         }
 
         /// Every page of `DescribeProjectMeta`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -1133,24 +1066,11 @@ pub mod cms {
                         r.page_number = Some(i32::try_from(n).unwrap_or(i32::MAX));
                         r.page_size = Some(i32::try_from(size).unwrap_or(i32::MAX));
                     }
-                    async move {
-                        self.inner
-                            .execute(encode::describe_project_meta(&r), RESPONSES)
-                            .await
-                    }
+                    self.inner
+                        .execute(encode::describe_project_meta(&r), RESPONSES)
                 },
             )
         }
-    }
-
-    /// A request model of this product: how it is encoded and what it answers
-    /// (for [`Client::call`]).
-    pub trait Operation {
-        /// The response model.
-        type Output: apigen_runtime::serde::de::DeserializeOwned;
-
-        /// Encodes the request.
-        fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error>;
     }
 
     impl Operation for alikafka_models::describe_metric_meta_list::DescribeMetricMetaListRequest {

@@ -72,56 +72,13 @@ impl RegionalClient for Client {
     }
 }
 
+apigen_runtime::service_client!(
+    Client,
+    env_credentials = Credentials::huawei_from_env()?,
+    default_chain = apigen_runtime::credentials::huawei::default_chain(),
+);
+
 impl Client {
-    /// A client with explicit settings.
-    pub fn new(config: ClientConfig) -> Result<Self, Error> {
-        Ok(Self {
-            inner: apigen_runtime::Client::new(config)?,
-        })
-    }
-
-    /// A client for `region` with credentials from the environment variables the
-    /// official SDKs read.
-    pub fn from_env(region: &str) -> Result<Self, Error> {
-        Self::from_region(region, Credentials::huawei_from_env()?)
-    }
-
-    /// A client for `region` with credentials from the vendor's default provider chain
-    /// (environment, profile files, instance metadata, OIDC token files, role
-    /// assumption; see `apigen_runtime::credentials`), fetched at the first call and
-    /// refreshed before they expire.
-    pub fn from_default_credentials(region: &str) -> Result<Self, Error> {
-        Self::from_region(
-            region,
-            SharedCredentialsProvider::new(apigen_runtime::credentials::huawei::default_chain()),
-        )
-    }
-
-    /// The settings.
-    pub fn config(&self) -> &ClientConfig {
-        self.inner.config()
-    }
-
-    /// A handle on the same client (connections, credentials cache, retry budget) whose
-    /// calls use `options` (timeout, retries, extra headers).
-    pub fn with_options(&self, options: CallOptions) -> Self {
-        Self {
-            inner: self.inner.with_options(options),
-        }
-    }
-
-    /// Calls the operation of `request` with per-call `options`, returning the typed
-    /// answer with its HTTP status, headers and request id.
-    pub async fn call<O: Operation>(
-        &self,
-        request: &O,
-        options: &CallOptions,
-    ) -> Result<Output<O::Output>, Error> {
-        self.inner
-            .execute_with(request.encode(), RESPONSES, options)
-            .await
-    }
-
     /// Importing kie Configurations
     ///
     /// This API is used to import kie configurations.
@@ -129,13 +86,17 @@ impl Client {
     /// `POST /v1/{project_id}/kie/file`. Source: section 5.2.1, line 605 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn import_kie_configurations(
+    pub fn import_kie_configurations(
         &self,
         request: &cse_models::import_kie_configurations::ImportKieConfigurationsRequest,
-    ) -> Result<cse_models::import_kie_configurations::ImportKieConfigurationsResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::import_kie_configurations::ImportKieConfigurationsResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::import_kie_configurations(request), RESPONSES)
-            .await
     }
 
     /// Exporting kie Configurations
@@ -145,13 +106,17 @@ impl Client {
     /// `POST /v1/{project_id}/kie/download`. Source: section 5.2.2, line 748 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn export_kie_configurations(
+    pub fn export_kie_configurations(
         &self,
         request: &cse_models::export_kie_configurations::ExportKieConfigurationsRequest,
-    ) -> Result<cse_models::export_kie_configurations::ExportKieConfigurationsResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::export_kie_configurations::ExportKieConfigurationsResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::export_kie_configurations(request), RESPONSES)
-            .await
     }
 
     /// Deleting the ServiceComb 1.0 Configuration Scope
@@ -159,19 +124,19 @@ impl Client {
     /// This API is used to delete the ServiceComb 1.0 configuration scope.
     ///
     /// `DELETE /v3/{project_id}/govern/configs/{dimension}`. Source: section 5.2.3, line 874 of the document.
-    pub async fn delete_service_comb10_configuration_scope(
+    pub fn delete_service_comb10_configuration_scope(
         &self,
         request: &cse_models::delete_service_comb10_configuration_scope::DeleteServiceComb10ConfigurationScopeRequest,
-    ) -> Result<
-        cse_models::delete_service_comb10_configuration_scope::DeleteServiceComb10ConfigurationScopeResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::delete_service_comb10_configuration_scope(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::delete_service_comb10_configuration_scope::DeleteServiceComb10ConfigurationScopeResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::delete_service_comb10_configuration_scope(request),
+            RESPONSES,
+        )
     }
 
     /// Querying the Flavor List of a Microservice Engine
@@ -179,19 +144,19 @@ impl Client {
     /// This API is used to query the flavor list of a microservice engine, including exclusive ServiceComb engines and registry/configuration centers.
     ///
     /// `GET /v2/{project_id}/enginemgr/flavors`. Source: section 5.3.1, line 978 of the document.
-    pub async fn query_flavor_list_of_microservice_engine(
+    pub fn query_flavor_list_of_microservice_engine(
         &self,
         request: &cse_models::query_flavor_list_of_microservice_engine::QueryFlavorListOfMicroserviceEngineRequest,
-    ) -> Result<
-        cse_models::query_flavor_list_of_microservice_engine::QueryFlavorListOfMicroserviceEngineResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::query_flavor_list_of_microservice_engine(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::query_flavor_list_of_microservice_engine::QueryFlavorListOfMicroserviceEngineResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::query_flavor_list_of_microservice_engine(request),
+            RESPONSES,
+        )
     }
 
     /// Querying the Microservice Engine List
@@ -199,16 +164,17 @@ impl Client {
     /// This API is used to query the microservice engine list.
     ///
     /// `GET /v2/{project_id}/enginemgr/engines`. Source: section 5.3.2, line 1090 of the document.
-    pub async fn query_microservice_engine_list(
+    pub fn query_microservice_engine_list(
         &self,
         request: &cse_models::query_microservice_engine_list::QueryMicroserviceEngineListRequest,
-    ) -> Result<
-        cse_models::query_microservice_engine_list::QueryMicroserviceEngineListResponse,
-        Error,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::query_microservice_engine_list::QueryMicroserviceEngineListResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::query_microservice_engine_list(request), RESPONSES)
-            .await
     }
 
     /// Every page of `QueryMicroserviceEngineList`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -250,11 +216,8 @@ impl Client {
                     r.offset = Some(i32::try_from(n).unwrap_or(i32::MAX));
                     r.limit = Some(size.to_string());
                 }
-                async move {
-                    self.inner
-                        .execute(encode::query_microservice_engine_list(&r), RESPONSES)
-                        .await
-                }
+                self.inner
+                    .execute(encode::query_microservice_engine_list(&r), RESPONSES)
             },
         )
     }
@@ -266,14 +229,17 @@ impl Client {
     /// `POST /v2/{project_id}/enginemgr/engines`. Source: section 5.3.3, line 1302 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_microservice_engine(
+    pub fn create_microservice_engine(
         &self,
         request: &cse_models::create_microservice_engine::CreateMicroserviceEngineRequest,
-    ) -> Result<cse_models::create_microservice_engine::CreateMicroserviceEngineResponse, Error>
-    {
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::create_microservice_engine::CreateMicroserviceEngineResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::create_microservice_engine(request), RESPONSES)
-            .await
     }
 
     /// Querying Microservice Engine Details
@@ -281,19 +247,19 @@ impl Client {
     /// This API is used to query microservice engine details.
     ///
     /// `GET /v2/{project_id}/enginemgr/engines/{engine_id}`. Source: section 5.3.4, line 1473 of the document.
-    pub async fn query_microservice_engine_details(
+    pub fn query_microservice_engine_details(
         &self,
         request: &cse_models::query_microservice_engine_details::QueryMicroserviceEngineDetailsRequest,
-    ) -> Result<
-        cse_models::query_microservice_engine_details::QueryMicroserviceEngineDetailsResponse,
-        Error,
-    > {
-        self.inner
-            .execute(
-                encode::query_microservice_engine_details(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::query_microservice_engine_details::QueryMicroserviceEngineDetailsResponse,
+            Error,
+        >,
+    > + '_ {
+        self.inner.execute(
+            encode::query_microservice_engine_details(request),
+            RESPONSES,
+        )
     }
 
     /// Querying Details About a Microservice Engine Job
@@ -301,19 +267,19 @@ impl Client {
     /// This API is used to query details about a microservice engine job.
     ///
     /// `GET /v2/{project_id}/enginemgr/engines/{engine_id}/jobs/{job_id}`. Source: section 5.3.5, line 1730 of the document.
-    pub async fn query_details_about_microservice_engine_job(
+    pub fn query_details_about_microservice_engine_job(
         &self,
         request: &cse_models::query_details_about_microservice_engine_job::QueryDetailsAboutMicroserviceEngineJobRequest,
-    ) -> Result<
-        cse_models::query_details_about_microservice_engine_job::QueryDetailsAboutMicroserviceEngineJobResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::query_details_about_microservice_engine_job(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::query_details_about_microservice_engine_job::QueryDetailsAboutMicroserviceEngineJobResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::query_details_about_microservice_engine_job(request),
+            RESPONSES,
+        )
     }
 
     /// Querying Details About the Microservice Engine Quota
@@ -321,19 +287,19 @@ impl Client {
     /// This API is used to query details about the microservice engine quota.
     ///
     /// `GET /v2/{project_id}/enginemgr/quotas`. Source: section 5.3.6, line 1910 of the document.
-    pub async fn query_details_about_microservice_engine_quota(
+    pub fn query_details_about_microservice_engine_quota(
         &self,
         request: &cse_models::query_details_about_microservice_engine_quota::QueryDetailsAboutMicroserviceEngineQuotaRequest,
-    ) -> Result<
-        cse_models::query_details_about_microservice_engine_quota::QueryDetailsAboutMicroserviceEngineQuotaResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::query_details_about_microservice_engine_quota(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::query_details_about_microservice_engine_quota::QueryDetailsAboutMicroserviceEngineQuotaResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::query_details_about_microservice_engine_quota(request),
+            RESPONSES,
+        )
     }
 
     /// Deleting a Microservice Engine
@@ -341,14 +307,17 @@ impl Client {
     /// This API is used to delete a microservice engine.
     ///
     /// `DELETE /v2/{project_id}/enginemgr/engines/{engine_id}`. Source: section 5.3.7, line 2009 of the document.
-    pub async fn delete_microservice_engine(
+    pub fn delete_microservice_engine(
         &self,
         request: &cse_models::delete_microservice_engine::DeleteMicroserviceEngineRequest,
-    ) -> Result<cse_models::delete_microservice_engine::DeleteMicroserviceEngineResponse, Error>
-    {
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::delete_microservice_engine::DeleteMicroserviceEngineResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::delete_microservice_engine(request), RESPONSES)
-            .await
     }
 
     /// Upgrading a Microservice Engine
@@ -356,14 +325,17 @@ impl Client {
     /// This API is used to upgrade a microservice engine, including exclusive ServiceComb engine and registry/configuration center.
     ///
     /// `PUT /v2/{project_id}/enginemgr/engines/{engine_id}/upgrade`. Source: section 5.3.8, line 2095 of the document.
-    pub async fn upgrade_microservice_engine(
+    pub fn upgrade_microservice_engine(
         &self,
         request: &cse_models::upgrade_microservice_engine::UpgradeMicroserviceEngineRequest,
-    ) -> Result<cse_models::upgrade_microservice_engine::UpgradeMicroserviceEngineResponse, Error>
-    {
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::upgrade_microservice_engine::UpgradeMicroserviceEngineResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::upgrade_microservice_engine(request), RESPONSES)
-            .await
     }
 
     /// Updating Microservice Engine Configurations
@@ -371,19 +343,19 @@ impl Client {
     /// This API is used to upgrade the configuration of a microservice engine, including exclusive ServiceComb engine and registry/configuration center.
     ///
     /// `PUT /v2/{project_id}/enginemgr/engines/{engine_id}/config`. Source: section 5.3.9, line 2190 of the document.
-    pub async fn update_microservice_engine_configurations(
+    pub fn update_microservice_engine_configurations(
         &self,
         request: &cse_models::update_microservice_engine_configurations::UpdateMicroserviceEngineConfigurationsRequest,
-    ) -> Result<
-        cse_models::update_microservice_engine_configurations::UpdateMicroserviceEngineConfigurationsResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::update_microservice_engine_configurations(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::update_microservice_engine_configurations::UpdateMicroserviceEngineConfigurationsResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::update_microservice_engine_configurations(request),
+            RESPONSES,
+        )
     }
 
     /// Changing Microservice Engine Specifications
@@ -393,19 +365,19 @@ impl Client {
     /// This API applies only to pay-per-use engines.
     ///
     /// `PUT /v2/{project_id}/enginemgr/engines/{engine_id}/resize`. Source: section 5.3.10, line 2286 of the document.
-    pub async fn change_microservice_engine_specifications(
+    pub fn change_microservice_engine_specifications(
         &self,
         request: &cse_models::change_microservice_engine_specifications::ChangeMicroserviceEngineSpecificationsRequest,
-    ) -> Result<
-        cse_models::change_microservice_engine_specifications::ChangeMicroserviceEngineSpecificationsResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::change_microservice_engine_specifications(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::change_microservice_engine_specifications::ChangeMicroserviceEngineSpecificationsResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::change_microservice_engine_specifications(request),
+            RESPONSES,
+        )
     }
 
     /// Retrying an Exclusive ServiceComb Engine Job
@@ -413,19 +385,19 @@ impl Client {
     /// This API is used to retry an exclusive ServiceComb engine job.
     ///
     /// `PUT /v2/{project_id}/enginemgr/engines/{engine_id}/actions`. Source: section 5.3.11, line 2392 of the document.
-    pub async fn retry_exclusive_service_comb_engine_job(
+    pub fn retry_exclusive_service_comb_engine_job(
         &self,
         request: &cse_models::retry_exclusive_service_comb_engine_job::RetryExclusiveServiceCombEngineJobRequest,
-    ) -> Result<
-        cse_models::retry_exclusive_service_comb_engine_job::RetryExclusiveServiceCombEngineJobResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::retry_exclusive_service_comb_engine_job(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::retry_exclusive_service_comb_engine_job::RetryExclusiveServiceCombEngineJobResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::retry_exclusive_service_comb_engine_job(request),
+            RESPONSES,
+        )
     }
 
     /// Updating Microservice Engine Details
@@ -433,19 +405,19 @@ impl Client {
     /// This API is used to update microservice engine details, including the name and description.
     ///
     /// `PUT /v2/{project_id}/enginemgr/engines/{engine_id}`. Source: section 5.3.12, line 2485 of the document.
-    pub async fn update_microservice_engine_details(
+    pub fn update_microservice_engine_details(
         &self,
         request: &cse_models::update_microservice_engine_details::UpdateMicroserviceEngineDetailsRequest,
-    ) -> Result<
-        cse_models::update_microservice_engine_details::UpdateMicroserviceEngineDetailsResponse,
-        Error,
-    > {
-        self.inner
-            .execute(
-                encode::update_microservice_engine_details(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::update_microservice_engine_details::UpdateMicroserviceEngineDetailsResponse,
+            Error,
+        >,
+    > + '_ {
+        self.inner.execute(
+            encode::update_microservice_engine_details(request),
+            RESPONSES,
+        )
     }
 
     /// Querying the Engine Job List
@@ -453,13 +425,14 @@ impl Client {
     /// This API is used to query the engine job list.
     ///
     /// `GET /v2/{project_id}/enginemgr/engines/{engine_id}/jobs`. Source: section 5.3.13, line 2569 of the document.
-    pub async fn query_engine_job_list(
+    pub fn query_engine_job_list(
         &self,
         request: &cse_models::query_engine_job_list::QueryEngineJobListRequest,
-    ) -> Result<cse_models::query_engine_job_list::QueryEngineJobListResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<cse_models::query_engine_job_list::QueryEngineJobListResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::query_engine_job_list(request), RESPONSES)
-            .await
     }
 
     /// Every page of `QueryEngineJobList`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -499,11 +472,8 @@ impl Client {
                     r.offset = Some(n.to_string());
                     r.limit = Some(size.to_string());
                 }
-                async move {
-                    self.inner
-                        .execute(encode::query_engine_job_list(&r), RESPONSES)
-                        .await
-                }
+                self.inner
+                    .execute(encode::query_engine_job_list(&r), RESPONSES)
             },
         )
     }
@@ -517,13 +487,14 @@ impl Client {
     /// `POST /v2/{project_id}/enginemgr/engines/{engine_id}/tokens`. Source: section 5.3.14, line 2740 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn query_rbac_token(
+    pub fn query_rbac_token(
         &self,
         request: &cse_models::query_rbac_token::QueryRbacTokenRequest,
-    ) -> Result<cse_models::query_rbac_token::QueryRbacTokenResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<cse_models::query_rbac_token::QueryRbacTokenResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::query_rbac_token(request), RESPONSES)
-            .await
     }
 
     /// Backing Up and Restoring a Microservice Engine
@@ -533,19 +504,19 @@ impl Client {
     /// `POST /cseengine/v1/engines/{engine_id}/backups/{backup_id}/recovery`. Source: section 5.3.15, line 2827 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn back_up_and_restoring_microservice_engine(
+    pub fn back_up_and_restoring_microservice_engine(
         &self,
         request: &cse_models::back_up_and_restoring_microservice_engine::BackUpAndRestoringMicroserviceEngineRequest,
-    ) -> Result<
-        cse_models::back_up_and_restoring_microservice_engine::BackUpAndRestoringMicroserviceEngineResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::back_up_and_restoring_microservice_engine(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::back_up_and_restoring_microservice_engine::BackUpAndRestoringMicroserviceEngineResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::back_up_and_restoring_microservice_engine(request),
+            RESPONSES,
+        )
     }
 
     /// Creating a Microservice Backup Policy
@@ -555,19 +526,19 @@ impl Client {
     /// `POST /cseengine/v1/engines/{engineId}/backup-strategies`. Source: section 5.3.16, line 2939 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_microservice_backup_policy(
+    pub fn create_microservice_backup_policy(
         &self,
         request: &cse_models::create_microservice_backup_policy::CreateMicroserviceBackupPolicyRequest,
-    ) -> Result<
-        cse_models::create_microservice_backup_policy::CreateMicroserviceBackupPolicyResponse,
-        Error,
-    > {
-        self.inner
-            .execute(
-                encode::create_microservice_backup_policy(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::create_microservice_backup_policy::CreateMicroserviceBackupPolicyResponse,
+            Error,
+        >,
+    > + '_ {
+        self.inner.execute(
+            encode::create_microservice_backup_policy(request),
+            RESPONSES,
+        )
     }
 
     /// Creating a Microservice Engine Tag
@@ -577,16 +548,17 @@ impl Client {
     /// `POST /v2/{project_id}/{resource_type}/{resource_id}/tags/create`. Source: section 5.3.17, line 3044 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_microservice_engine_tag(
+    pub fn create_microservice_engine_tag(
         &self,
         request: &cse_models::create_microservice_engine_tag::CreateMicroserviceEngineTagRequest,
-    ) -> Result<
-        cse_models::create_microservice_engine_tag::CreateMicroserviceEngineTagResponse,
-        Error,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::create_microservice_engine_tag::CreateMicroserviceEngineTagResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::create_microservice_engine_tag(request), RESPONSES)
-            .await
     }
 
     /// Querying the Governance Policy List
@@ -594,14 +566,17 @@ impl Client {
     /// This API is used to query the governance policy list.
     ///
     /// `GET /v3/{project_id}/govern/governance/display`. Source: section 5.4.1, line 3172 of the document.
-    pub async fn query_governance_policy_list(
+    pub fn query_governance_policy_list(
         &self,
         request: &cse_models::query_governance_policy_list::QueryGovernancePolicyListRequest,
-    ) -> Result<cse_models::query_governance_policy_list::QueryGovernancePolicyListResponse, Error>
-    {
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::query_governance_policy_list::QueryGovernancePolicyListResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::query_governance_policy_list(request), RESPONSES)
-            .await
     }
 
     /// Creating a Dark Launch Policy
@@ -609,13 +584,17 @@ impl Client {
     /// This API is used to create a dark launch policy.
     ///
     /// `PUT /v3/{project_id}/govern/route-rule/microservices/{service_name}`. Source: section 5.4.2, line 3336 of the document.
-    pub async fn create_dark_launch_policy(
+    pub fn create_dark_launch_policy(
         &self,
         request: &cse_models::create_dark_launch_policy::CreateDarkLaunchPolicyRequest,
-    ) -> Result<cse_models::create_dark_launch_policy::CreateDarkLaunchPolicyResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::create_dark_launch_policy::CreateDarkLaunchPolicyResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::create_dark_launch_policy(request), RESPONSES)
-            .await
     }
 
     /// Querying a Dark Launch Policy
@@ -623,13 +602,14 @@ impl Client {
     /// This API is used to query a dark launch policy.
     ///
     /// `GET /v3/{project_id}/govern/route-rule/microservices/{service_name}`. Source: section 5.4.3, line 3474 of the document.
-    pub async fn query_dark_launch_policy(
+    pub fn query_dark_launch_policy(
         &self,
         request: &cse_models::query_dark_launch_policy::QueryDarkLaunchPolicyRequest,
-    ) -> Result<cse_models::query_dark_launch_policy::QueryDarkLaunchPolicyResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<cse_models::query_dark_launch_policy::QueryDarkLaunchPolicyResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::query_dark_launch_policy(request), RESPONSES)
-            .await
     }
 
     /// Deleting a Dark Launch Policy
@@ -637,13 +617,17 @@ impl Client {
     /// This API is used to delete a dark launch policy.
     ///
     /// `DELETE /v3/{project_id}/govern/route-rule/microservices/{service_name}`. Source: section 5.4.4, line 3551 of the document.
-    pub async fn delete_dark_launch_policy(
+    pub fn delete_dark_launch_policy(
         &self,
         request: &cse_models::delete_dark_launch_policy::DeleteDarkLaunchPolicyRequest,
-    ) -> Result<cse_models::delete_dark_launch_policy::DeleteDarkLaunchPolicyResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::delete_dark_launch_policy::DeleteDarkLaunchPolicyResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::delete_dark_launch_policy(request), RESPONSES)
-            .await
     }
 
     /// Changing a Governance Policy
@@ -651,13 +635,17 @@ impl Client {
     /// This API is used to change a governance policy.
     ///
     /// `PUT /v3/{project_id}/govern/governance/{kind}/{policy_id}`. Source: section 5.4.5, line 3629 of the document.
-    pub async fn change_governance_policy(
+    pub fn change_governance_policy(
         &self,
         request: &cse_models::change_governance_policy::ChangeGovernancePolicyRequest,
-    ) -> Result<cse_models::change_governance_policy::ChangeGovernancePolicyResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::change_governance_policy::ChangeGovernancePolicyResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::change_governance_policy(request), RESPONSES)
-            .await
     }
 
     /// Deleting a Governance Policy
@@ -665,13 +653,17 @@ impl Client {
     /// This API is used to delete a governance policy.
     ///
     /// `DELETE /v3/{project_id}/govern/governance/{kind}/{policy_id}`. Source: section 5.4.6, line 3728 of the document.
-    pub async fn delete_governance_policy(
+    pub fn delete_governance_policy(
         &self,
         request: &cse_models::delete_governance_policy::DeleteGovernancePolicyRequest,
-    ) -> Result<cse_models::delete_governance_policy::DeleteGovernancePolicyResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::delete_governance_policy::DeleteGovernancePolicyResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::delete_governance_policy(request), RESPONSES)
-            .await
     }
 
     /// Querying Governance Policy Details
@@ -679,16 +671,17 @@ impl Client {
     /// This API is used to query governance policy details.
     ///
     /// `GET /v3/{project_id}/govern/governance/{kind}/{policy_id}`. Source: section 5.4.7, line 3802 of the document.
-    pub async fn query_governance_policy_details(
+    pub fn query_governance_policy_details(
         &self,
         request: &cse_models::query_governance_policy_details::QueryGovernancePolicyDetailsRequest,
-    ) -> Result<
-        cse_models::query_governance_policy_details::QueryGovernancePolicyDetailsResponse,
-        Error,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::query_governance_policy_details::QueryGovernancePolicyDetailsResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::query_governance_policy_details(request), RESPONSES)
-            .await
     }
 
     /// Creating a Governance Policy
@@ -698,13 +691,17 @@ impl Client {
     /// `POST /v3/{project_id}/govern/governance/{kind}`. Source: section 5.4.8, line 3891 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_governance_policy(
+    pub fn create_governance_policy(
         &self,
         request: &cse_models::create_governance_policy::CreateGovernancePolicyRequest,
-    ) -> Result<cse_models::create_governance_policy::CreateGovernancePolicyResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::create_governance_policy::CreateGovernancePolicyResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::create_governance_policy(request), RESPONSES)
-            .await
     }
 
     /// Querying the Governance Policy List of a Specified Kind
@@ -712,19 +709,19 @@ impl Client {
     /// This API is used to query the governance policy list of a specified kind.
     ///
     /// `GET /v3/{project_id}/govern/governance/{kind}`. Source: section 5.4.9, line 3992 of the document.
-    pub async fn query_governance_policy_list_of_specified_kind(
+    pub fn query_governance_policy_list_of_specified_kind(
         &self,
         request: &cse_models::query_governance_policy_list_of_specified_kind::QueryGovernancePolicyListOfSpecifiedKindRequest,
-    ) -> Result<
-        cse_models::query_governance_policy_list_of_specified_kind::QueryGovernancePolicyListOfSpecifiedKindResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::query_governance_policy_list_of_specified_kind(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::query_governance_policy_list_of_specified_kind::QueryGovernancePolicyListOfSpecifiedKindResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::query_governance_policy_list_of_specified_kind(request),
+            RESPONSES,
+        )
     }
 
     /// Querying Microservice Thresholds in Batches
@@ -732,19 +729,19 @@ impl Client {
     /// This API is used to query microservice thresholds in batches.
     ///
     /// `GET /v3/{project_id}/csemonitor/thresholds`. Source: section 5.4.10, line 4145 of the document.
-    pub async fn query_microservice_thresholds_in_batches(
+    pub fn query_microservice_thresholds_in_batches(
         &self,
         request: &cse_models::query_microservice_thresholds_in_batches::QueryMicroserviceThresholdsInBatchesRequest,
-    ) -> Result<
-        cse_models::query_microservice_thresholds_in_batches::QueryMicroserviceThresholdsInBatchesResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::query_microservice_thresholds_in_batches(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::query_microservice_thresholds_in_batches::QueryMicroserviceThresholdsInBatchesResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::query_microservice_thresholds_in_batches(request),
+            RESPONSES,
+        )
     }
 
     /// Querying Microservice Reporting Information
@@ -752,34 +749,35 @@ impl Client {
     /// This API is used to query microservice reporting information.
     ///
     /// `GET /v3/{project_id}/csemonitor/metric`. Source: section 5.4.11, line 4250 of the document.
-    pub async fn query_microservice_reporting_information(
+    pub fn query_microservice_reporting_information(
         &self,
         request: &cse_models::query_microservice_reporting_information::QueryMicroserviceReportingInformationRequest,
-    ) -> Result<
-        cse_models::query_microservice_reporting_information::QueryMicroserviceReportingInformationResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::query_microservice_reporting_information(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::query_microservice_reporting_information::QueryMicroserviceReportingInformationResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::query_microservice_reporting_information(request),
+            RESPONSES,
+        )
     }
 
     /// Querying the Reported Information List
     ///
     /// `GET /v3/{project_id}/csemonitor/metric/list`. Source: section 5.4.12, line 4456 of the document.
-    pub async fn query_reported_information_list(
+    pub fn query_reported_information_list(
         &self,
         request: &cse_models::query_reported_information_list::QueryReportedInformationListRequest,
-    ) -> Result<
-        cse_models::query_reported_information_list::QueryReportedInformationListResponse,
-        Error,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::query_reported_information_list::QueryReportedInformationListResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::query_reported_information_list(request), RESPONSES)
-            .await
     }
 
     /// Modifying the RBAC Account of a ServiceComb Engine
@@ -787,19 +785,19 @@ impl Client {
     /// This API is used to modify the RBAC account of a ServiceComb engine.
     ///
     /// `PUT /v3/{project_id}/accounts/{name}`. Source: section 5.5.1, line 4581 of the document.
-    pub async fn modify_rbac_account_of_service_comb_engine(
+    pub fn modify_rbac_account_of_service_comb_engine(
         &self,
         request: &cse_models::modify_rbac_account_of_service_comb_engine::ModifyRbacAccountOfServiceCombEngineRequest,
-    ) -> Result<
-        cse_models::modify_rbac_account_of_service_comb_engine::ModifyRbacAccountOfServiceCombEngineResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::modify_rbac_account_of_service_comb_engine(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::modify_rbac_account_of_service_comb_engine::ModifyRbacAccountOfServiceCombEngineResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::modify_rbac_account_of_service_comb_engine(request),
+            RESPONSES,
+        )
     }
 
     /// Changing the RBAC Account Password of a ServiceComb Engine
@@ -809,19 +807,19 @@ impl Client {
     /// `POST /v3/{project_id}/accounts/{name}/password`. Source: section 5.5.2, line 4678 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn change_rbac_account_password_of_service_comb_engine(
+    pub fn change_rbac_account_password_of_service_comb_engine(
         &self,
         request: &cse_models::change_rbac_account_password_of_service_comb_engine::ChangeRbacAccountPasswordOfServiceCombEngineRequest,
-    ) -> Result<
-        cse_models::change_rbac_account_password_of_service_comb_engine::ChangeRbacAccountPasswordOfServiceCombEngineResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::change_rbac_account_password_of_service_comb_engine(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::change_rbac_account_password_of_service_comb_engine::ChangeRbacAccountPasswordOfServiceCombEngineResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::change_rbac_account_password_of_service_comb_engine(request),
+            RESPONSES,
+        )
     }
 
     /// Deleting the RBAC Account of a ServiceComb Engine
@@ -829,19 +827,19 @@ impl Client {
     /// This API is used to delete the RBAC account of a ServiceComb engine.
     ///
     /// `DELETE /v3/{project_id}/accounts/{name}`. Source: section 5.5.3, line 4772 of the document.
-    pub async fn delete_rbac_account_of_service_comb_engine(
+    pub fn delete_rbac_account_of_service_comb_engine(
         &self,
         request: &cse_models::delete_rbac_account_of_service_comb_engine::DeleteRbacAccountOfServiceCombEngineRequest,
-    ) -> Result<
-        cse_models::delete_rbac_account_of_service_comb_engine::DeleteRbacAccountOfServiceCombEngineResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::delete_rbac_account_of_service_comb_engine(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::delete_rbac_account_of_service_comb_engine::DeleteRbacAccountOfServiceCombEngineResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::delete_rbac_account_of_service_comb_engine(request),
+            RESPONSES,
+        )
     }
 
     /// Querying the nacos Namespace
@@ -849,13 +847,14 @@ impl Client {
     /// This API is used to query the nacos namespace.
     ///
     /// `GET /v1/{project_id}/nacos/v1/console/namespaces`. Source: section 6.1, line 4858 of the document.
-    pub async fn query_nacos_namespace(
+    pub fn query_nacos_namespace(
         &self,
         request: &cse_models::query_nacos_namespace::QueryNacosNamespaceRequest,
-    ) -> Result<cse_models::query_nacos_namespace::QueryNacosNamespaceResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<cse_models::query_nacos_namespace::QueryNacosNamespaceResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::query_nacos_namespace(request), RESPONSES)
-            .await
     }
 
     /// Every page of `QueryNacosNamespace`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -887,11 +886,8 @@ impl Client {
                     r.offset = i32::try_from(n).unwrap_or(i32::MAX);
                     r.limit = i32::try_from(size).unwrap_or(i32::MAX);
                 }
-                async move {
-                    self.inner
-                        .execute(encode::query_nacos_namespace(&r), RESPONSES)
-                        .await
-                }
+                self.inner
+                    .execute(encode::query_nacos_namespace(&r), RESPONSES)
             },
         )
     }
@@ -903,13 +899,14 @@ impl Client {
     /// `POST /v1/{project_id}/nacos/v1/console/namespaces`. Source: section 6.2, line 4950 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_nacos_namespace(
+    pub fn create_nacos_namespace(
         &self,
         request: &cse_models::create_nacos_namespace::CreateNacosNamespaceRequest,
-    ) -> Result<cse_models::create_nacos_namespace::CreateNacosNamespaceResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<cse_models::create_nacos_namespace::CreateNacosNamespaceResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::create_nacos_namespace(request), RESPONSES)
-            .await
     }
 
     /// Updating the nacos Namespace
@@ -917,13 +914,14 @@ impl Client {
     /// This API is used to update the nacos namespace.
     ///
     /// `PUT /v1/{project_id}/nacos/v1/console/namespaces`. Source: section 6.3, line 5021 of the document.
-    pub async fn update_nacos_namespace(
+    pub fn update_nacos_namespace(
         &self,
         request: &cse_models::update_nacos_namespace::UpdateNacosNamespaceRequest,
-    ) -> Result<cse_models::update_nacos_namespace::UpdateNacosNamespaceResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<cse_models::update_nacos_namespace::UpdateNacosNamespaceResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::update_nacos_namespace(request), RESPONSES)
-            .await
     }
 
     /// Deleting the nacos Namespace
@@ -931,13 +929,14 @@ impl Client {
     /// This API is used to delete the nacos namespace.
     ///
     /// `DELETE /v1/{project_id}/nacos/v1/console/namespaces`. Source: section 6.4, line 5094 of the document.
-    pub async fn delete_nacos_namespace(
+    pub fn delete_nacos_namespace(
         &self,
         request: &cse_models::delete_nacos_namespace::DeleteNacosNamespaceRequest,
-    ) -> Result<cse_models::delete_nacos_namespace::DeleteNacosNamespaceResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<cse_models::delete_nacos_namespace::DeleteNacosNamespaceResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::delete_nacos_namespace(request), RESPONSES)
-            .await
     }
 
     /// Obtaining the User Token of an Exclusive ServiceComb Engine
@@ -950,19 +949,19 @@ impl Client {
     /// `POST /v4/token`. Source: section 7.2.1, line 5180 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn obtain_user_token_of_exclusive_service_comb_engine(
+    pub fn obtain_user_token_of_exclusive_service_comb_engine(
         &self,
         request: &cse_models::obtain_user_token_of_exclusive_service_comb_engine::ObtainUserTokenOfExclusiveServiceCombEngineRequest,
-    ) -> Result<
-        cse_models::obtain_user_token_of_exclusive_service_comb_engine::ObtainUserTokenOfExclusiveServiceCombEngineResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::obtain_user_token_of_exclusive_service_comb_engine(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::obtain_user_token_of_exclusive_service_comb_engine::ObtainUserTokenOfExclusiveServiceCombEngineResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::obtain_user_token_of_exclusive_service_comb_engine(request),
+            RESPONSES,
+        )
     }
 
     /// Querying Information About a Microservice
@@ -970,19 +969,19 @@ impl Client {
     /// This API is used to query the definition information about a microservice based on `service_id`.
     ///
     /// `GET /v4/{project_id}/registry/microservices/{service_id}`. Source: section 7.3.1, line 5279 of the document.
-    pub async fn query_information_about_microservice(
+    pub fn query_information_about_microservice(
         &self,
         request: &cse_models::query_information_about_microservice::QueryInformationAboutMicroserviceRequest,
-    ) -> Result<
-        cse_models::query_information_about_microservice::QueryInformationAboutMicroserviceResponse,
-        Error,
-    > {
-        self.inner
-            .execute(
-                encode::query_information_about_microservice(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::query_information_about_microservice::QueryInformationAboutMicroserviceResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::query_information_about_microservice(request),
+            RESPONSES,
+        )
     }
 
     /// Deleting Definition Information About a Microservice
@@ -990,19 +989,19 @@ impl Client {
     /// This API is used to delete definition and related information about a microservice, and deregister all instances of the microservice.
     ///
     /// `DELETE /v4/{project_id}/registry/microservices/{service_id}`. Source: section 7.3.2, line 5414 of the document.
-    pub async fn delete_definition_information_about_microservice(
+    pub fn delete_definition_information_about_microservice(
         &self,
         request: &cse_models::delete_definition_information_about_microservice::DeleteDefinitionInformationAboutMicroserviceRequest,
-    ) -> Result<
-        cse_models::delete_definition_information_about_microservice::DeleteDefinitionInformationAboutMicroserviceResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::delete_definition_information_about_microservice(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::delete_definition_information_about_microservice::DeleteDefinitionInformationAboutMicroserviceResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::delete_definition_information_about_microservice(request),
+            RESPONSES,
+        )
     }
 
     /// Querying Information About All Microservices
@@ -1010,19 +1009,19 @@ impl Client {
     /// This API is used to query definition information about microservices that meet filter criteria.
     ///
     /// `GET /v4/{project_id}/registry/microservices`. Source: section 7.3.3, line 5490 of the document.
-    pub async fn query_information_about_all_microservices(
+    pub fn query_information_about_all_microservices(
         &self,
         request: &cse_models::query_information_about_all_microservices::QueryInformationAboutAllMicroservicesRequest,
-    ) -> Result<
-        cse_models::query_information_about_all_microservices::QueryInformationAboutAllMicroservicesResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::query_information_about_all_microservices(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::query_information_about_all_microservices::QueryInformationAboutAllMicroservicesResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::query_information_about_all_microservices(request),
+            RESPONSES,
+        )
     }
 
     /// Creating Static Information for a Microservice
@@ -1033,19 +1032,19 @@ impl Client {
     /// `POST /v4/{project_id}/registry/microservices`. Source: section 7.3.4, line 5637 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_static_information_for_microservice(
+    pub fn create_static_information_for_microservice(
         &self,
         request: &cse_models::create_static_information_for_microservice::CreateStaticInformationForMicroserviceRequest,
-    ) -> Result<
-        cse_models::create_static_information_for_microservice::CreateStaticInformationForMicroserviceResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::create_static_information_for_microservice(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::create_static_information_for_microservice::CreateStaticInformationForMicroserviceResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::create_static_information_for_microservice(request),
+            RESPONSES,
+        )
     }
 
     /// Deleting Static Information About Microservices in Batches
@@ -1053,19 +1052,19 @@ impl Client {
     /// This API is used to delete the definitions and related information about microservices in batches, and deregister all instances of the microservices.
     ///
     /// `DELETE /v4/{project_id}/registry/microservices`. Source: section 7.3.5, line 5816 of the document.
-    pub async fn delete_static_information_about_microservices_in_batches(
+    pub fn delete_static_information_about_microservices_in_batches(
         &self,
         request: &cse_models::delete_static_information_about_microservices_in_batches::DeleteStaticInformationAboutMicroservicesInBatchesRequest,
-    ) -> Result<
-        cse_models::delete_static_information_about_microservices_in_batches::DeleteStaticInformationAboutMicroservicesInBatchesResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::delete_static_information_about_microservices_in_batches(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::delete_static_information_about_microservices_in_batches::DeleteStaticInformationAboutMicroservicesInBatchesResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::delete_static_information_about_microservices_in_batches(request),
+            RESPONSES,
+        )
     }
 
     /// Modifying Extended Attributes of a Microservice
@@ -1073,19 +1072,19 @@ impl Client {
     /// This API is used to modify static information about a microservice. To update some fields in the static information, input all static information (including the fields that do not need to be updated) in JSON format.
     ///
     /// `PUT /v4/{project_id}/registry/microservices/{service_id}/properties`. Source: section 7.3.6, line 5927 of the document.
-    pub async fn modify_extended_attributes_of_microservice(
+    pub fn modify_extended_attributes_of_microservice(
         &self,
         request: &cse_models::modify_extended_attributes_of_microservice::ModifyExtendedAttributesOfMicroserviceRequest,
-    ) -> Result<
-        cse_models::modify_extended_attributes_of_microservice::ModifyExtendedAttributesOfMicroserviceResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::modify_extended_attributes_of_microservice(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::modify_extended_attributes_of_microservice::ModifyExtendedAttributesOfMicroserviceResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::modify_extended_attributes_of_microservice(request),
+            RESPONSES,
+        )
     }
 
     /// Querying the Unique Service or Schema ID of a Microservice
@@ -1093,19 +1092,19 @@ impl Client {
     /// This API is used to query the unique service or schema ID of a microservice based on filter criteria.
     ///
     /// `GET /v4/{project_id}/registry/existence`. Source: section 7.3.7, line 6010 of the document.
-    pub async fn query_unique_service_or_schema_id_of_microservice(
+    pub fn query_unique_service_or_schema_id_of_microservice(
         &self,
         request: &cse_models::query_unique_service_or_schema_id_of_microservice::QueryUniqueServiceOrSchemaIdOfMicroserviceRequest,
-    ) -> Result<
-        cse_models::query_unique_service_or_schema_id_of_microservice::QueryUniqueServiceOrSchemaIdOfMicroserviceResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::query_unique_service_or_schema_id_of_microservice(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::query_unique_service_or_schema_id_of_microservice::QueryUniqueServiceOrSchemaIdOfMicroserviceResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::query_unique_service_or_schema_id_of_microservice(request),
+            RESPONSES,
+        )
     }
 
     /// Querying a Microservice Schema
@@ -1113,13 +1112,17 @@ impl Client {
     /// Query a microservice schema based on **service_id** and **schema_id**.
     ///
     /// `GET /v4/{project_id}/registry/microservices/{service_id}/schemas/{schema_id}`. Source: section 7.4.1, line 6088 of the document.
-    pub async fn query_microservice_schema(
+    pub fn query_microservice_schema(
         &self,
         request: &cse_models::query_microservice_schema::QueryMicroserviceSchemaRequest,
-    ) -> Result<cse_models::query_microservice_schema::QueryMicroserviceSchemaResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::query_microservice_schema::QueryMicroserviceSchemaResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::query_microservice_schema(request), RESPONSES)
-            .await
     }
 
     /// Modifying a Microservice Schema
@@ -1131,14 +1134,17 @@ impl Client {
     /// In versions earlier than 2.3.33, schema overwriting is not supported in production environment. In version 2.3.33 and later, the environment variable `SCHEMA_EDITABLE` can be used to support schema overwriting.
     ///
     /// `PUT /v4/{project_id}/registry/microservices/{service_id}/schemas/{schema_id}`. Source: section 7.4.2, line 6180 of the document.
-    pub async fn modify_microservice_schema(
+    pub fn modify_microservice_schema(
         &self,
         request: &cse_models::modify_microservice_schema::ModifyMicroserviceSchemaRequest,
-    ) -> Result<cse_models::modify_microservice_schema::ModifyMicroserviceSchemaResponse, Error>
-    {
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::modify_microservice_schema::ModifyMicroserviceSchemaResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::modify_microservice_schema(request), RESPONSES)
-            .await
     }
 
     /// Querying All Schema Information About a Microservice
@@ -1146,19 +1152,19 @@ impl Client {
     /// Query all schema information (including **schemald** and **summary**) about a microservice.
     ///
     /// `GET /v4/{project_id}/registry/microservices/{service_id}/schemas`. Source: section 7.4.3, line 6260 of the document.
-    pub async fn query_all_schema_information_about_microservice(
+    pub fn query_all_schema_information_about_microservice(
         &self,
         request: &cse_models::query_all_schema_information_about_microservice::QueryAllSchemaInformationAboutMicroserviceRequest,
-    ) -> Result<
-        cse_models::query_all_schema_information_about_microservice::QueryAllSchemaInformationAboutMicroserviceResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::query_all_schema_information_about_microservice(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::query_all_schema_information_about_microservice::QueryAllSchemaInformationAboutMicroserviceResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::query_all_schema_information_about_microservice(request),
+            RESPONSES,
+        )
     }
 
     /// Registering a Microservice Instance
@@ -1170,16 +1176,17 @@ impl Client {
     /// `POST /v4/{project_id}/registry/microservices/{service_id}/instances`. Source: section 7.5.1, line 6361 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn register_microservice_instance(
+    pub fn register_microservice_instance(
         &self,
         request: &cse_models::register_microservice_instance::RegisterMicroserviceInstanceRequest,
-    ) -> Result<
-        cse_models::register_microservice_instance::RegisterMicroserviceInstanceResponse,
-        Error,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::register_microservice_instance::RegisterMicroserviceInstanceResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::register_microservice_instance(request), RESPONSES)
-            .await
     }
 
     /// Querying a Microservice Instance Based on service_id
@@ -1187,19 +1194,19 @@ impl Client {
     /// This API is used to query all instances of a microservice based on **service_id** after the instances are registered.
     ///
     /// `GET /v4/{project_id}/registry/microservices/{service_id}/instances`. Source: section 7.5.2, line 6506 of the document.
-    pub async fn query_microservice_instance_based_on_service_id(
+    pub fn query_microservice_instance_based_on_service_id(
         &self,
         request: &cse_models::query_microservice_instance_based_on_service_id::QueryMicroserviceInstanceBasedOnServiceIdRequest,
-    ) -> Result<
-        cse_models::query_microservice_instance_based_on_service_id::QueryMicroserviceInstanceBasedOnServiceIdResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::query_microservice_instance_based_on_service_id(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::query_microservice_instance_based_on_service_id::QueryMicroserviceInstanceBasedOnServiceIdResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::query_microservice_instance_based_on_service_id(request),
+            RESPONSES,
+        )
     }
 
     /// Deregistering a Microservice Instance
@@ -1207,16 +1214,17 @@ impl Client {
     /// This API is used to deregister an instance based on **instance_id**.
     ///
     /// `DELETE /v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}`. Source: section 7.5.3, line 6638 of the document.
-    pub async fn deregister_microservice_instance(
+    pub fn deregister_microservice_instance(
         &self,
         request: &cse_models::deregister_microservice_instance::DeregisterMicroserviceInstanceRequest,
-    ) -> Result<
-        cse_models::deregister_microservice_instance::DeregisterMicroserviceInstanceResponse,
-        Error,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::deregister_microservice_instance::DeregisterMicroserviceInstanceResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::deregister_microservice_instance(request), RESPONSES)
-            .await
     }
 
     /// Querying Details About a Microservice Instance
@@ -1224,19 +1232,19 @@ impl Client {
     /// This API is used to query details about an instance based on **service_id** and **instance_id** after the instance is registered.
     ///
     /// `GET /v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}`. Source: section 7.5.4, line 6705 of the document.
-    pub async fn query_details_about_microservice_instance(
+    pub fn query_details_about_microservice_instance(
         &self,
         request: &cse_models::query_details_about_microservice_instance::QueryDetailsAboutMicroserviceInstanceRequest,
-    ) -> Result<
-        cse_models::query_details_about_microservice_instance::QueryDetailsAboutMicroserviceInstanceResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::query_details_about_microservice_instance(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::query_details_about_microservice_instance::QueryDetailsAboutMicroserviceInstanceResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::query_details_about_microservice_instance(request),
+            RESPONSES,
+        )
     }
 
     /// Modifying the Extended Information About a Microservice Instance
@@ -1244,19 +1252,19 @@ impl Client {
     /// This API is used to add or update the extended information about a microservice instance based on **instance_id** after the instance is registered.
     ///
     /// `PUT /v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}/properties`. Source: section 7.5.5, line 6831 of the document.
-    pub async fn modify_extended_information_about_microservice_instance(
+    pub fn modify_extended_information_about_microservice_instance(
         &self,
         request: &cse_models::modify_extended_information_about_microservice_instance::ModifyExtendedInformationAboutMicroserviceInstanceRequest,
-    ) -> Result<
-        cse_models::modify_extended_information_about_microservice_instance::ModifyExtendedInformationAboutMicroserviceInstanceResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::modify_extended_information_about_microservice_instance(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::modify_extended_information_about_microservice_instance::ModifyExtendedInformationAboutMicroserviceInstanceResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::modify_extended_information_about_microservice_instance(request),
+            RESPONSES,
+        )
     }
 
     /// Modifying Status of a Microservice Instance
@@ -1268,19 +1276,19 @@ impl Client {
     /// The TESTING state is supported only in version 2.3.X.
     ///
     /// `PUT /v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}/status`. Source: section 7.5.6, line 6915 of the document.
-    pub async fn modify_status_of_microservice_instance(
+    pub fn modify_status_of_microservice_instance(
         &self,
         request: &cse_models::modify_status_of_microservice_instance::ModifyStatusOfMicroserviceInstanceRequest,
-    ) -> Result<
-        cse_models::modify_status_of_microservice_instance::ModifyStatusOfMicroserviceInstanceResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::modify_status_of_microservice_instance(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::modify_status_of_microservice_instance::ModifyStatusOfMicroserviceInstanceResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::modify_status_of_microservice_instance(request),
+            RESPONSES,
+        )
     }
 
     /// Sending Heartbeat Information
@@ -1288,14 +1296,17 @@ impl Client {
     /// This API is used to send heartbeat information. Service providers need to send heartbeat information to the service center, so that the center can check whether service instances are normal.
     ///
     /// `PUT /v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}/heartbeat`. Source: section 7.5.7, line 6994 of the document.
-    pub async fn send_heartbeat_information(
+    pub fn send_heartbeat_information(
         &self,
         request: &cse_models::send_heartbeat_information::SendHeartbeatInformationRequest,
-    ) -> Result<cse_models::send_heartbeat_information::SendHeartbeatInformationResponse, Error>
-    {
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::send_heartbeat_information::SendHeartbeatInformationResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::send_heartbeat_information(request), RESPONSES)
-            .await
     }
 
     /// Querying a Microservice Instance by Filter Criteria
@@ -1303,19 +1314,19 @@ impl Client {
     /// This API is used to query a microservice instance based on microservice field filter criteria after the instance is registered.
     ///
     /// `GET /v4/{project_id}/registry/instances`. Source: section 7.5.8, line 7065 of the document.
-    pub async fn query_microservice_instance_by_filter_criteria(
+    pub fn query_microservice_instance_by_filter_criteria(
         &self,
         request: &cse_models::query_microservice_instance_by_filter_criteria::QueryMicroserviceInstanceByFilterCriteriaRequest,
-    ) -> Result<
-        cse_models::query_microservice_instance_by_filter_criteria::QueryMicroserviceInstanceByFilterCriteriaResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::query_microservice_instance_by_filter_criteria(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::query_microservice_instance_by_filter_criteria::QueryMicroserviceInstanceByFilterCriteriaResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::query_microservice_instance_by_filter_criteria(request),
+            RESPONSES,
+        )
     }
 
     /// Querying Microservice Instances in Batches
@@ -1325,19 +1336,19 @@ impl Client {
     /// `POST /v4/{project_id}/registry/instances/action`. Source: section 7.5.9, line 7210 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn query_microservice_instances_in_batches(
+    pub fn query_microservice_instances_in_batches(
         &self,
         request: &cse_models::query_microservice_instances_in_batches::QueryMicroserviceInstancesInBatchesRequest,
-    ) -> Result<
-        cse_models::query_microservice_instances_in_batches::QueryMicroserviceInstancesInBatchesResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::query_microservice_instances_in_batches(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::query_microservice_instances_in_batches::QueryMicroserviceInstancesInBatchesResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::query_microservice_instances_in_batches(request),
+            RESPONSES,
+        )
     }
 
     /// Querying All Providers of a Microservice
@@ -1345,19 +1356,19 @@ impl Client {
     /// This API is used to query all providers of a microservice based on **consumer_id**. For example, if service A depends on services B and C, you can query the information about services B and C based on service A ID.
     ///
     /// `GET /v4/{project_id}/registry/microservices/{consumer_id}/providers`. Source: section 7.6.1, line 7428 of the document.
-    pub async fn query_all_providers_of_microservice(
+    pub fn query_all_providers_of_microservice(
         &self,
         request: &cse_models::query_all_providers_of_microservice::QueryAllProvidersOfMicroserviceRequest,
-    ) -> Result<
-        cse_models::query_all_providers_of_microservice::QueryAllProvidersOfMicroserviceResponse,
-        Error,
-    > {
-        self.inner
-            .execute(
-                encode::query_all_providers_of_microservice(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::query_all_providers_of_microservice::QueryAllProvidersOfMicroserviceResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::query_all_providers_of_microservice(request),
+            RESPONSES,
+        )
     }
 
     /// Creating a Configuration
@@ -1367,13 +1378,14 @@ impl Client {
     /// `POST /v1/{project_id}/kie/kv`. Source: section 7.7.1, line 7567 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_configuration(
+    pub fn create_configuration(
         &self,
         request: &cse_models::create_configuration::CreateConfigurationRequest,
-    ) -> Result<cse_models::create_configuration::CreateConfigurationResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<cse_models::create_configuration::CreateConfigurationResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::create_configuration(request), RESPONSES)
-            .await
     }
 
     /// Modifying a Configuration
@@ -1381,13 +1393,14 @@ impl Client {
     /// This API is used to modify a configuration.
     ///
     /// `PUT /v1/{project_id}/kie/kv/{kv_id}`. Source: section 7.7.2, line 7695 of the document.
-    pub async fn modify_configuration(
+    pub fn modify_configuration(
         &self,
         request: &cse_models::modify_configuration::ModifyConfigurationRequest,
-    ) -> Result<cse_models::modify_configuration::ModifyConfigurationResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<cse_models::modify_configuration::ModifyConfigurationResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::modify_configuration(request), RESPONSES)
-            .await
     }
 
     /// Querying a Configuration
@@ -1395,13 +1408,14 @@ impl Client {
     /// This API is used to query a configuration in the configuration center.
     ///
     /// `GET /v1/{project_id}/kie/kv/{kv_id}`. Source: section 7.7.3, line 7796 of the document.
-    pub async fn query_configuration(
+    pub fn query_configuration(
         &self,
         request: &cse_models::query_configuration::QueryConfigurationRequest,
-    ) -> Result<cse_models::query_configuration::QueryConfigurationResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<cse_models::query_configuration::QueryConfigurationResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::query_configuration(request), RESPONSES)
-            .await
     }
 
     /// Querying the Configuration List
@@ -1409,13 +1423,17 @@ impl Client {
     /// This API is used to query the configuration list in the configuration center.
     ///
     /// `GET /v1/{project_id}/kie/kv`. Source: section 7.7.4, line 7911 of the document.
-    pub async fn query_configuration_list(
+    pub fn query_configuration_list(
         &self,
         request: &cse_models::query_configuration_list::QueryConfigurationListRequest,
-    ) -> Result<cse_models::query_configuration_list::QueryConfigurationListResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::query_configuration_list::QueryConfigurationListResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::query_configuration_list(request), RESPONSES)
-            .await
     }
 
     /// Deleting a Configuration
@@ -1423,13 +1441,14 @@ impl Client {
     /// This API is used to delete a configuration.
     ///
     /// `DELETE /v1/{project_id}/kie/kv/{kv_id}`. Source: section 7.7.5, line 8022 of the document.
-    pub async fn delete_configuration(
+    pub fn delete_configuration(
         &self,
         request: &cse_models::delete_configuration::DeleteConfigurationRequest,
-    ) -> Result<cse_models::delete_configuration::DeleteConfigurationResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<cse_models::delete_configuration::DeleteConfigurationResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::delete_configuration(request), RESPONSES)
-            .await
     }
 
     /// Deleting All Configurations
@@ -1437,75 +1456,79 @@ impl Client {
     /// This API is used to delete all configurations.
     ///
     /// `DELETE /v1/{project_id}/kie/kv`. Source: section 7.7.6, line 8101 of the document.
-    pub async fn delete_all_configurations(
+    pub fn delete_all_configurations(
         &self,
         request: &cse_models::delete_all_configurations::DeleteAllConfigurationsRequest,
-    ) -> Result<cse_models::delete_all_configurations::DeleteAllConfigurationsResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::delete_all_configurations::DeleteAllConfigurationsResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::delete_all_configurations(request), RESPONSES)
-            .await
     }
 
     /// Waits until the engine (`v2/enginemgr/engines`) is `Available`: polls [`Client::query_microservice_engine_details`] (`QueryMicroserviceEngineDetails`) with `request` and reads `status` of the answer, which is `Creating` first; `CreateFailed`, `UpgradeFailed` or `ModifyFailed` ends it at once ([`WaitError::Failed`]). Returns the first answer in `Available`.
     ///
     /// The acceptors are [`waiters::ENGINE_AVAILABLE`], the values inferred from the status enum in the document's tables; delays and timeout come from `config` (`apigen_runtime::waiter` documents the loop: transient errors keep it polling, others end it with [`WaitError::Call`]).
-    pub async fn wait_until_engine_available(
-        &self,
-        request: &cse_models::query_microservice_engine_details::QueryMicroserviceEngineDetailsRequest,
-        config: &WaiterConfig,
-    ) -> Result<
-        cse_models::query_microservice_engine_details::QueryMicroserviceEngineDetailsResponse,
-        WaitError,
-    > {
-        apigen_runtime::waiter::wait(&waiters::ENGINE_AVAILABLE, config, || {
+    pub fn wait_until_engine_available<'a>(
+        &'a self,
+        request: &'a cse_models::query_microservice_engine_details::QueryMicroserviceEngineDetailsRequest,
+        config: &'a WaiterConfig,
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::query_microservice_engine_details::QueryMicroserviceEngineDetailsResponse,
+            WaitError,
+        >,
+    > + 'a {
+        apigen_runtime::waiter::wait(&waiters::ENGINE_AVAILABLE, config, move || {
             self.query_microservice_engine_details(request)
         })
-        .await
     }
 
     /// Waits until the engine (`v2/enginemgr/engines`) is gone: polls [`Client::query_microservice_engine_details`] (`QueryMicroserviceEngineDetails`) with `request` until it answers `SVCSTG.00501116` (reading `status` of the answers meanwhile, which is `Deleting` first); `DeleteFailed` ends it at once ([`WaitError::Failed`]).
     ///
     /// The acceptors are [`waiters::ENGINE_DELETED`], the values inferred from the status enum in the document's tables; delays and timeout come from `config` (`apigen_runtime::waiter` documents the loop: transient errors keep it polling, others end it with [`WaitError::Call`]).
-    pub async fn wait_until_engine_deleted(
-        &self,
-        request: &cse_models::query_microservice_engine_details::QueryMicroserviceEngineDetailsRequest,
-        config: &WaiterConfig,
-    ) -> Result<(), WaitError> {
-        apigen_runtime::waiter::wait_until_gone(&waiters::ENGINE_DELETED, config, || {
+    pub fn wait_until_engine_deleted<'a>(
+        &'a self,
+        request: &'a cse_models::query_microservice_engine_details::QueryMicroserviceEngineDetailsRequest,
+        config: &'a WaiterConfig,
+    ) -> impl std::future::Future<Output = Result<(), WaitError>> + 'a {
+        apigen_runtime::waiter::wait_until_gone(&waiters::ENGINE_DELETED, config, move || {
             self.query_microservice_engine_details(request)
         })
-        .await
     }
 
     /// Waits until the instance (`v4/registry/microservices/instances`) is `UP`: polls [`Client::query_details_about_microservice_instance`] (`QueryDetailsAboutMicroserviceInstance`) with `request` and reads `instance.status` of the answer, which is `STARTING` first; no documented state ends it early. Returns the first answer in `UP`.
     ///
     /// The acceptors are [`waiters::INSTANCE_UP`], the values inferred from the status enum in the document's tables; delays and timeout come from `config` (`apigen_runtime::waiter` documents the loop: transient errors keep it polling, others end it with [`WaitError::Call`]).
-    pub async fn wait_until_instance_up(
-        &self,
-        request: &cse_models::query_details_about_microservice_instance::QueryDetailsAboutMicroserviceInstanceRequest,
-        config: &WaiterConfig,
-    ) -> Result<
-        cse_models::query_details_about_microservice_instance::QueryDetailsAboutMicroserviceInstanceResponse,
-        WaitError,
-    >{
-        apigen_runtime::waiter::wait(&waiters::INSTANCE_UP, config, || {
+    pub fn wait_until_instance_up<'a>(
+        &'a self,
+        request: &'a cse_models::query_details_about_microservice_instance::QueryDetailsAboutMicroserviceInstanceRequest,
+        config: &'a WaiterConfig,
+    ) -> impl std::future::Future<
+        Output = Result<
+            cse_models::query_details_about_microservice_instance::QueryDetailsAboutMicroserviceInstanceResponse,
+            WaitError,
+        >,
+    > + 'a{
+        apigen_runtime::waiter::wait(&waiters::INSTANCE_UP, config, move || {
             self.query_details_about_microservice_instance(request)
         })
-        .await
     }
 
     /// Waits until the instance (`v4/registry/microservices/instances`) is gone: polls [`Client::query_details_about_microservice_instance`] (`QueryDetailsAboutMicroserviceInstance`) with `request` until it answers `400017` (reading `instance.status` of the answers meanwhile); no documented state ends it early.
     ///
     /// The acceptors are [`waiters::INSTANCE_DELETED`], the values inferred from the status enum in the document's tables; delays and timeout come from `config` (`apigen_runtime::waiter` documents the loop: transient errors keep it polling, others end it with [`WaitError::Call`]).
-    pub async fn wait_until_instance_deleted(
-        &self,
-        request: &cse_models::query_details_about_microservice_instance::QueryDetailsAboutMicroserviceInstanceRequest,
-        config: &WaiterConfig,
-    ) -> Result<(), WaitError> {
-        apigen_runtime::waiter::wait_until_gone(&waiters::INSTANCE_DELETED, config, || {
+    pub fn wait_until_instance_deleted<'a>(
+        &'a self,
+        request: &'a cse_models::query_details_about_microservice_instance::QueryDetailsAboutMicroserviceInstanceRequest,
+        config: &'a WaiterConfig,
+    ) -> impl std::future::Future<Output = Result<(), WaitError>> + 'a {
+        apigen_runtime::waiter::wait_until_gone(&waiters::INSTANCE_DELETED, config, move || {
             self.query_details_about_microservice_instance(request)
         })
-        .await
     }
 }
 
@@ -1553,16 +1576,6 @@ pub mod waiters {
         retry: &[],
         not_found: &["400017"],
     };
-}
-
-/// A request model of this service: how it is encoded and what it answers
-/// (for [`Client::call`]).
-pub trait Operation {
-    /// The response model.
-    type Output: apigen_runtime::serde::de::DeserializeOwned;
-
-    /// Encodes the request.
-    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error>;
 }
 
 impl Operation for cse_models::import_kie_configurations::ImportKieConfigurationsRequest {

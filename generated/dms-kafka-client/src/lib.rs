@@ -79,56 +79,13 @@ impl RegionalClient for Client {
     }
 }
 
+apigen_runtime::service_client!(
+    Client,
+    env_credentials = Credentials::huawei_from_env()?,
+    default_chain = apigen_runtime::credentials::huawei::default_chain(),
+);
+
 impl Client {
-    /// A client with explicit settings.
-    pub fn new(config: ClientConfig) -> Result<Self, Error> {
-        Ok(Self {
-            inner: apigen_runtime::Client::new(config)?,
-        })
-    }
-
-    /// A client for `region` with credentials from the environment variables the
-    /// official SDKs read.
-    pub fn from_env(region: &str) -> Result<Self, Error> {
-        Self::from_region(region, Credentials::huawei_from_env()?)
-    }
-
-    /// A client for `region` with credentials from the vendor's default provider chain
-    /// (environment, profile files, instance metadata, OIDC token files, role
-    /// assumption; see `apigen_runtime::credentials`), fetched at the first call and
-    /// refreshed before they expire.
-    pub fn from_default_credentials(region: &str) -> Result<Self, Error> {
-        Self::from_region(
-            region,
-            SharedCredentialsProvider::new(apigen_runtime::credentials::huawei::default_chain()),
-        )
-    }
-
-    /// The settings.
-    pub fn config(&self) -> &ClientConfig {
-        self.inner.config()
-    }
-
-    /// A handle on the same client (connections, credentials cache, retry budget) whose
-    /// calls use `options` (timeout, retries, extra headers).
-    pub fn with_options(&self, options: CallOptions) -> Self {
-        Self {
-            inner: self.inner.with_options(options),
-        }
-    }
-
-    /// Calls the operation of `request` with per-call `options`, returning the typed
-    /// answer with its HTTP status, headers and request id.
-    pub async fn call<O: Operation>(
-        &self,
-        request: &O,
-        options: &CallOptions,
-    ) -> Result<Output<O::Output>, Error> {
-        self.inner
-            .execute_with(request.encode(), RESPONSES, options)
-            .await
-    }
-
     /// 创建实例
     ///
     /// 创建实例。
@@ -137,13 +94,14 @@ impl Client {
     /// `POST /v2/{engine}/{project_id}/instances`. Source: section 5.1.1, line 503 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_instance(
+    pub fn create_instance(
         &self,
         request: &dms_kafka_models::create_instance::CreateInstanceRequest,
-    ) -> Result<dms_kafka_models::create_instance::CreateInstanceResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<dms_kafka_models::create_instance::CreateInstanceResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::create_instance(request), RESPONSES)
-            .await
     }
 
     /// 查询所有实例列表
@@ -151,13 +109,14 @@ impl Client {
     /// 查询租户的实例列表，支持按照条件查询。
     ///
     /// `GET /v2/{project_id}/instances`. Source: section 5.1.2, line 713 of the document.
-    pub async fn list_instances(
+    pub fn list_instances(
         &self,
         request: &dms_kafka_models::list_instances::ListInstancesRequest,
-    ) -> Result<dms_kafka_models::list_instances::ListInstancesResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<dms_kafka_models::list_instances::ListInstancesResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::list_instances(request), RESPONSES)
-            .await
     }
 
     /// Every page of `ListInstances`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -197,11 +156,7 @@ impl Client {
                     r.offset = Some(n.to_string());
                     r.limit = Some(size.to_string());
                 }
-                async move {
-                    self.inner
-                        .execute(encode::list_instances(&r), RESPONSES)
-                        .await
-                }
+                self.inner.execute(encode::list_instances(&r), RESPONSES)
             },
         )
     }
@@ -211,13 +166,14 @@ impl Client {
     /// 查询指定实例的详细信息。
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}`. Source: section 5.1.3, line 878 of the document.
-    pub async fn show_instance(
+    pub fn show_instance(
         &self,
         request: &dms_kafka_models::show_instance::ShowInstanceRequest,
-    ) -> Result<dms_kafka_models::show_instance::ShowInstanceResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<dms_kafka_models::show_instance::ShowInstanceResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::show_instance(request), RESPONSES)
-            .await
     }
 
     /// 删除指定的实例
@@ -225,13 +181,14 @@ impl Client {
     /// 删除指定的实例，释放该实例的所有资源。
     ///
     /// `DELETE /v2/{project_id}/instances/{instance_id}`. Source: section 5.1.4, line 1021 of the document.
-    pub async fn delete_instance(
+    pub fn delete_instance(
         &self,
         request: &dms_kafka_models::delete_instance::DeleteInstanceRequest,
-    ) -> Result<dms_kafka_models::delete_instance::DeleteInstanceResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<dms_kafka_models::delete_instance::DeleteInstanceResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::delete_instance(request), RESPONSES)
-            .await
     }
 
     /// 修改实例信息
@@ -239,13 +196,14 @@ impl Client {
     /// 修改实例信息。
     ///
     /// `PUT /v2/{project_id}/instances/{instance_id}`. Source: section 5.1.5, line 1068 of the document.
-    pub async fn update_instance(
+    pub fn update_instance(
         &self,
         request: &dms_kafka_models::update_instance::UpdateInstanceRequest,
-    ) -> Result<dms_kafka_models::update_instance::UpdateInstanceResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<dms_kafka_models::update_instance::UpdateInstanceResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::update_instance(request), RESPONSES)
-            .await
     }
 
     /// 批量重启或删除实例
@@ -257,13 +215,14 @@ impl Client {
     /// `POST /v2/{project_id}/instances/action`. Source: section 5.1.6, line 1152 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn action_instances(
+    pub fn action_instances(
         &self,
         request: &dms_kafka_models::action_instances::ActionInstancesRequest,
-    ) -> Result<dms_kafka_models::action_instances::ActionInstancesResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<dms_kafka_models::action_instances::ActionInstancesResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::action_instances(request), RESPONSES)
-            .await
     }
 
     /// 重置密码
@@ -273,14 +232,17 @@ impl Client {
     /// `POST /v2/{project_id}/instances/{instance_id}/password`. Source: section 5.2.1, line 1263 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_instance_password(
+    pub fn create_instance_password(
         &self,
         request: &dms_kafka_models::create_instance_password::CreateInstancePasswordRequest,
-    ) -> Result<dms_kafka_models::create_instance_password::CreateInstancePasswordResponse, Error>
-    {
+    ) -> impl std::future::Future<
+        Output = Result<
+            dms_kafka_models::create_instance_password::CreateInstancePasswordResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::create_instance_password(request), RESPONSES)
-            .await
     }
 
     /// 重置 Manager 密码
@@ -288,19 +250,19 @@ impl Client {
     /// 重置Manager密码。
     ///
     /// `PUT /v2/{project_id}/instances/{instance_id}/kafka-manager-password`. Source: section 5.2.2, line 1314 of the document.
-    pub async fn update_instance_kafka_manager_password(
+    pub fn update_instance_kafka_manager_password(
         &self,
         request: &dms_kafka_models::update_instance_kafka_manager_password::UpdateInstanceKafkaManagerPasswordRequest,
-    ) -> Result<
-        dms_kafka_models::update_instance_kafka_manager_password::UpdateInstanceKafkaManagerPasswordResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::update_instance_kafka_manager_password(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            dms_kafka_models::update_instance_kafka_manager_password::UpdateInstanceKafkaManagerPasswordResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::update_instance_kafka_manager_password(request),
+            RESPONSES,
+        )
     }
 
     /// 开启或关闭实例自动创建 topic 功能
@@ -310,14 +272,17 @@ impl Client {
     /// `POST /v2/{project_id}/instances/{instance_id}/autotopic`. Source: section 5.2.3, line 1365 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_instance_autotopic(
+    pub fn create_instance_autotopic(
         &self,
         request: &dms_kafka_models::create_instance_autotopic::CreateInstanceAutotopicRequest,
-    ) -> Result<dms_kafka_models::create_instance_autotopic::CreateInstanceAutotopicResponse, Error>
-    {
+    ) -> impl std::future::Future<
+        Output = Result<
+            dms_kafka_models::create_instance_autotopic::CreateInstanceAutotopicResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::create_instance_autotopic(request), RESPONSES)
-            .await
     }
 
     /// 修改实例跨 VPC 访问的内网 IP
@@ -327,14 +292,17 @@ impl Client {
     /// `POST /v2/{project_id}/instances/{instance_id}/crossvpc/modify`. Source: section 5.2.4, line 1419 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn modify_instance_crossvpc(
+    pub fn modify_instance_crossvpc(
         &self,
         request: &dms_kafka_models::modify_instance_crossvpc::ModifyInstanceCrossvpcRequest,
-    ) -> Result<dms_kafka_models::modify_instance_crossvpc::ModifyInstanceCrossvpcResponse, Error>
-    {
+    ) -> impl std::future::Future<
+        Output = Result<
+            dms_kafka_models::modify_instance_crossvpc::ModifyInstanceCrossvpcResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::modify_instance_crossvpc(request), RESPONSES)
-            .await
     }
 
     /// 查询 Kafka 集群元数据信息
@@ -342,16 +310,17 @@ impl Client {
     /// 查询Kafka集群元数据信息。
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/management/cluster`. Source: section 5.2.5, line 1513 of the document.
-    pub async fn list_instance_management_cluster(
+    pub fn list_instance_management_cluster(
         &self,
         request: &dms_kafka_models::list_instance_management_cluster::ListInstanceManagementClusterRequest,
-    ) -> Result<
-        dms_kafka_models::list_instance_management_cluster::ListInstanceManagementClusterResponse,
-        Error,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            dms_kafka_models::list_instance_management_cluster::ListInstanceManagementClusterResponse,
+            Error,
+        >,
+    > + '_{
         self.inner
             .execute(encode::list_instance_management_cluster(request), RESPONSES)
-            .await
     }
 
     /// 查询消费组信息
@@ -359,16 +328,17 @@ impl Client {
     /// 查询消费组信息。
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/management/groups/{group}`. Source: section 5.2.6, line 1625 of the document.
-    pub async fn show_instance_management_group(
+    pub fn show_instance_management_group(
         &self,
         request: &dms_kafka_models::show_instance_management_group::ShowInstanceManagementGroupRequest,
-    ) -> Result<
-        dms_kafka_models::show_instance_management_group::ShowInstanceManagementGroupResponse,
-        Error,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            dms_kafka_models::show_instance_management_group::ShowInstanceManagementGroupResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::show_instance_management_group(request), RESPONSES)
-            .await
     }
 
     /// 重置消费组消费进度到指定位置
@@ -378,19 +348,19 @@ impl Client {
     /// `POST /v2/{project_id}/instances/{instance_id}/management/groups/{group}/reset-message-offset`. Source: section 5.2.7, line 1766 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn reset_message_offset_instance_management_group(
+    pub fn reset_message_offset_instance_management_group(
         &self,
         request: &dms_kafka_models::reset_message_offset_instance_management_group::ResetMessageOffsetInstanceManagementGroupRequest,
-    ) -> Result<
-        dms_kafka_models::reset_message_offset_instance_management_group::ResetMessageOffsetInstanceManagementGroupResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::reset_message_offset_instance_management_group(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            dms_kafka_models::reset_message_offset_instance_management_group::ResetMessageOffsetInstanceManagementGroupResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::reset_message_offset_instance_management_group(request),
+            RESPONSES,
+        )
     }
 
     /// 查询 Kafka 实例的协调器信息
@@ -398,19 +368,19 @@ impl Client {
     /// 查询Kafka实例的协调器信息。
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/management/coordinators`. Source: section 5.2.8, line 1844 of the document.
-    pub async fn list_instance_management_coordinators(
+    pub fn list_instance_management_coordinators(
         &self,
         request: &dms_kafka_models::list_instance_management_coordinators::ListInstanceManagementCoordinatorsRequest,
-    ) -> Result<
-        dms_kafka_models::list_instance_management_coordinators::ListInstanceManagementCoordinatorsResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::list_instance_management_coordinators(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            dms_kafka_models::list_instance_management_coordinators::ListInstanceManagementCoordinatorsResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::list_instance_management_coordinators(request),
+            RESPONSES,
+        )
     }
 
     /// 新增 Kafka 实例指定 Topic 分区
@@ -420,19 +390,19 @@ impl Client {
     /// `POST /v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions-reassignment`. Source: section 5.2.9, line 1921 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_instance_management_topic_partitions_reassignment(
+    pub fn create_instance_management_topic_partitions_reassignment(
         &self,
         request: &dms_kafka_models::create_instance_management_topic_partitions_reassignment::CreateInstanceManagementTopicPartitionsReassignmentRequest,
-    ) -> Result<
-        dms_kafka_models::create_instance_management_topic_partitions_reassignment::CreateInstanceManagementTopicPartitionsReassignmentResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::create_instance_management_topic_partitions_reassignment(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            dms_kafka_models::create_instance_management_topic_partitions_reassignment::CreateInstanceManagementTopicPartitionsReassignmentResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::create_instance_management_topic_partitions_reassignment(request),
+            RESPONSES,
+        )
     }
 
     /// 修改 Kafka 实例 Topic 分区的副本
@@ -442,19 +412,19 @@ impl Client {
     /// `POST /v2/{project_id}/instances/{instance_id}/management/topics/{topic}/replicas-reassignment`. Source: section 5.2.10, line 1976 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_instance_management_topic_replicas_reassignment(
+    pub fn create_instance_management_topic_replicas_reassignment(
         &self,
         request: &dms_kafka_models::create_instance_management_topic_replicas_reassignment::CreateInstanceManagementTopicReplicasReassignmentRequest,
-    ) -> Result<
-        dms_kafka_models::create_instance_management_topic_replicas_reassignment::CreateInstanceManagementTopicReplicasReassignmentResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::create_instance_management_topic_replicas_reassignment(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            dms_kafka_models::create_instance_management_topic_replicas_reassignment::CreateInstanceManagementTopicReplicasReassignmentResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::create_instance_management_topic_replicas_reassignment(request),
+            RESPONSES,
+        )
     }
 
     /// 查询 topic 的磁盘存储情况
@@ -462,16 +432,17 @@ impl Client {
     /// 查询topic在Broker上磁盘占用情况。
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/topics/diskusage`. Source: section 5.2.11, line 2041 of the document.
-    pub async fn list_instance_topics_diskusage(
+    pub fn list_instance_topics_diskusage(
         &self,
         request: &dms_kafka_models::list_instance_topics_diskusage::ListInstanceTopicsDiskusageRequest,
-    ) -> Result<
-        dms_kafka_models::list_instance_topics_diskusage::ListInstanceTopicsDiskusageResponse,
-        Error,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            dms_kafka_models::list_instance_topics_diskusage::ListInstanceTopicsDiskusageResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::list_instance_topics_diskusage(request), RESPONSES)
-            .await
     }
 
     /// 查询所有消费组
@@ -479,13 +450,14 @@ impl Client {
     /// 查询所有消费组。
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/groups`. Source: section 5.2.12, line 2188 of the document.
-    pub async fn list_instance_groups(
+    pub fn list_instance_groups(
         &self,
         request: &dms_kafka_models::list_instance_groups::ListInstanceGroupsRequest,
-    ) -> Result<dms_kafka_models::list_instance_groups::ListInstanceGroupsResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<dms_kafka_models::list_instance_groups::ListInstanceGroupsResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::list_instance_groups(request), RESPONSES)
-            .await
     }
 
     /// Every page of `ListInstanceGroups`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -525,11 +497,8 @@ impl Client {
                     r.offset = Some(n.to_string());
                     r.limit = Some(size.to_string());
                 }
-                async move {
-                    self.inner
-                        .execute(encode::list_instance_groups(&r), RESPONSES)
-                        .await
-                }
+                self.inner
+                    .execute(encode::list_instance_groups(&r), RESPONSES)
             },
         )
     }
@@ -537,13 +506,14 @@ impl Client {
     /// 查询指定消费组信息
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/groups/{group}`. Source: section 5.2.13, line 2275 of the document.
-    pub async fn show_instance_group(
+    pub fn show_instance_group(
         &self,
         request: &dms_kafka_models::show_instance_group::ShowInstanceGroupRequest,
-    ) -> Result<dms_kafka_models::show_instance_group::ShowInstanceGroupResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<dms_kafka_models::show_instance_group::ShowInstanceGroupResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::show_instance_group(request), RESPONSES)
-            .await
     }
 
     /// Kafka 实例批量删除 Group
@@ -553,16 +523,17 @@ impl Client {
     /// `POST /v2/{project_id}/instances/{instance_id}/groups/batch-delete`. Source: section 5.2.14, line 2400 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn batch_delete_instance_groups(
+    pub fn batch_delete_instance_groups(
         &self,
         request: &dms_kafka_models::batch_delete_instance_groups::BatchDeleteInstanceGroupsRequest,
-    ) -> Result<
-        dms_kafka_models::batch_delete_instance_groups::BatchDeleteInstanceGroupsResponse,
-        Error,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            dms_kafka_models::batch_delete_instance_groups::BatchDeleteInstanceGroupsResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::batch_delete_instance_groups(request), RESPONSES)
-            .await
     }
 
     /// Kafka 实例开始分区重平衡任务
@@ -572,14 +543,17 @@ impl Client {
     /// `POST /v2/kafka/{project_id}/instances/{instance_id}/reassign`. Source: section 5.2.15, line 2478 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn reassign_project_instance(
+    pub fn reassign_project_instance(
         &self,
         request: &dms_kafka_models::reassign_project_instance::ReassignProjectInstanceRequest,
-    ) -> Result<dms_kafka_models::reassign_project_instance::ReassignProjectInstanceResponse, Error>
-    {
+    ) -> impl std::future::Future<
+        Output = Result<
+            dms_kafka_models::reassign_project_instance::ReassignProjectInstanceResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::reassign_project_instance(request), RESPONSES)
-            .await
     }
 
     /// 实例规格变更
@@ -589,13 +563,14 @@ impl Client {
     /// `POST /v2/{engine}/{project_id}/instances/{instance_id}/extend`. Source: section 5.3.1, line 2594 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn extend_instance(
+    pub fn extend_instance(
         &self,
         request: &dms_kafka_models::extend_instance::ExtendInstanceRequest,
-    ) -> Result<dms_kafka_models::extend_instance::ExtendInstanceResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<dms_kafka_models::extend_instance::ExtendInstanceResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::extend_instance(request), RESPONSES)
-            .await
     }
 
     /// 查询实例的扩容规格列表
@@ -603,13 +578,14 @@ impl Client {
     /// 查询实例的扩容规格列表。
     ///
     /// `GET /v2/{engine}/{project_id}/instances/{instance_id}/extend`. Source: section 5.3.2, line 2683 of the document.
-    pub async fn list_instance_extend(
+    pub fn list_instance_extend(
         &self,
         request: &dms_kafka_models::list_instance_extend::ListInstanceExtendRequest,
-    ) -> Result<dms_kafka_models::list_instance_extend::ListInstanceExtendResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<dms_kafka_models::list_instance_extend::ListInstanceExtendResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::list_instance_extend(request), RESPONSES)
-            .await
     }
 
     /// Kafka 实例创建 Topic
@@ -619,13 +595,17 @@ impl Client {
     /// `POST /v2/{project_id}/instances/{instance_id}/topics`. Source: section 5.4.1, line 3063 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_instance_topic(
+    pub fn create_instance_topic(
         &self,
         request: &dms_kafka_models::create_instance_topic::CreateInstanceTopicRequest,
-    ) -> Result<dms_kafka_models::create_instance_topic::CreateInstanceTopicResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            dms_kafka_models::create_instance_topic::CreateInstanceTopicResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::create_instance_topic(request), RESPONSES)
-            .await
     }
 
     /// Kafka 实例查询 Topic
@@ -633,13 +613,14 @@ impl Client {
     /// 该接口用于查询指定Kafka实例的Topic详情。
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/topics`. Source: section 5.4.2, line 3162 of the document.
-    pub async fn list_instance_topics(
+    pub fn list_instance_topics(
         &self,
         request: &dms_kafka_models::list_instance_topics::ListInstanceTopicsRequest,
-    ) -> Result<dms_kafka_models::list_instance_topics::ListInstanceTopicsResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<dms_kafka_models::list_instance_topics::ListInstanceTopicsResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::list_instance_topics(request), RESPONSES)
-            .await
     }
 
     /// 修改 Kafka 实例 Topic
@@ -647,13 +628,17 @@ impl Client {
     /// 修改Kafka实例Topic
     ///
     /// `PUT /v2/{project_id}/instances/{instance_id}/topics`. Source: section 5.4.3, line 3281 of the document.
-    pub async fn update_instance_topics(
+    pub fn update_instance_topics(
         &self,
         request: &dms_kafka_models::update_instance_topics::UpdateInstanceTopicsRequest,
-    ) -> Result<dms_kafka_models::update_instance_topics::UpdateInstanceTopicsResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            dms_kafka_models::update_instance_topics::UpdateInstanceTopicsResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::update_instance_topics(request), RESPONSES)
-            .await
     }
 
     /// Kafka 实例批量删除 Topic
@@ -663,13 +648,17 @@ impl Client {
     /// `POST /v2/{project_id}/instances/{instance_id}/topics/delete`. Source: section 5.4.4, line 3367 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn delete_instance_topics(
+    pub fn delete_instance_topics(
         &self,
         request: &dms_kafka_models::delete_instance_topics::DeleteInstanceTopicsRequest,
-    ) -> Result<dms_kafka_models::delete_instance_topics::DeleteInstanceTopicsResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            dms_kafka_models::delete_instance_topics::DeleteInstanceTopicsResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::delete_instance_topics(request), RESPONSES)
-            .await
     }
 
     /// 查询 Kafka 实例 Topic 详细信息
@@ -677,16 +666,17 @@ impl Client {
     /// 查询Kafka实例Topic详细信息。(单个实例调用不要超过1s一次)
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/management/topics/{topic}`. Source: section 5.4.5, line 3446 of the document.
-    pub async fn show_instance_management_topic(
+    pub fn show_instance_management_topic(
         &self,
         request: &dms_kafka_models::show_instance_management_topic::ShowInstanceManagementTopicRequest,
-    ) -> Result<
-        dms_kafka_models::show_instance_management_topic::ShowInstanceManagementTopicResponse,
-        Error,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            dms_kafka_models::show_instance_management_topic::ShowInstanceManagementTopicResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::show_instance_management_topic(request), RESPONSES)
-            .await
     }
 
     /// 查询用户列表
@@ -695,13 +685,14 @@ impl Client {
     /// Kafka实例开启SASL功能时，才支持多用户管理的功能。
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/users`. Source: section 5.5.1, line 3623 of the document.
-    pub async fn list_instance_users(
+    pub fn list_instance_users(
         &self,
         request: &dms_kafka_models::list_instance_users::ListInstanceUsersRequest,
-    ) -> Result<dms_kafka_models::list_instance_users::ListInstanceUsersResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<dms_kafka_models::list_instance_users::ListInstanceUsersResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::list_instance_users(request), RESPONSES)
-            .await
     }
 
     /// 创建用户
@@ -711,13 +702,14 @@ impl Client {
     /// `POST /v2/{project_id}/instances/{instance_id}/users`. Source: section 5.5.2, line 3706 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_instance_user(
+    pub fn create_instance_user(
         &self,
         request: &dms_kafka_models::create_instance_user::CreateInstanceUserRequest,
-    ) -> Result<dms_kafka_models::create_instance_user::CreateInstanceUserResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<dms_kafka_models::create_instance_user::CreateInstanceUserResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::create_instance_user(request), RESPONSES)
-            .await
     }
 
     /// 批量删除用户
@@ -725,25 +717,30 @@ impl Client {
     /// 批量删除Kafka实例的用户。
     ///
     /// `PUT /v2/{project_id}/instances/{instance_id}/users`. Source: section 5.5.3, line 3777 of the document.
-    pub async fn update_instance_users(
+    pub fn update_instance_users(
         &self,
         request: &dms_kafka_models::update_instance_users::UpdateInstanceUsersRequest,
-    ) -> Result<dms_kafka_models::update_instance_users::UpdateInstanceUsersResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            dms_kafka_models::update_instance_users::UpdateInstanceUsersResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::update_instance_users(request), RESPONSES)
-            .await
     }
 
     /// 重置用户密码
     ///
     /// `PUT /v2/{project_id}/instances/{instance_id}/users/{user_name}`. Source: section 5.5.4, line 3830 of the document.
-    pub async fn update_instance_user(
+    pub fn update_instance_user(
         &self,
         request: &dms_kafka_models::update_instance_user::UpdateInstanceUserRequest,
-    ) -> Result<dms_kafka_models::update_instance_user::UpdateInstanceUserResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<dms_kafka_models::update_instance_user::UpdateInstanceUserResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::update_instance_user(request), RESPONSES)
-            .await
     }
 
     /// 查询用户权限
@@ -752,16 +749,17 @@ impl Client {
     /// Kafka实例开启SASL功能时，才支持多用户管理的功能。
     ///
     /// `GET /v1/{project_id}/instances/{instance_id}/topics/{topic_name}/accesspolicy`. Source: section 5.5.5, line 3882 of the document.
-    pub async fn list_instance_topic_accesspolicy(
+    pub fn list_instance_topic_accesspolicy(
         &self,
         request: &dms_kafka_models::list_instance_topic_accesspolicy::ListInstanceTopicAccesspolicyRequest,
-    ) -> Result<
-        dms_kafka_models::list_instance_topic_accesspolicy::ListInstanceTopicAccesspolicyResponse,
-        Error,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            dms_kafka_models::list_instance_topic_accesspolicy::ListInstanceTopicAccesspolicyResponse,
+            Error,
+        >,
+    > + '_{
         self.inner
             .execute(encode::list_instance_topic_accesspolicy(request), RESPONSES)
-            .await
     }
 
     /// 设置用户权限
@@ -772,19 +770,19 @@ impl Client {
     /// `POST /v1/{project_id}/instances/{instance_id}/topics/accesspolicy`. Source: section 5.5.6, line 3960 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_instance_topics_accesspolicy(
+    pub fn create_instance_topics_accesspolicy(
         &self,
         request: &dms_kafka_models::create_instance_topics_accesspolicy::CreateInstanceTopicsAccesspolicyRequest,
-    ) -> Result<
-        dms_kafka_models::create_instance_topics_accesspolicy::CreateInstanceTopicsAccesspolicyResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::create_instance_topics_accesspolicy(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            dms_kafka_models::create_instance_topics_accesspolicy::CreateInstanceTopicsAccesspolicyResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::create_instance_topics_accesspolicy(request),
+            RESPONSES,
+        )
     }
 
     /// 查询消息
@@ -792,13 +790,17 @@ impl Client {
     /// 查询消息的偏移量和消息内容。先根据时间戳查询消息的偏移量，再根据偏移量查询消息内容。
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/messages`. Source: section 5.6.1, line 4049 of the document.
-    pub async fn list_instance_messages(
+    pub fn list_instance_messages(
         &self,
         request: &dms_kafka_models::list_instance_messages::ListInstanceMessagesRequest,
-    ) -> Result<dms_kafka_models::list_instance_messages::ListInstanceMessagesResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            dms_kafka_models::list_instance_messages::ListInstanceMessagesResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::list_instance_messages(request), RESPONSES)
-            .await
     }
 
     /// Every page of `ListInstanceMessages`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -841,11 +843,8 @@ impl Client {
                     r.offset = Some(n.to_string());
                     r.limit = Some(size.to_string());
                 }
-                async move {
-                    self.inner
-                        .execute(encode::list_instance_messages(&r), RESPONSES)
-                        .await
-                }
+                self.inner
+                    .execute(encode::list_instance_messages(&r), RESPONSES)
             },
         )
     }
@@ -855,19 +854,19 @@ impl Client {
     /// 查询分区指定偏移量的消息。
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions/{partition}/message`. Source: section 5.6.2, line 4178 of the document.
-    pub async fn list_instance_management_topic_partition_message(
+    pub fn list_instance_management_topic_partition_message(
         &self,
         request: &dms_kafka_models::list_instance_management_topic_partition_message::ListInstanceManagementTopicPartitionMessageRequest,
-    ) -> Result<
-        dms_kafka_models::list_instance_management_topic_partition_message::ListInstanceManagementTopicPartitionMessageResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::list_instance_management_topic_partition_message(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            dms_kafka_models::list_instance_management_topic_partition_message::ListInstanceManagementTopicPartitionMessageResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::list_instance_management_topic_partition_message(request),
+            RESPONSES,
+        )
     }
 
     /// 查询分区指定时间段的消息
@@ -875,19 +874,19 @@ impl Client {
     /// 查询分区指定时间段的消息。
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/management/topics/{topic}/messages`. Source: section 5.6.3, line 4262 of the document.
-    pub async fn list_instance_management_topic_messages(
+    pub fn list_instance_management_topic_messages(
         &self,
         request: &dms_kafka_models::list_instance_management_topic_messages::ListInstanceManagementTopicMessagesRequest,
-    ) -> Result<
-        dms_kafka_models::list_instance_management_topic_messages::ListInstanceManagementTopicMessagesResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::list_instance_management_topic_messages(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            dms_kafka_models::list_instance_management_topic_messages::ListInstanceManagementTopicMessagesResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::list_instance_management_topic_messages(request),
+            RESPONSES,
+        )
     }
 
     /// Every page of `ListInstanceManagementTopicMessages`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -928,14 +927,10 @@ impl Client {
                     r.offset = Some(i32::try_from(n).unwrap_or(i32::MAX));
                     r.limit = Some(i32::try_from(size).unwrap_or(i32::MAX));
                 }
-                async move {
-                    self.inner
-                        .execute(
-                            encode::list_instance_management_topic_messages(&r),
-                            RESPONSES,
-                        )
-                        .await
-                }
+                self.inner.execute(
+                    encode::list_instance_management_topic_messages(&r),
+                    RESPONSES,
+                )
             },
         )
     }
@@ -945,19 +940,19 @@ impl Client {
     /// 查询分区最早消息的位置。
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions/{partition}/beginning-message`. Source: section 5.6.4, line 4351 of the document.
-    pub async fn list_instance_management_topic_partition_beginning_message(
+    pub fn list_instance_management_topic_partition_beginning_message(
         &self,
         request: &dms_kafka_models::list_instance_management_topic_partition_beginning_message::ListInstanceManagementTopicPartitionBeginningMessageRequest,
-    ) -> Result<
-        dms_kafka_models::list_instance_management_topic_partition_beginning_message::ListInstanceManagementTopicPartitionBeginningMessageResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::list_instance_management_topic_partition_beginning_message(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            dms_kafka_models::list_instance_management_topic_partition_beginning_message::ListInstanceManagementTopicPartitionBeginningMessageResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::list_instance_management_topic_partition_beginning_message(request),
+            RESPONSES,
+        )
     }
 
     /// 查询分区最新消息的位置
@@ -965,19 +960,19 @@ impl Client {
     /// 查询分区最新消息的位置。
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions/{partition}/end-message`. Source: section 5.6.5, line 4415 of the document.
-    pub async fn list_instance_management_topic_partition_end_message(
+    pub fn list_instance_management_topic_partition_end_message(
         &self,
         request: &dms_kafka_models::list_instance_management_topic_partition_end_message::ListInstanceManagementTopicPartitionEndMessageRequest,
-    ) -> Result<
-        dms_kafka_models::list_instance_management_topic_partition_end_message::ListInstanceManagementTopicPartitionEndMessageResponse,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::list_instance_management_topic_partition_end_message(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            dms_kafka_models::list_instance_management_topic_partition_end_message::ListInstanceManagementTopicPartitionEndMessageResponse,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::list_instance_management_topic_partition_end_message(request),
+            RESPONSES,
+        )
     }
 
     /// 查询实例的后台任务列表
@@ -985,13 +980,14 @@ impl Client {
     /// 查询实例的后台任务列表。
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/tasks`. Source: section 5.7.1, line 4481 of the document.
-    pub async fn list_instance_tasks(
+    pub fn list_instance_tasks(
         &self,
         request: &dms_kafka_models::list_instance_tasks::ListInstanceTasksRequest,
-    ) -> Result<dms_kafka_models::list_instance_tasks::ListInstanceTasksResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<dms_kafka_models::list_instance_tasks::ListInstanceTasksResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::list_instance_tasks(request), RESPONSES)
-            .await
     }
 
     /// Every page of `ListInstanceTasks`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -1029,11 +1025,8 @@ impl Client {
                     r.start = Some(i32::try_from(n).unwrap_or(i32::MAX));
                     r.limit = Some(i32::try_from(size).unwrap_or(i32::MAX));
                 }
-                async move {
-                    self.inner
-                        .execute(encode::list_instance_tasks(&r), RESPONSES)
-                        .await
-                }
+                self.inner
+                    .execute(encode::list_instance_tasks(&r), RESPONSES)
             },
         )
     }
@@ -1043,13 +1036,14 @@ impl Client {
     /// 查询后台任务管理中的指定记录。
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}`. Source: section 5.7.2, line 4580 of the document.
-    pub async fn show_instance_task(
+    pub fn show_instance_task(
         &self,
         request: &dms_kafka_models::show_instance_task::ShowInstanceTaskRequest,
-    ) -> Result<dms_kafka_models::show_instance_task::ShowInstanceTaskResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<dms_kafka_models::show_instance_task::ShowInstanceTaskResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::show_instance_task(request), RESPONSES)
-            .await
     }
 
     /// 删除后台任务管理中的指定记录
@@ -1057,13 +1051,14 @@ impl Client {
     /// 删除后台任务管理中的指定记录。
     ///
     /// `DELETE /v2/{project_id}/instances/{instance_id}/tasks/{task_id}`. Source: section 5.7.3, line 4663 of the document.
-    pub async fn delete_instance_task(
+    pub fn delete_instance_task(
         &self,
         request: &dms_kafka_models::delete_instance_task::DeleteInstanceTaskRequest,
-    ) -> Result<dms_kafka_models::delete_instance_task::DeleteInstanceTaskResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<dms_kafka_models::delete_instance_task::DeleteInstanceTaskResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::delete_instance_task(request), RESPONSES)
-            .await
     }
 
     /// 批量添加或删除实例标签
@@ -1073,13 +1068,14 @@ impl Client {
     /// `POST /v2/{project_id}/kafka/{instance_id}/tags/action`. Source: section 5.8.1, line 4711 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn action_instance_tags(
+    pub fn action_instance_tags(
         &self,
         request: &dms_kafka_models::action_instance_tags::ActionInstanceTagsRequest,
-    ) -> Result<dms_kafka_models::action_instance_tags::ActionInstanceTagsResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<dms_kafka_models::action_instance_tags::ActionInstanceTagsResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::action_instance_tags(request), RESPONSES)
-            .await
     }
 
     /// 查询实例标签
@@ -1087,13 +1083,14 @@ impl Client {
     /// 查询实例标签。
     ///
     /// `GET /v2/{project_id}/kafka/{instance_id}/tags`. Source: section 5.8.2, line 4779 of the document.
-    pub async fn list_instance_tags(
+    pub fn list_instance_tags(
         &self,
         request: &dms_kafka_models::list_instance_tags::ListInstanceTagsRequest,
-    ) -> Result<dms_kafka_models::list_instance_tags::ListInstanceTagsResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<dms_kafka_models::list_instance_tags::ListInstanceTagsResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::list_instance_tags(request), RESPONSES)
-            .await
     }
 
     /// 查询项目标签
@@ -1101,13 +1098,14 @@ impl Client {
     /// 查询项目标签。
     ///
     /// `GET /v2/{project_id}/kafka/tags`. Source: section 5.8.3, line 4849 of the document.
-    pub async fn list_kafka_tags(
+    pub fn list_kafka_tags(
         &self,
         request: &dms_kafka_models::list_kafka_tags::ListKafkaTagsRequest,
-    ) -> Result<dms_kafka_models::list_kafka_tags::ListKafkaTagsResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<dms_kafka_models::list_kafka_tags::ListKafkaTagsResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::list_kafka_tags(request), RESPONSES)
-            .await
     }
 
     /// 查询维护时间窗时间段
@@ -1115,16 +1113,17 @@ impl Client {
     /// 查询维护时间窗开始时间和结束时间。
     ///
     /// `GET /v2/instances/maintain-windows`. Source: section 5.9.1, line 4920 of the document.
-    pub async fn list_instances_maintain_windows(
+    pub fn list_instances_maintain_windows(
         &self,
         request: &dms_kafka_models::list_instances_maintain_windows::ListInstancesMaintainWindowsRequest,
-    ) -> Result<
-        dms_kafka_models::list_instances_maintain_windows::ListInstancesMaintainWindowsResponse,
-        Error,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            dms_kafka_models::list_instances_maintain_windows::ListInstancesMaintainWindowsResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::list_instances_maintain_windows(request), RESPONSES)
-            .await
     }
 
     /// 查询可用区信息
@@ -1132,13 +1131,14 @@ impl Client {
     /// 在创建实例时，需要配置实例所在的可用区ID，可通过该接口查询可用区的ID。
     ///
     /// `GET /v2/available-zones`. Source: section 5.9.2, line 5020 of the document.
-    pub async fn list_available_zones(
+    pub fn list_available_zones(
         &self,
         request: &dms_kafka_models::list_available_zones::ListAvailableZonesRequest,
-    ) -> Result<dms_kafka_models::list_available_zones::ListAvailableZonesResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<dms_kafka_models::list_available_zones::ListAvailableZonesResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::list_available_zones(request), RESPONSES)
-            .await
     }
 
     /// 查询产品规格列表
@@ -1146,13 +1146,14 @@ impl Client {
     /// 查询产品规格列表。
     ///
     /// `GET /v2/{engine}/products`. Source: section 5.9.3, line 5103 of the document.
-    pub async fn list_products(
+    pub fn list_products(
         &self,
         request: &dms_kafka_models::list_products::ListProductsRequest,
-    ) -> Result<dms_kafka_models::list_products::ListProductsResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<dms_kafka_models::list_products::ListProductsResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::list_products(request), RESPONSES)
-            .await
     }
 
     /// 查询实例在 CES 的监控层级关系
@@ -1160,16 +1161,17 @@ impl Client {
     /// 查询实例在CES的监控层级关系。
     ///
     /// `GET /v2/{project_id}/instances/{instance_id}/ces-hierarchy`. Source: section 5.9.4, line 5423 of the document.
-    pub async fn list_instance_ces_hierarchy(
+    pub fn list_instance_ces_hierarchy(
         &self,
         request: &dms_kafka_models::list_instance_ces_hierarchy::ListInstanceCesHierarchyRequest,
-    ) -> Result<
-        dms_kafka_models::list_instance_ces_hierarchy::ListInstanceCesHierarchyResponse,
-        Error,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            dms_kafka_models::list_instance_ces_hierarchy::ListInstanceCesHierarchyResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::list_instance_ces_hierarchy(request), RESPONSES)
-            .await
     }
 
     /// 创建 Kafka 实例
@@ -1181,13 +1183,14 @@ impl Client {
     /// The document marks this operation as deprecated. Replacement: `CreateInstance`.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_instance_v1(
+    pub fn create_instance_v1(
         &self,
         request: &dms_kafka_models::create_instance_v1::CreateInstanceV1Request,
-    ) -> Result<dms_kafka_models::create_instance_v1::CreateInstanceV1Response, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<dms_kafka_models::create_instance_v1::CreateInstanceV1Response, Error>,
+    > + '_ {
         self.inner
             .execute(encode::create_instance_v1(request), RESPONSES)
-            .await
     }
 
     /// 查询指定实例
@@ -1197,13 +1200,14 @@ impl Client {
     /// `GET /v1.0/{project_id}/instances/{instance_id}`. Source: section 7.1.1.2, line 5826 of the document.
     ///
     /// The document marks this operation as deprecated. Replacement: `ShowInstance`.
-    pub async fn show_instance_v1(
+    pub fn show_instance_v1(
         &self,
         request: &dms_kafka_models::show_instance_v1::ShowInstanceV1Request,
-    ) -> Result<dms_kafka_models::show_instance_v1::ShowInstanceV1Response, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<dms_kafka_models::show_instance_v1::ShowInstanceV1Response, Error>,
+    > + '_ {
         self.inner
             .execute(encode::show_instance_v1(request), RESPONSES)
-            .await
     }
 
     /// 修改实例信息
@@ -1213,13 +1217,14 @@ impl Client {
     /// `PUT /v1.0/{project_id}/instances/{instance_id}`. Source: section 7.1.1.3, line 5992 of the document.
     ///
     /// The document marks this operation as deprecated. Replacement: `UpdateInstance`.
-    pub async fn update_instance_v1(
+    pub fn update_instance_v1(
         &self,
         request: &dms_kafka_models::update_instance_v1::UpdateInstanceV1Request,
-    ) -> Result<dms_kafka_models::update_instance_v1::UpdateInstanceV1Response, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<dms_kafka_models::update_instance_v1::UpdateInstanceV1Response, Error>,
+    > + '_ {
         self.inner
             .execute(encode::update_instance_v1(request), RESPONSES)
-            .await
     }
 
     /// 删除指定实例
@@ -1229,13 +1234,14 @@ impl Client {
     /// `DELETE /v1.0/{project_id}/instances/{instance_id}`. Source: section 7.1.1.4, line 6072 of the document.
     ///
     /// The document marks this operation as deprecated. Replacement: `DeleteInstance`.
-    pub async fn delete_instance_v1(
+    pub fn delete_instance_v1(
         &self,
         request: &dms_kafka_models::delete_instance_v1::DeleteInstanceV1Request,
-    ) -> Result<dms_kafka_models::delete_instance_v1::DeleteInstanceV1Response, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<dms_kafka_models::delete_instance_v1::DeleteInstanceV1Response, Error>,
+    > + '_ {
         self.inner
             .execute(encode::delete_instance_v1(request), RESPONSES)
-            .await
     }
 
     /// 批量重启、删除实例
@@ -1249,13 +1255,14 @@ impl Client {
     /// The document marks this operation as deprecated. Replacement: `ActionInstances`.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn action_instances_v1(
+    pub fn action_instances_v1(
         &self,
         request: &dms_kafka_models::action_instances_v1::ActionInstancesV1Request,
-    ) -> Result<dms_kafka_models::action_instances_v1::ActionInstancesV1Response, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<dms_kafka_models::action_instances_v1::ActionInstancesV1Response, Error>,
+    > + '_ {
         self.inner
             .execute(encode::action_instances_v1(request), RESPONSES)
-            .await
     }
 
     /// 查询所有实例列表
@@ -1265,13 +1272,14 @@ impl Client {
     /// `GET /v1.0/{project_id}/instances`. Source: section 7.1.1.6, line 6239 of the document.
     ///
     /// The document marks this operation as deprecated. Replacement: `ListInstances`.
-    pub async fn list_instances_v1(
+    pub fn list_instances_v1(
         &self,
         request: &dms_kafka_models::list_instances_v1::ListInstancesV1Request,
-    ) -> Result<dms_kafka_models::list_instances_v1::ListInstancesV1Response, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<dms_kafka_models::list_instances_v1::ListInstancesV1Response, Error>,
+    > + '_ {
         self.inner
             .execute(encode::list_instances_v1(request), RESPONSES)
-            .await
     }
 
     /// Kafka 实例创建 Topic
@@ -1283,14 +1291,17 @@ impl Client {
     /// The document marks this operation as deprecated. Replacement: `CreateInstanceTopic`.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_instance_topic_v1(
+    pub fn create_instance_topic_v1(
         &self,
         request: &dms_kafka_models::create_instance_topic_v1::CreateInstanceTopicV1Request,
-    ) -> Result<dms_kafka_models::create_instance_topic_v1::CreateInstanceTopicV1Response, Error>
-    {
+    ) -> impl std::future::Future<
+        Output = Result<
+            dms_kafka_models::create_instance_topic_v1::CreateInstanceTopicV1Response,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::create_instance_topic_v1(request), RESPONSES)
-            .await
     }
 
     /// Kafka 实例查询 Topic
@@ -1300,14 +1311,17 @@ impl Client {
     /// `GET /v1.0/{project_id}/instances/{instance_id}/topics`. Source: section 7.1.1.8, line 6493 of the document.
     ///
     /// The document marks this operation as deprecated. Replacement: `ListInstanceTopics`.
-    pub async fn list_instance_topics_v1(
+    pub fn list_instance_topics_v1(
         &self,
         request: &dms_kafka_models::list_instance_topics_v1::ListInstanceTopicsV1Request,
-    ) -> Result<dms_kafka_models::list_instance_topics_v1::ListInstanceTopicsV1Response, Error>
-    {
+    ) -> impl std::future::Future<
+        Output = Result<
+            dms_kafka_models::list_instance_topics_v1::ListInstanceTopicsV1Response,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::list_instance_topics_v1(request), RESPONSES)
-            .await
     }
 
     /// Kafka 实例批量删除 Topic
@@ -1319,14 +1333,17 @@ impl Client {
     /// The document marks this operation as deprecated. Replacement: `DeleteInstanceTopics`.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn delete_instance_topics_v1(
+    pub fn delete_instance_topics_v1(
         &self,
         request: &dms_kafka_models::delete_instance_topics_v1::DeleteInstanceTopicsV1Request,
-    ) -> Result<dms_kafka_models::delete_instance_topics_v1::DeleteInstanceTopicsV1Response, Error>
-    {
+    ) -> impl std::future::Future<
+        Output = Result<
+            dms_kafka_models::delete_instance_topics_v1::DeleteInstanceTopicsV1Response,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::delete_instance_topics_v1(request), RESPONSES)
-            .await
     }
 
     /// 查询可用区信息
@@ -1336,14 +1353,17 @@ impl Client {
     /// `GET /v1.0/availableZones`. Source: section 7.1.2.1, line 6668 of the document.
     ///
     /// The document marks this operation as deprecated. Replacement: `ListAvailableZones`.
-    pub async fn list_available_zones_v1(
+    pub fn list_available_zones_v1(
         &self,
         request: &dms_kafka_models::list_available_zones_v1::ListAvailableZonesV1Request,
-    ) -> Result<dms_kafka_models::list_available_zones_v1::ListAvailableZonesV1Response, Error>
-    {
+    ) -> impl std::future::Future<
+        Output = Result<
+            dms_kafka_models::list_available_zones_v1::ListAvailableZonesV1Response,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::list_available_zones_v1(request), RESPONSES)
-            .await
     }
 
     /// 查询产品规格列表
@@ -1353,13 +1373,14 @@ impl Client {
     /// `GET /v1.0/products`. Source: section 7.1.2.2, line 6749 of the document.
     ///
     /// The document marks this operation as deprecated.
-    pub async fn list_products_v1(
+    pub fn list_products_v1(
         &self,
         request: &dms_kafka_models::list_products_v1::ListProductsV1Request,
-    ) -> Result<dms_kafka_models::list_products_v1::ListProductsV1Response, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<dms_kafka_models::list_products_v1::ListProductsV1Response, Error>,
+    > + '_ {
         self.inner
             .execute(encode::list_products_v1(request), RESPONSES)
-            .await
     }
 
     /// 查询维护时间窗时间段
@@ -1369,75 +1390,75 @@ impl Client {
     /// `GET /v1.0/instances/maintain-windows`. Source: section 7.1.2.3, line 6954 of the document.
     ///
     /// The document marks this operation as deprecated. Replacement: `ListInstancesMaintainWindows`.
-    pub async fn list_instances_maintain_windows_v1(
+    pub fn list_instances_maintain_windows_v1(
         &self,
         request: &dms_kafka_models::list_instances_maintain_windows_v1::ListInstancesMaintainWindowsV1Request,
-    ) -> Result<
-        dms_kafka_models::list_instances_maintain_windows_v1::ListInstancesMaintainWindowsV1Response,
-        Error,
-    >{
-        self.inner
-            .execute(
-                encode::list_instances_maintain_windows_v1(request),
-                RESPONSES,
-            )
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<
+            dms_kafka_models::list_instances_maintain_windows_v1::ListInstancesMaintainWindowsV1Response,
+            Error,
+        >,
+    > + '_{
+        self.inner.execute(
+            encode::list_instances_maintain_windows_v1(request),
+            RESPONSES,
+        )
     }
 
     /// Waits until the instance v1 (`v1.0/instances`) is `RUNNING`: polls [`Client::show_instance_v1`] (`ShowInstanceV1`) with `request` and reads `status` of the answer, which is `CREATING` first; `FAULTY` ends it at once ([`WaitError::Failed`]). Returns the first answer in `RUNNING`.
     ///
     /// The acceptors are [`waiters::INSTANCE_V1_RUNNING`], the values settled by the reviewed `specs/resources/dms-kafka.yaml` (evidence there); delays and timeout come from `config` (`apigen_runtime::waiter` documents the loop: transient errors keep it polling, others end it with [`WaitError::Call`]).
-    pub async fn wait_until_instance_v1_running(
-        &self,
-        request: &dms_kafka_models::show_instance_v1::ShowInstanceV1Request,
-        config: &WaiterConfig,
-    ) -> Result<dms_kafka_models::show_instance_v1::ShowInstanceV1Response, WaitError> {
-        apigen_runtime::waiter::wait(&waiters::INSTANCE_V1_RUNNING, config, || {
+    pub fn wait_until_instance_v1_running<'a>(
+        &'a self,
+        request: &'a dms_kafka_models::show_instance_v1::ShowInstanceV1Request,
+        config: &'a WaiterConfig,
+    ) -> impl std::future::Future<
+        Output = Result<dms_kafka_models::show_instance_v1::ShowInstanceV1Response, WaitError>,
+    > + 'a {
+        apigen_runtime::waiter::wait(&waiters::INSTANCE_V1_RUNNING, config, move || {
             self.show_instance_v1(request)
         })
-        .await
     }
 
     /// Waits until the instance v1 (`v1.0/instances`) is gone: polls [`Client::show_instance_v1`] (`ShowInstanceV1`) with `request` until it answers `DMS.00404022` (reading `status` of the answers meanwhile); no documented state ends it early.
     ///
     /// The acceptors are [`waiters::INSTANCE_V1_DELETED`], the values settled by the reviewed `specs/resources/dms-kafka.yaml` (evidence there); delays and timeout come from `config` (`apigen_runtime::waiter` documents the loop: transient errors keep it polling, others end it with [`WaitError::Call`]).
-    pub async fn wait_until_instance_v1_deleted(
-        &self,
-        request: &dms_kafka_models::show_instance_v1::ShowInstanceV1Request,
-        config: &WaiterConfig,
-    ) -> Result<(), WaitError> {
-        apigen_runtime::waiter::wait_until_gone(&waiters::INSTANCE_V1_DELETED, config, || {
+    pub fn wait_until_instance_v1_deleted<'a>(
+        &'a self,
+        request: &'a dms_kafka_models::show_instance_v1::ShowInstanceV1Request,
+        config: &'a WaiterConfig,
+    ) -> impl std::future::Future<Output = Result<(), WaitError>> + 'a {
+        apigen_runtime::waiter::wait_until_gone(&waiters::INSTANCE_V1_DELETED, config, move || {
             self.show_instance_v1(request)
         })
-        .await
     }
 
     /// Waits until the instance (`v2/instances`) is `RUNNING`: polls [`Client::show_instance`] (`ShowInstance`) with `request` and reads `status` of the answer, which is `CREATING` first; `FAULTY` ends it at once ([`WaitError::Failed`]). Returns the first answer in `RUNNING`.
     ///
     /// The acceptors are [`waiters::INSTANCE_RUNNING`], the values settled by the reviewed `specs/resources/dms-kafka.yaml` (evidence there); delays and timeout come from `config` (`apigen_runtime::waiter` documents the loop: transient errors keep it polling, others end it with [`WaitError::Call`]).
-    pub async fn wait_until_instance_running(
-        &self,
-        request: &dms_kafka_models::show_instance::ShowInstanceRequest,
-        config: &WaiterConfig,
-    ) -> Result<dms_kafka_models::show_instance::ShowInstanceResponse, WaitError> {
-        apigen_runtime::waiter::wait(&waiters::INSTANCE_RUNNING, config, || {
+    pub fn wait_until_instance_running<'a>(
+        &'a self,
+        request: &'a dms_kafka_models::show_instance::ShowInstanceRequest,
+        config: &'a WaiterConfig,
+    ) -> impl std::future::Future<
+        Output = Result<dms_kafka_models::show_instance::ShowInstanceResponse, WaitError>,
+    > + 'a {
+        apigen_runtime::waiter::wait(&waiters::INSTANCE_RUNNING, config, move || {
             self.show_instance(request)
         })
-        .await
     }
 
     /// Waits until the instance (`v2/instances`) is gone: polls [`Client::show_instance`] (`ShowInstance`) with `request` until it answers `DMS.00404022` (reading `status` of the answers meanwhile); no documented state ends it early.
     ///
     /// The acceptors are [`waiters::INSTANCE_DELETED`], the values settled by the reviewed `specs/resources/dms-kafka.yaml` (evidence there); delays and timeout come from `config` (`apigen_runtime::waiter` documents the loop: transient errors keep it polling, others end it with [`WaitError::Call`]).
-    pub async fn wait_until_instance_deleted(
-        &self,
-        request: &dms_kafka_models::show_instance::ShowInstanceRequest,
-        config: &WaiterConfig,
-    ) -> Result<(), WaitError> {
-        apigen_runtime::waiter::wait_until_gone(&waiters::INSTANCE_DELETED, config, || {
+    pub fn wait_until_instance_deleted<'a>(
+        &'a self,
+        request: &'a dms_kafka_models::show_instance::ShowInstanceRequest,
+        config: &'a WaiterConfig,
+    ) -> impl std::future::Future<Output = Result<(), WaitError>> + 'a {
+        apigen_runtime::waiter::wait_until_gone(&waiters::INSTANCE_DELETED, config, move || {
             self.show_instance(request)
         })
-        .await
     }
 }
 
@@ -1485,16 +1506,6 @@ pub mod waiters {
         retry: &[],
         not_found: &["DMS.00404022"],
     };
-}
-
-/// A request model of this service: how it is encoded and what it answers
-/// (for [`Client::call`]).
-pub trait Operation {
-    /// The response model.
-    type Output: apigen_runtime::serde::de::DeserializeOwned;
-
-    /// Encodes the request.
-    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error>;
 }
 
 impl Operation for dms_kafka_models::create_instance::CreateInstanceRequest {

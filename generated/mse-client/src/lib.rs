@@ -47,68 +47,25 @@ impl RegionalClient for Client {
     }
 }
 
+apigen_runtime::service_client!(
+    Client,
+    env_credentials = Credentials::alibaba_from_env()?,
+    default_chain = apigen_runtime::credentials::alibaba::default_chain(),
+);
+
 impl Client {
-    /// A client with explicit settings.
-    pub fn new(config: ClientConfig) -> Result<Self, Error> {
-        Ok(Self {
-            inner: apigen_runtime::Client::new(config)?,
-        })
-    }
-
-    /// A client for `region` with credentials from the environment variables the
-    /// official SDKs read.
-    pub fn from_env(region: &str) -> Result<Self, Error> {
-        Self::from_region(region, Credentials::alibaba_from_env()?)
-    }
-
-    /// A client for `region` with credentials from the vendor's default provider chain
-    /// (environment, profile files, instance metadata, OIDC token files, role
-    /// assumption; see `apigen_runtime::credentials`), fetched at the first call and
-    /// refreshed before they expire.
-    pub fn from_default_credentials(region: &str) -> Result<Self, Error> {
-        Self::from_region(
-            region,
-            SharedCredentialsProvider::new(apigen_runtime::credentials::alibaba::default_chain()),
-        )
-    }
-
-    /// The settings.
-    pub fn config(&self) -> &ClientConfig {
-        self.inner.config()
-    }
-
-    /// A handle on the same client (connections, credentials cache, retry budget) whose
-    /// calls use `options` (timeout, retries, extra headers).
-    pub fn with_options(&self, options: CallOptions) -> Self {
-        Self {
-            inner: self.inner.with_options(options),
-        }
-    }
-
-    /// Calls the operation of `request` with per-call `options`, returning the typed
-    /// answer with its HTTP status, headers and request id.
-    pub async fn call<O: Operation>(
-        &self,
-        request: &O,
-        options: &CallOptions,
-    ) -> Result<Output<O::Output>, Error> {
-        self.inner
-            .execute_with(request.encode(), RESPONSES, options)
-            .await
-    }
-
     /// 调用CreateZnode接口创建Zookeeper数据节点。
     ///
     /// `GET /` (`Action=CreateZnode`). Source: section 6.1, line 382 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_znode(
+    pub fn create_znode(
         &self,
         request: &mse_models::create_znode::CreateZnodeRequest,
-    ) -> Result<mse_models::create_znode::CreateZnodeResponse, Error> {
-        self.inner
-            .execute(encode::create_znode(request), RESPONSES)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<mse_models::create_znode::CreateZnodeResponse, Error>,
+    > + '_ {
+        self.inner.execute(encode::create_znode(request), RESPONSES)
     }
 
     /// 调用CreateEngineNamespace接口，创建引擎命名空间。
@@ -116,13 +73,14 @@ impl Client {
     /// `GET /` (`Action=CreateEngineNamespace`). Source: section 6.2, line 461 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_engine_namespace(
+    pub fn create_engine_namespace(
         &self,
         request: &mse_models::create_engine_namespace::CreateEngineNamespaceRequest,
-    ) -> Result<mse_models::create_engine_namespace::CreateEngineNamespaceResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<mse_models::create_engine_namespace::CreateEngineNamespaceResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::create_engine_namespace(request), RESPONSES)
-            .await
     }
 
     /// 调用DeleteZnode接口释放Zookeeper数据节点。
@@ -130,37 +88,39 @@ impl Client {
     /// `GET /` (`Action=DeleteZnode`). Source: section 6.3, line 550 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn delete_znode(
+    pub fn delete_znode(
         &self,
         request: &mse_models::delete_znode::DeleteZnodeRequest,
-    ) -> Result<mse_models::delete_znode::DeleteZnodeResponse, Error> {
-        self.inner
-            .execute(encode::delete_znode(request), RESPONSES)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<mse_models::delete_znode::DeleteZnodeResponse, Error>,
+    > + '_ {
+        self.inner.execute(encode::delete_znode(request), RESPONSES)
     }
 
     /// 调用ListZnodeChildren接口查看ZooKeeper集群列表详情。
     ///
     /// `GET /` (`Action=ListZnodeChildren`). Source: section 6.4, line 634 of the document.
-    pub async fn list_znode_children(
+    pub fn list_znode_children(
         &self,
         request: &mse_models::list_znode_children::ListZnodeChildrenRequest,
-    ) -> Result<mse_models::list_znode_children::ListZnodeChildrenResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<mse_models::list_znode_children::ListZnodeChildrenResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::list_znode_children(request), RESPONSES)
-            .await
     }
 
     /// 调用ListAnsInstances接口查看实例详情。
     ///
     /// `GET /` (`Action=ListAnsInstances`). Source: section 6.5, line 712 of the document.
-    pub async fn list_ans_instances(
+    pub fn list_ans_instances(
         &self,
         request: &mse_models::list_ans_instances::ListAnsInstancesRequest,
-    ) -> Result<mse_models::list_ans_instances::ListAnsInstancesResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<mse_models::list_ans_instances::ListAnsInstancesResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::list_ans_instances(request), RESPONSES)
-            .await
     }
 
     /// Every page of `ListAnsInstances`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -188,11 +148,8 @@ impl Client {
                     r.page_num = i32::try_from(n).unwrap_or(i32::MAX);
                     r.page_size = i32::try_from(size).unwrap_or(i32::MAX);
                 }
-                async move {
-                    self.inner
-                        .execute(encode::list_ans_instances(&r), RESPONSES)
-                        .await
-                }
+                self.inner
+                    .execute(encode::list_ans_instances(&r), RESPONSES)
             },
         )
     }
@@ -200,13 +157,14 @@ impl Client {
     /// 调用ListAnsServices接口查看服务详情。
     ///
     /// `GET /` (`Action=ListAnsServices`). Source: section 6.6, line 860 of the document.
-    pub async fn list_ans_services(
+    pub fn list_ans_services(
         &self,
         request: &mse_models::list_ans_services::ListAnsServicesRequest,
-    ) -> Result<mse_models::list_ans_services::ListAnsServicesResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<mse_models::list_ans_services::ListAnsServicesResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::list_ans_services(request), RESPONSES)
-            .await
     }
 
     /// Every page of `ListAnsServices`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -234,11 +192,7 @@ impl Client {
                     r.page_num = i32::try_from(n).unwrap_or(i32::MAX);
                     r.page_size = i32::try_from(size).unwrap_or(i32::MAX);
                 }
-                async move {
-                    self.inner
-                        .execute(encode::list_ans_services(&r), RESPONSES)
-                        .await
-                }
+                self.inner.execute(encode::list_ans_services(&r), RESPONSES)
             },
         )
     }
@@ -246,25 +200,27 @@ impl Client {
     /// 调用ListEngineNamespaces接口获取引擎命名空间列表信息。
     ///
     /// `GET /` (`Action=ListEngineNamespaces`). Source: section 6.7, line 960 of the document.
-    pub async fn list_engine_namespaces(
+    pub fn list_engine_namespaces(
         &self,
         request: &mse_models::list_engine_namespaces::ListEngineNamespacesRequest,
-    ) -> Result<mse_models::list_engine_namespaces::ListEngineNamespacesResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<mse_models::list_engine_namespaces::ListEngineNamespacesResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::list_engine_namespaces(request), RESPONSES)
-            .await
     }
 
     /// 调用ListEurekaInstances接口查看Eureka实例详情。
     ///
     /// `GET /` (`Action=ListEurekaInstances`). Source: section 6.8, line 1055 of the document.
-    pub async fn list_eureka_instances(
+    pub fn list_eureka_instances(
         &self,
         request: &mse_models::list_eureka_instances::ListEurekaInstancesRequest,
-    ) -> Result<mse_models::list_eureka_instances::ListEurekaInstancesResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<mse_models::list_eureka_instances::ListEurekaInstancesResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::list_eureka_instances(request), RESPONSES)
-            .await
     }
 
     /// Every page of `ListEurekaInstances`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -292,11 +248,8 @@ impl Client {
                     r.page_num = i32::try_from(n).unwrap_or(i32::MAX);
                     r.page_size = i32::try_from(size).unwrap_or(i32::MAX);
                 }
-                async move {
-                    self.inner
-                        .execute(encode::list_eureka_instances(&r), RESPONSES)
-                        .await
-                }
+                self.inner
+                    .execute(encode::list_eureka_instances(&r), RESPONSES)
             },
         )
     }
@@ -304,13 +257,14 @@ impl Client {
     /// 调用ListEurekaServices接口查看Eureka服务详情。
     ///
     /// `GET /` (`Action=ListEurekaServices`). Source: section 6.9, line 1182 of the document.
-    pub async fn list_eureka_services(
+    pub fn list_eureka_services(
         &self,
         request: &mse_models::list_eureka_services::ListEurekaServicesRequest,
-    ) -> Result<mse_models::list_eureka_services::ListEurekaServicesResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<mse_models::list_eureka_services::ListEurekaServicesResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::list_eureka_services(request), RESPONSES)
-            .await
     }
 
     /// Every page of `ListEurekaServices`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -338,11 +292,8 @@ impl Client {
                     r.page_num = i32::try_from(n).unwrap_or(i32::MAX);
                     r.page_size = i32::try_from(size).unwrap_or(i32::MAX);
                 }
-                async move {
-                    self.inner
-                        .execute(encode::list_eureka_services(&r), RESPONSES)
-                        .await
-                }
+                self.inner
+                    .execute(encode::list_eureka_services(&r), RESPONSES)
             },
         )
     }
@@ -350,25 +301,26 @@ impl Client {
     /// 调用QueryConfig接口查询接口配置。
     ///
     /// `GET /` (`Action=QueryConfig`). Source: section 6.10, line 1275 of the document.
-    pub async fn query_config(
+    pub fn query_config(
         &self,
         request: &mse_models::query_config::QueryConfigRequest,
-    ) -> Result<mse_models::query_config::QueryConfigResponse, Error> {
-        self.inner
-            .execute(encode::query_config(request), RESPONSES)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<mse_models::query_config::QueryConfigResponse, Error>,
+    > + '_ {
+        self.inner.execute(encode::query_config(request), RESPONSES)
     }
 
     /// 调用QueryZnodeDetail接口查询ZooKeeper数据节点信息。
     ///
     /// `GET /` (`Action=QueryZnodeDetail`). Source: section 6.11, line 1396 of the document.
-    pub async fn query_znode_detail(
+    pub fn query_znode_detail(
         &self,
         request: &mse_models::query_znode_detail::QueryZnodeDetailRequest,
-    ) -> Result<mse_models::query_znode_detail::QueryZnodeDetailResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<mse_models::query_znode_detail::QueryZnodeDetailResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::query_znode_detail(request), RESPONSES)
-            .await
     }
 
     /// 调用UpdateAcl接口修改白名单。
@@ -376,13 +328,12 @@ impl Client {
     /// `GET /` (`Action=UpdateAcl`). Source: section 6.12, line 1474 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn update_acl(
+    pub fn update_acl(
         &self,
         request: &mse_models::update_acl::UpdateAclRequest,
-    ) -> Result<mse_models::update_acl::UpdateAclResponse, Error> {
-        self.inner
-            .execute(encode::update_acl(request), RESPONSES)
-            .await
+    ) -> impl std::future::Future<Output = Result<mse_models::update_acl::UpdateAclResponse, Error>> + '_
+    {
+        self.inner.execute(encode::update_acl(request), RESPONSES)
     }
 
     /// 调用UpdateConfig接口更新配置。
@@ -390,13 +341,14 @@ impl Client {
     /// `GET /` (`Action=UpdateConfig`). Source: section 6.13, line 1532 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn update_config(
+    pub fn update_config(
         &self,
         request: &mse_models::update_config::UpdateConfigRequest,
-    ) -> Result<mse_models::update_config::UpdateConfigResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<mse_models::update_config::UpdateConfigResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::update_config(request), RESPONSES)
-            .await
     }
 
     /// 调用UpdateEngineNamespace接口，更新引擎命名空间。
@@ -404,13 +356,14 @@ impl Client {
     /// `GET /` (`Action=UpdateEngineNamespace`). Source: section 6.14, line 1618 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn update_engine_namespace(
+    pub fn update_engine_namespace(
         &self,
         request: &mse_models::update_engine_namespace::UpdateEngineNamespaceRequest,
-    ) -> Result<mse_models::update_engine_namespace::UpdateEngineNamespaceResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<mse_models::update_engine_namespace::UpdateEngineNamespaceResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::update_engine_namespace(request), RESPONSES)
-            .await
     }
 
     /// 调用UpdateZnode接口更新Zookeeper数据节点。
@@ -418,13 +371,13 @@ impl Client {
     /// `GET /` (`Action=UpdateZnode`). Source: section 6.15, line 1706 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn update_znode(
+    pub fn update_znode(
         &self,
         request: &mse_models::update_znode::UpdateZnodeRequest,
-    ) -> Result<mse_models::update_znode::UpdateZnodeResponse, Error> {
-        self.inner
-            .execute(encode::update_znode(request), RESPONSES)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<mse_models::update_znode::UpdateZnodeResponse, Error>,
+    > + '_ {
+        self.inner.execute(encode::update_znode(request), RESPONSES)
     }
 
     /// 调用CreateCluster接口创建一个集群。
@@ -432,13 +385,14 @@ impl Client {
     /// `GET /` (`Action=CreateCluster`). Source: section 7.1, line 1769 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_cluster(
+    pub fn create_cluster(
         &self,
         request: &mse_models::create_cluster::CreateClusterRequest,
-    ) -> Result<mse_models::create_cluster::CreateClusterResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<mse_models::create_cluster::CreateClusterResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::create_cluster(request), RESPONSES)
-            .await
     }
 
     /// 调用DeleteCluster接口释放集群。
@@ -446,37 +400,40 @@ impl Client {
     /// `GET /` (`Action=DeleteCluster`). Source: section 7.2, line 1858 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn delete_cluster(
+    pub fn delete_cluster(
         &self,
         request: &mse_models::delete_cluster::DeleteClusterRequest,
-    ) -> Result<mse_models::delete_cluster::DeleteClusterResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<mse_models::delete_cluster::DeleteClusterResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::delete_cluster(request), RESPONSES)
-            .await
     }
 
     /// 调用QueryClusterDetail接口查询集群详情。
     ///
     /// `GET /` (`Action=QueryClusterDetail`). Source: section 7.3, line 1917 of the document.
-    pub async fn query_cluster_detail(
+    pub fn query_cluster_detail(
         &self,
         request: &mse_models::query_cluster_detail::QueryClusterDetailRequest,
-    ) -> Result<mse_models::query_cluster_detail::QueryClusterDetailResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<mse_models::query_cluster_detail::QueryClusterDetailResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::query_cluster_detail(request), RESPONSES)
-            .await
     }
 
     /// 调用List Clusters接口查询集群列表。
     ///
     /// `GET /` (`Action=ListClusters`). Source: section 7.4, line 2107 of the document.
-    pub async fn list_clusters(
+    pub fn list_clusters(
         &self,
         request: &mse_models::list_clusters::ListClustersRequest,
-    ) -> Result<mse_models::list_clusters::ListClustersResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<mse_models::list_clusters::ListClustersResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::list_clusters(request), RESPONSES)
-            .await
     }
 
     /// Every page of `ListClusters`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -504,11 +461,7 @@ impl Client {
                     r.page_num = i32::try_from(n).unwrap_or(i32::MAX);
                     r.page_size = i32::try_from(size).unwrap_or(i32::MAX);
                 }
-                async move {
-                    self.inner
-                        .execute(encode::list_clusters(&r), RESPONSES)
-                        .await
-                }
+                self.inner.execute(encode::list_clusters(&r), RESPONSES)
             },
         )
     }
@@ -516,13 +469,17 @@ impl Client {
     /// 调用ListAnsServiceClusters接口查看集群服务详情。
     ///
     /// `GET /` (`Action=ListAnsServiceClusters`). Source: section 7.5, line 2226 of the document.
-    pub async fn list_ans_service_clusters(
+    pub fn list_ans_service_clusters(
         &self,
         request: &mse_models::list_ans_service_clusters::ListAnsServiceClustersRequest,
-    ) -> Result<mse_models::list_ans_service_clusters::ListAnsServiceClustersResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            mse_models::list_ans_service_clusters::ListAnsServiceClustersResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::list_ans_service_clusters(request), RESPONSES)
-            .await
     }
 
     /// Every page of `ListAnsServiceClusters`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -550,11 +507,8 @@ impl Client {
                     r.page_num = i32::try_from(n).unwrap_or(i32::MAX);
                     r.page_size = i32::try_from(size).unwrap_or(i32::MAX);
                 }
-                async move {
-                    self.inner
-                        .execute(encode::list_ans_service_clusters(&r), RESPONSES)
-                        .await
-                }
+                self.inner
+                    .execute(encode::list_ans_service_clusters(&r), RESPONSES)
             },
         )
     }
@@ -562,14 +516,17 @@ impl Client {
     /// 调用QueryClusterSpecification接口查询集群规格。
     ///
     /// `GET /` (`Action=QueryClusterSpecification`). Source: section 7.6, line 2340 of the document.
-    pub async fn query_cluster_specification(
+    pub fn query_cluster_specification(
         &self,
         request: &mse_models::query_cluster_specification::QueryClusterSpecificationRequest,
-    ) -> Result<mse_models::query_cluster_specification::QueryClusterSpecificationResponse, Error>
-    {
+    ) -> impl std::future::Future<
+        Output = Result<
+            mse_models::query_cluster_specification::QueryClusterSpecificationResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::query_cluster_specification(request), RESPONSES)
-            .await
     }
 
     /// 调用UpdateCluster接口修改集群信息。
@@ -577,13 +534,14 @@ impl Client {
     /// `GET /` (`Action=UpdateCluster`). Source: section 7.7, line 2433 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn update_cluster(
+    pub fn update_cluster(
         &self,
         request: &mse_models::update_cluster::UpdateClusterRequest,
-    ) -> Result<mse_models::update_cluster::UpdateClusterResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<mse_models::update_cluster::UpdateClusterResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::update_cluster(request), RESPONSES)
-            .await
     }
 
     /// 调用RestartCluster接口重启集群。
@@ -591,13 +549,14 @@ impl Client {
     /// `GET /` (`Action=RestartCluster`). Source: section 7.8, line 2494 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn restart_cluster(
+    pub fn restart_cluster(
         &self,
         request: &mse_models::restart_cluster::RestartClusterRequest,
-    ) -> Result<mse_models::restart_cluster::RestartClusterResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<mse_models::restart_cluster::RestartClusterResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::restart_cluster(request), RESPONSES)
-            .await
     }
 
     /// 调用ScalingCluster接口伸缩集群。
@@ -605,13 +564,14 @@ impl Client {
     /// `GET /` (`Action=ScalingCluster`). Source: section 7.9, line 2554 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn scaling_cluster(
+    pub fn scaling_cluster(
         &self,
         request: &mse_models::scaling_cluster::ScalingClusterRequest,
-    ) -> Result<mse_models::scaling_cluster::ScalingClusterResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<mse_models::scaling_cluster::ScalingClusterResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::scaling_cluster(request), RESPONSES)
-            .await
     }
 
     /// 调用CreateAlarmRule接口创建报警规则。
@@ -619,13 +579,14 @@ impl Client {
     /// `GET /` (`Action=CreateAlarmRule`). Source: section 8.1, line 2620 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_alarm_rule(
+    pub fn create_alarm_rule(
         &self,
         request: &mse_models::create_alarm_rule::CreateAlarmRuleRequest,
-    ) -> Result<mse_models::create_alarm_rule::CreateAlarmRuleResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<mse_models::create_alarm_rule::CreateAlarmRuleResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::create_alarm_rule(request), RESPONSES)
-            .await
     }
 
     /// 调用DeleteAlarmRule接口删除报警规则。
@@ -633,25 +594,30 @@ impl Client {
     /// `GET /` (`Action=DeleteAlarmRule`). Source: section 8.2, line 2694 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn delete_alarm_rule(
+    pub fn delete_alarm_rule(
         &self,
         request: &mse_models::delete_alarm_rule::DeleteAlarmRuleRequest,
-    ) -> Result<mse_models::delete_alarm_rule::DeleteAlarmRuleResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<mse_models::delete_alarm_rule::DeleteAlarmRuleResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::delete_alarm_rule(request), RESPONSES)
-            .await
     }
 
     /// 调用ListAlarmContactGroups接口，获取报警联系人分组列表。
     ///
     /// `GET /` (`Action=ListAlarmContactGroups`). Source: section 8.3, line 2754 of the document.
-    pub async fn list_alarm_contact_groups(
+    pub fn list_alarm_contact_groups(
         &self,
         request: &mse_models::list_alarm_contact_groups::ListAlarmContactGroupsRequest,
-    ) -> Result<mse_models::list_alarm_contact_groups::ListAlarmContactGroupsResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            mse_models::list_alarm_contact_groups::ListAlarmContactGroupsResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::list_alarm_contact_groups(request), RESPONSES)
-            .await
     }
 
     /// Every page of `ListAlarmContactGroups`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -679,11 +645,8 @@ impl Client {
                     r.page_num = i32::try_from(n).unwrap_or(i32::MAX);
                     r.page_size = i32::try_from(size).unwrap_or(i32::MAX);
                 }
-                async move {
-                    self.inner
-                        .execute(encode::list_alarm_contact_groups(&r), RESPONSES)
-                        .await
-                }
+                self.inner
+                    .execute(encode::list_alarm_contact_groups(&r), RESPONSES)
             },
         )
     }
@@ -691,25 +654,27 @@ impl Client {
     /// 调用ListAlarmItems接口获取报警列表。
     ///
     /// `GET /` (`Action=ListAlarmItems`). Source: section 8.4, line 2836 of the document.
-    pub async fn list_alarm_items(
+    pub fn list_alarm_items(
         &self,
         request: &mse_models::list_alarm_items::ListAlarmItemsRequest,
-    ) -> Result<mse_models::list_alarm_items::ListAlarmItemsResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<mse_models::list_alarm_items::ListAlarmItemsResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::list_alarm_items(request), RESPONSES)
-            .await
     }
 
     /// 调用ListAlarmRules接口获取告警规则清单。
     ///
     /// `GET /` (`Action=ListAlarmRules`). Source: section 8.5, line 2917 of the document.
-    pub async fn list_alarm_rules(
+    pub fn list_alarm_rules(
         &self,
         request: &mse_models::list_alarm_rules::ListAlarmRulesRequest,
-    ) -> Result<mse_models::list_alarm_rules::ListAlarmRulesResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<mse_models::list_alarm_rules::ListAlarmRulesResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::list_alarm_rules(request), RESPONSES)
-            .await
     }
 
     /// Every page of `ListAlarmRules`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -737,11 +702,7 @@ impl Client {
                     r.page_num = i32::try_from(n).unwrap_or(i32::MAX);
                     r.page_size = i32::try_from(size).unwrap_or(i32::MAX);
                 }
-                async move {
-                    self.inner
-                        .execute(encode::list_alarm_rules(&r), RESPONSES)
-                        .await
-                }
+                self.inner.execute(encode::list_alarm_rules(&r), RESPONSES)
             },
         )
     }
@@ -749,24 +710,15 @@ impl Client {
     /// 调用QueryMonitor接口查询监控信息。
     ///
     /// `GET /` (`Action=QueryMonitor`). Source: section 9.1, line 3020 of the document.
-    pub async fn query_monitor(
+    pub fn query_monitor(
         &self,
         request: &mse_models::query_monitor::QueryMonitorRequest,
-    ) -> Result<mse_models::query_monitor::QueryMonitorResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<mse_models::query_monitor::QueryMonitorResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::query_monitor(request), RESPONSES)
-            .await
     }
-}
-
-/// A request model of this service: how it is encoded and what it answers
-/// (for [`Client::call`]).
-pub trait Operation {
-    /// The response model.
-    type Output: apigen_runtime::serde::de::DeserializeOwned;
-
-    /// Encodes the request.
-    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error>;
 }
 
 impl Operation for mse_models::create_znode::CreateZnodeRequest {

@@ -102,68 +102,25 @@ impl RegionalClient for Client {
     }
 }
 
+apigen_runtime::service_client!(
+    Client,
+    env_credentials = Credentials::alibaba_from_env()?,
+    default_chain = apigen_runtime::credentials::alibaba::default_chain(),
+);
+
 impl Client {
-    /// A client with explicit settings.
-    pub fn new(config: ClientConfig) -> Result<Self, Error> {
-        Ok(Self {
-            inner: apigen_runtime::Client::new(config)?,
-        })
-    }
-
-    /// A client for `region` with credentials from the environment variables the
-    /// official SDKs read.
-    pub fn from_env(region: &str) -> Result<Self, Error> {
-        Self::from_region(region, Credentials::alibaba_from_env()?)
-    }
-
-    /// A client for `region` with credentials from the vendor's default provider chain
-    /// (environment, profile files, instance metadata, OIDC token files, role
-    /// assumption; see `apigen_runtime::credentials`), fetched at the first call and
-    /// refreshed before they expire.
-    pub fn from_default_credentials(region: &str) -> Result<Self, Error> {
-        Self::from_region(
-            region,
-            SharedCredentialsProvider::new(apigen_runtime::credentials::alibaba::default_chain()),
-        )
-    }
-
-    /// The settings.
-    pub fn config(&self) -> &ClientConfig {
-        self.inner.config()
-    }
-
-    /// A handle on the same client (connections, credentials cache, retry budget) whose
-    /// calls use `options` (timeout, retries, extra headers).
-    pub fn with_options(&self, options: CallOptions) -> Self {
-        Self {
-            inner: self.inner.with_options(options),
-        }
-    }
-
-    /// Calls the operation of `request` with per-call `options`, returning the typed
-    /// answer with its HTTP status, headers and request id.
-    pub async fn call<O: Operation>(
-        &self,
-        request: &O,
-        options: &CallOptions,
-    ) -> Result<Output<O::Output>, Error> {
-        self.inner
-            .execute_with(request.encode(), RESPONSES, options)
-            .await
-    }
-
     /// 调用CreateApp 创建一个云应用。
     ///
     /// `GET /` (`Action=CreateApp`). Source: section 1.1.1, line 131 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_app(
+    pub fn create_app(
         &self,
         request: &retailcloud_models::create_app::CreateAppRequest,
-    ) -> Result<retailcloud_models::create_app::CreateAppResponse, Error> {
-        self.inner
-            .execute(encode::create_app(request), RESPONSES)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::create_app::CreateAppResponse, Error>,
+    > + '_ {
+        self.inner.execute(encode::create_app(request), RESPONSES)
     }
 
     /// 调用UpdateApp修改app信息。
@@ -171,25 +128,25 @@ impl Client {
     /// `GET /` (`Action=UpdateApp`). Source: section 1.1.2, line 216 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn update_app(
+    pub fn update_app(
         &self,
         request: &retailcloud_models::update_app::UpdateAppRequest,
-    ) -> Result<retailcloud_models::update_app::UpdateAppResponse, Error> {
-        self.inner
-            .execute(encode::update_app(request), RESPONSES)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::update_app::UpdateAppResponse, Error>,
+    > + '_ {
+        self.inner.execute(encode::update_app(request), RESPONSES)
     }
 
     /// 调用ListApp获取人员下app信息集合。
     ///
     /// `GET /` (`Action=ListApp`). Source: section 1.1.3, line 296 of the document.
-    pub async fn list_app(
+    pub fn list_app(
         &self,
         request: &retailcloud_models::list_app::ListAppRequest,
-    ) -> Result<retailcloud_models::list_app::ListAppResponse, Error> {
-        self.inner
-            .execute(encode::list_app(request), RESPONSES)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::list_app::ListAppResponse, Error>,
+    > + '_ {
+        self.inner.execute(encode::list_app(request), RESPONSES)
     }
 
     /// Every page of `ListApp`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -223,7 +180,7 @@ impl Client {
                     r.page_number = Some(i32::try_from(n).unwrap_or(i32::MAX));
                     r.page_size = Some(i32::try_from(size).unwrap_or(i32::MAX));
                 }
-                async move { self.inner.execute(encode::list_app(&r), RESPONSES).await }
+                self.inner.execute(encode::list_app(&r), RESPONSES)
             },
         )
     }
@@ -231,13 +188,14 @@ impl Client {
     /// 调用DescribeAppDetail查看一个app应用详细信息。
     ///
     /// `GET /` (`Action=DescribeAppDetail`). Source: section 1.1.4, line 422 of the document.
-    pub async fn describe_app_detail(
+    pub fn describe_app_detail(
         &self,
         request: &retailcloud_models::describe_app_detail::DescribeAppDetailRequest,
-    ) -> Result<retailcloud_models::describe_app_detail::DescribeAppDetailResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::describe_app_detail::DescribeAppDetailResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::describe_app_detail(request), RESPONSES)
-            .await
     }
 
     /// 调用DeleteAppDetail删除一个应用
@@ -245,13 +203,14 @@ impl Client {
     /// `GET /` (`Action=DeleteAppDetail`). Source: section 1.1.5, line 526 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn delete_app_detail(
+    pub fn delete_app_detail(
         &self,
         request: &retailcloud_models::delete_app_detail::DeleteAppDetailRequest,
-    ) -> Result<retailcloud_models::delete_app_detail::DeleteAppDetailResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::delete_app_detail::DeleteAppDetailResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::delete_app_detail(request), RESPONSES)
-            .await
     }
 
     /// 调用CreateEnvironment创建环境
@@ -259,13 +218,14 @@ impl Client {
     /// `GET /` (`Action=CreateEnvironment`). Source: section 1.2.1, line 599 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_environment(
+    pub fn create_environment(
         &self,
         request: &retailcloud_models::create_environment::CreateEnvironmentRequest,
-    ) -> Result<retailcloud_models::create_environment::CreateEnvironmentResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::create_environment::CreateEnvironmentResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::create_environment(request), RESPONSES)
-            .await
     }
 
     /// 调用UpdateEnvironment更新环境
@@ -273,25 +233,30 @@ impl Client {
     /// `GET /` (`Action=UpdateEnvironment`). Source: section 1.2.2, line 676 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn update_environment(
+    pub fn update_environment(
         &self,
         request: &retailcloud_models::update_environment::UpdateEnvironmentRequest,
-    ) -> Result<retailcloud_models::update_environment::UpdateEnvironmentResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::update_environment::UpdateEnvironmentResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::update_environment(request), RESPONSES)
-            .await
     }
 
     /// 调用ListAppEnvironment获取应用环境列表
     ///
     /// `GET /` (`Action=ListAppEnvironment`). Source: section 1.2.3, line 750 of the document.
-    pub async fn list_app_environment(
+    pub fn list_app_environment(
         &self,
         request: &retailcloud_models::list_app_environment::ListAppEnvironmentRequest,
-    ) -> Result<retailcloud_models::list_app_environment::ListAppEnvironmentResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            retailcloud_models::list_app_environment::ListAppEnvironmentResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::list_app_environment(request), RESPONSES)
-            .await
     }
 
     /// Every page of `ListAppEnvironment`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -319,11 +284,8 @@ impl Client {
                     r.page_number = i32::try_from(n).unwrap_or(i32::MAX);
                     r.page_size = i32::try_from(size).unwrap_or(i32::MAX);
                 }
-                async move {
-                    self.inner
-                        .execute(encode::list_app_environment(&r), RESPONSES)
-                        .await
-                }
+                self.inner
+                    .execute(encode::list_app_environment(&r), RESPONSES)
             },
         )
     }
@@ -333,29 +295,33 @@ impl Client {
     /// `GET /` (`Action=DeleteAppEnvironment`). Source: section 1.2.4, line 854 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn delete_app_environment(
+    pub fn delete_app_environment(
         &self,
         request: &retailcloud_models::delete_app_environment::DeleteAppEnvironmentRequest,
-    ) -> Result<retailcloud_models::delete_app_environment::DeleteAppEnvironmentResponse, Error>
-    {
+    ) -> impl std::future::Future<
+        Output = Result<
+            retailcloud_models::delete_app_environment::DeleteAppEnvironmentResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::delete_app_environment(request), RESPONSES)
-            .await
     }
 
     /// 调用DescribeAppEnvironmentDetail查询环境详细信息
     ///
     /// `GET /` (`Action=DescribeAppEnvironmentDetail`). Source: section 1.2.5, line 922 of the document.
-    pub async fn describe_app_environment_detail(
+    pub fn describe_app_environment_detail(
         &self,
         request: &retailcloud_models::describe_app_environment_detail::DescribeAppEnvironmentDetailRequest,
-    ) -> Result<
-        retailcloud_models::describe_app_environment_detail::DescribeAppEnvironmentDetailResponse,
-        Error,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            retailcloud_models::describe_app_environment_detail::DescribeAppEnvironmentDetailResponse,
+            Error,
+        >,
+    > + '_{
         self.inner
             .execute(encode::describe_app_environment_detail(request), RESPONSES)
-            .await
     }
 
     /// 调用CreateDeployConfig创建一个部署配置
@@ -363,25 +329,30 @@ impl Client {
     /// `GET /` (`Action=CreateDeployConfig`). Source: section 1.3.1, line 1014 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_deploy_config(
+    pub fn create_deploy_config(
         &self,
         request: &retailcloud_models::create_deploy_config::CreateDeployConfigRequest,
-    ) -> Result<retailcloud_models::create_deploy_config::CreateDeployConfigResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            retailcloud_models::create_deploy_config::CreateDeployConfigResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::create_deploy_config(request), RESPONSES)
-            .await
     }
 
     /// 调用ListDeployConfig查询部署配置列表
     ///
     /// `GET /` (`Action=ListDeployConfig`). Source: section 1.3.2, line 1102 of the document.
-    pub async fn list_deploy_config(
+    pub fn list_deploy_config(
         &self,
         request: &retailcloud_models::list_deploy_config::ListDeployConfigRequest,
-    ) -> Result<retailcloud_models::list_deploy_config::ListDeployConfigResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::list_deploy_config::ListDeployConfigResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::list_deploy_config(request), RESPONSES)
-            .await
     }
 
     /// 调用DeleteDeployConfig删除一个部署配置
@@ -389,13 +360,17 @@ impl Client {
     /// `GET /` (`Action=DeleteDeployConfig`). Source: section 1.3.3, line 1232 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn delete_deploy_config(
+    pub fn delete_deploy_config(
         &self,
         request: &retailcloud_models::delete_deploy_config::DeleteDeployConfigRequest,
-    ) -> Result<retailcloud_models::delete_deploy_config::DeleteDeployConfigResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            retailcloud_models::delete_deploy_config::DeleteDeployConfigResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::delete_deploy_config(request), RESPONSES)
-            .await
     }
 
     /// 调用UpdateDeployConfig更新部署配置
@@ -403,25 +378,30 @@ impl Client {
     /// `GET /` (`Action=UpdateDeployConfig`). Source: section 1.3.4, line 1298 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn update_deploy_config(
+    pub fn update_deploy_config(
         &self,
         request: &retailcloud_models::update_deploy_config::UpdateDeployConfigRequest,
-    ) -> Result<retailcloud_models::update_deploy_config::UpdateDeployConfigResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            retailcloud_models::update_deploy_config::UpdateDeployConfigResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::update_deploy_config(request), RESPONSES)
-            .await
     }
 
     /// 调用ListAppInstance查询环境下的应用实例列表
     ///
     /// `GET /` (`Action=ListAppInstance`). Source: section 1.4.1, line 1375 of the document.
-    pub async fn list_app_instance(
+    pub fn list_app_instance(
         &self,
         request: &retailcloud_models::list_app_instance::ListAppInstanceRequest,
-    ) -> Result<retailcloud_models::list_app_instance::ListAppInstanceResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::list_app_instance::ListAppInstanceResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::list_app_instance(request), RESPONSES)
-            .await
     }
 
     /// Every page of `ListAppInstance`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -449,11 +429,7 @@ impl Client {
                     r.page_number = i32::try_from(n).unwrap_or(i32::MAX);
                     r.page_size = i32::try_from(size).unwrap_or(i32::MAX);
                 }
-                async move {
-                    self.inner
-                        .execute(encode::list_app_instance(&r), RESPONSES)
-                        .await
-                }
+                self.inner.execute(encode::list_app_instance(&r), RESPONSES)
             },
         )
     }
@@ -463,16 +439,17 @@ impl Client {
     /// `GET /` (`Action=CreatePersistentVolumeClaim`). Source: section 1.5.1, line 1480 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_persistent_volume_claim(
+    pub fn create_persistent_volume_claim(
         &self,
         request: &retailcloud_models::create_persistent_volume_claim::CreatePersistentVolumeClaimRequest,
-    ) -> Result<
-        retailcloud_models::create_persistent_volume_claim::CreatePersistentVolumeClaimResponse,
-        Error,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            retailcloud_models::create_persistent_volume_claim::CreatePersistentVolumeClaimResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::create_persistent_volume_claim(request), RESPONSES)
-            .await
     }
 
     /// 调用DeletePersistentVolumeClaim删除一个持久化存储卷声明
@@ -480,31 +457,33 @@ impl Client {
     /// `GET /` (`Action=DeletePersistentVolumeClaim`). Source: section 1.5.2, line 1557 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn delete_persistent_volume_claim(
+    pub fn delete_persistent_volume_claim(
         &self,
         request: &retailcloud_models::delete_persistent_volume_claim::DeletePersistentVolumeClaimRequest,
-    ) -> Result<
-        retailcloud_models::delete_persistent_volume_claim::DeletePersistentVolumeClaimResponse,
-        Error,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            retailcloud_models::delete_persistent_volume_claim::DeletePersistentVolumeClaimResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::delete_persistent_volume_claim(request), RESPONSES)
-            .await
     }
 
     /// 调用ListPersistentVolumeClaim查询持久化存储卷声明列表
     ///
     /// `GET /` (`Action=ListPersistentVolumeClaim`). Source: section 1.5.3, line 1626 of the document.
-    pub async fn list_persistent_volume_claim(
+    pub fn list_persistent_volume_claim(
         &self,
         request: &retailcloud_models::list_persistent_volume_claim::ListPersistentVolumeClaimRequest,
-    ) -> Result<
-        retailcloud_models::list_persistent_volume_claim::ListPersistentVolumeClaimResponse,
-        Error,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            retailcloud_models::list_persistent_volume_claim::ListPersistentVolumeClaimResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::list_persistent_volume_claim(request), RESPONSES)
-            .await
     }
 
     /// Every page of `ListPersistentVolumeClaim`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -535,11 +514,8 @@ impl Client {
                     r.page_number = i32::try_from(n).unwrap_or(i32::MAX);
                     r.page_size = i32::try_from(size).unwrap_or(i32::MAX);
                 }
-                async move {
-                    self.inner
-                        .execute(encode::list_persistent_volume_claim(&r), RESPONSES)
-                        .await
-                }
+                self.inner
+                    .execute(encode::list_persistent_volume_claim(&r), RESPONSES)
             },
         )
     }
@@ -547,13 +523,13 @@ impl Client {
     /// 列举当前主账号下所有用户。
     ///
     /// `GET /` (`Action=ListUsers`). Source: section 2.1, line 1751 of the document.
-    pub async fn list_users(
+    pub fn list_users(
         &self,
         request: &retailcloud_models::list_users::ListUsersRequest,
-    ) -> Result<retailcloud_models::list_users::ListUsersResponse, Error> {
-        self.inner
-            .execute(encode::list_users(request), RESPONSES)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::list_users::ListUsersResponse, Error>,
+    > + '_ {
+        self.inner.execute(encode::list_users(request), RESPONSES)
     }
 
     /// Every page of `ListUsers`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -581,7 +557,7 @@ impl Client {
                     r.page_number = i32::try_from(n).unwrap_or(i32::MAX);
                     r.page_size = i32::try_from(size).unwrap_or(i32::MAX);
                 }
-                async move { self.inner.execute(encode::list_users(&r), RESPONSES).await }
+                self.inner.execute(encode::list_users(&r), RESPONSES)
             },
         )
     }
@@ -591,13 +567,14 @@ impl Client {
     /// `GET /` (`Action=CreateSlbAP`). Source: section 3.1.1, line 1868 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_slb_ap(
+    pub fn create_slb_ap(
         &self,
         request: &retailcloud_models::create_slb_ap::CreateSlbApRequest,
-    ) -> Result<retailcloud_models::create_slb_ap::CreateSlbApResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::create_slb_ap::CreateSlbApResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::create_slb_ap(request), RESPONSES)
-            .await
     }
 
     /// 调用ModifySlbAP修改SLB接入信息。只能修改协议的附加参数，不可修改协议。
@@ -605,13 +582,14 @@ impl Client {
     /// `GET /` (`Action=ModifySlbAP`). Source: section 3.1.2, line 1956 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn modify_slb_ap(
+    pub fn modify_slb_ap(
         &self,
         request: &retailcloud_models::modify_slb_ap::ModifySlbApRequest,
-    ) -> Result<retailcloud_models::modify_slb_ap::ModifySlbApResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::modify_slb_ap::ModifySlbApResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::modify_slb_ap(request), RESPONSES)
-            .await
     }
 
     /// 调用DeleteSlbAP删除一个SLB接入。
@@ -619,38 +597,43 @@ impl Client {
     /// `GET /` (`Action=DeleteSlbAP`). Source: section 3.1.3, line 2030 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn delete_slb_ap(
+    pub fn delete_slb_ap(
         &self,
         request: &retailcloud_models::delete_slb_ap::DeleteSlbApRequest,
-    ) -> Result<retailcloud_models::delete_slb_ap::DeleteSlbApResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::delete_slb_ap::DeleteSlbApResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::delete_slb_ap(request), RESPONSES)
-            .await
     }
 
     /// 调用DescribeSlbAPDetail查询SLB接入的详细信息。
     ///
     /// `GET /` (`Action=DescribeSlbAPDetail`). Source: section 3.1.4, line 2093 of the document.
-    pub async fn describe_slb_ap_detail(
+    pub fn describe_slb_ap_detail(
         &self,
         request: &retailcloud_models::describe_slb_ap_detail::DescribeSlbApDetailRequest,
-    ) -> Result<retailcloud_models::describe_slb_ap_detail::DescribeSlbApDetailResponse, Error>
-    {
+    ) -> impl std::future::Future<
+        Output = Result<
+            retailcloud_models::describe_slb_ap_detail::DescribeSlbApDetailResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::describe_slb_ap_detail(request), RESPONSES)
-            .await
     }
 
     /// 调用ListSlbAPs查询SLB接入列表。根据用户指定的查询条件分页查询SLB接入列表。
     ///
     /// `GET /` (`Action=ListSlbAPs`). Source: section 3.1.5, line 2201 of the document.
-    pub async fn list_slb_a_ps(
+    pub fn list_slb_a_ps(
         &self,
         request: &retailcloud_models::list_slb_a_ps::ListSlbAPsRequest,
-    ) -> Result<retailcloud_models::list_slb_a_ps::ListSlbAPsResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::list_slb_a_ps::ListSlbAPsResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::list_slb_a_ps(request), RESPONSES)
-            .await
     }
 
     /// Every page of `ListSlbAPs`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -678,11 +661,7 @@ impl Client {
                     r.page_number = i32::try_from(n).unwrap_or(i32::MAX);
                     r.page_size = i32::try_from(size).unwrap_or(i32::MAX);
                 }
-                async move {
-                    self.inner
-                        .execute(encode::list_slb_a_ps(&r), RESPONSES)
-                        .await
-                }
+                self.inner.execute(encode::list_slb_a_ps(&r), RESPONSES)
             },
         )
     }
@@ -692,13 +671,14 @@ impl Client {
     /// `GET /` (`Action=ModifyService`). Source: section 3.2.1, line 2332 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn modify_service(
+    pub fn modify_service(
         &self,
         request: &retailcloud_models::modify_service::ModifyServiceRequest,
-    ) -> Result<retailcloud_models::modify_service::ModifyServiceResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::modify_service::ModifyServiceResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::modify_service(request), RESPONSES)
-            .await
     }
 
     /// 调用DeleteService删除一个service。
@@ -706,25 +686,27 @@ impl Client {
     /// `GET /` (`Action=DeleteService`). Source: section 3.2.2, line 2402 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn delete_service(
+    pub fn delete_service(
         &self,
         request: &retailcloud_models::delete_service::DeleteServiceRequest,
-    ) -> Result<retailcloud_models::delete_service::DeleteServiceResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::delete_service::DeleteServiceResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::delete_service(request), RESPONSES)
-            .await
     }
 
     /// 调用ListServices查询Service列表。根据用户指定的查询条件分页查询Service列表。
     ///
     /// `GET /` (`Action=ListServices`). Source: section 3.2.3, line 2465 of the document.
-    pub async fn list_services(
+    pub fn list_services(
         &self,
         request: &retailcloud_models::list_services::ListServicesRequest,
-    ) -> Result<retailcloud_models::list_services::ListServicesResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::list_services::ListServicesResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::list_services(request), RESPONSES)
-            .await
     }
 
     /// Every page of `ListServices`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -752,11 +734,7 @@ impl Client {
                     r.page_number = i32::try_from(n).unwrap_or(i32::MAX);
                     r.page_size = i32::try_from(size).unwrap_or(i32::MAX);
                 }
-                async move {
-                    self.inner
-                        .execute(encode::list_services(&r), RESPONSES)
-                        .await
-                }
+                self.inner.execute(encode::list_services(&r), RESPONSES)
             },
         )
     }
@@ -764,14 +742,17 @@ impl Client {
     /// 调用DescribeServiceDetail查询service详细信息。
     ///
     /// `GET /` (`Action=DescribeServiceDetail`). Source: section 3.2.4, line 2608 of the document.
-    pub async fn describe_service_detail(
+    pub fn describe_service_detail(
         &self,
         request: &retailcloud_models::describe_service_detail::DescribeServiceDetailRequest,
-    ) -> Result<retailcloud_models::describe_service_detail::DescribeServiceDetailResponse, Error>
-    {
+    ) -> impl std::future::Future<
+        Output = Result<
+            retailcloud_models::describe_service_detail::DescribeServiceDetailResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::describe_service_detail(request), RESPONSES)
-            .await
     }
 
     /// 调用CreateService创建一个k8s service。通过k8s service将部署在容器服务内的服务暴露并对外提供服务。
@@ -779,13 +760,14 @@ impl Client {
     /// `GET /` (`Action=CreateService`). Source: section 3.2.5, line 2731 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_service(
+    pub fn create_service(
         &self,
         request: &retailcloud_models::create_service::CreateServiceRequest,
-    ) -> Result<retailcloud_models::create_service::CreateServiceResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::create_service::CreateServiceResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::create_service(request), RESPONSES)
-            .await
     }
 
     /// 调用DeployApp发布部署应用。按环境来发布应用，将应用按照环境配置上指定的实例数量以及部署配置部署至集群。
@@ -793,25 +775,26 @@ impl Client {
     /// `GET /` (`Action=DeployApp`). Source: section 4.1.1, line 2824 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn deploy_app(
+    pub fn deploy_app(
         &self,
         request: &retailcloud_models::deploy_app::DeployAppRequest,
-    ) -> Result<retailcloud_models::deploy_app::DeployAppResponse, Error> {
-        self.inner
-            .execute(encode::deploy_app(request), RESPONSES)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::deploy_app::DeployAppResponse, Error>,
+    > + '_ {
+        self.inner.execute(encode::deploy_app(request), RESPONSES)
     }
 
     /// 查询发布单列表。根据用户指定的查询条件分页查询发布单列表。
     ///
     /// `GET /` (`Action=ListDeployOrders`). Source: section 4.1.2, line 2907 of the document.
-    pub async fn list_deploy_orders(
+    pub fn list_deploy_orders(
         &self,
         request: &retailcloud_models::list_deploy_orders::ListDeployOrdersRequest,
-    ) -> Result<retailcloud_models::list_deploy_orders::ListDeployOrdersResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::list_deploy_orders::ListDeployOrdersResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::list_deploy_orders(request), RESPONSES)
-            .await
     }
 
     /// Every page of `ListDeployOrders`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -839,11 +822,8 @@ impl Client {
                     r.page_number = i32::try_from(n).unwrap_or(i32::MAX);
                     r.page_size = i32::try_from(size).unwrap_or(i32::MAX);
                 }
-                async move {
-                    self.inner
-                        .execute(encode::list_deploy_orders(&r), RESPONSES)
-                        .await
-                }
+                self.inner
+                    .execute(encode::list_deploy_orders(&r), RESPONSES)
             },
         )
     }
@@ -853,28 +833,29 @@ impl Client {
     /// `GET /` (`Action=ScaleApp`). Source: section 4.1.3, line 3104 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn scale_app(
+    pub fn scale_app(
         &self,
         request: &retailcloud_models::scale_app::ScaleAppRequest,
-    ) -> Result<retailcloud_models::scale_app::ScaleAppResponse, Error> {
-        self.inner
-            .execute(encode::scale_app(request), RESPONSES)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::scale_app::ScaleAppResponse, Error>,
+    > + '_ {
+        self.inner.execute(encode::scale_app(request), RESPONSES)
     }
 
     /// 调用DescribeDeployOrderDetail查询发布单详情。查询一个发布单的详细信息。
     ///
     /// `GET /` (`Action=DescribeDeployOrderDetail`). Source: section 4.1.4, line 3185 of the document.
-    pub async fn describe_deploy_order_detail(
+    pub fn describe_deploy_order_detail(
         &self,
         request: &retailcloud_models::describe_deploy_order_detail::DescribeDeployOrderDetailRequest,
-    ) -> Result<
-        retailcloud_models::describe_deploy_order_detail::DescribeDeployOrderDetailResponse,
-        Error,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            retailcloud_models::describe_deploy_order_detail::DescribeDeployOrderDetailResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::describe_deploy_order_detail(request), RESPONSES)
-            .await
     }
 
     /// 调用ResumeDeploy恢复并继续发布。对于处于暂停状态（如DeployApp时指定的PauseType为first或each等）的发布单，恢复至发布状态。
@@ -882,13 +863,14 @@ impl Client {
     /// `GET /` (`Action=ResumeDeploy`). Source: section 4.1.5, line 3338 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn resume_deploy(
+    pub fn resume_deploy(
         &self,
         request: &retailcloud_models::resume_deploy::ResumeDeployRequest,
-    ) -> Result<retailcloud_models::resume_deploy::ResumeDeployResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::resume_deploy::ResumeDeployResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::resume_deploy(request), RESPONSES)
-            .await
     }
 
     /// 调用CloseDeployOrder关闭发布单。关闭一个处于【发布中】状态的发布单，系统会将发布单状态置为【已完成】，但同时将发布结果置为【失败】。对于有问题的发布单，一定要将其关闭，否则系统判断存在未完成的发布单则不允许进行新的发布。
@@ -896,25 +878,26 @@ impl Client {
     /// `GET /` (`Action=CloseDeployOrder`). Source: section 4.1.6, line 3401 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn close_deploy_order(
+    pub fn close_deploy_order(
         &self,
         request: &retailcloud_models::close_deploy_order::CloseDeployOrderRequest,
-    ) -> Result<retailcloud_models::close_deploy_order::CloseDeployOrderResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::close_deploy_order::CloseDeployOrderResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::close_deploy_order(request), RESPONSES)
-            .await
     }
 
     /// 调用获取环境下所有的pod列表。根据用户指定的查询条件分页查询POD列表。
     ///
     /// `GET /` (`Action=ListPods`). Source: section 4.2.1, line 3465 of the document.
-    pub async fn list_pods(
+    pub fn list_pods(
         &self,
         request: &retailcloud_models::list_pods::ListPodsRequest,
-    ) -> Result<retailcloud_models::list_pods::ListPodsResponse, Error> {
-        self.inner
-            .execute(encode::list_pods(request), RESPONSES)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::list_pods::ListPodsResponse, Error>,
+    > + '_ {
+        self.inner.execute(encode::list_pods(request), RESPONSES)
     }
 
     /// Every page of `ListPods`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -942,7 +925,7 @@ impl Client {
                     r.page_number = i32::try_from(n).unwrap_or(i32::MAX);
                     r.page_size = i32::try_from(size).unwrap_or(i32::MAX);
                 }
-                async move { self.inner.execute(encode::list_pods(&r), RESPONSES).await }
+                self.inner.execute(encode::list_pods(&r), RESPONSES)
             },
         )
     }
@@ -950,25 +933,27 @@ impl Client {
     /// 调用DescribePodLog查询pod启动日志。启动日志中包含代码下载日志及容器内应用标准输出日志。
     ///
     /// `GET /` (`Action=DescribePodLog`). Source: section 4.2.2, line 3600 of the document.
-    pub async fn describe_pod_log(
+    pub fn describe_pod_log(
         &self,
         request: &retailcloud_models::describe_pod_log::DescribePodLogRequest,
-    ) -> Result<retailcloud_models::describe_pod_log::DescribePodLogResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::describe_pod_log::DescribePodLogResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::describe_pod_log(request), RESPONSES)
-            .await
     }
 
     /// 调用DescribePodEvents查询POD发布事件。事件的状态会随着时间被集群清理，建议在发布过程中查询。
     ///
     /// `GET /` (`Action=DescribePodEvents`). Source: section 4.2.3, line 3694 of the document.
-    pub async fn describe_pod_events(
+    pub fn describe_pod_events(
         &self,
         request: &retailcloud_models::describe_pod_events::DescribePodEventsRequest,
-    ) -> Result<retailcloud_models::describe_pod_events::DescribePodEventsResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::describe_pod_events::DescribePodEventsResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::describe_pod_events(request), RESPONSES)
-            .await
     }
 
     /// 调用CreatePersistentVolume在集群下创建一个持久化存储卷
@@ -976,27 +961,33 @@ impl Client {
     /// `GET /` (`Action=CreatePersistentVolume`). Source: section 5.1.1, line 3803 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_persistent_volume(
+    pub fn create_persistent_volume(
         &self,
         request: &retailcloud_models::create_persistent_volume::CreatePersistentVolumeRequest,
-    ) -> Result<retailcloud_models::create_persistent_volume::CreatePersistentVolumeResponse, Error>
-    {
+    ) -> impl std::future::Future<
+        Output = Result<
+            retailcloud_models::create_persistent_volume::CreatePersistentVolumeResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::create_persistent_volume(request), RESPONSES)
-            .await
     }
 
     /// 调用ListPersistentVolume获取持久化存储卷列表
     ///
     /// `GET /` (`Action=ListPersistentVolume`). Source: section 5.1.2, line 3887 of the document.
-    pub async fn list_persistent_volume(
+    pub fn list_persistent_volume(
         &self,
         request: &retailcloud_models::list_persistent_volume::ListPersistentVolumeRequest,
-    ) -> Result<retailcloud_models::list_persistent_volume::ListPersistentVolumeResponse, Error>
-    {
+    ) -> impl std::future::Future<
+        Output = Result<
+            retailcloud_models::list_persistent_volume::ListPersistentVolumeResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::list_persistent_volume(request), RESPONSES)
-            .await
     }
 
     /// Every page of `ListPersistentVolume`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -1027,11 +1018,8 @@ impl Client {
                     r.page_number = i32::try_from(n).unwrap_or(i32::MAX);
                     r.page_size = i32::try_from(size).unwrap_or(i32::MAX);
                 }
-                async move {
-                    self.inner
-                        .execute(encode::list_persistent_volume(&r), RESPONSES)
-                        .await
-                }
+                self.inner
+                    .execute(encode::list_persistent_volume(&r), RESPONSES)
             },
         )
     }
@@ -1041,14 +1029,17 @@ impl Client {
     /// `GET /` (`Action=DeletePersistentVolume`). Source: section 5.1.3, line 3995 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn delete_persistent_volume(
+    pub fn delete_persistent_volume(
         &self,
         request: &retailcloud_models::delete_persistent_volume::DeletePersistentVolumeRequest,
-    ) -> Result<retailcloud_models::delete_persistent_volume::DeletePersistentVolumeResponse, Error>
-    {
+    ) -> impl std::future::Future<
+        Output = Result<
+            retailcloud_models::delete_persistent_volume::DeletePersistentVolumeResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::delete_persistent_volume(request), RESPONSES)
-            .await
     }
 
     /// 调用CreateNodeLabel创建节点标签。该接口用于创建标签而非绑定，绑定请使用接口BindNodeLabel
@@ -1056,25 +1047,27 @@ impl Client {
     /// `GET /` (`Action=CreateNodeLabel`). Source: section 5.2.1, line 4067 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_node_label(
+    pub fn create_node_label(
         &self,
         request: &retailcloud_models::create_node_label::CreateNodeLabelRequest,
-    ) -> Result<retailcloud_models::create_node_label::CreateNodeLabelResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::create_node_label::CreateNodeLabelResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::create_node_label(request), RESPONSES)
-            .await
     }
 
     /// 调用ListNodeLabels查询节点标签列表。
     ///
     /// `GET /` (`Action=ListNodeLabels`). Source: section 5.2.2, line 4165 of the document.
-    pub async fn list_node_labels(
+    pub fn list_node_labels(
         &self,
         request: &retailcloud_models::list_node_labels::ListNodeLabelsRequest,
-    ) -> Result<retailcloud_models::list_node_labels::ListNodeLabelsResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::list_node_labels::ListNodeLabelsResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::list_node_labels(request), RESPONSES)
-            .await
     }
 
     /// Every page of `ListNodeLabels`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -1102,11 +1095,7 @@ impl Client {
                     r.page_number = i32::try_from(n).unwrap_or(i32::MAX);
                     r.page_size = i32::try_from(size).unwrap_or(i32::MAX);
                 }
-                async move {
-                    self.inner
-                        .execute(encode::list_node_labels(&r), RESPONSES)
-                        .await
-                }
+                self.inner.execute(encode::list_node_labels(&r), RESPONSES)
             },
         )
     }
@@ -1116,13 +1105,14 @@ impl Client {
     /// `GET /` (`Action=DeleteNodeLabel`). Source: section 5.2.3, line 4272 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn delete_node_label(
+    pub fn delete_node_label(
         &self,
         request: &retailcloud_models::delete_node_label::DeleteNodeLabelRequest,
-    ) -> Result<retailcloud_models::delete_node_label::DeleteNodeLabelResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::delete_node_label::DeleteNodeLabelResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::delete_node_label(request), RESPONSES)
-            .await
     }
 
     /// 调用BindNodeLabel绑定标签到Node。如果标签不存在会直接新建一个标签。
@@ -1130,13 +1120,14 @@ impl Client {
     /// `GET /` (`Action=BindNodeLabel`). Source: section 5.2.4, line 4356 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn bind_node_label(
+    pub fn bind_node_label(
         &self,
         request: &retailcloud_models::bind_node_label::BindNodeLabelRequest,
-    ) -> Result<retailcloud_models::bind_node_label::BindNodeLabelResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::bind_node_label::BindNodeLabelResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::bind_node_label(request), RESPONSES)
-            .await
     }
 
     /// 调用UnbindNodeLabel解绑节点标签。
@@ -1144,26 +1135,30 @@ impl Client {
     /// `GET /` (`Action=UnbindNodeLabel`). Source: section 5.2.5, line 4427 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn unbind_node_label(
+    pub fn unbind_node_label(
         &self,
         request: &retailcloud_models::unbind_node_label::UnbindNodeLabelRequest,
-    ) -> Result<retailcloud_models::unbind_node_label::UnbindNodeLabelResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::unbind_node_label::UnbindNodeLabelResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::unbind_node_label(request), RESPONSES)
-            .await
     }
 
     /// 调用接口ListNodeLabelBindings查询节点标签绑定关系列表。
     ///
     /// `GET /` (`Action=ListNodeLabelBindings`). Source: section 5.2.6, line 4497 of the document.
-    pub async fn list_node_label_bindings(
+    pub fn list_node_label_bindings(
         &self,
         request: &retailcloud_models::list_node_label_bindings::ListNodeLabelBindingsRequest,
-    ) -> Result<retailcloud_models::list_node_label_bindings::ListNodeLabelBindingsResponse, Error>
-    {
+    ) -> impl std::future::Future<
+        Output = Result<
+            retailcloud_models::list_node_label_bindings::ListNodeLabelBindingsResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::list_node_label_bindings(request), RESPONSES)
-            .await
     }
 
     /// Every page of `ListNodeLabelBindings`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -1194,11 +1189,8 @@ impl Client {
                     r.page_number = i32::try_from(n).unwrap_or(i32::MAX);
                     r.page_size = i32::try_from(size).unwrap_or(i32::MAX);
                 }
-                async move {
-                    self.inner
-                        .execute(encode::list_node_label_bindings(&r), RESPONSES)
-                        .await
-                }
+                self.inner
+                    .execute(encode::list_node_label_bindings(&r), RESPONSES)
             },
         )
     }
@@ -1208,27 +1200,33 @@ impl Client {
     /// `GET /` (`Action=CreateAppResourceAlloc`). Source: section 5.3.1, line 4602 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_app_resource_alloc(
+    pub fn create_app_resource_alloc(
         &self,
         request: &retailcloud_models::create_app_resource_alloc::CreateAppResourceAllocRequest,
-    ) -> Result<retailcloud_models::create_app_resource_alloc::CreateAppResourceAllocResponse, Error>
-    {
+    ) -> impl std::future::Future<
+        Output = Result<
+            retailcloud_models::create_app_resource_alloc::CreateAppResourceAllocResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::create_app_resource_alloc(request), RESPONSES)
-            .await
     }
 
     /// 调用ListAppResourceAllocs查询资源绑定关系。
     ///
     /// `GET /` (`Action=ListAppResourceAllocs`). Source: section 5.3.2, line 4692 of the document.
-    pub async fn list_app_resource_allocs(
+    pub fn list_app_resource_allocs(
         &self,
         request: &retailcloud_models::list_app_resource_allocs::ListAppResourceAllocsRequest,
-    ) -> Result<retailcloud_models::list_app_resource_allocs::ListAppResourceAllocsResponse, Error>
-    {
+    ) -> impl std::future::Future<
+        Output = Result<
+            retailcloud_models::list_app_resource_allocs::ListAppResourceAllocsResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::list_app_resource_allocs(request), RESPONSES)
-            .await
     }
 
     /// Every page of `ListAppResourceAllocs`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -1259,11 +1257,8 @@ impl Client {
                     r.page_number = i32::try_from(n).unwrap_or(i32::MAX);
                     r.page_size = i32::try_from(size).unwrap_or(i32::MAX);
                 }
-                async move {
-                    self.inner
-                        .execute(encode::list_app_resource_allocs(&r), RESPONSES)
-                        .await
-                }
+                self.inner
+                    .execute(encode::list_app_resource_allocs(&r), RESPONSES)
             },
         )
     }
@@ -1273,41 +1268,45 @@ impl Client {
     /// `GET /` (`Action=DeleteAppResourceAlloc`). Source: section 5.3.3, line 4805 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn delete_app_resource_alloc(
+    pub fn delete_app_resource_alloc(
         &self,
         request: &retailcloud_models::delete_app_resource_alloc::DeleteAppResourceAllocRequest,
-    ) -> Result<retailcloud_models::delete_app_resource_alloc::DeleteAppResourceAllocResponse, Error>
-    {
+    ) -> impl std::future::Future<
+        Output = Result<
+            retailcloud_models::delete_app_resource_alloc::DeleteAppResourceAllocResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::delete_app_resource_alloc(request), RESPONSES)
-            .await
     }
 
     /// 调用DescribeAppResourceAlloc查询环境绑定的集群资源
     ///
     /// `GET /` (`Action=DescribeAppResourceAlloc`). Source: section 5.3.4, line 4871 of the document.
-    pub async fn describe_app_resource_alloc(
+    pub fn describe_app_resource_alloc(
         &self,
         request: &retailcloud_models::describe_app_resource_alloc::DescribeAppResourceAllocRequest,
-    ) -> Result<
-        retailcloud_models::describe_app_resource_alloc::DescribeAppResourceAllocResponse,
-        Error,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            retailcloud_models::describe_app_resource_alloc::DescribeAppResourceAllocResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::describe_app_resource_alloc(request), RESPONSES)
-            .await
     }
 
     /// 调用ListCluster接口查询集群列表
     ///
     /// `GET /` (`Action=ListCluster`). Source: section 5.4.1, line 4955 of the document.
-    pub async fn list_cluster(
+    pub fn list_cluster(
         &self,
         request: &retailcloud_models::list_cluster::ListClusterRequest,
-    ) -> Result<retailcloud_models::list_cluster::ListClusterResponse, Error> {
-        self.inner
-            .execute(encode::list_cluster(request), RESPONSES)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::list_cluster::ListClusterResponse, Error>,
+    > + '_ {
+        self.inner.execute(encode::list_cluster(request), RESPONSES)
     }
 
     /// Every page of `ListCluster`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -1341,11 +1340,7 @@ impl Client {
                     r.page_num = Some(i32::try_from(n).unwrap_or(i32::MAX));
                     r.page_size = Some(i32::try_from(size).unwrap_or(i32::MAX));
                 }
-                async move {
-                    self.inner
-                        .execute(encode::list_cluster(&r), RESPONSES)
-                        .await
-                }
+                self.inner.execute(encode::list_cluster(&r), RESPONSES)
             },
         )
     }
@@ -1355,25 +1350,27 @@ impl Client {
     /// `GET /` (`Action=DeleteCluster`). Source: section 5.4.2, line 5108 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn delete_cluster(
+    pub fn delete_cluster(
         &self,
         request: &retailcloud_models::delete_cluster::DeleteClusterRequest,
-    ) -> Result<retailcloud_models::delete_cluster::DeleteClusterResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::delete_cluster::DeleteClusterResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::delete_cluster(request), RESPONSES)
-            .await
     }
 
     /// 调用ListClusterNode接口查询集群中节点列表
     ///
     /// `GET /` (`Action=ListClusterNode`). Source: section 5.4.3, line 5181 of the document.
-    pub async fn list_cluster_node(
+    pub fn list_cluster_node(
         &self,
         request: &retailcloud_models::list_cluster_node::ListClusterNodeRequest,
-    ) -> Result<retailcloud_models::list_cluster_node::ListClusterNodeResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::list_cluster_node::ListClusterNodeResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::list_cluster_node(request), RESPONSES)
-            .await
     }
 
     /// Every page of `ListClusterNode`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -1407,11 +1404,7 @@ impl Client {
                     r.page_num = Some(i32::try_from(n).unwrap_or(i32::MAX));
                     r.page_size = Some(i32::try_from(size).unwrap_or(i32::MAX));
                 }
-                async move {
-                    self.inner
-                        .execute(encode::list_cluster_node(&r), RESPONSES)
-                        .await
-                }
+                self.inner.execute(encode::list_cluster_node(&r), RESPONSES)
             },
         )
     }
@@ -1419,13 +1412,17 @@ impl Client {
     /// 调用QueryClusterDetail接口查询集群详情
     ///
     /// `GET /` (`Action=QueryClusterDetail`). Source: section 5.4.4, line 5557 of the document.
-    pub async fn query_cluster_detail(
+    pub fn query_cluster_detail(
         &self,
         request: &retailcloud_models::query_cluster_detail::QueryClusterDetailRequest,
-    ) -> Result<retailcloud_models::query_cluster_detail::QueryClusterDetailResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            retailcloud_models::query_cluster_detail::QueryClusterDetailResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::query_cluster_detail(request), RESPONSES)
-            .await
     }
 
     /// 调用AddClusterNode接口向集群中添加ECS主机
@@ -1433,13 +1430,14 @@ impl Client {
     /// `GET /` (`Action=AddClusterNode`). Source: section 5.4.5, line 6112 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn add_cluster_node(
+    pub fn add_cluster_node(
         &self,
         request: &retailcloud_models::add_cluster_node::AddClusterNodeRequest,
-    ) -> Result<retailcloud_models::add_cluster_node::AddClusterNodeResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::add_cluster_node::AddClusterNodeResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::add_cluster_node(request), RESPONSES)
-            .await
     }
 
     /// 调用RemoveClusterNode接口移除集群中的ECS节点
@@ -1447,13 +1445,14 @@ impl Client {
     /// `GET /` (`Action=RemoveClusterNode`). Source: section 5.4.6, line 6184 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn remove_cluster_node(
+    pub fn remove_cluster_node(
         &self,
         request: &retailcloud_models::remove_cluster_node::RemoveClusterNodeRequest,
-    ) -> Result<retailcloud_models::remove_cluster_node::RemoveClusterNodeResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::remove_cluster_node::RemoveClusterNodeResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::remove_cluster_node(request), RESPONSES)
-            .await
     }
 
     /// 调用CreateCluster接口创建K8S集群
@@ -1461,28 +1460,30 @@ impl Client {
     /// `GET /` (`Action=CreateCluster`). Source: section 5.4.7, line 6256 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_cluster(
+    pub fn create_cluster(
         &self,
         request: &retailcloud_models::create_cluster::CreateClusterRequest,
-    ) -> Result<retailcloud_models::create_cluster::CreateClusterResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::create_cluster::CreateClusterResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::create_cluster(request), RESPONSES)
-            .await
     }
 
     /// 调用ListAvailableClusterNode接口查询可添加到集群的机器列表
     ///
     /// `GET /` (`Action=ListAvailableClusterNode`). Source: section 5.4.8, line 6367 of the document.
-    pub async fn list_available_cluster_node(
+    pub fn list_available_cluster_node(
         &self,
         request: &retailcloud_models::list_available_cluster_node::ListAvailableClusterNodeRequest,
-    ) -> Result<
-        retailcloud_models::list_available_cluster_node::ListAvailableClusterNodeResponse,
-        Error,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            retailcloud_models::list_available_cluster_node::ListAvailableClusterNodeResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::list_available_cluster_node(request), RESPONSES)
-            .await
     }
 
     /// Every page of `ListAvailableClusterNode`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -1519,11 +1520,8 @@ impl Client {
                     r.page_num = Some(i32::try_from(n).unwrap_or(i32::MAX));
                     r.page_size = Some(i32::try_from(size).unwrap_or(i32::MAX));
                 }
-                async move {
-                    self.inner
-                        .execute(encode::list_available_cluster_node(&r), RESPONSES)
-                        .await
-                }
+                self.inner
+                    .execute(encode::list_available_cluster_node(&r), RESPONSES)
             },
         )
     }
@@ -1531,13 +1529,14 @@ impl Client {
     /// 调用DescribeDatabases接口查看实例下的数据库信息。
     ///
     /// `GET /` (`Action=DescribeDatabases`). Source: section 6.1, line 6659 of the document.
-    pub async fn describe_databases(
+    pub fn describe_databases(
         &self,
         request: &retailcloud_models::describe_databases::DescribeDatabasesRequest,
-    ) -> Result<retailcloud_models::describe_databases::DescribeDatabasesResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::describe_databases::DescribeDatabasesResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::describe_databases(request), RESPONSES)
-            .await
     }
 
     /// 调用DeleteRdsAccount接口删除数据库账号。
@@ -1545,25 +1544,30 @@ impl Client {
     /// `GET /` (`Action=DeleteRdsAccount`). Source: section 6.2, line 6767 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn delete_rds_account(
+    pub fn delete_rds_account(
         &self,
         request: &retailcloud_models::delete_rds_account::DeleteRdsAccountRequest,
-    ) -> Result<retailcloud_models::delete_rds_account::DeleteRdsAccountResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::delete_rds_account::DeleteRdsAccountResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::delete_rds_account(request), RESPONSES)
-            .await
     }
 
     /// 调用DescribeRdsAccounts接口查看实例的帐号信息。
     ///
     /// `GET /` (`Action=DescribeRdsAccounts`). Source: section 6.3, line 6837 of the document.
-    pub async fn describe_rds_accounts(
+    pub fn describe_rds_accounts(
         &self,
         request: &retailcloud_models::describe_rds_accounts::DescribeRdsAccountsRequest,
-    ) -> Result<retailcloud_models::describe_rds_accounts::DescribeRdsAccountsResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            retailcloud_models::describe_rds_accounts::DescribeRdsAccountsResponse,
+            Error,
+        >,
+    > + '_ {
         self.inner
             .execute(encode::describe_rds_accounts(request), RESPONSES)
-            .await
     }
 
     /// 调用GrantDbToAccount接口授权账号访问数据库。
@@ -1571,13 +1575,14 @@ impl Client {
     /// `GET /` (`Action=GrantDbToAccount`). Source: section 6.4, line 6966 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn grant_db_to_account(
+    pub fn grant_db_to_account(
         &self,
         request: &retailcloud_models::grant_db_to_account::GrantDbToAccountRequest,
-    ) -> Result<retailcloud_models::grant_db_to_account::GrantDbToAccountResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::grant_db_to_account::GrantDbToAccountResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::grant_db_to_account(request), RESPONSES)
-            .await
     }
 
     /// 在某个实例下创建数据库。
@@ -1585,13 +1590,13 @@ impl Client {
     /// `GET /` (`Action=CreateDb`). Source: section 6.5, line 7033 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn create_db(
+    pub fn create_db(
         &self,
         request: &retailcloud_models::create_db::CreateDbRequest,
-    ) -> Result<retailcloud_models::create_db::CreateDbResponse, Error> {
-        self.inner
-            .execute(encode::create_db(request), RESPONSES)
-            .await
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::create_db::CreateDbResponse, Error>,
+    > + '_ {
+        self.inner.execute(encode::create_db(request), RESPONSES)
     }
 
     /// 调用DeleteDatabase接口删除实例下的某个数据库。
@@ -1599,25 +1604,27 @@ impl Client {
     /// `GET /` (`Action=DeleteDatabase`). Source: section 6.6, line 7095 of the document.
     ///
     /// Not idempotent: not retried unless `RetryPolicy::retry_non_idempotent` is set.
-    pub async fn delete_database(
+    pub fn delete_database(
         &self,
         request: &retailcloud_models::delete_database::DeleteDatabaseRequest,
-    ) -> Result<retailcloud_models::delete_database::DeleteDatabaseResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::delete_database::DeleteDatabaseResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::delete_database(request), RESPONSES)
-            .await
     }
 
     /// 调用GetRdsBackUp接口查看备份集列表。
     ///
     /// `GET /` (`Action=GetRdsBackUp`). Source: section 6.7, line 7167 of the document.
-    pub async fn get_rds_back_up(
+    pub fn get_rds_back_up(
         &self,
         request: &retailcloud_models::get_rds_back_up::GetRdsBackUpRequest,
-    ) -> Result<retailcloud_models::get_rds_back_up::GetRdsBackUpResponse, Error> {
+    ) -> impl std::future::Future<
+        Output = Result<retailcloud_models::get_rds_back_up::GetRdsBackUpResponse, Error>,
+    > + '_ {
         self.inner
             .execute(encode::get_rds_back_up(request), RESPONSES)
-            .await
     }
 
     /// Every page of `GetRdsBackUp`, as a stream of responses (one per page), starting from the page the request names. Stops at a short or empty page, or when the reported total is reached.
@@ -1651,11 +1658,7 @@ impl Client {
                     r.page_number = Some(i32::try_from(n).unwrap_or(i32::MAX));
                     r.page_size = Some(i32::try_from(size).unwrap_or(i32::MAX));
                 }
-                async move {
-                    self.inner
-                        .execute(encode::get_rds_back_up(&r), RESPONSES)
-                        .await
-                }
+                self.inner.execute(encode::get_rds_back_up(&r), RESPONSES)
             },
         )
     }
@@ -1663,18 +1666,19 @@ impl Client {
     /// Waits until the deployorder is `1`: polls [`Client::describe_deploy_order_detail`] (`DescribeDeployOrderDetail`) with `request` and reads `Result.Result` of the answer, which is `0` first; `2` or `4` ends it at once ([`WaitError::Failed`]). Returns the first answer in `1`.
     ///
     /// The acceptors are [`waiters::DEPLOYORDER_READY`], the values settled by the reviewed `specs/resources/retailcloud.yaml` (evidence there); delays and timeout come from `config` (`apigen_runtime::waiter` documents the loop: transient errors keep it polling, others end it with [`WaitError::Call`]).
-    pub async fn wait_until_deployorder_ready(
-        &self,
-        request: &retailcloud_models::describe_deploy_order_detail::DescribeDeployOrderDetailRequest,
-        config: &WaiterConfig,
-    ) -> Result<
-        retailcloud_models::describe_deploy_order_detail::DescribeDeployOrderDetailResponse,
-        WaitError,
-    > {
-        apigen_runtime::waiter::wait(&waiters::DEPLOYORDER_READY, config, || {
+    pub fn wait_until_deployorder_ready<'a>(
+        &'a self,
+        request: &'a retailcloud_models::describe_deploy_order_detail::DescribeDeployOrderDetailRequest,
+        config: &'a WaiterConfig,
+    ) -> impl std::future::Future<
+        Output = Result<
+            retailcloud_models::describe_deploy_order_detail::DescribeDeployOrderDetailResponse,
+            WaitError,
+        >,
+    > + 'a {
+        apigen_runtime::waiter::wait(&waiters::DEPLOYORDER_READY, config, move || {
             self.describe_deploy_order_detail(request)
         })
-        .await
     }
 }
 
@@ -1692,16 +1696,6 @@ pub mod waiters {
         retry: &["0"],
         not_found: &[],
     };
-}
-
-/// A request model of this service: how it is encoded and what it answers
-/// (for [`Client::call`]).
-pub trait Operation {
-    /// The response model.
-    type Output: apigen_runtime::serde::de::DeserializeOwned;
-
-    /// Encodes the request.
-    fn encode(&self) -> Result<apigen_runtime::PreparedRequest, Error>;
 }
 
 impl Operation for retailcloud_models::create_app::CreateAppRequest {

@@ -683,8 +683,6 @@ pub fn emit_stateful_test(sm: &ServiceModel) -> TokenStream {
     let (spec, plans) = (sm.spec, &sm.plans);
     let mock_crate = format_ident!("{}_mock", spec.service.name.replace('-', "_"));
     let mock = format_ident!("{}", sm.names.mock_name);
-    let protocol = sm.protocol;
-    let input = protocol.case_tokens().decode_json;
     let resources = plans
         .values()
         .filter(|p| p.action == apigen_runtime::schema::Action::List && p.items.is_some())
@@ -698,90 +696,22 @@ pub fn emit_stateful_test(sm: &ServiceModel) -> TokenStream {
     let http = http_stateful_test(sm);
     let through = client_stateful_test(sm, creatable);
     quote! {
-        use apigen_runtime::schema::{Action, Plan};
-        use apigen_runtime::server::validate;
+        use apigen_runtime::mock::testing::{self, Cases};
         use #mock_crate::{plans, server, #mock};
-        use serde_json::{Map, Value};
+        use serde_json::Value;
+
+        /// The round-trip cases, whose requests the runs send.
+        fn cases() -> Cases<'static> {
+            Cases::new(server::schema(), include_str!("cases.json"))
+        }
 
         #http
 
         #through
 
-        /// The checked request of `op` from the round-trip cases, as the model's serde form.
-        fn input(op_id: &str) -> Map<String, Value> {
-            let cases: Vec<Value> = serde_json::from_str(include_str!("cases.json")).unwrap();
-            let case = cases.iter().find(|c| c["op"] == op_id).unwrap();
-            let op = server::schema().operation(op_id).unwrap();
-            let v = { #input }.unwrap_or_else(|e| panic!("{op_id}: {e}"));
-            v.as_object().cloned().unwrap()
-        }
-
-        fn path<'v>(v: &'v Value, p: &str) -> Option<&'v Value> {
-            p.split('.').try_fold(v, |cur, k| cur.get(k))
-        }
-
         #[test]
         fn every_inferred_resource_sees_its_own_effects() {
-            let plans = plans();
-            let mut exercised = Vec::new();
-            for (list_op, list) in plans.iter().filter(|(_, p)| p.action == Action::List && p.items.is_some()) {
-                let of = |a: Action| -> Option<(&String, &Plan)> {
-                    plans.iter().find(|(_, p)| p.resource == list.resource && p.action == a)
-                };
-                let (create_op, create) = of(Action::Create).expect("a listed resource has a create");
-                let mock = #mock::new().stateful();
-                let answers = mock.answers();
-                let created_in = input(create_op);
-                let created: Value = answers.answer(create_op, &created_in).unwrap();
-                // The id: named by the request, or answered by the create.
-                let id = create
-                    .id
-                    .as_ref()
-                    .and_then(|k| created_in.get(k).cloned())
-                    .or_else(|| create.id_out.as_ref().and_then(|k| created.get(k).cloned()));
-                let scoped = |op: &str| {
-                    let mut m = input(op);
-                    // The scope, and the rest of a composite identity where the operation
-                    // names the resource by it.
-                    let key = plans.get(op).map_or(&[][..], |p| p.key.as_slice());
-                    for k in create.scope.iter().chain(key) {
-                        if let Some(v) = created_in.get(k) {
-                            m.insert(k.clone(), v.clone());
-                        }
-                    }
-                    if let Some(p) = plans.get(op) {
-                        apigen_runtime::mock::stateful::set_page(p, server::schema().operation(op), &mut m, 0, 50);
-                    }
-                    m
-                };
-                let count = |answers: &apigen_runtime::mock::Answers| {
-                    let listed: Value = answers.answer(list_op, &scoped(list_op)).unwrap();
-                    path(&listed, list.items.as_deref().unwrap())
-                        .and_then(Value::as_array)
-                        .map_or(0, Vec::len)
-                };
-                assert_eq!(count(answers), 1, "{create_op} then {list_op}");
-                let by_id = |a: Action| {
-                    of(a).and_then(|(op, plan)| {
-                        let key = plan.id.clone()?;
-                        let mut m = scoped(op);
-                        m.insert(key, id.clone()?);
-                        Some((op.clone(), m))
-                    })
-                };
-                if let Some((get_op, get_in)) = by_id(Action::Get) {
-                    assert!(answers.answer::<_, Value>(&get_op, &get_in).is_ok(), "{get_op} after {create_op}");
-                }
-                if let Some((delete_op, delete_in)) = by_id(Action::Delete) {
-                    answers.answer::<_, Value>(&delete_op, &delete_in).unwrap();
-                    assert_eq!(count(answers), 0, "{delete_op} then {list_op}");
-                    let again = answers.answer::<_, Value>(&delete_op, &delete_in).unwrap_err();
-                    let want = plans[&delete_op].not_found.as_ref().map_or(404, |e| e.status);
-                    assert_eq!(again.status, want, "{delete_op} twice");
-                }
-                exercised.push(list.resource.clone());
-            }
-            exercised.dedup();
+            let exercised = testing::own_effects(&plans(), &cases(), || #mock::new().stateful().answers().clone());
             assert_eq!(exercised.len(), #resources, "resources exercised: {exercised:?}");
             assert!(!exercised.is_empty());
         }
@@ -825,9 +755,9 @@ fn client_stateful_test(sm: &ServiceModel, creatable: usize) -> TokenStream {
     }
     let client_crate = &sm.names.client_crate;
     let mock = format_ident!("{}", sm.names.mock_name);
-    let credentials = sm.protocol.test_credentials(
-        quote! { apigen_runtime::Credentials::access_key("stateful-key", "stateful-secret") },
-    );
+    let credentials = sm
+        .protocol
+        .test_credentials(quote! { testing::credentials() });
     let calls = ops.iter().map(|o| {
         let (id, m) = (&o.op.id, &o.method_ident);
         quote! { #id => answer(c.#m(&model(op, input)?).await), }
@@ -886,15 +816,10 @@ fn client_stateful_test(sm: &ServiceModel, creatable: usize) -> TokenStream {
         /// own page stream (alone and while other calls create and delete).
         #[tokio::test]
         async fn every_resource_behaves_like_the_service_through_the_client() {
-            use #client_crate::RegionalClient;
             let mock = #mock::new().stateful();
-            let running = mock
-                .start(Some(apigen_runtime::server::Verifier::new("stateful-key", "stateful-secret")))
-                .await
-                .expect("mock starts");
-            let client = #client_crate::Client::from_endpoint(&running.base_url, #credentials).expect("client");
+            let running = mock.start(Some(testing::verifier())).await.expect("mock starts");
             let exercised = stateful_check::check_resources_through(
-                &Typed(client),
+                &Typed(testing::client_of(&running, #credentials)),
                 server::schema(),
                 &plans(),
                 include_str!("cases.json"),
@@ -954,9 +879,9 @@ fn http_stateful_test(sm: &ServiceModel) -> TokenStream {
     };
     let client_crate = &sm.names.client_crate;
     let mock = format_ident!("{}", sm.names.mock_name);
-    let credentials = sm.protocol.test_credentials(
-        quote! { apigen_runtime::Credentials::access_key("stateful-key", "stateful-secret") },
-    );
+    let credentials = sm
+        .protocol
+        .test_credentials(quote! { testing::credentials() });
     let (Some((create_op, _)), Some((list_op, list_plan))) = (
         find(Action::Create),
         find(Action::List).filter(|(_, p)| p.items.is_some()),
@@ -976,7 +901,7 @@ fn http_stateful_test(sm: &ServiceModel) -> TokenStream {
     let get = by_id(Action::Get).map(|(op, key, m, req)| {
         quote! {
             if let Some(id) = &id {
-                let r: #req = scoped(#op, &create.scope, &created_in, Some((#key, id)));
+                let r: #req = cases.request(&plans, #op, &create.scope, &created_in, Some((#key, id)));
                 client.#m(&r).await.unwrap_or_else(|e| panic!("{} after {}: {e}", #op, #create_op));
             }
         }
@@ -984,7 +909,7 @@ fn http_stateful_test(sm: &ServiceModel) -> TokenStream {
     let delete = by_id(Action::Delete).map(|(op, key, m, req)| {
         quote! {
             if let Some(id) = &id {
-                let r: #req = scoped(#op, &create.scope, &created_in, Some((#key, id)));
+                let r: #req = cases.request(&plans, #op, &create.scope, &created_in, Some((#key, id)));
                 client.#m(&r).await.unwrap_or_else(|e| panic!("{}: {e}", #op));
                 assert_eq!(listed().await, 0, "{} then {}", #op, #list_op);
                 let again = client.#m(&r).await.expect_err("a deleted resource is gone");
@@ -996,13 +921,7 @@ fn http_stateful_test(sm: &ServiceModel) -> TokenStream {
     // The id: named by the create's request, or answered by it (only needed to describe or
     // delete the resource).
     let id_binding = if get.is_some() || delete.is_some() {
-        quote! {
-            let id = create
-                .id
-                .as_ref()
-                .and_then(|k| created_in.get(k).cloned())
-                .or_else(|| create.id_out.as_ref().and_then(|k| created.get(k).cloned()));
-        }
+        quote! { let id = testing::created_id(create, &created_in, &created); }
     } else {
         quote! { let _ = created; }
     };
@@ -1017,53 +936,23 @@ fn http_stateful_test(sm: &ServiceModel) -> TokenStream {
             .to_ascii_lowercase()
     );
     quote! {
-        /// The request of `op` from the round-trip cases, sharing the create's `scope` values
-        /// (`InstanceId`, `project_id`, …) and naming the resource by `id` when given.
-        fn scoped<T: serde::de::DeserializeOwned>(
-            op: &str,
-            scope: &[String],
-            created_in: &Map<String, Value>,
-            id: Option<(&str, &Value)>,
-        ) -> T {
-            let mut m = input(op);
-            // The scope, and the rest of a composite identity where `op` names the resource
-            // by it.
-            let key = plans().get(op).map(|p| p.key.clone()).unwrap_or_default();
-            for k in scope.iter().chain(&key) {
-                if let Some(v) = created_in.get(k) {
-                    m.insert(k.clone(), v.clone());
-                }
-            }
-            if let Some((k, v)) = id {
-                m.insert(k.to_owned(), v.clone());
-            }
-            if let Some(p) = plans().get(op) {
-                apigen_runtime::mock::stateful::set_page(p, server::schema().operation(op), &mut m, 0, 50);
-            }
-            validate::into_model(op, Value::Object(m)).unwrap_or_else(|e| panic!("{op}: {e}"))
-        }
-
         #[tokio::test]
         async fn #name() {
             use #client_crate::models::*;
-            use #client_crate::RegionalClient;
             let mock = #mock::new().stateful();
-            let server = mock
-                .start(Some(apigen_runtime::server::Verifier::new("stateful-key", "stateful-secret")))
-                .await
-                .unwrap();
-            let client = #client_crate::Client::from_endpoint(&server.base_url, #credentials).unwrap();
-            let plans = plans();
+            let running = mock.start(Some(testing::verifier())).await.expect("mock starts");
+            let client: #client_crate::Client = testing::client_of(&running, #credentials);
+            let (plans, cases) = (plans(), cases());
             let create = &plans[#create_op];
-            let created_in = input(#create_op);
-            let r: #create_req = scoped(#create_op, &[], &created_in, None);
+            let created_in = cases.input(#create_op);
+            let r: #create_req = cases.request(&plans, #create_op, &[], &created_in, None);
             let created = client.#create_m(&r).await.unwrap();
             let created = serde_json::to_value(&created).unwrap();
             #id_binding
             let listed = || async {
-                let r: #list_req = scoped(#list_op, &create.scope, &created_in, None);
+                let r: #list_req = cases.request(&plans, #list_op, &create.scope, &created_in, None);
                 let answer = serde_json::to_value(client.#list_m(&r).await.unwrap()).unwrap();
-                path(&answer, #items).and_then(Value::as_array).map_or(0, Vec::len)
+                testing::path(&answer, #items).and_then(Value::as_array).map_or(0, Vec::len)
             };
             assert_eq!(listed().await, 1, "{} then {}", #create_op, #list_op);
             #get

@@ -112,6 +112,7 @@ fn space_items(text: &str) -> String {
         "type ",
         "use ",
         "unsafe ",
+        "apigen_runtime::service_client!",
     ];
     let indent = |l: &str| l.len() - l.trim_start().len();
     let is_use = |l: &str| {

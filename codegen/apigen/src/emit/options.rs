@@ -75,7 +75,7 @@ impl Runtime {
     }
 
     /// The dependency; an error when the record names none, or more than one.
-    pub fn dep(&self) -> Result<RuntimeDep, OptionsError> {
+    pub fn dep(&self) -> Result<RuntimeDep, RuntimeChoiceError> {
         let pins: Vec<(&'static str, String)> = [
             ("rev", &self.rev),
             ("tag", &self.tag),
@@ -91,7 +91,7 @@ impl Runtime {
                 pin: pins.into_iter().next(),
             }),
             (None, None, Some(v)) if pins.is_empty() => Ok(RuntimeDep::Version(v.clone())),
-            _ => Err(OptionsError::Runtime),
+            _ => Err(RuntimeChoiceError),
         }
     }
 }
@@ -139,11 +139,20 @@ pub enum OptionsError {
         path: PathBuf,
         source: yaml_serde::Error,
     },
-    #[error(
-        "`runtime` takes one of `path`, `git` (with at most one of `rev`, `tag`, `branch`) or `version`"
-    )]
-    Runtime,
+    /// The file parses but names no runtime dependency, or more than one.
+    #[error("{path}: {source} (written by `apigen generate --out`; fix or remove it)", path = .path.display())]
+    Runtime {
+        path: PathBuf,
+        source: RuntimeChoiceError,
+    },
 }
+
+/// A recorded `runtime` that names no dependency, or more than one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "`runtime` takes one of `path`, `git` (with at most one of `rev`, `tag`, `branch`) or `version`"
+)]
+pub struct RuntimeChoiceError;
 
 /// The options recorded in `dir`, if any. A file that does not parse is an error naming it.
 pub fn load(dir: &Path) -> Result<Option<Recorded>, OptionsError> {
@@ -153,9 +162,14 @@ pub fn load(dir: &Path) -> Result<Option<Recorded>, OptionsError> {
         Err(e) if e.is_not_found() => return Ok(None),
         Err(e) => return Err(e.into()),
     };
-    yaml_serde::from_str(&text)
-        .map(Some)
-        .map_err(|source| OptionsError::Parse { path, source })
+    let recorded: Recorded = match yaml_serde::from_str(&text) {
+        Ok(r) => r,
+        Err(source) => return Err(OptionsError::Parse { path, source }),
+    };
+    match recorded.runtime.dep() {
+        Ok(_) => Ok(Some(recorded)),
+        Err(source) => Err(OptionsError::Runtime { path, source }),
+    }
 }
 
 #[cfg(test)]

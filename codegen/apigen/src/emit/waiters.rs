@@ -431,16 +431,16 @@ pub fn client_items(sm: &ServiceModel) -> (TokenStream, Vec<TokenStream>) {
         methods.push(if d.gone {
             quote! {
                 #method_doc
-                pub async fn #m(&self, request: &#req, config: &WaiterConfig) -> Result<(), WaitError> {
-                    apigen_runtime::waiter::wait_until_gone(&waiters::#constant, config, || self.#method(request)).await
+                pub fn #m<'a>(&'a self, request: &'a #req, config: &'a WaiterConfig) -> impl std::future::Future<Output = Result<(), WaitError>> + 'a {
+                    apigen_runtime::waiter::wait_until_gone(&waiters::#constant, config, move || self.#method(request))
                 }
             }
         } else {
             let resp = quote! { #models_crate::#module::#response };
             quote! {
                 #method_doc
-                pub async fn #m(&self, request: &#req, config: &WaiterConfig) -> Result<#resp, WaitError> {
-                    apigen_runtime::waiter::wait(&waiters::#constant, config, || self.#method(request)).await
+                pub fn #m<'a>(&'a self, request: &'a #req, config: &'a WaiterConfig) -> impl std::future::Future<Output = Result<#resp, WaitError>> + 'a {
+                    apigen_runtime::waiter::wait(&waiters::#constant, config, move || self.#method(request))
                 }
             }
         });
@@ -466,11 +466,9 @@ pub fn emit_test(sm: &ServiceModel) -> Option<TokenStream> {
     let mock_crate = format_ident!("{}_mock", sm.names.service.replace('-', "_"));
     let client_crate = &sm.names.client_crate;
     let mock = format_ident!("{}", sm.names.mock_name);
-    let protocol = sm.protocol;
-    let input = protocol.case_tokens().decode_json;
-    let credentials = protocol.test_credentials(
-        quote! { apigen_runtime::Credentials::access_key("waiter-key", "waiter-secret") },
-    );
+    let credentials = sm
+        .protocol
+        .test_credentials(quote! { testing::credentials() });
     let method = |op: &str| {
         sm.operations
             .iter()
@@ -549,7 +547,7 @@ pub fn emit_test(sm: &ServiceModel) -> Option<TokenStream> {
         tests.push(quote! {
             #[tokio::test]
             async fn #name() {
-                let (_server, client) = start().await;
+                let (_server, client, cases) = start().await;
                 let client = &client;
                 let call = |op: &'static str, m: Map<String, Value>| async move {
                     match op {
@@ -560,7 +558,7 @@ pub fn emit_test(sm: &ServiceModel) -> Option<TokenStream> {
                 let check = WaiterCheck {
                     plans: &plans(),
                     schema: server::schema(),
-                    input: &input,
+                    input: &|op| cases.input(op),
                     create: #create_op,
                     describe: #describe,
                     id: #id,
@@ -577,40 +575,26 @@ pub fn emit_test(sm: &ServiceModel) -> Option<TokenStream> {
     Some(quote! {
         use std::time::Duration;
 
+        use apigen_runtime::mock::testing::{self, model, Cases};
         use apigen_runtime::mock::waiter_check::{json, WaiterCheck};
         use apigen_runtime::mock::{LifecycleClock, Stateful};
-        use apigen_runtime::server::validate;
-        use #client_crate::RegionalClient;
         use #mock_crate::{plans, server, #mock};
         use serde_json::{Map, Value};
 
         /// How long each lifecycle state of the mock lasts.
         const STEP: Duration = Duration::from_millis(300);
 
-        /// The checked request of `op` from the round-trip cases, as the model's serde form.
-        fn input(op_id: &str) -> Map<String, Value> {
-            let cases: Vec<Value> = serde_json::from_str(include_str!("cases.json")).unwrap();
-            let case = cases.iter().find(|c| c["op"] == op_id).unwrap();
-            let op = server::schema().operation(op_id).unwrap();
-            let v = { #input }.unwrap_or_else(|e| panic!("{op_id}: {e}"));
-            v.as_object().cloned().unwrap()
-        }
-
-        /// The typed request of `op` from its serde form.
-        fn model<T: serde::de::DeserializeOwned>(op: &str, m: Map<String, Value>) -> T {
-            validate::into_model(op, Value::Object(m)).unwrap_or_else(|e| panic!("{op}: {e}"))
-        }
-
-        /// The stateful mock with lifecycle states of `STEP` each, and a client of it.
-        async fn start() -> (apigen_runtime::server::TestServer, #client_crate::Client) {
+        /// The stateful mock with lifecycle states of `STEP` each, a client of it, and the
+        /// round-trip cases.
+        async fn start() -> (apigen_runtime::server::TestServer, #client_crate::Client, Cases<'static>) {
             let engine = Stateful::new(plans(), 11).with_lifecycle(LifecycleClock::uniform(STEP));
-            let server = #mock::new()
+            let running = #mock::new()
                 .with_state(engine)
-                .start(Some(apigen_runtime::server::Verifier::new("waiter-key", "waiter-secret")))
+                .start(Some(testing::verifier()))
                 .await
-                .unwrap();
-            let client = #client_crate::Client::from_endpoint(&server.base_url, #credentials).unwrap();
-            (server, client)
+                .expect("mock starts");
+            let client = testing::client_of(&running, #credentials);
+            (running, client, Cases::new(server::schema(), include_str!("cases.json")))
         }
 
         #(#tests)*

@@ -157,10 +157,6 @@ impl ProtocolRules for AlibabaRpc {
         CaseTokens {
             field: quote! { params: Vec<(String, String)>, },
             decode: quote! { validate::rpc_input(op, &Params(case.params.clone())) },
-            decode_json: quote! {
-                let pairs: Vec<(String, String)> = serde_json::from_value(case["params"].clone()).unwrap();
-                validate::rpc_input(op, &apigen_runtime::server::Params(pairs))
-            },
         }
     }
 

@@ -146,10 +146,6 @@ impl ProtocolRules for HuaweiRest {
         CaseTokens {
             field: quote! { input: serde_json::Map<String, serde_json::Value>, },
             decode: quote! { validate::value_input(op, &case.input) },
-            decode_json: quote! {
-                let wire = case["input"].as_object().cloned().unwrap_or_default();
-                validate::value_input(op, &wire)
-            },
         }
     }
 

@@ -75,8 +75,6 @@ pub struct CaseTokens {
     pub field: TokenStream,
     /// Expression turning `case` into the validated request for `op` (round trip).
     pub decode: TokenStream,
-    /// Statements turning the JSON value `case` into the validated request (stateful test).
-    pub decode_json: TokenStream,
 }
 
 /// Why a documented request example is not reproduced as a test: not a failure, the reason

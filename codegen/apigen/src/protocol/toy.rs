@@ -122,7 +122,6 @@ impl ProtocolRules for ToyQuery {
         CaseTokens {
             field: quote! { query: Vec<(String, String)>, },
             decode: quote! { validate::rpc_input(op, &Params(case.query.clone())) },
-            decode_json: quote! {},
         }
     }
     fn test_credentials(&self, credentials: TokenStream) -> TokenStream {

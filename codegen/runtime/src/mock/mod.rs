@@ -9,7 +9,8 @@
 //! * [`Answers`]: what a generated mock answers per operation — the documented example, a
 //!   value generated from the response shape, or (stateful mode) the store's view.
 //! * `conformance` (with feature `client`): the spec-driven faulty requests the generated mock
-//!   crates' tests send.
+//!   crates' tests send; `testing`: what their stateful and waiter tests share (the cases read
+//!   once, requests built from them, a signed client of a mock).
 //! * [`generate`]: a deterministic value built from a small JSON-Schema-like description, for
 //!   operations without a documented example.
 
@@ -22,6 +23,8 @@ pub mod page;
 pub mod stateful;
 #[cfg(feature = "client")]
 pub mod stateful_check;
+#[cfg(feature = "client")]
+pub mod testing;
 #[cfg(feature = "client")]
 pub mod waiter_check;
 

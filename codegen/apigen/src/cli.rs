@@ -383,6 +383,8 @@ fn run(command: Command) -> Result<ExitCode, CliError> {
             if timings {
                 timings::enable();
             }
+            // rustfmt and the cache identities, found while the specs load.
+            crate::emit::format::prefetch();
             let report = |timings: bool| {
                 if timings {
                     eprint!("{}", timings::report());

@@ -38,7 +38,7 @@ pub enum FormatError {
 /// Formats every `.rs` file of `files` in place, with at most `runs` rustfmt processes at
 /// once.
 pub fn rustfmt_all(files: &mut [GeneratedFile], runs: usize) -> Result<(), FormatError> {
-    format_with(rustfmt(), files, runs)
+    format_with(&tools().rustfmt, files, runs)
 }
 
 /// [`rustfmt_all`], reusing rustfmt's earlier output for the same printed text from `cache`
@@ -53,8 +53,9 @@ pub fn rustfmt_cached(
     group: &str,
 ) -> Result<(), FormatError> {
     let session = SESSION.with(|s| s.borrow_mut().take());
-    let rustfmt = rustfmt();
-    let Some(identity) = identity(rustfmt) else {
+    let tools = tools();
+    let rustfmt = &tools.rustfmt;
+    let Some(identity) = &tools.rustfmt_identity else {
         // Not found: formatting reports it.
         return format_with(rustfmt, files, runs);
     };
@@ -173,12 +174,7 @@ thread_local! {
 /// same `cache` and `group` (which ends it). Without an identity for apigen's executable or
 /// rustfmt, nothing is cached at this level.
 pub fn begin(cache: &Path, group: &str) {
-    let exe = std::env::current_exe().ok();
-    let identity = exe
-        .as_deref()
-        .and_then(|e| identity(e.as_os_str()))
-        .zip(identity(rustfmt()))
-        .map(|(a, r)| format!("{a}\0{r}"));
+    let identity = tools().printing.clone();
     SESSION.with(|s| {
         *s.borrow_mut() = identity.map(|identity| Session {
             dir: cache.join(group),
@@ -266,27 +262,75 @@ fn identity(rustfmt: &std::ffi::OsStr) -> Option<String> {
     ))
 }
 
-/// The rustfmt to run: `$RUSTFMT` when set, else the active toolchain's binary as
-/// `rustup which rustfmt` names it (asked once per process: each run through the rustup
-/// proxy costs it again), else `rustfmt` from `PATH`.
-fn rustfmt() -> &'static std::ffi::OsStr {
-    static RUSTFMT: std::sync::OnceLock<std::ffi::OsString> = std::sync::OnceLock::new();
-    RUSTFMT.get_or_init(|| {
-        if let Some(p) = std::env::var_os("RUSTFMT").filter(|p| !p.is_empty()) {
-            return p;
+/// The rustfmt to run and the identities the cache keys hold, found once per process (each
+/// costs file look-ups, and finding rustfmt a `rustup` process).
+struct Tools {
+    rustfmt: std::ffi::OsString,
+    /// [`identity`] of `rustfmt`; `None` when it cannot be found.
+    rustfmt_identity: Option<String>,
+    /// apigen's executable's and rustfmt's identities, for the files printed from tokens (a
+    /// rebuilt apigen prints differently); `None` when either is unknown.
+    printing: Option<String>,
+}
+
+fn tools() -> &'static Tools {
+    static TOOLS: std::sync::OnceLock<Tools> = std::sync::OnceLock::new();
+    TOOLS.get_or_init(|| {
+        let rustfmt = find_rustfmt();
+        let rustfmt_identity = identity(&rustfmt);
+        let exe = std::env::current_exe().ok();
+        let printing = exe
+            .as_deref()
+            .and_then(|e| identity(e.as_os_str()))
+            .zip(rustfmt_identity.clone())
+            .map(|(a, r)| format!("{a}\0{r}"));
+        Tools {
+            rustfmt,
+            rustfmt_identity,
+            printing,
         }
-        Command::new("rustup")
-            .args(["which", "rustfmt"])
-            .stdin(Stdio::null())
-            .stderr(Stdio::null())
-            .output()
-            .ok()
-            .filter(|o| o.status.success())
-            .and_then(|o| String::from_utf8(o.stdout).ok())
-            .map(|s| PathBuf::from(s.trim()))
-            .filter(|p| p.is_file())
-            .map_or_else(|| "rustfmt".into(), PathBuf::into_os_string)
     })
+}
+
+/// Finds rustfmt and the identities on another thread now, so that work overlaps what comes
+/// before formatting (loading the specs) instead of waiting in front of it.
+pub fn prefetch() {
+    std::thread::spawn(|| {
+        tools();
+    });
+}
+
+/// The rustfmt to run: `$RUSTFMT` when set; else the one beside `$CARGO` (set for `cargo run`:
+/// the toolchain's own, the binary `cargo fmt` runs, found without a process); else the active
+/// toolchain's binary as `rustup which rustfmt` names it (asked once: each run through the rustup
+/// proxy costs it again); else `rustfmt` from `PATH`.
+fn find_rustfmt() -> std::ffi::OsString {
+    if let Some(p) = std::env::var_os("RUSTFMT").filter(|p| !p.is_empty()) {
+        return p;
+    }
+    let beside_cargo = std::env::var_os("CARGO")
+        .map(PathBuf::from)
+        .and_then(|c| {
+            Some(
+                c.parent()?
+                    .join(format!("rustfmt{}", std::env::consts::EXE_SUFFIX)),
+            )
+        })
+        .filter(|p| p.is_file());
+    if let Some(p) = beside_cargo {
+        return p.into_os_string();
+    }
+    Command::new("rustup")
+        .args(["which", "rustfmt"])
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .map(|s| PathBuf::from(s.trim()))
+        .filter(|p| p.is_file())
+        .map_or_else(|| "rustfmt".into(), PathBuf::into_os_string)
 }
 
 fn format_with(

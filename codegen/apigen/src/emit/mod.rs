@@ -193,16 +193,31 @@ pub fn load_specs(root: &Path) -> Result<Vec<(String, Spec)>, GenerateError> {
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
         .collect();
     paths.sort();
-    paths
-        .into_iter()
-        .map(|p| {
-            let rel = format!(
-                "specs/{}",
-                p.file_name().unwrap_or_default().to_string_lossy()
-            );
-            Ok((rel, load::load_file(&p)?))
-        })
-        .collect()
+    // One thread per spec (parsing YAML is most of `generate`'s loading); the order stays.
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = paths
+            .iter()
+            .map(|p| {
+                let rel = format!(
+                    "specs/{}",
+                    p.file_name().unwrap_or_default().to_string_lossy()
+                );
+                let spec = scope.spawn(move || {
+                    timings::time(timings::Phase::Load, || {
+                        load::load_file(p).map_err(Box::new)
+                    })
+                });
+                (rel, spec)
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|(rel, h)| match h.join() {
+                Ok(spec) => Ok((rel, spec.map_err(GenerateError::Spec)?)),
+                Err(_) => Err(GenerateError::Panicked(rel)),
+            })
+            .collect()
+    })
 }
 
 /// Everything `apigen generate` writes into this repository, in a fixed order.

@@ -591,8 +591,8 @@ fn run(command: Command) -> Result<ExitCode, CliError> {
             fail_on,
         } => {
             let fail_on = fail_on.map(|f| match f {
-                FailOn::Breaking => diff::FailOn::Breaking,
-                FailOn::NonBreaking => diff::FailOn::NonBreaking,
+                FailOn::Breaking => diff::rules::Severity::Breaking,
+                FailOn::NonBreaking => diff::rules::Severity::NonBreaking,
             });
             let outcome = diff::run(&old, &new, fail_on)?;
             for x in &outcome.extracted {

@@ -1,7 +1,9 @@
 //! How serious a finding about input is, one scale for everything that reads input: the
-//! extractor's diagnostics about a document, spec validation (`apigen lint`) and the
-//! extraction run's notices. (`apigen diff` rates changes by their effect on clients —
-//! `diff::rules::Severity`: docs, non-breaking, breaking — a different question.)
+//! extractor's diagnostics about a document (the Alibaba table checks' findings and doubts
+//! carry it too, not a `warning: bool`), spec validation (`apigen lint`), loading errors, the
+//! extraction run's notices and the report's stale-correction lines. (`apigen diff` rates
+//! changes by their effect on clients — `diff::rules::Severity`: docs, non-breaking,
+//! breaking — a different question; `--fail-on` is a threshold on that same scale.)
 
 use std::fmt;
 

@@ -132,29 +132,35 @@ fn following(
     }
 }
 
+impl PageStyle {
+    /// The request of the first page (a page size or limit of at least 1).
+    fn first(self) -> PageRequest {
+        match self {
+            PageStyle::PageNumber { first, size } => PageRequest::PageNumber {
+                number: first,
+                size: size.max(1),
+            },
+            PageStyle::OffsetLimit { start, limit } => PageRequest::OffsetLimit {
+                offset: start,
+                limit: limit.max(1),
+            },
+            PageStyle::Marker { start, size } => PageRequest::Marker {
+                marker: start,
+                size,
+            },
+        }
+    }
+}
+
 /// Streams every item of a paged operation. `fetch` is called once per page.
 pub fn paginate<T, F, Fut>(style: PageStyle, fetch: F) -> impl Stream<Item = Result<T, Error>>
 where
     F: FnMut(PageRequest) -> Fut,
     Fut: Future<Output = Result<Page<T>, Error>>,
 {
-    let first = match style {
-        PageStyle::PageNumber { first, size } => PageRequest::PageNumber {
-            number: first,
-            size: size.max(1),
-        },
-        PageStyle::OffsetLimit { start, limit } => PageRequest::OffsetLimit {
-            offset: start,
-            limit: limit.max(1),
-        },
-        PageStyle::Marker { start, size } => PageRequest::Marker {
-            marker: start,
-            size,
-        },
-    };
     let state = State {
         fetch,
-        next: Some(first),
+        next: Some(style.first()),
         seen: 0,
     };
     let pages = futures_util::stream::unfold(state, |mut st| async move {
@@ -227,23 +233,9 @@ where
     F: FnMut(PageRequest) -> Fut,
     Fut: Future<Output = Result<R, Error>>,
 {
-    let first = match style {
-        PageStyle::PageNumber { first, size } => PageRequest::PageNumber {
-            number: first,
-            size: size.max(1),
-        },
-        PageStyle::OffsetLimit { start, limit } => PageRequest::OffsetLimit {
-            offset: start,
-            limit: limit.max(1),
-        },
-        PageStyle::Marker { start, size } => PageRequest::Marker {
-            marker: start,
-            size,
-        },
-    };
     let state = State {
         fetch,
-        next: Some(first),
+        next: Some(style.first()),
         seen: 0,
     };
     futures_util::stream::unfold(state, move |mut st| async move {

@@ -393,6 +393,35 @@ pub struct Plan {
     pub id_format: Option<String>,
 }
 
+impl Plan {
+    /// The plan of an operation that does `action` to `resource`, knowing nothing else yet (no
+    /// id, scope, list shape, errors or lifecycle).
+    pub fn new(resource: impl Into<String>, action: Action) -> Self {
+        Self {
+            resource: resource.into(),
+            action,
+            id: None,
+            key: Vec::new(),
+            id_out: None,
+            id_field: None,
+            scope: Vec::new(),
+            items: None,
+            total: None,
+            target: None,
+            paging: None,
+            filters: BTreeMap::new(),
+            fuzzy: BTreeMap::new(),
+            renames: BTreeMap::new(),
+            unique: Vec::new(),
+            conflict: None,
+            not_found: None,
+            busy: None,
+            lifecycle: None,
+            id_format: None,
+        }
+    }
+}
+
 /// How a list operation pages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "style")]

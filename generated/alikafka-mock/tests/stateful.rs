@@ -24,13 +24,13 @@ async fn over_http_topic_sees_its_own_creates() {
     let create = &plans["CreateTopic"];
     let created_in = cases.input("CreateTopic");
     let r: create_topic::CreateTopicRequest =
-        cases.request(&plans, "CreateTopic", &[], &created_in, None);
+        cases.scoped(&plans, "CreateTopic", &[], &created_in, None);
     let created = client.create_topic(&r).await.unwrap();
     let created = serde_json::to_value(&created).unwrap();
     let id = testing::created_id(create, &created_in, &created);
     let listed = || async {
         let r: get_topic_list::GetTopicListRequest =
-            cases.request(&plans, "GetTopicList", &create.scope, &created_in, None);
+            cases.scoped(&plans, "GetTopicList", &create.scope, &created_in, None);
         let answer = serde_json::to_value(client.get_topic_list(&r).await.unwrap()).unwrap();
         testing::path(&answer, "TopicList.TopicVO")
             .and_then(Value::as_array)
@@ -44,7 +44,7 @@ async fn over_http_topic_sees_its_own_creates() {
         "GetTopicList"
     );
     if let Some(id) = &id {
-        let r: delete_topic::DeleteTopicRequest = cases.request(
+        let r: delete_topic::DeleteTopicRequest = cases.scoped(
             &plans,
             "DeleteTopic",
             &create.scope,

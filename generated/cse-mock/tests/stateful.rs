@@ -29,12 +29,12 @@ async fn over_http_v1_kie_kv_sees_its_own_creates() {
     let create = &plans["CreateConfiguration"];
     let created_in = cases.input("CreateConfiguration");
     let r: create_configuration::CreateConfigurationRequest =
-        cases.request(&plans, "CreateConfiguration", &[], &created_in, None);
+        cases.scoped(&plans, "CreateConfiguration", &[], &created_in, None);
     let created = client.create_configuration(&r).await.unwrap();
     let created = serde_json::to_value(&created).unwrap();
     let id = testing::created_id(create, &created_in, &created);
     let listed = || async {
-        let r: query_configuration_list::QueryConfigurationListRequest = cases.request(
+        let r: query_configuration_list::QueryConfigurationListRequest = cases.scoped(
             &plans,
             "QueryConfigurationList",
             &create.scope,
@@ -55,7 +55,7 @@ async fn over_http_v1_kie_kv_sees_its_own_creates() {
         "QueryConfigurationList"
     );
     if let Some(id) = &id {
-        let r: query_configuration::QueryConfigurationRequest = cases.request(
+        let r: query_configuration::QueryConfigurationRequest = cases.scoped(
             &plans,
             "QueryConfiguration",
             &create.scope,
@@ -70,7 +70,7 @@ async fn over_http_v1_kie_kv_sees_its_own_creates() {
         });
     }
     if let Some(id) = &id {
-        let r: delete_configuration::DeleteConfigurationRequest = cases.request(
+        let r: delete_configuration::DeleteConfigurationRequest = cases.scoped(
             &plans,
             "DeleteConfiguration",
             &create.scope,

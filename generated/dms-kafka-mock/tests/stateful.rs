@@ -29,13 +29,13 @@ async fn over_http_v2_instances_sees_its_own_creates() {
     let create = &plans["CreateInstance"];
     let created_in = cases.input("CreateInstance");
     let r: create_instance::CreateInstanceRequest =
-        cases.request(&plans, "CreateInstance", &[], &created_in, None);
+        cases.scoped(&plans, "CreateInstance", &[], &created_in, None);
     let created = client.create_instance(&r).await.unwrap();
     let created = serde_json::to_value(&created).unwrap();
     let id = testing::created_id(create, &created_in, &created);
     let listed = || async {
         let r: list_instances::ListInstancesRequest =
-            cases.request(&plans, "ListInstances", &create.scope, &created_in, None);
+            cases.scoped(&plans, "ListInstances", &create.scope, &created_in, None);
         let answer = serde_json::to_value(client.list_instances(&r).await.unwrap()).unwrap();
         testing::path(&answer, "instances")
             .and_then(Value::as_array)
@@ -49,7 +49,7 @@ async fn over_http_v2_instances_sees_its_own_creates() {
         "ListInstances"
     );
     if let Some(id) = &id {
-        let r: show_instance::ShowInstanceRequest = cases.request(
+        let r: show_instance::ShowInstanceRequest = cases.scoped(
             &plans,
             "ShowInstance",
             &create.scope,
@@ -62,7 +62,7 @@ async fn over_http_v2_instances_sees_its_own_creates() {
             .unwrap_or_else(|e| panic!("{} after {}: {e}", "ShowInstance", "CreateInstance"));
     }
     if let Some(id) = &id {
-        let r: delete_instance::DeleteInstanceRequest = cases.request(
+        let r: delete_instance::DeleteInstanceRequest = cases.scoped(
             &plans,
             "DeleteInstance",
             &create.scope,

@@ -24,13 +24,13 @@ async fn over_http_cluster_sees_its_own_creates() {
     let create = &plans["CreateCluster"];
     let created_in = cases.input("CreateCluster");
     let r: create_cluster::CreateClusterRequest =
-        cases.request(&plans, "CreateCluster", &[], &created_in, None);
+        cases.scoped(&plans, "CreateCluster", &[], &created_in, None);
     let created = client.create_cluster(&r).await.unwrap();
     let created = serde_json::to_value(&created).unwrap();
     let id = testing::created_id(create, &created_in, &created);
     let listed = || async {
         let r: list_clusters::ListClustersRequest =
-            cases.request(&plans, "ListClusters", &create.scope, &created_in, None);
+            cases.scoped(&plans, "ListClusters", &create.scope, &created_in, None);
         let answer = serde_json::to_value(client.list_clusters(&r).await.unwrap()).unwrap();
         testing::path(&answer, "Data")
             .and_then(Value::as_array)
@@ -44,7 +44,7 @@ async fn over_http_cluster_sees_its_own_creates() {
         "ListClusters"
     );
     if let Some(id) = &id {
-        let r: query_cluster_detail::QueryClusterDetailRequest = cases.request(
+        let r: query_cluster_detail::QueryClusterDetailRequest = cases.scoped(
             &plans,
             "QueryClusterDetail",
             &create.scope,
@@ -57,7 +57,7 @@ async fn over_http_cluster_sees_its_own_creates() {
             .unwrap_or_else(|e| panic!("{} after {}: {e}", "QueryClusterDetail", "CreateCluster"));
     }
     if let Some(id) = &id {
-        let r: delete_cluster::DeleteClusterRequest = cases.request(
+        let r: delete_cluster::DeleteClusterRequest = cases.scoped(
             &plans,
             "DeleteCluster",
             &create.scope,

@@ -23,14 +23,13 @@ async fn over_http_app_sees_its_own_creates() {
     let (plans, cases) = (plans(), cases());
     let create = &plans["CreateApp"];
     let created_in = cases.input("CreateApp");
-    let r: create_app::CreateAppRequest =
-        cases.request(&plans, "CreateApp", &[], &created_in, None);
+    let r: create_app::CreateAppRequest = cases.scoped(&plans, "CreateApp", &[], &created_in, None);
     let created = client.create_app(&r).await.unwrap();
     let created = serde_json::to_value(&created).unwrap();
     let id = testing::created_id(create, &created_in, &created);
     let listed = || async {
         let r: list_app::ListAppRequest =
-            cases.request(&plans, "ListApp", &create.scope, &created_in, None);
+            cases.scoped(&plans, "ListApp", &create.scope, &created_in, None);
         let answer = serde_json::to_value(client.list_app(&r).await.unwrap()).unwrap();
         testing::path(&answer, "Data")
             .and_then(Value::as_array)
@@ -38,7 +37,7 @@ async fn over_http_app_sees_its_own_creates() {
     };
     assert_eq!(listed().await, 1, "{} then {}", "CreateApp", "ListApp");
     if let Some(id) = &id {
-        let r: describe_app_detail::DescribeAppDetailRequest = cases.request(
+        let r: describe_app_detail::DescribeAppDetailRequest = cases.scoped(
             &plans,
             "DescribeAppDetail",
             &create.scope,
@@ -51,7 +50,7 @@ async fn over_http_app_sees_its_own_creates() {
             .unwrap_or_else(|e| panic!("{} after {}: {e}", "DescribeAppDetail", "CreateApp"));
     }
     if let Some(id) = &id {
-        let r: delete_app_detail::DeleteAppDetailRequest = cases.request(
+        let r: delete_app_detail::DeleteAppDetailRequest = cases.scoped(
             &plans,
             "DeleteAppDetail",
             &create.scope,

@@ -129,13 +129,9 @@ impl Diff {
         }
     }
 
-    /// Whether any change is at or above `level`.
-    pub fn fails(&self, level: FailOn) -> bool {
-        let min = match level {
-            FailOn::Breaking => Severity::Breaking,
-            FailOn::NonBreaking => Severity::NonBreaking,
-        };
-        self.changes.iter().any(|c| c.severity >= min)
+    /// Whether any change is at or above `level` (`--fail-on`: breaking or non-breaking).
+    pub fn fails(&self, level: Severity) -> bool {
+        self.changes.iter().any(|c| c.severity >= level)
     }
 }
 
@@ -145,13 +141,6 @@ pub enum Format {
     Text,
     Markdown,
     Json,
-}
-
-/// The least severity that makes a diff fail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FailOn {
-    Breaking,
-    NonBreaking,
 }
 
 /// Why two versions could not be compared.
@@ -196,7 +185,7 @@ impl Outcome {
 }
 
 /// Loads both sides (spec files, documents, `rev:path`) and compares them.
-pub fn run(old: &str, new: &str, fail_on: Option<FailOn>) -> Result<Outcome, DiffError> {
+pub fn run(old: &str, new: &str, fail_on: Option<Severity>) -> Result<Outcome, DiffError> {
     let old_side = input::load(old)?;
     let new_side = input::load(new)?;
     let (old_spec, new_spec) = (old_side.spec(), new_side.spec());
@@ -235,7 +224,7 @@ mod tests {
     #[test]
     fn run_returns_the_outcome_and_typed_errors() {
         let mse = spec_file("mse");
-        let same = run(&mse, &mse, Some(FailOn::NonBreaking)).unwrap();
+        let same = run(&mse, &mse, Some(Severity::NonBreaking)).unwrap();
         assert!(same.diff.changes.is_empty() && !same.failed && same.extracted.is_empty());
         assert!(same.render(Format::Json, false).contains("\"changes\": []"));
         let e = run(&mse, &spec_file("cse"), None).unwrap_err();

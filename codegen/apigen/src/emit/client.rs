@@ -212,7 +212,18 @@ pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
         "Client of {} (API versions {version_doc}): one async method per operation.\n\nCheap to clone; clones share the connection pool.",
         svc.title
     ));
-    let client_impl = client_impl(&decl, &quote! { #(#methods)* #(#waiter_methods)* });
+    let client_impl = client_impl(
+        &decl,
+        &Endpoints {
+            doc: &endpoints_doc,
+            service: service_name,
+            rule: endpoint_rule,
+            regions: &regions,
+            hosts: &hosts,
+        },
+        &client_doc,
+        &quote! { #(#methods)* #(#waiter_methods)* },
+    );
     quote! {
         #![warn(missing_docs)]
 
@@ -227,19 +238,6 @@ pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
         /// How answers report failures (an HTTP error status; Alibaba RPC also in 2xx bodies).
         const RESPONSES: &dyn apigen_runtime::ResponseClassifier = &#classifier;
         #version_const
-
-        #endpoints_doc
-        pub static ENDPOINTS: EndpointTable = EndpointTable {
-            service: #service_name,
-            rule: #endpoint_rule,
-            regions: &[#((#regions, #hosts)),*],
-        };
-
-        #client_doc
-        #[derive(Debug, Clone)]
-        pub struct Client {
-            inner: apigen_runtime::Client,
-        }
 
         #client_impl
 
@@ -272,7 +270,12 @@ fn product_module(
     let module = format_ident!("{}", heck::ToSnakeCase::to_snake_case(p.code.as_str()));
     let (code, title, version) = (&p.code, &p.title, &p.api_version);
     let rule = &p.endpoints.rule;
-    let (regions, hosts): (Vec<_>, Vec<_>) = p.endpoints.regions.iter().unzip();
+    let (regions, hosts): (Vec<String>, Vec<String>) = p
+        .endpoints
+        .regions
+        .iter()
+        .map(|(r, h)| (r.clone(), h.clone()))
+        .unzip();
     let module_doc = doc_lines(&format!(
         "{title} (`{code}`): the operations of chapter \"{}\", which the document prints but \
          {title} serves. Their own client, with {title}'s endpoints and API version \
@@ -293,7 +296,18 @@ fn product_module(
         regional_items: &TokenStream::new(),
         ..*service
     };
-    let client_impl = client_impl(&decl, &quote! { #(#methods)* });
+    let client_impl = client_impl(
+        &decl,
+        &Endpoints {
+            doc: &endpoints_doc,
+            service: code,
+            rule,
+            regions: &regions,
+            hosts: &hosts,
+        },
+        &client_doc,
+        &quote! { #(#methods)* },
+    );
     quote! {
         #module_doc
         pub mod #module {
@@ -304,19 +318,6 @@ fn product_module(
 
             /// API version sent as `Version`.
             pub const API_VERSION: &str = #version;
-
-            #endpoints_doc
-            pub static ENDPOINTS: EndpointTable = EndpointTable {
-                service: #code,
-                rule: #rule,
-                regions: &[#((#regions, #hosts)),*],
-            };
-
-            #client_doc
-            #[derive(Debug, Clone)]
-            pub struct Client {
-                inner: apigen_runtime::Client,
-            }
 
             #client_impl
 
@@ -342,9 +343,31 @@ struct ClientDecl<'a> {
     regional_items: &'a TokenStream,
 }
 
-/// The `RegionalClient` impl of `Client` and the runtime's `service_client!` call (its
-/// `Operation` trait, constructors and per-call helpers), then the client's `methods`.
-fn client_impl(d: &ClientDecl<'_>, methods: &TokenStream) -> TokenStream {
+/// The `ENDPOINTS` table of a client: region hosts and the rule for the others.
+struct Endpoints<'a> {
+    doc: &'a TokenStream,
+    service: &'a str,
+    rule: &'a str,
+    regions: &'a [String],
+    hosts: &'a [String],
+}
+
+/// A client's `ENDPOINTS` table, its `Client` struct (documented by `client_doc`), the
+/// `RegionalClient` impl and the runtime's `service_client!` call (its `Operation` trait,
+/// constructors and per-call helpers), then the client's `methods`.
+fn client_impl(
+    d: &ClientDecl<'_>,
+    endpoints: &Endpoints<'_>,
+    client_doc: &TokenStream,
+    methods: &TokenStream,
+) -> TokenStream {
+    let Endpoints {
+        doc: endpoints_doc,
+        service,
+        rule,
+        regions,
+        hosts,
+    } = endpoints;
     let ClientDecl {
         scheme,
         env,
@@ -355,6 +378,19 @@ fn client_impl(d: &ClientDecl<'_>, methods: &TokenStream) -> TokenStream {
     let scheme_doc = d.scheme_doc.map(doc_lines);
     let regional_doc = d.regional_doc.as_deref().map(doc_lines);
     quote! {
+        #endpoints_doc
+        pub static ENDPOINTS: EndpointTable = EndpointTable {
+            service: #service,
+            rule: #rule,
+            regions: &[#((#regions, #hosts)),*],
+        };
+
+        #client_doc
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            inner: apigen_runtime::Client,
+        }
+
         #regional_doc
         impl RegionalClient for Client {
             const ENDPOINTS: &'static EndpointTable = &ENDPOINTS;

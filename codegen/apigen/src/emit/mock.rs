@@ -53,10 +53,15 @@ pub fn mismatched_example(op: &Operation) -> Option<&Value> {
 
 /// `src/examples.json`: operation id → documented response body.
 pub fn examples_json(spec: &Spec) -> String {
+    by_operation(spec, response_example)
+}
+
+/// Pretty JSON of operation id → the body `pick` chooses, for the operations it chooses one.
+fn by_operation(spec: &Spec, pick: fn(&Operation) -> Option<&Value>) -> String {
     let map: BTreeMap<&str, &Value> = spec
         .operations
         .iter()
-        .filter_map(|op| response_example(op).map(|v| (op.id.as_str(), v)))
+        .filter_map(|op| pick(op).map(|v| (op.id.as_str(), v)))
         .collect();
     pretty(&map)
 }
@@ -72,12 +77,7 @@ pub fn openapi_json(sm: &ServiceModel) -> String {
 /// `src/mismatched.json`: operation id → documented response body that disagrees with its
 /// table (answered only where it fits the table).
 pub fn mismatched_json(spec: &Spec) -> String {
-    let map: BTreeMap<&str, &Value> = spec
-        .operations
-        .iter()
-        .filter_map(|op| mismatched_example(op).map(|v| (op.id.as_str(), v)))
-        .collect();
-    pretty(&map)
+    by_operation(spec, mismatched_example)
 }
 
 /// `src/stateful.json`: the inferred plans.
@@ -901,7 +901,7 @@ fn http_stateful_test(sm: &ServiceModel) -> TokenStream {
     let get = by_id(Action::Get).map(|(op, key, m, req)| {
         quote! {
             if let Some(id) = &id {
-                let r: #req = cases.request(&plans, #op, &create.scope, &created_in, Some((#key, id)));
+                let r: #req = cases.scoped(&plans, #op, &create.scope, &created_in, Some((#key, id)));
                 client.#m(&r).await.unwrap_or_else(|e| panic!("{} after {}: {e}", #op, #create_op));
             }
         }
@@ -909,7 +909,7 @@ fn http_stateful_test(sm: &ServiceModel) -> TokenStream {
     let delete = by_id(Action::Delete).map(|(op, key, m, req)| {
         quote! {
             if let Some(id) = &id {
-                let r: #req = cases.request(&plans, #op, &create.scope, &created_in, Some((#key, id)));
+                let r: #req = cases.scoped(&plans, #op, &create.scope, &created_in, Some((#key, id)));
                 client.#m(&r).await.unwrap_or_else(|e| panic!("{}: {e}", #op));
                 assert_eq!(listed().await, 0, "{} then {}", #op, #list_op);
                 let again = client.#m(&r).await.expect_err("a deleted resource is gone");
@@ -945,12 +945,12 @@ fn http_stateful_test(sm: &ServiceModel) -> TokenStream {
             let (plans, cases) = (plans(), cases());
             let create = &plans[#create_op];
             let created_in = cases.input(#create_op);
-            let r: #create_req = cases.request(&plans, #create_op, &[], &created_in, None);
+            let r: #create_req = cases.scoped(&plans, #create_op, &[], &created_in, None);
             let created = client.#create_m(&r).await.unwrap();
             let created = serde_json::to_value(&created).unwrap();
             #id_binding
             let listed = || async {
-                let r: #list_req = cases.request(&plans, #list_op, &create.scope, &created_in, None);
+                let r: #list_req = cases.scoped(&plans, #list_op, &create.scope, &created_in, None);
                 let answer = serde_json::to_value(client.#list_m(&r).await.unwrap()).unwrap();
                 testing::path(&answer, #items).and_then(Value::as_array).map_or(0, Vec::len)
             };

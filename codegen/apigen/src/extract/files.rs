@@ -38,6 +38,8 @@ pub struct Extracted {
 /// A finding about the extraction run (not about a line of the document).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notice {
+    /// The document it is about.
+    pub document: String,
     pub severity: Severity,
     pub message: String,
 }
@@ -45,7 +47,7 @@ pub struct Notice {
 impl std::fmt::Display for Notice {
     /// `document: warning: message`, as the extraction diagnostics read.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
+        write!(f, "{}: {}: {}", self.document, self.severity, self.message)
     }
 }
 
@@ -95,12 +97,12 @@ pub fn extract_file(
                     .map(|p| p.display().to_string())
                     .collect();
                 notices.push(Notice {
+                    document: document.display().to_string(),
                     severity: Severity::Warning,
                     message: format!(
-                        "{}: warning: no corrections file for `{service}` (looked for {}); the \
+                        "no corrections file for `{service}` (looked for {}); the \
                          spec lacks the project's reviewed corrections. Run apigen in the \
                          project, pass --corrections FILE, or --no-corrections to mean it",
-                        document.display(),
                         tried.join(", ")
                     ),
                 });
@@ -121,11 +123,9 @@ pub fn extract_file(
     let missing = !notices.is_empty();
     if strict && missing {
         notices.push(Notice {
+            document: document.display().to_string(),
             severity: Severity::Error,
-            message: format!(
-                "{}: error: --strict: extracted without corrections",
-                document.display()
-            ),
+            message: "--strict: extracted without corrections".to_owned(),
         });
         out.failed = true;
     }

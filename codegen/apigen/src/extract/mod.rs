@@ -105,6 +105,18 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
+    pub fn push(
+        &mut self,
+        severity: Severity,
+        line: impl Into<Option<usize>>,
+        message: impl Into<String>,
+    ) {
+        self.items.push(Diagnostic {
+            severity,
+            line: line.into(),
+            message: message.into(),
+        });
+    }
     pub fn warn(&mut self, line: impl Into<Option<usize>>, message: impl Into<String>) {
         self.items.push(Diagnostic {
             severity: Severity::Warning,

@@ -66,22 +66,7 @@ pub fn summary(document: &str, corrections: &str, x: &Extraction) -> Vec<String>
     {
         out.push(format!("{document}:{d}"));
     }
-    for s in &x.stale {
-        out.push(format!(
-            "{corrections}: warning: stale correction #{} at `{}`: {}",
-            s.index + 1,
-            s.at,
-            s.why
-        ));
-    }
-    for s in &x.redundant {
-        out.push(format!(
-            "{corrections}: warning: partly redundant correction #{} at `{}`: {}",
-            s.index + 1,
-            s.at,
-            s.why
-        ));
-    }
+    corrections_lines(corrections, x, &mut out);
     let mut kinds: BTreeMap<String, (usize, Option<usize>)> = BTreeMap::new();
     for d in x
         .diagnostics
@@ -97,7 +82,7 @@ pub fn summary(document: &str, corrections: &str, x: &Extraction) -> Vec<String>
         let at = first
             .map(|l| format!(" (first at line {l})"))
             .unwrap_or_default();
-        out.push(format!("  {n} × warning: {k}{at}"));
+        out.push(format!("  {n} × {}: {k}{at}", Severity::Warning));
     }
     if kinds.len() > KINDS_SHOWN {
         let rest: usize = kinds[KINDS_SHOWN..].iter().map(|(_, (n, _))| n).sum();
@@ -109,6 +94,21 @@ pub fn summary(document: &str, corrections: &str, x: &Extraction) -> Vec<String>
     out
 }
 
+/// The stale and the partly redundant corrections of `x`, one line each.
+fn corrections_lines(corrections: &str, x: &Extraction, out: &mut Vec<String>) {
+    for (what, list) in [("stale", &x.stale), ("partly redundant", &x.redundant)] {
+        for s in list {
+            out.push(format!(
+                "{corrections}: {}: {what} correction #{} at `{}`: {}",
+                Severity::Warning,
+                s.index + 1,
+                s.at,
+                s.why
+            ));
+        }
+    }
+}
+
 /// Every diagnostic and stale correction, one per line.
 pub fn details(document: &str, corrections: &str, x: &Extraction) -> Vec<String> {
     let mut out: Vec<String> = x
@@ -116,22 +116,7 @@ pub fn details(document: &str, corrections: &str, x: &Extraction) -> Vec<String>
         .iter()
         .map(|d| format!("{document}:{d}"))
         .collect();
-    for s in &x.stale {
-        out.push(format!(
-            "{corrections}: warning: stale correction #{} at `{}`: {}",
-            s.index + 1,
-            s.at,
-            s.why
-        ));
-    }
-    for s in &x.redundant {
-        out.push(format!(
-            "{corrections}: warning: partly redundant correction #{} at `{}`: {}",
-            s.index + 1,
-            s.at,
-            s.why
-        ));
-    }
+    corrections_lines(corrections, x, &mut out);
     out
 }
 

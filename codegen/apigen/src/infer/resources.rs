@@ -231,26 +231,8 @@ impl Resources {
                 .values()
                 .any(|j| j.action == Action::Create)
                 .then(|| Plan {
-                    resource: e.resource.clone(),
-                    action: Action::Create,
-                    id: None,
-                    key: Vec::new(),
-                    id_out: None,
-                    id_field: None,
                     scope: e.scope.clone(),
-                    items: None,
-                    total: None,
-                    target: None,
-                    paging: None,
-                    filters: BTreeMap::new(),
-                    fuzzy: BTreeMap::new(),
-                    renames: BTreeMap::new(),
-                    unique: Vec::new(),
-                    conflict: None,
-                    not_found: None,
-                    busy: None,
-                    lifecycle: None,
-                    id_format: None,
+                    ..Plan::new(e.resource.clone(), Action::Create)
                 });
             let template = plans
                 .values()
@@ -281,21 +263,17 @@ impl Resources {
                         return Err(takes_no(op_id, id));
                     }
                 }
+                // The template's resource-wide members (scope, renames, errors, lifecycle);
+                // the rest is the operation's own.
                 let mut plan = Plan {
-                    action: joined.action,
                     id: joined.id.clone(),
-                    key: Vec::new(),
-                    id_out: None,
-                    id_field: None,
-                    items: None,
-                    total: None,
-                    paging: None,
-                    filters: BTreeMap::new(),
-                    fuzzy: BTreeMap::new(),
-                    unique: Vec::new(),
-                    conflict: None,
-                    id_format: None,
-                    ..template.clone()
+                    scope: template.scope.clone(),
+                    target: template.target.clone(),
+                    renames: template.renames.clone(),
+                    not_found: template.not_found.clone(),
+                    busy: template.busy.clone(),
+                    lifecycle: template.lifecycle.clone(),
+                    ..Plan::new(template.resource.clone(), joined.action)
                 };
                 plan.scope.retain(|k| takes(op, k));
                 if plan.action == Action::List {

@@ -78,14 +78,11 @@ pub(crate) fn infer_with(
                 continue;
             }
             let plan = Plan {
-                resource: resource.to_owned(),
-                action: *action,
                 id: match action {
                     Action::Create => id.clone().filter(|k| takes(op, k)),
                     Action::List => None,
                     _ => own_id,
                 },
-                key: Vec::new(),
                 id_out: (*action == Action::Create)
                     .then(|| id_out.clone())
                     .flatten(),
@@ -99,17 +96,7 @@ pub(crate) fn infer_with(
                 total: (*action == Action::List)
                     .then(|| response_fields(op).and_then(total_field))
                     .flatten(),
-                target: None,
-                paging: None,
-                filters: BTreeMap::new(),
-                fuzzy: BTreeMap::new(),
-                renames: BTreeMap::new(),
-                unique: Vec::new(),
-                conflict: None,
-                not_found: None,
-                busy: None,
-                lifecycle: None,
-                id_format: None,
+                ..Plan::new(resource.to_owned(), *action)
             };
             plans.insert(op.id.clone(), plan);
         }

@@ -89,7 +89,7 @@ impl LoadError {
                 write!(f, "{c}:")?;
             }
         }
-        f.write_str(" error: ")?;
+        write!(f, " {}: ", crate::severity::Severity::Error)?;
         if let Some(at) = &self.at {
             write!(f, "{at}: ")?;
         }

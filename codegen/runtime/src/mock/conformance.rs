@@ -22,14 +22,7 @@ pub async fn faulty_requests(
     schema: &ServiceSchema,
     cases_json: &str,
 ) -> Result<usize, Vec<String>> {
-    let cases: Vec<Value> =
-        serde_json::from_str(cases_json).map_err(|e| vec![format!("cases.json: {e}")])?;
-    let run = Run {
-        http: reqwest::Client::new(),
-        base: base_url.trim_end_matches('/').to_owned(),
-        schema,
-        problems: Vec::new(),
-    };
+    let (run, cases) = Run::new(base_url, schema, cases_json)?;
     run.all(&cases).await
 }
 
@@ -41,14 +34,7 @@ pub async fn valid_answers(
     schema: &ServiceSchema,
     cases_json: &str,
 ) -> Result<Vec<(String, u16, Value)>, Vec<String>> {
-    let cases: Vec<Value> =
-        serde_json::from_str(cases_json).map_err(|e| vec![format!("cases.json: {e}")])?;
-    let run = Run {
-        http: reqwest::Client::new(),
-        base: base_url.trim_end_matches('/').to_owned(),
-        schema,
-        problems: Vec::new(),
-    };
+    let (run, cases) = Run::new(base_url, schema, cases_json)?;
     let mut out = Vec::new();
     let mut problems = Vec::new();
     for case in &cases {
@@ -85,7 +71,23 @@ pub(crate) struct Run<'a> {
     pub(crate) problems: Vec<String>,
 }
 
-impl Run<'_> {
+impl<'a> Run<'a> {
+    /// A run against the server at `base_url`, and the cases of `cases_json` (`tests/cases.json`).
+    pub(crate) fn new(
+        base_url: &str,
+        schema: &'a ServiceSchema,
+        cases_json: &str,
+    ) -> Result<(Self, Vec<Value>), Vec<String>> {
+        let cases =
+            serde_json::from_str(cases_json).map_err(|e| vec![format!("cases.json: {e}")])?;
+        let run = Run {
+            http: reqwest::Client::new(),
+            base: base_url.trim_end_matches('/').to_owned(),
+            schema,
+            problems: Vec::new(),
+        };
+        Ok((run, cases))
+    }
     async fn all(mut self, cases: &[Value]) -> Result<usize, Vec<String>> {
         let mut checked = 0;
         for case in cases {

@@ -195,14 +195,7 @@ async fn check(
     plans: &BTreeMap<String, Plan>,
     cases_json: &str,
 ) -> Result<usize, Vec<String>> {
-    let cases: Vec<Value> =
-        serde_json::from_str(cases_json).map_err(|e| vec![format!("cases.json: {e}")])?;
-    let mut run = Run {
-        http: reqwest::Client::new(),
-        base: base_url.trim_end_matches('/').to_owned(),
-        schema,
-        problems: Vec::new(),
-    };
+    let (mut run, cases) = Run::new(base_url, schema, cases_json)?;
     let mut resources: BTreeMap<&str, BTreeMap<Action, (&OperationSchema, &Plan)>> =
         BTreeMap::new();
     for (op_id, plan) in plans {
@@ -1230,10 +1223,9 @@ fn creatable(op: &OperationSchema, plan: &Plan) -> usize {
     }
 }
 
-/// Whether member `key` of `op` is typed as free text (no enum).
-fn is_text(op: &OperationSchema, key: &str) -> bool {
-    let shape = op
-        .params
+/// The shape of member `key` of `op`: a parameter, else a field of the body.
+fn member_shape<'o>(op: &'o OperationSchema, key: &str) -> Option<&'o crate::schema::Shape> {
+    op.params
         .iter()
         .find(|p| p.name == key)
         .map(|p| &p.shape)
@@ -1245,28 +1237,20 @@ fn is_text(op: &OperationSchema, key: &str) -> bool {
                 .iter()
                 .find(|f| f.name == key)
                 .map(|f| &f.shape)
-        });
-    shape.is_some_and(|s| s.kind == crate::schema::Kind::String && s.enum_values.is_empty())
+        })
+}
+
+/// Whether member `key` of `op` is typed as free text (no enum).
+fn is_text(op: &OperationSchema, key: &str) -> bool {
+    member_shape(op, key)
+        .is_some_and(|s| s.kind == crate::schema::Kind::String && s.enum_values.is_empty())
 }
 
 /// Whether member `key` of `op` is typed as a number.
 fn is_number(op: &OperationSchema, key: &str) -> bool {
     use crate::schema::Kind;
-    let shape = op
-        .params
-        .iter()
-        .find(|p| p.name == key)
-        .map(|p| &p.shape)
-        .or_else(|| {
-            op.body
-                .as_ref()?
-                .shape
-                .fields
-                .iter()
-                .find(|f| f.name == key)
-                .map(|f| &f.shape)
-        });
-    shape.is_some_and(|s| matches!(s.kind, Kind::Integer | Kind::Long | Kind::Number))
+    member_shape(op, key)
+        .is_some_and(|s| matches!(s.kind, Kind::Integer | Kind::Long | Kind::Number))
 }
 
 /// The documented values of member `key` of `op`, if it is an enum.

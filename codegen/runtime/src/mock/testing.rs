@@ -68,15 +68,17 @@ impl<'s> Cases<'s> {
 
     /// The request of `op` from its case (serde form), sharing the create's `scope` values
     /// (`InstanceId`, `project_id`, …) and the rest of a composite identity where `op` names
-    /// the resource by it, naming the resource by `id` when given, on the first page of 50.
-    pub fn scoped(
+    /// the resource by it, naming the resource by `id` when given, on the first page of 50: as
+    /// the typed request model `T` (or its serde form, `T` = `Map<String, Value>`); panics
+    /// naming `op` when it does not fit.
+    pub fn scoped<T: serde::de::DeserializeOwned>(
         &self,
         plans: &BTreeMap<String, Plan>,
         op: &str,
         scope: &[String],
         created_in: &Map<String, Value>,
         id: Option<(&str, &Value)>,
-    ) -> Map<String, Value> {
+    ) -> T {
         let mut m = self.input(op);
         let key = plans.get(op).map_or(&[][..], |p| p.key.as_slice());
         for k in scope.iter().chain(key) {
@@ -90,20 +92,7 @@ impl<'s> Cases<'s> {
         if let Some(p) = plans.get(op) {
             set_page(p, self.schema.operation(op), &mut m, 0, 50);
         }
-        m
-    }
-
-    /// [`Cases::scoped`] as the typed request model `T`; panics naming `op` when it does not
-    /// fit.
-    pub fn request<T: serde::de::DeserializeOwned>(
-        &self,
-        plans: &BTreeMap<String, Plan>,
-        op: &str,
-        scope: &[String],
-        created_in: &Map<String, Value>,
-        id: Option<(&str, &Value)>,
-    ) -> T {
-        model(op, self.scoped(plans, op, scope, created_in, id))
+        model(op, m)
     }
 }
 
@@ -172,7 +161,8 @@ pub fn own_effects(
         let created_in = cases.input(create_op);
         let created: Value = answers.answer(create_op, &created_in).unwrap();
         let id = created_id(create, &created_in, &created);
-        let scoped = |op: &str| cases.scoped(plans, op, &create.scope, &created_in, None);
+        let scoped =
+            |op: &str| cases.scoped::<Map<_, _>>(plans, op, &create.scope, &created_in, None);
         let count = |answers: &Answers| {
             let listed: Value = answers.answer(list_op, &scoped(list_op)).unwrap();
             path(&listed, list.items.as_deref().unwrap_or_default())

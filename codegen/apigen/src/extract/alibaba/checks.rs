@@ -3,6 +3,7 @@
 //! with the table. They only report; fixes go into the corrections file.
 
 use super::nesting::{fold, lookup};
+use crate::severity::Severity;
 use crate::spec::model::{Field, TypeExpr};
 use serde_json::Value;
 
@@ -11,8 +12,8 @@ use serde_json::Value;
 pub struct Finding {
     pub line: Option<usize>,
     pub message: String,
-    /// Warnings are likely errors in the document; the rest are notes.
-    pub warning: bool,
+    /// Warnings are likely errors in the document; the rest are notes (never `Error`).
+    pub severity: Severity,
 }
 
 /// Compare response fields with the example bodies (JSON value, XML tree): a field whose
@@ -64,7 +65,7 @@ pub fn response_names(
                     f.name,
                     at(&kpath)
                 ),
-                warning: true,
+                severity: Severity::Warning,
             });
         }
     }
@@ -92,7 +93,7 @@ pub fn response_names(
                     "name `{name}`{} differs from the {srcs} example's `{key}` (OCR slip?)",
                     at(&path)
                 ),
-                warning: true,
+                severity: Severity::Warning,
             }),
             Raw::Extra { key, path } => out.push(Finding {
                 line: None,
@@ -100,7 +101,7 @@ pub fn response_names(
                     "the {srcs} example has `{key}`{} which the table does not list",
                     at(&path)
                 ),
-                warning: false,
+                severity: Severity::Note,
             }),
         }
     }
@@ -112,7 +113,7 @@ pub fn response_names(
                 case_only.len(),
                 case_only.join(", ")
             ),
-            warning: true,
+            severity: Severity::Warning,
         });
     }
 }
@@ -376,12 +377,12 @@ pub fn request_names(
             Some(p) => out.push(Finding {
                 line: p.line.map(|l| l as usize),
                 message: format!("parameter `{}` differs from `{base}` in the request example at line {sample_line} (OCR slip or case?)", p.name),
-                warning: true,
+                severity: Severity::Warning,
             }),
             None => out.push(Finding {
                 line: Some(sample_line),
                 message: format!("the request example sends `{name}`, which the table does not list"),
-                warning: true,
+                severity: Severity::Warning,
             }),
         }
     }
@@ -407,7 +408,11 @@ mod tests {
         let mut out = Vec::new();
         response_names(&[list], &[(ex, "JSON")], "", &mut out);
         assert_eq!(out.len(), 2);
-        assert!(out[0].warning && out[0].line == Some(2) && out[0].message.contains("`ZoneId`"));
+        assert!(
+            out[0].severity == Severity::Warning
+                && out[0].line == Some(2)
+                && out[0].message.contains("`ZoneId`")
+        );
         // Case-only differences are summarised; JSON and XML findings merge.
         let ex2 = json!({"requestId": "r"});
         let mut out2 = Vec::new();
@@ -419,7 +424,7 @@ mod tests {
         );
         assert_eq!(out2.len(), 1);
         assert!(out2[0].message.contains("only by case"));
-        assert!(!out[1].warning && out[1].message.contains("`Vip`"));
+        assert!(out[1].severity == Severity::Note && out[1].message.contains("`Vip`"));
     }
 
     #[test]
@@ -433,10 +438,12 @@ mod tests {
         let mut out = Vec::new();
         response_names(&[data], &[(ex, "JSON")], "", &mut out);
         assert_eq!(out.len(), 2, "{out:?}");
-        assert!(out.iter().any(|f| f.warning && f.line == Some(9)));
         assert!(out
             .iter()
-            .any(|f| !f.warning && f.message.contains("`Vip`")));
+            .any(|f| f.severity == Severity::Warning && f.line == Some(9)));
+        assert!(out
+            .iter()
+            .any(|f| f.severity == Severity::Note && f.message.contains("`Vip`")));
     }
 
     #[test]

@@ -442,37 +442,23 @@ fn operation(
     }
 
     // Request parameters.
-    let req_tables: Vec<&&Table> = span_tables
-        .iter()
-        .filter(|t| sections::is_request_table(t))
-        .collect();
-    if req_tables.len() > 1 {
-        diags.note(
-            req_tables[1].header_line,
-            format!(
-                "`{id}` has {} request tables; read as one",
-                req_tables.len()
-            ),
-        );
-    }
-    let req_rows: Vec<&Row> = req_tables.iter().flat_map(|t| t.rows.iter()).collect();
-    let cols = req_tables
-        .first()
-        .map(|t| Columns::of(t))
-        .unwrap_or(Columns {
+    let (req_rows, cols) = section_rows(
+        &span_tables,
+        sections::is_request_table,
+        "request",
+        &id,
+        Columns {
             name: Some(0),
             ty: Some(1),
             required: Some(2),
             example: Some(3),
             description: Some(4),
-        });
+        },
+        diags,
+    );
     let req = request::read(&req_rows, &cols);
     for d in &req.doubts {
-        if d.warning {
-            diags.warn(d.line, d.message.clone());
-        } else {
-            diags.note(d.line, d.message.clone());
-        }
+        diags.push(d.severity, d.line, d.message.clone());
     }
     match &req.action {
         None => diags.note(
@@ -546,30 +532,20 @@ fn operation(
     }
 
     // Response.
-    let resp_tables: Vec<&&Table> = span_tables
-        .iter()
-        .filter(|t| sections::is_response_table(t))
-        .collect();
-    if resp_tables.len() > 1 {
-        diags.note(
-            resp_tables[1].header_line,
-            format!(
-                "`{id}` has {} response tables; read as one",
-                resp_tables.len()
-            ),
-        );
-    }
-    let resp_rows: Vec<&Row> = resp_tables.iter().flat_map(|t| t.rows.iter()).collect();
-    let rcols = resp_tables
-        .first()
-        .map(|t| Columns::of(t))
-        .unwrap_or(Columns {
+    let (resp_rows, rcols) = section_rows(
+        &span_tables,
+        sections::is_response_table,
+        "response",
+        &id,
+        Columns {
             name: Some(0),
             ty: Some(1),
             required: None,
             example: Some(2),
             description: Some(3),
-        });
+        },
+        diags,
+    );
     let entries: Vec<Entry> = resp_rows
         .iter()
         .map(|r| response_entry(r, &rcols, diags))
@@ -643,11 +619,7 @@ fn operation(
     let example_values: Vec<Value> = bodies.iter().map(|(v, _)| v.clone()).collect();
     let (fields, doubts) = nesting::rebuild(entries, &example_values, sorted);
     for d in doubts {
-        if d.warning {
-            diags.warn(d.line, d.message);
-        } else {
-            diags.note(d.line, d.message);
-        }
+        diags.push(d.severity, d.line, d.message);
     }
     let mut findings = Vec::new();
     let body_refs: Vec<(Value, &str)> = bodies.iter().map(|(v, s)| (v.clone(), *s)).collect();
@@ -739,13 +711,31 @@ fn operation(
     }
 }
 
+/// The rows of an operation's `what` tables (those `is_kind` picks; several are read as one,
+/// with a note) and their columns (`default` where there is no table).
+fn section_rows<'t>(
+    tables: &[&'t Table],
+    is_kind: fn(&Table) -> bool,
+    what: &str,
+    id: &str,
+    default: Columns,
+    diags: &mut Diagnostics,
+) -> (Vec<&'t Row>, Columns) {
+    let picked: Vec<&Table> = tables.iter().copied().filter(|t| is_kind(t)).collect();
+    if picked.len() > 1 {
+        diags.note(
+            picked[1].header_line,
+            format!("`{id}` has {} {what} tables; read as one", picked.len()),
+        );
+    }
+    let rows = picked.iter().flat_map(|t| t.rows.iter()).collect();
+    let cols = picked.first().map_or(default, |t| Columns::of(t));
+    (rows, cols)
+}
+
 fn report(diags: &mut Diagnostics, findings: Vec<checks::Finding>) {
     for f in findings {
-        if f.warning {
-            diags.warn(f.line, f.message);
-        } else {
-            diags.note(f.line, f.message);
-        }
+        diags.push(f.severity, f.line, f.message);
     }
 }
 

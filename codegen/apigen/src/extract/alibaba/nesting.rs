@@ -20,6 +20,7 @@
 //! above it; a `↳` before a name marks a child explicitly.
 
 use super::super::text::{DocType, Item};
+use crate::severity::Severity;
 use crate::spec::model::{Field, TypeExpr};
 use serde_json::Value;
 
@@ -48,7 +49,7 @@ pub enum EntryKind {
 pub struct Doubt {
     pub line: usize,
     pub message: String,
-    pub warning: bool,
+    pub severity: Severity,
 }
 
 #[derive(Debug)]
@@ -128,13 +129,13 @@ pub fn rebuild(entries: Vec<Entry>, examples: &[Value], sorted: bool) -> (Vec<Fi
                                 "note row read as part of the description of `{}`",
                                 f.name
                             ),
-                            warning: false,
+                            severity: Severity::Note,
                         });
                     }
                     None => doubts.push(Doubt {
                         line,
                         message: "note row before any field; dropped".into(),
-                        warning: true,
+                        severity: Severity::Warning,
                     }),
                 }
                 continue;
@@ -144,7 +145,7 @@ pub fn rebuild(entries: Vec<Entry>, examples: &[Value], sorted: bool) -> (Vec<Fi
                 if top != 0 && nodes[top].children.is_empty() {
                     let name = entry.field.name.clone();
                     if let Some(w) = nodes[top].list_wrapper.as_ref().filter(|w| **w != name) {
-                        doubts.push(Doubt { line, message: format!("wrapper row `{name}` differs from the example's list element `{w}`"), warning: true });
+                        doubts.push(Doubt { line, message: format!("wrapper row `{name}` differs from the example's list element `{w}`"), severity: Severity::Warning });
                     }
                     let (objs, _, is_list) = descend(&nodes[top].raw, Some(&name), false);
                     let n = &mut nodes[top];
@@ -158,7 +159,7 @@ pub fn rebuild(entries: Vec<Entry>, examples: &[Value], sorted: bool) -> (Vec<Fi
                             "untyped empty row `{}` does not follow a container; dropped",
                             entry.field.name
                         ),
-                        warning: true,
+                        severity: Severity::Warning,
                     });
                 }
                 continue;
@@ -255,7 +256,7 @@ fn choose_level(
         message: format!(
             "`{name}` fits no open level (duplicate or out of order); put at the top level"
         ),
-        warning: true,
+        severity: Severity::Warning,
     });
     0
 }

@@ -6,6 +6,7 @@ use super::super::tables::{Row, Table};
 use super::super::text::{
     clean_name, parse_description, parse_required, parse_type, strip_html, DocType, Item,
 };
+use crate::severity::Severity;
 use crate::spec::model::{Encoding, Field, Location, TypeExpr};
 use serde_json::Value;
 
@@ -36,7 +37,7 @@ impl Columns {
 pub struct Doubt {
     pub line: usize,
     pub message: String,
-    pub warning: bool,
+    pub severity: Severity,
 }
 
 /// The outcome of reading an operation's request rows.
@@ -148,7 +149,7 @@ pub fn read(rows: &[&Row], cols: &Columns) -> Request {
                     row.cell(cols.required),
                     f.name
                 ),
-                warning: true,
+                severity: Severity::Warning,
             });
         }
         f.required = required.unwrap_or(false);
@@ -157,7 +158,7 @@ pub fn read(rows: &[&Row], cols: &Columns) -> Request {
             out.doubts.push(Doubt {
                 line,
                 message: "request row without a name; dropped".into(),
-                warning: true,
+                severity: Severity::Warning,
             });
             continue;
         }
@@ -167,7 +168,7 @@ pub fn read(rows: &[&Row], cols: &Columns) -> Request {
                 out.doubts.push(Doubt {
                     line,
                     message: format!("second `Action` row (first at line {first})"),
-                    warning: true,
+                    severity: Severity::Warning,
                 });
             }
             out.action = Some((f.example.clone().unwrap_or_default(), line));
@@ -186,7 +187,7 @@ pub fn read(rows: &[&Row], cols: &Columns) -> Request {
                     "request parameter `{}` has type `{}` ({other:?})",
                     f.name, f.doc_type
                 ),
-                warning: true,
+                severity: Severity::Warning,
             }),
         }
         let parts: Vec<&str> = f.name.split('.').collect();
@@ -251,7 +252,7 @@ pub fn read(rows: &[&Row], cols: &Columns) -> Request {
                             "dotted parameter name `{}` is not a repeat list (`X.N`, `X.N.Y`)",
                             f.name
                         ),
-                        warning: true,
+                        severity: Severity::Warning,
                     });
                 }
                 if doc_type == DocType::RepeatList {
@@ -260,7 +261,7 @@ pub fn read(rows: &[&Row], cols: &Columns) -> Request {
                     out.doubts.push(Doubt {
                         line,
                         message: format!("`{}` is typed RepeatList but has no `.N` suffix", f.name),
-                        warning: true,
+                        severity: Severity::Warning,
                     });
                 }
                 out.parameters.push(f);

@@ -143,19 +143,12 @@ pub fn requests(
                 }
                 awaiting_body = false;
             } else if !text.is_empty() {
-                let mut ex = Example {
-                    format: ExampleFormat::Json,
-                    line: b.line as u32,
-                    title: std::mem::take(&mut title),
-                    method: None,
-                    target: None,
-                    params: IndexMap::new(),
-                    json: None,
-                    raw: None,
-                    mismatch: None,
-                };
-                set_json(&mut ex, text, b.line, diags);
-                out.push(ex);
+                out.push(json_example(
+                    b.line,
+                    std::mem::take(&mut title),
+                    text,
+                    diags,
+                ));
             }
             n = b.end + 1;
             continue;
@@ -195,6 +188,23 @@ fn http_example(line: usize, title: String, method: Method, target: String) -> E
         raw: None,
         mismatch: None,
     }
+}
+
+/// A JSON example at `line` titled `title`: the body `text` (see [`set_json`]).
+fn json_example(line: usize, title: String, text: &str, diags: &mut Diagnostics) -> Example {
+    let mut ex = Example {
+        format: ExampleFormat::Json,
+        line: line as u32,
+        title,
+        method: None,
+        target: None,
+        params: IndexMap::new(),
+        json: None,
+        raw: None,
+        mismatch: None,
+    };
+    set_json(&mut ex, text, line, diags);
+    ex
 }
 
 fn set_json(ex: &mut Example, text: &str, line: usize, diags: &mut Diagnostics) {
@@ -237,18 +247,7 @@ pub fn responses(
             continue;
         }
         if let Some(b) = blocks.iter().find(|b| b.line == n) {
-            let mut ex = Example {
-                format: ExampleFormat::Json,
-                line: b.line as u32,
-                title: std::mem::take(&mut title),
-                method: None,
-                target: None,
-                params: IndexMap::new(),
-                json: None,
-                raw: None,
-                mismatch: None,
-            };
-            set_json(&mut ex, &b.text, b.line, diags);
+            let ex = json_example(b.line, std::mem::take(&mut title), &b.text, diags);
             let r = match responses.iter().position(|r| r.status == status) {
                 Some(i) => &mut responses[i],
                 None => {

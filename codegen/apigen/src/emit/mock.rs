@@ -227,10 +227,11 @@ pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
 
             /// The router: the service (recording and overrides around every operation) plus
             /// the `/_apigen/requests` and `/_apigen/reset` admin routes and the mock's page at
-            /// `/_apigen/` (requests, hit counts, state, the OpenAPI document).
+            /// `/_apigen/` (requests, hit counts, state, the OpenAPI document). Without state,
+            /// the service answers each operation from its answer rendered once.
             pub fn router(&self, verifier: Option<Verifier>) -> Router {
                 self.recorder
-                    .#wrap(server::service(self.clone()))
+                    .#wrap(server::service(self.clone()).constant_answers(self.answers.clone()))
                     .verifier(verifier)
                     .into_router()
                     .merge(self.recorder.admin_router())

@@ -310,6 +310,29 @@ impl Answers {
     }
 }
 
+/// Without state, every operation's typed answer is the documented example or the generated
+/// value, whichever first decodes into the response model — the same for every request, so
+/// the front doors render it once ([`crate::server::ConstantAnswers`]); the generated mocks
+/// give their answers to their service this way.
+impl crate::server::ConstantAnswers for Answers {
+    fn is_constant(&self, operation: &str) -> bool {
+        self.inner.stateful.is_none() && self.inner.generated.contains_key(operation)
+    }
+
+    fn constant(&self, operation: &str) -> Option<Vec<&Value>> {
+        if !self.is_constant(operation) {
+            return None;
+        }
+        // As `decode_answer` tries them.
+        Some(
+            self.example(operation)
+                .into_iter()
+                .chain(self.generated_ref(operation))
+                .collect(),
+        )
+    }
+}
+
 /// `generated` (a value with every member of the table) with `example`'s values wherever the
 /// example has the same key and a value of the same kind (object, list, scalar; `null` keeps
 /// the generated value); the example's

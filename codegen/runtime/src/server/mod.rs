@@ -82,6 +82,58 @@ impl Call {
     }
 }
 
+/// Answers that do not depend on the request — a stateless mock's ([`crate::mock::Answers`]
+/// without state): given to a front door ([`RpcService::constant_answers`],
+/// [`RestService::constant_answers`]), the typed operations answer them without calling the
+/// handler, from the response serialized once per operation, after the request has been read
+/// and checked as usual. The handler is still called for every operation this gives `None`
+/// for, and when no candidate decodes into the response model.
+///
+/// Under load, turning the same typed answer into a `Value` (or bytes) on every request was
+/// the largest part of a mock's own time.
+pub trait ConstantAnswers: Send + Sync + 'static {
+    /// The values the answer of `operation` is decoded from, the first that fits the response
+    /// model winning; `None` when the answer depends on the request (asked on every request,
+    /// so it should be cheap).
+    fn constant(&self, operation: &str) -> Option<Vec<&serde_json::Value>>;
+
+    /// Whether `operation`'s answer does not depend on the request (cheap: asked on every
+    /// request before [`Self::constant`] is consulted once).
+    fn is_constant(&self, operation: &str) -> bool;
+}
+
+/// The constant answers a front door was given, shared with the typed handlers registered
+/// before (set once).
+pub(crate) type ConstantSlot = Arc<std::sync::OnceLock<Arc<dyn ConstantAnswers>>>;
+
+/// The response `Resp` decoded once from `op`'s constant candidates and rendered by `render`,
+/// kept in `cache`; `None` when there are no constant answers or the operation's answer is
+/// not constant (or fits no candidate).
+pub(crate) fn constant_answer<Resp, T>(
+    slot: &ConstantSlot,
+    cache: &std::sync::OnceLock<Option<T>>,
+    operation: &str,
+    render: impl FnOnce(Resp) -> Option<T>,
+) -> Option<T>
+where
+    Resp: serde::de::DeserializeOwned,
+    T: Clone,
+{
+    let answers = slot.get()?;
+    if !answers.is_constant(operation) {
+        return None;
+    }
+    cache
+        .get_or_init(|| {
+            let candidates = answers.constant(operation)?;
+            let resp = candidates
+                .into_iter()
+                .find_map(|v| Resp::deserialize(v).ok())?;
+            render(resp)
+        })
+        .clone()
+}
+
 /// Default largest accepted request body (8 MiB).
 pub const DEFAULT_BODY_LIMIT: usize = 8 * 1024 * 1024;
 

@@ -8,7 +8,7 @@
 //! a fixed query parameter (`/instances/{id}/action?type=restart`).
 
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, State};
@@ -24,7 +24,10 @@ use super::errors::{
 };
 use super::params::{parse_param, FromParam, Params};
 use super::validate::{Outcome, Validation};
-use super::{guarded, BoxFuture, Call, Incoming, Received, ServerOptions, Verifier};
+use super::{
+    constant_answer, guarded, BoxFuture, Call, ConstantAnswers, ConstantSlot, Incoming, Received,
+    ServerOptions, Verifier,
+};
 use crate::schema::OperationSchema;
 use crate::sign::verify::Verified;
 use crate::sign::SignInput;
@@ -259,6 +262,7 @@ pub struct RestService {
     flavor: Flavor,
     routes: Vec<Route>,
     options: ServerOptions,
+    constant: ConstantSlot,
 }
 
 impl std::fmt::Debug for RestService {
@@ -287,7 +291,15 @@ impl RestService {
             },
             routes: Vec::new(),
             options: ServerOptions::default(),
+            constant: ConstantSlot::default(),
         }
+    }
+
+    /// Answers the typed operations whose answer is constant without calling their handlers
+    /// (see [`ConstantAnswers`]): a stateless mock's answers, serialized once per operation.
+    pub fn constant_answers(self, answers: impl ConstantAnswers) -> Self {
+        let _ = self.constant.set(Arc::new(answers));
+        self
     }
 
     /// Registers `handler` for `method` on `template`; `success_status` is the status the spec
@@ -320,11 +332,13 @@ impl RestService {
     pub fn operation<Req, Resp, F, Fut>(self, op: &'static OperationSchema, f: F) -> Self
     where
         Req: DeserializeOwned + Send + 'static,
-        Resp: Serialize + 'static,
+        Resp: Serialize + DeserializeOwned + 'static,
         F: Fn(Req, Call) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<Resp, ApiError>> + Send + 'static,
     {
         let f = Arc::new(f);
+        let constant = self.constant.clone();
+        let cache: Arc<OnceLock<Option<Bytes>>> = Arc::default();
         self.route(
             &op.method,
             &op.path,
@@ -336,6 +350,20 @@ impl RestService {
                         super::validate::into_model::<Req>(&op.id, v)
                             .map_err(|e| r.outcome.fault(e))
                     });
+                // (An operation without a documented body goes to its handler.)
+                if input.is_ok() && op.response.is_some() {
+                    let raw = constant_answer(&constant, &cache, &op.id, |resp: Resp| {
+                        serde_json::to_vec(&resp).ok().map(Bytes::from)
+                    });
+                    if raw.is_some() {
+                        let resp = RestResponse {
+                            raw,
+                            ..RestResponse::default()
+                        };
+                        return Box::pin(std::future::ready(Ok(resp)))
+                            as BoxFuture<Result<RestResponse, ApiError>>;
+                    }
+                }
                 let call = Call {
                     operation: r.operation,
                     request_id: r.request_id,
@@ -343,7 +371,7 @@ impl RestService {
                     verified: r.verified,
                 };
                 let f = f.clone();
-                async move {
+                Box::pin(async move {
                     let resp = f(input?, call).await?;
                     let raw = match op.response {
                         None => None,
@@ -355,7 +383,7 @@ impl RestService {
                         raw,
                         ..RestResponse::default()
                     })
-                }
+                })
             },
         )
     }

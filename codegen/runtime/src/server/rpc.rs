@@ -24,7 +24,10 @@ use super::errors::{
 };
 use super::params::{FromParam, Params};
 use super::validate::{Outcome, Validation};
-use super::{guarded, xml, BoxFuture, Call, Incoming, Received, ServerOptions, Verifier};
+use super::{
+    constant_answer, guarded, xml, BoxFuture, Call, ConstantAnswers, ConstantSlot, Incoming,
+    Received, ServerOptions, Verifier,
+};
 use crate::schema::OperationSchema;
 use crate::sign::verify::Verified;
 use crate::sign::SignInput;
@@ -306,6 +309,7 @@ pub struct RpcService {
     action_versions: BTreeMap<String, String>,
     handlers: BTreeMap<String, RpcHandler>,
     options: ServerOptions,
+    constant: ConstantSlot,
 }
 
 impl std::fmt::Debug for RpcService {
@@ -326,7 +330,15 @@ impl RpcService {
             action_versions: BTreeMap::new(),
             handlers: BTreeMap::new(),
             options: ServerOptions::default(),
+            constant: ConstantSlot::default(),
         }
+    }
+
+    /// Answers the typed operations whose answer is constant without calling their handlers
+    /// (see [`ConstantAnswers`]): a stateless mock's answers, rendered once per operation.
+    pub fn constant_answers(self, answers: impl ConstantAnswers) -> Self {
+        let _ = self.constant.set(Arc::new(answers));
+        self
     }
 
     /// Registers the handler of `action`. The handler returns the response object; the
@@ -360,7 +372,7 @@ impl RpcService {
     pub fn operation<Req, Resp, F, Fut>(self, op: &'static OperationSchema, f: F) -> Self
     where
         Req: DeserializeOwned + Send + 'static,
-        Resp: Serialize + 'static,
+        Resp: Serialize + DeserializeOwned + 'static,
         F: Fn(Req, Call) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<Resp, ApiError>> + Send + 'static,
     {
@@ -369,11 +381,22 @@ impl RpcService {
             Some(v) => self.action_version(op.id.clone(), v.clone()),
             None => self,
         };
+        let constant = this.constant.clone();
+        let cache: Arc<OnceLock<Option<Arc<Prepared>>>> = Arc::default();
         this.answer_handler(op.id.clone(), move |r: RpcRequest| {
             let input = super::validate::rpc_input_in(op, &r.params, r.validation, &r.outcome)
                 .and_then(|v| {
                     super::validate::into_model::<Req>(&op.id, v).map_err(|e| r.outcome.fault(e))
                 });
+            if input.is_ok() {
+                let prepared = constant_answer(&constant, &cache, &op.id, |resp: Resp| {
+                    Some(Arc::new(Prepared::new(serde_json::to_value(resp).ok()?)))
+                });
+                if let Some(p) = prepared {
+                    return Box::pin(std::future::ready(Ok(RpcAnswer::Prepared(p))))
+                        as BoxFuture<Result<RpcAnswer, ApiError>>;
+                }
+            }
             let call = Call {
                 operation: r.action,
                 request_id: r.request_id,
@@ -382,7 +405,7 @@ impl RpcService {
             };
             let xml_wanted = wants_xml(&r.params);
             let f = f.clone();
-            async move {
+            Box::pin(async move {
                 let resp = f(input?, call).await?;
                 // JSON straight to bytes; XML is rendered from the value.
                 if xml_wanted {
@@ -394,7 +417,7 @@ impl RpcService {
                         .map(|b| RpcAnswer::Json(b.into()))
                         .map_err(ApiError::internal)
                 }
-            }
+            })
         })
     }
 
@@ -637,6 +660,63 @@ mod tests {
                     assert_eq!(std::str::from_utf8(&xml).unwrap(), want_xml, "{v}");
                 }
             }
+        }
+    }
+
+    struct Fixed(Value, bool);
+    impl ConstantAnswers for Fixed {
+        fn is_constant(&self, _: &str) -> bool {
+            self.1
+        }
+        fn constant(&self, _: &str) -> Option<Vec<&Value>> {
+            Some(vec![&self.0])
+        }
+    }
+
+    /// With constant answers, a typed operation answers the candidate rendered once and never
+    /// calls its handler; without (or when the answer is not constant), the handler answers.
+    #[tokio::test]
+    async fn constant_answers_skip_the_handler() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let schema: &'static crate::schema::ServiceSchema = Box::leak(Box::new(
+            crate::schema::ServiceSchema::from_json(
+                &json!({"service": "t", "protocol": "alibaba-rpc", "version": "v",
+                    "operations": [{"id": "Op", "method": "GET", "path": "/",
+                        "success_status": 200, "response": {"type": "object"}}]})
+                .to_string(),
+            )
+            .unwrap(),
+        ));
+        let op = schema.operation("Op").unwrap();
+        for constant in [true, false] {
+            let calls = Arc::new(AtomicUsize::new(0));
+            let seen = calls.clone();
+            let svc = RpcService::new("v")
+                .operation(op, move |_: Value, _| {
+                    seen.fetch_add(1, Ordering::Relaxed);
+                    std::future::ready(Ok(json!({"From": "handler"})))
+                })
+                .constant_answers(Fixed(json!({"From": "constant"}), constant));
+            let handler = svc.handlers.get("Op").unwrap().clone();
+            for _ in 0..3 {
+                let req = RpcRequest {
+                    action: "Op".into(),
+                    version: "v".into(),
+                    method: "GET".into(),
+                    params: Params::default(),
+                    headers: vec![],
+                    request_id: "ID".into(),
+                    verified: None,
+                    validation: Validation::Strict,
+                    outcome: Outcome::default(),
+                    received: Received::default(),
+                };
+                let answer = handler(req).await.unwrap();
+                let body: Value = serde_json::from_slice(&answer.json("ID")).unwrap();
+                let from = if constant { "constant" } else { "handler" };
+                assert_eq!(body, json!({"RequestId": "ID", "From": from}));
+            }
+            assert_eq!(calls.load(Ordering::Relaxed), if constant { 0 } else { 3 });
         }
     }
 

@@ -3,6 +3,12 @@
 //! are built and their own tests (documented examples, round trip through the client against
 //! the mock with signatures verified, bad requests, stateful mode) run there.
 //!
+//! The same workspace holds the crates of a global Huawei service (the IAM-like fixture
+//! `tests/corpus/global-iam.yaml`; none of the five documents has one) and a user's crate
+//! (`tests/global_service`) whose test calls that service's generated client against two of
+//! its generated mocks, one standing in for IAM: the domain id looked up once, `X-Domain-Id`
+//! sent signed, `{domain_id}` filled, no project id.
+//!
 //! Like `consume_as_user.rs` it stays offline and fast: the workspace `Cargo.lock` pins every
 //! registry dependency, and the build goes to the same directory under the workspace target
 //! (`target/consume-as-user`), so dependencies are compiled once for both tests.
@@ -34,10 +40,16 @@ fn generated_crates_build_and_pass_their_tests_in_a_users_directory() {
     // The spec is given as a file outside the repository, as a user's would be.
     let spec = dir.path().join("kafka.yaml");
     std::fs::copy(root.join("specs/alikafka.yaml"), &spec).unwrap();
+    std::fs::copy(
+        root.join("tests/corpus/global-iam.yaml"),
+        dir.path().join("global-iam.yaml"),
+    )
+    .unwrap();
     let runtime = root.join("codegen/runtime");
     let args = [
         "generate",
         "kafka.yaml",
+        "global-iam.yaml",
         "--out",
         "crates",
         "--runtime-path",
@@ -66,6 +78,10 @@ fn generated_crates_build_and_pass_their_tests_in_a_users_directory() {
             "acme-alikafka-mock",
             "acme-alikafka-models",
             "acme-alikafka-server",
+            "acme-iamlet-client",
+            "acme-iamlet-mock",
+            "acme-iamlet-models",
+            "acme-iamlet-server",
             "apigen.yaml",
             "openapi"
         ]
@@ -120,6 +136,21 @@ fn generated_crates_build_and_pass_their_tests_in_a_users_directory() {
     );
     assert!(apigen(dir.path(), &check).status.success());
 
+    // The user's crate calling the global service joins the workspace.
+    let user = crates.join("global-user");
+    std::fs::create_dir_all(user.join("tests")).unwrap();
+    for file in ["Cargo.toml", "tests/global.rs"] {
+        std::fs::copy(
+            root.join("tests/global_service").join(file),
+            user.join(file),
+        )
+        .unwrap();
+    }
+    let workspace = std::fs::read_to_string(crates.join("Cargo.toml")).unwrap();
+    assert!(workspace.contains("members = [\n"), "{workspace}");
+    let workspace = workspace.replace("members = [\n", "members = [\n    \"global-user\",\n");
+    std::fs::write(crates.join("Cargo.toml"), workspace).unwrap();
+
     std::fs::copy(root.join("Cargo.lock"), crates.join("Cargo.lock")).unwrap();
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
@@ -128,7 +159,7 @@ fn generated_crates_build_and_pass_their_tests_in_a_users_directory() {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let started = Instant::now();
     let out = Command::new(cargo)
-        .args(["test", "--offline", "--quiet", "--workspace"])
+        .args(["test", "--offline", "--workspace"])
         .current_dir(&crates)
         .env("CARGO_TARGET_DIR", &target)
         .output()
@@ -140,9 +171,22 @@ fn generated_crates_build_and_pass_their_tests_in_a_users_directory() {
         "the generated crates failed their tests ({})\nstdout:\n{stdout}\nstderr:\n{stderr}",
         out.status
     );
-    // Every generated test suite ran: the client's examples and the mock's four suites.
+    // Every generated test suite ran: per service the client's examples and the mock's four
+    // suites; and the user's call of the global service.
     let passed = stdout.matches("test result: ok.").count();
-    assert!(passed >= 5, "only {passed} test suites ran:\n{stdout}");
+    assert!(passed >= 11, "only {passed} test suites ran:\n{stdout}");
+    assert!(
+        stdout.contains("test a_global_client_looks_the_domain_up_once_and_sends_it_signed ... ok"),
+        "the global service's call did not run:\n{stdout}"
+    );
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("warning"))
+        .collect();
+    assert!(
+        warnings.is_empty(),
+        "the generated crates compile with warnings:\n{stderr}"
+    );
     eprintln!(
         "generate_out: build and test took {:.1} s (target {})",
         started.elapsed().as_secs_f64(),

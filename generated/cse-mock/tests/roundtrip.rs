@@ -85,7 +85,9 @@ async fn every_operation_round_trips_through_the_client_with_signatures_verified
         .expect("mock starts");
     let client = Client::from_endpoint(
         &server.base_url,
-        Credentials::access_key(KEY_ID, SECRET).with_project_id("project-1"),
+        Credentials::access_key(KEY_ID, SECRET)
+            .with_project_id("project-1")
+            .with_domain_id("domain-1"),
     )
     .expect("client");
     let c = &client;

@@ -28,7 +28,9 @@ async fn start() -> (
         .expect("mock starts");
     let client = testing::client_of(
         &running,
-        testing::credentials().with_project_id("project-1"),
+        testing::credentials()
+            .with_project_id("project-1")
+            .with_domain_id("domain-1"),
     );
     (
         running,

@@ -21,7 +21,9 @@ async fn over_http_v2_instances_sees_its_own_creates() {
         .expect("mock starts");
     let client: dms_kafka_client::Client = testing::client_of(
         &running,
-        testing::credentials().with_project_id("project-1"),
+        testing::credentials()
+            .with_project_id("project-1")
+            .with_domain_id("domain-1"),
     );
     let (plans, cases) = (plans(), cases());
     let create = &plans["CreateInstance"];
@@ -173,7 +175,9 @@ async fn every_resource_behaves_like_the_service_through_the_client() {
     let exercised = stateful_check::check_resources_through(
         &Typed(testing::client_of(
             &running,
-            testing::credentials().with_project_id("project-1"),
+            testing::credentials()
+                .with_project_id("project-1")
+                .with_domain_id("domain-1"),
         )),
         server::schema(),
         &plans(),

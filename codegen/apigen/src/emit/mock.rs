@@ -933,6 +933,8 @@ fn http_stateful_test(sm: &ServiceModel) -> TokenStream {
             .resource
             .replace(|c: char| !c.is_ascii_alphanumeric(), "_")
             .trim_matches('_')
+            // A test name is snake case (`v3.0/OS-USER/users`).
+            .to_ascii_lowercase()
     );
     quote! {
         #[tokio::test]

@@ -46,6 +46,12 @@ pub fn is_project_id(p: &Field) -> bool {
     p.location == Some(Location::Path) && p.name == "project_id"
 }
 
+/// Whether a parameter is Huawei's `{domain_id}` path placeholder of global services (optional
+/// in the models like [`is_project_id`]: the client fills it with the account's domain id).
+pub fn is_domain_id(p: &Field) -> bool {
+    p.location == Some(Location::Path) && p.name == "domain_id"
+}
+
 /// Whether a parameter is one of [`TRANSPORT_HEADERS`].
 pub fn is_transport_header(p: &Field) -> bool {
     p.location == Some(Location::Header)
@@ -72,7 +78,7 @@ pub fn op_model(op: &Operation) -> OpModel {
             }
             // Huawei's `{project_id}`: the client fills it from the credentials when the request
             // leaves it out, as the official SDKs do.
-            if is_project_id(&p) {
+            if is_project_id(&p) || is_domain_id(&p) {
                 p.required = false;
             }
             (scope.unique(names::field(&p.name)), p)

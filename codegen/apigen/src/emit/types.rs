@@ -989,6 +989,13 @@ fn doc_of_field(f: &Field) -> String {
              (`Credentials::with_project_id`, or `HUAWEICLOUD_SDK_PROJECT_ID`).",
         );
     }
+    if super::models::is_domain_id(f) {
+        doc.push_str(
+            "\n\nWhen not set, the client uses the domain id of its credentials \
+             (`Credentials::with_domain_id`, or `HUAWEICLOUD_SDK_DOMAIN_ID`), else looks it up \
+             through IAM (global services).",
+        );
+    }
     if let Some(l) = f.line {
         doc.push_str(&format!("\n\nDocument line {l}."));
     }

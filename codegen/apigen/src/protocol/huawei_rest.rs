@@ -149,8 +149,10 @@ impl ProtocolRules for HuaweiRest {
         }
     }
 
+    /// A project id and a domain id: a regional client sends the one, a global client the other
+    /// (neither then asks IAM, which the generated tests do not run).
     fn test_credentials(&self, credentials: TokenStream) -> TokenStream {
-        quote! { #credentials.with_project_id("project-1") }
+        quote! { #credentials.with_project_id("project-1").with_domain_id("domain-1") }
     }
 
     fn stateful_roles(&self, spec: &Spec) -> Vec<(usize, String, Action)> {

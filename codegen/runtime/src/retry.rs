@@ -146,6 +146,45 @@ pub fn is_throttling_code(code: &str) -> bool {
         || code == "APIGW.0308" // Huawei API gateway: request throttled
 }
 
+/// Why a failed call may succeed when made again later (the retry table above); `None` for an
+/// error repeating does not cure. The client's retries and the waiters both classify by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transience {
+    /// The connection was never established: the request did not reach the service.
+    NotConnected,
+    /// The connection broke after the request was sent.
+    Broken,
+    /// The attempt timed out.
+    TimedOut,
+    /// HTTP 429 or a throttling code: refused before the operation ran.
+    Throttled,
+    /// HTTP 500, 502, 503, 504 or an unavailable code: the operation may or may not have run.
+    Unavailable,
+}
+
+impl Transience {
+    /// The class of `err`, `None` when repeating it would not help.
+    pub fn of(err: &Error) -> Option<Self> {
+        match err {
+            Error::Transport { connect: true, .. } => Some(Self::NotConnected),
+            Error::Transport { .. } => Some(Self::Broken),
+            Error::Timeout(_) => Some(Self::TimedOut),
+            Error::Service(s) => {
+                if s.status == 429 || s.code.as_deref().is_some_and(is_throttling_code) {
+                    Some(Self::Throttled)
+                } else if matches!(s.status, 500 | 502 | 503 | 504)
+                    || s.code.as_deref().is_some_and(is_unavailable_code)
+                {
+                    Some(Self::Unavailable)
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        }
+    }
+}
+
 impl RetryPolicy {
     /// A policy that never retries.
     pub fn none() -> Self {
@@ -161,25 +200,22 @@ impl RetryPolicy {
             return false;
         }
         let may_repeat = idempotent || self.retry_non_idempotent;
-        match err {
-            // A connection that was never established did not reach the service: always safe.
-            Error::Transport { connect: true, .. } => true,
-            Error::Transport { .. } => may_repeat,
-            Error::Timeout(_) => may_repeat && self.retry_timeouts,
-            Error::Service(s) => {
-                if let (Some(after), true) = (s.retry_after, self.honour_retry_after) {
-                    if after > self.max_retry_after {
-                        return false;
-                    }
+        if let Error::Service(s) = err {
+            if let (Some(after), true) = (s.retry_after, self.honour_retry_after) {
+                if after > self.max_retry_after {
+                    return false;
                 }
-                // Throttling is refused before the operation runs: safe for any call.
-                let throttled =
-                    s.status == 429 || s.code.as_deref().is_some_and(is_throttling_code);
-                let unavailable = matches!(s.status, 500 | 502 | 503 | 504)
-                    || s.code.as_deref().is_some_and(is_unavailable_code);
-                throttled || (may_repeat && unavailable)
             }
-            _ => false,
+        }
+        match Transience::of(err) {
+            // A connection that was never established did not reach the service: always safe.
+            Some(Transience::NotConnected) => true,
+            Some(Transience::Broken) => may_repeat,
+            Some(Transience::TimedOut) => may_repeat && self.retry_timeouts,
+            // Throttling is refused before the operation runs: safe for any call.
+            Some(Transience::Throttled) => true,
+            Some(Transience::Unavailable) => may_repeat,
+            None => false,
         }
     }
 

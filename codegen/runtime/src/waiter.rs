@@ -74,16 +74,7 @@ pub enum State {
 /// 503, 504, or a throttling/unavailable code as [`crate::retry`] lists them). A waiter keeps
 /// polling through these; the describe calls it repeats only read.
 pub fn is_transient(error: &Error) -> bool {
-    match error {
-        Error::Transport { .. } | Error::Timeout(_) => true,
-        Error::Service(s) => {
-            matches!(s.status, 429 | 500 | 502 | 503 | 504)
-                || s.code.as_deref().is_some_and(|c| {
-                    crate::retry::is_throttling_code(c) || crate::retry::is_unavailable_code(c)
-                })
-        }
-        _ => false,
-    }
+    crate::retry::Transience::of(error).is_some()
 }
 
 impl Waiter {

@@ -46,9 +46,9 @@ pub enum ExampleError {
     #[error("body differs:\n  encoded: {encoded}\n  example: {example}")]
     Body {
         /// The encoded body.
-        encoded: serde_json::Value,
+        encoded: Box<serde_json::Value>,
         /// The example's body.
-        example: serde_json::Value,
+        example: Box<serde_json::Value>,
     },
     /// A response example that is not JSON ([`crate::decode::check_example`]).
     #[error("example: {0}")]
@@ -140,7 +140,10 @@ pub fn check_rest(
         let encoded: serde_json::Value =
             serde_json::from_slice(&req.body).map_err(ExampleError::EncodedBody)?;
         if encoded != example {
-            return Err(ExampleError::Body { encoded, example });
+            return Err(ExampleError::Body {
+                encoded: Box::new(encoded),
+                example: Box::new(example),
+            });
         }
     }
     Ok(())

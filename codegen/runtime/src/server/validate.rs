@@ -860,7 +860,7 @@ impl Checker<'_> {
                 false => None,
             };
             let raw = match &taken {
-                Some(Slot::Came(_, v)) => Some(In::Json(*v)),
+                Some(Slot::Came(_, v)) => Some(In::Json(v)),
                 Some(Slot::Checked(_, v)) => Some(In::Json(v)),
                 None if self.build => None,
                 None => m.get(&f.name).map(In::Json),

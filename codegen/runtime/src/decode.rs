@@ -249,19 +249,19 @@ fn dropped_into(path: &str, original: &Value, decoded: &Value, out: &mut Vec<Str
 
 /// Decodes `json` into `T` and fails when decoding errors or drops a field the example has
 /// (generated response-example tests call this).
-pub fn check_example<T>(json: &str) -> Result<T, String>
+pub fn check_example<T>(json: &str) -> Result<T, crate::examples::ExampleError>
 where
     T: DeserializeOwned + serde::Serialize,
 {
-    let original: Value = serde_json::from_str(json).map_err(|e| format!("example: {e}"))?;
-    let decoded: T =
-        serde_json::from_value(original.clone()).map_err(|e| format!("decode: {e}"))?;
-    let again = serde_json::to_value(&decoded).map_err(|e| format!("re-encode: {e}"))?;
-    let dropped = dropped_fields(&original, &again);
-    if dropped.is_empty() {
+    use crate::examples::ExampleError;
+    let original: Value = serde_json::from_str(json).map_err(ExampleError::ResponseJson)?;
+    let decoded: T = serde_json::from_value(original.clone()).map_err(ExampleError::Decode)?;
+    let again = serde_json::to_value(&decoded).map_err(ExampleError::Reencode)?;
+    let fields = dropped_fields(&original, &again);
+    if fields.is_empty() {
         Ok(decoded)
     } else {
-        Err(format!("fields the model drops: {}", dropped.join(", ")))
+        Err(ExampleError::Dropped { fields })
     }
 }
 

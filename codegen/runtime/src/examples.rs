@@ -8,6 +8,65 @@
 use crate::request::PreparedRequest;
 use crate::sign::percent_decode;
 
+/// How an encoded request or a decoded response differs from the document's example.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExampleError {
+    /// Query or form parameters differ (both printed as `name=value&…`, in the example's order).
+    #[error("parameters differ:\n  encoded: {encoded}\n  example: {example}")]
+    Parameters {
+        /// What the encoder gave.
+        encoded: String,
+        /// What the example shows.
+        example: String,
+    },
+    /// The HTTP method differs.
+    #[error("method {encoded} != example {example}")]
+    Method {
+        /// The encoder's method.
+        encoded: String,
+        /// The example's method.
+        example: String,
+    },
+    /// The path (escapes decoded) differs.
+    #[error("path {encoded} != example {example}")]
+    Path {
+        /// The encoder's path, escapes decoded.
+        encoded: String,
+        /// The example's path.
+        example: String,
+    },
+    /// The example's request body is not JSON.
+    #[error("example body: {0}")]
+    ExampleBody(#[source] serde_json::Error),
+    /// The encoded request body is not JSON.
+    #[error("encoded body is not JSON: {0}")]
+    EncodedBody(#[source] serde_json::Error),
+    /// The JSON bodies differ.
+    #[error("body differs:\n  encoded: {encoded}\n  example: {example}")]
+    Body {
+        /// The encoded body.
+        encoded: Box<serde_json::Value>,
+        /// The example's body.
+        example: Box<serde_json::Value>,
+    },
+    /// A response example that is not JSON ([`crate::decode::check_example`]).
+    #[error("example: {0}")]
+    ResponseJson(#[source] serde_json::Error),
+    /// A response example the model does not decode.
+    #[error("decode: {0}")]
+    Decode(#[source] serde_json::Error),
+    /// The decoded model does not encode again.
+    #[error("re-encode: {0}")]
+    Reencode(#[source] serde_json::Error),
+    /// Members of the response example the model loses (JSON paths such as `Data.Items[0].Id`).
+    #[error("fields the model drops: {}", fields.join(", "))]
+    Dropped {
+        /// The paths of the lost members.
+        fields: Vec<String>,
+    },
+}
+
 fn join(pairs: &[(String, String)]) -> String {
     pairs
         .iter()
@@ -18,7 +77,10 @@ fn join(pairs: &[(String, String)]) -> String {
 
 /// Orders `got` like `expected` (stable; names the example lacks go last) and compares the
 /// printed forms byte for byte.
-fn compare_pairs(mut got: Vec<(String, String)>, expected: &[(&str, &str)]) -> Result<(), String> {
+fn compare_pairs(
+    mut got: Vec<(String, String)>,
+    expected: &[(&str, &str)],
+) -> Result<(), ExampleError> {
     got.sort_by_key(|(k, _)| {
         expected
             .iter()
@@ -29,19 +91,17 @@ fn compare_pairs(mut got: Vec<(String, String)>, expected: &[(&str, &str)]) -> R
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    let (got, want) = (join(&got), join(&want));
-    if got == want {
+    let (encoded, example) = (join(&got), join(&want));
+    if encoded == example {
         Ok(())
     } else {
-        Err(format!(
-            "parameters differ:\n  encoded: {got}\n  example: {want}"
-        ))
+        Err(ExampleError::Parameters { encoded, example })
     }
 }
 
 /// Checks an Alibaba RPC request against an example's parameters (with `Action`, without
 /// the common parameters).
-pub fn check_rpc(req: &PreparedRequest, expected: &[(&str, &str)]) -> Result<(), String> {
+pub fn check_rpc(req: &PreparedRequest, expected: &[(&str, &str)]) -> Result<(), ExampleError> {
     let mut got = Vec::new();
     if let Some(rpc) = req.protocol.rpc() {
         got.push(("Action".to_owned(), rpc.action.to_string()));
@@ -59,24 +119,31 @@ pub fn check_rest(
     path: &str,
     query: &[(&str, &str)],
     body: Option<&str>,
-) -> Result<(), String> {
+) -> Result<(), ExampleError> {
     if req.method != method {
-        return Err(format!("method {} != example {method}", req.method));
+        return Err(ExampleError::Method {
+            encoded: req.method.to_string(),
+            example: method.to_owned(),
+        });
     }
     let got_path = percent_decode(&req.path);
     if got_path != path {
-        return Err(format!("path {got_path} != example {path}"));
+        return Err(ExampleError::Path {
+            encoded: got_path,
+            example: path.to_owned(),
+        });
     }
     compare_pairs(req.query.clone(), query)?;
     if let Some(body) = body {
-        let want: serde_json::Value =
-            serde_json::from_str(body).map_err(|e| format!("example body: {e}"))?;
-        let got: serde_json::Value = serde_json::from_slice(&req.body)
-            .map_err(|e| format!("encoded body is not JSON: {e}"))?;
-        if got != want {
-            return Err(format!(
-                "body differs:\n  encoded: {got}\n  example: {want}"
-            ));
+        let example: serde_json::Value =
+            serde_json::from_str(body).map_err(ExampleError::ExampleBody)?;
+        let encoded: serde_json::Value =
+            serde_json::from_slice(&req.body).map_err(ExampleError::EncodedBody)?;
+        if encoded != example {
+            return Err(ExampleError::Body {
+                encoded: Box::new(encoded),
+                example: Box::new(example),
+            });
         }
     }
     Ok(())
@@ -111,5 +178,66 @@ mod tests {
         assert!(check_rest(&r, "POST", "/v2/{p}/x", &[("a", "1")], Some(r#"{"k":[1]}"#)).is_ok());
         assert!(check_rest(&r, "PUT", "/v2/{p}/x", &[("a", "1")], None).is_err());
         assert!(check_rest(&r, "POST", "/v2/{p}/x", &[("a", "1")], Some(r#"{"k":[2]}"#)).is_err());
+    }
+
+    /// Each kind of difference says what the encoder gave and what the example shows.
+    #[test]
+    fn differences_carry_both_sides() {
+        use std::error::Error as _;
+        let r = RpcRequest::new("X", "1").param("A", "x y").into_prepared();
+        let e = check_rpc(&r, &[("Action", "X"), ("A", "x")]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "parameters differ:\n  encoded: Action=X&A=x y\n  example: Action=X&A=x"
+        );
+        let r = RestRequest::new("X", "POST", "/v2/{p}/x")
+            .path("p", "a b")
+            .into_prepared()
+            .unwrap();
+        let e = check_rest(&r, "POST", "/v2/a/x", &[], None).unwrap_err();
+        assert!(
+            matches!(&e, ExampleError::Path { encoded, example } if encoded == "/v2/a b/x" && example == "/v2/a/x"),
+            "{e:?}"
+        );
+        let e = check_rest(&r, "GET", "/v2/a b/x", &[], None).unwrap_err();
+        assert_eq!(e.to_string(), "method POST != example GET");
+        // A bodyless request compared with an example body: the encoded side is not JSON.
+        let e = check_rest(&r, "POST", "/v2/a b/x", &[], Some("{}")).unwrap_err();
+        assert!(matches!(e, ExampleError::EncodedBody(_)), "{e:?}");
+        assert!(e.to_string().starts_with("encoded body is not JSON: "));
+        let e = check_rest(&r, "POST", "/v2/a b/x", &[], Some("{oops")).unwrap_err();
+        assert!(matches!(e, ExampleError::ExampleBody(_)), "{e:?}");
+        assert_eq!(
+            e.source().unwrap().to_string(),
+            "key must be a string at line 1 column 2"
+        );
+    }
+
+    /// A response example the model cannot carry: what is wrong, down to the dropped members.
+    #[test]
+    fn bad_response_examples() {
+        use crate::decode::check_example;
+        #[derive(serde::Deserialize, serde::Serialize, Debug)]
+        struct Resp {
+            #[serde(rename = "Id", default)]
+            id: Option<String>,
+            #[serde(rename = "Count", default)]
+            count: Option<u32>,
+        }
+        assert!(check_example::<Resp>(r#"{"Id": "a"}"#).is_ok());
+        let e = check_example::<Resp>(r#"{"Id": "a", "Extra": {"X": 1}}"#).unwrap_err();
+        assert!(
+            matches!(&e, ExampleError::Dropped { fields } if fields == &["Extra"]),
+            "{e:?}"
+        );
+        assert_eq!(e.to_string(), "fields the model drops: Extra");
+        let e = check_example::<Resp>(r#"{"Count": "many"}"#).unwrap_err();
+        assert!(matches!(e, ExampleError::Decode(_)), "{e:?}");
+        assert!(e
+            .to_string()
+            .starts_with("decode: invalid type: string \"many\""));
+        let e = check_example::<Resp>("{").unwrap_err();
+        assert!(matches!(e, ExampleError::ResponseJson(_)), "{e:?}");
+        assert!(e.to_string().starts_with("example: EOF while parsing"));
     }
 }

@@ -150,17 +150,41 @@ pub const PROJECT_ID_PLACEHOLDER: &str = "{project_id}";
 /// The Huawei domain-id placeholder of global services, left like [`PROJECT_ID_PLACEHOLDER`].
 pub const DOMAIN_ID_PLACEHOLDER: &str = "{domain_id}";
 
+/// A path template [`render_path`] cannot fill.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PathError {
+    /// A `{` without its `}`.
+    #[error("unclosed placeholder in {template:?}")]
+    Unclosed {
+        /// The template.
+        template: String,
+    },
+    /// A placeholder the request gives no value for.
+    #[error("path parameter {name} is not set")]
+    Unset {
+        /// The placeholder's name (`instance_id`).
+        name: String,
+    },
+    /// A placeholder given the empty value (the path would lose a segment).
+    #[error("path parameter {name} is empty")]
+    Empty {
+        /// The placeholder's name.
+        name: String,
+    },
+}
+
 /// Substitutes `{name}` placeholders with escaped values; an unset `{project_id}` or
 /// `{domain_id}` stays for [`crate::request::sign_request`] to fill from the credentials.
-pub fn render_path(template: &str, params: &[(&str, String)]) -> Result<String, String> {
+pub fn render_path(template: &str, params: &[(&str, String)]) -> Result<String, PathError> {
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        let close = after
-            .find('}')
-            .ok_or_else(|| format!("unclosed placeholder in {template:?}"))?;
+        let close = after.find('}').ok_or_else(|| PathError::Unclosed {
+            template: template.to_owned(),
+        })?;
         let name = after[..close].trim();
         let Some(value) = params.iter().find(|(n, _)| *n == name).map(|(_, v)| v) else {
             if name == "project_id" || name == "domain_id" {
@@ -171,10 +195,14 @@ pub fn render_path(template: &str, params: &[(&str, String)]) -> Result<String, 
                 rest = &after[close + 1..];
                 continue;
             }
-            return Err(format!("path parameter {name} is not set"));
+            return Err(PathError::Unset {
+                name: name.to_owned(),
+            });
         };
         if value.is_empty() {
-            return Err(format!("path parameter {name} is empty"));
+            return Err(PathError::Empty {
+                name: name.to_owned(),
+            });
         }
         out.push_str(&percent_encode(value));
         rest = &after[close + 1..];
@@ -323,6 +351,41 @@ mod tests {
             .unwrap();
         assert_eq!(deferred.path, "/v2/{project_id}/things");
         assert!(render_path("/v2/{oops", &[]).is_err());
+    }
+
+    /// Each way a path parameter can be bad is its own kind, naming the parameter, with the
+    /// text the request error carries.
+    #[test]
+    fn bad_path_parameters_name_the_parameter() {
+        let t = "/v2/{project_id}/instances/{ instance_id }/topics";
+        assert_eq!(
+            render_path(t, &[]),
+            Err(PathError::Unset {
+                name: "instance_id".into()
+            })
+        );
+        let empty = render_path(t, &[("instance_id", String::new())]).unwrap_err();
+        assert_eq!(
+            empty,
+            PathError::Empty {
+                name: "instance_id".into()
+            }
+        );
+        assert_eq!(empty.to_string(), "path parameter instance_id is empty");
+        assert_eq!(
+            render_path("/v2/{oops", &[("oops", "x".into())])
+                .unwrap_err()
+                .to_string(),
+            "unclosed placeholder in \"/v2/{oops\""
+        );
+        let err = RestRequest::new("ShowTopic", "GET", t)
+            .path("instance_id", "")
+            .into_prepared()
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid request: GET ShowTopic: path parameter instance_id is empty"
+        );
     }
 
     #[test]

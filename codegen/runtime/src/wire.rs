@@ -16,7 +16,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -152,16 +152,88 @@ impl std::fmt::Display for Difference {
 
 /// Encodes the logical request of operation `op` with the generated client (`None`: the client
 /// has no such operation).
-pub type EncodeFn<'a> = dyn Fn(&str, Value) -> Option<Result<PreparedRequest, String>> + 'a;
+pub type EncodeFn<'a> = dyn Fn(&str, Value) -> Option<Result<PreparedRequest, EncodeError>> + 'a;
+
+/// Why the client could not encode a recorded request (a difference of class `model` or
+/// `encode` in the report).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EncodeError {
+    /// The recorded input does not decode into the client's request model.
+    #[error("model: {0}")]
+    Model(#[source] serde_json::Error),
+    /// The client's encoder refused the request.
+    #[error("encode: {0}")]
+    Encode(#[source] crate::Error),
+}
+
+impl EncodeError {
+    /// The report's class of the difference: `model` or `encode`.
+    pub fn class(&self) -> &'static str {
+        match self {
+            EncodeError::Model(_) => "model",
+            EncodeError::Encode(_) => "encode",
+        }
+    }
+}
+
+/// A recording or a reviewed list of differences that cannot be read, or differences the list
+/// does not account for.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WireError {
+    /// The service's recording is missing or unreadable.
+    #[error("{}: {source} (record it with scripts/record-wire.sh)", path.display())]
+    Recording {
+        /// `tests/wire/<service>.json`.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The reviewed list is missing or unreadable.
+    #[error("{}: {source}", path.display())]
+    Read {
+        /// The list.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A recording or the reviewed list is not the JSON it should be.
+    #[error("{}: {source}", path.display())]
+    Json {
+        /// The file.
+        path: PathBuf,
+        /// Where (line, column) and why.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// Differences the reviewed list does not cover, or entries of it that match nothing.
+    #[error(
+        "{service}: the client's requests differ from {sdk} other than {} lists:\n{problems}",
+        list.display()
+    )]
+    Unexpected {
+        /// The service.
+        service: String,
+        /// The SDK release.
+        sdk: String,
+        /// The reviewed list.
+        list: PathBuf,
+        /// One line per problem (`  not listed: …`, `  listed but not found (stale): …`).
+        problems: String,
+    },
+}
 
 /// Decodes `input` into the request model `R` and encodes it with `encode` (what a generated
 /// `tests/wire.rs` calls per operation).
 pub fn encode_with<R: serde::de::DeserializeOwned>(
     input: Value,
     encode: fn(&R) -> Result<PreparedRequest, crate::Error>,
-) -> Result<PreparedRequest, String> {
-    let request: R = serde_json::from_value(input).map_err(|e| format!("model: {e}"))?;
-    encode(&request).map_err(|e| format!("encode: {e}"))
+) -> Result<PreparedRequest, EncodeError> {
+    let request: R = serde_json::from_value(input).map_err(EncodeError::Model)?;
+    encode(&request).map_err(EncodeError::Encode)
 }
 
 /// What one service's replay found.
@@ -192,16 +264,20 @@ pub struct Report {
 }
 
 /// Reads `dir/<service>.json` and compares every recorded request with `encode`'s.
-pub fn replay_service(dir: &Path, service: &str, encode: &EncodeFn<'_>) -> Result<Report, String> {
+pub fn replay_service(
+    dir: &Path,
+    service: &str,
+    encode: &EncodeFn<'_>,
+) -> Result<Report, WireError> {
     let path = dir.join(format!("{service}.json"));
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        format!(
-            "{}: {e} (record it with scripts/record-wire.sh)",
-            path.display()
-        )
-    })?;
-    let fixture: Fixture =
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(source) => return Err(WireError::Recording { path, source }),
+    };
+    let fixture: Fixture = match serde_json::from_str(&text) {
+        Ok(f) => f,
+        Err(source) => return Err(WireError::Json { path, source }),
+    };
     Ok(replay(&fixture, encode))
 }
 
@@ -248,12 +324,7 @@ pub fn replay(fixture: &Fixture, encode: &EncodeFn<'_>) -> Report {
                     None
                 }
                 Some(Err(e)) => {
-                    let class = if e.starts_with("model:") {
-                        "model"
-                    } else {
-                        "encode"
-                    };
-                    diff(class, "-", e);
+                    diff(e.class(), "-", e.to_string());
                     None
                 }
                 Some(Ok(r)) => Some(r),
@@ -996,11 +1067,17 @@ impl ExpectedDifference {
 impl Report {
     /// Reads the reviewed list and fails (with every problem) when a difference is not listed
     /// or a listed entry of this service matches nothing.
-    pub fn check_expected(&self, expected_path: &Path) -> Result<(), String> {
-        let text = std::fs::read_to_string(expected_path)
-            .map_err(|e| format!("{}: {e}", expected_path.display()))?;
+    pub fn check_expected(&self, expected_path: &Path) -> Result<(), WireError> {
+        let path = || expected_path.to_owned();
+        let text = std::fs::read_to_string(expected_path).map_err(|source| WireError::Read {
+            path: path(),
+            source,
+        })?;
         let expected: Vec<ExpectedDifference> =
-            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", expected_path.display()))?;
+            serde_json::from_str(&text).map_err(|source| WireError::Json {
+                path: path(),
+                source,
+            })?;
         let mut out = String::new();
         let mut used = vec![false; expected.len()];
         for d in &self.differences {
@@ -1038,12 +1115,12 @@ impl Report {
         if out.is_empty() {
             Ok(())
         } else {
-            Err(format!(
-                "{}: the client's requests differ from {} other than {} lists:\n{out}",
-                self.service,
-                self.sdk,
-                expected_path.display()
-            ))
+            Err(WireError::Unexpected {
+                service: self.service.clone(),
+                sdk: self.sdk.clone(),
+                list: path(),
+                problems: out,
+            })
         }
     }
 
@@ -1317,18 +1394,98 @@ mod tests {
         );
         assert!(r.check_expected(&path).is_ok());
         write(serde_json::json!([]));
-        assert!(r.check_expected(&path).unwrap_err().contains("not listed"));
+        let e = r.check_expected(&path).unwrap_err();
+        assert!(
+            matches!(&e, WireError::Unexpected { service, problems, .. } if service == "svc" && problems.contains("not listed")),
+            "{e:?}"
+        );
+        assert!(e.to_string().starts_with(&format!(
+            "svc: the client's requests differ from sdk 1.0 other than {} lists:\n  not listed: svc TagResources",
+            path.display()
+        )));
         write(serde_json::json!([
             {"service": "svc", "class": "parameter-value", "reason": "r"},
             {"service": "svc", "class": "method", "reason": "gone"}
         ]));
-        assert!(r.check_expected(&path).unwrap_err().contains("stale"));
+        assert!(r
+            .check_expected(&path)
+            .unwrap_err()
+            .to_string()
+            .contains("stale"));
         write(serde_json::json!([
             {"service": "svc", "class": "parameter-value", "reason": "r"},
             {"service": "svc", "class": "method", "reason": "fixed soon", "pending_fix": "a correction"}
         ]));
         assert!(r.check_expected(&path).is_ok());
+        std::fs::write(&path, "[{\"service\": 1}]").unwrap();
+        let e = r.check_expected(&path).unwrap_err();
+        assert!(
+            matches!(&e, WireError::Json { path: p, source } if p == &path && source.line() == 1),
+            "{e:?}"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A recording that is missing or not JSON names the file (and how to record it); an
+    /// input the client's model refuses is a `model` difference, an encoder's refusal an
+    /// `encode` one, each with the typed cause.
+    #[test]
+    fn unreadable_recordings_and_refused_inputs() {
+        use std::error::Error as _;
+        let dir = tempfile::tempdir().unwrap();
+        let none = |_: &str, _: Value| None;
+        let e = replay_service(dir.path(), "svc", &none).unwrap_err();
+        assert!(
+            matches!(&e, WireError::Recording { path, .. } if path == &dir.path().join("svc.json"))
+        );
+        assert!(
+            e.to_string()
+                .ends_with("(record it with scripts/record-wire.sh)"),
+            "{e}"
+        );
+        assert_eq!(
+            e.source()
+                .and_then(|s| s.downcast_ref::<std::io::Error>())
+                .map(|s| s.kind()),
+            Some(std::io::ErrorKind::NotFound)
+        );
+        std::fs::write(dir.path().join("svc.json"), "{}").unwrap();
+        let e = replay_service(dir.path(), "svc", &none).unwrap_err();
+        assert!(matches!(e, WireError::Json { .. }), "{e:?}");
+
+        #[derive(serde::Deserialize)]
+        struct Req {
+            #[serde(rename = "Size")]
+            _size: u32,
+        }
+        fn refuse(_: &Req) -> Result<PreparedRequest, crate::Error> {
+            Err(crate::Error::InvalidRequest("no".into()))
+        }
+        let f = fixture(
+            "TagResources",
+            "v3",
+            recorded(tag_resources("prod"), SignatureScheme::AlibabaV3),
+        );
+        let model = replay(&f, &|_, _| {
+            Some(encode_with(serde_json::json!({"Size": "big"}), refuse))
+        });
+        let encode = replay(&f, &|_, _| {
+            Some(encode_with(serde_json::json!({"Size": 1}), refuse))
+        });
+        let first = |r: &Report| {
+            let d = &r.differences[0];
+            (d.class, d.detail.clone())
+        };
+        let (class, detail) = first(&model);
+        assert_eq!(class, "model");
+        assert!(
+            detail.starts_with("model: invalid type: string \"big\""),
+            "{detail}"
+        );
+        assert_eq!(
+            first(&encode),
+            ("encode", "encode: invalid request: no".to_owned())
+        );
     }
 
     #[test]

@@ -13,24 +13,14 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 async fn main() -> ExitCode {
     let args = match CliArgs::parse(std::env::args().skip(1), "alikafka-mock") {
         Ok(a) => a,
-        Err(msg) if msg.starts_with("usage:") => {
-            println!("{msg}");
-            return ExitCode::SUCCESS;
-        }
-        Err(msg) => {
-            eprintln!("{msg}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return e.exit(""),
     };
     let mut mock = AlikafkaMock::with_seed(args.seed);
     mock.recorder().set_validation(args.validation);
     match apigen_runtime::mock::Stateful::from_cli(alikafka_mock::plans(), &args) {
         Ok(Some(engine)) => mock = mock.with_state(engine),
         Ok(None) => {}
-        Err(msg) => {
-            eprintln!("alikafka-mock: {msg}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return e.exit("alikafka-mock"),
     }
     match cli::run(&args, mock.router(args.verifier.clone())).await {
         Ok(()) => ExitCode::SUCCESS,

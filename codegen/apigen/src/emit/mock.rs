@@ -262,7 +262,6 @@ pub fn emit_main(sm: &ServiceModel) -> TokenStream {
     let mock = format_ident!("{}", sm.names.mock_name);
     let program = format!("{}-mock", spec.service.name);
     let failed = format!("{program}: {{e}}");
-    let bad_state = format!("{program}: {{msg}}");
     quote! {
         use std::process::ExitCode;
 
@@ -278,24 +277,14 @@ pub fn emit_main(sm: &ServiceModel) -> TokenStream {
         async fn main() -> ExitCode {
             let args = match CliArgs::parse(std::env::args().skip(1), #program) {
                 Ok(a) => a,
-                Err(msg) if msg.starts_with("usage:") => {
-                    println!("{msg}");
-                    return ExitCode::SUCCESS;
-                }
-                Err(msg) => {
-                    eprintln!("{msg}");
-                    return ExitCode::from(2);
-                }
+                Err(e) => return e.exit(""),
             };
             let mut mock = #mock::with_seed(args.seed);
             mock.recorder().set_validation(args.validation);
             match apigen_runtime::mock::Stateful::from_cli(#krate::plans(), &args) {
                 Ok(Some(engine)) => mock = mock.with_state(engine),
                 Ok(None) => {}
-                Err(msg) => {
-                    eprintln!(#bad_state);
-                    return ExitCode::from(2);
-                }
+                Err(e) => return e.exit(#program),
             }
             match cli::run(&args, mock.router(args.verifier.clone())).await {
                 Ok(()) => ExitCode::SUCCESS,

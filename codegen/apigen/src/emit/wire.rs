@@ -18,13 +18,13 @@ pub fn emit_wire_test(sm: &ServiceModel) -> TokenStream {
         quote! { #id => encode_with(input, encode::#f), }
     });
     quote! {
-        use apigen_runtime::wire::{encode_with, replay_service};
+        use apigen_runtime::wire::{encode_with, replay_service, EncodeError};
         use apigen_runtime::PreparedRequest;
         use #client_crate::encode;
         use std::path::Path;
 
         /// The client's encoding of operation `op` from its logical request (wire names).
-        fn encode_op(op: &str, input: serde_json::Value) -> Option<Result<PreparedRequest, String>> {
+        fn encode_op(op: &str, input: serde_json::Value) -> Option<Result<PreparedRequest, EncodeError>> {
             Some(match op {
                 #(#arms)*
                 _ => return None,

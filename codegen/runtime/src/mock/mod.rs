@@ -30,7 +30,7 @@ pub mod waiter_check;
 
 pub use answers::{shape_schema, Answers};
 pub use dynamic::{DataMock, Mount};
-pub use stateful::{Action, LifecycleClock, Plan, Stateful, Store};
+pub use stateful::{Action, ClockError, LifecycleClock, Plan, StateFileError, Stateful, Store};
 
 use std::collections::{BTreeMap, VecDeque};
 use std::future::Future;

@@ -70,7 +70,7 @@ impl LifecycleClock {
 
     /// Parses `instant`, `realistic`, a duration (`500ms`, `2s`) or a comma-separated list of
     /// those and `resource=duration` entries (`instant,v2/instances=2s`).
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, ClockError> {
         let mut out = Self::default();
         for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             match part.rsplit_once('=') {
@@ -99,8 +99,42 @@ impl LifecycleClock {
     }
 }
 
-fn parse_duration(text: &str) -> Result<Duration, String> {
-    let bad = || format!("expected a duration such as 500ms or 2s, got {text:?}");
+/// A lifecycle clock ([`LifecycleClock::parse`]) with a part that is not a duration.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("expected a duration such as 500ms or 2s, got {text:?}")]
+pub struct ClockError {
+    /// The part that is not a duration (`2h`, `fast`, `-1s`).
+    pub text: String,
+}
+
+/// A mock state file ([`Stateful::persist_to`]) that cannot be read or is not one.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StateFileError {
+    /// The file exists but cannot be read.
+    #[error("{}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not a state a mock wrote.
+    #[error("{}: not a mock state file: {source}", path.display())]
+    NotStateFile {
+        /// The file.
+        path: PathBuf,
+        /// Where and why it does not parse (line and column).
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+fn parse_duration(text: &str) -> Result<Duration, ClockError> {
+    let bad = || ClockError {
+        text: text.to_owned(),
+    };
     let (num, unit) = text
         .find(|c: char| !c.is_ascii_digit() && c != '.')
         .map_or((text, "s"), |i| text.split_at(i));
@@ -141,19 +175,18 @@ impl Stateful {
     pub fn from_cli(
         plans: BTreeMap<String, Plan>,
         args: &crate::server::cli::CliArgs,
-    ) -> Result<Option<Self>, String> {
+    ) -> Result<Option<Self>, crate::server::cli::CliError> {
+        use crate::server::cli::CliError;
         if !args.stateful {
             return Ok(None);
         }
         let clock = match &args.lifecycle {
-            Some(text) => LifecycleClock::parse(text).map_err(|e| format!("--lifecycle: {e}"))?,
+            Some(text) => LifecycleClock::parse(text).map_err(CliError::Lifecycle)?,
             None => LifecycleClock::instant(),
         };
         let mut engine = Self::new(plans, args.seed).with_lifecycle(clock);
         if let Some(path) = &args.state {
-            engine = engine
-                .persist_to(path)
-                .map_err(|e| format!("--state: {e}"))?;
+            engine = engine.persist_to(path).map_err(CliError::State)?;
         }
         Ok(Some(engine))
     }
@@ -166,7 +199,7 @@ impl Stateful {
 
     /// Loads the state from `path` when it exists and writes it back there (atomically: a
     /// temporary file renamed over it) after every change.
-    pub fn persist_to(mut self, path: impl Into<PathBuf>) -> Result<Self, String> {
+    pub fn persist_to(mut self, path: impl Into<PathBuf>) -> Result<Self, StateFileError> {
         self.store = self.store.persisted(path.into())?;
         Ok(self)
     }
@@ -945,11 +978,13 @@ impl Store {
         }
     }
 
-    fn persisted(mut self, path: PathBuf) -> Result<Self, String> {
+    fn persisted(mut self, path: PathBuf) -> Result<Self, StateFileError> {
         match std::fs::read_to_string(&path) {
             Ok(text) => {
-                let mut loaded: StoreInner = serde_json::from_str(&text)
-                    .map_err(|e| format!("{}: not a mock state file: {e}", path.display()))?;
+                let mut loaded: StoreInner = match serde_json::from_str(&text) {
+                    Ok(loaded) => loaded,
+                    Err(source) => return Err(StateFileError::NotStateFile { path, source }),
+                };
                 for k in loaded.kinds.values_mut() {
                     k.lingering = k.items.values().filter(|r| r.dying.is_some()).count();
                 }
@@ -958,7 +993,7 @@ impl Store {
                 *g = loaded;
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(format!("{}: {e}", path.display())),
+            Err(source) => return Err(StateFileError::Read { path, source }),
         }
         self.persist = Some(Arc::new(Persist {
             path,

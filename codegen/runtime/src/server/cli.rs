@@ -64,10 +64,87 @@ pub fn usage(program: &str) -> String {
     )
 }
 
+/// Why the command line was refused, or `--help`; `Display` is the text to print.
+///
+/// The binary prints [`CliError::Help`] on standard output and exits 0, anything else on
+/// standard error and exits 2 ([`CliError::exit`]).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CliError {
+    /// `-h` / `--help`: the usage text.
+    #[error("{usage}")]
+    Help {
+        /// The usage text.
+        usage: String,
+    },
+    /// A flag given without its value.
+    #[error("{flag} needs a value\n{usage}")]
+    MissingValue {
+        /// The flag (`--listen`).
+        flag: &'static str,
+        /// The usage text.
+        usage: String,
+    },
+    /// `--credentials` not of the form `ID:SECRET`.
+    #[error("--credentials must be ID:SECRET")]
+    Credentials,
+    /// `--seed` not an unsigned integer.
+    #[error("--seed must be an integer, got {value:?}")]
+    Seed {
+        /// What was given.
+        value: String,
+        /// The parser's reason.
+        #[source]
+        source: std::num::ParseIntError,
+    },
+    /// `--validation` neither `strict` nor `report`.
+    #[error("--validation must be strict or report, got {value:?}")]
+    Validation {
+        /// What was given.
+        value: String,
+    },
+    /// An argument that is no flag of the binary.
+    #[error("unknown argument {arg:?}\n{usage}")]
+    Unknown {
+        /// The argument as given.
+        arg: String,
+        /// The usage text.
+        usage: String,
+    },
+    /// `--lifecycle` is not a lifecycle clock ([`crate::mock::LifecycleClock::parse`]).
+    #[cfg(feature = "mock")]
+    #[error("--lifecycle: {0}")]
+    Lifecycle(#[source] crate::mock::ClockError),
+    /// `--state`: the state file cannot be read or is not one.
+    #[cfg(feature = "mock")]
+    #[error("--state: {0}")]
+    State(#[source] crate::mock::StateFileError),
+}
+
+impl CliError {
+    /// The exit status the binary ends with: 0 for `--help`, 2 (a usage error) otherwise.
+    pub fn exit_status(&self) -> u8 {
+        match self {
+            CliError::Help { .. } => 0,
+            _ => 2,
+        }
+    }
+
+    /// Prints the error as a binary does (`--help` on standard output, anything else on
+    /// standard error, after `prefix` when it is not empty) and gives the exit code.
+    pub fn exit(&self, prefix: &str) -> std::process::ExitCode {
+        match self {
+            CliError::Help { .. } => println!("{self}"),
+            _ if prefix.is_empty() => eprintln!("{self}"),
+            _ => eprintln!("{prefix}: {self}"),
+        }
+        std::process::ExitCode::from(self.exit_status())
+    }
+}
+
 impl CliArgs {
-    /// Parses arguments (without the program name). `Err` carries a message for the user;
-    /// `--help` gives `Err` with the usage text.
-    pub fn parse(args: impl IntoIterator<Item = String>, program: &str) -> Result<Self, String> {
+    /// Parses arguments (without the program name). `--help` gives [`CliError::Help`].
+    pub fn parse(args: impl IntoIterator<Item = String>, program: &str) -> Result<Self, CliError> {
         let mut out = Self::default();
         let mut it = args.into_iter();
         while let Some(arg) = it.next() {
@@ -76,26 +153,26 @@ impl CliArgs {
                 Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
                 _ => (arg.clone(), None),
             };
-            let mut value = |name: &str| {
+            let mut value = |flag: &'static str| {
                 inline
                     .clone()
                     .or_else(|| it.next())
-                    .ok_or_else(|| format!("{name} needs a value\n{}", usage(program)))
+                    .ok_or_else(|| CliError::MissingValue {
+                        flag,
+                        usage: usage(program),
+                    })
             };
             match flag.as_str() {
                 "--listen" => out.listen = value("--listen")?,
                 "--credentials" => {
                     let v = value("--credentials")?;
-                    out.verifier = Some(
-                        Verifier::parse(&v)
-                            .ok_or_else(|| "--credentials must be ID:SECRET".to_owned())?,
-                    );
+                    out.verifier = Some(Verifier::parse(&v).ok_or(CliError::Credentials)?);
                 }
                 "--seed" => {
                     let v = value("--seed")?;
                     out.seed = v
                         .parse()
-                        .map_err(|_| format!("--seed must be an integer, got {v:?}"))?;
+                        .map_err(|source| CliError::Seed { value: v, source })?;
                 }
                 "--stateful" => out.stateful = true,
                 "--lifecycle" => {
@@ -108,12 +185,20 @@ impl CliArgs {
                 }
                 "--validation" => {
                     let v = value("--validation")?;
-                    out.validation = super::validate::Validation::parse(&v).ok_or_else(|| {
-                        format!("--validation must be strict or report, got {v:?}")
-                    })?;
+                    out.validation = super::validate::Validation::parse(&v)
+                        .ok_or(CliError::Validation { value: v })?;
                 }
-                "-h" | "--help" => return Err(usage(program)),
-                other => return Err(format!("unknown argument {other:?}\n{}", usage(program))),
+                "-h" | "--help" => {
+                    return Err(CliError::Help {
+                        usage: usage(program),
+                    })
+                }
+                other => {
+                    return Err(CliError::Unknown {
+                        arg: other.to_owned(),
+                        usage: usage(program),
+                    })
+                }
             }
         }
         Ok(out)
@@ -135,8 +220,14 @@ pub async fn run(args: &CliArgs, router: Router) -> std::io::Result<()> {
 mod tests {
     use super::*;
 
-    fn parse(args: &[&str]) -> Result<CliArgs, String> {
+    fn parse(args: &[&str]) -> Result<CliArgs, CliError> {
         CliArgs::parse(args.iter().map(|s| s.to_string()), "x-mock")
+    }
+
+    fn refused(args: &[&str]) -> String {
+        let e = parse(args).unwrap_err();
+        assert_eq!(e.exit_status(), 2, "{e}");
+        e.to_string()
     }
 
     #[test]
@@ -158,22 +249,53 @@ mod tests {
             ("127.0.0.1:0", 0, false)
         );
         assert!(d.verifier.is_none());
-        assert!(parse(&["--listen"]).unwrap_err().contains("needs a value"));
+        assert!(refused(&["--listen"]).starts_with("--listen needs a value\nusage: x-mock"));
         assert!(parse(&["--credentials", "nocolon"]).is_err());
         assert!(parse(&["--seed", "x"]).is_err());
-        assert!(parse(&["--bogus"]).unwrap_err().contains("usage"));
+        assert!(refused(&["--bogus"]).contains("usage"));
         assert_eq!(d.validation, crate::server::validate::Validation::Strict);
         let r = parse(&["--validation", "report"]).unwrap();
         assert_eq!(r.validation, crate::server::validate::Validation::Report);
-        assert!(parse(&["--validation=loose"])
-            .unwrap_err()
-            .contains("strict or report"));
-        assert!(parse(&["--help"]).unwrap_err().starts_with("usage: x-mock"));
+        assert_eq!(
+            refused(&["--validation=loose"]),
+            "--validation must be strict or report, got \"loose\""
+        );
+        let help = parse(&["--help"]).unwrap_err();
+        assert!(help.to_string().starts_with("usage: x-mock"));
+        assert_eq!(help.exit_status(), 0);
         let s = parse(&["--lifecycle=realistic", "--state", "/tmp/s.json"]).unwrap();
         assert!(s.stateful && s.lifecycle.as_deref() == Some("realistic"));
         assert_eq!(
             s.state.as_deref(),
             Some(std::path::Path::new("/tmp/s.json"))
         );
+    }
+
+    /// Every refusal is a usage error (exit 2) whose text names the argument and what it
+    /// should be, with the typed cause underneath where there is one.
+    #[test]
+    fn bad_arguments_exit_2_with_the_message() {
+        use std::error::Error as _;
+        assert_eq!(
+            refused(&["--credentials", "nocolon"]),
+            "--credentials must be ID:SECRET"
+        );
+        let seed = parse(&["--seed=-3"]).unwrap_err();
+        assert_eq!(seed.to_string(), "--seed must be an integer, got \"-3\"");
+        assert!(matches!(&seed, CliError::Seed { value, .. } if value == "-3"));
+        assert_eq!(
+            seed.source().map(|s| s.to_string()).as_deref(),
+            Some("invalid digit found in string")
+        );
+        assert_eq!(seed.exit_status(), 2);
+        let unknown = refused(&["--listen", "[::1]:0", "serve"]);
+        assert!(unknown.starts_with("unknown argument \"serve\"\nusage: x-mock [--listen ADDR]"));
+        assert!(matches!(
+            parse(&["--state"]).unwrap_err(),
+            CliError::MissingValue {
+                flag: "--state",
+                ..
+            }
+        ));
     }
 }

@@ -499,6 +499,52 @@ fn lifecycle_clocks_parse() {
     for bad in ["soon", "5h", "-1s", "x=1y", "1e9s"] {
         assert!(LifecycleClock::parse(bad).is_err(), "{bad}");
     }
+    // The error names the part that is not a duration, not the whole text.
+    let e = LifecycleClock::parse("instant, v2/instances=3 hours").unwrap_err();
+    assert_eq!(e.text, "3 hours");
+    assert_eq!(
+        e.to_string(),
+        "expected a duration such as 500ms or 2s, got \"3 hours\""
+    );
+}
+
+/// What a mock binary prints and exits with when `--lifecycle` or `--state` is bad.
+#[test]
+fn bad_stateful_arguments_are_usage_errors_with_their_cause() {
+    use crate::server::cli::{CliArgs, CliError};
+    use std::error::Error as _;
+    let args = |a: &[&str]| CliArgs::parse(a.iter().map(|s| s.to_string()), "x-mock").unwrap();
+    let plans = || topics().plans().clone();
+    let e = Stateful::from_cli(plans(), &args(&["--lifecycle", "2s,topic=soon"])).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "--lifecycle: expected a duration such as 500ms or 2s, got \"soon\""
+    );
+    assert_eq!(e.exit_status(), 2);
+    assert!(matches!(&e, CliError::Lifecycle(c) if c.text == "soon"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    std::fs::write(&path, "{\n  \"kinds\": 7\n}").unwrap();
+    let e = Stateful::from_cli(plans(), &args(&["--state", path.to_str().unwrap()])).unwrap_err();
+    assert_eq!(e.exit_status(), 2);
+    let CliError::State(StateFileError::NotStateFile { path: p, source }) = &e else {
+        panic!("{e:?}");
+    };
+    assert_eq!((p, source.line()), (&path, 2));
+    assert!(e.to_string().starts_with(&format!(
+        "--state: {}: not a mock state file: ",
+        path.display()
+    )));
+    assert!(e.source().is_some());
+    // A directory is not readable as a file: the I/O error, with the path.
+    let e =
+        Stateful::from_cli(plans(), &args(&["--state", dir.path().to_str().unwrap()])).unwrap_err();
+    assert!(
+        matches!(&e, CliError::State(StateFileError::Read { path, .. }) if path == dir.path()),
+        "{e:?}"
+    );
+    // No flag: no engine, no error.
+    assert!(Stateful::from_cli(plans(), &args(&[])).unwrap().is_none());
 }
 
 #[test]
@@ -615,6 +661,7 @@ fn state_survives_a_restart_through_its_file() {
     assert!(topics()
         .persist_to(&path)
         .unwrap_err()
+        .to_string()
         .contains("not a mock state file"));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -82,6 +82,7 @@ fn generated_crates_build_and_pass_their_tests_in_a_users_directory() {
             "acme-iamlet-mock",
             "acme-iamlet-models",
             "acme-iamlet-server",
+            "apigen-format.lock",
             "apigen.yaml",
             "openapi"
         ]

@@ -204,7 +204,8 @@ enum Command {
         /// Compare with what is on disk instead of writing; name the stale files and fail.
         #[arg(long)]
         check: bool,
-        /// Print the time spent per phase (load, lower, emit, print, rustfmt, disk) to stderr.
+        /// Print the time spent per phase (load, lower, emit, print, reuse, rustfmt, disk) to
+        /// stderr.
         #[arg(long)]
         timings: bool,
     },
@@ -393,11 +394,10 @@ fn run(command: Command) -> Result<ExitCode, CliError> {
             let (root, specs, files, owned) = match out {
                 None => {
                     let specs = time(Phase::Load, || crate::emit::load_specs(&root))?;
-                    // rustfmt's earlier output for unchanged printed files (see emit::format).
-                    let target = std::env::var_os("CARGO_TARGET_DIR")
-                        .map_or_else(|| root.join("target"), PathBuf::from);
+                    // The files the last generation formatted from the same tokens, reused
+                    // (see emit::format).
                     let files =
-                        crate::emit::generate_cached(&specs, &target.join("apigen-rustfmt"))?;
+                        crate::emit::generate_at(&specs, &crate::emit::Layout::in_repo(), &root)?;
                     (root, specs, files, vec![PathBuf::from("generated")])
                 }
                 Some(out) => {
@@ -483,7 +483,7 @@ fn run(command: Command) -> Result<ExitCode, CliError> {
                         homepage,
                     };
                     layout.releases = releases(&out, &layout, &specs, &previous)?;
-                    let mut files = crate::emit::generate_with(&specs, &layout)?;
+                    let mut files = crate::emit::generate_at(&specs, &layout, &out)?;
                     let options = crate::emit::options::Recorded::new(
                         &layout.runtime,
                         &layout.prefix,

@@ -1,17 +1,21 @@
-//! rustfmt over the generated Rust files, so generated crates pass `cargo fmt --check` like
-//! hand-written ones (prettyplease's output is close, not identical).
+//! Printing (syn + prettyplease) and rustfmt over the generated Rust files, so generated crates
+//! pass `cargo fmt --check` like hand-written ones (prettyplease's output is close, not
+//! identical), and the digest manifest that lets a generation reuse what the last one formatted.
 //!
-//! Few rustfmt runs over a temporary copy of all files: each run through the rustup
-//! proxy costs tens of milliseconds, so one run per file dominated `apigen generate`. A
-//! missing or failing rustfmt is an error: output that depends on the machine would make
-//! `generate --check` machine-dependent.
+//! Few rustfmt runs over a temporary copy of the files: each run through the rustup proxy
+//! costs tens of milliseconds, so one run per file dominated `apigen generate`. A missing or
+//! failing rustfmt is an error, also when no file needs it: output that depends on the machine
+//! would make `generate --check` machine-dependent.
 //!
-//! With a cache directory ([`rustfmt_cached`]; `apigen generate` in a repository uses
-//! `target/apigen-rustfmt/`), a printed file rustfmt already formatted is not formatted again:
-//! the entry is keyed by the SHA-256 of the rustfmt binary's identity (path, size, modification
-//! time) and the printed text, and holds rustfmt's output for it. rustfmt is deterministic, so
-//! the output is the same as formatting again; a cold cache (a clean clone, CI) formats
-//! everything. The rustfmt processes were half of `generate`'s CPU time.
+//! The output is its own cache. Next to the crates, [`MANIFEST`] records for each Rust file the
+//! SHA-256 of what it is printed from ([`input_digest`]: the printer's identity, the header and
+//! the token text) and of its formatted content, and the `rustfmt --version` that formatted
+//! them. A generation into the same root ([`Previous`]) takes a file whose input digest is
+//! recorded from disk as it is, without printing or formatting, when rustfmt is the same and
+//! the file still hashes to the recorded content digest; anything else (a changed token
+//! stream, a hand edit, a deleted file, another rustfmt) is printed and formatted again. Nothing
+//! depends on paths or modification times, so a clean clone reuses the committed files, and
+//! the manifest itself is an output `--check` compares like the others.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -41,102 +45,262 @@ pub fn rustfmt_all(files: &mut [GeneratedFile], runs: usize) -> Result<(), Forma
     format_with(&tools().rustfmt, files, runs)
 }
 
-/// [`rustfmt_all`], reusing rustfmt's earlier output for the same printed text from `cache`
-/// (directory `cache/<group>/`, one file per entry; entries of `group` that this call did not use
-/// are removed, so the cache holds one generation per group). A cache that cannot be read or
-/// written only costs the formatting. Files [`print_cached`] took from the cache of the same
-/// thread's [`begin`] are final already; the others it printed are stored under their tokens.
-pub fn rustfmt_cached(
-    files: &mut [GeneratedFile],
-    runs: usize,
-    cache: &Path,
-    group: &str,
-) -> Result<(), FormatError> {
-    let session = SESSION.with(|s| s.borrow_mut().take());
-    let tools = tools();
-    let rustfmt = &tools.rustfmt;
-    let Some(identity) = &tools.rustfmt_identity else {
-        // Not found: formatting reports it.
-        return format_with(rustfmt, files, runs);
-    };
-    let dir = cache.join(group);
-    let (finals, pending, mut used) = match session {
-        Some(s) if s.dir == dir => (s.finals, s.pending, s.used),
-        _ => Default::default(),
-    };
-    let rust: Vec<usize> = (0..files.len())
-        .filter(|&i| files[i].path.extension().is_some_and(|e| e == "rs"))
-        .filter(|&i| !finals.contains(&digest(&[files[i].contents.as_bytes()])))
-        .collect();
-    let keys: Vec<String> = rust
-        .iter()
-        .map(|&i| {
-            hex(&digest(&[
-                identity.as_bytes(),
-                &[0],
-                files[i].contents.as_bytes(),
-            ]))
-        })
-        .collect();
-    // Token-level keys of the printed files, to store their formatted text under.
-    let token_keys: Vec<Option<String>> = rust
-        .iter()
-        .map(|&i| {
-            pending
-                .get(&digest(&[files[i].contents.as_bytes()]))
-                .cloned()
-        })
-        .collect();
-    let mut missing: Vec<GeneratedFile> = Vec::new();
-    let mut missing_at: Vec<usize> = Vec::new();
-    for (n, &i) in rust.iter().enumerate() {
-        match std::fs::read_to_string(dir.join(&keys[n])) {
-            Ok(text) => files[i].contents = text,
-            Err(_) => {
-                missing.push(files[i].clone());
-                missing_at.push(n);
-            }
-        }
-    }
-    if !missing.is_empty() {
-        format_with(rustfmt, &mut missing, runs)?;
-        for (f, &n) in missing.into_iter().zip(&missing_at) {
-            files[rust[n]].contents = f.contents;
-        }
-    }
-    if std::fs::create_dir_all(&dir).is_ok() {
-        for (n, &i) in rust.iter().enumerate() {
-            if missing_at.contains(&n) {
-                store(&dir, &keys[n], &files[i].contents);
-            }
-            // A token entry names the printed text's entry on its first line, so a run that
-            // takes the file from the tokens keeps that one too (for a rebuilt apigen).
-            if let Some(key) = &token_keys[n] {
-                store(&dir, key, &format!("{}\n{}", keys[n], files[i].contents));
-            }
-        }
-    }
-    used.extend(keys);
-    if let Ok(entries) = std::fs::read_dir(&dir) {
-        let used: std::collections::BTreeSet<&str> = used.iter().map(String::as_str).collect();
-        for e in entries.flatten() {
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            if !name.ends_with(".tmp") && !used.contains(&*name) {
-                let _ = std::fs::remove_file(e.path());
-            }
-        }
-    }
-    Ok(())
+/// Name of the digest manifest, in the directory that holds the crates (`generated/` in this
+/// repository, the `--out` directory otherwise).
+pub const MANIFEST: &str = "apigen-format.lock";
+
+/// The printing code's dependencies whose versions change its output. A test checks them
+/// against Cargo.lock.
+const PRINTER_CRATES: &str = "prettyplease 0.2.37, syn 2.0.119";
+
+/// What the text printed from a token stream depends on besides the tokens: the versions of
+/// syn and prettyplease, and this file (the header and the blank lines between items are added
+/// here), so an edit of the printing code prints every file afresh.
+fn printer_identity() -> &'static [u8; 32] {
+    static ID: std::sync::OnceLock<[u8; 32]> = std::sync::OnceLock::new();
+    ID.get_or_init(|| {
+        digest(&[
+            PRINTER_CRATES.as_bytes(),
+            &[0],
+            include_str!("format.rs").as_bytes(),
+        ])
+    })
 }
 
-/// Writes an entry whole under a temporary name, then renames it: a reader never sees part.
-fn store(dir: &Path, key: &str, text: &str) {
-    let tmp = dir.join(format!("{key}.{}.tmp", std::process::id()));
-    if std::fs::write(&tmp, text).is_ok() {
-        let _ = std::fs::rename(&tmp, dir.join(key));
+/// The input digest of a Rust file: SHA-256 of the printer's identity, the header and the
+/// token text (streamed into the hash, not collected into a string first).
+pub fn input_digest(header: &str, tokens: &proc_macro2::TokenStream) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    use std::fmt::Write;
+    struct Hashing<'a>(&'a mut Sha256);
+    impl Write for Hashing<'_> {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0.update(s.as_bytes());
+            Ok(())
+        }
     }
-    let _ = std::fs::remove_file(&tmp);
+    let mut h = Sha256::new();
+    h.update(printer_identity());
+    h.update([0]);
+    h.update(header.as_bytes());
+    h.update([0]);
+    // Writing into a hash cannot fail.
+    let _ = write!(Hashing(&mut h), "{tokens}");
+    h.finalize().into()
+}
+
+/// A Rust file of `header` (as `//!` lines) and `tokens`, printed with prettyplease (not yet
+/// formatted by rustfmt).
+pub fn print(header: &str, tokens: proc_macro2::TokenStream) -> Result<String, syn::Error> {
+    let file: syn::File = syn::parse2(tokens)?;
+    let mut out = String::new();
+    for line in header.lines() {
+        out.push_str("//!");
+        if !line.is_empty() {
+            out.push(' ');
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out.push('\n');
+    out.push_str(&space_items(&prettyplease::unparse(&file)));
+    Ok(out)
+}
+
+/// prettyplease's output with a blank line between consecutive items (functions, types,
+/// impls, modules, consts; not between the `use` lines of a group), as a person writes them.
+fn space_items(text: &str) -> String {
+    const ITEM_STARTS: &[&str] = &[
+        "///",
+        "#[",
+        "pub ",
+        "pub(",
+        "impl ",
+        "impl<",
+        "fn ",
+        "async fn ",
+        "const ",
+        "static ",
+        "mod ",
+        "struct ",
+        "enum ",
+        "trait ",
+        "type ",
+        "use ",
+        "unsafe ",
+        "apigen_runtime::service_client!",
+    ];
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let is_use = |l: &str| {
+        let l = l.trim_start();
+        l.starts_with("use ") || l.starts_with("pub use ")
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    // Per indentation: whether the last item started there is a `use`.
+    let mut last_use: Vec<bool> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let trimmed = line.trim_start();
+        let depth = indent(line);
+        if i > 0 && ITEM_STARTS.iter().any(|s| trimmed.starts_with(s)) {
+            let prev = lines[i - 1];
+            let ends_item = matches!(prev.trim_end().chars().last(), Some('}' | ';'))
+                && !prev.trim_start().starts_with("//");
+            let prev_was_use = last_use.get(depth).copied().unwrap_or(false);
+            if ends_item && indent(prev) == depth && !(prev_was_use && is_use(line)) {
+                out.push('\n');
+            }
+        }
+        if ITEM_STARTS.iter().any(|s| trimmed.starts_with(s))
+            && !trimmed.starts_with("///")
+            && !trimmed.starts_with("#[")
+        {
+            if last_use.len() <= depth {
+                last_use.resize(depth + 1, false);
+            }
+            last_use[depth] = is_use(line);
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// One formatted file in the manifest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry {
+    /// [`input_digest`] of what the file was printed from.
+    pub input: [u8; 32],
+    /// SHA-256 of the file's formatted content.
+    pub output: [u8; 32],
+}
+
+/// The digest manifest ([`MANIFEST`]): which rustfmt formatted the files, and per file (path
+/// relative to the output root, `/`-separated) its [`Entry`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Manifest {
+    /// `rustfmt --version`.
+    pub rustfmt: String,
+    pub entries: std::collections::BTreeMap<String, Entry>,
+}
+
+const MANIFEST_HEADER: &str = "\
+# Digests of the generated Rust files (`apigen generate`), like a lock file: per file the
+# SHA-256 of what it is printed from (printer, header, tokens) and of its formatted content.
+# A file whose two digests still match is reused as it is instead of printed and formatted
+# again (with the same rustfmt as below). Generated by apigen. Do not edit.
+";
+
+impl Manifest {
+    /// The manifest's text: the header, `rustfmt <version>`, then `<input> <output> <path>`
+    /// per file in path order.
+    pub fn render(&self) -> String {
+        let mut out = String::from(MANIFEST_HEADER);
+        out.push_str(&format!("rustfmt: {}\n", self.rustfmt));
+        for (path, e) in &self.entries {
+            out.push_str(&format!("{} {} {path}\n", hex(&e.input), hex(&e.output)));
+        }
+        out
+    }
+
+    /// A manifest [`render`](Self::render) wrote; `None` for anything else (hand-edited
+    /// beyond reading: it is then only rewritten).
+    pub fn parse(text: &str) -> Option<Manifest> {
+        let mut lines = text.lines().filter(|l| !l.starts_with('#'));
+        let rustfmt = lines.next()?.strip_prefix("rustfmt: ")?.to_owned();
+        let mut entries = std::collections::BTreeMap::new();
+        for line in lines {
+            let mut parts = line.splitn(3, ' ');
+            let input = unhex(parts.next()?)?;
+            let output = unhex(parts.next()?)?;
+            let path = parts.next().filter(|p| !p.is_empty())?;
+            entries.insert(path.to_owned(), Entry { input, output });
+        }
+        Some(Manifest { rustfmt, entries })
+    }
+}
+
+/// What an earlier generation into the same output root left: its manifest, and the files it
+/// names. Files are reused only when it was formatted by the rustfmt at hand.
+#[derive(Debug, Default)]
+pub struct Previous {
+    root: PathBuf,
+    recorded: Option<Manifest>,
+    /// Whether `recorded` was formatted by this rustfmt.
+    same_rustfmt: bool,
+    /// Input digest → path of a file printed from it (with the same rustfmt).
+    by_input: std::collections::HashMap<[u8; 32], String>,
+}
+
+impl Previous {
+    /// Nothing to reuse: every file is printed and formatted.
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// The manifest at `root/manifest` and the files under `root`; nothing to reuse when it is
+    /// missing, malformed or written with another rustfmt than `rustfmt` (its `--version`).
+    pub fn read(root: &Path, manifest: &Path, rustfmt: &str) -> Self {
+        let recorded = std::fs::read_to_string(root.join(manifest))
+            .ok()
+            .and_then(|t| Manifest::parse(&t));
+        let same_rustfmt = recorded.as_ref().is_some_and(|m| m.rustfmt == rustfmt);
+        let by_input = recorded
+            .iter()
+            .filter(|_| same_rustfmt)
+            .flat_map(|m| &m.entries)
+            .map(|(path, e)| (e.input, path.clone()))
+            .collect();
+        Previous {
+            root: root.to_owned(),
+            recorded,
+            same_rustfmt,
+            by_input,
+        }
+    }
+
+    /// The formatted text printed from `input` before, with its digest, when a file printed
+    /// from it still holds exactly what was formatted then (a hand-edited, truncated or deleted
+    /// file is printed and formatted again).
+    pub fn reuse(&self, input: &[u8; 32]) -> Option<(String, [u8; 32])> {
+        let path = self.by_input.get(input)?;
+        let output = self.recorded.as_ref()?.entries.get(path)?.output;
+        let bytes = std::fs::read(self.root.join(path)).ok()?;
+        if digest(&[&bytes]) != output {
+            return None;
+        }
+        Some((String::from_utf8(bytes).ok()?, output))
+    }
+
+    /// The manifest after a generation that produced the Rust files of `entries`, formatted by
+    /// `rustfmt`. Kept from the recorded one, when formatted by the same rustfmt: the entries
+    /// of files outside `owned` (the directories this generation writes alone) that it does not
+    /// produce and that still exist (the crates of another generation into the same
+    /// directory). When the entries are the recorded ones, the recorded rustfmt stays too: a
+    /// rustfmt that formats every file the same way does not make the manifest stale.
+    pub fn next(
+        &self,
+        rustfmt: &str,
+        mut entries: std::collections::BTreeMap<String, Entry>,
+        owned: &[PathBuf],
+    ) -> Manifest {
+        if let Some(m) = self.recorded.as_ref().filter(|_| self.same_rustfmt) {
+            for (path, e) in &m.entries {
+                let p = Path::new(path);
+                if !entries.contains_key(path)
+                    && !owned.iter().any(|o| p.starts_with(o))
+                    && self.root.join(p).is_file()
+                {
+                    entries.insert(path.clone(), *e);
+                }
+            }
+        }
+        let rustfmt = match &self.recorded {
+            Some(m) if m.entries == entries => m.rustfmt.clone(),
+            _ => rustfmt.to_owned(),
+        };
+        Manifest { rustfmt, entries }
+    }
 }
 
 fn digest(parts: &[&[u8]]) -> [u8; 32] {
@@ -148,151 +312,71 @@ fn digest(parts: &[&[u8]]) -> [u8; 32] {
     h.finalize().into()
 }
 
+/// SHA-256 of `bytes`.
+pub fn sha256(bytes: &[u8]) -> [u8; 32] {
+    digest(&[bytes])
+}
+
 fn hex(d: &[u8; 32]) -> String {
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The token-level cache of one thread while it generates one group (service): printing a
-/// token stream (syn + prettyplease) was the largest cost left once rustfmt was cached.
-struct Session {
-    dir: PathBuf,
-    /// apigen's and rustfmt's identities: a rebuilt apigen prints differently.
-    identity: String,
-    /// Digests of the texts taken from the cache (formatted already).
-    finals: std::collections::HashSet<[u8; 32]>,
-    /// Digest of a printed text → the key of its tokens.
-    pending: std::collections::HashMap<[u8; 32], String>,
-    /// Token-level keys used.
-    used: Vec<String>,
+fn unhex(s: &str) -> Option<[u8; 32]> {
+    if s.len() != 64 || !s.is_ascii() {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, b) in out.iter_mut().enumerate() {
+        *b = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(out)
 }
 
-thread_local! {
-    static SESSION: std::cell::RefCell<Option<Session>> = const { std::cell::RefCell::new(None) };
-}
-
-/// Start caching printed files by their tokens on this thread, for [`rustfmt_cached`] with the
-/// same `cache` and `group` (which ends it). Without an identity for apigen's executable or
-/// rustfmt, nothing is cached at this level.
-pub fn begin(cache: &Path, group: &str) {
-    let identity = tools().printing.clone();
-    SESSION.with(|s| {
-        *s.borrow_mut() = identity.map(|identity| Session {
-            dir: cache.join(group),
-            identity,
-            finals: Default::default(),
-            pending: Default::default(),
-            used: Vec::new(),
-        });
-    });
-}
-
-/// The formatted file of `header` and `tokens` from the cache when this thread's session has
-/// it; else `print()`'s text, stored formatted by [`rustfmt_cached`].
-pub fn print_cached<E>(
-    header: &str,
-    tokens: proc_macro2::TokenStream,
-    print: impl FnOnce(proc_macro2::TokenStream) -> Result<String, E>,
-) -> Result<String, E> {
-    let key = SESSION.with(|s| {
-        s.borrow().as_ref().map(|s| {
-            let text = tokens.to_string();
-            let key = hex(&digest(&[
-                b"tokens\0",
-                s.identity.as_bytes(),
-                &[0],
-                header.as_bytes(),
-                &[0],
-                text.as_bytes(),
-            ]));
-            (s.dir.join(&key), key)
-        })
-    });
-    let Some((path, key)) = key else {
-        return print(tokens);
-    };
-    let entry = std::fs::read_to_string(&path).ok().and_then(|e| {
-        let (printed_key, text) = e.split_once('\n')?;
-        Some((printed_key.to_owned(), text.to_owned()))
-    });
-    let (text, hit) = match entry {
-        Some((printed_key, t)) => (t, Some(printed_key)),
-        None => (print(tokens)?, None),
-    };
-    let d = digest(&[text.as_bytes()]);
-    SESSION.with(|s| {
-        if let Some(s) = s.borrow_mut().as_mut() {
-            match hit {
-                Some(printed_key) => {
-                    s.finals.insert(d);
-                    s.used.push(printed_key);
-                }
-                None => {
-                    s.pending.insert(d, key.clone());
-                }
-            }
-            s.used.push(key);
-        }
-    });
-    Ok(text)
-}
-
-/// What identifies the rustfmt binary's behaviour: its path, size and modification time
-/// (a toolchain update replaces the file). `None` when it cannot be found.
-fn identity(rustfmt: &std::ffi::OsStr) -> Option<String> {
-    let path = PathBuf::from(rustfmt);
-    let path = if path.components().count() > 1 {
-        path
-    } else {
-        std::env::split_paths(&std::env::var_os("PATH")?)
-            .map(|d| d.join(&path))
-            .find(|p| p.is_file())?
-    };
-    let meta = std::fs::metadata(&path).ok()?;
-    let modified = meta
-        .modified()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
-    Some(format!(
-        "rustfmt {} {} {}.{:09}",
-        path.display(),
-        meta.len(),
-        modified.as_secs(),
-        modified.subsec_nanos()
-    ))
-}
-
-/// The rustfmt to run and the identities the cache keys hold, found once per process (each
-/// costs file look-ups, and finding rustfmt a `rustup` process).
+/// The rustfmt to run and its `--version`, found once per process (finding it may cost a
+/// `rustup` process, and the version a rustfmt run).
 struct Tools {
     rustfmt: std::ffi::OsString,
-    /// [`identity`] of `rustfmt`; `None` when it cannot be found.
-    rustfmt_identity: Option<String>,
-    /// apigen's executable's and rustfmt's identities, for the files printed from tokens (a
-    /// rebuilt apigen prints differently); `None` when either is unknown.
-    printing: Option<String>,
+    version: Result<String, (std::io::ErrorKind, String)>,
 }
 
 fn tools() -> &'static Tools {
     static TOOLS: std::sync::OnceLock<Tools> = std::sync::OnceLock::new();
     TOOLS.get_or_init(|| {
         let rustfmt = find_rustfmt();
-        let rustfmt_identity = identity(&rustfmt);
-        let exe = std::env::current_exe().ok();
-        let printing = exe
-            .as_deref()
-            .and_then(|e| identity(e.as_os_str()))
-            .zip(rustfmt_identity.clone())
-            .map(|(a, r)| format!("{a}\0{r}"));
-        Tools {
-            rustfmt,
-            rustfmt_identity,
-            printing,
-        }
+        let version = version_of(&rustfmt).map_err(|e| (e.kind(), e.to_string()));
+        Tools { rustfmt, version }
     })
 }
 
-/// Finds rustfmt and the identities on another thread now, so that work overlaps what comes
+fn version_of(rustfmt: &std::ffi::OsStr) -> std::io::Result<String> {
+    let out = Command::new(rustfmt)
+        .arg("--version")
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()?;
+    let version = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    if !out.status.success() || version.is_empty() || version.contains('\n') {
+        return Err(std::io::Error::other(format!(
+            "`{} --version` failed",
+            rustfmt.to_string_lossy()
+        )));
+    }
+    Ok(version)
+}
+
+/// `rustfmt --version` of the rustfmt that formats the generated files: part of what the
+/// manifest records. An error when rustfmt cannot be run, whether or not a file needs it.
+pub fn rustfmt_version() -> Result<&'static str, FormatError> {
+    match &tools().version {
+        Ok(v) => Ok(v),
+        Err((kind, msg)) => Err(FormatError::Missing(std::io::Error::new(
+            *kind,
+            msg.clone(),
+        ))),
+    }
+}
+
+/// Finds rustfmt and its version on another thread now, so that work overlaps what comes
 /// before formatting (loading the specs) instead of waiting in front of it.
 pub fn prefetch() {
     std::thread::spawn(|| {
@@ -448,122 +532,166 @@ mod tests {
     }
 
     #[test]
-    fn the_cache_gives_rustfmts_output_and_keeps_only_the_entries_last_used() {
-        let cache = TempDir::new().unwrap();
-        let file = |contents: &str| GeneratedFile {
-            path: "a/src/lib.rs".into(),
-            contents: contents.into(),
+    fn the_printer_versions_are_those_in_cargo_lock() {
+        let lock =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../Cargo.lock"))
+                .unwrap();
+        let version = |name: &str, major: &str| {
+            lock.split("[[package]]")
+                .filter(|p| p.contains(&format!("\nname = \"{name}\"\n")))
+                .find_map(|p| {
+                    let v = p.split("\nversion = \"").nth(1)?.split('"').next()?;
+                    v.starts_with(major).then(|| v.to_owned())
+                })
+                .unwrap_or_else(|| panic!("{name} {major} in Cargo.lock"))
         };
-        let mut first = vec![file("pub fn f( ) -> u8 { 1 }\n"), file("fn g(){}\n")];
-        rustfmt_cached(&mut first, 1, &cache.0, "svc").unwrap();
-        assert_eq!(first[0].contents, "pub fn f() -> u8 {\n    1\n}\n");
-        assert_eq!(first[1].contents, "fn g() {}\n");
-        let dir = cache.0.join("svc");
-        let entries = || {
-            let mut v: Vec<_> = std::fs::read_dir(&dir)
-                .unwrap()
-                .map(|e| e.unwrap().path())
-                .collect();
-            v.sort();
-            v
-        };
-        assert_eq!(entries().len(), 2);
-        // An entry is what is answered for the same text: planted output comes back unformatted
-        // by rustfmt (so a hit really skips it) …
-        for p in entries() {
-            let text = std::fs::read_to_string(&p).unwrap();
-            std::fs::write(&p, format!("// cached\n{text}")).unwrap();
-        }
-        let mut again = vec![file("pub fn f( ) -> u8 { 1 }\n")];
-        rustfmt_cached(&mut again, 1, &cache.0, "svc").unwrap();
         assert_eq!(
-            again[0].contents,
-            "// cached\npub fn f() -> u8 {\n    1\n}\n"
+            PRINTER_CRATES,
+            format!(
+                "prettyplease {}, syn {}",
+                version("prettyplease", "0.2."),
+                version("syn", "2.")
+            ),
+            "a printing crate changed: update PRINTER_CRATES so every file is printed afresh"
         );
-        // … and the entry of the file no longer generated is gone.
-        assert_eq!(entries().len(), 1);
-        // Other text is formatted, not taken from another entry.
-        let mut other = vec![file("fn h( ) {}\n")];
-        rustfmt_cached(&mut other, 1, &cache.0, "svc").unwrap();
-        assert_eq!(other[0].contents, "fn h() {}\n");
     }
 
     #[test]
-    fn a_file_printed_from_the_same_tokens_comes_from_the_cache_formatted() {
-        let cache = TempDir::new().unwrap();
-        let tokens = || quote::quote! { pub fn f() -> u8 { 1 } };
-        let print =
-            |t: proc_macro2::TokenStream| Ok::<_, std::convert::Infallible>(format!("{t}\n"));
-        begin(&cache.0, "svc");
-        let printed = print_cached("h", tokens(), print).unwrap();
-        let mut files = vec![GeneratedFile {
-            path: "a/src/lib.rs".into(),
-            contents: printed,
-        }];
-        rustfmt_cached(&mut files, 1, &cache.0, "svc").unwrap();
-        assert_eq!(files[0].contents, "pub fn f() -> u8 {\n    1\n}\n");
-        // Two entries: the printed text's (rustfmt level) and the tokens' (both formatted).
-        let dir = cache.0.join("svc");
-        let entries: Vec<_> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        assert_eq!(entries.len(), 2, "{entries:?}");
-        let formatted = "pub fn f() -> u8 {\n    1\n}\n";
-        let printed_entry = entries
-            .iter()
-            .find(|p| std::fs::read_to_string(p).unwrap() == formatted)
-            .expect("the printed text's entry")
-            .clone();
-        let printed_key = printed_entry
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
-        let token_entry = entries
-            .iter()
-            .find(|p| **p != printed_entry)
-            .unwrap()
-            .clone();
+    fn the_input_digest_is_of_the_header_and_the_token_text() {
+        let a = quote::quote! { pub fn f() -> u8 { 1 } };
+        let b = quote::quote! { pub fn f() -> u8 { 2 } };
+        assert_eq!(input_digest("h", &a), input_digest("h", &a.clone()));
+        assert_ne!(input_digest("h", &a), input_digest("h", &b));
+        assert_ne!(input_digest("h", &a), input_digest("g", &a));
+        // The token text streamed into the hash is the token stream's `Display`.
+        let text = a.to_string();
         assert_eq!(
-            std::fs::read_to_string(&token_entry).unwrap(),
-            format!("{printed_key}\n{formatted}")
+            input_digest("h", &a),
+            digest(&[printer_identity(), &[0], b"h", &[0], text.as_bytes()])
         );
-        // The next run does not print the same tokens, and what the entry holds is final:
-        // planted text comes back as it is, not formatted again; the printed text's entry
-        // it names is kept.
-        std::fs::write(
-            &token_entry,
-            format!("{printed_key}\npub fn  planted( ) {{}}\n"),
-        )
-        .unwrap();
-        begin(&cache.0, "svc");
-        let text = print_cached(
-            "h",
-            tokens(),
-            |_| -> Result<String, std::convert::Infallible> { panic!("printed again") },
-        )
-        .unwrap();
-        assert_eq!(text, "pub fn  planted( ) {}\n");
-        let mut files = vec![GeneratedFile {
-            path: "a/src/lib.rs".into(),
-            contents: text,
-        }];
-        rustfmt_cached(&mut files, 1, &cache.0, "svc").unwrap();
-        assert_eq!(files[0].contents, "pub fn  planted( ) {}\n");
-        assert!(printed_entry.is_file() && token_entry.is_file());
-        // Another header is another file: printed.
-        begin(&cache.0, "svc");
+    }
+
+    #[test]
+    fn the_manifest_reads_back_what_it_writes_and_rejects_anything_else() {
+        let mut m = Manifest {
+            rustfmt: "rustfmt 1.0.0-stable (abc 2026-01-01)".into(),
+            ..Default::default()
+        };
+        m.entries.insert(
+            "a-client/src/lib.rs".into(),
+            Entry {
+                input: sha256(b"in"),
+                output: sha256(b"out"),
+            },
+        );
+        m.entries.insert(
+            "a models/src/lib.rs".into(),
+            Entry {
+                input: sha256(b"in2"),
+                output: sha256(b"out2"),
+            },
+        );
+        let text = m.render();
+        assert!(
+            text.contains("\nrustfmt: rustfmt 1.0.0-stable (abc 2026-01-01)\n"),
+            "{text}"
+        );
+        assert_eq!(Manifest::parse(&text), Some(m));
+        for bad in [
+            "",
+            "rustfmt 1.0\n",
+            "rustfmt: x\nzz 00 a.rs\n",
+            &format!("rustfmt: x\n{} {}\n", hex(&sha256(b"")), hex(&sha256(b""))),
+        ] {
+            assert_eq!(Manifest::parse(bad), None, "{bad:?}");
+        }
+    }
+
+    /// A root holding one formatted file and the manifest that names it.
+    fn planted(rustfmt: &str, input: [u8; 32], contents: &str) -> TempDir {
+        let root = TempDir::new().unwrap();
+        std::fs::create_dir_all(root.0.join("c/src")).unwrap();
+        std::fs::write(root.0.join("c/src/lib.rs"), contents).unwrap();
+        let mut m = Manifest {
+            rustfmt: rustfmt.into(),
+            ..Default::default()
+        };
+        m.entries.insert(
+            "c/src/lib.rs".into(),
+            Entry {
+                input,
+                output: sha256(contents.as_bytes()),
+            },
+        );
+        std::fs::write(root.0.join(MANIFEST), m.render()).unwrap();
+        root
+    }
+
+    #[test]
+    fn a_file_is_reused_only_for_the_same_tokens_rustfmt_and_content() {
+        let tokens = quote::quote! { pub fn f() -> u8 { 1 } };
+        let input = input_digest("h", &tokens);
+        let formatted = "//! h\n\npub fn f() -> u8 {\n    1\n}\n";
+        let root = planted("rustfmt 1", input, formatted);
+        let previous = Previous::read(&root.0, Path::new(MANIFEST), "rustfmt 1");
         assert_eq!(
-            print_cached("other", tokens(), print).unwrap(),
-            format!("{}\n", tokens())
+            previous.reuse(&input),
+            Some((formatted.to_owned(), sha256(formatted.as_bytes())))
         );
-        // Without a session nothing is cached.
-        SESSION.with(|s| *s.borrow_mut() = None);
+        // A changed token stream is printed and formatted again.
+        let other = quote::quote! { pub fn f() -> u8 { 2 } };
+        assert_eq!(previous.reuse(&input_digest("h", &other)), None);
+        // Another rustfmt: nothing is reused.
+        let upgraded = Previous::read(&root.0, Path::new(MANIFEST), "rustfmt 2");
+        assert_eq!(upgraded.reuse(&input), None);
+        // A hand edit of the file (its entry still there): not reused.
+        std::fs::write(root.0.join("c/src/lib.rs"), format!("{formatted}// mine\n")).unwrap();
+        assert_eq!(previous.reuse(&input), None);
+        // Deleted: not reused either.
+        std::fs::remove_file(root.0.join("c/src/lib.rs")).unwrap();
+        assert_eq!(previous.reuse(&input), None);
+        // No manifest: nothing.
+        let fresh = TempDir::new().unwrap();
         assert_eq!(
-            print_cached("h", tokens(), print).unwrap(),
-            format!("{}\n", tokens())
+            Previous::read(&fresh.0, Path::new(MANIFEST), "rustfmt 1").reuse(&input),
+            None
         );
+    }
+
+    #[test]
+    fn the_next_manifest_keeps_the_recorded_rustfmt_only_for_the_same_entries() {
+        let input = sha256(b"tokens");
+        let formatted = "fn f() {}\n";
+        let root = planted("rustfmt 1", input, formatted);
+        let entry = Entry {
+            input,
+            output: sha256(formatted.as_bytes()),
+        };
+        let same: std::collections::BTreeMap<_, _> =
+            [("c/src/lib.rs".to_owned(), entry)].into_iter().collect();
+        let owned = [PathBuf::from("c")];
+        // rustfmt 2 formats the file the same way: the manifest stays as it is.
+        let previous = Previous::read(&root.0, Path::new(MANIFEST), "rustfmt 2");
+        assert_eq!(
+            previous.next("rustfmt 2", same.clone(), &owned).rustfmt,
+            "rustfmt 1"
+        );
+        // Changed entries name the rustfmt that formatted them.
+        let mut changed = same.clone();
+        changed.insert("c/src/main.rs".into(), entry);
+        assert_eq!(
+            previous.next("rustfmt 2", changed, &owned).rustfmt,
+            "rustfmt 2"
+        );
+        // Entries of another generation's crates (not owned here, still on disk) stay; those of
+        // this generation's directories that it no longer produces go.
+        let previous = Previous::read(&root.0, Path::new(MANIFEST), "rustfmt 1");
+        let next = previous.next("rustfmt 1", Default::default(), &[PathBuf::from("d")]);
+        assert_eq!(next.entries, same);
+        assert!(previous
+            .next("rustfmt 1", Default::default(), &owned)
+            .entries
+            .is_empty());
     }
 
     #[test]

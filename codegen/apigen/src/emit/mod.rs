@@ -67,89 +67,6 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// Format tokens as a Rust file with a generated-file header (prettyplease; [`generate_with`]
-/// then runs rustfmt over all files at once).
-pub fn rust_file(header: &str, tokens: TokenStream) -> Result<String, GenerateError> {
-    timings::nested(timings::Phase::Emit, timings::Phase::Print, || {
-        format::print_cached(header, tokens, |tokens| print_file(header, tokens))
-    })
-}
-
-fn print_file(header: &str, tokens: TokenStream) -> Result<String, GenerateError> {
-    let file: syn::File = syn::parse2(tokens)?;
-    let mut out = String::new();
-    for line in header.lines() {
-        out.push_str("//!");
-        if !line.is_empty() {
-            out.push(' ');
-            out.push_str(line);
-        }
-        out.push('\n');
-    }
-    out.push('\n');
-    out.push_str(&space_items(&prettyplease::unparse(&file)));
-    Ok(out)
-}
-
-/// prettyplease's output with a blank line between consecutive items (functions, types,
-/// impls, modules, consts; not between the `use` lines of a group), as a person writes them.
-fn space_items(text: &str) -> String {
-    const ITEM_STARTS: &[&str] = &[
-        "///",
-        "#[",
-        "pub ",
-        "pub(",
-        "impl ",
-        "impl<",
-        "fn ",
-        "async fn ",
-        "const ",
-        "static ",
-        "mod ",
-        "struct ",
-        "enum ",
-        "trait ",
-        "type ",
-        "use ",
-        "unsafe ",
-        "apigen_runtime::service_client!",
-    ];
-    let indent = |l: &str| l.len() - l.trim_start().len();
-    let is_use = |l: &str| {
-        let l = l.trim_start();
-        l.starts_with("use ") || l.starts_with("pub use ")
-    };
-    let lines: Vec<&str> = text.lines().collect();
-    let mut out = String::with_capacity(text.len() + text.len() / 16);
-    // Per indentation: whether the last item started there is a `use`.
-    let mut last_use: Vec<bool> = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        let trimmed = line.trim_start();
-        let depth = indent(line);
-        if i > 0 && ITEM_STARTS.iter().any(|s| trimmed.starts_with(s)) {
-            let prev = lines[i - 1];
-            let ends_item = matches!(prev.trim_end().chars().last(), Some('}' | ';'))
-                && !prev.trim_start().starts_with("//");
-            let prev_was_use = last_use.get(depth).copied().unwrap_or(false);
-            if ends_item && indent(prev) == depth && !(prev_was_use && is_use(line)) {
-                out.push('\n');
-            }
-        }
-        if ITEM_STARTS.iter().any(|s| trimmed.starts_with(s))
-            && !trimmed.starts_with("///")
-            && !trimmed.starts_with("#[")
-        {
-            if last_use.len() <= depth {
-                last_use.resize(depth + 1, false);
-            }
-            last_use[depth] = is_use(line);
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
-    out
-}
-
 /// A raw string literal (`r#"…"#`, with as many `#` as the text needs) so JSON and other
 /// quoted text in generated code reads as written instead of escaped.
 pub fn raw_string(text: &str) -> proc_macro2::Literal {
@@ -220,43 +137,56 @@ pub fn load_specs(root: &Path) -> Result<Vec<(String, Spec)>, GenerateError> {
     })
 }
 
-/// Everything `apigen generate` writes into this repository, in a fixed order.
+/// Everything `apigen generate` writes into this repository, in a fixed order, printing and
+/// formatting every file.
 pub fn generate(specs: &[(String, Spec)]) -> Result<Vec<GeneratedFile>, GenerateError> {
     generate_with(specs, &Layout::in_repo())
 }
 
-/// [`generate`], reusing rustfmt's output for files printed as before from the cache in
-/// `fmt_cache` (see [`format::rustfmt_cached`]).
-pub fn generate_cached(
-    specs: &[(String, Spec)],
-    fmt_cache: &Path,
-) -> Result<Vec<GeneratedFile>, GenerateError> {
-    generate_in(specs, &Layout::in_repo(), Some(fmt_cache))
-}
-
-/// Everything `apigen generate` writes for `layout`, in a fixed order; paths are relative to
-/// the output root.
-///
-/// Services are generated in parallel (one thread each; the order of the result is the order
-/// of `specs`), and each thread formats its service's Rust files with one rustfmt run, so
-/// rustfmt of one service overlaps the emitting of the next.
+/// Everything `apigen generate` writes for `layout`, in a fixed order (paths relative to the
+/// output root), printing and formatting every file.
 pub fn generate_with(
     specs: &[(String, Spec)],
     layout: &Layout,
 ) -> Result<Vec<GeneratedFile>, GenerateError> {
-    generate_in(specs, layout, None)
+    generate_in(specs, layout, &format::Previous::none())
 }
 
+/// [`generate_with`] into the output root `root`: a Rust file the last generation there
+/// formatted from the same tokens, with the same rustfmt, and that is unchanged on disk is
+/// taken as it is (see [`format`]).
+pub fn generate_at(
+    specs: &[(String, Spec)],
+    layout: &Layout,
+    root: &Path,
+) -> Result<Vec<GeneratedFile>, GenerateError> {
+    let rustfmt = format::rustfmt_version()?;
+    let previous = timings::time(timings::Phase::Reuse, || {
+        format::Previous::read(root, &manifest_path(layout), rustfmt)
+    });
+    generate_in(specs, layout, &previous)
+}
+
+/// Where the digest manifest of `layout`'s crates is, relative to the output root.
+pub fn manifest_path(layout: &Layout) -> PathBuf {
+    layout.crates_dir.join(format::MANIFEST)
+}
+
+/// Services are generated in parallel (one thread each; the order of the result is the order
+/// of `specs`), and each thread formats its service's Rust files with one rustfmt run, so
+/// rustfmt of one service overlaps the emitting of the next. The digest manifest comes last.
 fn generate_in(
     specs: &[(String, Spec)],
     layout: &Layout,
-    fmt_cache: Option<&Path>,
+    previous: &format::Previous,
 ) -> Result<Vec<GeneratedFile>, GenerateError> {
-    let per_spec: Vec<Result<Vec<GeneratedFile>, GenerateError>> = std::thread::scope(|scope| {
+    // Also when no file needs formatting: the manifest names it.
+    let rustfmt = format::rustfmt_version()?;
+    let per_spec: Vec<Result<ServiceOutput, GenerateError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = specs
             .iter()
             .map(|(spec_path, spec)| {
-                scope.spawn(move || service_files(spec_path, spec, layout, fmt_cache))
+                scope.spawn(move || service_files(spec_path, spec, layout, previous))
             })
             .collect();
         handles
@@ -269,29 +199,44 @@ fn generate_in(
             .collect()
     });
     let mut files = Vec::new();
+    let mut entries = std::collections::BTreeMap::new();
     for f in per_spec {
-        files.extend(f?);
+        let (f, e) = f?;
+        files.extend(f);
+        for (path, entry) in e {
+            entries.insert(path.to_string_lossy().replace('\\', "/"), entry);
+        }
     }
+    let owned = if layout.in_repo {
+        vec![layout.crates_dir.clone()]
+    } else {
+        crate_dirs(&files)
+    };
+    let manifest = previous.next(rustfmt, entries, &owned);
+    files.push(file(manifest_path(layout), manifest.render()));
     Ok(files)
 }
 
-/// The crates and the OpenAPI export of one service, formatted.
+/// The files of one service and the manifest entries of its Rust files.
+type ServiceOutput = (Vec<GeneratedFile>, Vec<(PathBuf, format::Entry)>);
+
+/// The crates and the OpenAPI export of one service, formatted, and the manifest entries of
+/// its Rust files.
 fn service_files(
     spec_path: &str,
     spec: &Spec,
     layout: &Layout,
-    fmt_cache: Option<&Path>,
-) -> Result<Vec<GeneratedFile>, GenerateError> {
+    previous: &format::Previous,
+) -> Result<ServiceOutput, GenerateError> {
     use timings::{time, Phase};
-    if let Some(cache) = fmt_cache {
-        format::begin(cache, &spec.service.name);
-    }
     let sm = time(Phase::Lower, || lower(spec_path, spec))?;
     let c = Ctx {
         spec_path,
         spec,
         sm: &sm,
         layout,
+        previous,
+        rust: Default::default(),
     };
     let mut files = time(Phase::Emit, || -> Result<_, GenerateError> {
         let mut files = Vec::new();
@@ -311,11 +256,43 @@ fn service_files(
         });
         Ok(files)
     })?;
-    time(Phase::Rustfmt, || match fmt_cache {
-        Some(cache) => format::rustfmt_cached(&mut files, 1, cache, &spec.service.name),
-        None => format::rustfmt_all(&mut files, 1),
-    })?;
-    Ok(files)
+    let rust = c.rust.into_inner();
+    // The printed files, formatted together (taken out of `files` and put back).
+    let pending: Vec<usize> = (0..files.len())
+        .filter(|&i| rust.get(&files[i].path).is_some_and(|r| r.output.is_none()))
+        .collect();
+    let mut printed: Vec<GeneratedFile> = pending
+        .iter()
+        .map(|&i| {
+            file(
+                files[i].path.clone(),
+                std::mem::take(&mut files[i].contents),
+            )
+        })
+        .collect();
+    time(Phase::Rustfmt, || format::rustfmt_all(&mut printed, 1))?;
+    for (f, &i) in printed.into_iter().zip(&pending) {
+        files[i].contents = f.contents;
+    }
+    let entries = time(Phase::Reuse, || {
+        files
+            .iter()
+            .filter_map(|f| {
+                let r = rust.get(&f.path)?;
+                let output = r
+                    .output
+                    .unwrap_or_else(|| format::sha256(f.contents.as_bytes()));
+                Some((
+                    f.path.clone(),
+                    format::Entry {
+                        input: r.input,
+                        output,
+                    },
+                ))
+            })
+            .collect()
+    });
+    Ok((files, entries))
 }
 
 /// A `[workspace]` manifest listing the crates of `files` (`apigen generate --workspace`).
@@ -350,9 +327,48 @@ struct Ctx<'a> {
     spec: &'a Spec,
     sm: &'a ServiceModel<'a>,
     layout: &'a Layout,
+    /// What the last generation into the output root formatted.
+    previous: &'a format::Previous,
+    /// The Rust files emitted so far, by path.
+    rust: std::cell::RefCell<std::collections::HashMap<PathBuf, RustFile>>,
+}
+
+/// How a Rust file was obtained.
+struct RustFile {
+    /// [`format::input_digest`] of its header and tokens.
+    input: [u8; 32],
+    /// The content digest of a file reused from the last generation; `None`: printed now, to
+    /// be formatted.
+    output: Option<[u8; 32]>,
 }
 
 impl Ctx<'_> {
+    /// The Rust file at `path` of `header` (as `//!` lines) and `tokens`: reused from the last
+    /// generation when it formatted the same, else printed with prettyplease (rustfmt runs over
+    /// all printed files of the service at once, in [`service_files`]).
+    fn rust_file(
+        &self,
+        path: PathBuf,
+        header: &str,
+        tokens: TokenStream,
+    ) -> Result<GeneratedFile, GenerateError> {
+        use timings::{nested, Phase};
+        nested(Phase::Emit, Phase::Print, || {
+            let (input, reused) = nested(Phase::Print, Phase::Reuse, || {
+                let input = format::input_digest(header, &tokens);
+                (input, self.previous.reuse(&input))
+            });
+            let (contents, output) = match reused {
+                Some((text, output)) => (text, Some(output)),
+                None => (format::print(header, tokens)?, None),
+            };
+            self.rust
+                .borrow_mut()
+                .insert(path.clone(), RustFile { input, output });
+            Ok(file(path, contents))
+        })
+    }
+
     fn svc(&self) -> &str {
         &self.spec.service.name
     }
@@ -477,7 +493,7 @@ fn models_crate(c: &Ctx) -> Result<Vec<GeneratedFile>, GenerateError> {
         spec.service.title,
         spec.operations.len()
     );
-    let lib = rust_file(&header, models::emit(c.sm))?;
+    let lib = c.rust_file(dir.join("src/lib.rs"), &header, models::emit(c.sm))?;
     let readme = c.readme(
         "models",
         &description,
@@ -486,7 +502,7 @@ fn models_crate(c: &Ctx) -> Result<Vec<GeneratedFile>, GenerateError> {
     Ok(vec![
         file(dir.join("Cargo.toml"), cargo),
         file(dir.join("README.md"), readme),
-        file(dir.join("src/lib.rs"), lib),
+        lib,
     ])
 }
 
@@ -524,36 +540,34 @@ fn client_crate(c: &Ctx) -> Result<Vec<GeneratedFile>, GenerateError> {
         spec.operations.len(),
         others.concat()
     );
-    let lib = rust_file(&header, client::emit_lib(c.sm))?;
+    let lib = c.rust_file(dir.join("src/lib.rs"), &header, client::emit_lib(c.sm))?;
     let tests = client::emit_tests(c.sm);
     let test_header = format!(
         "Documented examples of `{spec_path}`: {} response examples decoded, {} request examples \
          reproduced ({} and {} skipped, reasons on each test).\n\nGenerated by apigen. Do not edit.",
         tests.response_checked, tests.request_checked, tests.response_skipped, tests.request_skipped
     );
-    let test_file = rust_file(&test_header, tests.tokens)?;
+    let test_file = c.rust_file(dir.join("tests/examples.rs"), &test_header, tests.tokens)?;
     let readme = c.readme("client", &description, manifest::client_readme_body(c.sm));
     let mut files = vec![
         file(dir.join("Cargo.toml"), cargo),
         file(dir.join("README.md"), readme),
-        file(dir.join("src/lib.rs"), lib),
-        file(dir.join("tests/examples.rs"), test_file),
+        lib,
+        test_file,
     ];
     if c.layout.in_repo {
         // The recorded SDK requests live in this repository (tests/wire/), not in users' trees.
         let svc = c.svc();
-        files.push(file(
+        files.push(c.rust_file(
             dir.join("tests/wire.rs"),
-            rust_file(
-                &format!(
-                    "Wire-level differential test: the requests the official SDK sent for the \
-                     operations it shares with `{spec_path}` (`tests/wire/{svc}.json`, recorded by \
-                     `scripts/record-wire.sh`) against this client's `encode` functions.\n\n\
-                     Generated by apigen. Do not edit."
-                ),
-                wire::emit_wire_test(c.sm),
-            )?,
-        ));
+            &format!(
+                "Wire-level differential test: the requests the official SDK sent for the \
+                 operations it shares with `{spec_path}` (`tests/wire/{svc}.json`, recorded by \
+                 `scripts/record-wire.sh`) against this client's `encode` functions.\n\n\
+                 Generated by apigen. Do not edit."
+            ),
+            wire::emit_wire_test(c.sm),
+        )?);
     }
     Ok(files)
 }
@@ -600,12 +614,12 @@ fn server_crate(c: &Ctx) -> Result<Vec<GeneratedFile>, GenerateError> {
     Ok(vec![
         file(dir.join("Cargo.toml"), cargo),
         file(dir.join("README.md"), readme),
-        file(dir.join("src/lib.rs"), rust_file(&header, server::emit_lib(c.sm))?),
+        c.rust_file(dir.join("src/lib.rs"), &header, server::emit_lib(c.sm))?,
         file(dir.join("src/schema.json"), schema::to_json(&schema::service_schema(c.sm))),
-        file(
+        c.rust_file(
             dir.join("tests/server.rs"),
-            rust_file("The schema and the router of the generated server stub.\n\nGenerated by apigen. Do not edit.", server::emit_tests(c.sm))?,
-        ),
+            "The schema and the router of the generated server stub.\n\nGenerated by apigen. Do not edit.", server::emit_tests(c.sm),
+        )?,
     ])
 }
 
@@ -642,34 +656,34 @@ fn mock_crate(c: &Ctx) -> Result<Vec<GeneratedFile>, GenerateError> {
     let mut files = vec![
         file(dir.join("Cargo.toml"), cargo),
         file(dir.join("README.md"), readme),
-        file(dir.join("src/lib.rs"), rust_file(&header, mock::emit_lib(c.sm))?),
-        file(
+        c.rust_file(dir.join("src/lib.rs"), &header, mock::emit_lib(c.sm))?,
+        c.rust_file(
             dir.join("src/main.rs"),
-            rust_file(&format!("The `{name}` binary: serves the mock until Ctrl-C or SIGTERM.\n\nGenerated by apigen. Do not edit."), mock::emit_main(c.sm))?,
-        ),
+            &format!("The `{name}` binary: serves the mock until Ctrl-C or SIGTERM.\n\nGenerated by apigen. Do not edit."), mock::emit_main(c.sm),
+        )?,
         file(dir.join("src/examples.json"), mock::examples_json(spec)),
         file(dir.join("src/mismatched.json"), mock::mismatched_json(spec)),
         file(dir.join("src/stateful.json"), mock::stateful_json(&c.sm.plans)),
         file(dir.join("src/openapi.json"), mock::openapi_json(c.sm)),
         file(dir.join("tests/cases.json"), mock::cases_json(c.sm)),
-        file(
+        c.rust_file(
             dir.join("tests/bad_requests.rs"),
-            rust_file("Faulty requests against the mock: vendor-format 4xx answers, never 5xx.\n\nGenerated by apigen. Do not edit.", mock::emit_bad_requests_test(c.sm))?,
-        ),
-        file(
+            "Faulty requests against the mock: vendor-format 4xx answers, never 5xx.\n\nGenerated by apigen. Do not edit.", mock::emit_bad_requests_test(c.sm),
+        )?,
+        c.rust_file(
             dir.join("tests/stateful.rs"),
-            rust_file("Stateful mode: each inferred resource sees its own creates and deletes.\n\nGenerated by apigen. Do not edit.", mock::emit_stateful_test(c.sm))?,
-        ),
-        file(
+            "Stateful mode: each inferred resource sees its own creates and deletes.\n\nGenerated by apigen. Do not edit.", mock::emit_stateful_test(c.sm),
+        )?,
+        c.rust_file(
             dir.join("tests/roundtrip.rs"),
-            rust_file("Round trip: every operation through the generated client against the mock, with signature\nverification on.\n\nGenerated by apigen. Do not edit.", mock::emit_roundtrip(c.sm))?,
-        ),
+            "Round trip: every operation through the generated client against the mock, with signature\nverification on.\n\nGenerated by apigen. Do not edit.", mock::emit_roundtrip(c.sm),
+        )?,
     ];
     if let Some(tokens) = waiters::emit_test(c.sm) {
-        files.push(file(
+        files.push(c.rust_file(
             dir.join("tests/waiters.rs"),
-            rust_file("Waiters: each `wait_until_*` method of the generated client against the stateful mock, whose\nlifecycle states last a few hundred milliseconds.\n\nGenerated by apigen. Do not edit.", tokens)?,
-        ));
+            "Waiters: each `wait_until_*` method of the generated client against the stateful mock, whose\nlifecycle states last a few hundred milliseconds.\n\nGenerated by apigen. Do not edit.", tokens,
+        )?);
     }
     Ok(files)
 }

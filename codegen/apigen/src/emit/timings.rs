@@ -16,20 +16,23 @@ pub enum Phase {
     Lower,
     /// Building the token streams, manifests, READMEs and the OpenAPI export.
     Emit,
-    /// Parsing the tokens and printing them with prettyplease (or finding the file printed
-    /// and formatted from the same tokens in the cache).
+    /// Parsing the tokens and printing them with prettyplease.
     Print,
+    /// Reading the digest manifest, hashing the tokens and the files on disk to find those the
+    /// last generation formatted from the same tokens (see `emit::format`).
+    Reuse,
     /// rustfmt over the printed files.
     Rustfmt,
     /// Comparing with (or writing to) the files on disk.
     Disk,
 }
 
-const PHASES: [Phase; 6] = [
+const PHASES: [Phase; 7] = [
     Phase::Load,
     Phase::Lower,
     Phase::Emit,
     Phase::Print,
+    Phase::Reuse,
     Phase::Rustfmt,
     Phase::Disk,
 ];
@@ -37,7 +40,7 @@ const PHASES: [Phase; 6] = [
 static ON: AtomicBool = AtomicBool::new(false);
 /// Children's CPU time when recording started.
 static CHILDREN: AtomicI64 = AtomicI64::new(0);
-static NANOS: [AtomicI64; 6] = [const { AtomicI64::new(0) }; 6];
+static NANOS: [AtomicI64; 7] = [const { AtomicI64::new(0) }; 7];
 
 /// Start recording (off by default: the clock is not read at all then).
 pub fn enable() {

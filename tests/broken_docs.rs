@@ -122,3 +122,75 @@ fn a_lost_tab_is_reported_at_its_line() {
         );
     }
 }
+
+/// What a table's rows become in a spec: per operation, its parameters' names and its body
+/// and nested types as printed, line numbers left out (the break moves every line after it).
+fn names(spec: &apigen::spec::model::Spec) -> Vec<(String, Vec<String>)> {
+    let without_digits = |s: String| s.chars().filter(|c| !c.is_ascii_digit()).collect();
+    spec.operations
+        .iter()
+        .map(|op| {
+            let mut names: Vec<String> = op.parameters.iter().map(|f| f.name.clone()).collect();
+            names.push(without_digits(format!("{:?}", op.body)));
+            names.push(without_digits(format!("{:?}", op.types)));
+            (op.id.clone(), names)
+        })
+        .collect()
+}
+
+#[test]
+fn a_table_broken_without_its_header_keeps_its_rows_and_is_reported() {
+    for (name, text) in sources() {
+        let lines: Vec<&str> = text.lines().collect();
+        let original = extract::extract("doc.txt", &text, None).expect("a known document");
+        // Tables (outside fences) of three or more columns whose first three rows have the
+        // header's width: break each of the first, middle and last after its second row.
+        let mut tables = Vec::new();
+        let mut in_fence = false;
+        let width = |l: &str| l.split('\t').count();
+        for i in 0..lines.len().saturating_sub(3) {
+            if lines[i].trim_start().starts_with("```") {
+                in_fence = !in_fence;
+            }
+            let w = width(lines[i]);
+            if !in_fence
+                && w >= 3
+                && (i == 0 || !lines[i - 1].contains('\t'))
+                && (1..=3).all(|k| width(lines[i + k]) == w)
+            {
+                tables.push(i);
+            }
+        }
+        assert!(tables.len() >= 3, "{name}: tables to break");
+        let picks = [
+            tables[0],
+            tables[tables.len() / 2],
+            tables[tables.len() - 1],
+        ];
+        for header in picks {
+            for gap in [&[""][..], &["", "17", ""][..]] {
+                let row = header + 3; // the third data row, 0-based
+                let mut broken: Vec<&str> = lines.clone();
+                for (k, g) in gap.iter().enumerate() {
+                    broken.insert(row + k, g);
+                }
+                let extraction = extract::extract("doc.txt", &broken.join("\n"), None)
+                    .expect("still a known document");
+                assert_eq!(
+                    names(&extraction.spec),
+                    names(&original.spec),
+                    "{name}: rows lost after a break {gap:?} inside the table of line {}",
+                    header + 1
+                );
+                let line = row + gap.len() + 1;
+                assert!(
+                    extraction.diagnostics.iter().any(|d| d.line == Some(line)
+                        && d.severity >= Severity::Warning
+                        && d.message.contains("without its header")),
+                    "{name}: no warning at line {line}, where the table of line {} continues",
+                    header + 1
+                );
+            }
+        }
+    }
+}

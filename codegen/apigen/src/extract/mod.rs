@@ -263,6 +263,15 @@ fn assign_products(spec: &mut Spec) {
 /// page); the vendor extractors read cells by header name, so point at the row here once.
 fn check_row_shapes(doc: &Document, diags: &mut Diagnostics) {
     for table in doc.tables() {
+        for &line in &table.headerless_continuations {
+            diags.warn(
+                line,
+                format!(
+                    "the table of line {} continues here after a break without its header: read as its rows (check that no row was lost)",
+                    table.header_line
+                ),
+            );
+        }
         for row in &table.rows {
             if row.cells.len() != table.header.len() {
                 diags.warn(

@@ -4,7 +4,10 @@
 //! line of tab-separated cells; the first line of a block is its header; a blank line ends
 //! a block; a page break repeats the header row after a blank line (sometimes after a
 //! dash separator row with no data). Fenced blocks (```) hold examples and may be split in
-//! two by a page break.
+//! two by a page break. A revision may also break a table without repeating its header (a
+//! page break or a stray blank line between two rows): such a block is read as rows of the
+//! table above it, and the table records where (`headerless_continuations`), so the
+//! extractor can point a reviewer at the line instead of dropping the rows.
 
 /// A document split into lines; line numbers are 1-based everywhere.
 #[derive(Debug, Clone)]
@@ -112,6 +115,7 @@ impl Document {
                 caption,
                 rows,
                 repeated_headers: Vec::new(),
+                headerless_continuations: Vec::new(),
             });
             i = j;
         }
@@ -290,6 +294,9 @@ pub struct Table {
     pub rows: Vec<Row>,
     /// Lines where the header was printed again after a page break.
     pub repeated_headers: Vec<usize>,
+    /// First lines of blocks read as rows of this table although the header was not printed
+    /// again above them (see the module docs).
+    pub headerless_continuations: Vec<usize>,
 }
 
 impl Table {
@@ -338,8 +345,14 @@ fn is_separator_row(cells: &[String]) -> bool {
 /// Merge a block into the previous table when it repeats the header with no caption of
 /// its own and nothing but blank lines, page furniture or a separator block between them.
 fn merge_continuations(raw: Vec<Table>, doc: &Document) -> Vec<Table> {
+    // How many blocks start with each first line: a line that heads two blocks is a header
+    // (a table layout the document repeats), one that heads a single block may be a row.
+    let mut first_lines: std::collections::HashMap<Vec<String>, usize> = Default::default();
+    for t in &raw {
+        *first_lines.entry(t.header.clone()).or_default() += 1;
+    }
     let mut out: Vec<Table> = Vec::new();
-    for t in raw {
+    for mut t in raw {
         if let Some(prev) = out.last_mut() {
             let same_header = prev.header == t.header;
             let gap_clean = doc
@@ -350,6 +363,27 @@ fn merge_continuations(raw: Vec<Table>, doc: &Document) -> Vec<Table> {
             let header_only_prev = t.caption.is_none();
             if same_header && gap_clean && header_only_prev {
                 prev.repeated_headers.push(t.header_line);
+                prev.rows.extend(t.rows);
+                continue;
+            }
+            // The table broken without its header repeated: the block's first line is a row
+            // of the same width, nothing but blank lines or page furniture between, no
+            // caption of its own, and no other block starts with that line.
+            let blank_between = prev.end_line() + 1 < t.header_line;
+            if !same_header
+                && blank_between
+                && gap_clean
+                && header_only_prev
+                && t.header.len() == prev.header.len()
+                && !is_separator_row(&t.header)
+                && !is_contents(&t)
+                && first_lines.get(&t.header) == Some(&1)
+            {
+                prev.headerless_continuations.push(t.header_line);
+                prev.rows.push(Row {
+                    line: t.header_line,
+                    cells: std::mem::take(&mut t.header),
+                });
                 prev.rows.extend(t.rows);
                 continue;
             }
@@ -368,6 +402,19 @@ fn merge_continuations(raw: Vec<Table>, doc: &Document) -> Vec<Table> {
     out
 }
 
+/// A block of the contents pages (`5.2 Title.....\t62`: a title and a page number per
+/// line): those pages break without a header, and they are not the document's tables.
+fn is_contents(t: &Table) -> bool {
+    let entry = |cells: &[String]| {
+        cells.len() == 2
+            && cells[1]
+                .chars()
+                .all(|c| c.is_ascii_digit() || "IVXivx".contains(c))
+            && !cells[1].is_empty()
+    };
+    entry(&t.header) && t.rows.iter().all(|r| entry(&r.cells))
+}
+
 /// Lines a PDF conversion leaves between pages (lone page numbers).
 fn is_page_furniture(line: &str) -> bool {
     let t = line.trim();
@@ -380,12 +427,37 @@ mod tests {
 
     #[test]
     fn merges_page_break_continuation() {
-        let doc = Document::new("名称\t类型\n A\tString\n\n名称\t类型\nB\tInteger\n\nX\tY\nc\td\n");
+        // `X Y` heads two blocks, so it is a header (a new table), not a row.
+        let doc = Document::new(
+            "名称\t类型\n A\tString\n\n名称\t类型\nB\tInteger\n\nX\tY\nc\td\n\nText\n\nX\tY\ne\tf\n",
+        );
         let tables = doc.tables();
-        assert_eq!(tables.len(), 2);
+        assert_eq!(tables.len(), 3);
         assert_eq!(tables[0].rows.len(), 2);
         assert_eq!(tables[0].rows[1].line, 5);
         assert_eq!(tables[0].repeated_headers, vec![4]);
+        assert!(tables[0].headerless_continuations.is_empty());
+    }
+
+    #[test]
+    fn a_break_without_the_header_repeated_continues_the_table() {
+        // A blank line, or a page number between blanks, inside a table: the rows after it
+        // are the table's, and where it happened is recorded for a diagnostic.
+        let doc = Document::new("N\tT\tD\na\tb\tc\n\nd\te\tf\n\n7\n\ng\th\ti\nj\tk\tl\n");
+        let tables = doc.tables();
+        assert_eq!(tables.len(), 1);
+        let names: Vec<&str> = tables[0].rows.iter().map(|r| r.cells[0].as_str()).collect();
+        assert_eq!(names, ["a", "d", "g", "j"]);
+        assert_eq!(tables[0].headerless_continuations, vec![4, 8]);
+        // Not across other text, a caption, another width or the contents pages.
+        for text in [
+            "N\tT\tD\na\tb\tc\n\nprose\n\nd\te\tf\n",
+            "N\tT\tD\na\tb\tc\n\nTable 1-2 B\n\nd\te\tf\n",
+            "N\tT\tD\na\tb\tc\n\nd\te\n",
+            "1 Intro\t1\n2 Calls\t3\n\n3 Errors.....\t9\n",
+        ] {
+            assert_eq!(Document::new(text).tables().len(), 2, "{text:?}");
+        }
     }
 
     #[test]

@@ -241,18 +241,27 @@ pub trait RegionalClient: Sized {
     }
 }
 
-/// What every generated service client shares, for its `Client` struct (a newtype around
-/// the runtime [`Client`] in a field `inner`, with its [`RegionalClient`] impl): its
-/// `Operation` trait (a request model: how it is encoded, what it answers) and the inherent
-/// constructors and per-call helpers `new`, `from_env`, `from_default_credentials`, `config`,
-/// `with_options`, and `call` (which reads answers through the calling module's `RESPONSES`
-/// classifier). A generated crate states only what differs: the credentials from the
-/// environment (an expression that may use `?`) and the vendor's default provider chain; its
-/// operation methods go in an `impl Client` of its own.
+/// What every generated service client shares: its `Client` struct (a newtype around the
+/// runtime [`Client`] in a field `inner`, `Debug` and `Clone`), its [`RegionalClient`] impl
+/// over the crate's endpoint table and default signature scheme, its `Operation` trait (a
+/// request model: how it is encoded, what it answers) and the inherent constructors and
+/// per-call helpers `new`, `from_env`, `from_default_credentials`, `config`, `with_options`,
+/// and `call` (which reads answers through the calling module's `RESPONSES` classifier).
+///
+/// A generated crate states only what differs: the struct's name and rustdoc, the endpoint
+/// table (a `static` in scope), the default scheme and its rustdoc, further `RegionalClient` items
+/// (`regional = { const SCOPE: … }`, optional), the credentials from the environment (an
+/// expression that may use `?`) and the vendor's default provider chain; its operation
+/// methods go in an `impl Client` of its own. The rustdoc of the `RegionalClient` impl is
+/// written here, once, for every client.
 ///
 /// ```ignore
 /// apigen_runtime::service_client!(
 ///     Client,
+///     doc = [" Client of ….", " ", " Cheap to clone; clones share the connection pool."],
+///     endpoints = ENDPOINTS,
+///     default_scheme = SignatureScheme::AlibabaV1,
+///     scheme_doc = [" Alibaba RPC signature v1 (`HMAC-SHA1`) by default."],
 ///     env_credentials = Credentials::alibaba_from_env()?,
 ///     default_chain = apigen_runtime::credentials::alibaba::default_chain(),
 /// );
@@ -261,9 +270,37 @@ pub trait RegionalClient: Sized {
 macro_rules! service_client {
     (
         $client:ident,
+        doc = [$($doc:literal),* $(,)?],
+        endpoints = $endpoints:ident,
+        default_scheme = $scheme:expr,
+        scheme_doc = [$($scheme_doc:literal),* $(,)?],
+        $(regional = { $($regional:tt)* },)?
         env_credentials = $env:expr,
         default_chain = $chain:expr $(,)?
     ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone)]
+        pub struct $client {
+            inner: $crate::Client,
+        }
+
+        #[doc = concat!(
+            "The constructors of [`RegionalClient`] for this client \
+             (`", stringify!($client), "::from_region`, `", stringify!($client),
+            "::config_for_region`, `", stringify!($client), "::endpoints`, …): regions resolve \
+             through [`", stringify!($endpoints), "`] (its listed hosts, else its rule)."
+        )]
+        impl $crate::RegionalClient for $client {
+            const ENDPOINTS: &'static $crate::EndpointTable = &$endpoints;
+            $(#[doc = $scheme_doc])*
+            const DEFAULT_SCHEME: $crate::SignatureScheme = $scheme;
+            $($($regional)*)?
+
+            fn new(config: $crate::ClientConfig) -> Result<Self, $crate::Error> {
+                $client::new(config)
+            }
+        }
+
         /// A request model of this client: how it is encoded and what it answers
         #[doc = concat!("(for [`", stringify!($client), "::call`]).")]
         pub trait Operation {

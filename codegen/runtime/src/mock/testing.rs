@@ -153,8 +153,7 @@ pub async fn start_stateful<C: RegionalClient>(
     schema: &'static ServiceSchema,
     cases_json: &str,
 ) -> (TestServer, C, Cases<'static>) {
-    let engine =
-        Stateful::new(plans, STATEFUL_SEED).with_lifecycle(LifecycleClock::uniform(step));
+    let engine = Stateful::new(plans, STATEFUL_SEED).with_lifecycle(LifecycleClock::uniform(step));
     let running = spawn_test_server(router(engine, verifier()))
         .await
         .expect("mock starts");

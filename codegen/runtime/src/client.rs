@@ -7,7 +7,11 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant, SystemTime};
 
 use serde::de::DeserializeOwned;
@@ -237,18 +241,27 @@ pub trait RegionalClient: Sized {
     }
 }
 
-/// What every generated service client shares, for its `Client` struct (a newtype around
-/// the runtime [`Client`] in a field `inner`, with its [`RegionalClient`] impl): its
-/// `Operation` trait (a request model: how it is encoded, what it answers) and the inherent
-/// constructors and per-call helpers `new`, `from_env`, `from_default_credentials`, `config`,
-/// `with_options`, and `call` (which reads answers through the calling module's `RESPONSES`
-/// classifier). A generated crate states only what differs: the credentials from the
-/// environment (an expression that may use `?`) and the vendor's default provider chain; its
-/// operation methods go in an `impl Client` of its own.
+/// What every generated service client shares: its `Client` struct (a newtype around the
+/// runtime [`Client`] in a field `inner`, `Debug` and `Clone`), its [`RegionalClient`] impl
+/// over the crate's endpoint table and default signature scheme, its `Operation` trait (a
+/// request model: how it is encoded, what it answers) and the inherent constructors and
+/// per-call helpers `new`, `from_env`, `from_default_credentials`, `config`, `with_options`,
+/// and `call` (which reads answers through the calling module's `RESPONSES` classifier).
+///
+/// A generated crate states only what differs: the struct's name and rustdoc, the endpoint
+/// table (a `static` in scope), the default scheme and its rustdoc, further `RegionalClient` items
+/// (`regional = { const SCOPE: … }`, optional), the credentials from the environment (an
+/// expression that may use `?`) and the vendor's default provider chain; its operation
+/// methods go in an `impl Client` of its own. The rustdoc of the `RegionalClient` impl is
+/// written here, once, for every client.
 ///
 /// ```ignore
 /// apigen_runtime::service_client!(
 ///     Client,
+///     doc = [" Client of ….", " ", " Cheap to clone; clones share the connection pool."],
+///     endpoints = ENDPOINTS,
+///     default_scheme = SignatureScheme::AlibabaV1,
+///     scheme_doc = [" Alibaba RPC signature v1 (`HMAC-SHA1`) by default."],
 ///     env_credentials = Credentials::alibaba_from_env()?,
 ///     default_chain = apigen_runtime::credentials::alibaba::default_chain(),
 /// );
@@ -257,9 +270,37 @@ pub trait RegionalClient: Sized {
 macro_rules! service_client {
     (
         $client:ident,
+        doc = [$($doc:literal),* $(,)?],
+        endpoints = $endpoints:ident,
+        default_scheme = $scheme:expr,
+        scheme_doc = [$($scheme_doc:literal),* $(,)?],
+        $(regional = { $($regional:tt)* },)?
         env_credentials = $env:expr,
         default_chain = $chain:expr $(,)?
     ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone)]
+        pub struct $client {
+            inner: $crate::Client,
+        }
+
+        #[doc = concat!(
+            "The constructors of [`RegionalClient`] for this client \
+             (`", stringify!($client), "::from_region`, `", stringify!($client),
+            "::config_for_region`, `", stringify!($client), "::endpoints`, …): regions resolve \
+             through [`", stringify!($endpoints), "`] (its listed hosts, else its rule)."
+        )]
+        impl $crate::RegionalClient for $client {
+            const ENDPOINTS: &'static $crate::EndpointTable = &$endpoints;
+            $(#[doc = $scheme_doc])*
+            const DEFAULT_SCHEME: $crate::SignatureScheme = $scheme;
+            $($($regional)*)?
+
+            fn new(config: $crate::ClientConfig) -> Result<Self, $crate::Error> {
+                $client::new(config)
+            }
+        }
+
         /// A request model of this client: how it is encoded and what it answers
         #[doc = concat!("(for [`", stringify!($client), "::call`]).")]
         pub trait Operation {
@@ -471,7 +512,7 @@ pub struct Response {
 impl Response {
     /// Decodes the body as JSON (tolerantly where the model says so).
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        crate::decode::decode_json(self.status, &self.body)
+        decode_body(self)
     }
 
     /// A header value (case-insensitive).
@@ -509,6 +550,84 @@ impl<T> Output<T> {
     /// The body alone.
     pub fn into_inner(self) -> T {
         self.body
+    }
+}
+
+/// Decodes a response body into `T`: the one step of a generated client's call that depends
+/// on the response type.
+pub fn decode_body<T: DeserializeOwned>(resp: &Response) -> Result<T, Error> {
+    crate::decode::decode_json(resp.status, &resp.body)
+}
+
+/// The untyped future of a call ([`Client::execute_raw`]): boxed, so it is compiled once, in
+/// the runtime, whatever the operation.
+pub type RawCall<'a> = Pin<Box<dyn Future<Output = Result<Response, Error>> + Send + 'a>>;
+
+/// The future of [`Client::execute`]: the raw call, then its body decoded into `T`.
+#[must_use = "futures do nothing unless you `.await` or poll them"]
+pub struct Call<'a, T> {
+    raw: RawCall<'a>,
+    body: PhantomData<fn() -> T>,
+}
+
+impl<T> fmt::Debug for Call<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Call")
+    }
+}
+
+impl<T: DeserializeOwned> Future for Call<'_, T> {
+    type Output = Result<T, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.raw
+            .as_mut()
+            .poll(cx)
+            .map(|r| r.and_then(|resp| decode_body(&resp)))
+    }
+}
+
+/// The future of [`Client::execute_with`]: the raw call, then its body decoded into `T`,
+/// kept with the status, headers and request id.
+#[must_use = "futures do nothing unless you `.await` or poll them"]
+pub struct CallOutput<'a, T> {
+    raw: RawCall<'a>,
+    body: PhantomData<fn() -> T>,
+}
+
+impl<T> fmt::Debug for CallOutput<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CallOutput")
+    }
+}
+
+impl<T: DeserializeOwned> Future for CallOutput<'_, T> {
+    type Output = Result<Output<T>, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.raw.as_mut().poll(cx).map(|r| {
+            r.and_then(|resp| {
+                let body = decode_body(&resp)?;
+                Ok(Output::new(body, resp))
+            })
+        })
+    }
+}
+
+impl<T> Output<T> {
+    /// `body` with the status, headers and request id of `resp` (the request id from the
+    /// headers, else the body's `RequestId`).
+    fn new(body: T, resp: Response) -> Self {
+        let request_id = resp
+            .request_id
+            .or_else(|| crate::error::parse_error_fields(&resp.body).2);
+        Output {
+            body,
+            status: resp.status,
+            headers: resp.headers,
+            attempts: resp.attempts,
+            request_id,
+        }
     }
 }
 
@@ -679,40 +798,58 @@ impl Client {
     /// The one call path of generated clients: sends the encoded request, asks the
     /// protocol's classifier whether the answer reports a failure in its body (Alibaba
     /// in-band errors), and decodes the body into `T`.
-    pub async fn execute<T: DeserializeOwned>(
-        &self,
+    ///
+    /// Everything but the decoding is one non-generic future ([`Client::execute_raw`]), so
+    /// an operation costs its client crate one small [`Call::poll`], not a state machine.
+    pub fn execute<'a, T: DeserializeOwned>(
+        &'a self,
         req: Result<PreparedRequest, Error>,
-        classifier: &dyn ResponseClassifier,
-    ) -> Result<T, Error> {
-        let options = self.options.clone();
-        Ok(self.execute_with(req, classifier, &options).await?.body)
+        classifier: &'a dyn ResponseClassifier,
+    ) -> Call<'a, T> {
+        Call {
+            raw: self.execute_raw(req, classifier, None),
+            body: PhantomData,
+        }
     }
 
     /// [`Client::execute`] with per-call options, keeping status, headers and request id.
-    pub async fn execute_with<T: DeserializeOwned>(
-        &self,
+    pub fn execute_with<'a, T: DeserializeOwned>(
+        &'a self,
         req: Result<PreparedRequest, Error>,
-        classifier: &dyn ResponseClassifier,
-        options: &CallOptions,
-    ) -> Result<Output<T>, Error> {
-        let resp = self.send_with(req?, options).await?;
-        if let Some(mut e) = classifier.failure(resp.status, &resp.body) {
-            if e.request_id.is_none() {
-                e.request_id = resp.request_id.clone();
-            }
-            return Err(Error::Service(e));
+        classifier: &'a dyn ResponseClassifier,
+        options: &'a CallOptions,
+    ) -> CallOutput<'a, T> {
+        CallOutput {
+            raw: self.execute_raw(req, classifier, Some(options)),
+            body: PhantomData,
         }
-        let body: T = resp.json()?;
-        let request_id = resp
-            .request_id
-            .clone()
-            .or_else(|| crate::error::parse_error_fields(&resp.body).2);
-        Ok(Output {
-            body,
-            status: resp.status,
-            headers: resp.headers,
-            attempts: resp.attempts,
-            request_id,
+    }
+
+    /// The untyped part of [`Client::execute`]: sends the request (with `options`, else the
+    /// handle's own) and turns a failure the classifier finds in a 2xx body into
+    /// [`Error::Service`]; the response's body is left undecoded.
+    pub fn execute_raw<'a>(
+        &'a self,
+        req: Result<PreparedRequest, Error>,
+        classifier: &'a dyn ResponseClassifier,
+        options: Option<&'a CallOptions>,
+    ) -> RawCall<'a> {
+        Box::pin(async move {
+            let req = req?;
+            let resp = match options {
+                Some(options) => self.send_with(req, options).await?,
+                None => {
+                    let options = self.options.clone();
+                    self.send_with(req, &options).await?
+                }
+            };
+            if let Some(mut e) = classifier.failure(resp.status, &resp.body) {
+                if e.request_id.is_none() {
+                    e.request_id = resp.request_id.clone();
+                }
+                return Err(Error::Service(e));
+            }
+            Ok(resp)
         })
     }
 
@@ -918,5 +1055,36 @@ fn map_reqwest(e: reqwest::Error, (connect, read): (Duration, Option<Duration>))
         message: e.to_string(),
         connect: e.is_connect(),
         source: Some(Box::new(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The futures generated methods return stay `Send` (spawnable on a multi-threaded
+    /// runtime), as the `async fn`s they replaced were.
+    #[test]
+    fn call_futures_are_send() {
+        fn send<T: Send>(_: &T) {}
+        let client = Client::new(ClientConfig::new(
+            Endpoint::https("example.invalid"),
+            Credentials::access_key("id", "secret"),
+            SignatureScheme::AlibabaV1,
+        ))
+        .unwrap();
+        let bad = || Err(Error::InvalidRequest("not sent".into()));
+        let call = client.execute::<serde_json::Value>(bad(), &crate::classify::HttpStatus);
+        send(&call);
+        let options = CallOptions::new();
+        let with =
+            client.execute_with::<serde_json::Value>(bad(), &crate::classify::HttpStatus, &options);
+        send(&with);
+        // An encoding failure is the call's error, without sending anything.
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        assert!(matches!(rt.block_on(call), Err(Error::InvalidRequest(_))));
+        assert!(matches!(rt.block_on(with), Err(Error::InvalidRequest(_))));
     }
 }

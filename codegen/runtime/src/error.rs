@@ -40,9 +40,9 @@ pub enum Error {
     /// The request could not be built (bad endpoint, bad parameter).
     #[error("invalid request: {0}")]
     InvalidRequest(String),
-    /// No usable credentials.
+    /// No usable credentials: which source, and why.
     #[error("credentials: {0}")]
-    Credentials(String),
+    Credentials(#[source] crate::credentials::CredentialsError),
 }
 
 impl Error {

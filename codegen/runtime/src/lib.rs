@@ -72,8 +72,8 @@ pub use signer::Signer;
 
 #[cfg(feature = "client")]
 pub use client::{
-    AttemptInfo, CallOptions, Client, ClientConfig, Interceptor, Output, RegionalClient, Response,
-    Transport,
+    AttemptInfo, Call, CallOptions, CallOutput, Client, ClientConfig, Interceptor, Output,
+    RegionalClient, Response, Transport,
 };
 #[cfg(feature = "client")]
 pub use waiter::{WaitError, Waiter, WaiterConfig};

@@ -11,8 +11,8 @@ use std::time::{Duration, SystemTime};
 
 use apigen_runtime::clock::UtcTime;
 use apigen_runtime::credentials::{
-    alibaba, huawei, provide_credentials_fn, CachedProvider, ChainProvider, CredentialsFuture,
-    Environment, ProvideCredentials, ProviderContext, SharedCredentialsProvider,
+    alibaba, huawei, provide_credentials_fn, CachedProvider, ChainProvider, CredentialsError,
+    CredentialsFuture, Environment, ProvideCredentials, ProviderContext, SharedCredentialsProvider,
 };
 use apigen_runtime::rest::RestRequest;
 use apigen_runtime::sign::verify::{verify_alibaba_v1, verify_huawei, VerifyConfig};
@@ -207,6 +207,48 @@ async fn alibaba_cli_config_modes() {
     assert_eq!(last.query("SecurityToken"), Some("ststoken"));
     let err = get("sso").await.unwrap_err().to_string();
     assert!(err.contains("not supported"), "{err}");
+    // The error is typed: the source, the file, and what is wrong with which profile.
+    let config = home.path().join(".aliyun/config.json");
+    let profile_error = |e: Error| match e {
+        Error::Credentials(CredentialsError::Profile {
+            provider: "cli_profile",
+            path,
+            source,
+        }) if path == config => source,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        profile_error(get("sso").await.unwrap_err()),
+        alibaba::ProfileError::UnsupportedMode {
+            profile: "sso".into(),
+            mode: "CloudSSO".into()
+        }
+    );
+    assert_eq!(
+        profile_error(get("nobody").await.unwrap_err()),
+        alibaba::ProfileError::NoProfile {
+            profile: "nobody".into()
+        }
+    );
+    write(
+        &config,
+        r#"{"current": "half", "profiles": [{"name": "half", "mode": "AK", "access_key_id": "LTAIcli"}]}"#,
+    );
+    let e = get("").await.unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "credentials: cli_profile: {}: profile \"half\" has no access_key_secret",
+            config.display()
+        )
+    );
+    assert!(matches!(
+        profile_error(e),
+        alibaba::ProfileError::Missing {
+            member: "access_key_secret",
+            ..
+        }
+    ));
     let off = alibaba::CliProfileProvider::new(&ctx(&[
         ("HOME", h),
         ("ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true"),
@@ -393,10 +435,42 @@ async fn alibaba_default_chain_order_env_then_cli_then_ini() {
         ("HOME", empty.path().to_str().unwrap()),
         ("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true"),
     ]));
-    let err = chain.provide().await.unwrap_err().to_string();
+    let err = chain.provide().await.unwrap_err();
+    let text = err.to_string();
     for name in ["env:", "cli_profile:", "profile:"] {
-        assert!(err.contains(name), "{err}");
+        assert!(text.contains(name), "{text}");
     }
+    // Typed: every source tried, in order, each with its own error naming it.
+    let Error::Credentials(
+        e @ CredentialsError::Chain {
+            chain: "Alibaba Cloud default",
+            tried,
+        },
+    ) = &err
+    else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        e.tried().collect::<Vec<_>>(),
+        ["env", "cli_profile", "profile"]
+    );
+    // The environment names no source of its own (the variables say it); the files do.
+    assert!(
+        matches!(&tried[0].1, Error::Credentials(CredentialsError::Other(m)) if m.contains("ALIBABA_CLOUD_ACCESS_KEY_ID")),
+        "{tried:?}"
+    );
+    for (name, why) in &tried[1..] {
+        match why {
+            Error::Credentials(CredentialsError::Source { provider, .. }) => {
+                assert_eq!(provider, name)
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+    assert!(
+        text.starts_with("credentials: no provider of the Alibaba Cloud default chain has credentials (env: credentials: set ALIBABA_CLOUD_ACCESS_KEY_ID"),
+        "{text}"
+    );
 }
 
 // ------------------------------------------------------------------------------------ Huawei

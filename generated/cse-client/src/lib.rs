@@ -52,28 +52,21 @@ pub static ENDPOINTS: EndpointTable = EndpointTable {
     ],
 };
 
-/// Client of Cloud Service Engine API Reference (API versions v1, v3, v2, v4): one async method per operation.
-///
-/// Cheap to clone; clones share the connection pool.
-#[derive(Debug, Clone)]
-pub struct Client {
-    inner: apigen_runtime::Client,
-}
-
-/// `Client::from_region`, `Client::config_for_region` and the other constructors: regions resolve through [`ENDPOINTS`] (else the rule `cse.{region_id}.myhuaweicloud.com`).
-impl RegionalClient for Client {
-    const ENDPOINTS: &'static EndpointTable = &ENDPOINTS;
-
-    /// Huawei AK/SK signing when the credentials hold an access key, else the IAM token (`X-Auth-Token`); without a project id, the project of `region` is looked up through IAM.
-    const DEFAULT_SCHEME: SignatureScheme = SignatureScheme::HuaweiAkSk;
-
-    fn new(config: ClientConfig) -> Result<Self, Error> {
-        Client::new(config)
-    }
-}
-
 apigen_runtime::service_client!(
     Client,
+    doc = [
+        " Client of Cloud Service Engine API Reference (API versions v1, v3, v2, v4):",
+        " one async method per operation.",
+        " ",
+        " Cheap to clone; clones share the connection pool."
+    ],
+    endpoints = ENDPOINTS,
+    default_scheme = SignatureScheme::HuaweiAkSk,
+    scheme_doc = [
+        " Huawei AK/SK signing when the credentials hold an access key, else the IAM",
+        " token (`X-Auth-Token`); without a project id, the project of `region` is",
+        " looked up through IAM."
+    ],
     env_credentials = Credentials::huawei_from_env()?,
     default_chain = apigen_runtime::credentials::huawei::default_chain(),
 );

@@ -27,28 +27,19 @@ pub static ENDPOINTS: EndpointTable = EndpointTable {
     regions: &[],
 };
 
-/// Client of 微服务引擎 (API versions 2019-05-31): one async method per operation.
-///
-/// Cheap to clone; clones share the connection pool.
-#[derive(Debug, Clone)]
-pub struct Client {
-    inner: apigen_runtime::Client,
-}
-
-/// `Client::from_region`, `Client::config_for_region` and the other constructors: regions resolve through [`ENDPOINTS`] (else the rule `mse{network}.{region_id}.aliyuncs.com`).
-impl RegionalClient for Client {
-    const ENDPOINTS: &'static EndpointTable = &ENDPOINTS;
-
-    /// Alibaba RPC signature v1 (`HMAC-SHA1`) by default; set `config.scheme = SignatureScheme::AlibabaV3` for `ACS3-HMAC-SHA256`.
-    const DEFAULT_SCHEME: SignatureScheme = SignatureScheme::AlibabaV1;
-
-    fn new(config: ClientConfig) -> Result<Self, Error> {
-        Client::new(config)
-    }
-}
-
 apigen_runtime::service_client!(
     Client,
+    doc = [
+        " Client of 微服务引擎 (API versions 2019-05-31): one async method per operation.",
+        " ",
+        " Cheap to clone; clones share the connection pool."
+    ],
+    endpoints = ENDPOINTS,
+    default_scheme = SignatureScheme::AlibabaV1,
+    scheme_doc = [
+        " Alibaba RPC signature v1 (`HMAC-SHA1`) by default; set `config.scheme =",
+        " SignatureScheme::AlibabaV3` for `ACS3-HMAC-SHA256`."
+    ],
     env_credentials = Credentials::alibaba_from_env()?,
     default_chain = apigen_runtime::credentials::alibaba::default_chain(),
 );

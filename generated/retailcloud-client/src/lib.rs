@@ -82,28 +82,20 @@ pub static ENDPOINTS: EndpointTable = EndpointTable {
     ],
 };
 
-/// Client of 聚石塔OpenAPI (API versions 2018-03-13): one async method per operation.
-///
-/// Cheap to clone; clones share the connection pool.
-#[derive(Debug, Clone)]
-pub struct Client {
-    inner: apigen_runtime::Client,
-}
-
-/// `Client::from_region`, `Client::config_for_region` and the other constructors: regions resolve through [`ENDPOINTS`] (else the rule `retailcloud{network}.{region_id}.aliyuncs.com`).
-impl RegionalClient for Client {
-    const ENDPOINTS: &'static EndpointTable = &ENDPOINTS;
-
-    /// Alibaba RPC signature v1 (`HMAC-SHA1`) by default; set `config.scheme = SignatureScheme::AlibabaV3` for `ACS3-HMAC-SHA256`.
-    const DEFAULT_SCHEME: SignatureScheme = SignatureScheme::AlibabaV1;
-
-    fn new(config: ClientConfig) -> Result<Self, Error> {
-        Client::new(config)
-    }
-}
-
 apigen_runtime::service_client!(
     Client,
+    doc = [
+        " Client of 聚石塔OpenAPI (API versions 2018-03-13): one async method per",
+        " operation.",
+        " ",
+        " Cheap to clone; clones share the connection pool."
+    ],
+    endpoints = ENDPOINTS,
+    default_scheme = SignatureScheme::AlibabaV1,
+    scheme_doc = [
+        " Alibaba RPC signature v1 (`HMAC-SHA1`) by default; set `config.scheme =",
+        " SignatureScheme::AlibabaV3` for `ACS3-HMAC-SHA256`."
+    ],
     env_credentials = Credentials::alibaba_from_env()?,
     default_chain = apigen_runtime::credentials::alibaba::default_chain(),
 );

@@ -191,13 +191,9 @@ pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
     let product_doc = format!(" Product code used in the regional endpoint (`{product}`).");
     let decl = ClientDecl {
         scheme: &scheme_default,
-        scheme_doc: Some(scheme_doc),
+        scheme_doc,
         env: &ctor_env,
         chain: &chain,
-        regional_doc: Some(format!(
-            "`Client::from_region`, `Client::config_for_region` and the other constructors: \
-             regions resolve through [`ENDPOINTS`] (else the rule `{endpoint_rule}`)."
-        )),
         regional_items: &regional_items,
     };
     let product_modules: Vec<TokenStream> = product_items
@@ -208,7 +204,7 @@ pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
         })
         .collect();
     let (waiters_module, waiter_methods) = super::waiters::client_items(sm);
-    let client_doc = doc_lines(&format!(
+    let client_doc = doc_text(&format!(
         "Client of {} (API versions {version_doc}): one async method per operation.\n\nCheap to clone; clones share the connection pool.",
         svc.title
     ));
@@ -287,12 +283,10 @@ fn product_module(
          the others (`service.products` of the spec, from its corrections).",
         regions.len()
     ));
-    let client_doc = doc_lines(&format!(
+    let client_doc = doc_text(&format!(
         "Client of {title} (API version {version}) for the operations the document prints.\n\nCheap to clone; clones share the connection pool."
     ));
     let decl = ClientDecl {
-        scheme_doc: None,
-        regional_doc: None,
         regional_items: &TokenStream::new(),
         ..*service
     };
@@ -331,14 +325,12 @@ fn product_module(
 struct ClientDecl<'a> {
     /// `SignatureScheme` expression.
     scheme: &'a TokenStream,
-    /// Its rustdoc.
-    scheme_doc: Option<&'a str>,
+    /// Its rustdoc (the protocol's, the same for the service's client and a product's).
+    scheme_doc: &'a str,
     /// `Credentials` from the environment (may use `?`).
     env: &'a TokenStream,
     /// The vendor's default provider chain.
     chain: &'a TokenStream,
-    /// Rustdoc of the `RegionalClient` impl.
-    regional_doc: Option<String>,
     /// Further items of the `RegionalClient` impl (`const SCOPE` of a global service).
     regional_items: &'a TokenStream,
 }
@@ -352,9 +344,9 @@ struct Endpoints<'a> {
     hosts: &'a [String],
 }
 
-/// A client's `ENDPOINTS` table, its `Client` struct (documented by `client_doc`), the
-/// `RegionalClient` impl and the runtime's `service_client!` call (its `Operation` trait,
-/// constructors and per-call helpers), then the client's `methods`.
+/// A client's `ENDPOINTS` table, the runtime's `service_client!` call (the `Client` struct
+/// documented by `client_doc`, its `RegionalClient` impl with the protocol's scheme doc, its
+/// `Operation` trait, constructors and per-call helpers), then the client's `methods`.
 fn client_impl(
     d: &ClientDecl<'_>,
     endpoints: &Endpoints<'_>,
@@ -375,8 +367,12 @@ fn client_impl(
         regional_items,
         ..
     } = d;
-    let scheme_doc = d.scheme_doc.map(doc_lines);
-    let regional_doc = d.regional_doc.as_deref().map(doc_lines);
+    let scheme_doc = doc_text(d.scheme_doc);
+    let regional = if regional_items.is_empty() {
+        quote! {}
+    } else {
+        quote! { regional = { #regional_items }, }
+    };
     quote! {
         #endpoints_doc
         pub static ENDPOINTS: EndpointTable = EndpointTable {
@@ -385,26 +381,13 @@ fn client_impl(
             regions: &[#((#regions, #hosts)),*],
         };
 
-        #client_doc
-        #[derive(Debug, Clone)]
-        pub struct Client {
-            inner: apigen_runtime::Client,
-        }
-
-        #regional_doc
-        impl RegionalClient for Client {
-            const ENDPOINTS: &'static EndpointTable = &ENDPOINTS;
-            #scheme_doc
-            const DEFAULT_SCHEME: SignatureScheme = #scheme;
-            #regional_items
-
-            fn new(config: ClientConfig) -> Result<Self, Error> {
-                Client::new(config)
-            }
-        }
-
         apigen_runtime::service_client!(
             Client,
+            doc = #client_doc,
+            endpoints = ENDPOINTS,
+            default_scheme = #scheme,
+            scheme_doc = #scheme_doc,
+            #regional
             env_credentials = #env,
             default_chain = #chain,
         );
@@ -413,6 +396,26 @@ fn client_impl(
             #methods
         }
     }
+}
+
+/// `text` as the doc lines (`#[doc = ..]` values) of a runtime macro's `doc = [..]`
+/// argument: its lines as `///` comments would give them, long lines wrapped at spaces (the
+/// same paragraph for rustdoc) so that rustfmt can format the macro call.
+fn doc_text(text: &str) -> TokenStream {
+    const WIDTH: usize = 76;
+    let mut out: Vec<String> = Vec::new();
+    for line in super::types::text_lines(text) {
+        let mut cur = String::new();
+        for word in line.split(' ').skip(1) {
+            if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > WIDTH {
+                out.push(std::mem::take(&mut cur));
+            }
+            cur.push(' ');
+            cur.push_str(word);
+        }
+        out.push(if cur.is_empty() { " ".to_owned() } else { cur });
+    }
+    quote! { [#(#out),*] }
 }
 
 /// The endpoint data a client carries: the spec's `service.endpoints`, else the vendor's

@@ -673,9 +673,51 @@ impl CliProfileProvider {
             .var(PROFILE)
             .or_else(|| str_field(&config, &["current"]).map(str::to_owned))
             .ok_or_else(|| cred_err(SRC, format!("{}: no current profile", path.display())))?;
-        cli_profile(&self.ctx, &config, &name, 0)
-            .map_err(|e| cred_err(SRC, format!("{}: {e}", path.display())))
+        cli_profile(&self.ctx, &config, &name, 0).map_err(|source| {
+            Error::Credentials(super::CredentialsError::Profile {
+                provider: SRC,
+                path,
+                source,
+            })
+        })
     }
+}
+
+/// A profile of the Alibaba CLI's `config.json` that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProfileError {
+    /// `source_profile` links more than eight profiles (or loops).
+    #[error("source_profile chain too long at {profile:?}")]
+    ChainTooLong {
+        /// The profile reached when the chain was cut.
+        profile: String,
+    },
+    /// No profile of that name.
+    #[error("no profile {profile:?}")]
+    NoProfile {
+        /// The name looked for.
+        profile: String,
+    },
+    /// The profile lacks a member its mode needs.
+    #[error("profile {profile:?} has no {member}")]
+    Missing {
+        /// The profile.
+        profile: String,
+        /// The member (`access_key_secret`, `ram_role_arn`, …).
+        member: &'static str,
+    },
+    /// A mode this runtime does not implement.
+    #[error(
+        "profile {profile:?}: mode {mode:?} is not supported (AK, StsToken, RamRoleArn, \
+         ChainableRamRoleArn, EcsRamRole, OIDC)"
+    )]
+    UnsupportedMode {
+        /// The profile.
+        profile: String,
+        /// Its `mode`.
+        mode: String,
+    },
 }
 
 fn cli_profile(
@@ -683,19 +725,28 @@ fn cli_profile(
     config: &Value,
     name: &str,
     depth: usize,
-) -> Result<SharedCredentialsProvider, String> {
+) -> Result<SharedCredentialsProvider, ProfileError> {
     if depth > 8 {
-        return Err(format!("source_profile chain too long at {name:?}"));
+        return Err(ProfileError::ChainTooLong {
+            profile: name.to_owned(),
+        });
     }
     let profile = config
         .get("profiles")
         .and_then(Value::as_array)
         .and_then(|ps| ps.iter().find(|p| str_field(p, &["name"]) == Some(name)))
-        .ok_or_else(|| format!("no profile {name:?}"))?;
+        .ok_or_else(|| ProfileError::NoProfile {
+            profile: name.to_owned(),
+        })?;
     let get = |k: &str| str_field(profile, &[k]).map(str::to_owned);
-    let need = |k: &str| get(k).ok_or_else(|| format!("profile {name:?} has no {k}"));
+    let need = |member: &'static str| {
+        get(member).ok_or_else(|| ProfileError::Missing {
+            profile: name.to_owned(),
+            member,
+        })
+    };
     let num = |k: &str| profile.get(k).and_then(Value::as_u64).filter(|n| *n > 0);
-    let keys = || -> Result<Credentials, String> {
+    let keys = || -> Result<Credentials, ProfileError> {
         Ok(Credentials {
             access_key: Some(AccessKey::new(
                 need("access_key_id")?,
@@ -704,7 +755,7 @@ fn cli_profile(
             ..Credentials::default()
         })
     };
-    let role = |source: SharedCredentialsProvider| -> Result<RamRoleArnProvider, String> {
+    let role = |source: SharedCredentialsProvider| -> Result<RamRoleArnProvider, ProfileError> {
         let mut p = RamRoleArnProvider::new(ctx, source, need("ram_role_arn")?).with_sts_region(
             get("sts_region").as_deref(),
             profile.get("enable_vpc").and_then(Value::as_bool),
@@ -757,10 +808,10 @@ fn cli_profile(
             SharedCredentialsProvider::new(p)
         }
         other => {
-            return Err(format!(
-                "profile {name:?}: mode {other:?} is not supported (AK, StsToken, RamRoleArn, \
-                 ChainableRamRoleArn, EcsRamRole, OIDC)"
-            ))
+            return Err(ProfileError::UnsupportedMode {
+                profile: name.to_owned(),
+                mode: other.to_owned(),
+            })
         }
     })
 }

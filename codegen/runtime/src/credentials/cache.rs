@@ -97,10 +97,13 @@ impl CachedProvider {
                 });
                 if let Some(exp) = fresh.expires_at {
                     if exp <= now {
-                        return Err(Error::Credentials(format!(
-                            "{:?} returned credentials that have already expired",
-                            self.inner
-                        )));
+                        return Err(Error::Credentials(
+                            format!(
+                                "{:?} returned credentials that have already expired",
+                                self.inner
+                            )
+                            .into(),
+                        ));
                     }
                 }
                 *slot = Some(Cached {

@@ -70,7 +70,7 @@ impl ChainProvider {
                 }
             }
         }
-        let mut why = Vec::new();
+        let mut tried = Vec::new();
         for (i, (name, p)) in self.providers.iter().enumerate() {
             match p.provide().await {
                 Ok(c) => {
@@ -78,14 +78,13 @@ impl ChainProvider {
                     tracing::debug!(provider = name, chain = self.name, "credentials found");
                     return Ok(c);
                 }
-                Err(e) => why.push(format!("{name}: {e}")),
+                Err(e) => tried.push((*name, e)),
             }
         }
-        Err(Error::Credentials(format!(
-            "no provider of the {} chain has credentials ({})",
-            self.name,
-            why.join("; ")
-        )))
+        Err(Error::Credentials(super::CredentialsError::Chain {
+            chain: self.name,
+            tried,
+        }))
     }
 }
 

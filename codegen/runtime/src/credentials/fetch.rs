@@ -6,6 +6,7 @@
 use std::time::{Duration, SystemTime};
 
 use super::environment::Environment;
+use super::profile::cred_err;
 use super::Credentials;
 use crate::client::{Client, ClientConfig, Response};
 use crate::clock::UtcTime;
@@ -98,7 +99,7 @@ impl ProviderContext {
 pub(crate) fn parse_expiry(s: &str, source: &str) -> Result<SystemTime, Error> {
     UtcTime::parse_iso8601(s.trim())
         .map(UtcTime::to_system_time)
-        .ok_or_else(|| Error::Credentials(format!("{source}: bad expiration {s:?}")))
+        .ok_or_else(|| cred_err(source, format!("bad expiration {s:?}")))
 }
 
 /// A string member of a JSON object.
@@ -118,7 +119,7 @@ pub(crate) fn temporary_keys(
     token: &[&str],
     expiry: &[&str],
 ) -> Result<Credentials, Error> {
-    let missing = |what: &str| Error::Credentials(format!("{source}: the answer has no {what}"));
+    let missing = |what: &str| cred_err(source, format!("the answer has no {what}"));
     let id = str_field(v, id).ok_or_else(|| missing("access key id"))?;
     let secret = str_field(v, secret).ok_or_else(|| missing("access key secret"))?;
     let token = str_field(v, token).ok_or_else(|| missing("security token"))?;
@@ -133,10 +134,10 @@ pub(crate) fn temporary_keys(
 pub(crate) async fn read_token_file(path: &str, what: &str) -> Result<String, Error> {
     let text = tokio::fs::read_to_string(path)
         .await
-        .map_err(|e| Error::Credentials(format!("{what} {path}: {e}")))?;
+        .map_err(|e| Error::Credentials(format!("{what} {path}: {e}").into()))?;
     let t = text.trim();
     if t.is_empty() {
-        return Err(Error::Credentials(format!("{what} {path} is empty")));
+        return Err(Error::Credentials(format!("{what} {path} is empty").into()));
     }
     Ok(t.to_owned())
 }
@@ -144,9 +145,12 @@ pub(crate) async fn read_token_file(path: &str, what: &str) -> Result<String, Er
 /// The JSON body of a response.
 pub(crate) fn json_body(resp: &Response, source: &str) -> Result<serde_json::Value, Error> {
     serde_json::from_slice(&resp.body).map_err(|e| {
-        Error::Credentials(format!(
-            "{source}: answer is not JSON ({e}): {}",
-            crate::error::excerpt(&resp.body)
-        ))
+        cred_err(
+            source,
+            format!(
+                "answer is not JSON ({e}): {}",
+                crate::error::excerpt(&resp.body)
+            ),
+        )
     })
 }

@@ -588,7 +588,7 @@ pub async fn lookup_project_id(
         .query("name", region)
         .into_prepared()?;
     let resp = client.send(req).await.map_err(|e| {
-        Error::Credentials(format!("project id of region {region:?} from IAM: {e}"))
+        Error::Credentials(format!("project id of region {region:?} from IAM: {e}").into())
     })?;
     let trace = resp.header("x-iam-trace-id").unwrap_or("-").to_owned();
     let body = json_body(&resp, "KeystoneListProjects")?;
@@ -599,15 +599,21 @@ pub async fn lookup_project_id(
         .unwrap_or_default();
     match ids.as_slice() {
         [one] => Ok((*one).to_owned()),
-        [] => Err(Error::Credentials(format!(
-            "IAM knows no project of region {region:?} (X-IAM-Trace-Id {trace}); \
+        [] => Err(Error::Credentials(
+            format!(
+                "IAM knows no project of region {region:?} (X-IAM-Trace-Id {trace}); \
              set the project id explicitly"
-        ))),
-        many => Err(Error::Credentials(format!(
-            "several projects match region {region:?}: {} (X-IAM-Trace-Id {trace}); \
+            )
+            .into(),
+        )),
+        many => Err(Error::Credentials(
+            format!(
+                "several projects match region {region:?}: {} (X-IAM-Trace-Id {trace}); \
              choose one with Credentials::with_project_id",
-            many.join(", ")
-        ))),
+                many.join(", ")
+            )
+            .into(),
+        )),
     }
 }
 
@@ -631,7 +637,7 @@ pub async fn lookup_domain_id(
     let resp = client
         .send(req)
         .await
-        .map_err(|e| Error::Credentials(format!("domain id from IAM: {e}")))?;
+        .map_err(|e| Error::Credentials(format!("domain id from IAM: {e}").into()))?;
     let trace = resp.header("x-iam-trace-id").unwrap_or("-").to_owned();
     let body = json_body(&resp, "KeystoneListAuthDomains")?;
     let ids: Vec<&str> = body
@@ -641,11 +647,14 @@ pub async fn lookup_domain_id(
         .unwrap_or_default();
     match ids.as_slice() {
         [one] => Ok((*one).to_owned()),
-        other => Err(Error::Credentials(format!(
+        other => Err(Error::Credentials(
+            format!(
             "IAM lists {} domains for these credentials, expected one (X-IAM-Trace-Id {trace}); \
              set the domain id (Credentials::with_domain_id, HUAWEICLOUD_SDK_DOMAIN_ID)",
             other.len()
-        ))),
+        )
+            .into(),
+        )),
     }
 }
 

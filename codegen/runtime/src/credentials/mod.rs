@@ -41,6 +41,71 @@ pub use provider::{
     SharedCredentialsProvider,
 };
 
+/// Why no usable credentials were found ([`Error::Credentials`]).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CredentialsError {
+    /// One source (provider) has none, or an unusable answer: which source, and why.
+    #[error("{provider}: {reason}")]
+    Source {
+        /// The source, as the chains name it (`env`, `cli_profile`, `ecs_ram_role`, …).
+        provider: String,
+        /// Why it gave none.
+        reason: String,
+    },
+    /// A profile of the Alibaba CLI's `config.json` that cannot be used.
+    #[cfg(feature = "client")]
+    #[error("{provider}: {}: {source}", path.display())]
+    Profile {
+        /// The source (`cli_profile`).
+        provider: &'static str,
+        /// The configuration file.
+        path: std::path::PathBuf,
+        /// What is wrong with the profile.
+        #[source]
+        source: alibaba::ProfileError,
+    },
+    /// Every provider of a chain failed: each one tried, in order, with its error.
+    #[error("no provider of the {chain} chain has credentials ({})", tried_text(.tried))]
+    Chain {
+        /// The chain's name (`alibaba default`, `huawei default`).
+        chain: &'static str,
+        /// The providers tried and why each failed.
+        tried: Vec<(&'static str, Error)>,
+    },
+    /// Anything else (credentials that lack what the signer needs, an expired answer).
+    #[error("{0}")]
+    Other(String),
+}
+
+fn tried_text(tried: &[(&'static str, Error)]) -> String {
+    let parts: Vec<String> = tried.iter().map(|(n, e)| format!("{n}: {e}")).collect();
+    parts.join("; ")
+}
+
+impl CredentialsError {
+    /// The providers a chain tried, in order (empty for any other error).
+    pub fn tried(&self) -> impl Iterator<Item = &'static str> + '_ {
+        let tried: &[(&'static str, Error)] = match self {
+            CredentialsError::Chain { tried, .. } => tried,
+            _ => &[],
+        };
+        tried.iter().map(|(n, _)| *n)
+    }
+}
+
+impl From<String> for CredentialsError {
+    fn from(s: String) -> Self {
+        CredentialsError::Other(s)
+    }
+}
+
+impl From<&str> for CredentialsError {
+    fn from(s: &str) -> Self {
+        CredentialsError::Other(s.to_owned())
+    }
+}
+
 /// Alibaba Cloud AccessKey id variable (alibabacloud credentials provider).
 pub const ALIBABA_ACCESS_KEY_ID: &str = "ALIBABA_CLOUD_ACCESS_KEY_ID";
 /// Alibaba Cloud AccessKey secret variable.
@@ -194,9 +259,9 @@ impl Credentials {
                 }),
                 ..Self::default()
             }),
-            _ => Err(Error::Credentials(format!(
-                "set {ALIBABA_ACCESS_KEY_ID} and {ALIBABA_ACCESS_KEY_SECRET}"
-            ))),
+            _ => Err(Error::Credentials(
+                format!("set {ALIBABA_ACCESS_KEY_ID} and {ALIBABA_ACCESS_KEY_SECRET}").into(),
+            )),
         }
     }
 
@@ -218,9 +283,9 @@ impl Credentials {
         };
         let auth_token = non_empty(var(HUAWEI_AUTH_TOKEN));
         if access_key.is_none() && auth_token.is_none() {
-            return Err(Error::Credentials(format!(
-                "set {HUAWEI_AK} and {HUAWEI_SK} (or {HUAWEI_AUTH_TOKEN})"
-            )));
+            return Err(Error::Credentials(
+                format!("set {HUAWEI_AK} and {HUAWEI_SK} (or {HUAWEI_AUTH_TOKEN})").into(),
+            ));
         }
         Ok(Self {
             access_key,

@@ -9,7 +9,10 @@ use crate::error::Error;
 
 /// `"<source>: <message>"` as a credentials error.
 pub(crate) fn cred_err(source: &str, msg: impl std::fmt::Display) -> Error {
-    Error::Credentials(format!("{source}: {msg}"))
+    Error::Credentials(super::CredentialsError::Source {
+        provider: source.to_owned(),
+        reason: msg.to_string(),
+    })
 }
 
 /// The home directory profile files live under.

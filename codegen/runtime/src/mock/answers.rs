@@ -48,7 +48,23 @@ struct Inner {
     /// The stateless answer per operation as mocks served from data give it (conformed to the
     /// response shape) and its JSON bytes, built once: conforming the example and serializing
     /// it again on every request was most of such a mock's own CPU time.
-    conformed: BTreeMap<String, OnceLock<Result<Conformed, String>>>,
+    conformed: BTreeMap<String, OnceLock<Result<Conformed, StatelessError>>>,
+}
+
+/// Why an operation has no stateless answer (kept with the operation's cell; answered as an
+/// internal error).
+#[derive(Debug, thiserror::Error)]
+enum StatelessError {
+    /// Neither the example nor the generated value fits the response shape.
+    #[error("generated answer of {operation} does not fit: {source}")]
+    Unfit {
+        operation: String,
+        #[source]
+        source: super::conform::ConformError,
+    },
+    /// The conformed value does not serialize.
+    #[error("{0}")]
+    Json(#[source] serde_json::Error),
 }
 
 /// A stateless answer of a mock served from data, as a value and as JSON bytes.
@@ -249,11 +265,13 @@ impl Answers {
                 _ => {
                     let fallback = json!({});
                     let generated = self.generated_ref(operation).unwrap_or(&fallback);
-                    conform_response(op, generated)
-                        .map_err(|e| format!("generated answer of {operation} does not fit: {e}"))?
+                    conform_response(op, generated).map_err(|source| StatelessError::Unfit {
+                        operation: operation.to_owned(),
+                        source,
+                    })?
                 }
             };
-            let json = serde_json::to_vec(&value).map_err(|e| e.to_string())?;
+            let json = serde_json::to_vec(&value).map_err(StatelessError::Json)?;
             Ok(Conformed {
                 value,
                 json: json.into(),
@@ -263,7 +281,7 @@ impl Answers {
         conformed
             .as_ref()
             .map(AnswerOf::Stateless)
-            .map_err(|e| ApiError::internal(e.clone()))
+            .map_err(ApiError::internal)
     }
 
     /// The typed answer of `operation` to `request`: the stateful view when it applies, else

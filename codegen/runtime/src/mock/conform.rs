@@ -20,20 +20,44 @@ use serde_json::{Map, Value};
 use crate::decode::{self, LenientOpt, ListLenient, StringLenientOpt};
 use crate::schema::{Kind, OperationSchema, Shape};
 
+/// Why a value does not fit the response model (the typed decoding would fail the same way).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConformError {
+    /// A value of another JSON type than the model's (`invalid type: string, expected a map`).
+    #[error("invalid type: {found}, expected {expected}")]
+    Type {
+        /// What the value is (`null`, `boolean`, `number`, `string`, `sequence`, `map`).
+        found: &'static str,
+        /// What the model wants (`an object`, `a sequence`, `a map`).
+        expected: &'static str,
+    },
+    /// A documented enum member that is not text, a number or a boolean.
+    #[error("expected a string")]
+    NotText,
+    /// A scalar or list the model's own `Deserialize` refuses (serde's message).
+    #[error(transparent)]
+    Decode(#[from] serde_json::Error),
+}
+
+fn wrong_type(v: &Value, expected: &'static str) -> ConformError {
+    ConformError::Type {
+        found: kind_of(v),
+        expected,
+    }
+}
+
 /// Deepest nesting followed (the models' types are finite; schemas may reference themselves).
 const MAX_DEPTH: usize = 32;
 
 /// The body `Resp::deserialize(value)` re-serialized gives, for the response shape of `op`
 /// (`None`: the operation documents no body, answered as `{}`).
-pub fn conform_response(op: &OperationSchema, value: &Value) -> Result<Value, String> {
+pub fn conform_response(op: &OperationSchema, value: &Value) -> Result<Value, ConformError> {
     let Some(shape) = &op.response else {
         // A response struct without members.
         return match value {
             Value::Object(_) => Ok(Value::Object(Map::new())),
-            other => Err(format!(
-                "invalid type: {}, expected an object",
-                kind_of(other)
-            )),
+            other => Err(wrong_type(other, "an object")),
         };
     };
     let cx = Cx { op };
@@ -59,9 +83,9 @@ fn kind_of(v: &Value) -> &'static str {
     }
 }
 
-fn via<T: DeserializeOwned + serde::Serialize>(v: &Value) -> Result<Value, String> {
-    let t: T = serde_json::from_value(v.clone()).map_err(|e| e.to_string())?;
-    serde_json::to_value(t).map_err(|e| e.to_string())
+fn via<T: DeserializeOwned + serde::Serialize>(v: &Value) -> Result<Value, ConformError> {
+    let t: T = serde_json::from_value(v.clone())?;
+    serde_json::to_value(t).map_err(ConformError::from)
 }
 
 impl Cx<'_> {
@@ -79,12 +103,9 @@ impl Cx<'_> {
         fields: &[crate::schema::FieldShape],
         value: &Value,
         depth: usize,
-    ) -> Result<Value, String> {
+    ) -> Result<Value, ConformError> {
         let Value::Object(m) = value else {
-            return Err(format!(
-                "invalid type: {}, expected an object",
-                kind_of(value)
-            ));
+            return Err(wrong_type(value, "an object"));
         };
         if depth > MAX_DEPTH {
             return Ok(Value::Object(Map::new()));
@@ -103,7 +124,12 @@ impl Cx<'_> {
     }
 
     /// A response member: `None` when the model leaves it out.
-    fn member(&self, shape: &Shape, v: &Value, depth: usize) -> Result<Option<Value>, String> {
+    fn member(
+        &self,
+        shape: &Shape,
+        v: &Value,
+        depth: usize,
+    ) -> Result<Option<Value>, ConformError> {
         let scalar_enum = shape.kind == Kind::String && !shape.enum_values.is_empty();
         let some = |v: Value| Ok(Some(v));
         match shape.kind {
@@ -131,10 +157,7 @@ impl Cx<'_> {
                             out.insert(wrapper.clone(), Value::Array(list));
                             some(Value::Object(out))
                         }
-                        other => Err(format!(
-                            "invalid type: {}, expected an object",
-                            kind_of(other)
-                        )),
+                        other => Err(wrong_type(other, "an object")),
                     };
                 }
                 let list = match self.resolve(&items).kind {
@@ -145,12 +168,7 @@ impl Cx<'_> {
                             .iter()
                             .map(|e| self.plain(&items, e, depth + 1))
                             .collect::<Result<_, _>>()?,
-                        other => {
-                            return Err(format!(
-                                "invalid type: {}, expected a sequence",
-                                kind_of(other)
-                            ))
-                        }
+                        other => return Err(wrong_type(other, "a sequence")),
                     },
                     _ => self.list(&items, v, depth)?,
                 };
@@ -178,14 +196,14 @@ impl Cx<'_> {
     }
 
     /// `List` / `ListLenient`: wrapper objects and lone elements accepted, then each element.
-    fn list(&self, items: &Shape, v: &Value, depth: usize) -> Result<Vec<Value>, String> {
+    fn list(&self, items: &Shape, v: &Value, depth: usize) -> Result<Vec<Value>, ConformError> {
         let lenient_scalar = match items.kind {
             Kind::String => items.enum_values.is_empty(),
             Kind::Integer | Kind::Long | Kind::Number | Kind::Boolean => true,
             _ => false,
         };
         if lenient_scalar {
-            let as_list = |v: &Value| -> Result<Value, String> {
+            let as_list = |v: &Value| -> Result<Value, ConformError> {
                 match items.kind {
                     Kind::String => via::<ListLenientOf<String>>(v),
                     Kind::Integer => via::<ListLenientOf<i32>>(v),
@@ -206,7 +224,7 @@ impl Cx<'_> {
     }
 
     /// An element decoded with the type's own `Deserialize` (no leniency for scalars).
-    fn plain(&self, shape: &Shape, v: &Value, depth: usize) -> Result<Value, String> {
+    fn plain(&self, shape: &Shape, v: &Value, depth: usize) -> Result<Value, ConformError> {
         match shape.kind {
             Kind::String if !shape.enum_values.is_empty() => enum_text(v),
             Kind::String => via::<String>(v),
@@ -225,10 +243,7 @@ impl Cx<'_> {
                         .map(|e| self.plain(&items, e, depth + 1))
                         .collect::<Result<Vec<_>, _>>()
                         .map(Value::Array),
-                    other => Err(format!(
-                        "invalid type: {}, expected a sequence",
-                        kind_of(other)
-                    )),
+                    other => Err(wrong_type(other, "a sequence")),
                 }
             }
             Kind::Map => {
@@ -244,7 +259,7 @@ impl Cx<'_> {
                         }
                         Ok(Value::Object(out))
                     }
-                    other => Err(format!("invalid type: {}, expected a map", kind_of(other))),
+                    other => Err(wrong_type(other, "a map")),
                 }
             }
         }
@@ -252,17 +267,17 @@ impl Cx<'_> {
 }
 
 /// A documented enum: kept as text (`string_lenient`; `null` is empty text).
-fn enum_text(v: &Value) -> Result<Value, String> {
+fn enum_text(v: &Value) -> Result<Value, ConformError> {
     match v {
         Value::Null => Ok(Value::String(String::new())),
         Value::String(s) => Ok(Value::String(s.clone())),
         Value::Number(n) => Ok(Value::String(n.to_string())),
         Value::Bool(b) => Ok(Value::String(b.to_string())),
-        _ => Err("expected a string".to_owned()),
+        _ => Err(ConformError::NotText),
     }
 }
 
-fn opt(v: Option<Value>) -> Result<Option<Value>, String> {
+fn opt(v: Option<Value>) -> Result<Option<Value>, ConformError> {
     Ok(v)
 }
 
@@ -270,10 +285,10 @@ fn opt(v: Option<Value>) -> Result<Option<Value>, String> {
 fn via_opt<W: DeserializeOwned, T: serde::Serialize>(
     v: &Value,
     inner: impl FnOnce(W) -> Option<T>,
-) -> Result<Option<Value>, String> {
-    let w: W = serde_json::from_value(v.clone()).map_err(|e| e.to_string())?;
+) -> Result<Option<Value>, ConformError> {
+    let w: W = serde_json::from_value(v.clone())?;
     inner(w)
-        .map(|t| serde_json::to_value(t).map_err(|e| e.to_string()))
+        .map(|t| serde_json::to_value(t).map_err(ConformError::from))
         .transpose()
 }
 
@@ -352,5 +367,40 @@ mod tests {
             conform_response(&empty, &json!({"a": 1})).unwrap(),
             json!({})
         );
+    }
+
+    /// What does not fit says why: a value of the wrong JSON type, an enum that is no text, or
+    /// serde's refusal (with its error as the source).
+    #[test]
+    fn values_that_do_not_fit_say_why() {
+        let op = schema_of(json!({"type": "object", "fields": [
+            {"name": "Code", "type": "integer"},
+            {"name": "Kind", "type": "string", "enum": ["a"]},
+            {"name": "Tags", "type": "array", "items": {"type": "ref", "ref": "Tag"}, "list_wrapper": "TagVO"},
+            {"name": "Grid", "type": "array", "items": {"type": "array", "items": {"type": "string"}}}
+        ]}));
+        let e = conform_response(&op, &json!([1])).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                ConformError::Type {
+                    found: "sequence",
+                    expected: "an object"
+                }
+            ),
+            "{e:?}"
+        );
+        assert_eq!(e.to_string(), "invalid type: sequence, expected an object");
+        let e = conform_response(&op, &json!({"Tags": "x"})).unwrap_err();
+        assert_eq!(e.to_string(), "invalid type: string, expected an object");
+        let e = conform_response(&op, &json!({"Grid": {"a": 1}})).unwrap_err();
+        assert_eq!(e.to_string(), "invalid type: map, expected a sequence");
+        let e = conform_response(&op, &json!({"Kind": ["a"]})).unwrap_err();
+        assert!(matches!(e, ConformError::NotText), "{e:?}");
+        let e = conform_response(&op, &json!({"Code": "x"})).unwrap_err();
+        let ConformError::Decode(serde) = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(e.to_string(), serde.to_string());
     }
 }

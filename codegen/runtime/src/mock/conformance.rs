@@ -47,7 +47,7 @@ pub async fn valid_answers(
                 let (status, body) = run.send(op, &input).await;
                 out.push((op.id.clone(), status, body));
             }
-            Err(e) => problems.push(e),
+            Err(e) => problems.push(e.to_string()),
         }
     }
     if problems.is_empty() {
@@ -58,6 +58,26 @@ pub async fn valid_answers(
 }
 
 /// A request as the checks vary it: RPC wire pairs, or REST members by wire name.
+/// A conformance case whose request is not one the operation accepts (the case, not the mock,
+/// is at fault).
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum CaseError {
+    /// RPC: the case's `params` are not name/value pairs.
+    #[error("{op}: params: {source}")]
+    Params {
+        op: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    /// REST: the case's input breaks the operation's schema.
+    #[error("{op}: {source}")]
+    Input {
+        op: String,
+        #[source]
+        source: crate::server::ApiError,
+    },
+}
+
 #[derive(Clone, Debug)]
 pub(crate) enum Input {
     Rpc(Vec<(String, String)>),
@@ -98,7 +118,7 @@ impl<'a> Run<'a> {
             let valid = match self.valid_input(op, case) {
                 Ok(v) => v,
                 Err(e) => {
-                    self.problems.push(e);
+                    self.problems.push(e.to_string());
                     continue;
                 }
             };
@@ -140,16 +160,26 @@ impl<'a> Run<'a> {
 
     /// The case's request; REST bodies are normalized as a typed client would send them (the
     /// documents print some numbers as text).
-    pub(crate) fn valid_input(&self, op: &OperationSchema, case: &Value) -> Result<Input, String> {
+    pub(crate) fn valid_input(
+        &self,
+        op: &OperationSchema,
+        case: &Value,
+    ) -> Result<Input, CaseError> {
         match self.schema.protocol {
             Protocol::AlibabaRpc => serde_json::from_value(case["params"].clone())
                 .map(Input::Rpc)
-                .map_err(|e| format!("{}: params: {e}", op.id)),
+                .map_err(|source| CaseError::Params {
+                    op: op.id.clone(),
+                    source,
+                }),
             Protocol::HuaweiRest => {
                 let wire = case["input"].as_object().cloned().unwrap_or_default();
                 validate::value_input(op, &wire)
                     .map(|v| Input::Rest(v.as_object().cloned().unwrap_or_default()))
-                    .map_err(|e| format!("{}: {e}", op.id))
+                    .map_err(|source| CaseError::Input {
+                        op: op.id.clone(),
+                        source,
+                    })
             }
         }
     }

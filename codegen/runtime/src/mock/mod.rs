@@ -132,11 +132,7 @@ impl Raw {
         let rx = &self.received;
         let headers = rx.header_pairs();
         let content_type = crate::sign::header(&headers, "content-type");
-        let query = rx
-            .uri()
-            .query()
-            .map(crate::rpc::parse_form)
-            .unwrap_or_default();
+        let query = rx.query().map(crate::rpc::parse_form).unwrap_or_default();
         let (path, params, body) = match &self.path_params {
             None => {
                 let mut params = query;
@@ -150,7 +146,7 @@ impl Raw {
                 params.extend(query);
                 let body =
                     crate::server::rest::json_body(content_type, rx.body()).and_then(Result::ok);
-                (rx.uri().path().to_owned(), params, body)
+                (rx.path().to_owned(), params, body)
             }
         };
         Recorded {

@@ -357,14 +357,12 @@ impl Stateful {
         now: u64,
         body: &mut Value,
     ) -> Result<(), ApiError> {
-        // Typed members were checked against the spec before; one the document types as a
-        // string that holds no number counts as absent (the documented default applies).
-        let number = |k: &str| -> Result<Option<u64>, ApiError> {
-            Ok(fields
-                .get(k)
-                .and_then(id_text)
-                .and_then(|t| t.trim().parse::<u64>().ok()))
-        };
+        // A paging member the client sends must be a page the service can answer: a whole
+        // number, at least 1 (pages and sizes) or 0 (offsets), within the 32-bit `Integer` the
+        // documents type it as (and echo it back as). Anything else is the vendor's 400, as the
+        // live services refuse it, not a silently different page. Absent (or blank) members get
+        // the documented default.
+        let number = |k: &str, min: i64| paging_number(fields, k, min);
         let (window, echo) = match &plan.paging {
             None => (Window::All, Vec::new()),
             Some(Paging::PageNumber {
@@ -372,8 +370,8 @@ impl Stateful {
                 size,
                 default_size,
             }) => {
-                let n = number(page)?.unwrap_or(1).max(1);
-                let s = number(size)?.or(*default_size).unwrap_or(10).max(1);
+                let n = number(page, 1)?.unwrap_or(1);
+                let s = number(size, 1)?.or(*default_size).unwrap_or(10).max(1);
                 (
                     Window::Offset {
                         start: (n - 1).saturating_mul(s),
@@ -387,8 +385,8 @@ impl Stateful {
                 limit,
                 default_size,
             }) => {
-                let o = number(offset)?.unwrap_or(0);
-                let l = number(limit)?.or(*default_size).unwrap_or(10).max(1);
+                let o = number(offset, 0)?.unwrap_or(0);
+                let l = number(limit, 1)?.or(*default_size).unwrap_or(10).max(1);
                 (
                     Window::Offset { start: o, len: l },
                     vec![(offset.clone(), o), (limit.clone(), l)],
@@ -410,7 +408,7 @@ impl Stateful {
                     })?,
                 };
                 let l = match limit {
-                    Some(k) => number(k)?,
+                    Some(k) => number(k, 1)?,
                     None => None,
                 }
                 .or(*default_size)
@@ -700,6 +698,34 @@ fn scope_key(plan: &Plan, fields: &Map<String, Value>) -> String {
         .iter()
         .map(|k| format!("|{}", fields.get(k).and_then(id_text).unwrap_or_default()))
         .collect()
+}
+
+/// The paging member `k` of a list request: `None` when absent or blank; the vendor's 400 when
+/// it is no whole number, below `min` or beyond the 32-bit `Integer` the documents type paging
+/// members as.
+fn paging_number(fields: &Map<String, Value>, k: &str, min: i64) -> Result<Option<u64>, ApiError> {
+    let text = match fields.get(k) {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::String(s)) if s.trim().is_empty() => return Ok(None),
+        Some(Value::String(s)) => s.trim().to_owned(),
+        Some(v) => v.to_string(),
+    };
+    let n: i64 = text
+        .parse()
+        .map_err(|_| ApiError::invalid_parameter(k, format!("{text:?} is not a whole number")))?;
+    if n < min {
+        return Err(ApiError::invalid_parameter(
+            k,
+            format!("{n} is below the minimum {min}"),
+        ));
+    }
+    if n > i64::from(i32::MAX) {
+        return Err(ApiError::invalid_parameter(
+            k,
+            format!("{n} is above the maximum {}", i32::MAX),
+        ));
+    }
+    Ok(Some(n as u64))
 }
 
 fn id_text(v: &Value) -> Option<String> {

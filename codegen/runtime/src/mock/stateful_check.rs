@@ -188,14 +188,52 @@ pub async fn check_resources_through(
     check("", Some(client), schema, plans, cases_json).await
 }
 
-async fn check(
+/// Runs every resource with a lifecycle through its states against the stateful mock at
+/// `base_url` whose engine keeps `store` and lasts `step` a state (no signature verification):
+/// moving the store's clock with [`super::Store::advance`], never waiting. A new resource shows
+/// each pending state in order, then its final one; while pending, an update or delete the plan
+/// refuses as busy gets the documented answer; a delete shows the deleting state until `step`
+/// passed, after which the resource is gone from describe and list. Returns how many resources
+/// were run through their lifecycle.
+pub async fn check_lifecycles(
     base_url: &str,
-    via: Option<&dyn Caller>,
     schema: &ServiceSchema,
     plans: &BTreeMap<String, Plan>,
     cases_json: &str,
+    store: &super::Store,
+    step: std::time::Duration,
 ) -> Result<usize, Vec<String>> {
     let (mut run, cases) = Run::new(base_url, schema, cases_json)?;
+    let resources = by_resource(&mut run, schema, plans);
+    let mut exercised = 0;
+    for (resource, ops) in &resources {
+        let mut check = Check {
+            run: &run,
+            via: None,
+            cases: &cases,
+            resource,
+            ops,
+            problems: Vec::new(),
+        };
+        if check.lifecycle(store, step).await {
+            exercised += 1;
+        }
+        run.problems.append(&mut check.problems);
+    }
+    if run.problems.is_empty() {
+        Ok(exercised)
+    } else {
+        Err(run.problems)
+    }
+}
+
+/// The plans by resource and action (the first plan of each action), and a problem for a plan
+/// of an operation the schema lacks.
+fn by_resource<'s>(
+    run: &mut Run<'_>,
+    schema: &'s ServiceSchema,
+    plans: &'s BTreeMap<String, Plan>,
+) -> BTreeMap<&'s str, BTreeMap<Action, (&'s OperationSchema, &'s Plan)>> {
     let mut resources: BTreeMap<&str, BTreeMap<Action, (&OperationSchema, &Plan)>> =
         BTreeMap::new();
     for (op_id, plan) in plans {
@@ -210,6 +248,18 @@ async fn check(
             .entry(plan.action)
             .or_insert((op, plan));
     }
+    resources
+}
+
+async fn check(
+    base_url: &str,
+    via: Option<&dyn Caller>,
+    schema: &ServiceSchema,
+    plans: &BTreeMap<String, Plan>,
+    cases_json: &str,
+) -> Result<usize, Vec<String>> {
+    let (mut run, cases) = Run::new(base_url, schema, cases_json)?;
+    let resources = by_resource(&mut run, schema, plans);
     let mut exercised = 0;
     for (resource, ops) in &resources {
         let mut check = Check {
@@ -461,6 +511,7 @@ impl Check<'_> {
         }
         let identified = known.len() == n;
         self.list_pages(&scope, create, &known, n).await;
+        self.bad_pages(&scope).await;
         self.stream_pages(&scope, create, &known, n).await;
         self.listed_reflect(create_op, create, &scope, &inputs, &ids)
             .await;
@@ -523,6 +574,8 @@ impl Check<'_> {
             }
         }
         self.list_pages(&scope, create, &[], 0).await;
+        self.contend(create_op, create, delete_op, delete, &base, &scope)
+            .await;
         if self.ops.contains_key(&Action::List) && n == N {
             self.race(create_op, create, delete_op, delete, &base, &scope)
                 .await;
@@ -723,6 +776,369 @@ impl Check<'_> {
         self.list_pages(scope, create, &[], 0).await;
     }
 
+    /// Clients contending for one resource, from an empty store. Where the client names it
+    /// (or one of its members must be unique): `N` identical creates sent at once make exactly
+    /// one resource, every other create getting the conflict answer, and the list shows it
+    /// once. For every resource: `N` deletes of it sent at once with as many describes —
+    /// exactly one delete succeeds, the other deletes get the not-found answer, every describe
+    /// shows it or answers not-found, and afterwards it is gone. Where the client names it:
+    /// rounds of its create, delete and describe sent together — whatever order the store ran
+    /// them in, a delete succeeds only after the create, and the resource is there afterwards
+    /// exactly when the delete came first (and was refused), the list agreeing.
+    async fn contend(
+        &mut self,
+        create_op: &OperationSchema,
+        create: &Plan,
+        delete_op: &OperationSchema,
+        delete: &Plan,
+        base: &Input,
+        scope: &[(String, Value)],
+    ) {
+        let (run, via) = (self.run, self.via);
+        let one = variant(create_op, create, base, 3 * N);
+        let named = identity(create_op, create, &one);
+        let conflict = create
+            .conflict
+            .as_ref()
+            .map(|e| (e.status, e.code.as_str()));
+        let missing = delete
+            .not_found
+            .as_ref()
+            .map(|e| (e.status, e.code.as_str()));
+        let id_of = |body: &Value| {
+            named.clone().or_else(|| {
+                create
+                    .id_out
+                    .as_ref()
+                    .and_then(|m| path(body, m))
+                    .and_then(id_text)
+            })
+        };
+        // Identical creates at once.
+        let id = if create.id.is_some() || !create.unique.is_empty() {
+            let answers =
+                futures_util::future::join_all((0..N).map(|_| send(run, via, create_op, &one)))
+                    .await;
+            let won: Vec<&(u16, Value)> = answers
+                .iter()
+                .filter(|(status, _)| (200..300).contains(status))
+                .collect();
+            if won.len() != 1 {
+                self.fail(format!(
+                    "{N} identical creates sent at once ({}): {} succeeded, want exactly 1",
+                    create_op.id,
+                    won.len()
+                ));
+            }
+            for (status, body) in answers.iter().filter(|(s, _)| !(200..300).contains(s)) {
+                self.expect_refusal(
+                    "a create racing an identical one",
+                    conflict,
+                    409,
+                    *status,
+                    body,
+                );
+            }
+            let Some((_, body)) = won.first() else { return };
+            id_of(body)
+        } else {
+            let (status, body) = send(run, via, create_op, &one).await;
+            if !(200..300).contains(&status) {
+                self.fail(format!("create ({}): {status} {body}", create_op.id));
+                return;
+            }
+            id_of(&body)
+        };
+        let id = match id {
+            Some(id) => id,
+            None if create.id_field.is_some() => match self.listed_ids(scope, create).await.pop() {
+                Some(id) => id,
+                None => return,
+            },
+            None => return,
+        };
+        self.list_pages(scope, create, std::slice::from_ref(&id), 1)
+            .await;
+        // Deletes and describes of it at once.
+        let get = self.ops.get(&Action::Get).copied();
+        let Some(del_in) = self.by_id_input(delete_op, delete, scope, &id) else {
+            return;
+        };
+        let get_in = get.and_then(|(op, plan)| Some((op, self.by_id_input(op, plan, scope, &id)?)));
+        let get_missing =
+            get.and_then(|(_, g)| g.not_found.as_ref().map(|e| (e.status, e.code.as_str())));
+        let (deleted, described) = tokio::join!(
+            futures_util::future::join_all((0..N).map(|_| send(run, via, delete_op, &del_in))),
+            futures_util::future::join_all(
+                get_in
+                    .iter()
+                    .flat_map(|(op, input)| (0..N).map(move |_| send(run, via, op, input)))
+            ),
+        );
+        let ok = deleted
+            .iter()
+            .filter(|(status, _)| (200..300).contains(status))
+            .count();
+        if ok != 1 {
+            self.fail(format!(
+                "{N} deletes of {id} sent at once ({}): {ok} succeeded, want exactly 1",
+                delete_op.id
+            ));
+        }
+        for (status, body) in deleted.iter().filter(|(s, _)| !(200..300).contains(s)) {
+            self.expect_refusal("a delete racing another", missing, 404, *status, body);
+        }
+        for (status, body) in described.iter().filter(|(s, _)| !(200..300).contains(s)) {
+            self.expect_refusal("a describe racing deletes", get_missing, 404, *status, body);
+        }
+        if let Some((op, input)) = &get_in {
+            let (status, body) = send(run, via, op, input).await;
+            self.expect_refusal(
+                "describing a resource deleted in a race",
+                get_missing,
+                404,
+                status,
+                &body,
+            );
+        }
+        self.list_pages(scope, create, &[], 0).await;
+        // Create, delete and describe of one name at once.
+        let (Some(name), Some((get_op, get_in))) = (&named, &get_in) else {
+            return;
+        };
+        for round in 0..3 {
+            let (created, deleted, described) = tokio::join!(
+                send(run, via, create_op, &one),
+                send(run, via, delete_op, &del_in),
+                send(run, via, get_op, get_in),
+            );
+            let made = (200..300).contains(&created.0);
+            let gone = (200..300).contains(&deleted.0);
+            if !made {
+                self.fail(format!(
+                    "round {round}: create of {name} racing its delete ({}): {} {}",
+                    create_op.id, created.0, created.1
+                ));
+            }
+            if !gone {
+                self.expect_refusal(
+                    "a delete racing its create",
+                    missing,
+                    404,
+                    deleted.0,
+                    &deleted.1,
+                );
+            }
+            if !(200..300).contains(&described.0) {
+                self.expect_refusal(
+                    "a describe racing a create and a delete",
+                    get_missing,
+                    404,
+                    described.0,
+                    &described.1,
+                );
+            }
+            let (status, body) = send(run, via, get_op, get_in).await;
+            let there = (200..300).contains(&status);
+            if there != (made && !gone) {
+                self.fail(format!(
+                    "round {round}: create {} and delete {} of {name} at once, then describe {status} {body}",
+                    created.0, deleted.0
+                ));
+            }
+            let left: Vec<String> = if there {
+                vec![name.clone()]
+            } else {
+                Vec::new()
+            };
+            self.list_pages(scope, create, &left, left.len()).await;
+            if there {
+                let (status, body) = send(run, via, delete_op, &del_in).await;
+                if !(200..300).contains(&status) {
+                    self.fail(format!("delete {name} ({}): {status} {body}", delete_op.id));
+                    return;
+                }
+            }
+        }
+    }
+
+    /// One resource through its lifecycle on the store's clock (see [`check_lifecycles`]);
+    /// `false` when it has none or could not be created.
+    async fn lifecycle(&mut self, store: &super::Store, step: std::time::Duration) -> bool {
+        let Some(&(create_op, create)) = self.ops.get(&Action::Create) else {
+            return false;
+        };
+        let seen_by = [Action::Get, Action::List]
+            .iter()
+            .find_map(|a| self.ops.get(a).filter(|(_, p)| p.lifecycle.is_some()))
+            .copied();
+        let Some(life) = create
+            .lifecycle
+            .as_ref()
+            .or_else(|| seen_by.and_then(|(_, p)| p.lifecycle.as_ref()))
+        else {
+            return false;
+        };
+        let Some(base) = self.input(create_op) else {
+            self.fail(format!("no request case for {}", create_op.id));
+            return false;
+        };
+        let scope: Vec<(String, Value)> = create
+            .scope
+            .iter()
+            .filter_map(|k| Some((k.clone(), member(create_op, &base, k)?)))
+            .collect();
+        let one = variant(create_op, create, &base, 4 * N);
+        let (status, body) = send(self.run, self.via, create_op, &one).await;
+        if !(200..300).contains(&status) {
+            self.fail(format!("create ({}): {status} {body}", create_op.id));
+            return false;
+        }
+        let id = identity(create_op, create, &one).or_else(|| {
+            create
+                .id_out
+                .as_ref()
+                .and_then(|m| path(&body, m))
+                .and_then(id_text)
+        });
+        let id = match id {
+            Some(id) => id,
+            None => match self.listed_ids(&scope, create).await.pop() {
+                Some(id) => id,
+                None => {
+                    self.fail(format!("{} answers no id to follow", create_op.id));
+                    return false;
+                }
+            },
+        };
+        let Some((seen_op, seen_plan)) = seen_by else {
+            self.fail(format!(
+                "{id}: no describe or list shows the lifecycle member `{}`",
+                life.field
+            ));
+            return false;
+        };
+        let mut expected: Vec<Value> = life.pending.clone();
+        expected.push(life.ready.clone());
+        for (i, want) in expected.iter().enumerate() {
+            let shown = self
+                .state_of(seen_op, seen_plan, create, &scope, &id, &life.field)
+                .await;
+            if shown.as_ref().map(text) != Some(text(want)) {
+                self.fail(format!(
+                    "{id} after {i} steps of its lifecycle: {} shows {} = {shown:?}, want {want}",
+                    seen_op.id, life.field
+                ));
+            }
+            if i == 0 && i + 1 < expected.len() {
+                self.busy_refusals(&scope, &id).await;
+            }
+            if i + 1 < expected.len() {
+                store.advance(step);
+            }
+        }
+        let Some(&(delete_op, delete)) = self.ops.get(&Action::Delete) else {
+            return true;
+        };
+        let Some((status, body)) = self.by_id(delete_op, delete, &scope, &id).await else {
+            return true;
+        };
+        if !(200..300).contains(&status) {
+            self.fail(format!("delete {id} ({}): {status} {body}", delete_op.id));
+            return true;
+        }
+        if let Some(deleting) = &life.deleting {
+            let shown = self
+                .state_of(seen_op, seen_plan, create, &scope, &id, &life.field)
+                .await;
+            if shown.as_ref().map(text) != Some(text(deleting)) {
+                self.fail(format!(
+                    "{id} just deleted: {} shows {} = {shown:?}, want {deleting}",
+                    seen_op.id, life.field
+                ));
+            }
+            store.advance(step);
+        }
+        if let Some(shown) = self
+            .state_of(seen_op, seen_plan, create, &scope, &id, &life.field)
+            .await
+        {
+            self.fail(format!(
+                "{id} deleted and its deletion run: {} still shows it ({} = {shown})",
+                seen_op.id, life.field
+            ));
+        }
+        self.list_pages(&scope, create, &[], 0).await;
+        true
+    }
+
+    /// While `id` is pending: an update or delete whose plan refuses a resource not yet final
+    /// gets the documented answer, and leaves the resource as it was.
+    async fn busy_refusals(&mut self, scope: &[(String, Value)], id: &str) {
+        for action in [Action::Update, Action::Delete] {
+            let Some(&(op, plan)) = self.ops.get(&action) else {
+                continue;
+            };
+            let Some(busy) = &plan.busy else { continue };
+            let Some((status, body)) = self.by_id(op, plan, scope, id).await else {
+                continue;
+            };
+            self.expect_refusal(
+                &format!("{} of {id} while it is pending", op.id),
+                Some((busy.status, busy.code.as_str())),
+                409,
+                status,
+                &body,
+            );
+        }
+    }
+
+    /// The lifecycle member `field` of resource `id` as the describe `op` (or the list) shows
+    /// it; `None` when it is not there.
+    async fn state_of(
+        &mut self,
+        op: &OperationSchema,
+        plan: &Plan,
+        create: &Plan,
+        scope: &[(String, Value)],
+        id: &str,
+        field_name: &str,
+    ) -> Option<Value> {
+        let item = if plan.action == Action::Get {
+            let (status, body) = self.by_id(op, plan, scope, id).await?;
+            if !(200..300).contains(&status) {
+                return None;
+            }
+            path(&body, plan.target.as_deref().unwrap_or("")).cloned()?
+        } else {
+            let input = self.full_list_input(op, plan, scope)?;
+            let (_, body) = send(self.run, self.via, op, &input).await;
+            let key = id_member(create, plan)?;
+            items_at(&body, plan.items.as_deref().unwrap_or(""))
+                .into_iter()
+                .find(|i| item_id(i, &key).as_deref() == Some(id))?
+        };
+        Some(field(&item, field_name).cloned().unwrap_or(Value::Null))
+    }
+
+    /// The request of `op` for the resource `id` within `scope` (see [`Check::by_id`]).
+    fn by_id_input(
+        &mut self,
+        op: &OperationSchema,
+        plan: &Plan,
+        scope: &[(String, Value)],
+        id: &str,
+    ) -> Option<Input> {
+        let Some(mut input) = self.input(op) else {
+            self.fail(format!("no request case for {}", op.id));
+            return None;
+        };
+        for (k, v) in scope {
+            input = with(op, &input, k, v.clone());
+        }
+        named(op, plan, input, id)
+    }
+
     /// The ids every listed item shows (one page of up to `FULL`).
     async fn listed_ids(&mut self, scope: &[(String, Value)], create: &Plan) -> Vec<String> {
         let Some(&(list_op, list)) = self.ops.get(&Action::List) else {
@@ -854,6 +1270,49 @@ impl Check<'_> {
             want.sort();
             if got != want {
                 self.fail(format!("{} lists {got:?}, created {want:?}", list_op.id));
+            }
+        }
+    }
+
+    /// Pages the service cannot answer, over HTTP (a client's typed members cannot send some of
+    /// them): a page size of 0, -1, beyond the 32-bit `Integer` the documents type it as, or
+    /// no number, and a page number below the first or an offset below 0 — each the vendor's
+    /// 400, its error code in the vendor's member, never a 200 with another page nor a 5xx.
+    async fn bad_pages(&mut self, scope: &[(String, Value)]) {
+        let Some(&(list_op, list)) = self.ops.get(&Action::List) else {
+            return;
+        };
+        if self.via.is_some() {
+            return;
+        }
+        let Some(base) = self.full_list_input(list_op, list, scope) else {
+            return;
+        };
+        let (first, size) = match &list.paging {
+            Some(Paging::PageNumber { page, size, .. }) => (Some((page, "0")), Some(size)),
+            Some(Paging::OffsetLimit { offset, limit, .. }) => (Some((offset, "-1")), Some(limit)),
+            Some(Paging::Marker { limit, .. }) => (None, limit.as_ref()),
+            None => return,
+        };
+        let mut bad: Vec<(&String, &str)> = first.into_iter().collect();
+        if let Some(size) = size {
+            for v in ["0", "-1", "2147483648", "abc"] {
+                bad.push((size, v));
+            }
+        }
+        for (member, v) in bad {
+            let input = with(list_op, &base, member, Value::String(v.to_owned()));
+            let (status, body) = send(self.run, None, list_op, &input).await;
+            let code = ["Code", "error_code", "code", "errorCode"]
+                .iter()
+                .find_map(|k| body.get(*k))
+                .map(text)
+                .filter(|c| !c.is_empty());
+            if status != 400 || code.is_none() {
+                self.fail(format!(
+                    "{} with {member} = {v}: {status} {body}, want the vendor's 400",
+                    list_op.id
+                ));
             }
         }
     }

@@ -266,10 +266,9 @@ impl Flavor {
 
     /// A fresh request id: an upper-case UUID for Alibaba, 32 hex digits for Huawei.
     pub fn new_request_id(&self) -> String {
-        let uuid = crate::sign::new_nonce();
         match self {
-            Flavor::Alibaba => uuid.to_ascii_uppercase(),
-            Flavor::Huawei { .. } => uuid.replace('-', ""),
+            Flavor::Alibaba => crate::sign::uuid_text(true, b"0123456789ABCDEF"),
+            Flavor::Huawei { .. } => crate::sign::uuid_text(false, b"0123456789abcdef"),
         }
     }
 

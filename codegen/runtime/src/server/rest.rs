@@ -509,7 +509,7 @@ pub(crate) fn json_body(
 
 async fn multipart_parts(inc: &Incoming) -> Result<Vec<FormPart>, ApiError> {
     let mut req = Request::new(Body::from(inc.body.clone()));
-    *req.headers_mut() = inc.received().headers().clone();
+    *req.headers_mut() = inc.parts.headers.clone();
     let mut mp = Multipart::from_request(req, &())
         .await
         .map_err(|e| ApiError::malformed_body(e.body_text()))?;

@@ -230,7 +230,9 @@ fn run(
     let found = sink.into_inner();
     match out {
         Ok(v) => {
-            outcome.add(found);
+            if !found.is_empty() {
+                outcome.add(found);
+            }
             Ok(v)
         }
         Err(f) => {
@@ -252,16 +254,38 @@ pub fn rpc_input_in(
     mode: Validation,
     outcome: &Outcome,
 ) -> Result<Value, ApiError> {
+    rpc_checked(op, params, mode, outcome, true)
+}
+
+/// [`rpc_input_in`] without building the input: the same checks and decisions (the same
+/// code, told not to build), for a caller whose answer does not depend on the request (a
+/// stateless mock). The parameters are read where they are, not copied into a `Value` tree.
+pub fn rpc_check_in(
+    op: &OperationSchema,
+    params: &Params,
+    mode: Validation,
+    outcome: &Outcome,
+) -> Result<(), ApiError> {
+    rpc_checked(op, params, mode, outcome, false).map(drop)
+}
+
+fn rpc_checked(
+    op: &OperationSchema,
+    params: &Params,
+    mode: Validation,
+    outcome: &Outcome,
+    build: bool,
+) -> Result<Value, ApiError> {
     run(mode, outcome, |report| {
         let text = Checker {
             op,
             strict: false,
             report,
+            build,
         };
         let json = Checker {
-            op,
             strict: true,
-            report,
+            ..text
         };
         let mut out = Map::new();
         for p in &op.params {
@@ -275,14 +299,14 @@ pub fn rpc_input_in(
                 Err(e) => {
                     let f = Fault::from(e).at(&p.name, p.line);
                     if let Some(v) = cx.absorb(f, p.required, &p.shape)? {
-                        out.insert(p.key().to_owned(), v);
+                        cx.insert(&mut out, p.key(), v);
                     }
                     continue;
                 }
             };
-            cx.put(&mut out, p, raw)?;
+            cx.put(&mut out, p, raw.as_ref().map(Raw::view))?;
         }
-        Ok(Value::Object(out))
+        Ok(text.done(Value::Object(out)))
     })
 }
 
@@ -298,25 +322,47 @@ pub fn rest_input_in(
     mode: Validation,
     outcome: &Outcome,
 ) -> Result<Value, ApiError> {
+    rest_checked(op, req, mode, outcome, true)
+}
+
+/// [`rest_input_in`] without building the input (see [`rpc_check_in`]): parameters and the
+/// JSON body are checked where they are.
+pub fn rest_check_in(
+    op: &OperationSchema,
+    req: &RestRequest,
+    mode: Validation,
+    outcome: &Outcome,
+) -> Result<(), ApiError> {
+    rest_checked(op, req, mode, outcome, false).map(drop)
+}
+
+fn rest_checked(
+    op: &OperationSchema,
+    req: &RestRequest,
+    mode: Validation,
+    outcome: &Outcome,
+    build: bool,
+) -> Result<Value, ApiError> {
     run(mode, outcome, |report| {
         let text = Checker {
             op,
             strict: false,
             report,
+            build,
         };
         let mut out = Map::new();
         for p in &op.params {
             let raw = rest_raw(p, req);
-            text.put(&mut out, p, raw)?;
+            text.put(&mut out, p, raw.as_ref().map(Raw::view))?;
         }
         if let Some(body) = &op.body {
             // Multipart fields are text; a JSON body is typed by its sender.
             let strict = !body.content_type.starts_with("multipart/");
-            if let Some(v) = (Checker { op, strict, report }).body(body, req)? {
-                out.insert(body.key.clone(), v);
+            if let Some(v) = (Checker { strict, ..text }).body(body, req)? {
+                text.insert(&mut out, &body.key, v);
             }
         }
-        Ok(Value::Object(out))
+        Ok(text.done(Value::Object(out)))
     })
 }
 
@@ -328,10 +374,11 @@ pub fn value_input(op: &OperationSchema, wire: &Map<String, Value>) -> Result<Va
         op,
         strict: false,
         report: None,
+        build: true,
     };
     let mut out = Map::new();
     for p in &op.params {
-        cx.put(&mut out, p, wire.get(&p.name).cloned())
+        cx.put(&mut out, p, wire.get(&p.name).map(In::Json))
             .map_err(|f| f.error)?;
     }
     if let Some(b) = &op.body {
@@ -342,7 +389,7 @@ pub fn value_input(op: &OperationSchema, wire: &Map<String, Value>) -> Result<Va
             None | Some(Value::Null) => {}
             Some(v) => {
                 let v = cx
-                    .value(v.clone(), &b.shape, "body", 0)
+                    .value(In::Json(v), &b.shape, "body", 0)
                     .map_err(|f| f.error)?;
                 out.insert(b.key.clone(), v);
             }
@@ -358,35 +405,86 @@ pub fn into_model<T: serde::de::DeserializeOwned>(op: &str, input: Value) -> Res
         .map_err(|e| ApiError::invalid_parameter(op, format!("the request does not fit: {e}")))
 }
 
+/// A value being checked, where it is: text as it travelled (query, form, path, header) or
+/// JSON. Text is the same to the checks as a JSON string; it is only not copied into one.
+#[derive(Debug, Clone, Copy)]
+enum In<'v> {
+    Text(&'v str),
+    Json(&'v Value),
+}
+
+impl<'v> In<'v> {
+    /// The text, for text and JSON strings.
+    fn text(self) -> Option<&'v str> {
+        match self {
+            In::Text(s) => Some(s),
+            In::Json(Value::String(s)) => Some(s),
+            In::Json(_) => None,
+        }
+    }
+
+    fn is_null(self) -> bool {
+        matches!(self, In::Json(Value::Null))
+    }
+
+    fn to_value(self) -> Value {
+        match self {
+            In::Text(s) => Value::String(s.to_owned()),
+            In::Json(v) => v.clone(),
+        }
+    }
+}
+
+/// A raw parameter value: borrowed text, or a structure rebuilt from the parameters.
+enum Raw<'v> {
+    Text(&'v str),
+    Built(Value),
+}
+
+impl Raw<'_> {
+    fn view(&self) -> In<'_> {
+        match self {
+            Raw::Text(s) => In::Text(s),
+            Raw::Built(v) => In::Json(v),
+        }
+    }
+}
+
 /// The raw value of an RPC parameter: text, or the structure rebuilt from `Name.1.Key` members.
-fn rpc_raw(p: &ParamSchema, params: &Params) -> Result<Option<Value>, ApiError> {
+fn rpc_raw<'v>(p: &ParamSchema, params: &'v Params) -> Result<Option<Raw<'v>>, ApiError> {
     // An empty value counts as absent for text; for a number or boolean it is a wrong value.
-    let text = |params: &Params| {
+    let text = |params: &'v Params| {
         params
             .get(&p.name)
             .filter(|v| !v.is_empty() || p.shape.kind != Kind::String)
-            .map(|v| Value::String(v.to_owned()))
+            .map(Raw::Text)
     };
     Ok(match (p.encoding, p.shape.kind) {
         (Some(ParamEncoding::Json), _) => match params.get(&p.name).filter(|v| !v.is_empty()) {
             None => None,
-            Some(t) => Some(serde_json::from_str(t).map_err(|e| {
+            Some(t) => Some(Raw::Built(serde_json::from_str(t).map_err(|e| {
                 ApiError::invalid_parameter(&p.name, format!("expected JSON text: {e}"))
-            })?),
+            })?)),
         },
         (Some(ParamEncoding::Csv), _) => text(params),
         (Some(ParamEncoding::RepeatList), _)
-        | (_, Kind::Array | Kind::Object | Kind::Map | Kind::Ref) => params.unflatten(&p.name),
+        | (_, Kind::Array | Kind::Object | Kind::Map | Kind::Ref) => {
+            // `Name` itself is text as it is (as `Params::unflatten` reads it); members
+            // (`Name.1.Key`) are rebuilt.
+            match params.get(&p.name) {
+                Some(v) => Some(Raw::Text(v)),
+                None => params.unflatten(&p.name).map(Raw::Built),
+            }
+        }
         _ => text(params),
     })
 }
 
 /// The raw value of a REST parameter (text; lists from repeated or comma-separated values).
-fn rest_raw(p: &ParamSchema, req: &RestRequest) -> Option<Value> {
+fn rest_raw<'v>(p: &ParamSchema, req: &'v RestRequest) -> Option<Raw<'v>> {
     // An empty value counts as absent for text; for a number or boolean it is a wrong value.
-    let nonempty = |v: &str| {
-        (!v.is_empty() || p.shape.kind != Kind::String).then(|| Value::String(v.to_owned()))
-    };
+    let nonempty =
+        |v: &'v str| (!v.is_empty() || p.shape.kind != Kind::String).then_some(Raw::Text(v));
     match p.location {
         ParamLocation::Path => req
             .path_params
@@ -404,21 +502,66 @@ fn rest_raw(p: &ParamSchema, req: &RestRequest) -> Option<Value> {
                 .filter(|v| !v.is_empty())
                 .map(|v| Value::String(v.to_owned()))
                 .collect();
-            (!items.is_empty()).then_some(Value::Array(items))
+            (!items.is_empty()).then_some(Raw::Built(Value::Array(items)))
         }
         ParamLocation::Query | ParamLocation::Form => req.query.get(&p.name).and_then(nonempty),
     }
 }
 
+#[derive(Clone, Copy)]
 struct Checker<'a> {
     op: &'a OperationSchema,
     /// JSON source: types must match exactly, `null` is not a value.
     strict: bool,
     /// Report mode: every fault is collected here and the value repaired instead.
     report: Option<&'a RefCell<Vec<Violation>>>,
+    /// Whether the checked value is built (the request model's serde form); when not, the
+    /// checks run alike and every value given back is `null`.
+    build: bool,
+}
+
+/// A member of an object being checked with [`Checker::build`]: as it came, or checked. The
+/// slots follow the moves of `Map::remove` and `Map::insert`, so the built object has the
+/// member order the owned checker gave.
+enum Slot<'v> {
+    Came(&'v String, &'v Value),
+    Checked(String, Value),
+}
+
+impl Slot<'_> {
+    fn key(&self) -> &str {
+        match self {
+            Slot::Came(k, _) => k,
+            Slot::Checked(k, _) => k,
+        }
+    }
 }
 
 impl Checker<'_> {
+    /// `v` when building, else `null`.
+    fn done(&self, v: Value) -> Value {
+        if self.build {
+            v
+        } else {
+            Value::Null
+        }
+    }
+
+    /// `v` as it is, when building.
+    fn keep(&self, v: In<'_>) -> Value {
+        if self.build {
+            v.to_value()
+        } else {
+            Value::Null
+        }
+    }
+
+    fn insert(&self, out: &mut Map<String, Value>, key: &str, v: Value) {
+        if self.build {
+            out.insert(key.to_owned(), v);
+        }
+    }
+
     /// A fault at a member boundary: in strict mode the error; in report mode it is recorded
     /// and the member left out (`Ok(None)`) or, when required, given a placeholder.
     fn absorb(&self, f: Fault, required: bool, shape: &Shape) -> Checked<Option<Value>> {
@@ -426,7 +569,10 @@ impl Checker<'_> {
             None => Err(f),
             Some(sink) => {
                 sink.borrow_mut().push(f.violation());
-                Ok(required.then(|| self.placeholder(shape, 0)))
+                Ok(required.then(|| match self.build {
+                    true => self.placeholder(shape, 0),
+                    false => Value::Null,
+                }))
             }
         }
     }
@@ -435,7 +581,7 @@ impl Checker<'_> {
     #[allow(clippy::too_many_arguments)]
     fn member(
         &self,
-        raw: Option<Value>,
+        raw: Option<In<'_>>,
         required: bool,
         null_faults: bool,
         shape: &Shape,
@@ -444,14 +590,16 @@ impl Checker<'_> {
         depth: usize,
     ) -> Checked<Option<Value>> {
         let checked = match raw {
-            None | Some(Value::Null) if required => {
+            None if required => Err(Fault::from(ApiError::missing_parameter(name))),
+            Some(v) if v.is_null() && required => {
                 Err(Fault::from(ApiError::missing_parameter(name)))
             }
-            Some(Value::Null) if null_faults => Err(Fault::from(ApiError::invalid_parameter(
+            Some(v) if v.is_null() && null_faults => Err(Fault::from(ApiError::invalid_parameter(
                 name,
                 "null is not a value; leave the member out",
             ))),
-            None | Some(Value::Null) => return Ok(None),
+            None => return Ok(None),
+            Some(v) if v.is_null() => return Ok(None),
             Some(v) => self.value(v, shape, name, depth).map(Some),
         };
         match checked {
@@ -464,10 +612,10 @@ impl Checker<'_> {
         &self,
         out: &mut Map<String, Value>,
         p: &ParamSchema,
-        raw: Option<Value>,
+        raw: Option<In<'_>>,
     ) -> Checked<()> {
         if let Some(v) = self.member(raw, p.required, false, &p.shape, &p.name, p.line, 0)? {
-            out.insert(p.key().to_owned(), v);
+            self.insert(out, p.key(), v);
         }
         Ok(())
     }
@@ -493,103 +641,123 @@ impl Checker<'_> {
                 };
                 obj.insert(part.name.clone(), v);
             }
-            let v = Some(Value::Object(obj));
-            return self.member(v, b.required, false, &b.shape, "body", None, 0);
+            let v = Value::Object(obj);
+            return self.member(
+                Some(In::Json(&v)),
+                b.required,
+                false,
+                &b.shape,
+                "body",
+                None,
+                0,
+            );
         }
         match &req.json {
             None => self.member(None, b.required, false, &b.shape, "body", None, 0),
             // A JSON `null` body is a wrong value, not an absent one.
-            Some(v) => match self.value(v.clone(), &b.shape, "body", 0) {
+            Some(v) => match self.value(In::Json(v), &b.shape, "body", 0) {
                 Ok(v) => Ok(Some(v)),
                 Err(f) => self.absorb(f.at("body", None), b.required, &b.shape),
             },
         }
     }
 
-    /// Checks `v` against `shape`, returning it in the model's serde form.
-    fn value(&self, v: Value, shape: &Shape, name: &str, depth: usize) -> Checked<Value> {
+    /// Checks `v` against `shape`, giving it in the model's serde form (when building).
+    fn value(&self, v: In<'_>, shape: &Shape, name: &str, depth: usize) -> Checked<Value> {
         if depth > MAX_DEPTH {
-            return Ok(v);
+            return Ok(self.keep(v));
         }
-        let bad = |what: &str, v: &Value| {
-            let shown: String = v.to_string().chars().take(64).collect();
+        let bad = |what: &str, v: In<'_>| {
+            let shown: String = v.to_value().to_string().chars().take(64).collect();
             Fault::from(ApiError::invalid_parameter(
                 name,
                 format!("expected {what}, got {shown}"),
             ))
         };
         match shape.kind {
-            Kind::Any => Ok(v),
+            Kind::Any => Ok(self.keep(v)),
             Kind::Ref => match shape.reference.as_ref().and_then(|r| self.op.types.get(r)) {
                 Some(target) => self.value(v, target, name, depth + 1),
-                None => Ok(v),
+                None => Ok(self.keep(v)),
             },
             Kind::String => {
-                let s = match v {
-                    Value::String(s) => s,
-                    other if self.strict => return Err(bad("a string", &other)),
+                let s: std::borrow::Cow<'_, str> = match v.text() {
+                    Some(s) => s.into(),
+                    None if self.strict => return Err(bad("a string", v)),
                     // A number or boolean where text is expected, read as its JSON text.
-                    other => match loose::string_of(other.clone()) {
-                        Some(s) => s,
-                        None => return Err(bad("a string", &other)),
+                    None => match loose::string_of(v.to_value()) {
+                        Some(s) => s.into(),
+                        None => return Err(bad("a string", v)),
                     },
                 };
                 check_enum(name, &s, &shape.enum_values)?;
                 check_text(name, &s, &shape.limits)?;
-                Ok(Value::String(s))
+                Ok(if self.build {
+                    Value::String(s.into_owned())
+                } else {
+                    Value::Null
+                })
             }
             Kind::Integer | Kind::Long => {
                 // Integral floats within range (`3.0`); beyond ±2^63 is an error, not a clamp
                 // (`loose::Expected::accepts_in_request`).
-                let n = match &v {
-                    Value::Number(n) => n.as_i64().or_else(|| n.as_f64().and_then(integral_i64)),
-                    Value::String(s) if !self.strict => loose::parse_text::<i64>(s),
+                let n = match (v, v.text()) {
+                    (In::Json(Value::Number(n)), _) => {
+                        n.as_i64().or_else(|| n.as_f64().and_then(integral_i64))
+                    }
+                    (_, Some(s)) if !self.strict => loose::parse_text::<i64>(s),
                     _ => None,
                 }
-                .ok_or_else(|| bad("an integer", &v))?;
+                .ok_or_else(|| bad("an integer", v))?;
                 if shape.kind == Kind::Integer && i32::try_from(n).is_err() {
                     return Err(Fault::from(ApiError::invalid_parameter(
                         name,
                         format!("{n} is out of the 32-bit integer range"),
                     )));
                 }
-                check_enum(name, &n.to_string(), &shape.enum_values)?;
+                if !shape.enum_values.is_empty() {
+                    check_enum(name, &n.to_string(), &shape.enum_values)?;
+                }
                 check_range(name, n as f64, &shape.limits)?;
-                Ok(Value::Number(n.into()))
+                Ok(self.done(Value::Number(n.into())))
             }
             Kind::Number => {
-                let f = match &v {
-                    Value::Number(n) => n.as_f64(),
-                    Value::String(s) if !self.strict => loose::parse_number(s),
+                let f = match (v, v.text()) {
+                    (In::Json(Value::Number(n)), _) => n.as_f64(),
+                    (_, Some(s)) if !self.strict => loose::parse_number(s),
                     _ => None,
                 }
-                .ok_or_else(|| bad("a number", &v))?;
+                .ok_or_else(|| bad("a number", v))?;
                 check_range(name, f, &shape.limits)?;
-                Ok(Number::from_f64(f).map(Value::Number).unwrap_or(v))
+                Ok(match Number::from_f64(f) {
+                    Some(n) => self.done(Value::Number(n)),
+                    None => self.keep(v),
+                })
             }
-            Kind::Boolean => match &v {
-                Value::Bool(b) => Ok(Value::Bool(*b)),
-                Value::String(s) if !self.strict => loose::parse_text::<bool>(s)
-                    .map(Value::Bool)
-                    .ok_or_else(|| bad("true or false", &v)),
-                _ => Err(bad("true or false", &v)),
+            Kind::Boolean => match (v, v.text()) {
+                (In::Json(Value::Bool(b)), _) => Ok(self.done(Value::Bool(*b))),
+                (_, Some(s)) if !self.strict => loose::parse_text::<bool>(s)
+                    .map(|b| self.done(Value::Bool(b)))
+                    .ok_or_else(|| bad("true or false", v)),
+                _ => Err(bad("true or false", v)),
             },
             Kind::File => match v {
-                Value::Object(_) => Ok(v),
-                other => Err(bad("a file part", &other)),
+                In::Json(Value::Object(_)) => Ok(self.keep(v)),
+                other => Err(bad("a file part", other)),
             },
             Kind::Object => self.object(v, shape, name, depth),
             Kind::Map => {
-                let Value::Object(m) = self.parse_text(v, '{') else {
+                let parsed = self.parse_text(v, '{');
+                let In::Json(Value::Object(m)) = parsed.as_ref().map_or(v, In::Json) else {
                     return Err(ApiError::invalid_parameter(name, "expected an object").into());
                 };
                 let items = shape.items.as_deref();
-                let mut out = Map::with_capacity(m.len());
+                let mut out = Map::new();
                 for (k, item) in m {
                     let item = match items {
                         Some(s) => {
                             let member = format!("{name}.{k}");
-                            match self.value(item, s, &member, depth + 1) {
+                            match self.value(In::Json(item), s, &member, depth + 1) {
                                 Ok(v) => v,
                                 // Report mode leaves a faulty entry out.
                                 Err(f) => {
@@ -598,63 +766,72 @@ impl Checker<'_> {
                                 }
                             }
                         }
-                        None => item,
+                        None => self.keep(In::Json(item)),
                     };
-                    out.insert(k, item);
+                    self.insert(&mut out, k, item);
                 }
-                Ok(Value::Object(out))
+                Ok(self.done(Value::Object(out)))
             }
             Kind::Array => {
-                let items: Vec<Value> = match self.parse_text(v, '[') {
-                    Value::Array(a) => a,
-                    other if self.strict => return Err(bad("a list", &other)),
+                let parsed = self.parse_text(v, '[');
+                let v = parsed.as_ref().map_or(v, In::Json);
+                let items: Vec<In<'_>> = match v {
+                    In::Json(Value::Array(a)) => a.iter().map(In::Json).collect(),
+                    other if self.strict => return Err(bad("a list", other)),
                     // A comma-separated string for a list of scalars.
-                    Value::String(s) if shape.items.as_deref().is_some_and(is_scalar) => s
-                        .split(',')
-                        .filter(|x| !x.is_empty())
-                        .map(|x| Value::String(x.to_owned()))
-                        .collect(),
-                    // One value where a list is expected.
-                    one => vec![one],
+                    other => match other.text() {
+                        Some(s) if shape.items.as_deref().is_some_and(is_scalar) => s
+                            .split(',')
+                            .filter(|x| !x.is_empty())
+                            .map(In::Text)
+                            .collect(),
+                        // One value where a list is expected.
+                        _ => vec![other],
+                    },
                 };
                 check_items(name, items.len(), &shape.limits)?;
                 let Some(item_shape) = shape.items.as_deref() else {
-                    return Ok(Value::Array(items));
+                    return Ok(self.done(Value::Array(
+                        items.into_iter().map(|i| self.keep(i)).collect(),
+                    )));
                 };
-                let mut out = Vec::with_capacity(items.len());
+                let mut out = Vec::new();
                 for (i, item) in items.into_iter().enumerate() {
                     let member = format!("{name}.{}", i + 1);
                     match self.value(item, item_shape, &member, depth + 1) {
-                        Ok(v) => out.push(v),
+                        Ok(v) => {
+                            if self.build {
+                                out.push(v);
+                            }
+                        }
                         // Report mode leaves a faulty item out.
                         Err(f) => {
                             self.absorb(f.at(&member, None), false, item_shape)?;
                         }
                     }
                 }
-                Ok(Value::Array(out))
+                Ok(self.done(Value::Array(out)))
             }
         }
     }
 
-    /// Text that holds JSON of the expected kind (`[`/`{`) becomes that JSON (text sources only).
-    fn parse_text(&self, v: Value, open: char) -> Value {
-        match v {
-            Value::String(s) if !self.strict && s.trim_start().starts_with(open) => {
-                match serde_json::from_str(&s) {
-                    Ok(parsed) => parsed,
-                    Err(_) => Value::String(s),
-                }
+    /// Text that holds JSON of the expected kind (`[`/`{`) parsed (text sources only); `None`
+    /// when `v` is read as it is.
+    fn parse_text(&self, v: In<'_>, open: char) -> Option<Value> {
+        match v.text() {
+            Some(s) if !self.strict && s.trim_start().starts_with(open) => {
+                serde_json::from_str(s).ok()
             }
-            other => other,
+            _ => None,
         }
     }
 
-    fn object(&self, v: Value, shape: &Shape, name: &str, depth: usize) -> Checked<Value> {
-        let mut m = match self.parse_text(v, '{') {
-            Value::Object(m) => m,
+    fn object(&self, v: In<'_>, shape: &Shape, name: &str, depth: usize) -> Checked<Value> {
+        let parsed = self.parse_text(v, '{');
+        let m = match parsed.as_ref().map_or(v, In::Json) {
+            In::Json(Value::Object(m)) => m,
             other => {
-                let shown: String = other.to_string().chars().take(64).collect();
+                let shown: String = other.to_value().to_string().chars().take(64).collect();
                 return Err(ApiError::invalid_parameter(
                     name,
                     format!("expected an object, got {shown}"),
@@ -662,13 +839,32 @@ impl Checker<'_> {
                 .into());
             }
         };
+        // Building: the members as they came, then moved as `Map::remove` (a swap with the
+        // last) and `Map::insert` (at the end) move them.
+        let mut slots: Vec<Slot<'_>> = if self.build {
+            m.iter().map(|(k, v)| Slot::Came(k, v)).collect()
+        } else {
+            Vec::new()
+        };
         for f in &shape.fields {
             let member = if name == "body" {
-                f.name.clone()
+                std::borrow::Cow::Borrowed(f.name.as_str())
             } else {
-                format!("{name}.{}", f.name)
+                format!("{name}.{}", f.name).into()
             };
-            let raw = m.remove(&f.name);
+            let taken = match self.build {
+                true => slots
+                    .iter()
+                    .position(|s| s.key() == f.name)
+                    .map(|i| slots.swap_remove(i)),
+                false => None,
+            };
+            let raw = match &taken {
+                Some(Slot::Came(_, v)) => Some(In::Json(v)),
+                Some(Slot::Checked(_, v)) => Some(In::Json(v)),
+                None if self.build => None,
+                None => m.get(&f.name).map(In::Json),
+            };
             let checked = self.member(
                 raw,
                 f.required,
@@ -678,11 +874,22 @@ impl Checker<'_> {
                 f.line,
                 depth + 1,
             )?;
-            if let Some(item) = checked {
-                m.insert(f.name.clone(), item);
+            if let (true, Some(item)) = (self.build, checked) {
+                slots.push(Slot::Checked(f.name.clone(), item));
             }
         }
-        Ok(Value::Object(m))
+        if !self.build {
+            return Ok(Value::Null);
+        }
+        Ok(Value::Object(
+            slots
+                .into_iter()
+                .map(|s| match s {
+                    Slot::Came(k, v) => (k.clone(), v.clone()),
+                    Slot::Checked(k, v) => (k, v),
+                })
+                .collect(),
+        ))
     }
 
     /// A value of `shape` standing in for a faulty or missing required one (report mode): the
@@ -918,6 +1125,166 @@ mod tests {
         );
     }
 
+    /// Checking without building takes the same decisions as building, in both modes: the
+    /// same error, the same violations, for every case of the tests above.
+    #[test]
+    fn checking_without_building_decides_alike() {
+        let s = schema();
+        let op = s.operation("CreateTopic").unwrap();
+        let cases: &[&[(&str, &str)]] = &[
+            &[],
+            &[("InstanceId", "")],
+            &[("InstanceId", "i"), ("PageSize", "ten")],
+            &[("InstanceId", "i"), ("PageSize", "101")],
+            &[("InstanceId", "i"), ("PageSize", "99999999999")],
+            &[("InstanceId", "i"), ("PageSize", "")],
+            &[("InstanceId", "i"), ("PartitionNum", "49")],
+            &[("InstanceId", "i"), ("PartitionNum", "abc")],
+            &[("InstanceId", "i"), ("Type", "other")],
+            &[("InstanceId", "i"), ("Type", "COMPACT")],
+            &[("InstanceId", "i"), ("Tag.1.Value", "v")],
+            &[("InstanceId", "i"), ("Tag.1.Key", "k"), ("Tag.2.Key", "")],
+            &[("InstanceId", "i"), ("Tag", "x")],
+            &[("InstanceId", "i"), ("Ids.1", "x")],
+            &[("InstanceId", "i"), ("Ids.2", "7"), ("Ids.1", "6")],
+            &[("InstanceId", "i"), ("Ids", "[1,2]")],
+            &[("InstanceId", "i"), ("Ids", "[1,x]")],
+            &[("InstanceId", "i"), ("Ids", "3,4")],
+            &[("InstanceId", "i"), ("Ids", "3,,y")],
+            &[("InstanceId", "i"), ("Config", "{")],
+            &[("InstanceId", "i"), ("Config", "{}")],
+            &[("InstanceId", "i"), ("Config", r#"{"Enable":"maybe"}"#)],
+            &[
+                ("InstanceId", "i"),
+                ("Config", r#"{"Enable":true,"Other":[1]}"#),
+            ],
+            &[("InstanceId", "i"), ("Config", r#"{"Enable":null}"#)],
+            &[("InstanceId", "i"), ("Config", "[]")],
+            &[
+                ("InstanceId", "i"),
+                ("PageSize", "20"),
+                ("CurrentPage", "1"),
+            ],
+        ];
+        for &mode in &[Validation::Strict, Validation::Report] {
+            for case in cases {
+                let ps = params(case);
+                let (built, checked) = (Outcome::default(), Outcome::default());
+                let a = rpc_input_in(op, &ps, mode, &built).map(drop);
+                let b = rpc_check_in(op, &ps, mode, &checked);
+                let key = |r: &Result<(), ApiError>| {
+                    r.as_ref()
+                        .map_err(|e| (e.code.clone(), e.message.clone()))
+                        .copied()
+                };
+                assert_eq!(key(&a), key(&b), "{mode:?} {case:?}");
+                assert_eq!(built.get(), checked.get(), "{mode:?} {case:?}");
+            }
+        }
+        // JSON values (REST bodies, JSON-string parameters) through both checkers.
+        let obj = Shape {
+            kind: Kind::Object,
+            fields: vec![
+                FieldShape {
+                    name: "status".into(),
+                    required: true,
+                    line: Some(3),
+                    shape: Shape::of(Kind::Integer),
+                },
+                FieldShape {
+                    name: "tags".into(),
+                    required: false,
+                    line: None,
+                    shape: Shape {
+                        kind: Kind::Array,
+                        items: Some(Box::new(Shape::of(Kind::String))),
+                        ..Shape::default()
+                    },
+                },
+                FieldShape {
+                    name: "meta".into(),
+                    required: false,
+                    line: None,
+                    shape: Shape {
+                        kind: Kind::Map,
+                        items: Some(Box::new(Shape::of(Kind::Boolean))),
+                        ..Shape::default()
+                    },
+                },
+            ],
+            ..Shape::default()
+        };
+        let values = [
+            json!({"status": 1}),
+            json!({"status": "1"}),
+            json!({"status": null}),
+            json!({}),
+            json!({"status": 1, "tags": ["a", 2]}),
+            json!({"status": 1, "tags": "a,b"}),
+            json!({"status": 1, "meta": {"x": true, "y": "no"}}),
+            json!({"status": 1.5}),
+            json!({"status": 9_999_999_999_i64}),
+            json!("text"),
+            json!([1]),
+        ];
+        for strict in [true, false] {
+            for report in [false, true] {
+                for v in &values {
+                    let (sink_a, sink_b) = (RefCell::new(vec![]), RefCell::new(vec![]));
+                    let cx = |build, sink| Checker {
+                        op,
+                        strict,
+                        report: report.then_some(sink),
+                        build,
+                    };
+                    let a = cx(true, &sink_a).value(In::Json(v), &obj, "body", 0);
+                    let b = cx(false, &sink_b).value(In::Json(v), &obj, "body", 0);
+                    let key = |r: Checked<Value>| r.map(drop).map_err(|f| f.violation());
+                    assert_eq!(key(a), key(b), "strict {strict}, report {report}: {v}");
+                    assert_eq!(sink_a.into_inner(), sink_b.into_inner(), "{v}");
+                }
+            }
+        }
+    }
+
+    /// Building keeps the member order the owned checker gave: members as they came, each
+    /// checked one moved as `Map::remove` then `Map::insert` move it.
+    #[test]
+    fn built_objects_keep_the_member_order() {
+        let s = schema();
+        let op = s.operation("CreateTopic").unwrap();
+        let field = |name: &str| FieldShape {
+            name: name.into(),
+            required: false,
+            line: None,
+            shape: Shape::of(Kind::Long),
+        };
+        let obj = Shape {
+            kind: Kind::Object,
+            fields: vec![field("a"), field("c")],
+            ..Shape::default()
+        };
+        let cx = Checker {
+            op,
+            strict: false,
+            report: None,
+            build: true,
+        };
+        let v = json!({"a": "1", "b": 2, "c": "3", "d": 4});
+        let mut want = v.as_object().unwrap().clone();
+        for f in ["a", "c"] {
+            let item = want.remove(f).unwrap();
+            want.insert(
+                f.to_owned(),
+                json!(item.as_str().unwrap().parse::<i64>().unwrap()),
+            );
+        }
+        let got = cx.value(In::Json(&v), &obj, "body", 0).unwrap();
+        let keys = |m: &Map<String, Value>| m.keys().cloned().collect::<Vec<_>>();
+        assert_eq!(keys(got.as_object().unwrap()), keys(&want));
+        assert_eq!(got, Value::Object(want));
+    }
+
     #[test]
     fn json_sources_are_typed_strictly() {
         let s = schema();
@@ -926,40 +1293,57 @@ mod tests {
             op,
             strict: true,
             report: None,
+            build: true,
         };
         let lenient = Checker {
             op,
             strict: false,
             report: None,
+            build: true,
         };
         let int = Shape::of(Kind::Long);
-        assert!(strict.value(json!("3"), &int, "N", 0).is_err());
-        assert_eq!(lenient.value(json!("3"), &int, "N", 0).unwrap(), json!(3));
-        assert_eq!(strict.value(json!(3.0), &int, "N", 0).unwrap(), json!(3));
+        assert!(strict.value(In::Json(&json!("3")), &int, "N", 0).is_err());
+        assert_eq!(
+            lenient.value(In::Json(&json!("3")), &int, "N", 0).unwrap(),
+            json!(3)
+        );
+        assert_eq!(
+            strict.value(In::Json(&json!(3.0)), &int, "N", 0).unwrap(),
+            json!(3)
+        );
         // Beyond 64 bits is an error, never a clamp to i64::MAX.
         for beyond in ["9223372036854775808", "-9223372036854775809"] {
             let huge: Value = serde_json::from_str(beyond).unwrap();
             assert!(
-                strict.value(huge.clone(), &int, "N", 0).is_err(),
+                strict.value(In::Json(&huge.clone()), &int, "N", 0).is_err(),
                 "{beyond}"
             );
-            assert!(lenient.value(huge, &int, "N", 0).is_err(), "{beyond}");
+            assert!(
+                lenient.value(In::Json(&huge), &int, "N", 0).is_err(),
+                "{beyond}"
+            );
         }
         let min: Value = serde_json::from_str("-9223372036854775808").unwrap();
-        assert!(strict.value(min, &int, "N", 0).is_ok());
+        assert!(strict.value(In::Json(&min), &int, "N", 0).is_ok());
         let text = Shape::of(Kind::String);
-        assert!(strict.value(json!(false), &text, "S", 0).is_err());
-        assert!(strict.value(json!(1), &text, "S", 0).is_err());
         assert!(strict
-            .value(json!("true"), &Shape::of(Kind::Boolean), "B", 0)
+            .value(In::Json(&json!(false)), &text, "S", 0)
+            .is_err());
+        assert!(strict.value(In::Json(&json!(1)), &text, "S", 0).is_err());
+        assert!(strict
+            .value(In::Json(&json!("true")), &Shape::of(Kind::Boolean), "B", 0)
             .is_err());
         let list = Shape {
             kind: Kind::Array,
             items: Some(Box::new(Shape::of(Kind::String))),
             ..Shape::default()
         };
-        assert!(strict.value(json!("a,b"), &list, "L", 0).is_err());
-        assert!(strict.value(json!([false]), &list, "L", 0).is_err());
+        assert!(strict
+            .value(In::Json(&json!("a,b")), &list, "L", 0)
+            .is_err());
+        assert!(strict
+            .value(In::Json(&json!([false])), &list, "L", 0)
+            .is_err());
         let obj = Shape {
             kind: Kind::Object,
             fields: vec![FieldShape {
@@ -971,12 +1355,12 @@ mod tests {
             ..Shape::default()
         };
         let e = strict
-            .value(json!({"status": null}), &obj, "body", 0)
+            .value(In::Json(&json!({"status": null})), &obj, "body", 0)
             .unwrap_err()
             .error;
         assert!(e.message.contains("status") && e.message.contains("null"));
         assert!(lenient
-            .value(json!({"status": null}), &obj, "body", 0)
+            .value(In::Json(&json!({"status": null})), &obj, "body", 0)
             .is_ok());
         // JSON-string parameters are JSON sources too.
         let e = rpc_input(
@@ -1003,6 +1387,7 @@ mod tests {
             op,
             strict: false,
             report: None,
+            build: true,
         };
         let kind = |e: Expected| match e {
             Expected::Integer => Kind::Long,
@@ -1014,7 +1399,7 @@ mod tests {
             let v: Value = serde_json::from_str(json).unwrap();
             let want = expected.accepts_in_request(&v);
             let shape = Shape::of(kind(expected));
-            let got = lenient.value(v.clone(), &shape, "P", 0).is_ok();
+            let got = lenient.value(In::Json(&v.clone()), &shape, "P", 0).is_ok();
             assert_eq!(got, want, "{expected:?} {json}");
             let Value::String(text) = &v else { continue };
             // As an optional RPC parameter (an empty string is absent for text).
@@ -1071,6 +1456,7 @@ mod tests {
             op: &op,
             strict: false,
             report: None,
+            build: true,
         };
         let node = Shape {
             kind: Kind::Ref,
@@ -1081,16 +1467,16 @@ mod tests {
         for _ in 0..200 {
             deep = json!({ "Next": deep });
         }
-        assert!(cx.value(deep, &node, "body", 0).is_ok());
-        assert!(cx.value(json!([1]), &node, "body", 0).is_err());
+        assert!(cx.value(In::Json(&deep), &node, "body", 0).is_ok());
+        assert!(cx.value(In::Json(&json!([1])), &node, "body", 0).is_err());
         assert!(cx
-            .value(json!({"a": 1}), &Shape::of(Kind::String), "S", 0)
+            .value(In::Json(&json!({"a": 1})), &Shape::of(Kind::String), "S", 0)
             .unwrap_err()
             .error
             .message
             .contains("a string"));
         assert_eq!(
-            cx.value(json!(12), &Shape::of(Kind::String), "S", 0)
+            cx.value(In::Json(&json!(12)), &Shape::of(Kind::String), "S", 0)
                 .unwrap(),
             json!("12")
         );

@@ -239,19 +239,27 @@ pub fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str
 
 /// A fresh random nonce in UUID v4 text form (what the official SDKs send).
 pub fn new_nonce() -> String {
+    uuid_text(true, b"0123456789abcdef")
+}
+
+/// A random UUID v4 in text form: with its dashes or as 32 digits, in the given digits
+/// (lower- or upper-case). Written straight into one string (a request id per request).
+pub(crate) fn uuid_text(dashes: bool, digits: &[u8; 16]) -> String {
     let a = fastrand::u64(..);
     let b = fastrand::u64(..);
     // Version 4 and RFC 4122 variant bits, so servers that parse it as a UUID accept it.
     let a = (a & 0xffff_ffff_ffff_0fff) | 0x0000_0000_0000_4000;
     let b = (b & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
-    format!(
-        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-        a >> 32,
-        (a >> 16) & 0xffff,
-        a & 0xffff,
-        b >> 48,
-        b & 0xffff_ffff_ffff
-    )
+    let bits = (u128::from(a) << 64) | u128::from(b);
+    let mut out = String::with_capacity(36);
+    for i in 0..32 {
+        if dashes && matches!(i, 8 | 12 | 16 | 20) {
+            out.push('-');
+        }
+        let digit = (bits >> (124 - 4 * i)) & 0xf;
+        out.push(char::from(digits[digit as usize]));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -273,6 +281,16 @@ mod tests {
         assert_eq!(&n[14..15], "4");
         assert!(matches!(&n[19..20], "8" | "9" | "a" | "b"));
         assert_ne!(n, new_nonce());
+        let upper = uuid_text(true, b"0123456789ABCDEF");
+        assert_eq!(upper, upper.to_ascii_uppercase());
+        assert_eq!(&upper[14..15], "4");
+        assert!(upper.split('-').map(str::len).eq([8, 4, 4, 4, 12]));
+        let plain = uuid_text(false, b"0123456789abcdef");
+        assert_eq!(plain.len(), 32);
+        assert_eq!(&plain[12..13], "4");
+        assert!(plain
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
     }
 
     #[test]

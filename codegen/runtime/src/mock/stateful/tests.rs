@@ -173,19 +173,50 @@ fn pages_hold_exactly_their_window_and_the_store_total() {
         .unwrap()
         .unwrap();
     assert_eq!(names(&l).len(), 10);
-    let odd = st
+    // A blank member is an absent one; a page the service cannot answer is its 400 naming the
+    // member, never a silently different page (nor a 500 when the echo overflows `Integer`).
+    let blank = st
         .apply(
             "GetTopicList",
-            &json!({"InstanceId": "i", "PageSize": "x"}),
+            &json!({"InstanceId": "i", "CurrentPage": " ", "PageSize": ""}),
             list_example,
         )
         .unwrap()
         .unwrap();
+    assert_eq!(names(&blank).len(), 10, "blank members: the defaults");
+    for (member, bad) in [
+        ("PageSize", json!("x")),
+        ("PageSize", json!("0")),
+        ("PageSize", json!(0)),
+        ("PageSize", json!("-1")),
+        ("PageSize", json!(-5)),
+        ("PageSize", json!("2.5")),
+        ("PageSize", json!("9999999999")),
+        ("PageSize", json!("100000000000000000000")),
+        ("CurrentPage", json!("0")),
+        ("CurrentPage", json!(-1)),
+        ("CurrentPage", json!("abc")),
+        ("CurrentPage", json!("2147483648")),
+    ] {
+        let mut input = json!({"InstanceId": "i", "CurrentPage": "1", "PageSize": "5"});
+        input[member] = bad.clone();
+        let e = st
+            .apply("GetTopicList", &input, list_example)
+            .expect_err(&format!("{member} = {bad}"));
+        assert_eq!(
+            (e.status, e.code.as_str()),
+            (400, "InvalidParameter"),
+            "{member} = {bad}: {e:?}"
+        );
+        assert!(e.message.contains(member), "{member} = {bad}: {e:?}");
+    }
+    // The largest page the 32-bit members can ask for answers every item, echoed as asked.
+    let huge = list(&st, "i", 1, i32::MAX as u64);
     assert_eq!(
-        names(&odd).len(),
-        10,
-        "a size that is no number: the default"
+        (names(&huge).len(), huge["PageSize"].clone()),
+        (23, json!(i32::MAX))
     );
+    assert!(names(&list(&st, "i", i32::MAX as u64, i32::MAX as u64)).is_empty());
 }
 
 #[test]
@@ -229,6 +260,21 @@ fn offset_and_marker_pages_see_each_item_once() {
     };
     assert_eq!(by_offset(0), ["t0", "t1", "t2"]);
     assert_eq!(by_offset(6), ["t6"]);
+    assert!(by_offset(7).is_empty(), "an offset past the end");
+    for (offset, limit) in [
+        (json!(-1), json!(3)),
+        (json!(0), json!(0)),
+        (json!("x"), json!(3)),
+    ] {
+        let e = st
+            .apply(
+                "ByOffset",
+                &json!({"InstanceId": "i", "offset": offset, "limit": limit}),
+                list_example,
+            )
+            .expect_err("a window the service cannot answer");
+        assert_eq!(e.status, 400, "offset {offset}, limit {limit}");
+    }
     // Markers survive a delete of an item already seen.
     let page = |m: &str| {
         st.apply(

@@ -8,6 +8,21 @@ use crate::error::Error;
 use crate::rpc::encode_pairs;
 use crate::sign::{self, SignInput, SignatureScheme};
 
+/// Headers the HTTP stack sets itself on every request (content negotiation, framing and the
+/// target host), which the documents list among an operation's parameters: they are not
+/// operation data. A document's example `Content-Length: 3495` sent with a shorter body would
+/// leave the server waiting. The one list apigen's models and OpenAPI export leave out.
+pub const TRANSPORT_HEADERS: &[&str] = &["accept", "content-type", "content-length", "host"];
+
+/// Whether `name` is one of [`TRANSPORT_HEADERS`] (ASCII case and surrounding blanks
+/// ignored).
+pub fn is_transport_header(name: &str) -> bool {
+    let name = name.trim();
+    TRANSPORT_HEADERS
+        .iter()
+        .any(|h| h.eq_ignore_ascii_case(name))
+}
+
 /// RPC identity of a request (Alibaba `Action` and `Version`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RpcInfo {

@@ -6,7 +6,7 @@
 use alikafka_mock::{plans, server, AlikafkaMock};
 use apigen_runtime::mock::testing::{self, model, Cases};
 use apigen_runtime::mock::waiter_check::{json, WaiterCheck};
-use apigen_runtime::mock::{LifecycleClock, Stateful};
+use apigen_runtime::server::TestServer;
 use serde_json::{Map, Value};
 use std::time::Duration;
 
@@ -14,24 +14,21 @@ use std::time::Duration;
 const STEP: Duration = Duration::from_millis(300);
 
 /// The stateful mock with lifecycle states of `STEP` each, a client of it, and the
-/// round-trip cases.
-async fn start() -> (
-    apigen_runtime::server::TestServer,
-    alikafka_client::Client,
-    Cases<'static>,
-) {
-    let engine = Stateful::new(plans(), 11).with_lifecycle(LifecycleClock::uniform(STEP));
-    let running = AlikafkaMock::new()
-        .with_state(engine)
-        .start(Some(testing::verifier()))
-        .await
-        .expect("mock starts");
-    let client = testing::client_of(&running, testing::credentials());
-    (
-        running,
-        client,
-        Cases::new(server::schema(), include_str!("cases.json")),
+/// round-trip cases ([`testing::start_stateful`]).
+async fn start() -> (TestServer, alikafka_client::Client, Cases<'static>) {
+    testing::start_stateful(
+        plans(),
+        STEP,
+        |engine, verifier| {
+            AlikafkaMock::new()
+                .with_state(engine)
+                .router(Some(verifier))
+        },
+        testing::credentials(),
+        server::schema(),
+        include_str!("cases.json"),
     )
+    .await
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@
 
 use apigen_runtime::mock::testing::{self, model, Cases};
 use apigen_runtime::mock::waiter_check::{json, WaiterCheck};
-use apigen_runtime::mock::{LifecycleClock, Stateful};
+use apigen_runtime::server::TestServer;
 use dms_kafka_mock::{plans, server, DmsKafkaMock};
 use serde_json::{Map, Value};
 use std::time::Duration;
@@ -14,29 +14,23 @@ use std::time::Duration;
 const STEP: Duration = Duration::from_millis(300);
 
 /// The stateful mock with lifecycle states of `STEP` each, a client of it, and the
-/// round-trip cases.
-async fn start() -> (
-    apigen_runtime::server::TestServer,
-    dms_kafka_client::Client,
-    Cases<'static>,
-) {
-    let engine = Stateful::new(plans(), 11).with_lifecycle(LifecycleClock::uniform(STEP));
-    let running = DmsKafkaMock::new()
-        .with_state(engine)
-        .start(Some(testing::verifier()))
-        .await
-        .expect("mock starts");
-    let client = testing::client_of(
-        &running,
+/// round-trip cases ([`testing::start_stateful`]).
+async fn start() -> (TestServer, dms_kafka_client::Client, Cases<'static>) {
+    testing::start_stateful(
+        plans(),
+        STEP,
+        |engine, verifier| {
+            DmsKafkaMock::new()
+                .with_state(engine)
+                .router(Some(verifier))
+        },
         testing::credentials()
             .with_project_id("project-1")
             .with_domain_id("domain-1"),
-    );
-    (
-        running,
-        client,
-        Cases::new(server::schema(), include_str!("cases.json")),
+        server::schema(),
+        include_str!("cases.json"),
     )
+    .await
 }
 
 #[tokio::test]

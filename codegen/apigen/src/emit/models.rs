@@ -36,9 +36,9 @@ pub struct OpModel {
     pub body: Option<String>,
 }
 
-/// Headers the runtime sets itself (authentication and content negotiation), which the
-/// documents list per operation; they are not operation data, so models leave them out.
-pub const TRANSPORT_HEADERS: &[&str] = &["x-auth-token", "content-type", "accept"];
+/// Huawei's IAM token header, which the client sets from the credentials: like the transport
+/// headers ([`apigen_runtime::request::TRANSPORT_HEADERS`]) not operation data.
+const TOKEN_HEADER: &str = "x-auth-token";
 
 /// Whether a parameter is Huawei's `{project_id}` path placeholder (optional in the models: the
 /// client takes it from the credentials when a request leaves it out).
@@ -52,12 +52,12 @@ pub fn is_domain_id(p: &Field) -> bool {
     p.location == Some(Location::Path) && p.name == "domain_id"
 }
 
-/// Whether a parameter is one of [`TRANSPORT_HEADERS`].
+/// Whether a parameter is a header the runtime sets itself: a transport header
+/// ([`apigen_runtime::request::is_transport_header`]) or the IAM token.
 pub fn is_transport_header(p: &Field) -> bool {
     p.location == Some(Location::Header)
-        && TRANSPORT_HEADERS
-            .iter()
-            .any(|h| h.eq_ignore_ascii_case(p.name.trim()))
+        && (apigen_runtime::request::is_transport_header(&p.name)
+            || p.name.trim().eq_ignore_ascii_case(TOKEN_HEADER))
 }
 
 pub fn op_model(op: &Operation) -> OpModel {

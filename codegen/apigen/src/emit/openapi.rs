@@ -92,18 +92,11 @@ pub fn to_json_string(doc: &Value) -> String {
 }
 
 /// Header parameters OpenAPI ignores (`Accept`, `Content-Type`, `Authorization`) and those
-/// the HTTP stack computes (`Content-Length`, `Host`): a client that sent the document's
-/// example `Content-Length: 3495` with a shorter body would leave the server waiting.
+/// the HTTP stack computes (`Content-Length`, `Host`): the runtime's transport headers
+/// ([`apigen_runtime::request::TRANSPORT_HEADERS`]) and `Authorization`, which OpenAPI
+/// describes as a security scheme.
 fn is_transport_header(name: &str) -> bool {
-    [
-        "accept",
-        "content-type",
-        "authorization",
-        "content-length",
-        "host",
-    ]
-    .iter()
-    .any(|h| name.eq_ignore_ascii_case(h))
+    apigen_runtime::request::is_transport_header(name) || name.eq_ignore_ascii_case("authorization")
 }
 
 /// Component name of a named type of an operation.

@@ -577,7 +577,7 @@ pub fn emit_test(sm: &ServiceModel) -> Option<TokenStream> {
 
         use apigen_runtime::mock::testing::{self, model, Cases};
         use apigen_runtime::mock::waiter_check::{json, WaiterCheck};
-        use apigen_runtime::mock::{LifecycleClock, Stateful};
+        use apigen_runtime::server::TestServer;
         use #mock_crate::{plans, server, #mock};
         use serde_json::{Map, Value};
 
@@ -585,16 +585,17 @@ pub fn emit_test(sm: &ServiceModel) -> Option<TokenStream> {
         const STEP: Duration = Duration::from_millis(300);
 
         /// The stateful mock with lifecycle states of `STEP` each, a client of it, and the
-        /// round-trip cases.
-        async fn start() -> (apigen_runtime::server::TestServer, #client_crate::Client, Cases<'static>) {
-            let engine = Stateful::new(plans(), 11).with_lifecycle(LifecycleClock::uniform(STEP));
-            let running = #mock::new()
-                .with_state(engine)
-                .start(Some(testing::verifier()))
-                .await
-                .expect("mock starts");
-            let client = testing::client_of(&running, #credentials);
-            (running, client, Cases::new(server::schema(), include_str!("cases.json")))
+        /// round-trip cases ([`testing::start_stateful`]).
+        async fn start() -> (TestServer, #client_crate::Client, Cases<'static>) {
+            testing::start_stateful(
+                plans(),
+                STEP,
+                |engine, verifier| #mock::new().with_state(engine).router(Some(verifier)),
+                #credentials,
+                server::schema(),
+                include_str!("cases.json"),
+            )
+            .await
         }
 
         #(#tests)*

@@ -333,12 +333,8 @@ impl Answers {
 /// the front doors render it once ([`crate::server::ConstantAnswers`]); the generated mocks
 /// give their answers to their service this way.
 impl crate::server::ConstantAnswers for Answers {
-    fn is_constant(&self, operation: &str) -> bool {
-        self.inner.stateful.is_none() && self.inner.generated.contains_key(operation)
-    }
-
     fn constant(&self, operation: &str) -> Option<Vec<&Value>> {
-        if !self.is_constant(operation) {
+        if self.inner.stateful.is_some() || !self.inner.generated.contains_key(operation) {
             return None;
         }
         // As `decode_answer` tries them.

@@ -206,38 +206,44 @@ impl Mount {
     }
 
     async fn dispatch(&self, mut req: Request<Body>) -> Response {
-        let host = req
-            .headers()
-            .get("host")
-            .and_then(|h| h.to_str().ok())
-            .map(str::to_owned)
-            .or_else(|| req.uri().authority().map(|a| a.to_string()))
-            .unwrap_or_default();
-        let label = host.split(['.', ':']).next().unwrap_or_default();
-        let by_host = self.services.iter().find(|(n, _)| n == label);
-        let chosen = match by_host {
-            Some((_, r)) => Some(r.clone()),
-            None => {
-                let path = req.uri().path().to_owned();
-                let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
-                match self.services.iter().find(|(n, _)| n == first) {
-                    Some((n, r)) => {
-                        let rest = &path[1 + n.len()..];
-                        let rest = if rest.is_empty() { "/" } else { rest };
-                        let pq = match req.uri().query() {
-                            Some(q) => format!("{rest}?{q}"),
-                            None => rest.to_owned(),
-                        };
-                        if let Ok(uri) = pq.parse::<Uri>() {
-                            *req.uri_mut() = uri;
-                        }
-                        Some(r.clone())
+        // The service, and the length of a path prefix naming it (read in place: nothing is
+        // copied unless a prefix is removed).
+        let chosen = {
+            let host = req
+                .headers()
+                .get("host")
+                .and_then(|h| h.to_str().ok())
+                .or_else(|| req.uri().authority().map(|a| a.as_str()))
+                .unwrap_or_default();
+            let label = host.split(['.', ':']).next().unwrap_or_default();
+            match self.services.iter().position(|(n, _)| n == label) {
+                Some(i) => Some((i, None)),
+                None => {
+                    let path = req.uri().path();
+                    let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+                    match self.services.iter().position(|(n, _)| n == first) {
+                        Some(i) => Some((
+                            i,
+                            Some(path.len() - path.trim_start_matches('/').len() + first.len()),
+                        )),
+                        None if self.services.len() == 1 => Some((0, None)),
+                        None => None,
                     }
-                    None if self.services.len() == 1 => Some(self.services[0].1.clone()),
-                    None => None,
                 }
             }
         };
+        if let Some((_, Some(prefix))) = chosen {
+            let rest = &req.uri().path()[prefix..];
+            let rest = if rest.is_empty() { "/" } else { rest };
+            let pq = match req.uri().query() {
+                Some(q) => format!("{rest}?{q}"),
+                None => rest.to_owned(),
+            };
+            if let Ok(uri) = pq.parse::<Uri>() {
+                *req.uri_mut() = uri;
+            }
+        }
+        let chosen = chosen.map(|(i, _)| self.services[i].1.clone());
         match chosen {
             Some(router) => match router.oneshot(req).await {
                 Ok(r) => r,

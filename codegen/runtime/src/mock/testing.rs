@@ -9,11 +9,11 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::stateful::set_page;
-use super::Answers;
+use super::{Answers, LifecycleClock, Stateful};
 use crate::client::RegionalClient;
 use crate::credentials::Credentials;
 use crate::schema::{Action, Plan, Protocol, ServiceSchema};
-use crate::server::{validate, Params, TestServer, Verifier};
+use crate::server::{spawn_test_server, validate, Params, Router, TestServer, Verifier};
 
 /// The access key id the mock verifies and the test client signs with.
 pub const KEY_ID: &str = "mock-test-key";
@@ -134,6 +134,31 @@ pub fn credentials() -> Credentials {
 /// A client `C` of the mock `server` with `credentials`; panics when it cannot be built.
 pub fn client_of<C: RegionalClient>(server: &TestServer, credentials: Credentials) -> C {
     C::from_endpoint(&server.base_url, credentials).expect("client")
+}
+
+/// The seed of the stateful engine [`start_stateful`] starts.
+pub const STATEFUL_SEED: u64 = 11;
+
+/// What a mock crate's `tests/waiters.rs` starts each test with: the stateful mock of `plans`
+/// whose lifecycle states last `step` each (engine seeded [`STATEFUL_SEED`]), served with
+/// [`verifier`]'s signatures checked, a client `C` of it signed with `credentials`, and the
+/// round-trip cases of `cases_json` for `schema`. `router` makes the mock's router from the
+/// engine and the verifier (the generated mock's `with_state(engine).router(Some(verifier))`);
+/// panics when the mock cannot start.
+pub async fn start_stateful<C: RegionalClient>(
+    plans: BTreeMap<String, Plan>,
+    step: std::time::Duration,
+    router: impl FnOnce(Stateful, Verifier) -> Router,
+    credentials: Credentials,
+    schema: &'static ServiceSchema,
+    cases_json: &str,
+) -> (TestServer, C, Cases<'static>) {
+    let engine = Stateful::new(plans, STATEFUL_SEED).with_lifecycle(LifecycleClock::uniform(step));
+    let running = spawn_test_server(router(engine, verifier()))
+        .await
+        .expect("mock starts");
+    let client = client_of(&running, credentials);
+    (running, client, Cases::new(schema, cases_json))
 }
 
 /// Every inferred resource with a create and a list, created, listed, described, deleted and

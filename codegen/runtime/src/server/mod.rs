@@ -93,13 +93,9 @@ impl Call {
 /// the largest part of a mock's own time.
 pub trait ConstantAnswers: Send + Sync + 'static {
     /// The values the answer of `operation` is decoded from, the first that fits the response
-    /// model winning; `None` when the answer depends on the request (asked on every request,
-    /// so it should be cheap).
+    /// model winning; `None` when the answer depends on the request. Asked once per
+    /// operation: the front door keeps what it made of the answer, or that there is none.
     fn constant(&self, operation: &str) -> Option<Vec<&serde_json::Value>>;
-
-    /// Whether `operation`'s answer does not depend on the request (cheap: asked on every
-    /// request before [`Self::constant`] is consulted once).
-    fn is_constant(&self, operation: &str) -> bool;
 }
 
 /// The constant answers a front door was given, shared with the typed handlers registered
@@ -120,9 +116,6 @@ where
     T: Clone,
 {
     let answers = slot.get()?;
-    if !answers.is_constant(operation) {
-        return None;
-    }
     cache
         .get_or_init(|| {
             let candidates = answers.constant(operation)?;
@@ -292,11 +285,16 @@ fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
 
 /// Whether a body of this `Content-Type` is `application/x-www-form-urlencoded`.
 pub(crate) fn is_form(content_type: Option<&str>) -> bool {
-    content_type.is_some_and(|ct| {
-        ct.trim_start()
-            .to_ascii_lowercase()
-            .starts_with("application/x-www-form-urlencoded")
-    })
+    content_type.is_some_and(|ct| starts_with_ignore_case(ct.trim_start(), FORM_TYPE))
+}
+
+const FORM_TYPE: &str = "application/x-www-form-urlencoded";
+
+/// Whether `s` starts with `prefix`, ASCII case ignored (no lower-cased copy).
+pub(crate) fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
+    s.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
 /// A request read off the wire: head, body within the limit, headers as pairs.
@@ -489,4 +487,56 @@ pub async fn spawn_on(addr: &str, router: Router) -> std::io::Result<TestServer>
         stop: Some(stop),
         task: Some(task),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_bodies_are_told_by_their_content_type_in_any_case() {
+        for ct in [
+            "application/x-www-form-urlencoded",
+            "Application/X-WWW-Form-Urlencoded; charset=UTF-8",
+            "  application/x-www-form-urlencoded",
+        ] {
+            assert!(is_form(Some(ct)), "{ct}");
+        }
+        for ct in ["application/json", "application/x-www-form", "", "é"] {
+            assert!(!is_form(Some(ct)), "{ct}");
+        }
+        assert!(!is_form(None));
+    }
+
+    /// The record's copy of the head reads back as the request had it.
+    #[test]
+    fn received_keeps_path_query_headers_and_body() {
+        let mut headers = HeaderMap::new();
+        headers.insert("host", "h.example:80".parse().unwrap());
+        headers.append("x-a", "1".parse().unwrap());
+        headers.append("x-a", "2".parse().unwrap());
+        let uri: Uri = "/v2/p/instances?limit=10&name=a%20b".parse().unwrap();
+        let rx = Received::new(Method::POST, &uri, &headers, Bytes::from_static(b"{}"));
+        assert_eq!(rx.method(), Method::POST);
+        assert_eq!(rx.path(), "/v2/p/instances");
+        assert_eq!(rx.query(), Some("limit=10&name=a%20b"));
+        assert_eq!(rx.body().as_ref(), b"{}");
+        let pairs = |v: &[(&str, &str)]| {
+            v.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            rx.header_pairs(),
+            pairs(&[("host", "h.example:80"), ("x-a", "1"), ("x-a", "2")])
+        );
+        let bare = Received::new(
+            Method::GET,
+            &"/".parse().unwrap(),
+            &HeaderMap::new(),
+            Bytes::new(),
+        );
+        assert_eq!((bare.path(), bare.query()), ("/", None));
+        assert!(bare.header_pairs().is_empty());
+    }
 }

@@ -219,31 +219,32 @@ struct Route {
 /// Placeholder name → decoded value.
 type Captures = Vec<(String, String)>;
 
-fn split_path(path: &str) -> Vec<&str> {
-    path.trim_matches('/').split('/').collect()
+/// The segments of a path (`/v2/a/b/` gives `v2`, `a`, `b`).
+fn split_path(path: &str) -> std::str::Split<'_, char> {
+    path.trim_matches('/').split('/')
 }
 
 impl Route {
-    /// `Some(literal count, captures)` when `path` matches.
-    fn matches(&self, segs: &[&str], query: &Params) -> Option<(usize, Captures)> {
-        if segs.len() != self.segments.len() {
+    /// The route's score (literal segments and fixed query parameters matched) when `path`
+    /// (of `count` segments) matches; nothing is allocated unless a segment is
+    /// percent-encoded.
+    fn score(&self, path: &str, count: usize, query: &Params) -> Option<usize> {
+        if count != self.segments.len() {
             return None;
         }
         let mut literals = 0;
-        let mut caps = Vec::new();
-        for (want, got) in self.segments.iter().zip(segs) {
+        for (want, got) in self.segments.iter().zip(split_path(path)) {
             match want {
                 Segment::Literal(l) => {
-                    if l != got && *l != crate::sign::percent_decode(got) {
+                    if l != got && !(got.contains('%') && *l == crate::sign::percent_decode(got)) {
                         return None;
                     }
                     literals += 1;
                 }
-                Segment::Param(name) => {
+                Segment::Param(_) => {
                     if got.is_empty() {
                         return None;
                     }
-                    caps.push((name.clone(), crate::sign::percent_decode(got)));
                 }
             }
         }
@@ -252,7 +253,19 @@ impl Route {
                 return None;
             }
         }
-        Some((literals + self.fixed_query.len(), caps))
+        Some(literals + self.fixed_query.len())
+    }
+
+    /// The placeholder values of a matching `path`, percent-decoded.
+    fn captures(&self, path: &str) -> Captures {
+        self.segments
+            .iter()
+            .zip(split_path(path))
+            .filter_map(|(want, got)| match want {
+                Segment::Param(name) => Some((name.clone(), crate::sign::percent_decode(got))),
+                Segment::Literal(_) => None,
+            })
+            .collect()
     }
 }
 
@@ -402,7 +415,6 @@ impl RestService {
             None => (template, Vec::new()),
         };
         let segments = split_path(path)
-            .into_iter()
             .map(
                 |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
                     Some(name) => Segment::Param(name.trim().to_owned()),
@@ -460,20 +472,16 @@ impl RestService {
 
     /// The matching route with the most literal segments, and its captures.
     fn find(&self, method: &str, path: &str, query: &Params) -> Option<(&Route, Captures)> {
-        let segs = split_path(path);
-        let mut best: Option<(usize, &Route, Captures)> = None;
+        let count = split_path(path).count();
+        let mut best: Option<(usize, &Route)> = None;
         for r in self.routes.iter().filter(|r| r.method == method) {
-            if let Some((score, caps)) = r.matches(&segs, query) {
-                let better = match &best {
-                    Some((s, _, _)) => score > *s,
-                    None => true,
-                };
-                if better {
-                    best = Some((score, r, caps));
+            if let Some(score) = r.score(path, count, query) {
+                if best.is_none_or(|(s, _)| score > s) {
+                    best = Some((score, r));
                 }
             }
         }
-        best.map(|(_, r, c)| (r, c))
+        best.map(|(_, r)| (r, r.captures(path)))
     }
 }
 
@@ -481,15 +489,17 @@ fn is_json_like(content_type: Option<&str>) -> bool {
     match content_type {
         None => true,
         Some(ct) => {
-            let ct = ct.to_ascii_lowercase();
-            ct.contains("json") || ct.starts_with("text/plain")
+            ct.as_bytes()
+                .windows(4)
+                .any(|w| w.eq_ignore_ascii_case(b"json"))
+                || super::starts_with_ignore_case(ct, "text/plain")
         }
     }
 }
 
 /// Whether a body with this `Content-Type` is multipart.
 fn is_multipart(content_type: Option<&str>) -> bool {
-    content_type.is_some_and(|ct| ct.to_ascii_lowercase().starts_with("multipart/"))
+    content_type.is_some_and(|ct| super::starts_with_ignore_case(ct, "multipart/"))
 }
 
 /// The JSON body of a request: `None` when it is empty (blank), multipart or of another

@@ -665,11 +665,8 @@ mod tests {
 
     struct Fixed(Value, bool);
     impl ConstantAnswers for Fixed {
-        fn is_constant(&self, _: &str) -> bool {
-            self.1
-        }
         fn constant(&self, _: &str) -> Option<Vec<&Value>> {
-            Some(vec![&self.0])
+            self.1.then(|| vec![&self.0])
         }
     }
 

@@ -429,3 +429,47 @@ fn mock_reports_a_service_given_twice_and_a_bad_listen_address() {
         "{stderr}"
     );
 }
+
+/// `generate` reads everything under `--root` or beside the given specs, wherever it runs:
+/// the reviewed resource files (`specs/resources/<service>.yaml`) that settle the waiters and
+/// the stateful plans were read relative to the working directory, so from elsewhere the
+/// output lost them.
+#[test]
+fn generate_reads_the_resource_files_beside_the_specs_from_any_directory() {
+    let elsewhere = std::env::temp_dir().join(format!("apigen-cwd-{}", std::process::id()));
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let repo = root().canonicalize().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_apigen"))
+            .args(args)
+            .current_dir(&elsewhere)
+            .output()
+            .expect("apigen runs")
+    };
+    let check = run(&["generate", "--check", "--root", repo.to_str().unwrap()]);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}{}",
+        text(&check.stdout),
+        text(&check.stderr)
+    );
+    let out = elsewhere.join("out");
+    let spec = repo.join("specs/alikafka.yaml");
+    let gen = run(&[
+        "generate",
+        "--out",
+        out.to_str().unwrap(),
+        "--runtime-path",
+        repo.join("codegen/runtime").to_str().unwrap(),
+        spec.to_str().unwrap(),
+    ]);
+    assert_eq!(gen.status.code(), Some(0), "{}", text(&gen.stderr));
+    let client = std::fs::read_to_string(out.join("alikafka-client/src/lib.rs")).unwrap();
+    let _ = std::fs::remove_dir_all(&elsewhere);
+    // The instance waiter exists only where the resource file settles its states.
+    assert!(
+        client.contains("pub fn wait_until_instance_running"),
+        "the out-of-tree client lost the waiters its resource file settles"
+    );
+}

@@ -455,11 +455,15 @@ fn run(command: Command) -> Result<ExitCode, CliError> {
                                 .file_name()
                                 .map(|n| n.to_string_lossy().into_owned())
                                 .unwrap_or_else(|| p.display().to_string());
-                            Ok((name, spec))
+                            Ok(crate::emit::SpecInput {
+                                name,
+                                path: p.clone(),
+                                spec,
+                            })
                         })
                         .collect::<Result<Vec<_>, CliError>>()?;
                     let mut seen = std::collections::BTreeSet::new();
-                    for (_, s) in &specs {
+                    for crate::emit::SpecInput { spec: s, .. } in &specs {
                         if !seen.insert(s.service.name.clone()) {
                             return Err(CliError::SameService(s.service.name.clone()));
                         }
@@ -791,7 +795,7 @@ fn parse_pin(s: &str) -> Result<(&'static str, String), ArgError> {
 fn releases(
     out: &Path,
     layout: &crate::emit::Layout,
-    specs: &[(String, Spec)],
+    specs: &[crate::emit::SpecInput],
     previous: &[String],
 ) -> Result<
     std::collections::BTreeMap<String, crate::emit::release::Release>,
@@ -809,7 +813,7 @@ fn releases(
             .clone();
         if !specs
             .iter()
-            .any(|(_, s)| s.service.name == spec.service.name)
+            .any(|s| s.spec.service.name == spec.service.name)
         {
             return Err(release::ReleaseError::PreviousUnknown {
                 arg: arg.clone(),
@@ -833,7 +837,7 @@ fn releases(
         olds.push((label, spec));
     }
     let mut out_releases = std::collections::BTreeMap::new();
-    for (name, spec) in specs {
+    for crate::emit::SpecInput { name, spec, .. } in specs {
         let svc = &spec.service.name;
         let dir = out.join(layout.crate_dir(svc, "models"));
         let recorded = release::recorded(&dir);

@@ -93,8 +93,18 @@ pub enum LowerError {
 /// Lowers the spec read from `spec_path`: the stateful plans are inferred and then settled by
 /// the service's resource file (`specs/resources/<service>.yaml`, next to the spec).
 pub fn lower<'s>(spec_path: &'s str, spec: &'s Spec) -> Result<ServiceModel<'s>, LowerError> {
-    let plans = crate::infer::plans_for(Path::new(spec_path), spec)?;
-    Ok(lower_with_plans(spec_path, spec, plans))
+    lower_at(spec_path, Path::new(spec_path), spec)
+}
+
+/// [`lower`] of a spec named `name` in the output and read from `path` (its resource file is
+/// the one beside `path`).
+pub fn lower_at<'s>(
+    name: &'s str,
+    path: &Path,
+    spec: &'s Spec,
+) -> Result<ServiceModel<'s>, LowerError> {
+    let plans = crate::infer::plans_for(path, spec)?;
+    Ok(lower_with_plans(name, spec, plans))
 }
 
 /// Lowers `spec` with the stateful plans inference alone gives (no resource file is read).

@@ -101,8 +101,20 @@ pub fn mentions(tokens: &TokenStream, name: &str) -> bool {
     })
 }
 
+/// A spec to generate from.
+#[derive(Debug, Clone)]
+pub struct SpecInput {
+    /// How the generated crates name it: `specs/<file>` in this repository, the file name out
+    /// of tree (so output does not depend on where it ran).
+    pub name: String,
+    /// Where it was read from: its reviewed resource file is looked up beside it, not
+    /// relative to the working directory.
+    pub path: PathBuf,
+    pub spec: Spec,
+}
+
 /// Load every `specs/*.yaml` under `root`, sorted by file name.
-pub fn load_specs(root: &Path) -> Result<Vec<(String, Spec)>, GenerateError> {
+pub fn load_specs(root: &Path) -> Result<Vec<SpecInput>, GenerateError> {
     let dir = root.join("specs");
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map_err(|e| IoError::new(&dir, e))?
@@ -124,13 +136,17 @@ pub fn load_specs(root: &Path) -> Result<Vec<(String, Spec)>, GenerateError> {
                         load::load_file(p).map_err(Box::new)
                     })
                 });
-                (rel, spec)
+                (rel, p, spec)
             })
             .collect();
         handles
             .into_iter()
-            .map(|(rel, h)| match h.join() {
-                Ok(spec) => Ok((rel, spec.map_err(GenerateError::Spec)?)),
+            .map(|(rel, p, h)| match h.join() {
+                Ok(spec) => Ok(SpecInput {
+                    name: rel,
+                    path: p.clone(),
+                    spec: spec.map_err(GenerateError::Spec)?,
+                }),
                 Err(_) => Err(GenerateError::Panicked(rel)),
             })
             .collect()
@@ -139,14 +155,14 @@ pub fn load_specs(root: &Path) -> Result<Vec<(String, Spec)>, GenerateError> {
 
 /// Everything `apigen generate` writes into this repository, in a fixed order, printing and
 /// formatting every file.
-pub fn generate(specs: &[(String, Spec)]) -> Result<Vec<GeneratedFile>, GenerateError> {
+pub fn generate(specs: &[SpecInput]) -> Result<Vec<GeneratedFile>, GenerateError> {
     generate_with(specs, &Layout::in_repo())
 }
 
 /// Everything `apigen generate` writes for `layout`, in a fixed order (paths relative to the
 /// output root), printing and formatting every file.
 pub fn generate_with(
-    specs: &[(String, Spec)],
+    specs: &[SpecInput],
     layout: &Layout,
 ) -> Result<Vec<GeneratedFile>, GenerateError> {
     generate_in(specs, layout, &format::Previous::none())
@@ -156,7 +172,7 @@ pub fn generate_with(
 /// formatted from the same tokens, with the same rustfmt, and that is unchanged on disk is
 /// taken as it is (see [`format`]).
 pub fn generate_at(
-    specs: &[(String, Spec)],
+    specs: &[SpecInput],
     layout: &Layout,
     root: &Path,
 ) -> Result<Vec<GeneratedFile>, GenerateError> {
@@ -176,7 +192,7 @@ pub fn manifest_path(layout: &Layout) -> PathBuf {
 /// of `specs`), and each thread formats its service's Rust files with one rustfmt run, so
 /// rustfmt of one service overlaps the emitting of the next. The digest manifest comes last.
 fn generate_in(
-    specs: &[(String, Spec)],
+    specs: &[SpecInput],
     layout: &Layout,
     previous: &format::Previous,
 ) -> Result<Vec<GeneratedFile>, GenerateError> {
@@ -185,16 +201,14 @@ fn generate_in(
     let per_spec: Vec<Result<ServiceOutput, GenerateError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = specs
             .iter()
-            .map(|(spec_path, spec)| {
-                scope.spawn(move || service_files(spec_path, spec, layout, previous))
-            })
+            .map(|input| scope.spawn(move || service_files(input, layout, previous)))
             .collect();
         handles
             .into_iter()
             .zip(specs)
-            .map(|(h, (spec_path, _))| {
+            .map(|(h, input)| {
                 h.join()
-                    .unwrap_or_else(|_| Err(GenerateError::Panicked(spec_path.clone())))
+                    .unwrap_or_else(|_| Err(GenerateError::Panicked(input.name.clone())))
             })
             .collect()
     });
@@ -223,13 +237,15 @@ type ServiceOutput = (Vec<GeneratedFile>, Vec<(PathBuf, format::Entry)>);
 /// The crates and the OpenAPI export of one service, formatted, and the manifest entries of
 /// its Rust files.
 fn service_files(
-    spec_path: &str,
-    spec: &Spec,
+    input: &SpecInput,
     layout: &Layout,
     previous: &format::Previous,
 ) -> Result<ServiceOutput, GenerateError> {
     use timings::{time, Phase};
-    let sm = time(Phase::Lower, || lower(spec_path, spec))?;
+    let (spec_path, spec) = (input.name.as_str(), &input.spec);
+    let sm = time(Phase::Lower, || {
+        lower::lower_at(spec_path, &input.path, spec)
+    })?;
     let c = Ctx {
         spec_path,
         spec,

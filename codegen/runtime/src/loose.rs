@@ -116,6 +116,17 @@ pub fn string_of(v: Value) -> Option<String> {
     }
 }
 
+/// `v` read as an integer a client sends (see the module doc, **Requests**): a JSON integer,
+/// an integral number within 64 bits (`3.0`) or the text of one (`" 7 "`, `"1.0"`); `None`
+/// for anything else, a blank string included.
+pub fn request_integer(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().and_then(integral_i64)),
+        Value::String(s) => parse_text::<i64>(s),
+        _ => None,
+    }
+}
+
 /// Whether `f` is an integral value an `i64` holds (`3.0`; not `2^63`, which is what
 /// `i64::MAX` becomes through a double).
 pub fn integral_i64(f: f64) -> Option<i64> {
@@ -160,10 +171,9 @@ impl Expected {
     pub fn accepts_in_request(self, v: &Value) -> bool {
         match (self, v) {
             (Expected::String, v) => accepts_string(v),
-            (Expected::Integer, Value::Number(n)) => {
-                n.is_i64() || n.as_f64().and_then(integral_i64).is_some()
+            (Expected::Integer, v @ (Value::Number(_) | Value::String(_))) => {
+                request_integer(v).is_some()
             }
-            (Expected::Integer, Value::String(s)) => parse_text::<i64>(s).is_some(),
             (Expected::Number, Value::String(s)) => parse_number(s).is_some(),
             (Expected::Boolean, Value::String(s)) => parse_text::<bool>(s).is_some(),
             (e, v) => e.accepts(v),
@@ -273,6 +283,10 @@ mod tests {
         assert_eq!(parse_text::<i64>(""), None);
         assert_eq!(parse_number("inf"), None);
         assert_eq!(parse_text::<i64>("9223372036854775808"), None);
+        assert_eq!(request_integer(&serde_json::json!(3.0)), Some(3));
+        assert_eq!(request_integer(&serde_json::json!(" 7 ")), Some(7));
+        assert_eq!(request_integer(&serde_json::json!(" ")), None);
+        assert_eq!(request_integer(&serde_json::json!(u64::MAX)), None);
         assert_eq!(integral_i64(-3.0), Some(-3));
         assert_eq!(integral_i64(9.223_372_036_854_776e18), None);
         assert_eq!(string_of(serde_json::json!(202)).as_deref(), Some("202"));

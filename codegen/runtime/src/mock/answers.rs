@@ -151,14 +151,16 @@ impl Answers {
         self.with_state(engine)
     }
 
-    /// Turns stateful mode on with `engine` (its plans, lifecycle clock and persistence).
+    /// Turns stateful mode on with `engine` (its plans, lifecycle clock and persistence),
+    /// reading paging members as the service's schema documents them
+    /// ([`Stateful::with_schema`]).
     pub fn with_state(self, engine: Stateful) -> Self {
         let inner = Inner {
             schema: self.inner.schema,
             examples: self.inner.examples.clone(),
             mismatched: self.inner.mismatched.clone(),
             seed: self.inner.seed,
-            stateful: Some(engine),
+            stateful: Some(engine.with_schema(self.inner.schema)),
             generated: generated_cells(self.inner.schema),
             typed: generated_cells(self.inner.schema),
             conformed: generated_cells(self.inner.schema),

@@ -33,7 +33,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::loose;
 pub use crate::schema::{Action, ErrorAnswer, Lifecycle, Paging, Plan};
+use crate::schema::{Kind as ShapeKind, OperationSchema, ServiceSchema, Shape};
 use crate::server::ApiError;
 
 /// How long each lifecycle state lasts: zero (`instant`, the default) shows every resource in
@@ -157,6 +159,7 @@ pub struct Stateful {
     plans: Arc<BTreeMap<String, Plan>>,
     store: Store,
     clock: LifecycleClock,
+    schema: Option<&'static ServiceSchema>,
 }
 
 impl Stateful {
@@ -167,6 +170,7 @@ impl Stateful {
             plans: Arc::new(plans),
             store: Store::new(seed),
             clock: LifecycleClock::instant(),
+            schema: None,
         }
     }
 
@@ -189,6 +193,15 @@ impl Stateful {
             engine = engine.persist_to(path).map_err(CliError::State)?;
         }
         Ok(Some(engine))
+    }
+
+    /// The same engine reading the members it interprets (page numbers, sizes, offsets) as
+    /// `schema` documents them: their type's range and their documented minimum and maximum.
+    /// Without a schema they are read as the 32-bit `Integer` the documents type them as.
+    /// [`super::Answers::with_state`] gives its engine the service's schema.
+    pub fn with_schema(mut self, schema: &'static ServiceSchema) -> Self {
+        self.schema = Some(schema);
+        self
     }
 
     /// The same engine with lifecycle states lasting as `clock` says.
@@ -232,7 +245,10 @@ impl Stateful {
         let mut body = default();
         match plan.action {
             Action::Create => self.create(plan, &kind, fields, now, step, &mut body)?,
-            Action::List => self.list(plan, &kind, &fields, now, &mut body)?,
+            Action::List => {
+                let op = self.schema.and_then(|s| s.operation(operation));
+                self.list(plan, op, &kind, &fields, now, &mut body)?
+            }
             Action::Get | Action::Update | Action::Delete => {
                 let ids: Vec<String> = match plan.id.as_ref().and_then(|k| fields.get(k)) {
                     Some(_) if !plan.key.is_empty() => {
@@ -352,17 +368,18 @@ impl Stateful {
     fn list(
         &self,
         plan: &Plan,
+        op: Option<&OperationSchema>,
         kind: &str,
         fields: &Map<String, Value>,
         now: u64,
         body: &mut Value,
     ) -> Result<(), ApiError> {
-        // A paging member the client sends must be a page the service can answer: a whole
-        // number, at least 1 (pages and sizes) or 0 (offsets), within the 32-bit `Integer` the
-        // documents type it as (and echo it back as). Anything else is the vendor's 400, as the
-        // live services refuse it, not a silently different page. Absent (or blank) members get
-        // the documented default.
-        let number = |k: &str, min: i64| paging_number(fields, k, min);
+        // A paging member the client sends must be a page the service can answer (see
+        // `paging_number`). Anything else is the vendor's 400, as the live services refuse it,
+        // not a silently different page. Absent (or blank) members get the documented default.
+        let number = |k: &str, floor: i64| paging_number(op, fields, k, floor);
+        // A documented default of 0 is no page size.
+        let default = |d: &Option<u64>| d.map(|d| d.max(1));
         let (window, echo) = match &plan.paging {
             None => (Window::All, Vec::new()),
             Some(Paging::PageNumber {
@@ -371,7 +388,7 @@ impl Stateful {
                 default_size,
             }) => {
                 let n = number(page, 1)?.unwrap_or(1);
-                let s = number(size, 1)?.or(*default_size).unwrap_or(10).max(1);
+                let s = number(size, 1)?.or(default(default_size)).unwrap_or(10);
                 (
                     Window::Offset {
                         start: (n - 1).saturating_mul(s),
@@ -386,7 +403,7 @@ impl Stateful {
                 default_size,
             }) => {
                 let o = number(offset, 0)?.unwrap_or(0);
-                let l = number(limit, 1)?.or(*default_size).unwrap_or(10).max(1);
+                let l = number(limit, 1)?.or(default(default_size)).unwrap_or(10);
                 (
                     Window::Offset { start: o, len: l },
                     vec![(offset.clone(), o), (limit.clone(), l)],
@@ -411,9 +428,8 @@ impl Stateful {
                     Some(k) => number(k, 1)?,
                     None => None,
                 }
-                .or(*default_size)
-                .unwrap_or(10)
-                .max(1);
+                .or(default(default_size))
+                .unwrap_or(10);
                 (Window::From { seq: after, len: l }, Vec::new())
             }
         };
@@ -544,15 +560,15 @@ impl Stateful {
 /// list's filter members (a request case's example values would hide what was created).
 pub fn set_page(
     plan: &Plan,
-    op: Option<&crate::schema::OperationSchema>,
+    op: Option<&OperationSchema>,
     input: &mut Map<String, Value>,
     start: u64,
     size: u64,
 ) {
     let put = |input: &mut Map<String, Value>, k: &str, n: u64| {
         let textual = op
-            .and_then(|o| o.params.iter().find(|p| p.key() == k || p.name == k))
-            .map(|p| p.shape.kind == crate::schema::Kind::String)
+            .and_then(|o| member_shape(o, k))
+            .map(|s| s.kind == ShapeKind::String)
             .unwrap_or_else(|| matches!(input.get(k), Some(Value::String(_))));
         let v = if textual {
             Value::String(n.to_string())
@@ -700,32 +716,60 @@ fn scope_key(plan: &Plan, fields: &Map<String, Value>) -> String {
         .collect()
 }
 
-/// The paging member `k` of a list request: `None` when absent or blank; the vendor's 400 when
-/// it is no whole number, below `min` or beyond the 32-bit `Integer` the documents type paging
-/// members as.
-fn paging_number(fields: &Map<String, Value>, k: &str, min: i64) -> Result<Option<u64>, ApiError> {
-    let text = match fields.get(k) {
+/// The paging member `k` of a list request, read by the tolerance policy ([`loose`]): `None`
+/// when absent or blank (a member the document types as text, alikafka's `CurrentPage`);
+/// else a whole number at least `floor` (1 for page numbers and sizes, 0 for offsets) and
+/// within what the member's documented type holds (a 32-bit `Integer`, the documents' type for
+/// paging members, when the schema does not say) and its documented `minimum` and `maximum`
+/// (a largest page size) — or the vendor's 400 naming it.
+fn paging_number(
+    op: Option<&OperationSchema>,
+    fields: &Map<String, Value>,
+    k: &str,
+    floor: i64,
+) -> Result<Option<u64>, ApiError> {
+    let v = match fields.get(k) {
         None | Some(Value::Null) => return Ok(None),
-        Some(Value::String(s)) if s.trim().is_empty() => return Ok(None),
-        Some(Value::String(s)) => s.trim().to_owned(),
-        Some(v) => v.to_string(),
+        Some(Value::String(s)) if loose::is_blank(s) => return Ok(None),
+        Some(v) => v,
     };
-    let n: i64 = text
-        .parse()
-        .map_err(|_| ApiError::invalid_parameter(k, format!("{text:?} is not a whole number")))?;
-    if n < min {
-        return Err(ApiError::invalid_parameter(
-            k,
-            format!("{n} is below the minimum {min}"),
-        ));
-    }
-    if n > i64::from(i32::MAX) {
-        return Err(ApiError::invalid_parameter(
-            k,
-            format!("{n} is above the maximum {}", i32::MAX),
-        ));
-    }
+    let n = loose::request_integer(v).ok_or_else(|| {
+        let shown = match v {
+            Value::String(s) => format!("{:?}", s.trim()),
+            v => v.to_string(),
+        };
+        ApiError::invalid_parameter(k, format!("{shown} is not a whole number"))
+    })?;
+    let shape = op.and_then(|op| member_shape(op, k));
+    let (lo, hi) = match shape.map(|s| s.kind) {
+        Some(ShapeKind::Long) => (i64::MIN, i64::MAX),
+        _ => (i64::from(i32::MIN), i64::from(i32::MAX)),
+    };
+    let limits = shape.map(|s| &s.limits);
+    // `as` saturates: a documented bound beyond 64 bits is the type's own.
+    let lo = limits
+        .and_then(|l| l.minimum)
+        .map_or(lo, |m| lo.max(m.ceil() as i64))
+        .max(floor);
+    let hi = limits
+        .and_then(|l| l.maximum)
+        .map_or(hi, |m| hi.min(m.floor() as i64));
+    crate::server::params::check_range(k, n, Some(lo), Some(hi))?;
     Ok(Some(n as u64))
+}
+
+/// The documented shape of request member `k` of `op`: a parameter by its serde or wire name,
+/// else a member of the body.
+fn member_shape<'o>(op: &'o OperationSchema, k: &str) -> Option<&'o Shape> {
+    if let Some(p) = op.params.iter().find(|p| p.key() == k || p.name == k) {
+        return Some(&p.shape);
+    }
+    let body = &op.body.as_ref()?.shape;
+    let body = match body.reference.as_ref() {
+        Some(r) if body.kind == ShapeKind::Ref => op.types.get(r)?,
+        _ => body,
+    };
+    body.fields.iter().find(|f| f.name == k).map(|f| &f.shape)
 }
 
 fn id_text(v: &Value) -> Option<String> {

@@ -23,7 +23,7 @@ use serde_json::{Map, Number, Value};
 use super::errors::ApiError;
 use super::params::Params;
 use super::rest::RestRequest;
-use crate::loose::{self, integral_i64};
+use crate::loose;
 use crate::schema::{
     BodySchema, Kind, Limits, OperationSchema, ParamEncoding, ParamLocation, ParamSchema, Shape,
 };
@@ -702,9 +702,7 @@ impl Checker<'_> {
                 // Integral floats within range (`3.0`); beyond ±2^63 is an error, not a clamp
                 // (`loose::Expected::accepts_in_request`).
                 let n = match (v, v.text()) {
-                    (In::Json(Value::Number(n)), _) => {
-                        n.as_i64().or_else(|| n.as_f64().and_then(integral_i64))
-                    }
+                    (In::Json(j @ Value::Number(_)), _) => loose::request_integer(j),
                     (_, Some(s)) if !self.strict => loose::parse_text::<i64>(s),
                     _ => None,
                 }

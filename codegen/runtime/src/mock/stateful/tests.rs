@@ -1007,3 +1007,75 @@ fn generated_ids_never_run_out_and_numeric_ones_keep_their_digits() {
         assert!(!id.starts_with('0'), "{id}: a long loses a leading zero");
     }
 }
+
+/// With the service's schema, a paging member is read as the document types and bounds it:
+/// a documented largest page size is the vendor's 400 beyond it, a 64-bit `Long` member may
+/// ask past the 32-bit range, a documented smallest offset holds, and a member the document
+/// types as text reads like a number.
+#[test]
+fn paging_members_are_read_by_their_documented_type_and_limits() {
+    static SCHEMA: std::sync::LazyLock<ServiceSchema> = std::sync::LazyLock::new(|| {
+        ServiceSchema::from_json(
+            r#"{"service": "t", "protocol": "alibaba-rpc", "operations": [
+                {"id": "GetTopicList", "method": "POST", "path": "/", "success_status": 200,
+                 "params": [
+                    {"name": "InstanceId", "in": "query", "type": "string"},
+                    {"name": "CurrentPage", "in": "query", "type": "long"},
+                    {"name": "PageSize", "in": "query", "type": "string",
+                     "limits": {"minimum": 2, "maximum": 50}}]}]}"#,
+        )
+        .unwrap()
+    });
+    let plain = topics();
+    let documented = topics().with_schema(&SCHEMA);
+    for i in 0..3 {
+        for st in [&plain, &documented] {
+            st.apply(
+                "CreateTopic",
+                &json!({"InstanceId": "i", "Topic": format!("t{i}")}),
+                || json!({}),
+            )
+            .unwrap();
+        }
+    }
+    let ask = |st: &Stateful, page: Value, size: Value| {
+        st.apply(
+            "GetTopicList",
+            &json!({"InstanceId": "i", "CurrentPage": page, "PageSize": size}),
+            list_example,
+        )
+        .map(|v| names(&v.unwrap()))
+    };
+    // Without the schema: the 32-bit range and the paging floors only.
+    assert_eq!(ask(&plain, json!(1), json!("51")).unwrap().len(), 3);
+    assert_eq!(ask(&plain, json!(1), json!(1)).unwrap().len(), 1);
+    assert_eq!(
+        ask(&plain, json!(3_000_000_000u64), json!(5))
+            .unwrap_err()
+            .status,
+        400
+    );
+    // With it: the documented limits and the `Long` range.
+    assert_eq!(ask(&documented, json!(1), json!(" 50 ")).unwrap().len(), 3);
+    assert!(ask(&documented, json!(3_000_000_000u64), json!(5))
+        .unwrap()
+        .is_empty());
+    for (page, size) in [
+        (json!(1), json!("51")),
+        (json!(1), json!(1)),
+        (json!(0), json!(5)),
+    ] {
+        let e = ask(&documented, page.clone(), size.clone()).unwrap_err();
+        let member = if page == json!(0) {
+            "CurrentPage"
+        } else {
+            "PageSize"
+        };
+        assert_eq!(
+            (e.status, e.code.as_str()),
+            (400, "InvalidParameter"),
+            "{page} {size}"
+        );
+        assert!(e.message.contains(member), "{page} {size}: {e:?}");
+    }
+}

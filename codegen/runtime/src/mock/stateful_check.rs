@@ -172,7 +172,7 @@ pub async fn check_resources(
     plans: &BTreeMap<String, Plan>,
     cases_json: &str,
 ) -> Result<usize, Vec<String>> {
-    check(base_url, None, schema, plans, cases_json).await
+    for_each_resource(base_url, None, schema, plans, cases_json, Exercise::All).await
 }
 
 /// [`check_resources`] with every call made through `client` (a generated client's typed
@@ -185,7 +185,7 @@ pub async fn check_resources_through(
     plans: &BTreeMap<String, Plan>,
     cases_json: &str,
 ) -> Result<usize, Vec<String>> {
-    check("", Some(client), schema, plans, cases_json).await
+    for_each_resource("", Some(client), schema, plans, cases_json, Exercise::All).await
 }
 
 /// Runs every resource with a lifecycle through its states against the stateful mock at
@@ -203,19 +203,49 @@ pub async fn check_lifecycles(
     store: &super::Store,
     step: std::time::Duration,
 ) -> Result<usize, Vec<String>> {
+    let exercise = Exercise::Lifecycle { store, step };
+    for_each_resource(base_url, None, schema, plans, cases_json, exercise).await
+}
+
+/// What [`for_each_resource`] runs per resource.
+#[derive(Clone, Copy)]
+enum Exercise<'s> {
+    /// [`Check::all`].
+    All,
+    /// [`Check::lifecycle`] on the engine's store, a state lasting `step`.
+    Lifecycle {
+        store: &'s super::Store,
+        step: std::time::Duration,
+    },
+}
+
+/// Runs `exercise` for every resource the plans name, against the mock at `base_url` or
+/// through `via`: how many resources it exercised, or every broken expectation.
+async fn for_each_resource(
+    base_url: &str,
+    via: Option<&dyn Caller>,
+    schema: &ServiceSchema,
+    plans: &BTreeMap<String, Plan>,
+    cases_json: &str,
+    exercise: Exercise<'_>,
+) -> Result<usize, Vec<String>> {
     let (mut run, cases) = Run::new(base_url, schema, cases_json)?;
     let resources = by_resource(&mut run, schema, plans);
     let mut exercised = 0;
     for (resource, ops) in &resources {
         let mut check = Check {
             run: &run,
-            via: None,
+            via,
             cases: &cases,
             resource,
             ops,
             problems: Vec::new(),
         };
-        if check.lifecycle(store, step).await {
+        let done = match exercise {
+            Exercise::All => check.all().await,
+            Exercise::Lifecycle { store, step } => check.lifecycle(store, step).await,
+        };
+        if done {
             exercised += 1;
         }
         run.problems.append(&mut check.problems);
@@ -249,37 +279,6 @@ fn by_resource<'s>(
             .or_insert((op, plan));
     }
     resources
-}
-
-async fn check(
-    base_url: &str,
-    via: Option<&dyn Caller>,
-    schema: &ServiceSchema,
-    plans: &BTreeMap<String, Plan>,
-    cases_json: &str,
-) -> Result<usize, Vec<String>> {
-    let (mut run, cases) = Run::new(base_url, schema, cases_json)?;
-    let resources = by_resource(&mut run, schema, plans);
-    let mut exercised = 0;
-    for (resource, ops) in &resources {
-        let mut check = Check {
-            run: &run,
-            via,
-            cases: &cases,
-            resource,
-            ops,
-            problems: Vec::new(),
-        };
-        if check.all().await {
-            exercised += 1;
-        }
-        run.problems.append(&mut check.problems);
-    }
-    if run.problems.is_empty() {
-        Ok(exercised)
-    } else {
-        Err(run.problems)
-    }
 }
 
 struct Check<'a> {

@@ -94,7 +94,12 @@ impl DataMock {
     /// page.
     pub fn router(&self, verifier: Option<Verifier>) -> Router {
         let schema = self.answers.schema();
-        let stateful = self.answers.state().is_some();
+        // Without state the answer does not depend on the input: checked where it is, no
+        // input built.
+        let output = match self.answers.state() {
+            Some(_) => validate::Output::Build,
+            None => validate::Output::CheckOnly,
+        };
         let service = match schema.protocol {
             Protocol::AlibabaRpc => {
                 let mut svc = RpcService::new(schema.version.clone());
@@ -104,21 +109,14 @@ impl DataMock {
                         svc = svc.action_version(op.id.clone(), v.clone());
                     }
                     svc = svc.answer_handler(op.id.clone(), move |r: crate::server::RpcRequest| {
-                        let out = match stateful {
-                            true => validate::rpc_input_in(op, &r.params, r.validation, &r.outcome),
-                            // Without state the answer does not depend on the input: checked
-                            // where it is, no input built.
-                            false => {
-                                validate::rpc_check_in(op, &r.params, r.validation, &r.outcome)
-                                    .map(|()| Value::Null)
-                            }
-                        }
-                        .and_then(|input| answers.answer_conformed(&op.id, &input))
-                        .map(|answer| match answer {
-                            AnswerOf::Stateful(v) => RpcAnswer::Value(v),
-                            // Rendered once per operation (JSON and XML), shared.
-                            AnswerOf::Stateless(c) => RpcAnswer::Prepared(c.rpc()),
-                        });
+                        let out =
+                            validate::rpc_checked(op, &r.params, r.validation, &r.outcome, output)
+                                .and_then(|input| answers.answer_conformed(&op.id, &input))
+                                .map(|answer| match answer {
+                                    AnswerOf::Stateful(v) => RpcAnswer::Value(v),
+                                    // Rendered once per operation (JSON and XML), shared.
+                                    AnswerOf::Stateless(c) => RpcAnswer::Prepared(c.rpc()),
+                                });
                         std::future::ready(out)
                     });
                 }
@@ -134,26 +132,23 @@ impl DataMock {
                         op.id.clone(),
                         op.success_status,
                         move |r: crate::server::RestRequest| {
-                            let out = match stateful {
-                                true => validate::rest_input_in(op, &r, r.validation, &r.outcome),
-                                false => validate::rest_check_in(op, &r, r.validation, &r.outcome)
-                                    .map(|()| Value::Null),
-                            }
-                            .and_then(|input| answers.answer_conformed(&op.id, &input))
-                            .map(|answer| {
-                                match (&op.response, answer) {
-                                    (None, _) => RestResponse::default(),
-                                    (Some(_), AnswerOf::Stateful(body)) => RestResponse {
-                                        body: Some(body),
-                                        ..RestResponse::default()
-                                    },
-                                    // The stateless answer's bytes, shared (no copy per request).
-                                    (Some(_), AnswerOf::Stateless(c)) => RestResponse {
-                                        raw: Some(c.json.clone()),
-                                        ..RestResponse::default()
-                                    },
-                                }
-                            });
+                            let out =
+                                validate::rest_checked(op, &r, r.validation, &r.outcome, output)
+                                    .and_then(|input| answers.answer_conformed(&op.id, &input))
+                                    .map(|answer| {
+                                        match (&op.response, answer) {
+                                            (None, _) => RestResponse::default(),
+                                            (Some(_), AnswerOf::Stateful(body)) => RestResponse {
+                                                body: Some(body),
+                                                ..RestResponse::default()
+                                            },
+                                            // The stateless answer's bytes, shared (no copy per request).
+                                            (Some(_), AnswerOf::Stateless(c)) => RestResponse {
+                                                raw: Some(c.json.clone()),
+                                                ..RestResponse::default()
+                                            },
+                                        }
+                                    });
                             std::future::ready(out)
                         },
                     );

@@ -358,11 +358,16 @@ impl RestService {
             op.id.clone(),
             op.success_status,
             move |r: RestRequest| {
-                let input = super::validate::rest_input_in(op, &r, r.validation, &r.outcome)
-                    .and_then(|v| {
-                        super::validate::into_model::<Req>(&op.id, v)
-                            .map_err(|e| r.outcome.fault(e))
-                    });
+                let input = super::validate::rest_checked(
+                    op,
+                    &r,
+                    r.validation,
+                    &r.outcome,
+                    super::validate::Output::Build,
+                )
+                .and_then(|v| {
+                    super::validate::into_model::<Req>(&op.id, v).map_err(|e| r.outcome.fault(e))
+                });
                 // (An operation without a documented body goes to its handler.)
                 if input.is_ok() && op.response.is_some() {
                     let raw = constant_answer(&constant, &cache, &op.id, |resp: Resp| {

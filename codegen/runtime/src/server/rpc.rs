@@ -384,10 +384,16 @@ impl RpcService {
         let constant = this.constant.clone();
         let cache: Arc<OnceLock<Option<Arc<Prepared>>>> = Arc::default();
         this.answer_handler(op.id.clone(), move |r: RpcRequest| {
-            let input = super::validate::rpc_input_in(op, &r.params, r.validation, &r.outcome)
-                .and_then(|v| {
-                    super::validate::into_model::<Req>(&op.id, v).map_err(|e| r.outcome.fault(e))
-                });
+            let input = super::validate::rpc_checked(
+                op,
+                &r.params,
+                r.validation,
+                &r.outcome,
+                super::validate::Output::Build,
+            )
+            .and_then(|v| {
+                super::validate::into_model::<Req>(&op.id, v).map_err(|e| r.outcome.fault(e))
+            });
             if input.is_ok() {
                 let prepared = constant_answer(&constant, &cache, &op.id, |resp: Resp| {
                     Some(Arc::new(Prepared::new(serde_json::to_value(resp).ok()?)))

@@ -244,44 +244,35 @@ fn run(
 
 /// Reads and checks the parameters of an RPC call (query and form, already merged).
 pub fn rpc_input(op: &OperationSchema, params: &Params) -> Result<Value, ApiError> {
-    rpc_input_in(op, params, Validation::Strict, &Outcome::default())
+    let outcome = Outcome::default();
+    rpc_checked(op, params, Validation::Strict, &outcome, Output::Build)
 }
 
-/// [`rpc_input`] in `mode`, recording violations in `outcome`.
-pub fn rpc_input_in(
+/// What a check of a request gives besides its decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// The checked input: the request model's serde form.
+    Build,
+    /// `null`: the same checks and decisions (the same code, told not to build), for a caller
+    /// whose answer does not depend on the request (a stateless mock). The parameters are read
+    /// where they are, not copied into a `Value` tree.
+    CheckOnly,
+}
+
+/// [`rpc_input`] in `mode`, recording violations in `outcome`, giving what `output` asks.
+pub fn rpc_checked(
     op: &OperationSchema,
     params: &Params,
     mode: Validation,
     outcome: &Outcome,
-) -> Result<Value, ApiError> {
-    rpc_checked(op, params, mode, outcome, true)
-}
-
-/// [`rpc_input_in`] without building the input: the same checks and decisions (the same
-/// code, told not to build), for a caller whose answer does not depend on the request (a
-/// stateless mock). The parameters are read where they are, not copied into a `Value` tree.
-pub fn rpc_check_in(
-    op: &OperationSchema,
-    params: &Params,
-    mode: Validation,
-    outcome: &Outcome,
-) -> Result<(), ApiError> {
-    rpc_checked(op, params, mode, outcome, false).map(drop)
-}
-
-fn rpc_checked(
-    op: &OperationSchema,
-    params: &Params,
-    mode: Validation,
-    outcome: &Outcome,
-    build: bool,
+    output: Output,
 ) -> Result<Value, ApiError> {
     run(mode, outcome, |report| {
         let text = Checker {
             op,
             strict: false,
             report,
-            build,
+            output,
         };
         let json = Checker {
             strict: true,
@@ -312,43 +303,25 @@ fn rpc_checked(
 
 /// Reads and checks the path, query and header parameters and the body of a REST call.
 pub fn rest_input(op: &OperationSchema, req: &RestRequest) -> Result<Value, ApiError> {
-    rest_input_in(op, req, Validation::Strict, &Outcome::default())
+    let outcome = Outcome::default();
+    rest_checked(op, req, Validation::Strict, &outcome, Output::Build)
 }
 
-/// [`rest_input`] in `mode`, recording violations in `outcome`.
-pub fn rest_input_in(
+/// [`rest_input`] in `mode`, recording violations in `outcome`, giving what `output` asks
+/// (with [`Output::CheckOnly`], parameters and the JSON body are checked where they are).
+pub fn rest_checked(
     op: &OperationSchema,
     req: &RestRequest,
     mode: Validation,
     outcome: &Outcome,
-) -> Result<Value, ApiError> {
-    rest_checked(op, req, mode, outcome, true)
-}
-
-/// [`rest_input_in`] without building the input (see [`rpc_check_in`]): parameters and the
-/// JSON body are checked where they are.
-pub fn rest_check_in(
-    op: &OperationSchema,
-    req: &RestRequest,
-    mode: Validation,
-    outcome: &Outcome,
-) -> Result<(), ApiError> {
-    rest_checked(op, req, mode, outcome, false).map(drop)
-}
-
-fn rest_checked(
-    op: &OperationSchema,
-    req: &RestRequest,
-    mode: Validation,
-    outcome: &Outcome,
-    build: bool,
+    output: Output,
 ) -> Result<Value, ApiError> {
     run(mode, outcome, |report| {
         let text = Checker {
             op,
             strict: false,
             report,
-            build,
+            output,
         };
         let mut out = Map::new();
         for p in &op.params {
@@ -374,7 +347,7 @@ pub fn value_input(op: &OperationSchema, wire: &Map<String, Value>) -> Result<Va
         op,
         strict: false,
         report: None,
-        build: true,
+        output: Output::Build,
     };
     let mut out = Map::new();
     for p in &op.params {
@@ -517,10 +490,10 @@ struct Checker<'a> {
     report: Option<&'a RefCell<Vec<Violation>>>,
     /// Whether the checked value is built (the request model's serde form); when not, the
     /// checks run alike and every value given back is `null`.
-    build: bool,
+    output: Output,
 }
 
-/// A member of an object being checked with [`Checker::build`]: as it came, or checked. The
+/// A member of an object being checked with [`Output::Build`]: as it came, or checked. The
 /// slots follow the moves of `Map::remove` and `Map::insert`, so the built object has the
 /// member order the owned checker gave.
 enum Slot<'v> {
@@ -538,9 +511,13 @@ impl Slot<'_> {
 }
 
 impl Checker<'_> {
+    fn build(&self) -> bool {
+        self.output == Output::Build
+    }
+
     /// `v` when building, else `null`.
     fn done(&self, v: Value) -> Value {
-        if self.build {
+        if self.build() {
             v
         } else {
             Value::Null
@@ -549,7 +526,7 @@ impl Checker<'_> {
 
     /// `v` as it is, when building.
     fn keep(&self, v: In<'_>) -> Value {
-        if self.build {
+        if self.build() {
             v.to_value()
         } else {
             Value::Null
@@ -557,7 +534,7 @@ impl Checker<'_> {
     }
 
     fn insert(&self, out: &mut Map<String, Value>, key: &str, v: Value) {
-        if self.build {
+        if self.build() {
             out.insert(key.to_owned(), v);
         }
     }
@@ -569,7 +546,7 @@ impl Checker<'_> {
             None => Err(f),
             Some(sink) => {
                 sink.borrow_mut().push(f.violation());
-                Ok(required.then(|| match self.build {
+                Ok(required.then(|| match self.build() {
                     true => self.placeholder(shape, 0),
                     false => Value::Null,
                 }))
@@ -692,7 +669,7 @@ impl Checker<'_> {
                 };
                 check_enum(name, &s, &shape.enum_values)?;
                 check_text(name, &s, &shape.limits)?;
-                Ok(if self.build {
+                Ok(if self.build() {
                     Value::String(s.into_owned())
                 } else {
                     Value::Null
@@ -798,7 +775,7 @@ impl Checker<'_> {
                     let member = format!("{name}.{}", i + 1);
                     match self.value(item, item_shape, &member, depth + 1) {
                         Ok(v) => {
-                            if self.build {
+                            if self.build() {
                                 out.push(v);
                             }
                         }
@@ -839,7 +816,7 @@ impl Checker<'_> {
         };
         // Building: the members as they came, then moved as `Map::remove` (a swap with the
         // last) and `Map::insert` (at the end) move them.
-        let mut slots: Vec<Slot<'_>> = if self.build {
+        let mut slots: Vec<Slot<'_>> = if self.build() {
             m.iter().map(|(k, v)| Slot::Came(k, v)).collect()
         } else {
             Vec::new()
@@ -850,7 +827,7 @@ impl Checker<'_> {
             } else {
                 format!("{name}.{}", f.name).into()
             };
-            let taken = match self.build {
+            let taken = match self.build() {
                 true => slots
                     .iter()
                     .position(|s| s.key() == f.name)
@@ -860,7 +837,7 @@ impl Checker<'_> {
             let raw = match &taken {
                 Some(Slot::Came(_, v)) => Some(In::Json(v)),
                 Some(Slot::Checked(_, v)) => Some(In::Json(v)),
-                None if self.build => None,
+                None if self.build() => None,
                 None => m.get(&f.name).map(In::Json),
             };
             let checked = self.member(
@@ -872,11 +849,11 @@ impl Checker<'_> {
                 f.line,
                 depth + 1,
             )?;
-            if let (true, Some(item)) = (self.build, checked) {
+            if let (true, Some(item)) = (self.build(), checked) {
                 slots.push(Slot::Checked(f.name.clone(), item));
             }
         }
-        if !self.build {
+        if !self.build() {
             return Ok(Value::Null);
         }
         Ok(Value::Object(
@@ -1168,8 +1145,8 @@ mod tests {
             for case in cases {
                 let ps = params(case);
                 let (built, checked) = (Outcome::default(), Outcome::default());
-                let a = rpc_input_in(op, &ps, mode, &built).map(drop);
-                let b = rpc_check_in(op, &ps, mode, &checked);
+                let a = rpc_checked(op, &ps, mode, &built, Output::Build).map(drop);
+                let b = rpc_checked(op, &ps, mode, &checked, Output::CheckOnly).map(drop);
                 let key = |r: &Result<(), ApiError>| {
                     r.as_ref()
                         .map_err(|e| (e.code.clone(), e.message.clone()))
@@ -1229,14 +1206,14 @@ mod tests {
             for report in [false, true] {
                 for v in &values {
                     let (sink_a, sink_b) = (RefCell::new(vec![]), RefCell::new(vec![]));
-                    let cx = |build, sink| Checker {
+                    let cx = |output, sink| Checker {
                         op,
                         strict,
                         report: report.then_some(sink),
-                        build,
+                        output,
                     };
-                    let a = cx(true, &sink_a).value(In::Json(v), &obj, "body", 0);
-                    let b = cx(false, &sink_b).value(In::Json(v), &obj, "body", 0);
+                    let a = cx(Output::Build, &sink_a).value(In::Json(v), &obj, "body", 0);
+                    let b = cx(Output::CheckOnly, &sink_b).value(In::Json(v), &obj, "body", 0);
                     let key = |r: Checked<Value>| r.map(drop).map_err(|f| f.violation());
                     assert_eq!(key(a), key(b), "strict {strict}, report {report}: {v}");
                     assert_eq!(sink_a.into_inner(), sink_b.into_inner(), "{v}");
@@ -1266,7 +1243,7 @@ mod tests {
             op,
             strict: false,
             report: None,
-            build: true,
+            output: Output::Build,
         };
         let v = json!({"a": "1", "b": 2, "c": "3", "d": 4});
         let mut want = v.as_object().unwrap().clone();
@@ -1291,13 +1268,13 @@ mod tests {
             op,
             strict: true,
             report: None,
-            build: true,
+            output: Output::Build,
         };
         let lenient = Checker {
             op,
             strict: false,
             report: None,
-            build: true,
+            output: Output::Build,
         };
         let int = Shape::of(Kind::Long);
         assert!(strict.value(In::Json(&json!("3")), &int, "N", 0).is_err());
@@ -1385,7 +1362,7 @@ mod tests {
             op,
             strict: false,
             report: None,
-            build: true,
+            output: Output::Build,
         };
         let kind = |e: Expected| match e {
             Expected::Integer => Kind::Long,
@@ -1454,7 +1431,7 @@ mod tests {
             op: &op,
             strict: false,
             report: None,
-            build: true,
+            output: Output::Build,
         };
         let node = Shape {
             kind: Kind::Ref,

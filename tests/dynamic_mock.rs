@@ -68,7 +68,7 @@ async fn answers(router: Router, schema: &ServiceSchema, cases: &str) -> Vec<(St
     let server = spawn_test_server(router).await.expect("server starts");
     conformance::valid_answers(&server.base_url, schema, cases)
         .await
-        .unwrap_or_else(|p| panic!("{}", p.join("\n")))
+        .unwrap_or_else(|p| panic!("{p}"))
         .into_iter()
         .map(|(op, status, body)| (op, status, without_request_ids(body)))
         .collect()
@@ -145,7 +145,7 @@ async fn the_compiled_mocks_conformance_suite_passes_against_apigen_mock() {
         assert_eq!(cases, c.cases, "{}: cases", c.service);
         let checked = conformance::faulty_requests(&server.base_url, c.schema, &cases)
             .await
-            .unwrap_or_else(|p| panic!("{}: {}", c.service, p.join("\n")));
+            .unwrap_or_else(|p| panic!("{}: {p}", c.service));
         assert!(checked > 0, "{}", c.service);
         // Every request was recorded under its operation.
         assert!(mock.recorder().requests().len() > checked);

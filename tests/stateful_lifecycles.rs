@@ -38,7 +38,7 @@ macro_rules! lifecycles {
                 STEP,
             )
             .await
-            .unwrap_or_else(|p| panic!("{} problems:\n{}", p.len(), p.join("\n")));
+            .unwrap_or_else(|p| panic!("{} problems:\n{p}", p.len()));
             assert_eq!(
                 exercised, $resources,
                 "resources with a lifecycle run through it"

@@ -22,7 +22,7 @@ use crate::clock::UtcTime;
 use crate::credentials::huawei::{self, Scope};
 use crate::credentials::{CachedProvider, Credentials, ProviderContext, SharedCredentialsProvider};
 use crate::endpoint::Endpoint;
-use crate::error::{service_error, Error};
+use crate::error::{service_error, Error, RequestError};
 use crate::request::{sign_request, PreparedRequest, SignContext};
 use crate::retry::{RetryBudget, RetryPolicy, SUCCESS_REFUND};
 use crate::sign::{new_nonce, SignatureScheme};
@@ -92,7 +92,10 @@ impl Transport {
         connect_timeout: Duration,
         user_agent: &str,
     ) -> Result<reqwest::Client, Error> {
-        let bad = |what: &str, e: reqwest::Error| Error::InvalidRequest(format!("{what}: {e}"));
+        let bad = |what: &'static str, e: reqwest::Error| RequestError::HttpClient {
+            what,
+            source: Box::new(e),
+        };
         let mut b = reqwest::Client::builder()
             .connect_timeout(connect_timeout)
             .user_agent(user_agent)
@@ -127,7 +130,7 @@ impl Transport {
         if let Some(t) = self.read_timeout {
             b = b.read_timeout(t);
         }
-        b.build().map_err(|e| bad("HTTP client", e))
+        b.build().map_err(|e| bad("HTTP client", e).into())
     }
 }
 
@@ -987,8 +990,12 @@ impl Client {
             url.push('?');
             url.push_str(&req.query_string());
         }
-        let method = reqwest::Method::from_bytes(req.method.as_bytes())
-            .map_err(|e| Error::InvalidRequest(format!("method {}: {e}", req.method)))?;
+        let method = reqwest::Method::from_bytes(req.method.as_bytes()).map_err(|e| {
+            RequestError::Method {
+                method: req.method.to_string(),
+                source: Box::new(e),
+            }
+        })?;
         let mut builder = self.http.request(method, url);
         for (k, v) in &req.headers {
             // reqwest derives Host from the URL (same value the signer used).
@@ -1073,7 +1080,7 @@ mod tests {
             SignatureScheme::AlibabaV1,
         ))
         .unwrap();
-        let bad = || Err(Error::InvalidRequest("not sent".into()));
+        let bad = || Err(Error::InvalidRequest(crate::RequestError::EmptyRegion));
         let call = client.execute::<serde_json::Value>(bad(), &crate::classify::HttpStatus);
         send(&call);
         let options = CallOptions::new();

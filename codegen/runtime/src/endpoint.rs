@@ -15,7 +15,7 @@
 //! Huawei's SDKs refuse a region their region file does not list; here such a region gets the
 //! rule (`<service>.<region>.myhuaweicloud.com`), so a region newer than the spec still works.
 
-use crate::error::Error;
+use crate::error::{Error, RequestError};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -107,16 +107,14 @@ impl EndpointTable {
         check_region(region)?;
         if !network.is_public() {
             if !self.has_network_variants() {
-                return Err(Error::InvalidRequest(format!(
-                    "{} has no endpoints for network {network:?}; its endpoints serve the public network",
-                    self.service
-                )));
+                return Err(RequestError::Network {
+                    service: self.service.to_string(),
+                    network: network.clone(),
+                }
+                .into());
             }
-            check_region(network.as_str()).map_err(|_| {
-                Error::InvalidRequest(format!(
-                    "network name {:?} is not a host label",
-                    network.as_str()
-                ))
+            check_region(network.as_str()).map_err(|_| RequestError::NetworkName {
+                name: network.as_str().to_owned(),
             })?;
         }
         Ok(match self.listed(region) {
@@ -139,15 +137,16 @@ impl EndpointTable {
 /// A region id as the vendors write them: letters, digits, `-` and `_`, not empty.
 fn check_region(region: &str) -> Result<(), Error> {
     if region.is_empty() {
-        return Err(Error::InvalidRequest("empty region id".into()));
+        return Err(RequestError::EmptyRegion.into());
     }
     if !region
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     {
-        return Err(Error::InvalidRequest(format!(
-            "region id {region:?}: expected letters, digits, `-` and `_`"
-        )));
+        return Err(RequestError::Region {
+            region: region.to_owned(),
+        }
+        .into());
     }
     Ok(())
 }
@@ -235,19 +234,25 @@ impl Endpoint {
     pub fn from_url(url: &str) -> Result<Self, Error> {
         let (scheme, rest) = url
             .split_once("://")
-            .ok_or_else(|| Error::InvalidRequest(format!("endpoint {url:?} has no scheme")))?;
+            .ok_or_else(|| RequestError::NoScheme {
+                url: url.to_owned(),
+            })?;
         let scheme = scheme.to_ascii_lowercase();
         if scheme != "http" && scheme != "https" {
-            return Err(Error::InvalidRequest(format!(
-                "endpoint {url:?}: scheme must be http or https"
-            )));
+            return Err(RequestError::Scheme {
+                url: url.to_owned(),
+            }
+            .into());
         }
         let (host, path) = match rest.find('/') {
             Some(i) => rest.split_at(i),
             None => (rest, ""),
         };
         if host.is_empty() || host.contains(['?', '#', '@', ' ']) {
-            return Err(Error::InvalidRequest(format!("endpoint {url:?}: bad host")));
+            return Err(RequestError::Host {
+                url: url.to_owned(),
+            }
+            .into());
         }
         Ok(Self {
             scheme,

@@ -37,12 +37,126 @@ pub enum Error {
         /// The first [`EXCERPT_CHARS`] characters of the body.
         excerpt: String,
     },
-    /// The request could not be built (bad endpoint, bad parameter).
+    /// The request could not be built or sent as asked (bad endpoint, bad parameter): why, with
+    /// the underlying error as its `source()`.
     #[error("invalid request: {0}")]
-    InvalidRequest(String),
+    InvalidRequest(#[source] RequestError),
     /// No usable credentials: which source, and why.
     #[error("credentials: {0}")]
     Credentials(#[source] crate::credentials::CredentialsError),
+}
+
+/// Why a request could not be built or sent as asked ([`Error::InvalidRequest`]).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RequestError {
+    /// The operation's path cannot be filled from the request (an unset or empty path
+    /// parameter).
+    #[error("{method} {operation}: {source}")]
+    Path {
+        /// HTTP method.
+        method: String,
+        /// Operation name.
+        operation: String,
+        /// Which placeholder, and why.
+        #[source]
+        source: crate::rest::PathError,
+    },
+    /// A path placeholder filled from the client's context (`{project_id}`, `{domain_id}`)
+    /// that neither the request nor the credentials give.
+    #[error("{operation}: {how}")]
+    Unresolved {
+        /// Operation name.
+        operation: String,
+        /// The placeholder (`{project_id}`).
+        placeholder: &'static str,
+        /// How to give it.
+        how: &'static str,
+    },
+    /// The JSON body does not serialize.
+    #[error("{operation}: body: {source}")]
+    Body {
+        /// Operation name.
+        operation: String,
+        /// The serializer's error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A structured (flattened or JSON-text) parameter does not serialize.
+    #[error("parameter {name}: {source}")]
+    Parameter {
+        /// The parameter.
+        name: String,
+        /// The serializer's error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// An empty region id.
+    #[error("empty region id")]
+    EmptyRegion,
+    /// A region id that is not one (letters, digits, `-` and `_`).
+    #[error("region id {region:?}: expected letters, digits, `-` and `_`")]
+    Region {
+        /// What was given.
+        region: String,
+    },
+    /// A network other than the public one for a service whose endpoints serve only that.
+    #[error("{service} has no endpoints for network {network:?}; its endpoints serve the public network")]
+    Network {
+        /// The service.
+        service: String,
+        /// The network asked for.
+        network: crate::endpoint::Network,
+    },
+    /// A network name that cannot stand in a host name.
+    #[error("network name {name:?} is not a host label")]
+    NetworkName {
+        /// What was given.
+        name: String,
+    },
+    /// An explicit endpoint URL without `scheme://`.
+    #[error("endpoint {url:?} has no scheme")]
+    NoScheme {
+        /// The URL.
+        url: String,
+    },
+    /// An explicit endpoint URL whose scheme is neither `http` nor `https`.
+    #[error("endpoint {url:?}: scheme must be http or https")]
+    Scheme {
+        /// The URL.
+        url: String,
+    },
+    /// An explicit endpoint URL without a usable host.
+    #[error("endpoint {url:?}: bad host")]
+    Host {
+        /// The URL.
+        url: String,
+    },
+    /// An HTTP method the HTTP client does not take.
+    #[error("method {method}: {source}")]
+    Method {
+        /// The method.
+        method: String,
+        /// The HTTP client's error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// The HTTP client cannot be built from its configuration (a CA or client certificate, a
+    /// proxy).
+    #[error("{what}: {source}")]
+    HttpClient {
+        /// What was being set (`CA certificate`, `client certificate`, `proxy`, `HTTP client`).
+        what: &'static str,
+        /// The HTTP client's error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+impl From<RequestError> for Error {
+    fn from(e: RequestError) -> Self {
+        Error::InvalidRequest(e)
+    }
 }
 
 impl Error {

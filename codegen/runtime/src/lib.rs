@@ -63,7 +63,7 @@ pub use serde;
 
 pub use credentials::{AccessKey, Credentials};
 pub use endpoint::{Endpoint, EndpointResolver, EndpointTable, Network};
-pub use error::{Error, ServiceError};
+pub use error::{Error, RequestError, ServiceError};
 pub use file::File;
 pub use request::{PreparedRequest, RequestProtocol};
 pub use retry::RetryPolicy;

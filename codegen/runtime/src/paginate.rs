@@ -363,7 +363,7 @@ mod tests {
                         total: None,
                         next_marker: Some("m1".into()),
                     }),
-                    _ => Err(Error::InvalidRequest("unexpected".into())),
+                    _ => Err(Error::InvalidRequest(crate::RequestError::EmptyRegion)),
                 }
             },
         );
@@ -374,7 +374,7 @@ mod tests {
             "a marker that does not move ends the stream"
         );
         let failing = paginate(PageStyle::PageNumber { first: 1, size: 1 }, |_| async {
-            Err::<Page<u8>, _>(Error::InvalidRequest("boom".into()))
+            Err::<Page<u8>, _>(Error::InvalidRequest(crate::RequestError::EmptyRegion))
         });
         let out: Vec<Result<u8, Error>> = block_on(failing.collect());
         assert_eq!(out.len(), 1);

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use crate::clock::UtcTime;
 use crate::credentials::Credentials;
-use crate::error::Error;
+use crate::error::{Error, RequestError};
 use crate::rpc::encode_pairs;
 use crate::sign::{self, SignInput, SignatureScheme};
 
@@ -182,15 +182,18 @@ pub fn sign_request(req: &mut PreparedRequest, ctx: &SignContext<'_>) -> Result<
 /// error that says how to set it.
 fn fill_placeholder(
     req: &mut PreparedRequest,
-    placeholder: &str,
+    placeholder: &'static str,
     value: Option<&str>,
     how: impl FnOnce() -> &'static str,
 ) -> Result<(), Error> {
     if !req.path.contains(placeholder) {
         return Ok(());
     }
-    let value =
-        value.ok_or_else(|| Error::InvalidRequest(format!("{}: {}", req.operation, how())))?;
+    let value = value.ok_or_else(|| RequestError::Unresolved {
+        operation: req.operation.to_string(),
+        placeholder,
+        how: how(),
+    })?;
     req.path = req
         .path
         .replace(placeholder, &crate::sign::percent_encode(value));

@@ -5,7 +5,7 @@ use std::fmt::Display;
 
 use serde::Serialize;
 
-use crate::error::Error;
+use crate::error::{Error, RequestError};
 use crate::request::PreparedRequest;
 use crate::sign::percent_encode;
 
@@ -104,8 +104,10 @@ impl RestRequest {
 
     /// Sets a JSON body.
     pub fn json(mut self, body: &impl Serialize) -> Result<Self, Error> {
-        self.req.body = serde_json::to_vec(body)
-            .map_err(|e| Error::InvalidRequest(format!("{}: body: {e}", self.operation)))?;
+        self.req.body = serde_json::to_vec(body).map_err(|source| RequestError::Body {
+            operation: self.operation.to_string(),
+            source,
+        })?;
         self.req.content_type = Some("application/json".to_owned());
         Ok(self)
     }
@@ -133,8 +135,12 @@ impl RestRequest {
         if self.req.content_type.is_none() {
             self.req.content_type = Some(DEFAULT_CONTENT_TYPE.to_owned());
         }
-        self.req.path = render_path(&self.template, &self.path_params).map_err(|e| {
-            Error::InvalidRequest(format!("{} {}: {e}", self.method, self.operation))
+        self.req.path = render_path(&self.template, &self.path_params).map_err(|source| {
+            RequestError::Path {
+                method: self.method.to_string(),
+                operation: self.operation.to_string(),
+                source,
+            }
         })?;
         Ok(self.req)
     }
@@ -344,7 +350,21 @@ mod tests {
         assert_eq!(r.content_type.as_deref(), Some("application/json"));
         assert!(r.body.is_empty());
         let missing = RestRequest::new("X", "GET", "/v2/{instance_id}").into_prepared();
-        assert!(matches!(missing, Err(Error::InvalidRequest(m)) if m.contains("instance_id")));
+        let Err(Error::InvalidRequest(e)) = missing else {
+            panic!("{missing:?}");
+        };
+        assert_eq!(
+            e.to_string(),
+            "GET X: path parameter instance_id is not set"
+        );
+        // The path error is the cause, typed.
+        let cause = std::error::Error::source(&e).and_then(|s| s.downcast_ref::<PathError>());
+        assert_eq!(
+            cause,
+            Some(&PathError::Unset {
+                name: "instance_id".into()
+            })
+        );
         // An unset project id waits for the credentials.
         let deferred = RestRequest::new("X", "GET", "/v2/{project_id}/things")
             .into_prepared()

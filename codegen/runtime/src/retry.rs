@@ -310,7 +310,11 @@ mod tests {
         assert!(!p.should_retry(&read, 1, false));
         assert!(p.should_retry(&Error::Timeout(Duration::from_secs(1)), 1, true));
         assert!(!p.should_retry(&Error::Timeout(Duration::from_secs(1)), 1, false));
-        assert!(!p.should_retry(&Error::Credentials("x".into()), 1, true));
+        assert!(!p.should_retry(
+            &Error::Credentials(crate::credentials::CredentialsError::NoAccessKey),
+            1,
+            true
+        ));
         let connect = Error::Transport {
             message: "refused".into(),
             connect: true,

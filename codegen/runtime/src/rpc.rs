@@ -8,7 +8,7 @@ use std::fmt::Display;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::error::Error;
+use crate::error::{Error, RequestError};
 use crate::request::{PreparedRequest, RequestProtocol, RpcInfo};
 use crate::sign::percent_decode;
 
@@ -81,16 +81,20 @@ impl RpcRequest {
     /// Adds a structured value flattened the RPC way: lists as `Name.1`, `Name.2`, …, objects as
     /// `Name.Field`, recursively (`Tag.1.Key=k&Tag.1.Value=v`). `null` members are skipped.
     pub fn flat(mut self, name: &str, value: &impl Serialize) -> Result<Self, Error> {
-        let v = serde_json::to_value(value)
-            .map_err(|e| Error::InvalidRequest(format!("parameter {name}: {e}")))?;
+        let v = serde_json::to_value(value).map_err(|source| RequestError::Parameter {
+            name: name.to_owned(),
+            source,
+        })?;
         flatten_value(name, &v, &mut self.params);
         Ok(self)
     }
 
     /// Adds a parameter whose value is the JSON text of `value` (parameters typed "String (JSON)").
     pub fn json(mut self, name: &str, value: &impl Serialize) -> Result<Self, Error> {
-        let s = serde_json::to_string(value)
-            .map_err(|e| Error::InvalidRequest(format!("parameter {name}: {e}")))?;
+        let s = serde_json::to_string(value).map_err(|source| RequestError::Parameter {
+            name: name.to_owned(),
+            source,
+        })?;
         self.params.push((name.to_owned(), s));
         Ok(self)
     }

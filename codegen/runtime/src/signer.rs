@@ -133,7 +133,9 @@ impl Signer for HuaweiTokenSigner {
             .credentials
             .auth_token
             .as_deref()
-            .ok_or_else(|| Error::Credentials("an IAM token is required".into()))?;
+            .ok_or(Error::Credentials(
+                crate::credentials::CredentialsError::NoAuthToken,
+            ))?;
         req.set_header(huawei::TOKEN_HEADER, token);
         for (k, v) in huawei::ScopeIds::of(ctx.credentials).headers() {
             req.set_header(k, v);

@@ -664,8 +664,12 @@ mod tests {
         assert!(is_transient(&service_error_with(429, "APIGW.0308")));
         assert!(!is_transient(&service_error_with(404, "DMS.00404022")));
         assert!(!is_transient(&service_error_with(403, "APIGW.0301")));
-        assert!(!is_transient(&Error::Credentials("none".into())));
-        assert!(!is_transient(&Error::InvalidRequest("bad".into())));
+        assert!(!is_transient(&Error::Credentials(
+            crate::credentials::CredentialsError::NoAccessKey
+        )));
+        assert!(!is_transient(&Error::InvalidRequest(
+            crate::RequestError::EmptyRegion
+        )));
     }
 
     #[tokio::test(start_paused = true)]

@@ -1459,7 +1459,9 @@ mod tests {
             _size: u32,
         }
         fn refuse(_: &Req) -> Result<PreparedRequest, crate::Error> {
-            Err(crate::Error::InvalidRequest("no".into()))
+            Err(crate::Error::InvalidRequest(
+                crate::RequestError::EmptyRegion,
+            ))
         }
         let f = fixture(
             "TagResources",
@@ -1484,7 +1486,10 @@ mod tests {
         );
         assert_eq!(
             first(&encode),
-            ("encode", "encode: invalid request: no".to_owned())
+            (
+                "encode",
+                "encode: invalid request: empty region id".to_owned()
+            )
         );
     }
 

@@ -456,7 +456,11 @@ async fn alibaba_default_chain_order_env_then_cli_then_ini() {
     );
     // The environment names no source of its own (the variables say it); the files do.
     assert!(
-        matches!(&tried[0].1, Error::Credentials(CredentialsError::Other(m)) if m.contains("ALIBABA_CLOUD_ACCESS_KEY_ID")),
+        matches!(&tried[0].1, Error::Credentials(CredentialsError::Environment { required, or: None }) if required[0] == "ALIBABA_CLOUD_ACCESS_KEY_ID")
+            && tried[0]
+                .1
+                .to_string()
+                .contains("set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET"),
         "{tried:?}"
     );
     for (name, why) in &tried[1..] {
@@ -782,7 +786,10 @@ async fn failed_refresh_keeps_unexpired_credentials() {
         let at = *n.lock().unwrap();
         async move {
             if failing {
-                Err(Error::Credentials("metadata service down".into()))
+                Err(Error::Credentials(CredentialsError::Source {
+                    provider: "metadata".into(),
+                    reason: "service down".into(),
+                }))
             } else {
                 Ok(Credentials::temporary(
                     "K",
@@ -1144,7 +1151,12 @@ async fn chain_reuses_the_provider_that_answered() {
             "first",
             provide_credentials_fn(move || {
                 a2.fetch_add(1, Ordering::SeqCst);
-                async { Err(Error::Credentials("not here".into())) }
+                async {
+                    Err(Error::Credentials(CredentialsError::Source {
+                        provider: "first".into(),
+                        reason: "not here".into(),
+                    }))
+                }
             }),
         )
         .with("second", Credentials::access_key("B", "s"));

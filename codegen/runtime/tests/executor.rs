@@ -468,7 +468,11 @@ async fn an_unset_project_id_comes_from_the_credentials() {
     cfg.retry = fast_retry();
     let err = Client::new(cfg).unwrap().send(req).await.unwrap_err();
     assert!(
-        matches!(&err, Error::InvalidRequest(m) if m.contains("project_id")),
+        matches!(
+            &err,
+            Error::InvalidRequest(apigen_runtime::RequestError::Unresolved { placeholder, .. })
+                if *placeholder == apigen_runtime::rest::PROJECT_ID_PLACEHOLDER
+        ) && err.to_string().contains("project_id"),
         "{err}"
     );
     assert_eq!(srv.seen.lock().unwrap().len(), 1);

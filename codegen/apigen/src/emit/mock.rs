@@ -719,7 +719,7 @@ pub fn emit_stateful_test(sm: &ServiceModel) -> TokenStream {
                 include_str!("cases.json"),
             )
             .await
-            .unwrap_or_else(|problems| panic!("{} problems:\n{}", problems.len(), problems.join("\n")));
+            .unwrap_or_else(|problems| panic!("{} problems:\n{problems}", problems.len()));
             assert_eq!(exercised, #creatable, "resources exercised");
         }
 
@@ -815,7 +815,7 @@ fn client_stateful_test(sm: &ServiceModel, creatable: usize) -> TokenStream {
                 include_str!("cases.json"),
             )
             .await
-            .unwrap_or_else(|problems| panic!("{} problems:\n{}", problems.len(), problems.join("\n")));
+            .unwrap_or_else(|problems| panic!("{} problems:\n{problems}", problems.len()));
             assert_eq!(exercised, #creatable, "resources exercised");
         }
     }
@@ -971,7 +971,7 @@ pub fn emit_bad_requests_test(sm: &ServiceModel) -> TokenStream {
                 include_str!("cases.json"),
             )
             .await
-            .unwrap_or_else(|problems| panic!("{} problems:\n{}", problems.len(), problems.join("\n")));
+            .unwrap_or_else(|problems| panic!("{} problems:\n{problems}", problems.len()));
             assert!(checked > 0, "no parameter fault was checked");
             assert!(mock.recorder().requests().len() >= server::schema().operations.len());
         }

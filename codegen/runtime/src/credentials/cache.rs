@@ -97,13 +97,9 @@ impl CachedProvider {
                 });
                 if let Some(exp) = fresh.expires_at {
                     if exp <= now {
-                        return Err(Error::Credentials(
-                            format!(
-                                "{:?} returned credentials that have already expired",
-                                self.inner
-                            )
-                            .into(),
-                        ));
+                        return Err(Error::Credentials(super::CredentialsError::Expired {
+                            provider: format!("{:?}", self.inner),
+                        }));
                     }
                 }
                 *slot = Some(Cached {

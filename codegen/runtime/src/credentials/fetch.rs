@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use super::environment::Environment;
 use super::profile::cred_err;
-use super::Credentials;
+use super::{Credentials, CredentialsError};
 use crate::client::{Client, ClientConfig, Response};
 use crate::clock::UtcTime;
 use crate::endpoint::Endpoint;
@@ -131,13 +131,20 @@ pub(crate) fn temporary_keys(
 }
 
 /// Reads a token file (OIDC, id token) trimmed; an empty file is an error.
-pub(crate) async fn read_token_file(path: &str, what: &str) -> Result<String, Error> {
-    let text = tokio::fs::read_to_string(path)
-        .await
-        .map_err(|e| Error::Credentials(format!("{what} {path}: {e}").into()))?;
+pub(crate) async fn read_token_file(path: &str, what: &'static str) -> Result<String, Error> {
+    let text = tokio::fs::read_to_string(path).await.map_err(|source| {
+        Error::Credentials(CredentialsError::TokenFile {
+            what,
+            path: path.to_owned(),
+            source,
+        })
+    })?;
     let t = text.trim();
     if t.is_empty() {
-        return Err(Error::Credentials(format!("{what} {path} is empty").into()));
+        return Err(Error::Credentials(CredentialsError::EmptyTokenFile {
+            what,
+            path: path.to_owned(),
+        }));
     }
     Ok(t.to_owned())
 }

@@ -24,7 +24,7 @@ use serde_json::{json, Value};
 use super::chain::ChainProvider;
 use super::fetch::{json_body, read_token_file, temporary_keys, ProviderContext};
 use super::provider::{CredentialsFuture, ProvideCredentials, SharedCredentialsProvider};
-use super::{AccessKey, Credentials, HUAWEI_DOMAIN_ID, HUAWEI_PROJECT_ID};
+use super::{AccessKey, Credentials, CredentialsError, HUAWEI_DOMAIN_ID, HUAWEI_PROJECT_ID};
 use crate::client::Client;
 use crate::error::Error;
 use crate::request::PreparedRequest;
@@ -571,11 +571,7 @@ pub async fn lookup_project_id(
     region: &str,
 ) -> Result<String, Error> {
     if region.is_empty() {
-        return Err(Error::Credentials(
-            "no project id and no region to look it up by: set the project id \
-             (Credentials::with_project_id, HUAWEICLOUD_SDK_PROJECT_ID) or the client's region"
-                .into(),
-        ));
+        return Err(Error::Credentials(CredentialsError::NoRegion));
     }
     let client: Client = ctx.client(
         &regional_iam_endpoint(ctx, region),
@@ -588,7 +584,10 @@ pub async fn lookup_project_id(
         .query("name", region)
         .into_prepared()?;
     let resp = client.send(req).await.map_err(|e| {
-        Error::Credentials(format!("project id of region {region:?} from IAM: {e}").into())
+        Error::Credentials(CredentialsError::ProjectLookup {
+            region: region.to_owned(),
+            source: Box::new(e),
+        })
     })?;
     let trace = resp.header("x-iam-trace-id").unwrap_or("-").to_owned();
     let body = json_body(&resp, "KeystoneListProjects")?;
@@ -599,21 +598,15 @@ pub async fn lookup_project_id(
         .unwrap_or_default();
     match ids.as_slice() {
         [one] => Ok((*one).to_owned()),
-        [] => Err(Error::Credentials(
-            format!(
-                "IAM knows no project of region {region:?} (X-IAM-Trace-Id {trace}); \
-             set the project id explicitly"
-            )
-            .into(),
-        )),
-        many => Err(Error::Credentials(
-            format!(
-                "several projects match region {region:?}: {} (X-IAM-Trace-Id {trace}); \
-             choose one with Credentials::with_project_id",
-                many.join(", ")
-            )
-            .into(),
-        )),
+        [] => Err(Error::Credentials(CredentialsError::NoProject {
+            region: region.to_owned(),
+            trace,
+        })),
+        many => Err(Error::Credentials(CredentialsError::SeveralProjects {
+            region: region.to_owned(),
+            projects: many.iter().map(|p| (*p).to_owned()).collect(),
+            trace,
+        })),
     }
 }
 
@@ -634,10 +627,11 @@ pub async fn lookup_domain_id(
     )?;
     let req =
         RestRequest::new("KeystoneListAuthDomains", "GET", "/v3/auth/domains").into_prepared()?;
-    let resp = client
-        .send(req)
-        .await
-        .map_err(|e| Error::Credentials(format!("domain id from IAM: {e}").into()))?;
+    let resp = client.send(req).await.map_err(|e| {
+        Error::Credentials(CredentialsError::DomainLookup {
+            source: Box::new(e),
+        })
+    })?;
     let trace = resp.header("x-iam-trace-id").unwrap_or("-").to_owned();
     let body = json_body(&resp, "KeystoneListAuthDomains")?;
     let ids: Vec<&str> = body
@@ -647,14 +641,10 @@ pub async fn lookup_domain_id(
         .unwrap_or_default();
     match ids.as_slice() {
         [one] => Ok((*one).to_owned()),
-        other => Err(Error::Credentials(
-            format!(
-            "IAM lists {} domains for these credentials, expected one (X-IAM-Trace-Id {trace}); \
-             set the domain id (Credentials::with_domain_id, HUAWEICLOUD_SDK_DOMAIN_ID)",
-            other.len()
-        )
-            .into(),
-        )),
+        other => Err(Error::Credentials(CredentialsError::DomainCount {
+            count: other.len(),
+            trace,
+        })),
     }
 }
 

@@ -73,9 +73,108 @@ pub enum CredentialsError {
         /// The providers tried and why each failed.
         tried: Vec<(&'static str, Error)>,
     },
-    /// Anything else (credentials that lack what the signer needs, an expired answer).
-    #[error("{0}")]
-    Other(String),
+    /// No variables of the environment source are set (`set ALIBABA_CLOUD_ACCESS_KEY_ID and
+    /// ALIBABA_CLOUD_ACCESS_KEY_SECRET`).
+    #[error("set {} and {}{}", .required[0], .required[1], or_text(*.or))]
+    Environment {
+        /// The variables that together give credentials.
+        required: [&'static str; 2],
+        /// The variable that gives them alone instead, if any (`HUAWEICLOUD_AUTH_TOKEN`).
+        or: Option<&'static str>,
+    },
+    /// The signer needs an access key pair and the credentials have none (an IAM token only).
+    #[error("an access key pair is required")]
+    NoAccessKey,
+    /// The signer needs an IAM token and the credentials have none.
+    #[error("an IAM token is required")]
+    NoAuthToken,
+    /// A provider answered credentials that had already expired.
+    #[error("{provider} returned credentials that have already expired")]
+    Expired {
+        /// The provider (its `Debug` form).
+        provider: String,
+    },
+    /// A token file (OIDC, id token) that cannot be read.
+    #[error("{what} {path}: {source}")]
+    TokenFile {
+        /// Which token (`OIDC token file`).
+        what: &'static str,
+        /// The file.
+        path: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A token file that is empty.
+    #[error("{what} {path} is empty")]
+    EmptyTokenFile {
+        /// Which token.
+        what: &'static str,
+        /// The file.
+        path: String,
+    },
+    /// A Huawei project id to look up through IAM without a region to look it up by.
+    #[error(
+        "no project id and no region to look it up by: set the project id \
+         (Credentials::with_project_id, HUAWEICLOUD_SDK_PROJECT_ID) or the client's region"
+    )]
+    NoRegion,
+    /// The IAM call looking up the project id of a region failed.
+    #[error("project id of region {region:?} from IAM: {source}")]
+    ProjectLookup {
+        /// The region.
+        region: String,
+        /// The call's error.
+        #[source]
+        source: Box<Error>,
+    },
+    /// IAM lists no project of the region.
+    #[error(
+        "IAM knows no project of region {region:?} (X-IAM-Trace-Id {trace}); \
+         set the project id explicitly"
+    )]
+    NoProject {
+        /// The region.
+        region: String,
+        /// IAM's trace id (`-` when it sent none).
+        trace: String,
+    },
+    /// IAM lists several projects of the region.
+    #[error(
+        "several projects match region {region:?}: {} (X-IAM-Trace-Id {trace}); \
+         choose one with Credentials::with_project_id",
+        .projects.join(", ")
+    )]
+    SeveralProjects {
+        /// The region.
+        region: String,
+        /// The ids of the projects.
+        projects: Vec<String>,
+        /// IAM's trace id.
+        trace: String,
+    },
+    /// The IAM call looking up the account's domain id failed.
+    #[error("domain id from IAM: {source}")]
+    DomainLookup {
+        /// The call's error.
+        #[source]
+        source: Box<Error>,
+    },
+    /// IAM lists no domain, or several, for the credentials.
+    #[error(
+        "IAM lists {count} domains for these credentials, expected one (X-IAM-Trace-Id {trace}); \
+         set the domain id (Credentials::with_domain_id, HUAWEICLOUD_SDK_DOMAIN_ID)"
+    )]
+    DomainCount {
+        /// How many domains IAM listed.
+        count: usize,
+        /// IAM's trace id.
+        trace: String,
+    },
+}
+
+fn or_text(or: Option<&'static str>) -> String {
+    or.map(|v| format!(" (or {v})")).unwrap_or_default()
 }
 
 fn tried_text(tried: &[(&'static str, Error)]) -> String {
@@ -91,18 +190,6 @@ impl CredentialsError {
             _ => &[],
         };
         tried.iter().map(|(n, _)| *n)
-    }
-}
-
-impl From<String> for CredentialsError {
-    fn from(s: String) -> Self {
-        CredentialsError::Other(s)
-    }
-}
-
-impl From<&str> for CredentialsError {
-    fn from(s: &str) -> Self {
-        CredentialsError::Other(s.to_owned())
     }
 }
 
@@ -259,9 +346,10 @@ impl Credentials {
                 }),
                 ..Self::default()
             }),
-            _ => Err(Error::Credentials(
-                format!("set {ALIBABA_ACCESS_KEY_ID} and {ALIBABA_ACCESS_KEY_SECRET}").into(),
-            )),
+            _ => Err(Error::Credentials(CredentialsError::Environment {
+                required: [ALIBABA_ACCESS_KEY_ID, ALIBABA_ACCESS_KEY_SECRET],
+                or: None,
+            })),
         }
     }
 
@@ -283,9 +371,10 @@ impl Credentials {
         };
         let auth_token = non_empty(var(HUAWEI_AUTH_TOKEN));
         if access_key.is_none() && auth_token.is_none() {
-            return Err(Error::Credentials(
-                format!("set {HUAWEI_AK} and {HUAWEI_SK} (or {HUAWEI_AUTH_TOKEN})").into(),
-            ));
+            return Err(Error::Credentials(CredentialsError::Environment {
+                required: [HUAWEI_AK, HUAWEI_SK],
+                or: Some(HUAWEI_AUTH_TOKEN),
+            }));
         }
         Ok(Self {
             access_key,
@@ -300,7 +389,7 @@ impl Credentials {
     pub fn require_access_key(&self) -> Result<&AccessKey, Error> {
         self.access_key
             .as_ref()
-            .ok_or_else(|| Error::Credentials("an access key pair is required".into()))
+            .ok_or(Error::Credentials(CredentialsError::NoAccessKey))
     }
 }
 
@@ -340,6 +429,45 @@ mod tests {
         let t = Credentials::huawei_from_lookup(env(&[(HUAWEI_AUTH_TOKEN, "tok")])).unwrap();
         assert_eq!(t.auth_token.as_deref(), Some("tok"));
         assert!(Credentials::huawei_from_lookup(env(&[(HUAWEI_AK, " ")])).is_err());
+    }
+
+    /// Each failure is its own named case, with the text it always had.
+    #[test]
+    fn failures_are_named_cases_with_their_text() {
+        let text = |r: Result<Credentials, Error>| match r {
+            Err(Error::Credentials(e)) => (std::mem::discriminant(&e), e.to_string()),
+            other => panic!("{other:?}"),
+        };
+        let (case, message) = text(Credentials::huawei_from_lookup(env(&[])));
+        let want = CredentialsError::Environment {
+            required: [HUAWEI_AK, HUAWEI_SK],
+            or: Some(HUAWEI_AUTH_TOKEN),
+        };
+        assert_eq!(case, std::mem::discriminant(&want));
+        assert_eq!(
+            message,
+            "set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (or HUAWEICLOUD_AUTH_TOKEN)"
+        );
+        let (_, message) = text(Credentials::alibaba_from_lookup(env(&[])));
+        assert_eq!(
+            message,
+            "set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET"
+        );
+        let token_only = Credentials::huawei_from_lookup(env(&[(HUAWEI_AUTH_TOKEN, "t")])).unwrap();
+        assert!(matches!(
+            token_only.require_access_key(),
+            Err(Error::Credentials(CredentialsError::NoAccessKey))
+        ));
+        let several = CredentialsError::SeveralProjects {
+            region: "cn-north-4".into(),
+            projects: vec!["a".into(), "b".into()],
+            trace: "t1".into(),
+        };
+        assert_eq!(
+            several.to_string(),
+            "several projects match region \"cn-north-4\": a, b (X-IAM-Trace-Id t1); \
+             choose one with Credentials::with_project_id"
+        );
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub async fn faulty_requests(
     base_url: &str,
     schema: &ServiceSchema,
     cases_json: &str,
-) -> Result<usize, Vec<String>> {
+) -> Result<usize, Findings> {
     let (run, cases) = Run::new(base_url, schema, cases_json)?;
     run.all(&cases).await
 }
@@ -33,13 +33,13 @@ pub async fn valid_answers(
     base_url: &str,
     schema: &ServiceSchema,
     cases_json: &str,
-) -> Result<Vec<(String, u16, Value)>, Vec<String>> {
+) -> Result<Vec<(String, u16, Value)>, Findings> {
     let (run, cases) = Run::new(base_url, schema, cases_json)?;
     let mut out = Vec::new();
     let mut problems = Vec::new();
     for case in &cases {
         let Some(op) = case["op"].as_str().and_then(|id| schema.operation(id)) else {
-            problems.push(format!("unknown operation in {case}"));
+            problems.push(Finding::UnknownOperation { case: case.clone() });
             continue;
         };
         match run.valid_input(op, case) {
@@ -47,32 +47,150 @@ pub async fn valid_answers(
                 let (status, body) = run.send(op, &input).await;
                 out.push((op.id.clone(), status, body));
             }
-            Err(e) => problems.push(e.to_string()),
+            Err(e) => problems.push(e.into()),
         }
     }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(problems)
+    Findings::of(problems).map(|()| out)
+}
+
+/// One broken expectation of a conformance run ([`faulty_requests`], [`valid_answers`]) or a
+/// stateful one ([`super::stateful_check`]). `Display` is the line the run reports.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Finding {
+    /// `tests/cases.json` is not a list of cases.
+    #[error("cases.json: {0}")]
+    Cases(#[source] serde_json::Error),
+    /// A case names an operation the schema lacks.
+    #[error("unknown operation in {case}")]
+    UnknownOperation {
+        /// The case.
+        case: Value,
+    },
+    /// A case's request is not one its operation accepts (the case is at fault).
+    #[error(transparent)]
+    Case(#[from] CaseError),
+    /// The valid request of a case did not succeed.
+    #[error("{op}: the valid request failed: {status} {body}")]
+    ValidRequestFailed {
+        /// The operation.
+        op: String,
+        /// The answer's status.
+        status: u16,
+        /// The answer's body (a string when it is not JSON).
+        body: Value,
+    },
+    /// The error answering a faulty request does not name the parameter at fault.
+    #[error("{probe}: the error does not name the parameter: {error}")]
+    ParameterUnnamed {
+        /// The faulty request (`CreateTopic without it `Topic``).
+        probe: String,
+        /// The error's code and message.
+        error: String,
+    },
+    /// A faulty request did not get a vendor error with a 4xx status.
+    #[error("{probe}: expected a vendor 4xx error, got {status} {body}")]
+    NotVendorError {
+        /// The faulty request.
+        probe: String,
+        /// The answer's status.
+        status: u16,
+        /// The answer's body.
+        body: Value,
+    },
+    /// A protocol fault got a vendor error with another code.
+    #[error("{probe}: expected {expected}, got {error}")]
+    WrongCode {
+        /// The faulty request (its query).
+        probe: String,
+        /// The code the vendor answers (`InvalidAction.NotFound`).
+        expected: &'static str,
+        /// The error's code and message.
+        error: String,
+    },
+    /// A protocol fault got a vendor error with another status.
+    #[error("{probe}: expected {expected}, got {status}")]
+    WrongStatus {
+        /// The faulty request (`oversized body`).
+        probe: String,
+        /// The status the vendor answers.
+        expected: u16,
+        /// The status answered.
+        status: u16,
+    },
+    /// A stateful plan of an operation the schema lacks.
+    #[error("plan of unknown operation {op}")]
+    UnknownPlan {
+        /// The operation.
+        op: String,
+    },
+    /// A resource of a stateful mock that does not behave as the service's would: what the
+    /// stateful run saw.
+    #[error("{resource}: {problem}")]
+    Resource {
+        /// The resource (`v2/instances`).
+        resource: String,
+        /// What was expected and what happened.
+        problem: String,
+    },
+}
+
+/// Every broken expectation of a run, in the order found: `Display` gives one a line.
+#[derive(Debug, Default)]
+pub struct Findings(pub Vec<Finding>);
+
+impl Findings {
+    /// `Ok` when there are none.
+    pub(crate) fn of(found: Vec<Finding>) -> Result<(), Self> {
+        match found.is_empty() {
+            true => Ok(()),
+            false => Err(Self(found)),
+        }
     }
 }
+
+impl std::ops::Deref for Findings {
+    type Target = [Finding];
+    fn deref(&self) -> &[Finding] {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Findings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, finding) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{finding}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Findings {}
 
 /// A request as the checks vary it: RPC wire pairs, or REST members by wire name.
 /// A conformance case whose request is not one the operation accepts (the case, not the mock,
 /// is at fault).
 #[derive(Debug, thiserror::Error)]
-pub(crate) enum CaseError {
+#[non_exhaustive]
+pub enum CaseError {
     /// RPC: the case's `params` are not name/value pairs.
     #[error("{op}: params: {source}")]
     Params {
+        /// The operation.
         op: String,
+        /// Why.
         #[source]
         source: serde_json::Error,
     },
     /// REST: the case's input breaks the operation's schema.
     #[error("{op}: {source}")]
     Input {
+        /// The operation.
         op: String,
+        /// The schema's refusal.
         #[source]
         source: crate::server::ApiError,
     },
@@ -88,7 +206,7 @@ pub(crate) struct Run<'a> {
     pub(crate) http: reqwest::Client,
     pub(crate) base: String,
     pub(crate) schema: &'a ServiceSchema,
-    pub(crate) problems: Vec<String>,
+    pub(crate) problems: Vec<Finding>,
 }
 
 impl<'a> Run<'a> {
@@ -97,9 +215,9 @@ impl<'a> Run<'a> {
         base_url: &str,
         schema: &'a ServiceSchema,
         cases_json: &str,
-    ) -> Result<(Self, Vec<Value>), Vec<String>> {
+    ) -> Result<(Self, Vec<Value>), Findings> {
         let cases =
-            serde_json::from_str(cases_json).map_err(|e| vec![format!("cases.json: {e}")])?;
+            serde_json::from_str(cases_json).map_err(|e| Findings(vec![Finding::Cases(e)]))?;
         let run = Run {
             http: reqwest::Client::new(),
             base: base_url.trim_end_matches('/').to_owned(),
@@ -108,26 +226,28 @@ impl<'a> Run<'a> {
         };
         Ok((run, cases))
     }
-    async fn all(mut self, cases: &[Value]) -> Result<usize, Vec<String>> {
+    async fn all(mut self, cases: &[Value]) -> Result<usize, Findings> {
         let mut checked = 0;
         for case in cases {
             let Some(op) = case["op"].as_str().and_then(|id| self.schema.operation(id)) else {
-                self.problems.push(format!("unknown operation in {case}"));
+                self.problems
+                    .push(Finding::UnknownOperation { case: case.clone() });
                 continue;
             };
             let valid = match self.valid_input(op, case) {
                 Ok(v) => v,
                 Err(e) => {
-                    self.problems.push(e.to_string());
+                    self.problems.push(e.into());
                     continue;
                 }
             };
             let (status, body) = self.send(op, &valid).await;
             if !(200..300).contains(&status) {
-                self.problems.push(format!(
-                    "{}: the valid request failed: {status} {body}",
-                    op.id
-                ));
+                self.problems.push(Finding::ValidRequestFailed {
+                    op: op.id.clone(),
+                    status,
+                    body,
+                });
                 continue;
             }
             for p in op.params.iter().filter(|p| p.required) {
@@ -151,11 +271,7 @@ impl<'a> Run<'a> {
             }
         }
         self.protocol_faults().await;
-        if self.problems.is_empty() {
-            Ok(checked)
-        } else {
-            Err(self.problems)
-        }
+        Findings::of(self.problems).map(|()| checked)
     }
 
     /// The case's request; REST bodies are normalized as a typed client would send them (the
@@ -192,18 +308,17 @@ impl<'a> Run<'a> {
         p: &ParamSchema,
         how: &str,
     ) {
-        let what = format!("{} {how} `{}`", op.id, p.name);
-        if let Some(err) = self.vendor_error(status, body, &what) {
-            if !err.contains(&p.name) {
-                self.problems.push(format!(
-                    "{what}: the error does not name the parameter: {err}"
-                ));
+        let probe = format!("{} {how} `{}`", op.id, p.name);
+        if let Some(error) = self.vendor_error(status, body, &probe) {
+            if !error.contains(&p.name) {
+                self.problems
+                    .push(Finding::ParameterUnnamed { probe, error });
             }
         }
     }
 
     /// The `code message` of a vendor error body with a 4xx status; records a problem otherwise.
-    fn vendor_error(&mut self, status: u16, body: &Value, what: &str) -> Option<String> {
+    fn vendor_error(&mut self, status: u16, body: &Value, probe: &str) -> Option<String> {
         let (code, message) = match self.schema.protocol {
             Protocol::AlibabaRpc => ("Code", "Message"),
             Protocol::HuaweiRest => ("error_code", "error_msg"),
@@ -212,9 +327,11 @@ impl<'a> Run<'a> {
         match (text(code), text(message)) {
             (Some(c), Some(m)) if (400..500).contains(&status) => Some(format!("{c} {m}")),
             _ => {
-                self.problems.push(format!(
-                    "{what}: expected a vendor 4xx error, got {status} {body}"
-                ));
+                self.problems.push(Finding::NotVendorError {
+                    probe: probe.to_owned(),
+                    status,
+                    body: body.clone(),
+                });
                 None
             }
         }
@@ -239,8 +356,11 @@ impl<'a> Run<'a> {
                         raw(self.http.get(format!("{}/?{query}", self.base))).await;
                     if let Some(err) = self.vendor_error(status, &body, &query) {
                         if !err.starts_with(expected) {
-                            self.problems
-                                .push(format!("{query}: expected {expected}, got {err}"));
+                            self.problems.push(Finding::WrongCode {
+                                probe: query,
+                                expected,
+                                error: err,
+                            });
                         }
                     }
                 }
@@ -282,8 +402,11 @@ impl<'a> Run<'a> {
     async fn expect_status(&mut self, req: reqwest::RequestBuilder, want: u16, what: &str) {
         let (status, body) = raw(req).await;
         if self.vendor_error(status, &body, what).is_some() && status != want {
-            self.problems
-                .push(format!("{what}: expected {want}, got {status}"));
+            self.problems.push(Finding::WrongStatus {
+                probe: what.to_owned(),
+                expected: want,
+                status,
+            });
         }
     }
 
@@ -463,5 +586,59 @@ async fn raw(req: reqwest::RequestBuilder) -> (u16, Value) {
             )
         }
         Err(e) => (0, Value::String(e.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::FutureExt;
+
+    fn schema() -> ServiceSchema {
+        ServiceSchema::from_json(
+            r#"{"service": "t", "protocol": "alibaba-rpc", "version": "2020-01-01",
+                "operations": [{"id": "GetTopicList", "method": "POST", "path": "/",
+                                "success_status": 200, "params": []}]}"#,
+        )
+        .unwrap()
+    }
+
+    /// Findings are typed, and read as the run's lines always did.
+    #[test]
+    fn findings_are_typed_and_read_as_lines() {
+        let s = schema();
+        let broken = faulty_requests("http://127.0.0.1:9", &s, "not json")
+            .now_or_never()
+            .expect("no call made")
+            .unwrap_err();
+        assert!(matches!(broken[..], [Finding::Cases(_)]), "{broken:?}");
+        assert!(broken.to_string().starts_with("cases.json: "), "{broken}");
+        let cases = r#"[{"op": "Nope"}, {"op": "Gone"}]"#;
+        let unknown = valid_answers("http://127.0.0.1:9", &s, cases)
+            .now_or_never()
+            .expect("no call made")
+            .unwrap_err();
+        assert!(matches!(
+            unknown[..],
+            [
+                Finding::UnknownOperation { .. },
+                Finding::UnknownOperation { .. }
+            ]
+        ));
+        assert_eq!(
+            unknown.to_string(),
+            "unknown operation in {\"op\":\"Nope\"}\nunknown operation in {\"op\":\"Gone\"}"
+        );
+        let plans = [(
+            "Nope".to_owned(),
+            crate::schema::Plan::new("topic", crate::schema::Action::List),
+        )]
+        .into();
+        let stateful = super::super::stateful_check::check_resources("", &s, &plans, "[]")
+            .now_or_never()
+            .expect("no call made")
+            .unwrap_err();
+        assert!(matches!(&stateful[..], [Finding::UnknownPlan { op }] if op == "Nope"));
+        assert_eq!(stateful.to_string(), "plan of unknown operation Nope");
     }
 }

@@ -19,7 +19,7 @@ use std::pin::Pin;
 
 use serde_json::{Map, Value};
 
-use super::conformance::{text, Input, Run};
+use super::conformance::{text, Finding, Findings, Input, Run};
 use super::stateful::{page_members, Action, Paging, Plan, KEY_SEPARATOR};
 use crate::schema::{OperationSchema, ServiceSchema};
 
@@ -171,7 +171,7 @@ pub async fn check_resources(
     schema: &ServiceSchema,
     plans: &BTreeMap<String, Plan>,
     cases_json: &str,
-) -> Result<usize, Vec<String>> {
+) -> Result<usize, Findings> {
     for_each_resource(base_url, None, schema, plans, cases_json, Exercise::All).await
 }
 
@@ -184,7 +184,7 @@ pub async fn check_resources_through(
     schema: &ServiceSchema,
     plans: &BTreeMap<String, Plan>,
     cases_json: &str,
-) -> Result<usize, Vec<String>> {
+) -> Result<usize, Findings> {
     for_each_resource("", Some(client), schema, plans, cases_json, Exercise::All).await
 }
 
@@ -202,7 +202,7 @@ pub async fn check_lifecycles(
     cases_json: &str,
     store: &super::Store,
     step: std::time::Duration,
-) -> Result<usize, Vec<String>> {
+) -> Result<usize, Findings> {
     let exercise = Exercise::Lifecycle { store, step };
     for_each_resource(base_url, None, schema, plans, cases_json, exercise).await
 }
@@ -228,7 +228,7 @@ async fn for_each_resource(
     plans: &BTreeMap<String, Plan>,
     cases_json: &str,
     exercise: Exercise<'_>,
-) -> Result<usize, Vec<String>> {
+) -> Result<usize, Findings> {
     let (mut run, cases) = Run::new(base_url, schema, cases_json)?;
     let resources = by_resource(&mut run, schema, plans);
     let mut exercised = 0;
@@ -250,11 +250,7 @@ async fn for_each_resource(
         }
         run.problems.append(&mut check.problems);
     }
-    if run.problems.is_empty() {
-        Ok(exercised)
-    } else {
-        Err(run.problems)
-    }
+    Findings::of(run.problems).map(|()| exercised)
 }
 
 /// The plans by resource and action (the first plan of each action), and a problem for a plan
@@ -269,7 +265,7 @@ fn by_resource<'s>(
     for (op_id, plan) in plans {
         let Some(op) = schema.operation(op_id) else {
             run.problems
-                .push(format!("plan of unknown operation {op_id}"));
+                .push(Finding::UnknownPlan { op: op_id.clone() });
             continue;
         };
         resources
@@ -287,12 +283,15 @@ struct Check<'a> {
     cases: &'a [Value],
     resource: &'a str,
     ops: &'a BTreeMap<Action, (&'a OperationSchema, &'a Plan)>,
-    problems: Vec<String>,
+    problems: Vec<Finding>,
 }
 
 impl Check<'_> {
     fn fail(&mut self, what: String) {
-        self.problems.push(format!("{}: {what}", self.resource));
+        self.problems.push(Finding::Resource {
+            resource: self.resource.to_owned(),
+            problem: what,
+        });
     }
 
     fn input(&self, op: &OperationSchema) -> Option<Input> {

@@ -14,7 +14,7 @@ async fn faulty_requests_get_vendor_4xx_answers_and_never_5xx() {
         include_str!("cases.json"),
     )
     .await
-    .unwrap_or_else(|problems| panic!("{} problems:\n{}", problems.len(), problems.join("\n")));
+    .unwrap_or_else(|problems| panic!("{} problems:\n{problems}", problems.len()));
     assert!(checked > 0, "no parameter fault was checked");
     assert!(mock.recorder().requests().len() >= server::schema().operations.len());
 }

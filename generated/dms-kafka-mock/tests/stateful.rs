@@ -184,7 +184,7 @@ async fn every_resource_behaves_like_the_service_through_the_client() {
         include_str!("cases.json"),
     )
     .await
-    .unwrap_or_else(|problems| panic!("{} problems:\n{}", problems.len(), problems.join("\n")));
+    .unwrap_or_else(|problems| panic!("{} problems:\n{problems}", problems.len()));
     assert_eq!(exercised, 6usize, "resources exercised");
 }
 
@@ -214,7 +214,7 @@ async fn every_resource_behaves_like_the_service_over_http() {
         include_str!("cases.json"),
     )
     .await
-    .unwrap_or_else(|problems| panic!("{} problems:\n{}", problems.len(), problems.join("\n")));
+    .unwrap_or_else(|problems| panic!("{} problems:\n{problems}", problems.len()));
     assert_eq!(exercised, 6usize, "resources exercised");
 }
 

@@ -317,8 +317,8 @@ impl Check<'_> {
         })
     }
 
-    /// The list's unfiltered request within `scope`, asking for one page of up to `FULL`.
-    fn full_list_input(
+    /// The list's unfiltered request within `scope`.
+    fn scoped_list_input(
         &self,
         op: &OperationSchema,
         plan: &Plan,
@@ -328,6 +328,17 @@ impl Check<'_> {
         for (k, v) in scope {
             input = with(op, &input, k, v.clone());
         }
+        Some(input)
+    }
+
+    /// The list's unfiltered request within `scope`, asking for one page of up to `FULL`.
+    fn full_list_input(
+        &self,
+        op: &OperationSchema,
+        plan: &Plan,
+        scope: &[(String, Value)],
+    ) -> Option<Input> {
+        let mut input = self.scoped_list_input(op, plan, scope)?;
         for (k, v) in page_members(plan, 0, FULL) {
             input = with(op, &input, &k, v);
         }
@@ -620,12 +631,9 @@ impl Check<'_> {
         let Some(&(list_op, list)) = self.ops.get(&Action::List) else {
             return;
         };
-        let Some(mut list_in) = self.list_input(list_op, list) else {
+        let Some(list_in) = self.scoped_list_input(list_op, list, scope) else {
             return;
         };
-        for (k, v) in scope {
-            list_in = with(list_op, &list_in, k, v.clone());
-        }
         let id_of = |i: &Input, body: &Value| {
             identity(create_op, create, i).or_else(|| {
                 create
@@ -1328,12 +1336,9 @@ impl Check<'_> {
         let Some(&(list_op, list)) = self.ops.get(&Action::List) else {
             return;
         };
-        let Some(mut base) = self.list_input(list_op, list) else {
+        let Some(base) = self.scoped_list_input(list_op, list, scope) else {
             return;
         };
-        for (k, v) in scope {
-            base = with(list_op, &base, k, v.clone());
-        }
         let limit = count / PAGE as usize + 2;
         let Some(read) = self.page_stream(list_op, list, &base, limit) else {
             return;

@@ -156,6 +156,17 @@ pub fn check_items(
 pub struct Params(pub Vec<(String, String)>);
 
 impl Params {
+    /// The parameters `pairs`, in order (tests).
+    #[cfg(test)]
+    pub(crate) fn of(pairs: &[(&str, &str)]) -> Self {
+        Self(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    }
+
     /// The raw value of `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0
@@ -294,12 +305,7 @@ mod tests {
     use super::*;
 
     fn p(pairs: &[(&str, &str)]) -> Params {
-        Params(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        )
+        Params::of(pairs)
     }
 
     #[test]

@@ -218,15 +218,25 @@ impl Fault {
 
 type Checked<T> = Result<T, Fault>;
 
-/// Runs `check` with the report sink of `mode`, records what it found in `outcome`, and gives
-/// the input or the (first) fault's error.
+/// Runs `fill` with a text checker of `op` (the report sink of `mode`, giving what `output`
+/// asks) over the input it builds, records what it found in `outcome`, and gives the input or
+/// the (first) fault's error.
 fn run(
+    op: &OperationSchema,
     mode: Validation,
     outcome: &Outcome,
-    check: impl FnOnce(Option<&RefCell<Vec<Violation>>>) -> Checked<Value>,
+    output: Output,
+    fill: impl FnOnce(&Checker<'_>, &mut Map<String, Value>) -> Checked<()>,
 ) -> Result<Value, ApiError> {
     let sink = RefCell::new(Vec::new());
-    let out = check((mode == Validation::Report).then_some(&sink));
+    let text = Checker {
+        op,
+        strict: false,
+        report: (mode == Validation::Report).then_some(&sink),
+        output,
+    };
+    let mut input = Map::new();
+    let out = fill(&text, &mut input).map(|()| text.done(Value::Object(input)));
     let found = sink.into_inner();
     match out {
         Ok(v) => {
@@ -267,37 +277,30 @@ pub fn rpc_checked(
     outcome: &Outcome,
     output: Output,
 ) -> Result<Value, ApiError> {
-    run(mode, outcome, |report| {
-        let text = Checker {
-            op,
-            strict: false,
-            report,
-            output,
-        };
+    run(op, mode, outcome, output, |text, out| {
         let json = Checker {
             strict: true,
-            ..text
+            ..*text
         };
-        let mut out = Map::new();
         for p in &op.params {
             let cx = if p.encoding == Some(ParamEncoding::Json) {
                 &json
             } else {
-                &text
+                text
             };
             let raw = match rpc_raw(p, params) {
                 Ok(raw) => raw,
                 Err(e) => {
                     let f = Fault::from(e).at(&p.name, p.line);
                     if let Some(v) = cx.absorb(f, p.required, &p.shape)? {
-                        cx.insert(&mut out, p.key(), v);
+                        cx.insert(out, p.key(), v);
                     }
                     continue;
                 }
             };
-            cx.put(&mut out, p, raw.as_ref().map(Raw::view))?;
+            cx.put(out, p, raw.as_ref().map(Raw::view))?;
         }
-        Ok(text.done(Value::Object(out)))
+        Ok(())
     })
 }
 
@@ -316,26 +319,19 @@ pub fn rest_checked(
     outcome: &Outcome,
     output: Output,
 ) -> Result<Value, ApiError> {
-    run(mode, outcome, |report| {
-        let text = Checker {
-            op,
-            strict: false,
-            report,
-            output,
-        };
-        let mut out = Map::new();
+    run(op, mode, outcome, output, |text, out| {
         for p in &op.params {
             let raw = rest_raw(p, req);
-            text.put(&mut out, p, raw.as_ref().map(Raw::view))?;
+            text.put(out, p, raw.as_ref().map(Raw::view))?;
         }
         if let Some(body) = &op.body {
             // Multipart fields are text; a JSON body is typed by its sender.
             let strict = !body.content_type.starts_with("multipart/");
-            if let Some(v) = (Checker { strict, ..text }).body(body, req)? {
-                text.insert(&mut out, &body.key, v);
+            if let Some(v) = (Checker { strict, ..*text }).body(body, req)? {
+                text.insert(out, &body.key, v);
             }
         }
-        Ok(text.done(Value::Object(out)))
+        Ok(())
     })
 }
 
@@ -1019,12 +1015,7 @@ mod tests {
     }
 
     fn params(pairs: &[(&str, &str)]) -> Params {
-        Params(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        )
+        Params::of(pairs)
     }
 
     #[test]

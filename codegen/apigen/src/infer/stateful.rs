@@ -690,9 +690,14 @@ fn paging(p: &Pagination, op: &Operation) -> Option<Paging> {
 fn zero_is_all(description: &str) -> bool {
     let d = description.to_ascii_lowercase();
     d.contains("0表示不分页")
-        || ["0 indicates that all", "0 means all", "0 indicates all", "0 returns all"]
-            .iter()
-            .any(|p| d.contains(p))
+        || [
+            "0 indicates that all",
+            "0 means all",
+            "0 indicates all",
+            "0 returns all",
+        ]
+        .iter()
+        .any(|p| d.contains(p))
 }
 
 /// The noun of a resource as the documents' error messages write it (`topic`, `instance`,

@@ -613,8 +613,9 @@ macro_rules! wire_object {
 /// variant for the others, from one line per value: `Variant: "wire value"`.
 ///
 /// Gives `Default` (an empty `Unknown`, so structs holding the enum can derive `Default`),
-/// `as_str`, `From<&str>`, `Display`, `Serialize` (the wire string) and a lenient
-/// `Deserialize` (numbers and booleans read as their text).
+/// `as_str`, `From<&str>`, `Display`, `Serialize` (the wire string), a lenient
+/// `Deserialize` (numbers and booleans read as their text) and [`crate::Param`] (a request
+/// parameter sent as the wire string).
 ///
 /// ```
 /// #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -666,6 +667,11 @@ macro_rules! wire_enum {
         impl $crate::serde::Serialize for $name {
             fn serialize<S: $crate::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
+            }
+        }
+        impl $crate::param::Param for $name {
+            fn write(&self, name: &str, out: &mut Vec<(String, String)>) -> Result<(), $crate::Error> {
+                $crate::param::write_str(self.as_str(), name, out)
             }
         }
         impl<'de> $crate::serde::Deserialize<'de> for $name {

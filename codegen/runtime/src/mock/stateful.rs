@@ -401,11 +401,21 @@ impl Stateful {
                 offset,
                 limit,
                 default_size,
+                zero_is_all,
             }) => {
                 let o = number(offset, 0)?.unwrap_or(0);
-                let l = number(limit, 1)?.or(default(default_size)).unwrap_or(10);
+                // A documented default of 0 is "all" only where 0 is (else no page size).
+                let default_size = match zero_is_all {
+                    true => *default_size,
+                    false => default(default_size),
+                };
+                let l = number(limit, i64::from(!zero_is_all))?
+                    .or(default_size)
+                    .unwrap_or(10);
+                // 0 is a limit only where the document makes it "all on one page".
+                let len = if l == 0 { u64::MAX } else { l };
                 (
-                    Window::Offset { start: o, len: l },
+                    Window::Offset { start: o, len },
                     vec![(offset.clone(), o), (limit.clone(), l)],
                 )
             }

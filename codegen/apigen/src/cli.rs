@@ -384,6 +384,7 @@ fn run(command: Command) -> Result<ExitCode, CliError> {
             if timings {
                 timings::enable();
             }
+            crate::emit::small_pages();
             // rustfmt and the cache identities, found while the specs load.
             crate::emit::format::prefetch();
             let report = |timings: bool| {
@@ -446,22 +447,18 @@ fn run(command: Command) -> Result<ExitCode, CliError> {
                             return Err(CliError::BadRuntimeSource(t.clone()));
                         }
                     }
-                    let specs = specs
+                    // Recorded by file name, so output does not depend on where it ran.
+                    let named: Vec<(String, PathBuf)> = specs
                         .iter()
                         .map(|p| {
-                            let spec = load::load_file(p)?;
-                            // Recorded by file name, so output does not depend on where it ran.
                             let name = p
                                 .file_name()
                                 .map(|n| n.to_string_lossy().into_owned())
                                 .unwrap_or_else(|| p.display().to_string());
-                            Ok(crate::emit::SpecInput {
-                                name,
-                                path: p.clone(),
-                                spec,
-                            })
+                            (name, p.clone())
                         })
-                        .collect::<Result<Vec<_>, CliError>>()?;
+                        .collect();
+                    let specs = time(Phase::Load, || crate::emit::load_inputs(&named))?;
                     let mut seen = std::collections::BTreeSet::new();
                     for crate::emit::SpecInput { spec: s, .. } in &specs {
                         if !seen.insert(s.service.name.clone()) {

@@ -18,6 +18,7 @@ pub mod plans_table;
 pub mod release;
 pub mod schema;
 pub mod server;
+pub mod stamp;
 pub mod timings;
 pub mod types;
 pub mod waiters;
@@ -191,7 +192,7 @@ pub fn generate_with(
     specs: &[SpecInput],
     layout: &Layout,
 ) -> Result<Vec<GeneratedFile>, GenerateError> {
-    generate_in(specs, layout, &format::Previous::none())
+    Ok(generate_in(specs, layout, &format::Previous::none(), None)?.files)
 }
 
 /// [`generate_with`] into the output root `root`: a Rust file the last generation there
@@ -202,11 +203,32 @@ pub fn generate_at(
     layout: &Layout,
     root: &Path,
 ) -> Result<Vec<GeneratedFile>, GenerateError> {
+    Ok(generate_stamped(specs, layout, root)?.files)
+}
+
+/// What a generation into an output root gives: the files, and the [`stamp`] that records
+/// them (to be written once they are on disk).
+#[derive(Debug)]
+pub struct Generation {
+    pub files: Vec<GeneratedFile>,
+    pub stamp: stamp::Stamp,
+}
+
+/// [`generate_at`], also taking from disk whole every service whose inputs the local
+/// [`stamp`] under `root` records and whose files are still what it wrote.
+pub fn generate_stamped(
+    specs: &[SpecInput],
+    layout: &Layout,
+    root: &Path,
+) -> Result<Generation, GenerateError> {
     let rustfmt = format::rustfmt_version()?;
-    let previous = timings::time(timings::Phase::Reuse, || {
-        format::Previous::read(root, &manifest_path(layout), rustfmt)
+    let (previous, recorded) = timings::time(timings::Phase::Reuse, || {
+        (
+            format::Previous::read(root, &manifest_path(layout), rustfmt),
+            stamp::Stamp::read(root, &manifest_path(layout)),
+        )
     });
-    generate_in(specs, layout, &previous)
+    generate_in(specs, layout, &previous, Some((&recorded, root)))
 }
 
 /// Where the digest manifest of `layout`'s crates is, relative to the output root.
@@ -216,18 +238,37 @@ pub fn manifest_path(layout: &Layout) -> PathBuf {
 
 /// Services are generated in parallel (one thread each; the order of the result is the order
 /// of `specs`), and each thread formats its service's Rust files with one rustfmt run, so
-/// rustfmt of one service overlaps the emitting of the next. The digest manifest comes last.
+/// rustfmt of one service overlaps the emitting of the next. With a stamp (and the output
+/// root it is under), a service it records with unchanged inputs and files is read back from
+/// disk instead. The digest manifest comes last.
 fn generate_in(
     specs: &[SpecInput],
     layout: &Layout,
     previous: &format::Previous,
-) -> Result<Vec<GeneratedFile>, GenerateError> {
+    recorded: Option<(&stamp::Stamp, &Path)>,
+) -> Result<Generation, GenerateError> {
     // Also when no file needs formatting: the manifest names it.
     let rustfmt = format::rustfmt_version()?;
-    let per_spec: Vec<Result<ServiceOutput, GenerateError>> = std::thread::scope(|scope| {
+    type Stamped = (ServiceOutput, Option<[u8; 32]>);
+    let per_spec: Vec<Result<Stamped, GenerateError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = specs
             .iter()
-            .map(|input| scope.spawn(move || service_files(input, layout, previous)))
+            .map(|input| {
+                scope.spawn(move || {
+                    let key = recorded.and_then(|_| {
+                        timings::time(timings::Phase::Reuse, || {
+                            stamp::service_key(input, layout, rustfmt)
+                        })
+                    });
+                    let reused = recorded.zip(key.as_ref()).and_then(|((stamp, root), key)| {
+                        timings::time(timings::Phase::Reuse, || stamp.reuse(key, root))
+                    });
+                    match reused {
+                        Some(output) => Ok((output, key)),
+                        None => Ok((service_files(input, layout, previous)?, key)),
+                    }
+                })
+            })
             .collect();
         handles
             .into_iter()
@@ -240,8 +281,13 @@ fn generate_in(
     });
     let mut files = Vec::new();
     let mut entries = std::collections::BTreeMap::new();
-    for f in per_spec {
-        let (f, e) = f?;
+    let mut next_stamp = stamp::Stamp::default();
+    for output in per_spec {
+        let (output, key) = output?;
+        if let Some(key) = key {
+            next_stamp.record(key, &output);
+        }
+        let (f, e) = output;
         files.extend(f);
         for (path, entry) in e {
             entries.insert(path.to_string_lossy().replace('\\', "/"), entry);
@@ -252,13 +298,17 @@ fn generate_in(
     } else {
         crate_dirs(&files)
     };
-    let manifest = previous.next(rustfmt, entries, &owned);
-    files.push(file(manifest_path(layout), manifest.render()));
-    Ok(files)
+    let manifest = previous.next(rustfmt, entries, &owned).render();
+    next_stamp.manifest = format::sha256(manifest.as_bytes());
+    files.push(file(manifest_path(layout), manifest));
+    Ok(Generation {
+        files,
+        stamp: next_stamp,
+    })
 }
 
 /// The files of one service and the manifest entries of its Rust files.
-type ServiceOutput = (Vec<GeneratedFile>, Vec<(PathBuf, format::Entry)>);
+pub(crate) type ServiceOutput = (Vec<GeneratedFile>, Vec<(PathBuf, format::Entry)>);
 
 /// The crates and the OpenAPI export of one service, formatted, and the manifest entries of
 /// its Rust files.

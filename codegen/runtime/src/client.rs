@@ -563,54 +563,61 @@ pub fn decode_body<T: DeserializeOwned>(resp: &Response) -> Result<T, Error> {
 /// the runtime, whatever the operation.
 pub type RawCall<'a> = Pin<Box<dyn Future<Output = Result<Response, Error>> + Send + 'a>>;
 
-/// The future of [`Client::execute`]: the raw call, then its body decoded into `T`.
+/// The future of [`Client::execute`] and [`Client::execute_with`]: the raw call, then its body
+/// decoded into `T`, alone (`S` = [`BodyOnly`]) or as an [`Output`] keeping the status,
+/// headers and request id (`S` = [`WithOutput`], [`CallOutput`]).
 #[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct Call<'a, T> {
+pub struct Call<'a, T, S = BodyOnly> {
     raw: RawCall<'a>,
-    body: PhantomData<fn() -> T>,
+    body: PhantomData<fn() -> (T, S)>,
 }
 
-impl<T> fmt::Debug for Call<'_, T> {
+/// The future of [`Client::execute_with`].
+pub type CallOutput<'a, T> = Call<'a, T, WithOutput>;
+
+/// A [`Call`] resolving to the decoded body alone.
+#[derive(Debug)]
+pub enum BodyOnly {}
+
+/// A [`Call`] resolving to an [`Output`]: the body with the status, headers and request id.
+#[derive(Debug)]
+pub enum WithOutput {}
+
+impl<T, S> fmt::Debug for Call<'_, T, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Call")
     }
 }
 
-impl<T: DeserializeOwned> Future for Call<'_, T> {
-    type Output = Result<T, Error>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+impl<T, S> Call<'_, T, S> {
+    /// Polls the raw call and decodes the answer (the one `poll` of both shapes).
+    fn poll_decoded(&mut self, cx: &mut Context<'_>) -> Poll<Result<(T, Response), Error>>
+    where
+        T: DeserializeOwned,
+    {
         self.raw
             .as_mut()
             .poll(cx)
-            .map(|r| r.and_then(|resp| decode_body(&resp)))
+            .map(|r| r.and_then(|resp| Ok((decode_body(&resp)?, resp))))
     }
 }
 
-/// The future of [`Client::execute_with`]: the raw call, then its body decoded into `T`,
-/// kept with the status, headers and request id.
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct CallOutput<'a, T> {
-    raw: RawCall<'a>,
-    body: PhantomData<fn() -> T>,
-}
+// One impl per shape rather than one over a shape trait: resolving the trait's output type
+// for every generated method cost the client crates 0.8% more rustc instructions.
+impl<T: DeserializeOwned> Future for Call<'_, T, BodyOnly> {
+    type Output = Result<T, Error>;
 
-impl<T> fmt::Debug for CallOutput<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("CallOutput")
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.poll_decoded(cx).map(|r| r.map(|(body, _)| body))
     }
 }
 
-impl<T: DeserializeOwned> Future for CallOutput<'_, T> {
+impl<T: DeserializeOwned> Future for Call<'_, T, WithOutput> {
     type Output = Result<Output<T>, Error>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.raw.as_mut().poll(cx).map(|r| {
-            r.and_then(|resp| {
-                let body = decode_body(&resp)?;
-                Ok(Output::new(body, resp))
-            })
-        })
+        self.poll_decoded(cx)
+            .map(|r| r.map(|(body, resp)| Output::new(body, resp)))
     }
 }
 
@@ -819,7 +826,7 @@ impl Client {
         classifier: &'a dyn ResponseClassifier,
         options: &'a CallOptions,
     ) -> CallOutput<'a, T> {
-        CallOutput {
+        Call {
             raw: self.execute_raw(req, classifier, Some(options)),
             body: PhantomData,
         }

@@ -248,20 +248,22 @@ pub trait RegionalClient: Sized {
 /// per-call helpers `new`, `from_env`, `from_default_credentials`, `config`, `with_options`,
 /// and `call` (which reads answers through the calling module's `RESPONSES` classifier).
 ///
-/// A generated crate states only what differs: the struct's name and rustdoc, the endpoint
-/// table (a `static` in scope), the default scheme and its rustdoc, further `RegionalClient` items
-/// (`regional = { const SCOPE: … }`, optional), the credentials from the environment (an
-/// expression that may use `?`) and the vendor's default provider chain; its operation
-/// methods go in an `impl Client` of its own. The rustdoc of the `RegionalClient` impl is
-/// written here, once, for every client.
+/// A generated crate states only what comes from its spec: the struct's name, the service's
+/// title and API versions (for its rustdoc), the endpoint table (a `static` in scope), the default signature
+/// scheme (a [`SignatureScheme`] variant), the credentials scope of a global service
+/// (`scope = Domain`, optional), the credentials from the environment (an expression that may
+/// use `?`) and the vendor's default provider chain; its operation methods go in an
+/// `impl Client` of its own. The rustdoc (the struct's, the `RegionalClient` impl's, the
+/// scheme's from [`scheme_doc!`](crate::scheme_doc)) is written here, once, for
+/// every client.
 ///
 /// ```ignore
 /// apigen_runtime::service_client!(
 ///     Client,
-///     doc = [" Client of ….", " ", " Cheap to clone; clones share the connection pool."],
+///     title = "微服务引擎",
+///     api_versions = "2019-05-31",
 ///     endpoints = ENDPOINTS,
-///     default_scheme = SignatureScheme::AlibabaV1,
-///     scheme_doc = [" Alibaba RPC signature v1 (`HMAC-SHA1`) by default."],
+///     scheme = AlibabaV1,
 ///     env_credentials = Credentials::alibaba_from_env()?,
 ///     default_chain = apigen_runtime::credentials::alibaba::default_chain(),
 /// );
@@ -270,15 +272,19 @@ pub trait RegionalClient: Sized {
 macro_rules! service_client {
     (
         $client:ident,
-        doc = [$($doc:literal),* $(,)?],
+        title = $title:literal,
+        api_versions = $versions:literal,
         endpoints = $endpoints:ident,
-        default_scheme = $scheme:expr,
-        scheme_doc = [$($scheme_doc:literal),* $(,)?],
-        $(regional = { $($regional:tt)* },)?
+        scheme = $scheme:ident,
+        $(scope = $scope:ident,)?
         env_credentials = $env:expr,
         default_chain = $chain:expr $(,)?
     ) => {
-        $(#[doc = $doc])*
+        #[doc = concat!(
+            "Client of ", $title, " (API versions ", $versions, "): one async method per operation."
+        )]
+        #[doc = ""]
+        #[doc = "Cheap to clone; clones share the connection pool."]
         #[derive(Debug, Clone)]
         pub struct $client {
             inner: $crate::Client,
@@ -292,11 +298,16 @@ macro_rules! service_client {
         )]
         impl $crate::RegionalClient for $client {
             const ENDPOINTS: &'static $crate::EndpointTable = &$endpoints;
-            $(#[doc = $scheme_doc])*
-            const DEFAULT_SCHEME: $crate::SignatureScheme = $scheme;
-            $($($regional)*)?
+            #[doc = $crate::scheme_doc!($scheme $(, $scope)?)]
+            const DEFAULT_SCHEME: $crate::SignatureScheme = $crate::SignatureScheme::$scheme;
+            $(
+                /// Requests carry the account's scope: `Domain` for a global service (its
+                /// domain id), `Project` for a regional one.
+                const SCOPE: $crate::credentials::huawei::Scope =
+                    $crate::credentials::huawei::Scope::$scope;
+            )?
 
-            fn new(config: $crate::ClientConfig) -> Result<Self, $crate::Error> {
+        fn new(config: $crate::ClientConfig) -> Result<Self, $crate::Error> {
                 $client::new(config)
             }
         }

@@ -456,6 +456,13 @@ def cse(results, address):
         base.ok_status(engines)
         return f"{empty_list(body.get('data'), 'nacos namespaces data')}, {empty_list(engines.data, 'ListEngines data')}"
 
+    def all_at_zero():
+        # The document: "0 indicates that all results are displayed on one page" (L4877).
+        got = sorted(x["namespace"] for x in listed(0, limit=0))
+        if got != sorted(ids):
+            raise AssertionError(f"limit=0 lists {got}, want all {N}")
+        return f"limit=0: all {len(got)} on one page"
+
     def shown():
         for x in listed(0, limit=20):
             if x.get("namespaceShowName") != f"name of {x['namespace']}":
@@ -506,6 +513,7 @@ def cse(results, address):
             ("nacos namespace, engine: lists of an empty store", empty),
             ("nacos namespace: create ×7", creates),
             ("nacos namespace: list paged", lambda: exactly_once(page_through(fetch), ids)),
+            ("nacos namespace: list with limit=0 holds all", all_at_zero),
             ("nacos namespace: listed items show the sent name", shown),
             (
                 "nacos namespace: duplicate create",

@@ -13,6 +13,8 @@
 #[derive(Debug, Clone)]
 pub struct Document {
     lines: Vec<String>,
+    /// Lines that held the rest of a table cell (now joined onto its row, left blank).
+    wrapped: Vec<bool>,
 }
 
 impl Document {
@@ -23,8 +25,9 @@ impl Document {
             .lines()
             .map(|l| l.trim_end_matches('\r').to_string())
             .collect();
+        let wrapped = unwrap_cells(&mut lines);
         unwrap_prose(&mut lines);
-        Document { lines }
+        Document { lines, wrapped }
     }
 
     pub fn len(&self) -> usize {
@@ -99,12 +102,23 @@ impl Document {
             // A block of consecutive tab lines: header + rows.
             let start = i + 1;
             let header = split_cells(line);
-            let mut rows = Vec::new();
+            let mut rows: Vec<Row> = Vec::new();
             let mut j = i + 1;
-            while j < self.lines.len() && self.lines[j].contains('\t') {
-                let cells = split_cells(&self.lines[j]);
-                if !is_separator_row(&cells) {
-                    rows.push(Row { line: j + 1, cells });
+            while j < self.lines.len() && (self.lines[j].contains('\t') || self.wrapped[j]) {
+                if self.wrapped[j] {
+                    // The rest of a cell, joined onto its row by `unwrap_cells`.
+                    if let Some(last) = rows.last_mut() {
+                        last.end = j + 1;
+                    }
+                } else {
+                    let cells = split_cells(&self.lines[j]);
+                    if !is_separator_row(&cells) {
+                        rows.push(Row {
+                            line: j + 1,
+                            end: j + 1,
+                            cells,
+                        });
+                    }
                 }
                 j += 1;
             }
@@ -281,6 +295,8 @@ impl Caption {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     pub line: usize,
+    /// Last line of the row: `line`, or the last line its last cell was wrapped onto.
+    pub end: usize,
     pub cells: Vec<String>,
 }
 
@@ -318,7 +334,7 @@ impl Table {
 
     /// Last line the table occupies.
     pub fn end_line(&self) -> usize {
-        self.rows.last().map(|r| r.line).unwrap_or(self.header_line)
+        self.rows.last().map(|r| r.end).unwrap_or(self.header_line)
     }
 }
 
@@ -329,6 +345,85 @@ impl Row {
             .map(|s| s.trim())
             .unwrap_or("")
     }
+}
+
+/// Join the rest of a table cell that an export wrapped onto lines of its own (no tab,
+/// right below the row; today's documents never do this, SURVEY §1) onto the row's last
+/// cell, leaving those lines blank so every line number still points at the document's
+/// own line; returns which lines held such rests. Below a header printed again after a
+/// page break, the rest belongs to the last row before the break (a description that
+/// spans the break). Fences, headings, captions and status markers are never a rest.
+fn unwrap_cells(lines: &mut [String]) -> Vec<bool> {
+    let mut wrapped = vec![false; lines.len()];
+    let mut in_fence = false;
+    // The line a rest right below joins; the last data row, kept over a page break
+    // (blank lines and page numbers); the first line of every block seen (a header).
+    let mut row: Option<usize> = None;
+    let mut last_row: Option<usize> = None;
+    let mut in_block = false;
+    let mut firsts: std::collections::HashSet<String> = Default::default();
+    for i in 0..lines.len() {
+        let t = lines[i].trim().to_string();
+        if t.starts_with("```") {
+            in_fence = !in_fence;
+            (row, last_row, in_block) = (None, None, false);
+            continue;
+        }
+        if in_fence {
+            continue;
+        }
+        if lines[i].contains('\t') {
+            if in_block {
+                row = Some(i);
+                last_row = Some(i);
+            } else {
+                let repeated = !firsts.insert(lines[i].clone());
+                row = if repeated {
+                    last_row.or(Some(i))
+                } else {
+                    Some(i)
+                };
+                if !repeated {
+                    last_row = None;
+                }
+            }
+            in_block = true;
+            continue;
+        }
+        if let Some(r) = row.filter(|_| in_block && continues_cell(&t)) {
+            join_wrapped(&mut lines[r], &t);
+            lines[i].clear();
+            wrapped[i] = true;
+            continue;
+        }
+        in_block = false;
+        row = None;
+        if !t.is_empty() && !is_page_furniture(&t) {
+            last_row = None;
+        }
+    }
+    wrapped
+}
+
+/// A line that may hold the rest of a cell: not a fence, heading, caption or status
+/// marker (which a table may touch).
+fn continues_cell(t: &str) -> bool {
+    !t.is_empty()
+        && !t.starts_with("```")
+        && !t.starts_with('#')
+        && Caption::parse(t, 0).is_none()
+        && !t.starts_with("Status code")
+        && !t.starts_with("状态码")
+}
+
+/// Append a wrapped part to a line's last cell: two CJK characters join without a space.
+fn join_wrapped(cell: &mut String, part: &str) {
+    let cjk_seam =
+        cell.chars().last().is_some_and(is_cjk) && part.chars().next().is_some_and(is_cjk);
+    if !cell.ends_with('\t') && !cjk_seam {
+        cell.push(' ');
+    }
+    cell.push_str(part);
 }
 
 fn split_cells(line: &str) -> Vec<String> {
@@ -382,6 +477,7 @@ fn merge_continuations(raw: Vec<Table>, doc: &Document) -> Vec<Table> {
                 prev.headerless_continuations.push(t.header_line);
                 prev.rows.push(Row {
                     line: t.header_line,
+                    end: t.header_line,
                     cells: std::mem::take(&mut t.header),
                 });
                 prev.rows.extend(t.rows);
@@ -458,6 +554,38 @@ mod tests {
         ] {
             assert_eq!(Document::new(text).tables().len(), 2, "{text:?}");
         }
+    }
+
+    #[test]
+    fn a_cell_wrapped_onto_its_own_line_stays_in_its_row() {
+        // The rest of a description below its row (English at a space, CJK without), and
+        // below a header printed again after a page break (the row before the break's).
+        let doc = Document::new(
+            "N\tT\tD\na\tString\tThe first part\nand the rest.\nb\tString\t中文描述\n的其余部分\n\n12\n\nN\tT\tD\n跨页的部分\nc\tInteger\tlast\n\nText after.\n",
+        );
+        let tables = doc.tables();
+        assert_eq!(tables.len(), 1);
+        let rows: Vec<(&str, &str, usize)> = tables[0]
+            .rows
+            .iter()
+            .map(|r| (r.cells[0].as_str(), r.cells[2].as_str(), r.line))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("a", "The first part and the rest.", 2),
+                ("b", "中文描述的其余部分跨页的部分", 4),
+                ("c", "last", 11)
+            ]
+        );
+        assert_eq!(tables[0].rows[0].end, 3);
+        // The rest's line is left blank, so it is nobody's heading or paragraph.
+        assert_eq!(doc.line(3), "");
+        assert_eq!(doc.line(13), "Text after.");
+        // A heading or fence right below a table is not a rest.
+        let doc = Document::new("N\tT\na\tb\n## 2. Next\n```\n{}\n```\n");
+        assert_eq!(doc.tables()[0].rows[0].cells[1], "b");
+        assert_eq!(doc.line(3), "## 2. Next");
     }
 
     #[test]

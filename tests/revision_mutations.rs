@@ -898,20 +898,177 @@ struct Layout {
     apply: fn(&Base, Vec<String>) -> Vec<String>,
 }
 
-const LAYOUTS: &[Layout] = &[Layout {
-    name: "descriptions wrapped onto a line of their own",
-    apply: |_, mut lines| {
-        let rows = wrappable_rows(&lines);
-        for &r in rows.iter().step_by(7).rev() {
-            let l = lines[r].clone();
-            let (head, desc) = l.rsplit_once('\t').unwrap();
-            let (a, z) = split_point(desc).unwrap();
-            lines[r] = format!("{head}\t{}", &desc[..a]);
-            lines.insert(r + 1, desc[z..].to_string());
-        }
-        lines
+const LAYOUTS: &[Layout] = &[
+    Layout {
+        name: "descriptions wrapped onto a line of their own",
+        apply: |_, mut lines| {
+            let rows = wrappable_rows(&lines);
+            for &r in rows.iter().step_by(7).rev() {
+                let l = lines[r].clone();
+                let (head, desc) = l.rsplit_once('\t').unwrap();
+                let (a, z) = split_point(desc).unwrap();
+                lines[r] = format!("{head}\t{}", &desc[..a]);
+                lines.insert(r + 1, desc[z..].to_string());
+            }
+            lines
+        },
     },
-}];
+    Layout {
+        name: "a description split over a page break",
+        apply: |_, mut lines| {
+            // The rest after a page number and the header printed again; and, elsewhere,
+            // as a row of empty cells but the description (the other way exports print it).
+            let rows = wrappable_rows(&lines);
+            for (k, &r) in rows
+                .iter()
+                .skip(3)
+                .step_by(11)
+                .enumerate()
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+            {
+                let header = lines[header_of(&lines, r)].clone();
+                let width = cells(&header).len();
+                let l = lines[r].clone();
+                let (head, desc) = l.rsplit_once('\t').unwrap();
+                let (a, z) = split_point(desc).unwrap();
+                lines[r] = format!("{head}\t{}", &desc[..a]);
+                let rest = if k % 2 == 0 {
+                    desc[z..].to_string()
+                } else {
+                    format!("{}{}", "\t".repeat(width - 1), &desc[z..])
+                };
+                for (d, extra) in ["", "42", "", &header, &rest].into_iter().enumerate() {
+                    lines.insert(r + 1 + d, extra.to_string());
+                }
+            }
+            lines
+        },
+    },
+    Layout {
+        name: "columns in another order",
+        apply: |_, mut lines| {
+            // Type and description swapped, in every parameter table.
+            for (h, rows) in parameter_blocks(&lines) {
+                let hc = cells(&lines[h]);
+                let (t, d) = (
+                    column(&hc, TYPE).unwrap(),
+                    column(&hc, DESCRIPTION).unwrap(),
+                );
+                let width = hc.len();
+                for i in std::iter::once(h).chain(rows) {
+                    let mut c: Vec<String> = lines[i].split('\t').map(str::to_string).collect();
+                    if c.len() == width {
+                        c.swap(t, d);
+                        lines[i] = c.join("\t");
+                    }
+                }
+            }
+            lines
+        },
+    },
+    Layout {
+        name: "headers in the vendor's other language",
+        apply: |b, mut lines| {
+            let map: &[(&str, &str)] = if b.huawei() {
+                &[
+                    ("参数", "Parameter"),
+                    ("是否必选", "Mandatory"),
+                    ("参数类型", "Type"),
+                    ("描述", "Description"),
+                ]
+            } else {
+                &[
+                    ("名称", "Parameter"),
+                    ("类型", "Type"),
+                    ("是否必选", "Required"),
+                    ("示例值", "Example"),
+                    ("描述", "Description"),
+                ]
+            };
+            let headers = header_lines(&lines);
+            for l in lines.iter_mut().filter(|l| headers.contains(*l)) {
+                let translated: Vec<String> = l
+                    .split('\t')
+                    .map(|c| {
+                        map.iter()
+                            .find_map(|(zh, en)| {
+                                if b.chinese() {
+                                    (c.trim() == *zh).then_some(*en)
+                                } else {
+                                    (c.trim() == *en).then_some(*zh)
+                                }
+                            })
+                            .unwrap_or(c)
+                            .to_string()
+                    })
+                    .collect();
+                *l = translated.join("\t");
+            }
+            lines
+        },
+    },
+    Layout {
+        name: "an empty example column inserted",
+        apply: |b, mut lines| {
+            let name = if b.chinese() { "示例值" } else { "Example" };
+            for (h, rows) in parameter_blocks(&lines) {
+                let hc = cells(&lines[h]);
+                if column(&hc, &["示例值", "Example", "示例"]).is_some() {
+                    continue;
+                }
+                let t = column(&hc, TYPE).unwrap();
+                let width = hc.len();
+                for i in std::iter::once(h).chain(rows) {
+                    let mut c: Vec<String> = lines[i].split('\t').map(str::to_string).collect();
+                    if c.len() == width {
+                        c.insert(
+                            t + 1,
+                            if i == h {
+                                name.to_string()
+                            } else {
+                                String::new()
+                            },
+                        );
+                        lines[i] = c.join("\t");
+                    }
+                }
+            }
+            lines
+        },
+    },
+    Layout {
+        name: "cells padded with full-width and no-break spaces",
+        apply: |_, mut lines| {
+            for (h, rows) in parameter_blocks(&lines) {
+                for i in std::iter::once(h).chain(rows) {
+                    lines[i] = lines[i]
+                        .split('\t')
+                        .enumerate()
+                        .map(|(k, c)| match k % 3 {
+                            0 => format!("{c}\u{3000}"),
+                            1 => format!("\u{a0}{c}"),
+                            _ => format!(" {c} "),
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\t");
+                }
+            }
+            lines
+        },
+    },
+    Layout {
+        name: "a byte-order mark and CRLF line ends",
+        apply: |_, mut lines| {
+            lines[0] = format!("\u{feff}{}", lines[0]);
+            for l in &mut lines {
+                l.push('\r');
+            }
+            lines
+        },
+    },
+];
 
 /// A spec as JSON without what a layout change may move: lines, section numbers and the
 /// source block.

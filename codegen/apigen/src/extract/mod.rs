@@ -198,8 +198,10 @@ pub fn extract(
     text: &str,
     corrections: Option<(&str, &CorrectionsFile)>,
 ) -> Result<Extraction, ExtractError> {
-    let kind = DocKind::detect(text).ok_or(ExtractError::UnknownDocument)?;
-    let doc = Document::new(text);
+    // A byte-order mark (an editor's or exporter's) is not part of the title page.
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let kind = DocKind::detect(body).ok_or(ExtractError::UnknownDocument)?;
+    let doc = Document::new(body);
     let mut diags = Diagnostics::default();
     check_row_shapes(&doc, &mut diags);
     let mut spec = if kind.is_alibaba() {

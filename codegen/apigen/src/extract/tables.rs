@@ -124,6 +124,7 @@ impl Document {
             }
             let caption = self.caption_before(start);
             raw.push(Table {
+                last_line: j,
                 header_line: start,
                 header,
                 caption,
@@ -133,7 +134,11 @@ impl Document {
             });
             i = j;
         }
-        merge_continuations(raw, self)
+        let mut tables = merge_continuations(raw, self);
+        for t in &mut tables {
+            join_continuation_rows(t);
+        }
+        tables
     }
 
     /// The caption of a table: the nearest non-blank line above its header when that
@@ -305,6 +310,9 @@ pub struct Row {
 pub struct Table {
     /// Line of the (first) header row.
     pub header_line: usize,
+    /// Last line the table occupies (its last row, a header printed again, or the rest of
+    /// a wrapped cell).
+    pub last_line: usize,
     pub header: Vec<String>,
     pub caption: Option<Caption>,
     pub rows: Vec<Row>,
@@ -334,7 +342,7 @@ impl Table {
 
     /// Last line the table occupies.
     pub fn end_line(&self) -> usize {
-        self.rows.last().map(|r| r.end).unwrap_or(self.header_line)
+        self.last_line
     }
 }
 
@@ -405,6 +413,31 @@ fn unwrap_cells(lines: &mut [String]) -> Vec<bool> {
     wrapped
 }
 
+/// A row whose only text is one cell, its first cell empty, is the rest of that cell of
+/// the row above wrapped onto the next line or page (how some exports print a cell that
+/// spans a page break): joined onto it. Rows that carry a first cell down (an empty first
+/// cell and more than one cell of text, CSE's appendix) stay rows.
+fn join_continuation_rows(t: &mut Table) {
+    let mut rows: Vec<Row> = Vec::with_capacity(t.rows.len());
+    for row in std::mem::take(&mut t.rows) {
+        let filled: Vec<usize> = (0..row.cells.len())
+            .filter(|&i| !row.cells[i].is_empty())
+            .collect();
+        let rest_of = match (rows.last_mut(), filled.as_slice()) {
+            (Some(prev), &[i]) if i > 0 && row.cells.len() == prev.cells.len() => Some((prev, i)),
+            _ => None,
+        };
+        match rest_of {
+            Some((prev, i)) => {
+                join_wrapped(&mut prev.cells[i], &row.cells[i]);
+                prev.end = row.end;
+            }
+            None => rows.push(row),
+        }
+    }
+    t.rows = rows;
+}
+
 /// A line that may hold the rest of a cell: not a fence, heading, caption or status
 /// marker (which a table may touch).
 fn continues_cell(t: &str) -> bool {
@@ -459,6 +492,7 @@ fn merge_continuations(raw: Vec<Table>, doc: &Document) -> Vec<Table> {
             if same_header && gap_clean && header_only_prev {
                 prev.repeated_headers.push(t.header_line);
                 prev.rows.extend(t.rows);
+                prev.last_line = t.last_line;
                 continue;
             }
             // The table broken without its header repeated: the block's first line is a row
@@ -481,6 +515,7 @@ fn merge_continuations(raw: Vec<Table>, doc: &Document) -> Vec<Table> {
                     cells: std::mem::take(&mut t.header),
                 });
                 prev.rows.extend(t.rows);
+                prev.last_line = t.last_line;
                 continue;
             }
             // A dash-only block (header + separator, no rows) followed by the real

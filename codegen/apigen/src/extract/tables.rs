@@ -13,6 +13,8 @@
 #[derive(Debug, Clone)]
 pub struct Document {
     lines: Vec<String>,
+    /// Header lines of tables printed with runs of spaces for tabs (read as tabs).
+    respaced: Vec<usize>,
     /// Lines that held the rest of a table cell (now joined onto its row, left blank).
     wrapped: Vec<bool>,
 }
@@ -25,13 +27,23 @@ impl Document {
             .lines()
             .map(|l| l.trim_end_matches('\r').to_string())
             .collect();
+        let respaced = respace_tables(&mut lines);
         let wrapped = unwrap_cells(&mut lines);
         unwrap_prose(&mut lines);
-        Document { lines, wrapped }
+        Document {
+            lines,
+            respaced,
+            wrapped,
+        }
     }
 
     pub fn len(&self) -> usize {
         self.lines.len()
+    }
+
+    /// Header lines (1-based) of tables printed with runs of spaces for tabs, read as tabs.
+    pub fn respaced_tables(&self) -> &[usize] {
+        &self.respaced
     }
 
     pub fn is_empty(&self) -> bool {
@@ -355,6 +367,127 @@ impl Row {
     }
 }
 
+/// Words of the parameter and error tables' headers, in the vendors' languages: a line of
+/// nothing but these, spaced apart, is a table header printed without tabs.
+const HEADER_WORDS: &[&str] = &[
+    "名称",
+    "类型",
+    "是否必选",
+    "是否必须",
+    "必选",
+    "示例值",
+    "示例",
+    "描述",
+    "说明",
+    "参数",
+    "参数名",
+    "参数类型",
+    "默认值",
+    "取值范围",
+    "Parameter",
+    "Name",
+    "Type",
+    "Required",
+    "Mandatory",
+    "Example",
+    "Description",
+    "Default",
+    "HttpCode",
+    "错误码",
+    "错误信息",
+    "Error code",
+    "Error Code",
+    "Error message",
+    "Error Message",
+    "Status Code",
+    "状态码",
+    "Solution",
+    "处理措施",
+];
+
+/// Runs of two or more spaces (or full-width spaces) between cells.
+static SPACE_RUN: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(r"(?: {2,}|\u{3000}+|\t)").expect("regex"));
+
+/// Cells of a line spaced apart instead of tab-separated, for a table `width` wide: the
+/// narrowest run is one cell boundary, a run k times as wide holds k - 1 empty cells (an
+/// export that spaces uniformly), and what is past the last column stays in it.
+fn spaced_cells(line: &str, width: Option<usize>) -> Vec<String> {
+    let runs: Vec<(usize, usize)> = SPACE_RUN
+        .find_iter(line.trim_end())
+        .filter(|m| m.start() > 0)
+        .map(|m| (m.start(), m.end()))
+        .collect();
+    let Some(narrowest) = runs.iter().map(|(a, z)| line[*a..*z].chars().count()).min() else {
+        return vec![line.trim().to_string()];
+    };
+    let mut cells = Vec::new();
+    let mut at = 0;
+    for &(a, z) in &runs {
+        cells.push(line[at..a].trim().to_string());
+        let empties = line[a..z].chars().count() / narrowest - 1;
+        cells.extend(std::iter::repeat_n(String::new(), empties));
+        at = z;
+    }
+    cells.push(line[at..].trim().to_string());
+    if let Some(w) = width.filter(|&w| w > 0 && cells.len() > w) {
+        // Too many: the boundaries past the last column were the description's own spaces.
+        let mut head: Vec<String> = Vec::new();
+        let mut at = 0;
+        for &(a, z) in runs.iter().take(w - 1) {
+            head.push(line[at..a].trim().to_string());
+            at = z;
+        }
+        head.push(line[at..].trim().to_string());
+        return head;
+    }
+    cells
+}
+
+/// Tables an export printed with runs of spaces for tabs: a line of header words spaced
+/// apart starts one, and its rows (up to a blank line) are split the same way (see
+/// [`spaced_cells`]); lines that split into fewer than two cells are left (the rest of a
+/// wrapped cell). Rows spaced apart below a tab-separated header are read too. Returns
+/// the header lines (1-based) of tables read this way.
+fn respace_tables(lines: &mut [String]) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    // Width of the table being read and whether its header was spaced.
+    let mut table: Option<usize> = None;
+    for (i, line) in lines.iter_mut().enumerate() {
+        let t = line.trim();
+        if t.starts_with("```") {
+            in_fence = !in_fence;
+            table = None;
+            continue;
+        }
+        if in_fence || t.is_empty() {
+            table = None;
+            continue;
+        }
+        if line.contains('\t') {
+            let cells = split_cells(line);
+            if table.is_none() && cells.iter().all(|c| HEADER_WORDS.contains(&c.as_str())) {
+                table = Some(cells.len());
+            }
+            continue;
+        }
+        let cells = spaced_cells(line, table);
+        if table.is_none() {
+            if cells.len() >= 3 && cells.iter().all(|c| HEADER_WORDS.contains(&c.as_str())) {
+                table = Some(cells.len());
+                *line = cells.join("\t");
+                out.push(i + 1);
+            }
+            continue;
+        }
+        if cells.len() >= 2 {
+            *line = cells.join("\t");
+        }
+    }
+    out
+}
+
 /// Join the rest of a table cell that an export wrapped onto lines of its own (no tab,
 /// right below the row; today's documents never do this, SURVEY §1) onto the row's last
 /// cell, leaving those lines blank so every line number still points at the document's
@@ -621,6 +754,31 @@ mod tests {
         let doc = Document::new("N\tT\na\tb\n## 2. Next\n```\n{}\n```\n");
         assert_eq!(doc.tables()[0].rows[0].cells[1], "b");
         assert_eq!(doc.line(3), "## 2. Next");
+    }
+
+    #[test]
+    fn a_table_spaced_apart_is_read_as_tab_separated() {
+        // Header words spaced apart start a table; a run twice as wide holds an empty
+        // cell; spaces past the last column stay in the description; a wrapped rest (one
+        // cell) is left to join its row.
+        let doc = Document::new(
+            "名称  类型  示例值  描述\nData  Struct    数据。\nName  String  n1  名称，  见下。\n的其余部分\n\nprose  with  spaces\n",
+        );
+        let t = &doc.tables()[0];
+        let rows: Vec<Vec<&str>> = t
+            .rows
+            .iter()
+            .map(|r| r.cells.iter().map(String::as_str).collect())
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                vec!["Data", "Struct", "", "数据。"],
+                vec!["Name", "String", "n1", "名称，  见下。的其余部分"]
+            ]
+        );
+        assert_eq!(doc.respaced_tables(), [1]);
+        assert_eq!(doc.line(6), "prose  with  spaces");
     }
 
     #[test]

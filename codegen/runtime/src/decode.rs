@@ -321,8 +321,9 @@ pub fn object<'de, D: Deserializer<'de>, T: Object>(d: D) -> Result<T, D::Error>
 }
 
 /// The `Serialize` side of [`Object`]: a generated model writes its members as a map, in
-/// declaration order, leaving out absent optional members and empty optional lists (the
-/// derive's `skip_serializing_if`, in a fraction of its code).
+/// declaration order, leaving out absent optional members and empty request-side lists (the
+/// derive's `skip_serializing_if`, in a fraction of its code). Response-side lists are written
+/// with [`Members::field`], `[]` when empty, as the services answer them.
 pub struct Members<M>(M);
 
 impl<M: SerializeMap> Members<M> {
@@ -354,7 +355,7 @@ impl<M: SerializeMap> Members<M> {
         }
     }
 
-    /// An optional list: left out when empty.
+    /// A list a request may leave out: left out when empty (not sent).
     pub fn list<T: Serialize>(&mut self, key: &'static str, value: &[T]) -> Result<(), M::Error> {
         if value.is_empty() {
             Ok(())
@@ -464,7 +465,8 @@ impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for NullAsDefault<T> {
 /// non-`Option` members).
 ///
 /// `kind` is the [`Members`] method that writes the member: `field` (always written), `opt`
-/// (left out when `None`) or `list` (left out when empty). `Decoder` is one of this module's tolerant wrapper types (`LenientOpt`,
+/// (left out when `None`) or `list` (left out when empty: request-side lists; the models
+/// emitter writes response-side lists as `field`, so an empty one is `[]`). `Decoder` is one of this module's tolerant wrapper types (`LenientOpt`,
 /// `StringLenientOpt`, `List`, `ListLenient`, `NullAsDefault`) used on decoding instead of the
 /// member type's own `Deserialize`.
 ///
@@ -611,8 +613,9 @@ macro_rules! wire_object {
 /// variant for the others, from one line per value: `Variant: "wire value"`.
 ///
 /// Gives `Default` (an empty `Unknown`, so structs holding the enum can derive `Default`),
-/// `as_str`, `From<&str>`, `Display`, `Serialize` (the wire string) and a lenient
-/// `Deserialize` (numbers and booleans read as their text).
+/// `as_str`, `From<&str>`, `Display`, `Serialize` (the wire string), a lenient
+/// `Deserialize` (numbers and booleans read as their text) and [`crate::Param`] (a request
+/// parameter sent as the wire string).
 ///
 /// ```
 /// #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -664,6 +667,11 @@ macro_rules! wire_enum {
         impl $crate::serde::Serialize for $name {
             fn serialize<S: $crate::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
+            }
+        }
+        impl $crate::param::Param for $name {
+            fn write(&self, name: &str, out: &mut Vec<(String, String)>) -> Result<(), $crate::Error> {
+                $crate::param::write_str(self.as_str(), name, out)
             }
         }
         impl<'de> $crate::serde::Deserialize<'de> for $name {

@@ -181,7 +181,7 @@ pub mod types {
         pub port_range: Option<String>,
     }
     apigen_runtime::wire_object!(InternetList {
-        allowed_ip_list: list("AllowedIpList", ListLenient),
+        allowed_ip_list: field("AllowedIpList", ListLenient),
         port_range: opt("PortRange", StringLenientOpt),
         ..Default::default()
     });
@@ -1166,8 +1166,8 @@ pub mod get_allowed_ip_list {
     }
     apigen_runtime::wire_object!(AllowedList {
         deploy_type: opt("DeployType", LenientOpt),
-        internet_list: list("InternetList", List),
-        vpc_list: list("VpcList", List),
+        internet_list: field("InternetList", List),
+        vpc_list: field("VpcList", List),
         ..Default::default()
     });
 

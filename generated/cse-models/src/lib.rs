@@ -597,7 +597,7 @@ pub mod types {
         name: opt("name", StringLenientOpt),
         api_path: opt("apiPath"),
         headers: opt("headers"),
-        method: list("method", ListLenient),
+        method: field("method", ListLenient),
         service_name: opt("serviceName", StringLenientOpt),
         ..Default::default()
     });
@@ -617,7 +617,7 @@ pub mod types {
     }
     apigen_runtime::wire_object!(Spec {
         alias: opt("alias", StringLenientOpt),
-        matches: list("matches", List),
+        matches: field("matches", List),
         ..Default::default()
     });
 
@@ -741,7 +741,7 @@ pub mod types {
     }
     apigen_runtime::wire_object!(GovPolicyDetail {
         match_group: opt("matchGroup"),
-        policies: list("policies", List),
+        policies: field("policies", List),
         ..Default::default()
     });
 
@@ -1107,12 +1107,12 @@ pub mod types {
         description: opt("description", StringLenientOpt),
         level: opt("level"),
         register_by: opt("registerBy"),
-        schemas: list("schemas", ListLenient),
+        schemas: field("schemas", ListLenient),
         status: opt("status"),
         timestamp: opt("timestamp", StringLenientOpt),
         mod_timestamp: opt("modTimestamp", StringLenientOpt),
         framework: opt("framework"),
-        paths: list("paths", List),
+        paths: field("paths", List),
         ..Default::default()
     });
 
@@ -1331,7 +1331,7 @@ pub mod types {
         service_id: opt("serviceId", StringLenientOpt),
         version: opt("version", StringLenientOpt),
         host_name: opt("hostName", StringLenientOpt),
-        endpoints: list("endpoints", ListLenient),
+        endpoints: field("endpoints", ListLenient),
         status: opt("status"),
         properties: opt("properties"),
         health_check: opt("healthCheck"),
@@ -1582,8 +1582,8 @@ pub mod import_kie_configurations {
         pub failure: Vec<Failure>,
     }
     apigen_runtime::wire_object!(ImportKieConfigurationsResponse {
-        ok: list("OK", List),
-        failure: list("failure", List),
+        ok: field("OK", List),
+        failure: field("failure", List),
         ..Default::default()
     });
 }
@@ -1764,7 +1764,7 @@ pub mod export_kie_configurations {
     }
     apigen_runtime::wire_object!(ExportKieConfigurationsResponse {
         metadata: opt("metadata"),
-        data: list("data", List),
+        data: field("data", List),
         ..Default::default()
     });
 }
@@ -2095,7 +2095,7 @@ pub mod query_flavor_list_of_microservice_engine {
     }
     apigen_runtime::wire_object!(QueryFlavorListOfMicroserviceEngineResponse {
         total: opt("total", LenientOpt),
-        data: list("data", List),
+        data: field("data", List),
         ..Default::default()
     });
 }
@@ -2125,7 +2125,7 @@ pub mod query_microservice_engine_list {
         ///
         /// Document line 1103.
         pub project_id: Option<String>,
-        /// Page number.
+        /// Offset of the first record to return (records skipped), from 0. The document calls it "Page number."
         ///
         /// Document line 1108.
         pub offset: Option<i32>,
@@ -2330,7 +2330,7 @@ pub mod query_microservice_engine_list {
     }
     apigen_runtime::wire_object!(EngineReference {
         vpc: opt("vpc", StringLenientOpt),
-        az_list: list("azList", ListLenient),
+        az_list: field("azList", ListLenient),
         network_id: opt("networkId", StringLenientOpt),
         subnet_cidr: opt("subnetCidr", StringLenientOpt),
         subnet_cidr_v6: opt("subnetCidrV6", StringLenientOpt),
@@ -2474,7 +2474,7 @@ pub mod query_microservice_engine_list {
         create_time: opt("createTime", LenientOpt),
         due_to: opt("dueTo", LenientOpt),
         latest_job_id: opt("latestJobId", LenientOpt),
-        engine_additional_actions: list("engineAdditionalActions", List),
+        engine_additional_actions: field("engineAdditionalActions", List),
         spec_type: opt("specType"),
         reference: opt("reference"),
         tags: opt("tags", StringLenientOpt),
@@ -2496,7 +2496,7 @@ pub mod query_microservice_engine_list {
     }
     apigen_runtime::wire_object!(QueryMicroserviceEngineListResponse {
         total: opt("total", LenientOpt),
-        data: list("data", List),
+        data: field("data", List),
         ..Default::default()
     });
 }
@@ -3305,7 +3305,7 @@ pub mod query_microservice_engine_details {
         pub cluster_nodes: Vec<ClusterNode>,
     }
     apigen_runtime::wire_object!(SpecClusterNode {
-        cluster_nodes: list("clusterNodes", List),
+        cluster_nodes: field("clusterNodes", List),
         ..Default::default()
     });
 
@@ -3402,7 +3402,7 @@ pub mod query_microservice_engine_details {
         master_endpoint_ipv6: opt("masterEndpointIpv6", StringLenientOpt),
         slave_endpoint: opt("slaveEndpoint", StringLenientOpt),
         slave_endpoint_ipv6: opt("slaveEndpointIpv6", StringLenientOpt),
-        endpoint_list: list("endpointList", ListLenient),
+        endpoint_list: field("endpointList", ListLenient),
         r#type: opt("type"),
         ..Default::default()
     });
@@ -3494,7 +3494,7 @@ pub mod query_microservice_engine_details {
     apigen_runtime::wire_object!(EngineReference {
         vpc: opt("vpc", StringLenientOpt),
         vpc_id: opt("vpcId", StringLenientOpt),
-        az_list: list("azList", ListLenient),
+        az_list: field("azList", ListLenient),
         network_id: opt("networkId", StringLenientOpt),
         subnet_cidr: opt("subnetCidr", StringLenientOpt),
         subnet_cidr_v6: opt("subnetCidrV6", StringLenientOpt),
@@ -3642,11 +3642,11 @@ pub mod query_microservice_engine_details {
         latest_job_id: opt("latestJobId", LenientOpt),
         enterprise_project_id: opt("enterpriseProjectId", StringLenientOpt),
         enterprise_project_name: opt("enterpriseProjectName", StringLenientOpt),
-        engine_additional_actions: list("engineAdditionalActions", List),
+        engine_additional_actions: field("engineAdditionalActions", List),
         spec_type: opt("specType"),
         r#type: opt("type"),
         project_id: opt("projectId", StringLenientOpt),
-        vm_ids: list("vmIds", ListLenient),
+        vm_ids: field("vmIds", ListLenient),
         ..Default::default()
     });
 }
@@ -3852,12 +3852,12 @@ pub mod query_details_about_microservice_engine_job {
     }
     apigen_runtime::wire_object!(TaskSteps {
         task_name: opt("taskName", StringLenientOpt),
-        task_names: list("taskNames", ListLenient),
+        task_names: field("taskNames", ListLenient),
         status: opt("status"),
         start_time: opt("startTime", LenientOpt),
         end_time: opt("endTime", LenientOpt),
         task_executor_brief: opt("taskExecutorBrief"),
-        tasks: list("tasks", List),
+        tasks: field("tasks", List),
         ..Default::default()
     });
 
@@ -3921,7 +3921,7 @@ pub mod query_details_about_microservice_engine_job {
         start_time: opt("startTime", LenientOpt),
         end_time: opt("endTime", LenientOpt),
         context: opt("context", StringLenientOpt),
-        tasks: list("tasks", List),
+        tasks: field("tasks", List),
         ..Default::default()
     });
 }
@@ -4018,7 +4018,7 @@ pub mod query_details_about_microservice_engine_quota {
         pub resources: Vec<TenantQuotaUsed>,
     }
     apigen_runtime::wire_object!(Quotas {
-        resources: list("resources", List),
+        resources: field("resources", List),
         ..Default::default()
     });
 
@@ -5022,7 +5022,7 @@ pub mod query_engine_job_list {
         start_time: opt("startTime", LenientOpt),
         end_time: opt("endTime", LenientOpt),
         context: opt("context", StringLenientOpt),
-        tasks: list("tasks", List),
+        tasks: field("tasks", List),
         ..Default::default()
     });
 
@@ -5041,7 +5041,7 @@ pub mod query_engine_job_list {
     }
     apigen_runtime::wire_object!(QueryEngineJobListResponse {
         total: opt("total", LenientOpt),
-        data: list("data", List),
+        data: field("data", List),
         ..Default::default()
     });
 }
@@ -7202,7 +7202,7 @@ pub mod query_microservice_reporting_information {
     apigen_runtime::wire_object!(InstanceCache {
         status: opt("status"),
         timestamp: opt("timestamp", LenientOpt),
-        producers: list("producers", List),
+        producers: field("producers", List),
         check_time: opt("checkTime", LenientOpt),
         latest_status: opt("latestStatus"),
         ..Default::default()
@@ -7218,7 +7218,7 @@ pub mod query_microservice_reporting_information {
         pub instance_cache: Vec<InstanceCache>,
     }
     apigen_runtime::wire_object!(Diagnosis {
-        instance_cache: list("instanceCache", List),
+        instance_cache: field("instanceCache", List),
         ..Default::default()
     });
 
@@ -7245,7 +7245,7 @@ pub mod query_microservice_reporting_information {
     }
     apigen_runtime::wire_object!(ProviderInstance {
         instance_id: opt("instanceId", StringLenientOpt),
-        endpoints: list("endpoints", ListLenient),
+        endpoints: field("endpoints", ListLenient),
         host_name: opt("hostName", StringLenientOpt),
         timestamp: opt("timestamp", StringLenientOpt),
         ..Default::default()
@@ -7280,7 +7280,7 @@ pub mod query_microservice_reporting_information {
         app_id: opt("appId", StringLenientOpt),
         microservice_name: opt("microserviceName", StringLenientOpt),
         detail: opt("detail", StringLenientOpt),
-        pulled_instances: list("pulledInstances", List),
+        pulled_instances: field("pulledInstances", List),
         status: opt("status", StringLenientOpt),
         ..Default::default()
     });
@@ -7461,14 +7461,14 @@ pub mod query_microservice_reporting_information {
         service_id: opt("serviceId", StringLenientOpt),
         instance_count: opt("instanceCount", LenientOpt),
         environment: opt("environment", StringLenientOpt),
-        diagnosis: list("diagnosis", List),
+        diagnosis: field("diagnosis", List),
         instance_id: opt("instanceId", StringLenientOpt),
         thread: opt("thread", LenientOpt),
         cpu: opt("cpu", LenientOpt),
         memory: opt("memory"),
         function_count: opt("functionCount", LenientOpt),
         customs: opt("customs"),
-        providers_cache: list("providersCache", List),
+        providers_cache: field("providersCache", List),
         function_type: opt("functionType", StringLenientOpt),
         ..Default::default()
     });
@@ -7715,8 +7715,8 @@ pub mod query_reported_information_list {
         pub total: Option<i32>,
     }
     apigen_runtime::wire_object!(QueryReportedInformationListResponse {
-        list: list("list", List),
-        app_ids: list("appIds", ListLenient),
+        list: field("list", List),
+        app_ids: field("appIds", ListLenient),
         page: opt("page", LenientOpt),
         number: opt("number", LenientOpt),
         total: opt("total", LenientOpt),
@@ -8134,7 +8134,7 @@ pub mod query_nacos_namespace {
         ///
         /// Document line 4871.
         pub project_id: Option<String>,
-        /// Page number. The value starts from 0 .
+        /// Offset of the first record to return (records skipped), from 0. The document calls it "Page number. The value starts from 0."
         ///
         /// Document line 4876.
         pub offset: i32,
@@ -8239,7 +8239,7 @@ pub mod query_nacos_namespace {
     }
     apigen_runtime::wire_object!(QueryNacosNamespaceResponse {
         code: opt("code", LenientOpt),
-        data: list("data", List),
+        data: field("data", List),
         ..Default::default()
     });
 }
@@ -8846,7 +8846,7 @@ pub mod query_information_about_all_microservices {
         pub services: Vec<Microservice>,
     }
     apigen_runtime::wire_object!(QueryInformationAboutAllMicroservicesResponse {
-        services: list("services", List),
+        services: field("services", List),
         ..Default::default()
     });
 }
@@ -9659,7 +9659,7 @@ pub mod delete_static_information_about_microservices_in_batches {
         pub services: Vec<DelServicesRsplnfo>,
     }
     apigen_runtime::wire_object!(DeleteStaticInformationAboutMicroservicesInBatchesResponse {
-        services: list("services", List),
+        services: field("services", List),
         ..Default::default()
     });
 }
@@ -10253,7 +10253,7 @@ pub mod query_all_schema_information_about_microservice {
         pub schemas: Vec<Schema>,
     }
     apigen_runtime::wire_object!(QueryAllSchemaInformationAboutMicroserviceResponse {
-        schemas: list("schemas", List),
+        schemas: field("schemas", List),
         ..Default::default()
     });
 }
@@ -10613,7 +10613,7 @@ pub mod query_microservice_instance_based_on_service_id {
         pub instances: Vec<MicroServiceInstance>,
     }
     apigen_runtime::wire_object!(QueryMicroserviceInstanceBasedOnServiceIdResponse {
-        instances: list("instances", List),
+        instances: field("instances", List),
         ..Default::default()
     });
 }
@@ -11258,7 +11258,7 @@ pub mod query_microservice_instance_by_filter_criteria {
         pub instances: Vec<MicroServiceInstance>,
     }
     apigen_runtime::wire_object!(QueryMicroserviceInstanceByFilterCriteriaResponse {
-        instances: list("instances", List),
+        instances: field("instances", List),
         ..Default::default()
     });
 }
@@ -11578,7 +11578,7 @@ pub mod query_microservice_instances_in_batches {
         pub error: Option<Error>,
     }
     apigen_runtime::wire_object!(FindFailedResult {
-        indexes: list("indexes", ListLenient),
+        indexes: field("indexes", ListLenient),
         error: opt("error"),
         ..Default::default()
     });
@@ -11637,7 +11637,7 @@ pub mod query_microservice_instances_in_batches {
         service_id: opt("serviceId", StringLenientOpt),
         version: opt("version", StringLenientOpt),
         host_name: opt("hostName", StringLenientOpt),
-        endpoints: list("endpoints", ListLenient),
+        endpoints: field("endpoints", ListLenient),
         status: opt("status"),
         properties: opt("properties"),
         health_check: opt("healthCheck"),
@@ -11667,7 +11667,7 @@ pub mod query_microservice_instances_in_batches {
     apigen_runtime::wire_object!(FindResult {
         index: opt("index", LenientOpt),
         rev: opt("rev", StringLenientOpt),
-        instances: list("instances", List),
+        instances: field("instances", List),
         ..Default::default()
     });
 
@@ -11689,9 +11689,9 @@ pub mod query_microservice_instances_in_batches {
         pub updated: Vec<FindResult>,
     }
     apigen_runtime::wire_object!(BatchFindResult {
-        failed: list("failed", List),
-        not_modified: list("notModified", ListLenient),
-        updated: list("updated", List),
+        failed: field("failed", List),
+        not_modified: field("notModified", ListLenient),
+        updated: field("updated", List),
         ..Default::default()
     });
 
@@ -11895,12 +11895,12 @@ pub mod query_all_providers_of_microservice {
         description: opt("description", StringLenientOpt),
         level: opt("level"),
         register_by: opt("registerBy"),
-        schemas: list("schemas", ListLenient),
+        schemas: field("schemas", ListLenient),
         status: opt("status"),
         timestamp: opt("timestamp", StringLenientOpt),
         mod_timestamp: opt("modTimestamp", StringLenientOpt),
         framework: opt("framework"),
-        paths: list("paths", List),
+        paths: field("paths", List),
         properties: opt("properties"),
         ..Default::default()
     });
@@ -11915,7 +11915,7 @@ pub mod query_all_providers_of_microservice {
         pub providers: Vec<Microservice>,
     }
     apigen_runtime::wire_object!(QueryAllProvidersOfMicroserviceResponse {
-        providers: list("providers", List),
+        providers: field("providers", List),
         ..Default::default()
     });
 }
@@ -12519,7 +12519,7 @@ pub mod query_configuration_list {
     }
     apigen_runtime::wire_object!(QueryConfigurationListResponse {
         total: opt("total", LenientOpt),
-        data: list("data", List),
+        data: field("data", List),
         ..Default::default()
     });
 }

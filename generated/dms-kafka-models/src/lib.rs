@@ -740,7 +740,7 @@ pub mod types {
     }
     apigen_runtime::wire_object!(Queues {
         name: opt("name", StringLenientOpt),
-        partitions: list("partitions", List),
+        partitions: field("partitions", List),
         ..Default::default()
     });
 }
@@ -1877,7 +1877,7 @@ pub mod list_instances {
         management_connect_address: opt("management_connect_address", StringLenientOpt),
         ssl_enable: opt("ssl_enable", LenientOpt),
         kafka_security_protocol: opt("kafka_security_protocol"),
-        sasl_enabled_mechanisms: list("sasl_enabled_mechanisms", List),
+        sasl_enabled_mechanisms: field("sasl_enabled_mechanisms", List),
         ssl_two_way_enable: opt("ssl_two_way_enable", LenientOpt),
         cert_replaced: opt("cert_replaced", LenientOpt),
         public_management_connect_address: opt(
@@ -1893,7 +1893,7 @@ pub mod list_instances {
         security_group_id: opt("security_group_id", StringLenientOpt),
         security_group_name: opt("security_group_name", StringLenientOpt),
         subnet_id: opt("subnet_id", StringLenientOpt),
-        available_zones: list("available_zones", ListLenient),
+        available_zones: field("available_zones", ListLenient),
         total_storage_space: opt("total_storage_space", LenientOpt),
         public_connect_address: opt("public_connect_address", StringLenientOpt),
         storage_resource_id: opt("storage_resource_id", StringLenientOpt),
@@ -1908,7 +1908,7 @@ pub mod list_instances {
         enable_log_collection: opt("enable_log_collection", LenientOpt),
         cross_vpc_info: opt("cross_vpc_info", StringLenientOpt),
         ipv6_enable: opt("ipv6_enable", LenientOpt),
-        ipv6_connect_addresses: list("ipv6_connect_addresses", ListLenient),
+        ipv6_connect_addresses: field("ipv6_connect_addresses", ListLenient),
         connector_enable: opt("connector_enable", LenientOpt),
         connector_id: opt("connector_id", StringLenientOpt),
         rest_enable: opt("rest_enable", LenientOpt),
@@ -1929,7 +1929,7 @@ pub mod list_instances {
         enable_acl: opt("enable_acl", LenientOpt),
         new_spec_billing_enable: opt("new_spec_billing_enable", LenientOpt),
         broker_num: opt("broker_num", LenientOpt),
-        tags: list("tags", List),
+        tags: field("tags", List),
         dr_enable: opt("dr_enable", LenientOpt),
         ..Default::default()
     });
@@ -1948,7 +1948,7 @@ pub mod list_instances {
         pub instance_num: Option<i32>,
     }
     apigen_runtime::wire_object!(ListInstancesResponse {
-        instances: list("instances", List),
+        instances: field("instances", List),
         instance_num: opt("instance_num", LenientOpt),
         ..Default::default()
     });
@@ -2359,7 +2359,7 @@ pub mod show_instance {
         management_connect_address: opt("management_connect_address", StringLenientOpt),
         ssl_enable: opt("ssl_enable", LenientOpt),
         kafka_security_protocol: opt("kafka_security_protocol"),
-        sasl_enabled_mechanisms: list("sasl_enabled_mechanisms", List),
+        sasl_enabled_mechanisms: field("sasl_enabled_mechanisms", List),
         ssl_two_way_enable: opt("ssl_two_way_enable", LenientOpt),
         cert_replaced: opt("cert_replaced", LenientOpt),
         public_management_connect_address: opt(
@@ -2375,7 +2375,7 @@ pub mod show_instance {
         security_group_id: opt("security_group_id", StringLenientOpt),
         security_group_name: opt("security_group_name", StringLenientOpt),
         subnet_id: opt("subnet_id", StringLenientOpt),
-        available_zones: list("available_zones", ListLenient),
+        available_zones: field("available_zones", ListLenient),
         total_storage_space: opt("total_storage_space", LenientOpt),
         public_connect_address: opt("public_connect_address", StringLenientOpt),
         storage_resource_id: opt("storage_resource_id", StringLenientOpt),
@@ -2390,7 +2390,7 @@ pub mod show_instance {
         enable_log_collection: opt("enable_log_collection", LenientOpt),
         cross_vpc_info: opt("cross_vpc_info", StringLenientOpt),
         ipv6_enable: opt("ipv6_enable", LenientOpt),
-        ipv6_connect_addresses: list("ipv6_connect_addresses", ListLenient),
+        ipv6_connect_addresses: field("ipv6_connect_addresses", ListLenient),
         connector_enable: opt("connector_enable", LenientOpt),
         connector_id: opt("connector_id", StringLenientOpt),
         rest_enable: opt("rest_enable", LenientOpt),
@@ -2411,7 +2411,7 @@ pub mod show_instance {
         enable_acl: opt("enable_acl", LenientOpt),
         new_spec_billing_enable: opt("new_spec_billing_enable", LenientOpt),
         broker_num: opt("broker_num", LenientOpt),
-        tags: list("tags", List),
+        tags: field("tags", List),
         dr_enable: opt("dr_enable", LenientOpt),
         ..Default::default()
     });
@@ -2678,7 +2678,7 @@ pub mod action_instances {
         pub results: Vec<Results>,
     }
     apigen_runtime::wire_object!(ActionInstancesResponse {
-        results: list("results", List),
+        results: field("results", List),
         ..Default::default()
     });
 }
@@ -3044,7 +3044,7 @@ pub mod modify_instance_crossvpc {
     }
     apigen_runtime::wire_object!(ModifyInstanceCrossvpcResponse {
         success: opt("success", LenientOpt),
-        results: list("results", List),
+        results: field("results", List),
         ..Default::default()
     });
 }
@@ -3177,7 +3177,7 @@ pub mod list_instance_management_cluster {
     }
     apigen_runtime::wire_object!(Cluster {
         controller: opt("controller", StringLenientOpt),
-        brokers: list("brokers", List),
+        brokers: field("brokers", List),
         topics_count: opt("topics_count", LenientOpt),
         partitions_count: opt("partitions_count", LenientOpt),
         online_partitions_count: opt("online_partitions_count", LenientOpt),
@@ -3271,7 +3271,7 @@ pub mod show_instance_management_group {
     }
     apigen_runtime::wire_object!(Assignment {
         topic: opt("topic", StringLenientOpt),
-        partitions: list("partitions", ListLenient),
+        partitions: field("partitions", ListLenient),
         ..Default::default()
     });
 
@@ -3298,7 +3298,7 @@ pub mod show_instance_management_group {
     }
     apigen_runtime::wire_object!(Members {
         host: opt("host", StringLenientOpt),
-        assignment: list("assignment", List),
+        assignment: field("assignment", List),
         member_id: opt("member_id", StringLenientOpt),
         client_id: opt("client_id", StringLenientOpt),
         ..Default::default()
@@ -3337,8 +3337,8 @@ pub mod show_instance_management_group {
         group_id: opt("group_id", StringLenientOpt),
         state: opt("state"),
         coordinator_id: opt("coordinator_id", LenientOpt),
-        members: list("members", List),
-        group_message_offsets: list("group_message_offsets", List),
+        members: field("members", List),
+        group_message_offsets: field("group_message_offsets", List),
         assignment_strategy: opt("assignment_strategy", StringLenientOpt),
         ..Default::default()
     });
@@ -3574,7 +3574,7 @@ pub mod list_instance_management_coordinators {
         pub coordinators: Vec<Coordinators>,
     }
     apigen_runtime::wire_object!(ListInstanceManagementCoordinatorsResponse {
-        coordinators: list("coordinators", List),
+        coordinators: field("coordinators", List),
         ..Default::default()
     });
 }
@@ -3977,7 +3977,7 @@ pub mod list_instance_topics_diskusage {
         data_disk_free: opt("data_disk_free", StringLenientOpt),
         data_disk_use_percentage: opt("data_disk_use_percentage", StringLenientOpt),
         status: opt("status", StringLenientOpt),
-        topic_list: list("topic_list", List),
+        topic_list: field("topic_list", List),
         ..Default::default()
     });
 
@@ -3991,7 +3991,7 @@ pub mod list_instance_topics_diskusage {
         pub broker_list: Vec<DiskusageEntity>,
     }
     apigen_runtime::wire_object!(ListInstanceTopicsDiskusageResponse {
-        broker_list: list("broker_list", List),
+        broker_list: field("broker_list", List),
         ..Default::default()
     });
 }
@@ -4123,7 +4123,7 @@ pub mod list_instance_groups {
         pub total: Option<i32>,
     }
     apigen_runtime::wire_object!(ListInstanceGroupsResponse {
-        groups: list("groups", List),
+        groups: field("groups", List),
         total: opt("total", LenientOpt),
         ..Default::default()
     });
@@ -4240,8 +4240,8 @@ pub mod show_instance_group {
         group_id: opt("group_id", StringLenientOpt),
         state: opt("state"),
         coordinator_id: opt("coordinator_id", LenientOpt),
-        members: list("members", List),
-        group_message_offsets: list("group_message_offsets", List),
+        members: field("members", List),
+        group_message_offsets: field("group_message_offsets", List),
         assignment_strategy: opt("assignment_strategy", StringLenientOpt),
         ..Default::default()
     });
@@ -4378,7 +4378,7 @@ pub mod batch_delete_instance_groups {
         pub total: Option<i32>,
     }
     apigen_runtime::wire_object!(BatchDeleteInstanceGroupsResponse {
-        failed_groups: list("failed_groups", List),
+        failed_groups: field("failed_groups", List),
         total: opt("total", LenientOpt),
         ..Default::default()
     });
@@ -4855,9 +4855,9 @@ pub mod list_instance_extend {
     }
     apigen_runtime::wire_object!(ExtendProductIosEntity {
         io_spec: opt("io_spec", StringLenientOpt),
-        available_zones: list("available_zones", ListLenient),
+        available_zones: field("available_zones", ListLenient),
         r#type: opt("type", StringLenientOpt),
-        unavailable_zones: list("unavailable_zones", ListLenient),
+        unavailable_zones: field("unavailable_zones", ListLenient),
         ..Default::default()
     });
 
@@ -4929,13 +4929,13 @@ pub mod list_instance_extend {
         r#type: opt("type", StringLenientOpt),
         product_id: opt("product_id", StringLenientOpt),
         ecs_flavor_id: opt("ecs_flavor_id", StringLenientOpt),
-        arch_types: list("arch_types", ListLenient),
-        charging_mode: list("charging_mode", ListLenient),
-        ios: list("ios", List),
-        support_features: list("support_features", List),
+        arch_types: field("arch_types", ListLenient),
+        charging_mode: field("charging_mode", ListLenient),
+        ios: field("ios", List),
+        support_features: field("support_features", List),
         properties: opt("properties"),
-        available_zones: list("available_zones", ListLenient),
-        unavailable_zones: list("unavailable_zones", ListLenient),
+        available_zones: field("available_zones", ListLenient),
+        unavailable_zones: field("unavailable_zones", ListLenient),
         ..Default::default()
     });
 
@@ -4958,8 +4958,8 @@ pub mod list_instance_extend {
     }
     apigen_runtime::wire_object!(ListInstanceExtendResponse {
         engine: opt("engine", StringLenientOpt),
-        versions: list("versions", ListLenient),
-        products: list("products", List),
+        versions: field("versions", ListLenient),
+        products: field("products", List),
         ..Default::default()
     });
 }
@@ -5342,7 +5342,7 @@ pub mod list_instance_topics {
         sync_message_flush: opt("sync_message_flush", LenientOpt),
         external_configs: opt("external_configs"),
         topic_type: opt("topic_type", LenientOpt),
-        topic_other_configs: list("topic_other_configs", List),
+        topic_other_configs: field("topic_other_configs", List),
         topic_desc: opt("topic_desc", StringLenientOpt),
         created_at: opt("created_at", LenientOpt),
         ..Default::default()
@@ -5378,7 +5378,7 @@ pub mod list_instance_topics {
         size: opt("size", LenientOpt),
         remain_partitions: opt("remain_partitions", LenientOpt),
         max_partitions: opt("max_partitions", LenientOpt),
-        topics: list("topics", List),
+        topics: field("topics", List),
         ..Default::default()
     });
 }
@@ -5679,7 +5679,7 @@ pub mod delete_instance_topics {
         pub topics: Vec<Topics>,
     }
     apigen_runtime::wire_object!(DeleteInstanceTopicsResponse {
-        topics: list("topics", List),
+        topics: field("topics", List),
         ..Default::default()
     });
 }
@@ -5809,7 +5809,7 @@ pub mod show_instance_management_topic {
         hw: opt("hw", LenientOpt),
         lso: opt("lso", LenientOpt),
         last_update_timestamp: opt("last_update_timestamp", LenientOpt),
-        replicas: list("replicas", List),
+        replicas: field("replicas", List),
         ..Default::default()
     });
 
@@ -5832,8 +5832,8 @@ pub mod show_instance_management_topic {
     }
     apigen_runtime::wire_object!(ShowInstanceManagementTopicResponse {
         topic: opt("topic", StringLenientOpt),
-        partitions: list("partitions", List),
-        group_subscribed: list("group_subscribed", ListLenient),
+        partitions: field("partitions", List),
+        group_subscribed: field("group_subscribed", ListLenient),
         ..Default::default()
     });
 }
@@ -5923,7 +5923,7 @@ pub mod list_instance_users {
         pub users: Vec<ShowInstanceUsersEntity>,
     }
     apigen_runtime::wire_object!(ListInstanceUsersResponse {
-        users: list("users", List),
+        users: field("users", List),
         ..Default::default()
     });
 }
@@ -6310,7 +6310,7 @@ pub mod list_instance_topic_accesspolicy {
     apigen_runtime::wire_object!(ListInstanceTopicAccesspolicyResponse {
         name: opt("name", StringLenientOpt),
         topic_type: opt("topic_type", LenientOpt),
-        policies: list("policies", List),
+        policies: field("policies", List),
         ..Default::default()
     });
 }
@@ -6714,7 +6714,7 @@ pub mod list_instance_messages {
         pub size: Option<i64>,
     }
     apigen_runtime::wire_object!(ListInstanceMessagesResponse {
-        messages: list("messages", List),
+        messages: field("messages", List),
         total: opt("total", LenientOpt),
         size: opt("size", LenientOpt),
         ..Default::default()
@@ -6843,7 +6843,7 @@ pub mod list_instance_management_topic_partition_message {
         pub message: Vec<ShowPartitionMessageEntity>,
     }
     apigen_runtime::wire_object!(ListInstanceManagementTopicPartitionMessageResponse {
-        message: list("message", List),
+        message: field("message", List),
         ..Default::default()
     });
 }
@@ -7023,7 +7023,7 @@ pub mod list_instance_management_topic_messages {
         pub offset: Option<i32>,
     }
     apigen_runtime::wire_object!(ListInstanceManagementTopicMessagesResponse {
-        messages: list("messages", List),
+        messages: field("messages", List),
         messages_count: opt("messages_count", LenientOpt),
         offsets_count: opt("offsets_count", LenientOpt),
         offset: opt("offset", LenientOpt),
@@ -7325,7 +7325,7 @@ pub mod list_instance_tasks {
     }
     apigen_runtime::wire_object!(ListInstanceTasksResponse {
         task_count: opt("task_count", StringLenientOpt),
-        tasks: list("tasks", List),
+        tasks: field("tasks", List),
         ..Default::default()
     });
 }
@@ -7398,7 +7398,7 @@ pub mod show_instance_task {
     }
     apigen_runtime::wire_object!(ShowInstanceTaskResponse {
         task_count: opt("task_count", StringLenientOpt),
-        tasks: list("tasks", List),
+        tasks: field("tasks", List),
         ..Default::default()
     });
 }
@@ -7627,7 +7627,7 @@ pub mod list_instance_tags {
         pub tags: Vec<TagEntity>,
     }
     apigen_runtime::wire_object!(ListInstanceTagsResponse {
-        tags: list("tags", List),
+        tags: field("tags", List),
         ..Default::default()
     });
 }
@@ -7686,7 +7686,7 @@ pub mod list_kafka_tags {
     }
     apigen_runtime::wire_object!(TagMultyValueEntity {
         key: opt("key", StringLenientOpt),
-        values: list("values", ListLenient),
+        values: field("values", ListLenient),
         ..Default::default()
     });
 
@@ -7700,7 +7700,7 @@ pub mod list_kafka_tags {
         pub tags: Vec<TagMultyValueEntity>,
     }
     apigen_runtime::wire_object!(ListKafkaTagsResponse {
-        tags: list("tags", List),
+        tags: field("tags", List),
         ..Default::default()
     });
 }
@@ -7763,7 +7763,7 @@ pub mod list_instances_maintain_windows {
         pub maintain_windows: Vec<MaintainWindowsEntity>,
     }
     apigen_runtime::wire_object!(ListInstancesMaintainWindowsResponse {
-        maintain_windows: list("maintain_windows", List),
+        maintain_windows: field("maintain_windows", List),
         ..Default::default()
     });
 }
@@ -7856,7 +7856,7 @@ pub mod list_available_zones {
     }
     apigen_runtime::wire_object!(ListAvailableZonesResponse {
         region_id: opt("region_id", StringLenientOpt),
-        available_zones: list("available_zones", List),
+        available_zones: field("available_zones", List),
         ..Default::default()
     });
 }
@@ -7932,8 +7932,8 @@ pub mod list_products {
     apigen_runtime::wire_object!(ListEngineIosEntity {
         io_spec: opt("io_spec", StringLenientOpt),
         r#type: opt("type", StringLenientOpt),
-        available_zones: list("available_zones", ListLenient),
-        unavailable_zones: list("unavailable_zones", ListLenient),
+        available_zones: field("available_zones", ListLenient),
+        unavailable_zones: field("unavailable_zones", ListLenient),
         ..Default::default()
     });
 
@@ -8031,10 +8031,10 @@ pub mod list_products {
         product_id: opt("product_id", StringLenientOpt),
         ecs_flavor_id: opt("ecs_flavor_id", StringLenientOpt),
         billing_code: opt("billing_code", StringLenientOpt),
-        arch_types: list("arch_types", ListLenient),
-        charging_mode: list("charging_mode", ListLenient),
-        ios: list("ios", List),
-        support_features: list("support_features", List),
+        arch_types: field("arch_types", ListLenient),
+        charging_mode: field("charging_mode", ListLenient),
+        ios: field("ios", List),
+        support_features: field("support_features", List),
         properties: opt("properties"),
         ..Default::default()
     });
@@ -8058,8 +8058,8 @@ pub mod list_products {
     }
     apigen_runtime::wire_object!(ListProductsResponse {
         engine: opt("engine", StringLenientOpt),
-        versions: list("versions", ListLenient),
-        products: list("products", List),
+        versions: field("versions", ListLenient),
+        products: field("products", List),
         ..Default::default()
     });
 }
@@ -8138,9 +8138,9 @@ pub mod list_instance_ces_hierarchy {
     }
     apigen_runtime::wire_object!(Children {
         name: opt("name", StringLenientOpt),
-        metrics: list("metrics", ListLenient),
-        key_name: list("key_name", ListLenient),
-        dim_router: list("dim_router", ListLenient),
+        metrics: field("metrics", ListLenient),
+        key_name: field("key_name", ListLenient),
+        dim_router: field("dim_router", ListLenient),
         ..Default::default()
     });
 
@@ -8171,10 +8171,10 @@ pub mod list_instance_ces_hierarchy {
     }
     apigen_runtime::wire_object!(Dimensions {
         name: opt("name", StringLenientOpt),
-        metrics: list("metrics", ListLenient),
-        key_name: list("key_name", ListLenient),
-        dim_router: list("dim_router", ListLenient),
-        children: list("children", List),
+        metrics: field("metrics", ListLenient),
+        key_name: field("key_name", ListLenient),
+        dim_router: field("dim_router", ListLenient),
+        children: field("children", List),
         ..Default::default()
     });
 
@@ -8193,7 +8193,7 @@ pub mod list_instance_ces_hierarchy {
     }
     apigen_runtime::wire_object!(Groups {
         name: opt("name", StringLenientOpt),
-        queues: list("queues", List),
+        queues: field("queues", List),
         ..Default::default()
     });
 
@@ -8223,11 +8223,11 @@ pub mod list_instance_ces_hierarchy {
         pub groups: Vec<Groups>,
     }
     apigen_runtime::wire_object!(ListInstanceCesHierarchyResponse {
-        dimensions: list("dimensions", List),
-        instance_ids: list("instance_ids", List),
-        nodes: list("nodes", List),
-        queues: list("queues", List),
-        groups: list("groups", List),
+        dimensions: field("dimensions", List),
+        instance_ids: field("instance_ids", List),
+        nodes: field("nodes", List),
+        queues: field("queues", List),
+        groups: field("groups", List),
         ..Default::default()
     });
 }
@@ -8954,7 +8954,7 @@ pub mod show_instance_v1 {
         subnet_id: opt("subnet_id", StringLenientOpt),
         subnet_name: opt("subnet_name", StringLenientOpt),
         subnet_cidr: opt("subnet_cidr", StringLenientOpt),
-        available_zones: list("available_zones", ListLenient),
+        available_zones: field("available_zones", ListLenient),
         user_id: opt("user_id", StringLenientOpt),
         user_name: opt("user_name", StringLenientOpt),
         access_user: opt("access_user", StringLenientOpt),
@@ -8976,7 +8976,7 @@ pub mod show_instance_v1 {
         enable_log_collection: opt("enable_log_collection", LenientOpt),
         cross_vpc_info: opt("cross_vpc_info", StringLenientOpt),
         ipv6_enable: opt("ipv6_enable", LenientOpt),
-        ipv6_connect_addresses: list("ipv6_connect_addresses", ListLenient),
+        ipv6_connect_addresses: field("ipv6_connect_addresses", ListLenient),
         rest_enable: opt("rest_enable", LenientOpt),
         rest_connect_address: opt("rest_connect_address", StringLenientOpt),
         message_query_inst_enable: opt("message_query_inst_enable", LenientOpt),
@@ -9236,7 +9236,7 @@ pub mod action_instances_v1 {
         pub results: Vec<Results>,
     }
     apigen_runtime::wire_object!(ActionInstancesV1Response {
-        results: list("results", List),
+        results: field("results", List),
         ..Default::default()
     });
 }
@@ -9613,7 +9613,7 @@ pub mod list_instances_v1 {
         security_group_id: opt("security_group_id", StringLenientOpt),
         security_group_name: opt("security_group_name", StringLenientOpt),
         subnet_id: opt("subnet_id", StringLenientOpt),
-        available_zones: list("available_zones", ListLenient),
+        available_zones: field("available_zones", ListLenient),
         total_storage_space: opt("total_storage_space", LenientOpt),
         public_connect_address: opt("public_connect_address", StringLenientOpt),
         storage_resource_id: opt("storage_resource_id", StringLenientOpt),
@@ -9626,7 +9626,7 @@ pub mod list_instances_v1 {
         enable_log_collection: opt("enable_log_collection", LenientOpt),
         cross_vpc_info: opt("cross_vpc_info", StringLenientOpt),
         ipv6_enable: opt("ipv6_enable", LenientOpt),
-        ipv6_connect_addresses: list("ipv6_connect_addresses", ListLenient),
+        ipv6_connect_addresses: field("ipv6_connect_addresses", ListLenient),
         rest_enable: opt("rest_enable", LenientOpt),
         rest_connect_address: opt("rest_connect_address", StringLenientOpt),
         message_query_inst_enable: opt("message_query_inst_enable", LenientOpt),
@@ -9654,7 +9654,7 @@ pub mod list_instances_v1 {
         pub instance_num: Option<i32>,
     }
     apigen_runtime::wire_object!(ListInstancesV1Response {
-        instances: list("instances", List),
+        instances: field("instances", List),
         instance_num: opt("instance_num", LenientOpt),
         ..Default::default()
     });
@@ -9962,7 +9962,7 @@ pub mod list_instance_topics_v1 {
         size: opt("size", LenientOpt),
         remain_partitions: opt("remain_partitions", LenientOpt),
         max_partitions: opt("max_partitions", LenientOpt),
-        topics: list("topics", List),
+        topics: field("topics", List),
         ..Default::default()
     });
 }
@@ -10057,7 +10057,7 @@ pub mod delete_instance_topics_v1 {
         pub topics: Vec<Topics>,
     }
     apigen_runtime::wire_object!(DeleteInstanceTopicsV1Response {
-        topics: list("topics", List),
+        topics: field("topics", List),
         ..Default::default()
     });
 }
@@ -10151,7 +10151,7 @@ pub mod list_available_zones_v1 {
     }
     apigen_runtime::wire_object!(ListAvailableZonesV1Response {
         region_id: opt("region_id", StringLenientOpt),
-        available_zones: list("available_zones", List),
+        available_zones: field("available_zones", List),
         ..Default::default()
     });
 }
@@ -10215,8 +10215,8 @@ pub mod list_products_v1 {
     apigen_runtime::wire_object!(Io {
         io_type: opt("io_type", StringLenientOpt),
         storage_spec_code: opt("storage_spec_code", StringLenientOpt),
-        available_zones: list("available_zones", ListLenient),
-        unavailable_zones: list("unavailable_zones", ListLenient),
+        available_zones: field("available_zones", ListLenient),
+        unavailable_zones: field("unavailable_zones", ListLenient),
         volume_type: opt("volume_type", StringLenientOpt),
         ..Default::default()
     });
@@ -10274,9 +10274,9 @@ pub mod list_products_v1 {
         partition_num: opt("partition_num", StringLenientOpt),
         product_id: opt("product_id", StringLenientOpt),
         spec_code: opt("spec_code", StringLenientOpt),
-        io: list("io", List),
+        io: field("io", List),
         bandwidth: opt("bandwidth", StringLenientOpt),
-        available_zones: list("available_zones", List),
+        available_zones: field("available_zones", List),
         ecs_flavor_id: opt("ecs_flavor_id", StringLenientOpt),
         arch_type: opt("arch_type", StringLenientOpt),
         ..Default::default()
@@ -10304,10 +10304,10 @@ pub mod list_products_v1 {
         pub available_zones: Vec<serde_json::Value>,
     }
     apigen_runtime::wire_object!(Values {
-        detail: list("detail", List),
+        detail: field("detail", List),
         name: opt("name", StringLenientOpt),
-        unavailable_zones: list("unavailable_zones", List),
-        available_zones: list("available_zones", List),
+        unavailable_zones: field("unavailable_zones", List),
+        available_zones: field("available_zones", List),
         ..Default::default()
     });
 
@@ -10331,7 +10331,7 @@ pub mod list_products_v1 {
     apigen_runtime::wire_object!(ListProductsV1Response {
         name: opt("name", StringLenientOpt),
         version: opt("version", StringLenientOpt),
-        values: list("values", List),
+        values: field("values", List),
         ..Default::default()
     });
 }
@@ -10394,7 +10394,7 @@ pub mod list_instances_maintain_windows_v1 {
         pub maintain_windows: Vec<MaintainWindows>,
     }
     apigen_runtime::wire_object!(ListInstancesMaintainWindowsV1Response {
-        maintain_windows: list("maintain_windows", List),
+        maintain_windows: field("maintain_windows", List),
         ..Default::default()
     });
 }

@@ -562,7 +562,7 @@ pub mod list_znode_children {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(ListZnodeChildrenResponse {
-        data: list("Data", List),
+        data: field("Data", List),
         error_code: opt("ErrorCode", StringLenientOpt),
         message: opt("Message", StringLenientOpt),
         request_id: opt("RequestId", StringLenientOpt),
@@ -829,7 +829,7 @@ pub mod list_ans_instances {
         pub total_count: Option<i32>,
     }
     apigen_runtime::wire_object!(ListAnsInstancesResponse {
-        data: list("Data", List),
+        data: field("Data", List),
         error_code: opt("ErrorCode", StringLenientOpt),
         http_code: opt("HttpCode", StringLenientOpt),
         message: opt("Message", StringLenientOpt),
@@ -1037,7 +1037,7 @@ pub mod list_ans_services {
         pub total_count: Option<i32>,
     }
     apigen_runtime::wire_object!(ListAnsServicesResponse {
-        data: list("Data", List),
+        data: field("Data", List),
         error_code: opt("ErrorCode", StringLenientOpt),
         http_code: opt("HttpCode", StringLenientOpt),
         message: opt("Message", StringLenientOpt),
@@ -1169,7 +1169,7 @@ pub mod list_engine_namespaces {
         pub total_count: Option<i32>,
     }
     apigen_runtime::wire_object!(ListEngineNamespacesResponse {
-        data: list("Data", List),
+        data: field("Data", List),
         error_code: opt("ErrorCode", StringLenientOpt),
         http_code: opt("HttpCode", StringLenientOpt),
         message: opt("Message", StringLenientOpt),
@@ -1374,7 +1374,7 @@ pub mod list_eureka_instances {
         pub total_count: Option<i32>,
     }
     apigen_runtime::wire_object!(ListEurekaInstancesResponse {
-        data: list("Data", List),
+        data: field("Data", List),
         error_code: opt("ErrorCode", StringLenientOpt),
         http_code: opt("HttpCode", StringLenientOpt),
         message: opt("Message", StringLenientOpt),
@@ -1471,7 +1471,7 @@ pub mod list_eureka_services {
         pub up_status: Option<String>,
     }
     apigen_runtime::wire_object!(Data {
-        instances_id: list("InstancesId", ListLenient),
+        instances_id: field("InstancesId", ListLenient),
         name: opt("Name", StringLenientOpt),
         up_status: opt("UpStatus", StringLenientOpt),
         ..Default::default()
@@ -1519,7 +1519,7 @@ pub mod list_eureka_services {
         pub total_count: Option<i32>,
     }
     apigen_runtime::wire_object!(ListEurekaServicesResponse {
-        data: list("Data", List),
+        data: field("Data", List),
         error_code: opt("ErrorCode", StringLenientOpt),
         http_code: opt("HttpCode", StringLenientOpt),
         message: opt("Message", StringLenientOpt),
@@ -2910,7 +2910,7 @@ pub mod query_cluster_detail {
         init_status: opt("InitStatus", StringLenientOpt),
         instance_count: opt("InstanceCount", LenientOpt),
         instance_id: opt("InstanceId", StringLenientOpt),
-        instance_models: list("InstanceModels", List),
+        instance_models: field("InstanceModels", List),
         internet_address: opt("InternetAddress", StringLenientOpt),
         internet_domain: opt("InternetDomain", StringLenientOpt),
         internet_port: opt("InternetPort", StringLenientOpt),
@@ -3142,7 +3142,7 @@ pub mod list_clusters {
         pub total_count: Option<i32>,
     }
     apigen_runtime::wire_object!(ListClustersResponse {
-        data: list("Data", List),
+        data: field("Data", List),
         error_code: opt("ErrorCode", StringLenientOpt),
         http_code: opt("HttpCode", StringLenientOpt),
         message: opt("Message", StringLenientOpt),
@@ -3338,7 +3338,7 @@ pub mod list_ans_service_clusters {
         pub selector_type: Option<String>,
     }
     apigen_runtime::wire_object!(Data {
-        clusters: list("Clusters", List),
+        clusters: field("Clusters", List),
         group_name: opt("GroupName", StringLenientOpt),
         metadata: opt("Metadata"),
         name: opt("Name", StringLenientOpt),
@@ -3482,7 +3482,7 @@ pub mod query_cluster_specification {
     }
     apigen_runtime::wire_object!(QueryClusterSpecificationResponse {
         code: opt("Code", LenientOpt),
-        data: list("Data", List),
+        data: field("Data", List),
         error_code: opt("ErrorCode", StringLenientOpt),
         http_status_code: opt("HttpStatusCode", LenientOpt),
         message: opt("Message", StringLenientOpt),
@@ -4116,7 +4116,7 @@ pub mod list_alarm_contact_groups {
         pub total_count: Option<i32>,
     }
     apigen_runtime::wire_object!(ListAlarmContactGroupsResponse {
-        data: list("Data", List),
+        data: field("Data", List),
         error_code: opt("ErrorCode", StringLenientOpt),
         http_code: opt("HttpCode", StringLenientOpt),
         message: opt("Message", StringLenientOpt),
@@ -4228,7 +4228,7 @@ pub mod list_alarm_items {
         pub total_count: Option<i32>,
     }
     apigen_runtime::wire_object!(ListAlarmItemsResponse {
-        data: list("Data", List),
+        data: field("Data", List),
         error_code: opt("ErrorCode", StringLenientOpt),
         http_code: opt("HttpCode", StringLenientOpt),
         message: opt("Message", StringLenientOpt),
@@ -4392,7 +4392,7 @@ pub mod list_alarm_rules {
         pub total_count: Option<i32>,
     }
     apigen_runtime::wire_object!(ListAlarmRulesResponse {
-        data: list("Data", List),
+        data: field("Data", List),
         error_code: opt("ErrorCode", StringLenientOpt),
         http_code: opt("HttpCode", StringLenientOpt),
         message: opt("Message", StringLenientOpt),
@@ -4504,7 +4504,7 @@ pub mod query_monitor {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(QueryMonitorResponse {
-        data: list("Data", List),
+        data: field("Data", List),
         error_code: opt("ErrorCode", StringLenientOpt),
         message: opt("Message", StringLenientOpt),
         request_id: opt("RequestId", StringLenientOpt),

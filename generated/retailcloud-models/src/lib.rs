@@ -400,7 +400,7 @@ pub mod types {
         name: opt("Name", StringLenientOpt),
         service_id: opt("ServiceId", LenientOpt),
         service_type: opt("ServiceType"),
-        port_mappings: list("PortMappings", List),
+        port_mappings: field("PortMappings", List),
         ..Default::default()
     });
 
@@ -1427,7 +1427,7 @@ pub mod list_app {
         code: opt("Code", LenientOpt),
         error_msg: opt("ErrorMsg", StringLenientOpt),
         total_count: opt("TotalCount", LenientOpt),
-        data: list("Data", List),
+        data: field("Data", List),
         ..Default::default()
     });
 }
@@ -1554,7 +1554,7 @@ pub mod describe_app_detail {
         deploy_type: opt("DeployType", StringLenientOpt),
         description: opt("Description", StringLenientOpt),
         app_state_type: opt("AppStateType"),
-        user_roles: list("UserRoles", List),
+        user_roles: field("UserRoles", List),
         ..Default::default()
     });
 
@@ -2034,7 +2034,7 @@ pub mod list_app_environment {
         page_size: opt("PageSize", LenientOpt),
         total_count: opt("TotalCount", LenientOpt),
         error_msg: opt("ErrorMsg", StringLenientOpt),
-        data: list("Data", List),
+        data: field("Data", List),
         ..Default::default()
     });
 }
@@ -2506,7 +2506,7 @@ pub mod list_deploy_config {
         deployment: opt("Deployment", StringLenientOpt),
         config_map: opt("ConfigMap", StringLenientOpt),
         stateful_set: opt("StatefulSet", StringLenientOpt),
-        config_map_list: list("ConfigMapList", ListLenient),
+        config_map_list: field("ConfigMapList", ListLenient),
         ..Default::default()
     });
 
@@ -2589,7 +2589,7 @@ pub mod list_deploy_config {
         page_size: opt("PageSize", LenientOpt),
         request_id: opt("RequestId", StringLenientOpt),
         total_count: opt("TotalCount", LenientOpt),
-        data: list("Data", List),
+        data: field("Data", List),
         ..Default::default()
     });
 }
@@ -2938,7 +2938,7 @@ pub mod list_app_instance {
         page_number: opt("PageNumber", LenientOpt),
         total_count: opt("TotalCount", LenientOpt),
         err_msg: opt("ErrMsg", StringLenientOpt),
-        data: list("Data", List),
+        data: field("Data", List),
         ..Default::default()
     });
 }
@@ -3281,7 +3281,7 @@ pub mod list_persistent_volume_claim {
         page_size: opt("PageSize", LenientOpt),
         total_count: opt("TotalCount", LenientOpt),
         error_msg: opt("ErrorMsg", StringLenientOpt),
-        data: list("Data", List),
+        data: field("Data", List),
         ..Default::default()
     });
 }
@@ -3403,7 +3403,7 @@ pub mod list_users {
         page_size: opt("PageSize", LenientOpt),
         request_id: opt("RequestId", StringLenientOpt),
         total_count: opt("TotalCount", LenientOpt),
-        data: list("Data", List),
+        data: field("Data", List),
         ..Default::default()
     });
 }
@@ -4012,7 +4012,7 @@ pub mod list_slb_a_ps {
         page_size: opt("PageSize", LenientOpt),
         request_id: opt("RequestId", StringLenientOpt),
         total_count: opt("TotalCount", LenientOpt),
-        data: list("Data", List),
+        data: field("Data", List),
         ..Default::default()
     });
 }
@@ -4376,7 +4376,7 @@ pub mod list_services {
         page_size: opt("PageSize", LenientOpt),
         request_id: opt("RequestId", StringLenientOpt),
         total_count: opt("TotalCount", LenientOpt),
-        data: list("Data", List),
+        data: field("Data", List),
         ..Default::default()
     });
 }
@@ -5099,7 +5099,7 @@ pub mod list_deploy_orders {
         page_size: opt("PageSize", LenientOpt),
         request_id: opt("RequestId", StringLenientOpt),
         total_count: opt("TotalCount", LenientOpt),
-        data: list("Data", List),
+        data: field("Data", List),
         ..Default::default()
     });
 }
@@ -5557,7 +5557,7 @@ pub mod list_pods {
         status: opt("Status", LenientOpt),
         status_name: opt("StatusName", StringLenientOpt),
         update_time: opt("UpdateTime", StringLenientOpt),
-        deploy_steps: list("DeploySteps", List),
+        deploy_steps: field("DeploySteps", List),
         ..Default::default()
     });
 
@@ -5601,7 +5601,7 @@ pub mod list_pods {
         page_size: opt("PageSize", LenientOpt),
         request_id: opt("RequestId", StringLenientOpt),
         total_count: opt("TotalCount", LenientOpt),
-        data: list("Data", List),
+        data: field("Data", List),
         ..Default::default()
     });
 }
@@ -5711,7 +5711,7 @@ pub mod describe_pod_log {
     apigen_runtime::wire_object!(Result2 {
         deploy_order_name: opt("DeployOrderName", StringLenientOpt),
         env_type_name: opt("EnvTypeName", StringLenientOpt),
-        deploy_step_list: list("DeployStepList", List),
+        deploy_step_list: field("DeployStepList", List),
         ..Default::default()
     });
 
@@ -5851,7 +5851,7 @@ pub mod describe_pod_events {
     }
     apigen_runtime::wire_object!(Result2 {
         deploy_order_name: opt("DeployOrderName", StringLenientOpt),
-        pod_events: list("PodEvents", List),
+        pod_events: field("PodEvents", List),
         ..Default::default()
     });
 
@@ -6186,7 +6186,7 @@ pub mod list_persistent_volume {
         page_number: opt("PageNumber", LenientOpt),
         total_count: opt("TotalCount", LenientOpt),
         err_msg: opt("ErrMsg", StringLenientOpt),
-        data: list("Data", List),
+        data: field("Data", List),
         ..Default::default()
     });
 }
@@ -6448,7 +6448,7 @@ pub mod list_node_labels {
         page_size: opt("PageSize", LenientOpt),
         request_id: opt("RequestId", StringLenientOpt),
         total_count: opt("TotalCount", LenientOpt),
-        data: list("Data", List),
+        data: field("Data", List),
         ..Default::default()
     });
 }
@@ -6854,7 +6854,7 @@ pub mod list_node_label_bindings {
         page_size: opt("PageSize", LenientOpt),
         request_id: opt("RequestId", StringLenientOpt),
         total_count: opt("TotalCount", LenientOpt),
-        data: list("Data", List),
+        data: field("Data", List),
         ..Default::default()
     });
 }
@@ -7058,7 +7058,7 @@ pub mod list_app_resource_allocs {
         page_size: opt("PageSize", LenientOpt),
         request_id: opt("RequestId", StringLenientOpt),
         total_count: opt("TotalCount", LenientOpt),
-        data: list("Data", List),
+        data: field("Data", List),
         ..Default::default()
     });
 }
@@ -7362,8 +7362,8 @@ pub mod list_cluster {
         vpc_id: opt("VpcId", StringLenientOpt),
         work_load_cpu: opt("WorkLoadCpu", StringLenientOpt),
         work_load_mem: opt("WorkLoadMem", StringLenientOpt),
-        ecs_ids: list("EcsIds", ListLenient),
-        vswitch_ids: list("VswitchIds", ListLenient),
+        ecs_ids: field("EcsIds", ListLenient),
+        vswitch_ids: field("VswitchIds", ListLenient),
         ..Default::default()
     });
 
@@ -7407,7 +7407,7 @@ pub mod list_cluster {
         page_size: opt("PageSize", LenientOpt),
         request_id: opt("RequestId", StringLenientOpt),
         total_count: opt("TotalCount", LenientOpt),
-        data: list("Data", List),
+        data: field("Data", List),
         ..Default::default()
     });
 }
@@ -7577,7 +7577,7 @@ pub mod list_cluster_node {
         page_size: opt("PageSize", LenientOpt),
         request_id: opt("RequestId", StringLenientOpt),
         total_count: opt("TotalCount", LenientOpt),
-        data: list("Data", List),
+        data: field("Data", List),
         ..Default::default()
     });
 }
@@ -7697,8 +7697,8 @@ pub mod query_cluster_detail {
         region_name: opt("RegionName", StringLenientOpt),
         user_nick: opt("UserNick", StringLenientOpt),
         vpc_id: opt("VpcId", StringLenientOpt),
-        ecs_ids: list("EcsIds", ListLenient),
-        vswitchs: list("Vswitchs", ListLenient),
+        ecs_ids: field("EcsIds", ListLenient),
+        vswitchs: field("Vswitchs", ListLenient),
         ..Default::default()
     });
 
@@ -7726,8 +7726,8 @@ pub mod query_cluster_detail {
     apigen_runtime::wire_object!(InstanceInfo {
         allocate_pod_count: opt("AllocatePodCount", LenientOpt),
         app_count: opt("AppCount", LenientOpt),
-        allocated_pod_info_list: list("AllocatedPodInfoList", ListLenient),
-        available_pod_info_list: list("AvailablePodInfoList", ListLenient),
+        allocated_pod_info_list: field("AllocatedPodInfoList", ListLenient),
+        available_pod_info_list: field("AvailablePodInfoList", ListLenient),
         ..Default::default()
     });
 
@@ -7875,7 +7875,7 @@ pub mod query_cluster_detail {
         pub work_load: Option<WorkLoad>,
     }
     apigen_runtime::wire_object!(Result2 {
-        node_work_load_list: list("NodeWorkLoadList", ListLenient),
+        node_work_load_list: field("NodeWorkLoadList", ListLenient),
         basic_info: opt("BasicInfo"),
         instance_info: opt("InstanceInfo"),
         net_info: opt("NetInfo"),
@@ -8475,7 +8475,7 @@ pub mod list_available_cluster_node {
         page_size: opt("PageSize", LenientOpt),
         request_id: opt("RequestId", StringLenientOpt),
         total_count: opt("TotalCount", LenientOpt),
-        data: list("Data", List),
+        data: field("Data", List),
         ..Default::default()
     });
 }
@@ -8616,7 +8616,7 @@ pub mod describe_databases {
         engine: opt("Engine", StringLenientOpt),
         character_set_name: opt("CharacterSetName", StringLenientOpt),
         db_instance_id: opt("DBInstanceId", StringLenientOpt),
-        accounts: list("Accounts", List),
+        accounts: field("Accounts", List),
         ..Default::default()
     });
 
@@ -8630,7 +8630,7 @@ pub mod describe_databases {
         pub databases: Vec<Databases>,
     }
     apigen_runtime::wire_object!(Result2 {
-        databases: list("Databases", List),
+        databases: field("Databases", List),
         ..Default::default()
     });
 
@@ -8922,7 +8922,7 @@ pub mod describe_rds_accounts {
         account_type: opt("AccountType"),
         priv_exceeded: opt("PrivExceeded"),
         db_instance_id: opt("DBInstanceId", StringLenientOpt),
-        database_privileges: list("DatabasePrivileges", List),
+        database_privileges: field("DatabasePrivileges", List),
         ..Default::default()
     });
 
@@ -8936,7 +8936,7 @@ pub mod describe_rds_accounts {
         pub accounts: Vec<Accounts>,
     }
     apigen_runtime::wire_object!(Result2 {
-        accounts: list("Accounts", List),
+        accounts: field("Accounts", List),
         ..Default::default()
     });
 
@@ -9501,7 +9501,7 @@ pub mod get_rds_back_up {
         page_number: opt("PageNumber", StringLenientOpt),
         page_record_count: opt("PageRecordCount", StringLenientOpt),
         total_backup_size: opt("TotalBackupSize", LenientOpt),
-        items: list("Items", List),
+        items: field("Items", List),
         ..Default::default()
     });
 

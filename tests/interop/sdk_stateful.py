@@ -13,7 +13,10 @@ service at least one resource goes through its whole life as the SDK's users wou
 - a second create of a taken name: the SDK raises its exception carrying the conflict code and
   status of the mock's plan (the document's own error where it lists one);
 - every delete succeeds; the list is empty after, and a describe or second delete of a deleted
-  one raises the SDK's exception with the plan's not-found code and status.
+  one raises the SDK's exception with the plan's not-found code and status;
+- a list with nothing in the store decodes, in the SDK's model, as an empty list (`[]`), not as
+  a missing member (`None`): response lists are written even when empty, as the services'
+  documented answers show them (`"unavailable_zones" : [ ]`, `"TagVO": []`).
 
 Expected codes come from generated/<svc>-mock/src/stateful.json (what `apigen resources` prints),
 so a change of the document's error tables moves the expectation with it. Prints one line per
@@ -129,6 +132,13 @@ def exactly_once(seen, created):
     return f"{len(seen)} items in pages of {PAGE}, each once"
 
 
+def empty_list(value, what):
+    """The SDK decoded `what` of an empty store as an empty list (not `None`)."""
+    if value != [] or not isinstance(value, list):
+        raise AssertionError(f"{what} of an empty store decodes as {value!r}, want []")
+    return f"{what} == []"
+
+
 def page_through(fetch):
     """Pages with `fetch(page_index) -> (ids, total)` until a short page."""
     seen, k = [], 0
@@ -192,6 +202,12 @@ def alikafka(results, address):
         items = b.topic_list.topic_vo if b.topic_list else []
         return [t.topic for t in items], b.total
 
+    def empty():
+        b = base.body_map(
+            c.get_topic_list(m.GetTopicListRequest(instance_id=inst, region_id=REGION, current_page="1", page_size="10"))
+        )
+        return empty_list(b.topic_list.topic_vo if b.topic_list else None, "TopicList.TopicVO")
+
     def listed_fields():
         b = base.body_map(
             c.get_topic_list(m.GetTopicListRequest(instance_id=inst, region_id=REGION, current_page="1", page_size="20"))
@@ -214,6 +230,7 @@ def alikafka(results, address):
         results,
         svc,
         [
+            ("topic: GetTopicList of an empty store", empty),
             ("topic: CreateTopic ×7", creates),
             ("topic: GetTopicList paged", lambda: exactly_once(page_through(fetch), names)),
             ("topic: listed items show the sent Remark", listed_fields),
@@ -246,6 +263,10 @@ def mse(results, address):
     def fetch(k):
         b = base.body_map(c.list_clusters(m.ListClustersRequest(page_num=k + 1, page_size=PAGE, region_id=REGION)))
         return [x.instance_id for x in b.data or []], b.total_count
+
+    def empty():
+        b = base.body_map(c.list_clusters(m.ListClustersRequest(page_num=1, page_size=10, region_id=REGION)))
+        return empty_list(b.data, "ListClusters Data")
 
     def describe():
         for i, id_ in enumerate(ids):
@@ -280,6 +301,7 @@ def mse(results, address):
         results,
         svc,
         [
+            ("cluster: ListClusters of an empty store", empty),
             ("cluster: CreateCluster ×7", creates),
             ("cluster: ListClusters paged", lambda: exactly_once(page_through(fetch), ids)),
             ("cluster: QueryClusterDetail", describe),
@@ -326,6 +348,12 @@ def retailcloud(results, address):
         )
         return [x.name for x in b.data or []], b.total_count
 
+    def empty():
+        b = base.body_map(
+            c.list_persistent_volume(m.ListPersistentVolumeRequest(cluster_instance_id=cluster, page_number=1, page_size=10))
+        )
+        return empty_list(b.data, "ListPersistentVolume Data")
+
     app_ids = []
 
     def app_lifecycle():
@@ -357,6 +385,7 @@ def retailcloud(results, address):
         results,
         svc,
         [
+            ("persistentvolume: ListPersistentVolume of an empty store", empty),
             ("persistentvolume: CreatePersistentVolume ×7", creates),
             ("persistentvolume: ListPersistentVolume paged", lambda: exactly_once(page_through(fetch), names)),
             (
@@ -417,6 +446,16 @@ def cse(results, address):
     def fetch(k):
         return [x["namespace"] for x in listed(k)], None
 
+    def empty():
+        r = c.list_nacos_namespaces(
+            m.ListNacosNamespacesRequest(x_engine_id=engine, x_enterprise_project_id=project, offset=0, limit=10)
+        )
+        base.ok_status(r)
+        body = json.loads(r.raw_content) if getattr(r, "raw_content", None) else json.loads(r.body)
+        engines = c.list_engines(m.ListEnginesRequest(offset=0, limit="10"))
+        base.ok_status(engines)
+        return f"{empty_list(body.get('data'), 'nacos namespaces data')}, {empty_list(engines.data, 'ListEngines data')}"
+
     def shown():
         for x in listed(0, limit=20):
             if x.get("namespaceShowName") != f"name of {x['namespace']}":
@@ -464,6 +503,7 @@ def cse(results, address):
         results,
         svc,
         [
+            ("nacos namespace, engine: lists of an empty store", empty),
             ("nacos namespace: create ×7", creates),
             ("nacos namespace: list paged", lambda: exactly_once(page_through(fetch), ids)),
             ("nacos namespace: listed items show the sent name", shown),
@@ -504,6 +544,13 @@ def dms_kafka(results, address):
         r = c.list_instances(m.ListInstancesRequest(engine="kafka", offset=str(k * PAGE), limit=str(PAGE)))
         base.ok_status(r)
         return [x.instance_id for x in r.instances or []], r.instance_num
+
+    def empty():
+        r = c.list_instances(m.ListInstancesRequest(engine="kafka"))
+        base.ok_status(r)
+        t = c.list_instance_topics(m.ListInstanceTopicsRequest(instance_id="5ad7ca8e-0000-4000-8000-00000000abcd"))
+        base.ok_status(t)
+        return f"{empty_list(r.instances, 'ListInstances instances')}, {empty_list(t.topics, 'ListInstanceTopics topics')}"
 
     def describe():
         for id_, n in zip(ids, names):
@@ -555,6 +602,7 @@ def dms_kafka(results, address):
         results,
         svc,
         [
+            ("instance, topic: lists of an empty store", empty),
             ("instance: CreateInstanceByEngine ×7", creates),
             ("instance: ListInstances paged", lambda: exactly_once(page_through(fetch), ids)),
             ("instance: ShowInstance", describe),

@@ -321,8 +321,9 @@ pub fn object<'de, D: Deserializer<'de>, T: Object>(d: D) -> Result<T, D::Error>
 }
 
 /// The `Serialize` side of [`Object`]: a generated model writes its members as a map, in
-/// declaration order, leaving out absent optional members and empty optional lists (the
-/// derive's `skip_serializing_if`, in a fraction of its code).
+/// declaration order, leaving out absent optional members and empty request-side lists (the
+/// derive's `skip_serializing_if`, in a fraction of its code). Response-side lists are written
+/// with [`Members::field`], `[]` when empty, as the services answer them.
 pub struct Members<M>(M);
 
 impl<M: SerializeMap> Members<M> {
@@ -354,7 +355,7 @@ impl<M: SerializeMap> Members<M> {
         }
     }
 
-    /// An optional list: left out when empty.
+    /// A list a request may leave out: left out when empty (not sent).
     pub fn list<T: Serialize>(&mut self, key: &'static str, value: &[T]) -> Result<(), M::Error> {
         if value.is_empty() {
             Ok(())
@@ -460,18 +461,21 @@ impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for NullAsDefault<T> {
 
 /// A generated model struct's [`codec::Model`](crate::codec::Model) table and its
 /// `Serialize`, `Deserialize`, `Debug`, `Clone` and `PartialEq` (the struct derives only
-/// `Default`, where it has one), from one line per member: `field: kind("WireName")` or
-/// `field: kind("WireName", Decoder)`, then the wire names of the members decoding requires
-/// (`required = ["Name"]`, as serde's derive requires non-`Option` members).
+/// `Default`, where it has one), from one line per member, `field: Kind("WireName", Decoder)`,
+/// then the wire names of the members decoding requires (`required = ["Name"]`, as serde's
+/// derive requires non-`Option` members).
 ///
-/// `kind` says how the member is written: `field` (always), `opt` (left out when `None`) or
-/// `list` (left out when empty). `Decoder` is one of the tolerant decoders
-/// ([`codec::Decoder`](crate::codec::Decoder): `LenientOpt`, `StringLenientOpt`, `List`,
-/// `ListLenient`, `NullAsDefault`) used instead of the member type's own `Deserialize`.
+/// `Kind` says how the member is written ([`codec::Kind`](crate::codec::Kind)): `Field`
+/// (always), `Opt` (left out when `None`) or `List` (left out when empty: request-side lists;
+/// the models emitter writes response-side lists as `Field`, so an empty one is `[]`, as the
+/// services answer). `Decoder` ([`codec::Decoder`](crate::codec::Decoder)) is `Plain` (the
+/// member type's own `Deserialize`) or one of the tolerant decoders: `LenientOpt`,
+/// `StringLenientOpt`, `List`, `ListLenient`, `NullAsDefault`.
 ///
 /// The expansion holds no code per member: a constant table, two accessors that hand the
 /// runtime the fields as trait objects, and one-line impls calling the walkers of
-/// [`crate::codec`], which are compiled once, in the runtime.
+/// [`crate::codec`], which are compiled once, in the runtime. The accessors and impls are
+/// `#[inline]`, so a crate compiles them only where it uses them.
 ///
 /// ```
 /// #[derive(Default)]
@@ -482,9 +486,10 @@ impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for NullAsDefault<T> {
 /// }
 /// apigen_runtime::wire_object!(
 ///     Topic {
-///         name: field("Name"),
-///         partitions: opt("PartitionNum", LenientOpt),
-///         tags: list("Tags", List),
+///         name: Field("Name", Plain),
+///         partitions: Opt("PartitionNum", LenientOpt),
+///         tags: List("Tags", List),
+///         ..Default::default()
 ///     },
 ///     required = ["Name"],
 /// );
@@ -492,6 +497,11 @@ impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for NullAsDefault<T> {
 /// let t: Topic = serde_json::from_str(r#"{"Name":"t","PartitionNum":"12"}"#).unwrap();
 /// assert_eq!(t.partitions, Some(12));
 /// assert_eq!(serde_json::to_string(&t).unwrap(), r#"{"Name":"t","PartitionNum":12}"#);
+/// assert_eq!(
+///     format!("{t:?}"),
+///     r#"Topic { name: "t", partitions: Some(12), tags: [] }"#
+/// );
+/// assert_eq!(t.clone(), t);
 /// assert!(serde_json::from_str::<Topic>("{}").is_err());
 /// ```
 #[macro_export]

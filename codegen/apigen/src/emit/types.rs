@@ -91,11 +91,12 @@ impl<R> Ty<R> {
 pub enum Kind {
     /// Always written; decoding fails without it.
     Required,
-    /// Always written; may be missing on decoding.
+    /// Always written; may be missing on decoding (response-side lists too, written as `[]`
+    /// when empty).
     Field,
     /// `Option`: left out when `None`.
     Opt,
-    /// `Vec`: left out when empty.
+    /// `Vec` of a request-side struct: left out when empty (an absent list is one not sent).
     List,
 }
 
@@ -914,8 +915,11 @@ fn field_def(
             None,
             Some(Setter { required, is_vec }),
         ),
-        // A list the vendors null out decodes as empty.
-        Side::Response if is_vec => (Kind::List, decoder.or(Some("NullAsDefault")), None),
+        // A response list is always written, `[]` when empty, as the documents' response
+        // examples show the services do (`"unavailable_zones" : [ ]`, `"TagVO": []`): an SDK
+        // user reads `[]`, not `None`, from a mock's empty list. A list the vendors null out
+        // decodes as empty.
+        Side::Response if is_vec => (Kind::Field, decoder.or(Some("NullAsDefault")), None),
         Side::Response => (Kind::Opt, decoder, None),
     };
     FieldDef {
@@ -1160,6 +1164,32 @@ mod tests {
         assert_ne!(req.id, resp.id);
         assert_eq!((req.local.as_str(), resp.local.as_str()), ("Item", "Item2"));
         assert_eq!(space.len(), 2);
+    }
+
+    #[test]
+    fn response_lists_are_always_written_request_lists_only_when_sent() {
+        // The same object with a list member in the request and in the response: the response
+        // copy writes `[]` for an empty list (as the services answer), the request copy leaves
+        // an empty list out (not sent).
+        let s = spec(
+            "  - {id: A, title: t, source: {line: 1}, method: POST, path: /a,
+     parameters: [{name: Item, in: query, type: object, fields: [{name: Ids, type: 'array<string>'}]}],
+     responses: [{status: 200, body: {content_type: application/json, type: object,
+       fields: [{name: Ids, type: 'array<string>'},
+                {name: Item, type: object, fields: [{name: Ids, type: 'array<string>'}]}]}}]}\n",
+        );
+        let (space, ops) = space_of(&s);
+        let kind_of_ids = |id: TypeId| match &space.get(id).shape {
+            Shape::Struct(def) => def.fields[0].kind,
+            _ => panic!("not a struct"),
+        };
+        let (req, resp) = (&ops[0].request_types[0], &ops[0].response_types[0]);
+        assert_eq!(kind_of_ids(req.id), Kind::List);
+        assert_eq!(kind_of_ids(resp.id), Kind::Field);
+        let ResponseDef::Struct(top) = &ops[0].response else {
+            panic!("not a struct")
+        };
+        assert_eq!(top.fields[0].kind, Kind::Field);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! A response value as the generated response model would give it back, without the model:
 //! decoded with the same tolerant helpers ([`crate::decode`]) the generated `Deserialize` impls
-//! use, and encoded as their `Serialize` impls do (members in schema order, absent options and
-//! empty lists left out, undocumented members dropped).
+//! use, and encoded as their `Serialize` impls do (members in schema order, absent options left
+//! out, lists always written — `[]` when empty or absent, as the services' own answers show
+//! them —, undocumented members dropped).
 //!
 //! Typed mocks answer `Resp::deserialize(example)` re-serialized; mocks served from data
 //! ([`super::dynamic`]) answer `conform(example)`, so both send the same bodies. Where the typed
@@ -115,7 +116,14 @@ impl Cx<'_> {
             if out.contains_key(&f.name) {
                 continue;
             }
-            let Some(v) = m.get(&f.name) else { continue };
+            let Some(v) = m.get(&f.name) else {
+                // A response list (unless wrapped: that is an `Option`) is a `Vec`, written
+                // even when empty.
+                if f.shape.kind == Kind::Array && f.shape.list_wrapper.is_none() {
+                    out.insert(f.name.clone(), Value::Array(Vec::new()));
+                }
+                continue;
+            };
             if let Some(v) = self.member(&f.shape, v, depth + 1)? {
                 out.insert(f.name.clone(), v);
             }
@@ -172,8 +180,8 @@ impl Cx<'_> {
                     },
                     _ => self.list(&items, v, depth)?,
                 };
-                // `Members::list` leaves an empty list out.
-                Ok((!list.is_empty()).then_some(Value::Array(list)))
+                // Written even when empty (`Members::field`).
+                some(Value::Array(list))
             }
             Kind::Object if !shape.fields.is_empty() => match v {
                 Value::Null => Ok(None),
@@ -352,15 +360,15 @@ mod tests {
             got,
             json!({
                 "Code": 200, "HttpCode": "202", "Ratio": 1.0, "Ok": true, "Kind": "3",
-                "Ids": [1, 2], "Tags": {"TagVO": [{"Key": "k"}]}, "Items": [{"Key": "5"}],
-                "Free": {"any": [1]}
+                "Ids": [1, 2], "Empty": [], "Tags": {"TagVO": [{"Key": "k"}]},
+                "Items": [{"Key": "5"}], "Free": {"any": [1]}
             })
         );
         assert!(conform_response(&op, &json!({"Code": "x"})).is_err());
         assert!(conform_response(&op, &json!({"Code": 3_000_000_000u64})).is_err());
         assert_eq!(
-            conform_response(&op, &json!({"Code": null, "Tags": {}})).unwrap(),
-            json!({"Tags": {"TagVO": []}})
+            conform_response(&op, &json!({"Code": null, "Tags": {}, "Ids": null})).unwrap(),
+            json!({"Ids": [], "Empty": [], "Tags": {"TagVO": []}, "Items": []})
         );
         let empty = schema_of(Value::Null);
         assert_eq!(

@@ -93,15 +93,30 @@ pub struct Member {
 impl Member {
     /// A [`Kind::Field`] member ([`wire_object!`](crate::wire_object)'s `field("Wire")`).
     pub const fn field(wire: &'static str, name: &'static str, decoder: Decoder) -> Self {
-        Self { wire, name, kind: Kind::Field, decoder }
+        Self {
+            wire,
+            name,
+            kind: Kind::Field,
+            decoder,
+        }
     }
     /// A [`Kind::Opt`] member (`opt("Wire")`).
     pub const fn opt(wire: &'static str, name: &'static str, decoder: Decoder) -> Self {
-        Self { wire, name, kind: Kind::Opt, decoder }
+        Self {
+            wire,
+            name,
+            kind: Kind::Opt,
+            decoder,
+        }
     }
     /// A [`Kind::List`] member (`list("Wire")`).
     pub const fn list(wire: &'static str, name: &'static str, decoder: Decoder) -> Self {
-        Self { wire, name, kind: Kind::List, decoder }
+        Self {
+            wire,
+            name,
+            kind: Kind::List,
+            decoder,
+        }
     }
 }
 
@@ -173,7 +188,7 @@ impl View<'_> {
     pub fn is_absent(&self) -> bool {
         match self {
             View::None => true,
-            View::Seq(s) => s.len() == 0,
+            View::Seq(s) => s.is_empty(),
             _ => false,
         }
     }
@@ -250,6 +265,10 @@ pub trait OptPlace {
 pub trait Seq {
     /// Number of elements.
     fn len(&self) -> usize;
+    /// Whether there are none.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
     /// Element `i` (`i < len()`).
     fn get(&self, i: usize) -> &dyn Field;
 }
@@ -551,7 +570,11 @@ fn decode_seq<'de>(
 }
 
 /// Decodes a member's value into `field` with `decoder`, replacing what it held.
-pub fn decode_field(field: &mut dyn Field, decoder: Decoder, d: Erased<'_, '_>) -> Result<(), ErasedError> {
+pub fn decode_field(
+    field: &mut dyn Field,
+    decoder: Decoder,
+    d: Erased<'_, '_>,
+) -> Result<(), ErasedError> {
     field.reset();
     match field.place() {
         Place::Leaf(l) => l.decode(d, decoder == Decoder::NullAsDefault),
@@ -606,7 +629,9 @@ fn set_value(field: &mut dyn Field, v: Value, loose: Loose) -> Result<(), String
             v => set_value(o.some(), v, loose),
         },
         Place::Seq(s) => match v {
-            Value::Array(a) => a.into_iter().try_for_each(|v| set_value(s.push(), v, loose)),
+            Value::Array(a) => a
+                .into_iter()
+                .try_for_each(|v| set_value(s.push(), v, loose)),
             other => Err(format!(
                 "invalid type: {}, expected a sequence",
                 unexpected(&other)
@@ -635,7 +660,10 @@ pub fn from_value_into(v: Value, out: &mut dyn Model) -> Result<(), String> {
 /// Decodes into `out` from a map: unknown members are skipped, a repeated member keeps its
 /// last value, a missing required member is an error (the first in declaration order).
 /// Generic only in the deserializer; the walk is [`deserialize_erased`].
-pub fn deserialize_into<'de, D: Deserializer<'de>>(d: D, out: &mut dyn Model) -> Result<(), D::Error> {
+pub fn deserialize_into<'de, D: Deserializer<'de>>(
+    d: D,
+    out: &mut dyn Model,
+) -> Result<(), D::Error> {
     let mut d = <dyn erased_serde::Deserializer>::erase(d);
     deserialize_erased(&mut d, out).map_err(D::Error::custom)
 }
@@ -917,4 +945,242 @@ pub fn __common_fields(f: &mut dyn FnMut(&mut dyn Field)) {
         BTreeMap<String, i64>,
         BTreeMap<String, bool>,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A nested struct without `Default` (a request-side type with a required member).
+    struct Tag {
+        key: String,
+        value: Option<i64>,
+    }
+    crate::wire_object!(
+        Tag {
+            key: Field("Key", Plain),
+            value: Opt("Value", LenientOpt),
+        },
+        required = ["Key"],
+    );
+
+    #[derive(Default)]
+    struct Model {
+        id: String,
+        total: Option<i64>,
+        name: Option<String>,
+        tags: Vec<Tag>,
+        ports: Vec<u16>,
+        items: Vec<String>,
+        always: Vec<String>,
+        extra: Option<BTreeMap<String, Value>>,
+        r#type: Option<Tag>,
+        free: Value,
+    }
+    crate::wire_object!(
+        Model {
+            id: Field("Id", Plain),
+            total: Opt("Total", LenientOpt),
+            name: Opt("Name", StringLenientOpt),
+            tags: List("Tags", List),
+            ports: List("Ports", ListLenient),
+            items: List("Items", NullAsDefault),
+            always: Field("Always", List),
+            extra: Opt("Extra", Plain),
+            r#type: Opt("Type", Plain),
+            free: Field("Free", Plain),
+            ..Default::default()
+        },
+        required = ["Id"],
+    );
+
+    /// The same struct with serde's and std's derives: what the table codec must match.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    struct TagDerived {
+        #[serde(rename = "Key")]
+        key: String,
+        #[serde(rename = "Value", skip_serializing_if = "Option::is_none")]
+        value: Option<i64>,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    struct ModelDerived {
+        #[serde(rename = "Id")]
+        id: String,
+        #[serde(rename = "Total", skip_serializing_if = "Option::is_none")]
+        total: Option<i64>,
+        #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        #[serde(rename = "Tags", skip_serializing_if = "Vec::is_empty")]
+        tags: Vec<TagDerived>,
+        #[serde(rename = "Ports", skip_serializing_if = "Vec::is_empty")]
+        ports: Vec<u16>,
+        #[serde(rename = "Items", skip_serializing_if = "Vec::is_empty")]
+        items: Vec<String>,
+        #[serde(rename = "Always")]
+        always: Vec<String>,
+        #[serde(rename = "Extra", skip_serializing_if = "Option::is_none")]
+        extra: Option<BTreeMap<String, Value>>,
+        #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
+        r#type: Option<TagDerived>,
+        #[serde(rename = "Free")]
+        free: Value,
+    }
+
+    fn tag(t: &Tag) -> TagDerived {
+        TagDerived {
+            key: t.key.clone(),
+            value: t.value,
+        }
+    }
+
+    fn derived(m: &Model) -> ModelDerived {
+        ModelDerived {
+            id: m.id.clone(),
+            total: m.total,
+            name: m.name.clone(),
+            tags: m.tags.iter().map(tag).collect(),
+            ports: m.ports.clone(),
+            items: m.items.clone(),
+            always: m.always.clone(),
+            extra: m.extra.clone(),
+            r#type: m.r#type.as_ref().map(tag),
+            free: m.free.clone(),
+        }
+    }
+
+    const FULL: &str = r#"{"Id":"a","Total":"3","Name":7,"Tags":{"Tag":[{"Key":"k","Value":"5"},{"Key":"l"}]},
+        "Ports":["80",443],"Items":null,"Always":{"S":["x"]},"Extra":{"a":[1,{"b":null}]},
+        "Type":{"Key":"t"},"Free":{"deep":[1,2]},"Unknown":{"deep":[1,2]}}"#;
+
+    #[test]
+    fn decodes_leniently_member_by_member() {
+        let m: Model = serde_json::from_str(FULL).unwrap();
+        assert_eq!(m.id, "a");
+        assert_eq!(m.total, Some(3));
+        assert_eq!(m.name.as_deref(), Some("7"));
+        assert_eq!(
+            (
+                m.tags.len(),
+                m.tags[0].key.as_str(),
+                m.tags[0].value,
+                m.tags[1].value
+            ),
+            (2, "k", Some(5), None)
+        );
+        assert_eq!(m.ports, vec![80, 443]);
+        assert!(m.items.is_empty());
+        assert_eq!(m.always, vec!["x".to_owned()]);
+        assert_eq!(
+            m.extra.as_ref().unwrap()["a"],
+            serde_json::json!([1, {"b": null}])
+        );
+        assert_eq!(m.r#type.as_ref().unwrap().key, "t");
+        assert_eq!(m.free, serde_json::json!({"deep": [1, 2]}));
+        // The same through a `Value` (server parameters), as a list element, and as a body.
+        let v: Vec<Model> =
+            serde_json::from_value(serde_json::json!([{"Id": "x", "Total": 1}])).unwrap();
+        assert_eq!((v[0].id.as_str(), v[0].total), ("x", Some(1)));
+        let b: Model = from_json(200, FULL.as_bytes()).unwrap();
+        assert_eq!(b, m);
+        // Absent members keep their defaults; a repeated member keeps the last value, whole.
+        let m: Model = serde_json::from_str(
+            r#"{"Id":"a","Type":{"Key":"x","Value":1},"Type":{"Key":"y"},"Id":"b"}"#,
+        )
+        .unwrap();
+        assert_eq!(m.id, "b");
+        assert_eq!(
+            m.r#type.as_ref().map(|t| (t.key.as_str(), t.value)),
+            Some(("y", None))
+        );
+        assert_eq!((m.total, m.tags.len(), m.free.is_null()), (None, 0, true));
+    }
+
+    #[test]
+    fn errors_as_the_derive() {
+        let missing = serde_json::from_str::<Model>(r#"{"Total":1}"#).unwrap_err();
+        assert!(
+            missing.to_string().starts_with("missing field `Id`"),
+            "{missing}"
+        );
+        let nested = serde_json::from_str::<Model>(r#"{"Id":"a","Type":{"Value":1}}"#).unwrap_err();
+        assert!(
+            nested.to_string().contains("missing field `Key`"),
+            "{nested}"
+        );
+        let wrong = serde_json::from_str::<Model>(r#"{"Id":1}"#).unwrap_err();
+        assert!(
+            wrong.to_string().contains("invalid type: integer `1`"),
+            "{wrong}"
+        );
+        // One position, where the error is.
+        assert!(wrong.to_string().ends_with("at line 1 column 7"), "{wrong}");
+        assert!(
+            serde_json::from_str::<Model>(r#""Id""#).is_err(),
+            "not an object"
+        );
+        assert!(serde_json::from_str::<Model>(r#"{"Id":"a","Total":"x"}"#).is_err());
+        assert!(serde_json::from_str::<Model>(r#"{"Id":"a","Ports":["x"]}"#).is_err());
+        assert!(serde_json::from_str::<Model>(r#"{"Id":"a","Tags":[{"Key":2}]}"#).is_err());
+        let e = from_json::<Model>(200, b"<html>").unwrap_err();
+        assert!(matches!(e, Error::Decode { status: 200, .. }), "{e:?}");
+        assert!(
+            from_json::<Model>(200, br#"{"Id":"a"} x"#).is_err(),
+            "trailing data"
+        );
+        // An empty body is `{}`: here a missing required member.
+        assert!(from_json::<Model>(204, b"").is_err());
+        assert!(from_json::<Tag>(204, b" ").is_err());
+    }
+
+    #[test]
+    fn writes_debug_eq_and_clone_as_the_derives() {
+        for json in [
+            FULL,
+            r#"{"Id":""}"#,
+            r#"{"Id":"a","Ports":[1],"Total":0,"Type":{"Key":""}}"#,
+        ] {
+            let m: Model = serde_json::from_str(json).unwrap();
+            let d = derived(&m);
+            assert_eq!(
+                serde_json::to_string(&m).unwrap(),
+                serde_json::to_string(&d).unwrap(),
+                "{json}"
+            );
+            assert_eq!(
+                serde_json::to_value(&m).unwrap(),
+                serde_json::to_value(&d).unwrap()
+            );
+            // The derived structs' names end in `Derived`; the rest is the same text.
+            assert_eq!(format!("{m:?}"), format!("{d:?}").replace("Derived", ""));
+            assert_eq!(format!("{m:#?}"), format!("{d:#?}").replace("Derived", ""));
+            let c = m.clone();
+            assert_eq!(format!("{c:?}"), format!("{m:?}"));
+            assert!(c == m);
+            let mut other = m.clone();
+            other.tags.push(Tag {
+                key: "z".into(),
+                value: None,
+            });
+            assert!(other != m);
+            other = m.clone();
+            other.r#type = None;
+            assert_eq!(other != m, m.r#type.is_some());
+            other = m.clone();
+            other.free = serde_json::json!(1);
+            assert!(other != m);
+        }
+        // Empty `Field` lists are written (`[]`), empty `List` lists and `None` left out.
+        let m = Model::default();
+        assert_eq!(
+            serde_json::to_string(&m).unwrap(),
+            r#"{"Id":"","Always":[],"Free":null}"#
+        );
+        #[derive(Default)]
+        struct Empty {}
+        crate::wire_object!(Empty {});
+        assert_eq!(serde_json::to_string(&Empty {}).unwrap(), "{}");
+        assert_eq!(format!("{:?}", Empty {}), "Empty");
+        assert!(Empty {} == Empty {}.clone());
+    }
 }

@@ -244,13 +244,7 @@ fn request_item(op: &Operation, name: &Ident, def: &StructDef) -> TokenStream {
     // parameter the vendor adds as optional is then an addition, not a breaking change
     // (what `apigen diff` and cargo-semver-checks call it; `scripts/semver-check.sh`).
     let doc = quote! { #doc #[non_exhaustive] };
-    let mut tokens = struct_item(
-        name,
-        doc,
-        !any_required,
-        &def.fields,
-        &Names::Local,
-    );
+    let mut tokens = struct_item(name, doc, !any_required, &def.fields, &Names::Local);
     tokens.extend(constructors(
         name,
         &def.fields,
@@ -320,13 +314,7 @@ fn nested_item(name: &Ident, t: &NamedType, names: &Names) -> TokenStream {
             }
             tokens
         }
-        Shape::Wrapper(items) => struct_item(
-            name,
-            doc,
-            true,
-            std::slice::from_ref(items),
-            names,
-        ),
+        Shape::Wrapper(items) => struct_item(name, doc, true, std::slice::from_ref(items), names),
         Shape::Enum(variants) => {
             let decls = variants.iter().map(|v| {
                 let doc = doc_attrs(&v.doc.rendered());

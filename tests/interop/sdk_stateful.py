@@ -18,6 +18,14 @@ service at least one resource goes through its whole life as the SDK's users wou
   a missing member (`None`): response lists are written even when empty, as the services'
   documented answers show them (`"unavailable_zones" : [ ]`, `"TagVO": []`).
 
+Then, on a fresh store per service, every paged list of the mock's plans (page number/size or
+offset/limit; 16 lists) is read page by page through the SDK, as its users page: 7 created one by
+one, then 7 more created at once while pages are read, then (where the client names the
+resource or a member must be unique) 7 identical creates at once — exactly one succeeds; after
+each, every created item exactly once in pages of 3, no page longer than asked, the total as
+created. Nothing is written per operation: the plans (stateful.json), the requests (cases.json)
+and the SDK calls the sweep finds by introspection (sdk_sweep.py).
+
 Expected codes come from generated/<svc>-mock/src/stateful.json (what `apigen resources` prints),
 so a change of the document's error tables moves the expectation with it. Prints one line per
 check and `N passed, M failed`; exits 1 on any failure.
@@ -28,6 +36,7 @@ import json
 import os
 import sys
 import time
+import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -456,6 +465,13 @@ def cse(results, address):
         base.ok_status(engines)
         return f"{empty_list(body.get('data'), 'nacos namespaces data')}, {empty_list(engines.data, 'ListEngines data')}"
 
+    def all_at_zero():
+        # The document: "0 indicates that all results are displayed on one page" (L4877).
+        got = sorted(x["namespace"] for x in listed(0, limit=0))
+        if got != sorted(ids):
+            raise AssertionError(f"limit=0 lists {got}, want all {N}")
+        return f"limit=0: all {len(got)} on one page"
+
     def shown():
         for x in listed(0, limit=20):
             if x.get("namespaceShowName") != f"name of {x['namespace']}":
@@ -506,6 +522,7 @@ def cse(results, address):
             ("nacos namespace, engine: lists of an empty store", empty),
             ("nacos namespace: create ×7", creates),
             ("nacos namespace: list paged", lambda: exactly_once(page_through(fetch), ids)),
+            ("nacos namespace: list with limit=0 holds all", all_at_zero),
             ("nacos namespace: listed items show the sent name", shown),
             (
                 "nacos namespace: duplicate create",
@@ -623,6 +640,251 @@ def dms_kafka(results, address):
     )
 
 
+# ---------------------------------------------------------------------------------------------
+# Every paged list, through the SDK (no per-operation code: the plans of stateful.json, the
+# requests of cases.json, the SDK calls the sweep finds by introspection)
+
+
+def _sweep():
+    import sdk_sweep  # noqa: E402 - the SDK introspection and request building of the sweep
+
+    return sdk_sweep
+
+
+def _param(op, name):
+    return next((p for p in op.get("parameters", []) if p["name"] == name), None)
+
+
+def _dig(body, path):
+    for part in (path or "").split("."):
+        if not part:
+            continue
+        if not isinstance(body, dict):
+            return None
+        body = body.get(part)
+    return body
+
+
+class SdkCaller:
+    """Calls operation `op_id` of `svc` through the official SDK with a logical request value
+    (the sweep's: wire names; REST split into path/query/header/body)."""
+
+    def __init__(self, svc, address):
+        sw = _sweep()
+        self.sw, self.svc, self.address = sw, svc, address
+        self.spec = sw.Spec(svc)
+        self.ops = {o["id"]: o for o in self.spec.ops}
+        if svc not in sw.SDKS:
+            sw.SDKS[svc] = sw.AlibabaSdk(svc) if svc in sw.ALIBABA else sw.HuaweiSdk(svc)
+        self.sdk = sw.SDKS[svc]
+        self.rest = svc not in sw.ALIBABA
+
+    def request(self, op_id):
+        op, case = self.ops[op_id], self.spec.cases.get(op_id)
+        if case is None:
+            return None
+        return self.sw.rest_request(op, case) if self.rest else self.sw.rpc_request(op, case)
+
+    def set(self, op_id, value, name, v):
+        """Sets member `name` where the operation takes it (RPC: the parameter; REST: its
+        location, else a top-level body member)."""
+        op = self.ops[op_id]
+        p = _param(op, name)
+        if p is not None and p.get("type") in ("integer", "long") and isinstance(v, str) and v.isdigit():
+            v = int(v)
+        if not self.rest:
+            value[name] = v
+            return
+        if p is not None and p["in"] in ("path", "query", "header"):
+            value[p["in"]][name] = v
+        elif isinstance(value.get("body"), dict):
+            value["body"][name] = v
+
+    def drop(self, value, names):
+        """Leaves out members `names` (the list's filters: a page of everything)."""
+        for name in names:
+            if self.rest:
+                for loc in ("query", "header"):
+                    value[loc].pop(name, None)
+            else:
+                value.pop(name, None)
+
+    def get(self, op_id, value, name):
+        if not self.rest:
+            return value.get(name)
+        for loc in ("path", "query", "header"):
+            if name in value[loc]:
+                return value[loc][name]
+        return (value.get("body") or {}).get(name) if isinstance(value.get("body"), dict) else None
+
+    def call(self, op_id, value):
+        """(status, wire-keyed answer) as the SDK decoded it; the SDK's exception on a refusal."""
+        sw, op = self.sw, self.ops[op_id]
+        if self.rest:
+            typed_call = self.sdk.route(self.svc, op) is not None
+            fn = sw.huawei_typed if typed_call else sw.huawei_generic
+            status, body, _, _ = fn(self.sdk, self.spec, op, value, self.address, SK)
+            # A response model of one raw `body` text (CSE's nacos namespaces): its JSON.
+            if isinstance(body, dict) and set(body) == {"body"} and isinstance(body["body"], str):
+                try:
+                    body = json.loads(body["body"])
+                except ValueError:
+                    # The SDK keeps str() of what it decoded: read the answer as sent, through
+                    # the SDK's own transport (a list: sending it again changes nothing).
+                    if op["method"] != "GET":
+                        raise
+                    status, body, _, _ = sw.huawei_generic(self.sdk, self.spec, op, value, self.address, SK)
+        else:
+            fn = sw.alibaba_typed if op_id in self.sdk.methods else sw.alibaba_generic
+            status, body, _, _ = fn(self.sdk, self.spec, op, value, self.address, SK, False)
+        if not 200 <= int(status) < 300:
+            raise AssertionError(f"{op_id}: HTTP {status} {body}")
+        return status, body
+
+
+def paged_lists(svc):
+    """(list operation, its plan, create operation, create plan) of every paged list."""
+    with open(os.path.join(ROOT, "generated", f"{svc}-mock", "src", "stateful.json")) as f:
+        plans = json.load(f)
+    out = []
+    for op_id, p in sorted(plans.items()):
+        if p["action"] != "list" or p.get("paging", {}).get("style") not in ("page-number", "offset-limit"):
+            continue
+        create = next(((o, q) for o, q in sorted(plans.items()) if q["resource"] == p["resource"] and q["action"] == "create"), None)
+        if create:
+            out.append((op_id, p, *create))
+    return out
+
+
+def sdk_paging(results, svc, address):
+    """Each paged list read page by page through the SDK, `PAGE` items a page: N created one by
+    one, then N more at once while pages are read, then N identical creates at once where the
+    client names the resource; each time every created item exactly once, the total as created,
+    no page longer than asked."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    caller = SdkCaller(svc, address)
+    for list_op, lplan, create_op, cplan in paged_lists(svc):
+        paging = lplan["paging"]
+        base_list = caller.request(list_op)
+        base_create = caller.request(create_op)
+        if base_list is not None:
+            caller.drop(base_list, lplan.get("filters") or {})
+        if base_list is None or base_create is None:
+            results.run(svc, f"{list_op}: paged through the SDK", lambda: (_ for _ in ()).throw(AssertionError("no request case")))
+            continue
+        scope = {k: caller.get(list_op, base_list, k) for k in lplan.get("scope", []) if k != "project_id"}
+        id_name = cplan.get("id")
+        renames = lplan.get("renames") or {}
+        out = cplan.get("id_out")
+        # The listed member holding the id: the create's id member (as the list renames it), or
+        # the last part of where the create answers a fresh one.
+        item_key = renames.get(id_name, id_name) if id_name else (renames.get(out.split(".")[-1], out.split(".")[-1]) if out else None)
+        tag = f"pg{zlib.crc32(list_op.encode()) % 1000:03}"
+        created = []
+
+        def create(i):
+            value = json.loads(json.dumps(base_create))
+            for k, v in scope.items():
+                if v is not None:
+                    caller.set(create_op, value, k, v)
+            number = (_param(caller.ops[create_op], id_name or "") or {}).get("type") in ("integer", "long")
+            name = f"{700 + int(tag[2:]) * 100 + i}" if number else f"{tag}-{i:02}"
+            for member in ([id_name] if id_name else []) + list(cplan.get("unique") or []) + list(cplan.get("key") or []):
+                caller.set(create_op, value, member, name)
+            _, body = caller.call(create_op, value)
+            if id_name:
+                return name
+            return str(_dig(body, out)) if out else None
+
+        def page(k, size=PAGE):
+            value = json.loads(json.dumps(base_list))
+            if paging["style"] == "page-number":
+                members = [(paging["page"], k + 1), (paging["size"], size)]
+            else:
+                members = [(paging["offset"], k * size), (paging["limit"], size)]
+            for m, v in members:
+                p = _param(caller.ops[list_op], m)
+                caller.set(list_op, value, m, str(v) if p is not None and p.get("type") == "string" else v)
+            _, body = caller.call(list_op, value)
+            items = _dig(body, lplan.get("items")) or []
+            if len(items) > size:
+                raise AssertionError(f"page {k} holds {len(items)} items, asked for {size}")
+            total = _dig(body, lplan["total"]) if lplan.get("total") else None
+            return items, total
+
+        def read_all():
+            seen, total_seen, k = [], None, 0
+            while k < 4 * N:
+                items, total = page(k)
+                seen += items
+                total_seen = total if total is not None else total_seen
+                if len(items) < PAGE:
+                    break
+                k += 1
+            return seen, total_seen
+
+        def check(want_ids, phase):
+            seen, total = read_all()
+            if total is not None and int(total) != len(want_ids):
+                raise AssertionError(f"{phase}: total {total}, created {len(want_ids)}")
+            if len(seen) != len(want_ids):
+                raise AssertionError(f"{phase}: paging gave {len(seen)} items, created {len(want_ids)}")
+            if item_key and None not in want_ids:
+                got = sorted(str(x.get(item_key)) for x in seen)
+                if got != sorted(want_ids):
+                    raise AssertionError(
+                        f"{phase}: paging gave {item_key} {got}, created {sorted(want_ids)}"
+                        f" (listed members: {sorted(seen[0]) if seen else []})"
+                    )
+            else:
+                keys = [json.dumps(x, sort_keys=True) for x in seen]
+                full = [json.dumps(x, sort_keys=True) for x in (page(0, size=50)[0])]
+                if sorted(keys) != sorted(full):
+                    raise AssertionError(f"{phase}: the pages differ from the one-page list")
+            return f"{len(seen)} in pages of {PAGE}, each once" + (f", total {total}" if total is not None else "")
+
+        def sequential():
+            created.extend(create(i) for i in range(N))
+            return check(created, "after 7 creates")
+
+        def race():
+            with ThreadPoolExecutor(max_workers=2 * N) as pool:
+                made = [pool.submit(create, N + i) for i in range(N)]
+                pages = [pool.submit(read_all) for _ in range(3)]
+                for f in pages:
+                    for_ids, _ = f.result()
+                    if item_key:
+                        ids = [str(x.get(item_key)) for x in for_ids]
+                        if len(ids) != len(set(ids)):
+                            raise AssertionError(f"a page read during the creates repeats an item: {sorted(ids)}")
+                created.extend(f.result() for f in made)
+            return check(created, "after 7 concurrent creates")
+
+        def contended():
+            # Seven identical creates at once: exactly one resource, the others refused.
+            def attempt():
+                try:
+                    return create(2 * N)
+                except Exception as e:  # noqa: BLE001
+                    return e
+            with ThreadPoolExecutor(max_workers=N) as pool:
+                outcomes = list(pool.map(lambda _: attempt(), range(N)))
+            made = [o for o in outcomes if not isinstance(o, Exception)]
+            if len(made) != 1:
+                raise AssertionError(f"{len(made)} of {N} identical concurrent creates succeeded: {outcomes}")
+            created.append(made[0])
+            return f"1 of {N} identical creates succeeded; " + check(created, "after the contended create")
+
+        steps = [
+            (f"{list_op}: {N} {create_op}, paged through the SDK", sequential),
+            (f"{list_op}: {N} concurrent {create_op} while paging", race),
+        ]
+        if id_name or cplan.get("unique"):
+            steps.append((f"{list_op}: {N} identical concurrent {create_op}", contended))
+        flow(results, svc, steps)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--bin-dir", default=os.path.join(ROOT, "target", "debug"))
@@ -649,6 +911,17 @@ def main():
         try:
             print(f"{svc}: stateful mock on {mock.address}", flush=True)
             run(results, mock.address)
+        finally:
+            mock.stop()
+        # Every paged list, on a fresh store.
+        try:
+            mock = base.Mock(binary, f"{svc}-paging", extra=["--stateful"])
+        except Exception as e:  # noqa: BLE001
+            results.run(svc, "start stateful mock", lambda e=e: (_ for _ in ()).throw(e), operation=False)
+            continue
+        try:
+            print(f"{svc}: every paged list through the SDK, stateful mock on {mock.address}", flush=True)
+            sdk_paging(results, svc, mock.address)
         finally:
             mock.stop()
     n_ok = sum(1 for r in results.rows if r[2])

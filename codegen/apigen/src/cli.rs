@@ -384,21 +384,26 @@ fn run(command: Command) -> Result<ExitCode, CliError> {
             if timings {
                 timings::enable();
             }
+            crate::emit::small_pages();
             // rustfmt and the cache identities, found while the specs load.
             crate::emit::format::prefetch();
+            crate::emit::stamp::prefetch();
             let report = |timings: bool| {
                 if timings {
                     eprint!("{}", timings::report());
                 }
             };
-            let (root, specs, files, owned) = match out {
+            let (root, specs, generation, owned) = match out {
                 None => {
                     let specs = time(Phase::Load, || crate::emit::load_specs(&root))?;
                     // The files the last generation formatted from the same tokens, reused
                     // (see emit::format).
-                    let files =
-                        crate::emit::generate_at(&specs, &crate::emit::Layout::in_repo(), &root)?;
-                    (root, specs, files, vec![PathBuf::from("generated")])
+                    let generation = crate::emit::generate_stamped(
+                        &specs,
+                        &crate::emit::Layout::in_repo(),
+                        &root,
+                    )?;
+                    (root, specs, generation, vec![PathBuf::from("generated")])
                 }
                 Some(out) => {
                     // What the last generation into DIR was given; the command line wins.
@@ -446,22 +451,18 @@ fn run(command: Command) -> Result<ExitCode, CliError> {
                             return Err(CliError::BadRuntimeSource(t.clone()));
                         }
                     }
-                    let specs = specs
+                    // Recorded by file name, so output does not depend on where it ran.
+                    let named: Vec<(String, PathBuf)> = specs
                         .iter()
                         .map(|p| {
-                            let spec = load::load_file(p)?;
-                            // Recorded by file name, so output does not depend on where it ran.
                             let name = p
                                 .file_name()
                                 .map(|n| n.to_string_lossy().into_owned())
                                 .unwrap_or_else(|| p.display().to_string());
-                            Ok(crate::emit::SpecInput {
-                                name,
-                                path: p.clone(),
-                                spec,
-                            })
+                            (name, p.clone())
                         })
-                        .collect::<Result<Vec<_>, CliError>>()?;
+                        .collect();
+                    let specs = time(Phase::Load, || crate::emit::load_inputs(&named))?;
                     let mut seen = std::collections::BTreeSet::new();
                     for crate::emit::SpecInput { spec: s, .. } in &specs {
                         if !seen.insert(s.service.name.clone()) {
@@ -487,7 +488,8 @@ fn run(command: Command) -> Result<ExitCode, CliError> {
                         homepage,
                     };
                     layout.releases = releases(&out, &layout, &specs, &previous)?;
-                    let mut files = crate::emit::generate_at(&specs, &layout, &out)?;
+                    let mut generation = crate::emit::generate_stamped(&specs, &layout, &out)?;
+                    let files = &mut generation.files;
                     let options = crate::emit::options::Recorded::new(
                         &layout.runtime,
                         &layout.prefix,
@@ -498,34 +500,37 @@ fn run(command: Command) -> Result<ExitCode, CliError> {
                         path: PathBuf::from(crate::emit::options::FILE),
                         contents: options.to_yaml(),
                     });
-                    let owned = crate::emit::crate_dirs(&files);
+                    let owned = crate::emit::crate_dirs(files);
                     if workspace {
                         let manifest = out.join("Cargo.toml");
                         match std::fs::read_to_string(&manifest) {
                             Ok(t) if !t.starts_with(crate::emit::WORKSPACE_MARKER) => {
                                 return Err(CliError::ForeignWorkspace(manifest))
                             }
-                            _ => files.push(crate::emit::workspace_manifest(&files)),
+                            _ => files.push(crate::emit::workspace_manifest(files)),
                         }
                     }
-                    (out, specs, files, owned)
+                    (out, specs, generation, owned)
                 }
             };
+            let files = &generation.files;
             if check {
                 let stale = time(Phase::Disk, || {
-                    crate::emit::stale_files_in(&root, &files, &owned)
+                    crate::emit::stale_files_in(&root, files, &owned)
                 });
                 for p in &stale {
                     eprintln!("stale: {} (run `apigen generate`)", root.join(p).display());
                 }
                 report(timings);
-                return Ok(if stale.is_empty() {
-                    ExitCode::SUCCESS
-                } else {
-                    ExitCode::from(1)
-                });
+                if !stale.is_empty() {
+                    return Ok(ExitCode::from(1));
+                }
+                // What is on disk is what the stamp records: the next run may take it.
+                generation.stamp.write(&root);
+                return Ok(ExitCode::SUCCESS);
             }
-            time(Phase::Disk, || crate::emit::write_in(&root, &files, &owned))?;
+            time(Phase::Disk, || crate::emit::write_in(&root, files, &owned))?;
+            generation.stamp.write(&root);
             report(timings);
             eprintln!(
                 "generated {} files from {} specs into {}",

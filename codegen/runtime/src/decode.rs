@@ -645,8 +645,9 @@ macro_rules! wire_object {
 /// variant for the others, from one line per value: `Variant: "wire value"`.
 ///
 /// Gives `Default` (an empty `Unknown`, so structs holding the enum can derive `Default`),
-/// `as_str`, `From<&str>`, `Display`, `Serialize` (the wire string) and a lenient
-/// `Deserialize` (numbers and booleans read as their text).
+/// `as_str`, `From<&str>`, `Display`, `Serialize` (the wire string), a lenient
+/// `Deserialize` (numbers and booleans read as their text) and [`crate::Param`] (a request
+/// parameter sent as the wire string).
 ///
 /// ```
 /// #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -733,6 +734,11 @@ macro_rules! wire_enum {
             }
             fn clone_leaf(&mut self, from: &dyn $crate::codec::Leaf) {
                 $crate::codec::clone_leaf(self, from)
+            }
+        }
+        impl $crate::param::Param for $name {
+            fn write(&self, name: &str, out: &mut Vec<(String, String)>) -> Result<(), $crate::Error> {
+                $crate::param::write_str(self.as_str(), name, out)
             }
         }
         impl<'de> $crate::serde::Deserialize<'de> for $name {

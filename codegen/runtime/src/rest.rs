@@ -6,6 +6,7 @@ use std::fmt::Display;
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::param::Param;
 use crate::request::PreparedRequest;
 use crate::sign::percent_encode;
 
@@ -18,13 +19,68 @@ pub enum ArrayStyle {
     Comma,
 }
 
+/// What identifies one REST operation, for [`RestRequest::encode`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RestOperation {
+    /// Operation name (tracing and errors).
+    pub id: &'static str,
+    /// HTTP method, upper case.
+    pub method: &'static str,
+    /// Path template (`/v2/{project_id}/instances/{instance_id}`).
+    pub path: &'static str,
+}
+
+/// Where a REST parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum In {
+    /// A `{name}` of the path template, escaped as one segment (`/` included).
+    Path,
+    /// The query string.
+    Query,
+    /// A header.
+    Header,
+}
+
+/// A value serialised as a JSON body (any `Serialize` type).
+pub trait JsonBody {
+    /// The body bytes.
+    fn to_json(&self) -> serde_json::Result<Vec<u8>>;
+}
+
+impl<T: Serialize> JsonBody for T {
+    fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(self)
+    }
+}
+
+/// The body of a REST call.
+pub enum Body<'a> {
+    /// No body of its own (`Content-Type: application/json` all the same, see
+    /// [`RestRequest::into_prepared`]).
+    Empty,
+    /// A JSON body.
+    Json(&'a dyn JsonBody),
+    /// A `multipart/form-data` body.
+    Multipart(Multipart),
+}
+
+impl std::fmt::Debug for Body<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Body::Empty => f.write_str("Empty"),
+            Body::Json(_) => f.write_str("Json(..)"),
+            Body::Multipart(m) => f.debug_tuple("Multipart").field(m).finish(),
+        }
+    }
+}
+
 /// Builder of one REST call.
 #[derive(Debug, Clone)]
 pub struct RestRequest {
     operation: Cow<'static, str>,
     method: Cow<'static, str>,
     template: Cow<'static, str>,
-    path_params: Vec<(&'static str, String)>,
+    path_params: Vec<(String, String)>,
     req: PreparedRequest,
 }
 
@@ -46,9 +102,40 @@ impl RestRequest {
         }
     }
 
+    /// The request of `op` with `params` (location, wire name and value, in order) and `body`:
+    /// what a generated encoder calls, once (see [`crate::param`]).
+    pub fn encode(
+        op: RestOperation,
+        params: &[(In, &str, &dyn Param)],
+        body: Body<'_>,
+    ) -> Result<PreparedRequest, Error> {
+        let mut q = RestRequest::new(op.id, op.method, op.path);
+        let mut path = Vec::new();
+        for (at, name, value) in params {
+            let out = match at {
+                In::Path => &mut path,
+                In::Query => &mut q.req.query,
+                In::Header => &mut q.req.headers,
+            };
+            value.write(name, out)?;
+        }
+        q.path_params = path;
+        match body {
+            Body::Empty => {}
+            Body::Json(b) => {
+                q.req.body = b
+                    .to_json()
+                    .map_err(|e| Error::InvalidRequest(format!("{}: body: {e}", q.operation)))?;
+                q.req.content_type = Some("application/json".to_owned());
+            }
+            Body::Multipart(form) => q = q.multipart(form),
+        }
+        q.into_prepared()
+    }
+
     /// Binds `{name}` in the template; the value is escaped as one path segment (`/` included).
     pub fn path(mut self, name: &'static str, value: impl Display) -> Self {
-        self.path_params.push((name, value.to_string()));
+        self.path_params.push((name.to_owned(), value.to_string()));
         self
     }
 
@@ -176,7 +263,10 @@ pub enum PathError {
 
 /// Substitutes `{name}` placeholders with escaped values; an unset `{project_id}` or
 /// `{domain_id}` stays for [`crate::request::sign_request`] to fill from the credentials.
-pub fn render_path(template: &str, params: &[(&str, String)]) -> Result<String, PathError> {
+pub fn render_path<N: AsRef<str>>(
+    template: &str,
+    params: &[(N, String)],
+) -> Result<String, PathError> {
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -186,7 +276,11 @@ pub fn render_path(template: &str, params: &[(&str, String)]) -> Result<String, 
             template: template.to_owned(),
         })?;
         let name = after[..close].trim();
-        let Some(value) = params.iter().find(|(n, _)| *n == name).map(|(_, v)| v) else {
+        let Some(value) = params
+            .iter()
+            .find(|(n, _)| n.as_ref() == name)
+            .map(|(_, v)| v)
+        else {
             if name == "project_id" || name == "domain_id" {
                 // Filled from the credentials when the request is signed.
                 out.push('{');
@@ -350,7 +444,7 @@ mod tests {
             .into_prepared()
             .unwrap();
         assert_eq!(deferred.path, "/v2/{project_id}/things");
-        assert!(render_path("/v2/{oops", &[]).is_err());
+        assert!(render_path::<&str>("/v2/{oops", &[]).is_err());
     }
 
     /// Each way a path parameter can be bad is its own kind, naming the parameter, with the
@@ -359,7 +453,7 @@ mod tests {
     fn bad_path_parameters_name_the_parameter() {
         let t = "/v2/{project_id}/instances/{ instance_id }/topics";
         assert_eq!(
-            render_path(t, &[]),
+            render_path::<&str>(t, &[]),
             Err(PathError::Unset {
                 name: "instance_id".into()
             })

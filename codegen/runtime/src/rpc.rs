@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::Error;
+use crate::param::Param;
 use crate::request::{PreparedRequest, RequestProtocol, RpcInfo};
 use crate::sign::percent_decode;
 
@@ -25,6 +26,28 @@ pub const PROTOCOL_PARAMS: &[&str] = &[
 /// Whether `name` is a common parameter (protocol or signature v1), not an operation's.
 pub fn is_common_param(name: &str) -> bool {
     PROTOCOL_PARAMS.contains(&name) || crate::sign::alibaba_v1::SCHEME_PARAMS.contains(&name)
+}
+
+/// What identifies one RPC operation and how it is sent, for [`RpcRequest::encode`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RpcOperation {
+    /// `Action`.
+    pub action: &'static str,
+    /// API version sent as `Version`.
+    pub version: &'static str,
+    /// How the parameters travel.
+    pub method: RpcMethod,
+    /// Whether repeating the call is harmless (read-only actions), enabling retries.
+    pub idempotent: bool,
+}
+
+/// How an RPC call's parameters travel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RpcMethod {
+    /// `GET`, every parameter in the query.
+    Get,
+    /// `POST`, the parameters in the form body.
+    Post,
 }
 
 /// Builder of one RPC call.
@@ -50,6 +73,20 @@ impl RpcRequest {
             params: Vec::new(),
             idempotent: false,
         }
+    }
+
+    /// The request of `op` with `params` (wire name and value, in order): what a generated
+    /// encoder calls, once (see [`crate::param`]).
+    pub fn encode(
+        op: RpcOperation,
+        params: &[(&str, &dyn Param)],
+    ) -> Result<PreparedRequest, Error> {
+        let mut q = RpcRequest::new(op.action, op.version).idempotent(op.idempotent);
+        if op.method == RpcMethod::Get {
+            q = q.get();
+        }
+        crate::param::write_all(params, &mut q.params)?;
+        Ok(q.into_prepared())
     }
 
     /// Sends as `GET` with all parameters in the query (read-only actions).

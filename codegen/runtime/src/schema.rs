@@ -445,6 +445,11 @@ pub enum Paging {
         /// The documented default limit.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         default_size: Option<u64>,
+        /// A limit of 0 answers every item from the offset on one page, where the document
+        /// says so (CSE `QueryNacosNamespace`: "0 indicates that all results are displayed on
+        /// one page"); elsewhere 0 is refused.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        zero_is_all: bool,
     },
     /// An opaque marker naming where the next page starts.
     Marker {

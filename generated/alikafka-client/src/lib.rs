@@ -1110,435 +1110,688 @@ pub mod cms {
 
 /// Per-operation request encoders: request model → [`apigen_runtime::PreparedRequest`].
 pub mod encode {
-    use apigen_runtime::rpc::RpcRequest;
+    use apigen_runtime::param::Flat;
+    use apigen_runtime::rpc::{RpcMethod, RpcOperation, RpcRequest};
     use apigen_runtime::{Error, PreparedRequest};
 
     /// Encodes a `CreatePrePayOrder` request (`POST /`).
     pub fn create_pre_pay_order(
         r: &alikafka_models::create_pre_pay_order::CreatePrePayOrderRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("CreatePrePayOrder", "2019-09-16").idempotent(false);
-        q = q.param("DeployType", r.deploy_type);
-        q = q.param("DiskSize", r.disk_size);
-        q = q.param("DiskType", &r.disk_type);
-        q = q.param("IoMax", r.io_max);
-        q = q.param("RegionId", &r.region_id);
-        q = q.param("TopicQuota", r.topic_quota);
-        q = q.param_opt("EipMax", r.eip_max.as_ref());
-        q = q.param_opt("SpecType", r.spec_type.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "CreatePrePayOrder",
+                version: "2019-09-16",
+                method: RpcMethod::Post,
+                idempotent: false,
+            },
+            &[
+                ("DeployType", &r.deploy_type),
+                ("DiskSize", &r.disk_size),
+                ("DiskType", &r.disk_type),
+                ("IoMax", &r.io_max),
+                ("RegionId", &r.region_id),
+                ("TopicQuota", &r.topic_quota),
+                ("EipMax", &r.eip_max),
+                ("SpecType", &r.spec_type),
+            ],
+        )
     }
 
     /// Encodes a `StartInstance` request (`POST /`).
     pub fn start_instance(
         r: &alikafka_models::start_instance::StartInstanceRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("StartInstance", "2019-09-16").idempotent(false);
-        q = q.param("DeployModule", &r.deploy_module);
-        q = q.param("InstanceId", &r.instance_id);
-        q = q.param("RegionId", &r.region_id);
-        q = q.param("VpcId", &r.vpc_id);
-        q = q.param("VSwitchId", &r.v_switch_id);
-        q = q.param("ZoneId", &r.zone_id);
-        q = q.param_opt("IsEipInner", r.is_eip_inner.as_ref());
-        q = q.param_opt("IsSetUserAndPassword", r.is_set_user_and_password.as_ref());
-        q = q.param_opt("Username", r.username.as_ref());
-        q = q.param_opt("Password", r.password.as_ref());
-        q = q.param_opt("Name", r.name.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "StartInstance",
+                version: "2019-09-16",
+                method: RpcMethod::Post,
+                idempotent: false,
+            },
+            &[
+                ("DeployModule", &r.deploy_module),
+                ("InstanceId", &r.instance_id),
+                ("RegionId", &r.region_id),
+                ("VpcId", &r.vpc_id),
+                ("VSwitchId", &r.v_switch_id),
+                ("ZoneId", &r.zone_id),
+                ("IsEipInner", &r.is_eip_inner),
+                ("IsSetUserAndPassword", &r.is_set_user_and_password),
+                ("Username", &r.username),
+                ("Password", &r.password),
+                ("Name", &r.name),
+            ],
+        )
     }
 
     /// Encodes a `UpgradePrePayOrder` request (`POST /`).
     pub fn upgrade_pre_pay_order(
         r: &alikafka_models::upgrade_pre_pay_order::UpgradePrePayOrderRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("UpgradePrePayOrder", "2019-09-16").idempotent(false);
-        q = q.param("DiskSize", r.disk_size);
-        q = q.param("EipMax", r.eip_max);
-        q = q.param("InstanceId", &r.instance_id);
-        q = q.param("IoMax", r.io_max);
-        q = q.param("RegionId", &r.region_id);
-        q = q.param("TopicQuota", r.topic_quota);
-        q = q.param_opt("SpecType", r.spec_type.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "UpgradePrePayOrder",
+                version: "2019-09-16",
+                method: RpcMethod::Post,
+                idempotent: false,
+            },
+            &[
+                ("DiskSize", &r.disk_size),
+                ("EipMax", &r.eip_max),
+                ("InstanceId", &r.instance_id),
+                ("IoMax", &r.io_max),
+                ("RegionId", &r.region_id),
+                ("TopicQuota", &r.topic_quota),
+                ("SpecType", &r.spec_type),
+            ],
+        )
     }
 
     /// Encodes a `ModifyInstanceName` request (`POST /`).
     pub fn modify_instance_name(
         r: &alikafka_models::modify_instance_name::ModifyInstanceNameRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ModifyInstanceName", "2019-09-16").idempotent(false);
-        q = q.param("InstanceId", &r.instance_id);
-        q = q.param("InstanceName", &r.instance_name);
-        q = q.param("RegionId", &r.region_id);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ModifyInstanceName",
+                version: "2019-09-16",
+                method: RpcMethod::Post,
+                idempotent: false,
+            },
+            &[
+                ("InstanceId", &r.instance_id),
+                ("InstanceName", &r.instance_name),
+                ("RegionId", &r.region_id),
+            ],
+        )
     }
 
     /// Encodes a `GetInstanceList` request (`POST /`).
     pub fn get_instance_list(
         r: &alikafka_models::get_instance_list::GetInstanceListRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("GetInstanceList", "2019-09-16").idempotent(true);
-        q = q.param("RegionId", &r.region_id);
-        q = q.param_opt("OrderId", r.order_id.as_ref());
-        q = q.flat("InstanceId", &r.instance_id)?;
-        q = q.flat("Tag", &r.tag)?;
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "GetInstanceList",
+                version: "2019-09-16",
+                method: RpcMethod::Post,
+                idempotent: true,
+            },
+            &[
+                ("RegionId", &r.region_id),
+                ("OrderId", &r.order_id),
+                ("InstanceId", &Flat(&r.instance_id)),
+                ("Tag", &Flat(&r.tag)),
+            ],
+        )
     }
 
     /// Encodes a `DeleteInstance` request (`POST /`).
     pub fn delete_instance(
         r: &alikafka_models::delete_instance::DeleteInstanceRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DeleteInstance", "2019-09-16").idempotent(false);
-        q = q.param("InstanceId", &r.instance_id);
-        q = q.param("RegionId", &r.region_id);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DeleteInstance",
+                version: "2019-09-16",
+                method: RpcMethod::Post,
+                idempotent: false,
+            },
+            &[("InstanceId", &r.instance_id), ("RegionId", &r.region_id)],
+        )
     }
 
     /// Encodes a `GetAllowedIpList` request (`POST /`).
     pub fn get_allowed_ip_list(
         r: &alikafka_models::get_allowed_ip_list::GetAllowedIpListRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("GetAllowedIpList", "2019-09-16").idempotent(true);
-        q = q.param("InstanceId", &r.instance_id);
-        q = q.param("RegionId", &r.region_id);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "GetAllowedIpList",
+                version: "2019-09-16",
+                method: RpcMethod::Post,
+                idempotent: true,
+            },
+            &[("InstanceId", &r.instance_id), ("RegionId", &r.region_id)],
+        )
     }
 
     /// Encodes a `UpdateAllowedIp` request (`POST /`).
     pub fn update_allowed_ip(
         r: &alikafka_models::update_allowed_ip::UpdateAllowedIpRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("UpdateAllowedIp", "2019-09-16").idempotent(false);
-        q = q.param("RegionId", &r.region_id);
-        q = q.param("UpdateType", &r.update_type);
-        q = q.param("PortRange", &r.port_range);
-        q = q.param("AllowedListType", &r.allowed_list_type);
-        q = q.param("AllowedListIp", &r.allowed_list_ip);
-        q = q.param("InstanceId", &r.instance_id);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "UpdateAllowedIp",
+                version: "2019-09-16",
+                method: RpcMethod::Post,
+                idempotent: false,
+            },
+            &[
+                ("RegionId", &r.region_id),
+                ("UpdateType", &r.update_type),
+                ("PortRange", &r.port_range),
+                ("AllowedListType", &r.allowed_list_type),
+                ("AllowedListIp", &r.allowed_list_ip),
+                ("InstanceId", &r.instance_id),
+            ],
+        )
     }
 
     /// Encodes a `CreateTopic` request (`POST /`).
     pub fn create_topic(
         r: &alikafka_models::create_topic::CreateTopicRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("CreateTopic", "2019-09-16").idempotent(false);
-        q = q.param("InstanceId", &r.instance_id);
-        q = q.param("RegionId", &r.region_id);
-        q = q.param("Remark", &r.remark);
-        q = q.param("Topic", &r.topic);
-        q = q.param_opt("PartitionNum", r.partition_num.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "CreateTopic",
+                version: "2019-09-16",
+                method: RpcMethod::Post,
+                idempotent: false,
+            },
+            &[
+                ("InstanceId", &r.instance_id),
+                ("RegionId", &r.region_id),
+                ("Remark", &r.remark),
+                ("Topic", &r.topic),
+                ("PartitionNum", &r.partition_num),
+            ],
+        )
     }
 
     /// Encodes a `DeleteTopic` request (`POST /`).
     pub fn delete_topic(
         r: &alikafka_models::delete_topic::DeleteTopicRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DeleteTopic", "2019-09-16").idempotent(false);
-        q = q.param("InstanceId", &r.instance_id);
-        q = q.param("RegionId", &r.region_id);
-        q = q.param("Topic", &r.topic);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DeleteTopic",
+                version: "2019-09-16",
+                method: RpcMethod::Post,
+                idempotent: false,
+            },
+            &[
+                ("InstanceId", &r.instance_id),
+                ("RegionId", &r.region_id),
+                ("Topic", &r.topic),
+            ],
+        )
     }
 
     /// Encodes a `GetTopicList` request (`POST /`).
     pub fn get_topic_list(
         r: &alikafka_models::get_topic_list::GetTopicListRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("GetTopicList", "2019-09-16").idempotent(true);
-        q = q.param("CurrentPage", &r.current_page);
-        q = q.param("InstanceId", &r.instance_id);
-        q = q.param("PageSize", &r.page_size);
-        q = q.param_opt("RegionId", r.region_id.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "GetTopicList",
+                version: "2019-09-16",
+                method: RpcMethod::Post,
+                idempotent: true,
+            },
+            &[
+                ("CurrentPage", &r.current_page),
+                ("InstanceId", &r.instance_id),
+                ("PageSize", &r.page_size),
+                ("RegionId", &r.region_id),
+            ],
+        )
     }
 
     /// Encodes a `GetTopicStatus` request (`POST /`).
     pub fn get_topic_status(
         r: &alikafka_models::get_topic_status::GetTopicStatusRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("GetTopicStatus", "2019-09-16").idempotent(true);
-        q = q.param("InstanceId", &r.instance_id);
-        q = q.param("Topic", &r.topic);
-        q = q.param_opt("RegionId", r.region_id.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "GetTopicStatus",
+                version: "2019-09-16",
+                method: RpcMethod::Post,
+                idempotent: true,
+            },
+            &[
+                ("InstanceId", &r.instance_id),
+                ("Topic", &r.topic),
+                ("RegionId", &r.region_id),
+            ],
+        )
     }
 
     /// Encodes a `ModifyPartitionNum` request (`POST /`).
     pub fn modify_partition_num(
         r: &alikafka_models::modify_partition_num::ModifyPartitionNumRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ModifyPartitionNum", "2019-09-16").idempotent(false);
-        q = q.param("InstanceId", &r.instance_id);
-        q = q.param("RegionId", &r.region_id);
-        q = q.param("Topic", &r.topic);
-        q = q.param("AddPartitionNum", r.add_partition_num);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ModifyPartitionNum",
+                version: "2019-09-16",
+                method: RpcMethod::Post,
+                idempotent: false,
+            },
+            &[
+                ("InstanceId", &r.instance_id),
+                ("RegionId", &r.region_id),
+                ("Topic", &r.topic),
+                ("AddPartitionNum", &r.add_partition_num),
+            ],
+        )
     }
 
     /// Encodes a `ModifyTopicRemark` request (`POST /`).
     pub fn modify_topic_remark(
         r: &alikafka_models::modify_topic_remark::ModifyTopicRemarkRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ModifyTopicRemark", "2019-09-16").idempotent(false);
-        q = q.param("InstanceId", &r.instance_id);
-        q = q.param("RegionId", &r.region_id);
-        q = q.param("Topic", &r.topic);
-        q = q.param_opt("Remark", r.remark.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ModifyTopicRemark",
+                version: "2019-09-16",
+                method: RpcMethod::Post,
+                idempotent: false,
+            },
+            &[
+                ("InstanceId", &r.instance_id),
+                ("RegionId", &r.region_id),
+                ("Topic", &r.topic),
+                ("Remark", &r.remark),
+            ],
+        )
     }
 
     /// Encodes a `DeleteConsumerGroup` request (`POST /`).
     pub fn delete_consumer_group(
         r: &alikafka_models::delete_consumer_group::DeleteConsumerGroupRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DeleteConsumerGroup", "2019-09-16").idempotent(false);
-        q = q.param("ConsumerId", &r.consumer_id);
-        q = q.param("InstanceId", &r.instance_id);
-        q = q.param("RegionId", &r.region_id);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DeleteConsumerGroup",
+                version: "2019-09-16",
+                method: RpcMethod::Post,
+                idempotent: false,
+            },
+            &[
+                ("ConsumerId", &r.consumer_id),
+                ("InstanceId", &r.instance_id),
+                ("RegionId", &r.region_id),
+            ],
+        )
     }
 
     /// Encodes a `GetConsumerList` request (`POST /`).
     pub fn get_consumer_list(
         r: &alikafka_models::get_consumer_list::GetConsumerListRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("GetConsumerList", "2019-09-16").idempotent(true);
-        q = q.param("InstanceId", &r.instance_id);
-        q = q.param("RegionId", &r.region_id);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "GetConsumerList",
+                version: "2019-09-16",
+                method: RpcMethod::Post,
+                idempotent: true,
+            },
+            &[("InstanceId", &r.instance_id), ("RegionId", &r.region_id)],
+        )
     }
 
     /// Encodes a `GetConsumerProgress` request (`POST /`).
     pub fn get_consumer_progress(
         r: &alikafka_models::get_consumer_progress::GetConsumerProgressRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("GetConsumerProgress", "2019-09-16").idempotent(true);
-        q = q.param("ConsumerId", &r.consumer_id);
-        q = q.param("InstanceId", &r.instance_id);
-        q = q.param("RegionId", &r.region_id);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "GetConsumerProgress",
+                version: "2019-09-16",
+                method: RpcMethod::Post,
+                idempotent: true,
+            },
+            &[
+                ("ConsumerId", &r.consumer_id),
+                ("InstanceId", &r.instance_id),
+                ("RegionId", &r.region_id),
+            ],
+        )
     }
 
     /// Encodes a `CreateConsumerGroup` request (`POST /`).
     pub fn create_consumer_group(
         r: &alikafka_models::create_consumer_group::CreateConsumerGroupRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("CreateConsumerGroup", "2019-09-16").idempotent(false);
-        q = q.param("ConsumerId", &r.consumer_id);
-        q = q.param("InstanceId", &r.instance_id);
-        q = q.param("RegionId", &r.region_id);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "CreateConsumerGroup",
+                version: "2019-09-16",
+                method: RpcMethod::Post,
+                idempotent: false,
+            },
+            &[
+                ("ConsumerId", &r.consumer_id),
+                ("InstanceId", &r.instance_id),
+                ("RegionId", &r.region_id),
+            ],
+        )
     }
 
     /// Encodes a `UntagResources` request (`POST /`).
     pub fn untag_resources(
         r: &alikafka_models::untag_resources::UntagResourcesRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("UntagResources", "2019-09-16").idempotent(false);
-        q = q.param("RegionId", &r.region_id);
-        q = q.flat("ResourceId", &r.resource_id)?;
-        q = q.param("ResourceType", &r.resource_type);
-        q = q.flat("TagKey", &r.tag_key)?;
-        q = q.param_opt("All", r.all.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "UntagResources",
+                version: "2019-09-16",
+                method: RpcMethod::Post,
+                idempotent: false,
+            },
+            &[
+                ("RegionId", &r.region_id),
+                ("ResourceId", &Flat(&r.resource_id)),
+                ("ResourceType", &r.resource_type),
+                ("TagKey", &Flat(&r.tag_key)),
+                ("All", &r.all),
+            ],
+        )
     }
 
     /// Encodes a `TagResources` request (`POST /`).
     pub fn tag_resources(
         r: &alikafka_models::tag_resources::TagResourcesRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("TagResources", "2019-09-16").idempotent(false);
-        q = q.param("RegionId", &r.region_id);
-        q = q.flat("ResourceId", &r.resource_id)?;
-        q = q.param("ResourceType", &r.resource_type);
-        q = q.flat("Tag", &r.tag)?;
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "TagResources",
+                version: "2019-09-16",
+                method: RpcMethod::Post,
+                idempotent: false,
+            },
+            &[
+                ("RegionId", &r.region_id),
+                ("ResourceId", &Flat(&r.resource_id)),
+                ("ResourceType", &r.resource_type),
+                ("Tag", &Flat(&r.tag)),
+            ],
+        )
     }
 
     /// Encodes a `ListTagResources` request (`POST /`).
     pub fn list_tag_resources(
         r: &alikafka_models::list_tag_resources::ListTagResourcesRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ListTagResources", "2019-09-16").idempotent(true);
-        q = q.param("RegionId", &r.region_id);
-        q = q.param("ResourceType", &r.resource_type);
-        q = q.flat("ResourceId", &r.resource_id)?;
-        q = q.flat("Tag", &r.tag)?;
-        q = q.param_opt("NextToken", r.next_token.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ListTagResources",
+                version: "2019-09-16",
+                method: RpcMethod::Post,
+                idempotent: true,
+            },
+            &[
+                ("RegionId", &r.region_id),
+                ("ResourceType", &r.resource_type),
+                ("ResourceId", &Flat(&r.resource_id)),
+                ("Tag", &Flat(&r.tag)),
+                ("NextToken", &r.next_token),
+            ],
+        )
     }
 
     /// Encodes a `CreateSaslUser` request (`POST /`).
     pub fn create_sasl_user(
         r: &alikafka_models::create_sasl_user::CreateSaslUserRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("CreateSaslUser", "2019-09-16").idempotent(false);
-        q = q.param("InstanceId", &r.instance_id);
-        q = q.param("Password", &r.password);
-        q = q.param("RegionId", &r.region_id);
-        q = q.param("Username", &r.username);
-        q = q.param_opt("Type", r.r#type.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "CreateSaslUser",
+                version: "2019-09-16",
+                method: RpcMethod::Post,
+                idempotent: false,
+            },
+            &[
+                ("InstanceId", &r.instance_id),
+                ("Password", &r.password),
+                ("RegionId", &r.region_id),
+                ("Username", &r.username),
+                ("Type", &r.r#type),
+            ],
+        )
     }
 
     /// Encodes a `DeleteSaslUser` request (`POST /`).
     pub fn delete_sasl_user(
         r: &alikafka_models::delete_sasl_user::DeleteSaslUserRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DeleteSaslUser", "2019-09-16").idempotent(false);
-        q = q.param("InstanceId", &r.instance_id);
-        q = q.param("RegionId", &r.region_id);
-        q = q.param("Username", &r.username);
-        q = q.param_opt("Type", r.r#type.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DeleteSaslUser",
+                version: "2019-09-16",
+                method: RpcMethod::Post,
+                idempotent: false,
+            },
+            &[
+                ("InstanceId", &r.instance_id),
+                ("RegionId", &r.region_id),
+                ("Username", &r.username),
+                ("Type", &r.r#type),
+            ],
+        )
     }
 
     /// Encodes a `DescribeSaslUsers` request (`POST /`).
     pub fn describe_sasl_users(
         r: &alikafka_models::describe_sasl_users::DescribeSaslUsersRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DescribeSaslUsers", "2019-09-16").idempotent(true);
-        q = q.param("InstanceId", &r.instance_id);
-        q = q.param("RegionId", &r.region_id);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DescribeSaslUsers",
+                version: "2019-09-16",
+                method: RpcMethod::Post,
+                idempotent: true,
+            },
+            &[("InstanceId", &r.instance_id), ("RegionId", &r.region_id)],
+        )
     }
 
     /// Encodes a `CreateAcl` request (`POST /`).
     pub fn create_acl(
         r: &alikafka_models::create_acl::CreateAclRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("CreateAcl", "2019-09-16").idempotent(false);
-        q = q.param("AclOperationType", &r.acl_operation_type);
-        q = q.param("AclResourceName", &r.acl_resource_name);
-        q = q.param("AclResourcePatternType", &r.acl_resource_pattern_type);
-        q = q.param("AclResourceType", &r.acl_resource_type);
-        q = q.param("InstanceId", &r.instance_id);
-        q = q.param("RegionId", &r.region_id);
-        q = q.param("Username", &r.username);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "CreateAcl",
+                version: "2019-09-16",
+                method: RpcMethod::Post,
+                idempotent: false,
+            },
+            &[
+                ("AclOperationType", &r.acl_operation_type),
+                ("AclResourceName", &r.acl_resource_name),
+                ("AclResourcePatternType", &r.acl_resource_pattern_type),
+                ("AclResourceType", &r.acl_resource_type),
+                ("InstanceId", &r.instance_id),
+                ("RegionId", &r.region_id),
+                ("Username", &r.username),
+            ],
+        )
     }
 
     /// Encodes a `DescribeAcls` request (`POST /`).
     pub fn describe_acls(
         r: &alikafka_models::describe_acls::DescribeAclsRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DescribeAcls", "2019-09-16").idempotent(true);
-        q = q.param("AclResourceName", &r.acl_resource_name);
-        q = q.param("AclResourceType", &r.acl_resource_type);
-        q = q.param("InstanceId", &r.instance_id);
-        q = q.param("RegionId", &r.region_id);
-        q = q.param("Username", &r.username);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DescribeAcls",
+                version: "2019-09-16",
+                method: RpcMethod::Post,
+                idempotent: true,
+            },
+            &[
+                ("AclResourceName", &r.acl_resource_name),
+                ("AclResourceType", &r.acl_resource_type),
+                ("InstanceId", &r.instance_id),
+                ("RegionId", &r.region_id),
+                ("Username", &r.username),
+            ],
+        )
     }
 
     /// Encodes a `DeleteAcl` request (`POST /`).
     pub fn delete_acl(
         r: &alikafka_models::delete_acl::DeleteAclRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DeleteAcl", "2019-09-16").idempotent(false);
-        q = q.param("AclOperationType", &r.acl_operation_type);
-        q = q.param("AclResourceName", &r.acl_resource_name);
-        q = q.param("AclResourcePatternType", &r.acl_resource_pattern_type);
-        q = q.param("AclResourceType", &r.acl_resource_type);
-        q = q.param("InstanceId", &r.instance_id);
-        q = q.param("RegionId", &r.region_id);
-        q = q.param("Username", &r.username);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DeleteAcl",
+                version: "2019-09-16",
+                method: RpcMethod::Post,
+                idempotent: false,
+            },
+            &[
+                ("AclOperationType", &r.acl_operation_type),
+                ("AclResourceName", &r.acl_resource_name),
+                ("AclResourcePatternType", &r.acl_resource_pattern_type),
+                ("AclResourceType", &r.acl_resource_type),
+                ("InstanceId", &r.instance_id),
+                ("RegionId", &r.region_id),
+                ("Username", &r.username),
+            ],
+        )
     }
 
     /// Encodes a `DescribeMetricMetaList` request (`POST /`).
     pub fn describe_metric_meta_list(
         r: &alikafka_models::describe_metric_meta_list::DescribeMetricMetaListRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DescribeMetricMetaList", "2019-01-01").idempotent(true);
-        q = q.param("Namespace", &r.namespace);
-        q = q.param_opt("Labels", r.labels.as_ref());
-        q = q.param_opt("MetricName", r.metric_name.as_ref());
-        q = q.param_opt("PageNumber", r.page_number.as_ref());
-        q = q.param_opt("PageSize", r.page_size.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DescribeMetricMetaList",
+                version: "2019-01-01",
+                method: RpcMethod::Post,
+                idempotent: true,
+            },
+            &[
+                ("Namespace", &r.namespace),
+                ("Labels", &r.labels),
+                ("MetricName", &r.metric_name),
+                ("PageNumber", &r.page_number),
+                ("PageSize", &r.page_size),
+            ],
+        )
     }
 
     /// Encodes a `DescribeMetricLast` request (`POST /`).
     pub fn describe_metric_last(
         r: &alikafka_models::describe_metric_last::DescribeMetricLastRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DescribeMetricLast", "2019-01-01").idempotent(true);
-        q = q.param("MetricName", &r.metric_name);
-        q = q.param("Namespace", &r.namespace);
-        q = q.param_opt("Dimensions", r.dimensions.as_ref());
-        q = q.param_opt("EndTime", r.end_time.as_ref());
-        q = q.param_opt("Express", r.express.as_ref());
-        q = q.param_opt("Length", r.length.as_ref());
-        q = q.param_opt("NextToken", r.next_token.as_ref());
-        q = q.param_opt("Period", r.period.as_ref());
-        q = q.param_opt("StartTime", r.start_time.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DescribeMetricLast",
+                version: "2019-01-01",
+                method: RpcMethod::Post,
+                idempotent: true,
+            },
+            &[
+                ("MetricName", &r.metric_name),
+                ("Namespace", &r.namespace),
+                ("Dimensions", &r.dimensions),
+                ("EndTime", &r.end_time),
+                ("Express", &r.express),
+                ("Length", &r.length),
+                ("NextToken", &r.next_token),
+                ("Period", &r.period),
+                ("StartTime", &r.start_time),
+            ],
+        )
     }
 
     /// Encodes a `DescribeMetricList` request (`POST /`).
     pub fn describe_metric_list(
         r: &alikafka_models::describe_metric_list::DescribeMetricListRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DescribeMetricList", "2019-01-01").idempotent(true);
-        q = q.param("MetricName", &r.metric_name);
-        q = q.param("Namespace", &r.namespace);
-        q = q.param_opt("Dimensions", r.dimensions.as_ref());
-        q = q.param_opt("EndTime", r.end_time.as_ref());
-        q = q.param_opt("Express", r.express.as_ref());
-        q = q.param_opt("Length", r.length.as_ref());
-        q = q.param_opt("NextToken", r.next_token.as_ref());
-        q = q.param_opt("Period", r.period.as_ref());
-        q = q.param_opt("StartTime", r.start_time.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DescribeMetricList",
+                version: "2019-01-01",
+                method: RpcMethod::Post,
+                idempotent: true,
+            },
+            &[
+                ("MetricName", &r.metric_name),
+                ("Namespace", &r.namespace),
+                ("Dimensions", &r.dimensions),
+                ("EndTime", &r.end_time),
+                ("Express", &r.express),
+                ("Length", &r.length),
+                ("NextToken", &r.next_token),
+                ("Period", &r.period),
+                ("StartTime", &r.start_time),
+            ],
+        )
     }
 
     /// Encodes a `DescribeMetricData` request (`POST /`).
     pub fn describe_metric_data(
         r: &alikafka_models::describe_metric_data::DescribeMetricDataRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DescribeMetricData", "2019-01-01").idempotent(true);
-        q = q.param("MetricName", &r.metric_name);
-        q = q.param("Namespace", &r.namespace);
-        q = q.param_opt("Dimensions", r.dimensions.as_ref());
-        q = q.param_opt("EndTime", r.end_time.as_ref());
-        q = q.param_opt("Express", r.express.as_ref());
-        q = q.param_opt("Length", r.length.as_ref());
-        q = q.param_opt("Period", r.period.as_ref());
-        q = q.param_opt("StartTime", r.start_time.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DescribeMetricData",
+                version: "2019-01-01",
+                method: RpcMethod::Post,
+                idempotent: true,
+            },
+            &[
+                ("MetricName", &r.metric_name),
+                ("Namespace", &r.namespace),
+                ("Dimensions", &r.dimensions),
+                ("EndTime", &r.end_time),
+                ("Express", &r.express),
+                ("Length", &r.length),
+                ("Period", &r.period),
+                ("StartTime", &r.start_time),
+            ],
+        )
     }
 
     /// Encodes a `DescribeMetricTop` request (`POST /`).
     pub fn describe_metric_top(
         r: &alikafka_models::describe_metric_top::DescribeMetricTopRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DescribeMetricTop", "2019-01-01").idempotent(true);
-        q = q.param("MetricName", &r.metric_name);
-        q = q.param("Namespace", &r.namespace);
-        q = q.param_opt("Dimensions", r.dimensions.as_ref());
-        q = q.param_opt("EndTime", r.end_time.as_ref());
-        q = q.param_opt("Express", r.express.as_ref());
-        q = q.param_opt("Length", r.length.as_ref());
-        q = q.param_opt("OrderDesc", r.order_desc.as_ref());
-        q = q.param_opt("Orderby", r.orderby.as_ref());
-        q = q.param_opt("Period", r.period.as_ref());
-        q = q.param_opt("StartTime", r.start_time.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DescribeMetricTop",
+                version: "2019-01-01",
+                method: RpcMethod::Post,
+                idempotent: true,
+            },
+            &[
+                ("MetricName", &r.metric_name),
+                ("Namespace", &r.namespace),
+                ("Dimensions", &r.dimensions),
+                ("EndTime", &r.end_time),
+                ("Express", &r.express),
+                ("Length", &r.length),
+                ("OrderDesc", &r.order_desc),
+                ("Orderby", &r.orderby),
+                ("Period", &r.period),
+                ("StartTime", &r.start_time),
+            ],
+        )
     }
 
     /// Encodes a `DescribeProjectMeta` request (`POST /`).
     pub fn describe_project_meta(
         r: &alikafka_models::describe_project_meta::DescribeProjectMetaRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DescribeProjectMeta", "2019-01-01").idempotent(true);
-        q = q.param_opt("Labels", r.labels.as_ref());
-        q = q.param_opt("PageNumber", r.page_number.as_ref());
-        q = q.param_opt("PageSize", r.page_size.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DescribeProjectMeta",
+                version: "2019-01-01",
+                method: RpcMethod::Post,
+                idempotent: true,
+            },
+            &[
+                ("Labels", &r.labels),
+                ("PageNumber", &r.page_number),
+                ("PageSize", &r.page_size),
+            ],
+        )
     }
 }

@@ -2151,1312 +2151,1518 @@ impl Operation for cse_models::delete_all_configurations::DeleteAllConfiguration
 
 /// Per-operation request encoders: request model → [`apigen_runtime::PreparedRequest`].
 pub mod encode {
-    use apigen_runtime::rest::{Multipart, RestRequest};
+    use apigen_runtime::rest::{Body, In, Multipart, RestOperation, RestRequest};
     use apigen_runtime::{Error, PreparedRequest};
 
     /// Encodes a `ImportKieConfigurations` request (`POST /v1/{project_id}/kie/file`).
     pub fn import_kie_configurations(
         r: &cse_models::import_kie_configurations::ImportKieConfigurationsRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ImportKieConfigurations",
-            "POST",
-            "/v1/{project_id}/kie/file",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.query_opt("override", r.r#override.as_ref());
-        q = q.query_opt("label", r.label.as_ref());
-        q = q.header_opt(
-            "X-Enterprise-Project-ID",
-            r.x_enterprise_project_id.as_ref(),
-        );
-        let b = &r.body;
+        let body = {
+            let b = &r.body;
 
-        #[allow(unused_mut)]
-        let mut form = Multipart::new();
-        form = form.file_part("upload_file", &b.upload_file);
-        q = q.multipart(form);
-        q.into_prepared()
+            #[allow(unused_mut)]
+            let mut form = Multipart::new();
+            form = form.file_part("upload_file", &b.upload_file);
+            Body::Multipart(form)
+        };
+        RestRequest::encode(
+            RestOperation {
+                id: "ImportKieConfigurations",
+                method: "POST",
+                path: "/v1/{project_id}/kie/file",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Query, "override", &r.r#override),
+                (In::Query, "label", &r.label),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+            ],
+            body,
+        )
     }
 
     /// Encodes a `ExportKieConfigurations` request (`POST /v1/{project_id}/kie/download`).
     pub fn export_kie_configurations(
         r: &cse_models::export_kie_configurations::ExportKieConfigurationsRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ExportKieConfigurations",
-            "POST",
-            "/v1/{project_id}/kie/download",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.query_opt("label", r.label.as_ref());
-        q = q.query_opt("match", r.r#match.as_ref());
-        q = q.header_opt(
-            "X-Enterprise-Project-ID",
-            r.x_enterprise_project_id.as_ref(),
-        );
-        q = q.header("X-Engine-Id", &r.x_engine_id);
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ExportKieConfigurations",
+                method: "POST",
+                path: "/v1/{project_id}/kie/download",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Query, "label", &r.label),
+                (In::Query, "match", &r.r#match),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+                (In::Header, "X-Engine-Id", &r.x_engine_id),
+            ],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `DeleteServiceComb10ConfigurationScope` request (`DELETE /v3/{project_id}/govern/configs/{dimension}`).
     pub fn delete_service_comb10_configuration_scope(
         r: &cse_models::delete_service_comb10_configuration_scope::DeleteServiceComb10ConfigurationScopeRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "DeleteServiceComb10ConfigurationScope",
-            "DELETE",
-            "/v3/{project_id}/govern/configs/{dimension}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("dimension", &r.dimension);
-        q = q.header_opt(
-            "X-Enterprise-Project-ID",
-            r.x_enterprise_project_id.as_ref(),
-        );
-        q = q.header_opt("X-ENVIRONMENT", r.x_environment.as_ref());
-        if let Some(b) = &r.body {
-            q = q.json(b)?;
-        }
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "DeleteServiceComb10ConfigurationScope",
+                method: "DELETE",
+                path: "/v3/{project_id}/govern/configs/{dimension}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "dimension", &r.dimension),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+                (In::Header, "X-ENVIRONMENT", &r.x_environment),
+            ],
+            match &r.body {
+                Some(b) => Body::Json(b),
+                None => Body::Empty,
+            },
+        )
     }
 
     /// Encodes a `QueryFlavorListOfMicroserviceEngine` request (`GET /v2/{project_id}/enginemgr/flavors`).
     pub fn query_flavor_list_of_microservice_engine(
         r: &cse_models::query_flavor_list_of_microservice_engine::QueryFlavorListOfMicroserviceEngineRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "QueryFlavorListOfMicroserviceEngine",
-            "GET",
-            "/v2/{project_id}/enginemgr/flavors",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.query_opt("specType", r.spec_type.as_ref());
-        q = q.header_opt(
-            "X-Enterprise-Project-ID",
-            r.x_enterprise_project_id.as_ref(),
-        );
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "QueryFlavorListOfMicroserviceEngine",
+                method: "GET",
+                path: "/v2/{project_id}/enginemgr/flavors",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Query, "specType", &r.spec_type),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `QueryMicroserviceEngineList` request (`GET /v2/{project_id}/enginemgr/engines`).
     pub fn query_microservice_engine_list(
         r: &cse_models::query_microservice_engine_list::QueryMicroserviceEngineListRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "QueryMicroserviceEngineList",
-            "GET",
-            "/v2/{project_id}/enginemgr/engines",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.query_opt("offset", r.offset.as_ref());
-        q = q.query_opt("limit", r.limit.as_ref());
-        q = q.query_opt("type", r.r#type.as_ref());
-        q = q.header_opt(
-            "X-Enterprise-Project-ID",
-            r.x_enterprise_project_id.as_ref(),
-        );
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "QueryMicroserviceEngineList",
+                method: "GET",
+                path: "/v2/{project_id}/enginemgr/engines",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Query, "offset", &r.offset),
+                (In::Query, "limit", &r.limit),
+                (In::Query, "type", &r.r#type),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `CreateMicroserviceEngine` request (`POST /v2/{project_id}/enginemgr/engines`).
     pub fn create_microservice_engine(
         r: &cse_models::create_microservice_engine::CreateMicroserviceEngineRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "CreateMicroserviceEngine",
-            "POST",
-            "/v2/{project_id}/enginemgr/engines",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.header_opt(
-            "X-Enterprise-Project-ID",
-            r.x_enterprise_project_id.as_ref(),
-        );
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "CreateMicroserviceEngine",
+                method: "POST",
+                path: "/v2/{project_id}/enginemgr/engines",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+            ],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `QueryMicroserviceEngineDetails` request (`GET /v2/{project_id}/enginemgr/engines/{engine_id}`).
     pub fn query_microservice_engine_details(
         r: &cse_models::query_microservice_engine_details::QueryMicroserviceEngineDetailsRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "QueryMicroserviceEngineDetails",
-            "GET",
-            "/v2/{project_id}/enginemgr/engines/{engine_id}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("engine_id", &r.engine_id);
-        q = q.header_opt(
-            "X-Enterprise-Project-ID",
-            r.x_enterprise_project_id.as_ref(),
-        );
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "QueryMicroserviceEngineDetails",
+                method: "GET",
+                path: "/v2/{project_id}/enginemgr/engines/{engine_id}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "engine_id", &r.engine_id),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `QueryDetailsAboutMicroserviceEngineJob` request (`GET /v2/{project_id}/enginemgr/engines/{engine_id}/jobs/{job_id}`).
     pub fn query_details_about_microservice_engine_job(
         r: &cse_models::query_details_about_microservice_engine_job::QueryDetailsAboutMicroserviceEngineJobRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "QueryDetailsAboutMicroserviceEngineJob",
-            "GET",
-            "/v2/{project_id}/enginemgr/engines/{engine_id}/jobs/{job_id}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("engine_id", &r.engine_id);
-        q = q.path("job_id", &r.job_id);
-        q = q.header_opt(
-            "X-Enterprise-Project-ID",
-            r.x_enterprise_project_id.as_ref(),
-        );
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "QueryDetailsAboutMicroserviceEngineJob",
+                method: "GET",
+                path: "/v2/{project_id}/enginemgr/engines/{engine_id}/jobs/{job_id}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "engine_id", &r.engine_id),
+                (In::Path, "job_id", &r.job_id),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `QueryDetailsAboutMicroserviceEngineQuota` request (`GET /v2/{project_id}/enginemgr/quotas`).
     pub fn query_details_about_microservice_engine_quota(
         r: &cse_models::query_details_about_microservice_engine_quota::QueryDetailsAboutMicroserviceEngineQuotaRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "QueryDetailsAboutMicroserviceEngineQuota",
-            "GET",
-            "/v2/{project_id}/enginemgr/quotas",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.header_opt(
-            "X-Enterprise-Project-ID",
-            r.x_enterprise_project_id.as_ref(),
-        );
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "QueryDetailsAboutMicroserviceEngineQuota",
+                method: "GET",
+                path: "/v2/{project_id}/enginemgr/quotas",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `DeleteMicroserviceEngine` request (`DELETE /v2/{project_id}/enginemgr/engines/{engine_id}`).
     pub fn delete_microservice_engine(
         r: &cse_models::delete_microservice_engine::DeleteMicroserviceEngineRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "DeleteMicroserviceEngine",
-            "DELETE",
-            "/v2/{project_id}/enginemgr/engines/{engine_id}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("engine_id", &r.engine_id);
-        q = q.header_opt(
-            "X-Enterprise-Project-ID",
-            r.x_enterprise_project_id.as_ref(),
-        );
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "DeleteMicroserviceEngine",
+                method: "DELETE",
+                path: "/v2/{project_id}/enginemgr/engines/{engine_id}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "engine_id", &r.engine_id),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `UpgradeMicroserviceEngine` request (`PUT /v2/{project_id}/enginemgr/engines/{engine_id}/upgrade`).
     pub fn upgrade_microservice_engine(
         r: &cse_models::upgrade_microservice_engine::UpgradeMicroserviceEngineRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "UpgradeMicroserviceEngine",
-            "PUT",
-            "/v2/{project_id}/enginemgr/engines/{engine_id}/upgrade",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("engine_id", &r.engine_id);
-        q = q.header_opt(
-            "X-Enterprise-Project-ID",
-            r.x_enterprise_project_id.as_ref(),
-        );
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "UpgradeMicroserviceEngine",
+                method: "PUT",
+                path: "/v2/{project_id}/enginemgr/engines/{engine_id}/upgrade",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "engine_id", &r.engine_id),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+            ],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `UpdateMicroserviceEngineConfigurations` request (`PUT /v2/{project_id}/enginemgr/engines/{engine_id}/config`).
     pub fn update_microservice_engine_configurations(
         r: &cse_models::update_microservice_engine_configurations::UpdateMicroserviceEngineConfigurationsRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "UpdateMicroserviceEngineConfigurations",
-            "PUT",
-            "/v2/{project_id}/enginemgr/engines/{engine_id}/config",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("engine_id", &r.engine_id);
-        q = q.header_opt(
-            "X-Enterprise-Project-ID",
-            r.x_enterprise_project_id.as_ref(),
-        );
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "UpdateMicroserviceEngineConfigurations",
+                method: "PUT",
+                path: "/v2/{project_id}/enginemgr/engines/{engine_id}/config",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "engine_id", &r.engine_id),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+            ],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `ChangeMicroserviceEngineSpecifications` request (`PUT /v2/{project_id}/enginemgr/engines/{engine_id}/resize`).
     pub fn change_microservice_engine_specifications(
         r: &cse_models::change_microservice_engine_specifications::ChangeMicroserviceEngineSpecificationsRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ChangeMicroserviceEngineSpecifications",
-            "PUT",
-            "/v2/{project_id}/enginemgr/engines/{engine_id}/resize",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("engine_id", &r.engine_id);
-        q = q.header_opt(
-            "X-Enterprise-Project-ID",
-            r.x_enterprise_project_id.as_ref(),
-        );
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ChangeMicroserviceEngineSpecifications",
+                method: "PUT",
+                path: "/v2/{project_id}/enginemgr/engines/{engine_id}/resize",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "engine_id", &r.engine_id),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+            ],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `RetryExclusiveServiceCombEngineJob` request (`PUT /v2/{project_id}/enginemgr/engines/{engine_id}/actions`).
     pub fn retry_exclusive_service_comb_engine_job(
         r: &cse_models::retry_exclusive_service_comb_engine_job::RetryExclusiveServiceCombEngineJobRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "RetryExclusiveServiceCombEngineJob",
-            "PUT",
-            "/v2/{project_id}/enginemgr/engines/{engine_id}/actions",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("engine_id", &r.engine_id);
-        q = q.header_opt(
-            "X-Enterprise-Project-ID",
-            r.x_enterprise_project_id.as_ref(),
-        );
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "RetryExclusiveServiceCombEngineJob",
+                method: "PUT",
+                path: "/v2/{project_id}/enginemgr/engines/{engine_id}/actions",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "engine_id", &r.engine_id),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+            ],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `UpdateMicroserviceEngineDetails` request (`PUT /v2/{project_id}/enginemgr/engines/{engine_id}`).
     pub fn update_microservice_engine_details(
         r: &cse_models::update_microservice_engine_details::UpdateMicroserviceEngineDetailsRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "UpdateMicroserviceEngineDetails",
-            "PUT",
-            "/v2/{project_id}/enginemgr/engines/{engine_id}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("engine_id", &r.engine_id);
-        q = q.header_opt(
-            "X-Enterprise-Project-ID",
-            r.x_enterprise_project_id.as_ref(),
-        );
-        if let Some(b) = &r.body {
-            q = q.json(b)?;
-        }
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "UpdateMicroserviceEngineDetails",
+                method: "PUT",
+                path: "/v2/{project_id}/enginemgr/engines/{engine_id}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "engine_id", &r.engine_id),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+            ],
+            match &r.body {
+                Some(b) => Body::Json(b),
+                None => Body::Empty,
+            },
+        )
     }
 
     /// Encodes a `QueryEngineJobList` request (`GET /v2/{project_id}/enginemgr/engines/{engine_id}/jobs`).
     pub fn query_engine_job_list(
         r: &cse_models::query_engine_job_list::QueryEngineJobListRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "QueryEngineJobList",
-            "GET",
-            "/v2/{project_id}/enginemgr/engines/{engine_id}/jobs",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("engine_id", &r.engine_id);
-        q = q.query_opt("offset", r.offset.as_ref());
-        q = q.query_opt("limit", r.limit.as_ref());
-        q = q.query_opt("from-time", r.from_time.as_ref());
-        q = q.query_opt("to-time", r.to_time.as_ref());
-        q = q.header_opt(
-            "X-Enterprise-Project-ID",
-            r.x_enterprise_project_id.as_ref(),
-        );
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "QueryEngineJobList",
+                method: "GET",
+                path: "/v2/{project_id}/enginemgr/engines/{engine_id}/jobs",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "engine_id", &r.engine_id),
+                (In::Query, "offset", &r.offset),
+                (In::Query, "limit", &r.limit),
+                (In::Query, "from-time", &r.from_time),
+                (In::Query, "to-time", &r.to_time),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `QueryRBACToken` request (`POST /v2/{project_id}/enginemgr/engines/{engine_id}/tokens`).
     pub fn query_rbac_token(
         r: &cse_models::query_rbac_token::QueryRbacTokenRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "QueryRBACToken",
-            "POST",
-            "/v2/{project_id}/enginemgr/engines/{engine_id}/tokens",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("engine_id", &r.engine_id);
-        q = q.header_opt(
-            "X-Enterprise-Project-ID",
-            r.x_enterprise_project_id.as_ref(),
-        );
-        q = q.header_opt("X-Namespace-ID", r.x_namespace_id.as_ref());
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "QueryRBACToken",
+                method: "POST",
+                path: "/v2/{project_id}/enginemgr/engines/{engine_id}/tokens",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "engine_id", &r.engine_id),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+                (In::Header, "X-Namespace-ID", &r.x_namespace_id),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `BackUpAndRestoringMicroserviceEngine` request (`POST /cseengine/v1/engines/{engine_id}/backups/{backup_id}/recovery`).
     pub fn back_up_and_restoring_microservice_engine(
         r: &cse_models::back_up_and_restoring_microservice_engine::BackUpAndRestoringMicroserviceEngineRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "BackUpAndRestoringMicroserviceEngine",
-            "POST",
-            "/cseengine/v1/engines/{engine_id}/backups/{backup_id}/recovery",
-        );
-        q = q.path("engine_id", &r.engine_id);
-        q = q.path("backup_id", &r.backup_id);
-        q = q.header_opt(
-            "X-Enterprise-Project-ID",
-            r.x_enterprise_project_id.as_ref(),
-        );
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "BackUpAndRestoringMicroserviceEngine",
+                method: "POST",
+                path: "/cseengine/v1/engines/{engine_id}/backups/{backup_id}/recovery",
+            },
+            &[
+                (In::Path, "engine_id", &r.engine_id),
+                (In::Path, "backup_id", &r.backup_id),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+            ],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `CreateMicroserviceBackupPolicy` request (`POST /cseengine/v1/engines/{engineId}/backup-strategies`).
     pub fn create_microservice_backup_policy(
         r: &cse_models::create_microservice_backup_policy::CreateMicroserviceBackupPolicyRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "CreateMicroserviceBackupPolicy",
-            "POST",
-            "/cseengine/v1/engines/{engineId}/backup-strategies",
-        );
-        q = q.path("engineId", &r.engine_id);
-        q = q.header_opt(
-            "X-Enterprise-Project-ID",
-            r.x_enterprise_project_id.as_ref(),
-        );
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "CreateMicroserviceBackupPolicy",
+                method: "POST",
+                path: "/cseengine/v1/engines/{engineId}/backup-strategies",
+            },
+            &[
+                (In::Path, "engineId", &r.engine_id),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+            ],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `CreateMicroserviceEngineTag` request (`POST /v2/{project_id}/{resource_type}/{resource_id}/tags/create`).
     pub fn create_microservice_engine_tag(
         r: &cse_models::create_microservice_engine_tag::CreateMicroserviceEngineTagRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "CreateMicroserviceEngineTag",
-            "POST",
-            "/v2/{project_id}/{resource_type}/{resource_id}/tags/create",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("resource_type", &r.resource_type);
-        q = q.path("resource_id", &r.resource_id);
-        q = q.header_opt(
-            "X-Enterprise-Project-ID",
-            r.x_enterprise_project_id.as_ref(),
-        );
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "CreateMicroserviceEngineTag",
+                method: "POST",
+                path: "/v2/{project_id}/{resource_type}/{resource_id}/tags/create",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "resource_type", &r.resource_type),
+                (In::Path, "resource_id", &r.resource_id),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+            ],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `QueryGovernancePolicyList` request (`GET /v3/{project_id}/govern/governance/display`).
     pub fn query_governance_policy_list(
         r: &cse_models::query_governance_policy_list::QueryGovernancePolicyListRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "QueryGovernancePolicyList",
-            "GET",
-            "/v3/{project_id}/govern/governance/display",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.query("environment", &r.environment);
-        q = q.query_opt("app", r.app.as_ref());
-        q = q.header("x-engine-id", &r.x_engine_id);
-        q = q.header("X-Enterprise-Project-ID", &r.x_enterprise_project_id);
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "QueryGovernancePolicyList",
+                method: "GET",
+                path: "/v3/{project_id}/govern/governance/display",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Query, "environment", &r.environment),
+                (In::Query, "app", &r.app),
+                (In::Header, "x-engine-id", &r.x_engine_id),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `CreateDarkLaunchPolicy` request (`PUT /v3/{project_id}/govern/route-rule/microservices/{service_name}`).
     pub fn create_dark_launch_policy(
         r: &cse_models::create_dark_launch_policy::CreateDarkLaunchPolicyRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "CreateDarkLaunchPolicy",
-            "PUT",
-            "/v3/{project_id}/govern/route-rule/microservices/{service_name}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("service_name", &r.service_name);
-        q = q.query_opt("environment", r.environment.as_ref());
-        q = q.query_opt("app_id", r.app_id.as_ref());
-        q = q.header("x-engine-id", &r.x_engine_id);
-        q = q.header("X-Enterprise-Project-ID", &r.x_enterprise_project_id);
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "CreateDarkLaunchPolicy",
+                method: "PUT",
+                path: "/v3/{project_id}/govern/route-rule/microservices/{service_name}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "service_name", &r.service_name),
+                (In::Query, "environment", &r.environment),
+                (In::Query, "app_id", &r.app_id),
+                (In::Header, "x-engine-id", &r.x_engine_id),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+            ],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `QueryDarkLaunchPolicy` request (`GET /v3/{project_id}/govern/route-rule/microservices/{service_name}`).
     pub fn query_dark_launch_policy(
         r: &cse_models::query_dark_launch_policy::QueryDarkLaunchPolicyRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "QueryDarkLaunchPolicy",
-            "GET",
-            "/v3/{project_id}/govern/route-rule/microservices/{service_name}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("service_name", &r.service_name);
-        q = q.query_opt("environment", r.environment.as_ref());
-        q = q.query_opt("app_id", r.app_id.as_ref());
-        q = q.header("x-engine-id", &r.x_engine_id);
-        q = q.header("X-Enterprise-Project-ID", &r.x_enterprise_project_id);
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "QueryDarkLaunchPolicy",
+                method: "GET",
+                path: "/v3/{project_id}/govern/route-rule/microservices/{service_name}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "service_name", &r.service_name),
+                (In::Query, "environment", &r.environment),
+                (In::Query, "app_id", &r.app_id),
+                (In::Header, "x-engine-id", &r.x_engine_id),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `DeleteDarkLaunchPolicy` request (`DELETE /v3/{project_id}/govern/route-rule/microservices/{service_name}`).
     pub fn delete_dark_launch_policy(
         r: &cse_models::delete_dark_launch_policy::DeleteDarkLaunchPolicyRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "DeleteDarkLaunchPolicy",
-            "DELETE",
-            "/v3/{project_id}/govern/route-rule/microservices/{service_name}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("service_name", &r.service_name);
-        q = q.query_opt("environment", r.environment.as_ref());
-        q = q.query_opt("app_id", r.app_id.as_ref());
-        q = q.header("x-engine-id", &r.x_engine_id);
-        q = q.header("X-Enterprise-Project-ID", &r.x_enterprise_project_id);
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "DeleteDarkLaunchPolicy",
+                method: "DELETE",
+                path: "/v3/{project_id}/govern/route-rule/microservices/{service_name}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "service_name", &r.service_name),
+                (In::Query, "environment", &r.environment),
+                (In::Query, "app_id", &r.app_id),
+                (In::Header, "x-engine-id", &r.x_engine_id),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `ChangeGovernancePolicy` request (`PUT /v3/{project_id}/govern/governance/{kind}/{policy_id}`).
     pub fn change_governance_policy(
         r: &cse_models::change_governance_policy::ChangeGovernancePolicyRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ChangeGovernancePolicy",
-            "PUT",
-            "/v3/{project_id}/govern/governance/{kind}/{policy_id}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("kind", &r.kind);
-        q = q.path("policy_id", &r.policy_id);
-        q = q.header("x-engine-id", &r.x_engine_id);
-        q = q.header("X-Enterprise-Project-ID", &r.x_enterprise_project_id);
-        q = q.header_opt("x-environment", r.x_environment.as_ref());
-        if let Some(b) = &r.body {
-            q = q.json(b)?;
-        }
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ChangeGovernancePolicy",
+                method: "PUT",
+                path: "/v3/{project_id}/govern/governance/{kind}/{policy_id}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "kind", &r.kind),
+                (In::Path, "policy_id", &r.policy_id),
+                (In::Header, "x-engine-id", &r.x_engine_id),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+                (In::Header, "x-environment", &r.x_environment),
+            ],
+            match &r.body {
+                Some(b) => Body::Json(b),
+                None => Body::Empty,
+            },
+        )
     }
 
     /// Encodes a `DeleteGovernancePolicy` request (`DELETE /v3/{project_id}/govern/governance/{kind}/{policy_id}`).
     pub fn delete_governance_policy(
         r: &cse_models::delete_governance_policy::DeleteGovernancePolicyRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "DeleteGovernancePolicy",
-            "DELETE",
-            "/v3/{project_id}/govern/governance/{kind}/{policy_id}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("kind", &r.kind);
-        q = q.path("policy_id", &r.policy_id);
-        q = q.header("x-engine-id", &r.x_engine_id);
-        q = q.header("X-Enterprise-Project-ID", &r.x_enterprise_project_id);
-        q = q.header_opt("x-environment", r.x_environment.as_ref());
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "DeleteGovernancePolicy",
+                method: "DELETE",
+                path: "/v3/{project_id}/govern/governance/{kind}/{policy_id}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "kind", &r.kind),
+                (In::Path, "policy_id", &r.policy_id),
+                (In::Header, "x-engine-id", &r.x_engine_id),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+                (In::Header, "x-environment", &r.x_environment),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `QueryGovernancePolicyDetails` request (`GET /v3/{project_id}/govern/governance/{kind}/{policy_id}`).
     pub fn query_governance_policy_details(
         r: &cse_models::query_governance_policy_details::QueryGovernancePolicyDetailsRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "QueryGovernancePolicyDetails",
-            "GET",
-            "/v3/{project_id}/govern/governance/{kind}/{policy_id}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("kind", &r.kind);
-        q = q.path("policy_id", &r.policy_id);
-        q = q.header("x-engine-id", &r.x_engine_id);
-        q = q.header("X-Enterprise-Project-ID", &r.x_enterprise_project_id);
-        q = q.header_opt("x-environment", r.x_environment.as_ref());
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "QueryGovernancePolicyDetails",
+                method: "GET",
+                path: "/v3/{project_id}/govern/governance/{kind}/{policy_id}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "kind", &r.kind),
+                (In::Path, "policy_id", &r.policy_id),
+                (In::Header, "x-engine-id", &r.x_engine_id),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+                (In::Header, "x-environment", &r.x_environment),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `CreateGovernancePolicy` request (`POST /v3/{project_id}/govern/governance/{kind}`).
     pub fn create_governance_policy(
         r: &cse_models::create_governance_policy::CreateGovernancePolicyRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "CreateGovernancePolicy",
-            "POST",
-            "/v3/{project_id}/govern/governance/{kind}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("kind", &r.kind);
-        q = q.header("x-engine-id", &r.x_engine_id);
-        q = q.header("X-Enterprise-Project-ID", &r.x_enterprise_project_id);
-        q = q.header_opt("x-environment", r.x_environment.as_ref());
-        if let Some(b) = &r.body {
-            q = q.json(b)?;
-        }
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "CreateGovernancePolicy",
+                method: "POST",
+                path: "/v3/{project_id}/govern/governance/{kind}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "kind", &r.kind),
+                (In::Header, "x-engine-id", &r.x_engine_id),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+                (In::Header, "x-environment", &r.x_environment),
+            ],
+            match &r.body {
+                Some(b) => Body::Json(b),
+                None => Body::Empty,
+            },
+        )
     }
 
     /// Encodes a `QueryGovernancePolicyListOfSpecifiedKind` request (`GET /v3/{project_id}/govern/governance/{kind}`).
     pub fn query_governance_policy_list_of_specified_kind(
         r: &cse_models::query_governance_policy_list_of_specified_kind::QueryGovernancePolicyListOfSpecifiedKindRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "QueryGovernancePolicyListOfSpecifiedKind",
-            "GET",
-            "/v3/{project_id}/govern/governance/{kind}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("kind", &r.kind);
-        q = q.header("x-engine-id", &r.x_engine_id);
-        q = q.header("X-Enterprise-Project-ID", &r.x_enterprise_project_id);
-        q = q.header_opt("x-environment", r.x_environment.as_ref());
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "QueryGovernancePolicyListOfSpecifiedKind",
+                method: "GET",
+                path: "/v3/{project_id}/govern/governance/{kind}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "kind", &r.kind),
+                (In::Header, "x-engine-id", &r.x_engine_id),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+                (In::Header, "x-environment", &r.x_environment),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `QueryMicroserviceThresholdsInBatches` request (`GET /v3/{project_id}/csemonitor/thresholds`).
     pub fn query_microservice_thresholds_in_batches(
         r: &cse_models::query_microservice_thresholds_in_batches::QueryMicroserviceThresholdsInBatchesRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "QueryMicroserviceThresholdsInBatches",
-            "GET",
-            "/v3/{project_id}/csemonitor/thresholds",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.query("services", &r.services);
-        q = q.header_opt(
-            "X-Enterprise-Project-ID",
-            r.x_enterprise_project_id.as_ref(),
-        );
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "QueryMicroserviceThresholdsInBatches",
+                method: "GET",
+                path: "/v3/{project_id}/csemonitor/thresholds",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Query, "services", &r.services),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `QueryMicroserviceReportingInformation` request (`GET /v3/{project_id}/csemonitor/metric`).
     pub fn query_microservice_reporting_information(
         r: &cse_models::query_microservice_reporting_information::QueryMicroserviceReportingInformationRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "QueryMicroserviceReportingInformation",
-            "GET",
-            "/v3/{project_id}/csemonitor/metric",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.query("service", &r.service);
-        q = q.query_opt("instance", r.instance.as_ref());
-        q = q.query_opt("function", r.function.as_ref());
-        q = q.query_opt("flag", r.flag.as_ref());
-        q = q.header_opt(
-            "X-Enterprise-Project-ID",
-            r.x_enterprise_project_id.as_ref(),
-        );
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "QueryMicroserviceReportingInformation",
+                method: "GET",
+                path: "/v3/{project_id}/csemonitor/metric",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Query, "service", &r.service),
+                (In::Query, "instance", &r.instance),
+                (In::Query, "function", &r.function),
+                (In::Query, "flag", &r.flag),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `QueryReportedInformationList` request (`GET /v3/{project_id}/csemonitor/metric/list`).
     pub fn query_reported_information_list(
         r: &cse_models::query_reported_information_list::QueryReportedInformationListRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "QueryReportedInformationList",
-            "GET",
-            "/v3/{project_id}/csemonitor/metric/list",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.query_opt("page", r.page.as_ref());
-        q = q.query_opt("number", r.number.as_ref());
-        q = q.query_opt("sortType", r.sort_type.as_ref());
-        q = q.query_opt("sortKey", r.sort_key.as_ref());
-        q = q.query_opt("appIds", r.app_ids.as_ref());
-        q = q.query_opt("nameFilter", r.name_filter.as_ref());
-        q = q.header_opt(
-            "X-Enterprise-Project-ID",
-            r.x_enterprise_project_id.as_ref(),
-        );
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "QueryReportedInformationList",
+                method: "GET",
+                path: "/v3/{project_id}/csemonitor/metric/list",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Query, "page", &r.page),
+                (In::Query, "number", &r.number),
+                (In::Query, "sortType", &r.sort_type),
+                (In::Query, "sortKey", &r.sort_key),
+                (In::Query, "appIds", &r.app_ids),
+                (In::Query, "nameFilter", &r.name_filter),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `ModifyRBACAccountOfServiceCombEngine` request (`PUT /v3/{project_id}/accounts/{name}`).
     pub fn modify_rbac_account_of_service_comb_engine(
         r: &cse_models::modify_rbac_account_of_service_comb_engine::ModifyRbacAccountOfServiceCombEngineRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ModifyRBACAccountOfServiceCombEngine",
-            "PUT",
-            "/v3/{project_id}/accounts/{name}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("name", &r.name);
-        q = q.header_opt(
-            "X-Enterprise-Project-ID",
-            r.x_enterprise_project_id.as_ref(),
-        );
-        q = q.header("X-Engine-Id", &r.x_engine_id);
-        q = q.header_opt("Authorization", r.authorization.as_ref());
-        if let Some(b) = &r.body {
-            q = q.json(b)?;
-        }
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ModifyRBACAccountOfServiceCombEngine",
+                method: "PUT",
+                path: "/v3/{project_id}/accounts/{name}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "name", &r.name),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+                (In::Header, "X-Engine-Id", &r.x_engine_id),
+                (In::Header, "Authorization", &r.authorization),
+            ],
+            match &r.body {
+                Some(b) => Body::Json(b),
+                None => Body::Empty,
+            },
+        )
     }
 
     /// Encodes a `ChangeRBACAccountPasswordOfServiceCombEngine` request (`POST /v3/{project_id}/accounts/{name}/password`).
     pub fn change_rbac_account_password_of_service_comb_engine(
         r: &cse_models::change_rbac_account_password_of_service_comb_engine::ChangeRbacAccountPasswordOfServiceCombEngineRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ChangeRBACAccountPasswordOfServiceCombEngine",
-            "POST",
-            "/v3/{project_id}/accounts/{name}/password",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("name", &r.name);
-        q = q.header_opt(
-            "X-Enterprise-Project-ID",
-            r.x_enterprise_project_id.as_ref(),
-        );
-        q = q.header("X-Engine-Id", &r.x_engine_id);
-        q = q.header_opt("Authorization", r.authorization.as_ref());
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ChangeRBACAccountPasswordOfServiceCombEngine",
+                method: "POST",
+                path: "/v3/{project_id}/accounts/{name}/password",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "name", &r.name),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+                (In::Header, "X-Engine-Id", &r.x_engine_id),
+                (In::Header, "Authorization", &r.authorization),
+            ],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `DeleteRBACAccountOfServiceCombEngine` request (`DELETE /v3/{project_id}/accounts/{name}`).
     pub fn delete_rbac_account_of_service_comb_engine(
         r: &cse_models::delete_rbac_account_of_service_comb_engine::DeleteRbacAccountOfServiceCombEngineRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "DeleteRBACAccountOfServiceCombEngine",
-            "DELETE",
-            "/v3/{project_id}/accounts/{name}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("name", &r.name);
-        q = q.header_opt(
-            "X-Enterprise-Project-ID",
-            r.x_enterprise_project_id.as_ref(),
-        );
-        q = q.header("X-Engine-Id", &r.x_engine_id);
-        q = q.header_opt("Authorization", r.authorization.as_ref());
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "DeleteRBACAccountOfServiceCombEngine",
+                method: "DELETE",
+                path: "/v3/{project_id}/accounts/{name}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "name", &r.name),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+                (In::Header, "X-Engine-Id", &r.x_engine_id),
+                (In::Header, "Authorization", &r.authorization),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `QueryNacosNamespace` request (`GET /v1/{project_id}/nacos/v1/console/namespaces`).
     pub fn query_nacos_namespace(
         r: &cse_models::query_nacos_namespace::QueryNacosNamespaceRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "QueryNacosNamespace",
-            "GET",
-            "/v1/{project_id}/nacos/v1/console/namespaces",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.query("offset", r.offset);
-        q = q.query("limit", r.limit);
-        q = q.header("x-engine-id", &r.x_engine_id);
-        q = q.header("X-Enterprise-Project-ID", &r.x_enterprise_project_id);
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "QueryNacosNamespace",
+                method: "GET",
+                path: "/v1/{project_id}/nacos/v1/console/namespaces",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Query, "offset", &r.offset),
+                (In::Query, "limit", &r.limit),
+                (In::Header, "x-engine-id", &r.x_engine_id),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `CreateNacosNamespace` request (`POST /v1/{project_id}/nacos/v1/console/namespaces`).
     pub fn create_nacos_namespace(
         r: &cse_models::create_nacos_namespace::CreateNacosNamespaceRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "CreateNacosNamespace",
-            "POST",
-            "/v1/{project_id}/nacos/v1/console/namespaces",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.query("customNamespaceId", &r.custom_namespace_id);
-        q = q.query("namespaceName", &r.namespace_name);
-        q = q.query_opt("namespaceDesc", r.namespace_desc.as_ref());
-        q = q.header("x-engine-id", &r.x_engine_id);
-        q = q.header("X-Enterprise-Project-ID", &r.x_enterprise_project_id);
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "CreateNacosNamespace",
+                method: "POST",
+                path: "/v1/{project_id}/nacos/v1/console/namespaces",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Query, "customNamespaceId", &r.custom_namespace_id),
+                (In::Query, "namespaceName", &r.namespace_name),
+                (In::Query, "namespaceDesc", &r.namespace_desc),
+                (In::Header, "x-engine-id", &r.x_engine_id),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `UpdateNacosNamespace` request (`PUT /v1/{project_id}/nacos/v1/console/namespaces`).
     pub fn update_nacos_namespace(
         r: &cse_models::update_nacos_namespace::UpdateNacosNamespaceRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "UpdateNacosNamespace",
-            "PUT",
-            "/v1/{project_id}/nacos/v1/console/namespaces",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.query("namespace", &r.namespace);
-        q = q.query("namespaceShowName", &r.namespace_show_name);
-        q = q.query("namespaceDesc", &r.namespace_desc);
-        q = q.header("x-engine-id", &r.x_engine_id);
-        q = q.header("X-Enterprise-Project-ID", &r.x_enterprise_project_id);
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "UpdateNacosNamespace",
+                method: "PUT",
+                path: "/v1/{project_id}/nacos/v1/console/namespaces",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Query, "namespace", &r.namespace),
+                (In::Query, "namespaceShowName", &r.namespace_show_name),
+                (In::Query, "namespaceDesc", &r.namespace_desc),
+                (In::Header, "x-engine-id", &r.x_engine_id),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `DeleteNacosNamespace` request (`DELETE /v1/{project_id}/nacos/v1/console/namespaces`).
     pub fn delete_nacos_namespace(
         r: &cse_models::delete_nacos_namespace::DeleteNacosNamespaceRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "DeleteNacosNamespace",
-            "DELETE",
-            "/v1/{project_id}/nacos/v1/console/namespaces",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.query("namespaceId", &r.namespace_id);
-        q = q.header("x-engine-id", &r.x_engine_id);
-        q = q.header("X-Enterprise-Project-ID", &r.x_enterprise_project_id);
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "DeleteNacosNamespace",
+                method: "DELETE",
+                path: "/v1/{project_id}/nacos/v1/console/namespaces",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Query, "namespaceId", &r.namespace_id),
+                (In::Header, "x-engine-id", &r.x_engine_id),
+                (
+                    In::Header,
+                    "X-Enterprise-Project-ID",
+                    &r.x_enterprise_project_id,
+                ),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `ObtainUserTokenOfExclusiveServiceCombEngine` request (`POST /v4/token`).
     pub fn obtain_user_token_of_exclusive_service_comb_engine(
         r: &cse_models::obtain_user_token_of_exclusive_service_comb_engine::ObtainUserTokenOfExclusiveServiceCombEngineRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ObtainUserTokenOfExclusiveServiceCombEngine",
-            "POST",
-            "/v4/token",
-        );
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ObtainUserTokenOfExclusiveServiceCombEngine",
+                method: "POST",
+                path: "/v4/token",
+            },
+            &[],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `QueryInformationAboutMicroservice` request (`GET /v4/{project_id}/registry/microservices/{service_id}`).
     pub fn query_information_about_microservice(
         r: &cse_models::query_information_about_microservice::QueryInformationAboutMicroserviceRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "QueryInformationAboutMicroservice",
-            "GET",
-            "/v4/{project_id}/registry/microservices/{service_id}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("service_id", &r.service_id);
-        q = q.header_opt("Authorization", r.authorization.as_ref());
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "QueryInformationAboutMicroservice",
+                method: "GET",
+                path: "/v4/{project_id}/registry/microservices/{service_id}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "service_id", &r.service_id),
+                (In::Header, "Authorization", &r.authorization),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `DeleteDefinitionInformationAboutMicroservice` request (`DELETE /v4/{project_id}/registry/microservices/{service_id}`).
     pub fn delete_definition_information_about_microservice(
         r: &cse_models::delete_definition_information_about_microservice::DeleteDefinitionInformationAboutMicroserviceRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "DeleteDefinitionInformationAboutMicroservice",
-            "DELETE",
-            "/v4/{project_id}/registry/microservices/{service_id}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("service_id", &r.service_id);
-        q = q.query_opt("force", r.force.as_ref());
-        q = q.header_opt("Authorization", r.authorization.as_ref());
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "DeleteDefinitionInformationAboutMicroservice",
+                method: "DELETE",
+                path: "/v4/{project_id}/registry/microservices/{service_id}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "service_id", &r.service_id),
+                (In::Query, "force", &r.force),
+                (In::Header, "Authorization", &r.authorization),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `QueryInformationAboutAllMicroservices` request (`GET /v4/{project_id}/registry/microservices`).
     pub fn query_information_about_all_microservices(
         r: &cse_models::query_information_about_all_microservices::QueryInformationAboutAllMicroservicesRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "QueryInformationAboutAllMicroservices",
-            "GET",
-            "/v4/{project_id}/registry/microservices",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.header_opt("Authorization", r.authorization.as_ref());
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "QueryInformationAboutAllMicroservices",
+                method: "GET",
+                path: "/v4/{project_id}/registry/microservices",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Header, "Authorization", &r.authorization),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `CreateStaticInformationForMicroservice` request (`POST /v4/{project_id}/registry/microservices`).
     pub fn create_static_information_for_microservice(
         r: &cse_models::create_static_information_for_microservice::CreateStaticInformationForMicroserviceRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "CreateStaticInformationForMicroservice",
-            "POST",
-            "/v4/{project_id}/registry/microservices",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.header_opt("Authorization", r.authorization.as_ref());
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "CreateStaticInformationForMicroservice",
+                method: "POST",
+                path: "/v4/{project_id}/registry/microservices",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Header, "Authorization", &r.authorization),
+            ],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `DeleteStaticInformationAboutMicroservicesInBatches` request (`DELETE /v4/{project_id}/registry/microservices`).
     pub fn delete_static_information_about_microservices_in_batches(
         r: &cse_models::delete_static_information_about_microservices_in_batches::DeleteStaticInformationAboutMicroservicesInBatchesRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "DeleteStaticInformationAboutMicroservicesInBatches",
-            "DELETE",
-            "/v4/{project_id}/registry/microservices",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.query_opt("force", r.force.as_ref());
-        q = q.header_opt("Authorization", r.authorization.as_ref());
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "DeleteStaticInformationAboutMicroservicesInBatches",
+                method: "DELETE",
+                path: "/v4/{project_id}/registry/microservices",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Query, "force", &r.force),
+                (In::Header, "Authorization", &r.authorization),
+            ],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `ModifyExtendedAttributesOfMicroservice` request (`PUT /v4/{project_id}/registry/microservices/{service_id}/properties`).
     pub fn modify_extended_attributes_of_microservice(
         r: &cse_models::modify_extended_attributes_of_microservice::ModifyExtendedAttributesOfMicroserviceRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ModifyExtendedAttributesOfMicroservice",
-            "PUT",
-            "/v4/{project_id}/registry/microservices/{service_id}/properties",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("service_id", &r.service_id);
-        q = q.header_opt("Authorization", r.authorization.as_ref());
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ModifyExtendedAttributesOfMicroservice",
+                method: "PUT",
+                path: "/v4/{project_id}/registry/microservices/{service_id}/properties",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "service_id", &r.service_id),
+                (In::Header, "Authorization", &r.authorization),
+            ],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `QueryUniqueServiceOrSchemaIDOfMicroservice` request (`GET /v4/{project_id}/registry/existence`).
     pub fn query_unique_service_or_schema_id_of_microservice(
         r: &cse_models::query_unique_service_or_schema_id_of_microservice::QueryUniqueServiceOrSchemaIdOfMicroserviceRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "QueryUniqueServiceOrSchemaIDOfMicroservice",
-            "GET",
-            "/v4/{project_id}/registry/existence",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.query("type", &r.r#type);
-        q = q.query_opt("env", r.env.as_ref());
-        q = q.query_opt("appId", r.app_id.as_ref());
-        q = q.query_opt("serviceName", r.service_name.as_ref());
-        q = q.query_opt("version", r.version.as_ref());
-        q = q.query_opt("serviceId", r.service_id.as_ref());
-        q = q.query_opt("schemaId", r.schema_id.as_ref());
-        q = q.header_opt("Authorization", r.authorization.as_ref());
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "QueryUniqueServiceOrSchemaIDOfMicroservice",
+                method: "GET",
+                path: "/v4/{project_id}/registry/existence",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Query, "type", &r.r#type),
+                (In::Query, "env", &r.env),
+                (In::Query, "appId", &r.app_id),
+                (In::Query, "serviceName", &r.service_name),
+                (In::Query, "version", &r.version),
+                (In::Query, "serviceId", &r.service_id),
+                (In::Query, "schemaId", &r.schema_id),
+                (In::Header, "Authorization", &r.authorization),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `QueryMicroserviceSchema` request (`GET /v4/{project_id}/registry/microservices/{service_id}/schemas/{schema_id}`).
     pub fn query_microservice_schema(
         r: &cse_models::query_microservice_schema::QueryMicroserviceSchemaRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "QueryMicroserviceSchema",
-            "GET",
-            "/v4/{project_id}/registry/microservices/{service_id}/schemas/{schema_id}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("service_id", &r.service_id);
-        q = q.path("schema_id", &r.schema_id);
-        q = q.header_opt("Authorization", r.authorization.as_ref());
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "QueryMicroserviceSchema",
+                method: "GET",
+                path: "/v4/{project_id}/registry/microservices/{service_id}/schemas/{schema_id}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "service_id", &r.service_id),
+                (In::Path, "schema_id", &r.schema_id),
+                (In::Header, "Authorization", &r.authorization),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `ModifyMicroserviceSchema` request (`PUT /v4/{project_id}/registry/microservices/{service_id}/schemas/{schema_id}`).
     pub fn modify_microservice_schema(
         r: &cse_models::modify_microservice_schema::ModifyMicroserviceSchemaRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ModifyMicroserviceSchema",
-            "PUT",
-            "/v4/{project_id}/registry/microservices/{service_id}/schemas/{schema_id}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("service_id", &r.service_id);
-        q = q.path("schema_id", &r.schema_id);
-        q = q.header_opt("Authorization", r.authorization.as_ref());
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ModifyMicroserviceSchema",
+                method: "PUT",
+                path: "/v4/{project_id}/registry/microservices/{service_id}/schemas/{schema_id}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "service_id", &r.service_id),
+                (In::Path, "schema_id", &r.schema_id),
+                (In::Header, "Authorization", &r.authorization),
+            ],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `QueryAllSchemaInformationAboutMicroservice` request (`GET /v4/{project_id}/registry/microservices/{service_id}/schemas`).
     pub fn query_all_schema_information_about_microservice(
         r: &cse_models::query_all_schema_information_about_microservice::QueryAllSchemaInformationAboutMicroserviceRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "QueryAllSchemaInformationAboutMicroservice",
-            "GET",
-            "/v4/{project_id}/registry/microservices/{service_id}/schemas",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("service_id", &r.service_id);
-        q = q.query_opt("withSchema", r.with_schema.as_ref());
-        q = q.header_opt("Authorization", r.authorization.as_ref());
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "QueryAllSchemaInformationAboutMicroservice",
+                method: "GET",
+                path: "/v4/{project_id}/registry/microservices/{service_id}/schemas",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "service_id", &r.service_id),
+                (In::Query, "withSchema", &r.with_schema),
+                (In::Header, "Authorization", &r.authorization),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `RegisterMicroserviceInstance` request (`POST /v4/{project_id}/registry/microservices/{service_id}/instances`).
     pub fn register_microservice_instance(
         r: &cse_models::register_microservice_instance::RegisterMicroserviceInstanceRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "RegisterMicroserviceInstance",
-            "POST",
-            "/v4/{project_id}/registry/microservices/{service_id}/instances",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("service_id", &r.service_id);
-        q = q.header_opt("Authorization", r.authorization.as_ref());
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "RegisterMicroserviceInstance",
+                method: "POST",
+                path: "/v4/{project_id}/registry/microservices/{service_id}/instances",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "service_id", &r.service_id),
+                (In::Header, "Authorization", &r.authorization),
+            ],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `QueryMicroserviceInstanceBasedOnServiceId` request (`GET /v4/{project_id}/registry/microservices/{service_id}/instances`).
     pub fn query_microservice_instance_based_on_service_id(
         r: &cse_models::query_microservice_instance_based_on_service_id::QueryMicroserviceInstanceBasedOnServiceIdRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "QueryMicroserviceInstanceBasedOnServiceId",
-            "GET",
-            "/v4/{project_id}/registry/microservices/{service_id}/instances",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("service_id", &r.service_id);
-        q = q.query_opt("tags", r.tags.as_ref());
-        q = q.header_opt("X-ConsumerId", r.x_consumer_id.as_ref());
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "QueryMicroserviceInstanceBasedOnServiceId",
+                method: "GET",
+                path: "/v4/{project_id}/registry/microservices/{service_id}/instances",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "service_id", &r.service_id),
+                (In::Query, "tags", &r.tags),
+                (In::Header, "X-ConsumerId", &r.x_consumer_id),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `DeregisterMicroserviceInstance` request (`DELETE /v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}`).
     pub fn deregister_microservice_instance(
         r: &cse_models::deregister_microservice_instance::DeregisterMicroserviceInstanceRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "DeregisterMicroserviceInstance",
-            "DELETE",
-            "/v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("service_id", &r.service_id);
-        q = q.path("instance_id", &r.instance_id);
-        q = q.header_opt("Authorization", r.authorization.as_ref());
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "DeregisterMicroserviceInstance",
+                method: "DELETE",
+                path:
+                    "/v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "service_id", &r.service_id),
+                (In::Path, "instance_id", &r.instance_id),
+                (In::Header, "Authorization", &r.authorization),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `QueryDetailsAboutMicroserviceInstance` request (`GET /v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}`).
     pub fn query_details_about_microservice_instance(
         r: &cse_models::query_details_about_microservice_instance::QueryDetailsAboutMicroserviceInstanceRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "QueryDetailsAboutMicroserviceInstance",
-            "GET",
-            "/v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("service_id", &r.service_id);
-        q = q.path("instance_id", &r.instance_id);
-        q = q.query_opt("tags", r.tags.as_ref());
-        q = q.header_opt("X-consumerId", r.x_consumer_id.as_ref());
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "QueryDetailsAboutMicroserviceInstance",
+                method: "GET",
+                path:
+                    "/v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "service_id", &r.service_id),
+                (In::Path, "instance_id", &r.instance_id),
+                (In::Query, "tags", &r.tags),
+                (In::Header, "X-consumerId", &r.x_consumer_id),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `ModifyExtendedInformationAboutMicroserviceInstance` request (`PUT /v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}/properties`).
     pub fn modify_extended_information_about_microservice_instance(
         r: &cse_models::modify_extended_information_about_microservice_instance::ModifyExtendedInformationAboutMicroserviceInstanceRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ModifyExtendedInformationAboutMicroserviceInstance",
-            "PUT",
-            "/v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}/properties",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("service_id", &r.service_id);
-        q = q.path("instance_id", &r.instance_id);
-        q = q.header_opt("Authorization", r.authorization.as_ref());
-        q = q.header_opt("X-consumerId", r.x_consumer_id.as_ref());
-        if let Some(b) = &r.body {
-            q = q.json(b)?;
-        }
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ModifyExtendedInformationAboutMicroserviceInstance",
+                method: "PUT",
+                path: "/v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}/properties",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "service_id", &r.service_id),
+                (In::Path, "instance_id", &r.instance_id),
+                (In::Header, "Authorization", &r.authorization),
+                (In::Header, "X-consumerId", &r.x_consumer_id),
+            ],
+            match &r.body {
+                Some(b) => Body::Json(b),
+                None => Body::Empty,
+            },
+        )
     }
 
     /// Encodes a `ModifyStatusOfMicroserviceInstance` request (`PUT /v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}/status`).
     pub fn modify_status_of_microservice_instance(
         r: &cse_models::modify_status_of_microservice_instance::ModifyStatusOfMicroserviceInstanceRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ModifyStatusOfMicroserviceInstance",
-            "PUT",
-            "/v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}/status",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("service_id", &r.service_id);
-        q = q.path("instance_id", &r.instance_id);
-        q = q.query("value", &r.value);
-        q = q.header_opt("Authorization", r.authorization.as_ref());
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ModifyStatusOfMicroserviceInstance",
+                method: "PUT",
+                path: "/v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}/status",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "service_id", &r.service_id),
+                (In::Path, "instance_id", &r.instance_id),
+                (In::Query, "value", &r.value),
+                (In::Header, "Authorization", &r.authorization),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `SendHeartbeatInformation` request (`PUT /v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}/heartbeat`).
     pub fn send_heartbeat_information(
         r: &cse_models::send_heartbeat_information::SendHeartbeatInformationRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "SendHeartbeatInformation",
-            "PUT",
-            "/v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}/heartbeat",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("service_id", &r.service_id);
-        q = q.path("instance_id", &r.instance_id);
-        q = q.header_opt("Authorization", r.authorization.as_ref());
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "SendHeartbeatInformation",
+                method: "PUT",
+                path: "/v4/{project_id}/registry/microservices/{service_id}/instances/{instance_id}/heartbeat",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "service_id", &r.service_id),
+                (In::Path, "instance_id", &r.instance_id),
+                (In::Header, "Authorization", &r.authorization),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `QueryMicroserviceInstanceByFilterCriteria` request (`GET /v4/{project_id}/registry/instances`).
     pub fn query_microservice_instance_by_filter_criteria(
         r: &cse_models::query_microservice_instance_by_filter_criteria::QueryMicroserviceInstanceByFilterCriteriaRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "QueryMicroserviceInstanceByFilterCriteria",
-            "GET",
-            "/v4/{project_id}/registry/instances",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.query("appId", &r.app_id);
-        q = q.query("serviceName", &r.service_name);
-        q = q.query_opt("tags", r.tags.as_ref());
-        q = q.query_opt("env", r.env.as_ref());
-        q = q.header_opt("X-ConsumerId", r.x_consumer_id.as_ref());
-        q = q.header_opt("Authorization", r.authorization.as_ref());
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "QueryMicroserviceInstanceByFilterCriteria",
+                method: "GET",
+                path: "/v4/{project_id}/registry/instances",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Query, "appId", &r.app_id),
+                (In::Query, "serviceName", &r.service_name),
+                (In::Query, "tags", &r.tags),
+                (In::Query, "env", &r.env),
+                (In::Header, "X-ConsumerId", &r.x_consumer_id),
+                (In::Header, "Authorization", &r.authorization),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `QueryMicroserviceInstancesInBatches` request (`POST /v4/{project_id}/registry/instances/action`).
     pub fn query_microservice_instances_in_batches(
         r: &cse_models::query_microservice_instances_in_batches::QueryMicroserviceInstancesInBatchesRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "QueryMicroserviceInstancesInBatches",
-            "POST",
-            "/v4/{project_id}/registry/instances/action",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.query("type", &r.r#type);
-        q = q.header_opt("X-consumerId", r.x_consumer_id.as_ref());
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "QueryMicroserviceInstancesInBatches",
+                method: "POST",
+                path: "/v4/{project_id}/registry/instances/action",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Query, "type", &r.r#type),
+                (In::Header, "X-consumerId", &r.x_consumer_id),
+            ],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `QueryAllProvidersOfMicroservice` request (`GET /v4/{project_id}/registry/microservices/{consumer_id}/providers`).
     pub fn query_all_providers_of_microservice(
         r: &cse_models::query_all_providers_of_microservice::QueryAllProvidersOfMicroserviceRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "QueryAllProvidersOfMicroservice",
-            "GET",
-            "/v4/{project_id}/registry/microservices/{consumer_id}/providers",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("consumer_id", &r.consumer_id);
-        q = q.query_opt("noSelf", r.no_self.as_ref());
-        q = q.query_opt("sameDomain", r.same_domain.as_ref());
-        q = q.header_opt("Authorization", r.authorization.as_ref());
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "QueryAllProvidersOfMicroservice",
+                method: "GET",
+                path: "/v4/{project_id}/registry/microservices/{consumer_id}/providers",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "consumer_id", &r.consumer_id),
+                (In::Query, "noSelf", &r.no_self),
+                (In::Query, "sameDomain", &r.same_domain),
+                (In::Header, "Authorization", &r.authorization),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `CreateConfiguration` request (`POST /v1/{project_id}/kie/kv`).
     pub fn create_configuration(
         r: &cse_models::create_configuration::CreateConfigurationRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new("CreateConfiguration", "POST", "/v1/{project_id}/kie/kv");
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.header_opt("Authorization", r.authorization.as_ref());
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "CreateConfiguration",
+                method: "POST",
+                path: "/v1/{project_id}/kie/kv",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Header, "Authorization", &r.authorization),
+            ],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `ModifyConfiguration` request (`PUT /v1/{project_id}/kie/kv/{kv_id}`).
     pub fn modify_configuration(
         r: &cse_models::modify_configuration::ModifyConfigurationRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ModifyConfiguration",
-            "PUT",
-            "/v1/{project_id}/kie/kv/{kv_id}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("kv_id", &r.kv_id);
-        q = q.header_opt("Authorization", r.authorization.as_ref());
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ModifyConfiguration",
+                method: "PUT",
+                path: "/v1/{project_id}/kie/kv/{kv_id}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "kv_id", &r.kv_id),
+                (In::Header, "Authorization", &r.authorization),
+            ],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `QueryConfiguration` request (`GET /v1/{project_id}/kie/kv/{kv_id}`).
     pub fn query_configuration(
         r: &cse_models::query_configuration::QueryConfigurationRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "QueryConfiguration",
-            "GET",
-            "/v1/{project_id}/kie/kv/{kv_id}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("kv_id", &r.kv_id);
-        q = q.header_opt("Authorization", r.authorization.as_ref());
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "QueryConfiguration",
+                method: "GET",
+                path: "/v1/{project_id}/kie/kv/{kv_id}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "kv_id", &r.kv_id),
+                (In::Header, "Authorization", &r.authorization),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `QueryConfigurationList` request (`GET /v1/{project_id}/kie/kv`).
     pub fn query_configuration_list(
         r: &cse_models::query_configuration_list::QueryConfigurationListRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new("QueryConfigurationList", "GET", "/v1/{project_id}/kie/kv");
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.query_opt("revision", r.revision.as_ref());
-        q = q.header_opt("Authorization", r.authorization.as_ref());
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "QueryConfigurationList",
+                method: "GET",
+                path: "/v1/{project_id}/kie/kv",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Query, "revision", &r.revision),
+                (In::Header, "Authorization", &r.authorization),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `DeleteConfiguration` request (`DELETE /v1/{project_id}/kie/kv/{kv_id}`).
     pub fn delete_configuration(
         r: &cse_models::delete_configuration::DeleteConfigurationRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "DeleteConfiguration",
-            "DELETE",
-            "/v1/{project_id}/kie/kv/{kv_id}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("kv_id", &r.kv_id);
-        q = q.header_opt("Authorization", r.authorization.as_ref());
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "DeleteConfiguration",
+                method: "DELETE",
+                path: "/v1/{project_id}/kie/kv/{kv_id}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "kv_id", &r.kv_id),
+                (In::Header, "Authorization", &r.authorization),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `DeleteAllConfigurations` request (`DELETE /v1/{project_id}/kie/kv`).
     pub fn delete_all_configurations(
         r: &cse_models::delete_all_configurations::DeleteAllConfigurationsRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "DeleteAllConfigurations",
-            "DELETE",
-            "/v1/{project_id}/kie/kv",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.header_opt("Authorization", r.authorization.as_ref());
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "DeleteAllConfigurations",
+                method: "DELETE",
+                path: "/v1/{project_id}/kie/kv",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Header, "Authorization", &r.authorization),
+            ],
+            Body::Json(&r.body),
+        )
     }
 }

@@ -2122,7 +2122,7 @@ pub mod query_microservice_engine_list {
         ///
         /// Document line 1103.
         pub project_id: Option<String>,
-        /// Page number.
+        /// Offset of the first record to return (records skipped), from 0. The document calls it "Page number."
         ///
         /// Document line 1108.
         pub offset: Option<i32>,
@@ -8102,7 +8102,7 @@ pub mod query_nacos_namespace {
         ///
         /// Document line 4871.
         pub project_id: Option<String>,
-        /// Page number. The value starts from 0 .
+        /// Offset of the first record to return (records skipped), from 0. The document calls it "Page number. The value starts from 0."
         ///
         /// Document line 4876.
         pub offset: i32,

@@ -2023,1034 +2023,1172 @@ impl Operation
 
 /// Per-operation request encoders: request model → [`apigen_runtime::PreparedRequest`].
 pub mod encode {
-    use apigen_runtime::rest::RestRequest;
+    use apigen_runtime::rest::{Body, In, RestOperation, RestRequest};
     use apigen_runtime::{Error, PreparedRequest};
 
     /// Encodes a `CreateInstance` request (`POST /v2/{engine}/{project_id}/instances`).
     pub fn create_instance(
         r: &dms_kafka_models::create_instance::CreateInstanceRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "CreateInstance",
-            "POST",
-            "/v2/{engine}/{project_id}/instances",
-        );
-        q = q.path("engine", &r.engine);
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "CreateInstance",
+                method: "POST",
+                path: "/v2/{engine}/{project_id}/instances",
+            },
+            &[
+                (In::Path, "engine", &r.engine),
+                (In::Path, "project_id", &r.project_id),
+            ],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `ListInstances` request (`GET /v2/{project_id}/instances`).
     pub fn list_instances(
         r: &dms_kafka_models::list_instances::ListInstancesRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new("ListInstances", "GET", "/v2/{project_id}/instances");
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.query_opt("engine", r.engine.as_ref());
-        q = q.query_opt("name", r.name.as_ref());
-        q = q.query_opt("instance_id", r.instance_id.as_ref());
-        q = q.query_opt("status", r.status.as_ref());
-        q = q.query_opt("include_failure", r.include_failure.as_ref());
-        q = q.query_opt("exact_match_name", r.exact_match_name.as_ref());
-        q = q.query_opt("enterprise_project_id", r.enterprise_project_id.as_ref());
-        q = q.query_opt("offset", r.offset.as_ref());
-        q = q.query_opt("limit", r.limit.as_ref());
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ListInstances",
+                method: "GET",
+                path: "/v2/{project_id}/instances",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Query, "engine", &r.engine),
+                (In::Query, "name", &r.name),
+                (In::Query, "instance_id", &r.instance_id),
+                (In::Query, "status", &r.status),
+                (In::Query, "include_failure", &r.include_failure),
+                (In::Query, "exact_match_name", &r.exact_match_name),
+                (In::Query, "enterprise_project_id", &r.enterprise_project_id),
+                (In::Query, "offset", &r.offset),
+                (In::Query, "limit", &r.limit),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `ShowInstance` request (`GET /v2/{project_id}/instances/{instance_id}`).
     pub fn show_instance(
         r: &dms_kafka_models::show_instance::ShowInstanceRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ShowInstance",
-            "GET",
-            "/v2/{project_id}/instances/{instance_id}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ShowInstance",
+                method: "GET",
+                path: "/v2/{project_id}/instances/{instance_id}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `DeleteInstance` request (`DELETE /v2/{project_id}/instances/{instance_id}`).
     pub fn delete_instance(
         r: &dms_kafka_models::delete_instance::DeleteInstanceRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "DeleteInstance",
-            "DELETE",
-            "/v2/{project_id}/instances/{instance_id}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "DeleteInstance",
+                method: "DELETE",
+                path: "/v2/{project_id}/instances/{instance_id}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `UpdateInstance` request (`PUT /v2/{project_id}/instances/{instance_id}`).
     pub fn update_instance(
         r: &dms_kafka_models::update_instance::UpdateInstanceRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "UpdateInstance",
-            "PUT",
-            "/v2/{project_id}/instances/{instance_id}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        if let Some(b) = &r.body {
-            q = q.json(b)?;
-        }
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "UpdateInstance",
+                method: "PUT",
+                path: "/v2/{project_id}/instances/{instance_id}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+            ],
+            match &r.body {
+                Some(b) => Body::Json(b),
+                None => Body::Empty,
+            },
+        )
     }
 
     /// Encodes a `ActionInstances` request (`POST /v2/{project_id}/instances/action`).
     pub fn action_instances(
         r: &dms_kafka_models::action_instances::ActionInstancesRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ActionInstances",
-            "POST",
-            "/v2/{project_id}/instances/action",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ActionInstances",
+                method: "POST",
+                path: "/v2/{project_id}/instances/action",
+            },
+            &[(In::Path, "project_id", &r.project_id)],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `CreateInstancePassword` request (`POST /v2/{project_id}/instances/{instance_id}/password`).
     pub fn create_instance_password(
         r: &dms_kafka_models::create_instance_password::CreateInstancePasswordRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "CreateInstancePassword",
-            "POST",
-            "/v2/{project_id}/instances/{instance_id}/password",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "CreateInstancePassword",
+                method: "POST",
+                path: "/v2/{project_id}/instances/{instance_id}/password",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+            ],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `UpdateInstanceKafkaManagerPassword` request (`PUT /v2/{project_id}/instances/{instance_id}/kafka-manager-password`).
     pub fn update_instance_kafka_manager_password(
         r: &dms_kafka_models::update_instance_kafka_manager_password::UpdateInstanceKafkaManagerPasswordRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "UpdateInstanceKafkaManagerPassword",
-            "PUT",
-            "/v2/{project_id}/instances/{instance_id}/kafka-manager-password",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        if let Some(b) = &r.body {
-            q = q.json(b)?;
-        }
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "UpdateInstanceKafkaManagerPassword",
+                method: "PUT",
+                path: "/v2/{project_id}/instances/{instance_id}/kafka-manager-password",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+            ],
+            match &r.body {
+                Some(b) => Body::Json(b),
+                None => Body::Empty,
+            },
+        )
     }
 
     /// Encodes a `CreateInstanceAutotopic` request (`POST /v2/{project_id}/instances/{instance_id}/autotopic`).
     pub fn create_instance_autotopic(
         r: &dms_kafka_models::create_instance_autotopic::CreateInstanceAutotopicRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "CreateInstanceAutotopic",
-            "POST",
-            "/v2/{project_id}/instances/{instance_id}/autotopic",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "CreateInstanceAutotopic",
+                method: "POST",
+                path: "/v2/{project_id}/instances/{instance_id}/autotopic",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+            ],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `ModifyInstanceCrossvpc` request (`POST /v2/{project_id}/instances/{instance_id}/crossvpc/modify`).
     pub fn modify_instance_crossvpc(
         r: &dms_kafka_models::modify_instance_crossvpc::ModifyInstanceCrossvpcRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ModifyInstanceCrossvpc",
-            "POST",
-            "/v2/{project_id}/instances/{instance_id}/crossvpc/modify",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ModifyInstanceCrossvpc",
+                method: "POST",
+                path: "/v2/{project_id}/instances/{instance_id}/crossvpc/modify",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+            ],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `ListInstanceManagementCluster` request (`GET /v2/{project_id}/instances/{instance_id}/management/cluster`).
     pub fn list_instance_management_cluster(
         r: &dms_kafka_models::list_instance_management_cluster::ListInstanceManagementClusterRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ListInstanceManagementCluster",
-            "GET",
-            "/v2/{project_id}/instances/{instance_id}/management/cluster",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ListInstanceManagementCluster",
+                method: "GET",
+                path: "/v2/{project_id}/instances/{instance_id}/management/cluster",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `ShowInstanceManagementGroup` request (`GET /v2/{project_id}/instances/{instance_id}/management/groups/{group}`).
     pub fn show_instance_management_group(
         r: &dms_kafka_models::show_instance_management_group::ShowInstanceManagementGroupRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ShowInstanceManagementGroup",
-            "GET",
-            "/v2/{project_id}/instances/{instance_id}/management/groups/{group}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q = q.path("group", &r.group);
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ShowInstanceManagementGroup",
+                method: "GET",
+                path: "/v2/{project_id}/instances/{instance_id}/management/groups/{group}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+                (In::Path, "group", &r.group),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `ResetMessageOffsetInstanceManagementGroup` request (`POST /v2/{project_id}/instances/{instance_id}/management/groups/{group}/reset-message-offset`).
     pub fn reset_message_offset_instance_management_group(
         r: &dms_kafka_models::reset_message_offset_instance_management_group::ResetMessageOffsetInstanceManagementGroupRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ResetMessageOffsetInstanceManagementGroup",
-            "POST",
-            "/v2/{project_id}/instances/{instance_id}/management/groups/{group}/reset-message-offset",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q = q.path("group", &r.group);
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ResetMessageOffsetInstanceManagementGroup",
+                method: "POST",
+                path: "/v2/{project_id}/instances/{instance_id}/management/groups/{group}/reset-message-offset",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+                (In::Path, "group", &r.group),
+            ],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `ListInstanceManagementCoordinators` request (`GET /v2/{project_id}/instances/{instance_id}/management/coordinators`).
     pub fn list_instance_management_coordinators(
         r: &dms_kafka_models::list_instance_management_coordinators::ListInstanceManagementCoordinatorsRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ListInstanceManagementCoordinators",
-            "GET",
-            "/v2/{project_id}/instances/{instance_id}/management/coordinators",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ListInstanceManagementCoordinators",
+                method: "GET",
+                path: "/v2/{project_id}/instances/{instance_id}/management/coordinators",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `CreateInstanceManagementTopicPartitionsReassignment` request (`POST /v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions-reassignment`).
     pub fn create_instance_management_topic_partitions_reassignment(
         r: &dms_kafka_models::create_instance_management_topic_partitions_reassignment::CreateInstanceManagementTopicPartitionsReassignmentRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "CreateInstanceManagementTopicPartitionsReassignment",
-            "POST",
-            "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions-reassignment",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q = q.path("topic", &r.topic);
-        if let Some(b) = &r.body {
-            q = q.json(b)?;
-        }
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "CreateInstanceManagementTopicPartitionsReassignment",
+                method: "POST",
+                path: "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions-reassignment",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+                (In::Path, "topic", &r.topic),
+            ],
+            match &r.body {
+                Some(b) => Body::Json(b),
+                None => Body::Empty,
+            },
+        )
     }
 
     /// Encodes a `CreateInstanceManagementTopicReplicasReassignment` request (`POST /v2/{project_id}/instances/{instance_id}/management/topics/{topic}/replicas-reassignment`).
     pub fn create_instance_management_topic_replicas_reassignment(
         r: &dms_kafka_models::create_instance_management_topic_replicas_reassignment::CreateInstanceManagementTopicReplicasReassignmentRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "CreateInstanceManagementTopicReplicasReassignment",
-            "POST",
-            "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}/replicas-reassignment",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q = q.path("topic", &r.topic);
-        if let Some(b) = &r.body {
-            q = q.json(b)?;
-        }
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "CreateInstanceManagementTopicReplicasReassignment",
+                method: "POST",
+                path: "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}/replicas-reassignment",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+                (In::Path, "topic", &r.topic),
+            ],
+            match &r.body {
+                Some(b) => Body::Json(b),
+                None => Body::Empty,
+            },
+        )
     }
 
     /// Encodes a `ListInstanceTopicsDiskusage` request (`GET /v2/{project_id}/instances/{instance_id}/topics/diskusage`).
     pub fn list_instance_topics_diskusage(
         r: &dms_kafka_models::list_instance_topics_diskusage::ListInstanceTopicsDiskusageRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ListInstanceTopicsDiskusage",
-            "GET",
-            "/v2/{project_id}/instances/{instance_id}/topics/diskusage",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q = q.query_opt("minSize", r.min_size.as_ref());
-        q = q.query_opt("top", r.top.as_ref());
-        q = q.query_opt("percentage", r.percentage.as_ref());
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ListInstanceTopicsDiskusage",
+                method: "GET",
+                path: "/v2/{project_id}/instances/{instance_id}/topics/diskusage",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+                (In::Query, "minSize", &r.min_size),
+                (In::Query, "top", &r.top),
+                (In::Query, "percentage", &r.percentage),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `ListInstanceGroups` request (`GET /v2/{project_id}/instances/{instance_id}/groups`).
     pub fn list_instance_groups(
         r: &dms_kafka_models::list_instance_groups::ListInstanceGroupsRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ListInstanceGroups",
-            "GET",
-            "/v2/{project_id}/instances/{instance_id}/groups",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q = q.query_opt("offset", r.offset.as_ref());
-        q = q.query_opt("limit", r.limit.as_ref());
-        q = q.query_opt("group", r.group.as_ref());
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ListInstanceGroups",
+                method: "GET",
+                path: "/v2/{project_id}/instances/{instance_id}/groups",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+                (In::Query, "offset", &r.offset),
+                (In::Query, "limit", &r.limit),
+                (In::Query, "group", &r.group),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `ShowInstanceGroup` request (`GET /v2/{project_id}/instances/{instance_id}/groups/{group}`).
     pub fn show_instance_group(
         r: &dms_kafka_models::show_instance_group::ShowInstanceGroupRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ShowInstanceGroup",
-            "GET",
-            "/v2/{project_id}/instances/{instance_id}/groups/{group}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q = q.path("group", &r.group);
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ShowInstanceGroup",
+                method: "GET",
+                path: "/v2/{project_id}/instances/{instance_id}/groups/{group}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+                (In::Path, "group", &r.group),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `BatchDeleteInstanceGroups` request (`POST /v2/{project_id}/instances/{instance_id}/groups/batch-delete`).
     pub fn batch_delete_instance_groups(
         r: &dms_kafka_models::batch_delete_instance_groups::BatchDeleteInstanceGroupsRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "BatchDeleteInstanceGroups",
-            "POST",
-            "/v2/{project_id}/instances/{instance_id}/groups/batch-delete",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        if let Some(b) = &r.body {
-            q = q.json(b)?;
-        }
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "BatchDeleteInstanceGroups",
+                method: "POST",
+                path: "/v2/{project_id}/instances/{instance_id}/groups/batch-delete",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+            ],
+            match &r.body {
+                Some(b) => Body::Json(b),
+                None => Body::Empty,
+            },
+        )
     }
 
     /// Encodes a `ReassignProjectInstance` request (`POST /v2/kafka/{project_id}/instances/{instance_id}/reassign`).
     pub fn reassign_project_instance(
         r: &dms_kafka_models::reassign_project_instance::ReassignProjectInstanceRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ReassignProjectInstance",
-            "POST",
-            "/v2/kafka/{project_id}/instances/{instance_id}/reassign",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ReassignProjectInstance",
+                method: "POST",
+                path: "/v2/kafka/{project_id}/instances/{instance_id}/reassign",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+            ],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `ExtendInstance` request (`POST /v2/{engine}/{project_id}/instances/{instance_id}/extend`).
     pub fn extend_instance(
         r: &dms_kafka_models::extend_instance::ExtendInstanceRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ExtendInstance",
-            "POST",
-            "/v2/{engine}/{project_id}/instances/{instance_id}/extend",
-        );
-        q = q.path("engine", &r.engine);
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ExtendInstance",
+                method: "POST",
+                path: "/v2/{engine}/{project_id}/instances/{instance_id}/extend",
+            },
+            &[
+                (In::Path, "engine", &r.engine),
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+            ],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `ListInstanceExtend` request (`GET /v2/{engine}/{project_id}/instances/{instance_id}/extend`).
     pub fn list_instance_extend(
         r: &dms_kafka_models::list_instance_extend::ListInstanceExtendRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ListInstanceExtend",
-            "GET",
-            "/v2/{engine}/{project_id}/instances/{instance_id}/extend",
-        );
-        q = q.path("engine", &r.engine);
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q = q.query("type", &r.r#type);
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ListInstanceExtend",
+                method: "GET",
+                path: "/v2/{engine}/{project_id}/instances/{instance_id}/extend",
+            },
+            &[
+                (In::Path, "engine", &r.engine),
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+                (In::Query, "type", &r.r#type),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `CreateInstanceTopic` request (`POST /v2/{project_id}/instances/{instance_id}/topics`).
     pub fn create_instance_topic(
         r: &dms_kafka_models::create_instance_topic::CreateInstanceTopicRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "CreateInstanceTopic",
-            "POST",
-            "/v2/{project_id}/instances/{instance_id}/topics",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "CreateInstanceTopic",
+                method: "POST",
+                path: "/v2/{project_id}/instances/{instance_id}/topics",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+            ],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `ListInstanceTopics` request (`GET /v2/{project_id}/instances/{instance_id}/topics`).
     pub fn list_instance_topics(
         r: &dms_kafka_models::list_instance_topics::ListInstanceTopicsRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ListInstanceTopics",
-            "GET",
-            "/v2/{project_id}/instances/{instance_id}/topics",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ListInstanceTopics",
+                method: "GET",
+                path: "/v2/{project_id}/instances/{instance_id}/topics",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `UpdateInstanceTopics` request (`PUT /v2/{project_id}/instances/{instance_id}/topics`).
     pub fn update_instance_topics(
         r: &dms_kafka_models::update_instance_topics::UpdateInstanceTopicsRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "UpdateInstanceTopics",
-            "PUT",
-            "/v2/{project_id}/instances/{instance_id}/topics",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        if let Some(b) = &r.body {
-            q = q.json(b)?;
-        }
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "UpdateInstanceTopics",
+                method: "PUT",
+                path: "/v2/{project_id}/instances/{instance_id}/topics",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+            ],
+            match &r.body {
+                Some(b) => Body::Json(b),
+                None => Body::Empty,
+            },
+        )
     }
 
     /// Encodes a `DeleteInstanceTopics` request (`POST /v2/{project_id}/instances/{instance_id}/topics/delete`).
     pub fn delete_instance_topics(
         r: &dms_kafka_models::delete_instance_topics::DeleteInstanceTopicsRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "DeleteInstanceTopics",
-            "POST",
-            "/v2/{project_id}/instances/{instance_id}/topics/delete",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        if let Some(b) = &r.body {
-            q = q.json(b)?;
-        }
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "DeleteInstanceTopics",
+                method: "POST",
+                path: "/v2/{project_id}/instances/{instance_id}/topics/delete",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+            ],
+            match &r.body {
+                Some(b) => Body::Json(b),
+                None => Body::Empty,
+            },
+        )
     }
 
     /// Encodes a `ShowInstanceManagementTopic` request (`GET /v2/{project_id}/instances/{instance_id}/management/topics/{topic}`).
     pub fn show_instance_management_topic(
         r: &dms_kafka_models::show_instance_management_topic::ShowInstanceManagementTopicRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ShowInstanceManagementTopic",
-            "GET",
-            "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q = q.path("topic", &r.topic);
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ShowInstanceManagementTopic",
+                method: "GET",
+                path: "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+                (In::Path, "topic", &r.topic),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `ListInstanceUsers` request (`GET /v2/{project_id}/instances/{instance_id}/users`).
     pub fn list_instance_users(
         r: &dms_kafka_models::list_instance_users::ListInstanceUsersRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ListInstanceUsers",
-            "GET",
-            "/v2/{project_id}/instances/{instance_id}/users",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ListInstanceUsers",
+                method: "GET",
+                path: "/v2/{project_id}/instances/{instance_id}/users",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `CreateInstanceUser` request (`POST /v2/{project_id}/instances/{instance_id}/users`).
     pub fn create_instance_user(
         r: &dms_kafka_models::create_instance_user::CreateInstanceUserRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "CreateInstanceUser",
-            "POST",
-            "/v2/{project_id}/instances/{instance_id}/users",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        if let Some(b) = &r.body {
-            q = q.json(b)?;
-        }
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "CreateInstanceUser",
+                method: "POST",
+                path: "/v2/{project_id}/instances/{instance_id}/users",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+            ],
+            match &r.body {
+                Some(b) => Body::Json(b),
+                None => Body::Empty,
+            },
+        )
     }
 
     /// Encodes a `UpdateInstanceUsers` request (`PUT /v2/{project_id}/instances/{instance_id}/users`).
     pub fn update_instance_users(
         r: &dms_kafka_models::update_instance_users::UpdateInstanceUsersRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "UpdateInstanceUsers",
-            "PUT",
-            "/v2/{project_id}/instances/{instance_id}/users",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        if let Some(b) = &r.body {
-            q = q.json(b)?;
-        }
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "UpdateInstanceUsers",
+                method: "PUT",
+                path: "/v2/{project_id}/instances/{instance_id}/users",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+            ],
+            match &r.body {
+                Some(b) => Body::Json(b),
+                None => Body::Empty,
+            },
+        )
     }
 
     /// Encodes a `UpdateInstanceUser` request (`PUT /v2/{project_id}/instances/{instance_id}/users/{user_name}`).
     pub fn update_instance_user(
         r: &dms_kafka_models::update_instance_user::UpdateInstanceUserRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "UpdateInstanceUser",
-            "PUT",
-            "/v2/{project_id}/instances/{instance_id}/users/{user_name}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q = q.path("user_name", &r.user_name);
-        if let Some(b) = &r.body {
-            q = q.json(b)?;
-        }
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "UpdateInstanceUser",
+                method: "PUT",
+                path: "/v2/{project_id}/instances/{instance_id}/users/{user_name}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+                (In::Path, "user_name", &r.user_name),
+            ],
+            match &r.body {
+                Some(b) => Body::Json(b),
+                None => Body::Empty,
+            },
+        )
     }
 
     /// Encodes a `ListInstanceTopicAccesspolicy` request (`GET /v1/{project_id}/instances/{instance_id}/topics/{topic_name}/accesspolicy`).
     pub fn list_instance_topic_accesspolicy(
         r: &dms_kafka_models::list_instance_topic_accesspolicy::ListInstanceTopicAccesspolicyRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ListInstanceTopicAccesspolicy",
-            "GET",
-            "/v1/{project_id}/instances/{instance_id}/topics/{topic_name}/accesspolicy",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q = q.path("topic_name", &r.topic_name);
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ListInstanceTopicAccesspolicy",
+                method: "GET",
+                path: "/v1/{project_id}/instances/{instance_id}/topics/{topic_name}/accesspolicy",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+                (In::Path, "topic_name", &r.topic_name),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `CreateInstanceTopicsAccesspolicy` request (`POST /v1/{project_id}/instances/{instance_id}/topics/accesspolicy`).
     pub fn create_instance_topics_accesspolicy(
         r: &dms_kafka_models::create_instance_topics_accesspolicy::CreateInstanceTopicsAccesspolicyRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "CreateInstanceTopicsAccesspolicy",
-            "POST",
-            "/v1/{project_id}/instances/{instance_id}/topics/accesspolicy",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "CreateInstanceTopicsAccesspolicy",
+                method: "POST",
+                path: "/v1/{project_id}/instances/{instance_id}/topics/accesspolicy",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+            ],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `ListInstanceMessages` request (`GET /v2/{project_id}/instances/{instance_id}/messages`).
     pub fn list_instance_messages(
         r: &dms_kafka_models::list_instance_messages::ListInstanceMessagesRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ListInstanceMessages",
-            "GET",
-            "/v2/{project_id}/instances/{instance_id}/messages",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q = q.query("topic", &r.topic);
-        q = q.query_opt("asc", r.asc.as_ref());
-        q = q.query_opt("start_time", r.start_time.as_ref());
-        q = q.query_opt("end_time", r.end_time.as_ref());
-        q = q.query_opt("limit", r.limit.as_ref());
-        q = q.query_opt("offset", r.offset.as_ref());
-        q = q.query_opt("download", r.download.as_ref());
-        q = q.query_opt("message_offset", r.message_offset.as_ref());
-        q = q.query_opt("partition", r.partition.as_ref());
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ListInstanceMessages",
+                method: "GET",
+                path: "/v2/{project_id}/instances/{instance_id}/messages",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+                (In::Query, "topic", &r.topic),
+                (In::Query, "asc", &r.asc),
+                (In::Query, "start_time", &r.start_time),
+                (In::Query, "end_time", &r.end_time),
+                (In::Query, "limit", &r.limit),
+                (In::Query, "offset", &r.offset),
+                (In::Query, "download", &r.download),
+                (In::Query, "message_offset", &r.message_offset),
+                (In::Query, "partition", &r.partition),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `ListInstanceManagementTopicPartitionMessage` request (`GET /v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions/{partition}/message`).
     pub fn list_instance_management_topic_partition_message(
         r: &dms_kafka_models::list_instance_management_topic_partition_message::ListInstanceManagementTopicPartitionMessageRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ListInstanceManagementTopicPartitionMessage",
-            "GET",
-            "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions/{partition}/message",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q = q.path("topic", &r.topic);
-        q = q.path("partition", r.partition);
-        q = q.query("message_offset", &r.message_offset);
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ListInstanceManagementTopicPartitionMessage",
+                method: "GET",
+                path: "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions/{partition}/message",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+                (In::Path, "topic", &r.topic),
+                (In::Path, "partition", &r.partition),
+                (In::Query, "message_offset", &r.message_offset),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `ListInstanceManagementTopicMessages` request (`GET /v2/{project_id}/instances/{instance_id}/management/topics/{topic}/messages`).
     pub fn list_instance_management_topic_messages(
         r: &dms_kafka_models::list_instance_management_topic_messages::ListInstanceManagementTopicMessagesRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ListInstanceManagementTopicMessages",
-            "GET",
-            "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}/messages",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q = q.path("topic", &r.topic);
-        q = q.query_opt("start_time", r.start_time.as_ref());
-        q = q.query_opt("end_time", r.end_time.as_ref());
-        q = q.query_opt("limit", r.limit.as_ref());
-        q = q.query_opt("offset", r.offset.as_ref());
-        q = q.query_opt("partition", r.partition.as_ref());
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ListInstanceManagementTopicMessages",
+                method: "GET",
+                path: "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}/messages",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+                (In::Path, "topic", &r.topic),
+                (In::Query, "start_time", &r.start_time),
+                (In::Query, "end_time", &r.end_time),
+                (In::Query, "limit", &r.limit),
+                (In::Query, "offset", &r.offset),
+                (In::Query, "partition", &r.partition),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `ListInstanceManagementTopicPartitionBeginningMessage` request (`GET /v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions/{partition}/beginning-message`).
     pub fn list_instance_management_topic_partition_beginning_message(
         r: &dms_kafka_models::list_instance_management_topic_partition_beginning_message::ListInstanceManagementTopicPartitionBeginningMessageRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ListInstanceManagementTopicPartitionBeginningMessage",
-            "GET",
-            "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions/{partition}/beginning-message",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q = q.path("topic", &r.topic);
-        q = q.path("partition", r.partition);
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ListInstanceManagementTopicPartitionBeginningMessage",
+                method: "GET",
+                path: "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions/{partition}/beginning-message",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+                (In::Path, "topic", &r.topic),
+                (In::Path, "partition", &r.partition),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `ListInstanceManagementTopicPartitionEndMessage` request (`GET /v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions/{partition}/end-message`).
     pub fn list_instance_management_topic_partition_end_message(
         r: &dms_kafka_models::list_instance_management_topic_partition_end_message::ListInstanceManagementTopicPartitionEndMessageRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ListInstanceManagementTopicPartitionEndMessage",
-            "GET",
-            "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions/{partition}/end-message",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q = q.path("topic", &r.topic);
-        q = q.path("partition", r.partition);
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ListInstanceManagementTopicPartitionEndMessage",
+                method: "GET",
+                path: "/v2/{project_id}/instances/{instance_id}/management/topics/{topic}/partitions/{partition}/end-message",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+                (In::Path, "topic", &r.topic),
+                (In::Path, "partition", &r.partition),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `ListInstanceTasks` request (`GET /v2/{project_id}/instances/{instance_id}/tasks`).
     pub fn list_instance_tasks(
         r: &dms_kafka_models::list_instance_tasks::ListInstanceTasksRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ListInstanceTasks",
-            "GET",
-            "/v2/{project_id}/instances/{instance_id}/tasks",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q = q.query_opt("start", r.start.as_ref());
-        q = q.query_opt("limit", r.limit.as_ref());
-        q = q.query_opt("begin_time", r.begin_time.as_ref());
-        q = q.query_opt("end_time", r.end_time.as_ref());
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ListInstanceTasks",
+                method: "GET",
+                path: "/v2/{project_id}/instances/{instance_id}/tasks",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+                (In::Query, "start", &r.start),
+                (In::Query, "limit", &r.limit),
+                (In::Query, "begin_time", &r.begin_time),
+                (In::Query, "end_time", &r.end_time),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `ShowInstanceTask` request (`GET /v2/{project_id}/instances/{instance_id}/tasks/{task_id}`).
     pub fn show_instance_task(
         r: &dms_kafka_models::show_instance_task::ShowInstanceTaskRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ShowInstanceTask",
-            "GET",
-            "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q = q.path("task_id", &r.task_id);
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ShowInstanceTask",
+                method: "GET",
+                path: "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+                (In::Path, "task_id", &r.task_id),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `DeleteInstanceTask` request (`DELETE /v2/{project_id}/instances/{instance_id}/tasks/{task_id}`).
     pub fn delete_instance_task(
         r: &dms_kafka_models::delete_instance_task::DeleteInstanceTaskRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "DeleteInstanceTask",
-            "DELETE",
-            "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q = q.path("task_id", &r.task_id);
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "DeleteInstanceTask",
+                method: "DELETE",
+                path: "/v2/{project_id}/instances/{instance_id}/tasks/{task_id}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+                (In::Path, "task_id", &r.task_id),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `ActionInstanceTags` request (`POST /v2/{project_id}/kafka/{instance_id}/tags/action`).
     pub fn action_instance_tags(
         r: &dms_kafka_models::action_instance_tags::ActionInstanceTagsRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ActionInstanceTags",
-            "POST",
-            "/v2/{project_id}/kafka/{instance_id}/tags/action",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        if let Some(b) = &r.body {
-            q = q.json(b)?;
-        }
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ActionInstanceTags",
+                method: "POST",
+                path: "/v2/{project_id}/kafka/{instance_id}/tags/action",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+            ],
+            match &r.body {
+                Some(b) => Body::Json(b),
+                None => Body::Empty,
+            },
+        )
     }
 
     /// Encodes a `ListInstanceTags` request (`GET /v2/{project_id}/kafka/{instance_id}/tags`).
     pub fn list_instance_tags(
         r: &dms_kafka_models::list_instance_tags::ListInstanceTagsRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ListInstanceTags",
-            "GET",
-            "/v2/{project_id}/kafka/{instance_id}/tags",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ListInstanceTags",
+                method: "GET",
+                path: "/v2/{project_id}/kafka/{instance_id}/tags",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `ListKafkaTags` request (`GET /v2/{project_id}/kafka/tags`).
     pub fn list_kafka_tags(
         r: &dms_kafka_models::list_kafka_tags::ListKafkaTagsRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new("ListKafkaTags", "GET", "/v2/{project_id}/kafka/tags");
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ListKafkaTags",
+                method: "GET",
+                path: "/v2/{project_id}/kafka/tags",
+            },
+            &[(In::Path, "project_id", &r.project_id)],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `ListInstancesMaintainWindows` request (`GET /v2/instances/maintain-windows`).
     pub fn list_instances_maintain_windows(
         _r: &dms_kafka_models::list_instances_maintain_windows::ListInstancesMaintainWindowsRequest,
     ) -> Result<PreparedRequest, Error> {
-        let q = RestRequest::new(
-            "ListInstancesMaintainWindows",
-            "GET",
-            "/v2/instances/maintain-windows",
-        );
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ListInstancesMaintainWindows",
+                method: "GET",
+                path: "/v2/instances/maintain-windows",
+            },
+            &[],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `ListAvailableZones` request (`GET /v2/available-zones`).
     pub fn list_available_zones(
         _r: &dms_kafka_models::list_available_zones::ListAvailableZonesRequest,
     ) -> Result<PreparedRequest, Error> {
-        let q = RestRequest::new("ListAvailableZones", "GET", "/v2/available-zones");
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ListAvailableZones",
+                method: "GET",
+                path: "/v2/available-zones",
+            },
+            &[],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `ListProducts` request (`GET /v2/{engine}/products`).
     pub fn list_products(
         r: &dms_kafka_models::list_products::ListProductsRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new("ListProducts", "GET", "/v2/{engine}/products");
-        q = q.path("engine", &r.engine);
-        q = q.query_opt("product_id", r.product_id.as_ref());
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ListProducts",
+                method: "GET",
+                path: "/v2/{engine}/products",
+            },
+            &[
+                (In::Path, "engine", &r.engine),
+                (In::Query, "product_id", &r.product_id),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `ListInstanceCesHierarchy` request (`GET /v2/{project_id}/instances/{instance_id}/ces-hierarchy`).
     pub fn list_instance_ces_hierarchy(
         r: &dms_kafka_models::list_instance_ces_hierarchy::ListInstanceCesHierarchyRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ListInstanceCesHierarchy",
-            "GET",
-            "/v2/{project_id}/instances/{instance_id}/ces-hierarchy",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ListInstanceCesHierarchy",
+                method: "GET",
+                path: "/v2/{project_id}/instances/{instance_id}/ces-hierarchy",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `CreateInstanceV1` request (`POST /v1.0/{project_id}/instances`).
     pub fn create_instance_v1(
         r: &dms_kafka_models::create_instance_v1::CreateInstanceV1Request,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new("CreateInstanceV1", "POST", "/v1.0/{project_id}/instances");
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "CreateInstanceV1",
+                method: "POST",
+                path: "/v1.0/{project_id}/instances",
+            },
+            &[(In::Path, "project_id", &r.project_id)],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `ShowInstanceV1` request (`GET /v1.0/{project_id}/instances/{instance_id}`).
     pub fn show_instance_v1(
         r: &dms_kafka_models::show_instance_v1::ShowInstanceV1Request,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ShowInstanceV1",
-            "GET",
-            "/v1.0/{project_id}/instances/{instance_id}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ShowInstanceV1",
+                method: "GET",
+                path: "/v1.0/{project_id}/instances/{instance_id}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `UpdateInstanceV1` request (`PUT /v1.0/{project_id}/instances/{instance_id}`).
     pub fn update_instance_v1(
         r: &dms_kafka_models::update_instance_v1::UpdateInstanceV1Request,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "UpdateInstanceV1",
-            "PUT",
-            "/v1.0/{project_id}/instances/{instance_id}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        if let Some(b) = &r.body {
-            q = q.json(b)?;
-        }
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "UpdateInstanceV1",
+                method: "PUT",
+                path: "/v1.0/{project_id}/instances/{instance_id}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+            ],
+            match &r.body {
+                Some(b) => Body::Json(b),
+                None => Body::Empty,
+            },
+        )
     }
 
     /// Encodes a `DeleteInstanceV1` request (`DELETE /v1.0/{project_id}/instances/{instance_id}`).
     pub fn delete_instance_v1(
         r: &dms_kafka_models::delete_instance_v1::DeleteInstanceV1Request,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "DeleteInstanceV1",
-            "DELETE",
-            "/v1.0/{project_id}/instances/{instance_id}",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "DeleteInstanceV1",
+                method: "DELETE",
+                path: "/v1.0/{project_id}/instances/{instance_id}",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `ActionInstancesV1` request (`POST /v1.0/{project_id}/instances/action`).
     pub fn action_instances_v1(
         r: &dms_kafka_models::action_instances_v1::ActionInstancesV1Request,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ActionInstancesV1",
-            "POST",
-            "/v1.0/{project_id}/instances/action",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ActionInstancesV1",
+                method: "POST",
+                path: "/v1.0/{project_id}/instances/action",
+            },
+            &[(In::Path, "project_id", &r.project_id)],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `ListInstancesV1` request (`GET /v1.0/{project_id}/instances`).
     pub fn list_instances_v1(
         r: &dms_kafka_models::list_instances_v1::ListInstancesV1Request,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new("ListInstancesV1", "GET", "/v1.0/{project_id}/instances");
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.query_opt("engine", r.engine.as_ref());
-        q = q.query_opt("name", r.name.as_ref());
-        q = q.query_opt("id", r.id.as_ref());
-        q = q.query_opt("status", r.status.as_ref());
-        q = q.query_opt("includeFailure", r.include_failure.as_ref());
-        q = q.query_opt("exactMatchName", r.exact_match_name.as_ref());
-        q = q.query_opt("enterprise_project_id", r.enterprise_project_id.as_ref());
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ListInstancesV1",
+                method: "GET",
+                path: "/v1.0/{project_id}/instances",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Query, "engine", &r.engine),
+                (In::Query, "name", &r.name),
+                (In::Query, "id", &r.id),
+                (In::Query, "status", &r.status),
+                (In::Query, "includeFailure", &r.include_failure),
+                (In::Query, "exactMatchName", &r.exact_match_name),
+                (In::Query, "enterprise_project_id", &r.enterprise_project_id),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `CreateInstanceTopicV1` request (`POST /v1.0/{project_id}/instances/{instance_id}/topics`).
     pub fn create_instance_topic_v1(
         r: &dms_kafka_models::create_instance_topic_v1::CreateInstanceTopicV1Request,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "CreateInstanceTopicV1",
-            "POST",
-            "/v1.0/{project_id}/instances/{instance_id}/topics",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "CreateInstanceTopicV1",
+                method: "POST",
+                path: "/v1.0/{project_id}/instances/{instance_id}/topics",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+            ],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `ListInstanceTopicsV1` request (`GET /v1.0/{project_id}/instances/{instance_id}/topics`).
     pub fn list_instance_topics_v1(
         r: &dms_kafka_models::list_instance_topics_v1::ListInstanceTopicsV1Request,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "ListInstanceTopicsV1",
-            "GET",
-            "/v1.0/{project_id}/instances/{instance_id}/topics",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ListInstanceTopicsV1",
+                method: "GET",
+                path: "/v1.0/{project_id}/instances/{instance_id}/topics",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+            ],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `DeleteInstanceTopicsV1` request (`POST /v1.0/{project_id}/instances/{instance_id}/topics/delete`).
     pub fn delete_instance_topics_v1(
         r: &dms_kafka_models::delete_instance_topics_v1::DeleteInstanceTopicsV1Request,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new(
-            "DeleteInstanceTopicsV1",
-            "POST",
-            "/v1.0/{project_id}/instances/{instance_id}/topics/delete",
-        );
-        if let Some(v) = &r.project_id {
-            q = q.path("project_id", v);
-        }
-        q = q.path("instance_id", &r.instance_id);
-        q = q.json(&r.body)?;
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "DeleteInstanceTopicsV1",
+                method: "POST",
+                path: "/v1.0/{project_id}/instances/{instance_id}/topics/delete",
+            },
+            &[
+                (In::Path, "project_id", &r.project_id),
+                (In::Path, "instance_id", &r.instance_id),
+            ],
+            Body::Json(&r.body),
+        )
     }
 
     /// Encodes a `ListAvailableZonesV1` request (`GET /v1.0/availableZones`).
     pub fn list_available_zones_v1(
         _r: &dms_kafka_models::list_available_zones_v1::ListAvailableZonesV1Request,
     ) -> Result<PreparedRequest, Error> {
-        let q = RestRequest::new("ListAvailableZonesV1", "GET", "/v1.0/availableZones");
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ListAvailableZonesV1",
+                method: "GET",
+                path: "/v1.0/availableZones",
+            },
+            &[],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `ListProductsV1` request (`GET /v1.0/products`).
     pub fn list_products_v1(
         r: &dms_kafka_models::list_products_v1::ListProductsV1Request,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RestRequest::new("ListProductsV1", "GET", "/v1.0/products");
-        q = q.query("engine", &r.engine);
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ListProductsV1",
+                method: "GET",
+                path: "/v1.0/products",
+            },
+            &[(In::Query, "engine", &r.engine)],
+            Body::Empty,
+        )
     }
 
     /// Encodes a `ListInstancesMaintainWindowsV1` request (`GET /v1.0/instances/maintain-windows`).
     pub fn list_instances_maintain_windows_v1(
         _r: &dms_kafka_models::list_instances_maintain_windows_v1::ListInstancesMaintainWindowsV1Request,
     ) -> Result<PreparedRequest, Error> {
-        let q = RestRequest::new(
-            "ListInstancesMaintainWindowsV1",
-            "GET",
-            "/v1.0/instances/maintain-windows",
-        );
-        q.into_prepared()
+        RestRequest::encode(
+            RestOperation {
+                id: "ListInstancesMaintainWindowsV1",
+                method: "GET",
+                path: "/v1.0/instances/maintain-windows",
+            },
+            &[],
+            Body::Empty,
+        )
     }
 }

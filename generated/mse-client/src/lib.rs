@@ -954,456 +954,617 @@ impl Operation for mse_models::query_monitor::QueryMonitorRequest {
 
 /// Per-operation request encoders: request model → [`apigen_runtime::PreparedRequest`].
 pub mod encode {
-    use apigen_runtime::rpc::RpcRequest;
+    use apigen_runtime::param::JsonList;
+    use apigen_runtime::rpc::{RpcMethod, RpcOperation, RpcRequest};
     use apigen_runtime::{Error, PreparedRequest};
 
     /// Encodes a `CreateZnode` request (`GET /`).
     pub fn create_znode(
         r: &mse_models::create_znode::CreateZnodeRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("CreateZnode", "2019-05-31")
-            .get()
-            .idempotent(false);
-        q = q.param_opt("ClusterId", r.cluster_id.as_ref());
-        q = q.param_opt("Path", r.path.as_ref());
-        q = q.param_opt("Data", r.data.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "CreateZnode",
+                version: "2019-05-31",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("ClusterId", &r.cluster_id),
+                ("Path", &r.path),
+                ("Data", &r.data),
+            ],
+        )
     }
 
     /// Encodes a `CreateEngineNamespace` request (`GET /`).
     pub fn create_engine_namespace(
         r: &mse_models::create_engine_namespace::CreateEngineNamespaceRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("CreateEngineNamespace", "2019-05-31")
-            .get()
-            .idempotent(false);
-        q = q.param("Name", &r.name);
-        q = q.param_opt("ClusterId", r.cluster_id.as_ref());
-        q = q.param_opt("Desc", r.desc.as_ref());
-        q = q.param_opt("InstanceId", r.instance_id.as_ref());
-        q = q.param_opt("ServiceCount", r.service_count.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "CreateEngineNamespace",
+                version: "2019-05-31",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("Name", &r.name),
+                ("ClusterId", &r.cluster_id),
+                ("Desc", &r.desc),
+                ("InstanceId", &r.instance_id),
+                ("ServiceCount", &r.service_count),
+            ],
+        )
     }
 
     /// Encodes a `DeleteZnode` request (`GET /`).
     pub fn delete_znode(
         r: &mse_models::delete_znode::DeleteZnodeRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DeleteZnode", "2019-05-31")
-            .get()
-            .idempotent(false);
-        q = q.param("ClusterId", &r.cluster_id);
-        q = q.param("Path", &r.path);
-        q = q.param_opt("RequestPars", r.request_pars.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DeleteZnode",
+                version: "2019-05-31",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("ClusterId", &r.cluster_id),
+                ("Path", &r.path),
+                ("RequestPars", &r.request_pars),
+            ],
+        )
     }
 
     /// Encodes a `ListZnodeChildren` request (`GET /`).
     pub fn list_znode_children(
         r: &mse_models::list_znode_children::ListZnodeChildrenRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ListZnodeChildren", "2019-05-31")
-            .get()
-            .idempotent(true);
-        q = q.param("ClusterId", &r.cluster_id);
-        q = q.param("Path", &r.path);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ListZnodeChildren",
+                version: "2019-05-31",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[("ClusterId", &r.cluster_id), ("Path", &r.path)],
+        )
     }
 
     /// Encodes a `ListAnsInstances` request (`GET /`).
     pub fn list_ans_instances(
         r: &mse_models::list_ans_instances::ListAnsInstancesRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ListAnsInstances", "2019-05-31")
-            .get()
-            .idempotent(true);
-        q = q.param("PageNum", r.page_num);
-        q = q.param("PageSize", r.page_size);
-        q = q.param("ServiceName", &r.service_name);
-        q = q.param_opt("RequestPars", r.request_pars.as_ref());
-        q = q.param_opt("ClusterId", r.cluster_id.as_ref());
-        q = q.param_opt("GroupName", r.group_name.as_ref());
-        q = q.param_opt("NamespaceId", r.namespace_id.as_ref());
-        q = q.param_opt("ClusterName", r.cluster_name.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ListAnsInstances",
+                version: "2019-05-31",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[
+                ("PageNum", &r.page_num),
+                ("PageSize", &r.page_size),
+                ("ServiceName", &r.service_name),
+                ("RequestPars", &r.request_pars),
+                ("ClusterId", &r.cluster_id),
+                ("GroupName", &r.group_name),
+                ("NamespaceId", &r.namespace_id),
+                ("ClusterName", &r.cluster_name),
+            ],
+        )
     }
 
     /// Encodes a `ListAnsServices` request (`GET /`).
     pub fn list_ans_services(
         r: &mse_models::list_ans_services::ListAnsServicesRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ListAnsServices", "2019-05-31")
-            .get()
-            .idempotent(true);
-        q = q.param("ClusterId", &r.cluster_id);
-        q = q.param("PageNum", r.page_num);
-        q = q.param("PageSize", r.page_size);
-        q = q.param_opt("RequestPars", r.request_pars.as_ref());
-        q = q.param_opt("ServiceName", r.service_name.as_ref());
-        q = q.param_opt("GroupName", r.group_name.as_ref());
-        q = q.param_opt("HasIpCount", r.has_ip_count.as_ref());
-        q = q.param_opt("InstanceId", r.instance_id.as_ref());
-        q = q.param_opt("NamespaceId", r.namespace_id.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ListAnsServices",
+                version: "2019-05-31",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[
+                ("ClusterId", &r.cluster_id),
+                ("PageNum", &r.page_num),
+                ("PageSize", &r.page_size),
+                ("RequestPars", &r.request_pars),
+                ("ServiceName", &r.service_name),
+                ("GroupName", &r.group_name),
+                ("HasIpCount", &r.has_ip_count),
+                ("InstanceId", &r.instance_id),
+                ("NamespaceId", &r.namespace_id),
+            ],
+        )
     }
 
     /// Encodes a `ListEngineNamespaces` request (`GET /`).
     pub fn list_engine_namespaces(
         r: &mse_models::list_engine_namespaces::ListEngineNamespacesRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ListEngineNamespaces", "2019-05-31")
-            .get()
-            .idempotent(true);
-        q = q.param_opt("InstanceId", r.instance_id.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ListEngineNamespaces",
+                version: "2019-05-31",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[("InstanceId", &r.instance_id)],
+        )
     }
 
     /// Encodes a `ListEurekaInstances` request (`GET /`).
     pub fn list_eureka_instances(
         r: &mse_models::list_eureka_instances::ListEurekaInstancesRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ListEurekaInstances", "2019-05-31")
-            .get()
-            .idempotent(true);
-        q = q.param("PageNum", r.page_num);
-        q = q.param("PageSize", r.page_size);
-        q = q.param("ServiceName", &r.service_name);
-        q = q.param_opt("RequestPars", r.request_pars.as_ref());
-        q = q.param_opt("ClusterId", r.cluster_id.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ListEurekaInstances",
+                version: "2019-05-31",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[
+                ("PageNum", &r.page_num),
+                ("PageSize", &r.page_size),
+                ("ServiceName", &r.service_name),
+                ("RequestPars", &r.request_pars),
+                ("ClusterId", &r.cluster_id),
+            ],
+        )
     }
 
     /// Encodes a `ListEurekaServices` request (`GET /`).
     pub fn list_eureka_services(
         r: &mse_models::list_eureka_services::ListEurekaServicesRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ListEurekaServices", "2019-05-31")
-            .get()
-            .idempotent(true);
-        q = q.param("ClusterId", &r.cluster_id);
-        q = q.param("PageNum", r.page_num);
-        q = q.param("PageSize", r.page_size);
-        q = q.param("RegionId", &r.region_id);
-        q = q.param_opt("RequestPars", r.request_pars.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ListEurekaServices",
+                version: "2019-05-31",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[
+                ("ClusterId", &r.cluster_id),
+                ("PageNum", &r.page_num),
+                ("PageSize", &r.page_size),
+                ("RegionId", &r.region_id),
+                ("RequestPars", &r.request_pars),
+            ],
+        )
     }
 
     /// Encodes a `QueryConfig` request (`GET /`).
     pub fn query_config(
         r: &mse_models::query_config::QueryConfigRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("QueryConfig", "2019-05-31")
-            .get()
-            .idempotent(true);
-        q = q.param("ClusterId", &r.cluster_id);
-        q = q.param("ConfigType", &r.config_type);
-        q = q.param("InstanceId", &r.instance_id);
-        q = q.param_opt("RequestPars", r.request_pars.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "QueryConfig",
+                version: "2019-05-31",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[
+                ("ClusterId", &r.cluster_id),
+                ("ConfigType", &r.config_type),
+                ("InstanceId", &r.instance_id),
+                ("RequestPars", &r.request_pars),
+            ],
+        )
     }
 
     /// Encodes a `QueryZnodeDetail` request (`GET /`).
     pub fn query_znode_detail(
         r: &mse_models::query_znode_detail::QueryZnodeDetailRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("QueryZnodeDetail", "2019-05-31")
-            .get()
-            .idempotent(true);
-        q = q.param("ClusterId", &r.cluster_id);
-        q = q.param("Path", &r.path);
-        q = q.param_opt("RequestPars", r.request_pars.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "QueryZnodeDetail",
+                version: "2019-05-31",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[
+                ("ClusterId", &r.cluster_id),
+                ("Path", &r.path),
+                ("RequestPars", &r.request_pars),
+            ],
+        )
     }
 
     /// Encodes a `UpdateAcl` request (`GET /`).
     pub fn update_acl(
         r: &mse_models::update_acl::UpdateAclRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("UpdateAcl", "2019-05-31")
-            .get()
-            .idempotent(false);
-        q = q.param("AclEntryList", &r.acl_entry_list);
-        q = q.param("InstanceId", &r.instance_id);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "UpdateAcl",
+                version: "2019-05-31",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("AclEntryList", &r.acl_entry_list),
+                ("InstanceId", &r.instance_id),
+            ],
+        )
     }
 
     /// Encodes a `UpdateConfig` request (`GET /`).
     pub fn update_config(
         r: &mse_models::update_config::UpdateConfigRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("UpdateConfig", "2019-05-31")
-            .get()
-            .idempotent(false);
-        q = q.param("AutopurgePurgeInterval", &r.autopurge_purge_interval);
-        q = q.param("AutopurgeSnapRetainCount", &r.autopurge_snap_retain_count);
-        q = q.param("ClusterId", &r.cluster_id);
-        q = q.param("ConfigType", &r.config_type);
-        q = q.param("InitLimit", &r.init_limit);
-        q = q.param("JuteMaxbuffer", &r.jute_maxbuffer);
-        q = q.param("MaxClientCnxns", &r.max_client_cnxns);
-        q = q.param("OpenSuperAcl", &r.open_super_acl);
-        q = q.param("SyncLimit", &r.sync_limit);
-        q = q.param("TickTime", &r.tick_time);
-        q = q.param_opt("RequestPars", r.request_pars.as_ref());
-        q = q.param_opt("UserName", r.user_name.as_ref());
-        q = q.param_opt("PassWord", r.pass_word.as_ref());
-        q = q.param_opt("ConfigAuthEnabled", r.config_auth_enabled.as_ref());
-        q = q.param_opt("MCPEnabled", r.mcp_enabled.as_ref());
-        q = q.param_opt("InstanceId", r.instance_id.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "UpdateConfig",
+                version: "2019-05-31",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("AutopurgePurgeInterval", &r.autopurge_purge_interval),
+                ("AutopurgeSnapRetainCount", &r.autopurge_snap_retain_count),
+                ("ClusterId", &r.cluster_id),
+                ("ConfigType", &r.config_type),
+                ("InitLimit", &r.init_limit),
+                ("JuteMaxbuffer", &r.jute_maxbuffer),
+                ("MaxClientCnxns", &r.max_client_cnxns),
+                ("OpenSuperAcl", &r.open_super_acl),
+                ("SyncLimit", &r.sync_limit),
+                ("TickTime", &r.tick_time),
+                ("RequestPars", &r.request_pars),
+                ("UserName", &r.user_name),
+                ("PassWord", &r.pass_word),
+                ("ConfigAuthEnabled", &r.config_auth_enabled),
+                ("MCPEnabled", &r.mcp_enabled),
+                ("InstanceId", &r.instance_id),
+            ],
+        )
     }
 
     /// Encodes a `UpdateEngineNamespace` request (`GET /`).
     pub fn update_engine_namespace(
         r: &mse_models::update_engine_namespace::UpdateEngineNamespaceRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("UpdateEngineNamespace", "2019-05-31")
-            .get()
-            .idempotent(false);
-        q = q.param("Id", &r.id);
-        q = q.param("Name", &r.name);
-        q = q.param("ServiceCount", r.service_count);
-        q = q.param_opt("Desc", r.desc.as_ref());
-        q = q.param_opt("ClusterId", r.cluster_id.as_ref());
-        q = q.param_opt("InstanceId", r.instance_id.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "UpdateEngineNamespace",
+                version: "2019-05-31",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("Id", &r.id),
+                ("Name", &r.name),
+                ("ServiceCount", &r.service_count),
+                ("Desc", &r.desc),
+                ("ClusterId", &r.cluster_id),
+                ("InstanceId", &r.instance_id),
+            ],
+        )
     }
 
     /// Encodes a `UpdateZnode` request (`GET /`).
     pub fn update_znode(
         r: &mse_models::update_znode::UpdateZnodeRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("UpdateZnode", "2019-05-31")
-            .get()
-            .idempotent(false);
-        q = q.param("ClusterId", &r.cluster_id);
-        q = q.param("Data", &r.data);
-        q = q.param("Path", &r.path);
-        q = q.param_opt("RequestPars", r.request_pars.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "UpdateZnode",
+                version: "2019-05-31",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("ClusterId", &r.cluster_id),
+                ("Data", &r.data),
+                ("Path", &r.path),
+                ("RequestPars", &r.request_pars),
+            ],
+        )
     }
 
     /// Encodes a `CreateCluster` request (`GET /`).
     pub fn create_cluster(
         r: &mse_models::create_cluster::CreateClusterRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("CreateCluster", "2019-05-31")
-            .get()
-            .idempotent(false);
-        q = q.param("ClusterSpecification", &r.cluster_specification);
-        q = q.param("PubNetworkFlow", &r.pub_network_flow);
-        q = q.param("DiskType", &r.disk_type);
-        q = q.param("NetType", &r.net_type);
-        q = q.param("ClusterVersion", &r.cluster_version);
-        q = q.param("InstanceCount", r.instance_count);
-        q = q.param("ClusterType", &r.cluster_type);
-        q = q.param("Region", &r.region);
-        q = q.param_opt("PubSlbSpecification", r.pub_slb_specification.as_ref());
-        q = q.param_opt("VpcId", r.vpc_id.as_ref());
-        q = q.param_opt("VSwitchId", r.v_switch_id.as_ref());
-        q = q.param_opt(
-            "PrivateSlbSpecification",
-            r.private_slb_specification.as_ref(),
-        );
-        q = q.param_opt("ConnectionType", r.connection_type.as_ref());
-        q = q.param_opt("RequestPars", r.request_pars.as_ref());
-        q = q.param_opt("DiskCapacity", r.disk_capacity.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "CreateCluster",
+                version: "2019-05-31",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("ClusterSpecification", &r.cluster_specification),
+                ("PubNetworkFlow", &r.pub_network_flow),
+                ("DiskType", &r.disk_type),
+                ("NetType", &r.net_type),
+                ("ClusterVersion", &r.cluster_version),
+                ("InstanceCount", &r.instance_count),
+                ("ClusterType", &r.cluster_type),
+                ("Region", &r.region),
+                ("PubSlbSpecification", &r.pub_slb_specification),
+                ("VpcId", &r.vpc_id),
+                ("VSwitchId", &r.v_switch_id),
+                ("PrivateSlbSpecification", &r.private_slb_specification),
+                ("ConnectionType", &r.connection_type),
+                ("RequestPars", &r.request_pars),
+                ("DiskCapacity", &r.disk_capacity),
+            ],
+        )
     }
 
     /// Encodes a `DeleteCluster` request (`GET /`).
     pub fn delete_cluster(
         r: &mse_models::delete_cluster::DeleteClusterRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DeleteCluster", "2019-05-31")
-            .get()
-            .idempotent(false);
-        q = q.param("InstanceId", &r.instance_id);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DeleteCluster",
+                version: "2019-05-31",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[("InstanceId", &r.instance_id)],
+        )
     }
 
     /// Encodes a `QueryClusterDetail` request (`GET /`).
     pub fn query_cluster_detail(
         r: &mse_models::query_cluster_detail::QueryClusterDetailRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("QueryClusterDetail", "2019-05-31")
-            .get()
-            .idempotent(true);
-        q = q.param_opt("InstanceId", r.instance_id.as_ref());
-        q = q.param_opt("OrderId", r.order_id.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "QueryClusterDetail",
+                version: "2019-05-31",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[("InstanceId", &r.instance_id), ("OrderId", &r.order_id)],
+        )
     }
 
     /// Encodes a `ListClusters` request (`GET /`).
     pub fn list_clusters(
         r: &mse_models::list_clusters::ListClustersRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ListClusters", "2019-05-31")
-            .get()
-            .idempotent(true);
-        q = q.param("PageNum", r.page_num);
-        q = q.param("PageSize", r.page_size);
-        q = q.param("RegionId", &r.region_id);
-        q = q.param_opt("RequestPars", r.request_pars.as_ref());
-        q = q.param_opt("ClusterAliasName", r.cluster_alias_name.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ListClusters",
+                version: "2019-05-31",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[
+                ("PageNum", &r.page_num),
+                ("PageSize", &r.page_size),
+                ("RegionId", &r.region_id),
+                ("RequestPars", &r.request_pars),
+                ("ClusterAliasName", &r.cluster_alias_name),
+            ],
+        )
     }
 
     /// Encodes a `ListAnsServiceClusters` request (`GET /`).
     pub fn list_ans_service_clusters(
         r: &mse_models::list_ans_service_clusters::ListAnsServiceClustersRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ListAnsServiceClusters", "2019-05-31")
-            .get()
-            .idempotent(true);
-        q = q.param("PageNum", r.page_num);
-        q = q.param("PageSize", r.page_size);
-        q = q.param_opt("RequestPars", r.request_pars.as_ref());
-        q = q.param_opt("ClusterId", r.cluster_id.as_ref());
-        q = q.param_opt("ServiceName", r.service_name.as_ref());
-        q = q.param_opt("GroupName", r.group_name.as_ref());
-        q = q.param_opt("NamespaceId", r.namespace_id.as_ref());
-        q = q.param_opt("ClusterName", r.cluster_name.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ListAnsServiceClusters",
+                version: "2019-05-31",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[
+                ("PageNum", &r.page_num),
+                ("PageSize", &r.page_size),
+                ("RequestPars", &r.request_pars),
+                ("ClusterId", &r.cluster_id),
+                ("ServiceName", &r.service_name),
+                ("GroupName", &r.group_name),
+                ("NamespaceId", &r.namespace_id),
+                ("ClusterName", &r.cluster_name),
+            ],
+        )
     }
 
     /// Encodes a `QueryClusterSpecification` request (`GET /`).
     pub fn query_cluster_specification(
         _r: &mse_models::query_cluster_specification::QueryClusterSpecificationRequest,
     ) -> Result<PreparedRequest, Error> {
-        let q = RpcRequest::new("QueryClusterSpecification", "2019-05-31")
-            .get()
-            .idempotent(true);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "QueryClusterSpecification",
+                version: "2019-05-31",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[],
+        )
     }
 
     /// Encodes a `UpdateCluster` request (`GET /`).
     pub fn update_cluster(
         r: &mse_models::update_cluster::UpdateClusterRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("UpdateCluster", "2019-05-31")
-            .get()
-            .idempotent(false);
-        q = q.param("ClusterAliasName", &r.cluster_alias_name);
-        q = q.param("InstanceId", &r.instance_id);
-        q = q.param_opt("RequestPars", r.request_pars.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "UpdateCluster",
+                version: "2019-05-31",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("ClusterAliasName", &r.cluster_alias_name),
+                ("InstanceId", &r.instance_id),
+                ("RequestPars", &r.request_pars),
+            ],
+        )
     }
 
     /// Encodes a `RestartCluster` request (`GET /`).
     pub fn restart_cluster(
         r: &mse_models::restart_cluster::RestartClusterRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("RestartCluster", "2019-05-31")
-            .get()
-            .idempotent(false);
-        q = q.param("InstanceId", &r.instance_id);
-        q = q.param_opt("RequestPars", r.request_pars.as_ref());
-        q = q.param_opt("ClusterId", r.cluster_id.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "RestartCluster",
+                version: "2019-05-31",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("InstanceId", &r.instance_id),
+                ("RequestPars", &r.request_pars),
+                ("ClusterId", &r.cluster_id),
+            ],
+        )
     }
 
     /// Encodes a `ScalingCluster` request (`GET /`).
     pub fn scaling_cluster(
         r: &mse_models::scaling_cluster::ScalingClusterRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ScalingCluster", "2019-05-31")
-            .get()
-            .idempotent(false);
-        q = q.param("ClusterSpecification", &r.cluster_specification);
-        q = q.param("InstanceCount", r.instance_count);
-        q = q.param("InstanceId", &r.instance_id);
-        q = q.param_opt("Cpu", r.cpu.as_ref());
-        q = q.param_opt("MemoryCapacity", r.memory_capacity.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ScalingCluster",
+                version: "2019-05-31",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("ClusterSpecification", &r.cluster_specification),
+                ("InstanceCount", &r.instance_count),
+                ("InstanceId", &r.instance_id),
+                ("Cpu", &r.cpu),
+                ("MemoryCapacity", &r.memory_capacity),
+            ],
+        )
     }
 
     /// Encodes a `CreateAlarmRule` request (`GET /`).
     pub fn create_alarm_rule(
         r: &mse_models::create_alarm_rule::CreateAlarmRuleRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("CreateAlarmRule", "2019-05-31")
-            .get()
-            .idempotent(false);
-        q = q.param("Aggregates", &r.aggregates);
-        q = q.param("AlarmAliasName", &r.alarm_alias_name);
-        q = q.param("AlarmItem", &r.alarm_item);
-        if !r.alert_way.is_empty() {
-            q = q.json("AlertWay", &r.alert_way)?;
-        }
-        if !r.contact_group_ids.is_empty() {
-            q = q.json("ContactGroupIds", &r.contact_group_ids)?;
-        }
-        q = q.param("InstanceId", &r.instance_id);
-        q = q.param("NValue", r.n_value);
-        q = q.param("Operator", &r.operator);
-        q = q.param("Value", r.value);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "CreateAlarmRule",
+                version: "2019-05-31",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("Aggregates", &r.aggregates),
+                ("AlarmAliasName", &r.alarm_alias_name),
+                ("AlarmItem", &r.alarm_item),
+                ("AlertWay", &JsonList(&r.alert_way)),
+                ("ContactGroupIds", &JsonList(&r.contact_group_ids)),
+                ("InstanceId", &r.instance_id),
+                ("NValue", &r.n_value),
+                ("Operator", &r.operator),
+                ("Value", &r.value),
+            ],
+        )
     }
 
     /// Encodes a `DeleteAlarmRule` request (`GET /`).
     pub fn delete_alarm_rule(
         r: &mse_models::delete_alarm_rule::DeleteAlarmRuleRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DeleteAlarmRule", "2019-05-31")
-            .get()
-            .idempotent(false);
-        q = q.param("AlarmRuleId", &r.alarm_rule_id);
-        q = q.param_opt("RequestPars", r.request_pars.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DeleteAlarmRule",
+                version: "2019-05-31",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("AlarmRuleId", &r.alarm_rule_id),
+                ("RequestPars", &r.request_pars),
+            ],
+        )
     }
 
     /// Encodes a `ListAlarmContactGroups` request (`GET /`).
     pub fn list_alarm_contact_groups(
         r: &mse_models::list_alarm_contact_groups::ListAlarmContactGroupsRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ListAlarmContactGroups", "2019-05-31")
-            .get()
-            .idempotent(true);
-        q = q.param("PageNum", r.page_num);
-        q = q.param("PageSize", r.page_size);
-        q = q.param_opt("RequestPars", r.request_pars.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ListAlarmContactGroups",
+                version: "2019-05-31",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[
+                ("PageNum", &r.page_num),
+                ("PageSize", &r.page_size),
+                ("RequestPars", &r.request_pars),
+            ],
+        )
     }
 
     /// Encodes a `ListAlarmItems` request (`GET /`).
     pub fn list_alarm_items(
         r: &mse_models::list_alarm_items::ListAlarmItemsRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ListAlarmItems", "2019-05-31")
-            .get()
-            .idempotent(true);
-        q = q.param_opt("RequestPars", r.request_pars.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ListAlarmItems",
+                version: "2019-05-31",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[("RequestPars", &r.request_pars)],
+        )
     }
 
     /// Encodes a `ListAlarmRules` request (`GET /`).
     pub fn list_alarm_rules(
         r: &mse_models::list_alarm_rules::ListAlarmRulesRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ListAlarmRules", "2019-05-31")
-            .get()
-            .idempotent(true);
-        q = q.param("AlarmMseType", &r.alarm_mse_type);
-        q = q.param("PageNum", r.page_num);
-        q = q.param("PageSize", r.page_size);
-        q = q.param_opt("RequestPars", r.request_pars.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ListAlarmRules",
+                version: "2019-05-31",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[
+                ("AlarmMseType", &r.alarm_mse_type),
+                ("PageNum", &r.page_num),
+                ("PageSize", &r.page_size),
+                ("RequestPars", &r.request_pars),
+            ],
+        )
     }
 
     /// Encodes a `QueryMonitor` request (`GET /`).
     pub fn query_monitor(
         r: &mse_models::query_monitor::QueryMonitorRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("QueryMonitor", "2019-05-31")
-            .get()
-            .idempotent(true);
-        q = q.param("EndTime", r.end_time);
-        q = q.param("InstanceId", &r.instance_id);
-        q = q.param("MonitorType", &r.monitor_type);
-        q = q.param("StartTime", r.start_time);
-        q = q.param("Step", r.step);
-        q = q.param_opt("RequestPars", r.request_pars.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "QueryMonitor",
+                version: "2019-05-31",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[
+                ("EndTime", &r.end_time),
+                ("InstanceId", &r.instance_id),
+                ("MonitorType", &r.monitor_type),
+                ("StartTime", &r.start_time),
+                ("Step", &r.step),
+                ("RequestPars", &r.request_pars),
+            ],
+        )
     }
 }

@@ -2239,956 +2239,1301 @@ impl Operation for retailcloud_models::get_rds_back_up::GetRdsBackUpRequest {
 
 /// Per-operation request encoders: request model → [`apigen_runtime::PreparedRequest`].
 pub mod encode {
-    use apigen_runtime::rpc::RpcRequest;
+    use apigen_runtime::param::Flat;
+    use apigen_runtime::rpc::{RpcMethod, RpcOperation, RpcRequest};
     use apigen_runtime::{Error, PreparedRequest};
 
     /// Encodes a `CreateApp` request (`GET /`).
     pub fn create_app(
         r: &retailcloud_models::create_app::CreateAppRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("CreateApp", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("BizCode", &r.biz_code);
-        q = q.param("Language", &r.language);
-        q = q.param("OperatingSystem", &r.operating_system);
-        q = q.param("ServiceType", &r.service_type);
-        q = q.param("Title", &r.title);
-        q = q.flat("UserRoles", &r.user_roles)?;
-        q = q.param_opt("BizTitle", r.biz_title.as_ref());
-        q = q.param_opt("Description", r.description.as_ref());
-        q = q.param_opt("StateType", r.state_type.as_ref());
-        q = q.param_opt("Namespace", r.namespace.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "CreateApp",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("BizCode", &r.biz_code),
+                ("Language", &r.language),
+                ("OperatingSystem", &r.operating_system),
+                ("ServiceType", &r.service_type),
+                ("Title", &r.title),
+                ("UserRoles", &Flat(&r.user_roles)),
+                ("BizTitle", &r.biz_title),
+                ("Description", &r.description),
+                ("StateType", &r.state_type),
+                ("Namespace", &r.namespace),
+            ],
+        )
     }
 
     /// Encodes a `UpdateApp` request (`GET /`).
     pub fn update_app(
         r: &retailcloud_models::update_app::UpdateAppRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("UpdateApp", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("AppId", r.app_id);
-        q = q.flat("UserRoles", &r.user_roles)?;
-        q = q.param_opt("BizTitle", r.biz_title.as_ref());
-        q = q.param_opt("Description", r.description.as_ref());
-        q = q.param_opt("Language", r.language.as_ref());
-        q = q.param_opt("OperatingSystem", r.operating_system.as_ref());
-        q = q.param_opt("ServiceType", r.service_type.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "UpdateApp",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("AppId", &r.app_id),
+                ("UserRoles", &Flat(&r.user_roles)),
+                ("BizTitle", &r.biz_title),
+                ("Description", &r.description),
+                ("Language", &r.language),
+                ("OperatingSystem", &r.operating_system),
+                ("ServiceType", &r.service_type),
+            ],
+        )
     }
 
     /// Encodes a `ListApp` request (`GET /`).
     pub fn list_app(
         r: &retailcloud_models::list_app::ListAppRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ListApp", "2018-03-13")
-            .get()
-            .idempotent(true);
-        q = q.param_opt("PageNumber", r.page_number.as_ref());
-        q = q.param_opt("PageSize", r.page_size.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ListApp",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[("PageNumber", &r.page_number), ("PageSize", &r.page_size)],
+        )
     }
 
     /// Encodes a `DescribeAppDetail` request (`GET /`).
     pub fn describe_app_detail(
         r: &retailcloud_models::describe_app_detail::DescribeAppDetailRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DescribeAppDetail", "2018-03-13")
-            .get()
-            .idempotent(true);
-        q = q.param("AppId", r.app_id);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DescribeAppDetail",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[("AppId", &r.app_id)],
+        )
     }
 
     /// Encodes a `DeleteAppDetail` request (`GET /`).
     pub fn delete_app_detail(
         r: &retailcloud_models::delete_app_detail::DeleteAppDetailRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DeleteAppDetail", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param_opt("AppId", r.app_id.as_ref());
-        q = q.param_opt("Force", r.force.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DeleteAppDetail",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[("AppId", &r.app_id), ("Force", &r.force)],
+        )
     }
 
     /// Encodes a `CreateEnvironment` request (`GET /`).
     pub fn create_environment(
         r: &retailcloud_models::create_environment::CreateEnvironmentRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("CreateEnvironment", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("AppId", r.app_id);
-        q = q.param("AppSchemaId", r.app_schema_id);
-        q = q.param("EnvName", &r.env_name);
-        q = q.param("EnvType", r.env_type);
-        q = q.param("Region", &r.region);
-        q = q.param("Replicas", r.replicas);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "CreateEnvironment",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("AppId", &r.app_id),
+                ("AppSchemaId", &r.app_schema_id),
+                ("EnvName", &r.env_name),
+                ("EnvType", &r.env_type),
+                ("Region", &r.region),
+                ("Replicas", &r.replicas),
+            ],
+        )
     }
 
     /// Encodes a `UpdateEnvironment` request (`GET /`).
     pub fn update_environment(
         r: &retailcloud_models::update_environment::UpdateEnvironmentRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("UpdateEnvironment", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("AppEnvId", r.app_env_id);
-        q = q.param("AppId", r.app_id);
-        q = q.param_opt("AppSchemaId", r.app_schema_id.as_ref());
-        q = q.param_opt("Replicas", r.replicas.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "UpdateEnvironment",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("AppEnvId", &r.app_env_id),
+                ("AppId", &r.app_id),
+                ("AppSchemaId", &r.app_schema_id),
+                ("Replicas", &r.replicas),
+            ],
+        )
     }
 
     /// Encodes a `ListAppEnvironment` request (`GET /`).
     pub fn list_app_environment(
         r: &retailcloud_models::list_app_environment::ListAppEnvironmentRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ListAppEnvironment", "2018-03-13")
-            .get()
-            .idempotent(true);
-        q = q.param("AppId", r.app_id);
-        q = q.param("PageNumber", r.page_number);
-        q = q.param("PageSize", r.page_size);
-        q = q.param_opt("EnvType", r.env_type.as_ref());
-        q = q.param_opt("EnvName", r.env_name.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ListAppEnvironment",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[
+                ("AppId", &r.app_id),
+                ("PageNumber", &r.page_number),
+                ("PageSize", &r.page_size),
+                ("EnvType", &r.env_type),
+                ("EnvName", &r.env_name),
+            ],
+        )
     }
 
     /// Encodes a `DeleteAppEnvironment` request (`GET /`).
     pub fn delete_app_environment(
         r: &retailcloud_models::delete_app_environment::DeleteAppEnvironmentRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DeleteAppEnvironment", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("AppId", r.app_id);
-        q = q.param("EnvId", r.env_id);
-        q = q.param("Force", r.force);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DeleteAppEnvironment",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("AppId", &r.app_id),
+                ("EnvId", &r.env_id),
+                ("Force", &r.force),
+            ],
+        )
     }
 
     /// Encodes a `DescribeAppEnvironmentDetail` request (`GET /`).
     pub fn describe_app_environment_detail(
         r: &retailcloud_models::describe_app_environment_detail::DescribeAppEnvironmentDetailRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DescribeAppEnvironmentDetail", "2018-03-13")
-            .get()
-            .idempotent(true);
-        q = q.param("AppId", r.app_id);
-        q = q.param("EnvId", r.env_id);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DescribeAppEnvironmentDetail",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[("AppId", &r.app_id), ("EnvId", &r.env_id)],
+        )
     }
 
     /// Encodes a `CreateDeployConfig` request (`GET /`).
     pub fn create_deploy_config(
         r: &retailcloud_models::create_deploy_config::CreateDeployConfigRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("CreateDeployConfig", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("AppId", r.app_id);
-        q = q.param("EnvType", &r.env_type);
-        q = q.param("Name", &r.name);
-        q = q.param_opt("CodePath", r.code_path.as_ref());
-        q = q.param_opt("ConfigMap", r.config_map.as_ref());
-        q = q.param_opt("Deployment", r.deployment.as_ref());
-        q = q.param_opt("StatefulSet", r.stateful_set.as_ref());
-        q = q.flat("ConfigMapList", &r.config_map_list)?;
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "CreateDeployConfig",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("AppId", &r.app_id),
+                ("EnvType", &r.env_type),
+                ("Name", &r.name),
+                ("CodePath", &r.code_path),
+                ("ConfigMap", &r.config_map),
+                ("Deployment", &r.deployment),
+                ("StatefulSet", &r.stateful_set),
+                ("ConfigMapList", &Flat(&r.config_map_list)),
+            ],
+        )
     }
 
     /// Encodes a `ListDeployConfig` request (`GET /`).
     pub fn list_deploy_config(
         r: &retailcloud_models::list_deploy_config::ListDeployConfigRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ListDeployConfig", "2018-03-13")
-            .get()
-            .idempotent(true);
-        q = q.param("AppId", r.app_id);
-        q = q.param_opt("EnvType", r.env_type.as_ref());
-        q = q.param_opt("Id", r.id.as_ref());
-        q = q.param_opt("Name", r.name.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ListDeployConfig",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[
+                ("AppId", &r.app_id),
+                ("EnvType", &r.env_type),
+                ("Id", &r.id),
+                ("Name", &r.name),
+            ],
+        )
     }
 
     /// Encodes a `DeleteDeployConfig` request (`GET /`).
     pub fn delete_deploy_config(
         r: &retailcloud_models::delete_deploy_config::DeleteDeployConfigRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DeleteDeployConfig", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("SchemaId", r.schema_id);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DeleteDeployConfig",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[("SchemaId", &r.schema_id)],
+        )
     }
 
     /// Encodes a `UpdateDeployConfig` request (`GET /`).
     pub fn update_deploy_config(
         r: &retailcloud_models::update_deploy_config::UpdateDeployConfigRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("UpdateDeployConfig", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("AppId", r.app_id);
-        q = q.param("CodePath", &r.code_path);
-        q = q.param("Id", r.id);
-        q = q.param_opt("ConfigMap", r.config_map.as_ref());
-        q = q.param_opt("StatefulSet", r.stateful_set.as_ref());
-        q = q.param_opt("Deployment", r.deployment.as_ref());
-        q = q.flat("ConfigMapList", &r.config_map_list)?;
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "UpdateDeployConfig",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("AppId", &r.app_id),
+                ("CodePath", &r.code_path),
+                ("Id", &r.id),
+                ("ConfigMap", &r.config_map),
+                ("StatefulSet", &r.stateful_set),
+                ("Deployment", &r.deployment),
+                ("ConfigMapList", &Flat(&r.config_map_list)),
+            ],
+        )
     }
 
     /// Encodes a `ListAppInstance` request (`GET /`).
     pub fn list_app_instance(
         r: &retailcloud_models::list_app_instance::ListAppInstanceRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ListAppInstance", "2018-03-13")
-            .get()
-            .idempotent(true);
-        q = q.param("AppId", r.app_id);
-        q = q.param("EnvId", r.env_id);
-        q = q.param("PageNumber", r.page_number);
-        q = q.param("PageSize", r.page_size);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ListAppInstance",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[
+                ("AppId", &r.app_id),
+                ("EnvId", &r.env_id),
+                ("PageNumber", &r.page_number),
+                ("PageSize", &r.page_size),
+            ],
+        )
     }
 
     /// Encodes a `CreatePersistentVolumeClaim` request (`GET /`).
     pub fn create_persistent_volume_claim(
         r: &retailcloud_models::create_persistent_volume_claim::CreatePersistentVolumeClaimRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("CreatePersistentVolumeClaim", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("AccessModes", &r.access_modes);
-        q = q.param("AppId", r.app_id);
-        q = q.param("Capacity", &r.capacity);
-        q = q.param("EnvId", r.env_id);
-        q = q.param("Name", &r.name);
-        q = q.param("StorageClass", &r.storage_class);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "CreatePersistentVolumeClaim",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("AccessModes", &r.access_modes),
+                ("AppId", &r.app_id),
+                ("Capacity", &r.capacity),
+                ("EnvId", &r.env_id),
+                ("Name", &r.name),
+                ("StorageClass", &r.storage_class),
+            ],
+        )
     }
 
     /// Encodes a `DeletePersistentVolumeClaim` request (`GET /`).
     pub fn delete_persistent_volume_claim(
         r: &retailcloud_models::delete_persistent_volume_claim::DeletePersistentVolumeClaimRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DeletePersistentVolumeClaim", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("AppId", r.app_id);
-        q = q.param("EnvId", r.env_id);
-        q = q.param("PersistentVolumeClaimName", &r.persistent_volume_claim_name);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DeletePersistentVolumeClaim",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("AppId", &r.app_id),
+                ("EnvId", &r.env_id),
+                ("PersistentVolumeClaimName", &r.persistent_volume_claim_name),
+            ],
+        )
     }
 
     /// Encodes a `ListPersistentVolumeClaim` request (`GET /`).
     pub fn list_persistent_volume_claim(
         r: &retailcloud_models::list_persistent_volume_claim::ListPersistentVolumeClaimRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ListPersistentVolumeClaim", "2018-03-13")
-            .get()
-            .idempotent(true);
-        q = q.param("AppId", r.app_id);
-        q = q.param("EnvId", r.env_id);
-        q = q.param("PageNumber", r.page_number);
-        q = q.param("PageSize", r.page_size);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ListPersistentVolumeClaim",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[
+                ("AppId", &r.app_id),
+                ("EnvId", &r.env_id),
+                ("PageNumber", &r.page_number),
+                ("PageSize", &r.page_size),
+            ],
+        )
     }
 
     /// Encodes a `ListUsers` request (`GET /`).
     pub fn list_users(
         r: &retailcloud_models::list_users::ListUsersRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ListUsers", "2018-03-13")
-            .get()
-            .idempotent(true);
-        q = q.param("PageNumber", r.page_number);
-        q = q.param("PageSize", r.page_size);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ListUsers",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[("PageNumber", &r.page_number), ("PageSize", &r.page_size)],
+        )
     }
 
     /// Encodes a `CreateSlbAP` request (`GET /`).
     pub fn create_slb_ap(
         r: &retailcloud_models::create_slb_ap::CreateSlbApRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("CreateSlbAP", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("EnvId", r.env_id);
-        q = q.param("Name", &r.name);
-        q = q.param("SlbId", &r.slb_id);
-        q = q.param("ListenerPort", r.listener_port);
-        q = q.param("RealServerPort", r.real_server_port);
-        q = q.param("Protocol", &r.protocol);
-        q = q.param_opt("EstablishedTimeout", r.established_timeout.as_ref());
-        q = q.param_opt("StickySession", r.sticky_session.as_ref());
-        q = q.param_opt("SslCertId", r.ssl_cert_id.as_ref());
-        q = q.param_opt("CookieTimeout", r.cookie_timeout.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "CreateSlbAP",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("EnvId", &r.env_id),
+                ("Name", &r.name),
+                ("SlbId", &r.slb_id),
+                ("ListenerPort", &r.listener_port),
+                ("RealServerPort", &r.real_server_port),
+                ("Protocol", &r.protocol),
+                ("EstablishedTimeout", &r.established_timeout),
+                ("StickySession", &r.sticky_session),
+                ("SslCertId", &r.ssl_cert_id),
+                ("CookieTimeout", &r.cookie_timeout),
+            ],
+        )
     }
 
     /// Encodes a `ModifySlbAP` request (`GET /`).
     pub fn modify_slb_ap(
         r: &retailcloud_models::modify_slb_ap::ModifySlbApRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ModifySlbAP", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("SlbAPId", r.slb_ap_id);
-        q = q.param_opt("Name", r.name.as_ref());
-        q = q.param_opt("RealServerPort", r.real_server_port.as_ref());
-        q = q.param_opt("EstablishedTimeout", r.established_timeout.as_ref());
-        q = q.param_opt("StickySession", r.sticky_session.as_ref());
-        q = q.param_opt("SslCertId", r.ssl_cert_id.as_ref());
-        q = q.param_opt("CookieTimeout", r.cookie_timeout.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ModifySlbAP",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("SlbAPId", &r.slb_ap_id),
+                ("Name", &r.name),
+                ("RealServerPort", &r.real_server_port),
+                ("EstablishedTimeout", &r.established_timeout),
+                ("StickySession", &r.sticky_session),
+                ("SslCertId", &r.ssl_cert_id),
+                ("CookieTimeout", &r.cookie_timeout),
+            ],
+        )
     }
 
     /// Encodes a `DeleteSlbAP` request (`GET /`).
     pub fn delete_slb_ap(
         r: &retailcloud_models::delete_slb_ap::DeleteSlbApRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DeleteSlbAP", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("SlbAPId", r.slb_ap_id);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DeleteSlbAP",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[("SlbAPId", &r.slb_ap_id)],
+        )
     }
 
     /// Encodes a `DescribeSlbAPDetail` request (`GET /`).
     pub fn describe_slb_ap_detail(
         r: &retailcloud_models::describe_slb_ap_detail::DescribeSlbApDetailRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DescribeSlbAPDetail", "2018-03-13")
-            .get()
-            .idempotent(true);
-        q = q.param("SlbAPId", r.slb_ap_id);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DescribeSlbAPDetail",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[("SlbAPId", &r.slb_ap_id)],
+        )
     }
 
     /// Encodes a `ListSlbAPs` request (`GET /`).
     pub fn list_slb_a_ps(
         r: &retailcloud_models::list_slb_a_ps::ListSlbAPsRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ListSlbAPs", "2018-03-13")
-            .get()
-            .idempotent(true);
-        q = q.param("AppId", r.app_id);
-        q = q.param("PageNumber", r.page_number);
-        q = q.param("PageSize", r.page_size);
-        q = q.param_opt("EnvId", r.env_id.as_ref());
-        q = q.param_opt("Name", r.name.as_ref());
-        q = q.param_opt("NetworkMode", r.network_mode.as_ref());
-        q = q.flat("ProtocolList", &r.protocol_list)?;
-        q = q.param_opt("SlbId", r.slb_id.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ListSlbAPs",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[
+                ("AppId", &r.app_id),
+                ("PageNumber", &r.page_number),
+                ("PageSize", &r.page_size),
+                ("EnvId", &r.env_id),
+                ("Name", &r.name),
+                ("NetworkMode", &r.network_mode),
+                ("ProtocolList", &Flat(&r.protocol_list)),
+                ("SlbId", &r.slb_id),
+            ],
+        )
     }
 
     /// Encodes a `ModifyService` request (`GET /`).
     pub fn modify_service(
         r: &retailcloud_models::modify_service::ModifyServiceRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ModifyService", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("ServiceId", r.service_id);
-        q = q.param_opt("Name", r.name.as_ref());
-        q = q.flat("PortMappings", &r.port_mappings)?;
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ModifyService",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("ServiceId", &r.service_id),
+                ("Name", &r.name),
+                ("PortMappings", &Flat(&r.port_mappings)),
+            ],
+        )
     }
 
     /// Encodes a `DeleteService` request (`GET /`).
     pub fn delete_service(
         r: &retailcloud_models::delete_service::DeleteServiceRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DeleteService", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("ServiceId", r.service_id);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DeleteService",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[("ServiceId", &r.service_id)],
+        )
     }
 
     /// Encodes a `ListServices` request (`GET /`).
     pub fn list_services(
         r: &retailcloud_models::list_services::ListServicesRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ListServices", "2018-03-13")
-            .get()
-            .idempotent(true);
-        q = q.param("AppId", r.app_id);
-        q = q.param("PageNumber", r.page_number);
-        q = q.param("PageSize", r.page_size);
-        q = q.param_opt("EnvId", r.env_id.as_ref());
-        q = q.param_opt("Name", r.name.as_ref());
-        q = q.param_opt("ServiceType", r.service_type.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ListServices",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[
+                ("AppId", &r.app_id),
+                ("PageNumber", &r.page_number),
+                ("PageSize", &r.page_size),
+                ("EnvId", &r.env_id),
+                ("Name", &r.name),
+                ("ServiceType", &r.service_type),
+            ],
+        )
     }
 
     /// Encodes a `DescribeServiceDetail` request (`GET /`).
     pub fn describe_service_detail(
         r: &retailcloud_models::describe_service_detail::DescribeServiceDetailRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DescribeServiceDetail", "2018-03-13")
-            .get()
-            .idempotent(true);
-        q = q.param("ServiceId", r.service_id);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DescribeServiceDetail",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[("ServiceId", &r.service_id)],
+        )
     }
 
     /// Encodes a `CreateService` request (`GET /`).
     pub fn create_service(
         r: &retailcloud_models::create_service::CreateServiceRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("CreateService", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("EnvId", r.env_id);
-        q = q.param("Name", &r.name);
-        q = q.param("ServiceType", &r.service_type);
-        q = q.param("K8sServiceId", &r.k8s_service_id);
-        q = q.flat("PortMappings", &r.port_mappings)?;
-        q = q.param_opt("Headless", r.headless.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "CreateService",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("EnvId", &r.env_id),
+                ("Name", &r.name),
+                ("ServiceType", &r.service_type),
+                ("K8sServiceId", &r.k8s_service_id),
+                ("PortMappings", &Flat(&r.port_mappings)),
+                ("Headless", &r.headless),
+            ],
+        )
     }
 
     /// Encodes a `DeployApp` request (`GET /`).
     pub fn deploy_app(
         r: &retailcloud_models::deploy_app::DeployAppRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DeployApp", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("EnvId", r.env_id);
-        q = q.param("Name", &r.name);
-        q = q.param("TotalPartitions", r.total_partitions);
-        q = q.param_opt("DeployPacketUrl", r.deploy_packet_url.as_ref());
-        q = q.param_opt("DeployPacketId", r.deploy_packet_id.as_ref());
-        q = q.param_opt("Description", r.description.as_ref());
-        q = q.param_opt("PauseType", r.pause_type.as_ref());
-        q = q.param_opt("ArmsFlag", r.arms_flag.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DeployApp",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("EnvId", &r.env_id),
+                ("Name", &r.name),
+                ("TotalPartitions", &r.total_partitions),
+                ("DeployPacketUrl", &r.deploy_packet_url),
+                ("DeployPacketId", &r.deploy_packet_id),
+                ("Description", &r.description),
+                ("PauseType", &r.pause_type),
+                ("ArmsFlag", &r.arms_flag),
+            ],
+        )
     }
 
     /// Encodes a `ListDeployOrders` request (`GET /`).
     pub fn list_deploy_orders(
         r: &retailcloud_models::list_deploy_orders::ListDeployOrdersRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ListDeployOrders", "2018-03-13")
-            .get()
-            .idempotent(true);
-        q = q.param("PageNumber", r.page_number);
-        q = q.param("PageSize", r.page_size);
-        q = q.param("AppId", r.app_id);
-        q = q.param("EnvId", r.env_id);
-        q = q.param("EnvType", &r.env_type);
-        q = q.param("DeployType", &r.deploy_type);
-        q = q.param("PauseType", &r.pause_type);
-        q = q.param("DeployCategory", &r.deploy_category);
-        q = q.param("PartitionType", &r.partition_type);
-        q = q.param("EndTimeLessThan", &r.end_time_less_than);
-        q = q.param(
-            "EndTimeLessThanOrEqualTo",
-            &r.end_time_less_than_or_equal_to,
-        );
-        q = q.param("EndTimeGreaterThan", &r.end_time_greater_than);
-        q = q.param(
-            "EndTimeGreaterThanOrEqualTo",
-            &r.end_time_greater_than_or_equal_to,
-        );
-        q = q.param("StartTimeGreaterThan", &r.start_time_greater_than);
-        q = q.param(
-            "StartTimeGreaterThanOrEqualTo",
-            &r.start_time_greater_than_or_equal_to,
-        );
-        q = q.param("StartTimeLessThan", &r.start_time_less_than);
-        q = q.param(
-            "StartTimeLessThanOrEqualTo",
-            &r.start_time_less_than_or_equal_to,
-        );
-        q = q.param("Status", r.status);
-        q = q.flat("ResultList", &r.result_list)?;
-        q = q.flat("StatusList", &r.status_list)?;
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ListDeployOrders",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[
+                ("PageNumber", &r.page_number),
+                ("PageSize", &r.page_size),
+                ("AppId", &r.app_id),
+                ("EnvId", &r.env_id),
+                ("EnvType", &r.env_type),
+                ("DeployType", &r.deploy_type),
+                ("PauseType", &r.pause_type),
+                ("DeployCategory", &r.deploy_category),
+                ("PartitionType", &r.partition_type),
+                ("EndTimeLessThan", &r.end_time_less_than),
+                (
+                    "EndTimeLessThanOrEqualTo",
+                    &r.end_time_less_than_or_equal_to,
+                ),
+                ("EndTimeGreaterThan", &r.end_time_greater_than),
+                (
+                    "EndTimeGreaterThanOrEqualTo",
+                    &r.end_time_greater_than_or_equal_to,
+                ),
+                ("StartTimeGreaterThan", &r.start_time_greater_than),
+                (
+                    "StartTimeGreaterThanOrEqualTo",
+                    &r.start_time_greater_than_or_equal_to,
+                ),
+                ("StartTimeLessThan", &r.start_time_less_than),
+                (
+                    "StartTimeLessThanOrEqualTo",
+                    &r.start_time_less_than_or_equal_to,
+                ),
+                ("Status", &r.status),
+                ("ResultList", &Flat(&r.result_list)),
+                ("StatusList", &Flat(&r.status_list)),
+            ],
+        )
     }
 
     /// Encodes a `ScaleApp` request (`GET /`).
     pub fn scale_app(
         r: &retailcloud_models::scale_app::ScaleAppRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ScaleApp", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("EnvId", r.env_id);
-        q = q.param("Replicas", r.replicas);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ScaleApp",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[("EnvId", &r.env_id), ("Replicas", &r.replicas)],
+        )
     }
 
     /// Encodes a `DescribeDeployOrderDetail` request (`GET /`).
     pub fn describe_deploy_order_detail(
         r: &retailcloud_models::describe_deploy_order_detail::DescribeDeployOrderDetailRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DescribeDeployOrderDetail", "2018-03-13")
-            .get()
-            .idempotent(true);
-        q = q.param("DeployOrderId", r.deploy_order_id);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DescribeDeployOrderDetail",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[("DeployOrderId", &r.deploy_order_id)],
+        )
     }
 
     /// Encodes a `ResumeDeploy` request (`GET /`).
     pub fn resume_deploy(
         r: &retailcloud_models::resume_deploy::ResumeDeployRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ResumeDeploy", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("DeployOrderId", r.deploy_order_id);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ResumeDeploy",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[("DeployOrderId", &r.deploy_order_id)],
+        )
     }
 
     /// Encodes a `CloseDeployOrder` request (`GET /`).
     pub fn close_deploy_order(
         r: &retailcloud_models::close_deploy_order::CloseDeployOrderRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("CloseDeployOrder", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("DeployOrderId", r.deploy_order_id);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "CloseDeployOrder",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[("DeployOrderId", &r.deploy_order_id)],
+        )
     }
 
     /// Encodes a `ListPods` request (`GET /`).
     pub fn list_pods(
         r: &retailcloud_models::list_pods::ListPodsRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ListPods", "2018-03-13")
-            .get()
-            .idempotent(true);
-        q = q.param("DeployOrderId", r.deploy_order_id);
-        q = q.param("PageNumber", r.page_number);
-        q = q.param("PageSize", r.page_size);
-        q = q.flat("ResultList", &r.result_list)?;
-        q = q.flat("StatusList", &r.status_list)?;
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ListPods",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[
+                ("DeployOrderId", &r.deploy_order_id),
+                ("PageNumber", &r.page_number),
+                ("PageSize", &r.page_size),
+                ("ResultList", &Flat(&r.result_list)),
+                ("StatusList", &Flat(&r.status_list)),
+            ],
+        )
     }
 
     /// Encodes a `DescribePodLog` request (`GET /`).
     pub fn describe_pod_log(
         r: &retailcloud_models::describe_pod_log::DescribePodLogRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DescribePodLog", "2018-03-13")
-            .get()
-            .idempotent(true);
-        q = q.param("AppInstId", &r.app_inst_id);
-        q = q.param("DeployOrderId", r.deploy_order_id);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DescribePodLog",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[
+                ("AppInstId", &r.app_inst_id),
+                ("DeployOrderId", &r.deploy_order_id),
+            ],
+        )
     }
 
     /// Encodes a `DescribePodEvents` request (`GET /`).
     pub fn describe_pod_events(
         r: &retailcloud_models::describe_pod_events::DescribePodEventsRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DescribePodEvents", "2018-03-13")
-            .get()
-            .idempotent(true);
-        q = q.param("AppInstId", &r.app_inst_id);
-        q = q.param("DeployOrderId", r.deploy_order_id);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DescribePodEvents",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[
+                ("AppInstId", &r.app_inst_id),
+                ("DeployOrderId", &r.deploy_order_id),
+            ],
+        )
     }
 
     /// Encodes a `CreatePersistentVolume` request (`GET /`).
     pub fn create_persistent_volume(
         r: &retailcloud_models::create_persistent_volume::CreatePersistentVolumeRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("CreatePersistentVolume", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("AccessModes", &r.access_modes);
-        q = q.param("Capacity", &r.capacity);
-        q = q.param("ClusterInstanceId", &r.cluster_instance_id);
-        q = q.param("MountTargetDomain", &r.mount_target_domain);
-        q = q.param("Name", &r.name);
-        q = q.param("NFSVersion", &r.nfs_version);
-        q = q.param("ReclaimPolicy", &r.reclaim_policy);
-        q = q.param("StorageClass", &r.storage_class);
-        q = q.param_opt("MountDir", r.mount_dir.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "CreatePersistentVolume",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("AccessModes", &r.access_modes),
+                ("Capacity", &r.capacity),
+                ("ClusterInstanceId", &r.cluster_instance_id),
+                ("MountTargetDomain", &r.mount_target_domain),
+                ("Name", &r.name),
+                ("NFSVersion", &r.nfs_version),
+                ("ReclaimPolicy", &r.reclaim_policy),
+                ("StorageClass", &r.storage_class),
+                ("MountDir", &r.mount_dir),
+            ],
+        )
     }
 
     /// Encodes a `ListPersistentVolume` request (`GET /`).
     pub fn list_persistent_volume(
         r: &retailcloud_models::list_persistent_volume::ListPersistentVolumeRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ListPersistentVolume", "2018-03-13")
-            .get()
-            .idempotent(true);
-        q = q.param("ClusterInstanceId", &r.cluster_instance_id);
-        q = q.param("PageNumber", r.page_number);
-        q = q.param("PageSize", r.page_size);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ListPersistentVolume",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[
+                ("ClusterInstanceId", &r.cluster_instance_id),
+                ("PageNumber", &r.page_number),
+                ("PageSize", &r.page_size),
+            ],
+        )
     }
 
     /// Encodes a `DeletePersistentVolume` request (`GET /`).
     pub fn delete_persistent_volume(
         r: &retailcloud_models::delete_persistent_volume::DeletePersistentVolumeRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DeletePersistentVolume", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("ClusterInstanceId", &r.cluster_instance_id);
-        q = q.param("PersistentVolumeName", &r.persistent_volume_name);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DeletePersistentVolume",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("ClusterInstanceId", &r.cluster_instance_id),
+                ("PersistentVolumeName", &r.persistent_volume_name),
+            ],
+        )
     }
 
     /// Encodes a `CreateNodeLabel` request (`GET /`).
     pub fn create_node_label(
         r: &retailcloud_models::create_node_label::CreateNodeLabelRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("CreateNodeLabel", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("ClusterId", &r.cluster_id);
-        q = q.param("LabelKey", &r.label_key);
-        q = q.param("LabelValue", &r.label_value);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "CreateNodeLabel",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("ClusterId", &r.cluster_id),
+                ("LabelKey", &r.label_key),
+                ("LabelValue", &r.label_value),
+            ],
+        )
     }
 
     /// Encodes a `ListNodeLabels` request (`GET /`).
     pub fn list_node_labels(
         r: &retailcloud_models::list_node_labels::ListNodeLabelsRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ListNodeLabels", "2018-03-13")
-            .get()
-            .idempotent(true);
-        q = q.param("ClusterId", &r.cluster_id);
-        q = q.param("PageNumber", r.page_number);
-        q = q.param("PageSize", r.page_size);
-        q = q.param_opt("LabelKey", r.label_key.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ListNodeLabels",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[
+                ("ClusterId", &r.cluster_id),
+                ("PageNumber", &r.page_number),
+                ("PageSize", &r.page_size),
+                ("LabelKey", &r.label_key),
+            ],
+        )
     }
 
     /// Encodes a `DeleteNodeLabel` request (`GET /`).
     pub fn delete_node_label(
         r: &retailcloud_models::delete_node_label::DeleteNodeLabelRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DeleteNodeLabel", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("ClusterId", &r.cluster_id);
-        q = q.param("Force", r.force);
-        q = q.param("LabelKey", &r.label_key);
-        q = q.param("LabelValue", &r.label_value);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DeleteNodeLabel",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("ClusterId", &r.cluster_id),
+                ("Force", &r.force),
+                ("LabelKey", &r.label_key),
+                ("LabelValue", &r.label_value),
+            ],
+        )
     }
 
     /// Encodes a `BindNodeLabel` request (`GET /`).
     pub fn bind_node_label(
         r: &retailcloud_models::bind_node_label::BindNodeLabelRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("BindNodeLabel", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("ClusterId", &r.cluster_id);
-        q = q.param("InstanceId", &r.instance_id);
-        q = q.param("LabelKey", &r.label_key);
-        q = q.param("LabelValue", &r.label_value);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "BindNodeLabel",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("ClusterId", &r.cluster_id),
+                ("InstanceId", &r.instance_id),
+                ("LabelKey", &r.label_key),
+                ("LabelValue", &r.label_value),
+            ],
+        )
     }
 
     /// Encodes a `UnbindNodeLabel` request (`GET /`).
     pub fn unbind_node_label(
         r: &retailcloud_models::unbind_node_label::UnbindNodeLabelRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("UnbindNodeLabel", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("ClusterId", &r.cluster_id);
-        q = q.param("InstanceId", &r.instance_id);
-        q = q.param("LabelKey", &r.label_key);
-        q = q.param("LabelValue", &r.label_value);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "UnbindNodeLabel",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("ClusterId", &r.cluster_id),
+                ("InstanceId", &r.instance_id),
+                ("LabelKey", &r.label_key),
+                ("LabelValue", &r.label_value),
+            ],
+        )
     }
 
     /// Encodes a `ListNodeLabelBindings` request (`GET /`).
     pub fn list_node_label_bindings(
         r: &retailcloud_models::list_node_label_bindings::ListNodeLabelBindingsRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ListNodeLabelBindings", "2018-03-13")
-            .get()
-            .idempotent(true);
-        q = q.param("ClusterId", &r.cluster_id);
-        q = q.param("InstanceId", &r.instance_id);
-        q = q.param("LabelKey", &r.label_key);
-        q = q.param("LabelValue", &r.label_value);
-        q = q.param("PageNumber", r.page_number);
-        q = q.param("PageSize", r.page_size);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ListNodeLabelBindings",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[
+                ("ClusterId", &r.cluster_id),
+                ("InstanceId", &r.instance_id),
+                ("LabelKey", &r.label_key),
+                ("LabelValue", &r.label_value),
+                ("PageNumber", &r.page_number),
+                ("PageSize", &r.page_size),
+            ],
+        )
     }
 
     /// Encodes a `CreateAppResourceAlloc` request (`GET /`).
     pub fn create_app_resource_alloc(
         r: &retailcloud_models::create_app_resource_alloc::CreateAppResourceAllocRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("CreateAppResourceAlloc", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("AppEnvId", r.app_env_id);
-        q = q.param("AppId", r.app_id);
-        q = q.param("ClusterId", &r.cluster_id);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "CreateAppResourceAlloc",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("AppEnvId", &r.app_env_id),
+                ("AppId", &r.app_id),
+                ("ClusterId", &r.cluster_id),
+            ],
+        )
     }
 
     /// Encodes a `ListAppResourceAllocs` request (`GET /`).
     pub fn list_app_resource_allocs(
         r: &retailcloud_models::list_app_resource_allocs::ListAppResourceAllocsRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ListAppResourceAllocs", "2018-03-13")
-            .get()
-            .idempotent(true);
-        q = q.param("PageNumber", r.page_number);
-        q = q.param("PageSize", r.page_size);
-        q = q.param_opt("AppEnvId", r.app_env_id.as_ref());
-        q = q.param_opt("AppId", r.app_id.as_ref());
-        q = q.param_opt("ClusterId", r.cluster_id.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ListAppResourceAllocs",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[
+                ("PageNumber", &r.page_number),
+                ("PageSize", &r.page_size),
+                ("AppEnvId", &r.app_env_id),
+                ("AppId", &r.app_id),
+                ("ClusterId", &r.cluster_id),
+            ],
+        )
     }
 
     /// Encodes a `DeleteAppResourceAlloc` request (`GET /`).
     pub fn delete_app_resource_alloc(
         r: &retailcloud_models::delete_app_resource_alloc::DeleteAppResourceAllocRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DeleteAppResourceAlloc", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("AppEnvId", r.app_env_id);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DeleteAppResourceAlloc",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[("AppEnvId", &r.app_env_id)],
+        )
     }
 
     /// Encodes a `DescribeAppResourceAlloc` request (`GET /`).
     pub fn describe_app_resource_alloc(
         r: &retailcloud_models::describe_app_resource_alloc::DescribeAppResourceAllocRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DescribeAppResourceAlloc", "2018-03-13")
-            .get()
-            .idempotent(true);
-        q = q.param("AppEnvId", r.app_env_id);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DescribeAppResourceAlloc",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[("AppEnvId", &r.app_env_id)],
+        )
     }
 
     /// Encodes a `ListCluster` request (`GET /`).
     pub fn list_cluster(
         r: &retailcloud_models::list_cluster::ListClusterRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ListCluster", "2018-03-13")
-            .get()
-            .idempotent(true);
-        q = q.param_opt("BusinessCode", r.business_code.as_ref());
-        q = q.param_opt("EnvType", r.env_type.as_ref());
-        q = q.param_opt("PageNum", r.page_num.as_ref());
-        q = q.param_opt("PageSize", r.page_size.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ListCluster",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[
+                ("BusinessCode", &r.business_code),
+                ("EnvType", &r.env_type),
+                ("PageNum", &r.page_num),
+                ("PageSize", &r.page_size),
+            ],
+        )
     }
 
     /// Encodes a `DeleteCluster` request (`GET /`).
     pub fn delete_cluster(
         r: &retailcloud_models::delete_cluster::DeleteClusterRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DeleteCluster", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("ClusterInstanceId", &r.cluster_instance_id);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DeleteCluster",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[("ClusterInstanceId", &r.cluster_instance_id)],
+        )
     }
 
     /// Encodes a `ListClusterNode` request (`GET /`).
     pub fn list_cluster_node(
         r: &retailcloud_models::list_cluster_node::ListClusterNodeRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ListClusterNode", "2018-03-13")
-            .get()
-            .idempotent(true);
-        q = q.param("ClusterInstanceId", &r.cluster_instance_id);
-        q = q.param_opt("PageNum", r.page_num.as_ref());
-        q = q.param_opt("PageSize", r.page_size.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ListClusterNode",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[
+                ("ClusterInstanceId", &r.cluster_instance_id),
+                ("PageNum", &r.page_num),
+                ("PageSize", &r.page_size),
+            ],
+        )
     }
 
     /// Encodes a `QueryClusterDetail` request (`GET /`).
     pub fn query_cluster_detail(
         r: &retailcloud_models::query_cluster_detail::QueryClusterDetailRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("QueryClusterDetail", "2018-03-13")
-            .get()
-            .idempotent(true);
-        q = q.param("ClusterInstanceId", &r.cluster_instance_id);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "QueryClusterDetail",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[("ClusterInstanceId", &r.cluster_instance_id)],
+        )
     }
 
     /// Encodes a `AddClusterNode` request (`GET /`).
     pub fn add_cluster_node(
         r: &retailcloud_models::add_cluster_node::AddClusterNodeRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("AddClusterNode", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("ClusterInstanceId", &r.cluster_instance_id);
-        q = q.flat("EcsInstanceIdList", &r.ecs_instance_id_list)?;
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "AddClusterNode",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("ClusterInstanceId", &r.cluster_instance_id),
+                ("EcsInstanceIdList", &Flat(&r.ecs_instance_id_list)),
+            ],
+        )
     }
 
     /// Encodes a `RemoveClusterNode` request (`GET /`).
     pub fn remove_cluster_node(
         r: &retailcloud_models::remove_cluster_node::RemoveClusterNodeRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("RemoveClusterNode", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("ClusterInstanceId", &r.cluster_instance_id);
-        q = q.flat("EcsInstanceIdList", &r.ecs_instance_id_list)?;
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "RemoveClusterNode",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("ClusterInstanceId", &r.cluster_instance_id),
+                ("EcsInstanceIdList", &Flat(&r.ecs_instance_id_list)),
+            ],
+        )
     }
 
     /// Encodes a `CreateCluster` request (`GET /`).
     pub fn create_cluster(
         r: &retailcloud_models::create_cluster::CreateClusterRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("CreateCluster", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("BusinessCode", &r.business_code);
-        q = q.param("ClusterEnvType", &r.cluster_env_type);
-        q = q.param("ClusterTitle", &r.cluster_title);
-        q = q.param("ClusterType", &r.cluster_type);
-        q = q.param("RegionId", &r.region_id);
-        q = q.param("VpcId", &r.vpc_id);
-        q = q.flat("Vswitchids", &r.vswitchids)?;
-        q = q.param_opt("CloudMonitorFlags", r.cloud_monitor_flags.as_ref());
-        q = q.param_opt("ClusterId", r.cluster_id.as_ref());
-        q = q.param_opt(
-            "CreateWithArmsIntegration",
-            r.create_with_arms_integration.as_ref(),
-        );
-        q = q.param_opt(
-            "CreateWithLogIntegration",
-            r.create_with_log_integration.as_ref(),
-        );
-        q = q.param_opt("KeyPair", r.key_pair.as_ref());
-        q = q.param_opt("NetPlug", r.net_plug.as_ref());
-        q = q.param_opt("Password", r.password.as_ref());
-        q = q.param_opt("PodCIDR", r.pod_cidr.as_ref());
-        q = q.param_opt("PrivateZone", r.private_zone.as_ref());
-        q = q.param_opt("PublicSlb", r.public_slb.as_ref());
-        q = q.param_opt("RegionName", r.region_name.as_ref());
-        q = q.param_opt("ServiceCIDR", r.service_cidr.as_ref());
-        q = q.param_opt("SnatEntry", r.snat_entry.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "CreateCluster",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("BusinessCode", &r.business_code),
+                ("ClusterEnvType", &r.cluster_env_type),
+                ("ClusterTitle", &r.cluster_title),
+                ("ClusterType", &r.cluster_type),
+                ("RegionId", &r.region_id),
+                ("VpcId", &r.vpc_id),
+                ("Vswitchids", &Flat(&r.vswitchids)),
+                ("CloudMonitorFlags", &r.cloud_monitor_flags),
+                ("ClusterId", &r.cluster_id),
+                ("CreateWithArmsIntegration", &r.create_with_arms_integration),
+                ("CreateWithLogIntegration", &r.create_with_log_integration),
+                ("KeyPair", &r.key_pair),
+                ("NetPlug", &r.net_plug),
+                ("Password", &r.password),
+                ("PodCIDR", &r.pod_cidr),
+                ("PrivateZone", &r.private_zone),
+                ("PublicSlb", &r.public_slb),
+                ("RegionName", &r.region_name),
+                ("ServiceCIDR", &r.service_cidr),
+                ("SnatEntry", &r.snat_entry),
+            ],
+        )
     }
 
     /// Encodes a `ListAvailableClusterNode` request (`GET /`).
     pub fn list_available_cluster_node(
         r: &retailcloud_models::list_available_cluster_node::ListAvailableClusterNodeRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("ListAvailableClusterNode", "2018-03-13")
-            .get()
-            .idempotent(true);
-        q = q.param("ClusterInstanceId", &r.cluster_instance_id);
-        q = q.param_opt("PageNum", r.page_num.as_ref());
-        q = q.param_opt("PageSize", r.page_size.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "ListAvailableClusterNode",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[
+                ("ClusterInstanceId", &r.cluster_instance_id),
+                ("PageNum", &r.page_num),
+                ("PageSize", &r.page_size),
+            ],
+        )
     }
 
     /// Encodes a `DescribeDatabases` request (`GET /`).
     pub fn describe_databases(
         r: &retailcloud_models::describe_databases::DescribeDatabasesRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DescribeDatabases", "2018-03-13")
-            .get()
-            .idempotent(true);
-        q = q.param("InstanceId", &r.instance_id);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DescribeDatabases",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[("InstanceId", &r.instance_id)],
+        )
     }
 
     /// Encodes a `DeleteRdsAccount` request (`GET /`).
     pub fn delete_rds_account(
         r: &retailcloud_models::delete_rds_account::DeleteRdsAccountRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DeleteRdsAccount", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("AccountName", &r.account_name);
-        q = q.param("DbInstanceId", &r.db_instance_id);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DeleteRdsAccount",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("AccountName", &r.account_name),
+                ("DbInstanceId", &r.db_instance_id),
+            ],
+        )
     }
 
     /// Encodes a `DescribeRdsAccounts` request (`GET /`).
     pub fn describe_rds_accounts(
         r: &retailcloud_models::describe_rds_accounts::DescribeRdsAccountsRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DescribeRdsAccounts", "2018-03-13")
-            .get()
-            .idempotent(true);
-        q = q.param("DbInstanceId", &r.db_instance_id);
-        q = q.param_opt("AccountName", r.account_name.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DescribeRdsAccounts",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[
+                ("DbInstanceId", &r.db_instance_id),
+                ("AccountName", &r.account_name),
+            ],
+        )
     }
 
     /// Encodes a `GrantDbToAccount` request (`GET /`).
     pub fn grant_db_to_account(
         r: &retailcloud_models::grant_db_to_account::GrantDbToAccountRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("GrantDbToAccount", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("AccountName", &r.account_name);
-        q = q.param("AccountPrivilege", &r.account_privilege);
-        q = q.param("DbInstanceId", &r.db_instance_id);
-        q = q.param("DbName", &r.db_name);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "GrantDbToAccount",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("AccountName", &r.account_name),
+                ("AccountPrivilege", &r.account_privilege),
+                ("DbInstanceId", &r.db_instance_id),
+                ("DbName", &r.db_name),
+            ],
+        )
     }
 
     /// Encodes a `CreateDb` request (`GET /`).
     pub fn create_db(
         r: &retailcloud_models::create_db::CreateDbRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("CreateDb", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("CharacterSetName", &r.character_set_name);
-        q = q.param("DbInstanceId", &r.db_instance_id);
-        q = q.param("DbName", &r.db_name);
-        q = q.param_opt("DbDescription", r.db_description.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "CreateDb",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[
+                ("CharacterSetName", &r.character_set_name),
+                ("DbInstanceId", &r.db_instance_id),
+                ("DbName", &r.db_name),
+                ("DbDescription", &r.db_description),
+            ],
+        )
     }
 
     /// Encodes a `DeleteDatabase` request (`GET /`).
     pub fn delete_database(
         r: &retailcloud_models::delete_database::DeleteDatabaseRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("DeleteDatabase", "2018-03-13")
-            .get()
-            .idempotent(false);
-        q = q.param("DBInstanceId", &r.db_instance_id);
-        q = q.param("DBName", &r.db_name);
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "DeleteDatabase",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: false,
+            },
+            &[("DBInstanceId", &r.db_instance_id), ("DBName", &r.db_name)],
+        )
     }
 
     /// Encodes a `GetRdsBackUp` request (`GET /`).
     pub fn get_rds_back_up(
         r: &retailcloud_models::get_rds_back_up::GetRdsBackUpRequest,
     ) -> Result<PreparedRequest, Error> {
-        let mut q = RpcRequest::new("GetRdsBackUp", "2018-03-13")
-            .get()
-            .idempotent(true);
-        q = q.param("DbInstanceId", &r.db_instance_id);
-        q = q.param_opt("BackupId", r.backup_id.as_ref());
-        q = q.param_opt("BackupType", r.backup_type.as_ref());
-        q = q.param_opt("PageNumber", r.page_number.as_ref());
-        q = q.param_opt("PageSize", r.page_size.as_ref());
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation {
+                action: "GetRdsBackUp",
+                version: "2018-03-13",
+                method: RpcMethod::Get,
+                idempotent: true,
+            },
+            &[
+                ("DbInstanceId", &r.db_instance_id),
+                ("BackupId", &r.backup_id),
+                ("BackupType", &r.backup_type),
+                ("PageNumber", &r.page_number),
+                ("PageSize", &r.page_size),
+            ],
+        )
     }
 }

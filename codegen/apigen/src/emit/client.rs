@@ -75,16 +75,6 @@ fn is_scalar_param(f: &Field) -> bool {
     f.ty.is_scalar()
 }
 
-/// `r.x` for `Copy` scalars, `&r.x` for strings and enums (what clippy wants for `impl Display`).
-fn by_ref(f: &Field, id: &proc_macro2::Ident) -> TokenStream {
-    match f.ty {
-        TypeExpr::Integer | TypeExpr::Long | TypeExpr::Number | TypeExpr::Boolean => {
-            quote! { r.#id }
-        }
-        _ => quote! { &r.#id },
-    }
-}
-
 /// `src/lib.rs` of the client crate.
 pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
     let spec = sm.spec;
@@ -160,19 +150,27 @@ pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
 
     // The request builders the encoders use, imported only where used.
     let encoder_tokens = quote! { #(#encoders)* };
-    let rest_uses: Vec<proc_macro2::Ident> = ["ArrayStyle", "Multipart", "RestRequest"]
-        .into_iter()
-        .filter(|n| super::mentions(&encoder_tokens, n))
-        .map(|n| format_ident!("{}", n))
-        .collect();
-    let mut encode_uses = match rest_uses.as_slice() {
-        [] => quote! {},
-        [one] => quote! { use apigen_runtime::rest::#one; },
-        many => quote! { use apigen_runtime::rest::{#(#many),*}; },
+    let uses = |module: &str, names: &[&str]| {
+        let used: Vec<proc_macro2::Ident> = names
+            .iter()
+            .filter(|n| super::mentions(&encoder_tokens, n))
+            .map(|n| format_ident!("{}", n))
+            .collect();
+        let module = format_ident!("{}", module);
+        match used.as_slice() {
+            [] => quote! {},
+            [one] => quote! { use apigen_runtime::#module::#one; },
+            many => quote! { use apigen_runtime::#module::{#(#many),*}; },
+        }
     };
-    if super::mentions(&encoder_tokens, "RpcRequest") {
-        encode_uses.extend(quote! { use apigen_runtime::rpc::RpcRequest; });
-    }
+    let encode_uses = [
+        uses("param", &["Csv", "Flat", "JsonList", "JsonText", "Repeat"]),
+        uses(
+            "rest",
+            &["Body", "In", "Multipart", "RestOperation", "RestRequest"],
+        ),
+        uses("rpc", &["RpcMethod", "RpcOperation", "RpcRequest"]),
+    ];
 
     let crate::protocol::ClientSetup {
         endpoint_rule: default_rule,
@@ -246,7 +244,7 @@ pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
         /// Per-operation request encoders: request model → [`apigen_runtime::PreparedRequest`].
         pub mod encode {
             use apigen_runtime::{Error, PreparedRequest};
-            #encode_uses
+            #(#encode_uses)*
 
             #encoder_tokens
         }
@@ -479,47 +477,34 @@ pub(crate) fn rpc_encoder(
 ) -> TokenStream {
     let action = &op.id;
     let version = api_version(spec, op);
-    let get = if op.method == Method::Get {
-        quote! { .get() }
+    let method = if op.method == Method::Get {
+        quote! { RpcMethod::Get }
     } else {
-        quote! {}
+        quote! { RpcMethod::Post }
     };
-    let mut steps = Vec::new();
+    let mut params = Vec::new();
     for (rust, p) in &model.params {
         let id = ident(rust);
         let name = &p.name;
-        let step = match (p.encoding, is_scalar_param(p), p.required) {
-            (Some(Encoding::Json), _, _) => {
-                if matches!(p.ty, TypeExpr::Array(_)) {
-                    quote! { if !r.#id.is_empty() { q = q.json(#name, &r.#id)?; } }
-                } else if p.required {
-                    quote! { q = q.json(#name, &r.#id)?; }
-                } else {
-                    quote! { if let Some(v) = &r.#id { q = q.json(#name, v)?; } }
-                }
+        let value = match (p.encoding, is_scalar_param(p), p.required) {
+            (Some(Encoding::Json), _, _) if matches!(p.ty, TypeExpr::Array(_)) => {
+                quote! { &JsonList(&r.#id) }
             }
-            (Some(Encoding::Csv), _, _) => {
-                quote! { if !r.#id.is_empty() { q = q.param(#name, r.#id.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",")); } }
-            }
-            (_, true, true) => {
-                let v = by_ref(p, &id);
-                quote! { q = q.param(#name, #v); }
-            }
-            (_, true, false) => quote! { q = q.param_opt(#name, r.#id.as_ref()); },
+            (Some(Encoding::Json), _, true) => quote! { &JsonText(&r.#id) },
+            (Some(Encoding::Json), _, false) => quote! { &JsonText::opt(&r.#id) },
+            (Some(Encoding::Csv), _, _) => quote! { &Csv(&r.#id) },
+            // Scalars and enums; an absent optional one is not sent.
+            (_, true, _) => quote! { &r.#id },
             // Repeat lists and objects: flattened as `Name.1`, `Name.1.Key`.
-            (_, false, _) => quote! { q = q.flat(#name, &r.#id)?; },
+            (_, false, _) => quote! { &Flat(&r.#id) },
         };
-        steps.push(step);
+        params.push(quote! { (#name, #value) });
     }
-    let mutability = if steps.is_empty() {
-        quote! {}
-    } else {
-        quote! { mut }
-    };
     quote! {
-        let #mutability q = RpcRequest::new(#action, #version)#get.idempotent(#idempotent);
-        #(#steps)*
-        Ok(q.into_prepared())
+        RpcRequest::encode(
+            RpcOperation { action: #action, version: #version, method: #method, idempotent: #idempotent },
+            &[#(#params),*],
+        )
     }
 }
 
@@ -527,54 +512,32 @@ pub(crate) fn rest_encoder(op: &Operation, model: &models::OpModel) -> TokenStre
     let id_str = &op.id;
     let method = op.method.as_str();
     let path = &op.path;
-    let mut steps = Vec::new();
+    let mut params = Vec::new();
     for (rust, p) in &model.params {
         let id = ident(rust);
         let name = &p.name;
         let is_vec = matches!(p.ty, TypeExpr::Array(_));
-        let step = match (p.location.unwrap_or(Location::Query), is_vec, p.required) {
-            (Location::Path, _, true) => {
-                let v = by_ref(p, &id);
-                quote! { q = q.path(#name, #v); }
-            }
-            (Location::Path, _, false) => {
-                quote! { if let Some(v) = &r.#id { q = q.path(#name, v); } }
-            }
-            (Location::Header, false, true) => {
-                let v = by_ref(p, &id);
-                quote! { q = q.header(#name, #v); }
-            }
-            (Location::Header, false, false) => {
-                quote! { q = q.header_opt(#name, r.#id.as_ref()); }
-            }
-            (Location::Header, true, _) => {
-                quote! { if !r.#id.is_empty() { q = q.header(#name, r.#id.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",")); } }
-            }
-            (_, true, _) => {
-                let style = if p.encoding == Some(Encoding::Csv) {
-                    quote! { ArrayStyle::Comma }
-                } else {
-                    quote! { ArrayStyle::Repeat }
-                };
-                quote! { q = q.query_array(#name, &r.#id, #style); }
-            }
-            (_, false, true) if p.ty.is_scalar() => {
-                let v = by_ref(p, &id);
-                quote! { q = q.query(#name, #v); }
-            }
-            (_, false, false) if p.ty.is_scalar() => {
-                quote! { q = q.query_opt(#name, r.#id.as_ref()); }
-            }
+        let location = p.location.unwrap_or(Location::Query);
+        let value = match (location, is_vec) {
+            (Location::Header, true) => quote! { &Csv(&r.#id) },
+            (Location::Path | Location::Header, false) => quote! { &r.#id },
+            (_, true) if p.encoding == Some(Encoding::Csv) => quote! { &Csv(&r.#id) },
+            (_, true) => quote! { &Repeat(&r.#id) },
+            (_, false) if p.ty.is_scalar() => quote! { &r.#id },
             // Objects in the query: the documents have none; send JSON text.
-            (_, false, _) => {
-                quote! { q = q.query(#name, serde_json::to_string(&r.#id).unwrap_or_default()); }
-            }
+            (_, false) => quote! { &JsonText(&r.#id) },
         };
-        steps.push(step);
+        let at = match location {
+            Location::Path => quote! { In::Path },
+            Location::Header => quote! { In::Header },
+            _ => quote! { In::Query },
+        };
+        params.push(quote! { (#at, #name, #value) });
     }
-    if let (Some(rust), Some(body)) = (&model.body, &op.body) {
-        let id = ident(rust);
-        if body.content_type.starts_with("multipart/") {
+    let mut prelude = quote! {};
+    let body = match (&model.body, &op.body) {
+        (Some(rust), Some(body)) if body.content_type.starts_with("multipart/") => {
+            let id = ident(rust);
             let mut scope = Scope::default();
             let mut parts = Vec::new();
             for f in &body.fields {
@@ -592,33 +555,36 @@ pub(crate) fn rest_encoder(op: &Operation, model: &models::OpModel) -> TokenStre
                 };
                 parts.push(part);
             }
-            let access = if body.required {
-                quote! { let b = &r.#id; }
-            } else {
-                quote! { let Some(b) = &r.#id else { return q.into_prepared(); }; }
-            };
-            steps.push(quote! {
-                #access
+            let form = quote! {
                 #[allow(unused_mut)]
                 let mut form = Multipart::new();
                 #(#parts)*
-                q = q.multipart(form);
-            });
-        } else if body.required {
-            steps.push(quote! { q = q.json(&r.#id)?; });
-        } else {
-            steps.push(quote! { if let Some(b) = &r.#id { q = q.json(b)?; } });
+                Body::Multipart(form)
+            };
+            prelude = if body.required {
+                quote! { let body = { let b = &r.#id; #form }; }
+            } else {
+                quote! { let body = match &r.#id { Some(b) => { #form } None => Body::Empty }; }
+            };
+            quote! { body }
         }
-    }
-    let mutability = if steps.is_empty() {
-        quote! {}
-    } else {
-        quote! { mut }
+        (Some(rust), Some(body)) => {
+            let id = ident(rust);
+            if body.required {
+                quote! { Body::Json(&r.#id) }
+            } else {
+                quote! { match &r.#id { Some(b) => Body::Json(b), None => Body::Empty } }
+            }
+        }
+        _ => quote! { Body::Empty },
     };
     quote! {
-        let #mutability q = RestRequest::new(#id_str, #method, #path);
-        #(#steps)*
-        q.into_prepared()
+        #prelude
+        RestRequest::encode(
+            RestOperation { id: #id_str, method: #method, path: #path },
+            &[#(#params),*],
+            #body,
+        )
     }
 }
 

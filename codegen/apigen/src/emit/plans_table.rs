@@ -46,7 +46,15 @@ pub fn table(plans: &BTreeMap<String, Plan>) -> String {
                 .unwrap_or_default();
         let paging = match &p.paging {
             Some(Paging::PageNumber { page, size, .. }) => format!("`{page}`/`{size}`"),
-            Some(Paging::OffsetLimit { offset, limit, .. }) => format!("`{offset}`/`{limit}`"),
+            Some(Paging::OffsetLimit {
+                offset,
+                limit,
+                zero_is_all,
+                ..
+            }) => {
+                let zero = if *zero_is_all { " (0: all)" } else { "" };
+                format!("`{offset}`/`{limit}`{zero}")
+            }
             Some(Paging::Marker { marker, .. }) => format!("marker `{marker}`"),
             None => String::new(),
         };

@@ -664,6 +664,9 @@ fn paging(p: &Pagination, op: &Operation) -> Option<Paging> {
                 offset: offset.clone(),
                 limit: limit.clone(),
                 default_size: default_size(limit),
+                zero_is_all: params(op)
+                    .find(|f| f.name == *limit)
+                    .is_some_and(|f| zero_is_all(&f.description)),
             }
         }
         Pagination::Marker {
@@ -679,6 +682,22 @@ fn paging(p: &Pagination, op: &Operation) -> Option<Paging> {
         },
         _ => return None,
     })
+}
+
+/// Whether a limit's description makes 0 "everything on one page" (CSE `QueryNacosNamespace`:
+/// "0 indicates that all results are displayed on one page"; the Chinese documents'
+/// "0表示不分页", 0 means no paging).
+fn zero_is_all(description: &str) -> bool {
+    let d = description.to_ascii_lowercase();
+    d.contains("0表示不分页")
+        || [
+            "0 indicates that all",
+            "0 means all",
+            "0 indicates all",
+            "0 returns all",
+        ]
+        .iter()
+        .any(|p| d.contains(p))
 }
 
 /// The noun of a resource as the documents' error messages write it (`topic`, `instance`,

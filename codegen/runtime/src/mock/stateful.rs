@@ -384,11 +384,16 @@ impl Stateful {
                 offset,
                 limit,
                 default_size,
+                zero_is_all,
             }) => {
                 let o = number(offset, 0)?.unwrap_or(0);
-                let l = number(limit, 1)?.or(*default_size).unwrap_or(10).max(1);
+                let l = number(limit, i64::from(!zero_is_all))?
+                    .or(*default_size)
+                    .unwrap_or(10);
+                // 0 is a limit only where the document makes it "all on one page".
+                let len = if l == 0 { u64::MAX } else { l };
                 (
-                    Window::Offset { start: o, len: l },
+                    Window::Offset { start: o, len },
                     vec![(offset.clone(), o), (limit.clone(), l)],
                 )
             }

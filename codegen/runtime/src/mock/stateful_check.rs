@@ -1288,16 +1288,39 @@ impl Check<'_> {
         let Some(base) = self.full_list_input(list_op, list, scope) else {
             return;
         };
-        let (first, size) = match &list.paging {
-            Some(Paging::PageNumber { page, size, .. }) => (Some((page, "0")), Some(size)),
-            Some(Paging::OffsetLimit { offset, limit, .. }) => (Some((offset, "-1")), Some(limit)),
-            Some(Paging::Marker { limit, .. }) => (None, limit.as_ref()),
+        let (first, size, zero_is_all) = match &list.paging {
+            Some(Paging::PageNumber { page, size, .. }) => (Some((page, "0")), Some(size), false),
+            Some(Paging::OffsetLimit {
+                offset,
+                limit,
+                zero_is_all,
+                ..
+            }) => (Some((offset, "-1")), Some(limit), *zero_is_all),
+            Some(Paging::Marker { limit, .. }) => (None, limit.as_ref(), false),
             None => return,
         };
         let mut bad: Vec<(&String, &str)> = first.into_iter().collect();
         if let Some(size) = size {
+            // A size of 0 is a page where the document says so: every item at once, as many
+            // as a page of `FULL` holds.
+            if zero_is_all {
+                let items = list.items.as_deref().unwrap_or("");
+                let (_, body) = send(self.run, None, list_op, &base).await;
+                let full = items_at(&body, items).len();
+                let zero = with(list_op, &base, size, Value::String("0".to_owned()));
+                let (status, body) = send(self.run, None, list_op, &zero).await;
+                let n = items_at(&body, items).len();
+                if status != 200 || n != full || n == 0 {
+                    self.fail(format!(
+                        "{} with {size} = 0: {status} with {n} items, want all {full} on one page",
+                        list_op.id
+                    ));
+                }
+            }
             for v in ["0", "-1", "2147483648", "abc"] {
-                bad.push((size, v));
+                if !(zero_is_all && v == "0") {
+                    bad.push((size, v));
+                }
             }
         }
         for (member, v) in bad {

@@ -227,8 +227,16 @@ fn offset_and_marker_pages_see_each_item_once() {
         offset: "offset".into(),
         limit: "limit".into(),
         default_size: None,
+        zero_is_all: false,
     });
     plans.insert("ByOffset".to_owned(), p.clone());
+    p.paging = Some(Paging::OffsetLimit {
+        offset: "offset".into(),
+        limit: "limit".into(),
+        default_size: None,
+        zero_is_all: true,
+    });
+    plans.insert("ZeroIsAll".to_owned(), p.clone());
     p.paging = Some(Paging::Marker {
         marker: "Marker".into(),
         next_marker: "NextMarker".into(),
@@ -275,6 +283,19 @@ fn offset_and_marker_pages_see_each_item_once() {
             .expect_err("a window the service cannot answer");
         assert_eq!(e.status, 400, "offset {offset}, limit {limit}");
     }
+    // Where the document makes a limit of 0 "all on one page", it answers every item from the
+    // offset (and echoes 0); a negative limit is still refused.
+    let zero = |o: u64, l: i64| {
+        st.apply(
+            "ZeroIsAll",
+            &json!({"InstanceId": "i", "offset": o, "limit": l}),
+            list_example,
+        )
+    };
+    assert_eq!(names(&zero(0, 0).unwrap().unwrap()).len(), 7);
+    assert_eq!(names(&zero(5, 0).unwrap().unwrap()), ["t5", "t6"]);
+    assert_eq!(names(&zero(3, 3).unwrap().unwrap()), ["t3", "t4", "t5"]);
+    assert_eq!(zero(0, -1).expect_err("a negative limit").status, 400);
     // Markers survive a delete of an item already seen.
     let page = |m: &str| {
         st.apply(

@@ -160,3 +160,76 @@ fn unchanged_files_are_reused_and_edited_or_changed_ones_formatted_again() {
         .unwrap()
         .contains("Lists the instances."));
 }
+
+/// `--timings`' CPU time of the emit phase (building tokens, manifests, READMEs, exports).
+fn emit_ms(out: &Output) -> f64 {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("emit "))
+        .and_then(|l| l.trim().strip_suffix(" ms"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no emit line in {stderr}"))
+}
+
+#[test]
+fn an_unchanged_service_is_read_back_whole_and_an_edited_one_generated_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let cache = dir.join("cache");
+    let spec = dir.join("kafkalet.yaml");
+    std::fs::copy(root().join("tests/corpus/good-rpc.yaml"), &spec).unwrap();
+    let run = |extra: &[&str]| {
+        let runtime = root().join("codegen/runtime");
+        std::process::Command::new(env!("CARGO_BIN_EXE_apigen"))
+            .arg("generate")
+            .arg(&spec)
+            .args(["--out", "crates", "--runtime-path"])
+            .arg(&runtime)
+            .args(extra)
+            .current_dir(dir)
+            .env("XDG_CACHE_HOME", &cache)
+            .output()
+            .expect("apigen runs")
+    };
+    let first = run(&["--timings"]);
+    ok(&first);
+    assert!(emit_ms(&first) > 0.0);
+    // The stamp is in the cache directory, not in the output.
+    assert!(cache.join("apigen/stamps").read_dir().unwrap().count() == 1);
+    let crates = dir.join("crates");
+    let readme = crates.join("kafkalet-client/README.md");
+    let written = std::fs::read_to_string(&readme).unwrap();
+    // Nothing changed: the service is taken from disk, nothing is emitted.
+    let again = run(&["--check", "--timings"]);
+    ok(&again);
+    assert_eq!(emit_ms(&again), 0.0);
+    // A hand edit of a file that is not Rust (no manifest entry): `--check` names it, and
+    // `generate` emits the service again and writes the file back.
+    std::fs::write(&readme, format!("{written}mine\n")).unwrap();
+    let check = run(&["--check"]);
+    assert_eq!(check.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(stderr.contains("kafkalet-client/README.md"), "{stderr}");
+    let fixed = run(&["--timings"]);
+    ok(&fixed);
+    assert!(emit_ms(&fixed) > 0.0);
+    assert_eq!(std::fs::read_to_string(&readme).unwrap(), written);
+    // A changed spec (released with `--previous`): generated again, and the output is what
+    // it says.
+    let old = dir.join("old.yaml");
+    std::fs::copy(&spec, &old).unwrap();
+    let edited = std::fs::read_to_string(&spec).unwrap().replace(
+        "description: Lists instances.",
+        "description: Lists the instances.",
+    );
+    std::fs::write(&spec, edited).unwrap();
+    let changed = run(&["--timings", "--previous", old.to_str().unwrap()]);
+    ok(&changed);
+    assert!(emit_ms(&changed) > 0.0);
+    assert!(
+        std::fs::read_to_string(crates.join("kafkalet-models/src/lib.rs"))
+            .unwrap()
+            .contains("Lists the instances.")
+    );
+}

@@ -77,8 +77,8 @@ pub use signer::Signer;
 
 #[cfg(feature = "client")]
 pub use client::{
-    AttemptInfo, Call, CallOptions, CallOutput, Client, ClientConfig, Interceptor, Output,
-    RegionalClient, Response, Transport,
+    AttemptInfo, BodyOnly, Call, CallOptions, CallOutput, Client, ClientConfig, Interceptor,
+    Output, RegionalClient, Response, Transport, WithOutput,
 };
 #[cfg(feature = "client")]
 pub use waiter::{WaitError, Waiter, WaiterConfig};

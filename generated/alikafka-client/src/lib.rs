@@ -79,18 +79,10 @@ pub static ENDPOINTS: EndpointTable = EndpointTable {
 
 apigen_runtime::service_client!(
     Client,
-    doc = [
-        " Client of Message Queue for Apache Kafka (API versions 2019-09-16): one",
-        " async method per operation.",
-        " ",
-        " Cheap to clone; clones share the connection pool."
-    ],
+    title = "Message Queue for Apache Kafka",
+    api_versions = "2019-09-16",
     endpoints = ENDPOINTS,
-    default_scheme = SignatureScheme::AlibabaV1,
-    scheme_doc = [
-        " Alibaba RPC signature v1 (`HMAC-SHA1`) by default; set `config.scheme =",
-        " SignatureScheme::AlibabaV3` for `ACS3-HMAC-SHA256`."
-    ],
+    scheme = AlibabaV1,
     env_credentials = Credentials::alibaba_from_env()?,
     default_chain = apigen_runtime::credentials::alibaba::default_chain(),
 );
@@ -868,18 +860,10 @@ pub mod cms {
 
     apigen_runtime::service_client!(
         Client,
-        doc = [
-            " Client of CloudMonitor (API version 2019-01-01) for the operations the",
-            " document prints.",
-            " ",
-            " Cheap to clone; clones share the connection pool."
-        ],
+        title = "CloudMonitor",
+        api_versions = "2019-01-01",
         endpoints = ENDPOINTS,
-        default_scheme = SignatureScheme::AlibabaV1,
-        scheme_doc = [
-            " Alibaba RPC signature v1 (`HMAC-SHA1`) by default; set `config.scheme =",
-            " SignatureScheme::AlibabaV3` for `ACS3-HMAC-SHA256`."
-        ],
+        scheme = AlibabaV1,
         env_credentials = Credentials::alibaba_from_env()?,
         default_chain = apigen_runtime::credentials::alibaba::default_chain(),
     );

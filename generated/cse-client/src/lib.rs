@@ -54,19 +54,10 @@ pub static ENDPOINTS: EndpointTable = EndpointTable {
 
 apigen_runtime::service_client!(
     Client,
-    doc = [
-        " Client of Cloud Service Engine API Reference (API versions v1, v3, v2, v4):",
-        " one async method per operation.",
-        " ",
-        " Cheap to clone; clones share the connection pool."
-    ],
+    title = "Cloud Service Engine API Reference",
+    api_versions = "v1, v3, v2, v4",
     endpoints = ENDPOINTS,
-    default_scheme = SignatureScheme::HuaweiAkSk,
-    scheme_doc = [
-        " Huawei AK/SK signing when the credentials hold an access key, else the IAM",
-        " token (`X-Auth-Token`); without a project id, the project of `region` is",
-        " looked up through IAM."
-    ],
+    scheme = HuaweiAkSk,
     env_credentials = Credentials::huawei_from_env()?,
     default_chain = apigen_runtime::credentials::huawei::default_chain(),
 );

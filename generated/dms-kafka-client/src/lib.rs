@@ -61,19 +61,10 @@ pub static ENDPOINTS: EndpointTable = EndpointTable {
 
 apigen_runtime::service_client!(
     Client,
-    doc = [
-        " Client of 分布式消息服务 Kafka API 参考 (API versions v2, v1, v1.0): one async",
-        " method per operation.",
-        " ",
-        " Cheap to clone; clones share the connection pool."
-    ],
+    title = "分布式消息服务 Kafka API 参考",
+    api_versions = "v2, v1, v1.0",
     endpoints = ENDPOINTS,
-    default_scheme = SignatureScheme::HuaweiAkSk,
-    scheme_doc = [
-        " Huawei AK/SK signing when the credentials hold an access key, else the IAM",
-        " token (`X-Auth-Token`); without a project id, the project of `region` is",
-        " looked up through IAM."
-    ],
+    scheme = HuaweiAkSk,
     env_credentials = Credentials::huawei_from_env()?,
     default_chain = apigen_runtime::credentials::huawei::default_chain(),
 );

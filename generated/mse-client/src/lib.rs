@@ -29,17 +29,10 @@ pub static ENDPOINTS: EndpointTable = EndpointTable {
 
 apigen_runtime::service_client!(
     Client,
-    doc = [
-        " Client of 微服务引擎 (API versions 2019-05-31): one async method per operation.",
-        " ",
-        " Cheap to clone; clones share the connection pool."
-    ],
+    title = "微服务引擎",
+    api_versions = "2019-05-31",
     endpoints = ENDPOINTS,
-    default_scheme = SignatureScheme::AlibabaV1,
-    scheme_doc = [
-        " Alibaba RPC signature v1 (`HMAC-SHA1`) by default; set `config.scheme =",
-        " SignatureScheme::AlibabaV3` for `ACS3-HMAC-SHA256`."
-    ],
+    scheme = AlibabaV1,
     env_credentials = Credentials::alibaba_from_env()?,
     default_chain = apigen_runtime::credentials::alibaba::default_chain(),
 );

@@ -84,18 +84,10 @@ pub static ENDPOINTS: EndpointTable = EndpointTable {
 
 apigen_runtime::service_client!(
     Client,
-    doc = [
-        " Client of 聚石塔OpenAPI (API versions 2018-03-13): one async method per",
-        " operation.",
-        " ",
-        " Cheap to clone; clones share the connection pool."
-    ],
+    title = "聚石塔OpenAPI",
+    api_versions = "2018-03-13",
     endpoints = ENDPOINTS,
-    default_scheme = SignatureScheme::AlibabaV1,
-    scheme_doc = [
-        " Alibaba RPC signature v1 (`HMAC-SHA1`) by default; set `config.scheme =",
-        " SignatureScheme::AlibabaV3` for `ACS3-HMAC-SHA256`."
-    ],
+    scheme = AlibabaV1,
     env_credentials = Credentials::alibaba_from_env()?,
     default_chain = apigen_runtime::credentials::alibaba::default_chain(),
 );

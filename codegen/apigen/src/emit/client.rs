@@ -175,11 +175,10 @@ pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
     let crate::protocol::ClientSetup {
         endpoint_rule: default_rule,
         credentials_from_env: ctor_env,
-        default_scheme: scheme_default,
-        scheme_doc,
+        default_scheme,
         extra_items: version_const,
         default_chain: chain,
-        regional_items,
+        scope,
     } = protocol.client_setup(spec);
     let endpoints = endpoint_table(spec, &default_rule);
     let endpoint_rule = &endpoints.rule;
@@ -188,11 +187,10 @@ pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
     let endpoints_doc = doc_lines(&endpoints.doc);
     let product_doc = format!(" Product code used in the regional endpoint (`{product}`).");
     let decl = ClientDecl {
-        scheme: &scheme_default,
-        scheme_doc,
+        scheme: default_scheme,
         env: &ctor_env,
         chain: &chain,
-        regional_items: &regional_items,
+        scope,
     };
     let product_modules: Vec<TokenStream> = product_items
         .iter()
@@ -202,10 +200,10 @@ pub fn emit_lib(sm: &ServiceModel) -> TokenStream {
         })
         .collect();
     let (waiters_module, waiter_methods) = super::waiters::client_items(sm);
-    let client_doc = doc_text(&format!(
-        "Client of {} (API versions {version_doc}): one async method per operation.\n\nCheap to clone; clones share the connection pool.",
-        svc.title
-    ));
+    let client_doc = ClientDoc {
+        title: &svc.title,
+        api_versions: &version_doc,
+    };
     let client_impl = client_impl(
         &decl,
         &Endpoints {
@@ -281,11 +279,12 @@ fn product_module(
          the others (`service.products` of the spec, from its corrections).",
         regions.len()
     ));
-    let client_doc = doc_text(&format!(
-        "Client of {title} (API version {version}) for the operations the document prints.\n\nCheap to clone; clones share the connection pool."
-    ));
+    let client_doc = ClientDoc {
+        title,
+        api_versions: version,
+    };
     let decl = ClientDecl {
-        regional_items: &TokenStream::new(),
+        scope: None,
         ..*service
     };
     let client_impl = client_impl(
@@ -321,16 +320,20 @@ fn product_module(
 /// What a generated `Client` (the service's own or a printed product's) states for the
 /// runtime's `service_client!`: the rest of the impl comes from there.
 struct ClientDecl<'a> {
-    /// `SignatureScheme` expression.
-    scheme: &'a TokenStream,
-    /// Its rustdoc (the protocol's, the same for the service's client and a product's).
-    scheme_doc: &'a str,
+    /// The default `SignatureScheme` variant (the runtime documents it).
+    scheme: &'static str,
     /// `Credentials` from the environment (may use `?`).
     env: &'a TokenStream,
     /// The vendor's default provider chain.
     chain: &'a TokenStream,
-    /// Further items of the `RegionalClient` impl (`const SCOPE` of a global service).
-    regional_items: &'a TokenStream,
+    /// The credentials scope when not the default (`Domain`: a global service).
+    scope: Option<&'static str>,
+}
+
+/// What a client's rustdoc says from the spec (the runtime writes the rest).
+struct ClientDoc<'a> {
+    title: &'a str,
+    api_versions: &'a str,
 }
 
 /// The `ENDPOINTS` table of a client: region hosts and the rule for the others.
@@ -348,7 +351,7 @@ struct Endpoints<'a> {
 fn client_impl(
     d: &ClientDecl<'_>,
     endpoints: &Endpoints<'_>,
-    client_doc: &TokenStream,
+    client_doc: &ClientDoc<'_>,
     methods: &TokenStream,
 ) -> TokenStream {
     let Endpoints {
@@ -362,15 +365,17 @@ fn client_impl(
         scheme,
         env,
         chain,
-        regional_items,
-        ..
+        scope,
     } = d;
-    let scheme_doc = doc_text(d.scheme_doc);
-    let regional = if regional_items.is_empty() {
-        quote! {}
-    } else {
-        quote! { regional = { #regional_items }, }
-    };
+    let ClientDoc {
+        title,
+        api_versions,
+    } = client_doc;
+    let scheme = format_ident!("{}", scheme);
+    let scope = scope.map(|s| {
+        let s = format_ident!("{}", s);
+        quote! { scope = #s, }
+    });
     quote! {
         #endpoints_doc
         pub static ENDPOINTS: EndpointTable = EndpointTable {
@@ -381,11 +386,11 @@ fn client_impl(
 
         apigen_runtime::service_client!(
             Client,
-            doc = #client_doc,
+            title = #title,
+            api_versions = #api_versions,
             endpoints = ENDPOINTS,
-            default_scheme = #scheme,
-            scheme_doc = #scheme_doc,
-            #regional
+            scheme = #scheme,
+            #scope
             env_credentials = #env,
             default_chain = #chain,
         );
@@ -394,26 +399,6 @@ fn client_impl(
             #methods
         }
     }
-}
-
-/// `text` as the doc lines (`#[doc = ..]` values) of a runtime macro's `doc = [..]`
-/// argument: its lines as `///` comments would give them, long lines wrapped at spaces (the
-/// same paragraph for rustdoc) so that rustfmt can format the macro call.
-fn doc_text(text: &str) -> TokenStream {
-    const WIDTH: usize = 76;
-    let mut out: Vec<String> = Vec::new();
-    for line in super::types::text_lines(text) {
-        let mut cur = String::new();
-        for word in line.split(' ').skip(1) {
-            if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > WIDTH {
-                out.push(std::mem::take(&mut cur));
-            }
-            cur.push(' ');
-            cur.push_str(word);
-        }
-        out.push(if cur.is_empty() { " ".to_owned() } else { cur });
-    }
-    quote! { [#(#out),*] }
 }
 
 /// The endpoint data a client carries: the spec's `service.endpoints`, else the vendor's

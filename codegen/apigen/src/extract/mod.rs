@@ -198,8 +198,10 @@ pub fn extract(
     text: &str,
     corrections: Option<(&str, &CorrectionsFile)>,
 ) -> Result<Extraction, ExtractError> {
-    let kind = DocKind::detect(text).ok_or(ExtractError::UnknownDocument)?;
-    let doc = Document::new(text);
+    // A byte-order mark (an editor's or exporter's) is not part of the title page.
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let kind = DocKind::detect(body).ok_or(ExtractError::UnknownDocument)?;
+    let doc = Document::new(body);
     let mut diags = Diagnostics::default();
     check_row_shapes(&doc, &mut diags);
     let mut spec = if kind.is_alibaba() {
@@ -262,6 +264,12 @@ fn assign_products(spec: &mut Spec) {
 /// A row with more or fewer cells than its header is a broken table (a lost tab, a lost
 /// page); the vendor extractors read cells by header name, so point at the row here once.
 fn check_row_shapes(doc: &Document, diags: &mut Diagnostics) {
+    for &line in doc.respaced_tables() {
+        diags.note(
+            line,
+            "table printed with runs of spaces for tabs: read with the spaces as cell boundaries (check rows with empty cells)",
+        );
+    }
     for table in doc.tables() {
         for &line in &table.headerless_continuations {
             diags.warn(

@@ -13,6 +13,10 @@
 #[derive(Debug, Clone)]
 pub struct Document {
     lines: Vec<String>,
+    /// Header lines of tables printed with runs of spaces for tabs (read as tabs).
+    respaced: Vec<usize>,
+    /// Lines that held the rest of a table cell (now joined onto its row, left blank).
+    wrapped: Vec<bool>,
 }
 
 impl Document {
@@ -23,12 +27,23 @@ impl Document {
             .lines()
             .map(|l| l.trim_end_matches('\r').to_string())
             .collect();
+        let respaced = respace_tables(&mut lines);
+        let wrapped = unwrap_cells(&mut lines);
         unwrap_prose(&mut lines);
-        Document { lines }
+        Document {
+            lines,
+            respaced,
+            wrapped,
+        }
     }
 
     pub fn len(&self) -> usize {
         self.lines.len()
+    }
+
+    /// Header lines (1-based) of tables printed with runs of spaces for tabs, read as tabs.
+    pub fn respaced_tables(&self) -> &[usize] {
+        &self.respaced
     }
 
     pub fn is_empty(&self) -> bool {
@@ -99,17 +114,29 @@ impl Document {
             // A block of consecutive tab lines: header + rows.
             let start = i + 1;
             let header = split_cells(line);
-            let mut rows = Vec::new();
+            let mut rows: Vec<Row> = Vec::new();
             let mut j = i + 1;
-            while j < self.lines.len() && self.lines[j].contains('\t') {
-                let cells = split_cells(&self.lines[j]);
-                if !is_separator_row(&cells) {
-                    rows.push(Row { line: j + 1, cells });
+            while j < self.lines.len() && (self.lines[j].contains('\t') || self.wrapped[j]) {
+                if self.wrapped[j] {
+                    // The rest of a cell, joined onto its row by `unwrap_cells`.
+                    if let Some(last) = rows.last_mut() {
+                        last.end = j + 1;
+                    }
+                } else {
+                    let cells = split_cells(&self.lines[j]);
+                    if !is_separator_row(&cells) {
+                        rows.push(Row {
+                            line: j + 1,
+                            end: j + 1,
+                            cells,
+                        });
+                    }
                 }
                 j += 1;
             }
             let caption = self.caption_before(start);
             raw.push(Table {
+                last_line: j,
                 header_line: start,
                 header,
                 caption,
@@ -119,7 +146,11 @@ impl Document {
             });
             i = j;
         }
-        merge_continuations(raw, self)
+        let mut tables = merge_continuations(raw, self);
+        for t in &mut tables {
+            join_continuation_rows(t);
+        }
+        tables
     }
 
     /// The caption of a table: the nearest non-blank line above its header when that
@@ -281,6 +312,8 @@ impl Caption {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     pub line: usize,
+    /// Last line of the row: `line`, or the last line its last cell was wrapped onto.
+    pub end: usize,
     pub cells: Vec<String>,
 }
 
@@ -289,6 +322,9 @@ pub struct Row {
 pub struct Table {
     /// Line of the (first) header row.
     pub header_line: usize,
+    /// Last line the table occupies (its last row, a header printed again, or the rest of
+    /// a wrapped cell).
+    pub last_line: usize,
     pub header: Vec<String>,
     pub caption: Option<Caption>,
     pub rows: Vec<Row>,
@@ -318,7 +354,7 @@ impl Table {
 
     /// Last line the table occupies.
     pub fn end_line(&self) -> usize {
-        self.rows.last().map(|r| r.line).unwrap_or(self.header_line)
+        self.last_line
     }
 }
 
@@ -329,6 +365,231 @@ impl Row {
             .map(|s| s.trim())
             .unwrap_or("")
     }
+}
+
+/// Words of the parameter and error tables' headers, in the vendors' languages: a line of
+/// nothing but these, spaced apart, is a table header printed without tabs.
+const HEADER_WORDS: &[&str] = &[
+    "名称",
+    "类型",
+    "是否必选",
+    "是否必须",
+    "必选",
+    "示例值",
+    "示例",
+    "描述",
+    "说明",
+    "参数",
+    "参数名",
+    "参数类型",
+    "默认值",
+    "取值范围",
+    "Parameter",
+    "Name",
+    "Type",
+    "Required",
+    "Mandatory",
+    "Example",
+    "Description",
+    "Default",
+    "HttpCode",
+    "错误码",
+    "错误信息",
+    "Error code",
+    "Error Code",
+    "Error message",
+    "Error Message",
+    "Status Code",
+    "状态码",
+    "Solution",
+    "处理措施",
+];
+
+/// Runs of two or more spaces (or full-width spaces) between cells.
+static SPACE_RUN: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(r"(?: {2,}|\u{3000}+|\t)").expect("regex"));
+
+/// Cells of a line spaced apart instead of tab-separated, for a table `width` wide: the
+/// narrowest run is one cell boundary, a run k times as wide holds k - 1 empty cells (an
+/// export that spaces uniformly), and what is past the last column stays in it.
+fn spaced_cells(line: &str, width: Option<usize>) -> Vec<String> {
+    let runs: Vec<(usize, usize)> = SPACE_RUN
+        .find_iter(line.trim_end())
+        .filter(|m| m.start() > 0)
+        .map(|m| (m.start(), m.end()))
+        .collect();
+    let Some(narrowest) = runs.iter().map(|(a, z)| line[*a..*z].chars().count()).min() else {
+        return vec![line.trim().to_string()];
+    };
+    let mut cells = Vec::new();
+    let mut at = 0;
+    for &(a, z) in &runs {
+        cells.push(line[at..a].trim().to_string());
+        let empties = line[a..z].chars().count() / narrowest - 1;
+        cells.extend(std::iter::repeat_n(String::new(), empties));
+        at = z;
+    }
+    cells.push(line[at..].trim().to_string());
+    if let Some(w) = width.filter(|&w| w > 0 && cells.len() > w) {
+        // Too many: the boundaries past the last column were the description's own spaces.
+        let mut head: Vec<String> = Vec::new();
+        let mut at = 0;
+        for &(a, z) in runs.iter().take(w - 1) {
+            head.push(line[at..a].trim().to_string());
+            at = z;
+        }
+        head.push(line[at..].trim().to_string());
+        return head;
+    }
+    cells
+}
+
+/// Tables an export printed with runs of spaces for tabs: a line of header words spaced
+/// apart starts one, and its rows (up to a blank line) are split the same way (see
+/// [`spaced_cells`]); lines that split into fewer than two cells are left (the rest of a
+/// wrapped cell). Rows spaced apart below a tab-separated header are read too. Returns
+/// the header lines (1-based) of tables read this way.
+fn respace_tables(lines: &mut [String]) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    // Width of the table being read and whether its header was spaced.
+    let mut table: Option<usize> = None;
+    for (i, line) in lines.iter_mut().enumerate() {
+        let t = line.trim();
+        if t.starts_with("```") {
+            in_fence = !in_fence;
+            table = None;
+            continue;
+        }
+        if in_fence || t.is_empty() {
+            table = None;
+            continue;
+        }
+        if line.contains('\t') {
+            let cells = split_cells(line);
+            if table.is_none() && cells.iter().all(|c| HEADER_WORDS.contains(&c.as_str())) {
+                table = Some(cells.len());
+            }
+            continue;
+        }
+        let cells = spaced_cells(line, table);
+        if table.is_none() {
+            if cells.len() >= 3 && cells.iter().all(|c| HEADER_WORDS.contains(&c.as_str())) {
+                table = Some(cells.len());
+                *line = cells.join("\t");
+                out.push(i + 1);
+            }
+            continue;
+        }
+        if cells.len() >= 2 {
+            *line = cells.join("\t");
+        }
+    }
+    out
+}
+
+/// Join the rest of a table cell that an export wrapped onto lines of its own (no tab,
+/// right below the row; today's documents never do this, SURVEY §1) onto the row's last
+/// cell, leaving those lines blank so every line number still points at the document's
+/// own line; returns which lines held such rests. Below a header printed again after a
+/// page break, the rest belongs to the last row before the break (a description that
+/// spans the break). Fences, headings, captions and status markers are never a rest.
+fn unwrap_cells(lines: &mut [String]) -> Vec<bool> {
+    let mut wrapped = vec![false; lines.len()];
+    let mut in_fence = false;
+    // The line a rest right below joins; the last data row, kept over a page break
+    // (blank lines and page numbers); the first line of every block seen (a header).
+    let mut row: Option<usize> = None;
+    let mut last_row: Option<usize> = None;
+    let mut in_block = false;
+    let mut firsts: std::collections::HashSet<String> = Default::default();
+    for i in 0..lines.len() {
+        let t = lines[i].trim().to_string();
+        if t.starts_with("```") {
+            in_fence = !in_fence;
+            (row, last_row, in_block) = (None, None, false);
+            continue;
+        }
+        if in_fence {
+            continue;
+        }
+        if lines[i].contains('\t') {
+            if in_block {
+                row = Some(i);
+                last_row = Some(i);
+            } else {
+                let repeated = !firsts.insert(lines[i].clone());
+                row = if repeated {
+                    last_row.or(Some(i))
+                } else {
+                    Some(i)
+                };
+                if !repeated {
+                    last_row = None;
+                }
+            }
+            in_block = true;
+            continue;
+        }
+        if let Some(r) = row.filter(|_| in_block && continues_cell(&t)) {
+            join_wrapped(&mut lines[r], &t);
+            lines[i].clear();
+            wrapped[i] = true;
+            continue;
+        }
+        in_block = false;
+        row = None;
+        if !t.is_empty() && !is_page_furniture(&t) {
+            last_row = None;
+        }
+    }
+    wrapped
+}
+
+/// A row whose only text is one cell, its first cell empty, is the rest of that cell of
+/// the row above wrapped onto the next line or page (how some exports print a cell that
+/// spans a page break): joined onto it. Rows that carry a first cell down (an empty first
+/// cell and more than one cell of text, CSE's appendix) stay rows.
+fn join_continuation_rows(t: &mut Table) {
+    let mut rows: Vec<Row> = Vec::with_capacity(t.rows.len());
+    for row in std::mem::take(&mut t.rows) {
+        let filled: Vec<usize> = (0..row.cells.len())
+            .filter(|&i| !row.cells[i].is_empty())
+            .collect();
+        let rest_of = match (rows.last_mut(), filled.as_slice()) {
+            (Some(prev), &[i]) if i > 0 && row.cells.len() == prev.cells.len() => Some((prev, i)),
+            _ => None,
+        };
+        match rest_of {
+            Some((prev, i)) => {
+                join_wrapped(&mut prev.cells[i], &row.cells[i]);
+                prev.end = row.end;
+            }
+            None => rows.push(row),
+        }
+    }
+    t.rows = rows;
+}
+
+/// A line that may hold the rest of a cell: not a fence, heading, caption or status
+/// marker (which a table may touch).
+fn continues_cell(t: &str) -> bool {
+    !t.is_empty()
+        && !t.starts_with("```")
+        && !t.starts_with('#')
+        && Caption::parse(t, 0).is_none()
+        && !t.starts_with("Status code")
+        && !t.starts_with("状态码")
+}
+
+/// Append a wrapped part to a line's last cell: two CJK characters join without a space.
+fn join_wrapped(cell: &mut String, part: &str) {
+    let cjk_seam =
+        cell.chars().last().is_some_and(is_cjk) && part.chars().next().is_some_and(is_cjk);
+    if !cell.ends_with('\t') && !cjk_seam {
+        cell.push(' ');
+    }
+    cell.push_str(part);
 }
 
 fn split_cells(line: &str) -> Vec<String> {
@@ -364,6 +625,7 @@ fn merge_continuations(raw: Vec<Table>, doc: &Document) -> Vec<Table> {
             if same_header && gap_clean && header_only_prev {
                 prev.repeated_headers.push(t.header_line);
                 prev.rows.extend(t.rows);
+                prev.last_line = t.last_line;
                 continue;
             }
             // The table broken without its header repeated: the block's first line is a row
@@ -382,9 +644,11 @@ fn merge_continuations(raw: Vec<Table>, doc: &Document) -> Vec<Table> {
                 prev.headerless_continuations.push(t.header_line);
                 prev.rows.push(Row {
                     line: t.header_line,
+                    end: t.header_line,
                     cells: std::mem::take(&mut t.header),
                 });
                 prev.rows.extend(t.rows);
+                prev.last_line = t.last_line;
                 continue;
             }
             // A dash-only block (header + separator, no rows) followed by the real
@@ -458,6 +722,63 @@ mod tests {
         ] {
             assert_eq!(Document::new(text).tables().len(), 2, "{text:?}");
         }
+    }
+
+    #[test]
+    fn a_cell_wrapped_onto_its_own_line_stays_in_its_row() {
+        // The rest of a description below its row (English at a space, CJK without), and
+        // below a header printed again after a page break (the row before the break's).
+        let doc = Document::new(
+            "N\tT\tD\na\tString\tThe first part\nand the rest.\nb\tString\t中文描述\n的其余部分\n\n12\n\nN\tT\tD\n跨页的部分\nc\tInteger\tlast\n\nText after.\n",
+        );
+        let tables = doc.tables();
+        assert_eq!(tables.len(), 1);
+        let rows: Vec<(&str, &str, usize)> = tables[0]
+            .rows
+            .iter()
+            .map(|r| (r.cells[0].as_str(), r.cells[2].as_str(), r.line))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("a", "The first part and the rest.", 2),
+                ("b", "中文描述的其余部分跨页的部分", 4),
+                ("c", "last", 11)
+            ]
+        );
+        assert_eq!(tables[0].rows[0].end, 3);
+        // The rest's line is left blank, so it is nobody's heading or paragraph.
+        assert_eq!(doc.line(3), "");
+        assert_eq!(doc.line(13), "Text after.");
+        // A heading or fence right below a table is not a rest.
+        let doc = Document::new("N\tT\na\tb\n## 2. Next\n```\n{}\n```\n");
+        assert_eq!(doc.tables()[0].rows[0].cells[1], "b");
+        assert_eq!(doc.line(3), "## 2. Next");
+    }
+
+    #[test]
+    fn a_table_spaced_apart_is_read_as_tab_separated() {
+        // Header words spaced apart start a table; a run twice as wide holds an empty
+        // cell; spaces past the last column stay in the description; a wrapped rest (one
+        // cell) is left to join its row.
+        let doc = Document::new(
+            "名称  类型  示例值  描述\nData  Struct    数据。\nName  String  n1  名称，  见下。\n的其余部分\n\nprose  with  spaces\n",
+        );
+        let t = &doc.tables()[0];
+        let rows: Vec<Vec<&str>> = t
+            .rows
+            .iter()
+            .map(|r| r.cells.iter().map(String::as_str).collect())
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                vec!["Data", "Struct", "", "数据。"],
+                vec!["Name", "String", "n1", "名称，  见下。的其余部分"]
+            ]
+        );
+        assert_eq!(doc.respaced_tables(), [1]);
+        assert_eq!(doc.line(6), "prose  with  spaces");
     }
 
     #[test]

@@ -93,15 +93,13 @@ impl ProtocolRules for AlibabaRpc {
                 super::product(spec)
             ),
             credentials_from_env: quote! { Credentials::alibaba_from_env()? },
-            default_scheme: quote! { SignatureScheme::AlibabaV1 },
-            scheme_doc: "Alibaba RPC signature v1 (`HMAC-SHA1`) by default; set `config.scheme = \
-                         SignatureScheme::AlibabaV3` for `ACS3-HMAC-SHA256`.",
+            default_scheme: "AlibabaV1",
             extra_items: quote! {
                 /// API version sent as `Version`.
                 pub const API_VERSION: &str = #v;
             },
             default_chain: quote! { apigen_runtime::credentials::alibaba::default_chain() },
-            regional_items: quote! {},
+            scope: None,
         }
     }
 

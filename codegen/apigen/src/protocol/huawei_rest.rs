@@ -58,25 +58,15 @@ impl ProtocolRules for HuaweiRest {
 
     fn client_setup(&self, spec: &Spec) -> ClientSetup {
         let global = spec.service.endpoints.as_ref().is_some_and(|e| e.global);
-        let (scheme_doc, default_chain, regional_items) = if global {
+        let (default_chain, scope) = if global {
             (
-                "Huawei AK/SK signing when the credentials hold an access key, else the IAM \
-                 token (`X-Auth-Token`); a global service: requests carry the account's domain \
-                 id (`X-Domain-Id`), looked up through IAM when none is given.",
                 quote! { apigen_runtime::credentials::huawei::global_chain() },
-                quote! {
-                    /// A global service: requests carry the account's domain id.
-                    const SCOPE: apigen_runtime::credentials::huawei::Scope =
-                        apigen_runtime::credentials::huawei::Scope::Domain;
-                },
+                Some("Domain"),
             )
         } else {
             (
-                "Huawei AK/SK signing when the credentials hold an access key, else the IAM \
-                 token (`X-Auth-Token`); without a project id, the project of `region` is \
-                 looked up through IAM.",
                 quote! { apigen_runtime::credentials::huawei::default_chain() },
-                quote! {},
+                None,
             )
         };
         ClientSetup {
@@ -84,11 +74,10 @@ impl ProtocolRules for HuaweiRest {
             endpoint_rule: format!("{}.{{region_id}}.myhuaweicloud.com", super::product(spec)),
             credentials_from_env: quote! { Credentials::huawei_from_env()? },
             // AK/SK; credentials holding only an IAM token are sent as `X-Auth-Token`.
-            default_scheme: quote! { SignatureScheme::HuaweiAkSk },
-            scheme_doc,
+            default_scheme: "HuaweiAkSk",
             extra_items: quote! {},
             default_chain,
-            regional_items,
+            scope,
         }
     }
 

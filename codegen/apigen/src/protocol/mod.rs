@@ -46,17 +46,14 @@ pub struct ClientSetup {
     pub endpoint_rule: String,
     /// `Credentials` expression from the environment (may use `?`).
     pub credentials_from_env: TokenStream,
-    /// `SignatureScheme` expression.
-    pub default_scheme: TokenStream,
-    /// Sentence documenting the default signature.
-    pub scheme_doc: &'static str,
+    /// The default `SignatureScheme` variant (its rustdoc is the runtime's `scheme_doc!`).
+    pub default_scheme: &'static str,
     /// Items added to the crate root (constants).
     pub extra_items: TokenStream,
     /// The vendor's default credentials provider chain (an `impl ProvideCredentials`).
     pub default_chain: TokenStream,
-    /// Associated items of the `RegionalClient` impl beyond the defaults (`const SCOPE` of a
-    /// global Huawei service).
-    pub regional_items: TokenStream,
+    /// The credentials scope when not the default (`Domain`: a global Huawei service).
+    pub scope: Option<&'static str>,
 }
 
 /// The runtime service type a server crate builds its routes on.

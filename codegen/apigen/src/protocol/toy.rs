@@ -68,11 +68,10 @@ impl ProtocolRules for ToyQuery {
         ClientSetup {
             endpoint_rule: "toy.example".into(),
             credentials_from_env: quote! { Credentials::default() },
-            default_scheme: quote! { SignatureScheme::None },
-            scheme_doc: "Unsigned.",
+            default_scheme: "None",
             extra_items: quote! {},
             default_chain: quote! { Credentials::default() },
-            regional_items: quote! {},
+            scope: None,
         }
     }
     fn request_example_test(&self, _: &ExampleCheck<'_>) -> Result<TokenStream, super::Skip> {

@@ -28,6 +28,43 @@ pub enum SignatureScheme {
     None,
 }
 
+/// The rustdoc of a generated client's `DEFAULT_SCHEME` (see [`crate::service_client!`]): what
+/// signing with the scheme means for the client, written once here for every client of a
+/// protocol rather than in each crate. The optional second argument is the credentials
+/// scope of a Huawei client (`Domain`: a global service).
+///
+/// ```
+/// assert!(apigen_runtime::scheme_doc!(AlibabaV1).contains("HMAC-SHA1"));
+/// assert!(apigen_runtime::scheme_doc!(HuaweiAkSk, Domain).contains("domain id"));
+/// ```
+#[macro_export]
+macro_rules! scheme_doc {
+    (AlibabaV1) => {
+        "Alibaba RPC signature v1 (`HMAC-SHA1`) by default; set `config.scheme = \
+         SignatureScheme::AlibabaV3` for `ACS3-HMAC-SHA256`."
+    };
+    (AlibabaV3) => {
+        "Alibaba V3 signature (`ACS3-HMAC-SHA256`) by default; set `config.scheme = \
+         SignatureScheme::AlibabaV1` for `HMAC-SHA1`."
+    };
+    (HuaweiAkSk $(, Project)?) => {
+        "Huawei AK/SK signing when the credentials hold an access key, else the IAM token \
+         (`X-Auth-Token`); without a project id, the project of `region` is looked up through \
+         IAM."
+    };
+    (HuaweiAkSk, Domain) => {
+        "Huawei AK/SK signing when the credentials hold an access key, else the IAM token \
+         (`X-Auth-Token`); a global service: requests carry the account's domain id \
+         (`X-Domain-Id`), looked up through IAM when none is given."
+    };
+    (HuaweiToken $(, $scope:ident)?) => {
+        "The Huawei IAM token (`X-Auth-Token`), no signature."
+    };
+    (None $(, $scope:ident)?) => {
+        "Unsigned."
+    };
+}
+
 /// A request as the signers see it. Query values and header values are raw (not percent-encoded);
 /// `path` is the request path as sent on the wire (already escaped by the REST encoder).
 #[derive(Debug, Clone, Copy)]

@@ -241,13 +241,27 @@ fn title_page(doc: &Document, diags: &mut Diagnostics) -> (String, String, Strin
 }
 
 /// The common request-parameter table: the first table before the operations with a
-/// required column and no example column.
+/// required column that lists `AccessKeyId` (a revision may give it an example column),
+/// else the first such table without an example column.
 fn common_parameters(tables: &[Table], first_op: usize, diags: &mut Diagnostics) -> Vec<Field> {
-    let Some(t) = tables.iter().find(|t| {
-        t.header_line < first_op
-            && t.column(&["是否必须", "是否必选", "Required"]).is_some()
-            && t.column(&["示例值", "Example"]).is_none()
-    }) else {
+    let before = |t: &&Table| {
+        t.header_line < first_op && t.column(&["是否必须", "是否必选", "Required"]).is_some()
+    };
+    let lists_access_key = |t: &&Table| {
+        let name = t.column(&["名称", "Parameter", "参数"]).or(Some(0));
+        t.rows.iter().any(|r| r.cell(name) == "AccessKeyId")
+    };
+    let Some(t) = tables
+        .iter()
+        .filter(before)
+        .find(lists_access_key)
+        .or_else(|| {
+            tables
+                .iter()
+                .filter(before)
+                .find(|t| t.column(&["示例值", "Example"]).is_none())
+        })
+    else {
         diags.note(None, "no common-parameter table");
         return Vec::new();
     };

@@ -27,7 +27,11 @@ pub struct OpSection {
 }
 
 static HEADING: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*#{0,6}\s*(\d{1,2}(?:\.\d{1,2})*)\.?\s*(\S.*?)\s*$").unwrap());
+    // The number ends at a dot or a space: a page number (`42`) between two halves of a
+    // table is not chapter 4.
+    LazyLock::new(|| {
+        Regex::new(r"^\s*#{0,6}\s*(\d{1,2}(?:\.\d{1,2})*)(?:\.\s*|\s+)(\S.*?)\s*$").unwrap()
+    });
 static ACTION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Z][A-Za-z0-9]+$").unwrap());
 
 /// Parse a heading-looking line (no tabs, not a TOC entry with dot leaders).
@@ -188,6 +192,11 @@ mod tests {
         );
         assert!(parse_heading("6.1. CreateZnode\t16", 3).is_none());
         assert!(parse_heading("6.7 GetRdsBackUp.....172", 3).is_none());
+        assert!(parse_heading("42", 3).is_none());
+        assert_eq!(
+            parse_heading("# 10.Instances", 3).unwrap().title,
+            "Instances"
+        );
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub fn extract(doc: &Document, kind: DocKind, diags: &mut Diagnostics) -> Spec {
     for line in unlisted {
         diags.warn(
             line,
-            "heading not in the table of contents (taken: its chapter is listed and the number follows the one before)",
+            "heading not in the table of contents as printed here (taken: a new or retitled section whose number follows the one before; check the contents)",
         );
     }
     let sections = outline::operations(doc, &headings);

@@ -118,7 +118,8 @@ pub fn headings_and_unlisted(doc: &Document) -> (Vec<Heading>, Vec<usize>) {
                 .or_insert_with(|| squash(c[2].trim_end_matches(['.', '…', '·', ' '])));
         }
     }
-    let mut out = Vec::new();
+    // Body lines that carry a number with a title: `(line, number, title)`.
+    let mut candidates = Vec::new();
     let mut in_fence = false;
     for (n, l) in doc.range(1, doc.len()) {
         if l.trim_start().starts_with("```") {
@@ -128,15 +129,25 @@ pub fn headings_and_unlisted(doc: &Document) -> (Vec<Heading>, Vec<usize>) {
         if in_fence || l.contains('\t') {
             continue;
         }
-        let Some(c) = HEADING.captures(l.trim()) else {
-            continue;
-        };
-        let (number, title) = (c[1].to_string(), c[2].trim().to_string());
+        if let Some(c) = HEADING.captures(l.trim()) {
+            candidates.push((n, c[1].to_string(), c[2].trim().to_string()));
+        }
+    }
+    // Numbers whose heading the body prints as the contents list it.
+    let printed_as_listed: std::collections::BTreeSet<String> = candidates
+        .iter()
+        .filter(|(_, number, title)| toc.get(number) == Some(&squash(title)))
+        .map(|(_, number, _)| number.clone())
+        .collect();
+    let mut out: Vec<Heading> = Vec::new();
+    for (n, number, title) in candidates {
         let ok = if toc.is_empty() {
             number.contains('.')
         } else {
             toc.get(&number) == Some(&squash(&title)) || {
-                let taken = unlisted_sibling(&toc, &out, &number);
+                let taken = unlisted_sibling(&toc, &out, &number)
+                    || (toc.contains_key(&number)
+                        && retitled(doc, &printed_as_listed, &out, n, &number));
                 if taken {
                     unlisted.push(n);
                 }
@@ -165,6 +176,27 @@ fn unlisted_sibling(toc: &BTreeMap<String, String>, seen: &[Heading], number: &s
     let key = |n: &str| -> Vec<u32> { n.split('.').filter_map(|p| p.parse().ok()).collect() };
     !toc.contains_key(number)
         && seen.iter().any(|h| h.number == parent)
+        && !seen.iter().any(|h| h.number == number)
+        && seen.last().is_some_and(|h| key(&h.number) < key(number))
+}
+
+/// A heading a revision retitled without the contents following (the contents list the
+/// number under its old title): a dotted number on a line of its own between blank lines,
+/// printed nowhere under the listed title, not yet used and after the previous heading in
+/// number order.
+fn retitled(
+    doc: &Document,
+    printed_as_listed: &std::collections::BTreeSet<String>,
+    seen: &[Heading],
+    line: usize,
+    number: &str,
+) -> bool {
+    let key = |n: &str| -> Vec<u32> { n.split('.').filter_map(|p| p.parse().ok()).collect() };
+    let blank = |n: usize| n == 0 || doc.line(n).trim().is_empty();
+    number.contains('.')
+        && !printed_as_listed.contains(number)
+        && blank(line - 1)
+        && blank(line + 1)
         && !seen.iter().any(|h| h.number == number)
         && seen.last().is_some_and(|h| key(&h.number) < key(number))
 }
@@ -246,6 +278,30 @@ mod tests {
         let numbers: Vec<String> = headings(&doc).into_iter().map(|h| h.number).collect();
         assert_eq!(numbers, ["7.5", "7.5.1", "7.5.2"]);
         assert_eq!(operations(&doc, &headings(&doc)).len(), 2);
+    }
+
+    #[test]
+    fn a_retitled_heading_is_taken_when_the_contents_keep_the_old_title() {
+        // 7.5.2 is listed as `Purging`, printed as `Deleting`; numbered prose between
+        // text lines, or a number printed as listed elsewhere, stays out.
+        let doc = Document::new(
+            "7.5 Instance\t185\n7.5.1 Registering\t185\n7.5.2 Purging\t186\n7.5.3 Listing\t187\n\n7.5 Instance\n\n7.5.1 Registering\n\nURI\n\nPOST /v4/a\n\n7.5.2 Deleting\n\nURI\n\nDELETE /v4/a\ntext\n7.5.3 and later versions\n\n7.5.3 Listing\n\nURI\n\nGET /v4/a\n",
+        );
+        let (hs, unlisted) = headings_and_unlisted(&doc);
+        let got: Vec<(&str, &str)> = hs
+            .iter()
+            .map(|h| (h.number.as_str(), h.title.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("7.5", "Instance"),
+                ("7.5.1", "Registering"),
+                ("7.5.2", "Deleting"),
+                ("7.5.3", "Listing")
+            ]
+        );
+        assert_eq!(unlisted, [14]);
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub fn decode_json<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, E
 
 /// Parses a scalar as [`crate::loose`] allows: a string through its [`crate::loose::text_forms`],
 /// a number or boolean natively or through its text.
-fn parse_from_value<T, E>(v: Value) -> Result<T, E>
+pub(crate) fn parse_from_value<T, E>(v: Value) -> Result<T, E>
 where
     T: FromStr + DeserializeOwned,
     T::Err: Display,
@@ -459,23 +459,26 @@ impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for NullAsDefault<T> {
     }
 }
 
-/// `Serialize`, `Deserialize` and [`Object`] for a generated model struct, from one line per
-/// member: `field: kind("WireName")` or `field: kind("WireName", Decoder)`, then the wire names
-/// of the members decoding requires (`required = ["Name"]`, as serde's derive requires
-/// non-`Option` members).
+/// A generated model struct's [`codec::Model`](crate::codec::Model) table and its
+/// `Serialize`, `Deserialize`, `Debug`, `Clone` and `PartialEq` (the struct derives only
+/// `Default`, where it has one), from one line per member, `field: Kind("WireName", Decoder)`,
+/// then the wire names of the members decoding requires (`required = ["Name"]`, as serde's
+/// derive requires non-`Option` members).
 ///
-/// `kind` is the [`Members`] method that writes the member: `field` (always written), `opt`
-/// (left out when `None`) or `list` (left out when empty: request-side lists; the models
-/// emitter writes response-side lists as `field`, so an empty one is `[]`). `Decoder` is one of this module's tolerant wrapper types (`LenientOpt`,
-/// `StringLenientOpt`, `List`, `ListLenient`, `NullAsDefault`) used on decoding instead of the
-/// member type's own `Deserialize`.
+/// `Kind` says how the member is written ([`codec::Kind`](crate::codec::Kind)): `Field`
+/// (always), `Opt` (left out when `None`) or `List` (left out when empty: request-side lists;
+/// the models emitter writes response-side lists as `Field`, so an empty one is `[]`, as the
+/// services answer). `Decoder` ([`codec::Decoder`](crate::codec::Decoder)) is `Plain` (the
+/// member type's own `Deserialize`) or one of the tolerant decoders: `LenientOpt`,
+/// `StringLenientOpt`, `List`, `ListLenient`, `NullAsDefault`.
 ///
-/// The expansion is exactly what the models emitter wrote out by hand before (one `member`
-/// match, one `m.opt(..)` per member), so the build cost is the same; the generated source
-/// says only what differs between structs.
+/// The expansion holds no code per member: a constant table, two accessors that hand the
+/// runtime the fields as trait objects, and one-line impls calling the walkers of
+/// [`crate::codec`], which are compiled once, in the runtime. The accessors and impls are
+/// `#[inline]`, so a crate compiles them only where it uses them.
 ///
 /// ```
-/// #[derive(Debug, Default, PartialEq)]
+/// #[derive(Default)]
 /// pub struct Topic {
 ///     pub name: String,
 ///     pub partitions: Option<i32>,
@@ -483,9 +486,10 @@ impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for NullAsDefault<T> {
 /// }
 /// apigen_runtime::wire_object!(
 ///     Topic {
-///         name: field("Name"),
-///         partitions: opt("PartitionNum", LenientOpt),
-///         tags: list("Tags", List),
+///         name: Field("Name", Plain),
+///         partitions: Opt("PartitionNum", LenientOpt),
+///         tags: List("Tags", List),
+///         ..Default::default()
 ///     },
 ///     required = ["Name"],
 /// );
@@ -493,31 +497,71 @@ impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for NullAsDefault<T> {
 /// let t: Topic = serde_json::from_str(r#"{"Name":"t","PartitionNum":"12"}"#).unwrap();
 /// assert_eq!(t.partitions, Some(12));
 /// assert_eq!(serde_json::to_string(&t).unwrap(), r#"{"Name":"t","PartitionNum":12}"#);
+/// assert_eq!(
+///     format!("{t:?}"),
+///     r#"Topic { name: "t", partitions: Some(12), tags: [] }"#
+/// );
+/// assert_eq!(t.clone(), t);
 /// assert!(serde_json::from_str::<Topic>("{}").is_err());
 /// ```
 #[macro_export]
 macro_rules! wire_object {
     ($name:ident {}) => {
-        impl $crate::serde::Serialize for $name {
-            fn serialize<S: $crate::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                $crate::decode::Members::new(s)?.end()
+        impl $crate::codec::Model for $name {
+            #[inline]
+            fn table(&self) -> &'static $crate::codec::Table {
+                const TABLE: $crate::codec::Table = $crate::codec::Table {
+                    name: stringify!($name),
+                    members: &[],
+                    required: &[],
+                };
+                &TABLE
             }
-        }
-        impl<'de> $crate::serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                $crate::decode::object(d)
+            #[inline]
+            fn fields(&self, f: &mut dyn FnMut(&[&dyn $crate::codec::Field])) {
+                f(&[])
             }
-        }
-        impl $crate::decode::Object for $name {
+            #[inline]
+            fn fields_mut(&mut self, f: &mut dyn FnMut(&mut [&mut dyn $crate::codec::Field])) {
+                f(&mut [])
+            }
+            #[inline]
             fn empty() -> Self {
                 Self {}
             }
-            fn member<'de, A: $crate::serde::de::MapAccess<'de>>(
-                &mut self,
-                _: &str,
-                _: &mut A,
-            ) -> Result<bool, A::Error> {
-                Ok(false)
+        }
+        $crate::wire_object!(@shims $name);
+    };
+    // The one-line impls every struct gets: each calls the runtime's walker of the table.
+    (@shims $name:ident) => {
+        impl $crate::serde::Serialize for $name {
+            #[inline]
+            fn serialize<S: $crate::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                $crate::codec::serialize(self, s)
+            }
+        }
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            #[inline]
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                $crate::codec::deserialize(d)
+            }
+        }
+        impl ::std::fmt::Debug for $name {
+            #[inline]
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                $crate::codec::debug(self, f)
+            }
+        }
+        impl ::std::clone::Clone for $name {
+            #[inline]
+            fn clone(&self) -> Self {
+                $crate::codec::clone(self)
+            }
+        }
+        impl ::std::cmp::PartialEq for $name {
+            #[inline]
+            fn eq(&self, other: &Self) -> bool {
+                $crate::codec::eq(self, other)
             }
         }
     };
@@ -526,86 +570,74 @@ macro_rules! wire_object {
     // shared inner arm would re-parse every struct's members, which costs build time.
     (
         $name:ident {
-            $($field:ident: $kind:ident($wire:literal $(, $decoder:ident)?),)+
+            $($field:ident: $kind:ident($wire:literal, $decoder:ident),)+
             ..Default::default()
         }
         $(, required = [$($required:literal),* $(,)?])? $(,)?
     ) => {
-        impl $crate::serde::Serialize for $name {
-            fn serialize<S: $crate::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let mut m = $crate::decode::Members::new(s)?;
-                $(m.$kind($wire, &self.$field)?;)+
-                m.end()
+        impl $crate::codec::Model for $name {
+            #[inline]
+            fn table(&self) -> &'static $crate::codec::Table {
+                const TABLE: $crate::codec::Table = $crate::codec::Table {
+                    name: stringify!($name),
+                    members: &[$($crate::codec::Member {
+                        wire: $wire,
+                        name: stringify!($field),
+                        kind: $crate::codec::Kind::$kind,
+                        decoder: $crate::codec::Decoder::$decoder,
+                    }),*],
+                    required: &[$($($required),*)?],
+                };
+                &TABLE
             }
-        }
-        impl<'de> $crate::serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                $crate::decode::object(d)
+            #[inline]
+            fn fields(&self, f: &mut dyn FnMut(&[&dyn $crate::codec::Field])) {
+                f(&[$(&self.$field),*])
             }
-        }
-        impl $crate::decode::Object for $name {
-            const REQUIRED: &'static [&'static str] = &[$($($required),*)?];
+            #[inline]
+            fn fields_mut(&mut self, f: &mut dyn FnMut(&mut [&mut dyn $crate::codec::Field])) {
+                f(&mut [$(&mut self.$field),*])
+            }
+            #[inline]
             fn empty() -> Self {
                 Self::default()
             }
-            fn member<'de, A: $crate::serde::de::MapAccess<'de>>(
-                &mut self,
-                key: &str,
-                map: &mut A,
-            ) -> Result<bool, A::Error> {
-                match key {
-                    // `Decoder::into_inner(map.next_value::<Decoder<_>>()?)`, or `(map.next_value()?)`
-                    // without one (no nested macro call: those cost build time).
-                    $($wire => {
-                        self.$field = $($crate::decode::$decoder::into_inner)?(
-                            map.next_value $(::<$crate::decode::$decoder<_>>)? ()?
-                        )
-                    })+
-                    _ => return Ok(false),
-                }
-                Ok(true)
-            }
         }
+        $crate::wire_object!(@shims $name);
     };
     (
-        $name:ident { $($field:ident: $kind:ident($wire:literal $(, $decoder:ident)?)),+ $(,)? }
+        $name:ident { $($field:ident: $kind:ident($wire:literal, $decoder:ident)),+ $(,)? }
         $(, required = [$($required:literal),* $(,)?])? $(,)?
     ) => {
-        impl $crate::serde::Serialize for $name {
-            fn serialize<S: $crate::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let mut m = $crate::decode::Members::new(s)?;
-                $(m.$kind($wire, &self.$field)?;)+
-                m.end()
+        impl $crate::codec::Model for $name {
+            #[inline]
+            fn table(&self) -> &'static $crate::codec::Table {
+                const TABLE: $crate::codec::Table = $crate::codec::Table {
+                    name: stringify!($name),
+                    members: &[$($crate::codec::Member {
+                        wire: $wire,
+                        name: stringify!($field),
+                        kind: $crate::codec::Kind::$kind,
+                        decoder: $crate::codec::Decoder::$decoder,
+                    }),*],
+                    required: &[$($($required),*)?],
+                };
+                &TABLE
             }
-        }
-        impl<'de> $crate::serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                $crate::decode::object(d)
+            #[inline]
+            fn fields(&self, f: &mut dyn FnMut(&[&dyn $crate::codec::Field])) {
+                f(&[$(&self.$field),*])
             }
-        }
-        impl $crate::decode::Object for $name {
-            const REQUIRED: &'static [&'static str] = &[$($($required),*)?];
+            #[inline]
+            fn fields_mut(&mut self, f: &mut dyn FnMut(&mut [&mut dyn $crate::codec::Field])) {
+                f(&mut [$(&mut self.$field),*])
+            }
+            #[inline]
             fn empty() -> Self {
                 Self { $($field: Default::default(),)+ }
             }
-            fn member<'de, A: $crate::serde::de::MapAccess<'de>>(
-                &mut self,
-                key: &str,
-                map: &mut A,
-            ) -> Result<bool, A::Error> {
-                match key {
-                    // `Decoder::into_inner(map.next_value::<Decoder<_>>()?)`, or `(map.next_value()?)`
-                    // without one (no nested macro call: those cost build time).
-                    $($wire => {
-                        self.$field = $($crate::decode::$decoder::into_inner)?(
-                            map.next_value $(::<$crate::decode::$decoder<_>>)? ()?
-                        )
-                    })+
-                    _ => return Ok(false),
-                }
-                Ok(true)
-            }
         }
+        $crate::wire_object!(@shims $name);
     };
 }
 
@@ -667,6 +699,41 @@ macro_rules! wire_enum {
         impl $crate::serde::Serialize for $name {
             fn serialize<S: $crate::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
+            }
+        }
+        impl $crate::codec::Field for $name {
+            fn view(&self) -> $crate::codec::View<'_> {
+                $crate::codec::View::Leaf(self)
+            }
+            fn place(&mut self) -> $crate::codec::Place<'_> {
+                $crate::codec::Place::Leaf(self)
+            }
+            fn reset(&mut self) {
+                *self = $name::Unknown(String::new());
+            }
+            fn blank() -> Self {
+                $name::Unknown(String::new())
+            }
+        }
+        impl $crate::codec::LeafMut for $name {
+            fn decode(
+                &mut self,
+                d: $crate::codec::Erased<'_, '_>,
+                _: bool,
+            ) -> Result<(), $crate::codec::ErasedError> {
+                *self = $name::from($crate::codec::enum_text(d)?.as_str());
+                Ok(())
+            }
+            fn set_value(
+                &mut self,
+                v: $crate::serde_json::Value,
+                _: $crate::codec::Loose,
+            ) -> Result<(), String> {
+                *self = $name::from($crate::codec::enum_text_value(v)?.as_str());
+                Ok(())
+            }
+            fn clone_leaf(&mut self, from: &dyn $crate::codec::Leaf) {
+                $crate::codec::clone_leaf(self, from)
             }
         }
         impl $crate::param::Param for $name {

@@ -28,6 +28,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub mod classify;
 pub mod clock;
+pub mod codec;
 pub mod credentials;
 pub mod decode;
 pub mod endpoint;
@@ -61,6 +62,8 @@ pub mod mock;
 pub use classify::ResponseClassifier;
 /// serde, for bounds in generated crates that do not depend on it directly.
 pub use serde;
+#[doc(hidden)]
+pub use serde_json;
 
 pub use credentials::{AccessKey, Credentials};
 pub use endpoint::{Endpoint, EndpointResolver, EndpointTable, Network};

@@ -69,7 +69,7 @@ pub mod types {
 
     /// The `Tag` object of the `GetInstanceList` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Tag {
         /// The key of tag N bound to the Message Queue for Apache Kafka instance.
         ///
@@ -91,8 +91,8 @@ pub mod types {
         pub value: Option<String>,
     }
     apigen_runtime::wire_object!(Tag {
-        key: opt("Key"),
-        value: opt("Value"),
+        key: Opt("Key", Plain),
+        value: Opt("Value", Plain),
         ..Default::default()
     });
 
@@ -120,7 +120,7 @@ pub mod types {
 
     /// The `TagVO` object of the `GetInstanceList` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct TagVo {
         /// The key of the tag bound to the Message Queue for Apache Kafka instance.
         ///
@@ -144,25 +144,25 @@ pub mod types {
         pub value: Option<String>,
     }
     apigen_runtime::wire_object!(TagVo {
-        key: opt("Key", StringLenientOpt),
-        value: opt("Value", StringLenientOpt),
+        key: Opt("Key", StringLenientOpt),
+        value: Opt("Value", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `TagVO` wrapper around the list `Tags`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct TagsList {
         /// The `TagVO` items.
         pub items: Vec<TagVo>,
     }
     apigen_runtime::wire_object!(TagsList {
-        items: field("TagVO", List),
+        items: Field("TagVO", List),
         ..Default::default()
     });
 
     /// The `InternetList` object of the `GetAllowedIpList` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct InternetList {
         /// The returned IP address whitelist.
         ///
@@ -181,8 +181,8 @@ pub mod types {
         pub port_range: Option<String>,
     }
     apigen_runtime::wire_object!(InternetList {
-        allowed_ip_list: field("AllowedIpList", ListLenient),
-        port_range: opt("PortRange", StringLenientOpt),
+        allowed_ip_list: Field("AllowedIpList", ListLenient),
+        port_range: Opt("PortRange", StringLenientOpt),
         ..Default::default()
     });
 
@@ -274,7 +274,6 @@ pub mod create_pre_pay_order {
     ///
     /// Source: section 10.1, line 705.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreatePrePayOrderRequest {
         /// The deployment mode of the Message Queue for Apache Kafka instance. Valid values: 5 : Instance of the VPC type
         ///
@@ -311,14 +310,14 @@ pub mod create_pre_pay_order {
     }
     apigen_runtime::wire_object!(
         CreatePrePayOrderRequest {
-            deploy_type: field("DeployType"),
-            disk_size: field("DiskSize"),
-            disk_type: field("DiskType"),
-            io_max: field("IoMax"),
-            region_id: field("RegionId"),
-            topic_quota: field("TopicQuota"),
-            eip_max: opt("EipMax"),
-            spec_type: opt("SpecType")
+            deploy_type: Field("DeployType", Plain),
+            disk_size: Field("DiskSize", Plain),
+            disk_type: Field("DiskType", Plain),
+            io_max: Field("IoMax", Plain),
+            region_id: Field("RegionId", Plain),
+            topic_quota: Field("TopicQuota", Plain),
+            eip_max: Opt("EipMax", Plain),
+            spec_type: Opt("SpecType", Plain)
         },
         required = [
             "DeployType",
@@ -367,7 +366,7 @@ pub mod create_pre_pay_order {
 
     /// Response of `CreatePrePayOrder` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreatePrePayOrderResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
@@ -391,11 +390,11 @@ pub mod create_pre_pay_order {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(CreatePrePayOrderResponse {
-        code: opt("Code", LenientOpt),
-        message: opt("Message", StringLenientOpt),
-        order_id: opt("OrderId", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        code: Opt("Code", LenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        order_id: Opt("OrderId", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -424,7 +423,6 @@ pub mod start_instance {
     ///
     /// Source: section 10.2, line 780.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct StartInstanceRequest {
         /// The deployment mode of the Message Queue for Apache Kafka instance. Valid values: vpc : deployment on the Virtual Private Cloud (VPC) eip : deployment on the Internet and VPC Note: The deployment mode must be consistent with the instance type of the Message Queue for Apache Kafka instance. A Message Queue for Apache Kafka instance of the VPC type is to be deployed in the vpc mode. A Message Queue for Apache Kafka instance of the Internet and VPC type is to be deployed in the eip mode.
         ///
@@ -473,17 +471,17 @@ pub mod start_instance {
     }
     apigen_runtime::wire_object!(
         StartInstanceRequest {
-            deploy_module: field("DeployModule"),
-            instance_id: field("InstanceId"),
-            region_id: field("RegionId"),
-            vpc_id: field("VpcId"),
-            v_switch_id: field("VSwitchId"),
-            zone_id: field("ZoneId"),
-            is_eip_inner: opt("IsEipInner"),
-            is_set_user_and_password: opt("IsSetUserAndPassword"),
-            username: opt("Username"),
-            password: opt("Password"),
-            name: opt("Name")
+            deploy_module: Field("DeployModule", Plain),
+            instance_id: Field("InstanceId", Plain),
+            region_id: Field("RegionId", Plain),
+            vpc_id: Field("VpcId", Plain),
+            v_switch_id: Field("VSwitchId", Plain),
+            zone_id: Field("ZoneId", Plain),
+            is_eip_inner: Opt("IsEipInner", Plain),
+            is_set_user_and_password: Opt("IsSetUserAndPassword", Plain),
+            username: Opt("Username", Plain),
+            password: Opt("Password", Plain),
+            name: Opt("Name", Plain)
         },
         required = [
             "DeployModule",
@@ -556,7 +554,7 @@ pub mod start_instance {
 
     /// Response of `StartInstance` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct StartInstanceResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
@@ -576,10 +574,10 @@ pub mod start_instance {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(StartInstanceResponse {
-        code: opt("Code", LenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        code: Opt("Code", LenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -594,7 +592,6 @@ pub mod upgrade_pre_pay_order {
     ///
     /// Source: section 10.3, line 858.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct UpgradePrePayOrderRequest {
         /// The size of the disk to be configured for the Message Queue for Apache Kafka instance. Note: The specified disk size must be at least the current disk size of the Message Queue for Apache Kafka instance.
         ///
@@ -627,13 +624,13 @@ pub mod upgrade_pre_pay_order {
     }
     apigen_runtime::wire_object!(
         UpgradePrePayOrderRequest {
-            disk_size: field("DiskSize"),
-            eip_max: field("EipMax"),
-            instance_id: field("InstanceId"),
-            io_max: field("IoMax"),
-            region_id: field("RegionId"),
-            topic_quota: field("TopicQuota"),
-            spec_type: opt("SpecType")
+            disk_size: Field("DiskSize", Plain),
+            eip_max: Field("EipMax", Plain),
+            instance_id: Field("InstanceId", Plain),
+            io_max: Field("IoMax", Plain),
+            region_id: Field("RegionId", Plain),
+            topic_quota: Field("TopicQuota", Plain),
+            spec_type: Opt("SpecType", Plain)
         },
         required = [
             "DiskSize",
@@ -675,7 +672,7 @@ pub mod upgrade_pre_pay_order {
 
     /// Response of `UpgradePrePayOrder` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct UpgradePrePayOrderResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
@@ -695,10 +692,10 @@ pub mod upgrade_pre_pay_order {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(UpgradePrePayOrderResponse {
-        code: opt("Code", LenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        code: Opt("Code", LenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -711,7 +708,6 @@ pub mod modify_instance_name {
     ///
     /// Source: section 10.4, line 933.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyInstanceNameRequest {
         /// The ID of the Message Queue for Apache Kafka instance.
         ///
@@ -730,9 +726,9 @@ pub mod modify_instance_name {
     }
     apigen_runtime::wire_object!(
         ModifyInstanceNameRequest {
-            instance_id: field("InstanceId"),
-            instance_name: field("InstanceName"),
-            region_id: field("RegionId")
+            instance_id: Field("InstanceId", Plain),
+            instance_name: Field("InstanceName", Plain),
+            region_id: Field("RegionId", Plain)
         },
         required = ["InstanceId", "InstanceName", "RegionId"]
     );
@@ -754,7 +750,7 @@ pub mod modify_instance_name {
 
     /// Response of `ModifyInstanceName` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ModifyInstanceNameResponse {
         /// Indicates whether the request is successful.
         ///
@@ -774,10 +770,10 @@ pub mod modify_instance_name {
         pub message: Option<String>,
     }
     apigen_runtime::wire_object!(ModifyInstanceNameResponse {
-        success: opt("Success", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        code: opt("Code", LenientOpt),
-        message: opt("Message", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        code: Opt("Code", LenientOpt),
+        message: Opt("Message", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -795,7 +791,6 @@ pub mod get_instance_list {
     ///
     /// Source: section 10.5, line 997.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct GetInstanceListRequest {
         /// The ID of the region where you want to query Message Queue for Apache Kafka instances.
         ///
@@ -820,10 +815,10 @@ pub mod get_instance_list {
     }
     apigen_runtime::wire_object!(
         GetInstanceListRequest {
-            region_id: field("RegionId"),
-            order_id: opt("OrderId"),
-            instance_id: list("InstanceId"),
-            tag: list("Tag")
+            region_id: Field("RegionId", Plain),
+            order_id: Opt("OrderId", Plain),
+            instance_id: List("InstanceId", Plain),
+            tag: List("Tag", Plain)
         },
         required = ["RegionId"]
     );
@@ -863,7 +858,7 @@ pub mod get_instance_list {
 
     /// The `UpgradeServiceDetailInfo` object of the `GetInstanceList` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct UpgradeServiceDetailInfo {
         /// The open-source Apache Kafka version to which the Message Queue for Apache Kafka instance is targeted.
         ///
@@ -871,13 +866,13 @@ pub mod get_instance_list {
         pub current2_open_source_version: Option<String>,
     }
     apigen_runtime::wire_object!(UpgradeServiceDetailInfo {
-        current2_open_source_version: opt("Current2OpenSourceVersion", StringLenientOpt),
+        current2_open_source_version: Opt("Current2OpenSourceVersion", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `InstanceVO` object of the `GetInstanceList` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct InstanceVo {
         /// The ID of the Message Queue for Apache Kafka instance.
         ///
@@ -969,45 +964,45 @@ pub mod get_instance_list {
         pub tags: Option<TagsList>,
     }
     apigen_runtime::wire_object!(InstanceVo {
-        instance_id: opt("InstanceId", StringLenientOpt),
-        region_id: opt("RegionId", StringLenientOpt),
-        service_status: opt("ServiceStatus", LenientOpt),
-        vpc_id: opt("VpcId", StringLenientOpt),
-        v_switch_id: opt("VSwitchId", StringLenientOpt),
-        end_point: opt("EndPoint", StringLenientOpt),
-        create_time: opt("CreateTime", LenientOpt),
-        expired_time: opt("ExpiredTime", LenientOpt),
-        deploy_type: opt("DeployType", LenientOpt),
-        ssl_end_point: opt("SslEndPoint", StringLenientOpt),
-        name: opt("Name", StringLenientOpt),
-        io_max: opt("IoMax", LenientOpt),
-        eip_max: opt("EipMax", LenientOpt),
-        disk_type: opt("DiskType", LenientOpt),
-        disk_size: opt("DiskSize", LenientOpt),
-        msg_retain: opt("MsgRetain", LenientOpt),
-        topic_num_limit: opt("TopicNumLimit", LenientOpt),
-        zone_id: opt("ZoneId", StringLenientOpt),
-        paid_type: opt("PaidType", LenientOpt),
-        spec_type: opt("SpecType"),
-        upgrade_service_detail_info: opt("UpgradeServiceDetailInfo"),
-        tags: opt("Tags"),
+        instance_id: Opt("InstanceId", StringLenientOpt),
+        region_id: Opt("RegionId", StringLenientOpt),
+        service_status: Opt("ServiceStatus", LenientOpt),
+        vpc_id: Opt("VpcId", StringLenientOpt),
+        v_switch_id: Opt("VSwitchId", StringLenientOpt),
+        end_point: Opt("EndPoint", StringLenientOpt),
+        create_time: Opt("CreateTime", LenientOpt),
+        expired_time: Opt("ExpiredTime", LenientOpt),
+        deploy_type: Opt("DeployType", LenientOpt),
+        ssl_end_point: Opt("SslEndPoint", StringLenientOpt),
+        name: Opt("Name", StringLenientOpt),
+        io_max: Opt("IoMax", LenientOpt),
+        eip_max: Opt("EipMax", LenientOpt),
+        disk_type: Opt("DiskType", LenientOpt),
+        disk_size: Opt("DiskSize", LenientOpt),
+        msg_retain: Opt("MsgRetain", LenientOpt),
+        topic_num_limit: Opt("TopicNumLimit", LenientOpt),
+        zone_id: Opt("ZoneId", StringLenientOpt),
+        paid_type: Opt("PaidType", LenientOpt),
+        spec_type: Opt("SpecType", Plain),
+        upgrade_service_detail_info: Opt("UpgradeServiceDetailInfo", Plain),
+        tags: Opt("Tags", Plain),
         ..Default::default()
     });
 
     /// The `InstanceVO` wrapper around the list `InstanceList`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct InstanceListList {
         /// The `InstanceVO` items.
         pub items: Vec<InstanceVo>,
     }
     apigen_runtime::wire_object!(InstanceListList {
-        items: field("InstanceVO", List),
+        items: Field("InstanceVO", List),
         ..Default::default()
     });
 
     /// Response of `GetInstanceList` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct GetInstanceListResponse {
         /// Indicates whether the request is successful.
         ///
@@ -1031,11 +1026,11 @@ pub mod get_instance_list {
         pub instance_list: Option<InstanceListList>,
     }
     apigen_runtime::wire_object!(GetInstanceListResponse {
-        success: opt("Success", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        code: opt("Code", LenientOpt),
-        message: opt("Message", StringLenientOpt),
-        instance_list: opt("InstanceList"),
+        success: Opt("Success", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        code: Opt("Code", LenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        instance_list: Opt("InstanceList", Plain),
         ..Default::default()
     });
 }
@@ -1048,7 +1043,6 @@ pub mod delete_instance {
     ///
     /// Source: section 10.6, line 1169.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteInstanceRequest {
         /// The ID of the Message Queue for Apache Kafka instance to be deleted.
         ///
@@ -1061,8 +1055,8 @@ pub mod delete_instance {
     }
     apigen_runtime::wire_object!(
         DeleteInstanceRequest {
-            instance_id: field("InstanceId"),
-            region_id: field("RegionId")
+            instance_id: Field("InstanceId", Plain),
+            region_id: Field("RegionId", Plain)
         },
         required = ["InstanceId", "RegionId"]
     );
@@ -1079,7 +1073,7 @@ pub mod delete_instance {
 
     /// Response of `DeleteInstance` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteInstanceResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
@@ -1099,10 +1093,10 @@ pub mod delete_instance {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(DeleteInstanceResponse {
-        code: opt("Code", LenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        code: Opt("Code", LenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -1118,7 +1112,6 @@ pub mod get_allowed_ip_list {
     ///
     /// Source: section 10.7, line 1232.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct GetAllowedIpListRequest {
         /// The ID of the Message Queue for Apache Kafka instance whose IP address whitelist you want to obtain.
         ///
@@ -1131,8 +1124,8 @@ pub mod get_allowed_ip_list {
     }
     apigen_runtime::wire_object!(
         GetAllowedIpListRequest {
-            instance_id: field("InstanceId"),
-            region_id: field("RegionId")
+            instance_id: Field("InstanceId", Plain),
+            region_id: Field("RegionId", Plain)
         },
         required = ["InstanceId", "RegionId"]
     );
@@ -1149,7 +1142,7 @@ pub mod get_allowed_ip_list {
 
     /// The `AllowedList` object of the `GetAllowedIpList` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct AllowedList {
         /// The deployment mode of the Message Queue for Apache Kafka instance. Valid values: 4: deployment on the Internet and Virtual Private Cloud (VPC) 5: deployment on the VPC Note: This parameter is necessary only for integrator customers.
         ///
@@ -1165,15 +1158,15 @@ pub mod get_allowed_ip_list {
         pub vpc_list: Vec<VpcList>,
     }
     apigen_runtime::wire_object!(AllowedList {
-        deploy_type: opt("DeployType", LenientOpt),
-        internet_list: field("InternetList", List),
-        vpc_list: field("VpcList", List),
+        deploy_type: Opt("DeployType", LenientOpt),
+        internet_list: Field("InternetList", List),
+        vpc_list: Field("VpcList", List),
         ..Default::default()
     });
 
     /// Response of `GetAllowedIpList` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct GetAllowedIpListResponse {
         /// The returned IP address whitelist.
         ///
@@ -1197,11 +1190,11 @@ pub mod get_allowed_ip_list {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(GetAllowedIpListResponse {
-        allowed_list: opt("AllowedList"),
-        code: opt("Code", LenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        allowed_list: Opt("AllowedList", Plain),
+        code: Opt("Code", LenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -1265,7 +1258,6 @@ pub mod update_allowed_ip {
     ///
     /// Source: section 10.8, line 1332.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateAllowedIpRequest {
         /// The region ID of the Message Queue for Apache Kafka instance whose IP address whitelist you want to update
         ///
@@ -1294,12 +1286,12 @@ pub mod update_allowed_ip {
     }
     apigen_runtime::wire_object!(
         UpdateAllowedIpRequest {
-            region_id: field("RegionId"),
-            update_type: field("UpdateType"),
-            port_range: field("PortRange"),
-            allowed_list_type: field("AllowedListType"),
-            allowed_list_ip: field("AllowedListIp"),
-            instance_id: field("InstanceId")
+            region_id: Field("RegionId", Plain),
+            update_type: Field("UpdateType", Plain),
+            port_range: Field("PortRange", Plain),
+            allowed_list_type: Field("AllowedListType", Plain),
+            allowed_list_ip: Field("AllowedListIp", Plain),
+            instance_id: Field("InstanceId", Plain)
         },
         required = [
             "RegionId",
@@ -1334,7 +1326,7 @@ pub mod update_allowed_ip {
 
     /// Response of `UpdateAllowedIp` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct UpdateAllowedIpResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
@@ -1354,10 +1346,10 @@ pub mod update_allowed_ip {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(UpdateAllowedIpResponse {
-        code: opt("Code", LenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        code: Opt("Code", LenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -1370,7 +1362,6 @@ pub mod create_topic {
     ///
     /// Source: section 11.1, line 1407.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateTopicRequest {
         /// The ID of the Message Queue for Apache Kafka instance where you want to create a topic.
         ///
@@ -1401,11 +1392,11 @@ pub mod create_topic {
     }
     apigen_runtime::wire_object!(
         CreateTopicRequest {
-            instance_id: field("InstanceId"),
-            region_id: field("RegionId"),
-            remark: field("Remark"),
-            topic: field("Topic"),
-            partition_num: opt("PartitionNum")
+            instance_id: Field("InstanceId", Plain),
+            region_id: Field("RegionId", Plain),
+            remark: Field("Remark", Plain),
+            topic: Field("Topic", Plain),
+            partition_num: Opt("PartitionNum", Plain)
         },
         required = ["InstanceId", "RegionId", "Remark", "Topic"]
     );
@@ -1436,7 +1427,7 @@ pub mod create_topic {
 
     /// Response of `CreateTopic` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateTopicResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
@@ -1456,10 +1447,10 @@ pub mod create_topic {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(CreateTopicResponse {
-        code: opt("Code", LenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        code: Opt("Code", LenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -1472,7 +1463,6 @@ pub mod delete_topic {
     ///
     /// Source: section 11.2, line 1485.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteTopicRequest {
         /// The ID of the Message Queue for Apache Kafka instance where you want to delete a topic.
         ///
@@ -1489,9 +1479,9 @@ pub mod delete_topic {
     }
     apigen_runtime::wire_object!(
         DeleteTopicRequest {
-            instance_id: field("InstanceId"),
-            region_id: field("RegionId"),
-            topic: field("Topic")
+            instance_id: Field("InstanceId", Plain),
+            region_id: Field("RegionId", Plain),
+            topic: Field("Topic", Plain)
         },
         required = ["InstanceId", "RegionId", "Topic"]
     );
@@ -1513,7 +1503,7 @@ pub mod delete_topic {
 
     /// Response of `DeleteTopic` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteTopicResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
@@ -1533,10 +1523,10 @@ pub mod delete_topic {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(DeleteTopicResponse {
-        code: opt("Code", LenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        code: Opt("Code", LenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -1552,7 +1542,6 @@ pub mod get_topic_list {
     ///
     /// Source: section 11.3, line 1552.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct GetTopicListRequest {
         /// The number of the page to return.
         ///
@@ -1573,10 +1562,10 @@ pub mod get_topic_list {
     }
     apigen_runtime::wire_object!(
         GetTopicListRequest {
-            current_page: field("CurrentPage"),
-            instance_id: field("InstanceId"),
-            page_size: field("PageSize"),
-            region_id: opt("RegionId")
+            current_page: Field("CurrentPage", Plain),
+            instance_id: Field("InstanceId", Plain),
+            page_size: Field("PageSize", Plain),
+            region_id: Opt("RegionId", Plain)
         },
         required = ["CurrentPage", "InstanceId", "PageSize"]
     );
@@ -1605,7 +1594,7 @@ pub mod get_topic_list {
 
     /// The `TopicVO` object of the `GetTopicList` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct TopicVo {
         /// The time when the topic was created.
         ///
@@ -1651,34 +1640,34 @@ pub mod get_topic_list {
         pub local_topic: Option<bool>,
     }
     apigen_runtime::wire_object!(TopicVo {
-        create_time: opt("CreateTime", LenientOpt),
-        instance_id: opt("InstanceId", StringLenientOpt),
-        region_id: opt("RegionId", StringLenientOpt),
-        remark: opt("Remark", StringLenientOpt),
-        status: opt("Status", LenientOpt),
-        status_name: opt("StatusName", StringLenientOpt),
-        tags: opt("Tags"),
-        topic: opt("Topic", StringLenientOpt),
-        partition_num: opt("PartitionNum", LenientOpt),
-        compact_topic: opt("CompactTopic", LenientOpt),
-        local_topic: opt("LocalTopic", LenientOpt),
+        create_time: Opt("CreateTime", LenientOpt),
+        instance_id: Opt("InstanceId", StringLenientOpt),
+        region_id: Opt("RegionId", StringLenientOpt),
+        remark: Opt("Remark", StringLenientOpt),
+        status: Opt("Status", LenientOpt),
+        status_name: Opt("StatusName", StringLenientOpt),
+        tags: Opt("Tags", Plain),
+        topic: Opt("Topic", StringLenientOpt),
+        partition_num: Opt("PartitionNum", LenientOpt),
+        compact_topic: Opt("CompactTopic", LenientOpt),
+        local_topic: Opt("LocalTopic", LenientOpt),
         ..Default::default()
     });
 
     /// The `TopicVO` wrapper around the list `TopicList`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct TopicListList {
         /// The `TopicVO` items.
         pub items: Vec<TopicVo>,
     }
     apigen_runtime::wire_object!(TopicListList {
-        items: field("TopicVO", List),
+        items: Field("TopicVO", List),
         ..Default::default()
     });
 
     /// Response of `GetTopicList` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct GetTopicListResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
@@ -1714,14 +1703,14 @@ pub mod get_topic_list {
         pub total: Option<i32>,
     }
     apigen_runtime::wire_object!(GetTopicListResponse {
-        code: opt("Code", LenientOpt),
-        current_page: opt("CurrentPage", LenientOpt),
-        message: opt("Message", StringLenientOpt),
-        page_size: opt("PageSize", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
-        topic_list: opt("TopicList"),
-        total: opt("Total", LenientOpt),
+        code: Opt("Code", LenientOpt),
+        current_page: Opt("CurrentPage", LenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        page_size: Opt("PageSize", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
+        topic_list: Opt("TopicList", Plain),
+        total: Opt("Total", LenientOpt),
         ..Default::default()
     });
 }
@@ -1734,7 +1723,6 @@ pub mod get_topic_status {
     ///
     /// Source: section 11.4, line 1716.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct GetTopicStatusRequest {
         /// The ID of the Message Queue for Apache Kafka instance where the topic is located.
         ///
@@ -1751,9 +1739,9 @@ pub mod get_topic_status {
     }
     apigen_runtime::wire_object!(
         GetTopicStatusRequest {
-            instance_id: field("InstanceId"),
-            topic: field("Topic"),
-            region_id: opt("RegionId")
+            instance_id: Field("InstanceId", Plain),
+            topic: Field("Topic", Plain),
+            region_id: Opt("RegionId", Plain)
         },
         required = ["InstanceId", "Topic"]
     );
@@ -1777,7 +1765,7 @@ pub mod get_topic_status {
 
     /// The `OffsetTable` object of the `GetTopicStatus` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct OffsetTable {
         /// The last time when the consumer offset in the topic was updated.
         ///
@@ -1801,28 +1789,28 @@ pub mod get_topic_status {
         pub topic: Option<String>,
     }
     apigen_runtime::wire_object!(OffsetTable {
-        last_update_timestamp: opt("LastUpdateTimestamp", LenientOpt),
-        max_offset: opt("MaxOffset", LenientOpt),
-        min_offset: opt("MinOffset", LenientOpt),
-        partition: opt("Partition", LenientOpt),
-        topic: opt("Topic", StringLenientOpt),
+        last_update_timestamp: Opt("LastUpdateTimestamp", LenientOpt),
+        max_offset: Opt("MaxOffset", LenientOpt),
+        min_offset: Opt("MinOffset", LenientOpt),
+        partition: Opt("Partition", LenientOpt),
+        topic: Opt("Topic", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `OffsetTable` wrapper around the list `OffsetTable`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct OffsetTableList {
         /// The `OffsetTable` items.
         pub items: Vec<OffsetTable>,
     }
     apigen_runtime::wire_object!(OffsetTableList {
-        items: field("OffsetTable", List),
+        items: Field("OffsetTable", List),
         ..Default::default()
     });
 
     /// The `TopicStatus` object of the `GetTopicStatus` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct TopicStatus {
         /// The time when the last consumed message was generated.
         ///
@@ -1838,15 +1826,15 @@ pub mod get_topic_status {
         pub total_count: Option<i64>,
     }
     apigen_runtime::wire_object!(TopicStatus {
-        last_time_stamp: opt("LastTimeStamp", LenientOpt),
-        offset_table: opt("OffsetTable"),
-        total_count: opt("TotalCount", LenientOpt),
+        last_time_stamp: Opt("LastTimeStamp", LenientOpt),
+        offset_table: Opt("OffsetTable", Plain),
+        total_count: Opt("TotalCount", LenientOpt),
         ..Default::default()
     });
 
     /// Response of `GetTopicStatus` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct GetTopicStatusResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
@@ -1870,11 +1858,11 @@ pub mod get_topic_status {
         pub topic_status: Option<TopicStatus>,
     }
     apigen_runtime::wire_object!(GetTopicStatusResponse {
-        code: opt("Code", LenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
-        topic_status: opt("TopicStatus"),
+        code: Opt("Code", LenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
+        topic_status: Opt("TopicStatus", Plain),
         ..Default::default()
     });
 }
@@ -1887,7 +1875,6 @@ pub mod modify_partition_num {
     ///
     /// Source: section 11.5, line 1989.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyPartitionNumRequest {
         /// The ID of the Message Queue for Apache Kafka instance.
         ///
@@ -1908,10 +1895,10 @@ pub mod modify_partition_num {
     }
     apigen_runtime::wire_object!(
         ModifyPartitionNumRequest {
-            instance_id: field("InstanceId"),
-            region_id: field("RegionId"),
-            topic: field("Topic"),
-            add_partition_num: field("AddPartitionNum")
+            instance_id: Field("InstanceId", Plain),
+            region_id: Field("RegionId", Plain),
+            topic: Field("Topic", Plain),
+            add_partition_num: Field("AddPartitionNum", Plain)
         },
         required = ["InstanceId", "RegionId", "Topic", "AddPartitionNum"]
     );
@@ -1935,7 +1922,7 @@ pub mod modify_partition_num {
 
     /// Response of `ModifyPartitionNum` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ModifyPartitionNumResponse {
         /// The returned HTTP status code. A 200 status code indicates that the request succeeded.
         ///
@@ -1955,10 +1942,10 @@ pub mod modify_partition_num {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(ModifyPartitionNumResponse {
-        code: opt("Code", LenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        code: Opt("Code", LenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -1971,7 +1958,6 @@ pub mod modify_topic_remark {
     ///
     /// Source: section 11.6, line 2060.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyTopicRemarkRequest {
         /// The ID of the Message Queue for Apache Kafka instance.
         ///
@@ -1992,10 +1978,10 @@ pub mod modify_topic_remark {
     }
     apigen_runtime::wire_object!(
         ModifyTopicRemarkRequest {
-            instance_id: field("InstanceId"),
-            region_id: field("RegionId"),
-            topic: field("Topic"),
-            remark: opt("Remark")
+            instance_id: Field("InstanceId", Plain),
+            region_id: Field("RegionId", Plain),
+            topic: Field("Topic", Plain),
+            remark: Opt("Remark", Plain)
         },
         required = ["InstanceId", "RegionId", "Topic"]
     );
@@ -2024,7 +2010,7 @@ pub mod modify_topic_remark {
 
     /// Response of `ModifyTopicRemark` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ModifyTopicRemarkResponse {
         /// The returned HTTP status code. A 200 status code indicates that the request succeeded.
         ///
@@ -2044,10 +2030,10 @@ pub mod modify_topic_remark {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(ModifyTopicRemarkResponse {
-        code: opt("Code", LenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        code: Opt("Code", LenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -2060,7 +2046,6 @@ pub mod delete_consumer_group {
     ///
     /// Source: section 12.1, line 2134.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteConsumerGroupRequest {
         /// The name of the consumer group. The value of this parameter must meet the following requirements: The name can only contain letters, digits, hyphens (-), and underscores (_). The name must be 3 to 64 characters in length, and will be automatically truncated if it contains more characters. The name cannot be modified after being created.
         ///
@@ -2079,9 +2064,9 @@ pub mod delete_consumer_group {
     }
     apigen_runtime::wire_object!(
         DeleteConsumerGroupRequest {
-            consumer_id: field("ConsumerId"),
-            instance_id: field("InstanceId"),
-            region_id: field("RegionId")
+            consumer_id: Field("ConsumerId", Plain),
+            instance_id: Field("InstanceId", Plain),
+            region_id: Field("RegionId", Plain)
         },
         required = ["ConsumerId", "InstanceId", "RegionId"]
     );
@@ -2103,7 +2088,7 @@ pub mod delete_consumer_group {
 
     /// Response of `DeleteConsumerGroup` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteConsumerGroupResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
@@ -2123,10 +2108,10 @@ pub mod delete_consumer_group {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(DeleteConsumerGroupResponse {
-        code: opt("Code", LenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        code: Opt("Code", LenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -2142,7 +2127,6 @@ pub mod get_consumer_list {
     ///
     /// Source: section 12.2, line 2201.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct GetConsumerListRequest {
         /// The ID of the Message Queue for Apache Kafka instance whose consumer groups you want to query.
         ///
@@ -2155,8 +2139,8 @@ pub mod get_consumer_list {
     }
     apigen_runtime::wire_object!(
         GetConsumerListRequest {
-            instance_id: field("InstanceId"),
-            region_id: field("RegionId")
+            instance_id: Field("InstanceId", Plain),
+            region_id: Field("RegionId", Plain)
         },
         required = ["InstanceId", "RegionId"]
     );
@@ -2173,7 +2157,7 @@ pub mod get_consumer_list {
 
     /// The `ConsumerVO` object of the `GetConsumerList` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ConsumerVo {
         /// The name of the consumer group.
         ///
@@ -2193,27 +2177,27 @@ pub mod get_consumer_list {
         pub tags: Option<TagsList>,
     }
     apigen_runtime::wire_object!(ConsumerVo {
-        consumer_id: opt("ConsumerId", StringLenientOpt),
-        instance_id: opt("InstanceId", StringLenientOpt),
-        region_id: opt("RegionId", StringLenientOpt),
-        tags: opt("Tags"),
+        consumer_id: Opt("ConsumerId", StringLenientOpt),
+        instance_id: Opt("InstanceId", StringLenientOpt),
+        region_id: Opt("RegionId", StringLenientOpt),
+        tags: Opt("Tags", Plain),
         ..Default::default()
     });
 
     /// The `ConsumerVO` wrapper around the list `ConsumerList`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ConsumerListList {
         /// The `ConsumerVO` items.
         pub items: Vec<ConsumerVo>,
     }
     apigen_runtime::wire_object!(ConsumerListList {
-        items: field("ConsumerVO", List),
+        items: Field("ConsumerVO", List),
         ..Default::default()
     });
 
     /// Response of `GetConsumerList` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct GetConsumerListResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
@@ -2237,11 +2221,11 @@ pub mod get_consumer_list {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(GetConsumerListResponse {
-        code: opt("Code", LenientOpt),
-        consumer_list: opt("ConsumerList"),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        code: Opt("Code", LenientOpt),
+        consumer_list: Opt("ConsumerList", Plain),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -2254,7 +2238,6 @@ pub mod get_consumer_progress {
     ///
     /// Source: section 12.3, line 2304.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct GetConsumerProgressRequest {
         /// The name of the consumer group.
         ///
@@ -2271,9 +2254,9 @@ pub mod get_consumer_progress {
     }
     apigen_runtime::wire_object!(
         GetConsumerProgressRequest {
-            consumer_id: field("ConsumerId"),
-            instance_id: field("InstanceId"),
-            region_id: field("RegionId")
+            consumer_id: Field("ConsumerId", Plain),
+            instance_id: Field("InstanceId", Plain),
+            region_id: Field("RegionId", Plain)
         },
         required = ["ConsumerId", "InstanceId", "RegionId"]
     );
@@ -2295,7 +2278,7 @@ pub mod get_consumer_progress {
 
     /// The `OffsetList` object of the `GetConsumerProgress` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct OffsetList {
         /// The maximum consumer offset in the partition of the topic.
         ///
@@ -2315,27 +2298,27 @@ pub mod get_consumer_progress {
         pub partition: Option<i32>,
     }
     apigen_runtime::wire_object!(OffsetList {
-        broker_offset: opt("BrokerOffset", LenientOpt),
-        consumer_offset: opt("ConsumerOffset", LenientOpt),
-        last_timestamp: opt("LastTimestamp", LenientOpt),
-        partition: opt("Partition", LenientOpt),
+        broker_offset: Opt("BrokerOffset", LenientOpt),
+        consumer_offset: Opt("ConsumerOffset", LenientOpt),
+        last_timestamp: Opt("LastTimestamp", LenientOpt),
+        partition: Opt("Partition", LenientOpt),
         ..Default::default()
     });
 
     /// The `OffsetList` wrapper around the list `OffsetList`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct OffsetListList {
         /// The `OffsetList` items.
         pub items: Vec<OffsetList>,
     }
     apigen_runtime::wire_object!(OffsetListList {
-        items: field("OffsetList", List),
+        items: Field("OffsetList", List),
         ..Default::default()
     });
 
     /// The `TopicList` object of the `GetConsumerProgress` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct TopicList {
         /// The time when the last consumed message in the topic was generated.
         ///
@@ -2355,27 +2338,27 @@ pub mod get_consumer_progress {
         pub total_diff: Option<i64>,
     }
     apigen_runtime::wire_object!(TopicList {
-        last_timestamp: opt("LastTimestamp", LenientOpt),
-        offset_list: opt("OffsetList"),
-        topic: opt("Topic", StringLenientOpt),
-        total_diff: opt("TotalDiff", LenientOpt),
+        last_timestamp: Opt("LastTimestamp", LenientOpt),
+        offset_list: Opt("OffsetList", Plain),
+        topic: Opt("Topic", StringLenientOpt),
+        total_diff: Opt("TotalDiff", LenientOpt),
         ..Default::default()
     });
 
     /// The `TopicList` wrapper around the list `TopicList`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct TopicListList {
         /// The `TopicList` items.
         pub items: Vec<TopicList>,
     }
     apigen_runtime::wire_object!(TopicListList {
-        items: field("TopicList", List),
+        items: Field("TopicList", List),
         ..Default::default()
     });
 
     /// The `ConsumerProgress` object of the `GetConsumerProgress` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ConsumerProgress {
         /// The time when the last message consumed by the consumer group was generated.
         ///
@@ -2391,15 +2374,15 @@ pub mod get_consumer_progress {
         pub total_diff: Option<i64>,
     }
     apigen_runtime::wire_object!(ConsumerProgress {
-        last_timestamp: opt("LastTimestamp", LenientOpt),
-        topic_list: opt("TopicList"),
-        total_diff: opt("TotalDiff", LenientOpt),
+        last_timestamp: Opt("LastTimestamp", LenientOpt),
+        topic_list: Opt("TopicList", Plain),
+        total_diff: Opt("TotalDiff", LenientOpt),
         ..Default::default()
     });
 
     /// Response of `GetConsumerProgress` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct GetConsumerProgressResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
@@ -2423,11 +2406,11 @@ pub mod get_consumer_progress {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(GetConsumerProgressResponse {
-        code: opt("Code", LenientOpt),
-        consumer_progress: opt("ConsumerProgress"),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        code: Opt("Code", LenientOpt),
+        consumer_progress: Opt("ConsumerProgress", Plain),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -2440,7 +2423,6 @@ pub mod create_consumer_group {
     ///
     /// Source: section 12.4, line 2583.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateConsumerGroupRequest {
         /// The name of the consumer group. The value of this parameter must meet the following requirements: The name can only contain letters, digits, hyphens (-), and underscores (_). The name must be 3 to 64 characters in length, and will be automatically truncated if it contains more characters. The name cannot be modified after being created.
         ///
@@ -2459,9 +2441,9 @@ pub mod create_consumer_group {
     }
     apigen_runtime::wire_object!(
         CreateConsumerGroupRequest {
-            consumer_id: field("ConsumerId"),
-            instance_id: field("InstanceId"),
-            region_id: field("RegionId")
+            consumer_id: Field("ConsumerId", Plain),
+            instance_id: Field("InstanceId", Plain),
+            region_id: Field("RegionId", Plain)
         },
         required = ["ConsumerId", "InstanceId", "RegionId"]
     );
@@ -2483,7 +2465,7 @@ pub mod create_consumer_group {
 
     /// Response of `CreateConsumerGroup` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateConsumerGroupResponse {
         /// The returned status code. If "200" is returned, the request is successful.
         ///
@@ -2503,10 +2485,10 @@ pub mod create_consumer_group {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(CreateConsumerGroupResponse {
-        code: opt("Code", LenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        code: Opt("Code", LenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -2519,7 +2501,6 @@ pub mod untag_resources {
     ///
     /// Source: section 13.1, line 2649.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct UntagResourcesRequest {
         /// The region ID of the resource.
         ///
@@ -2552,11 +2533,11 @@ pub mod untag_resources {
     }
     apigen_runtime::wire_object!(
         UntagResourcesRequest {
-            region_id: field("RegionId"),
-            resource_id: field("ResourceId"),
-            resource_type: field("ResourceType"),
-            tag_key: list("TagKey"),
-            all: opt("All")
+            region_id: Field("RegionId", Plain),
+            resource_id: Field("ResourceId", Plain),
+            resource_type: Field("ResourceType", Plain),
+            tag_key: List("TagKey", Plain),
+            all: Opt("All", Plain)
         },
         required = ["RegionId", "ResourceId", "ResourceType"]
     );
@@ -2592,7 +2573,7 @@ pub mod untag_resources {
 
     /// Response of `UntagResources` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct UntagResourcesResponse {
         /// The ID of the request.
         ///
@@ -2600,7 +2581,7 @@ pub mod untag_resources {
         pub request_id: Option<String>,
     }
     apigen_runtime::wire_object!(UntagResourcesResponse {
-        request_id: opt("RequestId", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -2609,7 +2590,7 @@ pub mod untag_resources {
 pub mod tag_resources {
     /// The `Tag` object of the `TagResources` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Tag {
         /// The key of tag N to be bound to the resource. Valid values of N: • 1 to 20 • This parameter cannot be an empty string. • It can be up to 128 characters in length. It cannot start with aliyun or acs: and cannot contain http:// or https:// .
         ///
@@ -2626,8 +2607,8 @@ pub mod tag_resources {
     }
     apigen_runtime::wire_object!(
         Tag {
-            key: field("Key"),
-            value: opt("Value"),
+            key: Field("Key", Plain),
+            value: Opt("Value", Plain),
             ..Default::default()
         },
         required = ["Key"]
@@ -2655,7 +2636,6 @@ pub mod tag_resources {
     ///
     /// Source: section 13.2, line 2706.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct TagResourcesRequest {
         /// The region ID of the resource.
         ///
@@ -2680,10 +2660,10 @@ pub mod tag_resources {
     }
     apigen_runtime::wire_object!(
         TagResourcesRequest {
-            region_id: field("RegionId"),
-            resource_id: field("ResourceId"),
-            resource_type: field("ResourceType"),
-            tag: field("Tag")
+            region_id: Field("RegionId", Plain),
+            resource_id: Field("ResourceId", Plain),
+            resource_type: Field("ResourceType", Plain),
+            tag: Field("Tag", Plain)
         },
         required = ["RegionId", "ResourceId", "ResourceType", "Tag"]
     );
@@ -2707,7 +2687,7 @@ pub mod tag_resources {
 
     /// Response of `TagResources` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct TagResourcesResponse {
         /// The ID of the request.
         ///
@@ -2715,7 +2695,7 @@ pub mod tag_resources {
         pub request_id: Option<String>,
     }
     apigen_runtime::wire_object!(TagResourcesResponse {
-        request_id: opt("RequestId", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -2749,7 +2729,6 @@ pub mod list_tag_resources {
     ///
     /// Source: section 13.3, line 2772.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListTagResourcesRequest {
         /// The region ID of the resource.
         ///
@@ -2778,11 +2757,11 @@ pub mod list_tag_resources {
     }
     apigen_runtime::wire_object!(
         ListTagResourcesRequest {
-            region_id: field("RegionId"),
-            resource_type: field("ResourceType"),
-            resource_id: list("ResourceId"),
-            tag: list("Tag"),
-            next_token: opt("NextToken")
+            region_id: Field("RegionId", Plain),
+            resource_type: Field("ResourceType", Plain),
+            resource_id: List("ResourceId", Plain),
+            tag: List("Tag", Plain),
+            next_token: Opt("NextToken", Plain)
         },
         required = ["RegionId", "ResourceType"]
     );
@@ -2823,7 +2802,7 @@ pub mod list_tag_resources {
 
     /// The `TagResource` object of the `ListTagResources` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct TagResource {
         /// The ID of the resource.
         ///
@@ -2843,27 +2822,27 @@ pub mod list_tag_resources {
         pub tag_value: Option<String>,
     }
     apigen_runtime::wire_object!(TagResource {
-        resource_id: opt("ResourceId", StringLenientOpt),
-        resource_type: opt("ResourceType", StringLenientOpt),
-        tag_key: opt("TagKey", StringLenientOpt),
-        tag_value: opt("TagValue", StringLenientOpt),
+        resource_id: Opt("ResourceId", StringLenientOpt),
+        resource_type: Opt("ResourceType", StringLenientOpt),
+        tag_key: Opt("TagKey", StringLenientOpt),
+        tag_value: Opt("TagValue", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `TagResource` wrapper around the list `TagResources`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct TagResourcesList {
         /// The `TagResource` items.
         pub items: Vec<TagResource>,
     }
     apigen_runtime::wire_object!(TagResourcesList {
-        items: field("TagResource", List),
+        items: Field("TagResource", List),
         ..Default::default()
     });
 
     /// Response of `ListTagResources` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListTagResourcesResponse {
         /// The token that is returned for the next query.
         ///
@@ -2879,9 +2858,9 @@ pub mod list_tag_resources {
         pub tag_resources: Option<TagResourcesList>,
     }
     apigen_runtime::wire_object!(ListTagResourcesResponse {
-        next_token: opt("NextToken", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        tag_resources: opt("TagResources"),
+        next_token: Opt("NextToken", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        tag_resources: Opt("TagResources", Plain),
         ..Default::default()
     });
 }
@@ -2896,7 +2875,6 @@ pub mod create_sasl_user {
     ///
     /// Source: section 14.1, line 2857.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateSaslUserRequest {
         /// The ID of the Message Queue for Apache Kafka instance.
         ///
@@ -2923,11 +2901,11 @@ pub mod create_sasl_user {
     }
     apigen_runtime::wire_object!(
         CreateSaslUserRequest {
-            instance_id: field("InstanceId"),
-            password: field("Password"),
-            region_id: field("RegionId"),
-            username: field("Username"),
-            r#type: opt("Type")
+            instance_id: Field("InstanceId", Plain),
+            password: Field("Password", Plain),
+            region_id: Field("RegionId", Plain),
+            username: Field("Username", Plain),
+            r#type: Opt("Type", Plain)
         },
         required = ["InstanceId", "Password", "RegionId", "Username"]
     );
@@ -2958,7 +2936,7 @@ pub mod create_sasl_user {
 
     /// Response of `CreateSaslUser` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateSaslUserResponse {
         /// The returned HTTP status code. A 200 status code indicates that the request succeeded.
         ///
@@ -2978,10 +2956,10 @@ pub mod create_sasl_user {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(CreateSaslUserResponse {
-        code: opt("Code", LenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        code: Opt("Code", LenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -2996,7 +2974,6 @@ pub mod delete_sasl_user {
     ///
     /// Source: section 14.2, line 2926.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteSaslUserRequest {
         /// The ID of the Message Queue for Apache Kafka instance.
         ///
@@ -3019,10 +2996,10 @@ pub mod delete_sasl_user {
     }
     apigen_runtime::wire_object!(
         DeleteSaslUserRequest {
-            instance_id: field("InstanceId"),
-            region_id: field("RegionId"),
-            username: field("Username"),
-            r#type: opt("Type")
+            instance_id: Field("InstanceId", Plain),
+            region_id: Field("RegionId", Plain),
+            username: Field("Username", Plain),
+            r#type: Opt("Type", Plain)
         },
         required = ["InstanceId", "RegionId", "Username"]
     );
@@ -3051,7 +3028,7 @@ pub mod delete_sasl_user {
 
     /// Response of `DeleteSaslUser` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteSaslUserResponse {
         /// The returned HTTP status code. A 200 status code indicates that the request succeeded.
         ///
@@ -3071,10 +3048,10 @@ pub mod delete_sasl_user {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(DeleteSaslUserResponse {
-        code: opt("Code", LenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        code: Opt("Code", LenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -3087,7 +3064,6 @@ pub mod describe_sasl_users {
     ///
     /// Source: section 14.3, line 2996.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeSaslUsersRequest {
         /// The ID of the Message Queue for Apache Kafka instance.
         ///
@@ -3100,8 +3076,8 @@ pub mod describe_sasl_users {
     }
     apigen_runtime::wire_object!(
         DescribeSaslUsersRequest {
-            instance_id: field("InstanceId"),
-            region_id: field("RegionId")
+            instance_id: Field("InstanceId", Plain),
+            region_id: Field("RegionId", Plain)
         },
         required = ["InstanceId", "RegionId"]
     );
@@ -3118,7 +3094,7 @@ pub mod describe_sasl_users {
 
     /// The `SaslUserVO` object of the `DescribeSaslUsers` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct SaslUserVo {
         /// The password of the SASL user.
         ///
@@ -3134,26 +3110,26 @@ pub mod describe_sasl_users {
         pub username: Option<String>,
     }
     apigen_runtime::wire_object!(SaslUserVo {
-        password: opt("Password", StringLenientOpt),
-        r#type: opt("Type", StringLenientOpt),
-        username: opt("Username", StringLenientOpt),
+        password: Opt("Password", StringLenientOpt),
+        r#type: Opt("Type", StringLenientOpt),
+        username: Opt("Username", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `SaslUserVO` wrapper around the list `SaslUserList`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct SaslUserListList {
         /// The `SaslUserVO` items.
         pub items: Vec<SaslUserVo>,
     }
     apigen_runtime::wire_object!(SaslUserListList {
-        items: field("SaslUserVO", List),
+        items: Field("SaslUserVO", List),
         ..Default::default()
     });
 
     /// Response of `DescribeSaslUsers` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DescribeSaslUsersResponse {
         /// The returned HTTP status code. A 200 status code indicates that the request succeeded.
         ///
@@ -3177,11 +3153,11 @@ pub mod describe_sasl_users {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(DescribeSaslUsersResponse {
-        code: opt("Code", LenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        sasl_user_list: opt("SaslUserList"),
-        success: opt("Success", LenientOpt),
+        code: Opt("Code", LenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        sasl_user_list: Opt("SaslUserList", Plain),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -3198,7 +3174,6 @@ pub mod create_acl {
     ///
     /// Source: section 15.1, line 3083.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateAclRequest {
         /// The type of operations allowed by the ACL. Valid values: Write Read
         ///
@@ -3231,13 +3206,13 @@ pub mod create_acl {
     }
     apigen_runtime::wire_object!(
         CreateAclRequest {
-            acl_operation_type: field("AclOperationType"),
-            acl_resource_name: field("AclResourceName"),
-            acl_resource_pattern_type: field("AclResourcePatternType"),
-            acl_resource_type: field("AclResourceType"),
-            instance_id: field("InstanceId"),
-            region_id: field("RegionId"),
-            username: field("Username")
+            acl_operation_type: Field("AclOperationType", Plain),
+            acl_resource_name: Field("AclResourceName", Plain),
+            acl_resource_pattern_type: Field("AclResourcePatternType", Plain),
+            acl_resource_type: Field("AclResourceType", Plain),
+            instance_id: Field("InstanceId", Plain),
+            region_id: Field("RegionId", Plain),
+            username: Field("Username", Plain)
         },
         required = [
             "AclOperationType",
@@ -3275,7 +3250,7 @@ pub mod create_acl {
 
     /// Response of `CreateAcl` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateAclResponse {
         /// The returned HTTP status code. A 200 status code indicates that the request succeeded.
         ///
@@ -3295,10 +3270,10 @@ pub mod create_acl {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(CreateAclResponse {
-        code: opt("Code", LenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        code: Opt("Code", LenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -3313,7 +3288,6 @@ pub mod describe_acls {
     ///
     /// Source: section 15.2, line 3163.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeAclsRequest {
         /// The name of the resource. The value can be the name of a topic or consumer group. You can use an asterisk (*) to represent the names of all topics or consumer groups.
         ///
@@ -3338,11 +3312,11 @@ pub mod describe_acls {
     }
     apigen_runtime::wire_object!(
         DescribeAclsRequest {
-            acl_resource_name: field("AclResourceName"),
-            acl_resource_type: field("AclResourceType"),
-            instance_id: field("InstanceId"),
-            region_id: field("RegionId"),
-            username: field("Username")
+            acl_resource_name: Field("AclResourceName", Plain),
+            acl_resource_type: Field("AclResourceType", Plain),
+            instance_id: Field("InstanceId", Plain),
+            region_id: Field("RegionId", Plain),
+            username: Field("Username", Plain)
         },
         required = [
             "AclResourceName",
@@ -3374,7 +3348,7 @@ pub mod describe_acls {
 
     /// The `KafkaAclVO` object of the `DescribeAcls` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct KafkaAclVo {
         /// The type of operations allowed by the ACL.
         ///
@@ -3402,29 +3376,29 @@ pub mod describe_acls {
         pub username: Option<String>,
     }
     apigen_runtime::wire_object!(KafkaAclVo {
-        acl_operation_type: opt("AclOperationType", StringLenientOpt),
-        acl_resource_name: opt("AclResourceName", StringLenientOpt),
-        acl_resource_pattern_type: opt("AclResourcePatternType", StringLenientOpt),
-        acl_resource_type: opt("AclResourceType", StringLenientOpt),
-        host: opt("Host", StringLenientOpt),
-        username: opt("Username", StringLenientOpt),
+        acl_operation_type: Opt("AclOperationType", StringLenientOpt),
+        acl_resource_name: Opt("AclResourceName", StringLenientOpt),
+        acl_resource_pattern_type: Opt("AclResourcePatternType", StringLenientOpt),
+        acl_resource_type: Opt("AclResourceType", StringLenientOpt),
+        host: Opt("Host", StringLenientOpt),
+        username: Opt("Username", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `KafkaAclVO` wrapper around the list `KafkaAclList`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct KafkaAclListList {
         /// The `KafkaAclVO` items.
         pub items: Vec<KafkaAclVo>,
     }
     apigen_runtime::wire_object!(KafkaAclListList {
-        items: field("KafkaAclVO", List),
+        items: Field("KafkaAclVO", List),
         ..Default::default()
     });
 
     /// Response of `DescribeAcls` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DescribeAclsResponse {
         /// The returned HTTP status code. A 200 status code indicates that the request succeeded.
         ///
@@ -3448,11 +3422,11 @@ pub mod describe_acls {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(DescribeAclsResponse {
-        code: opt("Code", LenientOpt),
-        kafka_acl_list: opt("KafkaAclList"),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        code: Opt("Code", LenientOpt),
+        kafka_acl_list: Opt("KafkaAclList", Plain),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -3469,7 +3443,6 @@ pub mod delete_acl {
     ///
     /// Source: section 15.3, line 3265.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteAclRequest {
         /// The type of operations allowed by the ACL. Valid values: Write Read
         ///
@@ -3502,13 +3475,13 @@ pub mod delete_acl {
     }
     apigen_runtime::wire_object!(
         DeleteAclRequest {
-            acl_operation_type: field("AclOperationType"),
-            acl_resource_name: field("AclResourceName"),
-            acl_resource_pattern_type: field("AclResourcePatternType"),
-            acl_resource_type: field("AclResourceType"),
-            instance_id: field("InstanceId"),
-            region_id: field("RegionId"),
-            username: field("Username")
+            acl_operation_type: Field("AclOperationType", Plain),
+            acl_resource_name: Field("AclResourceName", Plain),
+            acl_resource_pattern_type: Field("AclResourcePatternType", Plain),
+            acl_resource_type: Field("AclResourceType", Plain),
+            instance_id: Field("InstanceId", Plain),
+            region_id: Field("RegionId", Plain),
+            username: Field("Username", Plain)
         },
         required = [
             "AclOperationType",
@@ -3546,7 +3519,7 @@ pub mod delete_acl {
 
     /// Response of `DeleteAcl` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteAclResponse {
         /// The returned HTTP status code. A 200 status code indicates that the request succeeded.
         ///
@@ -3566,10 +3539,10 @@ pub mod delete_acl {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(DeleteAclResponse {
-        code: opt("Code", LenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        code: Opt("Code", LenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -3582,7 +3555,6 @@ pub mod describe_metric_meta_list {
     ///
     /// Source: section 16.2, line 3375.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeMetricMetaListRequest {
         /// The namespace of the monitored service. Namespaces are used to distinguish between different services.
         ///
@@ -3611,11 +3583,11 @@ pub mod describe_metric_meta_list {
     }
     apigen_runtime::wire_object!(
         DescribeMetricMetaListRequest {
-            namespace: field("Namespace"),
-            labels: opt("Labels"),
-            metric_name: opt("MetricName"),
-            page_number: opt("PageNumber"),
-            page_size: opt("PageSize")
+            namespace: Field("Namespace", Plain),
+            labels: Opt("Labels", Plain),
+            metric_name: Opt("MetricName", Plain),
+            page_number: Opt("PageNumber", Plain),
+            page_size: Opt("PageSize", Plain)
         },
         required = ["Namespace"]
     );
@@ -3659,7 +3631,7 @@ pub mod describe_metric_meta_list {
 
     /// The `Resource` object of the `DescribeMetricMetaList` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Resource {
         /// The description of the metric.
         ///
@@ -3699,32 +3671,32 @@ pub mod describe_metric_meta_list {
         pub total_count: Option<String>,
     }
     apigen_runtime::wire_object!(Resource {
-        description: opt("Description", StringLenientOpt),
-        dimensions: opt("Dimensions", StringLenientOpt),
-        labels: opt("Labels", StringLenientOpt),
-        metric_name: opt("MetricName", StringLenientOpt),
-        namespace: opt("Namespace", StringLenientOpt),
-        periods: opt("Periods", StringLenientOpt),
-        statistics: opt("Statistics", StringLenientOpt),
-        unit: opt("Unit", StringLenientOpt),
-        total_count: opt("TotalCount", StringLenientOpt),
+        description: Opt("Description", StringLenientOpt),
+        dimensions: Opt("Dimensions", StringLenientOpt),
+        labels: Opt("Labels", StringLenientOpt),
+        metric_name: Opt("MetricName", StringLenientOpt),
+        namespace: Opt("Namespace", StringLenientOpt),
+        periods: Opt("Periods", StringLenientOpt),
+        statistics: Opt("Statistics", StringLenientOpt),
+        unit: Opt("Unit", StringLenientOpt),
+        total_count: Opt("TotalCount", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `Resource` wrapper around the list `Resources`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ResourcesList {
         /// The `Resource` items.
         pub items: Vec<Resource>,
     }
     apigen_runtime::wire_object!(ResourcesList {
-        items: field("Resource", List),
+        items: Field("Resource", List),
         ..Default::default()
     });
 
     /// Response of `DescribeMetricMetaList` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DescribeMetricMetaListResponse {
         /// Indicates whether the call is successful.
         ///
@@ -3748,11 +3720,11 @@ pub mod describe_metric_meta_list {
         pub resources: Option<ResourcesList>,
     }
     apigen_runtime::wire_object!(DescribeMetricMetaListResponse {
-        success: opt("Success", LenientOpt),
-        code: opt("Code", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        resources: opt("Resources"),
+        success: Opt("Success", LenientOpt),
+        code: Opt("Code", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        resources: Opt("Resources", Plain),
         ..Default::default()
     });
 }
@@ -3765,7 +3737,6 @@ pub mod describe_metric_last {
     ///
     /// Source: section 16.3, line 3952.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeMetricLastRequest {
         /// The name of the metric.
         ///
@@ -3808,15 +3779,15 @@ pub mod describe_metric_last {
     }
     apigen_runtime::wire_object!(
         DescribeMetricLastRequest {
-            metric_name: field("MetricName"),
-            namespace: field("Namespace"),
-            dimensions: opt("Dimensions"),
-            end_time: opt("EndTime"),
-            express: opt("Express"),
-            length: opt("Length"),
-            next_token: opt("NextToken"),
-            period: opt("Period"),
-            start_time: opt("StartTime")
+            metric_name: Field("MetricName", Plain),
+            namespace: Field("Namespace", Plain),
+            dimensions: Opt("Dimensions", Plain),
+            end_time: Opt("EndTime", Plain),
+            express: Opt("Express", Plain),
+            length: Opt("Length", Plain),
+            next_token: Opt("NextToken", Plain),
+            period: Opt("Period", Plain),
+            start_time: Opt("StartTime", Plain)
         },
         required = ["MetricName", "Namespace"]
     );
@@ -3882,7 +3853,7 @@ pub mod describe_metric_last {
 
     /// Response of `DescribeMetricLast` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DescribeMetricLastResponse {
         /// Indicates whether the call is successful. A value of true indicates that the call is successful. A value of false indicates that the call has failed.
         ///
@@ -3914,13 +3885,13 @@ pub mod describe_metric_last {
         pub datapoints: Option<String>,
     }
     apigen_runtime::wire_object!(DescribeMetricLastResponse {
-        success: opt("Success", StringLenientOpt),
-        code: opt("Code", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        next_token: opt("NextToken", StringLenientOpt),
-        period: opt("Period", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        datapoints: opt("Datapoints", StringLenientOpt),
+        success: Opt("Success", StringLenientOpt),
+        code: Opt("Code", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        next_token: Opt("NextToken", StringLenientOpt),
+        period: Opt("Period", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        datapoints: Opt("Datapoints", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -3933,7 +3904,6 @@ pub mod describe_metric_list {
     ///
     /// Source: section 16.4, line 4210.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeMetricListRequest {
         /// The name of the metric.
         ///
@@ -3976,15 +3946,15 @@ pub mod describe_metric_list {
     }
     apigen_runtime::wire_object!(
         DescribeMetricListRequest {
-            metric_name: field("MetricName"),
-            namespace: field("Namespace"),
-            dimensions: opt("Dimensions"),
-            end_time: opt("EndTime"),
-            express: opt("Express"),
-            length: opt("Length"),
-            next_token: opt("NextToken"),
-            period: opt("Period"),
-            start_time: opt("StartTime")
+            metric_name: Field("MetricName", Plain),
+            namespace: Field("Namespace", Plain),
+            dimensions: Opt("Dimensions", Plain),
+            end_time: Opt("EndTime", Plain),
+            express: Opt("Express", Plain),
+            length: Opt("Length", Plain),
+            next_token: Opt("NextToken", Plain),
+            period: Opt("Period", Plain),
+            start_time: Opt("StartTime", Plain)
         },
         required = ["MetricName", "Namespace"]
     );
@@ -4050,7 +4020,7 @@ pub mod describe_metric_list {
 
     /// Response of `DescribeMetricList` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DescribeMetricListResponse {
         /// The request ID for troubleshooting.
         ///
@@ -4082,13 +4052,13 @@ pub mod describe_metric_list {
         pub success: Option<String>,
     }
     apigen_runtime::wire_object!(DescribeMetricListResponse {
-        request_id: opt("RequestId", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        datapoints: opt("Datapoints", StringLenientOpt),
-        next_token: opt("NextToken", StringLenientOpt),
-        period: opt("Period", StringLenientOpt),
-        code: opt("Code", StringLenientOpt),
-        success: opt("Success", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        datapoints: Opt("Datapoints", StringLenientOpt),
+        next_token: Opt("NextToken", StringLenientOpt),
+        period: Opt("Period", StringLenientOpt),
+        code: Opt("Code", StringLenientOpt),
+        success: Opt("Success", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -4101,7 +4071,6 @@ pub mod describe_metric_data {
     ///
     /// Source: section 16.5, line 4472.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeMetricDataRequest {
         /// The name of the metric.
         ///
@@ -4140,14 +4109,14 @@ pub mod describe_metric_data {
     }
     apigen_runtime::wire_object!(
         DescribeMetricDataRequest {
-            metric_name: field("MetricName"),
-            namespace: field("Namespace"),
-            dimensions: opt("Dimensions"),
-            end_time: opt("EndTime"),
-            express: opt("Express"),
-            length: opt("Length"),
-            period: opt("Period"),
-            start_time: opt("StartTime")
+            metric_name: Field("MetricName", Plain),
+            namespace: Field("Namespace", Plain),
+            dimensions: Opt("Dimensions", Plain),
+            end_time: Opt("EndTime", Plain),
+            express: Opt("Express", Plain),
+            length: Opt("Length", Plain),
+            period: Opt("Period", Plain),
+            start_time: Opt("StartTime", Plain)
         },
         required = ["MetricName", "Namespace"]
     );
@@ -4206,7 +4175,7 @@ pub mod describe_metric_data {
 
     /// Response of `DescribeMetricData` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DescribeMetricDataResponse {
         /// The status code. A value of 200 indicates that the call is successful.
         ///
@@ -4232,12 +4201,12 @@ pub mod describe_metric_data {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(DescribeMetricDataResponse {
-        code: opt("Code", StringLenientOpt),
-        datapoints: opt("Datapoints", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        period: opt("Period", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        code: Opt("Code", StringLenientOpt),
+        datapoints: Opt("Datapoints", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        period: Opt("Period", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -4266,7 +4235,6 @@ pub mod describe_metric_top {
     ///
     /// Source: section 16.6, line 4738.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeMetricTopRequest {
         /// The name of the metric.
         ///
@@ -4313,16 +4281,16 @@ pub mod describe_metric_top {
     }
     apigen_runtime::wire_object!(
         DescribeMetricTopRequest {
-            metric_name: field("MetricName"),
-            namespace: field("Namespace"),
-            dimensions: opt("Dimensions"),
-            end_time: opt("EndTime"),
-            express: opt("Express"),
-            length: opt("Length"),
-            order_desc: opt("OrderDesc"),
-            orderby: opt("Orderby"),
-            period: opt("Period"),
-            start_time: opt("StartTime")
+            metric_name: Field("MetricName", Plain),
+            namespace: Field("Namespace", Plain),
+            dimensions: Opt("Dimensions", Plain),
+            end_time: Opt("EndTime", Plain),
+            express: Opt("Express", Plain),
+            length: Opt("Length", Plain),
+            order_desc: Opt("OrderDesc", Plain),
+            orderby: Opt("Orderby", Plain),
+            period: Opt("Period", Plain),
+            start_time: Opt("StartTime", Plain)
         },
         required = ["MetricName", "Namespace"]
     );
@@ -4395,7 +4363,7 @@ pub mod describe_metric_top {
 
     /// Response of `DescribeMetricTop` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DescribeMetricTopResponse {
         /// The status code. A value of 200 indicates that the call is successful.
         ///
@@ -4419,11 +4387,11 @@ pub mod describe_metric_top {
         pub request_id: Option<String>,
     }
     apigen_runtime::wire_object!(DescribeMetricTopResponse {
-        code: opt("Code", StringLenientOpt),
-        datapoints: opt("Datapoints", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        period: opt("Period", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
+        code: Opt("Code", StringLenientOpt),
+        datapoints: Opt("Datapoints", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        period: Opt("Period", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -4436,7 +4404,7 @@ pub mod describe_project_meta {
     ///
     /// Source: section 16.7, line 4862.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DescribeProjectMetaRequest {
         /// The tags of the metric in the following format: [{"name":"tag name","value":"tag value"}, {"name":"tag name","value":"tag value"}] . The following tag names are supported: product: indicates the cloud service. The value of this tag is a service name. groupFlag: indicates whether the service supports application grouping. The value of this tag is true or false.
         ///
@@ -4456,9 +4424,9 @@ pub mod describe_project_meta {
         pub page_size: Option<i32>,
     }
     apigen_runtime::wire_object!(DescribeProjectMetaRequest {
-        labels: opt("Labels"),
-        page_number: opt("PageNumber"),
-        page_size: opt("PageSize"),
+        labels: Opt("Labels", Plain),
+        page_number: Opt("PageNumber", Plain),
+        page_size: Opt("PageSize", Plain),
         ..Default::default()
     });
 
@@ -4493,7 +4461,7 @@ pub mod describe_project_meta {
 
     /// The `Resource` object of the `DescribeProjectMeta` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Resource {
         /// The description of the metric.
         ///
@@ -4509,26 +4477,26 @@ pub mod describe_project_meta {
         pub namespace: Option<String>,
     }
     apigen_runtime::wire_object!(Resource {
-        description: opt("Description", StringLenientOpt),
-        labels: opt("Labels", StringLenientOpt),
-        namespace: opt("Namespace", StringLenientOpt),
+        description: Opt("Description", StringLenientOpt),
+        labels: Opt("Labels", StringLenientOpt),
+        namespace: Opt("Namespace", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `Resource` wrapper around the list `Resources`.
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ResourcesList {
         /// The `Resource` items.
         pub items: Vec<Resource>,
     }
     apigen_runtime::wire_object!(ResourcesList {
-        items: field("Resource", List),
+        items: Field("Resource", List),
         ..Default::default()
     });
 
     /// Response of `DescribeProjectMeta` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DescribeProjectMetaResponse {
         /// The status code. A value of 200 indicates that the call is successful.
         ///
@@ -4564,14 +4532,14 @@ pub mod describe_project_meta {
         pub total: Option<String>,
     }
     apigen_runtime::wire_object!(DescribeProjectMetaResponse {
-        code: opt("Code", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        page_number: opt("PageNumber", StringLenientOpt),
-        page_size: opt("PageSize", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        resources: opt("Resources"),
-        success: opt("Success", LenientOpt),
-        total: opt("Total", StringLenientOpt),
+        code: Opt("Code", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        page_number: Opt("PageNumber", StringLenientOpt),
+        page_size: Opt("PageSize", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        resources: Opt("Resources", Plain),
+        success: Opt("Success", LenientOpt),
+        total: Opt("Total", StringLenientOpt),
         ..Default::default()
     });
 }

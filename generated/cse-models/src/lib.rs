@@ -238,7 +238,7 @@ pub mod types {
 
     /// The `ExportKieConfigurationsBody` object of the `ExportKieConfigurations` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ExportKieConfigurationsBody {
         /// Set of configuration item IDs.
         ///
@@ -250,7 +250,7 @@ pub mod types {
     }
     apigen_runtime::wire_object!(
         ExportKieConfigurationsBody {
-            ids: field("ids"),
+            ids: Field("ids", Plain),
             ..Default::default()
         },
         required = ["ids"]
@@ -443,7 +443,7 @@ pub mod types {
 
     /// The `TaskExecutorBrief` object of the `QueryDetailsAboutMicroserviceEngineJob` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct TaskExecutorBrief {
         /// Duration of a sub-job.
         ///
@@ -455,8 +455,8 @@ pub mod types {
         pub description: Option<String>,
     }
     apigen_runtime::wire_object!(TaskExecutorBrief {
-        duration: opt("duration", LenientOpt),
-        description: opt("description", StringLenientOpt),
+        duration: Opt("duration", LenientOpt),
+        description: Opt("description", StringLenientOpt),
         ..Default::default()
     });
 
@@ -546,7 +546,7 @@ pub mod types {
 
     /// The `GovSelector` object of the `QueryGovernancePolicyList` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct GovSelector {
         /// Environment.
         ///
@@ -562,15 +562,15 @@ pub mod types {
         pub service: Option<String>,
     }
     apigen_runtime::wire_object!(GovSelector {
-        environment: opt("environment", StringLenientOpt),
-        app: opt("app", StringLenientOpt),
-        service: opt("service", StringLenientOpt),
+        environment: Opt("environment", StringLenientOpt),
+        app: Opt("app", StringLenientOpt),
+        service: Opt("service", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `matches` object of the `QueryGovernancePolicyList` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Matches {
         /// Condition name.
         ///
@@ -594,17 +594,17 @@ pub mod types {
         pub service_name: Option<String>,
     }
     apigen_runtime::wire_object!(Matches {
-        name: opt("name", StringLenientOpt),
-        api_path: opt("apiPath"),
-        headers: opt("headers"),
-        method: field("method", ListLenient),
-        service_name: opt("serviceName", StringLenientOpt),
+        name: Opt("name", StringLenientOpt),
+        api_path: Opt("apiPath", Plain),
+        headers: Opt("headers", Plain),
+        method: Field("method", ListLenient),
+        service_name: Opt("serviceName", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `spec` object of the `QueryGovernancePolicyList` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Spec {
         /// Feature name.
         ///
@@ -616,14 +616,14 @@ pub mod types {
         pub matches: Vec<Matches>,
     }
     apigen_runtime::wire_object!(Spec {
-        alias: opt("alias", StringLenientOpt),
-        matches: field("matches", List),
+        alias: Opt("alias", StringLenientOpt),
+        matches: Field("matches", List),
         ..Default::default()
     });
 
     /// The `CreateBusinessScene` object of the `QueryGovernancePolicyList` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateBusinessScene {
         /// Traffic name.
         ///
@@ -643,10 +643,10 @@ pub mod types {
         pub spec: Option<Spec>,
     }
     apigen_runtime::wire_object!(CreateBusinessScene {
-        name: opt("name", StringLenientOpt),
-        status: opt("status"),
-        selector: opt("selector"),
-        spec: opt("spec"),
+        name: Opt("name", StringLenientOpt),
+        status: Opt("status", Plain),
+        selector: Opt("selector", Plain),
+        spec: Opt("spec", Plain),
         ..Default::default()
     });
 
@@ -683,7 +683,7 @@ pub mod types {
 
     /// The `policies` object of the `QueryGovernancePolicyList` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Policies {
         /// Governance policy ID.
         ///
@@ -717,18 +717,18 @@ pub mod types {
         pub spec: Option<Spec>,
     }
     apigen_runtime::wire_object!(Policies {
-        id: opt("id", StringLenientOpt),
-        name: opt("name", StringLenientOpt),
-        kind: opt("kind"),
-        status: opt("status"),
-        selector: opt("selector"),
-        spec: opt("spec"),
+        id: Opt("id", StringLenientOpt),
+        name: Opt("name", StringLenientOpt),
+        kind: Opt("kind", Plain),
+        status: Opt("status", Plain),
+        selector: Opt("selector", Plain),
+        spec: Opt("spec", Plain),
         ..Default::default()
     });
 
     /// The `GovPolicyDetail` object of the `QueryGovernancePolicyList` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct GovPolicyDetail {
         /// Traffic definition.
         ///
@@ -740,14 +740,14 @@ pub mod types {
         pub policies: Vec<Policies>,
     }
     apigen_runtime::wire_object!(GovPolicyDetail {
-        match_group: opt("matchGroup"),
-        policies: field("policies", List),
+        match_group: Opt("matchGroup", Plain),
+        policies: Field("policies", List),
         ..Default::default()
     });
 
     /// The `GovSelector` object of the `ChangeGovernancePolicy` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct GovSelector2 {
         /// Environment.
         ///
@@ -763,9 +763,9 @@ pub mod types {
         pub service: Option<String>,
     }
     apigen_runtime::wire_object!(GovSelector2 {
-        environment: opt("environment"),
-        app: opt("app"),
-        service: opt("service"),
+        environment: Opt("environment", Plain),
+        app: Opt("app", Plain),
+        service: Opt("service", Plain),
         ..Default::default()
     });
 
@@ -800,7 +800,7 @@ pub mod types {
 
     /// The `ChangeGovernancePolicyBody` object of the `ChangeGovernancePolicy` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ChangeGovernancePolicyBody {
         /// Governance policy name.
         ///
@@ -816,9 +816,9 @@ pub mod types {
         pub spec: Option<serde_json::Value>,
     }
     apigen_runtime::wire_object!(ChangeGovernancePolicyBody {
-        name: opt("name"),
-        selector: opt("selector"),
-        spec: opt("spec"),
+        name: Opt("name", Plain),
+        selector: Opt("selector", Plain),
+        spec: Opt("spec", Plain),
         ..Default::default()
     });
 
@@ -951,7 +951,7 @@ pub mod types {
 
     /// The `Framework` object of the `QueryInformationAboutMicroservice` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Framework {
         /// Microservice development framework.
         ///
@@ -968,14 +968,14 @@ pub mod types {
         pub version: Option<String>,
     }
     apigen_runtime::wire_object!(Framework {
-        name: opt("name", StringLenientOpt),
-        version: opt("version", StringLenientOpt),
+        name: Opt("name", StringLenientOpt),
+        version: Opt("version", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `ServicePath` object of the `QueryInformationAboutMicroservice` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ServicePath {
         /// Route address.
         ///
@@ -987,14 +987,14 @@ pub mod types {
         pub property: Option<serde_json::Value>,
     }
     apigen_runtime::wire_object!(ServicePath {
-        path: opt("Path", StringLenientOpt),
-        property: opt("Property"),
+        path: Opt("Path", StringLenientOpt),
+        property: Opt("Property", Plain),
         ..Default::default()
     });
 
     /// The `Microservice` object of the `QueryInformationAboutMicroservice` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Microservice {
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: $\wedge.*\$$
         ///
@@ -1099,20 +1099,20 @@ pub mod types {
         pub paths: Vec<ServicePath>,
     }
     apigen_runtime::wire_object!(Microservice {
-        service_id: opt("serviceId", StringLenientOpt),
-        environment: opt("environment"),
-        app_id: opt("appId", StringLenientOpt),
-        service_name: opt("serviceName", StringLenientOpt),
-        version: opt("version", StringLenientOpt),
-        description: opt("description", StringLenientOpt),
-        level: opt("level"),
-        register_by: opt("registerBy"),
-        schemas: field("schemas", ListLenient),
-        status: opt("status"),
-        timestamp: opt("timestamp", StringLenientOpt),
-        mod_timestamp: opt("modTimestamp", StringLenientOpt),
-        framework: opt("framework"),
-        paths: field("paths", List),
+        service_id: Opt("serviceId", StringLenientOpt),
+        environment: Opt("environment", Plain),
+        app_id: Opt("appId", StringLenientOpt),
+        service_name: Opt("serviceName", StringLenientOpt),
+        version: Opt("version", StringLenientOpt),
+        description: Opt("description", StringLenientOpt),
+        level: Opt("level", Plain),
+        register_by: Opt("registerBy", Plain),
+        schemas: Field("schemas", ListLenient),
+        status: Opt("status", Plain),
+        timestamp: Opt("timestamp", StringLenientOpt),
+        mod_timestamp: Opt("modTimestamp", StringLenientOpt),
+        framework: Opt("framework", Plain),
+        paths: Field("paths", List),
         ..Default::default()
     });
 
@@ -1156,7 +1156,7 @@ pub mod types {
 
     /// The `HealthCheck` object of the `CreateStaticInformationForMicroservice` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct HealthCheck {
         /// Heartbeat mode. Value: push or pull.
         ///
@@ -1177,10 +1177,10 @@ pub mod types {
     }
     apigen_runtime::wire_object!(
         HealthCheck {
-            mode: field("mode"),
-            port: opt("port"),
-            interval: field("interval"),
-            times: field("times"),
+            mode: Field("mode", Plain),
+            port: Opt("port", Plain),
+            interval: Field("interval", Plain),
+            times: Field("times", Plain),
             ..Default::default()
         },
         required = ["mode", "interval", "times"]
@@ -1206,7 +1206,7 @@ pub mod types {
 
     /// The `DataCenterInfo` object of the `CreateStaticInformationForMicroservice` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DataCenterInfo {
         /// Region name.
         ///
@@ -1223,9 +1223,9 @@ pub mod types {
     }
     apigen_runtime::wire_object!(
         DataCenterInfo {
-            name: field("name"),
-            region: field("region"),
-            available_zone: field("availableZone"),
+            name: Field("name", Plain),
+            region: Field("region", Plain),
+            available_zone: Field("availableZone", Plain),
             ..Default::default()
         },
         required = ["name", "region", "availableZone"]
@@ -1248,7 +1248,7 @@ pub mod types {
 
     /// The `HealthCheck` object of the `QueryMicroserviceInstanceBasedOnServiceId` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct HealthCheck2 {
         /// Heartbeat mode. Value: push or pull.
         ///
@@ -1268,16 +1268,16 @@ pub mod types {
         pub times: Option<i32>,
     }
     apigen_runtime::wire_object!(HealthCheck2 {
-        mode: opt("mode"),
-        port: opt("port", LenientOpt),
-        interval: opt("interval", LenientOpt),
-        times: opt("times", LenientOpt),
+        mode: Opt("mode", Plain),
+        port: Opt("port", LenientOpt),
+        interval: Opt("interval", LenientOpt),
+        times: Opt("times", LenientOpt),
         ..Default::default()
     });
 
     /// The `DataCenterInfo` object of the `QueryMicroserviceInstanceBasedOnServiceId` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DataCenterInfo2 {
         /// Region name.
         ///
@@ -1293,15 +1293,15 @@ pub mod types {
         pub available_zone: Option<String>,
     }
     apigen_runtime::wire_object!(DataCenterInfo2 {
-        name: opt("name", StringLenientOpt),
-        region: opt("region", StringLenientOpt),
-        available_zone: opt("availableZone", StringLenientOpt),
+        name: Opt("name", StringLenientOpt),
+        region: Opt("region", StringLenientOpt),
+        available_zone: Opt("availableZone", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `MicroServiceInstance` object of the `QueryMicroserviceInstanceBasedOnServiceId` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct MicroServiceInstance {
         /// Instance ID, which must be unique. The instance ID is generated by the service center.
         pub instance_id: Option<String>,
@@ -1327,17 +1327,17 @@ pub mod types {
         pub mod_timestamp: Option<String>,
     }
     apigen_runtime::wire_object!(MicroServiceInstance {
-        instance_id: opt("instanceId", StringLenientOpt),
-        service_id: opt("serviceId", StringLenientOpt),
-        version: opt("version", StringLenientOpt),
-        host_name: opt("hostName", StringLenientOpt),
-        endpoints: field("endpoints", ListLenient),
-        status: opt("status"),
-        properties: opt("properties"),
-        health_check: opt("healthCheck"),
-        data_center_info: opt("dataCenterInfo"),
-        timestamp: opt("timestamp", StringLenientOpt),
-        mod_timestamp: opt("modTimestamp", StringLenientOpt),
+        instance_id: Opt("instanceId", StringLenientOpt),
+        service_id: Opt("serviceId", StringLenientOpt),
+        version: Opt("version", StringLenientOpt),
+        host_name: Opt("hostName", StringLenientOpt),
+        endpoints: Field("endpoints", ListLenient),
+        status: Opt("status", Plain),
+        properties: Opt("properties", Plain),
+        health_check: Opt("healthCheck", Plain),
+        data_center_info: Opt("dataCenterInfo", Plain),
+        timestamp: Opt("timestamp", StringLenientOpt),
+        mod_timestamp: Opt("modTimestamp", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -1368,7 +1368,7 @@ pub mod import_kie_configurations {
 
     /// The `ImportKieConfigurationsBody` object of the `ImportKieConfigurations` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ImportKieConfigurationsBody {
         /// Contents in the file must be in key-value pairs, for example, {"data": [{"key1":"value1","key2":"value2"}]}.
         ///
@@ -1377,7 +1377,7 @@ pub mod import_kie_configurations {
     }
     apigen_runtime::wire_object!(
         ImportKieConfigurationsBody {
-            upload_file: field("upload_file"),
+            upload_file: Field("upload_file", Plain),
             ..Default::default()
         },
         required = ["upload_file"]
@@ -1398,7 +1398,6 @@ pub mod import_kie_configurations {
     ///
     /// Source: section 5.2.1, line 605.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ImportKieConfigurationsRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -1431,11 +1430,11 @@ pub mod import_kie_configurations {
     }
     apigen_runtime::wire_object!(
         ImportKieConfigurationsRequest {
-            project_id: opt("project_id"),
-            r#override: opt("override"),
-            label: opt("label"),
-            x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
-            body: field("body")
+            project_id: Opt("project_id", Plain),
+            r#override: Opt("override", Plain),
+            label: Opt("label", Plain),
+            x_enterprise_project_id: Opt("X-Enterprise-Project-ID", Plain),
+            body: Field("body", Plain)
         },
         required = ["body"]
     );
@@ -1482,7 +1481,7 @@ pub mod import_kie_configurations {
 
     /// The `GetKieConfigs` object of the `ImportKieConfigurations` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct GetKieConfigs {
         /// ID of a configuration item.
         ///
@@ -1526,22 +1525,22 @@ pub mod import_kie_configurations {
         pub update_revision: Option<i64>,
     }
     apigen_runtime::wire_object!(GetKieConfigs {
-        id: opt("id", StringLenientOpt),
-        key: opt("key", StringLenientOpt),
-        labels: opt("labels"),
-        value: opt("value", StringLenientOpt),
-        value_type: opt("value_type"),
-        status: opt("status"),
-        create_time: opt("create_time", LenientOpt),
-        update_time: opt("update_time", LenientOpt),
-        create_revision: opt("create_revision", LenientOpt),
-        update_revision: opt("update_revision", LenientOpt),
+        id: Opt("id", StringLenientOpt),
+        key: Opt("key", StringLenientOpt),
+        labels: Opt("labels", Plain),
+        value: Opt("value", StringLenientOpt),
+        value_type: Opt("value_type", Plain),
+        status: Opt("status", Plain),
+        create_time: Opt("create_time", LenientOpt),
+        update_time: Opt("update_time", LenientOpt),
+        create_revision: Opt("create_revision", LenientOpt),
+        update_revision: Opt("update_revision", LenientOpt),
         ..Default::default()
     });
 
     /// The `failure` object of the `ImportKieConfigurations` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Failure {
         /// Key of the configuration item that fails to be imported.
         ///
@@ -1561,16 +1560,16 @@ pub mod import_kie_configurations {
         pub error_message: Option<String>,
     }
     apigen_runtime::wire_object!(Failure {
-        key: opt("key", StringLenientOpt),
-        labels: opt("labels"),
-        error_code: opt("error_code", StringLenientOpt),
-        error_message: opt("error_message", StringLenientOpt),
+        key: Opt("key", StringLenientOpt),
+        labels: Opt("labels", Plain),
+        error_code: Opt("error_code", StringLenientOpt),
+        error_message: Opt("error_message", StringLenientOpt),
         ..Default::default()
     });
 
     /// Response of `ImportKieConfigurations` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ImportKieConfigurationsResponse {
         /// List of configuration items that are successfully imported.
         ///
@@ -1582,8 +1581,8 @@ pub mod import_kie_configurations {
         pub failure: Vec<Failure>,
     }
     apigen_runtime::wire_object!(ImportKieConfigurationsResponse {
-        ok: field("OK", List),
-        failure: field("failure", List),
+        ok: Field("OK", List),
+        failure: Field("failure", List),
         ..Default::default()
     });
 }
@@ -1600,7 +1599,6 @@ pub mod export_kie_configurations {
     ///
     /// Source: section 5.2.2, line 748.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ExportKieConfigurationsRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -1637,12 +1635,12 @@ pub mod export_kie_configurations {
     }
     apigen_runtime::wire_object!(
         ExportKieConfigurationsRequest {
-            project_id: opt("project_id"),
-            label: opt("label"),
-            r#match: opt("match"),
-            x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
-            x_engine_id: field("X-Engine-Id"),
-            body: field("body")
+            project_id: Opt("project_id", Plain),
+            label: Opt("label", Plain),
+            r#match: Opt("match", Plain),
+            x_enterprise_project_id: Opt("X-Enterprise-Project-ID", Plain),
+            x_engine_id: Field("X-Engine-Id", Plain),
+            body: Field("body", Plain)
         },
         required = ["X-Engine-Id", "body"]
     );
@@ -1693,7 +1691,7 @@ pub mod export_kie_configurations {
 
     /// The `metadata` object of the `ExportKieConfigurations` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Metadata {
         /// Version number of the exported data.
         ///
@@ -1705,14 +1703,14 @@ pub mod export_kie_configurations {
         pub annotations: Option<serde_json::Value>,
     }
     apigen_runtime::wire_object!(Metadata {
-        version: opt("version", StringLenientOpt),
-        annotations: opt("annotations"),
+        version: Opt("version", StringLenientOpt),
+        annotations: Opt("annotations", Plain),
         ..Default::default()
     });
 
     /// The `CreateKieReq` object of the `ExportKieConfigurations` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateKieReq {
         /// ID of a configuration item.
         ///
@@ -1740,18 +1738,18 @@ pub mod export_kie_configurations {
         pub status: Option<Status>,
     }
     apigen_runtime::wire_object!(CreateKieReq {
-        id: opt("id", StringLenientOpt),
-        key: opt("key", StringLenientOpt),
-        labels: opt("labels"),
-        value: opt("value", StringLenientOpt),
-        value_type: opt("value_type"),
-        status: opt("status"),
+        id: Opt("id", StringLenientOpt),
+        key: Opt("key", StringLenientOpt),
+        labels: Opt("labels", Plain),
+        value: Opt("value", StringLenientOpt),
+        value_type: Opt("value_type", Plain),
+        status: Opt("status", Plain),
         ..Default::default()
     });
 
     /// Response of `ExportKieConfigurations` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ExportKieConfigurationsResponse {
         /// Description of the exported file.
         ///
@@ -1763,8 +1761,8 @@ pub mod export_kie_configurations {
         pub data: Vec<CreateKieReq>,
     }
     apigen_runtime::wire_object!(ExportKieConfigurationsResponse {
-        metadata: opt("metadata"),
-        data: field("data", List),
+        metadata: Opt("metadata", Plain),
+        data: Field("data", List),
         ..Default::default()
     });
 }
@@ -1773,7 +1771,7 @@ pub mod export_kie_configurations {
 pub mod delete_service_comb10_configuration_scope {
     /// The `DeleteServiceComb10ConfigurationScopeBody` object of the `DeleteServiceComb10ConfigurationScope` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteServiceComb10ConfigurationScopeBody {
         /// Configuration scope information.
         ///
@@ -1789,9 +1787,9 @@ pub mod delete_service_comb10_configuration_scope {
         pub keys: Vec<String>,
     }
     apigen_runtime::wire_object!(DeleteServiceComb10ConfigurationScopeBody {
-        dimension_info: opt("dimensionInfo"),
-        flush: opt("flush"),
-        keys: list("keys"),
+        dimension_info: Opt("dimensionInfo", Plain),
+        flush: Opt("flush", Plain),
+        keys: List("keys", Plain),
         ..Default::default()
     });
 
@@ -1830,7 +1828,6 @@ pub mod delete_service_comb10_configuration_scope {
     ///
     /// Source: section 5.2.3, line 874.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteServiceComb10ConfigurationScopeRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -1863,11 +1860,11 @@ pub mod delete_service_comb10_configuration_scope {
     }
     apigen_runtime::wire_object!(
         DeleteServiceComb10ConfigurationScopeRequest {
-            project_id: opt("project_id"),
-            dimension: field("dimension"),
-            x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
-            x_environment: opt("X-ENVIRONMENT"),
-            body: opt("body")
+            project_id: Opt("project_id", Plain),
+            dimension: Field("dimension", Plain),
+            x_enterprise_project_id: Opt("X-Enterprise-Project-ID", Plain),
+            x_environment: Opt("X-ENVIRONMENT", Plain),
+            body: Opt("body", Plain)
         },
         required = ["dimension"]
     );
@@ -1914,7 +1911,7 @@ pub mod delete_service_comb10_configuration_scope {
 
     /// Response of `DeleteServiceComb10ConfigurationScope` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteServiceComb10ConfigurationScopeResponse {
         /// Deletion result.
         ///
@@ -1922,7 +1919,7 @@ pub mod delete_service_comb10_configuration_scope {
         pub result: Option<String>,
     }
     apigen_runtime::wire_object!(DeleteServiceComb10ConfigurationScopeResponse {
-        result: opt("Result", StringLenientOpt),
+        result: Opt("Result", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -1935,7 +1932,7 @@ pub mod query_flavor_list_of_microservice_engine {
     ///
     /// Source: section 5.3.1, line 978.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryFlavorListOfMicroserviceEngineRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -1957,9 +1954,9 @@ pub mod query_flavor_list_of_microservice_engine {
         pub x_enterprise_project_id: Option<String>,
     }
     apigen_runtime::wire_object!(QueryFlavorListOfMicroserviceEngineRequest {
-        project_id: opt("project_id"),
-        spec_type: opt("specType"),
-        x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
+        project_id: Opt("project_id", Plain),
+        spec_type: Opt("specType", Plain),
+        x_enterprise_project_id: Opt("X-Enterprise-Project-ID", Plain),
         ..Default::default()
     });
 
@@ -2034,7 +2031,7 @@ pub mod query_flavor_list_of_microservice_engine {
 
     /// The `EngineSpec` object of the `QueryFlavorListOfMicroserviceEngine` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct EngineSpec {
         /// CPU and memory.
         ///
@@ -2050,15 +2047,15 @@ pub mod query_flavor_list_of_microservice_engine {
         pub available_prefix: Option<String>,
     }
     apigen_runtime::wire_object!(EngineSpec {
-        available_cpu_memory: opt("availableCpuMemory", StringLenientOpt),
-        linear: opt("linear", StringLenientOpt),
-        available_prefix: opt("availablePrefix", StringLenientOpt),
+        available_cpu_memory: Opt("availableCpuMemory", StringLenientOpt),
+        linear: Opt("linear", StringLenientOpt),
+        available_prefix: Opt("availablePrefix", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `FlavorBrief` object of the `QueryFlavorListOfMicroserviceEngine` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct FlavorBrief {
         /// Microservice engine flavor or linear flavor. Engine flavors are displayed for ServiceComb engines. Linear flavors are displayed for Nacos engines.
         ///
@@ -2074,15 +2071,15 @@ pub mod query_flavor_list_of_microservice_engine {
         pub spec: Option<EngineSpec>,
     }
     apigen_runtime::wire_object!(FlavorBrief {
-        flavor: opt("flavor"),
-        description: opt("description", StringLenientOpt),
-        spec: opt("spec"),
+        flavor: Opt("flavor", Plain),
+        description: Opt("description", StringLenientOpt),
+        spec: Opt("spec", Plain),
         ..Default::default()
     });
 
     /// Response of `QueryFlavorListOfMicroserviceEngine` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryFlavorListOfMicroserviceEngineResponse {
         /// Total number of microservice engine flavors.
         ///
@@ -2094,8 +2091,8 @@ pub mod query_flavor_list_of_microservice_engine {
         pub data: Vec<FlavorBrief>,
     }
     apigen_runtime::wire_object!(QueryFlavorListOfMicroserviceEngineResponse {
-        total: opt("total", LenientOpt),
-        data: field("data", List),
+        total: Opt("total", LenientOpt),
+        data: Field("data", List),
         ..Default::default()
     });
 }
@@ -2115,7 +2112,7 @@ pub mod query_microservice_engine_list {
     ///
     /// Source: section 5.3.2, line 1090.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryMicroserviceEngineListRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -2145,11 +2142,11 @@ pub mod query_microservice_engine_list {
         pub x_enterprise_project_id: Option<String>,
     }
     apigen_runtime::wire_object!(QueryMicroserviceEngineListRequest {
-        project_id: opt("project_id"),
-        offset: opt("offset"),
-        limit: opt("limit"),
-        r#type: opt("type"),
-        x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
+        project_id: Opt("project_id", Plain),
+        offset: Opt("offset", Plain),
+        limit: Opt("limit", Plain),
+        r#type: Opt("type", Plain),
+        x_enterprise_project_id: Opt("X-Enterprise-Project-ID", Plain),
         ..Default::default()
     });
 
@@ -2251,7 +2248,7 @@ pub mod query_microservice_engine_list {
 
     /// The `EntrypointItem` object of the `QueryMicroserviceEngineList` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct EntrypointItem {
         /// Primary IPv4 address for accessing an exclusive microservice engine component.
         ///
@@ -2275,17 +2272,17 @@ pub mod query_microservice_engine_list {
         pub r#type: Option<Type2>,
     }
     apigen_runtime::wire_object!(EntrypointItem {
-        master_entrypoint: opt("masterEntrypoint", StringLenientOpt),
-        master_entrypoint_ipv6: opt("masterEntrypointIpv6", StringLenientOpt),
-        slave_entrypoint: opt("slaveEntrypoint", StringLenientOpt),
-        slave_entrypoint_ipv6: opt("slaveEntrypointIpv6", StringLenientOpt),
-        r#type: opt("type"),
+        master_entrypoint: Opt("masterEntrypoint", StringLenientOpt),
+        master_entrypoint_ipv6: Opt("masterEntrypointIpv6", StringLenientOpt),
+        slave_entrypoint: Opt("slaveEntrypoint", StringLenientOpt),
+        slave_entrypoint_ipv6: Opt("slaveEntrypointIpv6", StringLenientOpt),
+        r#type: Opt("type", Plain),
         ..Default::default()
     });
 
     /// The `EngineReference` object of the `QueryMicroserviceEngineList` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct EngineReference {
         /// VPC name.
         ///
@@ -2329,22 +2326,22 @@ pub mod query_microservice_engine_list {
         pub inputs: Option<std::collections::BTreeMap<String, String>>,
     }
     apigen_runtime::wire_object!(EngineReference {
-        vpc: opt("vpc", StringLenientOpt),
-        az_list: field("azList", ListLenient),
-        network_id: opt("networkId", StringLenientOpt),
-        subnet_cidr: opt("subnetCidr", StringLenientOpt),
-        subnet_cidr_v6: opt("subnetCidrV6", StringLenientOpt),
-        subnet_gateway: opt("subnetGateway", StringLenientOpt),
-        public_ip_id: opt("publicIpId", StringLenientOpt),
-        service_limit: opt("serviceLimit", LenientOpt),
-        instance_limit: opt("instanceLimit", LenientOpt),
-        inputs: opt("inputs"),
+        vpc: Opt("vpc", StringLenientOpt),
+        az_list: Field("azList", ListLenient),
+        network_id: Opt("networkId", StringLenientOpt),
+        subnet_cidr: Opt("subnetCidr", StringLenientOpt),
+        subnet_cidr_v6: Opt("subnetCidrV6", StringLenientOpt),
+        subnet_gateway: Opt("subnetGateway", StringLenientOpt),
+        public_ip_id: Opt("publicIpId", StringLenientOpt),
+        service_limit: Opt("serviceLimit", LenientOpt),
+        instance_limit: Opt("instanceLimit", LenientOpt),
+        inputs: Opt("inputs", Plain),
         ..Default::default()
     });
 
     /// The `EngineSimpleInfo` object of the `QueryMicroserviceEngineList` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct EngineSimpleInfo {
         /// Microservice engine ID.
         ///
@@ -2452,38 +2449,38 @@ pub mod query_microservice_engine_list {
         pub tags: Option<String>,
     }
     apigen_runtime::wire_object!(EngineSimpleInfo {
-        id: opt("id", StringLenientOpt),
-        name: opt("name", StringLenientOpt),
-        enterprise_project_id: opt("enterpriseProjectId", StringLenientOpt),
-        enterprise_project_name: opt("enterpriseProjectName", StringLenientOpt),
-        r#type: opt("type"),
-        description: opt("description", StringLenientOpt),
-        flavor: opt("flavor"),
-        payment: opt("payment"),
-        auth_type: opt("authType"),
-        status: opt("status"),
-        external_address: opt("externalAddress", StringLenientOpt),
-        service_endpoint: opt("serviceEndpoint"),
-        public_address: opt("publicAddress", StringLenientOpt),
-        public_service_endpoint: opt("publicServiceEndpoint"),
-        total_instance: opt("totalInstance", LenientOpt),
-        used_instance: opt("usedInstance", LenientOpt),
-        available_instance: opt("availableInstance", LenientOpt),
-        version: opt("version", StringLenientOpt),
-        latest_version: opt("latestVersion", StringLenientOpt),
-        create_time: opt("createTime", LenientOpt),
-        due_to: opt("dueTo", LenientOpt),
-        latest_job_id: opt("latestJobId", LenientOpt),
-        engine_additional_actions: field("engineAdditionalActions", List),
-        spec_type: opt("specType"),
-        reference: opt("reference"),
-        tags: opt("tags", StringLenientOpt),
+        id: Opt("id", StringLenientOpt),
+        name: Opt("name", StringLenientOpt),
+        enterprise_project_id: Opt("enterpriseProjectId", StringLenientOpt),
+        enterprise_project_name: Opt("enterpriseProjectName", StringLenientOpt),
+        r#type: Opt("type", Plain),
+        description: Opt("description", StringLenientOpt),
+        flavor: Opt("flavor", Plain),
+        payment: Opt("payment", Plain),
+        auth_type: Opt("authType", Plain),
+        status: Opt("status", Plain),
+        external_address: Opt("externalAddress", StringLenientOpt),
+        service_endpoint: Opt("serviceEndpoint", Plain),
+        public_address: Opt("publicAddress", StringLenientOpt),
+        public_service_endpoint: Opt("publicServiceEndpoint", Plain),
+        total_instance: Opt("totalInstance", LenientOpt),
+        used_instance: Opt("usedInstance", LenientOpt),
+        available_instance: Opt("availableInstance", LenientOpt),
+        version: Opt("version", StringLenientOpt),
+        latest_version: Opt("latestVersion", StringLenientOpt),
+        create_time: Opt("createTime", LenientOpt),
+        due_to: Opt("dueTo", LenientOpt),
+        latest_job_id: Opt("latestJobId", LenientOpt),
+        engine_additional_actions: Field("engineAdditionalActions", List),
+        spec_type: Opt("specType", Plain),
+        reference: Opt("reference", Plain),
+        tags: Opt("tags", StringLenientOpt),
         ..Default::default()
     });
 
     /// Response of `QueryMicroserviceEngineList` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryMicroserviceEngineListResponse {
         /// Total number of microservice engines that meet the search criteria.
         ///
@@ -2495,8 +2492,8 @@ pub mod query_microservice_engine_list {
         pub data: Vec<EngineSimpleInfo>,
     }
     apigen_runtime::wire_object!(QueryMicroserviceEngineListResponse {
-        total: opt("total", LenientOpt),
-        data: field("data", List),
+        total: Opt("total", LenientOpt),
+        data: Field("data", List),
         ..Default::default()
     });
 }
@@ -2564,7 +2561,7 @@ pub mod create_microservice_engine {
 
     /// The `EngineRbacPwd` object of the `CreateMicroserviceEngine` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct EngineRbacPwd {
         /// Password of the default user root of an exclusive microservice engine with security authentication enabled.
         ///
@@ -2572,7 +2569,7 @@ pub mod create_microservice_engine {
         pub pwd: Option<String>,
     }
     apigen_runtime::wire_object!(EngineRbacPwd {
-        pwd: opt("pwd"),
+        pwd: Opt("pwd", Plain),
         ..Default::default()
     });
 
@@ -2591,7 +2588,7 @@ pub mod create_microservice_engine {
 
     /// The `enginestateInfo` object of the `CreateMicroserviceEngine` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct EnginestateInfo {
         /// Cluster.
         ///
@@ -2607,9 +2604,9 @@ pub mod create_microservice_engine {
         pub single_engine: Option<bool>,
     }
     apigen_runtime::wire_object!(EnginestateInfo {
-        cluster: opt("cluster"),
-        twin_clusters: opt("twinClusters"),
-        single_engine: opt("singleEngine"),
+        cluster: Opt("cluster", Plain),
+        twin_clusters: Opt("twinClusters", Plain),
+        single_engine: Opt("singleEngine", Plain),
         ..Default::default()
     });
 
@@ -2644,7 +2641,7 @@ pub mod create_microservice_engine {
 
     /// The `enterpriseProject` object of the `CreateMicroserviceEngine` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct EnterpriseProject {
         /// Enterprise project ID.
         ///
@@ -2676,13 +2673,13 @@ pub mod create_microservice_engine {
         pub label: Option<String>,
     }
     apigen_runtime::wire_object!(EnterpriseProject {
-        id: opt("id"),
-        name: opt("name"),
-        description: opt("description"),
-        status: opt("status"),
-        created_at: opt("created_at"),
-        updated_at: opt("updated_at"),
-        label: opt("label"),
+        id: Opt("id", Plain),
+        name: Opt("name", Plain),
+        description: Opt("description", Plain),
+        status: Opt("status", Plain),
+        created_at: Opt("created_at", Plain),
+        updated_at: Opt("updated_at", Plain),
+        label: Opt("label", Plain),
         ..Default::default()
     });
 
@@ -2745,7 +2742,7 @@ pub mod create_microservice_engine {
 
     /// The `resourceParams` object of the `CreateMicroserviceEngine` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ResourceParams {
         /// Automatic refresh or not.
         ///
@@ -2753,7 +2750,7 @@ pub mod create_microservice_engine {
         pub is_auto_renew: Option<i32>,
     }
     apigen_runtime::wire_object!(ResourceParams {
-        is_auto_renew: opt("isAutoRenew"),
+        is_auto_renew: Opt("isAutoRenew", Plain),
         ..Default::default()
     });
 
@@ -2774,7 +2771,7 @@ pub mod create_microservice_engine {
 
     /// The `CreateMicroserviceEngineBody` object of the `CreateMicroserviceEngine` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateMicroserviceEngineBody {
         /// Microservice engine name. Enter 3 to 24 characters. Start with a letter but do not end with a hyphen (-). Use only letters, digits, and hyphens (-).
         ///
@@ -2893,30 +2890,30 @@ pub mod create_microservice_engine {
     }
     apigen_runtime::wire_object!(
         CreateMicroserviceEngineBody {
-            name: field("name"),
-            description: opt("description"),
-            payment: field("payment"),
-            flavor: field("flavor"),
-            az_list: list("azList"),
-            auth_type: opt("authType"),
-            vpc: field("vpc"),
-            vpc_id: field("vpcId"),
-            network_id: field("networkId"),
-            subnet_cidr: field("subnetCidr"),
-            public_ip_id: opt("publicIpId"),
-            auth_cred: opt("auth_cred"),
-            spec_type: field("specType"),
-            inputs: opt("inputs"),
-            enginestate_info: opt("enginestateInfo"),
-            enterprise_project: opt("enterpriseProject"),
-            resource_params: opt("resourceParams"),
-            product_id: opt("productId"),
-            capacity_product_id: opt("capacityProductId"),
-            is_free: opt("isFree"),
-            subnet_name: opt("subnetName"),
-            tags: list("tags"),
-            elb_id: opt("elbId"),
-            elb_name: opt("elbName"),
+            name: Field("name", Plain),
+            description: Opt("description", Plain),
+            payment: Field("payment", Plain),
+            flavor: Field("flavor", Plain),
+            az_list: List("azList", Plain),
+            auth_type: Opt("authType", Plain),
+            vpc: Field("vpc", Plain),
+            vpc_id: Field("vpcId", Plain),
+            network_id: Field("networkId", Plain),
+            subnet_cidr: Field("subnetCidr", Plain),
+            public_ip_id: Opt("publicIpId", Plain),
+            auth_cred: Opt("auth_cred", Plain),
+            spec_type: Field("specType", Plain),
+            inputs: Opt("inputs", Plain),
+            enginestate_info: Opt("enginestateInfo", Plain),
+            enterprise_project: Opt("enterpriseProject", Plain),
+            resource_params: Opt("resourceParams", Plain),
+            product_id: Opt("productId", Plain),
+            capacity_product_id: Opt("capacityProductId", Plain),
+            is_free: Opt("isFree", Plain),
+            subnet_name: Opt("subnetName", Plain),
+            tags: List("tags", Plain),
+            elb_id: Opt("elbId", Plain),
+            elb_name: Opt("elbName", Plain),
             ..Default::default()
         },
         required = [
@@ -3081,7 +3078,6 @@ pub mod create_microservice_engine {
     ///
     /// Source: section 5.3.3, line 1302.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateMicroserviceEngineRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -3102,9 +3098,9 @@ pub mod create_microservice_engine {
     }
     apigen_runtime::wire_object!(
         CreateMicroserviceEngineRequest {
-            project_id: opt("project_id"),
-            x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
-            body: field("body")
+            project_id: Opt("project_id", Plain),
+            x_enterprise_project_id: Opt("X-Enterprise-Project-ID", Plain),
+            body: Field("body", Plain)
         },
         required = ["body"]
     );
@@ -3137,7 +3133,7 @@ pub mod create_microservice_engine {
 
     /// Response of `CreateMicroserviceEngine` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateMicroserviceEngineResponse {
         /// Microservice engine ID.
         ///
@@ -3153,9 +3149,9 @@ pub mod create_microservice_engine {
         pub job_id: Option<i32>,
     }
     apigen_runtime::wire_object!(CreateMicroserviceEngineResponse {
-        id: opt("id", StringLenientOpt),
-        name: opt("name", StringLenientOpt),
-        job_id: opt("jobId", LenientOpt),
+        id: Opt("id", StringLenientOpt),
+        name: Opt("name", StringLenientOpt),
+        job_id: Opt("jobId", LenientOpt),
         ..Default::default()
     });
 }
@@ -3174,7 +3170,6 @@ pub mod query_microservice_engine_details {
     ///
     /// Source: section 5.3.4, line 1473.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryMicroserviceEngineDetailsRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -3197,9 +3192,9 @@ pub mod query_microservice_engine_details {
     }
     apigen_runtime::wire_object!(
         QueryMicroserviceEngineDetailsRequest {
-            project_id: opt("project_id"),
-            engine_id: field("engine_id"),
-            x_enterprise_project_id: opt("X-Enterprise-Project-ID")
+            project_id: Opt("project_id", Plain),
+            engine_id: Field("engine_id", Plain),
+            x_enterprise_project_id: Opt("X-Enterprise-Project-ID", Plain)
         },
         required = ["engine_id"]
     );
@@ -3263,7 +3258,7 @@ pub mod query_microservice_engine_details {
 
     /// The `ClusterNode` object of the `QueryMicroserviceEngineDetails` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ClusterNode {
         /// CCE node ID of an exclusive microservice engine.
         ///
@@ -3287,17 +3282,17 @@ pub mod query_microservice_engine_details {
         pub status: Option<Status2>,
     }
     apigen_runtime::wire_object!(ClusterNode {
-        id: opt("id", StringLenientOpt),
-        az: opt("az", StringLenientOpt),
-        ip: opt("ip", StringLenientOpt),
-        label: opt("label", StringLenientOpt),
-        status: opt("status"),
+        id: Opt("id", StringLenientOpt),
+        az: Opt("az", StringLenientOpt),
+        ip: Opt("ip", StringLenientOpt),
+        label: Opt("label", StringLenientOpt),
+        status: Opt("status", Plain),
         ..Default::default()
     });
 
     /// The `SpecClusterNode` object of the `QueryMicroserviceEngineDetails` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct SpecClusterNode {
         /// CCE node information.
         ///
@@ -3305,13 +3300,13 @@ pub mod query_microservice_engine_details {
         pub cluster_nodes: Vec<ClusterNode>,
     }
     apigen_runtime::wire_object!(SpecClusterNode {
-        cluster_nodes: field("clusterNodes", List),
+        cluster_nodes: Field("clusterNodes", List),
         ..Default::default()
     });
 
     /// The `Spec` object of the `QueryMicroserviceEngineDetails` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Spec {
         /// CCE specification ID of a microservice engine.
         ///
@@ -3355,22 +3350,22 @@ pub mod query_microservice_engine_details {
         pub extend_param: Option<String>,
     }
     apigen_runtime::wire_object!(Spec {
-        id: opt("id", LenientOpt),
-        engine_id: opt("engineId", StringLenientOpt),
-        spec_type: opt("specType", StringLenientOpt),
-        cluster: opt("cluster", StringLenientOpt),
-        cluster_id: opt("clusterId", StringLenientOpt),
-        cluster_nodes: opt("clusterNodes"),
-        flavor: opt("flavor", StringLenientOpt),
-        region: opt("region", StringLenientOpt),
-        version: opt("version", StringLenientOpt),
-        extend_param: opt("extendParam", StringLenientOpt),
+        id: Opt("id", LenientOpt),
+        engine_id: Opt("engineId", StringLenientOpt),
+        spec_type: Opt("specType", StringLenientOpt),
+        cluster: Opt("cluster", StringLenientOpt),
+        cluster_id: Opt("clusterId", StringLenientOpt),
+        cluster_nodes: Opt("clusterNodes", Plain),
+        flavor: Opt("flavor", StringLenientOpt),
+        region: Opt("region", StringLenientOpt),
+        version: Opt("version", StringLenientOpt),
+        extend_param: Opt("extendParam", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `EntrypointItem` object of the `QueryMicroserviceEngineDetails` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct EntrypointItem {
         /// Primary IPv4 address for accessing a microservice engine component.
         ///
@@ -3398,18 +3393,18 @@ pub mod query_microservice_engine_details {
         pub r#type: Option<Type>,
     }
     apigen_runtime::wire_object!(EntrypointItem {
-        master_endpoint: opt("masterEndpoint", StringLenientOpt),
-        master_endpoint_ipv6: opt("masterEndpointIpv6", StringLenientOpt),
-        slave_endpoint: opt("slaveEndpoint", StringLenientOpt),
-        slave_endpoint_ipv6: opt("slaveEndpointIpv6", StringLenientOpt),
-        endpoint_list: field("endpointList", ListLenient),
-        r#type: opt("type"),
+        master_endpoint: Opt("masterEndpoint", StringLenientOpt),
+        master_endpoint_ipv6: Opt("masterEndpointIpv6", StringLenientOpt),
+        slave_endpoint: Opt("slaveEndpoint", StringLenientOpt),
+        slave_endpoint_ipv6: Opt("slaveEndpointIpv6", StringLenientOpt),
+        endpoint_list: Field("endpointList", ListLenient),
+        r#type: Opt("type", Plain),
         ..Default::default()
     });
 
     /// The `EngineExternalEntrypoint` object of the `QueryMicroserviceEngineDetails` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct EngineExternalEntrypoint {
         /// External IP address of an exclusive microservice engine.
         ///
@@ -3429,16 +3424,16 @@ pub mod query_microservice_engine_details {
         pub public_service_endpoint: Option<std::collections::BTreeMap<String, EntrypointItem>>,
     }
     apigen_runtime::wire_object!(EngineExternalEntrypoint {
-        external_address: opt("externalAddress", StringLenientOpt),
-        public_address: opt("publicAddress", StringLenientOpt),
-        service_endpoint: opt("serviceEndpoint"),
-        public_service_endpoint: opt("publicServiceEndpoint"),
+        external_address: Opt("externalAddress", StringLenientOpt),
+        public_address: Opt("publicAddress", StringLenientOpt),
+        service_endpoint: Opt("serviceEndpoint", Plain),
+        public_service_endpoint: Opt("publicServiceEndpoint", Plain),
         ..Default::default()
     });
 
     /// The `EngineReference` object of the `QueryMicroserviceEngineDetails` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct EngineReference {
         /// VPC name.
         ///
@@ -3492,18 +3487,18 @@ pub mod query_microservice_engine_details {
         pub inputs: Option<std::collections::BTreeMap<String, String>>,
     }
     apigen_runtime::wire_object!(EngineReference {
-        vpc: opt("vpc", StringLenientOpt),
-        vpc_id: opt("vpcId", StringLenientOpt),
-        az_list: field("azList", ListLenient),
-        network_id: opt("networkId", StringLenientOpt),
-        subnet_cidr: opt("subnetCidr", StringLenientOpt),
-        subnet_cidr_v6: opt("subnetCidrV6", StringLenientOpt),
-        subnet_gateway: opt("subnetGateway", StringLenientOpt),
-        elb_id: opt("elbId", StringLenientOpt),
-        public_ip_id: opt("publicIpId", StringLenientOpt),
-        service_limit: opt("serviceLimit", StringLenientOpt),
-        instance_limit: opt("instanceLimit", StringLenientOpt),
-        inputs: opt("inputs"),
+        vpc: Opt("vpc", StringLenientOpt),
+        vpc_id: Opt("vpcId", StringLenientOpt),
+        az_list: Field("azList", ListLenient),
+        network_id: Opt("networkId", StringLenientOpt),
+        subnet_cidr: Opt("subnetCidr", StringLenientOpt),
+        subnet_cidr_v6: Opt("subnetCidrV6", StringLenientOpt),
+        subnet_gateway: Opt("subnetGateway", StringLenientOpt),
+        elb_id: Opt("elbId", StringLenientOpt),
+        public_ip_id: Opt("publicIpId", StringLenientOpt),
+        service_limit: Opt("serviceLimit", StringLenientOpt),
+        instance_limit: Opt("instanceLimit", StringLenientOpt),
+        inputs: Opt("inputs", Plain),
         ..Default::default()
     });
 
@@ -3528,7 +3523,7 @@ pub mod query_microservice_engine_details {
 
     /// Response of `QueryMicroserviceEngineDetails` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryMicroserviceEngineDetailsResponse {
         /// Microservice engine ID.
         ///
@@ -3624,29 +3619,29 @@ pub mod query_microservice_engine_details {
         pub vm_ids: Vec<String>,
     }
     apigen_runtime::wire_object!(QueryMicroserviceEngineDetailsResponse {
-        id: opt("id", StringLenientOpt),
-        name: opt("name", StringLenientOpt),
-        description: opt("description", StringLenientOpt),
-        auth_type: opt("authType"),
-        flavor: opt("flavor", StringLenientOpt),
-        payment: opt("payment", StringLenientOpt),
-        version: opt("version", StringLenientOpt),
-        latest_version: opt("latestVersion", StringLenientOpt),
-        status: opt("status"),
-        be_default: opt("beDefault", LenientOpt),
-        create_user: opt("createUser", StringLenientOpt),
-        create_time: opt("createTime", LenientOpt),
-        cce_spec: opt("cceSpec"),
-        external_entrypoint: opt("externalEntrypoint"),
-        reference: opt("reference"),
-        latest_job_id: opt("latestJobId", LenientOpt),
-        enterprise_project_id: opt("enterpriseProjectId", StringLenientOpt),
-        enterprise_project_name: opt("enterpriseProjectName", StringLenientOpt),
-        engine_additional_actions: field("engineAdditionalActions", List),
-        spec_type: opt("specType"),
-        r#type: opt("type"),
-        project_id: opt("projectId", StringLenientOpt),
-        vm_ids: field("vmIds", ListLenient),
+        id: Opt("id", StringLenientOpt),
+        name: Opt("name", StringLenientOpt),
+        description: Opt("description", StringLenientOpt),
+        auth_type: Opt("authType", Plain),
+        flavor: Opt("flavor", StringLenientOpt),
+        payment: Opt("payment", StringLenientOpt),
+        version: Opt("version", StringLenientOpt),
+        latest_version: Opt("latestVersion", StringLenientOpt),
+        status: Opt("status", Plain),
+        be_default: Opt("beDefault", LenientOpt),
+        create_user: Opt("createUser", StringLenientOpt),
+        create_time: Opt("createTime", LenientOpt),
+        cce_spec: Opt("cceSpec", Plain),
+        external_entrypoint: Opt("externalEntrypoint", Plain),
+        reference: Opt("reference", Plain),
+        latest_job_id: Opt("latestJobId", LenientOpt),
+        enterprise_project_id: Opt("enterpriseProjectId", StringLenientOpt),
+        enterprise_project_name: Opt("enterpriseProjectName", StringLenientOpt),
+        engine_additional_actions: Field("engineAdditionalActions", List),
+        spec_type: Opt("specType", Plain),
+        r#type: Opt("type", Plain),
+        project_id: Opt("projectId", StringLenientOpt),
+        vm_ids: Field("vmIds", ListLenient),
         ..Default::default()
     });
 }
@@ -3666,7 +3661,6 @@ pub mod query_details_about_microservice_engine_job {
     ///
     /// Source: section 5.3.5, line 1730.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryDetailsAboutMicroserviceEngineJobRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -3693,10 +3687,10 @@ pub mod query_details_about_microservice_engine_job {
     }
     apigen_runtime::wire_object!(
         QueryDetailsAboutMicroserviceEngineJobRequest {
-            project_id: opt("project_id"),
-            engine_id: field("engine_id"),
-            job_id: field("job_id"),
-            x_enterprise_project_id: opt("X-Enterprise-Project-ID")
+            project_id: Opt("project_id", Plain),
+            engine_id: Field("engine_id", Plain),
+            job_id: Field("job_id", Plain),
+            x_enterprise_project_id: Opt("X-Enterprise-Project-ID", Plain)
         },
         required = ["engine_id", "job_id"]
     );
@@ -3730,7 +3724,7 @@ pub mod query_details_about_microservice_engine_job {
 
     /// The `Task` object of the `QueryDetailsAboutMicroserviceEngineJob` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Task {
         /// ID of the job to which the sub-job belongs.
         ///
@@ -3798,28 +3792,28 @@ pub mod query_details_about_microservice_engine_job {
         pub task_executor_brief: Option<TaskExecutorBrief>,
     }
     apigen_runtime::wire_object!(Task {
-        job_id: opt("jobId", LenientOpt),
-        id: opt("id", LenientOpt),
-        r#type: opt("type"),
-        assigned: opt("assigned", StringLenientOpt),
-        task_name: opt("taskName", StringLenientOpt),
-        engine_name: opt("engineName", StringLenientOpt),
-        task_order: opt("taskOrder", LenientOpt),
-        status: opt("status"),
-        start_time: opt("startTime", LenientOpt),
-        end_time: opt("endTime", LenientOpt),
-        create_time: opt("createTime", LenientOpt),
-        update_time: opt("updateTime", LenientOpt),
-        timeout: opt("timeout", LenientOpt),
-        log: opt("log", StringLenientOpt),
-        output: opt("output", StringLenientOpt),
-        task_executor_brief: opt("taskExecutorBrief"),
+        job_id: Opt("jobId", LenientOpt),
+        id: Opt("id", LenientOpt),
+        r#type: Opt("type", Plain),
+        assigned: Opt("assigned", StringLenientOpt),
+        task_name: Opt("taskName", StringLenientOpt),
+        engine_name: Opt("engineName", StringLenientOpt),
+        task_order: Opt("taskOrder", LenientOpt),
+        status: Opt("status", Plain),
+        start_time: Opt("startTime", LenientOpt),
+        end_time: Opt("endTime", LenientOpt),
+        create_time: Opt("createTime", LenientOpt),
+        update_time: Opt("updateTime", LenientOpt),
+        timeout: Opt("timeout", LenientOpt),
+        log: Opt("log", StringLenientOpt),
+        output: Opt("output", StringLenientOpt),
+        task_executor_brief: Opt("taskExecutorBrief", Plain),
         ..Default::default()
     });
 
     /// The `TaskSteps` object of the `QueryDetailsAboutMicroserviceEngineJob` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct TaskSteps {
         /// Phase name.
         ///
@@ -3851,19 +3845,19 @@ pub mod query_details_about_microservice_engine_job {
         pub tasks: Vec<Task>,
     }
     apigen_runtime::wire_object!(TaskSteps {
-        task_name: opt("taskName", StringLenientOpt),
-        task_names: field("taskNames", ListLenient),
-        status: opt("status"),
-        start_time: opt("startTime", LenientOpt),
-        end_time: opt("endTime", LenientOpt),
-        task_executor_brief: opt("taskExecutorBrief"),
-        tasks: field("tasks", List),
+        task_name: Opt("taskName", StringLenientOpt),
+        task_names: Field("taskNames", ListLenient),
+        status: Opt("status", Plain),
+        start_time: Opt("startTime", LenientOpt),
+        end_time: Opt("endTime", LenientOpt),
+        task_executor_brief: Opt("taskExecutorBrief", Plain),
+        tasks: Field("tasks", List),
         ..Default::default()
     });
 
     /// Response of `QueryDetailsAboutMicroserviceEngineJob` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryDetailsAboutMicroserviceEngineJobResponse {
         /// Job ID.
         ///
@@ -3911,17 +3905,17 @@ pub mod query_details_about_microservice_engine_job {
         pub tasks: Vec<TaskSteps>,
     }
     apigen_runtime::wire_object!(QueryDetailsAboutMicroserviceEngineJobResponse {
-        id: opt("id", LenientOpt),
-        engine_id: opt("engineId", StringLenientOpt),
-        r#type: opt("type"),
-        description: opt("description", StringLenientOpt),
-        status: opt("status"),
-        scheduling: opt("scheduling", LenientOpt),
-        create_user: opt("createUser", StringLenientOpt),
-        start_time: opt("startTime", LenientOpt),
-        end_time: opt("endTime", LenientOpt),
-        context: opt("context", StringLenientOpt),
-        tasks: field("tasks", List),
+        id: Opt("id", LenientOpt),
+        engine_id: Opt("engineId", StringLenientOpt),
+        r#type: Opt("type", Plain),
+        description: Opt("description", StringLenientOpt),
+        status: Opt("status", Plain),
+        scheduling: Opt("scheduling", LenientOpt),
+        create_user: Opt("createUser", StringLenientOpt),
+        start_time: Opt("startTime", LenientOpt),
+        end_time: Opt("endTime", LenientOpt),
+        context: Opt("context", StringLenientOpt),
+        tasks: Field("tasks", List),
         ..Default::default()
     });
 }
@@ -3934,7 +3928,7 @@ pub mod query_details_about_microservice_engine_quota {
     ///
     /// Source: section 5.3.6, line 1910.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryDetailsAboutMicroserviceEngineQuotaRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -3952,8 +3946,8 @@ pub mod query_details_about_microservice_engine_quota {
         pub x_enterprise_project_id: Option<String>,
     }
     apigen_runtime::wire_object!(QueryDetailsAboutMicroserviceEngineQuotaRequest {
-        project_id: opt("project_id"),
-        x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
+        project_id: Opt("project_id", Plain),
+        x_enterprise_project_id: Opt("X-Enterprise-Project-ID", Plain),
         ..Default::default()
     });
 
@@ -3984,7 +3978,7 @@ pub mod query_details_about_microservice_engine_quota {
 
     /// The `TenantQuotaUsed` object of the `QueryDetailsAboutMicroserviceEngineQuota` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct TenantQuotaUsed {
         /// Quota type. Fixed value: Engine.
         ///
@@ -4002,15 +3996,15 @@ pub mod query_details_about_microservice_engine_quota {
         pub quota: Option<i32>,
     }
     apigen_runtime::wire_object!(TenantQuotaUsed {
-        r#type: opt("type", StringLenientOpt),
-        used: opt("used", LenientOpt),
-        quota: opt("quota", LenientOpt),
+        r#type: Opt("type", StringLenientOpt),
+        used: Opt("used", LenientOpt),
+        quota: Opt("quota", LenientOpt),
         ..Default::default()
     });
 
     /// The `quotas` object of the `QueryDetailsAboutMicroserviceEngineQuota` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Quotas {
         /// List of microservice engine quota details.
         ///
@@ -4018,13 +4012,13 @@ pub mod query_details_about_microservice_engine_quota {
         pub resources: Vec<TenantQuotaUsed>,
     }
     apigen_runtime::wire_object!(Quotas {
-        resources: field("resources", List),
+        resources: Field("resources", List),
         ..Default::default()
     });
 
     /// Response of `QueryDetailsAboutMicroserviceEngineQuota` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryDetailsAboutMicroserviceEngineQuotaResponse {
         /// Microservice engine quota content.
         ///
@@ -4032,7 +4026,7 @@ pub mod query_details_about_microservice_engine_quota {
         pub quotas: Option<Quotas>,
     }
     apigen_runtime::wire_object!(QueryDetailsAboutMicroserviceEngineQuotaResponse {
-        quotas: opt("quotas"),
+        quotas: Opt("quotas", Plain),
         ..Default::default()
     });
 }
@@ -4045,7 +4039,6 @@ pub mod delete_microservice_engine {
     ///
     /// Source: section 5.3.7, line 2009.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteMicroserviceEngineRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -4068,9 +4061,9 @@ pub mod delete_microservice_engine {
     }
     apigen_runtime::wire_object!(
         DeleteMicroserviceEngineRequest {
-            project_id: opt("project_id"),
-            engine_id: field("engine_id"),
-            x_enterprise_project_id: opt("X-Enterprise-Project-ID")
+            project_id: Opt("project_id", Plain),
+            engine_id: Field("engine_id", Plain),
+            x_enterprise_project_id: Opt("X-Enterprise-Project-ID", Plain)
         },
         required = ["engine_id"]
     );
@@ -4103,7 +4096,7 @@ pub mod delete_microservice_engine {
 
     /// Response of `DeleteMicroserviceEngine` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteMicroserviceEngineResponse {
         /// Microservice engine ID.
         ///
@@ -4119,9 +4112,9 @@ pub mod delete_microservice_engine {
         pub job_id: Option<i32>,
     }
     apigen_runtime::wire_object!(DeleteMicroserviceEngineResponse {
-        id: opt("id", StringLenientOpt),
-        name: opt("name", StringLenientOpt),
-        job_id: opt("jobId", LenientOpt),
+        id: Opt("id", StringLenientOpt),
+        name: Opt("name", StringLenientOpt),
+        job_id: Opt("jobId", LenientOpt),
         ..Default::default()
     });
 }
@@ -4130,7 +4123,7 @@ pub mod delete_microservice_engine {
 pub mod upgrade_microservice_engine {
     /// The `UpgradeMicroserviceEngineBody` object of the `UpgradeMicroserviceEngine` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct UpgradeMicroserviceEngineBody {
         /// Version number. Maximum length: 24
         ///
@@ -4141,7 +4134,7 @@ pub mod upgrade_microservice_engine {
     }
     apigen_runtime::wire_object!(
         UpgradeMicroserviceEngineBody {
-            version: field("version"),
+            version: Field("version", Plain),
             ..Default::default()
         },
         required = ["version"]
@@ -4162,7 +4155,6 @@ pub mod upgrade_microservice_engine {
     ///
     /// Source: section 5.3.8, line 2095.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct UpgradeMicroserviceEngineRequest {
         /// Project ID.
         ///
@@ -4185,10 +4177,10 @@ pub mod upgrade_microservice_engine {
     }
     apigen_runtime::wire_object!(
         UpgradeMicroserviceEngineRequest {
-            project_id: opt("project_id"),
-            engine_id: field("engine_id"),
-            x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
-            body: field("body")
+            project_id: Opt("project_id", Plain),
+            engine_id: Field("engine_id", Plain),
+            x_enterprise_project_id: Opt("X-Enterprise-Project-ID", Plain),
+            body: Field("body", Plain)
         },
         required = ["engine_id", "body"]
     );
@@ -4225,7 +4217,7 @@ pub mod upgrade_microservice_engine {
 
     /// Response of `UpgradeMicroserviceEngine` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct UpgradeMicroserviceEngineResponse {
         /// Microservice engine ID.
         ///
@@ -4241,9 +4233,9 @@ pub mod upgrade_microservice_engine {
         pub job_id: Option<i32>,
     }
     apigen_runtime::wire_object!(UpgradeMicroserviceEngineResponse {
-        id: opt("id", StringLenientOpt),
-        name: opt("name", StringLenientOpt),
-        job_id: opt("jobId", LenientOpt),
+        id: Opt("id", StringLenientOpt),
+        name: Opt("name", StringLenientOpt),
+        job_id: Opt("jobId", LenientOpt),
         ..Default::default()
     });
 }
@@ -4254,7 +4246,7 @@ pub mod update_microservice_engine_configurations {
 
     /// The `UpdateMicroserviceEngineConfigurationsBody` object of the `UpdateMicroserviceEngineConfigurations` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct UpdateMicroserviceEngineConfigurationsBody {
         /// authType authentication type. Range: • RBAC: Security authentication is enabled for the engine. • NONE: Security authentication is not enabled for the engine.
         ///
@@ -4263,7 +4255,7 @@ pub mod update_microservice_engine_configurations {
     }
     apigen_runtime::wire_object!(
         UpdateMicroserviceEngineConfigurationsBody {
-            auth_type: field("authType"),
+            auth_type: Field("authType", Plain),
             ..Default::default()
         },
         required = ["authType"]
@@ -4284,7 +4276,6 @@ pub mod update_microservice_engine_configurations {
     ///
     /// Source: section 5.3.9, line 2190.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateMicroserviceEngineConfigurationsRequest {
         /// Project ID.
         ///
@@ -4307,10 +4298,10 @@ pub mod update_microservice_engine_configurations {
     }
     apigen_runtime::wire_object!(
         UpdateMicroserviceEngineConfigurationsRequest {
-            project_id: opt("project_id"),
-            engine_id: field("engine_id"),
-            x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
-            body: field("body")
+            project_id: Opt("project_id", Plain),
+            engine_id: Field("engine_id", Plain),
+            x_enterprise_project_id: Opt("X-Enterprise-Project-ID", Plain),
+            body: Field("body", Plain)
         },
         required = ["engine_id", "body"]
     );
@@ -4347,7 +4338,7 @@ pub mod update_microservice_engine_configurations {
 
     /// Response of `UpdateMicroserviceEngineConfigurations` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct UpdateMicroserviceEngineConfigurationsResponse {
         /// Microservice engine ID.
         ///
@@ -4363,9 +4354,9 @@ pub mod update_microservice_engine_configurations {
         pub job_id: Option<i32>,
     }
     apigen_runtime::wire_object!(UpdateMicroserviceEngineConfigurationsResponse {
-        id: opt("id", StringLenientOpt),
-        name: opt("name", StringLenientOpt),
-        job_id: opt("jobId", LenientOpt),
+        id: Opt("id", StringLenientOpt),
+        name: Opt("name", StringLenientOpt),
+        job_id: Opt("jobId", LenientOpt),
         ..Default::default()
     });
 }
@@ -4374,7 +4365,7 @@ pub mod update_microservice_engine_configurations {
 pub mod change_microservice_engine_specifications {
     /// The `ChangeMicroserviceEngineSpecificationsBody` object of the `ChangeMicroserviceEngineSpecifications` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ChangeMicroserviceEngineSpecificationsBody {
         /// New flavor.
         ///
@@ -4387,8 +4378,8 @@ pub mod change_microservice_engine_specifications {
     }
     apigen_runtime::wire_object!(
         ChangeMicroserviceEngineSpecificationsBody {
-            flavor: field("flavor"),
-            inputs: opt("inputs"),
+            flavor: Field("flavor", Plain),
+            inputs: Opt("inputs", Plain),
             ..Default::default()
         },
         required = ["flavor"]
@@ -4421,7 +4412,6 @@ pub mod change_microservice_engine_specifications {
     ///
     /// Source: section 5.3.10, line 2286.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ChangeMicroserviceEngineSpecificationsRequest {
         /// Project ID.
         ///
@@ -4444,10 +4434,10 @@ pub mod change_microservice_engine_specifications {
     }
     apigen_runtime::wire_object!(
         ChangeMicroserviceEngineSpecificationsRequest {
-            project_id: opt("project_id"),
-            engine_id: field("engine_id"),
-            x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
-            body: field("body")
+            project_id: Opt("project_id", Plain),
+            engine_id: Field("engine_id", Plain),
+            x_enterprise_project_id: Opt("X-Enterprise-Project-ID", Plain),
+            body: Field("body", Plain)
         },
         required = ["engine_id", "body"]
     );
@@ -4484,7 +4474,7 @@ pub mod change_microservice_engine_specifications {
 
     /// Response of `ChangeMicroserviceEngineSpecifications` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ChangeMicroserviceEngineSpecificationsResponse {
         /// Engine ID.
         ///
@@ -4500,9 +4490,9 @@ pub mod change_microservice_engine_specifications {
         pub job_id: Option<i32>,
     }
     apigen_runtime::wire_object!(ChangeMicroserviceEngineSpecificationsResponse {
-        id: opt("id", StringLenientOpt),
-        name: opt("name", StringLenientOpt),
-        job_id: opt("job_id", LenientOpt),
+        id: Opt("id", StringLenientOpt),
+        name: Opt("name", StringLenientOpt),
+        job_id: Opt("job_id", LenientOpt),
         ..Default::default()
     });
 }
@@ -4511,7 +4501,7 @@ pub mod change_microservice_engine_specifications {
 pub mod retry_exclusive_service_comb_engine_job {
     /// The `RetryExclusiveServiceCombEngineJobBody` object of the `RetryExclusiveServiceCombEngineJob` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct RetryExclusiveServiceCombEngineJobBody {
         /// Operation type. Range: Retry
         ///
@@ -4520,7 +4510,7 @@ pub mod retry_exclusive_service_comb_engine_job {
     }
     apigen_runtime::wire_object!(
         RetryExclusiveServiceCombEngineJobBody {
-            action: field("action"),
+            action: Field("action", Plain),
             ..Default::default()
         },
         required = ["action"]
@@ -4541,7 +4531,6 @@ pub mod retry_exclusive_service_comb_engine_job {
     ///
     /// Source: section 5.3.11, line 2392.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct RetryExclusiveServiceCombEngineJobRequest {
         /// Project ID.
         ///
@@ -4564,10 +4553,10 @@ pub mod retry_exclusive_service_comb_engine_job {
     }
     apigen_runtime::wire_object!(
         RetryExclusiveServiceCombEngineJobRequest {
-            project_id: opt("project_id"),
-            engine_id: field("engine_id"),
-            x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
-            body: field("body")
+            project_id: Opt("project_id", Plain),
+            engine_id: Field("engine_id", Plain),
+            x_enterprise_project_id: Opt("X-Enterprise-Project-ID", Plain),
+            body: Field("body", Plain)
         },
         required = ["engine_id", "body"]
     );
@@ -4604,7 +4593,7 @@ pub mod retry_exclusive_service_comb_engine_job {
 
     /// Response of `RetryExclusiveServiceCombEngineJob` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct RetryExclusiveServiceCombEngineJobResponse {
         /// Microservice engine ID.
         ///
@@ -4620,9 +4609,9 @@ pub mod retry_exclusive_service_comb_engine_job {
         pub job_id: Option<i32>,
     }
     apigen_runtime::wire_object!(RetryExclusiveServiceCombEngineJobResponse {
-        id: opt("id", StringLenientOpt),
-        name: opt("name", StringLenientOpt),
-        job_id: opt("jobId", LenientOpt),
+        id: Opt("id", StringLenientOpt),
+        name: Opt("name", StringLenientOpt),
+        job_id: Opt("jobId", LenientOpt),
         ..Default::default()
     });
 }
@@ -4631,7 +4620,7 @@ pub mod retry_exclusive_service_comb_engine_job {
 pub mod update_microservice_engine_details {
     /// The `UpdateMicroserviceEngineDetailsBody` object of the `UpdateMicroserviceEngineDetails` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct UpdateMicroserviceEngineDetailsBody {
         /// Microservice engine description. Maximum length: 255
         ///
@@ -4647,8 +4636,8 @@ pub mod update_microservice_engine_details {
         pub alias: Option<String>,
     }
     apigen_runtime::wire_object!(UpdateMicroserviceEngineDetailsBody {
-        description: opt("description"),
-        alias: opt("alias"),
+        description: Opt("description", Plain),
+        alias: Opt("alias", Plain),
         ..Default::default()
     });
 
@@ -4680,7 +4669,6 @@ pub mod update_microservice_engine_details {
     ///
     /// Source: section 5.3.12, line 2485.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateMicroserviceEngineDetailsRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -4705,10 +4693,10 @@ pub mod update_microservice_engine_details {
     }
     apigen_runtime::wire_object!(
         UpdateMicroserviceEngineDetailsRequest {
-            project_id: opt("project_id"),
-            engine_id: field("engine_id"),
-            x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
-            body: opt("body")
+            project_id: Opt("project_id", Plain),
+            engine_id: Field("engine_id", Plain),
+            x_enterprise_project_id: Opt("X-Enterprise-Project-ID", Plain),
+            body: Opt("body", Plain)
         },
         required = ["engine_id"]
     );
@@ -4750,7 +4738,7 @@ pub mod update_microservice_engine_details {
     ///
     /// The document describes no body for this response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct UpdateMicroserviceEngineDetailsResponse {}
     apigen_runtime::wire_object!(UpdateMicroserviceEngineDetailsResponse {});
 }
@@ -4769,7 +4757,6 @@ pub mod query_engine_job_list {
     ///
     /// Source: section 5.3.13, line 2569.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryEngineJobListRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -4808,13 +4795,13 @@ pub mod query_engine_job_list {
     }
     apigen_runtime::wire_object!(
         QueryEngineJobListRequest {
-            project_id: opt("project_id"),
-            engine_id: field("engine_id"),
-            offset: opt("offset"),
-            limit: opt("limit"),
-            from_time: opt("from-time"),
-            to_time: opt("to-time"),
-            x_enterprise_project_id: opt("X-Enterprise-Project-ID")
+            project_id: Opt("project_id", Plain),
+            engine_id: Field("engine_id", Plain),
+            offset: Opt("offset", Plain),
+            limit: Opt("limit", Plain),
+            from_time: Opt("from-time", Plain),
+            to_time: Opt("to-time", Plain),
+            x_enterprise_project_id: Opt("X-Enterprise-Project-ID", Plain)
         },
         required = ["engine_id"]
     );
@@ -4875,7 +4862,7 @@ pub mod query_engine_job_list {
 
     /// The `Task` object of the `QueryEngineJobList` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Task {
         /// ID of the job to which the sub-job belongs.
         ///
@@ -4943,28 +4930,28 @@ pub mod query_engine_job_list {
         pub task_executor_brief: Option<TaskExecutorBrief>,
     }
     apigen_runtime::wire_object!(Task {
-        job_id: opt("jobId", LenientOpt),
-        id: opt("id", LenientOpt),
-        r#type: opt("type"),
-        assigned: opt("assigned", StringLenientOpt),
-        task_name: opt("taskName", StringLenientOpt),
-        engine_name: opt("engineName", StringLenientOpt),
-        task_order: opt("taskOrder", LenientOpt),
-        status: opt("status"),
-        start_time: opt("startTime", LenientOpt),
-        end_time: opt("endTime", LenientOpt),
-        create_time: opt("createTime", LenientOpt),
-        update_time: opt("updateTime", LenientOpt),
-        timeout: opt("timeout", LenientOpt),
-        log: opt("log", StringLenientOpt),
-        output: opt("output", StringLenientOpt),
-        task_executor_brief: opt("taskExecutorBrief"),
+        job_id: Opt("jobId", LenientOpt),
+        id: Opt("id", LenientOpt),
+        r#type: Opt("type", Plain),
+        assigned: Opt("assigned", StringLenientOpt),
+        task_name: Opt("taskName", StringLenientOpt),
+        engine_name: Opt("engineName", StringLenientOpt),
+        task_order: Opt("taskOrder", LenientOpt),
+        status: Opt("status", Plain),
+        start_time: Opt("startTime", LenientOpt),
+        end_time: Opt("endTime", LenientOpt),
+        create_time: Opt("createTime", LenientOpt),
+        update_time: Opt("updateTime", LenientOpt),
+        timeout: Opt("timeout", LenientOpt),
+        log: Opt("log", StringLenientOpt),
+        output: Opt("output", StringLenientOpt),
+        task_executor_brief: Opt("taskExecutorBrief", Plain),
         ..Default::default()
     });
 
     /// The `Job` object of the `QueryEngineJobList` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Job {
         /// Job ID.
         ///
@@ -5012,23 +4999,23 @@ pub mod query_engine_job_list {
         pub tasks: Vec<Task>,
     }
     apigen_runtime::wire_object!(Job {
-        id: opt("id", LenientOpt),
-        engine_id: opt("engineId", StringLenientOpt),
-        r#type: opt("type"),
-        description: opt("description", StringLenientOpt),
-        status: opt("status"),
-        scheduling: opt("scheduling", LenientOpt),
-        create_user: opt("createUser", StringLenientOpt),
-        start_time: opt("startTime", LenientOpt),
-        end_time: opt("endTime", LenientOpt),
-        context: opt("context", StringLenientOpt),
-        tasks: field("tasks", List),
+        id: Opt("id", LenientOpt),
+        engine_id: Opt("engineId", StringLenientOpt),
+        r#type: Opt("type", Plain),
+        description: Opt("description", StringLenientOpt),
+        status: Opt("status", Plain),
+        scheduling: Opt("scheduling", LenientOpt),
+        create_user: Opt("createUser", StringLenientOpt),
+        start_time: Opt("startTime", LenientOpt),
+        end_time: Opt("endTime", LenientOpt),
+        context: Opt("context", StringLenientOpt),
+        tasks: Field("tasks", List),
         ..Default::default()
     });
 
     /// Response of `QueryEngineJobList` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryEngineJobListResponse {
         /// Total number of engine jobs.
         ///
@@ -5040,8 +5027,8 @@ pub mod query_engine_job_list {
         pub data: Vec<Job>,
     }
     apigen_runtime::wire_object!(QueryEngineJobListResponse {
-        total: opt("total", LenientOpt),
-        data: field("data", List),
+        total: Opt("total", LenientOpt),
+        data: Field("data", List),
         ..Default::default()
     });
 }
@@ -5056,7 +5043,6 @@ pub mod query_rbac_token {
     ///
     /// Source: section 5.3.14, line 2740.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryRbacTokenRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -5087,10 +5073,10 @@ pub mod query_rbac_token {
     }
     apigen_runtime::wire_object!(
         QueryRbacTokenRequest {
-            project_id: opt("project_id"),
-            engine_id: field("engine_id"),
-            x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
-            x_namespace_id: opt("X-Namespace-ID")
+            project_id: Opt("project_id", Plain),
+            engine_id: Field("engine_id", Plain),
+            x_enterprise_project_id: Opt("X-Enterprise-Project-ID", Plain),
+            x_namespace_id: Opt("X-Namespace-ID", Plain)
         },
         required = ["engine_id"]
     );
@@ -5130,7 +5116,7 @@ pub mod query_rbac_token {
 
     /// Response of `QueryRBACToken` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryRbacTokenResponse {
         /// RBAC token.
         ///
@@ -5138,7 +5124,7 @@ pub mod query_rbac_token {
         pub token: Option<String>,
     }
     apigen_runtime::wire_object!(QueryRbacTokenResponse {
-        token: opt("token", StringLenientOpt),
+        token: Opt("token", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -5147,7 +5133,7 @@ pub mod query_rbac_token {
 pub mod back_up_and_restoring_microservice_engine {
     /// The `BackUpAndRestoringMicroserviceEngineBody` object of the `BackUpAndRestoringMicroserviceEngine` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct BackUpAndRestoringMicroserviceEngineBody {
         /// Name of a restoration record.
         ///
@@ -5160,8 +5146,8 @@ pub mod back_up_and_restoring_microservice_engine {
     }
     apigen_runtime::wire_object!(
         BackUpAndRestoringMicroserviceEngineBody {
-            name: field("name"),
-            description: opt("description"),
+            name: Field("name", Plain),
+            description: Opt("description", Plain),
             ..Default::default()
         },
         required = ["name"]
@@ -5189,7 +5175,6 @@ pub mod back_up_and_restoring_microservice_engine {
     ///
     /// Source: section 5.3.15, line 2827.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct BackUpAndRestoringMicroserviceEngineRequest {
         /// Microservice engine ID.
         ///
@@ -5210,10 +5195,10 @@ pub mod back_up_and_restoring_microservice_engine {
     }
     apigen_runtime::wire_object!(
         BackUpAndRestoringMicroserviceEngineRequest {
-            engine_id: field("engine_id"),
-            backup_id: field("backup_id"),
-            x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
-            body: field("body")
+            engine_id: Field("engine_id", Plain),
+            backup_id: Field("backup_id", Plain),
+            x_enterprise_project_id: Opt("X-Enterprise-Project-ID", Plain),
+            body: Field("body", Plain)
         },
         required = ["engine_id", "backup_id", "body"]
     );
@@ -5270,7 +5255,7 @@ pub mod back_up_and_restoring_microservice_engine {
 
     /// Response of `BackUpAndRestoringMicroserviceEngine` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct BackUpAndRestoringMicroserviceEngineResponse {
         /// ID of the restoration record.
         ///
@@ -5314,16 +5299,16 @@ pub mod back_up_and_restoring_microservice_engine {
         pub reason: Option<String>,
     }
     apigen_runtime::wire_object!(BackUpAndRestoringMicroserviceEngineResponse {
-        id: opt("id", StringLenientOpt),
-        engine_id: opt("engineId", StringLenientOpt),
-        backup_id: opt("backupId", StringLenientOpt),
-        status: opt("status"),
-        backup_name: opt("backupName", StringLenientOpt),
-        name: opt("name", StringLenientOpt),
-        description: opt("description", StringLenientOpt),
-        progress: opt("progress", LenientOpt),
-        time: opt("time", LenientOpt),
-        reason: opt("reason", StringLenientOpt),
+        id: Opt("id", StringLenientOpt),
+        engine_id: Opt("engineId", StringLenientOpt),
+        backup_id: Opt("backupId", StringLenientOpt),
+        status: Opt("status", Plain),
+        backup_name: Opt("backupName", StringLenientOpt),
+        name: Opt("name", StringLenientOpt),
+        description: Opt("description", StringLenientOpt),
+        progress: Opt("progress", LenientOpt),
+        time: Opt("time", LenientOpt),
+        reason: Opt("reason", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -5332,7 +5317,7 @@ pub mod back_up_and_restoring_microservice_engine {
 pub mod create_microservice_backup_policy {
     /// The `CreateMicroserviceBackupPolicyBody` object of the `CreateMicroserviceBackupPolicy` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateMicroserviceBackupPolicyBody {
         /// Scheduling cron expression for describing the backup time.
         ///
@@ -5349,9 +5334,9 @@ pub mod create_microservice_backup_policy {
     }
     apigen_runtime::wire_object!(
         CreateMicroserviceBackupPolicyBody {
-            schedule: field("schedule"),
-            reserve: opt("reserve"),
-            max_files: opt("maxFiles"),
+            schedule: Field("schedule", Plain),
+            reserve: Opt("reserve", Plain),
+            max_files: Opt("maxFiles", Plain),
             ..Default::default()
         },
         required = ["schedule"]
@@ -5386,7 +5371,6 @@ pub mod create_microservice_backup_policy {
     ///
     /// Source: section 5.3.16, line 2939.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateMicroserviceBackupPolicyRequest {
         /// Microservice engine ID.
         ///
@@ -5405,9 +5389,9 @@ pub mod create_microservice_backup_policy {
     }
     apigen_runtime::wire_object!(
         CreateMicroserviceBackupPolicyRequest {
-            engine_id: field("engineId"),
-            x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
-            body: field("body")
+            engine_id: Field("engineId", Plain),
+            x_enterprise_project_id: Opt("X-Enterprise-Project-ID", Plain),
+            body: Field("body", Plain)
         },
         required = ["engineId", "body"]
     );
@@ -5437,7 +5421,7 @@ pub mod create_microservice_backup_policy {
 
     /// Response of `CreateMicroserviceBackupPolicy` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateMicroserviceBackupPolicyResponse {
         /// Backup policy ID.
         ///
@@ -5469,13 +5453,13 @@ pub mod create_microservice_backup_policy {
         pub next_at: Option<i64>,
     }
     apigen_runtime::wire_object!(CreateMicroserviceBackupPolicyResponse {
-        id: opt("id", StringLenientOpt),
-        engine_id: opt("engineId", StringLenientOpt),
-        schedule: opt("schedule", StringLenientOpt),
-        reserve: opt("reserve", StringLenientOpt),
-        max_files: opt("maxFiles", LenientOpt),
-        create_at: opt("createAt", LenientOpt),
-        next_at: opt("nextAt", LenientOpt),
+        id: Opt("id", StringLenientOpt),
+        engine_id: Opt("engineId", StringLenientOpt),
+        schedule: Opt("schedule", StringLenientOpt),
+        reserve: Opt("reserve", StringLenientOpt),
+        max_files: Opt("maxFiles", LenientOpt),
+        create_at: Opt("createAt", LenientOpt),
+        next_at: Opt("nextAt", LenientOpt),
         ..Default::default()
     });
 }
@@ -5484,7 +5468,7 @@ pub mod create_microservice_backup_policy {
 pub mod create_microservice_engine_tag {
     /// The `SimpleTag` object of the `CreateMicroserviceEngineTag` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct SimpleTag {
         /// Tag key.
         ///
@@ -5497,8 +5481,8 @@ pub mod create_microservice_engine_tag {
     }
     apigen_runtime::wire_object!(
         SimpleTag {
-            key: field("key"),
-            value: field("value"),
+            key: Field("key", Plain),
+            value: Field("value", Plain),
             ..Default::default()
         },
         required = ["key", "value"]
@@ -5516,7 +5500,7 @@ pub mod create_microservice_engine_tag {
 
     /// The `ResourceTag` object of the `CreateMicroserviceEngineTag` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ResourceTag {
         /// Resource tag ID.
         ///
@@ -5544,12 +5528,12 @@ pub mod create_microservice_engine_tag {
         pub date_time: Option<i64>,
     }
     apigen_runtime::wire_object!(ResourceTag {
-        id: opt("id"),
-        key: opt("key"),
-        value: opt("value"),
-        engine_id: opt("engine_id"),
-        r#type: opt("type"),
-        date_time: opt("date_time"),
+        id: Opt("id", Plain),
+        key: Opt("key", Plain),
+        value: Opt("value", Plain),
+        engine_id: Opt("engine_id", Plain),
+        r#type: Opt("type", Plain),
+        date_time: Opt("date_time", Plain),
         ..Default::default()
     });
 
@@ -5605,7 +5589,7 @@ pub mod create_microservice_engine_tag {
 
     /// The `CreateMicroserviceEngineTagBody` object of the `CreateMicroserviceEngineTag` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateMicroserviceEngineTagBody {
         /// Tag list.
         ///
@@ -5634,12 +5618,12 @@ pub mod create_microservice_engine_tag {
     }
     apigen_runtime::wire_object!(
         CreateMicroserviceEngineTagBody {
-            tags: field("tags"),
-            action: field("action"),
-            sys_tags: field("sys_tags"),
-            engine_id: field("engineId"),
-            resource_tags: list("resourceTags"),
-            resource_tags_without_value: list("resourceTagsWithoutValue"),
+            tags: Field("tags", Plain),
+            action: Field("action", Plain),
+            sys_tags: Field("sys_tags", Plain),
+            engine_id: Field("engineId", Plain),
+            resource_tags: List("resourceTags", Plain),
+            resource_tags_without_value: List("resourceTagsWithoutValue", Plain),
             ..Default::default()
         },
         required = ["tags", "action", "sys_tags", "engineId"]
@@ -5691,7 +5675,6 @@ pub mod create_microservice_engine_tag {
     ///
     /// Source: section 5.3.17, line 3044.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateMicroserviceEngineTagRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -5722,11 +5705,11 @@ pub mod create_microservice_engine_tag {
     }
     apigen_runtime::wire_object!(
         CreateMicroserviceEngineTagRequest {
-            project_id: opt("project_id"),
-            resource_type: field("resource_type"),
-            resource_id: field("resource_id"),
-            x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
-            body: field("body")
+            project_id: Opt("project_id", Plain),
+            resource_type: Field("resource_type", Plain),
+            resource_id: Field("resource_id", Plain),
+            x_enterprise_project_id: Opt("X-Enterprise-Project-ID", Plain),
+            body: Field("body", Plain)
         },
         required = ["resource_type", "resource_id", "body"]
     );
@@ -5767,7 +5750,7 @@ pub mod create_microservice_engine_tag {
     ///
     /// The document describes no body for this response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateMicroserviceEngineTagResponse {}
     apigen_runtime::wire_object!(CreateMicroserviceEngineTagResponse {});
 }
@@ -5790,7 +5773,6 @@ pub mod query_governance_policy_list {
     ///
     /// Source: section 5.4.1, line 3172.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryGovernancePolicyListRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -5823,11 +5805,11 @@ pub mod query_governance_policy_list {
     }
     apigen_runtime::wire_object!(
         QueryGovernancePolicyListRequest {
-            project_id: opt("project_id"),
-            environment: field("environment"),
-            app: opt("app"),
-            x_engine_id: field("x-engine-id"),
-            x_enterprise_project_id: field("X-Enterprise-Project-ID")
+            project_id: Opt("project_id", Plain),
+            environment: Field("environment", Plain),
+            app: Opt("app", Plain),
+            x_engine_id: Field("x-engine-id", Plain),
+            x_enterprise_project_id: Field("X-Enterprise-Project-ID", Plain)
         },
         required = ["environment", "x-engine-id", "X-Enterprise-Project-ID"]
     );
@@ -5871,7 +5853,7 @@ pub mod query_governance_policy_list {
 pub mod create_dark_launch_policy {
     /// The `header` object of the `CreateDarkLaunchPolicy` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Header {
         /// Exactly matched value.
         ///
@@ -5883,8 +5865,8 @@ pub mod create_dark_launch_policy {
         pub case_insensitive: Option<bool>,
     }
     apigen_runtime::wire_object!(Header {
-        exact: opt("exact"),
-        case_insensitive: opt("caseInsensitive"),
+        exact: Opt("exact", Plain),
+        case_insensitive: Opt("caseInsensitive", Plain),
         ..Default::default()
     });
 
@@ -5912,7 +5894,7 @@ pub mod create_dark_launch_policy {
 
     /// The `CreateMatch` object of the `CreateDarkLaunchPolicy` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateMatch {
         /// Matched Headers .
         ///
@@ -5920,7 +5902,7 @@ pub mod create_dark_launch_policy {
         pub headers: Option<std::collections::BTreeMap<String, Header>>,
     }
     apigen_runtime::wire_object!(CreateMatch {
-        headers: opt("headers"),
+        headers: Opt("headers", Plain),
         ..Default::default()
     });
 
@@ -5942,7 +5924,7 @@ pub mod create_dark_launch_policy {
 
     /// The `CreateRoute` object of the `CreateDarkLaunchPolicy` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateRoute {
         /// Rule name.
         ///
@@ -5958,9 +5940,9 @@ pub mod create_dark_launch_policy {
         pub tags: Option<std::collections::BTreeMap<String, String>>,
     }
     apigen_runtime::wire_object!(CreateRoute {
-        name: opt("name"),
-        weight: opt("weight"),
-        tags: opt("tags"),
+        name: Opt("name", Plain),
+        weight: Opt("weight", Plain),
+        tags: Opt("tags", Plain),
         ..Default::default()
     });
 
@@ -5995,7 +5977,7 @@ pub mod create_dark_launch_policy {
 
     /// The `CreateRules` object of the `CreateDarkLaunchPolicy` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateRules {
         /// Priority. A larger value indicates a higher priority.
         ///
@@ -6011,9 +5993,9 @@ pub mod create_dark_launch_policy {
         pub route: Vec<CreateRoute>,
     }
     apigen_runtime::wire_object!(CreateRules {
-        precedence: opt("precedence"),
-        r#match: opt("match"),
-        route: list("route"),
+        precedence: Opt("precedence", Plain),
+        r#match: Opt("match", Plain),
+        route: List("route", Plain),
         ..Default::default()
     });
 
@@ -6052,7 +6034,6 @@ pub mod create_dark_launch_policy {
     ///
     /// Source: section 5.4.2, line 3336.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateDarkLaunchPolicyRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -6091,13 +6072,13 @@ pub mod create_dark_launch_policy {
     }
     apigen_runtime::wire_object!(
         CreateDarkLaunchPolicyRequest {
-            project_id: opt("project_id"),
-            service_name: field("service_name"),
-            environment: opt("environment"),
-            app_id: opt("app_id"),
-            x_engine_id: field("x-engine-id"),
-            x_enterprise_project_id: field("X-Enterprise-Project-ID"),
-            body: field("body")
+            project_id: Opt("project_id", Plain),
+            service_name: Field("service_name", Plain),
+            environment: Opt("environment", Plain),
+            app_id: Opt("app_id", Plain),
+            x_engine_id: Field("x-engine-id", Plain),
+            x_enterprise_project_id: Field("X-Enterprise-Project-ID", Plain),
+            body: Field("body", Plain)
         },
         required = [
             "service_name",
@@ -6147,7 +6128,7 @@ pub mod create_dark_launch_policy {
 
     /// Response of `CreateDarkLaunchPolicy` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateDarkLaunchPolicyResponse {
         /// Result.
         ///
@@ -6155,7 +6136,7 @@ pub mod create_dark_launch_policy {
         pub result: Option<String>,
     }
     apigen_runtime::wire_object!(CreateDarkLaunchPolicyResponse {
-        result: opt("result", StringLenientOpt),
+        result: Opt("result", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -6168,7 +6149,6 @@ pub mod query_dark_launch_policy {
     ///
     /// Source: section 5.4.3, line 3474.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryDarkLaunchPolicyRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -6205,12 +6185,12 @@ pub mod query_dark_launch_policy {
     }
     apigen_runtime::wire_object!(
         QueryDarkLaunchPolicyRequest {
-            project_id: opt("project_id"),
-            service_name: field("service_name"),
-            environment: opt("environment"),
-            app_id: opt("app_id"),
-            x_engine_id: field("x-engine-id"),
-            x_enterprise_project_id: field("X-Enterprise-Project-ID")
+            project_id: Opt("project_id", Plain),
+            service_name: Field("service_name", Plain),
+            environment: Opt("environment", Plain),
+            app_id: Opt("app_id", Plain),
+            x_engine_id: Field("x-engine-id", Plain),
+            x_enterprise_project_id: Field("X-Enterprise-Project-ID", Plain)
         },
         required = ["service_name", "x-engine-id", "X-Enterprise-Project-ID"]
     );
@@ -6253,7 +6233,7 @@ pub mod query_dark_launch_policy {
 
     /// Response of `QueryDarkLaunchPolicy` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryDarkLaunchPolicyResponse {
         /// Result.
         ///
@@ -6261,7 +6241,7 @@ pub mod query_dark_launch_policy {
         pub result: Option<String>,
     }
     apigen_runtime::wire_object!(QueryDarkLaunchPolicyResponse {
-        result: opt("result", StringLenientOpt),
+        result: Opt("result", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -6274,7 +6254,6 @@ pub mod delete_dark_launch_policy {
     ///
     /// Source: section 5.4.4, line 3551.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteDarkLaunchPolicyRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -6311,12 +6290,12 @@ pub mod delete_dark_launch_policy {
     }
     apigen_runtime::wire_object!(
         DeleteDarkLaunchPolicyRequest {
-            project_id: opt("project_id"),
-            service_name: field("service_name"),
-            environment: opt("environment"),
-            app_id: opt("app_id"),
-            x_engine_id: field("x-engine-id"),
-            x_enterprise_project_id: field("X-Enterprise-Project-ID")
+            project_id: Opt("project_id", Plain),
+            service_name: Field("service_name", Plain),
+            environment: Opt("environment", Plain),
+            app_id: Opt("app_id", Plain),
+            x_engine_id: Field("x-engine-id", Plain),
+            x_enterprise_project_id: Field("X-Enterprise-Project-ID", Plain)
         },
         required = ["service_name", "x-engine-id", "X-Enterprise-Project-ID"]
     );
@@ -6359,7 +6338,7 @@ pub mod delete_dark_launch_policy {
 
     /// Response of `DeleteDarkLaunchPolicy` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteDarkLaunchPolicyResponse {
         /// Result.
         ///
@@ -6367,7 +6346,7 @@ pub mod delete_dark_launch_policy {
         pub result: Option<String>,
     }
     apigen_runtime::wire_object!(DeleteDarkLaunchPolicyResponse {
-        result: opt("result", StringLenientOpt),
+        result: Opt("result", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -6383,7 +6362,6 @@ pub mod change_governance_policy {
     ///
     /// Source: section 5.4.5, line 3629.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ChangeGovernancePolicyRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -6424,13 +6402,13 @@ pub mod change_governance_policy {
     }
     apigen_runtime::wire_object!(
         ChangeGovernancePolicyRequest {
-            project_id: opt("project_id"),
-            kind: field("kind"),
-            policy_id: field("policy_id"),
-            x_engine_id: field("x-engine-id"),
-            x_enterprise_project_id: field("X-Enterprise-Project-ID"),
-            x_environment: opt("x-environment"),
-            body: opt("body")
+            project_id: Opt("project_id", Plain),
+            kind: Field("kind", Plain),
+            policy_id: Field("policy_id", Plain),
+            x_engine_id: Field("x-engine-id", Plain),
+            x_enterprise_project_id: Field("X-Enterprise-Project-ID", Plain),
+            x_environment: Opt("x-environment", Plain),
+            body: Opt("body", Plain)
         },
         required = [
             "kind",
@@ -6480,7 +6458,7 @@ pub mod change_governance_policy {
 
     /// Response of `ChangeGovernancePolicy` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ChangeGovernancePolicyResponse {
         /// Result.
         ///
@@ -6488,7 +6466,7 @@ pub mod change_governance_policy {
         pub result: Option<String>,
     }
     apigen_runtime::wire_object!(ChangeGovernancePolicyResponse {
-        result: opt("result", StringLenientOpt),
+        result: Opt("result", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -6501,7 +6479,6 @@ pub mod delete_governance_policy {
     ///
     /// Source: section 5.4.6, line 3728.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteGovernancePolicyRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -6540,12 +6517,12 @@ pub mod delete_governance_policy {
     }
     apigen_runtime::wire_object!(
         DeleteGovernancePolicyRequest {
-            project_id: opt("project_id"),
-            kind: field("kind"),
-            policy_id: field("policy_id"),
-            x_engine_id: field("x-engine-id"),
-            x_enterprise_project_id: field("X-Enterprise-Project-ID"),
-            x_environment: opt("x-environment")
+            project_id: Opt("project_id", Plain),
+            kind: Field("kind", Plain),
+            policy_id: Field("policy_id", Plain),
+            x_engine_id: Field("x-engine-id", Plain),
+            x_enterprise_project_id: Field("X-Enterprise-Project-ID", Plain),
+            x_environment: Opt("x-environment", Plain)
         },
         required = [
             "kind",
@@ -6588,7 +6565,7 @@ pub mod delete_governance_policy {
 
     /// Response of `DeleteGovernancePolicy` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteGovernancePolicyResponse {
         /// Result.
         ///
@@ -6596,7 +6573,7 @@ pub mod delete_governance_policy {
         pub result: Option<String>,
     }
     apigen_runtime::wire_object!(DeleteGovernancePolicyResponse {
-        result: opt("result", StringLenientOpt),
+        result: Opt("result", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -6611,7 +6588,6 @@ pub mod query_governance_policy_details {
     ///
     /// Source: section 5.4.7, line 3802.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryGovernancePolicyDetailsRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -6650,12 +6626,12 @@ pub mod query_governance_policy_details {
     }
     apigen_runtime::wire_object!(
         QueryGovernancePolicyDetailsRequest {
-            project_id: opt("project_id"),
-            kind: field("kind"),
-            policy_id: field("policy_id"),
-            x_engine_id: field("x-engine-id"),
-            x_enterprise_project_id: field("X-Enterprise-Project-ID"),
-            x_environment: opt("x-environment")
+            project_id: Opt("project_id", Plain),
+            kind: Field("kind", Plain),
+            policy_id: Field("policy_id", Plain),
+            x_engine_id: Field("x-engine-id", Plain),
+            x_enterprise_project_id: Field("X-Enterprise-Project-ID", Plain),
+            x_environment: Opt("x-environment", Plain)
         },
         required = [
             "kind",
@@ -6698,7 +6674,7 @@ pub mod query_governance_policy_details {
 
     /// Response of `QueryGovernancePolicyDetails` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryGovernancePolicyDetailsResponse {
         /// Governance policy name.
         ///
@@ -6714,9 +6690,9 @@ pub mod query_governance_policy_details {
         pub spec: Option<serde_json::Value>,
     }
     apigen_runtime::wire_object!(QueryGovernancePolicyDetailsResponse {
-        name: opt("name", StringLenientOpt),
-        selector: opt("selector"),
-        spec: opt("spec"),
+        name: Opt("name", StringLenientOpt),
+        selector: Opt("selector", Plain),
+        spec: Opt("spec", Plain),
         ..Default::default()
     });
 }
@@ -6732,7 +6708,6 @@ pub mod create_governance_policy {
     ///
     /// Source: section 5.4.8, line 3891.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateGovernancePolicyRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -6769,12 +6744,12 @@ pub mod create_governance_policy {
     }
     apigen_runtime::wire_object!(
         CreateGovernancePolicyRequest {
-            project_id: opt("project_id"),
-            kind: field("kind"),
-            x_engine_id: field("x-engine-id"),
-            x_enterprise_project_id: field("X-Enterprise-Project-ID"),
-            x_environment: opt("x-environment"),
-            body: opt("body")
+            project_id: Opt("project_id", Plain),
+            kind: Field("kind", Plain),
+            x_engine_id: Field("x-engine-id", Plain),
+            x_enterprise_project_id: Field("X-Enterprise-Project-ID", Plain),
+            x_environment: Opt("x-environment", Plain),
+            body: Opt("body", Plain)
         },
         required = ["kind", "x-engine-id", "X-Enterprise-Project-ID"]
     );
@@ -6817,7 +6792,7 @@ pub mod create_governance_policy {
 
     /// Response of `CreateGovernancePolicy` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateGovernancePolicyResponse {
         /// Result.
         ///
@@ -6825,7 +6800,7 @@ pub mod create_governance_policy {
         pub result: Option<String>,
     }
     apigen_runtime::wire_object!(CreateGovernancePolicyResponse {
-        result: opt("result", StringLenientOpt),
+        result: Opt("result", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -6848,7 +6823,6 @@ pub mod query_governance_policy_list_of_specified_kind {
     ///
     /// Source: section 5.4.9, line 3992.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryGovernancePolicyListOfSpecifiedKindRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -6883,11 +6857,11 @@ pub mod query_governance_policy_list_of_specified_kind {
     }
     apigen_runtime::wire_object!(
         QueryGovernancePolicyListOfSpecifiedKindRequest {
-            project_id: opt("project_id"),
-            kind: field("kind"),
-            x_engine_id: field("x-engine-id"),
-            x_enterprise_project_id: field("X-Enterprise-Project-ID"),
-            x_environment: opt("x-environment")
+            project_id: Opt("project_id", Plain),
+            kind: Field("kind", Plain),
+            x_engine_id: Field("x-engine-id", Plain),
+            x_enterprise_project_id: Field("X-Enterprise-Project-ID", Plain),
+            x_environment: Opt("x-environment", Plain)
         },
         required = ["kind", "x-engine-id", "X-Enterprise-Project-ID"]
     );
@@ -6935,7 +6909,6 @@ pub mod query_microservice_thresholds_in_batches {
     ///
     /// Source: section 5.4.10, line 4145.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryMicroserviceThresholdsInBatchesRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -6958,9 +6931,9 @@ pub mod query_microservice_thresholds_in_batches {
     }
     apigen_runtime::wire_object!(
         QueryMicroserviceThresholdsInBatchesRequest {
-            project_id: opt("project_id"),
-            services: field("services"),
-            x_enterprise_project_id: opt("X-Enterprise-Project-ID")
+            project_id: Opt("project_id", Plain),
+            services: Field("services", Plain),
+            x_enterprise_project_id: Opt("X-Enterprise-Project-ID", Plain)
         },
         required = ["services"]
     );
@@ -6993,7 +6966,7 @@ pub mod query_microservice_thresholds_in_batches {
 
     /// The `MetricThreshold` object of the `QueryMicroserviceThresholdsInBatches` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct MetricThreshold {
         /// Timestamp.
         ///
@@ -7025,13 +6998,13 @@ pub mod query_microservice_thresholds_in_batches {
         pub throughput: Option<i32>,
     }
     apigen_runtime::wire_object!(MetricThreshold {
-        timestamp: opt("$timestamp", LenientOpt),
-        app_id: opt("appId", StringLenientOpt),
-        avg_delay: opt("avgDelay", LenientOpt),
-        environment: opt("environment", StringLenientOpt),
-        failure_rate: opt("failureRate", LenientOpt),
-        service_name: opt("serviceName", StringLenientOpt),
-        throughput: opt("throughput", LenientOpt),
+        timestamp: Opt("$timestamp", LenientOpt),
+        app_id: Opt("appId", StringLenientOpt),
+        avg_delay: Opt("avgDelay", LenientOpt),
+        environment: Opt("environment", StringLenientOpt),
+        failure_rate: Opt("failureRate", LenientOpt),
+        service_name: Opt("serviceName", StringLenientOpt),
+        throughput: Opt("throughput", LenientOpt),
         ..Default::default()
     });
 
@@ -7053,7 +7026,6 @@ pub mod query_microservice_reporting_information {
     ///
     /// Source: section 5.4.11, line 4250.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryMicroserviceReportingInformationRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -7088,12 +7060,12 @@ pub mod query_microservice_reporting_information {
     }
     apigen_runtime::wire_object!(
         QueryMicroserviceReportingInformationRequest {
-            project_id: opt("project_id"),
-            service: field("service"),
-            instance: opt("instance"),
-            function: opt("function"),
-            flag: opt("flag"),
-            x_enterprise_project_id: opt("X-Enterprise-Project-ID")
+            project_id: Opt("project_id", Plain),
+            service: Field("service", Plain),
+            instance: Opt("instance", Plain),
+            function: Opt("function", Plain),
+            flag: Opt("flag", Plain),
+            x_enterprise_project_id: Opt("X-Enterprise-Project-ID", Plain)
         },
         required = ["service"]
     );
@@ -7147,7 +7119,7 @@ pub mod query_microservice_reporting_information {
 
     /// The `Producer` object of the `QueryMicroserviceReportingInformation` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Producer {
         /// Check status. Range: • NORMAL • ABNORMAL • UNKNOWN
         ///
@@ -7167,16 +7139,16 @@ pub mod query_microservice_reporting_information {
         pub detail: Option<String>,
     }
     apigen_runtime::wire_object!(Producer {
-        status: opt("status"),
-        app_id: opt("appId", StringLenientOpt),
-        microservice_name: opt("microserviceName", StringLenientOpt),
-        detail: opt("detail", StringLenientOpt),
+        status: Opt("status", Plain),
+        app_id: Opt("appId", StringLenientOpt),
+        microservice_name: Opt("microserviceName", StringLenientOpt),
+        detail: Opt("detail", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `InstanceCache` object of the `QueryMicroserviceReportingInformation` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct InstanceCache {
         /// Check status. Range: ● NORMAL ● ABNORMAL ● UNKNOWN
         ///
@@ -7200,17 +7172,17 @@ pub mod query_microservice_reporting_information {
         pub latest_status: Option<LatestStatus>,
     }
     apigen_runtime::wire_object!(InstanceCache {
-        status: opt("status"),
-        timestamp: opt("timestamp", LenientOpt),
-        producers: field("producers", List),
-        check_time: opt("checkTime", LenientOpt),
-        latest_status: opt("latestStatus"),
+        status: Opt("status", Plain),
+        timestamp: Opt("timestamp", LenientOpt),
+        producers: Field("producers", List),
+        check_time: Opt("checkTime", LenientOpt),
+        latest_status: Opt("latestStatus", Plain),
         ..Default::default()
     });
 
     /// The `Diagnosis` object of the `QueryMicroserviceReportingInformation` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Diagnosis {
         /// Service instance cache result.
         ///
@@ -7218,13 +7190,13 @@ pub mod query_microservice_reporting_information {
         pub instance_cache: Vec<InstanceCache>,
     }
     apigen_runtime::wire_object!(Diagnosis {
-        instance_cache: field("instanceCache", List),
+        instance_cache: Field("instanceCache", List),
         ..Default::default()
     });
 
     /// The `ProviderInstance` object of the `QueryMicroserviceReportingInformation` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ProviderInstance {
         /// Instance ID.
         ///
@@ -7244,16 +7216,16 @@ pub mod query_microservice_reporting_information {
         pub timestamp: Option<String>,
     }
     apigen_runtime::wire_object!(ProviderInstance {
-        instance_id: opt("instanceId", StringLenientOpt),
-        endpoints: field("endpoints", ListLenient),
-        host_name: opt("hostName", StringLenientOpt),
-        timestamp: opt("timestamp", StringLenientOpt),
+        instance_id: Opt("instanceId", StringLenientOpt),
+        endpoints: Field("endpoints", ListLenient),
+        host_name: Opt("hostName", StringLenientOpt),
+        timestamp: Opt("timestamp", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `ProviderCache` object of the `QueryMicroserviceReportingInformation` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ProviderCache {
         /// Application ID.
         ///
@@ -7277,17 +7249,17 @@ pub mod query_microservice_reporting_information {
         pub status: Option<String>,
     }
     apigen_runtime::wire_object!(ProviderCache {
-        app_id: opt("appId", StringLenientOpt),
-        microservice_name: opt("microserviceName", StringLenientOpt),
-        detail: opt("detail", StringLenientOpt),
-        pulled_instances: field("pulledInstances", List),
-        status: opt("status", StringLenientOpt),
+        app_id: Opt("appId", StringLenientOpt),
+        microservice_name: Opt("microserviceName", StringLenientOpt),
+        detail: Opt("detail", StringLenientOpt),
+        pulled_instances: Field("pulledInstances", List),
+        status: Opt("status", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `MetricInfo` object of the `QueryMicroserviceReportingInformation` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct MetricInfo {
         /// Timestamp.
         ///
@@ -7435,41 +7407,41 @@ pub mod query_microservice_reporting_information {
         pub function_type: Option<String>,
     }
     apigen_runtime::wire_object!(MetricInfo {
-        time: opt("time", LenientOpt),
-        app_id: opt("appId", StringLenientOpt),
-        version: opt("version", StringLenientOpt),
-        qps: opt("qps", LenientOpt),
-        latency: opt("latency", LenientOpt),
-        rate: opt("rate", LenientOpt),
-        failure_rate: opt("failureRate", LenientOpt),
-        total: opt("total", LenientOpt),
-        breaker_rate_agg: opt("breakerRateAgg", LenientOpt),
-        circuit_breaker_open: opt("circuitBreakerOpen", LenientOpt),
-        failure: opt("failure", LenientOpt),
-        short_circuited: opt("shortCircuited", LenientOpt),
-        semaphore_rejected: opt("semaphoreRejected", LenientOpt),
-        thread_pool_rejected: opt("threadPoolRejected", LenientOpt),
-        count_timeout: opt("countTimeout", LenientOpt),
-        l995: opt("l995", LenientOpt),
-        l99: opt("l99", LenientOpt),
-        l90: opt("l90", LenientOpt),
-        l75: opt("l75", LenientOpt),
-        l50: opt("l50", LenientOpt),
-        l25: opt("l25", LenientOpt),
-        l5: opt("l5", LenientOpt),
-        name: opt("name", StringLenientOpt),
-        service_id: opt("serviceId", StringLenientOpt),
-        instance_count: opt("instanceCount", LenientOpt),
-        environment: opt("environment", StringLenientOpt),
-        diagnosis: field("diagnosis", List),
-        instance_id: opt("instanceId", StringLenientOpt),
-        thread: opt("thread", LenientOpt),
-        cpu: opt("cpu", LenientOpt),
-        memory: opt("memory"),
-        function_count: opt("functionCount", LenientOpt),
-        customs: opt("customs"),
-        providers_cache: field("providersCache", List),
-        function_type: opt("functionType", StringLenientOpt),
+        time: Opt("time", LenientOpt),
+        app_id: Opt("appId", StringLenientOpt),
+        version: Opt("version", StringLenientOpt),
+        qps: Opt("qps", LenientOpt),
+        latency: Opt("latency", LenientOpt),
+        rate: Opt("rate", LenientOpt),
+        failure_rate: Opt("failureRate", LenientOpt),
+        total: Opt("total", LenientOpt),
+        breaker_rate_agg: Opt("breakerRateAgg", LenientOpt),
+        circuit_breaker_open: Opt("circuitBreakerOpen", LenientOpt),
+        failure: Opt("failure", LenientOpt),
+        short_circuited: Opt("shortCircuited", LenientOpt),
+        semaphore_rejected: Opt("semaphoreRejected", LenientOpt),
+        thread_pool_rejected: Opt("threadPoolRejected", LenientOpt),
+        count_timeout: Opt("countTimeout", LenientOpt),
+        l995: Opt("l995", LenientOpt),
+        l99: Opt("l99", LenientOpt),
+        l90: Opt("l90", LenientOpt),
+        l75: Opt("l75", LenientOpt),
+        l50: Opt("l50", LenientOpt),
+        l25: Opt("l25", LenientOpt),
+        l5: Opt("l5", LenientOpt),
+        name: Opt("name", StringLenientOpt),
+        service_id: Opt("serviceId", StringLenientOpt),
+        instance_count: Opt("instanceCount", LenientOpt),
+        environment: Opt("environment", StringLenientOpt),
+        diagnosis: Field("diagnosis", List),
+        instance_id: Opt("instanceId", StringLenientOpt),
+        thread: Opt("thread", LenientOpt),
+        cpu: Opt("cpu", LenientOpt),
+        memory: Opt("memory", Plain),
+        function_count: Opt("functionCount", LenientOpt),
+        customs: Opt("customs", Plain),
+        providers_cache: Field("providersCache", List),
+        function_type: Opt("functionType", StringLenientOpt),
         ..Default::default()
     });
 
@@ -7525,7 +7497,7 @@ pub mod query_reported_information_list {
     ///
     /// Source: section 5.4.12, line 4456.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryReportedInformationListRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -7567,14 +7539,14 @@ pub mod query_reported_information_list {
         pub x_enterprise_project_id: Option<String>,
     }
     apigen_runtime::wire_object!(QueryReportedInformationListRequest {
-        project_id: opt("project_id"),
-        page: opt("page"),
-        number: opt("number"),
-        sort_type: opt("sortType"),
-        sort_key: opt("sortKey"),
-        app_ids: opt("appIds"),
-        name_filter: opt("nameFilter"),
-        x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
+        project_id: Opt("project_id", Plain),
+        page: Opt("page", Plain),
+        number: Opt("number", Plain),
+        sort_type: Opt("sortType", Plain),
+        sort_key: Opt("sortKey", Plain),
+        app_ids: Opt("appIds", Plain),
+        name_filter: Opt("nameFilter", Plain),
+        x_enterprise_project_id: Opt("X-Enterprise-Project-ID", Plain),
         ..Default::default()
     });
 
@@ -7647,7 +7619,7 @@ pub mod query_reported_information_list {
 
     /// The `KeyObject` object of the `QueryReportedInformationList` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct KeyObject {
         /// Key.
         ///
@@ -7679,19 +7651,19 @@ pub mod query_reported_information_list {
         pub custom: Option<serde_json::Value>,
     }
     apigen_runtime::wire_object!(KeyObject {
-        key: opt("key", StringLenientOpt),
-        service_id: opt("serviceId", StringLenientOpt),
-        service_name: opt("serviceName", StringLenientOpt),
-        app_id: opt("appId", StringLenientOpt),
-        version: opt("version", StringLenientOpt),
-        environment: opt("environment", StringLenientOpt),
-        custom: opt("custom"),
+        key: Opt("key", StringLenientOpt),
+        service_id: Opt("serviceId", StringLenientOpt),
+        service_name: Opt("serviceName", StringLenientOpt),
+        app_id: Opt("appId", StringLenientOpt),
+        version: Opt("version", StringLenientOpt),
+        environment: Opt("environment", StringLenientOpt),
+        custom: Opt("custom", Plain),
         ..Default::default()
     });
 
     /// Response of `QueryReportedInformationList` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryReportedInformationListResponse {
         /// Key list.
         ///
@@ -7715,11 +7687,11 @@ pub mod query_reported_information_list {
         pub total: Option<i32>,
     }
     apigen_runtime::wire_object!(QueryReportedInformationListResponse {
-        list: field("list", List),
-        app_ids: field("appIds", ListLenient),
-        page: opt("page", LenientOpt),
-        number: opt("number", LenientOpt),
-        total: opt("total", LenientOpt),
+        list: Field("list", List),
+        app_ids: Field("appIds", ListLenient),
+        page: Opt("page", LenientOpt),
+        number: Opt("number", LenientOpt),
+        total: Opt("total", LenientOpt),
         ..Default::default()
     });
 }
@@ -7728,7 +7700,7 @@ pub mod query_reported_information_list {
 pub mod modify_rbac_account_of_service_comb_engine {
     /// The `ModifyRbacAccountOfServiceCombEngineBody` object of the `ModifyRBACAccountOfServiceCombEngine` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ModifyRbacAccountOfServiceCombEngineBody {
         /// New role list of the account, which will completely overwrite the original role list.
         ///
@@ -7736,7 +7708,7 @@ pub mod modify_rbac_account_of_service_comb_engine {
         pub roles: Vec<String>,
     }
     apigen_runtime::wire_object!(ModifyRbacAccountOfServiceCombEngineBody {
-        roles: list("roles"),
+        roles: List("roles", Plain),
         ..Default::default()
     });
 
@@ -7759,7 +7731,6 @@ pub mod modify_rbac_account_of_service_comb_engine {
     ///
     /// Source: section 5.5.1, line 4581.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyRbacAccountOfServiceCombEngineRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -7798,12 +7769,12 @@ pub mod modify_rbac_account_of_service_comb_engine {
     }
     apigen_runtime::wire_object!(
         ModifyRbacAccountOfServiceCombEngineRequest {
-            project_id: opt("project_id"),
-            name: field("name"),
-            x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
-            x_engine_id: field("X-Engine-Id"),
-            authorization: opt("Authorization"),
-            body: opt("body")
+            project_id: Opt("project_id", Plain),
+            name: Field("name", Plain),
+            x_enterprise_project_id: Opt("X-Enterprise-Project-ID", Plain),
+            x_engine_id: Field("X-Engine-Id", Plain),
+            authorization: Opt("Authorization", Plain),
+            body: Opt("body", Plain)
         },
         required = ["name", "X-Engine-Id"]
     );
@@ -7851,7 +7822,7 @@ pub mod modify_rbac_account_of_service_comb_engine {
 
     /// Response of `ModifyRBACAccountOfServiceCombEngine` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ModifyRbacAccountOfServiceCombEngineResponse {
         /// Result.
         ///
@@ -7859,7 +7830,7 @@ pub mod modify_rbac_account_of_service_comb_engine {
         pub result: Option<String>,
     }
     apigen_runtime::wire_object!(ModifyRbacAccountOfServiceCombEngineResponse {
-        result: opt("result", StringLenientOpt),
+        result: Opt("result", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -7868,7 +7839,7 @@ pub mod modify_rbac_account_of_service_comb_engine {
 pub mod change_rbac_account_password_of_service_comb_engine {
     /// The `ChangeRbacAccountPasswordOfServiceCombEngineBody` object of the `ChangeRBACAccountPasswordOfServiceCombEngine` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ChangeRbacAccountPasswordOfServiceCombEngineBody {
         /// Current password. Required when the modifier changes its own password. Otherwise (for example, the admin account changes the password of another account), the current password is not required.
         ///
@@ -7881,8 +7852,8 @@ pub mod change_rbac_account_password_of_service_comb_engine {
     }
     apigen_runtime::wire_object!(
         ChangeRbacAccountPasswordOfServiceCombEngineBody {
-            current_password: opt("currentPassword"),
-            password: field("password"),
+            current_password: Opt("currentPassword", Plain),
+            password: Field("password", Plain),
             ..Default::default()
         },
         required = ["password"]
@@ -7910,7 +7881,6 @@ pub mod change_rbac_account_password_of_service_comb_engine {
     ///
     /// Source: section 5.5.2, line 4678.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ChangeRbacAccountPasswordOfServiceCombEngineRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -7949,12 +7919,12 @@ pub mod change_rbac_account_password_of_service_comb_engine {
     }
     apigen_runtime::wire_object!(
         ChangeRbacAccountPasswordOfServiceCombEngineRequest {
-            project_id: opt("project_id"),
-            name: field("name"),
-            x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
-            x_engine_id: field("X-Engine-Id"),
-            authorization: opt("Authorization"),
-            body: field("body")
+            project_id: Opt("project_id", Plain),
+            name: Field("name", Plain),
+            x_enterprise_project_id: Opt("X-Enterprise-Project-ID", Plain),
+            x_engine_id: Field("X-Engine-Id", Plain),
+            authorization: Opt("Authorization", Plain),
+            body: Field("body", Plain)
         },
         required = ["name", "X-Engine-Id", "body"]
     );
@@ -8000,7 +7970,7 @@ pub mod change_rbac_account_password_of_service_comb_engine {
 
     /// Response of `ChangeRBACAccountPasswordOfServiceCombEngine` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ChangeRbacAccountPasswordOfServiceCombEngineResponse {
         /// Result.
         ///
@@ -8008,7 +7978,7 @@ pub mod change_rbac_account_password_of_service_comb_engine {
         pub result: Option<String>,
     }
     apigen_runtime::wire_object!(ChangeRbacAccountPasswordOfServiceCombEngineResponse {
-        result: opt("result", StringLenientOpt),
+        result: Opt("result", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -8021,7 +7991,6 @@ pub mod delete_rbac_account_of_service_comb_engine {
     ///
     /// Source: section 5.5.3, line 4772.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteRbacAccountOfServiceCombEngineRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -8058,11 +8027,11 @@ pub mod delete_rbac_account_of_service_comb_engine {
     }
     apigen_runtime::wire_object!(
         DeleteRbacAccountOfServiceCombEngineRequest {
-            project_id: opt("project_id"),
-            name: field("name"),
-            x_enterprise_project_id: opt("X-Enterprise-Project-ID"),
-            x_engine_id: field("X-Engine-Id"),
-            authorization: opt("Authorization")
+            project_id: Opt("project_id", Plain),
+            name: Field("name", Plain),
+            x_enterprise_project_id: Opt("X-Enterprise-Project-ID", Plain),
+            x_engine_id: Field("X-Engine-Id", Plain),
+            authorization: Opt("Authorization", Plain)
         },
         required = ["name", "X-Engine-Id"]
     );
@@ -8103,7 +8072,7 @@ pub mod delete_rbac_account_of_service_comb_engine {
 
     /// Response of `DeleteRBACAccountOfServiceCombEngine` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteRbacAccountOfServiceCombEngineResponse {
         /// Result.
         ///
@@ -8111,7 +8080,7 @@ pub mod delete_rbac_account_of_service_comb_engine {
         pub result: Option<String>,
     }
     apigen_runtime::wire_object!(DeleteRbacAccountOfServiceCombEngineResponse {
-        result: opt("result", StringLenientOpt),
+        result: Opt("result", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -8124,7 +8093,6 @@ pub mod query_nacos_namespace {
     ///
     /// Source: section 6.1, line 4858.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryNacosNamespaceRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -8157,11 +8125,11 @@ pub mod query_nacos_namespace {
     }
     apigen_runtime::wire_object!(
         QueryNacosNamespaceRequest {
-            project_id: opt("project_id"),
-            offset: field("offset"),
-            limit: field("limit"),
-            x_engine_id: field("x-engine-id"),
-            x_enterprise_project_id: field("X-Enterprise-Project-ID")
+            project_id: Opt("project_id", Plain),
+            offset: Field("offset", Plain),
+            limit: Field("limit", Plain),
+            x_engine_id: Field("x-engine-id", Plain),
+            x_enterprise_project_id: Field("X-Enterprise-Project-ID", Plain)
         },
         required = ["offset", "limit", "x-engine-id", "X-Enterprise-Project-ID"]
     );
@@ -8192,7 +8160,7 @@ pub mod query_nacos_namespace {
 
     /// The `ListData` object of the `QueryNacosNamespace` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListData {
         /// Namespace name.
         ///
@@ -8216,17 +8184,17 @@ pub mod query_nacos_namespace {
         pub r#type: Option<f64>,
     }
     apigen_runtime::wire_object!(ListData {
-        namespace: opt("namespace", StringLenientOpt),
-        namespace_show_name: opt("namespaceShowName", StringLenientOpt),
-        quota: opt("quota", LenientOpt),
-        config_count: opt("configCount", LenientOpt),
-        r#type: opt("type", LenientOpt),
+        namespace: Opt("namespace", StringLenientOpt),
+        namespace_show_name: Opt("namespaceShowName", StringLenientOpt),
+        quota: Opt("quota", LenientOpt),
+        config_count: Opt("configCount", LenientOpt),
+        r#type: Opt("type", LenientOpt),
         ..Default::default()
     });
 
     /// Response of `QueryNacosNamespace` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryNacosNamespaceResponse {
         /// Response code
         ///
@@ -8238,8 +8206,8 @@ pub mod query_nacos_namespace {
         pub data: Vec<ListData>,
     }
     apigen_runtime::wire_object!(QueryNacosNamespaceResponse {
-        code: opt("code", LenientOpt),
-        data: field("data", List),
+        code: Opt("code", LenientOpt),
+        data: Field("data", List),
         ..Default::default()
     });
 }
@@ -8252,7 +8220,6 @@ pub mod create_nacos_namespace {
     ///
     /// Source: section 6.2, line 4950.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateNacosNamespaceRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -8295,12 +8262,12 @@ pub mod create_nacos_namespace {
     }
     apigen_runtime::wire_object!(
         CreateNacosNamespaceRequest {
-            project_id: opt("project_id"),
-            custom_namespace_id: field("customNamespaceId"),
-            namespace_name: field("namespaceName"),
-            namespace_desc: opt("namespaceDesc"),
-            x_engine_id: field("x-engine-id"),
-            x_enterprise_project_id: field("X-Enterprise-Project-ID")
+            project_id: Opt("project_id", Plain),
+            custom_namespace_id: Field("customNamespaceId", Plain),
+            namespace_name: Field("namespaceName", Plain),
+            namespace_desc: Opt("namespaceDesc", Plain),
+            x_engine_id: Field("x-engine-id", Plain),
+            x_enterprise_project_id: Field("X-Enterprise-Project-ID", Plain)
         },
         required = [
             "customNamespaceId",
@@ -8345,7 +8312,7 @@ pub mod create_nacos_namespace {
     ///
     /// The document describes no body for this response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateNacosNamespaceResponse {}
     apigen_runtime::wire_object!(CreateNacosNamespaceResponse {});
 }
@@ -8358,7 +8325,6 @@ pub mod update_nacos_namespace {
     ///
     /// Source: section 6.3, line 5021.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateNacosNamespaceRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -8399,12 +8365,12 @@ pub mod update_nacos_namespace {
     }
     apigen_runtime::wire_object!(
         UpdateNacosNamespaceRequest {
-            project_id: opt("project_id"),
-            namespace: field("namespace"),
-            namespace_show_name: field("namespaceShowName"),
-            namespace_desc: field("namespaceDesc"),
-            x_engine_id: field("x-engine-id"),
-            x_enterprise_project_id: field("X-Enterprise-Project-ID")
+            project_id: Opt("project_id", Plain),
+            namespace: Field("namespace", Plain),
+            namespace_show_name: Field("namespaceShowName", Plain),
+            namespace_desc: Field("namespaceDesc", Plain),
+            x_engine_id: Field("x-engine-id", Plain),
+            x_enterprise_project_id: Field("X-Enterprise-Project-ID", Plain)
         },
         required = [
             "namespace",
@@ -8445,7 +8411,7 @@ pub mod update_nacos_namespace {
     ///
     /// The document describes no body for this response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct UpdateNacosNamespaceResponse {}
     apigen_runtime::wire_object!(UpdateNacosNamespaceResponse {});
 }
@@ -8458,7 +8424,6 @@ pub mod delete_nacos_namespace {
     ///
     /// Source: section 6.4, line 5094.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteNacosNamespaceRequest {
         /// Project ID, which must be unique. The value contains 1 to 64 characters.
         ///
@@ -8487,10 +8452,10 @@ pub mod delete_nacos_namespace {
     }
     apigen_runtime::wire_object!(
         DeleteNacosNamespaceRequest {
-            project_id: opt("project_id"),
-            namespace_id: field("namespaceId"),
-            x_engine_id: field("x-engine-id"),
-            x_enterprise_project_id: field("X-Enterprise-Project-ID")
+            project_id: Opt("project_id", Plain),
+            namespace_id: Field("namespaceId", Plain),
+            x_engine_id: Field("x-engine-id", Plain),
+            x_enterprise_project_id: Field("X-Enterprise-Project-ID", Plain)
         },
         required = ["namespaceId", "x-engine-id", "X-Enterprise-Project-ID"]
     );
@@ -8521,7 +8486,7 @@ pub mod delete_nacos_namespace {
     ///
     /// The document describes no body for this response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteNacosNamespaceResponse {}
     apigen_runtime::wire_object!(DeleteNacosNamespaceResponse {});
 }
@@ -8530,7 +8495,7 @@ pub mod delete_nacos_namespace {
 pub mod obtain_user_token_of_exclusive_service_comb_engine {
     /// The `ObtainUserTokenOfExclusiveServiceCombEngineBody` object of the `ObtainUserTokenOfExclusiveServiceCombEngine` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ObtainUserTokenOfExclusiveServiceCombEngineBody {
         /// ServiceComb engine account name.
         ///
@@ -8543,8 +8508,8 @@ pub mod obtain_user_token_of_exclusive_service_comb_engine {
     }
     apigen_runtime::wire_object!(
         ObtainUserTokenOfExclusiveServiceCombEngineBody {
-            name: field("name"),
-            password: field("password"),
+            name: Field("name", Plain),
+            password: Field("password", Plain),
             ..Default::default()
         },
         required = ["name", "password"]
@@ -8569,14 +8534,13 @@ pub mod obtain_user_token_of_exclusive_service_comb_engine {
     ///
     /// Source: section 7.2.1, line 5180.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ObtainUserTokenOfExclusiveServiceCombEngineRequest {
         /// Request body.
         pub body: ObtainUserTokenOfExclusiveServiceCombEngineBody,
     }
     apigen_runtime::wire_object!(
         ObtainUserTokenOfExclusiveServiceCombEngineRequest {
-            body: field("body")
+            body: Field("body", Plain)
         },
         required = ["body"]
     );
@@ -8590,7 +8554,7 @@ pub mod obtain_user_token_of_exclusive_service_comb_engine {
 
     /// Response of `ObtainUserTokenOfExclusiveServiceCombEngine` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ObtainUserTokenOfExclusiveServiceCombEngineResponse {
         /// User token, which is valid for 12 hours.
         ///
@@ -8598,7 +8562,7 @@ pub mod obtain_user_token_of_exclusive_service_comb_engine {
         pub token: Option<String>,
     }
     apigen_runtime::wire_object!(ObtainUserTokenOfExclusiveServiceCombEngineResponse {
-        token: opt("token", StringLenientOpt),
+        token: Opt("token", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -8619,7 +8583,6 @@ pub mod query_information_about_microservice {
     ///
     /// Source: section 7.3.1, line 5279.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryInformationAboutMicroserviceRequest {
         /// Fixed value: default.
         ///
@@ -8644,9 +8607,9 @@ pub mod query_information_about_microservice {
     }
     apigen_runtime::wire_object!(
         QueryInformationAboutMicroserviceRequest {
-            project_id: opt("project_id"),
-            service_id: field("service_id"),
-            authorization: opt("Authorization")
+            project_id: Opt("project_id", Plain),
+            service_id: Field("service_id", Plain),
+            authorization: Opt("Authorization", Plain)
         },
         required = ["service_id"]
     );
@@ -8676,7 +8639,7 @@ pub mod query_information_about_microservice {
 
     /// Response of `QueryInformationAboutMicroservice` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryInformationAboutMicroserviceResponse {
         /// Microservice information.
         ///
@@ -8684,7 +8647,7 @@ pub mod query_information_about_microservice {
         pub service: Option<Microservice>,
     }
     apigen_runtime::wire_object!(QueryInformationAboutMicroserviceResponse {
-        service: opt("service"),
+        service: Opt("service", Plain),
         ..Default::default()
     });
 }
@@ -8697,7 +8660,6 @@ pub mod delete_definition_information_about_microservice {
     ///
     /// Source: section 7.3.2, line 5414.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteDefinitionInformationAboutMicroserviceRequest {
         /// Fixed value: default.
         ///
@@ -8728,10 +8690,10 @@ pub mod delete_definition_information_about_microservice {
     }
     apigen_runtime::wire_object!(
         DeleteDefinitionInformationAboutMicroserviceRequest {
-            project_id: opt("project_id"),
-            service_id: field("service_id"),
-            force: opt("force"),
-            authorization: opt("Authorization")
+            project_id: Opt("project_id", Plain),
+            service_id: Field("service_id", Plain),
+            force: Opt("force", Plain),
+            authorization: Opt("Authorization", Plain)
         },
         required = ["service_id"]
     );
@@ -8770,7 +8732,7 @@ pub mod delete_definition_information_about_microservice {
     ///
     /// The document describes no body for this response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteDefinitionInformationAboutMicroserviceResponse {}
     apigen_runtime::wire_object!(DeleteDefinitionInformationAboutMicroserviceResponse {});
 }
@@ -8791,7 +8753,7 @@ pub mod query_information_about_all_microservices {
     ///
     /// Source: section 7.3.3, line 5490.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryInformationAboutAllMicroservicesRequest {
         /// Fixed value: default.
         ///
@@ -8809,8 +8771,8 @@ pub mod query_information_about_all_microservices {
         pub authorization: Option<String>,
     }
     apigen_runtime::wire_object!(QueryInformationAboutAllMicroservicesRequest {
-        project_id: opt("project_id"),
-        authorization: opt("Authorization"),
+        project_id: Opt("project_id", Plain),
+        authorization: Opt("Authorization", Plain),
         ..Default::default()
     });
 
@@ -8838,7 +8800,7 @@ pub mod query_information_about_all_microservices {
 
     /// Response of `QueryInformationAboutAllMicroservices` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryInformationAboutAllMicroservicesResponse {
         /// Microservice list.
         ///
@@ -8846,7 +8808,7 @@ pub mod query_information_about_all_microservices {
         pub services: Vec<Microservice>,
     }
     apigen_runtime::wire_object!(QueryInformationAboutAllMicroservicesResponse {
-        services: field("services", List),
+        services: Field("services", List),
         ..Default::default()
     });
 }
@@ -8864,7 +8826,7 @@ pub mod create_static_information_for_microservice {
 
     /// The `Framework` object of the `CreateStaticInformationForMicroservice` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Framework {
         /// Microservice development framework. Default value: UNKNOWN .
         ///
@@ -8878,8 +8840,8 @@ pub mod create_static_information_for_microservice {
         pub version: Option<String>,
     }
     apigen_runtime::wire_object!(Framework {
-        name: opt("name"),
-        version: opt("version"),
+        name: Opt("name", Plain),
+        version: Opt("version", Plain),
         ..Default::default()
     });
 
@@ -8907,7 +8869,7 @@ pub mod create_static_information_for_microservice {
 
     /// The `ServicePath` object of the `CreateStaticInformationForMicroservice` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ServicePath {
         /// Route address.
         ///
@@ -8919,8 +8881,8 @@ pub mod create_static_information_for_microservice {
         pub property: Option<serde_json::Value>,
     }
     apigen_runtime::wire_object!(ServicePath {
-        path: opt("Path"),
-        property: opt("Property"),
+        path: Opt("Path", Plain),
+        property: Opt("Property", Plain),
         ..Default::default()
     });
 
@@ -8948,7 +8910,7 @@ pub mod create_static_information_for_microservice {
 
     /// The `Microservice` object of the `CreateStaticInformationForMicroservice` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Microservice {
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: ^.*\$
         ///
@@ -9023,20 +8985,20 @@ pub mod create_static_information_for_microservice {
     }
     apigen_runtime::wire_object!(
         Microservice {
-            service_id: opt("serviceId"),
-            environment: opt("environment"),
-            app_id: opt("appId"),
-            service_name: field("serviceName"),
-            version: opt("version"),
-            description: opt("description"),
-            level: opt("level"),
-            register_by: opt("registerBy"),
-            schemas: list("schemas"),
-            status: opt("status"),
-            timestamp: opt("timestamp"),
-            mod_timestamp: opt("modTimestamp"),
-            framework: opt("framework"),
-            paths: list("paths"),
+            service_id: Opt("serviceId", Plain),
+            environment: Opt("environment", Plain),
+            app_id: Opt("appId", Plain),
+            service_name: Field("serviceName", Plain),
+            version: Opt("version", Plain),
+            description: Opt("description", Plain),
+            level: Opt("level", Plain),
+            register_by: Opt("registerBy", Plain),
+            schemas: List("schemas", Plain),
+            status: Opt("status", Plain),
+            timestamp: Opt("timestamp", Plain),
+            mod_timestamp: Opt("modTimestamp", Plain),
+            framework: Opt("framework", Plain),
+            paths: List("paths", Plain),
             ..Default::default()
         },
         required = ["serviceName"]
@@ -9160,7 +9122,7 @@ pub mod create_static_information_for_microservice {
 
     /// The `Rule` object of the `CreateStaticInformationForMicroservice` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Rule {
         /// Customized rule ID.
         ///
@@ -9194,13 +9156,13 @@ pub mod create_static_information_for_microservice {
         pub mod_timestamp: Option<String>,
     }
     apigen_runtime::wire_object!(Rule {
-        rule_id: opt("ruleId"),
-        rule_type: opt("ruleType"),
-        attribute: opt("attribute"),
-        pattern: opt("pattern"),
-        description: opt("description"),
-        timestamp: opt("timestamp"),
-        mod_timestamp: opt("modTimestamp"),
+        rule_id: Opt("ruleId", Plain),
+        rule_type: Opt("ruleType", Plain),
+        attribute: Opt("attribute", Plain),
+        pattern: Opt("pattern", Plain),
+        description: Opt("description", Plain),
+        timestamp: Opt("timestamp", Plain),
+        mod_timestamp: Opt("modTimestamp", Plain),
         ..Default::default()
     });
 
@@ -9263,7 +9225,7 @@ pub mod create_static_information_for_microservice {
 
     /// The `MicroServiceInstance` object of the `CreateStaticInformationForMicroservice` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct MicroServiceInstance {
         /// Instance ID, which must be unique. The instance ID is generated by the service center.
         ///
@@ -9314,17 +9276,17 @@ pub mod create_static_information_for_microservice {
     }
     apigen_runtime::wire_object!(
         MicroServiceInstance {
-            instance_id: opt("instanceId"),
-            service_id: opt("serviceId"),
-            version: opt("version"),
-            host_name: field("hostName"),
-            endpoints: field("endpoints"),
-            status: opt("status"),
-            properties: opt("properties"),
-            health_check: opt("healthCheck"),
-            data_center_info: opt("dataCenterInfo"),
-            timestamp: opt("timestamp"),
-            mod_timestamp: opt("modTimestamp"),
+            instance_id: Opt("instanceId", Plain),
+            service_id: Opt("serviceId", Plain),
+            version: Opt("version", Plain),
+            host_name: Field("hostName", Plain),
+            endpoints: Field("endpoints", Plain),
+            status: Opt("status", Plain),
+            properties: Opt("properties", Plain),
+            health_check: Opt("healthCheck", Plain),
+            data_center_info: Opt("dataCenterInfo", Plain),
+            timestamp: Opt("timestamp", Plain),
+            mod_timestamp: Opt("modTimestamp", Plain),
             ..Default::default()
         },
         required = ["hostName", "endpoints"]
@@ -9408,7 +9370,7 @@ pub mod create_static_information_for_microservice {
 
     /// The `CreateStaticInformationForMicroserviceBody` object of the `CreateStaticInformationForMicroservice` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateStaticInformationForMicroserviceBody {
         /// Microservice static information (rebuilt from the example).
         pub service: Microservice,
@@ -9421,10 +9383,10 @@ pub mod create_static_information_for_microservice {
     }
     apigen_runtime::wire_object!(
         CreateStaticInformationForMicroserviceBody {
-            service: field("service"),
-            rules: list("rules"),
-            instances: list("instances"),
-            tags: opt("tags"),
+            service: Field("service", Plain),
+            rules: List("rules", Plain),
+            instances: List("instances", Plain),
+            tags: Opt("tags", Plain),
             ..Default::default()
         },
         required = ["service"]
@@ -9470,7 +9432,6 @@ pub mod create_static_information_for_microservice {
     ///
     /// Source: section 7.3.4, line 5637.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateStaticInformationForMicroserviceRequest {
         /// Fixed value: default.
         ///
@@ -9489,9 +9450,9 @@ pub mod create_static_information_for_microservice {
     }
     apigen_runtime::wire_object!(
         CreateStaticInformationForMicroserviceRequest {
-            project_id: opt("project_id"),
-            authorization: opt("Authorization"),
-            body: field("body")
+            project_id: Opt("project_id", Plain),
+            authorization: Opt("Authorization", Plain),
+            body: Field("body", Plain)
         },
         required = ["body"]
     );
@@ -9521,7 +9482,7 @@ pub mod create_static_information_for_microservice {
 
     /// Response of `CreateStaticInformationForMicroservice` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateStaticInformationForMicroserviceResponse {
         /// Microservice ID, which must be unique.
         ///
@@ -9529,7 +9490,7 @@ pub mod create_static_information_for_microservice {
         pub service_id: Option<String>,
     }
     apigen_runtime::wire_object!(CreateStaticInformationForMicroserviceResponse {
-        service_id: opt("serviceId", StringLenientOpt),
+        service_id: Opt("serviceId", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -9538,7 +9499,7 @@ pub mod create_static_information_for_microservice {
 pub mod delete_static_information_about_microservices_in_batches {
     /// The `DeleteStaticInformationAboutMicroservicesInBatchesBody` object of the `DeleteStaticInformationAboutMicroservicesInBatches` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteStaticInformationAboutMicroservicesInBatchesBody {
         /// Service ID list. For details about how to obtain the service ID list, see Querying Information About All Microservices .
         ///
@@ -9547,7 +9508,7 @@ pub mod delete_static_information_about_microservices_in_batches {
     }
     apigen_runtime::wire_object!(
         DeleteStaticInformationAboutMicroservicesInBatchesBody {
-            service_ids: field("serviceIds"),
+            service_ids: Field("serviceIds", Plain),
             ..Default::default()
         },
         required = ["serviceIds"]
@@ -9568,7 +9529,6 @@ pub mod delete_static_information_about_microservices_in_batches {
     ///
     /// Source: section 7.3.5, line 5816.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteStaticInformationAboutMicroservicesInBatchesRequest {
         /// Fixed value: default.
         ///
@@ -9595,10 +9555,10 @@ pub mod delete_static_information_about_microservices_in_batches {
     }
     apigen_runtime::wire_object!(
         DeleteStaticInformationAboutMicroservicesInBatchesRequest {
-            project_id: opt("project_id"),
-            force: opt("force"),
-            authorization: opt("Authorization"),
-            body: field("body")
+            project_id: Opt("project_id", Plain),
+            force: Opt("force", Plain),
+            authorization: Opt("Authorization", Plain),
+            body: Field("body", Plain)
         },
         required = ["body"]
     );
@@ -9637,7 +9597,7 @@ pub mod delete_static_information_about_microservices_in_batches {
 
     /// The `DelServicesRsplnfo` object of the `DeleteStaticInformationAboutMicroservicesInBatches` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DelServicesRsplnfo {
         /// Microservice ID.
         ///
@@ -9645,13 +9605,13 @@ pub mod delete_static_information_about_microservices_in_batches {
         pub service_id: Option<String>,
     }
     apigen_runtime::wire_object!(DelServicesRsplnfo {
-        service_id: opt("serviceId", StringLenientOpt),
+        service_id: Opt("serviceId", StringLenientOpt),
         ..Default::default()
     });
 
     /// Response of `DeleteStaticInformationAboutMicroservicesInBatches` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteStaticInformationAboutMicroservicesInBatchesResponse {
         /// List of services to be deleted.
         ///
@@ -9659,7 +9619,7 @@ pub mod delete_static_information_about_microservices_in_batches {
         pub services: Vec<DelServicesRsplnfo>,
     }
     apigen_runtime::wire_object!(DeleteStaticInformationAboutMicroservicesInBatchesResponse {
-        services: field("services", List),
+        services: Field("services", List),
         ..Default::default()
     });
 }
@@ -9668,7 +9628,7 @@ pub mod delete_static_information_about_microservices_in_batches {
 pub mod modify_extended_attributes_of_microservice {
     /// The `ModifyExtendedAttributesOfMicroserviceBody` object of the `ModifyExtendedAttributesOfMicroservice` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ModifyExtendedAttributesOfMicroserviceBody {
         /// Extended attribute. You can customize a key and value. The value must be at least 1 byte long.
         ///
@@ -9677,7 +9637,7 @@ pub mod modify_extended_attributes_of_microservice {
     }
     apigen_runtime::wire_object!(
         ModifyExtendedAttributesOfMicroserviceBody {
-            properties: field("properties"),
+            properties: Field("properties", Plain),
             ..Default::default()
         },
         required = ["properties"]
@@ -9698,7 +9658,6 @@ pub mod modify_extended_attributes_of_microservice {
     ///
     /// Source: section 7.3.6, line 5927.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyExtendedAttributesOfMicroserviceRequest {
         /// Fixed value: default.
         ///
@@ -9725,10 +9684,10 @@ pub mod modify_extended_attributes_of_microservice {
     }
     apigen_runtime::wire_object!(
         ModifyExtendedAttributesOfMicroserviceRequest {
-            project_id: opt("project_id"),
-            service_id: field("service_id"),
-            authorization: opt("Authorization"),
-            body: field("body")
+            project_id: Opt("project_id", Plain),
+            service_id: Field("service_id", Plain),
+            authorization: Opt("Authorization", Plain),
+            body: Field("body", Plain)
         },
         required = ["service_id", "body"]
     );
@@ -9764,7 +9723,7 @@ pub mod modify_extended_attributes_of_microservice {
     ///
     /// The document describes no body for this response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ModifyExtendedAttributesOfMicroserviceResponse {}
     apigen_runtime::wire_object!(ModifyExtendedAttributesOfMicroserviceResponse {});
 }
@@ -9779,7 +9738,6 @@ pub mod query_unique_service_or_schema_id_of_microservice {
     ///
     /// Source: section 7.3.7, line 6010.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryUniqueServiceOrSchemaIdOfMicroserviceRequest {
         /// Fixed value: default.
         ///
@@ -9834,15 +9792,15 @@ pub mod query_unique_service_or_schema_id_of_microservice {
     }
     apigen_runtime::wire_object!(
         QueryUniqueServiceOrSchemaIdOfMicroserviceRequest {
-            project_id: opt("project_id"),
-            r#type: field("type"),
-            env: opt("env"),
-            app_id: opt("appId"),
-            service_name: opt("serviceName"),
-            version: opt("version"),
-            service_id: opt("serviceId"),
-            schema_id: opt("schemaId"),
-            authorization: opt("Authorization")
+            project_id: Opt("project_id", Plain),
+            r#type: Field("type", Plain),
+            env: Opt("env", Plain),
+            app_id: Opt("appId", Plain),
+            service_name: Opt("serviceName", Plain),
+            version: Opt("version", Plain),
+            service_id: Opt("serviceId", Plain),
+            schema_id: Opt("schemaId", Plain),
+            authorization: Opt("Authorization", Plain)
         },
         required = ["type"]
     );
@@ -9914,7 +9872,7 @@ pub mod query_unique_service_or_schema_id_of_microservice {
 
     /// Response of `QueryUniqueServiceOrSchemaIDOfMicroservice` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryUniqueServiceOrSchemaIdOfMicroserviceResponse {
         /// Microservice ID (rebuilt from the example).
         pub service_id: Option<String>,
@@ -9922,8 +9880,8 @@ pub mod query_unique_service_or_schema_id_of_microservice {
         pub schema_id: Option<String>,
     }
     apigen_runtime::wire_object!(QueryUniqueServiceOrSchemaIdOfMicroserviceResponse {
-        service_id: opt("serviceId", StringLenientOpt),
-        schema_id: opt("schemaId", StringLenientOpt),
+        service_id: Opt("serviceId", StringLenientOpt),
+        schema_id: Opt("schemaId", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -9936,7 +9894,6 @@ pub mod query_microservice_schema {
     ///
     /// Source: section 7.4.1, line 6088.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryMicroserviceSchemaRequest {
         /// Fixed value: default.
         ///
@@ -9965,10 +9922,10 @@ pub mod query_microservice_schema {
     }
     apigen_runtime::wire_object!(
         QueryMicroserviceSchemaRequest {
-            project_id: opt("project_id"),
-            service_id: field("service_id"),
-            schema_id: field("schema_id"),
-            authorization: opt("Authorization")
+            project_id: Opt("project_id", Plain),
+            service_id: Field("service_id", Plain),
+            schema_id: Field("schema_id", Plain),
+            authorization: Opt("Authorization", Plain)
         },
         required = ["service_id", "schema_id"]
     );
@@ -9999,7 +9956,7 @@ pub mod query_microservice_schema {
 
     /// Response of `QueryMicroserviceSchema` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryMicroserviceSchemaResponse {
         /// Schema content.
         ///
@@ -10007,7 +9964,7 @@ pub mod query_microservice_schema {
         pub schema: Option<String>,
     }
     apigen_runtime::wire_object!(QueryMicroserviceSchemaResponse {
-        schema: opt("schema", StringLenientOpt),
+        schema: Opt("schema", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -10016,7 +9973,7 @@ pub mod query_microservice_schema {
 pub mod modify_microservice_schema {
     /// The `ModifyMicroserviceSchemaBody` object of the `ModifyMicroserviceSchema` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ModifyMicroserviceSchemaBody {
         /// Schema content.
         ///
@@ -10029,8 +9986,8 @@ pub mod modify_microservice_schema {
     }
     apigen_runtime::wire_object!(
         ModifyMicroserviceSchemaBody {
-            schema: field("schema"),
-            summary: opt("summary"),
+            schema: Field("schema", Plain),
+            summary: Opt("summary", Plain),
             ..Default::default()
         },
         required = ["schema"]
@@ -10062,7 +10019,6 @@ pub mod modify_microservice_schema {
     ///
     /// Source: section 7.4.2, line 6180.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyMicroserviceSchemaRequest {
         /// Fixed value: default.
         ///
@@ -10095,11 +10051,11 @@ pub mod modify_microservice_schema {
     }
     apigen_runtime::wire_object!(
         ModifyMicroserviceSchemaRequest {
-            project_id: opt("project_id"),
-            service_id: field("service_id"),
-            schema_id: field("schema_id"),
-            authorization: opt("Authorization"),
-            body: field("body")
+            project_id: Opt("project_id", Plain),
+            service_id: Field("service_id", Plain),
+            schema_id: Field("schema_id", Plain),
+            authorization: Opt("Authorization", Plain),
+            body: Field("body", Plain)
         },
         required = ["service_id", "schema_id", "body"]
     );
@@ -10137,7 +10093,7 @@ pub mod modify_microservice_schema {
     ///
     /// The document describes no body for this response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ModifyMicroserviceSchemaResponse {}
     apigen_runtime::wire_object!(ModifyMicroserviceSchemaResponse {});
 }
@@ -10150,7 +10106,6 @@ pub mod query_all_schema_information_about_microservice {
     ///
     /// Source: section 7.4.3, line 6260.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryAllSchemaInformationAboutMicroserviceRequest {
         /// Fixed value: default.
         ///
@@ -10181,10 +10136,10 @@ pub mod query_all_schema_information_about_microservice {
     }
     apigen_runtime::wire_object!(
         QueryAllSchemaInformationAboutMicroserviceRequest {
-            project_id: opt("project_id"),
-            service_id: field("service_id"),
-            with_schema: opt("withSchema"),
-            authorization: opt("Authorization")
+            project_id: Opt("project_id", Plain),
+            service_id: Field("service_id", Plain),
+            with_schema: Opt("withSchema", Plain),
+            authorization: Opt("Authorization", Plain)
         },
         required = ["service_id"]
     );
@@ -10221,7 +10176,7 @@ pub mod query_all_schema_information_about_microservice {
 
     /// The `Schema` object of the `QueryAllSchemaInformationAboutMicroservice` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Schema {
         /// Schema ID.
         ///
@@ -10237,15 +10192,15 @@ pub mod query_all_schema_information_about_microservice {
         pub summary: Option<String>,
     }
     apigen_runtime::wire_object!(Schema {
-        schema_id: opt("schemaId", StringLenientOpt),
-        schema: opt("schema", StringLenientOpt),
-        summary: opt("summary", StringLenientOpt),
+        schema_id: Opt("schemaId", StringLenientOpt),
+        schema: Opt("schema", StringLenientOpt),
+        summary: Opt("summary", StringLenientOpt),
         ..Default::default()
     });
 
     /// Response of `QueryAllSchemaInformationAboutMicroservice` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryAllSchemaInformationAboutMicroserviceResponse {
         /// Schema list.
         ///
@@ -10253,7 +10208,7 @@ pub mod query_all_schema_information_about_microservice {
         pub schemas: Vec<Schema>,
     }
     apigen_runtime::wire_object!(QueryAllSchemaInformationAboutMicroserviceResponse {
-        schemas: field("schemas", List),
+        schemas: Field("schemas", List),
         ..Default::default()
     });
 }
@@ -10267,7 +10222,7 @@ pub mod register_microservice_instance {
 
     /// The `MicroServiceInstance` object of the `RegisterMicroserviceInstance` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct MicroServiceInstance {
         /// Instance ID, which must be unique. The instance ID is generated by the service center.
         ///
@@ -10318,17 +10273,17 @@ pub mod register_microservice_instance {
     }
     apigen_runtime::wire_object!(
         MicroServiceInstance {
-            instance_id: opt("instanceId"),
-            service_id: opt("serviceId"),
-            version: opt("version"),
-            host_name: field("hostName"),
-            endpoints: list("endpoints"),
-            status: opt("status"),
-            properties: opt("properties"),
-            health_check: opt("healthCheck"),
-            data_center_info: opt("dataCenterInfo"),
-            timestamp: opt("timestamp"),
-            mod_timestamp: opt("modTimestamp"),
+            instance_id: Opt("instanceId", Plain),
+            service_id: Opt("serviceId", Plain),
+            version: Opt("version", Plain),
+            host_name: Field("hostName", Plain),
+            endpoints: List("endpoints", Plain),
+            status: Opt("status", Plain),
+            properties: Opt("properties", Plain),
+            health_check: Opt("healthCheck", Plain),
+            data_center_info: Opt("dataCenterInfo", Plain),
+            timestamp: Opt("timestamp", Plain),
+            mod_timestamp: Opt("modTimestamp", Plain),
             ..Default::default()
         },
         required = ["hostName"]
@@ -10415,7 +10370,7 @@ pub mod register_microservice_instance {
 
     /// The `RegisterMicroserviceInstanceBody` object of the `RegisterMicroserviceInstance` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct RegisterMicroserviceInstanceBody {
         /// Microservice instance information.
         ///
@@ -10424,7 +10379,7 @@ pub mod register_microservice_instance {
     }
     apigen_runtime::wire_object!(
         RegisterMicroserviceInstanceBody {
-            instance: field("instance"),
+            instance: Field("instance", Plain),
             ..Default::default()
         },
         required = ["instance"]
@@ -10447,7 +10402,6 @@ pub mod register_microservice_instance {
     ///
     /// Source: section 7.5.1, line 6361.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct RegisterMicroserviceInstanceRequest {
         /// Fixed value: default.
         ///
@@ -10474,10 +10428,10 @@ pub mod register_microservice_instance {
     }
     apigen_runtime::wire_object!(
         RegisterMicroserviceInstanceRequest {
-            project_id: opt("project_id"),
-            service_id: field("service_id"),
-            authorization: opt("Authorization"),
-            body: field("body")
+            project_id: Opt("project_id", Plain),
+            service_id: Field("service_id", Plain),
+            authorization: Opt("Authorization", Plain),
+            body: Field("body", Plain)
         },
         required = ["service_id", "body"]
     );
@@ -10511,7 +10465,7 @@ pub mod register_microservice_instance {
 
     /// Response of `RegisterMicroserviceInstance` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct RegisterMicroserviceInstanceResponse {
         /// Instance ID.
         ///
@@ -10519,7 +10473,7 @@ pub mod register_microservice_instance {
         pub instance_id: Option<String>,
     }
     apigen_runtime::wire_object!(RegisterMicroserviceInstanceResponse {
-        instance_id: opt("instanceId", StringLenientOpt),
+        instance_id: Opt("instanceId", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -10538,7 +10492,6 @@ pub mod query_microservice_instance_based_on_service_id {
     ///
     /// Source: section 7.5.2, line 6506.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryMicroserviceInstanceBasedOnServiceIdRequest {
         /// Fixed value: default.
         ///
@@ -10567,10 +10520,10 @@ pub mod query_microservice_instance_based_on_service_id {
     }
     apigen_runtime::wire_object!(
         QueryMicroserviceInstanceBasedOnServiceIdRequest {
-            project_id: opt("project_id"),
-            service_id: field("service_id"),
-            tags: opt("tags"),
-            x_consumer_id: opt("X-ConsumerId")
+            project_id: Opt("project_id", Plain),
+            service_id: Field("service_id", Plain),
+            tags: Opt("tags", Plain),
+            x_consumer_id: Opt("X-ConsumerId", Plain)
         },
         required = ["service_id"]
     );
@@ -10607,13 +10560,13 @@ pub mod query_microservice_instance_based_on_service_id {
 
     /// Response of `QueryMicroserviceInstanceBasedOnServiceId` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryMicroserviceInstanceBasedOnServiceIdResponse {
         /// Rebuilt from the example response.
         pub instances: Vec<MicroServiceInstance>,
     }
     apigen_runtime::wire_object!(QueryMicroserviceInstanceBasedOnServiceIdResponse {
-        instances: field("instances", List),
+        instances: Field("instances", List),
         ..Default::default()
     });
 }
@@ -10626,7 +10579,6 @@ pub mod deregister_microservice_instance {
     ///
     /// Source: section 7.5.3, line 6638.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeregisterMicroserviceInstanceRequest {
         /// Fixed value: default.
         ///
@@ -10657,10 +10609,10 @@ pub mod deregister_microservice_instance {
     }
     apigen_runtime::wire_object!(
         DeregisterMicroserviceInstanceRequest {
-            project_id: opt("project_id"),
-            service_id: field("service_id"),
-            instance_id: field("instance_id"),
-            authorization: opt("Authorization")
+            project_id: Opt("project_id", Plain),
+            service_id: Field("service_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            authorization: Opt("Authorization", Plain)
         },
         required = ["service_id", "instance_id"]
     );
@@ -10693,7 +10645,7 @@ pub mod deregister_microservice_instance {
     ///
     /// The document describes no body for this response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeregisterMicroserviceInstanceResponse {}
     apigen_runtime::wire_object!(DeregisterMicroserviceInstanceResponse {});
 }
@@ -10712,7 +10664,6 @@ pub mod query_details_about_microservice_instance {
     ///
     /// Source: section 7.5.4, line 6705.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryDetailsAboutMicroserviceInstanceRequest {
         /// Fixed value: default.
         ///
@@ -10747,11 +10698,11 @@ pub mod query_details_about_microservice_instance {
     }
     apigen_runtime::wire_object!(
         QueryDetailsAboutMicroserviceInstanceRequest {
-            project_id: opt("project_id"),
-            service_id: field("service_id"),
-            instance_id: field("instance_id"),
-            tags: opt("tags"),
-            x_consumer_id: opt("X-consumerId")
+            project_id: Opt("project_id", Plain),
+            service_id: Field("service_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            tags: Opt("tags", Plain),
+            x_consumer_id: Opt("X-consumerId", Plain)
         },
         required = ["service_id", "instance_id"]
     );
@@ -10789,13 +10740,13 @@ pub mod query_details_about_microservice_instance {
 
     /// Response of `QueryDetailsAboutMicroserviceInstance` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryDetailsAboutMicroserviceInstanceResponse {
         /// Rebuilt from the example response.
         pub instance: Option<MicroServiceInstance>,
     }
     apigen_runtime::wire_object!(QueryDetailsAboutMicroserviceInstanceResponse {
-        instance: opt("instance"),
+        instance: Opt("instance", Plain),
         ..Default::default()
     });
 }
@@ -10804,7 +10755,7 @@ pub mod query_details_about_microservice_instance {
 pub mod modify_extended_information_about_microservice_instance {
     /// The `ModifyExtendedInformationAboutMicroserviceInstanceBody` object of the `ModifyExtendedInformationAboutMicroserviceInstance` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ModifyExtendedInformationAboutMicroserviceInstanceBody {
         /// Extended attribute. You can customize a key and value. The value must be at least 1 byte long.
         ///
@@ -10812,7 +10763,7 @@ pub mod modify_extended_information_about_microservice_instance {
         pub properties: Option<serde_json::Value>,
     }
     apigen_runtime::wire_object!(ModifyExtendedInformationAboutMicroserviceInstanceBody {
-        properties: opt("properties"),
+        properties: Opt("properties", Plain),
         ..Default::default()
     });
 
@@ -10835,7 +10786,6 @@ pub mod modify_extended_information_about_microservice_instance {
     ///
     /// Source: section 7.5.5, line 6831.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyExtendedInformationAboutMicroserviceInstanceRequest {
         /// Fixed value: default.
         ///
@@ -10874,12 +10824,12 @@ pub mod modify_extended_information_about_microservice_instance {
     }
     apigen_runtime::wire_object!(
         ModifyExtendedInformationAboutMicroserviceInstanceRequest {
-            project_id: opt("project_id"),
-            service_id: field("service_id"),
-            instance_id: field("instance_id"),
-            authorization: opt("Authorization"),
-            x_consumer_id: opt("X-consumerId"),
-            body: opt("body")
+            project_id: Opt("project_id", Plain),
+            service_id: Field("service_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            authorization: Opt("Authorization", Plain),
+            x_consumer_id: Opt("X-consumerId", Plain),
+            body: Opt("body", Plain)
         },
         required = ["service_id", "instance_id"]
     );
@@ -10929,7 +10879,7 @@ pub mod modify_extended_information_about_microservice_instance {
     ///
     /// The document describes no body for this response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ModifyExtendedInformationAboutMicroserviceInstanceResponse {}
     apigen_runtime::wire_object!(ModifyExtendedInformationAboutMicroserviceInstanceResponse {});
 }
@@ -10971,7 +10921,6 @@ pub mod modify_status_of_microservice_instance {
     ///
     /// Source: section 7.5.6, line 6915.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyStatusOfMicroserviceInstanceRequest {
         /// Fixed value: default.
         ///
@@ -11006,11 +10955,11 @@ pub mod modify_status_of_microservice_instance {
     }
     apigen_runtime::wire_object!(
         ModifyStatusOfMicroserviceInstanceRequest {
-            project_id: opt("project_id"),
-            service_id: field("service_id"),
-            instance_id: field("instance_id"),
-            value: field("value"),
-            authorization: opt("Authorization")
+            project_id: Opt("project_id", Plain),
+            service_id: Field("service_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            value: Field("value", Plain),
+            authorization: Opt("Authorization", Plain)
         },
         required = ["service_id", "instance_id", "value"]
     );
@@ -11048,7 +10997,7 @@ pub mod modify_status_of_microservice_instance {
     ///
     /// The document describes no body for this response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ModifyStatusOfMicroserviceInstanceResponse {}
     apigen_runtime::wire_object!(ModifyStatusOfMicroserviceInstanceResponse {});
 }
@@ -11061,7 +11010,6 @@ pub mod send_heartbeat_information {
     ///
     /// Source: section 7.5.7, line 6994.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct SendHeartbeatInformationRequest {
         /// Fixed value: default.
         ///
@@ -11092,10 +11040,10 @@ pub mod send_heartbeat_information {
     }
     apigen_runtime::wire_object!(
         SendHeartbeatInformationRequest {
-            project_id: opt("project_id"),
-            service_id: field("service_id"),
-            instance_id: field("instance_id"),
-            authorization: opt("Authorization")
+            project_id: Opt("project_id", Plain),
+            service_id: Field("service_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            authorization: Opt("Authorization", Plain)
         },
         required = ["service_id", "instance_id"]
     );
@@ -11128,7 +11076,7 @@ pub mod send_heartbeat_information {
     ///
     /// The document describes no body for this response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct SendHeartbeatInformationResponse {}
     apigen_runtime::wire_object!(SendHeartbeatInformationResponse {});
 }
@@ -11147,7 +11095,6 @@ pub mod query_microservice_instance_by_filter_criteria {
     ///
     /// Source: section 7.5.8, line 7065.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryMicroserviceInstanceByFilterCriteriaRequest {
         /// Fixed value: default.
         ///
@@ -11192,13 +11139,13 @@ pub mod query_microservice_instance_by_filter_criteria {
     }
     apigen_runtime::wire_object!(
         QueryMicroserviceInstanceByFilterCriteriaRequest {
-            project_id: opt("project_id"),
-            app_id: field("appId"),
-            service_name: field("serviceName"),
-            tags: opt("tags"),
-            env: opt("env"),
-            x_consumer_id: opt("X-ConsumerId"),
-            authorization: opt("Authorization")
+            project_id: Opt("project_id", Plain),
+            app_id: Field("appId", Plain),
+            service_name: Field("serviceName", Plain),
+            tags: Opt("tags", Plain),
+            env: Opt("env", Plain),
+            x_consumer_id: Opt("X-ConsumerId", Plain),
+            authorization: Opt("Authorization", Plain)
         },
         required = ["appId", "serviceName"]
     );
@@ -11250,7 +11197,7 @@ pub mod query_microservice_instance_by_filter_criteria {
 
     /// Response of `QueryMicroserviceInstanceByFilterCriteria` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryMicroserviceInstanceByFilterCriteriaResponse {
         /// Instance list.
         ///
@@ -11258,7 +11205,7 @@ pub mod query_microservice_instance_by_filter_criteria {
         pub instances: Vec<MicroServiceInstance>,
     }
     apigen_runtime::wire_object!(QueryMicroserviceInstanceByFilterCriteriaResponse {
-        instances: field("instances", List),
+        instances: Field("instances", List),
         ..Default::default()
     });
 }
@@ -11273,7 +11220,7 @@ pub mod query_microservice_instances_in_batches {
 
     /// The `DependencyKey` object of the `QueryMicroserviceInstancesInBatches` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DependencyKey {
         /// Environment information. Range: • development • testing • acceptance • production
         ///
@@ -11290,9 +11237,9 @@ pub mod query_microservice_instances_in_batches {
     }
     apigen_runtime::wire_object!(
         DependencyKey {
-            environment: field("environment"),
-            app_id: field("appId"),
-            service_name: field("serviceName"),
+            environment: Field("environment", Plain),
+            app_id: Field("appId", Plain),
+            service_name: Field("serviceName", Plain),
             ..Default::default()
         },
         required = ["environment", "appId", "serviceName"]
@@ -11315,7 +11262,7 @@ pub mod query_microservice_instances_in_batches {
 
     /// The `FindService` object of the `QueryMicroserviceInstancesInBatches` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct FindService {
         /// Microservice to query (rebuilt from the example).
         pub service: DependencyKey,
@@ -11324,8 +11271,8 @@ pub mod query_microservice_instances_in_batches {
     }
     apigen_runtime::wire_object!(
         FindService {
-            service: field("service"),
-            rev: opt("rev"),
+            service: Field("service", Plain),
+            rev: Opt("rev", Plain),
             ..Default::default()
         },
         required = ["service"]
@@ -11349,7 +11296,7 @@ pub mod query_microservice_instances_in_batches {
 
     /// The `HeartbeatSetElement` object of the `QueryMicroserviceInstancesInBatches` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct HeartbeatSetElement {
         /// Microservice ID.
         ///
@@ -11361,8 +11308,8 @@ pub mod query_microservice_instances_in_batches {
         pub instance_id: Option<String>,
     }
     apigen_runtime::wire_object!(HeartbeatSetElement {
-        service_id: opt("serviceId"),
-        instance_id: opt("instanceId"),
+        service_id: Opt("serviceId", Plain),
+        instance_id: Opt("instanceId", Plain),
         ..Default::default()
     });
 
@@ -11390,7 +11337,7 @@ pub mod query_microservice_instances_in_batches {
 
     /// The `FindInstance` object of the `QueryMicroserviceInstancesInBatches` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct FindInstance {
         /// Request struct of a microservice instance.
         ///
@@ -11402,8 +11349,8 @@ pub mod query_microservice_instances_in_batches {
         pub rev: Option<String>,
     }
     apigen_runtime::wire_object!(FindInstance {
-        instance: opt("instance"),
-        rev: opt("rev"),
+        instance: Opt("instance", Plain),
+        rev: Opt("rev", Plain),
         ..Default::default()
     });
 
@@ -11431,7 +11378,7 @@ pub mod query_microservice_instances_in_batches {
 
     /// The `QueryMicroserviceInstancesInBatchesBody` object of the `QueryMicroserviceInstancesInBatches` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryMicroserviceInstancesInBatchesBody {
         /// Microservices whose instances are queried (rebuilt).
         pub services: Vec<FindService>,
@@ -11439,8 +11386,8 @@ pub mod query_microservice_instances_in_batches {
         pub instances: Vec<FindInstance>,
     }
     apigen_runtime::wire_object!(QueryMicroserviceInstancesInBatchesBody {
-        services: list("services"),
-        instances: list("instances"),
+        services: List("services", Plain),
+        instances: List("instances", Plain),
         ..Default::default()
     });
 
@@ -11478,7 +11425,6 @@ pub mod query_microservice_instances_in_batches {
     ///
     /// Source: section 7.5.9, line 7210.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryMicroserviceInstancesInBatchesRequest {
         /// Fixed value: default.
         ///
@@ -11505,10 +11451,10 @@ pub mod query_microservice_instances_in_batches {
     }
     apigen_runtime::wire_object!(
         QueryMicroserviceInstancesInBatchesRequest {
-            project_id: opt("project_id"),
-            r#type: field("type"),
-            x_consumer_id: opt("X-consumerId"),
-            body: field("body")
+            project_id: Opt("project_id", Plain),
+            r#type: Field("type", Plain),
+            x_consumer_id: Opt("X-consumerId", Plain),
+            body: Field("body", Plain)
         },
         required = ["type", "body"]
     );
@@ -11542,7 +11488,7 @@ pub mod query_microservice_instances_in_batches {
 
     /// The `Error` object of the `QueryMicroserviceInstancesInBatches` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Error {
         /// Error code.
         ///
@@ -11558,15 +11504,15 @@ pub mod query_microservice_instances_in_batches {
         pub detail: Option<String>,
     }
     apigen_runtime::wire_object!(Error {
-        error_code: opt("errorCode", StringLenientOpt),
-        error_message: opt("errorMessage", StringLenientOpt),
-        detail: opt("detail", StringLenientOpt),
+        error_code: Opt("errorCode", StringLenientOpt),
+        error_message: Opt("errorMessage", StringLenientOpt),
+        detail: Opt("detail", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `FindFailedResult` object of the `QueryMicroserviceInstancesInBatches` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct FindFailedResult {
         /// Index set corresponding to the request array.
         ///
@@ -11578,14 +11524,14 @@ pub mod query_microservice_instances_in_batches {
         pub error: Option<Error>,
     }
     apigen_runtime::wire_object!(FindFailedResult {
-        indexes: field("indexes", ListLenient),
-        error: opt("error"),
+        indexes: Field("indexes", ListLenient),
+        error: Opt("error", Plain),
         ..Default::default()
     });
 
     /// The `MicroServiceInstance` object of the `QueryMicroserviceInstancesInBatches` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct MicroServiceInstance {
         /// Instance ID, which must be unique. The instance ID is generated by the service center.
         ///
@@ -11633,23 +11579,23 @@ pub mod query_microservice_instances_in_batches {
         pub modification_time: Option<String>,
     }
     apigen_runtime::wire_object!(MicroServiceInstance {
-        instance_id: opt("instanceId", StringLenientOpt),
-        service_id: opt("serviceId", StringLenientOpt),
-        version: opt("version", StringLenientOpt),
-        host_name: opt("hostName", StringLenientOpt),
-        endpoints: field("endpoints", ListLenient),
-        status: opt("status"),
-        properties: opt("properties"),
-        health_check: opt("healthCheck"),
-        data_center_info: opt("dataCenterInfo"),
-        timestamp: opt("timestamp", StringLenientOpt),
-        modification_time: opt("modificationTime", StringLenientOpt),
+        instance_id: Opt("instanceId", StringLenientOpt),
+        service_id: Opt("serviceId", StringLenientOpt),
+        version: Opt("version", StringLenientOpt),
+        host_name: Opt("hostName", StringLenientOpt),
+        endpoints: Field("endpoints", ListLenient),
+        status: Opt("status", Plain),
+        properties: Opt("properties", Plain),
+        health_check: Opt("healthCheck", Plain),
+        data_center_info: Opt("dataCenterInfo", Plain),
+        timestamp: Opt("timestamp", StringLenientOpt),
+        modification_time: Opt("modificationTime", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `FindResult` object of the `QueryMicroserviceInstancesInBatches` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct FindResult {
         /// Index corresponding to the request array.
         ///
@@ -11665,15 +11611,15 @@ pub mod query_microservice_instances_in_batches {
         pub instances: Vec<MicroServiceInstance>,
     }
     apigen_runtime::wire_object!(FindResult {
-        index: opt("index", LenientOpt),
-        rev: opt("rev", StringLenientOpt),
-        instances: field("instances", List),
+        index: Opt("index", LenientOpt),
+        rev: Opt("rev", StringLenientOpt),
+        instances: Field("instances", List),
         ..Default::default()
     });
 
     /// The `BatchFindResult` object of the `QueryMicroserviceInstancesInBatches` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct BatchFindResult {
         /// Query failure result structure.
         ///
@@ -11689,15 +11635,15 @@ pub mod query_microservice_instances_in_batches {
         pub updated: Vec<FindResult>,
     }
     apigen_runtime::wire_object!(BatchFindResult {
-        failed: field("failed", List),
-        not_modified: field("notModified", ListLenient),
-        updated: field("updated", List),
+        failed: Field("failed", List),
+        not_modified: Field("notModified", ListLenient),
+        updated: Field("updated", List),
         ..Default::default()
     });
 
     /// Response of `QueryMicroserviceInstancesInBatches` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryMicroserviceInstancesInBatchesResponse {
         /// Batch query result structure.
         ///
@@ -11709,8 +11655,8 @@ pub mod query_microservice_instances_in_batches {
         pub instances: Option<BatchFindResult>,
     }
     apigen_runtime::wire_object!(QueryMicroserviceInstancesInBatchesResponse {
-        services: opt("services"),
-        instances: opt("instances"),
+        services: Opt("services", Plain),
+        instances: Opt("instances", Plain),
         ..Default::default()
     });
 }
@@ -11730,7 +11676,6 @@ pub mod query_all_providers_of_microservice {
     ///
     /// Source: section 7.6.1, line 7428.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryAllProvidersOfMicroserviceRequest {
         /// Fixed value: default.
         ///
@@ -11761,11 +11706,11 @@ pub mod query_all_providers_of_microservice {
     }
     apigen_runtime::wire_object!(
         QueryAllProvidersOfMicroserviceRequest {
-            project_id: opt("project_id"),
-            consumer_id: field("consumer_id"),
-            no_self: opt("noSelf"),
-            same_domain: opt("sameDomain"),
-            authorization: opt("Authorization")
+            project_id: Opt("project_id", Plain),
+            consumer_id: Field("consumer_id", Plain),
+            no_self: Opt("noSelf", Plain),
+            same_domain: Opt("sameDomain", Plain),
+            authorization: Opt("Authorization", Plain)
         },
         required = ["consumer_id"]
     );
@@ -11809,7 +11754,7 @@ pub mod query_all_providers_of_microservice {
 
     /// The `Microservice` object of the `QueryAllProvidersOfMicroservice` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Microservice {
         /// Microservice ID, which must be unique. The value contains 1 to 64 characters. Regular expression: $\wedge.*$$
         ///
@@ -11887,27 +11832,27 @@ pub mod query_all_providers_of_microservice {
         pub properties: Option<serde_json::Value>,
     }
     apigen_runtime::wire_object!(Microservice {
-        service_id: opt("serviceId", StringLenientOpt),
-        environment: opt("environment"),
-        app_id: opt("appId", StringLenientOpt),
-        service_name: opt("serviceName", StringLenientOpt),
-        version: opt("version", StringLenientOpt),
-        description: opt("description", StringLenientOpt),
-        level: opt("level"),
-        register_by: opt("registerBy"),
-        schemas: field("schemas", ListLenient),
-        status: opt("status"),
-        timestamp: opt("timestamp", StringLenientOpt),
-        mod_timestamp: opt("modTimestamp", StringLenientOpt),
-        framework: opt("framework"),
-        paths: field("paths", List),
-        properties: opt("properties"),
+        service_id: Opt("serviceId", StringLenientOpt),
+        environment: Opt("environment", Plain),
+        app_id: Opt("appId", StringLenientOpt),
+        service_name: Opt("serviceName", StringLenientOpt),
+        version: Opt("version", StringLenientOpt),
+        description: Opt("description", StringLenientOpt),
+        level: Opt("level", Plain),
+        register_by: Opt("registerBy", Plain),
+        schemas: Field("schemas", ListLenient),
+        status: Opt("status", Plain),
+        timestamp: Opt("timestamp", StringLenientOpt),
+        mod_timestamp: Opt("modTimestamp", StringLenientOpt),
+        framework: Opt("framework", Plain),
+        paths: Field("paths", List),
+        properties: Opt("properties", Plain),
         ..Default::default()
     });
 
     /// Response of `QueryAllProvidersOfMicroservice` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryAllProvidersOfMicroserviceResponse {
         /// Microservice information.
         ///
@@ -11915,7 +11860,7 @@ pub mod query_all_providers_of_microservice {
         pub providers: Vec<Microservice>,
     }
     apigen_runtime::wire_object!(QueryAllProvidersOfMicroserviceResponse {
-        providers: field("providers", List),
+        providers: Field("providers", List),
         ..Default::default()
     });
 }
@@ -11929,7 +11874,7 @@ pub mod create_configuration {
 
     /// The `CreateConfigurationBody` object of the `CreateConfiguration` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateConfigurationBody {
         /// Configuration key.
         ///
@@ -11954,11 +11899,11 @@ pub mod create_configuration {
     }
     apigen_runtime::wire_object!(
         CreateConfigurationBody {
-            key: field("key"),
-            value: opt("value"),
-            labels: opt("labels"),
-            status: opt("status"),
-            value_type: opt("value_type"),
+            key: Field("key", Plain),
+            value: Opt("value", Plain),
+            labels: Opt("labels", Plain),
+            status: Opt("status", Plain),
+            value_type: Opt("value_type", Plain),
             ..Default::default()
         },
         required = ["key"]
@@ -12010,7 +11955,6 @@ pub mod create_configuration {
     ///
     /// Source: section 7.7.1, line 7567.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateConfigurationRequest {
         /// Fixed value: default.
         ///
@@ -12031,9 +11975,9 @@ pub mod create_configuration {
     }
     apigen_runtime::wire_object!(
         CreateConfigurationRequest {
-            project_id: opt("project_id"),
-            authorization: opt("Authorization"),
-            body: field("body")
+            project_id: Opt("project_id", Plain),
+            authorization: Opt("Authorization", Plain),
+            body: Field("body", Plain)
         },
         required = ["body"]
     );
@@ -12063,7 +12007,7 @@ pub mod create_configuration {
 
     /// The `SingleKieInfo` object of the `CreateConfiguration` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct SingleKieInfo {
         /// Configuration ID.
         ///
@@ -12107,22 +12051,22 @@ pub mod create_configuration {
         pub update_revision: Option<i32>,
     }
     apigen_runtime::wire_object!(SingleKieInfo {
-        id: opt("id", StringLenientOpt),
-        key: opt("key", StringLenientOpt),
-        value: opt("value", StringLenientOpt),
-        value_type: opt("value_type"),
-        status: opt("status"),
-        create_time: opt("create_time", StringLenientOpt),
-        update_time: opt("update_time", StringLenientOpt),
-        labels: opt("labels"),
-        create_revision: opt("create_revision", LenientOpt),
-        update_revision: opt("update_revision", LenientOpt),
+        id: Opt("id", StringLenientOpt),
+        key: Opt("key", StringLenientOpt),
+        value: Opt("value", StringLenientOpt),
+        value_type: Opt("value_type", Plain),
+        status: Opt("status", Plain),
+        create_time: Opt("create_time", StringLenientOpt),
+        update_time: Opt("update_time", StringLenientOpt),
+        labels: Opt("labels", Plain),
+        create_revision: Opt("create_revision", LenientOpt),
+        update_revision: Opt("update_revision", LenientOpt),
         ..Default::default()
     });
 
     /// Response of `CreateConfiguration` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateConfigurationResponse {
         /// Configuration information.
         ///
@@ -12130,7 +12074,7 @@ pub mod create_configuration {
         pub kie: Option<SingleKieInfo>,
     }
     apigen_runtime::wire_object!(CreateConfigurationResponse {
-        kie: opt("kie"),
+        kie: Opt("kie", Plain),
         ..Default::default()
     });
 }
@@ -12141,7 +12085,7 @@ pub mod modify_configuration {
 
     /// The `ModifyConfigurationBody` object of the `ModifyConfiguration` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ModifyConfigurationBody {
         /// Configuration value.
         ///
@@ -12154,8 +12098,8 @@ pub mod modify_configuration {
     }
     apigen_runtime::wire_object!(
         ModifyConfigurationBody {
-            value: field("value"),
-            status: opt("status"),
+            value: Field("value", Plain),
+            status: Opt("status", Plain),
             ..Default::default()
         },
         required = ["value"]
@@ -12183,7 +12127,6 @@ pub mod modify_configuration {
     ///
     /// Source: section 7.7.2, line 7695.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyConfigurationRequest {
         /// Fixed value: default.
         ///
@@ -12208,10 +12151,10 @@ pub mod modify_configuration {
     }
     apigen_runtime::wire_object!(
         ModifyConfigurationRequest {
-            project_id: opt("project_id"),
-            kv_id: field("kv_id"),
-            authorization: opt("Authorization"),
-            body: field("body")
+            project_id: Opt("project_id", Plain),
+            kv_id: Field("kv_id", Plain),
+            authorization: Opt("Authorization", Plain),
+            body: Field("body", Plain)
         },
         required = ["kv_id", "body"]
     );
@@ -12242,7 +12185,7 @@ pub mod modify_configuration {
 
     /// Response of `ModifyConfiguration` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ModifyConfigurationResponse {
         /// Configuration information.
         ///
@@ -12250,7 +12193,7 @@ pub mod modify_configuration {
         pub kie: Option<serde_json::Value>,
     }
     apigen_runtime::wire_object!(ModifyConfigurationResponse {
-        kie: opt("kie"),
+        kie: Opt("kie", Plain),
         ..Default::default()
     });
 }
@@ -12266,7 +12209,6 @@ pub mod query_configuration {
     ///
     /// Source: section 7.7.3, line 7796.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryConfigurationRequest {
         /// Fixed value: default.
         ///
@@ -12289,9 +12231,9 @@ pub mod query_configuration {
     }
     apigen_runtime::wire_object!(
         QueryConfigurationRequest {
-            project_id: opt("project_id"),
-            kv_id: field("kv_id"),
-            authorization: opt("Authorization")
+            project_id: Opt("project_id", Plain),
+            kv_id: Field("kv_id", Plain),
+            authorization: Opt("Authorization", Plain)
         },
         required = ["kv_id"]
     );
@@ -12321,7 +12263,7 @@ pub mod query_configuration {
 
     /// Response of `QueryConfiguration` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryConfigurationResponse {
         /// Configuration ID.
         ///
@@ -12365,16 +12307,16 @@ pub mod query_configuration {
         pub update_revision: Option<i32>,
     }
     apigen_runtime::wire_object!(QueryConfigurationResponse {
-        id: opt("id", StringLenientOpt),
-        key: opt("key", StringLenientOpt),
-        value: opt("value", StringLenientOpt),
-        value_type: opt("value_type"),
-        status: opt("status"),
-        create_time: opt("create_time", StringLenientOpt),
-        update_time: opt("update_time", StringLenientOpt),
-        labels: opt("labels"),
-        create_revision: opt("create_revision", LenientOpt),
-        update_revision: opt("update_revision", LenientOpt),
+        id: Opt("id", StringLenientOpt),
+        key: Opt("key", StringLenientOpt),
+        value: Opt("value", StringLenientOpt),
+        value_type: Opt("value_type", Plain),
+        status: Opt("status", Plain),
+        create_time: Opt("create_time", StringLenientOpt),
+        update_time: Opt("update_time", StringLenientOpt),
+        labels: Opt("labels", Plain),
+        create_revision: Opt("create_revision", LenientOpt),
+        update_revision: Opt("update_revision", LenientOpt),
         ..Default::default()
     });
 }
@@ -12390,7 +12332,7 @@ pub mod query_configuration_list {
     ///
     /// Source: section 7.7.4, line 7911.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryConfigurationListRequest {
         /// Fixed value: default.
         ///
@@ -12410,9 +12352,9 @@ pub mod query_configuration_list {
         pub authorization: Option<String>,
     }
     apigen_runtime::wire_object!(QueryConfigurationListRequest {
-        project_id: opt("project_id"),
-        revision: opt("revision"),
-        authorization: opt("Authorization"),
+        project_id: Opt("project_id", Plain),
+        revision: Opt("revision", Plain),
+        authorization: Opt("Authorization", Plain),
         ..Default::default()
     });
 
@@ -12447,7 +12389,7 @@ pub mod query_configuration_list {
 
     /// The `SingleKieInfo` object of the `QueryConfigurationList` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct SingleKieInfo {
         /// Configuration ID.
         ///
@@ -12491,22 +12433,22 @@ pub mod query_configuration_list {
         pub update_revision: Option<i32>,
     }
     apigen_runtime::wire_object!(SingleKieInfo {
-        id: opt("id", StringLenientOpt),
-        key: opt("key", StringLenientOpt),
-        value: opt("value", StringLenientOpt),
-        value_type: opt("value_type"),
-        status: opt("status"),
-        create_time: opt("create_time", LenientOpt),
-        update_time: opt("update_time", LenientOpt),
-        labels: opt("labels"),
-        create_revision: opt("create_revision", LenientOpt),
-        update_revision: opt("update_revision", LenientOpt),
+        id: Opt("id", StringLenientOpt),
+        key: Opt("key", StringLenientOpt),
+        value: Opt("value", StringLenientOpt),
+        value_type: Opt("value_type", Plain),
+        status: Opt("status", Plain),
+        create_time: Opt("create_time", LenientOpt),
+        update_time: Opt("update_time", LenientOpt),
+        labels: Opt("labels", Plain),
+        create_revision: Opt("create_revision", LenientOpt),
+        update_revision: Opt("update_revision", LenientOpt),
         ..Default::default()
     });
 
     /// Response of `QueryConfigurationList` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryConfigurationListResponse {
         /// Number of query results.
         ///
@@ -12518,8 +12460,8 @@ pub mod query_configuration_list {
         pub data: Vec<SingleKieInfo>,
     }
     apigen_runtime::wire_object!(QueryConfigurationListResponse {
-        total: opt("total", LenientOpt),
-        data: field("data", List),
+        total: Opt("total", LenientOpt),
+        data: Field("data", List),
         ..Default::default()
     });
 }
@@ -12532,7 +12474,6 @@ pub mod delete_configuration {
     ///
     /// Source: section 7.7.5, line 8022.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteConfigurationRequest {
         /// Fixed value: default.
         ///
@@ -12555,9 +12496,9 @@ pub mod delete_configuration {
     }
     apigen_runtime::wire_object!(
         DeleteConfigurationRequest {
-            project_id: opt("project_id"),
-            kv_id: field("kv_id"),
-            authorization: opt("Authorization")
+            project_id: Opt("project_id", Plain),
+            kv_id: Field("kv_id", Plain),
+            authorization: Opt("Authorization", Plain)
         },
         required = ["kv_id"]
     );
@@ -12589,7 +12530,7 @@ pub mod delete_configuration {
     ///
     /// The document describes no body for this response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteConfigurationResponse {}
     apigen_runtime::wire_object!(DeleteConfigurationResponse {});
 }
@@ -12604,7 +12545,6 @@ pub mod delete_all_configurations {
     ///
     /// Source: section 7.7.6, line 8101.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteAllConfigurationsRequest {
         /// Fixed value: default.
         ///
@@ -12625,9 +12565,9 @@ pub mod delete_all_configurations {
     }
     apigen_runtime::wire_object!(
         DeleteAllConfigurationsRequest {
-            project_id: opt("project_id"),
-            authorization: opt("Authorization"),
-            body: field("body")
+            project_id: Opt("project_id", Plain),
+            authorization: Opt("Authorization", Plain),
+            body: Field("body", Plain)
         },
         required = ["body"]
     );
@@ -12659,7 +12599,7 @@ pub mod delete_all_configurations {
     ///
     /// The document describes no body for this response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteAllConfigurationsResponse {}
     apigen_runtime::wire_object!(DeleteAllConfigurationsResponse {});
 }

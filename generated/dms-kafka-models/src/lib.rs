@@ -189,7 +189,7 @@ pub mod types {
 
     /// The `TagEntity` object of the `CreateInstance` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct TagEntity {
         /// 键。 key不能为空，长度1~128个字符（中文也可以输入128个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符：_ . : = + - @ key两头不能有空格字符。
         ///
@@ -215,8 +215,8 @@ pub mod types {
         pub value: Option<String>,
     }
     apigen_runtime::wire_object!(TagEntity {
-        key: opt("key"),
-        value: opt("value"),
+        key: Opt("key", Plain),
+        value: Opt("value", Plain),
         ..Default::default()
     });
 
@@ -278,7 +278,7 @@ pub mod types {
 
     /// The `TagEntity` object of the `ListInstances` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct TagEntity2 {
         /// 键。 key不能为空，长度1~128个字符（中文也可以输入128个字符）。 可用UTF-8格式表示的字母、数字和空格，以及以下字符：_ . : = + - @ key两头不能有空格字符。
         ///
@@ -294,14 +294,14 @@ pub mod types {
         pub value: Option<String>,
     }
     apigen_runtime::wire_object!(TagEntity2 {
-        key: opt("key", StringLenientOpt),
-        value: opt("value", StringLenientOpt),
+        key: Opt("key", StringLenientOpt),
+        value: Opt("value", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `UpdateInstanceBody` object of the `UpdateInstance` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct UpdateInstanceBody {
         /// 实例名称。 由英文字符开头, 只能由英文字母、数字、中划线、下划线组成, 长度为4~64的字符。
         ///
@@ -359,13 +359,13 @@ pub mod types {
         pub enterprise_project_id: Option<String>,
     }
     apigen_runtime::wire_object!(UpdateInstanceBody {
-        name: opt("name"),
-        description: opt("description"),
-        maintain_begin: opt("maintain_begin"),
-        maintain_end: opt("maintain_end"),
-        security_group_id: opt("security_group_id"),
-        retention_policy: opt("retention_policy"),
-        enterprise_project_id: opt("enterprise_project_id"),
+        name: Opt("name", Plain),
+        description: Opt("description", Plain),
+        maintain_begin: Opt("maintain_begin", Plain),
+        maintain_end: Opt("maintain_end", Plain),
+        security_group_id: Opt("security_group_id", Plain),
+        retention_policy: Opt("retention_policy", Plain),
+        enterprise_project_id: Opt("enterprise_project_id", Plain),
         ..Default::default()
     });
 
@@ -428,7 +428,7 @@ pub mod types {
 
     /// The `UpdateInstanceKafkaManagerPasswordBody` object of the `UpdateInstanceKafkaManagerPassword` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct UpdateInstanceKafkaManagerPasswordBody {
         /// 8-32个字符。至少包含以下字符中的3种： • 大写字母• 小写字母• 数字• 特殊字符`~!@#%&*()-_+=\ [];";',<>/?`和空格，并且不能以-开头。
         ///
@@ -441,7 +441,7 @@ pub mod types {
         pub new_password: Option<String>,
     }
     apigen_runtime::wire_object!(UpdateInstanceKafkaManagerPasswordBody {
-        new_password: opt("new_password"),
+        new_password: Opt("new_password", Plain),
         ..Default::default()
     });
 
@@ -485,7 +485,7 @@ pub mod types {
 
     /// The `group_message_offsets` object of the `ShowInstanceManagementGroup` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct GroupMessageOffsets {
         /// 分区编号。
         ///
@@ -509,17 +509,17 @@ pub mod types {
         pub message_log_end_offset: Option<i32>,
     }
     apigen_runtime::wire_object!(GroupMessageOffsets {
-        partition: opt("partition", LenientOpt),
-        lag: opt("lag", LenientOpt),
-        topic: opt("topic", StringLenientOpt),
-        message_current_offset: opt("message_current_offset", LenientOpt),
-        message_log_end_offset: opt("message_log_end_offset", LenientOpt),
+        partition: Opt("partition", LenientOpt),
+        lag: Opt("lag", LenientOpt),
+        topic: Opt("topic", StringLenientOpt),
+        message_current_offset: Opt("message_current_offset", LenientOpt),
+        message_log_end_offset: Opt("message_log_end_offset", LenientOpt),
         ..Default::default()
     });
 
     /// The `ExtendProductPropertiesEntity` object of the `ListInstanceExtend` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ExtendProductPropertiesEntity {
         /// 每个Broker的最大分区数。
         ///
@@ -559,21 +559,21 @@ pub mod types {
         pub product_alias: Option<String>,
     }
     apigen_runtime::wire_object!(ExtendProductPropertiesEntity {
-        max_partition_per_broker: opt("max_partition_per_broker", StringLenientOpt),
-        max_broker: opt("max_broker", StringLenientOpt),
-        max_storage_per_node: opt("max_storage_per_node", StringLenientOpt),
-        max_consumer_per_broker: opt("max_consumer_per_broker", StringLenientOpt),
-        min_broker: opt("min_broker", StringLenientOpt),
-        max_bandwidth_per_broker: opt("max_bandwidth_per_broker", StringLenientOpt),
-        min_storage_per_node: opt("min_storage_per_node", StringLenientOpt),
-        max_tps_per_broker: opt("max_tps_per_broker", StringLenientOpt),
-        product_alias: opt("product_alias", StringLenientOpt),
+        max_partition_per_broker: Opt("max_partition_per_broker", StringLenientOpt),
+        max_broker: Opt("max_broker", StringLenientOpt),
+        max_storage_per_node: Opt("max_storage_per_node", StringLenientOpt),
+        max_consumer_per_broker: Opt("max_consumer_per_broker", StringLenientOpt),
+        min_broker: Opt("min_broker", StringLenientOpt),
+        max_bandwidth_per_broker: Opt("max_bandwidth_per_broker", StringLenientOpt),
+        min_storage_per_node: Opt("min_storage_per_node", StringLenientOpt),
+        max_tps_per_broker: Opt("max_tps_per_broker", StringLenientOpt),
+        product_alias: Opt("product_alias", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `topic_other_configs` object of the `CreateInstanceTopic` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct TopicOtherConfigs {
         /// 配置名称
         ///
@@ -585,8 +585,8 @@ pub mod types {
         pub value: Option<String>,
     }
     apigen_runtime::wire_object!(TopicOtherConfigs {
-        name: opt("name"),
-        value: opt("value"),
+        name: Opt("name", Plain),
+        value: Opt("value", Plain),
         ..Default::default()
     });
 
@@ -614,7 +614,7 @@ pub mod types {
 
     /// The `topics` object of the `DeleteInstanceTopics` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Topics {
         /// Topic名称。
         ///
@@ -629,8 +629,8 @@ pub mod types {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(Topics {
-        id: opt("id", StringLenientOpt),
-        success: opt("success", LenientOpt),
+        id: Opt("id", StringLenientOpt),
+        success: Opt("success", LenientOpt),
         ..Default::default()
     });
 
@@ -655,7 +655,7 @@ pub mod types {
 
     /// The `tasks` object of the `ListInstanceTasks` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Tasks {
         /// 任务ID。
         ///
@@ -691,20 +691,20 @@ pub mod types {
         pub updated_at: Option<String>,
     }
     apigen_runtime::wire_object!(Tasks {
-        id: opt("id", StringLenientOpt),
-        name: opt("name", StringLenientOpt),
-        user_name: opt("user_name", StringLenientOpt),
-        user_id: opt("user_id", StringLenientOpt),
-        params: opt("params", StringLenientOpt),
-        status: opt("status", StringLenientOpt),
-        created_at: opt("created_at", StringLenientOpt),
-        updated_at: opt("updated_at", StringLenientOpt),
+        id: Opt("id", StringLenientOpt),
+        name: Opt("name", StringLenientOpt),
+        user_name: Opt("user_name", StringLenientOpt),
+        user_id: Opt("user_id", StringLenientOpt),
+        params: Opt("params", StringLenientOpt),
+        status: Opt("status", StringLenientOpt),
+        created_at: Opt("created_at", StringLenientOpt),
+        updated_at: Opt("updated_at", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `instance_ids` object of the `ListInstanceCesHierarchy` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct InstanceIds {
         /// 实例ID。
         ///
@@ -718,13 +718,13 @@ pub mod types {
         pub name: Option<String>,
     }
     apigen_runtime::wire_object!(InstanceIds {
-        name: opt("name", StringLenientOpt),
+        name: Opt("name", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `queues` object of the `ListInstanceCesHierarchy` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Queues {
         /// topic名称。
         ///
@@ -739,8 +739,8 @@ pub mod types {
         pub partitions: Vec<InstanceIds>,
     }
     apigen_runtime::wire_object!(Queues {
-        name: opt("name", StringLenientOpt),
-        partitions: field("partitions", List),
+        name: Opt("name", StringLenientOpt),
+        partitions: Field("partitions", List),
         ..Default::default()
     });
 }
@@ -818,7 +818,7 @@ pub mod create_instance {
 
     /// The `BssParam` object of the `CreateInstance` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct BssParam {
         /// 是否自动续订。 取值范围： • true: 自动续订。 • false: 不自动续订。 默认不自动续订。
         ///
@@ -846,11 +846,11 @@ pub mod create_instance {
         pub period_num: Option<i32>,
     }
     apigen_runtime::wire_object!(BssParam {
-        is_auto_renew: opt("is_auto_renew"),
-        charging_mode: opt("charging_mode"),
-        is_auto_pay: opt("is_auto_pay"),
-        period_type: opt("period_type"),
-        period_num: opt("period_num"),
+        is_auto_renew: Opt("is_auto_renew", Plain),
+        charging_mode: Opt("charging_mode", Plain),
+        is_auto_pay: Opt("is_auto_pay", Plain),
+        period_type: Opt("period_type", Plain),
+        period_num: Opt("period_num", Plain),
         ..Default::default()
     });
 
@@ -899,7 +899,7 @@ pub mod create_instance {
 
     /// The `CreateInstanceBody` object of the `CreateInstance` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateInstanceBody {
         /// 实例名称。 由英文字符开头，只能由英文字母、数字、中划线、下划线组成，长度为4~64的字符。
         ///
@@ -1052,39 +1052,39 @@ pub mod create_instance {
     }
     apigen_runtime::wire_object!(
         CreateInstanceBody {
-            name: field("name"),
-            description: opt("description"),
-            engine: field("engine"),
-            engine_version: field("engine_version"),
-            broker_num: field("broker_num"),
-            storage_space: field("storage_space"),
-            access_user: opt("access_user"),
-            password: opt("password"),
-            vpc_id: field("vpc_id"),
-            security_group_id: field("security_group_id"),
-            subnet_id: field("subnet_id"),
-            available_zones: field("available_zones"),
-            product_id: field("product_id"),
-            kafka_manager_user: opt("kafka_manager_user"),
-            kafka_manager_password: opt("kafka_manager_password"),
-            maintain_begin: opt("maintain_begin"),
-            maintain_end: opt("maintain_end"),
-            enable_publicip: opt("enable_publicip"),
-            publicip_id: opt("publicip_id"),
-            ssl_enable: opt("ssl_enable"),
-            kafka_security_protocol: opt("kafka_security_protocol"),
-            sasl_enabled_mechanisms: list("sasl_enabled_mechanisms"),
-            retention_policy: opt("retention_policy"),
-            disk_encrypted_enable: opt("disk_encrypted_enable"),
-            disk_encrypted_key: opt("disk_encrypted_key"),
-            connector_enabled: opt("connector_enabled"),
-            enable_auto_topic: opt("enable_auto_topic"),
-            storage_spec_code: field("storage_spec_code"),
-            enterprise_project_id: opt("enterprise_project_id"),
-            tags: list("tags"),
-            arch_type: opt("arch_type"),
-            vpc_client_plain: opt("vpc_client_plain"),
-            bss_param: opt("bss_param"),
+            name: Field("name", Plain),
+            description: Opt("description", Plain),
+            engine: Field("engine", Plain),
+            engine_version: Field("engine_version", Plain),
+            broker_num: Field("broker_num", Plain),
+            storage_space: Field("storage_space", Plain),
+            access_user: Opt("access_user", Plain),
+            password: Opt("password", Plain),
+            vpc_id: Field("vpc_id", Plain),
+            security_group_id: Field("security_group_id", Plain),
+            subnet_id: Field("subnet_id", Plain),
+            available_zones: Field("available_zones", Plain),
+            product_id: Field("product_id", Plain),
+            kafka_manager_user: Opt("kafka_manager_user", Plain),
+            kafka_manager_password: Opt("kafka_manager_password", Plain),
+            maintain_begin: Opt("maintain_begin", Plain),
+            maintain_end: Opt("maintain_end", Plain),
+            enable_publicip: Opt("enable_publicip", Plain),
+            publicip_id: Opt("publicip_id", Plain),
+            ssl_enable: Opt("ssl_enable", Plain),
+            kafka_security_protocol: Opt("kafka_security_protocol", Plain),
+            sasl_enabled_mechanisms: List("sasl_enabled_mechanisms", Plain),
+            retention_policy: Opt("retention_policy", Plain),
+            disk_encrypted_enable: Opt("disk_encrypted_enable", Plain),
+            disk_encrypted_key: Opt("disk_encrypted_key", Plain),
+            connector_enabled: Opt("connector_enabled", Plain),
+            enable_auto_topic: Opt("enable_auto_topic", Plain),
+            storage_spec_code: Field("storage_spec_code", Plain),
+            enterprise_project_id: Opt("enterprise_project_id", Plain),
+            tags: List("tags", Plain),
+            arch_type: Opt("arch_type", Plain),
+            vpc_client_plain: Opt("vpc_client_plain", Plain),
+            bss_param: Opt("bss_param", Plain),
             ..Default::default()
         },
         required = [
@@ -1304,7 +1304,6 @@ pub mod create_instance {
     ///
     /// Source: section 5.1.1, line 503.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceRequest {
         /// 消息引擎。 缺省值: kafka
         ///
@@ -1323,9 +1322,9 @@ pub mod create_instance {
     }
     apigen_runtime::wire_object!(
         CreateInstanceRequest {
-            engine: field("engine"),
-            project_id: opt("project_id"),
-            body: field("body")
+            engine: Field("engine", Plain),
+            project_id: Opt("project_id", Plain),
+            body: Field("body", Plain)
         },
         required = ["engine", "body"]
     );
@@ -1349,7 +1348,7 @@ pub mod create_instance {
 
     /// Response of `CreateInstance` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateInstanceResponse {
         /// 实例ID
         ///
@@ -1357,7 +1356,7 @@ pub mod create_instance {
         pub instance_id: Option<String>,
     }
     apigen_runtime::wire_object!(CreateInstanceResponse {
-        instance_id: opt("instance_id", StringLenientOpt),
+        instance_id: Opt("instance_id", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -1375,7 +1374,7 @@ pub mod list_instances {
     ///
     /// Source: section 5.1.2, line 713.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListInstancesRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
@@ -1431,16 +1430,16 @@ pub mod list_instances {
         pub limit: Option<String>,
     }
     apigen_runtime::wire_object!(ListInstancesRequest {
-        project_id: opt("project_id"),
-        engine: opt("engine"),
-        name: opt("name"),
-        instance_id: opt("instance_id"),
-        status: opt("status"),
-        include_failure: opt("include_failure"),
-        exact_match_name: opt("exact_match_name"),
-        enterprise_project_id: opt("enterprise_project_id"),
-        offset: opt("offset"),
-        limit: opt("limit"),
+        project_id: Opt("project_id", Plain),
+        engine: Opt("engine", Plain),
+        name: Opt("name", Plain),
+        instance_id: Opt("instance_id", Plain),
+        status: Opt("status", Plain),
+        include_failure: Opt("include_failure", Plain),
+        exact_match_name: Opt("exact_match_name", Plain),
+        enterprise_project_id: Opt("enterprise_project_id", Plain),
+        offset: Opt("offset", Plain),
+        limit: Opt("limit", Plain),
         ..Default::default()
     });
 
@@ -1524,7 +1523,7 @@ pub mod list_instances {
 
     /// The `ShowInstanceResp` object of the `ListInstances` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ShowInstanceResp {
         /// 实例名称。
         ///
@@ -1848,95 +1847,95 @@ pub mod list_instances {
         pub dr_enable: Option<bool>,
     }
     apigen_runtime::wire_object!(ShowInstanceResp {
-        name: opt("name", StringLenientOpt),
-        engine: opt("engine", StringLenientOpt),
-        engine_version: opt("engine_version", StringLenientOpt),
-        description: opt("description", StringLenientOpt),
-        specification: opt("specification", StringLenientOpt),
-        storage_space: opt("storage_space", LenientOpt),
-        partition_num: opt("partition_num", StringLenientOpt),
-        used_storage_space: opt("used_storage_space", LenientOpt),
-        connect_address: opt("connect_address", StringLenientOpt),
-        port: opt("port", LenientOpt),
-        status: opt("status", StringLenientOpt),
-        instance_id: opt("instance_id", StringLenientOpt),
-        resource_spec_code: opt("resource_spec_code"),
-        charging_mode: opt("charging_mode", LenientOpt),
-        vpc_id: opt("vpc_id", StringLenientOpt),
-        vpc_name: opt("vpc_name", StringLenientOpt),
-        created_at: opt("created_at", StringLenientOpt),
-        subnet_name: opt("subnet_name", StringLenientOpt),
-        subnet_cidr: opt("subnet_cidr", StringLenientOpt),
-        user_id: opt("user_id", StringLenientOpt),
-        user_name: opt("user_name", StringLenientOpt),
-        access_user: opt("access_user", StringLenientOpt),
-        order_id: opt("order_id", StringLenientOpt),
-        maintain_begin: opt("maintain_begin", StringLenientOpt),
-        maintain_end: opt("maintain_end", StringLenientOpt),
-        enable_publicip: opt("enable_publicip", LenientOpt),
-        management_connect_address: opt("management_connect_address", StringLenientOpt),
-        ssl_enable: opt("ssl_enable", LenientOpt),
-        kafka_security_protocol: opt("kafka_security_protocol"),
-        sasl_enabled_mechanisms: field("sasl_enabled_mechanisms", List),
-        ssl_two_way_enable: opt("ssl_two_way_enable", LenientOpt),
-        cert_replaced: opt("cert_replaced", LenientOpt),
-        public_management_connect_address: opt(
+        name: Opt("name", StringLenientOpt),
+        engine: Opt("engine", StringLenientOpt),
+        engine_version: Opt("engine_version", StringLenientOpt),
+        description: Opt("description", StringLenientOpt),
+        specification: Opt("specification", StringLenientOpt),
+        storage_space: Opt("storage_space", LenientOpt),
+        partition_num: Opt("partition_num", StringLenientOpt),
+        used_storage_space: Opt("used_storage_space", LenientOpt),
+        connect_address: Opt("connect_address", StringLenientOpt),
+        port: Opt("port", LenientOpt),
+        status: Opt("status", StringLenientOpt),
+        instance_id: Opt("instance_id", StringLenientOpt),
+        resource_spec_code: Opt("resource_spec_code", Plain),
+        charging_mode: Opt("charging_mode", LenientOpt),
+        vpc_id: Opt("vpc_id", StringLenientOpt),
+        vpc_name: Opt("vpc_name", StringLenientOpt),
+        created_at: Opt("created_at", StringLenientOpt),
+        subnet_name: Opt("subnet_name", StringLenientOpt),
+        subnet_cidr: Opt("subnet_cidr", StringLenientOpt),
+        user_id: Opt("user_id", StringLenientOpt),
+        user_name: Opt("user_name", StringLenientOpt),
+        access_user: Opt("access_user", StringLenientOpt),
+        order_id: Opt("order_id", StringLenientOpt),
+        maintain_begin: Opt("maintain_begin", StringLenientOpt),
+        maintain_end: Opt("maintain_end", StringLenientOpt),
+        enable_publicip: Opt("enable_publicip", LenientOpt),
+        management_connect_address: Opt("management_connect_address", StringLenientOpt),
+        ssl_enable: Opt("ssl_enable", LenientOpt),
+        kafka_security_protocol: Opt("kafka_security_protocol", Plain),
+        sasl_enabled_mechanisms: Field("sasl_enabled_mechanisms", List),
+        ssl_two_way_enable: Opt("ssl_two_way_enable", LenientOpt),
+        cert_replaced: Opt("cert_replaced", LenientOpt),
+        public_management_connect_address: Opt(
             "public_management_connect_address",
             StringLenientOpt
         ),
-        enterprise_project_id: opt("enterprise_project_id", StringLenientOpt),
-        is_logical_volume: opt("is_logical_volume", LenientOpt),
-        extend_times: opt("extend_times", LenientOpt),
-        enable_auto_topic: opt("enable_auto_topic", LenientOpt),
-        r#type: opt("type", StringLenientOpt),
-        product_id: opt("product_id", StringLenientOpt),
-        security_group_id: opt("security_group_id", StringLenientOpt),
-        security_group_name: opt("security_group_name", StringLenientOpt),
-        subnet_id: opt("subnet_id", StringLenientOpt),
-        available_zones: field("available_zones", ListLenient),
-        total_storage_space: opt("total_storage_space", LenientOpt),
-        public_connect_address: opt("public_connect_address", StringLenientOpt),
-        storage_resource_id: opt("storage_resource_id", StringLenientOpt),
-        storage_spec_code: opt("storage_spec_code", StringLenientOpt),
-        service_type: opt("service_type", StringLenientOpt),
-        storage_type: opt("storage_type", StringLenientOpt),
-        retention_policy: opt("retention_policy", StringLenientOpt),
-        kafka_public_status: opt("kafka_public_status", StringLenientOpt),
-        public_bandwidth: opt("public_bandwidth", LenientOpt),
-        kafka_manager_enable: opt("kafka_manager_enable", LenientOpt),
-        kafka_manager_user: opt("kafka_manager_user", StringLenientOpt),
-        enable_log_collection: opt("enable_log_collection", LenientOpt),
-        cross_vpc_info: opt("cross_vpc_info", StringLenientOpt),
-        ipv6_enable: opt("ipv6_enable", LenientOpt),
-        ipv6_connect_addresses: field("ipv6_connect_addresses", ListLenient),
-        connector_enable: opt("connector_enable", LenientOpt),
-        connector_id: opt("connector_id", StringLenientOpt),
-        rest_enable: opt("rest_enable", LenientOpt),
-        rest_connect_address: opt("rest_connect_address", StringLenientOpt),
-        public_bound_width: opt("public_bound_width", LenientOpt),
-        message_query_inst_enable: opt("message_query_inst_enable", LenientOpt),
-        vpc_client_plain: opt("vpc_client_plain", LenientOpt),
-        support_features: opt("support_features", StringLenientOpt),
-        trace_enable: opt("trace_enable", LenientOpt),
-        agent_enable: opt("agent_enable", LenientOpt),
-        pod_connect_address: opt("pod_connect_address", StringLenientOpt),
-        disk_encrypted: opt("disk_encrypted", LenientOpt),
-        disk_encrypted_key: opt("disk_encrypted_key", StringLenientOpt),
-        kafka_private_connect_address: opt("kafka_private_connect_address", StringLenientOpt),
-        ces_version: opt("ces_version", StringLenientOpt),
-        public_access_enabled: opt("public_access_enabled", StringLenientOpt),
-        node_num: opt("node_num", LenientOpt),
-        enable_acl: opt("enable_acl", LenientOpt),
-        new_spec_billing_enable: opt("new_spec_billing_enable", LenientOpt),
-        broker_num: opt("broker_num", LenientOpt),
-        tags: field("tags", List),
-        dr_enable: opt("dr_enable", LenientOpt),
+        enterprise_project_id: Opt("enterprise_project_id", StringLenientOpt),
+        is_logical_volume: Opt("is_logical_volume", LenientOpt),
+        extend_times: Opt("extend_times", LenientOpt),
+        enable_auto_topic: Opt("enable_auto_topic", LenientOpt),
+        r#type: Opt("type", StringLenientOpt),
+        product_id: Opt("product_id", StringLenientOpt),
+        security_group_id: Opt("security_group_id", StringLenientOpt),
+        security_group_name: Opt("security_group_name", StringLenientOpt),
+        subnet_id: Opt("subnet_id", StringLenientOpt),
+        available_zones: Field("available_zones", ListLenient),
+        total_storage_space: Opt("total_storage_space", LenientOpt),
+        public_connect_address: Opt("public_connect_address", StringLenientOpt),
+        storage_resource_id: Opt("storage_resource_id", StringLenientOpt),
+        storage_spec_code: Opt("storage_spec_code", StringLenientOpt),
+        service_type: Opt("service_type", StringLenientOpt),
+        storage_type: Opt("storage_type", StringLenientOpt),
+        retention_policy: Opt("retention_policy", StringLenientOpt),
+        kafka_public_status: Opt("kafka_public_status", StringLenientOpt),
+        public_bandwidth: Opt("public_bandwidth", LenientOpt),
+        kafka_manager_enable: Opt("kafka_manager_enable", LenientOpt),
+        kafka_manager_user: Opt("kafka_manager_user", StringLenientOpt),
+        enable_log_collection: Opt("enable_log_collection", LenientOpt),
+        cross_vpc_info: Opt("cross_vpc_info", StringLenientOpt),
+        ipv6_enable: Opt("ipv6_enable", LenientOpt),
+        ipv6_connect_addresses: Field("ipv6_connect_addresses", ListLenient),
+        connector_enable: Opt("connector_enable", LenientOpt),
+        connector_id: Opt("connector_id", StringLenientOpt),
+        rest_enable: Opt("rest_enable", LenientOpt),
+        rest_connect_address: Opt("rest_connect_address", StringLenientOpt),
+        public_bound_width: Opt("public_bound_width", LenientOpt),
+        message_query_inst_enable: Opt("message_query_inst_enable", LenientOpt),
+        vpc_client_plain: Opt("vpc_client_plain", LenientOpt),
+        support_features: Opt("support_features", StringLenientOpt),
+        trace_enable: Opt("trace_enable", LenientOpt),
+        agent_enable: Opt("agent_enable", LenientOpt),
+        pod_connect_address: Opt("pod_connect_address", StringLenientOpt),
+        disk_encrypted: Opt("disk_encrypted", LenientOpt),
+        disk_encrypted_key: Opt("disk_encrypted_key", StringLenientOpt),
+        kafka_private_connect_address: Opt("kafka_private_connect_address", StringLenientOpt),
+        ces_version: Opt("ces_version", StringLenientOpt),
+        public_access_enabled: Opt("public_access_enabled", StringLenientOpt),
+        node_num: Opt("node_num", LenientOpt),
+        enable_acl: Opt("enable_acl", LenientOpt),
+        new_spec_billing_enable: Opt("new_spec_billing_enable", LenientOpt),
+        broker_num: Opt("broker_num", LenientOpt),
+        tags: Field("tags", List),
+        dr_enable: Opt("dr_enable", LenientOpt),
         ..Default::default()
     });
 
     /// Response of `ListInstances` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListInstancesResponse {
         /// 实例列表
         ///
@@ -1948,8 +1947,8 @@ pub mod list_instances {
         pub instance_num: Option<i32>,
     }
     apigen_runtime::wire_object!(ListInstancesResponse {
-        instances: field("instances", List),
-        instance_num: opt("instance_num", LenientOpt),
+        instances: Field("instances", List),
+        instance_num: Opt("instance_num", LenientOpt),
         ..Default::default()
     });
 }
@@ -1967,7 +1966,6 @@ pub mod show_instance {
     ///
     /// Source: section 5.1.3, line 878.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ShowInstanceRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
@@ -1982,8 +1980,8 @@ pub mod show_instance {
     }
     apigen_runtime::wire_object!(
         ShowInstanceRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain)
         },
         required = ["instance_id"]
     );
@@ -2006,7 +2004,7 @@ pub mod show_instance {
 
     /// Response of `ShowInstance` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ShowInstanceResponse {
         /// 实例名称。
         ///
@@ -2330,89 +2328,89 @@ pub mod show_instance {
         pub dr_enable: Option<bool>,
     }
     apigen_runtime::wire_object!(ShowInstanceResponse {
-        name: opt("name", StringLenientOpt),
-        engine: opt("engine", StringLenientOpt),
-        engine_version: opt("engine_version", StringLenientOpt),
-        description: opt("description", StringLenientOpt),
-        specification: opt("specification", StringLenientOpt),
-        storage_space: opt("storage_space", LenientOpt),
-        partition_num: opt("partition_num", StringLenientOpt),
-        used_storage_space: opt("used_storage_space", LenientOpt),
-        connect_address: opt("connect_address", StringLenientOpt),
-        port: opt("port", LenientOpt),
-        status: opt("status", StringLenientOpt),
-        instance_id: opt("instance_id", StringLenientOpt),
-        resource_spec_code: opt("resource_spec_code"),
-        charging_mode: opt("charging_mode", LenientOpt),
-        vpc_id: opt("vpc_id", StringLenientOpt),
-        vpc_name: opt("vpc_name", StringLenientOpt),
-        created_at: opt("created_at", StringLenientOpt),
-        subnet_name: opt("subnet_name", StringLenientOpt),
-        subnet_cidr: opt("subnet_cidr", StringLenientOpt),
-        user_id: opt("user_id", StringLenientOpt),
-        user_name: opt("user_name", StringLenientOpt),
-        access_user: opt("access_user", StringLenientOpt),
-        order_id: opt("order_id", StringLenientOpt),
-        maintain_begin: opt("maintain_begin", StringLenientOpt),
-        maintain_end: opt("maintain_end", StringLenientOpt),
-        enable_publicip: opt("enable_publicip", LenientOpt),
-        management_connect_address: opt("management_connect_address", StringLenientOpt),
-        ssl_enable: opt("ssl_enable", LenientOpt),
-        kafka_security_protocol: opt("kafka_security_protocol"),
-        sasl_enabled_mechanisms: field("sasl_enabled_mechanisms", List),
-        ssl_two_way_enable: opt("ssl_two_way_enable", LenientOpt),
-        cert_replaced: opt("cert_replaced", LenientOpt),
-        public_management_connect_address: opt(
+        name: Opt("name", StringLenientOpt),
+        engine: Opt("engine", StringLenientOpt),
+        engine_version: Opt("engine_version", StringLenientOpt),
+        description: Opt("description", StringLenientOpt),
+        specification: Opt("specification", StringLenientOpt),
+        storage_space: Opt("storage_space", LenientOpt),
+        partition_num: Opt("partition_num", StringLenientOpt),
+        used_storage_space: Opt("used_storage_space", LenientOpt),
+        connect_address: Opt("connect_address", StringLenientOpt),
+        port: Opt("port", LenientOpt),
+        status: Opt("status", StringLenientOpt),
+        instance_id: Opt("instance_id", StringLenientOpt),
+        resource_spec_code: Opt("resource_spec_code", Plain),
+        charging_mode: Opt("charging_mode", LenientOpt),
+        vpc_id: Opt("vpc_id", StringLenientOpt),
+        vpc_name: Opt("vpc_name", StringLenientOpt),
+        created_at: Opt("created_at", StringLenientOpt),
+        subnet_name: Opt("subnet_name", StringLenientOpt),
+        subnet_cidr: Opt("subnet_cidr", StringLenientOpt),
+        user_id: Opt("user_id", StringLenientOpt),
+        user_name: Opt("user_name", StringLenientOpt),
+        access_user: Opt("access_user", StringLenientOpt),
+        order_id: Opt("order_id", StringLenientOpt),
+        maintain_begin: Opt("maintain_begin", StringLenientOpt),
+        maintain_end: Opt("maintain_end", StringLenientOpt),
+        enable_publicip: Opt("enable_publicip", LenientOpt),
+        management_connect_address: Opt("management_connect_address", StringLenientOpt),
+        ssl_enable: Opt("ssl_enable", LenientOpt),
+        kafka_security_protocol: Opt("kafka_security_protocol", Plain),
+        sasl_enabled_mechanisms: Field("sasl_enabled_mechanisms", List),
+        ssl_two_way_enable: Opt("ssl_two_way_enable", LenientOpt),
+        cert_replaced: Opt("cert_replaced", LenientOpt),
+        public_management_connect_address: Opt(
             "public_management_connect_address",
             StringLenientOpt
         ),
-        enterprise_project_id: opt("enterprise_project_id", StringLenientOpt),
-        is_logical_volume: opt("is_logical_volume", LenientOpt),
-        extend_times: opt("extend_times", LenientOpt),
-        enable_auto_topic: opt("enable_auto_topic", LenientOpt),
-        r#type: opt("type", StringLenientOpt),
-        product_id: opt("product_id", StringLenientOpt),
-        security_group_id: opt("security_group_id", StringLenientOpt),
-        security_group_name: opt("security_group_name", StringLenientOpt),
-        subnet_id: opt("subnet_id", StringLenientOpt),
-        available_zones: field("available_zones", ListLenient),
-        total_storage_space: opt("total_storage_space", LenientOpt),
-        public_connect_address: opt("public_connect_address", StringLenientOpt),
-        storage_resource_id: opt("storage_resource_id", StringLenientOpt),
-        storage_spec_code: opt("storage_spec_code", StringLenientOpt),
-        service_type: opt("service_type", StringLenientOpt),
-        storage_type: opt("storage_type", StringLenientOpt),
-        retention_policy: opt("retention_policy", StringLenientOpt),
-        kafka_public_status: opt("kafka_public_status", StringLenientOpt),
-        public_bandwidth: opt("public_bandwidth", LenientOpt),
-        kafka_manager_enable: opt("kafka_manager_enable", LenientOpt),
-        kafka_manager_user: opt("kafka_manager_user", StringLenientOpt),
-        enable_log_collection: opt("enable_log_collection", LenientOpt),
-        cross_vpc_info: opt("cross_vpc_info", StringLenientOpt),
-        ipv6_enable: opt("ipv6_enable", LenientOpt),
-        ipv6_connect_addresses: field("ipv6_connect_addresses", ListLenient),
-        connector_enable: opt("connector_enable", LenientOpt),
-        connector_id: opt("connector_id", StringLenientOpt),
-        rest_enable: opt("rest_enable", LenientOpt),
-        rest_connect_address: opt("rest_connect_address", StringLenientOpt),
-        public_bound_width: opt("public_bound_width", LenientOpt),
-        message_query_inst_enable: opt("message_query_inst_enable", LenientOpt),
-        vpc_client_plain: opt("vpc_client_plain", LenientOpt),
-        support_features: opt("support_features", StringLenientOpt),
-        trace_enable: opt("trace_enable", LenientOpt),
-        agent_enable: opt("agent_enable", LenientOpt),
-        pod_connect_address: opt("pod_connect_address", StringLenientOpt),
-        disk_encrypted: opt("disk_encrypted", LenientOpt),
-        disk_encrypted_key: opt("disk_encrypted_key", StringLenientOpt),
-        kafka_private_connect_address: opt("kafka_private_connect_address", StringLenientOpt),
-        ces_version: opt("ces_version", StringLenientOpt),
-        public_access_enabled: opt("public_access_enabled", StringLenientOpt),
-        node_num: opt("node_num", LenientOpt),
-        enable_acl: opt("enable_acl", LenientOpt),
-        new_spec_billing_enable: opt("new_spec_billing_enable", LenientOpt),
-        broker_num: opt("broker_num", LenientOpt),
-        tags: field("tags", List),
-        dr_enable: opt("dr_enable", LenientOpt),
+        enterprise_project_id: Opt("enterprise_project_id", StringLenientOpt),
+        is_logical_volume: Opt("is_logical_volume", LenientOpt),
+        extend_times: Opt("extend_times", LenientOpt),
+        enable_auto_topic: Opt("enable_auto_topic", LenientOpt),
+        r#type: Opt("type", StringLenientOpt),
+        product_id: Opt("product_id", StringLenientOpt),
+        security_group_id: Opt("security_group_id", StringLenientOpt),
+        security_group_name: Opt("security_group_name", StringLenientOpt),
+        subnet_id: Opt("subnet_id", StringLenientOpt),
+        available_zones: Field("available_zones", ListLenient),
+        total_storage_space: Opt("total_storage_space", LenientOpt),
+        public_connect_address: Opt("public_connect_address", StringLenientOpt),
+        storage_resource_id: Opt("storage_resource_id", StringLenientOpt),
+        storage_spec_code: Opt("storage_spec_code", StringLenientOpt),
+        service_type: Opt("service_type", StringLenientOpt),
+        storage_type: Opt("storage_type", StringLenientOpt),
+        retention_policy: Opt("retention_policy", StringLenientOpt),
+        kafka_public_status: Opt("kafka_public_status", StringLenientOpt),
+        public_bandwidth: Opt("public_bandwidth", LenientOpt),
+        kafka_manager_enable: Opt("kafka_manager_enable", LenientOpt),
+        kafka_manager_user: Opt("kafka_manager_user", StringLenientOpt),
+        enable_log_collection: Opt("enable_log_collection", LenientOpt),
+        cross_vpc_info: Opt("cross_vpc_info", StringLenientOpt),
+        ipv6_enable: Opt("ipv6_enable", LenientOpt),
+        ipv6_connect_addresses: Field("ipv6_connect_addresses", ListLenient),
+        connector_enable: Opt("connector_enable", LenientOpt),
+        connector_id: Opt("connector_id", StringLenientOpt),
+        rest_enable: Opt("rest_enable", LenientOpt),
+        rest_connect_address: Opt("rest_connect_address", StringLenientOpt),
+        public_bound_width: Opt("public_bound_width", LenientOpt),
+        message_query_inst_enable: Opt("message_query_inst_enable", LenientOpt),
+        vpc_client_plain: Opt("vpc_client_plain", LenientOpt),
+        support_features: Opt("support_features", StringLenientOpt),
+        trace_enable: Opt("trace_enable", LenientOpt),
+        agent_enable: Opt("agent_enable", LenientOpt),
+        pod_connect_address: Opt("pod_connect_address", StringLenientOpt),
+        disk_encrypted: Opt("disk_encrypted", LenientOpt),
+        disk_encrypted_key: Opt("disk_encrypted_key", StringLenientOpt),
+        kafka_private_connect_address: Opt("kafka_private_connect_address", StringLenientOpt),
+        ces_version: Opt("ces_version", StringLenientOpt),
+        public_access_enabled: Opt("public_access_enabled", StringLenientOpt),
+        node_num: Opt("node_num", LenientOpt),
+        enable_acl: Opt("enable_acl", LenientOpt),
+        new_spec_billing_enable: Opt("new_spec_billing_enable", LenientOpt),
+        broker_num: Opt("broker_num", LenientOpt),
+        tags: Field("tags", List),
+        dr_enable: Opt("dr_enable", LenientOpt),
         ..Default::default()
     });
 }
@@ -2425,7 +2423,6 @@ pub mod delete_instance {
     ///
     /// Source: section 5.1.4, line 1021.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteInstanceRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
@@ -2440,8 +2437,8 @@ pub mod delete_instance {
     }
     apigen_runtime::wire_object!(
         DeleteInstanceRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain)
         },
         required = ["instance_id"]
     );
@@ -2466,7 +2463,7 @@ pub mod delete_instance {
     ///
     /// The document describes no body for this response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteInstanceResponse {}
     apigen_runtime::wire_object!(DeleteInstanceResponse {});
 }
@@ -2482,7 +2479,6 @@ pub mod update_instance {
     ///
     /// Source: section 5.1.5, line 1068.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateInstanceRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
@@ -2499,9 +2495,9 @@ pub mod update_instance {
     }
     apigen_runtime::wire_object!(
         UpdateInstanceRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            body: opt("body")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            body: Opt("body", Plain)
         },
         required = ["instance_id"]
     );
@@ -2533,7 +2529,7 @@ pub mod update_instance {
     ///
     /// The document describes no body for this response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct UpdateInstanceResponse {}
     apigen_runtime::wire_object!(UpdateInstanceResponse {});
 }
@@ -2542,7 +2538,7 @@ pub mod update_instance {
 pub mod action_instances {
     /// The `ActionInstancesBody` object of the `ActionInstances` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ActionInstancesBody {
         /// 实例的ID列表。
         ///
@@ -2559,9 +2555,9 @@ pub mod action_instances {
     }
     apigen_runtime::wire_object!(
         ActionInstancesBody {
-            instances: list("instances"),
-            action: field("action"),
-            all_failure: opt("all_failure"),
+            instances: List("instances", Plain),
+            action: Field("action", Plain),
+            all_failure: Opt("all_failure", Plain),
             ..Default::default()
         },
         required = ["action"]
@@ -2598,7 +2594,6 @@ pub mod action_instances {
     ///
     /// Source: section 5.1.6, line 1152.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ActionInstancesRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
@@ -2611,8 +2606,8 @@ pub mod action_instances {
     }
     apigen_runtime::wire_object!(
         ActionInstancesRequest {
-            project_id: opt("project_id"),
-            body: field("body")
+            project_id: Opt("project_id", Plain),
+            body: Field("body", Plain)
         },
         required = ["body"]
     );
@@ -2651,7 +2646,7 @@ pub mod action_instances {
 
     /// The `results` object of the `ActionInstances` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Results {
         /// 操作结果。 • success: 操作成功 • failed: 操作失败
         ///
@@ -2663,14 +2658,14 @@ pub mod action_instances {
         pub instance: Option<String>,
     }
     apigen_runtime::wire_object!(Results {
-        result: opt("result"),
-        instance: opt("instance", StringLenientOpt),
+        result: Opt("result", Plain),
+        instance: Opt("instance", StringLenientOpt),
         ..Default::default()
     });
 
     /// Response of `ActionInstances` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ActionInstancesResponse {
         /// 修改实例的结果。
         ///
@@ -2678,7 +2673,7 @@ pub mod action_instances {
         pub results: Vec<Results>,
     }
     apigen_runtime::wire_object!(ActionInstancesResponse {
-        results: field("results", List),
+        results: Field("results", List),
         ..Default::default()
     });
 }
@@ -2687,7 +2682,7 @@ pub mod action_instances {
 pub mod create_instance_password {
     /// The `CreateInstancePasswordBody` object of the `CreateInstancePassword` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateInstancePasswordBody {
         /// 8-32个字符。至少包含以下字符中的3种： • 大写字母• 小写字母• 数字• 特殊字符`~!@#\$%^&*()-_+=+\[\];:\"",<>/? 和空格，并且不能以-开头。
         ///
@@ -2698,7 +2693,7 @@ pub mod create_instance_password {
     }
     apigen_runtime::wire_object!(
         CreateInstancePasswordBody {
-            new_password: field("new_password"),
+            new_password: Field("new_password", Plain),
             ..Default::default()
         },
         required = ["new_password"]
@@ -2719,7 +2714,6 @@ pub mod create_instance_password {
     ///
     /// Source: section 5.2.1, line 1263.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstancePasswordRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
@@ -2736,9 +2730,9 @@ pub mod create_instance_password {
     }
     apigen_runtime::wire_object!(
         CreateInstancePasswordRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            body: field("body")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            body: Field("body", Plain)
         },
         required = ["instance_id", "body"]
     );
@@ -2767,7 +2761,7 @@ pub mod create_instance_password {
     ///
     /// The document describes no body for this response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateInstancePasswordResponse {}
     apigen_runtime::wire_object!(CreateInstancePasswordResponse {});
 }
@@ -2782,7 +2776,6 @@ pub mod update_instance_kafka_manager_password {
     ///
     /// Source: section 5.2.2, line 1314.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateInstanceKafkaManagerPasswordRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
@@ -2799,9 +2792,9 @@ pub mod update_instance_kafka_manager_password {
     }
     apigen_runtime::wire_object!(
         UpdateInstanceKafkaManagerPasswordRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            body: opt("body")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            body: Opt("body", Plain)
         },
         required = ["instance_id"]
     );
@@ -2833,7 +2826,7 @@ pub mod update_instance_kafka_manager_password {
     ///
     /// The document describes no body for this response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct UpdateInstanceKafkaManagerPasswordResponse {}
     apigen_runtime::wire_object!(UpdateInstanceKafkaManagerPasswordResponse {});
 }
@@ -2842,7 +2835,7 @@ pub mod update_instance_kafka_manager_password {
 pub mod create_instance_autotopic {
     /// The `CreateInstanceAutotopicBody` object of the `CreateInstanceAutotopic` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateInstanceAutotopicBody {
         /// 是否开启自动创建topic功能。
         ///
@@ -2851,7 +2844,7 @@ pub mod create_instance_autotopic {
     }
     apigen_runtime::wire_object!(
         CreateInstanceAutotopicBody {
-            enable_auto_topic: field("enable_auto_topic"),
+            enable_auto_topic: Field("enable_auto_topic", Plain),
             ..Default::default()
         },
         required = ["enable_auto_topic"]
@@ -2872,7 +2865,6 @@ pub mod create_instance_autotopic {
     ///
     /// Source: section 5.2.3, line 1365.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceAutotopicRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
@@ -2889,9 +2881,9 @@ pub mod create_instance_autotopic {
     }
     apigen_runtime::wire_object!(
         CreateInstanceAutotopicRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            body: field("body")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            body: Field("body", Plain)
         },
         required = ["instance_id", "body"]
     );
@@ -2920,7 +2912,7 @@ pub mod create_instance_autotopic {
     ///
     /// The document describes no body for this response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateInstanceAutotopicResponse {}
     apigen_runtime::wire_object!(CreateInstanceAutotopicResponse {});
 }
@@ -2929,7 +2921,7 @@ pub mod create_instance_autotopic {
 pub mod modify_instance_crossvpc {
     /// The `ModifyInstanceCrossvpcBody` object of the `ModifyInstanceCrossvpc` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ModifyInstanceCrossvpcBody {
         /// 用户自定义的 advertised_ip_contents 键值对。 键是 listeners IP。 值是 advertised.listeners IP, 或者域名。 说明 IP 修改未修改项也需填上。
         ///
@@ -2938,7 +2930,7 @@ pub mod modify_instance_crossvpc {
     }
     apigen_runtime::wire_object!(
         ModifyInstanceCrossvpcBody {
-            advertised_ip_contents: field("advertised_ip_contents"),
+            advertised_ip_contents: Field("advertised_ip_contents", Plain),
             ..Default::default()
         },
         required = ["advertised_ip_contents"]
@@ -2961,7 +2953,6 @@ pub mod modify_instance_crossvpc {
     ///
     /// Source: section 5.2.4, line 1419.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyInstanceCrossvpcRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
@@ -2978,9 +2969,9 @@ pub mod modify_instance_crossvpc {
     }
     apigen_runtime::wire_object!(
         ModifyInstanceCrossvpcRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            body: field("body")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            body: Field("body", Plain)
         },
         required = ["instance_id", "body"]
     );
@@ -3007,7 +2998,7 @@ pub mod modify_instance_crossvpc {
 
     /// The `results` object of the `ModifyInstanceCrossvpc` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Results {
         /// advertised.listeners IP/域名。
         ///
@@ -3023,15 +3014,15 @@ pub mod modify_instance_crossvpc {
         pub ip: Option<String>,
     }
     apigen_runtime::wire_object!(Results {
-        advertised_ip: opt("advertised_ip", StringLenientOpt),
-        success: opt("success", LenientOpt),
-        ip: opt("ip", StringLenientOpt),
+        advertised_ip: Opt("advertised_ip", StringLenientOpt),
+        success: Opt("success", LenientOpt),
+        ip: Opt("ip", StringLenientOpt),
         ..Default::default()
     });
 
     /// Response of `ModifyInstanceCrossvpc` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ModifyInstanceCrossvpcResponse {
         /// 修改跨VPC访问结果。
         ///
@@ -3043,8 +3034,8 @@ pub mod modify_instance_crossvpc {
         pub results: Vec<Results>,
     }
     apigen_runtime::wire_object!(ModifyInstanceCrossvpcResponse {
-        success: opt("success", LenientOpt),
-        results: field("results", List),
+        success: Opt("success", LenientOpt),
+        results: Field("results", List),
         ..Default::default()
     });
 }
@@ -3057,7 +3048,6 @@ pub mod list_instance_management_cluster {
     ///
     /// Source: section 5.2.5, line 1513.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceManagementClusterRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
@@ -3072,8 +3062,8 @@ pub mod list_instance_management_cluster {
     }
     apigen_runtime::wire_object!(
         ListInstanceManagementClusterRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain)
         },
         required = ["instance_id"]
     );
@@ -3096,7 +3086,7 @@ pub mod list_instance_management_cluster {
 
     /// The `brokers` object of the `ListInstanceManagementCluster` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Brokers {
         /// 节点IP。
         ///
@@ -3128,19 +3118,19 @@ pub mod list_instance_management_cluster {
         pub is_health: Option<bool>,
     }
     apigen_runtime::wire_object!(Brokers {
-        host: opt("host", StringLenientOpt),
-        port: opt("port", LenientOpt),
-        broker_id: opt("broker_id", StringLenientOpt),
-        is_controller: opt("is_controller", LenientOpt),
-        version: opt("version", StringLenientOpt),
-        register_time: opt("register_time", LenientOpt),
-        is_health: opt("is_health", LenientOpt),
+        host: Opt("host", StringLenientOpt),
+        port: Opt("port", LenientOpt),
+        broker_id: Opt("broker_id", StringLenientOpt),
+        is_controller: Opt("is_controller", LenientOpt),
+        version: Opt("version", StringLenientOpt),
+        register_time: Opt("register_time", LenientOpt),
+        is_health: Opt("is_health", LenientOpt),
         ..Default::default()
     });
 
     /// The `cluster` object of the `ListInstanceManagementCluster` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Cluster {
         /// 控制器ID。
         ///
@@ -3176,20 +3166,20 @@ pub mod list_instance_management_cluster {
         pub consumers_count: Option<i32>,
     }
     apigen_runtime::wire_object!(Cluster {
-        controller: opt("controller", StringLenientOpt),
-        brokers: field("brokers", List),
-        topics_count: opt("topics_count", LenientOpt),
-        partitions_count: opt("partitions_count", LenientOpt),
-        online_partitions_count: opt("online_partitions_count", LenientOpt),
-        replicas_count: opt("replicas_count", LenientOpt),
-        isr_replicas_count: opt("isr_replicas_count", LenientOpt),
-        consumers_count: opt("consumers_count", LenientOpt),
+        controller: Opt("controller", StringLenientOpt),
+        brokers: Field("brokers", List),
+        topics_count: Opt("topics_count", LenientOpt),
+        partitions_count: Opt("partitions_count", LenientOpt),
+        online_partitions_count: Opt("online_partitions_count", LenientOpt),
+        replicas_count: Opt("replicas_count", LenientOpt),
+        isr_replicas_count: Opt("isr_replicas_count", LenientOpt),
+        consumers_count: Opt("consumers_count", LenientOpt),
         ..Default::default()
     });
 
     /// Response of `ListInstanceManagementCluster` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListInstanceManagementClusterResponse {
         /// 集群基本信息。
         ///
@@ -3197,7 +3187,7 @@ pub mod list_instance_management_cluster {
         pub cluster: Option<Cluster>,
     }
     apigen_runtime::wire_object!(ListInstanceManagementClusterResponse {
-        cluster: opt("cluster"),
+        cluster: Opt("cluster", Plain),
         ..Default::default()
     });
 }
@@ -3213,7 +3203,6 @@ pub mod show_instance_management_group {
     ///
     /// Source: section 5.2.6, line 1625.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ShowInstanceManagementGroupRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
@@ -3232,9 +3221,9 @@ pub mod show_instance_management_group {
     }
     apigen_runtime::wire_object!(
         ShowInstanceManagementGroupRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            group: field("group")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            group: Field("group", Plain)
         },
         required = ["instance_id", "group"]
     );
@@ -3258,7 +3247,7 @@ pub mod show_instance_management_group {
 
     /// The `assignment` object of the `ShowInstanceManagementGroup` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Assignment {
         /// topic名称。
         ///
@@ -3270,14 +3259,14 @@ pub mod show_instance_management_group {
         pub partitions: Vec<i32>,
     }
     apigen_runtime::wire_object!(Assignment {
-        topic: opt("topic", StringLenientOpt),
-        partitions: field("partitions", ListLenient),
+        topic: Opt("topic", StringLenientOpt),
+        partitions: Field("partitions", ListLenient),
         ..Default::default()
     });
 
     /// The `members` object of the `ShowInstanceManagementGroup` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Members {
         /// 消费组consumer地址。
         ///
@@ -3297,16 +3286,16 @@ pub mod show_instance_management_group {
         pub client_id: Option<String>,
     }
     apigen_runtime::wire_object!(Members {
-        host: opt("host", StringLenientOpt),
-        assignment: field("assignment", List),
-        member_id: opt("member_id", StringLenientOpt),
-        client_id: opt("client_id", StringLenientOpt),
+        host: Opt("host", StringLenientOpt),
+        assignment: Field("assignment", List),
+        member_id: Opt("member_id", StringLenientOpt),
+        client_id: Opt("client_id", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `group` object of the `ShowInstanceManagementGroup` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Group {
         /// 消费组名称。
         ///
@@ -3334,18 +3323,18 @@ pub mod show_instance_management_group {
         pub assignment_strategy: Option<String>,
     }
     apigen_runtime::wire_object!(Group {
-        group_id: opt("group_id", StringLenientOpt),
-        state: opt("state"),
-        coordinator_id: opt("coordinator_id", LenientOpt),
-        members: field("members", List),
-        group_message_offsets: field("group_message_offsets", List),
-        assignment_strategy: opt("assignment_strategy", StringLenientOpt),
+        group_id: Opt("group_id", StringLenientOpt),
+        state: Opt("state", Plain),
+        coordinator_id: Opt("coordinator_id", LenientOpt),
+        members: Field("members", List),
+        group_message_offsets: Field("group_message_offsets", List),
+        assignment_strategy: Opt("assignment_strategy", StringLenientOpt),
         ..Default::default()
     });
 
     /// Response of `ShowInstanceManagementGroup` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ShowInstanceManagementGroupResponse {
         /// 消费组信息。
         ///
@@ -3353,7 +3342,7 @@ pub mod show_instance_management_group {
         pub group: Option<Group>,
     }
     apigen_runtime::wire_object!(ShowInstanceManagementGroupResponse {
-        group: opt("group"),
+        group: Opt("group", Plain),
         ..Default::default()
     });
 }
@@ -3362,7 +3351,7 @@ pub mod show_instance_management_group {
 pub mod reset_message_offset_instance_management_group {
     /// The `ResetMessageOffsetInstanceManagementGroupBody` object of the `ResetMessageOffsetInstanceManagementGroup` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ResetMessageOffsetInstanceManagementGroupBody {
         /// topic名称。
         ///
@@ -3385,10 +3374,10 @@ pub mod reset_message_offset_instance_management_group {
     }
     apigen_runtime::wire_object!(
         ResetMessageOffsetInstanceManagementGroupBody {
-            topic: field("topic"),
-            partition: opt("partition"),
-            message_offset: opt("message_offset"),
-            timestamp: opt("timestamp"),
+            topic: Field("topic", Plain),
+            partition: Opt("partition", Plain),
+            message_offset: Opt("message_offset", Plain),
+            timestamp: Opt("timestamp", Plain),
             ..Default::default()
         },
         required = ["topic"]
@@ -3430,7 +3419,6 @@ pub mod reset_message_offset_instance_management_group {
     ///
     /// Source: section 5.2.7, line 1766.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ResetMessageOffsetInstanceManagementGroupRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
@@ -3451,10 +3439,10 @@ pub mod reset_message_offset_instance_management_group {
     }
     apigen_runtime::wire_object!(
         ResetMessageOffsetInstanceManagementGroupRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            group: field("group"),
-            body: field("body")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            group: Field("group", Plain),
+            body: Field("body", Plain)
         },
         required = ["instance_id", "group", "body"]
     );
@@ -3485,7 +3473,7 @@ pub mod reset_message_offset_instance_management_group {
     ///
     /// The document describes no body for this response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ResetMessageOffsetInstanceManagementGroupResponse {}
     apigen_runtime::wire_object!(ResetMessageOffsetInstanceManagementGroupResponse {});
 }
@@ -3498,7 +3486,6 @@ pub mod list_instance_management_coordinators {
     ///
     /// Source: section 5.2.8, line 1844.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceManagementCoordinatorsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
@@ -3513,8 +3500,8 @@ pub mod list_instance_management_coordinators {
     }
     apigen_runtime::wire_object!(
         ListInstanceManagementCoordinatorsRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain)
         },
         required = ["instance_id"]
     );
@@ -3537,7 +3524,7 @@ pub mod list_instance_management_coordinators {
 
     /// The `coordinators` object of the `ListInstanceManagementCoordinators` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Coordinators {
         /// 消费组ID。
         ///
@@ -3557,16 +3544,16 @@ pub mod list_instance_management_coordinators {
         pub port: Option<i32>,
     }
     apigen_runtime::wire_object!(Coordinators {
-        group_id: opt("group_id", StringLenientOpt),
-        id: opt("id", LenientOpt),
-        host: opt("host", StringLenientOpt),
-        port: opt("port", LenientOpt),
+        group_id: Opt("group_id", StringLenientOpt),
+        id: Opt("id", LenientOpt),
+        host: Opt("host", StringLenientOpt),
+        port: Opt("port", LenientOpt),
         ..Default::default()
     });
 
     /// Response of `ListInstanceManagementCoordinators` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListInstanceManagementCoordinatorsResponse {
         /// 所有消费组对应的协调器列表。
         ///
@@ -3574,7 +3561,7 @@ pub mod list_instance_management_coordinators {
         pub coordinators: Vec<Coordinators>,
     }
     apigen_runtime::wire_object!(ListInstanceManagementCoordinatorsResponse {
-        coordinators: field("coordinators", List),
+        coordinators: Field("coordinators", List),
         ..Default::default()
     });
 }
@@ -3583,7 +3570,7 @@ pub mod list_instance_management_coordinators {
 pub mod create_instance_management_topic_partitions_reassignment {
     /// The `CreateInstanceManagementTopicPartitionsReassignmentBody` object of the `CreateInstanceManagementTopicPartitionsReassignment` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateInstanceManagementTopicPartitionsReassignmentBody {
         /// 期望调整分区后的数量，必须大于当前分区数量，小于等于。
         ///
@@ -3591,7 +3578,7 @@ pub mod create_instance_management_topic_partitions_reassignment {
         pub partition: Option<i32>,
     }
     apigen_runtime::wire_object!(CreateInstanceManagementTopicPartitionsReassignmentBody {
-        partition: opt("partition"),
+        partition: Opt("partition", Plain),
         ..Default::default()
     });
 
@@ -3614,7 +3601,6 @@ pub mod create_instance_management_topic_partitions_reassignment {
     ///
     /// Source: section 5.2.9, line 1921.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceManagementTopicPartitionsReassignmentRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
@@ -3635,10 +3621,10 @@ pub mod create_instance_management_topic_partitions_reassignment {
     }
     apigen_runtime::wire_object!(
         CreateInstanceManagementTopicPartitionsReassignmentRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            topic: field("topic"),
-            body: opt("body")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            topic: Field("topic", Plain),
+            body: Opt("body", Plain)
         },
         required = ["instance_id", "topic"]
     );
@@ -3674,7 +3660,7 @@ pub mod create_instance_management_topic_partitions_reassignment {
     ///
     /// The document describes no body for this response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateInstanceManagementTopicPartitionsReassignmentResponse {}
     apigen_runtime::wire_object!(CreateInstanceManagementTopicPartitionsReassignmentResponse {});
 }
@@ -3683,7 +3669,7 @@ pub mod create_instance_management_topic_partitions_reassignment {
 pub mod create_instance_management_topic_replicas_reassignment {
     /// The `partitions` object of the `CreateInstanceManagementTopicReplicasReassignment` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Partitions {
         /// 分区ID。
         ///
@@ -3695,8 +3681,8 @@ pub mod create_instance_management_topic_replicas_reassignment {
         pub replicas: Vec<i32>,
     }
     apigen_runtime::wire_object!(Partitions {
-        partition: opt("partition"),
-        replicas: list("replicas"),
+        partition: Opt("partition", Plain),
+        replicas: List("replicas", Plain),
         ..Default::default()
     });
 
@@ -3724,7 +3710,7 @@ pub mod create_instance_management_topic_replicas_reassignment {
 
     /// The `CreateInstanceManagementTopicReplicasReassignmentBody` object of the `CreateInstanceManagementTopicReplicasReassignment` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateInstanceManagementTopicReplicasReassignmentBody {
         /// 期望调整的分区的副本分配情况。
         ///
@@ -3732,7 +3718,7 @@ pub mod create_instance_management_topic_replicas_reassignment {
         pub partitions: Vec<Partitions>,
     }
     apigen_runtime::wire_object!(CreateInstanceManagementTopicReplicasReassignmentBody {
-        partitions: list("partitions"),
+        partitions: List("partitions", Plain),
         ..Default::default()
     });
 
@@ -3760,7 +3746,6 @@ pub mod create_instance_management_topic_replicas_reassignment {
     ///
     /// Source: section 5.2.10, line 1976.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceManagementTopicReplicasReassignmentRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
@@ -3781,10 +3766,10 @@ pub mod create_instance_management_topic_replicas_reassignment {
     }
     apigen_runtime::wire_object!(
         CreateInstanceManagementTopicReplicasReassignmentRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            topic: field("topic"),
-            body: opt("body")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            topic: Field("topic", Plain),
+            body: Opt("body", Plain)
         },
         required = ["instance_id", "topic"]
     );
@@ -3820,7 +3805,7 @@ pub mod create_instance_management_topic_replicas_reassignment {
     ///
     /// The document describes no body for this response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateInstanceManagementTopicReplicasReassignmentResponse {}
     apigen_runtime::wire_object!(CreateInstanceManagementTopicReplicasReassignmentResponse {});
 }
@@ -3833,7 +3818,6 @@ pub mod list_instance_topics_diskusage {
     ///
     /// Source: section 5.2.11, line 2041.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceTopicsDiskusageRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
@@ -3862,11 +3846,11 @@ pub mod list_instance_topics_diskusage {
     }
     apigen_runtime::wire_object!(
         ListInstanceTopicsDiskusageRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            min_size: opt("minSize"),
-            top: opt("top"),
-            percentage: opt("percentage")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            min_size: Opt("minSize", Plain),
+            top: Opt("top", Plain),
+            percentage: Opt("percentage", Plain)
         },
         required = ["instance_id"]
     );
@@ -3910,7 +3894,7 @@ pub mod list_instance_topics_diskusage {
 
     /// The `DiskusageTopicEntity` object of the `ListInstanceTopicsDiskusage` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DiskusageTopicEntity {
         /// 磁盘使用量。
         ///
@@ -3930,16 +3914,16 @@ pub mod list_instance_topics_diskusage {
         pub percentage: Option<f64>,
     }
     apigen_runtime::wire_object!(DiskusageTopicEntity {
-        size: opt("size", StringLenientOpt),
-        topic_name: opt("topic_name", StringLenientOpt),
-        topic_partition: opt("topic_partition", StringLenientOpt),
-        percentage: opt("percentage", LenientOpt),
+        size: Opt("size", StringLenientOpt),
+        topic_name: Opt("topic_name", StringLenientOpt),
+        topic_partition: Opt("topic_partition", StringLenientOpt),
+        percentage: Opt("percentage", LenientOpt),
         ..Default::default()
     });
 
     /// The `DiskusageEntity` object of the `ListInstanceTopicsDiskusage` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DiskusageEntity {
         /// Broker名称。
         ///
@@ -3971,19 +3955,19 @@ pub mod list_instance_topics_diskusage {
         pub topic_list: Vec<DiskusageTopicEntity>,
     }
     apigen_runtime::wire_object!(DiskusageEntity {
-        broker_name: opt("broker_name", StringLenientOpt),
-        data_disk_size: opt("data_disk_size", StringLenientOpt),
-        data_disk_use: opt("data_disk_use", StringLenientOpt),
-        data_disk_free: opt("data_disk_free", StringLenientOpt),
-        data_disk_use_percentage: opt("data_disk_use_percentage", StringLenientOpt),
-        status: opt("status", StringLenientOpt),
-        topic_list: field("topic_list", List),
+        broker_name: Opt("broker_name", StringLenientOpt),
+        data_disk_size: Opt("data_disk_size", StringLenientOpt),
+        data_disk_use: Opt("data_disk_use", StringLenientOpt),
+        data_disk_free: Opt("data_disk_free", StringLenientOpt),
+        data_disk_use_percentage: Opt("data_disk_use_percentage", StringLenientOpt),
+        status: Opt("status", StringLenientOpt),
+        topic_list: Field("topic_list", List),
         ..Default::default()
     });
 
     /// Response of `ListInstanceTopicsDiskusage` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListInstanceTopicsDiskusageResponse {
         /// Broker列表。
         ///
@@ -3991,7 +3975,7 @@ pub mod list_instance_topics_diskusage {
         pub broker_list: Vec<DiskusageEntity>,
     }
     apigen_runtime::wire_object!(ListInstanceTopicsDiskusageResponse {
-        broker_list: field("broker_list", List),
+        broker_list: Field("broker_list", List),
         ..Default::default()
     });
 }
@@ -4006,7 +3990,6 @@ pub mod list_instance_groups {
     ///
     /// Source: section 5.2.12, line 2188.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceGroupsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
@@ -4039,11 +4022,11 @@ pub mod list_instance_groups {
     }
     apigen_runtime::wire_object!(
         ListInstanceGroupsRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            offset: opt("offset"),
-            limit: opt("limit"),
-            group: opt("group")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            offset: Opt("offset", Plain),
+            limit: Opt("limit", Plain),
+            group: Opt("group", Plain)
         },
         required = ["instance_id"]
     );
@@ -4087,7 +4070,7 @@ pub mod list_instance_groups {
 
     /// The `GroupInfoSimple` object of the `ListInstanceGroups` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct GroupInfoSimple {
         /// 消费组ID。
         ///
@@ -4103,15 +4086,15 @@ pub mod list_instance_groups {
         pub coordinator_id: Option<i32>,
     }
     apigen_runtime::wire_object!(GroupInfoSimple {
-        group_id: opt("group_id", StringLenientOpt),
-        state: opt("state"),
-        coordinator_id: opt("coordinator_id", LenientOpt),
+        group_id: Opt("group_id", StringLenientOpt),
+        state: Opt("state", Plain),
+        coordinator_id: Opt("coordinator_id", LenientOpt),
         ..Default::default()
     });
 
     /// Response of `ListInstanceGroups` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListInstanceGroupsResponse {
         /// 所有的消费组。
         ///
@@ -4123,8 +4106,8 @@ pub mod list_instance_groups {
         pub total: Option<i32>,
     }
     apigen_runtime::wire_object!(ListInstanceGroupsResponse {
-        groups: field("groups", List),
-        total: opt("total", LenientOpt),
+        groups: Field("groups", List),
+        total: Opt("total", LenientOpt),
         ..Default::default()
     });
 }
@@ -4140,7 +4123,6 @@ pub mod show_instance_group {
     ///
     /// Source: section 5.2.13, line 2275.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ShowInstanceGroupRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
@@ -4159,9 +4141,9 @@ pub mod show_instance_group {
     }
     apigen_runtime::wire_object!(
         ShowInstanceGroupRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            group: field("group")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            group: Field("group", Plain)
         },
         required = ["instance_id", "group"]
     );
@@ -4185,7 +4167,7 @@ pub mod show_instance_group {
 
     /// The `members` object of the `ShowInstanceGroup` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Members {
         /// 消费组consumer地址。
         ///
@@ -4201,15 +4183,15 @@ pub mod show_instance_group {
         pub client_id: Option<String>,
     }
     apigen_runtime::wire_object!(Members {
-        host: opt("host", StringLenientOpt),
-        member_id: opt("member_id", StringLenientOpt),
-        client_id: opt("client_id", StringLenientOpt),
+        host: Opt("host", StringLenientOpt),
+        member_id: Opt("member_id", StringLenientOpt),
+        client_id: Opt("client_id", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `group` object of the `ShowInstanceGroup` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Group {
         /// 消费组名称。
         ///
@@ -4237,18 +4219,18 @@ pub mod show_instance_group {
         pub assignment_strategy: Option<String>,
     }
     apigen_runtime::wire_object!(Group {
-        group_id: opt("group_id", StringLenientOpt),
-        state: opt("state"),
-        coordinator_id: opt("coordinator_id", LenientOpt),
-        members: field("members", List),
-        group_message_offsets: field("group_message_offsets", List),
-        assignment_strategy: opt("assignment_strategy", StringLenientOpt),
+        group_id: Opt("group_id", StringLenientOpt),
+        state: Opt("state", Plain),
+        coordinator_id: Opt("coordinator_id", LenientOpt),
+        members: Field("members", List),
+        group_message_offsets: Field("group_message_offsets", List),
+        assignment_strategy: Opt("assignment_strategy", StringLenientOpt),
         ..Default::default()
     });
 
     /// Response of `ShowInstanceGroup` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ShowInstanceGroupResponse {
         /// 消费组信息。
         ///
@@ -4256,7 +4238,7 @@ pub mod show_instance_group {
         pub group: Option<Group>,
     }
     apigen_runtime::wire_object!(ShowInstanceGroupResponse {
-        group: opt("group"),
+        group: Opt("group", Plain),
         ..Default::default()
     });
 }
@@ -4265,7 +4247,7 @@ pub mod show_instance_group {
 pub mod batch_delete_instance_groups {
     /// The `BatchDeleteInstanceGroupsBody` object of the `BatchDeleteInstanceGroups` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct BatchDeleteInstanceGroupsBody {
         /// 所有需要删除的消费组ID。
         ///
@@ -4273,7 +4255,7 @@ pub mod batch_delete_instance_groups {
         pub group_ids: Vec<String>,
     }
     apigen_runtime::wire_object!(BatchDeleteInstanceGroupsBody {
-        group_ids: list("group_ids"),
+        group_ids: List("group_ids", Plain),
         ..Default::default()
     });
 
@@ -4298,7 +4280,6 @@ pub mod batch_delete_instance_groups {
     ///
     /// Source: section 5.2.14, line 2400.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct BatchDeleteInstanceGroupsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
@@ -4315,9 +4296,9 @@ pub mod batch_delete_instance_groups {
     }
     apigen_runtime::wire_object!(
         BatchDeleteInstanceGroupsRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            body: opt("body")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            body: Opt("body", Plain)
         },
         required = ["instance_id"]
     );
@@ -4347,7 +4328,7 @@ pub mod batch_delete_instance_groups {
 
     /// The `failed_groups` object of the `BatchDeleteInstanceGroups` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct FailedGroups {
         /// 删除失败的消费组ID。
         ///
@@ -4359,14 +4340,14 @@ pub mod batch_delete_instance_groups {
         pub error_message: Option<String>,
     }
     apigen_runtime::wire_object!(FailedGroups {
-        group_id: opt("group_id", StringLenientOpt),
-        error_message: opt("error_message", StringLenientOpt),
+        group_id: Opt("group_id", StringLenientOpt),
+        error_message: Opt("error_message", StringLenientOpt),
         ..Default::default()
     });
 
     /// Response of `BatchDeleteInstanceGroups` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct BatchDeleteInstanceGroupsResponse {
         /// 删除失败的消费组列表。
         ///
@@ -4378,8 +4359,8 @@ pub mod batch_delete_instance_groups {
         pub total: Option<i32>,
     }
     apigen_runtime::wire_object!(BatchDeleteInstanceGroupsResponse {
-        failed_groups: field("failed_groups", List),
-        total: opt("total", LenientOpt),
+        failed_groups: Field("failed_groups", List),
+        total: Opt("total", LenientOpt),
         ..Default::default()
     });
 }
@@ -4388,7 +4369,7 @@ pub mod batch_delete_instance_groups {
 pub mod reassign_project_instance {
     /// The `TopicAssignment` object of the `ReassignProjectInstance` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct TopicAssignment {
         /// 手动指定分配方案时的分区号。
         ///
@@ -4400,8 +4381,8 @@ pub mod reassign_project_instance {
         pub partition_brokers: Vec<i32>,
     }
     apigen_runtime::wire_object!(TopicAssignment {
-        partition: opt("partition"),
-        partition_brokers: list("partition_brokers"),
+        partition: Opt("partition", Plain),
+        partition_brokers: List("partition_brokers", Plain),
         ..Default::default()
     });
 
@@ -4432,7 +4413,7 @@ pub mod reassign_project_instance {
 
     /// The `PartitionReassignEntity` object of the `ReassignProjectInstance` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct PartitionReassignEntity {
         /// topic名称
         ///
@@ -4453,10 +4434,10 @@ pub mod reassign_project_instance {
     }
     apigen_runtime::wire_object!(
         PartitionReassignEntity {
-            topic: field("topic"),
-            brokers: list("brokers"),
-            replication_factor: opt("replication_factor"),
-            assignment: list("assignment"),
+            topic: Field("topic", Plain),
+            brokers: List("brokers", Plain),
+            replication_factor: Opt("replication_factor", Plain),
+            assignment: List("assignment", Plain),
             ..Default::default()
         },
         required = ["topic"]
@@ -4497,7 +4478,7 @@ pub mod reassign_project_instance {
 
     /// The `ReassignProjectInstanceBody` object of the `ReassignProjectInstance` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ReassignProjectInstanceBody {
         /// 重平衡分配方案。
         ///
@@ -4510,8 +4491,8 @@ pub mod reassign_project_instance {
     }
     apigen_runtime::wire_object!(
         ReassignProjectInstanceBody {
-            reassignments: field("reassignments"),
-            throttle: opt("throttle"),
+            reassignments: Field("reassignments", Plain),
+            throttle: Opt("throttle", Plain),
             ..Default::default()
         },
         required = ["reassignments"]
@@ -4541,7 +4522,6 @@ pub mod reassign_project_instance {
     ///
     /// Source: section 5.2.15, line 2478.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ReassignProjectInstanceRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
@@ -4558,9 +4538,9 @@ pub mod reassign_project_instance {
     }
     apigen_runtime::wire_object!(
         ReassignProjectInstanceRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            body: field("body")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            body: Field("body", Plain)
         },
         required = ["instance_id", "body"]
     );
@@ -4587,7 +4567,7 @@ pub mod reassign_project_instance {
 
     /// Response of `ReassignProjectInstance` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ReassignProjectInstanceResponse {
         /// 任务ID。
         ///
@@ -4595,7 +4575,7 @@ pub mod reassign_project_instance {
         pub job_id: Option<String>,
     }
     apigen_runtime::wire_object!(ReassignProjectInstanceResponse {
-        job_id: opt("job_id", StringLenientOpt),
+        job_id: Opt("job_id", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -4623,7 +4603,7 @@ pub mod extend_instance {
 
     /// The `ExtendInstanceBody` object of the `ExtendInstance` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ExtendInstanceBody {
         /// 变更类型。 取值范围： • storage: 存储空间扩容，代理数量不变。 • horizontal: 代理数量扩容，每个broker的存储空间不变。 • vertical: 垂直扩容，broker的底层虚机规格变更，代理数量和存储空间不变。
         ///
@@ -4648,11 +4628,11 @@ pub mod extend_instance {
     }
     apigen_runtime::wire_object!(
         ExtendInstanceBody {
-            oper_type: field("oper_type"),
-            new_storage_space: opt("new_storage_space"),
-            new_broker_num: opt("new_broker_num"),
-            new_product_id: opt("new_product_id"),
-            publicip_id: opt("publicip_id"),
+            oper_type: Field("oper_type", Plain),
+            new_storage_space: Opt("new_storage_space", Plain),
+            new_broker_num: Opt("new_broker_num", Plain),
+            new_product_id: Opt("new_product_id", Plain),
+            publicip_id: Opt("publicip_id", Plain),
             ..Default::default()
         },
         required = ["oper_type"]
@@ -4701,7 +4681,6 @@ pub mod extend_instance {
     ///
     /// Source: section 5.3.1, line 2594.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ExtendInstanceRequest {
         /// 消息引擎。 缺省值: kafka
         ///
@@ -4724,10 +4703,10 @@ pub mod extend_instance {
     }
     apigen_runtime::wire_object!(
         ExtendInstanceRequest {
-            engine: field("engine"),
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            body: field("body")
+            engine: Field("engine", Plain),
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            body: Field("body", Plain)
         },
         required = ["engine", "instance_id", "body"]
     );
@@ -4756,7 +4735,7 @@ pub mod extend_instance {
 
     /// Response of `ExtendInstance` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ExtendInstanceResponse {
         /// 规格变更任务ID。
         ///
@@ -4764,7 +4743,7 @@ pub mod extend_instance {
         pub job_id: Option<String>,
     }
     apigen_runtime::wire_object!(ExtendInstanceResponse {
-        job_id: opt("job_id", StringLenientOpt),
+        job_id: Opt("job_id", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -4779,7 +4758,6 @@ pub mod list_instance_extend {
     ///
     /// Source: section 5.3.2, line 2683.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceExtendRequest {
         /// 消息引擎。
         ///
@@ -4802,10 +4780,10 @@ pub mod list_instance_extend {
     }
     apigen_runtime::wire_object!(
         ListInstanceExtendRequest {
-            engine: field("engine"),
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            r#type: field("type")
+            engine: Field("engine", Plain),
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            r#type: Field("type", Plain)
         },
         required = ["engine", "instance_id", "type"]
     );
@@ -4834,7 +4812,7 @@ pub mod list_instance_extend {
 
     /// The `ExtendProductIosEntity` object of the `ListInstanceExtend` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ExtendProductIosEntity {
         /// 存储IO规格。
         ///
@@ -4854,16 +4832,16 @@ pub mod list_instance_extend {
         pub unavailable_zones: Vec<String>,
     }
     apigen_runtime::wire_object!(ExtendProductIosEntity {
-        io_spec: opt("io_spec", StringLenientOpt),
-        available_zones: field("available_zones", ListLenient),
-        r#type: opt("type", StringLenientOpt),
-        unavailable_zones: field("unavailable_zones", ListLenient),
+        io_spec: Opt("io_spec", StringLenientOpt),
+        available_zones: Field("available_zones", ListLenient),
+        r#type: Opt("type", StringLenientOpt),
+        unavailable_zones: Field("unavailable_zones", ListLenient),
         ..Default::default()
     });
 
     /// The `ExtendProductSupportFeaturesEntity` object of the `ListInstanceExtend` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ExtendProductSupportFeaturesEntity {
         /// 特性名称。
         ///
@@ -4875,14 +4853,14 @@ pub mod list_instance_extend {
         pub properties: Option<std::collections::BTreeMap<String, String>>,
     }
     apigen_runtime::wire_object!(ExtendProductSupportFeaturesEntity {
-        name: opt("name", StringLenientOpt),
-        properties: opt("properties"),
+        name: Opt("name", StringLenientOpt),
+        properties: Opt("properties", Plain),
         ..Default::default()
     });
 
     /// The `ExtendProductInfoEntity` object of the `ListInstanceExtend` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ExtendProductInfoEntity {
         /// 实例类型。
         ///
@@ -4926,22 +4904,22 @@ pub mod list_instance_extend {
         pub unavailable_zones: Vec<String>,
     }
     apigen_runtime::wire_object!(ExtendProductInfoEntity {
-        r#type: opt("type", StringLenientOpt),
-        product_id: opt("product_id", StringLenientOpt),
-        ecs_flavor_id: opt("ecs_flavor_id", StringLenientOpt),
-        arch_types: field("arch_types", ListLenient),
-        charging_mode: field("charging_mode", ListLenient),
-        ios: field("ios", List),
-        support_features: field("support_features", List),
-        properties: opt("properties"),
-        available_zones: field("available_zones", ListLenient),
-        unavailable_zones: field("unavailable_zones", ListLenient),
+        r#type: Opt("type", StringLenientOpt),
+        product_id: Opt("product_id", StringLenientOpt),
+        ecs_flavor_id: Opt("ecs_flavor_id", StringLenientOpt),
+        arch_types: Field("arch_types", ListLenient),
+        charging_mode: Field("charging_mode", ListLenient),
+        ios: Field("ios", List),
+        support_features: Field("support_features", List),
+        properties: Opt("properties", Plain),
+        available_zones: Field("available_zones", ListLenient),
+        unavailable_zones: Field("unavailable_zones", ListLenient),
         ..Default::default()
     });
 
     /// Response of `ListInstanceExtend` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListInstanceExtendResponse {
         /// 消息引擎类型。
         ///
@@ -4957,9 +4935,9 @@ pub mod list_instance_extend {
         pub products: Vec<ExtendProductInfoEntity>,
     }
     apigen_runtime::wire_object!(ListInstanceExtendResponse {
-        engine: opt("engine", StringLenientOpt),
-        versions: field("versions", ListLenient),
-        products: field("products", List),
+        engine: Opt("engine", StringLenientOpt),
+        versions: Field("versions", ListLenient),
+        products: Field("products", List),
         ..Default::default()
     });
 }
@@ -4970,7 +4948,7 @@ pub mod create_instance_topic {
 
     /// The `CreateInstanceTopicBody` object of the `CreateInstanceTopic` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateInstanceTopicBody {
         /// topic名称, 长度为4-64, 以字母开头且只支持大小写字母、中横线、下划线、点以及数字。 最小长度: 3 最大长度: 200
         ///
@@ -5023,14 +5001,14 @@ pub mod create_instance_topic {
     }
     apigen_runtime::wire_object!(
         CreateInstanceTopicBody {
-            id: field("id"),
-            replication: opt("replication"),
-            sync_message_flush: opt("sync_message_flush"),
-            partition: opt("partition"),
-            sync_replication: opt("sync_replication"),
-            retention_time: opt("retention_time"),
-            topic_other_configs: list("topic_other_configs"),
-            topic_desc: opt("topic_desc"),
+            id: Field("id", Plain),
+            replication: Opt("replication", Plain),
+            sync_message_flush: Opt("sync_message_flush", Plain),
+            partition: Opt("partition", Plain),
+            sync_replication: Opt("sync_replication", Plain),
+            retention_time: Opt("retention_time", Plain),
+            topic_other_configs: List("topic_other_configs", Plain),
+            topic_desc: Opt("topic_desc", Plain),
             ..Default::default()
         },
         required = ["id"]
@@ -5103,7 +5081,6 @@ pub mod create_instance_topic {
     ///
     /// Source: section 5.4.1, line 3063.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceTopicRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。 最小长度: 1 最大长度: 64
         ///
@@ -5124,9 +5101,9 @@ pub mod create_instance_topic {
     }
     apigen_runtime::wire_object!(
         CreateInstanceTopicRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            body: field("body")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            body: Field("body", Plain)
         },
         required = ["instance_id", "body"]
     );
@@ -5153,7 +5130,7 @@ pub mod create_instance_topic {
 
     /// Response of `CreateInstanceTopic` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateInstanceTopicResponse {
         /// topic名称。 最小长度： 3 最大长度： 200
         ///
@@ -5169,8 +5146,8 @@ pub mod create_instance_topic {
         pub name: Option<String>,
     }
     apigen_runtime::wire_object!(CreateInstanceTopicResponse {
-        id: opt("id", StringLenientOpt),
-        name: opt("name", StringLenientOpt),
+        id: Opt("id", StringLenientOpt),
+        name: Opt("name", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -5183,7 +5160,6 @@ pub mod list_instance_topics {
     ///
     /// Source: section 5.4.2, line 3162.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceTopicsRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
@@ -5198,8 +5174,8 @@ pub mod list_instance_topics {
     }
     apigen_runtime::wire_object!(
         ListInstanceTopicsRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain)
         },
         required = ["instance_id"]
     );
@@ -5238,7 +5214,7 @@ pub mod list_instance_topics {
 
     /// The `topic_other_configs` object of the `ListInstanceTopics` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct TopicOtherConfigs {
         /// 配置名称
         ///
@@ -5266,18 +5242,18 @@ pub mod list_instance_topics {
         pub value_type: Option<String>,
     }
     apigen_runtime::wire_object!(TopicOtherConfigs {
-        name: opt("name", StringLenientOpt),
-        valid_values: opt("valid_values", StringLenientOpt),
-        default_value: opt("default_value", StringLenientOpt),
-        config_type: opt("config_type"),
-        value: opt("value", StringLenientOpt),
-        value_type: opt("value_type", StringLenientOpt),
+        name: Opt("name", StringLenientOpt),
+        valid_values: Opt("valid_values", StringLenientOpt),
+        default_value: Opt("default_value", StringLenientOpt),
+        config_type: Opt("config_type", Plain),
+        value: Opt("value", StringLenientOpt),
+        value_type: Opt("value_type", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `TopicEntity` object of the `ListInstanceTopics` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct TopicEntity {
         /// 是否为默认策略。
         ///
@@ -5333,24 +5309,24 @@ pub mod list_instance_topics {
         pub created_at: Option<i64>,
     }
     apigen_runtime::wire_object!(TopicEntity {
-        policies_only: opt("policiesOnly", LenientOpt),
-        name: opt("name", StringLenientOpt),
-        replication: opt("replication", LenientOpt),
-        partition: opt("partition", LenientOpt),
-        retention_time: opt("retention_time", LenientOpt),
-        sync_replication: opt("sync_replication", LenientOpt),
-        sync_message_flush: opt("sync_message_flush", LenientOpt),
-        external_configs: opt("external_configs"),
-        topic_type: opt("topic_type", LenientOpt),
-        topic_other_configs: field("topic_other_configs", List),
-        topic_desc: opt("topic_desc", StringLenientOpt),
-        created_at: opt("created_at", LenientOpt),
+        policies_only: Opt("policiesOnly", LenientOpt),
+        name: Opt("name", StringLenientOpt),
+        replication: Opt("replication", LenientOpt),
+        partition: Opt("partition", LenientOpt),
+        retention_time: Opt("retention_time", LenientOpt),
+        sync_replication: Opt("sync_replication", LenientOpt),
+        sync_message_flush: Opt("sync_message_flush", LenientOpt),
+        external_configs: Opt("external_configs", Plain),
+        topic_type: Opt("topic_type", LenientOpt),
+        topic_other_configs: Field("topic_other_configs", List),
+        topic_desc: Opt("topic_desc", StringLenientOpt),
+        created_at: Opt("created_at", LenientOpt),
         ..Default::default()
     });
 
     /// Response of `ListInstanceTopics` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListInstanceTopicsResponse {
         /// topic总数。
         ///
@@ -5374,11 +5350,11 @@ pub mod list_instance_topics {
         pub topics: Vec<TopicEntity>,
     }
     apigen_runtime::wire_object!(ListInstanceTopicsResponse {
-        total: opt("total", LenientOpt),
-        size: opt("size", LenientOpt),
-        remain_partitions: opt("remain_partitions", LenientOpt),
-        max_partitions: opt("max_partitions", LenientOpt),
-        topics: field("topics", List),
+        total: Opt("total", LenientOpt),
+        size: Opt("size", LenientOpt),
+        remain_partitions: Opt("remain_partitions", LenientOpt),
+        max_partitions: Opt("max_partitions", LenientOpt),
+        topics: Field("topics", List),
         ..Default::default()
     });
 }
@@ -5389,7 +5365,7 @@ pub mod update_instance_topics {
 
     /// The `topics` object of the `UpdateInstanceTopics` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Topics {
         /// topic名称, 不支持修改。
         ///
@@ -5422,13 +5398,13 @@ pub mod update_instance_topics {
     }
     apigen_runtime::wire_object!(
         Topics {
-            id: field("id"),
-            retention_time: opt("retention_time"),
-            sync_replication: opt("sync_replication"),
-            sync_message_flush: opt("sync_message_flush"),
-            new_partition_numbers: opt("new_partition_numbers"),
-            topic_other_configs: list("topic_other_configs"),
-            topic_desc: opt("topic_desc"),
+            id: Field("id", Plain),
+            retention_time: Opt("retention_time", Plain),
+            sync_replication: Opt("sync_replication", Plain),
+            sync_message_flush: Opt("sync_message_flush", Plain),
+            new_partition_numbers: Opt("new_partition_numbers", Plain),
+            topic_other_configs: List("topic_other_configs", Plain),
+            topic_desc: Opt("topic_desc", Plain),
             ..Default::default()
         },
         required = ["id"]
@@ -5490,7 +5466,7 @@ pub mod update_instance_topics {
 
     /// The `UpdateInstanceTopicsBody` object of the `UpdateInstanceTopics` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct UpdateInstanceTopicsBody {
         /// 修改的topic列表。
         ///
@@ -5498,7 +5474,7 @@ pub mod update_instance_topics {
         pub topics: Vec<Topics>,
     }
     apigen_runtime::wire_object!(UpdateInstanceTopicsBody {
-        topics: list("topics"),
+        topics: List("topics", Plain),
         ..Default::default()
     });
 
@@ -5521,7 +5497,6 @@ pub mod update_instance_topics {
     ///
     /// Source: section 5.4.3, line 3281.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateInstanceTopicsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。 最小长度：1 最大长度：64
         ///
@@ -5542,9 +5517,9 @@ pub mod update_instance_topics {
     }
     apigen_runtime::wire_object!(
         UpdateInstanceTopicsRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            body: opt("body")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            body: Opt("body", Plain)
         },
         required = ["instance_id"]
     );
@@ -5576,7 +5551,7 @@ pub mod update_instance_topics {
     ///
     /// The document describes no body for this response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct UpdateInstanceTopicsResponse {}
     apigen_runtime::wire_object!(UpdateInstanceTopicsResponse {});
 }
@@ -5587,7 +5562,7 @@ pub mod delete_instance_topics {
 
     /// The `DeleteInstanceTopicsBody` object of the `DeleteInstanceTopics` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteInstanceTopicsBody {
         /// 待删除的topic列表。
         ///
@@ -5595,7 +5570,7 @@ pub mod delete_instance_topics {
         pub topics: Vec<String>,
     }
     apigen_runtime::wire_object!(DeleteInstanceTopicsBody {
-        topics: list("topics"),
+        topics: List("topics", Plain),
         ..Default::default()
     });
 
@@ -5618,7 +5593,6 @@ pub mod delete_instance_topics {
     ///
     /// Source: section 5.4.4, line 3367.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteInstanceTopicsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。 最小长度：1 最大长度：64
         ///
@@ -5639,9 +5613,9 @@ pub mod delete_instance_topics {
     }
     apigen_runtime::wire_object!(
         DeleteInstanceTopicsRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            body: opt("body")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            body: Opt("body", Plain)
         },
         required = ["instance_id"]
     );
@@ -5671,7 +5645,7 @@ pub mod delete_instance_topics {
 
     /// Response of `DeleteInstanceTopics` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteInstanceTopicsResponse {
         /// Topic列表。
         ///
@@ -5679,7 +5653,7 @@ pub mod delete_instance_topics {
         pub topics: Vec<Topics>,
     }
     apigen_runtime::wire_object!(DeleteInstanceTopicsResponse {
-        topics: field("topics", List),
+        topics: Field("topics", List),
         ..Default::default()
     });
 }
@@ -5692,7 +5666,6 @@ pub mod show_instance_management_topic {
     ///
     /// Source: section 5.4.5, line 3446.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ShowInstanceManagementTopicRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
@@ -5711,9 +5684,9 @@ pub mod show_instance_management_topic {
     }
     apigen_runtime::wire_object!(
         ShowInstanceManagementTopicRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            topic: field("topic")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            topic: Field("topic", Plain)
         },
         required = ["instance_id", "topic"]
     );
@@ -5737,7 +5710,7 @@ pub mod show_instance_management_topic {
 
     /// The `replicas` object of the `ShowInstanceManagementTopic` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Replicas {
         /// 副本所在的节点ID。
         ///
@@ -5761,17 +5734,17 @@ pub mod show_instance_management_topic {
         pub lag: Option<i32>,
     }
     apigen_runtime::wire_object!(Replicas {
-        broker: opt("broker", LenientOpt),
-        leader: opt("leader", LenientOpt),
-        in_sync: opt("in_sync", LenientOpt),
-        size: opt("size", LenientOpt),
-        lag: opt("lag", LenientOpt),
+        broker: Opt("broker", LenientOpt),
+        leader: Opt("leader", LenientOpt),
+        in_sync: Opt("in_sync", LenientOpt),
+        size: Opt("size", LenientOpt),
+        lag: Opt("lag", LenientOpt),
         ..Default::default()
     });
 
     /// The `partitions` object of the `ShowInstanceManagementTopic` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Partitions {
         /// 分区ID。
         ///
@@ -5803,19 +5776,19 @@ pub mod show_instance_management_topic {
         pub replicas: Vec<Replicas>,
     }
     apigen_runtime::wire_object!(Partitions {
-        partition: opt("partition", LenientOpt),
-        leader: opt("leader", LenientOpt),
-        leo: opt("leo", LenientOpt),
-        hw: opt("hw", LenientOpt),
-        lso: opt("lso", LenientOpt),
-        last_update_timestamp: opt("last_update_timestamp", LenientOpt),
-        replicas: field("replicas", List),
+        partition: Opt("partition", LenientOpt),
+        leader: Opt("leader", LenientOpt),
+        leo: Opt("leo", LenientOpt),
+        hw: Opt("hw", LenientOpt),
+        lso: Opt("lso", LenientOpt),
+        last_update_timestamp: Opt("last_update_timestamp", LenientOpt),
+        replicas: Field("replicas", List),
         ..Default::default()
     });
 
     /// Response of `ShowInstanceManagementTopic` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ShowInstanceManagementTopicResponse {
         /// topic名称。
         ///
@@ -5831,9 +5804,9 @@ pub mod show_instance_management_topic {
         pub group_subscribed: Vec<String>,
     }
     apigen_runtime::wire_object!(ShowInstanceManagementTopicResponse {
-        topic: opt("topic", StringLenientOpt),
-        partitions: field("partitions", List),
-        group_subscribed: field("group_subscribed", ListLenient),
+        topic: Opt("topic", StringLenientOpt),
+        partitions: Field("partitions", List),
+        group_subscribed: Field("group_subscribed", ListLenient),
         ..Default::default()
     });
 }
@@ -5847,7 +5820,6 @@ pub mod list_instance_users {
     ///
     /// Source: section 5.5.1, line 3623.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceUsersRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
@@ -5862,8 +5834,8 @@ pub mod list_instance_users {
     }
     apigen_runtime::wire_object!(
         ListInstanceUsersRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain)
         },
         required = ["instance_id"]
     );
@@ -5886,7 +5858,7 @@ pub mod list_instance_users {
 
     /// The `ShowInstanceUsersEntity` object of the `ListInstanceUsers` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ShowInstanceUsersEntity {
         /// 用户名称。
         ///
@@ -5906,16 +5878,16 @@ pub mod list_instance_users {
         pub created_time: Option<i64>,
     }
     apigen_runtime::wire_object!(ShowInstanceUsersEntity {
-        user_name: opt("user_name", StringLenientOpt),
-        role: opt("role", StringLenientOpt),
-        default_app: opt("default_app", LenientOpt),
-        created_time: opt("created_time", LenientOpt),
+        user_name: Opt("user_name", StringLenientOpt),
+        role: Opt("role", StringLenientOpt),
+        default_app: Opt("default_app", LenientOpt),
+        created_time: Opt("created_time", LenientOpt),
         ..Default::default()
     });
 
     /// Response of `ListInstanceUsers` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListInstanceUsersResponse {
         /// 用户列表。
         ///
@@ -5923,7 +5895,7 @@ pub mod list_instance_users {
         pub users: Vec<ShowInstanceUsersEntity>,
     }
     apigen_runtime::wire_object!(ListInstanceUsersResponse {
-        users: field("users", List),
+        users: Field("users", List),
         ..Default::default()
     });
 }
@@ -5932,7 +5904,7 @@ pub mod list_instance_users {
 pub mod create_instance_user {
     /// The `CreateInstanceUserBody` object of the `CreateInstanceUser` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateInstanceUserBody {
         /// 用户名称。
         ///
@@ -5946,8 +5918,8 @@ pub mod create_instance_user {
         pub user_passwd: Option<String>,
     }
     apigen_runtime::wire_object!(CreateInstanceUserBody {
-        user_name: opt("user_name"),
-        user_passwd: opt("user_passwd"),
+        user_name: Opt("user_name", Plain),
+        user_passwd: Opt("user_passwd", Plain),
         ..Default::default()
     });
 
@@ -5979,7 +5951,6 @@ pub mod create_instance_user {
     ///
     /// Source: section 5.5.2, line 3706.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceUserRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
@@ -5996,9 +5967,9 @@ pub mod create_instance_user {
     }
     apigen_runtime::wire_object!(
         CreateInstanceUserRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            body: opt("body")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            body: Opt("body", Plain)
         },
         required = ["instance_id"]
     );
@@ -6030,7 +6001,7 @@ pub mod create_instance_user {
     ///
     /// The document describes no body for this response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateInstanceUserResponse {}
     apigen_runtime::wire_object!(CreateInstanceUserResponse {});
 }
@@ -6039,7 +6010,7 @@ pub mod create_instance_user {
 pub mod update_instance_users {
     /// The `UpdateInstanceUsersBody` object of the `UpdateInstanceUsers` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct UpdateInstanceUsersBody {
         /// 删除类型。当前只支持delete。
         ///
@@ -6051,8 +6022,8 @@ pub mod update_instance_users {
         pub users: Vec<String>,
     }
     apigen_runtime::wire_object!(UpdateInstanceUsersBody {
-        action: opt("action"),
-        users: list("users"),
+        action: Opt("action", Plain),
+        users: List("users", Plain),
         ..Default::default()
     });
 
@@ -6084,7 +6055,6 @@ pub mod update_instance_users {
     ///
     /// Source: section 5.5.3, line 3777.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateInstanceUsersRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
@@ -6101,9 +6071,9 @@ pub mod update_instance_users {
     }
     apigen_runtime::wire_object!(
         UpdateInstanceUsersRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            body: opt("body")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            body: Opt("body", Plain)
         },
         required = ["instance_id"]
     );
@@ -6135,7 +6105,7 @@ pub mod update_instance_users {
     ///
     /// The document describes no body for this response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct UpdateInstanceUsersResponse {}
     apigen_runtime::wire_object!(UpdateInstanceUsersResponse {});
 }
@@ -6150,7 +6120,6 @@ pub mod update_instance_user {
     ///
     /// Source: section 5.5.4, line 3830.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateInstanceUserRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
@@ -6171,10 +6140,10 @@ pub mod update_instance_user {
     }
     apigen_runtime::wire_object!(
         UpdateInstanceUserRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            user_name: field("user_name"),
-            body: opt("body")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            user_name: Field("user_name", Plain),
+            body: Opt("body", Plain)
         },
         required = ["instance_id", "user_name"]
     );
@@ -6207,7 +6176,7 @@ pub mod update_instance_user {
     ///
     /// The document describes no body for this response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct UpdateInstanceUserResponse {}
     apigen_runtime::wire_object!(UpdateInstanceUserResponse {});
 }
@@ -6223,7 +6192,6 @@ pub mod list_instance_topic_accesspolicy {
     ///
     /// Source: section 5.5.5, line 3882.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceTopicAccesspolicyRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
@@ -6242,9 +6210,9 @@ pub mod list_instance_topic_accesspolicy {
     }
     apigen_runtime::wire_object!(
         ListInstanceTopicAccesspolicyRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            topic_name: field("topic_name")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            topic_name: Field("topic_name", Plain)
         },
         required = ["instance_id", "topic_name"]
     );
@@ -6268,7 +6236,7 @@ pub mod list_instance_topic_accesspolicy {
 
     /// The `PolicyEntity` object of the `ListInstanceTopicAccesspolicy` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct PolicyEntity {
         /// 是否为创建topic时所选择的用户。
         ///
@@ -6284,15 +6252,15 @@ pub mod list_instance_topic_accesspolicy {
         pub access_policy: Option<AccessPolicy>,
     }
     apigen_runtime::wire_object!(PolicyEntity {
-        owner: opt("owner", LenientOpt),
-        user_name: opt("user_name", StringLenientOpt),
-        access_policy: opt("access_policy"),
+        owner: Opt("owner", LenientOpt),
+        user_name: Opt("user_name", StringLenientOpt),
+        access_policy: Opt("access_policy", Plain),
         ..Default::default()
     });
 
     /// Response of `ListInstanceTopicAccesspolicy` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListInstanceTopicAccesspolicyResponse {
         /// topic名称。
         ///
@@ -6308,9 +6276,9 @@ pub mod list_instance_topic_accesspolicy {
         pub policies: Vec<PolicyEntity>,
     }
     apigen_runtime::wire_object!(ListInstanceTopicAccesspolicyResponse {
-        name: opt("name", StringLenientOpt),
-        topic_type: opt("topic_type", LenientOpt),
-        policies: field("policies", List),
+        name: Opt("name", StringLenientOpt),
+        topic_type: Opt("topic_type", LenientOpt),
+        policies: Field("policies", List),
         ..Default::default()
     });
 }
@@ -6321,7 +6289,7 @@ pub mod create_instance_topics_accesspolicy {
 
     /// The `AccessPolicyEntity` object of the `CreateInstanceTopicsAccesspolicy` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct AccessPolicyEntity {
         /// 用户名称。
         ///
@@ -6333,8 +6301,8 @@ pub mod create_instance_topics_accesspolicy {
         pub access_policy: Option<AccessPolicy>,
     }
     apigen_runtime::wire_object!(AccessPolicyEntity {
-        user_name: opt("user_name"),
-        access_policy: opt("access_policy"),
+        user_name: Opt("user_name", Plain),
+        access_policy: Opt("access_policy", Plain),
         ..Default::default()
     });
 
@@ -6362,7 +6330,7 @@ pub mod create_instance_topics_accesspolicy {
 
     /// The `AccessPolicyTopicEntity` object of the `CreateInstanceTopicsAccesspolicy` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct AccessPolicyTopicEntity {
         /// topic名称。
         ///
@@ -6375,8 +6343,8 @@ pub mod create_instance_topics_accesspolicy {
     }
     apigen_runtime::wire_object!(
         AccessPolicyTopicEntity {
-            name: field("name"),
-            policies: field("policies"),
+            name: Field("name", Plain),
+            policies: Field("policies", Plain),
             ..Default::default()
         },
         required = ["name", "policies"]
@@ -6397,7 +6365,7 @@ pub mod create_instance_topics_accesspolicy {
 
     /// The `CreateInstanceTopicsAccesspolicyBody` object of the `CreateInstanceTopicsAccesspolicy` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateInstanceTopicsAccesspolicyBody {
         /// topic列表。
         ///
@@ -6406,7 +6374,7 @@ pub mod create_instance_topics_accesspolicy {
     }
     apigen_runtime::wire_object!(
         CreateInstanceTopicsAccesspolicyBody {
-            topics: field("topics"),
+            topics: Field("topics", Plain),
             ..Default::default()
         },
         required = ["topics"]
@@ -6428,7 +6396,6 @@ pub mod create_instance_topics_accesspolicy {
     ///
     /// Source: section 5.5.6, line 3960.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceTopicsAccesspolicyRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
@@ -6445,9 +6412,9 @@ pub mod create_instance_topics_accesspolicy {
     }
     apigen_runtime::wire_object!(
         CreateInstanceTopicsAccesspolicyRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            body: field("body")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            body: Field("body", Plain)
         },
         required = ["instance_id", "body"]
     );
@@ -6476,7 +6443,7 @@ pub mod create_instance_topics_accesspolicy {
     ///
     /// The document describes no body for this response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateInstanceTopicsAccesspolicyResponse {}
     apigen_runtime::wire_object!(CreateInstanceTopicsAccesspolicyResponse {});
 }
@@ -6489,7 +6456,6 @@ pub mod list_instance_messages {
     ///
     /// Source: section 5.6.1, line 4049.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceMessagesRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
@@ -6544,17 +6510,17 @@ pub mod list_instance_messages {
     }
     apigen_runtime::wire_object!(
         ListInstanceMessagesRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            topic: field("topic"),
-            asc: opt("asc"),
-            start_time: opt("start_time"),
-            end_time: opt("end_time"),
-            limit: opt("limit"),
-            offset: opt("offset"),
-            download: opt("download"),
-            message_offset: opt("message_offset"),
-            partition: opt("partition")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            topic: Field("topic", Plain),
+            asc: Opt("asc", Plain),
+            start_time: Opt("start_time", Plain),
+            end_time: Opt("end_time", Plain),
+            limit: Opt("limit", Plain),
+            offset: Opt("offset", Plain),
+            download: Opt("download", Plain),
+            message_offset: Opt("message_offset", Plain),
+            partition: Opt("partition", Plain)
         },
         required = ["instance_id", "topic"]
     );
@@ -6634,7 +6600,7 @@ pub mod list_instance_messages {
 
     /// The `MessagesEntity` object of the `ListInstanceMessages` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct MessagesEntity {
         /// topic名称。
         ///
@@ -6682,23 +6648,23 @@ pub mod list_instance_messages {
         pub tag: Option<String>,
     }
     apigen_runtime::wire_object!(MessagesEntity {
-        topic: opt("topic", StringLenientOpt),
-        partition: opt("partition", LenientOpt),
-        key: opt("key", StringLenientOpt),
-        value: opt("value", StringLenientOpt),
-        size: opt("size", LenientOpt),
-        timestamp: opt("timestamp", LenientOpt),
-        huge_message: opt("huge_message", LenientOpt),
-        message_offset: opt("message_offset", LenientOpt),
-        message_id: opt("message_id", StringLenientOpt),
-        app_id: opt("app_id", StringLenientOpt),
-        tag: opt("tag", StringLenientOpt),
+        topic: Opt("topic", StringLenientOpt),
+        partition: Opt("partition", LenientOpt),
+        key: Opt("key", StringLenientOpt),
+        value: Opt("value", StringLenientOpt),
+        size: Opt("size", LenientOpt),
+        timestamp: Opt("timestamp", LenientOpt),
+        huge_message: Opt("huge_message", LenientOpt),
+        message_offset: Opt("message_offset", LenientOpt),
+        message_id: Opt("message_id", StringLenientOpt),
+        app_id: Opt("app_id", StringLenientOpt),
+        tag: Opt("tag", StringLenientOpt),
         ..Default::default()
     });
 
     /// Response of `ListInstanceMessages` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListInstanceMessagesResponse {
         /// 消息列表。
         ///
@@ -6714,9 +6680,9 @@ pub mod list_instance_messages {
         pub size: Option<i64>,
     }
     apigen_runtime::wire_object!(ListInstanceMessagesResponse {
-        messages: field("messages", List),
-        total: opt("total", LenientOpt),
-        size: opt("size", LenientOpt),
+        messages: Field("messages", List),
+        total: Opt("total", LenientOpt),
+        size: Opt("size", LenientOpt),
         ..Default::default()
     });
 }
@@ -6729,7 +6695,6 @@ pub mod list_instance_management_topic_partition_message {
     ///
     /// Source: section 5.6.2, line 4178.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceManagementTopicPartitionMessageRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
@@ -6756,11 +6721,11 @@ pub mod list_instance_management_topic_partition_message {
     }
     apigen_runtime::wire_object!(
         ListInstanceManagementTopicPartitionMessageRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            topic: field("topic"),
-            partition: field("partition"),
-            message_offset: field("message_offset")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            topic: Field("topic", Plain),
+            partition: Field("partition", Plain),
+            message_offset: Field("message_offset", Plain)
         },
         required = ["instance_id", "topic", "partition", "message_offset"]
     );
@@ -6791,7 +6756,7 @@ pub mod list_instance_management_topic_partition_message {
 
     /// The `ShowPartitionMessageEntity` object of the `ListInstanceManagementTopicPartitionMessage` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ShowPartitionMessageEntity {
         /// 消息的key。
         ///
@@ -6823,19 +6788,19 @@ pub mod list_instance_management_topic_partition_message {
         pub timestamp: Option<i64>,
     }
     apigen_runtime::wire_object!(ShowPartitionMessageEntity {
-        key: opt("key", StringLenientOpt),
-        value: opt("value", StringLenientOpt),
-        topic: opt("topic", StringLenientOpt),
-        partition: opt("partition", LenientOpt),
-        message_offset: opt("message_offset", LenientOpt),
-        size: opt("size", LenientOpt),
-        timestamp: opt("timestamp", LenientOpt),
+        key: Opt("key", StringLenientOpt),
+        value: Opt("value", StringLenientOpt),
+        topic: Opt("topic", StringLenientOpt),
+        partition: Opt("partition", LenientOpt),
+        message_offset: Opt("message_offset", LenientOpt),
+        size: Opt("size", LenientOpt),
+        timestamp: Opt("timestamp", LenientOpt),
         ..Default::default()
     });
 
     /// Response of `ListInstanceManagementTopicPartitionMessage` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListInstanceManagementTopicPartitionMessageResponse {
         /// 消息列表。
         ///
@@ -6843,7 +6808,7 @@ pub mod list_instance_management_topic_partition_message {
         pub message: Vec<ShowPartitionMessageEntity>,
     }
     apigen_runtime::wire_object!(ListInstanceManagementTopicPartitionMessageResponse {
-        message: field("message", List),
+        message: Field("message", List),
         ..Default::default()
     });
 }
@@ -6856,7 +6821,6 @@ pub mod list_instance_management_topic_messages {
     ///
     /// Source: section 5.6.3, line 4262.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceManagementTopicMessagesRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
@@ -6903,14 +6867,14 @@ pub mod list_instance_management_topic_messages {
     }
     apigen_runtime::wire_object!(
         ListInstanceManagementTopicMessagesRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            topic: field("topic"),
-            start_time: opt("start_time"),
-            end_time: opt("end_time"),
-            limit: opt("limit"),
-            offset: opt("offset"),
-            partition: opt("partition")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            topic: Field("topic", Plain),
+            start_time: Opt("start_time", Plain),
+            end_time: Opt("end_time", Plain),
+            limit: Opt("limit", Plain),
+            offset: Opt("offset", Plain),
+            partition: Opt("partition", Plain)
         },
         required = ["instance_id", "topic"]
     );
@@ -6969,7 +6933,7 @@ pub mod list_instance_management_topic_messages {
 
     /// The `messages` object of the `ListInstanceManagementTopicMessages` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Messages {
         /// topic名称。
         ///
@@ -6993,17 +6957,17 @@ pub mod list_instance_management_topic_messages {
         pub timestamp: Option<i64>,
     }
     apigen_runtime::wire_object!(Messages {
-        topic: opt("topic", StringLenientOpt),
-        partition: opt("partition", LenientOpt),
-        message_offset: opt("message_offset", LenientOpt),
-        size: opt("size", LenientOpt),
-        timestamp: opt("timestamp", LenientOpt),
+        topic: Opt("topic", StringLenientOpt),
+        partition: Opt("partition", LenientOpt),
+        message_offset: Opt("message_offset", LenientOpt),
+        size: Opt("size", LenientOpt),
+        timestamp: Opt("timestamp", LenientOpt),
         ..Default::default()
     });
 
     /// Response of `ListInstanceManagementTopicMessages` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListInstanceManagementTopicMessagesResponse {
         /// 消息列表。
         ///
@@ -7023,10 +6987,10 @@ pub mod list_instance_management_topic_messages {
         pub offset: Option<i32>,
     }
     apigen_runtime::wire_object!(ListInstanceManagementTopicMessagesResponse {
-        messages: field("messages", List),
-        messages_count: opt("messages_count", LenientOpt),
-        offsets_count: opt("offsets_count", LenientOpt),
-        offset: opt("offset", LenientOpt),
+        messages: Field("messages", List),
+        messages_count: Opt("messages_count", LenientOpt),
+        offsets_count: Opt("offsets_count", LenientOpt),
+        offset: Opt("offset", LenientOpt),
         ..Default::default()
     });
 }
@@ -7039,7 +7003,6 @@ pub mod list_instance_management_topic_partition_beginning_message {
     ///
     /// Source: section 5.6.4, line 4351.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceManagementTopicPartitionBeginningMessageRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
@@ -7062,10 +7025,10 @@ pub mod list_instance_management_topic_partition_beginning_message {
     }
     apigen_runtime::wire_object!(
         ListInstanceManagementTopicPartitionBeginningMessageRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            topic: field("topic"),
-            partition: field("partition")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            topic: Field("topic", Plain),
+            partition: Field("partition", Plain)
         },
         required = ["instance_id", "topic", "partition"]
     );
@@ -7094,7 +7057,7 @@ pub mod list_instance_management_topic_partition_beginning_message {
 
     /// Response of `ListInstanceManagementTopicPartitionBeginningMessage` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListInstanceManagementTopicPartitionBeginningMessageResponse {
         /// Topic名称。
         ///
@@ -7115,10 +7078,10 @@ pub mod list_instance_management_topic_partition_beginning_message {
     }
     apigen_runtime::wire_object!(
         ListInstanceManagementTopicPartitionBeginningMessageResponse {
-            topic: opt("topic", StringLenientOpt),
-            partition: opt("partition", LenientOpt),
-            offset: opt("offset", LenientOpt),
-            timestamp: opt("timestamp", LenientOpt),
+            topic: Opt("topic", StringLenientOpt),
+            partition: Opt("partition", LenientOpt),
+            offset: Opt("offset", LenientOpt),
+            timestamp: Opt("timestamp", LenientOpt),
             ..Default::default()
         }
     );
@@ -7132,7 +7095,6 @@ pub mod list_instance_management_topic_partition_end_message {
     ///
     /// Source: section 5.6.5, line 4415.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceManagementTopicPartitionEndMessageRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
@@ -7155,10 +7117,10 @@ pub mod list_instance_management_topic_partition_end_message {
     }
     apigen_runtime::wire_object!(
         ListInstanceManagementTopicPartitionEndMessageRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            topic: field("topic"),
-            partition: field("partition")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            topic: Field("topic", Plain),
+            partition: Field("partition", Plain)
         },
         required = ["instance_id", "topic", "partition"]
     );
@@ -7187,7 +7149,7 @@ pub mod list_instance_management_topic_partition_end_message {
 
     /// Response of `ListInstanceManagementTopicPartitionEndMessage` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListInstanceManagementTopicPartitionEndMessageResponse {
         /// Topic名称。
         ///
@@ -7207,10 +7169,10 @@ pub mod list_instance_management_topic_partition_end_message {
         pub timestamp: Option<i64>,
     }
     apigen_runtime::wire_object!(ListInstanceManagementTopicPartitionEndMessageResponse {
-        topic: opt("topic", StringLenientOpt),
-        partition: opt("partition", LenientOpt),
-        offset: opt("offset", LenientOpt),
-        timestamp: opt("timestamp", LenientOpt),
+        topic: Opt("topic", StringLenientOpt),
+        partition: Opt("partition", LenientOpt),
+        offset: Opt("offset", LenientOpt),
+        timestamp: Opt("timestamp", LenientOpt),
         ..Default::default()
     });
 }
@@ -7225,7 +7187,6 @@ pub mod list_instance_tasks {
     ///
     /// Source: section 5.7.1, line 4481.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceTasksRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
@@ -7256,12 +7217,12 @@ pub mod list_instance_tasks {
     }
     apigen_runtime::wire_object!(
         ListInstanceTasksRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            start: opt("start"),
-            limit: opt("limit"),
-            begin_time: opt("begin_time"),
-            end_time: opt("end_time")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            start: Opt("start", Plain),
+            limit: Opt("limit", Plain),
+            begin_time: Opt("begin_time", Plain),
+            end_time: Opt("end_time", Plain)
         },
         required = ["instance_id"]
     );
@@ -7312,7 +7273,7 @@ pub mod list_instance_tasks {
 
     /// Response of `ListInstanceTasks` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListInstanceTasksResponse {
         /// 任务数量。
         ///
@@ -7324,8 +7285,8 @@ pub mod list_instance_tasks {
         pub tasks: Vec<Tasks>,
     }
     apigen_runtime::wire_object!(ListInstanceTasksResponse {
-        task_count: opt("task_count", StringLenientOpt),
-        tasks: field("tasks", List),
+        task_count: Opt("task_count", StringLenientOpt),
+        tasks: Field("tasks", List),
         ..Default::default()
     });
 }
@@ -7340,7 +7301,6 @@ pub mod show_instance_task {
     ///
     /// Source: section 5.7.2, line 4580.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ShowInstanceTaskRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
@@ -7359,9 +7319,9 @@ pub mod show_instance_task {
     }
     apigen_runtime::wire_object!(
         ShowInstanceTaskRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            task_id: field("task_id")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            task_id: Field("task_id", Plain)
         },
         required = ["instance_id", "task_id"]
     );
@@ -7385,7 +7345,7 @@ pub mod show_instance_task {
 
     /// Response of `ShowInstanceTask` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ShowInstanceTaskResponse {
         /// 任务数量。
         ///
@@ -7397,8 +7357,8 @@ pub mod show_instance_task {
         pub tasks: Vec<Tasks>,
     }
     apigen_runtime::wire_object!(ShowInstanceTaskResponse {
-        task_count: opt("task_count", StringLenientOpt),
-        tasks: field("tasks", List),
+        task_count: Opt("task_count", StringLenientOpt),
+        tasks: Field("tasks", List),
         ..Default::default()
     });
 }
@@ -7411,7 +7371,6 @@ pub mod delete_instance_task {
     ///
     /// Source: section 5.7.3, line 4663.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteInstanceTaskRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
@@ -7430,9 +7389,9 @@ pub mod delete_instance_task {
     }
     apigen_runtime::wire_object!(
         DeleteInstanceTaskRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            task_id: field("task_id")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            task_id: Field("task_id", Plain)
         },
         required = ["instance_id", "task_id"]
     );
@@ -7458,7 +7417,7 @@ pub mod delete_instance_task {
     ///
     /// The document describes no body for this response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteInstanceTaskResponse {}
     apigen_runtime::wire_object!(DeleteInstanceTaskResponse {});
 }
@@ -7469,7 +7428,7 @@ pub mod action_instance_tags {
 
     /// The `ActionInstanceTagsBody` object of the `ActionInstanceTags` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ActionInstanceTagsBody {
         /// 操作标识（仅支持小写）： create（创建）delete（删除）
         ///
@@ -7481,8 +7440,8 @@ pub mod action_instance_tags {
         pub tags: Vec<TagEntity>,
     }
     apigen_runtime::wire_object!(ActionInstanceTagsBody {
-        action: opt("action"),
-        tags: list("tags"),
+        action: Opt("action", Plain),
+        tags: List("tags", Plain),
         ..Default::default()
     });
 
@@ -7514,7 +7473,6 @@ pub mod action_instance_tags {
     ///
     /// Source: section 5.8.1, line 4711.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ActionInstanceTagsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
@@ -7531,9 +7489,9 @@ pub mod action_instance_tags {
     }
     apigen_runtime::wire_object!(
         ActionInstanceTagsRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            body: opt("body")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            body: Opt("body", Plain)
         },
         required = ["instance_id"]
     );
@@ -7565,7 +7523,7 @@ pub mod action_instance_tags {
     ///
     /// The document describes no body for this response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ActionInstanceTagsResponse {}
     apigen_runtime::wire_object!(ActionInstanceTagsResponse {});
 }
@@ -7580,7 +7538,6 @@ pub mod list_instance_tags {
     ///
     /// Source: section 5.8.2, line 4779.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceTagsRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
@@ -7595,8 +7552,8 @@ pub mod list_instance_tags {
     }
     apigen_runtime::wire_object!(
         ListInstanceTagsRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain)
         },
         required = ["instance_id"]
     );
@@ -7619,7 +7576,7 @@ pub mod list_instance_tags {
 
     /// Response of `ListInstanceTags` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListInstanceTagsResponse {
         /// 标签列表
         ///
@@ -7627,7 +7584,7 @@ pub mod list_instance_tags {
         pub tags: Vec<TagEntity>,
     }
     apigen_runtime::wire_object!(ListInstanceTagsResponse {
-        tags: field("tags", List),
+        tags: Field("tags", List),
         ..Default::default()
     });
 }
@@ -7640,7 +7597,7 @@ pub mod list_kafka_tags {
     ///
     /// Source: section 5.8.3, line 4849.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListKafkaTagsRequest {
         /// 项目ID, 获取方式请参见 获取项目ID 。
         ///
@@ -7650,7 +7607,7 @@ pub mod list_kafka_tags {
         pub project_id: Option<String>,
     }
     apigen_runtime::wire_object!(ListKafkaTagsRequest {
-        project_id: opt("project_id"),
+        project_id: Opt("project_id", Plain),
         ..Default::default()
     });
 
@@ -7669,7 +7626,7 @@ pub mod list_kafka_tags {
 
     /// The `TagMultyValueEntity` object of the `ListKafkaTags` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct TagMultyValueEntity {
         /// 键。 key不能为空, 长度1~128个字符(中文也可以输入128个字符)。 可用UTF-8格式表示的字母、数字和空格, 以及以下字符: _ . : = + - @ key两头不能有空格字符。
         ///
@@ -7685,14 +7642,14 @@ pub mod list_kafka_tags {
         pub values: Vec<String>,
     }
     apigen_runtime::wire_object!(TagMultyValueEntity {
-        key: opt("key", StringLenientOpt),
-        values: field("values", ListLenient),
+        key: Opt("key", StringLenientOpt),
+        values: Field("values", ListLenient),
         ..Default::default()
     });
 
     /// Response of `ListKafkaTags` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListKafkaTagsResponse {
         /// 标签列表
         ///
@@ -7700,7 +7657,7 @@ pub mod list_kafka_tags {
         pub tags: Vec<TagMultyValueEntity>,
     }
     apigen_runtime::wire_object!(ListKafkaTagsResponse {
-        tags: field("tags", List),
+        tags: Field("tags", List),
         ..Default::default()
     });
 }
@@ -7713,7 +7670,7 @@ pub mod list_instances_maintain_windows {
     ///
     /// Source: section 5.9.1, line 4920.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListInstancesMaintainWindowsRequest {}
     apigen_runtime::wire_object!(ListInstancesMaintainWindowsRequest {});
 
@@ -7726,7 +7683,7 @@ pub mod list_instances_maintain_windows {
 
     /// The `MaintainWindowsEntity` object of the `ListInstancesMaintainWindows` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct MaintainWindowsEntity {
         /// 是否为默认时间段。
         ///
@@ -7746,16 +7703,16 @@ pub mod list_instances_maintain_windows {
         pub seq: Option<i32>,
     }
     apigen_runtime::wire_object!(MaintainWindowsEntity {
-        default: opt("default", LenientOpt),
-        end: opt("end", StringLenientOpt),
-        begin: opt("begin", StringLenientOpt),
-        seq: opt("seq", LenientOpt),
+        default: Opt("default", LenientOpt),
+        end: Opt("end", StringLenientOpt),
+        begin: Opt("begin", StringLenientOpt),
+        seq: Opt("seq", LenientOpt),
         ..Default::default()
     });
 
     /// Response of `ListInstancesMaintainWindows` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListInstancesMaintainWindowsResponse {
         /// 支持的维护时间窗列表。
         ///
@@ -7763,7 +7720,7 @@ pub mod list_instances_maintain_windows {
         pub maintain_windows: Vec<MaintainWindowsEntity>,
     }
     apigen_runtime::wire_object!(ListInstancesMaintainWindowsResponse {
-        maintain_windows: field("maintain_windows", List),
+        maintain_windows: Field("maintain_windows", List),
         ..Default::default()
     });
 }
@@ -7776,7 +7733,7 @@ pub mod list_available_zones {
     ///
     /// Source: section 5.9.2, line 5020.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListAvailableZonesRequest {}
     apigen_runtime::wire_object!(ListAvailableZonesRequest {});
 
@@ -7789,7 +7746,7 @@ pub mod list_available_zones {
 
     /// The `available_zones` object of the `ListAvailableZones` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct AvailableZones {
         /// 是否售罄。
         ///
@@ -7829,21 +7786,21 @@ pub mod list_available_zones {
         pub ipv6_enable: Option<bool>,
     }
     apigen_runtime::wire_object!(AvailableZones {
-        sold_out: opt("soldOut", LenientOpt),
-        id: opt("id", StringLenientOpt),
-        code: opt("code", StringLenientOpt),
-        name: opt("name", StringLenientOpt),
-        port: opt("port", StringLenientOpt),
-        resource_availability: opt("resource_availability", StringLenientOpt),
-        default_az: opt("default_az", LenientOpt),
-        remain_time: opt("remain_time", LenientOpt),
-        ipv6_enable: opt("ipv6_enable", LenientOpt),
+        sold_out: Opt("soldOut", LenientOpt),
+        id: Opt("id", StringLenientOpt),
+        code: Opt("code", StringLenientOpt),
+        name: Opt("name", StringLenientOpt),
+        port: Opt("port", StringLenientOpt),
+        resource_availability: Opt("resource_availability", StringLenientOpt),
+        default_az: Opt("default_az", LenientOpt),
+        remain_time: Opt("remain_time", LenientOpt),
+        ipv6_enable: Opt("ipv6_enable", LenientOpt),
         ..Default::default()
     });
 
     /// Response of `ListAvailableZones` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListAvailableZonesResponse {
         /// 区域ID。
         ///
@@ -7855,8 +7812,8 @@ pub mod list_available_zones {
         pub available_zones: Vec<AvailableZones>,
     }
     apigen_runtime::wire_object!(ListAvailableZonesResponse {
-        region_id: opt("region_id", StringLenientOpt),
-        available_zones: field("available_zones", List),
+        region_id: Opt("region_id", StringLenientOpt),
+        available_zones: Field("available_zones", List),
         ..Default::default()
     });
 }
@@ -7871,7 +7828,6 @@ pub mod list_products {
     ///
     /// Source: section 5.9.3, line 5103.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListProductsRequest {
         /// 消息引擎的类型。 缺省值: kafka
         ///
@@ -7886,8 +7842,8 @@ pub mod list_products {
     }
     apigen_runtime::wire_object!(
         ListProductsRequest {
-            engine: field("engine"),
-            product_id: opt("product_id")
+            engine: Field("engine", Plain),
+            product_id: Opt("product_id", Plain)
         },
         required = ["engine"]
     );
@@ -7910,7 +7866,7 @@ pub mod list_products {
 
     /// The `ListEngineIosEntity` object of the `ListProducts` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListEngineIosEntity {
         /// 磁盘IO编码。
         ///
@@ -7930,16 +7886,16 @@ pub mod list_products {
         pub unavailable_zones: Vec<String>,
     }
     apigen_runtime::wire_object!(ListEngineIosEntity {
-        io_spec: opt("io_spec", StringLenientOpt),
-        r#type: opt("type", StringLenientOpt),
-        available_zones: field("available_zones", ListLenient),
-        unavailable_zones: field("unavailable_zones", ListLenient),
+        io_spec: Opt("io_spec", StringLenientOpt),
+        r#type: Opt("type", StringLenientOpt),
+        available_zones: Field("available_zones", ListLenient),
+        unavailable_zones: Field("unavailable_zones", ListLenient),
         ..Default::default()
     });
 
     /// The `ListEngineSupportFeaturesPropertiesEntity` object of the `ListProducts` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListEngineSupportFeaturesPropertiesEntity {
         /// 转储功能的最大任务数。
         ///
@@ -7959,16 +7915,16 @@ pub mod list_products {
         pub min_node: Option<String>,
     }
     apigen_runtime::wire_object!(ListEngineSupportFeaturesPropertiesEntity {
-        max_task: opt("max_task", StringLenientOpt),
-        min_task: opt("min_task", StringLenientOpt),
-        max_node: opt("max_node", StringLenientOpt),
-        min_node: opt("min_node", StringLenientOpt),
+        max_task: Opt("max_task", StringLenientOpt),
+        min_task: Opt("min_task", StringLenientOpt),
+        max_node: Opt("max_node", StringLenientOpt),
+        min_node: Opt("min_node", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `ListEngineSupportFeaturesEntity` object of the `ListProducts` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListEngineSupportFeaturesEntity {
         /// 功能名称。
         ///
@@ -7980,14 +7936,14 @@ pub mod list_products {
         pub properties: Option<ListEngineSupportFeaturesPropertiesEntity>,
     }
     apigen_runtime::wire_object!(ListEngineSupportFeaturesEntity {
-        name: opt("name", StringLenientOpt),
-        properties: opt("properties"),
+        name: Opt("name", StringLenientOpt),
+        properties: Opt("properties", Plain),
         ..Default::default()
     });
 
     /// The `ListEngineProductsEntity` object of the `ListProducts` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListEngineProductsEntity {
         /// 产品类型。当前产品类型有单机和集群。
         ///
@@ -8027,21 +7983,21 @@ pub mod list_products {
         pub properties: Option<ListEnginePropertiesEntity>,
     }
     apigen_runtime::wire_object!(ListEngineProductsEntity {
-        r#type: opt("type", StringLenientOpt),
-        product_id: opt("product_id", StringLenientOpt),
-        ecs_flavor_id: opt("ecs_flavor_id", StringLenientOpt),
-        billing_code: opt("billing_code", StringLenientOpt),
-        arch_types: field("arch_types", ListLenient),
-        charging_mode: field("charging_mode", ListLenient),
-        ios: field("ios", List),
-        support_features: field("support_features", List),
-        properties: opt("properties"),
+        r#type: Opt("type", StringLenientOpt),
+        product_id: Opt("product_id", StringLenientOpt),
+        ecs_flavor_id: Opt("ecs_flavor_id", StringLenientOpt),
+        billing_code: Opt("billing_code", StringLenientOpt),
+        arch_types: Field("arch_types", ListLenient),
+        charging_mode: Field("charging_mode", ListLenient),
+        ios: Field("ios", List),
+        support_features: Field("support_features", List),
+        properties: Opt("properties", Plain),
         ..Default::default()
     });
 
     /// Response of `ListProducts` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListProductsResponse {
         /// 分布式消息服务的产品类型。
         ///
@@ -8057,9 +8013,9 @@ pub mod list_products {
         pub products: Vec<ListEngineProductsEntity>,
     }
     apigen_runtime::wire_object!(ListProductsResponse {
-        engine: opt("engine", StringLenientOpt),
-        versions: field("versions", ListLenient),
-        products: field("products", List),
+        engine: Opt("engine", StringLenientOpt),
+        versions: Field("versions", ListLenient),
+        products: Field("products", List),
         ..Default::default()
     });
 }
@@ -8078,7 +8034,6 @@ pub mod list_instance_ces_hierarchy {
     ///
     /// Source: section 5.9.4, line 5423.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceCesHierarchyRequest {
         /// 项目ID，获取方式请参见 获取项目ID 。
         ///
@@ -8093,8 +8048,8 @@ pub mod list_instance_ces_hierarchy {
     }
     apigen_runtime::wire_object!(
         ListInstanceCesHierarchyRequest {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain)
         },
         required = ["instance_id"]
     );
@@ -8117,7 +8072,7 @@ pub mod list_instance_ces_hierarchy {
 
     /// The `children` object of the `ListInstanceCesHierarchy` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Children {
         /// 子维度名称。
         ///
@@ -8137,16 +8092,16 @@ pub mod list_instance_ces_hierarchy {
         pub dim_router: Vec<String>,
     }
     apigen_runtime::wire_object!(Children {
-        name: opt("name", StringLenientOpt),
-        metrics: field("metrics", ListLenient),
-        key_name: field("key_name", ListLenient),
-        dim_router: field("dim_router", ListLenient),
+        name: Opt("name", StringLenientOpt),
+        metrics: Field("metrics", ListLenient),
+        key_name: Field("key_name", ListLenient),
+        dim_router: Field("dim_router", ListLenient),
         ..Default::default()
     });
 
     /// The `dimensions` object of the `ListInstanceCesHierarchy` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Dimensions {
         /// 监控维度名称。
         ///
@@ -8170,17 +8125,17 @@ pub mod list_instance_ces_hierarchy {
         pub children: Vec<Children>,
     }
     apigen_runtime::wire_object!(Dimensions {
-        name: opt("name", StringLenientOpt),
-        metrics: field("metrics", ListLenient),
-        key_name: field("key_name", ListLenient),
-        dim_router: field("dim_router", ListLenient),
-        children: field("children", List),
+        name: Opt("name", StringLenientOpt),
+        metrics: Field("metrics", ListLenient),
+        key_name: Field("key_name", ListLenient),
+        dim_router: Field("dim_router", ListLenient),
+        children: Field("children", List),
         ..Default::default()
     });
 
     /// The `groups` object of the `ListInstanceCesHierarchy` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Groups {
         /// 消费组名称。
         ///
@@ -8192,14 +8147,14 @@ pub mod list_instance_ces_hierarchy {
         pub queues: Vec<Queues2>,
     }
     apigen_runtime::wire_object!(Groups {
-        name: opt("name", StringLenientOpt),
-        queues: field("queues", List),
+        name: Opt("name", StringLenientOpt),
+        queues: Field("queues", List),
         ..Default::default()
     });
 
     /// Response of `ListInstanceCesHierarchy` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListInstanceCesHierarchyResponse {
         /// 监控维度。
         ///
@@ -8223,11 +8178,11 @@ pub mod list_instance_ces_hierarchy {
         pub groups: Vec<Groups>,
     }
     apigen_runtime::wire_object!(ListInstanceCesHierarchyResponse {
-        dimensions: field("dimensions", List),
-        instance_ids: field("instance_ids", List),
-        nodes: field("nodes", List),
-        queues: field("queues", List),
-        groups: field("groups", List),
+        dimensions: Field("dimensions", List),
+        instance_ids: Field("instance_ids", List),
+        nodes: Field("nodes", List),
+        queues: Field("queues", List),
+        groups: Field("groups", List),
         ..Default::default()
     });
 }
@@ -8295,7 +8250,7 @@ pub mod create_instance_v1 {
 
     /// The `CreateInstanceV1Body` object of the `CreateInstanceV1` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateInstanceV1Body {
         /// 实例名称。 由英文字符开头，只能由英文字母、数字、中划线、下划线组成，长度为4~64的字符。
         ///
@@ -8422,33 +8377,33 @@ pub mod create_instance_v1 {
     }
     apigen_runtime::wire_object!(
         CreateInstanceV1Body {
-            name: field("name"),
-            description: opt("description"),
-            engine: field("engine"),
-            engine_version: field("engine_version"),
-            specification: field("specification"),
-            storage_space: field("storage_space"),
-            partition_num: field("partition_num"),
-            access_user: opt("access_user"),
-            password: opt("password"),
-            vpc_id: field("vpc_id"),
-            security_group_id: field("security_group_id"),
-            subnet_id: field("subnet_id"),
-            available_zones: field("available_zones"),
-            product_id: field("product_id"),
-            kafka_manager_user: field("kafka_manager_user"),
-            kafka_manager_password: field("kafka_manager_password"),
-            maintain_begin: opt("maintain_begin"),
-            maintain_end: opt("maintain_end"),
-            enable_publicip: opt("enable_publicip"),
-            public_bandwidth: opt("public_bandwidth"),
-            publicip_id: opt("publicip_id"),
-            ssl_enable: opt("ssl_enable"),
-            retention_policy: opt("retention_policy"),
-            enable_auto_topic: opt("enable_auto_topic"),
-            storage_spec_code: field("storage_spec_code"),
-            enterprise_project_id: opt("enterprise_project_id"),
-            tags: list("tags"),
+            name: Field("name", Plain),
+            description: Opt("description", Plain),
+            engine: Field("engine", Plain),
+            engine_version: Field("engine_version", Plain),
+            specification: Field("specification", Plain),
+            storage_space: Field("storage_space", Plain),
+            partition_num: Field("partition_num", Plain),
+            access_user: Opt("access_user", Plain),
+            password: Opt("password", Plain),
+            vpc_id: Field("vpc_id", Plain),
+            security_group_id: Field("security_group_id", Plain),
+            subnet_id: Field("subnet_id", Plain),
+            available_zones: Field("available_zones", Plain),
+            product_id: Field("product_id", Plain),
+            kafka_manager_user: Field("kafka_manager_user", Plain),
+            kafka_manager_password: Field("kafka_manager_password", Plain),
+            maintain_begin: Opt("maintain_begin", Plain),
+            maintain_end: Opt("maintain_end", Plain),
+            enable_publicip: Opt("enable_publicip", Plain),
+            public_bandwidth: Opt("public_bandwidth", Plain),
+            publicip_id: Opt("publicip_id", Plain),
+            ssl_enable: Opt("ssl_enable", Plain),
+            retention_policy: Opt("retention_policy", Plain),
+            enable_auto_topic: Opt("enable_auto_topic", Plain),
+            storage_spec_code: Field("storage_spec_code", Plain),
+            enterprise_project_id: Opt("enterprise_project_id", Plain),
+            tags: List("tags", Plain),
             ..Default::default()
         },
         required = [
@@ -8604,7 +8559,6 @@ pub mod create_instance_v1 {
     ///
     /// Source: section 7.1.1.1, line 5692.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceV1Request {
         /// 项目ID。
         ///
@@ -8617,8 +8571,8 @@ pub mod create_instance_v1 {
     }
     apigen_runtime::wire_object!(
         CreateInstanceV1Request {
-            project_id: opt("project_id"),
-            body: field("body")
+            project_id: Opt("project_id", Plain),
+            body: Field("body", Plain)
         },
         required = ["body"]
     );
@@ -8641,7 +8595,7 @@ pub mod create_instance_v1 {
 
     /// Response of `CreateInstanceV1` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateInstanceV1Response {
         /// 实例ID
         ///
@@ -8649,7 +8603,7 @@ pub mod create_instance_v1 {
         pub instance_id: Option<String>,
     }
     apigen_runtime::wire_object!(CreateInstanceV1Response {
-        instance_id: opt("instance_id", StringLenientOpt),
+        instance_id: Opt("instance_id", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -8664,7 +8618,6 @@ pub mod show_instance_v1 {
     ///
     /// Source: section 7.1.1.2, line 5826.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ShowInstanceV1Request {
         /// 项目ID。
         ///
@@ -8679,8 +8632,8 @@ pub mod show_instance_v1 {
     }
     apigen_runtime::wire_object!(
         ShowInstanceV1Request {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain)
         },
         required = ["instance_id"]
     );
@@ -8703,7 +8656,7 @@ pub mod show_instance_v1 {
 
     /// Response of `ShowInstanceV1` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ShowInstanceV1Response {
         /// 实例名称。
         ///
@@ -8931,62 +8884,62 @@ pub mod show_instance_v1 {
         pub ces_version: Option<String>,
     }
     apigen_runtime::wire_object!(ShowInstanceV1Response {
-        name: opt("name", StringLenientOpt),
-        engine: opt("engine", StringLenientOpt),
-        engine_version: opt("engine_version", StringLenientOpt),
-        specification: opt("specification", StringLenientOpt),
-        storage_space: opt("storage_space", LenientOpt),
-        partition_num: opt("partition_num", StringLenientOpt),
-        used_storage_space: opt("used_storage_space", LenientOpt),
-        connect_addresses: opt("connect_addresses", StringLenientOpt),
-        port: opt("port", LenientOpt),
-        status: opt("status", StringLenientOpt),
-        instance_id: opt("instance_id", StringLenientOpt),
-        resource_spec_code: opt("resource_spec_code"),
-        r#type: opt("type", StringLenientOpt),
-        charging_mode: opt("charging_mode", LenientOpt),
-        vpc_id: opt("vpc_id", StringLenientOpt),
-        vpc_name: opt("vpc_name", StringLenientOpt),
-        created_at: opt("created_at", StringLenientOpt),
-        product_id: opt("product_id", StringLenientOpt),
-        security_group_id: opt("security_group_id", StringLenientOpt),
-        security_group_name: opt("security_group_name", StringLenientOpt),
-        subnet_id: opt("subnet_id", StringLenientOpt),
-        subnet_name: opt("subnet_name", StringLenientOpt),
-        subnet_cidr: opt("subnet_cidr", StringLenientOpt),
-        available_zones: field("available_zones", ListLenient),
-        user_id: opt("user_id", StringLenientOpt),
-        user_name: opt("user_name", StringLenientOpt),
-        access_user: opt("access_user", StringLenientOpt),
-        maintain_begin: opt("maintain_begin", StringLenientOpt),
-        maintain_end: opt("maintain_end", StringLenientOpt),
-        enable_publicip: opt("enable_publicip", LenientOpt),
-        ssl_enable: opt("ssl_enable", LenientOpt),
-        enterprise_project_id: opt("enterprise_project_id", StringLenientOpt),
-        enable_auto_topic: opt("enable_auto_topic", LenientOpt),
-        total_storage_space: opt("total_storage_space", LenientOpt),
-        storage_resource_id: opt("storage_resource_id", StringLenientOpt),
-        storage_spec_code: opt("storage_spec_code", StringLenientOpt),
-        service_type: opt("service_type", StringLenientOpt),
-        storage_type: opt("storage_type", StringLenientOpt),
-        retention_policy: opt("retention_policy", StringLenientOpt),
-        kafka_public_status: opt("kafka_public_status", StringLenientOpt),
-        public_bandwidth: opt("public_bandwidth", LenientOpt),
-        public_connect_address: opt("public_connect_address", StringLenientOpt),
-        enable_log_collection: opt("enable_log_collection", LenientOpt),
-        cross_vpc_info: opt("cross_vpc_info", StringLenientOpt),
-        ipv6_enable: opt("ipv6_enable", LenientOpt),
-        ipv6_connect_addresses: field("ipv6_connect_addresses", ListLenient),
-        rest_enable: opt("rest_enable", LenientOpt),
-        rest_connect_address: opt("rest_connect_address", StringLenientOpt),
-        message_query_inst_enable: opt("message_query_inst_enable", LenientOpt),
-        vpc_client_plain: opt("vpc_client_plain", LenientOpt),
-        support_features: opt("support_features", StringLenientOpt),
-        trace_enable: opt("trace_enable", LenientOpt),
-        pod_connect_address: opt("pod_connect_address", StringLenientOpt),
-        disk_encrypted: opt("disk_encrypted", LenientOpt),
-        kafka_private_connect_address: opt("kafka_private_connect_address", StringLenientOpt),
-        ces_version: opt("ces_version", StringLenientOpt),
+        name: Opt("name", StringLenientOpt),
+        engine: Opt("engine", StringLenientOpt),
+        engine_version: Opt("engine_version", StringLenientOpt),
+        specification: Opt("specification", StringLenientOpt),
+        storage_space: Opt("storage_space", LenientOpt),
+        partition_num: Opt("partition_num", StringLenientOpt),
+        used_storage_space: Opt("used_storage_space", LenientOpt),
+        connect_addresses: Opt("connect_addresses", StringLenientOpt),
+        port: Opt("port", LenientOpt),
+        status: Opt("status", StringLenientOpt),
+        instance_id: Opt("instance_id", StringLenientOpt),
+        resource_spec_code: Opt("resource_spec_code", Plain),
+        r#type: Opt("type", StringLenientOpt),
+        charging_mode: Opt("charging_mode", LenientOpt),
+        vpc_id: Opt("vpc_id", StringLenientOpt),
+        vpc_name: Opt("vpc_name", StringLenientOpt),
+        created_at: Opt("created_at", StringLenientOpt),
+        product_id: Opt("product_id", StringLenientOpt),
+        security_group_id: Opt("security_group_id", StringLenientOpt),
+        security_group_name: Opt("security_group_name", StringLenientOpt),
+        subnet_id: Opt("subnet_id", StringLenientOpt),
+        subnet_name: Opt("subnet_name", StringLenientOpt),
+        subnet_cidr: Opt("subnet_cidr", StringLenientOpt),
+        available_zones: Field("available_zones", ListLenient),
+        user_id: Opt("user_id", StringLenientOpt),
+        user_name: Opt("user_name", StringLenientOpt),
+        access_user: Opt("access_user", StringLenientOpt),
+        maintain_begin: Opt("maintain_begin", StringLenientOpt),
+        maintain_end: Opt("maintain_end", StringLenientOpt),
+        enable_publicip: Opt("enable_publicip", LenientOpt),
+        ssl_enable: Opt("ssl_enable", LenientOpt),
+        enterprise_project_id: Opt("enterprise_project_id", StringLenientOpt),
+        enable_auto_topic: Opt("enable_auto_topic", LenientOpt),
+        total_storage_space: Opt("total_storage_space", LenientOpt),
+        storage_resource_id: Opt("storage_resource_id", StringLenientOpt),
+        storage_spec_code: Opt("storage_spec_code", StringLenientOpt),
+        service_type: Opt("service_type", StringLenientOpt),
+        storage_type: Opt("storage_type", StringLenientOpt),
+        retention_policy: Opt("retention_policy", StringLenientOpt),
+        kafka_public_status: Opt("kafka_public_status", StringLenientOpt),
+        public_bandwidth: Opt("public_bandwidth", LenientOpt),
+        public_connect_address: Opt("public_connect_address", StringLenientOpt),
+        enable_log_collection: Opt("enable_log_collection", LenientOpt),
+        cross_vpc_info: Opt("cross_vpc_info", StringLenientOpt),
+        ipv6_enable: Opt("ipv6_enable", LenientOpt),
+        ipv6_connect_addresses: Field("ipv6_connect_addresses", ListLenient),
+        rest_enable: Opt("rest_enable", LenientOpt),
+        rest_connect_address: Opt("rest_connect_address", StringLenientOpt),
+        message_query_inst_enable: Opt("message_query_inst_enable", LenientOpt),
+        vpc_client_plain: Opt("vpc_client_plain", LenientOpt),
+        support_features: Opt("support_features", StringLenientOpt),
+        trace_enable: Opt("trace_enable", LenientOpt),
+        pod_connect_address: Opt("pod_connect_address", StringLenientOpt),
+        disk_encrypted: Opt("disk_encrypted", LenientOpt),
+        kafka_private_connect_address: Opt("kafka_private_connect_address", StringLenientOpt),
+        ces_version: Opt("ces_version", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -9002,7 +8955,6 @@ pub mod update_instance_v1 {
     ///
     /// Source: section 7.1.1.3, line 5992.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateInstanceV1Request {
         /// 项目ID。
         ///
@@ -9019,9 +8971,9 @@ pub mod update_instance_v1 {
     }
     apigen_runtime::wire_object!(
         UpdateInstanceV1Request {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            body: opt("body")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            body: Opt("body", Plain)
         },
         required = ["instance_id"]
     );
@@ -9053,7 +9005,7 @@ pub mod update_instance_v1 {
     ///
     /// The document describes no body for this response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct UpdateInstanceV1Response {}
     apigen_runtime::wire_object!(UpdateInstanceV1Response {});
 }
@@ -9066,7 +9018,6 @@ pub mod delete_instance_v1 {
     ///
     /// Source: section 7.1.1.4, line 6072.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteInstanceV1Request {
         /// 项目ID。
         ///
@@ -9081,8 +9032,8 @@ pub mod delete_instance_v1 {
     }
     apigen_runtime::wire_object!(
         DeleteInstanceV1Request {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain)
         },
         required = ["instance_id"]
     );
@@ -9107,7 +9058,7 @@ pub mod delete_instance_v1 {
     ///
     /// The document describes no body for this response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteInstanceV1Response {}
     apigen_runtime::wire_object!(DeleteInstanceV1Response {});
 }
@@ -9116,7 +9067,7 @@ pub mod delete_instance_v1 {
 pub mod action_instances_v1 {
     /// The `ActionInstancesV1Body` object of the `ActionInstancesV1` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ActionInstancesV1Body {
         /// 对实例的操作：restart、delete
         ///
@@ -9133,9 +9084,9 @@ pub mod action_instances_v1 {
     }
     apigen_runtime::wire_object!(
         ActionInstancesV1Body {
-            action: field("action"),
-            instances: list("instances"),
-            all_failure: opt("allFailure"),
+            action: Field("action", Plain),
+            instances: List("instances", Plain),
+            all_failure: Opt("allFailure", Plain),
             ..Default::default()
         },
         required = ["action"]
@@ -9172,7 +9123,6 @@ pub mod action_instances_v1 {
     ///
     /// Source: section 7.1.1.5, line 6125.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ActionInstancesV1Request {
         /// 项目ID。
         ///
@@ -9185,8 +9135,8 @@ pub mod action_instances_v1 {
     }
     apigen_runtime::wire_object!(
         ActionInstancesV1Request {
-            project_id: opt("project_id"),
-            body: field("body")
+            project_id: Opt("project_id", Plain),
+            body: Field("body", Plain)
         },
         required = ["body"]
     );
@@ -9209,7 +9159,7 @@ pub mod action_instances_v1 {
 
     /// The `results` object of the `ActionInstancesV1` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Results {
         /// 实例ID。
         ///
@@ -9221,14 +9171,14 @@ pub mod action_instances_v1 {
         pub result: Option<String>,
     }
     apigen_runtime::wire_object!(Results {
-        instance: opt("instance", StringLenientOpt),
-        result: opt("result", StringLenientOpt),
+        instance: Opt("instance", StringLenientOpt),
+        result: Opt("result", StringLenientOpt),
         ..Default::default()
     });
 
     /// Response of `ActionInstancesV1` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ActionInstancesV1Response {
         /// 修改实例的结果。
         ///
@@ -9236,7 +9186,7 @@ pub mod action_instances_v1 {
         pub results: Vec<Results>,
     }
     apigen_runtime::wire_object!(ActionInstancesV1Response {
-        results: field("results", List),
+        results: Field("results", List),
         ..Default::default()
     });
 }
@@ -9251,7 +9201,7 @@ pub mod list_instances_v1 {
     ///
     /// Source: section 7.1.1.6, line 6239.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListInstancesV1Request {
         /// 项目ID。
         ///
@@ -9291,14 +9241,14 @@ pub mod list_instances_v1 {
         pub enterprise_project_id: Option<String>,
     }
     apigen_runtime::wire_object!(ListInstancesV1Request {
-        project_id: opt("project_id"),
-        engine: opt("engine"),
-        name: opt("name"),
-        id: opt("id"),
-        status: opt("status"),
-        include_failure: opt("includeFailure"),
-        exact_match_name: opt("exactMatchName"),
-        enterprise_project_id: opt("enterprise_project_id"),
+        project_id: Opt("project_id", Plain),
+        engine: Opt("engine", Plain),
+        name: Opt("name", Plain),
+        id: Opt("id", Plain),
+        status: Opt("status", Plain),
+        include_failure: Opt("includeFailure", Plain),
+        exact_match_name: Opt("exactMatchName", Plain),
+        enterprise_project_id: Opt("enterprise_project_id", Plain),
         ..Default::default()
     });
 
@@ -9368,7 +9318,7 @@ pub mod list_instances_v1 {
 
     /// The `instance` object of the `ListInstancesV1` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Instance {
         /// 实例名称。
         ///
@@ -9584,65 +9534,65 @@ pub mod list_instances_v1 {
         pub ces_version: Option<String>,
     }
     apigen_runtime::wire_object!(Instance {
-        name: opt("name", StringLenientOpt),
-        engine: opt("engine", StringLenientOpt),
-        engine_version: opt("engine_version", StringLenientOpt),
-        specification: opt("specification", StringLenientOpt),
-        storage_space: opt("storage_space", LenientOpt),
-        partition_num: opt("partition_num", StringLenientOpt),
-        used_storage_space: opt("used_storage_space", LenientOpt),
-        connect_addresses: opt("connect_addresses", StringLenientOpt),
-        port: opt("port", LenientOpt),
-        status: opt("status", StringLenientOpt),
-        instance_id: opt("instance_id", StringLenientOpt),
-        resource_spec_code: opt("resource_spec_code"),
-        charging_mode: opt("charging_mode", LenientOpt),
-        vpc_id: opt("vpc_id", StringLenientOpt),
-        vpc_name: opt("vpc_name", StringLenientOpt),
-        created_at: opt("created_at", StringLenientOpt),
-        user_id: opt("user_id", StringLenientOpt),
-        user_name: opt("user_name", StringLenientOpt),
-        maintain_begin: opt("maintain_begin", StringLenientOpt),
-        maintain_end: opt("maintain_end", StringLenientOpt),
-        enable_publicip: opt("enable_publicip", LenientOpt),
-        ssl_enable: opt("ssl_enable", LenientOpt),
-        enterprise_project_id: opt("enterprise_project_id", StringLenientOpt),
-        enable_auto_topic: opt("enable_auto_topic", LenientOpt),
-        r#type: opt("type", StringLenientOpt),
-        product_id: opt("product_id", StringLenientOpt),
-        security_group_id: opt("security_group_id", StringLenientOpt),
-        security_group_name: opt("security_group_name", StringLenientOpt),
-        subnet_id: opt("subnet_id", StringLenientOpt),
-        available_zones: field("available_zones", ListLenient),
-        total_storage_space: opt("total_storage_space", LenientOpt),
-        public_connect_address: opt("public_connect_address", StringLenientOpt),
-        storage_resource_id: opt("storage_resource_id", StringLenientOpt),
-        storage_spec_code: opt("storage_spec_code", StringLenientOpt),
-        service_type: opt("service_type", StringLenientOpt),
-        storage_type: opt("storage_type", StringLenientOpt),
-        retention_policy: opt("retention_policy", StringLenientOpt),
-        kafka_public_status: opt("kafka_public_status", StringLenientOpt),
-        public_bandwidth: opt("public_bandwidth", LenientOpt),
-        enable_log_collection: opt("enable_log_collection", LenientOpt),
-        cross_vpc_info: opt("cross_vpc_info", StringLenientOpt),
-        ipv6_enable: opt("ipv6_enable", LenientOpt),
-        ipv6_connect_addresses: field("ipv6_connect_addresses", ListLenient),
-        rest_enable: opt("rest_enable", LenientOpt),
-        rest_connect_address: opt("rest_connect_address", StringLenientOpt),
-        message_query_inst_enable: opt("message_query_inst_enable", LenientOpt),
-        vpc_client_plain: opt("vpc_client_plain", LenientOpt),
-        support_features: opt("support_features", StringLenientOpt),
-        trace_enable: opt("trace_enable", LenientOpt),
-        pod_connect_address: opt("pod_connect_address", StringLenientOpt),
-        disk_encrypted: opt("disk_encrypted", LenientOpt),
-        kafka_private_connect_address: opt("kafka_private_connect_address", StringLenientOpt),
-        ces_version: opt("ces_version", StringLenientOpt),
+        name: Opt("name", StringLenientOpt),
+        engine: Opt("engine", StringLenientOpt),
+        engine_version: Opt("engine_version", StringLenientOpt),
+        specification: Opt("specification", StringLenientOpt),
+        storage_space: Opt("storage_space", LenientOpt),
+        partition_num: Opt("partition_num", StringLenientOpt),
+        used_storage_space: Opt("used_storage_space", LenientOpt),
+        connect_addresses: Opt("connect_addresses", StringLenientOpt),
+        port: Opt("port", LenientOpt),
+        status: Opt("status", StringLenientOpt),
+        instance_id: Opt("instance_id", StringLenientOpt),
+        resource_spec_code: Opt("resource_spec_code", Plain),
+        charging_mode: Opt("charging_mode", LenientOpt),
+        vpc_id: Opt("vpc_id", StringLenientOpt),
+        vpc_name: Opt("vpc_name", StringLenientOpt),
+        created_at: Opt("created_at", StringLenientOpt),
+        user_id: Opt("user_id", StringLenientOpt),
+        user_name: Opt("user_name", StringLenientOpt),
+        maintain_begin: Opt("maintain_begin", StringLenientOpt),
+        maintain_end: Opt("maintain_end", StringLenientOpt),
+        enable_publicip: Opt("enable_publicip", LenientOpt),
+        ssl_enable: Opt("ssl_enable", LenientOpt),
+        enterprise_project_id: Opt("enterprise_project_id", StringLenientOpt),
+        enable_auto_topic: Opt("enable_auto_topic", LenientOpt),
+        r#type: Opt("type", StringLenientOpt),
+        product_id: Opt("product_id", StringLenientOpt),
+        security_group_id: Opt("security_group_id", StringLenientOpt),
+        security_group_name: Opt("security_group_name", StringLenientOpt),
+        subnet_id: Opt("subnet_id", StringLenientOpt),
+        available_zones: Field("available_zones", ListLenient),
+        total_storage_space: Opt("total_storage_space", LenientOpt),
+        public_connect_address: Opt("public_connect_address", StringLenientOpt),
+        storage_resource_id: Opt("storage_resource_id", StringLenientOpt),
+        storage_spec_code: Opt("storage_spec_code", StringLenientOpt),
+        service_type: Opt("service_type", StringLenientOpt),
+        storage_type: Opt("storage_type", StringLenientOpt),
+        retention_policy: Opt("retention_policy", StringLenientOpt),
+        kafka_public_status: Opt("kafka_public_status", StringLenientOpt),
+        public_bandwidth: Opt("public_bandwidth", LenientOpt),
+        enable_log_collection: Opt("enable_log_collection", LenientOpt),
+        cross_vpc_info: Opt("cross_vpc_info", StringLenientOpt),
+        ipv6_enable: Opt("ipv6_enable", LenientOpt),
+        ipv6_connect_addresses: Field("ipv6_connect_addresses", ListLenient),
+        rest_enable: Opt("rest_enable", LenientOpt),
+        rest_connect_address: Opt("rest_connect_address", StringLenientOpt),
+        message_query_inst_enable: Opt("message_query_inst_enable", LenientOpt),
+        vpc_client_plain: Opt("vpc_client_plain", LenientOpt),
+        support_features: Opt("support_features", StringLenientOpt),
+        trace_enable: Opt("trace_enable", LenientOpt),
+        pod_connect_address: Opt("pod_connect_address", StringLenientOpt),
+        disk_encrypted: Opt("disk_encrypted", LenientOpt),
+        kafka_private_connect_address: Opt("kafka_private_connect_address", StringLenientOpt),
+        ces_version: Opt("ces_version", StringLenientOpt),
         ..Default::default()
     });
 
     /// Response of `ListInstancesV1` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListInstancesV1Response {
         /// 实例的详情数组。
         ///
@@ -9654,8 +9604,8 @@ pub mod list_instances_v1 {
         pub instance_num: Option<i32>,
     }
     apigen_runtime::wire_object!(ListInstancesV1Response {
-        instances: field("instances", List),
-        instance_num: opt("instance_num", LenientOpt),
+        instances: Field("instances", List),
+        instance_num: Opt("instance_num", LenientOpt),
         ..Default::default()
     });
 }
@@ -9664,7 +9614,7 @@ pub mod list_instances_v1 {
 pub mod create_instance_topic_v1 {
     /// The `CreateInstanceTopicV1Body` object of the `CreateInstanceTopicV1` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateInstanceTopicV1Body {
         /// topic名称，长度为4-64，以字母开头且只支持大小写字母、中横线、下划线以及数字。
         ///
@@ -9711,12 +9661,12 @@ pub mod create_instance_topic_v1 {
     }
     apigen_runtime::wire_object!(
         CreateInstanceTopicV1Body {
-            id: field("id"),
-            partition: opt("partition"),
-            replication: opt("replication"),
-            sync_replication: opt("sync_replication"),
-            retention_time: opt("retention_time"),
-            sync_message_flush: opt("sync_message_flush"),
+            id: Field("id", Plain),
+            partition: Opt("partition", Plain),
+            replication: Opt("replication", Plain),
+            sync_replication: Opt("sync_replication", Plain),
+            retention_time: Opt("retention_time", Plain),
+            sync_message_flush: Opt("sync_message_flush", Plain),
             ..Default::default()
         },
         required = ["id"]
@@ -9772,7 +9722,6 @@ pub mod create_instance_topic_v1 {
     ///
     /// Source: section 7.1.1.7, line 6410.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateInstanceTopicV1Request {
         /// 项目ID。
         ///
@@ -9789,9 +9738,9 @@ pub mod create_instance_topic_v1 {
     }
     apigen_runtime::wire_object!(
         CreateInstanceTopicV1Request {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            body: field("body")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            body: Field("body", Plain)
         },
         required = ["instance_id", "body"]
     );
@@ -9818,7 +9767,7 @@ pub mod create_instance_topic_v1 {
 
     /// Response of `CreateInstanceTopicV1` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateInstanceTopicV1Response {
         /// topic名称
         ///
@@ -9826,7 +9775,7 @@ pub mod create_instance_topic_v1 {
         pub id: Option<String>,
     }
     apigen_runtime::wire_object!(CreateInstanceTopicV1Response {
-        id: opt("id", StringLenientOpt),
+        id: Opt("id", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -9839,7 +9788,6 @@ pub mod list_instance_topics_v1 {
     ///
     /// Source: section 7.1.1.8, line 6493.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListInstanceTopicsV1Request {
         /// 项目ID。
         ///
@@ -9854,8 +9802,8 @@ pub mod list_instance_topics_v1 {
     }
     apigen_runtime::wire_object!(
         ListInstanceTopicsV1Request {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain)
         },
         required = ["instance_id"]
     );
@@ -9878,7 +9826,7 @@ pub mod list_instance_topics_v1 {
 
     /// The `topics` object of the `ListInstanceTopicsV1` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Topics {
         /// 是否为默认策略。
         ///
@@ -9920,21 +9868,21 @@ pub mod list_instance_topics_v1 {
         pub topic_type: Option<i32>,
     }
     apigen_runtime::wire_object!(Topics {
-        policies_only: opt("policiesOnly", LenientOpt),
-        id: opt("id", StringLenientOpt),
-        replication: opt("replication", LenientOpt),
-        partition: opt("partition", LenientOpt),
-        retention_time: opt("retention_time", LenientOpt),
-        sync_replication: opt("sync_replication", LenientOpt),
-        sync_message_flush: opt("sync_message_flush", LenientOpt),
-        external_configs: opt("external_configs"),
-        topic_type: opt("topic_type", LenientOpt),
+        policies_only: Opt("policiesOnly", LenientOpt),
+        id: Opt("id", StringLenientOpt),
+        replication: Opt("replication", LenientOpt),
+        partition: Opt("partition", LenientOpt),
+        retention_time: Opt("retention_time", LenientOpt),
+        sync_replication: Opt("sync_replication", LenientOpt),
+        sync_message_flush: Opt("sync_message_flush", LenientOpt),
+        external_configs: Opt("external_configs", Plain),
+        topic_type: Opt("topic_type", LenientOpt),
         ..Default::default()
     });
 
     /// Response of `ListInstanceTopicsV1` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListInstanceTopicsV1Response {
         /// topic总数。
         ///
@@ -9958,11 +9906,11 @@ pub mod list_instance_topics_v1 {
         pub topics: Vec<Topics>,
     }
     apigen_runtime::wire_object!(ListInstanceTopicsV1Response {
-        total: opt("total", LenientOpt),
-        size: opt("size", LenientOpt),
-        remain_partitions: opt("remain_partitions", LenientOpt),
-        max_partitions: opt("max_partitions", LenientOpt),
-        topics: field("topics", List),
+        total: Opt("total", LenientOpt),
+        size: Opt("size", LenientOpt),
+        remain_partitions: Opt("remain_partitions", LenientOpt),
+        max_partitions: Opt("max_partitions", LenientOpt),
+        topics: Field("topics", List),
         ..Default::default()
     });
 }
@@ -9973,7 +9921,7 @@ pub mod delete_instance_topics_v1 {
 
     /// The `DeleteInstanceTopicsV1Body` object of the `DeleteInstanceTopicsV1` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteInstanceTopicsV1Body {
         /// 待删除的topic列表
         ///
@@ -9982,7 +9930,7 @@ pub mod delete_instance_topics_v1 {
     }
     apigen_runtime::wire_object!(
         DeleteInstanceTopicsV1Body {
-            topics: field("topics"),
+            topics: Field("topics", Plain),
             ..Default::default()
         },
         required = ["topics"]
@@ -10003,7 +9951,6 @@ pub mod delete_instance_topics_v1 {
     ///
     /// Source: section 7.1.1.9, line 6584.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteInstanceTopicsV1Request {
         /// 项目ID。
         ///
@@ -10020,9 +9967,9 @@ pub mod delete_instance_topics_v1 {
     }
     apigen_runtime::wire_object!(
         DeleteInstanceTopicsV1Request {
-            project_id: opt("project_id"),
-            instance_id: field("instance_id"),
-            body: field("body")
+            project_id: Opt("project_id", Plain),
+            instance_id: Field("instance_id", Plain),
+            body: Field("body", Plain)
         },
         required = ["instance_id", "body"]
     );
@@ -10049,7 +9996,7 @@ pub mod delete_instance_topics_v1 {
 
     /// Response of `DeleteInstanceTopicsV1` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteInstanceTopicsV1Response {
         /// Topic列表
         ///
@@ -10057,7 +10004,7 @@ pub mod delete_instance_topics_v1 {
         pub topics: Vec<Topics>,
     }
     apigen_runtime::wire_object!(DeleteInstanceTopicsV1Response {
-        topics: field("topics", List),
+        topics: Field("topics", List),
         ..Default::default()
     });
 }
@@ -10070,7 +10017,7 @@ pub mod list_available_zones_v1 {
     ///
     /// Source: section 7.1.2.1, line 6668.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListAvailableZonesV1Request {}
     apigen_runtime::wire_object!(ListAvailableZonesV1Request {});
 
@@ -10099,7 +10046,7 @@ pub mod list_available_zones_v1 {
 
     /// The `available_zones` object of the `ListAvailableZonesV1` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct AvailableZones {
         /// 是否售罄。
         ///
@@ -10127,18 +10074,18 @@ pub mod list_available_zones_v1 {
         pub resource_availability: Option<ResourceAvailability>,
     }
     apigen_runtime::wire_object!(AvailableZones {
-        sold_out: opt("soldOut", LenientOpt),
-        id: opt("id", StringLenientOpt),
-        code: opt("code", StringLenientOpt),
-        name: opt("name", StringLenientOpt),
-        port: opt("port", StringLenientOpt),
-        resource_availability: opt("resource_availability"),
+        sold_out: Opt("soldOut", LenientOpt),
+        id: Opt("id", StringLenientOpt),
+        code: Opt("code", StringLenientOpt),
+        name: Opt("name", StringLenientOpt),
+        port: Opt("port", StringLenientOpt),
+        resource_availability: Opt("resource_availability", Plain),
         ..Default::default()
     });
 
     /// Response of `ListAvailableZonesV1` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListAvailableZonesV1Response {
         /// 区域ID。
         ///
@@ -10150,8 +10097,8 @@ pub mod list_available_zones_v1 {
         pub available_zones: Vec<AvailableZones>,
     }
     apigen_runtime::wire_object!(ListAvailableZonesV1Response {
-        region_id: opt("region_id", StringLenientOpt),
-        available_zones: field("available_zones", List),
+        region_id: Opt("region_id", StringLenientOpt),
+        available_zones: Field("available_zones", List),
         ..Default::default()
     });
 }
@@ -10164,7 +10111,6 @@ pub mod list_products_v1 {
     ///
     /// Source: section 7.1.2.2, line 6749.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListProductsV1Request {
         /// 消息引擎的类型。
         ///
@@ -10173,7 +10119,7 @@ pub mod list_products_v1 {
     }
     apigen_runtime::wire_object!(
         ListProductsV1Request {
-            engine: field("engine")
+            engine: Field("engine", Plain)
         },
         required = ["engine"]
     );
@@ -10189,7 +10135,7 @@ pub mod list_products_v1 {
 
     /// The `io` object of the `ListProductsV1` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Io {
         /// IO类型。
         ///
@@ -10213,17 +10159,17 @@ pub mod list_products_v1 {
         pub volume_type: Option<String>,
     }
     apigen_runtime::wire_object!(Io {
-        io_type: opt("io_type", StringLenientOpt),
-        storage_spec_code: opt("storage_spec_code", StringLenientOpt),
-        available_zones: field("available_zones", ListLenient),
-        unavailable_zones: field("unavailable_zones", ListLenient),
-        volume_type: opt("volume_type", StringLenientOpt),
+        io_type: Opt("io_type", StringLenientOpt),
+        storage_spec_code: Opt("storage_spec_code", StringLenientOpt),
+        available_zones: Field("available_zones", ListLenient),
+        unavailable_zones: Field("unavailable_zones", ListLenient),
+        volume_type: Opt("volume_type", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `detail` object of the `ListProductsV1` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Detail {
         /// 单位时间内的消息量最大值。
         ///
@@ -10269,22 +10215,22 @@ pub mod list_products_v1 {
         pub arch_type: Option<String>,
     }
     apigen_runtime::wire_object!(Detail {
-        tps: opt("tps", StringLenientOpt),
-        storage: opt("storage", StringLenientOpt),
-        partition_num: opt("partition_num", StringLenientOpt),
-        product_id: opt("product_id", StringLenientOpt),
-        spec_code: opt("spec_code", StringLenientOpt),
-        io: field("io", List),
-        bandwidth: opt("bandwidth", StringLenientOpt),
-        available_zones: field("available_zones", List),
-        ecs_flavor_id: opt("ecs_flavor_id", StringLenientOpt),
-        arch_type: opt("arch_type", StringLenientOpt),
+        tps: Opt("tps", StringLenientOpt),
+        storage: Opt("storage", StringLenientOpt),
+        partition_num: Opt("partition_num", StringLenientOpt),
+        product_id: Opt("product_id", StringLenientOpt),
+        spec_code: Opt("spec_code", StringLenientOpt),
+        io: Field("io", List),
+        bandwidth: Opt("bandwidth", StringLenientOpt),
+        available_zones: Field("available_zones", List),
+        ecs_flavor_id: Opt("ecs_flavor_id", StringLenientOpt),
+        arch_type: Opt("arch_type", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `values` object of the `ListProductsV1` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Values {
         /// 规格详情。具体参数，请参见 表7-42 。
         ///
@@ -10304,16 +10250,16 @@ pub mod list_products_v1 {
         pub available_zones: Vec<serde_json::Value>,
     }
     apigen_runtime::wire_object!(Values {
-        detail: field("detail", List),
-        name: opt("name", StringLenientOpt),
-        unavailable_zones: field("unavailable_zones", List),
-        available_zones: field("available_zones", List),
+        detail: Field("detail", List),
+        name: Opt("name", StringLenientOpt),
+        unavailable_zones: Field("unavailable_zones", List),
+        available_zones: Field("available_zones", List),
         ..Default::default()
     });
 
     /// Response of `ListProductsV1` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListProductsV1Response {
         /// 消息引擎的名称，该字段显示为kafka。
         ///
@@ -10329,9 +10275,9 @@ pub mod list_products_v1 {
         pub values: Vec<Values>,
     }
     apigen_runtime::wire_object!(ListProductsV1Response {
-        name: opt("name", StringLenientOpt),
-        version: opt("version", StringLenientOpt),
-        values: field("values", List),
+        name: Opt("name", StringLenientOpt),
+        version: Opt("version", StringLenientOpt),
+        values: Field("values", List),
         ..Default::default()
     });
 }
@@ -10344,7 +10290,7 @@ pub mod list_instances_maintain_windows_v1 {
     ///
     /// Source: section 7.1.2.3, line 6954.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListInstancesMaintainWindowsV1Request {}
     apigen_runtime::wire_object!(ListInstancesMaintainWindowsV1Request {});
 
@@ -10357,7 +10303,7 @@ pub mod list_instances_maintain_windows_v1 {
 
     /// The `maintain_windows` object of the `ListInstancesMaintainWindowsV1` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct MaintainWindows {
         /// 序号。
         ///
@@ -10377,16 +10323,16 @@ pub mod list_instances_maintain_windows_v1 {
         pub default: Option<bool>,
     }
     apigen_runtime::wire_object!(MaintainWindows {
-        seq: opt("seq", LenientOpt),
-        begin: opt("begin", StringLenientOpt),
-        end: opt("end", StringLenientOpt),
-        default: opt("default", LenientOpt),
+        seq: Opt("seq", LenientOpt),
+        begin: Opt("begin", StringLenientOpt),
+        end: Opt("end", StringLenientOpt),
+        default: Opt("default", LenientOpt),
         ..Default::default()
     });
 
     /// Response of `ListInstancesMaintainWindowsV1` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListInstancesMaintainWindowsV1Response {
         /// 支持的维护时间窗列表
         ///
@@ -10394,7 +10340,7 @@ pub mod list_instances_maintain_windows_v1 {
         pub maintain_windows: Vec<MaintainWindows>,
     }
     apigen_runtime::wire_object!(ListInstancesMaintainWindowsV1Response {
-        maintain_windows: field("maintain_windows", List),
+        maintain_windows: Field("maintain_windows", List),
         ..Default::default()
     });
 }

@@ -51,7 +51,7 @@ pub use update_znode::{UpdateZnodeRequest, UpdateZnodeResponse};
 pub mod types {
     /// The `Data` object of the `CreateZnode` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Data {
         /// 节点数据。
         ///
@@ -74,10 +74,10 @@ pub mod types {
         pub path: Option<String>,
     }
     apigen_runtime::wire_object!(Data {
-        data: opt("Data", StringLenientOpt),
-        dir: opt("Dir", LenientOpt),
-        name: opt("Name", StringLenientOpt),
-        path: opt("Path", StringLenientOpt),
+        data: Opt("Data", StringLenientOpt),
+        dir: Opt("Dir", LenientOpt),
+        name: Opt("Name", StringLenientOpt),
+        path: Opt("Path", StringLenientOpt),
         ..Default::default()
     });
 
@@ -152,7 +152,7 @@ pub mod create_znode {
     ///
     /// Source: section 6.1, line 382.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateZnodeRequest {
         /// 集群ID。
         ///
@@ -168,9 +168,9 @@ pub mod create_znode {
         pub data: Option<String>,
     }
     apigen_runtime::wire_object!(CreateZnodeRequest {
-        cluster_id: opt("ClusterId"),
-        path: opt("Path"),
-        data: opt("Data"),
+        cluster_id: Opt("ClusterId", Plain),
+        path: Opt("Path", Plain),
+        data: Opt("Data", Plain),
         ..Default::default()
     });
 
@@ -205,7 +205,7 @@ pub mod create_znode {
 
     /// Response of `CreateZnode` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateZnodeResponse {
         /// 数据概览。
         ///
@@ -233,12 +233,12 @@ pub mod create_znode {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(CreateZnodeResponse {
-        data: opt("Data"),
-        error_code: opt("ErrorCode", StringLenientOpt),
-        http_code: opt("HttpCode", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        data: Opt("Data", Plain),
+        error_code: Opt("ErrorCode", StringLenientOpt),
+        http_code: Opt("HttpCode", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -251,7 +251,6 @@ pub mod create_engine_namespace {
     ///
     /// Source: section 6.2, line 461.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateEngineNamespaceRequest {
         /// 集群名称。
         ///
@@ -276,11 +275,11 @@ pub mod create_engine_namespace {
     }
     apigen_runtime::wire_object!(
         CreateEngineNamespaceRequest {
-            name: field("Name"),
-            cluster_id: opt("ClusterId"),
-            desc: opt("Desc"),
-            instance_id: opt("InstanceId"),
-            service_count: opt("ServiceCount")
+            name: Field("Name", Plain),
+            cluster_id: Opt("ClusterId", Plain),
+            desc: Opt("Desc", Plain),
+            instance_id: Opt("InstanceId", Plain),
+            service_count: Opt("ServiceCount", Plain)
         },
         required = ["Name"]
     );
@@ -324,7 +323,7 @@ pub mod create_engine_namespace {
 
     /// The `Data` object of the `CreateEngineNamespace` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Data {
         /// 配置数量。
         ///
@@ -356,19 +355,19 @@ pub mod create_engine_namespace {
         pub r#type: Option<i32>,
     }
     apigen_runtime::wire_object!(Data {
-        config_count: opt("ConfigCount", LenientOpt),
-        namespace: opt("Namespace", StringLenientOpt),
-        namespace_desc: opt("NamespaceDesc", StringLenientOpt),
-        namespace_show_name: opt("NamespaceShowName", StringLenientOpt),
-        quota: opt("Quota", LenientOpt),
-        service_count: opt("ServiceCount", LenientOpt),
-        r#type: opt("Type", LenientOpt),
+        config_count: Opt("ConfigCount", LenientOpt),
+        namespace: Opt("Namespace", StringLenientOpt),
+        namespace_desc: Opt("NamespaceDesc", StringLenientOpt),
+        namespace_show_name: Opt("NamespaceShowName", StringLenientOpt),
+        quota: Opt("Quota", LenientOpt),
+        service_count: Opt("ServiceCount", LenientOpt),
+        r#type: Opt("Type", LenientOpt),
         ..Default::default()
     });
 
     /// Response of `CreateEngineNamespace` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateEngineNamespaceResponse {
         /// 集群ID。
         ///
@@ -396,12 +395,12 @@ pub mod create_engine_namespace {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(CreateEngineNamespaceResponse {
-        cluster_id: opt("ClusterId", StringLenientOpt),
-        data: opt("Data"),
-        error_code: opt("ErrorCode", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        cluster_id: Opt("ClusterId", StringLenientOpt),
+        data: Opt("Data", Plain),
+        error_code: Opt("ErrorCode", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -416,7 +415,6 @@ pub mod delete_znode {
     ///
     /// Source: section 6.3, line 550.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteZnodeRequest {
         /// 集群ID。
         ///
@@ -433,9 +431,9 @@ pub mod delete_znode {
     }
     apigen_runtime::wire_object!(
         DeleteZnodeRequest {
-            cluster_id: field("ClusterId"),
-            path: field("Path"),
-            request_pars: opt("RequestPars")
+            cluster_id: Field("ClusterId", Plain),
+            path: Field("Path", Plain),
+            request_pars: Opt("RequestPars", Plain)
         },
         required = ["ClusterId", "Path"]
     );
@@ -459,7 +457,7 @@ pub mod delete_znode {
 
     /// Response of `DeleteZnode` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteZnodeResponse {
         /// 数据概览。
         ///
@@ -487,12 +485,12 @@ pub mod delete_znode {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(DeleteZnodeResponse {
-        data: opt("Data"),
-        error_code: opt("ErrorCode", StringLenientOpt),
-        http_code: opt("HttpCode", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        data: Opt("Data", Plain),
+        error_code: Opt("ErrorCode", StringLenientOpt),
+        http_code: Opt("HttpCode", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -507,7 +505,6 @@ pub mod list_znode_children {
     ///
     /// Source: section 6.4, line 634.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListZnodeChildrenRequest {
         /// 集群ID。
         ///
@@ -520,8 +517,8 @@ pub mod list_znode_children {
     }
     apigen_runtime::wire_object!(
         ListZnodeChildrenRequest {
-            cluster_id: field("ClusterId"),
-            path: field("Path")
+            cluster_id: Field("ClusterId", Plain),
+            path: Field("Path", Plain)
         },
         required = ["ClusterId", "Path"]
     );
@@ -538,7 +535,7 @@ pub mod list_znode_children {
 
     /// Response of `ListZnodeChildren` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListZnodeChildrenResponse {
         /// 数据概览
         ///
@@ -562,11 +559,11 @@ pub mod list_znode_children {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(ListZnodeChildrenResponse {
-        data: field("Data", List),
-        error_code: opt("ErrorCode", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        data: Field("Data", List),
+        error_code: Opt("ErrorCode", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -579,7 +576,6 @@ pub mod list_ans_instances {
     ///
     /// Source: section 6.5, line 712.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListAnsInstancesRequest {
         /// 页码。
         ///
@@ -616,14 +612,14 @@ pub mod list_ans_instances {
     }
     apigen_runtime::wire_object!(
         ListAnsInstancesRequest {
-            page_num: field("PageNum"),
-            page_size: field("PageSize"),
-            service_name: field("ServiceName"),
-            request_pars: opt("RequestPars"),
-            cluster_id: opt("ClusterId"),
-            group_name: opt("GroupName"),
-            namespace_id: opt("NamespaceId"),
-            cluster_name: opt("ClusterName")
+            page_num: Field("PageNum", Plain),
+            page_size: Field("PageSize", Plain),
+            service_name: Field("ServiceName", Plain),
+            request_pars: Opt("RequestPars", Plain),
+            cluster_id: Opt("ClusterId", Plain),
+            group_name: Opt("GroupName", Plain),
+            namespace_id: Opt("NamespaceId", Plain),
+            cluster_name: Opt("ClusterName", Plain)
         },
         required = ["PageNum", "PageSize", "ServiceName"]
     );
@@ -680,7 +676,7 @@ pub mod list_ans_instances {
 
     /// The `Data` object of the `ListAnsInstances` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Data {
         /// 应用名。
         ///
@@ -764,32 +760,32 @@ pub mod list_ans_instances {
         pub weight: Option<i32>,
     }
     apigen_runtime::wire_object!(Data {
-        app: opt("App", StringLenientOpt),
-        cluster_name: opt("ClusterName", StringLenientOpt),
-        datum_key: opt("DatumKey", StringLenientOpt),
-        default_key: opt("DefaultKey", StringLenientOpt),
-        enabled: opt("Enabled", LenientOpt),
-        ephemeral: opt("Ephemeral", LenientOpt),
-        fail_count: opt("FailCount", LenientOpt),
-        healthy: opt("Healthy", LenientOpt),
-        instance_heart_beat_interval: opt("InstanceHeartBeatInterval", LenientOpt),
-        instance_heart_beat_time_out: opt("InstanceHeartBeatTimeOut", LenientOpt),
-        instance_id: opt("InstanceId", StringLenientOpt),
-        ip: opt("Ip", StringLenientOpt),
-        ip_delete_timeout: opt("IpDeleteTimeout", LenientOpt),
-        last_beat: opt("LastBeat", LenientOpt),
-        marked: opt("Marked", LenientOpt),
-        metadata: opt("Metadata"),
-        ok_count: opt("OkCount", LenientOpt),
-        port: opt("Port", LenientOpt),
-        service_name: opt("ServiceName", StringLenientOpt),
-        weight: opt("Weight", LenientOpt),
+        app: Opt("App", StringLenientOpt),
+        cluster_name: Opt("ClusterName", StringLenientOpt),
+        datum_key: Opt("DatumKey", StringLenientOpt),
+        default_key: Opt("DefaultKey", StringLenientOpt),
+        enabled: Opt("Enabled", LenientOpt),
+        ephemeral: Opt("Ephemeral", LenientOpt),
+        fail_count: Opt("FailCount", LenientOpt),
+        healthy: Opt("Healthy", LenientOpt),
+        instance_heart_beat_interval: Opt("InstanceHeartBeatInterval", LenientOpt),
+        instance_heart_beat_time_out: Opt("InstanceHeartBeatTimeOut", LenientOpt),
+        instance_id: Opt("InstanceId", StringLenientOpt),
+        ip: Opt("Ip", StringLenientOpt),
+        ip_delete_timeout: Opt("IpDeleteTimeout", LenientOpt),
+        last_beat: Opt("LastBeat", LenientOpt),
+        marked: Opt("Marked", LenientOpt),
+        metadata: Opt("Metadata", Plain),
+        ok_count: Opt("OkCount", LenientOpt),
+        port: Opt("Port", LenientOpt),
+        service_name: Opt("ServiceName", StringLenientOpt),
+        weight: Opt("Weight", LenientOpt),
         ..Default::default()
     });
 
     /// Response of `ListAnsInstances` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListAnsInstancesResponse {
         /// 数据概览。
         ///
@@ -829,15 +825,15 @@ pub mod list_ans_instances {
         pub total_count: Option<i32>,
     }
     apigen_runtime::wire_object!(ListAnsInstancesResponse {
-        data: field("Data", List),
-        error_code: opt("ErrorCode", StringLenientOpt),
-        http_code: opt("HttpCode", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        page_number: opt("PageNumber", LenientOpt),
-        page_size: opt("PageSize", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
-        total_count: opt("TotalCount", LenientOpt),
+        data: Field("Data", List),
+        error_code: Opt("ErrorCode", StringLenientOpt),
+        http_code: Opt("HttpCode", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        page_number: Opt("PageNumber", LenientOpt),
+        page_size: Opt("PageSize", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
+        total_count: Opt("TotalCount", LenientOpt),
         ..Default::default()
     });
 }
@@ -850,7 +846,6 @@ pub mod list_ans_services {
     ///
     /// Source: section 6.6, line 860.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListAnsServicesRequest {
         /// 集群ID。
         ///
@@ -891,15 +886,15 @@ pub mod list_ans_services {
     }
     apigen_runtime::wire_object!(
         ListAnsServicesRequest {
-            cluster_id: field("ClusterId"),
-            page_num: field("PageNum"),
-            page_size: field("PageSize"),
-            request_pars: opt("RequestPars"),
-            service_name: opt("ServiceName"),
-            group_name: opt("GroupName"),
-            has_ip_count: opt("HasIpCount"),
-            instance_id: opt("InstanceId"),
-            namespace_id: opt("NamespaceId")
+            cluster_id: Field("ClusterId", Plain),
+            page_num: Field("PageNum", Plain),
+            page_size: Field("PageSize", Plain),
+            request_pars: Opt("RequestPars", Plain),
+            service_name: Opt("ServiceName", Plain),
+            group_name: Opt("GroupName", Plain),
+            has_ip_count: Opt("HasIpCount", Plain),
+            instance_id: Opt("InstanceId", Plain),
+            namespace_id: Opt("NamespaceId", Plain)
         },
         required = ["ClusterId", "PageNum", "PageSize"]
     );
@@ -963,7 +958,7 @@ pub mod list_ans_services {
 
     /// The `Data` object of the `ListAnsServices` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Data {
         /// 集群总数。
         ///
@@ -987,17 +982,17 @@ pub mod list_ans_services {
         pub name: Option<String>,
     }
     apigen_runtime::wire_object!(Data {
-        cluster_count: opt("ClusterCount", LenientOpt),
-        group_name: opt("GroupName", StringLenientOpt),
-        healthy_instance_count: opt("HealthyInstanceCount", LenientOpt),
-        ip_count: opt("IpCount", LenientOpt),
-        name: opt("Name", StringLenientOpt),
+        cluster_count: Opt("ClusterCount", LenientOpt),
+        group_name: Opt("GroupName", StringLenientOpt),
+        healthy_instance_count: Opt("HealthyInstanceCount", LenientOpt),
+        ip_count: Opt("IpCount", LenientOpt),
+        name: Opt("Name", StringLenientOpt),
         ..Default::default()
     });
 
     /// Response of `ListAnsServices` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListAnsServicesResponse {
         /// 数据概览。
         ///
@@ -1037,15 +1032,15 @@ pub mod list_ans_services {
         pub total_count: Option<i32>,
     }
     apigen_runtime::wire_object!(ListAnsServicesResponse {
-        data: field("Data", List),
-        error_code: opt("ErrorCode", StringLenientOpt),
-        http_code: opt("HttpCode", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        page_number: opt("PageNumber", LenientOpt),
-        page_size: opt("PageSize", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
-        total_count: opt("TotalCount", LenientOpt),
+        data: Field("Data", List),
+        error_code: Opt("ErrorCode", StringLenientOpt),
+        http_code: Opt("HttpCode", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        page_number: Opt("PageNumber", LenientOpt),
+        page_size: Opt("PageSize", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
+        total_count: Opt("TotalCount", LenientOpt),
         ..Default::default()
     });
 }
@@ -1058,7 +1053,7 @@ pub mod list_engine_namespaces {
     ///
     /// Source: section 6.7, line 960.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListEngineNamespacesRequest {
         /// 实例ID。
         ///
@@ -1066,7 +1061,7 @@ pub mod list_engine_namespaces {
         pub instance_id: Option<String>,
     }
     apigen_runtime::wire_object!(ListEngineNamespacesRequest {
-        instance_id: opt("InstanceId"),
+        instance_id: Opt("InstanceId", Plain),
         ..Default::default()
     });
 
@@ -1085,7 +1080,7 @@ pub mod list_engine_namespaces {
 
     /// The `Data` object of the `ListEngineNamespaces` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Data {
         /// 配额数量。
         ///
@@ -1117,19 +1112,19 @@ pub mod list_engine_namespaces {
         pub r#type: Option<i32>,
     }
     apigen_runtime::wire_object!(Data {
-        config_count: opt("ConfigCount", LenientOpt),
-        namespace: opt("Namespace", StringLenientOpt),
-        namespace_desc: opt("NamespaceDesc", StringLenientOpt),
-        namespace_show_name: opt("NamespaceShowName", StringLenientOpt),
-        quota: opt("Quota", LenientOpt),
-        service_count: opt("ServiceCount", StringLenientOpt),
-        r#type: opt("Type", LenientOpt),
+        config_count: Opt("ConfigCount", LenientOpt),
+        namespace: Opt("Namespace", StringLenientOpt),
+        namespace_desc: Opt("NamespaceDesc", StringLenientOpt),
+        namespace_show_name: Opt("NamespaceShowName", StringLenientOpt),
+        quota: Opt("Quota", LenientOpt),
+        service_count: Opt("ServiceCount", StringLenientOpt),
+        r#type: Opt("Type", LenientOpt),
         ..Default::default()
     });
 
     /// Response of `ListEngineNamespaces` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListEngineNamespacesResponse {
         /// 数据概览。
         ///
@@ -1169,15 +1164,15 @@ pub mod list_engine_namespaces {
         pub total_count: Option<i32>,
     }
     apigen_runtime::wire_object!(ListEngineNamespacesResponse {
-        data: field("Data", List),
-        error_code: opt("ErrorCode", StringLenientOpt),
-        http_code: opt("HttpCode", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        page_number: opt("PageNumber", LenientOpt),
-        page_size: opt("PageSize", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
-        total_count: opt("TotalCount", LenientOpt),
+        data: Field("Data", List),
+        error_code: Opt("ErrorCode", StringLenientOpt),
+        http_code: Opt("HttpCode", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        page_number: Opt("PageNumber", LenientOpt),
+        page_size: Opt("PageSize", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
+        total_count: Opt("TotalCount", LenientOpt),
         ..Default::default()
     });
 }
@@ -1190,7 +1185,6 @@ pub mod list_eureka_instances {
     ///
     /// Source: section 6.8, line 1055.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListEurekaInstancesRequest {
         /// 页码。
         ///
@@ -1215,11 +1209,11 @@ pub mod list_eureka_instances {
     }
     apigen_runtime::wire_object!(
         ListEurekaInstancesRequest {
-            page_num: field("PageNum"),
-            page_size: field("PageSize"),
-            service_name: field("ServiceName"),
-            request_pars: opt("RequestPars"),
-            cluster_id: opt("ClusterId")
+            page_num: Field("PageNum", Plain),
+            page_size: Field("PageSize", Plain),
+            service_name: Field("ServiceName", Plain),
+            request_pars: Opt("RequestPars", Plain),
+            cluster_id: Opt("ClusterId", Plain)
         },
         required = ["PageNum", "PageSize", "ServiceName"]
     );
@@ -1255,7 +1249,7 @@ pub mod list_eureka_instances {
 
     /// The `Data` object of the `ListEurekaInstances` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Data {
         /// 应用名。
         ///
@@ -1315,26 +1309,26 @@ pub mod list_eureka_instances {
         pub vip_address: Option<String>,
     }
     apigen_runtime::wire_object!(Data {
-        app: opt("App", StringLenientOpt),
-        duration_in_secs: opt("DurationInSecs", LenientOpt),
-        home_page_url: opt("HomePageUrl", StringLenientOpt),
-        host_name: opt("HostName", StringLenientOpt),
-        instance_id: opt("InstanceId", StringLenientOpt),
-        ip_addr: opt("IpAddr", StringLenientOpt),
-        last_dirty_timestamp: opt("LastDirtyTimestamp", LenientOpt),
-        last_updated_timestamp: opt("LastUpdatedTimestamp", LenientOpt),
-        metadata: opt("Metadata"),
-        port: opt("Port", LenientOpt),
-        renewal_interval_in_secs: opt("RenewalIntervalInSecs", LenientOpt),
-        secure_port: opt("SecurePort", LenientOpt),
-        status: opt("Status", StringLenientOpt),
-        vip_address: opt("VipAddress", StringLenientOpt),
+        app: Opt("App", StringLenientOpt),
+        duration_in_secs: Opt("DurationInSecs", LenientOpt),
+        home_page_url: Opt("HomePageUrl", StringLenientOpt),
+        host_name: Opt("HostName", StringLenientOpt),
+        instance_id: Opt("InstanceId", StringLenientOpt),
+        ip_addr: Opt("IpAddr", StringLenientOpt),
+        last_dirty_timestamp: Opt("LastDirtyTimestamp", LenientOpt),
+        last_updated_timestamp: Opt("LastUpdatedTimestamp", LenientOpt),
+        metadata: Opt("Metadata", Plain),
+        port: Opt("Port", LenientOpt),
+        renewal_interval_in_secs: Opt("RenewalIntervalInSecs", LenientOpt),
+        secure_port: Opt("SecurePort", LenientOpt),
+        status: Opt("Status", StringLenientOpt),
+        vip_address: Opt("VipAddress", StringLenientOpt),
         ..Default::default()
     });
 
     /// Response of `ListEurekaInstances` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListEurekaInstancesResponse {
         /// 数据概览。
         ///
@@ -1374,15 +1368,15 @@ pub mod list_eureka_instances {
         pub total_count: Option<i32>,
     }
     apigen_runtime::wire_object!(ListEurekaInstancesResponse {
-        data: field("Data", List),
-        error_code: opt("ErrorCode", StringLenientOpt),
-        http_code: opt("HttpCode", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        page_number: opt("PageNumber", LenientOpt),
-        page_size: opt("PageSize", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
-        total_count: opt("TotalCount", LenientOpt),
+        data: Field("Data", List),
+        error_code: Opt("ErrorCode", StringLenientOpt),
+        http_code: Opt("HttpCode", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        page_number: Opt("PageNumber", LenientOpt),
+        page_size: Opt("PageSize", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
+        total_count: Opt("TotalCount", LenientOpt),
         ..Default::default()
     });
 }
@@ -1395,7 +1389,6 @@ pub mod list_eureka_services {
     ///
     /// Source: section 6.9, line 1182.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListEurekaServicesRequest {
         /// 集群ID。
         ///
@@ -1420,11 +1413,11 @@ pub mod list_eureka_services {
     }
     apigen_runtime::wire_object!(
         ListEurekaServicesRequest {
-            cluster_id: field("ClusterId"),
-            page_num: field("PageNum"),
-            page_size: field("PageSize"),
-            region_id: field("RegionId"),
-            request_pars: opt("RequestPars")
+            cluster_id: Field("ClusterId", Plain),
+            page_num: Field("PageNum", Plain),
+            page_size: Field("PageSize", Plain),
+            region_id: Field("RegionId", Plain),
+            request_pars: Opt("RequestPars", Plain)
         },
         required = ["ClusterId", "PageNum", "PageSize", "RegionId"]
     );
@@ -1455,7 +1448,7 @@ pub mod list_eureka_services {
 
     /// The `Data` object of the `ListEurekaServices` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Data {
         /// 实例ID。
         ///
@@ -1471,15 +1464,15 @@ pub mod list_eureka_services {
         pub up_status: Option<String>,
     }
     apigen_runtime::wire_object!(Data {
-        instances_id: field("InstancesId", ListLenient),
-        name: opt("Name", StringLenientOpt),
-        up_status: opt("UpStatus", StringLenientOpt),
+        instances_id: Field("InstancesId", ListLenient),
+        name: Opt("Name", StringLenientOpt),
+        up_status: Opt("UpStatus", StringLenientOpt),
         ..Default::default()
     });
 
     /// Response of `ListEurekaServices` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListEurekaServicesResponse {
         /// 数据概览。
         ///
@@ -1519,15 +1512,15 @@ pub mod list_eureka_services {
         pub total_count: Option<i32>,
     }
     apigen_runtime::wire_object!(ListEurekaServicesResponse {
-        data: field("Data", List),
-        error_code: opt("ErrorCode", StringLenientOpt),
-        http_code: opt("HttpCode", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        page_number: opt("PageNumber", LenientOpt),
-        page_size: opt("PageSize", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
-        total_count: opt("TotalCount", LenientOpt),
+        data: Field("Data", List),
+        error_code: Opt("ErrorCode", StringLenientOpt),
+        http_code: Opt("HttpCode", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        page_number: Opt("PageNumber", LenientOpt),
+        page_size: Opt("PageSize", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
+        total_count: Opt("TotalCount", LenientOpt),
         ..Default::default()
     });
 }
@@ -1542,7 +1535,6 @@ pub mod query_config {
     ///
     /// Source: section 6.10, line 1275.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryConfigRequest {
         /// 集群ID。
         ///
@@ -1563,10 +1555,10 @@ pub mod query_config {
     }
     apigen_runtime::wire_object!(
         QueryConfigRequest {
-            cluster_id: field("ClusterId"),
-            config_type: field("ConfigType"),
-            instance_id: field("InstanceId"),
-            request_pars: opt("RequestPars")
+            cluster_id: Field("ClusterId", Plain),
+            config_type: Field("ConfigType", Plain),
+            instance_id: Field("InstanceId", Plain),
+            request_pars: Opt("RequestPars", Plain)
         },
         required = ["ClusterId", "ConfigType", "InstanceId"]
     );
@@ -1595,7 +1587,7 @@ pub mod query_config {
 
     /// The `Data` object of the `QueryConfig` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Data {
         /// 保留字段。
         ///
@@ -1669,29 +1661,29 @@ pub mod query_config {
         pub user_name: Option<String>,
     }
     apigen_runtime::wire_object!(Data {
-        autopurge_purge_interval: opt("AutopurgePurgeInterval", StringLenientOpt),
-        autopurge_snap_retain_count: opt("AutopurgeSnapRetainCount", StringLenientOpt),
-        cluster_name: opt("ClusterName", StringLenientOpt),
-        config_auth_enabled: opt("ConfigAuthEnabled", LenientOpt),
-        config_auth_supported: opt("ConfigAuthSupported", LenientOpt),
-        init_limit: opt("InitLimit", StringLenientOpt),
-        jute_maxbuffer: opt("JuteMaxbuffer", StringLenientOpt),
-        jvm_flags_custom: opt("JvmFlagsCustom", StringLenientOpt),
-        mcp_enabled: opt("MCPEnabled", LenientOpt),
-        mcp_supported: opt("MCPSupported", LenientOpt),
-        max_client_cnxns: opt("MaxClientCnxns", StringLenientOpt),
-        open_super_acl: opt("OpenSuperAcl", LenientOpt),
-        pass_word: opt("PassWord", StringLenientOpt),
-        restart_flag: opt("RestartFlag", LenientOpt),
-        sync_limit: opt("SyncLimit", StringLenientOpt),
-        tick_time: opt("TickTime", StringLenientOpt),
-        user_name: opt("UserName", StringLenientOpt),
+        autopurge_purge_interval: Opt("AutopurgePurgeInterval", StringLenientOpt),
+        autopurge_snap_retain_count: Opt("AutopurgeSnapRetainCount", StringLenientOpt),
+        cluster_name: Opt("ClusterName", StringLenientOpt),
+        config_auth_enabled: Opt("ConfigAuthEnabled", LenientOpt),
+        config_auth_supported: Opt("ConfigAuthSupported", LenientOpt),
+        init_limit: Opt("InitLimit", StringLenientOpt),
+        jute_maxbuffer: Opt("JuteMaxbuffer", StringLenientOpt),
+        jvm_flags_custom: Opt("JvmFlagsCustom", StringLenientOpt),
+        mcp_enabled: Opt("MCPEnabled", LenientOpt),
+        mcp_supported: Opt("MCPSupported", LenientOpt),
+        max_client_cnxns: Opt("MaxClientCnxns", StringLenientOpt),
+        open_super_acl: Opt("OpenSuperAcl", LenientOpt),
+        pass_word: Opt("PassWord", StringLenientOpt),
+        restart_flag: Opt("RestartFlag", LenientOpt),
+        sync_limit: Opt("SyncLimit", StringLenientOpt),
+        tick_time: Opt("TickTime", StringLenientOpt),
+        user_name: Opt("UserName", StringLenientOpt),
         ..Default::default()
     });
 
     /// Response of `QueryConfig` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryConfigResponse {
         /// 数据概览。
         ///
@@ -1715,11 +1707,11 @@ pub mod query_config {
         pub success: Option<Success>,
     }
     apigen_runtime::wire_object!(QueryConfigResponse {
-        data: opt("Data"),
-        error_code: opt("ErrorCode", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success"),
+        data: Opt("Data", Plain),
+        error_code: Opt("ErrorCode", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", Plain),
         ..Default::default()
     });
 }
@@ -1735,7 +1727,6 @@ pub mod query_znode_detail {
     ///
     /// Source: section 6.11, line 1396.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryZnodeDetailRequest {
         /// 集群ID。
         ///
@@ -1752,9 +1743,9 @@ pub mod query_znode_detail {
     }
     apigen_runtime::wire_object!(
         QueryZnodeDetailRequest {
-            cluster_id: field("ClusterId"),
-            path: field("Path"),
-            request_pars: opt("RequestPars")
+            cluster_id: Field("ClusterId", Plain),
+            path: Field("Path", Plain),
+            request_pars: Opt("RequestPars", Plain)
         },
         required = ["ClusterId", "Path"]
     );
@@ -1778,7 +1769,7 @@ pub mod query_znode_detail {
 
     /// Response of `QueryZnodeDetail` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryZnodeDetailResponse {
         /// 数据概览。
         ///
@@ -1802,11 +1793,11 @@ pub mod query_znode_detail {
         pub success: Option<Success>,
     }
     apigen_runtime::wire_object!(QueryZnodeDetailResponse {
-        data: opt("Data"),
-        error_code: opt("ErrorCode", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success"),
+        data: Opt("Data", Plain),
+        error_code: Opt("ErrorCode", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", Plain),
         ..Default::default()
     });
 }
@@ -1819,7 +1810,6 @@ pub mod update_acl {
     ///
     /// Source: section 6.12, line 1474.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateAclRequest {
         /// 白名单列表。
         ///
@@ -1832,8 +1822,8 @@ pub mod update_acl {
     }
     apigen_runtime::wire_object!(
         UpdateAclRequest {
-            acl_entry_list: field("AclEntryList"),
-            instance_id: field("InstanceId")
+            acl_entry_list: Field("AclEntryList", Plain),
+            instance_id: Field("InstanceId", Plain)
         },
         required = ["AclEntryList", "InstanceId"]
     );
@@ -1850,7 +1840,7 @@ pub mod update_acl {
 
     /// Response of `UpdateAcl` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct UpdateAclResponse {
         /// 错误码。
         ///
@@ -1870,10 +1860,10 @@ pub mod update_acl {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(UpdateAclResponse {
-        error_code: opt("ErrorCode", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        error_code: Opt("ErrorCode", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -1888,7 +1878,6 @@ pub mod update_config {
     ///
     /// Source: section 6.13, line 1532.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateConfigRequest {
         /// 保留字段。
         ///
@@ -1959,22 +1948,22 @@ pub mod update_config {
     }
     apigen_runtime::wire_object!(
         UpdateConfigRequest {
-            autopurge_purge_interval: field("AutopurgePurgeInterval"),
-            autopurge_snap_retain_count: field("AutopurgeSnapRetainCount"),
-            cluster_id: field("ClusterId"),
-            config_type: field("ConfigType"),
-            init_limit: field("InitLimit"),
-            jute_maxbuffer: field("JuteMaxbuffer"),
-            max_client_cnxns: field("MaxClientCnxns"),
-            open_super_acl: field("OpenSuperAcl"),
-            sync_limit: field("SyncLimit"),
-            tick_time: field("TickTime"),
-            request_pars: opt("RequestPars"),
-            user_name: opt("UserName"),
-            pass_word: opt("PassWord"),
-            config_auth_enabled: opt("ConfigAuthEnabled"),
-            mcp_enabled: opt("MCPEnabled"),
-            instance_id: opt("InstanceId")
+            autopurge_purge_interval: Field("AutopurgePurgeInterval", Plain),
+            autopurge_snap_retain_count: Field("AutopurgeSnapRetainCount", Plain),
+            cluster_id: Field("ClusterId", Plain),
+            config_type: Field("ConfigType", Plain),
+            init_limit: Field("InitLimit", Plain),
+            jute_maxbuffer: Field("JuteMaxbuffer", Plain),
+            max_client_cnxns: Field("MaxClientCnxns", Plain),
+            open_super_acl: Field("OpenSuperAcl", Plain),
+            sync_limit: Field("SyncLimit", Plain),
+            tick_time: Field("TickTime", Plain),
+            request_pars: Opt("RequestPars", Plain),
+            user_name: Opt("UserName", Plain),
+            pass_word: Opt("PassWord", Plain),
+            config_auth_enabled: Opt("ConfigAuthEnabled", Plain),
+            mcp_enabled: Opt("MCPEnabled", Plain),
+            instance_id: Opt("InstanceId", Plain)
         },
         required = [
             "AutopurgePurgeInterval",
@@ -2064,7 +2053,7 @@ pub mod update_config {
 
     /// Response of `UpdateConfig` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct UpdateConfigResponse {
         /// 错误码。
         ///
@@ -2084,10 +2073,10 @@ pub mod update_config {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(UpdateConfigResponse {
-        error_code: opt("ErrorCode", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        error_code: Opt("ErrorCode", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -2100,7 +2089,6 @@ pub mod update_engine_namespace {
     ///
     /// Source: section 6.14, line 1618.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateEngineNamespaceRequest {
         /// 命名空间ID。
         ///
@@ -2129,12 +2117,12 @@ pub mod update_engine_namespace {
     }
     apigen_runtime::wire_object!(
         UpdateEngineNamespaceRequest {
-            id: field("Id"),
-            name: field("Name"),
-            service_count: field("ServiceCount"),
-            desc: opt("Desc"),
-            cluster_id: opt("ClusterId"),
-            instance_id: opt("InstanceId")
+            id: Field("Id", Plain),
+            name: Field("Name", Plain),
+            service_count: Field("ServiceCount", Plain),
+            desc: Opt("Desc", Plain),
+            cluster_id: Opt("ClusterId", Plain),
+            instance_id: Opt("InstanceId", Plain)
         },
         required = ["Id", "Name", "ServiceCount"]
     );
@@ -2177,7 +2165,7 @@ pub mod update_engine_namespace {
 
     /// The `Data` object of the `UpdateEngineNamespace` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Data {
         /// 配额数量。
         ///
@@ -2205,18 +2193,18 @@ pub mod update_engine_namespace {
         pub r#type: Option<i32>,
     }
     apigen_runtime::wire_object!(Data {
-        config_count: opt("ConfigCount", LenientOpt),
-        namespace: opt("Namespace", StringLenientOpt),
-        namespace_desc: opt("NamespaceDesc", StringLenientOpt),
-        namespace_show_name: opt("NamespaceShowName", StringLenientOpt),
-        quota: opt("Quota", LenientOpt),
-        r#type: opt("Type", LenientOpt),
+        config_count: Opt("ConfigCount", LenientOpt),
+        namespace: Opt("Namespace", StringLenientOpt),
+        namespace_desc: Opt("NamespaceDesc", StringLenientOpt),
+        namespace_show_name: Opt("NamespaceShowName", StringLenientOpt),
+        quota: Opt("Quota", LenientOpt),
+        r#type: Opt("Type", LenientOpt),
         ..Default::default()
     });
 
     /// Response of `UpdateEngineNamespace` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct UpdateEngineNamespaceResponse {
         /// 数据概览。
         ///
@@ -2240,11 +2228,11 @@ pub mod update_engine_namespace {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(UpdateEngineNamespaceResponse {
-        data: opt("Data"),
-        error_code: opt("ErrorCode", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        data: Opt("Data", Plain),
+        error_code: Opt("ErrorCode", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -2257,7 +2245,6 @@ pub mod update_znode {
     ///
     /// Source: section 6.15, line 1706.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateZnodeRequest {
         /// 集群ID。
         ///
@@ -2278,10 +2265,10 @@ pub mod update_znode {
     }
     apigen_runtime::wire_object!(
         UpdateZnodeRequest {
-            cluster_id: field("ClusterId"),
-            data: field("Data"),
-            path: field("Path"),
-            request_pars: opt("RequestPars")
+            cluster_id: Field("ClusterId", Plain),
+            data: Field("Data", Plain),
+            path: Field("Path", Plain),
+            request_pars: Opt("RequestPars", Plain)
         },
         required = ["ClusterId", "Data", "Path"]
     );
@@ -2310,7 +2297,7 @@ pub mod update_znode {
 
     /// Response of `UpdateZnode` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct UpdateZnodeResponse {
         /// 错误码。
         ///
@@ -2330,10 +2317,10 @@ pub mod update_znode {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(UpdateZnodeResponse {
-        error_code: opt("ErrorCode", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        error_code: Opt("ErrorCode", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -2391,7 +2378,6 @@ pub mod create_cluster {
     ///
     /// Source: section 7.1, line 1769.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateClusterRequest {
         /// 引擎规格，取值如下： MSE_SC_1_2_200_c：1核2G MSE_SC_2_4_200_c：2核4G MSE_SC_4_8_200_c：4核8G MSE_SC_8_16_200_c：8核16G
         ///
@@ -2460,21 +2446,21 @@ pub mod create_cluster {
     }
     apigen_runtime::wire_object!(
         CreateClusterRequest {
-            cluster_specification: field("ClusterSpecification"),
-            pub_network_flow: field("PubNetworkFlow"),
-            disk_type: field("DiskType"),
-            net_type: field("NetType"),
-            cluster_version: field("ClusterVersion"),
-            instance_count: field("InstanceCount"),
-            cluster_type: field("ClusterType"),
-            region: field("Region"),
-            pub_slb_specification: opt("PubSlbSpecification"),
-            vpc_id: opt("VpcId"),
-            v_switch_id: opt("VSwitchId"),
-            private_slb_specification: opt("PrivateSlbSpecification"),
-            connection_type: opt("ConnectionType"),
-            request_pars: opt("RequestPars"),
-            disk_capacity: opt("DiskCapacity")
+            cluster_specification: Field("ClusterSpecification", Plain),
+            pub_network_flow: Field("PubNetworkFlow", Plain),
+            disk_type: Field("DiskType", Plain),
+            net_type: Field("NetType", Plain),
+            cluster_version: Field("ClusterVersion", Plain),
+            instance_count: Field("InstanceCount", Plain),
+            cluster_type: Field("ClusterType", Plain),
+            region: Field("Region", Plain),
+            pub_slb_specification: Opt("PubSlbSpecification", Plain),
+            vpc_id: Opt("VpcId", Plain),
+            v_switch_id: Opt("VSwitchId", Plain),
+            private_slb_specification: Opt("PrivateSlbSpecification", Plain),
+            connection_type: Opt("ConnectionType", Plain),
+            request_pars: Opt("RequestPars", Plain),
+            disk_capacity: Opt("DiskCapacity", Plain)
         },
         required = [
             "ClusterSpecification",
@@ -2571,7 +2557,7 @@ pub mod create_cluster {
 
     /// Response of `CreateCluster` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateClusterResponse {
         /// 错误码。
         ///
@@ -2599,12 +2585,12 @@ pub mod create_cluster {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(CreateClusterResponse {
-        error_code: opt("ErrorCode", StringLenientOpt),
-        instance_id: opt("InstanceId", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        order_id: opt("OrderId", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        error_code: Opt("ErrorCode", StringLenientOpt),
+        instance_id: Opt("InstanceId", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        order_id: Opt("OrderId", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -2617,7 +2603,6 @@ pub mod delete_cluster {
     ///
     /// Source: section 7.2, line 1858.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteClusterRequest {
         /// 实例ID。
         ///
@@ -2626,7 +2611,7 @@ pub mod delete_cluster {
     }
     apigen_runtime::wire_object!(
         DeleteClusterRequest {
-            instance_id: field("InstanceId")
+            instance_id: Field("InstanceId", Plain)
         },
         required = ["InstanceId"]
     );
@@ -2642,7 +2627,7 @@ pub mod delete_cluster {
 
     /// Response of `DeleteCluster` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteClusterResponse {
         /// 错误码。
         ///
@@ -2666,11 +2651,11 @@ pub mod delete_cluster {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(DeleteClusterResponse {
-        error_code: opt("ErrorCode", StringLenientOpt),
-        http_code: opt("HttpCode", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        error_code: Opt("ErrorCode", StringLenientOpt),
+        http_code: Opt("HttpCode", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -2683,7 +2668,7 @@ pub mod query_cluster_detail {
     ///
     /// Source: section 7.3, line 1917.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryClusterDetailRequest {
         /// 实例ID。
         ///
@@ -2695,8 +2680,8 @@ pub mod query_cluster_detail {
         pub order_id: Option<String>,
     }
     apigen_runtime::wire_object!(QueryClusterDetailRequest {
-        instance_id: opt("InstanceId"),
-        order_id: opt("OrderId"),
+        instance_id: Opt("InstanceId", Plain),
+        order_id: Opt("OrderId", Plain),
         ..Default::default()
     });
 
@@ -2724,7 +2709,7 @@ pub mod query_cluster_detail {
 
     /// The `InstanceModels` object of the `QueryClusterDetail` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct InstanceModels {
         /// 实例健康状态。
         ///
@@ -2762,23 +2747,23 @@ pub mod query_cluster_detail {
         pub zk_client_port: Option<i32>,
     }
     apigen_runtime::wire_object!(InstanceModels {
-        health_status: opt("HealthStatus", StringLenientOpt),
-        instance_id: opt("InstanceId", StringLenientOpt),
-        instance_type: opt("InstanceType", StringLenientOpt),
-        cluster_id: opt("ClusterId", StringLenientOpt),
-        internet_ip: opt("InternetIp", StringLenientOpt),
-        ip: opt("Ip", StringLenientOpt),
-        pod_name: opt("PodName", StringLenientOpt),
-        role: opt("Role", StringLenientOpt),
-        single_tunnel_vip: opt("SingleTunnelVip", StringLenientOpt),
-        vip: opt("Vip", StringLenientOpt),
-        zk_client_port: opt("ZkClientPort", LenientOpt),
+        health_status: Opt("HealthStatus", StringLenientOpt),
+        instance_id: Opt("InstanceId", StringLenientOpt),
+        instance_type: Opt("InstanceType", StringLenientOpt),
+        cluster_id: Opt("ClusterId", StringLenientOpt),
+        internet_ip: Opt("InternetIp", StringLenientOpt),
+        ip: Opt("Ip", StringLenientOpt),
+        pod_name: Opt("PodName", StringLenientOpt),
+        role: Opt("Role", StringLenientOpt),
+        single_tunnel_vip: Opt("SingleTunnelVip", StringLenientOpt),
+        vip: Opt("Vip", StringLenientOpt),
+        zk_client_port: Opt("ZkClientPort", LenientOpt),
         ..Default::default()
     });
 
     /// The `Data` object of the `QueryClusterDetail` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Data {
         /// 白名单列表。
         ///
@@ -2894,40 +2879,40 @@ pub mod query_cluster_detail {
         pub vpc_id: Option<String>,
     }
     apigen_runtime::wire_object!(Data {
-        acl_entry_list: opt("AclEntryList", StringLenientOpt),
-        acl_id: opt("AclId", StringLenientOpt),
-        app_version: opt("AppVersion", StringLenientOpt),
-        cluster_alias_name: opt("ClusterAliasName", StringLenientOpt),
-        cluster_id: opt("ClusterId", StringLenientOpt),
-        cluster_name: opt("ClusterName", StringLenientOpt),
-        cluster_type: opt("ClusterType", StringLenientOpt),
-        cpu: opt("Cpu", LenientOpt),
-        create_time: opt("CreateTime", StringLenientOpt),
-        disk_capacity: opt("DiskCapacity", LenientOpt),
-        disk_type: opt("DiskType", StringLenientOpt),
-        health_status: opt("HealthStatus", StringLenientOpt),
-        init_cost_time: opt("InitCostTime", LenientOpt),
-        init_status: opt("InitStatus", StringLenientOpt),
-        instance_count: opt("InstanceCount", LenientOpt),
-        instance_id: opt("InstanceId", StringLenientOpt),
-        instance_models: field("InstanceModels", List),
-        internet_address: opt("InternetAddress", StringLenientOpt),
-        internet_domain: opt("InternetDomain", StringLenientOpt),
-        internet_port: opt("InternetPort", StringLenientOpt),
-        intranet_address: opt("IntranetAddress", StringLenientOpt),
-        intranet_domain: opt("IntranetDomain", StringLenientOpt),
-        intranet_port: opt("IntranetPort", StringLenientOpt),
-        memory_capacity: opt("MemoryCapacity", LenientOpt),
-        pay_info: opt("PayInfo", StringLenientOpt),
-        pub_network_flow: opt("PubNetworkFlow", StringLenientOpt),
-        region_id: opt("RegionId", StringLenientOpt),
-        vpc_id: opt("VpcId", StringLenientOpt),
+        acl_entry_list: Opt("AclEntryList", StringLenientOpt),
+        acl_id: Opt("AclId", StringLenientOpt),
+        app_version: Opt("AppVersion", StringLenientOpt),
+        cluster_alias_name: Opt("ClusterAliasName", StringLenientOpt),
+        cluster_id: Opt("ClusterId", StringLenientOpt),
+        cluster_name: Opt("ClusterName", StringLenientOpt),
+        cluster_type: Opt("ClusterType", StringLenientOpt),
+        cpu: Opt("Cpu", LenientOpt),
+        create_time: Opt("CreateTime", StringLenientOpt),
+        disk_capacity: Opt("DiskCapacity", LenientOpt),
+        disk_type: Opt("DiskType", StringLenientOpt),
+        health_status: Opt("HealthStatus", StringLenientOpt),
+        init_cost_time: Opt("InitCostTime", LenientOpt),
+        init_status: Opt("InitStatus", StringLenientOpt),
+        instance_count: Opt("InstanceCount", LenientOpt),
+        instance_id: Opt("InstanceId", StringLenientOpt),
+        instance_models: Field("InstanceModels", List),
+        internet_address: Opt("InternetAddress", StringLenientOpt),
+        internet_domain: Opt("InternetDomain", StringLenientOpt),
+        internet_port: Opt("InternetPort", StringLenientOpt),
+        intranet_address: Opt("IntranetAddress", StringLenientOpt),
+        intranet_domain: Opt("IntranetDomain", StringLenientOpt),
+        intranet_port: Opt("IntranetPort", StringLenientOpt),
+        memory_capacity: Opt("MemoryCapacity", LenientOpt),
+        pay_info: Opt("PayInfo", StringLenientOpt),
+        pub_network_flow: Opt("PubNetworkFlow", StringLenientOpt),
+        region_id: Opt("RegionId", StringLenientOpt),
+        vpc_id: Opt("VpcId", StringLenientOpt),
         ..Default::default()
     });
 
     /// Response of `QueryClusterDetail` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryClusterDetailResponse {
         /// 数据概览。
         ///
@@ -2951,11 +2936,11 @@ pub mod query_cluster_detail {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(QueryClusterDetailResponse {
-        data: opt("Data"),
-        error_code: opt("ErrorCode", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        data: Opt("Data", Plain),
+        error_code: Opt("ErrorCode", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -2968,7 +2953,6 @@ pub mod list_clusters {
     ///
     /// Source: section 7.4, line 2107.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListClustersRequest {
         /// 页码。
         ///
@@ -2993,11 +2977,11 @@ pub mod list_clusters {
     }
     apigen_runtime::wire_object!(
         ListClustersRequest {
-            page_num: field("PageNum"),
-            page_size: field("PageSize"),
-            region_id: field("RegionId"),
-            request_pars: opt("RequestPars"),
-            cluster_alias_name: opt("ClusterAliasName")
+            page_num: Field("PageNum", Plain),
+            page_size: Field("PageSize", Plain),
+            region_id: Field("RegionId", Plain),
+            request_pars: Opt("RequestPars", Plain),
+            cluster_alias_name: Opt("ClusterAliasName", Plain)
         },
         required = ["PageNum", "PageSize", "RegionId"]
     );
@@ -3033,7 +3017,7 @@ pub mod list_clusters {
 
     /// The `Data` object of the `ListClusters` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Data {
         /// APP版本。
         ///
@@ -3085,24 +3069,24 @@ pub mod list_clusters {
         pub intranet_domain: Option<String>,
     }
     apigen_runtime::wire_object!(Data {
-        app_version: opt("AppVersion", StringLenientOpt),
-        charge_type: opt("ChargeType", StringLenientOpt),
-        cluster_alias_name: opt("ClusterAliasName", StringLenientOpt),
-        cluster_type: opt("ClusterType", StringLenientOpt),
-        create_time: opt("CreateTime", StringLenientOpt),
-        end_date: opt("EndDate", StringLenientOpt),
-        init_status: opt("InitStatus", StringLenientOpt),
-        instance_id: opt("InstanceId", StringLenientOpt),
-        internet_address: opt("InternetAddress", StringLenientOpt),
-        internet_domain: opt("InternetDomain", StringLenientOpt),
-        intranet_address: opt("IntranetAddress", StringLenientOpt),
-        intranet_domain: opt("IntranetDomain", StringLenientOpt),
+        app_version: Opt("AppVersion", StringLenientOpt),
+        charge_type: Opt("ChargeType", StringLenientOpt),
+        cluster_alias_name: Opt("ClusterAliasName", StringLenientOpt),
+        cluster_type: Opt("ClusterType", StringLenientOpt),
+        create_time: Opt("CreateTime", StringLenientOpt),
+        end_date: Opt("EndDate", StringLenientOpt),
+        init_status: Opt("InitStatus", StringLenientOpt),
+        instance_id: Opt("InstanceId", StringLenientOpt),
+        internet_address: Opt("InternetAddress", StringLenientOpt),
+        internet_domain: Opt("InternetDomain", StringLenientOpt),
+        intranet_address: Opt("IntranetAddress", StringLenientOpt),
+        intranet_domain: Opt("IntranetDomain", StringLenientOpt),
         ..Default::default()
     });
 
     /// Response of `ListClusters` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListClustersResponse {
         /// 数据概览。
         ///
@@ -3142,15 +3126,15 @@ pub mod list_clusters {
         pub total_count: Option<i32>,
     }
     apigen_runtime::wire_object!(ListClustersResponse {
-        data: field("Data", List),
-        error_code: opt("ErrorCode", StringLenientOpt),
-        http_code: opt("HttpCode", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        page_number: opt("PageNumber", LenientOpt),
-        page_size: opt("PageSize", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
-        total_count: opt("TotalCount", LenientOpt),
+        data: Field("Data", List),
+        error_code: Opt("ErrorCode", StringLenientOpt),
+        http_code: Opt("HttpCode", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        page_number: Opt("PageNumber", LenientOpt),
+        page_size: Opt("PageSize", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
+        total_count: Opt("TotalCount", LenientOpt),
         ..Default::default()
     });
 }
@@ -3163,7 +3147,6 @@ pub mod list_ans_service_clusters {
     ///
     /// Source: section 7.5, line 2226.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListAnsServiceClustersRequest {
         /// 页码。
         ///
@@ -3200,14 +3183,14 @@ pub mod list_ans_service_clusters {
     }
     apigen_runtime::wire_object!(
         ListAnsServiceClustersRequest {
-            page_num: field("PageNum"),
-            page_size: field("PageSize"),
-            request_pars: opt("RequestPars"),
-            cluster_id: opt("ClusterId"),
-            service_name: opt("ServiceName"),
-            group_name: opt("GroupName"),
-            namespace_id: opt("NamespaceId"),
-            cluster_name: opt("ClusterName")
+            page_num: Field("PageNum", Plain),
+            page_size: Field("PageSize", Plain),
+            request_pars: Opt("RequestPars", Plain),
+            cluster_id: Opt("ClusterId", Plain),
+            service_name: Opt("ServiceName", Plain),
+            group_name: Opt("GroupName", Plain),
+            namespace_id: Opt("NamespaceId", Plain),
+            cluster_name: Opt("ClusterName", Plain)
         },
         required = ["PageNum", "PageSize"]
     );
@@ -3266,7 +3249,7 @@ pub mod list_ans_service_clusters {
 
     /// The `Clusters` object of the `ListAnsServiceClusters` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Clusters {
         /// 默认检查端口。
         ///
@@ -3298,19 +3281,19 @@ pub mod list_ans_service_clusters {
         pub use_ip_port4_check: Option<bool>,
     }
     apigen_runtime::wire_object!(Clusters {
-        default_check_port: opt("DefaultCheckPort", LenientOpt),
-        default_port: opt("DefaultPort", LenientOpt),
-        health_checker_type: opt("HealthCheckerType", StringLenientOpt),
-        metadata: opt("Metadata"),
-        name: opt("Name", StringLenientOpt),
-        service_name: opt("ServiceName", StringLenientOpt),
-        use_ip_port4_check: opt("UseIPPort4Check", LenientOpt),
+        default_check_port: Opt("DefaultCheckPort", LenientOpt),
+        default_port: Opt("DefaultPort", LenientOpt),
+        health_checker_type: Opt("HealthCheckerType", StringLenientOpt),
+        metadata: Opt("Metadata", Plain),
+        name: Opt("Name", StringLenientOpt),
+        service_name: Opt("ServiceName", StringLenientOpt),
+        use_ip_port4_check: Opt("UseIPPort4Check", LenientOpt),
         ..Default::default()
     });
 
     /// The `Data` object of the `ListAnsServiceClusters` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Data {
         /// 集群信息。
         ///
@@ -3338,18 +3321,18 @@ pub mod list_ans_service_clusters {
         pub selector_type: Option<String>,
     }
     apigen_runtime::wire_object!(Data {
-        clusters: field("Clusters", List),
-        group_name: opt("GroupName", StringLenientOpt),
-        metadata: opt("Metadata"),
-        name: opt("Name", StringLenientOpt),
-        protect_threshold: opt("ProtectThreshold", LenientOpt),
-        selector_type: opt("SelectorType", StringLenientOpt),
+        clusters: Field("Clusters", List),
+        group_name: Opt("GroupName", StringLenientOpt),
+        metadata: Opt("Metadata", Plain),
+        name: Opt("Name", StringLenientOpt),
+        protect_threshold: Opt("ProtectThreshold", LenientOpt),
+        selector_type: Opt("SelectorType", StringLenientOpt),
         ..Default::default()
     });
 
     /// Response of `ListAnsServiceClusters` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListAnsServiceClustersResponse {
         /// 数据概览。
         ///
@@ -3373,11 +3356,11 @@ pub mod list_ans_service_clusters {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(ListAnsServiceClustersResponse {
-        data: opt("Data"),
-        error_code: opt("ErrorCode", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        data: Opt("Data", Plain),
+        error_code: Opt("ErrorCode", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -3392,7 +3375,7 @@ pub mod query_cluster_specification {
     ///
     /// Source: section 7.6, line 2340.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryClusterSpecificationRequest {}
     apigen_runtime::wire_object!(QueryClusterSpecificationRequest {});
 
@@ -3405,7 +3388,7 @@ pub mod query_cluster_specification {
 
     /// The `Data` object of the `QueryClusterSpecification` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Data {
         /// 引擎规格，取值如下： MSE_SC_1_2_200_c : 1核2G MSE_SC_2_4_200_c : 2核4G MSE_SC_4_8_200_c : 4核8G MSE_SC_8_16_200_c : 8核16G
         ///
@@ -3437,19 +3420,19 @@ pub mod query_cluster_specification {
         pub memory_capacity: Option<String>,
     }
     apigen_runtime::wire_object!(Data {
-        cluster_specification_name: opt("ClusterSpecificationName"),
-        cpu_capacity: opt("CpuCapacity", StringLenientOpt),
-        disk_capacity: opt("DiskCapacity", StringLenientOpt),
-        instance_count: opt("InstanceCount", StringLenientOpt),
-        max_con: opt("MaxCon", StringLenientOpt),
-        max_tps: opt("MaxTps", StringLenientOpt),
-        memory_capacity: opt("MemoryCapacity", StringLenientOpt),
+        cluster_specification_name: Opt("ClusterSpecificationName", Plain),
+        cpu_capacity: Opt("CpuCapacity", StringLenientOpt),
+        disk_capacity: Opt("DiskCapacity", StringLenientOpt),
+        instance_count: Opt("InstanceCount", StringLenientOpt),
+        max_con: Opt("MaxCon", StringLenientOpt),
+        max_tps: Opt("MaxTps", StringLenientOpt),
+        memory_capacity: Opt("MemoryCapacity", StringLenientOpt),
         ..Default::default()
     });
 
     /// Response of `QueryClusterSpecification` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryClusterSpecificationResponse {
         /// 返回值。
         ///
@@ -3481,13 +3464,13 @@ pub mod query_cluster_specification {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(QueryClusterSpecificationResponse {
-        code: opt("Code", LenientOpt),
-        data: field("Data", List),
-        error_code: opt("ErrorCode", StringLenientOpt),
-        http_status_code: opt("HttpStatusCode", LenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        code: Opt("Code", LenientOpt),
+        data: Field("Data", List),
+        error_code: Opt("ErrorCode", StringLenientOpt),
+        http_status_code: Opt("HttpStatusCode", LenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -3500,7 +3483,6 @@ pub mod update_cluster {
     ///
     /// Source: section 7.7, line 2433.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateClusterRequest {
         /// 集群别名。
         ///
@@ -3517,9 +3499,9 @@ pub mod update_cluster {
     }
     apigen_runtime::wire_object!(
         UpdateClusterRequest {
-            cluster_alias_name: field("ClusterAliasName"),
-            instance_id: field("InstanceId"),
-            request_pars: opt("RequestPars")
+            cluster_alias_name: Field("ClusterAliasName", Plain),
+            instance_id: Field("InstanceId", Plain),
+            request_pars: Opt("RequestPars", Plain)
         },
         required = ["ClusterAliasName", "InstanceId"]
     );
@@ -3543,7 +3525,7 @@ pub mod update_cluster {
 
     /// Response of `UpdateCluster` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct UpdateClusterResponse {
         /// 错误码。
         ///
@@ -3563,10 +3545,10 @@ pub mod update_cluster {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(UpdateClusterResponse {
-        error_code: opt("ErrorCode", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        error_code: Opt("ErrorCode", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -3579,7 +3561,6 @@ pub mod restart_cluster {
     ///
     /// Source: section 7.8, line 2494.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct RestartClusterRequest {
         /// 实例ID。
         ///
@@ -3596,9 +3577,9 @@ pub mod restart_cluster {
     }
     apigen_runtime::wire_object!(
         RestartClusterRequest {
-            instance_id: field("InstanceId"),
-            request_pars: opt("RequestPars"),
-            cluster_id: opt("ClusterId")
+            instance_id: Field("InstanceId", Plain),
+            request_pars: Opt("RequestPars", Plain),
+            cluster_id: Opt("ClusterId", Plain)
         },
         required = ["InstanceId"]
     );
@@ -3628,7 +3609,7 @@ pub mod restart_cluster {
 
     /// Response of `RestartCluster` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct RestartClusterResponse {
         /// 错误码。
         ///
@@ -3648,10 +3629,10 @@ pub mod restart_cluster {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(RestartClusterResponse {
-        error_code: opt("ErrorCode", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        error_code: Opt("ErrorCode", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -3666,7 +3647,6 @@ pub mod scaling_cluster {
     ///
     /// Source: section 7.9, line 2554.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ScalingClusterRequest {
         /// 引擎规格，取值如下： MSE_SC_1_2_200_c：1核2G MSE_SC_2_4_200_c：2核4G MSE_SC_4_8_200_c：4核8G MSE_SC_8_16_200_c：8核16G
         ///
@@ -3693,11 +3673,11 @@ pub mod scaling_cluster {
     }
     apigen_runtime::wire_object!(
         ScalingClusterRequest {
-            cluster_specification: field("ClusterSpecification"),
-            instance_count: field("InstanceCount"),
-            instance_id: field("InstanceId"),
-            cpu: opt("Cpu"),
-            memory_capacity: opt("MemoryCapacity")
+            cluster_specification: Field("ClusterSpecification", Plain),
+            instance_count: Field("InstanceCount", Plain),
+            instance_id: Field("InstanceId", Plain),
+            cpu: Opt("Cpu", Plain),
+            memory_capacity: Opt("MemoryCapacity", Plain)
         },
         required = ["ClusterSpecification", "InstanceCount", "InstanceId"]
     );
@@ -3733,7 +3713,7 @@ pub mod scaling_cluster {
 
     /// Response of `ScalingCluster` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ScalingClusterResponse {
         /// 错误码。
         ///
@@ -3755,11 +3735,11 @@ pub mod scaling_cluster {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(ScalingClusterResponse {
-        error_code: opt("ErrorCode", StringLenientOpt),
-        cluster_id: opt("ClusterId", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        error_code: Opt("ErrorCode", StringLenientOpt),
+        cluster_id: Opt("ClusterId", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -3806,7 +3786,6 @@ pub mod create_alarm_rule {
     ///
     /// Source: section 8.1, line 2620.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateAlarmRuleRequest {
         /// 聚合类型，支持SUM、AVG、MAX和MIN。
         ///
@@ -3847,15 +3826,15 @@ pub mod create_alarm_rule {
     }
     apigen_runtime::wire_object!(
         CreateAlarmRuleRequest {
-            aggregates: field("Aggregates"),
-            alarm_alias_name: field("AlarmAliasName"),
-            alarm_item: field("AlarmItem"),
-            alert_way: field("AlertWay"),
-            contact_group_ids: field("ContactGroupIds"),
-            instance_id: field("InstanceId"),
-            n_value: field("NValue"),
-            operator: field("Operator"),
-            value: field("Value")
+            aggregates: Field("Aggregates", Plain),
+            alarm_alias_name: Field("AlarmAliasName", Plain),
+            alarm_item: Field("AlarmItem", Plain),
+            alert_way: Field("AlertWay", Plain),
+            contact_group_ids: Field("ContactGroupIds", Plain),
+            instance_id: Field("InstanceId", Plain),
+            n_value: Field("NValue", Plain),
+            operator: Field("Operator", Plain),
+            value: Field("Value", Plain)
         },
         required = [
             "Aggregates",
@@ -3900,7 +3879,7 @@ pub mod create_alarm_rule {
 
     /// Response of `CreateAlarmRule` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateAlarmRuleResponse {
         /// 错误码。
         ///
@@ -3920,10 +3899,10 @@ pub mod create_alarm_rule {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(CreateAlarmRuleResponse {
-        error_code: opt("ErrorCode", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        error_code: Opt("ErrorCode", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -3936,7 +3915,6 @@ pub mod delete_alarm_rule {
     ///
     /// Source: section 8.2, line 2694.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteAlarmRuleRequest {
         /// 报警规则ID。
         ///
@@ -3949,8 +3927,8 @@ pub mod delete_alarm_rule {
     }
     apigen_runtime::wire_object!(
         DeleteAlarmRuleRequest {
-            alarm_rule_id: field("AlarmRuleId"),
-            request_pars: opt("RequestPars")
+            alarm_rule_id: Field("AlarmRuleId", Plain),
+            request_pars: Opt("RequestPars", Plain)
         },
         required = ["AlarmRuleId"]
     );
@@ -3973,7 +3951,7 @@ pub mod delete_alarm_rule {
 
     /// Response of `DeleteAlarmRule` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteAlarmRuleResponse {
         /// 错误码。
         ///
@@ -3997,11 +3975,11 @@ pub mod delete_alarm_rule {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(DeleteAlarmRuleResponse {
-        error_code: opt("ErrorCode", StringLenientOpt),
-        http_code: opt("HttpCode", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        error_code: Opt("ErrorCode", StringLenientOpt),
+        http_code: Opt("HttpCode", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -4014,7 +3992,6 @@ pub mod list_alarm_contact_groups {
     ///
     /// Source: section 8.3, line 2754.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListAlarmContactGroupsRequest {
         /// 页码。
         ///
@@ -4031,9 +4008,9 @@ pub mod list_alarm_contact_groups {
     }
     apigen_runtime::wire_object!(
         ListAlarmContactGroupsRequest {
-            page_num: field("PageNum"),
-            page_size: field("PageSize"),
-            request_pars: opt("RequestPars")
+            page_num: Field("PageNum", Plain),
+            page_size: Field("PageSize", Plain),
+            request_pars: Opt("RequestPars", Plain)
         },
         required = ["PageNum", "PageSize"]
     );
@@ -4057,7 +4034,7 @@ pub mod list_alarm_contact_groups {
 
     /// The `Data` object of the `ListAlarmContactGroups` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Data {
         /// 报警联系人分组ID。
         ///
@@ -4069,14 +4046,14 @@ pub mod list_alarm_contact_groups {
         pub contact_group_name: Option<String>,
     }
     apigen_runtime::wire_object!(Data {
-        contact_group_id: opt("ContactGroupId", StringLenientOpt),
-        contact_group_name: opt("ContactGroupName", StringLenientOpt),
+        contact_group_id: Opt("ContactGroupId", StringLenientOpt),
+        contact_group_name: Opt("ContactGroupName", StringLenientOpt),
         ..Default::default()
     });
 
     /// Response of `ListAlarmContactGroups` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListAlarmContactGroupsResponse {
         /// 数据概览。
         ///
@@ -4116,15 +4093,15 @@ pub mod list_alarm_contact_groups {
         pub total_count: Option<i32>,
     }
     apigen_runtime::wire_object!(ListAlarmContactGroupsResponse {
-        data: field("Data", List),
-        error_code: opt("ErrorCode", StringLenientOpt),
-        http_code: opt("HttpCode", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        page_number: opt("PageNumber", LenientOpt),
-        page_size: opt("PageSize", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
-        total_count: opt("TotalCount", LenientOpt),
+        data: Field("Data", List),
+        error_code: Opt("ErrorCode", StringLenientOpt),
+        http_code: Opt("HttpCode", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        page_number: Opt("PageNumber", LenientOpt),
+        page_size: Opt("PageSize", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
+        total_count: Opt("TotalCount", LenientOpt),
         ..Default::default()
     });
 }
@@ -4137,7 +4114,7 @@ pub mod list_alarm_items {
     ///
     /// Source: section 8.4, line 2836.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListAlarmItemsRequest {
         /// 扩展请求参数，JSON格式。
         ///
@@ -4145,7 +4122,7 @@ pub mod list_alarm_items {
         pub request_pars: Option<String>,
     }
     apigen_runtime::wire_object!(ListAlarmItemsRequest {
-        request_pars: opt("RequestPars"),
+        request_pars: Opt("RequestPars", Plain),
         ..Default::default()
     });
 
@@ -4164,7 +4141,7 @@ pub mod list_alarm_items {
 
     /// The `Data` object of the `ListAlarmItems` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Data {
         /// 报警响应码。
         ///
@@ -4180,15 +4157,15 @@ pub mod list_alarm_items {
         pub cluster_type: Option<String>,
     }
     apigen_runtime::wire_object!(Data {
-        alarm_code: opt("AlarmCode", StringLenientOpt),
-        alarm_desc: opt("AlarmDesc", StringLenientOpt),
-        cluster_type: opt("ClusterType", StringLenientOpt),
+        alarm_code: Opt("AlarmCode", StringLenientOpt),
+        alarm_desc: Opt("AlarmDesc", StringLenientOpt),
+        cluster_type: Opt("ClusterType", StringLenientOpt),
         ..Default::default()
     });
 
     /// Response of `ListAlarmItems` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListAlarmItemsResponse {
         /// 数据概览。
         ///
@@ -4228,15 +4205,15 @@ pub mod list_alarm_items {
         pub total_count: Option<i32>,
     }
     apigen_runtime::wire_object!(ListAlarmItemsResponse {
-        data: field("Data", List),
-        error_code: opt("ErrorCode", StringLenientOpt),
-        http_code: opt("HttpCode", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        page_number: opt("PageNumber", LenientOpt),
-        page_size: opt("PageSize", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
-        total_count: opt("TotalCount", LenientOpt),
+        data: Field("Data", List),
+        error_code: Opt("ErrorCode", StringLenientOpt),
+        http_code: Opt("HttpCode", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        page_number: Opt("PageNumber", LenientOpt),
+        page_size: Opt("PageSize", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
+        total_count: Opt("TotalCount", LenientOpt),
         ..Default::default()
     });
 }
@@ -4249,7 +4226,6 @@ pub mod list_alarm_rules {
     ///
     /// Source: section 8.5, line 2917.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListAlarmRulesRequest {
         /// 报警类型，多余参数。
         ///
@@ -4270,10 +4246,10 @@ pub mod list_alarm_rules {
     }
     apigen_runtime::wire_object!(
         ListAlarmRulesRequest {
-            alarm_mse_type: field("AlarmMseType"),
-            page_num: field("PageNum"),
-            page_size: field("PageSize"),
-            request_pars: opt("RequestPars")
+            alarm_mse_type: Field("AlarmMseType", Plain),
+            page_num: Field("PageNum", Plain),
+            page_size: Field("PageSize", Plain),
+            request_pars: Opt("RequestPars", Plain)
         },
         required = ["AlarmMseType", "PageNum", "PageSize"]
     );
@@ -4318,7 +4294,7 @@ pub mod list_alarm_rules {
 
     /// The `Data` object of the `ListAlarmRules` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Data {
         /// 报警名称。
         ///
@@ -4342,17 +4318,17 @@ pub mod list_alarm_rules {
         pub create_time: Option<String>,
     }
     apigen_runtime::wire_object!(Data {
-        alarm_name: opt("AlarmName", StringLenientOpt),
-        alarm_rule_detail: opt("AlarmRuleDetail", StringLenientOpt),
-        alarm_rule_id: opt("AlarmRuleId", StringLenientOpt),
-        alarm_status: opt("AlarmStatus"),
-        create_time: opt("CreateTime", StringLenientOpt),
+        alarm_name: Opt("AlarmName", StringLenientOpt),
+        alarm_rule_detail: Opt("AlarmRuleDetail", StringLenientOpt),
+        alarm_rule_id: Opt("AlarmRuleId", StringLenientOpt),
+        alarm_status: Opt("AlarmStatus", Plain),
+        create_time: Opt("CreateTime", StringLenientOpt),
         ..Default::default()
     });
 
     /// Response of `ListAlarmRules` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListAlarmRulesResponse {
         /// 数据概览。
         ///
@@ -4392,15 +4368,15 @@ pub mod list_alarm_rules {
         pub total_count: Option<i32>,
     }
     apigen_runtime::wire_object!(ListAlarmRulesResponse {
-        data: field("Data", List),
-        error_code: opt("ErrorCode", StringLenientOpt),
-        http_code: opt("HttpCode", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        page_number: opt("PageNumber", LenientOpt),
-        page_size: opt("PageSize", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
-        total_count: opt("TotalCount", LenientOpt),
+        data: Field("Data", List),
+        error_code: Opt("ErrorCode", StringLenientOpt),
+        http_code: Opt("HttpCode", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        page_number: Opt("PageNumber", LenientOpt),
+        page_size: Opt("PageSize", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
+        total_count: Opt("TotalCount", LenientOpt),
         ..Default::default()
     });
 }
@@ -4413,7 +4389,6 @@ pub mod query_monitor {
     ///
     /// Source: section 9.1, line 3020.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryMonitorRequest {
         /// 监控结束时间。
         ///
@@ -4442,12 +4417,12 @@ pub mod query_monitor {
     }
     apigen_runtime::wire_object!(
         QueryMonitorRequest {
-            end_time: field("EndTime"),
-            instance_id: field("InstanceId"),
-            monitor_type: field("MonitorType"),
-            start_time: field("StartTime"),
-            step: field("Step"),
-            request_pars: opt("RequestPars")
+            end_time: Field("EndTime", Plain),
+            instance_id: Field("InstanceId", Plain),
+            monitor_type: Field("MonitorType", Plain),
+            start_time: Field("StartTime", Plain),
+            step: Field("Step", Plain),
+            request_pars: Opt("RequestPars", Plain)
         },
         required = ["EndTime", "InstanceId", "MonitorType", "StartTime", "Step"]
     );
@@ -4480,7 +4455,7 @@ pub mod query_monitor {
 
     /// Response of `QueryMonitor` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryMonitorResponse {
         /// 数据概览。
         ///
@@ -4504,11 +4479,11 @@ pub mod query_monitor {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(QueryMonitorResponse {
-        data: field("Data", List),
-        error_code: opt("ErrorCode", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        data: Field("Data", List),
+        error_code: Opt("ErrorCode", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }

@@ -99,7 +99,7 @@ pub use update_environment::{UpdateEnvironmentRequest, UpdateEnvironmentResponse
 pub mod types {
     /// The `Result` object of the `UpdateApp` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Result2 {
         /// 是否成功
         ///
@@ -113,7 +113,7 @@ pub mod types {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(Result2 {
-        success: opt("Success", LenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 
@@ -205,7 +205,7 @@ pub mod types {
 
     /// The `Result` object of the `DescribeSlbAPDetail` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Result22 {
         /// 应用id。
         ///
@@ -272,20 +272,20 @@ pub mod types {
         pub sticky_session: Option<i32>,
     }
     apigen_runtime::wire_object!(Result22 {
-        app_id: opt("AppId", LenientOpt),
-        cookie_timeout: opt("CookieTimeout", LenientOpt),
-        env_id: opt("EnvId", LenientOpt),
-        established_timeout: opt("EstablishedTimeout", LenientOpt),
-        listener_port: opt("ListenerPort", LenientOpt),
-        name: opt("Name", StringLenientOpt),
-        network_mode: opt("NetworkMode"),
-        protocol: opt("Protocol"),
-        real_server_port: opt("RealServerPort", LenientOpt),
-        slb_ap_id: opt("SlbAPId", LenientOpt),
-        slb_id: opt("SlbId", StringLenientOpt),
-        slb_ip: opt("SlbIp", StringLenientOpt),
-        ssl_cert_id: opt("SslCertId", StringLenientOpt),
-        sticky_session: opt("StickySession", LenientOpt),
+        app_id: Opt("AppId", LenientOpt),
+        cookie_timeout: Opt("CookieTimeout", LenientOpt),
+        env_id: Opt("EnvId", LenientOpt),
+        established_timeout: Opt("EstablishedTimeout", LenientOpt),
+        listener_port: Opt("ListenerPort", LenientOpt),
+        name: Opt("Name", StringLenientOpt),
+        network_mode: Opt("NetworkMode", Plain),
+        protocol: Opt("Protocol", Plain),
+        real_server_port: Opt("RealServerPort", LenientOpt),
+        slb_ap_id: Opt("SlbAPId", LenientOpt),
+        slb_id: Opt("SlbId", StringLenientOpt),
+        slb_ip: Opt("SlbIp", StringLenientOpt),
+        ssl_cert_id: Opt("SslCertId", StringLenientOpt),
+        sticky_session: Opt("StickySession", LenientOpt),
         ..Default::default()
     });
 
@@ -323,7 +323,7 @@ pub mod types {
 
     /// The `PortMappings` object of the `ListServices` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct PortMappings {
         /// port的名称。
         ///
@@ -347,17 +347,17 @@ pub mod types {
         pub target_port: Option<String>,
     }
     apigen_runtime::wire_object!(PortMappings {
-        name: opt("Name", StringLenientOpt),
-        node_port: opt("NodePort", LenientOpt),
-        port: opt("Port", LenientOpt),
-        protocol: opt("Protocol"),
-        target_port: opt("TargetPort", StringLenientOpt),
+        name: Opt("Name", StringLenientOpt),
+        node_port: Opt("NodePort", LenientOpt),
+        port: Opt("Port", LenientOpt),
+        protocol: Opt("Protocol", Plain),
+        target_port: Opt("TargetPort", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `Data` object of the `ListServices` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Data {
         /// 应用id。
         ///
@@ -393,14 +393,14 @@ pub mod types {
         pub port_mappings: Vec<PortMappings>,
     }
     apigen_runtime::wire_object!(Data {
-        app_id: opt("AppId", LenientOpt),
-        env_id: opt("EnvId", LenientOpt),
-        headless: opt("Headless", LenientOpt),
-        k8s_service_id: opt("K8sServiceId", StringLenientOpt),
-        name: opt("Name", StringLenientOpt),
-        service_id: opt("ServiceId", LenientOpt),
-        service_type: opt("ServiceType"),
-        port_mappings: field("PortMappings", List),
+        app_id: Opt("AppId", LenientOpt),
+        env_id: Opt("EnvId", LenientOpt),
+        headless: Opt("Headless", LenientOpt),
+        k8s_service_id: Opt("K8sServiceId", StringLenientOpt),
+        name: Opt("Name", StringLenientOpt),
+        service_id: Opt("ServiceId", LenientOpt),
+        service_type: Opt("ServiceType", Plain),
+        port_mappings: Field("PortMappings", List),
         ..Default::default()
     });
 
@@ -422,7 +422,7 @@ pub mod types {
 
     /// The `Result` object of the `DeployApp` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Result23 {
         /// 发布是否准入。取值范围： true：准许发布； false：禁止发布；如果处于封网阶段，则为false
         ///
@@ -444,9 +444,9 @@ pub mod types {
         pub deploy_order_id: Option<i64>,
     }
     apigen_runtime::wire_object!(Result23 {
-        admitted: opt("Admitted", LenientOpt),
-        business_code: opt("BusinessCode"),
-        deploy_order_id: opt("DeployOrderId", LenientOpt),
+        admitted: Opt("Admitted", LenientOpt),
+        business_code: Opt("BusinessCode", Plain),
+        deploy_order_id: Opt("DeployOrderId", LenientOpt),
         ..Default::default()
     });
 
@@ -493,7 +493,7 @@ pub mod types {
 
     /// The `Data` object of the `ListDeployOrders` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Data2 {
         /// 应用实例类型。容器实例为k8s_pod。
         ///
@@ -608,39 +608,39 @@ pub mod types {
         pub user_nick: Option<String>,
     }
     apigen_runtime::wire_object!(Data2 {
-        app_instance_type: opt("AppInstanceType", StringLenientOpt),
-        current_partition_num: opt("CurrentPartitionNum", LenientOpt),
-        deploy_order_id: opt("DeployOrderId", LenientOpt),
-        deploy_pause_type: opt("DeployPauseType", StringLenientOpt),
-        deploy_pause_type_name: opt("DeployPauseTypeName", StringLenientOpt),
-        deploy_type: opt("DeployType", StringLenientOpt),
-        deploy_type_name: opt("DeployTypeName", StringLenientOpt),
-        description: opt("Description", StringLenientOpt),
-        elapsed_time: opt("ElapsedTime", LenientOpt),
-        end_time: opt("EndTime", StringLenientOpt),
-        env_id: opt("EnvId", LenientOpt),
-        env_type: opt("EnvType", StringLenientOpt),
-        failure_rate: opt("FailureRate", StringLenientOpt),
-        finish_app_instance_ct: opt("FinishAppInstanceCt", LenientOpt),
-        name: opt("Name", StringLenientOpt),
-        partition_type: opt("PartitionType", StringLenientOpt),
-        partition_type_name: opt("PartitionTypeName", StringLenientOpt),
-        result: opt("Result", LenientOpt),
-        result_name: opt("ResultName", StringLenientOpt),
-        schema_id: opt("SchemaId", LenientOpt),
-        start_time: opt("StartTime", StringLenientOpt),
-        status: opt("Status", LenientOpt),
-        status_name: opt("StatusName", StringLenientOpt),
-        total_app_instance_ct: opt("TotalAppInstanceCt", LenientOpt),
-        total_partitions: opt("TotalPartitions", LenientOpt),
-        user_id: opt("UserId", StringLenientOpt),
-        user_nick: opt("UserNick", StringLenientOpt),
+        app_instance_type: Opt("AppInstanceType", StringLenientOpt),
+        current_partition_num: Opt("CurrentPartitionNum", LenientOpt),
+        deploy_order_id: Opt("DeployOrderId", LenientOpt),
+        deploy_pause_type: Opt("DeployPauseType", StringLenientOpt),
+        deploy_pause_type_name: Opt("DeployPauseTypeName", StringLenientOpt),
+        deploy_type: Opt("DeployType", StringLenientOpt),
+        deploy_type_name: Opt("DeployTypeName", StringLenientOpt),
+        description: Opt("Description", StringLenientOpt),
+        elapsed_time: Opt("ElapsedTime", LenientOpt),
+        end_time: Opt("EndTime", StringLenientOpt),
+        env_id: Opt("EnvId", LenientOpt),
+        env_type: Opt("EnvType", StringLenientOpt),
+        failure_rate: Opt("FailureRate", StringLenientOpt),
+        finish_app_instance_ct: Opt("FinishAppInstanceCt", LenientOpt),
+        name: Opt("Name", StringLenientOpt),
+        partition_type: Opt("PartitionType", StringLenientOpt),
+        partition_type_name: Opt("PartitionTypeName", StringLenientOpt),
+        result: Opt("Result", LenientOpt),
+        result_name: Opt("ResultName", StringLenientOpt),
+        schema_id: Opt("SchemaId", LenientOpt),
+        start_time: Opt("StartTime", StringLenientOpt),
+        status: Opt("Status", LenientOpt),
+        status_name: Opt("StatusName", StringLenientOpt),
+        total_app_instance_ct: Opt("TotalAppInstanceCt", LenientOpt),
+        total_partitions: Opt("TotalPartitions", LenientOpt),
+        user_id: Opt("UserId", StringLenientOpt),
+        user_nick: Opt("UserNick", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `Result` object of the `CreateNodeLabel` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Result24 {
         /// 集群ID
         ///
@@ -660,16 +660,16 @@ pub mod types {
         pub label_value: Option<String>,
     }
     apigen_runtime::wire_object!(Result24 {
-        cluster_id: opt("ClusterId", StringLenientOpt),
-        id: opt("Id", LenientOpt),
-        label_key: opt("LabelKey", StringLenientOpt),
-        label_value: opt("LabelValue", StringLenientOpt),
+        cluster_id: Opt("ClusterId", StringLenientOpt),
+        id: Opt("Id", LenientOpt),
+        label_key: Opt("LabelKey", StringLenientOpt),
+        label_value: Opt("LabelValue", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `Result` object of the `CreateAppResourceAlloc` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Result25 {
         /// 环境id
         ///
@@ -696,17 +696,17 @@ pub mod types {
         pub resource_def: Option<String>,
     }
     apigen_runtime::wire_object!(Result25 {
-        app_env_id: opt("AppEnvId", LenientOpt),
-        app_id: opt("AppId", LenientOpt),
-        cluster_id: opt("ClusterId", StringLenientOpt),
-        id: opt("Id", LenientOpt),
-        resource_def: opt("ResourceDef", StringLenientOpt),
+        app_env_id: Opt("AppEnvId", LenientOpt),
+        app_id: Opt("AppId", LenientOpt),
+        cluster_id: Opt("ClusterId", StringLenientOpt),
+        id: Opt("Id", LenientOpt),
+        resource_def: Opt("ResourceDef", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `Result` object of the `DeleteCluster` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Result26 {
         /// 暂无意义
         ///
@@ -720,13 +720,13 @@ pub mod types {
         pub nonsense: Option<i32>,
     }
     apigen_runtime::wire_object!(Result26 {
-        nonsense: opt("Nonsense", LenientOpt),
+        nonsense: Opt("Nonsense", LenientOpt),
         ..Default::default()
     });
 
     /// The `Data` object of the `ListClusterNode` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Data3 {
         /// 操作系统版本 如 CentOS 7.0 64位
         ///
@@ -822,26 +822,26 @@ pub mod types {
         pub vpc_id: Option<String>,
     }
     apigen_runtime::wire_object!(Data3 {
-        os_name: opt("OSName", StringLenientOpt),
-        business_code: opt("BusinessCode", StringLenientOpt),
-        ecs_configuration: opt("EcsConfiguration", StringLenientOpt),
-        ecs_cpu: opt("EcsCpu", StringLenientOpt),
-        ecs_eip: opt("EcsEip", StringLenientOpt),
-        ecs_expired_time: opt("EcsExpiredTime", StringLenientOpt),
-        ecs_local_storage_capacity: opt("EcsLocalStorageCapacity", StringLenientOpt),
-        ecs_memory: opt("EcsMemory", StringLenientOpt),
-        ecs_os_type: opt("EcsOsType", StringLenientOpt),
-        ecs_private_ip: opt("EcsPrivateIp", StringLenientOpt),
-        ecs_public_ip: opt("EcsPublicIp", StringLenientOpt),
-        ecs_zone: opt("EcsZone", StringLenientOpt),
-        instance_id: opt("InstanceId", StringLenientOpt),
-        instance_name: opt("InstanceName", StringLenientOpt),
-        instance_network_type: opt("InstanceNetworkType", StringLenientOpt),
-        instance_type: opt("InstanceType", StringLenientOpt),
-        internet_max_bandwidth_in: opt("InternetMaxBandwidthIn", StringLenientOpt),
-        internet_max_bandwidth_out: opt("InternetMaxBandwidthOut", StringLenientOpt),
-        region_id: opt("RegionId", StringLenientOpt),
-        vpc_id: opt("VpcId", StringLenientOpt),
+        os_name: Opt("OSName", StringLenientOpt),
+        business_code: Opt("BusinessCode", StringLenientOpt),
+        ecs_configuration: Opt("EcsConfiguration", StringLenientOpt),
+        ecs_cpu: Opt("EcsCpu", StringLenientOpt),
+        ecs_eip: Opt("EcsEip", StringLenientOpt),
+        ecs_expired_time: Opt("EcsExpiredTime", StringLenientOpt),
+        ecs_local_storage_capacity: Opt("EcsLocalStorageCapacity", StringLenientOpt),
+        ecs_memory: Opt("EcsMemory", StringLenientOpt),
+        ecs_os_type: Opt("EcsOsType", StringLenientOpt),
+        ecs_private_ip: Opt("EcsPrivateIp", StringLenientOpt),
+        ecs_public_ip: Opt("EcsPublicIp", StringLenientOpt),
+        ecs_zone: Opt("EcsZone", StringLenientOpt),
+        instance_id: Opt("InstanceId", StringLenientOpt),
+        instance_name: Opt("InstanceName", StringLenientOpt),
+        instance_network_type: Opt("InstanceNetworkType", StringLenientOpt),
+        instance_type: Opt("InstanceType", StringLenientOpt),
+        internet_max_bandwidth_in: Opt("InternetMaxBandwidthIn", StringLenientOpt),
+        internet_max_bandwidth_out: Opt("InternetMaxBandwidthOut", StringLenientOpt),
+        region_id: Opt("RegionId", StringLenientOpt),
+        vpc_id: Opt("VpcId", StringLenientOpt),
         ..Default::default()
     });
 
@@ -888,7 +888,7 @@ pub mod create_app {
 
     /// The `UserRoles` object of the `CreateApp` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct UserRoles {
         /// 用户角色名称。可取值（大小写敏感）： 1. Owner 2. PE 3. Dev 4. Test
         ///
@@ -905,9 +905,9 @@ pub mod create_app {
     }
     apigen_runtime::wire_object!(
         UserRoles {
-            role_name: field("RoleName"),
-            user_id: field("UserId"),
-            user_type: field("UserType"),
+            role_name: Field("RoleName", Plain),
+            user_id: Field("UserId", Plain),
+            user_type: Field("UserType", Plain),
             ..Default::default()
         },
         required = ["RoleName", "UserId", "UserType"]
@@ -934,7 +934,6 @@ pub mod create_app {
     ///
     /// Source: section 1.1.1, line 131.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateAppRequest {
         /// 业务域限制 JST : 聚石塔。 NEW_RETAIL : 线下零售。 MINI_APP : 轻应用云。 SUPPLY : 供应链。 MESSAGE : 消息业务。
         ///
@@ -981,16 +980,16 @@ pub mod create_app {
     }
     apigen_runtime::wire_object!(
         CreateAppRequest {
-            biz_code: field("BizCode"),
-            language: field("Language"),
-            operating_system: field("OperatingSystem"),
-            service_type: field("ServiceType"),
-            title: field("Title"),
-            user_roles: field("UserRoles"),
-            biz_title: opt("BizTitle"),
-            description: opt("Description"),
-            state_type: opt("StateType"),
-            namespace: opt("Namespace")
+            biz_code: Field("BizCode", Plain),
+            language: Field("Language", Plain),
+            operating_system: Field("OperatingSystem", Plain),
+            service_type: Field("ServiceType", Plain),
+            title: Field("Title", Plain),
+            user_roles: Field("UserRoles", Plain),
+            biz_title: Opt("BizTitle", Plain),
+            description: Opt("Description", Plain),
+            state_type: Opt("StateType", Plain),
+            namespace: Opt("Namespace", Plain)
         },
         required = [
             "BizCode",
@@ -1053,7 +1052,7 @@ pub mod create_app {
 
     /// The `Result` object of the `CreateApp` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Result2 {
         /// 创建成功的应用id
         ///
@@ -1061,13 +1060,13 @@ pub mod create_app {
         pub app_id: Option<i64>,
     }
     apigen_runtime::wire_object!(Result2 {
-        app_id: opt("AppId", LenientOpt),
+        app_id: Opt("AppId", LenientOpt),
         ..Default::default()
     });
 
     /// Response of `CreateApp` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateAppResponse {
         /// 请求id
         ///
@@ -1087,10 +1086,10 @@ pub mod create_app {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(CreateAppResponse {
-        request_id: opt("RequestId", StringLenientOpt),
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        result: opt("Result"),
+        request_id: Opt("RequestId", StringLenientOpt),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -1117,7 +1116,7 @@ pub mod update_app {
 
     /// The `UserRoles` object of the `UpdateApp` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct UserRoles {
         /// 用户角色名称。目前有4中： Owner, PE, Dev, Test
         ///
@@ -1134,9 +1133,9 @@ pub mod update_app {
     }
     apigen_runtime::wire_object!(
         UserRoles {
-            role_name: field("RoleName"),
-            user_id: field("UserId"),
-            user_type: field("UserType"),
+            role_name: Field("RoleName", Plain),
+            user_id: Field("UserId", Plain),
+            user_type: Field("UserType", Plain),
             ..Default::default()
         },
         required = ["RoleName", "UserId", "UserType"]
@@ -1163,7 +1162,6 @@ pub mod update_app {
     ///
     /// Source: section 1.1.2, line 216.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateAppRequest {
         /// appid 应用唯一标识
         ///
@@ -1198,13 +1196,13 @@ pub mod update_app {
     }
     apigen_runtime::wire_object!(
         UpdateAppRequest {
-            app_id: field("AppId"),
-            user_roles: field("UserRoles"),
-            biz_title: opt("BizTitle"),
-            description: opt("Description"),
-            language: opt("Language"),
-            operating_system: opt("OperatingSystem"),
-            service_type: opt("ServiceType")
+            app_id: Field("AppId", Plain),
+            user_roles: Field("UserRoles", Plain),
+            biz_title: Opt("BizTitle", Plain),
+            description: Opt("Description", Plain),
+            language: Opt("Language", Plain),
+            operating_system: Opt("OperatingSystem", Plain),
+            service_type: Opt("ServiceType", Plain)
         },
         required = ["AppId", "UserRoles"]
     );
@@ -1259,7 +1257,7 @@ pub mod update_app {
 
     /// Response of `UpdateApp` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct UpdateAppResponse {
         /// 请求id
         ///
@@ -1279,10 +1277,10 @@ pub mod update_app {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(UpdateAppResponse {
-        request_id: opt("RequestId", StringLenientOpt),
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        result: opt("Result"),
+        request_id: Opt("RequestId", StringLenientOpt),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -1297,7 +1295,7 @@ pub mod list_app {
     ///
     /// Source: section 1.1.3, line 296.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListAppRequest {
         /// 当前页
         ///
@@ -1311,8 +1309,8 @@ pub mod list_app {
         pub page_size: Option<i32>,
     }
     apigen_runtime::wire_object!(ListAppRequest {
-        page_number: opt("PageNumber"),
-        page_size: opt("PageSize"),
+        page_number: Opt("PageNumber", Plain),
+        page_size: Opt("PageSize", Plain),
         ..Default::default()
     });
 
@@ -1340,7 +1338,7 @@ pub mod list_app {
 
     /// The `Data` object of the `ListApp` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Data {
         /// 应用id
         ///
@@ -1384,22 +1382,22 @@ pub mod list_app {
         pub app_state_type: Option<AppStateType>,
     }
     apigen_runtime::wire_object!(Data {
-        app_id: opt("AppId", LenientOpt),
-        title: opt("Title", StringLenientOpt),
-        description: opt("Description", StringLenientOpt),
-        language: opt("Language", StringLenientOpt),
-        operating_system: opt("OperatingSystem", StringLenientOpt),
-        biz_name: opt("BizName", StringLenientOpt),
-        service_type: opt("ServiceType", StringLenientOpt),
-        deploy_type: opt("DeployType", StringLenientOpt),
-        biz_title: opt("BizTitle", StringLenientOpt),
-        app_state_type: opt("AppStateType"),
+        app_id: Opt("AppId", LenientOpt),
+        title: Opt("Title", StringLenientOpt),
+        description: Opt("Description", StringLenientOpt),
+        language: Opt("Language", StringLenientOpt),
+        operating_system: Opt("OperatingSystem", StringLenientOpt),
+        biz_name: Opt("BizName", StringLenientOpt),
+        service_type: Opt("ServiceType", StringLenientOpt),
+        deploy_type: Opt("DeployType", StringLenientOpt),
+        biz_title: Opt("BizTitle", StringLenientOpt),
+        app_state_type: Opt("AppStateType", Plain),
         ..Default::default()
     });
 
     /// Response of `ListApp` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListAppResponse {
         /// 请求id
         ///
@@ -1423,11 +1421,11 @@ pub mod list_app {
         pub data: Vec<Data>,
     }
     apigen_runtime::wire_object!(ListAppResponse {
-        request_id: opt("RequestId", StringLenientOpt),
-        code: opt("Code", LenientOpt),
-        error_msg: opt("ErrorMsg", StringLenientOpt),
-        total_count: opt("TotalCount", LenientOpt),
-        data: field("Data", List),
+        request_id: Opt("RequestId", StringLenientOpt),
+        code: Opt("Code", LenientOpt),
+        error_msg: Opt("ErrorMsg", StringLenientOpt),
+        total_count: Opt("TotalCount", LenientOpt),
+        data: Field("Data", List),
         ..Default::default()
     });
 }
@@ -1442,7 +1440,6 @@ pub mod describe_app_detail {
     ///
     /// Source: section 1.1.4, line 422.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeAppDetailRequest {
         /// app应用唯一标识
         ///
@@ -1451,7 +1448,7 @@ pub mod describe_app_detail {
     }
     apigen_runtime::wire_object!(
         DescribeAppDetailRequest {
-            app_id: field("AppId")
+            app_id: Field("AppId", Plain)
         },
         required = ["AppId"]
     );
@@ -1467,7 +1464,7 @@ pub mod describe_app_detail {
 
     /// The `UserRoles` object of the `DescribeAppDetail` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct UserRoles {
         /// 用户ID
         ///
@@ -1487,16 +1484,16 @@ pub mod describe_app_detail {
         pub role_name: Option<String>,
     }
     apigen_runtime::wire_object!(UserRoles {
-        user_id: opt("UserId", StringLenientOpt),
-        user_type: opt("UserType", StringLenientOpt),
-        real_name: opt("RealName", StringLenientOpt),
-        role_name: opt("RoleName", StringLenientOpt),
+        user_id: Opt("UserId", StringLenientOpt),
+        user_type: Opt("UserType", StringLenientOpt),
+        real_name: Opt("RealName", StringLenientOpt),
+        role_name: Opt("RoleName", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `Result` object of the `DescribeAppDetail` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Result2 {
         /// 应用类型 ("GeneralApplication", "其他云应用", "StoreApplication", "电商云应用", "TaoHuDongApplication", "小程序云应用")
         ///
@@ -1544,23 +1541,23 @@ pub mod describe_app_detail {
         pub user_roles: Vec<UserRoles>,
     }
     apigen_runtime::wire_object!(Result2 {
-        service_type: opt("ServiceType", StringLenientOpt),
-        biz_title: opt("BizTitle", StringLenientOpt),
-        biz_name: opt("BizName", StringLenientOpt),
-        app_id: opt("AppId", LenientOpt),
-        language: opt("Language", StringLenientOpt),
-        title: opt("Title", StringLenientOpt),
-        operating_system: opt("OperatingSystem", StringLenientOpt),
-        deploy_type: opt("DeployType", StringLenientOpt),
-        description: opt("Description", StringLenientOpt),
-        app_state_type: opt("AppStateType"),
-        user_roles: field("UserRoles", List),
+        service_type: Opt("ServiceType", StringLenientOpt),
+        biz_title: Opt("BizTitle", StringLenientOpt),
+        biz_name: Opt("BizName", StringLenientOpt),
+        app_id: Opt("AppId", LenientOpt),
+        language: Opt("Language", StringLenientOpt),
+        title: Opt("Title", StringLenientOpt),
+        operating_system: Opt("OperatingSystem", StringLenientOpt),
+        deploy_type: Opt("DeployType", StringLenientOpt),
+        description: Opt("Description", StringLenientOpt),
+        app_state_type: Opt("AppStateType", Plain),
+        user_roles: Field("UserRoles", List),
         ..Default::default()
     });
 
     /// Response of `DescribeAppDetail` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DescribeAppDetailResponse {
         /// 返回码，0表示成功
         ///
@@ -1580,10 +1577,10 @@ pub mod describe_app_detail {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(DescribeAppDetailResponse {
-        code: opt("Code", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        error_message: opt("ErrorMessage", StringLenientOpt),
-        result: opt("Result"),
+        code: Opt("Code", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        error_message: Opt("ErrorMessage", StringLenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -1598,7 +1595,7 @@ pub mod delete_app_detail {
     ///
     /// Source: section 1.1.5, line 526.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteAppDetailRequest {
         /// 应用id
         ///
@@ -1610,8 +1607,8 @@ pub mod delete_app_detail {
         pub force: Option<bool>,
     }
     apigen_runtime::wire_object!(DeleteAppDetailRequest {
-        app_id: opt("AppId"),
-        force: opt("Force"),
+        app_id: Opt("AppId", Plain),
+        force: Opt("Force", Plain),
         ..Default::default()
     });
 
@@ -1639,7 +1636,7 @@ pub mod delete_app_detail {
 
     /// Response of `DeleteAppDetail` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteAppDetailResponse {
         /// 请求id
         ///
@@ -1659,10 +1656,10 @@ pub mod delete_app_detail {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(DeleteAppDetailResponse {
-        request_id: opt("RequestId", StringLenientOpt),
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        result: opt("Result"),
+        request_id: Opt("RequestId", StringLenientOpt),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -1675,7 +1672,6 @@ pub mod create_environment {
     ///
     /// Source: section 1.2.1, line 599.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateEnvironmentRequest {
         /// 应用id
         ///
@@ -1704,12 +1700,12 @@ pub mod create_environment {
     }
     apigen_runtime::wire_object!(
         CreateEnvironmentRequest {
-            app_id: field("AppId"),
-            app_schema_id: field("AppSchemaId"),
-            env_name: field("EnvName"),
-            env_type: field("EnvType"),
-            region: field("Region"),
-            replicas: field("Replicas")
+            app_id: Field("AppId", Plain),
+            app_schema_id: Field("AppSchemaId", Plain),
+            env_name: Field("EnvName", Plain),
+            env_type: Field("EnvType", Plain),
+            region: Field("Region", Plain),
+            replicas: Field("Replicas", Plain)
         },
         required = [
             "AppId",
@@ -1744,7 +1740,7 @@ pub mod create_environment {
 
     /// The `Result` object of the `CreateEnvironment` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Result2 {
         /// 环境id
         ///
@@ -1752,13 +1748,13 @@ pub mod create_environment {
         pub app_env_id: Option<i64>,
     }
     apigen_runtime::wire_object!(Result2 {
-        app_env_id: opt("AppEnvId", LenientOpt),
+        app_env_id: Opt("AppEnvId", LenientOpt),
         ..Default::default()
     });
 
     /// Response of `CreateEnvironment` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateEnvironmentResponse {
         /// 返回码，0表示成功
         ///
@@ -1778,10 +1774,10 @@ pub mod create_environment {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(CreateEnvironmentResponse {
-        code: opt("Code", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        result: opt("Result"),
+        code: Opt("Code", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -1796,7 +1792,6 @@ pub mod update_environment {
     ///
     /// Source: section 1.2.2, line 676.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateEnvironmentRequest {
         /// 应用环境id
         ///
@@ -1817,10 +1812,10 @@ pub mod update_environment {
     }
     apigen_runtime::wire_object!(
         UpdateEnvironmentRequest {
-            app_env_id: field("AppEnvId"),
-            app_id: field("AppId"),
-            app_schema_id: opt("AppSchemaId"),
-            replicas: opt("Replicas")
+            app_env_id: Field("AppEnvId", Plain),
+            app_id: Field("AppId", Plain),
+            app_schema_id: Opt("AppSchemaId", Plain),
+            replicas: Opt("Replicas", Plain)
         },
         required = ["AppEnvId", "AppId"]
     );
@@ -1851,7 +1846,7 @@ pub mod update_environment {
 
     /// Response of `UpdateEnvironment` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct UpdateEnvironmentResponse {
         /// 返回码，0表示成功
         ///
@@ -1871,10 +1866,10 @@ pub mod update_environment {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(UpdateEnvironmentResponse {
-        code: opt("Code", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        result: opt("Result"),
+        code: Opt("Code", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -1887,7 +1882,6 @@ pub mod list_app_environment {
     ///
     /// Source: section 1.2.3, line 750.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListAppEnvironmentRequest {
         /// 应用id
         ///
@@ -1912,11 +1906,11 @@ pub mod list_app_environment {
     }
     apigen_runtime::wire_object!(
         ListAppEnvironmentRequest {
-            app_id: field("AppId"),
-            page_number: field("PageNumber"),
-            page_size: field("PageSize"),
-            env_type: opt("EnvType"),
-            env_name: opt("EnvName")
+            app_id: Field("AppId", Plain),
+            page_number: Field("PageNumber", Plain),
+            page_size: Field("PageSize", Plain),
+            env_type: Opt("EnvType", Plain),
+            env_name: Opt("EnvName", Plain)
         },
         required = ["AppId", "PageNumber", "PageSize"]
     );
@@ -1952,7 +1946,7 @@ pub mod list_app_environment {
 
     /// The `Data` object of the `ListAppEnvironment` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Data {
         /// 应用id
         ///
@@ -1984,19 +1978,19 @@ pub mod list_app_environment {
         pub region: Option<String>,
     }
     apigen_runtime::wire_object!(Data {
-        app_id: opt("AppId", LenientOpt),
-        env_id: opt("EnvId", LenientOpt),
-        env_name: opt("EnvName", StringLenientOpt),
-        env_type: opt("EnvType", LenientOpt),
-        env_type_name: opt("EnvTypeName", StringLenientOpt),
-        app_schema_id: opt("AppSchemaId", LenientOpt),
-        region: opt("Region", StringLenientOpt),
+        app_id: Opt("AppId", LenientOpt),
+        env_id: Opt("EnvId", LenientOpt),
+        env_name: Opt("EnvName", StringLenientOpt),
+        env_type: Opt("EnvType", LenientOpt),
+        env_type_name: Opt("EnvTypeName", StringLenientOpt),
+        app_schema_id: Opt("AppSchemaId", LenientOpt),
+        region: Opt("Region", StringLenientOpt),
         ..Default::default()
     });
 
     /// Response of `ListAppEnvironment` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListAppEnvironmentResponse {
         /// 返回码, 0表示成功
         ///
@@ -2028,13 +2022,13 @@ pub mod list_app_environment {
         pub data: Vec<Data>,
     }
     apigen_runtime::wire_object!(ListAppEnvironmentResponse {
-        code: opt("Code", LenientOpt),
-        page_number: opt("PageNumber", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        page_size: opt("PageSize", LenientOpt),
-        total_count: opt("TotalCount", LenientOpt),
-        error_msg: opt("ErrorMsg", StringLenientOpt),
-        data: field("Data", List),
+        code: Opt("Code", LenientOpt),
+        page_number: Opt("PageNumber", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        page_size: Opt("PageSize", LenientOpt),
+        total_count: Opt("TotalCount", LenientOpt),
+        error_msg: Opt("ErrorMsg", StringLenientOpt),
+        data: Field("Data", List),
         ..Default::default()
     });
 }
@@ -2049,7 +2043,6 @@ pub mod delete_app_environment {
     ///
     /// Source: section 1.2.4, line 854.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteAppEnvironmentRequest {
         /// 应用id
         ///
@@ -2066,9 +2059,9 @@ pub mod delete_app_environment {
     }
     apigen_runtime::wire_object!(
         DeleteAppEnvironmentRequest {
-            app_id: field("AppId"),
-            env_id: field("EnvId"),
-            force: field("Force")
+            app_id: Field("AppId", Plain),
+            env_id: Field("EnvId", Plain),
+            force: Field("Force", Plain)
         },
         required = ["AppId", "EnvId", "Force"]
     );
@@ -2086,7 +2079,7 @@ pub mod delete_app_environment {
 
     /// Response of `DeleteAppEnvironment` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteAppEnvironmentResponse {
         /// 返回码，0表示成功
         ///
@@ -2106,10 +2099,10 @@ pub mod delete_app_environment {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(DeleteAppEnvironmentResponse {
-        code: opt("Code", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        result: opt("Result"),
+        code: Opt("Code", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -2122,7 +2115,6 @@ pub mod describe_app_environment_detail {
     ///
     /// Source: section 1.2.5, line 922.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeAppEnvironmentDetailRequest {
         /// 应用id
         ///
@@ -2135,8 +2127,8 @@ pub mod describe_app_environment_detail {
     }
     apigen_runtime::wire_object!(
         DescribeAppEnvironmentDetailRequest {
-            app_id: field("AppId"),
-            env_id: field("EnvId")
+            app_id: Field("AppId", Plain),
+            env_id: Field("EnvId", Plain)
         },
         required = ["AppId", "EnvId"]
     );
@@ -2153,7 +2145,7 @@ pub mod describe_app_environment_detail {
 
     /// The `Result` object of the `DescribeAppEnvironmentDetail` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Result2 {
         /// 应用id
         ///
@@ -2189,20 +2181,20 @@ pub mod describe_app_environment_detail {
         pub replicas: Option<i32>,
     }
     apigen_runtime::wire_object!(Result2 {
-        app_id: opt("AppId", LenientOpt),
-        env_id: opt("EnvId", LenientOpt),
-        env_name: opt("EnvName", StringLenientOpt),
-        env_type: opt("EnvType", LenientOpt),
-        env_type_name: opt("EnvTypeName", StringLenientOpt),
-        app_schema_id: opt("AppSchemaId", LenientOpt),
-        region: opt("Region", StringLenientOpt),
-        replicas: opt("Replicas", LenientOpt),
+        app_id: Opt("AppId", LenientOpt),
+        env_id: Opt("EnvId", LenientOpt),
+        env_name: Opt("EnvName", StringLenientOpt),
+        env_type: Opt("EnvType", LenientOpt),
+        env_type_name: Opt("EnvTypeName", StringLenientOpt),
+        app_schema_id: Opt("AppSchemaId", LenientOpt),
+        region: Opt("Region", StringLenientOpt),
+        replicas: Opt("Replicas", LenientOpt),
         ..Default::default()
     });
 
     /// Response of `DescribeAppEnvironmentDetail` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DescribeAppEnvironmentDetailResponse {
         /// 返回码, 0表示成功
         ///
@@ -2222,10 +2214,10 @@ pub mod describe_app_environment_detail {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(DescribeAppEnvironmentDetailResponse {
-        code: opt("Code", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        result: opt("Result"),
+        code: Opt("Code", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -2240,7 +2232,6 @@ pub mod create_deploy_config {
     ///
     /// Source: section 1.3.1, line 1014.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateDeployConfigRequest {
         /// 应用id
         ///
@@ -2279,14 +2270,14 @@ pub mod create_deploy_config {
     }
     apigen_runtime::wire_object!(
         CreateDeployConfigRequest {
-            app_id: field("AppId"),
-            env_type: field("EnvType"),
-            name: field("Name"),
-            code_path: opt("CodePath"),
-            config_map: opt("ConfigMap"),
-            deployment: opt("Deployment"),
-            stateful_set: opt("StatefulSet"),
-            config_map_list: list("ConfigMapList")
+            app_id: Field("AppId", Plain),
+            env_type: Field("EnvType", Plain),
+            name: Field("Name", Plain),
+            code_path: Opt("CodePath", Plain),
+            config_map: Opt("ConfigMap", Plain),
+            deployment: Opt("Deployment", Plain),
+            stateful_set: Opt("StatefulSet", Plain),
+            config_map_list: List("ConfigMapList", Plain)
         },
         required = ["AppId", "EnvType", "Name"]
     );
@@ -2346,7 +2337,7 @@ pub mod create_deploy_config {
 
     /// The `Result` object of the `CreateDeployConfig` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Result2 {
         /// 应用id
         ///
@@ -2362,15 +2353,15 @@ pub mod create_deploy_config {
         pub schema_id: Option<i64>,
     }
     apigen_runtime::wire_object!(Result2 {
-        app_id: opt("AppId", LenientOpt),
-        name: opt("Name", StringLenientOpt),
-        schema_id: opt("SchemaId", LenientOpt),
+        app_id: Opt("AppId", LenientOpt),
+        name: Opt("Name", StringLenientOpt),
+        schema_id: Opt("SchemaId", LenientOpt),
         ..Default::default()
     });
 
     /// Response of `CreateDeployConfig` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateDeployConfigResponse {
         /// 返回码, 0表示成功
         ///
@@ -2390,10 +2381,10 @@ pub mod create_deploy_config {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(CreateDeployConfigResponse {
-        code: opt("Code", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        result: opt("Result"),
+        code: Opt("Code", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -2408,7 +2399,6 @@ pub mod list_deploy_config {
     ///
     /// Source: section 1.3.2, line 1102.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListDeployConfigRequest {
         /// 应用id
         ///
@@ -2429,10 +2419,10 @@ pub mod list_deploy_config {
     }
     apigen_runtime::wire_object!(
         ListDeployConfigRequest {
-            app_id: field("AppId"),
-            env_type: opt("EnvType"),
-            id: opt("Id"),
-            name: opt("Name")
+            app_id: Field("AppId", Plain),
+            env_type: Opt("EnvType", Plain),
+            id: Opt("Id", Plain),
+            name: Opt("Name", Plain)
         },
         required = ["AppId"]
     );
@@ -2469,7 +2459,7 @@ pub mod list_deploy_config {
 
     /// The `ContainerCodePath` object of the `ListDeployConfig` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ContainerCodePath {
         /// 代码路径
         ///
@@ -2477,13 +2467,13 @@ pub mod list_deploy_config {
         pub code_path: Option<String>,
     }
     apigen_runtime::wire_object!(ContainerCodePath {
-        code_path: opt("CodePath", StringLenientOpt),
+        code_path: Opt("CodePath", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `ContainerYamlConf` object of the `ListDeployConfig` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ContainerYamlConf {
         /// Deployment
         ///
@@ -2503,16 +2493,16 @@ pub mod list_deploy_config {
         pub config_map_list: Vec<String>,
     }
     apigen_runtime::wire_object!(ContainerYamlConf {
-        deployment: opt("Deployment", StringLenientOpt),
-        config_map: opt("ConfigMap", StringLenientOpt),
-        stateful_set: opt("StatefulSet", StringLenientOpt),
-        config_map_list: field("ConfigMapList", ListLenient),
+        deployment: Opt("Deployment", StringLenientOpt),
+        config_map: Opt("ConfigMap", StringLenientOpt),
+        stateful_set: Opt("StatefulSet", StringLenientOpt),
+        config_map_list: Field("ConfigMapList", ListLenient),
         ..Default::default()
     });
 
     /// The `Data` object of the `ListDeployConfig` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Data {
         /// 部署配置id
         ///
@@ -2540,18 +2530,18 @@ pub mod list_deploy_config {
         pub container_yaml_conf: Option<ContainerYamlConf>,
     }
     apigen_runtime::wire_object!(Data {
-        id: opt("Id", LenientOpt),
-        name: opt("Name", StringLenientOpt),
-        app_id: opt("AppId", LenientOpt),
-        env_type: opt("EnvType", StringLenientOpt),
-        container_code_path: opt("ContainerCodePath"),
-        container_yaml_conf: opt("ContainerYamlConf"),
+        id: Opt("Id", LenientOpt),
+        name: Opt("Name", StringLenientOpt),
+        app_id: Opt("AppId", LenientOpt),
+        env_type: Opt("EnvType", StringLenientOpt),
+        container_code_path: Opt("ContainerCodePath", Plain),
+        container_yaml_conf: Opt("ContainerYamlConf", Plain),
         ..Default::default()
     });
 
     /// Response of `ListDeployConfig` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListDeployConfigResponse {
         /// 返回码, 0表示成功
         ///
@@ -2583,13 +2573,13 @@ pub mod list_deploy_config {
         pub data: Vec<Data>,
     }
     apigen_runtime::wire_object!(ListDeployConfigResponse {
-        code: opt("Code", LenientOpt),
-        error_msg: opt("ErrorMsg", StringLenientOpt),
-        page_number: opt("PageNumber", LenientOpt),
-        page_size: opt("PageSize", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        total_count: opt("TotalCount", LenientOpt),
-        data: field("Data", List),
+        code: Opt("Code", LenientOpt),
+        error_msg: Opt("ErrorMsg", StringLenientOpt),
+        page_number: Opt("PageNumber", LenientOpt),
+        page_size: Opt("PageSize", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        total_count: Opt("TotalCount", LenientOpt),
+        data: Field("Data", List),
         ..Default::default()
     });
 }
@@ -2604,7 +2594,6 @@ pub mod delete_deploy_config {
     ///
     /// Source: section 1.3.3, line 1232.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteDeployConfigRequest {
         /// 部署配置id
         ///
@@ -2613,7 +2602,7 @@ pub mod delete_deploy_config {
     }
     apigen_runtime::wire_object!(
         DeleteDeployConfigRequest {
-            schema_id: field("SchemaId")
+            schema_id: Field("SchemaId", Plain)
         },
         required = ["SchemaId"]
     );
@@ -2629,7 +2618,7 @@ pub mod delete_deploy_config {
 
     /// Response of `DeleteDeployConfig` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteDeployConfigResponse {
         /// 返回码，0表示成功
         ///
@@ -2649,10 +2638,10 @@ pub mod delete_deploy_config {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(DeleteDeployConfigResponse {
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        result: opt("Result"),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -2667,7 +2656,6 @@ pub mod update_deploy_config {
     ///
     /// Source: section 1.3.4, line 1298.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct UpdateDeployConfigRequest {
         /// 应用id
         ///
@@ -2702,13 +2690,13 @@ pub mod update_deploy_config {
     }
     apigen_runtime::wire_object!(
         UpdateDeployConfigRequest {
-            app_id: field("AppId"),
-            code_path: field("CodePath"),
-            id: field("Id"),
-            config_map: opt("ConfigMap"),
-            stateful_set: opt("StatefulSet"),
-            deployment: opt("Deployment"),
-            config_map_list: list("ConfigMapList")
+            app_id: Field("AppId", Plain),
+            code_path: Field("CodePath", Plain),
+            id: Field("Id", Plain),
+            config_map: Opt("ConfigMap", Plain),
+            stateful_set: Opt("StatefulSet", Plain),
+            deployment: Opt("Deployment", Plain),
+            config_map_list: List("ConfigMapList", Plain)
         },
         required = ["AppId", "CodePath", "Id"]
     );
@@ -2761,7 +2749,7 @@ pub mod update_deploy_config {
 
     /// Response of `UpdateDeployConfig` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct UpdateDeployConfigResponse {
         /// 返回码, 0表示成功
         ///
@@ -2781,10 +2769,10 @@ pub mod update_deploy_config {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(UpdateDeployConfigResponse {
-        code: opt("Code", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        result: opt("Result"),
+        code: Opt("Code", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -2797,7 +2785,6 @@ pub mod list_app_instance {
     ///
     /// Source: section 1.4.1, line 1375.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListAppInstanceRequest {
         /// 应用id
         ///
@@ -2818,10 +2805,10 @@ pub mod list_app_instance {
     }
     apigen_runtime::wire_object!(
         ListAppInstanceRequest {
-            app_id: field("AppId"),
-            env_id: field("EnvId"),
-            page_number: field("PageNumber"),
-            page_size: field("PageSize")
+            app_id: Field("AppId", Plain),
+            env_id: Field("EnvId", Plain),
+            page_number: Field("PageNumber", Plain),
+            page_size: Field("PageSize", Plain)
         },
         required = ["AppId", "EnvId", "PageNumber", "PageSize"]
     );
@@ -2856,7 +2843,7 @@ pub mod list_app_instance {
 
     /// The `Data` object of the `ListAppInstance` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Data {
         /// 应用实例id
         ///
@@ -2888,19 +2875,19 @@ pub mod list_app_instance {
         pub health: Option<Health>,
     }
     apigen_runtime::wire_object!(Data {
-        app_instance_id: opt("AppInstanceId", StringLenientOpt),
-        create_time: opt("CreateTime", StringLenientOpt),
-        spec: opt("Spec", StringLenientOpt),
-        restart_count: opt("RestartCount", LenientOpt),
-        host_ip: opt("HostIp", StringLenientOpt),
-        pod_ip: opt("PodIp", StringLenientOpt),
-        health: opt("Health"),
+        app_instance_id: Opt("AppInstanceId", StringLenientOpt),
+        create_time: Opt("CreateTime", StringLenientOpt),
+        spec: Opt("Spec", StringLenientOpt),
+        restart_count: Opt("RestartCount", LenientOpt),
+        host_ip: Opt("HostIp", StringLenientOpt),
+        pod_ip: Opt("PodIp", StringLenientOpt),
+        health: Opt("Health", Plain),
         ..Default::default()
     });
 
     /// Response of `ListAppInstance` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListAppInstanceResponse {
         /// 请求id
         ///
@@ -2932,13 +2919,13 @@ pub mod list_app_instance {
         pub data: Vec<Data>,
     }
     apigen_runtime::wire_object!(ListAppInstanceResponse {
-        request_id: opt("RequestId", StringLenientOpt),
-        code: opt("Code", LenientOpt),
-        page_size: opt("PageSize", LenientOpt),
-        page_number: opt("PageNumber", LenientOpt),
-        total_count: opt("TotalCount", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        data: field("Data", List),
+        request_id: Opt("RequestId", StringLenientOpt),
+        code: Opt("Code", LenientOpt),
+        page_size: Opt("PageSize", LenientOpt),
+        page_number: Opt("PageNumber", LenientOpt),
+        total_count: Opt("TotalCount", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        data: Field("Data", List),
         ..Default::default()
     });
 }
@@ -2953,7 +2940,6 @@ pub mod create_persistent_volume_claim {
     ///
     /// Source: section 1.5.1, line 1480.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreatePersistentVolumeClaimRequest {
         /// 访问模式，可取值：ReadWriteMany、ReadWriteOnce
         ///
@@ -2982,12 +2968,12 @@ pub mod create_persistent_volume_claim {
     }
     apigen_runtime::wire_object!(
         CreatePersistentVolumeClaimRequest {
-            access_modes: field("AccessModes"),
-            app_id: field("AppId"),
-            capacity: field("Capacity"),
-            env_id: field("EnvId"),
-            name: field("Name"),
-            storage_class: field("StorageClass")
+            access_modes: Field("AccessModes", Plain),
+            app_id: Field("AppId", Plain),
+            capacity: Field("Capacity", Plain),
+            env_id: Field("EnvId", Plain),
+            name: Field("Name", Plain),
+            storage_class: Field("StorageClass", Plain)
         },
         required = [
             "AccessModes",
@@ -3022,7 +3008,7 @@ pub mod create_persistent_volume_claim {
 
     /// The `Result` object of the `CreatePersistentVolumeClaim` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Result2 {
         /// 存储卷声明id
         ///
@@ -3030,13 +3016,13 @@ pub mod create_persistent_volume_claim {
         pub persistent_volume_claim_id: Option<i64>,
     }
     apigen_runtime::wire_object!(Result2 {
-        persistent_volume_claim_id: opt("PersistentVolumeClaimId", LenientOpt),
+        persistent_volume_claim_id: Opt("PersistentVolumeClaimId", LenientOpt),
         ..Default::default()
     });
 
     /// Response of `CreatePersistentVolumeClaim` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreatePersistentVolumeClaimResponse {
         /// 返回码，0表示成功
         ///
@@ -3056,10 +3042,10 @@ pub mod create_persistent_volume_claim {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(CreatePersistentVolumeClaimResponse {
-        code: opt("Code", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        result: opt("Result"),
+        code: Opt("Code", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -3074,7 +3060,6 @@ pub mod delete_persistent_volume_claim {
     ///
     /// Source: section 1.5.2, line 1557.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeletePersistentVolumeClaimRequest {
         /// 应用id
         ///
@@ -3091,9 +3076,9 @@ pub mod delete_persistent_volume_claim {
     }
     apigen_runtime::wire_object!(
         DeletePersistentVolumeClaimRequest {
-            app_id: field("AppId"),
-            env_id: field("EnvId"),
-            persistent_volume_claim_name: field("PersistentVolumeClaimName")
+            app_id: Field("AppId", Plain),
+            env_id: Field("EnvId", Plain),
+            persistent_volume_claim_name: Field("PersistentVolumeClaimName", Plain)
         },
         required = ["AppId", "EnvId", "PersistentVolumeClaimName"]
     );
@@ -3115,7 +3100,7 @@ pub mod delete_persistent_volume_claim {
 
     /// Response of `DeletePersistentVolumeClaim` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeletePersistentVolumeClaimResponse {
         /// 返回码, 0表示成功
         ///
@@ -3135,10 +3120,10 @@ pub mod delete_persistent_volume_claim {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(DeletePersistentVolumeClaimResponse {
-        code: opt("Code", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        result: opt("Result"),
+        code: Opt("Code", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -3151,7 +3136,6 @@ pub mod list_persistent_volume_claim {
     ///
     /// Source: section 1.5.3, line 1626.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListPersistentVolumeClaimRequest {
         /// 应用id
         ///
@@ -3172,10 +3156,10 @@ pub mod list_persistent_volume_claim {
     }
     apigen_runtime::wire_object!(
         ListPersistentVolumeClaimRequest {
-            app_id: field("AppId"),
-            env_id: field("EnvId"),
-            page_number: field("PageNumber"),
-            page_size: field("PageSize")
+            app_id: Field("AppId", Plain),
+            env_id: Field("EnvId", Plain),
+            page_number: Field("PageNumber", Plain),
+            page_size: Field("PageSize", Plain)
         },
         required = ["AppId", "EnvId", "PageNumber", "PageSize"]
     );
@@ -3199,7 +3183,7 @@ pub mod list_persistent_volume_claim {
 
     /// The `Data` object of the `ListPersistentVolumeClaim` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Data {
         /// 持久化存储卷声明的名称
         ///
@@ -3231,19 +3215,19 @@ pub mod list_persistent_volume_claim {
         pub create_time: Option<String>,
     }
     apigen_runtime::wire_object!(Data {
-        name: opt("Name", StringLenientOpt),
-        capacity: opt("Capacity", StringLenientOpt),
-        access_modes: opt("AccessModes", StringLenientOpt),
-        status: opt("Status", StringLenientOpt),
-        storage_class: opt("StorageClass", StringLenientOpt),
-        volume_name: opt("VolumeName", StringLenientOpt),
-        create_time: opt("CreateTime", StringLenientOpt),
+        name: Opt("Name", StringLenientOpt),
+        capacity: Opt("Capacity", StringLenientOpt),
+        access_modes: Opt("AccessModes", StringLenientOpt),
+        status: Opt("Status", StringLenientOpt),
+        storage_class: Opt("StorageClass", StringLenientOpt),
+        volume_name: Opt("VolumeName", StringLenientOpt),
+        create_time: Opt("CreateTime", StringLenientOpt),
         ..Default::default()
     });
 
     /// Response of `ListPersistentVolumeClaim` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListPersistentVolumeClaimResponse {
         /// 返回码，0表示成功
         ///
@@ -3275,13 +3259,13 @@ pub mod list_persistent_volume_claim {
         pub data: Vec<Data>,
     }
     apigen_runtime::wire_object!(ListPersistentVolumeClaimResponse {
-        code: opt("Code", LenientOpt),
-        page_number: opt("PageNumber", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        page_size: opt("PageSize", LenientOpt),
-        total_count: opt("TotalCount", LenientOpt),
-        error_msg: opt("ErrorMsg", StringLenientOpt),
-        data: field("Data", List),
+        code: Opt("Code", LenientOpt),
+        page_number: Opt("PageNumber", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        page_size: Opt("PageSize", LenientOpt),
+        total_count: Opt("TotalCount", LenientOpt),
+        error_msg: Opt("ErrorMsg", StringLenientOpt),
+        data: Field("Data", List),
         ..Default::default()
     });
 }
@@ -3294,7 +3278,6 @@ pub mod list_users {
     ///
     /// Source: section 2.1, line 1751.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListUsersRequest {
         /// 页码
         ///
@@ -3307,8 +3290,8 @@ pub mod list_users {
     }
     apigen_runtime::wire_object!(
         ListUsersRequest {
-            page_number: field("PageNumber"),
-            page_size: field("PageSize")
+            page_number: Field("PageNumber", Plain),
+            page_size: Field("PageSize", Plain)
         },
         required = ["PageNumber", "PageSize"]
     );
@@ -3341,7 +3324,7 @@ pub mod list_users {
 
     /// The `Data` object of the `ListUsers` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Data {
         /// 用户ID
         ///
@@ -3357,15 +3340,15 @@ pub mod list_users {
         pub real_name: Option<String>,
     }
     apigen_runtime::wire_object!(Data {
-        user_id: opt("UserId", StringLenientOpt),
-        user_type: opt("UserType"),
-        real_name: opt("RealName", StringLenientOpt),
+        user_id: Opt("UserId", StringLenientOpt),
+        user_type: Opt("UserType", Plain),
+        real_name: Opt("RealName", StringLenientOpt),
         ..Default::default()
     });
 
     /// Response of `ListUsers` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListUsersResponse {
         /// 返回的错误码
         ///
@@ -3397,13 +3380,13 @@ pub mod list_users {
         pub data: Vec<Data>,
     }
     apigen_runtime::wire_object!(ListUsersResponse {
-        code: opt("Code", LenientOpt),
-        error_msg: opt("ErrorMsg", StringLenientOpt),
-        page_number: opt("PageNumber", LenientOpt),
-        page_size: opt("PageSize", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        total_count: opt("TotalCount", LenientOpt),
-        data: field("Data", List),
+        code: Opt("Code", LenientOpt),
+        error_msg: Opt("ErrorMsg", StringLenientOpt),
+        page_number: Opt("PageNumber", LenientOpt),
+        page_size: Opt("PageSize", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        total_count: Opt("TotalCount", LenientOpt),
+        data: Field("Data", List),
         ..Default::default()
     });
 }
@@ -3418,7 +3401,6 @@ pub mod create_slb_ap {
     ///
     /// Source: section 3.1.1, line 1868.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateSlbApRequest {
         /// 环境id。
         ///
@@ -3467,16 +3449,16 @@ pub mod create_slb_ap {
     }
     apigen_runtime::wire_object!(
         CreateSlbApRequest {
-            env_id: field("EnvId"),
-            name: field("Name"),
-            slb_id: field("SlbId"),
-            listener_port: field("ListenerPort"),
-            real_server_port: field("RealServerPort"),
-            protocol: field("Protocol"),
-            established_timeout: opt("EstablishedTimeout"),
-            sticky_session: opt("StickySession"),
-            ssl_cert_id: opt("SslCertId"),
-            cookie_timeout: opt("CookieTimeout")
+            env_id: Field("EnvId", Plain),
+            name: Field("Name", Plain),
+            slb_id: Field("SlbId", Plain),
+            listener_port: Field("ListenerPort", Plain),
+            real_server_port: Field("RealServerPort", Plain),
+            protocol: Field("Protocol", Plain),
+            established_timeout: Opt("EstablishedTimeout", Plain),
+            sticky_session: Opt("StickySession", Plain),
+            ssl_cert_id: Opt("SslCertId", Plain),
+            cookie_timeout: Opt("CookieTimeout", Plain)
         },
         required = [
             "EnvId",
@@ -3539,7 +3521,7 @@ pub mod create_slb_ap {
 
     /// The `Result` object of the `CreateSlbAP` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Result2 {
         /// SLB接入id。
         ///
@@ -3547,13 +3529,13 @@ pub mod create_slb_ap {
         pub slb_ap_id: Option<i64>,
     }
     apigen_runtime::wire_object!(Result2 {
-        slb_ap_id: opt("SlbAPId", LenientOpt),
+        slb_ap_id: Opt("SlbAPId", LenientOpt),
         ..Default::default()
     });
 
     /// Response of `CreateSlbAP` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateSlbApResponse {
         /// 返回码，0表示成功。
         ///
@@ -3577,11 +3559,11 @@ pub mod create_slb_ap {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(CreateSlbApResponse {
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
-        result: opt("Result"),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -3594,7 +3576,6 @@ pub mod modify_slb_ap {
     ///
     /// Source: section 3.1.2, line 1956.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ModifySlbApRequest {
         /// SLB接入的id。（非阿里云SLB的id）
         ///
@@ -3631,13 +3612,13 @@ pub mod modify_slb_ap {
     }
     apigen_runtime::wire_object!(
         ModifySlbApRequest {
-            slb_ap_id: field("SlbAPId"),
-            name: opt("Name"),
-            real_server_port: opt("RealServerPort"),
-            established_timeout: opt("EstablishedTimeout"),
-            sticky_session: opt("StickySession"),
-            ssl_cert_id: opt("SslCertId"),
-            cookie_timeout: opt("CookieTimeout")
+            slb_ap_id: Field("SlbAPId", Plain),
+            name: Opt("Name", Plain),
+            real_server_port: Opt("RealServerPort", Plain),
+            established_timeout: Opt("EstablishedTimeout", Plain),
+            sticky_session: Opt("StickySession", Plain),
+            ssl_cert_id: Opt("SslCertId", Plain),
+            cookie_timeout: Opt("CookieTimeout", Plain)
         },
         required = ["SlbAPId"]
     );
@@ -3695,7 +3676,7 @@ pub mod modify_slb_ap {
 
     /// Response of `ModifySlbAP` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ModifySlbApResponse {
         /// 返回码，0表示成功。
         ///
@@ -3715,10 +3696,10 @@ pub mod modify_slb_ap {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(ModifySlbApResponse {
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -3731,7 +3712,6 @@ pub mod delete_slb_ap {
     ///
     /// Source: section 3.1.3, line 2030.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteSlbApRequest {
         /// SLB接入id。
         ///
@@ -3740,7 +3720,7 @@ pub mod delete_slb_ap {
     }
     apigen_runtime::wire_object!(
         DeleteSlbApRequest {
-            slb_ap_id: field("SlbAPId")
+            slb_ap_id: Field("SlbAPId", Plain)
         },
         required = ["SlbAPId"]
     );
@@ -3756,7 +3736,7 @@ pub mod delete_slb_ap {
 
     /// Response of `DeleteSlbAP` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteSlbApResponse {
         /// 返回码，0表示成功。
         ///
@@ -3776,10 +3756,10 @@ pub mod delete_slb_ap {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(DeleteSlbApResponse {
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -3796,7 +3776,6 @@ pub mod describe_slb_ap_detail {
     ///
     /// Source: section 3.1.4, line 2093.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeSlbApDetailRequest {
         /// SLB接入id。
         ///
@@ -3805,7 +3784,7 @@ pub mod describe_slb_ap_detail {
     }
     apigen_runtime::wire_object!(
         DescribeSlbApDetailRequest {
-            slb_ap_id: field("SlbAPId")
+            slb_ap_id: Field("SlbAPId", Plain)
         },
         required = ["SlbAPId"]
     );
@@ -3821,7 +3800,7 @@ pub mod describe_slb_ap_detail {
 
     /// Response of `DescribeSlbAPDetail` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DescribeSlbApDetailResponse {
         /// 返回码，0表示成功。
         ///
@@ -3845,11 +3824,11 @@ pub mod describe_slb_ap_detail {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(DescribeSlbApDetailResponse {
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
-        result: opt("Result"),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -3868,7 +3847,6 @@ pub mod list_slb_a_ps {
     ///
     /// Source: section 3.1.5, line 2201.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListSlbAPsRequest {
         /// 应用id。
         ///
@@ -3907,14 +3885,14 @@ pub mod list_slb_a_ps {
     }
     apigen_runtime::wire_object!(
         ListSlbAPsRequest {
-            app_id: field("AppId"),
-            page_number: field("PageNumber"),
-            page_size: field("PageSize"),
-            env_id: opt("EnvId"),
-            name: opt("Name"),
-            network_mode: opt("NetworkMode"),
-            protocol_list: list("ProtocolList"),
-            slb_id: opt("SlbId")
+            app_id: Field("AppId", Plain),
+            page_number: Field("PageNumber", Plain),
+            page_size: Field("PageSize", Plain),
+            env_id: Opt("EnvId", Plain),
+            name: Opt("Name", Plain),
+            network_mode: Opt("NetworkMode", Plain),
+            protocol_list: List("ProtocolList", Plain),
+            slb_id: Opt("SlbId", Plain)
         },
         required = ["AppId", "PageNumber", "PageSize"]
     );
@@ -3974,7 +3952,7 @@ pub mod list_slb_a_ps {
 
     /// Response of `ListSlbAPs` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListSlbAPsResponse {
         /// 返回码， 0表示成功。
         ///
@@ -4006,13 +3984,13 @@ pub mod list_slb_a_ps {
         pub data: Vec<Data>,
     }
     apigen_runtime::wire_object!(ListSlbAPsResponse {
-        code: opt("Code", LenientOpt),
-        error_msg: opt("ErrorMsg", StringLenientOpt),
-        page_number: opt("PageNumber", LenientOpt),
-        page_size: opt("PageSize", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        total_count: opt("TotalCount", LenientOpt),
-        data: field("Data", List),
+        code: Opt("Code", LenientOpt),
+        error_msg: Opt("ErrorMsg", StringLenientOpt),
+        page_number: Opt("PageNumber", LenientOpt),
+        page_size: Opt("PageSize", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        total_count: Opt("TotalCount", LenientOpt),
+        data: Field("Data", List),
         ..Default::default()
     });
 }
@@ -4023,7 +4001,7 @@ pub mod modify_service {
 
     /// The `PortMappings` object of the `ModifyService` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct PortMappings {
         /// 协议。枚举值： TCP、UDP
         ///
@@ -4047,11 +4025,11 @@ pub mod modify_service {
         pub node_port: Option<i32>,
     }
     apigen_runtime::wire_object!(PortMappings {
-        protocol: opt("Protocol"),
-        target_port: opt("TargetPort"),
-        port: opt("Port"),
-        name: opt("Name"),
-        node_port: opt("NodePort"),
+        protocol: Opt("Protocol", Plain),
+        target_port: Opt("TargetPort", Plain),
+        port: Opt("Port", Plain),
+        name: Opt("Name", Plain),
+        node_port: Opt("NodePort", Plain),
         ..Default::default()
     });
 
@@ -4104,7 +4082,6 @@ pub mod modify_service {
     ///
     /// Source: section 3.2.1, line 2332.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ModifyServiceRequest {
         /// service id。
         ///
@@ -4123,9 +4100,9 @@ pub mod modify_service {
     }
     apigen_runtime::wire_object!(
         ModifyServiceRequest {
-            service_id: field("ServiceId"),
-            name: opt("Name"),
-            port_mappings: list("PortMappings")
+            service_id: Field("ServiceId", Plain),
+            name: Opt("Name", Plain),
+            port_mappings: List("PortMappings", Plain)
         },
         required = ["ServiceId"]
     );
@@ -4158,7 +4135,7 @@ pub mod modify_service {
 
     /// Response of `ModifyService` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ModifyServiceResponse {
         /// 返回码，0表示成功。
         ///
@@ -4178,10 +4155,10 @@ pub mod modify_service {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(ModifyServiceResponse {
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -4194,7 +4171,6 @@ pub mod delete_service {
     ///
     /// Source: section 3.2.2, line 2402.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteServiceRequest {
         /// service id。
         ///
@@ -4203,7 +4179,7 @@ pub mod delete_service {
     }
     apigen_runtime::wire_object!(
         DeleteServiceRequest {
-            service_id: field("ServiceId")
+            service_id: Field("ServiceId", Plain)
         },
         required = ["ServiceId"]
     );
@@ -4219,7 +4195,7 @@ pub mod delete_service {
 
     /// Response of `DeleteService` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteServiceResponse {
         /// 返回码，0表示成功。
         ///
@@ -4239,10 +4215,10 @@ pub mod delete_service {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(DeleteServiceResponse {
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -4261,7 +4237,6 @@ pub mod list_services {
     ///
     /// Source: section 3.2.3, line 2465.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListServicesRequest {
         /// 应用id。
         ///
@@ -4290,12 +4265,12 @@ pub mod list_services {
     }
     apigen_runtime::wire_object!(
         ListServicesRequest {
-            app_id: field("AppId"),
-            page_number: field("PageNumber"),
-            page_size: field("PageSize"),
-            env_id: opt("EnvId"),
-            name: opt("Name"),
-            service_type: opt("ServiceType")
+            app_id: Field("AppId", Plain),
+            page_number: Field("PageNumber", Plain),
+            page_size: Field("PageSize", Plain),
+            env_id: Opt("EnvId", Plain),
+            name: Opt("Name", Plain),
+            service_type: Opt("ServiceType", Plain)
         },
         required = ["AppId", "PageNumber", "PageSize"]
     );
@@ -4338,7 +4313,7 @@ pub mod list_services {
 
     /// Response of `ListServices` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListServicesResponse {
         /// 返回码，0表示成功。
         ///
@@ -4370,13 +4345,13 @@ pub mod list_services {
         pub data: Vec<Data>,
     }
     apigen_runtime::wire_object!(ListServicesResponse {
-        code: opt("Code", LenientOpt),
-        error_msg: opt("ErrorMsg", StringLenientOpt),
-        page_number: opt("PageNumber", LenientOpt),
-        page_size: opt("PageSize", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        total_count: opt("TotalCount", LenientOpt),
-        data: field("Data", List),
+        code: Opt("Code", LenientOpt),
+        error_msg: Opt("ErrorMsg", StringLenientOpt),
+        page_number: Opt("PageNumber", LenientOpt),
+        page_size: Opt("PageSize", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        total_count: Opt("TotalCount", LenientOpt),
+        data: Field("Data", List),
         ..Default::default()
     });
 }
@@ -4394,7 +4369,6 @@ pub mod describe_service_detail {
     ///
     /// Source: section 3.2.4, line 2608.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeServiceDetailRequest {
         /// service id
         ///
@@ -4403,7 +4377,7 @@ pub mod describe_service_detail {
     }
     apigen_runtime::wire_object!(
         DescribeServiceDetailRequest {
-            service_id: field("ServiceId")
+            service_id: Field("ServiceId", Plain)
         },
         required = ["ServiceId"]
     );
@@ -4419,7 +4393,7 @@ pub mod describe_service_detail {
 
     /// Response of `DescribeServiceDetail` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DescribeServiceDetailResponse {
         /// 返回码，0表示成功。
         ///
@@ -4443,11 +4417,11 @@ pub mod describe_service_detail {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(DescribeServiceDetailResponse {
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
-        result: opt("Result"),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -4459,7 +4433,7 @@ pub mod create_service {
 
     /// The `PortMappings` object of the `CreateService` request.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct PortMappings {
         /// 协议。枚举值： TCP、UDP
         ///
@@ -4484,11 +4458,11 @@ pub mod create_service {
     }
     apigen_runtime::wire_object!(
         PortMappings {
-            protocol: field("Protocol"),
-            target_port: field("TargetPort"),
-            port: field("Port"),
-            name: field("Name"),
-            node_port: opt("NodePort"),
+            protocol: Field("Protocol", Plain),
+            target_port: Field("TargetPort", Plain),
+            port: Field("Port", Plain),
+            name: Field("Name", Plain),
+            node_port: Opt("NodePort", Plain),
             ..Default::default()
         },
         required = ["Protocol", "TargetPort", "Port", "Name"]
@@ -4524,7 +4498,6 @@ pub mod create_service {
     ///
     /// Source: section 3.2.5, line 2731.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateServiceRequest {
         /// 环境id。
         ///
@@ -4555,12 +4528,12 @@ pub mod create_service {
     }
     apigen_runtime::wire_object!(
         CreateServiceRequest {
-            env_id: field("EnvId"),
-            name: field("Name"),
-            service_type: field("ServiceType"),
-            k8s_service_id: field("K8sServiceId"),
-            port_mappings: field("PortMappings"),
-            headless: opt("Headless")
+            env_id: Field("EnvId", Plain),
+            name: Field("Name", Plain),
+            service_type: Field("ServiceType", Plain),
+            k8s_service_id: Field("K8sServiceId", Plain),
+            port_mappings: Field("PortMappings", Plain),
+            headless: Opt("Headless", Plain)
         },
         required = [
             "EnvId",
@@ -4599,7 +4572,7 @@ pub mod create_service {
 
     /// The `Result` object of the `CreateService` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Result2 {
         /// service id
         ///
@@ -4607,13 +4580,13 @@ pub mod create_service {
         pub service_id: Option<i64>,
     }
     apigen_runtime::wire_object!(Result2 {
-        service_id: opt("ServiceId", LenientOpt),
+        service_id: Opt("ServiceId", LenientOpt),
         ..Default::default()
     });
 
     /// Response of `CreateService` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateServiceResponse {
         /// 返回码，0表示成功。
         ///
@@ -4637,11 +4610,11 @@ pub mod create_service {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(CreateServiceResponse {
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
-        result: opt("Result"),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -4676,7 +4649,6 @@ pub mod deploy_app {
     ///
     /// Source: section 4.1.1, line 2824.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeployAppRequest {
         /// 环境id。
         ///
@@ -4717,14 +4689,14 @@ pub mod deploy_app {
     }
     apigen_runtime::wire_object!(
         DeployAppRequest {
-            env_id: field("EnvId"),
-            name: field("Name"),
-            total_partitions: field("TotalPartitions"),
-            deploy_packet_url: opt("DeployPacketUrl"),
-            deploy_packet_id: opt("DeployPacketId"),
-            description: opt("Description"),
-            pause_type: opt("PauseType"),
-            arms_flag: opt("ArmsFlag")
+            env_id: Field("EnvId", Plain),
+            name: Field("Name", Plain),
+            total_partitions: Field("TotalPartitions", Plain),
+            deploy_packet_url: Opt("DeployPacketUrl", Plain),
+            deploy_packet_id: Opt("DeployPacketId", Plain),
+            description: Opt("Description", Plain),
+            pause_type: Opt("PauseType", Plain),
+            arms_flag: Opt("ArmsFlag", Plain)
         },
         required = ["EnvId", "Name", "TotalPartitions"]
     );
@@ -4781,7 +4753,7 @@ pub mod deploy_app {
 
     /// Response of `DeployApp` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeployAppResponse {
         /// 返回码， 0表示成功。
         ///
@@ -4805,11 +4777,11 @@ pub mod deploy_app {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(DeployAppResponse {
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
-        result: opt("Result"),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -4861,7 +4833,6 @@ pub mod list_deploy_orders {
     ///
     /// Source: section 4.1.2, line 2907.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListDeployOrdersRequest {
         /// 页码。
         ///
@@ -4950,26 +4921,26 @@ pub mod list_deploy_orders {
     }
     apigen_runtime::wire_object!(
         ListDeployOrdersRequest {
-            page_number: field("PageNumber"),
-            page_size: field("PageSize"),
-            app_id: field("AppId"),
-            env_id: field("EnvId"),
-            env_type: field("EnvType"),
-            deploy_type: field("DeployType"),
-            pause_type: field("PauseType"),
-            deploy_category: field("DeployCategory"),
-            partition_type: field("PartitionType"),
-            end_time_less_than: field("EndTimeLessThan"),
-            end_time_less_than_or_equal_to: field("EndTimeLessThanOrEqualTo"),
-            end_time_greater_than: field("EndTimeGreaterThan"),
-            end_time_greater_than_or_equal_to: field("EndTimeGreaterThanOrEqualTo"),
-            start_time_greater_than: field("StartTimeGreaterThan"),
-            start_time_greater_than_or_equal_to: field("StartTimeGreaterThanOrEqualTo"),
-            start_time_less_than: field("StartTimeLessThan"),
-            start_time_less_than_or_equal_to: field("StartTimeLessThanOrEqualTo"),
-            status: field("Status"),
-            result_list: list("ResultList"),
-            status_list: list("StatusList")
+            page_number: Field("PageNumber", Plain),
+            page_size: Field("PageSize", Plain),
+            app_id: Field("AppId", Plain),
+            env_id: Field("EnvId", Plain),
+            env_type: Field("EnvType", Plain),
+            deploy_type: Field("DeployType", Plain),
+            pause_type: Field("PauseType", Plain),
+            deploy_category: Field("DeployCategory", Plain),
+            partition_type: Field("PartitionType", Plain),
+            end_time_less_than: Field("EndTimeLessThan", Plain),
+            end_time_less_than_or_equal_to: Field("EndTimeLessThanOrEqualTo", Plain),
+            end_time_greater_than: Field("EndTimeGreaterThan", Plain),
+            end_time_greater_than_or_equal_to: Field("EndTimeGreaterThanOrEqualTo", Plain),
+            start_time_greater_than: Field("StartTimeGreaterThan", Plain),
+            start_time_greater_than_or_equal_to: Field("StartTimeGreaterThanOrEqualTo", Plain),
+            start_time_less_than: Field("StartTimeLessThan", Plain),
+            start_time_less_than_or_equal_to: Field("StartTimeLessThanOrEqualTo", Plain),
+            status: Field("Status", Plain),
+            result_list: List("ResultList", Plain),
+            status_list: List("StatusList", Plain)
         },
         required = [
             "PageNumber",
@@ -5061,7 +5032,7 @@ pub mod list_deploy_orders {
 
     /// Response of `ListDeployOrders` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListDeployOrdersResponse {
         /// 返回码，0表示成功。
         ///
@@ -5093,13 +5064,13 @@ pub mod list_deploy_orders {
         pub data: Vec<Data>,
     }
     apigen_runtime::wire_object!(ListDeployOrdersResponse {
-        code: opt("Code", LenientOpt),
-        error_msg: opt("ErrorMsg", StringLenientOpt),
-        page_number: opt("PageNumber", LenientOpt),
-        page_size: opt("PageSize", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        total_count: opt("TotalCount", LenientOpt),
-        data: field("Data", List),
+        code: Opt("Code", LenientOpt),
+        error_msg: Opt("ErrorMsg", StringLenientOpt),
+        page_number: Opt("PageNumber", LenientOpt),
+        page_size: Opt("PageSize", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        total_count: Opt("TotalCount", LenientOpt),
+        data: Field("Data", List),
         ..Default::default()
     });
 }
@@ -5115,7 +5086,6 @@ pub mod scale_app {
     ///
     /// Source: section 4.1.3, line 3104.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ScaleAppRequest {
         /// 环境id。
         ///
@@ -5128,8 +5098,8 @@ pub mod scale_app {
     }
     apigen_runtime::wire_object!(
         ScaleAppRequest {
-            env_id: field("EnvId"),
-            replicas: field("Replicas")
+            env_id: Field("EnvId", Plain),
+            replicas: Field("Replicas", Plain)
         },
         required = ["EnvId", "Replicas"]
     );
@@ -5146,7 +5116,7 @@ pub mod scale_app {
 
     /// Response of `ScaleApp` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ScaleAppResponse {
         /// 返回码，0表示成功。
         ///
@@ -5170,11 +5140,11 @@ pub mod scale_app {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(ScaleAppResponse {
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
-        result: opt("Result"),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -5189,7 +5159,6 @@ pub mod describe_deploy_order_detail {
     ///
     /// Source: section 4.1.4, line 3185.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeDeployOrderDetailRequest {
         /// 发布单id。
         ///
@@ -5198,7 +5167,7 @@ pub mod describe_deploy_order_detail {
     }
     apigen_runtime::wire_object!(
         DescribeDeployOrderDetailRequest {
-            deploy_order_id: field("DeployOrderId")
+            deploy_order_id: Field("DeployOrderId", Plain)
         },
         required = ["DeployOrderId"]
     );
@@ -5214,7 +5183,7 @@ pub mod describe_deploy_order_detail {
 
     /// Response of `DescribeDeployOrderDetail` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DescribeDeployOrderDetailResponse {
         /// 返回码，0表示成功。
         ///
@@ -5238,11 +5207,11 @@ pub mod describe_deploy_order_detail {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(DescribeDeployOrderDetailResponse {
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
-        result: opt("Result"),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -5255,7 +5224,6 @@ pub mod resume_deploy {
     ///
     /// Source: section 4.1.5, line 3338.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ResumeDeployRequest {
         /// 发布单id。
         ///
@@ -5264,7 +5232,7 @@ pub mod resume_deploy {
     }
     apigen_runtime::wire_object!(
         ResumeDeployRequest {
-            deploy_order_id: field("DeployOrderId")
+            deploy_order_id: Field("DeployOrderId", Plain)
         },
         required = ["DeployOrderId"]
     );
@@ -5280,7 +5248,7 @@ pub mod resume_deploy {
 
     /// Response of `ResumeDeploy` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ResumeDeployResponse {
         /// 返回码，0表示成功。
         ///
@@ -5300,10 +5268,10 @@ pub mod resume_deploy {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(ResumeDeployResponse {
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -5316,7 +5284,6 @@ pub mod close_deploy_order {
     ///
     /// Source: section 4.1.6, line 3401.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CloseDeployOrderRequest {
         /// 发布单id。
         ///
@@ -5325,7 +5292,7 @@ pub mod close_deploy_order {
     }
     apigen_runtime::wire_object!(
         CloseDeployOrderRequest {
-            deploy_order_id: field("DeployOrderId")
+            deploy_order_id: Field("DeployOrderId", Plain)
         },
         required = ["DeployOrderId"]
     );
@@ -5341,7 +5308,7 @@ pub mod close_deploy_order {
 
     /// Response of `CloseDeployOrder` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CloseDeployOrderResponse {
         /// 返回码，0表示成功。
         ///
@@ -5361,10 +5328,10 @@ pub mod close_deploy_order {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(CloseDeployOrderResponse {
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -5380,7 +5347,6 @@ pub mod list_pods {
     ///
     /// Source: section 4.2.1, line 3465.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListPodsRequest {
         /// 发布单id。
         ///
@@ -5409,11 +5375,11 @@ pub mod list_pods {
     }
     apigen_runtime::wire_object!(
         ListPodsRequest {
-            deploy_order_id: field("DeployOrderId"),
-            page_number: field("PageNumber"),
-            page_size: field("PageSize"),
-            result_list: list("ResultList"),
-            status_list: list("StatusList")
+            deploy_order_id: Field("DeployOrderId", Plain),
+            page_number: Field("PageNumber", Plain),
+            page_size: Field("PageSize", Plain),
+            result_list: List("ResultList", Plain),
+            status_list: List("StatusList", Plain)
         },
         required = ["DeployOrderId", "PageNumber", "PageSize"]
     );
@@ -5455,7 +5421,7 @@ pub mod list_pods {
 
     /// The `DeploySteps` object of the `ListPods` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeploySteps {
         /// 部署步骤状态
         ///
@@ -5471,15 +5437,15 @@ pub mod list_pods {
         pub step_name: Option<String>,
     }
     apigen_runtime::wire_object!(DeploySteps {
-        status: opt("Status", StringLenientOpt),
-        step_code: opt("StepCode", StringLenientOpt),
-        step_name: opt("StepName", StringLenientOpt),
+        status: Opt("Status", StringLenientOpt),
+        step_code: Opt("StepCode", StringLenientOpt),
+        step_name: Opt("StepName", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `Data` object of the `ListPods` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Data {
         /// 应用实例id。
         ///
@@ -5543,27 +5509,27 @@ pub mod list_pods {
         pub deploy_steps: Vec<DeploySteps>,
     }
     apigen_runtime::wire_object!(Data {
-        app_instance_id: opt("AppInstanceId", StringLenientOpt),
-        deploy_order_id: opt("DeployOrderId", LenientOpt),
-        deploy_partition_num: opt("DeployPartitionNum", LenientOpt),
-        group_name: opt("GroupName", StringLenientOpt),
-        host_ip: opt("HostIp", StringLenientOpt),
-        host_name: opt("HostName", StringLenientOpt),
-        pod_ip: opt("PodIp", StringLenientOpt),
-        region: opt("Region", StringLenientOpt),
-        result: opt("Result", LenientOpt),
-        result_name: opt("ResultName", StringLenientOpt),
-        start_time: opt("StartTime", StringLenientOpt),
-        status: opt("Status", LenientOpt),
-        status_name: opt("StatusName", StringLenientOpt),
-        update_time: opt("UpdateTime", StringLenientOpt),
-        deploy_steps: field("DeploySteps", List),
+        app_instance_id: Opt("AppInstanceId", StringLenientOpt),
+        deploy_order_id: Opt("DeployOrderId", LenientOpt),
+        deploy_partition_num: Opt("DeployPartitionNum", LenientOpt),
+        group_name: Opt("GroupName", StringLenientOpt),
+        host_ip: Opt("HostIp", StringLenientOpt),
+        host_name: Opt("HostName", StringLenientOpt),
+        pod_ip: Opt("PodIp", StringLenientOpt),
+        region: Opt("Region", StringLenientOpt),
+        result: Opt("Result", LenientOpt),
+        result_name: Opt("ResultName", StringLenientOpt),
+        start_time: Opt("StartTime", StringLenientOpt),
+        status: Opt("Status", LenientOpt),
+        status_name: Opt("StatusName", StringLenientOpt),
+        update_time: Opt("UpdateTime", StringLenientOpt),
+        deploy_steps: Field("DeploySteps", List),
         ..Default::default()
     });
 
     /// Response of `ListPods` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListPodsResponse {
         /// 返回码，0表示成功。
         ///
@@ -5595,13 +5561,13 @@ pub mod list_pods {
         pub data: Vec<Data>,
     }
     apigen_runtime::wire_object!(ListPodsResponse {
-        code: opt("Code", LenientOpt),
-        error_msg: opt("ErrorMsg", StringLenientOpt),
-        page_number: opt("PageNumber", LenientOpt),
-        page_size: opt("PageSize", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        total_count: opt("TotalCount", LenientOpt),
-        data: field("Data", List),
+        code: Opt("Code", LenientOpt),
+        error_msg: Opt("ErrorMsg", StringLenientOpt),
+        page_number: Opt("PageNumber", LenientOpt),
+        page_size: Opt("PageSize", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        total_count: Opt("TotalCount", LenientOpt),
+        data: Field("Data", List),
         ..Default::default()
     });
 }
@@ -5614,7 +5580,6 @@ pub mod describe_pod_log {
     ///
     /// Source: section 4.2.2, line 3600.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribePodLogRequest {
         /// 应用实例id
         ///
@@ -5627,8 +5592,8 @@ pub mod describe_pod_log {
     }
     apigen_runtime::wire_object!(
         DescribePodLogRequest {
-            app_inst_id: field("AppInstId"),
-            deploy_order_id: field("DeployOrderId")
+            app_inst_id: Field("AppInstId", Plain),
+            deploy_order_id: Field("DeployOrderId", Plain)
         },
         required = ["AppInstId", "DeployOrderId"]
     );
@@ -5664,7 +5629,7 @@ pub mod describe_pod_log {
 
     /// The `DeployStepList` object of the `DescribePodLog` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeployStepList {
         /// 步骤名称: 启动应用、停止应用、删除应用
         ///
@@ -5684,16 +5649,16 @@ pub mod describe_pod_log {
         pub status: Option<Status>,
     }
     apigen_runtime::wire_object!(DeployStepList {
-        step_name: opt("StepName", StringLenientOpt),
-        step_code: opt("StepCode", StringLenientOpt),
-        step_log: opt("StepLog", StringLenientOpt),
-        status: opt("Status"),
+        step_name: Opt("StepName", StringLenientOpt),
+        step_code: Opt("StepCode", StringLenientOpt),
+        step_log: Opt("StepLog", StringLenientOpt),
+        status: Opt("Status", Plain),
         ..Default::default()
     });
 
     /// The `Result` object of the `DescribePodLog` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Result2 {
         /// 部署单名称
         ///
@@ -5709,15 +5674,15 @@ pub mod describe_pod_log {
         pub deploy_step_list: Vec<DeployStepList>,
     }
     apigen_runtime::wire_object!(Result2 {
-        deploy_order_name: opt("DeployOrderName", StringLenientOpt),
-        env_type_name: opt("EnvTypeName", StringLenientOpt),
-        deploy_step_list: field("DeployStepList", List),
+        deploy_order_name: Opt("DeployOrderName", StringLenientOpt),
+        env_type_name: Opt("EnvTypeName", StringLenientOpt),
+        deploy_step_list: Field("DeployStepList", List),
         ..Default::default()
     });
 
     /// Response of `DescribePodLog` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DescribePodLogResponse {
         /// 返回码，0表示成功
         ///
@@ -5741,11 +5706,11 @@ pub mod describe_pod_log {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(DescribePodLogResponse {
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
-        result: opt("Result"),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -5758,7 +5723,6 @@ pub mod describe_pod_events {
     ///
     /// Source: section 4.2.3, line 3694.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribePodEventsRequest {
         /// 应用实例id。
         ///
@@ -5771,8 +5735,8 @@ pub mod describe_pod_events {
     }
     apigen_runtime::wire_object!(
         DescribePodEventsRequest {
-            app_inst_id: field("AppInstId"),
-            deploy_order_id: field("DeployOrderId")
+            app_inst_id: Field("AppInstId", Plain),
+            deploy_order_id: Field("DeployOrderId", Plain)
         },
         required = ["AppInstId", "DeployOrderId"]
     );
@@ -5789,7 +5753,7 @@ pub mod describe_pod_events {
 
     /// The `PodEvents` object of the `DescribePodEvents` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct PodEvents {
         /// Action
         ///
@@ -5825,20 +5789,20 @@ pub mod describe_pod_events {
         pub r#type: Option<String>,
     }
     apigen_runtime::wire_object!(PodEvents {
-        action: opt("Action", StringLenientOpt),
-        count: opt("Count", LenientOpt),
-        event_time: opt("EventTime", StringLenientOpt),
-        first_timestamp: opt("FirstTimestamp", StringLenientOpt),
-        last_timestamp: opt("LastTimestamp", StringLenientOpt),
-        message: opt("Message", StringLenientOpt),
-        reason: opt("Reason", StringLenientOpt),
-        r#type: opt("Type", StringLenientOpt),
+        action: Opt("Action", StringLenientOpt),
+        count: Opt("Count", LenientOpt),
+        event_time: Opt("EventTime", StringLenientOpt),
+        first_timestamp: Opt("FirstTimestamp", StringLenientOpt),
+        last_timestamp: Opt("LastTimestamp", StringLenientOpt),
+        message: Opt("Message", StringLenientOpt),
+        reason: Opt("Reason", StringLenientOpt),
+        r#type: Opt("Type", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `Result` object of the `DescribePodEvents` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Result2 {
         /// 发布单名称。
         ///
@@ -5850,14 +5814,14 @@ pub mod describe_pod_events {
         pub pod_events: Vec<PodEvents>,
     }
     apigen_runtime::wire_object!(Result2 {
-        deploy_order_name: opt("DeployOrderName", StringLenientOpt),
-        pod_events: field("PodEvents", List),
+        deploy_order_name: Opt("DeployOrderName", StringLenientOpt),
+        pod_events: Field("PodEvents", List),
         ..Default::default()
     });
 
     /// Response of `DescribePodEvents` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DescribePodEventsResponse {
         /// 返回码，0表示成功。
         ///
@@ -5881,11 +5845,11 @@ pub mod describe_pod_events {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(DescribePodEventsResponse {
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
-        result: opt("Result"),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -5900,7 +5864,6 @@ pub mod create_persistent_volume {
     ///
     /// Source: section 5.1.1, line 3803.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreatePersistentVolumeRequest {
         /// 持久化存储卷的访问模式，可取值：ReadWriteMany、ReadWriteOnce
         ///
@@ -5941,15 +5904,15 @@ pub mod create_persistent_volume {
     }
     apigen_runtime::wire_object!(
         CreatePersistentVolumeRequest {
-            access_modes: field("AccessModes"),
-            capacity: field("Capacity"),
-            cluster_instance_id: field("ClusterInstanceId"),
-            mount_target_domain: field("MountTargetDomain"),
-            name: field("Name"),
-            nfs_version: field("NFSVersion"),
-            reclaim_policy: field("ReclaimPolicy"),
-            storage_class: field("StorageClass"),
-            mount_dir: opt("MountDir")
+            access_modes: Field("AccessModes", Plain),
+            capacity: Field("Capacity", Plain),
+            cluster_instance_id: Field("ClusterInstanceId", Plain),
+            mount_target_domain: Field("MountTargetDomain", Plain),
+            name: Field("Name", Plain),
+            nfs_version: Field("NFSVersion", Plain),
+            reclaim_policy: Field("ReclaimPolicy", Plain),
+            storage_class: Field("StorageClass", Plain),
+            mount_dir: Opt("MountDir", Plain)
         },
         required = [
             "AccessModes",
@@ -5998,7 +5961,7 @@ pub mod create_persistent_volume {
 
     /// The `Result` object of the `CreatePersistentVolume` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Result2 {
         /// 持久化存储卷id
         ///
@@ -6006,13 +5969,13 @@ pub mod create_persistent_volume {
         pub persistent_volume_id: Option<i64>,
     }
     apigen_runtime::wire_object!(Result2 {
-        persistent_volume_id: opt("PersistentVolumeId", LenientOpt),
+        persistent_volume_id: Opt("PersistentVolumeId", LenientOpt),
         ..Default::default()
     });
 
     /// Response of `CreatePersistentVolume` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreatePersistentVolumeResponse {
         /// 请求id
         ///
@@ -6032,10 +5995,10 @@ pub mod create_persistent_volume {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(CreatePersistentVolumeResponse {
-        request_id: opt("RequestId", StringLenientOpt),
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        result: opt("Result"),
+        request_id: Opt("RequestId", StringLenientOpt),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -6048,7 +6011,6 @@ pub mod list_persistent_volume {
     ///
     /// Source: section 5.1.2, line 3887.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListPersistentVolumeRequest {
         /// 集群实例id
         ///
@@ -6065,9 +6027,9 @@ pub mod list_persistent_volume {
     }
     apigen_runtime::wire_object!(
         ListPersistentVolumeRequest {
-            cluster_instance_id: field("ClusterInstanceId"),
-            page_number: field("PageNumber"),
-            page_size: field("PageSize")
+            cluster_instance_id: Field("ClusterInstanceId", Plain),
+            page_number: Field("PageNumber", Plain),
+            page_size: Field("PageSize", Plain)
         },
         required = ["ClusterInstanceId", "PageNumber", "PageSize"]
     );
@@ -6089,7 +6051,7 @@ pub mod list_persistent_volume {
 
     /// The `Data` object of the `ListPersistentVolume` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Data {
         /// 名称
         ///
@@ -6133,22 +6095,22 @@ pub mod list_persistent_volume {
         pub create_time: Option<String>,
     }
     apigen_runtime::wire_object!(Data {
-        name: opt("Name", StringLenientOpt),
-        capacity: opt("Capacity", StringLenientOpt),
-        access_modes: opt("AccessModes", StringLenientOpt),
-        reclaim_policy: opt("ReclaimPolicy", StringLenientOpt),
-        status: opt("Status", StringLenientOpt),
-        pvc_name: opt("PvcName", StringLenientOpt),
-        mount_dir: opt("MountDir", StringLenientOpt),
-        storage_class: opt("StorageClass", StringLenientOpt),
-        reason: opt("Reason", StringLenientOpt),
-        create_time: opt("CreateTime", StringLenientOpt),
+        name: Opt("Name", StringLenientOpt),
+        capacity: Opt("Capacity", StringLenientOpt),
+        access_modes: Opt("AccessModes", StringLenientOpt),
+        reclaim_policy: Opt("ReclaimPolicy", StringLenientOpt),
+        status: Opt("Status", StringLenientOpt),
+        pvc_name: Opt("PvcName", StringLenientOpt),
+        mount_dir: Opt("MountDir", StringLenientOpt),
+        storage_class: Opt("StorageClass", StringLenientOpt),
+        reason: Opt("Reason", StringLenientOpt),
+        create_time: Opt("CreateTime", StringLenientOpt),
         ..Default::default()
     });
 
     /// Response of `ListPersistentVolume` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListPersistentVolumeResponse {
         /// 请求id
         ///
@@ -6180,13 +6142,13 @@ pub mod list_persistent_volume {
         pub data: Vec<Data>,
     }
     apigen_runtime::wire_object!(ListPersistentVolumeResponse {
-        request_id: opt("RequestId", StringLenientOpt),
-        code: opt("Code", LenientOpt),
-        page_size: opt("PageSize", LenientOpt),
-        page_number: opt("PageNumber", LenientOpt),
-        total_count: opt("TotalCount", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        data: field("Data", List),
+        request_id: Opt("RequestId", StringLenientOpt),
+        code: Opt("Code", LenientOpt),
+        page_size: Opt("PageSize", LenientOpt),
+        page_number: Opt("PageNumber", LenientOpt),
+        total_count: Opt("TotalCount", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        data: Field("Data", List),
         ..Default::default()
     });
 }
@@ -6201,7 +6163,6 @@ pub mod delete_persistent_volume {
     ///
     /// Source: section 5.1.3, line 3995.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeletePersistentVolumeRequest {
         /// 集群实例id
         ///
@@ -6214,8 +6175,8 @@ pub mod delete_persistent_volume {
     }
     apigen_runtime::wire_object!(
         DeletePersistentVolumeRequest {
-            cluster_instance_id: field("ClusterInstanceId"),
-            persistent_volume_name: field("PersistentVolumeName")
+            cluster_instance_id: Field("ClusterInstanceId", Plain),
+            persistent_volume_name: Field("PersistentVolumeName", Plain)
         },
         required = ["ClusterInstanceId", "PersistentVolumeName"]
     );
@@ -6235,7 +6196,7 @@ pub mod delete_persistent_volume {
 
     /// Response of `DeletePersistentVolume` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeletePersistentVolumeResponse {
         /// 请求id
         ///
@@ -6255,10 +6216,10 @@ pub mod delete_persistent_volume {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(DeletePersistentVolumeResponse {
-        request_id: opt("RequestId", StringLenientOpt),
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        result: opt("Result"),
+        request_id: Opt("RequestId", StringLenientOpt),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -6273,7 +6234,6 @@ pub mod create_node_label {
     ///
     /// Source: section 5.2.1, line 4067.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateNodeLabelRequest {
         /// 集群实例ID
         ///
@@ -6290,9 +6250,9 @@ pub mod create_node_label {
     }
     apigen_runtime::wire_object!(
         CreateNodeLabelRequest {
-            cluster_id: field("ClusterId"),
-            label_key: field("LabelKey"),
-            label_value: field("LabelValue")
+            cluster_id: Field("ClusterId", Plain),
+            label_key: Field("LabelKey", Plain),
+            label_value: Field("LabelValue", Plain)
         },
         required = ["ClusterId", "LabelKey", "LabelValue"]
     );
@@ -6314,7 +6274,7 @@ pub mod create_node_label {
 
     /// Response of `CreateNodeLabel` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateNodeLabelResponse {
         /// 返回码, 0为成功
         ///
@@ -6338,11 +6298,11 @@ pub mod create_node_label {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(CreateNodeLabelResponse {
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
-        result: opt("Result"),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -6357,7 +6317,6 @@ pub mod list_node_labels {
     ///
     /// Source: section 5.2.2, line 4165.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListNodeLabelsRequest {
         /// 集群ID
         ///
@@ -6378,10 +6337,10 @@ pub mod list_node_labels {
     }
     apigen_runtime::wire_object!(
         ListNodeLabelsRequest {
-            cluster_id: field("ClusterId"),
-            page_number: field("PageNumber"),
-            page_size: field("PageSize"),
-            label_key: opt("LabelKey")
+            cluster_id: Field("ClusterId", Plain),
+            page_number: Field("PageNumber", Plain),
+            page_size: Field("PageSize", Plain),
+            label_key: Opt("LabelKey", Plain)
         },
         required = ["ClusterId", "PageNumber", "PageSize"]
     );
@@ -6410,7 +6369,7 @@ pub mod list_node_labels {
 
     /// Response of `ListNodeLabels` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListNodeLabelsResponse {
         /// 返回错误码
         ///
@@ -6442,13 +6401,13 @@ pub mod list_node_labels {
         pub data: Vec<Data>,
     }
     apigen_runtime::wire_object!(ListNodeLabelsResponse {
-        code: opt("Code", LenientOpt),
-        error_msg: opt("ErrorMsg", StringLenientOpt),
-        page_number: opt("PageNumber", LenientOpt),
-        page_size: opt("PageSize", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        total_count: opt("TotalCount", LenientOpt),
-        data: field("Data", List),
+        code: Opt("Code", LenientOpt),
+        error_msg: Opt("ErrorMsg", StringLenientOpt),
+        page_number: Opt("PageNumber", LenientOpt),
+        page_size: Opt("PageSize", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        total_count: Opt("TotalCount", LenientOpt),
+        data: Field("Data", List),
         ..Default::default()
     });
 }
@@ -6461,7 +6420,6 @@ pub mod delete_node_label {
     ///
     /// Source: section 5.2.3, line 4272.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteNodeLabelRequest {
         /// 集群ID
         ///
@@ -6482,10 +6440,10 @@ pub mod delete_node_label {
     }
     apigen_runtime::wire_object!(
         DeleteNodeLabelRequest {
-            cluster_id: field("ClusterId"),
-            force: field("Force"),
-            label_key: field("LabelKey"),
-            label_value: field("LabelValue")
+            cluster_id: Field("ClusterId", Plain),
+            force: Field("Force", Plain),
+            label_key: Field("LabelKey", Plain),
+            label_value: Field("LabelValue", Plain)
         },
         required = ["ClusterId", "Force", "LabelKey", "LabelValue"]
     );
@@ -6509,7 +6467,7 @@ pub mod delete_node_label {
 
     /// Response of `DeleteNodeLabel` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteNodeLabelResponse {
         /// 返回错误码
         ///
@@ -6529,10 +6487,10 @@ pub mod delete_node_label {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(DeleteNodeLabelResponse {
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -6545,7 +6503,6 @@ pub mod bind_node_label {
     ///
     /// Source: section 5.2.4, line 4356.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct BindNodeLabelRequest {
         /// 集群实例ID
         ///
@@ -6566,10 +6523,10 @@ pub mod bind_node_label {
     }
     apigen_runtime::wire_object!(
         BindNodeLabelRequest {
-            cluster_id: field("ClusterId"),
-            instance_id: field("InstanceId"),
-            label_key: field("LabelKey"),
-            label_value: field("LabelValue")
+            cluster_id: Field("ClusterId", Plain),
+            instance_id: Field("InstanceId", Plain),
+            label_key: Field("LabelKey", Plain),
+            label_value: Field("LabelValue", Plain)
         },
         required = ["ClusterId", "InstanceId", "LabelKey", "LabelValue"]
     );
@@ -6593,7 +6550,7 @@ pub mod bind_node_label {
 
     /// Response of `BindNodeLabel` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct BindNodeLabelResponse {
         /// 返回错误码
         ///
@@ -6613,10 +6570,10 @@ pub mod bind_node_label {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(BindNodeLabelResponse {
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -6629,7 +6586,6 @@ pub mod unbind_node_label {
     ///
     /// Source: section 5.2.5, line 4427.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct UnbindNodeLabelRequest {
         /// 集群实例ID
         ///
@@ -6650,10 +6606,10 @@ pub mod unbind_node_label {
     }
     apigen_runtime::wire_object!(
         UnbindNodeLabelRequest {
-            cluster_id: field("ClusterId"),
-            instance_id: field("InstanceId"),
-            label_key: field("LabelKey"),
-            label_value: field("LabelValue")
+            cluster_id: Field("ClusterId", Plain),
+            instance_id: Field("InstanceId", Plain),
+            label_key: Field("LabelKey", Plain),
+            label_value: Field("LabelValue", Plain)
         },
         required = ["ClusterId", "InstanceId", "LabelKey", "LabelValue"]
     );
@@ -6677,7 +6633,7 @@ pub mod unbind_node_label {
 
     /// Response of `UnbindNodeLabel` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct UnbindNodeLabelResponse {
         /// 返回错误码
         ///
@@ -6697,10 +6653,10 @@ pub mod unbind_node_label {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(UnbindNodeLabelResponse {
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -6713,7 +6669,6 @@ pub mod list_node_label_bindings {
     ///
     /// Source: section 5.2.6, line 4497.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListNodeLabelBindingsRequest {
         /// 集群实例ID，非必传
         ///
@@ -6742,12 +6697,12 @@ pub mod list_node_label_bindings {
     }
     apigen_runtime::wire_object!(
         ListNodeLabelBindingsRequest {
-            cluster_id: field("ClusterId"),
-            instance_id: field("InstanceId"),
-            label_key: field("LabelKey"),
-            label_value: field("LabelValue"),
-            page_number: field("PageNumber"),
-            page_size: field("PageSize")
+            cluster_id: Field("ClusterId", Plain),
+            instance_id: Field("InstanceId", Plain),
+            label_key: Field("LabelKey", Plain),
+            label_value: Field("LabelValue", Plain),
+            page_number: Field("PageNumber", Plain),
+            page_size: Field("PageSize", Plain)
         },
         required = [
             "ClusterId",
@@ -6782,7 +6737,7 @@ pub mod list_node_label_bindings {
 
     /// The `Data` object of the `ListNodeLabelBindings` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Data {
         /// 记录id
         ///
@@ -6806,17 +6761,17 @@ pub mod list_node_label_bindings {
         pub label_value: Option<String>,
     }
     apigen_runtime::wire_object!(Data {
-        id: opt("Id", LenientOpt),
-        instance_id: opt("InstanceId", StringLenientOpt),
-        instance_type: opt("InstanceType", StringLenientOpt),
-        label_key: opt("LabelKey", StringLenientOpt),
-        label_value: opt("LabelValue", StringLenientOpt),
+        id: Opt("Id", LenientOpt),
+        instance_id: Opt("InstanceId", StringLenientOpt),
+        instance_type: Opt("InstanceType", StringLenientOpt),
+        label_key: Opt("LabelKey", StringLenientOpt),
+        label_value: Opt("LabelValue", StringLenientOpt),
         ..Default::default()
     });
 
     /// Response of `ListNodeLabelBindings` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListNodeLabelBindingsResponse {
         /// 返回错误码
         ///
@@ -6848,13 +6803,13 @@ pub mod list_node_label_bindings {
         pub data: Vec<Data>,
     }
     apigen_runtime::wire_object!(ListNodeLabelBindingsResponse {
-        code: opt("Code", LenientOpt),
-        error_msg: opt("ErrorMsg", StringLenientOpt),
-        page_number: opt("PageNumber", LenientOpt),
-        page_size: opt("PageSize", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        total_count: opt("TotalCount", LenientOpt),
-        data: field("Data", List),
+        code: Opt("Code", LenientOpt),
+        error_msg: Opt("ErrorMsg", StringLenientOpt),
+        page_number: Opt("PageNumber", LenientOpt),
+        page_size: Opt("PageSize", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        total_count: Opt("TotalCount", LenientOpt),
+        data: Field("Data", List),
         ..Default::default()
     });
 }
@@ -6869,7 +6824,6 @@ pub mod create_app_resource_alloc {
     ///
     /// Source: section 5.3.1, line 4602.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateAppResourceAllocRequest {
         /// 环境id
         ///
@@ -6886,9 +6840,9 @@ pub mod create_app_resource_alloc {
     }
     apigen_runtime::wire_object!(
         CreateAppResourceAllocRequest {
-            app_env_id: field("AppEnvId"),
-            app_id: field("AppId"),
-            cluster_id: field("ClusterId")
+            app_env_id: Field("AppEnvId", Plain),
+            app_id: Field("AppId", Plain),
+            cluster_id: Field("ClusterId", Plain)
         },
         required = ["AppEnvId", "AppId", "ClusterId"]
     );
@@ -6910,7 +6864,7 @@ pub mod create_app_resource_alloc {
 
     /// Response of `CreateAppResourceAlloc` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateAppResourceAllocResponse {
         /// 返回错误码
         ///
@@ -6934,11 +6888,11 @@ pub mod create_app_resource_alloc {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(CreateAppResourceAllocResponse {
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
-        result: opt("Result"),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -6953,7 +6907,6 @@ pub mod list_app_resource_allocs {
     ///
     /// Source: section 5.3.2, line 4692.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListAppResourceAllocsRequest {
         /// 页码，从1开始
         ///
@@ -6978,11 +6931,11 @@ pub mod list_app_resource_allocs {
     }
     apigen_runtime::wire_object!(
         ListAppResourceAllocsRequest {
-            page_number: field("PageNumber"),
-            page_size: field("PageSize"),
-            app_env_id: opt("AppEnvId"),
-            app_id: opt("AppId"),
-            cluster_id: opt("ClusterId")
+            page_number: Field("PageNumber", Plain),
+            page_size: Field("PageSize", Plain),
+            app_env_id: Opt("AppEnvId", Plain),
+            app_id: Opt("AppId", Plain),
+            cluster_id: Opt("ClusterId", Plain)
         },
         required = ["PageNumber", "PageSize"]
     );
@@ -7020,7 +6973,7 @@ pub mod list_app_resource_allocs {
 
     /// Response of `ListAppResourceAllocs` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListAppResourceAllocsResponse {
         /// 返回错误码
         ///
@@ -7052,13 +7005,13 @@ pub mod list_app_resource_allocs {
         pub data: Vec<Data>,
     }
     apigen_runtime::wire_object!(ListAppResourceAllocsResponse {
-        code: opt("Code", LenientOpt),
-        error_msg: opt("ErrorMsg", StringLenientOpt),
-        page_number: opt("PageNumber", LenientOpt),
-        page_size: opt("PageSize", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        total_count: opt("TotalCount", LenientOpt),
-        data: field("Data", List),
+        code: Opt("Code", LenientOpt),
+        error_msg: Opt("ErrorMsg", StringLenientOpt),
+        page_number: Opt("PageNumber", LenientOpt),
+        page_size: Opt("PageSize", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        total_count: Opt("TotalCount", LenientOpt),
+        data: Field("Data", List),
         ..Default::default()
     });
 }
@@ -7071,7 +7024,6 @@ pub mod delete_app_resource_alloc {
     ///
     /// Source: section 5.3.3, line 4805.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteAppResourceAllocRequest {
         /// 环境id
         ///
@@ -7080,7 +7032,7 @@ pub mod delete_app_resource_alloc {
     }
     apigen_runtime::wire_object!(
         DeleteAppResourceAllocRequest {
-            app_env_id: field("AppEnvId")
+            app_env_id: Field("AppEnvId", Plain)
         },
         required = ["AppEnvId"]
     );
@@ -7096,7 +7048,7 @@ pub mod delete_app_resource_alloc {
 
     /// Response of `DeleteAppResourceAlloc` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteAppResourceAllocResponse {
         /// 返回错误码
         ///
@@ -7116,10 +7068,10 @@ pub mod delete_app_resource_alloc {
         pub success: Option<bool>,
     }
     apigen_runtime::wire_object!(DeleteAppResourceAllocResponse {
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
         ..Default::default()
     });
 }
@@ -7134,7 +7086,6 @@ pub mod describe_app_resource_alloc {
     ///
     /// Source: section 5.3.4, line 4871.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeAppResourceAllocRequest {
         /// 环境id
         ///
@@ -7143,7 +7094,7 @@ pub mod describe_app_resource_alloc {
     }
     apigen_runtime::wire_object!(
         DescribeAppResourceAllocRequest {
-            app_env_id: field("AppEnvId")
+            app_env_id: Field("AppEnvId", Plain)
         },
         required = ["AppEnvId"]
     );
@@ -7159,7 +7110,7 @@ pub mod describe_app_resource_alloc {
 
     /// Response of `DescribeAppResourceAlloc` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DescribeAppResourceAllocResponse {
         /// 返回错误码
         ///
@@ -7183,11 +7134,11 @@ pub mod describe_app_resource_alloc {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(DescribeAppResourceAllocResponse {
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
-        result: opt("Result"),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -7200,7 +7151,7 @@ pub mod list_cluster {
     ///
     /// Source: section 5.4.1, line 4955.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListClusterRequest {
         /// 业务域 JST NEW_RETAIL MINI_APP SUPPLY MESSAGE
         ///
@@ -7220,10 +7171,10 @@ pub mod list_cluster {
         pub page_size: Option<i32>,
     }
     apigen_runtime::wire_object!(ListClusterRequest {
-        business_code: opt("BusinessCode"),
-        env_type: opt("EnvType"),
-        page_num: opt("PageNum"),
-        page_size: opt("PageSize"),
+        business_code: Opt("BusinessCode", Plain),
+        env_type: Opt("EnvType", Plain),
+        page_num: Opt("PageNum", Plain),
+        page_size: Opt("PageSize", Plain),
         ..Default::default()
     });
 
@@ -7265,7 +7216,7 @@ pub mod list_cluster {
 
     /// The `Data` object of the `ListCluster` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Data {
         /// 业务域
         ///
@@ -7345,31 +7296,31 @@ pub mod list_cluster {
         pub vswitch_ids: Vec<String>,
     }
     apigen_runtime::wire_object!(Data {
-        business_code: opt("BusinessCode", StringLenientOpt),
-        cluster_title: opt("ClusterTitle", StringLenientOpt),
-        create_status: opt("CreateStatus", StringLenientOpt),
-        env_type: opt("EnvType", StringLenientOpt),
-        id: opt("Id", LenientOpt),
-        instance_id: opt("InstanceId", StringLenientOpt),
-        key_pair: opt("KeyPair", StringLenientOpt),
-        net_plug: opt("NetPlug", StringLenientOpt),
-        password: opt("Password", StringLenientOpt),
-        pod_cidr: opt("PodCIDR", StringLenientOpt),
-        region_id: opt("RegionId", StringLenientOpt),
-        region_name: opt("RegionName", StringLenientOpt),
-        service_cidr: opt("ServiceCIDR", StringLenientOpt),
-        status: opt("Status", StringLenientOpt),
-        vpc_id: opt("VpcId", StringLenientOpt),
-        work_load_cpu: opt("WorkLoadCpu", StringLenientOpt),
-        work_load_mem: opt("WorkLoadMem", StringLenientOpt),
-        ecs_ids: field("EcsIds", ListLenient),
-        vswitch_ids: field("VswitchIds", ListLenient),
+        business_code: Opt("BusinessCode", StringLenientOpt),
+        cluster_title: Opt("ClusterTitle", StringLenientOpt),
+        create_status: Opt("CreateStatus", StringLenientOpt),
+        env_type: Opt("EnvType", StringLenientOpt),
+        id: Opt("Id", LenientOpt),
+        instance_id: Opt("InstanceId", StringLenientOpt),
+        key_pair: Opt("KeyPair", StringLenientOpt),
+        net_plug: Opt("NetPlug", StringLenientOpt),
+        password: Opt("Password", StringLenientOpt),
+        pod_cidr: Opt("PodCIDR", StringLenientOpt),
+        region_id: Opt("RegionId", StringLenientOpt),
+        region_name: Opt("RegionName", StringLenientOpt),
+        service_cidr: Opt("ServiceCIDR", StringLenientOpt),
+        status: Opt("Status", StringLenientOpt),
+        vpc_id: Opt("VpcId", StringLenientOpt),
+        work_load_cpu: Opt("WorkLoadCpu", StringLenientOpt),
+        work_load_mem: Opt("WorkLoadMem", StringLenientOpt),
+        ecs_ids: Field("EcsIds", ListLenient),
+        vswitch_ids: Field("VswitchIds", ListLenient),
         ..Default::default()
     });
 
     /// Response of `ListCluster` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListClusterResponse {
         /// 返回码
         ///
@@ -7401,13 +7352,13 @@ pub mod list_cluster {
         pub data: Vec<Data>,
     }
     apigen_runtime::wire_object!(ListClusterResponse {
-        code: opt("Code", LenientOpt),
-        error_msg: opt("ErrorMsg", StringLenientOpt),
-        page_number: opt("PageNumber", LenientOpt),
-        page_size: opt("PageSize", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        total_count: opt("TotalCount", LenientOpt),
-        data: field("Data", List),
+        code: Opt("Code", LenientOpt),
+        error_msg: Opt("ErrorMsg", StringLenientOpt),
+        page_number: Opt("PageNumber", LenientOpt),
+        page_size: Opt("PageSize", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        total_count: Opt("TotalCount", LenientOpt),
+        data: Field("Data", List),
         ..Default::default()
     });
 }
@@ -7422,7 +7373,6 @@ pub mod delete_cluster {
     ///
     /// Source: section 5.4.2, line 5108.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteClusterRequest {
         /// 集群实例id
         ///
@@ -7431,7 +7381,7 @@ pub mod delete_cluster {
     }
     apigen_runtime::wire_object!(
         DeleteClusterRequest {
-            cluster_instance_id: field("ClusterInstanceId")
+            cluster_instance_id: Field("ClusterInstanceId", Plain)
         },
         required = ["ClusterInstanceId"]
     );
@@ -7447,7 +7397,7 @@ pub mod delete_cluster {
 
     /// Response of `DeleteCluster` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteClusterResponse {
         /// 返回码 0表示成功， 其他表示失败
         ///
@@ -7471,11 +7421,11 @@ pub mod delete_cluster {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(DeleteClusterResponse {
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
-        result: opt("Result"),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -7490,7 +7440,6 @@ pub mod list_cluster_node {
     ///
     /// Source: section 5.4.3, line 5181.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListClusterNodeRequest {
         /// 集群实例id
         ///
@@ -7507,9 +7456,9 @@ pub mod list_cluster_node {
     }
     apigen_runtime::wire_object!(
         ListClusterNodeRequest {
-            cluster_instance_id: field("ClusterInstanceId"),
-            page_num: opt("PageNum"),
-            page_size: opt("PageSize")
+            cluster_instance_id: Field("ClusterInstanceId", Plain),
+            page_num: Opt("PageNum", Plain),
+            page_size: Opt("PageSize", Plain)
         },
         required = ["ClusterInstanceId"]
     );
@@ -7539,7 +7488,7 @@ pub mod list_cluster_node {
 
     /// Response of `ListClusterNode` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListClusterNodeResponse {
         /// 返回码
         ///
@@ -7571,13 +7520,13 @@ pub mod list_cluster_node {
         pub data: Vec<Data>,
     }
     apigen_runtime::wire_object!(ListClusterNodeResponse {
-        code: opt("Code", LenientOpt),
-        error_msg: opt("ErrorMsg", StringLenientOpt),
-        page_number: opt("PageNumber", LenientOpt),
-        page_size: opt("PageSize", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        total_count: opt("TotalCount", LenientOpt),
-        data: field("Data", List),
+        code: Opt("Code", LenientOpt),
+        error_msg: Opt("ErrorMsg", StringLenientOpt),
+        page_number: Opt("PageNumber", LenientOpt),
+        page_size: Opt("PageSize", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        total_count: Opt("TotalCount", LenientOpt),
+        data: Field("Data", List),
         ..Default::default()
     });
 }
@@ -7590,7 +7539,6 @@ pub mod query_cluster_detail {
     ///
     /// Source: section 5.4.4, line 5557.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct QueryClusterDetailRequest {
         /// 集群实例id
         ///
@@ -7599,7 +7547,7 @@ pub mod query_cluster_detail {
     }
     apigen_runtime::wire_object!(
         QueryClusterDetailRequest {
-            cluster_instance_id: field("ClusterInstanceId")
+            cluster_instance_id: Field("ClusterInstanceId", Plain)
         },
         required = ["ClusterInstanceId"]
     );
@@ -7615,7 +7563,7 @@ pub mod query_cluster_detail {
 
     /// The `BasicInfo` object of the `QueryClusterDetail` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct BasicInfo {
         /// 业务域
         ///
@@ -7683,28 +7631,28 @@ pub mod query_cluster_detail {
         pub vswitchs: Vec<String>,
     }
     apigen_runtime::wire_object!(BasicInfo {
-        business_code: opt("BusinessCode", StringLenientOpt),
-        cluster_id: opt("ClusterId", LenientOpt),
-        cluster_instance_id: opt("ClusterInstanceId", StringLenientOpt),
-        cluster_name: opt("ClusterName", StringLenientOpt),
-        env_type: opt("EnvType", StringLenientOpt),
-        has_install_arms_pilot: opt("HasInstallArmsPilot", LenientOpt),
-        has_install_log_controller: opt("HasInstallLogController", LenientOpt),
-        install_arms_in_process: opt("InstallArmsInProcess", LenientOpt),
-        install_log_in_process: opt("InstallLogInProcess", LenientOpt),
-        main_user_id: opt("MainUserId", StringLenientOpt),
-        region_id: opt("RegionId", StringLenientOpt),
-        region_name: opt("RegionName", StringLenientOpt),
-        user_nick: opt("UserNick", StringLenientOpt),
-        vpc_id: opt("VpcId", StringLenientOpt),
-        ecs_ids: field("EcsIds", ListLenient),
-        vswitchs: field("Vswitchs", ListLenient),
+        business_code: Opt("BusinessCode", StringLenientOpt),
+        cluster_id: Opt("ClusterId", LenientOpt),
+        cluster_instance_id: Opt("ClusterInstanceId", StringLenientOpt),
+        cluster_name: Opt("ClusterName", StringLenientOpt),
+        env_type: Opt("EnvType", StringLenientOpt),
+        has_install_arms_pilot: Opt("HasInstallArmsPilot", LenientOpt),
+        has_install_log_controller: Opt("HasInstallLogController", LenientOpt),
+        install_arms_in_process: Opt("InstallArmsInProcess", LenientOpt),
+        install_log_in_process: Opt("InstallLogInProcess", LenientOpt),
+        main_user_id: Opt("MainUserId", StringLenientOpt),
+        region_id: Opt("RegionId", StringLenientOpt),
+        region_name: Opt("RegionName", StringLenientOpt),
+        user_nick: Opt("UserNick", StringLenientOpt),
+        vpc_id: Opt("VpcId", StringLenientOpt),
+        ecs_ids: Field("EcsIds", ListLenient),
+        vswitchs: Field("Vswitchs", ListLenient),
         ..Default::default()
     });
 
     /// The `InstanceInfo` object of the `QueryClusterDetail` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct InstanceInfo {
         /// 已部署POD数量
         ///
@@ -7724,16 +7672,16 @@ pub mod query_cluster_detail {
         pub available_pod_info_list: Vec<String>,
     }
     apigen_runtime::wire_object!(InstanceInfo {
-        allocate_pod_count: opt("AllocatePodCount", LenientOpt),
-        app_count: opt("AppCount", LenientOpt),
-        allocated_pod_info_list: field("AllocatedPodInfoList", ListLenient),
-        available_pod_info_list: field("AvailablePodInfoList", ListLenient),
+        allocate_pod_count: Opt("AllocatePodCount", LenientOpt),
+        app_count: Opt("AppCount", LenientOpt),
+        allocated_pod_info_list: Field("AllocatedPodInfoList", ListLenient),
+        available_pod_info_list: Field("AvailablePodInfoList", ListLenient),
         ..Default::default()
     });
 
     /// The `NetInfo` object of the `QueryClusterDetail` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct NetInfo {
         /// 网络插件类型
         ///
@@ -7749,15 +7697,15 @@ pub mod query_cluster_detail {
         pub service_cidr: Option<String>,
     }
     apigen_runtime::wire_object!(NetInfo {
-        net_plug_type: opt("NetPlugType", StringLenientOpt),
-        prod_cidr: opt("ProdCIDR", StringLenientOpt),
-        service_cidr: opt("ServiceCIDR", StringLenientOpt),
+        net_plug_type: Opt("NetPlugType", StringLenientOpt),
+        prod_cidr: Opt("ProdCIDR", StringLenientOpt),
+        service_cidr: Opt("ServiceCIDR", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `WorkLoad` object of the `QueryClusterDetail` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct WorkLoad {
         /// 节点总数
         ///
@@ -7829,29 +7777,29 @@ pub mod query_cluster_detail {
         pub mem_use_percent: Option<String>,
     }
     apigen_runtime::wire_object!(WorkLoad {
-        all_node_count: opt("AllNodeCount", LenientOpt),
-        allocate_all_pod_count: opt("AllocateAllPodCount", LenientOpt),
-        allocate_app_pod_count: opt("AllocateAppPodCount", LenientOpt),
-        cpu_capacity_total: opt("CpuCapacityTotal", StringLenientOpt),
-        cpu_level: opt("CpuLevel", StringLenientOpt),
-        cpu_request: opt("CpuRequest", StringLenientOpt),
-        cpu_request_percent: opt("CpuRequestPercent", StringLenientOpt),
-        cpu_total: opt("CpuTotal", StringLenientOpt),
-        cpu_use: opt("CpuUse", StringLenientOpt),
-        cpu_use_percent: opt("CpuUsePercent", StringLenientOpt),
-        mem_capacity_total: opt("MemCapacityTotal", StringLenientOpt),
-        mem_level: opt("MemLevel", StringLenientOpt),
-        mem_request: opt("MemRequest", StringLenientOpt),
-        mem_request_percent: opt("MemRequestPercent", StringLenientOpt),
-        mem_total: opt("MemTotal", StringLenientOpt),
-        mem_use: opt("MemUse", StringLenientOpt),
-        mem_use_percent: opt("MemUsePercent", StringLenientOpt),
+        all_node_count: Opt("AllNodeCount", LenientOpt),
+        allocate_all_pod_count: Opt("AllocateAllPodCount", LenientOpt),
+        allocate_app_pod_count: Opt("AllocateAppPodCount", LenientOpt),
+        cpu_capacity_total: Opt("CpuCapacityTotal", StringLenientOpt),
+        cpu_level: Opt("CpuLevel", StringLenientOpt),
+        cpu_request: Opt("CpuRequest", StringLenientOpt),
+        cpu_request_percent: Opt("CpuRequestPercent", StringLenientOpt),
+        cpu_total: Opt("CpuTotal", StringLenientOpt),
+        cpu_use: Opt("CpuUse", StringLenientOpt),
+        cpu_use_percent: Opt("CpuUsePercent", StringLenientOpt),
+        mem_capacity_total: Opt("MemCapacityTotal", StringLenientOpt),
+        mem_level: Opt("MemLevel", StringLenientOpt),
+        mem_request: Opt("MemRequest", StringLenientOpt),
+        mem_request_percent: Opt("MemRequestPercent", StringLenientOpt),
+        mem_total: Opt("MemTotal", StringLenientOpt),
+        mem_use: Opt("MemUse", StringLenientOpt),
+        mem_use_percent: Opt("MemUsePercent", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `Result` object of the `QueryClusterDetail` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Result2 {
         /// 每个节点工作负载
         ///
@@ -7875,17 +7823,17 @@ pub mod query_cluster_detail {
         pub work_load: Option<WorkLoad>,
     }
     apigen_runtime::wire_object!(Result2 {
-        node_work_load_list: field("NodeWorkLoadList", ListLenient),
-        basic_info: opt("BasicInfo"),
-        instance_info: opt("InstanceInfo"),
-        net_info: opt("NetInfo"),
-        work_load: opt("WorkLoad"),
+        node_work_load_list: Field("NodeWorkLoadList", ListLenient),
+        basic_info: Opt("BasicInfo", Plain),
+        instance_info: Opt("InstanceInfo", Plain),
+        net_info: Opt("NetInfo", Plain),
+        work_load: Opt("WorkLoad", Plain),
         ..Default::default()
     });
 
     /// Response of `QueryClusterDetail` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct QueryClusterDetailResponse {
         /// 返回码
         ///
@@ -7909,11 +7857,11 @@ pub mod query_cluster_detail {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(QueryClusterDetailResponse {
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
-        result: opt("Result"),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -7928,7 +7876,6 @@ pub mod add_cluster_node {
     ///
     /// Source: section 5.4.5, line 6112.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct AddClusterNodeRequest {
         /// 集群实例id
         ///
@@ -7943,8 +7890,8 @@ pub mod add_cluster_node {
     }
     apigen_runtime::wire_object!(
         AddClusterNodeRequest {
-            cluster_instance_id: field("ClusterInstanceId"),
-            ecs_instance_id_list: field("EcsInstanceIdList")
+            cluster_instance_id: Field("ClusterInstanceId", Plain),
+            ecs_instance_id_list: Field("EcsInstanceIdList", Plain)
         },
         required = ["ClusterInstanceId", "EcsInstanceIdList"]
     );
@@ -7964,7 +7911,7 @@ pub mod add_cluster_node {
 
     /// Response of `AddClusterNode` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct AddClusterNodeResponse {
         /// 返回码，0表示成功
         ///
@@ -7988,11 +7935,11 @@ pub mod add_cluster_node {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(AddClusterNodeResponse {
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
-        result: opt("Result"),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -8007,7 +7954,6 @@ pub mod remove_cluster_node {
     ///
     /// Source: section 5.4.6, line 6184.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct RemoveClusterNodeRequest {
         /// 集群实例id
         ///
@@ -8022,8 +7968,8 @@ pub mod remove_cluster_node {
     }
     apigen_runtime::wire_object!(
         RemoveClusterNodeRequest {
-            cluster_instance_id: field("ClusterInstanceId"),
-            ecs_instance_id_list: field("EcsInstanceIdList")
+            cluster_instance_id: Field("ClusterInstanceId", Plain),
+            ecs_instance_id_list: Field("EcsInstanceIdList", Plain)
         },
         required = ["ClusterInstanceId", "EcsInstanceIdList"]
     );
@@ -8043,7 +7989,7 @@ pub mod remove_cluster_node {
 
     /// Response of `RemoveClusterNode` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct RemoveClusterNodeResponse {
         /// 返回码
         ///
@@ -8067,11 +8013,11 @@ pub mod remove_cluster_node {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(RemoveClusterNodeResponse {
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
-        result: opt("Result"),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -8084,7 +8030,6 @@ pub mod create_cluster {
     ///
     /// Source: section 5.4.7, line 6256.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateClusterRequest {
         /// 业务域： JST 聚石塔, NEW_RETAIL新零售, MINI_APP小程序云, SUPPLY供应链 MESSAGE消息业务
         ///
@@ -8177,26 +8122,26 @@ pub mod create_cluster {
     }
     apigen_runtime::wire_object!(
         CreateClusterRequest {
-            business_code: field("BusinessCode"),
-            cluster_env_type: field("ClusterEnvType"),
-            cluster_title: field("ClusterTitle"),
-            cluster_type: field("ClusterType"),
-            region_id: field("RegionId"),
-            vpc_id: field("VpcId"),
-            vswitchids: field("Vswitchids"),
-            cloud_monitor_flags: opt("CloudMonitorFlags"),
-            cluster_id: opt("ClusterId"),
-            create_with_arms_integration: opt("CreateWithArmsIntegration"),
-            create_with_log_integration: opt("CreateWithLogIntegration"),
-            key_pair: opt("KeyPair"),
-            net_plug: opt("NetPlug"),
-            password: opt("Password"),
-            pod_cidr: opt("PodCIDR"),
-            private_zone: opt("PrivateZone"),
-            public_slb: opt("PublicSlb"),
-            region_name: opt("RegionName"),
-            service_cidr: opt("ServiceCIDR"),
-            snat_entry: opt("SnatEntry")
+            business_code: Field("BusinessCode", Plain),
+            cluster_env_type: Field("ClusterEnvType", Plain),
+            cluster_title: Field("ClusterTitle", Plain),
+            cluster_type: Field("ClusterType", Plain),
+            region_id: Field("RegionId", Plain),
+            vpc_id: Field("VpcId", Plain),
+            vswitchids: Field("Vswitchids", Plain),
+            cloud_monitor_flags: Opt("CloudMonitorFlags", Plain),
+            cluster_id: Opt("ClusterId", Plain),
+            create_with_arms_integration: Opt("CreateWithArmsIntegration", Plain),
+            create_with_log_integration: Opt("CreateWithLogIntegration", Plain),
+            key_pair: Opt("KeyPair", Plain),
+            net_plug: Opt("NetPlug", Plain),
+            password: Opt("Password", Plain),
+            pod_cidr: Opt("PodCIDR", Plain),
+            private_zone: Opt("PrivateZone", Plain),
+            public_slb: Opt("PublicSlb", Plain),
+            region_name: Opt("RegionName", Plain),
+            service_cidr: Opt("ServiceCIDR", Plain),
+            snat_entry: Opt("SnatEntry", Plain)
         },
         required = [
             "BusinessCode",
@@ -8331,7 +8276,7 @@ pub mod create_cluster {
 
     /// The `Result` object of the `CreateCluster` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Result2 {
         /// 集群实例id
         ///
@@ -8339,13 +8284,13 @@ pub mod create_cluster {
         pub cluster_instance_id: Option<String>,
     }
     apigen_runtime::wire_object!(Result2 {
-        cluster_instance_id: opt("ClusterInstanceId", StringLenientOpt),
+        cluster_instance_id: Opt("ClusterInstanceId", StringLenientOpt),
         ..Default::default()
     });
 
     /// Response of `CreateCluster` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateClusterResponse {
         /// 返回码
         ///
@@ -8369,11 +8314,11 @@ pub mod create_cluster {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(CreateClusterResponse {
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        success: opt("Success", LenientOpt),
-        result: opt("Result"),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        success: Opt("Success", LenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -8388,7 +8333,6 @@ pub mod list_available_cluster_node {
     ///
     /// Source: section 5.4.8, line 6367.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct ListAvailableClusterNodeRequest {
         /// 集群实例id
         ///
@@ -8405,9 +8349,9 @@ pub mod list_available_cluster_node {
     }
     apigen_runtime::wire_object!(
         ListAvailableClusterNodeRequest {
-            cluster_instance_id: field("ClusterInstanceId"),
-            page_num: opt("PageNum"),
-            page_size: opt("PageSize")
+            cluster_instance_id: Field("ClusterInstanceId", Plain),
+            page_num: Opt("PageNum", Plain),
+            page_size: Opt("PageSize", Plain)
         },
         required = ["ClusterInstanceId"]
     );
@@ -8437,7 +8381,7 @@ pub mod list_available_cluster_node {
 
     /// Response of `ListAvailableClusterNode` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct ListAvailableClusterNodeResponse {
         /// 返回码
         ///
@@ -8469,13 +8413,13 @@ pub mod list_available_cluster_node {
         pub data: Vec<Data>,
     }
     apigen_runtime::wire_object!(ListAvailableClusterNodeResponse {
-        code: opt("Code", LenientOpt),
-        error_msg: opt("ErrorMsg", StringLenientOpt),
-        page_number: opt("PageNumber", LenientOpt),
-        page_size: opt("PageSize", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        total_count: opt("TotalCount", LenientOpt),
-        data: field("Data", List),
+        code: Opt("Code", LenientOpt),
+        error_msg: Opt("ErrorMsg", StringLenientOpt),
+        page_number: Opt("PageNumber", LenientOpt),
+        page_size: Opt("PageSize", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        total_count: Opt("TotalCount", LenientOpt),
+        data: Field("Data", List),
         ..Default::default()
     });
 }
@@ -8488,7 +8432,6 @@ pub mod describe_databases {
     ///
     /// Source: section 6.1, line 6659.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeDatabasesRequest {
         /// 实例ID
         ///
@@ -8497,7 +8440,7 @@ pub mod describe_databases {
     }
     apigen_runtime::wire_object!(
         DescribeDatabasesRequest {
-            instance_id: field("InstanceId")
+            instance_id: Field("InstanceId", Plain)
         },
         required = ["InstanceId"]
     );
@@ -8554,7 +8497,7 @@ pub mod describe_databases {
 
     /// The `Accounts` object of the `DescribeDatabases` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Accounts {
         /// 账号对该数据库具有的权限。
         ///
@@ -8570,15 +8513,15 @@ pub mod describe_databases {
         pub account: Option<String>,
     }
     apigen_runtime::wire_object!(Accounts {
-        account_privilege_detail: opt("AccountPrivilegeDetail", StringLenientOpt),
-        account_privilege: opt("AccountPrivilege"),
-        account: opt("Account", StringLenientOpt),
+        account_privilege_detail: Opt("AccountPrivilegeDetail", StringLenientOpt),
+        account_privilege: Opt("AccountPrivilege", Plain),
+        account: Opt("Account", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `Databases` object of the `DescribeDatabases` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Databases {
         /// 数据库名称
         ///
@@ -8610,19 +8553,19 @@ pub mod describe_databases {
         pub accounts: Vec<Accounts>,
     }
     apigen_runtime::wire_object!(Databases {
-        db_name: opt("DBName", StringLenientOpt),
-        db_status: opt("DBStatus"),
-        db_description: opt("DBDescription", StringLenientOpt),
-        engine: opt("Engine", StringLenientOpt),
-        character_set_name: opt("CharacterSetName", StringLenientOpt),
-        db_instance_id: opt("DBInstanceId", StringLenientOpt),
-        accounts: field("Accounts", List),
+        db_name: Opt("DBName", StringLenientOpt),
+        db_status: Opt("DBStatus", Plain),
+        db_description: Opt("DBDescription", StringLenientOpt),
+        engine: Opt("Engine", StringLenientOpt),
+        character_set_name: Opt("CharacterSetName", StringLenientOpt),
+        db_instance_id: Opt("DBInstanceId", StringLenientOpt),
+        accounts: Field("Accounts", List),
         ..Default::default()
     });
 
     /// The `Result` object of the `DescribeDatabases` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Result2 {
         /// 数据库信息列表
         ///
@@ -8630,13 +8573,13 @@ pub mod describe_databases {
         pub databases: Vec<Databases>,
     }
     apigen_runtime::wire_object!(Result2 {
-        databases: field("Databases", List),
+        databases: Field("Databases", List),
         ..Default::default()
     });
 
     /// Response of `DescribeDatabases` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DescribeDatabasesResponse {
         /// 响应统一code
         ///
@@ -8656,10 +8599,10 @@ pub mod describe_databases {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(DescribeDatabasesResponse {
-        code: opt("Code", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        result: opt("Result"),
+        code: Opt("Code", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -8672,7 +8615,6 @@ pub mod delete_rds_account {
     ///
     /// Source: section 6.2, line 6767.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteRdsAccountRequest {
         /// 需要删除的数据库账号名称。
         ///
@@ -8685,8 +8627,8 @@ pub mod delete_rds_account {
     }
     apigen_runtime::wire_object!(
         DeleteRdsAccountRequest {
-            account_name: field("AccountName"),
-            db_instance_id: field("DbInstanceId")
+            account_name: Field("AccountName", Plain),
+            db_instance_id: Field("DbInstanceId", Plain)
         },
         required = ["AccountName", "DbInstanceId"]
     );
@@ -8703,7 +8645,7 @@ pub mod delete_rds_account {
 
     /// The `Result` object of the `DeleteRdsAccount` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Result2 {
         /// 请求ID。
         ///
@@ -8711,13 +8653,13 @@ pub mod delete_rds_account {
         pub request_id: Option<String>,
     }
     apigen_runtime::wire_object!(Result2 {
-        request_id: opt("RequestId", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
         ..Default::default()
     });
 
     /// Response of `DeleteRdsAccount` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteRdsAccountResponse {
         /// 请求ID。
         ///
@@ -8737,10 +8679,10 @@ pub mod delete_rds_account {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(DeleteRdsAccountResponse {
-        request_id: opt("RequestId", StringLenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        code: opt("Code", LenientOpt),
-        result: opt("Result"),
+        request_id: Opt("RequestId", StringLenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        code: Opt("Code", LenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -8753,7 +8695,6 @@ pub mod describe_rds_accounts {
     ///
     /// Source: section 6.3, line 6837.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DescribeRdsAccountsRequest {
         /// 实例ID
         ///
@@ -8766,8 +8707,8 @@ pub mod describe_rds_accounts {
     }
     apigen_runtime::wire_object!(
         DescribeRdsAccountsRequest {
-            db_instance_id: field("DbInstanceId"),
-            account_name: opt("AccountName")
+            db_instance_id: Field("DbInstanceId", Plain),
+            account_name: Opt("AccountName", Plain)
         },
         required = ["DbInstanceId"]
     );
@@ -8860,7 +8801,7 @@ pub mod describe_rds_accounts {
 
     /// The `DatabasePrivileges` object of the `DescribeRdsAccounts` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DatabasePrivileges {
         /// 数据库名称。
         ///
@@ -8876,15 +8817,15 @@ pub mod describe_rds_accounts {
         pub account_privilege_detail: Option<String>,
     }
     apigen_runtime::wire_object!(DatabasePrivileges {
-        db_name: opt("DBName", StringLenientOpt),
-        account_privilege: opt("AccountPrivilege"),
-        account_privilege_detail: opt("AccountPrivilegeDetail", StringLenientOpt),
+        db_name: Opt("DBName", StringLenientOpt),
+        account_privilege: Opt("AccountPrivilege", Plain),
+        account_privilege_detail: Opt("AccountPrivilegeDetail", StringLenientOpt),
         ..Default::default()
     });
 
     /// The `Accounts` object of the `DescribeRdsAccounts` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Accounts {
         /// 账号状态： · Unavailable：不可用； · Available：可用。
         ///
@@ -8916,19 +8857,19 @@ pub mod describe_rds_accounts {
         pub database_privileges: Vec<DatabasePrivileges>,
     }
     apigen_runtime::wire_object!(Accounts {
-        account_status: opt("AccountStatus"),
-        account_description: opt("AccountDescription", StringLenientOpt),
-        account_name: opt("AccountName", StringLenientOpt),
-        account_type: opt("AccountType"),
-        priv_exceeded: opt("PrivExceeded"),
-        db_instance_id: opt("DBInstanceId", StringLenientOpt),
-        database_privileges: field("DatabasePrivileges", List),
+        account_status: Opt("AccountStatus", Plain),
+        account_description: Opt("AccountDescription", StringLenientOpt),
+        account_name: Opt("AccountName", StringLenientOpt),
+        account_type: Opt("AccountType", Plain),
+        priv_exceeded: Opt("PrivExceeded", Plain),
+        db_instance_id: Opt("DBInstanceId", StringLenientOpt),
+        database_privileges: Field("DatabasePrivileges", List),
         ..Default::default()
     });
 
     /// The `Result` object of the `DescribeRdsAccounts` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Result2 {
         /// 账号信息结果集
         ///
@@ -8936,13 +8877,13 @@ pub mod describe_rds_accounts {
         pub accounts: Vec<Accounts>,
     }
     apigen_runtime::wire_object!(Result2 {
-        accounts: field("Accounts", List),
+        accounts: Field("Accounts", List),
         ..Default::default()
     });
 
     /// Response of `DescribeRdsAccounts` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DescribeRdsAccountsResponse {
         /// 响应统一code
         ///
@@ -8962,10 +8903,10 @@ pub mod describe_rds_accounts {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(DescribeRdsAccountsResponse {
-        code: opt("Code", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        result: opt("Result"),
+        code: Opt("Code", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }
@@ -9003,7 +8944,6 @@ pub mod grant_db_to_account {
     ///
     /// Source: section 6.4, line 6966.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct GrantDbToAccountRequest {
         /// 账号名称。
         ///
@@ -9024,10 +8964,10 @@ pub mod grant_db_to_account {
     }
     apigen_runtime::wire_object!(
         GrantDbToAccountRequest {
-            account_name: field("AccountName"),
-            account_privilege: field("AccountPrivilege"),
-            db_instance_id: field("DbInstanceId"),
-            db_name: field("DbName")
+            account_name: Field("AccountName", Plain),
+            account_privilege: Field("AccountPrivilege", Plain),
+            db_instance_id: Field("DbInstanceId", Plain),
+            db_name: Field("DbName", Plain)
         },
         required = ["AccountName", "AccountPrivilege", "DbInstanceId", "DbName"]
     );
@@ -9051,7 +8991,7 @@ pub mod grant_db_to_account {
 
     /// Response of `GrantDbToAccount` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct GrantDbToAccountResponse {
         /// 响应统一code。
         ///
@@ -9067,9 +9007,9 @@ pub mod grant_db_to_account {
         pub err_msg: Option<String>,
     }
     apigen_runtime::wire_object!(GrantDbToAccountResponse {
-        code: opt("Code", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
+        code: Opt("Code", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -9082,7 +9022,6 @@ pub mod create_db {
     ///
     /// Source: section 6.5, line 7033.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct CreateDbRequest {
         /// · 字符集，取值： 1. MySQL/MariaDB类型： utf8、gbk、latin1、utf8mb4； #### 1. SQLServer类型： Chinese_PRC_CI_AS、Chinese_PRC_CS_AS、SQL_Latin1_General_CI_AS、SQL_Latin1_General_CP1_CS_AS、Chinese_PRC_BIN。
         ///
@@ -9107,10 +9046,10 @@ pub mod create_db {
     }
     apigen_runtime::wire_object!(
         CreateDbRequest {
-            character_set_name: field("CharacterSetName"),
-            db_instance_id: field("DbInstanceId"),
-            db_name: field("DbName"),
-            db_description: opt("DbDescription")
+            character_set_name: Field("CharacterSetName", Plain),
+            db_instance_id: Field("DbInstanceId", Plain),
+            db_name: Field("DbName", Plain),
+            db_description: Opt("DbDescription", Plain)
         },
         required = ["CharacterSetName", "DbInstanceId", "DbName"]
     );
@@ -9139,7 +9078,7 @@ pub mod create_db {
 
     /// Response of `CreateDb` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct CreateDbResponse {
         /// 返回结果code
         ///
@@ -9155,9 +9094,9 @@ pub mod create_db {
         pub err_msg: Option<String>,
     }
     apigen_runtime::wire_object!(CreateDbResponse {
-        code: opt("Code", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
+        code: Opt("Code", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -9170,7 +9109,6 @@ pub mod delete_database {
     ///
     /// Source: section 6.6, line 7095.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct DeleteDatabaseRequest {
         /// 实例ID。
         ///
@@ -9183,8 +9121,8 @@ pub mod delete_database {
     }
     apigen_runtime::wire_object!(
         DeleteDatabaseRequest {
-            db_instance_id: field("DBInstanceId"),
-            db_name: field("DBName")
+            db_instance_id: Field("DBInstanceId", Plain),
+            db_name: Field("DBName", Plain)
         },
         required = ["DBInstanceId", "DBName"]
     );
@@ -9201,7 +9139,7 @@ pub mod delete_database {
 
     /// Response of `DeleteDatabase` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct DeleteDatabaseResponse {
         /// 统一响应码。
         ///
@@ -9217,9 +9155,9 @@ pub mod delete_database {
         pub err_msg: Option<String>,
     }
     apigen_runtime::wire_object!(DeleteDatabaseResponse {
-        code: opt("Code", LenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
+        code: Opt("Code", LenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
         ..Default::default()
     });
 }
@@ -9235,7 +9173,6 @@ pub mod get_rds_back_up {
     ///
     /// Source: section 6.7, line 7167.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq)]
     pub struct GetRdsBackUpRequest {
         /// 实例ID。
         ///
@@ -9264,11 +9201,11 @@ pub mod get_rds_back_up {
     }
     apigen_runtime::wire_object!(
         GetRdsBackUpRequest {
-            db_instance_id: field("DbInstanceId"),
-            backup_id: opt("BackupId"),
-            backup_type: opt("BackupType"),
-            page_number: opt("PageNumber"),
-            page_size: opt("PageSize")
+            db_instance_id: Field("DbInstanceId", Plain),
+            backup_id: Opt("BackupId", Plain),
+            backup_type: Opt("BackupType", Plain),
+            page_number: Opt("PageNumber", Plain),
+            page_size: Opt("PageSize", Plain)
         },
         required = ["DbInstanceId"]
     );
@@ -9379,7 +9316,7 @@ pub mod get_rds_back_up {
 
     /// The `Items` object of the `GetRdsBackUp` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Items {
         /// 备份集ID.
         ///
@@ -9451,29 +9388,29 @@ pub mod get_rds_back_up {
         pub meta_status: Option<MetaStatus>,
     }
     apigen_runtime::wire_object!(Items {
-        backup_id: opt("BackupId", StringLenientOpt),
-        db_instance_id: opt("DBInstanceId", StringLenientOpt),
-        backup_status: opt("BackupStatus", StringLenientOpt),
-        backup_start_time: opt("BackupStartTime", StringLenientOpt),
-        backup_end_time: opt("BackupEndTime", StringLenientOpt),
-        backup_type: opt("BackupType"),
-        backup_mode: opt("BackupMode"),
-        backup_method: opt("BackupMethod"),
-        backup_location: opt("BackupLocation", StringLenientOpt),
-        backup_extra_action_status: opt("BackupExtraActionStatus", StringLenientOpt),
-        backup_scale: opt("BackupScale", StringLenientOpt),
-        backup_db_names: opt("BackupDBNames", StringLenientOpt),
-        total_backup_size: opt("TotalBackupSize", LenientOpt),
-        backup_size: opt("BackupSize", LenientOpt),
-        host_instance_id: opt("HostInstanceID", StringLenientOpt),
-        store_status: opt("StoreStatus"),
-        meta_status: opt("MetaStatus"),
+        backup_id: Opt("BackupId", StringLenientOpt),
+        db_instance_id: Opt("DBInstanceId", StringLenientOpt),
+        backup_status: Opt("BackupStatus", StringLenientOpt),
+        backup_start_time: Opt("BackupStartTime", StringLenientOpt),
+        backup_end_time: Opt("BackupEndTime", StringLenientOpt),
+        backup_type: Opt("BackupType", Plain),
+        backup_mode: Opt("BackupMode", Plain),
+        backup_method: Opt("BackupMethod", Plain),
+        backup_location: Opt("BackupLocation", StringLenientOpt),
+        backup_extra_action_status: Opt("BackupExtraActionStatus", StringLenientOpt),
+        backup_scale: Opt("BackupScale", StringLenientOpt),
+        backup_db_names: Opt("BackupDBNames", StringLenientOpt),
+        total_backup_size: Opt("TotalBackupSize", LenientOpt),
+        backup_size: Opt("BackupSize", LenientOpt),
+        host_instance_id: Opt("HostInstanceID", StringLenientOpt),
+        store_status: Opt("StoreStatus", Plain),
+        meta_status: Opt("MetaStatus", Plain),
         ..Default::default()
     });
 
     /// The `Result` object of the `GetRdsBackUp` response.
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct Result2 {
         /// 总记录数。
         ///
@@ -9497,17 +9434,17 @@ pub mod get_rds_back_up {
         pub items: Vec<Items>,
     }
     apigen_runtime::wire_object!(Result2 {
-        total_record_count: opt("TotalRecordCount", StringLenientOpt),
-        page_number: opt("PageNumber", StringLenientOpt),
-        page_record_count: opt("PageRecordCount", StringLenientOpt),
-        total_backup_size: opt("TotalBackupSize", LenientOpt),
-        items: field("Items", List),
+        total_record_count: Opt("TotalRecordCount", StringLenientOpt),
+        page_number: Opt("PageNumber", StringLenientOpt),
+        page_record_count: Opt("PageRecordCount", StringLenientOpt),
+        total_backup_size: Opt("TotalBackupSize", LenientOpt),
+        items: Field("Items", List),
         ..Default::default()
     });
 
     /// Response of `GetRdsBackUp` (HTTP 200).
     #[non_exhaustive]
-    #[derive(Debug, Clone, PartialEq, Default)]
+    #[derive(Default)]
     pub struct GetRdsBackUpResponse {
         /// 响应统一code。
         ///
@@ -9527,10 +9464,10 @@ pub mod get_rds_back_up {
         pub result: Option<Result2>,
     }
     apigen_runtime::wire_object!(GetRdsBackUpResponse {
-        code: opt("Code", LenientOpt),
-        err_msg: opt("ErrMsg", StringLenientOpt),
-        request_id: opt("RequestId", StringLenientOpt),
-        result: opt("Result"),
+        code: Opt("Code", LenientOpt),
+        err_msg: Opt("ErrMsg", StringLenientOpt),
+        request_id: Opt("RequestId", StringLenientOpt),
+        result: Opt("Result", Plain),
         ..Default::default()
     });
 }

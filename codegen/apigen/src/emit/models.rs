@@ -5,9 +5,10 @@
 //! than once with the same definition is emitted once in a shared module (`types`) and
 //! re-exported by each operation module under the name it has there.
 //!
-//! For build cost, structs implement `Serialize` and `Deserialize` through two small runtime
-//! helpers (`apigen_runtime::decode::{Members, object}`) rather than serde's derives: the
-//! derives made up about three quarters of a models crate's build time.
+//! For build cost, structs implement `Serialize`, `Deserialize`, `Debug`, `Clone` and
+//! `PartialEq` through `apigen_runtime::wire_object!` (a member table the runtime's
+//! `codec` walks) rather than derives: the derives, then per-struct serde code, were most of
+//! a models crate's build time.
 //!
 //! Models are plain data: no HTTP client, so a server or mock user does not compile reqwest.
 //! Response fields are all optional and decoded leniently (the vendors send numbers as
@@ -239,23 +240,11 @@ fn request_item(op: &Operation, name: &Ident, def: &StructDef) -> TokenStream {
         .fields
         .iter()
         .any(|f| f.setter.is_some_and(|s| s.required));
-    let derives = if any_required {
-        quote! { Debug, Clone, PartialEq }
-    } else {
-        quote! { Debug, Clone, PartialEq, Default }
-    };
     // Built with `new` and the setters, never by struct literal outside the crate: a
     // parameter the vendor adds as optional is then an addition, not a breaking change
     // (what `apigen diff` and cargo-semver-checks call it; `scripts/semver-check.sh`).
     let doc = quote! { #doc #[non_exhaustive] };
-    let mut tokens = struct_item(
-        name,
-        doc,
-        derives,
-        !any_required,
-        &def.fields,
-        &Names::Local,
-    );
+    let mut tokens = struct_item(name, doc, !any_required, &def.fields, &Names::Local);
     tokens.extend(constructors(
         name,
         &def.fields,
@@ -269,12 +258,10 @@ fn request_item(op: &Operation, name: &Ident, def: &StructDef) -> TokenStream {
 fn response_item(op: &Operation, name: &Ident, def: &ResponseDef) -> TokenStream {
     let status = op.success_response().map(|r| r.status).unwrap_or(200);
     let doc = doc_lines(&format!("Response of `{}` (HTTP {status}).", op.id));
-    let derives = quote! { Debug, Clone, PartialEq, Default };
     match def {
         ResponseDef::Struct(s) => struct_item(
             name,
             quote! { #doc #[non_exhaustive] },
-            derives,
             true,
             &s.fields,
             &Names::Local,
@@ -296,7 +283,7 @@ fn response_item(op: &Operation, name: &Ident, def: &ResponseDef) -> TokenStream
                 /// The document describes no body for this response.
                 #[non_exhaustive]
             };
-            struct_item(name, doc, derives, true, &[], &Names::Local)
+            struct_item(name, doc, true, &[], &Names::Local)
         }
     }
 }
@@ -313,7 +300,6 @@ fn nested_item(name: &Ident, t: &NamedType, names: &Names) -> TokenStream {
             let mut tokens = struct_item(
                 name,
                 quote! { #doc #[non_exhaustive] },
-                quote! { Debug, Clone, PartialEq, Default },
                 true,
                 &s.fields,
                 names,
@@ -328,14 +314,7 @@ fn nested_item(name: &Ident, t: &NamedType, names: &Names) -> TokenStream {
             }
             tokens
         }
-        Shape::Wrapper(items) => struct_item(
-            name,
-            doc,
-            quote! { Debug, Clone, PartialEq, Default },
-            true,
-            std::slice::from_ref(items),
-            names,
-        ),
+        Shape::Wrapper(items) => struct_item(name, doc, true, std::slice::from_ref(items), names),
         Shape::Enum(variants) => {
             let decls = variants.iter().map(|v| {
                 let doc = doc_attrs(&v.doc.rendered());
@@ -451,25 +430,26 @@ fn constructors(name: &Ident, fields: &[FieldDef], names: &Names, doc: &str) -> 
     }
 }
 
-/// The `decode::Members` method `wire_object!` writes and reads a member with.
-fn method(kind: Kind) -> Ident {
+/// How `wire_object!` writes a member (`apigen_runtime::codec::Kind`).
+fn write_kind(kind: Kind) -> Ident {
     format_ident!(
         "{}",
         match kind {
-            Kind::Required | Kind::Field => "field",
-            Kind::Opt => "opt",
-            Kind::List => "list",
+            Kind::Required | Kind::Field => "Field",
+            Kind::Opt => "Opt",
+            Kind::List => "List",
         }
     )
 }
 
-/// A struct with `Serialize`, `Deserialize` and `decode::Object` through
-/// `apigen_runtime::wire_object!`: one line per member (wire name, how it is written, its
-/// tolerant decoder), which expands to a fraction of the code serde's derives emit.
+/// A struct with its member table, `Serialize`, `Deserialize`, `Debug`, `Clone` and
+/// `PartialEq` through `apigen_runtime::wire_object!`: one line per member (wire name, how it
+/// is written, its tolerant decoder), which expands to a constant table and one-line impls
+/// (no code per member; the runtime walks the table). Only `Default` is derived, where the
+/// struct has one (`default`).
 fn struct_item(
     name: &Ident,
     doc: TokenStream,
-    derives: TokenStream,
     default: bool,
     fields: &[FieldDef],
     names: &Names,
@@ -486,15 +466,10 @@ fn struct_item(
     });
     let members = fields.iter().map(|f| {
         let id = ident(&f.rust);
-        let method = method(f.kind);
+        let kind = write_kind(f.kind);
         let wire = &f.wire;
-        match f.decoder {
-            Some(decoder) => {
-                let decoder = format_ident!("{}", decoder);
-                quote! { #id: #method(#wire, #decoder) }
-            }
-            None => quote! { #id: #method(#wire) },
-        }
+        let decoder = format_ident!("{}", f.decoder.unwrap_or("Plain"));
+        quote! { #id: #kind(#wire, #decoder) }
     });
     let required: Vec<&String> = fields
         .iter()
@@ -513,9 +488,14 @@ fn struct_item(
     } else {
         quote! {}
     };
+    let derives = if default {
+        quote! { #[derive(Default)] }
+    } else {
+        quote! {}
+    };
     quote! {
         #doc
-        #[derive(#derives)]
+        #derives
         pub struct #name { #(#decls)* }
         apigen_runtime::wire_object!(#name { #(#members),* #from_default } #required);
     }

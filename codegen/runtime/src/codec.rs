@@ -44,8 +44,8 @@ pub fn enum_text(d: Erased<'_, '_>) -> Result<String, erased_serde::Error> {
 }
 
 /// [`enum_text`] from a JSON value.
-pub fn enum_text_value(v: Value) -> Result<String, String> {
-    crate::decode::string_lenient(v).map_err(|e: serde_json::Error| e.to_string())
+pub fn enum_text_value(v: Value) -> Result<String, serde_json::Error> {
+    crate::decode::string_lenient(v)
 }
 
 /// How a member is written on serialization.
@@ -250,7 +250,7 @@ pub trait LeafMut {
     /// blank value.
     fn decode(&mut self, d: Erased<'_, '_>, null_as_default: bool) -> Result<(), ErasedError>;
     /// Reads a JSON value.
-    fn set_value(&mut self, v: Value, loose: Loose) -> Result<(), String>;
+    fn set_value(&mut self, v: Value, loose: Loose) -> Result<(), serde_json::Error>;
     /// Replaces the value with a clone of `from` (of the same type, else nothing happens).
     fn clone_leaf(&mut self, from: &dyn Leaf);
 }
@@ -351,12 +351,12 @@ impl<M: Model> Field for M {
 }
 
 /// A scalar through [`crate::decode`]'s loose parsing.
-fn loose_scalar<T>(v: Value) -> Result<T, String>
+fn loose_scalar<T>(v: Value) -> Result<T, serde_json::Error>
 where
     T: std::str::FromStr + serde::de::DeserializeOwned,
     T::Err: fmt::Display,
 {
-    crate::decode::parse_from_value::<T, serde_json::Error>(v).map_err(|e| e.to_string())
+    crate::decode::parse_from_value::<T, serde_json::Error>(v)
 }
 
 /// A value read by its own `Deserialize` (for [`LeafMut::decode`] of the leaf types and the
@@ -409,9 +409,9 @@ macro_rules! wire_scalar {
             fn decode(&mut self, d: Erased<'_, '_>, null_as_default: bool) -> Result<(), ErasedError> {
                 decode_leaf(self, d, null_as_default)
             }
-            fn set_value(&mut self, v: Value, loose: Loose) -> Result<(), String> {
+            fn set_value(&mut self, v: Value, loose: Loose) -> Result<(), serde_json::Error> {
                 *self = match loose {
-                    Loose::No => serde_json::from_value(v).map_err(|e| e.to_string())?,
+                    Loose::No => serde_json::from_value(v)?,
                     _ => loose_scalar(v)?,
                 };
                 Ok(())
@@ -431,13 +431,12 @@ impl LeafMut for String {
     fn decode(&mut self, d: Erased<'_, '_>, null_as_default: bool) -> Result<(), ErasedError> {
         decode_leaf(self, d, null_as_default)
     }
-    fn set_value(&mut self, v: Value, loose: Loose) -> Result<(), String> {
+    fn set_value(&mut self, v: Value, loose: Loose) -> Result<(), serde_json::Error> {
         *self = match loose {
-            Loose::No => serde_json::from_value(v).map_err(|e| e.to_string())?,
+            Loose::No => serde_json::from_value(v)?,
             Loose::Scalar => loose_scalar(v)?,
-            Loose::String => {
-                crate::loose::string_of(v).ok_or_else(|| "expected a string".to_owned())?
-            }
+            Loose::String => crate::loose::string_of(v)
+                .ok_or_else(|| serde_json::Error::custom("expected a string"))?,
         };
         Ok(())
     }
@@ -453,7 +452,7 @@ impl LeafMut for Value {
         *self = erased_value(d)?;
         Ok(())
     }
-    fn set_value(&mut self, v: Value, _: Loose) -> Result<(), String> {
+    fn set_value(&mut self, v: Value, _: Loose) -> Result<(), serde_json::Error> {
         *self = v;
         Ok(())
     }
@@ -469,8 +468,8 @@ macro_rules! plain_leaf {
             fn decode(&mut self, d: Erased<'_, '_>, null_as_default: bool) -> Result<(), ErasedError> {
                 decode_leaf(self, d, null_as_default)
             }
-            fn set_value(&mut self, v: Value, _: Loose) -> Result<(), String> {
-                *self = serde_json::from_value(v).map_err(|e| e.to_string())?;
+            fn set_value(&mut self, v: Value, _: Loose) -> Result<(), serde_json::Error> {
+                *self = serde_json::from_value(v)?;
                 Ok(())
             }
             fn clone_leaf(&mut self, from: &dyn Leaf) {
@@ -619,7 +618,7 @@ pub fn decode_field(
 
 /// Reads a JSON value into `field` (a list's element or an `Option`'s value), loosely as
 /// `loose` says for scalars.
-fn set_value(field: &mut dyn Field, v: Value, loose: Loose) -> Result<(), String> {
+fn set_value(field: &mut dyn Field, v: Value, loose: Loose) -> Result<(), serde_json::Error> {
     field.reset();
     match field.place() {
         Place::Leaf(l) => l.set_value(v, loose),
@@ -632,10 +631,10 @@ fn set_value(field: &mut dyn Field, v: Value, loose: Loose) -> Result<(), String
             Value::Array(a) => a
                 .into_iter()
                 .try_for_each(|v| set_value(s.push(), v, loose)),
-            other => Err(format!(
+            other => Err(serde_json::Error::custom(format!(
                 "invalid type: {}, expected a sequence",
                 unexpected(&other)
-            )),
+            ))),
         },
     }
 }
@@ -653,8 +652,8 @@ fn unexpected(v: &Value) -> String {
 }
 
 /// Decodes into `out` (a generated struct at its [`Model::empty`]) from a JSON value.
-pub fn from_value_into(v: Value, out: &mut dyn Model) -> Result<(), String> {
-    deserialize_into(v, out).map_err(|e| e.to_string())
+pub fn from_value_into(v: Value, out: &mut dyn Model) -> Result<(), serde_json::Error> {
+    deserialize_into(v, out)
 }
 
 /// Decodes into `out` from a map: unknown members are skipped, a repeated member keeps its

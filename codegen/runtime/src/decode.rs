@@ -728,7 +728,7 @@ macro_rules! wire_enum {
                 &mut self,
                 v: $crate::serde_json::Value,
                 _: $crate::codec::Loose,
-            ) -> Result<(), String> {
+            ) -> Result<(), $crate::serde_json::Error> {
                 *self = $name::from($crate::codec::enum_text_value(v)?.as_str());
                 Ok(())
             }

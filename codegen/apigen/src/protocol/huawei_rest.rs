@@ -207,13 +207,14 @@ mod tests {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../specs/cse.yaml");
         let mut spec = crate::spec::load::load_file(std::path::Path::new(path)).unwrap();
         let regional = emit_lib(&lower_inferred(&spec)).to_string();
-        assert!(!regional.contains("const SCOPE"));
+        assert!(!regional.contains("scope ="));
         assert!(regional.contains("huawei :: default_chain ()"));
         spec.service.endpoints.as_mut().unwrap().global = true;
         assert!(crate::spec::validate::validate(&spec).is_empty());
         let global = emit_lib(&lower_inferred(&spec)).to_string();
+        // `service_client!` writes `const SCOPE = Scope::Domain` from this argument.
         assert!(
-            global.contains("const SCOPE : apigen_runtime :: credentials :: huawei :: Scope = apigen_runtime :: credentials :: huawei :: Scope :: Domain ;"),
+            global.contains("scheme = HuaweiAkSk , scope = Domain ,"),
             "{global}"
         );
         assert!(global.contains("huawei :: global_chain ()"));

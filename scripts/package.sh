@@ -50,6 +50,13 @@ step "2/3 apigen generate specs/*.yaml --out $work/crates --runtime-version =$ve
 cp Cargo.lock "$work/crates/Cargo.lock"
 
 step "3/3 cargo package --workspace there, each crate verified against the runtime's package"
+# Cargo verifies each crate against those packaged before it through a temporary local registry
+# and keeps their unpacked sources in $CARGO_HOME/registry/src/-<hash>/ (the hash of that registry's
+# path), reusing them when name and version match: a second run after a generator change would
+# verify against the first run's sources. Those unpacked copies are only ever such leftovers.
+for stale in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/; do
+  [[ -d $stale ]] && rm -rf "$stale"
+done
 (cd "$work/crates" && CARGO_TARGET_DIR="$target/consume-as-user" "$cargo" package --workspace --offline \
   --config "patch.crates-io.apigen-runtime.path='$unpacked'" 2>"$work/crates.log") \
   || { grep -v '^ *\(Compiling\|Packaging\|Packaged\|Verifying\|Updating\|Locking\|Adding\|Finished\|Archiving\)' "$work/crates.log" >&2; exit 1; }

@@ -317,11 +317,13 @@ pub fn sha256(bytes: &[u8]) -> [u8; 32] {
     digest(&[bytes])
 }
 
-fn hex(d: &[u8; 32]) -> String {
+/// A digest as lower-case hex (the lock's and the stamp's text form).
+pub(crate) fn hex(d: &[u8; 32]) -> String {
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn unhex(s: &str) -> Option<[u8; 32]> {
+/// [`hex`] read back; `None` unless 64 hex digits.
+pub(crate) fn unhex(s: &str) -> Option<[u8; 32]> {
     if s.len() != 64 || !s.is_ascii() {
         return None;
     }

@@ -19,7 +19,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::{format, GeneratedFile, Layout, SpecInput};
+use super::format::{self, hex, unhex};
+use super::{GeneratedFile, Layout, SpecInput};
 
 /// Where the stamp of the output root `root` is: `$XDG_CACHE_HOME/apigen/stamps/` (else
 /// `~/.cache/apigen/stamps/`), named by the SHA-256 of the root's canonical path. `None`
@@ -236,21 +237,6 @@ impl Stamp {
             let _ = std::fs::remove_file(&tmp);
         }
     }
-}
-
-fn hex(d: &[u8; 32]) -> String {
-    d.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(s: &str) -> Option<[u8; 32]> {
-    if s.len() != 64 || !s.is_ascii() {
-        return None;
-    }
-    let mut out = [0u8; 32];
-    for (i, b) in out.iter_mut().enumerate() {
-        *b = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok()?;
-    }
-    Some(out)
 }
 
 #[cfg(test)]
